@@ -1,0 +1,116 @@
+/* trap.c - the IDT, CPU exception reports and trap dispatch. */
+#include <stdbool.h>
+
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/power.h"
+#include "arch/x86_64/trap.h"
+#include "core/console.h"
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct idt_gate) == 16, "IDT gates are 16 bytes");
+
+#define GATE_INTERRUPT 0x8e /* present, ring 0, 64-bit interrupt gate */
+#define STUB_SIZE 16
+
+static struct idt_gate idt[256];
+extern const char trap_stubs[];
+
+static const char *const exception_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault",
+	"coprocessor segment overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved",
+	"#MF x87 floating point", "#AC alignment check",
+	"#MC machine check", "#XM SIMD floating point",
+	"#VE virtualization", "#CP control protection",
+	"reserved", "reserved", "reserved", "reserved", "reserved",
+	"reserved", "#HV hypervisor injection", "#VC VMM communication",
+	"#SX security", "reserved",
+};
+
+static void set_gate(int vec, uint8_t ist)
+{
+	uint64_t addr = (uint64_t)(trap_stubs + vec * STUB_SIZE);
+	idt[vec] = (struct idt_gate){
+		.offset_lo = addr & 0xffff,
+		.selector = SEL_KCODE,
+		.ist = ist,
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (addr >> 16) & 0xffff,
+		.offset_hi = addr >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	for (int v = 0; v < 256; v++)
+		set_gate(v, 0);
+	/* Faults that may strike with a broken stack get known-good ones. */
+	set_gate(8, IST_DOUBLE_FAULT);
+	set_gate(2, IST_NMI);
+	set_gate(18, IST_MACHINE_CHECK);
+}
+
+void idt_load(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) ptr = { sizeof idt - 1, (uint64_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+/* Describes a page-fault error code in words. */
+static void describe_pf(uint64_t err)
+{
+	kprintf("  page fault: %s, %s, %s mode%s%s, address cr2=%#018lx\n",
+		err & 1 ? "protection violation" : "page not present",
+		err & 2 ? "write" : "read", err & 4 ? "user" : "kernel",
+		err & 8 ? ", reserved bit set" : "",
+		err & 16 ? ", instruction fetch" : "", read_cr2());
+}
+
+void trap_dump(const struct trap_frame *f)
+{
+	kprintf("  rip=%#018lx cs=%#lx rflags=%#lx rsp=%#018lx ss=%#lx\n",
+		f->rip, f->cs, f->rflags, f->rsp, f->ss);
+	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n",
+		f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n",
+		f->rsi, f->rdi, f->rbp, f->r8);
+	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n",
+		f->r9, f->r10, f->r11, f->r12);
+	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", f->r13, f->r14, f->r15);
+	kprintf("  cr0=%#lx cr3=%#lx cr4=%#lx\n", read_cr0(), read_cr3(), read_cr4());
+}
+
+/* An exception in the kernel is a kernel bug: report everything and stop. */
+static __attribute__((noreturn)) void kernel_exception(struct trap_frame *f)
+{
+	kprintf("\nKERNEL PANIC: CPU exception %lu (%s), error code %#lx\n",
+		f->vector, exception_names[f->vector], f->error);
+	if (f->vector == 14)
+		describe_pf(f->error);
+	trap_dump(f);
+	panic_stop(f->rbp);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector < 32) {
+		kernel_exception(f);
+	}
+	kprintf("warning: unexpected interrupt vector %lu\n", f->vector);
+}

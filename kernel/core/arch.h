@@ -1,0 +1,29 @@
+/*
+ * arch.h - what the arch-neutral core needs from the architecture.
+ *
+ * Each architecture implements these in kernel/arch/<arch>/; the host
+ * tests provide their own versions. Nothing else in kernel/core may touch
+ * hardware.
+ */
+#ifndef KEEL_CORE_ARCH_H
+#define KEEL_CORE_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Disables interrupts on this CPU; returns whether they were enabled. */
+bool arch_irq_save(void);
+
+/* Re-enables interrupts if enabled is true. */
+void arch_irq_restore(bool enabled);
+
+/* A hint inside spin loops. */
+void arch_cpu_relax(void);
+
+/* The index of the calling CPU, 0 for the boot CPU. */
+int arch_cpu_id(void);
+
+/* Writes n bytes to the console device. */
+void arch_console_write(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,48 @@
+#!/bin/sh
+# run.sh IMAGE - Keel's benchmarks, measured in guest instructions.
+#
+# QEMU runs with -icount shift=0,sleep=off: guest time advances one
+# nanosecond per guest instruction, so rdtsc differences inside the guest
+# are instruction counts, deterministic from run to run. Keel prints its
+# figures as "bench: name=value" lines when booted with keel.bench.
+# The Linux peer (tests/bench/linux-peer) runs the same workloads under the
+# same flags when its pinned packages can be fetched.
+set -u
+. build/config.sh
+img=$1
+work=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# keel_bench SMP ARGS: boot Keel under icount and print its figures.
+keel_bench() {
+	cp --sparse=always "$img" "$work/disk.img"
+	sed "s|^set KEEL_ARGS=.*|set KEEL_ARGS=\"keel.exit=debug keel.bench $2\"|" \
+		image/grub.cfg > "$work/grub.cfg"
+	MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot/grub/grub.cfg
+	"$TIMEOUT" --foreground 600 "$QEMU" -M pc -cpu max -m 256M -smp "$1" \
+		-icount shift=0,sleep=off -display none -monitor none -no-reboot \
+		-serial "file:$work/serial.log" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
+		-device virtio-blk-pci,drive=disk,bootindex=0 < /dev/null
+	status=$?
+	if [ "$status" -ne 1 ]; then
+		echo "bench: Keel run failed (qemu status $status); serial log:" >&2
+		cat "$work/serial.log" >&2
+		return 1
+	fi
+	sed -n 's/^bench: /keel./p' "$work/serial.log" | tr -d '\r'
+}
+
+echo "# Keel figures, guest instructions (QEMU -icount shift=0,sleep=off)"
+keel_bench 1 "" || exit 1
+
+if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
+	echo "# Linux peer, same QEMU flags"
+	if sh tests/bench/linux-peer/fetch.sh > "$work/peer-fetch.log" 2>&1; then
+		sh tests/bench/linux-peer/run.sh || echo "# Linux peer run failed"
+	else
+		echo "# Linux peer skipped: its pinned packages could not be fetched:"
+		sed 's/^/#   /' "$work/peer-fetch.log" | tail -n 5
+	fi
+fi

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Boots the virtio-blk image and checks the kernel reports itself and its
+# boot information, then powers off cleanly.
+. tests/qemu/lib.sh
+keel_boot "" 60
+check_status "powers off cleanly" 1
+check_log "banner names Keel and its version" '^Keel [0-9]+\.[0-9]+\.[0-9]+ \(x86_64\)'
+check_log "loader is GRUB" 'boot: loader "GRUB'
+check_log "usable memory is reported" 'boot: [0-9]+ KiB usable memory'
+check_log "memory map lists available RAM" 'memory 0x[0-9a-f]+-0x[0-9a-f]+ available'
+check_log "ACPI RSDP is found" 'boot: ACPI (1\.0|2\.0\+) RSDP'
+check_log "boot completes" '^Keel: boot complete'
+check_no_log "no panic" 'PANIC'
+finish

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Deliberate kernel faults (keel.test=...) must produce a full report on the
+# serial console and a clean stop, never a reset or a hang.
+. tests/qemu/lib.sh
+
+keel_boot "keel.test=pagefault" 60
+check_status "page fault stops the machine as a panic" 3
+check_log "page fault vector and name" 'CPU exception 14 \(#PF page fault\), error code 0x2'
+check_log "faulting address and access" 'page not present, write, kernel mode, address cr2=0xffff8000dead0000'
+check_log "instruction pointer in the kernel" 'rip=0xffffffff8[0-9a-f]+'
+check_log "general registers dumped" 'rax=[0-9a-f]{16} rbx=[0-9a-f]{16}'
+check_log "control registers dumped" 'cr0=0x[0-9a-f]+ cr3=0x[0-9a-f]+ cr4=0x'
+check_log "backtrace printed" '#0 0xffffffff8[0-9a-f]+'
+check_log "stop names the CPU" 'Keel stopped: cpu 0'
+check_no_log "boot did not continue past the fault" 'boot complete'
+
+keel_boot "keel.test=ud" 60
+check_status "invalid opcode stops the machine as a panic" 3
+check_log "invalid opcode reported" 'CPU exception 6 \(#UD invalid opcode\)'
+
+keel_boot "keel.test=panic" 60
+check_status "panic stops the machine" 3
+check_log "panic message printed" 'KERNEL PANIC on cpu 0: deliberate panic'
+finish
