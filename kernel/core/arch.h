@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Disables interrupts on this CPU; returns whether they were enabled. */
 bool arch_irq_save(void);
@@ -25,5 +26,16 @@ int arch_cpu_id(void);
 
 /* Writes n bytes to the console device. */
 void arch_console_write(const char *s, size_t n);
+
+/* A cycle-like timestamp (the TSC on x86-64); under QEMU -icount it counts
+ * guest instructions, which is what the benchmarks report. */
+uint64_t arch_timestamp(void);
+
+/* Ends the run: exits QEMU with code in test runs, else halts the machine. */
+__attribute__((noreturn)) void arch_power_off(uint8_t code);
+
+/* Runs an architecture-specific self-test action (deliberate faults);
+ * returns false if name is not one. */
+bool arch_selftest_action(const char *name);
 
 #endif

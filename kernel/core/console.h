@@ -14,4 +14,8 @@
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 
+/* From now on print without the console lock: a panicking CPU must not
+ * wait for a CPU it has stopped. Output from several CPUs may then mix. */
+void console_break_lock(void);
+
 #endif

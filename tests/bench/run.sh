@@ -35,7 +35,7 @@ keel_bench() {
 }
 
 echo "# Keel figures, guest instructions (QEMU -icount shift=0,sleep=off)"
-keel_bench 1 "" || exit 1
+keel_bench 4 "" || exit 1
 
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"

@@ -2,7 +2,7 @@
 # Boots the virtio-blk image and checks the kernel reports itself and its
 # boot information, then powers off cleanly.
 . tests/qemu/lib.sh
-keel_boot "" 60
+keel_boot "keel.test=boot" 60
 check_status "powers off cleanly" 1
 check_log "banner names Keel and its version" '^Keel [0-9]+\.[0-9]+\.[0-9]+ \(x86_64\)'
 check_log "loader is GRUB" 'boot: loader "GRUB'

@@ -12,11 +12,16 @@ check_log "general registers dumped" 'rax=[0-9a-f]{16} rbx=[0-9a-f]{16}'
 check_log "control registers dumped" 'cr0=0x[0-9a-f]+ cr3=0x[0-9a-f]+ cr4=0x'
 check_log "backtrace printed" '#0 0xffffffff8[0-9a-f]+'
 check_log "stop names the CPU" 'Keel stopped: cpu 0'
-check_no_log "boot did not continue past the fault" 'boot complete'
+check_no_log "nothing ran past the fault" '^selftest: (PASS|FAIL)'
 
 keel_boot "keel.test=ud" 60
 check_status "invalid opcode stops the machine as a panic" 3
 check_log "invalid opcode reported" 'CPU exception 6 \(#UD invalid opcode\)'
+
+keel_boot "keel.test=stackoverflow" 60
+check_status "kernel stack overflow stops the machine as a panic" 3
+check_log "overflow is caught by the guard gap" 'kernel stack guard gap: stack overflow'
+check_log "the overflowing thread is named" 'thread selftest'
 
 keel_boot "keel.test=panic" 60
 check_status "panic stops the machine" 3

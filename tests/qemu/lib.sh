@@ -66,3 +66,11 @@ finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# selftest NAME SMP: boot with keel.test=NAME on SMP CPUs; check the verdict.
+selftest() {
+	SMP=$2 keel_boot "keel.test=$1" "${3:-120}"
+	check_status "$1 (smp $2) powers off cleanly" 1
+	check_log "$1 (smp $2) reports no failures" "^selftest: $1: [1-9][0-9]* passed, 0 failed"
+	check_no_log "$1 (smp $2) has no failed check" '^selftest: FAIL'
+}

@@ -5,7 +5,7 @@
  * EAX = multiboot2 magic and EBX = physical address of the boot
  * information. This code runs at its physical (load) address: it checks
  * for a 64-bit CPU, builds temporary page tables that map the first 1 GiB
- * both at 0 and at KERNEL_VMA, enables long mode with NX, and jumps to
+ * at 0, at DIRECT_MAP_BASE and at KERNEL_VMA, enables long mode with NX, and jumps to
  * kernel_entry64 in the higher half. Everything it touches is in the
  * .boot sections, linked at physical addresses.
  */
@@ -85,6 +85,7 @@ boot_entry:
 	mov %eax, boot_pdpt_high + 8 * 510
 	mov $boot_pdpt_low + 3, %eax
 	mov %eax, boot_pml4
+	mov %eax, boot_pml4 + 8 * 256   /* and at DIRECT_MAP_BASE, for early page tables */
 	mov $boot_pdpt_high + 3, %eax
 	mov %eax, boot_pml4 + 8 * 511
 

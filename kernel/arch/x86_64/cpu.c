@@ -1,5 +1,6 @@
 /* cpu.c - the arch hooks the arch-neutral core relies on (core/arch.h). */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/serial.h"
 #include "core/arch.h"
 
@@ -23,10 +24,15 @@ void arch_cpu_relax(void)
 
 int arch_cpu_id(void)
 {
-	return 0;
+	return (int)this_cpu()->id;
 }
 
 void arch_console_write(const char *s, size_t n)
 {
 	serial_write(s, n);
+}
+
+uint64_t arch_timestamp(void)
+{
+	return rdtsc();
 }

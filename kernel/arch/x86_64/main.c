@@ -1,50 +1,41 @@
 /*
- * main.c - the x86-64 kernel entry: from boot.S to a running kernel.
+ * main.c - the x86-64 kernel entry: from boot.S to every CPU scheduling.
  *
- * kernel_main receives the multiboot2 magic and the physical address of the
- * boot information. At this stage the first 1 GiB of physical memory is
- * mapped at KERNEL_VMA by boot.S.
+ * kernel_main runs on the boot CPU with boot.S's temporary map (the first
+ * 1 GiB at 0, at DIRECT_MAP_BASE and at KERNEL_VMA). It sets up this CPU,
+ * reads the boot information, builds the real address space, finds the
+ * interrupt controllers through ACPI, starts the timer and the other CPUs,
+ * and then becomes CPU 0's idle thread.
  */
 #include <stdint.h>
 
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/gdt.h"
-#include "arch/x86_64/layout.h"
+#include "arch/x86_64/memory.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
+#include "core/acpi.h"
 #include "core/cmdline.h"
 #include "core/console.h"
+#include "core/kmem.h"
 #include "core/mb2.h"
 #include "core/panic.h"
+#include "core/selftest.h"
 #include "core/string.h"
+#include "core/thread.h"
 #include "core/version.h"
 
 #define BOOT_MAP_LIMIT 0x40000000ull /* what boot.S maps: the first 1 GiB */
-#define IST_STACK_SIZE 4096
 
 extern uint64_t boot_tsc;
 
-static struct gdt boot_gdt;
-static struct tss boot_tss;
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-
-/* Returns a kernel pointer to physical address pa while boot.S's map is live. */
-static const void *early_phys(uint64_t pa)
-{
-	return (const void *)(KERNEL_VMA + pa);
-}
-
-static void cpu_tables_init(void)
-{
-	uint64_t tops[3];
-	for (int i = 0; i < 3; i++)
-		tops[i] = (uint64_t)(ist_stacks[i] + IST_STACK_SIZE);
-	gdt_setup(&boot_gdt, &boot_tss, tops);
-	gdt_load(&boot_gdt);
-	idt_init();
-	idt_load();
-}
+static struct mb2_info boot_info;
+static struct acpi_madt_info madt;
+static uint64_t entry_tsc, banner_tsc;
 
 /* Validates and decodes the boot information, or stops with the reason. */
 static void boot_info_read(uint32_t magic, uint64_t info_pa, struct mb2_info *mi)
@@ -53,7 +44,7 @@ static void boot_info_read(uint32_t magic, uint64_t info_pa, struct mb2_info *mi
 		panic("not started by a multiboot2 loader (magic %#x)", magic);
 	if (info_pa == 0 || info_pa >= BOOT_MAP_LIMIT - 8)
 		panic("boot information at %#lx is outside the boot map", info_pa);
-	status_t st = mb2_parse(early_phys(info_pa), BOOT_MAP_LIMIT - info_pa, mi);
+	status_t st = mb2_parse(phys_to_virt(info_pa), BOOT_MAP_LIMIT - info_pa, mi);
 	if (st)
 		panic("malformed multiboot2 boot information: %s", status_message(st));
 }
@@ -78,29 +69,48 @@ static void boot_info_print(const struct mb2_info *mi)
 	if (mi->rsdp)
 		kprintf("boot: ACPI %s RSDP (%u bytes)\n",
 			mi->rsdp_revision == 2 ? "2.0+" : "1.0", mi->rsdp_len);
-	else
-		kprintf("boot: no ACPI RSDP from the loader\n");
 	if (mi->has_framebuffer)
 		kprintf("boot: framebuffer %ux%u, %u bpp, type %u, at %#lx\n",
 			mi->fb.width, mi->fb.height, mi->fb.bpp, mi->fb.type, mi->fb.addr);
 }
 
-/* Test hooks selected by keel.test=NAME; they exist only to be exercised by tests/. */
-static void run_boot_test(const char *name)
+/* ACPI's view of physical memory: only what the kernel has mapped. */
+static const void *acpi_map(void *ctx, uint64_t pa, size_t len)
 {
-	if (name[0] == '\0')
-		return;
-	kprintf("test: %s\n", name);
-	if (!strcmp(name, "pagefault")) {
-		volatile uint64_t *bad = (volatile uint64_t *)0xffff8000dead0000ull;
-		*bad = 0x6b65656c;
-	} else if (!strcmp(name, "ud")) {
-		__asm__ volatile("ud2");
-	} else if (!strcmp(name, "panic")) {
-		panic("deliberate panic for keel.test=panic");
-	} else {
-		kprintf("test: unknown test \"%s\"\n", name);
-	}
+	(void)ctx;
+	if (len == 0 || pa + len < pa)
+		return NULL;
+	for (uint64_t p = pa & ~0xfffull; p < pa + len; p += 4096)
+		if (!pt_lookup(memory_kernel_root(), DIRECT_MAP_BASE + p))
+			return NULL;
+	return phys_to_virt(pa);
+}
+
+static void madt_read(const struct mb2_info *mi)
+{
+	const uint8_t *table;
+	uint32_t len;
+	if (!mi->rsdp)
+		panic("no ACPI RSDP from the boot loader: cannot find the CPUs");
+	status_t st = acpi_find_madt(mi->rsdp, mi->rsdp_len, acpi_map, NULL, &table, &len);
+	if (st == STATUS_OK)
+		st = acpi_parse_madt(table, len, &madt);
+	if (st)
+		panic("ACPI MADT unusable: %s", status_message(st));
+	kprintf("acpi: %u CPUs, %u IO APICs, local APIC at %#lx\n", madt.cpu_count,
+		madt.ioapic_count, madt.lapic_addr);
+}
+
+/* Interrupt controllers and the clock of the boot CPU. */
+static void interrupts_init(void)
+{
+	pic_disable();
+	lapic_map(madt.lapic_addr);
+	lapic_enable();
+	cpus[0].apic_id = lapic_id();
+	power_apic_ready();
+	ioapic_init(&madt);
+	timer_calibrate();
 }
 
 /* Entered from boot.S on the boot CPU, interrupts off; never returns. */
@@ -108,27 +118,34 @@ void kernel_main(uint32_t magic, uint64_t info_pa);
 
 void kernel_main(uint32_t magic, uint64_t info_pa)
 {
-	uint64_t entry_tsc = boot_tsc;
+	entry_tsc = boot_tsc;
+	idt_init();
+	percpu_init(&cpus[0], 0, 0);
+	cpu_count = 1;
 	serial_init();
 	kprintf("\nKeel %s (x86_64) - a capability microkernel\n", KEEL_VERSION);
-	uint64_t banner_tsc = rdtsc();
+	banner_tsc = rdtsc();
 
-	cpu_tables_init();
-	struct mb2_info mi;
-	boot_info_read(magic, info_pa, &mi);
+	boot_info_read(magic, info_pa, &boot_info);
 	char exit_mode[16];
-	if (cmdline_get(mi.cmdline, "keel.exit", exit_mode, sizeof exit_mode) == STATUS_OK &&
+	if (cmdline_get(boot_info.cmdline, "keel.exit", exit_mode, sizeof exit_mode) == STATUS_OK &&
 	    !strcmp(exit_mode, "debug"))
 		power_enable_debug_exit();
-	boot_info_print(&mi);
+	boot_info_print(&boot_info);
+	memory_init(&boot_info, info_pa);
+	madt_read(&boot_info);
+	interrupts_init();
+	thread_init();
+	cpu_local_init();
+	smp_start(&madt);
+	uint64_t online_tsc = rdtsc();
+	kprintf("smp: %u of %u CPUs online\n", cpu_count, madt.cpu_count);
 
-	if (cmdline_has(mi.cmdline, "keel.bench")) {
+	if (cmdline_has(boot_info.cmdline, "keel.bench")) {
 		kprintf("bench: reset_to_entry_insns=%lu\n", entry_tsc);
 		kprintf("bench: entry_to_banner_insns=%lu\n", banner_tsc - entry_tsc);
+		kprintf("bench: entry_to_all_cpus_online_insns=%lu\n", online_tsc - entry_tsc);
 	}
-	char test[32];
-	if (cmdline_get(mi.cmdline, "keel.test", test, sizeof test) == STATUS_OK)
-		run_boot_test(test);
-	kprintf("Keel: boot complete\n");
-	power_off(EXIT_CODE_SUCCESS);
+	selftest_start(boot_info.cmdline);
+	thread_idle_loop();
 }

@@ -1,17 +1,39 @@
 /* power.c - power-off, panic and backtraces on x86-64. */
 #include <stdarg.h>
 
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
+#include "arch/x86_64/paging.h"
 #include "arch/x86_64/power.h"
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/panic.h"
+#include "core/string.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define BACKTRACE_DEPTH 16
 
 static bool debug_exit_enabled;
+static volatile int panicking;
+static volatile bool apic_ready;
+
+bool panic_in_progress(void)
+{
+	return panicking;
+}
+
+void power_apic_ready(void)
+{
+	apic_ready = true;
+}
+
+/* Stops the other CPUs with an NMI, which reaches them even with interrupts off. */
+static void stop_others(void)
+{
+	if (apic_ready)
+		lapic_nmi_others();
+}
 
 void power_enable_debug_exit(void)
 {
@@ -26,10 +48,13 @@ void power_off(uint8_t code)
 	cpu_halt_forever();
 }
 
-/* A frame pointer worth following: in the kernel's half and 8-byte aligned. */
+/* A frame pointer worth following: kernel half, aligned, both words mapped. */
 static bool frame_ok(uint64_t rbp)
 {
-	return rbp >= KERNEL_VMA && (rbp & 7) == 0 && rbp + 16 > rbp;
+	if (rbp < DIRECT_MAP_BASE || (rbp & 7) || rbp + 16 < rbp)
+		return false;
+	uint64_t root = read_cr3() & PTE_ADDR;
+	return pt_lookup(root, rbp) && pt_lookup(root, rbp + 15);
 }
 
 /* Prints return addresses by walking saved frame pointers from rbp. */
@@ -47,8 +72,17 @@ static void backtrace(uint64_t rbp)
 	}
 }
 
+void panic_begin(void)
+{
+	irq_disable();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST) == 0)
+		stop_others();
+	console_break_lock();
+}
+
 void panic_stop(uint64_t rbp)
 {
+	panic_begin();
 	backtrace(rbp);
 	kprintf("Keel stopped: cpu %d\n", arch_cpu_id());
 	power_off(EXIT_CODE_PANIC);
@@ -57,11 +91,42 @@ void panic_stop(uint64_t rbp)
 void panic(const char *fmt, ...)
 {
 	va_list ap;
-	irq_disable();
+	panic_begin();
 	kprintf("\nKERNEL PANIC on cpu %d: ", arch_cpu_id());
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);
 	kprintf("\n");
 	panic_stop((uint64_t)__builtin_frame_address(0));
+}
+
+void arch_power_off(uint8_t code)
+{
+	power_off(code);
+}
+
+/* Recurses until the stack runs into its guard gap (depth is never 0 again). */
+static void recurse_deep(volatile uint64_t *depth)
+{
+	volatile char pad[512];
+	pad[0] = (char)*depth;
+	if (++*depth != 0)
+		recurse_deep(depth);
+	pad[1] = 0;
+}
+
+bool arch_selftest_action(const char *name)
+{
+	if (!strcmp(name, "pagefault")) {
+		volatile uint64_t *bad = (volatile uint64_t *)0xffff8000dead0000ull;
+		*bad = 0x6b65656c;
+	} else if (!strcmp(name, "ud")) {
+		__asm__ volatile("ud2");
+	} else if (!strcmp(name, "stackoverflow")) {
+		volatile uint64_t depth = 0;
+		recurse_deep(&depth);
+	} else {
+		return false;
+	}
+	return true;
 }

@@ -17,8 +17,17 @@
 /* Enables the isa-debug-exit path (called when keel.exit=debug is given). */
 void power_enable_debug_exit(void);
 
+/* Says the local APIC can send IPIs (panic then stops the other CPUs). */
+void power_apic_ready(void);
+
 /* Ends the run with code: QEMU exit in test runs, a halted CPU otherwise. */
 __attribute__((noreturn)) void power_off(uint8_t code);
+
+/* Marks the start of a panic on this CPU: stops the others, breaks the console lock. */
+void panic_begin(void);
+
+/* True once some CPU has begun to panic (other CPUs then stop on NMI). */
+bool panic_in_progress(void);
 
 /* Backtrace from frame pointer rbp, then stop this CPU (and the machine). */
 __attribute__((noreturn)) void panic_stop(uint64_t rbp);

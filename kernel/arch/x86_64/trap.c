@@ -1,11 +1,16 @@
 /* trap.c - the IDT, CPU exception reports and trap dispatch. */
 #include <stdbool.h>
 
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/power.h"
+#include "core/arch.h"
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
+#include "core/thread.h"
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -39,6 +44,13 @@ static const char *const exception_names[32] = {
 	"reserved", "#HV hypervisor injection", "#VC VMM communication",
 	"#SX security", "reserved",
 };
+
+/* The running thread, or NULL before threads exist on this CPU. */
+static struct thread *thread_current_or_null(void)
+{
+	struct cpu *c = this_cpu();
+	return c ? c->sched.current : NULL;
+}
 
 static void set_gate(int vec, uint8_t ist)
 {
@@ -99,18 +111,45 @@ void trap_dump(const struct trap_frame *f)
 /* An exception in the kernel is a kernel bug: report everything and stop. */
 static __attribute__((noreturn)) void kernel_exception(struct trap_frame *f)
 {
+	panic_begin();
 	kprintf("\nKERNEL PANIC: CPU exception %lu (%s), error code %#lx\n",
 		f->vector, exception_names[f->vector], f->error);
 	if (f->vector == 14)
 		describe_pf(f->error);
+	if ((f->vector == 14 || f->vector == 8) && kstack_guard_hit(read_cr2()))
+		kprintf("  the address is in a kernel stack guard gap: stack overflow\n");
+	struct thread *t = thread_current_or_null();
+	kprintf("  cpu %d, thread %s (id %lu)\n", arch_cpu_id(), t ? t->name : "(none)",
+		t ? t->id : 0);
 	trap_dump(f);
 	panic_stop(f->rbp);
 }
 
 void trap_dispatch(struct trap_frame *f)
 {
-	if (f->vector < 32) {
-		kernel_exception(f);
+	switch (f->vector) {
+	case VEC_TIMER:
+		lapic_eoi();
+		thread_tick();
+		return;
+	case VEC_KICK:
+		lapic_eoi();
+		thread_kick_received();
+		return;
+	case VEC_STOP:
+		cpu_halt_forever();
+	case VEC_SPURIOUS:
+		return; /* spurious interrupts take no EOI */
+	case 2:
+		if (panic_in_progress())
+			cpu_halt_forever();
+		kprintf("warning: NMI on cpu %d\n", arch_cpu_id());
+		return;
 	}
-	kprintf("warning: unexpected interrupt vector %lu\n", f->vector);
+	if (f->vector < 32)
+		kernel_exception(f);
+	if (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16)
+		return; /* a masked legacy PIC's spurious IRQ 7 or 15 */
+	lapic_eoi();
+	kprintf("warning: unexpected interrupt vector %lu on cpu %d\n", f->vector, arch_cpu_id());
 }

@@ -1,0 +1,208 @@
+/* apic.c - local APIC, IO APIC, PIC and timer calibration (see apic.h). */
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/memory.h"
+#include "core/console.h"
+#include "core/panic.h"
+
+enum {
+	LAPIC_ID = 0x20,
+	LAPIC_TPR = 0x80,
+	LAPIC_EOI = 0xb0,
+	LAPIC_SVR = 0xf0,
+	LAPIC_ESR = 0x280,
+	LAPIC_ICR_LO = 0x300,
+	LAPIC_ICR_HI = 0x310,
+	LAPIC_LVT_TIMER = 0x320,
+	LAPIC_LVT_LINT0 = 0x350,
+	LAPIC_LVT_LINT1 = 0x360,
+	LAPIC_TIMER_INIT = 0x380,
+	LAPIC_TIMER_CUR = 0x390,
+	LAPIC_TIMER_DIV = 0x3e0,
+};
+
+#define ICR_PENDING (1u << 12)
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_INIT 0x500u
+#define ICR_STARTUP 0x600u
+#define ICR_NMI 0x400u
+#define ICR_ALL_BUT_SELF (3u << 18)
+#define LVT_MASKED (1u << 16)
+#define LVT_PERIODIC (1u << 17)
+#define TIMER_DIV_16 0x3
+
+#define PIT_HZ 1193182u
+#define CALIBRATE_MS 10u
+
+static volatile uint32_t *lapic;
+static uint64_t tsc_per_sec;
+static uint64_t tsc_at_boot;
+static uint32_t lapic_ticks_per_tick;
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	return lapic[reg / 4];
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+	lapic[reg / 4] = v;
+	(void)lapic[LAPIC_ID / 4]; /* reads back to order the write */
+}
+
+void pic_disable(void)
+{
+	/* ICW1-4: move the PICs to VEC_PIC_BASE so stray IRQs are not exceptions. */
+	outb(0x20, 0x11);
+	outb(0xa0, 0x11);
+	outb(0x21, VEC_PIC_BASE);
+	outb(0xa1, VEC_PIC_BASE + 8);
+	outb(0x21, 4);
+	outb(0xa1, 2);
+	outb(0x21, 1);
+	outb(0xa1, 1);
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+}
+
+void lapic_map(uint64_t pa)
+{
+	lapic = memory_map_mmio(pa, 4096);
+	if (!lapic)
+		panic("apic: cannot map the local APIC at %#lx", pa);
+}
+
+void lapic_enable(void)
+{
+	wrmsr(0x1b, rdmsr(0x1b) | (1u << 11)); /* global enable in IA32_APIC_BASE */
+	lapic_write(LAPIC_TPR, 0);
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LVT_MASKED);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+/* Runs PIT channel 2 for CALIBRATE_MS in one-shot mode, polling its output. */
+static void pit_wait_calibration(void)
+{
+	uint16_t count = PIT_HZ / (1000 / CALIBRATE_MS);
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
+	outb(0x43, 0xb0);                       /* channel 2, lo/hi byte, mode 0 */
+	outb(0x42, count & 0xff);
+	outb(0x42, count >> 8);
+	while (!(inb(0x61) & 0x20))
+		cpu_relax();
+}
+
+void timer_calibrate(void)
+{
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+	uint64_t t0 = rdtsc();
+	pit_wait_calibration();
+	uint64_t t1 = rdtsc();
+	uint32_t elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+	lapic_write(LAPIC_TIMER_INIT, 0);
+	tsc_per_sec = (t1 - t0) * (1000 / CALIBRATE_MS);
+	lapic_ticks_per_tick = (uint32_t)((uint64_t)elapsed * (1000 / CALIBRATE_MS) / TIMER_HZ);
+	tsc_at_boot = t0;
+	if (!tsc_per_sec || !lapic_ticks_per_tick)
+		panic("timer: calibration failed (tsc %lu, lapic %u)", t1 - t0, elapsed);
+	kprintf("timer: TSC %lu kHz, local APIC timer %u ticks per %u us\n",
+		tsc_per_sec / 1000, lapic_ticks_per_tick, 1000000 / TIMER_HZ);
+}
+
+void lapic_timer_start(void)
+{
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, lapic_ticks_per_tick);
+}
+
+uint64_t tsc_hz(void)
+{
+	return tsc_per_sec;
+}
+
+uint64_t time_ns(void)
+{
+	uint64_t t = rdtsc() - tsc_at_boot;
+	return t / tsc_per_sec * 1000000000ull + t % tsc_per_sec * 1000000000ull / tsc_per_sec;
+}
+
+void delay_us(uint64_t us)
+{
+	uint64_t end = time_ns() + us * 1000;
+	while (time_ns() < end)
+		cpu_relax();
+}
+
+static void icr_send(uint32_t apic_id, uint32_t lo)
+{
+	lapic_write(LAPIC_ICR_HI, apic_id << 24);
+	lapic_write(LAPIC_ICR_LO, lo);
+	while (lapic_read(LAPIC_ICR_LO) & ICR_PENDING)
+		cpu_relax();
+}
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	icr_send(apic_id, vector);
+}
+
+void lapic_nmi_others(void)
+{
+	lapic_write(LAPIC_ICR_HI, 0);
+	lapic_write(LAPIC_ICR_LO, ICR_ALL_BUT_SELF | ICR_NMI);
+}
+
+void lapic_start_ap(uint32_t apic_id, uint64_t trampoline_pa)
+{
+	icr_send(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+	delay_us(10000);
+	for (int i = 0; i < 2; i++) {
+		icr_send(apic_id, ICR_STARTUP | (uint32_t)(trampoline_pa >> 12));
+		delay_us(200);
+	}
+}
+
+/* IO APIC registers are reached through a select/window pair. */
+static void ioapic_write(volatile uint32_t *base, uint32_t reg, uint32_t v)
+{
+	base[0] = reg;
+	base[4] = v;
+}
+
+static uint32_t ioapic_read(volatile uint32_t *base, uint32_t reg)
+{
+	base[0] = reg;
+	return base[4];
+}
+
+void ioapic_init(const struct acpi_madt_info *madt)
+{
+	for (uint32_t i = 0; i < madt->ioapic_count; i++) {
+		volatile uint32_t *base = memory_map_mmio(madt->ioapics[i].addr, 4096);
+		if (!base)
+			panic("apic: cannot map IO APIC %u", i);
+		uint32_t inputs = ((ioapic_read(base, 1) >> 16) & 0xff) + 1;
+		for (uint32_t n = 0; n < inputs; n++) {
+			ioapic_write(base, 0x10 + 2 * n, LVT_MASKED);
+			ioapic_write(base, 0x11 + 2 * n, 0);
+		}
+		kprintf("apic: IO APIC %u at %#x, GSIs %u-%u, all masked\n",
+			madt->ioapics[i].id, madt->ioapics[i].addr,
+			madt->ioapics[i].gsi_base, madt->ioapics[i].gsi_base + inputs - 1);
+	}
+}

@@ -1,0 +1,63 @@
+/*
+ * apic.h - local APIC, IO APIC, legacy PIC and the timers behind them.
+ *
+ * Interrupt vectors used by the kernel:
+ *   0x30        local APIC timer (scheduler tick)
+ *   0x40-0xbf   device interrupts routed through IO APICs
+ *   0xe0-0xef   legacy PIC (masked; only spurious interrupts arrive)
+ *   0xf0        reschedule IPI
+ *   0xf1        stop IPI (panic)
+ *   0xff        local APIC spurious
+ */
+#ifndef KEEL_ARCH_X86_64_APIC_H
+#define KEEL_ARCH_X86_64_APIC_H
+
+#include <stdint.h>
+
+#include "core/acpi.h"
+
+#define VEC_TIMER 0x30
+#define VEC_DEVICE_BASE 0x40
+#define VEC_PIC_BASE 0xe0
+#define VEC_KICK 0xf0
+#define VEC_STOP 0xf1
+#define VEC_SPURIOUS 0xff
+
+#define TIMER_HZ 1000
+
+/* Masks the legacy PICs (after moving them out of the exception vectors). */
+void pic_disable(void);
+
+/* Maps the local APIC at pa; the boot CPU calls it once. */
+void lapic_map(uint64_t pa);
+
+/* Enables this CPU's local APIC (spurious vector, no priority filtering). */
+void lapic_enable(void);
+
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+
+/* Measures the TSC and the LAPIC timer against the PIT (boot CPU, once). */
+void timer_calibrate(void);
+
+/* Starts this CPU's periodic scheduler tick at TIMER_HZ. */
+void lapic_timer_start(void);
+
+/* Sends vector to the CPU with this APIC id. */
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+
+/* Sends an NMI to every other CPU. */
+void lapic_nmi_others(void);
+
+/* INIT then two start-up IPIs pointing at the page trampoline_pa. */
+void lapic_start_ap(uint32_t apic_id, uint64_t trampoline_pa);
+
+/* Maps every IO APIC in the MADT and masks all its inputs. */
+void ioapic_init(const struct acpi_madt_info *madt);
+
+/* Nanoseconds since the TSC was calibrated, and a busy wait. */
+uint64_t time_ns(void);
+void delay_us(uint64_t us);
+uint64_t tsc_hz(void);
+
+#endif

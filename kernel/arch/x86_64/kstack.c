@@ -1,0 +1,99 @@
+/*
+ * kstack.c - kernel stacks with guard gaps, and the TLB rule that keeps
+ * their reuse safe.
+ *
+ * Each stack lives in its own KSTACK_SLOT_SIZE slot of the stack area:
+ * KSTACK_SIZE mapped at the top, the rest unmapped, so running off the
+ * bottom faults instead of corrupting a neighbour. When a stack is freed
+ * its pages return to kmem at once, but other CPUs may still cache the old
+ * translation. Rather than interrupting them (which could deadlock against
+ * the kernel lock), every free bumps a global epoch, each CPU flushes its
+ * TLB when it sees a newer epoch on its next scheduling pass, and a slot is
+ * reused only once every online CPU has flushed past its free. Page tables
+ * for the whole area are made at boot, so nothing here allocates tables.
+ */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/layout.h"
+#include "arch/x86_64/memory.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "core/kmem.h"
+#include "core/panic.h"
+
+#define STACK_PAGES (KSTACK_SIZE / 4096)
+#define STACK_ORDER 2
+_Static_assert(STACK_PAGES == 1 << STACK_ORDER, "stack order matches its size");
+
+static uint8_t slot_used[KSTACK_SLOTS];
+static uint64_t slot_freed_epoch[KSTACK_SLOTS];
+static uint64_t slot_pa[KSTACK_SLOTS];
+static uint64_t tlb_epoch;
+static uint32_t cursor;
+
+static uint64_t slot_base(uint32_t slot)
+{
+	return KSTACK_AREA + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE - KSTACK_SIZE;
+}
+
+/* The oldest epoch some online CPU may still hold translations from. */
+static uint64_t oldest_flushed(void)
+{
+	uint64_t min = tlb_epoch;
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (cpus[i].tlb_epoch < min)
+			min = cpus[i].tlb_epoch;
+	return min;
+}
+
+status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
+{
+	uint64_t safe = oldest_flushed();
+	for (uint32_t n = 0; n < KSTACK_SLOTS; n++) {
+		uint32_t i = (cursor + n) % KSTACK_SLOTS;
+		if (slot_used[i] || slot_freed_epoch[i] > safe)
+			continue;
+		uint64_t pa;
+		if (kmem_alloc(STACK_ORDER, &pa))
+			return STATUS_NO_MEMORY;
+		for (uint64_t p = 0; p < STACK_PAGES; p++)
+			if (pt_map(memory_kernel_root(), slot_base(i) + p * 4096, pa + p * 4096,
+				   PTE_W | PTE_NX))
+				panic("kstack: slot %u already mapped", i);
+		slot_used[i] = 1;
+		slot_pa[i] = pa;
+		cursor = i + 1;
+		*slot = i;
+		*top = slot_base(i) + KSTACK_SIZE;
+		return STATUS_OK;
+	}
+	return STATUS_NO_MEMORY;
+}
+
+void arch_kstack_free(uint32_t slot)
+{
+	if (slot >= KSTACK_SLOTS || !slot_used[slot])
+		panic("kstack: freeing slot %u that is not in use", slot);
+	for (uint64_t p = 0; p < STACK_PAGES; p++) {
+		pt_unmap(memory_kernel_root(), slot_base(slot) + p * 4096, NULL);
+		tlb_flush_page(slot_base(slot) + p * 4096);
+	}
+	kmem_free(slot_pa[slot], STACK_ORDER);
+	slot_used[slot] = 0;
+	slot_freed_epoch[slot] = ++tlb_epoch;
+}
+
+void arch_sched_pass(void)
+{
+	struct cpu *c = this_cpu();
+	if (c->tlb_epoch != tlb_epoch) {
+		write_cr3(read_cr3()); /* drops every non-global translation */
+		c->tlb_epoch = tlb_epoch;
+	}
+}
+
+bool kstack_guard_hit(uint64_t addr)
+{
+	if (addr < KSTACK_AREA || addr >= KSTACK_AREA + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE)
+		return false;
+	return (addr - KSTACK_AREA) % KSTACK_SLOT_SIZE < KSTACK_SLOT_SIZE - KSTACK_SIZE;
+}

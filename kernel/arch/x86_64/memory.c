@@ -1,0 +1,164 @@
+/* memory.c - physical memory and kernel page tables at boot (see memory.h). */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/memory.h"
+#include "arch/x86_64/paging.h"
+#include "core/console.h"
+#include "core/kmem.h"
+#include "core/panic.h"
+#include "core/phys_ranges.h"
+
+#define BOOT_MAP_LIMIT 0x40000000ull /* boot.S maps the first 1 GiB */
+#define LOW_MEMORY 0x100000ull
+#define FOUR_GIB 0x100000000ull
+
+extern char kernel_phys_start[], kernel_phys_end[];
+extern char kernel_text_start[], kernel_rodata_start[], kernel_data_start[], kernel_end[];
+
+static struct page_alloc kernel_page_alloc;
+static struct phys_ranges usable;
+static uint64_t kernel_root;
+static uint64_t mmio_next = MMIO_BASE;
+
+void *arch_phys_to_virt(uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+uint64_t memory_kernel_root(void)
+{
+	return kernel_root;
+}
+
+static void check(status_t st, const char *what)
+{
+	if (st)
+		panic("memory: %s: %s", what, status_message(st));
+}
+
+/* Usable RAM: available entries less everything in use or reserved. */
+static void collect_usable(const struct mb2_info *mi, uint64_t info_pa)
+{
+	phys_ranges_init(&usable);
+	for (uint32_t i = 0; i < mi->mmap_count; i++) {
+		struct mb2_mmap_entry e;
+		mb2_mmap_entry(mi, i, &e);
+		if (e.type == MB2_MEM_AVAILABLE && e.base + e.len > e.base)
+			check(phys_ranges_add(&usable, e.base, e.base + e.len), "memory map");
+	}
+	/* The low 1 MiB holds BIOS data and the AP trampoline page. */
+	check(phys_ranges_subtract(&usable, 0, LOW_MEMORY), "low memory");
+	check(phys_ranges_subtract(&usable, (uint64_t)kernel_phys_start,
+				   (uint64_t)kernel_phys_end), "kernel image");
+	check(phys_ranges_subtract(&usable, info_pa, info_pa + mi->total_size), "boot info");
+	for (uint32_t i = 0; i < mi->module_count; i++)
+		check(phys_ranges_subtract(&usable, mi->modules[i].start, mi->modules[i].end),
+		      "modules");
+	phys_ranges_align(&usable);
+}
+
+/* Takes the allocator's metadata from usable memory below the boot map limit. */
+static void setup_allocator(void)
+{
+	uint64_t lo, hi;
+	if (!phys_ranges_span(&usable, &lo, &hi))
+		panic("memory: no usable memory");
+	uint64_t nframes = (hi - lo) / PAGE_SIZE;
+	uint64_t bytes = (page_alloc_meta_bytes(nframes) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	for (size_t i = 0; i < phys_ranges_count(&usable); i++) {
+		struct phys_range r;
+		phys_ranges_get(&usable, i, &r);
+		if (r.end - r.start < bytes || r.start + bytes > BOOT_MAP_LIMIT)
+			continue;
+		check(page_alloc_init(&kernel_page_alloc, phys_to_virt(r.start), bytes, lo, nframes),
+		      "allocator");
+		check(phys_ranges_subtract(&usable, r.start, r.start + bytes), "metadata");
+		kmem_init(&kernel_page_alloc);
+		return;
+	}
+	panic("memory: no room below 1 GiB for %lu bytes of page metadata", bytes);
+}
+
+/* Frees usable frames to the allocator: those below limit, or those above it. */
+static void release_usable(bool below, uint64_t limit)
+{
+	for (size_t i = 0; i < phys_ranges_count(&usable); i++) {
+		struct phys_range r;
+		phys_ranges_get(&usable, i, &r);
+		uint64_t s = below ? r.start : (r.start > limit ? r.start : limit);
+		uint64_t e = below ? (r.end < limit ? r.end : limit) : r.end;
+		if (s < e)
+			check(page_alloc_add_free(&kernel_page_alloc, s, e), "free range");
+	}
+}
+
+/* Direct map: RAM of every kind, and reserved ranges below 4 GiB (ACPI, BIOS). */
+static void map_direct(const struct mb2_info *mi)
+{
+	for (uint32_t i = 0; i < mi->mmap_count; i++) {
+		struct mb2_mmap_entry e;
+		mb2_mmap_entry(mi, i, &e);
+		if (e.type == MB2_MEM_RESERVED && e.base >= FOUR_GIB)
+			continue;
+		uint64_t s = e.base & ~(PAGE_2M - 1);
+		for (uint64_t pa = s; pa < e.base + e.len && pa >= s; pa += PAGE_2M) {
+			status_t st = pt_map_2m(kernel_root, DIRECT_MAP_BASE + pa, pa,
+						PTE_W | PTE_NX | PTE_G);
+			if (st != STATUS_EXISTS)
+				check(st, "direct map");
+		}
+	}
+}
+
+/* The kernel image, page by page: text R-X, rodata R--, data and bss RW-. */
+static void map_kernel_image(void)
+{
+	for (uint64_t va = (uint64_t)kernel_text_start; va < (uint64_t)kernel_end; va += PAGE_SIZE) {
+		uint64_t flags = PTE_G;
+		if (va >= (uint64_t)kernel_data_start)
+			flags |= PTE_W | PTE_NX;
+		else if (va >= (uint64_t)kernel_rodata_start)
+			flags |= PTE_NX;
+		check(pt_map(kernel_root, va, va - KERNEL_VMA, flags), "kernel image");
+	}
+}
+
+/* Page tables for the whole stack area exist from boot on, so that creating
+ * and destroying threads never allocates or frees page-table pages. */
+static void prepare_stack_area(void)
+{
+	for (uint64_t off = 0; off < (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE; off += PAGE_2M)
+		check(pt_prepare(kernel_root, KSTACK_AREA + off), "stack area");
+	check(pt_prepare(kernel_root, MMIO_BASE), "device window");
+}
+
+void memory_init(const struct mb2_info *mi, uint64_t info_pa)
+{
+	collect_usable(mi, info_pa);
+	setup_allocator();
+	/* Only frames the boot map reaches until the new tables are live. */
+	release_usable(true, BOOT_MAP_LIMIT);
+	check(kmem_alloc(0, &kernel_root), "kernel root");
+	map_direct(mi);
+	map_kernel_image();
+	prepare_stack_area();
+	write_cr3(kernel_root);
+	release_usable(false, BOOT_MAP_LIMIT);
+	kprintf("memory: %lu KiB free of %lu KiB managed; kernel %lu KiB\n",
+		kmem_free_pages() * 4, kmem_total_pages() * 4,
+		((uint64_t)kernel_phys_end - (uint64_t)kernel_phys_start) / 1024);
+}
+
+void *memory_map_mmio(uint64_t pa, uint64_t size)
+{
+	uint64_t off = pa & (PAGE_SIZE - 1);
+	uint64_t start = pa - off, n = (size + off + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (mmio_next + n * PAGE_SIZE > MMIO_BASE + MMIO_SIZE)
+		return 0;
+	uint64_t va = mmio_next;
+	for (uint64_t i = 0; i < n; i++)
+		if (pt_map(kernel_root, va + i * PAGE_SIZE, start + i * PAGE_SIZE,
+			   PTE_W | PTE_NX | PTE_PCD | PTE_PWT | PTE_G))
+			return 0;
+	mmio_next += n * PAGE_SIZE;
+	return (void *)(va + off);
+}

@@ -1,0 +1,50 @@
+/*
+ * percpu.h - per-CPU data on x86-64.
+ *
+ * Each CPU's GS base points at its struct cpu, so the running CPU finds
+ * its own data with one GS-relative load. The boot CPU is cpus[0]; the
+ * others are numbered in the order they come online.
+ */
+#ifndef KEEL_ARCH_X86_64_PERCPU_H
+#define KEEL_ARCH_X86_64_PERCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/gdt.h"
+#include "core/sched.h"
+#include "core/thread.h"
+
+#define MAX_CPUS 64
+#define IST_STACK_SIZE 4096
+
+struct cpu {
+	struct cpu *self;		/* at offset 0: read through %gs:0 */
+	uint32_t id;			/* index into cpus[] */
+	uint32_t apic_id;
+	struct sched_cpu sched;		/* current, idle and zombie threads */
+	uint64_t tlb_epoch;		/* last kernel-stack unmap epoch flushed here */
+	uint32_t boot_stack_slot;	/* the stack an AP starts on */
+	uint64_t boot_stack_top;
+	volatile bool online;
+	struct gdt gdt;
+	struct tss tss;
+	uint8_t ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern struct runq runqs[MAX_CPUS];
+extern unsigned cpu_count;	/* CPUs online */
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Points GS base at c and loads c's GDT, TSS and the IDT on this CPU. */
+void percpu_init(struct cpu *c, uint32_t id, uint32_t apic_id);
+
+#endif

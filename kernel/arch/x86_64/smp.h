@@ -1,0 +1,14 @@
+/* smp.h - starting the application processors. */
+#ifndef KEEL_ARCH_X86_64_SMP_H
+#define KEEL_ARCH_X86_64_SMP_H
+
+#include "core/acpi.h"
+
+/* Per-CPU set-up that every CPU does for itself (CR4 features, LAPIC, tick). */
+void cpu_local_init(void);
+
+/* Starts every enabled CPU in the MADT other than the caller, one at a
+ * time, and returns when each is online or has timed out. */
+void smp_start(const struct acpi_madt_info *madt);
+
+#endif
