@@ -1,16 +1,17 @@
 #!/bin/sh
 # mkimage.sh - build Keel's bootable disk image without root or loop devices.
 #
-#   mkimage.sh OUT KERNEL GRUB_DIR GRUB_MKIMAGE WORKDIR
+#   mkimage.sh OUT KERNEL GRUB_DIR GRUB_MKIMAGE WORKDIR BUNDLE
 #
 # Layout: MBR (GRUB boot.img in its first 440 bytes, one partition entry),
 # GRUB core.img from sector 1, and from 1 MiB a FAT32 system partition with
-# /boot/grub/grub.cfg and /boot/keel.elf. Every input that could vary
-# between builds is fixed (volume id, timestamps, disk id, file order), so
-# the same sources give a byte-identical image.
+# /boot/grub/grub.cfg, /boot/keel.elf and the boot bundle /boot/bundle.tar.
+# Every input that could vary between builds is fixed (volume id,
+# timestamps, disk id, file order), so the same sources give a
+# byte-identical image.
 set -eu
 
-out=$1 kernel=$2 grub_dir=$3 grub_mkimage=$4 work=$5
+out=$1 kernel=$2 grub_dir=$3 grub_mkimage=$4 work=$5 bundle=$6
 here=$(dirname "$0")
 
 part_start=2048            # sectors: the partition starts at 1 MiB
@@ -39,10 +40,12 @@ mkfs.fat --invariant -F 32 -n KEEL -i 4b45454c "$work/part.img" > /dev/null
 mkdir "$work/files"
 cp "$here/grub.cfg" "$work/files/grub.cfg"
 cp "$kernel" "$work/files/keel.elf"
-touch -d "@$SOURCE_DATE_EPOCH" "$work/files/grub.cfg" "$work/files/keel.elf"
+cp "$bundle" "$work/files/bundle.tar"
+touch -d "@$SOURCE_DATE_EPOCH" "$work/files/grub.cfg" "$work/files/keel.elf" "$work/files/bundle.tar"
 mmd -i "$work/part.img" ::/boot ::/boot/grub
 mcopy -m -i "$work/part.img" "$work/files/grub.cfg" ::/boot/grub/grub.cfg
 mcopy -m -i "$work/part.img" "$work/files/keel.elf" ::/boot/keel.elf
+mcopy -m -i "$work/part.img" "$work/files/bundle.tar" ::/boot/bundle.tar
 
 # The whole disk: partition table, boot code, core image, partition.
 truncate -s $(((part_start + part_sectors) * 512)) "$work/disk.img"

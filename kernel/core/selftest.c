@@ -253,14 +253,15 @@ static void selftest_main(void *arg)
 	arch_power_off(2);
 }
 
-void selftest_start(const char *cmdline)
+bool selftest_start(const char *cmdline)
 {
-	bench_mode = cmdline_has(cmdline, "keel.bench");
+	bench_mode = cmdline_has(cmdline, "keel.bench") && !cmdline_has(cmdline, "keel.init");
 	bool testing = cmdline_get(cmdline, "keel.test", test_name, sizeof test_name) == STATUS_OK;
 	kprintf("Keel: boot complete\n");
 	if (!testing && !bench_mode)
-		return;
+		return false;
 	/* Pinned to the boot CPU in Matter: above the Gravity load it measures. */
 	if (thread_create("selftest", selftest_main, NULL, TIER_MATTER, 1ull, NULL))
 		panic("cannot start the self-test thread");
+	return true;
 }

@@ -9,7 +9,10 @@
 #ifndef KEEL_CORE_SELFTEST_H
 #define KEEL_CORE_SELFTEST_H
 
-/* Starts what the command line asks for; returns to let the CPU idle. */
-void selftest_start(const char *cmdline);
+#include <stdbool.h>
+
+/* Starts what the command line asks for (keel.test=NAME or keel.bench) in
+ * a kernel thread; returns false when it asks for neither. */
+bool selftest_start(const char *cmdline);
 
 #endif

@@ -1,11 +1,14 @@
-/* thread.c - kernel threads, context switches, ticks and sleep (see thread.h). */
+/* thread.c - kernel and user threads, switches, ticks and blocking (see thread.h). */
 #include <stddef.h>
 
+#include "core/ipc.h"
 #include "core/klock.h"
 #include "core/kmem.h"
 #include "core/panic.h"
 #include "core/pool.h"
+#include "core/reclaim.h"
 #include "core/string.h"
+#include "core/task.h"
 #include "core/thread.h"
 
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
@@ -16,7 +19,7 @@ struct spinlock kernel_lock = { 0, -1 };
 static struct pool thread_pool;
 static uint64_t next_thread_id = 1;
 static uint32_t threads_alive;
-static struct list_node sleepers; /* sorted by wake_ns */
+static struct list_node sleepers; /* blocked threads with a deadline, sorted */
 extern struct runq runqs[];
 
 static struct thread *se_thread(struct sched_entity *se)
@@ -40,14 +43,41 @@ static unsigned order_for(size_t bytes)
 	return order;
 }
 
-/* Makes a thread record for an existing context (a CPU's boot stack). */
-static struct thread *adopt_idle(uint32_t slot, uint64_t top)
+/* The last reference to a thread record is gone: give the memory back. */
+static void thread_destroy(struct kobj *o)
+{
+	if (pool_free(&thread_pool, container_of(o, struct thread, obj)))
+		panic("thread: freeing a record that is not live");
+}
+
+static const struct kobj_ops thread_ops = { .destroy = thread_destroy };
+
+/* Allocates and initialises a record charged to q (NULL: the kernel). */
+static status_t record_alloc(struct quota *q, struct thread **out)
 {
 	struct thread *t;
-	if (pool_alloc(&thread_pool, (void **)&t))
+	status_t st = pool_alloc(&thread_pool, (void **)&t);
+	if (st)
+		return st;
+	st = kobj_init(&t->obj, OBJ_THREAD, &thread_ops, q, 0);
+	if (st) {
+		pool_free(&thread_pool, t);
+		return st;
+	}
+	t->id = next_thread_id++;
+	list_init(&t->sleep_link);
+	list_init(&t->task_link);
+	*out = t;
+	return STATUS_OK;
+}
+
+/* Makes a thread record for an existing context (a CPU's start-up stack). */
+static void adopt_idle(uint32_t slot, uint64_t top)
+{
+	struct thread *t;
+	if (record_alloc(NULL, &t))
 		panic("thread: no record for an idle thread");
 	struct sched_cpu *sc = arch_sched_cpu();
-	t->id = next_thread_id++;
 	t->idle = true;
 	t->kstack_slot = slot;
 	t->kstack_top = top;
@@ -56,7 +86,6 @@ static struct thread *adopt_idle(uint32_t slot, uint64_t top)
 	sc->idle = t;
 	sc->current = t;
 	sc->charged_ns = arch_time_ns();
-	return t;
 }
 
 void thread_init(void)
@@ -89,6 +118,13 @@ uint32_t thread_count(void)
 	return threads_alive;
 }
 
+uint32_t thread_records(void)
+{
+	struct pool_stats s;
+	pool_stats(&thread_pool, &s);
+	return (uint32_t)s.in_use;
+}
+
 /* Queues t on the CPU the policy chooses and kicks that CPU if it is not us. */
 static void make_runnable(struct thread *t)
 {
@@ -101,33 +137,87 @@ static void make_runnable(struct thread *t)
 		arch_kick_cpu((unsigned)cpu);
 }
 
-status_t thread_create(const char *name, void (*entry)(void *), void *arg,
-		       enum sched_tier tier, uint64_t affinity, struct thread **out)
+/* A record with a stack, ready to run entry(arg); not yet queued. Lock held. */
+static status_t prepare(struct quota *q, const char *name, void (*entry)(void *), void *arg,
+			enum sched_tier tier, uint64_t affinity, struct thread **out)
 {
 	struct thread *t;
-	bool irq = klock();
-	status_t st = pool_alloc(&thread_pool, (void **)&t);
+	status_t st = record_alloc(q, &t);
 	if (st)
-		goto out;
+		return st;
 	st = sched_entity_init(&t->se, tier, affinity);
 	if (st == STATUS_OK)
 		st = arch_kstack_alloc(&t->kstack_slot, &t->kstack_top);
 	if (st) {
-		pool_free(&thread_pool, t);
-		goto out;
+		kobj_put(&t->obj);
+		return st;
 	}
-	t->id = next_thread_id++;
 	set_name(t, name);
 	t->entry = entry;
 	t->arg = arg;
 	arch_thread_setup(t);
 	threads_alive++;
-	make_runnable(t);
-	if (out)
-		*out = t;
-out:
+	*out = t;
+	return STATUS_OK;
+}
+
+status_t thread_create(const char *name, void (*entry)(void *), void *arg,
+		       enum sched_tier tier, uint64_t affinity, struct thread **out)
+{
+	struct thread *t;
+	bool irq = klock();
+	status_t st = prepare(NULL, name, entry, arg, tier, affinity, &t);
+	if (st == STATUS_OK) {
+		make_runnable(t);
+		if (out)
+			*out = t;
+	}
 	kunlock(irq);
 	return st;
+}
+
+static void user_thread_main(void *arg)
+{
+	struct thread *t = arg;
+	arch_enter_user(t->user_entry, t->user_stack, t->user_arg);
+}
+
+status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, uint64_t arg,
+			    enum sched_tier tier, uint64_t affinity, struct thread **out)
+{
+	struct thread *t;
+	status_t st = prepare(task_quota(task), "user", user_thread_main, NULL, tier, affinity, &t);
+	if (st)
+		return st;
+	t->arg = t;
+	t->task = task;
+	t->user_entry = entry;
+	t->user_stack = stack;
+	t->user_arg = arg;
+	/* FXSAVE image of a freshly reset FPU: x87 control word, MXCSR. */
+	t->fpu[0] = 0x7f;
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80;
+	t->fpu[25] = 0x1f;
+	*out = t;
+	return STATUS_OK;
+}
+
+void thread_start(struct thread *t)
+{
+	make_runnable(t);
+}
+
+/* The thread is off every queue and will never run again: drop it from
+ * its task and the counters. Its stack goes separately. Lock held. */
+static void finish(struct thread *t)
+{
+	ipc_thread_gone(t);
+	if (t->task)
+		task_thread_gone(t);
+	t->exited = true;
+	threads_alive--;
+	kobj_kill(&t->obj);
 }
 
 /* Frees the thread that exited on this CPU before the last switch. */
@@ -138,9 +228,15 @@ static void reap(struct sched_cpu *sc)
 		return;
 	sc->zombie = NULL;
 	arch_kstack_free(z->kstack_slot);
-	threads_alive--;
-	if (pool_free(&thread_pool, z))
-		panic("thread: reaping a thread that is not live");
+	kobj_put(&z->obj);
+}
+
+/* Called after every switch, on the stack and address space of the thread
+ * that now runs: the previous thread's stack and deferred frees can go. */
+static void after_switch(void)
+{
+	reap(arch_sched_cpu());
+	reclaim_run();
 }
 
 /*
@@ -168,48 +264,69 @@ static void schedule(void)
 		next = sc->idle;
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = arch_time_ns();
-	if (next == prev)
-		return;
-	sc->current = next;
-	sc->switches++;
-	arch_switch(&prev->ctx_sp, next->ctx_sp);
-	reap(arch_sched_cpu());
+	if (next != prev) {
+		sc->current = next;
+		sc->switches++;
+		arch_switch_prepare(prev, next);
+		arch_switch(&prev->ctx_sp, next->ctx_sp);
+	}
+	after_switch();
 }
 
 void thread_boot(void)
 {
 	struct thread *t = thread_current();
-	reap(arch_sched_cpu());
+	after_switch();
 	kunlock(true);
 	t->entry(t->arg);
 	thread_exit();
 }
 
-void thread_exit(void)
+void thread_exit_locked(void)
 {
-	klock();
 	struct sched_cpu *sc = arch_sched_cpu();
 	struct thread *t = sc->current;
 	if (t->idle || sched_exit(&t->se))
 		panic("thread %s cannot exit", t->name);
+	finish(t);
 	sc->zombie = t;
 	schedule();
 	panic("a dead thread was scheduled");
 }
 
-void thread_yield(void)
+void thread_exit(void)
 {
-	bool irq = klock();
+	klock();
+	thread_exit_locked();
+}
+
+void thread_yield_locked(void)
+{
 	struct thread *t = thread_current();
 	if (!t->idle) {
 		/* Ends the burst (not an overrun) and requeues at the tail. */
 		sched_yield_cpu(&runqs[arch_cpu_id()], &t->se);
 		schedule();
 	}
+}
+
+void thread_yield(void)
+{
+	bool irq = klock();
+	thread_yield_locked();
 	kunlock(irq);
 }
 
-/* Inserts t into the sleeper list in wake order. Lock held. */
+status_t thread_set_tier(struct thread *t, enum sched_tier tier)
+{
+	struct runq *rq = t->se.state == SCHED_RUNNABLE ? &runqs[t->se.cpu] : NULL;
+	status_t st = sched_set_tier(rq, &t->se, tier);
+	if (st == STATUS_OK)
+		t->se.base_tier = tier;
+	return st;
+}
+
+/* Inserts t into the sleeper list in deadline order. Lock held. */
 static void sleeper_insert(struct thread *t)
 {
 	struct list_node *n = sleepers.next;
@@ -221,18 +338,72 @@ static void sleeper_insert(struct thread *t)
 	n->prev = &t->sleep_link;
 }
 
+bool thread_block(uint64_t timeout_ns)
+{
+	struct thread *t = thread_current();
+	if (t->kill_pending)
+		return false; /* about to exit: waiting would never end */
+	t->blocked = true;
+	t->woken = false;
+	sched_block(&t->se);
+	if (timeout_ns != TIMEOUT_NEVER) {
+		uint64_t now = arch_time_ns();
+		t->wake_ns = now + timeout_ns < now ? TIMEOUT_NEVER - 1 : now + timeout_ns;
+		sleeper_insert(t);
+	}
+	schedule();
+	return t->woken;
+}
+
+bool thread_wake(struct thread *t)
+{
+	if (!t->blocked)
+		return false;
+	t->blocked = false;
+	t->woken = true;
+	if (!list_unlinked(&t->sleep_link))
+		list_del(&t->sleep_link);
+	make_runnable(t);
+	return true;
+}
+
 void thread_sleep_ns(uint64_t ns)
 {
 	bool irq = klock();
-	struct thread *t = thread_current();
-	t->wake_ns = arch_time_ns() + ns;
-	sched_block(&t->se);
-	sleeper_insert(t);
-	schedule();
+	thread_block(ns);
 	kunlock(irq);
 }
 
-/* Wakes every sleeper whose time has come. Lock held. */
+void thread_kill(struct thread *t)
+{
+	if (t->exited || t->se.state == SCHED_DEAD)
+		return;
+	if (t->se.state == SCHED_RUNNING) {
+		/* On a CPU right now (possibly this one): it exits on its way out. */
+		t->kill_pending = true;
+		if (t != thread_current() && t->se.last_cpu >= 0)
+			arch_kick_cpu((unsigned)t->se.last_cpu);
+		return;
+	}
+	if (t->se.state == SCHED_RUNNABLE)
+		sched_remove(&runqs[t->se.cpu], &t->se);
+	if (!list_unlinked(&t->sleep_link))
+		list_del(&t->sleep_link);
+	t->blocked = false;
+	sched_exit(&t->se);
+	finish(t);
+	arch_kstack_free(t->kstack_slot);
+	kobj_put(&t->obj);
+}
+
+void thread_user_return_check(void)
+{
+	struct thread *t = thread_current();
+	if (t->kill_pending)
+		thread_exit_locked();
+}
+
+/* Wakes every sleeper whose deadline has passed. Lock held. */
 static void wake_sleepers(uint64_t now)
 {
 	while (!list_empty(&sleepers)) {
@@ -240,6 +411,7 @@ static void wake_sleepers(uint64_t now)
 		if (t->wake_ns > now)
 			break;
 		list_del(&t->sleep_link);
+		t->blocked = false;
 		make_runnable(t);
 	}
 }
@@ -254,6 +426,7 @@ void thread_tick(void)
 	bool preempt = t->idle;
 
 	sc->ticks++;
+	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
 	if (cpu == 0) {
 		wake_sleepers(now);
 		if (sc->ticks % BALANCE_EVERY_TICKS == 0)
@@ -266,6 +439,8 @@ void thread_tick(void)
 	}
 	if (preempt)
 		schedule();
+	else if (cpu == 0)
+		reclaim_run();
 	spin_unlock(&kernel_lock);
 }
 

@@ -12,14 +12,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "abi/message.h"
 #include "abi/status.h"
 #include "core/list.h"
+#include "core/object.h"
 #include "core/sched.h"
 
 #define THREAD_NAME_LEN 16
 #define THREAD_MAX 4096
 
+#define TIMEOUT_NEVER UINT64_MAX
+
+struct task;
+
+/*
+ * A thread. Its record is a kernel object (OBJ_THREAD): capabilities may
+ * outlive the thread itself, so the record is freed when the last
+ * reference goes, while its stack is freed as soon as it has exited.
+ */
 struct thread {
+	struct kobj obj;
 	struct sched_entity se;
 	uint64_t id;
 	char name[THREAD_NAME_LEN];
@@ -27,11 +39,30 @@ struct thread {
 	uint64_t kstack_top;
 	uint32_t kstack_slot;
 	bool idle;
+	bool exited;			/* stack freed; only the record remains */
 	void (*entry)(void *arg);
 	void *arg;
-	uint64_t wake_ns;		/* while sleeping: when to wake */
-	struct list_node sleep_link;
 	uint64_t cpus_seen;		/* bit per CPU it has run on (tests, placement) */
+
+	/* Blocking: every wait goes through thread_block(). */
+	bool blocked;			/* in thread_block, not yet woken */
+	bool woken;			/* woken by thread_wake (not the timeout) */
+	uint64_t wake_ns;		/* deadline, or TIMEOUT_NEVER */
+	struct list_node sleep_link;	/* on the sleeper list while it has a deadline */
+
+	/* User threads. */
+	struct task *task;		/* NULL for kernel threads */
+	struct list_node task_link;	/* on task->threads */
+	uint64_t user_entry, user_stack, user_arg;
+	uint64_t signals;		/* pending signal bits */
+	uint64_t wait_mask;		/* bits sys_signal_wait waits for */
+	bool kill_pending;		/* exit at the next return to user mode */
+	uint64_t exit_code;
+	struct keel_msg ipc_msg;	/* reply delivered to a caller in sys_msg_call */
+	status_t ipc_status;
+	struct kobj *ipc_reply;		/* the reply object of a pending call */
+	void *sys_ctx;			/* struct syscall_ctx of the call in progress */
+	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area of user threads */
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
@@ -67,6 +98,39 @@ void thread_yield(void);
 /* Blocks the calling thread for at least ns nanoseconds. */
 void thread_sleep_ns(uint64_t ns);
 
+/* Blocks the calling thread until thread_wake() or until timeout_ns have
+ * passed (TIMEOUT_NEVER: no limit). Returns true if woken, false on the
+ * timeout. Caller holds the kernel lock (kept across the wait). */
+bool thread_block(uint64_t timeout_ns);
+
+/* Wakes t if it is blocked in thread_block; returns whether it was. Lock held. */
+bool thread_wake(struct thread *t);
+
+/* Creates a user thread in task (not yet runnable: the caller makes it so
+ * with thread_start). Lock held. */
+status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, uint64_t arg,
+			    enum sched_tier tier, uint64_t affinity, struct thread **out);
+
+/* Makes a new thread runnable. Lock held. */
+void thread_start(struct thread *t);
+
+/* thread_yield for a caller that holds the kernel lock. */
+void thread_yield_locked(void);
+
+/* Moves t to tier and makes it t's base tier. Lock held. */
+status_t thread_set_tier(struct thread *t, enum sched_tier tier);
+
+/* Stops t for good, wherever it is: a queued or blocked thread is removed
+ * and freed now, a running one exits at its next return to user mode (its
+ * CPU is kicked). Lock held. */
+void thread_kill(struct thread *t);
+
+/* Called on the way back to user mode: exits if the thread was killed. */
+void thread_user_return_check(void);
+
+/* Ends the calling thread; the caller holds the kernel lock. */
+__attribute__((noreturn)) void thread_exit_locked(void);
+
 struct thread *thread_current(void);
 
 /* Runs the idle loop of the calling CPU; never returns. */
@@ -81,6 +145,9 @@ void thread_kick_received(void);
 
 /* Threads alive (created and not yet reaped), for tests. */
 uint32_t thread_count(void);
+
+/* Thread records not yet freed (alive, or held by a capability). */
+uint32_t thread_records(void);
 
 /* --- provided by the architecture --- */
 
@@ -113,5 +180,14 @@ void arch_sched_pass(void);
 
 /* Entered on a new thread's first switch; releases the kernel lock. */
 __attribute__((noreturn)) void thread_boot(void);
+
+/* Enters user mode in the current thread at entry with stack and rdi = arg. */
+__attribute__((noreturn)) void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg);
+
+/* Address space, kernel stack and FPU state hand-over before a switch. */
+void arch_switch_prepare(struct thread *prev, struct thread *next);
+
+/* Hooks into core/task.c for user threads. */
+void task_thread_gone(struct thread *t);
 
 #endif

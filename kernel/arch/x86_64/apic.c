@@ -35,6 +35,7 @@ enum {
 #define CALIBRATE_MS 10u
 
 static volatile uint32_t *lapic;
+static uint32_t lapic_boot_id;
 static uint64_t tsc_per_sec;
 static uint64_t tsc_at_boot;
 static uint32_t lapic_ticks_per_tick;
@@ -190,13 +191,64 @@ static uint32_t ioapic_read(volatile uint32_t *base, uint32_t reg)
 	return base[4];
 }
 
+struct ioapic {
+	volatile uint32_t *base;
+	uint32_t gsi_base, inputs;
+};
+
+static struct ioapic ioapics[ACPI_MAX_IOAPICS];
+static uint32_t ioapic_count, gsi_end;
+static const struct acpi_madt_info *madt_info;
+
+uint32_t ioapic_lines(void)
+{
+	return gsi_end;
+}
+
+/* Trigger and polarity bits of a redirection entry for gsi: ISA lines are
+ * edge/high unless overridden, PCI lines (16 and up) level/low. */
+static uint32_t line_mode(uint32_t gsi)
+{
+	uint16_t flags = 0;
+	bool isa = false;
+	for (uint32_t i = 0; i < madt_info->override_count; i++)
+		if (madt_info->overrides[i].gsi == gsi) {
+			flags = madt_info->overrides[i].flags;
+			isa = true;
+		}
+	if (!isa && gsi < 16)
+		return 0;
+	uint16_t pol = flags & ACPI_INTI_POLARITY_MASK, trig = flags & ACPI_INTI_TRIGGER_MASK;
+	bool low = pol == ACPI_INTI_POLARITY_LOW || (!isa && pol == ACPI_INTI_POLARITY_BUS);
+	bool level = trig == ACPI_INTI_TRIGGER_LEVEL || (!isa && trig == ACPI_INTI_TRIGGER_BUS);
+	return (low ? 1u << 13 : 0) | (level ? 1u << 15 : 0);
+}
+
+void ioapic_route(uint32_t gsi, uint8_t vector, bool masked)
+{
+	for (uint32_t i = 0; i < ioapic_count; i++) {
+		struct ioapic *io = &ioapics[i];
+		if (gsi < io->gsi_base || gsi >= io->gsi_base + io->inputs)
+			continue;
+		uint32_t n = gsi - io->gsi_base;
+		ioapic_write(io->base, 0x11 + 2 * n, lapic_boot_id << 24);
+		ioapic_write(io->base, 0x10 + 2 * n,
+			     vector | line_mode(gsi) | (masked ? LVT_MASKED : 0));
+	}
+}
+
 void ioapic_init(const struct acpi_madt_info *madt)
 {
+	madt_info = madt;
+	lapic_boot_id = lapic_id();
 	for (uint32_t i = 0; i < madt->ioapic_count; i++) {
 		volatile uint32_t *base = memory_map_mmio(madt->ioapics[i].addr, 4096);
 		if (!base)
 			panic("apic: cannot map IO APIC %u", i);
 		uint32_t inputs = ((ioapic_read(base, 1) >> 16) & 0xff) + 1;
+		ioapics[ioapic_count++] = (struct ioapic){ base, madt->ioapics[i].gsi_base, inputs };
+		if (madt->ioapics[i].gsi_base + inputs > gsi_end)
+			gsi_end = madt->ioapics[i].gsi_base + inputs;
 		for (uint32_t n = 0; n < inputs; n++) {
 			ioapic_write(base, 0x10 + 2 * n, LVT_MASKED);
 			ioapic_write(base, 0x11 + 2 * n, 0);

@@ -12,6 +12,7 @@
 #ifndef KEEL_ARCH_X86_64_APIC_H
 #define KEEL_ARCH_X86_64_APIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/acpi.h"
@@ -54,6 +55,12 @@ void lapic_start_ap(uint32_t apic_id, uint64_t trampoline_pa);
 
 /* Maps every IO APIC in the MADT and masks all its inputs. */
 void ioapic_init(const struct acpi_madt_info *madt);
+
+/* Number of interrupt lines (GSIs) the IO APICs serve. */
+uint32_t ioapic_lines(void);
+
+/* Routes gsi to vector on the boot CPU, masked or not. */
+void ioapic_route(uint32_t gsi, uint8_t vector, bool masked);
 
 /* Nanoseconds since the TSC was calibrated, and a busy wait. */
 uint64_t time_ns(void);

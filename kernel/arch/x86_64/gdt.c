@@ -9,13 +9,15 @@
 void gdt_setup(struct gdt *gdt, struct tss *tss, const uint64_t ist_tops[3])
 {
 	uint64_t base = (uint64_t)tss;
-	uint64_t limit = sizeof *tss - 1;
+	uint64_t limit = sizeof *tss + IOMAP_BYTES + IOMAP_TAIL - 1;
+	uint8_t *iomap = (uint8_t *)(tss + 1);
 
 	*tss = (struct tss){ 0 };
 	for (int i = 0; i < 3; i++)
 		tss->ist[i] = ist_tops[i];
-	/* No I/O bitmap yet: a base past the limit denies all ports to ring 3. */
 	tss->iomap_base = sizeof *tss;
+	for (int i = 0; i < IOMAP_BYTES + IOMAP_TAIL; i++)
+		iomap[i] = 0xff;
 
 	gdt->entries[0] = 0;
 	gdt->entries[1] = SEG_KCODE;

@@ -37,7 +37,14 @@ struct gdt {
 	uint64_t entries[8];
 };
 
-/* Fills gdt and tss for one CPU, with IST stacks ending at ist_tops[0..2]. */
+/* Bytes of the I/O permission bitmap that follows a TSS (65536 ports),
+ * plus the all-ones byte the CPU requires after it. */
+#define IOMAP_BYTES 8192
+#define IOMAP_TAIL 1
+
+/* Fills gdt and tss for one CPU, with IST stacks ending at ist_tops[0..2].
+ * tss must be followed in memory by IOMAP_BYTES + IOMAP_TAIL bytes of I/O
+ * permission bitmap, which start all ones (every port denied). */
 void gdt_setup(struct gdt *gdt, struct tss *tss, const uint64_t ist_tops[3]);
 
 /* Loads gdt, reloads segment registers and the task register on this CPU. */

@@ -19,6 +19,7 @@
 #include "arch/x86_64/percpu.h"
 #include "core/kmem.h"
 #include "core/panic.h"
+#include "core/reclaim.h"
 
 #define STACK_PAGES (KSTACK_SIZE / 4096)
 #define STACK_ORDER 2
@@ -35,8 +36,12 @@ static uint64_t slot_base(uint32_t slot)
 	return KSTACK_AREA + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE - KSTACK_SIZE;
 }
 
-/* The oldest epoch some online CPU may still hold translations from. */
-static uint64_t oldest_flushed(void)
+uint64_t arch_tlb_epoch_bump(void)
+{
+	return ++tlb_epoch;
+}
+
+uint64_t arch_tlb_epoch_safe(void)
 {
 	uint64_t min = tlb_epoch;
 	for (unsigned i = 0; i < cpu_count; i++)
@@ -47,7 +52,7 @@ static uint64_t oldest_flushed(void)
 
 status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 {
-	uint64_t safe = oldest_flushed();
+	uint64_t safe = arch_tlb_epoch_safe();
 	for (uint32_t n = 0; n < KSTACK_SLOTS; n++) {
 		uint32_t i = (cursor + n) % KSTACK_SLOTS;
 		if (slot_used[i] || slot_freed_epoch[i] > safe)
@@ -79,7 +84,7 @@ void arch_kstack_free(uint32_t slot)
 	}
 	kmem_free(slot_pa[slot], STACK_ORDER);
 	slot_used[slot] = 0;
-	slot_freed_epoch[slot] = ++tlb_epoch;
+	slot_freed_epoch[slot] = arch_tlb_epoch_bump();
 }
 
 void arch_sched_pass(void)

@@ -23,8 +23,14 @@
 #include "core/console.h"
 #include "core/kmem.h"
 #include "core/mb2.h"
+#include "core/device.h"
+#include "core/ipc.h"
+#include "core/memory.h"
 #include "core/panic.h"
+#include "core/roottask.h"
 #include "core/selftest.h"
+#include "core/task.h"
+#include "core/witness_log.h"
 #include "core/string.h"
 #include "core/thread.h"
 #include "core/version.h"
@@ -136,6 +142,11 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 	madt_read(&boot_info);
 	interrupts_init();
 	thread_init();
+	task_init();
+	memory_objects_init();
+	ipc_init();
+	device_init();
+	witness_log_init();
 	cpu_local_init();
 	smp_start(&madt);
 	uint64_t online_tsc = rdtsc();
@@ -146,6 +157,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 		kprintf("bench: entry_to_banner_insns=%lu\n", banner_tsc - entry_tsc);
 		kprintf("bench: entry_to_all_cpus_online_insns=%lu\n", online_tsc - entry_tsc);
 	}
-	selftest_start(boot_info.cmdline);
+	if (!selftest_start(boot_info.cmdline))
+		roottask_start(&boot_info, cpu_count);
 	thread_idle_loop();
 }

@@ -8,6 +8,7 @@
 #ifndef KEEL_ARCH_X86_64_PERCPU_H
 #define KEEL_ARCH_X86_64_PERCPU_H
 
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,12 +16,20 @@
 #include "arch/x86_64/gdt.h"
 #include "core/sched.h"
 #include "core/thread.h"
+#endif
 
 #define MAX_CPUS 64
 #define IST_STACK_SIZE 4096
 
+/* Offsets used by syscall_entry.S; checked below. */
+#define CPU_KSTACK_TOP 8
+#define CPU_USER_RSP 16
+
+#ifndef __ASSEMBLER__
 struct cpu {
 	struct cpu *self;		/* at offset 0: read through %gs:0 */
+	uint64_t kstack_top;		/* stack of the running thread, for syscalls */
+	uint64_t user_rsp;		/* scratch for syscall entry */
 	uint32_t id;			/* index into cpus[] */
 	uint32_t apic_id;
 	struct sched_cpu sched;		/* current, idle and zombie threads */
@@ -30,8 +39,12 @@ struct cpu {
 	volatile bool online;
 	struct gdt gdt;
 	struct tss tss;
+	uint8_t iomap[IOMAP_BYTES + IOMAP_TAIL];	/* must follow tss directly */
 	uint8_t ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 };
+
+_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "syscall_entry.S offset");
+_Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "syscall_entry.S offset");
 
 extern struct cpu cpus[MAX_CPUS];
 extern struct runq runqs[MAX_CPUS];
@@ -46,5 +59,6 @@ static inline struct cpu *this_cpu(void)
 
 /* Points GS base at c and loads c's GDT, TSS and the IDT on this CPU. */
 void percpu_init(struct cpu *c, uint32_t id, uint32_t apic_id);
+#endif
 
 #endif

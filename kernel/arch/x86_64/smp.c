@@ -28,6 +28,7 @@ struct tramp_params {
 void cpu_local_init(void)
 {
 	write_cr4(read_cr4() | CR4_PGE);
+	user_cpu_init();
 	lapic_enable();
 	lapic_timer_start();
 }

@@ -7,6 +7,9 @@
 /* Per-CPU set-up that every CPU does for itself (CR4 features, LAPIC, tick). */
 void cpu_local_init(void);
 
+/* SYSCALL MSRs, FPU/SSE enablement, SMEP and SMAP on this CPU. */
+void user_cpu_init(void);
+
 /* Starts every enabled CPU in the MADT other than the caller, one at a
  * time, and returns when each is online or has timed out. */
 void smp_start(const struct acpi_madt_info *madt);

@@ -30,3 +30,39 @@ thread_entry_asm:
 	xor %ebp, %ebp          /* ends backtraces here */
 	call thread_boot
 	ud2
+
+/*
+ * enter_user(entry, stack, arg, kstack_top): leaves the kernel for a new
+ * user thread. Builds, from the top of the thread's kernel stack (whose
+ * current contents are abandoned), the trap frame of a user context with
+ * every register zero except rdi = arg, and returns to it through
+ * trap_return. Interrupts are off on entry.
+ */
+	.globl enter_user
+enter_user:
+	mov %rcx, %rsp
+	pushq $0x23                     /* ss: user data */
+	pushq %rsi                      /* rsp */
+	pushq $0x200                    /* rflags: interrupts on */
+	pushq $0x2b                     /* cs: user code */
+	pushq %rdi                      /* rip */
+	pushq $0                        /* error */
+	pushq $0                        /* vector */
+	mov %rdx, %r8                   /* keep arg while the registers are cleared */
+	xor %eax, %eax
+	pushq %rax                      /* rax */
+	pushq %rax                      /* rbx */
+	pushq %rax                      /* rcx */
+	pushq %rax                      /* rdx */
+	pushq %rax                      /* rsi */
+	pushq %r8                       /* rdi = arg */
+	pushq %rax                      /* rbp */
+	pushq %rax                      /* r8 */
+	pushq %rax                      /* r9 */
+	pushq %rax                      /* r10 */
+	pushq %rax                      /* r11 */
+	pushq %rax                      /* r12 */
+	pushq %rax                      /* r13 */
+	pushq %rax                      /* r14 */
+	pushq %rax                      /* r15 */
+	jmp trap_return

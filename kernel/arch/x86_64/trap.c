@@ -10,6 +10,9 @@
 #include "core/arch.h"
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
+#include "core/device.h"
+#include "core/klock.h"
+#include "core/task.h"
 #include "core/thread.h"
 
 struct idt_gate {
@@ -51,6 +54,8 @@ static struct thread *thread_current_or_null(void)
 	struct cpu *c = this_cpu();
 	return c ? c->sched.current : NULL;
 }
+
+static void trap_handle(struct trap_frame *f);
 
 static void set_gate(int vec, uint8_t ist)
 {
@@ -125,7 +130,44 @@ static __attribute__((noreturn)) void kernel_exception(struct trap_frame *f)
 	panic_stop(f->rbp);
 }
 
+/* A CPU exception in user mode stops the task, not the kernel. */
+static __attribute__((noreturn)) void user_exception(struct trap_frame *f)
+{
+	struct thread *t = thread_current();
+	uint64_t addr = f->vector == 14 ? read_cr2() : 0;
+	kprintf("task %lu thread %lu: CPU exception %lu (%s), error %#lx, address %#lx\n",
+		t->task->id, t->id, f->vector, exception_names[f->vector], f->error, addr);
+	trap_dump(f);
+	task_fault((uint32_t)f->vector, (uint32_t)f->error, f->rip, addr, f->rsp);
+}
+
+/* An interrupt from a device line: mask it, signal its holder, then EOI. */
+static void device_interrupt(uint64_t vector)
+{
+	spin_lock(&kernel_lock);
+	device_irq_fired((uint32_t)(vector - VEC_DEVICE_BASE));
+	spin_unlock(&kernel_lock);
+	lapic_eoi();
+}
+
+/* On the way back to user mode a killed thread exits instead. */
+static void user_return(void)
+{
+	if (thread_current()->kill_pending) {
+		spin_lock(&kernel_lock);
+		thread_user_return_check();
+		spin_unlock(&kernel_lock);
+	}
+}
+
 void trap_dispatch(struct trap_frame *f)
+{
+	trap_handle(f);
+	if (f->cs & 3)
+		user_return();
+}
+
+static void trap_handle(struct trap_frame *f)
 {
 	switch (f->vector) {
 	case VEC_TIMER:
@@ -146,8 +188,14 @@ void trap_dispatch(struct trap_frame *f)
 		kprintf("warning: NMI on cpu %d\n", arch_cpu_id());
 		return;
 	}
+	if (f->vector < 32 && (f->cs & 3) && f->vector != 2 && f->vector != 18)
+		user_exception(f);
 	if (f->vector < 32)
 		kernel_exception(f);
+	if (f->vector >= VEC_DEVICE_BASE && f->vector < VEC_PIC_BASE) {
+		device_interrupt(f->vector);
+		return;
+	}
 	if (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16)
 		return; /* a masked legacy PIC's spurious IRQ 7 or 15 */
 	lapic_eoi();

@@ -1,0 +1,53 @@
+/*
+ * supervise.h - the messages the kernel sends to a task's supervisor inbox,
+ * and the kernel statistics a witness holder can read.
+ *
+ * When a task's thread faults (page fault outside a mapping, protection
+ * fault, invalid opcode, divide error, ...) the kernel stops the whole
+ * task and posts MSG_LABEL_TASK_FAULT; when its last thread exits it posts
+ * MSG_LABEL_TASK_EXIT. The message's badge is the badge of the supervisor
+ * capability given to sys_task_create, so a supervisor that derives one
+ * badged capability per child knows which child it was. The full register
+ * dump goes to the kernel console; the message carries the cause.
+ */
+#ifndef KEEL_ABI_SUPERVISE_H
+#define KEEL_ABI_SUPERVISE_H
+
+#include <stdint.h>
+
+#define MSG_LABEL_TASK_FAULT 0xfa170001u
+#define MSG_LABEL_TASK_EXIT 0xfa170002u
+
+/* Payload of MSG_LABEL_TASK_FAULT (40 bytes). */
+struct task_fault_msg {
+	uint32_t vector;	/* CPU exception: 0 divide, 6 invalid opcode, 13 GP, 14 page fault, ... */
+	uint32_t error;		/* the CPU's error code, 0 if none */
+	uint64_t rip;		/* faulting instruction */
+	uint64_t addr;		/* page faults: the address touched (CR2) */
+	uint64_t rsp;
+	uint64_t task_id;	/* kernel id of the task, as in console reports */
+};
+
+/* Payload of MSG_LABEL_TASK_EXIT (16 bytes). */
+struct task_exit_msg {
+	uint64_t code;		/* sys_thread_exit argument of the last thread */
+	uint64_t task_id;
+};
+
+_Static_assert(sizeof(struct task_fault_msg) == 40, "fits a message payload");
+_Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
+
+/* What sys_witness_stats copies out: kernel-wide counters that tests use to
+ * prove that work leaves no residue. */
+struct kernel_stats {
+	uint64_t free_pages;	/* page allocator: free now */
+	uint64_t total_pages;	/* page allocator: managed */
+	uint64_t threads;	/* threads alive */
+	uint64_t tasks;		/* tasks alive */
+	uint64_t objects;	/* kernel objects alive, of every type */
+	uint64_t reclaim_pending; /* frees waiting for every CPU's TLB flush */
+	uint64_t witness_records; /* records appended since boot */
+	uint64_t syscalls;	/* system calls served since boot */
+};
+
+#endif

@@ -1,0 +1,150 @@
+/*
+ * user.c - the x86-64 side of user mode: SYSCALL set-up, entering user
+ * mode, per-switch hand-over (address space, kernel stack, FPU state, I/O
+ * permission bitmap), and device interrupt routing.
+ */
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/memory.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
+#include "arch/x86_64/trap.h"
+#include "core/device.h"
+#include "core/kmem.h"
+#include "core/string.h"
+#include "core/syscall.h"
+#include "core/task.h"
+#include "core/thread.h"
+
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_FMASK 0xc0000084
+#define EFER_SCE (1u << 0)
+#define RFLAGS_IF (1u << 9)
+#define RFLAGS_TF (1u << 8)
+#define RFLAGS_DF (1u << 10)
+#define RFLAGS_AC (1u << 18)
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR4_OSFXSR (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_SMEP (1u << 20)
+#define CR4_SMAP (1u << 21)
+
+extern char syscall_entry[];
+
+/* Per-CPU: which task's ports are open in this CPU's TSS bitmap. */
+static struct task *iomap_loaded[MAX_CPUS];
+
+void user_cpu_init(void)
+{
+	uint32_t r[4];
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	/* SYSCALL: CS 0x08, SS 0x10. SYSRET: CS 0x18+16 = 0x2b, SS 0x18+8 = 0x23. */
+	wrmsr(MSR_STAR, (uint64_t)SEL_KCODE << 32 | (uint64_t)(0x18 | 3) << 48);
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC);
+	uint64_t cr0 = (read_cr0() | CR0_MP) & ~(uint64_t)CR0_EM;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	cpuid(7, 0, r);
+	if (r[1] & (1u << 7))
+		cr4 |= CR4_SMEP;
+	if (r[1] & (1u << 20))
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+}
+
+void syscall_dispatch(struct trap_frame *f);
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	struct syscall_args a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 } };
+	struct syscall_ret r = { { 0, 0 } };
+	f->rax = syscall_invoke(f->rax, &a, &r);
+	f->rdx = r.r[0];
+	f->r8 = r.r[1];
+}
+
+/* switch.S: builds the user frame at the top of the kernel stack and irets. */
+__attribute__((noreturn)) void enter_user(uint64_t entry, uint64_t stack, uint64_t arg,
+					  uint64_t kstack_top);
+
+void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg)
+{
+	irq_disable();
+	enter_user(entry, stack, arg, thread_current()->kstack_top);
+}
+
+/* Makes this CPU's TSS bitmap allow exactly t's ports (none for NULL). */
+static void iomap_load(struct cpu *c, struct task *t)
+{
+	if (iomap_loaded[c->id] == t)
+		return;
+	if (t && t->iomap)
+		memcpy(c->iomap, t->iomap, IOMAP_BYTES);
+	else
+		memset(c->iomap, 0xff, IOMAP_BYTES);
+	iomap_loaded[c->id] = t && t->iomap ? t : NULL;
+}
+
+void arch_switch_prepare(struct thread *prev, struct thread *next)
+{
+	struct cpu *c = this_cpu();
+	if (prev->task)
+		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])prev->fpu));
+	c->kstack_top = next->kstack_top;
+	c->tss.rsp[0] = next->kstack_top;
+	vspace_activate(next->task ? &next->task->vs : NULL);
+	if (next->task) {
+		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])next->fpu));
+		if (next->task->iomap || iomap_loaded[c->id])
+			iomap_load(c, next->task);
+	}
+}
+
+status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
+{
+	if (!t->iomap) {
+		uint64_t pa;
+		if (kmem_alloc(1, &pa))
+			return STATUS_NO_MEMORY;
+		t->iomap = phys_to_virt(pa);
+		t->iomap_pa = pa;
+		memset(t->iomap, 0xff, IOMAP_BYTES);
+	}
+	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
+		t->iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
+	/* Reload on every CPU lazily: forget what is loaded here. */
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (iomap_loaded[i] == t)
+			iomap_loaded[i] = (struct task *)1;
+	iomap_load(this_cpu(), t);
+	return STATUS_OK;
+}
+
+void arch_task_iomap_free(struct task *t)
+{
+	for (unsigned i = 0; i < cpu_count; i++)
+		if (iomap_loaded[i] == t)
+			iomap_loaded[i] = (struct task *)1; /* stale: reload before use */
+	if (t->iomap) {
+		if (iomap_loaded[this_cpu()->id] == (struct task *)1)
+			iomap_load(this_cpu(), NULL);
+		kmem_free(t->iomap_pa, 1);
+		t->iomap = NULL;
+	}
+}
+
+uint32_t arch_irq_lines(void)
+{
+	return ioapic_lines();
+}
+
+void arch_irq_mask(uint32_t gsi, bool masked)
+{
+	ioapic_route(gsi, (uint8_t)(VEC_DEVICE_BASE + gsi), masked);
+}

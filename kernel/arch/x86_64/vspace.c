@@ -1,0 +1,127 @@
+/* vspace.c - x86-64 user address spaces (see core/vspace.h). */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/memory.h"
+#include "arch/x86_64/paging.h"
+#include "core/kmem.h"
+#include "core/string.h"
+#include "core/vspace.h"
+
+status_t vspace_create(struct vspace *vs)
+{
+	uint64_t root;
+	if (kmem_alloc(0, &root))
+		return STATUS_NO_MEMORY;
+	uint64_t *dst = phys_to_virt(root), *src = phys_to_virt(memory_kernel_root());
+	for (int i = 256; i < 512; i++)
+		dst[i] = src[i];
+	vs->root = root;
+	vs->table_pages = 1;
+	return STATUS_OK;
+}
+
+/* Frees the table at pa of the given level (3 = PML4) and the tables below it. */
+static void free_tables(uint64_t pa, int level, int limit)
+{
+	uint64_t *t = phys_to_virt(pa);
+	for (int i = 0; level > 0 && i < limit; i++)
+		if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
+			free_tables(t[i] & PTE_ADDR, level - 1, 512);
+	kmem_free(pa, 0);
+}
+
+void vspace_destroy(struct vspace *vs)
+{
+	/* Only the user half (the first 256 PML4 entries) belongs to vs. */
+	free_tables(vs->root, 3, 256);
+	vs->root = 0;
+	vs->table_pages = 0;
+}
+
+static bool user_page(uint64_t va)
+{
+	return (va & 0xfff) == 0 && va >= USER_BASE && va < USER_TOP;
+}
+
+status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
+{
+	if (!user_page(va))
+		return STATUS_BAD_ADDRESS;
+	if ((prot & VM_WRITE) && (prot & VM_EXEC))
+		return STATUS_INVALID;
+	uint64_t flags = PTE_U;
+	if (prot & VM_WRITE)
+		flags |= PTE_W;
+	if (!(prot & VM_EXEC))
+		flags |= PTE_NX;
+	if (prot & VM_UNCACHED)
+		flags |= PTE_PCD | PTE_PWT;
+	uint64_t before = kmem_free_pages();
+	status_t st = pt_map(vs->root, va, pa, flags);
+	vs->table_pages += before - kmem_free_pages();
+	return st;
+}
+
+status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa)
+{
+	if (!user_page(va))
+		return STATUS_BAD_ADDRESS;
+	status_t st = pt_unmap(vs->root, va, pa);
+	if (st == STATUS_OK)
+		tlb_flush_page(va);
+	return st;
+}
+
+/* Returns the kernel address of user byte va if mapped with the rights
+ * wanted (PTE_U, plus PTE_W for writes), else NULL. */
+static void *user_byte(struct vspace *vs, uint64_t va, bool write)
+{
+	if (va < USER_BASE || va >= USER_TOP)
+		return NULL;
+	uint64_t e = pt_lookup(vs->root, va);
+	if (!(e & PTE_P) || !(e & PTE_U) || (write && !(e & PTE_W)) || (e & PTE_PS))
+		return NULL;
+	return phys_to_virt((e & PTE_ADDR) + (va & 0xfff));
+}
+
+/* Copies n bytes page by page; to_user selects the direction. */
+static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n, bool to_user)
+{
+	if (uva + n < uva || uva + n > USER_TOP)
+		return STATUS_BAD_ADDRESS;
+	/* Check every page first, so a read either copies all or nothing. */
+	for (uint64_t p = uva & ~0xfffull; p < uva + n; p += 4096)
+		if (!user_byte(vs, p < uva ? uva : p, to_user))
+			return STATUS_BAD_ADDRESS;
+	char *k = kbuf;
+	while (n) {
+		size_t chunk = 4096 - (uva & 0xfff);
+		if (chunk > n)
+			chunk = n;
+		void *u = user_byte(vs, uva, to_user);
+		if (to_user)
+			memcpy(u, k, chunk);
+		else
+			memcpy(k, u, chunk);
+		uva += chunk;
+		k += chunk;
+		n -= chunk;
+	}
+	return STATUS_OK;
+}
+
+status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n)
+{
+	return copy_user(vs, src, dst, n, false);
+}
+
+status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n)
+{
+	return copy_user(vs, dst, (void *)src, n, true);
+}
+
+void vspace_activate(struct vspace *vs)
+{
+	uint64_t root = vs ? vs->root : memory_kernel_root();
+	if ((read_cr3() & PTE_ADDR) != root)
+		write_cr3(root);
+}

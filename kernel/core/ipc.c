@@ -1,0 +1,287 @@
+/* ipc.c - inbox objects, send/call/reply and signals (see ipc.h). */
+#include <stddef.h>
+
+#include "core/ipc.h"
+#include "core/kmem.h"
+#include "core/panic.h"
+#include "core/pool.h"
+#include "core/string.h"
+#include "core/task.h"
+
+#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+
+/* The right to answer one call; its only reference is its capability. */
+struct reply {
+	struct kobj obj;
+	struct thread *caller;	/* NULL once answered, timed out or gone */
+};
+
+static struct pool inbox_pool, reply_pool;
+
+static void pool_setup(struct pool *p, const char *name, size_t size, uint32_t n)
+{
+	size_t bytes = pool_bytes_needed(size, n);
+	unsigned order = 0;
+	uint64_t pa;
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	if (kmem_alloc(order, &pa) || pool_init(p, name, arch_phys_to_virt(pa), bytes, size, n))
+		panic("ipc: no room for the %s pool", name);
+}
+
+void ipc_init(void)
+{
+	pool_setup(&inbox_pool, "inbox", sizeof(struct kinbox), INBOX_OBJECTS_MAX);
+	pool_setup(&reply_pool, "reply", sizeof(struct reply), REPLY_OBJECTS_MAX);
+}
+
+uint32_t ipc_object_count(void)
+{
+	struct pool_stats a, b;
+	pool_stats(&inbox_pool, &a);
+	pool_stats(&reply_pool, &b);
+	return (uint32_t)(a.in_use + b.in_use);
+}
+
+static void inbox_destroy(struct kobj *o)
+{
+	struct kinbox *k = (struct kinbox *)o;
+	kobj_put(&k->ring_mem->obj);
+	kobj_put(&k->owner->obj);
+	pool_free(&inbox_pool, k);
+}
+
+static const struct kobj_ops inbox_ops = { .destroy = inbox_destroy };
+
+status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
+			  struct memory **ring)
+{
+	struct thread *t = thread_current();
+	struct kinbox *k;
+	struct memory *m;
+	if (bit > 63 || capacity == 0 || capacity > 4096 || (capacity & (capacity - 1)))
+		return STATUS_INVALID;
+	uint64_t pages = (inbox_ring_bytes(capacity) + PAGE_SIZE - 1) / PAGE_SIZE;
+	status_t st = pool_alloc(&inbox_pool, (void **)&k);
+	if (st)
+		return st;
+	/* The ring's pages are charged once, by inbox_init, not by the memory object. */
+	st = memory_create(NULL, pages, true, &m);
+	if (st == STATUS_OK) {
+		st = inbox_init(&k->ib, arch_phys_to_virt(m->base), capacity, &inbox_ops,
+				task_quota(t->task));
+		if (st)
+			kobj_put(&m->obj);
+	}
+	if (st) {
+		pool_free(&inbox_pool, k);
+		return st;
+	}
+	kobj_get(&m->obj);
+	kobj_get(&t->obj);
+	k->ring_mem = m;
+	k->owner = t;
+	k->bit = bit;
+	inbox_set_owner(&k->ib, &t->task->cs, &t->signals, 1ull << bit);
+	*out = k;
+	*ring = m;
+	return STATUS_OK;
+}
+
+/* Wakes t if it waits in sys_signal_wait for a bit that is now pending. */
+static void wake_if_waiting(struct thread *t)
+{
+	if (t->wait_mask & t->signals)
+		thread_wake(t);
+}
+
+void ipc_inbox_notify(struct inbox *ib)
+{
+	wake_if_waiting(((struct kinbox *)ib)->owner);
+}
+
+void ipc_signal_raise(struct thread *t, uint64_t bits)
+{
+	t->signals |= bits;
+	wake_if_waiting(t);
+}
+
+status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+{
+	struct thread *t = thread_current();
+	if (!mask)
+		return STATUS_INVALID;
+	if (!(t->signals & mask) && timeout_ns != 0) {
+		t->wait_mask = mask;
+		thread_block(timeout_ns);
+		t->wait_mask = 0;
+	}
+	*pending = t->signals & mask;
+	t->signals &= ~mask;
+	return *pending ? STATUS_OK : STATUS_TIMEOUT;
+}
+
+/* Reads a message from the caller's memory and checks its length. */
+static status_t msg_in(uint64_t uaddr, struct keel_msg *m)
+{
+	if (copy_from_user(&thread_current()->task->vs, m, uaddr, sizeof *m))
+		return STATUS_BAD_ADDRESS;
+	return m->len > MSG_PAYLOAD_MAX ? STATUS_INVALID : STATUS_OK;
+}
+
+/* Finds the live inbox behind a send capability. */
+static status_t inbox_target(struct cspace *cs, cap_handle_t h, struct cap *c)
+{
+	status_t st = cspace_lookup(cs, h, OBJ_INBOX, RIGHT_SEND, c);
+	if (st)
+		return st;
+	struct kinbox *k = (struct kinbox *)c->obj;
+	if (k->ib.obj.dead || !k->owner->task || k->owner->task->dying)
+		return STATUS_DEAD;
+	return STATUS_OK;
+}
+
+status_t ipc_send(cap_handle_t inbox, uint64_t msg, cap_handle_t cap, uint32_t mode)
+{
+	struct cspace *cs = &thread_current()->task->cs;
+	struct keel_msg m;
+	struct cap c;
+	status_t st = msg_in(msg, &m);
+	if (st == STATUS_OK)
+		st = inbox_target(cs, inbox, &c);
+	if (st)
+		return st;
+	struct inbox_msg im = {
+		.label = m.label, .payload = m.payload, .len = m.len,
+		.cap = cap, .cap_mode = (enum cap_mode)mode, .cap_rights = RIGHTS_ALL,
+	};
+	st = inbox_send(cs, inbox, &im);
+	if (st == STATUS_OK)
+		ipc_inbox_notify((struct inbox *)c.obj);
+	return st;
+}
+
+static void reply_destroy(struct kobj *o)
+{
+	struct reply *r = (struct reply *)o;
+	struct thread *caller = r->caller;
+	if (caller) {
+		/* The reply capability was deleted unanswered. */
+		caller->ipc_reply = NULL;
+		caller->ipc_status = STATUS_DEAD;
+		thread_wake(caller);
+	}
+	pool_free(&reply_pool, r);
+}
+
+static const struct kobj_ops reply_ops = { .destroy = reply_destroy };
+
+/* Puts a fresh reply capability into the receiver's CSpace. */
+static status_t reply_make(struct inbox *ib, struct reply **out, cap_handle_t *h)
+{
+	struct thread *t = thread_current();
+	struct reply *r;
+	status_t st = pool_alloc(&reply_pool, (void **)&r);
+	if (st)
+		return st;
+	st = kobj_init(&r->obj, OBJ_REPLY, &reply_ops, task_quota(t->task), 0);
+	if (st) {
+		pool_free(&reply_pool, r);
+		return st;
+	}
+	st = cspace_insert(ib->owner_cs, &r->obj, RIGHT_SEND, 0, CAP_FLAG_ONCE, h);
+	kobj_put(&r->obj); /* from now on the capability holds it */
+	if (st == STATUS_OK)
+		*out = r;
+	return st;
+}
+
+/* Drops a call whose reply will not come: its capability goes stale. */
+static void reply_abandon(struct thread *t)
+{
+	struct reply *r = (struct reply *)t->ipc_reply;
+	if (!r)
+		return;
+	r->caller = NULL;
+	t->ipc_reply = NULL;
+	kobj_kill(&r->obj);
+}
+
+void ipc_thread_gone(struct thread *t)
+{
+	reply_abandon(t);
+}
+
+status_t ipc_call(cap_handle_t inbox, uint64_t msg, uint64_t timeout_ns)
+{
+	struct thread *t = thread_current();
+	struct keel_msg m;
+	struct cap c;
+	struct reply *r;
+	cap_handle_t rh;
+	status_t st = msg_in(msg, &m);
+	if (st == STATUS_OK)
+		st = inbox_target(&t->task->cs, inbox, &c);
+	if (st)
+		return st;
+	struct inbox *ib = (struct inbox *)c.obj;
+	if (inbox_room(ib) == 0)
+		return STATUS_FULL;
+	if ((st = reply_make(ib, &r, &rh)))
+		return st == STATUS_QUOTA ? st : STATUS_FULL;
+	st = inbox_post(ib, m.label, c.badge, m.payload, m.len, rh,
+			MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+	if (st) {
+		cspace_delete(ib->owner_cs, rh);
+		return st;
+	}
+	cspace_consume_once(&t->task->cs, inbox);
+	r->caller = t;
+	t->ipc_reply = &r->obj;
+	t->ipc_status = STATUS_TIMEOUT;
+	ipc_inbox_notify(ib);
+	thread_block(timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
+	if (t->ipc_reply) {
+		reply_abandon(t);
+		return STATUS_TIMEOUT;
+	}
+	if (t->ipc_status == STATUS_OK &&
+	    copy_to_user(&t->task->vs, msg, &t->ipc_msg, sizeof t->ipc_msg))
+		return STATUS_BAD_ADDRESS;
+	return t->ipc_status;
+}
+
+status_t ipc_reply(cap_handle_t reply, uint64_t msg, cap_handle_t cap, uint32_t mode)
+{
+	struct cspace *cs = &thread_current()->task->cs;
+	struct keel_msg m;
+	struct cap c;
+	status_t st = cspace_lookup(cs, reply, OBJ_REPLY, RIGHT_SEND, &c);
+	if (st == STATUS_OK)
+		st = msg_in(msg, &m);
+	if (st)
+		return st;
+	struct reply *r = (struct reply *)c.obj;
+	struct thread *caller = r->caller;
+	if (!caller || caller->kill_pending) {
+		cspace_delete(cs, reply);
+		return STATUS_DEAD;
+	}
+	cap_handle_t given = CAP_HANDLE_NONE;
+	if (cap != CAP_HANDLE_NONE &&
+	    (st = cspace_transfer(cs, cap, &caller->task->cs, (enum cap_mode)mode, RIGHTS_ALL, &given)))
+		return st;
+	struct keel_msg *out = &caller->ipc_msg;
+	memset(out, 0, sizeof *out);
+	out->label = m.label;
+	out->len = m.len;
+	memcpy(out->payload, m.payload, m.len);
+	out->cap = given;
+	out->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	caller->ipc_status = STATUS_OK;
+	caller->ipc_reply = NULL;
+	r->caller = NULL;
+	cspace_delete(cs, reply);
+	thread_wake(caller);
+	return STATUS_OK;
+}

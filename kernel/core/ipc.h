@@ -1,0 +1,59 @@
+/*
+ * ipc.h - inboxes as kernel objects, send/call/reply, and signals.
+ *
+ * An inbox belongs to the thread that created it: its capabilities land
+ * in that thread's task's CSpace, and each message raises one bit of that
+ * thread's signal word and wakes it if it waits for the bit. A call
+ * carries a grant-once reply capability; the caller blocks until the reply
+ * arrives, the reply capability is deleted unused (DEAD), or its timeout
+ * passes (TIMEOUT). All calls: lock held.
+ */
+#ifndef KEEL_CORE_IPC_H
+#define KEEL_CORE_IPC_H
+
+#include <stdint.h>
+
+#include "abi/message.h"
+#include "core/inbox.h"
+#include "core/memory.h"
+#include "core/thread.h"
+
+#define INBOX_OBJECTS_MAX 4096
+#define REPLY_OBJECTS_MAX 4096
+
+struct kinbox {
+	struct inbox ib;		/* first: its kobj is the inbox's */
+	struct memory *ring_mem;	/* the ring's pages (a reference) */
+	struct thread *owner;		/* a reference to the owner's record */
+	uint64_t bit;
+};
+
+void ipc_init(void);
+
+/* Creates an inbox owned by the calling thread; *ring gets its ring memory.
+ * Both come with one reference for the caller. */
+status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
+			  struct memory **ring);
+
+/* After a post to ib: wakes its owner if it waits for the inbox's bit. */
+void ipc_inbox_notify(struct inbox *ib);
+
+/* sys_msg_send, sys_msg_call and sys_msg_reply on behalf of the caller;
+ * msg is the user address of a struct keel_msg. */
+status_t ipc_send(cap_handle_t inbox, uint64_t msg, cap_handle_t cap, uint32_t mode);
+status_t ipc_call(cap_handle_t inbox, uint64_t msg, uint64_t timeout_ns);
+status_t ipc_reply(cap_handle_t reply, uint64_t msg, cap_handle_t cap, uint32_t mode);
+
+/* Waits for one of mask's bits; takes and returns them in *pending. */
+status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
+
+/* Raises bits in t's signal word and wakes it if it waits for them. */
+void ipc_signal_raise(struct thread *t, uint64_t bits);
+
+/* t is going away: a call it was waiting in is abandoned. */
+void ipc_thread_gone(struct thread *t);
+
+/* Objects alive, for statistics. */
+uint32_t ipc_object_count(void);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * object.h - the header every kernel object starts with, reference
+ * counting, and per-task quotas.
+ *
+ * A concrete object (inbox, witness log, task, thread, ...) embeds a
+ * struct kobj as its first member. Its memory comes from a fixed pool
+ * owned by whoever creates it; this module never allocates. The creator
+ * fills the memory, calls kobj_init() (which charges the owner's quota and
+ * hands the creator the first reference) and gives the object a destroy
+ * callback that returns the memory to the pool.
+ *
+ * Lifetime. refs counts capabilities in CSpace slots plus references the
+ * kernel holds. When it drops to zero the object is finished: its destroy
+ * callback runs and its quota charge is returned. Killing an object
+ * (kobj_kill) is separate from freeing it: a killed object is dead for
+ * good -- every capability to it reports STATUS_STALE -- but its memory
+ * stays until the last stale capability is deleted.
+ *
+ * Generations. gen is bumped when the object dies and on "revoke all".
+ * Each capability remembers the gen it was made under; a mismatch makes it
+ * stale. gen is 64 bits so that it never wraps.
+ *
+ * Not thread-safe: the caller holds the kernel lock around every call.
+ */
+#ifndef KEEL_CORE_OBJECT_H
+#define KEEL_CORE_OBJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/rights.h"
+#include "abi/status.h"
+
+/* What a quota account limits. */
+enum quota_kind {
+	QUOTA_SLOTS,	/* occupied CSpace slots */
+	QUOTA_OBJECTS,	/* live kernel objects */
+	QUOTA_PAGES,	/* pages of memory held by those objects */
+	QUOTA_KINDS
+};
+
+/* One task's account. used[k] never exceeds limit[k]. */
+struct quota {
+	uint64_t limit[QUOTA_KINDS];
+	uint64_t used[QUOTA_KINDS];
+	/* Releases of more than was charged. Only a kernel bug causes one;
+	 * it is counted rather than wrapped so tests and audits can see it. */
+	uint64_t underflows;
+};
+
+/* Sets the limits and zeroes the usage of q. */
+void quota_init(struct quota *q, uint64_t slots, uint64_t objects,
+		uint64_t pages);
+
+/* Charges n units of kind to q. Returns STATUS_QUOTA (charging nothing) if
+ * that would pass the limit, STATUS_INVALID for an unknown kind. A NULL q is
+ * the kernel's own, unlimited account. Caller holds the kernel lock. */
+status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
+
+/* Returns n units of kind to q (NULL: nothing). Caller holds the kernel
+ * lock. */
+void quota_release(struct quota *q, enum quota_kind kind, uint64_t n);
+
+struct kobj;
+
+struct kobj_ops {
+	/* Called once, after the last reference is dropped: releases what the
+	 * object holds and returns its memory to its pool. It may drop
+	 * references to other objects; those are finished after it returns,
+	 * iteratively, never by recursion. NULL: nothing to do. */
+	void (*destroy)(struct kobj *o);
+};
+
+struct kobj {
+	const struct kobj_ops *ops;
+	struct quota *quota;	/* charged for the object; NULL: kernel-owned */
+	struct kobj *reap_next;	/* on the list of objects being finished */
+	uint64_t gen;		/* generation; see above */
+	uint64_t pages;		/* pages charged with the object */
+	uint32_t refs;		/* capabilities + kernel references */
+	uint8_t type;		/* enum obj_type */
+	bool dead;		/* killed: stale for ever */
+};
+
+/* Makes o a live object of type with one reference (the caller's), charging
+ * one object and pages pages to q (NULL: uncharged). Returns STATUS_INVALID
+ * for a bad type, STATUS_QUOTA if q cannot pay; then nothing is charged.
+ * Caller holds the kernel lock. */
+status_t kobj_init(struct kobj *o, enum obj_type type,
+		   const struct kobj_ops *ops, struct quota *q, uint64_t pages);
+
+/* Takes one more reference to o. Caller holds the kernel lock and already
+ * owns a reference (its own or through a capability). */
+void kobj_get(struct kobj *o);
+
+/* Drops one reference; the last one finishes the object (destroy callback,
+ * quota returned). o must not be used afterwards. Caller holds the kernel
+ * lock. */
+void kobj_put(struct kobj *o);
+
+/* Kills o: every capability to it becomes stale and no new one can be made.
+ * Its memory lives on until the last reference is dropped. Idempotent.
+ * Caller holds the kernel lock. */
+void kobj_kill(struct kobj *o);
+
+/* Bumps o's generation so that every existing capability to it becomes
+ * stale. Returns STATUS_STALE if o is dead. Caller holds the kernel lock. */
+status_t kobj_revoke_all(struct kobj *o);
+
+#endif

@@ -1,0 +1,78 @@
+/* syscall.c - the system-call dispatcher (see syscall.h). */
+#include "core/klock.h"
+#include "core/syscall.h"
+
+static uint64_t served;
+
+struct syscall_ctx *syscall_ctx(void)
+{
+	return thread_current()->sys_ctx;
+}
+
+uint64_t syscall_count(void)
+{
+	return served;
+}
+
+/* Rejects argument registers whose value cannot be of their declared kind. */
+static status_t check_args(const struct syscall_entry *e, const struct syscall_args *a)
+{
+	for (int i = 0; i < e->nargs; i++) {
+		if (e->kind[i] == SYSARG_U32 && a->a[i] >> 32)
+			return STATUS_INVALID;
+		if (e->kind[i] == SYSARG_HANDLE && a->a[i] >> 32)
+			return STATUS_BAD_CAP;
+	}
+	return STATUS_OK;
+}
+
+/* Looks up every capability argument with the type and rights it needs. */
+static status_t check_caps(const struct syscall_entry *e, const struct syscall_args *a,
+			   struct syscall_ctx *ctx)
+{
+	for (int i = 0; i < e->ncaps; i++) {
+		const struct syscall_cap *sc = &e->cap[i];
+		cap_handle_t h = (cap_handle_t)a->a[sc->arg];
+		if (sc->optional && h == CAP_HANDLE_NONE)
+			continue;
+		status_t st = cspace_lookup(&ctx->task->cs, h, OBJ_NONE, sc->rights, &ctx->cap[i]);
+		if (st == STATUS_OK && sc->types && !(sc->types & SYSCALL_OBJ(ctx->cap[i].type)))
+			st = STATUS_BAD_CAP;
+		/* A missing right on the wrong type is reported as the wrong type. */
+		if (st == STATUS_NO_RIGHTS && sc->types &&
+		    cspace_lookup(&ctx->task->cs, h, OBJ_NONE, 0, &ctx->cap[i]) == STATUS_OK &&
+		    !(sc->types & SYSCALL_OBJ(ctx->cap[i].type)))
+			st = STATUS_BAD_CAP;
+		if (st)
+			return st;
+		ctx->cap_present[i] = true;
+	}
+	return STATUS_OK;
+}
+
+status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r)
+{
+	struct syscall_ctx ctx = { 0 };
+	bool irq = klock();
+	struct thread *t = thread_current();
+	status_t st = STATUS_NO_SYSCALL;
+	served++;
+	ctx.thread = t;
+	ctx.task = t->task;
+	t->sys_ctx = &ctx;
+	if (nr < SYS_COUNT && syscall_table[nr].handler) {
+		const struct syscall_entry *e = &syscall_table[nr];
+		st = check_args(e, a);
+		if (st == STATUS_OK)
+			st = check_caps(e, a, &ctx);
+		if (st == STATUS_OK)
+			st = e->handler(a, r);
+		/* A stale capability can still be deleted (abi: sys_cap_delete). */
+		if (st == STATUS_STALE && nr == SYS_CAP_DELETE)
+			cspace_delete(&t->task->cs, (cap_handle_t)a->a[0]);
+	}
+	t->sys_ctx = NULL;
+	thread_user_return_check();
+	kunlock(irq);
+	return st;
+}

@@ -1,0 +1,62 @@
+/*
+ * vspace.h - user address spaces, as the arch-neutral kernel sees them.
+ *
+ * The architecture implements these (kernel/arch/<arch>/vspace.c). A
+ * vspace's kernel half is shared by every task; the user half holds only
+ * what sys_memory_map put there. The kernel never dereferences a user
+ * address: copy_from_user and copy_to_user walk the page tables and copy
+ * through the direct map, so a bad pointer is an error value, never a
+ * kernel fault. Callers hold the kernel lock.
+ */
+#ifndef KEEL_CORE_VSPACE_H
+#define KEEL_CORE_VSPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/status.h"
+
+/* User addresses are [USER_BASE, USER_TOP). The first page is never mapped
+ * so that null pointers fault; the top page is kept free so that a return
+ * to user mode never lands next to the non-canonical hole. */
+#define USER_BASE 0x1000ull
+#define USER_TOP 0x00007ffffffff000ull
+
+/* Protection bits for vspace_map, the same values as RIGHT_READ/WRITE/EXEC. */
+#define VM_READ (1u << 0)
+#define VM_WRITE (1u << 1)
+#define VM_EXEC (1u << 2)
+#define VM_UNCACHED (1u << 8)
+
+struct vspace {
+	uint64_t root;		/* physical address of the top-level table */
+	uint64_t table_pages;	/* page-table pages it holds */
+};
+
+/* Makes an empty address space sharing the kernel half. */
+status_t vspace_create(struct vspace *vs);
+
+/* Frees the user half's page tables (not the mapped frames). The caller
+ * has made sure no CPU can still walk them (core/reclaim.h). */
+void vspace_destroy(struct vspace *vs);
+
+/* Maps one 4 KiB page. STATUS_EXISTS if va is mapped, STATUS_BAD_ADDRESS
+ * if va is not a page-aligned user address, STATUS_INVALID for W+X. */
+status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot);
+
+/* Unmaps one page; STATUS_NOT_FOUND if nothing was there. The old frame
+ * is stored in *pa (may be NULL). Stale TLB entries elsewhere are the
+ * caller's business (reclaim). */
+status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa);
+
+/* Copies between kernel memory and user memory of vs. STATUS_BAD_ADDRESS
+ * if any byte is outside the user range, unmapped, or (for writes) not
+ * writable; nothing is copied then (reads) or a prefix may be (writes). */
+status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n);
+status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n);
+
+/* Makes vs the address space of this CPU (no-op if it already is). */
+void vspace_activate(struct vspace *vs);
+
+#endif

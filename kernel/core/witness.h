@@ -1,0 +1,125 @@
+/*
+ * witness.h - the witness log: a kernel ring of fixed-size records of
+ * privileged actions, hash-chained so that tampering is detectable.
+ *
+ * Record n carries prev_hash = hash of record n-1 (32 zero bytes for
+ * record 0) and
+ *
+ *     hash = SHA-256(prev_hash || seq || time || action || actor ||
+ *                    subject || object || arg)
+ *
+ * with every field little-endian at its own width (u64 seq, u64 time, u32
+ * action, u32 actor, u64 subject, u64 object, u64 arg): 80 bytes hashed,
+ * independent of struct layout. When the ring wraps, the oldest records are
+ * overwritten but the chain goes on; a reader keeps the hash of the last
+ * record it verified and passes it to witness_verify with the next batch.
+ *
+ * The log is itself a kernel object (OBJ_WITNESS) so that read access can
+ * be granted as a capability; the kernel holds its first reference for
+ * ever. struct witness_record is what readers receive, so its layout is
+ * fixed (checked below).
+ *
+ * Not thread-safe: the caller holds the kernel lock around every call
+ * except witness_record_hash and witness_verify, which touch only their
+ * arguments.
+ */
+#ifndef KEEL_CORE_WITNESS_H
+#define KEEL_CORE_WITNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/status.h"
+#include "core/object.h"
+#include "core/sha256.h"
+
+#define WITNESS_HASH_SIZE SHA256_DIGEST_SIZE
+#define WITNESS_MAX_CAPACITY (1u << 20)
+
+/* What happened. Numbers are stable: readers interpret old records. */
+enum witness_action {
+	WITNESS_SPAWN = 1,	/* actor started task subject from image object */
+	WITNESS_GRANT = 2,	/* actor gave task subject a cap to object */
+	WITNESS_DERIVE = 3,
+	WITNESS_REVOKE = 4,
+	WITNESS_REVOKE_ALL = 5,
+	WITNESS_FAULT = 6,	/* task subject faulted; arg: fault code */
+	WITNESS_KILL = 7,
+	WITNESS_DEVICE_GRANT = 8,	/* IRQ, I/O ports or MMIO to subject */
+	WITNESS_RESTART = 9,
+	WITNESS_QUARANTINE = 10,
+	WITNESS_ACTION_COUNT
+};
+
+/* What the kernel records; the log adds seq and the hashes. */
+struct witness_event {
+	uint32_t action;	/* enum witness_action */
+	uint32_t actor;		/* task id of whoever acted; 0 = kernel */
+	uint64_t subject;	/* id of the task or object acted upon */
+	uint64_t object;	/* a second id: image, capability's object, ... */
+	uint64_t arg;		/* small action-specific value */
+	uint64_t time;		/* caller's clock, nanoseconds since boot */
+};
+
+struct witness_record {
+	uint64_t seq;
+	uint64_t time;
+	uint32_t action;
+	uint32_t actor;
+	uint64_t subject;
+	uint64_t object;
+	uint64_t arg;
+	uint8_t prev_hash[WITNESS_HASH_SIZE];
+	uint8_t hash[WITNESS_HASH_SIZE];
+};
+
+_Static_assert(sizeof(struct witness_record) == 112, "record is 112 bytes");
+_Static_assert(offsetof(struct witness_record, prev_hash) == 48,
+	       "hashes follow the 48 bytes of fields");
+
+struct witness_log {
+	struct kobj obj;
+	struct witness_record *ring;
+	uint32_t capacity;		/* power of two */
+	uint64_t next_seq;		/* records ever appended */
+	uint8_t last_hash[WITNESS_HASH_SIZE];
+};
+
+/* Makes w an empty log over ring[0..capacity), a power of two up to
+ * WITNESS_MAX_CAPACITY; the caller owns the first reference. Returns
+ * STATUS_INVALID otherwise. Caller holds the kernel lock. */
+status_t witness_init(struct witness_log *w, struct witness_record *ring,
+		      uint32_t capacity);
+
+/* Appends ev, overwriting the oldest record if the ring is full, and
+ * stores its sequence number in *seq_out (may be NULL). Returns
+ * STATUS_INVALID for an unknown action. Caller holds the kernel lock. */
+status_t witness_append(struct witness_log *w, const struct witness_event *ev,
+			uint64_t *seq_out);
+
+/* Returns the sequence number of the oldest record still in the ring
+ * (equal to next_seq when the log is empty). Caller holds the kernel lock. */
+uint64_t witness_oldest(const struct witness_log *w);
+
+/* Copies up to max records from from_seq on into buf and stores the number
+ * copied in *count (0 when from_seq is the next to be written). Returns
+ * STATUS_RANGE, copying nothing, if from_seq was overwritten or is in the
+ * future; *oldest (may be NULL) always gets witness_oldest(). Caller holds
+ * the kernel lock. */
+status_t witness_read(const struct witness_log *w, uint64_t from_seq,
+		      struct witness_record *buf, size_t max, size_t *count,
+		      uint64_t *oldest);
+
+/* Computes the hash of r's fields chained to r->prev_hash, as above. */
+void witness_record_hash(const struct witness_record *r,
+			 uint8_t out[WITNESS_HASH_SIZE]);
+
+/* Checks that records[0..n) form a chain: consecutive sequence numbers,
+ * each prev_hash equal to the previous record's hash (to prev_hash for the
+ * first; NULL: the first record's prev_hash is taken on trust), and each
+ * hash recomputed correctly. Returns STATUS_OK, or STATUS_BAD_FORMAT with
+ * the index of the first bad record in *bad_index (may be NULL). */
+status_t witness_verify(const struct witness_record *records, size_t n,
+			const uint8_t *prev_hash, size_t *bad_index);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * keel/spawn.h - starting a program from the boot bundle as a new task.
+ *
+ * The kernel starts only the root task. Every other task is built in user
+ * space from the outside: keel_spawn() finds the executable in the bundle
+ * (a ustar archive), checks it with elf_parse(), creates the task, fills
+ * one memory object with its segments, its stack and its start page, maps
+ * them into the task with the segments' own protections (never W+X),
+ * grants it the capabilities asked for and starts its first thread.
+ *
+ * What a spawned task finds in its struct keel_start (abi/start.h):
+ *   self_task     a capability to itself, every right
+ *   self_thread   CAP_HANDLE_NONE: the thread's handle cannot be put in the
+ *                 start page before the thread runs (see keel_spawn)
+ *   supervisor, witness
+ *                 the grants args->supervisor and args->witness
+ *   bundle, ioports, mmio, irq
+ *                 CAP_HANDLE_NONE; pass them as args->caps[] if needed
+ *   cpu_count     copied from the spawner's own start page
+ *   quota_*       the quotas it was created with
+ *   reserved[0..KEEL_SPAWN_CAPS_MAX-1]
+ *                 the handles of args->caps[], in order: keel_start_cap()
+ *   reserved[KEEL_START_ARG_WORD]
+ *                 args->arg: keel_start_arg()
+ *   cmdline       args->cmdline, or empty
+ * The kernel leaves all reserved words zero for the root task, which is
+ * what these accessors return there (CAP_HANDLE_NONE and 0).
+ */
+#ifndef KEEL_SPAWN_H
+#define KEEL_SPAWN_H
+
+#include <stdint.h>
+
+#include "keel/sys.h"
+
+#define KEEL_SPAWN_CAPS_MAX 6
+#define KEEL_START_ARG_WORD 6
+
+_Static_assert(KEEL_SPAWN_CAPS_MAX <= KEEL_START_ARG_WORD, "caps and arg do not overlap");
+_Static_assert(KEEL_START_ARG_WORD < sizeof(((struct keel_start *)0)->reserved) / sizeof(uint64_t),
+	       "the arg word is one of the start page's reserved words");
+
+/* Segments must end below the stack, which ends below the start page. */
+#define KEEL_IMAGE_LIMIT (KEEL_STACK_TOP - KEEL_STACK_SIZE)
+
+/* Default places in the spawner's own address space (keel_spawner_init). */
+#define KEEL_SPAWN_BUNDLE_ADDR 0x0000100000000000ull
+#define KEEL_SPAWN_SCRATCH_ADDR 0x0000180000000000ull
+
+/* The handle of the i-th capability of args->caps[] in a spawned task. */
+static inline cap_handle_t keel_start_cap(const struct keel_start *s, unsigned i)
+{
+	return i < KEEL_SPAWN_CAPS_MAX ? (cap_handle_t)s->reserved[i] : CAP_HANDLE_NONE;
+}
+
+/* The argument word its spawner passed (args->arg). */
+static inline uint64_t keel_start_arg(const struct keel_start *s)
+{
+	return s->reserved[KEEL_START_ARG_WORD];
+}
+
+/*
+ * The spawner's state, owned by the caller: the bundle, mapped read-only
+ * at bundle_addr on first use and left mapped, and a scratch window of the
+ * caller's address space where each new task's pages are filled. Both
+ * ranges must be left free for libsys. Not safe for concurrent use.
+ */
+struct keel_spawner {
+	cap_handle_t bundle;	/* memory object holding the archive; read and map */
+	uint64_t bundle_bytes;	/* archive length in bytes */
+	uint64_t bundle_addr;	/* where the archive is mapped */
+	const void *archive;	/* bundle_addr once mapped, NULL before */
+	uint64_t scratch_addr;	/* start of the fill window (as many pages as the biggest task needs) */
+	uint64_t cpu_count;	/* copied into every child's start page */
+};
+
+/* One capability handed to the new task: a copy derived with sys_task_grant. */
+struct keel_grant {
+	cap_handle_t cap;	/* the spawner's capability; CAP_HANDLE_NONE gives nothing */
+	uint32_t rights;	/* rights of the child's copy, a subset of cap's */
+	uint64_t badge;		/* badge of the child's copy; 0 keeps cap's */
+};
+
+struct keel_spawn_args {
+	const char *name;		/* the executable's name in the bundle */
+	const char *cmdline;		/* copied to the child's start page; NULL for "" */
+	uint64_t arg;			/* the child's keel_start_arg() */
+	cap_handle_t fault_inbox;	/* inbox (RIGHT_SEND) for the task's fault and
+					 * exit messages, with the badge that names the
+					 * child there; CAP_HANDLE_NONE for none */
+	struct keel_grant supervisor;	/* becomes start->supervisor */
+	struct keel_grant witness;	/* becomes start->witness */
+	struct keel_grant caps[KEEL_SPAWN_CAPS_MAX];	/* become keel_start_cap(s, i) */
+	uint32_t cap_count;		/* entries of caps[] in use */
+	uint64_t quota_slots;		/* sys_task_create quotas, charged to the caller */
+	uint64_t quota_objects;
+	uint64_t quota_pages;		/* the child's page tables and its own allocations;
+					 * its image, stack and start page are charged to
+					 * the caller, who creates them */
+	uint32_t tier;			/* THREAD_TIER_* of the first thread */
+	uint64_t affinity;		/* CPUs it may run on; not 0 */
+};
+
+/* The new task and its first thread, as capabilities of the caller. */
+struct keel_child {
+	cap_handle_t task;	/* every right */
+	cap_handle_t thread;	/* every right */
+};
+
+/*
+ * Prepares sp from the caller's start page (bundle, bundle_bytes,
+ * cpu_count) with the default addresses; nothing is mapped yet. Callers
+ * may change the addresses before the first keel_spawn().
+ */
+void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self);
+
+/* Unmaps the bundle if keel_spawn mapped it. Returns the unmap status. */
+status_t keel_spawner_fini(struct keel_spawner *sp);
+
+/*
+ * Starts the bundle member args->name as a new task; on success fills
+ * *out. Returns STATUS_OK, or on failure (with every capability and
+ * mapping it made undone and *out untouched):
+ *   ustar_find's NOT_FOUND, EXISTS or BAD_FORMAT for the name;
+ *   elf_parse's BAD_FORMAT, RANGE, NO_RIGHTS or FULL for the image;
+ *   INVALID for too many caps or a NULL name, RANGE for a cmdline longer
+ *   than the start page holds;
+ *   any status of the system calls it makes (QUOTA, NO_MEMORY, ...).
+ * The child's first thread may run before keel_spawn returns.
+ */
+status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *args,
+		    struct keel_child *out);
+
+#endif

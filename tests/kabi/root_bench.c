@@ -1,0 +1,187 @@
+/*
+ * root_bench.c - bench: IPC costs measured with rdtsc in user space.
+ *
+ * Under QEMU -icount shift=0 the TSC advances one tick per guest
+ * instruction, so the figures are instruction counts. The root's first
+ * thread cannot change its own affinity, so the measuring is done by a
+ * second root thread created pinned to CPU 0 (the "driver"); pong runs
+ * pinned to CPU 0 as well, then to CPU 1 when there is one.
+ *
+ *   ipc_call_roundtrip_same_cpu_insns   sys_msg_call + pong's sys_msg_reply
+ *   ipc_call_roundtrip_cross_cpu_insns  the same with pong on CPU 1
+ *   ipc_send_batched_per_msg_insns      32 sys_msg_send drained by pong after
+ *                                       one wait; the closing call's round
+ *                                       trip is subtracted, the rest divided by 32
+ */
+#include "root.h"
+
+#define WARMUP 1000
+#define ROUNDS 10000
+#define BATCH 32
+#define BATCH_ROUNDS 300
+#define DRIVER_STACK_PAGES 16
+
+struct bench {
+	struct kabi_root *r;
+	struct kabi_inbox in, sup;
+	uint64_t same, cross, batched;	/* 0 until measured */
+	int finished;			/* set by the driver when it is done */
+};
+
+/* Spawns pong on the CPUs in affinity; returns the send cap to its inbox. */
+static cap_handle_t pong_start(struct bench *b, uint64_t affinity, struct keel_child *c,
+			       cap_handle_t *supc)
+{
+	struct kabi_root *r = b->r;
+	struct keel_spawn_args a = kr_args(r, "kabi-pong");
+	struct keel_msg m = { 0 };
+
+	a.affinity = affinity;
+	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(b->sup.cap, RIGHT_SEND, 0xb0, supc)))
+		return CAP_HANDLE_NONE;
+	a.fault_inbox = *supc;
+	kr_give(&a, b->in.cap, RIGHT_SEND | RIGHT_GRANT, 1);
+	if (!kr_spawn(r, &a, c))
+		return CAP_HANDLE_NONE;
+	if (!kr_ok(r, "pong hello", kabi_recv(&b->in, &m, KABI_WAIT_NS)) ||
+	    !kr_expect_u64(r, "pong hello carries its inbox", m.label == KABI_HELLO && (m.flags & MSG_FLAG_CAP), 1))
+		return CAP_HANDLE_NONE;
+	return m.cap;
+}
+
+static void pong_stop(struct bench *b, cap_handle_t pong, struct keel_child *c, cap_handle_t supc)
+{
+	struct keel_msg m = kabi_msg(KABI_QUIT, 0, 0, 0);
+
+	if (pong) {
+		sys_msg_send(pong, &m, CAP_HANDLE_NONE, 0);
+		kr_wait_exit(b->r, &b->sup, 0xb0, 0, "pong exits with code 0");
+		sys_cap_delete(pong);
+	}
+	kr_release(c);
+	if (supc)
+		sys_cap_delete(supc);
+}
+
+/* n checked call round trips; returns the TSC ticks they took, 0 on failure. */
+static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n)
+{
+	uint64_t t0 = kabi_rdtsc();
+
+	for (uint64_t i = 0; i < n; i++) {
+		struct keel_msg m = kabi_msg(KABI_PING, i, 0, 0);
+		status_t st = sys_msg_call(pong, &m, KABI_WAIT_NS);
+		if (st || kabi_word(&m, 0) != i + 1) {
+			kr_fail(b->r, "bench call", "call %llu: %s, reply word %llu", (unsigned long long)i,
+				status_name(st), (unsigned long long)kabi_word(&m, 0));
+			return 0;
+		}
+	}
+	return kabi_rdtsc() - t0;
+}
+
+/* rounds of BATCH sends closed by a flush call; returns ticks, 0 on failure. */
+static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds)
+{
+	uint64_t t0 = kabi_rdtsc();
+
+	for (uint64_t k = 0; k < rounds; k++) {
+		struct keel_msg m;
+		status_t st = STATUS_OK;
+		for (uint64_t i = 0; i < BATCH && st == STATUS_OK; i++) {
+			m = kabi_msg(KABI_ITEM, i, 0, 0);
+			st = sys_msg_send(pong, &m, CAP_HANDLE_NONE, 0);
+		}
+		m = kabi_msg(KABI_FLUSH, 0, 0, 0);
+		if (st == STATUS_OK)
+			st = sys_msg_call(pong, &m, KABI_WAIT_NS);
+		if (st || kabi_word(&m, 0) != BATCH) {
+			kr_fail(b->r, "bench batch", "round %llu: %s, pong drained %llu", (unsigned long long)k,
+				status_name(st), (unsigned long long)kabi_word(&m, 0));
+			return 0;
+		}
+	}
+	return kabi_rdtsc() - t0;
+}
+
+/* Measures with pong on the CPUs in affinity; with_batch adds the batch figure. */
+static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip, bool with_batch)
+{
+	struct keel_child c = { 0 };
+	cap_handle_t supc = 0;
+	cap_handle_t pong = pong_start(b, affinity, &c, &supc);
+	uint64_t t;
+
+	if (pong && calls(b, pong, WARMUP) && (t = calls(b, pong, ROUNDS))) {
+		*roundtrip = t / ROUNDS;
+		if (with_batch && batches(b, pong, 10) && (t = batches(b, pong, BATCH_ROUNDS))) {
+			uint64_t per_round = t / BATCH_ROUNDS;
+			b->batched = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 0;
+		}
+	}
+	pong_stop(b, pong, &c, supc);
+}
+
+/* The driver thread: pinned to CPU 0, it owns the inboxes it creates. */
+static _Noreturn void driver(struct bench *b)
+{
+	struct kabi_root *r = b->r;
+
+	if (kr_inbox(r, &b->in, 64, 0) && kr_inbox(r, &b->sup, 8, 1)) {
+		measure(b, 1, &b->same, true);
+		if (r->start->cpu_count >= 2)
+			measure(b, 2, &b->cross, false);
+		kabi_inbox_close(&b->in);
+		kabi_inbox_close(&b->sup);
+	}
+	__atomic_store_n(&b->finished, 1, __ATOMIC_RELEASE);
+	sys_thread_exit(0);
+}
+
+/* Starts the driver on a fresh stack. It begins as if called: rsp + 8 is
+ * 16-byte aligned, and its return address is 0 (it never returns). */
+static bool driver_start(struct kabi_root *r, struct bench *b, cap_handle_t *stack, cap_handle_t *thread)
+{
+	uint8_t *base;
+	uint64_t top;
+
+	if (!kr_ok(r, "create the driver's stack", sys_memory_create(DRIVER_STACK_PAGES, 0, stack)) ||
+	    !(base = kr_map(r, *stack, DRIVER_STACK_PAGES, RIGHT_READ | RIGHT_WRITE)))
+		return false;
+	top = (uint64_t)(uintptr_t)base + DRIVER_STACK_PAGES * KEEL_PAGE_SIZE;
+	return kr_ok(r, "create the driver thread on CPU 0",
+		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)driver, top - 8,
+				       (uint64_t)(uintptr_t)b, THREAD_TIER_MATTER, 1, thread));
+}
+
+void test_bench(struct kabi_root *r)
+{
+	struct bench b = { .r = r };
+	cap_handle_t stack = 0, thread = 0;
+
+	if (!driver_start(r, &b, &stack, &thread))
+		return;
+	while (!__atomic_load_n(&b.finished, __ATOMIC_ACQUIRE))
+		kabi_sleep(50 * KABI_MS);
+	kabi_sleep(10 * KABI_MS);	/* let the driver's sys_thread_exit complete */
+	sys_cap_delete(thread);
+	if (b.same) {
+		kr_pass(r, "same-CPU call round trip measured");
+		sys_print(r->witness, "bench: ipc_call_roundtrip_same_cpu_insns=%llu\n",
+			  (unsigned long long)b.same);
+	}
+	if (b.cross) {
+		kr_pass(r, "cross-CPU call round trip measured");
+		sys_print(r->witness, "bench: ipc_call_roundtrip_cross_cpu_insns=%llu\n",
+			  (unsigned long long)b.cross);
+	} else if (r->start->cpu_count >= 2) {
+		kr_fail(r, "cross-CPU call round trip", "not measured");
+	}
+	if (b.batched) {
+		kr_pass(r, "batched send measured");
+		sys_print(r->witness, "bench: ipc_send_batched_per_msg_insns=%llu\n",
+			  (unsigned long long)b.batched);
+	} else {
+		kr_fail(r, "batched send", "not measured");
+	}
+}

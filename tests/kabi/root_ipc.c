@@ -1,0 +1,358 @@
+/*
+ * root_ipc.c - message tests: pingpong (calls, replies, batched sends),
+ * badge (the kernel stamps badges; they cannot be changed) and revoke
+ * (revocation reaches capabilities passed on by other tasks).
+ */
+#include "root.h"
+
+#define PINGPONG_CALLS 1000
+#define BATCH 32
+
+/* Badges of the supervisor capabilities, one per child. */
+#define SUP_PONG 0x5001
+#define SUP_BADGE 0x5002
+#define SUP_RELAY_A 0x500a
+#define SUP_RELAY_B 0x500b
+
+/* Derives a send-only supervisor capability with badge; 0 on failure. */
+static cap_handle_t sup_cap(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge)
+{
+	cap_handle_t c = CAP_HANDLE_NONE;
+
+	kr_ok(r, "derive a badged supervisor capability", sys_cap_derive(sup->cap, RIGHT_SEND, badge, &c));
+	return c;
+}
+
+/* Waits for a child's KABI_HELLO on in; returns the capability it carries. */
+static cap_handle_t wait_hello(struct kabi_root *r, struct kabi_inbox *in, uint64_t badge,
+			       const char *who)
+{
+	struct keel_msg m = { 0 };
+	status_t st = kabi_recv(in, &m, KABI_WAIT_NS);
+
+	if (st) {
+		kr_fail(r, who, "no hello: %s", status_name(st));
+		return CAP_HANDLE_NONE;
+	}
+	if (m.label != KABI_HELLO || !(m.flags & MSG_FLAG_CAP) || m.cap == CAP_HANDLE_NONE ||
+	    m.badge != badge) {
+		kr_fail(r, who, "bad hello: label %#x flags %#x cap %#x badge %#llx (wanted %#llx)",
+			m.label, m.flags, m.cap, (unsigned long long)m.badge, (unsigned long long)badge);
+		return CAP_HANDLE_NONE;
+	}
+	kr_pass(r, "%s: hello with a capability, badge %#llx", who, (unsigned long long)badge);
+	return m.cap;
+}
+
+/* 1000 calls, each reply checked; stops at the first bad one. */
+static void pingpong_calls(struct kabi_root *r, cap_handle_t pong)
+{
+	for (uint64_t i = 0; i < PINGPONG_CALLS; i++) {
+		struct keel_msg m = kabi_msg(KABI_PING, i, 0, 0);
+		status_t st = sys_msg_call(pong, &m, KABI_WAIT_NS);
+		if (st) {
+			kr_fail(r, "sys_msg_call round trips", "call %llu: %s",
+				(unsigned long long)i, status_name(st));
+			return;
+		}
+		if (m.label != KABI_PONG || kabi_word(&m, 0) != i + 1 || kabi_word(&m, 1) != ~i ||
+		    m.badge != 0 || (m.flags & MSG_FLAG_CAP) || m.len != 24) {
+			kr_fail(r, "sys_msg_call round trips",
+				"call %llu: reply label %#x len %u flags %#x badge %#llx words %#llx %#llx",
+				(unsigned long long)i, m.label, m.len, m.flags,
+				(unsigned long long)m.badge, (unsigned long long)kabi_word(&m, 0),
+				(unsigned long long)kabi_word(&m, 1));
+			return;
+		}
+	}
+	kr_pass(r, "%d sys_msg_call round trips, replies checked", PINGPONG_CALLS);
+}
+
+/* pong sends BATCH messages before replying; one wait then drains them all. */
+static void pingpong_batch(struct kabi_root *r, struct kabi_inbox *in, cap_handle_t pong)
+{
+	struct keel_msg m = kabi_msg(KABI_BATCH, BATCH, 0, 0);
+	uint64_t pending = 0;
+	uint32_t n = 0;
+
+	if (!kr_ok(r, "call pong for a batch", sys_msg_call(pong, &m, KABI_WAIT_NS)))
+		return;
+	kr_expect_u64(r, "pong replies after sending the batch", kabi_word(&m, 0), BATCH);
+	if (!kr_expect(r, "one sys_signal_wait sees the batch",
+		       sys_signal_wait(in->mask, KABI_WAIT_NS, &pending), STATUS_OK))
+		return;
+	kr_expect_u64(r, "sys_signal_wait returns the inbox bit", pending, in->mask);
+	while (inbox_ring_pop(in->ring, &m)) {
+		if (m.label != KABI_ITEM || kabi_word(&m, 0) != n || m.badge != 1) {
+			kr_fail(r, "batch order", "message %u: label %#x word %llu badge %#llx", n,
+				m.label, (unsigned long long)kabi_word(&m, 0), (unsigned long long)m.badge);
+			return;
+		}
+		n++;
+	}
+	kr_expect_u64(r, "batch of sys_msg_send drained after one wait", n, BATCH);
+}
+
+void test_pingpong(struct kabi_root *r)
+{
+	struct kabi_inbox in, sup;
+	struct keel_child pong = { 0 };
+	struct keel_spawn_args a;
+	cap_handle_t pcap;
+
+	if (!kr_inbox(r, &in, 64, 0) || !kr_inbox(r, &sup, 8, 1))
+		return;
+	a = kr_args(r, "kabi-pong");
+	a.fault_inbox = sup_cap(r, &sup, SUP_PONG);
+	kr_give(&a, in.cap, RIGHT_SEND | RIGHT_GRANT, 1);
+	if (!kr_spawn(r, &a, &pong))
+		return;
+	pcap = wait_hello(r, &in, 1, "pong");
+	if (pcap) {
+		struct keel_msg quit = kabi_msg(KABI_QUIT, 0, 0, 0);
+		pingpong_calls(r, pcap);
+		pingpong_batch(r, &in, pcap);
+		kr_ok(r, "send quit to pong", sys_msg_send(pcap, &quit, CAP_HANDLE_NONE, 0));
+		kr_wait_exit(r, &sup, SUP_PONG, 0, "pong exits with code 0");
+		sys_cap_delete(pcap);
+	}
+	kr_release(&pong);
+	sys_cap_delete(a.fault_inbox);
+	kabi_inbox_close(&in);
+	kabi_inbox_close(&sup);
+}
+
+/* Receives the badge child's report number step. */
+static bool badge_report(struct kabi_root *r, struct kabi_inbox *in, uint64_t step, struct keel_msg *m)
+{
+	status_t st;
+
+	*m = (struct keel_msg){ 0 };
+	st = kabi_recv(in, m, KABI_WAIT_NS);
+
+	if (st || m->label != KABI_REPORT || kabi_word(m, 0) != step) {
+		kr_fail(r, "badge child report", "step %llu: %s, label %#x word %llu",
+			(unsigned long long)step, status_name(st), m->label,
+			(unsigned long long)kabi_word(m, 0));
+		return false;
+	}
+	return true;
+}
+
+/* The root's own view: a badge is set once and kept by copies. */
+static void badge_local(struct kabi_root *r, struct kabi_inbox *in)
+{
+	cap_handle_t b7 = 0, copy = 0, again = 0;
+	uint64_t info = 0, badge = 0;
+
+	if (!kr_ok(r, "derive a badged cap", sys_cap_derive(in->cap, RIGHT_SEND | RIGHT_GRANT, 7, &b7)))
+		return;
+	kr_expect(r, "re-badging a badged cap is NO_RIGHTS", sys_cap_derive(b7, RIGHT_SEND, 8, &again),
+		  STATUS_NO_RIGHTS);
+	if (kr_ok(r, "derive an unbadged copy", sys_cap_derive(b7, RIGHT_SEND, 0, &copy)) &&
+	    kr_ok(r, "sys_cap_info of the copy", sys_cap_info(copy, &info, &badge))) {
+		kr_expect_u64(r, "the copy keeps badge 7", badge, 7);
+		kr_expect_u64(r, "sys_cap_info: type inbox", info & 0xffffffffu, OBJ_INBOX);
+		kr_expect_u64(r, "sys_cap_info: rights send only", info >> 32, RIGHT_SEND);
+	}
+	if (again)
+		sys_cap_delete(again);
+	if (copy)
+		sys_cap_delete(copy);
+	sys_cap_delete(b7);
+}
+
+void test_badge(struct kabi_root *r)
+{
+	struct kabi_inbox in, sup;
+	struct keel_child child = { 0 };
+	struct keel_spawn_args a;
+	struct keel_msg m;
+
+	if (!kr_inbox(r, &in, 16, 0) || !kr_inbox(r, &sup, 8, 1))
+		return;
+	badge_local(r, &in);
+	a = kr_args(r, "kabi-badge");
+	a.fault_inbox = sup_cap(r, &sup, SUP_BADGE);
+	kr_give(&a, in.cap, RIGHT_SEND | RIGHT_GRANT, 7);
+	if (!kr_spawn(r, &a, &child))
+		return;
+	if (badge_report(r, &in, 1, &m))
+		kr_expect_u64(r, "a forged badge 0xdead arrives as the cap's badge 7", m.badge, 7);
+	if (badge_report(r, &in, 2, &m)) {
+		kr_expect(r, "child derives an unbadged copy", (status_t)kabi_word(&m, 1), STATUS_OK);
+		kr_expect_u64(r, "a message through the copy carries badge 7", m.badge, 7);
+	}
+	if (badge_report(r, &in, 3, &m)) {
+		kr_expect(r, "child cannot re-badge its cap", (status_t)kabi_word(&m, 1), STATUS_NO_RIGHTS);
+		kr_expect_u64(r, "child's sys_cap_info of the copy shows badge 7", kabi_word(&m, 2), 7);
+		kr_expect_u64(r, "report badge 7", m.badge, 7);
+	}
+	kr_wait_exit(r, &sup, SUP_BADGE, 0, "badge child exits with code 0");
+	kr_release(&child);
+	sys_cap_delete(a.fault_inbox);
+	kabi_inbox_close(&in);
+	kabi_inbox_close(&sup);
+}
+
+/*
+ * revoke: root's target inbox T, control inbox C, supervisor inbox S.
+ * Relay A gets a send cap to T (badge 0xa1) and a send cap to C; relay B
+ * only a send cap to C. Root hands A a cap to B's inbox; A derives a copy
+ * of its T cap and sends it to B with CAP_COPY. Both send to T; root
+ * revokes T; both sends now fail with BAD_CAP; root's own T still works.
+ */
+struct revoke_ctx {
+	struct kabi_inbox t, c, s;
+	struct keel_child a, b;
+	cap_handle_t sup_a, sup_b;
+	cap_handle_t in_a, in_b;	/* send caps to the relays' inboxes */
+};
+
+/* Waits for one control message from the relay with badge. */
+static bool ctl_recv(struct kabi_root *r, struct revoke_ctx *x, uint32_t label, uint64_t badge,
+		     struct keel_msg *m, const char *what)
+{
+	status_t st;
+
+	*m = (struct keel_msg){ 0 };
+	st = kabi_recv(&x->c, m, KABI_WAIT_NS);
+
+	if (st == STATUS_OK && m->label == label && m->badge == badge)
+		return true;
+	kr_fail(r, what, "%s, label %#x badge %#llx (wanted %#x from %#llx)", status_name(st),
+		m->label, (unsigned long long)m->badge, label, (unsigned long long)badge);
+	return false;
+}
+
+/* Asks both relays to send to T; checks the statuses they report. */
+static void revoke_try(struct kabi_root *r, struct revoke_ctx *x, status_t want, const char *when)
+{
+	struct keel_msg m = kabi_msg(KABI_TRY, 0, 0, 0);
+	char what[96];
+
+	kr_ok(r, "send try to relay A", sys_msg_send(x->in_a, &m, CAP_HANDLE_NONE, 0));
+	if (ctl_recv(r, x, KABI_TRIED, 0xa, &m, "relay A reports")) {
+		fmt_snprintf(what, sizeof(what), "%s: relay A's send is %s", when, status_name(want));
+		kr_expect(r, what, (status_t)kabi_word(&m, 0), want);
+	}
+	m = kabi_msg(KABI_TRY, 0, 0, 0);
+	kr_ok(r, "send try to relay B", sys_msg_send(x->in_b, &m, CAP_HANDLE_NONE, 0));
+	if (ctl_recv(r, x, KABI_TRIED, 0xb, &m, "relay B reports")) {
+		fmt_snprintf(what, sizeof(what), "%s: relay B's send is %s", when, status_name(want));
+		kr_expect(r, what, (status_t)kabi_word(&m, 0), want);
+	}
+}
+
+/* After a successful try: T holds one message from each relay, badge 0xa1. */
+static void revoke_drain(struct kabi_root *r, struct revoke_ctx *x)
+{
+	struct keel_msg m;
+	unsigned seen = 0;
+
+	while (inbox_ring_pop(x->t.ring, &m)) {
+		if (m.label == KABI_TARGET && m.badge == 0xa1)
+			seen |= 1u << (kabi_word(&m, 0) & 1);
+		else
+			kr_fail(r, "target inbox", "label %#x badge %#llx", m.label,
+				(unsigned long long)m.badge);
+	}
+	kr_expect_u64(r, "target inbox got A's and B's messages, both badged 0xa1", seen, 3);
+}
+
+static bool revoke_setup(struct kabi_root *r, struct revoke_ctx *x)
+{
+	struct keel_spawn_args a;
+	struct keel_msg m;
+
+	if (!kr_inbox(r, &x->t, 16, 0) || !kr_inbox(r, &x->c, 16, 1) || !kr_inbox(r, &x->s, 8, 2))
+		return false;
+	x->sup_a = sup_cap(r, &x->s, SUP_RELAY_A);
+	x->sup_b = sup_cap(r, &x->s, SUP_RELAY_B);
+	a = kr_args(r, "kabi-relay");
+	a.cmdline = "b";
+	a.fault_inbox = x->sup_b;
+	kr_give(&a, x->c.cap, RIGHT_SEND, 0xb);
+	if (!kr_spawn(r, &a, &x->b))
+		return false;
+	a = kr_args(r, "kabi-relay");
+	a.cmdline = "a";
+	a.fault_inbox = x->sup_a;
+	kr_give(&a, x->c.cap, RIGHT_SEND, 0xa);
+	kr_give(&a, x->t.cap, RIGHT_SEND | RIGHT_GRANT, 0xa1);
+	if (!kr_spawn(r, &a, &x->a))
+		return false;
+	/* The hellos may come in either order. */
+	for (int i = 0; i < 2; i++) {
+		m = (struct keel_msg){ 0 };
+		if (kabi_recv(&x->c, &m, KABI_WAIT_NS) || m.label != KABI_HELLO || !(m.flags & MSG_FLAG_CAP)) {
+			kr_fail(r, "relay hello", "label %#x flags %#x", m.label, m.flags);
+			return false;
+		}
+		if (m.badge == 0xa)
+			x->in_a = m.cap;
+		else if (m.badge == 0xb)
+			x->in_b = m.cap;
+	}
+	if (!x->in_a || !x->in_b) {
+		kr_fail(r, "relay hello", "wanted one hello from each relay");
+		return false;
+	}
+	m = kabi_msg(KABI_PEER, 0, 0, 0);
+	if (!kr_ok(r, "give relay A relay B's inbox", sys_msg_send(x->in_a, &m, x->in_b, CAP_COPY)))
+		return false;
+	if (!ctl_recv(r, x, KABI_REPORT, 0xa, &m, "relay A passes its cap on"))
+		return false;
+	kr_expect(r, "relay A derives a copy of its target cap", (status_t)kabi_word(&m, 0), STATUS_OK);
+	kr_expect(r, "relay A sends the copy to B with CAP_COPY", (status_t)kabi_word(&m, 1), STATUS_OK);
+	if (!ctl_recv(r, x, KABI_REPORT, 0xb, &m, "relay B receives the cap"))
+		return false;
+	return kr_expect_u64(r, "relay B received a capability", kabi_word(&m, 0), 1);
+}
+
+static void revoke_end(struct kabi_root *r, struct revoke_ctx *x)
+{
+	struct keel_msg m = kabi_msg(KABI_QUIT, 0, 0, 0);
+
+	/* One at a time: the order of two exit messages is not defined. */
+	if (x->in_a && x->a.task) {
+		sys_msg_send(x->in_a, &m, CAP_HANDLE_NONE, 0);
+		kr_wait_exit(r, &x->s, SUP_RELAY_A, 0, "relay A exits with code 0");
+	}
+	if (x->in_b && x->b.task) {
+		sys_msg_send(x->in_b, &m, CAP_HANDLE_NONE, 0);
+		kr_wait_exit(r, &x->s, SUP_RELAY_B, 0, "relay B exits with code 0");
+	}
+	kr_release(&x->a);
+	kr_release(&x->b);
+	if (x->in_a)
+		sys_cap_delete(x->in_a);
+	if (x->in_b)
+		sys_cap_delete(x->in_b);
+	if (x->sup_a)
+		sys_cap_delete(x->sup_a);
+	if (x->sup_b)
+		sys_cap_delete(x->sup_b);
+	kabi_inbox_close(&x->t);
+	kabi_inbox_close(&x->c);
+	kabi_inbox_close(&x->s);
+}
+
+void test_revoke(struct kabi_root *r)
+{
+	struct revoke_ctx x = { 0 };
+	struct keel_msg m;
+
+	if (revoke_setup(r, &x)) {
+		revoke_try(r, &x, STATUS_OK, "before revoke");
+		revoke_drain(r, &x);
+		kr_expect(r, "sys_cap_revoke of the root's target inbox cap", sys_cap_revoke(x.t.cap), STATUS_OK);
+		revoke_try(r, &x, STATUS_BAD_CAP, "after revoke");
+		kr_expect_u64(r, "nothing reached the target after revoke", inbox_ring_pending(x.t.ring), 0);
+		m = kabi_msg(KABI_TARGET, 2, 0, 0);
+		kr_expect(r, "the root's own target cap still sends", sys_msg_send(x.t.cap, &m, CAP_HANDLE_NONE, 0),
+			  STATUS_OK);
+		kr_expect_u64(r, "and its message arrives", inbox_ring_pop(x.t.ring, &m) && kabi_word(&m, 0) == 2, 1);
+	}
+	revoke_end(r, &x);
+}

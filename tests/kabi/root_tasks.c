@@ -1,0 +1,321 @@
+/*
+ * root_tasks.c - task life-cycle tests: fault (supervisor fault messages),
+ * shm (shared memory and a read-only view), cycles (spawn/exit without
+ * residue) and fuzz (random system calls from an unprivileged task).
+ *
+ * Tests that compare kernel counters take their baseline after one
+ * warm-up spawn: the first spawn maps the bundle into the root and makes
+ * page tables for the spawner's scratch window, which stay.
+ */
+#include "root.h"
+
+#define CYCLES 10000
+#define FUZZ_WAIT_ROUNDS 120	/* of KABI_WAIT_NS: ten minutes at most */
+
+/*
+ * Spawns kabi-exit once, waits for its exit message and then for the
+ * kernel to finish freeing it (the message can come first), and reads the
+ * baseline into *base.
+ */
+static bool warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t supc, uint64_t badge,
+		    struct kernel_stats *base)
+{
+	struct keel_spawn_args a = kr_args(r, "kabi-exit");
+	struct kernel_stats pre;
+	struct keel_child c;
+	bool ok;
+
+	a.fault_inbox = supc;
+	if (!kr_stats(r, &pre) || !kr_spawn(r, &a, &c))
+		return false;
+	ok = kr_wait_exit(r, sup, badge, 0, "warm-up child exits with code 0");
+	kr_release(&c);
+	for (int i = 0; ok && i < 50; i++) {
+		if (!kr_stats(r, base))
+			return false;
+		if (base->tasks == pre.tasks && base->threads == pre.threads && base->reclaim_pending == 0)
+			return true;
+		kabi_sleep(10 * KABI_MS);
+	}
+	if (ok)
+		kr_fail(r, "warm-up child is freed", "tasks %llu (was %llu), threads %llu (was %llu)",
+			(unsigned long long)base->tasks, (unsigned long long)pre.tasks,
+			(unsigned long long)base->threads, (unsigned long long)pre.threads);
+	return false;
+}
+
+/* A faulted task is stopped; killing it is allowed (OK) or already done (STALE). */
+static void reap(struct kabi_root *r, struct keel_child *c, const char *who)
+{
+	status_t st = sys_task_kill(c->task);
+
+	if (st != STATUS_OK && st != STATUS_STALE)
+		kr_fail(r, who, "sys_task_kill of the faulted task: %s", status_name(st));
+	kr_release(c);
+}
+
+static const struct {
+	const char *kind;	/* kabi-crash's cmdline */
+	uint32_t vector;
+} crashes[] = {
+	{ "null", 14 },		/* write to address 0: page fault */
+	{ "ud2", 6 },		/* invalid opcode */
+	{ "div0", 0 },		/* divide error */
+	{ "hlt", 13 },		/* privileged instruction: general protection */
+};
+
+/* Checks one fault message against the expected crash. */
+static void check_fault(struct kabi_root *r, const struct keel_msg *m, size_t i)
+{
+	struct task_fault_msg f;
+	char what[96];
+
+	memcpy(&f, m->payload, sizeof(f));
+	fmt_snprintf(what, sizeof(what), "crash %s: MSG_LABEL_TASK_FAULT", crashes[i].kind);
+	if (!kr_expect_u64(r, what, m->label, MSG_LABEL_TASK_FAULT))
+		return;
+	fmt_snprintf(what, sizeof(what), "crash %s: vector %u", crashes[i].kind, crashes[i].vector);
+	kr_expect_u64(r, what, f.vector, crashes[i].vector);
+	fmt_snprintf(what, sizeof(what), "crash %s: rip in the program's text", crashes[i].kind);
+	kr_expect_u64(r, what, f.rip >= 0x400000 && f.rip < 0x500000, 1);
+	if (crashes[i].vector == 14) {
+		kr_expect_u64(r, "crash null: fault address 0", f.addr, 0);
+		kr_expect_u64(r, "crash null: error code says user write", f.error & 6, 6);
+	}
+	kr_log(r, "fault %s: vector %u error %#x rip %#llx addr %#llx task %llu", crashes[i].kind,
+	       f.vector, f.error, (unsigned long long)f.rip, (unsigned long long)f.addr,
+	       (unsigned long long)f.task_id);
+}
+
+void test_fault(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	struct kernel_stats base;
+	cap_handle_t warm = 0;
+
+	if (!kr_inbox(r, &sup, 16, 0))
+		return;
+	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x600, &warm)) ||
+	    !warm_up(r, &sup, warm, 0x600, &base))
+		return;
+	for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
+		struct keel_spawn_args a = kr_args(r, "kabi-crash");
+		struct keel_child c;
+		struct keel_msg m;
+		uint64_t badge = 0x610 + i;
+
+		a.cmdline = crashes[i].kind;
+		if (!kr_ok(r, "derive a badged supervisor cap",
+			   sys_cap_derive(sup.cap, RIGHT_SEND, badge, &a.fault_inbox)))
+			break;
+		if (kr_spawn(r, &a, &c)) {
+			if (kr_wait_end(r, &sup, badge, &m, crashes[i].kind))
+				check_fault(r, &m, i);
+			reap(r, &c, crashes[i].kind);
+		}
+		sys_cap_delete(a.fault_inbox);
+	}
+	kr_settle(r, &base, "after the crashes, kernel counters are back at baseline", true);
+	sys_cap_delete(warm);
+	kabi_inbox_close(&sup);
+}
+
+/* Checks the words the shm child wrote, through the root's own mapping. */
+static void shm_check_pattern(struct kabi_root *r, const volatile uint32_t *p)
+{
+	uint32_t n = KABI_SHM_PAGES * KEEL_PAGE_SIZE / 4;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (p[i] != kabi_shm_word(i)) {
+			kr_fail(r, "root sees the child's pattern", "word %u is %#x, wanted %#x", i, p[i],
+				kabi_shm_word(i));
+			return;
+		}
+	}
+	kr_pass(r, "root sees the child's pattern in all %u words", n);
+}
+
+void test_shm(struct kabi_root *r)
+{
+	struct kabi_inbox in, sup;
+	struct keel_spawn_args a;
+	struct keel_child c;
+	struct keel_msg m = { 0 };
+	cap_handle_t mem = 0;
+	uint32_t *p;
+
+	if (!kr_inbox(r, &in, 8, 0) || !kr_inbox(r, &sup, 8, 1) ||
+	    !kr_ok(r, "create shared memory", sys_memory_create(KABI_SHM_PAGES, 0, &mem)) ||
+	    !(p = kr_map(r, mem, KABI_SHM_PAGES, RIGHT_READ | RIGHT_WRITE)))
+		return;
+	a = kr_args(r, "kabi-shm");
+	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x700, &a.fault_inbox)))
+		return;
+	kr_give(&a, mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
+	kr_give(&a, mem, RIGHT_READ | RIGHT_MAP, 0);
+	kr_give(&a, in.cap, RIGHT_SEND, 0x70);
+	if (!kr_spawn(r, &a, &c))
+		return;
+	if (kr_ok(r, "shm child reports", kabi_recv(&in, &m, KABI_WAIT_NS)) &&
+	    kr_expect_u64(r, "shm report label and badge", m.label == KABI_REPORT && m.badge == 0x70, 1)) {
+		uint64_t s = kabi_word(&m, 0);
+		kr_expect(r, "child maps its read-write cap", (status_t)(s & 0xff), STATUS_OK);
+		kr_expect(r, "child cannot map the read-only cap writable", (status_t)(s >> 8 & 0xff),
+			  STATUS_NO_RIGHTS);
+		kr_expect(r, "child maps the read-only cap read-only", (status_t)(s >> 16 & 0xff), STATUS_OK);
+		kr_expect_u64(r, "child reads its pattern through the read-only view", kabi_word(&m, 1), 1);
+		shm_check_pattern(r, p);
+	}
+	if (kr_wait_end(r, &sup, 0x700, &m, "shm child's write to the read-only view")) {
+		struct task_fault_msg f;
+		memcpy(&f, m.payload, sizeof(f));
+		kr_expect_u64(r, "writing the read-only view faults", m.label, MSG_LABEL_TASK_FAULT);
+		kr_expect_u64(r, "page fault", f.vector, 14);
+		kr_expect_u64(r, "at the read-only view", f.addr, KABI_SHM_RO_VA);
+		kr_expect_u64(r, "a write to a present page", f.error & 3, 3);
+	}
+	reap(r, &c, "shm child");
+	sys_cap_delete(a.fault_inbox);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)p, KABI_SHM_PAGES);
+	sys_cap_delete(mem);
+	kabi_inbox_close(&in);
+	kabi_inbox_close(&sup);
+}
+
+/* One spawn/exit cycle: the child exits with code i. Returns a failure text or NULL. */
+static const char *cycle(struct kabi_root *r, struct kabi_inbox *sup, struct keel_spawn_args *a,
+			 uint64_t i, status_t *st, struct keel_msg *m)
+{
+	struct keel_child c;
+	struct task_exit_msg e;
+
+	a->arg = i;
+	if ((*st = keel_spawn(&r->spawner, a, &c)))
+		return "spawn";
+	*st = kabi_recv(sup, m, KABI_WAIT_NS);
+	kr_release(&c);
+	if (*st)
+		return "no exit message";
+	memcpy(&e, m->payload, sizeof(e));
+	if (m->label != MSG_LABEL_TASK_EXIT || m->badge != 0x800 || e.code != i)
+		return "wrong supervisor message";
+	return NULL;
+}
+
+void test_cycles(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	struct kernel_stats base;
+	struct keel_spawn_args a;
+	unsigned bad = 0;
+
+	if (!kr_inbox(r, &sup, 16, 0))
+		return;
+	a = kr_args(r, "kabi-exit");
+	a.quota_slots = 8;
+	a.quota_objects = 8;
+	a.quota_pages = 32;
+	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x800, &a.fault_inbox)) ||
+	    !warm_up(r, &sup, a.fault_inbox, 0x800, &base))
+		return;
+	for (uint64_t i = 1; i <= CYCLES; i++) {
+		struct keel_msg m = { 0 };
+		status_t st = STATUS_OK;
+		const char *why = cycle(r, &sup, &a, i, &st, &m);
+		if (why && ++bad <= 5)
+			kr_fail(r, "spawn/exit cycle", "cycle %llu: %s: %s, label %#x badge %#llx code %llu",
+				(unsigned long long)i, why, status_name(st), m.label,
+				(unsigned long long)m.badge, (unsigned long long)kabi_word(&m, 0));
+		if (why && (st == STATUS_TIMEOUT || bad == 50)) {
+			kr_log(r, "cycles: stopped at cycle %llu after %u failures",
+			       (unsigned long long)i, bad);
+			break;
+		}
+		if (i % 2000 == 0)
+			kr_log(r, "cycles: %llu done", (unsigned long long)i);
+	}
+	if (bad == 0)
+		kr_pass(r, "%d spawn/exit cycles, each exit code checked", CYCLES);
+	else
+		kr_fail(r, "spawn/exit cycles", "%u failed", bad);
+	kr_settle(r, &base, "after the cycles, kernel counters are back at baseline", true);
+	sys_cap_delete(a.fault_inbox);
+	kabi_inbox_close(&sup);
+}
+
+/* Prints the fuzz child's counts and checks that it finished its run. */
+static void fuzz_report(struct kabi_root *r, const volatile struct kabi_fuzz_result *res)
+{
+	kr_expect_u64(r, "fuzz child finished its run", res->magic, KABI_FUZZ_MAGIC);
+	kr_expect_u64(r, "fuzz child issued every call", res->calls, KABI_FUZZ_CALLS);
+	kr_log(r, "fuzz: %llu calls, %llu draws skipped, %llu child tasks made",
+	       (unsigned long long)res->calls, (unsigned long long)res->skipped,
+	       (unsigned long long)res->tasks_created);
+	for (int s = 0; s <= STATUS_COUNT; s++)
+		if (res->by_status[s])
+			kr_log(r, "fuzz: status %s: %llu", s < STATUS_COUNT ? status_name((status_t)s) : "other",
+			       (unsigned long long)res->by_status[s]);
+}
+
+/* Waits for the fuzz child's end, printing its progress meanwhile. */
+static bool fuzz_wait(struct kabi_root *r, struct kabi_inbox *sup,
+		      const volatile struct kabi_fuzz_result *res, struct keel_msg *m)
+{
+	for (int i = 0; i < FUZZ_WAIT_ROUNDS; i++) {
+		status_t st = kabi_recv(sup, m, KABI_WAIT_NS);
+		if (st == STATUS_OK && m->badge == 0x900)
+			return true;
+		if (st == STATUS_OK) {
+			kr_fail(r, "fuzz supervisor inbox", "unexpected message: label %#x badge %#llx",
+				m->label, (unsigned long long)m->badge);
+			continue;
+		}
+		if (st != STATUS_TIMEOUT)
+			break;
+		kr_log(r, "fuzz: %llu calls so far", (unsigned long long)res->calls);
+	}
+	kr_fail(r, "fuzz child ends", "no exit or fault message");
+	return false;
+}
+
+void test_fuzz(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	struct kernel_stats base;
+	struct keel_spawn_args a;
+	struct keel_child c;
+	struct keel_msg m;
+	cap_handle_t mem = 0;
+	const volatile struct kabi_fuzz_result *res;
+
+	if (!kr_inbox(r, &sup, 64, 0) ||
+	    !kr_ok(r, "create the fuzz child's memory", sys_memory_create(2, 0, &mem)) ||
+	    !(res = kr_map(r, mem, 1, RIGHT_READ)))
+		return;
+	a = kr_args(r, "kabi-fuzz");
+	a.arg = 0x9e3779b97f4a7c15ull;
+	a.quota_slots = 64;
+	a.quota_objects = 64;
+	a.quota_pages = 256;
+	kr_give(&a, mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0);
+	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x900, &a.fault_inbox)) ||
+	    !warm_up(r, &sup, a.fault_inbox, 0x900, &base))
+		return;
+	if (!kr_spawn(r, &a, &c))
+		return;
+	if (fuzz_wait(r, &sup, res, &m)) {
+		struct task_fault_msg f;
+		memcpy(&f, m.payload, sizeof(f));
+		if (m.label == MSG_LABEL_TASK_FAULT)
+			kr_fail(r, "fuzz child survives", "it faulted: vector %u error %#x rip %#llx addr %#llx after %llu calls",
+				f.vector, f.error, (unsigned long long)f.rip, (unsigned long long)f.addr,
+				(unsigned long long)res->calls);
+		else
+			kr_expect_u64(r, "fuzz child survives and exits with code 0", kabi_word(&m, 0), 0);
+		fuzz_report(r, res);
+	}
+	reap(r, &c, "fuzz child");
+	kr_settle(r, &base, "after the fuzz run, kernel counters are back at baseline", true);
+	sys_cap_delete(a.fault_inbox);
+	kabi_inbox_close(&sup);
+}

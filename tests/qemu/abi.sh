@@ -1,0 +1,29 @@
+#!/bin/sh
+# The kernel ABI seen from user space: the root task kabi-root (tests/kabi)
+# runs one test per boot, chosen with kabi.test=NAME, and powers off with
+# its verdict. With 2 CPUs; pingpong also with 1.
+. tests/qemu/lib.sh
+
+# kabi NAME SMP SECONDS: boot kabi-root with kabi.test=NAME; check the verdict.
+# Lines are not anchored: the kernel may prefix console lines with a task id.
+kabi() {
+	SMP=$2 keel_boot "keel.init=kabi-root kabi.test=$1" "$3"
+	check_status "$1 (smp $2): root exits with 0 and Keel powers off" 1
+	check_log "$1 (smp $2): reports no failures" "kabi: $1: [1-9][0-9]* passed, 0 failed"
+	check_no_log "$1 (smp $2): has no failed check" 'kabi: FAIL'
+}
+
+kabi pingpong 2 120
+kabi pingpong 1 120
+kabi nocap 2 120
+kabi badge 2 120
+kabi revoke 2 120
+kabi fault 2 120
+kabi shm 2 120
+kabi cycles 2 900
+kabi fuzz 2 900
+kabi bench 2 300
+check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_insns=[0-9]+'
+check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'
+check_log "bench: batched send" 'bench: ipc_send_batched_per_msg_insns=[0-9]+'
+finish
