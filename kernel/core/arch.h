@@ -21,8 +21,8 @@ void arch_irq_restore(bool enabled);
 /* A hint inside spin loops. */
 void arch_cpu_relax(void);
 
-/* The index of the calling CPU, 0 for the boot CPU. */
-int arch_cpu_id(void);
+/* arch_cpu_id() and arch_sched_cpu() are inline: arch/<arch>/include/arch_inline.h. */
+#include "arch_inline.h"
 
 /* Writes n bytes to the console device. */
 void arch_console_write(const char *s, size_t n);

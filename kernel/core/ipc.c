@@ -129,35 +129,40 @@ static status_t msg_in(uint64_t uaddr, struct keel_msg *m)
 	return m->len > MSG_PAYLOAD_MAX ? STATUS_INVALID : STATUS_OK;
 }
 
-/* Finds the live inbox behind a send capability. */
-static status_t inbox_target(struct cspace *cs, cap_handle_t h, struct cap *c)
+/* DEAD if the inbox behind a send capability, or its owner, is gone. */
+static status_t inbox_alive(const struct cap *c)
 {
-	status_t st = cspace_lookup(cs, h, OBJ_INBOX, RIGHT_SEND, c);
-	if (st)
-		return st;
 	struct kinbox *k = (struct kinbox *)c->obj;
 	if (k->ib.obj.dead || !k->owner->task || k->owner->task->dying)
 		return STATUS_DEAD;
 	return STATUS_OK;
 }
 
-status_t ipc_send(cap_handle_t inbox, uint64_t msg, cap_handle_t cap, uint32_t mode)
+status_t ipc_send(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+		  uint32_t mode)
 {
 	struct cspace *cs = &thread_current()->task->cs;
+	struct inbox *ib = (struct inbox *)target->obj;
 	struct keel_msg m;
-	struct cap c;
 	status_t st = msg_in(msg, &m);
 	if (st == STATUS_OK)
-		st = inbox_target(cs, inbox, &c);
+		st = inbox_alive(target);
 	if (st)
 		return st;
-	struct inbox_msg im = {
-		.label = m.label, .payload = m.payload, .len = m.len,
-		.cap = cap, .cap_mode = (enum cap_mode)mode, .cap_rights = RIGHTS_ALL,
-	};
-	st = inbox_send(cs, inbox, &im);
+	if (cap == CAP_HANDLE_NONE) {
+		/* No capability to move: post with the badge already looked up. */
+		st = inbox_post(ib, m.label, target->badge, m.payload, m.len, CAP_HANDLE_NONE, 0);
+		if (st == STATUS_OK && (target->flags & CAP_FLAG_ONCE))
+			cspace_consume_once(cs, h);
+	} else {
+		struct inbox_msg im = {
+			.label = m.label, .payload = m.payload, .len = m.len,
+			.cap = cap, .cap_mode = (enum cap_mode)mode, .cap_rights = RIGHTS_ALL,
+		};
+		st = inbox_send(cs, h, &im);
+	}
 	if (st == STATUS_OK)
-		ipc_inbox_notify((struct inbox *)c.obj);
+		ipc_inbox_notify(ib);
 	return st;
 }
 
@@ -212,35 +217,39 @@ void ipc_thread_gone(struct thread *t)
 	reply_abandon(t);
 }
 
-status_t ipc_call(cap_handle_t inbox, uint64_t msg, uint64_t timeout_ns)
+status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64_t timeout_ns)
 {
 	struct thread *t = thread_current();
 	struct keel_msg m;
-	struct cap c;
 	struct reply *r;
 	cap_handle_t rh;
 	status_t st = msg_in(msg, &m);
 	if (st == STATUS_OK)
-		st = inbox_target(&t->task->cs, inbox, &c);
+		st = inbox_alive(target);
 	if (st)
 		return st;
-	struct inbox *ib = (struct inbox *)c.obj;
+	struct inbox *ib = (struct inbox *)target->obj;
 	if (inbox_room(ib) == 0)
 		return STATUS_FULL;
 	if ((st = reply_make(ib, &r, &rh)))
 		return st == STATUS_QUOTA ? st : STATUS_FULL;
-	st = inbox_post(ib, m.label, c.badge, m.payload, m.len, rh,
+	st = inbox_post(ib, m.label, target->badge, m.payload, m.len, rh,
 			MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
 		cspace_delete(ib->owner_cs, rh);
 		return st;
 	}
-	cspace_consume_once(&t->task->cs, inbox);
+	if (target->flags & CAP_FLAG_ONCE)
+		cspace_consume_once(&t->task->cs, h);
 	r->caller = t;
 	t->ipc_reply = &r->obj;
 	t->ipc_status = STATUS_TIMEOUT;
-	ipc_inbox_notify(ib);
-	thread_block(timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
+	struct thread *rx = ((struct kinbox *)ib)->owner;
+	uint64_t timeout = timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns;
+	if (rx->wait_mask & rx->signals)
+		thread_block_handoff(rx, timeout); /* the receiver is waiting: go to it */
+	else
+		thread_block(timeout);
 	if (t->ipc_reply) {
 		reply_abandon(t);
 		return STATUS_TIMEOUT;
@@ -251,18 +260,19 @@ status_t ipc_call(cap_handle_t inbox, uint64_t msg, uint64_t timeout_ns)
 	return t->ipc_status;
 }
 
-status_t ipc_reply(cap_handle_t reply, uint64_t msg, cap_handle_t cap, uint32_t mode)
+/* Delivers the reply to the caller waiting on target; *caller gets the
+ * thread to wake (NULL when there was none). */
+static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uint64_t msg,
+			      cap_handle_t cap, uint32_t mode, struct thread **woken)
 {
 	struct cspace *cs = &thread_current()->task->cs;
 	struct keel_msg m;
-	struct cap c;
-	status_t st = cspace_lookup(cs, reply, OBJ_REPLY, RIGHT_SEND, &c);
-	if (st == STATUS_OK)
-		st = msg_in(msg, &m);
+	status_t st = msg_in(msg, &m);
 	if (st)
 		return st;
-	struct reply *r = (struct reply *)c.obj;
+	struct reply *r = (struct reply *)target->obj;
 	struct thread *caller = r->caller;
+	*woken = NULL;
 	if (!caller || caller->kill_pending) {
 		cspace_delete(cs, reply);
 		return STATUS_DEAD;
@@ -282,6 +292,42 @@ status_t ipc_reply(cap_handle_t reply, uint64_t msg, cap_handle_t cap, uint32_t 
 	caller->ipc_reply = NULL;
 	r->caller = NULL;
 	cspace_delete(cs, reply);
-	thread_wake(caller);
+	*woken = caller;
 	return STATUS_OK;
+}
+
+status_t ipc_reply(const struct cap *target, cap_handle_t reply, uint64_t msg, cap_handle_t cap,
+		   uint32_t mode)
+{
+	struct thread *caller = NULL;
+	status_t st = reply_deliver(target, reply, msg, cap, mode, &caller);
+	if (caller)
+		thread_wake(caller);
+	return st;
+}
+
+status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uint64_t msg,
+			cap_handle_t cap, uint32_t mode, uint64_t mask, uint64_t timeout_ns,
+			uint64_t *pending)
+{
+	struct thread *t = thread_current(), *caller = NULL;
+	if (!mask)
+		return STATUS_INVALID;
+	status_t st = reply_deliver(target, reply, msg, cap, mode, &caller);
+	if (st && st != STATUS_DEAD)
+		return st;
+	if (!(t->signals & mask) && timeout_ns != 0) {
+		t->wait_mask = mask;
+		/* Straight back to the caller, which usually last ran here. */
+		if (caller)
+			thread_block_handoff(caller, timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
+		else
+			thread_block(timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
+		t->wait_mask = 0;
+	} else if (caller) {
+		thread_wake(caller);
+	}
+	*pending = t->signals & mask;
+	t->signals &= ~mask;
+	return *pending ? STATUS_OK : STATUS_TIMEOUT;
 }

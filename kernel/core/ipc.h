@@ -38,11 +38,20 @@ status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
 /* After a post to ib: wakes its owner if it waits for the inbox's bit. */
 void ipc_inbox_notify(struct inbox *ib);
 
-/* sys_msg_send, sys_msg_call and sys_msg_reply on behalf of the caller;
- * msg is the user address of a struct keel_msg. */
-status_t ipc_send(cap_handle_t inbox, uint64_t msg, cap_handle_t cap, uint32_t mode);
-status_t ipc_call(cap_handle_t inbox, uint64_t msg, uint64_t timeout_ns);
-status_t ipc_reply(cap_handle_t reply, uint64_t msg, cap_handle_t cap, uint32_t mode);
+/* sys_msg_send, sys_msg_call and sys_msg_reply on behalf of the caller:
+ * target is the capability the dispatcher looked up for handle h (an inbox
+ * with RIGHT_SEND, or a reply capability); msg is the user address of a
+ * struct keel_msg. */
+status_t ipc_send(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+		  uint32_t mode);
+status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64_t timeout_ns);
+status_t ipc_reply(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+		   uint32_t mode);
+
+/* sys_msg_reply_wait: replies as ipc_reply (a caller that is gone is not
+ * an error here), then waits as ipc_signal_wait. */
+status_t ipc_reply_wait(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
 
 /* Waits for one of mask's bits; takes and returns them in *pending. */
 status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending);

@@ -9,6 +9,7 @@
  * freed object is reused first, while it is still warm in the cache.
  */
 #include "core/pool.h"
+#include "core/string.h"
 
 #define LINK_END 0xffffffffu	/* free list terminator */
 #define LINK_LIVE 0xfffffffeu	/* object is allocated */
@@ -28,8 +29,7 @@ static size_t links_bytes(uint32_t capacity)
 
 static void zero_bytes(uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		p[i] = 0;
+	memset(p, 0, n);
 }
 
 /* Stores in *idx the index of the object starting at ptr; returns false if

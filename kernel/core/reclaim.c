@@ -19,6 +19,8 @@ void reclaim_defer(struct reclaim_node *n, void (*release)(struct reclaim_node *
 
 void reclaim_run(void)
 {
+	if (!head)
+		return;
 	uint64_t safe = arch_tlb_epoch_safe();
 	while (head && head->epoch <= safe) {
 		struct reclaim_node *n = head;

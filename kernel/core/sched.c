@@ -183,6 +183,14 @@ status_t sched_remove(struct runq *rq, struct sched_entity *se)
 	return STATUS_OK;
 }
 
+status_t sched_run_direct(struct runq *rq, struct sched_entity *se)
+{
+	status_t st = sched_enqueue(rq, se);
+	if (st == STATUS_OK)
+		take(rq, se);
+	return st;
+}
+
 struct sched_entity *sched_pick(struct runq *rq)
 {
 	struct sched_entity *se = head_of(rq);

@@ -133,6 +133,11 @@ status_t sched_enqueue(struct runq *rq, struct sched_entity *se);
  * Returns STATUS_NOT_FOUND if se is not queued on rq. Caller holds the lock. */
 status_t sched_remove(struct runq *rq, struct sched_entity *se);
 
+/* Makes the BLOCKED se RUNNING on rq's CPU at once, without queueing it
+ * behind others: the kernel hands its CPU straight to the receiver of a
+ * message. Same errors as sched_enqueue. Caller holds the kernel lock. */
+status_t sched_run_direct(struct runq *rq, struct sched_entity *se);
+
 /* Dequeues the entity to run next on rq: most urgent tier first, FIFO
  * within a tier; it becomes RUNNING. Returns NULL if rq is empty. Looks at
  * this CPU only; sched_next also looks at the others. Caller holds the lock. */

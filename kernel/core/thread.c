@@ -108,10 +108,6 @@ void thread_init_cpu_idle(uint32_t stack_slot, uint64_t stack_top)
 	kunlock(irq);
 }
 
-struct thread *thread_current(void)
-{
-	return arch_sched_cpu()->current;
-}
 
 uint32_t thread_count(void)
 {
@@ -239,6 +235,21 @@ static void after_switch(void)
 	reclaim_run();
 }
 
+/* Runs next (already RUNNING) instead of prev; returns when prev runs again. */
+static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next,
+		      unsigned cpu)
+{
+	next->cpus_seen |= 1ull << cpu;
+	sc->charged_ns = arch_time_ns();
+	if (next != prev) {
+		sc->current = next;
+		sc->switches++;
+		arch_switch_prepare(prev, next);
+		arch_switch(&prev->ctx_sp, next->ctx_sp);
+	}
+	after_switch();
+}
+
 /*
  * Switches this CPU to the next thread. The caller holds the kernel lock
  * with interrupts off and has set current's state: RUNNING means it was
@@ -260,17 +271,7 @@ static void schedule(void)
 	if (!prev->idle && prev->se.state == SCHED_RUNNABLE)
 		requeued = &prev->se;
 	struct thread *next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
-	if (!next)
-		next = sc->idle;
-	next->cpus_seen |= 1ull << cpu;
-	sc->charged_ns = arch_time_ns();
-	if (next != prev) {
-		sc->current = next;
-		sc->switches++;
-		arch_switch_prepare(prev, next);
-		arch_switch(&prev->ctx_sp, next->ctx_sp);
-	}
-	after_switch();
+	switch_to(sc, prev, next ? next : sc->idle, cpu);
 }
 
 void thread_boot(void)
@@ -338,11 +339,12 @@ static void sleeper_insert(struct thread *t)
 	n->prev = &t->sleep_link;
 }
 
-bool thread_block(uint64_t timeout_ns)
+/* Marks the calling thread blocked, with a deadline unless timeout_ns is
+ * TIMEOUT_NEVER. Returns false (and does nothing) if it has been killed. */
+static bool block_begin(struct thread *t, uint64_t timeout_ns)
 {
-	struct thread *t = thread_current();
 	if (t->kill_pending)
-		return false; /* about to exit: waiting would never end */
+		return false;
 	t->blocked = true;
 	t->woken = false;
 	sched_block(&t->se);
@@ -351,7 +353,48 @@ bool thread_block(uint64_t timeout_ns)
 		t->wake_ns = now + timeout_ns < now ? TIMEOUT_NEVER - 1 : now + timeout_ns;
 		sleeper_insert(t);
 	}
+	return true;
+}
+
+/* Takes a blocked t off its wait without queueing it anywhere. */
+static void wake_begin(struct thread *t)
+{
+	t->blocked = false;
+	t->woken = true;
+	if (!list_unlinked(&t->sleep_link))
+		list_del(&t->sleep_link);
+}
+
+bool thread_block(uint64_t timeout_ns)
+{
+	struct thread *t = thread_current();
+	if (!block_begin(t, timeout_ns))
+		return false; /* killed: about to exit, waiting would never end */
 	schedule();
+	return t->woken;
+}
+
+bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = sc->current;
+	unsigned cpu = (unsigned)arch_cpu_id();
+	/* Only a receiver that last ran here, may run here, and would not be
+	 * overtaken by something more urgent already waiting here. */
+	if (!next->blocked || next->se.last_cpu != (int)cpu ||
+	    !sched_cpu_allowed(&next->se, cpu) || sched_should_preempt(&runqs[cpu], &next->se)) {
+		thread_wake(next);
+		return thread_block(timeout_ns);
+	}
+	if (!block_begin(t, timeout_ns)) {
+		thread_wake(next);
+		return false;
+	}
+	wake_begin(next);
+	if (sched_run_direct(&runqs[cpu], &next->se))
+		panic("thread %s: direct hand-off refused", next->name);
+	arch_sched_pass();
+	switch_to(sc, t, next, cpu);
 	return t->woken;
 }
 
@@ -359,10 +402,7 @@ bool thread_wake(struct thread *t)
 {
 	if (!t->blocked)
 		return false;
-	t->blocked = false;
-	t->woken = true;
-	if (!list_unlinked(&t->sleep_link))
-		list_del(&t->sleep_link);
+	wake_begin(t);
 	make_runnable(t);
 	return true;
 }

@@ -16,6 +16,7 @@
 #include "abi/status.h"
 #include "core/list.h"
 #include "core/object.h"
+#include "core/arch.h"
 #include "core/sched.h"
 
 #define THREAD_NAME_LEN 16
@@ -106,6 +107,11 @@ bool thread_block(uint64_t timeout_ns);
 /* Wakes t if it is blocked in thread_block; returns whether it was. Lock held. */
 bool thread_wake(struct thread *t);
 
+/* Like thread_wake(next) then thread_block(timeout_ns), but when next last
+ * ran on this CPU and may run here, the CPU goes straight to it without a
+ * trip through the run queue: the fast path of a call. Lock held. */
+bool thread_block_handoff(struct thread *next, uint64_t timeout_ns);
+
 /* Creates a user thread in task (not yet runnable: the caller makes it so
  * with thread_start). Lock held. */
 status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, uint64_t arg,
@@ -131,7 +137,11 @@ void thread_user_return_check(void);
 /* Ends the calling thread; the caller holds the kernel lock. */
 __attribute__((noreturn)) void thread_exit_locked(void);
 
-struct thread *thread_current(void);
+/* The thread running on this CPU. */
+static inline struct thread *thread_current(void)
+{
+	return arch_sched_cpu()->current;
+}
 
 /* Runs the idle loop of the calling CPU; never returns. */
 __attribute__((noreturn)) void thread_idle_loop(void);
@@ -151,8 +161,8 @@ uint32_t thread_records(void);
 
 /* --- provided by the architecture --- */
 
-/* This CPU's scheduler state and index; the number of CPUs online. */
-struct sched_cpu *arch_sched_cpu(void);
+/* The number of CPUs online. (This CPU's scheduler state, arch_sched_cpu(),
+ * is inline: core/arch.h.) */
 unsigned arch_cpu_count(void);
 
 /* Saves callee-saved registers and the stack pointer in *save_sp, then

@@ -31,11 +31,14 @@ keel_bench() {
 		cat "$work/serial.log" >&2
 		return 1
 	fi
-	sed -n 's/^bench: /keel./p' "$work/serial.log" | tr -d '\r'
+	tr -d '\r' < "$work/serial.log" | sed -n 's/^\(\[task [0-9]*\] \)\{0,1\}bench: /keel./p'
 }
 
 echo "# Keel figures, guest instructions (QEMU -icount shift=0,sleep=off)"
+echo "# kernel: boot and thread switch (4 CPUs)"
 keel_bench 4 "" || exit 1
+echo "# kernel ABI: message round trips between two user tasks (2 CPUs, as the peer)"
+keel_bench 2 "keel.init=kabi-root kabi.test=bench" || exit 1
 
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"

@@ -3,7 +3,9 @@
  *
  * caps[0]: a send cap (with grant) to the root's inbox.
  * It creates its inbox, sends the root KABI_HELLO carrying a send cap to
- * it, then serves, draining its ring after each wait:
+ * it, then serves, draining its ring after each wait. The reply to the
+ * last message of a drain goes with the next wait in one
+ * sys_msg_reply_wait, the canonical server turn:
  *   KABI_PING (call)   reply KABI_PONG, words counter + 1 and ~counter
  *   KABI_BATCH (call)  send word0 KABI_ITEM messages to the root, then reply
  *   KABI_ITEM          counted
@@ -13,15 +15,17 @@
  */
 #include "kabi.h"
 
-static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items)
+/* Handles m; a call's answer is left in *out (returns 0 with *out's label
+ * 0 when there is nothing to answer), -1 asks to quit. */
+static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items,
+		 struct keel_msg *out)
 {
-	struct keel_msg out;
 	uint64_t w = kabi_word(m, 0);
 	status_t st = STATUS_OK;
 
 	switch (m->label) {
 	case KABI_PING:
-		out = kabi_msg(KABI_PONG, w + 1, ~w, 0);
+		*out = kabi_msg(KABI_PONG, w + 1, ~w, 0);
 		break;
 	case KABI_BATCH:
 		for (uint64_t i = 0; i < w && st == STATUS_OK; i++) {
@@ -30,13 +34,14 @@ static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items)
 		}
 		if (st)
 			return 100 + st;
-		out = kabi_msg(KABI_PONG, w, 0, 0);
+		*out = kabi_msg(KABI_PONG, w, 0, 0);
 		break;
 	case KABI_ITEM:
 		(*items)++;
+		out->label = 0;
 		return 0;
 	case KABI_FLUSH:
-		out = kabi_msg(KABI_PONG, *items, 0, 0);
+		*out = kabi_msg(KABI_PONG, *items, 0, 0);
 		*items = 0;
 		break;
 	case KABI_QUIT:
@@ -46,8 +51,7 @@ static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items)
 	}
 	if (!(m->flags & MSG_FLAG_CAP))
 		return 21;
-	st = sys_msg_reply(m->cap, &out, CAP_HANDLE_NONE, 0);
-	return st ? 100 + st : 0;
+	return 0;
 }
 
 int keel_main(const struct keel_start *s)
@@ -64,12 +68,27 @@ int keel_main(const struct keel_start *s)
 	if (sys_msg_send(root, &m, give, CAP_MOVE))
 		return 13;
 	for (;;) {
-		while (inbox_ring_pop(ib.ring, &m)) {
-			int rc = serve(&m, root, &items);
+		bool waited = false;
+		while (!waited && inbox_ring_pop(ib.ring, &m)) {
+			struct keel_msg out;
+			int rc = serve(&m, root, &items, &out);
 			if (rc)
 				return rc < 0 ? 0 : rc;
+			if (!out.label)
+				continue;
+			status_t st;
+			if (inbox_ring_pending(ib.ring) == 0) {
+				/* Nothing else queued: answer and wait in one kernel entry. */
+				st = sys_msg_reply_wait(m.cap, &out, CAP_HANDLE_NONE, 0, ib.mask,
+							TIMEOUT_FOREVER, &pending);
+				waited = true;
+			} else {
+				st = sys_msg_reply(m.cap, &out, CAP_HANDLE_NONE, 0);
+			}
+			if (st)
+				return 100 + st;
 		}
-		if (sys_signal_wait(ib.mask, TIMEOUT_FOREVER, &pending))
+		if (!waited && sys_signal_wait(ib.mask, TIMEOUT_FOREVER, &pending))
 			return 14;
 	}
 }

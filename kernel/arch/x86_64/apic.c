@@ -38,6 +38,7 @@ static volatile uint32_t *lapic;
 static uint32_t lapic_boot_id;
 static uint64_t tsc_per_sec;
 static uint64_t tsc_at_boot;
+static uint64_t ns_mult; /* nanoseconds per TSC tick, times 2^32 */
 static uint32_t lapic_ticks_per_tick;
 
 static uint32_t lapic_read(uint32_t reg)
@@ -118,6 +119,7 @@ void timer_calibrate(void)
 	tsc_per_sec = (t1 - t0) * (1000 / CALIBRATE_MS);
 	lapic_ticks_per_tick = (uint32_t)((uint64_t)elapsed * (1000 / CALIBRATE_MS) / TIMER_HZ);
 	tsc_at_boot = t0;
+	ns_mult = (uint64_t)(((unsigned __int128)1000000000ull << 32) / tsc_per_sec);
 	if (!tsc_per_sec || !lapic_ticks_per_tick)
 		panic("timer: calibration failed (tsc %lu, lapic %u)", t1 - t0, elapsed);
 	kprintf("timer: TSC %lu kHz, local APIC timer %u ticks per %u us\n",
@@ -136,10 +138,12 @@ uint64_t tsc_hz(void)
 	return tsc_per_sec;
 }
 
+/* ns = ticks * ns_mult >> 32, computed in 128 bits: exact to a part in
+ * 2^32 and a handful of instructions on the scheduler's hot path. */
 uint64_t time_ns(void)
 {
 	uint64_t t = rdtsc() - tsc_at_boot;
-	return t / tsc_per_sec * 1000000000ull + t % tsc_per_sec * 1000000000ull / tsc_per_sec;
+	return (uint64_t)(((unsigned __int128)t * ns_mult) >> 32);
 }
 
 void delay_us(uint64_t us)

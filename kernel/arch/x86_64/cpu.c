@@ -22,10 +22,6 @@ void arch_cpu_relax(void)
 	cpu_relax();
 }
 
-int arch_cpu_id(void)
-{
-	return (int)this_cpu()->id;
-}
 
 void arch_console_write(const char *s, size_t n)
 {

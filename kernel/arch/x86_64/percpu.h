@@ -45,6 +45,8 @@ struct cpu {
 
 _Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "syscall_entry.S offset");
 _Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "syscall_entry.S offset");
+_Static_assert(offsetof(struct cpu, id) == ARCH_CPU_ID_OFFSET, "arch_inline.h offset");
+_Static_assert(offsetof(struct cpu, sched) == ARCH_CPU_SCHED_OFFSET, "arch_inline.h offset");
 
 extern struct cpu cpus[MAX_CPUS];
 extern struct runq runqs[MAX_CPUS];

@@ -6,10 +6,6 @@
 
 extern char thread_entry_asm[];
 
-struct sched_cpu *arch_sched_cpu(void)
-{
-	return &this_cpu()->sched;
-}
 
 unsigned arch_cpu_count(void)
 {

@@ -83,28 +83,52 @@ static void *user_byte(struct vspace *vs, uint64_t va, bool write)
 	return phys_to_virt((e & PTE_ADDR) + (va & 0xfff));
 }
 
-/* Copies n bytes page by page; to_user selects the direction. */
+#define COPY_MAX_PAGES 8
+
+/* Copies n bytes page by page; to_user selects the direction. Every page
+ * is looked up once, and all of them before anything is copied, so a
+ * failed copy changes nothing. Longer copies go in runs of COPY_MAX_PAGES. */
 static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n, bool to_user)
 {
+	void *page[COPY_MAX_PAGES];
+	char *k = kbuf;
 	if (uva + n < uva || uva + n > USER_TOP)
 		return STATUS_BAD_ADDRESS;
-	/* Check every page first, so a read either copies all or nothing. */
-	for (uint64_t p = uva & ~0xfffull; p < uva + n; p += 4096)
-		if (!user_byte(vs, p < uva ? uva : p, to_user))
-			return STATUS_BAD_ADDRESS;
-	char *k = kbuf;
-	while (n) {
-		size_t chunk = 4096 - (uva & 0xfff);
-		if (chunk > n)
-			chunk = n;
+	if (n && (uva & 0xfff) + n <= 4096) {
+		/* Within one page, as messages almost always are: one walk. */
 		void *u = user_byte(vs, uva, to_user);
+		if (!u)
+			return STATUS_BAD_ADDRESS;
 		if (to_user)
-			memcpy(u, k, chunk);
+			memcpy(u, kbuf, n);
 		else
-			memcpy(k, u, chunk);
-		uva += chunk;
-		k += chunk;
-		n -= chunk;
+			memcpy(kbuf, u, n);
+		return STATUS_OK;
+	}
+	while (n) {
+		size_t run = 0, np = 0;
+		for (uint64_t va = uva; np < COPY_MAX_PAGES && run < n; np++) {
+			if (!(page[np] = user_byte(vs, va, to_user)))
+				return STATUS_BAD_ADDRESS;
+			size_t chunk = 4096 - (va & 0xfff);
+			run += chunk;
+			va += chunk;
+		}
+		if (run > n)
+			run = n;
+		for (size_t i = 0, done = 0; done < run; i++) {
+			size_t chunk = 4096 - ((uva + done) & 0xfff);
+			if (chunk > run - done)
+				chunk = run - done;
+			if (to_user)
+				memcpy(page[i], k + done, chunk);
+			else
+				memcpy(k + done, page[i], chunk);
+			done += chunk;
+		}
+		uva += run;
+		k += run;
+		n -= run;
 	}
 	return STATUS_OK;
 }

@@ -39,22 +39,35 @@ status_t ksys_msg_send(const struct syscall_args *a, struct syscall_ret *r)
 {
 	(void)r;
 	status_t st = mode_check(a->a[2], a->a[3]);
-	return st ? st : ipc_send((cap_handle_t)a->a[0], a->a[1], (cap_handle_t)a->a[2],
-				  (uint32_t)a->a[3]);
+	return st ? st : ipc_send(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1],
+				  (cap_handle_t)a->a[2], (uint32_t)a->a[3]);
 }
 
 status_t ksys_msg_call(const struct syscall_args *a, struct syscall_ret *r)
 {
 	(void)r;
-	return ipc_call((cap_handle_t)a->a[0], a->a[1], a->a[2]);
+	return ipc_call(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1], a->a[2]);
 }
 
 status_t ksys_msg_reply(const struct syscall_args *a, struct syscall_ret *r)
 {
 	(void)r;
 	status_t st = mode_check(a->a[2], a->a[3]);
-	return st ? st : ipc_reply((cap_handle_t)a->a[0], a->a[1], (cap_handle_t)a->a[2],
-				   (uint32_t)a->a[3]);
+	return st ? st : ipc_reply(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1],
+				   (cap_handle_t)a->a[2], (uint32_t)a->a[3]);
+}
+
+status_t ksys_msg_reply_wait(const struct syscall_args *a, struct syscall_ret *r)
+{
+	uint64_t pending;
+	status_t st = mode_check(a->a[2], a->a[3]);
+	if (st == STATUS_OK)
+		st = ipc_reply_wait(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1],
+				    (cap_handle_t)a->a[2], (uint32_t)a->a[3], a->a[4], a->a[5],
+				    &pending);
+	if (st == STATUS_OK)
+		r->r[0] = pending;
+	return st;
 }
 
 status_t ksys_signal_wait(const struct syscall_args *a, struct syscall_ret *r)

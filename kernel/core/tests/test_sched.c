@@ -663,8 +663,31 @@ TEST(six_cpu_bound_entities_share_four_cpus_fairly)
 	CHECK(hi < 2 * lo);
 }
 
+TEST(run_direct_starts_a_blocked_entity_without_queueing_it)
+{
+	struct runq rq;
+	struct sched_entity se, other;
+	CHECK_EQ(runq_init(&rq, 1), STATUS_OK);
+	CHECK_EQ(sched_entity_init(&se, TIER_MATTER, 1ull << 1), STATUS_OK);
+	CHECK_EQ(sched_entity_init(&other, TIER_MATTER, 1ull << 1), STATUS_OK);
+	CHECK_EQ(sched_enqueue(&rq, &other), STATUS_OK);
+	CHECK_EQ(sched_run_direct(&rq, &se), STATUS_OK);
+	CHECK_EQ(se.state, SCHED_RUNNING);
+	CHECK_EQ(se.stats.runs, 1);
+	CHECK_EQ(rq.count, 1); /* only the one queued before */
+	CHECK(sched_pick(&rq) == &other);
+	/* A CPU outside the affinity mask cannot take it. */
+	struct runq rq0;
+	struct sched_entity pinned;
+	CHECK_EQ(runq_init(&rq0, 0), STATUS_OK);
+	CHECK_EQ(sched_entity_init(&pinned, TIER_MATTER, 1ull << 1), STATUS_OK);
+	CHECK_EQ(sched_run_direct(&rq0, &pinned), STATUS_INVALID);
+	CHECK_EQ(pinned.state, SCHED_BLOCKED);
+}
+
 int main(void)
 {
+	RUN(run_direct_starts_a_blocked_entity_without_queueing_it);
 	RUN(pick_takes_most_urgent_tier_first);
 	RUN(pick_is_fifo_within_a_tier);
 	RUN(void_runs_only_when_other_tiers_are_empty);
