@@ -4,6 +4,23 @@
 
 static uint64_t served;
 
+/* Per call, the argument registers that must fit in 32 bits: bit i for
+ * argument i. Derived once from the generated table's kinds. */
+static struct {
+	uint8_t u32, handle;
+} arg_masks[SYS_COUNT];
+
+void syscall_init(void)
+{
+	for (unsigned nr = 0; nr < SYS_COUNT; nr++)
+		for (int i = 0; i < syscall_table[nr].nargs; i++) {
+			if (syscall_table[nr].kind[i] == SYSARG_U32)
+				arg_masks[nr].u32 |= 1u << i;
+			if (syscall_table[nr].kind[i] == SYSARG_HANDLE)
+				arg_masks[nr].handle |= 1u << i;
+		}
+}
+
 struct syscall_ctx *syscall_ctx(void)
 {
 	return thread_current()->sys_ctx;
@@ -14,15 +31,17 @@ uint64_t syscall_count(void)
 	return served;
 }
 
-/* Rejects argument registers whose value cannot be of their declared kind. */
-static status_t check_args(const struct syscall_entry *e, const struct syscall_args *a)
+/* Rejects argument registers whose value cannot be of their declared kind:
+ * a u32 with high bits is INVALID, a handle with high bits BAD_CAP. */
+static status_t check_args(uint64_t nr, const struct syscall_args *a)
 {
-	for (int i = 0; i < e->nargs; i++) {
-		if (e->kind[i] == SYSARG_U32 && a->a[i] >> 32)
-			return STATUS_INVALID;
-		if (e->kind[i] == SYSARG_HANDLE && a->a[i] >> 32)
-			return STATUS_BAD_CAP;
-	}
+	unsigned high = 0;
+	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
+		high |= (unsigned)((a->a[i] >> 32) != 0) << i;
+	if (high & arg_masks[nr].u32)
+		return STATUS_INVALID;
+	if (high & arg_masks[nr].handle)
+		return STATUS_BAD_CAP;
 	return STATUS_OK;
 }
 
@@ -52,7 +71,8 @@ static status_t check_caps(const struct syscall_entry *e, const struct syscall_a
 
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r)
 {
-	struct syscall_ctx ctx = { 0 };
+	struct syscall_ctx ctx;
+	ctx.cap_present[0] = ctx.cap_present[1] = false;
 	bool irq = klock();
 	struct thread *t = thread_current();
 	status_t st = STATUS_NO_SYSCALL;
@@ -62,7 +82,7 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 	t->sys_ctx = &ctx;
 	if (nr < SYS_COUNT && syscall_table[nr].handler) {
 		const struct syscall_entry *e = &syscall_table[nr];
-		st = check_args(e, a);
+		st = check_args(nr, a);
 		if (st == STATUS_OK)
 			st = check_caps(e, a, &ctx);
 		if (st == STATUS_OK)

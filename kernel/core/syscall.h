@@ -24,6 +24,9 @@ struct syscall_ctx {
 	bool cap_present[SYSCALL_MAX_CAPS];	/* false: optional and CAP_HANDLE_NONE */
 };
 
+/* Prepares the dispatcher's per-call tables; once, at boot. */
+void syscall_init(void);
+
 /* Runs call nr for the current user thread; returns the status for rax. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);
 

@@ -32,6 +32,12 @@
 struct vspace {
 	uint64_t root;		/* physical address of the top-level table */
 	uint64_t table_pages;	/* page-table pages it holds */
+	/* The last user page a copy translated: messages come from the same
+	 * buffer call after call, so most copies need no page-table walk.
+	 * Any unmap clears it. */
+	uint64_t cached_va;	/* page address, 0 when empty */
+	void *cached_page;	/* its kernel address */
+	bool cached_writable;
 };
 
 /* Makes an empty address space sharing the kernel half. */

@@ -29,6 +29,7 @@
 #include "core/panic.h"
 #include "core/roottask.h"
 #include "core/selftest.h"
+#include "core/syscall.h"
 #include "core/task.h"
 #include "core/witness_log.h"
 #include "core/string.h"
@@ -147,6 +148,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 	ipc_init();
 	device_init();
 	witness_log_init();
+	syscall_init();
 	cpu_local_init();
 	smp_start(&madt);
 	uint64_t online_tsc = rdtsc();

@@ -68,6 +68,7 @@ status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa)
 	status_t st = pt_unmap(vs->root, va, pa);
 	if (st == STATUS_OK)
 		tlb_flush_page(va);
+	vs->cached_va = 0;
 	return st;
 }
 
@@ -90,15 +91,28 @@ static void *user_byte(struct vspace *vs, uint64_t va, bool write)
  * failed copy changes nothing. Longer copies go in runs of COPY_MAX_PAGES. */
 static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n, bool to_user)
 {
-	void *page[COPY_MAX_PAGES];
+	void *pages[COPY_MAX_PAGES];
 	char *k = kbuf;
 	if (uva + n < uva || uva + n > USER_TOP)
 		return STATUS_BAD_ADDRESS;
 	if (n && (uva & 0xfff) + n <= 4096) {
-		/* Within one page, as messages almost always are: one walk. */
-		void *u = user_byte(vs, uva, to_user);
-		if (!u)
+		/* Within one page, as messages almost always are: one walk, or
+		 * none when it is the page the last copy used. */
+		void *u;
+		uint64_t page = uva & ~0xfffull;
+		if (page < USER_BASE)
+			return STATUS_BAD_ADDRESS; /* also keeps the empty cache (0) unmatched */
+		if (page != vs->cached_va) {
+			uint64_t e = pt_lookup(vs->root, page);
+			if ((e & (PTE_P | PTE_U | PTE_PS)) != (PTE_P | PTE_U))
+				return STATUS_BAD_ADDRESS;
+			vs->cached_va = page;
+			vs->cached_page = phys_to_virt(e & PTE_ADDR);
+			vs->cached_writable = e & PTE_W;
+		}
+		if (to_user && !vs->cached_writable)
 			return STATUS_BAD_ADDRESS;
+		u = (char *)vs->cached_page + (uva & 0xfff);
 		if (to_user)
 			memcpy(u, kbuf, n);
 		else
@@ -108,7 +122,7 @@ static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
 	while (n) {
 		size_t run = 0, np = 0;
 		for (uint64_t va = uva; np < COPY_MAX_PAGES && run < n; np++) {
-			if (!(page[np] = user_byte(vs, va, to_user)))
+			if (!(pages[np] = user_byte(vs, va, to_user)))
 				return STATUS_BAD_ADDRESS;
 			size_t chunk = 4096 - (va & 0xfff);
 			run += chunk;
@@ -121,9 +135,9 @@ static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
 			if (chunk > run - done)
 				chunk = run - done;
 			if (to_user)
-				memcpy(page[i], k + done, chunk);
+				memcpy(pages[i], k + done, chunk);
 			else
-				memcpy(k + done, page[i], chunk);
+				memcpy(k + done, pages[i], chunk);
 			done += chunk;
 		}
 		uva += run;
