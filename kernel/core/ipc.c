@@ -17,6 +17,7 @@ struct reply {
 };
 
 static struct pool inbox_pool, reply_pool;
+static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
 
 static void pool_setup(struct pool *p, const char *name, size_t size, uint32_t n)
 {
@@ -215,6 +216,39 @@ static void reply_abandon(struct thread *t)
 void ipc_thread_gone(struct thread *t)
 {
 	reply_abandon(t);
+	if (!list_unlinked(&t->timer_link))
+		list_del(&t->timer_link);
+}
+
+status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns)
+{
+	if (bit > 63)
+		return STATUS_INVALID;
+	if (!list_unlinked(&t->timer_link))
+		list_del(&t->timer_link);
+	if (deadline_ns == 0)
+		return STATUS_OK;
+	t->timer_ns = deadline_ns;
+	t->timer_bit = 1ull << bit;
+	struct list_node *n = timers.next;
+	while (n != &timers && container_of(n, struct thread, timer_link)->timer_ns <= deadline_ns)
+		n = n->next;
+	t->timer_link.next = n;
+	t->timer_link.prev = n->prev;
+	n->prev->next = &t->timer_link;
+	n->prev = &t->timer_link;
+	return STATUS_OK;
+}
+
+void ipc_timers_fire(uint64_t now)
+{
+	while (!list_empty(&timers)) {
+		struct thread *t = container_of(timers.next, struct thread, timer_link);
+		if (t->timer_ns > now)
+			break;
+		list_del(&t->timer_link);
+		ipc_signal_raise(t, t->timer_bit);
+	}
 }
 
 status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64_t timeout_ns)

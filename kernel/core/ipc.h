@@ -59,6 +59,13 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
 /* Raises bits in t's signal word and wakes it if it waits for them. */
 void ipc_signal_raise(struct thread *t, uint64_t bits);
 
+/* Arms t's one-shot timer: bit is raised in its signal word at deadline_ns
+ * (monotonic). A deadline of 0 disarms it. Re-arming replaces the timer. */
+status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns);
+
+/* Raises the bits of every timer whose deadline has passed (tick, CPU 0). */
+void ipc_timers_fire(uint64_t now);
+
 /* t is going away: a call it was waiting in is abandoned. */
 void ipc_thread_gone(struct thread *t);
 

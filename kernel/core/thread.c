@@ -67,6 +67,7 @@ static status_t record_alloc(struct quota *q, struct thread **out)
 	t->id = next_thread_id++;
 	list_init(&t->sleep_link);
 	list_init(&t->task_link);
+	list_init(&t->timer_link);
 	*out = t;
 	return STATUS_OK;
 }
@@ -469,6 +470,7 @@ void thread_tick(void)
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
 	if (cpu == 0) {
 		wake_sleepers(now);
+		ipc_timers_fire(now);
 		if (sc->ticks % BALANCE_EVERY_TICKS == 0)
 			sched_balance(runqs, arch_cpu_count());
 	}

@@ -63,6 +63,9 @@ struct thread {
 	status_t ipc_status;
 	struct kobj *ipc_reply;		/* the reply object of a pending call */
 	void *sys_ctx;			/* struct syscall_ctx of the call in progress */
+	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
+	uint64_t timer_bit;
+	struct list_node timer_link;	/* on the timer list while armed */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area of user threads */
 };
 

@@ -246,6 +246,9 @@ static const struct {
 	{ "cycles", test_cycles },
 	{ "fuzz", test_fuzz },
 	{ "bench", test_bench },
+	{ "timer", test_timer },
+	{ "witness", test_witness },
+	{ "devices", test_devices },
 };
 
 int keel_main(const struct keel_start *start)

@@ -93,5 +93,8 @@ void test_shm(struct kabi_root *r);
 void test_cycles(struct kabi_root *r);
 void test_fuzz(struct kabi_root *r);
 void test_bench(struct kabi_root *r);
+void test_timer(struct kabi_root *r);
+void test_witness(struct kabi_root *r);
+void test_devices(struct kabi_root *r);
 
 #endif

@@ -79,6 +79,12 @@ status_t ksys_signal_wait(const struct syscall_args *a, struct syscall_ret *r)
 	return st;
 }
 
+status_t ksys_timer_set(const struct syscall_args *a, struct syscall_ret *r)
+{
+	(void)r;
+	return ipc_timer_set(thread_current(), (uint32_t)a->a[0], a->a[1]);
+}
+
 status_t ksys_signal_raise(const struct syscall_args *a, struct syscall_ret *r)
 {
 	(void)r;

@@ -1,0 +1,211 @@
+/*
+ * root_kernel.c - timers, the witness log and device capabilities.
+ *
+ *   timer    sys_timer_set raises its bit at the deadline, re-arming
+ *            replaces it, 0 disarms it
+ *   witness  the log read with sys_witness_read verifies as a hash
+ *            chain, across two reads; a tampered copy fails at the right
+ *            record
+ *   devices  I/O ports opened through the TSS bitmap (CMOS/RTC ports),
+ *            a child touching a port it was not given faults; the RTC's
+ *            periodic interrupt arrives as a signal bit, is masked until
+ *            acknowledged, and arrives again; VGA text memory mapped as
+ *            MMIO is readable and writable, never executable
+ */
+#include "core/witness.h"
+#include "root.h"
+
+#define TIMER_BIT 5
+#define IRQ_BIT 6
+#define RTC_IRQ 8
+#define WITNESS_PAGES 4
+
+void test_timer(struct kabi_root *r)
+{
+	uint64_t now, later, pending = 0;
+	sys_clock_read(&now);
+	kr_expect(r, "arm the timer 5 ms ahead", sys_timer_set(TIMER_BIT, now + 5 * KABI_MS), STATUS_OK);
+	kr_expect(r, "the timer bit arrives", sys_signal_wait(1ull << TIMER_BIT, 1000 * KABI_MS, &pending),
+		  STATUS_OK);
+	sys_clock_read(&later);
+	kr_expect_u64(r, "pending is the timer bit", pending, 1ull << TIMER_BIT);
+	kr_expect_u64(r, "not before its deadline", later >= now + 5 * KABI_MS, 1);
+	sys_clock_read(&now);
+	sys_timer_set(TIMER_BIT, now + 1000 * KABI_MS);
+	sys_timer_set(TIMER_BIT, now + 2 * KABI_MS); /* replaces the first */
+	kr_expect(r, "re-arming replaces the deadline",
+		  sys_signal_wait(1ull << TIMER_BIT, 500 * KABI_MS, &pending), STATUS_OK);
+	sys_clock_read(&now);
+	sys_timer_set(TIMER_BIT, now + 5 * KABI_MS);
+	kr_expect(r, "deadline 0 disarms", sys_timer_set(TIMER_BIT, 0), STATUS_OK);
+	kr_expect(r, "a disarmed timer stays quiet",
+		  sys_signal_wait(1ull << TIMER_BIT, 30 * KABI_MS, &pending), STATUS_TIMEOUT);
+	kr_expect(r, "bit 64 is INVALID", sys_timer_set(64, now), STATUS_INVALID);
+}
+
+/* Reads records from seq into buf; returns how many, 0 on failure. */
+static size_t read_log(struct kabi_root *r, uint64_t seq, struct witness_record *buf, size_t max,
+		       uint64_t *next)
+{
+	size_t bytes = 0;
+	if (!kr_ok(r, "sys_witness_read", sys_witness_read(r->witness, seq, buf, max * sizeof(*buf),
+							     &bytes, next)))
+		return 0;
+	kr_expect_u64(r, "whole records are returned", bytes % sizeof(*buf), 0);
+	return bytes / sizeof(*buf);
+}
+
+void test_witness(struct kabi_root *r)
+{
+	cap_handle_t mem;
+	if (!kr_ok(r, "memory for records", sys_memory_create(WITNESS_PAGES, 0, &mem)))
+		return;
+	struct witness_record *rec = kr_map(r, mem, WITNESS_PAGES, RIGHT_READ | RIGHT_WRITE);
+	if (!rec)
+		return;
+	size_t max = WITNESS_PAGES * KEEL_PAGE_SIZE / sizeof(*rec) / 2;
+	uint64_t next = 0, next2 = 0;
+	size_t n = read_log(r, 0, rec, max, &next);
+	bool spawned = false;
+	for (size_t i = 0; i < n; i++)
+		spawned |= rec[i].action == WITNESS_SPAWN;
+	kr_expect_u64(r, "the log holds records", n > 0, 1);
+	kr_expect_u64(r, "the root task's spawn is recorded", spawned, 1);
+	size_t bad = 0;
+	kr_expect(r, "the chain verifies", witness_verify(rec, n, NULL, &bad), STATUS_OK);
+	/* Something privileged happens; the next read continues the chain. */
+	cap_handle_t copy;
+	sys_cap_derive(mem, RIGHT_READ, 0, &copy);
+	size_t m = read_log(r, next, rec + n, max, &next2);
+	kr_expect_u64(r, "the derive is recorded after the first read", m >= 1, 1);
+	kr_expect(r, "the second read continues the chain",
+		  witness_verify(rec + n, m, rec[n - 1].hash, &bad), STATUS_OK);
+	if (n >= 3) {
+		rec[2].arg ^= 1; /* tamper with one record of our copy */
+		kr_expect(r, "a tampered record is detected", witness_verify(rec, n, NULL, &bad),
+			  STATUS_BAD_FORMAT);
+		kr_expect_u64(r, "at the tampered record", bad, 2);
+	}
+	kr_expect(r, "a buffer smaller than a record is RANGE",
+		  sys_witness_read(r->witness, 0, rec, sizeof(*rec) - 1, &n, &next), STATUS_RANGE);
+	sys_cap_delete(copy);
+	sys_cap_delete(mem);
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static uint8_t cmos_read(uint8_t reg)
+{
+	outb(0x70, reg);
+	return inb(0x71);
+}
+
+static void cmos_write(uint8_t reg, uint8_t v)
+{
+	outb(0x70, reg);
+	outb(0x71, v);
+}
+
+/* Ports 0x70-0x71 for the root; a child without them faults. */
+static bool devices_ports(struct kabi_root *r, struct kabi_inbox *sup)
+{
+	cap_handle_t rtc, supc;
+	if (!kr_ok(r, "split the CMOS ports", sys_device_split(r->start->ioports, 0x70, 2, &rtc)))
+		return false;
+	kr_expect(r, "enable the CMOS ports", sys_ioports_enable(rtc), STATUS_OK);
+	uint8_t a = cmos_read(0x0a);
+	kr_expect_u64(r, "the RTC answers through the opened ports", a != 0xff, 1);
+	kr_expect(r, "a port range outside the root's is RANGE",
+		  sys_device_split(rtc, 0x60, 1, &supc), STATUS_RANGE);
+	kr_expect(r, "an empty part is INVALID", sys_device_split(rtc, 0x70, 0, &supc),
+		  STATUS_INVALID);
+	struct keel_spawn_args args = kr_args(r, "kabi-crash");
+	struct keel_child c;
+	struct keel_msg m;
+	args.cmdline = "io";
+	if (kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup->cap, RIGHT_SEND, 0x700, &supc))) {
+		args.fault_inbox = supc;
+		if (kr_spawn(r, &args, &c)) {
+			if (kr_wait_end(r, sup, 0x700, &m, "io child") &&
+			    kr_expect_u64(r, "a port not granted faults", m.label, MSG_LABEL_TASK_FAULT)) {
+				struct task_fault_msg f;
+				memcpy(&f, m.payload, sizeof f);
+				kr_expect_u64(r, "with a general protection fault", f.vector, 13);
+			}
+			sys_task_kill(c.task);
+			kr_release(&c);
+		}
+		sys_cap_delete(supc);
+	}
+	return true;
+}
+
+/* The RTC's periodic interrupt (ISA IRQ 8) as a signal bit. */
+static void devices_irq(struct kabi_root *r)
+{
+	cap_handle_t line;
+	uint64_t pending = 0;
+	if (!kr_ok(r, "split IRQ 8", sys_device_split(r->start->irq, RTC_IRQ, 1, &line)))
+		return;
+	kr_expect(r, "bind IRQ 8 to a signal bit", sys_irq_bind(line, IRQ_BIT), STATUS_OK);
+	cmos_write(0x0a, (uint8_t)((cmos_read(0x0a) & 0xf0) | 0x06)); /* 1024 Hz */
+	cmos_write(0x0b, (uint8_t)(cmos_read(0x0b) | 0x40));          /* periodic on */
+	cmos_read(0x0c);
+	kr_expect(r, "the RTC interrupt arrives as the bit",
+		  sys_signal_wait(1ull << IRQ_BIT, 1000 * KABI_MS, &pending), STATUS_OK);
+	cmos_read(0x0c); /* the RTC's own acknowledge */
+	kr_expect(r, "a line not acknowledged stays masked",
+		  sys_signal_wait(1ull << IRQ_BIT, 20 * KABI_MS, &pending), STATUS_TIMEOUT);
+	kr_expect(r, "sys_irq_ack", sys_irq_ack(line), STATUS_OK);
+	kr_expect(r, "after the acknowledge it arrives again",
+		  sys_signal_wait(1ull << IRQ_BIT, 1000 * KABI_MS, &pending), STATUS_OK);
+	cmos_write(0x0b, (uint8_t)(cmos_read(0x0b) & ~0x40));
+	cmos_read(0x0c);
+	kr_expect(r, "a line of several IRQs cannot be bound", sys_irq_bind(r->start->irq, 1),
+		  STATUS_INVALID);
+	sys_cap_delete(line);
+}
+
+/* VGA text memory as an MMIO range. */
+static void devices_mmio(struct kabi_root *r)
+{
+	cap_handle_t vga, bad;
+	if (!kr_ok(r, "split the VGA text page", sys_device_split(r->start->mmio, 0xb8000, 4096, &vga)))
+		return;
+	kr_expect(r, "an unaligned MMIO part is INVALID",
+		  sys_device_split(r->start->mmio, 0xb8001, 4096, &bad), STATUS_INVALID);
+	uint64_t va = kr_va(r, 1);
+	kr_expect(r, "MMIO is never executable",
+		  sys_memory_map(CAP_HANDLE_NONE, vga, va, 0, 1, RIGHT_READ | RIGHT_EXEC), STATUS_INVALID);
+	if (!kr_ok(r, "map the VGA page",
+		   sys_memory_map(CAP_HANDLE_NONE, vga, va, 0, 1, RIGHT_READ | RIGHT_WRITE)))
+		return;
+	volatile uint16_t *cell = (volatile uint16_t *)va;
+	uint16_t old = cell[0];
+	cell[0] = 0x1f4b; /* 'K', white on blue */
+	kr_expect_u64(r, "VGA text memory reads back what was written", cell[0], 0x1f4b);
+	cell[0] = old;
+	sys_memory_unmap(CAP_HANDLE_NONE, va, 1);
+	sys_cap_delete(vga);
+}
+
+void test_devices(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	if (!kr_inbox(r, &sup, 16, 0))
+		return;
+	if (devices_ports(r, &sup))
+		devices_irq(r);
+	devices_mmio(r);
+	kabi_inbox_close(&sup);
+}
