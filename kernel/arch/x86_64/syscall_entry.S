@@ -12,6 +12,7 @@
  * user address in the user code segment, and IRETQ otherwise (SYSRET to a
  * non-canonical RIP would fault in kernel mode on the user stack).
  */
+#include "arch/x86_64/frame.h"
 #include "arch/x86_64/percpu.h"
 
 #define SYSCALL_VECTOR 0x100
@@ -31,21 +32,7 @@ syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* error */
 	pushq $SYSCALL_VECTOR           /* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_GPRS
 	mov %rsp, %rdi
 	cld
 	xor %ebp, %ebp
@@ -57,21 +44,7 @@ syscall_entry:
 	movabs $0x00007ffffffff000, %rax
 	cmpq %rax, 136(%rsp)            /* frame->rip */
 	jae 1f
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_GPRS
 	add $16, %rsp                   /* vector and error code */
 	mov 0(%rsp), %rcx               /* user rip */
 	mov 16(%rsp), %r11              /* user rflags */
