@@ -253,3 +253,60 @@ status_t elf_segment_page(const struct elf_segment *seg, uint64_t index,
 	}
 	return STATUS_OK;
 }
+
+/*
+ * Section headers: only what elf_find_section needs. Offsets of Elf64_Ehdr
+ * fields e_shoff (40), e_shentsize (58), e_shnum (60), e_shstrndx (62), and
+ * of Elf64_Shdr fields sh_name (0), sh_offset (24), sh_size (32).
+ */
+#define EH_SHOFF 40
+#define EH_SHENTSIZE 58
+#define EH_SHNUM 60
+#define EH_SHSTRNDX 62
+#define SH_ENTSIZE_MIN 64
+
+/* Points *data and *size at section i if its bytes lie within len. */
+static bool section_bytes(const uint8_t *img, size_t len, uint64_t shoff, uint32_t i,
+			  const uint8_t **data, uint64_t *size)
+{
+	const uint8_t *sh = img + shoff + (uint64_t)i * SH_ENTSIZE_MIN;
+	uint64_t off = rd64(sh + 24), n = rd64(sh + 32);
+	if (off > len || n > len - off)
+		return false;
+	*data = img + off;
+	*size = n;
+	return true;
+}
+
+status_t elf_find_section(const void *image, size_t len, const char *name, const void **data,
+			  size_t *size)
+{
+	const uint8_t *img = image;
+	*data = NULL;
+	*size = 0;
+	if (!image || len < 64 || memcmp(img, "\x7f" "ELF", 4) != 0)
+		return STATUS_BAD_FORMAT;
+	uint64_t shoff = rd64(img + EH_SHOFF);
+	uint16_t entsize = rd16(img + EH_SHENTSIZE), num = rd16(img + EH_SHNUM);
+	uint16_t strndx = rd16(img + EH_SHSTRNDX);
+	if (entsize != SH_ENTSIZE_MIN || strndx >= num || shoff > len ||
+	    (uint64_t)num * SH_ENTSIZE_MIN > len - shoff)
+		return STATUS_BAD_FORMAT;
+	const uint8_t *names, *sec;
+	uint64_t names_len, sec_len;
+	if (!section_bytes(img, len, shoff, strndx, &names, &names_len))
+		return STATUS_BAD_FORMAT;
+	size_t want = strlen(name);
+	for (uint32_t i = 1; i < num; i++) {
+		uint32_t at = rd32(img + shoff + (uint64_t)i * SH_ENTSIZE_MIN);
+		if (at >= names_len || want >= names_len - at ||
+		    memcmp(names + at, name, want + 1) != 0)
+			continue;
+		if (!section_bytes(img, len, shoff, i, &sec, &sec_len))
+			return STATUS_BAD_FORMAT;
+		*data = sec;
+		*size = (size_t)sec_len;
+		return STATUS_OK;
+	}
+	return STATUS_NOT_FOUND;
+}

@@ -96,4 +96,14 @@ uint64_t elf_segment_pages(const struct elf_segment *seg);
 status_t elf_segment_page(const struct elf_segment *seg, uint64_t index,
 			  struct elf_page *out);
 
+/*
+ * Finds the section called name (NUL-terminated) in the ELF image and
+ * points *data and *size at its bytes. Only the section header table and the
+ * section name table are read, each checked to lie within len. Returns
+ * STATUS_NOT_FOUND if there is no such section, STATUS_BAD_FORMAT for a
+ * malformed header or table. Used to read a service's embedded manifest.
+ */
+status_t elf_find_section(const void *image, size_t len, const char *name, const void **data,
+			  size_t *size);
+
 #endif

@@ -195,7 +195,7 @@ static void pong(void *arg)
 		thread_yield();
 }
 
-static void bench_switch(void)
+static void bench_switch(struct verdict *v)
 {
 	uint32_t base = thread_count();
 	pong_stop = false;
@@ -210,6 +210,7 @@ static void bench_switch(void)
 	pong_stop = true;
 	wait_threads(base);
 	kprintf("bench: thread_switch_insns=%lu\n", (t1 - t0) / (2 * SWITCH_ROUNDS));
+	expect(v, wait_threads(base), "the partner thread exited");
 }
 
 /* ---- driver */
@@ -225,18 +226,14 @@ static const struct selftest tests[] = {
 	{ "preempt", test_preempt },
 	{ "demote", test_demote },
 	{ "threads", test_thread_cycles },
+	{ "switch", bench_switch },
 };
 
 static char test_name[32];
-static bool bench_mode;
 
 static void selftest_main(void *arg)
 {
 	(void)arg;
-	if (bench_mode) {
-		bench_switch();
-		arch_power_off(0);
-	}
 	if (arch_selftest_action(test_name))
 		panic("self-test action %s returned", test_name);
 	if (!strcmp(test_name, "panic"))
@@ -255,10 +252,9 @@ static void selftest_main(void *arg)
 
 bool selftest_start(const char *cmdline)
 {
-	bench_mode = cmdline_has(cmdline, "keel.bench") && !cmdline_has(cmdline, "keel.init");
 	bool testing = cmdline_get(cmdline, "keel.test", test_name, sizeof test_name) == STATUS_OK;
 	kprintf("Keel: boot complete\n");
-	if (!testing && !bench_mode)
+	if (!testing)
 		return false;
 	/* Pinned to the boot CPU in Matter: above the Gravity load it measures. */
 	if (thread_create("selftest", selftest_main, NULL, TIER_MATTER, 1ull, NULL))

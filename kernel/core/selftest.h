@@ -2,8 +2,8 @@
  * selftest.h - in-kernel tests and benchmarks run under QEMU.
  *
  * Selected by the command line: keel.test=NAME runs one test in a kernel
- * thread and powers off with its verdict; keel.bench runs the kernel's
- * benchmarks. The tests print "selftest: PASS/FAIL what" lines that the
+ * thread and powers off with its verdict; keel.test=switch measures the
+ * thread switch. The tests print "selftest: PASS/FAIL what" lines that the
  * QEMU test scripts under tests/qemu check.
  */
 #ifndef KEEL_CORE_SELFTEST_H
@@ -11,8 +11,8 @@
 
 #include <stdbool.h>
 
-/* Starts what the command line asks for (keel.test=NAME or keel.bench) in
- * a kernel thread; returns false when it asks for neither. */
+/* Starts the test keel.test=NAME asks for in a kernel thread; returns
+ * false when there is none (the root task starts instead). */
 bool selftest_start(const char *cmdline);
 
 #endif

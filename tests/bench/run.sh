@@ -36,9 +36,14 @@ keel_bench() {
 
 echo "# Keel figures, guest instructions (QEMU -icount shift=0,sleep=off)"
 echo "# kernel: boot and thread switch (4 CPUs)"
-keel_bench 4 "" || exit 1
+keel_bench 4 "keel.test=switch" || exit 1
 echo "# kernel ABI: message round trips between two user tasks (2 CPUs, as the peer)"
 keel_bench 2 "keel.init=kabi-root kabi.test=bench" || exit 1
+echo "# initd: boot to all services up, and a crashed service back to serving (2 CPUs)"
+keel_bench 2 "initd.test=crash" > "$work/initd.txt" || exit 1
+cat "$work/initd.txt"
+awk -F= '/^keel.reset_to_entry_insns=/ { e = $2 } /^keel.reset_to_all_services_up_insns=/ { u = $2 }
+	END { if (e && u) print "keel.entry_to_all_services_up_insns=" u - e }' "$work/initd.txt"
 
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"

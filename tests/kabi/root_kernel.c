@@ -86,6 +86,17 @@ void test_witness(struct kabi_root *r)
 			  STATUS_BAD_FORMAT);
 		kr_expect_u64(r, "at the tampered record", bad, 2);
 	}
+	uint64_t next3 = 0;
+	kr_expect(r, "a supervisor records a restart",
+		  sys_witness_append(r->witness, WITNESS_RESTART, 42, 3), STATUS_OK);
+	kr_expect(r, "user space cannot forge other actions",
+		  sys_witness_append(r->witness, WITNESS_SPAWN, 42, 3), STATUS_INVALID);
+	size_t k = read_log(r, next2, rec, max, &next3);
+	bool found = false;
+	for (size_t i = 0; i < k; i++)
+		found |= rec[i].action == WITNESS_RESTART && rec[i].subject == 42 && rec[i].arg == 3 &&
+			 rec[i].actor == 1;
+	kr_expect_u64(r, "the restart record names the root task as actor", found, 1);
 	kr_expect(r, "a buffer smaller than a record is RANGE",
 		  sys_witness_read(r->witness, 0, rec, sizeof(*rec) - 1, &n, &next), STATUS_RANGE);
 	sys_cap_delete(copy);

@@ -85,3 +85,12 @@ status_t ksys_witness_stats(const struct syscall_args *a, struct syscall_ret *r)
 	};
 	return copy_to_user(&c->task->vs, a->a[1], &s, sizeof s) ? STATUS_BAD_ADDRESS : STATUS_OK;
 }
+
+status_t ksys_witness_append(const struct syscall_args *a, struct syscall_ret *r)
+{
+	(void)r;
+	if (a->a[1] != WITNESS_RESTART && a->a[1] != WITNESS_QUARANTINE)
+		return STATUS_INVALID;
+	witness_note((enum witness_action)a->a[1], syscall_ctx()->task->id, a->a[2], 0, a->a[3]);
+	return STATUS_OK;
+}

@@ -8,6 +8,7 @@
  * the pages it describes hold exactly the program.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -820,8 +821,37 @@ TEST(survives_random_corruption)
 	CHECK(accepted > 1000 && accepted < 19000);
 }
 
+/* elf_find_section on this very test program, as the kernel's build made it. */
+TEST(find_section_in_a_real_executable)
+{
+	static uint8_t self[4 << 20];
+	FILE *f = fopen("/proc/self/exe", "rb");
+	CHECK(f != NULL);
+	size_t n = fread(self, 1, sizeof self, f);
+	fclose(f);
+	CHECK(n > 64 && n < sizeof self);
+	const void *data;
+	size_t size;
+	CHECK_EQ(elf_find_section(self, n, ".text", &data, &size), STATUS_OK);
+	CHECK(size > 0);
+	CHECK((const uint8_t *)data > self && (const uint8_t *)data + size <= self + n);
+	CHECK_EQ(elf_find_section(self, n, ".keel.nothing", &data, &size), STATUS_NOT_FOUND);
+	CHECK(data == NULL);
+	CHECK_EQ(elf_find_section(self, 63, ".text", &data, &size), STATUS_BAD_FORMAT);
+	uint16_t saved;
+	memcpy(&saved, self + 62, 2);
+	self[62] = 0xff;
+	self[63] = 0xff; /* e_shstrndx past the table */
+	CHECK_EQ(elf_find_section(self, n, ".text", &data, &size), STATUS_BAD_FORMAT);
+	memcpy(self + 62, &saved, 2);
+	/* A table that claims to run past the end of the image. */
+	CHECK_EQ(elf_find_section(self, n / 2 < 4096 ? n : 4096, ".text", &data, &size),
+		 STATUS_BAD_FORMAT);
+}
+
 int main(void)
 {
+	RUN(find_section_in_a_real_executable);
 	RUN(parses_static_executable);
 	RUN(accepts_longer_program_header_entries);
 	RUN(parses_real_gnu_ld_output);

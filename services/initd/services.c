@@ -1,0 +1,334 @@
+/* services.c - loading, starting and supervising services (see services.h). */
+#include "core/cmdline.h"
+#include "core/elf.h"
+#include "core/ustar.h"
+#include "keel/sys.h"
+#include "protocol.h"
+#include "services.h"
+
+#define ARCHIVE_VA 0x0000280000000000ull
+#define TICK_NS 10000000ull /* supervision deadlines are checked every 10 ms */
+#define MANIFEST_SECTION ".keel.manifest"
+
+/* The bundle, mapped read-only once for reading the boot list and manifests. */
+static status_t bundle_map(struct initd *d)
+{
+	const struct keel_start *s = d->start;
+	if (d->archive)
+		return STATUS_OK;
+	status_t st = sys_memory_map(CAP_HANDLE_NONE, s->bundle, ARCHIVE_VA, 0,
+				     (s->bundle_bytes + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE, RIGHT_READ);
+	if (st == STATUS_OK)
+		d->archive = (const void *)ARCHIVE_VA;
+	return st;
+}
+
+static void say(struct initd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct initd *d, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sys_vprint(d->start->witness, fmt, ap);
+	va_end(ap);
+}
+
+/* Reads one service's manifest from its executable's .keel.manifest section. */
+static status_t load_manifest(struct initd *d, const char *name, struct manifest *m)
+{
+	const void *elf, *text;
+	size_t elf_size, text_size;
+	struct manifest_error err;
+	status_t st = ustar_find(d->archive, d->start->bundle_bytes, name, &elf, &elf_size);
+	if (st == STATUS_OK)
+		st = elf_find_section(elf, elf_size, MANIFEST_SECTION, &text, &text_size);
+	if (st) {
+		say(d, "initd: %s: no executable with a manifest in the bundle (%s)\n", name,
+		    status_name(st));
+		return st;
+	}
+	st = manifest_parse(text, text_size, m, &err);
+	if (st)
+		say(d, "initd: %s: manifest line %u: %s\n", name, err.line, err.msg);
+	else if (strcmp(m->name, name) != 0)
+		st = STATUS_BAD_FORMAT, say(d, "initd: %s: manifest names \"%s\"\n", name, m->name);
+	return st;
+}
+
+status_t services_load(struct initd *d, const char *bootlist_name)
+{
+	const void *text;
+	size_t size;
+	struct bootlist bl;
+	struct manifest_error err;
+	status_t st = bundle_map(d);
+	if (st == STATUS_OK)
+		st = ustar_find(d->archive, d->start->bundle_bytes, bootlist_name, &text, &size);
+	if (st) {
+		say(d, "initd: no boot list \"%s\" in the bundle (%s)\n", bootlist_name, status_name(st));
+		return st;
+	}
+	if ((st = bootlist_parse(text, size, &bl, &err))) {
+		say(d, "initd: %s line %u: %s\n", bootlist_name, err.line, err.msg);
+		return st;
+	}
+	for (uint32_t i = 0; i < bl.count; i++) {
+		struct service *s = &d->svc[i];
+		if ((st = load_manifest(d, bl.entries[i].name, &s->m)) ||
+		    (st = supervise_init(&s->sv, &s->m.policy)) ||
+		    (st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, i + 1,
+					     &s->supervisor_cap)))
+			return st;
+		d->order[i] = bl.order[i];
+	}
+	d->count = bl.count;
+	return STATUS_OK;
+}
+
+struct service *services_by_badge(struct initd *d, uint64_t badge)
+{
+	return badge >= 1 && badge <= d->count ? &d->svc[badge - 1] : NULL;
+}
+
+/* Splits a device part off one of initd's roots and appends it as a grant. */
+static status_t grant_part(struct keel_spawn_args *a, cap_handle_t root, uint64_t first,
+			   uint64_t count, uint32_t rights, cap_handle_t *made)
+{
+	if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
+		return STATUS_FULL;
+	status_t st = sys_device_split(root, first, count, made);
+	if (st == STATUS_OK)
+		a->caps[a->cap_count++] = (struct keel_grant){ *made, rights, 0 };
+	return st;
+}
+
+/* The declared footprint: devices first, then inboxes of the services it
+ * may send to, in manifest order; nothing else. */
+static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_args *a,
+			  cap_handle_t *parts, uint32_t *nparts)
+{
+	const struct keel_start *st0 = d->start;
+	const struct manifest *m = &s->m;
+	status_t st = STATUS_OK;
+	for (uint32_t i = 0; st == STATUS_OK && i < m->port_count; i++)
+		st = grant_part(a, st0->ioports, m->ports[i].first,
+				m->ports[i].last - m->ports[i].first + 1, RIGHT_READ | RIGHT_WRITE,
+				&parts[(*nparts)++]);
+	for (uint32_t i = 0; st == STATUS_OK && i < m->irq_count; i++)
+		st = grant_part(a, st0->irq, m->irqs[i], 1, RIGHT_RECEIVE, &parts[(*nparts)++]);
+	for (uint32_t i = 0; st == STATUS_OK && i < m->mmio_count; i++)
+		st = grant_part(a, st0->mmio, m->mmio[i].base, m->mmio[i].size,
+				RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, &parts[(*nparts)++]);
+	for (uint32_t i = 0; st == STATUS_OK && i < m->send_count; i++) {
+		struct service *to = NULL;
+		for (uint32_t j = 0; j < d->count; j++)
+			if (!strcmp(d->svc[j].m.provides, m->sends[i]) && d->svc[j].inbox)
+				to = &d->svc[j];
+		if (!to)
+			return STATUS_NOT_FOUND;
+		if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
+			return STATUS_FULL;
+		a->caps[a->cap_count++] = (struct keel_grant){ to->inbox, RIGHT_SEND,
+							       (uint64_t)(s - d->svc) + 1 };
+	}
+	return st;
+}
+
+/* Starts one instance of s with exactly its manifest's capabilities. */
+static status_t spawn_one(struct initd *d, struct service *s)
+{
+	struct keel_spawn_args a = { 0 };
+	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO];
+	uint32_t nparts = 0;
+	a.name = s->m.name;
+	a.arg = s->m.policy.heartbeat_ms;
+	a.fault_inbox = s->supervisor_cap;
+	a.supervisor = (struct keel_grant){ s->supervisor_cap, RIGHT_SEND, 0 };
+	a.quota_pages = s->m.quota_pages;
+	a.quota_objects = s->m.quota_objects;
+	a.quota_slots = s->m.quota_slots;
+	a.tier = (uint32_t)s->m.tier;
+	a.affinity = d->start->cpu_count >= 64 ? ~0ull : (1ull << d->start->cpu_count) - 1;
+	status_t st = footprint(d, s, &a, parts, &nparts);
+	if (st == STATUS_OK)
+		st = keel_spawn(&d->spawner, &a, &s->child);
+	for (uint32_t i = 0; i < nparts; i++)
+		sys_cap_delete(parts[i]); /* the child's copies stay */
+	if (st == STATUS_OK)
+		s->running = true;
+	return st;
+}
+
+/* Drops what initd holds of an instance that has ended or was killed. */
+static void forget(struct service *s)
+{
+	if (s->running) {
+		sys_cap_delete(s->child.task);
+		sys_cap_delete(s->child.thread);
+	}
+	if (s->inbox)
+		sys_cap_delete(s->inbox);
+	s->inbox = CAP_HANDLE_NONE;
+	s->running = false;
+}
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+	sys_clock_read(&t);
+	return t;
+}
+
+/* Carries out a decision of the supervision policy. */
+static void act(struct initd *d, struct service *s, struct sv_action a, uint64_t now)
+{
+	uint64_t slot = (uint64_t)(s - d->svc);
+	if (a.kill && s->running) {
+		sys_task_kill(s->child.task);
+		forget(s);
+	}
+	switch (a.verb) {
+	case SV_ACT_START:
+		if (s->sv.restarts)
+			sys_witness_append(d->start->witness, 9 /* restart */, slot, s->sv.restarts);
+		status_t st = spawn_one(d, s);
+		act(d, s, st ? supervise_start_failed(&s->sv, now, st) : supervise_started(&s->sv, now),
+		    now);
+		if (st)
+			say(d, "initd: %s: cannot start: %s\n", s->m.name, status_name(st));
+		break;
+	case SV_ACT_QUARANTINE:
+		sys_witness_append(d->start->witness, 10 /* quarantine */, slot, a.report.strikes);
+		say(d, "initd: %s quarantined: %u failures in %u s (last: %s %lu)\n", s->m.name,
+		    a.report.strikes, a.report.window_s, supervise_cause_name(a.report.cause.kind),
+		    (unsigned long)a.report.cause.detail);
+		break;
+	default:
+		break;
+	}
+}
+
+void services_start_all(struct initd *d, uint64_t now)
+{
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[d->order[i]];
+		struct sv_action a;
+		if (supervise_start(&s->sv, now, &a) == STATUS_OK)
+			act(d, s, a, now);
+	}
+}
+
+/* All up: every service running and heard from. Reported once per boot. */
+static void check_all_up(struct initd *d)
+{
+	for (uint32_t i = 0; i < d->count; i++)
+		if (d->svc[i].sv.state != SV_STATE_UP || !d->svc[i].inbox)
+			return;
+	if (!d->all_up_reported) {
+		d->all_up_reported = true;
+		say(d, "initd: all services up (%u)\n", d->count);
+		/* Under QEMU -icount the TSC counts guest instructions since reset. */
+		if (cmdline_has(d->start->cmdline, "keel.bench"))
+			say(d, "bench: reset_to_all_services_up_insns=%lu\n", (unsigned long)rdtsc());
+	}
+	if (d->on_all_up)
+		d->on_all_up(d);
+}
+
+static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+{
+	struct initd *d = ctx;
+	struct service *s = services_by_badge(d, m->badge);
+	uint64_t now = now_ns(), word;
+	(void)loop, (void)r;
+	if (!s || !s->running)
+		return STATUS_OK; /* an instance initd already gave up on */
+	memcpy(&word, m->payload, sizeof word);
+	forget(s);
+	act(d, s, m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
+						   : supervise_exited(&s->sv, now, word), now);
+	return STATUS_OK;
+}
+
+static status_t on_hello(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+{
+	struct initd *d = ctx;
+	struct service *s = services_by_badge(d, m->badge);
+	(void)loop, (void)r;
+	if (!(m->flags & MSG_FLAG_CAP))
+		return STATUS_INVALID;
+	if (!s || !s->running || s->inbox) {
+		sys_cap_delete(m->cap);
+		return STATUS_OK;
+	}
+	s->inbox = m->cap;
+	s->hellos++;
+	check_all_up(d);
+	return STATUS_OK;
+}
+
+static status_t on_heartbeat(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			     void *ctx)
+{
+	struct initd *d = ctx;
+	struct service *s = services_by_badge(d, m->badge);
+	(void)loop, (void)r;
+	if (s && s->running)
+		act(d, s, supervise_heartbeat(&s->sv, now_ns()), now_ns());
+	return STATUS_OK;
+}
+
+static status_t on_status(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			  void *ctx)
+{
+	struct initd *d = ctx;
+	uint32_t slot;
+	(void)loop;
+	memcpy(&slot, m->payload, sizeof slot);
+	memset(&r->msg, 0, sizeof r->msg);
+	if (slot >= d->count)
+		return STATUS_NOT_FOUND; /* the loop answers LOOP_REPLY_ERROR */
+	struct sv_status st;
+	struct initd_status out = { 0 };
+	supervise_status(&d->svc[slot].sv, now_ns(), &st);
+	memcpy(out.name, d->svc[slot].m.name, strlen(d->svc[slot].m.name) < 16 ?
+	       strlen(d->svc[slot].m.name) : 15);
+	out.state = (uint8_t)st.state;
+	out.last_cause = (uint8_t)st.last_cause.kind;
+	out.restarts = st.restarts;
+	out.uptime_ms = st.uptime_ns / 1000000;
+	r->msg.label = INITD_STATUS_REPLY;
+	r->msg.len = sizeof out;
+	memcpy(r->msg.payload, &out, sizeof out);
+	return STATUS_OK;
+}
+
+static void tick(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct initd *d = ctx;
+	for (uint32_t i = 0; i < d->count; i++)
+		act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now), now);
+	loop_timer_add(loop, now + TICK_NS, tick, d, NULL);
+}
+
+status_t services_register(struct initd *d)
+{
+	status_t st = loop_on_msg(&d->loop, MSG_LABEL_TASK_FAULT, on_end, d);
+	if (st == STATUS_OK)
+		st = loop_on_msg(&d->loop, MSG_LABEL_TASK_EXIT, on_end, d);
+	if (st == STATUS_OK)
+		st = loop_on_msg(&d->loop, INITD_HELLO, on_hello, d);
+	if (st == STATUS_OK)
+		st = loop_on_msg(&d->loop, INITD_HEARTBEAT, on_heartbeat, d);
+	if (st == STATUS_OK)
+		st = loop_on_msg(&d->loop, INITD_STATUS, on_status, d);
+	if (st == STATUS_OK)
+		st = loop_timer_add(&d->loop, now_ns() + TICK_NS, tick, d, NULL);
+	return st;
+}

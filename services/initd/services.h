@@ -1,0 +1,63 @@
+/*
+ * services.h - initd's table of supervised services.
+ *
+ * Each slot holds one service from the boot list: its manifest (read from
+ * the .keel.manifest section of its ELF in the bundle), its supervision
+ * state (supervise.h), the capabilities of the running instance, and the
+ * send capability to its inbox once it has said hello. initd acts on the
+ * decisions the supervision policy returns: start, kill, restart after a
+ * backoff, quarantine - recording restarts and quarantines in the witness
+ * log.
+ */
+#ifndef KEEL_INITD_SERVICES_H
+#define KEEL_INITD_SERVICES_H
+
+#include "keel/loop.h"
+#include "keel/spawn.h"
+#include "manifest.h"
+#include "supervise.h"
+
+#define INITD_MAX_SERVICES BOOTLIST_MAX
+
+struct service {
+	struct manifest m;
+	struct supervisor sv;
+	struct keel_child child;	/* while running */
+	bool running;
+	cap_handle_t supervisor_cap;	/* badged send cap to initd's inbox */
+	cap_handle_t inbox;		/* send cap to the service, after hello */
+	uint64_t task_id;
+	uint32_t hellos;
+};
+
+struct initd {
+	const struct keel_start *start;
+	struct keel_spawner spawner;
+	const void *archive;		/* the bundle, mapped read-only */
+	struct loop loop;
+	cap_handle_t inbox;		/* initd's own inbox */
+	struct service svc[INITD_MAX_SERVICES];
+	uint32_t count;
+	uint32_t order[INITD_MAX_SERVICES];
+	bool all_up_reported;
+	void (*on_all_up)(struct initd *d);	/* test hook, may be NULL */
+	/* initd.test scenario state (selftest.c) */
+	char test_name[32];
+	uint32_t test_round, test_passed, test_failed;
+	uint64_t test_t0;
+	struct kernel_stats test_base;
+};
+
+/* Reads the boot list and every manifest from the bundle. */
+status_t services_load(struct initd *d, const char *bootlist_name);
+
+/* Starts every service in boot order. */
+void services_start_all(struct initd *d, uint64_t now);
+
+/* Registers initd's message handlers and its supervision tick on d->loop. */
+status_t services_register(struct initd *d);
+
+/* The slot of a badge (1-based in the badge), or NULL. */
+struct service *services_by_badge(struct initd *d, uint64_t badge);
+
+#endif

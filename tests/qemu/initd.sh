@@ -1,0 +1,26 @@
+#!/bin/sh
+# initd supervises the services of the boot list: a plain boot reaches
+# "all services up"; a crash, a hang and an I/O port outside the
+# service's footprint each lead to one restart recorded in the witness
+# log; 100 crash/restart cycles leave the kernel's counters at baseline.
+. tests/qemu/lib.sh
+
+SMP=2 keel_boot "" 20
+check_log "a plain boot reaches all services up" 'initd: all services up \(1\)'
+check_no_log "nothing faulted" 'CPU exception|PANIC'
+
+# scenario NAME SECONDS: initd.test=NAME, judged by initd's own verdict.
+scenario() {
+	SMP=2 keel_boot "initd.test=$1" "$2"
+	check_status "$1: initd exits with 0 and Keel powers off" 1
+	check_log "$1: reports no failures" "initd: $1: [1-9][0-9]* passed, 0 failed"
+	check_no_log "$1: has no failed check" 'initd: FAIL'
+}
+
+scenario up 60
+scenario crash 60
+scenario hang 60
+scenario port 60
+check_log "port: the service faulted on the port it was not given" 'CPU exception 13 \(#GP'
+scenario cycles 300
+finish
