@@ -24,8 +24,8 @@ static status_t on_crash(struct loop *loop, const struct keel_msg *m, struct loo
 	return STATUS_OK;
 }
 
-static status_t on_hang(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
-			void *ctx)
+static __attribute__((noreturn)) status_t on_hang(struct loop *loop, const struct keel_msg *m,
+						   struct loop_reply *reply, void *ctx)
 {
 	(void)loop, (void)m, (void)reply, (void)ctx;
 	for (;;)
