@@ -1,5 +1,6 @@
 /* selftest.c - supervision scenarios driven from inside initd (see selftest.h). */
 #include "../echo/protocol.h"
+#include "protocol.h"
 #include "core/cmdline.h"
 #include "core/witness.h"
 #include "keel/sys.h"
@@ -14,6 +15,8 @@ static uint64_t rdtsc(void)
 	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
 }
+
+static void up_poll(struct loop *loop, uint64_t now, void *ctx);
 
 static void check(struct initd *d, bool ok, const char *what)
 {
@@ -103,12 +106,68 @@ static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind c
 	loop_stop(&d->loop);
 }
 
+#define PROBE_VA 0x0000300000000000ull
+#define PROBE_PAGES 4
+
+/* A second initd thread asks initd's inbox for the status of every slot,
+ * as a client would, while the main thread serves. It reports through
+ * d->probe_* and ends itself. */
+static _Noreturn void status_probe(struct initd *d)
+{
+	for (uint32_t slot = 0; slot <= d->count; slot++) {
+		struct keel_msg m = { .label = INITD_STATUS, .len = 4 };
+		memcpy(m.payload, &slot, 4);
+		status_t st = sys_msg_call(d->inbox, &m, 1000000000ull);
+		struct initd_status out;
+		memcpy(&out, m.payload, sizeof out);
+		if (slot < d->count && st == STATUS_OK && m.label == INITD_STATUS_REPLY &&
+		    !strcmp(out.name, d->svc[slot].m.name) && out.state == SV_STATE_UP)
+			d->probe_up++;
+		if (slot == d->count && st == STATUS_OK && m.label == LOOP_REPLY_ERROR)
+			d->probe_past_end = true;
+	}
+	d->probe_done = true;
+	sys_thread_exit(0);
+}
+
+static void probe_start(struct initd *d)
+{
+	cap_handle_t mem, thread;
+	if (sys_memory_create(PROBE_PAGES, 0, &mem) ||
+	    sys_memory_map(CAP_HANDLE_NONE, mem, PROBE_VA, 0, PROBE_PAGES, RIGHT_READ | RIGHT_WRITE) ||
+	    sys_thread_create(d->start->self_task, (uint64_t)(uintptr_t)status_probe,
+			      PROBE_VA + PROBE_PAGES * KEEL_PAGE_SIZE - 8, (uint64_t)(uintptr_t)d,
+			      THREAD_TIER_MATTER, ~0ull >> (64 - d->start->cpu_count), &thread))
+		check(d, false, "start the status probe thread");
+}
+
+/* Called on every turn once all services are up (the loop keeps running). */
+static void up_scenario(struct initd *d, struct service *e)
+{
+	if (d->test_round++ == 0) {
+		check(d, e && echo_answers(e), "all services up and echo answers");
+		probe_start(d);
+		loop_timer_add(&d->loop, 0, up_poll, d, NULL);
+	}
+}
+
+static void up_poll(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct initd *d = ctx;
+	if (!d->probe_done) {
+		loop_timer_add(loop, now + 1000000, up_poll, d, NULL);
+		return;
+	}
+	check(d, d->probe_up == d->count, "the status protocol reports every service up");
+	check(d, d->probe_past_end, "a slot past the last is an error reply");
+	loop_stop(loop);
+}
+
 static void all_up(struct initd *d)
 {
 	struct service *e = find(d, "echo");
 	if (!strcmp(d->test_name, "up")) {
-		check(d, e && echo_answers(e), "all services up and echo answers");
-		loop_stop(&d->loop);
+		up_scenario(d, e);
 	} else if (!strcmp(d->test_name, "crash")) {
 		misbehave_once(d, ECHO_CRASH, SV_CAUSE_FAULT, 14);
 	} else if (!strcmp(d->test_name, "port")) {

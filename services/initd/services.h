@@ -45,6 +45,8 @@ struct initd {
 	char test_name[32];
 	uint32_t test_round, test_passed, test_failed;
 	uint64_t test_t0;
+	volatile uint32_t probe_up;
+	volatile bool probe_past_end, probe_done;
 	struct kernel_stats test_base;
 };
 
