@@ -2,7 +2,8 @@
  * main.c - initd, the root task: reads the boot list and each service's
  * manifest from the boot bundle, starts every service with exactly its
  * declared capabilities, and supervises them (services.c) from one event
- * loop. initd.test=NAME on the command line runs a supervision scenario
+ * loop. initd.boot=NAME names another boot list in the bundle (tests use
+ * it); initd.test=NAME on the command line runs a supervision scenario
  * for the QEMU tests (selftest.c) and exits with its verdict.
  */
 #include "core/cmdline.h"
@@ -31,13 +32,14 @@ static status_t open_inbox(struct initd *d)
 int keel_main(const struct keel_start *start)
 {
 	static struct initd d;
-	char test[32];
+	char test[32], boot[64] = "boot.manifest";
 	uint64_t now = 0;
 	d.start = start;
 	keel_spawner_init(&d.spawner, start);
 	status_t st = open_inbox(&d);
+	cmdline_get(start->cmdline, "initd.boot", boot, sizeof boot);
 	if (st == STATUS_OK)
-		st = services_load(&d, "boot.manifest");
+		st = services_load(&d, boot);
 	if (st == STATUS_OK)
 		st = services_register(&d);
 	if (st == STATUS_OK && cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)

@@ -120,8 +120,9 @@ static _Noreturn void status_probe(struct initd *d)
 		status_t st = sys_msg_call(d->inbox, &m, 1000000000ull);
 		struct initd_status out;
 		memcpy(&out, m.payload, sizeof out);
+		uint8_t want = d->svc[slot < d->count ? slot : 0].refused ? SV_STATE_STOPPED : SV_STATE_UP;
 		if (slot < d->count && st == STATUS_OK && m.label == INITD_STATUS_REPLY &&
-		    !strcmp(out.name, d->svc[slot].m.name) && out.state == SV_STATE_UP)
+		    !strcmp(out.name, d->svc[slot].m.name) && out.state == want)
 			d->probe_up++;
 		if (slot == d->count && st == STATUS_OK && m.label == LOOP_REPLY_ERROR)
 			d->probe_past_end = true;
@@ -158,7 +159,8 @@ static void up_poll(struct loop *loop, uint64_t now, void *ctx)
 		loop_timer_add(loop, now + 1000000, up_poll, d, NULL);
 		return;
 	}
-	check(d, d->probe_up == d->count, "the status protocol reports every service up");
+	check(d, d->probe_up == d->count,
+	      "the status protocol reports every service up (and refused ones stopped)");
 	check(d, d->probe_past_end, "a slot past the last is an error reply");
 	loop_stop(loop);
 }
@@ -184,6 +186,11 @@ static void all_up(struct initd *d)
 		supervise_status(&e->sv, 0, &st);
 		check(d, st.restarts == CYCLES, "100 crash/restart cycles");
 		check(d, echo_answers(e), "the service answers after them");
+		struct service *other = find(d, "echo2");
+		struct sv_status ost;
+		supervise_status(&other->sv, 0, &ost);
+		check(d, other && ost.restarts == 0 && echo_answers(other),
+		      "the other service kept serving, never restarted");
 		check(d, settled(d), "kernel counters are back at their baseline");
 		loop_stop(&d->loop);
 	}

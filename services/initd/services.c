@@ -73,12 +73,18 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 	}
 	for (uint32_t i = 0; i < bl.count; i++) {
 		struct service *s = &d->svc[i];
-		if ((st = load_manifest(d, bl.entries[i].name, &s->m)) ||
-		    (st = supervise_init(&s->sv, &s->m.policy)) ||
-		    (st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, i + 1,
-					     &s->supervisor_cap)))
-			return st;
 		d->order[i] = bl.order[i];
+		/* A service whose manifest is refused is left out; the rest boot. */
+		if (load_manifest(d, bl.entries[i].name, &s->m) ||
+		    supervise_init(&s->sv, &s->m.policy)) {
+			memset(&s->m, 0, sizeof s->m);
+			memcpy(s->m.name, bl.entries[i].name, sizeof s->m.name);
+			s->refused = true;
+			say(d, "initd: %s refused: it will not be started\n", s->m.name);
+			continue;
+		}
+		if ((st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, i + 1, &s->supervisor_cap)))
+			return st;
 	}
 	d->count = bl.count;
 	return STATUS_OK;
@@ -219,7 +225,7 @@ void services_start_all(struct initd *d, uint64_t now)
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[d->order[i]];
 		struct sv_action a;
-		if (supervise_start(&s->sv, now, &a) == STATUS_OK)
+		if (!s->refused && supervise_start(&s->sv, now, &a) == STATUS_OK)
 			act(d, s, a, now);
 	}
 }
@@ -227,12 +233,18 @@ void services_start_all(struct initd *d, uint64_t now)
 /* All up: every service running and heard from. Reported once per boot. */
 static void check_all_up(struct initd *d)
 {
-	for (uint32_t i = 0; i < d->count; i++)
-		if (d->svc[i].sv.state != SV_STATE_UP || !d->svc[i].inbox)
+	uint32_t refused = 0;
+	for (uint32_t i = 0; i < d->count; i++) {
+		refused += d->svc[i].refused;
+		if (!d->svc[i].refused && (d->svc[i].sv.state != SV_STATE_UP || !d->svc[i].inbox))
 			return;
+	}
 	if (!d->all_up_reported) {
 		d->all_up_reported = true;
-		say(d, "initd: all services up (%u)\n", d->count);
+		if (refused)
+			say(d, "initd: all services up (%u; %u refused)\n", d->count - refused, refused);
+		else
+			say(d, "initd: all services up (%u)\n", d->count);
 		/* Under QEMU -icount the TSC counts guest instructions since reset. */
 		if (cmdline_has(d->start->cmdline, "keel.bench"))
 			say(d, "bench: reset_to_all_services_up_insns=%lu\n", (unsigned long)rdtsc());
@@ -313,7 +325,8 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 {
 	struct initd *d = ctx;
 	for (uint32_t i = 0; i < d->count; i++)
-		act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now), now);
+		if (!d->svc[i].refused)
+			act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now), now);
 	loop_timer_add(loop, now + TICK_NS, tick, d, NULL);
 }
 

@@ -28,6 +28,7 @@ struct service {
 	cap_handle_t inbox;		/* send cap to the service, after hello */
 	uint64_t task_id;
 	uint32_t hellos;
+	bool refused;			/* its manifest was refused: never started */
 };
 
 struct initd {

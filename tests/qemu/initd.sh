@@ -6,7 +6,7 @@
 . tests/qemu/lib.sh
 
 SMP=2 keel_boot "" 20
-check_log "a plain boot reaches all services up" 'initd: all services up \(1\)'
+check_log "a plain boot reaches all services up" 'initd: all services up \(2\)'
 check_no_log "nothing faulted" 'CPU exception|PANIC'
 
 # scenario NAME SECONDS: initd.test=NAME, judged by initd's own verdict.
@@ -23,4 +23,10 @@ scenario hang 60
 scenario port 60
 check_log "port: the service faulted on the port it was not given" 'CPU exception 13 \(#GP'
 scenario cycles 300
+
+SMP=2 keel_boot "initd.boot=boot-refuse.manifest initd.test=up" 60
+check_log "a malformed manifest is refused with its line" 'initd: broken: manifest line 3: '
+check_log "the service is left out" 'initd: broken refused'
+check_log "the others boot" 'initd: all services up \(1; 1 refused\)'
+check_log "the status protocol still answers" 'initd: up: [1-9][0-9]* passed, 0 failed'
 finish
