@@ -1,0 +1,67 @@
+/*
+ * time.h - monotonic time and wall-clock time with a stated confidence.
+ *
+ * Monotonic time is the kernel's clock (sys_clock_read): nanoseconds since
+ * boot, never going back. Wall-clock time is monotonic time plus an offset
+ * that some source set, and every reading says how far it can be trusted:
+ * unknown (nothing has set the clock), the battery-backed RTC (whole
+ * seconds, no time zone knowledge, drifts), or a network source with its
+ * stated error. A caller that needs real time checks the confidence rather
+ * than trusting a number that may be 1970.
+ *
+ * The clock is a struct the caller owns; the monotonic source is passed
+ * in as a function so tests control it.
+ */
+#ifndef KEEL_TIME_H
+#define KEEL_TIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "abi/status.h"
+
+enum time_confidence {
+	TIME_UNKNOWN = 0,	/* never set: the reading is monotonic time since boot */
+	TIME_RTC = 1,		/* from the CMOS real-time clock: +-1 s, local or UTC per machine */
+	TIME_NETWORK = 2,	/* from a network source: error_ns says how good */
+};
+
+struct wallclock {
+	uint64_t (*monotonic)(void *ctx);	/* ns since boot */
+	void *ctx;
+	int64_t offset_ns;			/* wall = monotonic + offset */
+	enum time_confidence confidence;
+	uint64_t error_ns;			/* bound on the error when set */
+	uint64_t set_at;			/* monotonic time of the last set */
+};
+
+struct wall_time {
+	int64_t unix_ns;			/* ns since 1970-01-01 00:00 UTC */
+	enum time_confidence confidence;
+	uint64_t error_ns;			/* when set; grows with age for TIME_RTC */
+};
+
+/* The kernel's monotonic clock (sys_clock_read), for wallclock_init. */
+uint64_t time_monotonic_kernel(void *ctx);
+
+void wallclock_init(struct wallclock *c, uint64_t (*monotonic)(void *ctx), void *ctx);
+
+/* Sets wall time to unix_ns now, from a source of that confidence and error. */
+status_t wallclock_set(struct wallclock *c, int64_t unix_ns, enum time_confidence conf,
+		       uint64_t error_ns);
+
+/* Reads wall time. With TIME_UNKNOWN, unix_ns is monotonic time (since boot). */
+void wallclock_read(const struct wallclock *c, struct wall_time *out);
+
+/* The eight CMOS RTC registers a driver reads (0x00 seconds ... 0x09 year,
+ * 0x32 century, 0x0b status B), decoded. */
+struct rtc_regs {
+	uint8_t sec, min, hour, day, month, year, century, status_b;
+};
+
+/* Converts RTC register values to Unix time: BCD or binary (status B bit
+ * 2), 12- or 24-hour (bit 1). STATUS_BAD_FORMAT for an impossible date or
+ * time (the RTC may be unset or mid-update). */
+status_t rtc_to_unix(const struct rtc_regs *r, int64_t *unix_s);
+
+#endif
