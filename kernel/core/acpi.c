@@ -5,6 +5,7 @@
  * and firmware places them at arbitrary alignment.
  */
 #include "core/acpi.h"
+#include "core/le.h"
 
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
@@ -39,22 +40,6 @@ static const uint8_t entry_min_len[] = {
 /* Processor flags shared by the local APIC and local x2APIC entries. */
 #define CPU_ENABLED 0x1u
 #define CPU_ONLINE_CAPABLE 0x2u
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 static bool sig_eq(const uint8_t *p, const char *sig, size_t n)
 {

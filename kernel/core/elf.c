@@ -1,5 +1,6 @@
 /* elf.c - bounds-checked parser for Keel's static ELF64 executables (see elf.h). */
 #include "core/elf.h"
+#include "core/le.h"
 #include "core/string.h"
 
 /* File header (Elf64_Ehdr) fields. */
@@ -35,22 +36,6 @@ struct ph_table {
 	uint32_t entsize;
 	uint32_t num;
 };
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /* Empties *out, records why and returns st: a failed parse yields no segments. */
 static status_t fail(struct elf_info *out, status_t st, const char *why)

@@ -1,5 +1,6 @@
 /* mb2.c - bounds-checked multiboot2 boot information parser (see mb2.h). */
 #include "core/mb2.h"
+#include "core/le.h"
 
 enum {
 	TAG_END = 0,
@@ -15,17 +16,6 @@ enum {
 
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /* Returns the string at p if it is NUL-terminated within n bytes, else NULL. */
 static const char *bounded_str(const uint8_t *p, uint32_t n)
