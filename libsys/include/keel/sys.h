@@ -45,7 +45,8 @@ status_t sys_vprint(cap_handle_t witness, const char *fmt, va_list ap);
 
 /*
  * Memory and string functions with their C names and meanings
- * (libsys/string.c): the compiler emits calls to the first four.
+ * (sysroot/src/mem.c, linked into every program): the compiler emits calls
+ * to the first four.
  */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
