@@ -13,6 +13,14 @@
  *   INITD_STATUS     call: payload u32 slot; reply INITD_STATUS_REPLY with
  *                    struct initd_status, or LOOP_REPLY_ERROR (status
  *                    NOT_FOUND) past the last slot
+ *   INITD_FOOTPRINT  call: payload u32 slot, u32 item; reply
+ *                    INITD_FOOTPRINT_REPLY with struct initd_footprint:
+ *                    the service's quotas and tier, the number of
+ *                    footprint items, and item number `item` (a port
+ *                    range, an IRQ line, an MMIO range or an inbox it may
+ *                    send to); LOOP_REPLY_ERROR (NOT_FOUND) past the last
+ *                    slot, RANGE past the last item of a service that has
+ *                    some
  */
 #ifndef KEEL_INITD_PROTOCOL_H
 #define KEEL_INITD_PROTOCOL_H
@@ -23,6 +31,28 @@
 #define INITD_HEARTBEAT 0x1a170002u
 #define INITD_STATUS 0x1a170003u
 #define INITD_STATUS_REPLY 0x1a170004u
+#define INITD_FOOTPRINT 0x1a170005u
+#define INITD_FOOTPRINT_REPLY 0x1a170006u
+
+/* Kinds of footprint item. */
+enum initd_item {
+	INITD_ITEM_NONE = 0,	/* the service declares no devices or inboxes */
+	INITD_ITEM_PORTS = 1,	/* first, count: I/O ports */
+	INITD_ITEM_IRQ = 2,	/* first: interrupt line */
+	INITD_ITEM_MMIO = 3,	/* first, count: physical base and bytes */
+	INITD_ITEM_SENDS = 4,	/* name: a service it may send to */
+};
+
+/* Payload of INITD_FOOTPRINT_REPLY (40 bytes). */
+struct initd_footprint {
+	uint32_t pages, objects, slots;	/* quotas */
+	uint8_t tier;			/* THREAD_TIER_* */
+	uint8_t items;			/* footprint items in all */
+	uint8_t kind;			/* enum initd_item of item `item` */
+	uint8_t reserved;
+	uint64_t first, count;		/* PORTS, IRQ, MMIO */
+	char name[8];			/* SENDS: the first 7 bytes of the name, NUL-padded */
+};
 
 /* Payload of INITD_STATUS_REPLY (40 bytes). */
 struct initd_status {
@@ -36,5 +66,6 @@ struct initd_status {
 };
 
 _Static_assert(sizeof(struct initd_status) == 40, "fits a message payload");
+_Static_assert(sizeof(struct initd_footprint) == 40, "fits a message payload");
 
 #endif

@@ -127,6 +127,16 @@ static _Noreturn void status_probe(struct initd *d)
 		if (slot == d->count && st == STATUS_OK && m.label == LOOP_REPLY_ERROR)
 			d->probe_past_end = true;
 	}
+	/* The footprint of the first service, as its manifest declares it. */
+	struct keel_msg m = { .label = INITD_FOOTPRINT, .len = 8 };
+	struct initd_footprint f;
+	if (sys_msg_call(d->inbox, &m, 1000000000ull) == STATUS_OK &&
+	    m.label == INITD_FOOTPRINT_REPLY) {
+		memcpy(&f, m.payload, sizeof f);
+		d->probe_footprint = f.pages == d->svc[0].m.quota_pages &&
+				     f.objects == d->svc[0].m.quota_objects &&
+				     f.slots == d->svc[0].m.quota_slots;
+	}
 	d->probe_done = true;
 	sys_thread_exit(0);
 }
@@ -162,6 +172,7 @@ static void up_poll(struct loop *loop, uint64_t now, void *ctx)
 	check(d, d->probe_up == d->count,
 	      "the status protocol reports every service up (and refused ones stopped)");
 	check(d, d->probe_past_end, "a slot past the last is an error reply");
+	check(d, d->probe_footprint, "the status protocol reports a service's footprint");
 	loop_stop(loop);
 }
 

@@ -321,6 +321,53 @@ static status_t on_status(struct loop *loop, const struct keel_msg *m, struct lo
 	return STATUS_OK;
 }
 
+/* Item i of a manifest's footprint, in grant order: ports, IRQs, MMIO, sends. */
+static void footprint_item(const struct manifest *m, uint32_t i, struct initd_footprint *f)
+{
+	if (i < m->port_count) {
+		f->kind = INITD_ITEM_PORTS;
+		f->first = m->ports[i].first;
+		f->count = m->ports[i].last - m->ports[i].first + 1;
+	} else if ((i -= m->port_count) < m->irq_count) {
+		f->kind = INITD_ITEM_IRQ;
+		f->first = m->irqs[i];
+		f->count = 1;
+	} else if ((i -= m->irq_count) < m->mmio_count) {
+		f->kind = INITD_ITEM_MMIO;
+		f->first = m->mmio[i].base;
+		f->count = m->mmio[i].size;
+	} else if ((i -= m->mmio_count) < m->send_count) {
+		f->kind = INITD_ITEM_SENDS;
+		memcpy(f->name, m->sends[i], strlen(m->sends[i]) < 7 ? strlen(m->sends[i]) : 7);
+	}
+}
+
+static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			     void *ctx)
+{
+	struct initd *d = ctx;
+	uint32_t slot, item;
+	(void)loop;
+	memcpy(&slot, m->payload, 4);
+	memcpy(&item, m->payload + 4, 4);
+	if (slot >= d->count)
+		return STATUS_NOT_FOUND;
+	const struct manifest *mf = &d->svc[slot].m;
+	struct initd_footprint f = {
+		.pages = mf->quota_pages, .objects = mf->quota_objects, .slots = mf->quota_slots,
+		.tier = (uint8_t)mf->tier,
+		.items = (uint8_t)(mf->port_count + mf->irq_count + mf->mmio_count + mf->send_count),
+	};
+	if (f.items && item >= f.items)
+		return STATUS_RANGE;
+	footprint_item(mf, item, &f);
+	memset(&r->msg, 0, sizeof r->msg);
+	r->msg.label = INITD_FOOTPRINT_REPLY;
+	r->msg.len = sizeof f;
+	memcpy(r->msg.payload, &f, sizeof f);
+	return STATUS_OK;
+}
+
 static void tick(struct loop *loop, uint64_t now, void *ctx)
 {
 	struct initd *d = ctx;
@@ -341,6 +388,8 @@ status_t services_register(struct initd *d)
 		st = loop_on_msg(&d->loop, INITD_HEARTBEAT, on_heartbeat, d);
 	if (st == STATUS_OK)
 		st = loop_on_msg(&d->loop, INITD_STATUS, on_status, d);
+	if (st == STATUS_OK)
+		st = loop_on_msg(&d->loop, INITD_FOOTPRINT, on_footprint, d);
 	if (st == STATUS_OK)
 		st = loop_timer_add(&d->loop, now_ns() + TICK_NS, tick, d, NULL);
 	return st;

@@ -47,7 +47,7 @@ struct initd {
 	uint32_t test_round, test_passed, test_failed;
 	uint64_t test_t0;
 	volatile uint32_t probe_up;
-	volatile bool probe_past_end, probe_done;
+	volatile bool probe_past_end, probe_done, probe_footprint;
 	struct kernel_stats test_base;
 };
 
