@@ -10,12 +10,6 @@
 
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
-/* The right to answer one call; its only reference is its capability. */
-struct reply {
-	struct kobj obj;
-	struct thread *caller;	/* NULL once answered, timed out or gone */
-};
-
 static struct pool inbox_pool, reply_pool;
 static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
 
@@ -182,19 +176,54 @@ static void reply_destroy(struct kobj *o)
 
 static const struct kobj_ops reply_ops = { .destroy = reply_destroy };
 
+/* A thread's own reply object is done: the thread may reuse it. */
+static void own_reply_destroy(struct kobj *o)
+{
+	struct reply *r = (struct reply *)o;
+	struct thread *owner = container_of(r, struct thread, own_reply);
+	struct thread *caller = r->caller;
+	if (caller) {
+		caller->ipc_reply = NULL;
+		caller->ipc_status = STATUS_DEAD;
+		thread_wake(caller);
+	}
+	owner->own_reply_busy = false;
+	kobj_put(&owner->obj); /* the record outlived its reply object */
+}
+
+static const struct kobj_ops own_reply_ops = { .destroy = own_reply_destroy };
+
+/* A reply object for the calling thread: its own when free, else from the pool. */
+static status_t reply_alloc(struct thread *t, struct reply **out)
+{
+	struct reply *r;
+	status_t st;
+	if (!t->own_reply_busy) {
+		r = &t->own_reply;
+		if ((st = kobj_init(&r->obj, OBJ_REPLY, &own_reply_ops, NULL, 0)))
+			return st;
+		t->own_reply_busy = true;
+		kobj_get(&t->obj);
+	} else {
+		if ((st = pool_alloc(&reply_pool, (void **)&r)))
+			return st;
+		if ((st = kobj_init(&r->obj, OBJ_REPLY, &reply_ops, task_quota(t->task), 0))) {
+			pool_free(&reply_pool, r);
+			return st;
+		}
+	}
+	r->caller = NULL;
+	*out = r;
+	return STATUS_OK;
+}
+
 /* Puts a fresh reply capability into the receiver's CSpace. */
 static status_t reply_make(struct inbox *ib, struct reply **out, cap_handle_t *h)
 {
-	struct thread *t = thread_current();
 	struct reply *r;
-	status_t st = pool_alloc(&reply_pool, (void **)&r);
+	status_t st = reply_alloc(thread_current(), &r);
 	if (st)
 		return st;
-	st = kobj_init(&r->obj, OBJ_REPLY, &reply_ops, task_quota(t->task), 0);
-	if (st) {
-		pool_free(&reply_pool, r);
-		return st;
-	}
 	st = cspace_insert(ib->owner_cs, &r->obj, RIGHT_SEND, 0, CAP_FLAG_ONCE, h);
 	kobj_put(&r->obj); /* from now on the capability holds it */
 	if (st == STATUS_OK)

@@ -20,11 +20,20 @@
 #include "core/sched.h"
 
 #define THREAD_NAME_LEN 16
-#define THREAD_MAX 4096
+#define THREAD_MAX 3072
 
 #define TIMEOUT_NEVER UINT64_MAX
 
 struct task;
+
+/* The right to answer one call (OBJ_REPLY); its only reference is its
+ * capability. Every thread carries one for its own calls, so a call
+ * allocates nothing; a thread whose previous reply capability is still
+ * around (a stale copy not yet deleted) falls back to the reply pool. */
+struct reply {
+	struct kobj obj;
+	struct thread *caller;	/* NULL once answered, timed out or gone */
+};
 
 /*
  * A thread. Its record is a kernel object (OBJ_THREAD): capabilities may
@@ -63,6 +72,8 @@ struct thread {
 	status_t ipc_status;
 	struct kobj *ipc_reply;		/* the reply object of a pending call */
 	void *sys_ctx;			/* struct syscall_ctx of the call in progress */
+	struct reply own_reply;		/* reused by this thread's calls */
+	bool own_reply_busy;		/* own_reply has a capability somewhere */
 	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
 	uint64_t timer_bit;
 	struct list_node timer_link;	/* on the timer list while armed */
