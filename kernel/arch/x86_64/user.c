@@ -36,8 +36,11 @@
 
 extern char syscall_entry[];
 
-/* Per-CPU: which task's ports are open in this CPU's TSS bitmap. */
+/* Per-CPU: which task's ports are open in this CPU's TSS bitmap, and
+ * whether that bitmap must be rewritten before the next user thread runs
+ * there (the task's ports changed, or it died while they were open). */
 static struct task *iomap_loaded[MAX_CPUS];
+static bool iomap_stale[MAX_CPUS];
 
 void user_cpu_init(void)
 {
@@ -82,13 +85,14 @@ void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg)
 /* Makes this CPU's TSS bitmap allow exactly t's ports (none for NULL). */
 static void iomap_load(struct cpu *c, struct task *t)
 {
-	if (iomap_loaded[c->id] == t)
+	if (iomap_loaded[c->id] == t && !iomap_stale[c->id])
 		return;
 	if (t && t->iomap)
 		memcpy(c->iomap, t->iomap, IOMAP_BYTES);
 	else
 		memset(c->iomap, 0xff, IOMAP_BYTES);
 	iomap_loaded[c->id] = t && t->iomap ? t : NULL;
+	iomap_stale[c->id] = false;
 }
 
 void arch_switch_prepare(struct thread *prev, struct thread *next)
@@ -101,7 +105,7 @@ void arch_switch_prepare(struct thread *prev, struct thread *next)
 	vspace_activate(next->task ? &next->task->vs : NULL);
 	if (next->task) {
 		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])next->fpu));
-		if (next->task->iomap || iomap_loaded[c->id])
+		if (next->task->iomap || iomap_loaded[c->id] || iomap_stale[c->id])
 			iomap_load(c, next->task);
 	}
 }
@@ -118,22 +122,24 @@ status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 	}
 	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
 		t->iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
-	/* Reload on every CPU lazily: forget what is loaded here. */
+	/* Other CPUs rewrite their bitmaps at their next switch to t. */
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (iomap_loaded[i] == t)
-			iomap_loaded[i] = (struct task *)1;
+			iomap_stale[i] = true;
 	iomap_load(this_cpu(), t);
 	return STATUS_OK;
 }
 
 void arch_task_iomap_free(struct task *t)
 {
+	/* t runs nowhere now; every CPU that had its ports open closes them
+	 * before the next user thread runs there. */
 	for (unsigned i = 0; i < cpu_count; i++)
-		if (iomap_loaded[i] == t)
-			iomap_loaded[i] = (struct task *)1; /* stale: reload before use */
+		if (iomap_loaded[i] == t) {
+			iomap_loaded[i] = NULL;
+			iomap_stale[i] = true;
+		}
 	if (t->iomap) {
-		if (iomap_loaded[this_cpu()->id] == (struct task *)1)
-			iomap_load(this_cpu(), NULL);
 		kmem_free(t->iomap_pa, 1);
 		t->iomap = NULL;
 	}
