@@ -3,7 +3,8 @@
  *
  * The compiler may emit calls to memcpy, memset, memmove and memcmp even in
  * freestanding code, so the kernel defines them with their standard names
- * and meanings (core/string.c). Host builds use the C library's.
+ * and meanings - the same file Keel programs link, sysroot/src/mem.c.
+ * Host builds use the C library's.
  */
 #ifndef KEEL_CORE_STRING_H
 #define KEEL_CORE_STRING_H

@@ -1,11 +1,14 @@
 /*
  * mem.c - the seven memory and string functions the compiler may call on
- * its own (memcpy, memmove, memset, memcmp) or that libsys needs itself
- * (strlen, strcmp, strncmp). They replace libsys/string.c, which defines
- * the same symbols; the two must not be linked together. Compiled with
- * -fno-builtin, so no loop below is turned back into a call to the
- * function it defines. memcpy and memset move 8-byte words with rep
- * movsq/stosq and only the tail byte by byte.
+ * its own (memcpy, memmove, memset, memcmp) or that libsys and the kernel
+ * need themselves (strlen, strcmp, strncmp). One implementation serves
+ * both: every Keel program links it from the sysroot, and the kernel
+ * compiles the same file (its declarations are in kernel/core/string.h).
+ * Compiled with -fno-builtin, so no loop below is turned back into a call
+ * to the function it defines. memcpy and memset move 8-byte words with rep
+ * movsq/stosq and only the tail byte by byte: fast on hardware, and under
+ * QEMU -icount, where every rep iteration counts as one instruction, a
+ * 64-byte message costs 8 moves rather than 64.
  */
 #include <stdint.h>
 #include <string.h>
