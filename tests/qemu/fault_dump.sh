@@ -26,4 +26,7 @@ check_log "the overflowing thread is named" 'thread selftest'
 keel_boot "keel.test=panic" 60
 check_status "panic stops the machine" 3
 check_log "panic message printed" 'KERNEL PANIC on cpu 0: deliberate panic'
+check_log "panic names the thread" '^  thread selftest \(id [0-9]+\)'
+check_log "panic dumps registers" 'r15=[0-9a-f]{16} rsp=[0-9a-f]{16} rbp=[0-9a-f]{16}'
+check_log "panic prints a backtrace" '#0 0xffffffff8[0-9a-f]+'
 finish

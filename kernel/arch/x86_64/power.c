@@ -5,6 +5,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
 #include "arch/x86_64/power.h"
 #include "core/arch.h"
 #include "core/console.h"
@@ -88,6 +89,23 @@ void panic_stop(uint64_t rbp)
 	power_off(EXIT_CODE_PANIC);
 }
 
+/* The registers of a panic() call: the callee-saved ones as the caller
+ * left them, the stack and frame pointers, flags and control registers. */
+static void panic_registers(void *caller)
+{
+	uint64_t r[8];
+	__asm__ volatile("mov %%rbx, 0(%0); mov %%r12, 8(%0); mov %%r13, 16(%0);"
+			 "mov %%r14, 24(%0); mov %%r15, 32(%0); mov %%rsp, 40(%0);"
+			 "pushfq; popq 48(%0)"
+			 : : "r"(r) : "memory");
+	r[7] = (uint64_t)__builtin_frame_address(0);
+	kprintf("  called from %p\n", caller);
+	kprintf("  rbx=%016lx r12=%016lx r13=%016lx r14=%016lx\n", r[0], r[1], r[2], r[3]);
+	kprintf("  r15=%016lx rsp=%016lx rbp=%016lx rflags=%#lx\n", r[4], r[5], r[7], r[6]);
+	kprintf("  cr0=%#lx cr2=%#lx cr3=%#lx cr4=%#lx\n", read_cr0(), read_cr2(), read_cr3(),
+		read_cr4());
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -97,6 +115,9 @@ void panic(const char *fmt, ...)
 	kvprintf(fmt, ap);
 	va_end(ap);
 	kprintf("\n");
+	struct thread *t = this_cpu() ? this_cpu()->sched.current : NULL;
+	kprintf("  thread %s (id %lu)\n", t ? t->name : "(none)", t ? t->id : 0);
+	panic_registers(__builtin_return_address(0));
 	panic_stop((uint64_t)__builtin_frame_address(0));
 }
 
