@@ -12,15 +12,7 @@ static struct device *irq_owner[IRQ_LINES_MAX]; /* bound one-line objects */
 
 void device_init(void)
 {
-	size_t bytes = pool_bytes_needed(sizeof(struct device), DEVICE_OBJECTS_MAX);
-	unsigned order = 0;
-	uint64_t pa;
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	if (kmem_alloc(order, &pa) ||
-	    pool_init(&device_pool, "device", arch_phys_to_virt(pa), bytes,
-		      sizeof(struct device), DEVICE_OBJECTS_MAX))
-		panic("device: no room for the object pool");
+	kmem_pool_setup(&device_pool, "device", sizeof(struct device), DEVICE_OBJECTS_MAX);
 }
 
 uint32_t device_count(void)

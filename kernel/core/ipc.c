@@ -13,21 +13,10 @@
 static struct pool inbox_pool, reply_pool;
 static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
 
-static void pool_setup(struct pool *p, const char *name, size_t size, uint32_t n)
-{
-	size_t bytes = pool_bytes_needed(size, n);
-	unsigned order = 0;
-	uint64_t pa;
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	if (kmem_alloc(order, &pa) || pool_init(p, name, arch_phys_to_virt(pa), bytes, size, n))
-		panic("ipc: no room for the %s pool", name);
-}
-
 void ipc_init(void)
 {
-	pool_setup(&inbox_pool, "inbox", sizeof(struct kinbox), INBOX_OBJECTS_MAX);
-	pool_setup(&reply_pool, "reply", sizeof(struct reply), REPLY_OBJECTS_MAX);
+	kmem_pool_setup(&inbox_pool, "inbox", sizeof(struct kinbox), INBOX_OBJECTS_MAX);
+	kmem_pool_setup(&reply_pool, "reply", sizeof(struct reply), REPLY_OBJECTS_MAX);
 }
 
 uint32_t ipc_object_count(void)
@@ -161,17 +150,21 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uint64_t msg, cap_ha
 	return st;
 }
 
-static void reply_destroy(struct kobj *o)
+/* The reply capability was deleted unanswered: the call fails with DEAD. */
+static void reply_orphaned(struct reply *r)
 {
-	struct reply *r = (struct reply *)o;
 	struct thread *caller = r->caller;
 	if (caller) {
-		/* The reply capability was deleted unanswered. */
 		caller->ipc_reply = NULL;
 		caller->ipc_status = STATUS_DEAD;
 		thread_wake(caller);
 	}
-	pool_free(&reply_pool, r);
+}
+
+static void reply_destroy(struct kobj *o)
+{
+	reply_orphaned((struct reply *)o);
+	pool_free(&reply_pool, o);
 }
 
 static const struct kobj_ops reply_ops = { .destroy = reply_destroy };
@@ -181,12 +174,7 @@ static void own_reply_destroy(struct kobj *o)
 {
 	struct reply *r = (struct reply *)o;
 	struct thread *owner = container_of(r, struct thread, own_reply);
-	struct thread *caller = r->caller;
-	if (caller) {
-		caller->ipc_reply = NULL;
-		caller->ipc_status = STATUS_DEAD;
-		thread_wake(caller);
-	}
+	reply_orphaned(r);
 	owner->own_reply_busy = false;
 	kobj_put(&owner->obj); /* the record outlived its reply object */
 }

@@ -9,6 +9,7 @@
 #ifndef KEEL_CORE_KMEM_H
 #define KEEL_CORE_KMEM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "abi/status.h"
@@ -28,6 +29,15 @@ void kmem_free(uint64_t pa, unsigned order);
 /* Pages free now, and pages managed in all. */
 uint64_t kmem_free_pages(void);
 uint64_t kmem_total_pages(void);
+
+/* The smallest order whose block holds bytes bytes. */
+unsigned kmem_order(size_t bytes);
+
+struct pool;
+
+/* Sets up pool p for capacity objects of obj_size in memory taken from
+ * kmem. Boot-time only: panics when memory is short, naming the pool. */
+void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity);
 
 /* Consistency check of the allocator (O(frames)); used by self-tests. */
 bool kmem_check(void);

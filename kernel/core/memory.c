@@ -11,22 +11,9 @@
 
 static struct pool memory_pool;
 
-static unsigned order_for_pages(uint64_t pages)
-{
-	unsigned order = 0;
-	while ((1ull << order) < pages)
-		order++;
-	return order;
-}
-
 void memory_objects_init(void)
 {
-	size_t bytes = pool_bytes_needed(sizeof(struct memory), MEMORY_OBJECTS_MAX);
-	uint64_t pa;
-	if (kmem_alloc(order_for_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE), &pa) ||
-	    pool_init(&memory_pool, "memory", arch_phys_to_virt(pa), bytes,
-		      sizeof(struct memory), MEMORY_OBJECTS_MAX))
-		panic("memory: no room for the object pool");
+	kmem_pool_setup(&memory_pool, "memory", sizeof(struct memory), MEMORY_OBJECTS_MAX);
 }
 
 uint32_t memory_count(void)
@@ -80,7 +67,7 @@ static status_t record(struct quota *q, enum obj_type type, uint64_t pages, uint
 static status_t alloc_frames(struct memory *m)
 {
 	uint64_t array_pa;
-	m->frames_order = order_for_pages((m->npages * 8 + PAGE_SIZE - 1) / PAGE_SIZE);
+	m->frames_order = kmem_order(m->npages * 8);
 	if (kmem_alloc(m->frames_order, &array_pa))
 		return STATUS_NO_MEMORY;
 	m->frames = arch_phys_to_virt(array_pa);
@@ -97,7 +84,7 @@ static status_t alloc_frames(struct memory *m)
 
 static status_t alloc_contig(struct memory *m)
 {
-	m->order = order_for_pages(m->npages);
+	m->order = kmem_order(m->npages * PAGE_SIZE);
 	if (m->order > PAGE_ALLOC_MAX_ORDER || kmem_alloc(m->order, &m->base))
 		return STATUS_NO_MEMORY;
 	if (m->base + (PAGE_SIZE << m->order) > FOUR_GIB) {

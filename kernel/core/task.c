@@ -23,22 +23,9 @@ static struct pool task_pool;
 static uint64_t next_task_id = 1;
 static uint32_t tasks_alive;
 
-static unsigned order_for_bytes(size_t bytes)
-{
-	unsigned order = 0;
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
-}
-
 void task_init(void)
 {
-	size_t bytes = pool_bytes_needed(sizeof(struct task), TASK_MAX);
-	uint64_t pa;
-	if (kmem_alloc(order_for_bytes(bytes), &pa) ||
-	    pool_init(&task_pool, "task", arch_phys_to_virt(pa), bytes, sizeof(struct task),
-		      TASK_MAX))
-		panic("task: no room for the task pool");
+	kmem_pool_setup(&task_pool, "task", sizeof(struct task), TASK_MAX);
 }
 
 uint32_t task_count(void)
@@ -118,7 +105,7 @@ static status_t charge_parent(struct task *t, struct quota *parent, const uint64
 static status_t build(struct task *t, uint64_t slots)
 {
 	uint64_t pa;
-	t->slots_order = order_for_bytes(slots * sizeof(struct cslot));
+	t->slots_order = kmem_order(slots * sizeof(struct cslot));
 	if (kmem_alloc(t->slots_order, &pa))
 		return STATUS_NO_MEMORY;
 	t->slots = arch_phys_to_virt(pa);

@@ -35,14 +35,6 @@ static void set_name(struct thread *t, const char *name)
 	t->name[i] = '\0';
 }
 
-static unsigned order_for(size_t bytes)
-{
-	unsigned order = 0;
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
-}
-
 /* The last reference to a thread record is gone: give the memory back. */
 static void thread_destroy(struct kobj *o)
 {
@@ -91,13 +83,7 @@ static void adopt_idle(uint32_t slot, uint64_t top)
 
 void thread_init(void)
 {
-	size_t bytes = pool_bytes_needed(sizeof(struct thread), THREAD_MAX);
-	uint64_t pa;
-	if (kmem_alloc(order_for(bytes), &pa))
-		panic("thread: no memory for the thread pool");
-	if (pool_init(&thread_pool, "thread", arch_phys_to_virt(pa), bytes,
-		      sizeof(struct thread), THREAD_MAX))
-		panic("thread: pool set-up failed");
+	kmem_pool_setup(&thread_pool, "thread", sizeof(struct thread), THREAD_MAX);
 	list_init(&sleepers);
 	adopt_idle(UINT32_MAX, 0);
 }

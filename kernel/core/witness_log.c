@@ -9,10 +9,7 @@ static struct witness_log log;
 void witness_log_init(void)
 {
 	uint64_t pa;
-	unsigned order = 0;
-	while ((PAGE_SIZE << order) < WITNESS_LOG_CAPACITY * sizeof(struct witness_record))
-		order++;
-	if (kmem_alloc(order, &pa) ||
+	if (kmem_alloc(kmem_order(WITNESS_LOG_CAPACITY * sizeof(struct witness_record)), &pa) ||
 	    witness_init(&log, arch_phys_to_virt(pa), WITNESS_LOG_CAPACITY))
 		panic("witness: cannot set up the log");
 }

@@ -4,17 +4,11 @@
 #include "core/cmdline.h"
 #include "core/witness.h"
 #include "keel/sys.h"
+#include "keel/time.h"
 #include "selftest.h"
 
 #define CYCLES 100
 #define SETTLE_TRIES 50
-
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 static void up_poll(struct loop *loop, uint64_t now, void *ctx);
 
@@ -89,13 +83,13 @@ static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind c
 {
 	struct service *e = find(d, "echo");
 	if (d->test_round++ == 0) {
-		d->test_t0 = rdtsc();
+		d->test_t0 = time_cycles();
 		poke(e, label);
 		return;
 	}
 	if (cmdline_has(d->start->cmdline, "keel.bench") && echo_answers(e))
 		sys_print(d->start->witness, "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
-			  (unsigned long)(rdtsc() - d->test_t0), e->m.policy.backoff_initial_ms);
+			  (unsigned long)(time_cycles() - d->test_t0), e->m.policy.backoff_initial_ms);
 	struct sv_status st;
 	supervise_status(&e->sv, 0, &st);
 	check(d, st.restarts == 1, "the service was restarted once");

@@ -3,6 +3,7 @@
 #include "core/elf.h"
 #include "core/ustar.h"
 #include "keel/sys.h"
+#include "keel/time.h"
 #include "protocol.h"
 #include "services.h"
 
@@ -177,13 +178,6 @@ static void forget(struct service *s)
 	s->running = false;
 }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 static uint64_t now_ns(void)
 {
 	uint64_t t = 0;
@@ -247,7 +241,7 @@ static void check_all_up(struct initd *d)
 			say(d, "initd: all services up (%u)\n", d->count);
 		/* Under QEMU -icount the TSC counts guest instructions since reset. */
 		if (cmdline_has(d->start->cmdline, "keel.bench"))
-			say(d, "bench: reset_to_all_services_up_insns=%lu\n", (unsigned long)rdtsc());
+			say(d, "bench: reset_to_all_services_up_insns=%lu\n", (unsigned long)time_cycles());
 	}
 	if (d->on_all_up)
 		d->on_all_up(d);

@@ -7,8 +7,7 @@
  * bottom faults instead of corrupting a neighbour. When a stack is freed
  * its pages return to kmem at once, but other CPUs may still cache the old
  * translation. Rather than interrupting them (which could deadlock against
- * the kernel lock), every free bumps a global epoch, each CPU flushes its
- * TLB when it sees a newer epoch on its next scheduling pass, and a slot is
+ * the kernel lock), every free bumps the TLB epoch (tlb.c) and a slot is
  * reused only once every online CPU has flushed past its free. Page tables
  * for the whole area are made at boot, so nothing here allocates tables.
  */
@@ -28,26 +27,11 @@ _Static_assert(STACK_PAGES == 1 << STACK_ORDER, "stack order matches its size");
 static uint8_t slot_used[KSTACK_SLOTS];
 static uint64_t slot_freed_epoch[KSTACK_SLOTS];
 static uint64_t slot_pa[KSTACK_SLOTS];
-static uint64_t tlb_epoch;
 static uint32_t cursor;
 
 static uint64_t slot_base(uint32_t slot)
 {
 	return KSTACK_AREA + (uint64_t)slot * KSTACK_SLOT_SIZE + KSTACK_SLOT_SIZE - KSTACK_SIZE;
-}
-
-uint64_t arch_tlb_epoch_bump(void)
-{
-	return ++tlb_epoch;
-}
-
-uint64_t arch_tlb_epoch_safe(void)
-{
-	uint64_t min = tlb_epoch;
-	for (unsigned i = 0; i < cpu_count; i++)
-		if (cpus[i].tlb_epoch < min)
-			min = cpus[i].tlb_epoch;
-	return min;
 }
 
 status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
@@ -87,14 +71,6 @@ void arch_kstack_free(uint32_t slot)
 	slot_freed_epoch[slot] = arch_tlb_epoch_bump();
 }
 
-void arch_sched_pass(void)
-{
-	struct cpu *c = this_cpu();
-	if (c->tlb_epoch != tlb_epoch) {
-		write_cr3(read_cr3()); /* drops every non-global translation */
-		c->tlb_epoch = tlb_epoch;
-	}
-}
 
 bool kstack_guard_hit(uint64_t addr)
 {
