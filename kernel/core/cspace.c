@@ -208,10 +208,13 @@ static void tree_replace(struct cslot *src, struct cslot *dst)
 static void slot_delete(struct cslot *s)
 {
 	struct kobj *obj = s->obj;
+	uint64_t gen = s->obj_gen;
 
 	tree_reparent_children(s);
 	tree_unlink(s);
 	slot_release(s);
+	if (obj->ops && obj->ops->cap_deleted)
+		obj->ops->cap_deleted(obj, gen);
 	kobj_put(obj);
 }
 

@@ -10,21 +10,19 @@
 
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
-static struct pool inbox_pool, reply_pool;
+static struct pool inbox_pool;
 static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
 
 void ipc_init(void)
 {
 	kmem_pool_setup(&inbox_pool, "inbox", sizeof(struct kinbox), INBOX_OBJECTS_MAX);
-	kmem_pool_setup(&reply_pool, "reply", sizeof(struct reply), REPLY_OBJECTS_MAX);
 }
 
 uint32_t ipc_object_count(void)
 {
-	struct pool_stats a, b;
+	struct pool_stats a;
 	pool_stats(&inbox_pool, &a);
-	pool_stats(&reply_pool, &b);
-	return (uint32_t)(a.in_use + b.in_use);
+	return (uint32_t)a.in_use;
 }
 
 static void inbox_destroy(struct kobj *o)
@@ -150,70 +148,43 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uint64_t msg, cap_ha
 	return st;
 }
 
-/* The reply capability was deleted unanswered: the call fails with DEAD. */
-static void reply_orphaned(struct reply *r)
-{
-	struct thread *caller = r->caller;
-	if (caller) {
-		caller->ipc_reply = NULL;
-		caller->ipc_status = STATUS_DEAD;
-		thread_wake(caller);
-	}
-}
-
-static void reply_destroy(struct kobj *o)
-{
-	reply_orphaned((struct reply *)o);
-	pool_free(&reply_pool, o);
-}
-
-static const struct kobj_ops reply_ops = { .destroy = reply_destroy };
-
-/* A thread's own reply object is done: the thread may reuse it. */
-static void own_reply_destroy(struct kobj *o)
+/* A capability to a thread's reply object was deleted. If it was the one
+ * of the call still waiting, deleted unanswered, that call fails with DEAD. */
+static void reply_cap_deleted(struct kobj *o, uint64_t cap_gen)
 {
 	struct reply *r = (struct reply *)o;
-	struct thread *owner = container_of(r, struct thread, own_reply);
-	reply_orphaned(r);
-	owner->own_reply_busy = false;
-	kobj_put(&owner->obj); /* the record outlived its reply object */
-}
-
-static const struct kobj_ops own_reply_ops = { .destroy = own_reply_destroy };
-
-/* A reply object for the calling thread: its own when free, else from the pool. */
-static status_t reply_alloc(struct thread *t, struct reply **out)
-{
-	struct reply *r;
-	status_t st;
-	if (!t->own_reply_busy) {
-		r = &t->own_reply;
-		if ((st = kobj_init(&r->obj, OBJ_REPLY, &own_reply_ops, NULL, 0)))
-			return st;
-		t->own_reply_busy = true;
-		kobj_get(&t->obj);
-	} else {
-		if ((st = pool_alloc(&reply_pool, (void **)&r)))
-			return st;
-		if ((st = kobj_init(&r->obj, OBJ_REPLY, &reply_ops, task_quota(t->task), 0))) {
-			pool_free(&reply_pool, r);
-			return st;
-		}
-	}
+	struct thread *caller = r->caller;
+	if (!caller || cap_gen != o->gen)
+		return;
 	r->caller = NULL;
-	*out = r;
-	return STATUS_OK;
+	caller->ipc_pending = false;
+	caller->ipc_status = STATUS_DEAD;
+	thread_wake(caller);
 }
 
-/* Puts a fresh reply capability into the receiver's CSpace. */
+/* The thread is gone and so is the last capability to its reply object. */
+static void reply_destroy(struct kobj *o)
+{
+	kobj_put(&container_of(o, struct thread, reply)->obj);
+}
+
+static const struct kobj_ops reply_ops = { .destroy = reply_destroy,
+					   .cap_deleted = reply_cap_deleted };
+
+void ipc_thread_init(struct thread *t)
+{
+	/* Uncharged and of a valid type: this cannot fail. */
+	kobj_init(&t->reply.obj, OBJ_REPLY, &reply_ops, NULL, 0);
+	t->reply.caller = NULL;
+	kobj_get(&t->obj); /* the record outlives the reply's last capability */
+}
+
+/* Puts a grant-once capability to the calling thread's reply object into
+ * the receiver's CSpace. */
 static status_t reply_make(struct inbox *ib, struct reply **out, cap_handle_t *h)
 {
-	struct reply *r;
-	status_t st = reply_alloc(thread_current(), &r);
-	if (st)
-		return st;
-	st = cspace_insert(ib->owner_cs, &r->obj, RIGHT_SEND, 0, CAP_FLAG_ONCE, h);
-	kobj_put(&r->obj); /* from now on the capability holds it */
+	struct reply *r = &thread_current()->reply;
+	status_t st = cspace_insert(ib->owner_cs, &r->obj, RIGHT_SEND, 0, CAP_FLAG_ONCE, h);
 	if (st == STATUS_OK)
 		*out = r;
 	return st;
@@ -222,17 +193,20 @@ static status_t reply_make(struct inbox *ib, struct reply **out, cap_handle_t *h
 /* Drops a call whose reply will not come: its capability goes stale. */
 static void reply_abandon(struct thread *t)
 {
-	struct reply *r = (struct reply *)t->ipc_reply;
-	if (!r)
+	if (!t->ipc_pending)
 		return;
-	r->caller = NULL;
-	t->ipc_reply = NULL;
-	kobj_kill(&r->obj);
+	t->reply.caller = NULL;
+	t->ipc_pending = false;
+	kobj_revoke_all(&t->reply.obj);
 }
 
 void ipc_thread_gone(struct thread *t)
 {
 	reply_abandon(t);
+	if (t->task) {
+		kobj_kill(&t->reply.obj);
+		kobj_put(&t->reply.obj);
+	}
 	if (!list_unlinked(&t->timer_link))
 		list_del(&t->timer_link);
 }
@@ -293,7 +267,7 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64
 	if (target->flags & CAP_FLAG_ONCE)
 		cspace_consume_once(&t->task->cs, h);
 	r->caller = t;
-	t->ipc_reply = &r->obj;
+	t->ipc_pending = true;
 	t->ipc_status = STATUS_TIMEOUT;
 	struct thread *rx = ((struct kinbox *)ib)->owner;
 	uint64_t timeout = timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns;
@@ -301,7 +275,7 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64
 		thread_block_handoff(rx, timeout); /* the receiver is waiting: go to it */
 	else
 		thread_block(timeout);
-	if (t->ipc_reply) {
+	if (t->ipc_pending) {
 		reply_abandon(t);
 		return STATUS_TIMEOUT;
 	}
@@ -340,7 +314,7 @@ static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uint
 	out->cap = given;
 	out->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
 	caller->ipc_status = STATUS_OK;
-	caller->ipc_reply = NULL;
+	caller->ipc_pending = false;
 	r->caller = NULL;
 	cspace_delete(cs, reply);
 	*woken = caller;

@@ -19,7 +19,6 @@
 #include "core/thread.h"
 
 #define INBOX_OBJECTS_MAX 4096
-#define REPLY_OBJECTS_MAX 4096
 
 struct kinbox {
 	struct inbox ib;		/* first: its kobj is the inbox's */
@@ -65,6 +64,9 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns);
 
 /* Raises the bits of every timer whose deadline has passed (tick, CPU 0). */
 void ipc_timers_fire(uint64_t now);
+
+/* Makes the reply object of the new user thread t. */
+void ipc_thread_init(struct thread *t);
 
 /* t is going away: a call it was waiting in is abandoned. */
 void ipc_thread_gone(struct thread *t);

@@ -74,11 +74,6 @@ status_t kobj_init(struct kobj *o, enum obj_type type,
 	return STATUS_OK;
 }
 
-void kobj_get(struct kobj *o)
-{
-	o->refs++;
-}
-
 /* Returns o's charge to its account and lets its owner reclaim the memory.
  * The account and page count are read first: destroy may reuse o. */
 static void finish(struct kobj *o)
@@ -94,10 +89,8 @@ static void finish(struct kobj *o)
 	quota_release(q, QUOTA_OBJECTS, 1);
 }
 
-void kobj_put(struct kobj *o)
+void kobj_last_put(struct kobj *o)
 {
-	if (--o->refs != 0)
-		return;
 	o->reap_next = reap_list;
 	reap_list = o;
 	if (reaping)

@@ -70,6 +70,10 @@ struct kobj_ops {
 	 * references to other objects; those are finished after it returns,
 	 * iteratively, never by recursion. NULL: nothing to do. */
 	void (*destroy)(struct kobj *o);
+	/* Called when a capability to the object, made under generation
+	 * cap_gen, is deleted (used up, deleted, revoked or cleared with its
+	 * CSpace), before its reference is dropped. NULL: nothing to do. */
+	void (*cap_deleted)(struct kobj *o, uint64_t cap_gen);
 };
 
 struct kobj {
@@ -90,14 +94,24 @@ struct kobj {
 status_t kobj_init(struct kobj *o, enum obj_type type,
 		   const struct kobj_ops *ops, struct quota *q, uint64_t pages);
 
+/* Finishes o, whose last reference is gone (kobj_put's slow half). */
+void kobj_last_put(struct kobj *o);
+
 /* Takes one more reference to o. Caller holds the kernel lock and already
  * owns a reference (its own or through a capability). */
-void kobj_get(struct kobj *o);
+static inline void kobj_get(struct kobj *o)
+{
+	o->refs++;
+}
 
 /* Drops one reference; the last one finishes the object (destroy callback,
  * quota returned). o must not be used afterwards. Caller holds the kernel
  * lock. */
-void kobj_put(struct kobj *o);
+static inline void kobj_put(struct kobj *o)
+{
+	if (--o->refs == 0)
+		kobj_last_put(o);
+}
 
 /* Kills o: every capability to it becomes stale and no new one can be made.
  * Its memory lives on until the last reference is dropped. Idempotent.

@@ -185,10 +185,19 @@ status_t sched_remove(struct runq *rq, struct sched_entity *se)
 
 status_t sched_run_direct(struct runq *rq, struct sched_entity *se)
 {
-	status_t st = sched_enqueue(rq, se);
-	if (st == STATUS_OK)
-		take(rq, se);
-	return st;
+	/* What sched_enqueue then take would do, without touching the queue. */
+	if (se->state == SCHED_DEAD)
+		return STATUS_DEAD;
+	if (se->state == SCHED_RUNNABLE)
+		return STATUS_EXISTS;
+	if (!sched_cpu_allowed(se, rq->cpu))
+		return STATUS_INVALID;
+	if (se->last_cpu != SCHED_NO_CPU && se->last_cpu != (int)rq->cpu)
+		se->stats.migrations++;
+	se->last_cpu = (int)rq->cpu;
+	se->state = SCHED_RUNNING;
+	se->stats.runs++;
+	return STATUS_OK;
 }
 
 struct sched_entity *sched_pick(struct runq *rq)
@@ -237,6 +246,8 @@ bool sched_should_preempt(const struct runq *rq,
 {
 	unsigned above = running ? (unsigned)running->tier : SCHED_TIERS;
 
+	if (rq->count == 0)
+		return false; /* the usual case on a hand-off */
 	for (unsigned t = 0; t < above; t++)
 		if (!list_empty(&rq->tier[t]))
 			return true;

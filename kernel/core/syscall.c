@@ -36,6 +36,8 @@ uint64_t syscall_count(void)
 static status_t check_args(uint64_t nr, const struct syscall_args *a)
 {
 	unsigned high = 0;
+	if (((a->a[0] | a->a[1] | a->a[2] | a->a[3] | a->a[4] | a->a[5]) >> 32) == 0)
+		return STATUS_OK; /* the usual case: nothing can be out of range */
 	for (int i = 0; i < SYSCALL_MAX_ARGS; i++)
 		high |= (unsigned)((a->a[i] >> 32) != 0) << i;
 	if (high & arg_masks[nr].u32)
@@ -73,7 +75,8 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 {
 	struct syscall_ctx ctx;
 	ctx.cap_present[0] = ctx.cap_present[1] = false;
-	bool irq = klock();
+	/* The SYSCALL entry masks interrupts (FMASK), so only the lock is needed. */
+	spin_lock(&kernel_lock);
 	struct thread *t = thread_current();
 	status_t st = STATUS_NO_SYSCALL;
 	served++;
@@ -92,7 +95,8 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 			cspace_delete(&t->task->cs, (cap_handle_t)a->a[0]);
 	}
 	t->sys_ctx = NULL;
-	thread_user_return_check();
-	kunlock(irq);
+	if (t->kill_pending)
+		thread_user_return_check();
+	spin_unlock(&kernel_lock);
 	return st;
 }

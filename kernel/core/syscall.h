@@ -27,7 +27,8 @@ struct syscall_ctx {
 /* Prepares the dispatcher's per-call tables; once, at boot. */
 void syscall_init(void);
 
-/* Runs call nr for the current user thread; returns the status for rax. */
+/* Runs call nr for the current user thread; returns the status for rax.
+ * Called with interrupts off, as the SYSCALL entry leaves them. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);
 
 /* The call in progress on this CPU (valid inside a handler). */

@@ -177,6 +177,7 @@ status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, u
 	t->user_entry = entry;
 	t->user_stack = stack;
 	t->user_arg = arg;
+	ipc_thread_init(t);
 	/* FXSAVE image of a freshly reset FPU: x87 control word, MXCSR. */
 	t->fpu[0] = 0x7f;
 	t->fpu[1] = 0x03;
@@ -218,8 +219,11 @@ static void reap(struct sched_cpu *sc)
  * that now runs: the previous thread's stack and deferred frees can go. */
 static void after_switch(void)
 {
-	reap(arch_sched_cpu());
-	reclaim_run();
+	struct sched_cpu *sc = arch_sched_cpu();
+	if (sc->zombie)
+		reap(sc);
+	if (reclaim_pending())
+		reclaim_run();
 }
 
 /* Runs next (already RUNNING) instead of prev; returns when prev runs again. */

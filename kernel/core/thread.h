@@ -26,10 +26,11 @@
 
 struct task;
 
-/* The right to answer one call (OBJ_REPLY); its only reference is its
- * capability. Every thread carries one for its own calls, so a call
- * allocates nothing; a thread whose previous reply capability is still
- * around (a stale copy not yet deleted) falls back to the reply pool. */
+/* The right to answer a call (OBJ_REPLY). Every user thread carries one
+ * for its own calls, made once with the thread, so a call allocates
+ * nothing: each call puts a grant-once capability to it in the
+ * receiver's CSpace, and a call that ends unanswered (timeout, kill)
+ * bumps its generation, so that capability is stale from then on. */
 struct reply {
 	struct kobj obj;
 	struct thread *caller;	/* NULL once answered, timed out or gone */
@@ -70,10 +71,9 @@ struct thread {
 	uint64_t exit_code;
 	struct keel_msg ipc_msg;	/* reply delivered to a caller in sys_msg_call */
 	status_t ipc_status;
-	struct kobj *ipc_reply;		/* the reply object of a pending call */
+	bool ipc_pending;		/* a call waits for its reply */
 	void *sys_ctx;			/* struct syscall_ctx of the call in progress */
-	struct reply own_reply;		/* reused by this thread's calls */
-	bool own_reply_busy;		/* own_reply has a capability somewhere */
+	struct reply reply;		/* answers this thread's calls (user threads) */
 	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
 	uint64_t timer_bit;
 	struct list_node timer_link;	/* on the timer list while armed */

@@ -89,36 +89,10 @@ static void *user_byte(struct vspace *vs, uint64_t va, bool write)
 /* Copies n bytes page by page; to_user selects the direction. Every page
  * is looked up once, and all of them before anything is copied, so a
  * failed copy changes nothing. Longer copies go in runs of COPY_MAX_PAGES. */
-static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n, bool to_user)
+/* Copies across pages: walks up to COPY_MAX_PAGES at a time, then copies. */
+static status_t copy_pages(struct vspace *vs, uint64_t uva, char *k, size_t n, bool to_user)
 {
 	void *pages[COPY_MAX_PAGES];
-	char *k = kbuf;
-	if (uva + n < uva || uva + n > USER_TOP)
-		return STATUS_BAD_ADDRESS;
-	if (n && (uva & 0xfff) + n <= 4096) {
-		/* Within one page, as messages almost always are: one walk, or
-		 * none when it is the page the last copy used. */
-		void *u;
-		uint64_t page = uva & ~0xfffull;
-		if (page < USER_BASE)
-			return STATUS_BAD_ADDRESS; /* also keeps the empty cache (0) unmatched */
-		if (page != vs->cached_va) {
-			uint64_t e = pt_lookup(vs->root, page);
-			if ((e & (PTE_P | PTE_U | PTE_PS)) != (PTE_P | PTE_U))
-				return STATUS_BAD_ADDRESS;
-			vs->cached_va = page;
-			vs->cached_page = phys_to_virt(e & PTE_ADDR);
-			vs->cached_writable = e & PTE_W;
-		}
-		if (to_user && !vs->cached_writable)
-			return STATUS_BAD_ADDRESS;
-		u = (char *)vs->cached_page + (uva & 0xfff);
-		if (to_user)
-			memcpy(u, kbuf, n);
-		else
-			memcpy(kbuf, u, n);
-		return STATUS_OK;
-	}
 	while (n) {
 		size_t run = 0, np = 0;
 		for (uint64_t va = uva; np < COPY_MAX_PAGES && run < n; np++) {
@@ -145,6 +119,46 @@ static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
 		n -= run;
 	}
 	return STATUS_OK;
+}
+
+/* The kernel address of user byte uva for a copy that stays in its page,
+ * through the one-page cache; NULL if it is not mapped (writable). */
+static inline void *cached_user(struct vspace *vs, uint64_t uva, bool to_user)
+{
+	uint64_t page = uva & ~0xfffull;
+	if (page != vs->cached_va) {
+		if (page < USER_BASE)
+			return NULL; /* also keeps the empty cache (0) unmatched */
+		uint64_t e = pt_lookup(vs->root, page);
+		if ((e & (PTE_P | PTE_U | PTE_PS)) != (PTE_P | PTE_U))
+			return NULL;
+		vs->cached_va = page;
+		vs->cached_page = phys_to_virt(e & PTE_ADDR);
+		vs->cached_writable = e & PTE_W;
+	}
+	if (to_user && !vs->cached_writable)
+		return NULL;
+	return (char *)vs->cached_page + (uva & 0xfff);
+}
+
+static inline status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
+				 bool to_user)
+{
+	if (uva + n < uva || uva + n > USER_TOP)
+		return STATUS_BAD_ADDRESS;
+	if (n && (uva & 0xfff) + n <= 4096) {
+		/* Within one page, as messages almost always are: one walk, or
+		 * none when it is the page the last copy used. */
+		void *u = cached_user(vs, uva, to_user);
+		if (!u)
+			return STATUS_BAD_ADDRESS;
+		if (to_user)
+			memcpy(u, kbuf, n);
+		else
+			memcpy(kbuf, u, n);
+		return STATUS_OK;
+	}
+	return copy_pages(vs, uva, kbuf, n, to_user);
 }
 
 status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n)
