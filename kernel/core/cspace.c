@@ -11,12 +11,6 @@
 
 #define NIL 0xffffffffu
 
-enum slot_state {
-	SLOT_EMPTY,
-	SLOT_USED,
-	SLOT_RETIRED,
-};
-
 static uint32_t slot_index(const struct cslot *s)
 {
 	return (uint32_t)(s - s->cs->slots);
@@ -27,19 +21,9 @@ static cap_handle_t handle_of(const struct cslot *s)
 	return slot_index(s) | s->gen << s->cs->index_bits;
 }
 
-/* Returns the occupied slot h names in cs, or NULL. */
 static struct cslot *decode(struct cspace *cs, cap_handle_t h)
 {
-	uint32_t index = h & ((1u << cs->index_bits) - 1);
-	uint32_t gen = h >> cs->index_bits;
-	struct cslot *s;
-
-	if (index >= cs->nslots)
-		return NULL;
-	s = &cs->slots[index];
-	if (s->state != SLOT_USED || s->gen != gen)
-		return NULL;
-	return s;
+	return cspace_slot(cs, h);
 }
 
 static bool is_stale(const struct cslot *s)
@@ -252,23 +236,6 @@ status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights,
 	fill(s, obj, rights, badge, obj->gen, flags);
 	kobj_get(obj);
 	*out = handle_of(s);
-	return STATUS_OK;
-}
-
-status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
-		       enum obj_type want_type, uint32_t want_rights,
-		       struct cap *out)
-{
-	struct cslot *s;
-	status_t st = check_cap(cs, h, want_type, want_rights, &s);
-
-	if (st)
-		return st;
-	out->obj = s->obj;
-	out->badge = s->badge;
-	out->type = s->type;
-	out->rights = s->rights;
-	out->flags = s->flags;
 	return STATUS_OK;
 }
 

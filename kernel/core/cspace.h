@@ -78,7 +78,13 @@ struct cslot {
 	uint8_t type;			/* enum obj_type */
 	uint8_t rights;			/* RIGHT_* */
 	uint8_t flags;			/* CAP_FLAG_* */
-	uint8_t state;			/* empty, used or retired */
+	uint8_t state;			/* enum cslot_state */
+};
+
+enum cslot_state {
+	SLOT_EMPTY,
+	SLOT_USED,
+	SLOT_RETIRED,
 };
 
 struct cspace {
@@ -123,12 +129,42 @@ void cspace_clear(struct cspace *cs);
 status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights,
 		       uint64_t badge, uint32_t flags, cap_handle_t *out);
 
+/* Returns the occupied slot h names in cs, or NULL. */
+static inline struct cslot *cspace_slot(struct cspace *cs, cap_handle_t h)
+{
+	uint32_t index = h & ((1u << cs->index_bits) - 1);
+	struct cslot *s;
+
+	if (index >= cs->nslots)
+		return NULL;
+	s = &cs->slots[index];
+	if (s->state != SLOT_USED || s->gen != h >> cs->index_bits)
+		return NULL;
+	return s;
+}
+
 /* Checks that h names a live capability of want_type (OBJ_NONE: any) with
  * at least want_rights, and copies it to *out. Errors as listed above.
- * Caller holds the kernel lock. */
-status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
-		       enum obj_type want_type, uint32_t want_rights,
-		       struct cap *out);
+ * Caller holds the kernel lock. Inline: every system call does it. */
+static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
+				     enum obj_type want_type, uint32_t want_rights,
+				     struct cap *out)
+{
+	struct cslot *s = cspace_slot(cs, h);
+
+	if (!s || (want_type != OBJ_NONE && s->type != want_type))
+		return STATUS_BAD_CAP;
+	if (s->obj->dead || s->obj_gen != s->obj->gen)
+		return STATUS_STALE;
+	if (want_rights & ~(uint32_t)s->rights)
+		return STATUS_NO_RIGHTS;
+	out->obj = s->obj;
+	out->badge = s->badge;
+	out->type = s->type;
+	out->rights = s->rights;
+	out->flags = s->flags;
+	return STATUS_OK;
+}
 
 /* Makes a child of the capability src in src_cs, in a free slot of dst_cs
  * (which may be src_cs), with the given rights and badge (0: the source's),

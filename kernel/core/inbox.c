@@ -89,8 +89,6 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
 		    const void *payload, size_t len, cap_handle_t cap,
 		    uint16_t flags)
 {
-	struct keel_msg m;
-
 	if (ib->obj.dead)
 		return STATUS_DEAD;
 	if (len > MSG_PAYLOAD_MAX || (flags & ~MSG_FLAGS_KNOWN))
@@ -99,16 +97,23 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
 		publish_tail(ib);
 		return STATUS_FULL;
 	}
-	memset(&m, 0, sizeof m);
-	m.label = label;
-	m.len = (uint16_t)len;
+	/* Written in place: the owner reads the slot only after the tail
+	 * below is published, and never sees stale bytes past len. */
+	struct keel_msg *m = &ib->ring->msgs[ib->tail & (ib->capacity - 1)];
+	m->label = label;
+	m->len = (uint16_t)len;
 	/* Flags describe the cap, so a message without one has none. */
-	m.flags = (uint16_t)(cap != CAP_HANDLE_NONE ? flags | MSG_FLAG_CAP : 0);
-	m.badge = badge;
-	m.cap = cap;
-	if (len)
-		memcpy(m.payload, payload, len);
-	memcpy(&ib->ring->msgs[ib->tail & (ib->capacity - 1)], &m, sizeof m);
+	m->flags = (uint16_t)(cap != CAP_HANDLE_NONE ? flags | MSG_FLAG_CAP : 0);
+	m->badge = badge;
+	m->cap = cap;
+	m->reserved = 0;
+	if (len == MSG_PAYLOAD_MAX) {
+		memcpy(m->payload, payload, MSG_PAYLOAD_MAX);
+	} else {
+		memset(m->payload, 0, MSG_PAYLOAD_MAX);
+		if (len)
+			memcpy(m->payload, payload, len);
+	}
 	ib->tail++;
 	publish_tail(ib);
 	if (ib->signals)

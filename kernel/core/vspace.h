@@ -59,8 +59,39 @@ status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa);
 /* Copies between kernel memory and user memory of vs. STATUS_BAD_ADDRESS
  * if any byte is outside the user range, unmapped, or (for writes) not
  * writable; nothing is copied then (reads) or a prefix may be (writes). */
-status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n);
-status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n);
+status_t copy_from_user_walk(struct vspace *vs, void *dst, uint64_t src, size_t n);
+status_t copy_to_user_walk(struct vspace *vs, uint64_t dst, const void *src, size_t n);
+
+/* The kernel address of [uva, uva + n) when it lies in the page the last
+ * copy translated (and, for writes, that page is writable); else NULL. */
+static inline void *vspace_cached(const struct vspace *vs, uint64_t uva, size_t n, bool write)
+{
+	uint64_t off = uva & 0xfff;
+	if ((uva & ~0xfffull) != vs->cached_va || !vs->cached_va || n == 0 || off + n > 4096 ||
+	    (write && !vs->cached_writable))
+		return NULL;
+	return (char *)vs->cached_page + off;
+}
+
+/* Inline for the common case - a message in the page the last copy used -
+ * which then compiles to a few moves when n is a constant. */
+static inline status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n)
+{
+	void *u = vspace_cached(vs, src, n, false);
+	if (!u)
+		return copy_from_user_walk(vs, dst, src, n);
+	__builtin_memcpy(dst, u, n);
+	return STATUS_OK;
+}
+
+static inline status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n)
+{
+	void *u = vspace_cached(vs, dst, n, true);
+	if (!u)
+		return copy_to_user_walk(vs, dst, src, n);
+	__builtin_memcpy(u, src, n);
+	return STATUS_OK;
+}
 
 /* Makes vs the address space of this CPU (no-op if it already is). */
 void vspace_activate(struct vspace *vs);

@@ -26,6 +26,7 @@ start=$(addr build/bundle/kabi-root "$start_sym")
 stop=$(addr build/bundle/kabi-root "$stop_sym")
 [ -n "$start" ] && [ -n "$stop" ] || { echo "profile: unknown symbol" >&2; exit 2; }
 
+nm -n build/keel.elf | awk '$2 ~ /^[tTwW]$/ { print $1, $3 }' > "$work/ksyms"
 # PROFILE_LOG=FILE keeps the execution log there, and reuses it if it exists.
 log=${PROFILE_LOG:-$work/exec.log}
 if [ ! -s "$log" ]; then
@@ -42,7 +43,6 @@ MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot
 grep -a "bench:" "$work/serial.log" || true
 fi
 
-nm -n build/keel.elf | awk '$2 ~ /^[tTwW]$/ { print $1, $3 }' > "$work/ksyms"
 awk -v start="$start" -v stop="$stop" -v syms="$work/ksyms" '
 # Addresses keep their low 32 bits plus 2^32 for the kernel half, so they
 # stay exact in the doubles awk uses (kernel text is in the top 2 GiB).

@@ -161,12 +161,12 @@ static inline status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, si
 	return copy_pages(vs, uva, kbuf, n, to_user);
 }
 
-status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n)
+status_t copy_from_user_walk(struct vspace *vs, void *dst, uint64_t src, size_t n)
 {
 	return copy_user(vs, src, dst, n, false);
 }
 
-status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n)
+status_t copy_to_user_walk(struct vspace *vs, uint64_t dst, const void *src, size_t n)
 {
 	return copy_user(vs, dst, (void *)src, n, true);
 }
