@@ -188,6 +188,8 @@ void vspace_activate(struct vspace *vs)
 static struct host_ctx *current_ctx(void)
 {
 	struct thread *t = thread_current();
+	if (!t)
+		return NULL; /* not booted yet */
 	return t->idle ? &boot_ctx : &ctxs[t->kstack_slot];
 }
 
