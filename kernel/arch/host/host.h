@@ -28,8 +28,6 @@
 #define HOST_MEMORY_DEFAULT (64ull << 20)
 #define HOST_TIME_LIMIT_DEFAULT (600ull * 1000000000ull)
 
-struct task;
-
 /* cpu.c: the run queue of the one CPU (thread.c and sched.c use it). */
 extern struct runq runqs[];
 
@@ -64,8 +62,8 @@ bool host_in_user_mode(void);
 void host_kernel_enter(void);
 void host_kernel_leave(void);
 
-/* boot.c: the idle CPU's check whether the run is over (the root task is
- * gone, or virtual time passed the limit); never returns if it is. */
+/* boot.c: the idle CPU's check whether the run is over (the root task has
+ * ended); never returns if it is. */
 void host_check_finished(void);
 
 /* boot.c: the idle CPU found virtual time past the limit: reports the
