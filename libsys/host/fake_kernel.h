@@ -5,9 +5,12 @@
  * It implements the sysops table (keel/sysops.h) over an inbox ring in
  * test memory, one signal word and a clock that moves only when the
  * service waits. A test posts messages or calls into the inbox, runs
- * loop turns, and reads back what the service sent and replied. This is
- * the first piece of the host port; kernel/core running in-process (real
- * capabilities, several tasks) is not there yet.
+ * loop turns, and reads back what the service sent and replied.
+ *
+ * A service's own tests run it whole under the real kernel in-process
+ * (host_kernel.h, docs/host-port.md). The fake stays for what the real
+ * kernel cannot be made to do on demand: a test here controls every
+ * result the loop sees, so it can make any call fail.
  */
 #ifndef KEEL_FAKE_KERNEL_H
 #define KEEL_FAKE_KERNEL_H

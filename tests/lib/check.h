@@ -17,7 +17,9 @@
 static int check_passed, check_failed;
 static jmp_buf check_abort;
 
-#define TEST(name) static void name(void)
+/* Not inlined into the caller of RUN: its setjmp must not make the test's
+ * locals look clobbered. */
+#define TEST(name) static __attribute__((noinline)) void name(void)
 
 #define CHECK_FAIL(...)                                                    \
 	do {                                                               \

@@ -1,0 +1,173 @@
+/*
+ * cpu.c - the host's one CPU: interrupt flag, console, per-CPU scheduler
+ * state, the TLB epoch, panics, and the device hooks of core/device.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "arch/host/host.h"
+#include "core/console.h"
+#include "core/device.h"
+#include "core/kmem.h"
+#include "core/panic.h"
+#include "core/reclaim.h"
+#include "core/string.h"
+#include "core/task.h"
+#include "core/thread.h"
+
+#define HOST_IRQ_LINES 24	/* as many as one IO APIC has */
+#define IOMAP_BYTES 8192	/* one bit per port, as the TSS bitmap */
+
+struct sched_cpu host_sched_cpu;
+struct runq runqs[1];
+
+/* The emulated interrupt flag. Interrupts (timer ticks) are only ever
+ * delivered by the idle CPU, so the flag is bookkeeping for klock. */
+static bool irq_enabled;
+static uint64_t tlb_epoch, tlb_flushed;
+
+bool arch_irq_save(void)
+{
+	bool was = irq_enabled;
+	irq_enabled = false;
+	return was;
+}
+
+void arch_irq_restore(bool enabled)
+{
+	irq_enabled = enabled;
+}
+
+void arch_cpu_relax(void)
+{
+	/* One CPU: a spinning thread could wait for nobody. A spin lock is
+	 * never contended here, so reaching this is a kernel bug. */
+	panic("host: spinning on a lock with one CPU");
+}
+
+void arch_console_write(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stderr);
+}
+
+uint64_t arch_timestamp(void)
+{
+	return arch_time_ns();
+}
+
+void arch_power_off(uint8_t code)
+{
+	host_finish(code);
+}
+
+bool arch_selftest_action(const char *name)
+{
+	(void)name;
+	return false;
+}
+
+unsigned arch_cpu_count(void)
+{
+	return 1;
+}
+
+void arch_kick_cpu(unsigned cpu)
+{
+	/* Only CPU 0 exists and it never kicks itself. */
+	(void)cpu;
+}
+
+/* There is no TLB: every pass "flushes" to the newest epoch, so deferred
+ * frees (core/reclaim.h) run on the next scheduling pass, as on a
+ * one-CPU machine. */
+uint64_t arch_tlb_epoch_bump(void)
+{
+	return ++tlb_epoch;
+}
+
+uint64_t arch_tlb_epoch_safe(void)
+{
+	return tlb_flushed;
+}
+
+void arch_sched_pass(void)
+{
+	tlb_flushed = tlb_epoch;
+}
+
+__attribute__((noreturn)) void panic(const char *fmt, ...)
+{
+	va_list ap;
+	struct thread *t = host_sched_cpu.current;
+	console_break_lock();
+	kprintf("\npanic (host, thread %s): ", t ? t->name : "boot");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	fflush(stdout);
+	_exit(70);
+}
+
+/* --- devices: what the host can emulate honestly --- */
+
+uint32_t arch_irq_lines(void)
+{
+	return HOST_IRQ_LINES;
+}
+
+/* No interrupt controller: a line fires only when a test raises it
+ * (host_irq_raise). A line is masked from its firing to its acknowledgement
+ * (core/device.c); a raise meanwhile is kept and delivered at the unmask,
+ * as a level-triggered line would be. Lock held. */
+static bool line_masked[HOST_IRQ_LINES], line_pending[HOST_IRQ_LINES];
+
+void arch_irq_mask(uint32_t gsi, bool masked)
+{
+	if (gsi >= HOST_IRQ_LINES)
+		return;
+	line_masked[gsi] = masked;
+	if (!masked && line_pending[gsi]) {
+		line_pending[gsi] = false;
+		device_irq_fired(gsi);
+	}
+}
+
+status_t host_irq_fire(uint32_t gsi)
+{
+	if (gsi >= HOST_IRQ_LINES)
+		return STATUS_RANGE;
+	if (line_masked[gsi])
+		line_pending[gsi] = true;
+	else
+		device_irq_fired(gsi);
+	return STATUS_OK;
+}
+
+/* The permission bitmap is kept as on x86-64, so quotas and grants behave
+ * the same; but a user thread's port instructions always fault on the
+ * host (Linux does not give a test process port access). */
+status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
+{
+	if (!t->iomap) {
+		uint64_t pa;
+		if (kmem_alloc(1, &pa))
+			return STATUS_NO_MEMORY;
+		t->iomap = arch_phys_to_virt(pa);
+		t->iomap_pa = pa;
+		memset(t->iomap, 0xff, IOMAP_BYTES);
+	}
+	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
+		t->iomap[p / 8] &= (uint8_t) ~(1u << (p % 8));
+	return STATUS_OK;
+}
+
+void arch_task_iomap_free(struct task *t)
+{
+	if (t->iomap) {
+		kmem_free(t->iomap_pa, 1);
+		t->iomap = NULL;
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * syscall.c - entering the kernel from user code on the host.
+ *
+ * libsys built with KEEL_HOST_SYSCALL routes every sys_* stub to
+ * keel_host_syscall() (build/gen/syscall_stubs.h), which runs the
+ * kernel's real dispatcher, syscall_invoke(), on the calling pthread, just
+ * as the machine's SYSCALL entry does on the thread's kernel stack. The
+ * host-only entries below follow the same path: enter, take the lock, do
+ * the work, let a killed thread exit, leave.
+ */
+/* keel_host_syscall's declaration, as the stubs see it (host_kernel.h). */
+#define KEEL_HOST_SYSCALL
+
+#include "arch/host/host.h"
+#include "core/klock.h"
+#include "core/syscall.h"
+#include "core/thread.h"
+#include "host_kernel.h"
+
+uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
+{
+	struct syscall_args a = { { args[0], args[1], args[2], args[3], args[4], args[5] } };
+	struct syscall_ret r = { { 0, 0 } };
+	host_kernel_enter();
+	status_t st = syscall_invoke(nr, &a, &r);
+	host_kernel_leave();
+	ret[0] = r.r[0];
+	ret[1] = r.r[1];
+	return (uint64_t)st;
+}
+
+void host_clock_advance(uint64_t ns)
+{
+	host_kernel_enter();
+	bool irq = klock();
+	uint64_t end = arch_time_ns() + ns;
+	/* Nothing should wake it early, but a wake-up must not cut the time short. */
+	while (arch_time_ns() < end && !thread_current()->kill_pending)
+		thread_block(end - arch_time_ns());
+	thread_user_return_check();
+	kunlock(irq);
+	host_kernel_leave();
+}
+
+status_t host_irq_raise(uint32_t gsi)
+{
+	host_kernel_enter();
+	bool irq = klock();
+	status_t st = host_irq_fire(gsi);
+	thread_user_return_check();
+	kunlock(irq);
+	host_kernel_leave();
+	return st;
+}

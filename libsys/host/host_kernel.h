@@ -1,0 +1,76 @@
+/*
+ * host_kernel.h - running Keel's real kernel inside a host test process.
+ *
+ * host_kernel_main() boots kernel/core (its scheduler, capabilities,
+ * inboxes, memory objects, witness log) on the host architecture layer
+ * kernel/arch/host/ and runs a C function as the root task. That function
+ * is the test: it calls the ordinary sys_* functions of keel/sys.h (built
+ * with KEEL_HOST_SYSCALL, they enter the kernel's real dispatcher), and
+ * starts services with host_spawn(): a service's unmodified keel_main runs
+ * as a task with exactly the capabilities the test grants it.
+ *
+ * Every task is a set of pthreads in this process and only one runs at a
+ * time, as the kernel's scheduler says; time is virtual and moves only
+ * when every thread waits, so a run is deterministic and fast.
+ * docs/host-port.md describes the design and its limits.
+ */
+#ifndef KEEL_HOST_KERNEL_H
+#define KEEL_HOST_KERNEL_H
+
+#include <stdint.h>
+
+#include "keel/spawn.h"
+#include "keel/sys.h"
+
+/* host_kernel_main's result when the root task did not return. */
+#define HOST_EXIT_FAULT 70	/* the root task faulted, or the kernel panicked */
+#define HOST_EXIT_HUNG 71	/* virtual time passed the limit */
+
+struct host_kernel_config {
+	uint64_t memory_bytes;	/* physical memory; 0 for 64 MiB */
+	uint64_t time_limit_ns;	/* virtual time at which a run that is still going
+				 * is stopped as hung; 0 for 10 minutes */
+	unsigned watchdog_s;	/* wall-clock seconds before the process is killed
+				 * (a thread spinning without system calls is never
+				 * preempted on the host); 0 for 60 */
+};
+
+/* A task's entry: keel_main's type. */
+typedef int host_main_fn(const struct keel_start *start);
+
+/*
+ * Boots the kernel (once per process: it keeps its state in globals, as
+ * on the machine) and runs root as the root task, holding what initd
+ * holds on the machine: itself and its thread, the witness log, the
+ * device roots and quotas over nearly all memory; no boot bundle. Returns
+ * when the root task has ended: its exit code, HOST_EXIT_FAULT if it
+ * faulted, HOST_EXIT_HUNG if virtual time ran past the limit. A kernel
+ * panic ends the process with code 70 after printing the reason.
+ */
+int host_kernel_main(const struct host_kernel_config *cfg, host_main_fn *root);
+
+/*
+ * Starts main as a new task, as keel_spawn() starts a program from the
+ * boot bundle: same arguments (args->name only names it in messages),
+ * same capabilities and start page fields, same undoing on failure, and
+ * the child's first thread may run before it returns. The start page is
+ * mapped at the first free page from HOST_START_AREA (tasks share one
+ * address space here). Called from a Keel thread (the root task or any
+ * task it started). Returns STATUS_INVALID or RANGE for bad args, or the
+ * status of the system call that failed.
+ */
+#define HOST_START_AREA 0x0000300000000000ull
+status_t host_spawn(const struct keel_spawn_args *args, host_main_fn *main,
+		    struct keel_child *out);
+
+/* Blocks the calling Keel thread for ns of virtual time; everything that
+ * falls due meanwhile (timeouts, timers, heartbeats) runs. */
+void host_clock_advance(uint64_t ns);
+
+/* Fires interrupt line gsi, as a device would: the thread bound to it
+ * (sys_irq_bind) gets its signal bit; while the line awaits sys_irq_ack
+ * the interrupt is held and delivered at the ack. STATUS_RANGE past the
+ * host's 24 lines. Called from a Keel thread. */
+status_t host_irq_raise(uint32_t gsi);
+
+#endif

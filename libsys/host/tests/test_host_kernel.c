@@ -1,0 +1,280 @@
+/*
+ * Tests of the host port itself (kernel/arch/host, libsys/host): what a
+ * service's host test relies on - shared memory that really aliases,
+ * address clashes reported, bad user pointers as errors, timeouts and
+ * timers on virtual time, interrupts raised by the test, devices the host
+ * cannot emulate refused, and scheduling decided by the kernel.
+ */
+#include <string.h>
+
+#include "check.h"
+#include "host_kernel.h"
+
+#define MS 1000000ull
+#define INBOX_VA 0x0000210000000000ull
+#define VA_ROOT 0x0000220000000000ull	/* where the root maps test memory */
+#define VA_CHILD 0x0000230000000000ull	/* where a child maps it */
+#define SLOTS 16
+
+static const struct keel_start *root;
+static cap_handle_t inbox, inbox_send;
+static struct inbox_ring *ring;
+
+/* Waits for the next message on the root's inbox. */
+static status_t next_msg(struct keel_msg *m)
+{
+	uint64_t pending;
+	while (!inbox_ring_pop(ring, m)) {
+		status_t st = sys_signal_wait(1, 1000 * MS, &pending);
+		if (st)
+			return st;
+	}
+	return STATUS_OK;
+}
+
+/* Runs main as a child holding cap (as keel_start_cap 0) and the witness;
+ * returns its exit code, or a negative status if it did not exit. */
+static int64_t run_child(host_main_fn *main, cap_handle_t cap)
+{
+	struct keel_spawn_args a = {
+		.name = "child",
+		.fault_inbox = inbox_send,
+		.witness = { root->witness, RIGHT_READ | RIGHT_WRITE, 0 },
+		.caps = { { cap, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0 } },
+		.cap_count = cap == CAP_HANDLE_NONE ? 0 : 1,
+		.quota_slots = 16, .quota_objects = 16, .quota_pages = 32,
+		.tier = THREAD_TIER_MATTER, .affinity = 1,
+	};
+	struct keel_child c;
+	struct keel_msg m;
+	struct task_exit_msg e;
+	status_t st = host_spawn(&a, main, &c);
+	if (st == STATUS_OK)
+		st = next_msg(&m);
+	if (st)
+		return -(int64_t)st;
+	sys_cap_delete(c.task);
+	sys_cap_delete(c.thread);
+	if (m.label != MSG_LABEL_TASK_EXIT)
+		return -1000;
+	memcpy(&e, m.payload, sizeof e);
+	return (int64_t)e.code;
+}
+
+static int child_writes_shared_page(const struct keel_start *s)
+{
+	status_t st = sys_memory_map(CAP_HANDLE_NONE, keel_start_cap(s, 0), VA_CHILD, 0, 1,
+				     RIGHT_READ | RIGHT_WRITE);
+	if (st)
+		return 100 + st;
+	*(volatile uint32_t *)(VA_CHILD + 8) = 0x5eed;
+	return 0;
+}
+
+TEST(memory_written_by_one_task_is_seen_by_another)
+{
+	cap_handle_t mem = CAP_HANDLE_NONE;
+	CHECK_EQ(sys_memory_create(1, 0, &mem), STATUS_OK);
+	CHECK_EQ(sys_memory_map(CAP_HANDLE_NONE, mem, VA_ROOT, 0, 1, RIGHT_READ | RIGHT_WRITE),
+		 STATUS_OK);
+	CHECK_EQ(run_child(child_writes_shared_page, mem), 0);
+	CHECK_EQ(*(volatile uint32_t *)(VA_ROOT + 8), 0x5eed);
+	CHECK_EQ(sys_memory_unmap(CAP_HANDLE_NONE, VA_ROOT, 1), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
+}
+
+/* Maps its memory where the root has the same frame, then a new frame
+ * where the root has another: returns both statuses. */
+static int child_maps_over_root(const struct keel_start *s)
+{
+	cap_handle_t other;
+	status_t same = sys_memory_map(CAP_HANDLE_NONE, keel_start_cap(s, 0), VA_ROOT, 0, 1,
+				       RIGHT_READ | RIGHT_WRITE);
+	status_t differ = sys_memory_create(1, 0, &other);
+	if (differ == STATUS_OK)
+		differ = sys_memory_map(CAP_HANDLE_NONE, other, VA_ROOT + KEEL_PAGE_SIZE, 0, 1,
+					RIGHT_READ | RIGHT_WRITE);
+	return (int)(same << 8 | differ);
+}
+
+TEST(tasks_share_an_address_only_for_the_same_frame)
+{
+	cap_handle_t mem = CAP_HANDLE_NONE;
+	CHECK_EQ(sys_memory_create(2, 0, &mem), STATUS_OK);
+	CHECK_EQ(sys_memory_map(CAP_HANDLE_NONE, mem, VA_ROOT, 0, 2, RIGHT_READ | RIGHT_WRITE),
+		 STATUS_OK);
+	CHECK_EQ(run_child(child_maps_over_root, mem), STATUS_OK << 8 | STATUS_EXISTS);
+	/* The child's teardown dropped its share; the root's page is intact. */
+	*(volatile uint32_t *)VA_ROOT = 1;
+	CHECK_EQ(sys_memory_unmap(CAP_HANDLE_NONE, VA_ROOT, 2), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
+}
+
+TEST(an_address_the_process_uses_itself_cannot_be_mapped)
+{
+	static char taken[2 * KEEL_PAGE_SIZE];
+	uint64_t page = ((uint64_t)(uintptr_t)taken + KEEL_PAGE_SIZE - 1) & ~(KEEL_PAGE_SIZE - 1ull);
+	cap_handle_t mem = CAP_HANDLE_NONE;
+	CHECK_EQ(sys_memory_create(1, 0, &mem), STATUS_OK);
+	CHECK_EQ(sys_memory_map(CAP_HANDLE_NONE, mem, page, 0, 1, RIGHT_READ), STATUS_EXISTS);
+	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
+}
+
+static int child_reads_root_page(const struct keel_start *s)
+{
+	return (int)sys_debug_write(s->witness, (const void *)(uintptr_t)VA_ROOT, 8);
+}
+
+TEST(bad_user_pointers_are_errors_not_crashes)
+{
+	static const struct kernel_stats readonly;
+	cap_handle_t mem = CAP_HANDLE_NONE;
+	CHECK_EQ(sys_debug_write(root->witness, (const void *)0x1000, 8), STATUS_BAD_ADDRESS);
+	CHECK_EQ(sys_witness_stats(root->witness, (void *)&readonly, sizeof readonly),
+		 STATUS_BAD_ADDRESS);
+	CHECK_EQ(sys_debug_write(root->witness, (const void *)0x00007ffffffff000ull, 8),
+		 STATUS_BAD_ADDRESS);
+	/* A page another task mapped is not this task's memory. */
+	CHECK_EQ(sys_memory_create(1, 0, &mem), STATUS_OK);
+	CHECK_EQ(sys_memory_map(CAP_HANDLE_NONE, mem, VA_ROOT, 0, 1, RIGHT_READ), STATUS_OK);
+	CHECK_EQ(run_child(child_reads_root_page, CAP_HANDLE_NONE), STATUS_BAD_ADDRESS);
+	CHECK_EQ(sys_memory_unmap(CAP_HANDLE_NONE, VA_ROOT, 1), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
+}
+
+/* Calls an inbox nobody serves; returns the virtual time it took. */
+static uint64_t unanswered_call(uint64_t timeout, status_t *st)
+{
+	cap_handle_t box, mem, send;
+	struct keel_msg m = { .label = 1 };
+	uint64_t t0 = 0, t1 = 0;
+	*st = sys_inbox_create(4, 7, &box, &mem);
+	if (*st == STATUS_OK)
+		*st = sys_cap_derive(box, RIGHT_SEND, 0, &send);
+	if (*st)
+		return 0;
+	sys_clock_read(&t0);
+	*st = sys_msg_call(send, &m, timeout);
+	sys_clock_read(&t1);
+	sys_cap_delete(send);
+	sys_cap_delete(box);
+	sys_cap_delete(mem);
+	return t1 - t0;
+}
+
+TEST(a_call_times_out_on_virtual_time)
+{
+	status_t st;
+	uint64_t took = unanswered_call(30 * MS, &st);
+	CHECK_EQ(st, STATUS_TIMEOUT);
+	CHECK(took >= 30 * MS && took <= 31 * MS);
+}
+
+/* Arms the timer ms ahead and waits for it; returns how late it fired. */
+static uint64_t timer_lateness(uint64_t ms, status_t *st)
+{
+	uint64_t now = 0, then = 0, pending = 0;
+	sys_clock_read(&now);
+	*st = sys_timer_set(5, now + ms * MS);
+	if (*st == STATUS_OK)
+		*st = sys_signal_wait(1ull << 5, TIMEOUT_FOREVER, &pending);
+	sys_clock_read(&then);
+	if (*st == STATUS_OK && pending != 1ull << 5)
+		*st = STATUS_INVALID;
+	return then - (now + ms * MS);
+}
+
+TEST(a_timer_fires_at_its_deadline_tick)
+{
+	status_t st;
+	uint64_t late = timer_lateness(20, &st);
+	CHECK_EQ(st, STATUS_OK);
+	CHECK(late < 1 * MS); /* the timer has 1 ms ticks */
+}
+
+TEST(an_interrupt_raised_by_the_test_reaches_the_bound_thread)
+{
+	cap_handle_t line = CAP_HANDLE_NONE;
+	uint64_t pending = 0;
+	CHECK_EQ(sys_device_split(root->irq, 3, 1, &line), STATUS_OK);
+	CHECK_EQ(sys_irq_bind(line, 9), STATUS_OK);
+	CHECK_EQ(host_irq_raise(3), STATUS_OK);
+	CHECK_EQ(sys_signal_wait(1ull << 9, 0, &pending), STATUS_OK);
+	CHECK_EQ(pending, 1ull << 9);
+	/* Until the ack the line is masked: the next interrupt waits for it. */
+	CHECK_EQ(host_irq_raise(3), STATUS_OK);
+	CHECK_EQ(sys_signal_wait(1ull << 9, 0, &pending), STATUS_TIMEOUT);
+	CHECK_EQ(sys_irq_ack(line), STATUS_OK);
+	CHECK_EQ(sys_signal_wait(1ull << 9, 0, &pending), STATUS_OK);
+	CHECK_EQ(host_irq_raise(24), STATUS_RANGE);
+	CHECK_EQ(sys_cap_delete(line), STATUS_OK);
+}
+
+TEST(device_memory_cannot_be_mapped_on_the_host)
+{
+	cap_handle_t part = CAP_HANDLE_NONE;
+	CHECK_EQ(sys_device_split(root->mmio, 0xfee00000ull, KEEL_PAGE_SIZE, &part), STATUS_OK);
+	CHECK_EQ(sys_memory_map(CAP_HANDLE_NONE, part, VA_ROOT, 0, 1, RIGHT_READ | RIGHT_WRITE),
+		 STATUS_BAD_ADDRESS);
+	CHECK_EQ(sys_cap_delete(part), STATUS_OK);
+}
+
+/* Shared by the root and a second thread of the same task. */
+static char order[8];
+static unsigned order_len;
+
+static int second_thread(const struct keel_start *arg)
+{
+	(void)arg;
+	order[order_len++] = 'b';
+	sys_thread_yield();
+	order[order_len++] = 'b';
+	return 0;
+}
+
+TEST(the_kernel_scheduler_decides_who_runs)
+{
+	cap_handle_t th = CAP_HANDLE_NONE;
+	order_len = 0;
+	CHECK_EQ(sys_thread_create(root->self_task, (uint64_t)(uintptr_t)second_thread, 0, 0,
+				   THREAD_TIER_MATTER, 1, &th), STATUS_OK);
+	order[order_len++] = 'a';	/* nothing preempts: still the root */
+	sys_thread_yield();		/* the new thread runs until it yields */
+	order[order_len++] = 'a';
+	sys_thread_yield();		/* and finishes */
+	order[order_len] = '\0';
+	CHECK_STR(order, "abab");
+	/* It has exited: its capability is stale (and deleted all the same). */
+	CHECK_EQ(sys_cap_delete(th), STATUS_STALE);
+}
+
+static int tests(const struct keel_start *start)
+{
+	cap_handle_t mem = CAP_HANDLE_NONE;
+	root = start;
+	if (sys_inbox_create(SLOTS, 0, &inbox, &mem) ||
+	    sys_memory_map(CAP_HANDLE_NONE, mem, INBOX_VA, 0, 1, RIGHT_READ | RIGHT_WRITE) ||
+	    sys_cap_derive(inbox, RIGHT_SEND, 1, &inbox_send)) {
+		printf("cannot make the root's inbox\n");
+		return 1;
+	}
+	ring = (struct inbox_ring *)INBOX_VA;
+	RUN(memory_written_by_one_task_is_seen_by_another);
+	RUN(tasks_share_an_address_only_for_the_same_frame);
+	RUN(an_address_the_process_uses_itself_cannot_be_mapped);
+	RUN(bad_user_pointers_are_errors_not_crashes);
+	RUN(a_call_times_out_on_virtual_time);
+	RUN(a_timer_fires_at_its_deadline_tick);
+	RUN(an_interrupt_raised_by_the_test_reaches_the_bound_thread);
+	RUN(device_memory_cannot_be_mapped_on_the_host);
+	RUN(the_kernel_scheduler_decides_who_runs);
+	return check_summary();
+}
+
+int main(void)
+{
+	int code = host_kernel_main(NULL, tests);
+	if (code == HOST_EXIT_FAULT || code == HOST_EXIT_HUNG)
+		printf("0 passed, 1 failed (the root task did not finish: %d)\n", code);
+	return code;
+}
