@@ -297,12 +297,14 @@ static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
 	return st;
 }
 
-status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n)
+/* The inline copies in core/vspace.h come here: the host never fills the
+ * one-page cache (cached_va stays 0), so every copy is checked below. */
+status_t copy_from_user_walk(struct vspace *vs, void *dst, uint64_t src, size_t n)
 {
 	return copy_user(vs, src, dst, n, false);
 }
 
-status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n)
+status_t copy_to_user_walk(struct vspace *vs, uint64_t dst, const void *src, size_t n)
 {
 	return copy_user(vs, dst, (void *)src, n, true);
 }
