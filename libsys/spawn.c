@@ -105,34 +105,30 @@ static status_t grant_one(cap_handle_t task, const struct keel_grant *g, cap_han
 	return sys_task_grant(task, g->cap, g->rights, g->badge, given);
 }
 
-/* Gives the task its capabilities and records their handles in w->start. */
-static status_t grant_all(struct spawn_work *w, const struct keel_spawn_args *a)
+status_t keel_spawn_grant(cap_handle_t task, const struct keel_spawn_args *a,
+			  struct keel_start *s)
 {
-	struct keel_start *s = &w->start;
-	status_t st;
+	status_t st = sys_task_grant(task, task, RIGHTS_ALL, 0, &s->self_task);
 
-	st = sys_task_grant(w->task, w->task, RIGHTS_ALL, 0, &s->self_task);
 	if (st == STATUS_OK)
-		st = grant_one(w->task, &a->supervisor, &s->supervisor);
+		st = grant_one(task, &a->supervisor, &s->supervisor);
 	if (st == STATUS_OK)
-		st = grant_one(w->task, &a->witness, &s->witness);
+		st = grant_one(task, &a->witness, &s->witness);
 	for (uint32_t i = 0; st == STATUS_OK && i < a->cap_count; i++) {
 		cap_handle_t given;
-		st = grant_one(w->task, &a->caps[i], &given);
+		st = grant_one(task, &a->caps[i], &given);
 		s->reserved[i] = given;
 	}
 	return st;
 }
 
-/* Fills the start page's fields other than the granted handles. */
-static void start_fill(struct spawn_work *w, const struct keel_spawn_args *a)
+void keel_spawn_start_fill(const struct keel_spawn_args *a, uint32_t cpu_count,
+			   struct keel_start *s)
 {
-	struct keel_start *s = &w->start;
-
 	s->magic = KEEL_START_MAGIC;
 	s->version = KEEL_START_VERSION;
 	s->size = sizeof(*s);
-	s->cpu_count = w->sp->cpu_count;
+	s->cpu_count = cpu_count;
 	s->quota_pages = a->quota_pages;
 	s->quota_objects = a->quota_objects;
 	s->quota_slots = a->quota_slots;
@@ -234,7 +230,7 @@ static void undo(struct spawn_work *w)
 	}
 }
 
-static status_t check_args(const struct keel_spawn_args *a)
+status_t keel_spawn_check(const struct keel_spawn_args *a)
 {
 	if (!a->name || a->cap_count > KEEL_SPAWN_CAPS_MAX)
 		return STATUS_INVALID;
@@ -256,14 +252,14 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 	cap_handle_t thread;
 	status_t st;
 
-	if ((st = check_args(a)) || (st = bundle_map(sp)) || (st = find_image(&w, a->name)))
+	if ((st = keel_spawn_check(a)) || (st = bundle_map(sp)) || (st = find_image(&w, a->name)))
 		return st;
 	st = sys_task_create(a->quota_slots, a->quota_objects, a->quota_pages,
 			     a->fault_inbox, &w.task);
 	if (st)
 		return st;
-	start_fill(&w, a);
-	if ((st = grant_all(&w, a)) || (st = load(&w)))
+	keel_spawn_start_fill(a, sp->cpu_count, &w.start);
+	if ((st = keel_spawn_grant(w.task, a, &w.start)) || (st = load(&w)))
 		goto fail;
 	sys_cap_delete(w.memory);
 	w.memory = CAP_HANDLE_NONE;

@@ -11,47 +11,6 @@
 #define SCRATCH_VA 0x0000180000000000ull	/* KEEL_SPAWN_SCRATCH_ADDR */
 #define START_SLOTS 4096			/* start pages tried from HOST_START_AREA */
 
-/* Grants g into task (nothing if g->cap is none); sets *given. */
-static status_t grant_one(cap_handle_t task, const struct keel_grant *g, cap_handle_t *given)
-{
-	*given = CAP_HANDLE_NONE;
-	if (g->cap == CAP_HANDLE_NONE)
-		return STATUS_OK;
-	return sys_task_grant(task, g->cap, g->rights, g->badge, given);
-}
-
-/* The capabilities, recorded in s as keel_spawn records them. */
-static status_t grant_all(cap_handle_t task, const struct keel_spawn_args *a,
-			  struct keel_start *s)
-{
-	status_t st = sys_task_grant(task, task, RIGHTS_ALL, 0, &s->self_task);
-	if (st == STATUS_OK)
-		st = grant_one(task, &a->supervisor, &s->supervisor);
-	if (st == STATUS_OK)
-		st = grant_one(task, &a->witness, &s->witness);
-	for (uint32_t i = 0; st == STATUS_OK && i < a->cap_count; i++) {
-		cap_handle_t given;
-		st = grant_one(task, &a->caps[i], &given);
-		s->reserved[i] = given;
-	}
-	return st;
-}
-
-/* The start page's other fields. cpu_count is the caller's view: one CPU. */
-static void start_fill(const struct keel_spawn_args *a, struct keel_start *s)
-{
-	s->magic = KEEL_START_MAGIC;
-	s->version = KEEL_START_VERSION;
-	s->size = sizeof *s;
-	s->cpu_count = 1;
-	s->quota_pages = a->quota_pages;
-	s->quota_objects = a->quota_objects;
-	s->quota_slots = a->quota_slots;
-	s->reserved[KEEL_START_ARG_WORD] = a->arg;
-	if (a->cmdline)
-		memcpy(s->cmdline, a->cmdline, strlen(a->cmdline) + 1);
-}
-
 /* Copies s into the one-page object mem through the scratch window. */
 static status_t start_write(cap_handle_t mem, const struct keel_start *s)
 {
@@ -75,30 +34,21 @@ static status_t start_map(cap_handle_t task, cap_handle_t mem, uint64_t *va)
 	return st;
 }
 
-static status_t check_args(const struct keel_spawn_args *a, host_main_fn *main)
-{
-	if (!a->name || !main || a->cap_count > KEEL_SPAWN_CAPS_MAX)
-		return STATUS_INVALID;
-	if (a->cmdline && strlen(a->cmdline) >= KEEL_CMDLINE_MAX)
-		return STATUS_RANGE;
-	return STATUS_OK;
-}
-
 status_t host_spawn(const struct keel_spawn_args *a, host_main_fn *main,
 		    struct keel_child *out)
 {
 	struct keel_start s = { 0 };
 	cap_handle_t task = CAP_HANDLE_NONE, mem = CAP_HANDLE_NONE, thread;
 	uint64_t va = 0;
-	status_t st = check_args(a, main);
+	status_t st = main ? keel_spawn_check(a) : STATUS_INVALID;
 	if (st)
 		return st;
 	st = sys_task_create(a->quota_slots, a->quota_objects, a->quota_pages, a->fault_inbox,
 			     &task);
 	if (st)
 		return st;
-	start_fill(a, &s);
-	if ((st = grant_all(task, a, &s)) || (st = sys_memory_create(1, 0, &mem)) ||
+	keel_spawn_start_fill(a, 1, &s); /* the host runs one CPU */
+	if ((st = keel_spawn_grant(task, a, &s)) || (st = sys_memory_create(1, 0, &mem)) ||
 	    (st = start_write(mem, &s)) || (st = start_map(task, mem, &va)))
 		goto fail;
 	sys_cap_delete(mem); /* the child's mapping keeps the page */

@@ -131,4 +131,19 @@ status_t keel_spawner_fini(struct keel_spawner *sp);
 status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *args,
 		    struct keel_child *out);
 
+/*
+ * The steps of keel_spawn that do not depend on where the program comes
+ * from, for loaders that place it themselves (the host port's host_spawn):
+ *   keel_spawn_check: INVALID or RANGE for args as keel_spawn reports them;
+ *   keel_spawn_start_fill: the start page's fields but the granted handles;
+ *   keel_spawn_grant: grants task itself and args' capabilities into task,
+ *     recording the handles in *start; the status of the first grant that
+ *     failed (the caller undoes by killing the task).
+ */
+status_t keel_spawn_check(const struct keel_spawn_args *args);
+void keel_spawn_start_fill(const struct keel_spawn_args *args, uint32_t cpu_count,
+			   struct keel_start *start);
+status_t keel_spawn_grant(cap_handle_t task, const struct keel_spawn_args *args,
+			  struct keel_start *start);
+
 #endif
