@@ -1133,7 +1133,7 @@ static void m_op_lookup(void)
 	enum obj_type t = types[rnd_below(4)];
 	uint32_t rights = (uint32_t)rnd() & (uint32_t)rnd() & RIGHTS_ALL;
 	status_t want = m_check(c, h, t, rights, &id);
-	struct cap cap;
+	struct cap cap = { 0 };
 
 	CHECK_EQ(cspace_lookup(mcs[c], h, t, rights, &cap), want);
 	if (want)
