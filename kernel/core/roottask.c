@@ -3,7 +3,6 @@
 #include "core/arch.h"
 #include "core/cmdline.h"
 #include "core/console.h"
-#include "core/device.h"
 #include "core/elf.h"
 #include "core/klock.h"
 #include "core/kmem.h"
@@ -11,12 +10,12 @@
 #include "core/roottask.h"
 #include "core/string.h"
 #include "core/task.h"
+#include "core/thread.h"
 #include "core/ustar.h"
 #include "core/witness_log.h"
 
 #define ROOT_SLOTS 4096
 #define ROOT_OBJECTS 16384
-#define PHYS_LIMIT (1ull << 46) /* the MMIO root covers physical space below this */
 #define MEM_RIGHTS (RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT | RIGHT_CONTROL)
 
 static struct task *root;
@@ -63,37 +62,6 @@ static status_t load_segment(struct loader *ld, const struct elf_segment *seg)
 	return st;
 }
 
-/* Inserts a capability into the root's CSpace and returns its handle (0 on failure). */
-static cap_handle_t grant(struct loader *ld, struct kobj *o, uint32_t rights)
-{
-	cap_handle_t h = CAP_HANDLE_NONE;
-	if (cspace_insert(&ld->task->cs, o, rights, 0, 0, &h))
-		kprintf("roottask: could not grant a type %u capability\n", o->type);
-	else
-		witness_note(o->type == OBJ_IRQ || o->type == OBJ_IOPORTS || o->type == OBJ_MMIO ?
-			     WITNESS_DEVICE_GRANT : WITNESS_GRANT, 0, ld->task->id, o->type, rights);
-	return h;
-}
-
-/* The device roots: every port, all physical space, every interrupt line. */
-static void grant_devices(struct loader *ld)
-{
-	struct device *d;
-	struct memory *m;
-	if (device_create(NULL, OBJ_IOPORTS, 0, 0x10000, &d) == STATUS_OK) {
-		ld->start->ioports = grant(ld, &d->obj, RIGHTS_ALL);
-		kobj_put(&d->obj);
-	}
-	if (device_create(NULL, OBJ_IRQ, 0, arch_irq_lines(), &d) == STATUS_OK) {
-		ld->start->irq = grant(ld, &d->obj, RIGHTS_ALL);
-		kobj_put(&d->obj);
-	}
-	if (memory_create_device(NULL, 0, PHYS_LIMIT / PAGE_SIZE, &m) == STATUS_OK) {
-		ld->start->mmio = grant(ld, &m->obj, RIGHTS_ALL & ~RIGHT_EXEC);
-		kobj_put(&m->obj);
-	}
-}
-
 /* Start page, stack and capabilities; then the first thread. */
 static status_t populate(struct loader *ld, const struct mb2_module *bundle, const char *cmdline,
 			 unsigned cpus, uint64_t entry)
@@ -110,26 +78,20 @@ static status_t populate(struct loader *ld, const struct mb2_module *bundle, con
 				  .size = sizeof *s, .cpu_count = cpus };
 	size_t n = strlen(cmdline);
 	memcpy(s->cmdline, cmdline, n < KEEL_CMDLINE_MAX - 1 ? n : KEEL_CMDLINE_MAX - 1);
-	s->self_task = grant(ld, &ld->task->obj, RIGHTS_ALL);
-	s->witness = grant(ld, &witness_log_get()->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
+	roottask_grant_all(ld->task, s);
 	uint64_t pages = (bundle->end - bundle->start + PAGE_SIZE - 1) / PAGE_SIZE;
 	if (memory_create_borrowed(bundle->start, pages, &bm) == STATUS_OK) {
-		s->bundle = grant(ld, &bm->obj, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT);
+		s->bundle = roottask_grant(ld->task, &bm->obj, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT);
 		kobj_put(&bm->obj);
 	}
 	s->bundle_bytes = bundle->end - bundle->start;
-	grant_devices(ld);
-	struct quota *q = &ld->task->quota;
-	s->quota_pages = q->limit[QUOTA_PAGES];
-	s->quota_objects = q->limit[QUOTA_OBJECTS];
-	s->quota_slots = q->limit[QUOTA_SLOTS];
 
 	struct thread *th;
 	st = thread_create_user(ld->task, entry, KEEL_STACK_TOP, KEEL_START_ADDR, TIER_MATTER,
 				~0ull >> (64 - cpus), &th);
 	if (st)
 		return st;
-	s->self_thread = grant(ld, &th->obj, RIGHTS_ALL);
+	s->self_thread = roottask_grant(ld->task, &th->obj, RIGHTS_ALL);
 	task_thread_added(ld->task, th);
 	thread_start(th);
 	return STATUS_OK;

@@ -25,4 +25,17 @@ status_t roottask_start(const struct mb2_info *mi, unsigned cpu_count);
 struct task;
 void task_root_exited(struct task *t);
 
+/* The capabilities every root task holds (rootcaps.c, also used by the
+ * host port): its own task, the witness log and the device roots, their
+ * handles and t's quota recorded in *s. Each grant goes to the witness
+ * log; one that fails is reported on the console and left
+ * CAP_HANDLE_NONE. Lock held. */
+struct keel_start;
+struct kobj;
+void roottask_grant_all(struct task *t, struct keel_start *s);
+
+/* Puts a capability to o into t's CSpace as roottask_grant_all does;
+ * returns its handle or CAP_HANDLE_NONE. Lock held. */
+cap_handle_t roottask_grant(struct task *t, struct kobj *o, uint32_t rights);
+
 #endif

@@ -32,7 +32,6 @@
 #define ROOT_SLOTS 4096
 #define ROOT_OBJECTS 16384
 #define ROOT_START_VA HOST_START_AREA
-#define PHYS_LIMIT (1ull << 46)
 #define WATCHDOG_DEFAULT_S 60
 
 static struct {
@@ -87,34 +86,6 @@ void host_time_limit_reached(uint64_t limit_ns)
 	host_finish(HOST_EXIT_HUNG);
 }
 
-/* Inserts a capability to o into t's CSpace; CAP_HANDLE_NONE on failure. */
-static cap_handle_t grant(struct task *t, struct kobj *o, uint32_t rights)
-{
-	cap_handle_t h = CAP_HANDLE_NONE;
-	if (cspace_insert(&t->cs, o, rights, 0, 0, &h))
-		kprintf("host: could not grant the root task a type %u capability\n", o->type);
-	return h;
-}
-
-/* The device roots, as the machine's root task gets them. */
-static void grant_devices(struct task *t, struct keel_start *s)
-{
-	struct device *d;
-	struct memory *m;
-	if (device_create(NULL, OBJ_IOPORTS, 0, 0x10000, &d) == STATUS_OK) {
-		s->ioports = grant(t, &d->obj, RIGHTS_ALL);
-		kobj_put(&d->obj);
-	}
-	if (device_create(NULL, OBJ_IRQ, 0, arch_irq_lines(), &d) == STATUS_OK) {
-		s->irq = grant(t, &d->obj, RIGHTS_ALL);
-		kobj_put(&d->obj);
-	}
-	if (memory_create_device(NULL, 0, PHYS_LIMIT / PAGE_SIZE, &m) == STATUS_OK) {
-		s->mmio = grant(t, &m->obj, RIGHTS_ALL & ~RIGHT_EXEC);
-		kobj_put(&m->obj);
-	}
-}
-
 /* Fills the root's start page (mapped read-only at ROOT_START_VA) and
  * starts its thread at run.root_main. Lock held. */
 static status_t root_populate(struct task *t)
@@ -131,16 +102,11 @@ static status_t root_populate(struct task *t)
 		return st;
 	*s = (struct keel_start){ .magic = KEEL_START_MAGIC, .version = KEEL_START_VERSION,
 				  .size = sizeof *s, .cpu_count = arch_cpu_count() };
-	s->self_task = grant(t, &t->obj, RIGHTS_ALL);
-	s->witness = grant(t, &witness_log_get()->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT);
-	grant_devices(t, s);
-	s->quota_pages = t->quota.limit[QUOTA_PAGES];
-	s->quota_objects = t->quota.limit[QUOTA_OBJECTS];
-	s->quota_slots = t->quota.limit[QUOTA_SLOTS];
+	roottask_grant_all(t, s);
 	st = thread_create_user(t, (uint64_t)run.root_main, 0, ROOT_START_VA, TIER_MATTER, 1, &th);
 	if (st)
 		return st;
-	s->self_thread = grant(t, &th->obj, RIGHTS_ALL);
+	s->self_thread = roottask_grant(t, &th->obj, RIGHTS_ALL);
 	task_thread_added(t, th);
 	thread_start(th);
 	return STATUS_OK;
