@@ -21,33 +21,6 @@ static cap_handle_t handle_of(const struct cslot *s)
 	return slot_index(s) | s->gen << s->cs->index_bits;
 }
 
-static struct cslot *decode(struct cspace *cs, cap_handle_t h)
-{
-	return cspace_slot(cs, h);
-}
-
-static bool is_stale(const struct cslot *s)
-{
-	return s->obj->dead || s->obj_gen != s->obj->gen;
-}
-
-/* Finds h and checks it as cspace_lookup documents; *out is the slot. */
-static status_t check_cap(struct cspace *cs, cap_handle_t h,
-			  enum obj_type want_type, uint32_t want_rights,
-			  struct cslot **out)
-{
-	struct cslot *s = decode(cs, h);
-
-	if (!s || (want_type != OBJ_NONE && s->type != want_type))
-		return STATUS_BAD_CAP;
-	if (is_stale(s))
-		return STATUS_STALE;
-	if (want_rights & ~(uint32_t)s->rights)
-		return STATUS_NO_RIGHTS;
-	*out = s;
-	return STATUS_OK;
-}
-
 static void queue_free(struct cspace *cs, uint32_t index)
 {
 	cs->slots[index].next_free = NIL;
@@ -268,7 +241,7 @@ status_t cspace_derive(struct cspace *src_cs, cap_handle_t src,
 		       cap_handle_t *out)
 {
 	struct cslot *p;
-	status_t st = check_cap(src_cs, src, OBJ_NONE, RIGHT_GRANT, &p);
+	status_t st = cspace_check_slot(src_cs, src, OBJ_NONE, RIGHT_GRANT, &p);
 
 	if (st)
 		return st;
@@ -277,7 +250,7 @@ status_t cspace_derive(struct cspace *src_cs, cap_handle_t src,
 
 status_t cspace_delete(struct cspace *cs, cap_handle_t h)
 {
-	struct cslot *s = decode(cs, h);
+	struct cslot *s = cspace_slot(cs, h);
 
 	if (!s)
 		return STATUS_BAD_CAP;
@@ -306,7 +279,7 @@ static void delete_descendants(struct cslot *root)
 
 status_t cspace_revoke(struct cspace *cs, cap_handle_t h)
 {
-	struct cslot *s = decode(cs, h);
+	struct cslot *s = cspace_slot(cs, h);
 
 	if (!s)
 		return STATUS_BAD_CAP;
@@ -317,7 +290,7 @@ status_t cspace_revoke(struct cspace *cs, cap_handle_t h)
 status_t cspace_revoke_all(struct cspace *cs, cap_handle_t h)
 {
 	struct cslot *s;
-	status_t st = check_cap(cs, h, OBJ_NONE, RIGHT_CONTROL, &s);
+	status_t st = cspace_check_slot(cs, h, OBJ_NONE, RIGHT_CONTROL, &s);
 
 	if (st)
 		return st;
@@ -355,7 +328,7 @@ status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src,
 
 	if ((unsigned)mode >= CAP_MODE_COUNT)
 		return STATUS_INVALID;
-	st = check_cap(src_cs, src, OBJ_NONE, RIGHT_GRANT, &s);
+	st = cspace_check_slot(src_cs, src, OBJ_NONE, RIGHT_GRANT, &s);
 	if (st)
 		return st;
 	rights_mask &= RIGHTS_ALL;
@@ -367,7 +340,7 @@ status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src,
 
 status_t cspace_consume_once(struct cspace *cs, cap_handle_t h)
 {
-	struct cslot *s = decode(cs, h);
+	struct cslot *s = cspace_slot(cs, h);
 
 	if (!s)
 		return STATUS_BAD_CAP;

@@ -143,12 +143,10 @@ static inline struct cslot *cspace_slot(struct cspace *cs, cap_handle_t h)
 	return s;
 }
 
-/* Checks that h names a live capability of want_type (OBJ_NONE: any) with
- * at least want_rights, and copies it to *out. Errors as listed above.
- * Caller holds the kernel lock. Inline: every system call does it. */
-static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
-				     enum obj_type want_type, uint32_t want_rights,
-				     struct cap *out)
+/* Finds h and checks it as cspace_lookup documents; *out is the slot. */
+static inline status_t cspace_check_slot(struct cspace *cs, cap_handle_t h,
+					 enum obj_type want_type, uint32_t want_rights,
+					 struct cslot **out)
 {
 	struct cslot *s = cspace_slot(cs, h);
 
@@ -158,6 +156,22 @@ static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
 		return STATUS_STALE;
 	if (want_rights & ~(uint32_t)s->rights)
 		return STATUS_NO_RIGHTS;
+	*out = s;
+	return STATUS_OK;
+}
+
+/* Checks that h names a live capability of want_type (OBJ_NONE: any) with
+ * at least want_rights, and copies it to *out. Errors as listed above.
+ * Caller holds the kernel lock. Inline: every system call does it. */
+static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
+				     enum obj_type want_type, uint32_t want_rights,
+				     struct cap *out)
+{
+	struct cslot *s;
+	status_t st = cspace_check_slot(cs, h, want_type, want_rights, &s);
+
+	if (st)
+		return st;
 	out->obj = s->obj;
 	out->badge = s->badge;
 	out->type = s->type;

@@ -83,16 +83,22 @@ static bool queued_on(const struct runq *rq, const struct sched_entity *se)
 	return se->state == SCHED_RUNNABLE && se->cpu == (int)rq->cpu;
 }
 
+/* se is about to run on rq's CPU: a change of CPU counts as a migration. */
+static void note_cpu(const struct runq *rq, struct sched_entity *se)
+{
+	if (se->last_cpu != SCHED_NO_CPU && se->last_cpu != (int)rq->cpu)
+		se->stats.migrations++;
+	se->last_cpu = (int)rq->cpu;
+}
+
 /* Links se, which is on no queue and allowed on rq's CPU, at the tail of
  * its tier; a change of CPU since it was last queued counts as a migration. */
 static void rq_link(struct runq *rq, struct sched_entity *se)
 {
-	if (se->last_cpu != SCHED_NO_CPU && se->last_cpu != (int)rq->cpu)
-		se->stats.migrations++;
+	note_cpu(rq, se);
 	list_add_tail(&rq->tier[se->tier], &se->link);
 	rq->count++;
 	se->cpu = (int)rq->cpu;
-	se->last_cpu = (int)rq->cpu;
 	se->state = SCHED_RUNNABLE;
 }
 
@@ -162,7 +168,8 @@ status_t sched_set_affinity(struct sched_entity *se, uint64_t affinity)
 	return STATUS_OK;
 }
 
-status_t sched_enqueue(struct runq *rq, struct sched_entity *se)
+/* Why se cannot be queued on (or run directly on) rq's CPU, or OK. */
+static status_t may_run(const struct runq *rq, const struct sched_entity *se)
 {
 	if (se->state == SCHED_DEAD)
 		return STATUS_DEAD;
@@ -170,8 +177,15 @@ status_t sched_enqueue(struct runq *rq, struct sched_entity *se)
 		return STATUS_EXISTS;
 	if (!sched_cpu_allowed(se, rq->cpu))
 		return STATUS_INVALID;
-	rq_link(rq, se);
 	return STATUS_OK;
+}
+
+status_t sched_enqueue(struct runq *rq, struct sched_entity *se)
+{
+	status_t st = may_run(rq, se);
+	if (st == STATUS_OK)
+		rq_link(rq, se);
+	return st;
 }
 
 status_t sched_remove(struct runq *rq, struct sched_entity *se)
@@ -186,15 +200,10 @@ status_t sched_remove(struct runq *rq, struct sched_entity *se)
 status_t sched_run_direct(struct runq *rq, struct sched_entity *se)
 {
 	/* What sched_enqueue then take would do, without touching the queue. */
-	if (se->state == SCHED_DEAD)
-		return STATUS_DEAD;
-	if (se->state == SCHED_RUNNABLE)
-		return STATUS_EXISTS;
-	if (!sched_cpu_allowed(se, rq->cpu))
-		return STATUS_INVALID;
-	if (se->last_cpu != SCHED_NO_CPU && se->last_cpu != (int)rq->cpu)
-		se->stats.migrations++;
-	se->last_cpu = (int)rq->cpu;
+	status_t st = may_run(rq, se);
+	if (st)
+		return st;
+	note_cpu(rq, se);
 	se->state = SCHED_RUNNING;
 	se->stats.runs++;
 	return STATUS_OK;

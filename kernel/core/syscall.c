@@ -95,8 +95,7 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 			cspace_delete(&t->task->cs, (cap_handle_t)a->a[0]);
 	}
 	t->sys_ctx = NULL;
-	if (t->kill_pending)
-		thread_user_return_check();
+	thread_user_return_check();
 	spin_unlock(&kernel_lock);
 	return st;
 }

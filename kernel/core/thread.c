@@ -219,11 +219,8 @@ static void reap(struct sched_cpu *sc)
  * that now runs: the previous thread's stack and deferred frees can go. */
 static void after_switch(void)
 {
-	struct sched_cpu *sc = arch_sched_cpu();
-	if (sc->zombie)
-		reap(sc);
-	if (reclaim_pending())
-		reclaim_run();
+	reap(arch_sched_cpu());
+	reclaim_run();
 }
 
 /* Runs next (already RUNNING) instead of prev; returns when prev runs again. */
