@@ -18,6 +18,7 @@
 #define KEEL_HOST_KERNEL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "keel/spawn.h"
 #include "keel/sys.h"
@@ -72,5 +73,29 @@ void host_clock_advance(uint64_t ns);
  * the interrupt is held and delivered at the ack. STATUS_RANGE past the
  * host's 24 lines. Called from a Keel thread. */
 status_t host_irq_raise(uint32_t gsi);
+
+/* Pops the next message of ring into *m, waiting (timeout each time) for
+ * the signal bits in mask while it is empty; the wait's error otherwise. */
+static inline status_t host_ring_next(struct inbox_ring *ring, uint64_t mask,
+				      uint64_t timeout, struct keel_msg *m)
+{
+	uint64_t pending;
+	while (!inbox_ring_pop(ring, m)) {
+		status_t st = sys_signal_wait(mask, timeout, &pending);
+		if (st)
+			return st;
+	}
+	return STATUS_OK;
+}
+
+/* main() of a test built on tests/lib/check.h whose tests run as the root
+ * task: a root that did not finish still ends with a summary line. */
+static inline int host_test_main(host_main_fn *tests)
+{
+	int code = host_kernel_main(NULL, tests);
+	if (code == HOST_EXIT_FAULT || code == HOST_EXIT_HUNG)
+		printf("0 passed, 1 failed (the root task did not finish: %d)\n", code);
+	return code;
+}
 
 #endif

@@ -41,13 +41,7 @@ static cap_handle_t echo_inbox;
 /* Waits for the next supervisor message (virtual time, so no wall clock). */
 static status_t sup_next(struct keel_msg *m)
 {
-	uint64_t pending;
-	while (!inbox_ring_pop(sup_ring, m)) {
-		status_t st = sys_signal_wait(1ull << SUP_BIT, WAIT_TIMEOUT, &pending);
-		if (st)
-			return st;
-	}
-	return STATUS_OK;
+	return host_ring_next(sup_ring, 1ull << SUP_BIT, WAIT_TIMEOUT, m);
 }
 
 /* The next supervisor message that is not a heartbeat. */
@@ -328,8 +322,5 @@ static int tests(const struct keel_start *start)
 
 int main(void)
 {
-	int code = host_kernel_main(NULL, tests);
-	if (code == HOST_EXIT_FAULT || code == HOST_EXIT_HUNG)
-		printf("0 passed, 1 failed (the root task did not finish: %d)\n", code);
-	return code;
+	return host_test_main(tests);
 }
