@@ -1,5 +1,7 @@
 /* syscall.c - the system-call dispatcher (see syscall.h). */
+#include "core/ipc.h"
 #include "core/klock.h"
+#include "core/panic.h"
 #include "core/syscall.h"
 
 static uint64_t served;
@@ -10,8 +12,25 @@ static struct {
 	uint8_t u32, handle;
 } arg_masks[SYS_COUNT];
 
+/* Whether the table declares call nr's capability i as the direct path
+ * below checks it: argument arg, exactly type, rights, optional or not. */
+static bool cap_declared(unsigned nr, int i, int arg, enum obj_type type, uint32_t rights,
+			 bool optional)
+{
+	const struct syscall_cap *c = &syscall_table[nr].cap[i];
+	return syscall_table[nr].ncaps > i && c->arg == arg && c->rights == rights &&
+	       c->optional == optional && (type == OBJ_NONE ? c->types == 0 : c->types == SYSCALL_OBJ(type));
+}
+
 void syscall_init(void)
 {
+	if (!cap_declared(SYS_MSG_CALL, 0, 0, OBJ_INBOX, RIGHT_SEND, false) ||
+	    syscall_table[SYS_MSG_CALL].ncaps != 1 ||
+	    !cap_declared(SYS_MSG_REPLY_WAIT, 0, 0, OBJ_REPLY, RIGHT_SEND, false) ||
+	    !cap_declared(SYS_MSG_REPLY_WAIT, 1, 2, OBJ_NONE, RIGHT_GRANT, true) ||
+	    syscall_table[SYS_MSG_REPLY_WAIT].kind[3] != SYSARG_U32)
+		panic("syscall: sys_msg_call or sys_msg_reply_wait changed in syscalls.def; "
+		      "update invoke_direct in kernel/core/syscall.c");
 	for (unsigned nr = 0; nr < SYS_COUNT; nr++)
 		for (int i = 0; i < syscall_table[nr].nargs; i++) {
 			if (syscall_table[nr].kind[i] == SYSARG_U32)
@@ -71,6 +90,45 @@ static status_t check_caps(const struct syscall_entry *e, const struct syscall_a
 	return STATUS_OK;
 }
 
+/*
+ * The two calls of every client/server round trip, in their usual form,
+ * skip the table walk: the checks the table declares for them (verified
+ * against it at boot by syscall_init) are written out here. Anything
+ * unusual - a handle or u32 with high bits, a failed lookup, a capability
+ * to transfer - returns false having done nothing, and the table-driven
+ * path runs and reports it.
+ */
+static bool invoke_direct(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r,
+			  struct syscall_ctx *ctx, status_t *st)
+{
+	struct cslot *s;
+	struct cap *c = &ctx->cap[0];
+	if (nr == SYS_MSG_CALL) {
+		if ((a->a[0] >> 32) ||
+		    cspace_check_slot(&ctx->task->cs, (cap_handle_t)a->a[0], OBJ_INBOX, RIGHT_SEND, &s))
+			return false;
+	} else if (nr == SYS_MSG_REPLY_WAIT) {
+		if ((a->a[0] >> 32) || a->a[2] != CAP_HANDLE_NONE || (a->a[3] >> 32) ||
+		    cspace_check_slot(&ctx->task->cs, (cap_handle_t)a->a[0], OBJ_REPLY, RIGHT_SEND, &s))
+			return false;
+	} else {
+		return false;
+	}
+	*c = (struct cap){ .obj = s->obj, .badge = s->badge, .type = s->type,
+			   .rights = s->rights, .flags = s->flags };
+	ctx->cap_present[0] = true;
+	if (nr == SYS_MSG_CALL) {
+		*st = ipc_call(c, (cap_handle_t)a->a[0], a->a[1], a->a[2]);
+	} else {
+		uint64_t pending;
+		*st = ipc_reply_wait(c, (cap_handle_t)a->a[0], a->a[1], CAP_HANDLE_NONE, 0,
+				     a->a[4], a->a[5], &pending);
+		if (*st == STATUS_OK)
+			r->r[0] = pending;
+	}
+	return true;
+}
+
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r)
 {
 	struct syscall_ctx ctx;
@@ -83,7 +141,7 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 	ctx.thread = t;
 	ctx.task = t->task;
 	t->sys_ctx = &ctx;
-	if (nr < SYS_COUNT && syscall_table[nr].handler) {
+	if (!invoke_direct(nr, a, r, &ctx, &st) && nr < SYS_COUNT && syscall_table[nr].handler) {
 		const struct syscall_entry *e = &syscall_table[nr];
 		st = check_args(nr, a);
 		if (st == STATUS_OK)

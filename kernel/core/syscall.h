@@ -6,7 +6,9 @@
  * syscall_invoke takes the kernel lock, rejects malformed arguments and
  * looks up every capability argument (type and rights) before the handler
  * runs, so a handler starts from valid capabilities; it then runs the
- * handler and, on the way out, lets a killed thread exit.
+ * handler and, on the way out, lets a killed thread exit. sys_msg_call and
+ * sys_msg_reply_wait in their usual form make the same checks written out
+ * (checked against the table at boot) rather than walking the table.
  */
 #ifndef KEEL_CORE_SYSCALL_H
 #define KEEL_CORE_SYSCALL_H

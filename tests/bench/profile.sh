@@ -11,6 +11,7 @@
 #
 #   sh tests/bench/profile.sh                      # IPC round trip
 #   sh tests/bench/profile.sh measure batches "keel.init=kabi-root kabi.test=bench"
+#   PROFILE_FUNC=ipc_call sh tests/bench/profile.sh   # also each block of one function
 #
 # A developer tool, not run by ninja: the log of one bench run is ~1 GB.
 set -eu
@@ -43,7 +44,7 @@ MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot
 grep -a "bench:" "$work/serial.log" || true
 fi
 
-awk -v start="$start" -v stop="$stop" -v syms="$work/ksyms" '
+awk -v start="$start" -v stop="$stop" -v syms="$work/ksyms" -v func="${PROFILE_FUNC:-}" '
 # Addresses keep their low 32 bits plus 2^32 for the kernel half, so they
 # stay exact in the doubles awk uses (kernel text is in the top 2 GiB).
 function hex(s,   i, c, v) {
@@ -78,10 +79,15 @@ inblk && /^$/ { if (first != "") { sub(/:$/, "", first); cnt[key(first)] = n }; 
 	match($0, /\/[0-9a-f]+\//); pc = key(substr($0, RSTART + 1, RLENGTH - 2))
 	if (!on && pc == a0) on = 1
 	else if (on && pc == a1) exit
-	if (on) { fn = name(pc); total += cnt[pc]; per[fn] += cnt[pc] }
+	if (on) {
+		fn = name(pc); total += cnt[pc]; per[fn] += cnt[pc]
+		if (fn == func) { blk[pc] += cnt[pc]; blen[pc] = cnt[pc] }
+	}
 }
 END {
 	for (fn in per) printf "%10d %5.1f%% %s\n", per[fn], 100 * per[fn] / total, fn | "sort -rn"
 	close("sort -rn")
 	printf "%10d total\n", total
+	for (pc in blk) printf "  block %s: %d instructions, %d in all\n", pc, blen[pc], blk[pc] | "sort"
+	close("sort")
 }' "$log"
