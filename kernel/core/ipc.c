@@ -254,10 +254,9 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64
 	if (st)
 		return st;
 	struct inbox *ib = (struct inbox *)target->obj;
-	if (inbox_room(ib) == 0)
-		return STATUS_FULL;
 	if ((st = reply_make(ib, &r, &rh)))
 		return st == STATUS_QUOTA ? st : STATUS_FULL;
+	/* A full ring is FULL here; the reply capability goes again. */
 	st = inbox_post(ib, m.label, target->badge, m.payload, m.len, rh,
 			MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {

@@ -223,12 +223,13 @@ static void after_switch(void)
 	reclaim_run();
 }
 
-/* Runs next (already RUNNING) instead of prev; returns when prev runs again. */
+/* Runs next (already RUNNING) instead of prev from time now; returns when
+ * prev runs again. */
 static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next,
-		      unsigned cpu)
+		      unsigned cpu, uint64_t now)
 {
 	next->cpus_seen |= 1ull << cpu;
-	sc->charged_ns = arch_time_ns();
+	sc->charged_ns = now;
 	if (next != prev) {
 		sc->current = next;
 		sc->switches++;
@@ -259,7 +260,7 @@ static void schedule(void)
 	if (!prev->idle && prev->se.state == SCHED_RUNNABLE)
 		requeued = &prev->se;
 	struct thread *next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
-	switch_to(sc, prev, next ? next : sc->idle, cpu);
+	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
 }
 
 void thread_boot(void)
@@ -327,9 +328,10 @@ static void sleeper_insert(struct thread *t)
 	n->prev = &t->sleep_link;
 }
 
-/* Marks the calling thread blocked, with a deadline unless timeout_ns is
- * TIMEOUT_NEVER. Returns false (and does nothing) if it has been killed. */
-static bool block_begin(struct thread *t, uint64_t timeout_ns)
+/* Marks the calling thread blocked, with a deadline (from now) unless
+ * timeout_ns is TIMEOUT_NEVER. Returns false (and does nothing) if it has
+ * been killed. */
+static bool block_begin(struct thread *t, uint64_t timeout_ns, uint64_t now)
 {
 	if (t->kill_pending)
 		return false;
@@ -337,7 +339,6 @@ static bool block_begin(struct thread *t, uint64_t timeout_ns)
 	t->woken = false;
 	sched_block(&t->se);
 	if (timeout_ns != TIMEOUT_NEVER) {
-		uint64_t now = arch_time_ns();
 		t->wake_ns = now + timeout_ns < now ? TIMEOUT_NEVER - 1 : now + timeout_ns;
 		sleeper_insert(t);
 	}
@@ -356,7 +357,7 @@ static void wake_begin(struct thread *t)
 bool thread_block(uint64_t timeout_ns)
 {
 	struct thread *t = thread_current();
-	if (!block_begin(t, timeout_ns))
+	if (!block_begin(t, timeout_ns, timeout_ns == TIMEOUT_NEVER ? 0 : arch_time_ns()))
 		return false; /* killed: about to exit, waiting would never end */
 	schedule();
 	return t->woken;
@@ -374,7 +375,8 @@ bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
 		thread_wake(next);
 		return thread_block(timeout_ns);
 	}
-	if (!block_begin(t, timeout_ns)) {
+	uint64_t now = arch_time_ns(); /* the deadline's start and next's charge */
+	if (!block_begin(t, timeout_ns, now)) {
 		thread_wake(next);
 		return false;
 	}
@@ -382,7 +384,7 @@ bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
 	if (sched_run_direct(&runqs[cpu], &next->se))
 		panic("thread %s: direct hand-off refused", next->name);
 	arch_sched_pass();
-	switch_to(sc, t, next, cpu);
+	switch_to(sc, t, next, cpu, now);
 	return t->woken;
 }
 

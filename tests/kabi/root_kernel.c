@@ -2,7 +2,9 @@
  * root_kernel.c - timers, the witness log and device capabilities.
  *
  *   timer    sys_timer_set raises its bit at the deadline, re-arming
- *            replaces it, 0 disarms it
+ *            replaces it, 0 disarms it; a system call, one that blocks
+ *            and switches included, keeps every register the ABI says
+ *            it keeps
  *   witness  the log read with sys_witness_read verifies as a hash
  *            chain, across two reads; a tampered copy fails at the right
  *            record
@@ -19,6 +21,83 @@
 #define IRQ_BIT 6
 #define RTC_IRQ 8
 #define WITNESS_PAGES 4
+
+/* What some registers hold after a system call that was entered with
+ * known values in them. */
+struct regs {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rdi, rsi, r9, r10;
+};
+
+#define REG_PATTERN(n) (0x0101010101010101ull * (n))
+
+/* sys_signal_wait(mask, timeout) with rbx, rbp, r12-r15, r9 and r10 set
+ * to REG_PATTERN(1..8); *after gets them (and rdi, rsi) as it returns. */
+static uint64_t signal_wait_regs(uint64_t mask, uint64_t timeout, struct regs *after)
+{
+	uint64_t rax = SYS_SIGNAL_WAIT;
+	__asm__ volatile("push %%rbp\n\t"
+			 "push %%rbx\n\t"
+			 "push %%r12\n\t"
+			 "push %%r13\n\t"
+			 "push %%r14\n\t"
+			 "push %%r15\n\t"
+			 "push %[out]\n\t"
+			 "movabs %[p1], %%rbx\n\t"
+			 "movabs %[p2], %%rbp\n\t"
+			 "movabs %[p3], %%r12\n\t"
+			 "movabs %[p4], %%r13\n\t"
+			 "movabs %[p5], %%r14\n\t"
+			 "movabs %[p6], %%r15\n\t"
+			 "movabs %[p7], %%r9\n\t"
+			 "movabs %[p8], %%r10\n\t"
+			 "syscall\n\t"
+			 "mov (%%rsp), %%rcx\n\t" /* out; rcx is SYSCALL's anyway */
+			 "mov %%rbx, 0(%%rcx)\n\t"
+			 "mov %%rbp, 8(%%rcx)\n\t"
+			 "mov %%r12, 16(%%rcx)\n\t"
+			 "mov %%r13, 24(%%rcx)\n\t"
+			 "mov %%r14, 32(%%rcx)\n\t"
+			 "mov %%r15, 40(%%rcx)\n\t"
+			 "mov %%rdi, 48(%%rcx)\n\t"
+			 "mov %%rsi, 56(%%rcx)\n\t"
+			 "mov %%r9, 64(%%rcx)\n\t"
+			 "mov %%r10, 72(%%rcx)\n\t"
+			 "add $8, %%rsp\n\t"
+			 "pop %%r15\n\t"
+			 "pop %%r14\n\t"
+			 "pop %%r13\n\t"
+			 "pop %%r12\n\t"
+			 "pop %%rbx\n\t"
+			 "pop %%rbp"
+			 : "+a"(rax), "+D"(mask), "+S"(timeout)
+			 : [out] "r"(after), [p1] "i"(REG_PATTERN(1)), [p2] "i"(REG_PATTERN(2)),
+			   [p3] "i"(REG_PATTERN(3)), [p4] "i"(REG_PATTERN(4)), [p5] "i"(REG_PATTERN(5)),
+			   [p6] "i"(REG_PATTERN(6)), [p7] "i"(REG_PATTERN(7)), [p8] "i"(REG_PATTERN(8))
+			 : "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
+	return rax;
+}
+
+/* Whether after holds what signal_wait_regs put in, and mask and timeout. */
+static bool regs_kept(const struct regs *a, uint64_t mask, uint64_t timeout)
+{
+	return a->rbx == REG_PATTERN(1) && a->rbp == REG_PATTERN(2) && a->r12 == REG_PATTERN(3) &&
+	       a->r13 == REG_PATTERN(4) && a->r14 == REG_PATTERN(5) && a->r15 == REG_PATTERN(6) &&
+	       a->r9 == REG_PATTERN(7) && a->r10 == REG_PATTERN(8) && a->rdi == mask &&
+	       a->rsi == timeout;
+}
+
+static void test_registers_kept(struct kabi_root *r)
+{
+	struct regs after;
+	const uint64_t mask = 1ull << 62; /* a bit nothing raises */
+	kr_expect(r, "a polling call returns TIMEOUT", signal_wait_regs(mask, 0, &after),
+		  STATUS_TIMEOUT);
+	kr_expect_u64(r, "... and keeps the registers it must", regs_kept(&after, mask, 0), 1);
+	kr_expect(r, "a call that blocks returns TIMEOUT",
+		  signal_wait_regs(mask, 2 * KABI_MS, &after), STATUS_TIMEOUT);
+	kr_expect_u64(r, "... and keeps the registers it must across the switch",
+		      regs_kept(&after, mask, 2 * KABI_MS), 1);
+}
 
 void test_timer(struct kabi_root *r)
 {
@@ -41,6 +120,7 @@ void test_timer(struct kabi_root *r)
 	kr_expect(r, "a disarmed timer stays quiet",
 		  sys_signal_wait(1ull << TIMER_BIT, 30 * KABI_MS, &pending), STATUS_TIMEOUT);
 	kr_expect(r, "bit 64 is INVALID", sys_timer_set(64, now), STATUS_INVALID);
+	test_registers_kept(r);
 }
 
 /* Reads records from seq into buf; returns how many, 0 on failure. */

@@ -1,7 +1,8 @@
 /*
  * frame.h - assembler macros that save and restore the general registers
- * in the order of struct trap_frame (trap.h), shared by the interrupt
- * path (trap_entry.S) and the system-call path (syscall_entry.S).
+ * in the order of struct trap_frame (trap.h), for the interrupt path
+ * (trap_entry.S). The system-call path (syscall_entry.S) saves fewer and
+ * says why.
  */
 #ifndef KEEL_ARCH_X86_64_FRAME_H
 #define KEEL_ARCH_X86_64_FRAME_H

@@ -11,8 +11,16 @@
  * The way back uses SYSRET when the frame still returns to a canonical
  * user address in the user code segment, and IRETQ otherwise (SYSRET to a
  * non-canonical RIP would fault in kernel mode on the user stack).
+ *
+ * Only the registers the C code may change are saved: rbx and r12-r15
+ * are callee-saved, so they still hold the user's values when
+ * syscall_dispatch returns (a switch to another thread in between keeps
+ * them too: arch_switch saves them), and rcx and r11 hold the return rip
+ * and rflags, which the frame has. Their slots are left unwritten and
+ * filled only on the IRETQ way back, which restores every register from
+ * the frame. Nothing reads them in between: a system call's frame is read
+ * for its arguments and written with its results, nothing else.
  */
-#include "arch/x86_64/frame.h"
 #include "arch/x86_64/percpu.h"
 
 #define SYSCALL_VECTOR 0x100
@@ -32,7 +40,16 @@ syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* error */
 	pushq $SYSCALL_VECTOR           /* vector */
-	PUSH_GPRS
+	pushq %rax
+	sub $16, %rsp                   /* rbx, rcx: see above */
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	sub $40, %rsp                   /* r11, r12, r13, r14, r15 */
 	mov %rsp, %rdi
 	cld
 	xor %ebp, %ebp
@@ -44,11 +61,30 @@ syscall_entry:
 	movabs $0x00007ffffffff000, %rax
 	cmpq %rax, 136(%rsp)            /* frame->rip */
 	jae 1f
-	POP_GPRS
+	add $40, %rsp
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	add $16, %rsp
+	popq %rax
 	add $16, %rsp                   /* vector and error code */
 	mov 0(%rsp), %rcx               /* user rip */
 	mov 16(%rsp), %r11              /* user rflags */
 	mov 24(%rsp), %rsp              /* user rsp */
 	swapgs
 	sysretq
-1:	jmp trap_return
+	/* IRETQ restores every register: fill the slots not saved above. */
+1:	mov %r15, 0(%rsp)
+	mov %r14, 8(%rsp)
+	mov %r13, 16(%rsp)
+	mov %r12, 24(%rsp)
+	mov 152(%rsp), %rax             /* r11 = rflags, rcx = rip, as SYSRET leaves them */
+	mov %rax, 32(%rsp)
+	mov 136(%rsp), %rax
+	mov %rax, 96(%rsp)
+	mov %rbx, 104(%rsp)
+	jmp trap_return
