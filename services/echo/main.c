@@ -39,10 +39,9 @@ static status_t say_hello(struct echo *e, cap_handle_t inbox)
 
 int keel_main(const struct keel_start *s)
 {
-	static struct echo e;
+	struct echo e = { .supervisor = s->supervisor }; /* on the stack: one per instance */
 	struct inbox_ring *ring;
 	cap_handle_t inbox;
-	e.supervisor = s->supervisor;
 	if (loop_inbox_open(INBOX_SLOTS, INBOX_BIT, &inbox, &ring) ||
 	    loop_init(&e.loop, &sysops_kernel, ring, INBOX_BIT) || say_hello(&e, inbox) ||
 	    echo_register(&e.loop))
