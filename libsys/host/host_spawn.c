@@ -1,7 +1,7 @@
 /*
  * host_spawn.c - starting a C function as a Keel task on the host (see
  * host_kernel.h). User code: it uses only system calls, in the order
- * keel_spawn (libsys/spawn.c) uses them, so the kernel sees what it sees
+ * keel_spawn (libsys/bundle.c) uses them, so the kernel sees what it sees
  * on the machine - a task created, its capabilities granted, a memory
  * object mapped into it, a thread started - except that there is no image
  * to load: the entry is a function of this process.

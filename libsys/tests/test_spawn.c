@@ -1,5 +1,6 @@
 /*
- * Host tests for keel_spawn (libsys/spawn.c).
+ * Host tests for keel_spawn and the bundle reader (libsys/bundle.c,
+ * libsys/spawn.c).
  *
  * The system calls go to a small fake kernel below (the stubs' host route,
  * KEEL_HOST_SYSCALL): memory objects are memfds, mappings into the calling
