@@ -7,7 +7,9 @@
  * echo's unmodified main.c with the manifests the machine's executables
  * embed (services/echo/manifest, manifest2, tests/initd/broken.manifest,
  * embedded at build time by libsys/host/embed.S), and the boot lists are
- * services/initd/boot.manifest and tests/initd/boot-refuse.manifest.
+ * services/initd/boot.manifest and tests/initd/boot-refuse.manifest. The
+ * test adds "mute" (below), "bare" (a program without a manifest) and
+ * boot lists of its own for what the tree has no file for.
  *
  * Most checks are initd's own supervision scenarios (selftest.c,
  * initd.test=NAME), the ones tests/qemu/initd.sh runs under QEMU: initd
