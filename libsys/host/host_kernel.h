@@ -27,6 +27,37 @@
 #define HOST_EXIT_FAULT 70	/* the root task faulted, or the kernel panicked */
 #define HOST_EXIT_HUNG 71	/* virtual time passed the limit */
 
+/* A task's entry: keel_main's type. */
+typedef int host_main_fn(const struct keel_start *start);
+
+/*
+ * The host's boot bundle: what build/bundle.tar holds on the machine, as
+ * a table of the test process. A program is what an executable is there -
+ * a name, an entry and the manifest text embedded in it (a test embeds the
+ * service folder's `manifest` file at build time, libsys/host/embed.S); a
+ * file is a plain text such as a boot list. Under the host port
+ * keel_spawner_file finds the files, keel_spawner_manifest the programs'
+ * manifests, and keel_spawn starts a program with host_spawn
+ * (libsys/host/host_bundle.c), so initd's unmodified source boots from it.
+ */
+struct host_program {
+	const char *name;
+	host_main_fn *main;
+	const char *manifest;	/* NUL-terminated; NULL: the program carries none */
+};
+
+struct host_file {
+	const char *name;
+	const char *text;	/* NUL-terminated */
+};
+
+struct host_bundle {
+	const struct host_program *programs;
+	uint32_t program_count;
+	const struct host_file *files;
+	uint32_t file_count;
+};
+
 struct host_kernel_config {
 	uint64_t memory_bytes;	/* physical memory; 0 for 64 MiB */
 	uint64_t time_limit_ns;	/* virtual time at which a run that is still going
@@ -34,16 +65,16 @@ struct host_kernel_config {
 	unsigned watchdog_s;	/* wall-clock seconds before the process is killed
 				 * (a thread spinning without system calls is never
 				 * preempted on the host); 0 for 60 */
+	const struct host_bundle *bundle; /* the boot bundle, kept by pointer;
+					   * NULL for none */
 };
-
-/* A task's entry: keel_main's type. */
-typedef int host_main_fn(const struct keel_start *start);
 
 /*
  * Boots the kernel (once per process: it keeps its state in globals, as
  * on the machine) and runs root as the root task, holding what initd
  * holds on the machine: itself and its thread, the witness log, the
- * device roots and quotas over nearly all memory; no boot bundle. Returns
+ * device roots and quotas over nearly all memory; cfg->bundle stands for
+ * the boot bundle (host_boot_bundle). Returns
  * when the root task has ended: its exit code, HOST_EXIT_FAULT if it
  * faulted, HOST_EXIT_HUNG if virtual time ran past the limit. A kernel
  * panic ends the process with code 70 after printing the reason.
@@ -63,6 +94,20 @@ int host_kernel_main(const struct host_kernel_config *cfg, host_main_fn *root);
 #define HOST_START_AREA 0x0000300000000000ull
 status_t host_spawn(const struct keel_spawn_args *args, host_main_fn *main,
 		    struct keel_child *out);
+
+/* The boot bundle host_kernel_main was given (NULL if none). Every task
+ * may read it: unlike the machine's, it is no memory object behind a
+ * capability. */
+const struct host_bundle *host_boot_bundle(void);
+
+/* The kernel console's output since the last host_console_clear(), as one
+ * NUL-terminated text, so that a test can look for what a service printed
+ * as the QEMU tests look at the serial log. At most HOST_CONSOLE_KEEP
+ * bytes are kept: older text is dropped first. Every write also goes to
+ * stderr. Valid until the next console write. */
+#define HOST_CONSOLE_KEEP 65536
+const char *host_console_text(void);
+void host_console_clear(void);
 
 /* Blocks the calling Keel thread for ns of virtual time; everything that
  * falls due meanwhile (timeouts, timers, heartbeats) runs. */

@@ -1,25 +1,26 @@
 /*
  * host_spawn.c - starting a C function as a Keel task on the host (see
  * host_kernel.h). User code: it uses only system calls, in the order
- * keel_spawn (libsys/spawn.c) uses them, so the kernel sees what it sees
+ * keel_spawn (libsys/bundle.c) uses them, so the kernel sees what it sees
  * on the machine - a task created, its capabilities granted, a memory
  * object mapped into it, a thread started - except that there is no image
  * to load: the entry is a function of this process.
  */
 #include "host_kernel.h"
+#include "keel/map.h"
 
-#define SCRATCH_VA 0x0000180000000000ull	/* KEEL_SPAWN_SCRATCH_ADDR */
 #define START_SLOTS 4096			/* start pages tried from HOST_START_AREA */
 
-/* Copies s into the one-page object mem through the scratch window. */
+/* Copies s into the one-page object mem, mapped for the copy where
+ * keel_map chooses: any task may spawn, and no two share a page. */
 static status_t start_write(cap_handle_t mem, const struct keel_start *s)
 {
-	status_t st = sys_memory_map(CAP_HANDLE_NONE, mem, SCRATCH_VA, 0, 1,
-				     RIGHT_READ | RIGHT_WRITE);
+	void *at;
+	status_t st = keel_map(mem, 0, 1, RIGHT_READ | RIGHT_WRITE, &at);
 	if (st)
 		return st;
-	memcpy((void *)(uintptr_t)SCRATCH_VA, s, sizeof *s);
-	return sys_memory_unmap(CAP_HANDLE_NONE, SCRATCH_VA, 1);
+	memcpy(at, s, sizeof *s);
+	return sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, 1);
 }
 
 /* Maps mem read-only into task at the first page of the start area that
@@ -62,7 +63,6 @@ status_t host_spawn(const struct keel_spawn_args *a, host_main_fn *main,
 	return STATUS_OK;
 fail:
 	/* As keel_spawn undoes: each step either worked or left nothing. */
-	sys_memory_unmap(CAP_HANDLE_NONE, SCRATCH_VA, 1);
 	if (mem != CAP_HANDLE_NONE)
 		sys_cap_delete(mem);
 	sys_task_kill(task);

@@ -1,5 +1,6 @@
 /*
- * Host tests for keel_spawn (libsys/spawn.c).
+ * Host tests for keel_spawn and the bundle reader (libsys/bundle.c,
+ * libsys/spawn.c).
  *
  * The system calls go to a small fake kernel below (the stubs' host route,
  * KEEL_HOST_SYSCALL): memory objects are memfds, mappings into the calling
@@ -341,7 +342,33 @@ static size_t tar_member(uint8_t *out, const char *name, const uint8_t *data, si
 	return 512 + (len + 511) / 512 * 512;
 }
 
-/* Archive: "wx" (a writable and executable segment), "prog" (good). */
+/* A service's executable reduced to what keel_spawner_manifest reads: an
+ * ELF header and a section table with .shstrtab and .keel.manifest. */
+#define SVC_MANIFEST "name svc\nheartbeat 50\n"
+static size_t make_svc(uint8_t *out)
+{
+	static const char names[] = "\0.shstrtab\0.keel.manifest";
+	size_t names_at = 64, text_at = names_at + sizeof names, sh_at = 256;
+	size_t text_len = strlen(SVC_MANIFEST);
+	memset(out, 0, sh_at + 3 * 64);
+	memcpy(out, "\177ELF\2\1\1", 7);
+	put64(out + 40, sh_at);		/* e_shoff */
+	put16(out + 58, 64);		/* e_shentsize */
+	put16(out + 60, 3);		/* e_shnum */
+	put16(out + 62, 1);		/* e_shstrndx */
+	memcpy(out + names_at, names, sizeof names);
+	memcpy(out + text_at, SVC_MANIFEST, text_len);
+	put32(out + sh_at + 64, 1);	/* .shstrtab */
+	put64(out + sh_at + 64 + 24, names_at);
+	put64(out + sh_at + 64 + 32, sizeof names);
+	put32(out + sh_at + 128, 11);	/* .keel.manifest */
+	put64(out + sh_at + 128 + 24, text_at);
+	put64(out + sh_at + 128 + 32, text_len);
+	return sh_at + 3 * 64;
+}
+
+/* Archive: "wx" (a writable and executable segment), "prog" (good), "svc"
+ * (a manifest only), "boot.list" (a plain file). */
 static uint8_t archive[16 * PAGE];
 static size_t archive_len;
 
@@ -371,7 +398,10 @@ static void setup(void)
 	archive_len = tar_member(archive, "wx", img, IMAGE_LEN);
 	make_elf(img, 6);
 	archive_len += tar_member(archive + archive_len, "prog", img, IMAGE_LEN);
+	archive_len += tar_member(archive + archive_len, "svc", img, make_svc(img));
+	archive_len += tar_member(archive + archive_len, "boot.list", (const uint8_t *)"svc\n", 4);
 	archive_len += 1024;
+	make_elf(img, 6);
 
 	f_memory_create(16, ret);
 	fk.bundle_obj = fk.caps[ret[0] - 1].obj;
@@ -592,6 +622,43 @@ TEST(spawn_undoes_everything_when_any_call_fails)
 	}
 }
 
+TEST(spawner_finds_plain_files_and_embedded_manifests_in_the_one_mapping)
+{
+	const void *data;
+	size_t size;
+	struct keel_spawn_args a = args();
+	struct keel_child c;
+
+	setup();
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_OK);
+	CHECK_EQ(size, 4);
+	CHECK(!memcmp(data, "svc\n", 4));
+	CHECK_EQ(keel_spawner_manifest(&sp, "svc", &data, &size), STATUS_OK);
+	CHECK_EQ(size, strlen(SVC_MANIFEST));
+	CHECK(!memcmp(data, SVC_MANIFEST, size));
+	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK);
+	CHECK_EQ(fk.bundle_maps, 1);		/* files, manifests and programs share it */
+	CHECK_EQ(keel_spawner_fini(&sp), STATUS_OK);
+	CHECK_EQ(fk.nself, 0);
+}
+
+TEST(spawner_reports_missing_files_and_manifests)
+{
+	const void *data;
+	size_t size;
+	struct keel_start none = { .cpu_count = 1 };
+
+	setup();
+	CHECK_EQ(keel_spawner_file(&sp, "missing", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_manifest(&sp, "missing", &data, &size), STATUS_NOT_FOUND);
+	/* A plain file is no executable; "prog" has no section table. */
+	CHECK_EQ(keel_spawner_manifest(&sp, "boot.list", &data, &size), STATUS_BAD_FORMAT);
+	CHECK_EQ(keel_spawner_manifest(&sp, "prog", &data, &size), STATUS_BAD_FORMAT);
+	keel_spawner_init(&sp, &none);		/* a task given no bundle */
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(fk.bundle_maps, 1);
+}
+
 int main(void)
 {
 	RUN(spawn_maps_every_segment_with_its_bytes_and_protection);
@@ -599,5 +666,7 @@ int main(void)
 	RUN(spawn_keeps_only_task_and_thread_caps_and_the_bundle_mapping);
 	RUN(spawn_refuses_bad_names_images_and_arguments);
 	RUN(spawn_undoes_everything_when_any_call_fails);
+	RUN(spawner_finds_plain_files_and_embedded_manifests_in_the_one_mapping);
+	RUN(spawner_reports_missing_files_and_manifests);
 	return check_summary();
 }

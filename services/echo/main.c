@@ -8,7 +8,6 @@
 #include "keel/spawn.h"
 #include "keel/sys.h"
 
-#define INBOX_VA 0x0000200000000000ull
 #define INBOX_BIT 0
 #define INBOX_SLOTS 64
 
@@ -25,32 +24,26 @@ static void heartbeat(struct loop *loop, uint64_t now, void *ctx)
 	sys_msg_send(e->supervisor, &m, CAP_HANDLE_NONE, 0);
 }
 
-/* The inbox, mapped; then a send capability to it for initd (messages
- * wait in the ring until the loop's first turn). */
-static status_t open_inbox(struct echo *e, struct inbox_ring **ring)
+/* Gives initd a send capability to the inbox (moved with the hello);
+ * messages wait in the ring until the loop's first turn. */
+static status_t say_hello(struct echo *e, cap_handle_t inbox)
 {
-	cap_handle_t inbox, mem, give;
-	status_t st = sys_inbox_create(INBOX_SLOTS, INBOX_BIT, &inbox, &mem);
-	if (st == STATUS_OK)
-		st = sys_memory_map(CAP_HANDLE_NONE, mem, INBOX_VA, 0,
-				    (inbox_ring_bytes(INBOX_SLOTS) + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE,
-				    RIGHT_READ | RIGHT_WRITE);
-	if (st == STATUS_OK)
-		st = sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give);
+	cap_handle_t give;
+	status_t st = sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give);
 	if (st == STATUS_OK) {
 		struct keel_msg hello = { .label = INITD_HELLO };
 		st = sys_msg_send(e->supervisor, &hello, give, CAP_MOVE);
 	}
-	*ring = (struct inbox_ring *)INBOX_VA;
 	return st;
 }
 
 int keel_main(const struct keel_start *s)
 {
-	static struct echo e;
+	struct echo e = { .supervisor = s->supervisor }; /* on the stack: one per instance */
 	struct inbox_ring *ring;
-	e.supervisor = s->supervisor;
-	if (open_inbox(&e, &ring) || loop_init(&e.loop, &sysops_kernel, ring, INBOX_BIT) ||
+	cap_handle_t inbox;
+	if (loop_inbox_open(INBOX_SLOTS, INBOX_BIT, &inbox, &ring) ||
+	    loop_init(&e.loop, &sysops_kernel, ring, INBOX_BIT) || say_hello(&e, inbox) ||
 	    echo_register(&e.loop))
 		return 1;
 	if (keel_start_arg(s))

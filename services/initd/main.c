@@ -11,21 +11,16 @@
 #include "selftest.h"
 #include "services.h"
 
-#define INBOX_VA 0x0000200000000000ull
 #define INBOX_SLOTS 256
 #define INBOX_BIT 0
 
 /* initd's inbox: supervision messages, hellos, heartbeats, status calls. */
 static status_t open_inbox(struct initd *d)
 {
-	cap_handle_t mem;
-	status_t st = sys_inbox_create(INBOX_SLOTS, INBOX_BIT, &d->inbox, &mem);
+	struct inbox_ring *ring;
+	status_t st = loop_inbox_open(INBOX_SLOTS, INBOX_BIT, &d->inbox, &ring);
 	if (st == STATUS_OK)
-		st = sys_memory_map(CAP_HANDLE_NONE, mem, INBOX_VA, 0,
-				    (inbox_ring_bytes(INBOX_SLOTS) + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE,
-				    RIGHT_READ | RIGHT_WRITE);
-	if (st == STATUS_OK)
-		st = loop_init(&d->loop, &sysops_kernel, (struct inbox_ring *)INBOX_VA, INBOX_BIT);
+		st = loop_init(&d->loop, &sysops_kernel, ring, INBOX_BIT);
 	return st;
 }
 

@@ -3,6 +3,7 @@
 #include "protocol.h"
 #include "core/cmdline.h"
 #include "core/witness.h"
+#include "keel/map.h"
 #include "keel/sys.h"
 #include "keel/time.h"
 #include "selftest.h"
@@ -100,7 +101,6 @@ static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind c
 	loop_stop(&d->loop);
 }
 
-#define PROBE_VA 0x0000300000000000ull
 #define PROBE_PAGES 4
 
 /* A second initd thread asks initd's inbox for the status of every slot,
@@ -138,10 +138,12 @@ static _Noreturn void status_probe(struct initd *d)
 static void probe_start(struct initd *d)
 {
 	cap_handle_t mem, thread;
+	void *stack;
 	if (sys_memory_create(PROBE_PAGES, 0, &mem) ||
-	    sys_memory_map(CAP_HANDLE_NONE, mem, PROBE_VA, 0, PROBE_PAGES, RIGHT_READ | RIGHT_WRITE) ||
+	    keel_map(mem, 0, PROBE_PAGES, RIGHT_READ | RIGHT_WRITE, &stack) ||
 	    sys_thread_create(d->start->self_task, (uint64_t)(uintptr_t)status_probe,
-			      PROBE_VA + PROBE_PAGES * KEEL_PAGE_SIZE - 8, (uint64_t)(uintptr_t)d,
+			      (uint64_t)(uintptr_t)stack + PROBE_PAGES * KEEL_PAGE_SIZE - 8,
+			      (uint64_t)(uintptr_t)d,
 			      THREAD_TIER_MATTER, ~0ull >> (64 - d->start->cpu_count), &thread))
 		check(d, false, "start the status probe thread");
 }

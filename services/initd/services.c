@@ -1,28 +1,11 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "core/cmdline.h"
-#include "core/elf.h"
-#include "core/ustar.h"
 #include "keel/sys.h"
 #include "keel/time.h"
 #include "protocol.h"
 #include "services.h"
 
-#define ARCHIVE_VA 0x0000280000000000ull
 #define TICK_NS 10000000ull /* supervision deadlines are checked every 10 ms */
-#define MANIFEST_SECTION ".keel.manifest"
-
-/* The bundle, mapped read-only once for reading the boot list and manifests. */
-static status_t bundle_map(struct initd *d)
-{
-	const struct keel_start *s = d->start;
-	if (d->archive)
-		return STATUS_OK;
-	status_t st = sys_memory_map(CAP_HANDLE_NONE, s->bundle, ARCHIVE_VA, 0,
-				     (s->bundle_bytes + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE, RIGHT_READ);
-	if (st == STATUS_OK)
-		d->archive = (const void *)ARCHIVE_VA;
-	return st;
-}
 
 static void say(struct initd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct initd *d, const char *fmt, ...)
@@ -33,15 +16,13 @@ static void say(struct initd *d, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Reads one service's manifest from its executable's .keel.manifest section. */
+/* Reads one service's manifest, which its executable in the bundle carries. */
 static status_t load_manifest(struct initd *d, const char *name, struct manifest *m)
 {
-	const void *elf, *text;
-	size_t elf_size, text_size;
+	const void *text;
+	size_t text_size;
 	struct manifest_error err;
-	status_t st = ustar_find(d->archive, d->start->bundle_bytes, name, &elf, &elf_size);
-	if (st == STATUS_OK)
-		st = elf_find_section(elf, elf_size, MANIFEST_SECTION, &text, &text_size);
+	status_t st = keel_spawner_manifest(&d->spawner, name, &text, &text_size);
 	if (st) {
 		say(d, "initd: %s: no executable with a manifest in the bundle (%s)\n", name,
 		    status_name(st));
@@ -61,9 +42,7 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 	size_t size;
 	struct bootlist bl;
 	struct manifest_error err;
-	status_t st = bundle_map(d);
-	if (st == STATUS_OK)
-		st = ustar_find(d->archive, d->start->bundle_bytes, bootlist_name, &text, &size);
+	status_t st = keel_spawner_file(&d->spawner, bootlist_name, &text, &size);
 	if (st) {
 		say(d, "initd: no boot list \"%s\" in the bundle (%s)\n", bootlist_name, status_name(st));
 		return st;

@@ -1,8 +1,8 @@
 /*
  * services.h - initd's table of supervised services.
  *
- * Each slot holds one service from the boot list: its manifest (read from
- * the .keel.manifest section of its ELF in the bundle), its supervision
+ * Each slot holds one service from the boot list: its manifest (which its
+ * executable in the bundle carries, keel_spawner_manifest), its supervision
  * state (supervise.h), the capabilities of the running instance, and the
  * send capability to its inbox once it has said hello. initd acts on the
  * decisions the supervision policy returns: start, kill, restart after a
@@ -33,8 +33,7 @@ struct service {
 
 struct initd {
 	const struct keel_start *start;
-	struct keel_spawner spawner;
-	const void *archive;		/* the bundle, mapped read-only */
+	struct keel_spawner spawner;	/* the bundle: boot list, manifests, programs */
 	struct loop loop;
 	cap_handle_t inbox;		/* initd's own inbox */
 	struct service svc[INITD_MAX_SERVICES];

@@ -44,6 +44,7 @@ static struct {
 	struct task *root;
 	bool root_gone;		/* torn down: the run ends at the next idle */
 	int root_code;		/* what host_kernel_main returns then */
+	const struct host_bundle *bundle;
 } run = { .lock = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER };
 
 void host_finish(int code)
@@ -145,6 +146,11 @@ static void *cpu0_main(void *arg)
 	thread_idle_loop();
 }
 
+const struct host_bundle *host_boot_bundle(void)
+{
+	return run.bundle;
+}
+
 int host_kernel_main(const struct host_kernel_config *cfg, host_main_fn *root)
 {
 	static const struct host_kernel_config defaults = { 0 };
@@ -155,6 +161,7 @@ int host_kernel_main(const struct host_kernel_config *cfg, host_main_fn *root)
 	if (run.root_main)
 		panic("host: host_kernel_main called twice in one process");
 	run.root_main = root;
+	run.bundle = cfg->bundle;
 	run.memory = cfg->memory_bytes ? cfg->memory_bytes : HOST_MEMORY_DEFAULT;
 	host_clock_set_limit(cfg->time_limit_ns ? cfg->time_limit_ns : HOST_TIME_LIMIT_DEFAULT);
 	alarm(cfg->watchdog_s ? cfg->watchdog_s : WATCHDOG_DEFAULT_S);

@@ -16,6 +16,7 @@
 #include "core/string.h"
 #include "core/task.h"
 #include "core/thread.h"
+#include "host_kernel.h"
 
 #define HOST_IRQ_LINES 24	/* as many as one IO APIC has */
 #define IOMAP_BYTES 8192	/* one bit per port, as the TSS bitmap */
@@ -47,9 +48,46 @@ void arch_cpu_relax(void)
 	panic("host: spinning on a lock with one CPU");
 }
 
+/* What the console printed, for host_console_text(). Written under the
+ * kernel lock and read by the one running thread, so it needs no lock. */
+static struct {
+	char text[HOST_CONSOLE_KEEP + 1];
+	size_t len;
+} console;
+
+/* Appends s[0..n) to the kept text, dropping the oldest bytes it has no
+ * room for. */
+static void console_keep(const char *s, size_t n)
+{
+	if (n > HOST_CONSOLE_KEEP) {
+		s += n - HOST_CONSOLE_KEEP;
+		n = HOST_CONSOLE_KEEP;
+	}
+	if (console.len + n > HOST_CONSOLE_KEEP) {
+		size_t drop = console.len + n - HOST_CONSOLE_KEEP;
+		memmove(console.text, console.text + drop, console.len - drop);
+		console.len -= drop;
+	}
+	memcpy(console.text + console.len, s, n);
+	console.len += n;
+	console.text[console.len] = 0;
+}
+
 void arch_console_write(const char *s, size_t n)
 {
 	fwrite(s, 1, n, stderr);
+	console_keep(s, n);
+}
+
+const char *host_console_text(void)
+{
+	return console.text;
+}
+
+void host_console_clear(void)
+{
+	console.len = 0;
+	console.text[0] = 0;
 }
 
 uint64_t arch_timestamp(void)

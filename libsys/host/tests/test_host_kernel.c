@@ -1,14 +1,16 @@
 /*
  * Tests of the host port itself (kernel/arch/host, libsys/host): what a
  * service's host test relies on - shared memory that really aliases,
- * address clashes reported, bad user pointers as errors, timeouts and
- * timers on virtual time, interrupts raised by the test, devices the host
- * cannot emulate refused, and scheduling decided by the kernel.
+ * address clashes reported, libsys's mappings placed apart, bad user
+ * pointers as errors, timeouts and timers on virtual time, interrupts
+ * raised by the test, devices the host cannot emulate refused, and
+ * scheduling decided by the kernel.
  */
 #include <string.h>
 
 #include "check.h"
 #include "host_kernel.h"
+#include "keel/map.h"
 
 #define MS 1000000ull
 #define INBOX_VA 0x0000210000000000ull
@@ -101,6 +103,45 @@ TEST(tasks_share_an_address_only_for_the_same_frame)
 	/* The child's teardown dropped its share; the root's page is intact. */
 	*(volatile uint32_t *)VA_ROOT = 1;
 	CHECK_EQ(sys_memory_unmap(CAP_HANDLE_NONE, VA_ROOT, 2), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
+}
+
+/* Maps a page of its own through keel_map: returns its page index in the
+ * libsys region, or 1000 + the failure. */
+static int child_keel_maps(const struct keel_start *s)
+{
+	cap_handle_t mem;
+	void *at;
+	status_t st = sys_memory_create(1, 0, &mem);
+	(void)s;
+	if (st == STATUS_OK)
+		st = keel_map(mem, 0, 1, RIGHT_READ | RIGHT_WRITE, &at);
+	if (st)
+		return 1000 + st;
+	*(volatile uint32_t *)at = 1;
+	return (int)(((uint64_t)(uintptr_t)at - KEEL_MAP_REGION) / KEEL_PAGE_SIZE);
+}
+
+TEST(keel_map_gives_each_task_the_lowest_place_no_task_holds)
+{
+	cap_handle_t mem = CAP_HANDLE_NONE;
+	void *a, *b, *c;
+	CHECK_EQ(sys_memory_create(3, 0, &mem), STATUS_OK);
+	CHECK_EQ(keel_map(mem, 0, 2, RIGHT_READ | RIGHT_WRITE, &a), STATUS_OK);
+	CHECK_EQ((uint64_t)(uintptr_t)a, KEEL_MAP_REGION);
+	CHECK_EQ(keel_map(mem, 2, 1, RIGHT_READ, &b), STATUS_OK);
+	CHECK_EQ((uint64_t)(uintptr_t)b, KEEL_MAP_REGION + 2 * KEEL_PAGE_SIZE);
+	/* Another task's first mapping steps over the root's three pages. */
+	CHECK_EQ(run_child(child_keel_maps, CAP_HANDLE_NONE), 3);
+	/* A freed place is found again: nothing is kept but the page tables. */
+	CHECK_EQ(sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)a, 2), STATUS_OK);
+	CHECK_EQ(keel_map(mem, 0, 1, RIGHT_READ, &c), STATUS_OK);
+	CHECK_EQ((uint64_t)(uintptr_t)c, KEEL_MAP_REGION);
+	CHECK_EQ(keel_map(mem, 0, 0, RIGHT_READ, &c), STATUS_INVALID);
+	CHECK_EQ(keel_map(mem, 0, KEEL_MAP_REGION_BYTES / KEEL_PAGE_SIZE + 1, RIGHT_READ, &c),
+		 STATUS_FULL);
+	CHECK_EQ(keel_map(mem, 3, 1, RIGHT_READ, &c), STATUS_RANGE);
+	CHECK_EQ(sys_memory_unmap(CAP_HANDLE_NONE, KEEL_MAP_REGION, 3), STATUS_OK);
 	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
 }
 
@@ -255,6 +296,7 @@ static int tests(const struct keel_start *start)
 	ring = (struct inbox_ring *)INBOX_VA;
 	RUN(memory_written_by_one_task_is_seen_by_another);
 	RUN(tasks_share_an_address_only_for_the_same_frame);
+	RUN(keel_map_gives_each_task_the_lowest_place_no_task_holds);
 	RUN(an_address_the_process_uses_itself_cannot_be_mapped);
 	RUN(bad_user_pointers_are_errors_not_crashes);
 	RUN(a_call_times_out_on_virtual_time);

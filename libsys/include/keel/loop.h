@@ -167,6 +167,20 @@ struct loop {
 status_t loop_init(struct loop *loop, const struct sysops *ops,
 		   struct inbox_ring *ring, unsigned inbox_bit);
 
+/*
+ * Opens the calling task's inbox for a loop to serve: creates an inbox of
+ * slots messages (a power of two) that raises signal bit, and maps its
+ * ring read-write where keel_map chooses (keel/map.h), so that services
+ * never pick a fixed address for it. On success *inbox is the inbox
+ * capability, every right (derive send capabilities from it for clients),
+ * and *ring the mapped ring, ready for loop_init(loop, ops, *ring, bit).
+ * Returns sys_inbox_create's or keel_map's status on failure, with
+ * nothing left behind. Unlike the rest of the loop it makes real system
+ * calls, not calls through sysops: it runs once, before there is a loop.
+ */
+status_t loop_inbox_open(uint32_t slots, unsigned bit, cap_handle_t *inbox,
+			 struct inbox_ring **ring);
+
 /* Dispatches messages labelled label to fn(loop, msg, reply, ctx).
  * STATUS_EXISTS if label has a handler, STATUS_FULL if
  * LOOP_MSG_HANDLERS_MAX labels have, STATUS_INVALID for a NULL fn. */

@@ -25,10 +25,22 @@
  *   cmdline       args->cmdline, or empty
  * The kernel leaves all reserved words zero for the root task, which is
  * what these accessors return there (CAP_HANDLE_NONE and 0).
+ *
+ * The spawner is also how a program reads the bundle's other contents:
+ * plain files (keel_spawner_file, initd's boot list) and the manifest
+ * each executable carries (keel_spawner_manifest). Two implementations
+ * stand behind these declarations: libsys/bundle.c on the machine, and
+ * libsys/host/host_bundle.c under the host port, where the bundle is a
+ * table of programs of the test process (libsys/host/host_kernel.h) and
+ * keel_spawn starts them with host_spawn. keel_spawn_check,
+ * keel_spawn_start_fill and keel_spawn_grant (libsys/spawn.c) are shared
+ * by both. Where the spawner's windows lie in a task's address space:
+ * keel/map.h.
  */
 #ifndef KEEL_SPAWN_H
 #define KEEL_SPAWN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "keel/sys.h"
@@ -43,7 +55,8 @@ _Static_assert(KEEL_START_ARG_WORD < sizeof(((struct keel_start *)0)->reserved) 
 /* Segments must end below the stack, which ends below the start page. */
 #define KEEL_IMAGE_LIMIT (KEEL_STACK_TOP - KEEL_STACK_SIZE)
 
-/* Default places in the spawner's own address space (keel_spawner_init). */
+/* Default places in the spawner's own address space (keel_spawner_init;
+ * the whole address map is in keel/map.h). */
 #define KEEL_SPAWN_BUNDLE_ADDR 0x0000100000000000ull
 #define KEEL_SPAWN_SCRATCH_ADDR 0x0000180000000000ull
 
@@ -114,8 +127,29 @@ struct keel_child {
  */
 void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self);
 
-/* Unmaps the bundle if keel_spawn mapped it. Returns the unmap status. */
+/* Unmaps the bundle if the spawner mapped it. Returns the unmap status. */
 status_t keel_spawner_fini(struct keel_spawner *sp);
+
+/*
+ * Finds the regular file name in the bundle (a plain file such as a boot
+ * list, or an executable) and points *data and *size at its bytes, which
+ * stay valid until keel_spawner_fini. Maps the bundle on first use.
+ * Returns STATUS_OK, NOT_FOUND when there is no such file or the spawner
+ * has no bundle, ustar_find's EXISTS or BAD_FORMAT, or the status of
+ * mapping the bundle.
+ */
+status_t keel_spawner_file(struct keel_spawner *sp, const char *name, const void **data,
+			   size_t *size);
+
+/*
+ * Finds the manifest text embedded in the executable name (its
+ * .keel.manifest section, libsys/manifest.S) and points *text and *size
+ * at it, unparsed and not NUL-terminated. Returns keel_spawner_file's
+ * statuses for name, elf_find_section's NOT_FOUND when the executable
+ * carries no manifest or BAD_FORMAT when its section table is malformed.
+ */
+status_t keel_spawner_manifest(struct keel_spawner *sp, const char *name, const void **text,
+			       size_t *size);
 
 /*
  * Starts the bundle member args->name as a new task; on success fills

@@ -1,0 +1,251 @@
+/*
+ * bundle.c - the boot bundle on the machine (see keel/spawn.h): a ustar
+ * archive in a memory object, read-only, whose files initd reads (the
+ * boot list) and whose ELF executables keel_spawn starts, each with its
+ * manifest in a .keel.manifest section (libsys/manifest.S). The host
+ * port replaces this file with libsys/host/host_bundle.c.
+ *
+ * keel_spawn builds a task from the outside. All of a new task's memory
+ * is one memory object, laid out as
+ *
+ *   [segment 0 pages][segment 1 pages]...[stack pages][start page]
+ *
+ * It is mapped read-write into the caller's scratch window to be filled,
+ * unmapped there, and then mapped piece by piece into the task with each
+ * piece's own protection. The caller's capability to it is deleted at the
+ * end: the task's mappings keep it alive, so it dies with the task.
+ */
+#include "keel/spawn.h"
+
+#include "core/elf.h"
+#include "core/ustar.h"
+
+#define STACK_PAGES (KEEL_STACK_SIZE / KEEL_PAGE_SIZE)
+
+_Static_assert(KEEL_STACK_SIZE % KEEL_PAGE_SIZE == 0, "stack is whole pages");
+_Static_assert(KEEL_IMAGE_LIMIT % KEEL_PAGE_SIZE == 0, "image limit is page-aligned");
+
+#define MANIFEST_SECTION ".keel.manifest"	/* libsys/manifest.S */
+
+/* Everything keel_spawn has made so far, so that a failure can undo it. */
+struct spawn_work {
+	struct keel_spawner *sp;
+	struct elf_info elf;
+	const uint8_t *image;
+	uint64_t image_pages;	/* pages of all segments together */
+	cap_handle_t task;
+	cap_handle_t memory;
+	uint64_t mapped_pages;	/* pages of memory mapped at the scratch window */
+	struct keel_start start;
+};
+
+void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self)
+{
+	*sp = (struct keel_spawner){
+		.bundle = self->bundle,
+		.bundle_bytes = self->bundle_bytes,
+		.bundle_addr = KEEL_SPAWN_BUNDLE_ADDR,
+		.scratch_addr = KEEL_SPAWN_SCRATCH_ADDR,
+		.cpu_count = self->cpu_count,
+	};
+}
+
+static uint64_t pages_for(uint64_t bytes)
+{
+	return (bytes + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
+}
+
+status_t keel_spawner_fini(struct keel_spawner *sp)
+{
+	status_t st = STATUS_OK;
+
+	if (sp->archive)
+		st = sys_memory_unmap(CAP_HANDLE_NONE, sp->bundle_addr, pages_for(sp->bundle_bytes));
+	sp->archive = NULL;
+	return st;
+}
+
+/* Maps the bundle read-only into the caller unless it already is. */
+static status_t bundle_map(struct keel_spawner *sp)
+{
+	status_t st;
+
+	if (sp->archive)
+		return STATUS_OK;
+	if (sp->bundle_bytes == 0)
+		return STATUS_NOT_FOUND;
+	st = sys_memory_map(CAP_HANDLE_NONE, sp->bundle, sp->bundle_addr, 0,
+			    pages_for(sp->bundle_bytes), RIGHT_READ);
+	if (st == STATUS_OK)
+		sp->archive = (const void *)(uintptr_t)sp->bundle_addr;
+	return st;
+}
+
+status_t keel_spawner_file(struct keel_spawner *sp, const char *name, const void **data,
+			   size_t *size)
+{
+	status_t st = bundle_map(sp);
+	if (st)
+		return st;
+	return ustar_find(sp->archive, sp->bundle_bytes, name, data, size);
+}
+
+status_t keel_spawner_manifest(struct keel_spawner *sp, const char *name, const void **text,
+			       size_t *size)
+{
+	const void *elf;
+	size_t elf_size;
+	status_t st = keel_spawner_file(sp, name, &elf, &elf_size);
+	if (st)
+		return st;
+	return elf_find_section(elf, elf_size, MANIFEST_SECTION, text, size);
+}
+
+/* Finds and checks the executable; sets w->image, w->elf, w->image_pages. */
+static status_t find_image(struct spawn_work *w, const char *name)
+{
+	const void *data;
+	size_t size;
+	status_t st;
+
+	st = keel_spawner_file(w->sp, name, &data, &size);
+	if (st)
+		return st;
+	st = elf_parse(data, size, KEEL_IMAGE_LIMIT, &w->elf);
+	if (st)
+		return st;
+	w->image = data;
+	w->image_pages = 0;
+	for (uint32_t i = 0; i < w->elf.segment_count; i++)
+		w->image_pages += elf_segment_pages(&w->elf.segments[i]);
+	return STATUS_OK;
+}
+
+/* Copies every segment's file bytes and the start page into the window. */
+static status_t fill(struct spawn_work *w)
+{
+	uint8_t *base = (uint8_t *)(uintptr_t)w->sp->scratch_addr;
+	uint64_t page = 0;
+
+	for (uint32_t i = 0; i < w->elf.segment_count; i++) {
+		const struct elf_segment *seg = &w->elf.segments[i];
+		uint64_t n = elf_segment_pages(seg);
+		for (uint64_t j = 0; j < n; j++, page++) {
+			struct elf_page pg;
+			status_t st = elf_segment_page(seg, j, &pg);
+			if (st)
+				return st;
+			if (pg.copy_len)
+				memcpy(base + page * KEEL_PAGE_SIZE + pg.dst_offset,
+				       w->image + pg.src_offset, pg.copy_len);
+		}
+	}
+	page += STACK_PAGES;
+	memcpy(base + page * KEEL_PAGE_SIZE, &w->start, sizeof(w->start));
+	return STATUS_OK;
+}
+
+/* RIGHT_* protection of a segment with ELF_SEG_* flags. */
+static uint32_t seg_prot(uint32_t flags)
+{
+	return ((flags & ELF_SEG_R) ? RIGHT_READ : 0) |
+	       ((flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
+	       ((flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
+}
+
+/* Maps the segments, the stack and the start page into the task. */
+static status_t map_child(struct spawn_work *w)
+{
+	uint64_t first = 0;
+	status_t st;
+
+	for (uint32_t i = 0; i < w->elf.segment_count; i++) {
+		const struct elf_segment *seg = &w->elf.segments[i];
+		uint64_t n = elf_segment_pages(seg);
+		uint64_t addr = seg->vaddr & ~(uint64_t)(KEEL_PAGE_SIZE - 1);
+		st = sys_memory_map(w->task, w->memory, addr, first, n, seg_prot(seg->flags));
+		if (st)
+			return st;
+		first += n;
+	}
+	st = sys_memory_map(w->task, w->memory, KEEL_STACK_TOP - KEEL_STACK_SIZE, first,
+			    STACK_PAGES, RIGHT_READ | RIGHT_WRITE);
+	if (st)
+		return st;
+	return sys_memory_map(w->task, w->memory, KEEL_START_ADDR, first + STACK_PAGES, 1,
+			      RIGHT_READ);
+}
+
+/* Creates, fills and maps the task's memory object. */
+static status_t load(struct spawn_work *w)
+{
+	uint64_t total = w->image_pages + STACK_PAGES + 1;
+	status_t st;
+
+	st = sys_memory_create(total, 0, &w->memory);
+	if (st)
+		return st;
+	st = sys_memory_map(CAP_HANDLE_NONE, w->memory, w->sp->scratch_addr, 0, total,
+			    RIGHT_READ | RIGHT_WRITE);
+	if (st)
+		return st;
+	w->mapped_pages = total;
+	st = fill(w);
+	if (st)
+		return st;
+	st = sys_memory_unmap(CAP_HANDLE_NONE, w->sp->scratch_addr, total);
+	if (st)
+		return st;
+	w->mapped_pages = 0;
+	return map_child(w);
+}
+
+/* Undoes whatever of the spawn exists. Statuses are ignored: each step
+ * either works or there is nothing left to undo. */
+static void undo(struct spawn_work *w)
+{
+	if (w->mapped_pages)
+		sys_memory_unmap(CAP_HANDLE_NONE, w->sp->scratch_addr, w->mapped_pages);
+	if (w->memory != CAP_HANDLE_NONE)
+		sys_cap_delete(w->memory);
+	if (w->task != CAP_HANDLE_NONE) {
+		sys_task_kill(w->task);
+		sys_cap_delete(w->task);
+	}
+}
+
+/*
+ * The start page cannot name the first thread (self_thread): the thread
+ * exists only once sys_thread_create has made it runnable, and by then the
+ * child may already be reading its start page. So self_thread stays
+ * CAP_HANDLE_NONE in spawned tasks.
+ */
+status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
+		    struct keel_child *out)
+{
+	struct spawn_work w = { .sp = sp };
+	cap_handle_t thread;
+	status_t st;
+
+	if ((st = keel_spawn_check(a)) || (st = find_image(&w, a->name)))
+		return st;
+	st = sys_task_create(a->quota_slots, a->quota_objects, a->quota_pages,
+			     a->fault_inbox, &w.task);
+	if (st)
+		return st;
+	keel_spawn_start_fill(a, sp->cpu_count, &w.start);
+	if ((st = keel_spawn_grant(w.task, a, &w.start)) || (st = load(&w)))
+		goto fail;
+	sys_cap_delete(w.memory);
+	w.memory = CAP_HANDLE_NONE;
+	st = sys_thread_create(w.task, w.elf.entry, KEEL_STACK_TOP, KEEL_START_ADDR,
+			       a->tier, a->affinity, &thread);
+	if (st)
+		goto fail;
+	out->task = w.task;
+	out->thread = thread;
+	return STATUS_OK;
+fail:
+	undo(&w);
+	return st;
+}

@@ -1,0 +1,348 @@
+/*
+ * Host tests for initd under the real kernel: kernel/core runs in this
+ * process (libsys/host/host_kernel.h), the test is the root task and
+ * holds what the kernel gives initd on the machine, and initd's
+ * unmodified sources run as a task started with host_spawn. initd boots
+ * from a host bundle (struct host_bundle): echo, echo2 and broken are
+ * echo's unmodified main.c with the manifests the machine's executables
+ * embed (services/echo/manifest, manifest2, tests/initd/broken.manifest,
+ * embedded at build time by libsys/host/embed.S), and the boot lists are
+ * services/initd/boot.manifest and tests/initd/boot-refuse.manifest. The
+ * test adds "mute" (below), "bare" (a program without a manifest) and
+ * boot lists of its own for what the tree has no file for.
+ *
+ * Most checks are initd's own supervision scenarios (selftest.c,
+ * initd.test=NAME), the ones tests/qemu/initd.sh runs under QEMU: initd
+ * exits with their verdict, which reaches this root as the task's exit
+ * message, and prints its findings on the console, which the test reads
+ * as the QEMU test reads the serial log. The root adds what only it can
+ * see: the witness log and virtual time.
+ *
+ * Each test boots its own kernel in a child process, as each QEMU
+ * scenario boots its own machine: one kernel runs once per process
+ * (host_kernel_main), the services an initd started never outlive its
+ * test, and no program's statics carry over from an earlier boot (tasks
+ * running the same program share its statics under the host port).
+ *
+ * The "hang" scenario cannot run here: echo's hang spins, and a spinning
+ * thread is never preempted on the host. Hangs are shown with "mute"
+ * instead, a service that stops beating while it waits.
+ */
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "core/witness.h"
+#include "host_kernel.h"
+#include "keel/loop.h"
+#include "protocol.h"
+
+#define MS 1000000ull
+#define RUN_TIMEOUT (120000 * MS)	/* virtual time an initd run may take */
+#define SUP_SLOTS 16
+#define SUP_BIT 0
+#define INITD_BADGE 1
+#define MUTE_HEARTBEAT_MS 50		/* the mute manifest below */
+#define MUTE_BACKOFF_MS 10
+
+int initd_main(const struct keel_start *start);
+int echo_main(const struct keel_start *start);
+
+/* Texts from the tree, embedded by the build (libsys/host/embed.S). */
+extern const char echo_manifest[], echo2_manifest[], broken_manifest[];
+extern const char initd_boot_manifest[], initd_boot_refuse_manifest[];
+
+static int mute_main(const struct keel_start *start);
+
+static const char mute_manifest[] =
+	"name mute\n"
+	"restart on-failure\n"
+	"backoff 10 10\n"
+	"strikes 32 60\n"
+	"heartbeat 50\n"
+	"memory 64\n"
+	"objects 16\n"
+	"slots 32\n";
+
+static const struct host_program programs[] = {
+	{ "echo", echo_main, echo_manifest },
+	{ "echo2", echo_main, echo2_manifest },
+	{ "broken", echo_main, broken_manifest },
+	{ "mute", mute_main, mute_manifest },
+	{ "bare", echo_main, NULL },
+};
+
+static const struct host_file files[] = {
+	{ "boot.manifest", initd_boot_manifest },
+	{ "boot-refuse.manifest", initd_boot_refuse_manifest },
+	{ "boot-mute.manifest", "echo\nmute after echo\n" },
+	{ "boot-bare.manifest", "echo\nbare\n" },
+	{ "boot-cycle.manifest", "echo after echo\n" },
+};
+
+static const struct host_bundle bundle = {
+	programs, sizeof programs / sizeof programs[0], files, sizeof files / sizeof files[0],
+};
+
+/* What the root task holds. */
+static const struct keel_start *root;
+static cap_handle_t sup_inbox, sup_send;
+static struct inbox_ring *sup_ring;
+
+/* A service that says hello and then waits for good without a heartbeat,
+ * as a hung service does, but without spinning (see the top). */
+static int mute_main(const struct keel_start *start)
+{
+	cap_handle_t inbox, give;
+	struct inbox_ring *ring;
+	struct keel_msg hello = { .label = INITD_HELLO };
+	uint64_t pending;
+	if (loop_inbox_open(16, 0, &inbox, &ring) ||
+	    sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give) ||
+	    sys_msg_send(start->supervisor, &hello, give, CAP_MOVE))
+		return 1;
+	for (;;)
+		sys_signal_wait(1ull << 63, TIMEOUT_FOREVER, &pending);
+}
+
+/* Starts initd with cmdline, as the kernel starts it on the machine but
+ * for the device roots, which no service of these boot lists declares. */
+static status_t initd_start(const char *cmdline, struct keel_child *child)
+{
+	struct keel_spawn_args a = {
+		.name = "initd",
+		.cmdline = cmdline,
+		.fault_inbox = sup_send,
+		.witness = { root->witness, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 },
+		.quota_slots = 256,
+		.quota_objects = 256,
+		.quota_pages = 1024,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
+	};
+	host_console_clear();
+	return host_spawn(&a, initd_main, child);
+}
+
+/* Waits for initd's exit message; its exit code goes to *code. Returns
+ * STATUS_BAD_FORMAT for any other message (initd faulted, say). */
+static status_t initd_wait(uint64_t *code)
+{
+	struct keel_msg m;
+	struct task_exit_msg e;
+	status_t st = host_ring_next(sup_ring, 1ull << SUP_BIT, RUN_TIMEOUT, &m);
+	if (st)
+		return st;
+	if (m.label != MSG_LABEL_TASK_EXIT || m.badge != INITD_BADGE)
+		return STATUS_BAD_FORMAT;
+	memcpy(&e, m.payload, sizeof e);
+	*code = e.code;
+	return STATUS_OK;
+}
+
+/* Runs initd with cmdline to its end; returns its exit code, or -1 if it
+ * could not start or did not exit. */
+static int initd_run(const char *cmdline)
+{
+	struct keel_child child;
+	uint64_t code;
+	if (initd_start(cmdline, &child) || initd_wait(&code))
+		return -1;
+	return (int)code;
+}
+
+static bool console_has(const char *text)
+{
+	return strstr(host_console_text(), text) != NULL;
+}
+
+/* The next witness sequence number: records from here on are new. */
+static uint64_t witness_mark(void)
+{
+	struct witness_record rec;
+	uint64_t seq = 0, next = 0;
+	size_t bytes;
+	while (sys_witness_read(root->witness, seq, &rec, sizeof rec, &bytes, &next) == STATUS_OK &&
+	       bytes)
+		seq = next;
+	return seq;
+}
+
+/* Records of action about subject from seq on: how many, and the time of
+ * the first in *first (if any). */
+static unsigned witness_count(uint64_t seq, uint32_t action, uint64_t subject, uint64_t *first)
+{
+	struct witness_record rec[8];
+	unsigned n = 0;
+	size_t bytes;
+	while (sys_witness_read(root->witness, seq, rec, sizeof rec, &bytes, &seq) == STATUS_OK &&
+	       bytes)
+		for (size_t i = 0; i < bytes / sizeof rec[0]; i++)
+			if (rec[i].action == action && rec[i].subject == subject && n++ == 0 && first)
+				*first = rec[i].time;
+	return n;
+}
+
+/* One of initd's scenarios: exit code 0, a summary line without failures. */
+static void check_scenario(const char *name)
+{
+	char cmdline[64] = "initd.test=", verdict[64] = "initd: ";
+	strcat(cmdline, name);
+	strcat(strcat(verdict, name), ": ");
+	CHECK_EQ(initd_run(cmdline), 0);
+	CHECK(console_has(verdict));
+	CHECK(console_has(" passed, 0 failed"));
+	CHECK(!console_has("initd: FAIL"));
+}
+
+TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up)
+{
+	check_scenario("up");
+	CHECK(console_has("initd: all services up (2)\n"));
+	CHECK(console_has("initd: PASS the status protocol reports every service up"));
+	CHECK(console_has("initd: PASS a slot past the last is an error reply"));
+	CHECK(console_has("initd: PASS the status protocol reports a service's footprint"));
+}
+
+TEST(a_crashed_service_is_restarted_and_the_restart_is_witnessed)
+{
+	uint64_t seq = witness_mark();
+	check_scenario("crash");
+	CHECK(console_has("initd: PASS the service was restarted once"));
+	CHECK(console_has("initd: PASS the new instance answers"));
+	/* echo is slot 0 of the boot list; initd records its one restart. */
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 0, NULL), 1);
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 1, NULL), 0);
+}
+
+TEST(a_port_outside_the_footprint_is_a_fault_and_a_restart)
+{
+	uint64_t seq = witness_mark();
+	check_scenario("port");
+	CHECK(console_has("initd: PASS with the right detail"));
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 0, NULL), 1);
+}
+
+TEST(memory_returns_to_baseline_after_a_hundred_crash_restart_cycles)
+{
+	check_scenario("cycles");
+	CHECK(console_has("initd: PASS 100 crash/restart cycles"));
+	CHECK(console_has("initd: PASS the other service kept serving, never restarted"));
+	CHECK(console_has("initd: PASS kernel counters are back at their baseline"));
+}
+
+TEST(a_malformed_manifest_is_refused_with_its_line_and_the_rest_boots)
+{
+	CHECK_EQ(initd_run("initd.boot=boot-refuse.manifest initd.test=up"), 0);
+	CHECK(console_has("initd: broken: manifest line 3: "));
+	CHECK(console_has("initd: broken refused: it will not be started"));
+	CHECK(console_has("initd: all services up (1; 1 refused)"));
+	CHECK(console_has("initd: up: "));
+	CHECK(!console_has("initd: FAIL"));
+}
+
+TEST(a_program_without_a_manifest_is_refused)
+{
+	CHECK_EQ(initd_run("initd.boot=boot-bare.manifest initd.test=up"), 0);
+	CHECK(console_has("initd: bare: no executable with a manifest in the bundle (NOT_FOUND)"));
+	CHECK(console_has("initd: all services up (1; 1 refused)"));
+}
+
+TEST(a_missing_or_malformed_boot_list_stops_initd_with_the_reason)
+{
+	CHECK_EQ(initd_run("initd.boot=nothing.manifest"), 1);
+	CHECK(console_has("initd: no boot list \"nothing.manifest\" in the bundle (NOT_FOUND)"));
+	CHECK(console_has("initd: cannot start: "));
+	CHECK_EQ(initd_run("initd.boot=boot-cycle.manifest"), 1);
+	CHECK(console_has("initd: boot-cycle.manifest line 1: "));
+}
+
+/* mute says hello and never beats: heartbeats are timed in virtual time,
+ * so initd must call it hung after 3 missed intervals - no sooner, no
+ * later than its next 10 ms supervision tick - and restart it after its
+ * backoff, while echo, beating every 50 ms, runs on untouched. */
+TEST(a_service_that_stops_beating_is_restarted_on_virtual_time)
+{
+	struct keel_child child;
+	uint64_t seq = witness_mark(), t0 = 0, t1 = 0, first = 0, code;
+	sys_clock_read(&t0);
+	CHECK_EQ(initd_start("initd.boot=boot-mute.manifest", &child), STATUS_OK);
+	host_clock_advance(1000 * MS);
+	sys_clock_read(&t1);
+	CHECK_EQ(t1 - t0, 1000 * MS);
+	unsigned restarts = witness_count(seq, WITNESS_RESTART, 1, &first);
+	uint64_t due = t0 + (3 * MUTE_HEARTBEAT_MS + MUTE_BACKOFF_MS) * MS;
+	CHECK(restarts >= 4 && restarts <= 6); /* one per 160-170 ms */
+	CHECK(first >= due && first <= due + 20 * MS);
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 0, NULL), 0);
+	CHECK(console_has("initd: all services up (2)"));
+	CHECK_EQ(sys_task_kill(child.task), STATUS_OK);
+	CHECK_EQ(initd_wait(&code), STATUS_OK); /* a killed task's end is reported too */
+}
+
+struct boot_test {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define BOOT_TEST(fn) { #fn, fn }
+
+static const struct boot_test boot_tests[] = {
+	BOOT_TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up),
+	BOOT_TEST(a_crashed_service_is_restarted_and_the_restart_is_witnessed),
+	BOOT_TEST(a_port_outside_the_footprint_is_a_fault_and_a_restart),
+	BOOT_TEST(memory_returns_to_baseline_after_a_hundred_crash_restart_cycles),
+	BOOT_TEST(a_malformed_manifest_is_refused_with_its_line_and_the_rest_boots),
+	BOOT_TEST(a_program_without_a_manifest_is_refused),
+	BOOT_TEST(a_missing_or_malformed_boot_list_stops_initd_with_the_reason),
+	BOOT_TEST(a_service_that_stops_beating_is_restarted_on_virtual_time),
+};
+
+static const struct boot_test *current;
+
+/* The root task of one boot: the supervisor inbox, then the current test.
+ * Its exit code is 0 if the test passed. */
+static int boot_root(const struct keel_start *start)
+{
+	root = start;
+	if (loop_inbox_open(SUP_SLOTS, SUP_BIT, &sup_inbox, &sup_ring) ||
+	    sys_cap_derive(sup_inbox, RIGHT_SEND | RIGHT_GRANT, INITD_BADGE, &sup_send)) {
+		printf("FAIL cannot make the supervisor inbox\n");
+		return 1;
+	}
+	if (setjmp(check_abort) == 0) {
+		current->fn();
+		return 0;
+	}
+	return 1; /* the failed CHECK printed why */
+}
+
+/* Boots a kernel in a child process for test t; true if it passed. */
+static bool boot_and_run(const struct boot_test *t)
+{
+	static const struct host_kernel_config cfg = { .bundle = &bundle };
+	int status;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		current = t;
+		int code = host_kernel_main(&cfg, boot_root);
+		if (code == HOST_EXIT_FAULT || code == HOST_EXIT_HUNG)
+			printf("FAIL %s: the root task did not finish (%d)\n", t->name, code);
+		fflush(stdout);
+		_exit(code);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof boot_tests / sizeof boot_tests[0]; i++) {
+		bool ok = boot_and_run(&boot_tests[i]);
+		ok ? check_passed++ : check_failed++;
+		printf("%s %s\n", ok ? "PASS" : "FAIL", boot_tests[i].name);
+	}
+	return check_summary();
+}
