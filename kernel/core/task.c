@@ -78,14 +78,17 @@ static void task_destroy(struct kobj *o)
 	}
 	if (t->vs.root)
 		vspace_destroy(&t->vs);
+	struct task *parent = t->parent;
 	for (int k = 0; k < QUOTA_KINDS; k++)
-		quota_release(t->parent_quota, (enum quota_kind)k, t->charged[k]);
+		quota_release(task_quota(parent), (enum quota_kind)k, t->charged[k]);
 	pool_free(&task_pool, t);
+	if (parent)
+		kobj_put(&parent->obj); /* its quota may go now; finished after this returns */
 }
 
 static const struct kobj_ops task_ops = { .destroy = task_destroy };
 
-/* Charges the new task's limits to its parent; all or nothing. */
+/* Charges the new task's limits to its parent's quota; all or nothing. */
 static status_t charge_parent(struct task *t, struct quota *parent, const uint64_t lim[3])
 {
 	for (int k = 0; k < QUOTA_KINDS; k++) {
@@ -97,7 +100,6 @@ static status_t charge_parent(struct task *t, struct quota *parent, const uint64
 		}
 		t->charged[k] = lim[k];
 	}
-	t->parent_quota = parent;
 	return STATUS_OK;
 }
 
@@ -119,9 +121,10 @@ static status_t build(struct task *t, uint64_t slots)
 	return st;
 }
 
-status_t task_create(struct quota *parent, uint64_t slots, uint64_t objects, uint64_t pages,
-		     struct inbox *supervisor, uint64_t badge, struct task **out)
+status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
+		     uint64_t pages, struct inbox *supervisor, uint64_t badge, struct task **out)
 {
+	struct quota *parent = task_quota(parent_task);
 	struct task *t;
 	const uint64_t lim[3] = { slots, objects, pages };
 	if (slots == 0 || slots > CSPACE_MAX_SLOTS || objects == 0)
@@ -138,6 +141,11 @@ status_t task_create(struct quota *parent, uint64_t slots, uint64_t objects, uin
 		pool_free(&task_pool, t);
 		return st;
 	}
+	/* The charge is returned to the parent's quota when this record goes,
+	 * which may be after the parent's end: the record is kept till then. */
+	t->parent = parent_task;
+	if (parent_task)
+		kobj_get(&parent_task->obj);
 	quota_init(&t->quota, slots, objects, pages);
 	list_init(&t->threads);
 	t->id = next_task_id++;

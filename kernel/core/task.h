@@ -49,7 +49,8 @@ struct task {
 	struct cslot *slots;
 	unsigned slots_order;
 	struct quota quota;		/* what the task and its objects may use */
-	struct quota *parent_quota;	/* charged for the limits above */
+	struct task *parent;		/* its quota pays for the limits above; a
+					 * reference, NULL for the root task */
 	uint64_t charged[QUOTA_KINDS];
 	struct list_node threads;
 	uint32_t nthreads;
@@ -71,9 +72,11 @@ struct task {
 /* Sets up the task pool. */
 void task_init(void);
 
-/* Creates a task with the given limits, charged to parent (NULL: the
- * kernel). supervisor may be NULL. */
-status_t task_create(struct quota *parent, uint64_t slots, uint64_t objects, uint64_t pages,
+/* Creates a task with the given limits, charged to parent's quota (NULL:
+ * the kernel's); the new task keeps a reference to parent's record until
+ * its own goes, so the charge can be returned after parent has ended.
+ * supervisor may be NULL. */
+status_t task_create(struct task *parent, uint64_t slots, uint64_t objects, uint64_t pages,
 		     struct inbox *supervisor, uint64_t badge, struct task **out);
 
 /* The quota account of a task's own objects. */

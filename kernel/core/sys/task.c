@@ -19,7 +19,7 @@ status_t ksys_task_create(const struct syscall_args *a, struct syscall_ret *r)
 	struct syscall_ctx *c = syscall_ctx();
 	struct inbox *sup = c->cap_present[0] ? (struct inbox *)c->cap[0].obj : NULL;
 	struct task *t;
-	status_t st = task_create(&c->task->quota, a->a[0], a->a[1], a->a[2], sup,
+	status_t st = task_create(c->task, a->a[0], a->a[1], a->a[2], sup,
 				  c->cap_present[0] ? c->cap[0].badge : 0, &t);
 	if (st)
 		return st;

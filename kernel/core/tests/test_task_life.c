@@ -1,0 +1,98 @@
+/*
+ * Task lifetimes under the real kernel in this process
+ * (libsys/host/host_kernel.h): a task's limits are charged to the task
+ * that made it, and a child may outlive that parent. The parent's record
+ * - whose quota the child's end pays back - must stay until the child is
+ * gone, and then everything returns to where it was. (A freed record
+ * written to would go unnoticed here - pools do not poison - so this pins
+ * the lifetimes and the baseline; task.h states the rule.)
+ */
+#include <string.h>
+
+#include "check.h"
+#include "host_kernel.h"
+
+#define MS 1000000ull
+#define SUP_VA 0x0000210000000000ull
+#define GRANDCHILD_LIFE (50 * MS)
+
+static const struct keel_start *root;
+static cap_handle_t sup_send;
+static struct inbox_ring *sup_ring;
+
+static int grandchild(const struct keel_start *s)
+{
+	uint64_t pending;
+	(void)s;
+	/* Outlives its parent by waiting on a bit nothing raises. */
+	return sys_signal_wait(1ull << 40, GRANDCHILD_LIFE, &pending) == STATUS_TIMEOUT ? 0 : 1;
+}
+
+/* Starts grandchild, paid for from its own quota, and ends at once. */
+static int parent(const struct keel_start *s)
+{
+	struct keel_spawn_args a = {
+		.name = "grandchild",
+		.fault_inbox = s->supervisor,
+		.quota_slots = 8, .quota_objects = 8, .quota_pages = 16,
+		.tier = THREAD_TIER_MATTER, .affinity = 1,
+	};
+	struct keel_child c;
+	return host_spawn(&a, grandchild, &c) == STATUS_OK ? 0 : 1;
+}
+
+/* The next exit message on the root's inbox: its code, or -1. */
+static int64_t next_exit(void)
+{
+	struct keel_msg m;
+	struct task_exit_msg e;
+	if (host_ring_next(sup_ring, 1, 1000 * MS, &m) || m.label != MSG_LABEL_TASK_EXIT)
+		return -1;
+	memcpy(&e, m.payload, sizeof e);
+	return (int64_t)e.code;
+}
+
+TEST(a_child_outlives_the_parent_that_paid_for_it)
+{
+	struct kernel_stats base, between, after;
+	struct keel_spawn_args a = {
+		.name = "parent",
+		.fault_inbox = sup_send,
+		.supervisor = { sup_send, RIGHT_SEND | RIGHT_GRANT, 0 },
+		.quota_slots = 32, .quota_objects = 32, .quota_pages = 64,
+		.tier = THREAD_TIER_MATTER, .affinity = 1,
+	};
+	struct keel_child c;
+	CHECK_EQ(sys_witness_stats(root->witness, &base, sizeof base), STATUS_OK);
+	CHECK_EQ(host_spawn(&a, parent, &c), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(c.task), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(c.thread), STATUS_OK);
+	CHECK_EQ(next_exit(), 0); /* the parent */
+	CHECK_EQ(sys_witness_stats(root->witness, &between, sizeof between), STATUS_OK);
+	CHECK_EQ(between.tasks, base.tasks + 1); /* the grandchild runs on */
+	CHECK_EQ(next_exit(), 0); /* the grandchild, after its wait */
+	CHECK_EQ(sys_witness_stats(root->witness, &after, sizeof after), STATUS_OK);
+	CHECK_EQ(after.tasks, base.tasks);
+	CHECK_EQ(after.threads, base.threads);
+	CHECK_EQ(after.objects, base.objects);
+}
+
+static int tests(const struct keel_start *start)
+{
+	cap_handle_t ib, mem;
+	root = start;
+	if (sys_inbox_create(16, 0, &ib, &mem) ||
+	    sys_memory_map(CAP_HANDLE_NONE, mem, SUP_VA, 0, 1, RIGHT_READ | RIGHT_WRITE) ||
+	    sys_cap_derive(ib, RIGHT_SEND | RIGHT_GRANT, 0, &sup_send)) {
+		printf("cannot make the root's inbox\n");
+		return 1;
+	}
+	sup_ring = (struct inbox_ring *)(uintptr_t)SUP_VA;
+	RUN(a_child_outlives_the_parent_that_paid_for_it);
+	return check_summary();
+}
+
+int main(void)
+{
+	return host_test_main(tests);
+}
