@@ -9,10 +9,9 @@
 
 #include "check.h"
 #include "host_kernel.h"
+#include "keel/loop.h"
 
 #define MS 1000000ull
-#define SUP_VA 0x0000210000000000ull	/* the root's inbox for exit messages */
-#define SRV_VA 0x0000220000000000ull	/* the inbox the child calls */
 #define LABEL_ASK 0x51
 #define LABEL_ANSWER 0x52
 
@@ -127,23 +126,22 @@ TEST(a_caller_that_dies_leaves_a_stale_reply)
 	CHECK_EQ(sys_cap_delete(m.cap), STATUS_STALE);
 }
 
-/* An inbox for the root's thread on bit, mapped at va; *send gets a send
- * capability to it. */
-static struct inbox_ring *open_inbox(unsigned bit, uint64_t va, cap_handle_t *send)
+/* An inbox for the root's thread on bit; *send gets a send capability to it. */
+static struct inbox_ring *open_inbox(unsigned bit, cap_handle_t *send)
 {
-	cap_handle_t ib, mem;
-	if (sys_inbox_create(16, bit, &ib, &mem) ||
-	    sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1, RIGHT_READ | RIGHT_WRITE) ||
+	cap_handle_t ib;
+	struct inbox_ring *ring;
+	if (loop_inbox_open(16, bit, &ib, &ring) ||
 	    sys_cap_derive(ib, RIGHT_SEND | RIGHT_GRANT, 0, send))
 		return NULL;
-	return (struct inbox_ring *)(uintptr_t)va;
+	return ring;
 }
 
 static int tests(const struct keel_start *start)
 {
 	root = start;
-	sup_ring = open_inbox(0, SUP_VA, &sup_send);
-	srv_ring = open_inbox(1, SRV_VA, &srv_send);
+	sup_ring = open_inbox(0, &sup_send);
+	srv_ring = open_inbox(1, &srv_send);
 	if (!sup_ring || !srv_ring) {
 		printf("cannot make the root's inboxes\n");
 		return 1;

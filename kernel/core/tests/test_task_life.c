@@ -11,9 +11,9 @@
 
 #include "check.h"
 #include "host_kernel.h"
+#include "keel/loop.h"
 
 #define MS 1000000ull
-#define SUP_VA 0x0000210000000000ull
 #define GRANDCHILD_LIFE (50 * MS)
 
 static const struct keel_start *root;
@@ -79,15 +79,13 @@ TEST(a_child_outlives_the_parent_that_paid_for_it)
 
 static int tests(const struct keel_start *start)
 {
-	cap_handle_t ib, mem;
+	cap_handle_t ib;
 	root = start;
-	if (sys_inbox_create(16, 0, &ib, &mem) ||
-	    sys_memory_map(CAP_HANDLE_NONE, mem, SUP_VA, 0, 1, RIGHT_READ | RIGHT_WRITE) ||
+	if (loop_inbox_open(16, 0, &ib, &sup_ring) ||
 	    sys_cap_derive(ib, RIGHT_SEND | RIGHT_GRANT, 0, &sup_send)) {
 		printf("cannot make the root's inbox\n");
 		return 1;
 	}
-	sup_ring = (struct inbox_ring *)(uintptr_t)SUP_VA;
 	RUN(a_child_outlives_the_parent_that_paid_for_it);
 	return check_summary();
 }
