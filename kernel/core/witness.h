@@ -16,8 +16,8 @@
  *
  * The log is itself a kernel object (OBJ_WITNESS) so that read access can
  * be granted as a capability; the kernel holds its first reference for
- * ever. struct witness_record is what readers receive, so its layout is
- * fixed (checked below).
+ * ever. struct witness_record (abi/witness.h) is what readers receive, so
+ * its layout is fixed.
  *
  * Not thread-safe: the caller holds the kernel lock around every call
  * except witness_record_hash and witness_verify, which touch only their
@@ -30,26 +30,13 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "abi/witness.h"
 #include "core/object.h"
 #include "core/sha256.h"
 
-#define WITNESS_HASH_SIZE SHA256_DIGEST_SIZE
 #define WITNESS_MAX_CAPACITY (1u << 20)
 
-/* What happened. Numbers are stable: readers interpret old records. */
-enum witness_action {
-	WITNESS_SPAWN = 1,	/* actor started task subject from image object */
-	WITNESS_GRANT = 2,	/* actor gave task subject a cap to object */
-	WITNESS_DERIVE = 3,
-	WITNESS_REVOKE = 4,
-	WITNESS_REVOKE_ALL = 5,
-	WITNESS_FAULT = 6,	/* task subject faulted; arg: fault code */
-	WITNESS_KILL = 7,
-	WITNESS_DEVICE_GRANT = 8,	/* IRQ, I/O ports or MMIO to subject */
-	WITNESS_RESTART = 9,
-	WITNESS_QUARANTINE = 10,
-	WITNESS_ACTION_COUNT
-};
+_Static_assert(WITNESS_HASH_SIZE == SHA256_DIGEST_SIZE, "the chain is SHA-256");
 
 /* What the kernel records; the log adds seq and the hashes. */
 struct witness_event {
@@ -60,22 +47,6 @@ struct witness_event {
 	uint64_t arg;		/* small action-specific value */
 	uint64_t time;		/* caller's clock, nanoseconds since boot */
 };
-
-struct witness_record {
-	uint64_t seq;
-	uint64_t time;
-	uint32_t action;
-	uint32_t actor;
-	uint64_t subject;
-	uint64_t object;
-	uint64_t arg;
-	uint8_t prev_hash[WITNESS_HASH_SIZE];
-	uint8_t hash[WITNESS_HASH_SIZE];
-};
-
-_Static_assert(sizeof(struct witness_record) == 112, "record is 112 bytes");
-_Static_assert(offsetof(struct witness_record, prev_hash) == 48,
-	       "hashes follow the 48 bytes of fields");
 
 struct witness_log {
 	struct kobj obj;

@@ -2,7 +2,7 @@
 #include "../echo/protocol.h"
 #include "protocol.h"
 #include "core/cmdline.h"
-#include "core/witness.h"
+#include "abi/witness.h"
 #include "keel/map.h"
 #include "keel/sys.h"
 #include "keel/time.h"

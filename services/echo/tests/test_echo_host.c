@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/witness.h"
+#include "abi/witness.h"
 #include "host_kernel.h"
 #include "keel/loop.h"
 #include "protocol.h"

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "core/witness.h"
+#include "abi/witness.h"
 #include "host_kernel.h"
 #include "keel/loop.h"
 #include "protocol.h"
