@@ -292,41 +292,35 @@ static void say_blocked(struct initd *d, struct service *s)
 	}
 }
 
-/* Records and reports a gated service's new verdict (WAIT or BLOCKED). */
-static void gate_report(struct initd *d, struct service *s, enum ready_verdict v, uint32_t blocker)
+/* Reports why gated service s waits or is blocked (s->gate, s->gate_blocker). */
+static void gate_report(struct initd *d, struct service *s)
 {
-	if (s->gate == v && s->gate_blocker == blocker)
-		return;
-	s->gate = v;
-	s->gate_blocker = blocker;
-	if (v == READY_WAIT)
-		say(d, "initd: %s waits for %s\n", s->m.name, d->svc[blocker].m.name);
+	if (s->gate == READY_WAIT)
+		say(d, "initd: %s waits for %s\n", s->m.name, d->svc[s->gate_blocker].m.name);
 	else
 		say_blocked(d, s);
 }
 
-/* One settle of the gated services (ready.h), in start order. Returns true
- * if it started one: that changes what the others see, so settle again. */
+/* One settle of the gated services (ready.h). Starts the first, in start
+ * order, that may go, and returns true: that changes what the others see,
+ * so the caller settles again. Otherwise records every verdict first and
+ * then reports the changed ones, so that a report can follow what holds
+ * the others back (say_blocked). */
 static bool gate_pass(struct initd *d, uint64_t now)
 {
 	enum ready_peer peer[INITD_MAX_SERVICES];
 	enum ready_verdict verdict[INITD_MAX_SERVICES];
 	uint32_t blocker[INITD_MAX_SERVICES];
-	bool gated[INITD_MAX_SERVICES];
+	bool gated[INITD_MAX_SERVICES], changed[INITD_MAX_SERVICES];
 	for (uint32_t i = 0; i < d->count; i++) {
 		peer[i] = peer_state(&d->svc[i]);
 		gated[i] = d->svc[i].gated;
 	}
 	ready_settle(&d->deps, peer, gated, verdict, blocker);
 	for (uint32_t n = 0; n < d->count; n++) {
-		uint32_t i = d->order[n];
-		struct service *s = &d->svc[i];
-		if (!s->gated)
+		struct service *s = &d->svc[d->order[n]];
+		if (!s->gated || verdict[d->order[n]] != READY_GO)
 			continue;
-		if (verdict[i] != READY_GO) {
-			gate_report(d, s, verdict[i], blocker[i]);
-			continue;
-		}
 		if (s->gate != READY_GO)
 			say(d, "initd: %s starts: what it waited for is up\n", s->m.name);
 		s->gated = false;
@@ -334,6 +328,15 @@ static bool gate_pass(struct initd *d, uint64_t now)
 		start_now(d, s, now);
 		return true;
 	}
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		changed[i] = s->gated && (s->gate != verdict[i] || s->gate_blocker != blocker[i]);
+		if (changed[i])
+			s->gate = verdict[i], s->gate_blocker = blocker[i];
+	}
+	for (uint32_t n = 0; n < d->count; n++)
+		if (changed[d->order[n]])
+			gate_report(d, &d->svc[d->order[n]]);
 	return false;
 }
 
