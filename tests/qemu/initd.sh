@@ -26,9 +26,9 @@ scenario up 60
 scenario crash 60
 scenario hang 60
 scenario port 60
+check_log "port: the service faulted on the port it was not given" 'CPU exception 13 \(#GP'
 scenario peer 60
 check_log "peer: echo2 got a capability to the restarted echo" 'initd: echo2: new capability to echo \(restarted\)'
-check_log "port: the service faulted on the port it was not given" 'CPU exception 13 \(#GP'
 scenario cycles 300
 
 SMP=2 keel_boot "initd.boot=boot-refuse.manifest initd.test=up" 60
