@@ -3,8 +3,10 @@
 #define KEEL_ECHO_H
 
 #include "keel/loop.h"
+#include "keel/peers.h"
 
-/* Registers the echo protocol's handlers on loop. */
-status_t echo_register(struct loop *loop);
+/* Registers the echo protocol's handlers on loop; ECHO_FORWARD goes to
+ * peers' ECHO_PEER, whichever capability peers holds at the time. */
+status_t echo_register(struct loop *loop, struct peers *peers);
 
 #endif

@@ -52,7 +52,16 @@
  *   irq LINE               repeatable (16): 0..255, each line once
  *   mmio BASE SIZE         repeatable (16): BASE and SIZE multiples of 4096,
  *                          SIZE > 0, BASE + SIZE <= 2^52, no overlaps
- *   sends NAME             repeatable (16): each name once
+ *   sends NAME             repeatable (16): each name once; NAME is another
+ *                          service's `provides` name. The service is started
+ *                          only once that service has said hello (ready.h),
+ *                          with a send capability to its inbox, badged with
+ *                          the sender's slot, after its device capabilities;
+ *                          when that service restarts, initd gives the
+ *                          sender a capability to the new inbox (INITD_PEER,
+ *                          protocol.h; keel/peers.h applies it). A name no
+ *                          service provides, or a cycle of `sends`, leaves
+ *                          the service blocked, reported on the console.
  *
  * The boot list (services/initd/boot.manifest) names, one per line and in
  * the preferred order, the services initd starts from the bundle, each
@@ -69,7 +78,10 @@
  * later; a service is listed once; the `after` relation has no cycles (a
  * service after itself is a cycle). The start order puts every service
  * after its dependencies and otherwise keeps the order of the lines.
- * Whether a name exists in the bundle is for the caller to check.
+ * Whether a name exists in the bundle is for the caller to check. initd
+ * starts a service only once every service it is after, and every
+ * service its manifest `sends` to, has said hello; a cycle through
+ * `sends` is found there, not here (ready.h).
  */
 #ifndef KEEL_INITD_MANIFEST_H
 #define KEEL_INITD_MANIFEST_H

@@ -21,6 +21,21 @@
  *                    send to); LOOP_REPLY_ERROR (NOT_FOUND) past the last
  *                    slot, RANGE past the last item of a service that has
  *                    some
+ *   INITD_PEER       initd -> service, to the inbox the service gave in its
+ *                    hello: a service it `sends` to has restarted and has
+ *                    a new inbox. initd has put a fresh send capability to
+ *                    it (badged with the receiver's slot, RIGHT_SEND only,
+ *                    as at spawn) into the receiver's CSpace; the payload,
+ *                    struct peer_update (keel/peers.h), names the peer and
+ *                    the handle. Only initd holds the unbadged capability
+ *                    to a service's inbox, so only initd can send it with
+ *                    badge 0; keel/peers.h applies it.
+ *
+ * Start gating: initd starts a service only once every service it is
+ * `after` in the boot list and every service it `sends` to has said hello
+ * (services/initd/ready.h). Until then its status is INITD_STATE_WAITING;
+ * if one of them will not come up (refused, quarantined, stopped, unknown,
+ * or a cycle) it is INITD_STATE_BLOCKED. waits_for names that dependency.
  */
 #ifndef KEEL_INITD_PROTOCOL_H
 #define KEEL_INITD_PROTOCOL_H
@@ -33,6 +48,13 @@
 #define INITD_STATUS_REPLY 0x1a170004u
 #define INITD_FOOTPRINT 0x1a170005u
 #define INITD_FOOTPRINT_REPLY 0x1a170006u
+#define INITD_PEER 0x1a170007u
+
+/* initd_status.state beyond enum sv_state: not started because of its
+ * dependencies (the supervisor has it in STARTING meanwhile). */
+#define INITD_STATE_WAITING 0x10u	/* a dependency is not up yet */
+#define INITD_STATE_BLOCKED 0x11u	/* a dependency will not come up */
+#define INITD_WAITS_FOR_NOBODY 0xffffu	/* waits_for: a `sends` nobody provides */
 
 /* Kinds of footprint item. */
 enum initd_item {
@@ -57,9 +79,10 @@ struct initd_footprint {
 /* Payload of INITD_STATUS_REPLY (40 bytes). */
 struct initd_status {
 	char name[16];		/* NUL-padded */
-	uint8_t state;		/* enum sv_state */
+	uint8_t state;		/* enum sv_state, or INITD_STATE_WAITING / _BLOCKED */
 	uint8_t last_cause;	/* enum sv_cause_kind */
-	uint16_t reserved;
+	uint16_t waits_for;	/* WAITING, BLOCKED: slot + 1 of the dependency that
+				 * holds it back, or INITD_WAITS_FOR_NOBODY; else 0 */
 	uint32_t restarts;
 	uint64_t uptime_ms;
 	uint64_t task_id;	/* 0 when not running */

@@ -78,6 +78,37 @@ static bool echo_answers(struct service *s)
 	       m.payload[0] == 42;
 }
 
+/* s forwards a ping to the service it sends to, and gets its answer. */
+static bool forwards(struct service *s)
+{
+	struct keel_msg m = { .label = ECHO_FORWARD, .len = 1, .payload = { 43 } };
+	return s && s->inbox && sys_msg_call(s->inbox, &m, 1000000000ull) == STATUS_OK &&
+	       m.label == ECHO_PONG && m.payload[0] == 43;
+}
+
+/* echo2 sends to echo: it was started only after echo said hello, and
+ * once echo crashed and came back with a new inbox, initd gave echo2 a
+ * capability to that one, without restarting echo2. */
+static void peer_scenario(struct initd *d)
+{
+	struct service *e = find(d, "echo"), *e2 = find(d, "echo2");
+	if (d->test_round++ == 0) {
+		check(d, e2 && e2->hellos == 1 && e2->m.send_count == 1,
+		      "echo2 is up and declares that it sends to echo");
+		check(d, forwards(e2), "echo2 reaches echo through the capability it started with");
+		poke(e, ECHO_CRASH);
+		return;
+	}
+	struct sv_status st, st2;
+	supervise_status(&e->sv, 0, &st);
+	supervise_status(&e2->sv, 0, &st2);
+	check(d, st.restarts == 1 && e->hellos == 2, "echo was restarted with a new inbox");
+	check(d, e2->peer_hellos[0] == e->hellos, "initd gave echo2 a capability to the new inbox");
+	check(d, forwards(e2), "echo2 reaches the restarted echo");
+	check(d, st2.restarts == 0 && e2->hellos == 1, "echo2 itself was never restarted");
+	loop_stop(&d->loop);
+}
+
 /* One fault or hang, then the restarted instance must be back and serving. */
 static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind cause,
 			   uint64_t detail)
@@ -103,6 +134,14 @@ static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind c
 
 #define PROBE_PAGES 4
 
+/* What the status protocol should say of s once all services are up. */
+static uint8_t expected_state(const struct service *s)
+{
+	if (s->refused)
+		return SV_STATE_STOPPED;
+	return s->gated && s->gate == READY_BLOCKED ? INITD_STATE_BLOCKED : SV_STATE_UP;
+}
+
 /* A second initd thread asks initd's inbox for the status of every slot,
  * as a client would, while the main thread serves. It reports through
  * d->probe_* and ends itself. */
@@ -114,7 +153,7 @@ static _Noreturn void status_probe(struct initd *d)
 		status_t st = sys_msg_call(d->inbox, &m, 1000000000ull);
 		struct initd_status out;
 		memcpy(&out, m.payload, sizeof out);
-		uint8_t want = d->svc[slot < d->count ? slot : 0].refused ? SV_STATE_STOPPED : SV_STATE_UP;
+		uint8_t want = expected_state(&d->svc[slot < d->count ? slot : 0]);
 		if (slot < d->count && st == STATUS_OK && m.label == INITD_STATUS_REPLY &&
 		    !strcmp(out.name, d->svc[slot].m.name) && out.state == want)
 			d->probe_up++;
@@ -166,7 +205,7 @@ static void up_poll(struct loop *loop, uint64_t now, void *ctx)
 		return;
 	}
 	check(d, d->probe_up == d->count,
-	      "the status protocol reports every service up (and refused ones stopped)");
+	      "the status protocol reports every service up (refused ones stopped, blocked ones blocked)");
 	check(d, d->probe_past_end, "a slot past the last is an error reply");
 	check(d, d->probe_footprint, "the status protocol reports a service's footprint");
 	loop_stop(loop);
@@ -181,6 +220,8 @@ static void all_up(struct initd *d)
 		misbehave_once(d, ECHO_CRASH, SV_CAUSE_FAULT, 14);
 	} else if (!strcmp(d->test_name, "port")) {
 		misbehave_once(d, ECHO_PORT, SV_CAUSE_FAULT, 13);
+	} else if (!strcmp(d->test_name, "peer")) {
+		peer_scenario(d);
 	} else if (!strcmp(d->test_name, "hang")) {
 		misbehave_once(d, ECHO_HANG, SV_CAUSE_HANG, 0);
 	} else if (d->test_round == 0 || d->test_round < CYCLES) {
@@ -205,7 +246,7 @@ static void all_up(struct initd *d)
 
 status_t selftest_arm(struct initd *d, const char *name)
 {
-	static const char *const known[] = { "up", "crash", "hang", "port", "cycles" };
+	static const char *const known[] = { "up", "crash", "hang", "port", "peer", "cycles" };
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(name, known[i])) {
 			memcpy(d->test_name, name, strlen(name) + 1);

@@ -1,6 +1,6 @@
 /*
  * selftest.h - supervision scenarios for the QEMU tests, chosen with
- * initd.test=NAME: up, crash, hang, port, cycles. Each prints
+ * initd.test=NAME: up, crash, hang, port, peer, cycles. Each prints
  * "initd: PASS ..." / "initd: FAIL ..." lines and a final
  * "initd: NAME: N passed, M failed", then stops initd's loop.
  */

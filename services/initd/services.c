@@ -1,5 +1,6 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "core/cmdline.h"
+#include "keel/peers.h"
 #include "keel/sys.h"
 #include "keel/time.h"
 #include "protocol.h"
@@ -36,6 +37,41 @@ static status_t load_manifest(struct initd *d, const char *name, struct manifest
 	return st;
 }
 
+/* The slot of the service that provides name, or READY_NOBODY. */
+static uint32_t provider(const struct initd *d, uint32_t count, const char *name)
+{
+	for (uint32_t j = 0; j < count; j++)
+		if (!strcmp(d->svc[j].m.provides, name))
+			return j;
+	return READY_NOBODY;
+}
+
+/* Fills d->deps: each service waits for those it is after and those it
+ * sends to. A service that sends to its own name could never start (its
+ * inbox is not up before it is): it is refused. */
+static status_t deps_build(struct initd *d, const struct bootlist *bl)
+{
+	status_t st = ready_init(&d->deps, bl->count);
+	for (uint32_t i = 0; st == STATUS_OK && i < bl->count; i++) {
+		struct service *s = &d->svc[i];
+		for (uint32_t a = 0; st == STATUS_OK && a < bl->entries[i].after_count; a++)
+			st = ready_add(&d->deps, i, bl->entries[i].after[a]);
+		for (uint32_t k = 0; st == STATUS_OK && k < s->m.send_count; k++) {
+			s->send_to[k] = provider(d, bl->count, s->m.sends[k]);
+			if (s->send_to[k] == READY_NOBODY)
+				say(d, "initd: %s: sends %s, which no service in the boot list provides\n",
+				    s->m.name, s->m.sends[k]);
+			if (s->send_to[k] == i) {
+				say(d, "initd: %s refused: it sends to its own inbox\n", s->m.name);
+				s->refused = true;
+				break;
+			}
+			st = ready_add(&d->deps, i, s->send_to[k]);
+		}
+	}
+	return st;
+}
+
 status_t services_load(struct initd *d, const char *bootlist_name)
 {
 	const void *text;
@@ -59,6 +95,8 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 		    supervise_init(&s->sv, &s->m.policy)) {
 			memset(&s->m, 0, sizeof s->m);
 			memcpy(s->m.name, bl.entries[i].name, sizeof s->m.name);
+			/* Its dependents are told it was refused, by its likely name. */
+			memcpy(s->m.provides, s->m.name, sizeof s->m.provides);
 			s->refused = true;
 			say(d, "initd: %s refused: it will not be started\n", s->m.name);
 			continue;
@@ -67,7 +105,7 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 			return st;
 	}
 	d->count = bl.count;
-	return STATUS_OK;
+	return deps_build(d, &bl);
 }
 
 struct service *services_by_badge(struct initd *d, uint64_t badge)
@@ -105,16 +143,17 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 		st = grant_part(a, st0->mmio, m->mmio[i].base, m->mmio[i].size,
 				RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, &parts[(*nparts)++]);
 	for (uint32_t i = 0; st == STATUS_OK && i < m->send_count; i++) {
-		struct service *to = NULL;
-		for (uint32_t j = 0; j < d->count; j++)
-			if (!strcmp(d->svc[j].m.provides, m->sends[i]) && d->svc[j].inbox)
-				to = &d->svc[j];
-		if (!to)
+		/* Start gating makes this an invariant; a broken one must
+		 * not become a capability to the wrong inbox. */
+		struct service *to = s->send_to[i] < d->count ? &d->svc[s->send_to[i]] : NULL;
+		if (!to || !to->inbox)
 			return STATUS_NOT_FOUND;
 		if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
 			return STATUS_FULL;
 		a->caps[a->cap_count++] = (struct keel_grant){ to->inbox, RIGHT_SEND,
 							       (uint64_t)(s - d->svc) + 1 };
+		s->peer_hellos[i] = to->hellos;
+		s->peer_error[i] = STATUS_OK;
 	}
 	return st;
 }
@@ -165,7 +204,7 @@ static uint64_t now_ns(void)
 }
 
 /* Carries out a decision of the supervision policy. */
-static void act(struct initd *d, struct service *s, struct sv_action a, uint64_t now)
+static void act(struct initd *d, struct service *s, struct sv_action a)
 {
 	uint64_t slot = (uint64_t)(s - d->svc);
 	if (a.kill && s->running) {
@@ -174,13 +213,10 @@ static void act(struct initd *d, struct service *s, struct sv_action a, uint64_t
 	}
 	switch (a.verb) {
 	case SV_ACT_START:
-		if (s->sv.restarts)
-			sys_witness_append(d->start->witness, 9 /* restart */, slot, s->sv.restarts);
-		status_t st = spawn_one(d, s);
-		act(d, s, st ? supervise_start_failed(&s->sv, now, st) : supervise_started(&s->sv, now),
-		    now);
-		if (st)
-			say(d, "initd: %s: cannot start: %s\n", s->m.name, status_name(st));
+		/* Spawned by the next settle, once its dependencies are up;
+		 * the policy keeps it in STARTING until then. */
+		s->gated = true;
+		s->gate = READY_GO;
 		break;
 	case SV_ACT_QUARANTINE:
 		sys_witness_append(d->start->witness, 10 /* quarantine */, slot, a.report.strikes);
@@ -193,29 +229,218 @@ static void act(struct initd *d, struct service *s, struct sv_action a, uint64_t
 	}
 }
 
+/* Spawns s, which the policy told to START and whose dependencies are up. */
+static void start_now(struct initd *d, struct service *s, uint64_t now)
+{
+	uint64_t slot = (uint64_t)(s - d->svc);
+	if (s->sv.restarts)
+		sys_witness_append(d->start->witness, 9 /* restart */, slot, s->sv.restarts);
+	status_t st = spawn_one(d, s);
+	act(d, s, st ? supervise_start_failed(&s->sv, now, st) : supervise_started(&s->sv, now));
+	if (st)
+		say(d, "initd: %s: cannot start: %s\n", s->m.name, status_name(st));
+}
+
+/* How s looks to the services that depend on it. */
+static enum ready_peer peer_state(const struct service *s)
+{
+	if (s->refused)
+		return READY_PEER_GONE;
+	switch (s->sv.state) {
+	case SV_STATE_UP:
+		return s->inbox ? READY_PEER_UP : READY_PEER_COMING;
+	case SV_STATE_STARTING:
+	case SV_STATE_BACKOFF:
+		return READY_PEER_COMING;
+	default:
+		return READY_PEER_GONE; /* stopped or quarantined */
+	}
+}
+
+/* True if following what holds each service back leads from b to s: they
+ * wait for each other. */
+static bool waits_on(const struct initd *d, uint32_t b, const struct service *s)
+{
+	for (uint32_t n = 0; n <= d->count && b < d->count && d->svc[b].gated; n++) {
+		if (&d->svc[b] == s)
+			return true;
+		b = d->svc[b].gate_blocker;
+	}
+	return false;
+}
+
+/* Says why s was blocked: gate_blocker will not come up. */
+static void say_blocked(struct initd *d, struct service *s)
+{
+	uint32_t b = s->gate_blocker;
+	const struct service *x = b < d->count ? &d->svc[b] : NULL;
+	if (!x) {
+		for (uint32_t k = 0; k < s->m.send_count; k++)
+			if (s->send_to[k] == READY_NOBODY)
+				say(d, "initd: %s blocked: no service provides %s\n", s->m.name,
+				    s->m.sends[k]);
+	} else if (x->refused) {
+		say(d, "initd: %s blocked: %s was refused\n", s->m.name, x->m.name);
+	} else if (x->gated && waits_on(d, b, s)) {
+		say(d, "initd: %s blocked: it and %s wait for each other (after/sends cycle)\n",
+		    s->m.name, x->m.name);
+	} else if (x->gated) {
+		say(d, "initd: %s blocked: %s is blocked\n", s->m.name, x->m.name);
+	} else {
+		say(d, "initd: %s blocked: %s is %s\n", s->m.name, x->m.name,
+		    supervise_state_name(x->sv.state));
+	}
+}
+
+/* Reports why gated service s waits or is blocked (s->gate, s->gate_blocker). */
+static void gate_report(struct initd *d, struct service *s)
+{
+	if (s->gate == READY_WAIT)
+		say(d, "initd: %s waits for %s\n", s->m.name, d->svc[s->gate_blocker].m.name);
+	else
+		say_blocked(d, s);
+}
+
+/* One settle of the gated services (ready.h). Starts the first, in start
+ * order, that may go, and returns true: that changes what the others see,
+ * so the caller settles again. Otherwise records every verdict first and
+ * then reports the changed ones, so that a report can follow what holds
+ * the others back (say_blocked). */
+static bool gate_pass(struct initd *d, uint64_t now)
+{
+	enum ready_peer peer[INITD_MAX_SERVICES];
+	enum ready_verdict verdict[INITD_MAX_SERVICES];
+	uint32_t blocker[INITD_MAX_SERVICES];
+	bool gated[INITD_MAX_SERVICES], changed[INITD_MAX_SERVICES];
+	for (uint32_t i = 0; i < d->count; i++) {
+		peer[i] = peer_state(&d->svc[i]);
+		gated[i] = d->svc[i].gated;
+	}
+	ready_settle(&d->deps, peer, gated, verdict, blocker);
+	for (uint32_t n = 0; n < d->count; n++) {
+		struct service *s = &d->svc[d->order[n]];
+		if (!s->gated || verdict[d->order[n]] != READY_GO)
+			continue;
+		if (s->gate != READY_GO)
+			say(d, "initd: %s starts: what it waited for is up\n", s->m.name);
+		s->gated = false;
+		s->gate = READY_GO;
+		start_now(d, s, now);
+		return true;
+	}
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		changed[i] = s->gated && (s->gate != verdict[i] || s->gate_blocker != blocker[i]);
+		if (changed[i])
+			s->gate = verdict[i], s->gate_blocker = blocker[i];
+	}
+	for (uint32_t n = 0; n < d->count; n++)
+		if (changed[d->order[n]])
+			gate_report(d, &d->svc[d->order[n]]);
+	return false;
+}
+
+/*
+ * Tells running service s about the new inbox of its k-th peer x. The
+ * capability goes straight into s's CSpace (sys_task_grant), with exactly
+ * the rights and badge it had at spawn, through an intermediate capability
+ * initd keeps only meanwhile: if s cannot be told (its inbox is full),
+ * revoking the intermediate takes the copy back out of s's CSpace, so
+ * nothing is left behind there and the next settle tries again.
+ */
+static status_t peer_update(struct initd *d, struct service *s, uint32_t k)
+{
+	const struct service *x = &d->svc[s->send_to[k]];
+	struct peer_update u = { 0 };
+	struct keel_msg m = { .label = INITD_PEER, .len = sizeof u };
+	cap_handle_t via, given;
+	status_t st = sys_cap_derive(x->inbox, RIGHT_SEND | RIGHT_GRANT, 0, &via);
+	if (st)
+		return st;
+	st = sys_task_grant(s->child.task, via, RIGHT_SEND, (uint64_t)(s - d->svc) + 1, &given);
+	if (st == STATUS_OK) {
+		memcpy(u.name, x->m.provides, strlen(x->m.provides)); /* at most 32: padded */
+		u.handle = given;
+		memcpy(m.payload, &u, sizeof u);
+		st = sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0);
+		if (st)
+			sys_cap_revoke(via);
+	}
+	sys_cap_delete(via);
+	return st;
+}
+
+/* Gives every running service that has said hello a current capability
+ * to each peer that has said hello since it got its last one. */
+static void peers_refresh(struct initd *d)
+{
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		for (uint32_t k = 0; s->running && s->inbox && k < s->m.send_count; k++) {
+			const struct service *x = &d->svc[s->send_to[k]];
+			if (!x->inbox || s->peer_hellos[k] == x->hellos)
+				continue;
+			status_t st = peer_update(d, s, k);
+			if (st == STATUS_OK) {
+				s->peer_hellos[k] = x->hellos;
+				s->peer_error[k] = STATUS_OK;
+				say(d, "initd: %s: new capability to %s (restarted)\n", s->m.name,
+				    x->m.name);
+			} else if (st != s->peer_error[k] && st != STATUS_FULL) {
+				s->peer_error[k] = st; /* reported once; retried every settle */
+				say(d, "initd: %s: cannot update its capability to %s: %s\n",
+				    s->m.name, x->m.name, status_name(st));
+			}
+		}
+	}
+}
+
+/* After every event: start what became ready, report what waits or is
+ * blocked, refresh stale peer capabilities. */
+static void settle(struct initd *d, uint64_t now)
+{
+	while (gate_pass(d, now))
+		;
+	peers_refresh(d);
+}
+
 void services_start_all(struct initd *d, uint64_t now)
 {
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[d->order[i]];
 		struct sv_action a;
 		if (!s->refused && supervise_start(&s->sv, now, &a) == STATUS_OK)
-			act(d, s, a, now);
+			act(d, s, a);
 	}
+	settle(d, now);
 }
 
-/* All up: every service running and heard from. Reported once per boot. */
+static bool blocked(const struct service *s)
+{
+	return s->gated && s->gate == READY_BLOCKED;
+}
+
+/* All up: every service running and heard from, but those refused or
+ * blocked, which never will be. Reported once per boot. */
 static void check_all_up(struct initd *d)
 {
-	uint32_t refused = 0;
+	uint32_t refused = 0, stuck = 0;
 	for (uint32_t i = 0; i < d->count; i++) {
-		refused += d->svc[i].refused;
-		if (!d->svc[i].refused && (d->svc[i].sv.state != SV_STATE_UP || !d->svc[i].inbox))
+		const struct service *s = &d->svc[i];
+		refused += s->refused;
+		stuck += blocked(s);
+		if (!s->refused && !blocked(s) && (s->sv.state != SV_STATE_UP || !s->inbox))
 			return;
 	}
 	if (!d->all_up_reported) {
+		uint32_t up = d->count - refused - stuck;
 		d->all_up_reported = true;
-		if (refused)
-			say(d, "initd: all services up (%u; %u refused)\n", d->count - refused, refused);
+		if (refused && stuck)
+			say(d, "initd: all services up (%u; %u refused, %u blocked)\n", up, refused,
+			    stuck);
+		else if (refused || stuck)
+			say(d, "initd: all services up (%u; %u %s)\n", up, refused + stuck,
+			    refused ? "refused" : "blocked");
 		else
 			say(d, "initd: all services up (%u)\n", d->count);
 		/* Under QEMU -icount the TSC counts guest instructions since reset. */
@@ -237,7 +462,8 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 	memcpy(&word, m->payload, sizeof word);
 	forget(s);
 	act(d, s, m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
-						   : supervise_exited(&s->sv, now, word), now);
+						   : supervise_exited(&s->sv, now, word));
+	settle(d, now); /* a service gone for good blocks its dependents */
 	return STATUS_OK;
 }
 
@@ -254,6 +480,7 @@ static status_t on_hello(struct loop *loop, const struct keel_msg *m, struct loo
 	}
 	s->inbox = m->cap;
 	s->hellos++;
+	settle(d, now_ns()); /* its dependents start; its senders get its new inbox */
 	check_all_up(d);
 	return STATUS_OK;
 }
@@ -265,7 +492,7 @@ static status_t on_heartbeat(struct loop *loop, const struct keel_msg *m, struct
 	struct service *s = services_by_badge(d, m->badge);
 	(void)loop, (void)r;
 	if (s && s->running)
-		act(d, s, supervise_heartbeat(&s->sv, now_ns()), now_ns());
+		act(d, s, supervise_heartbeat(&s->sv, now_ns()));
 	return STATUS_OK;
 }
 
@@ -285,6 +512,12 @@ static status_t on_status(struct loop *loop, const struct keel_msg *m, struct lo
 	memcpy(out.name, d->svc[slot].m.name, strlen(d->svc[slot].m.name) < 16 ?
 	       strlen(d->svc[slot].m.name) : 15);
 	out.state = (uint8_t)st.state;
+	if (d->svc[slot].gated && d->svc[slot].gate != READY_GO) {
+		uint32_t b = d->svc[slot].gate_blocker;
+		out.state = d->svc[slot].gate == READY_WAIT ? INITD_STATE_WAITING
+							    : INITD_STATE_BLOCKED;
+		out.waits_for = b < d->count ? (uint16_t)(b + 1) : INITD_WAITS_FOR_NOBODY;
+	}
 	out.last_cause = (uint8_t)st.last_cause.kind;
 	out.restarts = st.restarts;
 	out.uptime_ms = st.uptime_ns / 1000000;
@@ -346,7 +579,8 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 	struct initd *d = ctx;
 	for (uint32_t i = 0; i < d->count; i++)
 		if (!d->svc[i].refused)
-			act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now), now);
+			act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now));
+	settle(d, now);
 	loop_timer_add(loop, now + TICK_NS, tick, d, NULL);
 }
 

@@ -8,6 +8,13 @@
  * decisions the supervision policy returns: start, kill, restart after a
  * backoff, quarantine - recording restarts and quarantines in the witness
  * log.
+ *
+ * A START decision does not spawn at once: the service is "gated" until
+ * every service it is `after` or `sends` to is up (ready.h), which may be
+ * at once. After every event initd settles: it starts the services that
+ * became ready, reports those that wait or are blocked, and gives every
+ * running service whose peer restarted a fresh capability to the peer's
+ * new inbox (INITD_PEER, protocol.h).
  */
 #ifndef KEEL_INITD_SERVICES_H
 #define KEEL_INITD_SERVICES_H
@@ -15,6 +22,7 @@
 #include "keel/loop.h"
 #include "keel/spawn.h"
 #include "manifest.h"
+#include "ready.h"
 #include "supervise.h"
 
 #define INITD_MAX_SERVICES BOOTLIST_MAX
@@ -29,6 +37,13 @@ struct service {
 	uint64_t task_id;
 	uint32_t hellos;
 	bool refused;			/* its manifest was refused: never started */
+	bool gated;			/* told to start, held until its dependencies are up */
+	enum ready_verdict gate;	/* while gated: what the last settle reported */
+	uint32_t gate_blocker;		/* and the dependency that held it back */
+	uint32_t send_to[MANIFEST_MAX_SENDS];	/* slot providing each `sends`, or READY_NOBODY */
+	uint32_t peer_hellos[MANIFEST_MAX_SENDS]; /* hellos of send_to[k] when it was given
+						   * its capability: older means stale */
+	status_t peer_error[MANIFEST_MAX_SENDS];  /* last failed update, reported once */
 };
 
 struct initd {
@@ -39,6 +54,7 @@ struct initd {
 	struct service svc[INITD_MAX_SERVICES];
 	uint32_t count;
 	uint32_t order[INITD_MAX_SERVICES];
+	struct ready_graph deps;	/* after and sends, by slot */
 	bool all_up_reported;
 	void (*on_all_up)(struct initd *d);	/* test hook, may be NULL */
 	/* initd.test scenario state (selftest.c) */
@@ -53,7 +69,8 @@ struct initd {
 /* Reads the boot list and every manifest from the bundle. */
 status_t services_load(struct initd *d, const char *bootlist_name);
 
-/* Starts every service in boot order. */
+/* Starts every service in boot order: those without dependencies at once,
+ * the others as their dependencies say hello. */
 void services_start_all(struct initd *d, uint64_t now);
 
 /* Registers initd's message handlers and its supervision tick on d->loop. */

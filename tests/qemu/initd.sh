@@ -3,11 +3,16 @@
 # "all services up"; a crash, a hang and an I/O port outside the
 # service's footprint each lead to one restart recorded in the witness
 # log; 100 crash/restart cycles leave the kernel's counters at baseline.
+# echo2 sends echo: it starts only after echo's hello, and when echo
+# restarts initd gives echo2 a capability to the new inbox.
 . tests/qemu/lib.sh
 
 SMP=2 keel_boot "" 20
 check_log "a plain boot reaches all services up" 'initd: all services up \(2\)'
 check_no_log "nothing faulted" 'CPU exception|PANIC'
+check_log "echo2 waits for echo, which it sends to" 'initd: echo2 waits for echo'
+check_log "and starts once echo is up" 'initd: echo2 starts: what it waited for is up'
+check_no_log "no service fails to start for want of a peer" 'cannot start'
 
 # scenario NAME SECONDS: initd.test=NAME, judged by initd's own verdict.
 scenario() {
@@ -22,6 +27,8 @@ scenario crash 60
 scenario hang 60
 scenario port 60
 check_log "port: the service faulted on the port it was not given" 'CPU exception 13 \(#GP'
+scenario peer 60
+check_log "peer: echo2 got a capability to the restarted echo" 'initd: echo2: new capability to echo \(restarted\)'
 scenario cycles 300
 
 SMP=2 keel_boot "initd.boot=boot-refuse.manifest initd.test=up" 60

@@ -15,7 +15,9 @@ static void setup(struct fake_kernel *fk, struct loop *loop)
 {
 	fake_kernel_init(fk, ring_mem, SLOTS, 0);
 	CHECK_EQ(loop_init(loop, &fk->ops, fk->ring, 0), STATUS_OK);
-	CHECK_EQ(echo_register(loop), STATUS_OK);
+	static struct peers none;
+	peers_init(&none, &fk->ops);
+	CHECK_EQ(echo_register(loop, &none), STATUS_OK);
 }
 
 TEST(ping_is_answered_with_the_same_payload)
@@ -69,10 +71,29 @@ TEST(an_unknown_label_gets_an_error_reply)
 	CHECK_EQ(r->label, LOOP_REPLY_ERROR);
 }
 
+TEST(forward_without_a_peer_is_an_error_reply_not_found)
+{
+	struct fake_kernel fk;
+	struct loop loop;
+	status_t why;
+	uint32_t label;
+	setup(&fk, &loop);
+	struct keel_msg m = { .label = ECHO_FORWARD, .len = 1 };
+	cap_handle_t reply = fake_kernel_call(&fk, &m);
+	CHECK_EQ(loop_turn(&loop), STATUS_OK);
+	CHECK_EQ(loop_flush(&loop), STATUS_OK);
+	const struct keel_msg *r = fake_kernel_reply(&fk, reply);
+	CHECK(r != NULL);
+	CHECK_EQ(loop_error_parse(r, &why, &label), STATUS_OK);
+	CHECK_EQ(why, STATUS_NOT_FOUND);
+	CHECK_EQ(label, ECHO_FORWARD);
+}
+
 int main(void)
 {
 	RUN(ping_is_answered_with_the_same_payload);
 	RUN(one_wait_serves_a_burst_of_pings);
 	RUN(an_unknown_label_gets_an_error_reply);
+	RUN(forward_without_a_peer_is_an_error_reply_not_found);
 	return check_summary();
 }

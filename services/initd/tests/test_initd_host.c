@@ -8,8 +8,9 @@
  * embed (services/echo/manifest, manifest2, tests/initd/broken.manifest,
  * embedded at build time by libsys/host/embed.S), and the boot lists are
  * services/initd/boot.manifest and tests/initd/boot-refuse.manifest. The
- * test adds "mute" (below), "bare" (a program without a manifest) and
- * boot lists of its own for what the tree has no file for.
+ * test adds "mute" (below), "bare" (a program without a manifest),
+ * services whose dependencies never come up, and boot lists of its own
+ * for what the tree has no file for.
  *
  * Most checks are initd's own supervision scenarios (selftest.c,
  * initd.test=NAME), the ones tests/qemu/initd.sh runs under QEMU: initd
@@ -65,12 +66,24 @@ static const char mute_manifest[] =
 	"objects 16\n"
 	"slots 32\n";
 
+/* Services whose dependencies never come up: they must be reported
+ * blocked, not started and not left waiting. */
+#define SMALL "memory 64\nobjects 16\nslots 32\n"
+static const char needy_manifest[] = "name needy\nsends broken\n" SMALL;
+static const char lost_manifest[] = "name lost\nsends nowhere\n" SMALL;
+static const char loopa_manifest[] = "name loopa\nsends loopb\n" SMALL;
+static const char loopb_manifest[] = "name loopb\nsends loopa\n" SMALL;
+
 static const struct host_program programs[] = {
 	{ "echo", echo_main, echo_manifest },
 	{ "echo2", echo_main, echo2_manifest },
 	{ "broken", echo_main, broken_manifest },
 	{ "mute", mute_main, mute_manifest },
 	{ "bare", echo_main, NULL },
+	{ "needy", echo_main, needy_manifest },
+	{ "lost", echo_main, lost_manifest },
+	{ "loopa", echo_main, loopa_manifest },
+	{ "loopb", echo_main, loopb_manifest },
 };
 
 static const struct host_file files[] = {
@@ -79,6 +92,7 @@ static const struct host_file files[] = {
 	{ "boot-mute.manifest", "echo\nmute after echo\n" },
 	{ "boot-bare.manifest", "echo\nbare\n" },
 	{ "boot-cycle.manifest", "echo after echo\n" },
+	{ "boot-blocked.manifest", "needy\nlost\nloopa\nloopb\necho\nbroken\n" },
 };
 
 static const struct host_bundle bundle = {
@@ -196,10 +210,22 @@ static void check_scenario(const char *name)
 	CHECK(!console_has("initd: FAIL"));
 }
 
+/* Where text first appears on the console, or -1. */
+static long console_at(const char *text)
+{
+	const char *all = host_console_text(), *at = strstr(all, text);
+	return at ? at - all : -1;
+}
+
 TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up)
 {
 	check_scenario("up");
 	CHECK(console_has("initd: all services up (2)\n"));
+	/* echo2 sends echo: it waits for echo's hello, then starts once. */
+	CHECK(console_at("initd: echo2 waits for echo\n") >= 0);
+	CHECK(console_at("initd: echo2 waits for echo\n") <
+	      console_at("initd: echo2 starts: what it waited for is up\n"));
+	CHECK(!console_has("cannot start"));
 	CHECK(console_has("initd: PASS the status protocol reports every service up"));
 	CHECK(console_has("initd: PASS a slot past the last is an error reply"));
 	CHECK(console_has("initd: PASS the status protocol reports a service's footprint"));
@@ -214,6 +240,40 @@ TEST(a_crashed_service_is_restarted_and_the_restart_is_witnessed)
 	/* echo is slot 0 of the boot list; initd records its one restart. */
 	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 0, NULL), 1);
 	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 1, NULL), 0);
+}
+
+/* echo2 sends echo; echo crashes and restarts with a new inbox; initd
+ * gives echo2 a capability to it (INITD_PEER, applied by keel/peers.h in
+ * echo2's loop) and echo2 forwards to the new echo without a restart. */
+TEST(a_sender_gets_a_capability_to_its_restarted_peer_and_reaches_it)
+{
+	uint64_t seq = witness_mark();
+	check_scenario("peer");
+	CHECK(console_has("initd: PASS echo2 reaches echo through the capability it started with"));
+	CHECK(console_has("initd: PASS initd gave echo2 a capability to the new inbox"));
+	CHECK(console_has("initd: PASS echo2 reaches the restarted echo"));
+	CHECK(console_has("initd: PASS echo2 itself was never restarted"));
+	CHECK(console_has("initd: echo2: new capability to echo (restarted)\n"));
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 0, NULL), 1);
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 1, NULL), 0);
+}
+
+/* Dependencies that never come up - a refused service, a name nobody
+ * provides, two services that send to each other - block their
+ * dependents with the reason; the rest boots, and the status protocol
+ * reports them blocked. */
+TEST(a_service_whose_dependency_will_never_come_up_is_blocked_with_the_reason)
+{
+	CHECK_EQ(initd_run("initd.boot=boot-blocked.manifest initd.test=up"), 0);
+	CHECK(console_has("initd: needy blocked: broken was refused\n"));
+	CHECK(console_has("initd: lost: sends nowhere, which no service in the boot list provides\n"));
+	CHECK(console_has("initd: lost blocked: no service provides nowhere\n"));
+	CHECK(console_has("initd: loopa blocked: it and loopb wait for each other (after/sends cycle)\n"));
+	CHECK(console_has("initd: loopb blocked: it and loopa wait for each other (after/sends cycle)\n"));
+	CHECK(console_has("initd: all services up (1; 1 refused, 4 blocked)\n"));
+	CHECK(console_has("initd: PASS the status protocol reports every service up"));
+	CHECK(!console_has("cannot start"));
+	CHECK(!console_has("initd: FAIL"));
 }
 
 TEST(a_port_outside_the_footprint_is_a_fault_and_a_restart)
@@ -291,6 +351,8 @@ struct boot_test {
 static const struct boot_test boot_tests[] = {
 	BOOT_TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up),
 	BOOT_TEST(a_crashed_service_is_restarted_and_the_restart_is_witnessed),
+	BOOT_TEST(a_sender_gets_a_capability_to_its_restarted_peer_and_reaches_it),
+	BOOT_TEST(a_service_whose_dependency_will_never_come_up_is_blocked_with_the_reason),
 	BOOT_TEST(a_port_outside_the_footprint_is_a_fault_and_a_restart),
 	BOOT_TEST(memory_returns_to_baseline_after_a_hundred_crash_restart_cycles),
 	BOOT_TEST(a_malformed_manifest_is_refused_with_its_line_and_the_rest_boots),
