@@ -1,4 +1,5 @@
 /* services.c - loading, starting and supervising services (see services.h). */
+#include "abi/witness.h"
 #include "core/cmdline.h"
 #include "keel/peers.h"
 #include "keel/sys.h"
@@ -219,7 +220,7 @@ static void act(struct initd *d, struct service *s, struct sv_action a)
 		s->gate = READY_GO;
 		break;
 	case SV_ACT_QUARANTINE:
-		sys_witness_append(d->start->witness, 10 /* quarantine */, slot, a.report.strikes);
+		sys_witness_append(d->start->witness, WITNESS_QUARANTINE, slot, a.report.strikes);
 		say(d, "initd: %s quarantined: %u failures in %u s (last: %s %lu)\n", s->m.name,
 		    a.report.strikes, a.report.window_s, supervise_cause_name(a.report.cause.kind),
 		    (unsigned long)a.report.cause.detail);
@@ -234,7 +235,7 @@ static void start_now(struct initd *d, struct service *s, uint64_t now)
 {
 	uint64_t slot = (uint64_t)(s - d->svc);
 	if (s->sv.restarts)
-		sys_witness_append(d->start->witness, 9 /* restart */, slot, s->sv.restarts);
+		sys_witness_append(d->start->witness, WITNESS_RESTART, slot, s->sv.restarts);
 	status_t st = spawn_one(d, s);
 	act(d, s, st ? supervise_start_failed(&s->sv, now, st) : supervise_started(&s->sv, now));
 	if (st)
