@@ -17,8 +17,8 @@
  */
 #include "keel/spawn.h"
 
-#include "core/elf.h"
-#include "core/ustar.h"
+#include "lib/elf.h"
+#include "lib/ustar.h"
 
 #define STACK_PAGES (KEEL_STACK_SIZE / KEEL_PAGE_SIZE)
 

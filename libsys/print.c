@@ -1,7 +1,7 @@
 /* print.c - formatted output to the kernel console (see keel/sys.h). */
 #include "keel/sys.h"
 
-#include "core/fmt.h"
+#include "lib/fmt.h"
 
 #define PRINT_CHUNK 512
 

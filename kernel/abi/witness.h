@@ -2,7 +2,7 @@
  * abi/witness.h - what a reader of the witness log receives
  * (sys_witness_read): 112-byte records of privileged actions, each
  * hash-chained to the one before (the chain is described in
- * kernel/core/witness.h, whose witness_verify checks it). The action
+ * kernel/lib/witness_chain.h, whose witness_verify checks it). The action
  * numbers and the record layout are ABI: old records keep their meaning.
  */
 #ifndef KEEL_ABI_WITNESS_H

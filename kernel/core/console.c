@@ -2,7 +2,7 @@
 #include <stdbool.h>
 
 #include "core/console.h"
-#include "core/fmt.h"
+#include "lib/fmt.h"
 #include "core/spinlock.h"
 
 /* Serialises whole kprintf calls across CPUs; taken with interrupts off. */

@@ -1,14 +1,13 @@
 /* ipc.c - inbox objects, send/call/reply and signals (see ipc.h). */
 #include <stddef.h>
 
+#include "core/list.h"
 #include "core/ipc.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
-#include "core/pool.h"
-#include "core/string.h"
-#include "core/task.h"
-
-#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
+#include "core/mm/pool.h"
+#include <string.h>
+#include "core/object/task.h"
 
 static struct pool inbox_pool;
 static struct list_node timers = { &timers, &timers }; /* armed, by deadline */

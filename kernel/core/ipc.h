@@ -14,9 +14,9 @@
 #include <stdint.h>
 
 #include "abi/message.h"
-#include "core/inbox.h"
-#include "core/memory.h"
-#include "core/thread.h"
+#include "core/object/inbox.h"
+#include "core/object/memory.h"
+#include "core/object/thread.h"
 
 #define INBOX_OBJECTS_MAX 4096
 

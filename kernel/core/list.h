@@ -17,9 +17,14 @@ struct list_node {
 	struct list_node *prev;
 };
 
-/* The struct of the given type whose member `member` is the node at ptr. */
-#define list_entry(ptr, type, member) \
+/* The struct of the given type whose member `member` is at ptr: how an
+ * embedded node, kernel object header or reclaim node leads back to the
+ * object around it. */
+#define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* The struct of the given type whose member `member` is the node at ptr. */
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
 
 /* Makes n an empty list (for a sentinel) or an unlinked node. */
 static inline void list_init(struct list_node *n)

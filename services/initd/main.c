@@ -6,7 +6,7 @@
  * it); initd.test=NAME on the command line runs a supervision scenario
  * for the QEMU tests (selftest.c) and exits with its verdict.
  */
-#include "core/cmdline.h"
+#include "lib/cmdline.h"
 #include "keel/sys.h"
 #include "selftest.h"
 #include "services.h"

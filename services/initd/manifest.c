@@ -1,7 +1,7 @@
 /* manifest.c - parsers for service manifests and the boot list (see manifest.h). */
 #include "manifest.h"
 
-#include "core/string.h"
+#include <string.h>
 
 #define TOK_MAX (2 + BOOTLIST_AFTER_MAX)	/* the most words any line may have */
 #define TOK_SHOWN 32u				/* longest word quoted in a message */

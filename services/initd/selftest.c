@@ -1,7 +1,7 @@
 /* selftest.c - supervision scenarios driven from inside initd (see selftest.h). */
 #include "../echo/protocol.h"
 #include "protocol.h"
-#include "core/cmdline.h"
+#include "lib/cmdline.h"
 #include "abi/witness.h"
 #include "keel/map.h"
 #include "keel/sys.h"

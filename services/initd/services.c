@@ -1,6 +1,6 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "abi/witness.h"
-#include "core/cmdline.h"
+#include "lib/cmdline.h"
 #include "keel/peers.h"
 #include "keel/sys.h"
 #include "keel/time.h"

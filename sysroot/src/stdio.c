@@ -7,7 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 
-#include "core/fmt.h"
+#include "lib/fmt.h"
 
 /* Returns the full length of the output, or -1 with EOVERFLOW when it exceeds INT_MAX. */
 int vsnprintf(char *restrict buf, size_t n, const char *restrict fmt, va_list ap)

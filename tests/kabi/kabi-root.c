@@ -7,8 +7,8 @@
  */
 #include "root.h"
 
-#include "core/cmdline.h"
-#include "core/fmt.h"
+#include "lib/cmdline.h"
+#include "lib/fmt.h"
 
 /* The root's own mappings go here, clear of the spawner's windows. */
 #define ROOT_VA_BASE 0x0000300000000000ull

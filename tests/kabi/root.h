@@ -12,7 +12,7 @@
 
 #include "kabi.h"
 
-#include "core/fmt.h"
+#include "lib/fmt.h"
 
 struct kabi_root {
 	const struct keel_start *start;

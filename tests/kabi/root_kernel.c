@@ -14,7 +14,7 @@
  *            acknowledged, and arrives again; VGA text memory mapped as
  *            MMIO is readable and writable, never executable
  */
-#include "core/witness.h"
+#include "lib/witness_chain.h"
 #include "root.h"
 
 #define TIMER_BIT 5

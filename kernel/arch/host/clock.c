@@ -9,7 +9,7 @@
  * tick. A run that goes idle past the time limit is stopped as hung.
  */
 #include "arch/host/host.h"
-#include "core/thread.h"
+#include "core/object/thread.h"
 
 static uint64_t now_ns;
 static uint64_t limit_ns = HOST_TIME_LIMIT_DEFAULT;

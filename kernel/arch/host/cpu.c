@@ -9,13 +9,13 @@
 
 #include "arch/host/host.h"
 #include "core/console.h"
-#include "core/device.h"
-#include "core/kmem.h"
+#include "core/object/device.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
-#include "core/reclaim.h"
-#include "core/string.h"
-#include "core/task.h"
-#include "core/thread.h"
+#include "core/mm/reclaim.h"
+#include <string.h>
+#include "core/object/task.h"
+#include "core/object/thread.h"
 #include "host_kernel.h"
 
 #define HOST_IRQ_LINES 24	/* as many as one IO APIC has */

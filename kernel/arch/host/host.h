@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
-#include "core/sched.h"
+#include "core/sched/sched.h"
 
 #define HOST_TICK_NS 1000000ull		/* the emulated timer: 1 kHz, as on x86-64 */
 #define HOST_MEMORY_DEFAULT (64ull << 20)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "arch/host/host.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
 
 #define RESERVED_LOW (1ull << 20)

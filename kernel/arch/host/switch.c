@@ -27,10 +27,10 @@
 
 #include "arch/host/host.h"
 #include "core/panic.h"
-#include "core/task.h"
-#include "core/thread.h"
+#include "core/object/task.h"
+#include "core/object/thread.h"
 #include "syscall_numbers.h"
-#include "core/syscall.h"
+#include "core/sys/syscall.h"
 
 #define CTX_SLOTS (THREAD_MAX + 64)
 #define THREAD_STACK_BYTES (1u << 20)	/* the pthread stack: user and kernel code */
@@ -57,9 +57,14 @@ static uint32_t cursor;
 static void on_fault(int sig, siginfo_t *si, void *ucv);
 
 /* Every host thread handles its faults on a stack of its own, so that a
- * user stack overflow is reported rather than fatal. */
+ * user stack overflow is reported rather than fatal. A thread that has
+ * one already (AddressSanitizer gives every thread one, and frees it
+ * itself) keeps it. */
 static void alt_stack_init(void)
 {
+	stack_t old;
+	if (sigaltstack(NULL, &old) == 0 && !(old.ss_flags & SS_DISABLE))
+		return;
 	stack_t ss = { .ss_sp = malloc(ALT_STACK_BYTES), .ss_size = ALT_STACK_BYTES };
 	if (!ss.ss_sp || sigaltstack(&ss, NULL))
 		panic("host: no signal stack for a thread");

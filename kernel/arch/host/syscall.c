@@ -8,13 +8,12 @@
  * host-only entries below follow the same path: enter, take the lock, do
  * the work, let a killed thread exit, leave.
  */
-/* keel_host_syscall's declaration, as the stubs see it (host_kernel.h). */
-#define KEEL_HOST_SYSCALL
-
+/* The host port is built with KEEL_HOST_SYSCALL (tools/rules.ninja), so
+ * keel_host_syscall is declared here as the stubs see it. */
 #include "arch/host/host.h"
 #include "core/klock.h"
-#include "core/syscall.h"
-#include "core/thread.h"
+#include "core/sys/syscall.h"
+#include "core/object/thread.h"
 #include "host_kernel.h"
 
 uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])

@@ -31,10 +31,10 @@
 #include <unistd.h>
 
 #include "arch/host/host.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
-#include "core/string.h"
-#include "core/vspace.h"
+#include <string.h>
+#include "core/mm/vspace.h"
 
 #define PT_P (1ull << 0)
 #define PT_W (1ull << 1)

@@ -16,9 +16,9 @@
 #include "arch/x86_64/memory.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
-#include "core/reclaim.h"
+#include "core/mm/reclaim.h"
 
 #define STACK_PAGES (KSTACK_SIZE / 4096)
 #define STACK_ORDER 2

@@ -3,9 +3,9 @@
 #include "arch/x86_64/memory.h"
 #include "arch/x86_64/paging.h"
 #include "core/console.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
-#include "core/phys_ranges.h"
+#include "core/mm/phys_ranges.h"
 
 #define BOOT_MAP_LIMIT 0x40000000ull /* boot.S maps the first 1 GiB */
 #define LOW_MEMORY 0x100000ull

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "core/mb2.h"
+#include "core/boot/mb2.h"
 
 /*
  * Hands every usable frame to the page allocator (never the kernel, the

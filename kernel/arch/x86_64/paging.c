@@ -1,6 +1,6 @@
 /* paging.c - building and editing x86-64 page tables (see paging.h). */
 #include "arch/x86_64/paging.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 
 static unsigned index_at(uint64_t va, int level)
 {

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "arch/x86_64/gdt.h"
-#include "core/sched.h"
-#include "core/thread.h"
+#include "core/sched/sched.h"
+#include "core/object/thread.h"
 #endif
 
 #define MAX_CPUS 64

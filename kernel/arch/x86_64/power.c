@@ -10,7 +10,7 @@
 #include "core/arch.h"
 #include "core/console.h"
 #include "core/panic.h"
-#include "core/string.h"
+#include <string.h>
 
 #define DEBUG_EXIT_PORT 0xf4
 #define BACKTRACE_DEPTH 16

@@ -6,10 +6,10 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smp.h"
 #include "core/console.h"
-#include "core/kmem.h"
+#include "core/mm/kmem.h"
 #include "core/panic.h"
-#include "core/string.h"
-#include "core/thread.h"
+#include <string.h>
+#include "core/object/thread.h"
 
 /* Low pages for the trampoline's own page tables (below 1 MiB, never allocated). */
 #define TRAMP_PML4 0x9000

@@ -2,7 +2,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "core/thread.h"
+#include "core/object/thread.h"
 
 extern char thread_entry_asm[];
 

@@ -10,8 +10,8 @@
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
-#include "core/reclaim.h"
-#include "core/thread.h"
+#include "core/mm/reclaim.h"
+#include "core/object/thread.h"
 
 static uint64_t tlb_epoch;
 

@@ -10,10 +10,10 @@
 #include "core/arch.h"
 #include "arch/x86_64/trap.h"
 #include "core/console.h"
-#include "core/device.h"
+#include "core/object/device.h"
 #include "core/klock.h"
-#include "core/task.h"
-#include "core/thread.h"
+#include "core/object/task.h"
+#include "core/object/thread.h"
 
 struct idt_gate {
 	uint16_t offset_lo;

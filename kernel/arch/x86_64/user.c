@@ -11,12 +11,12 @@
 #include "arch/x86_64/percpu.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
-#include "core/device.h"
-#include "core/kmem.h"
-#include "core/string.h"
-#include "core/syscall.h"
-#include "core/task.h"
-#include "core/thread.h"
+#include "core/object/device.h"
+#include "core/mm/kmem.h"
+#include <string.h>
+#include "core/sys/syscall.h"
+#include "core/object/task.h"
+#include "core/object/thread.h"
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081

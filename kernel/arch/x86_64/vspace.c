@@ -2,9 +2,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memory.h"
 #include "arch/x86_64/paging.h"
-#include "core/kmem.h"
-#include "core/string.h"
-#include "core/vspace.h"
+#include "core/mm/kmem.h"
+#include <string.h>
+#include "core/mm/vspace.h"
 
 status_t vspace_create(struct vspace *vs)
 {

@@ -1,6 +1,6 @@
 /* cap.c - capability system calls: derive, delete, revoke, info. */
-#include "core/syscall.h"
-#include "core/witness_log.h"
+#include "core/sys/syscall.h"
+#include "core/object/witness_log.h"
 
 status_t ksys_cap_derive(const struct syscall_args *a, struct syscall_ret *r)
 {

@@ -1,8 +1,8 @@
 /* device.c - interrupt, I/O port and MMIO system calls. */
-#include "core/device.h"
-#include "core/kmem.h"
-#include "core/memory.h"
-#include "core/syscall.h"
+#include "core/object/device.h"
+#include "core/mm/kmem.h"
+#include "core/object/memory.h"
+#include "core/sys/syscall.h"
 
 status_t ksys_irq_bind(const struct syscall_args *a, struct syscall_ret *r)
 {

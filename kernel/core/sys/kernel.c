@@ -2,13 +2,13 @@
 #include "abi/supervise.h"
 #include "core/arch.h"
 #include "core/console.h"
-#include "core/device.h"
+#include "core/object/device.h"
 #include "core/ipc.h"
-#include "core/kmem.h"
-#include "core/memory.h"
-#include "core/reclaim.h"
-#include "core/syscall.h"
-#include "core/witness_log.h"
+#include "core/mm/kmem.h"
+#include "core/object/memory.h"
+#include "core/mm/reclaim.h"
+#include "core/sys/syscall.h"
+#include "core/object/witness_log.h"
 
 #define READ_CHUNK 8
 #define DEBUG_MAX 4096

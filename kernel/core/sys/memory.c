@@ -1,7 +1,7 @@
 /* memory.c - memory system calls: create, map, unmap, phys. */
-#include "core/kmem.h"
-#include "core/memory.h"
-#include "core/syscall.h"
+#include "core/mm/kmem.h"
+#include "core/object/memory.h"
+#include "core/sys/syscall.h"
 #include "syscall_numbers.h"
 
 #define PROT_BITS (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)

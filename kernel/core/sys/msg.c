@@ -1,6 +1,6 @@
 /* msg.c - inbox, message and signal system calls. */
 #include "core/ipc.h"
-#include "core/syscall.h"
+#include "core/sys/syscall.h"
 
 status_t ksys_inbox_create(const struct syscall_args *a, struct syscall_ret *r)
 {

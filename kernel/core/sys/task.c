@@ -1,7 +1,7 @@
 /* task.c - task and thread system calls. */
 #include "core/arch.h"
-#include "core/syscall.h"
-#include "core/witness_log.h"
+#include "core/sys/syscall.h"
+#include "core/object/witness_log.h"
 
 /* Puts a new capability to o into the caller's CSpace and drops the
  * creation reference either way. */

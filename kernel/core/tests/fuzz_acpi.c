@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/acpi.h"
+#include "core/boot/acpi.h"
 
 enum {
 	CTL_REPAIR_TABLES = 1,	/* fix RSDP, root and listed tables */

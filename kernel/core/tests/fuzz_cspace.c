@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cspace.h"
+#include "core/object/cspace.h"
 
 #define NCS 3
 #define NSLOTS 16

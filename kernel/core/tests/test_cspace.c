@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/cspace.h"
-#include "core/object.h"
+#include "core/object/cspace.h"
+#include "core/object/object.h"
 
 /* A stand-in kernel object. It may hold a reference to another one, to
  * show that finishing a chain of objects is iterative. */

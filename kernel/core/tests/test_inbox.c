@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/inbox.h"
+#include "core/object/inbox.h"
 
 #define CAP 8
 #define GUARD 256

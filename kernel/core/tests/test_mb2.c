@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/mb2.h"
+#include "core/boot/mb2.h"
 
 /* A boot information buffer built tag by tag, as GRUB would lay it out. */
 struct builder {

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/page_alloc.h"
-#include "core/phys_ranges.h"
+#include "core/mm/page_alloc.h"
+#include "core/mm/phys_ranges.h"
 
 #define PAGE PAGE_ALLOC_PAGE_SIZE
 #define MIB (1024ull * 1024)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/phys_ranges.h"
+#include "core/mm/phys_ranges.h"
 
 /* Fails the running test unless pr holds exactly the n [start, end) pairs. */
 static void expect_ranges(const struct phys_ranges *pr, const uint64_t *pairs,

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/pool.h"
+#include "core/mm/pool.h"
 
 #define MEM_BYTES 8192
 

@@ -1,5 +1,5 @@
 /* test_sched.c - host tests of the scheduling policy in core/sched.c. */
-#include "core/sched.h"
+#include "core/sched/sched.h"
 
 #include "check.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/witness.h"
+#include "core/object/witness.h"
 
 static struct witness_record ring[8];
 static struct witness_log w;

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "abi/message.h"
 #include "abi/rights.h"
@@ -42,18 +43,5 @@ int keel_main(const struct keel_start *start);
 status_t sys_print(cap_handle_t witness, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 status_t sys_vprint(cap_handle_t witness, const char *fmt, va_list ap);
-
-/*
- * Memory and string functions with their C names and meanings
- * (sysroot/src/mem.c, linked into every program): the compiler emits calls
- * to the first four.
- */
-void *memcpy(void *restrict dst, const void *restrict src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
 
 #endif

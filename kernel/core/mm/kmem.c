@@ -1,0 +1,63 @@
+/* kmem.c - the kernel's page allocator instance (see kmem.h). */
+#include "core/mm/kmem.h"
+#include "core/panic.h"
+#include "core/mm/pool.h"
+#include <string.h>
+
+static struct page_alloc *kernel_pages;
+
+void kmem_init(struct page_alloc *pa)
+{
+	kernel_pages = pa;
+}
+
+status_t kmem_alloc(unsigned order, uint64_t *pa)
+{
+	status_t st = page_alloc_alloc(kernel_pages, order, pa);
+	if (st == STATUS_OK)
+		memset(arch_phys_to_virt(*pa), 0, PAGE_SIZE << order);
+	return st;
+}
+
+void kmem_free(uint64_t pa, unsigned order)
+{
+	status_t st = page_alloc_free(kernel_pages, pa, order);
+	if (st)
+		panic("kmem_free(%#lx, order %u): %s", pa, order, status_message(st));
+}
+
+unsigned kmem_order(size_t bytes)
+{
+	unsigned order = 0;
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity)
+{
+	size_t bytes = pool_bytes_needed(obj_size, capacity);
+	uint64_t pa;
+	if (kmem_alloc(kmem_order(bytes), &pa) ||
+	    pool_init(p, name, arch_phys_to_virt(pa), bytes, obj_size, capacity))
+		panic("kmem: no room for the %s pool (%zu bytes)", name, bytes);
+}
+
+uint64_t kmem_free_pages(void)
+{
+	struct page_alloc_stats s;
+	page_alloc_stats(kernel_pages, &s);
+	return s.free_frames;
+}
+
+uint64_t kmem_total_pages(void)
+{
+	struct page_alloc_stats s;
+	page_alloc_stats(kernel_pages, &s);
+	return s.total_frames;
+}
+
+bool kmem_check(void)
+{
+	return page_alloc_check(kernel_pages);
+}

@@ -1,0 +1,48 @@
+/*
+ * kmem.h - the kernel's physical memory: one page allocator for all CPUs.
+ *
+ * Wraps core/page_alloc.h with the direct map, so callers get zeroed pages
+ * they can use at once, and with counters tests read to prove memory
+ * returns to baseline. Callers hold the kernel lock, except during boot
+ * when only one CPU runs.
+ */
+#ifndef KEEL_CORE_KMEM_H
+#define KEEL_CORE_KMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/status.h"
+#include "core/mm/page_alloc.h"
+
+#define PAGE_SIZE 4096ull
+
+/* Installs the allocator kmem hands pages from (set up by the arch's boot code). */
+void kmem_init(struct page_alloc *pa);
+
+/* Allocates 2^order zeroed pages; stores the physical address in *pa. */
+status_t kmem_alloc(unsigned order, uint64_t *pa);
+
+/* Frees 2^order pages at pa; a bad free is a kernel bug and panics. */
+void kmem_free(uint64_t pa, unsigned order);
+
+/* Pages free now, and pages managed in all. */
+uint64_t kmem_free_pages(void);
+uint64_t kmem_total_pages(void);
+
+/* The smallest order whose block holds bytes bytes. */
+unsigned kmem_order(size_t bytes);
+
+struct pool;
+
+/* Sets up pool p for capacity objects of obj_size in memory taken from
+ * kmem. Boot-time only: panics when memory is short, naming the pool. */
+void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity);
+
+/* Consistency check of the allocator (O(frames)); used by self-tests. */
+bool kmem_check(void);
+
+/* Provided by the architecture: a kernel pointer to physical address pa. */
+void *arch_phys_to_virt(uint64_t pa);
+
+#endif

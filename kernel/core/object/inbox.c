@@ -1,0 +1,177 @@
+/*
+ * inbox.c - the kernel side of inboxes (see inbox.h and abi/message.h).
+ *
+ * Ordering with the owner: a message is written in full before the
+ * release store of tail publishes it, and the owner's head is read with an
+ * acquire load, so a slot is reused only after the owner's copy out of it.
+ */
+#include "core/object/inbox.h"
+#include <string.h>
+
+static bool is_pow2(uint32_t n)
+{
+	return n != 0 && (n & (n - 1)) == 0;
+}
+
+status_t inbox_init(struct inbox *ib, struct inbox_ring *ring,
+		    uint32_t capacity, const struct kobj_ops *ops,
+		    struct quota *q)
+{
+	uint64_t bytes = inbox_ring_bytes(capacity);
+	status_t st;
+
+	if (!ring || (uintptr_t)ring % INBOX_RING_ALIGN ||
+	    !is_pow2(capacity) || capacity > INBOX_MAX_CAPACITY)
+		return STATUS_INVALID;
+	st = kobj_init(&ib->obj, OBJ_INBOX, ops, q,
+		       (bytes + INBOX_PAGE_SIZE - 1) / INBOX_PAGE_SIZE);
+	if (st)
+		return st;
+	ib->ring = ring;
+	ib->capacity = capacity;
+	ib->tail = ib->head = 0;
+	ib->owner_cs = NULL;
+	ib->signals = NULL;
+	ib->signal_bit = 0;
+	ib->bad_heads = 0;
+	memset(ring, 0, INBOX_RING_HDR_SIZE);
+	ring->capacity = capacity;
+	return STATUS_OK;
+}
+
+void inbox_set_owner(struct inbox *ib, struct cspace *cs, uint64_t *signals,
+		     uint64_t signal_bit)
+{
+	ib->owner_cs = cs;
+	ib->signals = signals;
+	ib->signal_bit = signal_bit;
+}
+
+void inbox_kill(struct inbox *ib)
+{
+	kobj_kill(&ib->obj);
+	inbox_set_owner(ib, NULL, NULL, 0);
+}
+
+/* Accepts the owner's head if it lies in [head, tail] (modulo 2^32), the
+ * only values an honest owner can have written since the last check. */
+static void refresh_head(struct inbox *ib)
+{
+	uint32_t h = __atomic_load_n(&ib->ring->head, __ATOMIC_ACQUIRE);
+
+	if (h - ib->head <= ib->tail - ib->head)
+		ib->head = h;
+	else
+		ib->bad_heads++;
+}
+
+/* Writes the kernel's tail over the shared one: it publishes a new message,
+ * and it repairs a tail the owner scribbled on, so that an owner stuck on a
+ * full inbox can recover by reading it again. */
+static void publish_tail(struct inbox *ib)
+{
+	__atomic_store_n(&ib->ring->tail, ib->tail, __ATOMIC_RELEASE);
+}
+
+uint32_t inbox_room(struct inbox *ib)
+{
+	refresh_head(ib);
+	return ib->capacity - (ib->tail - ib->head);
+}
+
+uint32_t inbox_pending(struct inbox *ib)
+{
+	refresh_head(ib);
+	return ib->tail - ib->head;
+}
+
+status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
+		    const void *payload, size_t len, cap_handle_t cap,
+		    uint16_t flags)
+{
+	if (ib->obj.dead)
+		return STATUS_DEAD;
+	if (len > MSG_PAYLOAD_MAX || (flags & ~MSG_FLAGS_KNOWN))
+		return STATUS_INVALID;
+	if (inbox_room(ib) == 0) {
+		publish_tail(ib);
+		return STATUS_FULL;
+	}
+	/* Written in place: the owner reads the slot only after the tail
+	 * below is published, and never sees stale bytes past len. */
+	struct keel_msg *m = &ib->ring->msgs[ib->tail & (ib->capacity - 1)];
+	m->label = label;
+	m->len = (uint16_t)len;
+	/* Flags describe the cap, so a message without one has none. */
+	m->flags = (uint16_t)(cap != CAP_HANDLE_NONE ? flags | MSG_FLAG_CAP : 0);
+	m->badge = badge;
+	m->cap = cap;
+	m->reserved = 0;
+	if (len == MSG_PAYLOAD_MAX) {
+		memcpy(m->payload, payload, MSG_PAYLOAD_MAX);
+	} else {
+		memset(m->payload, 0, MSG_PAYLOAD_MAX);
+		if (len)
+			memcpy(m->payload, payload, len);
+	}
+	ib->tail++;
+	publish_tail(ib);
+	if (ib->signals)
+		*ib->signals |= ib->signal_bit;
+	return STATUS_OK;
+}
+
+/* Moves, copies or grants m's cap into ib's owner; *flags gets the
+ * message flags that describe the received cap. */
+static status_t attach_cap(struct cspace *cs, struct inbox *ib,
+			   const struct inbox_msg *m, cap_handle_t *out,
+			   uint16_t *flags)
+{
+	struct cap got;
+	status_t st;
+
+	if (!ib->owner_cs)
+		return STATUS_INVALID;
+	st = cspace_transfer(cs, m->cap, ib->owner_cs, m->cap_mode,
+			     m->cap_rights, out);
+	/* To the sender, a receiver out of slot quota simply has no free
+	 * slot for the cap (sys_msg_send's FULL). */
+	if (st == STATUS_QUOTA)
+		return STATUS_FULL;
+	if (st)
+		return st;
+	*flags = MSG_FLAG_CAP;
+	if (cspace_lookup(ib->owner_cs, *out, OBJ_NONE, 0, &got) == STATUS_OK &&
+	    (got.flags & CAP_FLAG_ONCE))
+		*flags |= MSG_FLAG_CAP_ONCE;
+	return STATUS_OK;
+}
+
+status_t inbox_send(struct cspace *cs, cap_handle_t h,
+		    const struct inbox_msg *m)
+{
+	cap_handle_t rcap = CAP_HANDLE_NONE;
+	uint16_t flags = 0;
+	struct inbox *ib;
+	struct cap c;
+	status_t st = cspace_lookup(cs, h, OBJ_INBOX, RIGHT_SEND, &c);
+
+	if (st)
+		return st;
+	if (m->len > MSG_PAYLOAD_MAX || (m->cap != CAP_HANDLE_NONE &&
+					 (unsigned)m->cap_mode >= CAP_MODE_COUNT))
+		return STATUS_INVALID;
+	ib = (struct inbox *)c.obj;
+	if (inbox_room(ib) == 0)
+		return STATUS_FULL;
+	if (m->cap != CAP_HANDLE_NONE) {
+		st = attach_cap(cs, ib, m, &rcap, &flags);
+		if (st)
+			return st;
+	}
+	/* Cannot fail now: the inbox is live, has room and len is checked. */
+	st = inbox_post(ib, m->label, c.badge, m->payload, m->len, rcap, flags);
+	if (st == STATUS_OK && (c.flags & CAP_FLAG_ONCE))
+		cspace_consume_once(cs, h);
+	return st;
+}

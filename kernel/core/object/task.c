@@ -1,0 +1,344 @@
+/* task.c - tasks: creation, mappings, teardown, faults (see task.h). */
+#include <stddef.h>
+
+#include "abi/supervise.h"
+#include "core/list.h"
+#include "core/arch.h"
+#include "core/console.h"
+#include "core/object/inbox.h"
+#include "core/klock.h"
+#include "core/mm/kmem.h"
+#include "core/boot/roottask.h"
+#include "core/object/memory.h"
+#include "core/panic.h"
+#include "core/mm/pool.h"
+#include <string.h>
+#include "core/object/task.h"
+#include "core/object/thread.h"
+#include "core/ipc.h"
+#include "core/object/witness_log.h"
+
+static struct pool task_pool;
+static uint64_t next_task_id = 1;
+static uint32_t tasks_alive;
+
+void task_init(void)
+{
+	kmem_pool_setup(&task_pool, "task", sizeof(struct task), TASK_MAX);
+}
+
+uint32_t task_count(void)
+{
+	return tasks_alive;
+}
+
+uint32_t task_records(void)
+{
+	struct pool_stats st;
+	pool_stats(&task_pool, &st);
+	return (uint32_t)st.in_use;
+}
+
+struct quota *task_quota(struct task *t)
+{
+	return t ? &t->quota : NULL;
+}
+
+/* Every CPU has flushed since the task's last thread ran: free its tables. */
+static void release_vspace(struct reclaim_node *n)
+{
+	struct task *t = container_of(n, struct task, reclaim);
+	vspace_destroy(&t->vs);
+	kobj_put(&t->obj); /* the life reference */
+}
+
+/* Capabilities, mappings, CSpace memory and I/O bitmap: all but the
+ * address space's tables and the record. */
+static void release_resources(struct task *t)
+{
+	t->dying = true;
+	t->torn_down = true;
+	task_unmap(t, USER_BASE, (USER_TOP - USER_BASE) / PAGE_SIZE);
+	cspace_clear(&t->cs);
+	kmem_free((uint64_t)t->slots - (uint64_t)arch_phys_to_virt(0), t->slots_order);
+	t->slots = NULL;
+	arch_task_iomap_free(t);
+	tasks_alive--;
+}
+
+static void task_destroy(struct kobj *o)
+{
+	struct task *t = container_of(o, struct task, obj);
+	if (!t->torn_down) {
+		/* Never ran a thread: no CPU has used its tables. */
+		release_resources(t);
+		if (t->supervisor)
+			kobj_put(&t->supervisor->obj);
+	}
+	if (t->vs.root)
+		vspace_destroy(&t->vs);
+	struct task *parent = t->parent;
+	for (int k = 0; k < QUOTA_KINDS; k++)
+		quota_release(task_quota(parent), (enum quota_kind)k, t->charged[k]);
+	pool_free(&task_pool, t);
+	if (parent)
+		kobj_put(&parent->obj); /* its quota may go now; finished after this returns */
+}
+
+static const struct kobj_ops task_ops = { .destroy = task_destroy };
+
+/* Charges the new task's limits to its parent's quota; all or nothing. */
+static status_t charge_parent(struct task *t, struct quota *parent, const uint64_t lim[3])
+{
+	for (int k = 0; k < QUOTA_KINDS; k++) {
+		status_t st = quota_charge(parent, (enum quota_kind)k, lim[k]);
+		if (st) {
+			while (k--)
+				quota_release(parent, (enum quota_kind)k, lim[k]);
+			return st;
+		}
+		t->charged[k] = lim[k];
+	}
+	return STATUS_OK;
+}
+
+/* CSpace slot memory, address space; undone by teardown. */
+static status_t build(struct task *t, uint64_t slots)
+{
+	uint64_t pa;
+	t->slots_order = kmem_order(slots * sizeof(struct cslot));
+	if (kmem_alloc(t->slots_order, &pa))
+		return STATUS_NO_MEMORY;
+	t->slots = arch_phys_to_virt(pa);
+	status_t st = cspace_init(&t->cs, t->slots, (uint32_t)slots, &t->quota);
+	if (st == STATUS_OK)
+		st = vspace_create(&t->vs);
+	if (st) {
+		kmem_free(pa, t->slots_order);
+		t->slots = NULL;
+	}
+	return st;
+}
+
+status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
+		     uint64_t pages, struct inbox *supervisor, uint64_t badge, struct task **out)
+{
+	struct quota *parent = task_quota(parent_task);
+	struct task *t;
+	const uint64_t lim[3] = { slots, objects, pages };
+	if (slots == 0 || slots > CSPACE_MAX_SLOTS || objects == 0)
+		return STATUS_INVALID;
+	status_t st = pool_alloc(&task_pool, (void **)&t);
+	if (st)
+		return st;
+	st = charge_parent(t, parent, lim);
+	if (st == STATUS_OK)
+		st = kobj_init(&t->obj, OBJ_TASK, &task_ops, NULL, 0);
+	if (st) {
+		for (int k = 0; k < QUOTA_KINDS; k++)
+			quota_release(parent, (enum quota_kind)k, t->charged[k]);
+		pool_free(&task_pool, t);
+		return st;
+	}
+	/* The charge is returned to the parent's quota when this record goes,
+	 * which may be after the parent's end: the record is kept till then. */
+	t->parent = parent_task;
+	if (parent_task)
+		kobj_get(&parent_task->obj);
+	quota_init(&t->quota, slots, objects, pages);
+	list_init(&t->threads);
+	t->id = next_task_id++;
+	if ((st = build(t, slots))) {
+		kobj_put(&t->obj);
+		return st;
+	}
+	if (supervisor) {
+		kobj_get(&supervisor->obj);
+		t->supervisor = supervisor;
+		t->supervisor_badge = badge;
+	}
+	tasks_alive++;
+	*out = t;
+	return STATUS_OK;
+}
+
+/* Tells the supervisor how the task ended; drops the supervisor reference. */
+static void notify_supervisor(struct task *t)
+{
+	if (!t->supervisor)
+		return;
+	if (t->faulted) {
+		struct task_fault_msg fm = {
+			t->fault.vector, t->fault.error, t->fault.rip, t->fault.addr,
+			t->fault.rsp, t->id,
+		};
+		inbox_post(t->supervisor, MSG_LABEL_TASK_FAULT, t->supervisor_badge, &fm,
+			   sizeof fm, CAP_HANDLE_NONE, 0);
+	} else {
+		struct task_exit_msg em = { t->exit_code, t->id };
+		inbox_post(t->supervisor, MSG_LABEL_TASK_EXIT, t->supervisor_badge, &em,
+			   sizeof em, CAP_HANDLE_NONE, 0);
+	}
+	ipc_inbox_notify(t->supervisor);
+	kobj_put(&t->supervisor->obj);
+	t->supervisor = NULL;
+}
+
+/* The last thread is gone, or the task was killed: release everything
+ * but the record, and tell the supervisor. */
+static void teardown(struct task *t)
+{
+	kobj_get(&t->obj); /* cspace_clear may drop the last capability to t */
+	release_resources(t);
+	notify_supervisor(t);
+	witness_note(t->faulted ? WITNESS_FAULT : WITNESS_KILL, 0, t->id, 0,
+		     t->faulted ? t->fault.vector : t->exit_code);
+	kobj_kill(&t->obj);
+	task_root_exited(t);
+	/* Tables of a task that ran go once no CPU can walk them. */
+	if (t->started)
+		reclaim_defer(&t->reclaim, release_vspace);
+	kobj_put(&t->obj);
+}
+
+void task_thread_added(struct task *t, struct thread *th)
+{
+	list_add_tail(&t->threads, &th->task_link);
+	t->nthreads++;
+	if (!t->started) {
+		t->started = true;
+		kobj_get(&t->obj); /* the life reference, dropped by release_vspace */
+	}
+}
+
+void task_thread_gone(struct thread *th)
+{
+	struct task *t = th->task;
+	list_del(&th->task_link);
+	t->nthreads--;
+	if (!t->faulted)
+		t->exit_code = th->exit_code;
+	if (t->nthreads == 0 && !t->torn_down)
+		teardown(t);
+}
+
+void task_kill(struct task *t)
+{
+	if (t->dying)
+		return;
+	t->dying = true;
+	if (t->nthreads == 0) {
+		teardown(t);
+		return;
+	}
+	struct list_node *n = t->threads.next;
+	while (n != &t->threads) {
+		struct thread *th = container_of(n, struct thread, task_link);
+		n = n->next;
+		thread_kill(th); /* may unlink th, and tear t down with the last */
+	}
+}
+
+void task_fault(uint32_t vector, uint32_t error, uint64_t rip, uint64_t addr, uint64_t rsp)
+{
+	klock();
+	struct thread *th = thread_current();
+	struct task *t = th->task;
+	if (!t->faulted) {
+		t->faulted = true;
+		t->fault.vector = vector;
+		t->fault.error = error;
+		t->fault.rip = rip;
+		t->fault.addr = addr;
+		t->fault.rsp = rsp;
+	}
+	task_kill(t);
+	thread_exit_locked();
+}
+
+/* Finds a free mapping record. */
+static struct mapping *map_slot(struct task *t)
+{
+	for (int i = 0; i < TASK_MAX_MAPPINGS; i++)
+		if (!t->maps[i].used)
+			return &t->maps[i];
+	return NULL;
+}
+
+status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
+		  uint64_t pages, uint32_t prot)
+{
+	struct memory *m = (struct memory *)mem;
+	struct mapping *mp = map_slot(t);
+	if (!mp)
+		return STATUS_FULL;
+	if (m->kind == MEM_DEVICE)
+		prot |= VM_UNCACHED;
+	uint64_t tables = t->vs.table_pages;
+	for (uint64_t i = 0; i < pages; i++) {
+		status_t st = vspace_map(&t->vs, va + i * PAGE_SIZE, memory_page(m, first + i), prot);
+		/* Page tables are the task's own: charged to its page quota. */
+		if (st == STATUS_OK && t->vs.table_pages > tables) {
+			st = quota_charge(&t->quota, QUOTA_PAGES, t->vs.table_pages - tables);
+			if (st)
+				vspace_unmap(&t->vs, va + i * PAGE_SIZE, NULL);
+			else
+				tables = t->vs.table_pages;
+		}
+		if (st) {
+			while (i--)
+				vspace_unmap(&t->vs, va + i * PAGE_SIZE, NULL);
+			return st;
+		}
+	}
+	*mp = (struct mapping){ va, pages, first, mem, prot, true };
+	kobj_get(mem);
+	return STATUS_OK;
+}
+
+/* Removes [lo, hi) from mapping mp, splitting it when the hole is inside. */
+static status_t cut(struct task *t, struct mapping *mp, uint64_t lo, uint64_t hi)
+{
+	uint64_t end = mp->va + mp->pages * PAGE_SIZE;
+	lo = lo > mp->va ? lo : mp->va;
+	hi = hi < end ? hi : end;
+	if (lo > mp->va && hi < end) {
+		struct mapping *tail = map_slot(t);
+		if (!tail)
+			return STATUS_FULL;
+		*tail = *mp;
+		tail->va = hi;
+		tail->first += (hi - mp->va) / PAGE_SIZE;
+		tail->pages = (end - hi) / PAGE_SIZE;
+		kobj_get(mp->mem);
+	}
+	for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
+		vspace_unmap(&t->vs, va, NULL);
+	if (lo == mp->va && hi == end) {
+		mp->used = false;
+		kobj_put(mp->mem);
+	} else if (lo == mp->va) {
+		mp->first += (hi - mp->va) / PAGE_SIZE;
+		mp->pages = (end - hi) / PAGE_SIZE;
+		mp->va = hi;
+	} else {
+		mp->pages = (lo - mp->va) / PAGE_SIZE;
+	}
+	return STATUS_OK;
+}
+
+status_t task_unmap(struct task *t, uint64_t va, uint64_t pages)
+{
+	uint64_t hi = va + pages * PAGE_SIZE;
+	if (va & (PAGE_SIZE - 1) || va < USER_BASE || hi > USER_TOP || hi < va)
+		return STATUS_BAD_ADDRESS;
+	for (int i = 0; i < TASK_MAX_MAPPINGS; i++) {
+		struct mapping *mp = &t->maps[i];
+		if (!mp->used || mp->va >= hi || mp->va + mp->pages * PAGE_SIZE <= va)
+			continue;
+		status_t st = cut(t, mp, va, hi);
+		if (st)
+			return st;
+	}
+	return STATUS_OK;
+}

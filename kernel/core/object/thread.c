@@ -1,0 +1,495 @@
+/* thread.c - kernel and user threads, switches, ticks and blocking (see thread.h). */
+#include <stddef.h>
+
+#include "core/list.h"
+#include "core/ipc.h"
+#include "core/klock.h"
+#include "core/mm/kmem.h"
+#include "core/panic.h"
+#include "core/mm/pool.h"
+#include "core/mm/reclaim.h"
+#include <string.h>
+#include "core/object/task.h"
+#include "core/object/thread.h"
+
+#define BALANCE_EVERY_TICKS 10
+
+struct spinlock kernel_lock = { 0, -1 };
+
+static struct pool thread_pool;
+static uint64_t next_thread_id = 1;
+static uint32_t threads_alive;
+static struct list_node sleepers; /* blocked threads with a deadline, sorted */
+extern struct runq runqs[];
+
+static struct thread *se_thread(struct sched_entity *se)
+{
+	return se ? container_of(se, struct thread, se) : NULL;
+}
+
+static void set_name(struct thread *t, const char *name)
+{
+	size_t i = 0;
+	for (; name[i] && i + 1 < THREAD_NAME_LEN; i++)
+		t->name[i] = name[i];
+	t->name[i] = '\0';
+}
+
+/* The last reference to a thread record is gone: give the memory back. */
+static void thread_destroy(struct kobj *o)
+{
+	if (pool_free(&thread_pool, container_of(o, struct thread, obj)))
+		panic("thread: freeing a record that is not live");
+}
+
+static const struct kobj_ops thread_ops = { .destroy = thread_destroy };
+
+/* Allocates and initialises a record charged to q (NULL: the kernel). */
+static status_t record_alloc(struct quota *q, struct thread **out)
+{
+	struct thread *t;
+	status_t st = pool_alloc(&thread_pool, (void **)&t);
+	if (st)
+		return st;
+	st = kobj_init(&t->obj, OBJ_THREAD, &thread_ops, q, 0);
+	if (st) {
+		pool_free(&thread_pool, t);
+		return st;
+	}
+	t->id = next_thread_id++;
+	list_init(&t->sleep_link);
+	list_init(&t->task_link);
+	list_init(&t->timer_link);
+	*out = t;
+	return STATUS_OK;
+}
+
+/* Makes a thread record for an existing context (a CPU's start-up stack). */
+static void adopt_idle(uint32_t slot, uint64_t top)
+{
+	struct thread *t;
+	if (record_alloc(NULL, &t))
+		panic("thread: no record for an idle thread");
+	struct sched_cpu *sc = arch_sched_cpu();
+	t->idle = true;
+	t->kstack_slot = slot;
+	t->kstack_top = top;
+	set_name(t, "idle");
+	t->se.state = SCHED_RUNNING;
+	sc->idle = t;
+	sc->current = t;
+	sc->charged_ns = arch_time_ns();
+}
+
+void thread_init(void)
+{
+	kmem_pool_setup(&thread_pool, "thread", sizeof(struct thread), THREAD_MAX);
+	list_init(&sleepers);
+	adopt_idle(UINT32_MAX, 0);
+}
+
+void thread_init_cpu_idle(uint32_t stack_slot, uint64_t stack_top)
+{
+	bool irq = klock();
+	adopt_idle(stack_slot, stack_top);
+	kunlock(irq);
+}
+
+
+uint32_t thread_count(void)
+{
+	return threads_alive;
+}
+
+uint32_t thread_records(void)
+{
+	struct pool_stats s;
+	pool_stats(&thread_pool, &s);
+	return (uint32_t)s.in_use;
+}
+
+/* Queues t on the CPU the policy chooses and kicks that CPU if it is not us. */
+static void make_runnable(struct thread *t)
+{
+	int cpu = sched_select_cpu(runqs, arch_cpu_count(), &t->se);
+	if (cpu < 0)
+		panic("thread %s: no allowed CPU is online", t->name);
+	if (sched_enqueue(&runqs[cpu], &t->se))
+		panic("thread %s: cannot be queued", t->name);
+	if ((unsigned)cpu != (unsigned)arch_cpu_id())
+		arch_kick_cpu((unsigned)cpu);
+}
+
+/* A record with a stack, ready to run entry(arg); not yet queued. Lock held. */
+static status_t prepare(struct quota *q, const char *name, void (*entry)(void *), void *arg,
+			enum sched_tier tier, uint64_t affinity, struct thread **out)
+{
+	struct thread *t;
+	status_t st = record_alloc(q, &t);
+	if (st)
+		return st;
+	st = sched_entity_init(&t->se, tier, affinity);
+	if (st == STATUS_OK)
+		st = arch_kstack_alloc(&t->kstack_slot, &t->kstack_top);
+	if (st) {
+		kobj_put(&t->obj);
+		return st;
+	}
+	set_name(t, name);
+	t->entry = entry;
+	t->arg = arg;
+	arch_thread_setup(t);
+	threads_alive++;
+	*out = t;
+	return STATUS_OK;
+}
+
+status_t thread_create(const char *name, void (*entry)(void *), void *arg,
+		       enum sched_tier tier, uint64_t affinity, struct thread **out)
+{
+	struct thread *t;
+	bool irq = klock();
+	status_t st = prepare(NULL, name, entry, arg, tier, affinity, &t);
+	if (st == STATUS_OK) {
+		make_runnable(t);
+		if (out)
+			*out = t;
+	}
+	kunlock(irq);
+	return st;
+}
+
+static void user_thread_main(void *arg)
+{
+	struct thread *t = arg;
+	arch_enter_user(t->user_entry, t->user_stack, t->user_arg);
+}
+
+status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, uint64_t arg,
+			    enum sched_tier tier, uint64_t affinity, struct thread **out)
+{
+	struct thread *t;
+	status_t st = prepare(task_quota(task), "user", user_thread_main, NULL, tier, affinity, &t);
+	if (st)
+		return st;
+	t->arg = t;
+	t->task = task;
+	t->user_entry = entry;
+	t->user_stack = stack;
+	t->user_arg = arg;
+	ipc_thread_init(t);
+	/* FXSAVE image of a freshly reset FPU: x87 control word, MXCSR. */
+	t->fpu[0] = 0x7f;
+	t->fpu[1] = 0x03;
+	t->fpu[24] = 0x80;
+	t->fpu[25] = 0x1f;
+	*out = t;
+	return STATUS_OK;
+}
+
+void thread_start(struct thread *t)
+{
+	make_runnable(t);
+}
+
+/* The thread is off every queue and will never run again: drop it from
+ * its task and the counters. Its stack goes separately. Lock held. */
+static void finish(struct thread *t)
+{
+	ipc_thread_gone(t);
+	if (t->task)
+		task_thread_gone(t);
+	t->exited = true;
+	threads_alive--;
+	kobj_kill(&t->obj);
+}
+
+/* Frees the thread that exited on this CPU before the last switch. */
+static void reap(struct sched_cpu *sc)
+{
+	struct thread *z = sc->zombie;
+	if (!z)
+		return;
+	sc->zombie = NULL;
+	arch_kstack_free(z->kstack_slot);
+	kobj_put(&z->obj);
+}
+
+/* Called after every switch, on the stack and address space of the thread
+ * that now runs: the previous thread's stack and deferred frees can go. */
+static void after_switch(void)
+{
+	reap(arch_sched_cpu());
+	reclaim_run();
+}
+
+/* Runs next (already RUNNING) instead of prev from time now; returns when
+ * prev runs again. */
+static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next,
+		      unsigned cpu, uint64_t now)
+{
+	next->cpus_seen |= 1ull << cpu;
+	sc->charged_ns = now;
+	if (next != prev) {
+		sc->current = next;
+		sc->switches++;
+		arch_switch_prepare(prev, next);
+		arch_switch(&prev->ctx_sp, next->ctx_sp);
+	}
+	after_switch();
+}
+
+/*
+ * Switches this CPU to the next thread. The caller holds the kernel lock
+ * with interrupts off and has set current's state: RUNNING means it was
+ * preempted and goes back on the queue, RUNNABLE that it yielded and is
+ * queued already; BLOCKED or DEAD means it does not run again for now.
+ * Returns when current runs again, with the lock held.
+ */
+static void schedule(void)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *prev = sc->current;
+	unsigned cpu = (unsigned)arch_cpu_id();
+	struct sched_entity *requeued = NULL;
+
+	arch_sched_pass();
+	if (!prev->idle && prev->se.state == SCHED_RUNNING &&
+	    sched_enqueue(&runqs[cpu], &prev->se))
+		panic("thread %s: cannot be requeued", prev->name);
+	if (!prev->idle && prev->se.state == SCHED_RUNNABLE)
+		requeued = &prev->se;
+	struct thread *next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
+	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
+}
+
+void thread_boot(void)
+{
+	struct thread *t = thread_current();
+	after_switch();
+	kunlock(true);
+	t->entry(t->arg);
+	thread_exit();
+}
+
+void thread_exit_locked(void)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = sc->current;
+	if (t->idle || sched_exit(&t->se))
+		panic("thread %s cannot exit", t->name);
+	finish(t);
+	sc->zombie = t;
+	schedule();
+	panic("a dead thread was scheduled");
+}
+
+void thread_exit(void)
+{
+	klock();
+	thread_exit_locked();
+}
+
+void thread_yield_locked(void)
+{
+	struct thread *t = thread_current();
+	if (!t->idle) {
+		/* Ends the burst (not an overrun) and requeues at the tail. */
+		sched_yield_cpu(&runqs[arch_cpu_id()], &t->se);
+		schedule();
+	}
+}
+
+void thread_yield(void)
+{
+	bool irq = klock();
+	thread_yield_locked();
+	kunlock(irq);
+}
+
+status_t thread_set_tier(struct thread *t, enum sched_tier tier)
+{
+	struct runq *rq = t->se.state == SCHED_RUNNABLE ? &runqs[t->se.cpu] : NULL;
+	status_t st = sched_set_tier(rq, &t->se, tier);
+	if (st == STATUS_OK)
+		t->se.base_tier = tier;
+	return st;
+}
+
+/* Inserts t into the sleeper list in deadline order. Lock held. */
+static void sleeper_insert(struct thread *t)
+{
+	struct list_node *n = sleepers.next;
+	while (n != &sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= t->wake_ns)
+		n = n->next;
+	t->sleep_link.next = n;
+	t->sleep_link.prev = n->prev;
+	n->prev->next = &t->sleep_link;
+	n->prev = &t->sleep_link;
+}
+
+/* Marks the calling thread blocked, with a deadline (from now) unless
+ * timeout_ns is TIMEOUT_NEVER. Returns false (and does nothing) if it has
+ * been killed. */
+static bool block_begin(struct thread *t, uint64_t timeout_ns, uint64_t now)
+{
+	if (t->kill_pending)
+		return false;
+	t->blocked = true;
+	t->woken = false;
+	sched_block(&t->se);
+	if (timeout_ns != TIMEOUT_NEVER) {
+		t->wake_ns = now + timeout_ns < now ? TIMEOUT_NEVER - 1 : now + timeout_ns;
+		sleeper_insert(t);
+	}
+	return true;
+}
+
+/* Takes a blocked t off its wait without queueing it anywhere. */
+static void wake_begin(struct thread *t)
+{
+	t->blocked = false;
+	t->woken = true;
+	if (!list_unlinked(&t->sleep_link))
+		list_del(&t->sleep_link);
+}
+
+bool thread_block(uint64_t timeout_ns)
+{
+	struct thread *t = thread_current();
+	if (!block_begin(t, timeout_ns, timeout_ns == TIMEOUT_NEVER ? 0 : arch_time_ns()))
+		return false; /* killed: about to exit, waiting would never end */
+	schedule();
+	return t->woken;
+}
+
+bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = sc->current;
+	unsigned cpu = (unsigned)arch_cpu_id();
+	/* Only a receiver that last ran here, may run here, and would not be
+	 * overtaken by something more urgent already waiting here. */
+	if (!next->blocked || next->se.last_cpu != (int)cpu ||
+	    !sched_cpu_allowed(&next->se, cpu) || sched_should_preempt(&runqs[cpu], &next->se)) {
+		thread_wake(next);
+		return thread_block(timeout_ns);
+	}
+	uint64_t now = arch_time_ns(); /* the deadline's start and next's charge */
+	if (!block_begin(t, timeout_ns, now)) {
+		thread_wake(next);
+		return false;
+	}
+	wake_begin(next);
+	if (sched_run_direct(&runqs[cpu], &next->se))
+		panic("thread %s: direct hand-off refused", next->name);
+	arch_sched_pass();
+	switch_to(sc, t, next, cpu, now);
+	return t->woken;
+}
+
+bool thread_wake(struct thread *t)
+{
+	if (!t->blocked)
+		return false;
+	wake_begin(t);
+	make_runnable(t);
+	return true;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+	bool irq = klock();
+	thread_block(ns);
+	kunlock(irq);
+}
+
+void thread_kill(struct thread *t)
+{
+	if (t->exited || t->se.state == SCHED_DEAD)
+		return;
+	if (t->se.state == SCHED_RUNNING) {
+		/* On a CPU right now (possibly this one): it exits on its way out. */
+		t->kill_pending = true;
+		if (t != thread_current() && t->se.last_cpu >= 0)
+			arch_kick_cpu((unsigned)t->se.last_cpu);
+		return;
+	}
+	if (t->se.state == SCHED_RUNNABLE)
+		sched_remove(&runqs[t->se.cpu], &t->se);
+	if (!list_unlinked(&t->sleep_link))
+		list_del(&t->sleep_link);
+	t->blocked = false;
+	sched_exit(&t->se);
+	finish(t);
+	arch_kstack_free(t->kstack_slot);
+	kobj_put(&t->obj);
+}
+
+void thread_user_return_check(void)
+{
+	struct thread *t = thread_current();
+	if (t->kill_pending)
+		thread_exit_locked();
+}
+
+/* Wakes every sleeper whose deadline has passed. Lock held. */
+static void wake_sleepers(uint64_t now)
+{
+	while (!list_empty(&sleepers)) {
+		struct thread *t = container_of(sleepers.next, struct thread, sleep_link);
+		if (t->wake_ns > now)
+			break;
+		list_del(&t->sleep_link);
+		t->blocked = false;
+		make_runnable(t);
+	}
+}
+
+void thread_tick(void)
+{
+	spin_lock(&kernel_lock);
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = sc->current;
+	unsigned cpu = (unsigned)arch_cpu_id();
+	uint64_t now = arch_time_ns();
+	bool preempt = t->idle;
+
+	sc->ticks++;
+	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
+	if (cpu == 0) {
+		wake_sleepers(now);
+		ipc_timers_fire(now);
+		if (sc->ticks % BALANCE_EVERY_TICKS == 0)
+			sched_balance(runqs, arch_cpu_count());
+	}
+	if (!t->idle) {
+		preempt = sched_charge(&t->se, now - sc->charged_ns) ||
+			  sched_should_preempt(&runqs[cpu], &t->se);
+		sc->charged_ns = now;
+	}
+	if (preempt)
+		schedule();
+	else if (cpu == 0)
+		reclaim_run();
+	spin_unlock(&kernel_lock);
+}
+
+void thread_kick_received(void)
+{
+	spin_lock(&kernel_lock);
+	struct thread *t = thread_current();
+	if (t->idle || sched_should_preempt(&runqs[arch_cpu_id()], &t->se))
+		schedule();
+	spin_unlock(&kernel_lock);
+}
+
+void thread_idle_loop(void)
+{
+	for (;;) {
+		klock();
+		schedule();
+		spin_unlock(&kernel_lock);
+		arch_idle_halt();
+	}
+}

@@ -1,0 +1,217 @@
+/*
+ * thread.h - kernel threads and the scheduler's mechanism.
+ *
+ * Policy (tiers, budgets, queues, stealing) is core/sched.h; this file
+ * creates and destroys threads, switches between them, charges run time on
+ * timer ticks and puts threads to sleep. Every CPU has an idle thread that
+ * runs when sched_next() finds nothing, halting the CPU until an interrupt.
+ */
+#ifndef KEEL_CORE_THREAD_H
+#define KEEL_CORE_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "abi/message.h"
+#include "abi/status.h"
+#include "core/list.h"
+#include "core/object/object.h"
+#include "core/arch.h"
+#include "core/sched/sched.h"
+
+#define THREAD_NAME_LEN 16
+#define THREAD_MAX 3072
+
+#define TIMEOUT_NEVER UINT64_MAX
+
+struct task;
+
+/* The right to answer a call (OBJ_REPLY). Every user thread carries one
+ * for its own calls, made once with the thread, so a call allocates
+ * nothing: each call puts a grant-once capability to it in the
+ * receiver's CSpace, and a call that ends unanswered (timeout, kill)
+ * bumps its generation, so that capability is stale from then on. */
+struct reply {
+	struct kobj obj;
+	struct thread *caller;	/* NULL once answered, timed out or gone */
+};
+
+/*
+ * A thread. Its record is a kernel object (OBJ_THREAD): capabilities may
+ * outlive the thread itself, so the record is freed when the last
+ * reference goes, while its stack is freed as soon as it has exited.
+ */
+struct thread {
+	struct kobj obj;
+	struct sched_entity se;
+	uint64_t id;
+	char name[THREAD_NAME_LEN];
+	uint64_t ctx_sp;		/* saved stack pointer while switched out */
+	uint64_t kstack_top;
+	uint32_t kstack_slot;
+	bool idle;
+	bool exited;			/* stack freed; only the record remains */
+	void (*entry)(void *arg);
+	void *arg;
+	uint64_t cpus_seen;		/* bit per CPU it has run on (tests, placement) */
+
+	/* Blocking: every wait goes through thread_block(). */
+	bool blocked;			/* in thread_block, not yet woken */
+	bool woken;			/* woken by thread_wake (not the timeout) */
+	uint64_t wake_ns;		/* deadline, or TIMEOUT_NEVER */
+	struct list_node sleep_link;	/* on the sleeper list while it has a deadline */
+
+	/* User threads. */
+	struct task *task;		/* NULL for kernel threads */
+	struct list_node task_link;	/* on task->threads */
+	uint64_t user_entry, user_stack, user_arg;
+	uint64_t signals;		/* pending signal bits */
+	uint64_t wait_mask;		/* bits sys_signal_wait waits for */
+	bool kill_pending;		/* exit at the next return to user mode */
+	uint64_t exit_code;
+	struct keel_msg ipc_msg;	/* reply delivered to a caller in sys_msg_call */
+	status_t ipc_status;
+	bool ipc_pending;		/* a call waits for its reply */
+	void *sys_ctx;			/* struct syscall_ctx of the call in progress */
+	struct reply reply;		/* answers this thread's calls (user threads) */
+	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
+	uint64_t timer_bit;
+	struct list_node timer_link;	/* on the timer list while armed */
+	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area of user threads */
+};
+
+/* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
+struct sched_cpu {
+	struct thread *current;
+	struct thread *idle;
+	struct thread *zombie;		/* exited thread, reaped after the switch */
+	uint64_t charged_ns;		/* time current was last charged up to */
+	uint64_t ticks;
+	uint64_t switches;
+};
+
+/* Sets up the thread pool and turns the calling boot context into CPU 0's
+ * idle thread. Called once, before any other thread call. */
+void thread_init(void);
+
+/* Turns the calling context (an AP's start-up stack) into that CPU's idle
+ * thread; stack_slot/stack_top describe the stack it is running on. */
+void thread_init_cpu_idle(uint32_t stack_slot, uint64_t stack_top);
+
+/* Creates a thread running entry(arg) in tier with the given affinity and
+ * makes it runnable. Returns STATUS_NO_MEMORY when the pool or stacks are
+ * exhausted, STATUS_INVALID for a bad tier or affinity. */
+status_t thread_create(const char *name, void (*entry)(void *), void *arg,
+		       enum sched_tier tier, uint64_t affinity, struct thread **out);
+
+/* Ends the calling thread; its stack and record are freed after the switch. */
+__attribute__((noreturn)) void thread_exit(void);
+
+/* Gives up the CPU; the thread stays runnable and its burst ends. */
+void thread_yield(void);
+
+/* Blocks the calling thread for at least ns nanoseconds. */
+void thread_sleep_ns(uint64_t ns);
+
+/* Blocks the calling thread until thread_wake() or until timeout_ns have
+ * passed (TIMEOUT_NEVER: no limit). Returns true if woken, false on the
+ * timeout. Caller holds the kernel lock (kept across the wait). */
+bool thread_block(uint64_t timeout_ns);
+
+/* Wakes t if it is blocked in thread_block; returns whether it was. Lock held. */
+bool thread_wake(struct thread *t);
+
+/* Like thread_wake(next) then thread_block(timeout_ns), but when next last
+ * ran on this CPU and may run here, the CPU goes straight to it without a
+ * trip through the run queue: the fast path of a call. Lock held. */
+bool thread_block_handoff(struct thread *next, uint64_t timeout_ns);
+
+/* Creates a user thread in task (not yet runnable: the caller makes it so
+ * with thread_start). Lock held. */
+status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, uint64_t arg,
+			    enum sched_tier tier, uint64_t affinity, struct thread **out);
+
+/* Makes a new thread runnable. Lock held. */
+void thread_start(struct thread *t);
+
+/* thread_yield for a caller that holds the kernel lock. */
+void thread_yield_locked(void);
+
+/* Moves t to tier and makes it t's base tier. Lock held. */
+status_t thread_set_tier(struct thread *t, enum sched_tier tier);
+
+/* Stops t for good, wherever it is: a queued or blocked thread is removed
+ * and freed now, a running one exits at its next return to user mode (its
+ * CPU is kicked). Lock held. */
+void thread_kill(struct thread *t);
+
+/* Called on the way back to user mode: exits if the thread was killed. */
+void thread_user_return_check(void);
+
+/* Ends the calling thread; the caller holds the kernel lock. */
+__attribute__((noreturn)) void thread_exit_locked(void);
+
+/* The thread running on this CPU. */
+static inline struct thread *thread_current(void)
+{
+	return arch_sched_cpu()->current;
+}
+
+/* Runs the idle loop of the calling CPU; never returns. */
+__attribute__((noreturn)) void thread_idle_loop(void);
+
+/* Timer interrupt: charges the running thread and preempts it when its
+ * budget is used up or a more urgent thread waits. Interrupts are off. */
+void thread_tick(void);
+
+/* Reschedule interrupt from another CPU: run whatever is now queued here. */
+void thread_kick_received(void);
+
+/* Threads alive (created and not yet reaped), for tests. */
+uint32_t thread_count(void);
+
+/* Thread records not yet freed (alive, or held by a capability). */
+uint32_t thread_records(void);
+
+/* --- provided by the architecture --- */
+
+/* The number of CPUs online. (This CPU's scheduler state, arch_sched_cpu(),
+ * is inline: core/arch.h.) */
+unsigned arch_cpu_count(void);
+
+/* Saves callee-saved registers and the stack pointer in *save_sp, then
+ * resumes the context whose stack pointer is new_sp. */
+void arch_switch(uint64_t *save_sp, uint64_t new_sp);
+
+/* Prepares t's stack so that switching to it enters thread_boot(). */
+void arch_thread_setup(struct thread *t);
+
+/* Allocates a kernel stack with a guard gap below it. */
+status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top);
+void arch_kstack_free(uint32_t slot);
+
+/* Asks CPU cpu to look at its run queue (an IPI). */
+void arch_kick_cpu(unsigned cpu);
+
+/* Monotonic time in nanoseconds since boot. */
+uint64_t arch_time_ns(void);
+
+/* Halts until the next interrupt, with interrupts enabled only while halted. */
+void arch_idle_halt(void);
+
+/* Called on every scheduling pass with the lock held (TLB upkeep). */
+void arch_sched_pass(void);
+
+/* Entered on a new thread's first switch; releases the kernel lock. */
+__attribute__((noreturn)) void thread_boot(void);
+
+/* Enters user mode in the current thread at entry with stack and rdi = arg. */
+__attribute__((noreturn)) void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg);
+
+/* Address space, kernel stack and FPU state hand-over before a switch. */
+void arch_switch_prepare(struct thread *prev, struct thread *next);
+
+/* Hooks into core/task.c for user threads. */
+void task_thread_gone(struct thread *t);
+
+#endif

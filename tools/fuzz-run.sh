@@ -1,0 +1,29 @@
+#!/bin/sh
+# fuzz-run.sh LOG TARGET CORPUS DICT - runs one libFuzzer target for
+# FUZZ_RUNS inputs (default 20000; `FUZZ_RUNS=1000000 ninja fuzz` for a
+# long run) and records the result in LOG as one test: "1 passed, 0
+# failed" if it found nothing. CORPUS and DICT are "-" when there are
+# none; the seed corpus is copied, so the tree never changes.
+log=$1 target=$2 corpus=$3 dict=$4
+runs=${FUZZ_RUNS:-20000}
+mkdir -p "$(dirname "$log")"
+work=$(mktemp -d "${TMPDIR:-/tmp}/keel-fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/corpus"
+[ "$corpus" = - ] || cp -R "$corpus"/. "$work/corpus/"
+set -- -runs="$runs" -seed="${FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix="$work/" "$work/corpus"
+[ "$dict" = - ] || set -- -dict="$dict" "$@"
+if "$target" "$@" > "$log.tmp" 2>&1; then
+	echo "PASS $(basename "$target"): $runs runs" >> "$log.tmp"
+	echo "1 passed, 0 failed" >> "$log.tmp"
+else
+	for a in "$work"/crash-* "$work"/timeout-* "$work"/leak-* "$work"/oom-*; do
+		[ -f "$a" ] || continue
+		mkdir -p build/fuzz-artifacts
+		cp "$a" build/fuzz-artifacts/
+		echo "FAIL $(basename "$target"): input kept as build/fuzz-artifacts/$(basename "$a")" >> "$log.tmp"
+	done
+	echo "0 passed, 1 failed" >> "$log.tmp"
+fi
+mv "$log.tmp" "$log"
