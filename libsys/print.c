@@ -5,7 +5,7 @@
 
 #define PRINT_CHUNK 512
 
-/* The output of one sys_vprint call, gathered on the caller's stack. */
+/* The output of one keel_vprint call, gathered on the caller's stack. */
 struct print_buf {
 	cap_handle_t witness;
 	status_t status;
@@ -44,7 +44,7 @@ static void print_sink(void *ctx, const char *s, size_t n)
 	}
 }
 
-status_t sys_vprint(cap_handle_t witness, const char *fmt, va_list ap)
+status_t keel_vprint(cap_handle_t witness, const char *fmt, va_list ap)
 {
 	struct print_buf p = { .witness = witness, .status = STATUS_OK };
 
@@ -53,13 +53,13 @@ status_t sys_vprint(cap_handle_t witness, const char *fmt, va_list ap)
 	return p.status;
 }
 
-status_t sys_print(cap_handle_t witness, const char *fmt, ...)
+status_t keel_print(cap_handle_t witness, const char *fmt, ...)
 {
 	va_list ap;
 	status_t st;
 
 	va_start(ap, fmt);
-	st = sys_vprint(witness, fmt, ap);
+	st = keel_vprint(witness, fmt, ap);
 	va_end(ap);
 	return st;
 }

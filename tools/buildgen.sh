@@ -437,10 +437,11 @@ cat <<'EOF'
 
 # kernel/abi/syscalls.def is the one definition of the system calls; the
 # kernel's dispatch table, the libsys stubs and docs/abi.md come from it.
-build build/gen/syscall_numbers.h build/gen/syscall_table.h build/gen/syscall_table.c $
-    build/gen/syscall_stubs.h build/gen/abi.md: abigen build/tools/abigen | $
-    kernel/abi/syscalls.def kernel/abi/status.def
-build gen: phony build/gen/syscall_table.h build/gen/syscall_stubs.h
+build build/gen/syscall_numbers.h build/gen/syscall_handlers.h build/gen/syscall_dispatch.c $
+    build/gen/syscall_stubs.h build/gen/keel/sysops.h build/gen/sysops.c $
+    build/gen/abi.md: abigen build/tools/abigen | kernel/abi/syscalls.def kernel/abi/status.def
+build gen: phony build/gen/syscall_numbers.h build/gen/syscall_handlers.h $
+    build/gen/syscall_stubs.h build/gen/keel/sysops.h
 
 EOF
 

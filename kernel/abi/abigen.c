@@ -6,10 +6,12 @@
  * Reads the system-call definitions (format: the top of syscalls.def) and
  * the status codes (status.def), checks them, and writes into OUTDIR:
  *
- *   syscall_numbers.h  numbers, constants, value checks (kernel and user)
- *   syscall_table.h    kernel handler signature, table types, prototypes
- *   syscall_table.c    the kernel dispatch table
- *   syscall_stubs.h    libsys: one static inline function per call
+ *   syscall_numbers.h   numbers, constants, value checks (kernel and user)
+ *   syscall_handlers.h  the kernel's typed handler prototypes
+ *   syscall_dispatch.c  the kernel's dispatcher: checks, then the handler
+ *   syscall_stubs.h     libsys: one static inline function per call
+ *   keel/sysops.h       libsys: the table of calls marked `sysops`
+ *   sysops.c            libsys: that table, calling the stubs
  *
  * and the reference page to DOCS_PATH. Every problem is reported as
  * "file:line: error: ..."; if there is any, nothing is written and the exit
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define MAX_LINE 1024
 #define MAX_NAME 32
@@ -62,7 +65,6 @@ static const struct {
 enum dir { DIR_NONE, DIR_IN, DIR_OUT, DIR_INOUT };
 
 static const char *const dir_names[] = { "", "in", "out", "inout" };
-static const char *const dir_consts[] = { "0", "SYSBUF_IN", "SYSBUF_OUT", "SYSBUF_INOUT" };
 
 struct status {
 	char name[MAX_NAME];
@@ -85,6 +87,7 @@ struct param {
 	enum type type;
 	enum dir dir;		/* uptr only */
 	char len[MAX_NAME];	/* uptr only: usize argument or constant */
+	char pointee[MAX_NAME];	/* uptr only: "char", a struct tag, or "" (void) */
 	int len_arg;		/* resolved: argument index, or -1 for a constant */
 	char *desc;
 	int line;
@@ -96,6 +99,7 @@ struct capreq {
 	char types[MAX_LINE];
 	char rights[MAX_LINE];
 	bool optional;
+	bool stale_ok;		/* a stale capability reaches the handler */
 	int line;
 	int argi;		/* resolved */
 	uint32_t tmask;		/* bit per object number; 0 = any */
@@ -124,6 +128,7 @@ struct syscall {
 	int errors_line;	/* 0: no errors statement */
 	bool errors_none;
 	bool noreturn;
+	bool sysops;		/* in libsys's struct sysops */
 };
 
 /* Everything read from the two input files. */
@@ -643,23 +648,35 @@ static void parse_param(struct abi *abi, struct syscall *sc, int line, const cha
 		for (int d = DIR_IN; d <= DIR_INOUT; d++)
 			if (eq && !strcmp(spec, dir_names[d]))
 				pm.dir = (enum dir)d;
+		char *comma = eq ? strchr(eq + 1, ',') : NULL;
+		if (comma)
+			*comma = '\0';
 		if (!pm.dir || !eq[1] || strlen(eq + 1) >= MAX_NAME) {
 			error_at(abi, line, "user pointer '%s' needs in=LEN, out=LEN or inout=LEN",
 				 pm.name);
 			return;
 		}
+		if (comma && (strlen(comma + 1) >= MAX_NAME || !lower_ident(comma + 1) ||
+			      (reserved(comma + 1) && strcmp(comma + 1, "char")))) {
+			error_at(abi, line, "user pointer '%s': '%s' is not char or a struct tag",
+				 pm.name, comma + 1);
+			return;
+		}
 		strcpy(pm.len, eq + 1);
+		if (comma)
+			strcpy(pm.pointee, comma + 1);
 		p = q;
 	}
 	pm.desc = desc_rest(abi, line, p, pm.name);
 	(ret ? sc->rets : sc->args)[(*n)++] = pm;
 }
 
-/* cap ARG TYPES RIGHTS [optional]; names are resolved later. */
+/* cap ARG TYPES RIGHTS [optional] [stale-ok]; names are resolved later. */
 static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char *p)
 {
 	struct capreq c = { .line = line, .argi = -1 };
 	char opt[MAX_NAME];
+	size_t n;
 
 	if (sc->ncaps == MAX_CAPS) {
 		error_at(abi, line, "%s has more than %d cap lines", sc->name, MAX_CAPS);
@@ -671,12 +688,17 @@ static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char 
 		error_at(abi, line, "expected cap ARG TYPES RIGHTS [optional]");
 		return;
 	}
-	size_t n = word(&p, opt, sizeof opt);
-	if (n && strcmp(opt, "optional")) {
-		error_at(abi, line, "unexpected '%s' in cap line (only 'optional' may follow)", opt);
-		return;
+	while ((n = word(&p, opt, sizeof opt))) {
+		if (!strcmp(opt, "optional") && !c.optional) {
+			c.optional = true;
+		} else if (!strcmp(opt, "stale-ok") && !c.stale_ok) {
+			c.stale_ok = true;
+		} else {
+			error_at(abi, line, "unexpected '%s' in cap line (optional and stale-ok may "
+				 "follow, once each)", opt);
+			return;
+		}
 	}
-	c.optional = n > 0;
 	char *r = rest(p);
 	if (*r)
 		error_at(abi, line, "unexpected '%s' at the end of the cap line", r);
@@ -775,7 +797,7 @@ static void parse_defs(struct abi *abi, FILE *f)
 			continue;
 		}
 		static const char *const inner[] = {
-			"doc", "text", "arg", "ret", "cap", "errors", "noreturn",
+			"doc", "text", "arg", "ret", "cap", "errors", "noreturn", "sysops",
 		};
 		bool known = false;
 		for (size_t i = 0; i < sizeof inner / sizeof inner[0]; i++)
@@ -801,6 +823,12 @@ static void parse_defs(struct abi *abi, FILE *f)
 			parse_cap(abi, sc, lineno, p);
 		} else if (!strcmp(kw, "errors")) {
 			parse_errors(abi, sc, lineno, p);
+		} else if (!strcmp(kw, "sysops")) {
+			char *t = rest(p);
+			if (*t)
+				error_at(abi, lineno, "unexpected '%s' after sysops", t);
+			free(t);
+			sc->sysops = true;
 		} else {
 			char *t = rest(p);
 			if (*t)
@@ -974,6 +1002,8 @@ static void check_syscall(struct abi *abi, struct syscall *sc)
 	check_errors(abi, sc);
 	if (sc->noreturn && sc->nrets)
 		error_at(abi, sc->line, "%s is noreturn but has results", sc->name);
+	if (sc->noreturn && sc->sysops)
+		error_at(abi, sc->line, "%s is noreturn and cannot be in sysops", sc->name);
 	if (sc->noreturn && sc->errors_line && !sc->errors_none)
 		error_at(abi, sc->errors_line, "%s is noreturn, so its errors must be 'none'",
 			 sc->name);
@@ -1008,11 +1038,17 @@ static void enum_name(char *out, const struct syscall *sc)
 	upper(out + 4, stem(sc));
 }
 
+/* The C type of a parameter in the stubs ("const struct keel_msg *"); the
+ * returned string lives until the next call. */
 static const char *ctype(const struct param *p)
 {
-	if (p->type == T_UPTR)
-		return p->dir == DIR_IN ? "const void *" : "void *";
-	return types[p->type].ctype;
+	static char t[2 * MAX_NAME + 16];
+	if (p->type != T_UPTR)
+		return types[p->type].ctype;
+	snprintf(t, sizeof t, "%s%s%s *", p->dir == DIR_IN ? "const " : "",
+		 !p->pointee[0] ? "void" : !strcmp(p->pointee, "char") ? "" : "struct ",
+		 p->pointee);
+	return t;
 }
 
 /* Appends the C parameter list of the stub of sc. */
@@ -1126,126 +1162,246 @@ static void gen_numbers(struct buf *b, const struct abi *abi, struct syscall **c
 	bprintf(b, "\n#endif\n");
 }
 
-/* ------------------------------------------------------------ syscall_table.h/.c */
+/* ------------------------------------------------------------ syscall_handlers.h */
 
-static void gen_table_h(struct buf *b, const struct abi *abi, struct syscall **calls)
+/* The C type of a parameter in the kernel's typed handlers. */
+static const char *ktype(const struct param *p)
 {
-	banner(b, "syscall_table.h", "the kernel's system-call table and handlers.");
+	if (p->type == T_HANDLE)
+		return "const struct cap_arg *";
+	if (p->type == T_UPTR)
+		return "uaddr_t ";
+	static char t[MAX_NAME + 2];
+	snprintf(t, sizeof t, "%s ", types[p->type].ctype);
+	return t;
+}
+
+/* Appends the parameter list of sc's handler, after the context. */
+static void handler_params(struct buf *b, const struct syscall *sc)
+{
+	bprintf(b, "struct syscall_ctx *ctx");
+	for (int i = 0; i < sc->nargs; i++)
+		bprintf(b, ", %s%s", ktype(&sc->args[i]), sc->args[i].name);
+	for (int i = 0; i < sc->nrets; i++)
+		bprintf(b, ", %s *%s", types[sc->rets[i].type].ctype, sc->rets[i].name);
+}
+
+static void gen_handlers_h(struct buf *b, const struct abi *abi, struct syscall **calls)
+{
+	banner(b, "syscall_handlers.h", "the kernel's system-call handlers, typed.");
 	bprintf(b,
-		"#ifndef KEEL_ABI_SYSCALL_TABLE_H\n#define KEEL_ABI_SYSCALL_TABLE_H\n\n"
-		"#include <stdbool.h>\n#include <stdint.h>\n\n"
-		"#include \"abi/status.h\"\n#include \"syscall_numbers.h\"\n\n"
-		"#define SYSCALL_MAX_ARGS %d\n#define SYSCALL_MAX_RETS %d\n"
-		"#define SYSCALL_MAX_CAPS %d\n#define SYSCALL_MAX_BUFS %d\n\n",
-		MAX_ARGS, MAX_RETS, MAX_CAPS, MAX_BUFS);
-	bprintf(b,
+		"#ifndef KEEL_GEN_SYSCALL_HANDLERS_H\n#define KEEL_GEN_SYSCALL_HANDLERS_H\n\n"
+		"#include <stddef.h>\n#include <stdint.h>\n\n"
+		"#include \"abi/status.h\"\n#include \"core/mm/vspace.h\"\n"
+		"#include \"syscall_numbers.h\"\n\n"
+		"struct syscall_ctx;\nstruct cap_arg;\n\n"
 		"/* The caller's argument registers: rdi, rsi, rdx, r10, r8, r9. */\n"
-		"struct syscall_args {\n\tuint64_t a[SYSCALL_MAX_ARGS];\n};\n\n"
-		"/* Results, returned in rdx and r8; zeroed before the handler runs. */\n"
-		"struct syscall_ret {\n\tuint64_t r[SYSCALL_MAX_RETS];\n};\n\n"
-		"/* A handler runs after the dispatcher's checks (below) and returns the\n"
-		" * status that goes back in rax. */\n"
-		"typedef status_t ksys_fn(const struct syscall_args *a, struct syscall_ret *r);\n\n");
-	bprintf(b,
-		"/* What an argument register holds. The dispatcher rejects a u32 with high\n"
-		" * bits set (STATUS_INVALID) and a handle with high bits set\n"
-		" * (STATUS_BAD_CAP). Registers past nargs are ignored. */\n"
-		"enum syscall_arg_kind {\n");
-	for (int t = 0; t < T_COUNT; t++)
-		bprintf(b, "\t%s%s,\n", types[t].kind, t ? "" : " = 1");
-	bprintf(b, "};\n\n"
-		"/* Bit for an object type in syscall_cap.types. */\n"
-		"#define SYSCALL_OBJ(t) (1u << (t))\n\n"
-		"/* A capability argument. Unless optional and CAP_HANDLE_NONE, the\n"
-		" * dispatcher looks it up: no capability or a type outside types (0: any)\n"
-		" * is STATUS_BAD_CAP, a dead or revoked object STATUS_STALE, missing one\n"
-		" * of rights STATUS_NO_RIGHTS. */\n"
-		"struct syscall_cap {\n\tuint8_t arg;\n\tbool optional;\n\tuint16_t rights;\n"
-		"\tuint32_t types;\n};\n\n"
-		"/* A user buffer: arg is the pointer, its length is argument len_arg or,\n"
-		" * when len_arg is SYSBUF_FIXED, size bytes. */\n"
-		"enum syscall_buf_dir { SYSBUF_IN = 1, SYSBUF_OUT = 2, SYSBUF_INOUT = 3 };\n"
-		"#define SYSBUF_FIXED 0xff\n\n"
-		"struct syscall_buf {\n\tuint8_t arg;\n\tuint8_t dir;\n\tuint8_t len_arg;\n"
-		"\tuint32_t size;\n};\n\n"
-		"struct syscall_entry {\n"
-		"\tconst char *name;\t/* \"sys_cap_derive\" */\n"
-		"\tksys_fn *handler;\t/* NULL: STATUS_NO_SYSCALL */\n"
-		"\tuint8_t nargs, nrets, ncaps, nbufs;\n"
-		"\tbool noreturn;\n"
-		"\tuint8_t kind[SYSCALL_MAX_ARGS];\t/* enum syscall_arg_kind */\n"
-		"\tstruct syscall_cap cap[SYSCALL_MAX_CAPS];\n"
-		"\tstruct syscall_buf buf[SYSCALL_MAX_BUFS];\n"
-		"};\n\n"
-		"/* Indexed by number; unused numbers have no handler. */\n"
-		"extern const struct syscall_entry syscall_table[SYS_COUNT];\n\n"
-		"/* Handlers, one per call: a->a[i] is argument i, r->r[i] result i. */\n");
+		"struct syscall_args {\n\tuint64_t a[%d];\n};\n\n"
+		"/* Results, returned in rdx and r8 (0 when unused). */\n"
+		"struct syscall_ret {\n\tuint64_t r[%d];\n};\n\n"
+		"/*\n"
+		" * Runs call nr with the argument registers a: checks every argument\n"
+		" * against its definition - a u32 with high bits is INVALID, a handle\n"
+		" * with high bits BAD_CAP, and each capability argument is looked up\n"
+		" * with the types and rights its cap line names (BAD_CAP, STALE,\n"
+		" * NO_RIGHTS) - then calls the typed handler below and stores its\n"
+		" * results in r. An unknown nr is STATUS_NO_SYSCALL.\n"
+		" */\n"
+		"status_t syscall_dispatch(struct syscall_ctx *ctx, uint64_t nr,\n"
+		"\t\t\t  const struct syscall_args *a, struct syscall_ret *r);\n\n"
+		"/*\n"
+		" * One handler per call, with the call's arguments in order: a handle\n"
+		" * arrives as the capability the dispatcher looked up, a user pointer as\n"
+		" * a uaddr_t (reach it only with copy_from_user and copy_to_user), and\n"
+		" * each result through a pointer to a zeroed variable.\n"
+		" */\n", MAX_ARGS, MAX_RETS);
 	for (int i = 0; i < abi->ncalls; i++) {
 		const struct syscall *sc = calls[i];
-		bprintf(b, "\n/* %s: %s\n", sc->name, sc->doc);
-		for (int j = 0; j < sc->nargs; j++)
-			bprintf(b, " *   a[%d] %-6s %s\n", j, types[sc->args[j].type].name,
-				sc->args[j].name);
+		bprintf(b, "\n/* %s (%u): %s\n", sc->name, sc->num, sc->doc);
+		for (int j = 0; j < sc->nargs; j++) {
+			const struct param *pa = &sc->args[j];
+			bprintf(b, " *   %-9s %s", pa->name, types[pa->type].name);
+			if (pa->cap >= 0) {
+				bprintf(b, ": ");
+				cap_text(b, &sc->caps[pa->cap], false);
+				if (sc->caps[pa->cap].stale_ok)
+					bprintf(b, "; may be stale");
+			}
+			bprintf(b, "\n");
+		}
 		for (int j = 0; j < sc->nrets; j++)
-			bprintf(b, " *   r[%d] %-6s %s\n", j, types[sc->rets[j].type].name,
-				sc->rets[j].name);
-		bprintf(b, " */\nstatus_t ksys_%s(const struct syscall_args *a, struct syscall_ret *r);\n",
+			bprintf(b, " *   %-9s %s, result\n", sc->rets[j].name,
+				types[sc->rets[j].type].name);
+		bprintf(b, " */\n%s ksys_%s(", sc->noreturn ? "_Noreturn void" : "status_t",
 			stem(sc));
+		handler_params(b, sc);
+		bprintf(b, ");\n");
 	}
 	bprintf(b, "\n#endif\n");
 }
 
-static void gen_table_c(struct buf *b, const struct abi *abi, struct syscall **calls)
+/* ------------------------------------------------------------ syscall_dispatch.c */
+
+/* Appends "(a->a[i] | ...) >> 32" over the arguments of type t, or
+ * nothing when there are none; returns whether there were. */
+static bool high_bits(struct buf *b, const struct syscall *sc, enum type t)
 {
-	banner(b, "syscall_table.c", "the kernel's system-call table.");
-	bprintf(b, "#include \"syscall_table.h\"\n\n"
-		"const struct syscall_entry syscall_table[SYS_COUNT] = {\n");
+	int n = 0;
+	for (int i = 0; i < sc->nargs; i++)
+		n += sc->args[i].type == t;
+	if (!n)
+		return false;
+	bprintf(b, "\t\tif (%s", n > 1 ? "(" : "");
+	for (int i = 0, k = 0; i < sc->nargs; i++)
+		if (sc->args[i].type == t)
+			bprintf(b, "%sa->a[%d]", k++ ? " | " : "", i);
+	bprintf(b, "%s >> 32)\n", n > 1 ? ")" : "");
+	return true;
+}
+
+static void dispatch_case(struct buf *b, const struct syscall *sc)
+{
+	char e[MAX_NAME + 4];
+	enum_name(e, sc);
+	bprintf(b, "\tcase %s: {\n", e);
+	for (int j = 0; j < sc->ncaps; j++)
+		bprintf(b, "\t\tstruct cap_arg c_%s;\n", sc->caps[j].arg);
+	for (int j = 0; j < sc->nrets; j++)
+		bprintf(b, "\t\t%s o_%s = 0;\n", types[sc->rets[j].type].ctype, sc->rets[j].name);
+	if (high_bits(b, sc, T_U32))
+		bprintf(b, "\t\t\treturn STATUS_INVALID;\n");
+	if (high_bits(b, sc, T_HANDLE))
+		bprintf(b, "\t\t\treturn STATUS_BAD_CAP;\n");
+	for (int j = 0; j < sc->ncaps; j++) {
+		const struct capreq *c = &sc->caps[j];
+		const char *flags = c->optional && c->stale_ok ?
+			"SYSCALL_CAP_OPTIONAL | SYSCALL_CAP_STALE_OK" :
+			c->optional ? "SYSCALL_CAP_OPTIONAL" : c->stale_ok ? "SYSCALL_CAP_STALE_OK" : "0";
+		bprintf(b, "\t\t%s(st = syscall_cap(ctx, a->a[%d], %s, %s, %s, &c_%s))%s\n",
+			j ? "    " : "if (", c->argi, c->tnames, c->rnames, flags, c->arg,
+			j + 1 < sc->ncaps ? " ||" : ")");
+	}
+	if (sc->ncaps)
+		bprintf(b, "\t\t\treturn st;\n");
+	bprintf(b, "\t\t%sksys_%s(ctx", sc->noreturn ? "" : sc->nrets ? "st = " : "return ",
+		stem(sc));
+	for (int j = 0; j < sc->nargs; j++) {
+		const struct param *pa = &sc->args[j];
+		if (pa->type == T_HANDLE)
+			bprintf(b, ", &c_%s", pa->name);
+		else if (pa->type == T_UPTR)
+			bprintf(b, ", (uaddr_t){ a->a[%d] }", j);
+		else if (pa->type == T_U64)
+			bprintf(b, ", a->a[%d]", j);
+		else
+			bprintf(b, ", (%s)a->a[%d]", types[pa->type].ctype, j);
+	}
+	for (int j = 0; j < sc->nrets; j++)
+		bprintf(b, ", &o_%s", sc->rets[j].name);
+	bprintf(b, ");\n");
+	for (int j = 0; j < sc->nrets; j++)
+		bprintf(b, "\t\tr->r[%d] = (uint64_t)o_%s;\n", j, sc->rets[j].name);
+	if (sc->nrets)
+		bprintf(b, "\t\treturn st;\n");
+	bprintf(b, "\t}\n");
+}
+
+static void gen_dispatch_c(struct buf *b, const struct abi *abi, struct syscall **calls)
+{
+	banner(b, "syscall_dispatch.c", "the kernel's system-call dispatcher.");
+	bprintf(b, "#include \"core/sys/syscall.h\"\n\n"
+		"status_t syscall_dispatch(struct syscall_ctx *ctx, uint64_t nr,\n"
+		"\t\t\t  const struct syscall_args *a, struct syscall_ret *r)\n"
+		"{\n\tstatus_t st;\n\n\t(void)st;\n\tswitch (nr) {\n");
+	for (int i = 0; i < abi->ncalls; i++)
+		dispatch_case(b, calls[i]);
+	bprintf(b, "\tdefault:\n\t\treturn STATUS_NO_SYSCALL;\n\t}\n}\n");
+}
+
+/* ------------------------------------------------------------ keel/sysops.h, sysops.c */
+
+static const char sysops_intro[] =
+	"/*\n"
+	" * The loop (keel/loop.h) and the channels (keel/channel.h) never issue a\n"
+	" * system call directly: they call through a struct sysops that the caller\n"
+	" * passes in. sysops_kernel calls the real sys_* stubs; a host test passes\n"
+	" * its own table - a fake kernel with a fake clock, fake signals and an\n"
+	" * inbox ring in test memory - and can make any call fail. Each function\n"
+	" * takes the table's ctx first, so a fake keeps its state there and not in\n"
+	" * globals.\n"
+	" *\n"
+	" * Every entry has the arguments, results and status codes of the system\n"
+	" * call of the same name (docs/abi.md); the calls in the table are those\n"
+	" * marked `sysops` in kernel/abi/syscalls.def. Every entry must be set.\n"
+	" */\n";
+
+/* Appends the names of sc's stub parameters, each after ", ". */
+static void stub_args(struct buf *b, const struct syscall *sc)
+{
+	for (int i = 0; i < sc->nargs; i++)
+		bprintf(b, ", %s", sc->args[i].name);
+	for (int i = 0; i < sc->nrets; i++)
+		bprintf(b, ", %s", sc->rets[i].name);
+}
+
+static void gen_sysops_h(struct buf *b, const struct abi *abi, struct syscall **calls)
+{
+	banner(b, "keel/sysops.h", "the table of kernel operations libsys's loop and channels call.");
+	bprintf(b, "%s", sysops_intro);
+	bprintf(b, "#ifndef KEEL_SYSOPS_H\n#define KEEL_SYSOPS_H\n\n"
+		"#include <stddef.h>\n#include <stdint.h>\n\n"
+		"#include \"abi/message.h\"\n#include \"abi/rights.h\"\n#include \"abi/status.h\"\n"
+		"#include \"syscall_numbers.h\"\n\n"
+		"struct sysops {\n\tvoid *ctx;\t/* first argument of every call; NULL for sysops_kernel */\n");
+	for (int i = 0; i < abi->ncalls; i++) {
+		if (!calls[i]->sysops)
+			continue;
+		bprintf(b, "\tstatus_t (*%s)(void *ctx, ", stem(calls[i]));
+		stub_params(b, calls[i]);
+		bprintf(b, ");\n");
+	}
+	bprintf(b, "};\n\n"
+		"/* The table that calls the kernel (libsys). Never used by host tests:\n"
+		" * on the host its stubs would issue real SYSCALL instructions. */\n"
+		"extern const struct sysops sysops_kernel;\n\n"
+		"/* Shorthands that pass the table's ctx. */\n");
 	for (int i = 0; i < abi->ncalls; i++) {
 		const struct syscall *sc = calls[i];
-		char e[MAX_NAME + 4];
-		int nbufs = 0;
-		enum_name(e, sc);
-		for (int j = 0; j < sc->nargs; j++)
-			nbufs += sc->args[j].type == T_UPTR;
-		bprintf(b, "\t[%s] = {\n\t\t.name = \"%s\",\n\t\t.handler = ksys_%s,\n", e,
-			sc->name, stem(sc));
-		bprintf(b, "\t\t.nargs = %d, .nrets = %d, .ncaps = %d, .nbufs = %d,\n", sc->nargs,
-			sc->nrets, sc->ncaps, nbufs);
-		if (sc->noreturn)
-			bprintf(b, "\t\t.noreturn = true,\n");
-		if (sc->nargs) {
-			bprintf(b, "\t\t.kind = {");
-			for (int j = 0; j < sc->nargs; j++)
-				bprintf(b, "%s%s", j ? ", " : " ", types[sc->args[j].type].kind);
-			bprintf(b, " },\n");
-		}
-		if (sc->ncaps) {
-			bprintf(b, "\t\t.cap = {\n");
-			for (int j = 0; j < sc->ncaps; j++) {
-				const struct capreq *c = &sc->caps[j];
-				bprintf(b, "\t\t\t{ .arg = %d, .optional = %s, .rights = %s, "
-					".types = %s },\n", c->argi, c->optional ? "true" : "false",
-					c->rnames, c->tnames);
-			}
-			bprintf(b, "\t\t},\n");
-		}
-		if (nbufs) {
-			bprintf(b, "\t\t.buf = {\n");
-			for (int j = 0; j < sc->nargs; j++) {
-				const struct param *a = &sc->args[j];
-				if (a->type != T_UPTR)
-					continue;
-				if (a->len_arg >= 0)
-					bprintf(b, "\t\t\t{ .arg = %d, .dir = %s, .len_arg = %d },\n", j,
-						dir_consts[a->dir], a->len_arg);
-				else
-					bprintf(b, "\t\t\t{ .arg = %d, .dir = %s, .len_arg = SYSBUF_FIXED, "
-						".size = %s },\n", j, dir_consts[a->dir], a->len);
-			}
-			bprintf(b, "\t\t},\n");
-		}
-		bprintf(b, "\t},\n");
+		if (!sc->sysops)
+			continue;
+		bprintf(b, "static inline status_t sysops_%s(const struct sysops *o", stem(sc));
+		if (sc->nargs || sc->nrets)
+			bprintf(b, ", ");
+		stub_params(b, sc);
+		bprintf(b, ")\n{\n\treturn o->%s(o->ctx", stem(sc));
+		stub_args(b, sc);
+		bprintf(b, ");\n}\n\n");
 	}
+	bprintf(b, "#endif\n");
+}
+
+static void gen_sysops_c(struct buf *b, const struct abi *abi, struct syscall **calls)
+{
+	banner(b, "sysops.c", "sysops_kernel, the table that issues the real system calls.");
+	bprintf(b, "#include \"keel/sys.h\"\n#include \"keel/sysops.h\"\n");
+	for (int i = 0; i < abi->ncalls; i++) {
+		const struct syscall *sc = calls[i];
+		if (!sc->sysops)
+			continue;
+		bprintf(b, "\nstatic status_t k_%s(void *ctx", stem(sc));
+		if (sc->nargs || sc->nrets)
+			bprintf(b, ", ");
+		stub_params(b, sc);
+		bprintf(b, ")\n{\n\t(void)ctx;\n\treturn %s(", sc->name);
+		struct buf names = { 0 };
+		stub_args(&names, sc);
+		bprintf(b, "%s);\n}\n", names.n ? names.p + 2 : "");
+		free(names.p);
+	}
+	bprintf(b, "\nconst struct sysops sysops_kernel = {\n\t.ctx = NULL,\n");
+	for (int i = 0; i < abi->ncalls; i++)
+		if (calls[i]->sysops)
+			bprintf(b, "\t.%s = k_%s,\n", stem(calls[i]), stem(calls[i]));
 	bprintf(b, "};\n");
 }
 
@@ -1382,8 +1538,9 @@ static void gen_docs(struct buf *b, const struct abi *abi, struct syscall **call
 		"Every system call, its arguments, the capability it needs and the\n"
 		"status codes it returns. Userland reaches them through the stubs in\n"
 		"`syscall_stubs.h` (libsys); the kernel dispatches them through\n"
-		"`syscall_table.c`. Both are generated from `kernel/abi/syscalls.def`, like\n"
-		"this page.\n\n");
+		"`syscall_dispatch.c` to handlers whose typed prototypes are in\n"
+		"`syscall_handlers.h`. All are generated from `kernel/abi/syscalls.def`,\n"
+		"like this page.\n\n");
 
 	bprintf(b,
 		"## Calling convention\n\n"
@@ -1418,8 +1575,12 @@ static void gen_docs(struct buf *b, const struct abi *abi, struct syscall **call
 		"arguments take it to mean \"none\". The bits of a handle are opaque to\n"
 		"userland; a handle to an emptied and reused slot is never accepted for\n"
 		"the old capability (generation check).\n\n"
-		"*Placeholder: the encoding (slot index and generation bits) will be\n"
-		"specified with the CSpace implementation.*\n\n");
+		"A handle is `index | generation << index_bits`, where `index_bits` is\n"
+		"the fewest bits that number every slot of the CSpace and the\n"
+		"generation, never 0, goes up each time the slot is emptied. A slot\n"
+		"whose generations are used up is retired rather than reused, so a\n"
+		"stale handle never names a later capability. Programs treat handles as\n"
+		"opaque: the layout is described so that a debugger can read them.\n\n");
 
 	bprintf(b, "## Object types\n\n| number | type | what it is |\n|---|---|---|\n");
 	for (int i = 0; i < abi->nobjects; i++) {
@@ -1578,11 +1739,19 @@ int main(int argc, char **argv)
 		void (*gen)(struct buf *, const struct abi *, struct syscall **);
 	} outs[] = {
 		{ "syscall_numbers.h", gen_numbers },
-		{ "syscall_table.h", gen_table_h },
-		{ "syscall_table.c", gen_table_c },
+		{ "syscall_handlers.h", gen_handlers_h },
+		{ "syscall_dispatch.c", gen_dispatch_c },
 		{ "syscall_stubs.h", gen_stubs },
+		{ "keel/sysops.h", gen_sysops_h },
+		{ "sysops.c", gen_sysops_c },
 		{ NULL, gen_docs },
 	};
+	char keel_dir[4096];
+	snprintf(keel_dir, sizeof keel_dir, "%s/keel", argv[3]);
+	if (mkdir(keel_dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, "abigen: %s: %s\n", keel_dir, strerror(errno));
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
 		struct buf b = { 0 };
 		char path[4096];

@@ -37,7 +37,7 @@ struct task_exit_msg {
 _Static_assert(sizeof(struct task_fault_msg) == 40, "fits a message payload");
 _Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
 
-/* What sys_witness_stats copies out: kernel-wide counters that tests use to
+/* What sys_kernel_stats copies out: kernel-wide counters that tests use to
  * prove that work leaves no residue. */
 struct kernel_stats {
 	uint64_t free_pages;	/* page allocator: free now */

@@ -17,7 +17,7 @@ void ipc_init(void)
 	kmem_pool_setup(&inbox_pool, "inbox", sizeof(struct kinbox), INBOX_OBJECTS_MAX);
 }
 
-uint32_t ipc_object_count(void)
+uint32_t inbox_count(void)
 {
 	struct pool_stats a;
 	pool_stats(&inbox_pool, &a);
@@ -103,7 +103,7 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 }
 
 /* Reads a message from the caller's memory and checks its length. */
-static status_t msg_in(uint64_t uaddr, struct keel_msg *m)
+static status_t msg_in(uaddr_t uaddr, struct keel_msg *m)
 {
 	if (copy_from_user(&thread_current()->task->vs, m, uaddr, sizeof *m))
 		return STATUS_BAD_ADDRESS;
@@ -119,7 +119,7 @@ static status_t inbox_alive(const struct cap *c)
 	return STATUS_OK;
 }
 
-status_t ipc_send(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 		  uint32_t mode)
 {
 	struct cspace *cs = &thread_current()->task->cs;
@@ -241,7 +241,7 @@ void ipc_timers_fire(uint64_t now)
 	}
 }
 
-status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64_t timeout_ns)
+status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns)
 {
 	struct thread *t = thread_current();
 	struct keel_msg m;
@@ -285,7 +285,7 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64
 
 /* Delivers the reply to the caller waiting on target; *caller gets the
  * thread to wake (NULL when there was none). */
-static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uint64_t msg,
+static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uaddr_t msg,
 			      cap_handle_t cap, uint32_t mode, struct thread **woken)
 {
 	struct cspace *cs = &thread_current()->task->cs;
@@ -319,7 +319,7 @@ static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uint
 	return STATUS_OK;
 }
 
-status_t ipc_reply(const struct cap *target, cap_handle_t reply, uint64_t msg, cap_handle_t cap,
+status_t ipc_reply(const struct cap *target, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
 		   uint32_t mode)
 {
 	struct thread *caller = NULL;
@@ -329,7 +329,7 @@ status_t ipc_reply(const struct cap *target, cap_handle_t reply, uint64_t msg, c
 	return st;
 }
 
-status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uint64_t msg,
+status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uaddr_t msg,
 			cap_handle_t cap, uint32_t mode, uint64_t mask, uint64_t timeout_ns,
 			uint64_t *pending)
 {

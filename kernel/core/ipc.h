@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "abi/message.h"
+#include "core/mm/vspace.h"
 #include "core/object/inbox.h"
 #include "core/object/memory.h"
 #include "core/object/thread.h"
@@ -41,15 +42,15 @@ void ipc_inbox_notify(struct inbox *ib);
  * target is the capability the dispatcher looked up for handle h (an inbox
  * with RIGHT_SEND, or a reply capability); msg is the user address of a
  * struct keel_msg. */
-status_t ipc_send(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 		  uint32_t mode);
-status_t ipc_call(const struct cap *target, cap_handle_t h, uint64_t msg, uint64_t timeout_ns);
-status_t ipc_reply(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns);
+status_t ipc_reply(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 		   uint32_t mode);
 
 /* sys_msg_reply_wait: replies as ipc_reply (a caller that is gone is not
  * an error here), then waits as ipc_signal_wait. */
-status_t ipc_reply_wait(const struct cap *target, cap_handle_t h, uint64_t msg, cap_handle_t cap,
+status_t ipc_reply_wait(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
 
 /* Waits for one of mask's bits; takes and returns them in *pending. */
@@ -71,7 +72,7 @@ void ipc_thread_init(struct thread *t);
 /* t is going away: a call it was waiting in is abandoned. */
 void ipc_thread_gone(struct thread *t);
 
-/* Objects alive, for statistics. */
-uint32_t ipc_object_count(void);
+/* Inboxes alive, for statistics. */
+uint32_t inbox_count(void);
 
 #endif

@@ -91,9 +91,12 @@ static status_t f_irq_ack(void *ctx, cap_handle_t irq)
 void fake_kernel_init(struct fake_kernel *fk, void *ring, uint32_t capacity, unsigned inbox_bit)
 {
 	memset(fk, 0, sizeof *fk);
-	fk->ops = (struct sysops){ fk, f_clock_read, f_signal_wait, f_signal_raise, f_msg_send,
-				   f_msg_call, f_msg_reply, f_msg_reply_wait, f_cap_delete,
-				   f_irq_ack };
+	fk->ops = (struct sysops){
+		.ctx = fk, .clock_read = f_clock_read, .signal_wait = f_signal_wait,
+		.signal_raise = f_signal_raise, .msg_send = f_msg_send, .msg_call = f_msg_call,
+		.msg_reply = f_msg_reply, .msg_reply_wait = f_msg_reply_wait,
+		.cap_delete = f_cap_delete, .irq_ack = f_irq_ack,
+	};
 	memset(ring, 0, inbox_ring_bytes(capacity));
 	fk->ring = ring;
 	fk->ring->capacity = capacity;

@@ -40,7 +40,7 @@ int keel_main(const struct keel_start *start)
 	if (st == STATUS_OK && cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
 		st = selftest_arm(&d, test);
 	if (st) {
-		sys_print(start->witness, "initd: cannot start: %s\n", status_message(st));
+		keel_print(start->witness, "initd: cannot start: %s\n", status_message(st));
 		return 1;
 	}
 	sys_clock_read(&now);

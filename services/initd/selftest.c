@@ -19,7 +19,7 @@ static void check(struct initd *d, bool ok, const char *what)
 		d->test_passed++;
 	else
 		d->test_failed++;
-	sys_print(d->start->witness, "initd: %s %s\n", ok ? "PASS" : "FAIL", what);
+	keel_print(d->start->witness, "initd: %s %s\n", ok ? "PASS" : "FAIL", what);
 }
 
 static struct service *find(struct initd *d, const char *name)
@@ -58,13 +58,13 @@ static bool settled(struct initd *d)
 	struct kernel_stats now;
 	for (int i = 0; i < SETTLE_TRIES; i++) {
 		uint64_t pending;
-		sys_witness_stats(d->start->witness, &now, sizeof now);
+		sys_kernel_stats(d->start->witness, &now, sizeof now);
 		if (now.free_pages == d->test_base.free_pages && now.tasks == d->test_base.tasks &&
 		    now.threads == d->test_base.threads && now.objects == d->test_base.objects)
 			return true;
 		sys_signal_wait(1ull << 63, 10000000, &pending);
 	}
-	sys_print(d->start->witness, "initd: free pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
+	keel_print(d->start->witness, "initd: free pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
 		  (unsigned long)now.free_pages, (unsigned long)d->test_base.free_pages,
 		  (unsigned long)now.tasks, (unsigned long)d->test_base.tasks,
 		  (unsigned long)now.objects, (unsigned long)d->test_base.objects);
@@ -120,7 +120,7 @@ static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind c
 		return;
 	}
 	if (cmdline_has(d->start->cmdline, "keel.bench") && echo_answers(e))
-		sys_print(d->start->witness, "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
+		keel_print(d->start->witness, "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
 			  (unsigned long)(time_cycles() - d->test_t0), e->m.policy.backoff_initial_ms);
 	struct sv_status st;
 	supervise_status(&e->sv, 0, &st);
@@ -226,7 +226,7 @@ static void all_up(struct initd *d)
 		misbehave_once(d, ECHO_HANG, SV_CAUSE_HANG, 0);
 	} else if (d->test_round == 0 || d->test_round < CYCLES) {
 		if (d->test_round == 0)
-			sys_witness_stats(d->start->witness, &d->test_base, sizeof d->test_base);
+			sys_kernel_stats(d->start->witness, &d->test_base, sizeof d->test_base);
 		d->test_round++;
 		poke(e, ECHO_CRASH);
 	} else {
@@ -260,7 +260,7 @@ int selftest_verdict(struct initd *d, status_t loop_status)
 {
 	if (!d->test_name[0])
 		return loop_status == STATUS_OK ? 0 : 1;
-	sys_print(d->start->witness, "initd: %s: %u passed, %u failed\n", d->test_name,
+	keel_print(d->start->witness, "initd: %s: %u passed, %u failed\n", d->test_name,
 		  d->test_passed, d->test_failed);
 	return d->test_failed || !d->test_passed || loop_status ? 1 : 0;
 }

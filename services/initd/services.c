@@ -14,7 +14,7 @@ static void say(struct initd *d, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	sys_vprint(d->start->witness, fmt, ap);
+	keel_vprint(d->start->witness, fmt, ap);
 	va_end(ap);
 }
 

@@ -21,7 +21,7 @@ void kr_log(struct kabi_root *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	sys_print(r->witness, "kabi: %s\n", line);
+	keel_print(r->witness, "kabi: %s\n", line);
 }
 
 void kr_pass(struct kabi_root *r, const char *fmt, ...)
@@ -33,7 +33,7 @@ void kr_pass(struct kabi_root *r, const char *fmt, ...)
 	fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	r->passed++;
-	sys_print(r->witness, "kabi: PASS %s\n", line);
+	keel_print(r->witness, "kabi: PASS %s\n", line);
 }
 
 void kr_fail(struct kabi_root *r, const char *what, const char *fmt, ...)
@@ -45,7 +45,7 @@ void kr_fail(struct kabi_root *r, const char *what, const char *fmt, ...)
 	fmt_vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 	r->failed++;
-	sys_print(r->witness, "kabi: FAIL %s: %s\n", what, detail);
+	keel_print(r->witness, "kabi: FAIL %s: %s\n", what, detail);
 }
 
 bool kr_expect(struct kabi_root *r, const char *what, status_t got, status_t want)
@@ -200,7 +200,7 @@ bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge,
 
 bool kr_stats(struct kabi_root *r, struct kernel_stats *s)
 {
-	return kr_ok(r, "sys_witness_stats", sys_witness_stats(r->witness, s, sizeof(*s)));
+	return kr_ok(r, "sys_kernel_stats", sys_kernel_stats(r->witness, s, sizeof(*s)));
 }
 
 static bool stats_equal(const struct kernel_stats *a, const struct kernel_stats *b, bool pages)
@@ -268,7 +268,7 @@ int keel_main(const struct keel_start *start)
 		r.all_cpus = 1;
 	keel_spawner_init(&r.spawner, start);
 	if (cmdline_get(start->cmdline, "kabi.test", name, sizeof(name)) != STATUS_OK) {
-		sys_print(r.witness, "kabi: FAIL no kabi.test=NAME on the command line\n");
+		keel_print(r.witness, "kabi: FAIL no kabi.test=NAME on the command line\n");
 		return 1;
 	}
 	kr_log(&r, "%s: start (%llu CPUs)", name, (unsigned long long)start->cpu_count);
@@ -280,6 +280,6 @@ int keel_main(const struct keel_start *start)
 	}
 	if (!found)
 		kr_fail(&r, "kabi.test", "unknown test \"%s\"", name);
-	sys_print(r.witness, "kabi: %s: %u passed, %u failed\n", name, r.passed, r.failed);
+	keel_print(r.witness, "kabi: %s: %u passed, %u failed\n", name, r.passed, r.failed);
 	return r.failed == 0 && r.passed > 0 ? 0 : 1;
 }

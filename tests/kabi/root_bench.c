@@ -167,19 +167,19 @@ void test_bench(struct kabi_root *r)
 	sys_cap_delete(thread);
 	if (b.same) {
 		kr_pass(r, "same-CPU call round trip measured");
-		sys_print(r->witness, "bench: ipc_call_roundtrip_same_cpu_insns=%llu\n",
+		keel_print(r->witness, "bench: ipc_call_roundtrip_same_cpu_insns=%llu\n",
 			  (unsigned long long)b.same);
 	}
 	if (b.cross) {
 		kr_pass(r, "cross-CPU call round trip measured");
-		sys_print(r->witness, "bench: ipc_call_roundtrip_cross_cpu_insns=%llu\n",
+		keel_print(r->witness, "bench: ipc_call_roundtrip_cross_cpu_insns=%llu\n",
 			  (unsigned long long)b.cross);
 	} else if (r->start->cpu_count >= 2) {
 		kr_fail(r, "cross-CPU call round trip", "not measured");
 	}
 	if (b.batched) {
 		kr_pass(r, "batched send measured");
-		sys_print(r->witness, "bench: ipc_send_batched_per_msg_insns=%llu\n",
+		keel_print(r->witness, "bench: ipc_send_batched_per_msg_insns=%llu\n",
 			  (unsigned long long)b.batched);
 	} else {
 		kr_fail(r, "batched send", "not measured");

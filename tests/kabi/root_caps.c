@@ -113,20 +113,20 @@ static void nocap_pointers(struct kabi_root *r, struct kabi_inbox *in, cap_handl
 	if (page) {
 		memcpy(page + KEEL_PAGE_SIZE - 32, &m, 32);
 		kr_expect(r, "a message running into an unmapped page is BAD_ADDRESS",
-			  sys_msg_send(ib, page + KEEL_PAGE_SIZE - 32, 0, 0), STATUS_BAD_ADDRESS);
+			  sys_msg_send(ib, (void *)(page + KEEL_PAGE_SIZE - 32), 0, 0), STATUS_BAD_ADDRESS);
 		memcpy(page + 8, &m, sizeof(m));
 		kr_expect(r, "an unaligned message in mapped memory is accepted",
-			  sys_msg_send(ib, page + 8, 0, 0), STATUS_OK);
+			  sys_msg_send(ib, (void *)(page + 8), 0, 0), STATUS_OK);
 		kr_expect_u64(r, "and arrives intact",
 			      inbox_ring_pop(in->ring, &m) && m.label == KABI_PING, 1);
 	}
 	kr_expect_u64(r, "refused sends post nothing", inbox_ring_pending(in->ring), 0);
 	kr_expect(r, "stats into read-only data is BAD_ADDRESS",
-		  sys_witness_stats(r->witness, (void *)rodata_buf, sizeof(ks)), STATUS_BAD_ADDRESS);
+		  sys_kernel_stats(r->witness, (void *)rodata_buf, sizeof(ks)), STATUS_BAD_ADDRESS);
 	kr_expect(r, "stats into a NULL buffer is BAD_ADDRESS",
-		  sys_witness_stats(r->witness, NULL, sizeof(ks)), STATUS_BAD_ADDRESS);
+		  sys_kernel_stats(r->witness, NULL, sizeof(ks)), STATUS_BAD_ADDRESS);
 	kr_expect(r, "stats into a too small buffer is RANGE",
-		  sys_witness_stats(r->witness, &ks, sizeof(ks) - 1), STATUS_RANGE);
+		  sys_kernel_stats(r->witness, &ks, sizeof(ks) - 1), STATUS_RANGE);
 	kr_expect(r, "a NULL console text is BAD_ADDRESS",
 		  sys_debug_write(r->witness, NULL, 8), STATUS_BAD_ADDRESS);
 	kr_expect(r, "a kernel-half console text is BAD_ADDRESS",

@@ -43,6 +43,10 @@ kflags="-target x86_64-unknown-none-elf -std=c11 -O2 -ffreestanding -fno-builtin
 	-Wstrict-prototypes -Wmissing-prototypes -Ikernel"
 uflags="-std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 	-Wmissing-prototypes -Ikernel"
+kflags="$kflags -Ikernel/lib/include -Ikernel/arch/x86_64/include"
+user_kflags="-target x86_64-unknown-none-elf -std=c11 -O2 -ffreestanding -fno-builtin
+	-nostdlibinc -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+	-Isysroot/include -Ilibsys/include -Ikernel"
 
 # ------------------------------------------------------------ build
 
@@ -77,15 +81,15 @@ else
 fi
 
 ncalls=$(grep -c '^syscall ' "$abi/syscalls.def")
-nproto=$(grep -c '^status_t ksys_[a-z0-9_]*(const struct syscall_args \*a, struct syscall_ret \*r);$' "$gen/syscall_table.h")
-nentry=$(grep -c '^	\[SYS_[A-Z0-9_]*\] = {$' "$gen/syscall_table.c")
+nproto=$(grep -c '^\(status_t\|_Noreturn void\) ksys_[a-z0-9_]*(struct syscall_ctx \*ctx[,)]' "$gen/syscall_handlers.h")
+nentry=$(grep -c '^	case SYS_[A-Z0-9_]*: {$' "$gen/syscall_dispatch.c")
 nstub=$(grep -c '^static inline .* sys_[a-z0-9_]*(' "$gen/syscall_stubs.h")
 ndoc=$(grep -c '^### sys_' "$gen/abi.md")
 if [ "$nproto" -eq "$ncalls" ] && [ "$nentry" -eq "$ncalls" ] &&
 	[ "$nstub" -eq "$ncalls" ] && [ "$ndoc" -eq "$ncalls" ]; then
-	pass "every one of the $ncalls calls has a handler, a table entry, a stub and a doc section"
+	pass "every one of the $ncalls calls has a typed handler, a dispatcher case, a stub and a doc section"
 else
-	fail "calls $ncalls, handlers $nproto, entries $nentry, stubs $nstub, doc sections $ndoc"
+	fail "calls $ncalls, handlers $nproto, dispatcher cases $nentry, stubs $nstub, doc sections $ndoc"
 fi
 
 maxnum=$(sed -n 's/^syscall \([0-9]*\) .*/\1/p' "$abi/syscalls.def" | sort -n | tail -n 1)
@@ -96,11 +100,20 @@ else
 	fail "syscall_numbers.h lacks SYS_COUNT = $((maxnum + 1)) or SYS_MSG_SEND"
 fi
 
-if $CLANG $kflags -c "$gen/syscall_table.c" -o "$work/table.o" 2> "$work/table.txt"; then
-	pass "syscall_table.c compiles with the kernel's flags (clang, freestanding)"
+if $CLANG $kflags -I"$gen" -c "$gen/syscall_dispatch.c" -o "$work/dispatch.o" 2> "$work/dispatch.txt"; then
+	pass "syscall_dispatch.c compiles with the kernel's flags (clang, freestanding)"
 else
-	fail "syscall_table.c does not compile freestanding"
-	show "$work/table.txt"
+	fail "syscall_dispatch.c does not compile freestanding"
+	show "$work/dispatch.txt"
+fi
+nops=$(grep -c '^	sysops$' "$abi/syscalls.def")
+if [ "$(grep -c '^	status_t (\*[a-z0-9_]*)(void \*ctx' "$gen/keel/sysops.h")" -eq "$nops" ] &&
+	[ "$(grep -c '^	\.[a-z0-9_]* = k_[a-z0-9_]*,$' "$gen/sysops.c")" -eq "$nops" ] &&
+	$CLANG $user_kflags -I"$gen" -c "$gen/sysops.c" -o "$work/sysops.o" 2> "$work/sysops.txt"; then
+	pass "the $nops calls marked sysops are in struct sysops and sysops_kernel, which compiles"
+else
+	fail "keel/sysops.h or sysops.c does not list the $nops sysops calls, or does not compile"
+	show "$work/sysops.txt" 2> /dev/null
 fi
 
 # A file that takes the address of every stub, so each is emitted.
@@ -142,7 +155,8 @@ gen2=$work/elsewhere/gen
 mkdir -p "$gen2"
 "$abigen" "$PWD/$abi/syscalls.def" "$PWD/$abi/status.def" "$gen2" "$gen2/abi.md" 2> /dev/null
 same=yes
-for f in syscall_numbers.h syscall_table.h syscall_table.c syscall_stubs.h abi.md; do
+for f in syscall_numbers.h syscall_handlers.h syscall_dispatch.c syscall_stubs.h keel/sysops.h \
+	sysops.c abi.md; do
 	cmp -s "$gen/$f" "$gen2/$f" || same="no ($f differs)"
 done
 if [ "$same" = yes ]; then
@@ -150,7 +164,7 @@ if [ "$same" = yes ]; then
 else
 	fail "output changes with paths: $same"
 fi
-if ls "$gen" | grep -q '\.tmp$'; then
+if find "$gen" -name '*.tmp' | grep -q .; then
 	fail "temporary files left in the output directory"
 else
 	pass "no temporary files left behind"
@@ -202,6 +216,14 @@ syscall 4 sys_test_exit
 	arg     u64     code  exit code
 	noreturn
 	errors  none
+
+syscall 5 sys_test_ops
+	doc     Is in the sysops table.
+	arg     handle  h   a handle
+	arg     uptr    m   inout=TEST_SIZE,char  a typed buffer
+	cap     h       memory  read  stale-ok
+	errors  BAD_CAP STALE NO_RIGHTS BAD_ADDRESS
+	sysops
 EOF
 
 mini=$work/mini
@@ -214,7 +236,7 @@ else
 	finish
 fi
 
-if grep -q 'SYS_COUNT = 5' "$mini/syscall_numbers.h" &&
+if grep -q 'SYS_COUNT = 6' "$mini/syscall_numbers.h" &&
 	grep -q '^#define TEST_BIG 0x8000000000000000ull' "$mini/syscall_numbers.h" &&
 	grep -q '_Static_assert(CAP_HANDLE_NONE == 0,' "$mini/syscall_numbers.h" &&
 	grep -q '_Static_assert(RIGHT_MAP == 1u << 5,' "$mini/syscall_numbers.h" &&
@@ -224,15 +246,33 @@ else
 	fail "syscall_numbers.h of the small file is wrong"
 fi
 
-if grep -q '{ .arg = 3, .optional = false, .rights = RIGHT_READ | RIGHT_CONTROL, .types = SYSCALL_OBJ(OBJ_TASK) | SYSCALL_OBJ(OBJ_MEMORY) },' "$mini/syscall_table.c" &&
-	grep -q '{ .arg = 1, .optional = true, .rights = 0, .types = 0 },' "$mini/syscall_table.c" &&
-	grep -q '{ .arg = 4, .dir = SYSBUF_INOUT, .len_arg = 5 },' "$mini/syscall_table.c" &&
-	grep -q '{ .arg = 0, .dir = SYSBUF_IN, .len_arg = SYSBUF_FIXED, .size = TEST_SIZE },' "$mini/syscall_table.c" &&
-	grep -q '.kind = { SYSARG_U64, SYSARG_U32, SYSARG_I64, SYSARG_HANDLE, SYSARG_UPTR, SYSARG_USIZE },' "$mini/syscall_table.c" &&
-	grep -q '.noreturn = true,' "$mini/syscall_table.c"; then
-	pass "the table records argument kinds, capabilities and buffers"
+if grep -q '^		if (a->a\[1\] >> 32)$' "$mini/syscall_dispatch.c" &&
+	grep -q '^		if (a->a\[3\] >> 32)$' "$mini/syscall_dispatch.c" &&
+	grep -q 'syscall_cap(ctx, a->a\[3\], SYSCALL_OBJ(OBJ_TASK) | SYSCALL_OBJ(OBJ_MEMORY), RIGHT_READ | RIGHT_CONTROL, 0, &c_d)' "$mini/syscall_dispatch.c" &&
+	grep -q 'syscall_cap(ctx, a->a\[1\], 0, 0, SYSCALL_CAP_OPTIONAL, &c_opt)' "$mini/syscall_dispatch.c" &&
+	grep -q 'syscall_cap(ctx, a->a\[0\], SYSCALL_OBJ(OBJ_MEMORY), RIGHT_READ, SYSCALL_CAP_STALE_OK, &c_h)' "$mini/syscall_dispatch.c" &&
+	grep -q 'st = ksys_test_all(ctx, a->a\[0\], (uint32_t)a->a\[1\], (int64_t)a->a\[2\], &c_d, (uaddr_t){ a->a\[4\] }, (size_t)a->a\[5\], &o_x, &o_y);' "$mini/syscall_dispatch.c" &&
+	grep -q '^		ksys_test_exit(ctx, a->a\[0\]);$' "$mini/syscall_dispatch.c"; then
+	pass "the dispatcher checks u32s, handles and capabilities, then calls the typed handler"
 else
-	fail "syscall_table.c of the small file lacks an expected entry"
+	fail "syscall_dispatch.c of the small file lacks an expected line"
+fi
+
+if grep -q '^status_t ksys_test_all(struct syscall_ctx \*ctx, uint64_t a, uint32_t b, int64_t c, const struct cap_arg \*d, uaddr_t e, size_t f, uint64_t \*x, int64_t \*y);$' "$mini/syscall_handlers.h" &&
+	grep -q '^status_t ksys_test_fixed(struct syscall_ctx \*ctx, uaddr_t rec, const struct cap_arg \*opt, cap_handle_t \*h);$' "$mini/syscall_handlers.h" &&
+	grep -q '^_Noreturn void ksys_test_exit(struct syscall_ctx \*ctx, uint64_t code);$' "$mini/syscall_handlers.h"; then
+	pass "handlers have typed prototypes: capabilities, user addresses, results"
+else
+	fail "handler prototypes of the small file are wrong"
+fi
+
+if grep -q '^	status_t (\*test_ops)(void \*ctx, cap_handle_t h, char \*m);$' "$mini/keel/sysops.h" &&
+	grep -q '^static inline status_t sysops_test_ops(const struct sysops \*o, cap_handle_t h, char \*m)$' "$mini/keel/sysops.h" &&
+	grep -q '^	return sys_test_ops(h, m);$' "$mini/sysops.c" &&
+	! grep -q 'test_all' "$mini/keel/sysops.h"; then
+	pass "struct sysops has exactly the calls marked sysops, with typed buffers"
+else
+	fail "keel/sysops.h or sysops.c of the small file is wrong"
 fi
 
 if grep -q '^static inline status_t sys_test_all(uint64_t a, uint32_t b, int64_t c, cap_handle_t d, void \*e, size_t f, uint64_t \*x, int64_t \*y)$' "$mini/syscall_stubs.h" &&
@@ -252,11 +292,11 @@ else
 	fail "abi.md of the small file lacks an expected line"
 fi
 
-if $CLANG $kflags -I"$mini" -c "$mini/syscall_table.c" -o "$work/mini-table.o" 2> "$work/mini-table.txt"; then
-	pass "the small file's table compiles freestanding"
+if $CLANG $kflags -I"$mini" -c "$mini/syscall_dispatch.c" -o "$work/mini-dispatch.o" 2> "$work/mini-dispatch.txt"; then
+	pass "the small file's dispatcher compiles freestanding"
 else
-	fail "the small file's table does not compile"
-	show "$work/mini-table.txt"
+	fail "the small file's dispatcher does not compile"
+	show "$work/mini-dispatch.txt"
 fi
 
 # The stubs' C side through the host hook: arguments in order, results
@@ -474,6 +514,14 @@ mutate '25s/$/ *\/ oops/'
 reject "text that would end a C comment" "bad.def:25: error: '\*/' is not allowed in text"
 mutate '41s/$/ now/'
 reject "words after noreturn" "bad.def:41: error: unexpected 'now' after noreturn"
+
+mutate '48s/stale-ok/stale/'
+reject "an unknown word in a cap line" "bad.def:48: error: unexpected 'stale' in cap line"
+mutate '47s/,char/,9lives/'
+reject "a pointee that is not a C name" "bad.def:47: error: user pointer 'm': '9lives' is not char or a struct tag"
+mutate '41s/$/\
+	sysops/'
+reject "sysops on a noreturn call" "bad.def:38: error: sys_test_exit is noreturn and cannot be in sysops"
 
 # Every error is reported, not only the first.
 mutate '15s/u32/u16/; 31s/in=TEST_SIZE/in=NO_SUCH/'

@@ -141,7 +141,6 @@ static void *cpu0_main(void *arg)
 	ipc_init();
 	device_init();
 	witness_log_init();
-	syscall_init();
 	root_start();
 	thread_idle_loop();
 }

@@ -148,7 +148,6 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 	ipc_init();
 	device_init();
 	witness_log_init();
-	syscall_init();
 	cpu_local_init();
 	smp_start(&madt);
 	uint64_t online_tsc = rdtsc();

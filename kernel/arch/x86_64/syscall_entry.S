@@ -5,7 +5,7 @@
  * and does not switch stacks. The entry swaps GS to reach per-CPU data,
  * moves to the running thread's kernel stack and builds the same struct
  * trap_frame an interrupt would (vector SYSCALL_VECTOR), so faults, dumps
- * and the way back are shared with traps. syscall_dispatch(frame) runs the
+ * and the way back are shared with traps. arch_syscall(frame) runs the
  * call; results are written into the frame's rax, rdx and r8.
  *
  * The way back uses SYSRET when the frame still returns to a canonical
@@ -14,7 +14,7 @@
  *
  * Only the registers the C code may change are saved: rbx and r12-r15
  * are callee-saved, so they still hold the user's values when
- * syscall_dispatch returns (a switch to another thread in between keeps
+ * arch_syscall returns (a switch to another thread in between keeps
  * them too: arch_switch saves them), and rcx and r11 hold the return rip
  * and rflags, which the frame has. Their slots are left unwritten and
  * filled only on the IRETQ way back, which restores every register from
@@ -53,7 +53,7 @@ syscall_entry:
 	mov %rsp, %rdi
 	cld
 	xor %ebp, %ebp
-	call syscall_dispatch
+	call arch_syscall
 
 	/* Fast path only for an unchanged user CS and a canonical lower-half RIP. */
 	cmpq $SEL_UCODE, 144(%rsp)      /* frame->cs */

@@ -61,9 +61,9 @@ void user_cpu_init(void)
 	write_cr4(cr4);
 }
 
-void syscall_dispatch(struct trap_frame *f);
+void arch_syscall(struct trap_frame *f);
 
-void syscall_dispatch(struct trap_frame *f)
+void arch_syscall(struct trap_frame *f)
 {
 	struct syscall_args a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 } };
 	struct syscall_ret r = { { 0, 0 } };

@@ -18,7 +18,7 @@ cap_handle_t roottask_grant(struct task *t, struct kobj *o, uint32_t rights)
 	if (cspace_insert(&t->cs, o, rights, 0, 0, &h))
 		kprintf("roottask: could not grant a type %u capability\n", o->type);
 	else
-		witness_note(o->type == OBJ_IRQ || o->type == OBJ_IOPORTS || o->type == OBJ_MMIO ?
+		witness_note(obj_is_device(o->type) ?
 			     WITNESS_DEVICE_GRANT : WITNESS_GRANT, 0, t->id, o->type, rights);
 	return h;
 }

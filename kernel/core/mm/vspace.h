@@ -23,6 +23,19 @@
 #define USER_BASE 0x1000ull
 #define USER_TOP 0x00007ffffffff000ull
 
+/* An address in a task's address space. A struct, so that the kernel
+ * cannot dereference it or mix it with its own pointers by mistake: user
+ * memory is reached only through copy_from_user and copy_to_user. */
+typedef struct {
+	uint64_t addr;
+} uaddr_t;
+
+/* u advanced by n bytes. */
+static inline uaddr_t uaddr_add(uaddr_t u, uint64_t n)
+{
+	return (uaddr_t){ u.addr + n };
+}
+
 /* Protection bits for vspace_map, the same values as RIGHT_READ/WRITE/EXEC. */
 #define VM_READ (1u << 0)
 #define VM_WRITE (1u << 1)
@@ -77,21 +90,21 @@ static inline void *vspace_cached(const struct vspace *vs, uint64_t uva, size_t 
  * which then compiles to a few moves when n is a constant (always inlined:
  * left to itself the optimiser keeps one out-of-line copy with a variable n). */
 static inline __attribute__((always_inline))
-status_t copy_from_user(struct vspace *vs, void *dst, uint64_t src, size_t n)
+status_t copy_from_user(struct vspace *vs, void *dst, uaddr_t src, size_t n)
 {
-	void *u = vspace_cached(vs, src, n, false);
+	void *u = vspace_cached(vs, src.addr, n, false);
 	if (!u)
-		return copy_from_user_walk(vs, dst, src, n);
+		return copy_from_user_walk(vs, dst, src.addr, n);
 	__builtin_memcpy(dst, u, n);
 	return STATUS_OK;
 }
 
 static inline __attribute__((always_inline))
-status_t copy_to_user(struct vspace *vs, uint64_t dst, const void *src, size_t n)
+status_t copy_to_user(struct vspace *vs, uaddr_t dst, const void *src, size_t n)
 {
-	void *u = vspace_cached(vs, dst, n, true);
+	void *u = vspace_cached(vs, dst.addr, n, true);
 	if (!u)
-		return copy_to_user_walk(vs, dst, src, n);
+		return copy_to_user_walk(vs, dst.addr, src, n);
 	__builtin_memcpy(u, src, n);
 	return STATUS_OK;
 }

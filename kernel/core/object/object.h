@@ -87,6 +87,13 @@ struct kobj {
 	bool dead;		/* killed: stale for ever */
 };
 
+/* Whether objects of type are device access (interrupt lines, I/O ports,
+ * MMIO ranges): granting one is witnessed as a device grant. */
+static inline bool obj_is_device(unsigned type)
+{
+	return type == OBJ_IRQ || type == OBJ_IOPORTS || type == OBJ_MMIO;
+}
+
 /* Makes o a live object of type with one reference (the caller's), charging
  * one object and pages pages to q (NULL: uncharged). Returns STATUS_INVALID
  * for a bad type, STATUS_QUOTA if q cannot pay; then nothing is charged.

@@ -193,11 +193,12 @@ void thread_start(struct thread *t)
 }
 
 /* The thread is off every queue and will never run again: drop it from
- * its task and the counters. Its stack goes separately. Lock held. */
+ * its task (if it was ever added: a thread whose creation failed half way
+ * never was) and the counters. Its stack goes separately. Lock held. */
 static void finish(struct thread *t)
 {
 	ipc_thread_gone(t);
-	if (t->task)
+	if (t->task && !list_unlinked(&t->task_link))
 		task_thread_gone(t);
 	t->exited = true;
 	threads_alive--;

@@ -72,7 +72,6 @@ struct thread {
 	struct keel_msg ipc_msg;	/* reply delivered to a caller in sys_msg_call */
 	status_t ipc_status;
 	bool ipc_pending;		/* a call waits for its reply */
-	void *sys_ctx;			/* struct syscall_ctx of the call in progress */
 	struct reply reply;		/* answers this thread's calls (user threads) */
 	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
 	uint64_t timer_bit;

@@ -1,41 +1,37 @@
 /* cap.c - capability system calls: derive, delete, revoke, info. */
-#include "core/sys/syscall.h"
 #include "core/object/witness_log.h"
+#include "core/sys/syscall.h"
 
-status_t ksys_cap_derive(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_cap_derive(struct syscall_ctx *ctx, const struct cap_arg *cap, uint32_t rights,
+			 uint64_t badge, cap_handle_t *copy)
 {
-	struct syscall_ctx *c = syscall_ctx();
-	cap_handle_t h;
-	status_t st = cspace_derive(&c->task->cs, (cap_handle_t)a->a[0], &c->task->cs,
-				    (uint32_t)a->a[1], a->a[2], &h);
-	if (st == STATUS_OK) {
-		r->r[0] = h;
-		witness_note(WITNESS_DERIVE, c->task->id, c->task->id, c->cap[0].type, a->a[1]);
-	}
-	return st;
-}
-
-status_t ksys_cap_delete(const struct syscall_args *a, struct syscall_ret *r)
-{
-	(void)r;
-	return cspace_delete(&syscall_ctx()->task->cs, (cap_handle_t)a->a[0]);
-}
-
-status_t ksys_cap_revoke(const struct syscall_args *a, struct syscall_ret *r)
-{
-	(void)r;
-	struct syscall_ctx *c = syscall_ctx();
-	status_t st = cspace_revoke(&c->task->cs, (cap_handle_t)a->a[0]);
+	status_t st = cspace_derive(&ctx->task->cs, cap->handle, &ctx->task->cs, rights, badge,
+				    copy);
 	if (st == STATUS_OK)
-		witness_note(WITNESS_REVOKE, c->task->id, c->task->id, c->cap[0].type, 0);
+		witness_note(WITNESS_DERIVE, ctx->task->id, ctx->task->id, cap->cap.type, rights);
 	return st;
 }
 
-status_t ksys_cap_info(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_cap_delete(struct syscall_ctx *ctx, const struct cap_arg *cap)
 {
-	(void)a;
-	const struct cap *cap = &syscall_ctx()->cap[0];
-	r->r[0] = cap->type | (uint64_t)cap->rights << 32;
-	r->r[1] = cap->badge;
+	/* A stale capability is deleted all the same (stale-ok in syscalls.def). */
+	status_t st = cspace_delete(&ctx->task->cs, cap->handle);
+	return st ? st : cap->stale ? STATUS_STALE : STATUS_OK;
+}
+
+status_t ksys_cap_revoke(struct syscall_ctx *ctx, const struct cap_arg *cap)
+{
+	status_t st = cspace_revoke(&ctx->task->cs, cap->handle);
+	if (st == STATUS_OK)
+		witness_note(WITNESS_REVOKE, ctx->task->id, ctx->task->id, cap->cap.type, 0);
+	return st;
+}
+
+status_t ksys_cap_info(struct syscall_ctx *ctx, const struct cap_arg *cap, uint64_t *info,
+		       uint64_t *badge)
+{
+	(void)ctx;
+	*info = cap->cap.type | (uint64_t)cap->cap.rights << 32;
+	*badge = cap->cap.badge;
 	return STATUS_OK;
 }

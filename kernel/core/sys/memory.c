@@ -2,70 +2,71 @@
 #include "core/mm/kmem.h"
 #include "core/object/memory.h"
 #include "core/sys/syscall.h"
-#include "syscall_numbers.h"
 
 #define PROT_BITS (RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC)
 
-status_t ksys_memory_create(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_memory_create(struct syscall_ctx *ctx, uint64_t pages, uint32_t flags,
+			    cap_handle_t *memory)
 {
-	struct syscall_ctx *c = syscall_ctx();
 	struct memory *m;
-	cap_handle_t h;
-	if (a->a[1] & ~(uint64_t)MEMORY_DMA)
+	if (flags & ~(uint32_t)MEMORY_DMA)
 		return STATUS_INVALID;
-	status_t st = memory_create(&c->task->quota, a->a[0], a->a[1] & MEMORY_DMA, &m);
+	status_t st = memory_create(&ctx->task->quota, pages, flags & MEMORY_DMA, &m);
 	if (st)
 		return st;
-	st = cspace_insert(&c->task->cs, &m->obj, RIGHTS_ALL, 0, 0, &h);
+	st = cspace_insert(&ctx->task->cs, &m->obj, RIGHTS_ALL, 0, 0, memory);
 	kobj_put(&m->obj);
-	if (st == STATUS_OK)
-		r->r[0] = h;
 	return st;
 }
 
 /* The task a mapping call acts on: the one named, or the caller's. */
-static struct task *target_task(struct syscall_ctx *c)
+static struct task *target_task(struct syscall_ctx *ctx, const struct cap_arg *task)
 {
-	return c->cap_present[0] ? (struct task *)c->cap[0].obj : c->task;
+	return task->present ? (struct task *)task->cap.obj : ctx->task;
 }
 
-status_t ksys_memory_map(const struct syscall_args *a, struct syscall_ret *r)
+/* Whether [addr, addr + pages pages) is a page-aligned user range. */
+static bool user_range(uint64_t addr, uint64_t pages)
 {
-	(void)r;
-	struct syscall_ctx *c = syscall_ctx();
-	struct task *t = target_task(c);
-	struct memory *m = (struct memory *)c->cap[1].obj;
-	uint64_t addr = a->a[2], first = a->a[3], pages = a->a[4];
-	uint32_t prot = (uint32_t)a->a[5];
+	return !(addr & (PAGE_SIZE - 1)) && addr >= USER_BASE &&
+	       pages <= (USER_TOP - addr) / PAGE_SIZE;
+}
+
+status_t ksys_memory_map(struct syscall_ctx *ctx, const struct cap_arg *task,
+			 const struct cap_arg *memory, uint64_t addr, uint64_t first,
+			 uint64_t pages, uint32_t prot)
+{
+	struct task *t = target_task(ctx, task);
+	struct memory *m = (struct memory *)memory->cap.obj;
 	if (!prot || (prot & ~PROT_BITS) || ((prot & RIGHT_WRITE) && (prot & RIGHT_EXEC)) ||
 	    pages == 0 || (m->kind == MEM_DEVICE && (prot & RIGHT_EXEC)))
 		return STATUS_INVALID;
-	if ((prot & c->cap[1].rights) != prot)
+	if ((prot & memory->cap.rights) != prot)
 		return STATUS_NO_RIGHTS;
 	if (first >= m->npages || pages > m->npages - first)
 		return STATUS_RANGE;
-	if (addr & (PAGE_SIZE - 1) || addr < USER_BASE || pages > (USER_TOP - addr) / PAGE_SIZE)
+	if (!user_range(addr, pages))
 		return STATUS_BAD_ADDRESS;
 	if (t->dying)
 		return STATUS_STALE;
 	return task_map(t, addr, &m->obj, first, pages, prot);
 }
 
-status_t ksys_memory_unmap(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_memory_unmap(struct syscall_ctx *ctx, const struct cap_arg *task, uint64_t addr,
+			   uint64_t pages)
 {
-	(void)r;
-	struct syscall_ctx *c = syscall_ctx();
-	uint64_t addr = a->a[1], pages = a->a[2];
-	if (addr & (PAGE_SIZE - 1) || addr < USER_BASE || pages > (USER_TOP - addr) / PAGE_SIZE)
+	if (!user_range(addr, pages))
 		return STATUS_BAD_ADDRESS;
-	return task_unmap(target_task(c), addr, pages);
+	return task_unmap(target_task(ctx, task), addr, pages);
 }
 
-status_t ksys_memory_phys(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_memory_phys(struct syscall_ctx *ctx, const struct cap_arg *memory, uint64_t page,
+			  uint64_t *phys)
 {
-	struct memory *m = (struct memory *)syscall_ctx()->cap[0].obj;
-	if (a->a[1] >= m->npages)
+	(void)ctx;
+	struct memory *m = (struct memory *)memory->cap.obj;
+	if (page >= m->npages)
 		return STATUS_RANGE;
-	r->r[0] = memory_page(m, a->a[1]);
+	*phys = memory_page(m, page);
 	return STATUS_OK;
 }

@@ -2,98 +2,101 @@
 #include "core/ipc.h"
 #include "core/sys/syscall.h"
 
-status_t ksys_inbox_create(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_inbox_create(struct syscall_ctx *ctx, uint32_t capacity, uint32_t bit,
+			   cap_handle_t *inbox, cap_handle_t *ring)
 {
-	struct syscall_ctx *c = syscall_ctx();
+	struct cspace *cs = &ctx->task->cs;
 	struct kinbox *k;
-	struct memory *ring;
-	cap_handle_t ih, rh;
-	status_t st = ipc_inbox_create((uint32_t)a->a[0], (uint32_t)a->a[1], &k, &ring);
+	struct memory *mem;
+	status_t st = ipc_inbox_create(capacity, bit, &k, &mem);
 	if (st)
 		return st;
-	st = cspace_insert(&c->task->cs, &k->ib.obj, RIGHTS_ALL, 0, 0, &ih);
+	st = cspace_insert(cs, &k->ib.obj, RIGHTS_ALL, 0, 0, inbox);
 	if (st == STATUS_OK) {
-		st = cspace_insert(&c->task->cs, &ring->obj,
-				   RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0, 0, &rh);
+		st = cspace_insert(cs, &mem->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT,
+				   0, 0, ring);
 		if (st)
-			cspace_delete(&c->task->cs, ih);
+			cspace_delete(cs, *inbox);
 	}
 	if (st)
 		inbox_kill(&k->ib);
 	kobj_put(&k->ib.obj);
-	kobj_put(&ring->obj);
-	if (st == STATUS_OK) {
-		r->r[0] = ih;
-		r->r[1] = rh;
-	}
+	kobj_put(&mem->obj);
 	return st;
 }
 
 /* A transfer mode is checked only when a capability is attached. */
-static status_t mode_check(uint64_t cap, uint64_t mode)
+static status_t mode_check(const struct cap_arg *cap, uint32_t mode)
 {
-	return cap != CAP_HANDLE_NONE && mode >= CAP_MODE_COUNT ? STATUS_INVALID : STATUS_OK;
+	return cap->present && mode >= CAP_MODE_COUNT ? STATUS_INVALID : STATUS_OK;
 }
 
-status_t ksys_msg_send(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_msg_send(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msg,
+		       const struct cap_arg *cap, uint32_t mode)
 {
-	(void)r;
-	status_t st = mode_check(a->a[2], a->a[3]);
-	return st ? st : ipc_send(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1],
-				  (cap_handle_t)a->a[2], (uint32_t)a->a[3]);
+	(void)ctx;
+	status_t st = mode_check(cap, mode);
+	return st ? st : ipc_send(&inbox->cap, inbox->handle, msg, cap->handle, mode);
 }
 
-status_t ksys_msg_call(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_msg_call(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msg,
+		       uint64_t timeout)
 {
-	(void)r;
-	return ipc_call(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1], a->a[2]);
+	(void)ctx;
+	return ipc_call(&inbox->cap, inbox->handle, msg, timeout);
 }
 
-status_t ksys_msg_reply(const struct syscall_args *a, struct syscall_ret *r)
+/* A reply capability whose call has ended (the caller timed out or is
+ * gone) is consumed: the server's slot never outlives the call. */
+static void reply_ended(struct syscall_ctx *ctx, const struct cap_arg *reply)
 {
-	(void)r;
-	status_t st = mode_check(a->a[2], a->a[3]);
-	return st ? st : ipc_reply(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1],
-				   (cap_handle_t)a->a[2], (uint32_t)a->a[3]);
+	cspace_delete(&ctx->task->cs, reply->handle);
 }
 
-status_t ksys_msg_reply_wait(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_msg_reply(struct syscall_ctx *ctx, const struct cap_arg *reply, uaddr_t msg,
+			const struct cap_arg *cap, uint32_t mode)
 {
-	uint64_t pending;
-	status_t st = mode_check(a->a[2], a->a[3]);
-	if (st == STATUS_OK)
-		st = ipc_reply_wait(&syscall_ctx()->cap[0], (cap_handle_t)a->a[0], a->a[1],
-				    (cap_handle_t)a->a[2], (uint32_t)a->a[3], a->a[4], a->a[5],
-				    &pending);
-	if (st == STATUS_OK)
-		r->r[0] = pending;
-	return st;
+	if (reply->stale) {
+		reply_ended(ctx, reply);
+		return STATUS_STALE;
+	}
+	status_t st = mode_check(cap, mode);
+	return st ? st : ipc_reply(&reply->cap, reply->handle, msg, cap->handle, mode);
 }
 
-status_t ksys_signal_wait(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *reply, uaddr_t msg,
+			     const struct cap_arg *cap, uint32_t mode, uint64_t mask,
+			     uint64_t timeout, uint64_t *pending)
 {
-	uint64_t pending;
-	status_t st = ipc_signal_wait(a->a[0], a->a[1], &pending);
-	if (st == STATUS_OK)
-		r->r[0] = pending;
-	return st;
+	if (reply->stale) {
+		/* Nobody waits for this reply: not an error; the wait happens. */
+		reply_ended(ctx, reply);
+		return ipc_signal_wait(mask, timeout, pending);
+	}
+	status_t st = mode_check(cap, mode);
+	return st ? st : ipc_reply_wait(&reply->cap, reply->handle, msg, cap->handle, mode,
+					mask, timeout, pending);
 }
 
-status_t ksys_timer_set(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_signal_wait(struct syscall_ctx *ctx, uint64_t mask, uint64_t timeout,
+			  uint64_t *pending)
 {
-	(void)r;
-	return ipc_timer_set(thread_current(), (uint32_t)a->a[0], a->a[1]);
+	(void)ctx;
+	return ipc_signal_wait(mask, timeout, pending);
 }
 
-status_t ksys_signal_raise(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_timer_set(struct syscall_ctx *ctx, uint32_t bit, uint64_t deadline)
 {
-	(void)r;
-	const struct cap *c = &syscall_ctx()->cap[0];
-	uint64_t bits = a->a[1];
+	return ipc_timer_set(ctx->thread, bit, deadline);
+}
+
+status_t ksys_signal_raise(struct syscall_ctx *ctx, const struct cap_arg *thread, uint64_t bits)
+{
+	(void)ctx;
 	if (!bits)
 		return STATUS_INVALID;
-	if (c->badge && (bits & ~c->badge))
+	if (thread->cap.badge && (bits & ~thread->cap.badge))
 		return STATUS_NO_RIGHTS;
-	ipc_signal_raise((struct thread *)c->obj, bits);
+	ipc_signal_raise((struct thread *)thread->cap.obj, bits);
 	return STATUS_OK;
 }

@@ -1,40 +1,81 @@
 /*
- * syscall.h - running system calls: the checks every call gets from the
- * generated table (build/gen/syscall_table.c, from kernel/abi/syscalls.def)
- * and what handlers need to find the caller and its capabilities.
+ * syscall.h - running system calls.
  *
- * syscall_invoke takes the kernel lock, rejects malformed arguments and
- * looks up every capability argument (type and rights) before the handler
- * runs, so a handler starts from valid capabilities; it then runs the
- * handler and, on the way out, lets a killed thread exit. sys_msg_call and
- * sys_msg_reply_wait in their usual form make the same checks written out
- * (checked against the table at boot) rather than walking the table.
+ * syscall_invoke takes the kernel lock and runs the generated dispatcher
+ * (build/gen/syscall_dispatch.c, from kernel/abi/syscalls.def), which
+ * rejects malformed arguments, looks up every capability argument with
+ * syscall_cap below and calls the call's typed handler
+ * (build/gen/syscall_handlers.h; one file per noun in this folder). On
+ * the way out a killed thread exits.
  */
 #ifndef KEEL_CORE_SYSCALL_H
 #define KEEL_CORE_SYSCALL_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "core/object/cspace.h"
 #include "core/object/task.h"
 #include "core/object/thread.h"
-#include "syscall_table.h"
+#include "syscall_handlers.h"
 
-/* What the dispatcher found for the call in progress. */
+/* The caller of the call in progress. */
 struct syscall_ctx {
 	struct thread *thread;
 	struct task *task;
-	struct cap cap[SYSCALL_MAX_CAPS];	/* in the order of the table's cap lines */
-	bool cap_present[SYSCALL_MAX_CAPS];	/* false: optional and CAP_HANDLE_NONE */
 };
 
-/* Prepares the dispatcher's per-call tables; once, at boot. */
-void syscall_init(void);
+/* A capability argument, as the dispatcher found it. */
+struct cap_arg {
+	cap_handle_t handle;	/* what the caller passed */
+	bool present;		/* false: optional and CAP_HANDLE_NONE */
+	bool stale;		/* stale-ok arguments: the object died or was revoked */
+	struct cap cap;		/* valid while present */
+};
+
+/* Bit for an object type in syscall_cap's types. */
+#define SYSCALL_OBJ(t) (1u << (t))
+
+/* syscall_cap flags, from the cap line's words. */
+#define SYSCALL_CAP_OPTIONAL 1u	/* CAP_HANDLE_NONE is accepted */
+#define SYSCALL_CAP_STALE_OK 2u	/* a stale capability is passed on, marked */
+
+/*
+ * Looks up handle h of the caller as a capability argument: no capability
+ * is STATUS_BAD_CAP, a dead or revoked object STATUS_STALE (unless
+ * SYSCALL_CAP_STALE_OK), a type outside types (0: any) STATUS_BAD_CAP, a
+ * missing right STATUS_NO_RIGHTS - checked in that order. Inline: every
+ * call makes it once per capability argument.
+ */
+static inline status_t syscall_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t types,
+				   uint32_t rights, unsigned flags, struct cap_arg *out)
+{
+	struct cslot *s;
+	out->handle = (cap_handle_t)h;
+	out->present = out->stale = false;
+	if ((flags & SYSCALL_CAP_OPTIONAL) && h == CAP_HANDLE_NONE)
+		return STATUS_OK;
+	s = cspace_slot(&ctx->task->cs, (cap_handle_t)h);
+	if (!s)
+		return STATUS_BAD_CAP;
+	if (s->obj->dead || s->obj_gen != s->obj->gen) {
+		if (!(flags & SYSCALL_CAP_STALE_OK))
+			return STATUS_STALE;
+		out->stale = true;
+	}
+	if (types && !(types & SYSCALL_OBJ(s->type)))
+		return STATUS_BAD_CAP;
+	if (rights & ~(uint32_t)s->rights)
+		return STATUS_NO_RIGHTS;
+	out->cap = (struct cap){ .obj = s->obj, .badge = s->badge, .type = s->type,
+				 .rights = s->rights, .flags = s->flags };
+	out->present = true;
+	return STATUS_OK;
+}
 
 /* Runs call nr for the current user thread; returns the status for rax.
  * Called with interrupts off, as the SYSCALL entry leaves them. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);
-
-/* The call in progress on this CPU (valid inside a handler). */
-struct syscall_ctx *syscall_ctx(void);
 
 /* Syscalls served since boot. */
 uint64_t syscall_count(void);

@@ -1,98 +1,81 @@
 /* task.c - task and thread system calls. */
 #include "core/arch.h"
-#include "core/sys/syscall.h"
 #include "core/object/witness_log.h"
+#include "core/sys/syscall.h"
 
-/* Puts a new capability to o into the caller's CSpace and drops the
- * creation reference either way. */
-static status_t give(struct kobj *o, uint32_t rights, struct syscall_ret *r, int i)
+status_t ksys_task_create(struct syscall_ctx *ctx, uint64_t slots, uint64_t objects,
+			  uint64_t pages, const struct cap_arg *supervisor, cap_handle_t *task)
 {
-	cap_handle_t h;
-	status_t st = cspace_insert(&syscall_ctx()->task->cs, o, rights, 0, 0, &h);
-	if (st == STATUS_OK)
-		r->r[i] = h;
-	return st;
-}
-
-status_t ksys_task_create(const struct syscall_args *a, struct syscall_ret *r)
-{
-	struct syscall_ctx *c = syscall_ctx();
-	struct inbox *sup = c->cap_present[0] ? (struct inbox *)c->cap[0].obj : NULL;
+	struct inbox *sup = supervisor->present ? (struct inbox *)supervisor->cap.obj : NULL;
 	struct task *t;
-	status_t st = task_create(c->task, a->a[0], a->a[1], a->a[2], sup,
-				  c->cap_present[0] ? c->cap[0].badge : 0, &t);
+	status_t st = task_create(ctx->task, slots, objects, pages, sup,
+				  supervisor->present ? supervisor->cap.badge : 0, &t);
 	if (st)
 		return st;
-	st = give(&t->obj, RIGHTS_ALL, r, 0);
+	st = cspace_insert(&ctx->task->cs, &t->obj, RIGHTS_ALL, 0, 0, task);
 	if (st)
 		task_kill(t);
 	else
-		witness_note(WITNESS_SPAWN, c->task->id, t->id, 0, 0);
+		witness_note(WITNESS_SPAWN, ctx->task->id, t->id, 0, 0);
 	kobj_put(&t->obj);
 	return st;
 }
 
-status_t ksys_task_grant(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_task_grant(struct syscall_ctx *ctx, const struct cap_arg *task,
+			 const struct cap_arg *cap, uint32_t rights, uint64_t badge,
+			 cap_handle_t *given)
 {
-	struct syscall_ctx *c = syscall_ctx();
-	struct task *t = (struct task *)c->cap[0].obj;
-	cap_handle_t h;
+	struct task *t = (struct task *)task->cap.obj;
 	if (t->dying)
 		return STATUS_STALE;
-	status_t st = cspace_derive(&c->task->cs, (cap_handle_t)a->a[1], &t->cs,
-				    (uint32_t)a->a[2], a->a[3], &h);
+	status_t st = cspace_derive(&ctx->task->cs, cap->handle, &t->cs, rights, badge, given);
 	if (st)
 		return st;
-	r->r[0] = h;
-	uint8_t type = c->cap[1].type;
-	bool device = type == OBJ_IRQ || type == OBJ_IOPORTS || type == OBJ_MMIO;
-	witness_note(device ? WITNESS_DEVICE_GRANT : WITNESS_GRANT, c->task->id, t->id, type,
-		     a->a[2]);
+	uint8_t type = cap->cap.type;
+	witness_note(obj_is_device(type) ? WITNESS_DEVICE_GRANT : WITNESS_GRANT, ctx->task->id,
+		     t->id, type, rights);
 	return STATUS_OK;
 }
 
-status_t ksys_task_kill(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_task_kill(struct syscall_ctx *ctx, const struct cap_arg *task)
 {
-	(void)a;
-	(void)r;
-	struct syscall_ctx *c = syscall_ctx();
-	struct task *t = (struct task *)c->cap[0].obj;
-	witness_note(WITNESS_KILL, c->task->id, t->id, 0, 0);
+	struct task *t = (struct task *)task->cap.obj;
+	witness_note(WITNESS_KILL, ctx->task->id, t->id, 0, 0);
 	task_kill(t);
 	return STATUS_OK;
 }
 
 /* A tier the caller may give: known, and not more urgent than its own. */
-static status_t tier_check(uint64_t tier)
+static status_t tier_check(struct syscall_ctx *ctx, uint32_t tier)
 {
 	if (tier > TIER_VOID)
 		return STATUS_INVALID;
-	if (tier < thread_current()->se.base_tier)
+	if (tier < ctx->thread->se.base_tier)
 		return STATUS_RANGE;
 	return STATUS_OK;
 }
 
-status_t ksys_thread_create(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_thread_create(struct syscall_ctx *ctx, const struct cap_arg *task, uint64_t entry,
+			    uint64_t stack, uint64_t arg, uint32_t tier, uint64_t affinity,
+			    cap_handle_t *thread)
 {
-	struct syscall_ctx *c = syscall_ctx();
-	struct task *t = (struct task *)c->cap[0].obj;
+	struct task *t = (struct task *)task->cap.obj;
 	struct thread *th;
 	uint64_t online = arch_cpu_count() >= 64 ? ~0ull : (1ull << arch_cpu_count()) - 1;
-	status_t st = tier_check(a->a[4]);
+	status_t st = tier_check(ctx, tier);
 	if (st)
 		return st;
-	if (!(a->a[5] & online))
+	if (!(affinity & online))
 		return STATUS_INVALID;
 	if (t->dying)
 		return STATUS_STALE;
-	st = thread_create_user(t, a->a[1], a->a[2], a->a[3], (enum sched_tier)a->a[4],
-				a->a[5] & online, &th);
+	st = thread_create_user(t, entry, stack, arg, (enum sched_tier)tier, affinity & online,
+				&th);
 	if (st)
 		return st;
-	st = give(&th->obj, RIGHTS_ALL, r, 0);
+	st = cspace_insert(&ctx->task->cs, &th->obj, RIGHTS_ALL, 0, 0, thread);
 	if (st) {
-		th->task = NULL; /* never joined t: nothing to tell it */
-		thread_kill(th);
+		thread_kill(th); /* never started: its record and reply go now */
 		return st;
 	}
 	task_thread_added(t, th);
@@ -100,27 +83,22 @@ status_t ksys_thread_create(const struct syscall_args *a, struct syscall_ret *r)
 	return STATUS_OK;
 }
 
-status_t ksys_thread_exit(const struct syscall_args *a, struct syscall_ret *r)
+void ksys_thread_exit(struct syscall_ctx *ctx, uint64_t code)
 {
-	(void)r;
-	struct thread *t = thread_current();
-	t->exit_code = a->a[0];
-	t->sys_ctx = NULL;
+	ctx->thread->exit_code = code;
 	thread_exit_locked();
 }
 
-status_t ksys_thread_yield(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_thread_yield(struct syscall_ctx *ctx)
 {
-	(void)a;
-	(void)r;
+	(void)ctx;
 	thread_yield_locked();
 	return STATUS_OK;
 }
 
-status_t ksys_thread_set_tier(const struct syscall_args *a, struct syscall_ret *r)
+status_t ksys_thread_set_tier(struct syscall_ctx *ctx, const struct cap_arg *thread,
+			      uint32_t tier)
 {
-	(void)r;
-	struct thread *t = (struct thread *)syscall_ctx()->cap[0].obj;
-	status_t st = tier_check(a->a[1]);
-	return st ? st : thread_set_tier(t, (enum sched_tier)a->a[1]);
+	status_t st = tier_check(ctx, tier);
+	return st ? st : thread_set_tier((struct thread *)thread->cap.obj, (enum sched_tier)tier);
 }

@@ -1,9 +1,10 @@
 /*
  * The reply capability of a call, under the real kernel in this process
  * (libsys/host/host_kernel.h): answered once, deleted unanswered (the
- * caller gets DEAD), outlived by a timed-out call (it goes stale and the
- * caller's next call gets a live one). The test is the server: it owns an
- * inbox and a child task calls it.
+ * caller gets DEAD), outlived by a timed-out call (it goes stale, and
+ * answering, answering-and-waiting or deleting it empties the server's
+ * slot; the caller's next call gets a live one). The test is the server:
+ * it owns an inbox and a child task calls it.
  */
 #include <string.h>
 
@@ -98,7 +99,7 @@ TEST(deleting_a_reply_capability_unanswered_fails_the_call_with_dead)
 	CHECK_EQ(exit_code(&c), STATUS_DEAD);
 }
 
-TEST(a_timed_out_call_leaves_a_stale_reply_and_the_next_call_a_live_one)
+TEST(a_timed_out_call_leaves_a_stale_reply_that_answering_consumes)
 {
 	struct keel_child c;
 	struct keel_msg first, second;
@@ -107,11 +108,10 @@ TEST(a_timed_out_call_leaves_a_stale_reply_and_the_next_call_a_live_one)
 	/* The second call arrives only after the first timed out. */
 	CHECK_EQ(next_on(srv_ring, 1, &second), STATUS_OK);
 	CHECK(first.cap != second.cap);
-	CHECK_EQ(answer(first.cap), STATUS_STALE);
+	CHECK_EQ(answer(first.cap), STATUS_STALE);	/* reported, and consumed */
+	CHECK_EQ(sys_cap_delete(first.cap), STATUS_BAD_CAP);
 	CHECK_EQ(answer(second.cap), STATUS_OK);
 	CHECK_EQ(exit_code(&c), STATUS_OK);
-	CHECK_EQ(sys_cap_delete(first.cap), STATUS_STALE); /* reported, and gone */
-	CHECK_EQ(sys_cap_delete(first.cap), STATUS_BAD_CAP);
 }
 
 TEST(a_caller_that_dies_leaves_a_stale_reply)
@@ -123,7 +123,39 @@ TEST(a_caller_that_dies_leaves_a_stale_reply)
 	CHECK_EQ(sys_task_kill(c.task), STATUS_OK);
 	CHECK(exit_code(&c) >= 0);
 	CHECK_EQ(answer(m.cap), STATUS_STALE);
-	CHECK_EQ(sys_cap_delete(m.cap), STATUS_STALE);
+	CHECK_EQ(sys_cap_delete(m.cap), STATUS_BAD_CAP); /* the answer consumed it */
+}
+
+TEST(reply_and_wait_consumes_a_stale_reply_and_still_waits)
+{
+	struct keel_child c;
+	struct keel_msg first, second, m = { .label = LABEL_ANSWER };
+	uint64_t pending = 0, before = 0, after = 0;
+	CHECK_EQ(start_caller(10 * MS, &c), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &first), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &second), STATUS_OK); /* the first timed out */
+	CHECK_EQ(sys_clock_read(&before), STATUS_OK);
+	/* Nothing is pending on bit 5: the wait runs to its timeout. */
+	CHECK_EQ(sys_msg_reply_wait(first.cap, &m, CAP_HANDLE_NONE, 0, 1u << 5, 2 * MS, &pending),
+		 STATUS_TIMEOUT);
+	CHECK_EQ(sys_clock_read(&after), STATUS_OK);
+	CHECK(after - before >= 2 * MS);
+	CHECK_EQ(sys_cap_delete(first.cap), STATUS_BAD_CAP);
+	CHECK_EQ(answer(second.cap), STATUS_OK);
+	CHECK_EQ(exit_code(&c), STATUS_OK);
+}
+
+TEST(deleting_a_stale_reply_reports_stale_and_empties_the_slot)
+{
+	struct keel_child c;
+	struct keel_msg first, second;
+	CHECK_EQ(start_caller(10 * MS, &c), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &first), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &second), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(first.cap), STATUS_STALE);
+	CHECK_EQ(sys_cap_delete(first.cap), STATUS_BAD_CAP);
+	CHECK_EQ(answer(second.cap), STATUS_OK);
+	CHECK_EQ(exit_code(&c), STATUS_OK);
 }
 
 /* An inbox for the root's thread on bit; *send gets a send capability to it. */
@@ -148,7 +180,9 @@ static int tests(const struct keel_start *start)
 	}
 	RUN(a_reply_capability_answers_once);
 	RUN(deleting_a_reply_capability_unanswered_fails_the_call_with_dead);
-	RUN(a_timed_out_call_leaves_a_stale_reply_and_the_next_call_a_live_one);
+	RUN(a_timed_out_call_leaves_a_stale_reply_that_answering_consumes);
+	RUN(reply_and_wait_consumes_a_stale_reply_and_still_waits);
+	RUN(deleting_a_stale_reply_reports_stale_and_empties_the_slot);
 	RUN(a_caller_that_dies_leaves_a_stale_reply);
 	return check_summary();
 }

@@ -63,15 +63,15 @@ TEST(a_child_outlives_the_parent_that_paid_for_it)
 		.tier = THREAD_TIER_MATTER, .affinity = 1,
 	};
 	struct keel_child c;
-	CHECK_EQ(sys_witness_stats(root->witness, &base, sizeof base), STATUS_OK);
+	CHECK_EQ(sys_kernel_stats(root->witness, &base, sizeof base), STATUS_OK);
 	CHECK_EQ(host_spawn(&a, parent, &c), STATUS_OK);
 	CHECK_EQ(sys_cap_delete(c.task), STATUS_OK);
 	CHECK_EQ(sys_cap_delete(c.thread), STATUS_OK);
 	CHECK_EQ(next_exit(), 0); /* the parent */
-	CHECK_EQ(sys_witness_stats(root->witness, &between, sizeof between), STATUS_OK);
+	CHECK_EQ(sys_kernel_stats(root->witness, &between, sizeof between), STATUS_OK);
 	CHECK_EQ(between.tasks, base.tasks + 1); /* the grandchild runs on */
 	CHECK_EQ(next_exit(), 0); /* the grandchild, after its wait */
-	CHECK_EQ(sys_witness_stats(root->witness, &after, sizeof after), STATUS_OK);
+	CHECK_EQ(sys_kernel_stats(root->witness, &after, sizeof after), STATUS_OK);
 	CHECK_EQ(after.tasks, base.tasks);
 	CHECK_EQ(after.threads, base.threads);
 	CHECK_EQ(after.objects, base.objects);

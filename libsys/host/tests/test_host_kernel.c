@@ -165,7 +165,7 @@ TEST(bad_user_pointers_are_errors_not_crashes)
 	static const struct kernel_stats readonly;
 	cap_handle_t mem = CAP_HANDLE_NONE;
 	CHECK_EQ(sys_debug_write(root->witness, (const void *)0x1000, 8), STATUS_BAD_ADDRESS);
-	CHECK_EQ(sys_witness_stats(root->witness, (void *)&readonly, sizeof readonly),
+	CHECK_EQ(sys_kernel_stats(root->witness, (void *)&readonly, sizeof readonly),
 		 STATUS_BAD_ADDRESS);
 	CHECK_EQ(sys_debug_write(root->witness, (const void *)0x00007ffffffff000ull, 8),
 		 STATUS_BAD_ADDRESS);

@@ -40,8 +40,8 @@ int keel_main(const struct keel_start *start);
  * lines from concurrent writers do not interleave. Returns the status of
  * the last sys_debug_write.
  */
-status_t sys_print(cap_handle_t witness, const char *fmt, ...)
+status_t keel_print(cap_handle_t witness, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-status_t sys_vprint(cap_handle_t witness, const char *fmt, va_list ap);
+status_t keel_vprint(cap_handle_t witness, const char *fmt, va_list ap);
 
 #endif

@@ -278,12 +278,12 @@ TEST(everything_echo_held_returns_to_the_kernel)
 	struct keel_msg r;
 	echo_stop();
 	host_clock_advance(MS); /* deferred frees of earlier tests run */
-	CHECK_EQ(sys_witness_stats(root->witness, &before, sizeof before), STATUS_OK);
+	CHECK_EQ(sys_kernel_stats(root->witness, &before, sizeof before), STATUS_OK);
 	echo_start();
 	CHECK_EQ(ping(3, &r), STATUS_OK);
 	echo_stop();
 	host_clock_advance(MS);
-	CHECK_EQ(sys_witness_stats(root->witness, &after, sizeof after), STATUS_OK);
+	CHECK_EQ(sys_kernel_stats(root->witness, &after, sizeof after), STATUS_OK);
 	CHECK_EQ(after.tasks, before.tasks);
 	CHECK_EQ(after.threads, before.threads);
 	CHECK_EQ(after.objects, before.objects);
