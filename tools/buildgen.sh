@@ -477,9 +477,11 @@ for pass in 1 2; do
 	done
 done
 
-# A new folder under these makes ninja run configure again.
-watch=""
-for d in services apps tests; do [ -d "$d" ] && watch="$watch $d"; done
+# A file added to or removed from any folder of the tree (a new program,
+# a source a wildcard picks up) makes ninja run configure again.
+watch=$(find kernel libsys sysroot services apps tests image tools -type d 2>/dev/null |
+	sort | tr '\n' ' ')
+watch=" ${watch% }"
 
 klib_objs=""
 for l in $kernel_libs; do

@@ -22,9 +22,9 @@
 struct task_fault_msg {
 	uint32_t vector;	/* CPU exception: 0 divide, 6 invalid opcode, 13 GP, 14 page fault, ... */
 	uint32_t error;		/* the CPU's error code, 0 if none */
-	uint64_t rip;		/* faulting instruction */
+	uint64_t pc;		/* the faulting instruction (rip on x86-64) */
 	uint64_t addr;		/* page faults: the address touched (CR2) */
-	uint64_t rsp;
+	uint64_t sp;		/* the stack pointer (rsp) */
 	uint64_t task_id;	/* kernel id of the task, as in console reports */
 };
 

@@ -147,7 +147,7 @@ static void describe_end(const struct keel_msg *m, char *buf, size_t n)
 		struct task_fault_msg f;
 		memcpy(&f, m->payload, sizeof(f));
 		fmt_snprintf(buf, n, "fault: vector %u error %#x rip %#llx addr %#llx (badge %#llx)",
-			     f.vector, f.error, (unsigned long long)f.rip,
+			     f.vector, f.error, (unsigned long long)f.pc,
 			     (unsigned long long)f.addr, (unsigned long long)m->badge);
 	} else if (m->label == MSG_LABEL_TASK_EXIT) {
 		struct task_exit_msg e;

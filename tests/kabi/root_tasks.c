@@ -77,13 +77,13 @@ static void check_fault(struct kabi_root *r, const struct keel_msg *m, size_t i)
 	fmt_snprintf(what, sizeof(what), "crash %s: vector %u", crashes[i].kind, crashes[i].vector);
 	kr_expect_u64(r, what, f.vector, crashes[i].vector);
 	fmt_snprintf(what, sizeof(what), "crash %s: rip in the program's text", crashes[i].kind);
-	kr_expect_u64(r, what, f.rip >= 0x400000 && f.rip < 0x500000, 1);
+	kr_expect_u64(r, what, f.pc >= 0x400000 && f.pc < 0x500000, 1);
 	if (crashes[i].vector == 14) {
 		kr_expect_u64(r, "crash null: fault address 0", f.addr, 0);
 		kr_expect_u64(r, "crash null: error code says user write", f.error & 6, 6);
 	}
 	kr_log(r, "fault %s: vector %u error %#x rip %#llx addr %#llx task %llu", crashes[i].kind,
-	       f.vector, f.error, (unsigned long long)f.rip, (unsigned long long)f.addr,
+	       f.vector, f.error, (unsigned long long)f.pc, (unsigned long long)f.addr,
 	       (unsigned long long)f.task_id);
 }
 
@@ -308,7 +308,7 @@ void test_fuzz(struct kabi_root *r)
 		memcpy(&f, m.payload, sizeof(f));
 		if (m.label == MSG_LABEL_TASK_FAULT)
 			kr_fail(r, "fuzz child survives", "it faulted: vector %u error %#x rip %#llx addr %#llx after %llu calls",
-				f.vector, f.error, (unsigned long long)f.rip, (unsigned long long)f.addr,
+				f.vector, f.error, (unsigned long long)f.pc, (unsigned long long)f.addr,
 				(unsigned long long)res->calls);
 		else
 			kr_expect_u64(r, "fuzz child survives and exits with code 0", kabi_word(&m, 0), 0);

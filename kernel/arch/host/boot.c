@@ -15,6 +15,7 @@
 #include "abi/start.h"
 #include "arch/host/host.h"
 #include "core/console.h"
+#include "core/init.h"
 #include "core/object/device.h"
 #include "core/ipc.h"
 #include "core/klock.h"
@@ -67,7 +68,7 @@ void task_root_exited(struct task *t)
 		return;
 	if (t->faulted)
 		kprintf("host: the root task faulted: vector %u, error %#x, at %#lx, "
-			"address %#lx\n", t->fault.vector, t->fault.error, t->fault.rip,
+			"address %#lx\n", t->fault.vector, t->fault.error, t->fault.pc,
 			t->fault.addr);
 	run.root_code = t->faulted ? HOST_EXIT_FAULT : (int)t->exit_code;
 	run.root_gone = true;
@@ -135,12 +136,7 @@ static void *cpu0_main(void *arg)
 	host_switch_init();
 	host_memory_init(run.memory);
 	runq_init(&runqs[0], 0);
-	thread_init();
-	task_init();
-	memory_objects_init();
-	ipc_init();
-	device_init();
-	witness_log_init();
+	core_init();
 	root_start();
 	thread_idle_loop();
 }

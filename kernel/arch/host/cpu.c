@@ -19,7 +19,6 @@
 #include "host_kernel.h"
 
 #define HOST_IRQ_LINES 24	/* as many as one IO APIC has */
-#define IOMAP_BYTES 8192	/* one bit per port, as the TSS bitmap */
 
 struct sched_cpu host_sched_cpu;
 struct runq runqs[1];
@@ -184,28 +183,22 @@ status_t host_irq_fire(uint32_t gsi)
 	return STATUS_OK;
 }
 
-/* The permission bitmap is kept as on x86-64, so quotas and grants behave
- * the same; but a user thread's port instructions always fault on the
- * host (Linux does not give a test process port access). */
+/* A user thread's port instructions always fault on the host (Linux does
+ * not give a test process port access), so there is nothing to open: the
+ * core has checked the capability, which is what tests of grants see. */
 status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 {
-	if (!t->iomap) {
-		uint64_t pa;
-		if (kmem_alloc(1, &pa))
-			return STATUS_NO_MEMORY;
-		t->iomap = arch_phys_to_virt(pa);
-		t->iomap_pa = pa;
-		memset(t->iomap, 0xff, IOMAP_BYTES);
-	}
-	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
-		t->iomap[p / 8] &= (uint8_t) ~(1u << (p % 8));
+	(void)t, (void)first, (void)count;
 	return STATUS_OK;
 }
 
-void arch_task_iomap_free(struct task *t)
+void arch_task_release(struct task *t)
 {
-	if (t->iomap) {
-		kmem_free(t->iomap_pa, 1);
-		t->iomap = NULL;
-	}
+	(void)t;
+}
+
+/* Registers live on each thread's pthread: nothing to reset. */
+void arch_thread_user_init(struct thread *t)
+{
+	(void)t;
 }

@@ -19,6 +19,7 @@
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
 #include "core/boot/acpi.h"
+#include "core/init.h"
 #include "lib/cmdline.h"
 #include "core/console.h"
 #include "core/mm/kmem.h"
@@ -142,12 +143,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 	memory_init(&boot_info, info_pa);
 	madt_read(&boot_info);
 	interrupts_init();
-	thread_init();
-	task_init();
-	memory_objects_init();
-	ipc_init();
-	device_init();
-	witness_log_init();
+	core_init();
 	cpu_local_init();
 	smp_start(&madt);
 	uint64_t online_tsc = rdtsc();

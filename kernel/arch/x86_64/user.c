@@ -87,11 +87,11 @@ static void iomap_load(struct cpu *c, struct task *t)
 {
 	if (iomap_loaded[c->id] == t && !iomap_stale[c->id])
 		return;
-	if (t && t->iomap)
-		memcpy(c->iomap, t->iomap, IOMAP_BYTES);
+	if (t && t->arch.iomap)
+		memcpy(c->iomap, t->arch.iomap, IOMAP_BYTES);
 	else
 		memset(c->iomap, 0xff, IOMAP_BYTES);
-	iomap_loaded[c->id] = t && t->iomap ? t : NULL;
+	iomap_loaded[c->id] = t && t->arch.iomap ? t : NULL;
 	iomap_stale[c->id] = false;
 }
 
@@ -99,29 +99,39 @@ void arch_switch_prepare(struct thread *prev, struct thread *next)
 {
 	struct cpu *c = this_cpu();
 	if (prev->task)
-		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])prev->fpu));
+		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])prev->arch.fpu));
 	c->kstack_top = next->kstack_top;
 	c->tss.rsp[0] = next->kstack_top;
 	vspace_activate(next->task ? &next->task->vs : NULL);
 	if (next->task) {
-		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])next->fpu));
-		if (next->task->iomap || iomap_loaded[c->id] || iomap_stale[c->id])
+		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])next->arch.fpu));
+		if (next->task->arch.iomap || iomap_loaded[c->id] || iomap_stale[c->id])
 			iomap_load(c, next->task);
 	}
 }
 
+void arch_thread_user_init(struct thread *t)
+{
+	/* FXSAVE image of a freshly reset FPU: x87 control word, MXCSR. */
+	memset(t->arch.fpu, 0, sizeof t->arch.fpu);
+	t->arch.fpu[0] = 0x7f;
+	t->arch.fpu[1] = 0x03;
+	t->arch.fpu[24] = 0x80;
+	t->arch.fpu[25] = 0x1f;
+}
+
 status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 {
-	if (!t->iomap) {
+	if (!t->arch.iomap) {
 		uint64_t pa;
 		if (kmem_alloc(1, &pa))
 			return STATUS_NO_MEMORY;
-		t->iomap = phys_to_virt(pa);
-		t->iomap_pa = pa;
-		memset(t->iomap, 0xff, IOMAP_BYTES);
+		t->arch.iomap = phys_to_virt(pa);
+		t->arch.iomap_pa = pa;
+		memset(t->arch.iomap, 0xff, IOMAP_BYTES);
 	}
 	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
-		t->iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
+		t->arch.iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
 	/* Other CPUs rewrite their bitmaps at their next switch to t. */
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (iomap_loaded[i] == t)
@@ -130,7 +140,7 @@ status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 	return STATUS_OK;
 }
 
-void arch_task_iomap_free(struct task *t)
+void arch_task_release(struct task *t)
 {
 	/* t runs nowhere now; every CPU that had its ports open closes them
 	 * before the next user thread runs there. */
@@ -139,9 +149,9 @@ void arch_task_iomap_free(struct task *t)
 			iomap_loaded[i] = NULL;
 			iomap_stale[i] = true;
 		}
-	if (t->iomap) {
-		kmem_free(t->iomap_pa, 1);
-		t->iomap = NULL;
+	if (t->arch.iomap) {
+		kmem_free(t->arch.iomap_pa, 1);
+		t->arch.iomap = NULL;
 	}
 }
 

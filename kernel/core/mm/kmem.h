@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "core/arch.h"
 #include "core/mm/page_alloc.h"
 
 #define PAGE_SIZE 4096ull
@@ -41,8 +42,5 @@ void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t
 
 /* Consistency check of the allocator (O(frames)); used by self-tests. */
 bool kmem_check(void);
-
-/* Provided by the architecture: a kernel pointer to physical address pa. */
-void *arch_phys_to_virt(uint64_t pa);
 
 #endif

@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "core/arch.h"
+
 struct reclaim_node {
 	struct reclaim_node *next;
 	uint64_t epoch;
@@ -31,13 +33,5 @@ void reclaim_run(void);
 
 /* Nodes still waiting (tests wait for this to reach 0). */
 uint32_t reclaim_pending(void);
-
-/* --- provided by the architecture --- */
-
-/* Bumps and returns the TLB epoch (the caller has just unmapped something). */
-uint64_t arch_tlb_epoch_bump(void);
-
-/* The newest epoch every online CPU has flushed. */
-uint64_t arch_tlb_epoch_safe(void);
 
 #endif

@@ -41,15 +41,4 @@ void device_irq_fired(uint32_t gsi);
 
 uint32_t device_count(void);
 
-/* --- provided by the architecture --- */
-
-/* Number of interrupt lines (GSIs) the machine routes. */
-uint32_t arch_irq_lines(void);
-
-/* Routes line gsi to this kernel's device vector and masks or unmasks it. */
-void arch_irq_mask(uint32_t gsi, bool masked);
-
-/* Opens ports [first, first + count) for every thread of the calling task. */
-status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count);
-
 #endif

@@ -62,7 +62,7 @@ static void release_resources(struct task *t)
 	cspace_clear(&t->cs);
 	kmem_free((uint64_t)t->slots - (uint64_t)arch_phys_to_virt(0), t->slots_order);
 	t->slots = NULL;
-	arch_task_iomap_free(t);
+	arch_task_release(t);
 	tasks_alive--;
 }
 
@@ -169,8 +169,8 @@ static void notify_supervisor(struct task *t)
 		return;
 	if (t->faulted) {
 		struct task_fault_msg fm = {
-			t->fault.vector, t->fault.error, t->fault.rip, t->fault.addr,
-			t->fault.rsp, t->id,
+			t->fault.vector, t->fault.error, t->fault.pc, t->fault.addr,
+			t->fault.sp, t->id,
 		};
 		inbox_post(t->supervisor, MSG_LABEL_TASK_FAULT, t->supervisor_badge, &fm,
 			   sizeof fm, CAP_HANDLE_NONE, 0);
@@ -239,7 +239,7 @@ void task_kill(struct task *t)
 	}
 }
 
-void task_fault(uint32_t vector, uint32_t error, uint64_t rip, uint64_t addr, uint64_t rsp)
+void task_fault(uint32_t vector, uint32_t error, uint64_t pc, uint64_t addr, uint64_t sp)
 {
 	klock();
 	struct thread *th = thread_current();
@@ -248,9 +248,9 @@ void task_fault(uint32_t vector, uint32_t error, uint64_t rip, uint64_t addr, ui
 		t->faulted = true;
 		t->fault.vector = vector;
 		t->fault.error = error;
-		t->fault.rip = rip;
+		t->fault.pc = pc;
 		t->fault.addr = addr;
-		t->fault.rsp = rsp;
+		t->fault.sp = sp;
 	}
 	task_kill(t);
 	thread_exit_locked();

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "core/arch.h"
 #include "core/object/cspace.h"
 #include "core/list.h"
 #include "core/object/object.h"
@@ -58,13 +59,12 @@ struct task {
 	uint64_t supervisor_badge;
 	uint64_t exit_code;
 	bool faulted;
-	struct task_fault_info {
+	struct task_fault_info {	/* what the CPU reported, as in task_fault_msg */
 		uint32_t vector, error;
-		uint64_t rip, addr, rsp;
+		uint64_t pc, addr, sp;
 	} fault;
 	struct mapping maps[TASK_MAX_MAPPINGS];
-	uint8_t *iomap;			/* I/O permission bitmap (8 KiB), or NULL */
-	uint64_t iomap_pa;
+	struct arch_task arch;		/* the architecture's state (arch_types.h) */
 	struct reclaim_node reclaim;
 	struct list_node all_link;
 };
@@ -88,8 +88,8 @@ void task_kill(struct task *t);
 
 /* The calling thread faulted in user mode: record the cause, kill its
  * task; never returns. */
-__attribute__((noreturn)) void task_fault(uint32_t vector, uint32_t error, uint64_t rip,
-					  uint64_t addr, uint64_t rsp);
+__attribute__((noreturn)) void task_fault(uint32_t vector, uint32_t error, uint64_t pc,
+					  uint64_t addr, uint64_t sp);
 
 /* Maps pages [first, first+pages) of mem at va with prot (VM_*). */
 status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
@@ -106,9 +106,6 @@ void task_thread_gone(struct thread *th);
 
 /* Adds a created thread to t (before it starts). */
 void task_thread_added(struct task *t, struct thread *th);
-
-/* Provided by the architecture: frees t's I/O permission bitmap, if any. */
-void arch_task_iomap_free(struct task *t);
 
 /* Task records not yet freed (alive, or held by a capability). */
 uint32_t task_records(void);

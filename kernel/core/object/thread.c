@@ -178,11 +178,7 @@ status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, u
 	t->user_stack = stack;
 	t->user_arg = arg;
 	ipc_thread_init(t);
-	/* FXSAVE image of a freshly reset FPU: x87 control word, MXCSR. */
-	t->fpu[0] = 0x7f;
-	t->fpu[1] = 0x03;
-	t->fpu[24] = 0x80;
-	t->fpu[25] = 0x1f;
+	arch_thread_user_init(t);
 	*out = t;
 	return STATUS_OK;
 }

@@ -76,7 +76,7 @@ struct thread {
 	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
 	uint64_t timer_bit;
 	struct list_node timer_link;	/* on the timer list while armed */
-	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area of user threads */
+	struct arch_thread arch;	/* the architecture's state (arch_types.h) */
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
@@ -172,43 +172,8 @@ uint32_t thread_count(void);
 /* Thread records not yet freed (alive, or held by a capability). */
 uint32_t thread_records(void);
 
-/* --- provided by the architecture --- */
-
-/* The number of CPUs online. (This CPU's scheduler state, arch_sched_cpu(),
- * is inline: core/arch.h.) */
-unsigned arch_cpu_count(void);
-
-/* Saves callee-saved registers and the stack pointer in *save_sp, then
- * resumes the context whose stack pointer is new_sp. */
-void arch_switch(uint64_t *save_sp, uint64_t new_sp);
-
-/* Prepares t's stack so that switching to it enters thread_boot(). */
-void arch_thread_setup(struct thread *t);
-
-/* Allocates a kernel stack with a guard gap below it. */
-status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top);
-void arch_kstack_free(uint32_t slot);
-
-/* Asks CPU cpu to look at its run queue (an IPI). */
-void arch_kick_cpu(unsigned cpu);
-
-/* Monotonic time in nanoseconds since boot. */
-uint64_t arch_time_ns(void);
-
-/* Halts until the next interrupt, with interrupts enabled only while halted. */
-void arch_idle_halt(void);
-
-/* Called on every scheduling pass with the lock held (TLB upkeep). */
-void arch_sched_pass(void);
-
 /* Entered on a new thread's first switch; releases the kernel lock. */
 __attribute__((noreturn)) void thread_boot(void);
-
-/* Enters user mode in the current thread at entry with stack and rdi = arg. */
-__attribute__((noreturn)) void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg);
-
-/* Address space, kernel stack and FPU state hand-over before a switch. */
-void arch_switch_prepare(struct thread *prev, struct thread *next);
 
 /* Hooks into core/task.c for user threads. */
 void task_thread_gone(struct thread *t);

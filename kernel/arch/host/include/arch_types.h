@@ -1,0 +1,18 @@
+/*
+ * arch_types.h - the host port keeps no architecture state in the core's
+ * objects: registers live on each thread's pthread, and user threads can
+ * never use I/O ports on the host (see arch_ioports_open in cpu.c). C has
+ * no empty structs, hence the placeholders.
+ */
+#ifndef KEEL_ARCH_TYPES_H
+#define KEEL_ARCH_TYPES_H
+
+struct arch_thread {
+	char unused;
+};
+
+struct arch_task {
+	char unused;
+};
+
+#endif

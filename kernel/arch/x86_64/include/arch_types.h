@@ -1,0 +1,23 @@
+/*
+ * arch_types.h - the x86-64 state kept in the core's objects.
+ */
+#ifndef KEEL_ARCH_TYPES_H
+#define KEEL_ARCH_TYPES_H
+
+#include <stdint.h>
+
+/* In struct thread: the FXSAVE image of a user thread's x87/SSE state,
+ * saved and restored at every switch (arch_switch_prepare). */
+struct arch_thread {
+	uint8_t fpu[512] __attribute__((aligned(16)));
+};
+
+/* In struct task: its I/O permission bitmap (IOMAP_BYTES, one bit per
+ * port, 0 = allowed), loaded into a CPU's TSS while one of its threads
+ * runs there; NULL until the task opens a port. */
+struct arch_task {
+	uint8_t *iomap;
+	uint64_t iomap_pa;
+};
+
+#endif
