@@ -437,7 +437,9 @@ bool virtq_kick(struct virtio_dev *d, struct virtq *q)
 
 		ring = need_event(ev, now, old);
 	} else {
-		ring = !(__atomic_load_n(used_word(q, 0), __ATOMIC_RELAXED) & VIRTQ_USED_F_NO_NOTIFY);
+		uint16_t flags = __atomic_load_n(used_word(q, 0), __ATOMIC_RELAXED);
+
+		ring = !(flags & VIRTQ_USED_F_NO_NOTIFY);
 	}
 	q->kicked = now;
 	if (ring)

@@ -164,10 +164,11 @@ status_t blk_start(struct blk_dev *b, const struct virtio_io *io, const struct v
 		   void *dma, uint64_t phys, size_t dma_len, uint16_t config_vector,
 		   uint16_t queue_vector, struct blk_journal *journal)
 {
-	const uint64_t wanted = VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
-				VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-				VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) |
-				VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+	const uint64_t wanted =
+		VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
+		VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
+		VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) |
+		VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
 	status_t st;
 
 	memset(b, 0, sizeof *b);

@@ -311,7 +311,8 @@ static void read_vendor(const struct pci_cfg *c, struct pci_function *f, uint8_t
 	uint8_t type = (uint8_t)rd(c, f, (uint16_t)(at + 3), 1);
 	struct pci_virtio_cap *v;
 
-	if (f->vendor != PCI_VENDOR_VIRTIO || len < 16 || f->caps.virtio_count >= PCI_MAX_VENDOR_CAPS)
+	if (f->vendor != PCI_VENDOR_VIRTIO || len < 16 ||
+	    f->caps.virtio_count >= PCI_MAX_VENDOR_CAPS)
 		return;
 	if ((unsigned)at + len > PCI_CFG_SIZE || (type == 2 && len < 20))
 		return;
