@@ -609,3 +609,48 @@ status_t pci_msix_enable(const struct pci_cfg *c, const struct pci_function *f, 
 	wr(c, f, (uint16_t)(at + 2), 2, ctrl);
 	return STATUS_OK;
 }
+
+/* ---- what a driver may write ------------------------------------------- */
+
+static bool overlaps(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* Bytes of f's MSI capability: header, address, data, and the mask and
+ * pending words when it can mask. */
+static uint32_t msi_len(const struct pci_function *f)
+{
+	uint32_t n = f->caps.msi_64bit ? 14 : 10;
+
+	return f->caps.msi_maskable ? n + 10 : n;
+}
+
+/* The command register bits a write of width bytes at off sets, or 0 when
+ * it does not touch the low byte of the command register. */
+static uint16_t command_bits(uint16_t off, unsigned width, uint32_t val)
+{
+	if (off == PCI_COMMAND)
+		return (uint16_t)val;
+	if (off < PCI_COMMAND && off + width > PCI_COMMAND)
+		return (uint16_t)(val >> (8 * (PCI_COMMAND - off)));
+	return 0;
+}
+
+status_t pci_policy_write(const struct pci_function *f, const struct pci_grant *g,
+			  uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, unsigned width,
+			  uint32_t val, uint16_t cfg_size)
+{
+	if (bus != g->bus || dev != g->dev || fn != g->fn || bus != f->bus || dev != f->dev ||
+	    fn != f->fn)
+		return STATUS_NO_RIGHTS;
+	if ((width != 1 && width != 2 && width != 4) || off % width || off + width > cfg_size)
+		return STATUS_INVALID;
+	if (off < CAP_FIRST && (off < PCI_COMMAND || off + width > PCI_STATUS + 2))
+		return STATUS_NO_RIGHTS;
+	if ((command_bits(off, width, val) & PCI_COMMAND_MASTER) && !g->bus_master)
+		return STATUS_NO_RIGHTS;
+	if (f->caps.msi && overlaps(off, width, f->caps.msi, msi_len(f)))
+		return STATUS_NO_RIGHTS;
+	return STATUS_OK;
+}

@@ -312,4 +312,29 @@ status_t pci_msix_mask(const struct pci_mmio *m, const struct pci_function *f,
  */
 status_t pci_msix_enable(const struct pci_cfg *cfg, const struct pci_function *f, bool enable);
 
+/* ---- what a driver may write ------------------------------------------- */
+
+/* What a driver was granted: one function, and bus mastering if its
+ * manifest asked for it. */
+struct pci_grant {
+	uint8_t bus, dev, fn;
+	bool bus_master;
+};
+
+/*
+ * Decides a configuration write a driver asks topod to make on its
+ * function f (probed by topod): width bytes of val at off of (bus, dev,
+ * fn), the function having cfg_size bytes of configuration space.
+ * Returns STATUS_OK when topod may forward it; STATUS_INVALID for a width
+ * other than 1, 2, 4, a misaligned offset or one beyond cfg_size;
+ * STATUS_NO_RIGHTS for another function than the granted one, any header
+ * register but command/status (BARs, ROM, bus numbers, interrupt line:
+ * nothing that moves or re-routes the device), setting bus mastering the
+ * grant does not include, or the MSI capability (topod programs MSI
+ * itself).
+ */
+status_t pci_policy_write(const struct pci_function *f, const struct pci_grant *g,
+			  uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, unsigned width,
+			  uint32_t val, uint16_t cfg_size);
+
 #endif

@@ -681,6 +681,46 @@ TEST(msix_table_outside_its_bar_is_rejected)
 	CHECK_EQ(pci_msix_check(&d), STATUS_BAD_FORMAT);
 }
 
+TEST(drivers_may_write_command_and_capabilities_but_nothing_that_moves_the_device)
+{
+	struct pci_enum e = enumerate("q35");
+	const struct pci_function *ahci = find(&e, 0, 0x1f, 2), *disk = find(&e, 0, 3, 0);
+	struct pci_grant g = { 0, 3, 0, false }, ga = { 0, 0x1f, 2, true };
+
+	/* decoding on, INTx off: yes; bus mastering without the grant: no */
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_COMMAND, 2, 0x0403, 256), STATUS_OK);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_COMMAND, 2, 0x0407, 256),
+		 STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_COMMAND, 4, 0xffff0004u, 256),
+		 STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_COMMAND + 1, 1, 0x04, 256), STATUS_OK);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_STATUS, 2, 0xf900, 256), STATUS_OK);
+	g.bus_master = true;
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_COMMAND, 2, 0x0407, 256), STATUS_OK);
+	/* BARs, ROM, interrupt line, identity: never */
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_BAR0 + 16, 4, 0xfe100000u, 256),
+		 STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, PCI_ROM0, 4, 0xffffffffu, 256),
+		 STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0x3c, 1, 5, 256), STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0, 4, 0, 256), STATUS_NO_RIGHTS);
+	/* another function */
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 4, 0, PCI_COMMAND, 2, 0x0003, 256),
+		 STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(ahci, &g, 0, 0x1f, 2, PCI_COMMAND, 2, 0x0003, 256),
+		 STATUS_NO_RIGHTS);
+	/* the MSI-X control word: yes; the MSI capability: topod's */
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0x9a, 2, 0x8000, 256), STATUS_OK);
+	CHECK_EQ(pci_policy_write(ahci, &ga, 0, 0x1f, 2, 0x84, 4, 0xfee00000u, 256),
+		 STATUS_NO_RIGHTS);
+	CHECK_EQ(pci_policy_write(ahci, &ga, 0, 0x1f, 2, 0x80 + 14, 2, 0, 256), STATUS_OK);
+	/* malformed accesses */
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0x41, 2, 0, 256), STATUS_INVALID);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0x40, 3, 0, 256), STATUS_INVALID);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0xfe, 4, 0, 256), STATUS_INVALID);
+	CHECK_EQ(pci_policy_write(disk, &g, 0, 3, 0, 0x100, 4, 0, 256), STATUS_INVALID);
+}
+
 int main(void)
 {
 	RUN(pc_finds_the_eight_functions_qemu_has);
@@ -708,5 +748,6 @@ int main(void)
 	RUN(msi_on_a_32bit_maskable_capability_unmasks_vector_zero);
 	RUN(msix_table_entries_are_written_masked_then_unmasked);
 	RUN(msix_table_outside_its_bar_is_rejected);
+	RUN(drivers_may_write_command_and_capabilities_but_nothing_that_moves_the_device);
 	return check_summary();
 }
