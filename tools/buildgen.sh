@@ -40,6 +40,8 @@
 #       A libFuzzer target; `ninja fuzz` runs each for FUZZ_RUNS inputs.
 #   qemutest SCRIPT...
 #       Shell scripts that boot build/keel.img in QEMU.
+#   data FILE...
+#       Files the folder's tests read: a change to one runs them again.
 #
 # FLAGs are -D..., -I... (paths mapped as above), -W..., -pthread and
 # -include=FILE. Outputs mirror the source tree under build/, so a folder
@@ -222,6 +224,19 @@ st_variant() {
 	link_program "$name" "$os" "$manifest"
 }
 
+st_data() {
+	r=""
+	for w in "$@"; do path "$w"; r="$r $R"; done
+	ident "$dir"
+	eval "dir_data_$R=\"\${dir_data_$R:-}\$r\""
+}
+
+# data_deps: R = " FILE..." the tests of this folder read.
+data_deps() {
+	ident "$dir"
+	eval "R=\${dir_data_$R:-}"
+}
+
 st_bundle() {
 	for w in "$@"; do path "$w"; bundle_files="$bundle_files $R"; done
 }
@@ -260,9 +275,11 @@ st_test() {
 	split "$@"
 	log "$name"
 	l=$R
+	data_deps
+	deps=$R
 	case $srcs in
 	" "*.sh)
-		echo "build $l: runtest$srcs | .always"
+		echo "build $l: runtest$srcs |$deps .always"
 		add_test "$l"
 		return ;;
 	esac
@@ -273,7 +290,7 @@ st_test() {
 	echo "build $exe: hosttest$srcs$libs || gen"
 	echo "  srcs =$srcs"
 	[ -z "$flags" ] || echo "  extra = $flags"
-	echo "build $l: runtest $exe | .always"
+	echo "build $l: runtest $exe |$deps .always"
 	add_test "$l"
 }
 
@@ -401,7 +418,7 @@ statement() {
 	verb=$1
 	shift
 	case $pass:$verb in
-	1:program | 1:variant | 1:bundle | 1:library | 1:kernel | 1:tool) "st_$verb" "$@" ;;
+	1:program | 1:variant | 1:bundle | 1:library | 1:kernel | 1:tool | 1:data) "st_$verb" "$@" ;;
 	2:test | 2:porttest | 2:fuzz | 2:qemutest) "st_$verb" "$@" ;;
 	1:test | 1:porttest | 1:fuzz | 1:qemutest | 2:*) ;;
 	*) die "$where: unknown statement '$verb'" ;;

@@ -8,7 +8,7 @@
  * Firmware tables are untrusted input. Each parser takes the table's bytes
  * and how many of them may be read, checks signature, length and checksum,
  * reads every field through a bounds check and returns STATUS_BAD_FORMAT
- * rather than guess. The MADT parser is the kernel's (core/acpi.h).
+ * rather than guess. The MADT parser is the kernel's (kernel/lib/acpi.h).
  */
 #ifndef KEEL_TOPOD_ACPI_TABLES_H
 #define KEEL_TOPOD_ACPI_TABLES_H

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/boot/acpi.h"
+#include "lib/acpi.h"
 
 #define VEC_TIMER 0x30
 #define VEC_DEVICE_BASE 0x40

@@ -18,7 +18,7 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/trap.h"
-#include "core/boot/acpi.h"
+#include "lib/acpi.h"
 #include "core/init.h"
 #include "lib/cmdline.h"
 #include "core/console.h"

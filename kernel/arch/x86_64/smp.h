@@ -2,7 +2,7 @@
 #ifndef KEEL_ARCH_X86_64_SMP_H
 #define KEEL_ARCH_X86_64_SMP_H
 
-#include "core/boot/acpi.h"
+#include "lib/acpi.h"
 
 /* Per-CPU set-up that every CPU does for itself (CR4 features, LAPIC, tick). */
 void cpu_local_init(void);

@@ -10,7 +10,7 @@
 
 #include "acpi_tables.h"
 #include "check.h"
-#include "core/acpi.h"
+#include "lib/acpi.h"
 
 #define MACHINES "tests/data/machines/"
 

@@ -4,7 +4,7 @@
  * All multi-byte fields are read a byte at a time: ACPI tables are packed
  * and firmware places them at arbitrary alignment.
  */
-#include "core/boot/acpi.h"
+#include "lib/acpi.h"
 #include "lib/le.h"
 
 #define RSDP_V1_LEN 20u

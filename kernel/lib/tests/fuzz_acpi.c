@@ -10,13 +10,13 @@
  * code asked to map.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I kernel \
- *       kernel/core/tests/fuzz_acpi.c kernel/core/acpi.c -o fuzz_acpi
+ *       kernel/lib/tests/fuzz_acpi.c kernel/lib/acpi.c -o fuzz_acpi
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/boot/acpi.h"
+#include "lib/acpi.h"
 
 enum {
 	CTL_REPAIR_TABLES = 1,	/* fix RSDP, root and listed tables */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/boot/acpi.h"
+#include "lib/acpi.h"
 
 /* Fake physical memory [MEM_BASE, MEM_BASE + MEM_SIZE) and its tables. */
 #define MEM_BASE 0x7fe0000ull

@@ -9,8 +9,8 @@
  * tests. acpi_find_madt() walks RSDP -> XSDT/RSDT -> MADT;
  * acpi_parse_madt() is the one function that decodes the MADT's entries.
  */
-#ifndef KEEL_CORE_ACPI_H
-#define KEEL_CORE_ACPI_H
+#ifndef KEEL_LIB_ACPI_H
+#define KEEL_LIB_ACPI_H
 
 #include <stdbool.h>
 #include <stddef.h>
