@@ -25,9 +25,15 @@ mkdir -p "$work"
 
 # GRUB core image: BIOS disk access, MBR partitions, FAT, multiboot2 and
 # normal mode for grub.cfg. It must fit in the gap before the partition.
+# Its embedded configuration (grub-early.cfg) sends GRUB's output to the
+# serial line too (a plain terminal: no escape sequences), so that what it
+# prints reaches the serial console and the tests' logs, finds the system
+# partition and lets normal mode read $prefix/grub.cfg there. That file
+# holds only commands: the rescue-mode parser that reads it takes no
+# comments.
 "$grub_mkimage" -O i386-pc -d "$grub_dir" -c "$here/grub-early.cfg" \
 	-p '(hd0,msdos1)/boot/grub' -o "$work/core.img" \
-	biosdisk part_msdos fat normal multiboot2 boot configfile echo test
+	biosdisk part_msdos fat normal multiboot2 boot configfile echo test serial terminal terminfo
 core_bytes=$(wc -c < "$work/core.img")
 if [ "$core_bytes" -gt $(( (part_start - 1) * 512 )) ]; then
 	echo "mkimage: core.img is $core_bytes bytes, too big for the boot gap" >&2

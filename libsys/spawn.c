@@ -39,7 +39,7 @@ status_t keel_spawn_grant(cap_handle_t task, const struct keel_spawn_args *a,
 	for (uint32_t i = 0; st == STATUS_OK && i < a->cap_count; i++) {
 		cap_handle_t given;
 		st = grant_one(task, &a->caps[i], &given);
-		s->reserved[i] = given;
+		s->caps[i] = given;
 	}
 	return st;
 }
@@ -54,7 +54,7 @@ void keel_spawn_start_fill(const struct keel_spawn_args *a, uint32_t cpu_count,
 	s->quota_pages = a->quota_pages;
 	s->quota_objects = a->quota_objects;
 	s->quota_slots = a->quota_slots;
-	s->reserved[KEEL_START_ARG_WORD] = a->arg;
+	s->arg = a->arg;
 	if (a->cmdline)
 		memcpy(s->cmdline, a->cmdline, strlen(a->cmdline) + 1);
 }

@@ -23,6 +23,7 @@
 #define KEEL_STACK_TOP 0x00007fffffe00000ull
 #define KEEL_STACK_SIZE 0x10000ull
 #define KEEL_CMDLINE_MAX 512
+#define KEEL_START_CAPS 12	/* capabilities a spawner may hand over in caps[] */
 
 struct keel_start {
 	uint64_t magic;			/* KEEL_START_MAGIC */
@@ -41,7 +42,10 @@ struct keel_start {
 	uint64_t quota_pages;		/* pages this task may hold */
 	uint64_t quota_objects;		/* kernel objects it may own */
 	uint64_t quota_slots;		/* CSpace slots */
-	uint64_t reserved[8];
+	cap_handle_t caps[KEEL_START_CAPS];	/* granted by the spawner, in the order
+						 * it asked (libsys keel_start_cap) */
+	uint64_t arg;			/* the spawner's argument word (keel_start_arg) */
+	uint64_t reserved;		/* zero */
 	char cmdline[KEEL_CMDLINE_MAX];	/* NUL-terminated: the kernel command line for the root task */
 };
 

@@ -27,6 +27,7 @@ static status_t open_inbox(struct initd *d)
 int keel_main(const struct keel_start *start)
 {
 	static struct initd d;
+	static struct initd_test test_state;
 	char test[32], boot[64] = "boot.manifest";
 	uint64_t now = 0;
 	d.start = start;
@@ -38,7 +39,7 @@ int keel_main(const struct keel_start *start)
 	if (st == STATUS_OK)
 		st = services_register(&d);
 	if (st == STATUS_OK && cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
-		st = selftest_arm(&d, test);
+		st = selftest_arm(&test_state, &d, test);
 	if (st) {
 		keel_print(start->witness, "initd: cannot start: %s\n", status_message(st));
 		return 1;
@@ -46,5 +47,5 @@ int keel_main(const struct keel_start *start)
 	sys_clock_read(&now);
 	services_start_all(&d, now);
 	st = loop_run(&d.loop);
-	return selftest_verdict(&d, st);
+	return selftest_verdict(&test_state, st);
 }

@@ -58,7 +58,7 @@
  *                          with a send capability to its inbox, badged with
  *                          the sender's slot, after its device capabilities;
  *                          when that service restarts, initd gives the
- *                          sender a capability to the new inbox (INITD_PEER,
+ *                          sender a capability to the new inbox (SERVICE_PEER,
  *                          protocol.h; keel/peers.h applies it). A name no
  *                          service provides, or a cycle of `sends`, leaves
  *                          the service blocked, reported on the console.

@@ -1,15 +1,15 @@
 /*
- * protocol.h - the messages between initd and the services it supervises.
+ * protocol.h - initd's protocol: what clients ask of the supervisor.
+ * Clients include it as "initd/protocol.h".
  *
  * Every service is started with start->supervisor: a send capability to
  * initd's inbox, badged with the service's slot number, so initd knows who
  * speaks. The kernel's own fault and exit messages for the task
- * (abi/supervise.h) arrive on the same inbox with the same badge.
+ * (abi/supervise.h) arrive on the same inbox with the same badge, and so
+ * do the hello, heartbeat and peer messages every supervised service
+ * exchanges with its supervisor (libsys keel/service.h: SERVICE_HELLO,
+ * SERVICE_HEARTBEAT, SERVICE_PEER). Besides those, initd answers:
  *
- *   INITD_HELLO      service -> initd, once its loop runs; carries a send
- *                    capability to the service's inbox (moved)
- *   INITD_HEARTBEAT  service -> initd, every heartbeat interval
- *                    (keel_start_arg() of the service: the interval in ms)
  *   INITD_STATUS     call: payload u32 slot; reply INITD_STATUS_REPLY with
  *                    struct initd_status, or LOOP_REPLY_ERROR (status
  *                    NOT_FOUND) past the last slot
@@ -21,7 +21,7 @@
  *                    send to); LOOP_REPLY_ERROR (NOT_FOUND) past the last
  *                    slot, RANGE past the last item of a service that has
  *                    some
- *   INITD_PEER       initd -> service, to the inbox the service gave in its
+ *   SERVICE_PEER     initd -> service, to the inbox the service gave in its
  *                    hello: a service it `sends` to has restarted and has
  *                    a new inbox. initd has put a fresh send capability to
  *                    it (badged with the receiver's slot, RIGHT_SEND only,
@@ -42,13 +42,13 @@
 
 #include <stdint.h>
 
-#define INITD_HELLO 0x1a170001u
-#define INITD_HEARTBEAT 0x1a170002u
+#include "keel/service.h"
+
 #define INITD_STATUS 0x1a170003u
 #define INITD_STATUS_REPLY 0x1a170004u
 #define INITD_FOOTPRINT 0x1a170005u
 #define INITD_FOOTPRINT_REPLY 0x1a170006u
-#define INITD_PEER 0x1a170007u
+_Static_assert(SERVICE_PEER == 0x1a170007u, "initd's labels do not collide with libsys's");
 
 /* initd_status.state beyond enum sv_state: not started because of its
  * dependencies (the supervisor has it in STARTING meanwhile). */

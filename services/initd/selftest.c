@@ -1,5 +1,5 @@
 /* selftest.c - supervision scenarios driven from inside initd (see selftest.h). */
-#include "../echo/protocol.h"
+#include "echo/protocol.h"
 #include "protocol.h"
 #include "lib/cmdline.h"
 #include "abi/witness.h"
@@ -13,12 +13,13 @@
 
 static void up_poll(struct loop *loop, uint64_t now, void *ctx);
 
-static void check(struct initd *d, bool ok, const char *what)
+static void check(struct initd_test *t, bool ok, const char *what)
 {
+	struct initd *d = t->d;
 	if (ok)
-		d->test_passed++;
+		t->passed++;
 	else
-		d->test_failed++;
+		t->failed++;
 	keel_print(d->start->witness, "initd: %s %s\n", ok ? "PASS" : "FAIL", what);
 }
 
@@ -53,21 +54,22 @@ static bool restart_recorded(struct initd *d, uint64_t slot)
 }
 
 /* Kernel counters back where they were (deferred frees get some time). */
-static bool settled(struct initd *d)
+static bool settled(struct initd_test *t)
 {
+	struct initd *d = t->d;
 	struct kernel_stats now;
 	for (int i = 0; i < SETTLE_TRIES; i++) {
 		uint64_t pending;
 		sys_kernel_stats(d->start->witness, &now, sizeof now);
-		if (now.free_pages == d->test_base.free_pages && now.tasks == d->test_base.tasks &&
-		    now.threads == d->test_base.threads && now.objects == d->test_base.objects)
+		if (now.free_pages == t->base.free_pages && now.tasks == t->base.tasks &&
+		    now.threads == t->base.threads && now.objects == t->base.objects)
 			return true;
 		sys_signal_wait(1ull << 63, 10000000, &pending);
 	}
 	keel_print(d->start->witness, "initd: free pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
-		  (unsigned long)now.free_pages, (unsigned long)d->test_base.free_pages,
-		  (unsigned long)now.tasks, (unsigned long)d->test_base.tasks,
-		  (unsigned long)now.objects, (unsigned long)d->test_base.objects);
+		  (unsigned long)now.free_pages, (unsigned long)t->base.free_pages,
+		  (unsigned long)now.tasks, (unsigned long)t->base.tasks,
+		  (unsigned long)now.objects, (unsigned long)t->base.objects);
 	return false;
 }
 
@@ -89,46 +91,48 @@ static bool forwards(struct service *s)
 /* echo2 sends to echo: it was started only after echo said hello, and
  * once echo crashed and came back with a new inbox, initd gave echo2 a
  * capability to that one, without restarting echo2. */
-static void peer_scenario(struct initd *d)
+static void peer_scenario(struct initd_test *t)
 {
+	struct initd *d = t->d;
 	struct service *e = find(d, "echo"), *e2 = find(d, "echo2");
-	if (d->test_round++ == 0) {
-		check(d, e2 && e2->hellos == 1 && e2->m.send_count == 1,
+	if (t->round++ == 0) {
+		check(t, e2 && e2->hellos == 1 && e2->m.send_count == 1,
 		      "echo2 is up and declares that it sends to echo");
-		check(d, forwards(e2), "echo2 reaches echo through the capability it started with");
+		check(t, forwards(e2), "echo2 reaches echo through the capability it started with");
 		poke(e, ECHO_CRASH);
 		return;
 	}
 	struct sv_status st, st2;
 	supervise_status(&e->sv, 0, &st);
 	supervise_status(&e2->sv, 0, &st2);
-	check(d, st.restarts == 1 && e->hellos == 2, "echo was restarted with a new inbox");
-	check(d, e2->peer_hellos[0] == e->hellos, "initd gave echo2 a capability to the new inbox");
-	check(d, forwards(e2), "echo2 reaches the restarted echo");
-	check(d, st2.restarts == 0 && e2->hellos == 1, "echo2 itself was never restarted");
+	check(t, st.restarts == 1 && e->hellos == 2, "echo was restarted with a new inbox");
+	check(t, e2->peer_hellos[0] == e->hellos, "initd gave echo2 a capability to the new inbox");
+	check(t, forwards(e2), "echo2 reaches the restarted echo");
+	check(t, st2.restarts == 0 && e2->hellos == 1, "echo2 itself was never restarted");
 	loop_stop(&d->loop);
 }
 
 /* One fault or hang, then the restarted instance must be back and serving. */
-static void misbehave_once(struct initd *d, uint32_t label, enum sv_cause_kind cause,
+static void misbehave_once(struct initd_test *t, uint32_t label, enum sv_cause_kind cause,
 			   uint64_t detail)
 {
+	struct initd *d = t->d;
 	struct service *e = find(d, "echo");
-	if (d->test_round++ == 0) {
-		d->test_t0 = time_cycles();
+	if (t->round++ == 0) {
+		t->t0 = time_cycles();
 		poke(e, label);
 		return;
 	}
 	if (cmdline_has(d->start->cmdline, "keel.bench") && echo_answers(e))
 		keel_print(d->start->witness, "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
-			  (unsigned long)(time_cycles() - d->test_t0), e->m.policy.backoff_initial_ms);
+			  (unsigned long)(time_cycles() - t->t0), e->m.policy.backoff_initial_ms);
 	struct sv_status st;
 	supervise_status(&e->sv, 0, &st);
-	check(d, st.restarts == 1, "the service was restarted once");
-	check(d, st.last_cause.kind == cause, "the cause of the restart is recorded");
-	check(d, cause == SV_CAUSE_HANG || st.last_cause.detail == detail, "with the right detail");
-	check(d, restart_recorded(d, (uint64_t)(e - d->svc)), "the restart is in the witness log");
-	check(d, echo_answers(e), "the new instance answers");
+	check(t, st.restarts == 1, "the service was restarted once");
+	check(t, st.last_cause.kind == cause, "the cause of the restart is recorded");
+	check(t, cause == SV_CAUSE_HANG || st.last_cause.detail == detail, "with the right detail");
+	check(t, restart_recorded(d, (uint64_t)(e - d->svc)), "the restart is in the witness log");
+	check(t, echo_answers(e), "the new instance answers");
 	loop_stop(&d->loop);
 }
 
@@ -144,9 +148,10 @@ static uint8_t expected_state(const struct service *s)
 
 /* A second initd thread asks initd's inbox for the status of every slot,
  * as a client would, while the main thread serves. It reports through
- * d->probe_* and ends itself. */
-static _Noreturn void status_probe(struct initd *d)
+ * t->probe_* and ends itself. */
+static _Noreturn void status_probe(struct initd_test *t)
 {
+	struct initd *d = t->d;
 	for (uint32_t slot = 0; slot <= d->count; slot++) {
 		struct keel_msg m = { .label = INITD_STATUS, .len = 4 };
 		memcpy(m.payload, &slot, 4);
@@ -156,9 +161,9 @@ static _Noreturn void status_probe(struct initd *d)
 		uint8_t want = expected_state(&d->svc[slot < d->count ? slot : 0]);
 		if (slot < d->count && st == STATUS_OK && m.label == INITD_STATUS_REPLY &&
 		    !strcmp(out.name, d->svc[slot].m.name) && out.state == want)
-			d->probe_up++;
+			t->probe_up++;
 		if (slot == d->count && st == STATUS_OK && m.label == LOOP_REPLY_ERROR)
-			d->probe_past_end = true;
+			t->probe_past_end = true;
 	}
 	/* The footprint of the first service, as its manifest declares it. */
 	struct keel_msg m = { .label = INITD_FOOTPRINT, .len = 8 };
@@ -166,101 +171,107 @@ static _Noreturn void status_probe(struct initd *d)
 	if (sys_msg_call(d->inbox, &m, 1000000000ull) == STATUS_OK &&
 	    m.label == INITD_FOOTPRINT_REPLY) {
 		memcpy(&f, m.payload, sizeof f);
-		d->probe_footprint = f.pages == d->svc[0].m.quota_pages &&
+		t->probe_footprint = f.pages == d->svc[0].m.quota_pages &&
 				     f.objects == d->svc[0].m.quota_objects &&
 				     f.slots == d->svc[0].m.quota_slots;
 	}
-	d->probe_done = true;
+	t->probe_done = true;
 	sys_thread_exit(0);
 }
 
-static void probe_start(struct initd *d)
+static void probe_start(struct initd_test *t)
 {
+	struct initd *d = t->d;
 	cap_handle_t mem, thread;
 	void *stack;
 	if (sys_memory_create(PROBE_PAGES, 0, &mem) ||
 	    keel_map(mem, 0, PROBE_PAGES, RIGHT_READ | RIGHT_WRITE, &stack) ||
 	    sys_thread_create(d->start->self_task, (uint64_t)(uintptr_t)status_probe,
 			      (uint64_t)(uintptr_t)stack + PROBE_PAGES * KEEL_PAGE_SIZE - 8,
-			      (uint64_t)(uintptr_t)d,
+			      (uint64_t)(uintptr_t)t,
 			      THREAD_TIER_MATTER, ~0ull >> (64 - d->start->cpu_count), &thread))
-		check(d, false, "start the status probe thread");
+		check(t, false, "start the status probe thread");
 }
 
 /* Called on every turn once all services are up (the loop keeps running). */
-static void up_scenario(struct initd *d, struct service *e)
+static void up_scenario(struct initd_test *t, struct service *e)
 {
-	if (d->test_round++ == 0) {
-		check(d, e && echo_answers(e), "all services up and echo answers");
-		probe_start(d);
-		loop_timer_add(&d->loop, 0, up_poll, d, NULL);
+	struct initd *d = t->d;
+	if (t->round++ == 0) {
+		check(t, e && echo_answers(e), "all services up and echo answers");
+		probe_start(t);
+		loop_timer_add(&d->loop, 0, up_poll, t, NULL);
 	}
 }
 
 static void up_poll(struct loop *loop, uint64_t now, void *ctx)
 {
-	struct initd *d = ctx;
-	if (!d->probe_done) {
-		loop_timer_add(loop, now + 1000000, up_poll, d, NULL);
+	struct initd_test *t = ctx;
+	struct initd *d = t->d;
+	if (!t->probe_done) {
+		loop_timer_add(loop, now + 1000000, up_poll, t, NULL);
 		return;
 	}
-	check(d, d->probe_up == d->count,
+	check(t, t->probe_up == d->count,
 	      "the status protocol reports every service up (refused ones stopped, blocked ones blocked)");
-	check(d, d->probe_past_end, "a slot past the last is an error reply");
-	check(d, d->probe_footprint, "the status protocol reports a service's footprint");
+	check(t, t->probe_past_end, "a slot past the last is an error reply");
+	check(t, t->probe_footprint, "the status protocol reports a service's footprint");
 	loop_stop(loop);
 }
 
-static void all_up(struct initd *d)
+static void all_up(struct initd *d, void *ctx)
 {
+	struct initd_test *t = ctx;
 	struct service *e = find(d, "echo");
-	if (!strcmp(d->test_name, "up")) {
-		up_scenario(d, e);
-	} else if (!strcmp(d->test_name, "crash")) {
-		misbehave_once(d, ECHO_CRASH, SV_CAUSE_FAULT, 14);
-	} else if (!strcmp(d->test_name, "port")) {
-		misbehave_once(d, ECHO_PORT, SV_CAUSE_FAULT, 13);
-	} else if (!strcmp(d->test_name, "peer")) {
-		peer_scenario(d);
-	} else if (!strcmp(d->test_name, "hang")) {
-		misbehave_once(d, ECHO_HANG, SV_CAUSE_HANG, 0);
-	} else if (d->test_round == 0 || d->test_round < CYCLES) {
-		if (d->test_round == 0)
-			sys_kernel_stats(d->start->witness, &d->test_base, sizeof d->test_base);
-		d->test_round++;
+	if (!strcmp(t->name, "up")) {
+		up_scenario(t, e);
+	} else if (!strcmp(t->name, "crash")) {
+		misbehave_once(t, ECHO_CRASH, SV_CAUSE_FAULT, 14);
+	} else if (!strcmp(t->name, "port")) {
+		misbehave_once(t, ECHO_PORT, SV_CAUSE_FAULT, 13);
+	} else if (!strcmp(t->name, "peer")) {
+		peer_scenario(t);
+	} else if (!strcmp(t->name, "hang")) {
+		misbehave_once(t, ECHO_HANG, SV_CAUSE_HANG, 0);
+	} else if (t->round == 0 || t->round < CYCLES) {
+		if (t->round == 0)
+			sys_kernel_stats(d->start->witness, &t->base, sizeof t->base);
+		t->round++;
 		poke(e, ECHO_CRASH);
 	} else {
 		struct sv_status st;
 		supervise_status(&e->sv, 0, &st);
-		check(d, st.restarts == CYCLES, "100 crash/restart cycles");
-		check(d, echo_answers(e), "the service answers after them");
+		check(t, st.restarts == CYCLES, "100 crash/restart cycles");
+		check(t, echo_answers(e), "the service answers after them");
 		struct service *other = find(d, "echo2");
 		struct sv_status ost;
 		supervise_status(&other->sv, 0, &ost);
-		check(d, other && ost.restarts == 0 && echo_answers(other),
+		check(t, other && ost.restarts == 0 && echo_answers(other),
 		      "the other service kept serving, never restarted");
-		check(d, settled(d), "kernel counters are back at their baseline");
+		check(t, settled(t), "kernel counters are back at their baseline");
 		loop_stop(&d->loop);
 	}
 }
 
-status_t selftest_arm(struct initd *d, const char *name)
+status_t selftest_arm(struct initd_test *t, struct initd *d, const char *name)
 {
 	static const char *const known[] = { "up", "crash", "hang", "port", "peer", "cycles" };
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(name, known[i])) {
-			memcpy(d->test_name, name, strlen(name) + 1);
+			*t = (struct initd_test){ .d = d };
+			memcpy(t->name, name, strlen(name) + 1);
 			d->on_all_up = all_up;
+			d->on_all_up_ctx = t;
 			return STATUS_OK;
 		}
 	return STATUS_NOT_FOUND;
 }
 
-int selftest_verdict(struct initd *d, status_t loop_status)
+int selftest_verdict(const struct initd_test *t, status_t loop_status)
 {
-	if (!d->test_name[0])
+	if (!t->d)
 		return loop_status == STATUS_OK ? 0 : 1;
-	keel_print(d->start->witness, "initd: %s: %u passed, %u failed\n", d->test_name,
-		  d->test_passed, d->test_failed);
-	return d->test_failed || !d->test_passed || loop_status ? 1 : 0;
+	keel_print(t->d->start->witness, "initd: %s: %u passed, %u failed\n", t->name, t->passed,
+		   t->failed);
+	return t->failed || !t->passed || loop_status ? 1 : 0;
 }

@@ -9,10 +9,24 @@
 
 #include "services.h"
 
-/* Arms scenario name; STATUS_NOT_FOUND for an unknown one. */
-status_t selftest_arm(struct initd *d, const char *name);
+/* A scenario's state, owned by the caller (zeroed: no scenario armed). */
+struct initd_test {
+	struct initd *d;		/* NULL until armed */
+	char name[32];
+	uint32_t round, passed, failed;
+	uint64_t t0;
+	struct kernel_stats base;	/* counters before the cycles scenario */
+	/* Written by the status probe thread, read by the main one. */
+	volatile uint32_t probe_up;
+	volatile bool probe_past_end, probe_done, probe_footprint;
+};
 
-/* initd's exit code: the scenario's verdict, or 1 if the loop failed. */
-int selftest_verdict(struct initd *d, status_t loop_status);
+/* Arms scenario name on d, with t as its state; STATUS_NOT_FOUND for an
+ * unknown one. */
+status_t selftest_arm(struct initd_test *t, struct initd *d, const char *name);
+
+/* initd's exit code: the scenario's verdict, or (none armed) 1 if the loop
+ * failed and 0 if it did not. */
+int selftest_verdict(const struct initd_test *t, status_t loop_status);
 
 #endif

@@ -353,7 +353,7 @@ static status_t peer_update(struct initd *d, struct service *s, uint32_t k)
 {
 	const struct service *x = &d->svc[s->send_to[k]];
 	struct peer_update u = { 0 };
-	struct keel_msg m = { .label = INITD_PEER, .len = sizeof u };
+	struct keel_msg m = { .label = SERVICE_PEER, .len = sizeof u };
 	cap_handle_t via, given;
 	status_t st = sys_cap_derive(x->inbox, RIGHT_SEND | RIGHT_GRANT, 0, &via);
 	if (st)
@@ -449,7 +449,7 @@ static void check_all_up(struct initd *d)
 			say(d, "bench: reset_to_all_services_up_insns=%lu\n", (unsigned long)time_cycles());
 	}
 	if (d->on_all_up)
-		d->on_all_up(d);
+		d->on_all_up(d, d->on_all_up_ctx);
 }
 
 static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
@@ -591,9 +591,9 @@ status_t services_register(struct initd *d)
 	if (st == STATUS_OK)
 		st = loop_on_msg(&d->loop, MSG_LABEL_TASK_EXIT, on_end, d);
 	if (st == STATUS_OK)
-		st = loop_on_msg(&d->loop, INITD_HELLO, on_hello, d);
+		st = loop_on_msg(&d->loop, SERVICE_HELLO, on_hello, d);
 	if (st == STATUS_OK)
-		st = loop_on_msg(&d->loop, INITD_HEARTBEAT, on_heartbeat, d);
+		st = loop_on_msg(&d->loop, SERVICE_HEARTBEAT, on_heartbeat, d);
 	if (st == STATUS_OK)
 		st = loop_on_msg(&d->loop, INITD_STATUS, on_status, d);
 	if (st == STATUS_OK)

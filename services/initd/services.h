@@ -14,7 +14,7 @@
  * at once. After every event initd settles: it starts the services that
  * became ready, reports those that wait or are blocked, and gives every
  * running service whose peer restarted a fresh capability to the peer's
- * new inbox (INITD_PEER, protocol.h).
+ * new inbox (SERVICE_PEER, protocol.h).
  */
 #ifndef KEEL_INITD_SERVICES_H
 #define KEEL_INITD_SERVICES_H
@@ -56,14 +56,10 @@ struct initd {
 	uint32_t order[INITD_MAX_SERVICES];
 	struct ready_graph deps;	/* after and sends, by slot */
 	bool all_up_reported;
-	void (*on_all_up)(struct initd *d);	/* test hook, may be NULL */
-	/* initd.test scenario state (selftest.c) */
-	char test_name[32];
-	uint32_t test_round, test_passed, test_failed;
-	uint64_t test_t0;
-	volatile uint32_t probe_up;
-	volatile bool probe_past_end, probe_done, probe_footprint;
-	struct kernel_stats test_base;
+	/* Called on every turn once all services are up: the hook of a test
+	 * scenario (selftest.c), NULL otherwise. */
+	void (*on_all_up)(struct initd *d, void *ctx);
+	void *on_all_up_ctx;
 };
 
 /* Reads the boot list and every manifest from the bundle. */

@@ -11,4 +11,5 @@ check_log "memory map lists available RAM" 'memory 0x[0-9a-f]+-0x[0-9a-f]+ avail
 check_log "ACPI RSDP is found" 'boot: ACPI (1\.0|2\.0\+) RSDP'
 check_log "boot completes" '^Keel: boot complete'
 check_no_log "no panic" 'PANIC'
+check_no_log "the boot loader prints no error or warning" '(Unknown command|error:|warning:)'
 finish

@@ -30,8 +30,6 @@
 #include "core/object/witness_log.h"
 #include "host_kernel.h"
 
-#define ROOT_SLOTS 4096
-#define ROOT_OBJECTS 16384
 #define ROOT_START_VA HOST_START_AREA
 #define WATCHDOG_DEFAULT_S 60
 
@@ -104,11 +102,17 @@ static status_t root_populate(struct task *t)
 		return st;
 	*s = (struct keel_start){ .magic = KEEL_START_MAGIC, .version = KEEL_START_VERSION,
 				  .size = sizeof *s, .cpu_count = arch_cpu_count() };
-	roottask_grant_all(t, s);
-	st = thread_create_user(t, (uint64_t)run.root_main, 0, ROOT_START_VA, TIER_MATTER, 1, &th);
+	st = roottask_grant_all(t, s);
+	if (st == STATUS_OK)
+		st = thread_create_user(t, (uint64_t)run.root_main, 0, ROOT_START_VA, TIER_MATTER,
+					1, &th);
 	if (st)
 		return st;
-	s->self_thread = roottask_grant(t, &th->obj, RIGHTS_ALL);
+	st = roottask_grant(t, &th->obj, RIGHTS_ALL, &s->self_thread);
+	if (st) {
+		thread_kill(th);
+		return st;
+	}
 	task_thread_added(t, th);
 	thread_start(th);
 	return STATUS_OK;
@@ -118,8 +122,7 @@ static void root_start(void)
 {
 	struct task *t;
 	bool irq = klock();
-	uint64_t pages = kmem_free_pages() - kmem_free_pages() / 8; /* as the machine keeps */
-	status_t st = task_create(NULL, ROOT_SLOTS, ROOT_OBJECTS, pages, NULL, 0, &t);
+	status_t st = roottask_create(&t);
 	if (st == STATUS_OK && (st = root_populate(t)) != STATUS_OK)
 		task_kill(t);
 	if (st)

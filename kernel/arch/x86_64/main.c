@@ -154,7 +154,10 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 		kprintf("bench: entry_to_banner_insns=%lu\n", banner_tsc - entry_tsc);
 		kprintf("bench: entry_to_all_cpus_online_insns=%lu\n", online_tsc - entry_tsc);
 	}
-	if (!selftest_start(boot_info.cmdline))
-		roottask_start(&boot_info, cpu_count);
+	if (!selftest_start(boot_info.cmdline)) {
+		status_t st = roottask_start(&boot_info, cpu_count);
+		if (st)
+			panic("cannot start the root task: %s", status_message(st));
+	}
 	thread_idle_loop();
 }

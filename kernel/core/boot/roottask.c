@@ -14,8 +14,6 @@
 #include "lib/ustar.h"
 #include "core/object/witness_log.h"
 
-#define ROOT_SLOTS 4096
-#define ROOT_OBJECTS 16384
 #define MEM_RIGHTS (RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT | RIGHT_CONTROL)
 
 static struct task *root;
@@ -62,39 +60,75 @@ static status_t load_segment(struct loader *ld, const struct elf_segment *seg)
 	return st;
 }
 
-/* Start page, stack and capabilities; then the first thread. */
-static status_t populate(struct loader *ld, const struct mb2_module *bundle, const char *cmdline,
-			 unsigned cpus, uint64_t entry)
+/* The start page (mapped read-only) and the stack; *s gets the kernel's
+ * view of the start page. */
+static status_t map_start(struct loader *ld, unsigned cpus, const char *cmdline,
+			  struct keel_start **s)
 {
-	struct memory *sp, *bm;
+	struct memory *sp;
 	status_t st = map_new(ld, KEEL_START_ADDR, 1, VM_READ, &sp);
 	if (st == STATUS_OK)
 		st = map_new(ld, KEEL_STACK_TOP - KEEL_STACK_SIZE, KEEL_STACK_SIZE / PAGE_SIZE,
 			     VM_READ | VM_WRITE, NULL);
 	if (st)
 		return st;
-	struct keel_start *s = ld->start = arch_phys_to_virt(memory_page(sp, 0));
-	*s = (struct keel_start){ .magic = KEEL_START_MAGIC, .version = KEEL_START_VERSION,
-				  .size = sizeof *s, .cpu_count = cpus };
+	*s = ld->start = arch_phys_to_virt(memory_page(sp, 0));
+	**s = (struct keel_start){ .magic = KEEL_START_MAGIC, .version = KEEL_START_VERSION,
+				   .size = sizeof **s, .cpu_count = cpus };
 	size_t n = strlen(cmdline);
-	memcpy(s->cmdline, cmdline, n < KEEL_CMDLINE_MAX - 1 ? n : KEEL_CMDLINE_MAX - 1);
-	roottask_grant_all(ld->task, s);
-	uint64_t pages = (bundle->end - bundle->start + PAGE_SIZE - 1) / PAGE_SIZE;
-	if (memory_create_borrowed(bundle->start, pages, &bm) == STATUS_OK) {
-		s->bundle = roottask_grant(ld->task, &bm->obj, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT);
-		kobj_put(&bm->obj);
-	}
-	s->bundle_bytes = bundle->end - bundle->start;
+	memcpy((*s)->cmdline, cmdline, n < KEEL_CMDLINE_MAX - 1 ? n : KEEL_CMDLINE_MAX - 1);
+	return STATUS_OK;
+}
 
+/* The boot bundle as read-only memory the root task may map and lend. */
+static status_t grant_bundle(struct loader *ld, const struct mb2_module *bundle,
+			     struct keel_start *s)
+{
+	struct memory *bm;
+	uint64_t pages = (bundle->end - bundle->start + PAGE_SIZE - 1) / PAGE_SIZE;
+	status_t st = memory_create_borrowed(bundle->start, pages, &bm);
+	if (st) {
+		kprintf("roottask: cannot make the bundle's memory object: %s\n", status_message(st));
+		return st;
+	}
+	st = roottask_grant(ld->task, &bm->obj, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT, &s->bundle);
+	kobj_put(&bm->obj);
+	s->bundle_bytes = bundle->end - bundle->start;
+	return st;
+}
+
+/* The first thread, at entry on every CPU, with a capability to itself. */
+static status_t start_thread(struct loader *ld, uint64_t entry, unsigned cpus,
+			     struct keel_start *s)
+{
 	struct thread *th;
-	st = thread_create_user(ld->task, entry, KEEL_STACK_TOP, KEEL_START_ADDR, TIER_MATTER,
-				~0ull >> (64 - cpus), &th);
+	status_t st = thread_create_user(ld->task, entry, KEEL_STACK_TOP, KEEL_START_ADDR,
+					 TIER_MATTER, ~0ull >> (64 - cpus), &th);
 	if (st)
 		return st;
-	s->self_thread = roottask_grant(ld->task, &th->obj, RIGHTS_ALL);
+	st = roottask_grant(ld->task, &th->obj, RIGHTS_ALL, &s->self_thread);
+	if (st) {
+		thread_kill(th);
+		return st;
+	}
 	task_thread_added(ld->task, th);
 	thread_start(th);
 	return STATUS_OK;
+}
+
+/* Start page, stack and capabilities; then the first thread. */
+static status_t populate(struct loader *ld, const struct mb2_module *bundle, const char *cmdline,
+			 unsigned cpus, uint64_t entry)
+{
+	struct keel_start *s;
+	status_t st = map_start(ld, cpus, cmdline, &s);
+	if (st == STATUS_OK)
+		st = roottask_grant_all(ld->task, s);
+	if (st == STATUS_OK)
+		st = grant_bundle(ld, bundle, s);
+	if (st == STATUS_OK)
+		st = start_thread(ld, entry, cpus, s);
+	return st;
 }
 
 static const struct mb2_module *find_bundle(const struct mb2_info *mi)
@@ -123,8 +157,7 @@ static status_t load(struct loader *ld, const struct mb2_module *bundle, const c
 		kprintf("roottask: %s is not a Keel executable: %s\n", name, info.reason);
 		return st;
 	}
-	uint64_t pages = kmem_free_pages() - kmem_free_pages() / 8; /* keep 1/8 for the kernel */
-	if ((st = task_create(NULL, ROOT_SLOTS, ROOT_OBJECTS, pages, NULL, 0, &ld->task)))
+	if ((st = roottask_create(&ld->task)))
 		return st;
 	ld->image = data;
 	ld->image_len = size;

@@ -31,7 +31,7 @@ static status_t next_on(struct inbox_ring *ring, unsigned bit, struct keel_msg *
  * last call's status, 99 for a wrong answer. */
 static int caller(const struct keel_start *s)
 {
-	uint64_t timeout = s->reserved[KEEL_START_ARG_WORD];
+	uint64_t timeout = keel_start_arg(s);
 	struct keel_msg m = { .label = LABEL_ASK };
 	status_t st = sys_msg_call(keel_start_cap(s, 0), &m, timeout ? timeout : TIMEOUT_FOREVER);
 	if (st == STATUS_TIMEOUT && timeout) {

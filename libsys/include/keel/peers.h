@@ -8,7 +8,7 @@
  * service restarts it has a new inbox and the old capability goes stale
  * (sends fail with STATUS_STALE or STATUS_DEAD). Its supervisor then puts
  * a fresh capability into the service's CSpace and tells it with a peer
- * update (initd's INITD_PEER): a message whose payload is struct
+ * update (initd's SERVICE_PEER): a message whose payload is struct
  * peer_update, naming the peer and the new handle.
  *
  * A service registers its peers once, by name, with the capability it was
@@ -16,7 +16,7 @@
  *
  *     peers_init(&p, &sysops_kernel);
  *     peers_add(&p, "vfs", keel_start_cap(start, 0));
- *     peers_listen(&p, &loop, INITD_PEER);
+ *     peers_listen(&p, &loop, SERVICE_PEER);
  *     ...
  *     sys_msg_call(peers_cap(&p, "vfs"), &m, timeout);   (always current)
  *

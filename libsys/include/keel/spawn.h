@@ -18,13 +18,11 @@
  *                 CAP_HANDLE_NONE; pass them as args->caps[] if needed
  *   cpu_count     copied from the spawner's own start page
  *   quota_*       the quotas it was created with
- *   reserved[0..KEEL_SPAWN_CAPS_MAX-1]
- *                 the handles of args->caps[], in order: keel_start_cap()
- *   reserved[KEEL_START_ARG_WORD]
- *                 args->arg: keel_start_arg()
+ *   caps[]        the handles of args->caps[], in order: keel_start_cap()
+ *   arg           args->arg: keel_start_arg()
  *   cmdline       args->cmdline, or empty
- * The kernel leaves all reserved words zero for the root task, which is
- * what these accessors return there (CAP_HANDLE_NONE and 0).
+ * The kernel leaves caps[] and arg zero for the root task, which is what
+ * these accessors return there (CAP_HANDLE_NONE and 0).
  *
  * The spawner is also how a program reads the bundle's other contents:
  * plain files (keel_spawner_file, initd's boot list) and the manifest
@@ -45,12 +43,7 @@
 
 #include "keel/sys.h"
 
-#define KEEL_SPAWN_CAPS_MAX 6
-#define KEEL_START_ARG_WORD 6
-
-_Static_assert(KEEL_SPAWN_CAPS_MAX <= KEEL_START_ARG_WORD, "caps and arg do not overlap");
-_Static_assert(KEEL_START_ARG_WORD < sizeof(((struct keel_start *)0)->reserved) / sizeof(uint64_t),
-	       "the arg word is one of the start page's reserved words");
+#define KEEL_SPAWN_CAPS_MAX KEEL_START_CAPS
 
 /* Segments must end below the stack, which ends below the start page. */
 #define KEEL_IMAGE_LIMIT (KEEL_STACK_TOP - KEEL_STACK_SIZE)
@@ -63,13 +56,13 @@ _Static_assert(KEEL_START_ARG_WORD < sizeof(((struct keel_start *)0)->reserved) 
 /* The handle of the i-th capability of args->caps[] in a spawned task. */
 static inline cap_handle_t keel_start_cap(const struct keel_start *s, unsigned i)
 {
-	return i < KEEL_SPAWN_CAPS_MAX ? (cap_handle_t)s->reserved[i] : CAP_HANDLE_NONE;
+	return i < KEEL_START_CAPS ? s->caps[i] : CAP_HANDLE_NONE;
 }
 
 /* The argument word its spawner passed (args->arg). */
 static inline uint64_t keel_start_arg(const struct keel_start *s)
 {
-	return s->reserved[KEEL_START_ARG_WORD];
+	return s->arg;
 }
 
 /*

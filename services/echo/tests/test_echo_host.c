@@ -16,7 +16,7 @@
 #include "host_kernel.h"
 #include "keel/loop.h"
 #include "protocol.h"
-#include "../initd/protocol.h"
+#include "keel/service.h"
 
 #define SUP_VA 0x0000210000000000ull	/* the test's supervisor inbox ring */
 #define SUP_SLOTS 64
@@ -48,7 +48,7 @@ static status_t sup_next(struct keel_msg *m)
 static status_t sup_next_event(struct keel_msg *m)
 {
 	status_t st;
-	while ((st = sup_next(m)) == STATUS_OK && m->label == INITD_HEARTBEAT)
+	while ((st = sup_next(m)) == STATUS_OK && m->label == SERVICE_HEARTBEAT)
 		;
 	return st;
 }
@@ -94,7 +94,7 @@ static void echo_start_with(const struct keel_spawn_args *a)
 	echo_stop();
 	CHECK_EQ(host_spawn(a, echo_main, &echo_child), STATUS_OK);
 	CHECK_EQ(sup_next_event(&m), STATUS_OK);
-	CHECK_EQ(m.label, INITD_HELLO);
+	CHECK_EQ(m.label, SERVICE_HELLO);
 	CHECK_EQ(m.badge, SUP_BADGE);
 	CHECK(m.flags & MSG_FLAG_CAP);
 	echo_inbox = m.cap;
@@ -179,7 +179,7 @@ TEST(heartbeats_follow_virtual_time)
 	echo_start();
 	CHECK_EQ(sleep_measured(10 * HEARTBEAT_MS * MS), 10 * HEARTBEAT_MS * MS);
 	while (inbox_ring_pop(sup_ring, &m)) {
-		CHECK_EQ(m.label, INITD_HEARTBEAT);
+		CHECK_EQ(m.label, SERVICE_HEARTBEAT);
 		CHECK_EQ(m.badge, SUP_BADGE);
 		beats++;
 	}

@@ -110,7 +110,7 @@ static int mute_main(const struct keel_start *start)
 {
 	cap_handle_t inbox, give;
 	struct inbox_ring *ring;
-	struct keel_msg hello = { .label = INITD_HELLO };
+	struct keel_msg hello = { .label = SERVICE_HELLO };
 	uint64_t pending;
 	if (loop_inbox_open(16, 0, &inbox, &ring) ||
 	    sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give) ||
@@ -243,7 +243,7 @@ TEST(a_crashed_service_is_restarted_and_the_restart_is_witnessed)
 }
 
 /* echo2 sends echo; echo crashes and restarts with a new inbox; initd
- * gives echo2 a capability to it (INITD_PEER, applied by keel/peers.h in
+ * gives echo2 a capability to it (SERVICE_PEER, applied by keel/peers.h in
  * echo2's loop) and echo2 forwards to the new echo without a restart. */
 TEST(a_sender_gets_a_capability_to_its_restarted_peer_and_reaches_it)
 {
