@@ -129,7 +129,7 @@ struct fat_dirent {
 	uint32_t cookie;
 	uint32_t size;
 	int64_t mtime;
-	char short_name[16];
+	char short_name[40];	/* UTF-8, code page 437 read */
 	char name[];
 };
 

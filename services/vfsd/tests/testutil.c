@@ -2,10 +2,12 @@
 #define _GNU_SOURCE
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #define DEFAULT_CACHE (256 * 1024)
@@ -290,4 +292,165 @@ void fill_bytes(uint8_t *buf, size_t len, uint64_t seed)
 			r = rng_next(&s);
 		buf[i] = (uint8_t)(r >> (i % 8 * 8));
 	}
+}
+
+/* ---------------------------------------------------------------- trees */
+
+status_t list_dir(struct tvol *t, fat_handle_t dir, size_t bufsize, struct tentry **out, size_t *n)
+{
+	uint8_t *buf = malloc(bufsize);
+	uint32_t cookie = FAT_COOKIE_START;
+	size_t cap = 64, used;
+	status_t st = STATUS_OK;
+
+	*n = 0;
+	*out = malloc(cap * sizeof **out);
+	while (cookie != FAT_COOKIE_END) {
+		st = fat_readdir(&t->v, dir, &cookie, buf, bufsize, &used);
+		if (st)
+			break;
+		for (size_t off = 0; off < used;) {
+			const struct fat_dirent *d = (const void *)(buf + off);
+			if (*n == cap)
+				*out = realloc(*out, (cap *= 2) * sizeof **out);
+			struct tentry *e = &(*out)[(*n)++];
+			memcpy(e->name, d->name, d->namelen + 1u);
+			snprintf(e->short_name, sizeof e->short_name, "%s", d->short_name);
+			e->type = d->type;
+			e->attr = d->attr;
+			e->flags = d->flags;
+			e->size = d->size;
+			e->mtime = d->mtime;
+			off += d->reclen;
+		}
+	}
+	free(buf);
+	return st;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the host directory path (without . and ..). */
+static char **host_names(const char *path, size_t *n)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	size_t cap = 64;
+	char **v = malloc(cap * sizeof *v);
+
+	*n = 0;
+	while (d && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (*n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[(*n)++] = strdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(v, *n, sizeof *v, cmp_names);
+	return v;
+}
+
+static int cmp_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct tentry *)a)->name, ((const struct tentry *)b)->name);
+}
+
+static uint8_t *host_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 4096;
+	uint8_t *buf = malloc(cap);
+
+	*len = 0;
+	if (!f)
+		return buf;
+	size_t got;
+	while ((got = fread(buf + *len, 1, cap - *len, f)) > 0) {
+		*len += got;
+		if (*len == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Compares one engine entry e of dir with host path hp. */
+static int compare_entry(struct tvol *t, fat_handle_t dir, const struct tentry *e, const char *hp,
+			 int check_mtime, char *why, size_t whylen)
+{
+	struct stat hs;
+	fat_handle_t h;
+
+	if (stat(hp, &hs) != 0) {
+		snprintf(why, whylen, "%s: not on the host", hp);
+		return 1;
+	}
+	if ((e->type == FAT_TYPE_DIR) != !!S_ISDIR(hs.st_mode)) {
+		snprintf(why, whylen, "%s: type differs", hp);
+		return 1;
+	}
+	if (fat_open(&t->v, dir, e->name, strlen(e->name), &h) != STATUS_OK) {
+		snprintf(why, whylen, "%s: engine cannot open its own listed name", hp);
+		return 1;
+	}
+	int bad = 0;
+	if (e->type == FAT_TYPE_DIR) {
+		bad = compare_tree(t, h, hp, check_mtime, why, whylen);
+	} else {
+		size_t hl, got = 0;
+		uint8_t *hb = host_read(hp, &hl), *eb = malloc(hl + 1);
+		status_t st = fat_read(&t->v, h, 0, eb, hl + 1, &got);
+		if (st || e->size != hl || got != hl || memcmp(hb, eb, hl) != 0) {
+			snprintf(why, whylen, "%s: contents differ (st %d, size %u/%zu, read %zu)", hp, st,
+				 e->size, hl, got);
+			bad = 1;
+		} else if (check_mtime && (e->mtime > hs.st_mtime || e->mtime + 2 <= hs.st_mtime)) {
+			snprintf(why, whylen, "%s: mtime %lld vs host %lld", hp, (long long)e->mtime,
+				 (long long)hs.st_mtime);
+			bad = 1;
+		}
+		free(hb);
+		free(eb);
+	}
+	fat_close(&t->v, h);
+	return bad;
+}
+
+int compare_tree(struct tvol *t, fat_handle_t dir, const char *host, int check_mtime, char *why,
+		 size_t whylen)
+{
+	struct tentry *es;
+	size_t ne, nh;
+	char **hn = host_names(host, &nh);
+	int bad = 0;
+
+	if (list_dir(t, dir, 4096, &es, &ne) != STATUS_OK) {
+		snprintf(why, whylen, "%s: readdir failed", host);
+		bad = 1;
+	}
+	qsort(es, ne, sizeof *es, cmp_entries);
+	if (!bad && ne != nh) {
+		snprintf(why, whylen, "%s: %zu entries, host has %zu", host, ne, nh);
+		bad = 1;
+	}
+	for (size_t i = 0; !bad && i < ne; i++) {
+		char hp[4096];
+		if (strcmp(es[i].name, hn[i]) != 0) {
+			snprintf(why, whylen, "%s: name \"%s\" vs host \"%s\"", host, es[i].name, hn[i]);
+			bad = 1;
+			break;
+		}
+		snprintf(hp, sizeof hp, "%s/%s", host, hn[i]);
+		bad = compare_entry(t, dir, &es[i], hp, check_mtime, why, whylen);
+	}
+	for (size_t i = 0; i < nh; i++)
+		free(hn[i]);
+	free(hn);
+	free(es);
+	return bad;
 }

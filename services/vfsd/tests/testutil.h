@@ -68,6 +68,29 @@ int fsck_clean(const char *img, char **out);
  * of kib KiB; 0 on success. */
 int make_image(const char *path, const char *opts, unsigned kib);
 
+/* One directory entry as the engine lists it. */
+struct tentry {
+	char name[FAT_UTF8_MAX + 1];
+	char short_name[40];
+	uint8_t type, attr;
+	uint16_t flags;
+	uint32_t size;
+	int64_t mtime;
+};
+
+/* Lists directory dir completely into a malloc'd array; *n entries.
+ * bufsize is the readdir buffer to use (small ones test resumption). */
+status_t list_dir(struct tvol *t, fat_handle_t dir, size_t bufsize, struct tentry **out, size_t *n);
+
+/*
+ * Compares the engine's directory dir with the host directory host,
+ * recursively: the same names, types, sizes and bytes, and if check_mtime
+ * the same modification times (to 2 s). Returns 0 if equal; else 1 with
+ * the first difference in why.
+ */
+int compare_tree(struct tvol *t, fat_handle_t dir, const char *host, int check_mtime, char *why,
+		 size_t whylen);
+
 /* splitmix64 */
 uint64_t rng_next(uint64_t *state);
 
