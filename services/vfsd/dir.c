@@ -600,11 +600,14 @@ status_t fat_dir_shrink(struct fat_volume *v, uint32_t dir)
 		st = fat_next(v, last, &rest);
 	if (st == STATUS_OK && (last == FAT_END || rest == FAT_END))
 		st = FAT_ST_CORRUPT;
-	if (st == STATUS_OK)
-		st = fat_set(v, last, fat_eoc(v));
 	if (st)
 		return st;
-	/* The cut reaches the device before the clusters can be reused. */
+	/* The entries' removal goes before the cut, the cut before the
+	 * clusters can be reused. */
+	fat_cache_barrier(&v->cache);
+	st = fat_set(v, last, fat_eoc(v));
+	if (st)
+		return st;
 	fat_cache_barrier(&v->cache);
 	return fat_free_chain(v, rest);
 }

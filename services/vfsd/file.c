@@ -12,8 +12,8 @@
  * and keeps the new size in the node until the entry is written back
  * (close, fsync, sync): the entry that exposes the data always follows it.
  * The bytes beyond the size in the last cluster are undefined on disk;
- * growing zeroes the gap explicitly. Shrinking cuts the chain and writes
- * the entry in one epoch and frees the clusters in the next.
+ * growing zeroes the gap explicitly. Shrinking writes the entry, then
+ * cuts the chain, then frees the clusters, each in its own epoch.
  */
 #include <string.h>
 
@@ -329,6 +329,13 @@ status_t fat_write(struct fat_volume *v, fat_handle_t h, uint64_t off, const voi
 	return STATUS_OK;
 }
 
+/*
+ * The order on the device: the entry with the new size (and, for size 0,
+ * no first cluster) first, then the cut of the chain, then the freeing of
+ * the cut clusters. A power cut in between leaves a chain longer than the
+ * size (fsck.fat trims it), never a size the chain does not cover and
+ * never a freed cluster that a chain still reaches.
+ */
 status_t fat_file_shrink(struct fat_volume *v, struct fat_node *n, uint32_t size)
 {
 	uint32_t keep = clusters_for(v, size), last = 0, rest = n->start;
@@ -342,8 +349,6 @@ status_t fat_file_shrink(struct fat_volume *v, struct fat_node *n, uint32_t size
 			return st;
 		if (last == FAT_END)
 			rest = FAT_END;	/* the chain was shorter than the size */
-		else if (rest != FAT_END)
-			st = fat_set(v, last, fat_eoc(v));
 	} else {
 		n->start = 0;
 	}
@@ -352,12 +357,16 @@ status_t fat_file_shrink(struct fat_volume *v, struct fat_node *n, uint32_t size
 	n->cur_clus = 0;
 	n->tail_clus = last != FAT_END ? last : 0;
 	n->tail_idx = keep ? keep - 1 : 0;
-	if (st == STATUS_OK)
-		st = fat_node_flush_entry(v, n);
+	st = fat_node_flush_entry(v, n);
 	if (st || rest == FAT_END || rest == 0)
 		return st;
-	/* The cut and the new size reach the device before reuse. */
 	fat_cache_barrier(&v->cache);
+	if (keep) {
+		st = fat_set(v, last, fat_eoc(v));
+		if (st)
+			return st;
+		fat_cache_barrier(&v->cache);
+	}
 	st = fat_free_chain(v, rest);
 	return st == FAT_ST_CORRUPT ? STATUS_OK : st;
 }

@@ -42,6 +42,7 @@ static status_t img_write(void *ctx, uint64_t block, uint32_t count, const void 
 		}
 		memcpy(d->mem + (block + i) * d->block_size, (const uint8_t *)buf + (size_t)i * d->block_size,
 		       d->block_size);
+		d->touched[(block + i) / 8] |= (uint8_t)(1u << (block + i) % 8);
 		d->blocks_written++;
 	}
 	return STATUS_OK;
@@ -64,8 +65,11 @@ void imgdev_reset_faults(struct imgdev *d)
 	d->read_reqs = d->write_reqs = d->blocks_written = d->flushes = 0;
 }
 
-static void setup(struct imgdev *d, uint32_t block_size)
+static int setup(struct imgdev *d, uint32_t block_size)
 {
+	d->touched = calloc(1, d->bytes / block_size / 8 + 1);
+	if (!d->touched)
+		return -1;
 	d->block_size = block_size;
 	imgdev_reset_faults(d);
 	d->dev.read = img_read;
@@ -75,6 +79,7 @@ static void setup(struct imgdev *d, uint32_t block_size)
 	d->dev.block_size = block_size;
 	d->dev.flags = 0;
 	d->dev.block_count = d->bytes / block_size;
+	return 0;
 }
 
 int imgdev_zero(struct imgdev *d, uint64_t bytes, uint32_t block_size)
@@ -84,8 +89,7 @@ int imgdev_zero(struct imgdev *d, uint64_t bytes, uint32_t block_size)
 	if (!d->mem)
 		return -1;
 	d->bytes = bytes;
-	setup(d, block_size);
-	return 0;
+	return setup(d, block_size);
 }
 
 int imgdev_load(struct imgdev *d, const char *path, uint32_t block_size)
@@ -109,8 +113,7 @@ int imgdev_load(struct imgdev *d, const char *path, uint32_t block_size)
 	}
 	fclose(f);
 	d->bytes = (uint64_t)n;
-	setup(d, block_size);
-	return 0;
+	return setup(d, block_size);
 }
 
 int imgdev_copy(struct imgdev *d, const struct imgdev *src)
@@ -121,8 +124,7 @@ int imgdev_copy(struct imgdev *d, const struct imgdev *src)
 		return -1;
 	memcpy(d->mem, src->mem, src->bytes);
 	d->bytes = src->bytes;
-	setup(d, src->block_size);
-	return 0;
+	return setup(d, src->block_size);
 }
 
 int imgdev_save(const struct imgdev *d, const char *path)
@@ -137,8 +139,44 @@ int imgdev_save(const struct imgdev *d, const char *path)
 	return ok ? 0 : -1;
 }
 
+int imgdev_patch_file(const struct imgdev *d, const struct imgdev *base, const char *path,
+		      int restore)
+{
+	FILE *f = fopen(path, "r+b");
+	const uint8_t *src = restore ? base->mem : d->mem;
+	uint64_t blocks = d->bytes / d->block_size;
+	int ok = f != NULL;
+
+	for (uint64_t b = 0; ok && b < blocks; b++) {
+		if (!(d->touched[b / 8] & (1u << b % 8)))
+			continue;
+		ok = fseek(f, (long)(b * d->block_size), SEEK_SET) == 0 &&
+		     fwrite(src + b * d->block_size, 1, d->block_size, f) == d->block_size;
+	}
+	if (f && fclose(f))
+		ok = 0;
+	if (!ok)
+		fprintf(stderr, "imgdev: cannot patch %s\n", path);
+	return ok ? 0 : -1;
+}
+
+void imgdev_revert(struct imgdev *d, const struct imgdev *base)
+{
+	uint64_t blocks = d->bytes / d->block_size;
+
+	for (uint64_t b = 0; b < blocks; b++) {
+		if (d->touched[b / 8] & (1u << b % 8))
+			memcpy(d->mem + b * d->block_size, base->mem + b * d->block_size,
+			       d->block_size);
+	}
+	memset(d->touched, 0, blocks / 8 + 1);
+	imgdev_reset_faults(d);
+}
+
 void imgdev_free(struct imgdev *d)
 {
 	free(d->mem);
+	free(d->touched);
 	d->mem = NULL;
+	d->touched = NULL;
 }

@@ -31,6 +31,7 @@ struct imgdev {
 	status_t fail_status;
 	bool cut;
 	uint64_t read_reqs, write_reqs, blocks_written, flushes;
+	uint8_t *touched;	/* bit per block: written since load, copy or revert */
 	struct bdev dev;
 };
 
@@ -48,6 +49,16 @@ int imgdev_save(const struct imgdev *d, const char *path);
 
 /* Clears faults and counters. */
 void imgdev_reset_faults(struct imgdev *d);
+
+/* Writes d's touched blocks into the image file at path (which must hold
+ * base otherwise), or with restore base's blocks there instead: cheap
+ * saves of many variants of one large image. 0 on success. */
+int imgdev_patch_file(const struct imgdev *d, const struct imgdev *base, const char *path,
+		      int restore);
+
+/* Makes d equal to base again by copying back its touched blocks; clears
+ * touched, faults and counters. */
+void imgdev_revert(struct imgdev *d, const struct imgdev *base);
 
 void imgdev_free(struct imgdev *d);
 
