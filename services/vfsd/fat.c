@@ -297,10 +297,35 @@ status_t fat_free_chain(struct fat_volume *v, uint32_t first)
 	return STATUS_OK;
 }
 
+/* Counts the free entries of FAT16/32 a sector at a time. */
+static status_t count_free_sectors(struct fat_volume *v, uint32_t *out)
+{
+	uint32_t width = v->g.kind == FAT_KIND_16 ? 2 : 4, per = v->g.sector_size / width;
+	uint32_t last = v->g.clusters + 1, n = 0;
+
+	for (uint32_t c = 2; c <= last;) {
+		struct fat_cache_buf *b;
+		uint64_t off = entry_offset(v, c);
+		status_t st = fat_cache_get(&v->cache, fat_sector_of(v, v->g.active_fat, off), &b);
+		if (st)
+			return st;
+		uint32_t i = (uint32_t)(off % v->g.sector_size) / width;
+		for (; i < per && c <= last; i++, c++) {
+			const uint8_t *e = b->data + i * width;
+			n += width == 2 ? get16(e) == 0 : (get32(e) & 0x0fffffff) == 0;
+		}
+		fat_cache_put(&v->cache, b);
+	}
+	*out = n;
+	return STATUS_OK;
+}
+
 status_t fat_count_free(struct fat_volume *v, uint32_t *out)
 {
 	uint32_t n = 0;
 
+	if (v->g.kind != FAT_KIND_12)
+		return count_free_sectors(v, out);
 	for (uint32_t c = 2; c <= v->g.clusters + 1; c++) {
 		uint32_t val;
 		status_t st = fat_get(v, c, &val);

@@ -95,6 +95,8 @@ struct fat_node {
 	/* Cluster chain cursors: chain index -> cluster, 0 if unknown. */
 	uint32_t cur_idx, cur_clus;
 	uint32_t tail_idx, tail_clus;	/* the last cluster, if known */
+	/* Loop detection (Brent) along the walk that set the cursor. */
+	uint32_t loop_mark, loop_power, loop_steps;
 };
 
 /* Looks up the node of handle h (any kind); FAT_ST_BAD_HANDLE if none. */

@@ -22,8 +22,23 @@
 
 /* ---------------------------------------------------------------- chains */
 
+/* One step of Brent's cycle detection along n's chain, arriving at c:
+ * true if c was seen before on this walk. */
+static bool loop_step(struct fat_node *n, uint32_t c)
+{
+	if (c == n->loop_mark)
+		return true;
+	if (++n->loop_steps == n->loop_power) {
+		n->loop_mark = c;
+		n->loop_power *= 2;
+		n->loop_steps = 0;
+	}
+	return false;
+}
+
 /* Stores in *out the cluster at chain index idx of n, or FAT_END if the
- * chain is shorter; moves n's cursor there. */
+ * chain is shorter; moves n's cursor there. A chain that comes back on
+ * itself is FAT_ST_CORRUPT, found within twice its length. */
 static status_t file_cluster(struct fat_volume *v, struct fat_node *n, uint32_t idx,
 			     uint32_t *out)
 {
@@ -38,6 +53,10 @@ static status_t file_cluster(struct fat_volume *v, struct fat_node *n, uint32_t 
 	if (n->cur_clus && n->cur_idx <= idx) {
 		i = n->cur_idx;
 		c = n->cur_clus;
+	} else {
+		n->loop_mark = c;
+		n->loop_power = 1;
+		n->loop_steps = 0;
 	}
 	for (; i < idx; i++) {
 		uint32_t next;
@@ -50,6 +69,8 @@ static status_t file_cluster(struct fat_volume *v, struct fat_node *n, uint32_t 
 			*out = FAT_END;
 			return STATUS_OK;
 		}
+		if (loop_step(n, next))
+			return FAT_ST_CORRUPT;
 		c = next;
 	}
 	if (!fat_cluster_ok(v, c))

@@ -124,6 +124,10 @@ status_t tpath_read(struct tvol *t, const char *path, uint8_t **data, size_t *le
 		st = fat_read(&t->v, f, 0, *data, s.size, len);
 	}
 	fat_close(&t->v, f);
+	if (st) {
+		free(*data);
+		*data = NULL;
+	}
 	return st;
 }
 
