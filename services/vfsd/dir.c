@@ -107,6 +107,43 @@ status_t fat_dir_write(struct fat_volume *v, uint32_t dir, uint32_t index, const
 	return slot_write(v, &p, index, de);
 }
 
+/* ---------------------------------------------------------------- walking slots */
+
+/* Called for each slot by walk_slots(); returns true to stop there. It
+ * must not use the cache (walk_slots holds the slot's sector). */
+typedef bool (*slot_fn)(void *ctx, uint32_t index, const uint8_t *de);
+
+/*
+ * Calls visit on the slots of the directory at p from slot from on, a
+ * sector at a time, until visit returns true (STATUS_OK, *at the slot) or
+ * the directory has no more slots (STATUS_EMPTY, *at the slot count).
+ */
+static status_t walk_slots(struct fat_volume *v, struct fat_dirpos *p, uint32_t from,
+			   slot_fn visit, void *ctx, uint32_t *at)
+{
+	uint32_t limit = fixed_root(v, p->dir) ? v->g.root_entries : FAT_DIR_SLOTS_MAX;
+
+	for (uint32_t index = from;;) {
+		uint32_t sector, off;
+		struct fat_cache_buf *b;
+		status_t st = fat_dir_locate(v, p, index, &sector, &off);
+		if (st == STATUS_EMPTY)
+			*at = index;
+		if (st == STATUS_OK)
+			st = fat_cache_get(&v->cache, sector, &b);
+		if (st)
+			return st;
+		bool stop = false;
+		for (; off < v->g.sector_size && index < limit && !stop; off += SLOT, index++)
+			stop = visit(ctx, index, b->data + off);
+		fat_cache_put(&v->cache, b);
+		if (stop) {
+			*at = index - 1;
+			return STATUS_OK;
+		}
+	}
+}
+
 /* ---------------------------------------------------------------- scanning */
 
 void fat_scan_init(struct fat_scan *s, uint32_t dir, uint32_t index)
@@ -174,37 +211,56 @@ static bool is_dot_entry(const uint8_t *de)
 	return memcmp(de, ".          ", 11) == 0 || memcmp(de, "..         ", 11) == 0;
 }
 
+/* A scan in progress: the long-name state and the entry being found. */
+struct scan_ctx {
+	struct lfn_state lfn;
+	struct fat_entry *e;
+	bool end;	/* stopped at the end mark */
+};
+
+static bool scan_visit(void *ctx, uint32_t index, const uint8_t *de)
+{
+	struct scan_ctx *c = ctx;
+
+	if (de[0] == DE_END) {
+		c->end = true;
+		return true;
+	}
+	if (de[0] == DE_DELETED) {
+		c->lfn = (struct lfn_state){ 0 };
+		return false;
+	}
+	if ((de[DE_ATTR] & 0x3f) == FAT_ATTR_LFN) {
+		lfn_take(&c->lfn, c->e, de, index);
+		return false;
+	}
+	if ((de[DE_ATTR] & FAT_ATTR_VOLUME) || is_dot_entry(de)) {
+		c->lfn = (struct lfn_state){ 0 };
+		return false;
+	}
+	memcpy(c->e->de, de, SLOT);
+	c->e->slot = index;
+	lfn_finish(&c->lfn, c->e);
+	return true;
+}
+
 status_t fat_scan_next(struct fat_volume *v, struct fat_scan *s, struct fat_entry *e)
 {
-	struct lfn_state lfn = { 0 };
+	struct scan_ctx c = { .e = e };
+	uint32_t at;
+	status_t st;
 
-	while (!s->done) {
-		uint32_t index = s->index;
-		status_t st = slot_read(v, &s->pos, index, e->de);
-		if (st == STATUS_EMPTY || (st == STATUS_OK && e->de[0] == DE_END)) {
-			s->done = true;
-			break;
-		}
-		if (st)
-			return st;
-		s->index++;
-		if (e->de[0] == DE_DELETED) {
-			lfn = (struct lfn_state){ 0 };
-			continue;
-		}
-		if ((e->de[DE_ATTR] & 0x3f) == FAT_ATTR_LFN) {
-			lfn_take(&lfn, e, e->de, index);
-			continue;
-		}
-		if ((e->de[DE_ATTR] & FAT_ATTR_VOLUME) || is_dot_entry(e->de)) {
-			lfn = (struct lfn_state){ 0 };
-			continue;
-		}
-		e->slot = index;
-		lfn_finish(&lfn, e);
-		return STATUS_OK;
+	if (s->done)
+		return STATUS_EMPTY;
+	st = walk_slots(v, &s->pos, s->index, scan_visit, &c, &at);
+	if (st == STATUS_EMPTY || (st == STATUS_OK && c.end)) {
+		s->done = true;
+		return STATUS_EMPTY;
 	}
-	return STATUS_EMPTY;
+	if (st)
+		return st;
+	s->index = at + 1;
+	return STATUS_OK;
 }
 
 /* ---------------------------------------------------------------- lookup */
@@ -216,6 +272,8 @@ static bool entry_matches(const struct fat_entry *e, const uint16_t *name, size_
 
 	if (e->lfn_len == n && fat_name_equal(e->lfn, name, n))
 		return true;
+	if (n > FAT_SHORT_DISPLAY_MAX)
+		return false;
 	k = fat_short_display(e->de, e->de[DE_NTRES], sd);
 	return k == n && fat_name_equal(sd, name, n);
 }
@@ -390,6 +448,25 @@ static status_t grow(struct fat_volume *v, uint32_t last, uint32_t n)
 	return st;
 }
 
+/* Looking for k free slots in a row. */
+struct run_ctx {
+	uint32_t k, run;
+	bool at_end;	/* past the end mark: every slot is free */
+};
+
+static bool run_visit(void *ctx, uint32_t index, const uint8_t *de)
+{
+	struct run_ctx *c = ctx;
+
+	(void)index;
+	c->at_end |= de[0] == DE_END;
+	if (!c->at_end && de[0] != DE_DELETED) {
+		c->run = 0;
+		return false;
+	}
+	return ++c->run == c->k;
+}
+
 /* Where a run of k free slots starts in dir; the directory grows if it
  * has no such run. *tail is set if the run lies in the free space after
  * the directory's end mark. */
@@ -397,43 +474,27 @@ static status_t find_run(struct fat_volume *v, uint32_t dir, uint32_t k, uint32_
 			 bool *tail)
 {
 	struct fat_dirpos p = { .dir = dir };
-	uint32_t run = 0, index;
-	bool at_end = false;
-	uint8_t de[SLOT];
+	struct run_ctx c = { .k = k };
+	uint32_t at;
+	status_t st = walk_slots(v, &p, 0, run_visit, &c, &at);
 
-	for (index = 0;; index++) {
-		status_t st;
-		if (at_end) {
-			uint32_t sector, off;
-			st = fat_dir_locate(v, &p, index, &sector, &off);
-		} else {
-			st = slot_read(v, &p, index, de);
-			at_end = st == STATUS_OK && de[0] == DE_END;
-		}
-		if (st == STATUS_EMPTY)
-			break;
-		if (st)
-			return st;
-		if (!at_end && de[0] != DE_DELETED) {
-			run = 0;
-			continue;
-		}
-		if (++run == k) {
-			*start = index + 1 - k;
-			*tail = at_end;
-			return STATUS_OK;
-		}
+	if (st == STATUS_OK) {
+		*start = at + 1 - k;
+		*tail = c.at_end;
+		return STATUS_OK;
 	}
-	/* index slots exist; the last run of them is free. */
-	uint32_t need = k - run, per = v->g.cluster_size / SLOT;
+	if (st != STATUS_EMPTY)
+		return st;
+	/* at slots exist; the last c.run of them are free. */
+	uint32_t need = k - c.run, per = v->g.cluster_size / SLOT;
 	if (fixed_root(v, dir))
 		return FAT_ST_NO_SPACE;
-	if (index + need > FAT_DIR_SLOTS_MAX)
+	if (at + need > FAT_DIR_SLOTS_MAX)
 		return FAT_ST_TOO_BIG;
-	status_t st = grow(v, p.clus, (need + per - 1) / per);
+	st = grow(v, p.clus, (need + per - 1) / per);
 	if (st)
 		return st;
-	*start = index - run;
+	*start = at - c.run;
 	*tail = true;
 	return STATUS_OK;
 }
@@ -552,48 +613,68 @@ status_t fat_dir_empty(struct fat_volume *v, uint32_t dir)
 	return st == STATUS_EMPTY ? STATUS_OK : st;
 }
 
-/* Stores in *used the number of slots of dir up to its last one in use
- * and in *slots how many it has. */
-static status_t dir_extent(struct fat_volume *v, uint32_t dir, uint32_t *used, uint32_t *slots)
+/* Whether a cluster's slots hold anything. */
+struct used_ctx {
+	uint32_t end;	/* the slot after the cluster */
+	bool used;
+};
+
+static bool used_visit(void *ctx, uint32_t index, const uint8_t *de)
+{
+	struct used_ctx *c = ctx;
+
+	c->used = de[0] != DE_END && de[0] != DE_DELETED;
+	return c->used || index + 1 >= c->end;
+}
+
+/* Sets *used if any slot of cluster idx (chain index) of dir is in use. */
+static status_t cluster_used(struct fat_volume *v, uint32_t dir, uint32_t idx, bool *used)
 {
 	struct fat_dirpos p = { .dir = dir };
-	uint8_t de[SLOT];
-	uint32_t i;
-	bool at_end = false;
+	uint32_t per = v->g.cluster_size / SLOT, at;
+	struct used_ctx c = { (idx + 1) * per, false };
+	status_t st = walk_slots(v, &p, idx * per, used_visit, &c, &at);
 
-	*used = 0;
-	for (i = 0;; i++) {
-		status_t st;
-		if (at_end) {
-			uint32_t sector, off;
-			st = fat_dir_locate(v, &p, i, &sector, &off);
-		} else {
-			st = slot_read(v, &p, i, de);
-			at_end = st == STATUS_OK && de[0] == DE_END;
-		}
-		if (st == STATUS_EMPTY)
-			break;
-		if (st)
+	if (st)
+		return st == STATUS_EMPTY ? FAT_ST_CORRUPT : st;
+	*used = c.used;
+	return STATUS_OK;
+}
+
+/* Stores the number of clusters of dir's chain in *len (at most the
+ * clusters of FAT_DIR_SLOTS_MAX slots, plus one). */
+static status_t dir_clusters(struct fat_volume *v, uint32_t dir, uint32_t *len)
+{
+	uint32_t c = dir, max = FAT_DIR_SLOTS_MAX / (v->g.cluster_size / SLOT) + 1;
+
+	for (*len = 1; *len <= max; (*len)++) {
+		status_t st = fat_next(v, c, &c);
+		if (st || c == FAT_END)
 			return st;
-		if (!at_end && de[0] != DE_DELETED)
-			*used = i + 1;
 	}
-	*slots = i;
 	return STATUS_OK;
 }
 
 status_t fat_dir_shrink(struct fat_volume *v, uint32_t dir)
 {
-	uint32_t used, slots, per = v->g.cluster_size / SLOT, last, rest;
+	uint32_t len, keep, last, rest;
+	bool used = false;
 	status_t st;
 
 	if (fixed_root(v, dir))
 		return STATUS_OK;
-	st = dir_extent(v, dir, &used, &slots);
-	if (st)
+	st = dir_clusters(v, dir, &len);
+	if (st || len < 2 || len > FAT_DIR_SLOTS_MAX / (v->g.cluster_size / SLOT))
 		return st;
-	uint32_t keep = used ? (used + per - 1) / per : 1, have = slots / per;
-	if (keep >= have)
+	/* Trailing clusters with nothing in them go; never the first. */
+	for (keep = len; keep > 1; keep--) {
+		st = cluster_used(v, dir, keep - 1, &used);
+		if (st)
+			return st;
+		if (used)
+			break;
+	}
+	if (keep >= len)
 		return STATUS_OK;
 	st = fat_walk(v, dir, keep - 1, &last);
 	if (st == STATUS_OK)

@@ -201,6 +201,18 @@ static status_t check_marks(struct fat_volume *v)
 	return st;
 }
 
+/* Node 0 is the root: no entry, never freed (it keeps one reference). */
+static void init_root(struct fat_volume *v)
+{
+	struct fat_node *root = &v->nodes[0];
+
+	root->refs = 1;
+	root->kind = NODE_DIR;
+	root->is_root = true;
+	root->start = v->root_ref;
+	root->attr = FAT_ATTR_DIR;
+}
+
 status_t fat_mount(struct fat_volume *v, const struct fat_mount_params *p,
 		   struct fat_mount_info *info)
 {
@@ -233,12 +245,7 @@ status_t fat_mount(struct fat_volume *v, const struct fat_mount_params *p,
 	st = init_free(v, p->flags);
 	if (st)
 		return st;
-	struct fat_node *root = &v->nodes[0];
-	root->refs = 1;
-	root->kind = NODE_DIR;
-	root->is_root = true;
-	root->start = v->root_ref;
-	root->attr = FAT_ATTR_DIR;
+	init_root(v);
 	if (!v->read_only) {
 		st = set_marks(v, true);
 		if (st == STATUS_OK)

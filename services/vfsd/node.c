@@ -441,7 +441,11 @@ status_t fat_close(struct fat_volume *v, fat_handle_t h)
 	}
 	if (--n->refs)
 		return STATUS_OK;
-	st = fat_writable(v) == STATUS_OK ? fat_node_flush_entry(v, n) : STATUS_OK;
+	/* A change the volume can no longer take is reported, not dropped quietly. */
+	if (n->dirty)
+		st = fat_writable(v);
+	if (st == STATUS_OK)
+		st = fat_node_flush_entry(v, n);
 	n->gen = (uint16_t)(n->gen == UINT16_MAX ? 1 : n->gen + 1);
 	n->kind = NODE_FREE;
 	return st;

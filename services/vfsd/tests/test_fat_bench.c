@@ -35,6 +35,21 @@ struct mark {
 	uint64_t reads, writes, flushes, blocks;
 };
 
+/* The 64 KiB at off: one random block with off stamped in front, so that
+ * making the data costs next to nothing beside the engine. */
+static void chunk_at(uint8_t *chunk, uint32_t off)
+{
+	static uint8_t pattern[CHUNK];
+	static int made;
+
+	if (!made) {
+		fill_bytes(pattern, CHUNK, 1);
+		made = 1;
+	}
+	memcpy(chunk, pattern, CHUNK);
+	memcpy(chunk, &off, sizeof off);
+}
+
 static struct mark mark(void)
 {
 	return (struct mark){ now(), t.img.read_reqs, t.img.write_reqs, t.img.flushes,
@@ -73,7 +88,7 @@ TEST(a_64_mib_file_written_and_read_in_64_kib_calls)
 	struct mark m = mark();
 	CHECK_EQ(fat_create(&t.v, t.root, "big.bin", 7, 0, &f), STATUS_OK);
 	for (uint32_t off = 0; off < BIG; off += CHUNK) {
-		fill_bytes(chunk, CHUNK, off);
+		chunk_at(chunk, off);
 		CHECK_EQ(fat_write(&t.v, f, off, chunk, CHUNK, &done), STATUS_OK);
 	}
 	CHECK_EQ(fat_fsync(&t.v, f), STATUS_OK);
@@ -86,7 +101,7 @@ TEST(a_64_mib_file_written_and_read_in_64_kib_calls)
 	for (uint32_t off = 0; off < BIG; off += CHUNK) {
 		CHECK_EQ(fat_read(&t.v, f, off, got, CHUNK, &done), STATUS_OK);
 		CHECK_EQ(done, CHUNK);
-		fill_bytes(chunk, CHUNK, off);
+		chunk_at(chunk, off);
 		if (memcmp(chunk, got, CHUNK) != 0)
 			CHECK_FAIL("bytes differ at %u", off);
 	}
