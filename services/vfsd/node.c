@@ -246,8 +246,11 @@ status_t fat_create(struct fat_volume *v, fat_handle_t dir, const char *name, si
 		if (e.de[DE_ATTR] & FAT_ATTR_DIR)
 			return FAT_ST_IS_DIR;
 		st = open_entry(v, d->start, &e, out);
-		if (st == STATUS_OK && (flags & FAT_CREATE_TRUNC))
+		if (st == STATUS_OK && (flags & FAT_CREATE_TRUNC)) {
 			st = fat_truncate(v, *out, 0);
+			if (st)
+				fat_close(v, *out);
+		}
 		return st;
 	}
 	if (st != STATUS_NOT_FOUND)

@@ -935,6 +935,9 @@ TEST(times_come_from_the_clock_and_setattr)
 	CHECK_EQ(fat_write(&t.v, h, 0, "y", 1, &done), FAT_ST_READ_ONLY);
 	CHECK_EQ(fat_setattr(&t.v, t.root, &set), STATUS_INVALID);
 	fat_close(&t.v, h);
+	fat_handle_t h2;
+	CHECK_EQ(fat_create(&t.v, t.root, "timed.txt", 9, FAT_CREATE_TRUNC, &h2), FAT_ST_READ_ONLY);
+	CHECK_EQ(fat_close(&t.v, h), FAT_ST_BAD_HANDLE);	/* the failed create kept nothing */
 	const char *img = finish(&t);
 	char *o = mtools("mdir -i '%s' %s", img, "::timed.txt");
 	CHECK(strstr(o, "2001-09-09   1:46") != NULL);
@@ -942,6 +945,39 @@ TEST(times_come_from_the_clock_and_setattr)
 	o = mtools("mattrib -i '%s' %s", img, "::timed.txt");
 	CHECK(strstr(o, "R") != NULL);
 	free(o);
+}
+
+TEST(unmirrored_fat32_writes_only_the_active_fat)
+{
+	static struct tvol t;
+	uint8_t data[30000];
+
+	fresh(&t, "-F 32 -s 1", 65536);
+	CHECK_EQ(tvol_unmount(&t), STATUS_OK);
+	t.img.mem[40] = 0x81;	/* mirroring off, FAT 1 active */
+	const struct fat_geom *g = &t.v.g;
+	size_t fat0 = (size_t)g->fat_start * 512, len = (size_t)g->fat_sectors * 512;
+	uint8_t *before = malloc(len);
+	memcpy(before, t.img.mem + fat0, len);
+	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
+	CHECK(!t.v.g.mirrored);
+	fill_bytes(data, sizeof data, 4);
+	CHECK_EQ(tpath_mkdir(&t, "d"), STATUS_OK);
+	CHECK_EQ(tpath_write(&t, "d/file", data, sizeof data), STATUS_OK);
+	CHECK_EQ(tvol_unmount(&t), STATUS_OK);
+	CHECK(memcmp(before, t.img.mem + fat0, len) == 0);
+	CHECK(memcmp(before, t.img.mem + fat0 + len, len) != 0);
+	CHECK_EQ(tvol_mount(&t, FAT_MOUNT_READ_ONLY), STATUS_OK);
+	uint8_t *back;
+	size_t n;
+	CHECK_EQ(tpath_read(&t, "d/file", &back, &n), STATUS_OK);
+	CHECK_EQ(n, sizeof data);
+	CHECK(memcmp(back, data, n) == 0);
+	free(back);
+	free(before);
+	CHECK_EQ(tvol_unmount(&t), STATUS_OK);
+	tvol_release(&t);
+	imgdev_free(&t.img);
 }
 
 TEST(handles_are_shared_counted_and_bounded)
@@ -1033,6 +1069,7 @@ int main(void)
 	RUN(sizes_beyond_4_gib_are_refused_and_full_volumes_fail_cleanly);
 	RUN(the_fixed_fat16_root_fills_up);
 	RUN(times_come_from_the_clock_and_setattr);
+	RUN(unmirrored_fat32_writes_only_the_active_fat);
 	RUN(handles_are_shared_counted_and_bounded);
 	RUN(readdir_lists_entries_present_throughout_exactly_once);
 	return check_summary();
