@@ -264,10 +264,10 @@ status_t fat_setattr(struct fat_volume *v, fat_handle_t h, const struct fat_seta
 
 /*
  * Lists directory dir from *cookie (FAT_COOKIE_START at first): fills buf
- * (cap bytes) with as many records (struct fat_dirent) as fit, stores
- * their bytes in *used and the cookie to continue with in *cookie, which
- * is FAT_COOKIE_END once the listing is complete. "." and ".." are not
- * listed. STATUS_RANGE if cap cannot hold the next record (at most
+ * (cap bytes, 8-byte aligned) with as many records (struct fat_dirent) as
+ * fit, stores their bytes in *used and the cookie to continue with in
+ * *cookie, which is FAT_COOKIE_END once the listing is complete. "." and
+ * ".." are not listed. STATUS_RANGE if cap cannot hold the next record (at most
  * FAT_DIRENT_MAX bytes). Entries added or removed between calls do not
  * disturb the listing: an entry present throughout is listed exactly
  * once.

@@ -37,7 +37,8 @@ size_t fat_mount_overhead(uint32_t max_nodes)
 /* The largest number of cache sectors that fits in bytes. */
 static uint32_t cache_sectors(size_t bytes, uint32_t sector_size)
 {
-	uint32_t n = (uint32_t)(bytes / (sector_size + sizeof(struct fat_cache_buf) + 12));
+	size_t most = bytes / (sector_size + sizeof(struct fat_cache_buf) + 12);
+	uint32_t n = most > (1u << 24) ? 1u << 24 : (uint32_t)most;
 
 	while (n && fat_cache_bytes(n, sector_size) > bytes)
 		n--;
