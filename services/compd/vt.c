@@ -37,8 +37,8 @@ struct vt_cell vt_blank(const struct vt *vt)
 	return b;
 }
 
-/* Blanks cell c of row if it is half of a wide character whose other half
- * is gone, keeping its background. */
+/* Blanks cell c of row, in the default colours as tmux does, if it is
+ * half of a wide character whose other half is gone. */
 static void fix_cell(struct vt_cell *row, unsigned cols, unsigned c)
 {
 	struct vt_cell *x = &row[c];
@@ -49,9 +49,8 @@ static void fix_cell(struct vt_cell *row, unsigned cols, unsigned c)
 	else if (x->width == VT_WIDE_CONT)
 		broken = c == 0 || row[c - 1].width != VT_WIDE;
 	if (broken) {
-		x->cp = ' ';
-		x->width = VT_NARROW;
-		x->attr = 0;
+		struct vt_cell blank = { .cp = ' ' };
+		*x = blank;
 	}
 }
 
@@ -224,7 +223,9 @@ static void wrap(struct vt *vt)
 	vt->pending_wrap = false;
 }
 
-/* Writes cp (width w, 1 or 2) at the cursor and advances it. */
+/* Writes cp (width w, 1 or 2) at the cursor and advances it. A wide
+ * character that does not fit before the right edge wraps whole, leaving
+ * the last cell blank; with autowrap off it is dropped. */
 static void put(struct vt *vt, uint32_t cp, unsigned w)
 {
 	bool autowrap = vt->modes & VT_MODE_AUTOWRAP;
@@ -233,12 +234,10 @@ static void put(struct vt *vt, uint32_t cp, unsigned w)
 		wrap(vt);
 	vt->pending_wrap = false;
 	if (w == 2 && vt->col + 1 >= vt->cols) {
-		if (autowrap) {
-			vt_erase(vt, vt->row, vt->col, vt->col);
-			wrap(vt);
-		} else {
-			vt->col = (uint16_t)(vt->cols - 2);
-		}
+		if (!autowrap)
+			return; /* no room and no wrapping: dropped, as tmux does */
+		vt_erase(vt, vt->row, vt->col, vt->col);
+		wrap(vt);
 	}
 	if (vt->modes & VT_MODE_INSERT)
 		shift_right(vt, vt->col, w);
@@ -282,6 +281,7 @@ void vt_print(struct vt *vt, uint32_t cp)
 
 void vt_execute(struct vt *vt, uint8_t c)
 {
+	vt->last_cp = 0; /* REP repeats a graphic character only if it came last */
 	switch (c) {
 	case 0x08: /* BS: no reverse wrap */
 		if (vt->pending_wrap)
@@ -372,7 +372,7 @@ void vt_reset_state(struct vt *vt)
 	vt->top = 0;
 	vt->bottom = (uint16_t)(vt->rows - 1);
 	vt->modes = VT_MODE_AUTOWRAP | VT_MODE_CURSOR_SHOWN;
-	vt->last_cp = ' ';
+	vt->last_cp = 0; /* REP repeats nothing until something is printed */
 	memset(vt->saved, 0, sizeof(vt->saved));
 	vt->saved[0].pen = vt->saved[1].pen = pen;
 	vt_reset_tabs(vt, 0);

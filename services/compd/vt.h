@@ -121,7 +121,7 @@ struct vt {
 	uint16_t top, bottom;	/* scroll region, inclusive */
 	uint32_t modes;
 	struct vt_saved saved[2]; /* DECSC: [0] primary, [1] alternate screen */
-	uint32_t last_cp;	/* the last graphic character, for REP */
+	uint32_t last_cp;	/* the last graphic character, for REP; 0: none yet */
 	uint8_t tabs[VT_COLS_MAX / 8];
 	uint64_t dirty[VT_ROWS_MAX / 64];
 

@@ -150,7 +150,7 @@ static void repeat(struct vt *vt, unsigned n)
 
 	if (n > most)
 		n = most;
-	while (n--)
+	while (n-- && vt->last_cp)
 		vt_print(vt, vt->last_cp);
 }
 
@@ -311,6 +311,8 @@ void vt_csi_dispatch(struct vt *vt, uint8_t final)
 {
 	if (vt->colon_after && final != 'm')
 		return; /* sub-parameters mean nothing outside SGR */
+	if (final != 'b' || vt->private_marker || vt->intermediate)
+		vt->last_cp = 0;
 	if (vt->private_marker || vt->intermediate) {
 		csi_special(vt, final);
 		return;

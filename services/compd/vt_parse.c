@@ -271,6 +271,7 @@ static void esc_inter(struct vt *vt, uint8_t final)
 
 void vt_esc_dispatch(struct vt *vt, uint8_t final)
 {
+	vt->last_cp = 0;
 	if (vt->ninter) {
 		esc_inter(vt, final);
 		return;

@@ -273,12 +273,13 @@ TEST(a_wide_character_filling_the_row_leaves_a_pending_wrap)
 	CHECK_STR(row(1), "c");
 }
 
-TEST(a_wide_character_without_autowrap_stays_in_the_row)
+TEST(a_wide_character_that_does_not_fit_without_autowrap_is_dropped)
 {
 	term(3, 5);
-	feed("\033[?7labcd\xe4\xb8\x80");
+	feed("\033[?7labc\xe4\xb8\x80\xe4\xb8\x80");
 	CHECK_STR(row(0), "abc\xe4\xb8\x80");
 	CHECK_STR(row(1), "");
+	CHECK_CURSOR(0, 4);
 }
 
 TEST(a_wide_character_in_a_one_column_terminal_is_replaced)
@@ -826,12 +827,16 @@ TEST(wrapping_inside_a_region_scrolls_the_region)
 TEST(repeat_the_last_character)
 {
 	term(3, 10);
+	feed("\033[5b"); /* nothing printed yet: nothing to repeat */
+	CHECK_CURSOR(0, 0);
 	feed("ab\033[3bc\033[b");
 	CHECK_STR(row(0), "abbbbcc");
-	feed("\033[99999b"); /* at most a screenful: 30 */
+	feed("\r\033[3b"); /* a control came last: nothing to repeat */
+	CHECK_CURSOR(0, 0);
+	feed("\033[1;8Hc\033[99999b"); /* at most a screenful: 30 */
 	CHECK_STR(row(0), "cccccccccc");
 	CHECK_STR(row(1), "cccccccccc");
-	CHECK_STR(row(2), "ccccccc");
+	CHECK_STR(row(2), "cccccccc");
 }
 
 TEST(decaln_fills_the_screen_with_e)
@@ -1187,7 +1192,7 @@ int main(void)
 	RUN(wide_characters_take_two_cells);
 	RUN(a_wide_character_at_the_last_column_wraps_whole);
 	RUN(a_wide_character_filling_the_row_leaves_a_pending_wrap);
-	RUN(a_wide_character_without_autowrap_stays_in_the_row);
+	RUN(a_wide_character_that_does_not_fit_without_autowrap_is_dropped);
 	RUN(a_wide_character_in_a_one_column_terminal_is_replaced);
 	RUN(overwriting_half_of_a_wide_character_blanks_the_other_half);
 	RUN(combining_marks_are_dropped);
