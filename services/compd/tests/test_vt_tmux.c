@@ -243,12 +243,37 @@ static bool same_cells(const char *s)
 	return k == 0;
 }
 
-/* Captures session s's screen, cursor and rendition into dir. */
+/* Writes the tmux commands that capture session s's screen (s.txt), its
+ * rendition with attributes (s.sgr) and its cursor (s.cur), each output
+ * after a marker line naming its file. */
+static void capture_commands(FILE *f, const char *s)
+{
+	fprintf(f, "display -p \"@@ %s.txt\"\ncapture-pane -p -t %s\n", s, s);
+	fprintf(f, "display -p \"@@ %s.sgr\"\ncapture-pane -p -e -t %s\n", s, s);
+	fprintf(f, "display -p \"@@ %s.cur\"\ndisplay -p -t %s \"#{cursor_y} #{cursor_x}\"\n", s, s);
+}
+
+/* Runs the capture commands in file cmds (in dir) with one tmux client
+ * and splits its output into the files the markers name. */
+static void capture_run(const char *cmds)
+{
+	sh("tmux -L %s source-file %s/%s | awk -v d=%s '/^@@ / { if (f) close(f); f = d \"/\" $2; next } "
+	   "{ print > f }'", sock, dir, cmds, dir);
+}
+
 static void capture(const char *s)
 {
-	sh("tmux -L %s capture-pane -p -t %s > %s/%s.txt", sock, s, dir, s);
-	sh("tmux -L %s capture-pane -p -e -t %s > %s/%s.sgr", sock, s, dir, s);
-	sh("tmux -L %s display -p -t %s '#{cursor_y} #{cursor_x}' > %s/%s.cur", sock, s, dir, s);
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/capture.conf", dir);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	capture_commands(f, s);
+	fclose(f);
+	capture_run("capture.conf");
 }
 
 static void verdict(const char *s, bool ok)
@@ -363,9 +388,20 @@ static size_t random_cup(size_t n, unsigned rows, unsigned cols, bool wide)
 }
 
 /* What the generator knows of the terminal: the scroll region (1-based)
- * and origin mode. */
+ * and origin mode, which DECSC saves and DECRC restores. */
 static unsigned gen_top, gen_bottom;
-static bool gen_origin;
+static bool gen_origin, gen_saved_origin;
+
+static size_t random_esc(size_t n, bool wide)
+{
+	char c = wide ? "DM"[rnd(2)] : "78DEMH"[rnd(6)];
+
+	if (c == '7')
+		gen_saved_origin = gen_origin;
+	else if (c == '8')
+		gen_origin = gen_saved_origin;
+	return put(n, "\033%c", c);
+}
 
 /* IL or DL at a random row inside the scroll region (tmux edits the whole
  * screen when the cursor is outside it; xterm and Keel do nothing). */
@@ -397,7 +433,7 @@ static size_t random_origin(size_t n)
 	if (a == 6)
 		gen_origin = true;
 	if (b == 6)
-		gen_origin = false;
+		gen_origin = gen_saved_origin = false;
 	return put(n, "\033[?%uh\033[?%ul", a, b);
 }
 
@@ -413,7 +449,7 @@ static size_t random_op(size_t n, unsigned rows, unsigned cols, bool wide)
 	static const char *narrow_words[] = { "lorem", "ipsum", "x", "caf\xc3\xa9", "tab\tbed",
 					      "0123456789" };
 	static const char *wide_words[] = { "lorem", "\xe4\xb8\xad\xe6\x96\x87", "x",
-					    "\xf0\x9f\x98\x80", "\xef\xbc\xa1" "b" };
+					    "\xf0\x9f\x98\x80", "\xef\xbc\xa1\x62" };
 	static const char cursor[] = "ABCDEGd`Z";
 
 	switch (rnd(15)) {
@@ -441,7 +477,7 @@ static size_t random_op(size_t n, unsigned rows, unsigned cols, bool wide)
 	case 9:
 		return put(n, "\033[%u;%um", rnd(10), 30 + rnd(18));
 	case 10:
-		return put(n, "\033%c", wide ? "DM"[rnd(2)] : "78DEMH"[rnd(6)]);
+		return random_esc(n, wide);
 	case 11:
 		return wide ? put(n, "\r") : put(n, "%c", "\r\n\t\b"[rnd(4)]);
 	case 12:
@@ -468,6 +504,30 @@ static size_t random_stream(uint32_t seed, unsigned rows, unsigned cols)
 	return n;
 }
 
+/* Waits until every pane whose session name starts with prefix has shown
+ * all of its stream: each sets its title to "done" after it, and tmux
+ * handles a pane's output in order. Gives up after about 30 s. */
+static void wait_done(const char *prefix, unsigned count)
+{
+	for (int tries = 0; tries < 300; tries++) {
+		char cmd[256];
+		unsigned done = 0;
+		snprintf(cmd, sizeof(cmd),
+			 "tmux -L %s list-panes -a -F '#{session_name} #{pane_title}' | "
+			 "grep -c '^%s[0-9]* done$'", sock, prefix);
+		FILE *p = popen(cmd, "r");
+		if (p) {
+			if (fscanf(p, "%u", &done) != 1)
+				done = 0;
+			pclose(p);
+		}
+		if (done >= count)
+			return;
+		pause_ms(100);
+	}
+	printf("  tmux did not finish showing the streams\n");
+}
+
 /* Feeds the bytes to mine; false if the size is refused. */
 static bool replay(unsigned rows, unsigned cols, const uint8_t *b, size_t n)
 {
@@ -488,10 +548,9 @@ static int run_one(const char *spec)
 		return 2;
 	sh("cp %s %s/one.bin", path, dir);
 	sh("tmux -L %s new-session -d -s one -x %u -y %u "
-	   "\"stty raw -echo; cat %s/one.bin; tmux -L %s wait-for -S one; sleep 600\"",
-	   sock, cols, rows, dir, sock);
-	sh("tmux -L %s wait-for one", sock);
-	pause_ms(150);
+	   "\"stty raw -echo; cat %s/one.bin; printf '\\\\033]2;done\\\\007'; sleep 600\"",
+	   sock, cols, rows, dir);
+	wait_done("one", 1);
 	capture("one");
 	size_t n = slurp("one.bin", stream, STREAM_MAX);
 	bool ok = replay(rows, cols, stream, n) && same_text("one") && same_cells("one");
@@ -499,12 +558,19 @@ static int run_one(const char *spec)
 	return ok ? 0 : 1;
 }
 
-/* Shows each stream in its own pane and compares. */
+/* Shows each stream in its own pane and compares. The panes are made by
+ * one tmux client (a sourced file). */
 static void run_streams(void)
 {
-	enum { NFIXED = sizeof(fixed) / sizeof(fixed[0]), NRANDOM = 60 };
-	char name[32];
+	enum { NFIXED = sizeof(fixed) / sizeof(fixed[0]), NRANDOM = 100 };
+	char name[32], path[128];
 
+	snprintf(path, sizeof(path), "%s/spawn.conf", dir);
+	FILE *spawn = fopen(path, "w");
+	if (!spawn) {
+		perror(path);
+		exit(2);
+	}
 	for (unsigned i = 0; i < NFIXED + NRANDOM; i++) {
 		unsigned rows = i < NFIXED ? fixed[i].rows : 4 + i % 9;
 		unsigned cols = i < NFIXED ? fixed[i].cols : 8 + i % 23;
@@ -517,20 +583,28 @@ static void run_streams(void)
 		}
 		snprintf(name, sizeof(name), "s%u.bin", i);
 		spit(name, stream, n);
-		sh("tmux -L %s new-session -d -s s%u -x %u -y %u "
-		   "\"stty raw -echo; cat %s/s%u.bin; tmux -L %s wait-for -S s%u; sleep 600\"",
-		   sock, i, cols, rows, dir, i, sock, i);
+		fprintf(spawn, "new-session -d -s s%u -x %u -y %u "
+			"\"stty raw -echo; cat %s/s%u.bin; printf '\\\\033]2;done\\\\007'; "
+			"sleep 600\"\n", i, cols, rows, dir, i);
 	}
-	for (unsigned i = 0; i < NFIXED + NRANDOM; i++)
-		sh("tmux -L %s wait-for s%u", sock, i);
-	pause_ms(300);
+	fclose(spawn);
+	sh("tmux -L %s source-file %s", sock, path);
+	wait_done("s", NFIXED + NRANDOM);
+	snprintf(path, sizeof(path), "%s/capture.conf", dir);
+	FILE *cap = fopen(path, "w");
+	for (unsigned i = 0; cap && i < NFIXED + NRANDOM; i++) {
+		snprintf(name, sizeof(name), "s%u", i);
+		capture_commands(cap, name);
+	}
+	if (cap)
+		fclose(cap);
+	capture_run("capture.conf");
 	for (unsigned i = 0; i < NFIXED + NRANDOM; i++) {
 		char s[32], label[48];
 		unsigned rows = i < NFIXED ? fixed[i].rows : 4 + i % 9;
 		unsigned cols = i < NFIXED ? fixed[i].cols : 8 + i % 23;
 		size_t n;
 		snprintf(s, sizeof(s), "s%u", i);
-		capture(s);
 		snprintf(name, sizeof(name), "s%u.bin", i);
 		n = slurp(name, stream, STREAM_MAX);
 		if (i < NFIXED)
@@ -560,48 +634,80 @@ static const struct program programs[] = {
 	  { "'echo hello' Enter", "'for i in 1 2 3; do echo x$i; done' Enter",
 	    "'echo typo' BSpace BSpace BSpace BSpace 'fixed' Enter",
 	    "'printf \"\\033[1;31mred\\033[0m\\n\"' Enter", "'seq 1 20' Enter", NULL } },
-	{ "vi", 12, 50, "vi", "vi -u NONE -N +'set nomore' /tmp/keel-vt-tmux.txt",
+	{ "vi", 12, 50, "vi", "vi -u NONE -N +'set nomore' file.txt",
 	  { "G", "o 'new line typed in vi' Escape", "gg dd", "'/line 5' Enter",
 	    "x x x ':set number' Enter", NULL } },
-	{ "less", 10, 40, "less", "less /tmp/keel-vt-tmux.txt", { "Space", "k k", "G", NULL } },
-	{ "nano", 12, 50, "nano", "nano -I /tmp/keel-vt-tmux.txt",
+	{ "less", 10, 40, "less", "less file.txt", { "Space", "k k", "G", NULL } },
+	{ "nano", 12, 50, "nano", "nano -I file.txt",
 	  { "Down Down End", "' appended'", "C-k", "PageDown", NULL } },
 	{ "top", 20, 80, "top", "top -d 100", { "", NULL } },
 };
 
-/* Runs each program in a pane with its output recorded (pipe-pane), types
- * the keys, then compares tmux's screen with the recording replayed. */
+/* Writes the file the programs show: 60 numbered lines, some with wide
+ * and accented characters. */
+static void program_file(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/file.txt", dir);
+	FILE *f = fopen(path, "w");
+	for (int i = 1; f && i <= 60; i++)
+		fprintf(f, "line %d of the file: %s\n", i,
+			i % 3 ? "some text" : "\xe4\xb8\xad\xe6\x96\x87 \xc3\xa9t\xc3\xa9");
+	if (f)
+		fclose(f);
+}
+
+/* Starts program i in session s, in dir, its output recorded from its
+ * first byte (pipe-pane is attached before the program is let go). */
+static bool program_start(unsigned i, const char *s)
+{
+	const struct program *p = &programs[i];
+
+	if (sh("command -v %s > /dev/null 2>&1", p->needs) != 0) {
+		printf("SKIP program %s (not installed)\n", p->name);
+		skipped++;
+		return false;
+	}
+	sh("tmux -L %s new-session -d -s %s -c %s -x %u -y %u "
+	   "\"tmux -L %s wait-for go%s; export TERM=xterm LANG=C.UTF-8; %s; sleep 600\"",
+	   sock, s, dir, p->cols, p->rows, sock, s, p->command);
+	sh("tmux -L %s pipe-pane -o -t %s 'cat > %s/%s.raw' \\; wait-for -S go%s", sock, s, dir,
+	   s, s);
+	return true;
+}
+
+/* Runs the programs side by side, each in a pane with its output
+ * recorded, types their keys step by step, then compares tmux's screens
+ * with the recordings replayed. */
 static void run_programs(void)
 {
 	enum { N = sizeof(programs) / sizeof(programs[0]) };
 	static uint8_t raw[STREAM_MAX];
+	bool started[N];
+	char s[16], name[32];
 
-	FILE *f = fopen("/tmp/keel-vt-tmux.txt", "w");
-	for (int i = 1; f && i <= 60; i++)
-		fprintf(f, "line %d of the file: %s\n", i, i % 3 ? "some text" : "\xe4\xb8\xad\xe6\x96\x87 \xc3\xa9t\xc3\xa9");
-	if (f)
-		fclose(f);
+	program_file();
+	for (unsigned i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "p%u", i);
+		started[i] = program_start(i, s);
+	}
+	pause_ms(800);
+	for (unsigned k = 0; k < 8; k++) {
+		for (unsigned i = 0; i < N; i++) {
+			const char *keys = programs[i].keys[k];
+			snprintf(s, sizeof(s), "p%u", i);
+			if (started[i] && keys && keys[0] && (k == 0 || programs[i].keys[k - 1]))
+				sh("tmux -L %s send-keys -t %s %s", sock, s, keys);
+		}
+		pause_ms(300);
+	}
+	pause_ms(500);
 	for (unsigned i = 0; i < N; i++) {
 		const struct program *p = &programs[i];
-		char s[16], name[32];
-		if (sh("command -v %s > /dev/null 2>&1", p->needs) != 0) {
-			printf("SKIP %s (not installed)\n", p->name);
-			skipped++;
+		if (!started[i])
 			continue;
-		}
 		snprintf(s, sizeof(s), "p%u", i);
-		sh("tmux -L %s new-session -d -s %s -x %u -y %u "
-		   "\"tmux -L %s wait-for go%s; export TERM=xterm LANG=C.UTF-8; %s; sleep 600\"",
-		   sock, s, p->cols, p->rows, sock, s, p->command);
-		sh("tmux -L %s pipe-pane -o -t %s 'cat > %s/%s.raw'", sock, s, dir, s);
-		sh("tmux -L %s wait-for -S go%s", sock, s);
-		pause_ms(600);
-		for (unsigned k = 0; k < 8 && p->keys[k]; k++) {
-			if (p->keys[k][0])
-				sh("tmux -L %s send-keys -t %s %s", sock, s, p->keys[k]);
-			pause_ms(300);
-		}
-		pause_ms(500);
 		capture(s);
 		snprintf(name, sizeof(name), "%s.raw", s);
 		size_t n = slurp(name, raw, sizeof(raw));
@@ -612,11 +718,11 @@ static void run_programs(void)
 		snprintf(label, sizeof(label), "program %s (%zu bytes)", p->name, n);
 		verdict(label, ok);
 	}
-	unlink("/tmp/keel-vt-tmux.txt");
 }
 
 int main(void)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (system("tmux -V > /dev/null 2>&1") != 0) {
 		printf("SKIP tmux is not installed\n0 passed, 0 failed, 1 skipped\n");
 		return 0;
@@ -640,6 +746,7 @@ int main(void)
 	run_streams();
 	run_programs();
 	sh("tmux -L %s kill-server", sock);
+	pause_ms(200); /* nano saves its buffer when it is hung up on */
 	if (!getenv("KEEL_VT_TMUX_KEEP"))
 		sh("rm -rf %s", dir);
 	else
