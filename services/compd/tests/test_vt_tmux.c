@@ -626,21 +626,24 @@ struct program {
 	const char *needs;   /* a command that must exist */
 	const char *command; /* run by sh in the pane, with TERM=xterm */
 	const char *keys[8]; /* tmux send-keys arguments, one step each */
+	const char *quit;    /* keys that end it without saving anything */
 };
 
 static const struct program programs[] = {
-	{ "ls", 12, 70, "ls", "ls --color=always -l -F /usr/share/unicode /etc/apt", { NULL } },
+	{ "ls", 12, 70, "ls", "ls --color=always -l -F /usr/share/unicode /etc/apt", { NULL }, "" },
 	{ "dash", 10, 40, "dash", "PS1='$ ' dash -i",
 	  { "'echo hello' Enter", "'for i in 1 2 3; do echo x$i; done' Enter",
 	    "'echo typo' BSpace BSpace BSpace BSpace 'fixed' Enter",
-	    "'printf \"\\033[1;31mred\\033[0m\\n\"' Enter", "'seq 1 20' Enter", NULL } },
+	    "'printf \"\\033[1;31mred\\033[0m\\n\"' Enter", "'seq 1 20' Enter", NULL },
+	  "'exit' Enter" },
 	{ "vi", 12, 50, "vi", "vi -u NONE -N +'set nomore' file.txt",
 	  { "G", "o 'new line typed in vi' Escape", "gg dd", "'/line 5' Enter",
-	    "x x x ':set number' Enter", NULL } },
-	{ "less", 10, 40, "less", "less file.txt", { "Space", "k k", "G", NULL } },
+	    "x x x ':set number' Enter", NULL },
+	  "Escape ':q!' Enter" },
+	{ "less", 10, 40, "less", "less file.txt", { "Space", "k k", "G", NULL }, "q" },
 	{ "nano", 12, 50, "nano", "nano -I file.txt",
-	  { "Down Down End", "' appended'", "C-k", "PageDown", NULL } },
-	{ "top", 20, 80, "top", "top -d 100", { "", NULL } },
+	  { "Down Down End", "' appended'", "C-k", "PageDown", NULL }, "C-x n" },
+	{ "top", 20, 80, "top", "top -d 100", { "", NULL }, "q" },
 };
 
 /* Writes the file the programs show: 60 numbered lines, some with wide
@@ -677,6 +680,39 @@ static bool program_start(unsigned i, const char *s)
 	return true;
 }
 
+/* The total size of the programs' recordings. */
+static long recorded(void)
+{
+	long total = 0;
+
+	for (unsigned i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/p%u.raw", dir, i);
+		FILE *f = fopen(path, "rb");
+		if (f) {
+			fseek(f, 0, SEEK_END);
+			total += ftell(f);
+			fclose(f);
+		}
+	}
+	return total;
+}
+
+/* Waits until the programs have been quiet for 400 ms (at most ~10 s), so
+ * that tmux's screen and the recordings hold the same output. */
+static void wait_quiet(void)
+{
+	long last = -1;
+	int still = 0;
+
+	for (int tries = 0; tries < 100 && still < 2; tries++) {
+		long now = recorded();
+		still = now == last ? still + 1 : 0;
+		last = now;
+		pause_ms(200);
+	}
+}
+
 /* Runs the programs side by side, each in a pane with its output
  * recorded, types their keys step by step, then compares tmux's screens
  * with the recordings replayed. */
@@ -702,7 +738,7 @@ static void run_programs(void)
 		}
 		pause_ms(300);
 	}
-	pause_ms(500);
+	wait_quiet();
 	for (unsigned i = 0; i < N; i++) {
 		const struct program *p = &programs[i];
 		if (!started[i])
@@ -717,6 +753,34 @@ static void run_programs(void)
 		char label[48];
 		snprintf(label, sizeof(label), "program %s (%zu bytes)", p->name, n);
 		verdict(label, ok);
+	}
+	for (unsigned i = 0; i < N; i++) {
+		snprintf(s, sizeof(s), "p%u", i);
+		if (started[i] && programs[i].quit[0])
+			sh("tmux -L %s send-keys -t %s %s", sock, s, programs[i].quit);
+	}
+	wait_quiet();
+}
+
+/* Stops the tmux server and waits (at most ~10 s) until it has gone, with
+ * the panes it ran. */
+static void stop_server(void)
+{
+	char cmd[128];
+	long pid = 0;
+
+	snprintf(cmd, sizeof(cmd), "tmux -L %s display -p '#{pid}'", sock);
+	FILE *p = popen(cmd, "r");
+	if (p) {
+		if (fscanf(p, "%ld", &pid) != 1)
+			pid = 0;
+		pclose(p);
+	}
+	sh("tmux -L %s kill-server", sock);
+	for (int tries = 0; pid > 0 && tries < 100; tries++) {
+		if (sh("kill -0 %ld 2>/dev/null", pid) != 0)
+			break;
+		pause_ms(100);
 	}
 }
 
@@ -740,13 +804,13 @@ int main(void)
 	   dir);
 	if (getenv("KEEL_VT_TMUX_ONE")) {
 		int st = run_one(getenv("KEEL_VT_TMUX_ONE"));
-		sh("tmux -L %s kill-server; rm -rf %s", sock, dir);
+		stop_server();
+		sh("rm -rf %s", dir);
 		return st;
 	}
 	run_streams();
 	run_programs();
-	sh("tmux -L %s kill-server", sock);
-	pause_ms(200); /* nano saves its buffer when it is hung up on */
+	stop_server();
 	if (!getenv("KEEL_VT_TMUX_KEEP"))
 		sh("rm -rf %s", dir);
 	else
