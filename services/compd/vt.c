@@ -26,7 +26,7 @@ void vt_mark_rows(struct vt *vt, unsigned first, unsigned last)
 
 struct vt_cell *vt_cell_at(struct vt *vt, unsigned r, unsigned c)
 {
-	return vt->grid + (size_t)r * vt->cols + c;
+	return vt->grid + (size_t)vt->map[vt->grid == vt->alternate][r] * vt->cols + c;
 }
 
 /* An erased cell: a space in the current background colour (xterm's
@@ -88,18 +88,30 @@ void vt_erase(struct vt *vt, unsigned r, unsigned c0, unsigned c1)
 	vt_mark(vt, r);
 }
 
-/* Copies row src over row dst of the shown grid. */
-static void copy_row(struct vt *vt, unsigned dst, unsigned src)
+/* Rotates rows top..bottom of the shown screen up by n (down if !up):
+ * only the row map moves. */
+static void rotate(struct vt *vt, unsigned top, unsigned bottom, unsigned n, bool up)
 {
-	memcpy(vt_cell_at(vt, dst, 0), vt_cell_at(vt, src, 0), vt->cols * sizeof(struct vt_cell));
+	uint16_t *map = vt->map[vt->grid == vt->alternate];
+	uint16_t spare[VT_ROWS_MAX];
+	unsigned span = bottom - top + 1;
+
+	if (up) {
+		memcpy(spare, map + top, n * sizeof(*map));
+		memmove(map + top, map + top + n, (span - n) * sizeof(*map));
+		memcpy(map + bottom + 1 - n, spare, n * sizeof(*map));
+	} else {
+		memcpy(spare, map + bottom + 1 - n, n * sizeof(*map));
+		memmove(map + top + n, map + top, (span - n) * sizeof(*map));
+		memcpy(map + top, spare, n * sizeof(*map));
+	}
 }
 
 void vt_scroll_up(struct vt *vt, unsigned top, unsigned bottom, unsigned n)
 {
 	if (n > bottom - top + 1)
 		n = bottom - top + 1;
-	for (unsigned r = top; r + n <= bottom; r++)
-		copy_row(vt, r, r + n);
+	rotate(vt, top, bottom, n, true);
 	for (unsigned r = bottom + 1 - n; r <= bottom; r++)
 		vt_erase(vt, r, 0, vt->cols - 1);
 	vt_mark_rows(vt, top, bottom);
@@ -109,8 +121,7 @@ void vt_scroll_down(struct vt *vt, unsigned top, unsigned bottom, unsigned n)
 {
 	if (n > bottom - top + 1)
 		n = bottom - top + 1;
-	for (unsigned r = bottom; r >= top + n; r--)
-		copy_row(vt, r, r - n);
+	rotate(vt, top, bottom, n, false);
 	for (unsigned r = top; r < top + n; r++)
 		vt_erase(vt, r, 0, vt->cols - 1);
 	vt_mark_rows(vt, top, bottom);
@@ -341,6 +352,13 @@ static void blank_grid(struct vt *vt, struct vt_cell *grid)
 		grid[i] = b;
 }
 
+/* Row r of the screen is physical row r. */
+static void identity_map(uint16_t *map)
+{
+	for (unsigned r = 0; r < VT_ROWS_MAX; r++)
+		map[r] = (uint16_t)r;
+}
+
 void vt_mark_all(struct vt *vt)
 {
 	vt_mark_rows(vt, 0, vt->rows - 1u);
@@ -381,6 +399,8 @@ void vt_reset_state(struct vt *vt)
 	blank_grid(vt, vt->primary);
 	if (vt->alternate)
 		blank_grid(vt, vt->alternate);
+	identity_map(vt->map[0]);
+	identity_map(vt->map[1]);
 	vt_mark_all(vt);
 }
 
@@ -437,12 +457,46 @@ static void relayout(struct vt_cell *grid, unsigned keep, unsigned ocols, unsign
 	}
 }
 
+/* Swaps physical rows a and b of grid, cell by cell. */
+static void swap_rows(struct vt_cell *grid, unsigned a, unsigned b, unsigned cols)
+{
+	struct vt_cell *x = grid + (size_t)a * cols, *y = grid + (size_t)b * cols;
+
+	for (unsigned c = 0; c < cols; c++) {
+		struct vt_cell t = x[c];
+		x[c] = y[c];
+		y[c] = t;
+	}
+}
+
+/* Puts grid's rows in screen order (row r at physical row r) by following
+ * the map's cycles with swaps; no spare row is needed. */
+static void linearize(struct vt_cell *grid, uint16_t *map, unsigned rows, unsigned cols)
+{
+	uint16_t holds[VT_ROWS_MAX]; /* holds[p]: the screen row physical row p holds */
+
+	for (unsigned r = 0; r < rows; r++)
+		holds[map[r]] = (uint16_t)r;
+	for (unsigned r = 0; r < rows; r++) {
+		unsigned p = map[r], other = holds[r];
+		if (p == r)
+			continue;
+		swap_rows(grid, r, p, cols);
+		map[other] = (uint16_t)p;
+		holds[p] = (uint16_t)other;
+		map[r] = (uint16_t)r;
+		holds[r] = (uint16_t)r;
+	}
+}
+
 /* Resizes one grid, dropping drop rows from the top first. A wide
  * character cut in two by the new right edge becomes a blank. */
-static void resize_grid(struct vt *vt, struct vt_cell *grid, unsigned drop, unsigned rows,
-			unsigned cols)
+static void resize_grid(struct vt *vt, struct vt_cell *grid, uint16_t *map, unsigned drop,
+			unsigned rows, unsigned cols)
 {
 	unsigned keep = vt->rows - drop < rows ? vt->rows - drop : rows;
+
+	linearize(grid, map, vt->rows, vt->cols);
 
 	if (drop)
 		memmove(grid, grid + (size_t)drop * vt->cols,
@@ -473,9 +527,10 @@ status_t vt_resize(struct vt *vt, unsigned rows, unsigned cols)
 
 	if (st)
 		return st;
-	resize_grid(vt, vt->primary, vt->grid == vt->primary ? drop : 0, rows, cols);
+	resize_grid(vt, vt->primary, vt->map[0], vt->grid == vt->primary ? drop : 0, rows, cols);
 	if (vt->alternate)
-		resize_grid(vt, vt->alternate, vt->grid == vt->alternate ? drop : 0, rows, cols);
+		resize_grid(vt, vt->alternate, vt->map[1], vt->grid == vt->alternate ? drop : 0,
+			    rows, cols);
 	clamp_saved(&vt->saved[0], vt->grid == vt->primary ? drop : 0, rows, cols);
 	clamp_saved(&vt->saved[1], vt->grid == vt->alternate ? drop : 0, rows, cols);
 	if (cols > vt->cols)

@@ -113,6 +113,9 @@ struct vt {
 	struct vt_cell *primary;
 	struct vt_cell *alternate; /* NULL: alternate screen requests are ignored */
 	struct vt_cell *grid;	   /* the one shown: primary or alternate */
+	/* For each grid, the physical row holding each row on screen, so that
+	 * scrolling moves indices, not cells. */
+	uint16_t map[2][VT_ROWS_MAX];
 
 	uint16_t row, col;	/* the cursor; always inside the grid */
 	bool pending_wrap;	/* at the last column, the next character wraps first */
@@ -161,10 +164,11 @@ void vt_write(struct vt *vt, const uint8_t *bytes, size_t n);
  * unchanged. */
 status_t vt_resize(struct vt *vt, unsigned rows, unsigned cols);
 
-/* Returns row r (0-based) of the screen being shown; r < vt->rows. */
+/* Returns row r (0-based) of the screen being shown; r < vt->rows. Its
+ * cols cells are contiguous; rows are not in order in memory. */
 static inline const struct vt_cell *vt_row(const struct vt *vt, unsigned r)
 {
-	return vt->grid + (size_t)r * vt->cols;
+	return vt->grid + (size_t)vt->map[vt->grid == vt->alternate][r] * vt->cols;
 }
 
 /* True if row r changed since vt_clean() last cleared it. */

@@ -41,8 +41,8 @@ static void check_cell(const struct vt_cell *row, unsigned c, unsigned cols)
 		check(uwidth(x->cp) == 2 || x->cp == 0);
 	} else if (x->width == VT_WIDE_CONT) {
 		check(c > 0 && row[c - 1].width == VT_WIDE);
-	} else {
-		check(x->cp >= 0x20 && x->cp <= 0x10ffff && uwidth(x->cp) == 1);
+	} else if (x->cp != ' ') {
+		check(x->cp > 0x20 && x->cp <= 0x10ffff && uwidth(x->cp) == 1);
 	}
 	check(VT_COLOR_KIND(x->fg) <= VT_COLOR_KIND_RGB && VT_COLOR_KIND(x->bg) <= VT_COLOR_KIND_RGB);
 }
@@ -65,6 +65,13 @@ static void check_invariants(const struct vt *vt, bool every)
 			check_cell(vt_row(vt, r), c, vt->cols);
 	for (unsigned r = vt->rows; r < VT_ROWS_MAX; r++)
 		check(!vt_dirty(vt, r));
+	for (unsigned k = 0; k < 2; k++) {
+		uint8_t seen[VT_ROWS_MAX] = { 0 };
+		for (unsigned r = 0; r < vt->rows; r++) {
+			check(vt->map[k][r] < vt->rows && !seen[vt->map[k][r]]);
+			seen[vt->map[k][r]] = 1;
+		}
+	}
 }
 
 static unsigned size_of(uint8_t b, unsigned most, unsigned mod)

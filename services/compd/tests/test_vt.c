@@ -337,7 +337,7 @@ TEST(utf8_split_across_writes_at_every_byte_gives_the_same_screen)
 
 	term(3, 20);
 	feed(s);
-	memcpy(want, prim, sizeof(struct vt_cell) * 60);
+	memcpy(want, vt_row(&vt, 0), sizeof(struct vt_cell) * 20);
 	strcpy(want_text, row(0));
 	for (size_t cut = 0; cut <= n; cut++) {
 		for (size_t cut2 = cut; cut2 <= n; cut2++) {
@@ -346,7 +346,7 @@ TEST(utf8_split_across_writes_at_every_byte_gives_the_same_screen)
 			vt_write(&vt, (const uint8_t *)s + cut, cut2 - cut);
 			vt_write(&vt, (const uint8_t *)s + cut2, n - cut2);
 			CHECK_STR(row(0), want_text);
-			CHECK(memcmp(want, prim, sizeof(struct vt_cell) * 60) == 0);
+			CHECK(memcmp(want, vt_row(&vt, 0), sizeof(struct vt_cell) * 20) == 0);
 		}
 	}
 }
@@ -1104,6 +1104,28 @@ TEST(shrinking_below_the_cursor_drops_top_lines)
 	CHECK_STR(row(1), "5");
 }
 
+TEST(resizing_after_scrolling_keeps_the_rows_in_order)
+{
+	term(4, 6);
+	feed("1\r\n2\r\n3\r\n4\r\n5\r\n6\033[2;3r\033[3;1H\n\n\033[r");
+	CHECK_STR(row(0), "3");
+	CHECK_STR(row(1), "");
+	CHECK_STR(row(2), "");
+	CHECK_STR(row(3), "6");
+	feed("\033[?1049h1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\033[?1049l");
+	CHECK_EQ(vt_resize(&vt, 5, 8), STATUS_OK);
+	CHECK_STR(row(0), "3");
+	CHECK_STR(row(3), "6");
+	CHECK_STR(row(4), "");
+	feed("\033[4;1H");
+	CHECK_EQ(vt_resize(&vt, 2, 3), STATUS_OK); /* the cursor is on row 4 */
+	CHECK_STR(row(0), "");
+	CHECK_STR(row(1), "6");
+	feed("\033[?47h");
+	CHECK_STR(row(0), "4"); /* the alternate screen kept its own order */
+	CHECK_STR(row(1), "5");
+}
+
 TEST(resizing_splits_no_wide_character)
 {
 	term(2, 6);
@@ -1252,6 +1274,7 @@ int main(void)
 	RUN(replies_that_do_not_fit_are_dropped_whole);
 	RUN(resizing_crops_and_pads);
 	RUN(shrinking_below_the_cursor_drops_top_lines);
+	RUN(resizing_after_scrolling_keeps_the_rows_in_order);
 	RUN(resizing_splits_no_wide_character);
 	RUN(resizing_keeps_the_other_screen);
 	RUN(bad_sizes_are_refused);
