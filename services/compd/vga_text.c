@@ -89,6 +89,7 @@ uint16_t vga_cell(const struct vt_cell *cell, bool reverse)
 	return (uint16_t)(ch | (fg | (bg & 7) << 4) << 8);
 }
 
+/* The screen operations (screen.h) over the text buffer. */
 static void vga_size(void *ctx, unsigned *rows, unsigned *cols)
 {
 	const struct vga_text *v = ctx;

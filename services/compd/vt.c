@@ -344,6 +344,7 @@ void vt_restore_cursor(struct vt *vt)
 	vt->pen = s->pen;
 }
 
+/* Blanks the whole of grid in the default colours. */
 static void blank_grid(struct vt *vt, struct vt_cell *grid)
 {
 	struct vt_cell b = { .cp = ' ' };
@@ -511,6 +512,7 @@ static void resize_grid(struct vt *vt, struct vt_cell *grid, uint16_t *map, unsi
 	}
 }
 
+/* Moves a saved cursor with the rows dropped and into the new size. */
 static void clamp_saved(struct vt_saved *s, unsigned drop, unsigned rows, unsigned cols)
 {
 	s->row = (uint16_t)(s->row >= drop ? s->row - drop : 0);

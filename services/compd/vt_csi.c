@@ -62,6 +62,7 @@ static unsigned reported_row(const struct vt *vt)
 	return r + 1;
 }
 
+/* ED: 0 from the cursor to the end, 1 from the start to the cursor, 2 all. */
 static void erase_display(struct vt *vt, unsigned mode)
 {
 	if (mode == 0) {
@@ -79,6 +80,7 @@ static void erase_display(struct vt *vt, unsigned mode)
 	/* 3 erases the saved lines: there is no scrollback. */
 }
 
+/* EL: 0 from the cursor to the end of the line, 1 from its start, 2 all. */
 static void erase_line(struct vt *vt, unsigned mode)
 {
 	if (mode == 0)
@@ -135,6 +137,7 @@ static void set_region(struct vt *vt)
 	cursor_to(vt, 1, 1);
 }
 
+/* TBC: 0 the stop at the cursor, 3 all of them. */
 static void clear_tabs(struct vt *vt, unsigned mode)
 {
 	if (mode == 0)
@@ -154,6 +157,7 @@ static void repeat(struct vt *vt, unsigned n)
 		vt_print(vt, vt->last_cp);
 }
 
+/* DSR 5 (status: fine) and 6 (cursor position, DECXCPR when dec). */
 static void report(struct vt *vt, unsigned what, bool dec)
 {
 	char buf[32];

@@ -41,6 +41,7 @@ static void alt_screen(struct vt *vt, unsigned mode, bool on)
 		vt_restore_cursor(vt);
 }
 
+/* One DEC private mode (DECSET/DECRST). */
 static void dec_mode(struct vt *vt, unsigned mode, bool on)
 {
 	switch (mode) {
@@ -226,6 +227,7 @@ static void palette(unsigned n, int rgb[3])
 	}
 }
 
+/* The red, green and blue of an indexed or true colour. */
 static void color_rgb(vt_color_t c, int rgb[3])
 {
 	if (VT_COLOR_KIND(c) == VT_COLOR_KIND_RGB) {

@@ -13,6 +13,7 @@
 
 #include "vt_internal.h"
 
+/* Forgets the sequence being collected. */
 static void clear_sequence(struct vt *vt)
 {
 	memset(vt->params, 0, sizeof(vt->params));
@@ -43,6 +44,7 @@ static void param_byte(struct vt *vt, uint8_t b)
 	vt->params[vt->nparams] = (uint16_t)(v > VT_PARAM_MAX ? VT_PARAM_MAX : v);
 }
 
+/* Keeps the first intermediate byte and counts them all. */
 static void collect(struct vt *vt, uint8_t b)
 {
 	if (vt->ninter++ == 0)
@@ -64,6 +66,8 @@ static bool is_c0(uint8_t b)
 	return b < 0x20;
 }
 
+/* The byte after ESC: an intermediate, a string or CSI introducer, or a
+ * final byte. */
 static void escape(struct vt *vt, uint8_t b)
 {
 	if (is_c0(b))
@@ -85,6 +89,7 @@ static void escape(struct vt *vt, uint8_t b)
 	}
 }
 
+/* An ESC sequence after its first intermediate byte. */
 static void escape_inter(struct vt *vt, uint8_t b)
 {
 	if (is_c0(b))
@@ -97,6 +102,8 @@ static void escape_inter(struct vt *vt, uint8_t b)
 	}
 }
 
+/* CSI entry, parameter and intermediate states: private marker,
+ * parameters, intermediates, then the final byte. */
 static void csi(struct vt *vt, uint8_t b)
 {
 	if (is_c0(b)) {
@@ -123,6 +130,7 @@ static void csi(struct vt *vt, uint8_t b)
 	}
 }
 
+/* A malformed CSI sequence: everything up to its final byte is dropped. */
 static void csi_ignore(struct vt *vt, uint8_t b)
 {
 	if (is_c0(b))
@@ -150,6 +158,7 @@ static void dcs(struct vt *vt, uint8_t b)
 	}
 }
 
+/* An OSC string: dropped up to BEL (or ST, through the escape state). */
 static void osc(struct vt *vt, uint8_t b)
 {
 	if (b == 0x07)
@@ -178,6 +187,7 @@ static bool ground_utf8(struct vt *vt, uint8_t b)
 	return true;
 }
 
+/* The ground state: characters are printed, C0 controls executed. */
 static void ground(struct vt *vt, uint8_t b)
 {
 	if (ground_utf8(vt, b))

@@ -86,6 +86,8 @@ static char keypad_char(uint16_t key, char *app)
 	}
 }
 
+/* Appends n bytes; a result never outgrows KEYMAP_BYTES_MAX (the longest
+ * sequence, CSI 24;8~, is 7 bytes). */
 static void put(struct keymap_result *res, const char *s, size_t n)
 {
 	if (res->len + n > KEYMAP_BYTES_MAX)
@@ -145,6 +147,7 @@ static void send_special(const struct special *s, uint8_t mods, unsigned modes,
 	}
 }
 
+/* The special key entry for key, or NULL. */
 static const struct special *find_special(uint16_t key)
 {
 	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
