@@ -127,7 +127,7 @@ static status_t apply(const struct undo_rec *r, struct buf *b, bool forward)
 	return buf_delete(b, r->pos, r->len);
 }
 
-status_t undo_undo(struct undo *u, struct buf *b, size_t *cursor)
+status_t undo_undo(struct undo *u, struct buf *b, size_t *cursor, size_t *first)
 {
 	unsigned long g;
 	status_t st;
@@ -135,18 +135,20 @@ status_t undo_undo(struct undo *u, struct buf *b, size_t *cursor)
 	if (u->cur == 0)
 		return STATUS_EMPTY;
 	g = u->recs[u->cur - 1].group;
+	*first = SIZE_MAX;
 	while (u->cur > 0 && u->recs[u->cur - 1].group == g) {
 		const struct undo_rec *r = &u->recs[u->cur - 1];
 		if ((st = apply(r, b, false)))
 			return st;
 		*cursor = r->cur_before;
+		*first = r->pos < *first ? r->pos : *first;
 		u->cur--;
 	}
 	u->group++;
 	return STATUS_OK;
 }
 
-status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor)
+status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor, size_t *first)
 {
 	unsigned long g;
 	status_t st;
@@ -154,11 +156,13 @@ status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor)
 	if (u->cur == u->n)
 		return STATUS_EMPTY;
 	g = u->recs[u->cur].group;
+	*first = SIZE_MAX;
 	while (u->cur < u->n && u->recs[u->cur].group == g) {
 		const struct undo_rec *r = &u->recs[u->cur];
 		if ((st = apply(r, b, true)))
 			return st;
 		*cursor = r->cur_after;
+		*first = r->pos < *first ? r->pos : *first;
 		u->cur++;
 	}
 	u->group++;

@@ -47,12 +47,14 @@ void undo_next_group(struct undo *u);
 status_t undo_add(struct undo *u, enum undo_kind kind, size_t pos, const char *text,
 		  size_t len, size_t cur_before, size_t cur_after);
 
-/* Takes back the last group; stores the cursor to restore in *cursor.
- * STATUS_EMPTY when there is nothing to undo. */
-status_t undo_undo(struct undo *u, struct buf *b, size_t *cursor);
+/* Takes back the last group; stores the cursor to restore in *cursor and
+ * the lowest offset the group touched in *first. STATUS_EMPTY when there is
+ * nothing to undo. */
+status_t undo_undo(struct undo *u, struct buf *b, size_t *cursor, size_t *first);
 
-/* Replays the next undone group. STATUS_EMPTY when there is nothing. */
-status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor);
+/* Replays the next undone group (same outputs). STATUS_EMPTY when there is
+ * nothing to redo. */
+status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor, size_t *first);
 
 /* Marks the current state as the one on disk. */
 void undo_mark_saved(struct undo *u);
