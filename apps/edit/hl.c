@@ -243,8 +243,8 @@ static hl_state sh_line(hl_state st, const char *s, size_t n, uint8_t *attr)
 			paint(attr, i, n, HL_COMMENT);
 			return 0;
 		} else if (c == '\'' || c == '"') {
+			paint(attr, i, i + 1, HL_STRING);
 			i = sh_string(s, i + 1, n, (char)c, attr, &open);
-			paint(attr, i - (i > 0), i, HL_STRING);
 			if (open)
 				return c == '\'' ? HL_SH_SQUOTE : HL_SH_DQUOTE;
 		} else if (c == '$') {

@@ -172,6 +172,7 @@ status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor, size_t *first)
 void undo_mark_saved(struct undo *u)
 {
 	u->saved = u->cur;
+	u->group++;	/* the saved state stays a step of its own */
 }
 
 bool undo_modified(const struct undo *u)
