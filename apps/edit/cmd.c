@@ -229,6 +229,7 @@ static void cmd_cut(struct editor *ed)
 	if (!clip_take(ed, from, to - from, append))
 		report(ed, doc_delete(ed, d, from, to - from));
 	d->mark_set = false;
+	doc_set_cursor(ed, d, d->cur);
 }
 
 static void cmd_copy(struct editor *ed)
@@ -439,6 +440,13 @@ static const struct binding bindings[] = {
 	{ KEY_CTRL('l'), cmd_refresh, CMD_OTHER },
 };
 
+/* True for the moves that keep the remembered column; every other command
+ * sets it to where the cursor ends up. */
+static bool is_vertical(void (*fn)(struct editor *ed))
+{
+	return fn == cmd_up || fn == cmd_down || fn == cmd_pgup || fn == cmd_pgdn;
+}
+
 /* True for keys that insert themselves. */
 static bool is_text_key(keycode_t key)
 {
@@ -463,6 +471,8 @@ void cmd_dispatch(struct editor *ed, keycode_t key)
 			if (bindings[i].kind != CMD_BACKSPACE && bindings[i].kind != CMD_DELETE)
 				begin(ed, bindings[i].kind);
 			bindings[i].fn(ed);
+			if (!is_vertical(bindings[i].fn) && ed_doc(ed))
+				doc_set_cursor(ed, ed_doc(ed), ed_doc(ed)->cur);
 			return;
 		}
 	}
