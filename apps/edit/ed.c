@@ -20,6 +20,7 @@ void ed_init(struct editor *ed, const struct file_ops *fops, int rows, int cols,
 	ed->cols = cols;
 	ed->tabw = tabw >= 1 && tabw <= 16 ? tabw : 8;
 	ed->autoindent = true;
+	ed->s_icase = true;
 	search_init(&ed->search);
 }
 

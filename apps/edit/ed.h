@@ -42,7 +42,8 @@ struct prompt {
 	enum prompt_kind kind;
 	char text[PROMPT_MAX];
 	size_t len, cur;
-	size_t origin, origin_top;	/* where an incremental search began */
+	size_t origin;			/* where the incremental search looks from */
+	size_t home, home_top;		/* cursor and view to go back to on cancel */
 };
 
 /* Kinds of commands, for grouping undo steps and cuts. */

@@ -23,8 +23,8 @@ void prompt_start(struct editor *ed, enum prompt_kind kind, const char *initial)
 	memcpy(p->text, initial, n);
 	p->text[n] = '\0';
 	p->len = p->cur = n;
-	p->origin = d->cur;
-	p->origin_top = d->top;
+	p->origin = p->home = d->cur;
+	p->home_top = d->top;
 	ed->last_cmd = CMD_OTHER;
 	undo_next_group(&d->undo);
 }
@@ -337,8 +337,8 @@ static void cancel(struct editor *ed)
 	struct doc *d = ed_doc(ed);
 
 	if (ed->pr.kind == PROMPT_FIND) {
-		doc_set_cursor(ed, d, ed->pr.origin);
-		d->top = ed->pr.origin_top;
+		doc_set_cursor(ed, d, ed->pr.home);
+		d->top = ed->pr.home_top;
 	}
 	ed->match_shown = false;
 	ed->quitting_all = false;
