@@ -1,14 +1,15 @@
 /*
- * buf.h - the text of one document: a gap buffer of bytes and an index of
- * line starts that is itself kept with a gap.
+ * buf.h - the text of one document: a list of blocks of at most
+ * BUF_BLOCK_MAX bytes each, with prefix sums of bytes and newlines.
  *
  * Text is stored as bytes, unchanged (invalid UTF-8 and NUL included). A
  * line ends at '\n'; a buffer of n newlines has n + 1 lines, the last one
- * possibly empty. Entries of the line index before its gap hold absolute
- * offsets; entries after it hold the distance from the end of the text, so
- * an edit only touches the index near the edited line: inserting or deleting
- * text costs the length of the change plus the distance the gaps move, never
- * a pass over the whole file.
+ * possibly empty. An edit touches one block (or splits it) and then
+ * updates the prefix sums, one addition per block: its cost depends on the
+ * size of the change and the number of blocks, never on where in a large
+ * file it happens or where the previous edit was. The prefix sums are the
+ * line index: finding line n or the line of an offset is a binary search
+ * over the blocks and a scan inside one block.
  */
 #ifndef EDIT_BUF_H
 #define EDIT_BUF_H
@@ -18,11 +19,20 @@
 
 #include "abi/status.h"
 
+#define BUF_BLOCK_MAX 8192	/* a block never holds more */
+#define BUF_BLOCK_FILL 4096	/* how full new blocks are made */
+
+struct buf_block {
+	char *data;		/* BUF_BLOCK_MAX bytes */
+	size_t len;
+	size_t nls;		/* newlines in data[0, len) */
+};
+
 struct buf {
-	char *text;		/* cap bytes: [0, gap) text, [gap, gap_end) free */
-	size_t cap, gap, gap_end;
-	size_t *lines;		/* lcap entries, [lgap, lgap_end) free */
-	size_t lcap, lgap, lgap_end;
+	struct buf_block *blocks;
+	size_t nblocks, capblocks;
+	size_t *off;		/* off[i]: offset of block i; off[nblocks] = length */
+	size_t *nl;		/* nl[i]: newlines before block i; nl[nblocks] = all */
 };
 
 /* Makes b an empty buffer (one empty line). STATUS_NO_MEMORY on failure. */
@@ -47,6 +57,10 @@ size_t buf_line_start(const struct buf *b, size_t line);
 /* Offset of line's terminating '\n', or buf_len() for the last line. */
 size_t buf_line_end(const struct buf *b, size_t line);
 
+/* The offset of the first '\n' at or after pos, or buf_len(). Costs the
+ * distance scanned: walking lines this way never searches the index. */
+size_t buf_next_nl(const struct buf *b, size_t pos);
+
 /* The line that contains offset pos (pos <= buf_len()). */
 size_t buf_line_of(const struct buf *b, size_t pos);
 
@@ -63,8 +77,9 @@ status_t buf_insert(struct buf *b, size_t pos, const char *s, size_t n);
 /* Deletes n bytes at pos. STATUS_RANGE if [pos, pos+n) is not in the text. */
 status_t buf_delete(struct buf *b, size_t pos, size_t n);
 
-/* The text as at most two contiguous pieces (before and after the gap), for
- * writing out and searching without copying. */
-void buf_pieces(const struct buf *b, const char **a, size_t *alen, const char **c, size_t *clen);
+/* Walks the text as contiguous pieces, for writing it out without copying:
+ * start with *i = 0; each call stores the next piece and returns false
+ * when there is none left. */
+bool buf_chunk(const struct buf *b, size_t *i, const char **p, size_t *n);
 
 #endif

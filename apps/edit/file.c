@@ -227,12 +227,12 @@ static int create_tmp(const struct file_ops *ops, struct save_paths *sp, unsigne
 static int write_tmp(const struct file_ops *ops, int fd, const struct buf *b, unsigned mode,
 		     bool keep_mode)
 {
-	const char *a, *c;
-	size_t alen, clen;
+	const char *p;
+	size_t n, i = 0;
 
-	buf_pieces(b, &a, &alen, &c, &clen);
-	if (write_all(ops, fd, a, alen) || write_all(ops, fd, c, clen))
-		return -1;
+	while (buf_chunk(b, &i, &p, &n))
+		if (write_all(ops, fd, p, n))
+			return -1;
 	if (keep_mode && ops->fchmod(ops->ctx, fd, mode))
 		return -1;
 	return ops->fsync(ops->ctx, fd);

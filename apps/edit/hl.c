@@ -41,7 +41,7 @@ static int is_ident(unsigned char c)
 static int in_list(const char *const *list, const char *s, size_t n)
 {
 	for (; *list; list++)
-		if (strlen(*list) == n && memcmp(*list, s, n) == 0)
+		if ((*list)[0] == s[0] && strlen(*list) == n && memcmp(*list, s, n) == 0)
 			return 1;
 	return 0;
 }
@@ -315,9 +315,9 @@ void hl_cache_invalidate(struct hl_cache *c, size_t line)
 		c->ncp = keep;
 }
 
-const char *hl_fetch_line(struct hl_cache *c, const struct buf *b, size_t line, size_t *n)
+const char *hl_fetch_at(struct hl_cache *c, const struct buf *b, size_t start, size_t *n)
 {
-	size_t start = buf_line_start(b, line), len = buf_line_end(b, line) - start;
+	size_t len = buf_next_nl(b, start) - start;
 
 	if (len + 1 > c->linecap) {
 		char *p = realloc(c->line, len + 1);
@@ -335,12 +335,15 @@ const char *hl_fetch_line(struct hl_cache *c, const struct buf *b, size_t line, 
 static hl_state lex_lines(struct hl_cache *c, const struct buf *b, size_t from, size_t to,
 			  hl_state st)
 {
-	for (size_t l = from; l < to; l++) {
+	size_t pos = buf_line_start(b, from), len = buf_len(b);
+
+	for (size_t l = from; l < to && pos <= len; l++) {
 		size_t n;
-		const char *s = hl_fetch_line(c, b, l, &n);
+		const char *s = hl_fetch_at(c, b, pos, &n);
 		if (!s)
 			return 0;
 		st = hl_line(c->lang, st, s, n, NULL);
+		pos += n + 1;
 	}
 	return st;
 }

@@ -61,8 +61,8 @@ void hl_cache_invalidate(struct hl_cache *c, size_t line);
  * for the cache cannot be had. */
 hl_state hl_state_at(struct hl_cache *c, const struct buf *b, size_t line);
 
-/* Copies line of b into the cache's scratch space; returns it and its length
- * in *n (NULL on allocation failure). */
-const char *hl_fetch_line(struct hl_cache *c, const struct buf *b, size_t line, size_t *n);
+/* Copies the line of b that starts at offset start into the cache's scratch
+ * space; returns it and its length in *n (NULL on allocation failure). */
+const char *hl_fetch_at(struct hl_cache *c, const struct buf *b, size_t start, size_t *n);
 
 #endif

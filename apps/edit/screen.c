@@ -17,7 +17,7 @@ static struct cell *cell_at(struct cell *grid, const struct screen *s, int row, 
 	return &grid[(size_t)row * (size_t)s->cols + (size_t)col];
 }
 
-static bool cell_eq(const struct cell *a, const struct cell *b)
+static inline bool cell_eq(const struct cell *a, const struct cell *b)
 {
 	if (a->width != b->width || a->attr != b->attr)
 		return false;
@@ -265,6 +265,24 @@ static void set_attr(struct screen *s, uint16_t attr)
 	s->attr = attr;
 }
 
+/* Emits the frame's opening: hide the cursor, clear if asked. */
+static void begin_frame(struct screen *s)
+{
+	s->begun = true;
+	if (s->visible) {
+		emits(s, "\x1b[?25l");
+		s->visible = false;
+	}
+	if (s->clear) {
+		set_attr(s, 0);
+		emits(s, "\x1b[H\x1b[2J");
+		s->cur_row = s->cur_col = 0;
+		for (size_t i = 0; i < (size_t)s->rows * (size_t)s->cols; i++)
+			s->have[i] = blank;
+		s->clear = false;
+	}
+}
+
 /* Writes the want cell at row, col (the start of a character) and records
  * what the terminal now shows. */
 static void write_cell(struct screen *s, int row, int col)
@@ -272,6 +290,8 @@ static void write_cell(struct screen *s, int row, int col)
 	struct cell *w = cell_at(s->want, s, row, col), *h = cell_at(s->have, s, row, col);
 	int width = w->width, end = col + width;
 
+	if (!s->begun)
+		begin_frame(s);
 	move_to(s, row, col);
 	set_attr(s, w->attr);
 	emit(s, w->ch, w->len);
@@ -308,6 +328,8 @@ static int count_diff(const struct screen *s, int row, int col)
 /* Erases row from col on (one EL) and records it. */
 static void erase_tail(struct screen *s, int row, int col)
 {
+	if (!s->begun)
+		begin_frame(s);
 	move_to(s, row, col);
 	set_attr(s, 0);
 	emits(s, "\x1b[K");
@@ -346,37 +368,16 @@ static void mark_broken_wide(struct screen *s, int row)
 	}
 }
 
-/* Emits the frame's opening: hide the cursor, clear if asked. */
-static void begin_frame(struct screen *s)
-{
-	if (s->visible) {
-		emits(s, "\x1b[?25l");
-		s->visible = false;
-	}
-	if (s->clear) {
-		set_attr(s, 0);
-		emits(s, "\x1b[H\x1b[2J");
-		s->cur_row = s->cur_col = 0;
-		for (size_t i = 0; i < (size_t)s->rows * (size_t)s->cols; i++)
-			s->have[i] = blank;
-		s->clear = false;
-	}
-}
-
 status_t screen_flush(struct screen *s, const char **out, size_t *len)
 {
-	bool dirty = s->clear;
-
 	s->outlen = 0;
 	s->out_failed = false;
-	for (size_t i = 0; !dirty && i < (size_t)s->rows * (size_t)s->cols; i++)
-		dirty = !cell_eq(&s->want[i], &s->have[i]);
-	if (dirty) {
+	s->begun = false;
+	if (s->clear)
 		begin_frame(s);
-		for (int r = 0; r < s->rows; r++) {
-			mark_broken_wide(s, r);
-			flush_row(s, r);
-		}
+	for (int r = 0; r < s->rows; r++) {
+		mark_broken_wide(s, r);
+		flush_row(s, r);
 	}
 	if (s->want_visible)
 		move_to(s, s->want_row, s->want_col);

@@ -50,6 +50,7 @@ struct screen {
 	bool want_visible, visible;
 	int attr;			/* the terminal's SGR state, -1 if unknown */
 	bool clear;			/* erase the display before the next frame */
+	bool begun;			/* this frame has started its output */
 	char *out;
 	size_t outlen, outcap;
 	bool out_failed;

@@ -92,14 +92,16 @@ static uint16_t byte_attr(const struct editor *ed, const struct doc *d, size_t p
 }
 
 /* Draws the visible part of one line; returns the lexer state after it. */
-static hl_state draw_line(struct editor *ed, struct doc *d, struct row *r, size_t line,
-			  hl_state st, uint8_t **attrs, size_t *attrcap)
+static hl_state draw_line(struct editor *ed, struct doc *d, struct row *r, size_t start,
+			  size_t *n_out, hl_state st, uint8_t **attrs, size_t *attrcap)
 {
-	size_t n, col = 0, start = buf_line_start(&d->buf, line);
-	const char *s = hl_fetch_line(&d->hl, &d->buf, line, &n);
+	size_t n, col = 0;
+	const char *s = hl_fetch_at(&d->hl, &d->buf, start, &n);
 
+	*n_out = 0;
 	if (!s)
 		return 0;
+	*n_out = n;
 	if (n > *attrcap) {
 		uint8_t *a = realloc(*attrs, n);
 		if (!a)
@@ -134,7 +136,7 @@ static void draw_text(struct editor *ed, struct screen *s)
 	struct doc *d = ed_doc(ed);
 	int rows = ed_text_rows(ed), gutter = ed_gutter(ed);
 	struct row r = { s, 0, gutter, d->left, d->left + (size_t)(s->cols - gutter) };
-	size_t nlines = buf_lines(&d->buf);
+	size_t nlines = buf_lines(&d->buf), pos = buf_line_start(&d->buf, d->top), n;
 	hl_state st = hl_state_at(&d->hl, &d->buf, d->top);
 
 	for (int y = 0; y < rows && y < s->rows; y++) {
@@ -143,7 +145,8 @@ static void draw_text(struct editor *ed, struct screen *s)
 			break;
 		r.y = y;
 		draw_gutter(s, y, gutter, line);
-		st = draw_line(ed, d, &r, line, st, &ed->attrs, &ed->attrcap);
+		st = draw_line(ed, d, &r, pos, &n, st, &ed->attrs, &ed->attrcap);
+		pos += n + 1;
 	}
 }
 

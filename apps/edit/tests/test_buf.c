@@ -8,11 +8,40 @@
 #include "../buf.h"
 #include "check.h"
 
+/* Checks the block list's invariants: no empty block but a lone one,
+ * none over the limit, prefix sums exact. */
+static int well_formed(const struct buf *b)
+{
+	size_t off = 0, nl = 0;
+
+	if (b->nblocks == 0)
+		return 0;
+	for (size_t i = 0; i < b->nblocks; i++) {
+		const struct buf_block *k = &b->blocks[i];
+		size_t c = 0;
+		if ((k->len == 0 && b->nblocks > 1) || k->len > BUF_BLOCK_MAX)
+			return 0;
+		if (b->off[i] != off || b->nl[i] != nl)
+			return 0;
+		for (size_t j = 0; j < k->len; j++)
+			c += k->data[j] == '\n';
+		if (c != k->nls)
+			return 0;
+		off += k->len;
+		nl += c;
+	}
+	return b->off[b->nblocks] == off && b->nl[b->nblocks] == nl;
+}
+
 /* Checks every accessor of b against the reference text s of n bytes. */
 static int agrees(const struct buf *b, const char *s, size_t n)
 {
 	size_t line = 0;
-	char *copy = malloc(n + 1);
+	char *copy;
+
+	if (!well_formed(b))
+		return 0;
+	copy = malloc(n + 1);
 
 	if (buf_len(b) != n || buf_get(b, 0, n, copy) != n || memcmp(copy, s, n) != 0) {
 		free(copy);
@@ -123,6 +152,45 @@ TEST(random_edits_agree_with_a_plain_string)
 	free(ref);
 }
 
+TEST(large_insertions_and_deletions_across_blocks_agree)
+{
+	struct buf b;
+	size_t cap = 1 << 20, n = 0;
+	char *ref = malloc(cap), *s = malloc(40000);
+
+	srand(11);
+	CHECK_EQ(buf_init(&b), STATUS_OK);
+	for (int step = 0; step < 600; step++) {
+		size_t pos = n ? (size_t)rand() % (n + 1) : 0;
+		if (rand() % 2 || n == 0) {
+			size_t k = (size_t)rand() % 30000 + 1;
+			for (size_t i = 0; i < k; i++)
+				s[i] = rand() % 40 ? (char)('a' + rand() % 26) : '\n';
+			if (n + k >= cap)
+				continue;
+			CHECK_EQ(buf_insert(&b, pos, s, k), STATUS_OK);
+			memmove(ref + pos + k, ref + pos, n - pos);
+			memcpy(ref + pos, s, k);
+			n += k;
+		} else {
+			size_t k = (size_t)rand() % (n - pos + 1);
+			CHECK_EQ(buf_delete(&b, pos, k), STATUS_OK);
+			memmove(ref + pos, ref + pos + k, n - pos - k);
+			n -= k;
+		}
+		if (step % 20 == 0)
+			CHECK(agrees(&b, ref, n));
+		CHECK(well_formed(&b));
+	}
+	CHECK(agrees(&b, ref, n));
+	CHECK_EQ(buf_delete(&b, 0, n), STATUS_OK);
+	CHECK(agrees(&b, "", 0));
+	CHECK_EQ(b.nblocks, 1);
+	buf_free(&b);
+	free(ref);
+	free(s);
+}
+
 TEST(a_large_text_is_indexed_by_line)
 {
 	size_t n = 1 << 20;
@@ -153,6 +221,7 @@ int main(void)
 	RUN(out_of_range_edits_are_refused);
 	RUN(set_replaces_the_text_and_keeps_bytes_as_they_are);
 	RUN(random_edits_agree_with_a_plain_string);
+	RUN(large_insertions_and_deletions_across_blocks_agree);
 	RUN(a_large_text_is_indexed_by_line);
 	return check_summary();
 }
