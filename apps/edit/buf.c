@@ -279,14 +279,15 @@ static char **alloc_areas(size_t count)
 /* Inserts by rebuilding block i, with the new text, as several blocks. */
 static status_t insert_split(struct buf *b, size_t i, size_t o, const char *s, size_t n)
 {
-	struct buf_block *blk = &b->blocks[i];
-	size_t total = blk->len + n, count = (total + BUF_BLOCK_FILL - 1) / BUF_BLOCK_FILL;
+	size_t total = b->blocks[i].len + n, count = (total + BUF_BLOCK_FILL - 1) / BUF_BLOCK_FILL;
 	char *tmp = malloc(total), **areas;
+	struct buf_block *blk;
 
 	if (!tmp || reserve(b, count) || !(areas = alloc_areas(count))) {
 		free(tmp);
 		return STATUS_NO_MEMORY;
 	}
+	blk = &b->blocks[i];	/* reserve() may have moved the array */
 	memcpy(tmp, blk->data, o);
 	memcpy(tmp + o, s, n);
 	memcpy(tmp + o + n, blk->data + o, blk->len - o);

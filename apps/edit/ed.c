@@ -129,7 +129,8 @@ status_t ed_open(struct editor *ed, const char *path)
 		return STATUS_NO_MEMORY;
 	st = file_load(ed->fops, path, &d->buf, &d->is_new, &e);
 	if (st || (st = add_doc(ed, d))) {
-		ed_msg(ed, "Cannot open %s: %s", path, e.err ? strerror(e.err) : status_message(st));
+		ed_msg(ed, "Cannot open %s: %s", path,
+		       e.err ? strerror(e.err) : status_message(st));
 		doc_free(d);
 		return st;
 	}
@@ -287,7 +288,8 @@ status_t ed_save_to(struct editor *ed, const char *path)
 	char *p;
 
 	if (file_save(ed->fops, path, &d->buf, &e)) {
-		ed_msg(ed, "Cannot save %s: %s", path, e.err ? strerror(e.err) : status_message(e.st));
+		ed_msg(ed, "Cannot save %s: %s", path,
+		       e.err ? strerror(e.err) : status_message(e.st));
 		return e.st;
 	}
 	if (!d->path || strcmp(d->path, path) != 0) {

@@ -226,8 +226,8 @@ static void move_to(struct screen *s, int row, int col)
 		else if (dr == 1 || dr == -1)
 			snprintf(alt, sizeof alt, "\x1b[%c%s", dr > 0 ? 'B' : 'A', h);
 		else
-			snprintf(alt, sizeof alt, "\x1b[%d%c%s", dr > 0 ? dr : -dr, dr > 0 ? 'B' : 'A',
-				 h);
+			snprintf(alt, sizeof alt, "\x1b[%d%c%s", dr > 0 ? dr : -dr,
+				 dr > 0 ? 'B' : 'A', h);
 		if (strlen(alt) < strlen(best))
 			memcpy(best, alt, sizeof best);
 	}

@@ -291,7 +291,7 @@ TEST(random_frames_reach_the_terminal_exactly)
 	static const char *const inputs[] = {
 		"a", "\xe6\x97\xa5", "e\xcc\x81", "\t", "\r", "\x7f", "\x1b[3~", "\x1b[A", "\x1b[B",
 		"\x1b[C", "\x1b[D", "\x1b[H", "\x1b[F", "\x1b[5~", "\x1b[6~", "\x0b", "\x15",
-		"\x1bn", "\x1b" "a", "\x1a", "\x19", "\x1b[1;5C", "\xff", "xyzzy", "\x1bt",
+		"\x1bn", "\x1b\x61", "\x1a", "\x19", "\x1b[1;5C", "\xff", "xyzzy", "\x1bt",
 	};
 	static const int sizes[][2] = { { 24, 80 }, { 10, 20 }, { 5, 7 }, { 3, 12 }, { 2, 5 } };
 	struct rig r;
