@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #define ENTER_SEQ "\x1b[?1049h\x1b[H\x1b[2J"
-#define LEAVE_SEQ "\x1b[m\x1b[?25h\x1b[?1049l"
+#define LEAVE_SEQ "\x1b[m\x1b[?1049l\x1b[?25h"
 
 static struct termios saved_mode;
 static volatile sig_atomic_t raw_active, resized;

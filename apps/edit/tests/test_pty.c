@@ -6,6 +6,7 @@
  * bytes. The test binary is also the editor: run with --edit it is edit.
  */
 #define _XOPEN_SOURCE 700
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,92 @@ TEST(quitting_with_unsaved_changes_asks)
 	unlink(path);
 }
 
+/* Reads a tmux format value for the edit pane into out. */
+static int query(const char *fmt, char *out, size_t size)
+{
+	char cmd[256];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof cmd, "tmux -L %s display -p -t edit '%s' 2>/dev/null", sock, fmt);
+	if (!(p = popen(cmd, "r")))
+		return -1;
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	if (n && out[n - 1] == '\n')
+		out[n - 1] = '\0';
+	return pclose(p) == 0 ? 0 : -1;
+}
+
+/* The row (0-based) on which text appears on the screen, or -1. */
+static int row_of(const char *text)
+{
+	char screen[8192], *line, *nl;
+	int row = 0;
+
+	if (capture(screen, sizeof screen))
+		return -1;
+	for (line = screen; *line; line = nl + 1, row++) {
+		if (!(nl = strchr(line, '\n')))
+			nl = line + strlen(line) - 1;
+		*nl = '\0';
+		if (strstr(line, text))
+			return row;
+	}
+	return -1;
+}
+
+static int start_editor(const char *file, int cols, int rows)
+{
+	char cmd[1200];
+
+	snprintf(cmd, sizeof cmd, "new-session -d -s edit -x %d -y %d -c %s '%s --edit %s'", cols,
+		 rows, dir, exe, file);
+	return tmux(cmd);
+}
+
+TEST(the_screen_follows_a_size_change)
+{
+	int row = -1;
+
+	CHECK_EQ(start_editor("sized.txt", 80, 24), 0);
+	CHECK(wait_for("[1/1]"));
+	CHECK_EQ(row_of("[1/1]"), 22);
+	tmux("resize-window -t edit -x 50 -y 10");
+	for (int i = 0; i < 100 && row != 8; i++, nap(50))
+		row = row_of("[1/1]");
+	CHECK_EQ(row, 8);
+	CHECK_EQ(row_of("New file sized.txt"), 9);
+	keys("C-q");
+	CHECK(session_gone());
+}
+
+TEST(a_crash_still_restores_the_terminal)
+{
+	char v[64];
+	long pid;
+
+	CHECK_EQ(start_editor("crash.txt", 60, 12), 0);
+	tmux("set-option -t edit remain-on-exit on");
+	CHECK(wait_for("New file"));
+	for (int i = 0; i < 40; i++, nap(50))
+		if (query("#{alternate_on}", v, sizeof v) == 0 && strcmp(v, "1") == 0)
+			break;
+	CHECK_STR(v, "1");
+	CHECK_EQ(query("#{pane_pid}", v, sizeof v), 0);
+	pid = atol(v);
+	CHECK(pid > 1);
+	CHECK_EQ(kill((pid_t)pid, SIGSEGV), 0);
+	for (int i = 0; i < 100; i++, nap(50))
+		if (query("#{pane_dead}", v, sizeof v) == 0 && strcmp(v, "1") == 0)
+			break;
+	CHECK_STR(v, "1");
+	CHECK_EQ(query("#{alternate_on}", v, sizeof v), 0);
+	CHECK_STR(v, "0");
+	CHECK(row_of("[1/1]") < 0);	/* the main screen is back */
+	tmux("kill-session -t edit");
+}
+
 int main(int argc, char **argv)
 {
 	int st;
@@ -200,9 +287,17 @@ int main(int argc, char **argv)
 	strcpy(dir, "/tmp/edit-pty-XXXXXX");
 	if (!mkdtemp(dir))
 		return 1;
+	/* Each test gets a tmux server of its own. */
 	RUN(edit_a_file_under_tmux_and_save_it);
 	tmux("kill-server");
+	snprintf(sock, sizeof sock, "edit-test-%ld-2", (long)getpid());
 	RUN(quitting_with_unsaved_changes_asks);
+	tmux("kill-server");
+	snprintf(sock, sizeof sock, "edit-test-%ld-3", (long)getpid());
+	RUN(the_screen_follows_a_size_change);
+	tmux("kill-server");
+	snprintf(sock, sizeof sock, "edit-test-%ld-4", (long)getpid());
+	RUN(a_crash_still_restores_the_terminal);
 	tmux("kill-server");
 	rmdir(dir);
 	st = check_summary();
