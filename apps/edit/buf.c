@@ -211,6 +211,40 @@ size_t buf_get(const struct buf *b, size_t pos, size_t n, char *out)
 	return n;
 }
 
+const char *buf_peek(const struct buf *b, size_t pos, size_t n)
+{
+	size_t i;
+
+	if (pos >= buf_len(b) || n > buf_len(b) - pos)
+		return NULL;
+	i = find_block(b, pos);
+	if (pos + n > b->off[i] + b->blocks[i].len)
+		return NULL;
+	return b->blocks[i].data + (pos - b->off[i]);
+}
+
+const char *buf_line_at(const struct buf *b, size_t pos, size_t *n)
+{
+	size_t i, o;
+	const struct buf_block *blk;
+	const char *p;
+
+	if (pos >= buf_len(b)) {
+		*n = 0;
+		return NULL;
+	}
+	i = find_block(b, pos);
+	blk = &b->blocks[i];
+	o = pos - b->off[i];
+	p = blk->nls ? memchr(blk->data + o, '\n', blk->len - o) : NULL;
+	if (p) {
+		*n = (size_t)(p - (blk->data + o));
+		return blk->data + o;
+	}
+	*n = buf_next_nl(b, pos) - pos;
+	return *n == blk->len - o ? blk->data + o : NULL;
+}
+
 bool buf_chunk(const struct buf *b, size_t *i, const char **p, size_t *n)
 {
 	while (*i < b->nblocks && b->blocks[*i].len == 0)

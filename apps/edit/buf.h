@@ -70,6 +70,15 @@ int buf_byte(const struct buf *b, size_t pos);
 /* Copies up to n bytes starting at pos to out; returns how many. */
 size_t buf_get(const struct buf *b, size_t pos, size_t n, char *out);
 
+/* A pointer to the n bytes at pos when they lie in one block (so they can
+ * be read in place until the next edit), else NULL. */
+const char *buf_peek(const struct buf *b, size_t pos, size_t n);
+
+/* The line that starts at pos: stores its length (up to its newline or the
+ * end) in *n and returns a pointer to it in place when it lies in one
+ * block, else NULL (read it with buf_get then). */
+const char *buf_line_at(const struct buf *b, size_t pos, size_t *n);
+
 /* Inserts n bytes at pos (pos <= buf_len()). STATUS_RANGE for a bad pos,
  * STATUS_NO_MEMORY when growing fails (b unchanged then). */
 status_t buf_insert(struct buf *b, size_t pos, const char *s, size_t n);

@@ -46,7 +46,7 @@ static int in_list(const char *const *list, const char *s, size_t n)
 	return 0;
 }
 
-static void paint(uint8_t *attr, size_t from, size_t to, enum hl_attr a)
+static inline void paint(uint8_t *attr, size_t from, size_t to, enum hl_attr a)
 {
 	if (attr)
 		memset(attr + from, a, to - from);
@@ -119,9 +119,16 @@ static int c_directive(const char *s, size_t n)
 static hl_state c_body(const char *s, size_t i, size_t n, uint8_t *attr, int *open_string)
 {
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 		size_t j;
 		int closed;
+		if (!attr) {	/* only comments and strings change the state */
+			while (i < n && s[i] != '/' && s[i] != '"' && s[i] != '\'')
+				i++;
+			if (i == n)
+				break;
+		}
+		c = (unsigned char)s[i];
 		if (c == '/' && i + 1 < n && s[i + 1] == '/') {
 			paint(attr, i, n, HL_COMMENT);
 			return 0;
@@ -135,8 +142,10 @@ static hl_state c_body(const char *s, size_t i, size_t n, uint8_t *attr, int *op
 			paint(attr, i, j, HL_STRING);
 			if (!closed && c == '"' && s[n - 1] == '\\' && n - 1 > i)
 				*open_string = 1;
-		} else if (is_ident(c) || (c == '.' && i + 1 < n && s[i + 1] >= '0' &&
-					   s[i + 1] <= '9')) {
+		} else if (attr && (is_ident(c) || (c == '.' && i + 1 < n && s[i + 1] >= '0' &&
+						    s[i + 1] <= '9'))) {
+			/* Words matter for colours only: lexing for the state
+			 * alone steps over them a byte at a time. */
 			j = c_word(s, i, n, attr, c_keywords, c_types);
 		} else {
 			j = i + 1;
@@ -251,7 +260,7 @@ static hl_state sh_line(hl_state st, const char *s, size_t n, uint8_t *attr)
 			i = sh_variable(s, i, n, attr);
 		} else if (c == '\\') {
 			i += 2;
-		} else if (is_ident(c) && (i == 0 || !is_ident((unsigned char)s[i - 1]))) {
+		} else if (attr && is_ident(c) && (i == 0 || !is_ident((unsigned char)s[i - 1]))) {
 			i = c_word(s, i, n, attr, sh_keywords, NULL);
 		} else {
 			i++;
@@ -331,19 +340,21 @@ const char *hl_fetch_at(struct hl_cache *c, const struct buf *b, size_t start, s
 	return c->line;
 }
 
-/* Lexes lines [from, to) starting in state st; returns the state at to. */
+/* Lexes lines [from, to), the first starting at offset *pos, from state
+ * st; returns the state at line to and leaves *pos at its start. Lines that
+ * lie inside one block are read in place. */
 static hl_state lex_lines(struct hl_cache *c, const struct buf *b, size_t from, size_t to,
-			  hl_state st)
+			  hl_state st, size_t *pos)
 {
-	size_t pos = buf_line_start(b, from), len = buf_len(b);
+	size_t len = buf_len(b);
 
-	for (size_t l = from; l < to && pos <= len; l++) {
+	for (size_t l = from; l < to && *pos <= len; l++) {
 		size_t n;
-		const char *s = hl_fetch_at(c, b, pos, &n);
-		if (!s)
+		const char *s = buf_line_at(b, *pos, &n);
+		if (!s && !(s = hl_fetch_at(c, b, *pos, &n)))
 			return 0;
 		st = hl_line(c->lang, st, s, n, NULL);
-		pos += n + 1;
+		*pos += n + 1;
 	}
 	return st;
 }
@@ -351,6 +362,8 @@ static hl_state lex_lines(struct hl_cache *c, const struct buf *b, size_t from, 
 /* Extends the valid checkpoints up to index k. */
 static int fill_checkpoints(struct hl_cache *c, const struct buf *b, size_t k)
 {
+	size_t pos;
+
 	if (k >= c->cap) {
 		size_t ncap = (k + 1) * 2;
 		hl_state *p = realloc(c->cp, ncap);
@@ -363,9 +376,10 @@ static int fill_checkpoints(struct hl_cache *c, const struct buf *b, size_t k)
 		c->cp[0] = 0;
 		c->ncp = 1;
 	}
+	pos = buf_line_start(b, (c->ncp - 1) * HL_STEP);
 	while (c->ncp <= k) {
 		size_t from = (c->ncp - 1) * HL_STEP;
-		c->cp[c->ncp] = lex_lines(c, b, from, from + HL_STEP, c->cp[c->ncp - 1]);
+		c->cp[c->ncp] = lex_lines(c, b, from, from + HL_STEP, c->cp[c->ncp - 1], &pos);
 		c->ncp++;
 	}
 	return 1;
@@ -373,7 +387,7 @@ static int fill_checkpoints(struct hl_cache *c, const struct buf *b, size_t k)
 
 hl_state hl_state_at(struct hl_cache *c, const struct buf *b, size_t line)
 {
-	size_t k = line / HL_STEP;
+	size_t k = line / HL_STEP, pos;
 
 	if (c->lang == HL_NONE)
 		return 0;
@@ -381,5 +395,6 @@ hl_state hl_state_at(struct hl_cache *c, const struct buf *b, size_t line)
 		line = buf_lines(b) - 1;
 	if (!fill_checkpoints(c, b, k))
 		return 0;
-	return lex_lines(c, b, k * HL_STEP, line, c->cp[k]);
+	pos = buf_line_start(b, k * HL_STEP);
+	return lex_lines(c, b, k * HL_STEP, line, c->cp[k], &pos);
 }

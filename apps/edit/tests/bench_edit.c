@@ -3,7 +3,8 @@
  * drawing its first screen, and inserting one character in its middle and
  * redrawing. Each phase is a function of its own so that
  *   valgrind --tool=callgrind --toggle-collect=bench_open ./bench_edit
- * counts exactly its instructions; run plainly it prints wall times.
+ * counts exactly its instructions (also bench_move, bench_key_again and
+ * bench_page); run plainly it prints wall times.
  * Usage: bench_edit [FILE] (default /tmp/edit-bench-10m.c, made if absent).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -50,6 +51,8 @@ static void draw(struct editor *ed, struct screen *s)
 __attribute__((noinline)) void bench_open(struct editor *ed, struct screen *s, const char *p);
 __attribute__((noinline)) void bench_key(struct editor *ed, struct screen *s);
 __attribute__((noinline)) void bench_move(struct editor *ed, struct screen *s);
+__attribute__((noinline)) void bench_key_again(struct editor *ed, struct screen *s);
+__attribute__((noinline)) void bench_page(struct editor *ed, struct screen *s);
 
 __attribute__((noinline)) void bench_open(struct editor *ed, struct screen *s, const char *p)
 {
@@ -69,6 +72,20 @@ __attribute__((noinline)) void bench_move(struct editor *ed, struct screen *s)
 __attribute__((noinline)) void bench_key(struct editor *ed, struct screen *s)
 {
 	ed_key(ed, 'x');
+	draw(ed, s);
+}
+
+/* A second keystroke right after the first. */
+__attribute__((noinline)) void bench_key_again(struct editor *ed, struct screen *s)
+{
+	ed_key(ed, 'y');
+	draw(ed, s);
+}
+
+/* Page down from the middle: scrolling a whole screen. */
+__attribute__((noinline)) void bench_page(struct editor *ed, struct screen *s)
+{
+	ed_key(ed, KEY_PGDN);
 	draw(ed, s);
 }
 
@@ -100,9 +117,10 @@ int main(int argc, char **argv)
 	bench_move(&ed, &s);
 	t2 = now();
 	bench_key(&ed, &s);
-	bench_key(&ed, &s);
+	bench_key_again(&ed, &s);
+	bench_page(&ed, &s);
 	t3 = now();
-	printf("open+first screen %.1f ms, move to middle %.1f ms, two keystrokes %.3f ms "
+	printf("open+first screen %.1f ms, move to middle %.1f ms, two keystrokes and a page down %.3f ms "
 	       "(%zu lines, %zu output bytes)\n", (t1 - t0) * 1e3, (t2 - t1) * 1e3,
 	       (t3 - t2) * 1e3, buf_lines(&ed_doc(&ed)->buf), sink);
 	screen_free(&s);

@@ -144,6 +144,23 @@ TEST(state_in_the_middle_of_a_long_comment_is_found_from_checkpoints)
 	free(s);
 }
 
+TEST(lexing_for_the_state_alone_gives_the_same_state)
+{
+	static const char alphabet[] = "ab1_ /*\\\"'#$.{}\t";
+	char line[40];
+	uint8_t attr[40];
+
+	srand(5);
+	for (int k = 0; k < 200000; k++) {
+		size_t n = (size_t)rand() % sizeof line;
+		enum hl_lang lang = k % 2 ? HL_C : HL_SH;
+		hl_state in = (hl_state)(rand() % (lang == HL_C ? 8 : 3));
+		for (size_t i = 0; i < n; i++)
+			line[i] = alphabet[rand() % (sizeof alphabet - 1)];
+		CHECK_EQ(hl_line(lang, in, line, n, attr), hl_line(lang, in, line, n, NULL));
+	}
+}
+
 int main(void)
 {
 	RUN(c_keywords_types_numbers_strings_and_comments);
@@ -151,6 +168,7 @@ int main(void)
 	RUN(c_preprocessor_lines_and_continuations);
 	RUN(shell_comments_strings_variables_and_keywords);
 	RUN(language_is_chosen_by_name_or_first_line);
+	RUN(lexing_for_the_state_alone_gives_the_same_state);
 	RUN(state_in_the_middle_of_a_long_comment_is_found_from_checkpoints);
 	return check_summary();
 }
