@@ -166,6 +166,28 @@ size_t buf_next_nl(const struct buf *b, size_t pos)
 	return len;
 }
 
+size_t buf_line_start_of(const struct buf *b, size_t pos)
+{
+	size_t i;
+
+	if (pos > buf_len(b))
+		pos = buf_len(b);
+	for (i = find_block(b, pos) + 1; i-- > 0;) {
+		const struct buf_block *blk = &b->blocks[i];
+		size_t o = pos - b->off[i] < blk->len ? pos - b->off[i] : blk->len;
+		if (blk->nls == 0) {
+			pos = b->off[i];
+			continue;
+		}
+		while (o > 0 && blk->data[o - 1] != '\n')
+			o--;
+		if (o > 0)
+			return b->off[i] + o;
+		pos = b->off[i];
+	}
+	return 0;
+}
+
 size_t buf_line_end(const struct buf *b, size_t line)
 {
 	if (line >= b->nl[b->nblocks])

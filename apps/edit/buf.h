@@ -61,6 +61,10 @@ size_t buf_line_end(const struct buf *b, size_t line);
  * distance scanned: walking lines this way never searches the index. */
 size_t buf_next_nl(const struct buf *b, size_t pos);
 
+/* The start of the line that contains offset pos, found by scanning back
+ * from pos: costs the distance scanned, like buf_next_nl(). */
+size_t buf_line_start_of(const struct buf *b, size_t pos);
+
 /* The line that contains offset pos (pos <= buf_len()). */
 size_t buf_line_of(const struct buf *b, size_t pos);
 

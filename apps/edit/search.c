@@ -72,18 +72,44 @@ static bool plain_at(const struct search *s, const char *line, size_t i)
 	return true;
 }
 
-/* Finds the first plain match in line[0, n) starting in [from, to). */
+/* Records a plain match at i. */
+static void plain_match(const struct search *s, size_t i, struct search_match *m)
+{
+	m->start = i;
+	m->len = s->patlen;
+	m->sub_start[0] = 0;
+	m->sub_len[0] = s->patlen;
+	for (int g = 1; g < SEARCH_GROUPS; g++)
+		m->sub_start[g] = m->sub_len[g] = SIZE_MAX;
+}
+
+/* Finds the first plain match in line[0, n) starting in [from, to),
+ * skipping ahead to the bytes that can start one: by memchr, or for a
+ * letter whose case is ignored by comparing with the lower-case bit set. */
 static bool plain_find(const struct search *s, const char *line, size_t n, size_t from,
 		       size_t to, struct search_match *m)
 {
-	for (size_t i = from; i < to && i + s->patlen <= n; i++) {
+	unsigned char f0 = (unsigned char)s->pat[0], lower = fold(f0);
+	bool letter = s->icase && lower >= 'a' && lower <= 'z';
+
+	if (n < s->patlen)
+		return false;
+	if (to > n - s->patlen + 1)
+		to = n - s->patlen + 1;
+	for (size_t i = from; i < to; i++) {
+		if (letter) {
+			while (i < to && ((unsigned char)line[i] | 0x20) != lower)
+				i++;
+			if (i == to)
+				return false;
+		} else {
+			const char *p = memchr(line + i, f0, to - i);
+			if (!p)
+				return false;
+			i = (size_t)(p - line);
+		}
 		if (plain_at(s, line, i)) {
-			m->start = i;
-			m->len = s->patlen;
-			m->sub_start[0] = 0;
-			m->sub_len[0] = s->patlen;
-			for (int g = 1; g < SEARCH_GROUPS; g++)
-				m->sub_start[g] = m->sub_len[g] = SIZE_MAX;
+			plain_match(s, i, m);
 			return true;
 		}
 	}
@@ -139,67 +165,75 @@ static bool find_in_line(const struct search *s, const char *line, size_t n, siz
 	return found;
 }
 
-/* Copies line l into the scratch buffer, NUL-terminated. */
-static const char *fetch(struct search *s, const struct buf *b, size_t l, size_t *n,
-			 size_t *start)
+/* The line that starts at pos: in place for a plain search when it lies in
+ * one block, else copied into the scratch buffer and NUL-terminated (a
+ * regular expression needs the terminator). */
+static const char *fetch(struct search *s, const struct buf *b, size_t pos, size_t *n)
 {
-	size_t st = buf_line_start(b, l), len = buf_line_end(b, l) - st;
+	const char *p = buf_line_at(b, pos, n);
 
-	if (len + 1 > s->linecap) {
-		char *p = realloc(s->line, len + 1);
-		if (!p)
+	if (p && !s->regex)
+		return p;
+	if (*n + 1 > s->linecap) {
+		char *q = realloc(s->line, *n + 1);
+		if (!q)
 			return NULL;
-		s->line = p;
-		s->linecap = len + 1;
+		s->line = q;
+		s->linecap = *n + 1;
 	}
-	buf_get(b, st, len, s->line);
-	s->line[len] = '\0';
-	*n = len;
-	*start = st;
+	buf_get(b, pos, *n, s->line);
+	s->line[*n] = '\0';
 	return s->line;
 }
 
-/* Searches line l for a match starting in [lo, hi) (absolute offsets). */
-static status_t search_line(struct search *s, const struct buf *b, size_t l, size_t lo,
-			    size_t hi, bool backward, struct search_match *m)
+/* Searches the line starting at st for a match starting in [lo, hi)
+ * (absolute offsets); stores the line's length in *n. */
+static status_t search_line(struct search *s, const struct buf *b, size_t st, size_t lo,
+			    size_t hi, bool backward, struct search_match *m, size_t *n)
 {
-	size_t n, st;
-	const char *line = fetch(s, b, l, &n, &st);
+	const char *line = fetch(s, b, st, n);
 
 	if (!line)
 		return STATUS_NO_MEMORY;
 	lo = lo > st ? lo - st : 0;
 	hi = hi > st ? hi - st : 0;
-	if (!find_in_line(s, line, n, lo, hi, backward, m))
+	if (!find_in_line(s, line, *n, lo, hi, backward, m))
 		return STATUS_NOT_FOUND;
 	m->start += st;
 	return STATUS_OK;
 }
 
+/* The start of the line after (or before) the line that starts at pos,
+ * wrapping round the ends of the text. */
+static size_t step_line(const struct buf *b, size_t pos, size_t n, bool backward)
+{
+	if (!backward)
+		return pos + n + 1 > buf_len(b) ? 0 : pos + n + 1;
+	if (pos == 0)
+		return buf_line_start_of(b, buf_len(b));
+	return buf_line_start_of(b, pos - 1);
+}
+
 status_t search_find(struct search *s, const struct buf *b, size_t from, bool backward,
 		     bool wrap, struct search_match *m)
 {
-	size_t nlines = buf_lines(b), l0 = buf_line_of(b, from), count = wrap ? nlines + 1 : 0;
+	size_t nlines = buf_lines(b), l0 = buf_line_of(b, from), count;
+	size_t pos = buf_line_start_of(b, from), n;
 	status_t st;
 
 	if (!s->pat)
 		return STATUS_NOT_FOUND;
-	if (!wrap)
-		count = backward ? l0 + 1 : nlines - l0;
+	count = wrap ? nlines + 1 : backward ? l0 + 1 : nlines - l0;
 	for (size_t i = 0; i < count; i++) {
-		size_t l = backward ? (l0 + nlines - i % nlines) % nlines : (l0 + i) % nlines;
 		size_t lo = 0, hi = SIZE_MAX;
-		if (i == 0 && !backward)
-			lo = from;
-		if (i == 0 && backward)
-			hi = from;
-		if (i == nlines && !backward)
-			hi = from;
-		if (i == nlines && backward)
-			lo = from;
-		st = search_line(s, b, l, lo, hi, backward, m);
+		if (i == 0)
+			*(backward ? &hi : &lo) = from;
+		if (i == nlines)
+			*(backward ? &lo : &hi) = from;
+		st = search_line(s, b, pos, lo, hi, backward, m, &n);
 		if (st != STATUS_NOT_FOUND)
 			return st;
+		pos = step_line(b, pos, n, backward);
 	}
 	return STATUS_NOT_FOUND;
 }
