@@ -50,9 +50,20 @@ static int agrees(const struct buf *b, const char *s, size_t n)
 	free(copy);
 	if (buf_line_start(b, 0) != 0)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0, start = 0; i < n; i++) {
+		size_t len;
+		const char *p;
 		if (buf_line_of(b, i) != line || buf_byte(b, i) != (unsigned char)s[i])
 			return 0;
+		if (buf_line_start_of(b, i) != start)
+			return 0;
+		if (i == start) {
+			p = buf_line_at(b, i, &len);
+			if (buf_next_nl(b, i) != i + len || (p && memcmp(p, s + i, len) != 0))
+				return 0;
+		}
+		if (s[i] == '\n')
+			start = i + 1;
 		if (s[i] == '\n') {
 			if (buf_line_end(b, line) != i || buf_line_start(b, line + 1) != i + 1)
 				return 0;
