@@ -2,13 +2,16 @@
  * term_posix.c - the terminal layer (term.h) for POSIX hosts: termios raw
  * mode, TIOCGWINSZ and SIGWINCH. Keel replaces this file.
  *
- * The saved terminal mode and the resize flag live in file-scope variables:
- * a signal handler and an atexit hook can reach nothing else.
+ * The saved terminal mode, the resize flag and the self-pipe live in
+ * file-scope variables: a signal handler and an atexit hook can reach
+ * nothing else. SIGWINCH writes a byte to the self-pipe, so a size change
+ * that comes just before the editor waits for input still wakes it.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "term.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 
 static struct termios saved_mode;
 static volatile sig_atomic_t raw_active, resized;
+static int wake_pipe[2] = { -1, -1 };
 
 void term_close(void)
 {
@@ -36,8 +40,14 @@ void term_close(void)
 
 static void on_winch(int sig)
 {
+	int saved = errno;
+
 	(void)sig;
 	resized = 1;
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "w", 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
 }
 
 /* Restores the terminal, then lets the signal do what it would have done. */
@@ -80,18 +90,37 @@ status_t term_open(void)
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) != 0)
 		return STATUS_INVALID;
 	raw_active = 1;
+	if (pipe(wake_pipe) == 0) {
+		fcntl(wake_pipe[0], F_SETFL, O_NONBLOCK);
+		fcntl(wake_pipe[1], F_SETFL, O_NONBLOCK);
+	}
 	install_handlers();
 	atexit(term_close);
 	return term_write(ENTER_SEQ, sizeof ENTER_SEQ - 1);
 }
 
+/* Empties the self-pipe. */
+static void drain_wake(void)
+{
+	char junk[64];
+
+	while (wake_pipe[0] >= 0 && read(wake_pipe[0], junk, sizeof junk) > 0)
+		;
+}
+
 status_t term_read(char *p, size_t n, size_t *got)
 {
+	struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
+				 { .fd = wake_pipe[0], .events = POLLIN } };
 	ssize_t k;
 
 	*got = 0;
 	if (resized)
 		return STATUS_OK;
+	if (poll(pfd, wake_pipe[0] >= 0 ? 2 : 1, -1) < 0 || (pfd[1].revents & POLLIN)) {
+		drain_wake();
+		return STATUS_OK;	/* interrupted, or the size changed */
+	}
 	k = read(STDIN_FILENO, p, n);
 	if (k < 0 && errno == EINTR)
 		return STATUS_OK;
