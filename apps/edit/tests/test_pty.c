@@ -108,12 +108,13 @@ TEST(edit_a_file_under_tmux_and_save_it)
 	snprintf(path, sizeof path, "%s/doc.txt", dir);
 	f = fopen(path, "w");
 	CHECK(f != NULL);
-	fputs("alpha beta\ngamma delta\nepsilon alpha\n", f);
+	fputs("alpha beta\ngamma delta\nepsilon alpha\nbad \xff\xfe\xc3( end\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof cmd, "new-session -d -s edit -x 80 -y 24 -c %s '%s --edit doc.txt'",
 		 dir, exe);
 	CHECK_EQ(tmux(cmd), 0);
 	CHECK(wait_for("alpha beta"));
+	CHECK(wait_for("bad \\xff\\xfe\\xc3( end"));	/* invalid bytes shown */
 	keys("-l 'X '");
 	keys("Down End BSpace BSpace");
 	keys("-l 'ta!'");
@@ -157,7 +158,7 @@ TEST(edit_a_file_under_tmux_and_save_it)
 	keys("C-q");
 	CHECK(session_gone());
 	CHECK(file_is(path, "X alpha beta\ngamma delta!\nepsilon omega \xe6\x97\xa5\xe6\x9c\xac\n"
-			    "  indented\n  x\n"));
+			    "  indented\n  x\nbad \xff\xfe\xc3( end\n"));
 	unlink(path);
 }
 
