@@ -4,7 +4,8 @@
  * an array of lines edited by direct string surgery with its own cursor,
  * column memory and clipboard. Text and cursor must agree after every key;
  * after each sequence, undoing everything must give back the original text
- * and redoing everything the final one.
+ * and redoing everything the final one. A third test mixes undo and redo
+ * into the sequences, against a model of undo steps kept as snapshots.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -371,7 +372,7 @@ static int agrees(const struct editor *ed, const struct model *m)
 static void start(struct editor *ed, struct model *m)
 {
 	size_t n = 1 + rnd(6);
-	char *all = malloc(MAXLINES * LINECAP), *p = all;
+	char *all = malloc(1024), *p = all;	/* at most 6 lines of 8 pieces */
 	static const char *const pieces[] = { "int", " ", "\t", "\xc3\xa9", "\xe6\x97\xa5",
 					      "e\xcc\x81", "\xff", "xy" };
 
@@ -399,6 +400,183 @@ static void model_free(struct model *m)
 {
 	for (size_t i = 0; i < m->n; i++)
 		free(m->line[i]);
+}
+
+/* The model of undo: the text and cursor before and after each step. A
+ * step is the edits of one command, or of a run of typing, of
+ * backspacing or of deleting forward, as docs/editor.md says. */
+struct snap {
+	char *text;
+	size_t len, cur;
+};
+
+struct step {
+	struct snap before, after;
+};
+
+struct history {
+	struct step done[4096], undone[4096];
+	size_t ndone, nundone;
+	int last_kind;		/* kind of the previous key */
+	bool group_open;	/* the current step has an edit already */
+};
+
+enum { K_TYPE, K_BACKSPACE, K_DELETE, K_CUT, K_OTHER };
+
+static int kind_of(keycode_t key)
+{
+	if (key == KEY_BACKSPACE)
+		return K_BACKSPACE;
+	if (key == KEY_DELETE)
+		return K_DELETE;
+	if (key == KEY_CTRL('k'))
+		return K_CUT;
+	if (key == '\t' || KEY_IS_BYTE(key) || (key >= 0x20 && key < KEY_SPECIAL && key != 0x7f))
+		return K_TYPE;
+	return K_OTHER;
+}
+
+static size_t offset_of(const struct model *m)
+{
+	size_t cur = 0;
+
+	for (size_t i = 0; i < m->row; i++)
+		cur += m->len[i] + 1;
+	return cur + m->col;
+}
+
+static void take(struct snap *sn, const struct model *m)
+{
+	sn->text = model_text(m, &sn->len);
+	sn->cur = offset_of(m);
+}
+
+/* Makes the model hold the snapshot's text and cursor. */
+static void restore(struct model *m, const struct snap *sn)
+{
+	size_t row = 0, cur = sn->cur;
+
+	model_free(m);
+	m->n = 1;
+	m->line[0] = malloc(LINECAP);
+	m->len[0] = 0;
+	for (size_t i = 0; i < sn->len; i++) {
+		if (sn->text[i] == '\n') {
+			m->line[m->n] = malloc(LINECAP);
+			m->len[m->n++] = 0;
+		} else {
+			m->line[m->n - 1][m->len[m->n - 1]++] = sn->text[i];
+		}
+	}
+	while (cur > m->len[row]) {
+		cur -= m->len[row] + 1;
+		row++;
+	}
+	m->row = row;
+	m->col = cur;
+	m->last_cut = false;
+	update_want(m);
+}
+
+static void drop_snaps(struct step *st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(st[i].before.text);
+		free(st[i].after.text);
+	}
+}
+
+/* Applies a key with its undo bookkeeping; false if the history is full. */
+static bool history_key(struct model *m, struct history *h, keycode_t key, long page)
+{
+	struct snap before;
+	int kind = kind_of(key);
+	size_t n;
+	char *after;
+
+	if (kind == K_OTHER || kind == K_CUT || kind != h->last_kind)
+		h->group_open = false;
+	h->last_kind = kind;
+	take(&before, m);
+	model_key(m, key, page);
+	after = model_text(m, &n);
+	if (n == before.len && memcmp(after, before.text, n) == 0) {
+		free(after);
+		free(before.text);
+		return true;
+	}
+	free(after);
+	if (!h->group_open) {
+		if (h->ndone == 4096)
+			return false;
+		drop_snaps(h->undone, h->nundone);
+		h->nundone = 0;
+		h->done[h->ndone].before = before;
+		h->done[h->ndone++].after.text = NULL;
+		h->group_open = true;
+	} else {
+		free(before.text);
+	}
+	free(h->done[h->ndone - 1].after.text);
+	take(&h->done[h->ndone - 1].after, m);
+	return true;
+}
+
+static void history_undo(struct model *m, struct history *h, bool redo)
+{
+	h->last_kind = K_OTHER;
+	h->group_open = false;
+	m->last_cut = false;
+	if (!redo && h->ndone > 0) {
+		h->undone[h->nundone++] = h->done[--h->ndone];
+		restore(m, &h->undone[h->nundone - 1].before);
+	} else if (redo && h->nundone > 0) {
+		h->done[h->ndone++] = h->undone[--h->nundone];
+		restore(m, &h->done[h->ndone - 1].after);
+	}
+	update_want(m);	/* like every command but the vertical moves */
+}
+
+/* Runs a seeded sequence in which undo and redo are keys like the others;
+ * text and cursor must agree after every key. */
+static int run_with_undo(unsigned long seed, size_t len)
+{
+	static struct history h;
+	struct editor ed;
+	struct model m;
+	int ok = 1;
+
+	rng = seed;
+	memset(&h, 0, sizeof h);
+	h.last_kind = K_OTHER;
+	start(&ed, &m);
+	for (size_t i = 0; i < len && ok; i++) {
+		unsigned r = rnd(10);
+		keycode_t key = r == 0 ? KEY_CTRL('z') : r == 1 ? KEY_CTRL('y')
+			: alphabet[rnd(sizeof alphabet / sizeof alphabet[0])];
+		if (r > 1 && !fits(&m, key))
+			continue;
+		if (getenv("MODEL_TRACE")) {
+			char *t = ed_text(&ed, NULL);
+			printf("text [%s] cur %zu want %zu key %d, model want %zu\n", t,
+			       ed_doc(&ed)->cur, ed_doc(&ed)->want_col, (int)key, m.want);
+			free(t);
+		}
+		ed_key(&ed, key);
+		if (r <= 1)
+			history_undo(&m, &h, r == 1);
+		else if (!history_key(&m, &h, key, ed_text_rows(&ed) - 2))
+			break;
+		if (!agrees(&ed, &m)) {
+			printf("seed %lu: disagreement after key %zu (%d)\n", seed, i, (int)key);
+			ok = 0;
+		}
+	}
+	drop_snaps(h.done, h.ndone);
+	drop_snaps(h.undone, h.nundone);
+	model_free(&m);
+	ed_free(&ed);
+	return ok;
 }
 
 /* Runs one seeded sequence of len keys; returns 0 on a disagreement. */
@@ -472,8 +650,22 @@ TEST(long_sequences_match_the_line_model)
 	CHECK_EQ(bad, 0);
 }
 
+TEST(undo_and_redo_in_the_middle_of_sequences_match_the_model)
+{
+	int bad = 0;
+
+	for (unsigned long seed = 7001; seed <= 8000 && bad < 3; seed++)
+		bad += !run_with_undo(seed, 200);
+	CHECK_EQ(bad, 0);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4) {	/* replay one sequence with undo: test_model SEED LEN u */
+		int ok = run_with_undo(strtoul(argv[1], NULL, 10), strtoul(argv[2], NULL, 10));
+		printf("%d passed, %d failed\n", ok, !ok);
+		return !ok;
+	}
 	if (argc == 3) {	/* replay one sequence: test_model SEED LEN */
 		int ok = run_sequence(strtoul(argv[1], NULL, 10), strtoul(argv[2], NULL, 10), true);
 		printf("%d passed, %d failed\n", ok, !ok);
@@ -481,5 +673,6 @@ int main(int argc, char **argv)
 	}
 	RUN(random_key_sequences_match_the_line_model);
 	RUN(long_sequences_match_the_line_model);
+	RUN(undo_and_redo_in_the_middle_of_sequences_match_the_model);
 	return check_summary();
 }
