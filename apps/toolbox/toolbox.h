@@ -114,5 +114,7 @@ struct copy_opts {
 int copy_path(const struct copy_opts *co, const char *src, const char *dst);
 /* Shared by rm and mv: remove a tree. */
 int remove_tree(const char *name, const char *path, bool quiet_missing);
+/* The destination of one source of cp or mv (cp.c). */
+char *copy_target(char *src, const char *dst, bool into_dir);
 
 #endif
