@@ -103,6 +103,9 @@ int tb_spawn(char *const argv[], char *const envp[]);
 TOOLBOX_COMMANDS(TOOLBOX_DECLARE)
 int cmd_bracket(int argc, char **argv);
 
+/* printf's engine (printf.c), also driven by its fuzz target. */
+int printf_format(const char *name, FILE *out, const char *format, char **args, int nargs);
+
 /* Shared by cp and mv: copy one tree (or file) src to dst. */
 struct copy_opts {
 	const char *name;
