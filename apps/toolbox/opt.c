@@ -33,6 +33,8 @@ static int opt_finish(struct opt *o)
 /* Reports a bad option the way getopt does, then the command's usage. */
 static int opt_error(struct opt *o, const char *what, char c)
 {
+	if (o->silent)
+		return '?';
 	fprintf(stderr, "%s: %s -- '%c'\n", o->argv[0], what, c);
 	msg_usage(o->argv[0], o->usage);
 	return '?';

@@ -34,6 +34,7 @@ struct opt {
 	int nops;
 	char *arg;
 	bool stop_at_operand;
+	bool silent; /* no message for a bad option (the caller reports it) */
 	bool done;
 };
 

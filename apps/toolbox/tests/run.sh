@@ -11,7 +11,7 @@
 # "CMD ||| REFCMD" runs REFCMD on the reference side instead (deliberate
 # differences, see DIFFERENCES). stdout, stderr and the exit status must
 # be equal; stderr is normalised by dropping busybox's usage block (from
-# "BusyBox v" on) and the toolbox's one-line usage ("Usage: " on).
+# "BusyBox v" on) and the one-line usage of the toolbox or xxd ("Usage:" on).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
@@ -49,7 +49,7 @@ run_side() {
 		timeout 10 bash --norc --noprofile -c \
 		'enable -n echo printf test [ true false; eval "$1"' bash "$2" \
 		</dev/null >"$3.out" 2>"$3.err"; echo $? >"$3.rc")
-	sed -i -e '/^BusyBox v/,$d' -e '/^Usage: /,$d' "$3.err"
+	sed -i -e '/^BusyBox v/,$d' -e '/^Usage:/,$d' "$3.err"
 	chmod -R u+rwx "$d" 2>/dev/null
 }
 
