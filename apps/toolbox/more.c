@@ -36,11 +36,12 @@ static int more_key(struct more_term *t)
 	return (unsigned char)c;
 }
 
-/* Pages one stream; returns false when the user quit. */
-static bool more_page(struct more_term *t, FILE *f, long long size)
+/* Pages one stream, the first screen already holding used lines; returns
+ * false when the user quit. */
+static bool more_page(struct more_term *t, FILE *f, long long size, unsigned used)
 {
 	struct line l = { 0 };
-	unsigned left = t->rows - 1;
+	unsigned left = t->rows - 1 > used ? t->rows - 1 - used : 1;
 	long long done = 0;
 
 	while (line_read(&l, f, '\n') > 0) {
@@ -99,7 +100,8 @@ int cmd_more(int argc, char **argv)
 			printf("::::::::::::::\n%s\n::::::::::::::\n", ops[i]);
 		bool go = true;
 		if (paging)
-			go = more_page(&t, f, fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0);
+			go = more_page(&t, f, fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0,
+				       n > 1 ? 3 : 0);
 		else if (fflush(stdout) == 0)
 			copy_fd(fileno(f), 1);
 		file_close(f);

@@ -161,6 +161,13 @@ struct pf_spec {
 	char conv;
 };
 
+/* An argument for '*' as a width or precision, kept within +-1000000. */
+static int pf_star(struct pf *p)
+{
+	long long v = pf_int(p, pf_arg(p), false);
+	return v > 1000000 ? 1000000 : v < -1000000 ? -1000000 : (int)v;
+}
+
 /* Parses the part after '%' at *f; width/precision '*' take arguments.
  * Returns false for a bad or unknown conversion. */
 static bool pf_parse_spec(struct pf *p, const char **f, struct pf_spec *sp)
@@ -174,7 +181,7 @@ static bool pf_parse_spec(struct pf *p, const char **f, struct pf_spec *sp)
 			sp->flags[nf++] = *s;
 	sp->left = strchr(sp->flags, '-') != NULL;
 	if (*s == '*') {
-		sp->width = (int)pf_int(p, pf_arg(p), false);
+		sp->width = pf_star(p);
 		sp->has_width = true;
 		s++;
 	} else {
@@ -185,7 +192,7 @@ static bool pf_parse_spec(struct pf *p, const char **f, struct pf_spec *sp)
 		s++;
 		sp->has_prec = true;
 		if (*s == '*') {
-			sp->prec = (int)pf_int(p, pf_arg(p), false);
+			sp->prec = pf_star(p);
 			s++;
 		} else {
 			for (; *s >= '0' && *s <= '9'; s++)

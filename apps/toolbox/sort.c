@@ -316,15 +316,16 @@ int cmd_sort(int argc, char **argv)
 		ops = dash;
 		nops = 1;
 	}
-	for (int i = 0; i < nops; i++)
+	for (int i = 0; i < nops && status == 0; i++)
 		if (!sort_read(argv[0], ops[i], &v, &n, &cap))
-			return 2;
-	struct sort_line *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+			status = 2;
+	struct sort_line *tmp = status ? NULL : malloc((n ? n : 1) * sizeof(*tmp));
+	if (tmp)
+		sort_merge(&x, v, tmp, n);
+	FILE *out = !tmp ? NULL : out_path ? fopen(out_path, "w") : stdout;
 	if (!tmp)
-		return 2;
-	sort_merge(&x, v, tmp, n);
-	FILE *out = out_path ? fopen(out_path, "w") : stdout;
-	if (!out) {
+		status = 2;
+	if (!out && tmp) {
 		msg_errno(argv[0], "can't open '%s'", out_path);
 		status = 2;
 	}
