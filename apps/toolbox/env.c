@@ -27,6 +27,24 @@ static void env_unset(char **env, size_t *n, const char *name, size_t len)
 	}
 }
 
+/* Prints env, or runs the program argv[0..n) in it; the exit status. */
+static int env_run(const char *name, char **argv, int n, char **env, bool nul)
+{
+	if (n == 0) {
+		for (size_t k = 0; env[k]; k++)
+			printf("%s%c", env[k], nul ? '\0' : '\n');
+		return 0;
+	}
+	fflush(stdout);
+	int r = tb_spawn(argv, env);
+	if (r < 0) {
+		int e = errno;
+		msg_errno(name, "can't execute '%s'", argv[0]);
+		r = e == ENOENT ? 127 : 126;
+	}
+	return r;
+}
+
 int cmd_env(int argc, char **argv)
 {
 	bool empty = false, nul = false;
@@ -73,19 +91,7 @@ int cmd_env(int argc, char **argv)
 		env[n++] = ops[i];
 	}
 	env[n] = NULL;
-	if (i == nops) {
-		for (size_t k = 0; k < n; k++)
-			printf("%s%c", env[k], nul ? '\0' : '\n');
-		free(env);
-		return 0;
-	}
-	fflush(stdout);
-	int r = tb_spawn(ops + i, env);
-	if (r < 0) {
-		int e = errno;
-		msg_errno(argv[0], "can't execute '%s'", ops[i]);
-		r = e == ENOENT ? 127 : 126;
-	}
+	int r = env_run(argv[0], ops + i, nops - i, env, nul);
 	free(env);
 	return r;
 }

@@ -36,15 +36,18 @@ int main(int argc, char **argv)
 			puts(commands[i].name);
 		return 0;
 	}
+	bool named = false;
 	if (!c && argc > 1) {
+		named = true;
 		argv++;
 		argc--;
 		c = find(argv[0]);
+		if (!c)
+			fprintf(stderr, "toolbox: %s: command not found\n", argv[0]);
 	}
 	if (!c) {
-		fprintf(stderr, "toolbox: %s: command not found\n", argc > 0 ? argv[0] : "");
 		fprintf(stderr, "Usage: toolbox NAME [ARG]... (toolbox --list names them)\n");
-		return 127;
+		return named ? 127 : 1;
 	}
 	argv[0] = (char *)path_base(argv[0]);
 	int r = c->run(argc, argv);

@@ -248,6 +248,28 @@ static void sed_hold(struct sed_run *r, char cmd)
 
 enum { SED_NEXT, SED_END_PRINT, SED_END_DELETE, SED_RESTART };
 
+/* D: deletes up to the first newline and restarts the cycle without
+ * reading, or ends it as d when there is no newline. */
+static int sed_delete_first(struct sed_run *r)
+{
+	char *nl = r->ps.s ? memchr(r->ps.s, '\n', r->ps.len) : NULL;
+
+	if (!nl)
+		return SED_END_DELETE;
+	size_t cut = (size_t)(nl - r->ps.s) + 1;
+	memmove(r->ps.s, nl + 1, r->ps.len - cut + 1);
+	r->ps.len -= cut;
+	return SED_RESTART;
+}
+
+/* P: prints the pattern space up to its first newline. */
+static void sed_print_first(struct sed_run *r)
+{
+	char *nl = r->ps.s ? memchr(r->ps.s, '\n', r->ps.len) : NULL;
+
+	sed_emit(r, r->ps.s ? r->ps.s : "", nl ? (size_t)(nl - r->ps.s) : r->ps.len, true);
+}
+
 /* Executes command c; sets *pc to the next command. Returns SED_NEXT or
  * how the cycle ends. */
 static int sed_exec(struct sed_run *r, struct sed_cmd *c, int *pc)
@@ -262,21 +284,9 @@ static int sed_exec(struct sed_run *r, struct sed_cmd *c, int *pc)
 			sed_emit(r, c->text, strlen(c->text), true);
 		return SED_END_DELETE;
 	case 'd': return SED_END_DELETE;
-	case 'D': {
-		char *nl = r->ps.s ? memchr(r->ps.s, '\n', r->ps.len) : NULL;
-		if (!nl)
-			return SED_END_DELETE;
-		size_t cut = (size_t)(nl - r->ps.s) + 1;
-		memmove(r->ps.s, nl + 1, r->ps.len - cut + 1);
-		r->ps.len -= cut;
-		return SED_RESTART;
-	}
+	case 'D': return sed_delete_first(r);
 	case 'p': sed_print_ps(r); break;
-	case 'P': {
-		char *nl = r->ps.s ? memchr(r->ps.s, '\n', r->ps.len) : NULL;
-		sed_emit(r, r->ps.s ? r->ps.s : "", nl ? (size_t)(nl - r->ps.s) : r->ps.len, true);
-		break;
-	}
+	case 'P': sed_print_first(r); break;
 	case 'n':
 		if (!r->have_ahead) {
 			r->quit = true;
@@ -412,6 +422,18 @@ static bool sed_script_file(const char *name, struct buf *script, const char *pa
 	return ok;
 }
 
+/* Releases the run's buffers; returns the exit status (q's code first). */
+static int sed_finish(struct sed_run *r)
+{
+	free(r->ps.s);
+	free(r->hold.s);
+	free(r->appended.s);
+	line_free(&r->ahead);
+	if (r->in)
+		file_close(r->in);
+	return r->code ? r->code : r->status;
+}
+
 int cmd_sed(int argc, char **argv)
 {
 	struct sed_prog prog = { 0 };
@@ -425,15 +447,16 @@ int cmd_sed(int argc, char **argv)
 
 	opt_init(&o, argc, argv, "ne:f:Eris", "[-inrE] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE]...");
 	while ((c = opt_next(&o)) != -1) {
-		if (c == '?')
+		if (c == '?' || (c == 'f' && !sed_script_file(argv[0], &script, o.arg))) {
+			free(script.s);
 			return 1;
+		}
 		r.quiet |= c == 'n';
 		prog.extended |= c == 'E' || c == 'r';
 		in_place |= c == 'i';
-		if (c == 'e')
-			have_script = sed_add_script(&script, o.arg, strlen(o.arg));
-		if (c == 'f' && !(have_script = sed_script_file(argv[0], &script, o.arg)))
+		if (c == 'e' && !sed_add_script(&script, o.arg, strlen(o.arg)))
 			return 1;
+		have_script |= c == 'e' || c == 'f';
 	}
 	char **ops = opt_operands(&o, &n);
 	if (!have_script && n == 0) {
@@ -463,11 +486,5 @@ int cmd_sed(int argc, char **argv)
 	}
 	sed_prog_free(&prog);
 	free(script.s);
-	free(r.ps.s);
-	free(r.hold.s);
-	free(r.appended.s);
-	line_free(&r.ahead);
-	if (r.in)
-		file_close(r.in);
-	return r.code ? r.code : r.status;
+	return sed_finish(&r);
 }

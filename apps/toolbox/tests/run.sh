@@ -36,6 +36,7 @@ for n in $("$tb" --list); do
 	ln -s "$busybox" "$work/ref/$n"
 done
 rm "$work/ref/xxd"; ln -s "$(command -v xxd)" "$work/ref/xxd"
+ln -s "$tb" "$work/tb/toolbox"
 
 . "$here/fixtures.sh"
 mkdir "$work/template"
