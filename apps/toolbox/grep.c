@@ -47,7 +47,8 @@ bool grep_compile(const char *name, struct grep_pats *g)
 	int flags = (g->extended ? REG_EXTENDED : 0) | (g->icase ? REG_ICASE : 0);
 
 	for (size_t i = 0; i < g->n && !g->fixed; i++) {
-		if (regcomp(&g->pat[i].re, g->pat[i].text, flags) != 0) {
+		if (!regex_guard(g->pat[i].text, g->extended) ||
+		    regcomp(&g->pat[i].re, g->pat[i].text, flags) != 0) {
 			msg(name, "bad regex '%s'", g->pat[i].text);
 			return false;
 		}

@@ -96,6 +96,8 @@ static bool sp_regex(struct sp *s, const char *text, bool icase, regex_t **out)
 		s->p->res = nr;
 		s->p->capres = cap;
 	}
+	if (!regex_guard(text, s->p->extended))
+		return sp_fail(s, "bad regex '%s': too complex", text);
 	regex_t *re = malloc(sizeof(*re));
 	int flags = (s->p->extended ? REG_EXTENDED : 0) | (icase ? REG_ICASE : 0);
 	int r = re ? regcomp(re, text, flags) : REG_ESPACE;

@@ -198,12 +198,12 @@ static const char *sort_pos(const char *s, unsigned long *f, unsigned long *c)
 	char *e;
 
 	*f = strtoul(s, &e, 10);
-	if (e == s || *f == 0)
+	if (e == s || *f == 0 || *f > 100000000)
 		return NULL;
 	s = e;
 	if (*s == '.') {
 		*c = strtoul(s + 1, &e, 10);
-		if (e == s + 1)
+		if (e == s + 1 || *c > 100000000)
 			return NULL;
 		s = e;
 	}

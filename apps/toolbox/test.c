@@ -16,8 +16,13 @@ struct tst {
 	const char *name;
 	char **v;
 	int n, i;
+	int depth;
 	bool error;
 };
+
+/* Nesting of parentheses and '!' beyond this is refused, so that a long
+ * argument list cannot exhaust the stack. */
+enum { TST_MAX_DEPTH = 1000 };
 
 /* Reports an error (once) and makes the result 2. */
 static bool tst_fail(struct tst *t, const char *what, const char *arg)
@@ -146,8 +151,11 @@ static bool tst_primary(struct tst *t)
 		return tst_binary(t, a, t->v[t->i - 2], t->v[t->i - 1]);
 	}
 	if (strcmp(a, "(") == 0 && t->i + 1 < t->n) {
+		if (++t->depth > TST_MAX_DEPTH)
+			return tst_fail(t, "expression too deeply nested", NULL);
 		t->i++;
 		bool r = tst_or(t);
+		t->depth--;
 		if (t->i >= t->n || strcmp(t->v[t->i], ")") != 0)
 			return tst_fail(t, "closing paren expected", NULL);
 		t->i++;
@@ -166,8 +174,12 @@ static bool tst_not(struct tst *t)
 	bool operand = t->i + 2 < t->n && tst_binary_op(t->v[t->i + 1]);
 
 	if (t->i < t->n && strcmp(t->v[t->i], "!") == 0 && t->i + 1 < t->n && !operand) {
+		if (++t->depth > TST_MAX_DEPTH)
+			return tst_fail(t, "expression too deeply nested", NULL);
 		t->i++;
-		return !tst_not(t);
+		bool r = !tst_not(t);
+		t->depth--;
+		return r;
 	}
 	return tst_primary(t);
 }

@@ -85,6 +85,10 @@ bool write_all(int fd, const void *buf, size_t len);
 int copy_fd(int in, int out);
 int compare_names(const void *a, const void *b);
 
+/* --- regular expressions (regex_guard.c) --- */
+
+bool regex_guard(const char *re, bool extended);
+
 /* --- spawning (spawn_host.c, or the launcher's version on Keel) --- */
 
 /* Runs argv[0] (searched in PATH) with the environment envp, waits for it

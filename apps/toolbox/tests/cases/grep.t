@@ -91,3 +91,6 @@ grep 'back\\slash' text.txt
 grep -F 'back\slash' text.txt
 grep -c . bytes.bin
 grep -n seven a.txt b.txt
+grep -E '(a{255}){255}' a.txt; echo $? ||| echo "grep: bad regex '(a{255}){255}'" >&2; echo 2
+grep -E 'x++++++++++++++++++++++++++' a.txt; echo $? ||| echo "grep: bad regex 'x++++++++++++++++++++++++++'" >&2; echo 2
+grep -E '((o{3}){3}){3}' a.txt; echo $?

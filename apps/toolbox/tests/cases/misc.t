@@ -15,3 +15,5 @@ sleep 1x
 sleep -1
 sleep 1m0s
 clear ||| printf '\033[H\033[2J\033[3J'
+sleep 1.
+sleep ''

@@ -113,3 +113,4 @@ sed '}' a.txt; echo $? ||| echo "sed: unexpected '}'" >&2; echo 1
 sed 'y/abc/de/' a.txt; echo $? ||| echo "sed: strings for y command are different lengths" >&2; echo 1
 sed 0p a.txt; echo $? ||| echo "sed: invalid usage of line address 0" >&2; echo 1
 sed 's/\(/x/' a.txt; echo $? ||| echo "sed: bad regex '\(': Missing ')'" >&2; echo 1
+sed 's/\(a\{200\}\)\{200\}/x/' a.txt; echo $? ||| echo "sed: bad regex '\(a\{200\}\)\{200\}': too complex" >&2; echo 1

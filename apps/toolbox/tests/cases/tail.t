@@ -32,3 +32,6 @@ tail -n
 tail -z a.txt
 tail -n 2 b.txt
 tail -n 3 dups.txt - <a.txt
+tail -f -n 2 a.txt & p=$!; /bin/sleep 0.5; echo new >>a.txt; /bin/sleep 1.6; kill $p
+tail -f -n 1 a.txt b.txt & p=$!; /bin/sleep 0.5; echo more >>b.txt; /bin/sleep 1.6; kill $p
+tail -s x a.txt

@@ -96,3 +96,8 @@ test -z a -o -n b; echo $?
 [; echo $?
 [ ']' ]; echo $?
 [ -z ]; echo $?
+test '(' '(' '(' a ')' ')' ')'; echo $?
+test ! ! ! ''; echo $?
+test 0x10 -eq 16; echo $?
+test 010 -eq 10; echo $?
+test +5 -eq 5; echo $?
