@@ -11,6 +11,7 @@
 #include "toolbox.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct tr_set {
@@ -158,44 +159,60 @@ static void tr_run(const struct tr_opts *t, const int map[256], const bool del[2
 	}
 }
 
+/* Builds the translation map and the delete and squeeze sets. */
+static void tr_tables(const struct tr_opts *t, struct tr_set *s1, struct tr_set *s2, bool two,
+		      int map[256], bool del[256], bool sq[256])
+{
+	bool translate = !t->del && two;
+	int c;
+
+	if (t->complement)
+		tr_complement(s1);
+	for (c = 0; c < 256; c++)
+		map[c] = c;
+	if (translate && s2->n > 0) {
+		tr_fill(s2, s1->n);
+		for (size_t i = 0; i < s1->n; i++)
+			map[s1->c[i]] = s2->c[i < s2->n ? i : s2->n - 1];
+	}
+	for (size_t i = 0; t->del && i < s1->n; i++)
+		del[s1->c[i]] = true;
+	const struct tr_set *sqset = two ? s2 : s1;
+	for (size_t i = 0; t->squeeze && i < sqset->n; i++)
+		sq[sqset->c[i]] = true;
+}
+
 int cmd_tr(int argc, char **argv)
 {
 	struct tr_opts t = { false, false, false };
-	static struct tr_set s1, s2;
-	int map[256], c, n;
+	struct tr_set *sets = calloc(2, sizeof(*sets));
+	int map[256], c, n, status = 1;
 	bool del[256] = { false }, sq[256] = { false };
 	struct opt o;
 
+	if (!sets)
+		return 1;
 	opt_init(&o, argc, argv, "cCds", "[-cds] SET1 [SET2]");
 	while ((c = opt_next(&o)) != -1) {
 		if (c == '?')
-			return 1;
+			goto out;
 		t.complement |= c == 'c' || c == 'C';
 		t.del |= c == 'd';
 		t.squeeze |= c == 's';
 	}
 	char **ops = opt_operands(&o, &n);
-	bool translate = !t.del && n >= 2;
 	if (n < 1 || n > 2) {
 		msg_usage(argv[0], o.usage);
-		return 1;
+		goto out;
 	}
-	if (!tr_expand(argv[0], ops[0], &s1) || (n > 1 && !tr_expand(argv[0], ops[1], &s2)))
-		return 1;
-	if (t.complement)
-		tr_complement(&s1);
-	for (c = 0; c < 256; c++)
-		map[c] = c;
-	if (translate && s2.n > 0) {
-		tr_fill(&s2, s1.n);
-		for (size_t i = 0; i < s1.n; i++)
-			map[s1.c[i]] = s2.c[i < s2.n ? i : s2.n - 1];
-	}
-	for (size_t i = 0; t.del && i < s1.n; i++)
-		del[s1.c[i]] = true;
-	const struct tr_set *sqset = n > 1 ? &s2 : &s1;
-	for (size_t i = 0; t.squeeze && i < sqset->n; i++)
-		sq[sqset->c[i]] = true;
+	if (!tr_expand(argv[0], ops[0], &sets[0]) ||
+	    (n > 1 && !tr_expand(argv[0], ops[1], &sets[1])))
+		goto out;
+	tr_tables(&t, &sets[0], &sets[1], n > 1, map, del, sq);
 	tr_run(&t, map, del, sq);
-	return 0;
+	status = 0;
+out:
+	free(sets);
+	return status;
 }
+
