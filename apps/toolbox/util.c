@@ -1,0 +1,94 @@
+/*
+ * util.c - number parsing, whole writes and a plain byte copy.
+ */
+#include "toolbox.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Parses a decimal number with no sign and nothing after it. */
+bool parse_ulong(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (~0ULL - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* Parses a count with busybox's optional suffixes b (512), k (1024) and
+ * m (1024*1024). */
+bool parse_size(const char *s, unsigned long long *out)
+{
+	size_t n = strlen(s);
+	unsigned long long mul = 1, v;
+	char buf[32];
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n + 1);
+	switch (buf[n - 1]) {
+	case 'b': mul = 512; break;
+	case 'k': mul = 1024; break;
+	case 'm': mul = 1024 * 1024; break;
+	default: break;
+	}
+	if (mul != 1)
+		buf[--n] = '\0';
+	if (!parse_ulong(buf, &v) || (v && mul > ~0ULL / v))
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+/* Writes all of buf, retrying short writes; false on error. */
+bool write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+/* Copies in to out until end of file: 0, or -1 (read) / -2 (write). */
+int copy_fd(int in, int out)
+{
+	char buf[16384];
+
+	for (;;) {
+		ssize_t r = read(in, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		if (!write_all(out, buf, (size_t)r))
+			return -2;
+	}
+}
+
+/* qsort comparator for an array of C strings, byte order. */
+int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
