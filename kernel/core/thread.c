@@ -183,6 +183,8 @@ status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, u
 	t->fpu[1] = 0x03;
 	t->fpu[24] = 0x80;
 	t->fpu[25] = 0x1f;
+	t->user_fs = 0;
+	t->user_gs = 0;
 	*out = t;
 	return STATUS_OK;
 }

@@ -78,6 +78,8 @@ struct thread {
 	uint64_t timer_bit;
 	struct list_node timer_link;	/* on the timer list while armed */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area of user threads */
+	uint64_t user_fs;		/* user FS base (TLS), kept across switches; 0 at start */
+	uint64_t user_gs;		/* user GS base, likewise */
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
