@@ -37,6 +37,7 @@ CFLAGS="-fno-pic -fno-pie -O2 -g0 -ffile-prefix-map=$src=musl" \
 	./configure --target=x86_64 --prefix=/ --disable-shared --disable-wrapper \
 	> "$work/configure.log" 2>&1 || { cat "$work/configure.log" >&2; exit 1; }
 make -j"$jobs" lib/libc.a > "$work/make.log" 2>&1 || { tail -n 40 "$work/make.log" >&2; exit 1; }
+rm -rf "$sysroot/include"
 mkdir -p "$sysroot/lib" "$sysroot/include"
 make install-headers DESTDIR="$sysroot" includedir=/include > "$work/install.log" 2>&1 ||
 	{ cat "$work/install.log" >&2; exit 1; }

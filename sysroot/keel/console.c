@@ -31,10 +31,15 @@ static struct {
 	char buf[DEBUG_WRITE_MAX];
 } line;
 
-/* Sends line.buf; lock held. */
-static status_t send_line(cap_handle_t witness)
+/* Sends line.buf, ended by a line break if end is set (an empty line is
+ * then a line of its own); lock held. */
+static status_t send_line(cap_handle_t witness, int end)
 {
-	status_t st = line.len ? sys_debug_write(witness, line.buf, line.len) : STATUS_OK;
+	status_t st = STATUS_OK;
+	if (end)
+		line.buf[line.len++] = '\n';
+	if (line.len)
+		st = sys_debug_write(witness, line.buf, line.len);
 	line.len = 0;
 	return st;
 }
@@ -47,12 +52,12 @@ static long console_write(struct keel_file *f, const void *buf, size_t n, int64_
 	keel_lock(&line.lock);
 	for (size_t i = 0; i < n && st == STATUS_OK; i++) {
 		if (p[i] == '\n') {
-			st = send_line(f->caps[0]);
+			st = send_line(f->caps[0], 1);
 			continue;
 		}
 		line.buf[line.len++] = p[i];
-		if (line.len == sizeof line.buf)
-			st = send_line(f->caps[0]);
+		if (line.len == sizeof line.buf - 1)	/* room for the break */
+			st = send_line(f->caps[0], 0);
 	}
 	keel_unlock(&line.lock);
 	return st ? -keel_errno(st) : (long)n;
@@ -63,7 +68,7 @@ void keel_console_flush(void)
 	cap_handle_t w = keel_start_page()->witness;
 	keel_lock(&line.lock);
 	if (w != CAP_HANDLE_NONE)
-		send_line(w);
+		send_line(w, 0);
 	keel_unlock(&line.lock);
 }
 
@@ -86,8 +91,6 @@ void keel_console_termios(struct termios *t)
 	t->c_cc[VKILL] = 21;
 	t->c_cc[VEOF] = 4;
 	t->c_cc[VMIN] = 1;
-	t->__c_ispeed = B115200;
-	t->__c_ospeed = B115200;
 }
 
 long keel_console_ioctl(unsigned long req, void *arg)

@@ -15,9 +15,10 @@
  *
  * Keel offers no change of protection on part of a mapping without
  * splitting it, and the 64-mapping limit cannot afford that per page, so
- * mprotect answers ENOSYS - which musl accepts where it uses it (mallocng's
- * meta areas and thread-stack guards then go without a guard page) - and
- * every arena page is readable and writable, PROT_NONE requests included.
+ * every arena page is readable and writable, PROT_NONE requests included:
+ * mprotect to read/write succeeds (it is so already) and any other
+ * protection is ENOSYS - which musl accepts where it uses mprotect
+ * (mallocng's meta areas, thread-stack guards), going without a guard page.
  * Executable anonymous memory is refused (EACCES). brk always reports a
  * break of 0 that never moves, so mallocng takes its memory from mmap.
  */
@@ -336,10 +337,19 @@ long keel_sys_madvise(const long a[6])
 	return owned ? 0 : -ENOMEM;
 }
 
+/* mprotect: arena pages are always readable and writable, so asking for
+ * exactly that is true already; any other protection is not offered. */
 long keel_sys_mprotect(const long a[6])
 {
-	(void)a;
-	return -ENOSYS;
+	uintptr_t p = (uintptr_t)a[0];
+	if (p & (PAGE - 1))
+		return -EINVAL;
+	if ((int)a[2] != (PROT_READ | PROT_WRITE))
+		return -ENOSYS;
+	keel_lock(&arena.lock);
+	int owned = arena_owns(&arena, p, pages_of((unsigned long)a[1]));
+	keel_unlock(&arena.lock);
+	return owned ? 0 : -ENOMEM;
 }
 
 long keel_sys_brk(const long a[6])

@@ -87,8 +87,9 @@ _Noreturn void keel_thread_main(struct thread_boot *b)
 
 /* Entry of a new thread (thread_exit.S): rdi = its struct thread_boot. */
 void keel_thread_start(void);
-/* Clears *word and ends the thread without touching its stack again. */
-_Noreturn void keel_thread_finish(int *word, uint64_t code);
+/* Clears *word and *word2 (either may be NULL) and ends the thread
+ * without touching its stack again. */
+_Noreturn void keel_thread_finish(int *word, int *word2, uint64_t code);
 
 /* Linux exit: the calling thread ends; its clear-tid word is zeroed after
  * its last use of the stack, so a joiner may free the stack at once. */
@@ -96,7 +97,7 @@ long keel_sys_exit(const long a[6])
 {
 	if (my_handle != CAP_HANDLE_NONE)
 		sys_cap_delete(my_handle);
-	keel_thread_finish(clear_tid, (uint64_t)(a[0] & 0xff));
+	keel_thread_finish(clear_tid, NULL, (uint64_t)(a[0] & 0xff));
 }
 
 static status_t create(uintptr_t sp, struct thread_boot *b, cap_handle_t *th)
@@ -147,8 +148,9 @@ _Noreturn void keel_unmap_and_exit(void *base, size_t size);
 _Noreturn void keel_unmap_and_exit(void *base, size_t size)
 {
 	const long a[6] = { (long)base, (long)size, 0, 0, 0, 0 };
+	int *word = clear_tid;	/* read before the TLS block goes with the stack */
 	if (my_handle != CAP_HANDLE_NONE)
 		sys_cap_delete(my_handle);
 	keel_sys_munmap(a);
-	keel_thread_finish(&keel_exit_lock, 0);
+	keel_thread_finish(word, &keel_exit_lock, 0);
 }

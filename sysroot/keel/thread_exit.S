@@ -22,18 +22,22 @@ keel_thread_start:
 	ud2
 	.size keel_thread_start, . - keel_thread_start
 
-/* keel_thread_finish(word, code): if word is not NULL, stores 0 there - the
- * signal pthread_join waits for, after which the stack may be freed - and
- * ends the thread with code, using registers only. */
+/* keel_thread_finish(word, word2, code): stores 0 in each word that is not
+ * NULL - the clear-tid word (musl's thread-list lock, released by the
+ * thread's end as Linux's CLONE_CHILD_CLEARTID does), and the exit-stack
+ * lock - and ends the thread with code, using registers only. */
 	.globl keel_thread_finish
 	.hidden keel_thread_finish
 	.type keel_thread_finish, @function
 keel_thread_finish:
-	mov %rsi, %r8
+	mov %rdx, %r8
 	test %rdi, %rdi
 	jz 1f
 	movl $0, (%rdi)
-1:	mov %r8, %rdi
+1:	test %rsi, %rsi
+	jz 2f
+	movl $0, (%rsi)
+2:	mov %r8, %rdi
 	mov $9, %eax			/* sys_thread_exit(code) */
 	syscall
 	ud2
