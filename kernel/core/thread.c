@@ -1,6 +1,7 @@
 /* thread.c - kernel and user threads, switches, ticks and blocking (see thread.h). */
 #include <stddef.h>
 
+#include "core/futex.h"
 #include "core/ipc.h"
 #include "core/klock.h"
 #include "core/kmem.h"
@@ -185,6 +186,8 @@ status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, u
 	t->fpu[25] = 0x1f;
 	t->user_fs = 0;
 	t->user_gs = 0;
+	t->futex_mem = NULL;
+	list_init(&t->futex_link);
 	*out = t;
 	return STATUS_OK;
 }
@@ -199,6 +202,7 @@ void thread_start(struct thread *t)
 static void finish(struct thread *t)
 {
 	ipc_thread_gone(t);
+	futex_thread_gone(t);
 	if (t->task)
 		task_thread_gone(t);
 	t->exited = true;

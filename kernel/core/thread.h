@@ -78,6 +78,9 @@ struct thread {
 	uint64_t timer_bit;
 	struct list_node timer_link;	/* on the timer list while armed */
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area of user threads */
+	struct kobj *futex_mem;		/* sys_futex_wait: the key's object (a reference), */
+	uint64_t futex_off;		/* and offset; futex_mem is NULL when not waiting */
+	struct list_node futex_link;	/* on the futex waiters while waiting */
 	uint64_t user_fs;		/* user FS base (TLS), kept across switches; 0 at start */
 	uint64_t user_gs;		/* user GS base, likewise */
 };

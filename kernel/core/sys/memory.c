@@ -1,4 +1,5 @@
 /* memory.c - memory system calls: create, map, unmap, phys. */
+#include "core/futex.h"
 #include "core/kmem.h"
 #include "core/memory.h"
 #include "core/syscall.h"
@@ -68,4 +69,15 @@ status_t ksys_memory_phys(const struct syscall_args *a, struct syscall_ret *r)
 		return STATUS_RANGE;
 	r->r[0] = memory_page(m, a->a[1]);
 	return STATUS_OK;
+}
+
+status_t ksys_futex_wait(const struct syscall_args *a, struct syscall_ret *r)
+{
+	(void)r;
+	return futex_wait(syscall_ctx()->thread, a->a[0], (uint32_t)a->a[1], a->a[2]);
+}
+
+status_t ksys_futex_wake(const struct syscall_args *a, struct syscall_ret *r)
+{
+	return futex_wake(syscall_ctx()->task, a->a[0], (uint32_t)a->a[1], &r->r[0]);
 }
