@@ -8,13 +8,13 @@
  * musl prepared and call fn(arg). Thread ids are small numbers counted
  * from 1 (the first thread), never reused within a task.
  *
- * futex: until the kernel's wait/wake call is wired in, FUTEX_WAIT yields
- * the CPU and returns as a spurious wake-up (which every futex user must
- * accept), or EAGAIN when the word no longer holds the value; FUTEX_WAKE
- * wakes no one, since no one sleeps. Correct, but it spins.
+ * futex: FUTEX_WAIT and FUTEX_WAKE are the kernel's sys_futex_wait and
+ * sys_futex_wake; FUTEX_REQUEUE wakes instead of moving (below); musl uses
+ * no bitsets and no priority inheritance.
  */
 #include <errno.h>
 #include <sched.h>
+#include <time.h>
 
 #include "backend.h"
 #include "keel/sys.h"
@@ -47,24 +47,42 @@ long keel_sys_set_tid_address(const long a[6])
 	return my_tid;
 }
 
+static long keel_futex_wake_n(uint64_t addr, uint64_t n)
+{
+	uint64_t woken;
+	status_t st = sys_futex_wake(addr, n > 0x7fffffff ? 0x7fffffff : (uint32_t)n, &woken);
+	return st ? -keel_errno(st) : (long)woken;
+}
+
+/* futex(addr, op, val, timeout): FUTEX_WAIT and FUTEX_WAKE on the
+ * kernel's sys_futex_wait/wake (private and shared alike: the kernel keys
+ * every word by memory object and offset). */
 long keel_sys_futex(const long a[6])
 {
-	volatile int *word = (volatile int *)a[0];
+	uint64_t addr = (uint64_t)a[0];
 	switch (a[1] & FUTEX_CMD_MASK) {
-	case 0:	/* FUTEX_WAIT */
-	case 9:	/* FUTEX_WAIT_BITSET */
-		if (*word != (int)a[2])
-			return -EAGAIN;
-		sys_thread_yield();
-		return 0;
-	case 1:	/* FUTEX_WAKE */
-	case 10: /* FUTEX_WAKE_BITSET */
-		return 0;
-	case 3:	/* FUTEX_REQUEUE */
-	case 4:	/* FUTEX_CMP_REQUEUE */
-		return 0;
+	case 0: {	/* FUTEX_WAIT: a relative timeout, or none */
+		const struct timespec *ts = (const struct timespec *)a[3];
+		uint64_t ns = TIMEOUT_FOREVER;
+		if (ts) {
+			if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+				return -EINVAL;
+			ns = (uint64_t)ts->tv_sec > UINT64_MAX / 1000000000u - 1
+				     ? TIMEOUT_FOREVER - 1
+				     : (uint64_t)ts->tv_sec * 1000000000u + (uint64_t)ts->tv_nsec;
+		}
+		status_t st = sys_futex_wait(addr, (uint32_t)a[2], ns);
+		return st == STATUS_BUSY ? -EAGAIN : st ? -keel_errno(st) : 0;
+	}
+	case 1:		/* FUTEX_WAKE */
+		return keel_futex_wake_n(addr, (uint64_t)a[2]);
+	case 3:	/* FUTEX_REQUEUE: val woken, up to a[3] moved to another word */
+		/* Waking the ones to be moved instead is allowed - a futex wait
+		 * may always end early - and musl's condition variables, the one
+		 * user, re-check and wait on the mutex themselves. */
+		return keel_futex_wake_n(addr, (uint64_t)a[2] + (uint64_t)a[3]);
 	default:
-		return -ENOSYS;
+		return -ENOSYS;	/* bitsets, priority inheritance */
 	}
 }
 

@@ -110,7 +110,7 @@ int main(void)
 		free(q);
 	}
 	volatile size_t big = (size_t)1 << 62;	/* kept from the optimiser */
-	void *huge = malloc(big);
+	void *volatile huge = malloc(big);	/* stored, so the call is made */
 	printf("malloc(2^62) %s\n", huge ? "succeeded" : "failed");
 	free(huge);
 	printf("mallocs %lu reallocs %lu frees %lu nulls %lu bad %lu checksum %016llx\n", mallocs,
