@@ -40,7 +40,8 @@ static void release(struct keel_file *f)
 }
 
 int fdt_open(struct keel_fd_table *t, int min, int kind, const struct keel_file_ops *ops,
-	     const cap_handle_t caps[KEEL_FILE_CAPS], int status, int fd_flags)
+	     const cap_handle_t caps[KEEL_FILE_CAPS], const uint64_t data[2], int status,
+	     int fd_flags)
 {
 	if (!valid_fd(min))
 		return -EINVAL;
@@ -57,6 +58,8 @@ int fdt_open(struct keel_fd_table *t, int min, int kind, const struct keel_file_
 		f->status = status;
 		for (int i = 0; i < KEEL_FILE_CAPS; i++)
 			f->caps[i] = caps ? caps[i] : CAP_HANDLE_NONE;
+		if (data)
+			memcpy(f->kind_data, data, sizeof f->kind_data);
 		t->fd[fd].file = f;
 		t->fd[fd].flags = fd_flags;
 	}

@@ -6,10 +6,11 @@
  * status flags), and the description's last close releases it. A
  * description is typed: its kind says what stands behind it, its caps[]
  * hold the capabilities that reach it, and its ops table implements the
- * calls for that kind. Today the only kind is the debug console
- * (console.c); a vfsd file (a file capability and its channel), a
- * terminal of the console service and a pipe channel are further kinds
- * with their own ops, without changes here.
+ * calls for that kind. Today there are two kinds: the debug console
+ * (console.c) and, until vfsd exists, files of the boot bundle (bundle.c);
+ * a vfsd file (a file capability and its channel), a terminal of the
+ * console service and a pipe channel are further kinds with their own
+ * ops, without changes here.
  *
  * The table functions take the table explicitly, use no system call and
  * hold the table's lock only for the bookkeeping itself: callers take a
@@ -34,6 +35,7 @@ enum keel_fd_kind {
 	KEEL_FD_FILE,		/* reserved: a vfsd file */
 	KEEL_FD_TERMINAL,	/* reserved: a terminal of the console service */
 	KEEL_FD_PIPE,		/* reserved: one end of a pipe channel */
+	KEEL_FD_BUNDLE,		/* a file of the boot bundle, read-only (bundle.c) */
 };
 
 struct keel_file;
@@ -56,6 +58,7 @@ struct keel_file {
 	int status;		/* O_ACCMODE, O_APPEND, O_NONBLOCK bits */
 	cap_handle_t caps[KEEL_FILE_CAPS];
 	int64_t offset;
+	uint64_t kind_data[2];	/* the kind's own words (bundle: address, size) */
 	const struct keel_file_ops *ops;
 };
 
@@ -70,10 +73,13 @@ struct keel_fd_table {
 	struct keel_file files[KEEL_FD_MAX];
 };
 
-/* Opens a new description and gives it the lowest free descriptor >= min:
- * the descriptor, -EMFILE if none is free, -EINVAL for a bad min. */
+/* Opens a new description - kind, ops, caps, the kind's two data words
+ * (data may be NULL), status flags - and gives it the lowest free
+ * descriptor >= min: the descriptor, -EMFILE if none is free, -ENFILE if
+ * no description is, -EINVAL for a bad min. */
 int fdt_open(struct keel_fd_table *t, int min, int kind, const struct keel_file_ops *ops,
-	     const cap_handle_t caps[KEEL_FILE_CAPS], int status, int fd_flags);
+	     const cap_handle_t caps[KEEL_FILE_CAPS], const uint64_t data[2], int status,
+	     int fd_flags);
 
 /* The description behind fd with a reference taken, or NULL (EBADF). */
 struct keel_file *fdt_get(struct keel_fd_table *t, int fd);

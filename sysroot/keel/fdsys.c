@@ -25,7 +25,7 @@ void keel_fd_init(const struct keel_start *s)
 		return;
 	const cap_handle_t caps[KEEL_FILE_CAPS] = { s->witness, CAP_HANDLE_NONE };
 	/* One description, as a terminal's three descriptors are. */
-	if (fdt_open(&table, 0, KEEL_FD_CONSOLE, &keel_console_ops, caps, O_RDWR, 0) == 0) {
+	if (fdt_open(&table, 0, KEEL_FD_CONSOLE, &keel_console_ops, caps, NULL, O_RDWR, 0) == 0) {
 		fdt_dup_to(&table, 0, 1, 0);
 		fdt_dup_to(&table, 0, 2, 0);
 	}

@@ -7,7 +7,8 @@
  * capability and nothing is found: after its text is resolved (which can
  * fail on its own - ENAMETOOLONG, EINVAL, ENOENT for ""), every path is
  * ENOENT, for lookups and creations alike (no directory exists to create
- * in). The root itself, "/", is the one directory that always resolves:
+ * in) - except the read-only files of the boot bundle under /bundle
+ * (bundle.c; changing anything there is EROFS). The root itself, "/", is the one directory that always resolves:
  * stat says it is a read-only directory, chdir("/") succeeds, getcwd
  * follows the working directory, and opening it is EACCES (there is no
  * capability to open it with) or EISDIR (for writing).
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "bundle.h"
 #include "fdsys.h"
 #include "resolve.h"
 
@@ -45,7 +47,9 @@ static long lookup(int dirfd, const char *text, struct path *out)
 	long r = keel_resolve(&fs.cwd, text, out, &dir);
 	if (r)
 		return r;
-	return path_count(out) == 0 ? 0 : -ENOENT;
+	if (path_count(out) == 0 || keel_bundle_owns(out))
+		return 0;
+	return -ENOENT;
 }
 
 /* open on the root directory would need its capability: none yet. */
@@ -55,6 +59,8 @@ static long open_at(int dirfd, const char *text, int flags)
 	long r = lookup(dirfd, text, &p);
 	if (r)
 		return r;
+	if (path_count(&p))
+		return keel_bundle_open(&p, flags);
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT) ? -EISDIR : -EACCES;
 }
 
@@ -73,6 +79,8 @@ long keel_sys_stat_at(int dirfd, const char *text, struct stat *st)
 {
 	struct path p;
 	long r = lookup(dirfd, text, &p);
+	if (r == 0 && path_count(&p))
+		return keel_bundle_stat(&p, st);
 	if (r == 0) {
 		memset(st, 0, sizeof *st);
 		st->st_mode = S_IFDIR | 0555;
@@ -89,8 +97,11 @@ long keel_sys_stat(const long a[6])
 static long access_at(int dirfd, const char *text, int mode)
 {
 	struct path p;
+	struct stat st;
 	long r = lookup(dirfd, text, &p);
-	return r ? r : (mode & W_OK) ? -EACCES : 0;
+	if (r == 0 && path_count(&p))
+		r = keel_bundle_stat(&p, &st);
+	return r ? r : (mode & W_OK) ? -EROFS : 0;
 }
 
 long keel_sys_access(const long a[6])
@@ -109,7 +120,7 @@ long keel_sys_path_op(const long a[6])
 {
 	struct path p;
 	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
-	return r ? r : -EBUSY;
+	return r ? r : path_count(&p) ? -EROFS : -EBUSY;
 }
 
 /* unlinkat, mkdirat, ...: a directory descriptor, then a path. */
@@ -117,14 +128,18 @@ long keel_sys_path_op_at(const long a[6])
 {
 	struct path p;
 	long r = lookup((int)a[0], (const char *)a[1], &p);
-	return r ? r : -EBUSY;
+	return r ? r : path_count(&p) ? -EROFS : -EBUSY;
 }
 
 long keel_sys_readlink(const long a[6])
 {
 	struct path p;
 	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
-	return r ? r : -EINVAL;	/* the root is no symbolic link */
+	if (r == 0 && path_count(&p)) {
+		struct stat st;
+		r = keel_bundle_stat(&p, &st);
+	}
+	return r ? r : -EINVAL;	/* no symbolic links here */
 }
 
 long keel_sys_getcwd(const long a[6])
@@ -141,7 +156,12 @@ long keel_sys_getcwd(const long a[6])
 long keel_sys_chdir(const long a[6])
 {
 	struct path p;
+	struct stat st;
 	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
+	if (r == 0 && path_count(&p))
+		r = keel_bundle_stat(&p, &st);
+	if (r == 0 && path_count(&p) && !S_ISDIR(st.st_mode))
+		r = -ENOTDIR;
 	if (r == 0)
 		fs.cwd = p;
 	return r;

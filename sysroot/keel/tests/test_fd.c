@@ -30,7 +30,8 @@ static struct keel_fd_table *fresh(void)
 static int open1(struct keel_fd_table *t, int min)
 {
 	const cap_handle_t caps[KEEL_FILE_CAPS] = { 7, 8 };
-	return fdt_open(t, min, KEEL_FD_CONSOLE, &test_ops, caps, O_RDWR, 0);
+	const uint64_t data[2] = { 11, 12 };
+	return fdt_open(t, min, KEEL_FD_CONSOLE, &test_ops, caps, data, O_RDWR, 0);
 }
 
 TEST(open_takes_the_lowest_free_descriptor)
@@ -55,6 +56,8 @@ TEST(a_description_keeps_its_kind_caps_and_status)
 	CHECK_EQ(f->caps[0], 7);
 	CHECK_EQ(f->caps[1], 8);
 	CHECK_EQ(f->status, O_RDWR);
+	CHECK_EQ(f->kind_data[0], 11);
+	CHECK_EQ(f->kind_data[1], 12);
 	CHECK(f->ops == &test_ops);
 	fdt_put(t, f);
 	CHECK_EQ(released, 0);

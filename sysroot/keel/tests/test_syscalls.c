@@ -137,7 +137,11 @@ TEST(paths_resolve_and_then_find_nothing_until_vfsd)
 	CHECK_EQ(sc(SYS_unlink, (long)"/tmp/x", 0, 0, 0), -ENOENT);
 	CHECK_EQ(sc(SYS_mkdir, (long)"/", 0755, 0, 0), -EBUSY);
 	CHECK_EQ(sc(SYS_access, (long)"/", R_OK, 0, 0), 0);
-	CHECK_EQ(sc(SYS_access, (long)"/", W_OK, 0, 0), -EACCES);
+	CHECK_EQ(sc(SYS_access, (long)"/", W_OK, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_mkdir, (long)"/bundle/new", 0755, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_unlink, (long)"/bundle/x", 0, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_open, (long)"/bundle/x", O_RDWR, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_open, (long)"/bundle/x", O_RDONLY | O_CREAT, 0, 0), -EROFS);
 	CHECK_EQ(sc(SYS_chdir, (long)"/nowhere", 0, 0, 0), -ENOENT);
 	CHECK_EQ(sc(SYS_chdir, (long)"/a/..", 0, 0, 0), 0);
 	char cwd[8];
