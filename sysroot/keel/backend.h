@@ -47,6 +47,7 @@ long keel_sys_mprotect(const long a[6]);
 long keel_sys_mremap(const long a[6]);
 long keel_sys_madvise(const long a[6]);
 long keel_sys_brk(const long a[6]);
+uint64_t keel_arena_pages(void);		/* pages of the arena's chunks */
 
 long keel_sys_clock_gettime(const long a[6]);	/* time.c */
 long keel_sys_clock_settime(const long a[6]);
@@ -109,6 +110,7 @@ long keel_sys_getrlimit(const long a[6]);
 long keel_sys_prlimit(const long a[6]);
 long keel_sys_arch_prctl(const long a[6]);
 long keel_sys_sysinfo(const long a[6]);
+long keel_sys_getrusage(const long a[6]);
 
 long keel_sys_futex(const long a[6]);		/* thread.c */
 

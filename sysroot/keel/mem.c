@@ -357,3 +357,11 @@ long keel_sys_brk(const long a[6])
 	(void)a;
 	return 0;
 }
+
+uint64_t keel_arena_pages(void)
+{
+	keel_lock(&arena.lock);
+	uint64_t n = arena.total_pages;
+	keel_unlock(&arena.lock);
+	return n;
+}

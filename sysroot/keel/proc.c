@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <elf.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -229,4 +230,37 @@ long keel_sys_arch_prctl(const long a[6])
 	default:
 		return -EINVAL;
 	}
+}
+
+extern const char __ehdr_start[];
+
+/* Pages of the loaded image: its PT_LOAD segments, whole pages each. */
+static uint64_t image_pages(void)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)__ehdr_start;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(__ehdr_start + eh->e_phoff);
+	uint64_t pages = 0;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+			continue;
+		uint64_t first = ph[i].p_vaddr / 4096, last = (ph[i].p_vaddr + ph[i].p_memsz - 1) / 4096;
+		pages += last - first + 1;
+	}
+	return pages;
+}
+
+/* getrusage: ru_maxrss is what the task holds - Keel maps every page when
+ * it is created, so resident is mapped: the image, the first thread's
+ * stack, the start page and the arena's chunks (inbox rings and other
+ * keel_map users of libsys are not counted). Times are not kept (zero). */
+long keel_sys_getrusage(const long a[6])
+{
+	struct rusage *ru = (struct rusage *)a[1];
+	if (a[0] != RUSAGE_SELF && a[0] != RUSAGE_THREAD && a[0] != RUSAGE_CHILDREN)
+		return -EINVAL;
+	memset(ru, 0, sizeof *ru);
+	if (a[0] != RUSAGE_CHILDREN)
+		ru->ru_maxrss = (long)((image_pages() + KEEL_STACK_SIZE / 4096 + 1 +
+					keel_arena_pages()) * 4);
+	return 0;
 }

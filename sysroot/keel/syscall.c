@@ -82,6 +82,7 @@ static const keel_sys_fn table[KEEL_SYS_MAX] = {
 	[SYS_gettimeofday] = keel_sys_gettimeofday,
 	[SYS_getrlimit] = keel_sys_getrlimit,
 	[SYS_sysinfo] = keel_sys_sysinfo,
+	[SYS_getrusage] = keel_sys_getrusage,
 	[SYS_getuid] = keel_sys_getuid,
 	[SYS_getgid] = keel_sys_getuid,
 	[SYS_geteuid] = keel_sys_getuid,
