@@ -113,6 +113,7 @@ long keel_sys_sysinfo(const long a[6]);
 long keel_sys_getrusage(const long a[6]);
 
 long keel_sys_futex(const long a[6]);		/* thread.c */
+int keel_threads_alive(void);
 
 /* Ends the task with a status its supervisor receives as the exit code of
  * its last thread (proc.c). */

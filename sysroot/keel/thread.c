@@ -31,6 +31,7 @@ struct thread_boot {
 };
 
 static int next_tid = 1;
+static int threads_alive = 1;	/* the first thread, and every __keel_clone since */
 static _Thread_local int my_tid = 1;
 static _Thread_local int *clear_tid;
 static _Thread_local cap_handle_t my_handle;
@@ -113,6 +114,7 @@ _Noreturn void keel_thread_finish(int *word, int *word2, uint64_t code);
  * its last use of the stack, so a joiner may free the stack at once. */
 long keel_sys_exit(const long a[6])
 {
+	__atomic_sub_fetch(&threads_alive, 1, __ATOMIC_RELAXED);
 	if (my_handle != CAP_HANDLE_NONE)
 		sys_cap_delete(my_handle);
 	keel_thread_finish(clear_tid, NULL, (uint64_t)(a[0] & 0xff));
@@ -149,7 +151,10 @@ int __keel_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid
 	if (flags & CLONE_PARENT_SETTID)
 		*ptid = tid;
 	cap_handle_t th;
+	__atomic_add_fetch(&threads_alive, 1, __ATOMIC_RELAXED);
 	status_t st = create(sp - 8, b, &th);
+	if (st)
+		__atomic_sub_fetch(&threads_alive, 1, __ATOMIC_RELAXED);
 	if (st)
 		return -(keel_errno(st) == ENOMEM ? EAGAIN : keel_errno(st));
 	b->self = th;
@@ -167,8 +172,14 @@ _Noreturn void keel_unmap_and_exit(void *base, size_t size)
 {
 	const long a[6] = { (long)base, (long)size, 0, 0, 0, 0 };
 	int *word = clear_tid;	/* read before the TLS block goes with the stack */
+	__atomic_sub_fetch(&threads_alive, 1, __ATOMIC_RELAXED);
 	if (my_handle != CAP_HANDLE_NONE)
 		sys_cap_delete(my_handle);
 	keel_sys_munmap(a);
 	keel_thread_finish(word, &keel_exit_lock, 0);
+}
+
+int keel_threads_alive(void)
+{
+	return __atomic_load_n(&threads_alive, __ATOMIC_RELAXED);
 }
