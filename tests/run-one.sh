@@ -8,7 +8,9 @@
 log=$1 prog=$2
 mkdir -p "$(dirname "$log")"
 case $prog in
-*.sh) sh "$prog" > "$log.tmp" 2>&1 ;;
+*.sh)	# A script runs under the interpreter its #! line names (sh without one).
+	interp=$(sed -n '1s/^#! *//p' "$prog")
+	${interp:-sh} "$prog" > "$log.tmp" 2>&1 ;;
 *) "$prog" > "$log.tmp" 2>&1 ;;
 esac
 status=$?

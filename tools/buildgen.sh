@@ -9,12 +9,17 @@
 # and $gen/ names a file abigen generates. Words with shell wildcards are
 # expanded in the folder, sorted.
 #
-#   program [NAME] [manifest=FILE|none] [SRC...] [FLAG...]
+#   program [NAME] [manifest=FILE|none] [image=IMAGE] [SRC...] [FLAG...]
 #       A Keel program in the boot bundle, linked with libsys, libkeel and
 #       the C library. NAME defaults to the folder's name, SRC to its *.c
 #       and *.S files, the manifest (embedded in the ELF) to ./manifest if
 #       there is one. A folder under services/ or apps/ with a manifest
-#       and no BUILD file is such a program by convention.
+#       and no BUILD file is such a program by convention. With image=,
+#       the program goes into a test image of its own instead,
+#       build/IMAGE/keel.img (the same kernel, another bundle).
+#   hostprog NAME SRC... [FLAG...]
+#       The same kind of program built for the host with musl-gcc, for
+#       differential tests: build/host/FOLDER/NAME.
 #   variant NAME PROGRAM [manifest=FILE]
 #       The code of PROGRAM with another manifest (default ./manifest).
 #   bundle FILE...
@@ -38,8 +43,14 @@
 #       Built twice: with musl, and with the sanitizers (NAME-asan).
 #   fuzz NAME SRC... [corpus=DIR] [dict=FILE] [FLAG...]
 #       A libFuzzer target; `ninja fuzz` runs each for FUZZ_RUNS inputs.
-#   qemutest SCRIPT...
-#       Shell scripts that boot build/keel.img in QEMU.
+#   qemutest SCRIPT... [deps=FILE,...]
+#       Shell scripts that boot Keel in QEMU; they depend on build/keel.img,
+#       on the test images and host programs of their folder, and on deps.
+#   bench SCRIPT [deps=FILE,...]
+#       A benchmark script `ninja bench` runs, with the same dependencies.
+#   ninja FILE
+#       A hand-written ninja fragment of the folder (subninja), for build
+#       steps no statement describes: building musl, third-party archives.
 #   data FILE...
 #       Files the folder's tests read: a change to one runs them again.
 #
@@ -53,6 +64,8 @@ nl='
 '
 emitted=$nl		# outputs written so far, one per line
 programs=""		# bundle files: build/bundle/NAME
+images=""		# test images: build/IMAGE/keel.img
+benches=""		# `ninja bench` targets
 bundle_files=""
 tests=""		# result logs for `ninja test`
 fuzzers=""		# fuzz run logs for `ninja fuzz`
@@ -106,7 +119,10 @@ obj() {
 	o=${o%.*}
 	if [ -n "${4:-}" ]; then o=build/$1/$3/$o.o; else o=build/$1/$o.o; fi
 	if once "$o"; then
-		echo "build $o: cc_$1 $2 || gen"
+		case $1 in
+		user | keelc) echo "build $o: cc_$1 $2 || gen libc-headers" ;;
+		*) echo "build $o: cc_$1 $2 || gen" ;;
+		esac
 		[ -z "${4:-}" ] || echo "  extra = $4"
 	fi
 	R=$o
@@ -115,7 +131,7 @@ obj() {
 # split WORDS: sets srcs, flags and the keyed settings of a statement.
 split() {
 	srcs="" flags="" libs_at="" uses="" embeds="" corpus="" dict="" manifest=""
-	ldscript="" klibs=""
+	ldscript="" klibs="" image="" deps_kv=""
 	for w in "$@"; do
 		case $w in
 		-*) flag "$w"; flags="$flags $R" ;;
@@ -127,6 +143,9 @@ split() {
 		manifest=none) manifest=none ;;
 		manifest=*) path "${w#manifest=}"; manifest=$R ;;
 		ldscript=*) path "${w#ldscript=}"; ldscript=$R ;;
+		image=*) image=${w#image=} ;;
+		deps=*)
+			for x in $(echo "${w#deps=}" | tr , ' '); do path "$x"; deps_kv="$deps_kv $R"; done ;;
 		libs=*) klibs=$(echo "${w#libs=}" | tr , ' ') ;;
 		*=*) die "$where: unknown setting $w" ;;
 		*) path "$w"; srcs="$srcs $R" ;;
@@ -152,7 +171,7 @@ st_library() {
 	shift 2
 	split "$@"
 	for fl in $fls; do
-		case $fl in kernel | user | host | port | asan) ;; *) die "$where: flavour $fl" ;; esac
+		case $fl in kernel | user | keelc | host | port | asan) ;; *) die "$where: flavour $fl" ;; esac
 		objs_of "$fl" "lib$name"
 		if [ "$fl" = kernel ]; then
 			# The kernel links objects, not archives: LTO sees them all.
@@ -176,16 +195,32 @@ manifest_obj() {
 	R=" $o"
 }
 
-user_libs='build/user/libsys.a build/user/libkeel.a build/user/libc.a'
+user_libs='build/user/libsys.a build/user/libkeel.a build/sysroot/lib/libc.a'
+user_link_deps='sysroot/keel.ld build/sysroot/lib/crt1.o'
 
-# link_program NAME OBJECTS MANIFEST: the bundle program NAME.
+# link_program NAME OBJECTS MANIFEST [IMAGE]: the program NAME, in the
+# boot bundle or in test image IMAGE's.
 link_program() {
 	manifest_obj "$1" "$3"
-	out=build/bundle/$1
+	if [ -n "${4:-}" ]; then out=build/$4/bundle/$1; else out=build/bundle/$1; fi
 	once "$out" || die "$where: program $1 defined twice"
-	echo "build $out: link_user $2$R | libsys/user.ld $user_libs"
+	echo "build $out: link_user $2$R | $user_link_deps $user_libs"
 	echo "  libs = $user_libs"
-	programs="$programs $out"
+	if [ -n "${4:-}" ]; then
+		ident "$4"
+		eval "image_progs_$R=\"\${image_progs_$R:-} \$out\""
+		case " $images " in *" $4 "*) ;; *) images="$images $4" ;; esac
+		add_folder_dep "build/$4/keel.img"
+	else
+		programs="$programs $out"
+	fi
+}
+
+# add_folder_dep FILE: the folder's qemu tests and benchmarks need FILE.
+add_folder_dep() {
+	f=$1
+	ident "$dir"
+	eval "dir_deps_$R=\"\${dir_deps_$R:-} \$f\""
 }
 
 st_program() {
@@ -207,7 +242,35 @@ st_program() {
 	ident "$name"
 	eval "prog_objs_$R=\"\$os\" prog_srcs_$R=\"\$srcs\" prog_flags_$R=\"\$flags\""
 	eval "prog_manifest_$R=\"\$manifest\""
-	link_program "$name" "$os" "$manifest"
+	link_program "$name" "$os" "$manifest" "$image"
+}
+
+st_hostprog() {
+	name=$1
+	shift
+	split "$@"
+	out=build/host/$dir/$name
+	once "$out" || die "$where: hostprog $name defined twice"
+	echo "build $out: hostprog$srcs"
+	[ -z "$flags" ] || echo "  extra = $flags"
+	add_folder_dep "$out"
+}
+
+st_ninja() {
+	for w in "$@"; do
+		path "$w"
+		echo "subninja $R"
+		buildfiles="$buildfiles $R"
+	done
+}
+
+st_bench() {
+	split "$@"
+	ident "$dir"
+	eval "fd=\${dir_deps_$R:-}"
+	b=bench-$(echo "$dir" | tr / -)
+	echo "build $b: bench$srcs |$fd$deps_kv"
+	benches="$benches $b"
 }
 
 st_variant() {
@@ -383,11 +446,12 @@ st_fuzz() {
 }
 
 st_qemutest() {
-	for w in "$@"; do
-		path "$w"
-		s=$R
+	split "$@"
+	ident "$dir"
+	eval "fd=\${dir_deps_$R:-}"
+	for s in $srcs; do
 		log "$(basename "$s" .sh)"
-		echo "build $R: runtest $s | build/keel.img tests/qemu/lib.sh .always"
+		echo "build $R: runtest $s | build/keel.img tests/qemu/lib.sh$fd$deps_kv .always"
 		add_test "$R"
 	done
 }
@@ -418,9 +482,10 @@ statement() {
 	verb=$1
 	shift
 	case $pass:$verb in
-	1:program | 1:variant | 1:bundle | 1:library | 1:kernel | 1:tool | 1:data) "st_$verb" "$@" ;;
-	2:test | 2:porttest | 2:fuzz | 2:qemutest) "st_$verb" "$@" ;;
-	1:test | 1:porttest | 1:fuzz | 1:qemutest | 2:*) ;;
+	1:program | 1:variant | 1:bundle | 1:library | 1:kernel | 1:tool | 1:data | 1:hostprog | \
+	1:ninja) "st_$verb" "$@" ;;
+	2:test | 2:porttest | 2:fuzz | 2:qemutest | 2:bench) "st_$verb" "$@" ;;
+	1:test | 1:porttest | 1:fuzz | 1:qemutest | 1:bench | 2:*) ;;
 	*) die "$where: unknown statement '$verb'" ;;
 	esac
 }
@@ -466,7 +531,7 @@ EOF
 # sysroot, services, apps, tests. Libraries and programs are read in a
 # first pass and the tests that use them in a second, so no file depends
 # on another's place in the order.
-dirs=$( (find kernel libsys sysroot services apps tests image -name BUILD 2>/dev/null;
+dirs=$( (find kernel libsys sysroot services apps third_party tests image -name BUILD 2>/dev/null;
 	[ -f BUILD ] && echo ./BUILD) | sed 's|/BUILD$||' |
 	awk '{ k = 6 } /^kernel/ { k = 1 } /^libsys/ { k = 2 } /^sysroot/ { k = 3 }
 	     /^services/ { k = 4 } /^apps/ { k = 5 } { print k, $0 }' |
@@ -496,7 +561,7 @@ done
 
 # A file added to or removed from any folder of the tree (a new program,
 # a source a wildcard picks up) makes ninja run configure again.
-watch=$(find kernel libsys sysroot services apps tests image tools -type d 2>/dev/null |
+watch=$(find kernel libsys sysroot services apps third_party tests image tools -type d 2>/dev/null |
 	sort | tr '\n' ' ')
 watch=" ${watch% }"
 
@@ -517,14 +582,23 @@ build build/keel.img: mkimage | build/keel.elf build/bundle.tar $
     image/mkimage.sh image/grub.cfg image/grub-early.cfg
   kernel = build/keel.elf
   bundle = build/bundle.tar
-build build/sysroot/.installed: install_sysroot build/user/libc.a build/user/libsys.a $
-    build/user/libkeel.a | tools/install-sysroot.sh gen
-build sysroot: phony build/sysroot/.installed
-build all: phony build/keel.img sysroot
+$(for i in $images; do
+	ident "$i"
+	eval "ps=\${image_progs_$R:-}"
+	echo "build build/$i/bundle.tar: mkbundle$ps | image/mkbundle.sh"
+	echo "build build/$i/keel.img: mkimage | build/keel.elf build/$i/bundle.tar \$"
+	echo "    image/mkimage.sh image/grub.cfg image/grub-early.cfg"
+	echo "  kernel = build/keel.elf"
+	echo "  bundle = build/$i/bundle.tar"
+done)
+build build/sysroot/.installed: install_sysroot build/user/libsys.a build/user/libkeel.a $
+    | tools/install-sysroot.sh gen c-library
+build libc: phony build/sysroot/.installed
+build all: phony build/keel.img libc$(for i in $images; do printf ' build/%s/keel.img' "$i"; done)
 default all
 
 build run: qemu_run build/keel.img
-build bench: bench build/keel.img
+build bench: phony$benches
 build lint: lint
 build .always: phony
 build test: summary$tests

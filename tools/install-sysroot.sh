@@ -1,16 +1,16 @@
 #!/bin/sh
-# install-sysroot.sh DIR LIB... - installs what Keel programs compile and
-# link against into DIR: the C library's headers (sysroot/include),
-# libsys's (keel/), the ABI headers and generated stubs, and the
-# libraries given.
+# install-sysroot.sh DIR LIB... - completes the sysroot Keel programs are
+# compiled and linked against: musl's headers and libc.a are there already
+# (sysroot/build-musl.sh); this adds libsys's headers (keel/), the ABI
+# headers and generated stubs, the link script and the libraries given.
 set -eu
 dir=$1
 shift
-rm -rf "$dir"
+rm -rf "$dir/include/keel" "$dir/include/abi"
 mkdir -p "$dir/include/abi" "$dir/lib"
-cp sysroot/include/*.h "$dir/include/"
 cp -R libsys/include/keel "$dir/include/"
-cp build/gen/syscall_stubs.h build/gen/syscall_numbers.h "$dir/include/"
 cp build/gen/keel/sysops.h "$dir/include/keel/"
+cp build/gen/syscall_stubs.h build/gen/syscall_numbers.h "$dir/include/"
 cp kernel/abi/*.h "$dir/include/abi/"
+cp sysroot/keel.ld "$dir/lib/"
 cp "$@" "$dir/lib/"

@@ -82,7 +82,7 @@ static int copy_visit(void *ctx, const char *path, const struct stat *st, enum w
 		      int depth)
 {
 	struct copy_walk *w = ctx;
-	char *target = path_join(w->dst, path + w->src_len + (depth > 0));
+	char *target = tb_path_join(w->dst, path + w->src_len + (depth > 0));
 	(void)depth;
 
 	if (!target)
@@ -161,7 +161,7 @@ char *copy_target(char *src, const char *dst, bool into_dir)
 
 	while (n > 1 && src[n - 1] == '/')
 		src[--n] = '\0';
-	return into_dir ? path_join(dst, path_base(src)) : strdup(dst);
+	return into_dir ? tb_path_join(dst, path_base(src)) : strdup(dst);
 }
 
 int cmd_cp(int argc, char **argv)

@@ -269,7 +269,7 @@ static struct ls_ent *ls_read_dir(struct ls_opts *o, const char *path, size_t *c
 		bool dots = strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0;
 		if (d->d_name[0] == '.' && !o->all && !(o->almost_all && !dots))
 			continue;
-		char *p = path_join(path, d->d_name);
+		char *p = tb_path_join(path, d->d_name);
 		if (!p || !ls_add(&e, &n, &cap, d->d_name, p)) {
 			msg_errno(o->name, "%s", p ? p : path);
 			o->status = 1;

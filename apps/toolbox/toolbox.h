@@ -74,7 +74,7 @@ typedef int (*walk_fn)(void *ctx, const char *path, const struct stat *st,
 		       enum walk_kind kind, int depth);
 
 int walk_tree(const char *root, walk_fn fn, void *ctx, bool follow_root);
-char *path_join(const char *dir, const char *name);
+char *tb_path_join(const char *dir, const char *name);
 const char *path_base(const char *path);
 
 /* --- numbers and misc (util.c) --- */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* Returns "dir/name" in new memory (no doubled '/'), or NULL. */
-char *path_join(const char *dir, const char *name)
+char *tb_path_join(const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
 	bool slash = dl > 0 && dir[dl - 1] != '/';
@@ -75,7 +75,7 @@ static int walk_dir(const char *path, const struct stat *st, walk_fn fn, void *c
 	if (!names)
 		return fn(ctx, path, st, WALK_ERROR, depth) < 0 ? -1 : 0;
 	for (size_t i = 0; i < n; i++) {
-		char *child = path_join(path, names[i]);
+		char *child = tb_path_join(path, names[i]);
 		if (r >= 0 && child)
 			r = walk_at(child, fn, ctx, false, depth + 1);
 		free(child);

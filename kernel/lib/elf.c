@@ -14,7 +14,7 @@ enum {
 /* Program header (Elf64_Phdr) fields. */
 enum {
 	PH_TYPE = 0, PH_FLAGS = 4, PH_OFFSET = 8, PH_VADDR = 16,
-	PH_FILESZ = 32, PH_MEMSZ = 40,
+	PH_FILESZ = 32, PH_MEMSZ = 40, PH_ALIGN = 48,
 	PHDR_SIZE = 56,
 };
 
@@ -23,11 +23,12 @@ enum {
 	OSABI_SYSV = 0, OSABI_GNU = 3,
 	ET_EXEC = 2, EM_X86_64 = 62,
 	PN_XNUM = 0xffff,
-	PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_SHLIB = 5,
+	PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_SHLIB = 5, PT_TLS = 7,
 	PT_GNU_STACK = 0x6474e551,
 };
 
 #define PAGE_MASK ((uint64_t)ELF_PAGE_SIZE - 1)
+#define ELF_TLS_MAX (1ull << 30)	/* bytes of TLS per thread: far beyond any program */
 #define SEG_RWX (ELF_SEG_R | ELF_SEG_W | ELF_SEG_X)
 
 /* Where the program header table lies; checked against the image. */
@@ -119,13 +120,26 @@ static status_t add_segment(const uint8_t *ph, size_t len, uint64_t limit,
 	return STATUS_OK;
 }
 
+/* Records the PT_TLS header; check_tls checks it once the segments are known. */
+static status_t add_tls(const uint8_t *ph, struct elf_info *out, bool *seen)
+{
+	if (*seen)
+		return fail(out, STATUS_BAD_FORMAT, "more than one PT_TLS header");
+	*seen = true;
+	out->tls = (struct elf_tls){ rd64(ph + PH_VADDR), rd64(ph + PH_FILESZ),
+				     rd64(ph + PH_MEMSZ), rd64(ph + PH_ALIGN) };
+	return STATUS_OK;
+}
+
 /* Checks one program header; only PT_LOAD entries become segments. */
 static status_t check_phdr(const uint8_t *ph, size_t len, uint64_t limit,
-			   struct elf_info *out)
+			   struct elf_info *out, bool *tls_seen)
 {
 	switch (rd32(ph + PH_TYPE)) {
 	case PT_LOAD:
 		return add_segment(ph, len, limit, out);
+	case PT_TLS:
+		return add_tls(ph, out, tls_seen);
 	case PT_INTERP:
 		return fail(out, STATUS_BAD_FORMAT,
 			    "PT_INTERP: dynamically linked executables are not supported");
@@ -141,7 +155,7 @@ static status_t check_phdr(const uint8_t *ph, size_t len, uint64_t limit,
 				    "executable stack requested");
 		return STATUS_OK;
 	default:
-		/* PT_NOTE, PT_PHDR, PT_TLS, ...: nothing for the loader to do. */
+		/* PT_NOTE, PT_PHDR, ...: nothing for the loader to do. */
 		return STATUS_OK;
 	}
 }
@@ -172,6 +186,28 @@ static status_t check_layout(struct elf_info *out)
 	return STATUS_OK;
 }
 
+/* Checks the PT_TLS header, if any, against the loaded segments: a sane
+ * size and alignment, and its initialisation image in file-backed bytes. */
+static status_t check_tls(struct elf_info *out, bool seen)
+{
+	const struct elf_tls *t = &out->tls;
+	if (!seen)
+		return STATUS_OK;
+	if (t->filesz > t->memsz || t->memsz > ELF_TLS_MAX)
+		return fail(out, STATUS_BAD_FORMAT, "PT_TLS sizes are inconsistent or too large");
+	if (t->align > ELF_PAGE_SIZE || (t->align & (t->align - 1)))
+		return fail(out, STATUS_BAD_FORMAT, "PT_TLS alignment is not a power of two up to a page");
+	if (t->filesz == 0)
+		return STATUS_OK;
+	for (uint32_t i = 0; i < out->segment_count; i++) {
+		const struct elf_segment *s = &out->segments[i];
+		if (t->vaddr >= s->vaddr && t->vaddr - s->vaddr <= s->filesz &&
+		    t->filesz <= s->filesz - (t->vaddr - s->vaddr))
+			return STATUS_OK;
+	}
+	return fail(out, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
+}
+
 /* Returns whether the entry point lies in file-backed executable bytes. */
 static bool entry_ok(const struct elf_info *out)
 {
@@ -189,6 +225,7 @@ status_t elf_parse(const void *image, size_t len, uint64_t user_limit,
 {
 	const uint8_t *p = image;
 	struct ph_table t;
+	bool tls_seen = false;
 	status_t st;
 
 	*out = (struct elf_info){ .reason = "" };
@@ -198,13 +235,13 @@ status_t elf_parse(const void *image, size_t len, uint64_t user_limit,
 	if ((st = check_ident(p, len, out)) || (st = check_ph_table(p, len, &t, out)))
 		return st;
 	for (uint32_t i = 0; i < t.num; i++) {
-		st = check_phdr(p + t.off + (size_t)i * t.entsize, len, user_limit, out);
+		st = check_phdr(p + t.off + (size_t)i * t.entsize, len, user_limit, out, &tls_seen);
 		if (st)
 			return st;
 	}
 	if (out->segment_count == 0)
 		return fail(out, STATUS_BAD_FORMAT, "no loadable segment");
-	if ((st = check_layout(out)))
+	if ((st = check_layout(out)) || (st = check_tls(out, tls_seen)))
 		return st;
 	out->entry = rd64(p + EH_ENTRY);
 	if (!entry_ok(out))

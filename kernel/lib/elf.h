@@ -22,7 +22,14 @@
  * only agreement modulo a page matters. W^X is absolute: a W+X segment or a
  * PT_GNU_STACK asking for an executable stack is refused with
  * STATUS_NO_RIGHTS, a policy refusal the kernel can report apart from a
- * corrupt image. PT_NOTE, PT_PHDR, PT_TLS and other types are ignored.
+ * corrupt image.
+ *
+ * Thread-local storage: an image has at most one PT_TLS header. Its
+ * initialisation image (the first filesz bytes, the rest of memsz being
+ * zero) must lie in the file-backed bytes of one loadable segment - the
+ * C library copies it from there into every thread's TLS block - and its
+ * alignment must be 0 or a power of two up to a page. The parse reports
+ * it in elf_info.tls. PT_NOTE, PT_PHDR and other types are ignored.
  */
 #ifndef KEEL_LIB_ELF_H
 #define KEEL_LIB_ELF_H
@@ -52,8 +59,17 @@ struct elf_segment {
 	uint32_t flags;  /* ELF_SEG_R | ELF_SEG_W | ELF_SEG_X; other bits cleared */
 };
 
+/* The PT_TLS header; all zero when the image has none. */
+struct elf_tls {
+	uint64_t vaddr;  /* the initialisation image, in a loaded segment */
+	uint64_t filesz; /* bytes of the initialisation image */
+	uint64_t memsz;  /* bytes of each thread's block: filesz, then zeros */
+	uint64_t align;  /* 0, or a power of two <= ELF_PAGE_SIZE */
+};
+
 struct elf_info {
 	uint64_t entry;
+	struct elf_tls tls;
 	struct elf_segment segments[ELF_MAX_SEGMENTS]; /* by ascending vaddr */
 	uint32_t segment_count;
 	const char *reason; /* why the parse failed, for the log; "" on success */

@@ -9,7 +9,7 @@
 # same flags when its pinned packages can be fetched.
 set -u
 . build/config.sh
-img=$1
+img=${1:-build/keel.img}
 work=$(mktemp -d "${TMPDIR:-/tmp}/keel-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 

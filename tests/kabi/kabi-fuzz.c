@@ -27,8 +27,9 @@
  *     count clamped to the arena, sometimes unaligned) or by a kernel-half
  *     or non-canonical address, so they never touch its image, stack,
  *     start page, result page or rings;
- * and it clamps the timeouts of sys_signal_wait, sys_msg_call and
- * sys_msg_reply_wait to 0 so that it never sleeps. Everything else goes to the kernel unchanged.
+ * and it clamps the timeouts of sys_signal_wait, sys_msg_call,
+ * sys_msg_reply_wait and sys_futex_wait to 0 so that it never sleeps.
+ * Everything else goes to the kernel unchanged.
  *
  * Every 2048 calls, and at the end, it cleans up so that quotas do not
  * stay exhausted and the root can check that nothing is left behind:
@@ -229,6 +230,7 @@ static bool filter(struct fuzz *f, uint64_t nr, uint64_t a[6])
 		a[1] = 0;
 		return true;
 	case SYS_MSG_CALL:
+	case SYS_FUTEX_WAIT:
 		a[2] = 0;
 		return true;
 	case SYS_MSG_REPLY_WAIT:

@@ -46,7 +46,7 @@ uflags="-std=c11 -O2 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 kflags="$kflags -Ikernel/lib/include -Ikernel/arch/x86_64/include"
 user_kflags="-target x86_64-unknown-none-elf -std=c11 -O2 -ffreestanding -fno-builtin
 	-nostdlibinc -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-	-Isysroot/include -Ilibsys/include -Ikernel"
+	-isystem build/sysroot/include -Ilibsys/include -Ikernel"
 
 # ------------------------------------------------------------ build
 

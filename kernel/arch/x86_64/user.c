@@ -1,7 +1,12 @@
 /*
  * user.c - the x86-64 side of user mode: SYSCALL set-up, entering user
- * mode, per-switch hand-over (address space, kernel stack, FPU state, I/O
- * permission bitmap), and device interrupt routing.
+ * mode, per-switch hand-over (address space, kernel stack, FPU state, FS
+ * and GS bases, I/O permission bitmap), and device interrupt routing.
+ *
+ * User threads set their own FS base (thread-local storage) with WRFSBASE:
+ * CR4.FSGSBASE is enabled where the CPU has it, and each switch saves the
+ * outgoing thread's FS and GS bases and loads the incoming one's, so they
+ * are per thread; a new thread starts with both zero.
  */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
@@ -22,6 +27,8 @@
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_FMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_KERNEL_GS_BASE 0xc0000102	/* the user's GS base while in the kernel */
 #define EFER_SCE (1u << 0)
 #define RFLAGS_IF (1u << 9)
 #define RFLAGS_TF (1u << 8)
@@ -31,6 +38,7 @@
 #define CR0_EM (1u << 2)
 #define CR4_OSFXSR (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_FSGSBASE (1u << 16)
 #define CR4_SMEP (1u << 20)
 #define CR4_SMAP (1u << 21)
 
@@ -54,6 +62,8 @@ void user_cpu_init(void)
 	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
 	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	cpuid(7, 0, r);
+	if (r[1] & (1u << 0))
+		cr4 |= CR4_FSGSBASE;
 	if (r[1] & (1u << 7))
 		cr4 |= CR4_SMEP;
 	if (r[1] & (1u << 20))
@@ -98,13 +108,18 @@ static void iomap_load(struct cpu *c, struct task *t)
 void arch_switch_prepare(struct thread *prev, struct thread *next)
 {
 	struct cpu *c = this_cpu();
-	if (prev->task)
+	if (prev->task) {
 		__asm__ volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])prev->arch.fpu));
+		prev->arch.user_fs = rdmsr(MSR_FS_BASE);
+		prev->arch.user_gs = rdmsr(MSR_KERNEL_GS_BASE);
+	}
 	c->kstack_top = next->kstack_top;
 	c->tss.rsp[0] = next->kstack_top;
 	vspace_activate(next->task ? &next->task->vs : NULL);
 	if (next->task) {
 		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])next->arch.fpu));
+		wrmsr(MSR_FS_BASE, next->arch.user_fs);
+		wrmsr(MSR_KERNEL_GS_BASE, next->arch.user_gs);
 		if (next->task->arch.iomap || iomap_loaded[c->id] || iomap_stale[c->id])
 			iomap_load(c, next->task);
 	}
@@ -118,6 +133,8 @@ void arch_thread_user_init(struct thread *t)
 	t->arch.fpu[1] = 0x03;
 	t->arch.fpu[24] = 0x80;
 	t->arch.fpu[25] = 0x1f;
+	t->arch.user_fs = 0;
+	t->arch.user_gs = 0;
 }
 
 status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)

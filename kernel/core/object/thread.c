@@ -1,6 +1,7 @@
 /* thread.c - kernel and user threads, switches, ticks and blocking (see thread.h). */
 #include <stddef.h>
 
+#include "core/futex.h"
 #include "core/list.h"
 #include "core/ipc.h"
 #include "core/klock.h"
@@ -179,6 +180,8 @@ status_t thread_create_user(struct task *task, uint64_t entry, uint64_t stack, u
 	t->user_arg = arg;
 	ipc_thread_init(t);
 	arch_thread_user_init(t);
+	t->futex_mem = NULL;
+	list_init(&t->futex_link);
 	*out = t;
 	return STATUS_OK;
 }
@@ -194,6 +197,7 @@ void thread_start(struct thread *t)
 static void finish(struct thread *t)
 {
 	ipc_thread_gone(t);
+	futex_thread_gone(t);
 	if (t->task && !list_unlinked(&t->task_link))
 		task_thread_gone(t);
 	t->exited = true;

@@ -77,6 +77,9 @@ struct thread {
 	uint64_t timer_bit;
 	struct list_node timer_link;	/* on the timer list while armed */
 	struct arch_thread arch;	/* the architecture's state (arch_types.h) */
+	struct kobj *futex_mem;		/* sys_futex_wait: the key's object (a reference), */
+	uint64_t futex_off;		/* and offset; futex_mem is NULL when not waiting */
+	struct list_node futex_link;	/* on the futex waiters while waiting */
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */

@@ -1,4 +1,5 @@
 /* memory.c - memory system calls: create, map, unmap, phys. */
+#include "core/futex.h"
 #include "core/mm/kmem.h"
 #include "core/object/memory.h"
 #include "core/sys/syscall.h"
@@ -69,4 +70,16 @@ status_t ksys_memory_phys(struct syscall_ctx *ctx, const struct cap_arg *memory,
 		return STATUS_RANGE;
 	*phys = memory_page(m, page);
 	return STATUS_OK;
+}
+
+status_t ksys_futex_wait(struct syscall_ctx *ctx, uint64_t addr, uint32_t value,
+			 uint64_t timeout)
+{
+	return futex_wait(ctx->thread, addr, value, timeout);
+}
+
+status_t ksys_futex_wake(struct syscall_ctx *ctx, uint64_t addr, uint32_t count,
+			 uint64_t *woken)
+{
+	return futex_wake(ctx->task, addr, count, woken);
 }

@@ -557,8 +557,8 @@ TEST(rejects_dynamic_executables)
 
 TEST(ignores_other_program_headers)
 {
-	static const uint32_t types[] = { PT_NULL, PT_NOTE, PT_PHDR, PT_TLS,
-					  PT_GNU_RELRO, PT_GNU_PROPERTY, 0x70000001 };
+	static const uint32_t types[] = { PT_NULL, PT_NOTE, PT_PHDR, PT_GNU_RELRO,
+					  PT_GNU_PROPERTY, 0x70000001 };
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		struct img m;
 		struct elf_info info;
@@ -568,6 +568,62 @@ TEST(ignores_other_program_headers)
 		CHECK_EQ(parse(&m, &info), STATUS_OK);
 		CHECK_EQ(info.segment_count, 4);
 	}
+}
+
+/* The typical image with its note turned into a PT_TLS header whose
+ * initialisation image is 0x10 bytes at the start of the data segment. */
+static void with_tls(struct img *m, uint64_t vaddr, uint64_t filesz, uint64_t memsz,
+		     uint64_t align)
+{
+	typical(m);
+	set_ph32(m, T_NOTE, P_TYPE, PT_TLS);
+	set_ph64(m, T_NOTE, P_VADDR, vaddr);
+	set_ph64(m, T_NOTE, P_FILESZ, filesz);
+	set_ph64(m, T_NOTE, P_MEMSZ, memsz);
+	set_ph64(m, T_NOTE, 48, align);	/* p_align */
+}
+
+TEST(tls_header_is_reported)
+{
+	struct img m;
+	struct elf_info info;
+	with_tls(&m, 0x403030, 0x10, 0x48, 16);
+	CHECK_EQ(parse(&m, &info), STATUS_OK);
+	CHECK_EQ(info.tls.vaddr, 0x403030);
+	CHECK_EQ(info.tls.filesz, 0x10);
+	CHECK_EQ(info.tls.memsz, 0x48);
+	CHECK_EQ(info.tls.align, 16);
+	typical(&m);
+	CHECK_EQ(parse(&m, &info), STATUS_OK);
+	CHECK_EQ(info.tls.memsz, 0);
+	with_tls(&m, 0, 0, 0x100, 0);	/* only zeroed TLS: no image to place */
+	CHECK_EQ(parse(&m, &info), STATUS_OK);
+	with_tls(&m, 0x403030, 0x1ff0, 0x2000, 8);	/* the whole file part */
+	CHECK_EQ(parse(&m, &info), STATUS_OK);
+}
+
+TEST(tls_header_is_checked)
+{
+	struct img m;
+	with_tls(&m, 0x403030, 0x20, 0x10, 8);
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS sizes are inconsistent or too large");
+	with_tls(&m, 0x403030, 0x10, 1ull << 40, 8);
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS sizes are inconsistent or too large");
+	with_tls(&m, 0x403030, 0x10, 0x10, 24);
+	REJECTS(&m, STATUS_BAD_FORMAT,
+		"PT_TLS alignment is not a power of two up to a page");
+	with_tls(&m, 0x403030, 0x10, 0x10, 8192);
+	REJECTS(&m, STATUS_BAD_FORMAT,
+		"PT_TLS alignment is not a power of two up to a page");
+	with_tls(&m, 0x405018, 0x10, 0x10, 8);	/* runs past the data's file bytes */
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
+	with_tls(&m, 0x500000, 0x10, 0x10, 8);
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
+	with_tls(&m, UINT64_MAX - 4, 0x10, 0x10, 8);
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
+	with_tls(&m, 0x403030, 0x10, 0x10, 8);
+	set_ph32(&m, T_STACK, P_TYPE, PT_TLS);	/* a second one */
+	REJECTS(&m, STATUS_BAD_FORMAT, "more than one PT_TLS header");
 }
 
 TEST(rejects_file_bytes_beyond_memsz_or_image)
@@ -862,6 +918,8 @@ int main(void)
 	RUN(rejects_bad_program_header_table);
 	RUN(rejects_dynamic_executables);
 	RUN(ignores_other_program_headers);
+	RUN(tls_header_is_reported);
+	RUN(tls_header_is_checked);
 	RUN(rejects_file_bytes_beyond_memsz_or_image);
 	RUN(rejects_offset_not_congruent_with_vaddr);
 	RUN(segments_stay_inside_user_range);

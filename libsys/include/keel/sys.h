@@ -21,17 +21,22 @@
 #include "abi/supervise.h"
 #include "syscall_stubs.h"
 
-/* libsys/start.S issues sys_thread_exit by number; it never changes. */
-_Static_assert(SYS_THREAD_EXIT == 9, "libsys/start.S hard-codes SYS_THREAD_EXIT");
-
 #define KEEL_PAGE_SIZE 4096u
 
 /*
- * The program's main function, called by _start (libsys/start.S) with the
- * task's start page. Its return value becomes the sys_thread_exit code of
- * the first thread, sign-extended to 64 bits.
+ * A Keel program starts in the C library (crt1, sysroot/keel/start.c),
+ * which sets up thread-local storage, stdio and argv, then calls main().
+ * A program that has no main() - a service, say - defines keel_main()
+ * instead: libsys's main() calls it with the task's start page, and its
+ * return value is the program's exit status.
  */
 int keel_main(const struct keel_start *start);
+
+/* The task's start page (abi/start.h): its capabilities and quotas. */
+static inline const struct keel_start *keel_start_page(void)
+{
+	return (const struct keel_start *)(uintptr_t)KEEL_START_ADDR;
+}
 
 /*
  * Formats like printf (conversions of core/fmt.h: no floating point) and

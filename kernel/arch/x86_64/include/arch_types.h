@@ -6,10 +6,12 @@
 
 #include <stdint.h>
 
-/* In struct thread: the FXSAVE image of a user thread's x87/SSE state,
- * saved and restored at every switch (arch_switch_prepare). */
+/* In struct thread: the FXSAVE image of a user thread's x87/SSE state and
+ * its FS and GS bases (thread-local storage, set by user code with
+ * WRFSBASE), saved and restored at every switch (arch_switch_prepare). */
 struct arch_thread {
 	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint64_t user_fs, user_gs;	/* 0 at start */
 };
 
 /* In struct task: its I/O permission bitmap (IOMAP_BYTES, one bit per

@@ -1,0 +1,119 @@
+/*
+ * backend.h - the Keel back-end of the C library: internal interfaces.
+ *
+ * musl calls __keel_syscall(n, a1..a6) for every system call, with Linux's
+ * x86-64 number n (sysroot/musl/arch/x86_64/syscall_arch.h). syscall.c
+ * looks n up in one table and calls the handler below that implements
+ * it on Keel; every handler answers like Linux: a value >= 0, or -errno.
+ * A number without a handler is -ENOSYS. docs/libc.md lists the mapping.
+ *
+ * The pieces that hold state (the file-descriptor table, the memory arena,
+ * the clock offset) keep it in one struct each, reached through a single
+ * accessor, so that host tests can build their own instances.
+ */
+#ifndef KEEL_BACKEND_H
+#define KEEL_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi/start.h"
+#include "abi/status.h"
+
+/* musl's internal visibility for the entry points it calls. */
+#define hidden __attribute__((__visibility__("hidden")))
+
+/* A handler: the six raw arguments, a result >= 0 or -errno. */
+typedef long (*keel_sys_fn)(const long a[6]);
+
+/* The task's start page, keel_start_page(), is libsys's (keel/sys.h). */
+#include "keel/sys.h"
+
+/* Linux errno for a Keel status (a positive errno value; 0 for OK). */
+int keel_errno(status_t st);
+
+/* The lock the back-end's shared tables take: a test-and-set word that
+ * yields the CPU while it waits. Zero is unlocked. */
+void keel_lock(volatile int *l);
+void keel_unlock(volatile int *l);
+
+/* Handlers, by file. */
+long keel_sys_mmap(const long a[6]);		/* mem.c */
+long keel_sys_munmap(const long a[6]);
+long keel_sys_mprotect(const long a[6]);
+long keel_sys_mremap(const long a[6]);
+long keel_sys_madvise(const long a[6]);
+long keel_sys_brk(const long a[6]);
+uint64_t keel_arena_pages(void);		/* pages of the arena's chunks */
+
+long keel_sys_clock_gettime(const long a[6]);	/* time.c */
+long keel_sys_clock_settime(const long a[6]);
+long keel_sys_clock_getres(const long a[6]);
+long keel_sys_clock_nanosleep(const long a[6]);
+long keel_sys_nanosleep(const long a[6]);
+long keel_sys_gettimeofday(const long a[6]);
+long keel_sys_time(const long a[6]);
+
+long keel_sys_read(const long a[6]);		/* fdsys.c */
+long keel_sys_write(const long a[6]);
+long keel_sys_readv(const long a[6]);
+long keel_sys_writev(const long a[6]);
+long keel_sys_pread(const long a[6]);
+long keel_sys_pwrite(const long a[6]);
+long keel_sys_close(const long a[6]);
+long keel_sys_ioctl(const long a[6]);
+long keel_sys_lseek(const long a[6]);
+long keel_sys_fcntl(const long a[6]);
+long keel_sys_dup(const long a[6]);
+long keel_sys_dup2(const long a[6]);
+long keel_sys_dup3(const long a[6]);
+long keel_sys_fstat(const long a[6]);
+long keel_sys_newfstatat(const long a[6]);
+long keel_sys_poll(const long a[6]);
+long keel_sys_fsync(const long a[6]);
+
+long keel_sys_open(const long a[6]);		/* fs.c */
+long keel_sys_openat(const long a[6]);
+long keel_sys_stat(const long a[6]);
+struct stat;
+long keel_sys_stat_at(int dirfd, const char *text, struct stat *st);
+long keel_sys_access(const long a[6]);
+long keel_sys_faccessat(const long a[6]);
+long keel_sys_getcwd(const long a[6]);
+long keel_sys_chdir(const long a[6]);
+long keel_sys_path_op(const long a[6]);
+long keel_sys_path_op_at(const long a[6]);
+long keel_sys_readlink(const long a[6]);
+long keel_sys_umask(const long a[6]);
+
+long keel_sys_getrandom(const long a[6]);	/* random.c */
+void keel_random_bytes(void *buf, size_t n);
+
+long keel_sys_exit(const long a[6]);		/* proc.c */
+long keel_sys_exit_group(const long a[6]);
+long keel_sys_getpid(const long a[6]);
+long keel_sys_gettid(const long a[6]);
+long keel_sys_set_tid_address(const long a[6]);
+long keel_sys_getuid(const long a[6]);
+long keel_sys_uname(const long a[6]);
+long keel_sys_sched_yield(const long a[6]);
+long keel_sys_sched_getaffinity(const long a[6]);
+long keel_sys_rt_sigaction(const long a[6]);
+long keel_sys_rt_sigprocmask(const long a[6]);
+long keel_sys_kill(const long a[6]);
+long keel_sys_tkill(const long a[6]);
+long keel_sys_tgkill(const long a[6]);
+long keel_sys_getrlimit(const long a[6]);
+long keel_sys_prlimit(const long a[6]);
+long keel_sys_arch_prctl(const long a[6]);
+long keel_sys_sysinfo(const long a[6]);
+long keel_sys_getrusage(const long a[6]);
+
+long keel_sys_futex(const long a[6]);		/* thread.c */
+int keel_threads_alive(void);
+
+/* Ends the task with a status its supervisor receives as the exit code of
+ * its last thread (proc.c). */
+_Noreturn void keel_exit_task(int code);
+
+#endif

@@ -1,0 +1,24 @@
+/* console.h - the debug console file kind (console.c). */
+#ifndef KEEL_CONSOLE_H
+#define KEEL_CONSOLE_H
+
+#include <termios.h>
+
+#include "fd.h"
+
+/* poll.h's POLLIN and POLLOUT, without its declarations. */
+#define POLLIN_BIT 0x001
+#define POLLOUT_BIT 0x004
+
+extern const struct keel_file_ops keel_console_ops;
+
+/* Sends a pending partial line (the task is ending). */
+void keel_console_flush(void);
+
+/* The one set of termios settings the console has. */
+void keel_console_termios(struct termios *t);
+
+/* The console's answer to ioctl req (TIOCGWINSZ, TCGETS, TCSETS*). */
+long keel_console_ioctl(unsigned long req, void *arg);
+
+#endif
