@@ -340,11 +340,6 @@ int arith_eval(const char *expr, const struct arith_ops *ops, intmax_t *result, 
 	a.err = err;
 	a.errlen = errlen;
 	err[0] = '\0';
-	skip_ws(&a);
-	if (!*a.p) {
-		*result = 0;
-		return 0;
-	}
 	*result = a_assign(&a);
 	skip_ws(&a);
 	if (!a.failed && *a.p)

@@ -232,15 +232,17 @@ static char **expand_assigns(struct shell *sh, struct node *n, int *count)
 	return out;
 }
 
-/* Sets "name=value" assignments; flags add V_EXPORT for temporaries. */
-static void do_assigns(struct shell *sh, char **assigns, int n, bool local, unsigned flags)
+/* Sets "name=value" assignments.  With save, each variable's old state is
+ * pushed on *save first (temporaries); flags add V_EXPORT. */
+static void do_assigns(struct shell *sh, char **assigns, int n, struct local_save **save,
+		       unsigned flags)
 {
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(assigns[i], '=');
 
 		*eq = '\0';
-		if (local)
-			var_make_local(sh, assigns[i]);
+		if (save)
+			var_save_to(sh, assigns[i], save);
 		var_set_or_raise(sh, assigns[i], eq + 1, flags);
 		*eq = '=';
 	}
@@ -326,23 +328,24 @@ static int launch(struct shell *sh, struct node *n, char **argv, char **assigns,
 		  bool bg, pid_t *pid)
 {
 	int status = 0;
-	char *path = find_program(sh, argv[0], &status);
 
-	if (!path)
-		return status;
-	struct local_save *mark = sh->locals, *oldmark = sh->local_mark;
-
-	sh->local_mark = sh->locals;
-	do_assigns(sh, assigns, nassign, true, V_EXPORT);
-	char **envp = var_environ(sh, &sh->scratch);
-
-	var_pop_locals(sh, mark);
-	sh->local_mark = oldmark;
 	redir_push(sh);
 	if (redir_apply(sh, n->redirs)) {
 		redir_pop(sh);
 		return 2;
 	}
+	char *path = find_program(sh, argv[0], &status);
+
+	if (!path) {
+		redir_pop(sh);
+		return status;
+	}
+	struct local_save *tmp = NULL;
+
+	do_assigns(sh, assigns, nassign, &tmp, V_EXPORT);
+	char **envp = var_environ(sh, &sh->scratch);
+
+	var_restore_list(sh, &tmp, NULL);
 	status = spawn_program(sh, path, argv, envp, bg, pid);
 	redir_pop(sh);
 	return status;
@@ -380,7 +383,7 @@ int start_external(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *b, char **argv,
 			int argc, char **assigns, int nassign)
 {
-	struct local_save *mark = sh->locals, *oldmark = sh->local_mark;
+	struct local_save *tmp = NULL;
 	const char *oldname = sh->cmdname;
 
 	redir_push(sh);
@@ -392,9 +395,7 @@ static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *
 		}
 		return 2;
 	}
-	if (!b->special)
-		sh->local_mark = sh->locals;
-	do_assigns(sh, assigns, nassign, !b->special, 0);
+	do_assigns(sh, assigns, nassign, b->special ? NULL : &tmp, 0);
 	sh->cmdname = argv[0];
 	int status = b->fn(sh, argc, argv);
 	int err = out_flush(sh);
@@ -404,10 +405,7 @@ static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *
 		status = 1;
 	}
 	sh->cmdname = oldname;
-	if (!b->special) {
-		var_pop_locals(sh, mark);
-		sh->local_mark = oldmark;
-	}
+	var_restore_list(sh, &tmp, NULL);
 	redir_pop(sh);
 	return status;
 }
@@ -420,14 +418,12 @@ static int exec_call(struct shell *sh, struct node *n, struct func *f, char **ar
 		redir_pop(sh);
 		return 2;
 	}
-	struct local_save *oldmark = sh->local_mark, *mark = sh->locals;
+	struct local_save *tmp = NULL;
 
-	sh->local_mark = sh->locals;
-	do_assigns(sh, assigns, nassign, true, V_EXPORT);
+	do_assigns(sh, assigns, nassign, &tmp, V_EXPORT);
 	int status = exec_function(sh, f, argv, argc, flags);
 
-	var_pop_locals(sh, mark);
-	sh->local_mark = oldmark;
+	var_restore_list(sh, &tmp, NULL);
 	redir_pop(sh);
 	return status;
 }
@@ -439,7 +435,7 @@ static int exec_assign_only(struct shell *sh, struct node *n, char **assigns, in
 
 	if (sh->opt[OPT_x] && nassign)
 		xtrace(sh, assigns, nassign, NULL, 0);
-	do_assigns(sh, assigns, nassign, false, 0);
+	do_assigns(sh, assigns, nassign, NULL, 0);
 	status = cmdsub_status(sh);
 	redir_push(sh);
 	if (redir_apply(sh, n->redirs))
@@ -479,8 +475,8 @@ static int exec_simple(struct shell *sh, struct node *n, int flags)
 int exec_function(struct shell *sh, struct func *f, char **argv, int argc, int flags)
 {
 	char **oldparams = sh->params;
-	int oldn = sh->nparams;
-	struct local_save *oldmark = sh->local_mark;
+	int oldn = sh->nparams, oldloop = sh->loopnest;
+	struct local_save *oldmark = sh->local_mark, *entry = sh->locals;
 	struct catch_point cp;
 	int status;
 
@@ -488,14 +484,16 @@ int exec_function(struct shell *sh, struct func *f, char **argv, int argc, int f
 		sh_error(sh, "%s: function nesting too deep", argv[0]);
 	sh->params = NULL;
 	params_set(sh, argv + 1, argc - 1);
-	sh->local_mark = sh->locals;
+	sh->local_mark = entry;
+	sh->loopnest = 0;
 	f->refs++;
 	sh->funcnest++;
 	catch_push(sh, &cp);
 	if (setjmp(cp.jb)) {
 		catch_unwind(sh, &cp);
-		var_pop_locals(sh, oldmark);
+		var_pop_locals(sh, entry);
 		sh->local_mark = oldmark;
+		sh->loopnest = oldloop;
 		params_free(sh->params);
 		sh->params = oldparams;
 		sh->nparams = oldn;
@@ -509,8 +507,9 @@ int exec_function(struct shell *sh, struct func *f, char **argv, int argc, int f
 		status = sh->status;
 	}
 	catch_pop(sh, &cp);
-	var_pop_locals(sh, oldmark);
+	var_pop_locals(sh, entry);
 	sh->local_mark = oldmark;
+	sh->loopnest = oldloop;
 	params_free(sh->params);
 	sh->params = oldparams;
 	sh->nparams = oldn;

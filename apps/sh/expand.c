@@ -33,6 +33,7 @@ struct xstate {
 	struct pfield cur;
 	struct pfield *done;
 	size_t ndone, capdone;
+	unsigned char litflag;	/* flag for unquoted literals (F_SPLIT in ${x-w}) */
 	char **argv;		/* final fields */
 	size_t argc, argcap;
 };
@@ -227,6 +228,18 @@ static const char *param_trim(struct xstate *x, struct wpart *p, const char *val
 	return arena_strndup(&sh->scratch, val, strlen(val) - (size_t)n);
 }
 
+/* Expands the word of ${x-w} or ${x+w}: unquoted text in it is split. */
+static void expand_param_arg(struct xstate *x, struct wpart *p)
+{
+	unsigned char saved = x->litflag;
+
+	x->litflag = F_SPLIT;
+	expand_parts(x, p->arg->parts, false);
+	x->litflag = saved;
+	if (p->quoted)
+		x->cur.keep = true;
+}
+
 static bool is_at_or_star(const char *name)
 {
 	return (name[0] == '@' || name[0] == '*') && name[1] == '\0';
@@ -254,7 +267,7 @@ static void expand_param(struct xstate *x, struct wpart *p)
 		return;
 	case POP_DEFAULT:
 		if (use_arg) {
-			expand_parts(x, p->arg->parts, false);
+			expand_param_arg(x, p);
 			return;
 		}
 		break;
@@ -273,7 +286,7 @@ static void expand_param(struct xstate *x, struct wpart *p)
 		break;
 	case POP_ALT:
 		if (!use_arg)
-			expand_parts(x, p->arg->parts, false);
+			expand_param_arg(x, p);
 		else if (p->quoted)
 			x->cur.keep = true;
 		return;
@@ -414,7 +427,7 @@ static void expand_lit(struct xstate *x, struct wpart *p, bool at_start, bool as
 		const char *colon = assign ? strchr(s, ':') : NULL;
 		size_t n = colon ? (size_t)(colon - s) + 1 : strlen(s);
 
-		put(x, s, n, 0);
+		put(x, s, n, x->litflag);
 		s += n;
 		if (colon && *s == '~')
 			s += try_tilde(x, s, word_ends, assign);

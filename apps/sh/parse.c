@@ -639,7 +639,7 @@ static struct word *scan_word(struct parser *p, enum scan_mode mode, bool dq, bo
 			scan_backquote(p, &wb, dq);
 			break;
 		default:
-			wb_char(p, &wb, c, dq);
+			wb_char(p, &wb, c, dq && !pat);
 			break;
 		}
 	}
@@ -1140,7 +1140,9 @@ static struct node *parse_funcdef(struct parser *p, struct word *name)
 
 	if (next_token(p) != T_RPAREN)
 		unexpected(p, p->tok, ")");
-	if (!text || !var_valid_name(text))
+	const struct builtin *b = text ? builtin_lookup(text) : NULL;
+
+	if (!text || !var_valid_name(text) || (b && b->special))
 		perror_at(p, "Syntax error: Bad function name");
 	struct node *n = new_node(p, N_FUNCDEF);
 

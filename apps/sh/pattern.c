@@ -4,8 +4,8 @@
  *
  * Patterns are strings in which a backslash quotes the next character (the
  * expander escapes characters that were quoted in the source).  * and ?
- * match any characters, [...] a set with ranges, classes and ! or ^
- * negation; a [ without its ] is an ordinary character.  Matching is by
+ * match any characters, [...] a set with ranges, classes and !
+ * negation (^ is an ordinary character, as in dash); a [ without its ] is an ordinary character.  Matching is by
  * bytes, as in the C locale.
  */
 #include <ctype.h>
@@ -32,7 +32,7 @@ static const struct cls classes[] = {
  * returns a pointer to its ']' or NULL when there is none. */
 static const char *bracket_end(const char *p)
 {
-	if (*p == '!' || *p == '^')
+	if (*p == '!')
 		p++;
 	if (*p == ']')
 		p++;
@@ -86,7 +86,7 @@ static bool bracket_match(const char *p, const char *end, int c)
 {
 	bool neg = false, hit = false;
 
-	if (*p == '!' || *p == '^') {
+	if (*p == '!') {
 		neg = true;
 		p++;
 	}

@@ -204,6 +204,8 @@ char **var_environ(struct shell *sh, struct arena *a);
 void var_each(struct shell *sh, void (*fn)(struct shell *, struct var *, void *), void *ctx);
 struct var **var_sorted(struct shell *sh, struct arena *a, size_t *n);
 void var_make_local(struct shell *sh, const char *name);
+void var_save_to(struct shell *sh, const char *name, struct local_save **list);
+void var_restore_list(struct shell *sh, struct local_save **list, struct local_save *until);
 void var_save_options_local(struct shell *sh);
 void var_pop_locals(struct shell *sh, struct local_save *until);
 void params_set(struct shell *sh, char **argv, int n);

@@ -248,12 +248,9 @@ void var_init(struct shell *sh, char **environ)
 	}
 }
 
-/* `local name`: remembers the variable's state for the function return. */
-void var_make_local(struct shell *sh, const char *name)
+/* Pushes a record of name's current state onto *list. */
+void var_save_to(struct shell *sh, const char *name, struct local_save **list)
 {
-	for (struct local_save *l = sh->locals; l && l != sh->local_mark; l = l->next)
-		if (l->name && strcmp(l->name, name) == 0)
-			return;
 	struct local_save *l = xmalloc(sizeof(*l));
 	struct var *v = var_lookup(sh, name);
 
@@ -262,8 +259,17 @@ void var_make_local(struct shell *sh, const char *name)
 	l->existed = v != NULL;
 	l->value = v && v->value ? xstrdup(v->value) : NULL;
 	l->flags = v ? v->flags : 0;
-	l->next = sh->locals;
-	sh->locals = l;
+	l->next = *list;
+	*list = l;
+}
+
+/* `local name`: remembers the variable's state for the function return. */
+void var_make_local(struct shell *sh, const char *name)
+{
+	for (struct local_save *l = sh->locals; l && l != sh->local_mark; l = l->next)
+		if (l->name && strcmp(l->name, name) == 0)
+			return;
+	var_save_to(sh, name, &sh->locals);
 }
 
 /* `local -`: the options are restored when the function returns. */
@@ -306,18 +312,24 @@ static void restore_local(struct shell *sh, struct local_save *l)
 	var_changed(sh, l->name);
 }
 
-/* Undoes `local` saves made after until (a previous sh->locals value). */
-void var_pop_locals(struct shell *sh, struct local_save *until)
+/* Restores and frees the records on *list down to until. */
+void var_restore_list(struct shell *sh, struct local_save **list, struct local_save *until)
 {
-	while (sh->locals && sh->locals != until) {
-		struct local_save *l = sh->locals;
+	while (*list && *list != until) {
+		struct local_save *l = *list;
 
-		sh->locals = l->next;
+		*list = l->next;
 		restore_local(sh, l);
 		free(l->name);
 		free(l->value);
 		free(l);
 	}
+}
+
+/* Undoes `local` saves made after until (a previous sh->locals value). */
+void var_pop_locals(struct shell *sh, struct local_save *until)
+{
+	var_restore_list(sh, &sh->locals, until);
 }
 
 void params_free(char **params)
