@@ -264,6 +264,7 @@ static bool pf_pass(struct pf *p, const char *f, struct strbuf *out)
 		if (!*f || !strchr("diouxXeEfFgGaAcsb", *f)) {
 			sh_warn(p->sh, "%.*s: invalid directive", (int)(f - start + (*f ? 1 : 0)),
 				start);
+			p->status = 2;
 			return false;
 		}
 		pf_convert(p, out, spec, slen, *f++);
@@ -299,10 +300,8 @@ int bi_printf(struct shell *sh, int argc, char **argv)
 	const char *fmt = argv[i];
 
 	do {
-		if (!pf_pass(&p, fmt, &out)) {
-			p.status = 1;
+		if (!pf_pass(&p, fmt, &out))
 			break;
-		}
 	} while (p.next < p.nargs && p.next > 0 && !p.stop && has_conversion(fmt));
 	out_write(sh, 1, out.s ? out.s : "", out.len);
 	sb_free(&out);
@@ -359,6 +358,24 @@ static bool is_ifs_white(const char *ifs, char c, bool escaped)
 	return is_ifs(ifs, c, escaped) && (c == ' ' || c == '\t' || c == '\n');
 }
 
+/* The last variable's text s[i..end) loses one trailing non-blank IFS
+ * delimiter when it is otherwise a single field (dash). */
+static size_t strip_last_delim(const char *ifs, const char *s, const char *e, size_t i,
+			       size_t end)
+{
+	if (end <= i || !is_ifs(ifs, s[end - 1], e[end - 1]) ||
+	    is_ifs_white(ifs, s[end - 1], e[end - 1]))
+		return end;
+	size_t k = end - 1;
+
+	while (k > i && is_ifs_white(ifs, s[k - 1], e[k - 1]))
+		k--;
+	for (size_t j = i; j < k; j++)
+		if (is_ifs(ifs, s[j], e[j]))
+			return end;
+	return k;
+}
+
 /* Assigns the fields of line to the variables; the last gets the rest. */
 static void read_assign(struct shell *sh, char **vars, int nvars, struct strbuf *line,
 			struct strbuf *esc)
@@ -381,9 +398,7 @@ static void read_assign(struct shell *sh, char **vars, int nvars, struct strbuf 
 
 			while (end > i && is_ifs_white(ifs, s[end - 1], e[end - 1]))
 				end--;
-			if (end > i && end < n && is_ifs(ifs, s[end - 1], e[end - 1]) &&
-			    !is_ifs_white(ifs, s[end - 1], e[end - 1]) && 0)
-				end--;
+			end = strip_last_delim(ifs, s, e, i, end);
 			sb_put(&val, s + i, end - i);
 			i = n;
 		} else {

@@ -443,9 +443,12 @@ int bi_wait(struct shell *sh, int argc, char **argv)
 		struct job *j = job_find(sh, argv[i]);
 
 		if (!j) {
-			if (argv[i][0] == '%')
+			if (argv[i][0] == '%') {
 				sh_warn(sh, "No such job: %s", argv[i]);
-			status = 127;
+				status = 2;
+			} else {
+				status = 127;
+			}
 			continue;
 		}
 		int s = wait_job(sh, j);
@@ -453,6 +456,7 @@ int bi_wait(struct shell *sh, int argc, char **argv)
 		if (s >= 0)
 			return s;
 		status = j->status;
+		job_report_signal(sh, j);
 		job_free(sh, j);
 	}
 	return status;

@@ -99,18 +99,18 @@ static bool unary(struct tctx *t, const char *op, const char *arg)
 	}
 }
 
+/* -nt and -ot: both files must exist. */
 static bool mtime_cmp(const char *a, const char *b, bool newer)
 {
 	struct stat sa, sb;
-	bool ha = stat(a, &sa) == 0, hb = stat(b, &sb) == 0;
 
-	if (newer)
-		return ha && (!hb || sa.st_mtim.tv_sec > sb.st_mtim.tv_sec ||
-			      (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec &&
-			       sa.st_mtim.tv_nsec > sb.st_mtim.tv_nsec));
-	return hb && (!ha || sa.st_mtim.tv_sec < sb.st_mtim.tv_sec ||
-		      (sa.st_mtim.tv_sec == sb.st_mtim.tv_sec &&
-		       sa.st_mtim.tv_nsec < sb.st_mtim.tv_nsec));
+	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
+		return false;
+	if (sa.st_mtim.tv_sec != sb.st_mtim.tv_sec)
+		return newer ? sa.st_mtim.tv_sec > sb.st_mtim.tv_sec
+			     : sa.st_mtim.tv_sec < sb.st_mtim.tv_sec;
+	return newer ? sa.st_mtim.tv_nsec > sb.st_mtim.tv_nsec
+		     : sa.st_mtim.tv_nsec < sb.st_mtim.tv_nsec;
 }
 
 static bool binary(struct tctx *t, const char *a, const char *op, const char *b)
@@ -230,7 +230,10 @@ static int t_small(struct tctx *t, char **a, int n)
 			return a[1][0] == '\0';
 		if (in_list(unary_ops, a[0]))
 			return unary(t, a[0], a[1]);
-		t_error(t, "%s: unexpected operator", a[0]);
+		if (in_list(binary_ops, a[1]))
+			t_error(t, "%s: argument expected", a[1]);
+		else
+			t_error(t, "%s: unexpected operator", a[0]);
 		return 0;
 	case 3:
 		if (in_list(binary_ops, a[1]))
@@ -239,7 +242,8 @@ static int t_small(struct tctx *t, char **a, int n)
 			return !t_small(t, a + 1, 2);
 		if (strcmp(a[0], "(") == 0 && strcmp(a[2], ")") == 0)
 			return a[1][0] != '\0';
-		return -1;
+		t_error(t, "%s: unexpected operator", a[0]);
+		return 0;
 	case 4:
 		if (strcmp(a[0], "!") == 0)
 			return !t_small(t, a + 1, 3);

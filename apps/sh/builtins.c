@@ -491,7 +491,7 @@ int bi_exec(struct shell *sh, int argc, char **argv)
 		redir_forget(sh);
 		return 0;
 	}
-	char *path = find_program(sh, argv[1], &status);
+	char *path = find_program_ex(sh, argv[1], &status, true);
 
 	if (!path)
 		sh_exit(sh, status);

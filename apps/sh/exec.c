@@ -297,8 +297,8 @@ int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, 
 }
 
 /* Finds the program for argv[0]: returns its path or NULL after a
- * message with *status set. */
-char *find_program(struct shell *sh, const char *name, int *status)
+ * message (naming the running builtin when in_builtin) with *status set. */
+char *find_program_ex(struct shell *sh, const char *name, int *status, bool in_builtin)
 {
 	bool denied = false;
 
@@ -313,13 +313,24 @@ char *find_program(struct shell *sh, const char *name, int *status)
 		return a;
 	}
 	if (denied) {
-		sh_warn_cmd(sh, "%s: Permission denied", name);
+		if (in_builtin)
+			sh_warn(sh, "%s: Permission denied", name);
+		else
+			sh_warn_cmd(sh, "%s: Permission denied", name);
 		*status = 126;
 	} else {
-		sh_warn_cmd(sh, "%s: not found", name);
+		if (in_builtin)
+			sh_warn(sh, "%s: not found", name);
+		else
+			sh_warn_cmd(sh, "%s: not found", name);
 		*status = 127;
 	}
 	return NULL;
+}
+
+char *find_program(struct shell *sh, const char *name, int *status)
+{
+	return find_program_ex(sh, name, status, false);
 }
 
 /* Finds, redirects and spawns argv[0] with the assignments exported to it;
@@ -791,6 +802,8 @@ int exec_node(struct shell *sh, struct node *n, int flags)
 
 	if (!n)
 		return sh->status = 0;
+	if (sh->opt[OPT_n] && !sh->interactive)
+		return sh->status;
 	check_interrupt(sh);
 	struct arena_mark m = arena_mark(&sh->scratch);
 	int status = exec_dispatch(sh, n, flags, &check);
@@ -819,6 +832,7 @@ int exec_string(struct shell *sh, const char *s, const char *what)
 	if (parse_string(s, sh->lineno, &a, &n, &err) != PARSE_OK) {
 		arena_free(&a);
 		sh->lineno = err.line;
+		sh->cmdname = what;
 		sh_error(sh, "%s", err.msg);
 	}
 	struct catch_point cp;

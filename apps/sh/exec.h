@@ -21,6 +21,9 @@ void catch_unwind(struct shell *sh, struct catch_point *cp);
 void run_trap_action(struct shell *sh, const char *action);
 char *path_search_ex(struct shell *sh, const char *name, const char *path, bool *denied);
 char *find_program(struct shell *sh, const char *name, int *status);
+char *find_program_ex(struct shell *sh, const char *name, int *status, bool in_builtin);
+/* Prints how a job's last process died ("Killed"), unless by SIGINT/PIPE. */
+void job_report_signal(struct shell *sh, struct job *j);
 int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, bool bg,
 		  pid_t *pid);
 /* Expands and starts a direct (external) simple command without waiting:

@@ -621,12 +621,7 @@ char *expand_heredoc(struct shell *sh, struct word *w)
 
 static const char *arith_get(void *ctx, const char *name)
 {
-	struct shell *sh = ctx;
-	const char *v = var_get(sh, name);
-
-	if (!v && sh->opt[OPT_u])
-		sh_error(sh, "%s: parameter not set", name);
-	return v;
+	return var_get(ctx, name);
 }
 
 static bool arith_set(void *ctx, const char *name, const char *value)

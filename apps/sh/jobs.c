@@ -119,7 +119,7 @@ static void job_interrupt(struct job *j)
 			os_kill(j->pids[i], j->was_bg ? SIGTERM : SIGINT);
 }
 
-static void report_signal(struct shell *sh, struct job *j)
+void job_report_signal(struct shell *sh, struct job *j)
 {
 	struct os_status *st = &j->st[j->npids - 1];
 
@@ -158,7 +158,7 @@ int job_wait(struct shell *sh, struct job *j)
 	int status = j->done ? j->status : 127;
 
 	if (j->done)
-		report_signal(sh, j);
+		job_report_signal(sh, j);
 	bool sigint = j->done && j->st[j->npids - 1].sig == SIGINT;
 
 	job_free(sh, j);

@@ -30,6 +30,7 @@ static volatile sig_atomic_t interrupted;
 static volatile sig_atomic_t pending[NSIG_SH];
 static unsigned char caught[NSIG_SH];		/* trap installed */
 static unsigned char ignored_at_start[NSIG_SH];
+static unsigned char ignored_now[NSIG_SH];	/* trap '' */
 static bool shell_interactive;
 static struct termios saved_termios;
 static bool have_saved_termios;
@@ -111,6 +112,7 @@ bool os_signal_mode(int sig, int mode)
 	if (sig <= 0 || sig >= NSIG_SH || sig == SIGKILL || sig == SIGSTOP)
 		return false;
 	caught[sig] = mode == 1;
+	ignored_now[sig] = mode == 2;
 	pending[sig] = 0;
 	if (mode == 1)
 		set_handler(sig, on_signal);
@@ -242,7 +244,7 @@ static void child_sigdefault(sigset_t *set, bool ignore_int)
 {
 	sigemptyset(set);
 	for (int sig = 1; sig < NSIG_SH; sig++) {
-		if (sig == SIGKILL || sig == SIGSTOP || ignored_at_start[sig])
+		if (sig == SIGKILL || sig == SIGSTOP || ignored_at_start[sig] || ignored_now[sig])
 			continue;
 		if (ignore_int && (sig == SIGINT || sig == SIGQUIT))
 			continue;

@@ -363,6 +363,11 @@ static void scan_brace_param(struct parser *p, struct wbuild *wb, bool dq)
 		}
 		w->text = scan_param_name(p, c, true);
 	}
+	int c2 = pgetc2(p);
+
+	pungetc(p, c2);
+	if (c2 == '\n' || c2 < 0)
+		perror_at(p, "Syntax error: Missing '}'");
 	if (!scan_param_op(p, w)) {
 		w->op = POP_BAD;
 		skip_bad_param(p);
@@ -990,13 +995,17 @@ static struct node *parse_list(struct parser *p, bool top)
 	return list;
 }
 
-/* A compound list that must not be empty. */
-static struct node *parse_body(struct parser *p)
+/* A compound list that must not be empty; kw is the terminator dash
+ * names when the input ends instead. */
+static struct node *parse_body(struct parser *p, const char *kw)
 {
 	struct node *n = parse_list(p, false);
 
-	if (!n)
-		unexpected(p, next_token(p), NULL);
+	if (!n) {
+		int t = next_token(p);
+
+		unexpected(p, t, t == T_EOF ? kw : NULL);
+	}
 	return n;
 }
 
@@ -1195,9 +1204,9 @@ static struct node *parse_if(struct parser *p)
 {
 	struct node *n = new_node(p, N_IF);
 
-	n->u.cond.cond = parse_body(p);
+	n->u.cond.cond = parse_body(p, "then");
 	expect_kw(p, "then");
-	n->u.cond.then = parse_body(p);
+	n->u.cond.then = parse_body(p, "fi");
 	int t = next_token(p);
 
 	if (is_kw(p, t, "elif")) {
@@ -1205,7 +1214,7 @@ static struct node *parse_if(struct parser *p)
 		return n;
 	}
 	if (is_kw(p, t, "else")) {
-		n->u.cond.els = parse_body(p);
+		n->u.cond.els = parse_body(p, "fi");
 		t = next_token(p);
 	}
 	if (!is_kw(p, t, "fi"))
@@ -1217,9 +1226,9 @@ static struct node *parse_while(struct parser *p, int type)
 {
 	struct node *n = new_node(p, type);
 
-	n->u.cond.cond = parse_body(p);
+	n->u.cond.cond = parse_body(p, "do");
 	expect_kw(p, "do");
-	n->u.cond.then = parse_body(p);
+	n->u.cond.then = parse_body(p, "done");
 	expect_kw(p, "done");
 	return n;
 }
@@ -1251,7 +1260,7 @@ static struct node *parse_for(struct parser *p)
 		push_token(p);
 	}
 	expect_kw(p, "do");
-	n->u.loop.body = parse_body(p);
+	n->u.loop.body = parse_body(p, "done");
 	expect_kw(p, "done");
 	return n;
 }
@@ -1265,7 +1274,7 @@ static struct case_item *parse_case_item(struct parser *p, int t)
 		t = next_token(p);
 	for (;;) {
 		if (t != T_WORD)
-			unexpected(p, t, NULL);
+			unexpected(p, t, t == T_EOF ? ")" : NULL);
 		*tail = p->tword;
 		tail = &(*tail)->next;
 		t = next_token(p);
@@ -1313,13 +1322,13 @@ static struct node *parse_compound(struct parser *p, int t, const char *kw)
 
 	if (t == T_LPAREN) {
 		n = new_node(p, N_SUBSHELL);
-		n->u.sub = parse_body(p);
+		n->u.sub = parse_body(p, ")");
 		t = next_token(p);
 		if (t != T_RPAREN)
 			unexpected(p, t, ")");
 	} else if (strcmp(kw, "{") == 0) {
 		n = new_node(p, N_GROUP);
-		n->u.sub = parse_body(p);
+		n->u.sub = parse_body(p, "}");
 		expect_kw(p, "}");
 	} else if (strcmp(kw, "if") == 0) {
 		n = parse_if(p);

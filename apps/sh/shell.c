@@ -217,7 +217,7 @@ static struct input *open_script(struct shell *sh, const char *path)
 	if (fd < 0) {
 		fprintf(stderr, "%s: 0: cannot open %s: %s\n", sh_name(sh), path,
 			errno == ENOENT ? "No such file" : strerror(errno));
-		exit(errno == ENOENT ? 127 : 126);
+		exit(2);
 	}
 	return input_from_fd(fd_move_high(fd), 1);
 }
@@ -241,9 +241,9 @@ int shell_main(struct shell *sh, int argc, char **argv)
 			sh->arg0 = xstrdup(argv[i++]);
 		}
 	} else if (i < argc && !st.stdin_mode) {
+		in = open_script(sh, argv[i]);
 		free(sh->arg0);
-		sh->arg0 = xstrdup(argv[i]);
-		in = open_script(sh, argv[i++]);
+		sh->arg0 = xstrdup(argv[i++]);
 	} else {
 		in = input_from_fd(0, 1);
 		st.stdin_mode = true;
