@@ -130,7 +130,7 @@ int bi_hash(struct shell *sh, int argc, char **argv)
 /* exit [n]: the status defaults to $? (the status before a trap). */
 int bi_exit(struct shell *sh, int argc, char **argv)
 {
-	int n = sh->status;
+	int n = sh->in_trap ? sh->trap_status : sh->status;
 
 	if (argc > 1 && !parse_number(argv[1], &n))
 		sh_error(sh, "Illegal number: %s", argv[1]);
@@ -140,7 +140,7 @@ int bi_exit(struct shell *sh, int argc, char **argv)
 
 int bi_return(struct shell *sh, int argc, char **argv)
 {
-	int n = sh->status;
+	int n = sh->in_trap ? sh->trap_status : sh->status;
 
 	if (argc > 1 && !parse_number(argv[1], &n)) {
 		if (!(argv[1][0] == '-' && parse_number(argv[1] + 1, &n)))
@@ -524,7 +524,7 @@ static int command_builtin(struct shell *sh, const struct builtin *b, int argc, 
 	return status;
 }
 
-static int describe(struct shell *sh, const char *name, bool verbose);
+static int describe(struct shell *sh, const char *name, bool verbose, const char *path);
 
 int bi_command(struct shell *sh, int argc, char **argv)
 {
@@ -548,7 +548,7 @@ int bi_command(struct shell *sh, int argc, char **argv)
 	if (i >= argc)
 		return 0;
 	if (mode)
-		return describe(sh, argv[i], mode == 'V');
+		return describe(sh, argv[i], mode == 'V', path);
 	const struct builtin *b = strchr(argv[i], '/') ? NULL : builtin_lookup(argv[i]);
 
 	if (b)
@@ -577,7 +577,7 @@ int bi_command(struct shell *sh, int argc, char **argv)
 }
 
 /* Prints what name is, as type (verbose) or command -v does. */
-static int describe(struct shell *sh, const char *name, bool verbose)
+static int describe(struct shell *sh, const char *name, bool verbose, const char *path)
 {
 	const struct builtin *b = builtin_lookup(name);
 
@@ -600,7 +600,7 @@ static int describe(struct shell *sh, const char *name, bool verbose)
 		return 0;
 	}
 	char *p = strchr(name, '/') ? (access(name, X_OK) == 0 ? xstrdup(name) : NULL)
-				    : path_search(sh, name, NULL);
+				    : path_search(sh, name, path);
 
 	if (!p) {
 		if (verbose)
@@ -620,7 +620,7 @@ int bi_type(struct shell *sh, int argc, char **argv)
 	int status = 0;
 
 	for (int i = 1; i < argc; i++)
-		if (describe(sh, argv[i], true))
+		if (describe(sh, argv[i], true, NULL))
 			status = 127;
 	return status;
 }

@@ -83,11 +83,14 @@ _Noreturn void child_main(struct shell *sh, int fd)
 	arena_init(&a);
 	struct node *n = deserial_state(sh, buf, len, &a, &err);
 
-	free(buf);
 	if (err) {
+		/* a parent killed while writing leaves a truncated state */
+		if (!serial_complete(buf, len))
+			exit(2);
 		sh_warn_cmd(sh, "child shell: %s", err);
 		exit(2);
 	}
+	free(buf);
 	sh->child = true;
 	sh->interactive = false;
 	sh->opt[OPT_i] = false;

@@ -58,14 +58,18 @@ void check_interrupt(struct shell *sh)
 
 /* --- traps --- */
 
+/* Runs a trap action; $? is restored afterwards, and exit or return
+ * without a number inside it use the status the trap started with. */
 void run_trap_action(struct shell *sh, const char *action)
 {
-	int saved = sh->status;
+	int saved = sh->status, saved_trap = sh->trap_status;
 	bool in = sh->in_trap;
 
 	sh->in_trap = true;
+	sh->trap_status = saved;
 	exec_string(sh, action, "trap");
 	sh->in_trap = in;
+	sh->trap_status = saved_trap;
 	sh->status = saved;
 }
 
@@ -96,14 +100,16 @@ void run_exit_trap(struct shell *sh)
 	if (setjmp(cp.jb) == 0) {
 		int saved = sh->status;
 
+		sh->in_trap = true;
+		sh->trap_status = saved;
 		exec_string(sh, action, "trap");
 		sh->status = saved;
 		catch_pop(sh, &cp);
 	} else {
 		catch_unwind(sh, &cp);
-		if (sh->exc_status)
-			sh->status = sh->exc_status;
+		sh->status = sh->exc_status;
 	}
+	sh->in_trap = false;
 	free(action);
 }
 
@@ -248,19 +254,24 @@ static void do_assigns(struct shell *sh, char **assigns, int n, struct local_sav
 	}
 }
 
-/* Reports a failed spawn as dash does and returns the status. */
+/* Reports a failed spawn as dash does (naming the builtin running, as
+ * for exec) and returns the status. */
 static int spawn_failed(struct shell *sh, const char *name, int err)
 {
+	const char *msg = strerror(err);
+	int status = 126;
+
 	if (err == ENOENT || err == ENOTDIR) {
-		sh_warn_cmd(sh, "%s: not found", name);
-		return 127;
+		msg = "not found";
+		status = 127;
+	} else if (err == EACCES || err == EISDIR) {
+		msg = "Permission denied";
 	}
-	if (err == EACCES || err == EISDIR) {
-		sh_warn_cmd(sh, "%s: Permission denied", name);
-		return 126;
-	}
-	sh_warn_cmd(sh, "%s: %s", name, strerror(err));
-	return 126;
+	if (sh->cmdname)
+		sh_warn(sh, "%s: %s", name, msg);
+	else
+		sh_warn_cmd(sh, "%s: %s", name, msg);
+	return status;
 }
 
 /* Spawns a program with the shell's current descriptors 0..OS_MAXFD-1.
@@ -304,6 +315,14 @@ char *find_program_ex(struct shell *sh, const char *name, int *status, bool in_b
 
 	if (strchr(name, '/'))
 		return arena_strdup(&sh->scratch, name);
+	if (!*name) {
+		if (in_builtin)
+			sh_warn(sh, ": Permission denied");
+		else
+			sh_warn_cmd(sh, ": Permission denied");
+		*status = 127;
+		return NULL;
+	}
 	char *p = path_search_ex(sh, name, NULL, &denied);
 
 	if (p) {
@@ -378,17 +397,78 @@ static int exec_external(struct shell *sh, struct node *n, char **argv, char **a
 	return job_wait(sh, job_new(sh, &pid, 1, NULL, false));
 }
 
-int start_external(struct shell *sh, struct node *n, bool bg, pid_t *pid)
+/* A word that is one literal, quoted or not (scratch arena). */
+static struct word *lit_word(struct shell *sh, const char *text, bool quoted)
 {
-	int argc, nassign;
+	struct word *w = arena_zalloc(&sh->scratch, sizeof(*w));
+
+	w->parts = arena_zalloc(&sh->scratch, sizeof(*w->parts));
+	w->parts->type = WP_LIT;
+	w->parts->quoted = quoted;
+	w->parts->text = arena_strdup(&sh->scratch, text);
+	return w;
+}
+
+/* A simple command whose words are already expanded, for a child shell
+ * to run a builtin or function without expanding anything again. */
+static struct node *expanded_node(struct shell *sh, struct node *n, char **argv, int argc,
+				  char **assigns, int nassign)
+{
+	struct node *c = arena_zalloc(&sh->scratch, sizeof(*c));
+	struct word **tail = &c->u.simple.args;
+
+	c->type = N_SIMPLE;
+	c->lineno = n->lineno;
+	for (int i = 0; i < argc; i++) {
+		*tail = lit_word(sh, argv[i], true);
+		tail = &(*tail)->next;
+	}
+	tail = &c->u.simple.assigns;
+	for (int i = 0; i < nassign; i++) {
+		char *eq = strchr(assigns[i], '=');
+		struct word *w = lit_word(sh, "", false);
+
+		w->parts->text = arena_strndup(&sh->scratch, assigns[i],
+					       (size_t)(eq - assigns[i]) + 1);
+		w->parts->next = lit_word(sh, eq + 1, true)->parts;
+		*tail = w;
+		tail = &w->next;
+	}
+	return c;
+}
+
+/* Starts simple command n without waiting for it (a pipeline stage or
+ * cmd &).  Its words are expanded here, so a program is spawned directly
+ * ($! is its pid); a builtin or function runs in a child shell.  Returns
+ * 0 and *pid, or a status after a message. */
+int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
+{
+	int argc, nassign, map[OS_MAXFD], status;
 
 	sh->lineno = n->lineno;
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
 	char **assigns = expand_assigns(sh, n, &nassign);
 
-	if (sh->opt[OPT_x])
-		xtrace(sh, assigns, nassign, argv, argc);
-	return launch(sh, n, argv, assigns, nassign, bg, pid);
+	if (argc && (strchr(argv[0], '/') ||
+		     (!builtin_lookup(argv[0]) && !func_lookup(sh, argv[0])))) {
+		if (sh->opt[OPT_x])
+			xtrace(sh, assigns, nassign, argv, argc);
+		return launch(sh, n, argv, assigns, nassign, bg, pid);
+	}
+	redir_push(sh);
+	if (redir_apply(sh, n->redirs)) {
+		redir_pop(sh);
+		return 2;
+	}
+	fdmap_identity(map, OS_MAXFD);
+	status = child_spawn(sh, expanded_node(sh, n, argv, argc, assigns, nassign), map,
+			     OS_MAXFD, bg, pid);
+	redir_pop(sh);
+	if (status) {
+		sh_warn(sh, "cannot start subshell: %s", strerror(status));
+		return 2;
+	}
+	return 0;
 }
 
 static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *b, char **argv,
@@ -694,8 +774,14 @@ static int exec_background(struct shell *sh, struct node *n)
 	redir_dup_into(sh, fd, 0);
 	if (fd >= 0)
 		close(fd);
+	pid_t pid;
+
 	if (is_direct_command(sh, n)) {
-		status = exec_simple(sh, n, EV_BG);
+		status = start_simple(sh, n, true, &pid);
+		if (!status) {
+			job_new(sh, &pid, 1, NULL, true);
+			sh->lastbg = pid;
+		}
 	} else {
 		struct node wrap;
 
@@ -711,20 +797,12 @@ static int exec_background(struct shell *sh, struct node *n)
 	return status;
 }
 
-/* Whether n is a simple command whose name is literal and not a builtin or
- * function, and whose words have no assigning expansions: it can be
- * expanded in this shell and spawned directly. */
+/* Whether n can be started with start_simple: a simple command whose
+ * expansions assign nothing. */
 bool is_direct_command(struct shell *sh, struct node *n)
 {
-	if (n->type != N_SIMPLE || !n->u.simple.args)
-		return false;
-	struct wpart *p = n->u.simple.args->parts;
-
-	if (!p || p->next || p->type != WP_LIT || p->quoted)
-		return false;
-	if (builtin_lookup(p->text) || func_lookup(sh, p->text))
-		return false;
-	return !node_has_side_effects(n);
+	(void)sh;
+	return n->type == N_SIMPLE && !node_has_side_effects(n);
 }
 
 static bool word_side_effects(struct word *w)
@@ -805,6 +883,8 @@ int exec_node(struct shell *sh, struct node *n, int flags)
 	if (sh->opt[OPT_n] && !sh->interactive)
 		return sh->status;
 	check_interrupt(sh);
+	if (sh->bg_running)
+		job_reap(sh, false);
 	struct arena_mark m = arena_mark(&sh->scratch);
 	int status = exec_dispatch(sh, n, flags, &check);
 

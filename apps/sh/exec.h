@@ -26,9 +26,7 @@ char *find_program_ex(struct shell *sh, const char *name, int *status, bool in_b
 void job_report_signal(struct shell *sh, struct job *j);
 int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, bool bg,
 		  pid_t *pid);
-/* Expands and starts a direct (external) simple command without waiting:
- * returns 0 and *pid, or a status after a message. */
-int start_external(struct shell *sh, struct node *n, bool bg, pid_t *pid);
+int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid);
 bool is_direct_command(struct shell *sh, struct node *n);
 bool node_has_side_effects(struct node *n);
 int exec_pipeline(struct shell *sh, struct node *n, int flags);

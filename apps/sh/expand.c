@@ -19,6 +19,7 @@
 
 #define F_QUOTED 1	/* quoted: literal for splitting and globbing */
 #define F_SPLIT 2	/* from an unquoted expansion: split on IFS */
+#define F_MARK 4	/* not a byte: an empty quoted string was here */
 
 struct pfield {
 	char *s;
@@ -60,8 +61,15 @@ static void pf_grow(struct xstate *x, struct pfield *pf, size_t extra)
 	pf->cap = cap;
 }
 
+/* Appends n bytes with flag; an empty quoted string leaves a marker byte
+ * so that it still makes a field where it stands. */
 static void put(struct xstate *x, const char *s, size_t n, unsigned char flag)
 {
+	if (n == 0 && (flag & F_QUOTED)) {
+		s = "";
+		n = 1;
+		flag |= F_MARK;
+	}
 	pf_grow(x, &x->cur, n);
 	memcpy(x->cur.s + x->cur.len, s, n);
 	memset(x->cur.f + x->cur.len, flag, n);
@@ -167,15 +175,13 @@ static void put_params(struct xstate *x, bool quoted, bool star)
 		if (sh->nparams || !quoted || star)
 			put_str(x, v, quoted ? F_QUOTED : F_SPLIT);
 		if (quoted && star)
-			x->cur.keep = true;
+			put(x, "", 0, F_QUOTED);
 		return;
 	}
 	for (int i = 0; i < sh->nparams; i++) {
 		if (i)
 			hard_break(x);
 		put_str(x, sh->params[i], quoted ? F_QUOTED : F_SPLIT);
-		if (quoted)
-			x->cur.keep = true;
 	}
 }
 
@@ -237,7 +243,7 @@ static void expand_param_arg(struct xstate *x, struct wpart *p)
 	expand_parts(x, p->arg->parts, false);
 	x->litflag = saved;
 	if (p->quoted)
-		x->cur.keep = true;
+		put(x, "", 0, F_QUOTED);
 }
 
 static bool is_at_or_star(const char *name)
@@ -288,7 +294,7 @@ static void expand_param(struct xstate *x, struct wpart *p)
 		if (!use_arg)
 			expand_param_arg(x, p);
 		else if (p->quoted)
-			x->cur.keep = true;
+			put(x, "", 0, F_QUOTED);
 		return;
 	case POP_RSMALL:
 	case POP_RLARGE:
@@ -306,7 +312,7 @@ static void expand_param(struct xstate *x, struct wpart *p)
 	if (val)
 		put_str(x, val, flag);
 	if (p->quoted)
-		x->cur.keep = true;
+		put(x, "", 0, F_QUOTED);
 }
 
 /* --- command substitution and arithmetic --- */
@@ -369,8 +375,6 @@ static void expand_cmdsub(struct xstate *x, struct wpart *p)
 	char *out = run_cmdsub(x->sh, p->cmd);
 
 	put_str(x, out, p->quoted ? F_QUOTED : F_SPLIT);
-	if (p->quoted)
-		x->cur.keep = true;
 }
 
 static void expand_arith(struct xstate *x, struct wpart *p)
@@ -487,7 +491,9 @@ static char *to_pattern(struct shell *sh, const char *s, const unsigned char *f,
 	char *p = arena_alloc(&sh->scratch, n * 2 + 1), *o = p;
 
 	for (size_t i = 0; i < n; i++) {
-		if ((f[i] & F_QUOTED) && strchr("\\*?[]", s[i]))
+		if (f[i] & F_MARK)
+			continue;
+		if ((f[i] & F_QUOTED) && strchr("\\*?[]-!", s[i]))
 			*o++ = '\\';
 		*o++ = s[i];
 	}
@@ -528,6 +534,11 @@ static void split_field(struct xstate *x, struct pfield *pf)
 
 	(void)start;
 	while (i < pf->len) {
+		if (pf->f[i] & F_MARK) {
+			i++;
+			have = true;
+			continue;
+		}
 		if (!SPLITTABLE(i)) {
 			buf[blen] = pf->s[i];
 			fb[blen++] = pf->f[i++];
@@ -609,6 +620,12 @@ char *expand_word_str(struct shell *sh, struct word *w, int flags)
 		return arena_strdup(&sh->scratch, "");
 	if (flags & EXP_PATTERN)
 		return to_pattern(sh, x.cur.s, x.cur.f, x.cur.len);
+	size_t o = 0;
+
+	for (size_t i = 0; i < x.cur.len; i++)
+		if (!(x.cur.f[i] & F_MARK))
+			x.cur.s[o++] = x.cur.s[i];
+	x.cur.s[o] = '\0';
 	return x.cur.s;
 }
 

@@ -45,6 +45,8 @@ struct job *job_new(struct shell *sh, const pid_t *pids, int n, const char *text
 	memset(j->st, 0, sizeof(*j->st) * (size_t)n);
 	j->text = xstrdup(text ? text : "");
 	j->was_bg = bg;
+	if (bg)
+		sh->bg_running = true;
 	j->next = sh->jobs;
 	sh->jobs = j;
 	return j;
@@ -108,6 +110,8 @@ void job_reap(struct shell *sh, bool block)
 		if (block)
 			return;
 	}
+	if (r < 0 && !block)
+		sh->bg_running = false;
 }
 
 /* Interrupts the foreground job: SIGINT for processes started in the

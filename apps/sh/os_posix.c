@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/times.h>
@@ -195,10 +196,10 @@ const char *os_signal_name(int sig)
 
 int os_signal_number(const char *name)
 {
-	if (strncmp(name, "SIG", 3) == 0)
+	if (strncasecmp(name, "SIG", 3) == 0)
 		name += 3;
 	for (size_t i = 0; i < NSIGTAB; i++)
-		if (strcmp(signal_table[i].name, name) == 0)
+		if (strcasecmp(signal_table[i].name, name) == 0)
 			return signal_table[i].num;
 	return -1;
 }

@@ -50,6 +50,8 @@ struct parser {
 	int tfd;		/* io number of a redirection token, or -1 */
 	struct redir *here;	/* pending here-documents */
 	int depth;
+	bool raw_on;		/* collect the characters read in rawbuf */
+	struct strbuf rawbuf;
 };
 
 /* A word being built: parts plus the literal run not yet flushed. */
@@ -106,6 +108,8 @@ static int pgetc(struct parser *p)
 		c = input_getc(p->in);
 	if (c == '\n')
 		p->in->lineno++;
+	if (p->raw_on && c >= 0)
+		sb_putc(&p->rawbuf, (char)c);
 	return c;
 }
 
@@ -115,6 +119,8 @@ static void pungetc(struct parser *p, int c)
 		return;
 	if (c == '\n')
 		p->in->lineno--;
+	if (p->raw_on && p->rawbuf.len)
+		p->rawbuf.len--;
 	if (p->npb < (int)(sizeof(p->pb) / sizeof(p->pb[0])))
 		p->pb[p->npb++] = c;
 }
@@ -1068,6 +1074,38 @@ static struct node *parse_and_or(struct parser *p)
 	}
 }
 
+/* The delimiter of a here-document: the word's source text with quotes
+ * removed (and no expansion); *quoted is set when it had any quoting. */
+static char *heredoc_delim(struct parser *p, struct strbuf *raw, bool *quoted)
+{
+	const char *s = sb_cstr(raw);
+	struct strbuf d;
+	char q = 0;
+
+	sb_init(&d);
+	while (*s == ' ' || *s == '\t')
+		s++;
+	for (; *s; s++) {
+		if (q == '\'' && *s != '\'') {
+			sb_putc(&d, *s);
+		} else if (*s == '\'' || (*s == '"' && q != '\'')) {
+			q = q == *s ? 0 : q ? q : *s;
+			*quoted = true;
+			if (q && q != *s)
+				sb_putc(&d, *s);
+		} else if (*s == '\\' && s[1]) {
+			*quoted = true;
+			sb_putc(&d, *++s);
+		} else {
+			sb_putc(&d, *s);
+		}
+	}
+	char *r = arena_strdup(p->a, d.s ? sb_cstr(&d) : "");
+
+	sb_free(&d);
+	return r;
+}
+
 /* Parses the target of redirection token t and returns the redirection. */
 static struct redir *parse_redir(struct parser *p, int t)
 {
@@ -1083,31 +1121,16 @@ static struct redir *parse_redir(struct parser *p, int t)
 	if (r->fd < 0)
 		r->fd = (t == T_LESS || t == T_LESSGREAT || t == T_LESSAND || t == T_DLESS ||
 			 t == T_DLESSDASH) ? 0 : 1;
+	p->rawbuf.len = 0;
+	p->raw_on = r->type == R_HEREDOC;
 	int w = next_token(p);
 
+	p->raw_on = false;
 	if (w != T_WORD)
 		unexpected(p, w, NULL);
 	r->target = p->tword;
 	if (r->type == R_HEREDOC) {
-		struct strbuf d;
-
-		sb_init(&d);
-		for (struct wpart *wp = p->tword->parts; wp; wp = wp->next) {
-			if (wp->quoted)
-				r->here_quoted = true;
-			if (wp->type == WP_LIT) {
-				sb_puts(&d, wp->text);
-			} else {
-				struct word one = { NULL, wp };
-				struct wpart *nx = wp->next;
-
-				wp->next = NULL;
-				word_print(&d, &one);
-				wp->next = nx;
-			}
-		}
-		r->here_delim = arena_strdup(p->a, sb_cstr(&d));
-		sb_free(&d);
+		r->here_delim = heredoc_delim(p, &p->rawbuf, &r->here_quoted);
 		r->here_strip = t == T_DLESSDASH;
 		r->target = NULL;
 		struct redir **tail = &p->here;
@@ -1384,8 +1407,11 @@ static struct node *sub_parse(struct parser *p, const char *s, size_t len, int l
 	sub.pushed = false;
 	sub.here = NULL;
 	sub.jb = &jb;
+	sub.raw_on = false;
+	sb_init(&sub.rawbuf);
 	if (setjmp(jb)) {
 		input_free(in);
+		sb_free(&sub.rawbuf);
 		longjmp(*p->jb, 1);
 	}
 	if (line <= 0) {
@@ -1398,6 +1424,7 @@ static struct node *sub_parse(struct parser *p, const char *s, size_t len, int l
 			unexpected(&sub, t, NULL);
 	}
 	input_free(in);
+	sb_free(&sub.rawbuf);
 	return n;
 }
 
@@ -1436,6 +1463,7 @@ enum parse_result parse_command(struct input *in, struct arena *a, struct node *
 	*out = NULL;
 	input_new_command(in);
 	if (setjmp(jb)) {
+		sb_free(&p.rawbuf);
 		if (p.tok != T_NL)
 			discard_line(&p);
 		return PARSE_ERROR;
@@ -1451,6 +1479,7 @@ enum parse_result parse_command(struct input *in, struct arena *a, struct node *
 	t = next_token(&p);
 	if (t != T_NL && t != T_EOF)
 		unexpected(&p, t, NULL);
+	sb_free(&p.rawbuf);
 	return PARSE_OK;
 }
 
@@ -1465,6 +1494,7 @@ enum parse_result parse_string(const char *s, int lineno, struct arena *a, struc
 	*out = NULL;
 	if (setjmp(jb)) {
 		input_free(in);
+		sb_free(&p.rawbuf);
 		return PARSE_ERROR;
 	}
 	*out = parse_list(&p, false);
@@ -1473,6 +1503,7 @@ enum parse_result parse_string(const char *s, int lineno, struct arena *a, struc
 	if (t != T_EOF)
 		unexpected(&p, t, NULL);
 	input_free(in);
+	sb_free(&p.rawbuf);
 	return PARSE_OK;
 }
 

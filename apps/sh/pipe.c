@@ -1,8 +1,8 @@
 /*
  * pipe.c - pipelines: every stage is its own process, connected by pipes
  * that the shell creates but never reads, so data streams from stage to
- * stage.  A plain external command is spawned directly; any other stage
- * (builtin, function, compound command) runs in a child shell.
+ * stage.  A program is spawned directly; any other stage (builtin,
+ * function, compound command) runs in a child shell.
  */
 #include <string.h>
 #include <unistd.h>
@@ -16,7 +16,7 @@ static int start_stage(struct shell *sh, struct node *cmd, bool bg, pid_t *pid)
 	int map[OS_MAXFD];
 
 	if (is_direct_command(sh, cmd))
-		return start_external(sh, cmd, bg, pid);
+		return start_simple(sh, cmd, bg, pid);
 	fdmap_identity(map, OS_MAXFD);
 	int err = child_spawn(sh, cmd, map, OS_MAXFD, bg, pid);
 

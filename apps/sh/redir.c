@@ -16,7 +16,7 @@
 
 #include "sh.h"
 
-#define USER_FDS 10	/* descriptors a redirection may name: 0-9 */
+#define USER_FDS 10	/* the shell keeps its own descriptors at 10 and above */
 
 int fd_move_high(int fd)
 {
@@ -195,7 +195,7 @@ static int apply_dup(struct shell *sh, struct redir *r, const char *word)
 	char *end;
 	long src = strtol(word, &end, 10);
 
-	if (!*word || *end || src < 0 || src >= USER_FDS) {
+	if (!*word || *end || src < 0 || src >= OS_MAXFD) {
 		if (!*word || *end)
 			sh_error(sh, "Syntax error: Bad fd number");
 		sh_warn_cmd(sh, "%s: Bad file descriptor", word);
@@ -217,7 +217,7 @@ static int apply_one(struct shell *sh, struct redir *r)
 {
 	int fd;
 
-	if (r->fd >= USER_FDS) {
+	if (r->fd >= OS_MAXFD) {
 		sh_warn_cmd(sh, "%d: Bad file descriptor", r->fd);
 		return 1;
 	}

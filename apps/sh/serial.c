@@ -20,6 +20,7 @@
 #include "sh.h"
 
 #define STATE_MAGIC "KSH\001"
+#define STATE_END "END\001"
 #define MAX_DEPTH 1000
 
 /* --- encoding --- */
@@ -532,6 +533,12 @@ void serial_state(struct shell *sh, struct node *n, struct strbuf *b)
 			put_u(b, (uint64_t)sig);
 	put_u(b, 0);
 	serial_node(b, n);
+	sb_put(b, STATE_END, 4);
+}
+
+bool serial_complete(const char *buf, size_t len)
+{
+	return len >= 8 && memcmp(buf + len - 4, STATE_END, 4) == 0;
 }
 
 static void restore_params(struct shell *sh, struct dec *d)
@@ -601,9 +608,10 @@ struct node *deserial_state(struct shell *sh, const char *buf, size_t len, struc
 	struct dec d = { (const unsigned char *)buf, (const unsigned char *)buf + len, a, 0, false };
 
 	*err = "malformed state";
-	if (len < 4 || memcmp(buf, STATE_MAGIC, 4) != 0)
+	if (len < 8 || memcmp(buf, STATE_MAGIC, 4) != 0 || !serial_complete(buf, len))
 		return NULL;
 	d.p += 4;
+	d.end -= 4;
 	for (int i = 0; i < OPT_COUNT; i++)
 		sh->opt[i] = get_u(&d) != 0;
 	char *arg0 = get_s(&d);

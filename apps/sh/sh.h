@@ -119,6 +119,8 @@ struct shell {
 	char *traps[65];	/* index 0: EXIT; malloc'd action or NULL */
 	bool trap_ignored_inherited[65];
 	bool in_trap;
+	int trap_status;	/* $? when the running trap started */
+	bool bg_running;	/* background jobs may need reaping */
 	bool child;		/* this process is a child shell */
 	bool interactive;
 	bool exit_trap_ran;
@@ -359,6 +361,8 @@ int child_spawn(struct shell *sh, struct node *n, const int *fdmap, int nfd, boo
 _Noreturn void child_main(struct shell *sh, int fd);
 void serial_state(struct shell *sh, struct node *n, struct strbuf *out);
 /* Restores state from buf; returns the tree to run, or NULL (with err). */
+/* Whether buf holds a whole state (a killed writer leaves it short). */
+bool serial_complete(const char *buf, size_t len);
 struct node *deserial_state(struct shell *sh, const char *buf, size_t len, struct arena *a,
 			    const char **err);
 void serial_node(struct strbuf *b, const struct node *n);

@@ -98,6 +98,7 @@ int exec_input(struct shell *sh, struct input *in, bool toplevel)
 	struct parse_error err;
 	struct arena a;
 	struct node *n;
+	volatile int status = 0;
 
 	arena_init(&a);
 	for (;;) {
@@ -106,6 +107,7 @@ int exec_input(struct shell *sh, struct input *in, bool toplevel)
 			catch_unwind(sh, &cp);
 			arena_free(&a);
 			loop_recover(sh, toplevel);
+			status = sh->status;
 			continue;
 		}
 		if (toplevel && sh->interactive)
@@ -119,14 +121,14 @@ int exec_input(struct shell *sh, struct input *in, bool toplevel)
 		if (r == PARSE_ERROR)
 			syntax_error(sh, &err);
 		else if (n && (!sh->opt[OPT_n] || sh->interactive))
-			exec_node(sh, n, 0);
+			status = exec_node(sh, n, 0);
 		catch_pop(sh, &cp);
 		arena_free(&a);
 		if (sh->returning && !toplevel)
 			break;
 	}
 	arena_free(&a);
-	return sh->status;
+	return sh->returning ? sh->status : status;
 }
 
 static void usage_error(struct shell *sh, const char *fmt, const char *arg)
