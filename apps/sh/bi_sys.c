@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -471,7 +472,7 @@ static int signal_spec(const char *s)
 
 	if (parse_number(s, &n))
 		return n < os_signal_count() ? n : -1;
-	if (strcmp(s, "EXIT") == 0)
+	if (strcasecmp(s, "EXIT") == 0)
 		return 0;
 	return os_signal_number(s);
 }

@@ -63,14 +63,15 @@ void check_interrupt(struct shell *sh)
 void run_trap_action(struct shell *sh, const char *action)
 {
 	int saved = sh->status, saved_trap = sh->trap_status;
-	bool in = sh->in_trap;
+	bool in = sh->in_trap, returning = sh->returning;
 
 	sh->in_trap = true;
 	sh->trap_status = saved;
 	exec_string(sh, action, "trap");
 	sh->in_trap = in;
 	sh->trap_status = saved_trap;
-	sh->status = saved;
+	if (!sh->returning || returning)
+		sh->status = saved;
 }
 
 void run_pending_traps(struct shell *sh)
@@ -211,15 +212,16 @@ static void xtrace(struct shell *sh, char **assigns, int nassign, char **argv, i
 	sb_free(&b);
 }
 
-/* Expands the assignments of n into "name=value" strings. */
-static char **expand_assigns(struct shell *sh, struct node *n, int *count)
+/* Expands and performs the assignments of n one by one, each seeing the
+ * ones before it, saving the old states on *tmp; returns the "name=value"
+ * strings (scratch arena). */
+static char **assign_all(struct shell *sh, struct node *n, int *count, struct local_save **tmp)
 {
-	int c = 0;
+	int c = 0, i = 0;
 
 	for (struct word *w = n->u.simple.assigns; w; w = w->next)
 		c++;
 	char **out = arena_alloc(&sh->scratch, sizeof(*out) * ((size_t)c + 1));
-	int i = 0;
 
 	for (struct word *w = n->u.simple.assigns; w; w = w->next) {
 		struct word value;
@@ -232,25 +234,36 @@ static char **expand_assigns(struct shell *sh, struct node *n, int *count)
 		s[ln] = '=';
 		memcpy(s + ln + 1, v, lv + 1);
 		out[i++] = s;
+		var_save_to(sh, name, tmp);
+		var_set_or_raise(sh, name, v, 0);
 	}
 	out[i] = NULL;
 	*count = c;
 	return out;
 }
 
-/* Sets "name=value" assignments.  With save, each variable's old state is
- * pushed on *save first (temporaries); flags add V_EXPORT. */
-static void do_assigns(struct shell *sh, char **assigns, int n, struct local_save **save,
-		       unsigned flags)
+/* Marks the assigned variables exported (for a program or function). */
+static void export_assigns(struct shell *sh, char **assigns, int n)
 {
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(assigns[i], '=');
 
 		*eq = '\0';
-		if (save)
-			var_save_to(sh, assigns[i], save);
-		var_set_or_raise(sh, assigns[i], eq + 1, flags);
+		var_set(sh, assigns[i], NULL, V_EXPORT);
 		*eq = '=';
+	}
+}
+
+/* Makes assignments permanent: forgets the saved states. */
+static void keep_assigns(struct local_save **tmp)
+{
+	while (*tmp) {
+		struct local_save *l = *tmp;
+
+		*tmp = l->next;
+		free(l->name);
+		free(l->value);
+		free(l);
 	}
 }
 
@@ -370,12 +383,9 @@ static int launch(struct shell *sh, struct node *n, char **argv, char **assigns,
 		redir_pop(sh);
 		return status;
 	}
-	struct local_save *tmp = NULL;
-
-	do_assigns(sh, assigns, nassign, &tmp, V_EXPORT);
+	export_assigns(sh, assigns, nassign);
 	char **envp = var_environ(sh, &sh->scratch);
 
-	var_restore_list(sh, &tmp, NULL);
 	status = spawn_program(sh, path, argv, envp, bg, pid);
 	redir_pop(sh);
 	return status;
@@ -444,17 +454,21 @@ static struct node *expanded_node(struct shell *sh, struct node *n, char **argv,
 int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 {
 	int argc, nassign, map[OS_MAXFD], status;
+	struct local_save *tmp = NULL;
 
 	sh->lineno = n->lineno;
+	char **assigns = assign_all(sh, n, &nassign, &tmp);
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
-	char **assigns = expand_assigns(sh, n, &nassign);
 
 	if (argc && (strchr(argv[0], '/') ||
 		     (!builtin_lookup(argv[0]) && !func_lookup(sh, argv[0])))) {
 		if (sh->opt[OPT_x])
 			xtrace(sh, assigns, nassign, argv, argc);
-		return launch(sh, n, argv, assigns, nassign, bg, pid);
+		status = launch(sh, n, argv, assigns, nassign, bg, pid);
+		var_restore_list(sh, &tmp, NULL);
+		return status;
 	}
+	var_restore_list(sh, &tmp, NULL);
 	redir_push(sh);
 	if (redir_apply(sh, n->redirs)) {
 		redir_pop(sh);
@@ -474,7 +488,6 @@ int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *b, char **argv,
 			int argc, char **assigns, int nassign)
 {
-	struct local_save *tmp = NULL;
 	const char *oldname = sh->cmdname;
 
 	redir_push(sh);
@@ -486,7 +499,7 @@ static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *
 		}
 		return 2;
 	}
-	do_assigns(sh, assigns, nassign, b->special ? NULL : &tmp, 0);
+	(void)assigns, (void)nassign;
 	sh->cmdname = argv[0];
 	int status = b->fn(sh, argc, argv);
 	int err = out_flush(sh);
@@ -496,7 +509,6 @@ static int exec_builtin(struct shell *sh, struct node *n, const struct builtin *
 		status = 1;
 	}
 	sh->cmdname = oldname;
-	var_restore_list(sh, &tmp, NULL);
 	redir_pop(sh);
 	return status;
 }
@@ -509,12 +521,9 @@ static int exec_call(struct shell *sh, struct node *n, struct func *f, char **ar
 		redir_pop(sh);
 		return 2;
 	}
-	struct local_save *tmp = NULL;
-
-	do_assigns(sh, assigns, nassign, &tmp, V_EXPORT);
+	export_assigns(sh, assigns, nassign);
 	int status = exec_function(sh, f, argv, argc, flags);
 
-	var_restore_list(sh, &tmp, NULL);
 	redir_pop(sh);
 	return status;
 }
@@ -526,7 +535,6 @@ static int exec_assign_only(struct shell *sh, struct node *n, char **assigns, in
 
 	if (sh->opt[OPT_x] && nassign)
 		xtrace(sh, assigns, nassign, NULL, 0);
-	do_assigns(sh, assigns, nassign, NULL, 0);
 	status = cmdsub_status(sh);
 	redir_push(sh);
 	if (redir_apply(sh, n->redirs))
@@ -537,28 +545,34 @@ static int exec_assign_only(struct shell *sh, struct node *n, char **assigns, in
 
 static int exec_simple(struct shell *sh, struct node *n, int flags)
 {
-	int argc, nassign;
+	int argc, nassign, status;
+	struct local_save *tmp = NULL;
 
 	sh->lineno = n->lineno;
 	sh->cmdsub_status = 0;
+	char **assigns = assign_all(sh, n, &nassign, &tmp);
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
-	char **assigns = expand_assigns(sh, n, &nassign);
+	const struct builtin *b = !argc || strchr(argv[0], '/') ? NULL : builtin_lookup(argv[0]);
 
-	if (argc == 0)
-		return exec_assign_only(sh, n, assigns, nassign);
+	if (argc == 0 || (b && b->special)) {
+		keep_assigns(&tmp);
+		if (argc == 0)
+			return exec_assign_only(sh, n, assigns, nassign);
+	}
 	if (sh->opt[OPT_x])
 		xtrace(sh, assigns, nassign, argv, argc);
-	const struct builtin *b = strchr(argv[0], '/') ? NULL : builtin_lookup(argv[0]);
-
 	if (b && b->special)
 		return exec_builtin(sh, n, b, argv, argc, assigns, nassign);
 	struct func *f = strchr(argv[0], '/') ? NULL : func_lookup(sh, argv[0]);
 
 	if (f)
-		return exec_call(sh, n, f, argv, argc, assigns, nassign, flags);
-	if (b)
-		return exec_builtin(sh, n, b, argv, argc, assigns, nassign);
-	return exec_external(sh, n, argv, assigns, nassign, flags);
+		status = exec_call(sh, n, f, argv, argc, assigns, nassign, flags);
+	else if (b)
+		status = exec_builtin(sh, n, b, argv, argc, assigns, nassign);
+	else
+		status = exec_external(sh, n, argv, assigns, nassign, flags);
+	var_restore_list(sh, &tmp, NULL);
+	return status;
 }
 
 /* --- functions --- */

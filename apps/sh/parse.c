@@ -1095,6 +1095,8 @@ static char *heredoc_delim(struct parser *p, struct strbuf *raw, bool *quoted)
 				sb_putc(&d, *s);
 		} else if (*s == '\\' && s[1]) {
 			*quoted = true;
+			if (q == '"' && !strchr("$`\"\\\n", s[1]))
+				sb_putc(&d, *s);
 			sb_putc(&d, *++s);
 		} else {
 			sb_putc(&d, *s);

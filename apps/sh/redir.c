@@ -195,7 +195,7 @@ static int apply_dup(struct shell *sh, struct redir *r, const char *word)
 	char *end;
 	long src = strtol(word, &end, 10);
 
-	if (!*word || *end || src < 0 || src >= OS_MAXFD) {
+	if (!*word || *end || src < 0 || src >= 1024) {
 		if (!*word || *end)
 			sh_error(sh, "Syntax error: Bad fd number");
 		sh_warn_cmd(sh, "%s: Bad file descriptor", word);
@@ -217,7 +217,7 @@ static int apply_one(struct shell *sh, struct redir *r)
 {
 	int fd;
 
-	if (r->fd >= OS_MAXFD) {
+	if (r->fd >= 1024) {
 		sh_warn_cmd(sh, "%d: Bad file descriptor", r->fd);
 		return 1;
 	}
