@@ -457,8 +457,8 @@ int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 	struct local_save *tmp = NULL;
 
 	sh->lineno = n->lineno;
-	char **assigns = assign_all(sh, n, &nassign, &tmp);
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
+	char **assigns = assign_all(sh, n, &nassign, &tmp);
 
 	if (argc && (strchr(argv[0], '/') ||
 		     (!builtin_lookup(argv[0]) && !func_lookup(sh, argv[0])))) {
@@ -550,8 +550,8 @@ static int exec_simple(struct shell *sh, struct node *n, int flags)
 
 	sh->lineno = n->lineno;
 	sh->cmdsub_status = 0;
-	char **assigns = assign_all(sh, n, &nassign, &tmp);
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
+	char **assigns = assign_all(sh, n, &nassign, &tmp);
 	const struct builtin *b = !argc || strchr(argv[0], '/') ? NULL : builtin_lookup(argv[0]);
 
 	if (argc == 0 || (b && b->special)) {
