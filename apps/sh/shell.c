@@ -24,8 +24,21 @@ void var_changed(struct shell *sh, const char *name)
 		sh->getopts_off = 0;
 }
 
+/* Descriptors 10 and up that the shell inherited are not passed on: a
+ * child gets exactly the descriptors the shell maps for it. */
+static void cloexec_inherited(void)
+{
+	for (int fd = 10; fd < 1024; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl >= 0 && !(fl & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+}
+
 static void shell_init_common(struct shell *sh)
 {
+	cloexec_inherited();
 	memset(sh, 0, sizeof(*sh));
 	arena_init(&sh->scratch);
 	sh->out1.fd = 1;
