@@ -622,6 +622,15 @@ int bi_trap(struct shell *sh, int argc, char **argv)
 
 /* --- getopts --- */
 
+/* Prints a getopts diagnostic unless OPTERR is 0. */
+static void getopts_msg(struct shell *sh, const char *fmt, char c)
+{
+	const char *e = var_get(sh, "OPTERR");
+
+	if (!e || strcmp(e, "0") != 0)
+		out_fmt(sh, 2, fmt, c);
+}
+
 static void getopts_set(struct shell *sh, const char *var, char c, int optind)
 {
 	char buf[2] = { c, 0 }, num[16];
@@ -651,7 +660,7 @@ static int getopts_one(struct shell *sh, const char *optstr, const char *var, ch
 		if (silent) {
 			var_set(sh, "OPTARG", cs, 0);
 		} else {
-			out_fmt(sh, 2, "Illegal option -%c\n", c);
+			getopts_msg(sh, "Illegal option -%c\n", c);
 			var_unset(sh, "OPTARG");
 		}
 		getopts_set(sh, var, '?', optind);
@@ -670,7 +679,7 @@ static int getopts_one(struct shell *sh, const char *optstr, const char *var, ch
 				var_set(sh, "OPTARG", cs, 0);
 				getopts_set(sh, var, ':', optind);
 			} else {
-				out_fmt(sh, 2, "No arg for -%c option\n", c);
+				getopts_msg(sh, "No arg for -%c option\n", c);
 				var_unset(sh, "OPTARG");
 				getopts_set(sh, var, '?', optind);
 			}
@@ -702,6 +711,7 @@ int bi_getopts(struct shell *sh, int argc, char **argv)
 		if (!arg || arg[0] != '-' || !arg[1] || strcmp(arg, "--") == 0) {
 			if (arg && strcmp(arg, "--") == 0)
 				optind++;
+			var_unset(sh, "OPTARG");
 			getopts_set(sh, argv[2], '?', optind);
 			return 1;
 		}
@@ -709,6 +719,7 @@ int bi_getopts(struct shell *sh, int argc, char **argv)
 	}
 	if (optind - 1 >= nargs) {
 		sh->getopts_off = 0;
+		var_unset(sh, "OPTARG");
 		getopts_set(sh, argv[2], '?', optind);
 		return 1;
 	}

@@ -1086,7 +1086,9 @@ static char *heredoc_delim(struct parser *p, struct strbuf *raw, bool *quoted)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	for (; *s; s++) {
-		if (q == '\'' && *s != '\'') {
+		if (q != '\'' && s[0] == '\\' && s[1] == '\n') {
+			s++;	/* a line continuation, not quoting */
+		} else if (q == '\'' && *s != '\'') {
 			sb_putc(&d, *s);
 		} else if (*s == '\'' || (*s == '"' && q != '\'')) {
 			q = q == *s ? 0 : q ? q : *s;

@@ -18,9 +18,11 @@
 
 #define USER_FDS 10	/* the shell keeps its own descriptors at 10 and above */
 
+/* Moves one of the shell's own long-lived descriptors (a script being
+ * read) out of the way of the descriptors scripts commonly use. */
 int fd_move_high(int fd)
 {
-	int n = fcntl(fd, F_DUPFD_CLOEXEC, USER_FDS);
+	int n = fcntl(fd, F_DUPFD_CLOEXEC, OS_MAXFD);
 
 	if (n >= 0)
 		close(fd);
