@@ -450,6 +450,8 @@ static char *dot_find(struct shell *sh, const char *name)
 	return xstrdup(name);
 }
 
+/* `. file [args]`: with arguments, they are the positional parameters
+ * while the file runs (as in ash and bash). */
 int bi_dot(struct shell *sh, int argc, char **argv)
 {
 	if (argc < 2)
@@ -465,11 +467,23 @@ int bi_dot(struct shell *sh, int argc, char **argv)
 	int saved_line = sh->lineno;
 
 	input_set_verbose(in, &sh->opt[OPT_v]);
+	char **saved = sh->params;
+	int nsaved = sh->nparams;
+
+	if (argc > 2) {
+		sh->params = NULL;
+		params_set(sh, argv + 2, argc - 2);
+	}
 	sh->dot_depth++;
 	sh->cmdname = NULL;
 	int status = exec_input(sh, in, false);
 
 	sh->dot_depth--;
+	if (argc > 2) {
+		params_free(sh->params);
+		sh->params = saved;
+		sh->nparams = nsaved;
+	}
 	sh->lineno = saved_line;
 	input_free(in);
 	close(fd);

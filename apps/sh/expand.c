@@ -337,14 +337,29 @@ static char *run_cmdsub(struct shell *sh, struct node *n)
 	}
 	if (os_pipe(fds) != 0)
 		sh_error(sh, "cannot create pipe");
-	fdmap_identity(map, 10);
-	map[1] = fds[1];
-	int err = child_spawn(sh, n, map, 10, false, &pid);
+	if (is_direct_command(sh, n)) {
+		/* a program: spawned directly with its output on the pipe */
+		redir_push(sh);
+		redir_dup_into(sh, fds[1], 1);
+		int st = start_simple(sh, n, false, &pid);
 
-	close(fds[1]);
-	if (err) {
-		close(fds[0]);
-		sh_error(sh, "cannot start subshell: %s", strerror(err));
+		redir_pop(sh);
+		close(fds[1]);
+		if (st) {
+			close(fds[0]);
+			sh->cmdsub_status = st;
+			return arena_strdup(&sh->scratch, "");
+		}
+	} else {
+		fdmap_identity(map, 10);
+		map[1] = fds[1];
+		int err = child_spawn(sh, n, map, 10, false, &pid);
+
+		close(fds[1]);
+		if (err) {
+			close(fds[0]);
+			sh_error(sh, "cannot start subshell: %s", strerror(err));
+		}
 	}
 	sb_init(&b);
 	char buf[4096];
