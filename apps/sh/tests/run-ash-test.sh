@@ -33,6 +33,10 @@ PATH="$t:$PATH"
 THIS_SH=$t/ash
 export PATH THIS_SH
 unset LANG LANGUAGE LC_ALL LC_COLLATE LC_CTYPE LC_MESSAGES LC_NUMERIC LC_TIME ENV
+# run-all exports the busybox .config; the tests read these three, whose
+# busybox defaults are: fancy echo on, the other two off.
+CONFIG_FEATURE_FANCY_ECHO=y
+export CONFIG_FEATURE_FANCY_ECHO
 
 # ash's "NAME: line N: " and "NAME: BUILTIN: line N: " become dash's form.
 normalise() {
