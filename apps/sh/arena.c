@@ -1,6 +1,7 @@
 /*
  * arena.c - chained bump allocator with marks, and the growable string.
  */
+#define _DEFAULT_SOURCE 1
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * use the count modulo 64, and the untaken side of && || ?: is parsed
  * without effects or errors.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

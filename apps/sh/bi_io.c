@@ -4,6 +4,7 @@
  * splitting, backslash continuation; reads byte by byte so that nothing
  * past the line is consumed from a shared descriptor).
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>

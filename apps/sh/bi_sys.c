@@ -5,6 +5,7 @@
  * umask uses the C library's umask(); on Keel it affects the modes the C
  * library asks vfsd for, which may ignore them (documented in README).
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * arguments, a recursive-descent parser (! -a -o parentheses) beyond, and
  * dash's messages ("unexpected operator", "argument expected", "missing ]").
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * type.  Messages follow dash.  Special builtins (POSIX 2.14) report
  * fatal errors with sh_error, which ends a non-interactive shell.
  */
+#define _DEFAULT_SOURCE 1
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,7 @@
  * The child runs the tree and exits with its status: traps other than
  * ignored ones are reset, $$ keeps the parent's value.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 /*
  * complete.c - the shell's completer for the line editor.
  */
+#define _DEFAULT_SOURCE 1
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,6 +2,7 @@
  * edit.c - the line editor: a single-line view that scrolls horizontally
  * when the line is wider than the terminal, redrawn in one write per key.
  */
+#define _DEFAULT_SOURCE 1
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>

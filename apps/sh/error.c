@@ -3,6 +3,7 @@
  * unwinding of errors to the nearest catch point, and the buffered output
  * that builtins write through.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

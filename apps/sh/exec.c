@@ -9,6 +9,7 @@
  * sh_raise(); `set -e` follows dash: only simple commands, pipelines and
  * subshells that fail outside a tested context end the shell.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

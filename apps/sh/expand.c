@@ -8,6 +8,7 @@
  * the next.  Splitting and globbing then turn pre-fields into arguments.
  * Everything is allocated in the shell's scratch arena.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>

@@ -3,6 +3,7 @@
  * of its body, and a reference count so that a function redefined or unset
  * while it runs lives until it returns.
  */
+#define _DEFAULT_SOURCE 1
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,6 +3,7 @@
  * descriptor read in blocks as the parser needs more, or a line reader
  * (the interactive line editor) asked for one line at a time.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

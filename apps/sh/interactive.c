@@ -4,6 +4,7 @@
  * terminal, history kept in $HISTFILE or $HOME/.sh_history across
  * sessions, and Tab completion of command names and paths.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * interrupt kills the foreground job, background jobs ignore it.  A job's
  * status is its last process's status, 128+n for a signal.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>

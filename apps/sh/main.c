@@ -2,6 +2,7 @@
  * main.c - Keel's POSIX shell.  A child shell (the stand-in for fork) is
  * recognised by its first argument; anything else is an ordinary shell.
  */
+#define _DEFAULT_SOURCE 1
 #include <stdlib.h>
 #include <string.h>
 

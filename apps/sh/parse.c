@@ -8,6 +8,7 @@
  * syntax error longjmps to parse_command, which reports it with the line
  * it was found on, as dash does: "Syntax error: "fi" unexpected".
  */
+#define _DEFAULT_SOURCE 1
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -8,6 +8,7 @@
  * negation (^ is an ordinary character, as in dash); a [ without its ] is an ordinary character.  Matching is by
  * bytes, as in the C locale.
  */
+#define _DEFAULT_SOURCE 1
 #include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>

@@ -4,6 +4,7 @@
  * stage.  A program is spawned directly; any other stage (builtin,
  * function, compound command) runs in a child shell.
  */
+#define _DEFAULT_SOURCE 1
 #include <string.h>
 #include <unistd.h>
 

@@ -3,6 +3,7 @@
  * `jobs`, here-document delimiters written with expansions, and the parser
  * tests' round trips.  Here-document bodies are not printed.
  */
+#define _DEFAULT_SOURCE 1
 #include <string.h>
 
 #include "sh.h"

@@ -7,6 +7,7 @@
  * descriptors through os_spawn's descriptor map, so the same code serves
  * builtins, functions and spawned commands.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -13,6 +13,7 @@
  * plus one (0 for NULL) followed by the bytes; a node is its type plus one
  * (0 for NULL) followed by its fields in the order written below.
  */
+#define _DEFAULT_SOURCE 1
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

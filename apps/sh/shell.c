@@ -8,6 +8,7 @@
  * (after parameter expansion) when ENV is set, otherwise $HOME/.shrc when
  * it exists.
  */
+#define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -7,6 +7,7 @@
  * `local` saves the previous state on sh->locals; a function's return pops
  * back to the mark taken at its call.
  */
+#define _DEFAULT_SOURCE 1
 #include <stdlib.h>
 #include <string.h>
 
