@@ -632,11 +632,11 @@ static void getopts_msg(struct shell *sh, const char *fmt, char c)
 		out_fmt(sh, 2, fmt, c);
 }
 
-static void getopts_set(struct shell *sh, const char *var, char c, int optind)
+static void getopts_set(struct shell *sh, const char *var, char c, int ind)
 {
 	char buf[2] = { c, 0 }, num[16];
 
-	snprintf(num, sizeof(num), "%d", optind);
+	snprintf(num, sizeof(num), "%d", ind);
 	sh->in_getopts = true;
 	var_set(sh, "OPTIND", num, 0);
 	sh->in_getopts = false;
@@ -645,16 +645,16 @@ static void getopts_set(struct shell *sh, const char *var, char c, int optind)
 
 /* One option letter of arg at the saved offset; see POSIX getopts. */
 static int getopts_one(struct shell *sh, const char *optstr, const char *var, char **args,
-		       int nargs, int optind)
+		       int nargs, int ind)
 {
-	const char *arg = args[optind - 1];
+	const char *arg = args[ind - 1];
 	char c = arg[sh->getopts_off++];
 	const char *spec = c == ':' ? NULL : strchr(optstr, c);
 	bool silent = optstr[0] == ':';
 	char cs[2] = { c, 0 };
 
 	if (!arg[sh->getopts_off]) {
-		optind++;
+		ind++;
 		sh->getopts_off = 0;
 	}
 	if (!spec) {
@@ -664,32 +664,32 @@ static int getopts_one(struct shell *sh, const char *optstr, const char *var, ch
 			getopts_msg(sh, "Illegal option -%c\n", c);
 			var_unset(sh, "OPTARG");
 		}
-		getopts_set(sh, var, '?', optind);
+		getopts_set(sh, var, '?', ind);
 		return 0;
 	}
 	if (spec[1] == ':') {
 		if (sh->getopts_off) {
 			var_set(sh, "OPTARG", arg + sh->getopts_off, 0);
-			optind++;
+			ind++;
 			sh->getopts_off = 0;
-		} else if (optind - 1 < nargs) {
-			var_set(sh, "OPTARG", args[optind - 1], 0);
-			optind++;
+		} else if (ind - 1 < nargs) {
+			var_set(sh, "OPTARG", args[ind - 1], 0);
+			ind++;
 		} else {
 			if (silent) {
 				var_set(sh, "OPTARG", cs, 0);
-				getopts_set(sh, var, ':', optind);
+				getopts_set(sh, var, ':', ind);
 			} else {
 				getopts_msg(sh, "No arg for -%c option\n", c);
 				var_unset(sh, "OPTARG");
-				getopts_set(sh, var, '?', optind);
+				getopts_set(sh, var, '?', ind);
 			}
 			return 0;
 		}
 	} else {
 		var_unset(sh, "OPTARG");
 	}
-	getopts_set(sh, var, c, optind);
+	getopts_set(sh, var, c, ind);
 	return 0;
 }
 
@@ -700,29 +700,29 @@ int bi_getopts(struct shell *sh, int argc, char **argv)
 	char **args = argc > 3 ? argv + 3 : sh->params;
 	int nargs = argc > 3 ? argc - 3 : sh->nparams;
 	const char *ov = var_get(sh, "OPTIND");
-	int optind = 1;
+	int ind = 1;
 
-	if (ov && !parse_number(ov, &optind))
-		optind = 1;
-	if (optind < 1)
-		optind = 1;
+	if (ov && !parse_number(ov, &ind))
+		ind = 1;
+	if (ind < 1)
+		ind = 1;
 	if (sh->getopts_off == 0) {
-		const char *arg = optind - 1 < nargs ? args[optind - 1] : NULL;
+		const char *arg = ind - 1 < nargs ? args[ind - 1] : NULL;
 
 		if (!arg || arg[0] != '-' || !arg[1] || strcmp(arg, "--") == 0) {
 			if (arg && strcmp(arg, "--") == 0)
-				optind++;
+				ind++;
 			var_unset(sh, "OPTARG");
-			getopts_set(sh, argv[2], '?', optind);
+			getopts_set(sh, argv[2], '?', ind);
 			return 1;
 		}
 		sh->getopts_off = 1;
 	}
-	if (optind - 1 >= nargs) {
+	if (ind - 1 >= nargs) {
 		sh->getopts_off = 0;
 		var_unset(sh, "OPTARG");
-		getopts_set(sh, argv[2], '?', optind);
+		getopts_set(sh, argv[2], '?', ind);
 		return 1;
 	}
-	return getopts_one(sh, argv[1], argv[2], args, nargs, optind);
+	return getopts_one(sh, argv[1], argv[2], args, nargs, ind);
 }

@@ -586,7 +586,7 @@ int exec_function(struct shell *sh, struct func *f, char **argv, int argc, int f
 	struct catch_point cp;
 	int status;
 
-	if (sh->funcnest >= 1000)
+	if (sh->funcnest >= sh->max_funcnest)
 		sh_error(sh, "%s: function nesting too deep", argv[0]);
 	sh->params = NULL;
 	params_set(sh, argv + 1, argc - 1);
@@ -898,6 +898,10 @@ int exec_node(struct shell *sh, struct node *n, int flags)
 	if (sh->opt[OPT_n] && !sh->interactive)
 		return sh->status;
 	check_interrupt(sh);
+	if (sh->fuel > 0 && --sh->fuel == 0) {
+		sh->fuel = 1;
+		sh_error(sh, "out of fuel");
+	}
 	if (sh->bg_running)
 		job_reap(sh, false);
 	struct arena_mark m = arena_mark(&sh->scratch);

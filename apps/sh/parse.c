@@ -336,6 +336,7 @@ static bool scan_hash_param(struct parser *p, struct wpart *w)
 	}
 	if (!(is_name_char(d) || is_special_param(d))) {
 		pungetc(p, d);
+		w->text = arena_strdup(p->a, "#");
 		w->op = POP_BAD;
 		return true;
 	}
@@ -410,6 +411,12 @@ static void scan_cmdsub(struct parser *p, struct wbuild *wb, bool dq)
 			  t == T_WORD ? "word" : t < (int)(sizeof(tok_text) / sizeof(*tok_text))
 			  ? tok_text[t] : "redirection");
 	}
+	/* here-documents begun inside are read after the enclosing line */
+	struct redir **tail = &here;
+
+	while (*tail)
+		tail = &(*tail)->here_next;
+	*tail = p->here;
 	p->here = here;
 	p->depth--;
 }
@@ -1421,6 +1428,8 @@ static struct node *sub_parse(struct parser *p, const char *s, size_t len, int l
 	}
 	if (line <= 0) {
 		n = (struct node *)scan_word(&sub, SW_HEREDOC, true, false);
+		if (sub.here)
+			read_pending_heredocs(&sub);
 	} else {
 		n = parse_list(&sub, false);
 		int t = next_token(&sub);
@@ -1468,6 +1477,7 @@ enum parse_result parse_command(struct input *in, struct arena *a, struct node *
 	*out = NULL;
 	input_new_command(in);
 	if (setjmp(jb)) {
+		p.raw_on = false;
 		sb_free(&p.rawbuf);
 		if (p.tok != T_NL)
 			discard_line(&p);
@@ -1484,6 +1494,8 @@ enum parse_result parse_command(struct input *in, struct arena *a, struct node *
 	t = next_token(&p);
 	if (t != T_NL && t != T_EOF)
 		unexpected(&p, t, NULL);
+	if (p.here)
+		read_pending_heredocs(&p);
 	sb_free(&p.rawbuf);
 	return PARSE_OK;
 }
@@ -1525,6 +1537,9 @@ struct word *parse_word_text(const char *s, struct arena *a, struct parse_error 
 	}
 	struct word *w = scan_word(&p, SW_HEREDOC, true, false);
 
+	if (p.here)
+		read_pending_heredocs(&p);
 	input_free(in);
+	sb_free(&p.rawbuf);
 	return w;
 }

@@ -225,8 +225,8 @@ static int apply_one(struct shell *sh, struct redir *r)
 		return 1;
 	}
 	if (r->type == R_HEREDOC) {
-		char *body = r->here_quoted ? r->target->parts->text
-					    : expand_heredoc(sh, r->target);
+		char *body = !r->target ? "" : r->here_quoted ? r->target->parts->text
+							    : expand_heredoc(sh, r->target);
 
 		fd = redir_open_heredoc(sh, body, strlen(body));
 		if (fd < 0) {

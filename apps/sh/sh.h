@@ -160,6 +160,10 @@ struct shell {
 	struct job *jobs;
 	int next_job;
 
+	/* limits (the fuzzers lower them) */
+	long fuel;		/* > 0: commands left before an error */
+	int max_funcnest;
+
 	/* memory */
 	struct arena scratch;	/* expansions; marked per command */
 
@@ -379,6 +383,8 @@ void fdmap_identity(int *map, int n);
 /* shell setup and teardown (shell.c) */
 void shell_init(struct shell *sh, int argc, char **argv, char **envp);
 void shell_init_child(struct shell *sh);
+/* Releases everything a shell holds (for tests and fuzzers). */
+void shell_free(struct shell *sh);
 int shell_main(struct shell *sh, int argc, char **argv);
 const char *sh_name(struct shell *sh);
 char *sh_getcwd(void);

@@ -46,6 +46,34 @@ static void shell_init_common(struct shell *sh)
 	sh->out2.fd = 2;
 	sh->rootpid = os_getpid();
 	sh->ppid = os_getppid();
+	sh->max_funcnest = 1000;
+}
+
+void shell_free(struct shell *sh)
+{
+	for (int i = 0; i < VAR_BUCKETS; i++) {
+		while (sh->vars[i]) {
+			struct var *v = sh->vars[i];
+
+			sh->vars[i] = v->next;
+			free(v->name);
+			free(v->value);
+			free(v);
+		}
+	}
+	while (sh->funcs)
+		func_unset(sh, sh->funcs->name);
+	var_pop_locals(sh, NULL);
+	for (int i = 0; i < 65; i++)
+		free(sh->traps[i]);
+	while (sh->jobs)
+		job_free(sh, sh->jobs);
+	while (sh->redir)
+		redir_pop(sh);
+	params_free(sh->params);
+	free(sh->arg0);
+	arena_free(&sh->scratch);
+	free(sh);
 }
 
 void shell_init_child(struct shell *sh)
