@@ -451,6 +451,19 @@ static char *dot_find(struct shell *sh, const char *name)
 	return xstrdup(name);
 }
 
+/* Ends a `.`: releases the input and restores the parameters. */
+static void dot_done(struct shell *sh, struct input *in, int fd, char **saved, int nsaved)
+{
+	sh->dot_depth--;
+	if (saved) {
+		params_free(sh->params);
+		sh->params = saved;
+		sh->nparams = nsaved;
+	}
+	input_free(in);
+	close(fd);
+}
+
 /* `. file [args]`: with arguments, they are the positional parameters
  * while the file runs (as in ash and bash). */
 int bi_dot(struct shell *sh, int argc, char **argv)
@@ -466,28 +479,28 @@ int bi_dot(struct shell *sh, int argc, char **argv)
 	fd = fd_move_high(fd);
 	struct input *in = input_from_fd(fd, 1);
 	int saved_line = sh->lineno;
-
-	input_set_verbose(in, &sh->opt[OPT_v]);
 	char **saved = sh->params;
 	int nsaved = sh->nparams;
+	struct catch_point cp;
 
+	input_set_verbose(in, &sh->opt[OPT_v]);
 	if (argc > 2) {
 		sh->params = NULL;
 		params_set(sh, argv + 2, argc - 2);
 	}
 	sh->dot_depth++;
 	sh->cmdname = NULL;
+	catch_push(sh, &cp);
+	if (setjmp(cp.jb)) {
+		catch_unwind(sh, &cp);
+		dot_done(sh, in, fd, argc > 2 ? saved : NULL, nsaved);
+		sh_raise(sh, (enum exc)sh->exc_pending);
+	}
 	int status = exec_input(sh, in, false);
 
-	sh->dot_depth--;
-	if (argc > 2) {
-		params_free(sh->params);
-		sh->params = saved;
-		sh->nparams = nsaved;
-	}
+	catch_pop(sh, &cp);
+	dot_done(sh, in, fd, argc > 2 ? saved : NULL, nsaved);
 	sh->lineno = saved_line;
-	input_free(in);
-	close(fd);
 	if (sh->returning) {
 		sh->returning = false;
 		status = sh->status;

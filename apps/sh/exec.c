@@ -26,6 +26,7 @@ void catch_push(struct shell *sh, struct catch_point *cp)
 	cp->prev = sh->catch;
 	cp->redir = sh->redir;
 	cp->scratch = arena_mark(&sh->scratch);
+	cp->temps = sh->temps;
 	sh->catch = cp;
 }
 
@@ -39,6 +40,7 @@ void catch_unwind(struct shell *sh, struct catch_point *cp)
 {
 	sh->catch = cp->prev;
 	redir_pop_to(sh, cp->redir);
+	var_restore_list(sh, &sh->temps, cp->temps);
 	arena_release(&sh->scratch, cp->scratch);
 	sh->cmdname = NULL;
 }
@@ -255,10 +257,10 @@ static void export_assigns(struct shell *sh, char **assigns, int n)
 	}
 }
 
-/* Makes assignments permanent: forgets the saved states. */
-static void keep_assigns(struct local_save **tmp)
+/* Makes assignments permanent: forgets the saved states above mark. */
+static void keep_assigns(struct local_save **tmp, struct local_save *mark)
 {
-	while (*tmp) {
+	while (*tmp != mark) {
 		struct local_save *l = *tmp;
 
 		*tmp = l->next;
@@ -455,21 +457,21 @@ static struct node *expanded_node(struct shell *sh, struct node *n, char **argv,
 int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 {
 	int argc, nassign, map[OS_MAXFD], status;
-	struct local_save *tmp = NULL;
+	struct local_save *mark = sh->temps;
 
 	sh->lineno = n->lineno;
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
-	char **assigns = assign_all(sh, n, &nassign, &tmp);
+	char **assigns = assign_all(sh, n, &nassign, &sh->temps);
 
 	if (argc && (strchr(argv[0], '/') ||
 		     (!builtin_lookup(argv[0]) && !func_lookup(sh, argv[0])))) {
 		if (sh->opt[OPT_x])
 			xtrace(sh, assigns, nassign, argv, argc);
 		status = launch(sh, n, argv, assigns, nassign, bg, pid);
-		var_restore_list(sh, &tmp, NULL);
+		var_restore_list(sh, &sh->temps, mark);
 		return status;
 	}
-	var_restore_list(sh, &tmp, NULL);
+	var_restore_list(sh, &sh->temps, mark);
 	redir_push(sh);
 	if (redir_apply(sh, n->redirs)) {
 		redir_pop(sh);
@@ -547,16 +549,16 @@ static int exec_assign_only(struct shell *sh, struct node *n, char **assigns, in
 static int exec_simple(struct shell *sh, struct node *n, int flags)
 {
 	int argc, nassign, status;
-	struct local_save *tmp = NULL;
+	struct local_save *mark = sh->temps;
 
 	sh->lineno = n->lineno;
 	sh->cmdsub_status = 0;
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
-	char **assigns = assign_all(sh, n, &nassign, &tmp);
+	char **assigns = assign_all(sh, n, &nassign, &sh->temps);
 	const struct builtin *b = !argc || strchr(argv[0], '/') ? NULL : builtin_lookup(argv[0]);
 
 	if (argc == 0 || (b && b->special)) {
-		keep_assigns(&tmp);
+		keep_assigns(&sh->temps, mark);
 		if (argc == 0)
 			return exec_assign_only(sh, n, assigns, nassign);
 	}
@@ -572,7 +574,7 @@ static int exec_simple(struct shell *sh, struct node *n, int flags)
 		status = exec_builtin(sh, n, b, argv, argc, assigns, nassign);
 	else
 		status = exec_external(sh, n, argv, assigns, nassign, flags);
-	var_restore_list(sh, &tmp, NULL);
+	var_restore_list(sh, &sh->temps, mark);
 	return status;
 }
 

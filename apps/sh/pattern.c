@@ -359,7 +359,8 @@ size_t glob_expand(const char *pattern, void (*add)(void *ctx, const char *path)
 	}
 	if (*pattern)
 		glob_dir(&g, pattern);
-	qsort(g.list, g.n, sizeof(*g.list), cmp_str);
+	if (g.n > 1)
+		qsort(g.list, g.n, sizeof(*g.list), cmp_str);
 	for (size_t i = 0; i < g.n; i++) {
 		add(ctx, g.list[i]);
 		free(g.list[i]);

@@ -94,6 +94,7 @@ struct catch_point {
 	jmp_buf jb;
 	struct redir_frame *redir;
 	struct arena_mark scratch;
+	struct local_save *temps;
 };
 
 /* Output buffers for builtins writing to fd 1 and 2. */
@@ -144,6 +145,7 @@ struct shell {
 	/* locals */
 	struct local_save *locals;
 	struct local_save *local_mark;	/* locals at the current function's entry */
+	struct local_save *temps;	/* saved states of temporary assignments */
 	int localdepth;
 
 	/* exceptions */

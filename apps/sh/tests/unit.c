@@ -348,6 +348,7 @@ TEST(split_uses_ifs_whitespace_and_delimiters)
 	var_set(sh, "IFS", "", 0);
 	var_set(sh, "x", "a b", 0);
 	CHECK_STR(fields(sh, "echo $x"), "echo|a b");
+	shell_free(sh);
 }
 
 TEST(split_keeps_quoted_text_and_empty_quotes)
@@ -362,6 +363,7 @@ TEST(split_keeps_quoted_text_and_empty_quotes)
 	params_set(sh, p, 2);
 	CHECK_STR(fields(sh, "echo \"$@\" x\"$@\"y"), "echo|1|2 3|x1|2 3y");
 	CHECK_STR(fields(sh, "echo \"$*\""), "echo|1 2 3");
+	shell_free(sh);
 }
 
 TEST(expand_parameter_operators)
@@ -374,6 +376,7 @@ TEST(expand_parameter_operators)
 	CHECK_STR(fields(sh, "echo ${u:-d} ${u-e} ${f:+set} ${u=new} $u"),
 		  "echo|d|e|set|new|new");
 	CHECK_STR(fields(sh, "echo ~ ~/x $((2*21))"), "echo|/home/test|/home/test/x|42");
+	shell_free(sh);
 }
 
 /* --- state serialisation --- */
@@ -445,6 +448,8 @@ TEST(serial_round_trips_every_byte_but_nul)
 	sb_free(&s);
 	arena_free(&pa);
 	arena_free(&da);
+	shell_free(a);
+	shell_free(b);
 }
 
 TEST(serial_rejects_truncated_and_corrupt_state)
@@ -468,6 +473,8 @@ TEST(serial_rejects_truncated_and_corrupt_state)
 	CHECK(!serial_complete(s.s, 3));
 	sb_free(&s);
 	arena_free(&da);
+	shell_free(a);
+	shell_free(b);
 }
 
 /* --- line editor --- */
