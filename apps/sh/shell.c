@@ -91,7 +91,7 @@ void shell_init(struct shell *sh, int argc, char **argv, char **envp)
 	sh->arg0 = xstrdup(argv[0] ? argv[0] : "sh");
 	var_init(sh, envp);
 	var_set(sh, "IFS", " \t\n", 0);
-	var_set(sh, "PS1", geteuid() == 0 ? "$PWD # " : "$PWD $ ", 0);
+	var_set(sh, "PS1", "$PWD $ ", 0);
 	var_set(sh, "PS2", "> ", 0);
 	var_set(sh, "PS4", "+ ", 0);
 	var_set(sh, "OPTIND", "1", 0);
