@@ -398,16 +398,12 @@ static int wait_job(struct shell *sh, struct job *j)
 		pid_t r = os_wait(-1, true, &st);
 
 		if (r > 0) {
-			for (struct job *k = sh->jobs; k; k = k->next)
-				for (int i = 0; i < k->npids; i++)
-					if (k->pids[i] == r) {
-						k->st[i] = st;
-						k->pids[i] = -r;
-						if (--k->nleft == 0) {
-							k->done = true;
-							k->status = status_from(&k->st[k->npids - 1]);
-						}
-					}
+			job_record(sh, r, &st);
+			/* a trapped signal may have come with this child's exit */
+			int s = wait_interrupted(sh);
+
+			if (s)
+				return s;
 			continue;
 		}
 		if (r < 0 && errno == EINTR) {

@@ -31,6 +31,8 @@ bool is_direct_command(struct shell *sh, struct node *n);
 bool node_has_side_effects(struct node *n);
 int exec_pipeline(struct shell *sh, struct node *n, int flags);
 void job_set_text(struct shell *sh, pid_t pid, struct node *n);
+/* Records the status of child pid in the job that owns it. */
+void job_record(struct shell *sh, pid_t pid, const struct os_status *st);
 void interactive_save_history(struct shell *sh);
 
 /* Quoting for output that the shell can read back: 'a'"'"'b'. */

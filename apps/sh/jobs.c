@@ -83,7 +83,7 @@ void job_free(struct shell *sh, struct job *j)
 }
 
 /* Records the status of pid in whichever job owns it. */
-static void job_record(struct shell *sh, pid_t pid, const struct os_status *st)
+void job_record(struct shell *sh, pid_t pid, const struct os_status *st)
 {
 	for (struct job *j = sh->jobs; j; j = j->next) {
 		for (int i = 0; i < j->npids; i++) {
