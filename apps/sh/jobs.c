@@ -1,0 +1,230 @@
+/*
+ * jobs.c - the table of started processes: foreground waits, background
+ * jobs for jobs/fg/wait, and what an interrupt does to the foreground job.
+ *
+ * The shell has no job control (no process groups, no stopping): an
+ * interrupt kills the foreground job, background jobs ignore it.  A job's
+ * status is its last process's status, 128+n for a signal.
+ */
+#define _DEFAULT_SOURCE 1
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+int status_from(const struct os_status *st)
+{
+	return st->sig ? 128 + st->sig : st->code;
+}
+
+/* The lowest job number not in use. */
+static int free_job_id(struct shell *sh)
+{
+	for (int id = 1;; id++) {
+		bool used = false;
+
+		for (struct job *j = sh->jobs; j; j = j->next)
+			if (j->id == id)
+				used = true;
+		if (!used)
+			return id;
+	}
+}
+
+struct job *job_new(struct shell *sh, const pid_t *pids, int n, const char *text, bool bg)
+{
+	struct job *j = xmalloc(sizeof(*j));
+
+	memset(j, 0, sizeof(*j));
+	j->id = bg ? free_job_id(sh) : 0;
+	j->npids = j->nleft = n;
+	j->pids = xmalloc(sizeof(*pids) * (size_t)n);
+	memcpy(j->pids, pids, sizeof(*pids) * (size_t)n);
+	j->st = xmalloc(sizeof(*j->st) * (size_t)n);
+	memset(j->st, 0, sizeof(*j->st) * (size_t)n);
+	j->text = xstrdup(text ? text : "");
+	j->was_bg = bg;
+	if (bg)
+		sh->bg_running = true;
+	j->next = sh->jobs;
+	sh->jobs = j;
+	return j;
+}
+
+void job_set_text(struct shell *sh, pid_t pid, struct node *n)
+{
+	for (struct job *j = sh->jobs; j; j = j->next) {
+		if (j->npids && j->pids[j->npids - 1] == pid) {
+			struct strbuf b;
+
+			sb_init(&b);
+			node_print(&b, n);
+			free(j->text);
+			j->text = sb_detach(&b);
+			return;
+		}
+	}
+}
+
+void job_free(struct shell *sh, struct job *j)
+{
+	for (struct job **pp = &sh->jobs; *pp; pp = &(*pp)->next) {
+		if (*pp == j) {
+			*pp = j->next;
+			break;
+		}
+	}
+	free(j->pids);
+	free(j->st);
+	free(j->text);
+	free(j);
+}
+
+/* Records the status of pid in whichever job owns it. */
+void job_record(struct shell *sh, pid_t pid, const struct os_status *st)
+{
+	for (struct job *j = sh->jobs; j; j = j->next) {
+		for (int i = 0; i < j->npids; i++) {
+			if (j->pids[i] != pid)
+				continue;
+			j->st[i] = *st;
+			j->pids[i] = -pid;
+			if (--j->nleft == 0) {
+				j->done = true;
+				j->status = status_from(&j->st[j->npids - 1]);
+			}
+			return;
+		}
+	}
+}
+
+/* Collects finished children; with block, waits for one. */
+void job_reap(struct shell *sh, bool block)
+{
+	struct os_status st;
+	pid_t r;
+
+	while ((r = os_wait(-1, block, &st)) > 0) {
+		job_record(sh, r, &st);
+		if (block)
+			return;
+	}
+	if (r < 0 && !block)
+		sh->bg_running = false;
+}
+
+/* Interrupts the foreground job: SIGINT for processes started in the
+ * foreground, SIGTERM for a job brought back with fg (it ignores SIGINT). */
+static void job_interrupt(struct job *j)
+{
+	for (int i = 0; i < j->npids; i++)
+		if (j->pids[i] > 0)
+			os_kill(j->pids[i], j->was_bg ? SIGTERM : SIGINT);
+}
+
+void job_report_signal(struct shell *sh, struct job *j)
+{
+	struct os_status *st = &j->st[j->npids - 1];
+
+	if (!st->sig || st->sig == SIGINT || st->sig == SIGPIPE)
+		return;
+	const char *d = os_signal_describe(st->sig);
+
+	if (d && *d)
+		out_fmt(sh, 2, "%s%s\n", d, st->core ? " (core dumped)" : "");
+	out_flush(sh);
+}
+
+/* Waits for every process of a foreground job and frees it; returns its
+ * status.  An interrupt kills the job and then unwinds to the prompt. */
+int job_wait(struct shell *sh, struct job *j)
+{
+	bool interrupted = false;
+
+	while (!j->done) {
+		struct os_status st;
+		pid_t r = os_wait(-1, true, &st);
+
+		if (r > 0) {
+			job_record(sh, r, &st);
+			continue;
+		}
+		if (r < 0 && errno == EINTR) {
+			if (sh->interactive && os_interrupted()) {
+				interrupted = true;
+				job_interrupt(j);
+			}
+			continue;
+		}
+		break;	/* ECHILD: nothing left to wait for */
+	}
+	int status = j->done ? j->status : 127;
+
+	if (j->done)
+		job_report_signal(sh, j);
+	bool sigint = j->done && j->st[j->npids - 1].sig == SIGINT;
+
+	job_free(sh, j);
+	if (sh->interactive && (interrupted || sigint || os_interrupted())) {
+		sh->exc_status = 130;
+		sh->status = status;
+		sh_raise(sh, EX_INT);
+	}
+	return status;
+}
+
+struct job *job_find(struct shell *sh, const char *spec)
+{
+	struct job *best = NULL;
+
+	if (!spec || strcmp(spec, "%%") == 0 || strcmp(spec, "%+") == 0 || strcmp(spec, "%") == 0) {
+		for (struct job *j = sh->jobs; j; j = j->next)
+			if (j->id && (!best || j->id > best->id))
+				best = j;
+		return best;
+	}
+	if (spec[0] == '%') {
+		char *end;
+		long id = strtol(spec + 1, &end, 10);
+
+		for (struct job *j = sh->jobs; j; j = j->next) {
+			if (j->id && !*end && j->id == id)
+				return j;
+			if (j->id && *end && strncmp(j->text, spec + 1, strlen(spec + 1)) == 0)
+				return j;
+		}
+		return NULL;
+	}
+	char *end;
+	long pid = strtol(spec, &end, 10);
+
+	if (*end || pid <= 0)
+		return NULL;
+	for (struct job *j = sh->jobs; j; j = j->next)
+		for (int i = 0; i < j->npids; i++)
+			if (j->pids[i] == pid || j->pids[i] == -pid)
+				return j;
+	return NULL;
+}
+
+/* Prints and forgets finished background jobs (interactive shells). */
+void job_notify(struct shell *sh)
+{
+	job_reap(sh, false);
+	for (struct job *j = sh->jobs, *next; j; j = next) {
+		next = j->next;
+		if (!j->id || !j->done)
+			continue;
+		if (j->status > 128)
+			out_fmt(sh, 2, "[%d]   %s %s\n", j->id, os_signal_describe(j->status - 128),
+				j->text);
+		else if (j->status)
+			out_fmt(sh, 2, "[%d]   Exit %d  %s\n", j->id, j->status, j->text);
+		else
+			out_fmt(sh, 2, "[%d]   Done    %s\n", j->id, j->text);
+		job_free(sh, j);
+	}
+	out_flush(sh);
+}

@@ -1,0 +1,407 @@
+/*
+ * os_posix.c - the host implementation of sh_os.h, on posix_spawn, waitpid,
+ * signals and termios.  It never calls fork(): musl's posix_spawn uses a
+ * vfork-style clone and exec, which stands in for Keel's launcher.
+ *
+ * On Keel this file is replaced by os_keel.c, written against the launch
+ * protocol (spawn by name with argv, envp, cwd and capability fds) and the
+ * console's interrupt event and terminal modes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sh_os.h"
+
+#define NSIG_SH 65
+
+/* Signal state is necessarily global: handlers have no other channel. */
+static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t pending[NSIG_SH];
+static unsigned char caught[NSIG_SH];		/* trap installed */
+static unsigned char ignored_at_start[NSIG_SH];
+static unsigned char ignored_now[NSIG_SH];	/* trap '' */
+static bool shell_interactive;
+static struct termios saved_termios;
+static bool have_saved_termios;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGINT && shell_interactive)
+		interrupted = 1;
+	if (sig > 0 && sig < NSIG_SH && caught[sig])
+		pending[sig] = 1;
+}
+
+static void set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: waits must see EINTR */
+	sigaction(sig, &sa, NULL);
+}
+
+/* The dispositions the shell itself wants for sig when no trap is set. */
+static void base_disposition(int sig)
+{
+	if (shell_interactive && sig == SIGINT)
+		set_handler(sig, on_signal);
+	else if (shell_interactive &&
+		 (sig == SIGTERM || sig == SIGQUIT || sig == SIGTSTP ||
+		  sig == SIGTTIN || sig == SIGTTOU))
+		set_handler(sig, SIG_IGN);
+	else if (ignored_at_start[sig])
+		set_handler(sig, SIG_IGN);
+	else
+		set_handler(sig, SIG_DFL);
+}
+
+void os_signal_setup(bool interactive)
+{
+	shell_interactive = interactive;
+	for (int sig = 1; sig < NSIG_SH; sig++) {
+		struct sigaction old;
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			ignored_at_start[sig] = 1;
+	}
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (interactive) {
+		base_disposition(SIGINT);
+		base_disposition(SIGTERM);
+		base_disposition(SIGQUIT);
+		base_disposition(SIGTSTP);
+		base_disposition(SIGTTIN);
+		base_disposition(SIGTTOU);
+	}
+}
+
+bool os_interrupted(void)
+{
+	if (!interrupted)
+		return false;
+	interrupted = 0;
+	return true;
+}
+
+void os_interrupt_clear(void)
+{
+	interrupted = 0;
+}
+
+bool os_signal_mode(int sig, int mode)
+{
+	if (sig <= 0 || sig >= NSIG_SH || sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	caught[sig] = mode == 1;
+	ignored_now[sig] = mode == 2;
+	pending[sig] = 0;
+	if (mode == 1)
+		set_handler(sig, on_signal);
+	else if (mode == 2)
+		set_handler(sig, SIG_IGN);
+	else
+		base_disposition(sig);
+	return true;
+}
+
+unsigned long long os_signals_pending(void)
+{
+	unsigned long long set = 0;
+
+	for (int sig = 1; sig < NSIG_SH; sig++) {
+		if (pending[sig]) {
+			pending[sig] = 0;
+			set |= 1ULL << (sig - 1);
+		}
+	}
+	return set;
+}
+
+bool os_signal_was_ignored(int sig)
+{
+	return sig > 0 && sig < NSIG_SH && ignored_at_start[sig];
+}
+
+static const struct {
+	int num;
+	const char *name;
+	const char *text;
+} signal_table[] = {
+	{ SIGHUP, "HUP", "Hangup" },
+	{ SIGINT, "INT", "" },
+	{ SIGQUIT, "QUIT", "Quit" },
+	{ SIGILL, "ILL", "Illegal instruction" },
+	{ SIGTRAP, "TRAP", "Trace/BPT trap" },
+	{ SIGABRT, "ABRT", "Aborted" },
+	{ SIGBUS, "BUS", "Bus error" },
+	{ SIGFPE, "FPE", "Floating point exception" },
+	{ SIGKILL, "KILL", "Killed" },
+	{ SIGUSR1, "USR1", "User defined signal 1" },
+	{ SIGSEGV, "SEGV", "Segmentation fault" },
+	{ SIGUSR2, "USR2", "User defined signal 2" },
+	{ SIGPIPE, "PIPE", "" },
+	{ SIGALRM, "ALRM", "Alarm clock" },
+	{ SIGTERM, "TERM", "Terminated" },
+	{ SIGCHLD, "CHLD", "" },
+	{ SIGCONT, "CONT", "" },
+	{ SIGSTOP, "STOP", "Stopped (signal)" },
+	{ SIGTSTP, "TSTP", "Stopped" },
+	{ SIGTTIN, "TTIN", "Stopped (tty input)" },
+	{ SIGTTOU, "TTOU", "Stopped (tty output)" },
+	{ SIGURG, "URG", "" },
+	{ SIGXCPU, "XCPU", "CPU time limit exceeded" },
+	{ SIGXFSZ, "XFSZ", "File size limit exceeded" },
+	{ SIGVTALRM, "VTALRM", "Virtual timer expired" },
+	{ SIGPROF, "PROF", "Profiling timer expired" },
+	{ SIGWINCH, "WINCH", "" },
+	{ SIGIO, "IO", "I/O possible" },
+	{ SIGPWR, "PWR", "Power failure" },
+	{ SIGSYS, "SYS", "Bad system call" },
+};
+
+#define NSIGTAB (sizeof(signal_table) / sizeof(signal_table[0]))
+
+int os_signal_count(void)
+{
+	return NSIG_SH;
+}
+
+const char *os_signal_name(int sig)
+{
+	for (size_t i = 0; i < NSIGTAB; i++)
+		if (signal_table[i].num == sig)
+			return signal_table[i].name;
+	return NULL;
+}
+
+int os_signal_number(const char *name)
+{
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (size_t i = 0; i < NSIGTAB; i++)
+		if (strcasecmp(signal_table[i].name, name) == 0)
+			return signal_table[i].num;
+	return -1;
+}
+
+const char *os_signal_describe(int sig)
+{
+	for (size_t i = 0; i < NSIGTAB; i++)
+		if (signal_table[i].num == sig)
+			return signal_table[i].text;
+	return "Unknown signal";
+}
+
+/* Adds the dup2 actions that build the child's descriptor table from
+ * fdmap: every source first goes to a scratch slot above all sources, so a
+ * mapping may permute descriptors freely. */
+static int add_fd_actions(posix_spawn_file_actions_t *fa, const int *fdmap, int nfd)
+{
+	int base = OS_MAXFD;
+	int err = 0;
+
+	for (int i = 0; i < nfd; i++)
+		if (fdmap[i] >= base)
+			base = fdmap[i] + 1;
+	for (int i = 0; i < nfd && !err; i++)
+		if (fdmap[i] >= 0)
+			err = posix_spawn_file_actions_adddup2(fa, fdmap[i], base + i);
+	for (int i = 0; i < OS_MAXFD && !err; i++) {
+		if (i < nfd && fdmap[i] >= 0)
+			err = posix_spawn_file_actions_adddup2(fa, base + i, i);
+		else if (fcntl(i, F_GETFD) >= 0)
+			err = posix_spawn_file_actions_addclose(fa, i);
+	}
+	for (int i = 0; i < nfd && !err; i++)
+		if (fdmap[i] >= 0)
+			err = posix_spawn_file_actions_addclose(fa, base + i);
+	return err;
+}
+
+/* Signals the child must start with at their default action: all but
+ * those ignored when the shell started and, for background jobs, SIGINT
+ * and SIGQUIT; the interactive shell's ignored job-control signals too. */
+static void child_sigdefault(sigset_t *set, bool ignore_int)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < NSIG_SH; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP || ignored_at_start[sig] || ignored_now[sig])
+			continue;
+		if (ignore_int && (sig == SIGINT || sig == SIGQUIT))
+			continue;
+		if (shell_interactive &&
+		    (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
+			continue;
+		sigaddset(set, sig);
+	}
+}
+
+int os_spawn(const struct os_spawn_req *req, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t def, mask;
+	struct sigaction oint, oquit, ign;
+	int err;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&attr);
+	err = add_fd_actions(&fa, req->fdmap, req->nfd);
+	if (!err && req->cwd)
+		err = posix_spawn_file_actions_addchdir_np(&fa, req->cwd);
+	child_sigdefault(&def, req->ignore_int);
+	sigemptyset(&mask);
+	posix_spawnattr_setsigdefault(&attr, &def);
+	posix_spawnattr_setsigmask(&attr, &mask);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	if (req->ignore_int) {
+		memset(&ign, 0, sizeof(ign));
+		ign.sa_handler = SIG_IGN;
+		sigaction(SIGINT, &ign, &oint);
+		sigaction(SIGQUIT, &ign, &oquit);
+	}
+	if (!err)
+		err = posix_spawn(pid, req->path, &fa, &attr, req->argv, req->envp);
+	if (req->ignore_int) {
+		sigaction(SIGINT, &oint, NULL);
+		sigaction(SIGQUIT, &oquit, NULL);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	return err;
+}
+
+pid_t os_wait(pid_t pid, bool block, struct os_status *st)
+{
+	int ws;
+	pid_t r = waitpid(pid, &ws, block ? 0 : WNOHANG);
+
+	if (r <= 0)
+		return r;
+	st->code = 0;
+	st->sig = 0;
+	st->core = false;
+	if (WIFEXITED(ws)) {
+		st->code = WEXITSTATUS(ws);
+	} else if (WIFSIGNALED(ws)) {
+		st->sig = WTERMSIG(ws);
+		st->core = WCOREDUMP(ws);
+	}
+	return r;
+}
+
+int os_kill(pid_t pid, int sig)
+{
+	return kill(pid, sig) == 0 ? 0 : errno;
+}
+
+int os_pipe(int fds[2])
+{
+	return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+}
+
+int os_pipe_write(int fd, const void *buf, size_t len)
+{
+	struct sigaction ign, old;
+	const char *p = buf;
+	int err = 0;
+
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = errno;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	sigaction(SIGPIPE, &old, NULL);
+	return err;
+}
+
+const char *os_shell_path(void)
+{
+	return "/proc/self/exe";
+}
+
+pid_t os_getpid(void)
+{
+	return getpid();
+}
+
+pid_t os_getppid(void)
+{
+	return getppid();
+}
+
+bool os_isatty(int fd)
+{
+	return isatty(fd);
+}
+
+int os_term_raw(int fd, bool on)
+{
+	struct termios t;
+
+	if (!on) {
+		if (have_saved_termios && tcsetattr(fd, TCSADRAIN, &saved_termios) != 0)
+			return errno;
+		return 0;
+	}
+	if (tcgetattr(fd, &saved_termios) != 0)
+		return errno;
+	have_saved_termios = true;
+	t = saved_termios;
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN);
+	t.c_iflag &= ~(tcflag_t)(IXON | ICRNL | INLCR);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	return tcsetattr(fd, TCSADRAIN, &t) == 0 ? 0 : errno;
+}
+
+int os_term_columns(int fd)
+{
+	struct winsize ws;
+
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+void os_times(double t[4])
+{
+	struct rusage self, kids;
+
+	getrusage(RUSAGE_SELF, &self);
+	getrusage(RUSAGE_CHILDREN, &kids);
+	t[0] = self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6;
+	t[1] = self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6;
+	t[2] = kids.ru_utime.tv_sec + kids.ru_utime.tv_usec / 1e6;
+	t[3] = kids.ru_stime.tv_sec + kids.ru_stime.tv_usec / 1e6;
+}

@@ -1,0 +1,101 @@
+/*
+ * sh_os.h - everything the shell needs from the operating system beyond
+ * ordinary C and POSIX file calls.
+ *
+ * Keel has no fork() and no exec(): a program is started by asking the
+ * launcher to spawn it by name with argv, environment, working directory and
+ * a chosen set of file descriptors.  The shell therefore creates processes
+ * only through os_spawn(), and runs subshells by spawning itself
+ * (os_shell_path()) with its state on a descriptor.  os_posix.c implements
+ * this on the host with posix_spawn; Keel's launcher-based implementation
+ * replaces that one file.
+ *
+ * Signals are reduced to what the shell needs: "an interrupt arrived"
+ * (Ctrl-C) and the trap-able events the platform can deliver, both polled.
+ */
+#ifndef SH_OS_H
+#define SH_OS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Child file descriptors 0..OS_MAXFD-1 can be mapped by os_spawn. */
+#define OS_MAXFD 64
+
+struct os_spawn_req {
+	const char *path;		/* program path (or name on Keel) */
+	char *const *argv;
+	char *const *envp;
+	const char *cwd;		/* NULL: the shell's own */
+	/* fdmap[i] is the parent descriptor that becomes child fd i, or -1
+	 * for "closed in the child"; entries past nfd are closed. */
+	const int *fdmap;
+	int nfd;
+	bool ignore_int;		/* child starts with interrupts ignored */
+};
+
+/* Exit status of a child as the shell sees it. */
+struct os_status {
+	int code;			/* exit code 0..255 when !signaled */
+	int sig;			/* signal number when signaled, else 0 */
+	bool core;
+};
+
+/* Starts a child.  Returns 0 and sets *pid, or an errno value (ENOENT,
+ * EACCES, ENOEXEC, ...) when the program could not be started. */
+int os_spawn(const struct os_spawn_req *req, pid_t *pid);
+
+/* Waits for child pid (or any child when pid is -1).  Returns the pid that
+ * changed state, 0 when block is false and nothing is ready, -1 with errno
+ * ECHILD when there are no children or EINTR when an event interrupted the
+ * wait (check os_interrupted / os_signals_pending). */
+pid_t os_wait(pid_t pid, bool block, struct os_status *st);
+
+/* Sends signal sig to child pid (the Keel layer maps SIGINT/SIGTERM/SIGKILL
+ * to "interrupt" and "kill").  Returns 0 or an errno value. */
+int os_kill(pid_t pid, int sig);
+
+/* Makes a pipe whose ends are not inherited by spawned children unless
+ * mapped explicitly.  Returns 0 or an errno value. */
+int os_pipe(int fds[2]);
+
+/* Writes all of buf to a pipe whose reader may have gone away: returns 0 or
+ * an errno value (EPIPE), never raising a signal. */
+int os_pipe_write(int fd, const void *buf, size_t len);
+
+/* The program to spawn for a child shell ("/proc/self/exe" on the host,
+ * "sh" on Keel), and this process' id. */
+const char *os_shell_path(void);
+pid_t os_getpid(void);
+pid_t os_getppid(void);
+
+/* Interrupts: os_signal_setup installs the handling once at start;
+ * os_interrupted() reports and clears an arrived interrupt. */
+void os_signal_setup(bool interactive);
+bool os_interrupted(void);
+void os_interrupt_clear(void);
+
+/* Trap-able signals: catch (1), ignore (2) or default (0).  Returns false
+ * when the platform cannot deliver that signal. */
+bool os_signal_mode(int sig, int mode);
+/* Returns and clears the set of caught signals that arrived (bit n-1 for
+ * signal n), or 0. */
+unsigned long long os_signals_pending(void);
+/* Whether sig was ignored when the shell started (POSIX: cannot be
+ * trapped by a non-interactive shell). */
+bool os_signal_was_ignored(int sig);
+int os_signal_count(void);			/* highest signal number + 1 */
+const char *os_signal_name(int sig);		/* "INT", or NULL */
+int os_signal_number(const char *name);	/* -1 when unknown */
+const char *os_signal_describe(int sig);	/* "Killed", ... */
+
+/* Terminal: raw mode for the line editor, window width. */
+bool os_isatty(int fd);
+int os_term_raw(int fd, bool on);		/* 0 or errno */
+int os_term_columns(int fd);			/* 80 when unknown */
+
+/* Times for the `times` builtin, in seconds. */
+void os_times(double t[4]);
+
+#endif
