@@ -33,7 +33,7 @@
 #   tool NAME SRC...
 #       A program run by the build on the build machine.
 #   test NAME SRC... [@LIB...] [FLAG...]
-#       A host unit test (musl, static), or a script if SRC is one .sh
+#       A host unit test (musl, static), or a script if SRC is one .sh or .py
 #       file. It runs from the top of the tree and prints "N passed, N
 #       failed" last.
 #   porttest NAME SRC... [uses=PROGRAM,...] [embed=SYMBOL:FILE...] [FLAG...]
@@ -41,8 +41,9 @@
 #       keel_main renamed PROGRAM_main and their manifests embedded as
 #       PROGRAM_manifest), libsys, kernel/core and the host architecture.
 #       Built twice: with musl, and with the sanitizers (NAME-asan).
-#   fuzz NAME SRC... [corpus=DIR] [dict=FILE] [FLAG...]
-#       A libFuzzer target; `ninja fuzz` runs each for FUZZ_RUNS inputs.
+#   fuzz NAME SRC... [corpus=DIR] [dict=FILE] [opts=OPT,...] [FLAG...]
+#       A libFuzzer target; `ninja fuzz` runs each for FUZZ_RUNS inputs,
+#       with libFuzzer options opts.
 #   qemutest SCRIPT... [deps=FILE,...]
 #       Shell scripts that boot Keel in QEMU; they depend on build/keel.img,
 #       on the test images and host programs of their folder, and on deps.
@@ -131,7 +132,7 @@ obj() {
 # split WORDS: sets srcs, flags and the keyed settings of a statement.
 split() {
 	srcs="" flags="" libs_at="" uses="" embeds="" corpus="" dict="" manifest=""
-	ldscript="" klibs="" image="" deps_kv=""
+	ldscript="" klibs="" image="" deps_kv="" opts=""
 	for w in "$@"; do
 		case $w in
 		-*) flag "$w"; flags="$flags $R" ;;
@@ -144,6 +145,7 @@ split() {
 		manifest=*) path "${w#manifest=}"; manifest=$R ;;
 		ldscript=*) path "${w#ldscript=}"; ldscript=$R ;;
 		image=*) image=${w#image=} ;;
+		opts=*) opts=$(echo "${w#opts=}" | tr , ' ') ;;
 		deps=*)
 			for x in $(echo "${w#deps=}" | tr , ' '); do path "$x"; deps_kv="$deps_kv $R"; done ;;
 		libs=*) klibs=$(echo "${w#libs=}" | tr , ' ') ;;
@@ -340,8 +342,10 @@ st_test() {
 	l=$R
 	data_deps
 	deps=$R
+	ident "$dir"
+	eval "deps=\"\$deps\${dir_deps_$R:-}\""
 	case $srcs in
-	" "*.sh)
+	" "*.sh | " "*.py)
 		echo "build $l: runtest$srcs |$deps .always"
 		add_test "$l"
 		return ;;
@@ -442,6 +446,7 @@ st_fuzz() {
 	echo "build $l: fuzzrun $exe | .always"
 	echo "  corpus = ${corpus:--}"
 	echo "  dict = ${dict:--}"
+	[ -z "$opts" ] || echo "  opts = $opts"
 	fuzzers="$fuzzers $l"
 }
 

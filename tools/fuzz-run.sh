@@ -1,10 +1,12 @@
 #!/bin/sh
-# fuzz-run.sh LOG TARGET CORPUS DICT - runs one libFuzzer target for
+# fuzz-run.sh LOG TARGET CORPUS DICT [OPT...] - runs one libFuzzer target for
 # FUZZ_RUNS inputs (default 20000; `FUZZ_RUNS=1000000 ninja fuzz` for a
 # long run) and records the result in LOG as one test: "1 passed, 0
 # failed" if it found nothing. CORPUS and DICT are "-" when there are
 # none; the seed corpus is copied, so the tree never changes.
 log=$1 target=$2 corpus=$3 dict=$4
+shift 4
+opts=$*
 runs=${FUZZ_RUNS:-20000}
 mkdir -p "$(dirname "$log")"
 work=$(mktemp -d "${TMPDIR:-/tmp}/keel-fuzz.XXXXXX")
@@ -14,6 +16,8 @@ mkdir "$work/corpus"
 set -- -runs="$runs" -seed="${FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" "$work/corpus"
 [ "$dict" = - ] || set -- -dict="$dict" "$@"
+# shellcheck disable=SC2086
+set -- $opts "$@"
 if "$target" "$@" > "$log.tmp" 2>&1; then
 	echo "PASS $(basename "$target"): $runs runs" >> "$log.tmp"
 	echo "1 passed, 0 failed" >> "$log.tmp"

@@ -5,7 +5,7 @@
 # spinning `while :; do :; done` and of a program, a background job with
 # wait and jobs, the startup file.
 #
-# usage: apps/sh/tests/pty-test.py [SHELL]   (default $SH or build/apps/sh/sh)
+# usage: apps/sh/tests/pty-test.py [SHELL]   (default $SH or build/host/apps/sh/sh)
 # The harness uses pty.fork() to give the shell a controlling terminal; the
 # shell itself never forks.  Prints "N passed, N failed" last.
 import os
@@ -18,7 +18,7 @@ import tempfile
 import time
 
 SHELL = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
-                        os.environ.get("SH", "build/apps/sh/sh"))
+                        os.environ.get("SH", "build/host/apps/sh/sh"))
 UP = "\x1b[A"
 passed = failed = 0
 

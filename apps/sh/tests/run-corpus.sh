@@ -4,14 +4,14 @@
 # stderr (with the shells' names normalised) and the exit status must match.
 #
 # usage: apps/sh/tests/run-corpus.sh [SHELL [REFERENCE]]
-#   SHELL defaults to $SH or build/apps/sh/sh, REFERENCE to /bin/dash.
+#   SHELL defaults to $SH or build/host/apps/sh/sh, REFERENCE to /bin/dash.
 # The corpus is apps/sh/tests/corpus/*.t: cases start with a line
 # "### name" and run until the next one.  Cases named in
 # corpus-differences.txt ("name: reason") are deliberate differences: they
 # are run and reported but not counted as failures.  Set VERBOSE=1 to see
 # the diffs of failures, ONLY=pattern to run matching cases.
 here=$(cd "$(dirname "$0")" && pwd)
-sut=${1:-${SH:-build/apps/sh/sh}}
+sut=${1:-${SH:-build/host/apps/sh/sh}}
 ref=${2:-/bin/dash}
 case $sut in /*) ;; *) sut=$(pwd)/$sut ;; esac
 [ -x "$sut" ] || { echo "run-corpus: no shell at $sut" >&2; exit 2; }
