@@ -87,8 +87,7 @@ static size_t bitmap_bytes(uint32_t capacity)
 /* Bytes of bookkeeping in front of the objects, keeping them aligned. */
 static size_t pool_meta_bytes(uint32_t capacity)
 {
-	return round_up(bitmap_bytes(capacity) + (size_t)capacity * sizeof(uint32_t),
-			ALLOC_ALIGN);
+	return round_up(bitmap_bytes(capacity) + (size_t)capacity * sizeof(uint32_t), ALLOC_ALIGN);
 }
 
 size_t objpool_bytes_needed(size_t obj_size, uint32_t capacity)
@@ -145,8 +144,7 @@ static bool pool_index(const struct objpool *p, const void *ptr, uint32_t *idx)
 {
 	uintptr_t a = (uintptr_t)ptr, base = (uintptr_t)p->objs;
 
-	if (a < base || a - base >= (size_t)p->capacity * p->stride ||
-	    (a - base) % p->stride)
+	if (a < base || a - base >= (size_t)p->capacity * p->stride || (a - base) % p->stride)
 		return false;
 	*idx = (uint32_t)((a - base) / p->stride);
 	return true;
@@ -191,17 +189,17 @@ uint32_t objpool_in_use(const struct objpool *p)
 
 /* ---------------------------------------------------------------- heap */
 
-#define UNIT 16u		/* sizes in headers count these */
-#define MIN_UNITS 2u		/* header and the two free-list links */
-#define HEAP_MAGIC 0x4b48454cu	/* "KHEL" as a big-endian word */
+#define UNIT 16u               /* sizes in headers count these */
+#define MIN_UNITS 2u           /* header and the two free-list links */
+#define HEAP_MAGIC 0x4b48454cu /* "KHEL" as a big-endian word */
 
 enum block_state { BLOCK_USED = 0x55, BLOCK_FREE = 0xf4, BLOCK_END = 0xed };
 
 struct heap_block {
 	uint32_t magic;
-	uint32_t state;		/* enum block_state */
-	uint32_t units;		/* this block, header included; 0 for the end marker */
-	uint32_t prev_units;	/* the block before, 0 if this is the first */
+	uint32_t state;      /* enum block_state */
+	uint32_t units;      /* this block, header included; 0 for the end marker */
+	uint32_t prev_units; /* the block before, 0 if this is the first */
 };
 
 /* What a free block keeps in its payload. */
@@ -602,9 +600,9 @@ static bool check_bins(const struct heap *h, size_t limit, size_t *n)
 		if (!h->bins[k] != !(h->nonempty & (1u << k)))
 			return false;
 		for (struct heap_block *b = h->bins[k]; b; b = links(b)->next) {
-			if (++*n > limit || b->magic != HEAP_MAGIC ||
-			    b->state != BLOCK_FREE || size_class(b->units) != k ||
-			    links(b)->prev != prev || !segment_of(h, b + 1))
+			if (++*n > limit || b->magic != HEAP_MAGIC || b->state != BLOCK_FREE ||
+			    size_class(b->units) != k || links(b)->prev != prev ||
+			    !segment_of(h, b + 1))
 				return false;
 			prev = b;
 		}

@@ -25,17 +25,17 @@
 _Static_assert(KEEL_STACK_SIZE % KEEL_PAGE_SIZE == 0, "stack is whole pages");
 _Static_assert(KEEL_IMAGE_LIMIT % KEEL_PAGE_SIZE == 0, "image limit is page-aligned");
 
-#define MANIFEST_SECTION ".keel.manifest"	/* libsys/manifest.S */
+#define MANIFEST_SECTION ".keel.manifest" /* libsys/manifest.S */
 
 /* Everything keel_spawn has made so far, so that a failure can undo it. */
 struct spawn_work {
 	struct keel_spawner *sp;
 	struct elf_info elf;
 	const uint8_t *image;
-	uint64_t image_pages;	/* pages of all segments together */
+	uint64_t image_pages; /* pages of all segments together */
 	cap_handle_t task;
 	cap_handle_t memory;
-	uint64_t mapped_pages;	/* pages of memory mapped at the scratch window */
+	uint64_t mapped_pages; /* pages of memory mapped at the scratch window */
 	struct keel_start start;
 };
 
@@ -60,7 +60,8 @@ status_t keel_spawner_fini(struct keel_spawner *sp)
 	status_t st = STATUS_OK;
 
 	if (sp->archive)
-		st = sys_memory_unmap(CAP_HANDLE_NONE, sp->bundle_addr, pages_for(sp->bundle_bytes));
+		st = sys_memory_unmap(CAP_HANDLE_NONE, sp->bundle_addr,
+				      pages_for(sp->bundle_bytes));
 	sp->archive = NULL;
 	return st;
 }
@@ -148,8 +149,7 @@ static status_t fill(struct spawn_work *w)
 /* RIGHT_* protection of a segment with ELF_SEG_* flags. */
 static uint32_t seg_prot(uint32_t flags)
 {
-	return ((flags & ELF_SEG_R) ? RIGHT_READ : 0) |
-	       ((flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
+	return ((flags & ELF_SEG_R) ? RIGHT_READ : 0) | ((flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
 	       ((flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
 }
 
@@ -229,8 +229,8 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 
 	if ((st = keel_spawn_check(a)) || (st = find_image(&w, a->name)))
 		return st;
-	st = sys_task_create(a->quota_slots, a->quota_objects, a->quota_pages,
-			     a->fault_inbox, &w.task);
+	st = sys_task_create(a->quota_slots, a->quota_objects, a->quota_pages, a->fault_inbox,
+			     &w.task);
 	if (st)
 		return st;
 	keel_spawn_start_fill(a, sp->cpu_count, &w.start);
@@ -238,8 +238,8 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 		goto fail;
 	sys_cap_delete(w.memory);
 	w.memory = CAP_HANDLE_NONE;
-	st = sys_thread_create(w.task, w.elf.entry, KEEL_STACK_TOP, KEEL_START_ADDR,
-			       a->tier, a->affinity, &thread);
+	st = sys_thread_create(w.task, w.elf.entry, KEEL_STACK_TOP, KEEL_START_ADDR, a->tier,
+			       a->affinity, &thread);
 	if (st)
 		goto fail;
 	out->task = w.task;

@@ -18,8 +18,8 @@ static bool mem_ok(const void *mem)
 	return mem && (uintptr_t)mem % CHANNEL_ALIGN == 0;
 }
 
-static void channel_fill(struct channel *ch, void *mem, uint32_t elem_size,
-			 uint32_t capacity, uint32_t prod, uint32_t cons)
+static void channel_fill(struct channel *ch, void *mem, uint32_t elem_size, uint32_t capacity,
+			 uint32_t prod, uint32_t cons)
 {
 	memset(ch, 0, sizeof *ch);
 	ch->hdr = mem;
@@ -64,9 +64,8 @@ status_t channel_attach(void *mem, size_t bytes, struct channel *ch)
 	uint32_t prod = __atomic_load_n(&h->prod, __ATOMIC_ACQUIRE);
 	uint32_t cons = __atomic_load_n(&h->cons, __ATOMIC_ACQUIRE);
 
-	if (magic != CHANNEL_MAGIC || elem == 0 || elem > CHANNEL_ELEM_MAX ||
-	    !is_pow2(cap) || cap > CHANNEL_CAPACITY_MAX ||
-	    channel_bytes(cap, elem) > bytes || prod - cons > cap)
+	if (magic != CHANNEL_MAGIC || elem == 0 || elem > CHANNEL_ELEM_MAX || !is_pow2(cap) ||
+	    cap > CHANNEL_CAPACITY_MAX || channel_bytes(cap, elem) > bytes || prod - cons > cap)
 		return STATUS_BAD_FORMAT;
 	channel_fill(ch, mem, elem, cap, prod, cons);
 	return STATUS_OK;
@@ -118,8 +117,7 @@ uint32_t channel_writable(struct channel *ch)
 /* The elements of indices [first, first + n) lie in at most two runs of
  * slots, as n <= capacity: *run of them from slot first & (capacity - 1),
  * the rest from slot 0. Returns the address of the first run. */
-static uint8_t *slot_runs(const struct channel *ch, uint32_t first, uint32_t n,
-			  uint32_t *run)
+static uint8_t *slot_runs(const struct channel *ch, uint32_t first, uint32_t n, uint32_t *run)
 {
 	uint32_t slot = first & (ch->capacity - 1);
 

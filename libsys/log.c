@@ -32,7 +32,8 @@ static bool key_ok(const char *s)
 		return false;
 	for (; s[n]; n++) {
 		char c = s[n];
-		if (n == LOG_KEY_MAX || !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+		if (n == LOG_KEY_MAX ||
+		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
 			return false;
 	}
 	return n > 0;
@@ -60,11 +61,21 @@ static size_t escape(uint8_t c, char out[4])
 	static const char hex[] = "0123456789abcdef";
 
 	switch (c) {
-	case '"': out[0] = '\\', out[1] = '"'; return 2;
-	case '\\': out[0] = '\\', out[1] = '\\'; return 2;
-	case '\n': out[0] = '\\', out[1] = 'n'; return 2;
-	case '\r': out[0] = '\\', out[1] = 'r'; return 2;
-	case '\t': out[0] = '\\', out[1] = 't'; return 2;
+	case '"':
+		out[0] = '\\', out[1] = '"';
+		return 2;
+	case '\\':
+		out[0] = '\\', out[1] = '\\';
+		return 2;
+	case '\n':
+		out[0] = '\\', out[1] = 'n';
+		return 2;
+	case '\r':
+		out[0] = '\\', out[1] = 'r';
+		return 2;
+	case '\t':
+		out[0] = '\\', out[1] = 't';
+		return 2;
 	}
 	if (c >= ' ' && c < 0x7f) {
 		out[0] = (char)c;
@@ -121,8 +132,8 @@ static void field(struct logger *lg, const char *key, const char *v, size_t n)
 		lg->line[lg->len++] = '"';
 }
 
-void log_init(struct logger *lg, const char *svc, enum log_level min_level,
-	      log_write_fn sink, void *ctx)
+void log_init(struct logger *lg, const char *svc, enum log_level min_level, log_write_fn sink,
+	      void *ctx)
 {
 	memset(lg, 0, sizeof *lg);
 	lg->write = sink;
@@ -243,12 +254,24 @@ status_t log_end(struct logger *lg)
 static void emit_field(struct logger *lg, const struct log_field *f)
 {
 	switch (f->type) {
-	case LOG_FIELD_STR: log_str(lg, f->key, f->v.s); break;
-	case LOG_FIELD_U64: log_u64(lg, f->key, f->v.u); break;
-	case LOG_FIELD_I64: log_i64(lg, f->key, f->v.i); break;
-	case LOG_FIELD_HEX: log_hex(lg, f->key, f->v.u); break;
-	case LOG_FIELD_BOOL: log_bool(lg, f->key, f->v.b); break;
-	case LOG_FIELD_STATUS: log_status(lg, f->key, f->v.st); break;
+	case LOG_FIELD_STR:
+		log_str(lg, f->key, f->v.s);
+		break;
+	case LOG_FIELD_U64:
+		log_u64(lg, f->key, f->v.u);
+		break;
+	case LOG_FIELD_I64:
+		log_i64(lg, f->key, f->v.i);
+		break;
+	case LOG_FIELD_HEX:
+		log_hex(lg, f->key, f->v.u);
+		break;
+	case LOG_FIELD_BOOL:
+		log_bool(lg, f->key, f->v.b);
+		break;
+	case LOG_FIELD_STATUS:
+		log_status(lg, f->key, f->v.st);
+		break;
 	default:
 		/* An unknown type is a caller bug: say so in the line. */
 		lg->invalid = true;

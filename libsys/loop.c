@@ -8,8 +8,8 @@
 #include "keel/loop.h"
 #include "keel/sys.h"
 
-status_t loop_init(struct loop *loop, const struct sysops *ops,
-		   struct inbox_ring *ring, unsigned inbox_bit)
+status_t loop_init(struct loop *loop, const struct sysops *ops, struct inbox_ring *ring,
+		   unsigned inbox_bit)
 {
 	if (!ops || !ring || inbox_bit >= LOOP_SIGNAL_BITS)
 		return STATUS_INVALID;
@@ -141,8 +141,8 @@ static void heap_remove(struct loop *loop, unsigned i)
 	heap_down(loop, i);
 }
 
-status_t loop_timer_add(struct loop *loop, uint64_t deadline_ns, loop_timer_fn *fn,
-			void *ctx, loop_timer_id *id)
+status_t loop_timer_add(struct loop *loop, uint64_t deadline_ns, loop_timer_fn *fn, void *ctx,
+			loop_timer_id *id)
 {
 	if (!fn)
 		return STATUS_INVALID;
@@ -167,8 +167,7 @@ status_t loop_timer_cancel(struct loop *loop, loop_timer_id id)
 	return STATUS_NOT_FOUND;
 }
 
-status_t loop_set_heartbeat(struct loop *loop, uint64_t period_ns, loop_timer_fn *fn,
-			    void *ctx)
+status_t loop_set_heartbeat(struct loop *loop, uint64_t period_ns, loop_timer_fn *fn, void *ctx)
 {
 	uint64_t now;
 
@@ -211,8 +210,7 @@ static uint64_t loop_nearest(const struct loop *loop)
  * began (their ids are below limit). */
 static void run_timers(struct loop *loop, uint64_t now, loop_timer_id limit)
 {
-	while (loop->ntimers && loop->timers[0].deadline <= now &&
-	       loop->timers[0].id < limit) {
+	while (loop->ntimers && loop->timers[0].deadline <= now && loop->timers[0].id < limit) {
 		struct loop_timer t = loop->timers[0];
 		heap_remove(loop, 0);
 		loop->stats.timers++;
@@ -317,8 +315,8 @@ static status_t loop_wait(struct loop *loop, uint64_t *pending)
 	if (loop->held) {
 		struct loop_reply *r = &loop->held_reply;
 		loop->held = false;
-		st = sysops_msg_reply_wait(loop->ops, loop->held_to, &r->msg, r->cap,
-					   r->mode, loop->mask, timeout, pending);
+		st = sysops_msg_reply_wait(loop->ops, loop->held_to, &r->msg, r->cap, r->mode,
+					   loop->mask, timeout, pending);
 		waited = st == STATUS_OK || st == STATUS_TIMEOUT;
 		if (waited)
 			loop->stats.replies++;

@@ -5,8 +5,7 @@
 
 _Static_assert(KEEL_MAP_REGION % KEEL_PAGE_SIZE == 0, "the region is page-aligned");
 
-status_t keel_map(cap_handle_t memory, uint64_t first, uint64_t pages, uint32_t prot,
-		  void **addr)
+status_t keel_map(cap_handle_t memory, uint64_t first, uint64_t pages, uint32_t prot, void **addr)
 {
 	if (pages == 0)
 		return STATUS_INVALID;

@@ -12,7 +12,7 @@ static size_t utf8_len(const uint8_t *s, size_t n)
 	uint32_t cp, min;
 
 	if (s[0] >= 0xc0 && s[0] < 0xe0) {
-		len = 2, cp = s[0] & 0x1f, min = 0xa0;	/* below U+00A0: C1 or overlong */
+		len = 2, cp = s[0] & 0x1f, min = 0xa0; /* below U+00A0: C1 or overlong */
 	} else if (s[0] >= 0xe0 && s[0] < 0xf0) {
 		len = 3, cp = s[0] & 0x0f, min = 0x800;
 	} else if (s[0] >= 0xf0 && s[0] < 0xf5) {

@@ -27,8 +27,7 @@ static status_t grant_one(cap_handle_t task, const struct keel_grant *g, cap_han
 	return sys_task_grant(task, g->cap, g->rights, g->badge, given);
 }
 
-status_t keel_spawn_grant(cap_handle_t task, const struct keel_spawn_args *a,
-			  struct keel_start *s)
+status_t keel_spawn_grant(cap_handle_t task, const struct keel_spawn_args *a, struct keel_start *s)
 {
 	status_t st = sys_task_grant(task, task, RIGHTS_ALL, 0, &s->self_task);
 
@@ -58,4 +57,3 @@ void keel_spawn_start_fill(const struct keel_spawn_args *a, uint32_t cpu_count,
 	if (a->cmdline)
 		memcpy(s->cmdline, a->cmdline, strlen(a->cmdline) + 1);
 }
-

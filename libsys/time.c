@@ -38,8 +38,9 @@ void wallclock_read(const struct wallclock *c, struct wall_time *out)
 	out->unix_ns = (int64_t)now + c->offset_ns;
 	out->confidence = c->confidence;
 	/* An RTC-set clock drifts with the crystal: the bound grows with age. */
-	out->error_ns = c->error_ns +
-			(c->confidence == TIME_RTC ? (now - c->set_at) / 1000000 * RTC_DRIFT_PPM : 0);
+	out->error_ns = c->error_ns + (c->confidence == TIME_RTC
+					       ? (now - c->set_at) / 1000000 * RTC_DRIFT_PPM
+					       : 0);
 }
 
 static bool bcd_ok(uint8_t v)
@@ -94,8 +95,8 @@ status_t rtc_to_unix(const struct rtc_regs *r, int64_t *unix_s)
 		hour = hour % 12 + (pm ? 12 : 0);
 	}
 	uint32_t full = century * 100 + year;
-	if (sec > 59 || min > 59 || hour > 23 || year > 99 || month < 1 || month > 12 ||
-	    day < 1 || day > days_in_month(full, month) || full < 1970)
+	if (sec > 59 || min > 59 || hour > 23 || year > 99 || month < 1 || month > 12 || day < 1 ||
+	    day > days_in_month(full, month) || full < 1970)
 		return STATUS_BAD_FORMAT;
 	*unix_s = days_from_civil(full, month, day) * 86400 + hour * 3600 + min * 60 + sec;
 	return STATUS_OK;

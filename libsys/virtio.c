@@ -17,8 +17,7 @@
 
 static uint32_t le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 status_t virtio_cap_decode(const uint8_t *cap, size_t len, struct virtio_cap *out)
@@ -209,8 +208,9 @@ static void config_copy(struct virtio_dev *d, uint32_t off, uint8_t *buf, uint32
 	uint64_t base = (uint64_t)d->l.device.offset + off;
 
 	for (uint32_t i = 0; i < len;) {
-		unsigned w = ((off + i) % 4 == 0 && len - i >= 4) ? 4 :
-			     ((off + i) % 2 == 0 && len - i >= 2) ? 2 : 1;
+		unsigned w = ((off + i) % 4 == 0 && len - i >= 4)   ? 4
+			     : ((off + i) % 2 == 0 && len - i >= 2) ? 2
+								    : 1;
 		uint32_t v = d->io.read(d->io.ctx, d->l.device.bar, base + i, w);
 
 		for (unsigned k = 0; k < w; k++)
@@ -246,7 +246,7 @@ static size_t used_off(uint16_t size)
 {
 	size_t end = avail_off(size) + 6 + 2u * size;
 
-	return (end + 63) & ~(size_t)63;	/* its own cache lines */
+	return (end + 63) & ~(size_t)63; /* its own cache lines */
 }
 
 size_t virtq_bytes(uint16_t size)

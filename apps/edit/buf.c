@@ -19,7 +19,7 @@ static size_t count_nl(const char *s, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w, t;
 		memcpy(&w, s + i, 8);
-		w ^= ones * '\n';	/* newline bytes become zero */
+		w ^= ones * '\n'; /* newline bytes become zero */
 		t = ~(((w & low7) + low7) | w) & (ones << 7);
 		c += (size_t)(((t >> 7) * ones) >> 56);
 	}
@@ -299,8 +299,7 @@ static void drop_blocks(struct buf *b, size_t at, size_t count)
 /* Fills block list slots [at, at + count) with the n bytes of s, cut into
  * pieces of BUF_BLOCK_FILL bytes (the last one shorter); the data areas
  * are given. */
-static void spread(struct buf *b, size_t at, char **areas, size_t count, const char *s,
-		   size_t n)
+static void spread(struct buf *b, size_t at, char **areas, size_t count, const char *s, size_t n)
 {
 	for (size_t k = 0; k < count; k++) {
 		struct buf_block *blk = &b->blocks[at + k];
@@ -343,7 +342,7 @@ static status_t insert_split(struct buf *b, size_t i, size_t o, const char *s, s
 		free(tmp);
 		return STATUS_NO_MEMORY;
 	}
-	blk = &b->blocks[i];	/* reserve() may have moved the array */
+	blk = &b->blocks[i]; /* reserve() may have moved the array */
 	memcpy(tmp, blk->data, o);
 	memcpy(tmp + o, s, n);
 	memcpy(tmp + o + n, blk->data + o, blk->len - o);

@@ -19,20 +19,20 @@
 
 #include "abi/status.h"
 
-#define BUF_BLOCK_MAX 8192	/* a block never holds more */
-#define BUF_BLOCK_FILL 4096	/* how full new blocks are made */
+#define BUF_BLOCK_MAX 8192  /* a block never holds more */
+#define BUF_BLOCK_FILL 4096 /* how full new blocks are made */
 
 struct buf_block {
-	char *data;		/* BUF_BLOCK_MAX bytes */
+	char *data; /* BUF_BLOCK_MAX bytes */
 	size_t len;
-	size_t nls;		/* newlines in data[0, len) */
+	size_t nls; /* newlines in data[0, len) */
 };
 
 struct buf {
 	struct buf_block *blocks;
 	size_t nblocks, capblocks;
-	size_t *off;		/* off[i]: offset of block i; off[nblocks] = length */
-	size_t *nl;		/* nl[i]: newlines before block i; nl[nblocks] = all */
+	size_t *off; /* off[i]: offset of block i; off[nblocks] = length */
+	size_t *nl;  /* nl[i]: newlines before block i; nl[nblocks] = all */
 };
 
 /* Makes b an empty buffer (one empty line). STATUS_NO_MEMORY on failure. */

@@ -24,26 +24,33 @@ struct doc {
 	struct buf buf;
 	struct undo undo;
 	struct hl_cache hl;
-	char *path;		/* NULL for a buffer with no name yet */
-	size_t cur;		/* cursor offset */
-	size_t mark;		/* other end of the region when mark_set */
+	char *path;  /* NULL for a buffer with no name yet */
+	size_t cur;  /* cursor offset */
+	size_t mark; /* other end of the region when mark_set */
 	bool mark_set;
-	size_t want_col;	/* display column kept by vertical moves */
-	size_t top, left;	/* first line and first column shown */
-	bool is_new;		/* not on disk when opened */
+	size_t want_col;  /* display column kept by vertical moves */
+	size_t top, left; /* first line and first column shown */
+	bool is_new;      /* not on disk when opened */
 };
 
 enum prompt_kind {
-	PROMPT_NONE, PROMPT_SAVE_AS, PROMPT_OPEN, PROMPT_GOTO, PROMPT_FIND,
-	PROMPT_REPLACE_FIND, PROMPT_REPLACE_WITH, PROMPT_ASK_SAVE, PROMPT_ASK_REPLACE,
+	PROMPT_NONE,
+	PROMPT_SAVE_AS,
+	PROMPT_OPEN,
+	PROMPT_GOTO,
+	PROMPT_FIND,
+	PROMPT_REPLACE_FIND,
+	PROMPT_REPLACE_WITH,
+	PROMPT_ASK_SAVE,
+	PROMPT_ASK_REPLACE,
 };
 
 struct prompt {
 	enum prompt_kind kind;
 	char text[PROMPT_MAX];
 	size_t len, cur;
-	size_t origin;			/* where the incremental search looks from */
-	size_t home, home_top;		/* cursor and view to go back to on cancel */
+	size_t origin;         /* where the incremental search looks from */
+	size_t home, home_top; /* cursor and view to go back to on cancel */
 };
 
 /* Kinds of commands, for grouping undo steps and cuts. */
@@ -62,15 +69,15 @@ struct editor {
 	char replace[PROMPT_MAX];
 	size_t replace_len, rep_count, rep_stop;
 	bool rep_wrapped;
-	size_t match_start, match_len;	/* match shown highlighted */
+	size_t match_start, match_len; /* match shown highlighted */
 	bool match_shown;
 	char *clip;
 	size_t cliplen;
 	enum cmd_kind last_cmd;
-	bool cut_append;		/* the command before was a cut too */
+	bool cut_append; /* the command before was a cut too */
 	char msg[ED_MSG_MAX];
 	struct prompt pr;
-	uint8_t *attrs;			/* scratch for drawing a line */
+	uint8_t *attrs; /* scratch for drawing a line */
 	size_t attrcap;
 };
 

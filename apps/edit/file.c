@@ -86,13 +86,31 @@ static status_t fail(struct file_error *e, int err)
 {
 	e->err = err;
 	switch (err) {
-	case ENOENT: case ENOTDIR: e->st = STATUS_NOT_FOUND; break;
-	case EACCES: case EPERM: case EROFS: e->st = STATUS_NO_RIGHTS; break;
-	case ENOSPC: case EDQUOT: e->st = STATUS_FULL; break;
-	case ENOMEM: e->st = STATUS_NO_MEMORY; break;
-	case EEXIST: e->st = STATUS_EXISTS; break;
-	case EBUSY: e->st = STATUS_BUSY; break;
-	default: e->st = STATUS_INVALID; break;
+	case ENOENT:
+	case ENOTDIR:
+		e->st = STATUS_NOT_FOUND;
+		break;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		e->st = STATUS_NO_RIGHTS;
+		break;
+	case ENOSPC:
+	case EDQUOT:
+		e->st = STATUS_FULL;
+		break;
+	case ENOMEM:
+		e->st = STATUS_NO_MEMORY;
+		break;
+	case EEXIST:
+		e->st = STATUS_EXISTS;
+		break;
+	case EBUSY:
+		e->st = STATUS_BUSY;
+		break;
+	default:
+		e->st = STATUS_INVALID;
+		break;
 	}
 	return e->st;
 }

@@ -7,25 +7,57 @@
 #include <string.h>
 
 static const char *const c_keywords[] = {
-	"auto", "break", "case", "const", "continue", "default", "do", "else", "enum",
-	"extern", "for", "goto", "if", "inline", "register", "restrict", "return", "sizeof",
-	"static", "struct", "switch", "typedef", "union", "volatile", "while", "_Alignas",
-	"_Alignof", "_Atomic", "_Generic", "_Noreturn", "_Static_assert", "_Thread_local",
-	"NULL", "true", "false", NULL,
+	"auto",
+	"break",
+	"case",
+	"const",
+	"continue",
+	"default",
+	"do",
+	"else",
+	"enum",
+	"extern",
+	"for",
+	"goto",
+	"if",
+	"inline",
+	"register",
+	"restrict",
+	"return",
+	"sizeof",
+	"static",
+	"struct",
+	"switch",
+	"typedef",
+	"union",
+	"volatile",
+	"while",
+	"_Alignas",
+	"_Alignof",
+	"_Atomic",
+	"_Generic",
+	"_Noreturn",
+	"_Static_assert",
+	"_Thread_local",
+	"NULL",
+	"true",
+	"false",
+	NULL,
 };
 
 static const char *const c_types[] = {
-	"char", "double", "float", "int", "long", "short", "signed", "unsigned", "void",
-	"bool", "_Bool", "size_t", "ssize_t", "int8_t", "int16_t", "int32_t", "int64_t",
-	"uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t", "ptrdiff_t",
-	"FILE", NULL,
+	"char",     "double",    "float",     "int",     "long",     "short",    "signed",
+	"unsigned", "void",      "bool",      "_Bool",   "size_t",   "ssize_t",  "int8_t",
+	"int16_t",  "int32_t",   "int64_t",   "uint8_t", "uint16_t", "uint32_t", "uint64_t",
+	"intptr_t", "uintptr_t", "ptrdiff_t", "FILE",    NULL,
 };
 
 static const char *const sh_keywords[] = {
-	"if", "then", "else", "elif", "fi", "case", "esac", "for", "while", "until", "do",
-	"done", "in", "function", "select", "return", "local", "export", "readonly", "shift",
-	"exit", "break", "continue", "set", "unset", "trap", "eval", "exec", "source", ".",
-	"alias", "cd", "echo", "printf", "read", "test", NULL,
+	"if",    "then",   "else",     "elif",  "fi",     "case",     "esac",     "for",
+	"while", "until",  "do",       "done",  "in",     "function", "select",   "return",
+	"local", "export", "readonly", "shift", "exit",   "break",    "continue", "set",
+	"unset", "trap",   "eval",     "exec",  "source", ".",        "alias",    "cd",
+	"echo",  "printf", "read",     "test",  NULL,
 };
 
 static int is_ident_start(unsigned char c)
@@ -83,13 +115,13 @@ static size_t skip_c_comment(const char *s, size_t i, size_t n, int *closed)
 }
 
 /* Lexes a number or identifier at i; returns its end. */
-static size_t c_word(const char *s, size_t i, size_t n, uint8_t *attr,
-		     const char *const *kw, const char *const *types)
+static size_t c_word(const char *s, size_t i, size_t n, uint8_t *attr, const char *const *kw,
+		     const char *const *types)
 {
 	size_t j = i;
 	unsigned char c = (unsigned char)s[i];
 
-	if (!is_ident_start(c)) {	/* a number: digits, letters, dots */
+	if (!is_ident_start(c)) { /* a number: digits, letters, dots */
 		while (j < n && (is_ident((unsigned char)s[j]) || s[j] == '.'))
 			j++;
 		paint(attr, i, j, HL_NUMBER);
@@ -122,7 +154,7 @@ static hl_state c_body(const char *s, size_t i, size_t n, uint8_t *attr, int *op
 		unsigned char c;
 		size_t j;
 		int closed;
-		if (!attr) {	/* only comments and strings change the state */
+		if (!attr) { /* only comments and strings change the state */
 			while (i < n && s[i] != '/' && s[i] != '"' && s[i] != '\'')
 				i++;
 			if (i == n)
@@ -214,7 +246,7 @@ static size_t sh_variable(const char *s, size_t i, size_t n, uint8_t *attr)
 			j++;
 		j = j < n ? j + 1 : n;
 	} else if (j < n && !is_ident((unsigned char)s[j])) {
-		j++;		/* $?, $#, $$, $1 ... */
+		j++; /* $?, $#, $$, $1 ... */
 	} else {
 		while (j < n && is_ident((unsigned char)s[j]))
 			j++;

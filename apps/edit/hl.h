@@ -20,7 +20,13 @@
 enum hl_lang { HL_NONE, HL_C, HL_SH };
 
 enum hl_attr {
-	HL_TEXT, HL_COMMENT, HL_STRING, HL_KEYWORD, HL_TYPE, HL_NUMBER, HL_PREPROC,
+	HL_TEXT,
+	HL_COMMENT,
+	HL_STRING,
+	HL_KEYWORD,
+	HL_TYPE,
+	HL_NUMBER,
+	HL_PREPROC,
 	HL_ATTR_COUNT
 };
 
@@ -45,9 +51,9 @@ enum hl_lang hl_detect(const char *name, const char *first, size_t n);
 
 struct hl_cache {
 	enum hl_lang lang;
-	hl_state *cp;		/* state at the start of line k * HL_STEP */
-	size_t ncp, cap;	/* checkpoints [0, ncp) are valid */
-	char *line;		/* scratch copy of one line */
+	hl_state *cp;    /* state at the start of line k * HL_STEP */
+	size_t ncp, cap; /* checkpoints [0, ncp) are valid */
+	char *line;      /* scratch copy of one line */
 	size_t linecap;
 };
 

@@ -48,18 +48,30 @@ static keycode_t xterm_mods(unsigned p)
 static keycode_t letter_key(unsigned char c)
 {
 	switch (c) {
-	case 'A': return KEY_UP;
-	case 'B': return KEY_DOWN;
-	case 'C': return KEY_RIGHT;
-	case 'D': return KEY_LEFT;
-	case 'H': return KEY_HOME;
-	case 'F': return KEY_END;
-	case 'P': return KEY_F1;
-	case 'Q': return KEY_F2;
-	case 'R': return KEY_F3;
-	case 'S': return KEY_F4;
-	case 'Z': return KEY_BACKTAB;
-	default: return KEY_UNKNOWN;
+	case 'A':
+		return KEY_UP;
+	case 'B':
+		return KEY_DOWN;
+	case 'C':
+		return KEY_RIGHT;
+	case 'D':
+		return KEY_LEFT;
+	case 'H':
+		return KEY_HOME;
+	case 'F':
+		return KEY_END;
+	case 'P':
+		return KEY_F1;
+	case 'Q':
+		return KEY_F2;
+	case 'R':
+		return KEY_F3;
+	case 'S':
+		return KEY_F4;
+	case 'Z':
+		return KEY_BACKTAB;
+	default:
+		return KEY_UNKNOWN;
 	}
 }
 
@@ -67,20 +79,30 @@ static keycode_t letter_key(unsigned char c)
 static keycode_t tilde_key(unsigned n)
 {
 	static const keycode_t fkeys[] = {
-		[11] = KEY_F1, [12] = KEY_F2, [13] = KEY_F3, [14] = KEY_F4, [15] = KEY_F5,
-		[17] = KEY_F6, [18] = KEY_F7, [19] = KEY_F8, [20] = KEY_F9, [21] = KEY_F10,
-		[23] = KEY_F11, [24] = KEY_F12,
+		[11] = KEY_F1, [12] = KEY_F2,  [13] = KEY_F3,  [14] = KEY_F4,
+		[15] = KEY_F5, [17] = KEY_F6,  [18] = KEY_F7,  [19] = KEY_F8,
+		[20] = KEY_F9, [21] = KEY_F10, [23] = KEY_F11, [24] = KEY_F12,
 	};
 
 	switch (n) {
-	case 1: case 7: return KEY_HOME;
-	case 2: return KEY_INSERT;
-	case 3: return KEY_DELETE;
-	case 4: case 8: return KEY_END;
-	case 5: return KEY_PGUP;
-	case 6: return KEY_PGDN;
-	case 200: return KEY_PASTE_BEGIN;
-	case 201: return KEY_PASTE_END;
+	case 1:
+	case 7:
+		return KEY_HOME;
+	case 2:
+		return KEY_INSERT;
+	case 3:
+		return KEY_DELETE;
+	case 4:
+	case 8:
+		return KEY_END;
+	case 5:
+		return KEY_PGUP;
+	case 6:
+		return KEY_PGDN;
+	case 200:
+		return KEY_PASTE_BEGIN;
+	case 201:
+		return KEY_PASTE_END;
 	}
 	if (n < sizeof fkeys / sizeof fkeys[0] && fkeys[n])
 		return fkeys[n];
@@ -118,9 +140,9 @@ static size_t feed_csi(struct keys *k, unsigned char c, keycode_t *out)
 		return 0;
 	}
 	if (c >= 0x20 && c < 0x40)
-		return 0;	/* private markers and intermediates: ignored */
+		return 0; /* private markers and intermediates: ignored */
 	if (c < 0x20 || c > 0x7e) {
-		k->state = KS_GROUND;	/* not a sequence after all: drop it */
+		k->state = KS_GROUND; /* not a sequence after all: drop it */
 		k->alt = 0;
 		return 0;
 	}
@@ -206,7 +228,7 @@ static size_t feed_esc(struct keys *k, unsigned char c, keycode_t *out)
 		return 0;
 	}
 	if (c == 0x1b) {
-		out[0] = KEY_ESC;	/* the first ESC stands alone */
+		out[0] = KEY_ESC; /* the first ESC stands alone */
 		return 1;
 	}
 	k->state = KS_GROUND;
@@ -254,9 +276,9 @@ size_t keys_idle(struct keys *k, keycode_t *out)
 }
 
 static const char *const special_names[] = {
-	"Up", "Down", "Right", "Left", "Home", "End", "Insert", "Delete", "PgUp", "PgDn",
-	"S-Tab", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10", "F11", "F12",
-	"PasteBegin", "PasteEnd", "Unknown",
+	"Up",   "Down",  "Right", "Left", "Home", "End",        "Insert",   "Delete",  "PgUp",
+	"PgDn", "S-Tab", "F1",    "F2",   "F3",   "F4",         "F5",       "F6",      "F7",
+	"F8",   "F9",    "F10",   "F11",  "F12",  "PasteBegin", "PasteEnd", "Unknown",
 };
 
 void keys_name(keycode_t key, char *out, size_t size)

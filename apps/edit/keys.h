@@ -20,15 +20,37 @@ typedef int32_t keycode_t;
 
 /* Keys below KEY_SPECIAL are Unicode code points; control keys are the
  * control code (KEY_CTRL('s') == 0x13), Escape is 0x1b, Backspace 0x7f. */
-#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEY_CTRL(c) ((c)&0x1f)
 #define KEY_ESC 0x1b
 #define KEY_BACKSPACE 0x7f
 #define KEY_SPECIAL 0x110000
 enum {
-	KEY_UP = KEY_SPECIAL, KEY_DOWN, KEY_RIGHT, KEY_LEFT, KEY_HOME, KEY_END,
-	KEY_INSERT, KEY_DELETE, KEY_PGUP, KEY_PGDN, KEY_BACKTAB,
-	KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6, KEY_F7, KEY_F8, KEY_F9,
-	KEY_F10, KEY_F11, KEY_F12, KEY_PASTE_BEGIN, KEY_PASTE_END, KEY_UNKNOWN,
+	KEY_UP = KEY_SPECIAL,
+	KEY_DOWN,
+	KEY_RIGHT,
+	KEY_LEFT,
+	KEY_HOME,
+	KEY_END,
+	KEY_INSERT,
+	KEY_DELETE,
+	KEY_PGUP,
+	KEY_PGDN,
+	KEY_BACKTAB,
+	KEY_F1,
+	KEY_F2,
+	KEY_F3,
+	KEY_F4,
+	KEY_F5,
+	KEY_F6,
+	KEY_F7,
+	KEY_F8,
+	KEY_F9,
+	KEY_F10,
+	KEY_F11,
+	KEY_F12,
+	KEY_PASTE_BEGIN,
+	KEY_PASTE_END,
+	KEY_UNKNOWN,
 };
 /* A byte of input that is not valid UTF-8: inserted as that byte. */
 #define KEY_BYTE(b) (0x120000 | (b))
@@ -46,10 +68,10 @@ enum keys_state { KS_GROUND, KS_ESC, KS_CSI, KS_SS3, KS_LINUX_F, KS_UTF8 };
 
 struct keys {
 	enum keys_state state;
-	int alt;			/* an ESC prefix applies to the key */
-	unsigned params[4], nparams;	/* CSI parameters */
-	size_t seqlen;			/* bytes in the current CSI */
-	unsigned char u8[4];		/* UTF-8 bytes collected */
+	int alt;                     /* an ESC prefix applies to the key */
+	unsigned params[4], nparams; /* CSI parameters */
+	size_t seqlen;               /* bytes in the current CSI */
+	unsigned char u8[4];         /* UTF-8 bytes collected */
 	size_t u8len, u8need;
 };
 

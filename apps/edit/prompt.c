@@ -32,22 +32,36 @@ void prompt_start(struct editor *ed, enum prompt_kind kind, const char *initial)
 const char *prompt_label(const struct editor *ed)
 {
 	static const char *const find_labels[8] = {
-		"Search: ", "Search [case]: ", "Search [regex]: ", "Search [regex,case]: ",
-		"Search backwards: ", "Search backwards [case]: ",
-		"Search backwards [regex]: ", "Search backwards [regex,case]: ",
+		"Search: ",
+		"Search [case]: ",
+		"Search [regex]: ",
+		"Search [regex,case]: ",
+		"Search backwards: ",
+		"Search backwards [case]: ",
+		"Search backwards [regex]: ",
+		"Search backwards [regex,case]: ",
 	};
 	int f = (ed->s_icase ? 0 : 1) | (ed->s_regex ? 2 : 0) | (ed->s_backward ? 4 : 0);
 
 	switch (ed->pr.kind) {
-	case PROMPT_SAVE_AS: return "Save as: ";
-	case PROMPT_OPEN: return "Open file (empty: new buffer): ";
-	case PROMPT_GOTO: return "Go to line: ";
-	case PROMPT_FIND: return find_labels[f];
-	case PROMPT_REPLACE_FIND: return ed->s_regex ? "Replace [regex]: " : "Replace: ";
-	case PROMPT_REPLACE_WITH: return "Replace with: ";
-	case PROMPT_ASK_SAVE: return "Save modified buffer? (y)es (n)o (c)ancel ";
-	case PROMPT_ASK_REPLACE: return "Replace this one? (y)es (n)o (a)ll (q)uit ";
-	default: return "";
+	case PROMPT_SAVE_AS:
+		return "Save as: ";
+	case PROMPT_OPEN:
+		return "Open file (empty: new buffer): ";
+	case PROMPT_GOTO:
+		return "Go to line: ";
+	case PROMPT_FIND:
+		return find_labels[f];
+	case PROMPT_REPLACE_FIND:
+		return ed->s_regex ? "Replace [regex]: " : "Replace: ";
+	case PROMPT_REPLACE_WITH:
+		return "Replace with: ";
+	case PROMPT_ASK_SAVE:
+		return "Save modified buffer? (y)es (n)o (c)ancel ";
+	case PROMPT_ASK_REPLACE:
+		return "Replace this one? (y)es (n)o (a)ll (q)uit ";
+	default:
+		return "";
 	}
 }
 
@@ -152,7 +166,7 @@ static void replace_advance(struct editor *ed, const struct search_match *m, siz
 			if (!ed->rep_wrapped)
 				ed->rep_wrapped = true, pos = 0;
 			else
-				ed->rep_stop = 0;	/* nothing more to see */
+				ed->rep_stop = 0; /* nothing more to see */
 		} else {
 			pos = text_next_char(&d->buf, pos);
 		}
@@ -166,8 +180,8 @@ static status_t replace_one(struct editor *ed, const struct search_match *m)
 	struct doc *d = ed_doc(ed);
 	char *text;
 	size_t n;
-	status_t st = search_expand(&ed->search, &d->buf, m, ed->replace, ed->replace_len,
-				    &text, &n);
+	status_t st = search_expand(&ed->search, &d->buf, m, ed->replace, ed->replace_len, &text,
+				    &n);
 
 	if (st)
 		return st;

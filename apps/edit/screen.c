@@ -253,11 +253,9 @@ static void set_attr(struct screen *s, uint16_t attr)
 	if (attr & ATTR_REVERSE)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, ";7");
 	if (fg)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, ";%u",
-				      fg <= 8 ? 29 + fg : 81 + fg);
+		n += (size_t)snprintf(buf + n, sizeof buf - n, ";%u", fg <= 8 ? 29 + fg : 81 + fg);
 	if (bg)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, ";%u",
-				      bg <= 8 ? 39 + bg : 91 + bg);
+		n += (size_t)snprintf(buf + n, sizeof buf - n, ";%u", bg <= 8 ? 39 + bg : 91 + bg);
 	snprintf(buf + n, sizeof buf - n, "m");
 	if (attr == 0)
 		snprintf(buf, sizeof buf, "\x1b[m");
@@ -302,7 +300,7 @@ static void write_cell(struct screen *s, int row, int col)
 		*cell_at(s->have, s, row, end) = unknown;
 	s->cur_col = end;
 	if (end >= s->cols)
-		s->cur_row = s->cur_col = -1;	/* pending wrap: position unsure */
+		s->cur_row = s->cur_col = -1; /* pending wrap: position unsure */
 }
 
 /* The column from which row of the want grid is blank to the edge. */
@@ -351,7 +349,7 @@ static void flush_row(struct screen *s, int row)
 			return;
 		}
 		if (w->width == CELL_CONT && c > 0)
-			c--;	/* redraw the wide character this half belongs to */
+			c--; /* redraw the wide character this half belongs to */
 		write_cell(s, row, c);
 		c += cell_at(s->want, s, row, c)->width - 1;
 	}

@@ -28,12 +28,12 @@
 #define ATTR_BOLD (1u << 10)
 #define ATTR_REVERSE (1u << 11)
 #define ATTR_UNDERLINE (1u << 12)
-#define ATTR_FG_OF(a) ((a) & 0x1f)
+#define ATTR_FG_OF(a) ((a)&0x1f)
 #define ATTR_BG_OF(a) (((a) >> 5) & 0x1f)
 
 /* Widths a cell can have besides 1 and 2. */
-#define CELL_CONT 0		/* the right half of a wide character */
-#define CELL_UNKNOWN 255	/* the terminal's content is not known */
+#define CELL_CONT 0      /* the right half of a wide character */
+#define CELL_UNKNOWN 255 /* the terminal's content is not known */
 
 struct cell {
 	char ch[CELL_BYTES];
@@ -45,12 +45,12 @@ struct cell {
 struct screen {
 	int rows, cols;
 	struct cell *want, *have;
-	int cur_row, cur_col;		/* the terminal's cursor, -1 if unknown */
-	int want_row, want_col;		/* where the cursor should be shown */
+	int cur_row, cur_col;   /* the terminal's cursor, -1 if unknown */
+	int want_row, want_col; /* where the cursor should be shown */
 	bool want_visible, visible;
-	int attr;			/* the terminal's SGR state, -1 if unknown */
-	bool clear;			/* erase the display before the next frame */
-	bool begun;			/* this frame has started its output */
+	int attr;   /* the terminal's SGR state, -1 if unknown */
+	bool clear; /* erase the display before the next frame */
+	bool begun; /* this frame has started its output */
 	char *out;
 	size_t outlen, outcap;
 	bool out_failed;

@@ -86,8 +86,8 @@ static void plain_match(const struct search *s, size_t i, struct search_match *m
 /* Finds the first plain match in line[0, n) starting in [from, to),
  * skipping ahead to the bytes that can start one: by memchr, or for a
  * letter whose case is ignored by comparing with the lower-case bit set. */
-static bool plain_find(const struct search *s, const char *line, size_t n, size_t from,
-		       size_t to, struct search_match *m)
+static bool plain_find(const struct search *s, const char *line, size_t n, size_t from, size_t to,
+		       struct search_match *m)
 {
 	unsigned char f0 = (unsigned char)s->pat[0], lower = fold(f0);
 	bool letter = s->icase && lower >= 'a' && lower <= 'z';
@@ -118,8 +118,8 @@ static bool plain_find(const struct search *s, const char *line, size_t n, size_
 
 /* Finds the first regex match in the NUL-terminated line starting in
  * [from, to). */
-static bool regex_find(const struct search *s, const char *line, size_t n, size_t from,
-		       size_t to, struct search_match *m)
+static bool regex_find(const struct search *s, const char *line, size_t n, size_t from, size_t to,
+		       struct search_match *m)
 {
 	regmatch_t pm[SEARCH_GROUPS];
 	size_t start;
@@ -141,16 +141,16 @@ static bool regex_find(const struct search *s, const char *line, size_t n, size_
 	return true;
 }
 
-static bool find_from(const struct search *s, const char *line, size_t n, size_t from,
-		      size_t to, struct search_match *m)
+static bool find_from(const struct search *s, const char *line, size_t n, size_t from, size_t to,
+		      struct search_match *m)
 {
 	return s->regex ? regex_find(s, line, n, from, to, m) : plain_find(s, line, n, from, to, m);
 }
 
 /* Finds in one line the first match starting in [from, to), or the last
  * one when backward. */
-static bool find_in_line(const struct search *s, const char *line, size_t n, size_t from,
-			 size_t to, bool backward, struct search_match *m)
+static bool find_in_line(const struct search *s, const char *line, size_t n, size_t from, size_t to,
+			 bool backward, struct search_match *m)
 {
 	struct search_match cand;
 	bool found = false;
@@ -188,8 +188,8 @@ static const char *fetch(struct search *s, const struct buf *b, size_t pos, size
 
 /* Searches the line starting at st for a match starting in [lo, hi)
  * (absolute offsets); stores the line's length in *n. */
-static status_t search_line(struct search *s, const struct buf *b, size_t st, size_t lo,
-			    size_t hi, bool backward, struct search_match *m, size_t *n)
+static status_t search_line(struct search *s, const struct buf *b, size_t st, size_t lo, size_t hi,
+			    bool backward, struct search_match *m, size_t *n)
 {
 	const char *line = fetch(s, b, st, n);
 
@@ -214,8 +214,8 @@ static size_t step_line(const struct buf *b, size_t pos, size_t n, bool backward
 	return buf_line_start_of(b, pos - 1);
 }
 
-status_t search_find(struct search *s, const struct buf *b, size_t from, bool backward,
-		     bool wrap, struct search_match *m)
+status_t search_find(struct search *s, const struct buf *b, size_t from, bool backward, bool wrap,
+		     struct search_match *m)
 {
 	size_t nlines = buf_lines(b), l0 = buf_line_of(b, from), count;
 	size_t pos = buf_line_start_of(b, from), n;

@@ -29,7 +29,7 @@ struct search {
 	regex_t re;
 	char *pat;
 	size_t patlen;
-	char *line;		/* scratch copy of the line being searched */
+	char *line; /* scratch copy of the line being searched */
 	size_t linecap;
 };
 
@@ -45,8 +45,8 @@ status_t search_set(struct search *s, const char *pat, size_t n, bool regex, boo
  * that starts before from (backwards), wrapping around the buffer when wrap
  * is set. STATUS_NOT_FOUND if there is none, STATUS_NO_MEMORY.
  */
-status_t search_find(struct search *s, const struct buf *b, size_t from, bool backward,
-		     bool wrap, struct search_match *m);
+status_t search_find(struct search *s, const struct buf *b, size_t from, bool backward, bool wrap,
+		     struct search_match *m);
 
 /*
  * Builds the replacement for match m from template repl (n bytes): for a

@@ -60,8 +60,8 @@ static void on_fatal(int sig)
 
 static void install_handlers(void)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM,
-				     SIGHUP, SIGQUIT, SIGINT };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE,  SIGILL, SIGABRT,
+				     SIGTERM, SIGHUP, SIGQUIT, SIGINT };
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
@@ -82,7 +82,7 @@ status_t term_open(void)
 		return STATUS_INVALID;
 	raw = saved_mode;
 	raw.c_iflag &= (tcflag_t) ~(BRKINT | ICRNL | INPCK | ISTRIP | IXON);
-	raw.c_oflag &= (tcflag_t) ~OPOST;
+	raw.c_oflag &= (tcflag_t)~OPOST;
 	raw.c_cflag |= CS8;
 	raw.c_lflag &= (tcflag_t) ~(ECHO | ICANON | IEXTEN | ISIG);
 	raw.c_cc[VMIN] = 1;
@@ -119,7 +119,7 @@ status_t term_read(char *p, size_t n, size_t *got)
 		return STATUS_OK;
 	if (poll(pfd, wake_pipe[0] >= 0 ? 2 : 1, -1) < 0 || (pfd[1].revents & POLLIN)) {
 		drain_wake();
-		return STATUS_OK;	/* interrupted, or the size changed */
+		return STATUS_OK; /* interrupted, or the size changed */
 	}
 	k = read(STDIN_FILENO, p, n);
 	if (k < 0 && errno == EINTR)

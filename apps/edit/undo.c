@@ -54,8 +54,8 @@ static status_t reserve_text(struct undo_rec *r, size_t len)
 
 /* Tries to extend the last record with the new edit; true if it did. A run
  * of typing appends; backspacing prepends; forward deletes append. */
-static bool try_merge(struct undo *u, enum undo_kind kind, size_t pos, const char *text,
-		      size_t len, size_t cur_after)
+static bool try_merge(struct undo *u, enum undo_kind kind, size_t pos, const char *text, size_t len,
+		      size_t cur_after)
 {
 	struct undo_rec *r;
 
@@ -86,8 +86,8 @@ static bool try_merge(struct undo *u, enum undo_kind kind, size_t pos, const cha
 	return true;
 }
 
-status_t undo_add(struct undo *u, enum undo_kind kind, size_t pos, const char *text,
-		  size_t len, size_t cur_before, size_t cur_after)
+status_t undo_add(struct undo *u, enum undo_kind kind, size_t pos, const char *text, size_t len,
+		  size_t cur_before, size_t cur_after)
 {
 	struct undo_rec *r;
 
@@ -172,7 +172,7 @@ status_t undo_redo(struct undo *u, struct buf *b, size_t *cursor, size_t *first)
 void undo_mark_saved(struct undo *u)
 {
 	u->saved = u->cur;
-	u->group++;	/* the saved state stays a step of its own */
+	u->group++; /* the saved state stays a step of its own */
 }
 
 bool undo_modified(const struct undo *u)

@@ -28,9 +28,9 @@ struct undo_rec {
 
 struct undo {
 	struct undo_rec *recs;
-	size_t n, cur, cap;	/* [0, cur) done, [cur, n) redoable */
-	unsigned long group;	/* group of the next record */
-	size_t saved;		/* cur when last saved, SIZE_MAX if lost */
+	size_t n, cur, cap;  /* [0, cur) done, [cur, n) redoable */
+	unsigned long group; /* group of the next record */
+	size_t saved;        /* cur when last saved, SIZE_MAX if lost */
 };
 
 void undo_init(struct undo *u);
@@ -44,8 +44,8 @@ void undo_next_group(struct undo *u);
  * the len bytes at text, with the cursor before and after it. Drops the redo
  * tail. Joins the last record when it is in the same group and contiguous.
  */
-status_t undo_add(struct undo *u, enum undo_kind kind, size_t pos, const char *text,
-		  size_t len, size_t cur_before, size_t cur_after);
+status_t undo_add(struct undo *u, enum undo_kind kind, size_t pos, const char *text, size_t len,
+		  size_t cur_before, size_t cur_after);
 
 /* Takes back the last group; stores the cursor to restore in *cursor and
  * the lowest offset the group touched in *first. STATUS_EMPTY when there is

@@ -18,13 +18,20 @@
 uint16_t view_attr(enum hl_attr a)
 {
 	switch (a) {
-	case HL_COMMENT: return ATTR_FG(6);
-	case HL_STRING: return ATTR_FG(3);
-	case HL_KEYWORD: return ATTR_FG(5) | ATTR_BOLD;
-	case HL_TYPE: return ATTR_FG(2);
-	case HL_NUMBER: return ATTR_FG(1);
-	case HL_PREPROC: return ATTR_FG(4) | ATTR_BOLD;
-	default: return 0;
+	case HL_COMMENT:
+		return ATTR_FG(6);
+	case HL_STRING:
+		return ATTR_FG(3);
+	case HL_KEYWORD:
+		return ATTR_FG(5) | ATTR_BOLD;
+	case HL_TYPE:
+		return ATTR_FG(2);
+	case HL_NUMBER:
+		return ATTR_FG(1);
+	case HL_PREPROC:
+		return ATTR_FG(4) | ATTR_BOLD;
+	default:
+		return 0;
 	}
 }
 
@@ -32,7 +39,7 @@ uint16_t view_attr(enum hl_attr a)
 struct row {
 	struct screen *s;
 	int y, x0;
-	size_t left, right;	/* visible text columns [left, right) */
+	size_t left, right; /* visible text columns [left, right) */
 };
 
 /* Puts a glyph of width w at text column col with the given cells. */
@@ -71,7 +78,7 @@ static unsigned draw_char(struct row *r, size_t col, const char *p, size_t n, ui
 	} else if (col >= r->left && col + w <= r->right) {
 		screen_put(r->s, r->y, r->x0 + (int)(col - r->left), p, n, (int)w, attr);
 	} else {
-		put_glyph(r, col, "  ", w, attr);	/* a wide character cut by an edge */
+		put_glyph(r, col, "  ", w, attr); /* a wide character cut by an edge */
 	}
 	return w;
 }
@@ -165,9 +172,9 @@ static void draw_status(struct editor *ed, struct screen *s, int y)
 
 	snprintf(left, sizeof left, " %s%s", undo_modified(&d->undo) ? "*" : "", doc_name(d));
 	snprintf(right, sizeof right, "%s%sL%zu/%zu C%zu  [%zu/%zu] ",
-		 undo_modified(&d->undo) ? "Modified  " : "", d->mark_set ? "Mark  " : "",
-		 line + 1, buf_lines(&d->buf), text_col(&d->buf, d->cur, ed->tabw) + 1,
-		 ed->cur + 1, ed->ndocs);
+		 undo_modified(&d->undo) ? "Modified  " : "", d->mark_set ? "Mark  " : "", line + 1,
+		 buf_lines(&d->buf), text_col(&d->buf, d->cur, ed->tabw) + 1, ed->cur + 1,
+		 ed->ndocs);
 	screen_fill(s, y, 0, ATTR_BAR);
 	screen_text(s, y, 0, left, ATTR_BAR);
 	x = s->cols - (int)strlen(right);
@@ -176,9 +183,9 @@ static void draw_status(struct editor *ed, struct screen *s, int y)
 }
 
 static const char *const help_line[][2] = {
-	{ "^S", "Save" }, { "^O", "SaveAs" }, { "^X", "Close" }, { "^F", "Find" },
-	{ "^R", "Replace" }, { "^G", "GoTo" }, { "^K", "Cut" }, { "^U", "Paste" },
-	{ "^Z", "Undo" }, { "^Y", "Redo" }, { "M-A", "Mark" }, { "F1", "Help" },
+	{ "^S", "Save" },    { "^O", "SaveAs" }, { "^X", "Close" }, { "^F", "Find" },
+	{ "^R", "Replace" }, { "^G", "GoTo" },   { "^K", "Cut" },   { "^U", "Paste" },
+	{ "^Z", "Undo" },    { "^Y", "Redo" },   { "M-A", "Mark" }, { "F1", "Help" },
 };
 
 static void draw_help_line(struct screen *s, int y)

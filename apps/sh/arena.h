@@ -14,8 +14,8 @@
 struct arena_block;
 
 struct arena {
-	struct arena_block *head;	/* newest block */
-	size_t total;			/* bytes in use, for statistics and tests */
+	struct arena_block *head; /* newest block */
+	size_t total;             /* bytes in use, for statistics and tests */
 };
 
 struct arena_mark {
@@ -49,9 +49,8 @@ void sb_free(struct strbuf *b);
 void sb_putc(struct strbuf *b, char c);
 void sb_put(struct strbuf *b, const char *s, size_t n);
 void sb_puts(struct strbuf *b, const char *s);
-void sb_printf(struct strbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-char *sb_cstr(struct strbuf *b);	/* NUL-terminated view, owned by b */
-char *sb_detach(struct strbuf *b);	/* malloc'd copy ownership to caller */
+void sb_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_cstr(struct strbuf *b);   /* NUL-terminated view, owned by b */
+char *sb_detach(struct strbuf *b); /* malloc'd copy ownership to caller */
 
 #endif

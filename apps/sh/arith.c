@@ -149,8 +149,8 @@ struct binop {
  * operators first so that the longest match wins. */
 static const struct binop binops[] = {
 	{ "||", 1 }, { "&&", 2 }, { "==", 6 }, { "!=", 6 }, { "<=", 7 }, { ">=", 7 },
-	{ "<<", 8 }, { ">>", 8 }, { "|", 3 }, { "^", 4 }, { "&", 5 }, { "<", 7 },
-	{ ">", 7 }, { "+", 9 }, { "-", 9 }, { "*", 10 }, { "/", 10 }, { "%", 10 },
+	{ "<<", 8 }, { ">>", 8 }, { "|", 3 },  { "^", 4 },  { "&", 5 },  { "<", 7 },
+	{ ">", 7 },  { "+", 9 },  { "-", 9 },  { "*", 10 }, { "/", 10 }, { "%", 10 },
 };
 
 /* The binary operator at p, or -1 (also for an assignment operator). */
@@ -178,14 +178,22 @@ static intmax_t apply(struct actx *a, const char *op, intmax_t l, intmax_t r)
 	uintmax_t ul = (uintmax_t)l, ur = (uintmax_t)r;
 
 	switch (op[0]) {
-	case '|': return l | r;
-	case '^': return l ^ r;
-	case '&': return l & r;
-	case '=': return l == r;
-	case '!': return l != r;
-	case '+': return (intmax_t)(ul + ur);
-	case '-': return (intmax_t)(ul - ur);
-	case '*': return (intmax_t)(ul * ur);
+	case '|':
+		return l | r;
+	case '^':
+		return l ^ r;
+	case '&':
+		return l & r;
+	case '=':
+		return l == r;
+	case '!':
+		return l != r;
+	case '+':
+		return (intmax_t)(ul + ur);
+	case '-':
+		return (intmax_t)(ul - ur);
+	case '*':
+		return (intmax_t)(ul * ur);
 	case '<':
 		if (op[1] == '<')
 			return (intmax_t)(ul << (r & 63));
@@ -268,8 +276,8 @@ static intmax_t a_ternary(struct actx *a)
 /* Recognises NAME op= at p: returns the operator length (1 for '='). */
 static size_t assign_op(const char *p, char *opbuf)
 {
-	static const char *const ops[] = { "<<=", ">>=", "*=", "/=", "%=", "+=", "-=",
-					   "&=", "^=", "|=", "=" };
+	static const char *const ops[] = { "<<=", ">>=", "*=", "/=", "%=", "+=",
+					   "-=",  "&=",  "^=", "|=", "=" };
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		size_t n = strlen(ops[i]);

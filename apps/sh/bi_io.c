@@ -111,7 +111,8 @@ static intmax_t pf_num(struct pf *p, const char *a)
 
 	errno = 0;
 	intmax_t v = a[0] == '-' || a[0] == '+' || (a[0] >= '0' && a[0] <= '9') || a[0] == ' '
-			     ? strtoimax(a, &end, 0) : 0;
+			     ? strtoimax(a, &end, 0)
+			     : 0;
 
 	if (!*a)
 		return 0;
@@ -173,7 +174,14 @@ static void pf_convert(struct pf *p, struct strbuf *out, char *spec, size_t slen
 		spec[slen + 2] = '\0';
 		sb_printf(&s, spec, (uintmax_t)pf_num(p, a));
 		break;
-	case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
+	case 'e':
+	case 'E':
+	case 'f':
+	case 'F':
+	case 'g':
+	case 'G':
+	case 'a':
+	case 'A':
 		spec[slen] = c;
 		spec[slen + 1] = '\0';
 		sb_printf(&s, spec, pf_double(p, a));
@@ -361,8 +369,7 @@ static bool is_ifs_white(const char *ifs, char c, bool escaped)
 
 /* The last variable's text s[i..end) loses one trailing non-blank IFS
  * delimiter when it is otherwise a single field (dash). */
-static size_t strip_last_delim(const char *ifs, const char *s, const char *e, size_t i,
-			       size_t end)
+static size_t strip_last_delim(const char *ifs, const char *s, const char *e, size_t i, size_t end)
 {
 	if (end <= i || !is_ifs(ifs, s[end - 1], e[end - 1]) ||
 	    is_ifs_white(ifs, s[end - 1], e[end - 1]))

@@ -503,8 +503,9 @@ static int kill_list(struct shell *sh, int argc, char **argv, int i)
 
 static int kill_usage(struct shell *sh)
 {
-	return sh_builtin_err(sh, 2, "Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... "
-				     "or\nkill -l [exitstatus]");
+	return sh_builtin_err(sh, 2,
+			      "Usage: kill [-s sigspec | -signum | -sigspec] [pid | job]... "
+			      "or\nkill -l [exitstatus]");
 }
 
 /* Sends sig to a pid or %job; returns 0 or 1 after a message. */
@@ -543,11 +544,13 @@ int bi_kill(struct shell *sh, int argc, char **argv)
 	if (strcmp(argv[1], "-s") == 0) {
 		if (argc < 3 || (sig = signal_spec(argv[2])) < 0)
 			return argc < 3 ? kill_usage(sh)
-					: sh_builtin_err(sh, 2, "invalid signal number or name: %s", argv[2]);
+					: sh_builtin_err(sh, 2, "invalid signal number or name: %s",
+							 argv[2]);
 		i = 3;
 	} else if (argv[1][0] == '-' && argv[1][1]) {
 		if (strcmp(argv[1], "--") != 0 && (sig = signal_spec(argv[1] + 1)) < 0)
-			return sh_builtin_err(sh, 2, "invalid signal number or name: %s", argv[1] + 1);
+			return sh_builtin_err(sh, 2, "invalid signal number or name: %s",
+					      argv[1] + 1);
 		if (strcmp(argv[1], "--") == 0)
 			sig = SIGTERM;
 		i = 2;

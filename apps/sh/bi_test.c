@@ -22,8 +22,8 @@ struct tctx {
 };
 
 static const char *const unary_ops[] = {
-	"-b", "-c", "-d", "-e", "-f", "-g", "-G", "-h", "-k", "-L", "-n", "-O", "-p",
-	"-r", "-s", "-S", "-t", "-u", "-w", "-x", "-z", NULL,
+	"-b", "-c", "-d", "-e", "-f", "-g", "-G", "-h", "-k", "-L", "-n",
+	"-O", "-p", "-r", "-s", "-S", "-t", "-u", "-w", "-x", "-z", NULL,
 };
 
 static const char *const binary_ops[] = {
@@ -73,30 +73,48 @@ static bool file_test(char op, const char *f)
 	if (stat(f, &st) != 0)
 		return false;
 	switch (op) {
-	case 'b': return S_ISBLK(st.st_mode);
-	case 'c': return S_ISCHR(st.st_mode);
-	case 'd': return S_ISDIR(st.st_mode);
-	case 'e': return true;
-	case 'f': return S_ISREG(st.st_mode);
-	case 'g': return (st.st_mode & S_ISGID) != 0;
-	case 'G': return st.st_gid == getegid();
-	case 'k': return (st.st_mode & S_ISVTX) != 0;
-	case 'O': return st.st_uid == geteuid();
-	case 'p': return S_ISFIFO(st.st_mode);
-	case 's': return st.st_size > 0;
-	case 'S': return S_ISSOCK(st.st_mode);
-	case 'u': return (st.st_mode & S_ISUID) != 0;
-	default: return false;
+	case 'b':
+		return S_ISBLK(st.st_mode);
+	case 'c':
+		return S_ISCHR(st.st_mode);
+	case 'd':
+		return S_ISDIR(st.st_mode);
+	case 'e':
+		return true;
+	case 'f':
+		return S_ISREG(st.st_mode);
+	case 'g':
+		return (st.st_mode & S_ISGID) != 0;
+	case 'G':
+		return st.st_gid == getegid();
+	case 'k':
+		return (st.st_mode & S_ISVTX) != 0;
+	case 'O':
+		return st.st_uid == geteuid();
+	case 'p':
+		return S_ISFIFO(st.st_mode);
+	case 's':
+		return st.st_size > 0;
+	case 'S':
+		return S_ISSOCK(st.st_mode);
+	case 'u':
+		return (st.st_mode & S_ISUID) != 0;
+	default:
+		return false;
 	}
 }
 
 static bool unary(struct tctx *t, const char *op, const char *arg)
 {
 	switch (op[1]) {
-	case 'n': return arg[0] != '\0';
-	case 'z': return arg[0] == '\0';
-	case 't': return isatty((int)t_num(t, arg));
-	default: return file_test(op[1], arg);
+	case 'n':
+		return arg[0] != '\0';
+	case 'z':
+		return arg[0] == '\0';
+	case 't':
+		return isatty((int)t_num(t, arg));
+	default:
+		return file_test(op[1], arg);
 	}
 }
 
@@ -134,11 +152,16 @@ static bool binary(struct tctx *t, const char *a, const char *op, const char *b)
 	}
 	intmax_t x = t_num(t, a), y = t_num(t, b);
 
-	if (strcmp(op, "-eq") == 0) return x == y;
-	if (strcmp(op, "-ne") == 0) return x != y;
-	if (strcmp(op, "-gt") == 0) return x > y;
-	if (strcmp(op, "-ge") == 0) return x >= y;
-	if (strcmp(op, "-lt") == 0) return x < y;
+	if (strcmp(op, "-eq") == 0)
+		return x == y;
+	if (strcmp(op, "-ne") == 0)
+		return x != y;
+	if (strcmp(op, "-gt") == 0)
+		return x > y;
+	if (strcmp(op, "-ge") == 0)
+		return x >= y;
+	if (strcmp(op, "-lt") == 0)
+		return x < y;
 	return x <= y;
 }
 

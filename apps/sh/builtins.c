@@ -16,23 +16,40 @@
 #include "input.h"
 
 static const struct builtin table[] = {
-	{ ".", bi_dot, true },		{ ":", bi_true, true },
-	{ "[", bi_test, false },	{ "bg", bi_bg, false },
-	{ "break", bi_break, true },	{ "cd", bi_cd, false },
-	{ "command", bi_command, false }, { "continue", bi_continue, true },
-	{ "echo", bi_echo, false },	{ "eval", bi_eval, true },
-	{ "exec", bi_exec, true },	{ "exit", bi_exit, true },
-	{ "export", bi_export, true },	{ "false", bi_false, false },
-	{ "fg", bi_fg, false },		{ "getopts", bi_getopts, false },
-	{ "hash", bi_hash, false },	{ "jobs", bi_jobs, false },
-	{ "kill", bi_kill, false },	{ "local", bi_local, false },
-	{ "printf", bi_printf, false },	{ "pwd", bi_pwd, false },
-	{ "read", bi_read, false },	{ "readonly", bi_readonly, true },
-	{ "return", bi_return, true },	{ "set", bi_set, true },
-	{ "shift", bi_shift, true },	{ "test", bi_test, false },
-	{ "times", bi_times, true },	{ "trap", bi_trap, true },
-	{ "true", bi_true, false },	{ "type", bi_type, false },
-	{ "umask", bi_umask, false },	{ "unset", bi_unset, true },
+	{ ".", bi_dot, true },
+	{ ":", bi_true, true },
+	{ "[", bi_test, false },
+	{ "bg", bi_bg, false },
+	{ "break", bi_break, true },
+	{ "cd", bi_cd, false },
+	{ "command", bi_command, false },
+	{ "continue", bi_continue, true },
+	{ "echo", bi_echo, false },
+	{ "eval", bi_eval, true },
+	{ "exec", bi_exec, true },
+	{ "exit", bi_exit, true },
+	{ "export", bi_export, true },
+	{ "false", bi_false, false },
+	{ "fg", bi_fg, false },
+	{ "getopts", bi_getopts, false },
+	{ "hash", bi_hash, false },
+	{ "jobs", bi_jobs, false },
+	{ "kill", bi_kill, false },
+	{ "local", bi_local, false },
+	{ "printf", bi_printf, false },
+	{ "pwd", bi_pwd, false },
+	{ "read", bi_read, false },
+	{ "readonly", bi_readonly, true },
+	{ "return", bi_return, true },
+	{ "set", bi_set, true },
+	{ "shift", bi_shift, true },
+	{ "test", bi_test, false },
+	{ "times", bi_times, true },
+	{ "trap", bi_trap, true },
+	{ "true", bi_true, false },
+	{ "type", bi_type, false },
+	{ "umask", bi_umask, false },
+	{ "unset", bi_unset, true },
 	{ "wait", bi_wait, false },
 };
 
@@ -622,7 +639,8 @@ static int describe(struct shell *sh, const char *name, bool verbose, const char
 	}
 	if (b) {
 		if (verbose)
-			out_fmt(sh, 1, "%s is a %sshell builtin\n", name, b->special ? "special " : "");
+			out_fmt(sh, 1, "%s is a %sshell builtin\n", name,
+				b->special ? "special " : "");
 		else
 			out_fmt(sh, 1, "%s\n", name);
 		return 0;

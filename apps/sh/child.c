@@ -19,8 +19,7 @@
 
 #define STATE_FD (OS_MAXFD - 1)
 
-int child_spawn(struct shell *sh, struct node *n, const int *fdmap, int nfd, bool bg,
-		pid_t *pid)
+int child_spawn(struct shell *sh, struct node *n, const int *fdmap, int nfd, bool bg, pid_t *pid)
 {
 	int map[OS_MAXFD], p[2];
 	struct strbuf b;

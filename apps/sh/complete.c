@@ -92,7 +92,8 @@ static void complete_programs(struct shell *sh, const char *word, size_t len, st
 
 			sb_init(&full);
 			sb_printf(&full, "%s/%s", dir, ent->d_name);
-			if (stat(full.s, &st) == 0 && S_ISREG(st.st_mode) && access(full.s, X_OK) == 0)
+			if (stat(full.s, &st) == 0 && S_ISREG(st.st_mode) &&
+			    access(full.s, X_OK) == 0)
 				completion_add(c, ent->d_name);
 			sb_free(&full);
 		}

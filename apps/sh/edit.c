@@ -12,10 +12,17 @@
 
 #include "edit.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 enum key {
-	K_LEFT = 256, K_RIGHT, K_UP, K_DOWN, K_HOME, K_END, K_DELETE, K_NONE,
+	K_LEFT = 256,
+	K_RIGHT,
+	K_UP,
+	K_DOWN,
+	K_HOME,
+	K_END,
+	K_DELETE,
+	K_NONE,
 };
 
 struct editor {
@@ -285,12 +292,18 @@ static int read_key(struct editor *ed)
 	while (b == ';' || (b >= '0' && b <= '9'))
 		b = ed->ops.read_byte(ed->ops.ctx);
 	switch (b) {
-	case 'A': return K_UP;
-	case 'B': return K_DOWN;
-	case 'C': return K_RIGHT;
-	case 'D': return K_LEFT;
-	case 'H': return K_HOME;
-	case 'F': return K_END;
+	case 'A':
+		return K_UP;
+	case 'B':
+		return K_DOWN;
+	case 'C':
+		return K_RIGHT;
+	case 'D':
+		return K_LEFT;
+	case 'H':
+		return K_HOME;
+	case 'F':
+		return K_END;
 	case '~':
 		if (num == 1 || num == 7)
 			return K_HOME;
@@ -490,22 +503,44 @@ static int handle_key(struct editor *ed, int k)
 		delete_range(ed, prev_char(ed, ed->pos), ed->pos);
 		break;
 	case K_LEFT:
-	case CTRL('b'): ed->pos = prev_char(ed, ed->pos); break;
+	case CTRL('b'):
+		ed->pos = prev_char(ed, ed->pos);
+		break;
 	case K_RIGHT:
-	case CTRL('f'): ed->pos = next_char(ed, ed->pos); break;
+	case CTRL('f'):
+		ed->pos = next_char(ed, ed->pos);
+		break;
 	case K_HOME:
-	case CTRL('a'): ed->pos = 0; break;
+	case CTRL('a'):
+		ed->pos = 0;
+		break;
 	case K_END:
-	case CTRL('e'): ed->pos = ed->buf.len; break;
-	case CTRL('k'): delete_range(ed, ed->pos, ed->buf.len); break;
-	case CTRL('u'): delete_range(ed, 0, ed->pos); break;
-	case CTRL('w'): delete_word_back(ed); break;
+	case CTRL('e'):
+		ed->pos = ed->buf.len;
+		break;
+	case CTRL('k'):
+		delete_range(ed, ed->pos, ed->buf.len);
+		break;
+	case CTRL('u'):
+		delete_range(ed, 0, ed->pos);
+		break;
+	case CTRL('w'):
+		delete_word_back(ed);
+		break;
 	case K_UP:
-	case CTRL('p'): history_move(ed, -1); break;
+	case CTRL('p'):
+		history_move(ed, -1);
+		break;
 	case K_DOWN:
-	case CTRL('n'): history_move(ed, 1); break;
-	case CTRL('l'): emit(ed, "\x1b[H\x1b[2J"); break;
-	case '\t': do_complete(ed); break;
+	case CTRL('n'):
+		history_move(ed, 1);
+		break;
+	case CTRL('l'):
+		emit(ed, "\x1b[H\x1b[2J");
+		break;
+	case '\t':
+		do_complete(ed);
+		break;
 	case CTRL('r'): {
 		int next = reverse_search(ed);
 

@@ -15,11 +15,11 @@
 
 #include "arena.h"
 
-#define EDIT_EOF (-1)		/* read_byte: no more input */
-#define EDIT_INTERRUPT (-2)	/* read_byte / readline: interrupted */
+#define EDIT_EOF (-1)       /* read_byte: no more input */
+#define EDIT_INTERRUPT (-2) /* read_byte / readline: interrupted */
 
 struct term_ops {
-	int (*read_byte)(void *ctx);	/* 0..255, EDIT_EOF or EDIT_INTERRUPT */
+	int (*read_byte)(void *ctx); /* 0..255, EDIT_EOF or EDIT_INTERRUPT */
 	void (*write)(void *ctx, const char *s, size_t n);
 	int (*columns)(void *ctx);
 	void *ctx;

@@ -293,8 +293,7 @@ static int spawn_failed(struct shell *sh, const char *name, int err)
 /* Spawns a program with the shell's current descriptors 0..OS_MAXFD-1.
  * A file without a #! line is run by a new shell, as execve's ENOEXEC
  * asks.  Returns 0 and *pid or a status after a message. */
-int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, bool bg,
-		  pid_t *pid)
+int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, bool bg, pid_t *pid)
 {
 	int map[OS_MAXFD];
 	struct os_spawn_req req = { path, argv, envp, NULL, map, OS_MAXFD, bg };
@@ -394,8 +393,8 @@ static int launch(struct shell *sh, struct node *n, char **argv, char **assigns,
 	return status;
 }
 
-static int exec_external(struct shell *sh, struct node *n, char **argv, char **assigns,
-			 int nassign, int flags)
+static int exec_external(struct shell *sh, struct node *n, char **argv, char **assigns, int nassign,
+			 int flags)
 {
 	pid_t pid;
 	int status = launch(sh, n, argv, assigns, nassign, (flags & EV_BG) != 0, &pid);
@@ -463,8 +462,8 @@ int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 	char **argv = expand_words(sh, n->u.simple.args, &argc);
 	char **assigns = assign_all(sh, n, &nassign, &sh->temps);
 
-	if (argc && (strchr(argv[0], '/') ||
-		     (!builtin_lookup(argv[0]) && !func_lookup(sh, argv[0])))) {
+	if (argc &&
+	    (strchr(argv[0], '/') || (!builtin_lookup(argv[0]) && !func_lookup(sh, argv[0])))) {
 		if (sh->opt[OPT_x])
 			xtrace(sh, assigns, nassign, argv, argc);
 		status = launch(sh, n, argv, assigns, nassign, bg, pid);
@@ -478,8 +477,8 @@ int start_simple(struct shell *sh, struct node *n, bool bg, pid_t *pid)
 		return 2;
 	}
 	fdmap_identity(map, OS_MAXFD);
-	status = child_spawn(sh, expanded_node(sh, n, argv, argc, assigns, nassign), map,
-			     OS_MAXFD, bg, pid);
+	status = child_spawn(sh, expanded_node(sh, n, argv, argc, assigns, nassign), map, OS_MAXFD,
+			     bg, pid);
 	redir_pop(sh);
 	if (status) {
 		sh_warn(sh, "cannot start subshell: %s", strerror(status));
@@ -742,12 +741,22 @@ static int exec_redirected(struct shell *sh, struct node *n, int flags)
 		return 2;
 	}
 	switch (n->type) {
-	case N_GROUP: status = exec_node(sh, n->u.sub, flags); break;
-	case N_IF: status = exec_if(sh, n, flags); break;
+	case N_GROUP:
+		status = exec_node(sh, n->u.sub, flags);
+		break;
+	case N_IF:
+		status = exec_if(sh, n, flags);
+		break;
 	case N_WHILE:
-	case N_UNTIL: status = exec_while(sh, n, flags); break;
-	case N_FOR: status = exec_for(sh, n, flags); break;
-	default: status = exec_case(sh, n, flags); break;
+	case N_UNTIL:
+		status = exec_while(sh, n, flags);
+		break;
+	case N_FOR:
+		status = exec_for(sh, n, flags);
+		break;
+	default:
+		status = exec_case(sh, n, flags);
+		break;
 	}
 	redir_pop(sh);
 	return status;

@@ -18,15 +18,15 @@
 
 #include "exec.h"
 
-#define F_QUOTED 1	/* quoted: literal for splitting and globbing */
-#define F_SPLIT 2	/* from an unquoted expansion: split on IFS */
-#define F_MARK 4	/* not a byte: an empty quoted string was here */
+#define F_QUOTED 1 /* quoted: literal for splitting and globbing */
+#define F_SPLIT 2  /* from an unquoted expansion: split on IFS */
+#define F_MARK 4   /* not a byte: an empty quoted string was here */
 
 struct pfield {
 	char *s;
 	unsigned char *f;
 	size_t len, cap;
-	bool keep;		/* an empty quoted string was seen */
+	bool keep; /* an empty quoted string was seen */
 };
 
 struct xstate {
@@ -35,8 +35,8 @@ struct xstate {
 	struct pfield cur;
 	struct pfield *done;
 	size_t ndone, capdone;
-	unsigned char litflag;	/* flag for unquoted literals (F_SPLIT in ${x-w}) */
-	char **argv;		/* final fields */
+	unsigned char litflag; /* flag for unquoted literals (F_SPLIT in ${x-w}) */
+	char **argv;           /* final fields */
 	size_t argc, argcap;
 };
 
@@ -150,14 +150,21 @@ static const char *param_value(struct shell *sh, const char *name)
 	}
 	if (name[1] == '\0') {
 		switch (name[0]) {
-		case '#': return num_str(sh, sh->nparams);
-		case '?': return num_str(sh, sh->status);
-		case '$': return num_str(sh, sh->rootpid);
-		case '!': return sh->lastbg ? num_str(sh, sh->lastbg) : NULL;
-		case '-': return arena_strdup(&sh->scratch, opt_string(sh, buf));
+		case '#':
+			return num_str(sh, sh->nparams);
+		case '?':
+			return num_str(sh, sh->status);
+		case '$':
+			return num_str(sh, sh->rootpid);
+		case '!':
+			return sh->lastbg ? num_str(sh, sh->lastbg) : NULL;
+		case '-':
+			return arena_strdup(&sh->scratch, opt_string(sh, buf));
 		case '@':
-		case '*': return sh->nparams ? join_params(sh) : NULL;
-		default: break;
+		case '*':
+			return sh->nparams ? join_params(sh) : NULL;
+		default:
+			break;
 		}
 	}
 	if (strcmp(name, "LINENO") == 0 && !var_lookup(sh, "LINENO"))

@@ -9,10 +9,10 @@
 struct input {
 	char *buf;
 	size_t len, pos;
-	int fd;			/* -1: string or reader */
-	bool eof;		/* no more text will arrive */
-	bool continuation;	/* the next reader line continues a command */
-	int lineno;		/* line the parser is on */
+	int fd;            /* -1: string or reader */
+	bool eof;          /* no more text will arrive */
+	bool continuation; /* the next reader line continues a command */
+	int lineno;        /* line the parser is on */
 	int (*reader)(void *ctx, struct strbuf *line, bool continuation);
 	void *rctx;
 	bool *verbose;

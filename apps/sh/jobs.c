@@ -158,7 +158,7 @@ int job_wait(struct shell *sh, struct job *j)
 			}
 			continue;
 		}
-		break;	/* ECHILD: nothing left to wait for */
+		break; /* ECHILD: nothing left to wait for */
 	}
 	int status = j->done ? j->status : 127;
 

@@ -29,9 +29,9 @@
 /* Signal state is necessarily global: handlers have no other channel. */
 static volatile sig_atomic_t interrupted;
 static volatile sig_atomic_t pending[NSIG_SH];
-static unsigned char caught[NSIG_SH];		/* trap installed */
+static unsigned char caught[NSIG_SH]; /* trap installed */
 static unsigned char ignored_at_start[NSIG_SH];
-static unsigned char ignored_now[NSIG_SH];	/* trap '' */
+static unsigned char ignored_now[NSIG_SH]; /* trap '' */
 static bool shell_interactive;
 static struct termios saved_termios;
 static bool have_saved_termios;
@@ -51,7 +51,7 @@ static void set_handler(int sig, void (*fn)(int))
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;	/* no SA_RESTART: waits must see EINTR */
+	sa.sa_flags = 0; /* no SA_RESTART: waits must see EINTR */
 	sigaction(sig, &sa, NULL);
 }
 
@@ -60,9 +60,8 @@ static void base_disposition(int sig)
 {
 	if (shell_interactive && sig == SIGINT)
 		set_handler(sig, on_signal);
-	else if (shell_interactive &&
-		 (sig == SIGTERM || sig == SIGQUIT || sig == SIGTSTP ||
-		  sig == SIGTTIN || sig == SIGTTOU))
+	else if (shell_interactive && (sig == SIGTERM || sig == SIGQUIT || sig == SIGTSTP ||
+				       sig == SIGTTIN || sig == SIGTTOU))
 		set_handler(sig, SIG_IGN);
 	else if (ignored_at_start[sig])
 		set_handler(sig, SIG_IGN);
@@ -249,8 +248,7 @@ static void child_sigdefault(sigset_t *set, bool ignore_int)
 			continue;
 		if (ignore_int && (sig == SIGINT || sig == SIGQUIT))
 			continue;
-		if (shell_interactive &&
-		    (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
+		if (shell_interactive && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU))
 			continue;
 		sigaddset(set, sig);
 	}

@@ -21,20 +21,36 @@
 #define MAX_DEPTH 400
 
 enum tok {
-	T_EOF, T_NL, T_WORD, T_SEMI, T_DSEMI, T_AMP, T_AND, T_PIPE, T_OR,
-	T_LPAREN, T_RPAREN,
-	T_LESS, T_GREAT, T_DGREAT, T_CLOBBER, T_LESSGREAT, T_LESSAND,
-	T_GREATAND, T_DLESS, T_DLESSDASH,
+	T_EOF,
+	T_NL,
+	T_WORD,
+	T_SEMI,
+	T_DSEMI,
+	T_AMP,
+	T_AND,
+	T_PIPE,
+	T_OR,
+	T_LPAREN,
+	T_RPAREN,
+	T_LESS,
+	T_GREAT,
+	T_DGREAT,
+	T_CLOBBER,
+	T_LESSGREAT,
+	T_LESSAND,
+	T_GREATAND,
+	T_DLESS,
+	T_DLESSDASH,
 };
 
 static const char *const tok_text[] = {
-	"end of file", "newline", "word", "\";\"", "\";;\"", "\"&\"", "\"&&\"",
-	"\"|\"", "\"||\"", "\"(\"", "\")\"",
+	"end of file", "newline", "word",   "\";\"", "\";;\"", "\"&\"",
+	"\"&&\"",      "\"|\"",   "\"||\"", "\"(\"", "\")\"",
 };
 
 static const char *const keywords[] = {
-	"!", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if",
-	"in", "then", "until", "while", "{", "}", NULL,
+	"!",  "case", "do",   "done",  "elif",  "else", "esac", "fi", "for",
+	"if", "in",   "then", "until", "while", "{",    "}",    NULL,
 };
 
 struct parser {
@@ -47,11 +63,11 @@ struct parser {
 	int tok;
 	bool pushed;
 	struct word *tword;
-	char *ttext;		/* plain unquoted text of a word token */
-	int tfd;		/* io number of a redirection token, or -1 */
-	struct redir *here;	/* pending here-documents */
+	char *ttext;        /* plain unquoted text of a word token */
+	int tfd;            /* io number of a redirection token, or -1 */
+	struct redir *here; /* pending here-documents */
 	int depth;
-	bool raw_on;		/* collect the characters read in rawbuf */
+	bool raw_on; /* collect the characters read in rawbuf */
 	struct strbuf rawbuf;
 };
 
@@ -64,9 +80,9 @@ struct wbuild {
 };
 
 enum scan_mode {
-	SW_NORMAL,	/* ends at an unquoted metacharacter */
-	SW_PARAM,	/* ends at an unquoted } (the ${...} argument) */
-	SW_HEREDOC,	/* ends at end of input; only $ ` \ are special */
+	SW_NORMAL,  /* ends at an unquoted metacharacter */
+	SW_PARAM,   /* ends at an unquoted } (the ${...} argument) */
+	SW_HEREDOC, /* ends at end of input; only $ ` \ are special */
 };
 
 static struct word *scan_word(struct parser *p, enum scan_mode mode, bool dq, bool pat);
@@ -292,10 +308,18 @@ static bool scan_param_op(struct parser *p, struct wpart *w)
 		}
 	}
 	switch (c) {
-	case '-': w->op = POP_DEFAULT; break;
-	case '=': w->op = POP_ASSIGN; break;
-	case '?': w->op = POP_ERROR; break;
-	case '+': w->op = POP_ALT; break;
+	case '-':
+		w->op = POP_DEFAULT;
+		break;
+	case '=':
+		w->op = POP_ASSIGN;
+		break;
+	case '?':
+		w->op = POP_ERROR;
+		break;
+	case '+':
+		w->op = POP_ALT;
+		break;
 	case '%':
 	case '#': {
 		int d = pgetc2(p);
@@ -408,8 +432,9 @@ static void scan_cmdsub(struct parser *p, struct wbuild *wb, bool dq)
 		if (t == T_EOF)
 			perror_at(p, "Syntax error: end of file unexpected (expecting \")\")");
 		perror_at(p, "Syntax error: %s unexpected (expecting \")\")",
-			  t == T_WORD ? "word" : t < (int)(sizeof(tok_text) / sizeof(*tok_text))
-			  ? tok_text[t] : "redirection");
+			  t == T_WORD                                       ? "word"
+			  : t < (int)(sizeof(tok_text) / sizeof(*tok_text)) ? tok_text[t]
+									    : "redirection");
 	}
 	/* here-documents begun inside are read after the enclosing line */
 	struct redir **tail = &here;
@@ -575,8 +600,8 @@ static void scan_squote(struct parser *p, struct wbuild *wb)
 
 static bool is_meta(int c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '<' || c == '>' || c == '(' || c == ')';
+	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
+	       c == '>' || c == '(' || c == ')';
 }
 
 /* One character of a here-document body (or arithmetic text). */
@@ -646,7 +671,8 @@ static struct word *scan_word(struct parser *p, enum scan_mode mode, bool dq, bo
 				wb_char(p, &wb, '\\', dq);
 				break;
 			}
-			if (dq && !pat && !(d == '$' || d == '`' || d == '"' || d == '\\' || d == '}'))
+			if (dq && !pat &&
+			    !(d == '$' || d == '`' || d == '"' || d == '\\' || d == '}'))
 				wb_char(p, &wb, '\\', true);
 			wb_char(p, &wb, d, true);
 			break;
@@ -1060,8 +1086,8 @@ static struct node *parse_pipeline(struct parser *p)
 	if (neg) {
 		struct node *not = new_node(p, N_NOT);
 
-		not->u.sub = res;
-		res = not;
+		not ->u.sub = res;
+		res = not ;
 	}
 	return res;
 }
@@ -1095,7 +1121,7 @@ static char *heredoc_delim(struct parser *p, struct strbuf *raw, bool *quoted)
 		s++;
 	for (; *s; s++) {
 		if (q != '\'' && s[0] == '\\' && s[1] == '\n') {
-			s++;	/* a line continuation, not quoting */
+			s++; /* a line continuation, not quoting */
 		} else if (q == '\'' && *s != '\'') {
 			sb_putc(&d, *s);
 		} else if (*s == '\'' || (*s == '"' && q != '\'')) {
@@ -1123,16 +1149,18 @@ static struct redir *parse_redir(struct parser *p, int t)
 {
 	struct redir *r = arena_zalloc(p->a, sizeof(*r));
 	static const unsigned char types[] = {
-		[T_LESS] = R_IN, [T_GREAT] = R_OUT, [T_DGREAT] = R_APPEND,
+		[T_LESS] = R_IN,         [T_GREAT] = R_OUT,      [T_DGREAT] = R_APPEND,
 		[T_CLOBBER] = R_CLOBBER, [T_LESSGREAT] = R_RDWR, [T_LESSAND] = R_DUPIN,
-		[T_GREATAND] = R_DUPOUT, [T_DLESS] = R_HEREDOC, [T_DLESSDASH] = R_HEREDOC,
+		[T_GREATAND] = R_DUPOUT, [T_DLESS] = R_HEREDOC,  [T_DLESSDASH] = R_HEREDOC,
 	};
 
 	r->type = types[t];
 	r->fd = p->tfd;
 	if (r->fd < 0)
 		r->fd = (t == T_LESS || t == T_LESSGREAT || t == T_LESSAND || t == T_DLESS ||
-			 t == T_DLESSDASH) ? 0 : 1;
+			 t == T_DLESSDASH)
+				? 0
+				: 1;
 	p->rawbuf.len = 0;
 	p->raw_on = r->type == R_HEREDOC;
 	int w = next_token(p);
@@ -1214,7 +1242,8 @@ static struct node *parse_simple(struct parser *p)
 				*at = p->tword;
 				at = &(*at)->next;
 			} else {
-				bool first = !n->u.simple.args && !n->u.simple.assigns && !n->redirs;
+				bool first = !n->u.simple.args && !n->u.simple.assigns &&
+					     !n->redirs;
 				struct word *w = p->tword;
 
 				if (first && peek_token(p) == T_LPAREN) {
@@ -1391,8 +1420,8 @@ static struct node *parse_command_node(struct parser *p)
 	if (++p->depth > MAX_DEPTH)
 		perror_at(p, "Syntax error: nesting too deep");
 	if (t == T_LPAREN || (kw && (strcmp(kw, "{") == 0 || strcmp(kw, "if") == 0 ||
-				    strcmp(kw, "while") == 0 || strcmp(kw, "until") == 0 ||
-				    strcmp(kw, "for") == 0 || strcmp(kw, "case") == 0))) {
+				     strcmp(kw, "while") == 0 || strcmp(kw, "until") == 0 ||
+				     strcmp(kw, "for") == 0 || strcmp(kw, "case") == 0))) {
 		n = parse_compound(p, t, kw);
 	} else {
 		if (kw || (t != T_WORD && t < T_LESS))

@@ -23,10 +23,9 @@ struct cls {
 };
 
 static const struct cls classes[] = {
-	{ "alnum", isalnum }, { "alpha", isalpha }, { "blank", isblank },
-	{ "cntrl", iscntrl }, { "digit", isdigit }, { "graph", isgraph },
-	{ "lower", islower }, { "print", isprint }, { "punct", ispunct },
-	{ "space", isspace }, { "upper", isupper }, { "xdigit", isxdigit },
+	{ "alnum", isalnum }, { "alpha", isalpha }, { "blank", isblank }, { "cntrl", iscntrl },
+	{ "digit", isdigit }, { "graph", isgraph }, { "lower", islower }, { "print", isprint },
+	{ "punct", ispunct }, { "space", isspace }, { "upper", isupper }, { "xdigit", isxdigit },
 };
 
 /* Finds the end of the bracket expression starting after '[' at p;

@@ -46,8 +46,8 @@ static void print_lit(struct strbuf *b, const struct wpart *p, bool in_dq)
 static void print_param(struct strbuf *b, const struct wpart *p)
 {
 	static const char *const ops[] = {
-		[POP_NONE] = "", [POP_LEN] = "", [POP_DEFAULT] = "-", [POP_ASSIGN] = "=",
-		[POP_ERROR] = "?", [POP_ALT] = "+", [POP_RSMALL] = "%", [POP_RLARGE] = "%%",
+		[POP_NONE] = "",    [POP_LEN] = "",      [POP_DEFAULT] = "-", [POP_ASSIGN] = "=",
+		[POP_ERROR] = "?",  [POP_ALT] = "+",     [POP_RSMALL] = "%",  [POP_RLARGE] = "%%",
 		[POP_LSMALL] = "#", [POP_LLARGE] = "##", [POP_BAD] = "!",
 	};
 
@@ -122,13 +122,15 @@ static void print_words(struct strbuf *b, const struct word *w, const char *sep)
 static void print_redirs(struct strbuf *b, const struct redir *r)
 {
 	static const char *const ops[] = {
-		[R_IN] = "<", [R_OUT] = ">", [R_APPEND] = ">>", [R_CLOBBER] = ">|",
+		[R_IN] = "<",    [R_OUT] = ">",    [R_APPEND] = ">>", [R_CLOBBER] = ">|",
 		[R_RDWR] = "<>", [R_DUPIN] = "<&", [R_DUPOUT] = ">&", [R_HEREDOC] = "<<",
 	};
 
 	for (; r; r = r->next) {
 		bool def = r->fd == ((r->type == R_IN || r->type == R_RDWR || r->type == R_DUPIN ||
-				      r->type == R_HEREDOC) ? 0 : 1);
+				      r->type == R_HEREDOC)
+					     ? 0
+					     : 1);
 
 		sb_putc(b, ' ');
 		if (!def)
@@ -155,8 +157,7 @@ static bool ends_bg(const struct node *n)
 }
 
 /* Prints open, n, close; a close starting with ';' loses it after "&". */
-static void print_body(struct strbuf *b, const char *open, const struct node *n,
-		       const char *close)
+static void print_body(struct strbuf *b, const char *open, const struct node *n, const char *close)
 {
 	sb_puts(b, open);
 	if (n)
@@ -249,7 +250,9 @@ void node_print(struct strbuf *b, const struct node *n)
 	case N_OR:
 	case N_SEQ:
 		print_body(b, "", n->u.bin.left,
-			   n->type == N_AND ? " && " : n->type == N_OR ? " || " : "; ");
+			   n->type == N_AND  ? " && "
+			   : n->type == N_OR ? " || "
+					     : "; ");
 		node_print(b, n->u.bin.right);
 		break;
 	case N_BG:

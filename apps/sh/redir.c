@@ -17,7 +17,7 @@
 
 #include "sh.h"
 
-#define USER_FDS 10	/* the shell keeps its own descriptors at 10 and above */
+#define USER_FDS 10 /* the shell keeps its own descriptors at 10 and above */
 
 /* Moves one of the shell's own long-lived descriptors (a script being
  * read) out of the way of the descriptors scripts commonly use. */
@@ -130,9 +130,15 @@ static int open_target(struct shell *sh, struct redir *r, const char *name)
 	bool create = r->type != R_IN;
 
 	switch (r->type) {
-	case R_IN: flags = O_RDONLY; break;
-	case R_RDWR: flags = O_RDWR | O_CREAT; break;
-	case R_APPEND: flags = O_WRONLY | O_CREAT | O_APPEND; break;
+	case R_IN:
+		flags = O_RDONLY;
+		break;
+	case R_RDWR:
+		flags = O_RDWR | O_CREAT;
+		break;
+	case R_APPEND:
+		flags = O_WRONLY | O_CREAT | O_APPEND;
+		break;
 	case R_OUT:
 		flags = O_WRONLY | O_CREAT | O_TRUNC;
 		if (sh->opt[OPT_C]) {
@@ -144,7 +150,9 @@ static int open_target(struct shell *sh, struct redir *r, const char *name)
 			}
 		}
 		break;
-	default: flags = O_WRONLY | O_CREAT | O_TRUNC; break;
+	default:
+		flags = O_WRONLY | O_CREAT | O_TRUNC;
+		break;
 	}
 	do
 		fd = open(name, flags | O_CLOEXEC, 0666);
@@ -206,7 +214,8 @@ static int apply_dup(struct shell *sh, struct redir *r, const char *word)
 	}
 	if (src == r->fd)
 		return fcntl(r->fd, F_GETFD) < 0
-			? (sh_warn_cmd(sh, "%s: Bad file descriptor", word), 1) : 0;
+			       ? (sh_warn_cmd(sh, "%s: Bad file descriptor", word), 1)
+			       : 0;
 	if (fcntl((int)src, F_GETFD) < 0) {
 		sh_warn_cmd(sh, "%s: Bad file descriptor", word);
 		return 1;
@@ -225,8 +234,9 @@ static int apply_one(struct shell *sh, struct redir *r)
 		return 1;
 	}
 	if (r->type == R_HEREDOC) {
-		char *body = !r->target ? "" : r->here_quoted ? r->target->parts->text
-							    : expand_heredoc(sh, r->target);
+		char *body = !r->target       ? ""
+			     : r->here_quoted ? r->target->parts->text
+					      : expand_heredoc(sh, r->target);
 
 		fd = redir_open_heredoc(sh, body, strlen(body));
 		if (fd < 0) {

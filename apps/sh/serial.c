@@ -401,8 +401,12 @@ static void get_case(struct dec *d, struct node *n)
 static void get_body(struct dec *d, struct node *n)
 {
 	switch (n->type) {
-	case N_SIMPLE: get_simple(d, n); break;
-	case N_PIPE: get_pipe(d, n); break;
+	case N_SIMPLE:
+		get_simple(d, n);
+		break;
+	case N_PIPE:
+		get_pipe(d, n);
+		break;
 	case N_AND:
 	case N_OR:
 	case N_SEQ:
@@ -431,7 +435,9 @@ static void get_body(struct dec *d, struct node *n)
 		if (!n->u.loop.var || !var_valid_name(n->u.loop.var))
 			d->bad = true;
 		break;
-	case N_CASE: get_case(d, n); break;
+	case N_CASE:
+		get_case(d, n);
+		break;
 	case N_FUNCDEF:
 		n->u.func.name = get_s(d);
 		n->u.func.body = get_node(d);
@@ -465,7 +471,8 @@ static struct node *get_node(struct dec *d)
 
 struct node *deserial_node(const char *buf, size_t len, struct arena *a, const char **err)
 {
-	struct dec d = { (const unsigned char *)buf, (const unsigned char *)buf + len, a, 0, false };
+	struct dec d = { (const unsigned char *)buf, (const unsigned char *)buf + len, a, 0,
+			 false };
 	struct node *n = get_node(&d);
 
 	if (!d.bad && d.p != d.end)
@@ -606,7 +613,8 @@ static void restore_funcs(struct shell *sh, struct dec *d)
 struct node *deserial_state(struct shell *sh, const char *buf, size_t len, struct arena *a,
 			    const char **err)
 {
-	struct dec d = { (const unsigned char *)buf, (const unsigned char *)buf + len, a, 0, false };
+	struct dec d = { (const unsigned char *)buf, (const unsigned char *)buf + len, a, 0,
+			 false };
 
 	*err = "malformed state";
 	if (len < 8 || memcmp(buf, STATE_MAGIC, 4) != 0 || !serial_complete(buf, len))

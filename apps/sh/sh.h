@@ -22,18 +22,34 @@
 
 /* Options by letter; the order is that of $- output. */
 enum opt {
-	OPT_e, OPT_f, OPT_I, OPT_i, OPT_m, OPT_n, OPT_s, OPT_x, OPT_v,
-	OPT_V, OPT_E, OPT_C, OPT_a, OPT_b, OPT_u, OPT_p, OPT_nolog, OPT_debug,
+	OPT_e,
+	OPT_f,
+	OPT_I,
+	OPT_i,
+	OPT_m,
+	OPT_n,
+	OPT_s,
+	OPT_x,
+	OPT_v,
+	OPT_V,
+	OPT_E,
+	OPT_C,
+	OPT_a,
+	OPT_b,
+	OPT_u,
+	OPT_p,
+	OPT_nolog,
+	OPT_debug,
 	OPT_COUNT
 };
 
-#define V_EXPORT	1u
-#define V_READONLY	2u
+#define V_EXPORT 1u
+#define V_READONLY 2u
 
 struct var {
-	struct var *next;	/* hash chain */
-	char *name;		/* malloc'd */
-	char *value;		/* malloc'd, NULL when unset */
+	struct var *next; /* hash chain */
+	char *name;       /* malloc'd */
+	char *value;      /* malloc'd, NULL when unset */
 	unsigned flags;
 };
 
@@ -46,15 +62,15 @@ struct local_save {
 	char *value;
 	unsigned flags;
 	bool existed;
-	bool is_opts;		/* `local -`: saved options in value */
+	bool is_opts; /* `local -`: saved options in value */
 };
 
 struct func {
 	struct func *next;
 	char *name;
-	struct node *body;	/* lives in arena */
+	struct node *body; /* lives in arena */
 	struct arena arena;
-	int refs;		/* executions in progress + 1 for the table */
+	int refs; /* executions in progress + 1 for the table */
 };
 
 struct job {
@@ -63,17 +79,17 @@ struct job {
 	int npids, nleft;
 	pid_t *pids;
 	struct os_status *st;
-	char *text;		/* command text for `jobs` */
+	char *text; /* command text for `jobs` */
 	bool done;
 	bool reported;
 	bool was_bg;
-	int status;		/* final $? value when done */
+	int status; /* final $? value when done */
 };
 
 /* A descriptor saved by a redirection, restored when it is popped. */
 struct saved_fd {
-	int fd;			/* the descriptor that was redirected */
-	int copy;		/* where the old one was kept, or -1 (was closed) */
+	int fd;   /* the descriptor that was redirected */
+	int copy; /* where the old one was kept, or -1 (was closed) */
 };
 
 struct redir_frame {
@@ -84,9 +100,9 @@ struct redir_frame {
 
 enum exc {
 	EX_NONE,
-	EX_ERROR,	/* shell error: exit non-interactive, prompt otherwise */
-	EX_EXIT,	/* exit builtin, set -e, exec */
-	EX_INT,		/* interrupt */
+	EX_ERROR, /* shell error: exit non-interactive, prompt otherwise */
+	EX_EXIT,  /* exit builtin, set -e, exec */
+	EX_INT,   /* interrupt */
 };
 
 struct catch_point {
@@ -109,65 +125,65 @@ struct outbuf {
 struct shell {
 	bool opt[OPT_COUNT];
 	char *arg0;
-	char **params;		/* $1..., malloc'd, NULL-terminated */
+	char **params; /* $1..., malloc'd, NULL-terminated */
 	int nparams;
-	int status;		/* $? */
-	pid_t rootpid;		/* $$ */
-	pid_t lastbg;		/* $! (0: none) */
+	int status;    /* $? */
+	pid_t rootpid; /* $$ */
+	pid_t lastbg;  /* $! (0: none) */
 	pid_t ppid;
 	struct var *vars[VAR_BUCKETS];
 	struct func *funcs;
-	char *traps[65];	/* index 0: EXIT; malloc'd action or NULL */
+	char *traps[65]; /* index 0: EXIT; malloc'd action or NULL */
 	bool trap_ignored_inherited[65];
 	bool in_trap;
-	int trap_status;	/* $? when the running trap started */
-	bool bg_running;	/* background jobs may need reaping */
-	bool child;		/* this process is a child shell */
+	int trap_status; /* $? when the running trap started */
+	bool bg_running; /* background jobs may need reaping */
+	bool child;      /* this process is a child shell */
 	bool interactive;
 	bool exit_trap_ran;
-	int lineno;		/* line of the command being run */
-	int lines_read;		/* interactive line counter */
-	const char *cmdname;	/* builtin being run, for messages */
+	int lineno;          /* line of the command being run */
+	int lines_read;      /* interactive line counter */
+	const char *cmdname; /* builtin being run, for messages */
 
 	/* control flow */
 	int loopnest;
-	int skip;		/* pending break/continue count */
+	int skip; /* pending break/continue count */
 	bool skip_continue;
 	bool returning;
 	int funcnest;
 	int evalnest;
-	bool errexit_off;	/* inside a tested context */
+	bool errexit_off; /* inside a tested context */
 	bool exit_requested;
 	int dot_depth;
-	int getopts_off;	/* offset in the current getopts argument */
+	int getopts_off; /* offset in the current getopts argument */
 	bool in_getopts;
 
 	/* locals */
 	struct local_save *locals;
-	struct local_save *local_mark;	/* locals at the current function's entry */
-	struct local_save *temps;	/* saved states of temporary assignments */
+	struct local_save *local_mark; /* locals at the current function's entry */
+	struct local_save *temps;      /* saved states of temporary assignments */
 	int localdepth;
 
 	/* exceptions */
 	struct catch_point *catch;
-	int exc_status;		/* status the exception carries */
-	int exc_pending;	/* enum exc being raised */
+	int exc_status;  /* status the exception carries */
+	int exc_pending; /* enum exc being raised */
 
 	/* descriptors */
 	struct redir_frame *redir;
 
-	int cmdsub_status;	/* status of the last command substitution */
+	int cmdsub_status; /* status of the last command substitution */
 
 	/* jobs */
 	struct job *jobs;
 	int next_job;
 
 	/* limits (the fuzzers lower them) */
-	long fuel;		/* > 0: commands left before an error */
+	long fuel; /* > 0: commands left before an error */
 	int max_funcnest;
 
 	/* memory */
-	struct arena scratch;	/* expansions; marked per command */
+	struct arena scratch; /* expansions; marked per command */
 
 	/* builtin output */
 	struct outbuf out1, out2;
@@ -176,7 +192,7 @@ struct shell {
 	struct editor *ed;
 	char *histfile;
 	char *cwd_cache;
-	char *aliases;		/* reserved */
+	char *aliases; /* reserved */
 };
 
 /* --- errors and output (error.c) --- */
@@ -184,17 +200,14 @@ _Noreturn void sh_raise(struct shell *sh, enum exc e);
 _Noreturn void sh_error(struct shell *sh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 _Noreturn void sh_exit(struct shell *sh, int status);
-void sh_warn(struct shell *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void sh_warn_cmd(struct shell *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void sh_warn(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sh_warn_cmd(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sh_builtin_err(struct shell *sh, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void out_write(struct shell *sh, int fd, const char *s, size_t n);
 void out_str(struct shell *sh, int fd, const char *s);
-void out_fmt(struct shell *sh, int fd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-int out_flush(struct shell *sh);	/* 0 or errno of a failed write */
+void out_fmt(struct shell *sh, int fd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int out_flush(struct shell *sh); /* 0 or errno of a failed write */
 void out_discard(struct shell *sh);
 int xwrite_all(int fd, const char *s, size_t n);
 
@@ -222,8 +235,8 @@ char *opt_string(struct shell *sh, char *buf);
 /* Option table: letter (0 if none) and long name, indexed by enum opt. */
 char opt_letter(int i);
 const char *opt_name(int i);
-int opt_by_letter(int c);		/* -1 if unknown */
-int opt_by_name(const char *name);	/* -1 if unknown */
+int opt_by_letter(int c);          /* -1 if unknown */
+int opt_by_name(const char *name); /* -1 if unknown */
 void var_changed(struct shell *sh, const char *name);
 
 /* --- parser (parse.c) --- */
@@ -237,13 +250,13 @@ struct input *input_from_string(const char *s, size_t len, int lineno);
 struct input *input_from_fd(int fd, int lineno);
 void input_free(struct input *in);
 void input_set_verbose(struct input *in, bool *verbose_flag);
-void input_set_reader(struct input *in, int (*reader)(void *ctx, struct strbuf *line, bool continuation),
-		      void *ctx);
+void input_set_reader(struct input *in,
+		      int (*reader)(void *ctx, struct strbuf *line, bool continuation), void *ctx);
 int input_lineno(const struct input *in);
 bool input_eof(const struct input *in);
 
 enum parse_result {
-	PARSE_OK,	/* *out is a command, or NULL for an empty line */
+	PARSE_OK, /* *out is a command, or NULL for an empty line */
 	PARSE_EOF,
 	PARSE_ERROR,
 };
@@ -266,9 +279,9 @@ void word_print(struct strbuf *b, const struct word *w);
 
 /* --- expansion (expand.c) --- */
 enum {
-	EXP_FIELDS = 1,		/* split and glob: a command's arguments */
-	EXP_TILDE_ASSIGN = 2,	/* tilde after ':' too (assignments) */
-	EXP_PATTERN = 4,	/* result is a pattern: quoted chars escaped */
+	EXP_FIELDS = 1,       /* split and glob: a command's arguments */
+	EXP_TILDE_ASSIGN = 2, /* tilde after ':' too (assignments) */
+	EXP_PATTERN = 4,      /* result is a pattern: quoted chars escaped */
 	EXP_HEREDOC = 8,
 };
 /* Expands a list of words into a NULL-terminated argv (scratch arena). */
@@ -305,9 +318,9 @@ char *pattern_unescape(const char *p, struct arena *a);
 
 /* --- execution (exec.c) --- */
 enum {
-	EV_TESTED = 1,		/* status is tested: no errexit */
-	EV_EXIT = 2,		/* shell exits after this command */
-	EV_BG = 4,		/* asynchronous: do not wait */
+	EV_TESTED = 1, /* status is tested: no errexit */
+	EV_EXIT = 2,   /* shell exits after this command */
+	EV_BG = 4,     /* asynchronous: do not wait */
 };
 int exec_node(struct shell *sh, struct node *n, int flags);
 int exec_string(struct shell *sh, const char *s, const char *what);
@@ -329,8 +342,8 @@ void redir_pop_to(struct shell *sh, struct redir_frame *f);
  * printing a message. */
 int redir_apply(struct shell *sh, struct redir *r);
 void redir_forget(struct shell *sh);
-void redir_dup_into(struct shell *sh, int src, int fd);	/* keep current redirections (exec) */
-int fd_move_high(int fd);		/* dup to >= 10, close-on-exec */
+void redir_dup_into(struct shell *sh, int src, int fd); /* keep current redirections (exec) */
+int fd_move_high(int fd);                               /* dup to >= 10, close-on-exec */
 int redir_open_heredoc(struct shell *sh, const char *body, size_t len);
 
 /* --- functions (func.c) --- */
@@ -351,7 +364,7 @@ const struct builtin *builtin_table(size_t *n);
 
 /* --- jobs (jobs.c) --- */
 struct job *job_new(struct shell *sh, const pid_t *pids, int n, const char *text, bool bg);
-int job_wait(struct shell *sh, struct job *j);	/* returns $? */
+int job_wait(struct shell *sh, struct job *j); /* returns $? */
 void job_reap(struct shell *sh, bool block);
 void job_notify(struct shell *sh);
 struct job *job_find(struct shell *sh, const char *spec);
@@ -361,8 +374,7 @@ int status_from(const struct os_status *st);
 /* --- child shells (child.c, serial.c) --- */
 /* Spawns a child shell running n with the current state.  fdmap as for
  * os_spawn; returns 0 and *pid or an errno value. */
-int child_spawn(struct shell *sh, struct node *n, const int *fdmap, int nfd, bool bg,
-		pid_t *pid);
+int child_spawn(struct shell *sh, struct node *n, const int *fdmap, int nfd, bool bg, pid_t *pid);
 /* Entry of a child shell: reads the state from fd and runs. */
 _Noreturn void child_main(struct shell *sh, int fd);
 void serial_state(struct shell *sh, struct node *n, struct strbuf *out);

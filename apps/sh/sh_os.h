@@ -24,21 +24,21 @@
 #define OS_MAXFD 64
 
 struct os_spawn_req {
-	const char *path;		/* program path (or name on Keel) */
+	const char *path; /* program path (or name on Keel) */
 	char *const *argv;
 	char *const *envp;
-	const char *cwd;		/* NULL: the shell's own */
+	const char *cwd; /* NULL: the shell's own */
 	/* fdmap[i] is the parent descriptor that becomes child fd i, or -1
 	 * for "closed in the child"; entries past nfd are closed. */
 	const int *fdmap;
 	int nfd;
-	bool ignore_int;		/* child starts with interrupts ignored */
+	bool ignore_int; /* child starts with interrupts ignored */
 };
 
 /* Exit status of a child as the shell sees it. */
 struct os_status {
-	int code;			/* exit code 0..255 when !signaled */
-	int sig;			/* signal number when signaled, else 0 */
+	int code; /* exit code 0..255 when !signaled */
+	int sig;  /* signal number when signaled, else 0 */
 	bool core;
 };
 
@@ -85,15 +85,15 @@ unsigned long long os_signals_pending(void);
 /* Whether sig was ignored when the shell started (POSIX: cannot be
  * trapped by a non-interactive shell). */
 bool os_signal_was_ignored(int sig);
-int os_signal_count(void);			/* highest signal number + 1 */
-const char *os_signal_name(int sig);		/* "INT", or NULL */
-int os_signal_number(const char *name);	/* -1 when unknown */
-const char *os_signal_describe(int sig);	/* "Killed", ... */
+int os_signal_count(void);               /* highest signal number + 1 */
+const char *os_signal_name(int sig);     /* "INT", or NULL */
+int os_signal_number(const char *name);  /* -1 when unknown */
+const char *os_signal_describe(int sig); /* "Killed", ... */
 
 /* Terminal: raw mode for the line editor, window width. */
 bool os_isatty(int fd);
-int os_term_raw(int fd, bool on);		/* 0 or errno */
-int os_term_columns(int fd);			/* 80 when unknown */
+int os_term_raw(int fd, bool on); /* 0 or errno */
+int os_term_columns(int fd);      /* 80 when unknown */
 
 /* Times for the `times` builtin, in seconds. */
 void os_times(double t[4]);

@@ -184,7 +184,7 @@ static void usage_error(struct shell *sh, const char *fmt, const char *arg)
 
 struct startup {
 	bool cmd, stdin_mode, interactive;
-	int first;		/* first non-option argument */
+	int first; /* first non-option argument */
 };
 
 /* Parses the shell's own options. */

@@ -17,15 +17,15 @@ static const struct {
 	char letter;
 	const char *name;
 } options[OPT_COUNT] = {
-	[OPT_e] = { 'e', "errexit" },	[OPT_f] = { 'f', "noglob" },
-	[OPT_I] = { 'I', "ignoreeof" },	[OPT_i] = { 'i', "interactive" },
-	[OPT_m] = { 'm', "monitor" },	[OPT_n] = { 'n', "noexec" },
-	[OPT_s] = { 's', "stdin" },	[OPT_x] = { 'x', "xtrace" },
-	[OPT_v] = { 'v', "verbose" },	[OPT_V] = { 'V', "vi" },
-	[OPT_E] = { 'E', "emacs" },	[OPT_C] = { 'C', "noclobber" },
-	[OPT_a] = { 'a', "allexport" },	[OPT_b] = { 'b', "notify" },
-	[OPT_u] = { 'u', "nounset" },	[OPT_p] = { 'p', "privileged" },
-	[OPT_nolog] = { 0, "nolog" },	[OPT_debug] = { 0, "debug" },
+	[OPT_e] = { 'e', "errexit" },   [OPT_f] = { 'f', "noglob" },
+	[OPT_I] = { 'I', "ignoreeof" }, [OPT_i] = { 'i', "interactive" },
+	[OPT_m] = { 'm', "monitor" },   [OPT_n] = { 'n', "noexec" },
+	[OPT_s] = { 's', "stdin" },     [OPT_x] = { 'x', "xtrace" },
+	[OPT_v] = { 'v', "verbose" },   [OPT_V] = { 'V', "vi" },
+	[OPT_E] = { 'E', "emacs" },     [OPT_C] = { 'C', "noclobber" },
+	[OPT_a] = { 'a', "allexport" }, [OPT_b] = { 'b', "notify" },
+	[OPT_u] = { 'u', "nounset" },   [OPT_p] = { 'p', "privileged" },
+	[OPT_nolog] = { 0, "nolog" },   [OPT_debug] = { 0, "debug" },
 };
 
 char opt_letter(int i)

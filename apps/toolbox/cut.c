@@ -149,7 +149,8 @@ int cmd_cut(int argc, char **argv)
 	struct opt o;
 	int ch, n, status = 0;
 
-	opt_init(&o, argc, argv, "b:c:f:d:sn", "-b LIST | -c LIST | -f LIST [-d CHAR] [-s] [FILE]...");
+	opt_init(&o, argc, argv, "b:c:f:d:sn",
+		 "-b LIST | -c LIST | -f LIST [-d CHAR] [-s] [FILE]...");
 	while ((ch = opt_next(&o)) != -1)
 		if (ch == '?' || !cut_option(&c, argv[0], ch, o.arg)) {
 			free(c.r);

@@ -75,9 +75,15 @@ static bool date_option(struct date_opts *d, const char *name, int c, const char
 	struct stat st;
 
 	switch (c) {
-	case 'u': d->utc = true; break;
-	case 'R': d->format = "%a, %d %b %Y %H:%M:%S %z"; break;
-	case 'I': d->format = "%Y-%m-%d"; break;
+	case 'u':
+		d->utc = true;
+		break;
+	case 'R':
+		d->format = "%a, %d %b %Y %H:%M:%S %z";
+		break;
+	case 'I':
+		d->format = "%Y-%m-%d";
+		break;
 	case 's':
 		msg(name, "setting the date is not supported");
 		return false;
@@ -96,7 +102,8 @@ static bool date_option(struct date_opts *d, const char *name, int c, const char
 			return false;
 		}
 		break;
-	default: return false;
+	default:
+		return false;
 	}
 	return true;
 }

@@ -24,10 +24,11 @@ static int echo_digits(const char **p, int base, int max, int *v)
 	*v = 0;
 	for (; n < max; n++) {
 		char c = (*p)[n];
-		int d = c >= '0' && c <= '7' ? c - '0'
+		int d = c >= '0' && c <= '7'                 ? c - '0'
 			: base == 16 && c >= '8' && c <= '9' ? c - '0'
 			: base == 16 && c >= 'a' && c <= 'f' ? c - 'a' + 10
-			: base == 16 && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+			: base == 16 && c >= 'A' && c <= 'F' ? c - 'A' + 10
+							     : -1;
 		if (d < 0)
 			break;
 		*v = *v * base + d;

@@ -108,7 +108,8 @@ bool grep_match(const struct grep_pats *g, const char *s, size_t start, size_t *
 		while (from <= len && grep_find(g, &g->pat[i], s, from, &a, &b)) {
 			bool ok = !g->line || (a == 0 && b == len);
 			if (g->word)
-				ok = (a == 0 || !grep_wordch(s[a - 1])) && !grep_wordch(s[b]) && b > a;
+				ok = (a == 0 || !grep_wordch(s[a - 1])) && !grep_wordch(s[b]) &&
+				     b > a;
 			if (ok) {
 				if (a < best_so || (a == best_so && b > best_eo)) {
 					best_so = a;
@@ -153,8 +154,8 @@ static void grep_hide_nuls(const struct line *l, struct line *copy)
 }
 
 /* Prints the -o parts of a selected line (s as matched, raw as read). */
-static void grep_only(const struct grep_run *r, const char *prefix, unsigned long no,
-		      const char *s, const char *raw)
+static void grep_only(const struct grep_run *r, const char *prefix, unsigned long no, const char *s,
+		      const char *raw)
 {
 	size_t start = 0, so, eo, len = strlen(s);
 
@@ -269,31 +270,69 @@ static bool grep_pattern_file(struct grep_run *r, const char *path)
 static bool grep_option(struct grep_run *r, int c, const char *arg, bool *have_pattern)
 {
 	switch (c) {
-	case 'E': r->g.extended = true; break;
-	case 'F': r->g.fixed = true; break;
-	case 'i': r->g.icase = true; break;
-	case 'w': r->g.word = true; break;
-	case 'x': r->g.line = true; break;
-	case 'v': r->invert = true; break;
-	case 'n': r->number = true; break;
-	case 'c': r->count = true; break;
-	case 'l': r->list = true; break;
-	case 'L': r->list_none = true; break;
-	case 'o': r->only = true; break;
-	case 'q': r->quiet = true; break;
-	case 's': r->silent = true; break;
-	case 'h': r->names = -1; break;
-	case 'H': r->names = 1; break;
-	case 'r': case 'R': r->recursive = true; break;
-	case 'e': *have_pattern = true; return grep_add(&r->g, arg);
-	case 'f': *have_pattern = true; return grep_pattern_file(r, arg);
+	case 'E':
+		r->g.extended = true;
+		break;
+	case 'F':
+		r->g.fixed = true;
+		break;
+	case 'i':
+		r->g.icase = true;
+		break;
+	case 'w':
+		r->g.word = true;
+		break;
+	case 'x':
+		r->g.line = true;
+		break;
+	case 'v':
+		r->invert = true;
+		break;
+	case 'n':
+		r->number = true;
+		break;
+	case 'c':
+		r->count = true;
+		break;
+	case 'l':
+		r->list = true;
+		break;
+	case 'L':
+		r->list_none = true;
+		break;
+	case 'o':
+		r->only = true;
+		break;
+	case 'q':
+		r->quiet = true;
+		break;
+	case 's':
+		r->silent = true;
+		break;
+	case 'h':
+		r->names = -1;
+		break;
+	case 'H':
+		r->names = 1;
+		break;
+	case 'r':
+	case 'R':
+		r->recursive = true;
+		break;
+	case 'e':
+		*have_pattern = true;
+		return grep_add(&r->g, arg);
+	case 'f':
+		*have_pattern = true;
+		return grep_pattern_file(r, arg);
 	case 'm':
 		if (!parse_ulong(arg, &r->max)) {
 			msg(r->name, "invalid number '%s'", arg);
 			return false;
 		}
 		break;
-	default: return false;
+	default:
+		return false;
 	}
 	return true;
 }
@@ -306,7 +345,8 @@ int cmd_grep(int argc, char **argv)
 	struct opt o;
 	int c, n;
 
-	opt_init(&o, argc, argv, "EFiwxvnclLoqshHrRe:f:m:", "[-EFiwxvnclLoqshHr] PATTERN [FILE]...");
+	opt_init(&o, argc, argv,
+		 "EFiwxvnclLoqshHrRe:f:m:", "[-EFiwxvnclLoqshHr] PATTERN [FILE]...");
 	while ((c = opt_next(&o)) != -1)
 		if (c == '?' || !grep_option(&r, c, o.arg, &have_pattern)) {
 			grep_free(&r.g);

@@ -92,8 +92,13 @@ static void ls_mode(mode_t m, char out[11])
 {
 	static const char rwx[] = "rwxrwxrwx";
 
-	out[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b'
-		: S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : '-';
+	out[0] = S_ISDIR(m)    ? 'd'
+		 : S_ISLNK(m)  ? 'l'
+		 : S_ISCHR(m)  ? 'c'
+		 : S_ISBLK(m)  ? 'b'
+		 : S_ISFIFO(m) ? 'p'
+		 : S_ISSOCK(m) ? 's'
+			       : '-';
 	for (int i = 0; i < 9; i++)
 		out[i + 1] = m & (0400 >> i) ? rwx[i] : '-';
 	if (m & S_ISUID)
@@ -314,18 +319,43 @@ static bool ls_option(struct ls_opts *o, int c, const char *arg)
 	unsigned long long w;
 
 	switch (c) {
-	case '1': o->format = o->format == LS_LONG ? LS_LONG : LS_ONE; break;
-	case 'C': o->format = o->format == LS_LONG ? LS_LONG : LS_COLUMNS; break;
-	case 'l': case 'n': o->format = LS_LONG; break;
-	case 'a': o->all = true; break;
-	case 'A': o->almost_all = true; break;
-	case 'd': o->dirs_as_files = true; break;
-	case 'F': o->classify = true; break;
-	case 'p': o->slash = true; break;
-	case 'h': o->human = true; break;
-	case 'r': o->reverse = true; break;
-	case 'R': o->recursive = true; break;
-	case 't': o->by_time = true; break;
+	case '1':
+		o->format = o->format == LS_LONG ? LS_LONG : LS_ONE;
+		break;
+	case 'C':
+		o->format = o->format == LS_LONG ? LS_LONG : LS_COLUMNS;
+		break;
+	case 'l':
+	case 'n':
+		o->format = LS_LONG;
+		break;
+	case 'a':
+		o->all = true;
+		break;
+	case 'A':
+		o->almost_all = true;
+		break;
+	case 'd':
+		o->dirs_as_files = true;
+		break;
+	case 'F':
+		o->classify = true;
+		break;
+	case 'p':
+		o->slash = true;
+		break;
+	case 'h':
+		o->human = true;
+		break;
+	case 'r':
+		o->reverse = true;
+		break;
+	case 'R':
+		o->recursive = true;
+		break;
+	case 't':
+		o->by_time = true;
+		break;
 	case 'w':
 		if (!parse_ulong(arg, &w) || w > 100000) {
 			msg(o->name, "invalid number '%s'", arg);
@@ -333,14 +363,15 @@ static bool ls_option(struct ls_opts *o, int c, const char *arg)
 		}
 		o->width = (unsigned)w;
 		break;
-	default: return false;
+	default:
+		return false;
 	}
 	return true;
 }
 
 /* Sorts operands into files and directories, reporting missing ones. */
-static void ls_operands(struct ls_opts *o, char **ops, int n, struct ls_ent **files,
-			size_t *nf, struct ls_ent **dirs, size_t *nd)
+static void ls_operands(struct ls_opts *o, char **ops, int n, struct ls_ent **files, size_t *nf,
+			struct ls_ent **dirs, size_t *nd)
 {
 	size_t fcap = 0, dcap = 0;
 

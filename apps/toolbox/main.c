@@ -13,10 +13,7 @@ struct command {
 };
 
 #define TOOLBOX_ENTRY(n) { #n, cmd_##n },
-static const struct command commands[] = {
-	{ "[", cmd_bracket },
-	TOOLBOX_COMMANDS(TOOLBOX_ENTRY)
-};
+static const struct command commands[] = { { "[", cmd_bracket }, TOOLBOX_COMMANDS(TOOLBOX_ENTRY) };
 
 static const struct command *find(const char *name)
 {

@@ -100,7 +100,8 @@ int cmd_more(int argc, char **argv)
 			printf("::::::::::::::\n%s\n::::::::::::::\n", ops[i]);
 		bool go = true;
 		if (paging)
-			go = more_page(&t, f, fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0,
+			go = more_page(&t, f,
+				       fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0,
 				       n > 1 ? 3 : 0);
 		else if (fflush(stdout) == 0)
 			copy_fd(fileno(f), 1);

@@ -90,7 +90,8 @@ static bool pf_escape(const char **s, int *c, bool percent_b)
 		return false;
 	if (**s == 'x') {
 		for (; n < 2 && strchr("0123456789abcdefABCDEF", (*s)[1 + n]) && (*s)[1 + n]; n++)
-			v = v * 16 + ((*s)[1 + n] <= '9' ? (*s)[1 + n] - '0' : ((*s)[1 + n] | 32) - 'a' + 10);
+			v = v * 16 + ((*s)[1 + n] <= '9' ? (*s)[1 + n] - '0'
+							 : ((*s)[1 + n] | 32) - 'a' + 10);
 		if (n == 0) {
 			*c = '\\';
 			return true;
@@ -196,7 +197,8 @@ static bool pf_parse_spec(struct pf *p, const char **f, struct pf_spec *sp)
 			s++;
 		} else {
 			for (; *s >= '0' && *s <= '9'; s++)
-				sp->prec = sp->prec < 100000 ? sp->prec * 10 + (*s - '0') : sp->prec;
+				sp->prec = sp->prec < 100000 ? sp->prec * 10 + (*s - '0')
+							     : sp->prec;
 		}
 	}
 	while (*s == 'l' || *s == 'h' || *s == 'L' || *s == 'j' || *s == 'z' || *s == 't')

@@ -81,7 +81,8 @@ bool regex_guard(const char *re, bool extended)
 		if ((!esc && (c == '*' || (extended && (c == '+' || c == '?')))) ||
 		    (esc && !extended && (c == '+' || c == '?')))
 			factor = 2;
-		else if (c == '{' && esc != extended && (factor = rg_interval(s + step, extended, &len)))
+		else if (c == '{' && esc != extended &&
+			 (factor = rg_interval(s + step, extended, &len)))
 			step += len;
 		if (factor) {
 			f[d].last = rg_mul(f[d].last ? f[d].last : 1, factor);

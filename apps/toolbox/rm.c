@@ -44,8 +44,7 @@ static int rm_visit(void *ctx, const char *path, const struct stat *st, enum wal
 	}
 	if (kind == WALK_DIR_PRE)
 		return r->interactive && !rm_ask(r->name, "descend into directory", path);
-	if (kind == WALK_DIR_POST && r->interactive &&
-	    !rm_ask(r->name, "remove directory", path))
+	if (kind == WALK_DIR_POST && r->interactive && !rm_ask(r->name, "remove directory", path))
 		return 0;
 	if (kind == WALK_FILE && r->interactive && !rm_ask(r->name, "remove", path))
 		return 0;
@@ -66,7 +65,8 @@ static bool rm_dots(const char *path)
 	size_t b = n;
 	while (b > 0 && path[b - 1] != '/')
 		b--;
-	return (n - b == 1 && path[b] == '.') || (n - b == 2 && path[b] == '.' && path[b + 1] == '.');
+	return (n - b == 1 && path[b] == '.') ||
+	       (n - b == 2 && path[b] == '.' && path[b + 1] == '.');
 }
 
 /* Removes one operand; errors counted in r->status. */

@@ -116,8 +116,10 @@ static void sed_print_ps(struct sed_run *r)
 static bool sed_addr(struct sed_run *r, const struct sed_addr *a)
 {
 	switch (a->kind) {
-	case SED_ADDR_LINE: return r->lineno == a->line;
-	case SED_ADDR_LAST: return !r->have_ahead;
+	case SED_ADDR_LINE:
+		return r->lineno == a->line;
+	case SED_ADDR_LAST:
+		return !r->have_ahead;
 	case SED_ADDR_RE: {
 		regex_t *re = a->re ? a->re : r->last_re;
 		if (!re)
@@ -125,7 +127,8 @@ static bool sed_addr(struct sed_run *r, const struct sed_addr *a)
 		r->last_re = re;
 		return regexec(re, r->ps.s ? r->ps.s : "", 0, NULL, 0) == 0;
 	}
-	default: return true;
+	default:
+		return true;
 	}
 }
 
@@ -237,12 +240,29 @@ static void sed_hold(struct sed_run *r, char cmd)
 	struct buf t;
 
 	switch (cmd) {
-	case 'x': t = r->ps; r->ps = r->hold; r->hold = t; break;
-	case 'h': r->hold.len = 0; buf_add(&r->hold, r->ps.s ? r->ps.s : "", r->ps.len); break;
-	case 'H': buf_add(&r->hold, "\n", 1); buf_add(&r->hold, r->ps.s ? r->ps.s : "", r->ps.len); break;
-	case 'g': r->ps.len = 0; buf_add(&r->ps, r->hold.s ? r->hold.s : "", r->hold.len); break;
-	case 'G': buf_add(&r->ps, "\n", 1); buf_add(&r->ps, r->hold.s ? r->hold.s : "", r->hold.len); break;
-	default: break;
+	case 'x':
+		t = r->ps;
+		r->ps = r->hold;
+		r->hold = t;
+		break;
+	case 'h':
+		r->hold.len = 0;
+		buf_add(&r->hold, r->ps.s ? r->ps.s : "", r->ps.len);
+		break;
+	case 'H':
+		buf_add(&r->hold, "\n", 1);
+		buf_add(&r->hold, r->ps.s ? r->ps.s : "", r->ps.len);
+		break;
+	case 'g':
+		r->ps.len = 0;
+		buf_add(&r->ps, r->hold.s ? r->hold.s : "", r->hold.len);
+		break;
+	case 'G':
+		buf_add(&r->ps, "\n", 1);
+		buf_add(&r->ps, r->hold.s ? r->hold.s : "", r->hold.len);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -276,17 +296,30 @@ static int sed_exec(struct sed_run *r, struct sed_cmd *c, int *pc)
 {
 	(*pc)++;
 	switch (c->cmd) {
-	case '=': fprintf(r->out, "%lu\n", r->lineno); break;
-	case 'a': buf_add(&r->appended, c->text, strlen(c->text)); buf_add(&r->appended, "\n", 1); break;
-	case 'i': sed_emit(r, c->text, strlen(c->text), true); break;
+	case '=':
+		fprintf(r->out, "%lu\n", r->lineno);
+		break;
+	case 'a':
+		buf_add(&r->appended, c->text, strlen(c->text));
+		buf_add(&r->appended, "\n", 1);
+		break;
+	case 'i':
+		sed_emit(r, c->text, strlen(c->text), true);
+		break;
 	case 'c':
 		if (c->a2.kind == SED_ADDR_NONE || !c->in_range || c->negate)
 			sed_emit(r, c->text, strlen(c->text), true);
 		return SED_END_DELETE;
-	case 'd': return SED_END_DELETE;
-	case 'D': return sed_delete_first(r);
-	case 'p': sed_print_ps(r); break;
-	case 'P': sed_print_first(r); break;
+	case 'd':
+		return SED_END_DELETE;
+	case 'D':
+		return sed_delete_first(r);
+	case 'p':
+		sed_print_ps(r);
+		break;
+	case 'P':
+		sed_print_first(r);
+		break;
 	case 'n':
 		if (!r->have_ahead) {
 			r->quit = true;
@@ -302,9 +335,21 @@ static int sed_exec(struct sed_run *r, struct sed_cmd *c, int *pc)
 			return SED_END_PRINT;
 		}
 		break;
-	case 'g': case 'G': case 'h': case 'H': case 'x': sed_hold(r, c->cmd); break;
-	case 'q': r->quit = true; r->code = c->code; return SED_END_PRINT;
-	case 'Q': r->quit = true; r->code = c->code; return SED_END_DELETE;
+	case 'g':
+	case 'G':
+	case 'h':
+	case 'H':
+	case 'x':
+		sed_hold(r, c->cmd);
+		break;
+	case 'q':
+		r->quit = true;
+		r->code = c->code;
+		return SED_END_PRINT;
+	case 'Q':
+		r->quit = true;
+		r->code = c->code;
+		return SED_END_DELETE;
 	case 's':
 		if (sed_subst(r, c)) {
 			r->replaced = true;
@@ -316,13 +361,17 @@ static int sed_exec(struct sed_run *r, struct sed_cmd *c, int *pc)
 		for (size_t k = 0; k < r->ps.len; k++)
 			r->ps.s[k] = (char)c->ymap[(unsigned char)r->ps.s[k]];
 		break;
-	case 'b': *pc = c->jump < 0 ? r->prog->n : c->jump; break;
-	case 't': case 'T':
+	case 'b':
+		*pc = c->jump < 0 ? r->prog->n : c->jump;
+		break;
+	case 't':
+	case 'T':
 		if (r->replaced == (c->cmd == 't'))
 			*pc = c->jump < 0 ? r->prog->n : c->jump;
 		r->replaced = false;
 		break;
-	default: break;
+	default:
+		break;
 	}
 	return SED_NEXT;
 }
@@ -445,7 +494,8 @@ int cmd_sed(int argc, char **argv)
 	struct opt o;
 	int c, n;
 
-	opt_init(&o, argc, argv, "ne:f:Eris", "[-inrE] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE]...");
+	opt_init(&o, argc, argv, "ne:f:Eris",
+		 "[-inrE] [-e SCRIPT]... [-f FILE]... [SCRIPT] [FILE]...");
 	while ((c = opt_next(&o)) != -1) {
 		if (c == '?' || (c == 'f' && !sed_script_file(argv[0], &script, o.arg))) {
 			free(script.s);

@@ -301,23 +301,43 @@ static bool sp_command(struct sp *s, struct sed_cmd *c, int index)
 			return sp_fail(s, "} doesn't want any addresses");
 		s->p->cmd[s->stack[--s->depth]].jump = index;
 		return true;
-	case '=': case 'd': case 'D': case 'g': case 'G': case 'h': case 'H':
-	case 'n': case 'N': case 'p': case 'P': case 'x':
+	case '=':
+	case 'd':
+	case 'D':
+	case 'g':
+	case 'G':
+	case 'h':
+	case 'H':
+	case 'n':
+	case 'N':
+	case 'p':
+	case 'P':
+	case 'x':
 		return true;
-	case 'q': case 'Q':
+	case 'q':
+	case 'Q':
 		sp_blanks(s);
 		while (sp_peek(s) >= '0' && sp_peek(s) <= '9' && c->code < 100000)
 			c->code = c->code * 10 + (s->s[s->i++] - '0');
 		return true;
-	case 'a': case 'i': case 'c': return sp_text(s, c);
+	case 'a':
+	case 'i':
+	case 'c':
+		return sp_text(s, c);
 	case ':':
 		if (c->a1.kind != SED_ADDR_NONE)
 			return sp_fail(s, ": doesn't want any addresses");
 		return sp_label(s, c, true);
-	case 'b': case 't': case 'T': return sp_label(s, c, false);
-	case 's': return sp_subst(s, c);
-	case 'y': return sp_translit(s, c);
-	default: return sp_fail(s, "unsupported command %c", ch);
+	case 'b':
+	case 't':
+	case 'T':
+		return sp_label(s, c, false);
+	case 's':
+		return sp_subst(s, c);
+	case 'y':
+		return sp_translit(s, c);
+	default:
+		return sp_fail(s, "unsupported command %c", ch);
 	}
 }
 

@@ -30,11 +30,17 @@ static bool parse_duration(const char *s, unsigned long long *ns)
 	if (!digits)
 		return false;
 	switch (*p) {
-	case 'd': mul *= 24; /* fall through */
-	case 'h': mul *= 60; /* fall through */
-	case 'm': mul *= 60; /* fall through */
-	case 's': p++; break;
-	default: break;
+	case 'd':
+		mul *= 24; /* fall through */
+	case 'h':
+		mul *= 60; /* fall through */
+	case 'm':
+		mul *= 60; /* fall through */
+	case 's':
+		p++;
+		break;
+	default:
+		break;
 	}
 	if (*p)
 		return false;

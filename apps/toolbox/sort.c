@@ -149,7 +149,7 @@ static int sort_compare(const struct sort_ctx *x, const struct sort_line *p,
 		sort_extract(x, k, q->s, q->len, &b0, &b1);
 		int d = fl & (SK_NUM | SK_GEN)
 				? sort_numcmp(p->s + a0, a1 - a0, q->s + b0, b1 - b0, fl & SK_GEN)
-				    : sort_textcmp(p->s + a0, a1 - a0, q->s + b0, b1 - b0, fl);
+				: sort_textcmp(p->s + a0, a1 - a0, q->s + b0, b1 - b0, fl);
 		if (d)
 			return fl & SK_REV ? -d : d;
 	}
@@ -182,12 +182,23 @@ static const char *sort_letters(const char *s, int *flags, bool end)
 {
 	for (;; s++) {
 		switch (*s) {
-		case 'n': *flags |= SK_NUM; break;
-		case 'g': *flags |= SK_GEN; break;
-		case 'r': *flags |= SK_REV; break;
-		case 'f': *flags |= SK_FOLD; break;
-		case 'b': *flags |= end ? SK_BLANKS_END : SK_BLANKS; break;
-		default: return s;
+		case 'n':
+			*flags |= SK_NUM;
+			break;
+		case 'g':
+			*flags |= SK_GEN;
+			break;
+		case 'r':
+			*flags |= SK_REV;
+			break;
+		case 'f':
+			*flags |= SK_FOLD;
+			break;
+		case 'b':
+			*flags |= end ? SK_BLANKS_END : SK_BLANKS;
+			break;
+		default:
+			return s;
 		}
 	}
 }
@@ -268,14 +279,30 @@ static bool sort_option(struct sort_ctx *x, const char *name, int c, const char 
 			const char **out)
 {
 	switch (c) {
-	case 'n': x->global |= SK_NUM; break;
-	case 'g': x->global |= SK_GEN; break;
-	case 'r': x->global |= SK_REV; break;
-	case 'f': x->global |= SK_FOLD; break;
-	case 'b': x->global |= SK_BLANKS | SK_BLANKS_END; break;
-	case 's': x->stable = true; break;
-	case 'u': x->unique = true; break;
-	case 'o': *out = arg; break;
+	case 'n':
+		x->global |= SK_NUM;
+		break;
+	case 'g':
+		x->global |= SK_GEN;
+		break;
+	case 'r':
+		x->global |= SK_REV;
+		break;
+	case 'f':
+		x->global |= SK_FOLD;
+		break;
+	case 'b':
+		x->global |= SK_BLANKS | SK_BLANKS_END;
+		break;
+	case 's':
+		x->stable = true;
+		break;
+	case 'u':
+		x->unique = true;
+		break;
+	case 'o':
+		*out = arg;
+		break;
 	case 't':
 		if (strlen(arg) != 1) {
 			msg(name, "bad -t parameter");
@@ -289,7 +316,8 @@ static bool sort_option(struct sort_ctx *x, const char *name, int c, const char 
 			return false;
 		}
 		break;
-	default: return false;
+	default:
+		return false;
 	}
 	return true;
 }
@@ -304,7 +332,8 @@ int cmd_sort(int argc, char **argv)
 	struct opt o;
 	int c, nops, status = 0;
 
-	opt_init(&o, argc, argv, "ngrfbsuo:t:k:", "[-ngrfbsu] [-k POS1[,POS2]] [-t CHAR] [-o FILE] [FILE]...");
+	opt_init(&o, argc, argv,
+		 "ngrfbsuo:t:k:", "[-ngrfbsu] [-k POS1[,POS2]] [-t CHAR] [-o FILE] [FILE]...");
 	while ((c = opt_next(&o)) != -1)
 		if (c == '?' || !sort_option(&x, argv[0], c, o.arg, &out_path))
 			return 2;

@@ -44,8 +44,8 @@ static bool tst_unary_op(const char *s)
 
 static bool tst_binary_op(const char *s)
 {
-	static const char *const ops[] = { "=", "==", "!=", "<", ">", "-eq", "-ne", "-lt", "-le",
-					   "-gt", "-ge", "-nt", "-ot", "-ef", NULL };
+	static const char *const ops[] = { "=",   "==",  "!=",  "<",   ">",   "-eq", "-ne", "-lt",
+					   "-le", "-gt", "-ge", "-nt", "-ot", "-ef", NULL };
 	for (int i = 0; ops[i]; i++)
 		if (strcmp(s, ops[i]) == 0)
 			return true;
@@ -86,19 +86,32 @@ static bool tst_unary(struct tst *t, char op, const char *a)
 	if (stat(a, &st) != 0)
 		return false;
 	switch (op) {
-	case 'b': return S_ISBLK(st.st_mode);
-	case 'c': return S_ISCHR(st.st_mode);
-	case 'd': return S_ISDIR(st.st_mode);
-	case 'f': return S_ISREG(st.st_mode);
-	case 'p': return S_ISFIFO(st.st_mode);
-	case 'S': return S_ISSOCK(st.st_mode);
-	case 's': return st.st_size > 0;
-	case 'g': return st.st_mode & S_ISGID;
-	case 'u': return st.st_mode & S_ISUID;
-	case 'k': return st.st_mode & S_ISVTX;
-	case 'O': return st.st_uid == geteuid();
-	case 'G': return st.st_gid == getegid();
-	default: return true;
+	case 'b':
+		return S_ISBLK(st.st_mode);
+	case 'c':
+		return S_ISCHR(st.st_mode);
+	case 'd':
+		return S_ISDIR(st.st_mode);
+	case 'f':
+		return S_ISREG(st.st_mode);
+	case 'p':
+		return S_ISFIFO(st.st_mode);
+	case 'S':
+		return S_ISSOCK(st.st_mode);
+	case 's':
+		return st.st_size > 0;
+	case 'g':
+		return st.st_mode & S_ISGID;
+	case 'u':
+		return st.st_mode & S_ISUID;
+	case 'k':
+		return st.st_mode & S_ISVTX;
+	case 'O':
+		return st.st_uid == geteuid();
+	case 'G':
+		return st.st_gid == getegid();
+	default:
+		return true;
 	}
 }
 
@@ -128,11 +141,16 @@ static bool tst_binary(struct tst *t, const char *a, const char *op, const char 
 	if (strcmp(op, "-nt") == 0 || strcmp(op, "-ot") == 0 || strcmp(op, "-ef") == 0)
 		return tst_files(op, a, b);
 	long long x = tst_number(t, a), y = tst_number(t, b);
-	if (strcmp(op, "-eq") == 0) return x == y;
-	if (strcmp(op, "-ne") == 0) return x != y;
-	if (strcmp(op, "-lt") == 0) return x < y;
-	if (strcmp(op, "-le") == 0) return x <= y;
-	if (strcmp(op, "-gt") == 0) return x > y;
+	if (strcmp(op, "-eq") == 0)
+		return x == y;
+	if (strcmp(op, "-ne") == 0)
+		return x != y;
+	if (strcmp(op, "-lt") == 0)
+		return x < y;
+	if (strcmp(op, "-le") == 0)
+		return x <= y;
+	if (strcmp(op, "-gt") == 0)
+		return x > y;
 	return x >= y;
 }
 
@@ -212,8 +230,11 @@ static int tst_posix(struct tst *t)
 	char **v = t->v;
 
 	switch (t->n) {
-	case 0: return 0;
-	case 1: t->i = 1; return v[0][0] != '\0';
+	case 0:
+		return 0;
+	case 1:
+		t->i = 1;
+		return v[0][0] != '\0';
 	case 2:
 		if (strcmp(v[0], "!") != 0)
 			return -1;
@@ -227,7 +248,8 @@ static int tst_posix(struct tst *t)
 			return !tst_or(t);
 		}
 		return -1;
-	default: return -1;
+	default:
+		return -1;
 	}
 }
 

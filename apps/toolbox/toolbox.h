@@ -70,8 +70,8 @@ enum walk_kind { WALK_FILE, WALK_DIR_PRE, WALK_DIR_POST, WALK_ERROR };
 /* Called for every entry under a root: directories twice (before and after
  * their contents). Returns 0 to go on, 1 to skip a directory's contents
  * (at WALK_DIR_PRE), -1 to stop the walk. */
-typedef int (*walk_fn)(void *ctx, const char *path, const struct stat *st,
-		       enum walk_kind kind, int depth);
+typedef int (*walk_fn)(void *ctx, const char *path, const struct stat *st, enum walk_kind kind,
+		       int depth);
 
 int walk_tree(const char *root, walk_fn fn, void *ctx, bool follow_root);
 char *tb_path_join(const char *dir, const char *name);
@@ -98,11 +98,38 @@ int tb_spawn(char *const argv[], char *const envp[]);
 
 /* --- commands --- */
 
-#define TOOLBOX_COMMANDS(X)                                                    \
-	X(cat) X(clear) X(cp) X(cut) X(date) X(echo) X(env) X(false) X(grep)   \
-	X(head) X(ls) X(mkdir) X(more) X(mv) X(printf) X(rm) X(rmdir) X(sed)   \
-	X(sleep) X(sort) X(tail) X(test) X(touch) X(tr) X(true) X(uniq) X(wc)  \
+/* One command a line: clang-format cannot keep this macro stable. */
+/* clang-format off */
+#define TOOLBOX_COMMANDS(X) \
+	X(cat) \
+	X(clear) \
+	X(cp) \
+	X(cut) \
+	X(date) \
+	X(echo) \
+	X(env) \
+	X(false) \
+	X(grep) \
+	X(head) \
+	X(ls) \
+	X(mkdir) \
+	X(more) \
+	X(mv) \
+	X(printf) \
+	X(rm) \
+	X(rmdir) \
+	X(sed) \
+	X(sleep) \
+	X(sort) \
+	X(tail) \
+	X(test) \
+	X(touch) \
+	X(tr) \
+	X(true) \
+	X(uniq) \
+	X(wc) \
 	X(xxd)
+/* clang-format on */
 
 #define TOOLBOX_DECLARE(n) int cmd_##n(int argc, char **argv);
 TOOLBOX_COMMANDS(TOOLBOX_DECLARE)

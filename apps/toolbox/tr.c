@@ -55,7 +55,7 @@ static bool tr_class(struct tr_set *s, const char *name, size_t len)
 	static const char *const names[] = { "alnum", "alpha", "blank", "cntrl", "digit", "graph",
 					     "lower", "print", "punct", "space", "upper", "xdigit" };
 	int (*const fns[])(int) = { isalnum, isalpha, isblank, iscntrl, isdigit, isgraph,
-				     islower, isprint, ispunct, isspace, isupper, isxdigit };
+				    islower, isprint, ispunct, isspace, isupper, isxdigit };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == len && strncmp(names[i], name, len) == 0) {
@@ -215,4 +215,3 @@ out:
 	free(sets);
 	return status;
 }
-

@@ -58,10 +58,14 @@ static int uniq_read(struct line *l, FILE *f)
 
 static bool uniq_option(struct uniq_opts *u, const char *name, int c, const char *arg)
 {
-	if (c == 'c') u->count = true;
-	if (c == 'd') u->dups = true;
-	if (c == 'u') u->uniques = true;
-	if (c == 'i') u->icase = true;
+	if (c == 'c')
+		u->count = true;
+	if (c == 'd')
+		u->dups = true;
+	if (c == 'u')
+		u->uniques = true;
+	if (c == 'i')
+		u->icase = true;
 	if ((c == 'f' || c == 's') && !parse_ulong(arg, c == 'f' ? &u->fields : &u->chars)) {
 		msg(name, "invalid number '%s'", arg);
 		return false;

@@ -39,10 +39,17 @@ bool parse_size(const char *s, unsigned long long *out)
 		return false;
 	memcpy(buf, s, n + 1);
 	switch (buf[n - 1]) {
-	case 'b': mul = 512; break;
-	case 'k': mul = 1024; break;
-	case 'm': mul = 1024 * 1024; break;
-	default: break;
+	case 'b':
+		mul = 512;
+		break;
+	case 'k':
+		mul = 1024;
+		break;
+	case 'm':
+		mul = 1024 * 1024;
+		break;
+	default:
+		break;
 	}
 	if (mul != 1)
 		buf[--n] = '\0';

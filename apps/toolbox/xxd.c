@@ -94,7 +94,8 @@ static void xxd_unline(FILE *out, const char *s, unsigned long long *pos, size_t
 			s++;
 			continue;
 		}
-		int hi = xxd_hex((unsigned char)s[0]), lo = hi < 0 ? -1 : xxd_hex((unsigned char)s[1]);
+		int hi = xxd_hex((unsigned char)s[0]),
+		    lo = hi < 0 ? -1 : xxd_hex((unsigned char)s[1]);
 		if (lo < 0)
 			break;
 		if (got == 0 && off != *pos) {
@@ -148,14 +149,30 @@ static bool xxd_option(struct xxd_opts *x, int c, const char *arg)
 			return false;
 	}
 	switch (c) {
-	case 'c': x->cols = v; break;
-	case 'g': x->group = v; break;
-	case 'l': x->len = v; x->has_len = true; break;
-	case 's': x->seek = v; break;
-	case 'u': x->upper = true; break;
-	case 'p': x->plain = true; break;
-	case 'r': x->reverse = true; break;
-	default: return false;
+	case 'c':
+		x->cols = v;
+		break;
+	case 'g':
+		x->group = v;
+		break;
+	case 'l':
+		x->len = v;
+		x->has_len = true;
+		break;
+	case 's':
+		x->seek = v;
+		break;
+	case 'u':
+		x->upper = true;
+		break;
+	case 'p':
+		x->plain = true;
+		break;
+	case 'r':
+		x->reverse = true;
+		break;
+	default:
+		return false;
 	}
 	return true;
 }
@@ -166,7 +183,8 @@ int cmd_xxd(int argc, char **argv)
 	struct opt o;
 	int c, n;
 
-	opt_init(&o, argc, argv, "c:g:l:s:uprq", "[-c COLS] [-g BYTES] [-l LEN] [-s SEEK] [-upr] [INFILE [OUTFILE]]");
+	opt_init(&o, argc, argv, "c:g:l:s:uprq",
+		 "[-c COLS] [-g BYTES] [-l LEN] [-s SEEK] [-upr] [INFILE [OUTFILE]]");
 	o.silent = true;
 	while ((c = opt_next(&o)) != -1)
 		if (c == '?' || !xxd_option(&x, c, o.arg)) {

@@ -50,9 +50,9 @@
 enum type { T_U64, T_U32, T_I64, T_USIZE, T_HANDLE, T_UPTR, T_COUNT };
 
 static const struct {
-	const char *name;	/* in syscalls.def */
-	const char *ctype;	/* in the stubs */
-	const char *kind;	/* enum syscall_arg_kind */
+	const char *name;  /* in syscalls.def */
+	const char *ctype; /* in the stubs */
+	const char *kind;  /* enum syscall_arg_kind */
 } types[T_COUNT] = {
 	[T_U64] = { "u64", "uint64_t", "SYSARG_U64" },
 	[T_U32] = { "u32", "uint32_t", "SYSARG_U32" },
@@ -75,9 +75,9 @@ struct status {
 /* An object type, a right or a constant. */
 struct item {
 	char name[MAX_NAME];
-	char value[24];		/* constants: as written */
-	uint64_t num;		/* object number, right bit or constant value */
-	bool ext;		/* constant defined by an included header */
+	char value[24]; /* constants: as written */
+	uint64_t num;   /* object number, right bit or constant value */
+	bool ext;       /* constant defined by an included header */
 	char *desc;
 	int line;
 };
@@ -85,13 +85,13 @@ struct item {
 struct param {
 	char name[MAX_NAME];
 	enum type type;
-	enum dir dir;		/* uptr only */
-	char len[MAX_NAME];	/* uptr only: usize argument or constant */
-	char pointee[MAX_NAME];	/* uptr only: "char", a struct tag, or "" (void) */
-	int len_arg;		/* resolved: argument index, or -1 for a constant */
+	enum dir dir;           /* uptr only */
+	char len[MAX_NAME];     /* uptr only: usize argument or constant */
+	char pointee[MAX_NAME]; /* uptr only: "char", a struct tag, or "" (void) */
+	int len_arg;            /* resolved: argument index, or -1 for a constant */
 	char *desc;
 	int line;
-	int cap;		/* handle arguments: index of its cap line, or -1 */
+	int cap; /* handle arguments: index of its cap line, or -1 */
 };
 
 struct capreq {
@@ -99,13 +99,13 @@ struct capreq {
 	char types[MAX_LINE];
 	char rights[MAX_LINE];
 	bool optional;
-	bool stale_ok;		/* a stale capability reaches the handler */
+	bool stale_ok; /* a stale capability reaches the handler */
 	int line;
-	int argi;		/* resolved */
-	uint32_t tmask;		/* bit per object number; 0 = any */
-	uint32_t rmask;		/* bit per right */
-	char tnames[MAX_LINE];	/* OBJ_* expression for the table */
-	char rnames[MAX_LINE];	/* RIGHT_* expression for the table */
+	int argi;              /* resolved */
+	uint32_t tmask;        /* bit per object number; 0 = any */
+	uint32_t rmask;        /* bit per right */
+	char tnames[MAX_LINE]; /* OBJ_* expression for the table */
+	char rnames[MAX_LINE]; /* RIGHT_* expression for the table */
 };
 
 struct syscall {
@@ -113,27 +113,27 @@ struct syscall {
 	char name[MAX_NAME];
 	int line;
 	char *doc;
-	char *text;		/* lines joined by '\n', "" for a new paragraph */
+	char *text; /* lines joined by '\n', "" for a new paragraph */
 	struct param args[MAX_ARGS];
 	int nargs;
 	struct param rets[MAX_RETS];
 	int nrets;
 	struct capreq caps[MAX_CAPS];
 	int ncaps;
-	int errors[MAX_ERRORS];	/* indices into the status table */
+	int errors[MAX_ERRORS]; /* indices into the status table */
 	int nerrors;
-	char error_names[MAX_ERRORS][MAX_NAME];	/* as written, resolved later */
+	char error_names[MAX_ERRORS][MAX_NAME]; /* as written, resolved later */
 	int error_lines[MAX_ERRORS];
 	int nerror_names;
-	int errors_line;	/* 0: no errors statement */
+	int errors_line; /* 0: no errors statement */
 	bool errors_none;
 	bool noreturn;
-	bool sysops;		/* in libsys's struct sysops */
+	bool sysops; /* in libsys's struct sysops */
 };
 
 /* Everything read from the two input files. */
 struct abi {
-	const char *path;	/* file being read, for messages */
+	const char *path; /* file being read, for messages */
 	int nerr;
 	struct status status[MAX_STATUS];
 	int nstatus;
@@ -278,12 +278,12 @@ static bool upper_ident(const char *s)
 static bool reserved(const char *s)
 {
 	static const char *const words[] = {
-		"auto", "break", "case", "char", "const", "continue", "default",
-		"do", "double", "else", "enum", "extern", "float", "for", "goto",
-		"if", "inline", "int", "long", "register", "restrict", "return",
-		"short", "signed", "sizeof", "static", "struct", "switch",
-		"typedef", "union", "unsigned", "void", "volatile", "while",
-		"bool", "true", "false", "syscall_raw",
+		"auto",    "break",  "case",        "char",   "const",    "continue", "default",
+		"do",      "double", "else",        "enum",   "extern",   "float",    "for",
+		"goto",    "if",     "inline",      "int",    "long",     "register", "restrict",
+		"return",  "short",  "signed",      "sizeof", "static",   "struct",   "switch",
+		"typedef", "union",  "unsigned",    "void",   "volatile", "while",    "bool",
+		"true",    "false",  "syscall_raw",
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
 		if (!strcmp(s, words[i]))
@@ -417,8 +417,8 @@ static void read_status(struct abi *abi, FILE *f)
 		}
 		for (int i = 0; i < abi->nstatus; i++)
 			if (abi->status[i].num == st.num)
-				error_at(abi, lineno, "status number %u used by %s and %s",
-					 st.num, abi->status[i].name, st.name);
+				error_at(abi, lineno, "status number %u used by %s and %s", st.num,
+					 abi->status[i].name, st.name);
 		if (abi->nstatus == MAX_STATUS) {
 			error_at(abi, lineno, "more than %d status codes", MAX_STATUS);
 			return;
@@ -473,7 +473,8 @@ static bool name_word(struct abi *abi, int line, const char **p, char *out, cons
 		return false;
 	}
 	if (n >= MAX_NAME) {
-		error_at(abi, line, "%s '%s...' longer than %d characters", what, out, MAX_NAME - 1);
+		error_at(abi, line, "%s '%s...' longer than %d characters", what, out,
+			 MAX_NAME - 1);
 		return false;
 	}
 	return true;
@@ -504,8 +505,8 @@ static void parse_item(struct abi *abi, int line, const char *p, bool object)
 	if (!name_word(abi, line, &p, num, object ? "object number" : "right bit"))
 		return;
 	if (!parse_num(num, false, max, &it.num) || (object && it.num == 0)) {
-		error_at(abi, line, "%s number '%s' is not in %d..%d", what, num,
-			 object ? 1 : 0, (int)max);
+		error_at(abi, line, "%s number '%s' is not in %d..%d", what, num, object ? 1 : 0,
+			 (int)max);
 		return;
 	}
 	if (!name_word(abi, line, &p, it.name, "name"))
@@ -602,6 +603,38 @@ static struct syscall *parse_syscall(struct abi *abi, int line, const char *p)
 	return sc;
 }
 
+/* A user pointer's DIR=LEN[,TYPE] word at *p, into pm; false (reported)
+ * if it is malformed. */
+static bool parse_uptr(struct abi *abi, int line, const char **p, struct param *pm)
+{
+	char spec[MAX_LINE];
+	word(p, spec, sizeof spec);
+	char *eq = strchr(spec, '=');
+	if (eq)
+		*eq = '\0';
+	for (int d = DIR_IN; d <= DIR_INOUT; d++)
+		if (eq && !strcmp(spec, dir_names[d]))
+			pm->dir = (enum dir)d;
+	char *comma = eq ? strchr(eq + 1, ',') : NULL;
+	if (comma)
+		*comma = '\0';
+	if (!pm->dir || !eq[1] || strlen(eq + 1) >= MAX_NAME) {
+		error_at(abi, line, "user pointer '%s' needs in=LEN, out=LEN or inout=LEN",
+			 pm->name);
+		return false;
+	}
+	if (comma && (strlen(comma + 1) >= MAX_NAME || !lower_ident(comma + 1) ||
+		      (reserved(comma + 1) && strcmp(comma + 1, "char")))) {
+		error_at(abi, line, "user pointer '%s': '%s' is not char or a struct tag", pm->name,
+			 comma + 1);
+		return false;
+	}
+	strcpy(pm->len, eq + 1);
+	if (comma)
+		strcpy(pm->pointee, comma + 1);
+	return true;
+}
+
 /* arg TYPE NAME [DIR=LEN] DESC and ret TYPE NAME DESC. */
 static void parse_param(struct abi *abi, struct syscall *sc, int line, const char *p, bool ret)
 {
@@ -619,7 +652,8 @@ static void parse_param(struct abi *abi, struct syscall *sc, int line, const cha
 		return;
 	int t = find_type(tname);
 	if (t < 0) {
-		error_at(abi, line, "unknown type '%s' (u64, u32, i64, usize, handle, uptr)", tname);
+		error_at(abi, line, "unknown type '%s' (u64, u32, i64, usize, handle, uptr)",
+			 tname);
 		return;
 	}
 	if (ret && t == T_UPTR) {
@@ -638,35 +672,8 @@ static void parse_param(struct abi *abi, struct syscall *sc, int line, const cha
 		error_at(abi, line, "%s: parameter '%s' defined twice", sc->name, pm.name);
 		return;
 	}
-	if (t == T_UPTR) {
-		char spec[MAX_LINE];
-		const char *q = p;
-		word(&q, spec, sizeof spec);
-		char *eq = strchr(spec, '=');
-		if (eq)
-			*eq = '\0';
-		for (int d = DIR_IN; d <= DIR_INOUT; d++)
-			if (eq && !strcmp(spec, dir_names[d]))
-				pm.dir = (enum dir)d;
-		char *comma = eq ? strchr(eq + 1, ',') : NULL;
-		if (comma)
-			*comma = '\0';
-		if (!pm.dir || !eq[1] || strlen(eq + 1) >= MAX_NAME) {
-			error_at(abi, line, "user pointer '%s' needs in=LEN, out=LEN or inout=LEN",
-				 pm.name);
-			return;
-		}
-		if (comma && (strlen(comma + 1) >= MAX_NAME || !lower_ident(comma + 1) ||
-			      (reserved(comma + 1) && strcmp(comma + 1, "char")))) {
-			error_at(abi, line, "user pointer '%s': '%s' is not char or a struct tag",
-				 pm.name, comma + 1);
-			return;
-		}
-		strcpy(pm.len, eq + 1);
-		if (comma)
-			strcpy(pm.pointee, comma + 1);
-		p = q;
-	}
+	if (t == T_UPTR && !parse_uptr(abi, line, &p, &pm))
+		return;
 	pm.desc = desc_rest(abi, line, p, pm.name);
 	(ret ? sc->rets : sc->args)[(*n)++] = pm;
 }
@@ -694,8 +701,10 @@ static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char 
 		} else if (!strcmp(opt, "stale-ok") && !c.stale_ok) {
 			c.stale_ok = true;
 		} else {
-			error_at(abi, line, "unexpected '%s' in cap line (optional and stale-ok may "
-				 "follow, once each)", opt);
+			error_at(abi, line,
+				 "unexpected '%s' in cap line (optional and stale-ok may "
+				 "follow, once each)",
+				 opt);
 			return;
 		}
 	}
@@ -756,6 +765,74 @@ static void append_text(struct abi *abi, struct syscall *sc, int line, const cha
 	free(t);
 }
 
+/* A flag statement (noreturn, sysops) of sc: nothing may follow it. */
+static void parse_flag(struct abi *abi, int line, const char *p, const char *kw, bool *flag)
+{
+	char *t = rest(p);
+	if (*t)
+		error_at(abi, line, "unexpected '%s' after %s", t, kw);
+	free(t);
+	*flag = true;
+}
+
+/* A statement inside a syscall block: kw with the rest p. Returns false if
+ * kw is not one. */
+static bool parse_inner(struct abi *abi, struct syscall *sc, int line, const char *kw,
+			const char *p)
+{
+	static const char *const inner[] = {
+		"doc", "text", "arg", "ret", "cap", "errors", "noreturn", "sysops",
+	};
+	bool known = false;
+	for (size_t i = 0; i < sizeof inner / sizeof inner[0]; i++)
+		known |= !strcmp(kw, inner[i]);
+	if (!known)
+		return false;
+	if (!sc)
+		error_at(abi, line, "'%s' outside a syscall", kw);
+	else if (!strcmp(kw, "doc") && sc->doc)
+		error_at(abi, line, "%s has a second doc line", sc->name);
+	else if (!strcmp(kw, "doc"))
+		sc->doc = desc_rest(abi, line, p, "doc");
+	else if (!strcmp(kw, "text"))
+		append_text(abi, sc, line, p);
+	else if (!strcmp(kw, "arg") || !strcmp(kw, "ret"))
+		parse_param(abi, sc, line, p, kw[0] == 'r');
+	else if (!strcmp(kw, "cap"))
+		parse_cap(abi, sc, line, p);
+	else if (!strcmp(kw, "errors"))
+		parse_errors(abi, sc, line, p);
+	else if (!strcmp(kw, "sysops"))
+		parse_flag(abi, line, p, kw, &sc->sysops);
+	else
+		parse_flag(abi, line, p, kw, &sc->noreturn);
+	return true;
+}
+
+/* A statement outside syscall blocks (include, object, right, const,
+ * extern, syscall), which may start a new block *sc. Returns false if kw
+ * is not one. */
+static bool parse_outer(struct abi *abi, struct syscall **sc, int line, const char *kw,
+			const char *p)
+{
+	if (!strcmp(kw, "include")) {
+		char *path = rest(p);
+		if (!*path || strchr(path, ' ') || strchr(path, '"') || abi->nincludes == MAX_ITEMS)
+			error_at(abi, line, "include needs one header path");
+		else
+			abi->includes[abi->nincludes++] = path;
+	} else if (!strcmp(kw, "object") || !strcmp(kw, "right")) {
+		parse_item(abi, line, p, kw[0] == 'o');
+	} else if (!strcmp(kw, "const") || !strcmp(kw, "extern")) {
+		parse_const(abi, line, p, kw[0] == 'e');
+	} else if (!strcmp(kw, "syscall")) {
+		*sc = parse_syscall(abi, line, p);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void parse_defs(struct abi *abi, FILE *f)
 {
 	char line[MAX_LINE], kw[MAX_NAME];
@@ -771,71 +848,11 @@ static void parse_defs(struct abi *abi, FILE *f)
 		if (!*p || *p == '#')
 			continue;
 		size_t n = word(&p, kw, sizeof kw);
-		if (n >= sizeof kw) {
+		if (n >= sizeof kw)
 			error_at(abi, lineno, "unknown statement '%s...'", kw);
-			continue;
-		}
-		if (!strcmp(kw, "include")) {
-			char *path = rest(p);
-			if (!*path || strchr(path, ' ') || strchr(path, '"') ||
-			    abi->nincludes == MAX_ITEMS)
-				error_at(abi, lineno, "include needs one header path");
-			else
-				abi->includes[abi->nincludes++] = path;
-			continue;
-		}
-		if (!strcmp(kw, "object") || !strcmp(kw, "right")) {
-			parse_item(abi, lineno, p, kw[0] == 'o');
-			continue;
-		}
-		if (!strcmp(kw, "const") || !strcmp(kw, "extern")) {
-			parse_const(abi, lineno, p, kw[0] == 'e');
-			continue;
-		}
-		if (!strcmp(kw, "syscall")) {
-			sc = parse_syscall(abi, lineno, p);
-			continue;
-		}
-		static const char *const inner[] = {
-			"doc", "text", "arg", "ret", "cap", "errors", "noreturn", "sysops",
-		};
-		bool known = false;
-		for (size_t i = 0; i < sizeof inner / sizeof inner[0]; i++)
-			known |= !strcmp(kw, inner[i]);
-		if (!known) {
+		else if (!parse_outer(abi, &sc, lineno, kw, p) &&
+			 !parse_inner(abi, sc, lineno, kw, p))
 			error_at(abi, lineno, "unknown statement '%s'", kw);
-			continue;
-		}
-		if (!sc) {
-			error_at(abi, lineno, "'%s' outside a syscall", kw);
-			continue;
-		}
-		if (!strcmp(kw, "doc")) {
-			if (sc->doc)
-				error_at(abi, lineno, "%s has a second doc line", sc->name);
-			else
-				sc->doc = desc_rest(abi, lineno, p, "doc");
-		} else if (!strcmp(kw, "text")) {
-			append_text(abi, sc, lineno, p);
-		} else if (!strcmp(kw, "arg") || !strcmp(kw, "ret")) {
-			parse_param(abi, sc, lineno, p, kw[0] == 'r');
-		} else if (!strcmp(kw, "cap")) {
-			parse_cap(abi, sc, lineno, p);
-		} else if (!strcmp(kw, "errors")) {
-			parse_errors(abi, sc, lineno, p);
-		} else if (!strcmp(kw, "sysops")) {
-			char *t = rest(p);
-			if (*t)
-				error_at(abi, lineno, "unexpected '%s' after sysops", t);
-			free(t);
-			sc->sysops = true;
-		} else {
-			char *t = rest(p);
-			if (*t)
-				error_at(abi, lineno, "unexpected '%s' after noreturn", t);
-			free(t);
-			sc->noreturn = true;
-		}
 	}
 }
 
@@ -896,13 +913,14 @@ static void check_caps(struct abi *abi, struct syscall *sc)
 		resolve_list(abi, c->line, c->types, "any", abi->objects, abi->nobjects,
 			     "object type", &c->tmask, c->tnames, sizeof c->tnames,
 			     "%sSYSCALL_OBJ(OBJ_%s)");
-		resolve_list(abi, c->line, c->rights, "none", abi->rights, abi->nrights,
-			     "right", &c->rmask, c->rnames, sizeof c->rnames, "%sRIGHT_%s");
+		resolve_list(abi, c->line, c->rights, "none", abi->rights, abi->nrights, "right",
+			     &c->rmask, c->rnames, sizeof c->rnames, "%sRIGHT_%s");
 	}
 	for (int i = 0; i < sc->nargs; i++)
 		if (sc->args[i].type == T_HANDLE && sc->args[i].cap < 0)
 			error_at(abi, sc->args[i].line,
-				 "handle '%s' has no cap line (say which object and rights it needs)",
+				 "handle '%s' has no cap line (say which object and rights it "
+				 "needs)",
 				 sc->args[i].name);
 }
 
@@ -914,12 +932,14 @@ static void check_bufs(struct abi *abi, struct syscall *sc)
 		if (a->type != T_UPTR)
 			continue;
 		if (++nbufs > MAX_BUFS)
-			error_at(abi, a->line, "%s has more than %d user pointers", sc->name, MAX_BUFS);
+			error_at(abi, a->line, "%s has more than %d user pointers", sc->name,
+				 MAX_BUFS);
 		int j = find_param(sc->args, sc->nargs, a->len);
 		if (j >= 0) {
 			if (sc->args[j].type != T_USIZE)
-				error_at(abi, a->line, "length of '%s' is '%s', which is not a usize",
-					 a->name, a->len);
+				error_at(abi, a->line,
+					 "length of '%s' is '%s', which is not a usize", a->name,
+					 a->len);
 			a->len_arg = j;
 			continue;
 		}
@@ -994,7 +1014,7 @@ static void check_errors(struct abi *abi, struct syscall *sc)
 static void check_syscall(struct abi *abi, struct syscall *sc)
 {
 	if (!sc->name[0])
-		return;		/* its syscall line was already reported */
+		return; /* its syscall line was already reported */
 	if (!sc->doc)
 		error_at(abi, sc->line, "%s has no doc line", sc->name);
 	check_caps(abi, sc);
@@ -1046,7 +1066,9 @@ static const char *ctype(const struct param *p)
 	if (p->type != T_UPTR)
 		return types[p->type].ctype;
 	snprintf(t, sizeof t, "%s%s%s *", p->dir == DIR_IN ? "const " : "",
-		 !p->pointee[0] ? "void" : !strcmp(p->pointee, "char") ? "" : "struct ",
+		 !p->pointee[0]                ? "void"
+		 : !strcmp(p->pointee, "char") ? ""
+					       : "struct ",
 		 p->pointee);
 	return t;
 }
@@ -1104,9 +1126,11 @@ static void paragraphs(struct buf *b, const char *text)
 
 static void banner(struct buf *b, const char *file, const char *what)
 {
-	bprintf(b, "/*\n * %s - %s\n *\n"
+	bprintf(b,
+		"/*\n * %s - %s\n *\n"
 		" * Generated by abigen from kernel/abi/syscalls.def and status.def.\n"
-		" * Do not edit: change the definitions and rebuild.\n */\n", file, what);
+		" * Do not edit: change the definitions and rebuild.\n */\n",
+		file, what);
 }
 
 /* ------------------------------------------------------------ syscall_numbers.h */
@@ -1118,7 +1142,8 @@ static void gen_numbers(struct buf *b, const struct abi *abi, struct syscall **c
 	bprintf(b, "#include <stdint.h>\n\n");
 	for (int i = 0; i < abi->nincludes; i++)
 		bprintf(b, "#include \"%s\"\n", abi->includes[i]);
-	bprintf(b, "\n/* System call numbers. 0 is never a call: it returns STATUS_NO_SYSCALL. */\n");
+	bprintf(b,
+		"\n/* System call numbers. 0 is never a call: it returns STATUS_NO_SYSCALL. */\n");
 	bprintf(b, "enum syscall_number {\n");
 	unsigned last = 0;
 	for (int i = 0; i < abi->ncalls; i++) {
@@ -1143,21 +1168,24 @@ static void gen_numbers(struct buf *b, const struct abi *abi, struct syscall **c
 		const struct item *c = &abi->consts[i];
 		if (c->ext)
 			bprintf(b, "_Static_assert(%s == %s%s, \"%s is %s in syscalls.def\");\n",
-				c->name, c->value, c->num > INT32_MAX ? "ull" : "", c->name, c->value);
+				c->name, c->value, c->num > INT32_MAX ? "ull" : "", c->name,
+				c->value);
 	}
 	for (int i = 0; i < abi->nobjects; i++) {
 		char up[MAX_NAME];
 		upper(up, abi->objects[i].name);
-		bprintf(b, "_Static_assert(OBJ_%s == %" PRIu64 ", \"object %s is %" PRIu64
-			" in syscalls.def\");\n", up, abi->objects[i].num, abi->objects[i].name,
-			abi->objects[i].num);
+		bprintf(b,
+			"_Static_assert(OBJ_%s == %" PRIu64 ", \"object %s is %" PRIu64
+			" in syscalls.def\");\n",
+			up, abi->objects[i].num, abi->objects[i].name, abi->objects[i].num);
 	}
 	for (int i = 0; i < abi->nrights; i++) {
 		char up[MAX_NAME];
 		upper(up, abi->rights[i].name);
-		bprintf(b, "_Static_assert(RIGHT_%s == 1u << %" PRIu64 ", \"right %s is bit %"
-			PRIu64 " in syscalls.def\");\n", up, abi->rights[i].num,
-			abi->rights[i].name, abi->rights[i].num);
+		bprintf(b,
+			"_Static_assert(RIGHT_%s == 1u << %" PRIu64 ", \"right %s is bit %" PRIu64
+			" in syscalls.def\");\n",
+			up, abi->rights[i].num, abi->rights[i].name, abi->rights[i].num);
 	}
 	bprintf(b, "\n#endif\n");
 }
@@ -1214,7 +1242,8 @@ static void gen_handlers_h(struct buf *b, const struct abi *abi, struct syscall 
 		" * arrives as the capability the dispatcher looked up, a user pointer as\n"
 		" * a uaddr_t (reach it only with copy_from_user and copy_to_user), and\n"
 		" * each result through a pointer to a zeroed variable.\n"
-		" */\n", MAX_ARGS, MAX_RETS);
+		" */\n",
+		MAX_ARGS, MAX_RETS);
 	for (int i = 0; i < abi->ncalls; i++) {
 		const struct syscall *sc = calls[i];
 		bprintf(b, "\n/* %s (%u): %s\n", sc->name, sc->num, sc->doc);
@@ -1274,16 +1303,21 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 		bprintf(b, "\t\t\treturn STATUS_BAD_CAP;\n");
 	for (int j = 0; j < sc->ncaps; j++) {
 		const struct capreq *c = &sc->caps[j];
-		const char *flags = c->optional && c->stale_ok ?
-			"SYSCALL_CAP_OPTIONAL | SYSCALL_CAP_STALE_OK" :
-			c->optional ? "SYSCALL_CAP_OPTIONAL" : c->stale_ok ? "SYSCALL_CAP_STALE_OK" : "0";
+		const char *flags = c->optional && c->stale_ok
+					    ? "SYSCALL_CAP_OPTIONAL | SYSCALL_CAP_STALE_OK"
+				    : c->optional ? "SYSCALL_CAP_OPTIONAL"
+				    : c->stale_ok ? "SYSCALL_CAP_STALE_OK"
+						  : "0";
 		bprintf(b, "\t\t%s(st = syscall_cap(ctx, a->a[%d], %s, %s, %s, &c_%s))%s\n",
 			j ? "    " : "if (", c->argi, c->tnames, c->rnames, flags, c->arg,
 			j + 1 < sc->ncaps ? " ||" : ")");
 	}
 	if (sc->ncaps)
 		bprintf(b, "\t\t\treturn st;\n");
-	bprintf(b, "\t\t%sksys_%s(ctx", sc->noreturn ? "" : sc->nrets ? "st = " : "return ",
+	bprintf(b, "\t\t%sksys_%s(ctx",
+		sc->noreturn ? ""
+		: sc->nrets  ? "st = "
+			     : "return ",
 		stem(sc));
 	for (int j = 0; j < sc->nargs; j++) {
 		const struct param *pa = &sc->args[j];
@@ -1310,9 +1344,9 @@ static void gen_dispatch_c(struct buf *b, const struct abi *abi, struct syscall 
 {
 	banner(b, "syscall_dispatch.c", "the kernel's system-call dispatcher.");
 	bprintf(b, "#include \"core/sys/syscall.h\"\n\n"
-		"status_t syscall_dispatch(struct syscall_ctx *ctx, uint64_t nr,\n"
-		"\t\t\t  const struct syscall_args *a, struct syscall_ret *r)\n"
-		"{\n\tstatus_t st;\n\n\t(void)st;\n\tswitch (nr) {\n");
+		   "status_t syscall_dispatch(struct syscall_ctx *ctx, uint64_t nr,\n"
+		   "\t\t\t  const struct syscall_args *a, struct syscall_ret *r)\n"
+		   "{\n\tstatus_t st;\n\n\t(void)st;\n\tswitch (nr) {\n");
 	for (int i = 0; i < abi->ncalls; i++)
 		dispatch_case(b, calls[i]);
 	bprintf(b, "\tdefault:\n\t\treturn STATUS_NO_SYSCALL;\n\t}\n}\n");
@@ -1346,13 +1380,16 @@ static void stub_args(struct buf *b, const struct syscall *sc)
 
 static void gen_sysops_h(struct buf *b, const struct abi *abi, struct syscall **calls)
 {
-	banner(b, "keel/sysops.h", "the table of kernel operations libsys's loop and channels call.");
+	banner(b, "keel/sysops.h",
+	       "the table of kernel operations libsys's loop and channels call.");
 	bprintf(b, "%s", sysops_intro);
-	bprintf(b, "#ifndef KEEL_SYSOPS_H\n#define KEEL_SYSOPS_H\n\n"
+	bprintf(b,
+		"#ifndef KEEL_SYSOPS_H\n#define KEEL_SYSOPS_H\n\n"
 		"#include <stddef.h>\n#include <stdint.h>\n\n"
 		"#include \"abi/message.h\"\n#include \"abi/rights.h\"\n#include \"abi/status.h\"\n"
 		"#include \"syscall_numbers.h\"\n\n"
-		"struct sysops {\n\tvoid *ctx;\t/* first argument of every call; NULL for sysops_kernel */\n");
+		"struct sysops {\n\tvoid *ctx;\t/* first argument of every call; NULL for "
+		"sysops_kernel */\n");
 	for (int i = 0; i < abi->ncalls; i++) {
 		if (!calls[i]->sysops)
 			continue;
@@ -1361,10 +1398,10 @@ static void gen_sysops_h(struct buf *b, const struct abi *abi, struct syscall **
 		bprintf(b, ");\n");
 	}
 	bprintf(b, "};\n\n"
-		"/* The table that calls the kernel (libsys). Never used by host tests:\n"
-		" * on the host its stubs would issue real SYSCALL instructions. */\n"
-		"extern const struct sysops sysops_kernel;\n\n"
-		"/* Shorthands that pass the table's ctx. */\n");
+		   "/* The table that calls the kernel (libsys). Never used by host tests:\n"
+		   " * on the host its stubs would issue real SYSCALL instructions. */\n"
+		   "extern const struct sysops sysops_kernel;\n\n"
+		   "/* Shorthands that pass the table's ctx. */\n");
 	for (int i = 0; i < abi->ncalls; i++) {
 		const struct syscall *sc = calls[i];
 		if (!sc->sysops)
@@ -1425,99 +1462,114 @@ static const char stubs_intro[] =
 	" * keel_host_syscall() instead: the host port of libsys does.\n"
 	" */\n";
 
+/* The comment above sc's stub: arguments, results, errors. */
+static void stub_comment(struct buf *b, const struct abi *abi, const struct syscall *sc)
+{
+	bprintf(b, "\n/*\n * %s (%u): %s\n", sc->name, sc->num, sc->doc);
+	if (sc->nargs || sc->nrets)
+		bprintf(b, " *\n");
+	for (int j = 0; j < sc->nargs; j++) {
+		const struct param *a = &sc->args[j];
+		bprintf(b, " *   %-10s ", a->name);
+		if (a->type == T_UPTR)
+			bprintf(b, "[%s, %s bytes] ", dir_names[a->dir], a->len);
+		bprintf(b, "%s", a->desc);
+		if (a->cap >= 0) {
+			bprintf(b, " [");
+			cap_text(b, &sc->caps[a->cap], false);
+			bprintf(b, "]");
+		}
+		bprintf(b, "\n");
+	}
+	for (int j = 0; j < sc->nrets; j++)
+		bprintf(b, " *   %-10s [out] %s\n", sc->rets[j].name, sc->rets[j].desc);
+	bprintf(b, " *\n * Errors:");
+	for (int j = 0; j < sc->nerrors; j++)
+		bprintf(b, " %s", abi->status[sc->errors[j]].name);
+	bprintf(b, "%s\n */\n", sc->nerrors ? "" : " none");
+}
+
+/* sc's stub itself. */
+static void stub_body(struct buf *b, const struct syscall *sc)
+{
+	char e[MAX_NAME + 4];
+	enum_name(e, sc);
+	bprintf(b, "static inline %s%s %s(", sc->noreturn ? "_Noreturn " : "",
+		sc->noreturn ? "void" : "status_t", sc->name);
+	stub_params(b, sc);
+	bprintf(b, ")\n{\n\tuint64_t ret_[2];\n");
+	bprintf(b, "\t%ssyscall_raw(%s",
+		sc->noreturn ? ""
+		: sc->nrets  ? "status_t st_ = (status_t)"
+			     : "return (status_t)",
+		e);
+	for (int j = 0; j < MAX_ARGS; j++) {
+		if (j >= sc->nargs)
+			bprintf(b, ", 0");
+		else if (sc->args[j].type == T_UPTR)
+			bprintf(b, ", (uint64_t)(uintptr_t)%s", sc->args[j].name);
+		else if (sc->args[j].type == T_U64)
+			bprintf(b, ", %s", sc->args[j].name);
+		else
+			bprintf(b, ", (uint64_t)%s", sc->args[j].name);
+	}
+	bprintf(b, ", ret_);\n");
+	if (sc->noreturn) {
+		bprintf(b, "\t__builtin_unreachable();\n");
+	} else if (sc->nrets) {
+		for (int j = 0; j < sc->nrets; j++)
+			bprintf(b, "\tif (st_ == STATUS_OK && %s)\n\t\t*%s = %s%s%sret_[%d];\n",
+				sc->rets[j].name, sc->rets[j].name,
+				sc->rets[j].type == T_U64 ? "" : "(",
+				sc->rets[j].type == T_U64 ? "" : ctype(&sc->rets[j]),
+				sc->rets[j].type == T_U64 ? "" : ")", j);
+		bprintf(b, "\treturn st_;\n");
+	}
+	bprintf(b, "}\n");
+}
+
 static void gen_stubs(struct buf *b, const struct abi *abi, struct syscall **calls)
 {
 	banner(b, "syscall_stubs.h", "libsys system-call stubs.");
 	bprintf(b, "%s", stubs_intro);
 	bprintf(b, "#ifndef KEEL_ABI_SYSCALL_STUBS_H\n#define KEEL_ABI_SYSCALL_STUBS_H\n\n"
-		"#include <stddef.h>\n#include <stdint.h>\n\n"
-		"#include \"abi/status.h\"\n#include \"syscall_numbers.h\"\n\n");
-	bprintf(b,
-		"#ifdef KEEL_HOST_SYSCALL\n"
-		"/* Performs call nr with args[0..5]; stores the two results in ret. */\n"
-		"uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2]);\n\n"
-		"static inline uint64_t syscall_raw(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,\n"
-		"\t\t\t\t   uint64_t a3, uint64_t a4, uint64_t a5, uint64_t ret[2])\n"
-		"{\n"
-		"\tconst uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };\n"
-		"\treturn keel_host_syscall(nr, args, ret);\n"
-		"}\n"
-		"#elif defined(__x86_64__)\n"
-		"/* Issues SYSCALL nr with six arguments; returns rax, stores rdx and r8. */\n"
-		"static inline uint64_t syscall_raw(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,\n"
-		"\t\t\t\t   uint64_t a3, uint64_t a4, uint64_t a5, uint64_t ret[2])\n"
-		"{\n"
-		"\tregister uint64_t r10 __asm__(\"r10\") = a3;\n"
-		"\tregister uint64_t r8 __asm__(\"r8\") = a4;\n"
-		"\tregister uint64_t r9 __asm__(\"r9\") = a5;\n"
-		"\tuint64_t rdx = a2;\n\n"
-		"\t__asm__ volatile(\"syscall\"\n"
-		"\t\t\t : \"+a\"(nr), \"+d\"(rdx), \"+r\"(r8)\n"
-		"\t\t\t : \"D\"(a0), \"S\"(a1), \"r\"(r10), \"r\"(r9)\n"
-		"\t\t\t : \"rcx\", \"r11\", \"cc\", \"memory\");\n"
-		"\tret[0] = rdx;\n"
-		"\tret[1] = r8;\n"
-		"\treturn nr;\n"
-		"}\n"
-		"#else\n"
-		"#error \"syscall_stubs.h: no system-call instruction for this architecture\"\n"
-		"#endif\n");
+		   "#include <stddef.h>\n#include <stdint.h>\n\n"
+		   "#include \"abi/status.h\"\n#include \"syscall_numbers.h\"\n\n");
+	bprintf(b, "#ifdef KEEL_HOST_SYSCALL\n"
+		   "/* Performs call nr with args[0..5]; stores the two results in ret. */\n"
+		   "uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t "
+		   "ret[2]);\n\n"
+		   "static inline uint64_t syscall_raw(uint64_t nr, uint64_t a0, uint64_t a1, "
+		   "uint64_t a2,\n"
+		   "\t\t\t\t   uint64_t a3, uint64_t a4, uint64_t a5, uint64_t ret[2])\n"
+		   "{\n"
+		   "\tconst uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };\n"
+		   "\treturn keel_host_syscall(nr, args, ret);\n"
+		   "}\n"
+		   "#elif defined(__x86_64__)\n"
+		   "/* Issues SYSCALL nr with six arguments; returns rax, stores rdx and r8. */\n"
+		   "static inline uint64_t syscall_raw(uint64_t nr, uint64_t a0, uint64_t a1, "
+		   "uint64_t a2,\n"
+		   "\t\t\t\t   uint64_t a3, uint64_t a4, uint64_t a5, uint64_t ret[2])\n"
+		   "{\n"
+		   "\tregister uint64_t r10 __asm__(\"r10\") = a3;\n"
+		   "\tregister uint64_t r8 __asm__(\"r8\") = a4;\n"
+		   "\tregister uint64_t r9 __asm__(\"r9\") = a5;\n"
+		   "\tuint64_t rdx = a2;\n\n"
+		   "\t__asm__ volatile(\"syscall\"\n"
+		   "\t\t\t : \"+a\"(nr), \"+d\"(rdx), \"+r\"(r8)\n"
+		   "\t\t\t : \"D\"(a0), \"S\"(a1), \"r\"(r10), \"r\"(r9)\n"
+		   "\t\t\t : \"rcx\", \"r11\", \"cc\", \"memory\");\n"
+		   "\tret[0] = rdx;\n"
+		   "\tret[1] = r8;\n"
+		   "\treturn nr;\n"
+		   "}\n"
+		   "#else\n"
+		   "#error \"syscall_stubs.h: no system-call instruction for this architecture\"\n"
+		   "#endif\n");
 	for (int i = 0; i < abi->ncalls; i++) {
-		const struct syscall *sc = calls[i];
-		char e[MAX_NAME + 4];
-		enum_name(e, sc);
-		bprintf(b, "\n/*\n * %s (%u): %s\n", sc->name, sc->num, sc->doc);
-		if (sc->nargs || sc->nrets)
-			bprintf(b, " *\n");
-		for (int j = 0; j < sc->nargs; j++) {
-			const struct param *a = &sc->args[j];
-			bprintf(b, " *   %-10s ", a->name);
-			if (a->type == T_UPTR)
-				bprintf(b, "[%s, %s bytes] ", dir_names[a->dir], a->len);
-			bprintf(b, "%s", a->desc);
-			if (a->cap >= 0) {
-				bprintf(b, " [");
-				cap_text(b, &sc->caps[a->cap], false);
-				bprintf(b, "]");
-			}
-			bprintf(b, "\n");
-		}
-		for (int j = 0; j < sc->nrets; j++)
-			bprintf(b, " *   %-10s [out] %s\n", sc->rets[j].name, sc->rets[j].desc);
-		bprintf(b, " *\n * Errors:");
-		for (int j = 0; j < sc->nerrors; j++)
-			bprintf(b, " %s", abi->status[sc->errors[j]].name);
-		bprintf(b, "%s\n */\n", sc->nerrors ? "" : " none");
-
-		bprintf(b, "static inline %s%s %s(", sc->noreturn ? "_Noreturn " : "",
-			sc->noreturn ? "void" : "status_t", sc->name);
-		stub_params(b, sc);
-		bprintf(b, ")\n{\n\tuint64_t ret_[2];\n");
-		bprintf(b, "\t%ssyscall_raw(%s", sc->noreturn ? "" :
-			sc->nrets ? "status_t st_ = (status_t)" : "return (status_t)", e);
-		for (int j = 0; j < MAX_ARGS; j++) {
-			if (j >= sc->nargs)
-				bprintf(b, ", 0");
-			else if (sc->args[j].type == T_UPTR)
-				bprintf(b, ", (uint64_t)(uintptr_t)%s", sc->args[j].name);
-			else if (sc->args[j].type == T_U64)
-				bprintf(b, ", %s", sc->args[j].name);
-			else
-				bprintf(b, ", (uint64_t)%s", sc->args[j].name);
-		}
-		bprintf(b, ", ret_);\n");
-		if (sc->noreturn) {
-			bprintf(b, "\t__builtin_unreachable();\n");
-		} else if (sc->nrets) {
-			for (int j = 0; j < sc->nrets; j++)
-				bprintf(b, "\tif (st_ == STATUS_OK && %s)\n\t\t*%s = %s%s%sret_[%d];\n",
-					sc->rets[j].name, sc->rets[j].name,
-					sc->rets[j].type == T_U64 ? "" : "(",
-					sc->rets[j].type == T_U64 ? "" : ctype(&sc->rets[j]),
-					sc->rets[j].type == T_U64 ? "" : ")", j);
-			bprintf(b, "\treturn st_;\n");
-		}
-		bprintf(b, "}\n");
+		stub_comment(b, abi, calls[i]);
+		stub_body(b, calls[i]);
 	}
 	bprintf(b, "\n#endif\n");
 }
@@ -1529,7 +1581,8 @@ static void md_cell(struct buf *b, const char *s)
 	bescape(b, s, "|");
 }
 
-static void gen_docs(struct buf *b, const struct abi *abi, struct syscall **calls)
+/* The reference page's opening: calling convention and handles. */
+static void doc_intro(struct buf *b)
 {
 	bprintf(b,
 		"# Keel kernel ABI\n\n"
@@ -1542,46 +1595,49 @@ static void gen_docs(struct buf *b, const struct abi *abi, struct syscall **call
 		"`syscall_handlers.h`. All are generated from `kernel/abi/syscalls.def`,\n"
 		"like this page.\n\n");
 
-	bprintf(b,
-		"## Calling convention\n\n"
-		"A call is one `SYSCALL` instruction on x86-64.\n\n"
-		"| register | on entry | on return |\n|---|---|---|\n"
-		"| `rax` | call number | status (`status_t`) |\n"
-		"| `rdi`, `rsi` | arguments 1, 2 | preserved |\n"
-		"| `rdx` | argument 3 | result 1 (0 when unused) |\n"
-		"| `r10` | argument 4 (the C ABI's `rcx`, which `SYSCALL` overwrites) | preserved |\n"
-		"| `r8` | argument 5 | result 2 (0 when unused) |\n"
-		"| `r9` | argument 6 | preserved |\n"
-		"| `rcx`, `r11` | - | destroyed (`SYSCALL` saves `rip` and `rflags` there) |\n\n"
-		"All other registers, and the x87/SSE/AVX state, are preserved. `u32`\n"
-		"and handle arguments are zero-extended to 64 bits. Number 0 and\n"
-		"numbers without a call return `NO_SYSCALL`. Before the handler runs,\n"
-		"the kernel checks every argument against the table: a `u32` with high\n"
-		"bits set is `INVALID`, a handle with high bits set is `BAD_CAP`, and\n"
-		"each capability argument must name a live capability of the listed\n"
-		"type (`BAD_CAP`, `STALE`) holding the listed rights (`NO_RIGHTS`).\n"
-		"The libsys stubs write their out parameters only on `OK`.\n\n"
-		"Argument types: `u64`, `u32`, `i64`, `usize` (`size_t`), `handle`\n"
-		"(`cap_handle_t`) and `uptr`, a pointer into the caller's address space\n"
-		"that the kernel reads (in), writes (out) or both (inout), for the length\n"
-		"given beside it. A user pointer that is not mapped with the needed\n"
-		"access is `BAD_ADDRESS`.\n\n");
+	bprintf(b, "## Calling convention\n\n"
+		   "A call is one `SYSCALL` instruction on x86-64.\n\n"
+		   "| register | on entry | on return |\n|---|---|---|\n"
+		   "| `rax` | call number | status (`status_t`) |\n"
+		   "| `rdi`, `rsi` | arguments 1, 2 | preserved |\n"
+		   "| `rdx` | argument 3 | result 1 (0 when unused) |\n"
+		   "| `r10` | argument 4 (the C ABI's `rcx`, which `SYSCALL` overwrites) | "
+		   "preserved |\n"
+		   "| `r8` | argument 5 | result 2 (0 when unused) |\n"
+		   "| `r9` | argument 6 | preserved |\n"
+		   "| `rcx`, `r11` | - | destroyed (`SYSCALL` saves `rip` and `rflags` there) |\n\n"
+		   "All other registers, and the x87/SSE/AVX state, are preserved. `u32`\n"
+		   "and handle arguments are zero-extended to 64 bits. Number 0 and\n"
+		   "numbers without a call return `NO_SYSCALL`. Before the handler runs,\n"
+		   "the kernel checks every argument against the table: a `u32` with high\n"
+		   "bits set is `INVALID`, a handle with high bits set is `BAD_CAP`, and\n"
+		   "each capability argument must name a live capability of the listed\n"
+		   "type (`BAD_CAP`, `STALE`) holding the listed rights (`NO_RIGHTS`).\n"
+		   "The libsys stubs write their out parameters only on `OK`.\n\n"
+		   "Argument types: `u64`, `u32`, `i64`, `usize` (`size_t`), `handle`\n"
+		   "(`cap_handle_t`) and `uptr`, a pointer into the caller's address space\n"
+		   "that the kernel reads (in), writes (out) or both (inout), for the length\n"
+		   "given beside it. A user pointer that is not mapped with the needed\n"
+		   "access is `BAD_ADDRESS`.\n\n");
 
-	bprintf(b,
-		"## Handles\n\n"
-		"A capability is named by a `cap_handle_t`, a 32-bit value that the\n"
-		"kernel chooses when it puts a capability in a slot of the task's\n"
-		"CSpace. `CAP_HANDLE_NONE` (0) is never a valid handle; optional handle\n"
-		"arguments take it to mean \"none\". The bits of a handle are opaque to\n"
-		"userland; a handle to an emptied and reused slot is never accepted for\n"
-		"the old capability (generation check).\n\n"
-		"A handle is `index | generation << index_bits`, where `index_bits` is\n"
-		"the fewest bits that number every slot of the CSpace and the\n"
-		"generation, never 0, goes up each time the slot is emptied. A slot\n"
-		"whose generations are used up is retired rather than reused, so a\n"
-		"stale handle never names a later capability. Programs treat handles as\n"
-		"opaque: the layout is described so that a debugger can read them.\n\n");
+	bprintf(b, "## Handles\n\n"
+		   "A capability is named by a `cap_handle_t`, a 32-bit value that the\n"
+		   "kernel chooses when it puts a capability in a slot of the task's\n"
+		   "CSpace. `CAP_HANDLE_NONE` (0) is never a valid handle; optional handle\n"
+		   "arguments take it to mean \"none\". The bits of a handle are opaque to\n"
+		   "userland; a handle to an emptied and reused slot is never accepted for\n"
+		   "the old capability (generation check).\n\n"
+		   "A handle is `index | generation << index_bits`, where `index_bits` is\n"
+		   "the fewest bits that number every slot of the CSpace and the\n"
+		   "generation, never 0, goes up each time the slot is emptied. A slot\n"
+		   "whose generations are used up is retired rather than reused, so a\n"
+		   "stale handle never names a later capability. Programs treat handles as\n"
+		   "opaque: the layout is described so that a debugger can read them.\n\n");
+}
 
+/* Its tables: object types, rights, constants, status codes, calls. */
+static void doc_tables(struct buf *b, const struct abi *abi, struct syscall **calls)
+{
 	bprintf(b, "## Object types\n\n| number | type | what it is |\n|---|---|---|\n");
 	for (int i = 0; i < abi->nobjects; i++) {
 		bprintf(b, "| %" PRIu64 " | `%s` | ", abi->objects[i].num, abi->objects[i].name);
@@ -1613,57 +1669,67 @@ static void gen_docs(struct buf *b, const struct abi *abi, struct syscall **call
 		md_cell(b, calls[i]->doc);
 		bprintf(b, " |\n");
 	}
-	for (int i = 0; i < abi->ncalls; i++) {
-		const struct syscall *sc = calls[i];
-		bprintf(b, "\n### %s\n\n%s\n\n```c\n", sc->name, sc->doc);
-		bprintf(b, "%s %s(", sc->noreturn ? "_Noreturn void" : "status_t", sc->name);
-		stub_params(b, sc);
-		bprintf(b, ");\n```\n\nNumber %u.", sc->num);
-		if (sc->noreturn)
-			bprintf(b, " Does not return.");
-		bprintf(b, "\n\n");
-		if (sc->nargs) {
-			bprintf(b, "Arguments:\n\n");
-			for (int j = 0; j < sc->nargs; j++) {
-				const struct param *a = &sc->args[j];
-				bprintf(b, "- `%s` (%s", a->name, types[a->type].name);
-				if (a->type == T_UPTR)
-					bprintf(b, ", %s, `%s` bytes", dir_names[a->dir], a->len);
-				bprintf(b, "): %s\n", a->desc);
-			}
-			bprintf(b, "\n");
+}
+
+/* Its section on one call. */
+static void doc_call(struct buf *b, const struct abi *abi, const struct syscall *sc)
+{
+	bprintf(b, "\n### %s\n\n%s\n\n```c\n", sc->name, sc->doc);
+	bprintf(b, "%s %s(", sc->noreturn ? "_Noreturn void" : "status_t", sc->name);
+	stub_params(b, sc);
+	bprintf(b, ");\n```\n\nNumber %u.", sc->num);
+	if (sc->noreturn)
+		bprintf(b, " Does not return.");
+	bprintf(b, "\n\n");
+	if (sc->nargs) {
+		bprintf(b, "Arguments:\n\n");
+		for (int j = 0; j < sc->nargs; j++) {
+			const struct param *a = &sc->args[j];
+			bprintf(b, "- `%s` (%s", a->name, types[a->type].name);
+			if (a->type == T_UPTR)
+				bprintf(b, ", %s, `%s` bytes", dir_names[a->dir], a->len);
+			bprintf(b, "): %s\n", a->desc);
 		}
-		if (sc->nrets) {
-			bprintf(b, "Results:\n\n");
-			for (int j = 0; j < sc->nrets; j++)
-				bprintf(b, "- `%s` (%s, in `%s`): %s\n", sc->rets[j].name,
-					types[sc->rets[j].type].name, j ? "r8" : "rdx", sc->rets[j].desc);
-			bprintf(b, "\n");
-		}
-		if (sc->ncaps) {
-			bprintf(b, "Capabilities:\n\n");
-			for (int j = 0; j < sc->ncaps; j++) {
-				bprintf(b, "- `%s`: ", sc->caps[j].arg);
-				cap_text(b, &sc->caps[j], true);
-				bprintf(b, "%s\n", sc->caps[j].optional ?
-					" (`CAP_HANDLE_NONE` for none)" : "");
-			}
-			bprintf(b, "\n");
-		} else {
-			bprintf(b, "Capabilities: none.\n\n");
-		}
-		if (sc->nerrors) {
-			bprintf(b, "Errors:\n\n");
-			for (int j = 0; j < sc->nerrors; j++) {
-				const struct status *st = &abi->status[sc->errors[j]];
-				bprintf(b, "- `%s`: %s\n", st->name, st->msg);
-			}
-			bprintf(b, "\n");
-		} else {
-			bprintf(b, "Errors: none.\n\n");
-		}
-		paragraphs(b, sc->text);
+		bprintf(b, "\n");
 	}
+	if (sc->nrets) {
+		bprintf(b, "Results:\n\n");
+		for (int j = 0; j < sc->nrets; j++)
+			bprintf(b, "- `%s` (%s, in `%s`): %s\n", sc->rets[j].name,
+				types[sc->rets[j].type].name, j ? "r8" : "rdx", sc->rets[j].desc);
+		bprintf(b, "\n");
+	}
+	if (sc->ncaps) {
+		bprintf(b, "Capabilities:\n\n");
+		for (int j = 0; j < sc->ncaps; j++) {
+			bprintf(b, "- `%s`: ", sc->caps[j].arg);
+			cap_text(b, &sc->caps[j], true);
+			bprintf(b, "%s\n",
+				sc->caps[j].optional ? " (`CAP_HANDLE_NONE` for none)" : "");
+		}
+		bprintf(b, "\n");
+	} else {
+		bprintf(b, "Capabilities: none.\n\n");
+	}
+	if (sc->nerrors) {
+		bprintf(b, "Errors:\n\n");
+		for (int j = 0; j < sc->nerrors; j++) {
+			const struct status *st = &abi->status[sc->errors[j]];
+			bprintf(b, "- `%s`: %s\n", st->name, st->msg);
+		}
+		bprintf(b, "\n");
+	} else {
+		bprintf(b, "Errors: none.\n\n");
+	}
+	paragraphs(b, sc->text);
+}
+
+static void gen_docs(struct buf *b, const struct abi *abi, struct syscall **calls)
+{
+	doc_intro(b);
+	doc_tables(b, abi, calls);
+	for (int i = 0; i < abi->ncalls; i++)
+		doc_call(b, abi, calls[i]);
 	/* No trailing blank line. */
 	while (b->n >= 2 && b->p[b->n - 1] == '\n' && b->p[b->n - 2] == '\n')
 		b->n--;

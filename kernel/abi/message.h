@@ -38,18 +38,18 @@
 #define MSG_PAYLOAD_MAX (MSG_SIZE - MSG_HEADER_SIZE)
 
 /* flags: what the kernel says about the message. */
-#define MSG_FLAG_CAP		(1u << 0)	/* cap holds a handle in the receiver's CSpace */
-#define MSG_FLAG_CAP_ONCE	(1u << 1)	/* that cap is grant-once */
-#define MSG_FLAGS_KNOWN		(MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE)
+#define MSG_FLAG_CAP (1u << 0)      /* cap holds a handle in the receiver's CSpace */
+#define MSG_FLAG_CAP_ONCE (1u << 1) /* that cap is grant-once */
+#define MSG_FLAGS_KNOWN (MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE)
 
 struct keel_msg {
-	uint32_t label;		/* chosen by the sender: the protocol's verb */
-	uint16_t len;		/* payload bytes in use, at most MSG_PAYLOAD_MAX */
-	uint16_t flags;		/* MSG_FLAG_* */
-	uint64_t badge;		/* badge of the sender's capability; 0 = unbadged */
-	cap_handle_t cap;	/* received capability or CAP_HANDLE_NONE */
-	uint32_t reserved;	/* zero */
-	uint8_t payload[MSG_PAYLOAD_MAX];	/* bytes past len are zero */
+	uint32_t label;                   /* chosen by the sender: the protocol's verb */
+	uint16_t len;                     /* payload bytes in use, at most MSG_PAYLOAD_MAX */
+	uint16_t flags;                   /* MSG_FLAG_* */
+	uint64_t badge;                   /* badge of the sender's capability; 0 = unbadged */
+	cap_handle_t cap;                 /* received capability or CAP_HANDLE_NONE */
+	uint32_t reserved;                /* zero */
+	uint8_t payload[MSG_PAYLOAD_MAX]; /* bytes past len are zero */
 };
 
 _Static_assert(sizeof(struct keel_msg) == MSG_SIZE, "message is 64 bytes");
@@ -58,18 +58,17 @@ _Static_assert(offsetof(struct keel_msg, len) == 4, "len at 4");
 _Static_assert(offsetof(struct keel_msg, flags) == 6, "flags at 6");
 _Static_assert(offsetof(struct keel_msg, badge) == 8, "badge at 8");
 _Static_assert(offsetof(struct keel_msg, cap) == 16, "cap at 16");
-_Static_assert(offsetof(struct keel_msg, payload) == MSG_HEADER_SIZE,
-	       "payload follows the header");
+_Static_assert(offsetof(struct keel_msg, payload) == MSG_HEADER_SIZE, "payload follows the header");
 
 /* The producer's and the consumer's words sit on separate 64-byte lines so
  * that posting and draining do not bounce one cache line between CPUs. */
 #define INBOX_RING_HDR_SIZE 128
 
 struct inbox_ring {
-	uint32_t tail;		/* messages ever posted; kernel writes */
-	uint32_t capacity;	/* slots in msgs[], a power of two; kernel writes */
+	uint32_t tail;     /* messages ever posted; kernel writes */
+	uint32_t capacity; /* slots in msgs[], a power of two; kernel writes */
 	uint32_t kernel_reserved[14];
-	uint32_t head;		/* messages ever taken; owner writes */
+	uint32_t head; /* messages ever taken; owner writes */
 	uint32_t owner_reserved[15];
 	struct keel_msg msgs[];
 };

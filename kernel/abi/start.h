@@ -23,30 +23,30 @@
 #define KEEL_STACK_TOP 0x00007fffffe00000ull
 #define KEEL_STACK_SIZE 0x10000ull
 #define KEEL_CMDLINE_MAX 512
-#define KEEL_START_CAPS 12	/* capabilities a spawner may hand over in caps[] */
+#define KEEL_START_CAPS 12 /* capabilities a spawner may hand over in caps[] */
 
 struct keel_start {
-	uint64_t magic;			/* KEEL_START_MAGIC */
-	uint32_t version;		/* KEEL_START_VERSION */
-	uint32_t size;			/* sizeof(struct keel_start) */
-	cap_handle_t self_task;		/* this task, every right */
-	cap_handle_t self_thread;	/* this thread, every right */
-	cap_handle_t supervisor;	/* send-only inbox of the supervisor, or none */
-	cap_handle_t witness;		/* witness log and debug console */
-	cap_handle_t bundle;		/* memory: the boot bundle (ustar), read-only */
-	cap_handle_t ioports;		/* all I/O ports (root task only) */
-	cap_handle_t mmio;		/* all of physical address space (root task only) */
-	cap_handle_t irq;		/* all interrupt lines (root task only) */
-	uint64_t bundle_bytes;		/* bytes of the bundle archive */
-	uint64_t cpu_count;		/* CPUs online */
-	uint64_t quota_pages;		/* pages this task may hold */
-	uint64_t quota_objects;		/* kernel objects it may own */
-	uint64_t quota_slots;		/* CSpace slots */
-	cap_handle_t caps[KEEL_START_CAPS];	/* granted by the spawner, in the order
+	uint64_t magic;                     /* KEEL_START_MAGIC */
+	uint32_t version;                   /* KEEL_START_VERSION */
+	uint32_t size;                      /* sizeof(struct keel_start) */
+	cap_handle_t self_task;             /* this task, every right */
+	cap_handle_t self_thread;           /* this thread, every right */
+	cap_handle_t supervisor;            /* send-only inbox of the supervisor, or none */
+	cap_handle_t witness;               /* witness log and debug console */
+	cap_handle_t bundle;                /* memory: the boot bundle (ustar), read-only */
+	cap_handle_t ioports;               /* all I/O ports (root task only) */
+	cap_handle_t mmio;                  /* all of physical address space (root task only) */
+	cap_handle_t irq;                   /* all interrupt lines (root task only) */
+	uint64_t bundle_bytes;              /* bytes of the bundle archive */
+	uint64_t cpu_count;                 /* CPUs online */
+	uint64_t quota_pages;               /* pages this task may hold */
+	uint64_t quota_objects;             /* kernel objects it may own */
+	uint64_t quota_slots;               /* CSpace slots */
+	cap_handle_t caps[KEEL_START_CAPS]; /* granted by the spawner, in the order
 						 * it asked (libsys keel_start_cap) */
-	uint64_t arg;			/* the spawner's argument word (keel_start_arg) */
-	uint64_t reserved;		/* zero */
-	char cmdline[KEEL_CMDLINE_MAX];	/* NUL-terminated: the kernel command line for the root task */
+	uint64_t arg;                       /* the spawner's argument word (keel_start_arg) */
+	uint64_t reserved;                  /* zero */
+	char cmdline[KEEL_CMDLINE_MAX]; /* NUL-terminated: the kernel command line for the root task */
 };
 
 #endif

@@ -3,7 +3,7 @@
  *
  * A function that can fail returns status_t; STATUS_OK is zero so that
  * "if (st)" tests for failure. Names and messages: status_name(),
- * status_message() in core/status.c (and in libsys for userland).
+ * status_message() in kernel/lib/status.c, linked by the kernel and user code alike.
  */
 #ifndef KEEL_ABI_STATUS_H
 #define KEEL_ABI_STATUS_H

@@ -20,17 +20,17 @@
 
 /* Payload of MSG_LABEL_TASK_FAULT (40 bytes). */
 struct task_fault_msg {
-	uint32_t vector;	/* CPU exception: 0 divide, 6 invalid opcode, 13 GP, 14 page fault, ... */
-	uint32_t error;		/* the CPU's error code, 0 if none */
-	uint64_t pc;		/* the faulting instruction (rip on x86-64) */
-	uint64_t addr;		/* page faults: the address touched (CR2) */
-	uint64_t sp;		/* the stack pointer (rsp) */
-	uint64_t task_id;	/* kernel id of the task, as in console reports */
+	uint32_t vector;  /* CPU exception: 0 divide, 6 invalid opcode, 13 GP, 14 page fault, ... */
+	uint32_t error;   /* the CPU's error code, 0 if none */
+	uint64_t pc;      /* the faulting instruction (rip on x86-64) */
+	uint64_t addr;    /* page faults: the address touched (CR2) */
+	uint64_t sp;      /* the stack pointer (rsp) */
+	uint64_t task_id; /* kernel id of the task, as in console reports */
 };
 
 /* Payload of MSG_LABEL_TASK_EXIT (16 bytes). */
 struct task_exit_msg {
-	uint64_t code;		/* sys_thread_exit argument of the last thread */
+	uint64_t code; /* sys_thread_exit argument of the last thread */
 	uint64_t task_id;
 };
 
@@ -40,14 +40,14 @@ _Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
 /* What sys_kernel_stats copies out: kernel-wide counters that tests use to
  * prove that work leaves no residue. */
 struct kernel_stats {
-	uint64_t free_pages;	/* page allocator: free now */
-	uint64_t total_pages;	/* page allocator: managed */
-	uint64_t threads;	/* threads alive */
-	uint64_t tasks;		/* tasks alive */
-	uint64_t objects;	/* kernel objects alive, of every type */
+	uint64_t free_pages;      /* page allocator: free now */
+	uint64_t total_pages;     /* page allocator: managed */
+	uint64_t threads;         /* threads alive */
+	uint64_t tasks;           /* tasks alive */
+	uint64_t objects;         /* kernel objects alive, of every type */
 	uint64_t reclaim_pending; /* frees waiting for every CPU's TLB flush */
 	uint64_t witness_records; /* records appended since boot */
-	uint64_t syscalls;	/* system calls served since boot */
+	uint64_t syscalls;        /* system calls served since boot */
 };
 
 #endif

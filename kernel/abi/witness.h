@@ -11,18 +11,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WITNESS_HASH_SIZE 32	/* SHA-256 */
+#define WITNESS_HASH_SIZE 32 /* SHA-256 */
 
 /* What happened. Numbers are stable: readers interpret old records. */
 enum witness_action {
-	WITNESS_SPAWN = 1,	/* actor started task subject from image object */
-	WITNESS_GRANT = 2,	/* actor gave task subject a cap to object */
+	WITNESS_SPAWN = 1, /* actor started task subject from image object */
+	WITNESS_GRANT = 2, /* actor gave task subject a cap to object */
 	WITNESS_DERIVE = 3,
 	WITNESS_REVOKE = 4,
 	WITNESS_REVOKE_ALL = 5,
-	WITNESS_FAULT = 6,	/* task subject faulted; arg: fault code */
+	WITNESS_FAULT = 6, /* task subject faulted; arg: fault code */
 	WITNESS_KILL = 7,
-	WITNESS_DEVICE_GRANT = 8,	/* IRQ, I/O ports or MMIO to subject */
+	WITNESS_DEVICE_GRANT = 8, /* IRQ, I/O ports or MMIO to subject */
 	WITNESS_RESTART = 9,
 	WITNESS_QUARANTINE = 10,
 	WITNESS_ACTION_COUNT

@@ -1,7 +1,7 @@
 /*
  * console.h - kernel console output.
  *
- * kprintf formats with core/fmt.h and hands whole lines to the arch's
+ * kprintf formats with kernel/lib/fmt.h and hands whole lines to the arch's
  * console (the serial port on x86-64). Safe to call from any CPU and from
  * trap handlers; output of one call is never interleaved with another's.
  */

@@ -14,7 +14,7 @@ static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
 
 void ipc_init(void)
 {
-	kmem_pool_setup(&inbox_pool, "inbox", sizeof(struct kinbox), INBOX_OBJECTS_MAX);
+	kmem_pool_setup(&inbox_pool, "inbox", sizeof(struct inbox), INBOX_OBJECTS_MAX);
 }
 
 uint32_t inbox_count(void)
@@ -26,19 +26,18 @@ uint32_t inbox_count(void)
 
 static void inbox_destroy(struct kobj *o)
 {
-	struct kinbox *k = (struct kinbox *)o;
-	kobj_put(&k->ring_mem->obj);
-	kobj_put(&k->owner->obj);
-	pool_free(&inbox_pool, k);
+	struct inbox *ib = (struct inbox *)o;
+	kobj_put(&ib->ring_mem->obj);
+	kobj_put(&ib->owner->obj);
+	pool_free(&inbox_pool, ib);
 }
 
 static const struct kobj_ops inbox_ops = { .destroy = inbox_destroy };
 
-status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
-			  struct memory **ring)
+status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct inbox **out, struct memory **ring)
 {
 	struct thread *t = thread_current();
-	struct kinbox *k;
+	struct inbox *k;
 	struct memory *m;
 	if (bit > 63 || capacity == 0 || capacity > 4096 || (capacity & (capacity - 1)))
 		return STATUS_INVALID;
@@ -49,7 +48,7 @@ status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
 	/* The ring's pages are charged once, by inbox_init, not by the memory object. */
 	st = memory_create(NULL, pages, true, &m);
 	if (st == STATUS_OK) {
-		st = inbox_init(&k->ib, arch_phys_to_virt(m->base), capacity, &inbox_ops,
+		st = inbox_init(k, arch_phys_to_virt(m->base), capacity, &inbox_ops,
 				task_quota(t->task));
 		if (st)
 			kobj_put(&m->obj);
@@ -62,8 +61,7 @@ status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
 	kobj_get(&t->obj);
 	k->ring_mem = m;
 	k->owner = t;
-	k->bit = bit;
-	inbox_set_owner(&k->ib, &t->task->cs, &t->signals, 1ull << bit);
+	inbox_set_owner(k, &t->task->cs, &t->signals, 1ull << bit);
 	*out = k;
 	*ring = m;
 	return STATUS_OK;
@@ -78,7 +76,7 @@ static void wake_if_waiting(struct thread *t)
 
 void ipc_inbox_notify(struct inbox *ib)
 {
-	wake_if_waiting(((struct kinbox *)ib)->owner);
+	wake_if_waiting(ib->owner);
 }
 
 void ipc_signal_raise(struct thread *t, uint64_t bits)
@@ -113,8 +111,8 @@ static status_t msg_in(uaddr_t uaddr, struct keel_msg *m)
 /* DEAD if the inbox behind a send capability, or its owner, is gone. */
 static status_t inbox_alive(const struct cap *c)
 {
-	struct kinbox *k = (struct kinbox *)c->obj;
-	if (k->ib.obj.dead || !k->owner->task || k->owner->task->dying)
+	struct inbox *k = (struct inbox *)c->obj;
+	if (k->obj.dead || !k->owner->task || k->owner->task->dying)
 		return STATUS_DEAD;
 	return STATUS_OK;
 }
@@ -137,8 +135,12 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 			cspace_consume_once(cs, h);
 	} else {
 		struct inbox_msg im = {
-			.label = m.label, .payload = m.payload, .len = m.len,
-			.cap = cap, .cap_mode = (enum cap_mode)mode, .cap_rights = RIGHTS_ALL,
+			.label = m.label,
+			.payload = m.payload,
+			.len = m.len,
+			.cap = cap,
+			.cap_mode = (enum cap_mode)mode,
+			.cap_rights = RIGHTS_ALL,
 		};
 		st = inbox_send(cs, h, &im);
 	}
@@ -223,10 +225,7 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns)
 	struct list_node *n = timers.next;
 	while (n != &timers && container_of(n, struct thread, timer_link)->timer_ns <= deadline_ns)
 		n = n->next;
-	t->timer_link.next = n;
-	t->timer_link.prev = n->prev;
-	n->prev->next = &t->timer_link;
-	n->prev = &t->timer_link;
+	list_add_before(n, &t->timer_link);
 	return STATUS_OK;
 }
 
@@ -267,7 +266,7 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	r->caller = t;
 	t->ipc_pending = true;
 	t->ipc_status = STATUS_TIMEOUT;
-	struct thread *rx = ((struct kinbox *)ib)->owner;
+	struct thread *rx = ib->owner;
 	uint64_t timeout = timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns;
 	if (rx->wait_mask & rx->signals)
 		thread_block_handoff(rx, timeout); /* the receiver is waiting: go to it */
@@ -302,7 +301,8 @@ static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uadd
 	}
 	cap_handle_t given = CAP_HANDLE_NONE;
 	if (cap != CAP_HANDLE_NONE &&
-	    (st = cspace_transfer(cs, cap, &caller->task->cs, (enum cap_mode)mode, RIGHTS_ALL, &given)))
+	    (st = cspace_transfer(cs, cap, &caller->task->cs, (enum cap_mode)mode, RIGHTS_ALL,
+				  &given)))
 		return st;
 	struct keel_msg *out = &caller->ipc_msg;
 	memset(out, 0, sizeof *out);
@@ -329,9 +329,8 @@ status_t ipc_reply(const struct cap *target, cap_handle_t reply, uaddr_t msg, ca
 	return st;
 }
 
-status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uaddr_t msg,
-			cap_handle_t cap, uint32_t mode, uint64_t mask, uint64_t timeout_ns,
-			uint64_t *pending)
+status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
+			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 {
 	struct thread *t = thread_current(), *caller = NULL;
 	if (!mask)
@@ -343,7 +342,8 @@ status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uaddr_t ms
 		t->wait_mask = mask;
 		/* Straight back to the caller, which usually last ran here. */
 		if (caller)
-			thread_block_handoff(caller, timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
+			thread_block_handoff(caller,
+					     timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
 		else
 			thread_block(timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
 		t->wait_mask = 0;

@@ -21,18 +21,11 @@
 
 #define INBOX_OBJECTS_MAX 4096
 
-struct kinbox {
-	struct inbox ib;		/* first: its kobj is the inbox's */
-	struct memory *ring_mem;	/* the ring's pages (a reference) */
-	struct thread *owner;		/* a reference to the owner's record */
-	uint64_t bit;
-};
-
 void ipc_init(void);
 
 /* Creates an inbox owned by the calling thread; *ring gets its ring memory.
  * Both come with one reference for the caller. */
-status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct kinbox **out,
+status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct inbox **out,
 			  struct memory **ring);
 
 /* After a post to ib: wakes its owner if it waits for the inbox's bit. */

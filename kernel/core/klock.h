@@ -5,7 +5,7 @@
  * shared state - scheduler queues, page allocator, objects, capabilities -
  * runs with it held and with interrupts off on that CPU. Kernel operations
  * are short and bounded, so one lock costs little and rules out lock-order
- * bugs. The full rule is in docs/kernel-locking.md.
+ * bugs. The full rule is in docs/kernel.md ("The locking rule").
  *
  * The lock is held across a context switch: the thread that switches away
  * holds it, and whichever thread resumes releases it (a new thread does so

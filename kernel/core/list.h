@@ -20,8 +20,7 @@ struct list_node {
 /* The struct of the given type whose member `member` is at ptr: how an
  * embedded node, kernel object header or reclaim node leads back to the
  * object around it. */
-#define container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 /* The struct of the given type whose member `member` is the node at ptr. */
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
@@ -45,13 +44,20 @@ static inline bool list_unlinked(const struct list_node *n)
 	return n->next == n;
 }
 
+/* Links the unlinked node n just before pos (pos == head: at the tail).
+ * With the walk to pos, this keeps a list sorted. */
+static inline void list_add_before(struct list_node *pos, struct list_node *n)
+{
+	n->next = pos;
+	n->prev = pos->prev;
+	pos->prev->next = n;
+	pos->prev = n;
+}
+
 /* Links the unlinked node n at the tail of the list headed by head. */
 static inline void list_add_tail(struct list_node *head, struct list_node *n)
 {
-	n->prev = head->prev;
-	n->next = head;
-	head->prev->next = n;
-	head->prev = n;
+	list_add_before(head, n);
 }
 
 /* Unlinks n from its list and leaves it unlinked; n must be on a list. */

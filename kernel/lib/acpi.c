@@ -10,7 +10,7 @@
 #define RSDP_V1_LEN 20u
 #define RSDP_V2_LEN 36u
 #define SDT_HEADER_LEN 36u
-#define MADT_ENTRIES_OFF 44u	/* header, local APIC address, flags */
+#define MADT_ENTRIES_OFF 44u /* header, local APIC address, flags */
 
 enum madt_type {
 	MADT_LAPIC = 0,
@@ -28,13 +28,8 @@ enum madt_type {
  * append fields) and only the known prefix is read.
  */
 static const uint8_t entry_min_len[] = {
-	[MADT_LAPIC] = 8,
-	[MADT_IOAPIC] = 12,
-	[MADT_OVERRIDE] = 10,
-	[MADT_LAPIC_NMI] = 6,
-	[MADT_LAPIC_ADDR] = 12,
-	[MADT_X2APIC] = 16,
-	[MADT_X2APIC_NMI] = 12,
+	[MADT_LAPIC] = 8,       [MADT_IOAPIC] = 12, [MADT_OVERRIDE] = 10,   [MADT_LAPIC_NMI] = 6,
+	[MADT_LAPIC_ADDR] = 12, [MADT_X2APIC] = 16, [MADT_X2APIC_NMI] = 12,
 };
 
 /* Processor flags shared by the local APIC and local x2APIC entries. */
@@ -62,8 +57,7 @@ static bool checksum_ok(const uint8_t *p, size_t n)
 
 /* Maps [phys, phys + len) through the caller, refusing ranges that would
  * wrap past 2^64 so that no callback has to get that right. */
-static const uint8_t *map_range(acpi_map_fn map, void *ctx, uint64_t phys,
-				size_t len)
+static const uint8_t *map_range(acpi_map_fn map, void *ctx, uint64_t phys, size_t len)
 {
 	if ((uint64_t)len > UINT64_MAX - phys)
 		return NULL;
@@ -75,11 +69,9 @@ static const uint8_t *map_range(acpi_map_fn map, void *ctx, uint64_t phys,
  * and its entry size in *esize: the XSDT (8) when revision >= 2 provides
  * one, else the RSDT (4).
  */
-static status_t check_rsdp(const uint8_t *r, size_t n, uint64_t *root,
-			   uint32_t *esize)
+static status_t check_rsdp(const uint8_t *r, size_t n, uint64_t *root, uint32_t *esize)
 {
-	if (!r || n < RSDP_V1_LEN || !sig_eq(r, "RSD PTR ", 8) ||
-	    !checksum_ok(r, RSDP_V1_LEN))
+	if (!r || n < RSDP_V1_LEN || !sig_eq(r, "RSD PTR ", 8) || !checksum_ok(r, RSDP_V1_LEN))
 		return STATUS_BAD_FORMAT;
 	*root = rd32(r + 16);
 	*esize = 4;
@@ -103,9 +95,8 @@ static status_t check_rsdp(const uint8_t *r, size_t n, uint64_t *root,
  * min_len and its checksum; on success sets *out and *len_out. Returns
  * STATUS_BAD_ADDRESS if any of it cannot be mapped.
  */
-static status_t map_table(acpi_map_fn map, void *ctx, uint64_t phys,
-			  const char *sig, uint32_t min_len,
-			  const uint8_t **out, uint32_t *len_out)
+static status_t map_table(acpi_map_fn map, void *ctx, uint64_t phys, const char *sig,
+			  uint32_t min_len, const uint8_t **out, uint32_t *len_out)
 {
 	const uint8_t *h = map_range(map, ctx, phys, SDT_HEADER_LEN);
 	if (!h)
@@ -128,9 +119,8 @@ static status_t map_table(acpi_map_fn map, void *ctx, uint64_t phys,
  * unused slots. A table that cannot be mapped is passed over but remembered,
  * so that "not found" is only claimed when every listed table was seen.
  */
-static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize,
-			  acpi_map_fn map, void *ctx, const uint8_t **madt,
-			  uint32_t *madt_len)
+static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize, acpi_map_fn map,
+			  void *ctx, const uint8_t **madt, uint32_t *madt_len)
 {
 	status_t miss = STATUS_NOT_FOUND;
 
@@ -147,8 +137,7 @@ static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize,
 		}
 		if (!sig_eq(h, "APIC", 4))
 			continue;
-		status_t st = map_table(map, ctx, phys, "APIC",
-					MADT_ENTRIES_OFF, madt, madt_len);
+		status_t st = map_table(map, ctx, phys, "APIC", MADT_ENTRIES_OFF, madt, madt_len);
 		if (st == STATUS_OK)
 			return STATUS_OK;
 		miss = st;
@@ -156,8 +145,8 @@ static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize,
 	return miss;
 }
 
-status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map,
-			void *ctx, const uint8_t **madt, uint32_t *madt_len)
+status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+			const uint8_t **madt, uint32_t *madt_len)
 {
 	uint64_t root;
 	uint32_t esize, rlen;
@@ -168,8 +157,7 @@ status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map,
 	status_t st = check_rsdp(rsdp, rsdp_len, &root, &esize);
 	if (st)
 		return st;
-	st = map_table(map, ctx, root, esize == 8 ? "XSDT" : "RSDT",
-		       SDT_HEADER_LEN, &rt, &rlen);
+	st = map_table(map, ctx, root, esize == 8 ? "XSDT" : "RSDT", SDT_HEADER_LEN, &rt, &rlen);
 	if (st)
 		return st;
 	if ((rlen - SDT_HEADER_LEN) % esize)
@@ -185,8 +173,8 @@ status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map,
  * begin with the boot processor. A repeated APIC id (some firmware lists a
  * CPU as both xAPIC and x2APIC) is counted, never started twice.
  */
-static void add_cpu(struct acpi_madt_info *out, uint32_t apic_id,
-		    uint32_t uid, uint32_t flags, bool x2apic)
+static void add_cpu(struct acpi_madt_info *out, uint32_t apic_id, uint32_t uid, uint32_t flags,
+		    bool x2apic)
 {
 	if (!(flags & (CPU_ENABLED | CPU_ONLINE_CAPABLE))) {
 		out->cpus_disabled++;
@@ -240,8 +228,7 @@ static status_t add_override(const uint8_t *e, struct acpi_madt_info *out)
 
 /* Records an NMI wiring; surplus entries are counted, as they only affect
  * the NMI watchdog, not whether a CPU can run. */
-static void add_nmi(struct acpi_madt_info *out, uint32_t uid, uint16_t flags,
-		    uint8_t lint)
+static void add_nmi(struct acpi_madt_info *out, uint32_t uid, uint16_t flags, uint8_t lint)
 {
 	if (out->nmi_count == ACPI_MAX_NMIS) {
 		out->nmis_dropped++;
@@ -254,8 +241,7 @@ static void add_nmi(struct acpi_madt_info *out, uint32_t uid, uint16_t flags,
 }
 
 /* Decodes one entry e of n bytes, n already checked against the table. */
-static status_t parse_entry(const uint8_t *e, uint8_t n,
-			    struct acpi_madt_info *out)
+static status_t parse_entry(const uint8_t *e, uint8_t n, struct acpi_madt_info *out)
 {
 	uint8_t type = e[0];
 
@@ -273,8 +259,7 @@ static status_t parse_entry(const uint8_t *e, uint8_t n,
 	case MADT_OVERRIDE:
 		return add_override(e, out);
 	case MADT_LAPIC_NMI:
-		add_nmi(out, e[2] == 0xff ? ACPI_NMI_ALL_CPUS : e[2],
-			rd16(e + 3), e[5]);
+		add_nmi(out, e[2] == 0xff ? ACPI_NMI_ALL_CPUS : e[2], rd16(e + 3), e[5]);
 		return STATUS_OK;
 	case MADT_X2APIC_NMI:
 		add_nmi(out, rd32(e + 4), rd16(e + 2), e[8]);
@@ -306,15 +291,13 @@ static void madt_info_reset(struct acpi_madt_info *out)
 	out->nmis_dropped = 0;
 }
 
-status_t acpi_parse_madt(const uint8_t *madt, uint32_t len,
-			 struct acpi_madt_info *out)
+status_t acpi_parse_madt(const uint8_t *madt, uint32_t len, struct acpi_madt_info *out)
 {
 	madt_info_reset(out);
 	if (!madt || len < MADT_ENTRIES_OFF || !sig_eq(madt, "APIC", 4))
 		return STATUS_BAD_FORMAT;
 	uint32_t total = rd32(madt + 4);
-	if (total < MADT_ENTRIES_OFF || total > len ||
-	    !checksum_ok(madt, total))
+	if (total < MADT_ENTRIES_OFF || total > len || !checksum_ok(madt, total))
 		return STATUS_BAD_FORMAT;
 	out->lapic_addr = rd32(madt + 36); /* a type 5 entry may replace it */
 	out->flags = rd32(madt + 40);
@@ -332,8 +315,7 @@ status_t acpi_parse_madt(const uint8_t *madt, uint32_t len,
 	return STATUS_OK;
 }
 
-uint32_t acpi_irq_to_gsi(const struct acpi_madt_info *mi, uint8_t isa_irq,
-			 uint16_t *flags_out)
+uint32_t acpi_irq_to_gsi(const struct acpi_madt_info *mi, uint8_t isa_irq, uint16_t *flags_out)
 {
 	for (uint32_t i = 0; i < mi->override_count; i++) {
 		const struct acpi_override *o = &mi->overrides[i];

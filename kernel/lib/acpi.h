@@ -29,11 +29,11 @@
 
 /* MPS INTI flags of interrupt source overrides and NMI entries. */
 #define ACPI_INTI_POLARITY_MASK 0x3u
-#define ACPI_INTI_POLARITY_BUS 0x0u	/* conforms to the bus (ISA: high) */
+#define ACPI_INTI_POLARITY_BUS 0x0u /* conforms to the bus (ISA: high) */
 #define ACPI_INTI_POLARITY_HIGH 0x1u
 #define ACPI_INTI_POLARITY_LOW 0x3u
 #define ACPI_INTI_TRIGGER_MASK 0xcu
-#define ACPI_INTI_TRIGGER_BUS 0x0u	/* conforms to the bus (ISA: edge) */
+#define ACPI_INTI_TRIGGER_BUS 0x0u /* conforms to the bus (ISA: edge) */
 #define ACPI_INTI_TRIGGER_EDGE 0x4u
 #define ACPI_INTI_TRIGGER_LEVEL 0xcu
 
@@ -48,30 +48,30 @@
 typedef const void *(*acpi_map_fn)(void *ctx, uint64_t phys, size_t len);
 
 struct acpi_cpu {
-	uint32_t apic_id;	/* xAPIC id (< 256) or x2APIC id */
-	uint32_t acpi_uid;	/* the processor's _UID, as NMI entries use */
-	bool enabled;		/* present and usable now */
-	bool online_capable;	/* disabled, may be hot-enabled later */
-	bool x2apic;		/* from a Processor Local x2APIC entry */
+	uint32_t apic_id;    /* xAPIC id (< 256) or x2APIC id */
+	uint32_t acpi_uid;   /* the processor's _UID, as NMI entries use */
+	bool enabled;        /* present and usable now */
+	bool online_capable; /* disabled, may be hot-enabled later */
+	bool x2apic;         /* from a Processor Local x2APIC entry */
 };
 
 struct acpi_ioapic {
 	uint8_t id;
-	uint32_t addr;		/* physical MMIO base */
-	uint32_t gsi_base;	/* first global system interrupt it serves */
+	uint32_t addr;     /* physical MMIO base */
+	uint32_t gsi_base; /* first global system interrupt it serves */
 };
 
 struct acpi_override {
-	uint8_t bus;		/* 0: ISA */
-	uint8_t source;		/* bus-relative IRQ */
+	uint8_t bus;    /* 0: ISA */
+	uint8_t source; /* bus-relative IRQ */
 	uint32_t gsi;
-	uint16_t flags;		/* ACPI_INTI_* */
+	uint16_t flags; /* ACPI_INTI_* */
 };
 
 struct acpi_lapic_nmi {
-	uint32_t acpi_uid;	/* ACPI_NMI_ALL_CPUS for every processor */
-	uint16_t flags;		/* ACPI_INTI_* */
-	uint8_t lint;		/* LINT0 or LINT1 */
+	uint32_t acpi_uid; /* ACPI_NMI_ALL_CPUS for every processor */
+	uint16_t flags;    /* ACPI_INTI_* */
+	uint8_t lint;      /* LINT0 or LINT1 */
 };
 
 /*
@@ -80,13 +80,13 @@ struct acpi_lapic_nmi {
  * firmware to start with the boot processor.
  */
 struct acpi_madt_info {
-	uint64_t lapic_addr;	/* physical, after any 64-bit override */
+	uint64_t lapic_addr; /* physical, after any 64-bit override */
 	bool lapic_addr_overridden;
-	uint32_t flags;		/* ACPI_MADT_* */
+	uint32_t flags; /* ACPI_MADT_* */
 	struct acpi_cpu cpus[ACPI_MAX_CPUS];
-	uint32_t cpu_count;	/* usable CPUs recorded */
-	uint32_t cpus_disabled;	/* neither enabled nor online-capable */
-	uint32_t cpus_dropped;	/* usable, but beyond ACPI_MAX_CPUS */
+	uint32_t cpu_count;      /* usable CPUs recorded */
+	uint32_t cpus_disabled;  /* neither enabled nor online-capable */
+	uint32_t cpus_dropped;   /* usable, but beyond ACPI_MAX_CPUS */
 	uint32_t cpus_duplicate; /* repeated an APIC id already recorded */
 	struct acpi_ioapic ioapics[ACPI_MAX_IOAPICS];
 	uint32_t ioapic_count;
@@ -94,7 +94,7 @@ struct acpi_madt_info {
 	uint32_t override_count;
 	struct acpi_lapic_nmi nmis[ACPI_MAX_NMIS];
 	uint32_t nmi_count;
-	uint32_t nmis_dropped;	/* beyond ACPI_MAX_NMIS */
+	uint32_t nmis_dropped; /* beyond ACPI_MAX_NMIS */
 };
 
 /*
@@ -106,8 +106,8 @@ struct acpi_madt_info {
  * when no valid MADT was found, could not be mapped; STATUS_NOT_FOUND if the
  * root table lists no MADT. The first valid MADT listed wins.
  */
-status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map,
-			void *ctx, const uint8_t **madt, uint32_t *madt_len);
+status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+			const uint8_t **madt, uint32_t *madt_len);
 
 /*
  * Decodes the MADT at madt, of which len bytes may be read, into *out.
@@ -117,15 +117,13 @@ status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map,
  * than ACPI_MAX_IOAPICS IO APICs or ACPI_MAX_OVERRIDES overrides. Surplus
  * CPUs and NMI entries are counted, not an error. On error *out is partial.
  */
-status_t acpi_parse_madt(const uint8_t *madt, uint32_t len,
-			 struct acpi_madt_info *out);
+status_t acpi_parse_madt(const uint8_t *madt, uint32_t len, struct acpi_madt_info *out);
 
 /*
  * Returns the GSI that ISA IRQ isa_irq is wired to, applying any interrupt
  * source override, and stores its ACPI_INTI_* flags in *flags_out (if not
  * NULL): the override's, or 0 (bus-conforming: edge, active high).
  */
-uint32_t acpi_irq_to_gsi(const struct acpi_madt_info *mi, uint8_t isa_irq,
-			 uint16_t *flags_out);
+uint32_t acpi_irq_to_gsi(const struct acpi_madt_info *mi, uint8_t isa_irq, uint16_t *flags_out);
 
 #endif

@@ -5,30 +5,52 @@
 
 /* File header (Elf64_Ehdr) fields. */
 enum {
-	EH_CLASS = 4, EH_DATA = 5, EH_IDVERSION = 6, EH_OSABI = 7,
-	EH_TYPE = 16, EH_MACHINE = 18, EH_VERSION = 20, EH_ENTRY = 24,
-	EH_PHOFF = 32, EH_EHSIZE = 52, EH_PHENTSIZE = 54, EH_PHNUM = 56,
+	EH_CLASS = 4,
+	EH_DATA = 5,
+	EH_IDVERSION = 6,
+	EH_OSABI = 7,
+	EH_TYPE = 16,
+	EH_MACHINE = 18,
+	EH_VERSION = 20,
+	EH_ENTRY = 24,
+	EH_PHOFF = 32,
+	EH_EHSIZE = 52,
+	EH_PHENTSIZE = 54,
+	EH_PHNUM = 56,
 	EHDR_SIZE = 64,
 };
 
 /* Program header (Elf64_Phdr) fields. */
 enum {
-	PH_TYPE = 0, PH_FLAGS = 4, PH_OFFSET = 8, PH_VADDR = 16,
-	PH_FILESZ = 32, PH_MEMSZ = 40, PH_ALIGN = 48,
+	PH_TYPE = 0,
+	PH_FLAGS = 4,
+	PH_OFFSET = 8,
+	PH_VADDR = 16,
+	PH_FILESZ = 32,
+	PH_MEMSZ = 40,
+	PH_ALIGN = 48,
 	PHDR_SIZE = 56,
 };
 
 enum {
-	CLASS_64 = 2, DATA_LSB = 1, VERSION_CURRENT = 1,
-	OSABI_SYSV = 0, OSABI_GNU = 3,
-	ET_EXEC = 2, EM_X86_64 = 62,
+	CLASS_64 = 2,
+	DATA_LSB = 1,
+	VERSION_CURRENT = 1,
+	OSABI_SYSV = 0,
+	OSABI_GNU = 3,
+	ET_EXEC = 2,
+	EM_X86_64 = 62,
 	PN_XNUM = 0xffff,
-	PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_SHLIB = 5, PT_TLS = 7,
+	PT_LOAD = 1,
+	PT_DYNAMIC = 2,
+	PT_INTERP = 3,
+	PT_SHLIB = 5,
+	PT_TLS = 7,
 	PT_GNU_STACK = 0x6474e551,
 };
 
 #define PAGE_MASK ((uint64_t)ELF_PAGE_SIZE - 1)
-#define ELF_TLS_MAX (1ull << 30)	/* bytes of TLS per thread: far beyond any program */
+#define ELF_TLS_MAX (1ull << 30) /* bytes of TLS per thread: far beyond any program */
 #define SEG_RWX (ELF_SEG_R | ELF_SEG_W | ELF_SEG_X)
 
 /* Where the program header table lies; checked against the image. */
@@ -54,8 +76,7 @@ static status_t check_ident(const uint8_t *p, size_t len, struct elf_info *out)
 		return fail(out, STATUS_BAD_FORMAT, "no ELF magic");
 	if (p[EH_CLASS] != CLASS_64 || p[EH_DATA] != DATA_LSB)
 		return fail(out, STATUS_BAD_FORMAT, "not 64-bit little-endian ELF");
-	if (p[EH_IDVERSION] != VERSION_CURRENT ||
-	    rd32(p + EH_VERSION) != VERSION_CURRENT)
+	if (p[EH_IDVERSION] != VERSION_CURRENT || rd32(p + EH_VERSION) != VERSION_CURRENT)
 		return fail(out, STATUS_BAD_FORMAT, "unknown ELF version");
 	if (p[EH_OSABI] != OSABI_SYSV && p[EH_OSABI] != OSABI_GNU)
 		return fail(out, STATUS_BAD_FORMAT, "unknown OS ABI");
@@ -82,14 +103,12 @@ static status_t check_ph_table(const uint8_t *p, size_t len, struct ph_table *t,
 		return fail(out, STATUS_BAD_FORMAT, "bad program header count");
 	/* entsize * num < 2^32, so only the offset can overflow. */
 	if (t->off > len || (uint64_t)t->entsize * t->num > len - t->off)
-		return fail(out, STATUS_BAD_FORMAT,
-			    "program headers outside the image");
+		return fail(out, STATUS_BAD_FORMAT, "program headers outside the image");
 	return STATUS_OK;
 }
 
 /* Checks one PT_LOAD entry and appends it to out unless it is empty. */
-static status_t add_segment(const uint8_t *ph, size_t len, uint64_t limit,
-			    struct elf_info *out)
+static status_t add_segment(const uint8_t *ph, size_t len, uint64_t limit, struct elf_info *out)
 {
 	struct elf_segment s = {
 		.vaddr = rd64(ph + PH_VADDR),
@@ -107,13 +126,11 @@ static status_t add_segment(const uint8_t *ph, size_t len, uint64_t limit,
 		return fail(out, STATUS_BAD_FORMAT,
 			    "segment vaddr and offset not congruent modulo a page");
 	if ((s.flags & ELF_SEG_W) && (s.flags & ELF_SEG_X))
-		return fail(out, STATUS_NO_RIGHTS,
-			    "segment is writable and executable");
+		return fail(out, STATUS_NO_RIGHTS, "segment is writable and executable");
 	if (s.memsz == 0)
 		return STATUS_OK;
 	if (s.vaddr < ELF_MIN_VADDR || s.vaddr > limit || s.memsz > limit - s.vaddr)
-		return fail(out, STATUS_RANGE,
-			    "segment outside the user address range");
+		return fail(out, STATUS_RANGE, "segment outside the user address range");
 	if (out->segment_count == ELF_MAX_SEGMENTS)
 		return fail(out, STATUS_FULL, "too many loadable segments");
 	out->segments[out->segment_count++] = s;
@@ -126,14 +143,14 @@ static status_t add_tls(const uint8_t *ph, struct elf_info *out, bool *seen)
 	if (*seen)
 		return fail(out, STATUS_BAD_FORMAT, "more than one PT_TLS header");
 	*seen = true;
-	out->tls = (struct elf_tls){ rd64(ph + PH_VADDR), rd64(ph + PH_FILESZ),
-				     rd64(ph + PH_MEMSZ), rd64(ph + PH_ALIGN) };
+	out->tls = (struct elf_tls){ rd64(ph + PH_VADDR), rd64(ph + PH_FILESZ), rd64(ph + PH_MEMSZ),
+				     rd64(ph + PH_ALIGN) };
 	return STATUS_OK;
 }
 
 /* Checks one program header; only PT_LOAD entries become segments. */
-static status_t check_phdr(const uint8_t *ph, size_t len, uint64_t limit,
-			   struct elf_info *out, bool *tls_seen)
+static status_t check_phdr(const uint8_t *ph, size_t len, uint64_t limit, struct elf_info *out,
+			   bool *tls_seen)
 {
 	switch (rd32(ph + PH_TYPE)) {
 	case PT_LOAD:
@@ -151,8 +168,7 @@ static status_t check_phdr(const uint8_t *ph, size_t len, uint64_t limit,
 	case PT_GNU_STACK:
 		/* User stacks are writable, so an executable one would break W^X. */
 		if (rd32(ph + PH_FLAGS) & ELF_SEG_X)
-			return fail(out, STATUS_NO_RIGHTS,
-				    "executable stack requested");
+			return fail(out, STATUS_NO_RIGHTS, "executable stack requested");
 		return STATUS_OK;
 	default:
 		/* PT_NOTE, PT_PHDR, ...: nothing for the loader to do. */
@@ -180,8 +196,7 @@ static status_t check_layout(struct elf_info *out)
 			return fail(out, STATUS_BAD_FORMAT,
 				    "loadable segments not sorted by address");
 		if (b->vaddr / ELF_PAGE_SIZE <= last_page(a))
-			return fail(out, STATUS_BAD_FORMAT,
-				    "loadable segments share a page");
+			return fail(out, STATUS_BAD_FORMAT, "loadable segments share a page");
 	}
 	return STATUS_OK;
 }
@@ -196,7 +211,8 @@ static status_t check_tls(struct elf_info *out, bool seen)
 	if (t->filesz > t->memsz || t->memsz > ELF_TLS_MAX)
 		return fail(out, STATUS_BAD_FORMAT, "PT_TLS sizes are inconsistent or too large");
 	if (t->align > ELF_PAGE_SIZE || (t->align & (t->align - 1)))
-		return fail(out, STATUS_BAD_FORMAT, "PT_TLS alignment is not a power of two up to a page");
+		return fail(out, STATUS_BAD_FORMAT,
+			    "PT_TLS alignment is not a power of two up to a page");
 	if (t->filesz == 0)
 		return STATUS_OK;
 	for (uint32_t i = 0; i < out->segment_count; i++) {
@@ -220,8 +236,7 @@ static bool entry_ok(const struct elf_info *out)
 	return false;
 }
 
-status_t elf_parse(const void *image, size_t len, uint64_t user_limit,
-		   struct elf_info *out)
+status_t elf_parse(const void *image, size_t len, uint64_t user_limit, struct elf_info *out)
 {
 	const uint8_t *p = image;
 	struct ph_table t;
@@ -230,8 +245,7 @@ status_t elf_parse(const void *image, size_t len, uint64_t user_limit,
 
 	*out = (struct elf_info){ .reason = "" };
 	if (!image || (user_limit & PAGE_MASK))
-		return fail(out, STATUS_INVALID,
-			    "no image, or user limit not page-aligned");
+		return fail(out, STATUS_INVALID, "no image, or user limit not page-aligned");
 	if ((st = check_ident(p, len, out)) || (st = check_ph_table(p, len, &t, out)))
 		return st;
 	for (uint32_t i = 0; i < t.num; i++) {
@@ -245,8 +259,7 @@ status_t elf_parse(const void *image, size_t len, uint64_t user_limit,
 		return st;
 	out->entry = rd64(p + EH_ENTRY);
 	if (!entry_ok(out))
-		return fail(out, STATUS_BAD_FORMAT,
-			    "entry point not in an executable segment");
+		return fail(out, STATUS_BAD_FORMAT, "entry point not in an executable segment");
 	return STATUS_OK;
 }
 
@@ -257,8 +270,7 @@ uint64_t elf_segment_pages(const struct elf_segment *seg)
 	return last_page(seg) - seg->vaddr / ELF_PAGE_SIZE + 1;
 }
 
-status_t elf_segment_page(const struct elf_segment *seg, uint64_t index,
-			  struct elf_page *out)
+status_t elf_segment_page(const struct elf_segment *seg, uint64_t index, struct elf_page *out)
 {
 	if (index >= elf_segment_pages(seg))
 		return STATUS_RANGE;
@@ -306,7 +318,11 @@ status_t elf_find_section(const void *image, size_t len, const char *name, const
 	const uint8_t *img = image;
 	*data = NULL;
 	*size = 0;
-	if (!image || len < 64 || memcmp(img, "\x7f" "ELF", 4) != 0)
+	if (!image || len < 64 ||
+	    memcmp(img,
+		   "\x7f"
+		   "ELF",
+		   4) != 0)
 		return STATUS_BAD_FORMAT;
 	uint64_t shoff = rd64(img + EH_SHOFF);
 	uint16_t entsize = rd16(img + EH_SHENTSIZE), num = rd16(img + EH_SHNUM);

@@ -97,8 +97,7 @@ struct elf_page {
  * image or an unaligned user_limit. On failure out->reason says which check
  * failed and out holds no segments.
  */
-status_t elf_parse(const void *image, size_t len, uint64_t user_limit,
-		   struct elf_info *out);
+status_t elf_parse(const void *image, size_t len, uint64_t user_limit, struct elf_info *out);
 
 /* Returns how many pages seg covers once its ends are rounded out to pages. */
 uint64_t elf_segment_pages(const struct elf_segment *seg);
@@ -109,8 +108,7 @@ uint64_t elf_segment_pages(const struct elf_segment *seg);
  * including those before vaddr in the first page, must be zero. Returns
  * STATUS_RANGE when index >= elf_segment_pages(seg).
  */
-status_t elf_segment_page(const struct elf_segment *seg, uint64_t index,
-			  struct elf_page *out);
+status_t elf_segment_page(const struct elf_segment *seg, uint64_t index, struct elf_page *out);
 
 /*
  * Finds the section called name (NUL-terminated) in the ELF image and

@@ -43,12 +43,18 @@ static void parse_spec(const char **fp, va_list *ap, struct spec *sp)
 	const char *f = *fp;
 	*sp = (struct spec){ .prec = -1 };
 	for (;; f++) {
-		if (*f == '-') sp->left = true;
-		else if (*f == '0') sp->zero = true;
-		else if (*f == '+') sp->plus = true;
-		else if (*f == ' ') sp->space = true;
-		else if (*f == '#') sp->alt = true;
-		else break;
+		if (*f == '-')
+			sp->left = true;
+		else if (*f == '0')
+			sp->zero = true;
+		else if (*f == '+')
+			sp->plus = true;
+		else if (*f == ' ')
+			sp->space = true;
+		else if (*f == '#')
+			sp->alt = true;
+		else
+			break;
 	}
 	if (*f == '*') {
 		sp->width = va_arg(*ap, int);
@@ -76,10 +82,16 @@ static void parse_spec(const char **fp, va_list *ap, struct spec *sp)
 	}
 	if (*f == 'h') {
 		sp->len = -1;
-		if (*++f == 'h') { sp->len = -2; f++; }
+		if (*++f == 'h') {
+			sp->len = -2;
+			f++;
+		}
 	} else if (*f == 'l') {
 		sp->len = 1;
-		if (*++f == 'l') { sp->len = 2; f++; }
+		if (*++f == 'l') {
+			sp->len = 2;
+			f++;
+		}
 	} else if (*f == 'z' || *f == 't' || *f == 'j') {
 		sp->len = 2;
 		f++;
@@ -92,25 +104,35 @@ static uint64_t fetch_int(va_list *ap, const struct spec *sp, bool is_signed)
 {
 	if (is_signed) {
 		int64_t v;
-		if (sp->len == 2) v = va_arg(*ap, long long);
-		else if (sp->len == 1) v = va_arg(*ap, long);
-		else v = va_arg(*ap, int);
-		if (sp->len == -1) v = (short)v;
-		if (sp->len == -2) v = (signed char)v;
+		if (sp->len == 2)
+			v = va_arg(*ap, long long);
+		else if (sp->len == 1)
+			v = va_arg(*ap, long);
+		else
+			v = va_arg(*ap, int);
+		if (sp->len == -1)
+			v = (short)v;
+		if (sp->len == -2)
+			v = (signed char)v;
 		return (uint64_t)v;
 	}
 	uint64_t v;
-	if (sp->len == 2) v = va_arg(*ap, unsigned long long);
-	else if (sp->len == 1) v = va_arg(*ap, unsigned long);
-	else v = va_arg(*ap, unsigned int);
-	if (sp->len == -1) v = (unsigned short)v;
-	if (sp->len == -2) v = (unsigned char)v;
+	if (sp->len == 2)
+		v = va_arg(*ap, unsigned long long);
+	else if (sp->len == 1)
+		v = va_arg(*ap, unsigned long);
+	else
+		v = va_arg(*ap, unsigned int);
+	if (sp->len == -1)
+		v = (unsigned short)v;
+	if (sp->len == -2)
+		v = (unsigned char)v;
 	return v;
 }
 
 /* Writes an integer with sign or prefix, precision and padding applied. */
-static void put_int(struct out *o, const struct spec *sp, uint64_t mag,
-		    const char *prefix, unsigned base, bool upper)
+static void put_int(struct out *o, const struct spec *sp, uint64_t mag, const char *prefix,
+		    unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char buf[24];

@@ -15,10 +15,10 @@
 #define SHA256_BLOCK_SIZE 64
 
 struct sha256 {
-	uint32_t h[8];			/* chaining state */
-	uint64_t bytes;			/* message bytes so far */
-	uint8_t buf[SHA256_BLOCK_SIZE];	/* a partial block */
-	uint32_t fill;			/* bytes in buf */
+	uint32_t h[8];                  /* chaining state */
+	uint64_t bytes;                 /* message bytes so far */
+	uint8_t buf[SHA256_BLOCK_SIZE]; /* a partial block */
+	uint32_t fill;                  /* bytes in buf */
 };
 
 /* Starts a new hash in s. */

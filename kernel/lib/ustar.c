@@ -4,12 +4,17 @@
 
 /* Header field offsets and widths, as POSIX.1-1988 lays them out. */
 enum {
-	H_NAME = 0, H_NAME_LEN = 100,
-	H_SIZE = 124, H_SIZE_LEN = 12,
-	H_CHKSUM = 148, H_CHKSUM_LEN = 8,
+	H_NAME = 0,
+	H_NAME_LEN = 100,
+	H_SIZE = 124,
+	H_SIZE_LEN = 12,
+	H_CHKSUM = 148,
+	H_CHKSUM_LEN = 8,
 	H_TYPE = 156,
-	H_MAGIC = 257, H_MAGIC_LEN = 8, /* "ustar\0" and version "00" */
-	H_PREFIX = 345, H_PREFIX_LEN = 155,
+	H_MAGIC = 257,
+	H_MAGIC_LEN = 8, /* "ustar\0" and version "00" */
+	H_PREFIX = 345,
+	H_PREFIX_LEN = 155,
 };
 
 _Static_assert(USTAR_NAME_MAX == H_PREFIX_LEN + 1 + H_NAME_LEN + 1,
@@ -82,10 +87,12 @@ static size_t field_len(const uint8_t *f, size_t n)
 }
 
 /* Checks header h and fills out's name and type and *size. */
-static status_t decode_header(const uint8_t *h, struct ustar_entry *out,
-			      uint64_t *size)
+static status_t decode_header(const uint8_t *h, struct ustar_entry *out, uint64_t *size)
 {
-	if (memcmp(h + H_MAGIC, "ustar\0" "00", H_MAGIC_LEN) != 0 ||
+	if (memcmp(h + H_MAGIC,
+		   "ustar\0"
+		   "00",
+		   H_MAGIC_LEN) != 0 ||
 	    !checksum_ok(h) || !parse_octal(h + H_SIZE, H_SIZE_LEN, size))
 		return STATUS_BAD_FORMAT;
 	size_t plen = field_len(h + H_PREFIX, H_PREFIX_LEN);
@@ -163,8 +170,8 @@ static bool is_regular(char type)
 	return type == USTAR_REGULAR || type == USTAR_REGULAR_OLD;
 }
 
-status_t ustar_find(const void *archive, size_t len, const char *name,
-		    const void **data, size_t *size)
+status_t ustar_find(const void *archive, size_t len, const char *name, const void **data,
+		    size_t *size)
 {
 	struct ustar_iter it;
 	struct ustar_entry e;

@@ -77,7 +77,7 @@ status_t ustar_next(struct ustar_iter *it, struct ustar_entry *out);
  * stored as a regular file more than once, STATUS_NOT_FOUND when it is not
  * stored as a regular file at all. On failure *data is NULL and *size 0.
  */
-status_t ustar_find(const void *archive, size_t len, const char *name,
-		    const void **data, size_t *size);
+status_t ustar_find(const void *archive, size_t len, const char *name, const void **data,
+		    size_t *size);
 
 #endif

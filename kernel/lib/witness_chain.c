@@ -18,8 +18,7 @@ static void put_le(uint8_t *p, uint64_t v, int bytes)
 }
 
 /* Serialises r's fields in the canonical order and widths. */
-static void encode_fields(const struct witness_record *r,
-			  uint8_t out[FIELD_BYTES])
+static void encode_fields(const struct witness_record *r, uint8_t out[FIELD_BYTES])
 {
 	put_le(out + 0, r->seq, 8);
 	put_le(out + 8, r->time, 8);
@@ -30,8 +29,7 @@ static void encode_fields(const struct witness_record *r,
 	put_le(out + 40, r->arg, 8);
 }
 
-void witness_record_hash(const struct witness_record *r,
-			 uint8_t out[WITNESS_HASH_SIZE])
+void witness_record_hash(const struct witness_record *r, uint8_t out[WITNESS_HASH_SIZE])
 {
 	uint8_t fields[FIELD_BYTES];
 	struct sha256 s;
@@ -54,8 +52,8 @@ static bool record_ok(const struct witness_record *r, const uint8_t *prev)
 	return memcmp(h, r->hash, WITNESS_HASH_SIZE) == 0;
 }
 
-status_t witness_verify(const struct witness_record *records, size_t n,
-			const uint8_t *prev_hash, size_t *bad_index)
+status_t witness_verify(const struct witness_record *records, size_t n, const uint8_t *prev_hash,
+			size_t *bad_index)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct witness_record *r = &records[i];

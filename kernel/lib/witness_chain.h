@@ -28,15 +28,14 @@
 _Static_assert(WITNESS_HASH_SIZE == SHA256_DIGEST_SIZE, "the chain is SHA-256");
 
 /* Computes the hash of r's fields chained to r->prev_hash, as above. */
-void witness_record_hash(const struct witness_record *r,
-			 uint8_t out[WITNESS_HASH_SIZE]);
+void witness_record_hash(const struct witness_record *r, uint8_t out[WITNESS_HASH_SIZE]);
 
 /* Checks that records[0..n) form a chain: consecutive sequence numbers,
  * each prev_hash equal to the previous record's hash (to prev_hash for the
  * first; NULL: the first record's prev_hash is taken on trust), and each
  * hash recomputed correctly. Returns STATUS_OK, or STATUS_BAD_FORMAT with
  * the index of the first bad record in *bad_index (may be NULL). */
-status_t witness_verify(const struct witness_record *records, size_t n,
-			const uint8_t *prev_hash, size_t *bad_index);
+status_t witness_verify(const struct witness_record *records, size_t n, const uint8_t *prev_hash,
+			size_t *bad_index);
 
 #endif

@@ -92,10 +92,16 @@ void fake_kernel_init(struct fake_kernel *fk, void *ring, uint32_t capacity, uns
 {
 	memset(fk, 0, sizeof *fk);
 	fk->ops = (struct sysops){
-		.ctx = fk, .clock_read = f_clock_read, .signal_wait = f_signal_wait,
-		.signal_raise = f_signal_raise, .msg_send = f_msg_send, .msg_call = f_msg_call,
-		.msg_reply = f_msg_reply, .msg_reply_wait = f_msg_reply_wait,
-		.cap_delete = f_cap_delete, .irq_ack = f_irq_ack,
+		.ctx = fk,
+		.clock_read = f_clock_read,
+		.signal_wait = f_signal_wait,
+		.signal_raise = f_signal_raise,
+		.msg_send = f_msg_send,
+		.msg_call = f_msg_call,
+		.msg_reply = f_msg_reply,
+		.msg_reply_wait = f_msg_reply_wait,
+		.cap_delete = f_cap_delete,
+		.irq_ack = f_irq_ack,
 	};
 	memset(ring, 0, inbox_ring_bytes(capacity));
 	fk->ring = ring;

@@ -20,17 +20,17 @@
 #define FAKE_KERNEL_LOG 64
 
 struct fake_kernel {
-	struct sysops ops;		/* ops.ctx points back here */
-	uint64_t now;			/* ns; advanced by waits that time out */
+	struct sysops ops; /* ops.ctx points back here */
+	uint64_t now;      /* ns; advanced by waits that time out */
 	uint64_t signals;
 	struct inbox_ring *ring;
 	uint32_t capacity;
 	uint64_t inbox_bit;
-	cap_handle_t next_cap;		/* handles handed out for reply caps */
+	cap_handle_t next_cap; /* handles handed out for reply caps */
 	uint32_t nreplies, nsent, waits;
-	struct keel_msg replies[FAKE_KERNEL_LOG];	/* what the service answered */
-	cap_handle_t replied_to[FAKE_KERNEL_LOG];	/* ...to which reply cap */
-	struct keel_msg sent[FAKE_KERNEL_LOG];		/* what it sent with msg_send */
+	struct keel_msg replies[FAKE_KERNEL_LOG]; /* what the service answered */
+	cap_handle_t replied_to[FAKE_KERNEL_LOG]; /* ...to which reply cap */
+	struct keel_msg sent[FAKE_KERNEL_LOG];    /* what it sent with msg_send */
 	cap_handle_t sent_to[FAKE_KERNEL_LOG];
 };
 

@@ -24,8 +24,8 @@
 #include "keel/sys.h"
 
 /* host_kernel_main's result when the root task did not return. */
-#define HOST_EXIT_FAULT 70	/* the root task faulted, or the kernel panicked */
-#define HOST_EXIT_HUNG 71	/* virtual time passed the limit */
+#define HOST_EXIT_FAULT 70 /* the root task faulted, or the kernel panicked */
+#define HOST_EXIT_HUNG 71  /* virtual time passed the limit */
 
 /* A task's entry: keel_main's type. */
 typedef int host_main_fn(const struct keel_start *start);
@@ -43,12 +43,12 @@ typedef int host_main_fn(const struct keel_start *start);
 struct host_program {
 	const char *name;
 	host_main_fn *main;
-	const char *manifest;	/* NUL-terminated; NULL: the program carries none */
+	const char *manifest; /* NUL-terminated; NULL: the program carries none */
 };
 
 struct host_file {
 	const char *name;
-	const char *text;	/* NUL-terminated */
+	const char *text; /* NUL-terminated */
 };
 
 struct host_bundle {
@@ -59,10 +59,10 @@ struct host_bundle {
 };
 
 struct host_kernel_config {
-	uint64_t memory_bytes;	/* physical memory; 0 for 64 MiB */
-	uint64_t time_limit_ns;	/* virtual time at which a run that is still going
+	uint64_t memory_bytes;            /* physical memory; 0 for 64 MiB */
+	uint64_t time_limit_ns;           /* virtual time at which a run that is still going
 				 * is stopped as hung; 0 for 10 minutes */
-	unsigned watchdog_s;	/* wall-clock seconds before the process is killed
+	unsigned watchdog_s;              /* wall-clock seconds before the process is killed
 				 * (a thread spinning without system calls is never
 				 * preempted on the host); 0 for 60 */
 	const struct host_bundle *bundle; /* the boot bundle, kept by pointer;
@@ -92,8 +92,7 @@ int host_kernel_main(const struct host_kernel_config *cfg, host_main_fn *root);
  * status of the system call that failed.
  */
 #define HOST_START_AREA 0x0000300000000000ull
-status_t host_spawn(const struct keel_spawn_args *args, host_main_fn *main,
-		    struct keel_child *out);
+status_t host_spawn(const struct keel_spawn_args *args, host_main_fn *main, struct keel_child *out);
 
 /* The boot bundle host_kernel_main was given (NULL if none). Every task
  * may read it: unlike the machine's, it is no memory object behind a
@@ -121,8 +120,8 @@ status_t host_irq_raise(uint32_t gsi);
 
 /* Pops the next message of ring into *m, waiting (timeout each time) for
  * the signal bits in mask while it is empty; the wait's error otherwise. */
-static inline status_t host_ring_next(struct inbox_ring *ring, uint64_t mask,
-				      uint64_t timeout, struct keel_msg *m)
+static inline status_t host_ring_next(struct inbox_ring *ring, uint64_t mask, uint64_t timeout,
+				      struct keel_msg *m)
 {
 	uint64_t pending;
 	while (!inbox_ring_pop(ring, m)) {

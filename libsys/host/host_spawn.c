@@ -9,7 +9,7 @@
 #include "host_kernel.h"
 #include "keel/map.h"
 
-#define START_SLOTS 4096			/* start pages tried from HOST_START_AREA */
+#define START_SLOTS 4096 /* start pages tried from HOST_START_AREA */
 
 /* Copies s into the one-page object mem, mapped for the copy where
  * keel_map chooses: any task may spawn, and no two share a page. */
@@ -35,8 +35,7 @@ static status_t start_map(cap_handle_t task, cap_handle_t mem, uint64_t *va)
 	return st;
 }
 
-status_t host_spawn(const struct keel_spawn_args *a, host_main_fn *main,
-		    struct keel_child *out)
+status_t host_spawn(const struct keel_spawn_args *a, host_main_fn *main, struct keel_child *out)
 {
 	struct keel_start s = { 0 };
 	cap_handle_t task = CAP_HANDLE_NONE, mem = CAP_HANDLE_NONE, thread;

@@ -26,8 +26,8 @@
 #include "keel/channel.h"
 
 enum {
-	CTL_STAMP_MAGIC = 1,	/* write CHANNEL_MAGIC at offset 0 */
-	CTL_FIT_GEOMETRY = 2,	/* make capacity the largest power of two that fits */
+	CTL_STAMP_MAGIC = 1,  /* write CHANNEL_MAGIC at offset 0 */
+	CTL_FIT_GEOMETRY = 2, /* make capacity the largest power of two that fits */
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -138,9 +138,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(block);
 		return 0;
 	}
-	if (!ch.elem_size || ch.elem_size > CHANNEL_ELEM_MAX ||
-	    (ch.capacity & (ch.capacity - 1)) || channel_bytes(ch.capacity, ch.elem_size) > len ||
-	    ch.slots != mem + CHANNEL_HDR_SIZE)
+	if (!ch.elem_size || ch.elem_size > CHANNEL_ELEM_MAX || (ch.capacity & (ch.capacity - 1)) ||
+	    channel_bytes(ch.capacity, ch.elem_size) > len || ch.slots != mem + CHANNEL_HDR_SIZE)
 		abort();
 	at = ch;
 	while (s.n) {

@@ -24,8 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Performs get number op on r and, when it succeeds, the matching put on
  * w. Returns the get's status. */
-static status_t step(struct codec_reader *r, struct codec_writer *w, uint8_t op,
-		     const uint8_t *buf, size_t len)
+static status_t step(struct codec_reader *r, struct codec_writer *w, uint8_t op, const uint8_t *buf,
+		     size_t len)
 {
 	uint8_t a;
 	uint16_t b;

@@ -26,8 +26,7 @@ static void check_parsed(const struct path *p, const char *text, size_t len)
 	char out[PATH_MAX_BYTES + 1];
 	struct path q;
 
-	if (path_count(p) > PATH_MAX_COMPONENTS || path_length(p) != len ||
-	    len > PATH_MAX_BYTES)
+	if (path_count(p) > PATH_MAX_COMPONENTS || path_length(p) != len || len > PATH_MAX_BYTES)
 		abort();
 	if (path_format(p, out, sizeof out) != STATUS_OK || memcmp(out, text, len) != 0 ||
 	    out[len] != '\0')
@@ -35,8 +34,8 @@ static void check_parsed(const struct path *p, const char *text, size_t len)
 	for (size_t i = 0; i < path_count(p); i++) {
 		const char *s;
 		size_t n;
-		if (path_component(p, i, &s, &n) || path_check_component(s, n) ||
-		    s < p->text || s + n > p->text + path_length(p))
+		if (path_component(p, i, &s, &n) || path_check_component(s, n) || s < p->text ||
+		    s + n > p->text + path_length(p))
 			abort();
 	}
 	if (path_parse(out, len, &q) != STATUS_OK || !path_equal(p, &q))
@@ -48,10 +47,10 @@ static void check_join(const struct path *a, const struct path *b)
 {
 	struct path j;
 	size_t count = path_count(a) + path_count(b);
-	size_t len = path_length(a) + path_length(b) +
-		     (path_count(a) && path_count(b) ? 1 : 0);
-	status_t want = count > PATH_MAX_COMPONENTS ? STATUS_FULL :
-			len > PATH_MAX_BYTES ? STATUS_RANGE : STATUS_OK;
+	size_t len = path_length(a) + path_length(b) + (path_count(a) && path_count(b) ? 1 : 0);
+	status_t want = count > PATH_MAX_COMPONENTS ? STATUS_FULL
+			: len > PATH_MAX_BYTES      ? STATUS_RANGE
+						    : STATUS_OK;
 
 	path_init(&j);
 	if (path_join(a, b, &j) != want)
@@ -69,8 +68,8 @@ static void check_join(const struct path *a, const struct path *b)
 		size_t n, m;
 		const struct path *src = i < path_count(a) ? a : b;
 		size_t k = i < path_count(a) ? i : i - path_count(a);
-		if (path_component(&j, i, &s, &n) || path_component(src, k, &t, &m) ||
-		    n != m || memcmp(s, t, n) != 0)
+		if (path_component(&j, i, &s, &n) || path_component(src, k, &t, &m) || n != m ||
+		    memcmp(s, t, n) != 0)
 			abort();
 	}
 	/* Popping b's components gives back a. */

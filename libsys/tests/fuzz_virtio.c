@@ -36,7 +36,7 @@ static uint32_t r_read(void *ctx, uint8_t bar, uint64_t off, unsigned w)
 	if (off == VIRTIO_COMMON_NUMQ)
 		return 1;
 	if (off == VIRTIO_COMMON_DF + 0 && r->common[VIRTIO_COMMON_DFSELECT] == 1)
-		return 1;	/* VERSION_1 */
+		return 1; /* VERSION_1 */
 	for (unsigned i = 0; i < w && off + i < sizeof r->common; i++)
 		v |= (uint32_t)r->common[off + i] << (8 * i);
 	return v;
@@ -72,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct virtq q;
 	struct regs regs = { { 0 } };
 	struct virtio_io io = { r_read, r_write, &regs };
-	struct virtio_layout l = { .common = { 4, 0, 64 }, .notify = { 4, 0x100, 0x100 },
+	struct virtio_layout l = { .common = { 4, 0, 64 },
+				   .notify = { 4, 0x100, 0x100 },
 				   .isr = { 4, 0x200, 1 } };
 	struct virtio_dev d;
 	uint8_t live[QSIZE] = { 0 };
@@ -99,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct virtq_done out[QSIZE];
 		size_t n;
 
-		memcpy(used + 2, data, 2);		/* used index */
+		memcpy(used + 2, data, 2); /* used index */
 		memcpy(used + 4 + 8 * (data[2] % QSIZE), data + 3, 16);
 		data += 19;
 		size -= 19;

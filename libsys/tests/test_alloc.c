@@ -31,12 +31,12 @@ TEST(arena_aligns_from_an_unaligned_buffer)
 
 	arena_init(&a, arena_mem + 3, 200);
 	CHECK_EQ(arena_alloc(&a, 1, 0, &p), STATUS_OK);
-	CHECK(p == arena_mem + 16);	/* 13 bytes of padding */
+	CHECK(p == arena_mem + 16); /* 13 bytes of padding */
 	CHECK_EQ(arena_alloc(&a, 5, 64, &q), STATUS_OK);
 	CHECK(q == arena_mem + 64);
 	CHECK_EQ(arena_alloc(&a, 3, 1, &r), STATUS_OK);
 	CHECK(r == arena_mem + 69);
-	CHECK_EQ(arena_mark(&a), 69);	/* 72 - 3: counted from the base */
+	CHECK_EQ(arena_mark(&a), 69); /* 72 - 3: counted from the base */
 	CHECK_EQ(arena_remaining(&a), 200 - 69);
 }
 
@@ -50,7 +50,7 @@ TEST(arena_exhaustion_fails_without_consuming)
 	CHECK_EQ(arena_alloc(&a, 17, 16, &p), STATUS_NO_MEMORY);
 	CHECK(p == NULL);
 	CHECK_EQ(arena_mark(&a), 48);
-	CHECK_EQ(arena_alloc(&a, 16, 16, &p), STATUS_OK);	/* exact fit */
+	CHECK_EQ(arena_alloc(&a, 16, 16, &p), STATUS_OK); /* exact fit */
 	CHECK(p == arena_mem + 48);
 	CHECK_EQ(arena_remaining(&a), 0);
 	CHECK_EQ(arena_alloc(&a, 1, 1, &p), STATUS_NO_MEMORY);
@@ -90,7 +90,7 @@ TEST(arena_reset_to_mark_reuses_the_same_memory)
 	CHECK(r == q);
 	CHECK_EQ(a.high_water, 132);
 	CHECK_EQ(arena_reset(&a, 0), STATUS_OK);
-	CHECK_EQ(arena_reset(&a, 1), STATUS_RANGE);	/* beyond the fill level */
+	CHECK_EQ(arena_reset(&a, 1), STATUS_RANGE); /* beyond the fill level */
 	CHECK_EQ(arena_mark(&a), 0);
 }
 
@@ -126,8 +126,7 @@ TEST(pool_hands_out_zeroed_aligned_objects_in_order_then_runs_out)
 	void *o[5], *x = &x;
 
 	memset(pool_mem, 0xab, sizeof pool_mem);
-	CHECK_EQ(objpool_init(&p, pool_mem + 5, objpool_bytes_needed(20, 4), 20, 4),
-		 STATUS_OK);
+	CHECK_EQ(objpool_init(&p, pool_mem + 5, objpool_bytes_needed(20, 4), 20, 4), STATUS_OK);
 	for (int i = 0; i < 4; i++) {
 		CHECK_EQ(objpool_alloc(&p, &o[i]), STATUS_OK);
 		CHECK(aligned(o[i], ALLOC_ALIGN));
@@ -142,9 +141,9 @@ TEST(pool_hands_out_zeroed_aligned_objects_in_order_then_runs_out)
 	CHECK(x == NULL);
 	CHECK_EQ(objpool_free(&p, o[2]), STATUS_OK);
 	CHECK_EQ(objpool_alloc(&p, &o[4]), STATUS_OK);
-	CHECK(o[4] == o[2]);			/* most recently freed first */
-	CHECK_EQ(((uint8_t *)o[4])[7], 0);	/* zeroed again */
-	CHECK_EQ(((uint8_t *)o[3])[0], 0x44);	/* neighbours untouched */
+	CHECK(o[4] == o[2]);                  /* most recently freed first */
+	CHECK_EQ(((uint8_t *)o[4])[7], 0);    /* zeroed again */
+	CHECK_EQ(((uint8_t *)o[3])[0], 0x44); /* neighbours untouched */
 }
 
 TEST(pool_refuses_double_interior_and_foreign_frees)
@@ -223,7 +222,7 @@ struct source {
 	unsigned calls;
 	size_t last_pages;
 	status_t fail_status;
-	int misbehave;		/* 1: NULL, 2: misaligned pointer */
+	int misbehave; /* 1: NULL, 2: misaligned pointer */
 };
 
 static _Alignas(4096) uint8_t src_mem[SRC_PAGES * PAGE];
@@ -267,7 +266,7 @@ TEST(heap_first_alloc_grows_by_the_default_chunk)
 	CHECK_EQ(heap_alloc(&h, 100, &p), STATUS_OK);
 	CHECK_EQ(s.calls, 1);
 	CHECK_EQ(s.last_pages, HEAP_GROW_PAGES_DEFAULT);
-	CHECK(p == src_mem + 32);	/* segment header, block header */
+	CHECK(p == src_mem + 32); /* segment header, block header */
 	CHECK(aligned(p, 16));
 	CHECK_EQ(heap_usable_size(&h, p, &n), STATUS_OK);
 	CHECK_EQ(n, 112);
@@ -293,7 +292,7 @@ TEST(heap_large_request_grows_by_what_it_needs)
 	CHECK_EQ(s.last_pages, 25);
 	memset(p, 0x5a, 100000);
 	CHECK_EQ(heap_alloc(&h, 10, &p), STATUS_OK);
-	CHECK_EQ(s.calls, 1);		/* the tail of that segment serves it */
+	CHECK_EQ(s.calls, 1); /* the tail of that segment serves it */
 	CHECK(heap_check(&h));
 }
 
@@ -357,7 +356,7 @@ TEST(heap_exhaustion_passes_on_the_source_status_and_recovers)
 	for (int i = 0; i < n; i++)
 		CHECK_EQ(heap_free(&h, blocks[i]), STATUS_OK);
 	CHECK(heap_check(&h));
-	CHECK_EQ(h.stats.free_blocks, 4);	/* each segment one free block */
+	CHECK_EQ(h.stats.free_blocks, 4); /* each segment one free block */
 	CHECK_EQ(h.stats.bytes_in_use, 0);
 	/* A block the size of a whole segment fits again without growing. */
 	void *big;
@@ -397,9 +396,9 @@ TEST(heap_coalesces_neighbours_in_any_free_order)
 	CHECK_EQ(heap_alloc(&h, 64, &d), STATUS_OK);
 	CHECK_EQ(heap_free(&h, a), STATUS_OK);
 	CHECK_EQ(heap_free(&h, c), STATUS_OK);
-	CHECK_EQ(h.stats.free_blocks, 3);	/* a, c and the tail */
+	CHECK_EQ(h.stats.free_blocks, 3); /* a, c and the tail */
 	CHECK(heap_check(&h));
-	CHECK_EQ(heap_free(&h, b), STATUS_OK);	/* joins a and c */
+	CHECK_EQ(heap_free(&h, b), STATUS_OK); /* joins a and c */
 	CHECK_EQ(h.stats.free_blocks, 2);
 	CHECK(heap_check(&h));
 	CHECK_EQ(heap_free(&h, d), STATUS_OK);
@@ -429,13 +428,13 @@ TEST(heap_refuses_double_foreign_interior_and_stale_frees)
 	CHECK_EQ(heap_free(&h, (uint8_t *)a + 1), STATUS_NOT_OWNED);
 	CHECK_EQ(heap_free(&h, (uint8_t *)a + 16), STATUS_NOT_OWNED);
 	CHECK_EQ(heap_free(&h, (uint8_t *)a + 48), STATUS_NOT_OWNED);
-	CHECK_EQ(heap_free(&h, src_mem), STATUS_NOT_OWNED);	/* segment header */
+	CHECK_EQ(heap_free(&h, src_mem), STATUS_NOT_OWNED);             /* segment header */
 	CHECK_EQ(heap_free(&h, src_mem + PAGE - 16), STATUS_NOT_OWNED); /* end marker */
-	CHECK_EQ(heap_free(&h, (uint8_t *)c + 96), STATUS_NOT_OWNED); /* in the free tail */
+	CHECK_EQ(heap_free(&h, (uint8_t *)c + 96), STATUS_NOT_OWNED);   /* in the free tail */
 	CHECK_EQ(heap_free(&h, b), STATUS_OK);
-	CHECK_EQ(heap_free(&h, b), STATUS_NOT_OWNED);		/* double free */
-	CHECK_EQ(heap_free(&h, c), STATUS_OK);			/* merges into b */
-	CHECK_EQ(heap_free(&h, c), STATUS_NOT_OWNED);		/* its header is gone */
+	CHECK_EQ(heap_free(&h, b), STATUS_NOT_OWNED); /* double free */
+	CHECK_EQ(heap_free(&h, c), STATUS_OK);        /* merges into b */
+	CHECK_EQ(heap_free(&h, c), STATUS_NOT_OWNED); /* its header is gone */
 	size_t n;
 	CHECK_EQ(heap_usable_size(&h, b, &n), STATUS_NOT_OWNED);
 	CHECK_EQ(h.stats.bad_frees, 11);
@@ -455,23 +454,23 @@ TEST(heap_realloc_grows_in_place_moves_and_shrinks)
 	heap_init(&h, source_grow, &s, 1);
 	CHECK_EQ(heap_alloc(&h, 32, &a), STATUS_OK);
 	memcpy(a, "0123456789abcdef0123456789abcdef", 32);
-	CHECK_EQ(heap_realloc(&h, a, 500, &p), STATUS_OK);	/* the tail is free */
+	CHECK_EQ(heap_realloc(&h, a, 500, &p), STATUS_OK); /* the tail is free */
 	CHECK(p == a);
 	CHECK_EQ(heap_usable_size(&h, a, &n), STATUS_OK);
 	CHECK_EQ(n, 512);
-	CHECK_EQ(heap_alloc(&h, 16, &b), STATUS_OK);		/* now a is boxed in */
+	CHECK_EQ(heap_alloc(&h, 16, &b), STATUS_OK); /* now a is boxed in */
 	CHECK_EQ(heap_realloc(&h, a, 1000, &p), STATUS_OK);
 	CHECK(p != a);
 	CHECK(memcmp(p, "0123456789abcdef0123456789abcdef", 32) == 0);
-	CHECK_EQ(heap_free(&h, a), STATUS_NOT_OWNED);		/* moved away */
+	CHECK_EQ(heap_free(&h, a), STATUS_NOT_OWNED); /* moved away */
 	a = p;
-	CHECK_EQ(heap_realloc(&h, a, 100, &p), STATUS_OK);	/* shrink splits */
+	CHECK_EQ(heap_realloc(&h, a, 100, &p), STATUS_OK); /* shrink splits */
 	CHECK(p == a);
 	CHECK_EQ(heap_usable_size(&h, a, &n), STATUS_OK);
 	CHECK_EQ(n, 112);
 	CHECK(memcmp(p, "0123456789abcdef", 16) == 0);
 	CHECK(heap_check(&h));
-	CHECK_EQ(heap_realloc(&h, NULL, 40, &p), STATUS_OK);	/* plain alloc */
+	CHECK_EQ(heap_realloc(&h, NULL, 40, &p), STATUS_OK); /* plain alloc */
 	CHECK_EQ(heap_realloc(&h, (uint8_t *)a + 16, 40, &p), STATUS_NOT_OWNED);
 	CHECK(p == NULL);
 	CHECK_EQ(heap_realloc(&h, a, 0, &p), STATUS_INVALID);
@@ -529,10 +528,13 @@ static size_t random_size(void)
 	uint64_t r = rng();
 
 	switch (r % 8) {
-	case 0: return 1 + (r >> 8) % 20000;	/* large, several pages */
+	case 0:
+		return 1 + (r >> 8) % 20000; /* large, several pages */
 	case 1:
-	case 2: return 1 + (r >> 8) % 2000;
-	default: return 1 + (r >> 8) % 200;
+	case 2:
+		return 1 + (r >> 8) % 2000;
+	default:
+		return 1 + (r >> 8) % 200;
 	}
 }
 
@@ -634,7 +636,7 @@ TEST(heap_random_operations_match_a_model)
 		if (op % 500 == 0)
 			CHECK(heap_check(&h));
 	}
-	CHECK(failures > 0);		/* the source did run dry */
+	CHECK(failures > 0); /* the source did run dry */
 	for (int i = 0; i < SLOTS; i++) {
 		if (slots[i].p) {
 			CHECK(intact(&slots[i]));

@@ -92,7 +92,7 @@ TEST(init_lays_out_the_header_and_attach_agrees)
 	CHECK_EQ(h->cons, 0);
 	CHECK_EQ(h->sleeping, 0);
 	CHECK(a.slots == mem + CHANNEL_HDR_SIZE);
-	CHECK_EQ(memcmp(mem, "KCH1", 4), 0);	/* the magic, little-endian */
+	CHECK_EQ(memcmp(mem, "KCH1", 4), 0); /* the magic, little-endian */
 	CHECK_EQ(channel_attach(mem, bytes, &b), STATUS_OK);
 	CHECK_EQ(b.capacity, 16);
 	CHECK_EQ(b.elem_size, 24);
@@ -140,7 +140,7 @@ TEST(attach_rejects_inconsistent_headers)
 	CHECK(mem);
 	CHECK_EQ(channel_attach(NULL, bytes, &ch), STATUS_INVALID);
 	CHECK_EQ(channel_attach(mem + 4, bytes - 4, &ch), STATUS_INVALID);
-	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);	/* never laid out */
+	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT); /* never laid out */
 #define RESET() CHECK_EQ(channel_init(mem, bytes, 16, &ch), STATUS_OK)
 	RESET();
 	CHECK_EQ(channel_attach(mem, bytes - 1, &ch), STATUS_BAD_FORMAT);
@@ -154,7 +154,7 @@ TEST(attach_rejects_inconsistent_headers)
 	h->elem_size = CHANNEL_ELEM_MAX + 1;
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);
 	RESET();
-	h->elem_size = 17;	/* 32 * 17 overruns the memory */
+	h->elem_size = 17; /* 32 * 17 overruns the memory */
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);
 	RESET();
 	h->capacity = 24;
@@ -163,17 +163,17 @@ TEST(attach_rejects_inconsistent_headers)
 	h->capacity = 0;
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);
 	RESET();
-	h->capacity = 1u << 31;	/* above CHANNEL_CAPACITY_MAX */
+	h->capacity = 1u << 31; /* above CHANNEL_CAPACITY_MAX */
 	h->elem_size = 1;
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);
 	RESET();
 	h->prod = 33;
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);
 	RESET();
-	h->cons = 1;	/* cons past prod */
+	h->cons = 1; /* cons past prod */
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_BAD_FORMAT);
 	RESET();
-	h->prod = 32;	/* a full ring is consistent */
+	h->prod = 32; /* a full ring is consistent */
 	CHECK_EQ(channel_attach(mem, bytes, &ch), STATUS_OK);
 	CHECK_EQ(channel_readable(&ch), 32);
 	/* After attach the header's geometry is never read again. */
@@ -249,9 +249,9 @@ TEST(batches_stop_at_full_and_empty)
 	CHECK_EQ(channel_attach(mem, bytes, &cons), STATUS_OK);
 	CHECK_EQ(channel_push_batch(&prod, in, 10), 10);
 	CHECK_EQ(channel_pop_batch(&cons, out, 7), 7);
-	CHECK_EQ(channel_push_batch(&prod, in + 10, 30), 13);	/* 3 left + 13 = 16 */
+	CHECK_EQ(channel_push_batch(&prod, in + 10, 30), 13); /* 3 left + 13 = 16 */
 	CHECK_EQ(channel_push_batch(&prod, in + 23, 1), 0);
-	CHECK_EQ(channel_pop_batch(&cons, out + 7, 40), 16);	/* across the wrap */
+	CHECK_EQ(channel_pop_batch(&cons, out + 7, 40), 16); /* across the wrap */
 	for (uint32_t i = 0; i < 23; i++)
 		CHECK_EQ(out[i], in[i]);
 	CHECK_EQ(channel_pop_batch(&cons, out, 40), 0);
@@ -288,7 +288,7 @@ TEST(wraps_around_over_many_cycles)
 		out[n * ES] = 0x5a;
 		uint32_t got = channel_pop_batch(&cons, out, n);
 		CHECK(got <= n);
-		CHECK_EQ(out[n * ES], 0x5a);	/* nothing written past n elements */
+		CHECK_EQ(out[n * ES], 0x5a); /* nothing written past n elements */
 		for (uint32_t i = 0; i < got; i++) {
 			uint64_t v;
 			memcpy(&v, out + i * ES, 8);
@@ -299,7 +299,7 @@ TEST(wraps_around_over_many_cycles)
 		CHECK(next_in - next_out <= CAP);
 	}
 	CHECK(next_out > 100000);
-	CHECK(h->prod < 0xffffff00u);	/* wrapped */
+	CHECK(h->prod < 0xffffff00u); /* wrapped */
 	CHECK_EQ(prod.bad_indices + cons.bad_indices, 0);
 	free(mem);
 }
@@ -313,10 +313,10 @@ static void scribble(uint8_t *mem, size_t bytes, uint64_t *seed)
 	uint32_t v;
 
 	switch (r % 4) {
-	case 0:	/* anything */
+	case 0: /* anything */
 		v = (uint32_t)rnd(seed);
 		break;
-	case 1:	/* near the current value, the likeliest to slip through */
+	case 1: /* near the current value, the likeliest to slip through */
 		memcpy(&v, mem + words[(r >> 8) % 6], 4);
 		v += (uint32_t)(rnd(seed) % 64) - 32;
 		break;
@@ -327,7 +327,7 @@ static void scribble(uint8_t *mem, size_t bytes, uint64_t *seed)
 		v = 0xffffffffu - (uint32_t)(rnd(seed) % 4);
 		break;
 	}
-	if ((r >> 16) % 8 == 0) {	/* or garbage into the slots */
+	if ((r >> 16) % 8 == 0) { /* or garbage into the slots */
 		size_t off = CHANNEL_HDR_SIZE + (size_t)(rnd(seed) % (bytes - CHANNEL_HDR_SIZE));
 		mem[off] = (uint8_t)v;
 		return;
@@ -406,13 +406,13 @@ TEST(a_producer_index_too_far_ahead_or_backwards_is_refused)
 	for (int i = 0; i < 4; i++)
 		CHECK_EQ(channel_push(&prod, &v), STATUS_OK);
 	CHECK_EQ(channel_readable(&cons), 4);
-	h->prod = 9;		/* more than capacity ahead of cons */
+	h->prod = 9; /* more than capacity ahead of cons */
 	CHECK_EQ(channel_readable(&cons), 4);
 	CHECK_EQ(cons.bad_indices, 1);
-	h->prod = 2;		/* backwards */
+	h->prod = 2; /* backwards */
 	CHECK_EQ(channel_readable(&cons), 4);
 	CHECK_EQ(cons.bad_indices, 2);
-	h->prod = 8;		/* a full ring: accepted */
+	h->prod = 8; /* a full ring: accepted */
 	CHECK_EQ(channel_readable(&cons), 8);
 	h->prod = 4;
 	/* The consumer's own index is never read back. */
@@ -442,7 +442,7 @@ TEST(no_doorbell_while_the_consumer_is_busy)
 	bell_init(&b);
 	CHECK_EQ(channel_init(mem, bytes, 8, &cons), STATUS_OK);
 	CHECK_EQ(channel_attach(mem, bytes, &prod), STATUS_OK);
-	CHECK_EQ(channel_notify(&prod, &b.ops), STATUS_INVALID);	/* no doorbell set */
+	CHECK_EQ(channel_notify(&prod, &b.ops), STATUS_INVALID); /* no doorbell set */
 	channel_set_doorbell(&prod, 0x42, 1ull << 7);
 	for (int i = 0; i < 3; i++) {
 		CHECK_EQ(channel_push(&prod, &v), STATUS_OK);
@@ -477,7 +477,7 @@ TEST(the_doorbell_rings_once_per_announced_sleep)
 	CHECK_EQ(h->sleeping, 0);
 	CHECK_EQ(channel_push(&prod, &v), STATUS_OK);
 	CHECK_EQ(channel_notify(&prod, &b.ops), STATUS_OK);
-	CHECK_EQ(b.raises, 1);	/* the consumer has not announced another sleep */
+	CHECK_EQ(b.raises, 1); /* the consumer has not announced another sleep */
 	CHECK_EQ(prod.doorbells, 1);
 	/* Drained and asleep again: the next push rings again. */
 	while (channel_pop(&cons, &v) == STATUS_OK)
@@ -512,7 +512,7 @@ TEST(an_element_pushed_before_the_announcement_cancels_the_sleep)
 	CHECK_EQ(channel_notify(&prod, &b.ops), STATUS_OK);
 	CHECK_EQ(b.raises, 0);
 	CHECK(!channel_prepare_wait(&cons));
-	CHECK_EQ(h->sleeping, 0);	/* withdrawn: no doorbell for what it will pop */
+	CHECK_EQ(h->sleeping, 0); /* withdrawn: no doorbell for what it will pop */
 	CHECK_EQ(channel_pop(&cons, &v), STATUS_OK);
 	CHECK_EQ(v, 5);
 	CHECK_EQ(channel_notify(&prod, &b.ops), STATUS_OK);

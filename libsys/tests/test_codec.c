@@ -31,9 +31,8 @@ TEST(writes_little_endian_without_padding)
 	codec_put_bytes(&w, "\x00\xff", 2);
 	CHECK_EQ(codec_writer_finish(&w, &len), STATUS_OK);
 	static const uint8_t want[] = {
-		0xab, 0x34, 0x12, 0xef, 0xbe, 0xad, 0xde,
-		0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,
-		0x01, 0x04, 0x00, 'v', 'f', 's', 'd', 0x00, 0xff,
+		0xab, 0x34, 0x12, 0xef, 0xbe, 0xad, 0xde, 0x08, 0x07, 0x06, 0x05, 0x04,
+		0x03, 0x02, 0x01, 0x01, 0x04, 0x00, 'v',  'f',  's',  'd',  0x00, 0xff,
 	};
 	CHECK_EQ(len, sizeof want);
 	CHECK(memcmp(buf, want, sizeof want) == 0);
@@ -90,10 +89,10 @@ TEST(writer_overflow_is_sticky_and_never_writes_past_the_end)
 	memset(buf, 0xcc, sizeof buf);
 	codec_writer_init(&w, buf, 6);
 	codec_put_u32(&w, 0x11223344);
-	codec_put_u32(&w, 0x55667788);	/* 8 > 6: fails */
-	codec_put_u8(&w, 0x99);		/* would fit, but the writer has failed */
+	codec_put_u32(&w, 0x55667788); /* 8 > 6: fails */
+	codec_put_u8(&w, 0x99);        /* would fit, but the writer has failed */
 	CHECK_EQ(codec_writer_finish(&w, &len), STATUS_RANGE);
-	CHECK_EQ(len, 99);		/* untouched on failure */
+	CHECK_EQ(len, 99); /* untouched on failure */
 	CHECK_EQ(w.len, 4);
 	CHECK_EQ(buf[4], 0xcc);
 	CHECK_EQ(buf[5], 0xcc);
@@ -123,7 +122,7 @@ TEST(blob_is_written_whole_or_not_at_all)
 
 	memset(buf, 0xcc, sizeof buf);
 	codec_writer_init(&w, buf, sizeof buf);
-	codec_put_blob(&w, "abcdefg", 7);	/* 2 + 7 > 8 */
+	codec_put_blob(&w, "abcdefg", 7); /* 2 + 7 > 8 */
 	CHECK_EQ(codec_writer_finish(&w, NULL), STATUS_RANGE);
 	CHECK_EQ(w.len, 0);
 	CHECK_EQ(buf[0], 0xcc);
@@ -231,7 +230,7 @@ TEST(blob_length_beyond_the_buffer_is_malformed)
 	CHECK(p == NULL);
 	CHECK_EQ(n, 77);
 	CHECK_EQ(r.pos, 0);
-	codec_reader_init(&r, buf, 1);		/* half a prefix */
+	codec_reader_init(&r, buf, 1); /* half a prefix */
 	CHECK_EQ(codec_get_blob(&r, &p, &n), STATUS_BAD_FORMAT);
 	static const uint8_t huge[] = { 0xff, 0xff, 'x' };
 	codec_reader_init(&r, huge, sizeof huge);
@@ -357,13 +356,27 @@ static void random_value(struct value *v)
 static void put_value(struct codec_writer *w, const struct value *v)
 {
 	switch (v->kind) {
-	case K_U8: codec_put_u8(w, (uint8_t)v->num); break;
-	case K_U16: codec_put_u16(w, (uint16_t)v->num); break;
-	case K_U32: codec_put_u32(w, (uint32_t)v->num); break;
-	case K_U64: codec_put_u64(w, v->num); break;
-	case K_BOOL: codec_put_bool(w, v->num); break;
-	case K_STR: codec_put_str(w, v->text, v->len); break;
-	default: codec_put_blob(w, v->text, v->len); break;
+	case K_U8:
+		codec_put_u8(w, (uint8_t)v->num);
+		break;
+	case K_U16:
+		codec_put_u16(w, (uint16_t)v->num);
+		break;
+	case K_U32:
+		codec_put_u32(w, (uint32_t)v->num);
+		break;
+	case K_U64:
+		codec_put_u64(w, v->num);
+		break;
+	case K_BOOL:
+		codec_put_bool(w, v->num);
+		break;
+	case K_STR:
+		codec_put_str(w, v->text, v->len);
+		break;
+	default:
+		codec_put_blob(w, v->text, v->len);
+		break;
 	}
 }
 
@@ -382,11 +395,26 @@ static status_t get_value(struct codec_reader *r, const struct value *v, bool *s
 	status_t st;
 
 	switch (v->kind) {
-	case K_U8: st = codec_get_u8(r, &a); *same = a == (uint8_t)v->num; break;
-	case K_U16: st = codec_get_u16(r, &b); *same = b == (uint16_t)v->num; break;
-	case K_U32: st = codec_get_u32(r, &c); *same = c == (uint32_t)v->num; break;
-	case K_U64: st = codec_get_u64(r, &d); *same = d == v->num; break;
-	case K_BOOL: st = codec_get_bool(r, &e); *same = e == (v->num == 1); break;
+	case K_U8:
+		st = codec_get_u8(r, &a);
+		*same = a == (uint8_t)v->num;
+		break;
+	case K_U16:
+		st = codec_get_u16(r, &b);
+		*same = b == (uint16_t)v->num;
+		break;
+	case K_U32:
+		st = codec_get_u32(r, &c);
+		*same = c == (uint32_t)v->num;
+		break;
+	case K_U64:
+		st = codec_get_u64(r, &d);
+		*same = d == v->num;
+		break;
+	case K_BOOL:
+		st = codec_get_bool(r, &e);
+		*same = e == (v->num == 1);
+		break;
 	case K_STR:
 		st = codec_get_str(r, CODEC_LEN_MAX, &s, &n);
 		*same = !st && n == v->len && memcmp(s, v->text, n) == 0;

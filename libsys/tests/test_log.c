@@ -49,7 +49,7 @@ TEST(levels_below_the_minimum_write_nothing)
 {
 	setup("netd", LOG_WARN);
 	log_begin(&lg, LOG_INFO, "dhcp_lease");
-	log_str(&lg, "Bad Key", "x");		/* not even validated */
+	log_str(&lg, "Bad Key", "x"); /* not even validated */
 	CHECK_EQ(log_end(&lg), STATUS_OK);
 	CHECK_EQ(cap.calls, 0);
 	log_begin(&lg, LOG_ERROR, "link_down");
@@ -81,11 +81,10 @@ TEST(values_are_quoted_and_escaped_when_needed)
 	log_str(&lg, "null", NULL);
 	log_strn(&lg, "nul", "a\0b", 3);
 	CHECK_EQ(log_end(&lg), STATUS_OK);
-	CHECK_STR(cap.line,
-		  "level=info svc=keyd event=e bare=a-b_c.d/e:f,1 space=\"a b\" "
-		  "quote=\"say \\\"hi\\\"\" bs=\"c:\\\\x\" eq=\"a=b\" "
-		  "ws=\"l1\\nl2\\r\\t\" ctl=\"\\x01\\x1f\\x7f\" utf8=\"caf\\xc3\\xa9\" "
-		  "empty=\"\" null=\"\" nul=\"a\\x00b\"\n");
+	CHECK_STR(cap.line, "level=info svc=keyd event=e bare=a-b_c.d/e:f,1 space=\"a b\" "
+			    "quote=\"say \\\"hi\\\"\" bs=\"c:\\\\x\" eq=\"a=b\" "
+			    "ws=\"l1\\nl2\\r\\t\" ctl=\"\\x01\\x1f\\x7f\" utf8=\"caf\\xc3\\xa9\" "
+			    "empty=\"\" null=\"\" nul=\"a\\x00b\"\n");
 }
 
 TEST(numbers_booleans_and_statuses_have_one_spelling)
@@ -105,10 +104,9 @@ TEST(numbers_booleans_and_statuses_have_one_spelling)
 	log_status(&lg, "st", STATUS_NO_MEMORY);
 	log_status(&lg, "unk", (status_t)99);
 	CHECK_EQ(log_end(&lg), STATUS_OK);
-	CHECK_STR(cap.line,
-		  "level=info svc=initd event=n u0=0 umax=18446744073709551615 "
-		  "imin=-9223372036854775808 ineg=-1 ipos=42 h0=0x0 h=0xdeadbeefcafe "
-		  "t=true f=false ok=OK st=NO_MEMORY unk=99\n");
+	CHECK_STR(cap.line, "level=info svc=initd event=n u0=0 umax=18446744073709551615 "
+			    "imin=-9223372036854775808 ineg=-1 ipos=42 h0=0x0 h=0xdeadbeefcafe "
+			    "t=true f=false ok=OK st=NO_MEMORY unk=99\n");
 }
 
 TEST(invalid_keys_and_events_show_in_the_line)
@@ -123,9 +121,8 @@ TEST(invalid_keys_and_events_show_in_the_line)
 	log_begin(&lg, LOG_INFO, "ok_event_9");
 	log_u64(&lg, k32, 1);
 	CHECK_EQ(log_end(&lg), STATUS_OK);
-	CHECK_STR(cap.line,
-		  "level=info svc=\"my svc\" event=ok_event_9 "
-		  "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk=1\n");
+	CHECK_STR(cap.line, "level=info svc=\"my svc\" event=ok_event_9 "
+			    "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk=1\n");
 	log_begin(&lg, LOG_INFO, "Bad-Event");
 	log_u64(&lg, k33, 1);
 	log_u64(&lg, "Key", 2);
@@ -164,7 +161,7 @@ TEST(emit_takes_an_array_of_fields)
 	struct log_field odd = { .key = "k", .type = (enum log_field_type)77 };
 	CHECK_EQ(log_emit(&lg, LOG_INFO, "y", 1, &odd), STATUS_INVALID);
 	CHECK_STR(cap.line, "level=info svc=compd event=y k=invalid_type\n");
-	CHECK_EQ(log_emit(&lg, LOG_DEBUG, "z", 1, &odd), STATUS_OK);	/* filtered */
+	CHECK_EQ(log_emit(&lg, LOG_DEBUG, "z", 1, &odd), STATUS_OK); /* filtered */
 	CHECK_EQ(cap.calls, 3);
 }
 
@@ -180,7 +177,7 @@ TEST(long_bare_value_is_cut_at_the_limit_and_marked)
 	setup("t", LOG_INFO);
 	log_begin(&lg, LOG_INFO, "e");
 	log_str(&lg, "v", v);
-	log_u64(&lg, "after", 1);	/* dropped */
+	log_u64(&lg, "after", 1); /* dropped */
 	CHECK_EQ(log_end(&lg), STATUS_RANGE);
 	CHECK_EQ(cap.len, LOG_LINE_MAX);
 	memcpy(want, HEAD " v=", 27);
@@ -219,9 +216,9 @@ TEST(field_without_room_for_its_value_is_dropped)
 	v[sizeof v - 1] = '\0';
 	setup("t", LOG_INFO);
 	log_begin(&lg, LOG_INFO, "e");
-	log_str(&lg, "v", v);		/* 24 + 3 + 459 = 486 */
-	log_str(&lg, "w", "cd");	/* 491 */
-	log_str(&lg, "k", "xy z");	/* " k=\"" fits, then no room for a byte
+	log_str(&lg, "v", v);      /* 24 + 3 + 459 = 486 */
+	log_str(&lg, "w", "cd");   /* 491 */
+	log_str(&lg, "k", "xy z"); /* " k=\"" fits, then no room for a byte
 					 * and the closing quote: dropped */
 	log_str(&lg, "later", "1");
 	CHECK_EQ(log_end(&lg), STATUS_RANGE);
@@ -231,7 +228,7 @@ TEST(field_without_room_for_its_value_is_dropped)
 	/* The same for a bare value: " k=" fits exactly, no byte after it. */
 	log_begin(&lg, LOG_INFO, "e");
 	log_str(&lg, "v", v);
-	log_str(&lg, "w", "cdef");	/* 493 */
+	log_str(&lg, "w", "cdef"); /* 493 */
 	log_str(&lg, "k", "xyz");
 	CHECK_EQ(log_end(&lg), STATUS_RANGE);
 	snprintf(want, sizeof want, HEAD " v=%s w=cdef truncated=true\n", v);
@@ -254,7 +251,7 @@ TEST(line_that_just_fits_is_not_marked)
 	CHECK_EQ(cap.len, 497);
 	/* One more byte and the value is cut by one. */
 	v[469] = 'c';
-	log_strn(&lg, "v", v, 470);	/* no line open: ignored */
+	log_strn(&lg, "v", v, 470); /* no line open: ignored */
 	log_begin(&lg, LOG_INFO, "e");
 	log_strn(&lg, "v", v, 470);
 	CHECK_EQ(log_end(&lg), STATUS_RANGE);
@@ -278,7 +275,7 @@ TEST(unfinished_line_is_discarded_and_end_without_begin_writes_nothing)
 	CHECK_EQ(log_end(&lg), STATUS_OK);
 	CHECK_EQ(cap.calls, 1);
 	struct logger quiet;
-	log_init(&quiet, NULL, LOG_DEBUG, NULL, NULL);	/* no sink */
+	log_init(&quiet, NULL, LOG_DEBUG, NULL, NULL); /* no sink */
 	log_begin(&quiet, LOG_ERROR, "e");
 	CHECK_EQ(log_end(&quiet), STATUS_OK);
 	log_init(&quiet, NULL, LOG_DEBUG, capture_write, &cap);
@@ -326,17 +323,27 @@ static int read_value(const char **pp, char *out)
 		}
 		p++;
 		switch (*p) {
-		case '"': case '\\': out[n++] = *p; break;
-		case 'n': out[n++] = '\n'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 't': out[n++] = '\t'; break;
+		case '"':
+		case '\\':
+			out[n++] = *p;
+			break;
+		case 'n':
+			out[n++] = '\n';
+			break;
+		case 'r':
+			out[n++] = '\r';
+			break;
+		case 't':
+			out[n++] = '\t';
+			break;
 		case 'x':
 			if (hexval(p[1]) < 0 || hexval(p[2]) < 0)
 				return -1;
 			out[n++] = (char)(hexval(p[1]) << 4 | hexval(p[2]));
 			p += 2;
 			break;
-		default: return -1;
+		default:
+			return -1;
 		}
 	}
 	*pp = p + 1;
@@ -375,7 +382,7 @@ TEST(random_values_read_back_exactly)
 			int n = read_value(&p, out);
 			CHECK(n >= 0 && (size_t)n <= lens[i]);
 			CHECK(memcmp(out, vals[i], (size_t)n) == 0);
-			if ((size_t)n < lens[i]) {	/* cut: must be the last */
+			if ((size_t)n < lens[i]) { /* cut: must be the last */
 				CHECK_EQ(st, STATUS_RANGE);
 				break;
 			}

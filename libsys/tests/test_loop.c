@@ -24,7 +24,7 @@ struct fake_reply {
 	cap_handle_t to;
 	struct keel_msg msg;
 	cap_handle_t cap;
-	bool with_wait;		/* sent by sys_msg_reply_wait */
+	bool with_wait; /* sent by sys_msg_reply_wait */
 };
 
 struct fake {
@@ -33,7 +33,7 @@ struct fake {
 	struct inbox_ring *ring;
 	uint32_t tail;
 	uint64_t now;
-	uint64_t signals;		/* the thread's pending signal word */
+	uint64_t signals; /* the thread's pending signal word */
 
 	unsigned waits, reply_waits, clock_reads, hangs;
 	uint64_t masks[MAX_RECORDS], timeouts[MAX_RECORDS];
@@ -42,9 +42,9 @@ struct fake {
 	cap_handle_t deleted[16];
 	unsigned ndeleted;
 
-	status_t wait_fail;		/* returned by every wait if set */
-	status_t reply_fail;		/* returned by every reply if set */
-	uint64_t sleep_ns;		/* the clock moves this much in each wait */
+	status_t wait_fail;  /* returned by every wait if set */
+	status_t reply_fail; /* returned by every reply if set */
+	uint64_t sleep_ns;   /* the clock moves this much in each wait */
 };
 
 static struct fake *F(void *ctx)
@@ -97,8 +97,7 @@ static status_t f_msg_send(void *ctx, cap_handle_t inbox, const struct keel_msg 
 	return STATUS_OK;
 }
 
-static status_t f_msg_call(void *ctx, cap_handle_t inbox, struct keel_msg *msg,
-			   uint64_t timeout)
+static status_t f_msg_call(void *ctx, cap_handle_t inbox, struct keel_msg *msg, uint64_t timeout)
 {
 	(void)ctx, (void)inbox, (void)msg, (void)timeout;
 	return STATUS_OK;
@@ -123,8 +122,8 @@ static status_t f_msg_reply(void *ctx, cap_handle_t reply, const struct keel_msg
 }
 
 static status_t f_msg_reply_wait(void *ctx, cap_handle_t reply, const struct keel_msg *msg,
-				 cap_handle_t cap, uint32_t mode, uint64_t mask,
-				 uint64_t timeout, uint64_t *pending)
+				 cap_handle_t cap, uint32_t mode, uint64_t mask, uint64_t timeout,
+				 uint64_t *pending)
 {
 	struct fake *f = ctx;
 	(void)mode;
@@ -179,8 +178,7 @@ static uint64_t word(const struct keel_msg *m)
 
 /* Posts a message as the kernel does: fill the slot, publish tail, raise
  * the inbox bit. flags/cap describe the capability it brings. */
-static void fake_post(struct fake *f, uint32_t label, uint16_t flags, cap_handle_t cap,
-		      uint64_t w)
+static void fake_post(struct fake *f, uint32_t label, uint16_t flags, cap_handle_t cap, uint64_t w)
 {
 	struct keel_msg m;
 
@@ -222,7 +220,7 @@ struct rec {
 	uint64_t times[MAX_RECORDS];
 	unsigned n;
 	cap_handle_t kept;
-	struct fake *f;		/* for handlers that post */
+	struct fake *f; /* for handlers that post */
 	int tag;
 };
 
@@ -237,8 +235,7 @@ static void rec_add(struct rec *r, uint32_t label, uint64_t w, uint64_t t)
 }
 
 /* Records the message; no answer. */
-static status_t h_record(struct loop *l, const struct keel_msg *m, struct loop_reply *r,
-			 void *ctx)
+static status_t h_record(struct loop *l, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	(void)l, (void)r;
 	rec_add(ctx, m->label, word(m), 0);
@@ -246,8 +243,7 @@ static status_t h_record(struct loop *l, const struct keel_msg *m, struct loop_r
 }
 
 /* Answers label + 0x100 with the word plus one. */
-static status_t h_echo(struct loop *l, const struct keel_msg *m, struct loop_reply *r,
-		       void *ctx)
+static status_t h_echo(struct loop *l, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	uint64_t w = word(m) + 1;
 	(void)l;
@@ -259,24 +255,21 @@ static status_t h_echo(struct loop *l, const struct keel_msg *m, struct loop_rep
 	return STATUS_OK;
 }
 
-static status_t h_fail(struct loop *l, const struct keel_msg *m, struct loop_reply *r,
-		       void *ctx)
+static status_t h_fail(struct loop *l, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	(void)l, (void)m, (void)r, (void)ctx;
 	return STATUS_INVALID;
 }
 
 /* Keeps the reply capability to answer later. */
-static status_t h_defer(struct loop *l, const struct keel_msg *m, struct loop_reply *r,
-			void *ctx)
+static status_t h_defer(struct loop *l, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	(void)l, (void)r;
 	((struct rec *)ctx)->kept = m->cap;
 	return STATUS_OK;
 }
 
-static status_t h_stop(struct loop *l, const struct keel_msg *m, struct loop_reply *r,
-		       void *ctx)
+static status_t h_stop(struct loop *l, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	(void)m, (void)r, (void)ctx;
 	loop_stop(l);
@@ -284,8 +277,7 @@ static status_t h_stop(struct loop *l, const struct keel_msg *m, struct loop_rep
 }
 
 /* Posts another message to its own inbox while being handled. */
-static status_t h_repost(struct loop *l, const struct keel_msg *m, struct loop_reply *r,
-			 void *ctx)
+static status_t h_repost(struct loop *l, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	struct rec *rc = ctx;
 	(void)l, (void)r;
@@ -406,7 +398,7 @@ TEST(a_calls_reply_goes_with_the_next_wait)
 	CHECK_EQ(loop_on_msg(&l, 7, h_echo, NULL), STATUS_OK);
 	fake_call(&f, 7, 0x77, 41);
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
-	CHECK_EQ(f.nreplies, 0);	/* held: the ring is empty */
+	CHECK_EQ(f.nreplies, 0); /* held: the ring is empty */
 	CHECK(l.held);
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(f.reply_waits, 1);
@@ -458,7 +450,7 @@ TEST(unknown_label_call_gets_an_error_reply)
 	CHECK_EQ(label, 99);
 	CHECK_EQ(l.stats.unknown, 1);
 	CHECK_EQ(l.stats.handler_errors, 1);
-	CHECK_EQ(f.ndeleted, 0);	/* the reply consumed the reply cap */
+	CHECK_EQ(f.ndeleted, 0); /* the reply consumed the reply cap */
 }
 
 TEST(unknown_send_is_dropped_and_its_capability_deleted)
@@ -582,8 +574,8 @@ TEST(one_wait_drains_100_queued_calls)
 	CHECK_EQ(f.waits, 1);
 	CHECK_EQ(l.stats.messages, 100);
 	CHECK_EQ(r.n, 100);
-	CHECK_EQ(f.nreplies, 99);	/* the last one goes with the next wait */
-	CHECK_EQ(f.clock_reads, 0);	/* no timers: no clock */
+	CHECK_EQ(f.nreplies, 99);   /* the last one goes with the next wait */
+	CHECK_EQ(f.clock_reads, 0); /* no timers: no clock */
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(f.nreplies, 100);
 	CHECK_EQ(f.reply_waits, 1);
@@ -609,7 +601,7 @@ TEST(messages_posted_during_a_drain_are_served_next_turn)
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(r.n, 2);
 	CHECK_EQ(r.words[1], 1);
-	CHECK_EQ(f.hangs, 0);	/* the repost raised the inbox bit again */
+	CHECK_EQ(f.hangs, 0); /* the repost raised the inbox bit again */
 }
 
 /* The service's own thread could scribble on head; a drain still takes at
@@ -647,7 +639,7 @@ TEST(signal_handlers_run_once_per_pending_bit)
 	CHECK_EQ(r.labels[0], 3);
 	CHECK_EQ(r.labels[1], 40);
 	CHECK_EQ(l.stats.signals, 2);
-	CHECK_EQ(f.signals, 1ull << 50);	/* outside the mask: left pending */
+	CHECK_EQ(f.signals, 1ull << 50); /* outside the mask: left pending */
 	CHECK_EQ(loop_on_signal(&l, 40, NULL, NULL), STATUS_OK);
 	f.signals = 1ull << 3;
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
@@ -694,7 +686,7 @@ TEST(timers_fire_in_deadline_order_and_bound_the_wait)
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(f.timeouts[1], 100);
 	CHECK_EQ(r.n, 3);
-	CHECK_EQ(r.labels[1], 'C');	/* same deadline: armed first, runs first */
+	CHECK_EQ(r.labels[1], 'C'); /* same deadline: armed first, runs first */
 	CHECK_EQ(r.labels[2], 'D');
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(f.timeouts[2], 100);
@@ -867,7 +859,7 @@ TEST(heartbeat_keeps_its_cadence_across_early_wakeups)
 	CHECK_EQ(loop_set_heartbeat(&l, 1000, t_record, &r), STATUS_OK);
 	f.sleep_ns = 300;
 	for (int i = 0; i < 10; i++) {
-		f.signals = 1ull << 5;	/* woken every 300 ns */
+		f.signals = 1ull << 5; /* woken every 300 ns */
 		CHECK_EQ(loop_turn(&l), STATUS_OK);
 	}
 	CHECK_EQ(f.now, 3000);
@@ -875,7 +867,7 @@ TEST(heartbeat_keeps_its_cadence_across_early_wakeups)
 	CHECK_EQ(r.times[0], 1200);
 	CHECK_EQ(r.times[1], 2100);
 	CHECK_EQ(r.times[2], 3000);
-	CHECK_EQ(f.timeouts[1], 700);	/* at 300, the beat is due at 1000 */
+	CHECK_EQ(f.timeouts[1], 700); /* at 300, the beat is due at 1000 */
 	CHECK_EQ(sig.n, 10);
 }
 
@@ -887,7 +879,7 @@ TEST(a_late_heartbeat_beats_once_then_resumes_one_period_later)
 
 	setup(&f, &l);
 	CHECK_EQ(loop_set_heartbeat(&l, 1000, t_record, &r), STATUS_OK);
-	f.sleep_ns = 3500;	/* the loop was held up for 3.5 periods */
+	f.sleep_ns = 3500; /* the loop was held up for 3.5 periods */
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(r.n, 1);
 	CHECK_EQ(r.times[0], 4500);
@@ -936,7 +928,7 @@ TEST(loop_stop_ends_run_after_the_turn_and_flushes_the_reply)
 	fake_call(&f, 3, 0x30, 0);
 	CHECK_EQ(loop_run(&l), STATUS_OK);
 	CHECK_EQ(l.stats.turns, 1);
-	CHECK_EQ(l.stats.messages, 3);	/* the drain finishes */
+	CHECK_EQ(l.stats.messages, 3); /* the drain finishes */
 	CHECK_EQ(r.n, 1);
 	CHECK_EQ(f.nreplies, 1);
 	CHECK_EQ(f.replies[0].to, 0x30);
@@ -974,7 +966,7 @@ TEST(a_refused_held_reply_falls_back_to_a_plain_wait)
 	fake_send(&f, 1, 0);
 	CHECK_EQ(loop_turn(&l), STATUS_OK);
 	CHECK_EQ(f.reply_waits, 1);
-	CHECK_EQ(f.waits, 2);		/* the reply_wait did not wait; signal_wait did */
+	CHECK_EQ(f.waits, 2); /* the reply_wait did not wait; signal_wait did */
 	CHECK_EQ(l.stats.waits, 2);
 	CHECK_EQ(l.stats.reply_errors, 1);
 	CHECK_EQ(l.stats.replies, 0);
@@ -991,7 +983,7 @@ TEST(error_reply_parse_rejects_malformed_messages)
 	CHECK_EQ(loop_error_parse(&m, &st, &label), STATUS_OK);
 	CHECK_EQ(st, STATUS_FULL);
 	CHECK_EQ(label, 0xabcdef01u);
-	CHECK_EQ(m.payload[0], STATUS_FULL);	/* little-endian on the wire */
+	CHECK_EQ(m.payload[0], STATUS_FULL); /* little-endian on the wire */
 	CHECK_EQ(m.payload[4], 0x01);
 	m.len = 7;
 	CHECK_EQ(loop_error_parse(&m, &st, &label), STATUS_BAD_FORMAT);

@@ -78,7 +78,7 @@ TEST(rejects_empty_components_including_leading_slash)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		CHECK_EQ(parse("keep", &p), STATUS_OK);
 		CHECK_EQ(parse(bad[i], &p), STATUS_BAD_FORMAT);
-		CHECK_EQ(path_count(&p), 0);	/* emptied, not half-filled */
+		CHECK_EQ(path_count(&p), 0); /* emptied, not half-filled */
 		CHECK_EQ(path_length(&p), 0);
 	}
 }
@@ -123,24 +123,24 @@ TEST(utf8_rule_accepts_well_formed_text_and_nothing_else)
 		const char *s;
 		status_t want;
 	} cases[] = {
-		{ "caf\xc3\xa9", STATUS_OK },			/* U+00E9 */
-		{ "\xe6\x97\xa5\xe6\x9c\xac", STATUS_OK },	/* U+65E5 U+672C */
-		{ "\xf0\x9f\x98\x80", STATUS_OK },		/* U+1F600 */
-		{ "\xf4\x8f\xbf\xbf", STATUS_OK },		/* U+10FFFF */
-		{ "\xc2\xa0", STATUS_OK },			/* U+00A0, first allowed */
-		{ "\xc2\x85", STATUS_BAD_FORMAT },		/* U+0085, C1 control */
-		{ "\xc2\x9f", STATUS_BAD_FORMAT },		/* U+009F, C1 control */
-		{ "\xc0\xaf", STATUS_BAD_FORMAT },		/* overlong '/' */
-		{ "\xe0\x80\xaf", STATUS_BAD_FORMAT },		/* overlong '/' */
-		{ "\xe0\x9f\xbf", STATUS_BAD_FORMAT },		/* overlong U+07FF */
-		{ "\xf0\x8f\xbf\xbf", STATUS_BAD_FORMAT },	/* overlong U+FFFF */
-		{ "\xed\xa0\x80", STATUS_BAD_FORMAT },		/* surrogate U+D800 */
-		{ "\xed\xbf\xbf", STATUS_BAD_FORMAT },		/* surrogate U+DFFF */
-		{ "\xf4\x90\x80\x80", STATUS_BAD_FORMAT },	/* U+110000 */
+		{ "caf\xc3\xa9", STATUS_OK },              /* U+00E9 */
+		{ "\xe6\x97\xa5\xe6\x9c\xac", STATUS_OK }, /* U+65E5 U+672C */
+		{ "\xf0\x9f\x98\x80", STATUS_OK },         /* U+1F600 */
+		{ "\xf4\x8f\xbf\xbf", STATUS_OK },         /* U+10FFFF */
+		{ "\xc2\xa0", STATUS_OK },                 /* U+00A0, first allowed */
+		{ "\xc2\x85", STATUS_BAD_FORMAT },         /* U+0085, C1 control */
+		{ "\xc2\x9f", STATUS_BAD_FORMAT },         /* U+009F, C1 control */
+		{ "\xc0\xaf", STATUS_BAD_FORMAT },         /* overlong '/' */
+		{ "\xe0\x80\xaf", STATUS_BAD_FORMAT },     /* overlong '/' */
+		{ "\xe0\x9f\xbf", STATUS_BAD_FORMAT },     /* overlong U+07FF */
+		{ "\xf0\x8f\xbf\xbf", STATUS_BAD_FORMAT }, /* overlong U+FFFF */
+		{ "\xed\xa0\x80", STATUS_BAD_FORMAT },     /* surrogate U+D800 */
+		{ "\xed\xbf\xbf", STATUS_BAD_FORMAT },     /* surrogate U+DFFF */
+		{ "\xf4\x90\x80\x80", STATUS_BAD_FORMAT }, /* U+110000 */
 		{ "\xf5\x80\x80\x80", STATUS_BAD_FORMAT },
-		{ "\xe6\x97", STATUS_BAD_FORMAT },		/* cut short */
-		{ "a\x80", STATUS_BAD_FORMAT },			/* stray continuation */
-		{ "\xc3\x28", STATUS_BAD_FORMAT },		/* bad continuation */
+		{ "\xe6\x97", STATUS_BAD_FORMAT }, /* cut short */
+		{ "a\x80", STATUS_BAD_FORMAT },    /* stray continuation */
+		{ "\xc3\x28", STATUS_BAD_FORMAT }, /* bad continuation */
 		{ "\xff", STATUS_BAD_FORMAT },
 	};
 
@@ -244,13 +244,13 @@ TEST(join_concatenates_even_into_its_own_operands)
 	CHECK_STR(comp(&out, 1), "lib");
 	CHECK_STR(comp(&out, 2), "libsys.a");
 
-	CHECK_EQ(path_join(&a, &b, &b), STATUS_OK);	/* out is b */
+	CHECK_EQ(path_join(&a, &b, &b), STATUS_OK); /* out is b */
 	CHECK_STR(text(&b), "usr/lib/libsys.a");
 	CHECK_STR(comp(&b, 0), "usr");
 	CHECK_STR(comp(&b, 2), "libsys.a");
-	CHECK_EQ(path_join(&b, &a, &b), STATUS_OK);	/* out is a */
+	CHECK_EQ(path_join(&b, &a, &b), STATUS_OK); /* out is a */
 	CHECK_STR(text(&b), "usr/lib/libsys.a/usr");
-	CHECK_EQ(path_join(&a, &a, &a), STATUS_OK);	/* all three */
+	CHECK_EQ(path_join(&a, &a, &a), STATUS_OK); /* all three */
 	CHECK_STR(text(&a), "usr/usr");
 	CHECK_STR(comp(&a, 1), "usr");
 
@@ -275,10 +275,10 @@ TEST(join_refuses_too_many_components_or_bytes_and_keeps_out)
 	CHECK_STR(text(&out), "keep");
 	memset(buf, 'x', sizeof buf);
 	buf[255] = buf[511] = '/';
-	CHECK_EQ(path_parse(buf, 600, &b), STATUS_OK);	/* 600 bytes */
+	CHECK_EQ(path_parse(buf, 600, &b), STATUS_OK); /* 600 bytes */
 	CHECK_EQ(path_join(&b, &b, &out), STATUS_RANGE);
 	CHECK_STR(text(&out), "keep");
-	CHECK_EQ(path_parse(buf, 511, &b), STATUS_OK);	/* 511 + 1 + 511 */
+	CHECK_EQ(path_parse(buf, 511, &b), STATUS_OK); /* 511 + 1 + 511 */
 	CHECK_EQ(path_join(&b, &b, &out), STATUS_OK);
 	CHECK_EQ(path_length(&out), 1023);
 }
@@ -324,14 +324,14 @@ TEST(within_compares_whole_components)
 
 /* Pieces a valid component is made of: ASCII, UTF-8, dots. */
 static const char *const good_pieces[] = {
-	"a", "Z", "0", "_", "-", ".", "~", "\\", "\xc3\xa9", "\xe2\x82\xac",
-	"\xf0\x9f\x90\x99", "x y", "..", "#",
+	"a",   "Z",  "0", "_", "-", ".", "~", "\\", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x90\x99",
+	"x y", "..", "#",
 };
 
 struct gen {
 	char text[PATH_COMPONENT_MAX + 64];
 	size_t len;
-	status_t status;	/* what path_check_component must say */
+	status_t status; /* what path_check_component must say */
 };
 
 static void gen_valid(struct gen *g)
@@ -340,7 +340,7 @@ static void gen_valid(struct gen *g)
 
 	g->len = 0;
 	g->status = STATUS_OK;
-	if (rng() % 10 == 0) {		/* long enough to reach the byte limit */
+	if (rng() % 10 == 0) { /* long enough to reach the byte limit */
 		g->len = 100 + rng() % (PATH_COMPONENT_MAX - 99);
 		memset(g->text, 'v', g->len);
 		return;
@@ -420,7 +420,7 @@ TEST(random_texts_match_a_model)
 			else if ((rendered += g.len + (i ? 1 : 0)) > PATH_MAX_BYTES)
 				want = STATUS_RANGE;
 		}
-		if (n == 0) {		/* one empty component: the empty path */
+		if (n == 0) { /* one empty component: the empty path */
 			want = STATUS_OK;
 			count = 0;
 		}

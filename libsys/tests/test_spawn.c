@@ -31,7 +31,7 @@
 #define NMAPS 16
 
 struct fcap {
-	int obj;		/* index in objs, -1 when the slot is empty */
+	int obj; /* index in objs, -1 when the slot is empty */
 	uint32_t rights;
 	uint64_t badge;
 };
@@ -43,29 +43,29 @@ struct fmap {
 };
 
 struct fobj {
-	int type;		/* OBJ_*, OBJ_NONE when free */
-	int fd;			/* memory */
-	uint64_t pages;		/* memory */
-	int killed;		/* task */
-	uint64_t quota[3];	/* task: slots, objects, pages */
+	int type;          /* OBJ_*, OBJ_NONE when free */
+	int fd;            /* memory */
+	uint64_t pages;    /* memory */
+	int killed;        /* task */
+	uint64_t quota[3]; /* task: slots, objects, pages */
 	cap_handle_t supervisor;
-	struct fcap cspace[NCAPS];	/* task: handles 0x100 + index */
-	struct fmap maps[NMAPS];	/* task */
+	struct fcap cspace[NCAPS]; /* task: handles 0x100 + index */
+	struct fmap maps[NMAPS];   /* task */
 	int nmaps;
-	uint64_t entry, stack, arg, affinity;	/* thread */
+	uint64_t entry, stack, arg, affinity; /* thread */
 	uint32_t tier;
-	int task;		/* thread: its task */
+	int task; /* thread: its task */
 };
 
 static struct fake {
-	struct fcap caps[NCAPS];	/* the caller's CSpace: handle = index + 1 */
+	struct fcap caps[NCAPS]; /* the caller's CSpace: handle = index + 1 */
 	struct fobj objs[NOBJS];
-	struct fmap self[NMAPS];	/* mappings in this process */
+	struct fmap self[NMAPS]; /* mappings in this process */
 	int nself;
-	unsigned calls;			/* system calls so far */
-	unsigned fail_at;		/* this call fails (0: none) */
+	unsigned calls;   /* system calls so far */
+	unsigned fail_at; /* this call fails (0: none) */
 	status_t fail_with;
-	unsigned bundle_maps;		/* maps of the bundle object */
+	unsigned bundle_maps; /* maps of the bundle object */
 	int bundle_obj;
 } fk;
 
@@ -151,9 +151,10 @@ static status_t f_memory_map(const uint64_t *a)
 	if (m->obj == fk.bundle_obj)
 		fk.bundle_maps++;
 	if (a[0] == CAP_HANDLE_NONE) {
-		int p = ((prot & RIGHT_READ) ? PROT_READ : 0) | ((prot & RIGHT_WRITE) ? PROT_WRITE : 0);
-		void *v = mmap((void *)(uintptr_t)a[2], a[4] * PAGE, p, MAP_SHARED | MAP_FIXED, mo->fd,
-			       (off_t)(a[3] * PAGE));
+		int p = ((prot & RIGHT_READ) ? PROT_READ : 0) |
+			((prot & RIGHT_WRITE) ? PROT_WRITE : 0);
+		void *v = mmap((void *)(uintptr_t)a[2], a[4] * PAGE, p, MAP_SHARED | MAP_FIXED,
+			       mo->fd, (off_t)(a[3] * PAGE));
 		if (v == MAP_FAILED)
 			abort();
 		fk.self[fk.nself++] = (struct fmap){ a[2], a[3], a[4], m->obj, prot };
@@ -176,7 +177,7 @@ static status_t f_memory_map(const uint64_t *a)
 static status_t f_memory_unmap(const uint64_t *a)
 {
 	if (a[0] != CAP_HANDLE_NONE)
-		return STATUS_INVALID;	/* spawn never unmaps in a child */
+		return STATUS_INVALID; /* spawn never unmaps in a child */
 	for (int i = 0; i < fk.nself; i++) {
 		if (fk.self[i].addr == a[1] && fk.self[i].pages == a[2]) {
 			munmap((void *)(uintptr_t)a[1], a[2] * PAGE);
@@ -184,7 +185,7 @@ static status_t f_memory_unmap(const uint64_t *a)
 			return STATUS_OK;
 		}
 	}
-	return STATUS_OK;	/* unmapped pages are skipped */
+	return STATUS_OK; /* unmapped pages are skipped */
 }
 
 static status_t f_task_grant(const uint64_t *a, uint64_t ret[2])
@@ -201,7 +202,8 @@ static status_t f_task_grant(const uint64_t *a, uint64_t ret[2])
 		return STATUS_NO_RIGHTS;
 	for (int i = 0; i < NCAPS; i++)
 		if (to->cspace[i].obj < 0) {
-			to->cspace[i] = (struct fcap){ c->obj, (uint32_t)a[2], a[3] ? a[3] : c->badge };
+			to->cspace[i] = (struct fcap){ c->obj, (uint32_t)a[2],
+						       a[3] ? a[3] : c->badge };
 			ret[0] = 0x100 + i;
 			return STATUS_OK;
 		}
@@ -272,9 +274,9 @@ uint64_t keel_host_syscall(uint64_t nr, const uint64_t a[6], uint64_t ret[2])
 
 #define TEXT_VA 0x400000ull
 #define RO_VA 0x402000ull
-#define DATA_VA 0x403010ull	/* not page-aligned: the page starts with zeros */
+#define DATA_VA 0x403010ull /* not page-aligned: the page starts with zeros */
 #define DATA_FILESZ 0x20ull
-#define DATA_MEMSZ 0x3000ull	/* bss runs over two more pages */
+#define DATA_MEMSZ 0x3000ull /* bss runs over two more pages */
 #define ENTRY 0x400010ull
 #define IMAGE_LEN 0x4030u
 
@@ -283,13 +285,23 @@ static uint8_t file_byte(uint64_t off)
 	return (uint8_t)(off * 7 + 3);
 }
 
-static void put16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
-static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
-static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
-
-static void phdr(uint8_t *p, uint32_t flags, uint64_t off, uint64_t va, uint64_t filesz, uint64_t memsz)
+static void put16(uint8_t *p, uint16_t v)
 {
-	put32(p, 1);	/* PT_LOAD */
+	memcpy(p, &v, 2);
+}
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void phdr(uint8_t *p, uint32_t flags, uint64_t off, uint64_t va, uint64_t filesz,
+		 uint64_t memsz)
+{
+	put32(p, 1); /* PT_LOAD */
 	put32(p + 4, flags);
 	put64(p + 8, off);
 	put64(p + 16, va);
@@ -306,11 +318,11 @@ static void make_elf(uint8_t *img, uint32_t data_flags)
 		img[i] = file_byte(i);
 	memset(img, 0, 64 + 3 * 56);
 	memcpy(img, "\177ELF\2\1\1", 7);
-	put16(img + 16, 2);		/* ET_EXEC */
-	put16(img + 18, 62);		/* EM_X86_64 */
+	put16(img + 16, 2);  /* ET_EXEC */
+	put16(img + 18, 62); /* EM_X86_64 */
 	put32(img + 20, 1);
 	put64(img + 24, ENTRY);
-	put64(img + 32, 64);		/* phoff */
+	put64(img + 32, 64); /* phoff */
 	put16(img + 52, 64);
 	put16(img + 54, 56);
 	put16(img + 56, 3);
@@ -333,7 +345,10 @@ static size_t tar_member(uint8_t *out, const char *name, const uint8_t *data, si
 	memcpy(h + 136, "00000000000", 12);
 	memset(h + 148, ' ', 8);
 	h[156] = '0';
-	memcpy(h + 257, "ustar\0" "00", 8);
+	memcpy(h + 257,
+	       "ustar\0"
+	       "00",
+	       8);
 	for (int i = 0; i < 512; i++)
 		sum += h[i];
 	snprintf((char *)h + 148, 8, "%06o", sum);
@@ -352,16 +367,16 @@ static size_t make_svc(uint8_t *out)
 	size_t text_len = strlen(SVC_MANIFEST);
 	memset(out, 0, sh_at + 3 * 64);
 	memcpy(out, "\177ELF\2\1\1", 7);
-	put64(out + 40, sh_at);		/* e_shoff */
-	put16(out + 58, 64);		/* e_shentsize */
-	put16(out + 60, 3);		/* e_shnum */
-	put16(out + 62, 1);		/* e_shstrndx */
+	put64(out + 40, sh_at); /* e_shoff */
+	put16(out + 58, 64);    /* e_shentsize */
+	put16(out + 60, 3);     /* e_shnum */
+	put16(out + 62, 1);     /* e_shstrndx */
 	memcpy(out + names_at, names, sizeof names);
 	memcpy(out + text_at, SVC_MANIFEST, text_len);
-	put32(out + sh_at + 64, 1);	/* .shstrtab */
+	put32(out + sh_at + 64, 1); /* .shstrtab */
 	put64(out + sh_at + 64 + 24, names_at);
 	put64(out + sh_at + 64 + 32, sizeof names);
-	put32(out + sh_at + 128, 11);	/* .keel.manifest */
+	put32(out + sh_at + 128, 11); /* .keel.manifest */
 	put64(out + sh_at + 128 + 24, text_at);
 	put64(out + sh_at + 128 + 32, text_len);
 	return sh_at + 3 * 64;
@@ -377,7 +392,7 @@ static struct keel_spawner sp;
 static cap_handle_t witness, shared;
 
 /* Fresh fake kernel holding the bundle, a witness and a memory object. */
-static uint8_t img[IMAGE_LEN];	/* "prog" as stored */
+static uint8_t img[IMAGE_LEN]; /* "prog" as stored */
 
 static void setup(void)
 {
@@ -408,7 +423,8 @@ static void setup(void)
 	if (pwrite(fk.objs[fk.bundle_obj].fd, archive, archive_len, 0) != (ssize_t)archive_len)
 		abort();
 	fk.caps[ret[0] - 1].rights = RIGHT_READ | RIGHT_MAP;
-	self_start = (struct keel_start){ .bundle = (cap_handle_t)ret[0], .bundle_bytes = archive_len,
+	self_start = (struct keel_start){ .bundle = (cap_handle_t)ret[0],
+					  .bundle_bytes = archive_len,
 					  .cpu_count = 3 };
 	witness = new_cap(new_obj(OBJ_WITNESS), RIGHTS_ALL, 0);
 	f_memory_create(1, ret);
@@ -424,7 +440,9 @@ static struct keel_spawn_args args(void)
 		.arg = 0xfeedface,
 		.witness = { witness, RIGHT_WRITE, 0 },
 		.cap_count = 2,
-		.quota_slots = 10, .quota_objects = 11, .quota_pages = 12,
+		.quota_slots = 10,
+		.quota_objects = 11,
+		.quota_pages = 12,
 		.tier = THREAD_TIER_GRAVITY,
 		.affinity = 6,
 	};
@@ -478,14 +496,14 @@ TEST(spawn_maps_every_segment_with_its_bytes_and_protection)
 	CHECK_EQ(child_map(t, DATA_VA)->pages, 4);
 	for (uint64_t off = 0; off < 0x1234; off++)
 		CHECK_EQ(child_byte(t, TEXT_VA + off), img[off]);
-	CHECK_EQ(child_byte(t, TEXT_VA + 0x1234), 0);	/* rest of the last text page */
+	CHECK_EQ(child_byte(t, TEXT_VA + 0x1234), 0); /* rest of the last text page */
 	for (uint64_t off = 0; off < 0x100; off++)
 		CHECK_EQ(child_byte(t, RO_VA + off), file_byte(0x2000 + off));
-	CHECK_EQ(child_byte(t, DATA_VA - 1), 0);	/* page head before vaddr */
+	CHECK_EQ(child_byte(t, DATA_VA - 1), 0); /* page head before vaddr */
 	for (uint64_t off = 0; off < DATA_FILESZ; off++)
 		CHECK_EQ(child_byte(t, DATA_VA + off), file_byte(0x3010 + off));
 	for (uint64_t off = DATA_FILESZ; off < DATA_MEMSZ; off++)
-		CHECK_EQ(child_byte(t, DATA_VA + off), 0);	/* bss */
+		CHECK_EQ(child_byte(t, DATA_VA + off), 0); /* bss */
 	for (int i = 0; i < t->nmaps; i++)
 		CHECK(!((t->maps[i].prot & RIGHT_WRITE) && (t->maps[i].prot & RIGHT_EXEC)));
 }
@@ -502,9 +520,11 @@ TEST(spawn_gives_stack_start_page_and_first_thread)
 	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK);
 	t = spawned_task(&c);
 	m = child_map(t, KEEL_STACK_TOP - 1);
-	CHECK(m && m->addr == KEEL_STACK_TOP - KEEL_STACK_SIZE && m->pages == KEEL_STACK_SIZE / PAGE);
+	CHECK(m && m->addr == KEEL_STACK_TOP - KEEL_STACK_SIZE &&
+	      m->pages == KEEL_STACK_SIZE / PAGE);
 	CHECK_EQ(m->prot, RIGHT_READ | RIGHT_WRITE);
-	CHECK(child_map(t, KEEL_STACK_TOP) == NULL || child_map(t, KEEL_STACK_TOP)->addr != m->addr);
+	CHECK(child_map(t, KEEL_STACK_TOP) == NULL ||
+	      child_map(t, KEEL_STACK_TOP)->addr != m->addr);
 	m = child_map(t, KEEL_START_ADDR);
 	CHECK(m && m->pages == 1 && m->prot == RIGHT_READ);
 	CHECK_EQ(pread(fk.objs[m->obj].fd, &s, sizeof(s), (off_t)(m->first * PAGE)), sizeof(s));
@@ -544,12 +564,12 @@ TEST(spawn_keeps_only_task_and_thread_caps_and_the_bundle_mapping)
 	setup();
 	before = live_caps();
 	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK);
-	CHECK_EQ(live_caps(), before + 2);	/* the memory object's cap is gone */
-	CHECK_EQ(fk.nself, 1);			/* the bundle; the scratch window is unmapped */
+	CHECK_EQ(live_caps(), before + 2); /* the memory object's cap is gone */
+	CHECK_EQ(fk.nself, 1);             /* the bundle; the scratch window is unmapped */
 	CHECK_EQ(fk.self[0].addr, KEEL_SPAWN_BUNDLE_ADDR);
 	CHECK_EQ(fk.self[0].prot, RIGHT_READ);
 	CHECK_EQ(keel_spawn(&sp, &a, &d), STATUS_OK);
-	CHECK_EQ(fk.bundle_maps, 1);		/* mapped once, then reused */
+	CHECK_EQ(fk.bundle_maps, 1); /* mapped once, then reused */
 	CHECK(c.task != d.task);
 	CHECK_EQ(keel_spawner_fini(&sp), STATUS_OK);
 	CHECK_EQ(fk.nself, 0);
@@ -595,7 +615,7 @@ TEST(spawn_undoes_everything_when_any_call_fails)
 	setup();
 	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK);
 	fk.calls = 0;
-	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK);	/* bundle already mapped */
+	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK); /* bundle already mapped */
 	total = fk.calls;
 	CHECK(total >= 10);
 	for (unsigned n = 1; n <= total; n++) {
@@ -637,7 +657,7 @@ TEST(spawner_finds_plain_files_and_embedded_manifests_in_the_one_mapping)
 	CHECK_EQ(size, strlen(SVC_MANIFEST));
 	CHECK(!memcmp(data, SVC_MANIFEST, size));
 	CHECK_EQ(keel_spawn(&sp, &a, &c), STATUS_OK);
-	CHECK_EQ(fk.bundle_maps, 1);		/* files, manifests and programs share it */
+	CHECK_EQ(fk.bundle_maps, 1); /* files, manifests and programs share it */
 	CHECK_EQ(keel_spawner_fini(&sp), STATUS_OK);
 	CHECK_EQ(fk.nself, 0);
 }
@@ -654,7 +674,7 @@ TEST(spawner_reports_missing_files_and_manifests)
 	/* A plain file is no executable; "prog" has no section table. */
 	CHECK_EQ(keel_spawner_manifest(&sp, "boot.list", &data, &size), STATUS_BAD_FORMAT);
 	CHECK_EQ(keel_spawner_manifest(&sp, "prog", &data, &size), STATUS_BAD_FORMAT);
-	keel_spawner_init(&sp, &none);		/* a task given no bundle */
+	keel_spawner_init(&sp, &none); /* a task given no bundle */
 	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_NOT_FOUND);
 	CHECK_EQ(fk.bundle_maps, 1);
 }

@@ -11,8 +11,9 @@
 #include "virtio_model.h"
 
 #define PHYS 0x10000000ull
-#define FEATURES (VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | \
-		  VIRTIO_BIT(9) | VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM))
+#define FEATURES                                                                                   \
+	(VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(9) |         \
+	 VIRTIO_BIT(VIRTIO_F_ACCESS_PLATFORM))
 
 static _Alignas(4096) uint8_t dma[1 << 20];
 static struct virtio_model model;
@@ -22,12 +23,12 @@ static struct virtq vq;
 /* The vendor capabilities of the recorded QEMU -M pc disk 00:04.0
  * (tests/data/machines/pc/pci.txt, configuration bytes 0x40-0x97). */
 static const uint8_t qemu_caps[] = {
-	0x09, 0x00, 0x10, 0x01, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
-	0x09, 0x40, 0x10, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
-	0x09, 0x50, 0x10, 0x04, 0x04, 0x00, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
-	0x09, 0x60, 0x14, 0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,
-	0x04, 0x00, 0x00, 0x00, 0x09, 0x70, 0x14, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x09, 0x00, 0x10, 0x01, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00,
+	0x00, 0x09, 0x40, 0x10, 0x03, 0x04, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x10,
+	0x00, 0x00, 0x09, 0x50, 0x10, 0x04, 0x04, 0x00, 0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00,
+	0x10, 0x00, 0x00, 0x09, 0x60, 0x14, 0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x30, 0x00, 0x00,
+	0x00, 0x10, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x09, 0x70, 0x14, 0x05, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 /* Echo device: copies the readable bytes into the writable ones. */
@@ -39,7 +40,8 @@ static uint32_t echo(void *ctx, struct vm_seg *segs, unsigned n)
 	(void)ctx;
 	for (unsigned i = 0; i < n; i++) {
 		if (!segs[i].writable) {
-			uint32_t k = segs[i].len < sizeof buf - in ? segs[i].len : (uint32_t)(sizeof buf - in);
+			uint32_t k = segs[i].len < sizeof buf - in ? segs[i].len
+								   : (uint32_t)(sizeof buf - in);
 
 			memcpy(buf + in, segs[i].p, k);
 			in += k;
@@ -113,7 +115,7 @@ TEST(qemu_vendor_capabilities_locate_the_four_structures)
 
 	for (size_t at = 0; at + 16 <= sizeof qemu_caps && n < 8; at += qemu_caps[at + 2]) {
 		if (qemu_caps[at] != 0x09)
-			at += 4;	/* the MSI-X capability's tail sits between */
+			at += 4; /* the MSI-X capability's tail sits between */
 		CHECK_EQ(virtio_cap_decode(qemu_caps + at, sizeof qemu_caps - at, &caps[n]),
 			 STATUS_OK);
 		n++;
@@ -134,7 +136,7 @@ TEST(capability_decoding_rejects_short_and_foreign_capabilities)
 	struct virtio_cap c;
 	uint8_t cap[20];
 
-	memcpy(cap, qemu_caps + 0x30, 20);	/* the notify capability */
+	memcpy(cap, qemu_caps + 0x30, 20); /* the notify capability */
 	CHECK_EQ(virtio_cap_decode(cap, 20, &c), STATUS_OK);
 	CHECK_EQ(c.notify_off_multiplier, 4);
 	CHECK_EQ(virtio_cap_decode(cap, 19, &c), STATUS_BAD_FORMAT);
@@ -152,10 +154,10 @@ TEST(locate_skips_unusable_capabilities_and_needs_the_three)
 {
 	uint64_t bars[6] = { 0, 0, 0, 0, 0x4000, 0 };
 	struct virtio_cap caps[] = {
-		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0x3ff0, 0x1000, 0 },	/* past the BAR */
-		{ VIRTIO_PCI_CAP_COMMON_CFG, 2, 0, 0x1000, 0 },		/* no such BAR */
-		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0, 0x20, 0 },		/* too short */
-		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0x100, 0x100, 0 },	/* the first usable */
+		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0x3ff0, 0x1000, 0 }, /* past the BAR */
+		{ VIRTIO_PCI_CAP_COMMON_CFG, 2, 0, 0x1000, 0 },      /* no such BAR */
+		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0, 0x20, 0 },        /* too short */
+		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0x100, 0x100, 0 },   /* the first usable */
 		{ VIRTIO_PCI_CAP_COMMON_CFG, 4, 0x200, 0x100, 0 },
 		{ VIRTIO_PCI_CAP_ISR_CFG, 7, 0, 1, 0 },
 		{ VIRTIO_PCI_CAP_ISR_CFG, 4, 0x1000, 1, 0 },
@@ -169,7 +171,7 @@ TEST(locate_skips_unusable_capabilities_and_needs_the_three)
 	CHECK_EQ(l.isr.offset, 0x1000);
 	CHECK(!l.has_device);
 	CHECK_EQ(l.notify_mult, 0);
-	CHECK_EQ(virtio_locate(caps, 7, bars, &l), STATUS_NOT_FOUND);	/* no notify */
+	CHECK_EQ(virtio_locate(caps, 7, bars, &l), STATUS_NOT_FOUND); /* no notify */
 	bars[4] = 0;
 	CHECK_EQ(virtio_locate(caps, 9, bars, &l), STATUS_NOT_FOUND);
 }
@@ -179,10 +181,10 @@ TEST(bring_up_follows_the_handshake)
 	up(FEATURES, 256, 256);
 	CHECK_EQ(model.violations, 0);
 	CHECK_EQ(model.status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
-			       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
-	CHECK_EQ(dev.features, VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) |
-			       VIRTIO_BIT(9));
-	CHECK_EQ(model.driver_features, dev.features);	/* not ACCESS_PLATFORM */
+				       VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	CHECK_EQ(dev.features,
+		 VIRTIO_BIT(VIRTIO_F_VERSION_1) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX) | VIRTIO_BIT(9));
+	CHECK_EQ(model.driver_features, dev.features); /* not ACCESS_PLATFORM */
 	CHECK_EQ(dev.num_queues, 2);
 	CHECK_EQ(vq.size, 256);
 	CHECK_EQ(model.q[0].size, 256);
@@ -249,7 +251,7 @@ TEST(queue_setup_rejects_bad_memory_and_bad_timing)
 		 STATUS_RANGE);
 	CHECK_EQ(virtio_queue_setup(&dev, &vq, 2, 64, dma, PHYS, 65536, 1), STATUS_NOT_FOUND);
 	CHECK_EQ(virtio_queue_setup(&dev, &vq, 0, 100, dma, PHYS, 65536, 1), STATUS_OK);
-	CHECK_EQ(vq.size, 64);		/* rounded down to a power of two */
+	CHECK_EQ(vq.size, 64); /* rounded down to a power of two */
 	CHECK_EQ(virtio_driver_ok(&dev), STATUS_OK);
 	CHECK_EQ(virtio_queue_setup(&dev, &vq, 1, 64, dma + 32768, PHYS + 32768, 32768, 1),
 		 STATUS_INVALID);
@@ -277,7 +279,7 @@ TEST(a_chain_round_trips_through_the_device)
 	up(FEATURES, 256, 256);
 	memcpy(buf_ptr(0), "hello, device", 14);
 	CHECK_EQ(add_echo(0, 14, 77), STATUS_OK);
-	CHECK_EQ(model.notifies, 0);		/* nothing before the kick */
+	CHECK_EQ(model.notifies, 0); /* nothing before the kick */
 	CHECK(virtq_kick(&dev, &vq));
 	CHECK_EQ(model.notifies, 1);
 	CHECK_EQ(virtq_harvest(&vq, done, 4, &n), STATUS_OK);
@@ -305,7 +307,7 @@ TEST(many_requests_in_flight_are_published_with_one_notification)
 	CHECK_EQ(model.held_count, 48);
 	CHECK_EQ(virtq_harvest(&vq, done, 8, &n), STATUS_OK);
 	CHECK_EQ(n, 0);
-	CHECK_EQ(vm_complete(&model, 0, true), 48);	/* newest first */
+	CHECK_EQ(vm_complete(&model, 0, true), 48); /* newest first */
 	do {
 		CHECK_EQ(virtq_harvest(&vq, done, 8, &n), STATUS_OK);
 		for (size_t i = 0; i < n; i++) {
@@ -396,13 +398,13 @@ TEST(event_index_and_no_notify_suppress_notifications)
 	up(FEATURES, 256, 256);
 	model.suppress_notify = true;
 	CHECK_EQ(add_echo(0, 8, 1), STATUS_OK);
-	CHECK(virtq_kick(&dev, &vq));		/* the device has not asked yet */
+	CHECK(virtq_kick(&dev, &vq)); /* the device has not asked yet */
 	CHECK_EQ(add_echo(0, 8, 2), STATUS_OK);
 	CHECK(!virtq_kick(&dev, &vq));
 	CHECK_EQ(model.notifies, 1);
-	CHECK(!virtq_kick(&dev, &vq));		/* nothing new: no notification */
+	CHECK(!virtq_kick(&dev, &vq)); /* nothing new: no notification */
 
-	up(VIRTIO_BIT(VIRTIO_F_VERSION_1), 256, 256);	/* flags instead of event index */
+	up(VIRTIO_BIT(VIRTIO_F_VERSION_1), 256, 256); /* flags instead of event index */
 	CHECK(!vq.event_idx);
 	model.suppress_notify = true;
 	CHECK_EQ(add_echo(0, 8, 1), STATUS_OK);
@@ -429,7 +431,7 @@ TEST(interrupts_can_be_suppressed_and_re_enabled)
 		CHECK_EQ(add_echo(0, 8, 2), STATUS_OK);
 		virtq_kick(&dev, &vq);
 		CHECK_EQ(model.interrupts, 1);
-		CHECK(virtq_interrupts(&vq, true));	/* one is already waiting */
+		CHECK(virtq_interrupts(&vq, true)); /* one is already waiting */
 		CHECK_EQ(virtq_harvest(&vq, done, 4, &n), STATUS_OK);
 		CHECK_EQ(n, 1);
 		CHECK(!virtq_interrupts(&vq, true));
@@ -437,7 +439,7 @@ TEST(interrupts_can_be_suppressed_and_re_enabled)
 		virtq_kick(&dev, &vq);
 		CHECK_EQ(model.interrupts, 2);
 		CHECK_EQ(virtio_isr(&dev) & 1, 1);
-		CHECK_EQ(virtio_isr(&dev), 0);		/* reading cleared it */
+		CHECK_EQ(virtio_isr(&dev), 0); /* reading cleared it */
 		CHECK_EQ(model.violations, 0);
 	}
 }
@@ -484,7 +486,7 @@ TEST(a_chain_completed_twice_breaks_the_queue_after_the_first)
 	size_t n;
 
 	CHECK_EQ(misbehaving(VM_DUP_ID, done, &n), STATUS_BAD_FORMAT);
-	CHECK_EQ(n, 1);			/* the first completion was real */
+	CHECK_EQ(n, 1); /* the first completion was real */
 	CHECK_EQ(done[0].token, 5);
 	CHECK(vq.broken);
 }
@@ -521,7 +523,7 @@ TEST(bad_chains_are_refused_before_they_reach_the_ring)
 {
 	struct virtq_buf b[3] = {
 		{ buf_phys(0), 8, true },
-		{ buf_phys(1), 8, false },	/* readable after writable */
+		{ buf_phys(1), 8, false }, /* readable after writable */
 		{ buf_phys(2), 0, true },
 	};
 

@@ -172,8 +172,7 @@ static void push_used(struct virtio_model *m, uint16_t qi, uint16_t head, uint32
 }
 
 /* Reads descriptor i of q; false (with a violation) when it is unusable. */
-static bool read_desc(struct virtio_model *m, struct vm_queue *q, uint16_t i,
-		      struct virtq_desc *d)
+static bool read_desc(struct virtio_model *m, struct vm_queue *q, uint16_t i, struct virtq_desc *d)
 {
 	uint8_t *p = vm_ptr(m, q->desc + 16u * i, 16);
 
@@ -211,7 +210,8 @@ static unsigned walk_chain(struct virtio_model *m, struct vm_queue *q, uint16_t 
 		if (!read_desc(m, q, i, &d))
 			return 0;
 		if (!(d.flags & VIRTQ_DESC_F_WRITE) && seen_write) {
-			violation(m, "chain from %u: readable descriptor after a writable one", head);
+			violation(m, "chain from %u: readable descriptor after a writable one",
+				  head);
 			return 0;
 		}
 		seen_write = d.flags & VIRTQ_DESC_F_WRITE;
@@ -373,7 +373,7 @@ static void write_features(struct virtio_model *m, uint32_t v)
 static uint16_t accept_vector(struct virtio_model *m, uint32_t v)
 {
 	return (v < m->msix_vectors || v == VIRTIO_MSI_NO_VECTOR) ? (uint16_t)v
-								   : VIRTIO_MSI_NO_VECTOR;
+								  : VIRTIO_MSI_NO_VECTOR;
 }
 
 static void write_half(uint64_t *field, uint32_t off, uint32_t v)
@@ -401,8 +401,9 @@ static void write_queue(struct virtio_model *m, struct vm_queue *q, uint32_t off
 			violation(m, "queue %u enabled with rings outside DMA memory", m->qsel);
 		q->enable = (uint16_t)v;
 	} else if (off >= VIRTIO_COMMON_Q_DESC && off < VIRTIO_COMMON_Q_DESC + 24) {
-		uint64_t *f = off < VIRTIO_COMMON_Q_AVAIL ? &q->desc :
-			      off < VIRTIO_COMMON_Q_USED ? &q->avail : &q->used;
+		uint64_t *f = off < VIRTIO_COMMON_Q_AVAIL  ? &q->desc
+			      : off < VIRTIO_COMMON_Q_USED ? &q->avail
+							   : &q->used;
 
 		write_half(f, off, v);
 	}
@@ -410,7 +411,7 @@ static void write_queue(struct virtio_model *m, struct vm_queue *q, uint32_t off
 
 static struct vm_queue *selected(struct virtio_model *m)
 {
-	static struct vm_queue none;	/* a queue the device does not have */
+	static struct vm_queue none; /* a queue the device does not have */
 
 	if (m->qsel >= VM_QUEUES || m->qsel >= m->num_queues) {
 		memset(&none, 0, sizeof none);
@@ -455,21 +456,34 @@ static uint32_t common_read(struct virtio_model *m, uint32_t off)
 	struct vm_queue *q = selected(m);
 
 	switch (off) {
-	case VIRTIO_COMMON_DFSELECT: return m->dfsel;
-	case VIRTIO_COMMON_DF: return m->dfsel > 1 ? 0 : (uint32_t)(m->offered >> (32 * m->dfsel));
-	case VIRTIO_COMMON_GFSELECT: return m->gfsel;
+	case VIRTIO_COMMON_DFSELECT:
+		return m->dfsel;
+	case VIRTIO_COMMON_DF:
+		return m->dfsel > 1 ? 0 : (uint32_t)(m->offered >> (32 * m->dfsel));
+	case VIRTIO_COMMON_GFSELECT:
+		return m->gfsel;
 	case VIRTIO_COMMON_GF:
 		return m->gfsel > 1 ? 0 : (uint32_t)(m->driver_features >> (32 * m->gfsel));
-	case VIRTIO_COMMON_MSIX: return m->config_vector;
-	case VIRTIO_COMMON_NUMQ: return m->num_queues;
-	case VIRTIO_COMMON_STATUS: return m->reset_stuck ? (m->status | 1u) : m->status;
-	case VIRTIO_COMMON_CFGGEN: return m->generation;
-	case VIRTIO_COMMON_Q_SELECT: return m->qsel;
-	case VIRTIO_COMMON_Q_SIZE: return q->size;
-	case VIRTIO_COMMON_Q_MSIX: return q->vector;
-	case VIRTIO_COMMON_Q_ENABLE: return q->enable;
-	case VIRTIO_COMMON_Q_NOFF: return q->notify_off;
-	default: return 0;
+	case VIRTIO_COMMON_MSIX:
+		return m->config_vector;
+	case VIRTIO_COMMON_NUMQ:
+		return m->num_queues;
+	case VIRTIO_COMMON_STATUS:
+		return m->reset_stuck ? (m->status | 1u) : m->status;
+	case VIRTIO_COMMON_CFGGEN:
+		return m->generation;
+	case VIRTIO_COMMON_Q_SELECT:
+		return m->qsel;
+	case VIRTIO_COMMON_Q_SIZE:
+		return q->size;
+	case VIRTIO_COMMON_Q_MSIX:
+		return q->vector;
+	case VIRTIO_COMMON_Q_ENABLE:
+		return q->enable;
+	case VIRTIO_COMMON_Q_NOFF:
+		return q->notify_off;
+	default:
+		return 0;
 	}
 }
 
@@ -508,7 +522,8 @@ static uint32_t io_read(void *ctx, uint8_t bar, uint64_t off, unsigned w)
 	uint32_t v;
 
 	if (bar != VM_BAR || off % w) {
-		violation(m, "read of BAR %u offset %#llx width %u", bar, (unsigned long long)off, w);
+		violation(m, "read of BAR %u offset %#llx width %u", bar, (unsigned long long)off,
+			  w);
 		return 0xffffffffu;
 	}
 	if (off < VM_ISR)

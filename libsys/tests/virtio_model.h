@@ -45,12 +45,12 @@
 
 /* Misbehaviour, applied to completions while set. */
 enum {
-	VM_BAD_ID = 1 << 0,	/* used id outside the queue */
-	VM_DUP_ID = 1 << 1,	/* every completion pushed twice */
-	VM_BAD_LEN = 1 << 2,	/* used length beyond the chain's writable bytes */
-	VM_IDX_JUMP = 1 << 3,	/* used index advanced past what was pushed */
-	VM_IDX_BACK = 1 << 4,	/* used index moved backwards */
-	VM_NOT_HEAD = 1 << 5,	/* used id is a descriptor inside a chain */
+	VM_BAD_ID = 1 << 0,   /* used id outside the queue */
+	VM_DUP_ID = 1 << 1,   /* every completion pushed twice */
+	VM_BAD_LEN = 1 << 2,  /* used length beyond the chain's writable bytes */
+	VM_IDX_JUMP = 1 << 3, /* used index advanced past what was pushed */
+	VM_IDX_BACK = 1 << 4, /* used index moved backwards */
+	VM_NOT_HEAD = 1 << 5, /* used id is a descriptor inside a chain */
 };
 
 struct vm_seg {
@@ -71,10 +71,10 @@ struct vm_queue {
 	uint16_t max, size, vector, enable, notify_off;
 	uint64_t desc, avail, used;
 	uint16_t last_avail, used_idx;
-	uint32_t chains;		/* chains served */
-	uint8_t busy[VM_QMAX];		/* descriptor belongs to a chain in flight */
-	uint16_t link[VM_QMAX];		/* next descriptor of a chain in flight */
-	uint16_t chain_len[VM_QMAX];	/* by head */
+	uint32_t chains;             /* chains served */
+	uint8_t busy[VM_QMAX];       /* descriptor belongs to a chain in flight */
+	uint16_t link[VM_QMAX];      /* next descriptor of a chain in flight */
+	uint16_t chain_len[VM_QMAX]; /* by head */
 };
 
 struct virtio_model {
@@ -98,7 +98,7 @@ struct virtio_model {
 
 	unsigned misbehave;
 	bool refuse_features_ok, reset_stuck, suppress_notify;
-	unsigned generation_flips;	/* config reads see this many changes */
+	unsigned generation_flips; /* config reads see this many changes */
 
 	unsigned violations;
 	char last_violation[160];

@@ -19,8 +19,7 @@ enum { SLOT_FREE = 0, SLOT_IN_FLIGHT = 1, SLOT_DONE = 2 };
 
 static uint32_t le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static void put32(uint8_t *p, uint32_t v)
@@ -164,11 +163,10 @@ status_t blk_start(struct blk_dev *b, const struct virtio_io *io, const struct v
 		   void *dma, uint64_t phys, size_t dma_len, uint16_t config_vector,
 		   uint16_t queue_vector, struct blk_journal *journal)
 {
-	const uint64_t wanted =
-		VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |
-		VIRTIO_BIT(VIRTIO_BLK_F_RO) | VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) |
-		VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) |
-		VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+	const uint64_t wanted = VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) |
+				VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_RO) |
+				VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |
+				VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
 	status_t st;
 
 	memset(b, 0, sizeof *b);
@@ -179,8 +177,8 @@ status_t blk_start(struct blk_dev *b, const struct virtio_io *io, const struct v
 	if ((st = virtio_start(&b->vdev, wanted, 0)))
 		return st;
 	if ((st = read_config(b)) || (st = virtio_set_config_vector(&b->vdev, config_vector)) ||
-	    (st = virtio_queue_setup(&b->vdev, &b->vq, 0, VIRTQ_MAX_SIZE, dma, phys,
-				     queue_bytes(), queue_vector)) ||
+	    (st = virtio_queue_setup(&b->vdev, &b->vq, 0, VIRTQ_MAX_SIZE, dma, phys, queue_bytes(),
+				     queue_vector)) ||
 	    (st = virtio_driver_ok(&b->vdev))) {
 		virtio_fail(&b->vdev);
 		return st;
@@ -193,8 +191,8 @@ status_t blk_start(struct blk_dev *b, const struct virtio_io *io, const struct v
 
 /* Checks r's range against its partition and the disk; stores the first
  * sector and the sector count. */
-static uint8_t check_range(const struct blk_dev *b, const struct blk_request *r,
-			   uint64_t *sector, uint64_t *nsec)
+static uint8_t check_range(const struct blk_dev *b, const struct blk_request *r, uint64_t *sector,
+			   uint64_t *nsec)
 {
 	struct blk_part whole = { 0, blk_blocks(b), false };
 	const struct blk_part *p = r->part ? r->part : &whole;
@@ -230,8 +228,8 @@ static uint8_t check_segments(const struct blk_dev *b, const struct blk_request 
 	return total == (uint64_t)r->count * b->block_size ? BLK_OK : BLK_INVALID;
 }
 
-static uint8_t check_request(const struct blk_dev *b, const struct blk_request *r,
-			     uint64_t *sector, uint64_t *nsec)
+static uint8_t check_request(const struct blk_dev *b, const struct blk_request *r, uint64_t *sector,
+			     uint64_t *nsec)
 {
 	uint8_t res;
 
@@ -248,7 +246,7 @@ static uint8_t check_request(const struct blk_dev *b, const struct blk_request *
 		if ((res = check_range(b, r, sector, nsec)))
 			return res;
 		return (b->max_discard_sectors && *nsec > b->max_discard_sectors) ? BLK_INVALID
-										   : BLK_OK;
+										  : BLK_OK;
 	case BLK_FLUSH:
 	case BLK_GET_ID:
 		return BLK_OK;
@@ -285,8 +283,8 @@ static uint16_t data_bufs(const struct blk_dev *b, const struct blk_request *r,
 static uint32_t virtio_type(uint8_t op)
 {
 	static const uint32_t types[] = {
-		[BLK_READ] = VIRTIO_BLK_T_IN, [BLK_WRITE] = VIRTIO_BLK_T_OUT,
-		[BLK_FLUSH] = VIRTIO_BLK_T_FLUSH, [BLK_DISCARD] = VIRTIO_BLK_T_DISCARD,
+		[BLK_READ] = VIRTIO_BLK_T_IN,       [BLK_WRITE] = VIRTIO_BLK_T_OUT,
+		[BLK_FLUSH] = VIRTIO_BLK_T_FLUSH,   [BLK_DISCARD] = VIRTIO_BLK_T_DISCARD,
 		[BLK_GET_ID] = VIRTIO_BLK_T_GET_ID,
 	};
 
@@ -347,8 +345,9 @@ static uint8_t queue_request(struct blk_dev *b, const struct blk_request *r, uin
 		.state = SLOT_IN_FLIGHT,
 		.op = r->op,
 		.cookie = r->cookie,
-		.data_len = r->op == BLK_READ ? r->count * b->block_size :
-			    r->op == BLK_GET_ID ? VIRTIO_BLK_ID_BYTES : 0,
+		.data_len = r->op == BLK_READ     ? r->count * b->block_size
+			    : r->op == BLK_GET_ID ? VIRTIO_BLK_ID_BYTES
+						  : 0,
 	};
 	return BLK_OK;
 }
@@ -359,7 +358,7 @@ bool blk_submit(struct blk_dev *b, const struct blk_request *r, uint8_t *result)
 	uint8_t res = check_request(b, r, &sector, &nsec);
 
 	if (!res && r->op == BLK_FLUSH && !b->flush) {
-		*result = BLK_OK;	/* no write-back cache to flush */
+		*result = BLK_OK; /* no write-back cache to flush */
 		return false;
 	}
 	if (!res)
@@ -396,7 +395,10 @@ static void complete(struct blk_dev *b, uint16_t s, uint8_t result, struct blk_c
 {
 	b->slots[s].state = SLOT_DONE;
 	*out = (struct blk_completion){
-		.cookie = b->slots[s].cookie, .slot = s, .result = result, .op = b->slots[s].op,
+		.cookie = b->slots[s].cookie,
+		.slot = s,
+		.result = result,
+		.op = b->slots[s].op,
 	};
 }
 
@@ -415,7 +417,7 @@ status_t blk_harvest(struct blk_dev *b, struct blk_completion *out, size_t max, 
 			uint16_t s = (uint16_t)d[i].token;
 
 			if (d[i].token >= BLK_DEPTH || b->slots[s].state != SLOT_IN_FLIGHT)
-				return STATUS_DEAD;	/* cannot happen: our own tokens */
+				return STATUS_DEAD; /* cannot happen: our own tokens */
 			complete(b, s, device_result(b, s, &d[i]), &out[(*n)++]);
 		}
 	} while (!st && k && *n < max);

@@ -70,22 +70,22 @@
 #define VIRTIO_BLK_ID_BYTES 20
 
 #define BLK_SECTOR 512u
-#define BLK_DEPTH 64		/* requests in flight */
-#define BLK_MAX_SEGS 64		/* data descriptors per request */
-#define BLK_SLOT_BYTES 64	/* DMA bytes per request: header, range/id, status */
+#define BLK_DEPTH 64      /* requests in flight */
+#define BLK_MAX_SEGS 64   /* data descriptors per request */
+#define BLK_SLOT_BYTES 64 /* DMA bytes per request: header, range/id, status */
 
 enum blk_op { BLK_READ = 0, BLK_WRITE, BLK_FLUSH, BLK_DISCARD, BLK_GET_ID };
 
 enum blk_result {
 	BLK_OK = 0,
-	BLK_IO_ERROR,		/* the device failed the request */
-	BLK_UNSUPPORTED,	/* the device does not do this */
-	BLK_PAST_END,		/* range beyond the partition or disk */
-	BLK_UNALIGNED,		/* a segment not on 512-byte boundaries */
-	BLK_INVALID,		/* malformed request */
+	BLK_IO_ERROR,    /* the device failed the request */
+	BLK_UNSUPPORTED, /* the device does not do this */
+	BLK_PAST_END,    /* range beyond the partition or disk */
+	BLK_UNALIGNED,   /* a segment not on 512-byte boundaries */
+	BLK_INVALID,     /* malformed request */
 	BLK_READ_ONLY,
-	BLK_BUSY,		/* no room now; try again */
-	BLK_RETRY,		/* in flight when the device or blkd restarted */
+	BLK_BUSY,  /* no room now; try again */
+	BLK_RETRY, /* in flight when the device or blkd restarted */
 };
 
 struct blk_seg {
@@ -100,26 +100,26 @@ struct blk_part {
 };
 
 struct blk_request {
-	uint8_t op;			/* enum blk_op */
-	uint64_t lba;			/* logical blocks, partition-relative */
-	uint32_t count;			/* logical blocks */
-	const struct blk_seg *segs;	/* read/write data; GET_ID: 20 bytes */
+	uint8_t op;                 /* enum blk_op */
+	uint64_t lba;               /* logical blocks, partition-relative */
+	uint32_t count;             /* logical blocks */
+	const struct blk_seg *segs; /* read/write data; GET_ID: 20 bytes */
 	uint16_t nsegs;
-	uint64_t cookie;		/* the service's: client and tag */
-	const struct blk_part *part;	/* NULL: the whole disk */
+	uint64_t cookie;             /* the service's: client and tag */
+	const struct blk_part *part; /* NULL: the whole disk */
 };
 
 struct blk_completion {
 	uint64_t cookie;
-	uint16_t slot;			/* for blk_release */
-	uint8_t result;			/* enum blk_result */
+	uint16_t slot;  /* for blk_release */
+	uint8_t result; /* enum blk_result */
 	uint8_t op;
 };
 
-#define BLK_JOURNAL_MAGIC 0x314a424bu	/* "KBJ1" */
+#define BLK_JOURNAL_MAGIC 0x314a424bu /* "KBJ1" */
 
 struct blk_journal_entry {
-	uint32_t state;			/* 0 free, 1 in flight */
+	uint32_t state; /* 0 free, 1 in flight */
 	uint32_t check;
 	uint64_t cookie;
 };
@@ -132,21 +132,21 @@ struct blk_journal {
 };
 
 struct blk_slot {
-	uint8_t state;			/* 0 free, 1 in flight, 2 done */
+	uint8_t state; /* 0 free, 1 in flight, 2 done */
 	uint8_t op;
 	uint64_t cookie;
-	uint32_t data_len;		/* bytes the device should write (reads) */
+	uint32_t data_len; /* bytes the device should write (reads) */
 };
 
 struct blk_dev {
 	struct virtio_dev vdev;
 	struct virtq vq;
-	uint64_t capacity;		/* 512-byte sectors */
-	uint32_t block_size;		/* logical block size */
+	uint64_t capacity;   /* 512-byte sectors */
+	uint32_t block_size; /* logical block size */
 	uint32_t seg_max, size_max;
 	uint32_t max_discard_sectors;
 	bool read_only, flush, discard;
-	uint8_t *slot_mem;		/* DMA, BLK_DEPTH * BLK_SLOT_BYTES */
+	uint8_t *slot_mem; /* DMA, BLK_DEPTH * BLK_SLOT_BYTES */
 	uint64_t slot_phys;
 	struct blk_slot slots[BLK_DEPTH];
 	uint16_t free_slots[BLK_DEPTH];

@@ -23,8 +23,7 @@ static uint16_t le16(const uint8_t *p)
 
 static uint32_t le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint64_t le64(const uint8_t *p)
@@ -187,14 +186,13 @@ static bool header_bounds_ok(const struct gpt_hdr *h, uint64_t blocks, uint32_t 
 		return false;
 	if (e0 == 0 || e0 >= blocks || (bytes + bs - 1) / bs > blocks - e0)
 		return false;
-	e1 = e0 + (bytes + bs - 1) / bs;	/* exclusive */
+	e1 = e0 + (bytes + bs - 1) / bs; /* exclusive */
 	if (e0 <= h->last && h->first < e1)
 		return false;
 	return !(h->lba >= e0 && h->lba < e1);
 }
 
-static status_t gpt_header(const struct part_reader *r, uint8_t *b, uint64_t lba,
-			   struct gpt_hdr *h)
+static status_t gpt_header(const struct part_reader *r, uint8_t *b, uint64_t lba, struct gpt_hdr *h)
 {
 	uint32_t hsize;
 	status_t st = r->read(r->ctx, lba, b);
@@ -311,8 +309,8 @@ static void gpt_entry(const uint8_t *e, uint32_t index, const struct gpt_hdr *h,
 		p->problem = PART_OUT_OF_DISK;
 }
 
-static status_t gpt_parse_entries(const struct part_reader *r, uint8_t *b,
-				  const struct gpt_hdr *h, struct part_table *t)
+static status_t gpt_parse_entries(const struct part_reader *r, uint8_t *b, const struct gpt_hdr *h,
+				  struct part_table *t)
 {
 	uint32_t per_block = r->block_size / h->esize, index = 0;
 
@@ -327,8 +325,7 @@ static status_t gpt_parse_entries(const struct part_reader *r, uint8_t *b,
 	return STATUS_OK;
 }
 
-static status_t gpt_try(const struct part_reader *r, uint8_t *b, uint64_t lba,
-			struct part_table *t)
+static status_t gpt_try(const struct part_reader *r, uint8_t *b, uint64_t lba, struct part_table *t)
 {
 	struct gpt_hdr h;
 	status_t st;

@@ -32,41 +32,41 @@
 
 #include "abi/status.h"
 
-#define PART_MAX 128		/* partitions recorded */
+#define PART_MAX 128 /* partitions recorded */
 #define PART_GPT_MAX_ENTRIES 4096
-#define PART_NAME_MAX 109	/* 36 UTF-16 units as UTF-8, and a NUL */
+#define PART_NAME_MAX 109 /* 36 UTF-16 units as UTF-8, and a NUL */
 #define PART_MAX_BLOCK 4096
 
 enum part_scheme { PART_SCHEME_NONE = 0, PART_SCHEME_MBR, PART_SCHEME_GPT };
 
 enum part_problem {
 	PART_OK = 0,
-	PART_OUT_OF_DISK,	/* past the disk's end, over the table itself, or
+	PART_OUT_OF_DISK, /* past the disk's end, over the table itself, or
 				 * outside the GPT's usable blocks */
-	PART_OVERLAP,		/* shares blocks with another entry */
-	PART_EMPTY,		/* no blocks, or a GPT entry ending before it starts */
+	PART_OVERLAP,     /* shares blocks with another entry */
+	PART_EMPTY,       /* no blocks, or a GPT entry ending before it starts */
 };
 
 struct part_entry {
-	uint64_t start;		/* first block */
-	uint64_t count;		/* blocks */
-	uint32_t index;		/* 1-based slot in the table (MBR 1-4, GPT entry) */
-	uint8_t problem;	/* enum part_problem; offered only when PART_OK */
-	uint8_t mbr_type;	/* MBR system id; 0 for GPT */
-	uint8_t type_guid[16];	/* GPT, as stored (mixed-endian) */
+	uint64_t start;        /* first block */
+	uint64_t count;        /* blocks */
+	uint32_t index;        /* 1-based slot in the table (MBR 1-4, GPT entry) */
+	uint8_t problem;       /* enum part_problem; offered only when PART_OK */
+	uint8_t mbr_type;      /* MBR system id; 0 for GPT */
+	uint8_t type_guid[16]; /* GPT, as stored (mixed-endian) */
 	uint8_t guid[16];
 	uint64_t attributes;
-	char name[PART_NAME_MAX];	/* GPT name as UTF-8 */
+	char name[PART_NAME_MAX]; /* GPT name as UTF-8 */
 };
 
 struct part_table {
-	uint8_t scheme;		/* enum part_scheme */
-	bool used_backup;	/* GPT primary was bad */
+	uint8_t scheme;   /* enum part_scheme */
+	bool used_backup; /* GPT primary was bad */
 	uint8_t disk_guid[16];
 	struct part_entry parts[PART_MAX];
-	uint32_t count;		/* recorded, problems included */
-	uint32_t usable;	/* with PART_OK */
-	uint32_t dropped;	/* used entries beyond PART_MAX */
+	uint32_t count;   /* recorded, problems included */
+	uint32_t usable;  /* with PART_OK */
+	uint32_t dropped; /* used entries beyond PART_MAX */
 	uint32_t extended_skipped;
 };
 
@@ -74,8 +74,8 @@ struct part_table {
 struct part_reader {
 	status_t (*read)(void *ctx, uint64_t lba, void *buf);
 	void *ctx;
-	uint32_t block_size;	/* 512 to PART_MAX_BLOCK, a power of two */
-	uint64_t blocks;	/* the disk's size */
+	uint32_t block_size; /* 512 to PART_MAX_BLOCK, a power of two */
+	uint64_t blocks;     /* the disk's size */
 };
 
 /*

@@ -32,8 +32,8 @@
 
 /* Modes (the termios flag each is named after). */
 #define LDISC_ICANON 0x01 /* line editing; reads return lines */
-#define LDISC_ECHO 0x02	  /* echo input (control characters as ^X) */
-#define LDISC_ISIG 0x04	  /* Ctrl-C, Ctrl-\, Ctrl-Z are events */
+#define LDISC_ECHO 0x02   /* echo input (control characters as ^X) */
+#define LDISC_ISIG 0x04   /* Ctrl-C, Ctrl-\, Ctrl-Z are events */
 #define LDISC_ICRNL 0x08  /* CR on input is read as NL */
 #define LDISC_ONLCR 0x10  /* NL on output is sent as CR NL */
 #define LDISC_COOKED (LDISC_ICANON | LDISC_ECHO | LDISC_ISIG | LDISC_ICRNL | LDISC_ONLCR)
@@ -48,11 +48,11 @@
 #define LDISC_VWERASE 0x17
 
 /* Events ldisc_input() reports (a bit mask). */
-#define LDISC_EV_INTR 0x01	/* Ctrl-C: interrupt the terminal's controller */
-#define LDISC_EV_QUIT 0x02	/* Ctrl-\ */
-#define LDISC_EV_SUSP 0x04	/* Ctrl-Z */
-#define LDISC_EV_READABLE 0x08	/* a read would now return something */
-#define LDISC_EV_DROPPED 0x10	/* input was refused: line or queue full */
+#define LDISC_EV_INTR 0x01     /* Ctrl-C: interrupt the terminal's controller */
+#define LDISC_EV_QUIT 0x02     /* Ctrl-\ */
+#define LDISC_EV_SUSP 0x04     /* Ctrl-Z */
+#define LDISC_EV_READABLE 0x08 /* a read would now return something */
+#define LDISC_EV_DROPPED 0x10  /* input was refused: line or queue full */
 
 #define LDISC_RECORDS_MAX 32
 
@@ -75,15 +75,15 @@ struct ldisc {
 	uint16_t rec[LDISC_RECORDS_MAX];
 	uint8_t rec_head, rec_count;
 
-	uint16_t col;	   /* the output column, as far as the echo and output tell */
+	uint16_t col;      /* the output column, as far as the echo and output tell */
 	uint16_t line_col; /* the column where the edited line starts */
 	struct utf8_dec out_utf8;
-	uint32_t dropped;  /* input bytes refused */
+	uint32_t dropped; /* input bytes refused */
 };
 
 enum ldisc_read_result {
 	LDISC_READ_DATA,  /* *n > 0 bytes were read */
-	LDISC_READ_EOF,	  /* end of file (Ctrl-D on an empty line); *n == 0 */
+	LDISC_READ_EOF,   /* end of file (Ctrl-D on an empty line); *n == 0 */
 	LDISC_READ_EMPTY, /* nothing to read yet; *n == 0 */
 };
 

@@ -35,9 +35,9 @@ struct utf8_dec {
 };
 
 enum utf8_result {
-	UTF8_MORE,	/* byte consumed, no character yet */
-	UTF8_CHAR,	/* byte consumed, *out is a character */
-	UTF8_BAD,	/* byte consumed and the sequence was malformed: *out is U+FFFD */
+	UTF8_MORE,      /* byte consumed, no character yet */
+	UTF8_CHAR,      /* byte consumed, *out is a character */
+	UTF8_BAD,       /* byte consumed and the sequence was malformed: *out is U+FFFD */
 	UTF8_BAD_AGAIN, /* a sequence was cut short: *out is U+FFFD and the byte
 			   was NOT consumed; feed it again */
 };

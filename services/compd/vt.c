@@ -195,7 +195,7 @@ void vt_reset_tabs(struct vt *vt, unsigned from)
 		if (c % 8 == 0 && c != 0)
 			vt->tabs[c / 8] |= (uint8_t)(1u << (c % 8));
 		else
-			vt->tabs[c / 8] &= (uint8_t)~(1u << (c % 8));
+			vt->tabs[c / 8] &= (uint8_t) ~(1u << (c % 8));
 	}
 }
 
@@ -415,8 +415,8 @@ static status_t check_size(size_t capacity, unsigned rows, unsigned cols)
 	return STATUS_OK;
 }
 
-status_t vt_init(struct vt *vt, struct vt_cell *primary, struct vt_cell *alternate,
-		 size_t capacity, unsigned rows, unsigned cols)
+status_t vt_init(struct vt *vt, struct vt_cell *primary, struct vt_cell *alternate, size_t capacity,
+		 unsigned rows, unsigned cols)
 {
 	status_t st = check_size(capacity, rows, cols);
 

@@ -33,9 +33,10 @@
  */
 typedef uint32_t vt_color_t;
 #define VT_COLOR_DEFAULT 0u
-#define VT_COLOR_INDEX(n) (0x01000000u | ((uint32_t)(n) & 0xffu))
-#define VT_COLOR_RGB(r, g, b) \
-	(0x02000000u | ((uint32_t)(r) & 0xff) << 16 | ((uint32_t)(g) & 0xff) << 8 | ((uint32_t)(b) & 0xff))
+#define VT_COLOR_INDEX(n) (0x01000000u | ((uint32_t)(n)&0xffu))
+#define VT_COLOR_RGB(r, g, b)                                                                      \
+	(0x02000000u | ((uint32_t)(r)&0xff) << 16 | ((uint32_t)(g)&0xff) << 8 |                    \
+	 ((uint32_t)(b)&0xff))
 #define VT_COLOR_KIND(c) ((c) >> 24)
 #define VT_COLOR_KIND_DEFAULT 0
 #define VT_COLOR_KIND_INDEX 1
@@ -69,13 +70,13 @@ struct vt_cell {
 
 /* Modes a caller may need (vt_modes()): the key translation reads the
  * first two, the rest are there to be shown or forwarded. */
-#define VT_MODE_CURSOR_KEYS 0x0001 /* DECCKM: arrows send SS3 */
-#define VT_MODE_KEYPAD_APP 0x0002  /* DECKPAM */
+#define VT_MODE_CURSOR_KEYS 0x0001  /* DECCKM: arrows send SS3 */
+#define VT_MODE_KEYPAD_APP 0x0002   /* DECKPAM */
 #define VT_MODE_CURSOR_SHOWN 0x0004 /* DECTCEM */
-#define VT_MODE_AUTOWRAP 0x0008	    /* DECAWM */
-#define VT_MODE_ORIGIN 0x0010	    /* DECOM */
-#define VT_MODE_INSERT 0x0020	    /* IRM */
-#define VT_MODE_NEWLINE 0x0040	    /* LNM: LF also returns the carriage */
+#define VT_MODE_AUTOWRAP 0x0008     /* DECAWM */
+#define VT_MODE_ORIGIN 0x0010       /* DECOM */
+#define VT_MODE_INSERT 0x0020       /* IRM */
+#define VT_MODE_NEWLINE 0x0040      /* LNM: LF also returns the carriage */
 #define VT_MODE_ALT_SCREEN 0x0080
 #define VT_MODE_BRACKETED_PASTE 0x0100 /* tracked; Keel's terminal never brackets */
 #define VT_MODE_REVERSE_VIDEO 0x0200   /* DECSCNM */
@@ -109,22 +110,22 @@ struct vt_saved {
 
 struct vt {
 	uint16_t rows, cols;
-	size_t capacity;	/* cells in each of the two grids */
+	size_t capacity; /* cells in each of the two grids */
 	struct vt_cell *primary;
 	struct vt_cell *alternate; /* NULL: alternate screen requests are ignored */
-	struct vt_cell *grid;	   /* the one shown: primary or alternate */
+	struct vt_cell *grid;      /* the one shown: primary or alternate */
 	/* For each grid, the physical row holding each row on screen, so that
 	 * scrolling moves indices, not cells. */
 	uint16_t map[2][VT_ROWS_MAX];
 
-	uint16_t row, col;	/* the cursor; always inside the grid */
-	bool pending_wrap;	/* at the last column, the next character wraps first */
-	struct vt_cell pen;	/* colours and attributes for what is written */
-	bool graphics;		/* G0 is DEC special graphics (ESC ( 0) */
-	uint16_t top, bottom;	/* scroll region, inclusive */
+	uint16_t row, col;    /* the cursor; always inside the grid */
+	bool pending_wrap;    /* at the last column, the next character wraps first */
+	struct vt_cell pen;   /* colours and attributes for what is written */
+	bool graphics;        /* G0 is DEC special graphics (ESC ( 0) */
+	uint16_t top, bottom; /* scroll region, inclusive */
 	uint32_t modes;
 	struct vt_saved saved[2]; /* DECSC: [0] primary, [1] alternate screen */
-	uint32_t last_cp;	/* the last graphic character, for REP; 0: none yet */
+	uint32_t last_cp;         /* the last graphic character, for REP; 0: none yet */
 	uint8_t tabs[VT_COLS_MAX / 8];
 	uint64_t dirty[VT_ROWS_MAX / 64];
 
@@ -135,7 +136,7 @@ struct vt {
 	uint8_t nparams;
 	bool param_started;
 	uint8_t private_marker; /* '?', '>', '=', '<' or 0 */
-	uint8_t intermediate;	/* the first intermediate byte, or 0 */
+	uint8_t intermediate;   /* the first intermediate byte, or 0 */
 	uint8_t ninter;
 
 	uint8_t replies[VT_REPLIES_MAX];
@@ -148,8 +149,8 @@ struct vt {
  * alternate each hold capacity cells, at least rows * cols; alternate may
  * be NULL. Returns STATUS_INVALID for a zero or too large size or a NULL
  * primary, STATUS_RANGE if capacity is too small. */
-status_t vt_init(struct vt *vt, struct vt_cell *primary, struct vt_cell *alternate,
-		 size_t capacity, unsigned rows, unsigned cols);
+status_t vt_init(struct vt *vt, struct vt_cell *primary, struct vt_cell *alternate, size_t capacity,
+		 unsigned rows, unsigned cols);
 
 /* Interprets n bytes written by the program. Sequences may be split across
  * calls at any byte. Never fails: malformed input shows as U+FFFD or is

@@ -141,7 +141,7 @@ static void set_region(struct vt *vt)
 static void clear_tabs(struct vt *vt, unsigned mode)
 {
 	if (mode == 0)
-		vt->tabs[vt->col / 8] &= (uint8_t)~(1u << (vt->col % 8));
+		vt->tabs[vt->col / 8] &= (uint8_t) ~(1u << (vt->col % 8));
 	else if (mode == 3)
 		memset(vt->tabs, 0, sizeof(vt->tabs));
 }
@@ -187,8 +187,7 @@ static void soft_reset(struct vt *vt)
 	struct vt_cell pen = { .cp = ' ' };
 
 	vt->modes |= VT_MODE_AUTOWRAP | VT_MODE_CURSOR_SHOWN;
-	vt->modes &= ~(VT_MODE_ORIGIN | VT_MODE_INSERT | VT_MODE_KEYPAD_APP |
-		       VT_MODE_CURSOR_KEYS);
+	vt->modes &= ~(VT_MODE_ORIGIN | VT_MODE_INSERT | VT_MODE_KEYPAD_APP | VT_MODE_CURSOR_KEYS);
 	vt->top = 0;
 	vt->bottom = (uint16_t)(vt->rows - 1);
 	vt->pen = pen;

@@ -140,12 +140,28 @@ static unsigned extended_color(const struct vt *vt, unsigned i, vt_color_t *c)
 static bool sgr_attr(struct vt_cell *pen, unsigned p)
 {
 	static const uint16_t on[10] = {
-		0, VT_ATTR_BOLD, VT_ATTR_DIM, VT_ATTR_ITALIC, VT_ATTR_UNDERLINE,
-		VT_ATTR_BLINK, VT_ATTR_BLINK, VT_ATTR_INVERSE, VT_ATTR_HIDDEN, VT_ATTR_STRIKE,
+		0,
+		VT_ATTR_BOLD,
+		VT_ATTR_DIM,
+		VT_ATTR_ITALIC,
+		VT_ATTR_UNDERLINE,
+		VT_ATTR_BLINK,
+		VT_ATTR_BLINK,
+		VT_ATTR_INVERSE,
+		VT_ATTR_HIDDEN,
+		VT_ATTR_STRIKE,
 	};
 	static const uint16_t off[10] = {
-		0, 0, VT_ATTR_BOLD | VT_ATTR_DIM, VT_ATTR_ITALIC, VT_ATTR_UNDERLINE,
-		VT_ATTR_BLINK, 0, VT_ATTR_INVERSE, VT_ATTR_HIDDEN, 0,
+		0,
+		0,
+		VT_ATTR_BOLD | VT_ATTR_DIM,
+		VT_ATTR_ITALIC,
+		VT_ATTR_UNDERLINE,
+		VT_ATTR_BLINK,
+		0,
+		VT_ATTR_INVERSE,
+		VT_ATTR_HIDDEN,
+		0,
 	};
 
 	if (p >= 1 && p <= 9)
@@ -208,10 +224,10 @@ void vt_sgr(struct vt *vt)
 static void palette(unsigned n, int rgb[3])
 {
 	static const uint8_t basic[16][3] = {
-		{ 0, 0, 0 },	   { 205, 0, 0 },     { 0, 205, 0 },	{ 205, 205, 0 },
-		{ 0, 0, 238 },	   { 205, 0, 205 },   { 0, 205, 205 },	{ 229, 229, 229 },
-		{ 127, 127, 127 }, { 255, 0, 0 },     { 0, 255, 0 },	{ 255, 255, 0 },
-		{ 92, 92, 255 },   { 255, 0, 255 },   { 0, 255, 255 },	{ 255, 255, 255 },
+		{ 0, 0, 0 },       { 205, 0, 0 },   { 0, 205, 0 },   { 205, 205, 0 },
+		{ 0, 0, 238 },     { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 },
+		{ 127, 127, 127 }, { 255, 0, 0 },   { 0, 255, 0 },   { 255, 255, 0 },
+		{ 92, 92, 255 },   { 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 },
 	};
 	static const uint8_t level[6] = { 0, 95, 135, 175, 215, 255 };
 

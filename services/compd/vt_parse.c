@@ -55,7 +55,8 @@ static void collect(struct vt *vt, uint8_t b)
 static void csi_dispatch(struct vt *vt, uint8_t final)
 {
 	if (vt->param_started)
-		vt->nparams = (uint8_t)(vt->nparams < VT_PARAMS_MAX ? vt->nparams + 1 : VT_PARAMS_MAX);
+		vt->nparams = (uint8_t)(vt->nparams < VT_PARAMS_MAX ? vt->nparams + 1
+								    : VT_PARAMS_MAX);
 	if (vt->ninter <= 1)
 		vt_csi_dispatch(vt, final);
 	vt->state = VT_GROUND;

@@ -26,7 +26,7 @@ static status_t on_crash(struct loop *loop, const struct keel_msg *m, struct loo
 }
 
 static __attribute__((noreturn)) status_t on_hang(struct loop *loop, const struct keel_msg *m,
-						   struct loop_reply *reply, void *ctx)
+						  struct loop_reply *reply, void *ctx)
 {
 	(void)loop, (void)m, (void)reply, (void)ctx;
 	for (;;)

@@ -21,6 +21,6 @@
 #define ECHO_PORT 0xec400005u
 #define ECHO_FORWARD 0xec400006u
 
-#define ECHO_PEER "echo"	/* the peer echo2's manifest names (sends echo) */
+#define ECHO_PEER "echo" /* the peer echo2's manifest names (sends echo) */
 
 #endif

@@ -38,7 +38,8 @@ int keel_main(const struct keel_start *start)
 		st = services_load(&d, boot);
 	if (st == STATUS_OK)
 		st = services_register(&d);
-	if (st == STATUS_OK && cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
+	if (st == STATUS_OK &&
+	    cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
 		st = selftest_arm(&test_state, &d, test);
 	if (st) {
 		keel_print(start->witness, "initd: cannot start: %s\n", status_message(st));

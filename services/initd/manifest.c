@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#define TOK_MAX (2 + BOOTLIST_AFTER_MAX)	/* the most words any line may have */
-#define TOK_SHOWN 32u				/* longest word quoted in a message */
+#define TOK_MAX (2 + BOOTLIST_AFTER_MAX) /* the most words any line may have */
+#define TOK_SHOWN 32u                    /* longest word quoted in a message */
 
 /* A word of a line: a slice of the text, never NUL-terminated. */
 struct tok {
@@ -64,18 +64,24 @@ static void put_tok(struct msg *m, struct tok t)
 	put_str(m, t.n > TOK_SHOWN ? "...'" : "'");
 }
 
-static status_t status_of(enum manifest_err code)
+status_t manifest_err_status(enum manifest_err code)
 {
 	switch (code) {
-	case MANIFEST_ERR_NONE: return STATUS_OK;
+	case MANIFEST_ERR_NONE:
+		return STATUS_OK;
 	case MANIFEST_ERR_NUMBER_RANGE:
-	case MANIFEST_ERR_BAD_RANGE: return STATUS_RANGE;
+	case MANIFEST_ERR_BAD_RANGE:
+		return STATUS_RANGE;
 	case MANIFEST_ERR_DUPLICATE_KEY:
 	case MANIFEST_ERR_DUPLICATE:
-	case MANIFEST_ERR_OVERLAP: return STATUS_EXISTS;
-	case MANIFEST_ERR_TOO_MANY: return STATUS_FULL;
-	case MANIFEST_ERR_UNKNOWN_DEP: return STATUS_NOT_FOUND;
-	default: return STATUS_BAD_FORMAT;
+	case MANIFEST_ERR_OVERLAP:
+		return STATUS_EXISTS;
+	case MANIFEST_ERR_TOO_MANY:
+		return STATUS_FULL;
+	case MANIFEST_ERR_UNKNOWN_DEP:
+		return STATUS_NOT_FOUND;
+	default:
+		return STATUS_BAD_FORMAT;
 	}
 }
 
@@ -94,7 +100,7 @@ static status_t fail(struct manifest_error *e, enum manifest_err code, uint32_t 
 {
 	struct msg m = report(e, code, line);
 	put_str(&m, text);
-	return status_of(code);
+	return manifest_err_status(code);
 }
 
 /* Reports "BEFORE'tok'AFTER" on line and returns the class's status. */
@@ -105,7 +111,7 @@ static status_t fail_tok(struct manifest_error *e, enum manifest_err code, uint3
 	put_str(&m, before);
 	put_tok(&m, t);
 	put_str(&m, after);
-	return status_of(code);
+	return manifest_err_status(code);
 }
 
 /* ---------------------------------------------------------------- lines */
@@ -145,7 +151,7 @@ static status_t check_byte(struct reader *r, unsigned char c, size_t col)
 	put_str(&m, what);
 	put_str(&m, " at column ");
 	put_dec(&m, col);
-	return status_of(code);
+	return manifest_err_status(code);
 }
 
 /* Adds the character at p to the line's current word, or to a new one. */
@@ -263,7 +269,7 @@ static status_t decode_number(struct tok t, uint64_t *out)
 	if (t.n > 2 && t.p[0] == '0' && (t.p[1] == 'x' || t.p[1] == 'X'))
 		base = 16, i = 2;
 	else if (t.n == 0 || (t.n > 1 && t.p[0] == '0'))
-		return STATUS_BAD_FORMAT;	/* empty, "0x" alone or a leading zero */
+		return STATUS_BAD_FORMAT; /* empty, "0x" alone or a leading zero */
 	uint64_t v = 0;
 	bool overflow = false;
 	for (; i < t.n; i++) {
@@ -279,8 +285,8 @@ static status_t decode_number(struct tok t, uint64_t *out)
 }
 
 /* Decodes t for key into [min, max], reporting a mistake on line. */
-static status_t take_number(struct manifest_error *e, uint32_t line, const char *key,
-			    struct tok t, uint64_t min, uint64_t max, uint64_t *out)
+static status_t take_number(struct manifest_error *e, uint32_t line, const char *key, struct tok t,
+			    uint64_t min, uint64_t max, uint64_t *out)
 {
 	status_t st = decode_number(t, out);
 	if (st == STATUS_OK && *out >= min && *out <= max)
@@ -300,12 +306,12 @@ static status_t take_number(struct manifest_error *e, uint32_t line, const char 
 		put_str(&m, "..");
 		put_dec(&m, max);
 	}
-	return status_of(code);
+	return manifest_err_status(code);
 }
 
 /* Same as take_number, for a 32-bit field. */
-static status_t take_u32(struct manifest_error *e, uint32_t line, const char *key,
-			 struct tok t, uint32_t min, uint32_t max, uint32_t *out)
+static status_t take_u32(struct manifest_error *e, uint32_t line, const char *key, struct tok t,
+			 uint32_t min, uint32_t max, uint32_t *out)
 {
 	uint64_t v;
 	status_t st = take_number(e, line, key, t, min, max, &v);
@@ -317,8 +323,21 @@ static status_t take_u32(struct manifest_error *e, uint32_t line, const char *ke
 /* ------------------------------------------------------- service manifest */
 
 enum key {
-	K_NAME, K_PROVIDES, K_RESTART, K_BACKOFF, K_STRIKES, K_HEARTBEAT, K_TIER,
-	K_MEMORY, K_OBJECTS, K_SLOTS, K_IOPORTS, K_IRQ, K_MMIO, K_SENDS, K_COUNT
+	K_NAME,
+	K_PROVIDES,
+	K_RESTART,
+	K_BACKOFF,
+	K_STRIKES,
+	K_HEARTBEAT,
+	K_TIER,
+	K_MEMORY,
+	K_OBJECTS,
+	K_SLOTS,
+	K_IOPORTS,
+	K_IRQ,
+	K_MMIO,
+	K_SENDS,
+	K_COUNT
 };
 
 static const struct {
@@ -326,20 +345,13 @@ static const struct {
 	uint32_t values;
 	bool repeatable;
 } keys[K_COUNT] = {
-	[K_NAME] = { "name", 1, false },
-	[K_PROVIDES] = { "provides", 1, false },
-	[K_RESTART] = { "restart", 1, false },
-	[K_BACKOFF] = { "backoff", 2, false },
-	[K_STRIKES] = { "strikes", 2, false },
-	[K_HEARTBEAT] = { "heartbeat", 1, false },
-	[K_TIER] = { "tier", 1, false },
-	[K_MEMORY] = { "memory", 1, false },
-	[K_OBJECTS] = { "objects", 1, false },
-	[K_SLOTS] = { "slots", 1, false },
-	[K_IOPORTS] = { "ioports", 1, true },
-	[K_IRQ] = { "irq", 1, true },
-	[K_MMIO] = { "mmio", 2, true },
-	[K_SENDS] = { "sends", 1, true },
+	[K_NAME] = { "name", 1, false },       [K_PROVIDES] = { "provides", 1, false },
+	[K_RESTART] = { "restart", 1, false }, [K_BACKOFF] = { "backoff", 2, false },
+	[K_STRIKES] = { "strikes", 2, false }, [K_HEARTBEAT] = { "heartbeat", 1, false },
+	[K_TIER] = { "tier", 1, false },       [K_MEMORY] = { "memory", 1, false },
+	[K_OBJECTS] = { "objects", 1, false }, [K_SLOTS] = { "slots", 1, false },
+	[K_IOPORTS] = { "ioports", 1, true },  [K_IRQ] = { "irq", 1, true },
+	[K_MMIO] = { "mmio", 2, true },        [K_SENDS] = { "sends", 1, true },
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -364,7 +376,7 @@ static status_t fail_earlier(struct mparse *p, enum manifest_err code, const cha
 	put_str(&m, rest);
 	put_dec(&m, earlier);
 	put_str(&m, ")");
-	return status_of(code);
+	return manifest_err_status(code);
 }
 
 static status_t list_full(struct mparse *p, enum key k, uint32_t count, uint32_t cap)
@@ -552,13 +564,20 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 {
 	struct manifest *m = p->m;
 	switch (k) {
-	case K_NAME: return take_name(p->err, p->line, v[0], m->name);
-	case K_PROVIDES: return take_name(p->err, p->line, v[0], m->provides);
-	case K_RESTART: return word_restart(p, v[0]);
-	case K_BACKOFF: return key_backoff(p, v);
-	case K_STRIKES: return key_strikes(p, v);
-	case K_HEARTBEAT: return key_heartbeat(p, v[0]);
-	case K_TIER: return word_tier(p, v[0]);
+	case K_NAME:
+		return take_name(p->err, p->line, v[0], m->name);
+	case K_PROVIDES:
+		return take_name(p->err, p->line, v[0], m->provides);
+	case K_RESTART:
+		return word_restart(p, v[0]);
+	case K_BACKOFF:
+		return key_backoff(p, v);
+	case K_STRIKES:
+		return key_strikes(p, v);
+	case K_HEARTBEAT:
+		return key_heartbeat(p, v[0]);
+	case K_TIER:
+		return word_tier(p, v[0]);
 	case K_MEMORY:
 		return take_u32(p->err, p->line, "memory", v[0], 1, MANIFEST_PAGES_MAX,
 				&m->quota_pages);
@@ -568,11 +587,16 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 	case K_SLOTS:
 		return take_u32(p->err, p->line, "slots", v[0], 1, MANIFEST_SLOTS_MAX,
 				&m->quota_slots);
-	case K_IOPORTS: return key_ioports(p, v[0]);
-	case K_IRQ: return key_irq(p, v[0]);
-	case K_MMIO: return key_mmio(p, v);
-	case K_SENDS: return key_sends(p, v[0]);
-	case K_COUNT: break;
+	case K_IOPORTS:
+		return key_ioports(p, v[0]);
+	case K_IRQ:
+		return key_irq(p, v[0]);
+	case K_MMIO:
+		return key_mmio(p, v);
+	case K_SENDS:
+		return key_sends(p, v[0]);
+	case K_COUNT:
+		break;
 	}
 	return STATUS_INVALID;
 }
@@ -613,8 +637,11 @@ status_t manifest_parse(const char *text, size_t len, struct manifest *out,
 
 	memset(out, 0, sizeof *out);
 	out->policy = (struct sv_policy){
-		.restart = SV_RESTART_ON_FAILURE, .backoff_initial_ms = 100,
-		.backoff_max_ms = 10000, .strike_limit = 3, .strike_window_s = 60,
+		.restart = SV_RESTART_ON_FAILURE,
+		.backoff_initial_ms = 100,
+		.backoff_max_ms = 10000,
+		.strike_limit = 3,
+		.strike_window_s = 60,
 	};
 	out->tier = MANIFEST_TIER_MATTER;
 	out->quota_pages = 256;

@@ -95,7 +95,7 @@
 
 #define MANIFEST_TEXT_MAX 65536u
 #define MANIFEST_LINE_MAX 256u
-#define MANIFEST_NAME_MAX 32u		/* characters, without the NUL */
+#define MANIFEST_NAME_MAX 32u /* characters, without the NUL */
 #define MANIFEST_MAX_PORTS 16u
 #define MANIFEST_MAX_IRQS 16u
 #define MANIFEST_MAX_MMIO 16u
@@ -105,14 +105,14 @@
 #define MANIFEST_PAGES_MAX 16777216u
 #define MANIFEST_OBJECTS_MAX 65536u
 #define MANIFEST_SLOTS_MAX 65536u
-#define MANIFEST_PHYS_LIMIT (1ull << 52)	/* x86-64's widest physical address */
+#define MANIFEST_PHYS_LIMIT (1ull << 52) /* x86-64's widest physical address */
 #define MANIFEST_MMIO_ALIGN 4096u
 #define MANIFEST_MSG_MAX 128u
 
 #define BOOTLIST_MAX 32u
 #define BOOTLIST_AFTER_MAX 8u
 
-/* Scheduling tier, in the order of enum sched_tier (kernel/core/sched.h). */
+/* Scheduling tier, in the order of enum sched_tier (kernel/core/sched/sched.h). */
 enum manifest_tier {
 	MANIFEST_TIER_PHOTON = 0,
 	MANIFEST_TIER_MATTER = 1,
@@ -121,11 +121,11 @@ enum manifest_tier {
 };
 
 struct manifest_ports {
-	uint32_t first, last;	/* inclusive */
+	uint32_t first, last; /* inclusive */
 };
 
 struct manifest_mmio {
-	uint64_t base, size;	/* bytes */
+	uint64_t base, size; /* bytes */
 };
 
 /* A parsed service manifest. Strings are NUL-terminated copies. */
@@ -152,44 +152,47 @@ struct bootlist_entry {
 	char name[MANIFEST_NAME_MAX + 1];
 	uint32_t line;
 	uint32_t after_count;
-	uint32_t after[BOOTLIST_AFTER_MAX];	/* indices into bootlist.entries */
+	uint32_t after[BOOTLIST_AFTER_MAX]; /* indices into bootlist.entries */
 };
 
 struct bootlist {
 	uint32_t count;
-	struct bootlist_entry entries[BOOTLIST_MAX];	/* in the order of the lines */
-	uint32_t order[BOOTLIST_MAX];	/* start order: indices into entries */
+	struct bootlist_entry entries[BOOTLIST_MAX]; /* in the order of the lines */
+	uint32_t order[BOOTLIST_MAX];                /* start order: indices into entries */
 };
 
 /* What went wrong, one class per kind of mistake. */
 enum manifest_err {
 	MANIFEST_ERR_NONE,
-	MANIFEST_ERR_TOO_LARGE,		/* text over MANIFEST_TEXT_MAX (BAD_FORMAT) */
-	MANIFEST_ERR_LINE_TOO_LONG,	/* BAD_FORMAT */
-	MANIFEST_ERR_NUL,		/* BAD_FORMAT */
-	MANIFEST_ERR_NON_ASCII,		/* BAD_FORMAT */
-	MANIFEST_ERR_CONTROL,		/* control character (BAD_FORMAT) */
-	MANIFEST_ERR_UNKNOWN_KEY,	/* BAD_FORMAT */
-	MANIFEST_ERR_ARITY,		/* too few or too many values (BAD_FORMAT) */
-	MANIFEST_ERR_BAD_NAME,		/* BAD_FORMAT */
-	MANIFEST_ERR_BAD_NUMBER,	/* not a number (BAD_FORMAT) */
-	MANIFEST_ERR_NUMBER_RANGE,	/* a number past its bounds or 2^64 (RANGE) */
-	MANIFEST_ERR_BAD_WORD,		/* not a restart policy or tier (BAD_FORMAT) */
-	MANIFEST_ERR_BAD_RANGE,		/* first > last, misaligned, past a limit (RANGE) */
-	MANIFEST_ERR_DUPLICATE_KEY,	/* single-valued key given twice (EXISTS) */
-	MANIFEST_ERR_DUPLICATE,		/* same list entry or service twice (EXISTS) */
-	MANIFEST_ERR_OVERLAP,		/* port or MMIO ranges overlap (EXISTS) */
-	MANIFEST_ERR_TOO_MANY,		/* over a list's capacity (FULL) */
-	MANIFEST_ERR_MISSING_KEY,	/* no name (BAD_FORMAT) */
-	MANIFEST_ERR_EMPTY,		/* boot list names no service (BAD_FORMAT) */
-	MANIFEST_ERR_UNKNOWN_DEP,	/* after names an unlisted service (NOT_FOUND) */
-	MANIFEST_ERR_CYCLE,		/* BAD_FORMAT */
+	MANIFEST_ERR_TOO_LARGE,     /* text over MANIFEST_TEXT_MAX (BAD_FORMAT) */
+	MANIFEST_ERR_LINE_TOO_LONG, /* BAD_FORMAT */
+	MANIFEST_ERR_NUL,           /* BAD_FORMAT */
+	MANIFEST_ERR_NON_ASCII,     /* BAD_FORMAT */
+	MANIFEST_ERR_CONTROL,       /* control character (BAD_FORMAT) */
+	MANIFEST_ERR_UNKNOWN_KEY,   /* BAD_FORMAT */
+	MANIFEST_ERR_ARITY,         /* too few or too many values (BAD_FORMAT) */
+	MANIFEST_ERR_BAD_NAME,      /* BAD_FORMAT */
+	MANIFEST_ERR_BAD_NUMBER,    /* not a number (BAD_FORMAT) */
+	MANIFEST_ERR_NUMBER_RANGE,  /* a number past its bounds or 2^64 (RANGE) */
+	MANIFEST_ERR_BAD_WORD,      /* not a restart policy or tier (BAD_FORMAT) */
+	MANIFEST_ERR_BAD_RANGE,     /* first > last, misaligned, past a limit (RANGE) */
+	MANIFEST_ERR_DUPLICATE_KEY, /* single-valued key given twice (EXISTS) */
+	MANIFEST_ERR_DUPLICATE,     /* same list entry or service twice (EXISTS) */
+	MANIFEST_ERR_OVERLAP,       /* port or MMIO ranges overlap (EXISTS) */
+	MANIFEST_ERR_TOO_MANY,      /* over a list's capacity (FULL) */
+	MANIFEST_ERR_MISSING_KEY,   /* no name (BAD_FORMAT) */
+	MANIFEST_ERR_EMPTY,         /* boot list names no service (BAD_FORMAT) */
+	MANIFEST_ERR_UNKNOWN_DEP,   /* after names an unlisted service (NOT_FOUND) */
+	MANIFEST_ERR_CYCLE,         /* BAD_FORMAT */
 };
+
+/* The status an error of kind code is reported with (in its comment above). */
+status_t manifest_err_status(enum manifest_err code);
 
 struct manifest_error {
 	enum manifest_err code;
-	uint32_t line;			/* 1-based; 0 if about the whole text */
-	char msg[MANIFEST_MSG_MAX];	/* one English sentence fragment, NUL-terminated */
+	uint32_t line;              /* 1-based; 0 if about the whole text */
+	char msg[MANIFEST_MSG_MAX]; /* one English sentence fragment, NUL-terminated */
 };
 
 /*

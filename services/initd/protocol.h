@@ -52,40 +52,40 @@ _Static_assert(SERVICE_PEER == 0x1a170007u, "initd's labels do not collide with 
 
 /* initd_status.state beyond enum sv_state: not started because of its
  * dependencies (the supervisor has it in STARTING meanwhile). */
-#define INITD_STATE_WAITING 0x10u	/* a dependency is not up yet */
-#define INITD_STATE_BLOCKED 0x11u	/* a dependency will not come up */
-#define INITD_WAITS_FOR_NOBODY 0xffffu	/* waits_for: a `sends` nobody provides */
+#define INITD_STATE_WAITING 0x10u      /* a dependency is not up yet */
+#define INITD_STATE_BLOCKED 0x11u      /* a dependency will not come up */
+#define INITD_WAITS_FOR_NOBODY 0xffffu /* waits_for: a `sends` nobody provides */
 
 /* Kinds of footprint item. */
 enum initd_item {
-	INITD_ITEM_NONE = 0,	/* the service declares no devices or inboxes */
-	INITD_ITEM_PORTS = 1,	/* first, count: I/O ports */
-	INITD_ITEM_IRQ = 2,	/* first: interrupt line */
-	INITD_ITEM_MMIO = 3,	/* first, count: physical base and bytes */
-	INITD_ITEM_SENDS = 4,	/* name: a service it may send to */
+	INITD_ITEM_NONE = 0,  /* the service declares no devices or inboxes */
+	INITD_ITEM_PORTS = 1, /* first, count: I/O ports */
+	INITD_ITEM_IRQ = 2,   /* first: interrupt line */
+	INITD_ITEM_MMIO = 3,  /* first, count: physical base and bytes */
+	INITD_ITEM_SENDS = 4, /* name: a service it may send to */
 };
 
 /* Payload of INITD_FOOTPRINT_REPLY (40 bytes). */
 struct initd_footprint {
-	uint32_t pages, objects, slots;	/* quotas */
-	uint8_t tier;			/* THREAD_TIER_* */
-	uint8_t items;			/* footprint items in all */
-	uint8_t kind;			/* enum initd_item of item `item` */
+	uint32_t pages, objects, slots; /* quotas */
+	uint8_t tier;                   /* THREAD_TIER_* */
+	uint8_t items;                  /* footprint items in all */
+	uint8_t kind;                   /* enum initd_item of item `item` */
 	uint8_t reserved;
-	uint64_t first, count;		/* PORTS, IRQ, MMIO */
-	char name[8];			/* SENDS: the first 7 bytes of the name, NUL-padded */
+	uint64_t first, count; /* PORTS, IRQ, MMIO */
+	char name[8];          /* SENDS: the first 7 bytes of the name, NUL-padded */
 };
 
 /* Payload of INITD_STATUS_REPLY (40 bytes). */
 struct initd_status {
-	char name[16];		/* NUL-padded */
-	uint8_t state;		/* enum sv_state, or INITD_STATE_WAITING / _BLOCKED */
-	uint8_t last_cause;	/* enum sv_cause_kind */
-	uint16_t waits_for;	/* WAITING, BLOCKED: slot + 1 of the dependency that
+	char name[16];      /* NUL-padded */
+	uint8_t state;      /* enum sv_state, or INITD_STATE_WAITING / _BLOCKED */
+	uint8_t last_cause; /* enum sv_cause_kind */
+	uint16_t waits_for; /* WAITING, BLOCKED: slot + 1 of the dependency that
 				 * holds it back, or INITD_WAITS_FOR_NOBODY; else 0 */
 	uint32_t restarts;
 	uint64_t uptime_ms;
-	uint64_t task_id;	/* 0 when not running */
+	uint64_t task_id; /* 0 when not running */
 };
 
 _Static_assert(sizeof(struct initd_status) == 40, "fits a message payload");

@@ -26,8 +26,7 @@ status_t ready_add(struct ready_graph *g, uint32_t node, uint32_t dep)
 
 /* True if every dependency of node is in set (READY_NOBODY never is). On
  * false, *missing is the first that is not. */
-static bool deps_in(const struct ready_graph *g, uint32_t node, const bool *set,
-		    uint32_t *missing)
+static bool deps_in(const struct ready_graph *g, uint32_t node, const bool *set, uint32_t *missing)
 {
 	for (uint32_t k = 0; k < g->ndeps[node]; k++) {
 		uint32_t d = g->dep[node][k];
@@ -80,9 +79,12 @@ void ready_settle(const struct ready_graph *g, const enum ready_peer *peer, cons
 const char *ready_verdict_name(enum ready_verdict v)
 {
 	switch (v) {
-	case READY_GO: return "go";
-	case READY_WAIT: return "waiting";
-	case READY_BLOCKED: return "blocked";
+	case READY_GO:
+		return "go";
+	case READY_WAIT:
+		return "waiting";
+	case READY_BLOCKED:
+		return "blocked";
 	}
 	return "?";
 }

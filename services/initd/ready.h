@@ -38,13 +38,13 @@
 
 #define READY_NODES_MAX BOOTLIST_MAX
 #define READY_DEPS_MAX (BOOTLIST_AFTER_MAX + MANIFEST_MAX_SENDS)
-#define READY_NOBODY UINT32_MAX	/* a dependency no service provides */
+#define READY_NOBODY UINT32_MAX /* a dependency no service provides */
 
 /* A service as the services that depend on it see it. */
 enum ready_peer {
-	READY_PEER_UP,		/* running and has said hello: its inbox can be granted */
-	READY_PEER_COMING,	/* starting or in backoff: it may come up */
-	READY_PEER_GONE,	/* refused, quarantined or stopped: it will not come up */
+	READY_PEER_UP,     /* running and has said hello: its inbox can be granted */
+	READY_PEER_COMING, /* starting or in backoff: it may come up */
+	READY_PEER_GONE,   /* refused, quarantined or stopped: it will not come up */
 };
 
 enum ready_verdict {

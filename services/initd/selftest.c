@@ -43,7 +43,8 @@ static bool restart_recorded(struct initd *d, uint64_t slot)
 	static struct witness_record rec[8];
 	uint64_t seq = 0, next;
 	size_t bytes;
-	while (sys_witness_read(d->start->witness, seq, rec, sizeof rec, &bytes, &next) == STATUS_OK &&
+	while (sys_witness_read(d->start->witness, seq, rec, sizeof rec, &bytes, &next) ==
+		       STATUS_OK &&
 	       bytes) {
 		for (size_t i = 0; i < bytes / sizeof rec[0]; i++)
 			if (rec[i].action == WITNESS_RESTART && rec[i].subject == slot)
@@ -66,10 +67,11 @@ static bool settled(struct initd_test *t)
 			return true;
 		sys_signal_wait(1ull << 63, 10000000, &pending);
 	}
-	keel_print(d->start->witness, "initd: free pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
-		  (unsigned long)now.free_pages, (unsigned long)t->base.free_pages,
-		  (unsigned long)now.tasks, (unsigned long)t->base.tasks,
-		  (unsigned long)now.objects, (unsigned long)t->base.objects);
+	keel_print(d->start->witness,
+		   "initd: free pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
+		   (unsigned long)now.free_pages, (unsigned long)t->base.free_pages,
+		   (unsigned long)now.tasks, (unsigned long)t->base.tasks,
+		   (unsigned long)now.objects, (unsigned long)t->base.objects);
 	return false;
 }
 
@@ -124,8 +126,9 @@ static void misbehave_once(struct initd_test *t, uint32_t label, enum sv_cause_k
 		return;
 	}
 	if (cmdline_has(d->start->cmdline, "keel.bench") && echo_answers(e))
-		keel_print(d->start->witness, "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
-			  (unsigned long)(time_cycles() - t->t0), e->m.policy.backoff_initial_ms);
+		keel_print(d->start->witness,
+			   "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
+			   (unsigned long)(time_cycles() - t->t0), e->m.policy.backoff_initial_ms);
 	struct sv_status st;
 	supervise_status(&e->sv, 0, &st);
 	check(t, st.restarts == 1, "the service was restarted once");
@@ -188,8 +191,8 @@ static void probe_start(struct initd_test *t)
 	    keel_map(mem, 0, PROBE_PAGES, RIGHT_READ | RIGHT_WRITE, &stack) ||
 	    sys_thread_create(d->start->self_task, (uint64_t)(uintptr_t)status_probe,
 			      (uint64_t)(uintptr_t)stack + PROBE_PAGES * KEEL_PAGE_SIZE - 8,
-			      (uint64_t)(uintptr_t)t,
-			      THREAD_TIER_MATTER, ~0ull >> (64 - d->start->cpu_count), &thread))
+			      (uint64_t)(uintptr_t)t, THREAD_TIER_MATTER,
+			      ~0ull >> (64 - d->start->cpu_count), &thread))
 		check(t, false, "start the status probe thread");
 }
 
@@ -213,7 +216,8 @@ static void up_poll(struct loop *loop, uint64_t now, void *ctx)
 		return;
 	}
 	check(t, t->probe_up == d->count,
-	      "the status protocol reports every service up (refused ones stopped, blocked ones blocked)");
+	      "the status protocol reports every service up (refused ones stopped, blocked ones "
+	      "blocked)");
 	check(t, t->probe_past_end, "a slot past the last is an error reply");
 	check(t, t->probe_footprint, "the status protocol reports a service's footprint");
 	loop_stop(loop);

@@ -11,11 +11,11 @@
 
 /* A scenario's state, owned by the caller (zeroed: no scenario armed). */
 struct initd_test {
-	struct initd *d;		/* NULL until armed */
+	struct initd *d; /* NULL until armed */
 	char name[32];
 	uint32_t round, passed, failed;
 	uint64_t t0;
-	struct kernel_stats base;	/* counters before the cycles scenario */
+	struct kernel_stats base; /* counters before the cycles scenario */
 	/* Written by the status probe thread, read by the main one. */
 	volatile uint32_t probe_up;
 	volatile bool probe_past_end, probe_done, probe_footprint;

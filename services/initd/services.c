@@ -60,7 +60,9 @@ static status_t deps_build(struct initd *d, const struct bootlist *bl)
 		for (uint32_t k = 0; st == STATUS_OK && k < s->m.send_count; k++) {
 			s->send_to[k] = provider(d, bl->count, s->m.sends[k]);
 			if (s->send_to[k] == READY_NOBODY)
-				say(d, "initd: %s: sends %s, which no service in the boot list provides\n",
+				say(d,
+				    "initd: %s: sends %s, which no service in the boot list "
+				    "provides\n",
 				    s->m.name, s->m.sends[k]);
 			if (s->send_to[k] == i) {
 				say(d, "initd: %s refused: it sends to its own inbox\n", s->m.name);
@@ -81,7 +83,8 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 	struct manifest_error err;
 	status_t st = keel_spawner_file(&d->spawner, bootlist_name, &text, &size);
 	if (st) {
-		say(d, "initd: no boot list \"%s\" in the bundle (%s)\n", bootlist_name, status_name(st));
+		say(d, "initd: no boot list \"%s\" in the bundle (%s)\n", bootlist_name,
+		    status_name(st));
 		return st;
 	}
 	if ((st = bootlist_parse(text, size, &bl, &err))) {
@@ -102,7 +105,8 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 			say(d, "initd: %s refused: it will not be started\n", s->m.name);
 			continue;
 		}
-		if ((st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, i + 1, &s->supervisor_cap)))
+		if ((st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, i + 1,
+					 &s->supervisor_cap)))
 			return st;
 	}
 	d->count = bl.count;
@@ -446,7 +450,8 @@ static void check_all_up(struct initd *d)
 			say(d, "initd: all services up (%u)\n", d->count);
 		/* Under QEMU -icount the TSC counts guest instructions since reset. */
 		if (cmdline_has(d->start->cmdline, "keel.bench"))
-			say(d, "bench: reset_to_all_services_up_insns=%lu\n", (unsigned long)time_cycles());
+			say(d, "bench: reset_to_all_services_up_insns=%lu\n",
+			    (unsigned long)time_cycles());
 	}
 	if (d->on_all_up)
 		d->on_all_up(d, d->on_all_up_ctx);
@@ -462,13 +467,15 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 		return STATUS_OK; /* an instance initd already gave up on */
 	memcpy(&word, m->payload, sizeof word);
 	forget(s);
-	act(d, s, m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
-						   : supervise_exited(&s->sv, now, word));
+	act(d, s,
+	    m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
+					     : supervise_exited(&s->sv, now, word));
 	settle(d, now); /* a service gone for good blocks its dependents */
 	return STATUS_OK;
 }
 
-static status_t on_hello(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+static status_t on_hello(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			 void *ctx)
 {
 	struct initd *d = ctx;
 	struct service *s = services_by_badge(d, m->badge);
@@ -510,8 +517,8 @@ static status_t on_status(struct loop *loop, const struct keel_msg *m, struct lo
 	struct sv_status st;
 	struct initd_status out = { 0 };
 	supervise_status(&d->svc[slot].sv, now_ns(), &st);
-	memcpy(out.name, d->svc[slot].m.name, strlen(d->svc[slot].m.name) < 16 ?
-	       strlen(d->svc[slot].m.name) : 15);
+	memcpy(out.name, d->svc[slot].m.name,
+	       strlen(d->svc[slot].m.name) < 16 ? strlen(d->svc[slot].m.name) : 15);
 	out.state = (uint8_t)st.state;
 	if (d->svc[slot].gated && d->svc[slot].gate != READY_GO) {
 		uint32_t b = d->svc[slot].gate_blocker;
@@ -561,9 +568,12 @@ static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct
 		return STATUS_NOT_FOUND;
 	const struct manifest *mf = &d->svc[slot].m;
 	struct initd_footprint f = {
-		.pages = mf->quota_pages, .objects = mf->quota_objects, .slots = mf->quota_slots,
+		.pages = mf->quota_pages,
+		.objects = mf->quota_objects,
+		.slots = mf->quota_slots,
 		.tier = (uint8_t)mf->tier,
-		.items = (uint8_t)(mf->port_count + mf->irq_count + mf->mmio_count + mf->send_count),
+		.items = (uint8_t)(mf->port_count + mf->irq_count + mf->mmio_count +
+				   mf->send_count),
 	};
 	if (f.items && item >= f.items)
 		return STATUS_RANGE;

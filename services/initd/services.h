@@ -30,17 +30,17 @@
 struct service {
 	struct manifest m;
 	struct supervisor sv;
-	struct keel_child child;	/* while running */
+	struct keel_child child; /* while running */
 	bool running;
-	cap_handle_t supervisor_cap;	/* badged send cap to initd's inbox */
-	cap_handle_t inbox;		/* send cap to the service, after hello */
+	cap_handle_t supervisor_cap; /* badged send cap to initd's inbox */
+	cap_handle_t inbox;          /* send cap to the service, after hello */
 	uint64_t task_id;
 	uint32_t hellos;
-	bool refused;			/* its manifest was refused: never started */
-	bool gated;			/* told to start, held until its dependencies are up */
-	enum ready_verdict gate;	/* while gated: what the last settle reported */
-	uint32_t gate_blocker;		/* and the dependency that held it back */
-	uint32_t send_to[MANIFEST_MAX_SENDS];	/* slot providing each `sends`, or READY_NOBODY */
+	bool refused;            /* its manifest was refused: never started */
+	bool gated;              /* told to start, held until its dependencies are up */
+	enum ready_verdict gate; /* while gated: what the last settle reported */
+	uint32_t gate_blocker;   /* and the dependency that held it back */
+	uint32_t send_to[MANIFEST_MAX_SENDS];     /* slot providing each `sends`, or READY_NOBODY */
 	uint32_t peer_hellos[MANIFEST_MAX_SENDS]; /* hellos of send_to[k] when it was given
 						   * its capability: older means stale */
 	status_t peer_error[MANIFEST_MAX_SENDS];  /* last failed update, reported once */
@@ -48,13 +48,13 @@ struct service {
 
 struct initd {
 	const struct keel_start *start;
-	struct keel_spawner spawner;	/* the bundle: boot list, manifests, programs */
+	struct keel_spawner spawner; /* the bundle: boot list, manifests, programs */
 	struct loop loop;
-	cap_handle_t inbox;		/* initd's own inbox */
+	cap_handle_t inbox; /* initd's own inbox */
 	struct service svc[INITD_MAX_SERVICES];
 	uint32_t count;
 	uint32_t order[INITD_MAX_SERVICES];
-	struct ready_graph deps;	/* after and sends, by slot */
+	struct ready_graph deps; /* after and sends, by slot */
 	bool all_up_reported;
 	/* Called on every turn once all services are up: the hook of a test
 	 * scenario (selftest.c), NULL otherwise. */

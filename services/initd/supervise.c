@@ -45,7 +45,7 @@ static uint32_t add_strike(struct supervisor *s, uint64_t now)
 	uint32_t keep = strikes_in_window(s, now);
 	uint32_t cap = sizeof s->strike_at / sizeof s->strike_at[0];
 	if (keep == cap)
-		keep--;	/* unreachable: quarantine comes at strike_limit + 1 */
+		keep--; /* unreachable: quarantine comes at strike_limit + 1 */
 	uint32_t from = s->strike_count - keep;
 	for (uint32_t i = 0; i < keep; i++)
 		s->strike_at[i] = s->strike_at[from + i];
@@ -97,8 +97,10 @@ static struct sv_action end_run(struct supervisor *s, uint64_t now, struct sv_ca
 	if (failure && n > s->policy.strike_limit) {
 		s->state = SV_STATE_QUARANTINED;
 		a.verb = SV_ACT_QUARANTINE;
-		a.report = (struct sv_report){ .strikes = n, .limit = s->policy.strike_limit,
-					       .window_s = s->policy.strike_window_s, .cause = c };
+		a.report = (struct sv_report){ .strikes = n,
+					       .limit = s->policy.strike_limit,
+					       .window_s = s->policy.strike_window_s,
+					       .cause = c };
 		return done(s, a);
 	}
 	if (!wants_restart(s->policy.restart, failure)) {
@@ -176,8 +178,8 @@ status_t supervise_stop(struct supervisor *s, uint64_t now, struct sv_action *ac
 	bool alive = running(s);
 	s->state = SV_STATE_STOPPED;
 	s->clean_pending = false;
-	*act = done(s, (struct sv_action){ .verb = alive ? SV_ACT_KILL : SV_ACT_NONE,
-					   .kill = alive });
+	*act = done(s,
+		    (struct sv_action){ .verb = alive ? SV_ACT_KILL : SV_ACT_NONE, .kill = alive });
 	return STATUS_OK;
 }
 
@@ -268,11 +270,16 @@ void supervise_status(const struct supervisor *s, uint64_t now, struct sv_status
 const char *supervise_state_name(enum sv_state st)
 {
 	switch (st) {
-	case SV_STATE_STOPPED: return "stopped";
-	case SV_STATE_STARTING: return "starting";
-	case SV_STATE_UP: return "up";
-	case SV_STATE_BACKOFF: return "backoff";
-	case SV_STATE_QUARANTINED: return "quarantined";
+	case SV_STATE_STOPPED:
+		return "stopped";
+	case SV_STATE_STARTING:
+		return "starting";
+	case SV_STATE_UP:
+		return "up";
+	case SV_STATE_BACKOFF:
+		return "backoff";
+	case SV_STATE_QUARANTINED:
+		return "quarantined";
 	}
 	return "?";
 }
@@ -280,11 +287,16 @@ const char *supervise_state_name(enum sv_state st)
 const char *supervise_cause_name(enum sv_cause_kind kind)
 {
 	switch (kind) {
-	case SV_CAUSE_NONE: return "none";
-	case SV_CAUSE_EXIT: return "exit";
-	case SV_CAUSE_FAULT: return "fault";
-	case SV_CAUSE_HANG: return "hang";
-	case SV_CAUSE_SPAWN: return "spawn";
+	case SV_CAUSE_NONE:
+		return "none";
+	case SV_CAUSE_EXIT:
+		return "exit";
+	case SV_CAUSE_FAULT:
+		return "fault";
+	case SV_CAUSE_HANG:
+		return "hang";
+	case SV_CAUSE_SPAWN:
+		return "spawn";
 	}
 	return "?";
 }

@@ -65,14 +65,14 @@
 
 /* Limits of a policy; the manifest parser checks against the same ones. */
 #define SV_BACKOFF_MS_MIN 1u
-#define SV_BACKOFF_MS_MAX 3600000u	/* one hour */
+#define SV_BACKOFF_MS_MAX 3600000u /* one hour */
 #define SV_STRIKE_LIMIT_MIN 1u
 #define SV_STRIKE_LIMIT_MAX 32u
 #define SV_STRIKE_WINDOW_S_MIN 1u
-#define SV_STRIKE_WINDOW_S_MAX 86400u	/* one day */
-#define SV_HEARTBEAT_MS_MIN 10u		/* for a non-zero interval */
+#define SV_STRIKE_WINDOW_S_MAX 86400u /* one day */
+#define SV_HEARTBEAT_MS_MIN 10u       /* for a non-zero interval */
 #define SV_HEARTBEAT_MS_MAX 3600000u
-#define SV_HANG_BEATS 3u		/* missed intervals that make a hang */
+#define SV_HANG_BEATS 3u /* missed intervals that make a hang */
 
 /* "No deadline": nothing is due until the next event. */
 #define SV_NO_DEADLINE UINT64_MAX
@@ -90,7 +90,7 @@ struct sv_policy {
 	uint32_t backoff_max_ms;
 	uint32_t strike_limit;
 	uint32_t strike_window_s;
-	uint32_t heartbeat_ms;	/* 0: no heartbeat expected */
+	uint32_t heartbeat_ms; /* 0: no heartbeat expected */
 };
 
 enum sv_state {
@@ -103,69 +103,69 @@ enum sv_state {
 
 enum sv_cause_kind {
 	SV_CAUSE_NONE,
-	SV_CAUSE_EXIT,	/* detail: exit code (0 is a clean exit, not a failure) */
-	SV_CAUSE_FAULT,	/* detail: CPU exception vector */
-	SV_CAUSE_HANG,	/* detail: ms since the last heartbeat (or the start) */
-	SV_CAUSE_SPAWN,	/* detail: status_t of the failed spawn */
+	SV_CAUSE_EXIT,  /* detail: exit code (0 is a clean exit, not a failure) */
+	SV_CAUSE_FAULT, /* detail: CPU exception vector */
+	SV_CAUSE_HANG,  /* detail: ms since the last heartbeat (or the start) */
+	SV_CAUSE_SPAWN, /* detail: status_t of the failed spawn */
 };
 
 /* How the last run ended, and when. */
 struct sv_cause {
 	enum sv_cause_kind kind;
 	uint64_t detail;
-	uint64_t at;	/* ns */
+	uint64_t at; /* ns */
 };
 
 enum sv_verb {
-	SV_ACT_NONE,		/* nothing to do */
-	SV_ACT_START,		/* spawn the service now; see clean */
-	SV_ACT_BACKOFF,		/* the task is gone; a restart is due at deadline */
-	SV_ACT_KILL_AND_RESTART,/* hung: kill it now; a restart is due at deadline */
-	SV_ACT_KILL,		/* kill it now; no restart (stop, or a hang under "never") */
-	SV_ACT_QUARANTINE,	/* no more restarts; log the report (kill it first if kill) */
+	SV_ACT_NONE,             /* nothing to do */
+	SV_ACT_START,            /* spawn the service now; see clean */
+	SV_ACT_BACKOFF,          /* the task is gone; a restart is due at deadline */
+	SV_ACT_KILL_AND_RESTART, /* hung: kill it now; a restart is due at deadline */
+	SV_ACT_KILL,             /* kill it now; no restart (stop, or a hang under "never") */
+	SV_ACT_QUARANTINE,       /* no more restarts; log the report (kill it first if kill) */
 };
 
 /* Why a service was quarantined. */
 struct sv_report {
-	uint32_t strikes;	/* failures inside the window, strike_limit + 1 */
+	uint32_t strikes; /* failures inside the window, strike_limit + 1 */
 	uint32_t limit;
 	uint32_t window_s;
-	struct sv_cause cause;	/* the failure that tipped it over */
+	struct sv_cause cause; /* the failure that tipped it over */
 };
 
 struct sv_action {
 	enum sv_verb verb;
-	bool kill;		/* the task is still alive: kill it before anything else */
-	bool clean;		/* START: discard the service's persistent state first */
-	uint32_t delay_ms;	/* BACKOFF, KILL_AND_RESTART: the backoff chosen */
-	uint64_t deadline;	/* call supervise_tick() at this time; SV_NO_DEADLINE if none */
-	struct sv_report report;/* QUARANTINE */
+	bool kill;               /* the task is still alive: kill it before anything else */
+	bool clean;              /* START: discard the service's persistent state first */
+	uint32_t delay_ms;       /* BACKOFF, KILL_AND_RESTART: the backoff chosen */
+	uint64_t deadline;       /* call supervise_tick() at this time; SV_NO_DEADLINE if none */
+	struct sv_report report; /* QUARANTINE */
 };
 
 /* One service's supervision state. Opaque to callers: use the functions. */
 struct supervisor {
 	struct sv_policy policy;
 	enum sv_state state;
-	bool clean_pending;	/* the restart due in BACKOFF is a clean one */
-	uint32_t consecutive;	/* restarts since the last healthy run: the backoff exponent */
-	uint32_t restarts;	/* restarts the supervisor made (not operator starts) */
-	uint64_t started_at;	/* UP: when the task started */
-	uint64_t last_beat;	/* UP: last heartbeat, or started_at */
-	uint64_t restart_at;	/* BACKOFF: when the restart is due */
+	bool clean_pending;   /* the restart due in BACKOFF is a clean one */
+	uint32_t consecutive; /* restarts since the last healthy run: the backoff exponent */
+	uint32_t restarts;    /* restarts the supervisor made (not operator starts) */
+	uint64_t started_at;  /* UP: when the task started */
+	uint64_t last_beat;   /* UP: last heartbeat, or started_at */
+	uint64_t restart_at;  /* BACKOFF: when the restart is due */
 	struct sv_cause last_cause;
 	uint32_t strike_count;
-	uint64_t strike_at[SV_STRIKE_LIMIT_MAX + 1];	/* oldest first */
+	uint64_t strike_at[SV_STRIKE_LIMIT_MAX + 1]; /* oldest first */
 };
 
 /* For initd's status protocol. */
 struct sv_status {
 	enum sv_state state;
-	uint32_t restarts;	/* restarts made by the supervisor since init */
-	uint32_t strikes;	/* strikes inside the window ending now */
-	uint64_t uptime_ns;	/* UP: time since the task started; else 0 */
-	uint64_t deadline;	/* the next deadline, or SV_NO_DEADLINE */
+	uint32_t restarts;        /* restarts made by the supervisor since init */
+	uint32_t strikes;         /* strikes inside the window ending now */
+	uint64_t uptime_ns;       /* UP: time since the task started; else 0 */
+	uint64_t deadline;        /* the next deadline, or SV_NO_DEADLINE */
 	uint32_t next_backoff_ms; /* the backoff the next restart would wait */
-	bool clean_pending;	/* BACKOFF: the coming restart is a clean one */
+	bool clean_pending;       /* BACKOFF: the coming restart is a clean one */
 	struct sv_cause last_cause;
 };
 
@@ -191,8 +191,7 @@ status_t supervise_stop(struct supervisor *s, uint64_t now, struct sv_action *ac
 /* Operator release from quarantine: forgets strikes and backoff and
  * STARTs, with a clean state if clean. Returns STATUS_INVALID unless
  * quarantined. */
-status_t supervise_release(struct supervisor *s, uint64_t now, bool clean,
-			   struct sv_action *act);
+status_t supervise_release(struct supervisor *s, uint64_t now, bool clean, struct sv_action *act);
 
 /* initd spawned the task the last START asked for: STARTING -> UP. */
 struct sv_action supervise_started(struct supervisor *s, uint64_t now);

@@ -12,21 +12,105 @@
 
 /* Characters of the main block, unshifted and shifted, by set 1 code. */
 static const char plain[0x59] = {
-	[KEY_1] = '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=',
-	[KEY_Q] = 'q', 'w', 'e', 'r', 't', 'y', 'u', 'i', 'o', 'p', '[', ']',
-	[KEY_A] = 'a', 's', 'd', 'f', 'g', 'h', 'j', 'k', 'l', ';', '\'', '`',
+	[KEY_1] = '1',
+	'2',
+	'3',
+	'4',
+	'5',
+	'6',
+	'7',
+	'8',
+	'9',
+	'0',
+	'-',
+	'=',
+	[KEY_Q] = 'q',
+	'w',
+	'e',
+	'r',
+	't',
+	'y',
+	'u',
+	'i',
+	'o',
+	'p',
+	'[',
+	']',
+	[KEY_A] = 'a',
+	's',
+	'd',
+	'f',
+	'g',
+	'h',
+	'j',
+	'k',
+	'l',
+	';',
+	'\'',
+	'`',
 	[KEY_BACKSLASH] = '\\',
-	[KEY_Z] = 'z', 'x', 'c', 'v', 'b', 'n', 'm', ',', '.', '/',
+	[KEY_Z] = 'z',
+	'x',
+	'c',
+	'v',
+	'b',
+	'n',
+	'm',
+	',',
+	'.',
+	'/',
 	[KEY_SPACE] = ' ',
 	[KEY_102ND] = '\\',
 };
 
 static const char shifted[0x59] = {
-	[KEY_1] = '!', '@', '#', '$', '%', '^', '&', '*', '(', ')', '_', '+',
-	[KEY_Q] = 'Q', 'W', 'E', 'R', 'T', 'Y', 'U', 'I', 'O', 'P', '{', '}',
-	[KEY_A] = 'A', 'S', 'D', 'F', 'G', 'H', 'J', 'K', 'L', ':', '"', '~',
+	[KEY_1] = '!',
+	'@',
+	'#',
+	'$',
+	'%',
+	'^',
+	'&',
+	'*',
+	'(',
+	')',
+	'_',
+	'+',
+	[KEY_Q] = 'Q',
+	'W',
+	'E',
+	'R',
+	'T',
+	'Y',
+	'U',
+	'I',
+	'O',
+	'P',
+	'{',
+	'}',
+	[KEY_A] = 'A',
+	'S',
+	'D',
+	'F',
+	'G',
+	'H',
+	'J',
+	'K',
+	'L',
+	':',
+	'"',
+	'~',
 	[KEY_BACKSLASH] = '|',
-	[KEY_Z] = 'Z', 'X', 'C', 'V', 'B', 'N', 'M', '<', '>', '?',
+	[KEY_Z] = 'Z',
+	'X',
+	'C',
+	'V',
+	'B',
+	'N',
+	'M',
+	'<',
+	'>',
+	'?',
 	[KEY_SPACE] = ' ',
 	[KEY_102ND] = '|',
 };
@@ -40,13 +124,13 @@ struct special {
 };
 
 static const struct special specials[] = {
-	{ KEY_UP, 'A', 0, 2 },	  { KEY_DOWN, 'B', 0, 2 },   { KEY_RIGHT, 'C', 0, 2 },
-	{ KEY_LEFT, 'D', 0, 2 },  { KEY_HOME, 'H', 0, 2 },   { KEY_END, 'F', 0, 2 },
-	{ KEY_INSERT, 0, 2, 0 },  { KEY_DELETE, 0, 3, 0 },   { KEY_PAGEUP, 0, 5, 0 },
-	{ KEY_PAGEDOWN, 0, 6, 0 }, { KEY_F1, 'P', 0, 1 },    { KEY_F2, 'Q', 0, 1 },
-	{ KEY_F3, 'R', 0, 1 },	  { KEY_F4, 'S', 0, 1 },     { KEY_F5, 0, 15, 0 },
-	{ KEY_F6, 0, 17, 0 },	  { KEY_F7, 0, 18, 0 },	     { KEY_F8, 0, 19, 0 },
-	{ KEY_F9, 0, 20, 0 },	  { KEY_F10, 0, 21, 0 },     { KEY_F11, 0, 23, 0 },
+	{ KEY_UP, 'A', 0, 2 },     { KEY_DOWN, 'B', 0, 2 }, { KEY_RIGHT, 'C', 0, 2 },
+	{ KEY_LEFT, 'D', 0, 2 },   { KEY_HOME, 'H', 0, 2 }, { KEY_END, 'F', 0, 2 },
+	{ KEY_INSERT, 0, 2, 0 },   { KEY_DELETE, 0, 3, 0 }, { KEY_PAGEUP, 0, 5, 0 },
+	{ KEY_PAGEDOWN, 0, 6, 0 }, { KEY_F1, 'P', 0, 1 },   { KEY_F2, 'Q', 0, 1 },
+	{ KEY_F3, 'R', 0, 1 },     { KEY_F4, 'S', 0, 1 },   { KEY_F5, 0, 15, 0 },
+	{ KEY_F6, 0, 17, 0 },      { KEY_F7, 0, 18, 0 },    { KEY_F8, 0, 19, 0 },
+	{ KEY_F9, 0, 20, 0 },      { KEY_F10, 0, 21, 0 },   { KEY_F11, 0, 23, 0 },
 	{ KEY_F12, 0, 24, 0 },
 };
 
@@ -54,8 +138,8 @@ static const struct special specials[] = {
 static uint16_t keypad_navigation(uint16_t key)
 {
 	static const uint16_t nav[13] = {
-		KEY_HOME, KEY_UP, KEY_PAGEUP, 0, KEY_LEFT, 0, KEY_RIGHT, 0,
-		KEY_END, KEY_DOWN, KEY_PAGEDOWN, KEY_INSERT, KEY_DELETE,
+		KEY_HOME, KEY_UP,   KEY_PAGEUP,   0,          KEY_LEFT,   0, KEY_RIGHT, 0,
+		KEY_END,  KEY_DOWN, KEY_PAGEDOWN, KEY_INSERT, KEY_DELETE,
 	};
 	return key >= KEY_KP7 && key <= KEY_KPDOT ? nav[key - KEY_KP7] : 0;
 }
@@ -163,19 +247,33 @@ static char control_of(char c)
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
 		return (char)(c & 0x1f);
 	switch (c) {
-	case '@': case ' ': case '2':
+	case '@':
+	case ' ':
+	case '2':
 		return 0x00;
-	case '[': case '{': case '3':
+	case '[':
+	case '{':
+	case '3':
 		return 0x1b;
-	case '\\': case '|': case '4':
+	case '\\':
+	case '|':
+	case '4':
 		return 0x1c;
-	case ']': case '}': case '5':
+	case ']':
+	case '}':
+	case '5':
 		return 0x1d;
-	case '^': case '~': case '6':
+	case '^':
+	case '~':
+	case '6':
 		return 0x1e;
-	case '_': case '-': case '/': case '7':
+	case '_':
+	case '-':
+	case '/':
+	case '7':
 		return 0x1f;
-	case '?': case '8':
+	case '?':
+	case '8':
 		return 0x7f;
 	default:
 		return c;

@@ -22,9 +22,9 @@
 
 enum keymap_kind {
 	KEYMAP_NOTHING, /* releases, modifiers, locks, keys that send nothing */
-	KEYMAP_BYTES,	/* bytes[0..len) go to the program */
+	KEYMAP_BYTES,   /* bytes[0..len) go to the program */
 	KEYMAP_CONSOLE, /* switch to virtual console number console (1..4) */
-	KEYMAP_RESET,	/* Ctrl+Alt+Delete */
+	KEYMAP_RESET,   /* Ctrl+Alt+Delete */
 };
 
 #define KEYMAP_BYTES_MAX 12

@@ -24,7 +24,7 @@ static void set_down(struct kbd *kbd, uint16_t key, bool down)
 	if (down)
 		kbd->down[key / 8] |= (uint8_t)(1u << (key % 8));
 	else
-		kbd->down[key / 8] &= (uint8_t)~(1u << (key % 8));
+		kbd->down[key / 8] &= (uint8_t) ~(1u << (key % 8));
 }
 
 /* The modifiers held now, with the locks. */
@@ -119,5 +119,6 @@ bool kbd_feed(struct kbd *kbd, uint8_t b, struct key_event *ev)
 uint8_t kbd_leds(const struct kbd *kbd)
 {
 	return (uint8_t)(((kbd->locks & KEY_MOD_SCROLL) ? 1 : 0) |
-			 ((kbd->locks & KEY_MOD_NUM) ? 2 : 0) | ((kbd->locks & KEY_MOD_CAPS) ? 4 : 0));
+			 ((kbd->locks & KEY_MOD_NUM) ? 2 : 0) |
+			 ((kbd->locks & KEY_MOD_CAPS) ? 4 : 0));
 }

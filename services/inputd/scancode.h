@@ -17,20 +17,91 @@
 enum key {
 	KEY_NONE = 0x00,
 	KEY_ESC = 0x01,
-	KEY_1 = 0x02, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9, KEY_0,
-	KEY_MINUS = 0x0c, KEY_EQUAL, KEY_BACKSPACE, KEY_TAB,
-	KEY_Q = 0x10, KEY_W, KEY_E, KEY_R, KEY_T, KEY_Y, KEY_U, KEY_I, KEY_O, KEY_P,
-	KEY_LEFTBRACE = 0x1a, KEY_RIGHTBRACE, KEY_ENTER, KEY_LEFTCTRL,
-	KEY_A = 0x1e, KEY_S, KEY_D, KEY_F, KEY_G, KEY_H, KEY_J, KEY_K, KEY_L,
-	KEY_SEMICOLON = 0x27, KEY_APOSTROPHE, KEY_GRAVE, KEY_LEFTSHIFT, KEY_BACKSLASH,
-	KEY_Z = 0x2c, KEY_X, KEY_C, KEY_V, KEY_B, KEY_N, KEY_M,
-	KEY_COMMA = 0x33, KEY_DOT, KEY_SLASH, KEY_RIGHTSHIFT, KEY_KPASTERISK, KEY_LEFTALT,
-	KEY_SPACE = 0x39, KEY_CAPSLOCK,
-	KEY_F1 = 0x3b, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6, KEY_F7, KEY_F8, KEY_F9, KEY_F10,
-	KEY_NUMLOCK = 0x45, KEY_SCROLLLOCK,
-	KEY_KP7 = 0x47, KEY_KP8, KEY_KP9, KEY_KPMINUS, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KPPLUS,
-	KEY_KP1 = 0x4f, KEY_KP2, KEY_KP3, KEY_KP0, KEY_KPDOT,
-	KEY_102ND = 0x56, KEY_F11, KEY_F12,
+	KEY_1 = 0x02,
+	KEY_2,
+	KEY_3,
+	KEY_4,
+	KEY_5,
+	KEY_6,
+	KEY_7,
+	KEY_8,
+	KEY_9,
+	KEY_0,
+	KEY_MINUS = 0x0c,
+	KEY_EQUAL,
+	KEY_BACKSPACE,
+	KEY_TAB,
+	KEY_Q = 0x10,
+	KEY_W,
+	KEY_E,
+	KEY_R,
+	KEY_T,
+	KEY_Y,
+	KEY_U,
+	KEY_I,
+	KEY_O,
+	KEY_P,
+	KEY_LEFTBRACE = 0x1a,
+	KEY_RIGHTBRACE,
+	KEY_ENTER,
+	KEY_LEFTCTRL,
+	KEY_A = 0x1e,
+	KEY_S,
+	KEY_D,
+	KEY_F,
+	KEY_G,
+	KEY_H,
+	KEY_J,
+	KEY_K,
+	KEY_L,
+	KEY_SEMICOLON = 0x27,
+	KEY_APOSTROPHE,
+	KEY_GRAVE,
+	KEY_LEFTSHIFT,
+	KEY_BACKSLASH,
+	KEY_Z = 0x2c,
+	KEY_X,
+	KEY_C,
+	KEY_V,
+	KEY_B,
+	KEY_N,
+	KEY_M,
+	KEY_COMMA = 0x33,
+	KEY_DOT,
+	KEY_SLASH,
+	KEY_RIGHTSHIFT,
+	KEY_KPASTERISK,
+	KEY_LEFTALT,
+	KEY_SPACE = 0x39,
+	KEY_CAPSLOCK,
+	KEY_F1 = 0x3b,
+	KEY_F2,
+	KEY_F3,
+	KEY_F4,
+	KEY_F5,
+	KEY_F6,
+	KEY_F7,
+	KEY_F8,
+	KEY_F9,
+	KEY_F10,
+	KEY_NUMLOCK = 0x45,
+	KEY_SCROLLLOCK,
+	KEY_KP7 = 0x47,
+	KEY_KP8,
+	KEY_KP9,
+	KEY_KPMINUS,
+	KEY_KP4,
+	KEY_KP5,
+	KEY_KP6,
+	KEY_KPPLUS,
+	KEY_KP1 = 0x4f,
+	KEY_KP2,
+	KEY_KP3,
+	KEY_KP0,
+	KEY_KPDOT,
+	KEY_102ND = 0x56,
+	KEY_F11,
+	KEY_F12,
 
 	KEY_KPENTER = 0x80 | 0x1c,
 	KEY_RIGHTCTRL = 0x80 | 0x1d,
@@ -58,7 +129,7 @@ enum key {
 
 /* Event flags. */
 #define KEY_PRESSED 0x01      /* a make (else a break: released) */
-#define KEY_REPEAT 0x02	      /* a make of a key already down: typematic repeat */
+#define KEY_REPEAT 0x02       /* a make of a key already down: typematic repeat */
 #define KEY_LEDS_CHANGED 0x04 /* a lock toggled: the driver should set the LEDs */
 
 /* Modifiers and locks in effect for the event (after it, for a modifier
@@ -79,9 +150,9 @@ struct key_event {
 
 /* The decoder: the prefix being read, which keys are down, the locks. */
 struct kbd {
-	uint8_t prefix;	  /* 0, 0xe0, or 0xe1 while reading Pause */
-	uint8_t e1_seen;  /* bytes of the Pause sequence matched after E1 */
-	uint8_t locks;	  /* KEY_MOD_CAPS | KEY_MOD_NUM | KEY_MOD_SCROLL */
+	uint8_t prefix;  /* 0, 0xe0, or 0xe1 while reading Pause */
+	uint8_t e1_seen; /* bytes of the Pause sequence matched after E1 */
+	uint8_t locks;   /* KEY_MOD_CAPS | KEY_MOD_NUM | KEY_MOD_SCROLL */
 	uint8_t down[(KEY_COUNT + 7) / 8];
 };
 

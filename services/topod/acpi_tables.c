@@ -12,10 +12,10 @@
 #define MCFG_ENTRY_LEN 16u
 #define SRAT_ENTRIES_OFF 48u
 
-#define FADT_MIN_LEN 116u	/* ACPI 1.0: through Flags */
-#define FADT_RESET_END 129u	/* through RESET_VALUE */
+#define FADT_MIN_LEN 116u   /* ACPI 1.0: through Flags */
+#define FADT_RESET_END 129u /* through RESET_VALUE */
 #define FADT_X_DSDT_END 148u
-#define FADT_X_PM1_END 196u	/* through X_PM1b_CNT_BLK */
+#define FADT_X_PM1_END 196u /* through X_PM1b_CNT_BLK */
 
 static uint16_t le16(const uint8_t *p)
 {
@@ -24,8 +24,7 @@ static uint16_t le16(const uint8_t *p)
 
 static uint32_t le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static uint64_t le64(const uint8_t *p)
@@ -104,8 +103,9 @@ static void srat_cpu(struct acpi_srat *out, uint32_t apic_id, uint32_t domain, u
 		out->dropped++;
 		return;
 	}
-	out->cpus[out->cpu_count++] =
-		(struct acpi_srat_cpu){ .apic_id = apic_id, .domain = domain, .x2apic = x2apic };
+	out->cpus[out->cpu_count++] = (struct acpi_srat_cpu){ .apic_id = apic_id,
+							      .domain = domain,
+							      .x2apic = x2apic };
 }
 
 static void srat_mem(struct acpi_srat *out, const uint8_t *e)
@@ -267,8 +267,7 @@ status_t acpi_parse_fadt(const uint8_t *t, size_t len, struct acpi_fadt *f)
 #define AML_ONES 0xff
 #define AML_ROOT '\\'
 
-status_t acpi_aml_pkglength(const uint8_t *p, size_t avail, uint32_t *pkg_len,
-			    uint32_t *enc_len)
+status_t acpi_aml_pkglength(const uint8_t *p, size_t avail, uint32_t *pkg_len, uint32_t *enc_len)
 {
 	uint32_t follow, v;
 
@@ -295,8 +294,9 @@ status_t acpi_aml_pkglength(const uint8_t *p, size_t avail, uint32_t *pkg_len,
  * advances *at past it. */
 static status_t aml_integer(const uint8_t *p, uint32_t *at, uint32_t end, uint64_t *val)
 {
-	static const uint8_t size_of[] = { [AML_BYTE] = 1, [AML_WORD] = 2, [AML_DWORD] = 4,
-					   [AML_QWORD] = 8 };
+	static const uint8_t size_of[] = {
+		[AML_BYTE] = 1, [AML_WORD] = 2, [AML_DWORD] = 4, [AML_QWORD] = 8
+	};
 	uint8_t op, n;
 
 	if (*at >= end)
@@ -327,8 +327,7 @@ static status_t s5_values(uint64_t a, uint64_t b, struct acpi_sleep_type *out)
 
 /* Decodes the package that should follow the name at t[at), t[n) being
  * the table's end. */
-static status_t s5_package(const uint8_t *t, uint32_t at, uint32_t n,
-			   struct acpi_sleep_type *out)
+static status_t s5_package(const uint8_t *t, uint32_t at, uint32_t n, struct acpi_sleep_type *out)
 {
 	uint32_t pkg_len, enc, end, count;
 	uint64_t a, b = 0;

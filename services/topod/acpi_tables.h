@@ -35,7 +35,7 @@ status_t acpi_table_check(const uint8_t *t, size_t len, const char *sig, uint32_
 /* ---- MCFG ----------------------------------------------------------------- */
 
 struct acpi_mcfg_entry {
-	uint64_t base;		/* ECAM address of bus 0 of the segment */
+	uint64_t base; /* ECAM address of bus 0 of the segment */
 	uint16_t segment;
 	uint8_t bus_start, bus_end;
 };
@@ -56,8 +56,8 @@ status_t acpi_parse_mcfg(const uint8_t *t, size_t len, struct acpi_mcfg *out);
 /* ---- SRAT ----------------------------------------------------------------- */
 
 struct acpi_srat_cpu {
-	uint32_t apic_id;	/* xAPIC or x2APIC id */
-	uint32_t domain;	/* proximity domain */
+	uint32_t apic_id; /* xAPIC or x2APIC id */
+	uint32_t domain;  /* proximity domain */
 	bool x2apic;
 };
 
@@ -74,7 +74,7 @@ struct acpi_srat {
 	struct acpi_srat_mem mem[ACPI_MAX_SRAT_MEM];
 	uint32_t mem_count;
 	uint32_t disabled;
-	uint32_t dropped;	/* enabled, beyond the arrays */
+	uint32_t dropped; /* enabled, beyond the arrays */
 };
 
 /*
@@ -99,9 +99,9 @@ enum acpi_space {
 
 /* A Generic Address Structure. */
 struct acpi_gas {
-	uint8_t space;		/* enum acpi_space, or another ACPI space id */
+	uint8_t space; /* enum acpi_space, or another ACPI space id */
 	uint8_t bit_width, bit_offset, access_size;
-	uint64_t address;	/* 0: not present */
+	uint64_t address; /* 0: not present */
 };
 
 #define ACPI_FADT_RESET_REG_SUP (1u << 10)
@@ -110,10 +110,10 @@ struct acpi_fadt {
 	uint8_t revision;
 	uint32_t flags;
 	uint16_t sci_irq;
-	uint64_t dsdt;		/* X_DSDT when present and non-zero, else DSDT */
-	struct acpi_gas pm1a_cnt, pm1b_cnt;	/* X_ blocks, else the 32-bit ports */
+	uint64_t dsdt;                      /* X_DSDT when present and non-zero, else DSDT */
+	struct acpi_gas pm1a_cnt, pm1b_cnt; /* X_ blocks, else the 32-bit ports */
 	struct acpi_gas pm1a_evt, pm1b_evt;
-	bool reset_supported;	/* RESET_REG_SUP and a usable reset register */
+	bool reset_supported; /* RESET_REG_SUP and a usable reset register */
 	struct acpi_gas reset_reg;
 	uint8_t reset_value;
 	uint32_t smi_cmd;
@@ -131,7 +131,7 @@ status_t acpi_parse_fadt(const uint8_t *t, size_t len, struct acpi_fadt *out);
 /* ---- \_S5_ ----------------------------------------------------------------- */
 
 struct acpi_sleep_type {
-	uint8_t slp_typ_a, slp_typ_b;	/* 3-bit values for PM1a/b SLP_TYP */
+	uint8_t slp_typ_a, slp_typ_b; /* 3-bit values for PM1a/b SLP_TYP */
 };
 
 /*
@@ -151,7 +151,6 @@ status_t acpi_find_s5(const uint8_t *t, size_t len, struct acpi_sleep_type *out)
  * encoded length in *pkg_len and the bytes of the encoding in *enc_len.
  * Returns STATUS_BAD_FORMAT for a truncated encoding or reserved bits set.
  */
-status_t acpi_aml_pkglength(const uint8_t *p, size_t avail, uint32_t *pkg_len,
-			    uint32_t *enc_len);
+status_t acpi_aml_pkglength(const uint8_t *p, size_t avail, uint32_t *pkg_len, uint32_t *enc_len);
 
 #endif

@@ -27,7 +27,7 @@ static uint64_t representative(const struct core_figures *f)
 	for (uint32_t i = 0; i < f->count; i++)
 		if (f->samples[i])
 			s[n++] = f->samples[i];
-	for (uint32_t i = 1; i < n; i++)	/* insertion sort, n <= 8 */
+	for (uint32_t i = 1; i < n; i++) /* insertion sort, n <= 8 */
 		for (uint32_t j = i; j > 0 && s[j - 1] > s[j]; j--) {
 			uint64_t t = s[j];
 

@@ -56,13 +56,13 @@ enum core_class {
  * zero means the run failed. */
 struct core_figures {
 	uint64_t samples[CLASSIFY_MAX_SAMPLES];
-	uint32_t count;		/* samples used; more than the array is an error */
+	uint32_t count; /* samples used; more than the array is an error */
 };
 
 struct core_result {
-	uint8_t cls;		/* enum core_class */
-	uint64_t score;		/* the representative score, 0 if unmeasured */
-	uint32_t permille;	/* score relative to the fastest, 0-1000 */
+	uint8_t cls;       /* enum core_class */
+	uint64_t score;    /* the representative score, 0 if unmeasured */
+	uint32_t permille; /* score relative to the fastest, 0-1000 */
 };
 
 /*

@@ -22,11 +22,10 @@
 #define MSIX_ENTRY_SIZE 16u
 #define MSIX_VECTOR_MASKED 0x1u
 
-#define CAP_FIRST 0x40u		/* capabilities live after the header */
-#define CAP_MAX 48u		/* (256 - 64) / 4 distinct dword slots */
+#define CAP_FIRST 0x40u /* capabilities live after the header */
+#define CAP_MAX 48u     /* (256 - 64) / 4 distinct dword slots */
 
-static uint32_t rd(const struct pci_cfg *c, const struct pci_function *f, uint16_t off,
-		   unsigned w)
+static uint32_t rd(const struct pci_cfg *c, const struct pci_function *f, uint16_t off, unsigned w)
 {
 	return c->read(c->ctx, f->bus, f->dev, f->fn, off, w);
 }
@@ -59,8 +58,8 @@ uint64_t pci_ecam_size(const struct pci_ecam *w)
 	return (uint64_t)(w->bus_end - w->bus_start + 1) << 20;
 }
 
-status_t pci_legacy_address(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg,
-			    unsigned width, uint32_t *addr, uint16_t *port)
+status_t pci_legacy_address(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, unsigned width,
+			    uint32_t *addr, uint16_t *port)
 {
 	if (width != 1 && width != 2 && width != 4)
 		return STATUS_INVALID;
@@ -160,8 +159,8 @@ struct pci_cfg pci_ecam_cfg(const struct pci_ecam_map *map)
 
 /* Writes all ones to the 32-bit register at off and returns what reads
  * back, restoring the original value. */
-static uint32_t probe_mask(const struct pci_cfg *c, const struct pci_function *f,
-			   uint16_t off, uint32_t orig, uint32_t ones)
+static uint32_t probe_mask(const struct pci_cfg *c, const struct pci_function *f, uint16_t off,
+			   uint32_t orig, uint32_t ones)
 {
 	uint32_t mask;
 
@@ -435,7 +434,7 @@ status_t pci_probe(const struct pci_cfg *c, uint8_t bus, uint8_t dev, uint8_t fn
 		return STATUS_NOT_FOUND;
 	read_identity(c, out);
 	if (out->header_type > 1) {
-		out->status = STATUS_BAD_FORMAT;	/* CardBus or unknown: not decoded */
+		out->status = STATUS_BAD_FORMAT; /* CardBus or unknown: not decoded */
 		return STATUS_OK;
 	}
 	st = pci_size_bars(c, out);
@@ -510,7 +509,7 @@ status_t pci_msi_compose(uint32_t apic_id, uint8_t vector, struct pci_msi_msg *m
 	if (vector < 32 || apic_id > 255)
 		return STATUS_RANGE;
 	msg->address = 0xfee00000ull | (uint64_t)apic_id << 12;
-	msg->data = vector;	/* fixed delivery, edge, assert */
+	msg->data = vector; /* fixed delivery, edge, assert */
 	return STATUS_OK;
 }
 
@@ -525,7 +524,7 @@ status_t pci_msi_program(const struct pci_cfg *c, const struct pci_function *f,
 	if ((msg->address >> 32) && !f->caps.msi_64bit)
 		return STATUS_RANGE;
 	ctrl = (uint16_t)rd(c, f, (uint16_t)(at + 2), 2);
-	ctrl &= (uint16_t)~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK);
+	ctrl &= (uint16_t) ~(MSI_CTRL_ENABLE | MSI_CTRL_MME_MASK);
 	wr(c, f, (uint16_t)(at + 2), 2, ctrl);
 	wr(c, f, (uint16_t)(at + 4), 4, (uint32_t)msg->address);
 	if (f->caps.msi_64bit) {
@@ -534,7 +533,7 @@ status_t pci_msi_program(const struct pci_cfg *c, const struct pci_function *f,
 	} else {
 		wr(c, f, (uint16_t)(at + 8), 2, msg->data & 0xffff);
 	}
-	if (f->caps.msi_maskable)	/* unmask vector 0 */
+	if (f->caps.msi_maskable) /* unmask vector 0 */
 		wr(c, f, (uint16_t)(at + (f->caps.msi_64bit ? 16 : 12)), 4,
 		   rd(c, f, (uint16_t)(at + (f->caps.msi_64bit ? 16 : 12)), 4) & ~1u);
 	wr(c, f, PCI_COMMAND, 2, rd(c, f, PCI_COMMAND, 2) | PCI_COMMAND_INTX_DISABLE);
@@ -637,9 +636,9 @@ static uint16_t command_bits(uint16_t off, unsigned width, uint32_t val)
 	return 0;
 }
 
-status_t pci_policy_write(const struct pci_function *f, const struct pci_grant *g,
-			  uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, unsigned width,
-			  uint32_t val, uint16_t cfg_size)
+status_t pci_policy_write(const struct pci_function *f, const struct pci_grant *g, uint8_t bus,
+			  uint8_t dev, uint8_t fn, uint16_t off, unsigned width, uint32_t val,
+			  uint16_t cfg_size)
 {
 	if (bus != g->bus || dev != g->dev || fn != g->fn || bus != f->bus || dev != f->dev ||
 	    fn != f->fn)

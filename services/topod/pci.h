@@ -27,8 +27,8 @@
 #define PCI_MAX_BUS 256
 #define PCI_MAX_DEV 32
 #define PCI_MAX_FN 8
-#define PCI_CFG_SIZE 256u	/* conventional configuration space */
-#define PCI_ECAM_CFG_SIZE 4096u	/* PCIe extended configuration space */
+#define PCI_CFG_SIZE 256u       /* conventional configuration space */
+#define PCI_ECAM_CFG_SIZE 4096u /* PCIe extended configuration space */
 #define PCI_MAX_BARS 6
 #define PCI_MAX_VENDOR_CAPS 8
 
@@ -43,12 +43,12 @@
 #define PCI_BAR0 0x10
 #define PCI_SUBSYS_VENDOR 0x2c
 #define PCI_SUBSYS_ID 0x2e
-#define PCI_ROM0 0x30		/* header type 0 */
+#define PCI_ROM0 0x30 /* header type 0 */
 #define PCI_CAP_PTR 0x34
-#define PCI_BRIDGE_PRIMARY 0x18	/* header type 1: primary, secondary, subordinate */
+#define PCI_BRIDGE_PRIMARY 0x18 /* header type 1: primary, secondary, subordinate */
 #define PCI_BRIDGE_SECONDARY 0x19
 #define PCI_BRIDGE_SUBORDINATE 0x1a
-#define PCI_ROM1 0x38		/* header type 1 */
+#define PCI_ROM1 0x38 /* header type 1 */
 
 #define PCI_COMMAND_IO 0x0001u
 #define PCI_COMMAND_MEMORY 0x0002u
@@ -76,8 +76,8 @@
 struct pci_cfg {
 	uint32_t (*read)(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off,
 			 unsigned width);
-	void (*write)(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off,
-		      unsigned width, uint32_t val);
+	void (*write)(void *ctx, uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, unsigned width,
+		      uint32_t val);
 	void *ctx;
 };
 
@@ -117,8 +117,8 @@ uint64_t pci_ecam_size(const struct pci_ecam *w);
  * at reg. Returns STATUS_RANGE for dev >= 32, fn >= 8 or reg >= 256, and
  * STATUS_INVALID for a width other than 1, 2, 4 or a reg not aligned to it.
  */
-status_t pci_legacy_address(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg,
-			    unsigned width, uint32_t *addr, uint16_t *port);
+status_t pci_legacy_address(uint8_t bus, uint8_t dev, uint8_t fn, uint16_t reg, unsigned width,
+			    uint32_t *addr, uint16_t *port);
 
 /* Port I/O for the legacy back-end. */
 struct pci_ports {
@@ -137,7 +137,7 @@ struct pci_cfg pci_legacy_cfg(const struct pci_ports *ports);
 /* The ECAM back-end over a mapped window: ctx for pci_ecam_cfg. */
 struct pci_ecam_map {
 	struct pci_ecam window;
-	volatile uint8_t *base;	/* the mapping of window, pci_ecam_size() bytes */
+	volatile uint8_t *base; /* the mapping of window, pci_ecam_size() bytes */
 };
 
 /* Returns a table doing volatile loads and stores in map->base; an access
@@ -147,48 +147,48 @@ struct pci_cfg pci_ecam_cfg(const struct pci_ecam_map *map);
 /* ---- what enumeration records ----------------------------------------- */
 
 enum pci_bar_type {
-	PCI_BAR_NONE = 0,	/* not implemented (sized to 0) */
+	PCI_BAR_NONE = 0, /* not implemented (sized to 0) */
 	PCI_BAR_MEM32,
-	PCI_BAR_MEM64,		/* this BAR and the next one */
-	PCI_BAR_MEM64_HIGH,	/* upper half of the previous MEM64 BAR */
+	PCI_BAR_MEM64,      /* this BAR and the next one */
+	PCI_BAR_MEM64_HIGH, /* upper half of the previous MEM64 BAR */
 	PCI_BAR_IO,
-	PCI_BAR_BAD,		/* reserved type, a size that is not a power of
+	PCI_BAR_BAD, /* reserved type, a size that is not a power of
 				 * two, or a 64-bit BAR in the last slot */
 };
 
 struct pci_bar {
-	uint64_t base;		/* bus address or I/O port, as assigned */
-	uint64_t size;		/* 0 when not implemented */
-	uint8_t type;		/* enum pci_bar_type */
+	uint64_t base; /* bus address or I/O port, as assigned */
+	uint64_t size; /* 0 when not implemented */
+	uint8_t type;  /* enum pci_bar_type */
 	bool prefetchable;
 };
 
 /* A virtio vendor capability (virtio 1.x, 4.1.4): which structure lives
  * where. */
 struct pci_virtio_cap {
-	uint8_t cap_off;	/* in configuration space */
-	uint8_t cfg_type;	/* VIRTIO_PCI_CAP_*_CFG */
+	uint8_t cap_off;  /* in configuration space */
+	uint8_t cfg_type; /* VIRTIO_PCI_CAP_*_CFG */
 	uint8_t bar;
 	uint8_t id;
 	uint32_t offset, length;
-	uint32_t notify_off_multiplier;	/* cfg_type 2 only */
+	uint32_t notify_off_multiplier; /* cfg_type 2 only */
 };
 
 struct pci_caps {
-	uint8_t msi;		/* offsets of the capabilities; 0 if absent */
+	uint8_t msi; /* offsets of the capabilities; 0 if absent */
 	uint8_t msix;
 	uint8_t pcie;
 	bool msi_64bit;
 	bool msi_maskable;
-	uint8_t msi_vectors;	/* 1 << Multiple Message Capable */
-	uint16_t msix_size;	/* table entries */
+	uint8_t msi_vectors; /* 1 << Multiple Message Capable */
+	uint16_t msix_size;  /* table entries */
 	uint8_t msix_table_bir, msix_pba_bir;
 	uint32_t msix_table_off, msix_pba_off;
-	uint8_t pcie_type;	/* device/port type of the PCIe capability */
+	uint8_t pcie_type; /* device/port type of the PCIe capability */
 	struct pci_virtio_cap virtio[PCI_MAX_VENDOR_CAPS];
 	uint8_t virtio_count;
-	uint8_t count;		/* capabilities in the list */
-	status_t status;	/* STATUS_BAD_FORMAT: the list had a loop, a
+	uint8_t count;   /* capabilities in the list */
+	status_t status; /* STATUS_BAD_FORMAT: the list had a loop, a
 				 * pointer into the header or a truncated entry;
 				 * what came before it is kept */
 };
@@ -198,24 +198,24 @@ struct pci_function {
 	uint16_t vendor, device;
 	uint16_t subsys_vendor, subsys_id;
 	uint8_t class_code, subclass, prog_if, revision;
-	uint8_t header_type;	/* without the multi-function bit */
+	uint8_t header_type; /* without the multi-function bit */
 	bool multifunction;
-	uint16_t command;	/* as found */
-	uint8_t secondary_bus, subordinate_bus;	/* header type 1 */
+	uint16_t command;                       /* as found */
+	uint8_t secondary_bus, subordinate_bus; /* header type 1 */
 	struct pci_bar bars[PCI_MAX_BARS];
-	uint8_t bar_count;	/* 6 for type 0, 2 for type 1, 0 otherwise */
+	uint8_t bar_count; /* 6 for type 0, 2 for type 1, 0 otherwise */
 	struct pci_bar rom;
 	struct pci_caps caps;
-	status_t status;	/* STATUS_OK, or what was wrong with it */
+	status_t status; /* STATUS_OK, or what was wrong with it */
 };
 
 struct pci_enum {
-	struct pci_function *fns;	/* caller's table */
+	struct pci_function *fns; /* caller's table */
 	size_t cap;
 	size_t count;
-	size_t dropped;			/* functions beyond cap */
-	uint32_t bridges_skipped;	/* bridges with bad or repeated bus numbers */
-	uint8_t bus_seen[PCI_MAX_BUS / 8];	/* walk state */
+	size_t dropped;                    /* functions beyond cap */
+	uint32_t bridges_skipped;          /* bridges with bad or repeated bus numbers */
+	uint8_t bus_seen[PCI_MAX_BUS / 8]; /* walk state */
 	uint8_t queue[PCI_MAX_BUS];
 	unsigned queued;
 };
@@ -299,12 +299,12 @@ status_t pci_msi_disable(const struct pci_cfg *cfg, const struct pci_function *f
  * leaving it masked. Returns STATUS_NOT_FOUND without MSI-X, STATUS_RANGE
  * for index >= the table size.
  */
-status_t pci_msix_write(const struct pci_mmio *m, const struct pci_function *f,
-			uint16_t index, const struct pci_msi_msg *msg);
+status_t pci_msix_write(const struct pci_mmio *m, const struct pci_function *f, uint16_t index,
+			const struct pci_msi_msg *msg);
 
 /* Masks (mask true) or unmasks entry index of the MSI-X table. */
-status_t pci_msix_mask(const struct pci_mmio *m, const struct pci_function *f,
-		       uint16_t index, bool mask);
+status_t pci_msix_mask(const struct pci_mmio *m, const struct pci_function *f, uint16_t index,
+		       bool mask);
 
 /*
  * Enables MSI-X on f (enable bit set, function mask cleared) and disables
@@ -333,8 +333,8 @@ struct pci_grant {
  * grant does not include, or the MSI capability (topod programs MSI
  * itself).
  */
-status_t pci_policy_write(const struct pci_function *f, const struct pci_grant *g,
-			  uint8_t bus, uint8_t dev, uint8_t fn, uint16_t off, unsigned width,
-			  uint32_t val, uint16_t cfg_size);
+status_t pci_policy_write(const struct pci_function *f, const struct pci_grant *g, uint8_t bus,
+			  uint8_t dev, uint8_t fn, uint16_t off, unsigned width, uint32_t val,
+			  uint16_t cfg_size);
 
 #endif

@@ -40,8 +40,8 @@ struct bdev {
 	/* Makes every write that returned STATUS_OK durable. */
 	status_t (*flush)(void *ctx);
 	void *ctx;
-	uint32_t block_size;	/* bytes: a power of two from 512 to 4096 */
-	uint32_t flags;		/* BDEV_* */
+	uint32_t block_size; /* bytes: a power of two from 512 to 4096 */
+	uint32_t flags;      /* BDEV_* */
 	uint64_t block_count;
 };
 

@@ -79,8 +79,9 @@ static bool layout(const struct bpb_raw *r, struct fat_geom *g)
 	uint64_t clusters = (total - meta) / r->sec_per_clus;
 	if (clusters < 1 || clusters > FAT32_MAX_CLUSTERS)
 		return false;
-	g->kind = clusters <= FAT12_MAX_CLUSTERS ? FAT_KIND_12 :
-		  clusters <= FAT16_MAX_CLUSTERS ? FAT_KIND_16 : FAT_KIND_32;
+	g->kind = clusters <= FAT12_MAX_CLUSTERS   ? FAT_KIND_12
+		  : clusters <= FAT16_MAX_CLUSTERS ? FAT_KIND_16
+						   : FAT_KIND_32;
 	/* FAT32 has no fixed root and keeps its FAT size in the 32-bit field. */
 	if ((g->kind == FAT_KIND_32) != fat32_layout)
 		return false;

@@ -26,33 +26,33 @@
 
 #define FAT12_MAX_CLUSTERS 4084u
 #define FAT16_MAX_CLUSTERS 65524u
-#define FAT32_MAX_CLUSTERS 0x0ffffff5u	/* cluster numbers up to 0x0ffffff6 */
+#define FAT32_MAX_CLUSTERS 0x0ffffff5u /* cluster numbers up to 0x0ffffff6 */
 #define FAT_MAX_CLUSTER_BYTES 65536u
 
 enum fat_kind { FAT_KIND_12 = 12, FAT_KIND_16 = 16, FAT_KIND_32 = 32 };
 
 struct fat_geom {
 	enum fat_kind kind;
-	uint32_t sector_size;	/* bytes per logical sector: 512-4096 */
+	uint32_t sector_size; /* bytes per logical sector: 512-4096 */
 	uint32_t sec_per_clus;
-	uint32_t cluster_size;	/* bytes, at most FAT_MAX_CLUSTER_BYTES */
+	uint32_t cluster_size; /* bytes, at most FAT_MAX_CLUSTER_BYTES */
 	uint32_t num_fats;
-	uint32_t fat_sectors;	/* of one FAT */
-	uint32_t fat_start;	/* first sector of FAT 0 */
-	uint32_t root_entries;	/* FAT12/16: slots of the fixed root */
-	uint32_t root_start;	/* FAT12/16: its first sector */
-	uint32_t root_sectors;	/* FAT12/16: its length */
-	uint32_t data_start;	/* first sector of cluster 2 */
+	uint32_t fat_sectors;  /* of one FAT */
+	uint32_t fat_start;    /* first sector of FAT 0 */
+	uint32_t root_entries; /* FAT12/16: slots of the fixed root */
+	uint32_t root_start;   /* FAT12/16: its first sector */
+	uint32_t root_sectors; /* FAT12/16: its length */
+	uint32_t data_start;   /* first sector of cluster 2 */
 	uint32_t total_sectors;
-	uint32_t clusters;	/* valid cluster numbers are 2 .. clusters + 1 */
-	uint32_t root_cluster;	/* FAT32: first cluster of the root */
-	uint32_t fsinfo_sector;	/* FAT32: 0 if there is none */
-	uint32_t backup_boot;	/* FAT32: 0 if there is none */
-	uint32_t active_fat;	/* the FAT that is read */
-	bool mirrored;		/* writes go to every FAT, else only active_fat */
+	uint32_t clusters;      /* valid cluster numbers are 2 .. clusters + 1 */
+	uint32_t root_cluster;  /* FAT32: first cluster of the root */
+	uint32_t fsinfo_sector; /* FAT32: 0 if there is none */
+	uint32_t backup_boot;   /* FAT32: 0 if there is none */
+	uint32_t active_fat;    /* the FAT that is read */
+	bool mirrored;          /* writes go to every FAT, else only active_fat */
 	uint8_t media;
-	uint32_t state_offset;	/* byte of the boot sector holding the dirty flag */
-	bool has_serial;	/* an extended boot signature: serial and label */
+	uint32_t state_offset; /* byte of the boot sector holding the dirty flag */
+	bool has_serial;       /* an extended boot signature: serial and label */
 	uint32_t serial;
 	uint8_t label[11];
 };

@@ -5,7 +5,7 @@
 
 #define KEY(epoch, cls) ((epoch) << 2 | (uint64_t)(cls))
 #define KEY_EPOCH(key) ((key) >> 2)
-#define IO_CHUNK 65536u	/* sectors per device request, to keep counts in 32 bits */
+#define IO_CHUNK 65536u /* sectors per device request, to keep counts in 32 bits */
 
 /* ---------------------------------------------------------------- sector I/O */
 
@@ -321,7 +321,7 @@ static status_t find_or_load(struct fat_cache *c, uint32_t sector, bool whole, u
 	if (!whole) {
 		st = fat_io_read(c->io, sector, 1, c->bufs[i].data);
 		if (st)
-			return st;	/* the buffer stays empty and clean */
+			return st; /* the buffer stays empty and clean */
 	}
 	hash_insert(c, i, sector);
 	*out = i;

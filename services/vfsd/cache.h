@@ -47,7 +47,7 @@ struct fat_io {
 	uint32_t sector_size;
 	uint32_t blocks_per_sector;
 	uint32_t total_sectors;
-	uint64_t reads, writes, flushes;	/* device requests issued */
+	uint64_t reads, writes, flushes; /* device requests issued */
 };
 
 /* Reads count sectors from sector into buf; STATUS_RANGE if any lies
@@ -67,33 +67,33 @@ enum fat_wclass { FAT_WC_DATA = 0, FAT_WC_FAT = 1, FAT_WC_DIR = 2 };
 
 struct fat_cache_buf {
 	uint8_t *data;
-	uint32_t sector;	/* FAT_CACHE_NONE when the buffer is empty */
-	uint32_t hnext;		/* next in the hash chain */
-	uint32_t prev, next;	/* LRU list: head is the most recently used */
-	uint64_t key;		/* write key while dirty: epoch << 2 | class */
+	uint32_t sector;     /* FAT_CACHE_NONE when the buffer is empty */
+	uint32_t hnext;      /* next in the hash chain */
+	uint32_t prev, next; /* LRU list: head is the most recently used */
+	uint64_t key;        /* write key while dirty: epoch << 2 | class */
 	uint16_t pins;
 	bool dirty;
 };
 
 struct fat_cache_stats {
 	uint64_t hits, misses, evictions;
-	uint64_t writebacks;	/* sectors written back */
-	uint64_t forced;	/* write-backs forced by a re-dirty under a new key */
+	uint64_t writebacks; /* sectors written back */
+	uint64_t forced;     /* write-backs forced by a re-dirty under a new key */
 };
 
 struct fat_cache {
 	struct fat_io *io;
 	struct fat_cache_buf *bufs;
 	uint32_t nbufs;
-	uint32_t *hash;		/* chain heads, FAT_CACHE_NONE when empty */
+	uint32_t *hash; /* chain heads, FAT_CACHE_NONE when empty */
 	uint32_t hmask;
-	uint32_t head, tail;	/* LRU ends */
-	uint32_t *order;	/* scratch for sorting write-backs */
+	uint32_t head, tail; /* LRU ends */
+	uint32_t *order;     /* scratch for sorting write-backs */
 	uint64_t epoch;
 	uint32_t ndirty;
-	uint32_t dirty_now;	/* dirty sectors whose key is in the current epoch */
-	bool barrier_flush;	/* flush the device between keys (volatile cache) */
-	status_t error;		/* first failed write-back, sticky */
+	uint32_t dirty_now; /* dirty sectors whose key is in the current epoch */
+	bool barrier_flush; /* flush the device between keys (volatile cache) */
+	status_t error;     /* first failed write-back, sticky */
 	struct fat_cache_stats stats;
 };
 

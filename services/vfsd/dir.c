@@ -15,7 +15,7 @@
 
 #include "fatfs_int.h"
 
-#define TAIL_WINDOW 1024u	/* numeric tails checked per directory scan */
+#define TAIL_WINDOW 1024u /* numeric tails checked per directory scan */
 
 static bool fixed_root(const struct fat_volume *v, uint32_t dir)
 {
@@ -118,8 +118,8 @@ typedef bool (*slot_fn)(void *ctx, uint32_t index, const uint8_t *de);
  * sector at a time, until visit returns true (STATUS_OK, *at the slot) or
  * the directory has no more slots (STATUS_EMPTY, *at the slot count).
  */
-static status_t walk_slots(struct fat_volume *v, struct fat_dirpos *p, uint32_t from,
-			   slot_fn visit, void *ctx, uint32_t *at)
+static status_t walk_slots(struct fat_volume *v, struct fat_dirpos *p, uint32_t from, slot_fn visit,
+			   void *ctx, uint32_t *at)
 {
 	uint32_t limit = fixed_root(v, p->dir) ? v->g.root_entries : FAT_DIR_SLOTS_MAX;
 
@@ -156,10 +156,10 @@ void fat_scan_init(struct fat_scan *s, uint32_t dir, uint32_t index)
 /* The long-name pieces seen since the last short entry. */
 struct lfn_state {
 	uint8_t sum;
-	uint8_t expect;		/* the order number due next; 0 when complete */
-	uint8_t count;		/* entries in the set */
-	bool active;		/* inside a well-formed set so far */
-	bool seen;		/* any long-name entry since the last short one */
+	uint8_t expect; /* the order number due next; 0 when complete */
+	uint8_t count;  /* entries in the set */
+	bool active;    /* inside a well-formed set so far */
+	bool seen;      /* any long-name entry since the last short one */
 	uint32_t first;
 };
 
@@ -215,7 +215,7 @@ static bool is_dot_entry(const uint8_t *de)
 struct scan_ctx {
 	struct lfn_state lfn;
 	struct fat_entry *e;
-	bool end;	/* stopped at the end mark */
+	bool end; /* stopped at the end mark */
 };
 
 static bool scan_visit(void *ctx, uint32_t index, const uint8_t *de)
@@ -451,7 +451,7 @@ static status_t grow(struct fat_volume *v, uint32_t last, uint32_t n)
 /* Looking for k free slots in a row. */
 struct run_ctx {
 	uint32_t k, run;
-	bool at_end;	/* past the end mark: every slot is free */
+	bool at_end; /* past the end mark: every slot is free */
 };
 
 static bool run_visit(void *ctx, uint32_t index, const uint8_t *de)
@@ -574,8 +574,8 @@ status_t fat_dir_remove(struct fat_volume *v, uint32_t dir, uint32_t first, uint
 	return STATUS_OK;
 }
 
-status_t fat_dir_rename_in_place(struct fat_volume *v, uint32_t dir, uint32_t first,
-				 uint32_t slot, const uint16_t *name, size_t n, uint8_t *nslots)
+status_t fat_dir_rename_in_place(struct fat_volume *v, uint32_t dir, uint32_t first, uint32_t slot,
+				 const uint16_t *name, size_t n, uint8_t *nslots)
 {
 	uint8_t de[SLOT], sfn[11], nt;
 	bool need_lfn;
@@ -615,7 +615,7 @@ status_t fat_dir_empty(struct fat_volume *v, uint32_t dir)
 
 /* Whether a cluster's slots hold anything. */
 struct used_ctx {
-	uint32_t end;	/* the slot after the cluster */
+	uint32_t end; /* the slot after the cluster */
 	bool used;
 };
 
@@ -699,8 +699,8 @@ status_t fat_dir_init(struct fat_volume *v, uint32_t clus, uint32_t parent, cons
 	status_t st = fat_zero_cluster(v, clus);
 
 	if (st == STATUS_OK)
-		st = fat_cache_modify(&v->cache, fat_cluster_sector(&v->g, clus), FAT_WC_DATA, false,
-				      &b);
+		st = fat_cache_modify(&v->cache, fat_cluster_sector(&v->g, clus), FAT_WC_DATA,
+				      false, &b);
 	if (st)
 		return st;
 	for (int i = 0; i < 2; i++) {

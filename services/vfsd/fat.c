@@ -147,7 +147,7 @@ status_t fat_next(struct fat_volume *v, uint32_t c, uint32_t *next)
 		return STATUS_OK;
 	}
 	if (!fat_cluster_ok(v, val))
-		return FAT_ST_CORRUPT;	/* free, reserved, bad or outside */
+		return FAT_ST_CORRUPT; /* free, reserved, bad or outside */
 	*next = val;
 	return STATUS_OK;
 }
@@ -159,7 +159,7 @@ status_t fat_walk(struct fat_volume *v, uint32_t start, uint32_t idx, uint32_t *
 	if (!fat_cluster_ok(v, start))
 		return FAT_ST_CORRUPT;
 	if (idx > v->g.clusters)
-		return FAT_ST_CORRUPT;	/* no chain is that long */
+		return FAT_ST_CORRUPT; /* no chain is that long */
 	for (uint32_t i = 0; i < idx; i++) {
 		status_t st = fat_next(v, c, &c);
 		if (st)
@@ -283,7 +283,7 @@ status_t fat_free_chain(struct fat_volume *v, uint32_t first)
 		if (st)
 			return st;
 		if (val == 0)
-			return FAT_ST_CORRUPT;	/* free already: a cross-link or a loop */
+			return FAT_ST_CORRUPT; /* free already: a cross-link or a loop */
 		next = val >= eoc_min(v) ? FAT_END : val;
 		st = fat_set(v, c, 0);
 		if (st)

@@ -45,16 +45,16 @@
 #include "keel/alloc.h"
 #include "name.h"
 
-#define FAT_ST_NO_SPACE STATUS_FULL	/* no free cluster, or a full fixed root */
-#define FAT_ST_NOT_DIR STATUS_INVALID	/* a directory operation on a file */
-#define FAT_ST_IS_DIR STATUS_INVALID	/* a file operation on a directory */
-#define FAT_ST_NOT_EMPTY STATUS_BUSY	/* rmdir or rename onto a non-empty directory */
-#define FAT_ST_OPEN STATUS_BUSY		/* removing or replacing an open object */
-#define FAT_ST_READ_ONLY STATUS_NO_RIGHTS	/* read-only volume, FAT12, or read-only file */
-#define FAT_ST_CORRUPT STATUS_BAD_FORMAT	/* the volume's structures are inconsistent */
-#define FAT_ST_TOO_BIG STATUS_RANGE	/* beyond 4 GiB - 1, or 65536 directory entries */
-#define FAT_ST_NO_HANDLES STATUS_QUOTA	/* every node slot is in use */
-#define FAT_ST_BAD_HANDLE STATUS_STALE	/* not a handle of an open node */
+#define FAT_ST_NO_SPACE STATUS_FULL       /* no free cluster, or a full fixed root */
+#define FAT_ST_NOT_DIR STATUS_INVALID     /* a directory operation on a file */
+#define FAT_ST_IS_DIR STATUS_INVALID      /* a file operation on a directory */
+#define FAT_ST_NOT_EMPTY STATUS_BUSY      /* rmdir or rename onto a non-empty directory */
+#define FAT_ST_OPEN STATUS_BUSY           /* removing or replacing an open object */
+#define FAT_ST_READ_ONLY STATUS_NO_RIGHTS /* read-only volume, FAT12, or read-only file */
+#define FAT_ST_CORRUPT STATUS_BAD_FORMAT  /* the volume's structures are inconsistent */
+#define FAT_ST_TOO_BIG STATUS_RANGE       /* beyond 4 GiB - 1, or 65536 directory entries */
+#define FAT_ST_NO_HANDLES STATUS_QUOTA    /* every node slot is in use */
+#define FAT_ST_BAD_HANDLE STATUS_STALE    /* not a handle of an open node */
 /* A device error is passed on as the device returned it. */
 
 typedef uint32_t fat_handle_t;
@@ -63,33 +63,33 @@ typedef uint32_t fat_handle_t;
 /* Returns the wall-clock time: seconds since 1970-01-01 00:00:00 UTC. */
 typedef int64_t (*fat_clock_fn)(void *ctx);
 
-#define FAT_MOUNT_READ_ONLY 0x1u	/* never write the device */
-#define FAT_MOUNT_TRUST_FSINFO 0x2u	/* take the free count from FSInfo if clean */
-#define FAT_MOUNT_NO_ATIME 0x4u		/* reads do not update access dates */
+#define FAT_MOUNT_READ_ONLY 0x1u    /* never write the device */
+#define FAT_MOUNT_TRUST_FSINFO 0x2u /* take the free count from FSInfo if clean */
+#define FAT_MOUNT_NO_ATIME 0x4u     /* reads do not update access dates */
 
-#define FAT_FILE_MAX 0xffffffffu	/* largest file size: 4 GiB - 1 */
-#define FAT_DIR_SLOTS_MAX 65536u	/* 32-byte entries in a directory */
+#define FAT_FILE_MAX 0xffffffffu /* largest file size: 4 GiB - 1 */
+#define FAT_DIR_SLOTS_MAX 65536u /* 32-byte entries in a directory */
 
 struct fat_mount_params {
 	const struct bdev *dev;
-	struct arena *arena;	/* the volume's memory; must outlive it */
-	size_t cache_bytes;	/* of arena for the sector cache (buffers and bookkeeping) */
-	uint32_t max_nodes;	/* open objects at once, root included (at least 2) */
-	uint32_t flags;		/* FAT_MOUNT_* */
-	int32_t tz_minutes;	/* local time minus UTC, for FAT's local times */
-	fat_clock_fn clock;	/* NULL: every time stamp is 1980-01-01 */
+	struct arena *arena; /* the volume's memory; must outlive it */
+	size_t cache_bytes;  /* of arena for the sector cache (buffers and bookkeeping) */
+	uint32_t max_nodes;  /* open objects at once, root included (at least 2) */
+	uint32_t flags;      /* FAT_MOUNT_* */
+	int32_t tz_minutes;  /* local time minus UTC, for FAT's local times */
+	fat_clock_fn clock;  /* NULL: every time stamp is 1980-01-01 */
 	void *clock_ctx;
 };
 
 struct fat_mount_info {
 	enum fat_kind kind;
-	bool was_dirty;		/* not cleanly unmounted, or marked with errors */
-	bool read_only;		/* by request, or because the volume is FAT12 */
+	bool was_dirty; /* not cleanly unmounted, or marked with errors */
+	bool read_only; /* by request, or because the volume is FAT12 */
 	uint32_t sector_size, cluster_size;
 	uint32_t clusters, free_clusters;
 	uint32_t cache_sectors;
-	uint32_t serial;	/* 0 if the volume has none */
-	char label[12];		/* boot-sector label, spaces trimmed, NUL-terminated */
+	uint32_t serial; /* 0 if the volume has none */
+	char label[12];  /* boot-sector label, spaces trimmed, NUL-terminated */
 };
 
 enum fat_type { FAT_TYPE_FILE = 1, FAT_TYPE_DIR = 2 };
@@ -104,12 +104,12 @@ enum fat_type { FAT_TYPE_FILE = 1, FAT_TYPE_DIR = 2 };
 
 struct fat_stat {
 	enum fat_type type;
-	uint8_t attr;		/* FAT_ATTR_* */
-	uint32_t size;		/* 0 for directories */
-	uint32_t first_cluster;	/* 0 for an empty file */
-	int64_t ctime;		/* UTC seconds; creation keeps whole seconds */
-	int64_t mtime;		/* 2-second resolution */
-	int64_t atime;		/* the access date: midnight local time */
+	uint8_t attr;           /* FAT_ATTR_* */
+	uint32_t size;          /* 0 for directories */
+	uint32_t first_cluster; /* 0 for an empty file */
+	int64_t ctime;          /* UTC seconds; creation keeps whole seconds */
+	int64_t mtime;          /* 2-second resolution */
+	int64_t atime;          /* the access date: midnight local time */
 };
 
 /*
@@ -122,42 +122,42 @@ struct fat_stat {
  */
 struct fat_dirent {
 	uint16_t reclen;
-	uint16_t namelen;	/* bytes of name, without the NUL */
-	uint8_t type;		/* enum fat_type */
+	uint16_t namelen; /* bytes of name, without the NUL */
+	uint8_t type;     /* enum fat_type */
 	uint8_t attr;
-	uint16_t flags;		/* FAT_DIRENT_* */
+	uint16_t flags; /* FAT_DIRENT_* */
 	uint32_t cookie;
 	uint32_t size;
 	int64_t mtime;
-	char short_name[40];	/* UTF-8, code page 437 read */
+	char short_name[40]; /* UTF-8, code page 437 read */
 	char name[];
 };
 
-#define FAT_DIRENT_SHORT_NAME 0x1	/* no usable long name: name is the short one */
-#define FAT_DIRENT_BAD_LFN 0x2		/* long-name entries were present but invalid */
-#define FAT_DIRENT_UNNAMEABLE 0x4	/* not even the short name is a valid component */
+#define FAT_DIRENT_SHORT_NAME 0x1 /* no usable long name: name is the short one */
+#define FAT_DIRENT_BAD_LFN 0x2    /* long-name entries were present but invalid */
+#define FAT_DIRENT_UNNAMEABLE 0x4 /* not even the short name is a valid component */
 #define FAT_DIRENT_MAX (sizeof(struct fat_dirent) + FAT_UTF8_MAX + 8)
 #define FAT_COOKIE_START 0u
 #define FAT_COOKIE_END 0xffffffffu
 
-#define FAT_CREATE_EXCL 0x1u	/* fail with STATUS_EXISTS if the name exists */
-#define FAT_CREATE_TRUNC 0x2u	/* an existing file is truncated to 0 */
+#define FAT_CREATE_EXCL 0x1u  /* fail with STATUS_EXISTS if the name exists */
+#define FAT_CREATE_TRUNC 0x2u /* an existing file is truncated to 0 */
 
 #define FAT_SET_MTIME 0x1u
 #define FAT_SET_ATIME 0x2u
 #define FAT_SET_ATTR 0x4u
 
 struct fat_setattr {
-	uint32_t mask;		/* FAT_SET_* */
-	int64_t mtime, atime;	/* UTC seconds */
-	uint8_t attr;		/* READ_ONLY, HIDDEN, SYSTEM, ARCHIVE; other bits ignored */
+	uint32_t mask;        /* FAT_SET_* */
+	int64_t mtime, atime; /* UTC seconds */
+	uint8_t attr;         /* READ_ONLY, HIDDEN, SYSTEM, ARCHIVE; other bits ignored */
 };
 
 struct fat_statfs {
 	enum fat_kind kind;
 	uint32_t cluster_size, clusters, free_clusters;
 	bool read_only, dirty;
-	status_t error;		/* a write that failed, making the volume read-only; or OK */
+	status_t error; /* a write that failed, making the volume read-only; or OK */
 };
 
 struct fat_node;
@@ -173,15 +173,15 @@ struct fat_volume {
 	int32_t tz_minutes;
 	fat_clock_fn clock;
 	void *clock_ctx;
-	uint32_t root_ref;	/* how the root is named internally: root cluster, or 0 */
-	uint32_t free_clusters;	/* exact, kept up to date */
-	uint32_t next_free;	/* where the next allocation starts looking */
-	bool fsinfo_valid;	/* the FSInfo sector has its signatures */
-	uint64_t alloc_epoch;	/* cache epoch of the latest allocation */
-	uint32_t alloc_sector;	/* FAT sector of this epoch's allocations; or FAT_MULTI */
-	uint8_t *zero;		/* zero_bytes of zeros for filling */
+	uint32_t root_ref;      /* how the root is named internally: root cluster, or 0 */
+	uint32_t free_clusters; /* exact, kept up to date */
+	uint32_t next_free;     /* where the next allocation starts looking */
+	bool fsinfo_valid;      /* the FSInfo sector has its signatures */
+	uint64_t alloc_epoch;   /* cache epoch of the latest allocation */
+	uint32_t alloc_sector;  /* FAT sector of this epoch's allocations; or FAT_MULTI */
+	uint8_t *zero;          /* zero_bytes of zeros for filling */
 	uint32_t zero_bytes;
-	status_t error;		/* sticky: a failed write-back stops all writing */
+	status_t error; /* sticky: a failed write-back stops all writing */
 };
 
 /* Bytes of arena fat_mount() takes beyond cache_bytes, for max_nodes. */
@@ -254,8 +254,8 @@ status_t fat_rmdir(struct fat_volume *v, fat_handle_t dir, const char *name, siz
  * name that differs only in case changes the case. The source may be open:
  * its handles follow it.
  */
-status_t fat_rename(struct fat_volume *v, fat_handle_t from_dir, const char *from,
-		    size_t from_len, fat_handle_t to_dir, const char *to, size_t to_len);
+status_t fat_rename(struct fat_volume *v, fat_handle_t from_dir, const char *from, size_t from_len,
+		    fat_handle_t to_dir, const char *to, size_t to_len);
 
 status_t fat_stat(struct fat_volume *v, fat_handle_t h, struct fat_stat *out);
 
@@ -287,8 +287,8 @@ status_t fat_read(struct fat_volume *v, fat_handle_t h, uint64_t off, void *buf,
  * the clusters are not there (nothing is written then), FAT_ST_READ_ONLY
  * for a read-only volume or file. *done is len on success, 0 otherwise.
  */
-status_t fat_write(struct fat_volume *v, fat_handle_t h, uint64_t off, const void *buf,
-		   size_t len, size_t *done);
+status_t fat_write(struct fat_volume *v, fat_handle_t h, uint64_t off, const void *buf, size_t len,
+		   size_t *done);
 
 /* Sets the size of file h, freeing clusters or adding zeroed ones. */
 status_t fat_truncate(struct fat_volume *v, fat_handle_t h, uint64_t size);

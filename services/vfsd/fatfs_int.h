@@ -12,11 +12,11 @@
 
 #include "fatfs.h"
 
-#define FAT_MULTI 0xffffffffu	/* alloc_sector: allocations in several sectors */
-#define FAT_NO_SLOT 0xffffffffu	/* fat_dir_add(): no entry to skip */
-#define FAT_END 0u		/* fat_next(): the chain ends here */
-#define SLOT 32u		/* bytes of a directory entry */
-#define WALK_LIMIT 65536u	/* steps of a ".." walk before declaring a loop */
+#define FAT_MULTI 0xffffffffu   /* alloc_sector: allocations in several sectors */
+#define FAT_NO_SLOT 0xffffffffu /* fat_dir_add(): no entry to skip */
+#define FAT_END 0u              /* fat_next(): the chain ends here */
+#define SLOT 32u                /* bytes of a directory entry */
+#define WALK_LIMIT 65536u       /* steps of a ".." walk before declaring a loop */
 
 /* ---------------------------------------------------------------- little endian */
 
@@ -79,22 +79,22 @@ static inline void de_set_cluster(uint8_t *de, uint32_t c)
 enum { NODE_FREE = 0, NODE_FILE = 1, NODE_DIR = 2 };
 
 struct fat_node {
-	uint16_t gen;		/* part of the handle; bumped when the slot is freed */
-	uint16_t refs;		/* 0: the slot is free */
-	uint8_t kind;		/* NODE_* */
+	uint16_t gen;  /* part of the handle; bumped when the slot is freed */
+	uint16_t refs; /* 0: the slot is free */
+	uint8_t kind;  /* NODE_* */
 	uint8_t attr;
 	bool is_root;
-	bool dirty;		/* the directory entry must be written back */
-	uint8_t nslots;		/* slots of the entry set: long-name entries + 1 */
-	uint32_t start;		/* first cluster; for directories their ref */
+	bool dirty;     /* the directory entry must be written back */
+	uint8_t nslots; /* slots of the entry set: long-name entries + 1 */
+	uint32_t start; /* first cluster; for directories their ref */
 	uint32_t size;
-	uint32_t parent;	/* ref of the directory holding the entry */
-	uint32_t slot;		/* index of the short entry in it */
+	uint32_t parent; /* ref of the directory holding the entry */
+	uint32_t slot;   /* index of the short entry in it */
 	uint16_t cdate, ctime, mdate, mtime, adate;
 	uint8_t ctenth;
 	/* Cluster chain cursors: chain index -> cluster, 0 if unknown. */
 	uint32_t cur_idx, cur_clus;
-	uint32_t tail_idx, tail_clus;	/* the last cluster, if known */
+	uint32_t tail_idx, tail_clus; /* the last cluster, if known */
 	/* Loop detection (Brent) along the walk that set the cursor. */
 	uint32_t loop_mark, loop_power, loop_steps;
 };
@@ -183,23 +183,23 @@ status_t fat_count_free(struct fat_volume *v, uint32_t *out);
 
 /* A directory entry as a scan finds it. */
 struct fat_entry {
-	uint8_t de[SLOT];	/* the short entry */
-	uint32_t slot;		/* its index in the directory */
-	uint32_t first;		/* index of its first slot (a long-name entry, or slot) */
-	uint16_t lfn_len;	/* units of the long name; 0 if it has no usable one */
-	bool lfn_bad;		/* long-name entries were there but unusable */
+	uint8_t de[SLOT]; /* the short entry */
+	uint32_t slot;    /* its index in the directory */
+	uint32_t first;   /* index of its first slot (a long-name entry, or slot) */
+	uint16_t lfn_len; /* units of the long name; 0 if it has no usable one */
+	bool lfn_bad;     /* long-name entries were there but unusable */
 	uint16_t lfn[FAT_LFN_SLOTS_MAX * FAT_LFN_UNITS];
 };
 
 /* A position in a directory, with a cursor into its cluster chain. */
 struct fat_dirpos {
 	uint32_t dir;
-	uint32_t clus, clus_idx;	/* chain index clus_idx is cluster clus (0: none yet) */
+	uint32_t clus, clus_idx; /* chain index clus_idx is cluster clus (0: none yet) */
 };
 
 struct fat_scan {
 	struct fat_dirpos pos;
-	uint32_t index;		/* next slot to read */
+	uint32_t index; /* next slot to read */
 	bool done;
 };
 
@@ -223,11 +223,11 @@ status_t fat_dir_find(struct fat_volume *v, uint32_t dir, const uint16_t *name, 
 /* Where a new entry set goes: chosen by fat_dir_prepare(), written by
  * fat_dir_commit(). */
 struct fat_newent {
-	uint8_t sfn[11];	/* a short name unique in the directory */
-	uint8_t nt;		/* its NTRes case bits */
-	uint32_t nslots;	/* long-name entries + 1 */
-	uint32_t start;		/* first slot of the set */
-	bool tail;		/* the set lies beyond the directory's end mark */
+	uint8_t sfn[11]; /* a short name unique in the directory */
+	uint8_t nt;      /* its NTRes case bits */
+	uint32_t nslots; /* long-name entries + 1 */
+	uint32_t start;  /* first slot of the set */
+	bool tail;       /* the set lies beyond the directory's end mark */
 };
 
 /*
@@ -262,8 +262,8 @@ status_t fat_dir_read(struct fat_volume *v, uint32_t dir, uint32_t index, uint8_
 
 /* Renames the entry set first..slot of dir in place to name, which needs
  * at most slot - first + 1 slots (FAT_ST_NO_SPACE otherwise). */
-status_t fat_dir_rename_in_place(struct fat_volume *v, uint32_t dir, uint32_t first,
-				 uint32_t slot, const uint16_t *name, size_t n, uint8_t *nslots);
+status_t fat_dir_rename_in_place(struct fat_volume *v, uint32_t dir, uint32_t first, uint32_t slot,
+				 const uint16_t *name, size_t n, uint8_t *nslots);
 
 /* The number of slots an entry set for name needs. */
 uint32_t fat_dir_slots_for(const uint16_t *name, size_t n);

@@ -3,7 +3,7 @@
 
 #define SECS_PER_DAY 86400
 #define FAT_YEAR0 1980
-#define FAT_YEARS 128	/* 1980 to 2107 */
+#define FAT_YEARS 128 /* 1980 to 2107 */
 
 /* Eras of 400 years (146097 days) make the leap-year rule a table-free
  * computation; March is the first month of the shifted year so that the

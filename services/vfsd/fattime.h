@@ -21,7 +21,7 @@
 struct fat_stamp {
 	uint16_t date;
 	uint16_t time;
-	uint8_t tenth;	/* 10 ms units, 0-199; only creation times keep it */
+	uint8_t tenth; /* 10 ms units, 0-199; only creation times keep it */
 };
 
 /* Converts UTC seconds to the FAT local date and time, rounding odd

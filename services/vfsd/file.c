@@ -39,8 +39,7 @@ static bool loop_step(struct fat_node *n, uint32_t c)
 /* Stores in *out the cluster at chain index idx of n, or FAT_END if the
  * chain is shorter; moves n's cursor there. A chain that comes back on
  * itself is FAT_ST_CORRUPT, found within twice its length. */
-static status_t file_cluster(struct fat_volume *v, struct fat_node *n, uint32_t idx,
-			     uint32_t *out)
+static status_t file_cluster(struct fat_volume *v, struct fat_node *n, uint32_t idx, uint32_t *out)
 {
 	uint32_t i = 0, c = n->start;
 
@@ -116,7 +115,7 @@ static status_t ensure_clusters(struct fat_volume *v, struct fat_node *n, uint32
 	if (st)
 		return st;
 	if (have == 0) {
-		n->start = first;	/* linked by the entry, written later */
+		n->start = first; /* linked by the entry, written later */
 		n->dirty = true;
 	} else {
 		st = fat_link(v, last, first);
@@ -134,7 +133,8 @@ static uint32_t uncached_run(struct fat_volume *v, uint32_t sector, size_t len, 
 {
 	uint32_t count = 0, ss = v->g.sector_size;
 
-	while (count < max && (size_t)(count + 1) * ss <= len && !fat_cache_has(&v->cache, sector + count))
+	while (count < max && (size_t)(count + 1) * ss <= len &&
+	       !fat_cache_has(&v->cache, sector + count))
 		count++;
 	return count;
 }
@@ -181,8 +181,8 @@ static status_t direct_write(struct fat_volume *v, uint32_t sector, uint32_t run
 }
 
 /* Writes len bytes from src (zeros if NULL) starting at byte boff of sector. */
-static status_t data_write(struct fat_volume *v, uint32_t sector, uint32_t boff,
-			   const uint8_t *src, size_t len)
+static status_t data_write(struct fat_volume *v, uint32_t sector, uint32_t boff, const uint8_t *src,
+			   size_t len)
 {
 	uint32_t ss = v->g.sector_size;
 
@@ -319,8 +319,8 @@ status_t fat_read(struct fat_volume *v, fat_handle_t h, uint64_t off, void *buf,
 	return STATUS_OK;
 }
 
-status_t fat_write(struct fat_volume *v, fat_handle_t h, uint64_t off, const void *buf,
-		   size_t len, size_t *done)
+status_t fat_write(struct fat_volume *v, fat_handle_t h, uint64_t off, const void *buf, size_t len,
+		   size_t *done)
 {
 	struct fat_node *n;
 	status_t st = fat_node_file(v, h, &n);
@@ -369,7 +369,7 @@ status_t fat_file_shrink(struct fat_volume *v, struct fat_node *n, uint32_t size
 		if (st)
 			return st;
 		if (last == FAT_END)
-			rest = FAT_END;	/* the chain was shorter than the size */
+			rest = FAT_END; /* the chain was shorter than the size */
 	} else {
 		n->start = 0;
 	}

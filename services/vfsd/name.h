@@ -24,11 +24,11 @@
 
 #include "abi/status.h"
 
-#define FAT_LFN_MAX 255		/* UTF-16 units in a long name */
-#define FAT_LFN_UNITS 13	/* units per long-name entry */
-#define FAT_LFN_SLOTS_MAX 20	/* entries of a 255-unit name */
-#define FAT_UTF8_MAX (FAT_LFN_MAX * 3)	/* bytes of the longest name in UTF-8 */
-#define FAT_SHORT_DISPLAY_MAX 12	/* "BASENAME.EXT" */
+#define FAT_LFN_MAX 255                /* UTF-16 units in a long name */
+#define FAT_LFN_UNITS 13               /* units per long-name entry */
+#define FAT_LFN_SLOTS_MAX 20           /* entries of a 255-unit name */
+#define FAT_UTF8_MAX (FAT_LFN_MAX * 3) /* bytes of the longest name in UTF-8 */
+#define FAT_SHORT_DISPLAY_MAX 12       /* "BASENAME.EXT" */
 
 /* NTRes bits in a short entry: this part of the short name is lower case
  * (a name such as "readme.txt" needs no long name). */

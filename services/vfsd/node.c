@@ -476,8 +476,8 @@ static void dirent_name(const struct fat_entry *e, char *out, size_t *len, uint1
 
 /* Fills the record at rec (room bytes) for entry e; returns its length,
  * or 0 if it does not fit. */
-static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void *rec,
-			  size_t room, uint32_t cookie)
+static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void *rec, size_t room,
+			  uint32_t cookie)
 {
 	char name[FAT_UTF8_MAX];
 	uint16_t sd[FAT_SHORT_DISPLAY_MAX], flags;
@@ -497,7 +497,7 @@ static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void 
 	d->cookie = cookie;
 	d->size = d->type == FAT_TYPE_FILE ? get32(e->de + DE_SIZE) : 0;
 	d->mtime = fat_time_decode(&(struct fat_stamp){ (uint16_t)get16(e->de + DE_MDATE),
-							 (uint16_t)get16(e->de + DE_MTIME), 0 },
+							(uint16_t)get16(e->de + DE_MTIME), 0 },
 				   v->tz_minutes);
 	size_t k = fat_short_display(e->de, 0, sd);
 	if (fat_utf16_to_utf8(sd, k, d->short_name, sizeof d->short_name - 1, &slen))

@@ -61,7 +61,7 @@ static void follow(struct fat_volume *v, uint32_t from, uint32_t slot, uint32_t 
 	n->parent = to;
 	n->slot = new_slot;
 	n->nslots = (uint8_t)nslots;
-	n->dirty = false;	/* the new entry was written from it */
+	n->dirty = false; /* the new entry was written from it */
 }
 
 /* The moving directory's ".." entry, read before anything changes. */
@@ -95,7 +95,7 @@ static void replace_fields(uint8_t *dst, const uint8_t *src)
 
 struct move {
 	uint32_t from, to;
-	const struct fat_entry *s, *t;	/* t: the entry replaced, or NULL */
+	const struct fat_entry *s, *t; /* t: the entry replaced, or NULL */
 	const uint16_t *name;
 	size_t n;
 };
@@ -213,8 +213,8 @@ static status_t rename_lookup(struct fat_volume *v, fat_handle_t from_dir, const
 	return st == STATUS_NOT_FOUND ? STATUS_OK : st;
 }
 
-status_t fat_rename(struct fat_volume *v, fat_handle_t from_dir, const char *from,
-		    size_t from_len, fat_handle_t to_dir, const char *to, size_t to_len)
+status_t fat_rename(struct fat_volume *v, fat_handle_t from_dir, const char *from, size_t from_len,
+		    fat_handle_t to_dir, const char *to, size_t to_len)
 {
 	static const struct rename_args zero;
 	struct rename_args a = zero;
@@ -238,7 +238,8 @@ status_t fat_rename(struct fat_volume *v, fat_handle_t from_dir, const char *fro
 	} else if (f == t) {
 		return rename_here(v, f, &a.s, a.du, a.dn);
 	}
-	struct move m = { .from = f, .to = t, .s = &a.s, .t = a.have_t ? &a.t : NULL,
-			  .name = a.du, .n = a.dn };
+	struct move m = {
+		.from = f, .to = t, .s = &a.s, .t = a.have_t ? &a.t : NULL, .name = a.du, .n = a.dn
+	};
 	return move_entry(v, &m);
 }

@@ -29,7 +29,8 @@ int main(void)
 	for (int i = 0; i < ROUNDS; i++) {
 		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
 		unsigned slot = (unsigned)(rng % LIVE);
-		size_t size = rng >> 60 == 0 ? (size_t)(rng >> 20) % 65536 + 1 : (size_t)(rng >> 20) % 256 + 1;
+		size_t size = rng >> 60 == 0 ? (size_t)(rng >> 20) % 65536 + 1
+					     : (size_t)(rng >> 20) % 256 + 1;
 		free(live[slot]);
 		live[slot] = malloc(size);
 		live[slot][0] = (unsigned char)i;

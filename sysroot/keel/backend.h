@@ -38,15 +38,15 @@ void keel_lock(volatile int *l);
 void keel_unlock(volatile int *l);
 
 /* Handlers, by file. */
-long keel_sys_mmap(const long a[6]);		/* mem.c */
+long keel_sys_mmap(const long a[6]); /* mem.c */
 long keel_sys_munmap(const long a[6]);
 long keel_sys_mprotect(const long a[6]);
 long keel_sys_mremap(const long a[6]);
 long keel_sys_madvise(const long a[6]);
 long keel_sys_brk(const long a[6]);
-uint64_t keel_arena_pages(void);		/* pages of the arena's chunks */
+uint64_t keel_arena_pages(void); /* pages of the arena's chunks */
 
-long keel_sys_clock_gettime(const long a[6]);	/* time.c */
+long keel_sys_clock_gettime(const long a[6]); /* time.c */
 long keel_sys_clock_settime(const long a[6]);
 long keel_sys_clock_getres(const long a[6]);
 long keel_sys_clock_nanosleep(const long a[6]);
@@ -54,7 +54,7 @@ long keel_sys_nanosleep(const long a[6]);
 long keel_sys_gettimeofday(const long a[6]);
 long keel_sys_time(const long a[6]);
 
-long keel_sys_read(const long a[6]);		/* fdsys.c */
+long keel_sys_read(const long a[6]); /* fdsys.c */
 long keel_sys_write(const long a[6]);
 long keel_sys_readv(const long a[6]);
 long keel_sys_writev(const long a[6]);
@@ -72,7 +72,7 @@ long keel_sys_newfstatat(const long a[6]);
 long keel_sys_poll(const long a[6]);
 long keel_sys_fsync(const long a[6]);
 
-long keel_sys_open(const long a[6]);		/* fs.c */
+long keel_sys_open(const long a[6]); /* fs.c */
 long keel_sys_openat(const long a[6]);
 long keel_sys_stat(const long a[6]);
 struct stat;
@@ -86,10 +86,10 @@ long keel_sys_path_op_at(const long a[6]);
 long keel_sys_readlink(const long a[6]);
 long keel_sys_umask(const long a[6]);
 
-long keel_sys_getrandom(const long a[6]);	/* random.c */
+long keel_sys_getrandom(const long a[6]); /* random.c */
 void keel_random_bytes(void *buf, size_t n);
 
-long keel_sys_exit(const long a[6]);		/* proc.c */
+long keel_sys_exit(const long a[6]); /* proc.c */
 long keel_sys_exit_group(const long a[6]);
 long keel_sys_getpid(const long a[6]);
 long keel_sys_gettid(const long a[6]);
@@ -109,7 +109,7 @@ long keel_sys_arch_prctl(const long a[6]);
 long keel_sys_sysinfo(const long a[6]);
 long keel_sys_getrusage(const long a[6]);
 
-long keel_sys_futex(const long a[6]);		/* thread.c */
+long keel_sys_futex(const long a[6]); /* thread.c */
 int keel_threads_alive(void);
 
 /* Ends the task with a status its supervisor receives as the exit code of

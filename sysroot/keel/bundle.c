@@ -25,7 +25,7 @@
 
 static struct {
 	volatile int lock;
-	const void *archive;	/* mapped on first use; NULL before */
+	const void *archive; /* mapped on first use; NULL before */
 	uint64_t bytes;
 } bundle;
 
@@ -86,8 +86,10 @@ static long bundle_read(struct keel_file *f, void *buf, size_t n, int64_t off)
 
 static long bundle_seek(struct keel_file *f, int64_t off, int whence)
 {
-	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->offset
-				: whence == SEEK_END ? (int64_t)f->kind_data[1] : -1;
+	int64_t base = whence == SEEK_SET   ? 0
+		       : whence == SEEK_CUR ? f->offset
+		       : whence == SEEK_END ? (int64_t)f->kind_data[1]
+					    : -1;
 	if (base < 0 || (off < 0 && -off > base) || (off > 0 && off > INT64_MAX - base))
 		return -EINVAL;
 	f->offset = base + off;
@@ -113,7 +115,7 @@ static long bundle_fstat(struct keel_file *f, struct stat *st)
 static long bundle_poll(struct keel_file *f, short events)
 {
 	(void)f;
-	return events & 0x005;	/* POLLIN | POLLOUT: never blocks */
+	return events & 0x005; /* POLLIN | POLLOUT: never blocks */
 }
 
 static const struct keel_file_ops bundle_ops = {

@@ -56,7 +56,7 @@ static long console_write(struct keel_file *f, const void *buf, size_t n, int64_
 			continue;
 		}
 		line.buf[line.len++] = p[i];
-		if (line.len == sizeof line.buf - 1)	/* room for the break */
+		if (line.len == sizeof line.buf - 1) /* room for the break */
 			st = send_line(f->caps[0], 0);
 	}
 	keel_unlock(&line.lock);
@@ -132,7 +132,7 @@ static long console_stat(struct keel_file *f, struct stat *st)
 	st->st_mode = S_IFCHR | 0620;
 	st->st_nlink = 1;
 	st->st_blksize = 1024;
-	st->st_rdev = (5u << 8) | 1;	/* Linux's /dev/console: 5, 1 */
+	st->st_rdev = (5u << 8) | 1; /* Linux's /dev/console: 5, 1 */
 	return 0;
 }
 

@@ -31,11 +31,11 @@
 
 enum keel_fd_kind {
 	KEEL_FD_NONE,
-	KEEL_FD_CONSOLE,	/* the debug console: sys_debug_write on the witness */
-	KEEL_FD_FILE,		/* reserved: a vfsd file */
-	KEEL_FD_TERMINAL,	/* reserved: a terminal of the console service */
-	KEEL_FD_PIPE,		/* reserved: one end of a pipe channel */
-	KEEL_FD_BUNDLE,		/* a file of the boot bundle, read-only (bundle.c) */
+	KEEL_FD_CONSOLE,  /* the debug console: sys_debug_write on the witness */
+	KEEL_FD_FILE,     /* reserved: a vfsd file */
+	KEEL_FD_TERMINAL, /* reserved: a terminal of the console service */
+	KEEL_FD_PIPE,     /* reserved: one end of a pipe channel */
+	KEEL_FD_BUNDLE,   /* a file of the boot bundle, read-only (bundle.c) */
 };
 
 struct keel_file;
@@ -43,28 +43,28 @@ struct keel_file;
 /* What a kind implements; a NULL entry answers the errno noted. off < 0
  * means "at the description's offset" for read and write. */
 struct keel_file_ops {
-	long (*read)(struct keel_file *f, void *buf, size_t n, int64_t off);	 /* EBADF */
+	long (*read)(struct keel_file *f, void *buf, size_t n, int64_t off);        /* EBADF */
 	long (*write)(struct keel_file *f, const void *buf, size_t n, int64_t off); /* EBADF */
-	long (*seek)(struct keel_file *f, int64_t off, int whence);		 /* ESPIPE */
-	long (*ioctl)(struct keel_file *f, unsigned long req, void *arg);	 /* ENOTTY */
-	long (*stat)(struct keel_file *f, struct stat *st);			 /* EIO */
-	long (*poll)(struct keel_file *f, short events);	/* revents; default none */
-	void (*release)(struct keel_file *f);	/* the last descriptor is closed */
+	long (*seek)(struct keel_file *f, int64_t off, int whence);                 /* ESPIPE */
+	long (*ioctl)(struct keel_file *f, unsigned long req, void *arg);           /* ENOTTY */
+	long (*stat)(struct keel_file *f, struct stat *st);                         /* EIO */
+	long (*poll)(struct keel_file *f, short events); /* revents; default none */
+	void (*release)(struct keel_file *f);            /* the last descriptor is closed */
 };
 
 struct keel_file {
-	uint32_t refs;		/* descriptors and fdt_get references; 0: free */
-	uint8_t kind;		/* enum keel_fd_kind */
-	int status;		/* O_ACCMODE, O_APPEND, O_NONBLOCK bits */
+	uint32_t refs; /* descriptors and fdt_get references; 0: free */
+	uint8_t kind;  /* enum keel_fd_kind */
+	int status;    /* O_ACCMODE, O_APPEND, O_NONBLOCK bits */
 	cap_handle_t caps[KEEL_FILE_CAPS];
 	int64_t offset;
-	uint64_t kind_data[2];	/* the kind's own words (bundle: address, size) */
+	uint64_t kind_data[2]; /* the kind's own words (bundle: address, size) */
 	const struct keel_file_ops *ops;
 };
 
 struct keel_fd_slot {
-	struct keel_file *file;	/* NULL: the descriptor is closed */
-	int flags;		/* FD_CLOEXEC */
+	struct keel_file *file; /* NULL: the descriptor is closed */
+	int flags;              /* FD_CLOEXEC */
 };
 
 struct keel_fd_table {

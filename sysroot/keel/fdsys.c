@@ -32,14 +32,14 @@ void keel_fd_init(const struct keel_start *s)
 }
 
 /* Runs op on fd's description with a reference held. */
-#define WITH_FILE(fd, f, expr)                                  \
-	do {                                                    \
-		struct keel_file *f = fdt_get(&table, (int)(fd)); \
-		if (!f)                                         \
-			return -EBADF;                          \
-		long r_ = (expr);                               \
-		fdt_put(&table, f);                             \
-		return r_;                                      \
+#define WITH_FILE(fd, f, expr)                                                                     \
+	do {                                                                                       \
+		struct keel_file *f = fdt_get(&table, (int)(fd));                                  \
+		if (!f)                                                                            \
+			return -EBADF;                                                             \
+		long r_ = (expr);                                                                  \
+		fdt_put(&table, f);                                                                \
+		return r_;                                                                         \
 	} while (0)
 
 static long do_read(struct keel_file *f, void *buf, size_t n, int64_t off)
@@ -77,8 +77,8 @@ long keel_sys_pwrite(const long a[6])
 {
 	if (a[3] < 0)
 		return -EINVAL;
-	WITH_FILE(a[0], f, f->ops->seek ? do_write(f, (const void *)a[1], (size_t)a[2], a[3])
-					: -ESPIPE);
+	WITH_FILE(a[0], f,
+		  f->ops->seek ? do_write(f, (const void *)a[1], (size_t)a[2], a[3]) : -ESPIPE);
 }
 
 /* readv/writev: each piece in turn; a short transfer ends the call. */
@@ -118,8 +118,8 @@ long keel_sys_close(const long a[6])
 
 long keel_sys_ioctl(const long a[6])
 {
-	WITH_FILE(a[0], f, f->ops->ioctl ? f->ops->ioctl(f, (unsigned long)a[1], (void *)a[2])
-					 : -ENOTTY);
+	WITH_FILE(a[0], f,
+		  f->ops->ioctl ? f->ops->ioctl(f, (unsigned long)a[1], (void *)a[2]) : -ENOTTY);
 }
 
 long keel_sys_lseek(const long a[6])
@@ -180,7 +180,9 @@ long keel_sys_fcntl(const long a[6])
 		WITH_FILE(fd, f, f->status);
 	case F_SETFL:
 		WITH_FILE(fd, f, set_status(f, a[2]));
-	case F_GETLK: case F_SETLK: case F_SETLKW:
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
 		WITH_FILE(fd, f, f->kind == KEEL_FD_CONSOLE ? -EINVAL : -ENOSYS);
 	default:
 		return fdt_get_flags(&table, fd) < 0 ? -EBADF : -EINVAL;

@@ -24,13 +24,12 @@
 #include "resolve.h"
 
 struct keel_fs {
-	cap_handle_t root;	/* directory capability of "/"; none until vfsd */
-	struct path cwd;	/* the working directory, below root */
+	cap_handle_t root; /* directory capability of "/"; none until vfsd */
+	struct path cwd;   /* the working directory, below root */
 	int umask;
 };
 
-static struct keel_fs fs = { .root = CAP_HANDLE_NONE, .cwd = { 0, 0, { 0 }, { 0 } },
-			     .umask = 022 };
+static struct keel_fs fs = { .root = CAP_HANDLE_NONE, .cwd = { 0, 0, { 0 }, { 0 } }, .umask = 022 };
 
 /* Resolves text from dirfd (AT_FDCWD, or a directory descriptor) and looks
  * it up: today that finds nothing but the root. */
@@ -42,7 +41,7 @@ static long lookup(int dirfd, const char *text, struct path *out)
 		if (!f)
 			return -EBADF;
 		fdt_put(keel_fdt(), f);
-		return -ENOTDIR;	/* no kind of descriptor is a directory yet */
+		return -ENOTDIR; /* no kind of descriptor is a directory yet */
 	}
 	long r = keel_resolve(&fs.cwd, text, out, &dir);
 	if (r)
@@ -139,7 +138,7 @@ long keel_sys_readlink(const long a[6])
 		struct stat st;
 		r = keel_bundle_stat(&p, &st);
 	}
-	return r ? r : -EINVAL;	/* no symbolic links here */
+	return r ? r : -EINVAL; /* no symbolic links here */
 }
 
 long keel_sys_getcwd(const long a[6])

@@ -32,21 +32,21 @@
 
 #define PAGE 4096ul
 #define ARENA_CHUNKS 40
-#define CHUNK_MIN_PAGES 16ul		/* 64 KiB */
-#define CHUNK_MAX_PAGES 4096ul		/* 16 MiB: larger requests get their own chunk */
+#define CHUNK_MIN_PAGES 16ul   /* 64 KiB */
+#define CHUNK_MAX_PAGES 4096ul /* 16 MiB: larger requests get their own chunk */
 #define BITMAP_WORDS (CHUNK_MAX_PAGES / 64)
 
 struct chunk {
-	uintptr_t base;		/* 0: slot unused */
+	uintptr_t base; /* 0: slot unused */
 	uint64_t pages;
-	uint64_t used;		/* pages handed out */
+	uint64_t used; /* pages handed out */
 	cap_handle_t mem;
-	uint64_t bits[BITMAP_WORDS];	/* page i in use; unused for big chunks */
+	uint64_t bits[BITMAP_WORDS]; /* page i in use; unused for big chunks */
 };
 
 struct arena {
 	volatile int lock;
-	uint64_t total_pages;	/* pages of all live chunks */
+	uint64_t total_pages; /* pages of all live chunks */
 	struct chunk c[ARENA_CHUNKS];
 };
 
@@ -321,8 +321,11 @@ long keel_sys_madvise(const long a[6])
 	uintptr_t p = (uintptr_t)a[0];
 	uint64_t n = pages_of((unsigned long)a[1]);
 	switch ((int)a[2]) {
-	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
-	case MADV_WILLNEED: case MADV_FREE:
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case MADV_FREE:
 		return (p & (PAGE - 1)) ? -EINVAL : 0;
 	case MADV_DONTNEED:
 		break;

@@ -31,7 +31,7 @@
 
 #define KEEL_NSIG 65
 
-static volatile int sig_ignored[KEEL_NSIG];	/* 1: SIG_IGN, 0: SIG_DFL */
+static volatile int sig_ignored[KEEL_NSIG]; /* 1: SIG_IGN, 0: SIG_DFL */
 static _Thread_local uint64_t sig_mask;
 
 /* The task ends with code if this is its only thread. With other threads
@@ -127,10 +127,17 @@ long keel_sys_rt_sigprocmask(const long a[6])
 	if (!set)
 		return 0;
 	switch (a[0]) {
-	case SIG_BLOCK: sig_mask |= *set; break;
-	case SIG_UNBLOCK: sig_mask &= ~*set; break;
-	case SIG_SETMASK: sig_mask = *set; break;
-	default: return -EINVAL;
+	case SIG_BLOCK:
+		sig_mask |= *set;
+		break;
+	case SIG_UNBLOCK:
+		sig_mask &= ~*set;
+		break;
+	case SIG_SETMASK:
+		sig_mask = *set;
+		break;
+	default:
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -145,9 +152,15 @@ static long self_signal(int sig)
 	if (sig_ignored[sig])
 		return 0;
 	switch (sig) {
-	case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
-	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return 0;	/* ignored, or stop: nothing can continue a stopped task */
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return 0; /* ignored, or stop: nothing can continue a stopped task */
 	default:
 		keel_exit_task(128 + sig);
 	}
@@ -225,10 +238,10 @@ long keel_sys_sysinfo(const long a[6])
 long keel_sys_arch_prctl(const long a[6])
 {
 	switch (a[0]) {
-	case 0x1002:	/* ARCH_SET_FS */
+	case 0x1002: /* ARCH_SET_FS */
 		__asm__ volatile("wrfsbase %0" : : "r"(a[1]) : "memory");
 		return 0;
-	case 0x1003: {	/* ARCH_GET_FS */
+	case 0x1003: { /* ARCH_GET_FS */
 		uint64_t v;
 		__asm__ volatile("rdfsbase %0" : "=r"(v));
 		*(uint64_t *)a[1] = v;
@@ -250,7 +263,8 @@ static uint64_t image_pages(void)
 	for (int i = 0; i < eh->e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
 			continue;
-		uint64_t first = ph[i].p_vaddr / 4096, last = (ph[i].p_vaddr + ph[i].p_memsz - 1) / 4096;
+		uint64_t first = ph[i].p_vaddr / 4096,
+			 last = (ph[i].p_vaddr + ph[i].p_memsz - 1) / 4096;
 		pages += last - first + 1;
 	}
 	return pages;
@@ -268,6 +282,7 @@ long keel_sys_getrusage(const long a[6])
 	memset(ru, 0, sizeof *ru);
 	if (a[0] != RUSAGE_CHILDREN)
 		ru->ru_maxrss = (long)((image_pages() + KEEL_STACK_SIZE / 4096 + 1 +
-					keel_arena_pages()) * 4);
+					keel_arena_pages()) *
+				       4);
 	return 0;
 }

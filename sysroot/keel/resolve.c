@@ -21,7 +21,7 @@ static int step(struct path *p, const char *s, size_t n)
 	if (n == 0 || (n == 1 && s[0] == '.'))
 		return 0;
 	if (n == 2 && s[0] == '.' && s[1] == '.') {
-		path_pop(p);	/* EMPTY at the root: ".." stays there */
+		path_pop(p); /* EMPTY at the root: ".." stays there */
 		return 0;
 	}
 	if (n > PATH_COMPONENT_MAX)

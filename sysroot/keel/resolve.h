@@ -19,7 +19,7 @@
 
 #include "keel/path.h"
 
-#define KEEL_POSIX_PATH_MAX 4096	/* bytes of POSIX text, with its NUL */
+#define KEEL_POSIX_PATH_MAX 4096 /* bytes of POSIX text, with its NUL */
 
 /*
  * Resolves text against cwd (a path below the root) into *out, below the

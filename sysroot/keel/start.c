@@ -30,17 +30,17 @@
 #define AUX_PAIRS 14
 
 struct start_block {
-	char text[KEEL_CMDLINE_MAX];	/* the argument strings, NUL-separated */
+	char text[KEEL_CMDLINE_MAX]; /* the argument strings, NUL-separated */
 	char *vec[ARGS_MAX + 2 + 2 * AUX_PAIRS + 2];
 	unsigned char random[16];
 };
 
 static struct start_block sb;
 
-extern const char __ehdr_start[];	/* the ELF header, loaded by keel.ld */
+extern const char __ehdr_start[]; /* the ELF header, loaded by keel.ld */
 
-int __libc_start_main(int (*)(int, char **, char **), int, char **, void (*)(void),
-		      void (*)(void), void (*)(void));
+int __libc_start_main(int (*)(int, char **, char **), int, char **, void (*)(void), void (*)(void),
+		      void (*)(void));
 int main(int, char **, char **);
 _Noreturn void __keel_start_c(const struct keel_start *s);
 
@@ -117,8 +117,8 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 	char **v = sb.vec;
 	int argc = make_argv(s, v);
 	v += argc;
-	*v++ = NULL;	/* end of argv */
-	*v++ = NULL;	/* end of the empty envp */
+	*v++ = NULL; /* end of argv */
+	*v++ = NULL; /* end of the empty envp */
 	keel_random_bytes(sb.random, sizeof sb.random);
 	v = aux(v, AT_PHDR, (unsigned long)(__ehdr_start + eh->e_phoff));
 	v = aux(v, AT_PHENT, eh->e_phentsize);

@@ -19,7 +19,7 @@
 #include "backend.h"
 #include "keel/sys.h"
 
-#define FUTEX_CMD_MASK 0x7f	/* without FUTEX_PRIVATE_FLAG and CLOCK_REALTIME */
+#define FUTEX_CMD_MASK 0x7f /* without FUTEX_PRIVATE_FLAG and CLOCK_REALTIME */
 
 struct thread_boot {
 	int (*fn)(void *);
@@ -27,11 +27,11 @@ struct thread_boot {
 	void *tls;
 	int *ctid;
 	int tid;
-	volatile cap_handle_t self;	/* the thread's own handle, once created */
+	volatile cap_handle_t self; /* the thread's own handle, once created */
 };
 
 static int next_tid = 1;
-static int threads_alive = 1;	/* the first thread, and every __keel_clone since */
+static int threads_alive = 1; /* the first thread, and every __keel_clone since */
 static _Thread_local int my_tid = 1;
 static _Thread_local int *clear_tid;
 static _Thread_local cap_handle_t my_handle;
@@ -62,7 +62,7 @@ long keel_sys_futex(const long a[6])
 {
 	uint64_t addr = (uint64_t)a[0];
 	switch (a[1] & FUTEX_CMD_MASK) {
-	case 0: {	/* FUTEX_WAIT: a relative timeout, or none */
+	case 0: { /* FUTEX_WAIT: a relative timeout, or none */
 		const struct timespec *ts = (const struct timespec *)a[3];
 		uint64_t ns = TIMEOUT_FOREVER;
 		if (ts) {
@@ -75,15 +75,15 @@ long keel_sys_futex(const long a[6])
 		status_t st = sys_futex_wait(addr, (uint32_t)a[2], ns);
 		return st == STATUS_BUSY ? -EAGAIN : st ? -keel_errno(st) : 0;
 	}
-	case 1:		/* FUTEX_WAKE */
+	case 1: /* FUTEX_WAKE */
 		return keel_futex_wake_n(addr, (uint64_t)a[2]);
-	case 3:	/* FUTEX_REQUEUE: val woken, up to a[3] moved to another word */
+	case 3: /* FUTEX_REQUEUE: val woken, up to a[3] moved to another word */
 		/* Waking the ones to be moved instead is allowed - a futex wait
 		 * may always end early - and musl's condition variables, the one
 		 * user, re-check and wait on the mutex themselves. */
 		return keel_futex_wake_n(addr, (uint64_t)a[2] + (uint64_t)a[3]);
 	default:
-		return -ENOSYS;	/* bitsets, priority inheritance */
+		return -ENOSYS; /* bitsets, priority inheritance */
 	}
 }
 
@@ -133,8 +133,8 @@ static status_t create(uintptr_t sp, struct thread_boot *b, cap_handle_t *th)
 	return st;
 }
 
-hidden int __keel_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid,
-			void *tls, int *ctid);
+hidden int __keel_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid, void *tls,
+			int *ctid);
 
 int __keel_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid, void *tls,
 		 int *ctid)
@@ -144,7 +144,10 @@ int __keel_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid
 		return -ENOSYS;
 	uintptr_t sp = ((uintptr_t)stack - sizeof(struct thread_boot)) & ~(uintptr_t)15;
 	struct thread_boot *b = (struct thread_boot *)sp;
-	*b = (struct thread_boot){ fn, arg, tls, (flags & CLONE_CHILD_CLEARTID) ? ctid : NULL,
+	*b = (struct thread_boot){ fn,
+				   arg,
+				   tls,
+				   (flags & CLONE_CHILD_CLEARTID) ? ctid : NULL,
 				   __atomic_add_fetch(&next_tid, 1, __ATOMIC_RELAXED),
 				   CAP_HANDLE_NONE };
 	int tid = b->tid;
@@ -171,7 +174,7 @@ _Noreturn void keel_unmap_and_exit(void *base, size_t size);
 _Noreturn void keel_unmap_and_exit(void *base, size_t size)
 {
 	const long a[6] = { (long)base, (long)size, 0, 0, 0, 0 };
-	int *word = clear_tid;	/* read before the TLS block goes with the stack */
+	int *word = clear_tid; /* read before the TLS block goes with the stack */
 	__atomic_sub_fetch(&threads_alive, 1, __ATOMIC_RELAXED);
 	if (my_handle != CAP_HANDLE_NONE)
 		sys_cap_delete(my_handle);

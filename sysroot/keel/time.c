@@ -24,7 +24,7 @@
 #define KEEL_SLEEP_BIT 63
 #define NS 1000000000ll
 
-static volatile int64_t realtime_offset;	/* ns added to the monotonic clock */
+static volatile int64_t realtime_offset; /* ns added to the monotonic clock */
 
 static int64_t monotonic_ns(void)
 {

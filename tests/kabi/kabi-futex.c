@@ -16,17 +16,17 @@
 #define LOCK_ROUNDS 20000
 #define PINGPONG_ROUNDS 20000
 #define STACK_PAGES 4
-#define STALL_NS 10000000000ull	/* no progress for 10 s: a wake-up was lost */
+#define STALL_NS 10000000000ull /* no progress for 10 s: a wake-up was lost */
 
 struct shared {
-	volatile uint32_t lock;		/* 0 free, 1 held, 2 held with waiters */
-	volatile uint32_t turn;		/* ping-pong: whose turn */
-	volatile uint64_t counter;	/* under lock */
-	volatile uint64_t progress;	/* ping-pong exchanges */
+	volatile uint32_t lock;     /* 0 free, 1 held, 2 held with waiters */
+	volatile uint32_t turn;     /* ping-pong: whose turn */
+	volatile uint64_t counter;  /* under lock */
+	volatile uint64_t progress; /* ping-pong exchanges */
 	volatile uint32_t done;
 };
 
-static struct shared *via_a, *via_b;	/* the same page at two addresses */
+static struct shared *via_a, *via_b; /* the same page at two addresses */
 static cap_handle_t witness;
 static int passed, failed;
 
@@ -90,7 +90,7 @@ static _Noreturn void pingpong_worker(uint64_t i)
 			sys_futex_wait((uint64_t)(uintptr_t)&mine->turn, t, TIMEOUT_FOREVER);
 		__atomic_store_n(&mine->turn, 1 - (uint32_t)i, __ATOMIC_RELEASE);
 		__atomic_add_fetch(&mine->progress, 1, __ATOMIC_RELAXED);
-		sys_futex_wake((uint64_t)(uintptr_t)&(i ? via_a : via_b)->turn, 1, &woken);
+		sys_futex_wake((uint64_t)(uintptr_t) & (i ? via_a : via_b)->turn, 1, &woken);
 	}
 	__atomic_add_fetch(&via_a->done, 1, __ATOMIC_RELEASE);
 	sys_thread_exit(0);
@@ -136,7 +136,8 @@ static void errors(void)
 	uint64_t word = (uint64_t)(uintptr_t)&via_a->turn;
 	via_a->turn = 5;
 	check(sys_futex_wait(word + 1, 5, 0) == STATUS_INVALID, "an unaligned word is INVALID");
-	check(sys_futex_wait(0x1000, 5, 0) == STATUS_BAD_ADDRESS, "an unmapped word is BAD_ADDRESS");
+	check(sys_futex_wait(0x1000, 5, 0) == STATUS_BAD_ADDRESS,
+	      "an unmapped word is BAD_ADDRESS");
 	check(sys_futex_wake(0x1000, 1, &woken) == STATUS_BAD_ADDRESS,
 	      "waking an unmapped word is BAD_ADDRESS");
 	check(sys_futex_wait(word, 6, TIMEOUT_FOREVER) == STATUS_BUSY,

@@ -45,16 +45,16 @@
 #define INBOXES_MAX 8
 #define CLEANUP_EVERY 2048
 #define RING_VA 0x0000250000000000ull
-#define RING_STRIDE 0x0000000000100000ull	/* 1 MiB: the biggest ring is 65 pages */
+#define RING_STRIDE 0x0000000000100000ull /* 1 MiB: the biggest ring is 65 pages */
 
 struct fuzz {
 	uint64_t rng;
 	cap_handle_t self_task, mem;
-	cap_handle_t known[KNOWN_MAX];		/* handles returned to it, newest overwrite oldest */
+	cap_handle_t known[KNOWN_MAX]; /* handles returned to it, newest overwrite oldest */
 	unsigned known_n, known_next;
-	cap_handle_t children[CHILDREN_MAX];	/* tasks it created: fair game */
+	cap_handle_t children[CHILDREN_MAX]; /* tasks it created: fair game */
 	unsigned children_n;
-	struct kabi_inbox inboxes[INBOXES_MAX];	/* inboxes it created, rings mapped */
+	struct kabi_inbox inboxes[INBOXES_MAX]; /* inboxes it created, rings mapped */
 	unsigned inboxes_n;
 	volatile struct kabi_fuzz_result *res;
 };
@@ -95,7 +95,9 @@ static uint64_t rand_handle(struct fuzz *f)
 	cap_handle_t k = some_known(f);
 
 	switch (r % 8) {
-	case 0: case 1: case 2:
+	case 0:
+	case 1:
+	case 2:
 		return k;
 	case 3:
 		return (cap_handle_t)(k + ((r >> 8) & 1 ? 1 : -1));
@@ -117,22 +119,23 @@ static uint64_t rand_pointer(struct fuzz *f)
 	switch (r % 10) {
 	case 0:
 		return 0;
-	case 1: case 2:
-		return KABI_FUZZ_TARGET_VA + low;			/* valid, maybe unaligned or straddling */
+	case 1:
+	case 2:
+		return KABI_FUZZ_TARGET_VA + low; /* valid, maybe unaligned or straddling */
 	case 3:
-		return KABI_FUZZ_TARGET_VA + KEEL_PAGE_SIZE - (low % 64);	/* runs into unmapped */
+		return KABI_FUZZ_TARGET_VA + KEEL_PAGE_SIZE - (low % 64); /* runs into unmapped */
 	case 4:
-		return 0x400000 + low;					/* read-only text */
+		return 0x400000 + low; /* read-only text */
 	case 5:
-		return 0xffffffff80000000ull + (r >> 12);		/* kernel image */
+		return 0xffffffff80000000ull + (r >> 12); /* kernel image */
 	case 6:
-		return 0xffff800000000000ull + (r >> 20);		/* kernel direct map */
+		return 0xffff800000000000ull + (r >> 20); /* kernel direct map */
 	case 7:
-		return 0x0000800000000000ull + low;			/* first non-canonical */
+		return 0x0000800000000000ull + low; /* first non-canonical */
 	case 8:
-		return r | 0x8000000000000000ull;			/* huge */
+		return r | 0x8000000000000000ull; /* huge */
 	default:
-		return KABI_FUZZ_TARGET_VA - 64 + (low % 128);		/* runs in from unmapped */
+		return KABI_FUZZ_TARGET_VA - 64 + (low % 128); /* runs in from unmapped */
 	}
 }
 
@@ -141,13 +144,18 @@ static uint64_t rand_arg(struct fuzz *f)
 	uint64_t r = rnd(f);
 
 	switch (r % 16) {
-	case 0: case 1: case 2:
+	case 0:
+	case 1:
+	case 2:
 		return (r >> 8) % 8;
 	case 3:
-		return (r >> 8) & 0x1ff;				/* rights, one unknown bit */
-	case 4: case 5: case 6:
+		return (r >> 8) & 0x1ff; /* rights, one unknown bit */
+	case 4:
+	case 5:
+	case 6:
 		return rand_handle(f);
-	case 7: case 8:
+	case 7:
+	case 8:
 		return rand_pointer(f);
 	case 9:
 		return 1ull << ((r >> 8) % 64);
@@ -180,7 +188,7 @@ static bool is_task(uint64_t h)
 	uint64_t info;
 
 	if (h >> 32 || h == CAP_HANDLE_NONE)
-		return false;	/* the kernel refuses it before looking */
+		return false; /* the kernel refuses it before looking */
 	return sys_cap_info((cap_handle_t)h, &info, NULL) == STATUS_OK &&
 	       (info & 0xffffffffu) == OBJ_TASK;
 }
@@ -320,7 +328,7 @@ static bool one_call(struct fuzz *f)
 	for (int i = 0; i < 6; i++)
 		a[i] = rand_arg(f);
 	if (rnd(f) & 1)
-		a[0] = rand_handle(f);	/* most calls name a capability first */
+		a[0] = rand_handle(f); /* most calls name a capability first */
 	if (!filter(f, nr, a)) {
 		f->res->skipped++;
 		return false;
@@ -343,9 +351,11 @@ int keel_main(const struct keel_start *s)
 		.res = (volatile struct kabi_fuzz_result *)(uintptr_t)KABI_FUZZ_RESULT_VA,
 	};
 
-	if (sys_memory_map(CAP_HANDLE_NONE, f.mem, KABI_FUZZ_RESULT_VA, 0, 1, RIGHT_READ | RIGHT_WRITE))
+	if (sys_memory_map(CAP_HANDLE_NONE, f.mem, KABI_FUZZ_RESULT_VA, 0, 1,
+			   RIGHT_READ | RIGHT_WRITE))
 		return 11;
-	if (sys_memory_map(CAP_HANDLE_NONE, f.mem, KABI_FUZZ_TARGET_VA, 1, 1, RIGHT_READ | RIGHT_WRITE))
+	if (sys_memory_map(CAP_HANDLE_NONE, f.mem, KABI_FUZZ_TARGET_VA, 1, 1,
+			   RIGHT_READ | RIGHT_WRITE))
 		return 12;
 	while (f.res->calls < KABI_FUZZ_CALLS) {
 		if (one_call(&f) && f.res->calls % CLEANUP_EVERY == 0)

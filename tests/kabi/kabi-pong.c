@@ -17,8 +17,7 @@
 
 /* Handles m; a call's answer is left in *out (returns 0 with *out's label
  * 0 when there is nothing to answer), -1 asks to quit. */
-static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items,
-		 struct keel_msg *out)
+static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items, struct keel_msg *out)
 {
 	uint64_t w = kabi_word(m, 0);
 	status_t st = STATUS_OK;

@@ -89,7 +89,8 @@ void *kr_map(struct kabi_root *r, cap_handle_t memory, uint64_t pages, uint32_t 
 {
 	uint64_t va = kr_va(r, pages);
 
-	if (!kr_ok(r, "map memory into the root", sys_memory_map(CAP_HANDLE_NONE, memory, va, 0, pages, prot)))
+	if (!kr_ok(r, "map memory into the root",
+		   sys_memory_map(CAP_HANDLE_NONE, memory, va, 0, pages, prot)))
 		return NULL;
 	return (void *)(uintptr_t)va;
 }
@@ -118,7 +119,7 @@ void kr_give(struct keel_spawn_args *a, cap_handle_t cap, uint32_t rights, uint6
 {
 	if (a->cap_count < KEEL_SPAWN_CAPS_MAX)
 		a->caps[a->cap_count] = (struct keel_grant){ cap, rights, badge };
-	a->cap_count++;	/* too many: keel_spawn says INVALID */
+	a->cap_count++; /* too many: keel_spawn says INVALID */
 }
 
 bool kr_spawn(struct kabi_root *r, const struct keel_spawn_args *a, struct keel_child *c)
@@ -146,7 +147,8 @@ static void describe_end(const struct keel_msg *m, char *buf, size_t n)
 	if (m->label == MSG_LABEL_TASK_FAULT) {
 		struct task_fault_msg f;
 		memcpy(&f, m->payload, sizeof(f));
-		fmt_snprintf(buf, n, "fault: vector %u error %#x rip %#llx addr %#llx (badge %#llx)",
+		fmt_snprintf(buf, n,
+			     "fault: vector %u error %#x rip %#llx addr %#llx (badge %#llx)",
 			     f.vector, f.error, (unsigned long long)f.pc,
 			     (unsigned long long)f.addr, (unsigned long long)m->badge);
 	} else if (m->label == MSG_LABEL_TASK_EXIT) {
@@ -160,8 +162,8 @@ static void describe_end(const struct keel_msg *m, char *buf, size_t n)
 	}
 }
 
-bool kr_wait_end(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge,
-		 struct keel_msg *m, const char *what)
+bool kr_wait_end(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, struct keel_msg *m,
+		 const char *what)
 {
 	char desc[160];
 
@@ -179,8 +181,8 @@ bool kr_wait_end(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge,
 	}
 }
 
-bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge,
-		  uint64_t code, const char *what)
+bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, uint64_t code,
+		  const char *what)
 {
 	struct keel_msg m;
 	struct task_exit_msg e;
@@ -209,8 +211,7 @@ static bool stats_equal(const struct kernel_stats *a, const struct kernel_stats 
 	       a->tasks == b->tasks && a->objects == b->objects;
 }
 
-bool kr_settle(struct kabi_root *r, const struct kernel_stats *base, const char *what,
-	       bool pages)
+bool kr_settle(struct kabi_root *r, const struct kernel_stats *base, const char *what, bool pages)
 {
 	struct kernel_stats now;
 
@@ -223,7 +224,8 @@ bool kr_settle(struct kabi_root *r, const struct kernel_stats *base, const char 
 		}
 		kabi_sleep(10 * KABI_MS);
 	}
-	kr_fail(r, what, "after 500 ms: free_pages %llu (was %llu), threads %llu (was %llu), "
+	kr_fail(r, what,
+		"after 500 ms: free_pages %llu (was %llu), threads %llu (was %llu), "
 		"tasks %llu (was %llu), objects %llu (was %llu), reclaim_pending %llu",
 		(unsigned long long)now.free_pages, (unsigned long long)base->free_pages,
 		(unsigned long long)now.threads, (unsigned long long)base->threads,
@@ -237,18 +239,10 @@ static const struct {
 	const char *name;
 	void (*run)(struct kabi_root *r);
 } tests[] = {
-	{ "pingpong", test_pingpong },
-	{ "nocap", test_nocap },
-	{ "badge", test_badge },
-	{ "revoke", test_revoke },
-	{ "fault", test_fault },
-	{ "shm", test_shm },
-	{ "cycles", test_cycles },
-	{ "fuzz", test_fuzz },
-	{ "bench", test_bench },
-	{ "timer", test_timer },
-	{ "witness", test_witness },
-	{ "devices", test_devices },
+	{ "pingpong", test_pingpong }, { "nocap", test_nocap },     { "badge", test_badge },
+	{ "revoke", test_revoke },     { "fault", test_fault },     { "shm", test_shm },
+	{ "cycles", test_cycles },     { "fuzz", test_fuzz },       { "bench", test_bench },
+	{ "timer", test_timer },       { "witness", test_witness }, { "devices", test_devices },
 };
 
 int keel_main(const struct keel_start *start)

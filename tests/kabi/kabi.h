@@ -19,19 +19,19 @@
 
 /* Message labels of the test protocols. */
 enum kabi_label {
-	KABI_HELLO = 0x4b410001,	/* child -> root: carries a send cap to the child's inbox */
-	KABI_PING,			/* call; payload[0] = counter */
-	KABI_PONG,			/* reply; payload[0] = counter + 1, payload[1] = ~counter */
-	KABI_BATCH,			/* call; payload[0] = n: send n KABI_ITEM, then reply */
-	KABI_ITEM,			/* payload[0] = index in the batch */
-	KABI_FLUSH,			/* call; the reply's payload[0] = messages drained since the last flush */
-	KABI_QUIT,			/* the child exits with code 0 */
-	KABI_REPORT,			/* child -> root: payload words are statuses or values */
-	KABI_PEER,			/* root -> relay A: carries a send cap to relay B's inbox */
-	KABI_GIFT,			/* relay A -> relay B: carries A's derived cap to root's inbox */
-	KABI_TRY,			/* root -> relay: send one message to the root inbox cap */
-	KABI_TRIED,			/* relay -> root: payload[0] = status of that send */
-	KABI_TARGET,			/* relay -> root's target inbox; payload[0] = relay's role */
+	KABI_HELLO = 0x4b410001, /* child -> root: carries a send cap to the child's inbox */
+	KABI_PING,               /* call; payload[0] = counter */
+	KABI_PONG,               /* reply; payload[0] = counter + 1, payload[1] = ~counter */
+	KABI_BATCH,              /* call; payload[0] = n: send n KABI_ITEM, then reply */
+	KABI_ITEM,               /* payload[0] = index in the batch */
+	KABI_FLUSH,  /* call; the reply's payload[0] = messages drained since the last flush */
+	KABI_QUIT,   /* the child exits with code 0 */
+	KABI_REPORT, /* child -> root: payload words are statuses or values */
+	KABI_PEER,   /* root -> relay A: carries a send cap to relay B's inbox */
+	KABI_GIFT,   /* relay A -> relay B: carries A's derived cap to root's inbox */
+	KABI_TRY,    /* root -> relay: send one message to the root inbox cap */
+	KABI_TRIED,  /* relay -> root: payload[0] = status of that send */
+	KABI_TARGET, /* relay -> root's target inbox; payload[0] = relay's role */
 };
 
 /* Time limits for waiting on another task, in nanoseconds. */
@@ -59,21 +59,21 @@ static inline uint32_t kabi_shm_word(uint32_t i)
 #define KABI_FUZZ_CALLS 1000000u
 #define KABI_FUZZ_NR_MAX 40
 struct kabi_fuzz_result {
-	uint64_t magic;			/* KABI_FUZZ_MAGIC once the run has finished */
-	uint64_t calls;			/* system calls issued */
-	uint64_t skipped;		/* draws the filter refused (see kabi-fuzz.c) */
-	uint64_t by_status[STATUS_COUNT + 1];	/* last entry: unknown statuses */
-	uint64_t by_number[KABI_FUZZ_NR_MAX + 1];	/* calls issued per number */
-	uint64_t tasks_created;		/* child tasks the fuzzer made (and killed) */
+	uint64_t magic;                           /* KABI_FUZZ_MAGIC once the run has finished */
+	uint64_t calls;                           /* system calls issued */
+	uint64_t skipped;                         /* draws the filter refused (see kabi-fuzz.c) */
+	uint64_t by_status[STATUS_COUNT + 1];     /* last entry: unknown statuses */
+	uint64_t by_number[KABI_FUZZ_NR_MAX + 1]; /* calls issued per number */
+	uint64_t tasks_created;                   /* child tasks the fuzzer made (and killed) */
 };
 
 /* An inbox owned by the calling thread, with its ring mapped. */
 struct kabi_inbox {
-	cap_handle_t cap;	/* every right */
-	cap_handle_t ring_mem;	/* the ring's memory object */
+	cap_handle_t cap;      /* every right */
+	cap_handle_t ring_mem; /* the ring's memory object */
 	struct inbox_ring *ring;
-	uint64_t mask;		/* its signal bit */
-	uint64_t pages;		/* pages mapped at ring */
+	uint64_t mask;  /* its signal bit */
+	uint64_t pages; /* pages mapped at ring */
 };
 
 /* Creates an inbox of capacity messages raising bit, maps its ring at va. */

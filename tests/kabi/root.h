@@ -18,8 +18,8 @@ struct kabi_root {
 	const struct keel_start *start;
 	cap_handle_t witness;
 	struct keel_spawner spawner;
-	uint64_t next_va;	/* next free address for kr_va() */
-	uint64_t all_cpus;	/* affinity mask of every online CPU */
+	uint64_t next_va;  /* next free address for kr_va() */
+	uint64_t all_cpus; /* affinity mask of every online CPU */
 	unsigned passed, failed;
 };
 
@@ -65,12 +65,12 @@ void kr_release(struct keel_child *c);
  * badge on sup; other messages there are reported as FAIL and skipped.
  * Returns false (FAIL reported, naming what) on timeout.
  */
-bool kr_wait_end(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge,
-		 struct keel_msg *m, const char *what);
+bool kr_wait_end(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, struct keel_msg *m,
+		 const char *what);
 
 /* Like kr_wait_end, and the message must be an exit with code. */
-bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge,
-		  uint64_t code, const char *what);
+bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, uint64_t code,
+		  const char *what);
 
 /* Reads the kernel counters; FAIL reported on error. */
 bool kr_stats(struct kabi_root *r, struct kernel_stats *s);
@@ -80,8 +80,7 @@ bool kr_stats(struct kabi_root *r, struct kernel_stats *s);
  * at base, polling for up to 500 ms to let deferred frees finish. One PASS
  * or FAIL line naming what and the counters that differ.
  */
-bool kr_settle(struct kabi_root *r, const struct kernel_stats *base, const char *what,
-	       bool pages);
+bool kr_settle(struct kabi_root *r, const struct kernel_stats *base, const char *what, bool pages);
 
 /* The tests, one per kabi.test name (root_*.c). */
 void test_pingpong(struct kabi_root *r);

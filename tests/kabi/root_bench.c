@@ -24,8 +24,8 @@
 struct bench {
 	struct kabi_root *r;
 	struct kabi_inbox in, sup;
-	uint64_t same, cross, batched;	/* 0 until measured */
-	int finished;			/* set by the driver when it is done */
+	uint64_t same, cross, batched; /* 0 until measured */
+	int finished;                  /* set by the driver when it is done */
 };
 
 /* Spawns pong on the CPUs in affinity; returns the send cap to its inbox. */
@@ -37,14 +37,16 @@ static cap_handle_t pong_start(struct bench *b, uint64_t affinity, struct keel_c
 	struct keel_msg m = { 0 };
 
 	a.affinity = affinity;
-	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(b->sup.cap, RIGHT_SEND, 0xb0, supc)))
+	if (!kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(b->sup.cap, RIGHT_SEND, 0xb0, supc)))
 		return CAP_HANDLE_NONE;
 	a.fault_inbox = *supc;
 	kr_give(&a, b->in.cap, RIGHT_SEND | RIGHT_GRANT, 1);
 	if (!kr_spawn(r, &a, c))
 		return CAP_HANDLE_NONE;
 	if (!kr_ok(r, "pong hello", kabi_recv(&b->in, &m, KABI_WAIT_NS)) ||
-	    !kr_expect_u64(r, "pong hello carries its inbox", m.label == KABI_HELLO && (m.flags & MSG_FLAG_CAP), 1))
+	    !kr_expect_u64(r, "pong hello carries its inbox",
+			   m.label == KABI_HELLO && (m.flags & MSG_FLAG_CAP), 1))
 		return CAP_HANDLE_NONE;
 	return m.cap;
 }
@@ -72,8 +74,9 @@ static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n)
 		struct keel_msg m = kabi_msg(KABI_PING, i, 0, 0);
 		status_t st = sys_msg_call(pong, &m, KABI_WAIT_NS);
 		if (st || kabi_word(&m, 0) != i + 1) {
-			kr_fail(b->r, "bench call", "call %llu: %s, reply word %llu", (unsigned long long)i,
-				status_name(st), (unsigned long long)kabi_word(&m, 0));
+			kr_fail(b->r, "bench call", "call %llu: %s, reply word %llu",
+				(unsigned long long)i, status_name(st),
+				(unsigned long long)kabi_word(&m, 0));
 			return 0;
 		}
 	}
@@ -96,8 +99,9 @@ static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds)
 		if (st == STATUS_OK)
 			st = sys_msg_call(pong, &m, KABI_WAIT_NS);
 		if (st || kabi_word(&m, 0) != BATCH) {
-			kr_fail(b->r, "bench batch", "round %llu: %s, pong drained %llu", (unsigned long long)k,
-				status_name(st), (unsigned long long)kabi_word(&m, 0));
+			kr_fail(b->r, "bench batch", "round %llu: %s, pong drained %llu",
+				(unsigned long long)k, status_name(st),
+				(unsigned long long)kabi_word(&m, 0));
 			return 0;
 		}
 	}
@@ -140,12 +144,14 @@ static _Noreturn void driver(struct bench *b)
 
 /* Starts the driver on a fresh stack. It begins as if called: rsp + 8 is
  * 16-byte aligned, and its return address is 0 (it never returns). */
-static bool driver_start(struct kabi_root *r, struct bench *b, cap_handle_t *stack, cap_handle_t *thread)
+static bool driver_start(struct kabi_root *r, struct bench *b, cap_handle_t *stack,
+			 cap_handle_t *thread)
 {
 	uint8_t *base;
 	uint64_t top;
 
-	if (!kr_ok(r, "create the driver's stack", sys_memory_create(DRIVER_STACK_PAGES, 0, stack)) ||
+	if (!kr_ok(r, "create the driver's stack",
+		   sys_memory_create(DRIVER_STACK_PAGES, 0, stack)) ||
 	    !(base = kr_map(r, *stack, DRIVER_STACK_PAGES, RIGHT_READ | RIGHT_WRITE)))
 		return false;
 	top = (uint64_t)(uintptr_t)base + DRIVER_STACK_PAGES * KEEL_PAGE_SIZE;
@@ -163,24 +169,24 @@ void test_bench(struct kabi_root *r)
 		return;
 	while (!__atomic_load_n(&b.finished, __ATOMIC_ACQUIRE))
 		kabi_sleep(50 * KABI_MS);
-	kabi_sleep(10 * KABI_MS);	/* let the driver's sys_thread_exit complete */
+	kabi_sleep(10 * KABI_MS); /* let the driver's sys_thread_exit complete */
 	sys_cap_delete(thread);
 	if (b.same) {
 		kr_pass(r, "same-CPU call round trip measured");
 		keel_print(r->witness, "bench: ipc_call_roundtrip_same_cpu_insns=%llu\n",
-			  (unsigned long long)b.same);
+			   (unsigned long long)b.same);
 	}
 	if (b.cross) {
 		kr_pass(r, "cross-CPU call round trip measured");
 		keel_print(r->witness, "bench: ipc_call_roundtrip_cross_cpu_insns=%llu\n",
-			  (unsigned long long)b.cross);
+			   (unsigned long long)b.cross);
 	} else if (r->start->cpu_count >= 2) {
 		kr_fail(r, "cross-CPU call round trip", "not measured");
 	}
 	if (b.batched) {
 		kr_pass(r, "batched send measured");
 		keel_print(r->witness, "bench: ipc_send_batched_per_msg_insns=%llu\n",
-			  (unsigned long long)b.batched);
+			   (unsigned long long)b.batched);
 	} else {
 		kr_fail(r, "batched send", "not measured");
 	}

@@ -30,7 +30,8 @@ static void nocap_handles(struct kabi_root *r, struct kabi_inbox *in)
 	kr_expect(r, "a handle with bits above 32 is BAD_CAP",
 		  raw(SYS_CAP_INFO, (1ull << 32) | in->cap, 0), STATUS_BAD_CAP);
 	kr_expect(r, "an inbox cap where a memory cap is needed is BAD_CAP",
-		  sys_memory_map(CAP_HANDLE_NONE, in->cap, kr_va(r, 1), 0, 1, RIGHT_READ), STATUS_BAD_CAP);
+		  sys_memory_map(CAP_HANDLE_NONE, in->cap, kr_va(r, 1), 0, 1, RIGHT_READ),
+		  STATUS_BAD_CAP);
 }
 
 static void nocap_rights(struct kabi_root *r, struct kabi_inbox *in, cap_handle_t mem)
@@ -45,10 +46,11 @@ static void nocap_rights(struct kabi_root *r, struct kabi_inbox *in, cap_handle_
 		kr_expect(r, "deriving more rights (all) is NO_RIGHTS",
 			  sys_cap_derive(nosend, RIGHTS_ALL, 0, &more), STATUS_NO_RIGHTS);
 		kr_expect(r, "deriving back the send right is NO_RIGHTS",
-			  sys_cap_derive(nosend, RIGHT_SEND | RIGHT_GRANT, 0, &more), STATUS_NO_RIGHTS);
+			  sys_cap_derive(nosend, RIGHT_SEND | RIGHT_GRANT, 0, &more),
+			  STATUS_NO_RIGHTS);
 	}
-	kr_expect(r, "an unknown right bit is INVALID",
-		  sys_cap_derive(in->cap, 1u << 8, 0, &more), STATUS_INVALID);
+	kr_expect(r, "an unknown right bit is INVALID", sys_cap_derive(in->cap, 1u << 8, 0, &more),
+		  STATUS_INVALID);
 	kr_expect_u64(r, "failed derives hand out no capability", more, 0);
 	if (kr_ok(r, "derive a memory cap without map",
 		  sys_cap_derive(mem, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0, &nomap)))
@@ -58,7 +60,8 @@ static void nocap_rights(struct kabi_root *r, struct kabi_inbox *in, cap_handle_
 	if (kr_ok(r, "derive a read-only memory cap",
 		  sys_cap_derive(mem, RIGHT_READ | RIGHT_MAP, 0, &ro)))
 		kr_expect(r, "mapping a read-only cap writable is NO_RIGHTS",
-			  sys_memory_map(CAP_HANDLE_NONE, ro, kr_va(r, 1), 0, 1, RIGHT_READ | RIGHT_WRITE),
+			  sys_memory_map(CAP_HANDLE_NONE, ro, kr_va(r, 1), 0, 1,
+					 RIGHT_READ | RIGHT_WRITE),
 			  STATUS_NO_RIGHTS);
 	if (ro)
 		kr_expect(r, "derive without RIGHT_GRANT is NO_RIGHTS",
@@ -76,22 +79,26 @@ static void nocap_mapping(struct kabi_root *r, cap_handle_t mem)
 	uint64_t va = kr_va(r, 2);
 
 	kr_expect(r, "a W+X mapping is INVALID",
-		  sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1, RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC),
+		  sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1,
+				 RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC),
 		  STATUS_INVALID);
 	kr_expect(r, "pages beyond the object are RANGE",
 		  sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 2, RIGHT_READ), STATUS_RANGE);
 	kr_expect(r, "an unaligned address is BAD_ADDRESS",
-		  sys_memory_map(CAP_HANDLE_NONE, mem, va + 8, 0, 1, RIGHT_READ), STATUS_BAD_ADDRESS);
+		  sys_memory_map(CAP_HANDLE_NONE, mem, va + 8, 0, 1, RIGHT_READ),
+		  STATUS_BAD_ADDRESS);
 	kr_expect(r, "a kernel address is BAD_ADDRESS",
 		  sys_memory_map(CAP_HANDLE_NONE, mem, 0xffff800000000000ull, 0, 1, RIGHT_READ),
 		  STATUS_BAD_ADDRESS);
 	kr_expect(r, "a non-canonical address is BAD_ADDRESS",
 		  sys_memory_map(CAP_HANDLE_NONE, mem, 0x0000800000000000ull, 0, 1, RIGHT_READ),
 		  STATUS_BAD_ADDRESS);
-	if (kr_expect(r, "a read-write mapping works", sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1,
-			RIGHT_READ | RIGHT_WRITE), STATUS_OK)) {
+	if (kr_expect(r, "a read-write mapping works",
+		      sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1, RIGHT_READ | RIGHT_WRITE),
+		      STATUS_OK)) {
 		kr_expect(r, "mapping over it is EXISTS",
-			  sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1, RIGHT_READ), STATUS_EXISTS);
+			  sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, 1, RIGHT_READ),
+			  STATUS_EXISTS);
 		sys_memory_unmap(CAP_HANDLE_NONE, va, 1);
 	}
 }
@@ -103,7 +110,8 @@ static void nocap_pointers(struct kabi_root *r, struct kabi_inbox *in, cap_handl
 	cap_handle_t ib = in->cap;
 	struct kernel_stats ks;
 
-	kr_expect(r, "a NULL message is BAD_ADDRESS", sys_msg_send(ib, NULL, 0, 0), STATUS_BAD_ADDRESS);
+	kr_expect(r, "a NULL message is BAD_ADDRESS", sys_msg_send(ib, NULL, 0, 0),
+		  STATUS_BAD_ADDRESS);
 	kr_expect(r, "a kernel-half message is BAD_ADDRESS",
 		  sys_msg_send(ib, (void *)0xffffffff80000000ull, 0, 0), STATUS_BAD_ADDRESS);
 	kr_expect(r, "a non-canonical message is BAD_ADDRESS",
@@ -113,7 +121,8 @@ static void nocap_pointers(struct kabi_root *r, struct kabi_inbox *in, cap_handl
 	if (page) {
 		memcpy(page + KEEL_PAGE_SIZE - 32, &m, 32);
 		kr_expect(r, "a message running into an unmapped page is BAD_ADDRESS",
-			  sys_msg_send(ib, (void *)(page + KEEL_PAGE_SIZE - 32), 0, 0), STATUS_BAD_ADDRESS);
+			  sys_msg_send(ib, (void *)(page + KEEL_PAGE_SIZE - 32), 0, 0),
+			  STATUS_BAD_ADDRESS);
 		memcpy(page + 8, &m, sizeof(m));
 		kr_expect(r, "an unaligned message in mapped memory is accepted",
 			  sys_msg_send(ib, (void *)(page + 8), 0, 0), STATUS_OK);
@@ -127,10 +136,11 @@ static void nocap_pointers(struct kabi_root *r, struct kabi_inbox *in, cap_handl
 		  sys_kernel_stats(r->witness, NULL, sizeof(ks)), STATUS_BAD_ADDRESS);
 	kr_expect(r, "stats into a too small buffer is RANGE",
 		  sys_kernel_stats(r->witness, &ks, sizeof(ks) - 1), STATUS_RANGE);
-	kr_expect(r, "a NULL console text is BAD_ADDRESS",
-		  sys_debug_write(r->witness, NULL, 8), STATUS_BAD_ADDRESS);
+	kr_expect(r, "a NULL console text is BAD_ADDRESS", sys_debug_write(r->witness, NULL, 8),
+		  STATUS_BAD_ADDRESS);
 	kr_expect(r, "a kernel-half console text is BAD_ADDRESS",
-		  sys_debug_write(r->witness, (void *)0xffffffff80100000ull, 8), STATUS_BAD_ADDRESS);
+		  sys_debug_write(r->witness, (void *)0xffffffff80100000ull, 8),
+		  STATUS_BAD_ADDRESS);
 }
 
 static void nocap_deleted(struct kabi_root *r)
@@ -162,7 +172,8 @@ static void nocap_quota(struct kabi_root *r, cap_handle_t mem)
 		kr_expect(r, "a task with more pages than the root has is QUOTA",
 			  sys_task_create(8, 8, q + 1, CAP_HANDLE_NONE, &t), STATUS_QUOTA);
 	} else {
-		kr_log(r, "root page quota %llu: skipping the over-quota checks", (unsigned long long)q);
+		kr_log(r, "root page quota %llu: skipping the over-quota checks",
+		       (unsigned long long)q);
 	}
 	st = sys_task_create(8, 8, 1, CAP_HANDLE_NONE, &t);
 	if (st == STATUS_QUOTA) {
@@ -174,8 +185,8 @@ static void nocap_quota(struct kabi_root *r, cap_handle_t mem)
 	kr_expect(r, "mapping into a task beyond its page quota is QUOTA",
 		  sys_memory_map(t, mem, 0x400000, 0, 1, RIGHT_READ), STATUS_QUOTA);
 	kr_expect(r, "sys_task_kill of a task without threads", sys_task_kill(t), STATUS_OK);
-	kr_expect(r, "a killed task's cap is STALE",
-		  sys_task_grant(t, mem, RIGHT_READ, 0, NULL), STATUS_STALE);
+	kr_expect(r, "a killed task's cap is STALE", sys_task_grant(t, mem, RIGHT_READ, 0, NULL),
+		  STATUS_STALE);
 	kr_expect(r, "deleting a STALE cap says STALE", sys_cap_delete(t), STATUS_STALE);
 	kr_expect(r, "and empties the slot", sys_cap_info(t, NULL, NULL), STATUS_BAD_CAP);
 }
@@ -195,9 +206,12 @@ static void nocap_numbers(struct kabi_root *r)
 		  raw(SYS_MEMORY_CREATE, 1, 1ull << 32), STATUS_INVALID);
 	kr_expect(r, "an inbox capacity that is not a power of two is INVALID",
 		  sys_inbox_create(3, 0, NULL, NULL), STATUS_INVALID);
-	kr_expect(r, "signal bit 64 is INVALID", sys_inbox_create(1, 64, NULL, NULL), STATUS_INVALID);
-	kr_expect(r, "waiting on an empty mask is INVALID", sys_signal_wait(0, 0, &pending), STATUS_INVALID);
-	kr_expect(r, "a 0-page memory object is INVALID", sys_memory_create(0, 0, NULL), STATUS_INVALID);
+	kr_expect(r, "signal bit 64 is INVALID", sys_inbox_create(1, 64, NULL, NULL),
+		  STATUS_INVALID);
+	kr_expect(r, "waiting on an empty mask is INVALID", sys_signal_wait(0, 0, &pending),
+		  STATUS_INVALID);
+	kr_expect(r, "a 0-page memory object is INVALID", sys_memory_create(0, 0, NULL),
+		  STATUS_INVALID);
 }
 
 void test_nocap(struct kabi_root *r)

@@ -19,7 +19,8 @@ static cap_handle_t sup_cap(struct kabi_root *r, struct kabi_inbox *sup, uint64_
 {
 	cap_handle_t c = CAP_HANDLE_NONE;
 
-	kr_ok(r, "derive a badged supervisor capability", sys_cap_derive(sup->cap, RIGHT_SEND, badge, &c));
+	kr_ok(r, "derive a badged supervisor capability",
+	      sys_cap_derive(sup->cap, RIGHT_SEND, badge, &c));
 	return c;
 }
 
@@ -37,7 +38,8 @@ static cap_handle_t wait_hello(struct kabi_root *r, struct kabi_inbox *in, uint6
 	if (m.label != KABI_HELLO || !(m.flags & MSG_FLAG_CAP) || m.cap == CAP_HANDLE_NONE ||
 	    m.badge != badge) {
 		kr_fail(r, who, "bad hello: label %#x flags %#x cap %#x badge %#llx (wanted %#llx)",
-			m.label, m.flags, m.cap, (unsigned long long)m.badge, (unsigned long long)badge);
+			m.label, m.flags, m.cap, (unsigned long long)m.badge,
+			(unsigned long long)badge);
 		return CAP_HANDLE_NONE;
 	}
 	kr_pass(r, "%s: hello with a capability, badge %#llx", who, (unsigned long long)badge);
@@ -58,7 +60,8 @@ static void pingpong_calls(struct kabi_root *r, cap_handle_t pong)
 		if (m.label != KABI_PONG || kabi_word(&m, 0) != i + 1 || kabi_word(&m, 1) != ~i ||
 		    m.badge != 0 || (m.flags & MSG_FLAG_CAP) || m.len != 24) {
 			kr_fail(r, "sys_msg_call round trips",
-				"call %llu: reply label %#x len %u flags %#x badge %#llx words %#llx %#llx",
+				"call %llu: reply label %#x len %u flags %#x badge %#llx words "
+				"%#llx %#llx",
 				(unsigned long long)i, m.label, m.len, m.flags,
 				(unsigned long long)m.badge, (unsigned long long)kabi_word(&m, 0),
 				(unsigned long long)kabi_word(&m, 1));
@@ -85,7 +88,8 @@ static void pingpong_batch(struct kabi_root *r, struct kabi_inbox *in, cap_handl
 	while (inbox_ring_pop(in->ring, &m)) {
 		if (m.label != KABI_ITEM || kabi_word(&m, 0) != n || m.badge != 1) {
 			kr_fail(r, "batch order", "message %u: label %#x word %llu badge %#llx", n,
-				m.label, (unsigned long long)kabi_word(&m, 0), (unsigned long long)m.badge);
+				m.label, (unsigned long long)kabi_word(&m, 0),
+				(unsigned long long)m.badge);
 			return;
 		}
 		n++;
@@ -123,7 +127,8 @@ void test_pingpong(struct kabi_root *r)
 }
 
 /* Receives the badge child's report number step. */
-static bool badge_report(struct kabi_root *r, struct kabi_inbox *in, uint64_t step, struct keel_msg *m)
+static bool badge_report(struct kabi_root *r, struct kabi_inbox *in, uint64_t step,
+			 struct keel_msg *m)
 {
 	status_t st;
 
@@ -145,10 +150,11 @@ static void badge_local(struct kabi_root *r, struct kabi_inbox *in)
 	cap_handle_t b7 = 0, copy = 0, again = 0;
 	uint64_t info = 0, badge = 0;
 
-	if (!kr_ok(r, "derive a badged cap", sys_cap_derive(in->cap, RIGHT_SEND | RIGHT_GRANT, 7, &b7)))
+	if (!kr_ok(r, "derive a badged cap",
+		   sys_cap_derive(in->cap, RIGHT_SEND | RIGHT_GRANT, 7, &b7)))
 		return;
-	kr_expect(r, "re-badging a badged cap is NO_RIGHTS", sys_cap_derive(b7, RIGHT_SEND, 8, &again),
-		  STATUS_NO_RIGHTS);
+	kr_expect(r, "re-badging a badged cap is NO_RIGHTS",
+		  sys_cap_derive(b7, RIGHT_SEND, 8, &again), STATUS_NO_RIGHTS);
 	if (kr_ok(r, "derive an unbadged copy", sys_cap_derive(b7, RIGHT_SEND, 0, &copy)) &&
 	    kr_ok(r, "sys_cap_info of the copy", sys_cap_info(copy, &info, &badge))) {
 		kr_expect_u64(r, "the copy keeps badge 7", badge, 7);
@@ -180,12 +186,15 @@ void test_badge(struct kabi_root *r)
 	if (badge_report(r, &in, 1, &m))
 		kr_expect_u64(r, "a forged badge 0xdead arrives as the cap's badge 7", m.badge, 7);
 	if (badge_report(r, &in, 2, &m)) {
-		kr_expect(r, "child derives an unbadged copy", (status_t)kabi_word(&m, 1), STATUS_OK);
+		kr_expect(r, "child derives an unbadged copy", (status_t)kabi_word(&m, 1),
+			  STATUS_OK);
 		kr_expect_u64(r, "a message through the copy carries badge 7", m.badge, 7);
 	}
 	if (badge_report(r, &in, 3, &m)) {
-		kr_expect(r, "child cannot re-badge its cap", (status_t)kabi_word(&m, 1), STATUS_NO_RIGHTS);
-		kr_expect_u64(r, "child's sys_cap_info of the copy shows badge 7", kabi_word(&m, 2), 7);
+		kr_expect(r, "child cannot re-badge its cap", (status_t)kabi_word(&m, 1),
+			  STATUS_NO_RIGHTS);
+		kr_expect_u64(r, "child's sys_cap_info of the copy shows badge 7", kabi_word(&m, 2),
+			      7);
 		kr_expect_u64(r, "report badge 7", m.badge, 7);
 	}
 	kr_wait_exit(r, &sup, SUP_BADGE, 0, "badge child exits with code 0");
@@ -206,7 +215,7 @@ struct revoke_ctx {
 	struct kabi_inbox t, c, s;
 	struct keel_child a, b;
 	cap_handle_t sup_a, sup_b;
-	cap_handle_t in_a, in_b;	/* send caps to the relays' inboxes */
+	cap_handle_t in_a, in_b; /* send caps to the relays' inboxes */
 };
 
 /* Waits for one control message from the relay with badge. */
@@ -233,13 +242,15 @@ static void revoke_try(struct kabi_root *r, struct revoke_ctx *x, status_t want,
 
 	kr_ok(r, "send try to relay A", sys_msg_send(x->in_a, &m, CAP_HANDLE_NONE, 0));
 	if (ctl_recv(r, x, KABI_TRIED, 0xa, &m, "relay A reports")) {
-		fmt_snprintf(what, sizeof(what), "%s: relay A's send is %s", when, status_name(want));
+		fmt_snprintf(what, sizeof(what), "%s: relay A's send is %s", when,
+			     status_name(want));
 		kr_expect(r, what, (status_t)kabi_word(&m, 0), want);
 	}
 	m = kabi_msg(KABI_TRY, 0, 0, 0);
 	kr_ok(r, "send try to relay B", sys_msg_send(x->in_b, &m, CAP_HANDLE_NONE, 0));
 	if (ctl_recv(r, x, KABI_TRIED, 0xb, &m, "relay B reports")) {
-		fmt_snprintf(what, sizeof(what), "%s: relay B's send is %s", when, status_name(want));
+		fmt_snprintf(what, sizeof(what), "%s: relay B's send is %s", when,
+			     status_name(want));
 		kr_expect(r, what, (status_t)kabi_word(&m, 0), want);
 	}
 }
@@ -285,7 +296,8 @@ static bool revoke_setup(struct kabi_root *r, struct revoke_ctx *x)
 	/* The hellos may come in either order. */
 	for (int i = 0; i < 2; i++) {
 		m = (struct keel_msg){ 0 };
-		if (kabi_recv(&x->c, &m, KABI_WAIT_NS) || m.label != KABI_HELLO || !(m.flags & MSG_FLAG_CAP)) {
+		if (kabi_recv(&x->c, &m, KABI_WAIT_NS) || m.label != KABI_HELLO ||
+		    !(m.flags & MSG_FLAG_CAP)) {
 			kr_fail(r, "relay hello", "label %#x flags %#x", m.label, m.flags);
 			return false;
 		}
@@ -317,8 +329,10 @@ static bool revoke_setup(struct kabi_root *r, struct revoke_ctx *x)
 		else
 			from_b = m;
 	}
-	kr_expect(r, "relay A derives a copy of its target cap", (status_t)kabi_word(&from_a, 0), STATUS_OK);
-	kr_expect(r, "relay A sends the copy to B with CAP_COPY", (status_t)kabi_word(&from_a, 1), STATUS_OK);
+	kr_expect(r, "relay A derives a copy of its target cap", (status_t)kabi_word(&from_a, 0),
+		  STATUS_OK);
+	kr_expect(r, "relay A sends the copy to B with CAP_COPY", (status_t)kabi_word(&from_a, 1),
+		  STATUS_OK);
 	return kr_expect_u64(r, "relay B received a capability", kabi_word(&from_b, 0), 1);
 }
 
@@ -358,13 +372,16 @@ void test_revoke(struct kabi_root *r)
 	if (revoke_setup(r, &x)) {
 		revoke_try(r, &x, STATUS_OK, "before revoke");
 		revoke_drain(r, &x);
-		kr_expect(r, "sys_cap_revoke of the root's target inbox cap", sys_cap_revoke(x.t.cap), STATUS_OK);
+		kr_expect(r, "sys_cap_revoke of the root's target inbox cap",
+			  sys_cap_revoke(x.t.cap), STATUS_OK);
 		revoke_try(r, &x, STATUS_BAD_CAP, "after revoke");
-		kr_expect_u64(r, "nothing reached the target after revoke", inbox_ring_pending(x.t.ring), 0);
+		kr_expect_u64(r, "nothing reached the target after revoke",
+			      inbox_ring_pending(x.t.ring), 0);
 		m = kabi_msg(KABI_TARGET, 2, 0, 0);
-		kr_expect(r, "the root's own target cap still sends", sys_msg_send(x.t.cap, &m, CAP_HANDLE_NONE, 0),
-			  STATUS_OK);
-		kr_expect_u64(r, "and its message arrives", inbox_ring_pop(x.t.ring, &m) && kabi_word(&m, 0) == 2, 1);
+		kr_expect(r, "the root's own target cap still sends",
+			  sys_msg_send(x.t.cap, &m, CAP_HANDLE_NONE, 0), STATUS_OK);
+		kr_expect_u64(r, "and its message arrives",
+			      inbox_ring_pop(x.t.ring, &m) && kabi_word(&m, 0) == 2, 1);
 	}
 	revoke_end(r, &x);
 }

@@ -35,45 +35,46 @@ struct regs {
 static uint64_t signal_wait_regs(uint64_t mask, uint64_t timeout, struct regs *after)
 {
 	uint64_t rax = SYS_SIGNAL_WAIT;
-	__asm__ volatile("push %%rbp\n\t"
-			 "push %%rbx\n\t"
-			 "push %%r12\n\t"
-			 "push %%r13\n\t"
-			 "push %%r14\n\t"
-			 "push %%r15\n\t"
-			 "push %[out]\n\t"
-			 "movabs %[p1], %%rbx\n\t"
-			 "movabs %[p2], %%rbp\n\t"
-			 "movabs %[p3], %%r12\n\t"
-			 "movabs %[p4], %%r13\n\t"
-			 "movabs %[p5], %%r14\n\t"
-			 "movabs %[p6], %%r15\n\t"
-			 "movabs %[p7], %%r9\n\t"
-			 "movabs %[p8], %%r10\n\t"
-			 "syscall\n\t"
-			 "mov (%%rsp), %%rcx\n\t" /* out; rcx is SYSCALL's anyway */
-			 "mov %%rbx, 0(%%rcx)\n\t"
-			 "mov %%rbp, 8(%%rcx)\n\t"
-			 "mov %%r12, 16(%%rcx)\n\t"
-			 "mov %%r13, 24(%%rcx)\n\t"
-			 "mov %%r14, 32(%%rcx)\n\t"
-			 "mov %%r15, 40(%%rcx)\n\t"
-			 "mov %%rdi, 48(%%rcx)\n\t"
-			 "mov %%rsi, 56(%%rcx)\n\t"
-			 "mov %%r9, 64(%%rcx)\n\t"
-			 "mov %%r10, 72(%%rcx)\n\t"
-			 "add $8, %%rsp\n\t"
-			 "pop %%r15\n\t"
-			 "pop %%r14\n\t"
-			 "pop %%r13\n\t"
-			 "pop %%r12\n\t"
-			 "pop %%rbx\n\t"
-			 "pop %%rbp"
-			 : "+a"(rax), "+D"(mask), "+S"(timeout)
-			 : [out] "r"(after), [p1] "i"(REG_PATTERN(1)), [p2] "i"(REG_PATTERN(2)),
-			   [p3] "i"(REG_PATTERN(3)), [p4] "i"(REG_PATTERN(4)), [p5] "i"(REG_PATTERN(5)),
-			   [p6] "i"(REG_PATTERN(6)), [p7] "i"(REG_PATTERN(7)), [p8] "i"(REG_PATTERN(8))
-			 : "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
+	__asm__ volatile(
+		"push %%rbp\n\t"
+		"push %%rbx\n\t"
+		"push %%r12\n\t"
+		"push %%r13\n\t"
+		"push %%r14\n\t"
+		"push %%r15\n\t"
+		"push %[out]\n\t"
+		"movabs %[p1], %%rbx\n\t"
+		"movabs %[p2], %%rbp\n\t"
+		"movabs %[p3], %%r12\n\t"
+		"movabs %[p4], %%r13\n\t"
+		"movabs %[p5], %%r14\n\t"
+		"movabs %[p6], %%r15\n\t"
+		"movabs %[p7], %%r9\n\t"
+		"movabs %[p8], %%r10\n\t"
+		"syscall\n\t"
+		"mov (%%rsp), %%rcx\n\t" /* out; rcx is SYSCALL's anyway */
+		"mov %%rbx, 0(%%rcx)\n\t"
+		"mov %%rbp, 8(%%rcx)\n\t"
+		"mov %%r12, 16(%%rcx)\n\t"
+		"mov %%r13, 24(%%rcx)\n\t"
+		"mov %%r14, 32(%%rcx)\n\t"
+		"mov %%r15, 40(%%rcx)\n\t"
+		"mov %%rdi, 48(%%rcx)\n\t"
+		"mov %%rsi, 56(%%rcx)\n\t"
+		"mov %%r9, 64(%%rcx)\n\t"
+		"mov %%r10, 72(%%rcx)\n\t"
+		"add $8, %%rsp\n\t"
+		"pop %%r15\n\t"
+		"pop %%r14\n\t"
+		"pop %%r13\n\t"
+		"pop %%r12\n\t"
+		"pop %%rbx\n\t"
+		"pop %%rbp"
+		: "+a"(rax), "+D"(mask), "+S"(timeout)
+		: [out] "r"(after), [p1] "i"(REG_PATTERN(1)), [p2] "i"(REG_PATTERN(2)),
+		  [p3] "i"(REG_PATTERN(3)), [p4] "i"(REG_PATTERN(4)), [p5] "i"(REG_PATTERN(5)),
+		  [p6] "i"(REG_PATTERN(6)), [p7] "i"(REG_PATTERN(7)), [p8] "i"(REG_PATTERN(8))
+		: "rcx", "rdx", "r8", "r9", "r10", "r11", "cc", "memory");
 	return rax;
 }
 
@@ -103,9 +104,10 @@ void test_timer(struct kabi_root *r)
 {
 	uint64_t now, later, pending = 0;
 	sys_clock_read(&now);
-	kr_expect(r, "arm the timer 5 ms ahead", sys_timer_set(TIMER_BIT, now + 5 * KABI_MS), STATUS_OK);
-	kr_expect(r, "the timer bit arrives", sys_signal_wait(1ull << TIMER_BIT, 1000 * KABI_MS, &pending),
+	kr_expect(r, "arm the timer 5 ms ahead", sys_timer_set(TIMER_BIT, now + 5 * KABI_MS),
 		  STATUS_OK);
+	kr_expect(r, "the timer bit arrives",
+		  sys_signal_wait(1ull << TIMER_BIT, 1000 * KABI_MS, &pending), STATUS_OK);
 	sys_clock_read(&later);
 	kr_expect_u64(r, "pending is the timer bit", pending, 1ull << TIMER_BIT);
 	kr_expect_u64(r, "not before its deadline", later >= now + 5 * KABI_MS, 1);
@@ -128,8 +130,8 @@ static size_t read_log(struct kabi_root *r, uint64_t seq, struct witness_record 
 		       uint64_t *next)
 {
 	size_t bytes = 0;
-	if (!kr_ok(r, "sys_witness_read", sys_witness_read(r->witness, seq, buf, max * sizeof(*buf),
-							     &bytes, next)))
+	if (!kr_ok(r, "sys_witness_read",
+		   sys_witness_read(r->witness, seq, buf, max * sizeof(*buf), &bytes, next)))
 		return 0;
 	kr_expect_u64(r, "whole records are returned", bytes % sizeof(*buf), 0);
 	return bytes / sizeof(*buf);
@@ -174,8 +176,8 @@ void test_witness(struct kabi_root *r)
 	size_t k = read_log(r, next2, rec, max, &next3);
 	bool found = false;
 	for (size_t i = 0; i < k; i++)
-		found |= rec[i].action == WITNESS_RESTART && rec[i].subject == 42 && rec[i].arg == 3 &&
-			 rec[i].actor == 1;
+		found |= rec[i].action == WITNESS_RESTART && rec[i].subject == 42 &&
+			 rec[i].arg == 3 && rec[i].actor == 1;
 	kr_expect_u64(r, "the restart record names the root task as actor", found, 1);
 	kr_expect(r, "a buffer smaller than a record is RANGE",
 		  sys_witness_read(r->witness, 0, rec, sizeof(*rec) - 1, &n, &next), STATUS_RANGE);
@@ -224,11 +226,13 @@ static bool devices_ports(struct kabi_root *r, struct kabi_inbox *sup)
 	struct keel_child c;
 	struct keel_msg m;
 	args.cmdline = "io";
-	if (kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup->cap, RIGHT_SEND, 0x700, &supc))) {
+	if (kr_ok(r, "derive a supervisor cap",
+		  sys_cap_derive(sup->cap, RIGHT_SEND, 0x700, &supc))) {
 		args.fault_inbox = supc;
 		if (kr_spawn(r, &args, &c)) {
 			if (kr_wait_end(r, sup, 0x700, &m, "io child") &&
-			    kr_expect_u64(r, "a port not granted faults", m.label, MSG_LABEL_TASK_FAULT)) {
+			    kr_expect_u64(r, "a port not granted faults", m.label,
+					  MSG_LABEL_TASK_FAULT)) {
 				struct task_fault_msg f;
 				memcpy(&f, m.payload, sizeof f);
 				kr_expect_u64(r, "with a general protection fault", f.vector, 13);
@@ -271,13 +275,15 @@ static void devices_irq(struct kabi_root *r)
 static void devices_mmio(struct kabi_root *r)
 {
 	cap_handle_t vga, bad;
-	if (!kr_ok(r, "split the VGA text page", sys_device_split(r->start->mmio, 0xb8000, 4096, &vga)))
+	if (!kr_ok(r, "split the VGA text page",
+		   sys_device_split(r->start->mmio, 0xb8000, 4096, &vga)))
 		return;
 	kr_expect(r, "an unaligned MMIO part is INVALID",
 		  sys_device_split(r->start->mmio, 0xb8001, 4096, &bad), STATUS_INVALID);
 	uint64_t va = kr_va(r, 1);
 	kr_expect(r, "MMIO is never executable",
-		  sys_memory_map(CAP_HANDLE_NONE, vga, va, 0, 1, RIGHT_READ | RIGHT_EXEC), STATUS_INVALID);
+		  sys_memory_map(CAP_HANDLE_NONE, vga, va, 0, 1, RIGHT_READ | RIGHT_EXEC),
+		  STATUS_INVALID);
 	if (!kr_ok(r, "map the VGA page",
 		   sys_memory_map(CAP_HANDLE_NONE, vga, va, 0, 1, RIGHT_READ | RIGHT_WRITE)))
 		return;

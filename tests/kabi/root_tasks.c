@@ -10,7 +10,7 @@
 #include "root.h"
 
 #define CYCLES 10000
-#define FUZZ_WAIT_ROUNDS 120	/* of KABI_WAIT_NS: ten minutes at most */
+#define FUZZ_WAIT_ROUNDS 120 /* of KABI_WAIT_NS: ten minutes at most */
 
 /*
  * Spawns kabi-exit once, waits for its exit message and then for the
@@ -33,12 +33,14 @@ static bool warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t su
 	for (int i = 0; ok && i < 50; i++) {
 		if (!kr_stats(r, base))
 			return false;
-		if (base->tasks == pre.tasks && base->threads == pre.threads && base->reclaim_pending == 0)
+		if (base->tasks == pre.tasks && base->threads == pre.threads &&
+		    base->reclaim_pending == 0)
 			return true;
 		kabi_sleep(10 * KABI_MS);
 	}
 	if (ok)
-		kr_fail(r, "warm-up child is freed", "tasks %llu (was %llu), threads %llu (was %llu)",
+		kr_fail(r, "warm-up child is freed",
+			"tasks %llu (was %llu), threads %llu (was %llu)",
 			(unsigned long long)base->tasks, (unsigned long long)pre.tasks,
 			(unsigned long long)base->threads, (unsigned long long)pre.threads);
 	return false;
@@ -55,13 +57,13 @@ static void reap(struct kabi_root *r, struct keel_child *c, const char *who)
 }
 
 static const struct {
-	const char *kind;	/* kabi-crash's cmdline */
+	const char *kind; /* kabi-crash's cmdline */
 	uint32_t vector;
 } crashes[] = {
-	{ "null", 14 },		/* write to address 0: page fault */
-	{ "ud2", 6 },		/* invalid opcode */
-	{ "div0", 0 },		/* divide error */
-	{ "hlt", 13 },		/* privileged instruction: general protection */
+	{ "null", 14 }, /* write to address 0: page fault */
+	{ "ud2", 6 },   /* invalid opcode */
+	{ "div0", 0 },  /* divide error */
+	{ "hlt", 13 },  /* privileged instruction: general protection */
 };
 
 /* Checks one fault message against the expected crash. */
@@ -95,7 +97,8 @@ void test_fault(struct kabi_root *r)
 
 	if (!kr_inbox(r, &sup, 16, 0))
 		return;
-	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x600, &warm)) ||
+	if (!kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x600, &warm)) ||
 	    !warm_up(r, &sup, warm, 0x600, &base))
 		return;
 	for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
@@ -127,8 +130,8 @@ static void shm_check_pattern(struct kabi_root *r, const volatile uint32_t *p)
 
 	for (uint32_t i = 0; i < n; i++) {
 		if (p[i] != kabi_shm_word(i)) {
-			kr_fail(r, "root sees the child's pattern", "word %u is %#x, wanted %#x", i, p[i],
-				kabi_shm_word(i));
+			kr_fail(r, "root sees the child's pattern", "word %u is %#x, wanted %#x", i,
+				p[i], kabi_shm_word(i));
 			return;
 		}
 	}
@@ -149,7 +152,8 @@ void test_shm(struct kabi_root *r)
 	    !(p = kr_map(r, mem, KABI_SHM_PAGES, RIGHT_READ | RIGHT_WRITE)))
 		return;
 	a = kr_args(r, "kabi-shm");
-	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x700, &a.fault_inbox)))
+	if (!kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x700, &a.fault_inbox)))
 		return;
 	kr_give(&a, mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
 	kr_give(&a, mem, RIGHT_READ | RIGHT_MAP, 0);
@@ -157,19 +161,23 @@ void test_shm(struct kabi_root *r)
 	if (!kr_spawn(r, &a, &c))
 		return;
 	if (kr_ok(r, "shm child reports", kabi_recv(&in, &m, KABI_WAIT_NS)) &&
-	    kr_expect_u64(r, "shm report label and badge", m.label == KABI_REPORT && m.badge == 0x70, 1)) {
+	    kr_expect_u64(r, "shm report label and badge",
+			  m.label == KABI_REPORT && m.badge == 0x70, 1)) {
 		uint64_t s = kabi_word(&m, 0);
 		kr_expect(r, "child maps its read-write cap", (status_t)(s & 0xff), STATUS_OK);
-		kr_expect(r, "child cannot map the read-only cap writable", (status_t)(s >> 8 & 0xff),
-			  STATUS_NO_RIGHTS);
-		kr_expect(r, "child maps the read-only cap read-only", (status_t)(s >> 16 & 0xff), STATUS_OK);
-		kr_expect_u64(r, "child reads its pattern through the read-only view", kabi_word(&m, 1), 1);
+		kr_expect(r, "child cannot map the read-only cap writable",
+			  (status_t)(s >> 8 & 0xff), STATUS_NO_RIGHTS);
+		kr_expect(r, "child maps the read-only cap read-only", (status_t)(s >> 16 & 0xff),
+			  STATUS_OK);
+		kr_expect_u64(r, "child reads its pattern through the read-only view",
+			      kabi_word(&m, 1), 1);
 		shm_check_pattern(r, p);
 	}
 	if (kr_wait_end(r, &sup, 0x700, &m, "shm child's write to the read-only view")) {
 		struct task_fault_msg f;
 		memcpy(&f, m.payload, sizeof(f));
-		kr_expect_u64(r, "writing the read-only view faults", m.label, MSG_LABEL_TASK_FAULT);
+		kr_expect_u64(r, "writing the read-only view faults", m.label,
+			      MSG_LABEL_TASK_FAULT);
 		kr_expect_u64(r, "page fault", f.vector, 14);
 		kr_expect_u64(r, "at the read-only view", f.addr, KABI_SHM_RO_VA);
 		kr_expect_u64(r, "a write to a present page", f.error & 3, 3);
@@ -215,7 +223,8 @@ void test_cycles(struct kabi_root *r)
 	a.quota_slots = 8;
 	a.quota_objects = 8;
 	a.quota_pages = 32;
-	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x800, &a.fault_inbox)) ||
+	if (!kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x800, &a.fault_inbox)) ||
 	    !warm_up(r, &sup, a.fault_inbox, 0x800, &base))
 		return;
 	for (uint64_t i = 1; i <= CYCLES; i++) {
@@ -223,7 +232,8 @@ void test_cycles(struct kabi_root *r)
 		status_t st = STATUS_OK;
 		const char *why = cycle(r, &sup, &a, i, &st, &m);
 		if (why && ++bad <= 5)
-			kr_fail(r, "spawn/exit cycle", "cycle %llu: %s: %s, label %#x badge %#llx code %llu",
+			kr_fail(r, "spawn/exit cycle",
+				"cycle %llu: %s: %s, label %#x badge %#llx code %llu",
 				(unsigned long long)i, why, status_name(st), m.label,
 				(unsigned long long)m.badge, (unsigned long long)kabi_word(&m, 0));
 		if (why && (st == STATUS_TIMEOUT || bad == 50)) {
@@ -253,7 +263,8 @@ static void fuzz_report(struct kabi_root *r, const volatile struct kabi_fuzz_res
 	       (unsigned long long)res->tasks_created);
 	for (int s = 0; s <= STATUS_COUNT; s++)
 		if (res->by_status[s])
-			kr_log(r, "fuzz: status %s: %llu", s < STATUS_COUNT ? status_name((status_t)s) : "other",
+			kr_log(r, "fuzz: status %s: %llu",
+			       s < STATUS_COUNT ? status_name((status_t)s) : "other",
 			       (unsigned long long)res->by_status[s]);
 }
 
@@ -266,8 +277,9 @@ static bool fuzz_wait(struct kabi_root *r, struct kabi_inbox *sup,
 		if (st == STATUS_OK && m->badge == 0x900)
 			return true;
 		if (st == STATUS_OK) {
-			kr_fail(r, "fuzz supervisor inbox", "unexpected message: label %#x badge %#llx",
-				m->label, (unsigned long long)m->badge);
+			kr_fail(r, "fuzz supervisor inbox",
+				"unexpected message: label %#x badge %#llx", m->label,
+				(unsigned long long)m->badge);
 			continue;
 		}
 		if (st != STATUS_TIMEOUT)
@@ -298,7 +310,8 @@ void test_fuzz(struct kabi_root *r)
 	a.quota_objects = 64;
 	a.quota_pages = 256;
 	kr_give(&a, mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0);
-	if (!kr_ok(r, "derive a supervisor cap", sys_cap_derive(sup.cap, RIGHT_SEND, 0x900, &a.fault_inbox)) ||
+	if (!kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x900, &a.fault_inbox)) ||
 	    !warm_up(r, &sup, a.fault_inbox, 0x900, &base))
 		return;
 	if (!kr_spawn(r, &a, &c))
@@ -307,11 +320,14 @@ void test_fuzz(struct kabi_root *r)
 		struct task_fault_msg f;
 		memcpy(&f, m.payload, sizeof(f));
 		if (m.label == MSG_LABEL_TASK_FAULT)
-			kr_fail(r, "fuzz child survives", "it faulted: vector %u error %#x rip %#llx addr %#llx after %llu calls",
-				f.vector, f.error, (unsigned long long)f.pc, (unsigned long long)f.addr,
-				(unsigned long long)res->calls);
+			kr_fail(r, "fuzz child survives",
+				"it faulted: vector %u error %#x rip %#llx addr %#llx after %llu "
+				"calls",
+				f.vector, f.error, (unsigned long long)f.pc,
+				(unsigned long long)f.addr, (unsigned long long)res->calls);
 		else
-			kr_expect_u64(r, "fuzz child survives and exits with code 0", kabi_word(&m, 0), 0);
+			kr_expect_u64(r, "fuzz child survives and exits with code 0",
+				      kabi_word(&m, 0), 0);
 		fuzz_report(r, res);
 	}
 	reap(r, &c, "fuzz child");

@@ -24,8 +24,10 @@ static uint64_t bitmap_hash(const FT_Bitmap *b)
 	uint64_t h = 0xcbf29ce484222325ull;
 	int bytes = b->pixel_mode == FT_PIXEL_MODE_MONO ? ((int)b->width + 7) / 8 : (int)b->width;
 	for (unsigned r = 0; r < b->rows; r++) {
-		const unsigned char *row = b->buffer + (b->pitch >= 0 ? (int)r * b->pitch
-								      : ((int)b->rows - 1 - (int)r) * -b->pitch);
+		const unsigned char *row = b->buffer +
+					   (b->pitch >= 0
+						    ? (int)r * b->pitch
+						    : ((int)b->rows - 1 - (int)r) * -b->pitch);
 		h = fnv(row, (size_t)bytes, h);
 	}
 	return h;
@@ -66,7 +68,8 @@ int main(int argc, char **argv)
 			uint64_t all = 0xcbf29ce484222325ull;
 			for (const char *c = text; *c; c++) {
 				FT_Int32 flags = FT_LOAD_RENDER | (mono ? FT_LOAD_TARGET_MONO : 0);
-				if ((err = FT_Load_Char(face, (FT_ULong)(unsigned char)*c, flags))) {
+				if ((err = FT_Load_Char(face, (FT_ULong)(unsigned char)*c,
+							flags))) {
 					printf("  '%c': error %d\n", *c, err);
 					continue;
 				}
@@ -74,13 +77,15 @@ int main(int argc, char **argv)
 				uint64_t h = bitmap_hash(&g->bitmap);
 				all = fnv((const unsigned char *)&h, sizeof h, all);
 				if (sizes[s] == 16)
-					printf("  %2dpx %s '%c': advance %ld, %ux%u at (%d,%d), hash %016llx\n",
-					       sizes[s], mono ? "mono" : "gray", *c, g->advance.x >> 6,
-					       g->bitmap.width, g->bitmap.rows, g->bitmap_left,
-					       g->bitmap_top, (unsigned long long)h);
+					printf("  %2dpx %s '%c': advance %ld, %ux%u at (%d,%d), "
+					       "hash %016llx\n",
+					       sizes[s], mono ? "mono" : "gray", *c,
+					       g->advance.x >> 6, g->bitmap.width, g->bitmap.rows,
+					       g->bitmap_left, g->bitmap_top,
+					       (unsigned long long)h);
 			}
-			printf("%2dpx %s: all glyphs hash %016llx\n", sizes[s], mono ? "mono" : "gray",
-			       (unsigned long long)all);
+			printf("%2dpx %s: all glyphs hash %016llx\n", sizes[s],
+			       mono ? "mono" : "gray", (unsigned long long)all);
 		}
 	}
 	FT_Set_Pixel_Sizes(face, 0, 24);

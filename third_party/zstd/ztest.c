@@ -39,9 +39,10 @@ static uint64_t fnv(const unsigned char *p, size_t n)
  * numbers, a quarter noise. */
 static void make_corpus(unsigned char *p, size_t n)
 {
-	static const char *words[] = { "keel", "capability", "kernel", "message", "inbox",
-				       "thread", "memory", "the", "a", "of", "service", "zstd",
-				       "compress", "block", "page", "map" };
+	static const char *words[] = { "keel",     "capability", "kernel",  "message",
+				       "inbox",    "thread",     "memory",  "the",
+				       "a",        "of",         "service", "zstd",
+				       "compress", "block",      "page",    "map" };
 	size_t i = 0;
 	while (i < n / 2) {
 		const char *w = words[next() % 16];

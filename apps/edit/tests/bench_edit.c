@@ -30,8 +30,10 @@ static int make_file(const char *path)
 	if (!f)
 		return -1;
 	for (unsigned i = 0; n < BENCH_BYTES; i++) {
-		const char *fmt = i % 1000 == 500 ? "/* comment %u\n" : i % 1000 == 700
-			? "   end */ int v%u;\n" : "\tint x%u = foo(bar, \"str\", 42); // note\n";
+		const char *fmt = i % 1000 == 500 ? "/* comment %u\n"
+				  : i % 1000 == 700
+					  ? "   end */ int v%u;\n"
+					  : "\tint x%u = foo(bar, \"str\", 42); // note\n";
 		n += (size_t)fprintf(f, fmt, i);
 	}
 	return fclose(f);
@@ -120,9 +122,11 @@ int main(int argc, char **argv)
 	bench_key_again(&ed, &s);
 	bench_page(&ed, &s);
 	t3 = now();
-	printf("open+first screen %.1f ms, move to middle %.1f ms, two keystrokes and a page down %.3f ms "
-	       "(%zu lines, %zu output bytes)\n", (t1 - t0) * 1e3, (t2 - t1) * 1e3,
-	       (t3 - t2) * 1e3, buf_lines(&ed_doc(&ed)->buf), sink);
+	printf("open+first screen %.1f ms, move to middle %.1f ms, two keystrokes and a page down "
+	       "%.3f ms "
+	       "(%zu lines, %zu output bytes)\n",
+	       (t1 - t0) * 1e3, (t2 - t1) * 1e3, (t3 - t2) * 1e3, buf_lines(&ed_doc(&ed)->buf),
+	       sink);
 	screen_free(&s);
 	ed_free(&ed);
 	return 0;

@@ -72,7 +72,8 @@ static const struct file_ops no_files = {
 	no_open, no_io, no_write, no_fd, no_fd, no_chmod, no_rename, no_unlink, no_mode, NULL,
 };
 
-static const char start[] = "int main(void)\n{\n\t/* \xe6\x97\xa5 */ return 0;\n}\n\xff" "e\xcc\x81";
+static const char start[] = "int main(void)\n{\n\t/* \xe6\x97\xa5 */ return 0;\n}\n\xff"
+			    "e\xcc\x81";
 
 static void check_doc(const struct editor *ed)
 {

@@ -61,20 +61,24 @@ TEST(search_forward_backward_and_by_regex)
 	start("one two\nTwo three\ntwo\n");
 	type("\x06two\r");
 	CHECK_EQ(cur(), 4);
-	type("\x1bw");		/* next: case is ignored by default */
+	type("\x1bw"); /* next: case is ignored by default */
 	CHECK_EQ(cur(), 8);
 	type("\x1bw");
 	CHECK_EQ(cur(), 18);
-	type("\x1bw");		/* wraps */
+	type("\x1bw"); /* wraps */
 	CHECK_EQ(cur(), 4);
 	CHECK_STR(ed.msg, "Search wrapped");
-	type("\x1bq");		/* previous, wrapping backwards */
+	type("\x1bq"); /* previous, wrapping backwards */
 	CHECK_EQ(cur(), 18);
-	type("\x06\x1b" "c" "Two\r");	/* match case */
+	type("\x06\x1b"
+	     "c"
+	     "Two\r"); /* match case */
 	CHECK_EQ(cur(), 8);
-	type("\x06\x1br^t[a-z]+$\r");	/* regex, from the cursor */
+	type("\x06\x1br^t[a-z]+$\r"); /* regex, from the cursor */
 	CHECK_EQ(cur(), 18);
-	type("\x06\x1b" "b" "o\r");		/* backwards from there */
+	type("\x06\x1b"
+	     "b"
+	     "o\r"); /* backwards from there */
 	CHECK_EQ(cur(), 10);
 	type("\x06zzz\r");
 	CHECK_STR(ed.msg, "\"zzz\" not found");
@@ -84,19 +88,21 @@ TEST(search_forward_backward_and_by_regex)
 TEST(replace_confirms_each_and_wraps_round_to_the_start)
 {
 	start("a1 a2\na3 a4\n");
-	type("\x1b[B");		/* start on line 2 */
-	type("\x12" "a\r" "b\r");
+	type("\x1b[B"); /* start on line 2 */
+	type("\x12"
+	     "a\r"
+	     "b\r");
 	CHECK_EQ(ed.pr.kind, PROMPT_ASK_REPLACE);
 	CHECK_EQ(cur(), 6);
-	type("y");		/* a3 */
-	type("n");		/* a4 skipped */
-	CHECK_EQ(cur(), 0);	/* wrapped to the top */
-	type("y");		/* a1 */
-	type("y");		/* a2, then it stops where it began */
+	type("y");          /* a3 */
+	type("n");          /* a4 skipped */
+	CHECK_EQ(cur(), 0); /* wrapped to the top */
+	type("y");          /* a1 */
+	type("y");          /* a2, then it stops where it began */
 	CHECK_EQ(ed.pr.kind, PROMPT_NONE);
 	CHECK_STR(text(), "b1 b2\nb3 a4\n");
 	CHECK_STR(ed.msg, "Replaced 3 occurrences");
-	type("\x1a");		/* one undo takes back the whole replace */
+	type("\x1a"); /* one undo takes back the whole replace */
 	CHECK_STR(text(), "a1 a2\na3 a4\n");
 	type("\x19");
 	CHECK_STR(text(), "b1 b2\nb3 a4\n");
@@ -106,7 +112,10 @@ TEST(replace_confirms_each_and_wraps_round_to_the_start)
 TEST(replace_all_with_regex_groups)
 {
 	start("x = f(a, b);\ny = f(c, d);\n");
-	type("\x12\x1br" "f\\(([a-z]), ([a-z])\\)\r" "g(\\2, \\1)\r" "a");
+	type("\x12\x1br"
+	     "f\\(([a-z]), ([a-z])\\)\r"
+	     "g(\\2, \\1)\r"
+	     "a");
 	CHECK_STR(text(), "x = g(b, a);\ny = g(d, c);\n");
 	CHECK_STR(ed.msg, "Replaced 2 occurrences");
 	ed_free(&ed);
@@ -115,7 +124,10 @@ TEST(replace_all_with_regex_groups)
 TEST(replace_of_empty_matches_terminates)
 {
 	start("ab\ncd\n");
-	type("\x12\x1br" "^\r" "> \r" "a");
+	type("\x12\x1br"
+	     "^\r"
+	     "> \r"
+	     "a");
 	CHECK_STR(text(), "> ab\n> cd\n> ");
 	ed_free(&ed);
 }
@@ -123,19 +135,26 @@ TEST(replace_of_empty_matches_terminates)
 TEST(goto_line_mark_cut_copy_and_paste)
 {
 	start("l1\nl2\nl3\nl4\n");
-	type("\x07" "3\r");
+	type("\x07"
+	     "3\r");
 	CHECK_EQ(cur(), 6);
-	type("\x0b\x0b");		/* two cuts collect two lines */
+	type("\x0b\x0b"); /* two cuts collect two lines */
 	CHECK_STR(text(), "l1\nl2\n");
-	type("\x1b[1;5H\x15");		/* paste at the top */
+	type("\x1b[1;5H\x15"); /* paste at the top */
 	CHECK_STR(text(), "l3\nl4\nl1\nl2\n");
-	type("\x1b" "a" "\x1b[C\x1b[C\x1b" "6");	/* mark two characters and copy */
+	type("\x1b"
+	     "a"
+	     "\x1b[C\x1b[C\x1b"
+	     "6"); /* mark two characters and copy */
 	CHECK(!ed_doc(&ed)->mark_set);
 	type("\x1b[1;5F\x15");
 	CHECK_STR(text(), "l3\nl4\nl1\nl2\nl1");
-	type("\x1b[1;5H\x1b" "a" "\x1b[B\x0b");	/* cut a marked region */
+	type("\x1b[1;5H\x1b"
+	     "a"
+	     "\x1b[B\x0b"); /* cut a marked region */
 	CHECK_STR(text(), "l4\nl1\nl2\nl1");
-	type("\x07" "99\r");
+	type("\x07"
+	     "99\r");
 	CHECK_EQ(cur(), buf_line_start(&ed_doc(&ed)->buf, 3));
 	ed_free(&ed);
 }
@@ -161,12 +180,13 @@ TEST(buffers_open_switch_and_close_with_questions)
 	CHECK_STR(text(), "alpha\n");
 	type("\x1b.");
 	CHECK_STR(text(), "new");
-	type("\x11");			/* quit all: b is modified */
+	type("\x11"); /* quit all: b is modified */
 	CHECK_EQ(ed.pr.kind, PROMPT_ASK_SAVE);
 	type("c");
 	CHECK(!ed.quit);
 	CHECK_EQ(ed.ndocs, 2);
-	type("\x11" "y");		/* saves b, closes it, then a closes unasked */
+	type("\x11"
+	     "y"); /* saves b, closes it, then a closes unasked */
 	CHECK(ed.quit);
 	f = fopen(b, "r");
 	CHECK(f != NULL);
@@ -194,7 +214,7 @@ TEST(an_unnamed_buffer_is_saved_under_a_name_asked_for)
 	CHECK(f && fgets(got, sizeof got, f));
 	fclose(f);
 	CHECK_STR(got, "hello");
-	type("\x18");			/* unmodified: closes without asking */
+	type("\x18"); /* unmodified: closes without asking */
 	CHECK(ed.quit);
 	unlink(p);
 	ed_free(&ed);
@@ -209,7 +229,7 @@ TEST(saving_to_an_impossible_place_reports_and_keeps_the_buffer)
 	CHECK(ed_doc(&ed)->path == NULL);
 	CHECK(undo_modified(&ed_doc(&ed)->undo));
 	CHECK_STR(text(), "moredata");
-	type("\x18");			/* modified: closing asks */
+	type("\x18"); /* modified: closing asks */
 	CHECK_EQ(ed.pr.kind, PROMPT_ASK_SAVE);
 	type("n");
 	CHECK(ed.quit);

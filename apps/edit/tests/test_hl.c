@@ -125,7 +125,7 @@ TEST(state_in_the_middle_of_a_long_comment_is_found_from_checkpoints)
 	buf_init(&b);
 	buf_insert(&b, 0, s, len);
 	hl_cache_init(&c, HL_C);
-	CHECK_EQ(hl_state_at(&c, &b, 500), HL_C_COMMENT);	/* jump straight there */
+	CHECK_EQ(hl_state_at(&c, &b, 500), HL_C_COMMENT); /* jump straight there */
 	CHECK_EQ(hl_state_at(&c, &b, 99), 0);
 	CHECK_EQ(hl_state_at(&c, &b, 101), HL_C_COMMENT);
 	CHECK_EQ(hl_state_at(&c, &b, 700), 0);

@@ -81,7 +81,11 @@ TEST(esc_prefix_gives_alt)
 {
 	keycode_t k[16];
 
-	CHECK_EQ(DECODE("\x1b" "a\x1b" "6\x1b\xc3\xa9\x1b\x01", k), 4);
+	CHECK_EQ(DECODE("\x1b"
+			"a\x1b"
+			"6\x1b\xc3\xa9\x1b\x01",
+			k),
+		 4);
 	CHECK_EQ(k[0], KEY_ALT | 'a');
 	CHECK_EQ(k[1], KEY_ALT | '6');
 	CHECK_EQ(k[2], KEY_ALT | 0xe9);
@@ -119,7 +123,12 @@ TEST(invalid_utf8_comes_through_as_raw_bytes)
 {
 	keycode_t k[16];
 
-	CHECK_EQ(DECODE("\xff" "a\xc3" "b\xe6\x97" "c\x80", k), 8);
+	CHECK_EQ(DECODE("\xff"
+			"a\xc3"
+			"b\xe6\x97"
+			"c\x80",
+			k),
+		 8);
 	CHECK_EQ(k[0], KEY_BYTE(0xff));
 	CHECK_EQ(k[1], 'a');
 	CHECK_EQ(k[2], KEY_BYTE(0xc3));
@@ -128,7 +137,7 @@ TEST(invalid_utf8_comes_through_as_raw_bytes)
 	CHECK_EQ(k[5], KEY_BYTE(0x97));
 	CHECK_EQ(k[6], 'c');
 	CHECK_EQ(k[7], KEY_BYTE(0x80));
-	CHECK_EQ(DECODE("\xed\xa0\x80", k), 3);	/* a surrogate */
+	CHECK_EQ(DECODE("\xed\xa0\x80", k), 3); /* a surrogate */
 	CHECK_EQ(k[0], KEY_BYTE(0xed));
 }
 
@@ -141,14 +150,14 @@ TEST(malformed_sequences_are_bounded_and_dropped)
 	CHECK_EQ(DECODE("\x1b[99999999999999;99999999Ax", k), 2);
 	CHECK_EQ(KEY_BASE(k[0]), KEY_UP);
 	CHECK_EQ(k[1], 'x');
-	CHECK_EQ(DECODE("\x1b[12\x01x", k), 1);	/* a control byte ends it */
+	CHECK_EQ(DECODE("\x1b[12\x01x", k), 1); /* a control byte ends it */
 	CHECK_EQ(k[0], 'x');
 	memset(longseq, '1', sizeof longseq);
 	longseq[0] = 0x1b;
 	longseq[1] = '[';
 	n = decode(longseq, sizeof longseq, k);
 	CHECK(n < 80);
-	CHECK_EQ(k[0], '1');	/* the sequence was dropped at its limit */
+	CHECK_EQ(k[0], '1'); /* the sequence was dropped at its limit */
 	CHECK_EQ(DECODE("\x1b[99~\x1b[Zq", k), 3);
 	CHECK_EQ(k[0], KEY_UNKNOWN);
 	CHECK_EQ(k[1], KEY_BACKTAB);

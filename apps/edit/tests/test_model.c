@@ -265,10 +265,12 @@ static void m_cut(struct model *m)
 }
 
 static const keycode_t alphabet[] = {
-	'a', 'b', 'x', ' ', ' ', '\t', 0xe9, 0x65e5, 0x301, KEY_BYTE(0xff),
-	KEY_CTRL('m'), KEY_BACKSPACE, KEY_DELETE, KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN,
-	KEY_HOME, KEY_END, KEY_CTRL('k'), KEY_CTRL('u'), KEY_PGUP, KEY_PGDN, KEY_LEFT,
-	KEY_RIGHT, 'a', KEY_BACKSPACE,
+	'a',           'b',           'x',        ' ',      ' ',
+	'\t',          0xe9,          0x65e5,     0x301,    KEY_BYTE(0xff),
+	KEY_CTRL('m'), KEY_BACKSPACE, KEY_DELETE, KEY_LEFT, KEY_RIGHT,
+	KEY_UP,        KEY_DOWN,      KEY_HOME,   KEY_END,  KEY_CTRL('k'),
+	KEY_CTRL('u'), KEY_PGUP,      KEY_PGDN,   KEY_LEFT, KEY_RIGHT,
+	'a',           KEY_BACKSPACE,
 };
 
 static size_t clip_newlines(const struct model *m)
@@ -305,19 +307,49 @@ static void model_key(struct model *m, keycode_t key, long page)
 	bool cut = key == KEY_CTRL('k');
 
 	switch (key) {
-	case KEY_CTRL('m'): m_enter(m); break;
-	case KEY_BACKSPACE: m_backspace(m); break;
-	case KEY_DELETE: m_delete(m); break;
-	case KEY_LEFT: m_left(m); break;
-	case KEY_RIGHT: m_right(m); break;
-	case KEY_UP: m_vertical(m, -1); m->last_cut = false; return;
-	case KEY_DOWN: m_vertical(m, 1); m->last_cut = false; return;
-	case KEY_PGUP: m_vertical(m, -page); m->last_cut = false; return;
-	case KEY_PGDN: m_vertical(m, page); m->last_cut = false; return;
-	case KEY_HOME: m->col = 0; break;
-	case KEY_END: m->col = m->len[m->row]; break;
-	case KEY_CTRL('k'): m_cut(m); break;
-	case KEY_CTRL('u'): put_text(m, m->clip, m->cliplen); break;
+	case KEY_CTRL('m'):
+		m_enter(m);
+		break;
+	case KEY_BACKSPACE:
+		m_backspace(m);
+		break;
+	case KEY_DELETE:
+		m_delete(m);
+		break;
+	case KEY_LEFT:
+		m_left(m);
+		break;
+	case KEY_RIGHT:
+		m_right(m);
+		break;
+	case KEY_UP:
+		m_vertical(m, -1);
+		m->last_cut = false;
+		return;
+	case KEY_DOWN:
+		m_vertical(m, 1);
+		m->last_cut = false;
+		return;
+	case KEY_PGUP:
+		m_vertical(m, -page);
+		m->last_cut = false;
+		return;
+	case KEY_PGDN:
+		m_vertical(m, page);
+		m->last_cut = false;
+		return;
+	case KEY_HOME:
+		m->col = 0;
+		break;
+	case KEY_END:
+		m->col = m->len[m->row];
+		break;
+	case KEY_CTRL('k'):
+		m_cut(m);
+		break;
+	case KEY_CTRL('u'):
+		put_text(m, m->clip, m->cliplen);
+		break;
 	default:
 		if (KEY_IS_BYTE(key)) {
 			s[0] = (char)(key & 0xff);
@@ -372,9 +404,9 @@ static int agrees(const struct editor *ed, const struct model *m)
 static void start(struct editor *ed, struct model *m)
 {
 	size_t n = 1 + rnd(6);
-	char *all = malloc(1024), *p = all;	/* at most 6 lines of 8 pieces */
-	static const char *const pieces[] = { "int", " ", "\t", "\xc3\xa9", "\xe6\x97\xa5",
-					      "e\xcc\x81", "\xff", "xy" };
+	char *all = malloc(1024), *p = all; /* at most 6 lines of 8 pieces */
+	static const char *const pieces[] = { "int",          " ",         "\t",   "\xc3\xa9",
+					      "\xe6\x97\xa5", "e\xcc\x81", "\xff", "xy" };
 
 	memset(m, 0, sizeof *m);
 	m->n = n;
@@ -417,8 +449,8 @@ struct step {
 struct history {
 	struct step done[4096], undone[4096];
 	size_t ndone, nundone;
-	int last_kind;		/* kind of the previous key */
-	bool group_open;	/* the current step has an edit already */
+	int last_kind;   /* kind of the previous key */
+	bool group_open; /* the current step has an edit already */
 };
 
 enum { K_TYPE, K_BACKSPACE, K_DELETE, K_CUT, K_OTHER };
@@ -534,7 +566,7 @@ static void history_undo(struct model *m, struct history *h, bool redo)
 		h->done[h->ndone++] = h->undone[--h->nundone];
 		restore(m, &h->done[h->ndone - 1].after);
 	}
-	update_want(m);	/* like every command but the vertical moves */
+	update_want(m); /* like every command but the vertical moves */
 }
 
 /* Runs a seeded sequence in which undo and redo are keys like the others;
@@ -552,8 +584,9 @@ static int run_with_undo(unsigned long seed, size_t len)
 	start(&ed, &m);
 	for (size_t i = 0; i < len && ok; i++) {
 		unsigned r = rnd(10);
-		keycode_t key = r == 0 ? KEY_CTRL('z') : r == 1 ? KEY_CTRL('y')
-			: alphabet[rnd(sizeof alphabet / sizeof alphabet[0])];
+		keycode_t key = r == 0   ? KEY_CTRL('z')
+				: r == 1 ? KEY_CTRL('y')
+					 : alphabet[rnd(sizeof alphabet / sizeof alphabet[0])];
 		if (r > 1 && !fits(&m, key))
 			continue;
 		if (getenv("MODEL_TRACE")) {
@@ -661,12 +694,12 @@ TEST(undo_and_redo_in_the_middle_of_sequences_match_the_model)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4) {	/* replay one sequence with undo: test_model SEED LEN u */
+	if (argc == 4) { /* replay one sequence with undo: test_model SEED LEN u */
 		int ok = run_with_undo(strtoul(argv[1], NULL, 10), strtoul(argv[2], NULL, 10));
 		printf("%d passed, %d failed\n", ok, !ok);
 		return !ok;
 	}
-	if (argc == 3) {	/* replay one sequence: test_model SEED LEN */
+	if (argc == 3) { /* replay one sequence: test_model SEED LEN */
 		int ok = run_sequence(strtoul(argv[1], NULL, 10), strtoul(argv[2], NULL, 10), true);
 		printf("%d passed, %d failed\n", ok, !ok);
 		return !ok;

@@ -114,7 +114,7 @@ TEST(edit_a_file_under_tmux_and_save_it)
 		 dir, exe);
 	CHECK_EQ(tmux(cmd), 0);
 	CHECK(wait_for("alpha beta"));
-	CHECK(wait_for("bad \\xff\\xfe\\xc3( end"));	/* invalid bytes shown */
+	CHECK(wait_for("bad \\xff\\xfe\\xc3( end")); /* invalid bytes shown */
 	keys("-l 'X '");
 	keys("Down End BSpace BSpace");
 	keys("-l 'ta!'");
@@ -268,7 +268,7 @@ TEST(a_crash_still_restores_the_terminal)
 	CHECK_STR(v, "1");
 	CHECK_EQ(query("#{alternate_on}", v, sizeof v), 0);
 	CHECK_STR(v, "0");
-	CHECK(row_of("[1/1]") < 0);	/* the main screen is back */
+	CHECK(row_of("[1/1]") < 0); /* the main screen is back */
 	tmux("kill-session -t edit");
 }
 

@@ -47,13 +47,13 @@ static void after(struct faults *f)
 		_exit(0);
 }
 
-#define WRAP(call)                                                         \
-	do {                                                               \
-		if (before(ctx))                                           \
-			return -1;                                         \
-		__typeof__(call) r_ = (call);                              \
-		after(ctx);                                                \
-		return r_;                                                 \
+#define WRAP(call)                                                                                 \
+	do {                                                                                       \
+		if (before(ctx))                                                                   \
+			return -1;                                                                 \
+		__typeof__(call) r_ = (call);                                                      \
+		after(ctx);                                                                        \
+		return r_;                                                                         \
 	} while (0)
 
 static int f_open(void *ctx, const char *path, int flags, unsigned mode)
@@ -112,8 +112,8 @@ static int f_mode_of(void *ctx, const char *path, unsigned *mode)
 
 static struct file_ops faulty(struct faults *f)
 {
-	struct file_ops ops = { f_open, f_read, f_write, f_fsync, f_close, f_fchmod, f_rename,
-				f_unlink, f_mode_of, f };
+	struct file_ops ops = { f_open,   f_read,   f_write,  f_fsync,   f_close,
+				f_fchmod, f_rename, f_unlink, f_mode_of, f };
 	return ops;
 }
 
@@ -226,7 +226,7 @@ TEST(a_failure_at_any_step_leaves_the_old_file_and_no_temporary)
 		if (st) {
 			CHECK(is(path, old_text, sizeof old_text - 1));
 			CHECK_EQ(e.err, EIO);
-		} else {	/* only the directory sync may fail after the rename */
+		} else { /* only the directory sync may fail after the rename */
 			CHECK(is(path, new_text, sizeof new_text - 1));
 		}
 		CHECK_EQ(strays(), 0);

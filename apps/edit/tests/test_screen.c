@@ -32,15 +32,16 @@ static int grid_matches(const struct rig *r)
 			const struct vtcell *v = vt_cell(&r->vt, y, x);
 			if (w->width != v->width || w->attr != v->attr ||
 			    (w->width && (w->len != v->len || memcmp(w->ch, v->ch, w->len)))) {
-				printf("cell %d,%d differs: want '%.*s'/%d/%x, terminal '%.*s'/%d/%x\n",
+				printf("cell %d,%d differs: want '%.*s'/%d/%x, terminal "
+				       "'%.*s'/%d/%x\n",
 				       y, x, w->len, w->ch, w->width, w->attr, v->len, v->ch,
 				       v->width, v->attr);
 				return 0;
 			}
 		}
 	}
-	if (r->s.want_visible && (r->vt.row != r->s.want_row || r->vt.col != r->s.want_col ||
-				  !r->vt.cursor_visible)) {
+	if (r->s.want_visible &&
+	    (r->vt.row != r->s.want_row || r->vt.col != r->s.want_col || !r->vt.cursor_visible)) {
 		printf("cursor at %d,%d, want %d,%d\n", r->vt.row, r->vt.col, r->s.want_row,
 		       r->s.want_col);
 		return 0;
@@ -137,7 +138,7 @@ TEST(first_frame_shows_text_status_and_help)
 	CHECK_EQ(r.vt.row, 0);
 	CHECK_EQ(r.vt.col, 0);
 	CHECK(frame(&r));
-	CHECK_EQ(r.last_bytes, 0);	/* nothing changed: nothing sent */
+	CHECK_EQ(r.last_bytes, 0); /* nothing changed: nothing sent */
 	rig_free(&r);
 }
 
@@ -168,9 +169,12 @@ TEST(wide_combining_invalid_and_control_characters_display)
 	struct rig r;
 	const struct vtcell *c;
 
-	rig_init(&r, 8, 30, NULL, "\xe6\x97\xa5\xe6\x9c\xac" "x\ne\xcc\x81!\n\xff\x01\tz");
+	rig_init(&r, 8, 30, NULL,
+		 "\xe6\x97\xa5\xe6\x9c\xac"
+		 "x\ne\xcc\x81!\n\xff\x01\tz");
 	CHECK(frame(&r));
-	CHECK_STR(row(&r, 0), "\xe6\x97\xa5\xe6\x9c\xac" "x");
+	CHECK_STR(row(&r, 0), "\xe6\x97\xa5\xe6\x9c\xac"
+			      "x");
 	CHECK_EQ(vt_cell(&r.vt, 0, 0)->width, 2);
 	CHECK_EQ(vt_cell(&r.vt, 0, 1)->width, 0);
 	CHECK_EQ(vt_cell(&r.vt, 0, 4)->ch[0], 'x');
@@ -180,12 +184,12 @@ TEST(wide_combining_invalid_and_control_characters_display)
 	CHECK_EQ(vt_cell(&r.vt, 1, 1)->ch[0], '!');
 	CHECK_STR(row(&r, 2), "\\xff^A  z");
 	CHECK(vt_cell(&r.vt, 2, 0)->attr & ATTR_REVERSE);
-	CHECK(type(&r, "\x1b[C"));	/* right over a wide character */
+	CHECK(type(&r, "\x1b[C")); /* right over a wide character */
 	CHECK_EQ(r.vt.col, 2);
 	CHECK(type(&r, "\x1b[B\x1b[B\x1b[C\x1b[C"));
 	CHECK_EQ(r.vt.row, 2);
 	CHECK_EQ(r.vt.col, 6);
-	CHECK(type(&r, "\x1b[C"));	/* past the tab */
+	CHECK(type(&r, "\x1b[C")); /* past the tab */
 	CHECK_EQ(r.vt.col, 8);
 	rig_free(&r);
 }
@@ -201,10 +205,10 @@ TEST(long_lines_scroll_horizontally)
 	rig_init(&r, 6, 20, NULL, line);
 	CHECK(frame(&r));
 	CHECK(strncmp(row(&r, 0), line, 20) == 0);
-	CHECK(type(&r, "\x1b[F"));	/* End */
+	CHECK(type(&r, "\x1b[F")); /* End */
 	CHECK_STR(row(&r, 0), line + 36);
 	CHECK_EQ(r.vt.col, 14);
-	CHECK(type(&r, "\x1b[H"));	/* Home */
+	CHECK(type(&r, "\x1b[H")); /* Home */
 	CHECK(strncmp(row(&r, 0), line, 20) == 0);
 	CHECK_EQ(r.vt.col, 0);
 	rig_free(&r);
@@ -216,13 +220,18 @@ TEST(scrolling_into_the_middle_of_a_comment_keeps_its_colour)
 	char *text = malloc(20000), *p = text;
 
 	for (int i = 0; i < 300; i++)
-		p += sprintf(p, "%s\n", i == 10 ? "/* start" : i == 250 ? "end */ int x;" : "int y;");
+		p += sprintf(p, "%s\n",
+			     i == 10    ? "/* start"
+			     : i == 250 ? "end */ int x;"
+					: "int y;");
 	rig_init(&r, 12, 40, "big.c", text);
 	CHECK(frame(&r));
-	CHECK(type(&r, "\x07" "200\r"));
+	CHECK(type(&r, "\x07"
+		       "200\r"));
 	CHECK_EQ(ed_doc(&r.ed)->cur, 199 * 7 + 2);
 	CHECK_EQ(vt_cell(&r.vt, r.vt.row, 0)->attr, view_attr(HL_COMMENT));
-	CHECK(type(&r, "\x07" "251\r"));
+	CHECK(type(&r, "\x07"
+		       "251\r"));
 	CHECK_STR(row(&r, r.vt.row), "end */ int x;");
 	CHECK_EQ(vt_cell(&r.vt, r.vt.row, 0)->attr, view_attr(HL_COMMENT));
 	CHECK_EQ(vt_cell(&r.vt, r.vt.row, 7)->attr, view_attr(HL_TYPE));
@@ -254,13 +263,14 @@ TEST(search_prompt_highlights_matches_as_you_type)
 
 	rig_init(&r, 6, 40, NULL, "abc\nfoo bar\nbarn");
 	CHECK(frame(&r));
-	CHECK(type(&r, "\x06" "ba"));
+	CHECK(type(&r, "\x06"
+		       "ba"));
 	CHECK_STR(row(&r, 5), "Search: ba");
 	CHECK_EQ(ed_doc(&r.ed)->cur, 8);
 	CHECK(vt_cell(&r.vt, 1, 4)->attr & ATTR_REVERSE);
-	CHECK(type(&r, "r\x06"));	/* next match */
+	CHECK(type(&r, "r\x06")); /* next match */
 	CHECK_EQ(ed_doc(&r.ed)->cur, 12);
-	CHECK(type(&r, "\x1b"));	/* cancel: back to the start */
+	CHECK(type(&r, "\x1b")); /* cancel: back to the start */
 	CHECK_EQ(ed_doc(&r.ed)->cur, 0);
 	CHECK_STR(row(&r, 5), "Cancelled");
 	rig_free(&r);
@@ -289,22 +299,24 @@ static unsigned rnd(unsigned n)
 TEST(random_frames_reach_the_terminal_exactly)
 {
 	static const char *const inputs[] = {
-		"a", "\xe6\x97\xa5", "e\xcc\x81", "\t", "\r", "\x7f", "\x1b[3~", "\x1b[A", "\x1b[B",
-		"\x1b[C", "\x1b[D", "\x1b[H", "\x1b[F", "\x1b[5~", "\x1b[6~", "\x0b", "\x15",
-		"\x1bn", "\x1b\x61", "\x1a", "\x19", "\x1b[1;5C", "\xff", "xyzzy", "\x1bt",
+		"a",         "\xe6\x97\xa5", "e\xcc\x81", "\t",     "\r",       "\x7f",   "\x1b[3~",
+		"\x1b[A",    "\x1b[B",       "\x1b[C",    "\x1b[D", "\x1b[H",   "\x1b[F", "\x1b[5~",
+		"\x1b[6~",   "\x0b",         "\x15",      "\x1bn",  "\x1b\x61", "\x1a",   "\x19",
+		"\x1b[1;5C", "\xff",         "xyzzy",     "\x1bt",
 	};
 	static const int sizes[][2] = { { 24, 80 }, { 10, 20 }, { 5, 7 }, { 3, 12 }, { 2, 5 } };
 	struct rig r;
 	char text[3000], *p = text;
 
 	for (int i = 0; i < 60; i++)
-		p += sprintf(p, "%d\t\xe6\x97\xa5 int x = %d; /* c%s\n", i, i * i, i % 5 ? "" : " */");
+		p += sprintf(p, "%d\t\xe6\x97\xa5 int x = %d; /* c%s\n", i, i * i,
+			     i % 5 ? "" : " */");
 	seed = 42;
 	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
 		rig_init(&r, sizes[s][0], sizes[s][1], "t.c", text);
 		CHECK(frame(&r));
 		for (int k = 0; k < 600; k++) {
-			if (k == 300) {	/* the terminal changes size */
+			if (k == 300) { /* the terminal changes size */
 				int rows = sizes[s][0] + 3, cols = sizes[s][1] + 7;
 				screen_resize(&r.s, rows, cols);
 				ed_resize(&r.ed, rows, cols);

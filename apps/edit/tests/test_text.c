@@ -32,8 +32,9 @@ TEST(decoder_accepts_valid_sequences)
 TEST(decoder_rejects_malformed_sequences_one_byte_at_a_time)
 {
 	static const char *const bad[] = {
-		"\x80", "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-		"\xf5\x80\x80\x80", "\xff", "\xc3", "\xe6\x97", "\xc3\x41",
+		"\x80",         "\xc0\xaf",         "\xc1\xbf",         "\xe0\x80\xaf",
+		"\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80", "\xff",
+		"\xc3",         "\xe6\x97",         "\xc3\x41",
 	};
 	uint32_t cp;
 
@@ -83,11 +84,12 @@ TEST(cursor_steps_over_whole_characters)
 	struct buf b;
 	size_t p = 0;
 
-	load(&b, "ae\xcc\x81\xe6\x97\xa5\xff" "b\n");
+	load(&b, "ae\xcc\x81\xe6\x97\xa5\xff"
+		 "b\n");
 	p = text_next_char(&b, p);
 	CHECK_EQ(p, 1);
 	p = text_next_char(&b, p);
-	CHECK_EQ(p, 4);		/* the mark moves with its letter */
+	CHECK_EQ(p, 4); /* the mark moves with its letter */
 	p = text_next_char(&b, p);
 	CHECK_EQ(p, 7);
 	p = text_next_char(&b, p);
@@ -111,10 +113,10 @@ TEST(columns_count_wide_tabs_and_invalid_bytes)
 	CHECK_EQ(text_col(&b, 6, 8), 9);
 	CHECK_EQ(text_col(&b, 7, 8), 13);
 	CHECK_EQ(text_col(&b, 5, 4), 4);
-	CHECK_EQ(text_pos_at_col(&b, 0, 1, 8), 0);	/* inside the wide char */
+	CHECK_EQ(text_pos_at_col(&b, 0, 1, 8), 0); /* inside the wide char */
 	CHECK_EQ(text_pos_at_col(&b, 0, 2, 8), 3);
-	CHECK_EQ(text_pos_at_col(&b, 0, 6, 8), 4);	/* inside the tab */
-	CHECK_EQ(text_pos_at_col(&b, 0, 100, 8), 8);	/* end of line */
+	CHECK_EQ(text_pos_at_col(&b, 0, 6, 8), 4);   /* inside the tab */
+	CHECK_EQ(text_pos_at_col(&b, 0, 100, 8), 8); /* end of line */
 	CHECK_EQ(text_pos_at_col(&b, 1, 3, 8), 12);
 	buf_free(&b);
 }

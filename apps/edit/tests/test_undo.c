@@ -79,12 +79,12 @@ TEST(backspace_and_delete_runs_merge)
 	undo_init(&u);
 	ins(&u, &b, 0, "abcdef");
 	undo_next_group(&u);
-	del(&u, &b, 3, 1);	/* backspace over d */
-	del(&u, &b, 2, 1);	/* and c */
+	del(&u, &b, 3, 1); /* backspace over d */
+	del(&u, &b, 2, 1); /* and c */
 	CHECK_EQ(u.n, 2);
 	undo_next_group(&u);
-	del(&u, &b, 1, 1);	/* delete forward b */
-	del(&u, &b, 1, 1);	/* and e */
+	del(&u, &b, 1, 1); /* delete forward b */
+	del(&u, &b, 1, 1); /* and e */
 	CHECK_EQ(u.n, 3);
 	CHECK_STR(contents(&b), "af");
 	undo_undo(&u, &b, &cur, &first);
@@ -129,7 +129,7 @@ TEST(modified_follows_the_saved_point_through_undo_and_redo)
 	CHECK(undo_modified(&u));
 	undo_mark_saved(&u);
 	CHECK(!undo_modified(&u));
-	ins(&u, &b, 1, "b");	/* same group: must not merge into the saved record */
+	ins(&u, &b, 1, "b"); /* same group: must not merge into the saved record */
 	CHECK(undo_modified(&u));
 	undo_undo(&u, &b, &cur, &first);
 	CHECK(!undo_modified(&u));
@@ -137,7 +137,7 @@ TEST(modified_follows_the_saved_point_through_undo_and_redo)
 	undo_undo(&u, &b, &cur, &first);
 	CHECK(undo_modified(&u));
 	undo_next_group(&u);
-	ins(&u, &b, 0, "z");	/* the saved state can no longer be reached */
+	ins(&u, &b, 0, "z"); /* the saved state can no longer be reached */
 	CHECK(undo_modified(&u));
 	undo_undo(&u, &b, &cur, &first);
 	CHECK(undo_modified(&u));

@@ -78,7 +78,7 @@ static void print(struct vt *vt, uint32_t cp, const unsigned char *b, size_t n)
 	int w = cp == UTF8_INVALID ? 1 : utf8_width(cp);
 	struct vtcell *x;
 
-	if (w == 0) {	/* combining: joins the character before the cursor */
+	if (w == 0) { /* combining: joins the character before the cursor */
 		int c = vt->wrap_pending ? vt->col : vt->col - 1;
 		if (c < 0)
 			return;
@@ -184,14 +184,23 @@ static void csi(struct vt *vt, char final)
 	}
 	vt->wrap_pending = false;
 	switch (final) {
-	case 'H': case 'f':
+	case 'H':
+	case 'f':
 		vt->row = clamp(param(vt, 0, 1) - 1, 0, vt->rows - 1);
 		vt->col = clamp(param(vt, 1, 1) - 1, 0, vt->cols - 1);
 		break;
-	case 'A': vt->row = clamp(r - param(vt, 0, 1), 0, vt->rows - 1); break;
-	case 'B': vt->row = clamp(r + param(vt, 0, 1), 0, vt->rows - 1); break;
-	case 'C': vt->col = clamp(c + param(vt, 0, 1), 0, vt->cols - 1); break;
-	case 'D': vt->col = clamp(c - param(vt, 0, 1), 0, vt->cols - 1); break;
+	case 'A':
+		vt->row = clamp(r - param(vt, 0, 1), 0, vt->rows - 1);
+		break;
+	case 'B':
+		vt->row = clamp(r + param(vt, 0, 1), 0, vt->rows - 1);
+		break;
+	case 'C':
+		vt->col = clamp(c + param(vt, 0, 1), 0, vt->cols - 1);
+		break;
+	case 'D':
+		vt->col = clamp(c - param(vt, 0, 1), 0, vt->cols - 1);
+		break;
 	case 'K':
 		if (param(vt, 0, 0) == 0)
 			erase(vt, r, c, vt->cols);
@@ -208,8 +217,11 @@ static void csi(struct vt *vt, char final)
 			vt->unknown++;
 		}
 		break;
-	case 'm': sgr(vt); break;
-	default: vt->unknown++;
+	case 'm':
+		sgr(vt);
+		break;
+	default:
+		vt->unknown++;
 	}
 }
 
@@ -236,15 +248,23 @@ static void feed_csi(struct vt *vt, unsigned char b)
 static void control(struct vt *vt, unsigned char b)
 {
 	switch (b) {
-	case '\r': vt->col = 0; vt->wrap_pending = false; break;
-	case '\n': line_feed(vt); break;
+	case '\r':
+		vt->col = 0;
+		vt->wrap_pending = false;
+		break;
+	case '\n':
+		line_feed(vt);
+		break;
 	case '\b':
 		if (vt->col > 0 && !vt->wrap_pending)
 			vt->col--;
 		vt->wrap_pending = false;
 		break;
-	case 0x1b: vt->state = S_ESC; break;
-	default: vt->unknown++;
+	case 0x1b:
+		vt->state = S_ESC;
+		break;
+	default:
+		vt->unknown++;
 	}
 }
 

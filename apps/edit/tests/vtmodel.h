@@ -15,8 +15,8 @@
 
 struct vtcell {
 	char ch[16];
-	uint8_t len, width;	/* width 0: right half of a wide character */
-	uint16_t attr;		/* in the screen.h encoding */
+	uint8_t len, width; /* width 0: right half of a wide character */
+	uint16_t attr;      /* in the screen.h encoding */
 };
 
 struct vt {

@@ -52,10 +52,23 @@ static void gen_word(struct gen *g);
 static void gen_part(struct gen *g)
 {
 	switch (pick(g, 9)) {
-	case 0: put(g, lits[pick(g, 15)]); break;
-	case 1: put(g, "'"); put(g, lits[pick(g, 6)]); put(g, "'"); break;
-	case 2: put(g, "\""); put(g, lits[pick(g, 6)]); put(g, "$x\""); break;
-	case 3: put(g, "$"); put(g, names[pick(g, 10)]); break;
+	case 0:
+		put(g, lits[pick(g, 15)]);
+		break;
+	case 1:
+		put(g, "'");
+		put(g, lits[pick(g, 6)]);
+		put(g, "'");
+		break;
+	case 2:
+		put(g, "\"");
+		put(g, lits[pick(g, 6)]);
+		put(g, "$x\"");
+		break;
+	case 3:
+		put(g, "$");
+		put(g, names[pick(g, 10)]);
+		break;
 	case 4:
 		put(g, "${");
 		put(g, names[pick(g, 10)]);
@@ -67,10 +80,22 @@ static void gen_part(struct gen *g)
 		}
 		put(g, "}");
 		break;
-	case 5: put(g, "$(("); put(g, ariths[pick(g, 10)]); put(g, "))"); break;
-	case 6: put(g, "~"); break;
-	case 7: put(g, "\"$@\""); break;
-	default: put(g, "${#"); put(g, names[pick(g, 3)]); put(g, "}"); break;
+	case 5:
+		put(g, "$((");
+		put(g, ariths[pick(g, 10)]);
+		put(g, "))");
+		break;
+	case 6:
+		put(g, "~");
+		break;
+	case 7:
+		put(g, "\"$@\"");
+		break;
+	default:
+		put(g, "${#");
+		put(g, names[pick(g, 3)]);
+		put(g, "}");
+		break;
 	}
 }
 
@@ -85,9 +110,11 @@ static void gen_word(struct gen *g)
 }
 
 static const char *const cmds[] = {
-	"echo", "printf %s\\\\n", "test", "[", "true", "false", ":", "set --", "shift",
-	"export", "unset", "local", "return", "break", "continue", "eval", "f", "g",
-	"x=", "readonly r=", "getopts ab: o", "command", "type", "trap", "printf %d",
+	"echo",      "printf %s\\\\n", "test",          "[",       "true",  "false",
+	":",         "set --",         "shift",         "export",  "unset", "local",
+	"return",    "break",          "continue",      "eval",    "f",     "g",
+	"x=",        "readonly r=",    "getopts ab: o", "command", "type",  "trap",
+	"printf %d",
 };
 
 static void gen_list(struct gen *g);
@@ -112,11 +139,20 @@ static void gen_simple(struct gen *g)
 		gen_word(g);
 	}
 	switch (pick(g, 8)) {
-	case 0: put(g, " >/dev/null"); break;
-	case 1: put(g, " 2>&1"); break;
-	case 2: put(g, " <<E\nline $x\nE\n"); return;
-	case 3: put(g, " 2>/dev/null"); break;
-	default: break;
+	case 0:
+		put(g, " >/dev/null");
+		break;
+	case 1:
+		put(g, " 2>&1");
+		break;
+	case 2:
+		put(g, " <<E\nline $x\nE\n");
+		return;
+	case 3:
+		put(g, " 2>/dev/null");
+		break;
+	default:
+		break;
 	}
 }
 
@@ -124,18 +160,61 @@ static void gen_compound(struct gen *g)
 {
 	g->depth++;
 	switch (pick(g, 8)) {
-	case 0: put(g, "if "); gen_list(g); put(g, "; then "); gen_list(g); put(g, "; else ");
-		gen_list(g); put(g, "; fi"); break;
-	case 1: put(g, "while "); gen_list(g); put(g, "; do "); gen_list(g); put(g, "; done"); break;
-	case 2: put(g, "for i in "); gen_word(g); put(g, "; do "); gen_list(g); put(g, "; done");
+	case 0:
+		put(g, "if ");
+		gen_list(g);
+		put(g, "; then ");
+		gen_list(g);
+		put(g, "; else ");
+		gen_list(g);
+		put(g, "; fi");
 		break;
-	case 3: put(g, "case "); gen_word(g); put(g, " in "); gen_word(g); put(g, ") ");
-		gen_list(g); put(g, ";; *) "); gen_list(g); put(g, ";; esac"); break;
-	case 4: put(g, "{ "); gen_list(g); put(g, "; }"); break;
-	case 5: put(g, "f() { "); gen_list(g); put(g, "; }"); break;
-	case 6: put(g, "g() { local x="); gen_word(g); put(g, "; "); gen_list(g); put(g, "; }");
+	case 1:
+		put(g, "while ");
+		gen_list(g);
+		put(g, "; do ");
+		gen_list(g);
+		put(g, "; done");
 		break;
-	default: put(g, "! "); gen_simple(g); break;
+	case 2:
+		put(g, "for i in ");
+		gen_word(g);
+		put(g, "; do ");
+		gen_list(g);
+		put(g, "; done");
+		break;
+	case 3:
+		put(g, "case ");
+		gen_word(g);
+		put(g, " in ");
+		gen_word(g);
+		put(g, ") ");
+		gen_list(g);
+		put(g, ";; *) ");
+		gen_list(g);
+		put(g, ";; esac");
+		break;
+	case 4:
+		put(g, "{ ");
+		gen_list(g);
+		put(g, "; }");
+		break;
+	case 5:
+		put(g, "f() { ");
+		gen_list(g);
+		put(g, "; }");
+		break;
+	case 6:
+		put(g, "g() { local x=");
+		gen_word(g);
+		put(g, "; ");
+		gen_list(g);
+		put(g, "; }");
+		break;
+	default:
+		put(g, "! ");
+		gen_simple(g);
+		break;
 	}
 	g->depth--;
 }
@@ -182,7 +261,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sh->opt[OPT_f] = true;
 	sh->fuel = 5000;
 	sh->max_funcnest = 40;
-	sh->interactive = true;	/* errors return to the command loop */
+	sh->interactive = true; /* errors return to the command loop */
 	struct input *in = input_from_string(g.out.s ? g.out.s : "", g.out.len, 1);
 	struct catch_point cp;
 

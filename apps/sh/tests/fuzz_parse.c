@@ -82,12 +82,19 @@ static void walk(struct shell *sh, struct node *n, int depth)
 	if (!n || depth > 50)
 		return;
 	switch (n->type) {
-	case N_SIMPLE: expand_simple(sh, n); break;
-	case N_AND: case N_OR: case N_SEQ:
+	case N_SIMPLE:
+		expand_simple(sh, n);
+		break;
+	case N_AND:
+	case N_OR:
+	case N_SEQ:
 		walk(sh, n->u.bin.left, depth + 1);
 		walk(sh, n->u.bin.right, depth + 1);
 		break;
-	case N_BG: case N_NOT: case N_SUBSHELL: case N_GROUP:
+	case N_BG:
+	case N_NOT:
+	case N_SUBSHELL:
+	case N_GROUP:
 		walk(sh, n->u.sub, depth + 1);
 		break;
 	case N_PIPE:

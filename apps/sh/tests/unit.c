@@ -120,7 +120,8 @@ TEST(parser_reports_errors_with_their_line)
 		  "ERR 3: Syntax error: end of file unexpected (expecting \"fi\")");
 	CHECK_STR(roundtrip("a\nb\nwhile x; do done"), "ERR 3: Syntax error: \"done\" unexpected");
 	CHECK_STR(roundtrip("echo 'abc"), "ERR 1: Syntax error: Unterminated quoted string");
-	CHECK_STR(roundtrip("for 1 in a; do :; done"), "ERR 1: Syntax error: Bad for loop variable");
+	CHECK_STR(roundtrip("for 1 in a; do :; done"),
+		  "ERR 1: Syntax error: Bad for loop variable");
 	CHECK_STR(roundtrip("echo > >"), "ERR 1: Syntax error: redirection unexpected");
 	CHECK_STR(roundtrip("case x in"),
 		  "ERR 1: Syntax error: end of file unexpected (expecting \")\")");
@@ -373,8 +374,7 @@ TEST(expand_parameter_operators)
 	var_set(sh, "f", "dir/file.tar.gz", 0);
 	CHECK_STR(fields(sh, "echo ${f##*/} ${f%%.*} ${f#*.} ${f%.*} ${#f}"),
 		  "echo|file.tar.gz|dir/file|tar.gz|dir/file.tar|15");
-	CHECK_STR(fields(sh, "echo ${u:-d} ${u-e} ${f:+set} ${u=new} $u"),
-		  "echo|d|e|set|new|new");
+	CHECK_STR(fields(sh, "echo ${u:-d} ${u-e} ${f:+set} ${u=new} $u"), "echo|d|e|set|new|new");
 	CHECK_STR(fields(sh, "echo ~ ~/x $((2*21))"), "echo|/home/test|/home/test/x|42");
 	shell_free(sh);
 }
@@ -538,7 +538,9 @@ static const char *edit(struct editor **edp, struct fake *f, const char *keys, s
 	int r = editor_readline(*edp, "$ ", &line);
 
 	snprintf(result, sizeof(result), "%s",
-		 r == 1 ? (line.s ? sb_cstr(&line) : "") : r == 0 ? "<EOF>" : "<INT>");
+		 r == 1   ? (line.s ? sb_cstr(&line) : "")
+		 : r == 0 ? "<EOF>"
+			  : "<INT>");
 	sb_free(&line);
 	return result;
 }

@@ -41,8 +41,8 @@ static struct {
 	uint64_t memory;
 	host_main_fn *root_main;
 	struct task *root;
-	bool root_gone;		/* torn down: the run ends at the next idle */
-	int root_code;		/* what host_kernel_main returns then */
+	bool root_gone; /* torn down: the run ends at the next idle */
+	int root_code;  /* what host_kernel_main returns then */
 	const struct host_bundle *bundle;
 } run = { .lock = PTHREAD_MUTEX_INITIALIZER, .ended = PTHREAD_COND_INITIALIZER };
 
@@ -57,7 +57,7 @@ void host_finish(int code)
 		pause(); /* the process ends when host_kernel_main's caller returns */
 }
 
-/* The machine powers off when its root task ends (core/roottask.c). The
+/* The machine powers off when its root task ends (core/boot/roottask.c). The
  * host records the outcome and ends the run once the CPU is idle, so that
  * the teardown in progress completes first. Lock held. */
 void task_root_exited(struct task *t)
@@ -66,8 +66,8 @@ void task_root_exited(struct task *t)
 		return;
 	if (t->faulted)
 		kprintf("host: the root task faulted: vector %u, error %#x, at %#lx, "
-			"address %#lx\n", t->fault.vector, t->fault.error, t->fault.pc,
-			t->fault.addr);
+			"address %#lx\n",
+			t->fault.vector, t->fault.error, t->fault.pc, t->fault.addr);
 	run.root_code = t->faulted ? HOST_EXIT_FAULT : (int)t->exit_code;
 	run.root_gone = true;
 	run.root = NULL;
@@ -82,7 +82,8 @@ void host_check_finished(void)
 void host_time_limit_reached(uint64_t limit_ns)
 {
 	kprintf("host: virtual time reached the limit (%lu ms) and the root task still "
-		"waits: stopping the run as hung\n", limit_ns / 1000000);
+		"waits: stopping the run as hung\n",
+		limit_ns / 1000000);
 	host_finish(HOST_EXIT_HUNG);
 }
 
@@ -100,8 +101,10 @@ static status_t root_populate(struct task *t)
 	kobj_put(&m->obj); /* the mapping keeps it */
 	if (st)
 		return st;
-	*s = (struct keel_start){ .magic = KEEL_START_MAGIC, .version = KEEL_START_VERSION,
-				  .size = sizeof *s, .cpu_count = arch_cpu_count() };
+	*s = (struct keel_start){ .magic = KEEL_START_MAGIC,
+				  .version = KEEL_START_VERSION,
+				  .size = sizeof *s,
+				  .cpu_count = arch_cpu_count() };
 	st = roottask_grant_all(t, s);
 	if (st == STATUS_OK)
 		st = thread_create_user(t, (uint64_t)run.root_main, 0, ROOT_START_VA, TIER_MATTER,

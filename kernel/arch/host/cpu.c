@@ -1,6 +1,6 @@
 /*
  * cpu.c - the host's one CPU: interrupt flag, console, per-CPU scheduler
- * state, the TLB epoch, panics, and the device hooks of core/device.h.
+ * state, the TLB epoch, panics, and the device hooks of core/object/device.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@
 #include "core/object/thread.h"
 #include "host_kernel.h"
 
-#define HOST_IRQ_LINES 24	/* as many as one IO APIC has */
+#define HOST_IRQ_LINES 24 /* as many as one IO APIC has */
 
 struct sched_cpu host_sched_cpu;
 struct runq runqs[1];
@@ -117,7 +117,7 @@ void arch_kick_cpu(unsigned cpu)
 }
 
 /* There is no TLB: every pass "flushes" to the newest epoch, so deferred
- * frees (core/reclaim.h) run on the next scheduling pass, as on a
+ * frees (core/mm/reclaim.h) run on the next scheduling pass, as on a
  * one-CPU machine. */
 uint64_t arch_tlb_epoch_bump(void)
 {
@@ -157,7 +157,7 @@ uint32_t arch_irq_lines(void)
 
 /* No interrupt controller: a line fires only when a test raises it
  * (host_irq_raise). A line is masked from its firing to its acknowledgement
- * (core/device.c); a raise meanwhile is kept and delivered at the unmask,
+ * (core/object/device.c); a raise meanwhile is kept and delivered at the unmask,
  * as a level-triggered line would be. Lock held. */
 static bool line_masked[HOST_IRQ_LINES], line_pending[HOST_IRQ_LINES];
 

@@ -24,7 +24,7 @@
 #include "abi/status.h"
 #include "core/sched/sched.h"
 
-#define HOST_TICK_NS 1000000ull		/* the emulated timer: 1 kHz, as on x86-64 */
+#define HOST_TICK_NS 1000000ull /* the emulated timer: 1 kHz, as on x86-64 */
 #define HOST_MEMORY_DEFAULT (64ull << 20)
 #define HOST_TIME_LIMIT_DEFAULT (600ull * 1000000000ull)
 

@@ -33,19 +33,19 @@
 #include "core/sys/syscall.h"
 
 #define CTX_SLOTS (THREAD_MAX + 64)
-#define THREAD_STACK_BYTES (1u << 20)	/* the pthread stack: user and kernel code */
-#define ALT_STACK_BYTES (64u << 10)	/* where faults are handled */
+#define THREAD_STACK_BYTES (1u << 20) /* the pthread stack: user and kernel code */
+#define ALT_STACK_BYTES (64u << 10)   /* where faults are handled */
 
 struct host_ctx {
 	pthread_t pthread;
 	pthread_cond_t wake;
-	bool inited;		/* wake has been initialised */
-	bool used;		/* the slot belongs to a thread */
-	bool started;		/* its pthread exists */
-	bool baton;		/* it may run */
-	bool cancel;		/* it must end without running again */
-	bool exiting;		/* its thread exited: end after handing on */
-	bool user;		/* running user code, not the kernel */
+	bool inited;  /* wake has been initialised */
+	bool used;    /* the slot belongs to a thread */
+	bool started; /* its pthread exists */
+	bool baton;   /* it may run */
+	bool cancel;  /* it must end without running again */
+	bool exiting; /* its thread exited: end after handing on */
+	bool user;    /* running user code, not the kernel */
 };
 
 static struct host_ctx ctxs[CTX_SLOTS];
@@ -217,10 +217,10 @@ void host_kernel_leave(void)
 }
 
 /*
- * There is no start.S on the host: the entry address is a C function of
- * one pointer-sized argument, called on the thread's own pthread stack
- * (the stack argument is unused), and its return value ends the thread
- * through sys_thread_exit as _start does. Only the calling convention
+ * There is no C library start-up on the host: the entry address is a C
+ * function of one pointer-sized argument, called on the thread's own
+ * pthread stack (the stack argument is unused), and its return value ends
+ * the thread through sys_thread_exit, as exit() does on the machine. Only the calling convention
  * makes a keel_main(const struct keel_start *) callable this way.
  */
 void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg)

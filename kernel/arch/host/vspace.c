@@ -1,5 +1,5 @@
 /*
- * vspace.c - user address spaces on the host (see core/vspace.h).
+ * vspace.c - user address spaces on the host (see core/mm/vspace.h).
  *
  * Every task lives in the one address space of the test process, so a
  * user address is a process address. Each vspace keeps a software page
@@ -40,11 +40,11 @@
 #define PT_W (1ull << 1)
 #define PT_X (1ull << 2)
 #define PT_ADDR 0x000ffffffffff000ull
-#define HOST_MAPS 65536u	/* pages mapped at once, all tasks together */
+#define HOST_MAPS 65536u /* pages mapped at once, all tasks together */
 
 /* A page of the process mapped from the memfd, shared by refs vspaces. */
 struct host_map {
-	uint64_t va;		/* 0: the entry is free */
+	uint64_t va; /* 0: the entry is free */
 	uint64_t pa;
 	uint32_t prot;
 	uint32_t refs;
@@ -82,7 +82,8 @@ static void map_remove(struct host_map *e)
 			return;
 		uint32_t home = map_hash(host_maps[i].va);
 		/* The entry may fill the gap if its home is not in (gap, i]. */
-		if ((i > gap && (home <= gap || home > i)) || (i < gap && home <= gap && home > i)) {
+		if ((i > gap && (home <= gap || home > i)) ||
+		    (i < gap && home <= gap && home > i)) {
 			host_maps[gap] = host_maps[i];
 			host_maps[i].va = 0;
 			gap = i;
@@ -282,7 +283,8 @@ static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
 			chunk = n;
 		uint64_t *e = leaf(vs, uva & ~(PAGE_SIZE - 1), false);
 		if (e && (*e & PT_P)) {
-			char *frame = (char *)arch_phys_to_virt(*e & PT_ADDR) + (uva & (PAGE_SIZE - 1));
+			char *frame = (char *)arch_phys_to_virt(*e & PT_ADDR) +
+				      (uva & (PAGE_SIZE - 1));
 			if (to_user)
 				memcpy(frame, k, chunk);
 			else
@@ -297,7 +299,7 @@ static status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,
 	return st;
 }
 
-/* The inline copies in core/vspace.h come here: the host never fills the
+/* The inline copies in core/mm/vspace.h come here: the host never fills the
  * one-page cache (cached_va stays 0), so every copy is checked below. */
 status_t copy_from_user_walk(struct vspace *vs, void *dst, uint64_t src, size_t n)
 {

@@ -122,8 +122,8 @@ void timer_calibrate(void)
 	ns_mult = (uint64_t)(((unsigned __int128)1000000000ull << 32) / tsc_per_sec);
 	if (!tsc_per_sec || !lapic_ticks_per_tick)
 		panic("timer: calibration failed (tsc %lu, lapic %u)", t1 - t0, elapsed);
-	kprintf("timer: TSC %lu kHz, local APIC timer %u ticks per %u us\n",
-		tsc_per_sec / 1000, lapic_ticks_per_tick, 1000000 / TIMER_HZ);
+	kprintf("timer: TSC %lu kHz, local APIC timer %u ticks per %u us\n", tsc_per_sec / 1000,
+		lapic_ticks_per_tick, 1000000 / TIMER_HZ);
 }
 
 void lapic_timer_start(void)
@@ -250,15 +250,16 @@ void ioapic_init(const struct acpi_madt_info *madt)
 		if (!base)
 			panic("apic: cannot map IO APIC %u", i);
 		uint32_t inputs = ((ioapic_read(base, 1) >> 16) & 0xff) + 1;
-		ioapics[ioapic_count++] = (struct ioapic){ base, madt->ioapics[i].gsi_base, inputs };
+		ioapics[ioapic_count++] = (struct ioapic){ base, madt->ioapics[i].gsi_base,
+							   inputs };
 		if (madt->ioapics[i].gsi_base + inputs > gsi_end)
 			gsi_end = madt->ioapics[i].gsi_base + inputs;
 		for (uint32_t n = 0; n < inputs; n++) {
 			ioapic_write(base, 0x10 + 2 * n, LVT_MASKED);
 			ioapic_write(base, 0x11 + 2 * n, 0);
 		}
-		kprintf("apic: IO APIC %u at %#x, GSIs %u-%u, all masked\n",
-			madt->ioapics[i].id, madt->ioapics[i].addr,
-			madt->ioapics[i].gsi_base, madt->ioapics[i].gsi_base + inputs - 1);
+		kprintf("apic: IO APIC %u at %#x, GSIs %u-%u, all masked\n", madt->ioapics[i].id,
+			madt->ioapics[i].addr, madt->ioapics[i].gsi_base,
+			madt->ioapics[i].gsi_base + inputs - 1);
 	}
 }

@@ -22,7 +22,6 @@ void arch_cpu_relax(void)
 	cpu_relax();
 }
 
-
 void arch_console_write(const char *s, size_t n)
 {
 	serial_write(s, n);

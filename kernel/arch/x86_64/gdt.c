@@ -38,18 +38,17 @@ void gdt_load(struct gdt *gdt)
 		uint64_t base;
 	} __attribute__((packed)) ptr = { sizeof *gdt - 1, (uint64_t)gdt };
 
-	__asm__ volatile(
-		"lgdt %0\n\t"
-		"pushq %1\n\t"
-		"leaq 1f(%%rip), %%rax\n\t"
-		"pushq %%rax\n\t"
-		"lretq\n"
-		"1:\n\t"
-		"mov %2, %%ds\n\t"
-		"mov %2, %%es\n\t"
-		"mov %2, %%ss\n\t"
-		"ltr %w3\n\t"
-		:
-		: "m"(ptr), "i"(SEL_KCODE), "r"(SEL_KDATA), "r"(SEL_TSS)
-		: "rax", "memory");
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "mov %2, %%ds\n\t"
+			 "mov %2, %%es\n\t"
+			 "mov %2, %%ss\n\t"
+			 "ltr %w3\n\t"
+			 :
+			 : "m"(ptr), "i"(SEL_KCODE), "r"(SEL_KDATA), "r"(SEL_TSS)
+			 : "rax", "memory");
 }

@@ -14,7 +14,7 @@
 #define SEL_KDATA 0x10
 #define SEL_UDATA 0x23
 #define SEL_UCODE 0x2b
-#define SEL_TSS   0x30
+#define SEL_TSS 0x30
 
 /* Interrupt stack table slots. */
 #define IST_DOUBLE_FAULT 1

@@ -71,7 +71,6 @@ void arch_kstack_free(uint32_t slot)
 	slot_freed_epoch[slot] = arch_tlb_epoch_bump();
 }
 
-
 bool kstack_guard_hit(uint64_t addr)
 {
 	if (addr < KSTACK_AREA || addr >= KSTACK_AREA + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE)

@@ -69,17 +69,16 @@ static void boot_info_print(const struct mb2_info *mi)
 		if (e.type == MB2_MEM_AVAILABLE)
 			usable += e.len;
 	}
-	kprintf("boot: %lu KiB usable memory in %u map entries\n", usable / 1024,
-		mi->mmap_count);
+	kprintf("boot: %lu KiB usable memory in %u map entries\n", usable / 1024, mi->mmap_count);
 	for (uint32_t i = 0; i < mi->module_count; i++)
 		kprintf("boot: module %u at %#x-%#x \"%s\"\n", i, mi->modules[i].start,
 			mi->modules[i].end, mi->modules[i].cmdline);
 	if (mi->rsdp)
-		kprintf("boot: ACPI %s RSDP (%u bytes)\n",
-			mi->rsdp_revision == 2 ? "2.0+" : "1.0", mi->rsdp_len);
+		kprintf("boot: ACPI %s RSDP (%u bytes)\n", mi->rsdp_revision == 2 ? "2.0+" : "1.0",
+			mi->rsdp_len);
 	if (mi->has_framebuffer)
-		kprintf("boot: framebuffer %ux%u, %u bpp, type %u, at %#lx\n",
-			mi->fb.width, mi->fb.height, mi->fb.bpp, mi->fb.type, mi->fb.addr);
+		kprintf("boot: framebuffer %ux%u, %u bpp, type %u, at %#lx\n", mi->fb.width,
+			mi->fb.height, mi->fb.bpp, mi->fb.type, mi->fb.addr);
 }
 
 /* ACPI's view of physical memory: only what the kernel has mapped. */

@@ -47,8 +47,8 @@ static void collect_usable(const struct mb2_info *mi, uint64_t info_pa)
 	}
 	/* The low 1 MiB holds BIOS data and the AP trampoline page. */
 	check(phys_ranges_subtract(&usable, 0, LOW_MEMORY), "low memory");
-	check(phys_ranges_subtract(&usable, (uint64_t)kernel_phys_start,
-				   (uint64_t)kernel_phys_end), "kernel image");
+	check(phys_ranges_subtract(&usable, (uint64_t)kernel_phys_start, (uint64_t)kernel_phys_end),
+	      "kernel image");
 	check(phys_ranges_subtract(&usable, info_pa, info_pa + mi->total_size), "boot info");
 	for (uint32_t i = 0; i < mi->module_count; i++)
 		check(phys_ranges_subtract(&usable, mi->modules[i].start, mi->modules[i].end),
@@ -69,7 +69,8 @@ static void setup_allocator(void)
 		phys_ranges_get(&usable, i, &r);
 		if (r.end - r.start < bytes || r.start + bytes > BOOT_MAP_LIMIT)
 			continue;
-		check(page_alloc_init(&kernel_page_alloc, phys_to_virt(r.start), bytes, lo, nframes),
+		check(page_alloc_init(&kernel_page_alloc, phys_to_virt(r.start), bytes, lo,
+				      nframes),
 		      "allocator");
 		check(phys_ranges_subtract(&usable, r.start, r.start + bytes), "metadata");
 		kmem_init(&kernel_page_alloc);
@@ -112,7 +113,8 @@ static void map_direct(const struct mb2_info *mi)
 /* The kernel image, page by page: text R-X, rodata R--, data and bss RW-. */
 static void map_kernel_image(void)
 {
-	for (uint64_t va = (uint64_t)kernel_text_start; va < (uint64_t)kernel_end; va += PAGE_SIZE) {
+	for (uint64_t va = (uint64_t)kernel_text_start; va < (uint64_t)kernel_end;
+	     va += PAGE_SIZE) {
 		uint64_t flags = PTE_G;
 		if (va >= (uint64_t)kernel_data_start)
 			flags |= PTE_W | PTE_NX;
@@ -143,8 +145,8 @@ void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 	prepare_stack_area();
 	write_cr3(kernel_root);
 	release_usable(false, BOOT_MAP_LIMIT);
-	kprintf("memory: %lu KiB free of %lu KiB managed; kernel %lu KiB\n",
-		kmem_free_pages() * 4, kmem_total_pages() * 4,
+	kprintf("memory: %lu KiB free of %lu KiB managed; kernel %lu KiB\n", kmem_free_pages() * 4,
+		kmem_total_pages() * 4,
 		((uint64_t)kernel_phys_end - (uint64_t)kernel_phys_start) / 1024);
 }
 

@@ -27,19 +27,19 @@
 
 #ifndef __ASSEMBLER__
 struct cpu {
-	struct cpu *self;		/* at offset 0: read through %gs:0 */
-	uint64_t kstack_top;		/* stack of the running thread, for syscalls */
-	uint64_t user_rsp;		/* scratch for syscall entry */
-	uint32_t id;			/* index into cpus[] */
+	struct cpu *self;    /* at offset 0: read through %gs:0 */
+	uint64_t kstack_top; /* stack of the running thread, for syscalls */
+	uint64_t user_rsp;   /* scratch for syscall entry */
+	uint32_t id;         /* index into cpus[] */
 	uint32_t apic_id;
-	struct sched_cpu sched;		/* current, idle and zombie threads */
-	uint64_t tlb_epoch;		/* last kernel-stack unmap epoch flushed here */
-	uint32_t boot_stack_slot;	/* the stack an AP starts on */
+	struct sched_cpu sched;   /* current, idle and zombie threads */
+	uint64_t tlb_epoch;       /* last kernel-stack unmap epoch flushed here */
+	uint32_t boot_stack_slot; /* the stack an AP starts on */
 	uint64_t boot_stack_top;
 	volatile bool online;
 	struct gdt gdt;
 	struct tss tss;
-	uint8_t iomap[IOMAP_BYTES + IOMAP_TAIL];	/* must follow tss directly */
+	uint8_t iomap[IOMAP_BYTES + IOMAP_TAIL]; /* must follow tss directly */
 	uint8_t ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 };
 
@@ -50,7 +50,7 @@ _Static_assert(offsetof(struct cpu, sched) == ARCH_CPU_SCHED_OFFSET, "arch_inlin
 
 extern struct cpu cpus[MAX_CPUS];
 extern struct runq runqs[MAX_CPUS];
-extern unsigned cpu_count;	/* CPUs online */
+extern unsigned cpu_count; /* CPUs online */
 
 static inline struct cpu *this_cpu(void)
 {

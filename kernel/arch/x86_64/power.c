@@ -97,7 +97,9 @@ static void panic_registers(void *caller)
 	__asm__ volatile("mov %%rbx, 0(%0); mov %%r12, 8(%0); mov %%r13, 16(%0);"
 			 "mov %%r14, 24(%0); mov %%r15, 32(%0); mov %%rsp, 40(%0);"
 			 "pushfq; popq 48(%0)"
-			 : : "r"(r) : "memory");
+			 :
+			 : "r"(r)
+			 : "memory");
 	r[7] = (uint64_t)__builtin_frame_address(0);
 	kprintf("  called from %p\n", caller);
 	kprintf("  rbx=%016lx r12=%016lx r13=%016lx r14=%016lx\n", r[0], r[1], r[2], r[3]);

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define EXIT_CODE_SUCCESS 0  /* QEMU exits with status 1 */
-#define EXIT_CODE_PANIC   1  /* QEMU exits with status 3 */
+#define EXIT_CODE_SUCCESS 0 /* QEMU exits with status 1 */
+#define EXIT_CODE_PANIC 1   /* QEMU exits with status 3 */
 
 /* Enables the isa-debug-exit path (called when keel.exit=debug is given). */
 void power_enable_debug_exit(void);

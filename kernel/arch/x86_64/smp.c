@@ -14,7 +14,7 @@
 /* Low pages for the trampoline's own page tables (below 1 MiB, never allocated). */
 #define TRAMP_PML4 0x9000
 #define TRAMP_PDPT 0xa000
-#define TRAMP_PD   0xb000
+#define TRAMP_PD 0xb000
 #define AP_TIMEOUT_NS 1000000000ull
 
 #define CR4_PGE (1u << 7)
@@ -62,7 +62,8 @@ static struct tramp_params *trampoline_install(void)
 	pd[0] = PTE_P | PTE_W | PTE_PS;
 	for (int i = 256; i < 512; i++)
 		pml4[i] = kroot[i];
-	struct tramp_params *p = phys_to_virt(TRAMPOLINE_PHYS + (trampoline_params - trampoline_start));
+	struct tramp_params *p = phys_to_virt(TRAMPOLINE_PHYS +
+					      (trampoline_params - trampoline_start));
 	p->cr3 = TRAMP_PML4;
 	p->entry = (uint64_t)ap_entry;
 	return p;
@@ -94,7 +95,8 @@ void smp_start(const struct acpi_madt_info *madt)
 		if (!ac->enabled || ac->apic_id == self)
 			continue;
 		if (ac->apic_id > 255) {
-			kprintf("smp: cpu with x2APIC id %u needs x2APIC mode; skipped\n", ac->apic_id);
+			kprintf("smp: cpu with x2APIC id %u needs x2APIC mode; skipped\n",
+				ac->apic_id);
 			continue;
 		}
 		uint32_t id = cpu_count;

@@ -1,11 +1,10 @@
-/* thread_arch.c - the x86-64 side of core/thread.h. */
+/* thread_arch.c - the x86-64 side of core/object/thread.h. */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 #include "core/object/thread.h"
 
 extern char thread_entry_asm[];
-
 
 unsigned arch_cpu_count(void)
 {

@@ -1,5 +1,5 @@
 /*
- * tlb.c - the TLB epoch behind core/reclaim.h.
+ * tlb.c - the TLB epoch behind core/mm/reclaim.h.
  *
  * Every unmap that frees something bumps the global epoch. Each CPU
  * reloads CR3 (dropping every non-global translation) on its next tick or

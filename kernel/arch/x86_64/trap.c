@@ -34,18 +34,38 @@ static struct idt_gate idt[256];
 extern const char trap_stubs[];
 
 static const char *const exception_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault",
-	"coprocessor segment overrun", "#TS invalid TSS",
-	"#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved",
-	"#MF x87 floating point", "#AC alignment check",
-	"#MC machine check", "#XM SIMD floating point",
-	"#VE virtualization", "#CP control protection",
-	"reserved", "reserved", "reserved", "reserved", "reserved",
-	"reserved", "#HV hypervisor injection", "#VC VMM communication",
-	"#SX security", "reserved",
+	"#DE divide error",
+	"#DB debug",
+	"NMI",
+	"#BP breakpoint",
+	"#OF overflow",
+	"#BR bound range",
+	"#UD invalid opcode",
+	"#NM device not available",
+	"#DF double fault",
+	"coprocessor segment overrun",
+	"#TS invalid TSS",
+	"#NP segment not present",
+	"#SS stack fault",
+	"#GP general protection",
+	"#PF page fault",
+	"reserved",
+	"#MF x87 floating point",
+	"#AC alignment check",
+	"#MC machine check",
+	"#XM SIMD floating point",
+	"#VE virtualization",
+	"#CP control protection",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"#HV hypervisor injection",
+	"#VC VMM communication",
+	"#SX security",
+	"reserved",
 };
 
 /* The running thread, or NULL before threads exist on this CPU. */
@@ -93,22 +113,18 @@ void idt_load(void)
 static void describe_pf(uint64_t err)
 {
 	kprintf("  page fault: %s, %s, %s mode%s%s, address cr2=%#018lx\n",
-		err & 1 ? "protection violation" : "page not present",
-		err & 2 ? "write" : "read", err & 4 ? "user" : "kernel",
-		err & 8 ? ", reserved bit set" : "",
+		err & 1 ? "protection violation" : "page not present", err & 2 ? "write" : "read",
+		err & 4 ? "user" : "kernel", err & 8 ? ", reserved bit set" : "",
 		err & 16 ? ", instruction fetch" : "", read_cr2());
 }
 
 void trap_dump(const struct trap_frame *f)
 {
-	kprintf("  rip=%#018lx cs=%#lx rflags=%#lx rsp=%#018lx ss=%#lx\n",
-		f->rip, f->cs, f->rflags, f->rsp, f->ss);
-	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n",
-		f->rax, f->rbx, f->rcx, f->rdx);
-	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n",
-		f->rsi, f->rdi, f->rbp, f->r8);
-	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n",
-		f->r9, f->r10, f->r11, f->r12);
+	kprintf("  rip=%#018lx cs=%#lx rflags=%#lx rsp=%#018lx ss=%#lx\n", f->rip, f->cs, f->rflags,
+		f->rsp, f->ss);
+	kprintf("  rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	kprintf("  rsi=%016lx rdi=%016lx rbp=%016lx r8 =%016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
+	kprintf("  r9 =%016lx r10=%016lx r11=%016lx r12=%016lx\n", f->r9, f->r10, f->r11, f->r12);
 	kprintf("  r13=%016lx r14=%016lx r15=%016lx\n", f->r13, f->r14, f->r15);
 	kprintf("  cr0=%#lx cr3=%#lx cr4=%#lx\n", read_cr0(), read_cr3(), read_cr4());
 }
@@ -117,8 +133,8 @@ void trap_dump(const struct trap_frame *f)
 static __attribute__((noreturn)) void kernel_exception(struct trap_frame *f)
 {
 	panic_begin();
-	kprintf("\nKERNEL PANIC: CPU exception %lu (%s), error code %#lx\n",
-		f->vector, exception_names[f->vector], f->error);
+	kprintf("\nKERNEL PANIC: CPU exception %lu (%s), error code %#lx\n", f->vector,
+		exception_names[f->vector], f->error);
 	if (f->vector == 14)
 		describe_pf(f->error);
 	if ((f->vector == 14 || f->vector == 8) && kstack_guard_hit(read_cr2()))

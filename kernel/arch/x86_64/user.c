@@ -28,7 +28,7 @@
 #define MSR_LSTAR 0xc0000082
 #define MSR_FMASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
-#define MSR_KERNEL_GS_BASE 0xc0000102	/* the user's GS base while in the kernel */
+#define MSR_KERNEL_GS_BASE 0xc0000102 /* the user's GS base while in the kernel */
 #define EFER_SCE (1u << 0)
 #define RFLAGS_IF (1u << 9)
 #define RFLAGS_TF (1u << 8)
@@ -148,7 +148,7 @@ status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 		memset(t->arch.iomap, 0xff, IOMAP_BYTES);
 	}
 	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
-		t->arch.iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
+		t->arch.iomap[p / 8] &= (uint8_t) ~(1u << (p % 8));
 	/* Other CPUs rewrite their bitmaps at their next switch to t. */
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (iomap_loaded[i] == t)

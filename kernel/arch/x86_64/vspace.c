@@ -1,4 +1,4 @@
-/* vspace.c - x86-64 user address spaces (see core/vspace.h). */
+/* vspace.c - x86-64 user address spaces (see core/mm/vspace.h). */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memory.h"
 #include "arch/x86_64/paging.h"

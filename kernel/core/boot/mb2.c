@@ -69,8 +69,7 @@ static status_t parse_framebuffer(const uint8_t *t, uint32_t size, struct mb2_in
 	return STATUS_OK;
 }
 
-static status_t parse_rsdp(const uint8_t *t, uint32_t size, uint8_t rev,
-			   struct mb2_info *out)
+static status_t parse_rsdp(const uint8_t *t, uint32_t size, uint8_t rev, struct mb2_info *out)
 {
 	uint32_t need = rev == 1 ? RSDP_V1_LEN : RSDP_V2_LEN;
 	if (size - 8 < need)
@@ -85,8 +84,7 @@ static status_t parse_rsdp(const uint8_t *t, uint32_t size, uint8_t rev,
 }
 
 /* Decodes one tag of the given type and size starting at t. */
-static status_t parse_tag(const uint8_t *t, uint32_t type, uint32_t size,
-			  struct mb2_info *out)
+static status_t parse_tag(const uint8_t *t, uint32_t type, uint32_t size, struct mb2_info *out)
 {
 	switch (type) {
 	case TAG_CMDLINE:
@@ -158,11 +156,17 @@ status_t mb2_mmap_entry(const struct mb2_info *mi, uint32_t i, struct mb2_mmap_e
 const char *mb2_mem_type_name(uint32_t type)
 {
 	switch (type) {
-	case MB2_MEM_AVAILABLE: return "available";
-	case MB2_MEM_RESERVED: return "reserved";
-	case MB2_MEM_ACPI_RECLAIMABLE: return "acpi-reclaimable";
-	case MB2_MEM_NVS: return "acpi-nvs";
-	case MB2_MEM_BAD: return "bad";
-	default: return "unknown";
+	case MB2_MEM_AVAILABLE:
+		return "available";
+	case MB2_MEM_RESERVED:
+		return "reserved";
+	case MB2_MEM_ACPI_RECLAIMABLE:
+		return "acpi-reclaimable";
+	case MB2_MEM_NVS:
+		return "acpi-nvs";
+	case MB2_MEM_BAD:
+		return "bad";
+	default:
+		return "unknown";
 	}
 }

@@ -51,14 +51,14 @@ struct mb2_info {
 	const char *loader_name; /* never NULL after a successful parse */
 	bool has_meminfo;
 	uint32_t mem_lower_kib, mem_upper_kib;
-	const uint8_t *mmap;     /* first entry, or NULL */
+	const uint8_t *mmap; /* first entry, or NULL */
 	uint32_t mmap_entry_size;
 	uint32_t mmap_count;
 	struct mb2_module modules[MB2_MAX_MODULES];
 	uint32_t module_count;
-	const void *rsdp;        /* copy of the ACPI RSDP, or NULL */
+	const void *rsdp; /* copy of the ACPI RSDP, or NULL */
 	uint32_t rsdp_len;
-	uint8_t rsdp_revision;   /* 1: ACPI 1.0 RSDP, 2: ACPI 2.0+ XSDP */
+	uint8_t rsdp_revision; /* 1: ACPI 1.0 RSDP, 2: ACPI 2.0+ XSDP */
 	bool has_framebuffer;
 	struct mb2_framebuffer fb;
 	uint32_t total_size;

@@ -73,8 +73,10 @@ static status_t map_start(struct loader *ld, unsigned cpus, const char *cmdline,
 	if (st)
 		return st;
 	*s = ld->start = arch_phys_to_virt(memory_page(sp, 0));
-	**s = (struct keel_start){ .magic = KEEL_START_MAGIC, .version = KEEL_START_VERSION,
-				   .size = sizeof **s, .cpu_count = cpus };
+	**s = (struct keel_start){ .magic = KEEL_START_MAGIC,
+				   .version = KEEL_START_VERSION,
+				   .size = sizeof **s,
+				   .cpu_count = cpus };
 	size_t n = strlen(cmdline);
 	memcpy((*s)->cmdline, cmdline, n < KEEL_CMDLINE_MAX - 1 ? n : KEEL_CMDLINE_MAX - 1);
 	return STATUS_OK;
@@ -88,7 +90,8 @@ static status_t grant_bundle(struct loader *ld, const struct mb2_module *bundle,
 	uint64_t pages = (bundle->end - bundle->start + PAGE_SIZE - 1) / PAGE_SIZE;
 	status_t st = memory_create_borrowed(bundle->start, pages, &bm);
 	if (st) {
-		kprintf("roottask: cannot make the bundle's memory object: %s\n", status_message(st));
+		kprintf("roottask: cannot make the bundle's memory object: %s\n",
+			status_message(st));
 		return st;
 	}
 	st = roottask_grant(ld->task, &bm->obj, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT, &s->bundle);
@@ -98,8 +101,7 @@ static status_t grant_bundle(struct loader *ld, const struct mb2_module *bundle,
 }
 
 /* The first thread, at entry on every CPU, with a capability to itself. */
-static status_t start_thread(struct loader *ld, uint64_t entry, unsigned cpus,
-			     struct keel_start *s)
+static status_t start_thread(struct loader *ld, uint64_t entry, unsigned cpus, struct keel_start *s)
 {
 	struct thread *th;
 	status_t st = thread_create_user(ld->task, entry, KEEL_STACK_TOP, KEEL_START_ADDR,

@@ -110,15 +110,16 @@ static void test_preempt(struct verdict *v)
 		all_ran &= spinners[i].count > 0;
 		seen |= t->cpus_seen;
 		migrations += t->se.stats.migrations;
-		kprintf("selftest: spinner %u count %lu cpus %#lx overruns %lu migrations %lu\n",
-			i, spinners[i].count, t->cpus_seen, t->se.stats.overruns,
+		kprintf("selftest: spinner %u count %lu cpus %#lx overruns %lu migrations %lu\n", i,
+			spinners[i].count, t->cpus_seen, t->se.stats.overruns,
 			t->se.stats.migrations);
 	}
 	spinners_stop = true;
 	uint64_t all = ncpu == 64 ? ~0ull : (1ull << ncpu) - 1;
 	expect(v, all_ran, "every spinner made progress without yielding");
 	expect(v, (seen & all) == all, "spinners ran on every CPU");
-	expect(v, ncpu == 1 || migrations >= ncpu - 1, "spinners moved off the CPU they started on");
+	expect(v, ncpu == 1 || migrations >= ncpu - 1,
+	       "spinners moved off the CPU they started on");
 	expect(v, wait_threads(base), "spinners exited");
 }
 
@@ -176,8 +177,8 @@ static void test_thread_cycles(struct verdict *v)
 	uint64_t free1 = kmem_free_pages();
 	bool consistent = kmem_check();
 	kunlock(irq);
-	kprintf("selftest: %u threads created and exited; free pages %lu before, %lu after\n",
-		made, free0, free1);
+	kprintf("selftest: %u threads created and exited; free pages %lu before, %lu after\n", made,
+		free0, free1);
 	expect(v, failed == 0, "every thread was created");
 	expect(v, thread_count() == base, "every thread was reaped");
 	expect(v, free1 == free0, "free page count back at its starting value");

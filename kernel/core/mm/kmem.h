@@ -1,7 +1,7 @@
 /*
  * kmem.h - the kernel's physical memory: one page allocator for all CPUs.
  *
- * Wraps core/page_alloc.h with the direct map, so callers get zeroed pages
+ * Wraps core/mm/page_alloc.h with the direct map, so callers get zeroed pages
  * they can use at once, and with counters tests read to prove memory
  * returns to baseline. Callers hold the kernel lock, except during boot
  * when only one CPU runs.

@@ -70,8 +70,7 @@ static void list_remove(struct page_alloc *pa, uint32_t idx)
 /* Stores in *out the index of the first frame of the buddy of block idx of
  * this order; returns false if that frame is outside the span. (A buddy that
  * is free lies wholly inside the span, so its first frame decides.) */
-static bool buddy_of(const struct page_alloc *pa, uint32_t idx, unsigned order,
-		     uint32_t *out)
+static bool buddy_of(const struct page_alloc *pa, uint32_t idx, unsigned order, uint32_t *out)
 {
 	uint64_t pfn = (pa->base_pfn + idx) ^ block_frames(order);
 
@@ -89,8 +88,7 @@ static void release_block(struct page_alloc *pa, uint32_t idx, unsigned order)
 
 	pa->free_frames += block_frames(order);
 	for (; order < PAGE_ALLOC_MAX_ORDER; order++) {
-		if (!buddy_of(pa, idx, order, &buddy) ||
-		    pa->meta[buddy].state != PAGE_FREE ||
+		if (!buddy_of(pa, idx, order, &buddy) || pa->meta[buddy].state != PAGE_FREE ||
 		    pa->meta[buddy].order != order)
 			break;
 		list_remove(pa, buddy);
@@ -112,15 +110,14 @@ size_t page_alloc_meta_bytes(uint64_t nframes)
 	return (size_t)nframes * sizeof(struct page_meta);
 }
 
-status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes,
-			 uint64_t base_phys, uint64_t nframes)
+status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, uint64_t base_phys,
+			 uint64_t nframes)
 {
 	size_t need = page_alloc_meta_bytes(nframes);
 	uint64_t i;
 
-	if (!meta || (uintptr_t)meta % _Alignof(struct page_meta) ||
-	    (base_phys & PAGE_MASK) || need == 0 ||
-	    nframes > (UINT64_MAX - base_phys) >> PAGE_ALLOC_PAGE_SHIFT)
+	if (!meta || (uintptr_t)meta % _Alignof(struct page_meta) || (base_phys & PAGE_MASK) ||
+	    need == 0 || nframes > (UINT64_MAX - base_phys) >> PAGE_ALLOC_PAGE_SHIFT)
 		return STATUS_INVALID;
 	if (meta_bytes < need)
 		return STATUS_NO_MEMORY;
@@ -150,15 +147,13 @@ static unsigned largest_block(uint64_t pfn, uint64_t end_pfn)
 {
 	unsigned k = 0;
 
-	while (k < PAGE_ALLOC_MAX_ORDER &&
-	       (pfn & (block_frames(k + 1) - 1)) == 0 &&
+	while (k < PAGE_ALLOC_MAX_ORDER && (pfn & (block_frames(k + 1) - 1)) == 0 &&
 	       end_pfn - pfn >= block_frames(k + 1))
 		k++;
 	return k;
 }
 
-status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start,
-			     uint64_t end)
+status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start, uint64_t end)
 {
 	uint64_t first, last, i;
 	unsigned k = 0;
@@ -186,8 +181,7 @@ status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start,
 	return STATUS_OK;
 }
 
-status_t page_alloc_alloc(struct page_alloc *pa, unsigned order,
-			  uint64_t *phys_out)
+status_t page_alloc_alloc(struct page_alloc *pa, unsigned order, uint64_t *phys_out)
 {
 	unsigned k;
 	uint32_t idx;
@@ -220,20 +214,17 @@ status_t page_alloc_free(struct page_alloc *pa, uint64_t phys, unsigned order)
 
 	if (order > PAGE_ALLOC_MAX_ORDER)
 		return STATUS_INVALID;
-	if ((phys & PAGE_MASK) || pfn < pa->base_pfn ||
-	    pfn - pa->base_pfn >= pa->nframes)
+	if ((phys & PAGE_MASK) || pfn < pa->base_pfn || pfn - pa->base_pfn >= pa->nframes)
 		return STATUS_NOT_OWNED;
 	idx = (uint32_t)(pfn - pa->base_pfn);
-	if (pa->meta[idx].state != PAGE_ALLOCATED ||
-	    pa->meta[idx].order != order)
+	if (pa->meta[idx].state != PAGE_ALLOCATED || pa->meta[idx].order != order)
 		return STATUS_NOT_OWNED;
 	pa->alloc_blocks[order]--;
 	release_block(pa, idx, order);
 	return STATUS_OK;
 }
 
-void page_alloc_stats(const struct page_alloc *pa,
-		      struct page_alloc_stats *out)
+void page_alloc_stats(const struct page_alloc *pa, struct page_alloc_stats *out)
 {
 	unsigned k;
 
@@ -248,8 +239,7 @@ void page_alloc_stats(const struct page_alloc *pa,
 /* Walks the free list of one order, adding its frames to *frames. Every
  * entry must be a free head of that order with a correct back link and no
  * free buddy left unmerged; the length must match free_blocks[order]. */
-static bool check_list(const struct page_alloc *pa, unsigned order,
-		       uint64_t *frames)
+static bool check_list(const struct page_alloc *pa, unsigned order, uint64_t *frames)
 {
 	uint32_t idx, prev = NIL, buddy;
 	uint64_t n = 0;
@@ -260,13 +250,10 @@ static bool check_list(const struct page_alloc *pa, unsigned order,
 		if (idx >= pa->nframes || n >= pa->nframes)
 			return false;
 		m = &pa->meta[idx];
-		if (m->state != PAGE_FREE || m->order != order ||
-		    m->prev != prev)
+		if (m->state != PAGE_FREE || m->order != order || m->prev != prev)
 			return false;
-		if (order < PAGE_ALLOC_MAX_ORDER &&
-		    buddy_of(pa, idx, order, &buddy) &&
-		    pa->meta[buddy].state == PAGE_FREE &&
-		    pa->meta[buddy].order == order)
+		if (order < PAGE_ALLOC_MAX_ORDER && buddy_of(pa, idx, order, &buddy) &&
+		    pa->meta[buddy].state == PAGE_FREE && pa->meta[buddy].order == order)
 			return false;
 		prev = idx;
 		n++;
@@ -286,8 +273,7 @@ struct frame_tally {
 
 /* Checks the block whose head is idx: order in bounds, physically aligned,
  * inside the span, all other frames PAGE_TAIL. Counts it in *t. */
-static bool check_block(const struct page_alloc *pa, uint64_t idx,
-			struct frame_tally *t)
+static bool check_block(const struct page_alloc *pa, uint64_t idx, struct frame_tally *t)
 {
 	const struct page_meta *m = &pa->meta[idx];
 	uint64_t n, i;
@@ -349,6 +335,5 @@ bool page_alloc_check(const struct page_alloc *pa)
 		alloc_frames += pa->alloc_blocks[k] << k;
 	}
 	return list_frames == pa->free_frames && t.free_heads == free_blocks &&
-	       t.managed == pa->total_frames &&
-	       pa->total_frames == pa->free_frames + alloc_frames;
+	       t.managed == pa->total_frames && pa->total_frames == pa->free_frames + alloc_frames;
 }

@@ -44,8 +44,8 @@ struct page_alloc {
 };
 
 struct page_alloc_stats {
-	uint64_t total_frames;	/* frames ever handed in by add_free */
-	uint64_t free_frames;	/* of those, frames free now */
+	uint64_t total_frames; /* frames ever handed in by add_free */
+	uint64_t free_frames;  /* of those, frames free now */
 	uint64_t free_blocks[PAGE_ALLOC_ORDERS];
 	uint64_t alloc_blocks[PAGE_ALLOC_ORDERS];
 };
@@ -58,21 +58,19 @@ size_t page_alloc_meta_bytes(uint64_t nframes);
  * its bookkeeping in meta (4-byte aligned, meta_bytes long). Returns
  * STATUS_INVALID for an unaligned base or meta, a bad nframes or a span
  * past 2^64; STATUS_NO_MEMORY if meta_bytes is too small. */
-status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes,
-			 uint64_t base_phys, uint64_t nframes);
+status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, uint64_t base_phys,
+			 uint64_t nframes);
 
 /* Makes the reserved frames of [start, end) free, coalescing with free
  * neighbours. Returns STATUS_INVALID if the bounds are unaligned or end <
  * start, STATUS_RANGE if outside the span, STATUS_EXISTS if any frame was
  * already handed in; on error nothing changes. Caller holds the kernel lock. */
-status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start,
-			     uint64_t end);
+status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start, uint64_t end);
 
 /* Allocates a block of 2^order frames and stores its address in *phys_out.
  * Returns STATUS_INVALID if order > PAGE_ALLOC_MAX_ORDER, STATUS_NO_MEMORY
  * if no block is large enough. Caller holds the kernel lock. */
-status_t page_alloc_alloc(struct page_alloc *pa, unsigned order,
-			  uint64_t *phys_out);
+status_t page_alloc_alloc(struct page_alloc *pa, unsigned order, uint64_t *phys_out);
 
 /* Frees the block at phys allocated with this order, coalescing buddies.
  * Returns STATUS_INVALID if order > PAGE_ALLOC_MAX_ORDER, STATUS_NOT_OWNED
@@ -81,8 +79,7 @@ status_t page_alloc_alloc(struct page_alloc *pa, unsigned order,
 status_t page_alloc_free(struct page_alloc *pa, uint64_t phys, unsigned order);
 
 /* Fills *out with the current counters. Caller holds the kernel lock. */
-void page_alloc_stats(const struct page_alloc *pa,
-		      struct page_alloc_stats *out);
+void page_alloc_stats(const struct page_alloc *pa, struct page_alloc_stats *out);
 
 /* Walks the free lists and every frame record; returns true if links, states,
  * alignment, coalescing and counters are all consistent. O(nframes). Caller

@@ -64,8 +64,7 @@ status_t phys_ranges_add(struct phys_ranges *pr, uint64_t start, uint64_t end)
 	return STATUS_OK;
 }
 
-status_t phys_ranges_subtract(struct phys_ranges *pr, uint64_t start,
-			      uint64_t end)
+status_t phys_ranges_subtract(struct phys_ranges *pr, uint64_t start, uint64_t end)
 {
 	size_t i, j;
 
@@ -127,8 +126,7 @@ size_t phys_ranges_count(const struct phys_ranges *pr)
 	return pr->count;
 }
 
-bool phys_ranges_get(const struct phys_ranges *pr, size_t i,
-		     struct phys_range *out)
+bool phys_ranges_get(const struct phys_ranges *pr, size_t i, struct phys_range *out)
 {
 	if (i >= pr->count)
 		return false;
@@ -146,8 +144,7 @@ uint64_t phys_ranges_total(const struct phys_ranges *pr)
 	return total;
 }
 
-bool phys_ranges_span(const struct phys_ranges *pr, uint64_t *lo,
-		      uint64_t *hi)
+bool phys_ranges_span(const struct phys_ranges *pr, uint64_t *lo, uint64_t *hi)
 {
 	if (pr->count == 0)
 		return false;
@@ -156,8 +153,7 @@ bool phys_ranges_span(const struct phys_ranges *pr, uint64_t *lo,
 	return true;
 }
 
-bool phys_ranges_overlaps(const struct phys_ranges *pr, uint64_t start,
-			  uint64_t end)
+bool phys_ranges_overlaps(const struct phys_ranges *pr, uint64_t start, uint64_t end)
 {
 	size_t i;
 

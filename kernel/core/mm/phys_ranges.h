@@ -43,8 +43,7 @@ status_t phys_ranges_add(struct phys_ranges *pr, uint64_t start, uint64_t end);
 /* Removes [start, end) from every range, splitting one if needed. An empty
  * range is a no-op. Returns STATUS_INVALID if end < start, STATUS_FULL if a
  * split needs a slot and the set is full; on error pr is unchanged. */
-status_t phys_ranges_subtract(struct phys_ranges *pr, uint64_t start,
-			      uint64_t end);
+status_t phys_ranges_subtract(struct phys_ranges *pr, uint64_t start, uint64_t end);
 
 /* Shrinks every range inward to PHYS_PAGE_SIZE boundaries and drops those
  * that hold no whole page. */
@@ -55,20 +54,17 @@ size_t phys_ranges_count(const struct phys_ranges *pr);
 
 /* Copies the i-th range (in address order) to *out. Returns false, leaving
  * *out untouched, if i >= phys_ranges_count(pr). */
-bool phys_ranges_get(const struct phys_ranges *pr, size_t i,
-		     struct phys_range *out);
+bool phys_ranges_get(const struct phys_ranges *pr, size_t i, struct phys_range *out);
 
 /* Returns the sum of the lengths of all ranges, in bytes. */
 uint64_t phys_ranges_total(const struct phys_ranges *pr);
 
 /* Stores the lowest start and the highest end of the set in *lo and *hi, the
  * span a page allocator must cover. Returns false if the set is empty. */
-bool phys_ranges_span(const struct phys_ranges *pr, uint64_t *lo,
-		      uint64_t *hi);
+bool phys_ranges_span(const struct phys_ranges *pr, uint64_t *lo, uint64_t *hi);
 
 /* Returns true if any byte of [start, end) is in the set; false for an
  * empty or wrapping range. */
-bool phys_ranges_overlaps(const struct phys_ranges *pr, uint64_t start,
-			  uint64_t end);
+bool phys_ranges_overlaps(const struct phys_ranges *pr, uint64_t start, uint64_t end);
 
 #endif

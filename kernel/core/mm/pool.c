@@ -11,8 +11,8 @@
 #include "core/mm/pool.h"
 #include <string.h>
 
-#define LINK_END 0xffffffffu	/* free list terminator */
-#define LINK_LIVE 0xfffffffeu	/* object is allocated */
+#define LINK_END 0xffffffffu  /* free list terminator */
+#define LINK_LIVE 0xfffffffeu /* object is allocated */
 
 static size_t round_up(size_t n)
 {
@@ -57,8 +57,8 @@ size_t pool_bytes_needed(size_t obj_size, uint32_t capacity)
 	return links + stride * capacity;
 }
 
-status_t pool_init(struct pool *p, const char *name, void *mem,
-		   size_t mem_bytes, size_t obj_size, uint32_t capacity)
+status_t pool_init(struct pool *p, const char *name, void *mem, size_t mem_bytes, size_t obj_size,
+		   uint32_t capacity)
 {
 	size_t need = pool_bytes_needed(obj_size, capacity);
 
@@ -146,14 +146,12 @@ bool pool_check(const struct pool *p)
 
 	for (uint32_t i = 0; i < p->capacity; i++)
 		live += p->link[i] == LINK_LIVE;
-	if (live != p->in_use || p->in_use > p->high_water ||
-	    p->high_water > p->capacity)
+	if (live != p->in_use || p->in_use > p->high_water || p->high_water > p->capacity)
 		return false;
 	/* Every step must land on a free object; a cycle or a live object on
 	 * the list shows up as a walk longer than the free count. */
 	for (uint32_t i = p->free_head; i != LINK_END; i = p->link[i]) {
-		if (i >= p->capacity || p->link[i] == LINK_LIVE ||
-		    ++free_len > p->capacity - live)
+		if (i >= p->capacity || p->link[i] == LINK_LIVE || ++free_len > p->capacity - live)
 			return false;
 	}
 	return free_len == p->capacity - live;

@@ -27,9 +27,9 @@
 
 struct pool {
 	const char *name;
-	uint8_t *objs;		/* capacity * stride bytes, aligned */
-	uint32_t *link;		/* per object: next free or "live" */
-	size_t stride;		/* object size rounded up to POOL_ALIGN */
+	uint8_t *objs;  /* capacity * stride bytes, aligned */
+	uint32_t *link; /* per object: next free or "live" */
+	size_t stride;  /* object size rounded up to POOL_ALIGN */
 	uint32_t capacity;
 	uint32_t free_head;
 	uint32_t in_use;
@@ -39,12 +39,12 @@ struct pool {
 };
 
 struct pool_stats {
-	size_t obj_size;	/* stride: the requested size rounded up */
+	size_t obj_size; /* stride: the requested size rounded up */
 	uint32_t capacity;
 	uint32_t in_use;
-	uint32_t high_water;	/* most objects ever in use at once */
-	uint64_t allocs;	/* successful pool_alloc calls */
-	uint64_t failed_allocs;	/* pool_alloc calls finding it empty */
+	uint32_t high_water;    /* most objects ever in use at once */
+	uint64_t allocs;        /* successful pool_alloc calls */
+	uint64_t failed_allocs; /* pool_alloc calls finding it empty */
 };
 
 /* Returns the bytes of memory pool_init() needs for capacity objects of
@@ -56,8 +56,8 @@ size_t pool_bytes_needed(size_t obj_size, uint32_t capacity);
  * (POOL_ALIGN-aligned, mem_bytes long), all free. name must outlive p.
  * Returns STATUS_INVALID for a NULL or misaligned mem or a size or capacity
  * pool_bytes_needed() rejects; STATUS_NO_MEMORY if mem_bytes is too small. */
-status_t pool_init(struct pool *p, const char *name, void *mem,
-		   size_t mem_bytes, size_t obj_size, uint32_t capacity);
+status_t pool_init(struct pool *p, const char *name, void *mem, size_t mem_bytes, size_t obj_size,
+		   uint32_t capacity);
 
 /* Takes a free object, zeroes it and stores it in *out. Returns
  * STATUS_NO_MEMORY (and *out = NULL) when all capacity objects are in use.

@@ -43,13 +43,13 @@ static inline uaddr_t uaddr_add(uaddr_t u, uint64_t n)
 #define VM_UNCACHED (1u << 8)
 
 struct vspace {
-	uint64_t root;		/* physical address of the top-level table */
-	uint64_t table_pages;	/* page-table pages it holds */
+	uint64_t root;        /* physical address of the top-level table */
+	uint64_t table_pages; /* page-table pages it holds */
 	/* The last user page a copy translated: messages come from the same
 	 * buffer call after call, so most copies need no page-table walk.
 	 * Any unmap clears it. */
-	uint64_t cached_va;	/* page address, 0 when empty */
-	void *cached_page;	/* its kernel address */
+	uint64_t cached_va; /* page address, 0 when empty */
+	void *cached_page;  /* its kernel address */
 	bool cached_writable;
 };
 
@@ -57,7 +57,7 @@ struct vspace {
 status_t vspace_create(struct vspace *vs);
 
 /* Frees the user half's page tables (not the mapped frames). The caller
- * has made sure no CPU can still walk them (core/reclaim.h). */
+ * has made sure no CPU can still walk them (core/mm/reclaim.h). */
 void vspace_destroy(struct vspace *vs);
 
 /* Maps one 4 KiB page. STATUS_EXISTS if va is mapped, STATUS_BAD_ADDRESS
@@ -89,8 +89,8 @@ static inline void *vspace_cached(const struct vspace *vs, uint64_t uva, size_t 
 /* Inline for the common case - a message in the page the last copy used -
  * which then compiles to a few moves when n is a constant (always inlined:
  * left to itself the optimiser keeps one out-of-line copy with a variable n). */
-static inline __attribute__((always_inline))
-status_t copy_from_user(struct vspace *vs, void *dst, uaddr_t src, size_t n)
+static inline __attribute__((always_inline)) status_t copy_from_user(struct vspace *vs, void *dst,
+								     uaddr_t src, size_t n)
 {
 	void *u = vspace_cached(vs, src.addr, n, false);
 	if (!u)
@@ -99,8 +99,8 @@ status_t copy_from_user(struct vspace *vs, void *dst, uaddr_t src, size_t n)
 	return STATUS_OK;
 }
 
-static inline __attribute__((always_inline))
-status_t copy_to_user(struct vspace *vs, uaddr_t dst, const void *src, size_t n)
+static inline __attribute__((always_inline)) status_t copy_to_user(struct vspace *vs, uaddr_t dst,
+								   const void *src, size_t n)
 {
 	void *u = vspace_cached(vs, dst.addr, n, true);
 	if (!u)

@@ -31,8 +31,7 @@ static void queue_free(struct cspace *cs, uint32_t index)
 	cs->free_tail = index;
 }
 
-status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots,
-		     struct quota *q)
+status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots, struct quota *q)
 {
 	if (!slots || nslots == 0 || nslots > CSPACE_MAX_SLOTS)
 		return STATUS_INVALID;
@@ -47,8 +46,7 @@ status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots,
 	cs->used = 0;
 	cs->retired = 0;
 	for (uint32_t i = 0; i < nslots; i++) {
-		slots[i] = (struct cslot){ .cs = cs, .gen = 1,
-					   .state = SLOT_EMPTY };
+		slots[i] = (struct cslot){ .cs = cs, .gen = 1, .state = SLOT_EMPTY };
 		queue_free(cs, i);
 	}
 	return STATUS_OK;
@@ -182,8 +180,8 @@ void cspace_clear(struct cspace *cs)
 			slot_delete(&cs->slots[i]);
 }
 
-static void fill(struct cslot *s, struct kobj *obj, uint32_t rights,
-		 uint64_t badge, uint64_t obj_gen, uint32_t flags)
+static void fill(struct cslot *s, struct kobj *obj, uint32_t rights, uint64_t badge,
+		 uint64_t obj_gen, uint32_t flags)
 {
 	s->obj = obj;
 	s->type = obj->type;
@@ -193,8 +191,8 @@ static void fill(struct cslot *s, struct kobj *obj, uint32_t rights,
 	s->flags = (uint8_t)(flags | (obj->type == OBJ_REPLY ? CAP_FLAG_ONCE : 0));
 }
 
-status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights,
-		       uint64_t badge, uint32_t flags, cap_handle_t *out)
+status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights, uint64_t badge,
+		       uint32_t flags, cap_handle_t *out)
 {
 	struct cslot *s;
 	status_t st;
@@ -213,9 +211,8 @@ status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights,
 }
 
 /* Makes a child of the checked slot p in dst_cs (see cspace_derive). */
-static status_t derive_from(struct cslot *p, struct cspace *dst_cs,
-			    uint32_t rights, uint64_t badge, uint32_t flags,
-			    cap_handle_t *out)
+static status_t derive_from(struct cslot *p, struct cspace *dst_cs, uint32_t rights, uint64_t badge,
+			    uint32_t flags, cap_handle_t *out)
 {
 	struct cslot *c;
 	status_t st;
@@ -236,9 +233,8 @@ static status_t derive_from(struct cslot *p, struct cspace *dst_cs,
 	return STATUS_OK;
 }
 
-status_t cspace_derive(struct cspace *src_cs, cap_handle_t src,
-		       struct cspace *dst_cs, uint32_t rights, uint64_t badge,
-		       cap_handle_t *out)
+status_t cspace_derive(struct cspace *src_cs, cap_handle_t src, struct cspace *dst_cs,
+		       uint32_t rights, uint64_t badge, cap_handle_t *out)
 {
 	struct cslot *p;
 	status_t st = cspace_check_slot(src_cs, src, OBJ_NONE, RIGHT_GRANT, &p);
@@ -303,25 +299,23 @@ status_t cspace_revoke_all(struct cspace *cs, cap_handle_t h)
 
 /* Moves the checked slot s into a new slot of dst_cs (see
  * cspace_transfer). The object reference moves with it. */
-static status_t move_to(struct cslot *s, struct cspace *dst_cs,
-			uint32_t rights_mask, cap_handle_t *out)
+static status_t move_to(struct cslot *s, struct cspace *dst_cs, uint32_t rights_mask,
+			cap_handle_t *out)
 {
 	struct cslot *d;
 	status_t st = slot_alloc(dst_cs, &d);
 
 	if (st)
 		return st;
-	fill(d, s->obj, s->rights & rights_mask, s->badge, s->obj_gen,
-	     s->flags);
+	fill(d, s->obj, s->rights & rights_mask, s->badge, s->obj_gen, s->flags);
 	tree_replace(s, d);
 	slot_release(s);
 	*out = handle_of(d);
 	return STATUS_OK;
 }
 
-status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src,
-			 struct cspace *dst_cs, enum cap_mode mode,
-			 uint32_t rights_mask, cap_handle_t *out)
+status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src, struct cspace *dst_cs,
+			 enum cap_mode mode, uint32_t rights_mask, cap_handle_t *out)
 {
 	struct cslot *s;
 	status_t st;
@@ -360,8 +354,7 @@ static bool check_free_queue(const struct cspace *cs)
 	uint32_t n = 0, last = NIL;
 
 	for (uint32_t i = cs->free_head; i != NIL; i = cs->slots[i].next_free) {
-		if (i >= cs->nslots || cs->slots[i].state != SLOT_EMPTY ||
-		    ++n > cs->nslots)
+		if (i >= cs->nslots || cs->slots[i].state != SLOT_EMPTY || ++n > cs->nslots)
 			return false;
 		last = i;
 	}
@@ -377,11 +370,9 @@ static bool check_links(const struct cslot *s)
 		return false;
 	if (!s->prev_sibling && p && p->first_child != s)
 		return false;
-	if (s->prev_sibling && (s->prev_sibling->next_sibling != s ||
-				s->prev_sibling->parent != p))
+	if (s->prev_sibling && (s->prev_sibling->next_sibling != s || s->prev_sibling->parent != p))
 		return false;
-	if (s->next_sibling && (s->next_sibling->prev_sibling != s ||
-				s->next_sibling->parent != p))
+	if (s->next_sibling && (s->next_sibling->prev_sibling != s || s->next_sibling->parent != p))
 		return false;
 	for (c = s->first_child; c; c = c->next_sibling)
 		if (c->parent != s || c->state != SLOT_USED)
@@ -393,8 +384,7 @@ static bool check_links(const struct cslot *s)
 static bool check_slot(const struct cspace *cs, const struct cslot *s)
 {
 	if (!s->obj || s->type != s->obj->type || s->obj->refs == 0 ||
-	    (s->flags & ~CAP_FLAG_ONCE) ||
-	    (s->type == OBJ_REPLY && !(s->flags & CAP_FLAG_ONCE)))
+	    (s->flags & ~CAP_FLAG_ONCE) || (s->type == OBJ_REPLY && !(s->flags & CAP_FLAG_ONCE)))
 		return false;
 	if (s->gen == 0 || s->gen > cs->gen_max)
 		return false;

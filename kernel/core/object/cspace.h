@@ -61,24 +61,24 @@
 #define CSPACE_MAX_SLOTS (1u << 16)
 
 /* Capability flags. */
-#define CAP_FLAG_ONCE (1u << 0)	/* consumed by its first successful use */
+#define CAP_FLAG_ONCE (1u << 0) /* consumed by its first successful use */
 
 /* One slot. All fields are owned by this module. */
 struct cslot {
-	struct kobj *obj;		/* NULL unless occupied */
-	struct cspace *cs;		/* the CSpace the slot belongs to */
-	struct cslot *parent;		/* derivation tree, across CSpaces */
+	struct kobj *obj;     /* NULL unless occupied */
+	struct cspace *cs;    /* the CSpace the slot belongs to */
+	struct cslot *parent; /* derivation tree, across CSpaces */
 	struct cslot *first_child;
 	struct cslot *next_sibling;
 	struct cslot *prev_sibling;
 	uint64_t badge;
-	uint64_t obj_gen;		/* obj->gen when the capability was made */
-	uint32_t gen;			/* slot generation, part of the handle */
-	uint32_t next_free;		/* free-queue link while empty */
-	uint8_t type;			/* enum obj_type */
-	uint8_t rights;			/* RIGHT_* */
-	uint8_t flags;			/* CAP_FLAG_* */
-	uint8_t state;			/* enum cslot_state */
+	uint64_t obj_gen;   /* obj->gen when the capability was made */
+	uint32_t gen;       /* slot generation, part of the handle */
+	uint32_t next_free; /* free-queue link while empty */
+	uint8_t type;       /* enum obj_type */
+	uint8_t rights;     /* RIGHT_* */
+	uint8_t flags;      /* CAP_FLAG_* */
+	uint8_t state;      /* enum cslot_state */
 };
 
 enum cslot_state {
@@ -89,14 +89,14 @@ enum cslot_state {
 
 struct cspace {
 	struct cslot *slots;
-	struct quota *quota;		/* charged one unit per occupied slot */
+	struct quota *quota; /* charged one unit per occupied slot */
 	uint32_t nslots;
 	uint32_t index_bits;
 	uint32_t gen_max;
-	uint32_t free_head;		/* free slots, oldest first */
+	uint32_t free_head; /* free slots, oldest first */
 	uint32_t free_tail;
-	uint32_t used;			/* occupied slots */
-	uint32_t retired;		/* slots whose generations are spent */
+	uint32_t used;    /* occupied slots */
+	uint32_t retired; /* slots whose generations are spent */
 };
 
 /* What a lookup reports about a capability. obj stays valid while the
@@ -111,8 +111,7 @@ struct cap {
 
 /* Makes cs an empty CSpace over slots[0..nslots), charging slots to q.
  * Returns STATUS_INVALID if nslots is 0 or above CSPACE_MAX_SLOTS. */
-status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots,
-		     struct quota *q);
+status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots, struct quota *q);
 
 /* Deletes every capability in cs (children elsewhere are re-parented), so
  * its slot memory can be freed. Caller holds the kernel lock and keeps the
@@ -126,8 +125,8 @@ void cspace_clear(struct cspace *cs);
  * rights or flags, STATUS_STALE if obj is dead, STATUS_FULL if no slot is
  * free, STATUS_QUOTA if the account cannot pay. Caller holds the kernel
  * lock. */
-status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights,
-		       uint64_t badge, uint32_t flags, cap_handle_t *out);
+status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights, uint64_t badge,
+		       uint32_t flags, cap_handle_t *out);
 
 /* Returns the occupied slot h names in cs, or NULL. */
 static inline struct cslot *cspace_slot(struct cspace *cs, cap_handle_t h)
@@ -144,9 +143,8 @@ static inline struct cslot *cspace_slot(struct cspace *cs, cap_handle_t h)
 }
 
 /* Finds h and checks it as cspace_lookup documents; *out is the slot. */
-static inline status_t cspace_check_slot(struct cspace *cs, cap_handle_t h,
-					 enum obj_type want_type, uint32_t want_rights,
-					 struct cslot **out)
+static inline status_t cspace_check_slot(struct cspace *cs, cap_handle_t h, enum obj_type want_type,
+					 uint32_t want_rights, struct cslot **out)
 {
 	struct cslot *s = cspace_slot(cs, h);
 
@@ -163,9 +161,8 @@ static inline status_t cspace_check_slot(struct cspace *cs, cap_handle_t h,
 /* Checks that h names a live capability of want_type (OBJ_NONE: any) with
  * at least want_rights, and copies it to *out. Errors as listed above.
  * Caller holds the kernel lock. Inline: every system call does it. */
-static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
-				     enum obj_type want_type, uint32_t want_rights,
-				     struct cap *out)
+static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h, enum obj_type want_type,
+				     uint32_t want_rights, struct cap *out)
 {
 	struct cslot *s;
 	status_t st = cspace_check_slot(cs, h, want_type, want_rights, &s);
@@ -187,9 +184,8 @@ static inline status_t cspace_lookup(struct cspace *cs, cap_handle_t h,
  * subset of the source's, or if a badged source would be re-badged;
  * STATUS_INVALID for unknown rights; STATUS_FULL or STATUS_QUOTA from
  * dst_cs. Caller holds the kernel lock. */
-status_t cspace_derive(struct cspace *src_cs, cap_handle_t src,
-		       struct cspace *dst_cs, uint32_t rights, uint64_t badge,
-		       cap_handle_t *out);
+status_t cspace_derive(struct cspace *src_cs, cap_handle_t src, struct cspace *dst_cs,
+		       uint32_t rights, uint64_t badge, cap_handle_t *out);
 
 /* Empties the slot of h; its children are re-parented to its parent.
  * Works on stale capabilities too. Returns STATUS_BAD_CAP for a bad
@@ -215,9 +211,8 @@ status_t cspace_revoke_all(struct cspace *cs, cap_handle_t h);
  * STATUS_QUOTA), STATUS_INVALID for an unknown mode. On error nothing
  * changes. A move charges dst_cs before it frees src, so it needs one unit
  * of quota headroom even inside one account. Caller holds the kernel lock. */
-status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src,
-			 struct cspace *dst_cs, enum cap_mode mode,
-			 uint32_t rights_mask, cap_handle_t *out);
+status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src, struct cspace *dst_cs,
+			 enum cap_mode mode, uint32_t rights_mask, cap_handle_t *out);
 
 /* Call after a successful use of h: if h is grant-once it is deleted,
  * otherwise nothing happens. Returns STATUS_BAD_CAP for a bad handle.

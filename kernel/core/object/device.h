@@ -1,7 +1,7 @@
 /*
  * device.h - device capabilities: interrupt lines (OBJ_IRQ) and I/O port
  * ranges (OBJ_IOPORTS). MMIO ranges are memory objects of type OBJ_MMIO
- * (core/memory.h). The root task gets one object for each whole range and
+ * (core/object/memory.h). The root task gets one object for each whole range and
  * splits parts off for drivers with sys_device_split.
  *
  * An interrupt line, once bound, raises a signal bit of the binding thread
@@ -20,9 +20,9 @@
 #define DEVICE_OBJECTS_MAX 1024
 
 struct device {
-	struct kobj obj;	/* OBJ_IRQ or OBJ_IOPORTS */
-	uint64_t first, count;	/* lines or ports */
-	struct thread *bound;	/* IRQ: a reference to the receiving thread */
+	struct kobj obj;       /* OBJ_IRQ or OBJ_IOPORTS */
+	uint64_t first, count; /* lines or ports */
+	struct thread *bound;  /* IRQ: a reference to the receiving thread */
 	uint64_t bit;
 };
 

@@ -13,15 +13,14 @@ static bool is_pow2(uint32_t n)
 	return n != 0 && (n & (n - 1)) == 0;
 }
 
-status_t inbox_init(struct inbox *ib, struct inbox_ring *ring,
-		    uint32_t capacity, const struct kobj_ops *ops,
-		    struct quota *q)
+status_t inbox_init(struct inbox *ib, struct inbox_ring *ring, uint32_t capacity,
+		    const struct kobj_ops *ops, struct quota *q)
 {
 	uint64_t bytes = inbox_ring_bytes(capacity);
 	status_t st;
 
-	if (!ring || (uintptr_t)ring % INBOX_RING_ALIGN ||
-	    !is_pow2(capacity) || capacity > INBOX_MAX_CAPACITY)
+	if (!ring || (uintptr_t)ring % INBOX_RING_ALIGN || !is_pow2(capacity) ||
+	    capacity > INBOX_MAX_CAPACITY)
 		return STATUS_INVALID;
 	st = kobj_init(&ib->obj, OBJ_INBOX, ops, q,
 		       (bytes + INBOX_PAGE_SIZE - 1) / INBOX_PAGE_SIZE);
@@ -39,8 +38,7 @@ status_t inbox_init(struct inbox *ib, struct inbox_ring *ring,
 	return STATUS_OK;
 }
 
-void inbox_set_owner(struct inbox *ib, struct cspace *cs, uint64_t *signals,
-		     uint64_t signal_bit)
+void inbox_set_owner(struct inbox *ib, struct cspace *cs, uint64_t *signals, uint64_t signal_bit)
 {
 	ib->owner_cs = cs;
 	ib->signals = signals;
@@ -85,9 +83,8 @@ uint32_t inbox_pending(struct inbox *ib)
 	return ib->tail - ib->head;
 }
 
-status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
-		    const void *payload, size_t len, cap_handle_t cap,
-		    uint16_t flags)
+status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void *payload,
+		    size_t len, cap_handle_t cap, uint16_t flags)
 {
 	if (ib->obj.dead)
 		return STATUS_DEAD;
@@ -123,17 +120,15 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
 
 /* Moves, copies or grants m's cap into ib's owner; *flags gets the
  * message flags that describe the received cap. */
-static status_t attach_cap(struct cspace *cs, struct inbox *ib,
-			   const struct inbox_msg *m, cap_handle_t *out,
-			   uint16_t *flags)
+static status_t attach_cap(struct cspace *cs, struct inbox *ib, const struct inbox_msg *m,
+			   cap_handle_t *out, uint16_t *flags)
 {
 	struct cap got;
 	status_t st;
 
 	if (!ib->owner_cs)
 		return STATUS_INVALID;
-	st = cspace_transfer(cs, m->cap, ib->owner_cs, m->cap_mode,
-			     m->cap_rights, out);
+	st = cspace_transfer(cs, m->cap, ib->owner_cs, m->cap_mode, m->cap_rights, out);
 	/* To the sender, a receiver out of slot quota simply has no free
 	 * slot for the cap (sys_msg_send's FULL). */
 	if (st == STATUS_QUOTA)
@@ -147,8 +142,7 @@ static status_t attach_cap(struct cspace *cs, struct inbox *ib,
 	return STATUS_OK;
 }
 
-status_t inbox_send(struct cspace *cs, cap_handle_t h,
-		    const struct inbox_msg *m)
+status_t inbox_send(struct cspace *cs, cap_handle_t h, const struct inbox_msg *m)
 {
 	cap_handle_t rcap = CAP_HANDLE_NONE;
 	uint16_t flags = 0;
@@ -158,8 +152,8 @@ status_t inbox_send(struct cspace *cs, cap_handle_t h,
 
 	if (st)
 		return st;
-	if (m->len > MSG_PAYLOAD_MAX || (m->cap != CAP_HANDLE_NONE &&
-					 (unsigned)m->cap_mode >= CAP_MODE_COUNT))
+	if (m->len > MSG_PAYLOAD_MAX ||
+	    (m->cap != CAP_HANDLE_NONE && (unsigned)m->cap_mode >= CAP_MODE_COUNT))
 		return STATUS_INVALID;
 	ib = (struct inbox *)c.obj;
 	if (inbox_room(ib) == 0)

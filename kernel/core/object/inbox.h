@@ -35,26 +35,32 @@
 #define INBOX_RING_ALIGN 64
 #define INBOX_PAGE_SIZE 4096u
 
+struct memory;
+struct thread;
+
 struct inbox {
 	struct kobj obj;
-	struct inbox_ring *ring;	/* shared with the owner */
-	uint32_t capacity;		/* power of two */
-	uint32_t tail;			/* messages posted; the only true tail */
-	uint32_t head;			/* last owner head that passed validation */
-	struct cspace *owner_cs;	/* receives transferred capabilities */
-	uint64_t *signals;		/* owner's signal word, or NULL */
-	uint64_t signal_bit;		/* raised in *signals by every post */
-	uint64_t bad_heads;		/* owner heads rejected by validation */
+	struct inbox_ring *ring; /* shared with the owner */
+	uint32_t capacity;       /* power of two */
+	uint32_t tail;           /* messages posted; the only true tail */
+	uint32_t head;           /* last owner head that passed validation */
+	struct cspace *owner_cs; /* receives transferred capabilities */
+	uint64_t *signals;       /* owner's signal word, or NULL */
+	uint64_t signal_bit;     /* raised in *signals by every post */
+	uint64_t bad_heads;      /* owner heads rejected by validation */
+	/* A task's inbox (core/ipc.c) also holds, each as a reference: */
+	struct memory *ring_mem; /* the ring's pages */
+	struct thread *owner;    /* the record of the thread it signals */
 };
 
 /* What a sender supplies: no badge, by design. */
 struct inbox_msg {
 	uint32_t label;
-	const void *payload;		/* kernel memory, len bytes */
-	size_t len;			/* at most MSG_PAYLOAD_MAX */
-	cap_handle_t cap;		/* sender's cap to attach, or CAP_HANDLE_NONE */
-	enum cap_mode cap_mode;		/* ignored without a cap */
-	uint32_t cap_rights;		/* mask applied to the attached cap */
+	const void *payload;    /* kernel memory, len bytes */
+	size_t len;             /* at most MSG_PAYLOAD_MAX */
+	cap_handle_t cap;       /* sender's cap to attach, or CAP_HANDLE_NONE */
+	enum cap_mode cap_mode; /* ignored without a cap */
+	uint32_t cap_rights;    /* mask applied to the attached cap */
 };
 
 /* Makes ib an empty live inbox over ring (64-byte aligned,
@@ -62,16 +68,14 @@ struct inbox_msg {
  * the object and the ring's pages to q. Returns STATUS_INVALID for a
  * capacity that is not a power of two up to INBOX_MAX_CAPACITY or a bad
  * ring, STATUS_QUOTA if q cannot pay. Caller holds the kernel lock. */
-status_t inbox_init(struct inbox *ib, struct inbox_ring *ring,
-		    uint32_t capacity, const struct kobj_ops *ops,
-		    struct quota *q);
+status_t inbox_init(struct inbox *ib, struct inbox_ring *ring, uint32_t capacity,
+		    const struct kobj_ops *ops, struct quota *q);
 
 /* Names the CSpace that receives capabilities sent to ib and the signal
  * word and bit that posting raises (signals may be NULL). Caller holds the
  * kernel lock; cs and *signals must outlive ib or be detached by
  * inbox_kill. */
-void inbox_set_owner(struct inbox *ib, struct cspace *cs, uint64_t *signals,
-		     uint64_t signal_bit);
+void inbox_set_owner(struct inbox *ib, struct cspace *cs, uint64_t *signals, uint64_t signal_bit);
 
 /* Kills ib (its capabilities go stale, posts fail with STATUS_DEAD) and
  * detaches it from its owner. Caller holds the kernel lock. */
@@ -93,9 +97,8 @@ uint32_t inbox_pending(struct inbox *ib);
  * rewrites the shared tail from the kernel's copy. Never blocks. Returns STATUS_DEAD if ib was
  * killed, STATUS_INVALID for len over MSG_PAYLOAD_MAX or unknown flags,
  * STATUS_FULL if no slot is free. Caller holds the kernel lock. */
-status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
-		    const void *payload, size_t len, cap_handle_t cap,
-		    uint16_t flags);
+status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void *payload,
+		    size_t len, cap_handle_t cap, uint16_t flags);
 
 /* Sends m through the capability h in cs: h must be an INBOX cap with
  * RIGHT_SEND. The message carries h's badge; an attached cap is
@@ -106,7 +109,6 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge,
  * an inbox with no owner; STATUS_FULL if the inbox is full or the owner has
  * no free slot or slot quota for the cap; the other cspace_transfer errors
  * about the attached cap. Caller holds the kernel lock. */
-status_t inbox_send(struct cspace *cs, cap_handle_t h,
-		    const struct inbox_msg *m);
+status_t inbox_send(struct cspace *cs, cap_handle_t h, const struct inbox_msg *m);
 
 #endif

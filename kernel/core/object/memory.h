@@ -4,7 +4,7 @@
  * A memory object is a set of physical pages that tasks map. Its pages are
  * charged to the creator's page quota and freed when the last capability
  * and the last mapping are gone - after every CPU has flushed its TLB
- * (core/reclaim.h), since a stale translation could still reach them.
+ * (core/mm/reclaim.h), since a stale translation could still reach them.
  * An MMIO object is a physical range of a device; mapping it is uncached
  * and nothing is freed. A borrowed object covers frames the kernel owns
  * for good (the boot bundle). All calls: lock held.
@@ -22,20 +22,20 @@
 #define MEMORY_OBJECTS_MAX 8192
 
 enum memory_kind {
-	MEM_PAGES,	/* separate frames, listed in frames[] */
-	MEM_CONTIG,	/* one buddy block: base, 2^order pages */
-	MEM_BORROWED,	/* kernel-owned frames from base; never freed */
-	MEM_DEVICE,	/* MMIO: physical range from base; never freed */
+	MEM_PAGES,    /* separate frames, listed in frames[] */
+	MEM_CONTIG,   /* one buddy block: base, 2^order pages */
+	MEM_BORROWED, /* kernel-owned frames from base; never freed */
+	MEM_DEVICE,   /* MMIO: physical range from base; never freed */
 };
 
 struct memory {
 	struct kobj obj;
 	enum memory_kind kind;
 	uint64_t npages;
-	uint64_t base;		/* MEM_CONTIG, MEM_BORROWED, MEM_DEVICE */
-	unsigned order;		/* MEM_CONTIG: block order */
-	uint64_t *frames;	/* MEM_PAGES: npages physical addresses */
-	unsigned frames_order;	/* pages of the frames[] array, as an order */
+	uint64_t base;         /* MEM_CONTIG, MEM_BORROWED, MEM_DEVICE */
+	unsigned order;        /* MEM_CONTIG: block order */
+	uint64_t *frames;      /* MEM_PAGES: npages physical addresses */
+	unsigned frames_order; /* pages of the frames[] array, as an order */
 	struct reclaim_node reclaim;
 };
 

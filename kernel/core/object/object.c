@@ -14,8 +14,7 @@
 static struct kobj *reap_list;
 static bool reaping;
 
-void quota_init(struct quota *q, uint64_t slots, uint64_t objects,
-		uint64_t pages)
+void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t pages)
 {
 	q->limit[QUOTA_SLOTS] = slots;
 	q->limit[QUOTA_OBJECTS] = objects;
@@ -48,8 +47,8 @@ void quota_release(struct quota *q, enum quota_kind kind, uint64_t n)
 	q->used[kind] -= n;
 }
 
-status_t kobj_init(struct kobj *o, enum obj_type type,
-		   const struct kobj_ops *ops, struct quota *q, uint64_t pages)
+status_t kobj_init(struct kobj *o, enum obj_type type, const struct kobj_ops *ops, struct quota *q,
+		   uint64_t pages)
 {
 	status_t st;
 

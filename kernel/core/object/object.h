@@ -34,9 +34,9 @@
 
 /* What a quota account limits. */
 enum quota_kind {
-	QUOTA_SLOTS,	/* occupied CSpace slots */
-	QUOTA_OBJECTS,	/* live kernel objects */
-	QUOTA_PAGES,	/* pages of memory held by those objects */
+	QUOTA_SLOTS,   /* occupied CSpace slots */
+	QUOTA_OBJECTS, /* live kernel objects */
+	QUOTA_PAGES,   /* pages of memory held by those objects */
 	QUOTA_KINDS
 };
 
@@ -50,8 +50,7 @@ struct quota {
 };
 
 /* Sets the limits and zeroes the usage of q. */
-void quota_init(struct quota *q, uint64_t slots, uint64_t objects,
-		uint64_t pages);
+void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t pages);
 
 /* Charges n units of kind to q. Returns STATUS_QUOTA (charging nothing) if
  * that would pass the limit, STATUS_INVALID for an unknown kind. A NULL q is
@@ -78,13 +77,13 @@ struct kobj_ops {
 
 struct kobj {
 	const struct kobj_ops *ops;
-	struct quota *quota;	/* charged for the object; NULL: kernel-owned */
-	struct kobj *reap_next;	/* on the list of objects being finished */
-	uint64_t gen;		/* generation; see above */
-	uint64_t pages;		/* pages charged with the object */
-	uint32_t refs;		/* capabilities + kernel references */
-	uint8_t type;		/* enum obj_type */
-	bool dead;		/* killed: stale for ever */
+	struct quota *quota;    /* charged for the object; NULL: kernel-owned */
+	struct kobj *reap_next; /* on the list of objects being finished */
+	uint64_t gen;           /* generation; see above */
+	uint64_t pages;         /* pages charged with the object */
+	uint32_t refs;          /* capabilities + kernel references */
+	uint8_t type;           /* enum obj_type */
+	bool dead;              /* killed: stale for ever */
 };
 
 /* Whether objects of type are device access (interrupt lines, I/O ports,
@@ -98,8 +97,8 @@ static inline bool obj_is_device(unsigned type)
  * one object and pages pages to q (NULL: uncharged). Returns STATUS_INVALID
  * for a bad type, STATUS_QUOTA if q cannot pay; then nothing is charged.
  * Caller holds the kernel lock. */
-status_t kobj_init(struct kobj *o, enum obj_type type,
-		   const struct kobj_ops *ops, struct quota *q, uint64_t pages);
+status_t kobj_init(struct kobj *o, enum obj_type type, const struct kobj_ops *ops, struct quota *q,
+		   uint64_t pages);
 
 /* Finishes o, whose last reference is gone (kobj_put's slow half). */
 void kobj_last_put(struct kobj *o);

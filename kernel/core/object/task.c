@@ -120,8 +120,8 @@ static status_t build(struct task *t, uint64_t slots)
 	return st;
 }
 
-status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
-		     uint64_t pages, struct inbox *supervisor, uint64_t badge, struct task **out)
+status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects, uint64_t pages,
+		     struct inbox *supervisor, uint64_t badge, struct task **out)
 {
 	struct quota *parent = task_quota(parent_task);
 	struct task *t;
@@ -169,15 +169,15 @@ static void notify_supervisor(struct task *t)
 		return;
 	if (t->faulted) {
 		struct task_fault_msg fm = {
-			t->fault.vector, t->fault.error, t->fault.pc, t->fault.addr,
-			t->fault.sp, t->id,
+			t->fault.vector, t->fault.error, t->fault.pc,
+			t->fault.addr,   t->fault.sp,    t->id,
 		};
-		inbox_post(t->supervisor, MSG_LABEL_TASK_FAULT, t->supervisor_badge, &fm,
-			   sizeof fm, CAP_HANDLE_NONE, 0);
+		inbox_post(t->supervisor, MSG_LABEL_TASK_FAULT, t->supervisor_badge, &fm, sizeof fm,
+			   CAP_HANDLE_NONE, 0);
 	} else {
 		struct task_exit_msg em = { t->exit_code, t->id };
-		inbox_post(t->supervisor, MSG_LABEL_TASK_EXIT, t->supervisor_badge, &em,
-			   sizeof em, CAP_HANDLE_NONE, 0);
+		inbox_post(t->supervisor, MSG_LABEL_TASK_EXIT, t->supervisor_badge, &em, sizeof em,
+			   CAP_HANDLE_NONE, 0);
 	}
 	ipc_inbox_notify(t->supervisor);
 	kobj_put(&t->supervisor->obj);
@@ -265,8 +265,8 @@ static struct mapping *map_slot(struct task *t)
 	return NULL;
 }
 
-status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
-		  uint64_t pages, uint32_t prot)
+status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first, uint64_t pages,
+		  uint32_t prot)
 {
 	struct memory *m = (struct memory *)mem;
 	struct mapping *mp = map_slot(t);
@@ -276,7 +276,8 @@ status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
 		prot |= VM_UNCACHED;
 	uint64_t tables = t->vs.table_pages;
 	for (uint64_t i = 0; i < pages; i++) {
-		status_t st = vspace_map(&t->vs, va + i * PAGE_SIZE, memory_page(m, first + i), prot);
+		status_t st = vspace_map(&t->vs, va + i * PAGE_SIZE, memory_page(m, first + i),
+					 prot);
 		/* Page tables are the task's own: charged to its page quota. */
 		if (st == STATUS_OK && t->vs.table_pages > tables) {
 			st = quota_charge(&t->quota, QUOTA_PAGES, t->vs.table_pages - tables);

@@ -33,8 +33,8 @@ struct thread;
 struct mapping {
 	uint64_t va;
 	uint64_t pages;
-	uint64_t first;		/* index of the first page in the object */
-	struct kobj *mem;	/* OBJ_MEMORY or OBJ_MMIO */
+	uint64_t first;   /* index of the first page in the object */
+	struct kobj *mem; /* OBJ_MEMORY or OBJ_MMIO */
 	uint32_t prot;
 	bool used;
 };
@@ -42,29 +42,29 @@ struct mapping {
 struct task {
 	struct kobj obj;
 	uint64_t id;
-	bool dying;			/* killed or exiting: no new threads or mappings */
-	bool started;			/* a thread was added: holds the life reference */
-	bool torn_down;			/* capabilities, mappings and slots released */
+	bool dying;     /* killed or exiting: no new threads or mappings */
+	bool started;   /* a thread was added: holds the life reference */
+	bool torn_down; /* capabilities, mappings and slots released */
 	struct vspace vs;
 	struct cspace cs;
 	struct cslot *slots;
 	unsigned slots_order;
-	struct quota quota;		/* what the task and its objects may use */
-	struct task *parent;		/* its quota pays for the limits above; a
+	struct quota quota;  /* what the task and its objects may use */
+	struct task *parent; /* its quota pays for the limits above; a
 					 * reference, NULL for the root task */
 	uint64_t charged[QUOTA_KINDS];
 	struct list_node threads;
 	uint32_t nthreads;
-	struct inbox *supervisor;	/* holds a reference, or NULL */
+	struct inbox *supervisor; /* holds a reference, or NULL */
 	uint64_t supervisor_badge;
 	uint64_t exit_code;
 	bool faulted;
-	struct task_fault_info {	/* what the CPU reported, as in task_fault_msg */
+	struct task_fault_info { /* what the CPU reported, as in task_fault_msg */
 		uint32_t vector, error;
 		uint64_t pc, addr, sp;
 	} fault;
 	struct mapping maps[TASK_MAX_MAPPINGS];
-	struct arch_task arch;		/* the architecture's state (arch_types.h) */
+	struct arch_task arch; /* the architecture's state (arch_types.h) */
 	struct reclaim_node reclaim;
 	struct list_node all_link;
 };
@@ -92,8 +92,8 @@ __attribute__((noreturn)) void task_fault(uint32_t vector, uint32_t error, uint6
 					  uint64_t addr, uint64_t sp);
 
 /* Maps pages [first, first+pages) of mem at va with prot (VM_*). */
-status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
-		  uint64_t pages, uint32_t prot);
+status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first, uint64_t pages,
+		  uint32_t prot);
 
 /* Unmaps every mapped page in [va, va + pages * 4096). */
 status_t task_unmap(struct task *t, uint64_t va, uint64_t pages);

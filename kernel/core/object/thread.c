@@ -96,7 +96,6 @@ void thread_init_cpu_idle(uint32_t stack_slot, uint64_t stack_top)
 	kunlock(irq);
 }
 
-
 uint32_t thread_count(void)
 {
 	return threads_alive;
@@ -145,8 +144,8 @@ static status_t prepare(struct quota *q, const char *name, void (*entry)(void *)
 	return STATUS_OK;
 }
 
-status_t thread_create(const char *name, void (*entry)(void *), void *arg,
-		       enum sched_tier tier, uint64_t affinity, struct thread **out)
+status_t thread_create(const char *name, void (*entry)(void *), void *arg, enum sched_tier tier,
+		       uint64_t affinity, struct thread **out)
 {
 	struct thread *t;
 	bool irq = klock();
@@ -226,8 +225,8 @@ static void after_switch(void)
 
 /* Runs next (already RUNNING) instead of prev from time now; returns when
  * prev runs again. */
-static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next,
-		      unsigned cpu, uint64_t now)
+static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next, unsigned cpu,
+		      uint64_t now)
 {
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
@@ -255,8 +254,7 @@ static void schedule(void)
 	struct sched_entity *requeued = NULL;
 
 	arch_sched_pass();
-	if (!prev->idle && prev->se.state == SCHED_RUNNING &&
-	    sched_enqueue(&runqs[cpu], &prev->se))
+	if (!prev->idle && prev->se.state == SCHED_RUNNING && sched_enqueue(&runqs[cpu], &prev->se))
 		panic("thread %s: cannot be requeued", prev->name);
 	if (!prev->idle && prev->se.state == SCHED_RUNNABLE)
 		requeued = &prev->se;
@@ -323,10 +321,7 @@ static void sleeper_insert(struct thread *t)
 	struct list_node *n = sleepers.next;
 	while (n != &sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= t->wake_ns)
 		n = n->next;
-	t->sleep_link.next = n;
-	t->sleep_link.prev = n->prev;
-	n->prev->next = &t->sleep_link;
-	n->prev = &t->sleep_link;
+	list_add_before(n, &t->sleep_link);
 }
 
 /* Marks the calling thread blocked, with a deadline (from now) unless
@@ -371,8 +366,8 @@ bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
 	unsigned cpu = (unsigned)arch_cpu_id();
 	/* Only a receiver that last ran here, may run here, and would not be
 	 * overtaken by something more urgent already waiting here. */
-	if (!next->blocked || next->se.last_cpu != (int)cpu ||
-	    !sched_cpu_allowed(&next->se, cpu) || sched_should_preempt(&runqs[cpu], &next->se)) {
+	if (!next->blocked || next->se.last_cpu != (int)cpu || !sched_cpu_allowed(&next->se, cpu) ||
+	    sched_should_preempt(&runqs[cpu], &next->se)) {
 		thread_wake(next);
 		return thread_block(timeout_ns);
 	}

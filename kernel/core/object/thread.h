@@ -1,7 +1,7 @@
 /*
  * thread.h - kernel threads and the scheduler's mechanism.
  *
- * Policy (tiers, budgets, queues, stealing) is core/sched.h; this file
+ * Policy (tiers, budgets, queues, stealing) is core/sched/sched.h; this file
  * creates and destroys threads, switches between them, charges run time on
  * timer ticks and puts threads to sleep. Every CPU has an idle thread that
  * runs when sched_next() finds nothing, halting the CPU until an interrupt.
@@ -33,7 +33,7 @@ struct task;
  * bumps its generation, so that capability is stale from then on. */
 struct reply {
 	struct kobj obj;
-	struct thread *caller;	/* NULL once answered, timed out or gone */
+	struct thread *caller; /* NULL once answered, timed out or gone */
 };
 
 /*
@@ -46,48 +46,48 @@ struct thread {
 	struct sched_entity se;
 	uint64_t id;
 	char name[THREAD_NAME_LEN];
-	uint64_t ctx_sp;		/* saved stack pointer while switched out */
+	uint64_t ctx_sp; /* saved stack pointer while switched out */
 	uint64_t kstack_top;
 	uint32_t kstack_slot;
 	bool idle;
-	bool exited;			/* stack freed; only the record remains */
+	bool exited; /* stack freed; only the record remains */
 	void (*entry)(void *arg);
 	void *arg;
-	uint64_t cpus_seen;		/* bit per CPU it has run on (tests, placement) */
+	uint64_t cpus_seen; /* bit per CPU it has run on (tests, placement) */
 
 	/* Blocking: every wait goes through thread_block(). */
-	bool blocked;			/* in thread_block, not yet woken */
-	bool woken;			/* woken by thread_wake (not the timeout) */
-	uint64_t wake_ns;		/* deadline, or TIMEOUT_NEVER */
-	struct list_node sleep_link;	/* on the sleeper list while it has a deadline */
+	bool blocked;                /* in thread_block, not yet woken */
+	bool woken;                  /* woken by thread_wake (not the timeout) */
+	uint64_t wake_ns;            /* deadline, or TIMEOUT_NEVER */
+	struct list_node sleep_link; /* on the sleeper list while it has a deadline */
 
 	/* User threads. */
-	struct task *task;		/* NULL for kernel threads */
-	struct list_node task_link;	/* on task->threads */
+	struct task *task;          /* NULL for kernel threads */
+	struct list_node task_link; /* on task->threads */
 	uint64_t user_entry, user_stack, user_arg;
-	uint64_t signals;		/* pending signal bits */
-	uint64_t wait_mask;		/* bits sys_signal_wait waits for */
-	bool kill_pending;		/* exit at the next return to user mode */
+	uint64_t signals;   /* pending signal bits */
+	uint64_t wait_mask; /* bits sys_signal_wait waits for */
+	bool kill_pending;  /* exit at the next return to user mode */
 	uint64_t exit_code;
-	struct keel_msg ipc_msg;	/* reply delivered to a caller in sys_msg_call */
+	struct keel_msg ipc_msg; /* reply delivered to a caller in sys_msg_call */
 	status_t ipc_status;
-	bool ipc_pending;		/* a call waits for its reply */
-	struct reply reply;		/* answers this thread's calls (user threads) */
-	uint64_t timer_ns;		/* armed timer: raise timer_bit at this time */
+	bool ipc_pending;   /* a call waits for its reply */
+	struct reply reply; /* answers this thread's calls (user threads) */
+	uint64_t timer_ns;  /* armed timer: raise timer_bit at this time */
 	uint64_t timer_bit;
-	struct list_node timer_link;	/* on the timer list while armed */
-	struct arch_thread arch;	/* the architecture's state (arch_types.h) */
-	struct kobj *futex_mem;		/* sys_futex_wait: the key's object (a reference), */
-	uint64_t futex_off;		/* and offset; futex_mem is NULL when not waiting */
-	struct list_node futex_link;	/* on the futex waiters while waiting */
+	struct list_node timer_link; /* on the timer list while armed */
+	struct arch_thread arch;     /* the architecture's state (arch_types.h) */
+	struct kobj *futex_mem;      /* sys_futex_wait: the key's object (a reference), */
+	uint64_t futex_off;          /* and offset; futex_mem is NULL when not waiting */
+	struct list_node futex_link; /* on the futex waiters while waiting */
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
 struct sched_cpu {
 	struct thread *current;
 	struct thread *idle;
-	struct thread *zombie;		/* exited thread, reaped after the switch */
-	uint64_t charged_ns;		/* time current was last charged up to */
+	struct thread *zombie; /* exited thread, reaped after the switch */
+	uint64_t charged_ns;   /* time current was last charged up to */
 	uint64_t ticks;
 	uint64_t switches;
 };
@@ -103,8 +103,8 @@ void thread_init_cpu_idle(uint32_t stack_slot, uint64_t stack_top);
 /* Creates a thread running entry(arg) in tier with the given affinity and
  * makes it runnable. Returns STATUS_NO_MEMORY when the pool or stacks are
  * exhausted, STATUS_INVALID for a bad tier or affinity. */
-status_t thread_create(const char *name, void (*entry)(void *), void *arg,
-		       enum sched_tier tier, uint64_t affinity, struct thread **out);
+status_t thread_create(const char *name, void (*entry)(void *), void *arg, enum sched_tier tier,
+		       uint64_t affinity, struct thread **out);
 
 /* Ends the calling thread; its stack and record are freed after the switch. */
 __attribute__((noreturn)) void thread_exit(void);
@@ -178,7 +178,7 @@ uint32_t thread_records(void);
 /* Entered on a new thread's first switch; releases the kernel lock. */
 __attribute__((noreturn)) void thread_boot(void);
 
-/* Hooks into core/task.c for user threads. */
+/* Hooks into core/object/task.c for user threads. */
 void task_thread_gone(struct thread *t);
 
 #endif

@@ -8,8 +8,7 @@
 #include "core/object/witness.h"
 #include <string.h>
 
-status_t witness_init(struct witness_log *w, struct witness_record *ring,
-		      uint32_t capacity)
+status_t witness_init(struct witness_log *w, struct witness_record *ring, uint32_t capacity)
 {
 	status_t st;
 
@@ -26,8 +25,7 @@ status_t witness_init(struct witness_log *w, struct witness_record *ring,
 	return STATUS_OK;
 }
 
-status_t witness_append(struct witness_log *w, const struct witness_event *ev,
-			uint64_t *seq_out)
+status_t witness_append(struct witness_log *w, const struct witness_event *ev, uint64_t *seq_out)
 {
 	struct witness_record *r;
 
@@ -55,9 +53,8 @@ uint64_t witness_oldest(const struct witness_log *w)
 	return w->next_seq > w->capacity ? w->next_seq - w->capacity : 0;
 }
 
-status_t witness_read(const struct witness_log *w, uint64_t from_seq,
-		      struct witness_record *buf, size_t max, size_t *count,
-		      uint64_t *oldest)
+status_t witness_read(const struct witness_log *w, uint64_t from_seq, struct witness_record *buf,
+		      size_t max, size_t *count, uint64_t *oldest)
 {
 	uint64_t first = witness_oldest(w), n;
 

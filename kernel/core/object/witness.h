@@ -28,33 +28,31 @@
 
 /* What the kernel records; the log adds seq and the hashes. */
 struct witness_event {
-	uint32_t action;	/* enum witness_action */
-	uint32_t actor;		/* task id of whoever acted; 0 = kernel */
-	uint64_t subject;	/* id of the task or object acted upon */
-	uint64_t object;	/* a second id: image, capability's object, ... */
-	uint64_t arg;		/* small action-specific value */
-	uint64_t time;		/* caller's clock, nanoseconds since boot */
+	uint32_t action;  /* enum witness_action */
+	uint32_t actor;   /* task id of whoever acted; 0 = kernel */
+	uint64_t subject; /* id of the task or object acted upon */
+	uint64_t object;  /* a second id: image, capability's object, ... */
+	uint64_t arg;     /* small action-specific value */
+	uint64_t time;    /* caller's clock, nanoseconds since boot */
 };
 
 struct witness_log {
 	struct kobj obj;
 	struct witness_record *ring;
-	uint32_t capacity;		/* power of two */
-	uint64_t next_seq;		/* records ever appended */
+	uint32_t capacity; /* power of two */
+	uint64_t next_seq; /* records ever appended */
 	uint8_t last_hash[WITNESS_HASH_SIZE];
 };
 
 /* Makes w an empty log over ring[0..capacity), a power of two up to
  * WITNESS_MAX_CAPACITY; the caller owns the first reference. Returns
  * STATUS_INVALID otherwise. Caller holds the kernel lock. */
-status_t witness_init(struct witness_log *w, struct witness_record *ring,
-		      uint32_t capacity);
+status_t witness_init(struct witness_log *w, struct witness_record *ring, uint32_t capacity);
 
 /* Appends ev, overwriting the oldest record if the ring is full, and
  * stores its sequence number in *seq_out (may be NULL). Returns
  * STATUS_INVALID for an unknown action. Caller holds the kernel lock. */
-status_t witness_append(struct witness_log *w, const struct witness_event *ev,
-			uint64_t *seq_out);
+status_t witness_append(struct witness_log *w, const struct witness_event *ev, uint64_t *seq_out);
 
 /* Returns the sequence number of the oldest record still in the ring
  * (equal to next_seq when the log is empty). Caller holds the kernel lock. */
@@ -65,8 +63,7 @@ uint64_t witness_oldest(const struct witness_log *w);
  * STATUS_RANGE, copying nothing, if from_seq was overwritten or is in the
  * future; *oldest (may be NULL) always gets witness_oldest(). Caller holds
  * the kernel lock. */
-status_t witness_read(const struct witness_log *w, uint64_t from_seq,
-		      struct witness_record *buf, size_t max, size_t *count,
-		      uint64_t *oldest);
+status_t witness_read(const struct witness_log *w, uint64_t from_seq, struct witness_record *buf,
+		      size_t max, size_t *count, uint64_t *oldest);
 
 #endif

@@ -19,8 +19,8 @@ struct witness_log *witness_log_get(void)
 	return &log;
 }
 
-void witness_note(enum witness_action action, uint64_t actor, uint64_t subject,
-		  uint64_t object, uint64_t arg)
+void witness_note(enum witness_action action, uint64_t actor, uint64_t subject, uint64_t object,
+		  uint64_t arg)
 {
 	struct witness_event ev = {
 		.action = action,

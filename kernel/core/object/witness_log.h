@@ -1,5 +1,5 @@
 /*
- * witness_log.h - the kernel's one witness log (core/witness.h) as a
+ * witness_log.h - the kernel's one witness log (core/object/witness.h) as a
  * kernel object, and the calls that record privileged actions in it.
  */
 #ifndef KEEL_CORE_WITNESS_LOG_H
@@ -18,7 +18,7 @@ void witness_log_init(void);
 struct witness_log *witness_log_get(void);
 
 /* Appends one record stamped with the current time. Lock held. */
-void witness_note(enum witness_action action, uint64_t actor, uint64_t subject,
-		  uint64_t object, uint64_t arg);
+void witness_note(enum witness_action action, uint64_t actor, uint64_t subject, uint64_t object,
+		  uint64_t arg);
 
 #endif

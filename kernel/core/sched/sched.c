@@ -27,9 +27,9 @@ static const uint64_t tier_budget[SCHED_TIERS] = {
 /* What a search for an entity to move may take, and where to. */
 struct move_req {
 	struct runq *to;
-	unsigned hi;		/* most urgent tier to consider */
-	unsigned lo;		/* least urgent tier to consider */
-	unsigned min_count;	/* ignore source queues shorter than this */
+	unsigned hi;        /* most urgent tier to consider */
+	unsigned lo;        /* least urgent tier to consider */
+	unsigned min_count; /* ignore source queues shorter than this */
 };
 
 static bool tier_valid(enum sched_tier tier)
@@ -49,8 +49,7 @@ static void burst_reset(struct sched_entity *se)
 	se->overruns = 0;
 }
 
-status_t sched_entity_init(struct sched_entity *se, enum sched_tier tier,
-			   uint64_t affinity)
+status_t sched_entity_init(struct sched_entity *se, enum sched_tier tier, uint64_t affinity)
 {
 	if (!tier_valid(tier) || affinity == 0)
 		return STATUS_INVALID;
@@ -120,8 +119,7 @@ static struct sched_entity *take(struct runq *rq, struct sched_entity *se)
 }
 
 /* Moves the queued se from one queue to the tail of another. */
-static struct sched_entity *migrate(struct runq *from, struct runq *to,
-				    struct sched_entity *se)
+static struct sched_entity *migrate(struct runq *from, struct runq *to, struct sched_entity *se)
 {
 	rq_unlink(from, se);
 	rq_link(to, se);
@@ -140,8 +138,7 @@ static struct sched_entity *head_of(const struct runq *rq)
 	return NULL;
 }
 
-status_t sched_set_tier(struct runq *rq, struct sched_entity *se,
-			enum sched_tier tier)
+status_t sched_set_tier(struct runq *rq, struct sched_entity *se, enum sched_tier tier)
 {
 	bool queued = se->state == SCHED_RUNNABLE;
 
@@ -250,8 +247,7 @@ bool sched_charge(struct sched_entity *se, uint64_t ns)
 	return true;
 }
 
-bool sched_should_preempt(const struct runq *rq,
-			  const struct sched_entity *running)
+bool sched_should_preempt(const struct runq *rq, const struct sched_entity *running)
 {
 	unsigned above = running ? (unsigned)running->tier : SCHED_TIERS;
 
@@ -290,8 +286,7 @@ status_t sched_exit(struct sched_entity *se)
 	return STATUS_OK;
 }
 
-int sched_select_cpu(const struct runq *runqs, unsigned ncpus,
-		     const struct sched_entity *se)
+int sched_select_cpu(const struct runq *runqs, unsigned ncpus, const struct sched_entity *se)
 {
 	int best = SCHED_NO_CPU;
 	int last = se->last_cpu;
@@ -302,8 +297,8 @@ int sched_select_cpu(const struct runq *runqs, unsigned ncpus,
 		if (best == SCHED_NO_CPU || runqs[i].count < runqs[best].count)
 			best = (int)i;
 	}
-	if (best == SCHED_NO_CPU || last == SCHED_NO_CPU ||
-	    (unsigned)last >= ncpus || !sched_cpu_allowed(se, runqs[last].cpu))
+	if (best == SCHED_NO_CPU || last == SCHED_NO_CPU || (unsigned)last >= ncpus ||
+	    !sched_cpu_allowed(se, runqs[last].cpu))
 		return best;
 	if (runqs[last].count <= runqs[best].count + SCHED_WAKE_SLACK)
 		return last;
@@ -311,14 +306,12 @@ int sched_select_cpu(const struct runq *runqs, unsigned ncpus,
 }
 
 /* Returns the entity of tier t on rq nearest the head that may run on cpu. */
-static struct sched_entity *first_allowed(struct runq *rq, unsigned t,
-					  unsigned cpu)
+static struct sched_entity *first_allowed(struct runq *rq, unsigned t, unsigned cpu)
 {
 	struct list_node *head = &rq->tier[t];
 
 	for (struct list_node *n = head->next; n != head; n = n->next) {
-		struct sched_entity *se =
-			list_entry(n, struct sched_entity, link);
+		struct sched_entity *se = list_entry(n, struct sched_entity, link);
 
 		if (sched_cpu_allowed(se, cpu))
 			return se;
@@ -330,8 +323,7 @@ static struct sched_entity *first_allowed(struct runq *rq, unsigned t,
  * holding an entity in tiers hi..lo allowed on req->to's CPU (lowest index
  * on ties). Returns that entity, the most urgent and nearest the head, and
  * stores its queue in *from; NULL if there is none. */
-static struct sched_entity *find_source(struct runq *runqs, unsigned n,
-					const struct move_req *req,
+static struct sched_entity *find_source(struct runq *runqs, unsigned n, const struct move_req *req,
 					struct runq **from)
 {
 	struct sched_entity *best = NULL;
@@ -353,8 +345,7 @@ static struct sched_entity *find_source(struct runq *runqs, unsigned n,
 	return best;
 }
 
-struct sched_entity *sched_steal(struct runq *victims, unsigned ncpus,
-				 struct runq *thief)
+struct sched_entity *sched_steal(struct runq *victims, unsigned ncpus, struct runq *thief)
 {
 	struct move_req req = { thief, TIER_PHOTON, TIER_VOID, 1 };
 	struct runq *from = NULL;
@@ -406,8 +397,7 @@ unsigned sched_balance(struct runq *runqs, unsigned ncpus)
 
 /* Takes onto rq the most urgent entity of tiers PHOTON..lo waiting on
  * another CPU, from the longest queue holding one of that tier. */
-static struct sched_entity *pull(struct runq *runqs, unsigned ncpus,
-				 struct runq *rq, unsigned lo)
+static struct sched_entity *pull(struct runq *runqs, unsigned ncpus, struct runq *rq, unsigned lo)
 {
 	for (unsigned t = TIER_PHOTON; t <= lo; t++) {
 		struct move_req req = { rq, t, t, 1 };
@@ -423,8 +413,8 @@ static struct sched_entity *pull(struct runq *runqs, unsigned ncpus,
 /* Pulling a peer when prev would run again is what rotates CPU-bound
  * entities across CPUs: without it, six of them on four CPUs settle as
  * 2/2/1/1 and the lone ones get twice the CPU of the others, for ever. */
-struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus,
-				struct runq *rq, struct sched_entity *prev)
+struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus, struct runq *rq,
+				struct sched_entity *prev)
 {
 	struct sched_entity *head = head_of(rq);
 	struct sched_entity *se;

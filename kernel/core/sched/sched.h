@@ -65,31 +65,31 @@ enum sched_state {
 
 /* Counters for tests and benchmarks; never reset by the policy. */
 struct sched_stats {
-	uint64_t runs;		/* times picked to run */
-	uint64_t run_ns;	/* total run time charged */
-	uint64_t overruns;	/* bursts that used the whole budget */
-	uint64_t demotions;	/* times moved down a tier by overruns */
-	uint64_t migrations;	/* times queued on a CPU other than the last */
+	uint64_t runs;       /* times picked to run */
+	uint64_t run_ns;     /* total run time charged */
+	uint64_t overruns;   /* bursts that used the whole budget */
+	uint64_t demotions;  /* times moved down a tier by overruns */
+	uint64_t migrations; /* times queued on a CPU other than the last */
 };
 
 /* Embedded in the kernel's thread; all fields are owned by this module. */
 struct sched_entity {
-	struct list_node link;		/* on a runq tier list when RUNNABLE */
-	enum sched_tier tier;		/* current tier */
-	enum sched_tier base_tier;	/* tier it was created with */
+	struct list_node link;     /* on a runq tier list when RUNNABLE */
+	enum sched_tier tier;      /* current tier */
+	enum sched_tier base_tier; /* tier it was created with */
 	enum sched_state state;
-	uint64_t budget_left;		/* ns left in the current burst */
-	unsigned overruns;		/* consecutive overruns in this tier */
-	int cpu;			/* queue it is on, or SCHED_NO_CPU */
-	int last_cpu;			/* last queue it was on, or SCHED_NO_CPU */
-	uint64_t affinity;		/* bit i set: may run on CPU i; never 0 */
+	uint64_t budget_left; /* ns left in the current burst */
+	unsigned overruns;    /* consecutive overruns in this tier */
+	int cpu;              /* queue it is on, or SCHED_NO_CPU */
+	int last_cpu;         /* last queue it was on, or SCHED_NO_CPU */
+	uint64_t affinity;    /* bit i set: may run on CPU i; never 0 */
 	struct sched_stats stats;
 };
 
 /* One per CPU: a FIFO per tier. */
 struct runq {
 	struct list_node tier[SCHED_TIERS];
-	unsigned count;			/* RUNNABLE entities on all tiers */
+	unsigned count; /* RUNNABLE entities on all tiers */
 	unsigned cpu;
 };
 
@@ -104,8 +104,7 @@ static inline bool sched_cpu_allowed(const struct sched_entity *se, unsigned cpu
 
 /* Sets up se as BLOCKED, on no queue, with a full budget of tier. Returns
  * STATUS_INVALID for a bad tier or an empty affinity mask. */
-status_t sched_entity_init(struct sched_entity *se, enum sched_tier tier,
-			   uint64_t affinity);
+status_t sched_entity_init(struct sched_entity *se, enum sched_tier tier, uint64_t affinity);
 
 /* Sets up rq as the empty queue of CPU cpu. Returns STATUS_RANGE if cpu is
  * not below SCHED_MAX_CPUS. */
@@ -115,8 +114,7 @@ status_t runq_init(struct runq *rq, unsigned cpu);
  * burst. rq is the queue se is on if RUNNABLE, else ignored (may be NULL).
  * Returns STATUS_INVALID for a bad tier or a wrong rq, STATUS_DEAD if se is
  * dead. Caller holds the kernel lock. */
-status_t sched_set_tier(struct runq *rq, struct sched_entity *se,
-			enum sched_tier tier);
+status_t sched_set_tier(struct runq *rq, struct sched_entity *se, enum sched_tier tier);
 
 /* Replaces se's affinity. Returns STATUS_INVALID for 0. Does not move se:
  * if it is queued or running on a CPU now excluded, the caller requeues it
@@ -151,8 +149,7 @@ bool sched_charge(struct sched_entity *se, uint64_t ns);
 /* Returns true if rq holds an entity of a strictly more urgent tier than
  * running, or, when running is NULL (CPU idle), any entity. Caller holds
  * the kernel lock. */
-bool sched_should_preempt(const struct runq *rq,
-			  const struct sched_entity *running);
+bool sched_should_preempt(const struct runq *rq, const struct sched_entity *running);
 
 /* The running se blocks: it becomes BLOCKED and its burst ends (overruns
  * forgiven, budget refilled). Returns STATUS_INVALID if se is not RUNNING.
@@ -174,16 +171,14 @@ status_t sched_exit(struct sched_entity *se);
  * least loaded allowed CPU, else the least loaded allowed CPU (lowest index
  * on ties). Returns SCHED_NO_CPU if no CPU below ncpus is allowed. Caller
  * holds the kernel lock. */
-int sched_select_cpu(const struct runq *runqs, unsigned ncpus,
-		     const struct sched_entity *se);
+int sched_select_cpu(const struct runq *runqs, unsigned ncpus, const struct sched_entity *se);
 
 /* Moves one entity allowed on thief's CPU from the victim with the most
  * queued entities to thief: from the victim's most urgent tier holding one,
  * the entity nearest the head (longest waiting). Returns it (RUNNABLE on
  * thief) or NULL if no victim has one. victims may include thief. Caller
  * holds the kernel lock. */
-struct sched_entity *sched_steal(struct runq *victims, unsigned ncpus,
-				 struct runq *thief);
+struct sched_entity *sched_steal(struct runq *victims, unsigned ncpus, struct runq *thief);
 
 /* Moves queued entities from longer to shorter queues, respecting affinity,
  * until no allowed move would narrow a gap of 2 or more. Returns the number
@@ -198,7 +193,7 @@ unsigned sched_balance(struct runq *runqs, unsigned ncpus);
  * be nothing, a Void entity while another CPU has non-Void work waiting, or
  * prev again while another CPU has work of prev's tier or better waiting.
  * Caller holds the kernel lock. */
-struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus,
-				struct runq *rq, struct sched_entity *prev);
+struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus, struct runq *rq,
+				struct sched_entity *prev);
 
 #endif

@@ -72,14 +72,12 @@ status_t ksys_memory_phys(struct syscall_ctx *ctx, const struct cap_arg *memory,
 	return STATUS_OK;
 }
 
-status_t ksys_futex_wait(struct syscall_ctx *ctx, uint64_t addr, uint32_t value,
-			 uint64_t timeout)
+status_t ksys_futex_wait(struct syscall_ctx *ctx, uint64_t addr, uint32_t value, uint64_t timeout)
 {
 	return futex_wait(ctx->thread, addr, value, timeout);
 }
 
-status_t ksys_futex_wake(struct syscall_ctx *ctx, uint64_t addr, uint32_t count,
-			 uint64_t *woken)
+status_t ksys_futex_wake(struct syscall_ctx *ctx, uint64_t addr, uint32_t count, uint64_t *woken)
 {
 	return futex_wake(ctx->task, addr, count, woken);
 }

@@ -6,21 +6,21 @@ status_t ksys_inbox_create(struct syscall_ctx *ctx, uint32_t capacity, uint32_t 
 			   cap_handle_t *inbox, cap_handle_t *ring)
 {
 	struct cspace *cs = &ctx->task->cs;
-	struct kinbox *k;
+	struct inbox *k;
 	struct memory *mem;
 	status_t st = ipc_inbox_create(capacity, bit, &k, &mem);
 	if (st)
 		return st;
-	st = cspace_insert(cs, &k->ib.obj, RIGHTS_ALL, 0, 0, inbox);
+	st = cspace_insert(cs, &k->obj, RIGHTS_ALL, 0, 0, inbox);
 	if (st == STATUS_OK) {
-		st = cspace_insert(cs, &mem->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT,
-				   0, 0, ring);
+		st = cspace_insert(cs, &mem->obj,
+				   RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0, 0, ring);
 		if (st)
 			cspace_delete(cs, *inbox);
 	}
 	if (st)
-		inbox_kill(&k->ib);
-	kobj_put(&k->ib.obj);
+		inbox_kill(k);
+	kobj_put(&k->obj);
 	kobj_put(&mem->obj);
 	return st;
 }
@@ -74,8 +74,9 @@ status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *repl
 		return ipc_signal_wait(mask, timeout, pending);
 	}
 	status_t st = mode_check(cap, mode);
-	return st ? st : ipc_reply_wait(&reply->cap, reply->handle, msg, cap->handle, mode,
-					mask, timeout, pending);
+	return st ? st
+		  : ipc_reply_wait(&reply->cap, reply->handle, msg, cap->handle, mode, mask,
+				   timeout, pending);
 }
 
 status_t ksys_signal_wait(struct syscall_ctx *ctx, uint64_t mask, uint64_t timeout,

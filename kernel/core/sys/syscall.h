@@ -27,18 +27,18 @@ struct syscall_ctx {
 
 /* A capability argument, as the dispatcher found it. */
 struct cap_arg {
-	cap_handle_t handle;	/* what the caller passed */
-	bool present;		/* false: optional and CAP_HANDLE_NONE */
-	bool stale;		/* stale-ok arguments: the object died or was revoked */
-	struct cap cap;		/* valid while present */
+	cap_handle_t handle; /* what the caller passed */
+	bool present;        /* false: optional and CAP_HANDLE_NONE */
+	bool stale;          /* stale-ok arguments: the object died or was revoked */
+	struct cap cap;      /* valid while present */
 };
 
 /* Bit for an object type in syscall_cap's types. */
 #define SYSCALL_OBJ(t) (1u << (t))
 
 /* syscall_cap flags, from the cap line's words. */
-#define SYSCALL_CAP_OPTIONAL 1u	/* CAP_HANDLE_NONE is accepted */
-#define SYSCALL_CAP_STALE_OK 2u	/* a stale capability is passed on, marked */
+#define SYSCALL_CAP_OPTIONAL 1u /* CAP_HANDLE_NONE is accepted */
+#define SYSCALL_CAP_STALE_OK 2u /* a stale capability is passed on, marked */
 
 /*
  * Looks up handle h of the caller as a capability argument: no capability
@@ -67,8 +67,11 @@ static inline status_t syscall_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t
 		return STATUS_BAD_CAP;
 	if (rights & ~(uint32_t)s->rights)
 		return STATUS_NO_RIGHTS;
-	out->cap = (struct cap){ .obj = s->obj, .badge = s->badge, .type = s->type,
-				 .rights = s->rights, .flags = s->flags };
+	out->cap = (struct cap){ .obj = s->obj,
+				 .badge = s->badge,
+				 .type = s->type,
+				 .rights = s->rights,
+				 .flags = s->flags };
 	out->present = true;
 	return STATUS_OK;
 }

@@ -3,8 +3,8 @@
 #include "core/object/witness_log.h"
 #include "core/sys/syscall.h"
 
-status_t ksys_task_create(struct syscall_ctx *ctx, uint64_t slots, uint64_t objects,
-			  uint64_t pages, const struct cap_arg *supervisor, cap_handle_t *task)
+status_t ksys_task_create(struct syscall_ctx *ctx, uint64_t slots, uint64_t objects, uint64_t pages,
+			  const struct cap_arg *supervisor, cap_handle_t *task)
 {
 	struct inbox *sup = supervisor->present ? (struct inbox *)supervisor->cap.obj : NULL;
 	struct task *t;
@@ -96,8 +96,7 @@ status_t ksys_thread_yield(struct syscall_ctx *ctx)
 	return STATUS_OK;
 }
 
-status_t ksys_thread_set_tier(struct syscall_ctx *ctx, const struct cap_arg *thread,
-			      uint32_t tier)
+status_t ksys_thread_set_tier(struct syscall_ctx *ctx, const struct cap_arg *thread, uint32_t tier)
 {
 	status_t st = tier_check(ctx, tier);
 	return st ? st : thread_set_tier((struct thread *)thread->cap.obj, (enum sched_tier)tier);

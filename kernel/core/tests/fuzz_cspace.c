@@ -11,8 +11,8 @@
  * baseline. Any violation aborts.
  *
  * libFuzzer:  clang -g -fsanitize=fuzzer,address,undefined -I kernel
- *             kernel/core/tests/fuzz_cspace.c kernel/core/cspace.c
- *             kernel/core/object.c -o fuzz_cspace
+ *             kernel/core/tests/fuzz_cspace.c kernel/core/object/cspace.c
+ *             kernel/core/object/object.c -o fuzz_cspace
  * Standalone: add -DFUZZ_STANDALONE to run 2000 pseudo-random inputs.
  */
 #include <stdint.h>
@@ -42,13 +42,12 @@ static unsigned nhandles;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REQUIRE(cond)                                                      \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "invariant failed: %s (line %d)\n", \
-				#cond, __LINE__);                          \
-			abort();                                           \
-		}                                                          \
+#define REQUIRE(cond)                                                                              \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__);      \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static uint8_t byte(struct input *in)
@@ -128,8 +127,7 @@ static void step(struct input *in)
 		issued(d, st, out);
 		break;
 	case 2:
-		st = cspace_transfer(&cs[c], h, &cs[d], (enum cap_mode)(o % 4),
-				     rights, &out);
+		st = cspace_transfer(&cs[c], h, &cs[d], (enum cap_mode)(o % 4), rights, &out);
 		issued(d, st, out);
 		break;
 	case 3:
@@ -157,8 +155,7 @@ static void step(struct input *in)
 
 static void setup(void)
 {
-	static const enum obj_type types[NOBJ] = { OBJ_INBOX, OBJ_MEMORY,
-						   OBJ_REPLY, OBJ_TASK };
+	static const enum obj_type types[NOBJ] = { OBJ_INBOX, OBJ_MEMORY, OBJ_REPLY, OBJ_TASK };
 
 	quota_init(&objq, 0, NOBJ, 0);
 	for (int c = 0; c < NCS; c++) {

@@ -69,8 +69,7 @@ static void check_all(void)
 	CHECK_EQ(qa.used[QUOTA_SLOTS], A.used);
 	CHECK_EQ(qb.used[QUOTA_SLOTS], B.used);
 	CHECK_EQ(qc.used[QUOTA_SLOTS], C.used);
-	CHECK_EQ(qa.underflows + qb.underflows + qc.underflows +
-			 qobj.underflows, 0);
+	CHECK_EQ(qa.underflows + qb.underflows + qc.underflows + qobj.underflows, 0);
 }
 
 /* Inserts a cap with all rights to f into cs and returns its handle. */
@@ -97,8 +96,7 @@ TEST(insert_and_lookup_report_type_rights_and_badge)
 
 	setup(64);
 	fake_init(&f, OBJ_INBOX);
-	CHECK_EQ(cspace_insert(&A, &f.obj, RIGHT_SEND | RIGHT_GRANT, 77, 0, &h),
-		 STATUS_OK);
+	CHECK_EQ(cspace_insert(&A, &f.obj, RIGHT_SEND | RIGHT_GRANT, 77, 0, &h), STATUS_OK);
 	CHECK(h != CAP_HANDLE_NONE);
 	CHECK_EQ(cspace_lookup(&A, h, OBJ_INBOX, RIGHT_SEND, &c), STATUS_OK);
 	CHECK(c.obj == &f.obj);
@@ -134,8 +132,7 @@ TEST(lookup_errors_in_documented_order)
 	CHECK_EQ(cspace_lookup(&A, 0xffffffffu, OBJ_NONE, 0, &c), STATUS_BAD_CAP);
 	CHECK_EQ(cspace_lookup(&A, h, OBJ_MEMORY, 0, &c), STATUS_BAD_CAP);
 	CHECK_EQ(cspace_lookup(&A, h, OBJ_INBOX, RIGHT_RECEIVE, &c), STATUS_NO_RIGHTS);
-	CHECK_EQ(cspace_lookup(&A, h, OBJ_INBOX, RIGHT_SEND | RIGHT_GRANT, &c),
-		 STATUS_NO_RIGHTS);
+	CHECK_EQ(cspace_lookup(&A, h, OBJ_INBOX, RIGHT_SEND | RIGHT_GRANT, &c), STATUS_NO_RIGHTS);
 	kobj_kill(&f.obj);
 	/* Stale is reported before missing rights, type mismatch before stale. */
 	CHECK_EQ(cspace_lookup(&A, h, OBJ_INBOX, RIGHT_RECEIVE, &c), STATUS_STALE);
@@ -162,8 +159,7 @@ TEST(init_rejects_bad_sizes_and_insert_bad_arguments)
 	CHECK_EQ(f.obj.refs, 1);
 	kobj_put(&f.obj);
 	CHECK_EQ(kobj_init(&f.obj, OBJ_NONE, &fake_ops, &qobj, 0), STATUS_INVALID);
-	CHECK_EQ(kobj_init(&f.obj, OBJ_TYPE_COUNT, &fake_ops, &qobj, 0),
-		 STATUS_INVALID);
+	CHECK_EQ(kobj_init(&f.obj, OBJ_TYPE_COUNT, &fake_ops, &qobj, 0), STATUS_INVALID);
 	CHECK_EQ(qobj.used[QUOTA_OBJECTS], 0);
 }
 
@@ -273,8 +269,7 @@ TEST(slot_exhaustion_is_full_and_recovers)
 	CHECK_EQ(cspace_free_slots(&A), 0);
 	CHECK_EQ(cspace_insert(&A, &f.obj, RIGHT_READ, 0, 0, &x), STATUS_FULL);
 	CHECK_EQ(cspace_derive(&A, h[0], &A, RIGHT_READ, 0, &x), STATUS_FULL);
-	CHECK_EQ(cspace_transfer(&B, give(&B, &f), &A, CAP_COPY, RIGHTS_ALL, &x),
-		 STATUS_FULL);
+	CHECK_EQ(cspace_transfer(&B, give(&B, &f), &A, CAP_COPY, RIGHTS_ALL, &x), STATUS_FULL);
 	CHECK_EQ(f.obj.refs, 10);
 	CHECK_EQ(qa.used[QUOTA_SLOTS], 8);
 	CHECK_EQ(cspace_delete(&A, h[3]), STATUS_OK);
@@ -339,10 +334,9 @@ TEST(derive_never_adds_rights)
 
 	setup(64);
 	fake_init(&f, OBJ_MEMORY);
-	CHECK_EQ(cspace_insert(&A, &f.obj, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT,
-			       0, 0, &h), STATUS_OK);
-	CHECK_EQ(cspace_derive(&A, h, &B, RIGHT_READ | RIGHT_EXEC, 0, &x),
-		 STATUS_NO_RIGHTS);
+	CHECK_EQ(cspace_insert(&A, &f.obj, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0, 0, &h),
+		 STATUS_OK);
+	CHECK_EQ(cspace_derive(&A, h, &B, RIGHT_READ | RIGHT_EXEC, 0, &x), STATUS_NO_RIGHTS);
 	CHECK_EQ(cspace_derive(&A, h, &B, RIGHTS_ALL, 0, &x), STATUS_NO_RIGHTS);
 	CHECK_EQ(cspace_derive(&A, h, &B, 0x100, 0, &x), STATUS_INVALID);
 	CHECK_EQ(B.used, 0);
@@ -371,8 +365,7 @@ TEST(badge_set_once_on_unbadged_and_kept_after)
 	setup(64);
 	fake_init(&f, OBJ_INBOX);
 	h = give(&A, &f);
-	CHECK_EQ(cspace_derive(&A, h, &B, RIGHT_SEND | RIGHT_GRANT, 0xbeef, &b1),
-		 STATUS_OK);
+	CHECK_EQ(cspace_derive(&A, h, &B, RIGHT_SEND | RIGHT_GRANT, 0xbeef, &b1), STATUS_OK);
 	CHECK_EQ(cspace_lookup(&B, b1, OBJ_INBOX, RIGHT_SEND, &c), STATUS_OK);
 	CHECK_EQ(c.badge, 0xbeef);
 	/* Re-badging a badged cap is refused, even to the same value. */
@@ -440,8 +433,8 @@ TEST(revoke_deep_chain_of_1000_across_three_cspaces)
 	fake_init(&f, OBJ_MEMORY);
 	h[0] = give(&A, &f);
 	for (int i = 1; i <= 1000; i++)
-		CHECK_EQ(cspace_derive(cs[(i - 1) % 3], h[i - 1], cs[i % 3],
-				       RIGHTS_ALL, 0, &h[i]), STATUS_OK);
+		CHECK_EQ(cspace_derive(cs[(i - 1) % 3], h[i - 1], cs[i % 3], RIGHTS_ALL, 0, &h[i]),
+			 STATUS_OK);
 	CHECK_EQ(f.obj.refs, 1002);
 	check_all();
 	CHECK_EQ(cspace_revoke(cs[500 % 3], h[500]), STATUS_OK);
@@ -621,15 +614,13 @@ TEST(copy_keeps_source_and_derives_masked_child)
 	setup(64);
 	fake_init(&f, OBJ_MEMORY);
 	a = give(&A, &f);
-	CHECK_EQ(cspace_transfer(&A, a, &B, CAP_COPY, RIGHT_READ | RIGHT_MAP, &x),
-		 STATUS_OK);
+	CHECK_EQ(cspace_transfer(&A, a, &B, CAP_COPY, RIGHT_READ | RIGHT_MAP, &x), STATUS_OK);
 	CHECK_EQ(probe(&A, a), STATUS_OK);
 	CHECK_EQ(cspace_lookup(&B, x, OBJ_MEMORY, 0, &c), STATUS_OK);
 	CHECK_EQ(c.rights, RIGHT_READ | RIGHT_MAP);
 	CHECK_EQ(c.flags, 0);
 	CHECK(slots_b[x & 63].parent == &slots_a[a & 63]);
-	CHECK_EQ(cspace_transfer(&A, a, &B, (enum cap_mode)7, RIGHTS_ALL, &x),
-		 STATUS_INVALID);
+	CHECK_EQ(cspace_transfer(&A, a, &B, (enum cap_mode)7, RIGHTS_ALL, &x), STATUS_INVALID);
 	CHECK_EQ(B.used, 1);
 	CHECK_EQ(cspace_revoke(&A, a), STATUS_OK);
 	CHECK_EQ(B.used, 0);
@@ -649,8 +640,7 @@ TEST(move_empties_source_and_keeps_tree_position)
 	a = give(&A, &f);
 	CHECK_EQ(cspace_derive(&A, a, &B, RIGHTS_ALL, 0x55, &b), STATUS_OK);
 	CHECK_EQ(cspace_derive(&B, b, &B, RIGHT_READ, 0, &kid), STATUS_OK);
-	CHECK_EQ(cspace_transfer(&B, b, &C, CAP_MOVE, ~(uint32_t)RIGHT_EXEC, &m),
-		 STATUS_OK);
+	CHECK_EQ(cspace_transfer(&B, b, &C, CAP_MOVE, ~(uint32_t)RIGHT_EXEC, &m), STATUS_OK);
 	CHECK_EQ(probe(&B, b), STATUS_BAD_CAP);
 	CHECK_EQ(cspace_lookup(&C, m, OBJ_MEMORY, 0, &c), STATUS_OK);
 	CHECK_EQ(c.rights, RIGHTS_ALL & ~RIGHT_EXEC);
@@ -684,20 +674,16 @@ TEST(grant_once_is_consumed_by_first_use_only)
 	setup(64);
 	fake_init(&f, OBJ_INBOX);
 	a = give(&A, &f);
-	CHECK_EQ(cspace_transfer(&A, a, &B, CAP_GRANT_ONCE, RIGHTS_ALL, &once),
-		 STATUS_OK);
+	CHECK_EQ(cspace_transfer(&A, a, &B, CAP_GRANT_ONCE, RIGHTS_ALL, &once), STATUS_OK);
 	CHECK_EQ(probe(&A, a), STATUS_OK);
 	CHECK_EQ(cspace_lookup(&B, once, OBJ_INBOX, RIGHT_SEND, &c), STATUS_OK);
 	CHECK_EQ(c.flags, CAP_FLAG_ONCE);
 	/* It cannot be multiplied: no derive, copy or nested grant. */
 	CHECK_EQ(cspace_derive(&B, once, &C, RIGHT_SEND, 0, &x), STATUS_NO_RIGHTS);
-	CHECK_EQ(cspace_transfer(&B, once, &C, CAP_COPY, RIGHTS_ALL, &x),
-		 STATUS_NO_RIGHTS);
-	CHECK_EQ(cspace_transfer(&B, once, &C, CAP_GRANT_ONCE, RIGHTS_ALL, &x),
-		 STATUS_NO_RIGHTS);
+	CHECK_EQ(cspace_transfer(&B, once, &C, CAP_COPY, RIGHTS_ALL, &x), STATUS_NO_RIGHTS);
+	CHECK_EQ(cspace_transfer(&B, once, &C, CAP_GRANT_ONCE, RIGHTS_ALL, &x), STATUS_NO_RIGHTS);
 	/* It can be moved, and stays grant-once. */
-	CHECK_EQ(cspace_transfer(&B, once, &C, CAP_MOVE, RIGHTS_ALL, &moved),
-		 STATUS_OK);
+	CHECK_EQ(cspace_transfer(&B, once, &C, CAP_MOVE, RIGHTS_ALL, &moved), STATUS_OK);
 	CHECK_EQ(cspace_lookup(&C, moved, OBJ_INBOX, RIGHT_SEND, &c), STATUS_OK);
 	CHECK_EQ(c.flags, CAP_FLAG_ONCE);
 	/* First use consumes it; a second use finds nothing. */
@@ -722,8 +708,7 @@ TEST(reply_caps_are_always_grant_once)
 
 	setup(64);
 	fake_init(&r, OBJ_REPLY);
-	CHECK_EQ(cspace_insert(&A, &r.obj, RIGHT_SEND | RIGHT_GRANT, 9, 0, &h),
-		 STATUS_OK);
+	CHECK_EQ(cspace_insert(&A, &r.obj, RIGHT_SEND | RIGHT_GRANT, 9, 0, &h), STATUS_OK);
 	CHECK_EQ(cspace_lookup(&A, h, OBJ_REPLY, RIGHT_SEND, &c), STATUS_OK);
 	CHECK_EQ(c.flags, CAP_FLAG_ONCE);
 	CHECK_EQ(cspace_derive(&A, h, &B, RIGHT_SEND, 0, &x), STATUS_NO_RIGHTS);
@@ -749,8 +734,8 @@ TEST(failed_transfer_changes_nothing)
 	a = give(&A, &f);
 	give(&C, &f);
 	for (int mode = 0; mode < CAP_MODE_COUNT; mode++)
-		CHECK_EQ(cspace_transfer(&A, a, &C, (enum cap_mode)mode, RIGHTS_ALL,
-					 &x), STATUS_FULL);
+		CHECK_EQ(cspace_transfer(&A, a, &C, (enum cap_mode)mode, RIGHTS_ALL, &x),
+			 STATUS_FULL);
 	CHECK_EQ(probe(&A, a), STATUS_OK);
 	CHECK_EQ(f.obj.refs, 3);
 	CHECK_EQ(A.used, 1);
@@ -799,7 +784,7 @@ TEST(finishing_a_chain_of_objects_never_recurses)
 struct mslot {
 	bool live;
 	int obj;
-	int parent;		/* global slot id, or -1 */
+	int parent; /* global slot id, or -1 */
 	uint8_t rights;
 	bool once;
 	uint64_t badge;
@@ -810,7 +795,7 @@ struct mslot {
 struct mobj {
 	uint64_t gen;
 	bool dead;
-	bool kref;		/* the test holds a reference */
+	bool kref; /* the test holds a reference */
 	bool finished;
 	enum obj_type type;
 };
@@ -856,8 +841,7 @@ static int m_slot_id(const struct cslot *s)
 }
 
 /* The model's version of decode + check_cap; *id is the slot. */
-static status_t m_check(int c, cap_handle_t h, enum obj_type type,
-			uint32_t rights, int *id)
+static status_t m_check(int c, cap_handle_t h, enum obj_type type, uint32_t rights, int *id)
 {
 	uint32_t idx = h & ((1u << m_bits[c]) - 1);
 	struct mslot *s;
@@ -915,8 +899,8 @@ static void m_remember(int c, cap_handle_t h)
 }
 
 /* Records a new cap at handle h of c, checking it took a free slot. */
-static void m_fill(int c, cap_handle_t h, int obj, uint8_t rights, bool once,
-		   uint64_t badge, uint64_t obj_gen, int parent)
+static void m_fill(int c, cap_handle_t h, int obj, uint8_t rights, bool once, uint64_t badge,
+		   uint64_t obj_gen, int parent)
 {
 	uint32_t idx = h & ((1u << m_bits[c]) - 1);
 	struct mslot *s = &ms[c * M_SLOTS + (int)idx];
@@ -1032,8 +1016,7 @@ static void m_op_insert(void)
 }
 
 /* Predicts a derive from src (already checked for GRANT) into dst. */
-static status_t m_derive_status(int src, int dst, uint32_t rights,
-				uint64_t badge)
+static status_t m_derive_status(int src, int dst, uint32_t rights, uint64_t badge)
 {
 	if (rights & ~RIGHTS_ALL)
 		return STATUS_INVALID;
@@ -1059,8 +1042,8 @@ static void m_op_derive(void)
 	}
 	CHECK_EQ(cspace_derive(mcs[c], h, mcs[d], rights, badge, &out), want);
 	if (want == STATUS_OK)
-		m_fill(d, out, ms[id].obj, (uint8_t)rights, false,
-		       badge ? badge : ms[id].badge, ms[id].obj_gen, id);
+		m_fill(d, out, ms[id].obj, (uint8_t)rights, false, badge ? badge : ms[id].badge,
+		       ms[id].obj_gen, id);
 }
 
 static void m_op_transfer(void)
@@ -1081,12 +1064,12 @@ static void m_op_transfer(void)
 		return;
 	rights = (uint8_t)(ms[id].rights & mask);
 	if (mode != CAP_MOVE) {
-		m_fill(d, out, ms[id].obj, rights, mode == CAP_GRANT_ONCE,
-		       ms[id].badge, ms[id].obj_gen, id);
+		m_fill(d, out, ms[id].obj, rights, mode == CAP_GRANT_ONCE, ms[id].badge,
+		       ms[id].obj_gen, id);
 		return;
 	}
-	m_fill(d, out, ms[id].obj, rights, ms[id].once, ms[id].badge,
-	       ms[id].obj_gen, ms[id].parent);
+	m_fill(d, out, ms[id].obj, rights, ms[id].once, ms[id].badge, ms[id].obj_gen,
+	       ms[id].parent);
 	nid = d * M_SLOTS + (int)(out & ((1u << m_bits[d]) - 1));
 	for (int i = 0; i < M_CS * M_SLOTS; i++)
 		if (ms[i].live && ms[i].parent == id)
@@ -1103,7 +1086,7 @@ static void m_op_remove(unsigned kind)
 	status_t want = m_check(c, h, OBJ_NONE, 0, &id);
 
 	if (want == STATUS_STALE || want == STATUS_NO_RIGHTS)
-		want = STATUS_OK;	/* only revoke_all needs a live cap */
+		want = STATUS_OK; /* only revoke_all needs a live cap */
 	if (kind == 0) {
 		CHECK_EQ(cspace_delete(mcs[c], h), want);
 		if (!want)
@@ -1126,8 +1109,7 @@ static void m_op_remove(unsigned kind)
 
 static void m_op_lookup(void)
 {
-	static const enum obj_type types[] = { OBJ_NONE, OBJ_INBOX, OBJ_MEMORY,
-					       OBJ_REPLY };
+	static const enum obj_type types[] = { OBJ_NONE, OBJ_INBOX, OBJ_MEMORY, OBJ_REPLY };
 	int c, id;
 	cap_handle_t h = m_pick(&c);
 	enum obj_type t = types[rnd_below(4)];
@@ -1216,8 +1198,7 @@ static void m_setup(uint64_t seed)
 	setup(M_SLOTS);
 	for (int c = 0; c < M_CS; c++) {
 		quota_init(mq[c], m_limit[c], 0, 0);
-		CHECK_EQ(cspace_init(mcs[c], mcs[c]->slots, m_nslots[c], mq[c]),
-			 STATUS_OK);
+		CHECK_EQ(cspace_init(mcs[c], mcs[c]->slots, m_nslots[c], mq[c]), STATUS_OK);
 		CHECK_EQ(mcs[c]->index_bits, m_bits[c]);
 	}
 	for (int i = 0; i < M_CS * M_SLOTS; i++)
@@ -1225,8 +1206,7 @@ static void m_setup(uint64_t seed)
 	for (int o = 0; o < M_OBJS; o++) {
 		fake_init(&mf[o], types[o]);
 		mo[o] = (struct mobj){ .gen = 1, .kref = true, .type = types[o] };
-		CHECK_EQ(cspace_insert(&A, &mf[o].obj, RIGHTS_ALL, 0, 0, &h),
-			 STATUS_OK);
+		CHECK_EQ(cspace_insert(&A, &mf[o].obj, RIGHTS_ALL, 0, 0, &h), STATUS_OK);
 		m_fill(0, h, o, RIGHTS_ALL, false, 0, 1, -1);
 	}
 	/* Half the objects live only through their caps from now on. */
@@ -1279,8 +1259,7 @@ TEST(random_operations_match_model)
 		for (int o = 0; o < M_OBJS; o++)
 			CHECK_EQ(mf[o].destroyed, 1);
 		CHECK_EQ(qobj.used[QUOTA_OBJECTS], 0);
-		CHECK_EQ(qa.used[QUOTA_SLOTS] + qb.used[QUOTA_SLOTS] +
-				 qc.used[QUOTA_SLOTS], 0);
+		CHECK_EQ(qa.used[QUOTA_SLOTS] + qb.used[QUOTA_SLOTS] + qc.used[QUOTA_SLOTS], 0);
 		check_all();
 	}
 }

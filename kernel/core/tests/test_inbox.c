@@ -14,8 +14,7 @@
 #define GUARD 256
 
 /* Ring memory with guard bytes on both sides to catch stray writes. */
-static _Alignas(64) uint8_t mem[GUARD + INBOX_RING_HDR_SIZE +
-				 INBOX_MAX_CAPACITY * MSG_SIZE + GUARD];
+static _Alignas(64) uint8_t mem[GUARD + INBOX_RING_HDR_SIZE + INBOX_MAX_CAPACITY * MSG_SIZE + GUARD];
 static struct inbox ib;
 static struct inbox_ring *ring;
 static struct cslot oslots[64], sslots[64];
@@ -87,10 +86,9 @@ TEST(init_validates_and_writes_ring_header)
 	quota_init(&q, 0, 10, 1100);
 	CHECK_EQ(inbox_init(&ib, ring, 0, &ops, &q), STATUS_INVALID);
 	CHECK_EQ(inbox_init(&ib, ring, 6, &ops, &q), STATUS_INVALID);
-	CHECK_EQ(inbox_init(&ib, ring, INBOX_MAX_CAPACITY * 2, &ops, &q),
+	CHECK_EQ(inbox_init(&ib, ring, INBOX_MAX_CAPACITY * 2, &ops, &q), STATUS_INVALID);
+	CHECK_EQ(inbox_init(&ib, (struct inbox_ring *)(mem + GUARD + 8), CAP, &ops, &q),
 		 STATUS_INVALID);
-	CHECK_EQ(inbox_init(&ib, (struct inbox_ring *)(mem + GUARD + 8), CAP,
-			    &ops, &q), STATUS_INVALID);
 	CHECK_EQ(inbox_init(&ib, NULL, CAP, &ops, &q), STATUS_INVALID);
 	CHECK_EQ(q.used[QUOTA_OBJECTS], 0);
 	CHECK_EQ(mem[GUARD], 0x5a);
@@ -122,8 +120,7 @@ TEST(post_then_pop_delivers_every_field)
 	setup(CAP);
 	/* Old bytes in the slot must not show through the payload's tail. */
 	memset(ring->msgs, 0xee, CAP * MSG_SIZE);
-	CHECK_EQ(inbox_post(&ib, 42, 0xb0b, text, sizeof text, CAP_HANDLE_NONE, 0),
-		 STATUS_OK);
+	CHECK_EQ(inbox_post(&ib, 42, 0xb0b, text, sizeof text, CAP_HANDLE_NONE, 0), STATUS_OK);
 	CHECK_EQ(signals, 1u << 3);
 	CHECK_EQ(inbox_ring_pending(ring), 1);
 	CHECK(inbox_ring_pop(ring, &m));
@@ -140,10 +137,8 @@ TEST(post_then_pop_delivers_every_field)
 	/* A full 40-byte payload fits; one more byte does not. */
 	uint8_t big[MSG_PAYLOAD_MAX + 1];
 	memset(big, 7, sizeof big);
-	CHECK_EQ(inbox_post(&ib, 1, 0, big, MSG_PAYLOAD_MAX, CAP_HANDLE_NONE, 0),
-		 STATUS_OK);
-	CHECK_EQ(inbox_post(&ib, 1, 0, big, sizeof big, CAP_HANDLE_NONE, 0),
-		 STATUS_INVALID);
+	CHECK_EQ(inbox_post(&ib, 1, 0, big, MSG_PAYLOAD_MAX, CAP_HANDLE_NONE, 0), STATUS_OK);
+	CHECK_EQ(inbox_post(&ib, 1, 0, big, sizeof big, CAP_HANDLE_NONE, 0), STATUS_INVALID);
 	CHECK_EQ(inbox_post(&ib, 1, 0, big, 1, CAP_HANDLE_NONE, 0x80), STATUS_INVALID);
 	CHECK(inbox_ring_pop(ring, &m));
 	CHECK_EQ(m.len, MSG_PAYLOAD_MAX);
@@ -206,7 +201,7 @@ TEST(wrap_around_over_many_cycles)
 			CHECK_EQ(m.label, next_pop++);
 		CHECK_EQ(inbox_pending(&ib), next_post - next_pop);
 	}
-	CHECK(next_post < base);	/* the indices did wrap */
+	CHECK(next_post < base); /* the indices did wrap */
 	CHECK_EQ(ib.bad_heads, 0);
 	check_guards(CAP);
 	teardown();
@@ -222,12 +217,9 @@ TEST(send_stamps_the_badge_of_the_cap_not_the_payload)
 
 	setup(CAP);
 	CHECK_EQ(cspace_insert(&owner, &ib.obj, RIGHTS_ALL, 0, 0, &root), STATUS_OK);
-	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0xa11ce, &alice),
-		 STATUS_OK);
-	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0xb0b, &bob),
-		 STATUS_OK);
-	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0, &anon),
-		 STATUS_OK);
+	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0xa11ce, &alice), STATUS_OK);
+	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0xb0b, &bob), STATUS_OK);
+	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0, &anon), STATUS_OK);
 	CHECK_EQ(inbox_send(&sender, alice, &msg), STATUS_OK);
 	CHECK_EQ(inbox_send(&sender, bob, &msg), STATUS_OK);
 	CHECK_EQ(inbox_send(&sender, anon, &msg), STATUS_OK);
@@ -243,8 +235,7 @@ TEST(send_stamps_the_badge_of_the_cap_not_the_payload)
 	CHECK_EQ(forged, 1);
 	/* A badged sender cannot mint a cap with another badge to forge it. */
 	cap_handle_t x;
-	CHECK_EQ(cspace_derive(&sender, alice, &sender, RIGHT_SEND, 0xb0b, &x),
-		 STATUS_NO_RIGHTS);
+	CHECK_EQ(cspace_derive(&sender, alice, &sender, RIGHT_SEND, 0xb0b, &x), STATUS_NO_RIGHTS);
 	teardown();
 }
 
@@ -258,8 +249,7 @@ TEST(send_checks_type_rights_length_and_liveness)
 	CHECK_EQ(kobj_init(&other, OBJ_MEMORY, NULL, &q, 0), STATUS_OK);
 	CHECK_EQ(cspace_insert(&sender, &other, RIGHTS_ALL, 0, 0, &mem_cap), STATUS_OK);
 	CHECK_EQ(cspace_insert(&owner, &ib.obj, RIGHTS_ALL, 0, 0, &root), STATUS_OK);
-	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_RECEIVE, 0, &recv_only),
-		 STATUS_OK);
+	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_RECEIVE, 0, &recv_only), STATUS_OK);
 	CHECK_EQ(cspace_derive(&owner, root, &sender, RIGHT_SEND, 0, &ok), STATUS_OK);
 	CHECK_EQ(inbox_send(&sender, recv_only, &msg), STATUS_NO_RIGHTS);
 	CHECK_EQ(inbox_send(&sender, mem_cap, &msg), STATUS_BAD_CAP);
@@ -360,7 +350,7 @@ TEST(failed_send_changes_nothing)
 	ring->head = 2;
 	CHECK_EQ(inbox_room(&ib), 2);
 	CHECK_EQ(cspace_derive(&sender, mine, &sender, RIGHT_READ, 0, &x), STATUS_OK);
-	msg.cap = x;	/* no RIGHT_GRANT */
+	msg.cap = x; /* no RIGHT_GRANT */
 	CHECK_EQ(inbox_send(&sender, s, &msg), STATUS_NO_RIGHTS);
 	msg.cap = 0x7fff;
 	CHECK_EQ(inbox_send(&sender, s, &msg), STATUS_BAD_CAP);
@@ -391,8 +381,8 @@ TEST(grant_once_send_cap_allows_exactly_one_send)
 
 	setup(CAP);
 	CHECK_EQ(cspace_insert(&owner, &ib.obj, RIGHTS_ALL, 0x77, 0, &root), STATUS_OK);
-	CHECK_EQ(cspace_transfer(&owner, root, &sender, CAP_GRANT_ONCE,
-				 RIGHT_SEND, &once), STATUS_OK);
+	CHECK_EQ(cspace_transfer(&owner, root, &sender, CAP_GRANT_ONCE, RIGHT_SEND, &once),
+		 STATUS_OK);
 	CHECK_EQ(inbox_send(&sender, once, &msg), STATUS_OK);
 	CHECK_EQ(inbox_send(&sender, once, &msg), STATUS_BAD_CAP);
 	CHECK_EQ(sender.used, 0);

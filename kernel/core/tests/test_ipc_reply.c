@@ -51,8 +51,11 @@ static status_t start_caller(uint64_t timeout, struct keel_child *c)
 		.fault_inbox = sup_send,
 		.caps = { { srv_send, RIGHT_SEND, 0 } },
 		.cap_count = 1,
-		.quota_slots = 16, .quota_objects = 16, .quota_pages = 32,
-		.tier = THREAD_TIER_MATTER, .affinity = 1,
+		.quota_slots = 16,
+		.quota_objects = 16,
+		.quota_pages = 32,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
 	};
 	return host_spawn(&a, caller, c);
 }
@@ -108,7 +111,7 @@ TEST(a_timed_out_call_leaves_a_stale_reply_that_answering_consumes)
 	/* The second call arrives only after the first timed out. */
 	CHECK_EQ(next_on(srv_ring, 1, &second), STATUS_OK);
 	CHECK(first.cap != second.cap);
-	CHECK_EQ(answer(first.cap), STATUS_STALE);	/* reported, and consumed */
+	CHECK_EQ(answer(first.cap), STATUS_STALE); /* reported, and consumed */
 	CHECK_EQ(sys_cap_delete(first.cap), STATUS_BAD_CAP);
 	CHECK_EQ(answer(second.cap), STATUS_OK);
 	CHECK_EQ(exit_code(&c), STATUS_OK);

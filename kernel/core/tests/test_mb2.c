@@ -50,9 +50,15 @@ static void mmap_tag(struct builder *b)
 {
 	uint8_t p[8 + 3 * 24] = { 0 };
 	put32(p, 24);
-	put64(p + 8, 0);          put64(p + 16, 0x9fc00);    put32(p + 24, 1);
-	put64(p + 32, 0x100000);  put64(p + 40, 0x7ee0000);  put32(p + 48, 1);
-	put64(p + 56, 0xfffc0000); put64(p + 64, 0x40000);  put32(p + 72, 2);
+	put64(p + 8, 0);
+	put64(p + 16, 0x9fc00);
+	put32(p + 24, 1);
+	put64(p + 32, 0x100000);
+	put64(p + 40, 0x7ee0000);
+	put32(p + 48, 1);
+	put64(p + 56, 0xfffc0000);
+	put64(p + 64, 0x40000);
+	put32(p + 72, 2);
 	tag(b, 6, p, sizeof p);
 }
 
@@ -258,7 +264,9 @@ TEST(survives_random_corruption)
 		tag(&b, 3, mod, sizeof mod);
 		uint32_t n = finish(&b);
 		for (int k = 0; k < 4; k++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
 			b.buf[x % n] ^= (uint8_t)(x >> 32);
 		}
 		struct mb2_info mi;

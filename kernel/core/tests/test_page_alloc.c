@@ -43,8 +43,7 @@ static void setup(struct page_alloc *pa, uint64_t base, uint64_t nframes)
 static void setup_free(struct page_alloc *pa, uint64_t base, uint64_t nframes)
 {
 	setup(pa, base, nframes);
-	CHECK_EQ(page_alloc_add_free(pa, base, base + nframes * PAGE),
-		 STATUS_OK);
+	CHECK_EQ(page_alloc_add_free(pa, base, base + nframes * PAGE), STATUS_OK);
 	CHECK(page_alloc_check(pa));
 }
 
@@ -88,24 +87,17 @@ TEST(init_validates_its_arguments)
 	CHECK_EQ(page_alloc_meta_bytes(0), 0);
 	CHECK_EQ(page_alloc_meta_bytes(1000), 1000 * one);
 	CHECK_EQ(page_alloc_meta_bytes((uint64_t)PAGE_ALLOC_MAX_FRAMES + 1), 0);
-	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, 0x1800, 16),
-		 STATUS_INVALID);
-	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, 0, 0),
-		 STATUS_INVALID);
+	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, 0x1800, 16), STATUS_INVALID);
+	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, 0, 0), STATUS_INVALID);
 	CHECK_EQ(page_alloc_init(&pa, NULL, one * 16, 0, 16), STATUS_INVALID);
-	CHECK_EQ(page_alloc_init(&pa, (uint8_t *)meta_buf + 1, one * 16, 0, 16),
+	CHECK_EQ(page_alloc_init(&pa, (uint8_t *)meta_buf + 1, one * 16, 0, 16), STATUS_INVALID);
+	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, UINT64_MAX - 8 * PAGE + 1, 16),
 		 STATUS_INVALID);
-	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16,
-				 UINT64_MAX - 8 * PAGE + 1, 16),
-		 STATUS_INVALID);
-	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16 - 1, 0, 16),
-		 STATUS_NO_MEMORY);
+	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16 - 1, 0, 16), STATUS_NO_MEMORY);
 	/* A span may end at the last page boundary below 2^64, not at 2^64. */
-	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16,
-				 UINT64_MAX - 16 * PAGE + 1, 16),
+	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, UINT64_MAX - 16 * PAGE + 1, 16),
 		 STATUS_INVALID);
-	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16,
-				 UINT64_MAX - 17 * PAGE + 1, 16),
+	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, UINT64_MAX - 17 * PAGE + 1, 16),
 		 STATUS_OK);
 	CHECK_EQ(page_alloc_init(&pa, meta_buf, one * 16, 0, 16), STATUS_OK);
 	CHECK(page_alloc_check(&pa));
@@ -200,11 +192,9 @@ TEST(orders_above_the_maximum_are_invalid)
 	uint64_t out = 0x1234;
 
 	setup_free(&pa, 0, 2048);
-	CHECK_EQ(page_alloc_alloc(&pa, PAGE_ALLOC_MAX_ORDER + 1, &out),
-		 STATUS_INVALID);
+	CHECK_EQ(page_alloc_alloc(&pa, PAGE_ALLOC_MAX_ORDER + 1, &out), STATUS_INVALID);
 	CHECK_EQ(out, 0x1234);
-	CHECK_EQ(page_alloc_free(&pa, 0, PAGE_ALLOC_MAX_ORDER + 1),
-		 STATUS_INVALID);
+	CHECK_EQ(page_alloc_free(&pa, 0, PAGE_ALLOC_MAX_ORDER + 1), STATUS_INVALID);
 	CHECK_EQ(stats_of(&pa).free_frames, 2048);
 }
 
@@ -328,8 +318,7 @@ TEST(bad_frees_are_refused_and_change_nothing)
 	CHECK_EQ(page_alloc_free(&pa, base - PAGE, 0), STATUS_NOT_OWNED);
 	CHECK_EQ(page_alloc_free(&pa, base + 64 * PAGE, 0), STATUS_NOT_OWNED);
 	CHECK_EQ(page_alloc_free(&pa, 0, 0), STATUS_NOT_OWNED);
-	CHECK_EQ(page_alloc_free(&pa, UINT64_MAX & ~(uint64_t)(PAGE - 1), 0),
-		 STATUS_NOT_OWNED);
+	CHECK_EQ(page_alloc_free(&pa, UINT64_MAX & ~(uint64_t)(PAGE - 1), 0), STATUS_NOT_OWNED);
 	/* Frames 32..63 were never handed in; 16..31 are free. */
 	CHECK_EQ(page_alloc_free(&pa, base + 40 * PAGE, 0), STATUS_NOT_OWNED);
 	CHECK_EQ(page_alloc_free(&pa, base + 16 * PAGE, 4), STATUS_NOT_OWNED);
@@ -367,16 +356,13 @@ TEST(unaligned_base_still_gives_physically_aligned_blocks)
 	CHECK_EQ(stats_of(&pa).free_blocks[PAGE_ALLOC_MAX_ORDER], 2);
 	CHECK_EQ(page_alloc_alloc(&pa, PAGE_ALLOC_MAX_ORDER, &a), STATUS_OK);
 	CHECK_EQ(page_alloc_alloc(&pa, PAGE_ALLOC_MAX_ORDER, &b), STATUS_OK);
-	CHECK((a == 0x1400000 && b == 0x1800000) ||
-	      (a == 0x1800000 && b == 0x1400000));
-	CHECK_EQ(page_alloc_alloc(&pa, PAGE_ALLOC_MAX_ORDER, &out),
-		 STATUS_NO_MEMORY);
+	CHECK((a == 0x1400000 && b == 0x1800000) || (a == 0x1800000 && b == 0x1400000));
+	CHECK_EQ(page_alloc_alloc(&pa, PAGE_ALLOC_MAX_ORDER, &out), STATUS_NO_MEMORY);
 	for (k = 0; k < PAGE_ALLOC_MAX_ORDER; k++) {
 		while (page_alloc_alloc(&pa, k, &out) == STATUS_OK) {
 			CHECK_EQ(out % ((uint64_t)PAGE << k), 0);
 			CHECK(out >= base);
-			CHECK(out + ((uint64_t)PAGE << k) <=
-			      base + 3000 * PAGE);
+			CHECK(out + ((uint64_t)PAGE << k) <= base + 3000 * PAGE);
 		}
 	}
 	CHECK_EQ(stats_of(&pa).free_frames, 0);
@@ -421,8 +407,7 @@ TEST(frames_in_holes_are_never_allocated)
 	CHECK_EQ(page_alloc_add_free(&pa, 0x200000, 0x400000), STATUS_OK);
 	CHECK_EQ(stats_of(&pa).total_frames, 64 + 31 + 512);
 	while (page_alloc_alloc(&pa, 0, &out) == STATUS_OK) {
-		CHECK(out < 0x40000 || (out >= 0x80000 && out < 0x9f000) ||
-		      out >= 0x200000);
+		CHECK(out < 0x40000 || (out >= 0x80000 && out < 0x9f000) || out >= 0x200000);
 		n++;
 	}
 	CHECK_EQ(n, 64 + 31 + 512);
@@ -430,8 +415,7 @@ TEST(frames_in_holes_are_never_allocated)
 }
 
 /* Adds every range of usable to pa after init over their span. */
-static void setup_from_ranges(struct page_alloc *pa,
-			      const struct phys_ranges *usable)
+static void setup_from_ranges(struct page_alloc *pa, const struct phys_ranges *usable)
 {
 	struct phys_range r;
 	uint64_t lo, hi;
@@ -446,11 +430,11 @@ static void setup_from_ranges(struct page_alloc *pa,
 TEST(reserved_ranges_are_never_handed_out)
 {
 	static const uint64_t reserved[][2] = {
-		{ 0x0, 0x100000 },		/* real-mode area, BIOS */
-		{ 0x100000, 0x345678 },		/* kernel image */
-		{ 0x400000, 0x401234 },		/* boot module */
-		{ 0x800123, 0x900000 },		/* boot bundle */
-		{ 0x1ffe000, 0x2000000 },	/* ACPI tables */
+		{ 0x0, 0x100000 },        /* real-mode area, BIOS */
+		{ 0x100000, 0x345678 },   /* kernel image */
+		{ 0x400000, 0x401234 },   /* boot module */
+		{ 0x800123, 0x900000 },   /* boot bundle */
+		{ 0x1ffe000, 0x2000000 }, /* ACPI tables */
 	};
 	struct phys_ranges usable, rsv;
 	struct page_alloc pa;
@@ -465,10 +449,8 @@ TEST(reserved_ranges_are_never_handed_out)
 	CHECK_EQ(phys_ranges_add(&usable, 0x0, 0x9fc00), STATUS_OK);
 	CHECK_EQ(phys_ranges_add(&usable, 0x100000, 0x2000000), STATUS_OK);
 	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
-		CHECK_EQ(phys_ranges_subtract(&usable, reserved[i][0],
-					      reserved[i][1]), STATUS_OK);
-		CHECK_EQ(phys_ranges_add(&rsv, reserved[i][0], reserved[i][1]),
-			 STATUS_OK);
+		CHECK_EQ(phys_ranges_subtract(&usable, reserved[i][0], reserved[i][1]), STATUS_OK);
+		CHECK_EQ(phys_ranges_add(&rsv, reserved[i][0], reserved[i][1]), STATUS_OK);
 	}
 	phys_ranges_align(&usable);
 	setup_from_ranges(&pa, &usable);
@@ -496,9 +478,9 @@ struct stress {
 	struct live_block {
 		uint64_t phys;
 		unsigned order;
-	} *live;
+	} * live;
 	size_t nlive;
-	uint8_t *owned;		/* one byte per frame: allocated now */
+	uint8_t *owned; /* one byte per frame: allocated now */
 	uint64_t hits[PAGE_ALLOC_ORDERS];
 	uint64_t seed;
 };
@@ -520,8 +502,7 @@ static void stress_free(struct stress *s, uint64_t r)
  * is aligned and overlaps no live block. */
 static void stress_alloc(struct stress *s, uint64_t r)
 {
-	unsigned order = r % 16 < 12 ? (r >> 8) % 3 :
-				       (r >> 8) % PAGE_ALLOC_ORDERS;
+	unsigned order = r % 16 < 12 ? (r >> 8) % 3 : (r >> 8) % PAGE_ALLOC_ORDERS;
 	uint64_t out, f;
 	status_t st = page_alloc_alloc(s->pa, order, &out);
 
@@ -636,13 +617,10 @@ TEST(check_detects_a_broken_back_link)
 	/* The record of the same frame as the only free frame of another
 	 * allocator differs only in its back link. */
 	CHECK(page_alloc_meta_bytes(16) <= sizeof(other_meta));
-	CHECK_EQ(page_alloc_init(&single, other_meta, sizeof(other_meta), 0,
-				 16), STATUS_OK);
-	CHECK_EQ(page_alloc_add_free(&single, tail * PAGE, (tail + 1) * PAGE),
-		 STATUS_OK);
+	CHECK_EQ(page_alloc_init(&single, other_meta, sizeof(other_meta), 0, 16), STATUS_OK);
+	CHECK_EQ(page_alloc_add_free(&single, tail * PAGE, (tail + 1) * PAGE), STATUS_OK);
 	CHECK(page_alloc_check(&pa));
-	memcpy((uint8_t *)meta_buf + tail * rec,
-	       (uint8_t *)other_meta + tail * rec, rec);
+	memcpy((uint8_t *)meta_buf + tail * rec, (uint8_t *)other_meta + tail * rec, rec);
 	CHECK(!page_alloc_check(&pa));
 }
 

@@ -6,8 +6,7 @@
 #include "core/mm/phys_ranges.h"
 
 /* Fails the running test unless pr holds exactly the n [start, end) pairs. */
-static void expect_ranges(const struct phys_ranges *pr, const uint64_t *pairs,
-			  size_t n)
+static void expect_ranges(const struct phys_ranges *pr, const uint64_t *pairs, size_t n)
 {
 	struct phys_range r;
 	size_t i;
@@ -21,11 +20,10 @@ static void expect_ranges(const struct phys_ranges *pr, const uint64_t *pairs,
 	CHECK(!phys_ranges_get(pr, n, &r));
 }
 
-#define EXPECT(pr, ...)                                                    \
-	do {                                                               \
-		static const uint64_t want_[] = { __VA_ARGS__ };           \
-		expect_ranges(pr, want_,                                   \
-			      sizeof(want_) / sizeof(want_[0]) / 2);       \
+#define EXPECT(pr, ...)                                                                            \
+	do {                                                                                       \
+		static const uint64_t want_[] = { __VA_ARGS__ };                                   \
+		expect_ranges(pr, want_, sizeof(want_) / sizeof(want_[0]) / 2);                    \
 	} while (0)
 
 TEST(add_merges_overlapping_and_adjacent)
@@ -57,8 +55,7 @@ TEST(add_unsorted_keeps_address_order_and_bridges)
 	CHECK_EQ(phys_ranges_add(&pr, 0x1000, 0x2000), STATUS_OK);
 	CHECK_EQ(phys_ranges_add(&pr, 0x5000, 0x6000), STATUS_OK);
 	CHECK_EQ(phys_ranges_add(&pr, 0x3000, 0x4000), STATUS_OK);
-	EXPECT(&pr, 0x1000, 0x2000, 0x3000, 0x4000, 0x5000, 0x6000,
-	       0x9000, 0xa000);
+	EXPECT(&pr, 0x1000, 0x2000, 0x3000, 0x4000, 0x5000, 0x6000, 0x9000, 0xa000);
 	CHECK_EQ(phys_ranges_add(&pr, 0x1800, 0x9800), STATUS_OK);
 	EXPECT(&pr, 0x1000, 0xa000);
 }
@@ -121,8 +118,7 @@ TEST(wrapping_ranges_are_invalid_and_change_nothing)
 	CHECK_EQ(phys_ranges_add(&pr, UINT64_MAX, 0), STATUS_INVALID);
 	CHECK_EQ(phys_ranges_subtract(&pr, 0x7000, 0x2000), STATUS_INVALID);
 	/* What base + length gives when a firmware entry wraps past 2^64. */
-	CHECK_EQ(phys_ranges_add(&pr, 0xfffffffffffff000ull,
-				 0xfffffffffffff000ull + 0x2000),
+	CHECK_EQ(phys_ranges_add(&pr, 0xfffffffffffff000ull, 0xfffffffffffff000ull + 0x2000),
 		 STATUS_INVALID);
 	EXPECT(&pr, 0x1000, 0x8000);
 }
@@ -134,11 +130,9 @@ TEST(add_when_full_fails_unless_it_merges)
 
 	phys_ranges_init(&pr);
 	for (i = 0; i < PHYS_RANGES_MAX; i++)
-		CHECK_EQ(phys_ranges_add(&pr, i * 0x10000,
-					 i * 0x10000 + 0x1000), STATUS_OK);
+		CHECK_EQ(phys_ranges_add(&pr, i * 0x10000, i * 0x10000 + 0x1000), STATUS_OK);
 	CHECK_EQ(phys_ranges_count(&pr), PHYS_RANGES_MAX);
-	CHECK_EQ(phys_ranges_add(&pr, i * 0x10000, i * 0x10000 + 0x1000),
-		 STATUS_FULL);
+	CHECK_EQ(phys_ranges_add(&pr, i * 0x10000, i * 0x10000 + 0x1000), STATUS_FULL);
 	CHECK_EQ(phys_ranges_add(&pr, 0x8000, 0x9000), STATUS_FULL);
 	CHECK_EQ(phys_ranges_count(&pr), PHYS_RANGES_MAX);
 	CHECK_EQ(phys_ranges_total(&pr), PHYS_RANGES_MAX * 0x1000);
@@ -148,8 +142,7 @@ TEST(add_when_full_fails_unless_it_merges)
 	/* Bridging two ranges frees a slot, which a new range may then use. */
 	CHECK_EQ(phys_ranges_add(&pr, 0x2000, 0x10000), STATUS_OK);
 	CHECK_EQ(phys_ranges_count(&pr), PHYS_RANGES_MAX - 1);
-	CHECK_EQ(phys_ranges_add(&pr, i * 0x10000, i * 0x10000 + 0x1000),
-		 STATUS_OK);
+	CHECK_EQ(phys_ranges_add(&pr, i * 0x10000, i * 0x10000 + 0x1000), STATUS_OK);
 	CHECK_EQ(phys_ranges_count(&pr), PHYS_RANGES_MAX);
 }
 
@@ -160,8 +153,7 @@ TEST(subtract_when_full_fails_only_if_it_must_split)
 
 	phys_ranges_init(&pr);
 	for (i = 0; i < PHYS_RANGES_MAX; i++)
-		CHECK_EQ(phys_ranges_add(&pr, i * 0x10000,
-					 i * 0x10000 + 0x4000), STATUS_OK);
+		CHECK_EQ(phys_ranges_add(&pr, i * 0x10000, i * 0x10000 + 0x4000), STATUS_OK);
 	memcpy(&before, &pr, sizeof(pr));
 	CHECK_EQ(phys_ranges_subtract(&pr, 0x21000, 0x22000), STATUS_FULL);
 	CHECK(memcmp(&before, &pr, sizeof(pr)) == 0);
@@ -227,8 +219,7 @@ TEST(boot_memory_map_minus_reservations)
 	CHECK_EQ(phys_ranges_subtract(&pr, 0x7fdf000, 0x7fe0000), STATUS_OK);
 	phys_ranges_align(&pr);
 	EXPECT(&pr, 0x346000, 0x400000, 0x402000, 0x7fdf000);
-	CHECK_EQ(phys_ranges_total(&pr), (0x400000 - 0x346000) +
-						 (0x7fdf000 - 0x402000));
+	CHECK_EQ(phys_ranges_total(&pr), (0x400000 - 0x346000) + (0x7fdf000 - 0x402000));
 }
 
 static uint64_t xorshift64(uint64_t *s)
@@ -286,8 +277,7 @@ TEST(random_adds_and_subtracts_match_a_byte_model)
 		uint64_t s = r % MODEL_BYTES, len = (r >> 16) % 16;
 		uint64_t e = s + len > MODEL_BYTES ? MODEL_BYTES : s + len;
 		int add = (r >> 32) % 2;
-		status_t st = add ? phys_ranges_add(&pr, s, e) :
-				    phys_ranges_subtract(&pr, s, e);
+		status_t st = add ? phys_ranges_add(&pr, s, e) : phys_ranges_subtract(&pr, s, e);
 
 		if (st == STATUS_FULL) {
 			full++;

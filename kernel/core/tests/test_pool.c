@@ -13,8 +13,7 @@ struct arena {
 
 /* Sets up p over a with capacity objects of obj_size bytes, after filling
  * the memory with junk so that zeroing is really tested. */
-static status_t setup(struct pool *p, struct arena *a, size_t obj_size,
-		      uint32_t capacity)
+static status_t setup(struct pool *p, struct arena *a, size_t obj_size, uint32_t capacity)
 {
 	memset(a->mem, 0xee, sizeof a->mem);
 	return pool_init(p, "test", a->mem, sizeof a->mem, obj_size, capacity);
@@ -30,8 +29,8 @@ static bool all_zero(const void *obj, size_t n)
 }
 
 /* Returns true if the stats are exactly the given values. */
-static bool stats_are(const struct pool *p, uint32_t in_use, uint32_t hw,
-		      uint64_t allocs, uint64_t failed)
+static bool stats_are(const struct pool *p, uint32_t in_use, uint32_t hw, uint64_t allocs,
+		      uint64_t failed)
 {
 	struct pool_stats s;
 	pool_stats(p, &s);
@@ -118,7 +117,7 @@ TEST(bad_frees_are_not_owned_and_change_nothing)
 		CHECK_EQ(pool_alloc(&p, &o[i]), STATUS_OK);
 	CHECK_EQ(pool_free(&p, o[1]), STATUS_OK);
 
-	CHECK_EQ(pool_free(&p, o[1]), STATUS_NOT_OWNED);   /* double free */
+	CHECK_EQ(pool_free(&p, o[1]), STATUS_NOT_OWNED); /* double free */
 	CHECK_EQ(pool_free(&p, (uint8_t *)o[0] + 16), STATUS_NOT_OWNED);
 	CHECK_EQ(pool_free(&p, (uint8_t *)o[2] + 1), STATUS_NOT_OWNED);
 	CHECK_EQ(pool_free(&p, other.mem), STATUS_NOT_OWNED);
@@ -280,8 +279,7 @@ TEST(random_alloc_free_matches_model)
 			stress_free(&p, &m, (uint32_t)((r >> 8) % 37));
 		if (step % 97 == 0) {
 			CHECK(pool_check(&p));
-			CHECK(stats_are(&p, m.in_use, m.high_water, m.allocs,
-					m.failed));
+			CHECK(stats_are(&p, m.in_use, m.high_water, m.allocs, m.failed));
 		}
 	}
 	CHECK_EQ(m.high_water, 37);

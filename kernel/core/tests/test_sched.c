@@ -1,4 +1,4 @@
-/* test_sched.c - host tests of the scheduling policy in core/sched.c. */
+/* test_sched.c - host tests of the scheduling policy in core/sched/sched.c. */
 #include "core/sched/sched.h"
 
 #include "check.h"
@@ -20,8 +20,7 @@ static void rig_init(struct rig *r)
 }
 
 /* Initialises r->se[i] in tier with affinity and queues it on CPU cpu. */
-static struct sched_entity *add(struct rig *r, unsigned i,
-				enum sched_tier tier, uint64_t affinity,
+static struct sched_entity *add(struct rig *r, unsigned i, enum sched_tier tier, uint64_t affinity,
 				unsigned cpu)
 {
 	struct sched_entity *se = &r->se[i];
@@ -141,14 +140,12 @@ TEST(photon_is_preempted_at_exactly_2ms)
 
 TEST(tier_budgets_are_2_10_50_50_ms)
 {
-	static const uint64_t want[SCHED_TIERS] = { 2 * MS, 10 * MS, 50 * MS,
-						    50 * MS };
+	static const uint64_t want[SCHED_TIERS] = { 2 * MS, 10 * MS, 50 * MS, 50 * MS };
 	struct sched_entity se;
 
 	for (unsigned t = 0; t < SCHED_TIERS; t++) {
 		CHECK_EQ(sched_tier_budget((enum sched_tier)t), want[t]);
-		CHECK_EQ(sched_entity_init(&se, (enum sched_tier)t, ANY),
-			 STATUS_OK);
+		CHECK_EQ(sched_entity_init(&se, (enum sched_tier)t, ANY), STATUS_OK);
 		CHECK(!sched_charge(&se, want[t] - 1));
 		CHECK(sched_charge(&se, 1));
 	}
@@ -294,8 +291,7 @@ TEST(set_tier_moves_a_queued_entity_between_fifos)
 	add(&r, 0, TIER_GRAVITY, ANY, 2);
 	add(&r, 1, TIER_MATTER, ANY, 2);
 	CHECK_EQ(sched_set_tier(NULL, &r.se[0], TIER_PHOTON), STATUS_INVALID);
-	CHECK_EQ(sched_set_tier(&r.rq[1], &r.se[0], TIER_PHOTON),
-		 STATUS_INVALID);
+	CHECK_EQ(sched_set_tier(&r.rq[1], &r.se[0], TIER_PHOTON), STATUS_INVALID);
 	CHECK_EQ(r.se[0].tier, TIER_GRAVITY);
 	CHECK_EQ(sched_set_tier(&r.rq[2], &r.se[0], TIER_PHOTON), STATUS_OK);
 	CHECK_EQ(r.rq[2].count, 2);
@@ -358,8 +354,7 @@ TEST(init_rejects_bad_arguments)
 	struct runq rq;
 
 	CHECK_EQ(sched_entity_init(&se, TIER_MATTER, 0), STATUS_INVALID);
-	CHECK_EQ(sched_entity_init(&se, (enum sched_tier)SCHED_TIERS, ANY),
-		 STATUS_INVALID);
+	CHECK_EQ(sched_entity_init(&se, (enum sched_tier)SCHED_TIERS, ANY), STATUS_INVALID);
 	CHECK_EQ(runq_init(&rq, SCHED_MAX_CPUS), STATUS_RANGE);
 	CHECK_EQ(runq_init(&rq, SCHED_MAX_CPUS - 1), STATUS_OK);
 	CHECK_EQ(sched_entity_init(&se, TIER_MATTER, 1ull << 63), STATUS_OK);
@@ -649,9 +644,8 @@ TEST(six_cpu_bound_entities_share_four_cpus_fairly)
 		for (unsigned c = 0; c < NCPU; c++)
 			cpus += s.ns_on[i][c] > 0;
 		printf("  entity %u: %3llu ms on %u CPUs, %llu runs, "
-		       "%llu migrations, tier %d\n", i,
-		       (unsigned long long)(st->run_ns / MS), cpus,
-		       (unsigned long long)st->runs,
+		       "%llu migrations, tier %d\n",
+		       i, (unsigned long long)(st->run_ns / MS), cpus, (unsigned long long)st->runs,
 		       (unsigned long long)st->migrations, s.r.se[i].tier);
 		CHECK(cpus >= 2);
 		total += st->run_ns;

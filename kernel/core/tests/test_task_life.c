@@ -34,8 +34,11 @@ static int parent(const struct keel_start *s)
 	struct keel_spawn_args a = {
 		.name = "grandchild",
 		.fault_inbox = s->supervisor,
-		.quota_slots = 8, .quota_objects = 8, .quota_pages = 16,
-		.tier = THREAD_TIER_MATTER, .affinity = 1,
+		.quota_slots = 8,
+		.quota_objects = 8,
+		.quota_pages = 16,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
 	};
 	struct keel_child c;
 	return host_spawn(&a, grandchild, &c) == STATUS_OK ? 0 : 1;
@@ -59,8 +62,11 @@ TEST(a_child_outlives_the_parent_that_paid_for_it)
 		.name = "parent",
 		.fault_inbox = sup_send,
 		.supervisor = { sup_send, RIGHT_SEND | RIGHT_GRANT, 0 },
-		.quota_slots = 32, .quota_objects = 32, .quota_pages = 64,
-		.tier = THREAD_TIER_MATTER, .affinity = 1,
+		.quota_slots = 32,
+		.quota_objects = 32,
+		.quota_pages = 64,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
 	};
 	struct keel_child c;
 	CHECK_EQ(sys_kernel_stats(root->witness, &base, sizeof base), STATUS_OK);
@@ -70,7 +76,7 @@ TEST(a_child_outlives_the_parent_that_paid_for_it)
 	CHECK_EQ(next_exit(), 0); /* the parent */
 	CHECK_EQ(sys_kernel_stats(root->witness, &between, sizeof between), STATUS_OK);
 	CHECK_EQ(between.tasks, base.tasks + 1); /* the grandchild runs on */
-	CHECK_EQ(next_exit(), 0); /* the grandchild, after its wait */
+	CHECK_EQ(next_exit(), 0);                /* the grandchild, after its wait */
 	CHECK_EQ(sys_kernel_stats(root->witness, &after, sizeof after), STATUS_OK);
 	CHECK_EQ(after.tasks, base.tasks);
 	CHECK_EQ(after.threads, base.threads);

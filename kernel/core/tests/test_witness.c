@@ -62,11 +62,17 @@ TEST(init_checks_capacity)
  * bytes followed by struct.pack("<QQIIQQQ", fields). */
 TEST(records_carry_fields_and_known_hashes)
 {
-	struct witness_event spawn = { .action = WITNESS_SPAWN, .actor = 1,
-				       .subject = 2, .object = 3, .arg = 4,
+	struct witness_event spawn = { .action = WITNESS_SPAWN,
+				       .actor = 1,
+				       .subject = 2,
+				       .object = 3,
+				       .arg = 4,
 				       .time = 1000 };
-	struct witness_event dev = { .action = WITNESS_DEVICE_GRANT, .actor = 1,
-				     .subject = 7, .object = 0x3f8, .arg = 4,
+	struct witness_event dev = { .action = WITNESS_DEVICE_GRANT,
+				     .actor = 1,
+				     .subject = 7,
+				     .object = 0x3f8,
+				     .arg = 4,
 				     .time = 2000 };
 	uint64_t seq;
 	uint8_t zero[WITNESS_HASH_SIZE] = { 0 };
@@ -222,8 +228,7 @@ TEST(reader_verifies_across_wrap_around)
 
 		for (unsigned i = 0; i < k; i++)
 			append(appended++);
-		while (witness_read(&w, next, buf, 3, &n, NULL) == STATUS_OK &&
-		       n > 0) {
+		while (witness_read(&w, next, buf, 3, &n, NULL) == STATUS_OK && n > 0) {
 			CHECK_EQ(buf[0].seq, next);
 			CHECK_EQ(witness_verify(buf, n, last, &bad), STATUS_OK);
 			memcpy(last, buf[n - 1].hash, sizeof last);

@@ -19,17 +19,17 @@
 #include "lib/acpi.h"
 
 enum {
-	CTL_REPAIR_TABLES = 1,	/* fix RSDP, root and listed tables */
-	CTL_SHORT_RSDP = 2,	/* hand over 20 RSDP bytes, not 36 */
-	CTL_REPAIR_MADT = 4,	/* fix the image's own checksum */
-	CTL_RSDP_SIG = 8,	/* write "RSD PTR " over the image start */
-	CTL_STRUCTURED = 16,	/* input is MADT entries; build the rest */
+	CTL_REPAIR_TABLES = 1, /* fix RSDP, root and listed tables */
+	CTL_SHORT_RSDP = 2,    /* hand over 20 RSDP bytes, not 36 */
+	CTL_REPAIR_MADT = 4,   /* fix the image's own checksum */
+	CTL_RSDP_SIG = 8,      /* write "RSD PTR " over the image start */
+	CTL_STRUCTURED = 16,   /* input is MADT entries; build the rest */
 };
 
 /* Where the structured image puts its tables. */
 enum {
-	S_RSDT = 64,	/* 36 + 4 bytes */
-	S_XSDT = 112,	/* 36 + 8 bytes */
+	S_RSDT = 64,  /* 36 + 4 bytes */
+	S_XSDT = 112, /* 36 + 8 bytes */
 	S_MADT = 160,
 };
 
@@ -118,8 +118,7 @@ static void repair(uint8_t *img, size_t n)
 	size_t esize = v2 ? 8 : 4;
 	if (root <= n && n - root >= 36) {
 		uint64_t rlen = rd32(img + root + 4);
-		for (uint64_t off = 36;
-		     off + esize <= rlen && root + off + esize <= n;
+		for (uint64_t off = 36; off + esize <= rlen && root + off + esize <= n;
 		     off += esize) {
 			const uint8_t *e = img + root + off;
 			fix_table(img, n, esize == 8 ? rd64(e) : rd32(e));
@@ -142,8 +141,7 @@ static void sdt_header(uint8_t *t, const char *sig, uint32_t len)
 
 /* Builds a valid RSDP (revision 0 or 2) -> RSDT and XSDT -> MADT whose
  * entries are the n bytes at e; returns the image and its size in *out_n. */
-static uint8_t *build_structured(const uint8_t *e, size_t n, uint8_t rev,
-				 size_t *out_n)
+static uint8_t *build_structured(const uint8_t *e, size_t n, uint8_t rev, size_t *out_n)
 {
 	if (n > UINT32_MAX - S_MADT - 44)
 		n = UINT32_MAX - S_MADT - 44;
@@ -202,8 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The image itself as a MADT, to reach entry decoding directly. */
 	if ((ctl & CTL_REPAIR_MADT) && n >= 44)
 		fix_table(img, n, 0);
-	if (acpi_parse_madt(img, (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n),
-			    &mi) == 0)
+	if (acpi_parse_madt(img, (uint32_t)(n > UINT32_MAX ? UINT32_MAX : n), &mi) == 0)
 		for (uint8_t irq = 0; irq < 16; irq++)
 			acpi_irq_to_gsi(&mi, irq, NULL);
 

@@ -10,7 +10,7 @@
  * the page descriptions of its segments must stay inside the image.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I kernel \
- *       kernel/core/tests/fuzz_elf.c kernel/core/elf.c -o fuzz_elf
+ *       kernel/lib/tests/fuzz_elf.c kernel/lib/elf.c -o fuzz_elf
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -65,19 +65,18 @@ static void check_page(const struct elf_segment *s, uint64_t i, size_t len)
 		abort();
 	if (pg.vaddr % PAGE || pg.dst_offset + (uint64_t)pg.copy_len > PAGE)
 		abort();
-	if (pg.copy_len && (pg.src_offset < s->offset ||
-			    pg.src_offset + pg.copy_len > s->offset + s->filesz ||
-			    pg.src_offset + pg.copy_len > len ||
-			    pg.vaddr + pg.dst_offset != s->vaddr + (pg.src_offset - s->offset)))
+	if (pg.copy_len &&
+	    (pg.src_offset < s->offset || pg.src_offset + pg.copy_len > s->offset + s->filesz ||
+	     pg.src_offset + pg.copy_len > len ||
+	     pg.vaddr + pg.dst_offset != s->vaddr + (pg.src_offset - s->offset)))
 		abort();
 }
 
 /* Aborts unless segment s keeps elf.h's promises about a single segment. */
 static void check_segment(const struct elf_segment *s, size_t len, uint64_t limit)
 {
-	if (!s->memsz || s->filesz > s->memsz || s->offset > len ||
-	    s->filesz > len - s->offset || s->vaddr < ELF_MIN_VADDR ||
-	    s->vaddr > limit || s->memsz > limit - s->vaddr ||
+	if (!s->memsz || s->filesz > s->memsz || s->offset > len || s->filesz > len - s->offset ||
+	    s->vaddr < ELF_MIN_VADDR || s->vaddr > limit || s->memsz > limit - s->vaddr ||
 	    (s->vaddr ^ s->offset) % PAGE || (s->flags & ~RWX) ||
 	    (s->flags & (ELF_SEG_W | ELF_SEG_X)) == (ELF_SEG_W | ELF_SEG_X))
 		abort();
@@ -93,8 +92,7 @@ static void check_segment(const struct elf_segment *s, size_t len, uint64_t limi
 static void check_info(const struct elf_info *info, size_t len, uint64_t limit)
 {
 	bool entry_found = false;
-	if (info->reason[0] || !info->segment_count ||
-	    info->segment_count > ELF_MAX_SEGMENTS)
+	if (info->reason[0] || !info->segment_count || info->segment_count > ELF_MAX_SEGMENTS)
 		abort();
 	for (uint32_t i = 0; i < info->segment_count; i++) {
 		const struct elf_segment *s = &info->segments[i];

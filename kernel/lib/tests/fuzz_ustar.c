@@ -9,7 +9,7 @@
  * returned must lie inside it, and ustar_find() must agree with the walk.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I kernel \
- *       kernel/core/tests/fuzz_ustar.c kernel/core/ustar.c -o fuzz_ustar
+ *       kernel/lib/tests/fuzz_ustar.c kernel/lib/ustar.c -o fuzz_ustar
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,7 +51,10 @@ static void repair(uint8_t *a, size_t n, uint8_t ctl)
 	for (size_t off = 0; n - off >= USTAR_BLOCK && off < n; off += USTAR_BLOCK) {
 		uint8_t *b = a + off;
 		if ((ctl & CTL_STAMP_MAGIC) && has_nonzero(b))
-			memcpy(b + F_MAGIC, "ustar\0" "00", 8);
+			memcpy(b + F_MAGIC,
+			       "ustar\0"
+			       "00",
+			       8);
 		if ((ctl & CTL_FIX_SUMS) && memcmp(b + F_MAGIC, "ustar", 5) == 0)
 			fix_sum(b);
 	}
@@ -79,8 +82,8 @@ static status_t walk(const uint8_t *a, size_t n, char *last, int *count)
 	while (ustar_next(&it, &e) == STATUS_OK) {
 		const uint8_t *d = e.data;
 		size_t len = strlen(e.name);
-		if (d < a + USTAR_BLOCK || d > a + n || e.size > (size_t)(a + n - d) ||
-		    len == 0 || len >= USTAR_NAME_MAX)
+		if (d < a + USTAR_BLOCK || d > a + n || e.size > (size_t)(a + n - d) || len == 0 ||
+		    len >= USTAR_NAME_MAX)
 			abort();
 		if (is_regular(e.type))
 			memcpy(last, e.name, len + 1);

@@ -93,8 +93,8 @@ static void sdt_begin(uint8_t *t, const char *sig, uint32_t len)
 }
 
 /* Writes a root table at off listing n addresses of esize bytes each. */
-static void root_table(struct fake *f, uint32_t off, const char *sig,
-		       uint32_t esize, const uint64_t *addrs, uint32_t n)
+static void root_table(struct fake *f, uint32_t off, const char *sig, uint32_t esize,
+		       const uint64_t *addrs, uint32_t n)
 {
 	uint8_t *t = f->mem + off;
 	sdt_begin(t, sig, 36 + n * esize);
@@ -107,8 +107,7 @@ static void root_table(struct fake *f, uint32_t off, const char *sig,
 	sdt_fix(t);
 }
 
-static void madt_begin(struct madt_builder *m, uint8_t *p, uint32_t lapic,
-		       uint32_t flags)
+static void madt_begin(struct madt_builder *m, uint8_t *p, uint32_t lapic, uint32_t flags)
 {
 	m->p = p;
 	m->len = 44;
@@ -134,8 +133,7 @@ static uint32_t madt_finish(struct madt_builder *m)
 	return m->len;
 }
 
-static void e_lapic(struct madt_builder *m, uint8_t uid, uint8_t id,
-		    uint32_t flags)
+static void e_lapic(struct madt_builder *m, uint8_t uid, uint8_t id, uint32_t flags)
 {
 	uint8_t *e = madt_entry(m, 0, 8);
 	e[2] = uid;
@@ -143,8 +141,7 @@ static void e_lapic(struct madt_builder *m, uint8_t uid, uint8_t id,
 	put32(e + 4, flags);
 }
 
-static void e_ioapic(struct madt_builder *m, uint8_t id, uint32_t addr,
-		     uint32_t gsi)
+static void e_ioapic(struct madt_builder *m, uint8_t id, uint32_t addr, uint32_t gsi)
 {
 	uint8_t *e = madt_entry(m, 1, 12);
 	e[2] = id;
@@ -152,8 +149,7 @@ static void e_ioapic(struct madt_builder *m, uint8_t id, uint32_t addr,
 	put32(e + 8, gsi);
 }
 
-static void e_override(struct madt_builder *m, uint8_t src, uint32_t gsi,
-		       uint16_t flags)
+static void e_override(struct madt_builder *m, uint8_t src, uint32_t gsi, uint16_t flags)
 {
 	uint8_t *e = madt_entry(m, 2, 10);
 	e[3] = src;
@@ -161,8 +157,7 @@ static void e_override(struct madt_builder *m, uint8_t src, uint32_t gsi,
 	put16(e + 8, flags);
 }
 
-static void e_nmi(struct madt_builder *m, uint8_t uid, uint16_t flags,
-		  uint8_t lint)
+static void e_nmi(struct madt_builder *m, uint8_t uid, uint16_t flags, uint8_t lint)
 {
 	uint8_t *e = madt_entry(m, 4, 6);
 	e[2] = uid;
@@ -170,8 +165,7 @@ static void e_nmi(struct madt_builder *m, uint8_t uid, uint16_t flags,
 	e[5] = lint;
 }
 
-static void e_x2apic(struct madt_builder *m, uint32_t id, uint32_t flags,
-		     uint32_t uid)
+static void e_x2apic(struct madt_builder *m, uint32_t id, uint32_t flags, uint32_t uid)
 {
 	uint8_t *e = madt_entry(m, 9, 16);
 	put32(e + 4, id);
@@ -224,8 +218,7 @@ static const void *fake_map(void *ctx, uint64_t phys, size_t len)
 	struct fake *f = ctx;
 	if (len > UINT64_MAX - phys)
 		f->wrapping_maps++;
-	if (phys < MEM_BASE || phys - MEM_BASE > MEM_SIZE ||
-	    len > MEM_SIZE - (phys - MEM_BASE)) {
+	if (phys < MEM_BASE || phys - MEM_BASE > MEM_SIZE || len > MEM_SIZE - (phys - MEM_BASE)) {
 		f->failed_maps++;
 		return NULL;
 	}
@@ -250,8 +243,7 @@ static void fake_release(struct fake *f)
 }
 
 /* Runs acpi_find_madt() on an exact-size heap copy of the RSDP. */
-static status_t find(struct fake *f, size_t rsdp_len, const uint8_t **madt,
-		     uint32_t *len)
+static status_t find(struct fake *f, size_t rsdp_len, const uint8_t **madt, uint32_t *len)
 {
 	uint8_t *r = malloc(rsdp_len ? rsdp_len : 1);
 	memcpy(r, f->rsdp, rsdp_len);
@@ -261,8 +253,7 @@ static status_t find(struct fake *f, size_t rsdp_len, const uint8_t **madt,
 }
 
 /* Runs acpi_parse_madt() on an exact-size heap copy of the len bytes. */
-static status_t parse(const uint8_t *p, uint32_t len,
-		      struct acpi_madt_info *mi)
+static status_t parse(const uint8_t *p, uint32_t len, struct acpi_madt_info *mi)
 {
 	uint8_t *c = malloc(len ? len : 1);
 	memcpy(c, p, len);
@@ -277,8 +268,7 @@ static bool finds_standard_madt(struct fake *f, size_t rsdp_len)
 	const uint8_t *madt;
 	uint32_t len;
 	bool ok = find(f, rsdp_len, &madt, &len) == STATUS_OK &&
-		  len == get32(f->mem + MADT_OFF + 4) &&
-		  memcmp(madt, f->mem + MADT_OFF, len) == 0;
+		  len == get32(f->mem + MADT_OFF + 4) && memcmp(madt, f->mem + MADT_OFF, len) == 0;
 	fake_release(f);
 	return ok;
 }
@@ -335,8 +325,8 @@ TEST(rejects_bad_rsdp)
 	CHECK(finds_standard_madt(&f, 36));
 	CHECK_EQ(find_status(&f, 19), STATUS_BAD_FORMAT);
 	CHECK_EQ(find_status(&f, 20), STATUS_BAD_FORMAT); /* v2 needs 36 */
-	CHECK_EQ(acpi_find_madt(NULL, 36, fake_map, &f, &(const uint8_t *){ 0 },
-				&(uint32_t){ 0 }), STATUS_BAD_FORMAT);
+	CHECK_EQ(acpi_find_madt(NULL, 36, fake_map, &f, &(const uint8_t *){ 0 }, &(uint32_t){ 0 }),
+		 STATUS_BAD_FORMAT);
 
 	f.rsdp[0] = 'r';
 	rsdp_fix(f.rsdp); /* right checksums, wrong signature */
@@ -638,8 +628,7 @@ TEST(ioapics_and_overrides_beyond_capacity_are_full)
 	for (int i = 0; i < ACPI_MAX_IOAPICS; i++)
 		e_ioapic(&m, (uint8_t)i, 0xfec00000 + i * 0x1000u, i * 24u);
 	CHECK_EQ(parse(buf, madt_finish(&m), &mi), STATUS_OK);
-	CHECK_EQ(mi.ioapics[ACPI_MAX_IOAPICS - 1].gsi_base,
-		 (ACPI_MAX_IOAPICS - 1) * 24);
+	CHECK_EQ(mi.ioapics[ACPI_MAX_IOAPICS - 1].gsi_base, (ACPI_MAX_IOAPICS - 1) * 24);
 	e_ioapic(&m, 9, 0xfed00000, 9 * 24);
 	CHECK_EQ(parse(buf, madt_finish(&m), &mi), STATUS_FULL);
 

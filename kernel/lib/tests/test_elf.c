@@ -19,8 +19,16 @@
 #define IMG_MAX 0x5000
 #define PAGE 0x1000u
 
-enum { PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_SHLIB = 5,
-       PT_PHDR = 6, PT_TLS = 7, PT_NULL = 0 };
+enum {
+	PT_LOAD = 1,
+	PT_DYNAMIC = 2,
+	PT_INTERP = 3,
+	PT_NOTE = 4,
+	PT_SHLIB = 5,
+	PT_PHDR = 6,
+	PT_TLS = 7,
+	PT_NULL = 0
+};
 #define PT_GNU_STACK 0x6474e551u
 #define PT_GNU_RELRO 0x6474e552u
 #define PT_GNU_PROPERTY 0x6474e553u
@@ -29,10 +37,18 @@ enum { PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_NOTE = 4, PT_SHLIB = 5,
 #define X ELF_SEG_X
 
 /* Field offsets, spelled out again so the test does not trust elf.c. */
-enum { E_OSABI = 7, E_TYPE = 16, E_MACHINE = 18, E_VERSION = 20, E_ENTRY = 24,
-       E_PHOFF = 32, E_EHSIZE = 52, E_PHENTSIZE = 54, E_PHNUM = 56 };
-enum { P_TYPE = 0, P_FLAGS = 4, P_OFFSET = 8, P_VADDR = 16, P_FILESZ = 32,
-       P_MEMSZ = 40 };
+enum {
+	E_OSABI = 7,
+	E_TYPE = 16,
+	E_MACHINE = 18,
+	E_VERSION = 20,
+	E_ENTRY = 24,
+	E_PHOFF = 32,
+	E_EHSIZE = 52,
+	E_PHENTSIZE = 54,
+	E_PHNUM = 56
+};
+enum { P_TYPE = 0, P_FLAGS = 4, P_OFFSET = 8, P_VADDR = 16, P_FILESZ = 32, P_MEMSZ = 40 };
 
 /*
  * A real static executable, stored as its non-zero byte runs. GNU as and
@@ -161,8 +177,8 @@ static void img_begin(struct img *m, uint64_t entry, uint16_t entsize)
 }
 
 /* Appends a program header (paddr = vaddr, align = page); returns it. */
-static uint8_t *img_ph(struct img *m, uint32_t type, uint32_t flags, uint64_t off,
-		       uint64_t vaddr, uint64_t filesz, uint64_t memsz)
+static uint8_t *img_ph(struct img *m, uint32_t type, uint32_t flags, uint64_t off, uint64_t vaddr,
+		       uint64_t filesz, uint64_t memsz)
 {
 	uint8_t *ph = m->buf + 64 + (size_t)m->phnum * m->entsize;
 	put32(ph + P_TYPE, type);
@@ -232,8 +248,7 @@ static void set_ph32(struct img *m, unsigned i, unsigned field, uint32_t v)
 
 /* Parses an exact-size heap copy of the first len bytes, so ASan flags any
  * read past len. */
-static status_t parse_n(const uint8_t *p, size_t len, uint64_t limit,
-			struct elf_info *info)
+static status_t parse_n(const uint8_t *p, size_t len, uint64_t limit, struct elf_info *info)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	memcpy(copy, p, len);
@@ -248,16 +263,16 @@ static status_t parse(const struct img *m, struct elf_info *info)
 }
 
 /* Expects the image to be rejected with st for the given reason. */
-#define REJECTS(m, st, why)                                                \
-	do {                                                               \
-		struct elf_info info_;                                     \
-		CHECK_EQ(parse((m), &info_), (st));                        \
-		CHECK_STR(info_.reason, (why));                            \
-		CHECK_EQ(info_.segment_count, 0);                          \
+#define REJECTS(m, st, why)                                                                        \
+	do {                                                                                       \
+		struct elf_info info_;                                                             \
+		CHECK_EQ(parse((m), &info_), (st));                                                \
+		CHECK_STR(info_.reason, (why));                                                    \
+		CHECK_EQ(info_.segment_count, 0);                                                  \
 	} while (0)
 
-static void check_seg(const struct elf_segment *s, uint64_t vaddr, uint64_t memsz,
-		      uint64_t offset, uint64_t filesz, uint32_t flags)
+static void check_seg(const struct elf_segment *s, uint64_t vaddr, uint64_t memsz, uint64_t offset,
+		      uint64_t filesz, uint32_t flags)
 {
 	CHECK_EQ(s->vaddr, vaddr);
 	CHECK_EQ(s->memsz, memsz);
@@ -266,8 +281,8 @@ static void check_seg(const struct elf_segment *s, uint64_t vaddr, uint64_t mems
 	CHECK_EQ(s->flags, flags);
 }
 
-static void check_page(const struct elf_segment *s, uint64_t index, uint64_t vaddr,
-		       uint64_t src, uint32_t dst, uint32_t copy)
+static void check_page(const struct elf_segment *s, uint64_t index, uint64_t vaddr, uint64_t src,
+		       uint32_t dst, uint32_t copy)
 {
 	struct elf_page pg;
 	CHECK_EQ(elf_segment_page(s, index, &pg), STATUS_OK);
@@ -314,8 +329,7 @@ static void check_guarantees(const struct elf_info *info, size_t len, uint64_t l
 			const struct elf_segment *p = &info->segments[i - 1];
 			CHECK(s->vaddr / PAGE > (p->vaddr + p->memsz - 1) / PAGE);
 		}
-		if ((s->flags & X) && info->entry >= s->vaddr &&
-		    info->entry - s->vaddr < s->filesz)
+		if ((s->flags & X) && info->entry >= s->vaddr && info->entry - s->vaddr < s->filesz)
 			entry_found = true;
 		/* Every page holding file bytes, and the last page. */
 		uint64_t pages = elf_segment_pages(s), file_pages = s->filesz / PAGE + 2;
@@ -433,8 +447,9 @@ TEST(segment_pages_say_what_to_copy_and_what_to_zero)
 	const struct elf_segment empty = { .vaddr = 0x5000 };
 	CHECK_EQ(elf_segment_pages(&empty), 0);
 	CHECK_EQ(elf_segment_page(&empty, 0, &pg), STATUS_RANGE);
-	const struct elf_segment ends_on_page = { .vaddr = 0x5800, .memsz = 0x800,
-						  .offset = 0x800, .filesz = 0x800 };
+	const struct elf_segment ends_on_page = {
+		.vaddr = 0x5800, .memsz = 0x800, .offset = 0x800, .filesz = 0x800
+	};
 	CHECK_EQ(elf_segment_pages(&ends_on_page), 1);
 	check_page(&ends_on_page, 0, 0x5000, 0x800, 0x800, 0x800);
 }
@@ -557,8 +572,8 @@ TEST(rejects_dynamic_executables)
 
 TEST(ignores_other_program_headers)
 {
-	static const uint32_t types[] = { PT_NULL, PT_NOTE, PT_PHDR, PT_GNU_RELRO,
-					  PT_GNU_PROPERTY, 0x70000001 };
+	static const uint32_t types[] = { PT_NULL,      PT_NOTE,         PT_PHDR,
+					  PT_GNU_RELRO, PT_GNU_PROPERTY, 0x70000001 };
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		struct img m;
 		struct elf_info info;
@@ -572,15 +587,14 @@ TEST(ignores_other_program_headers)
 
 /* The typical image with its note turned into a PT_TLS header whose
  * initialisation image is 0x10 bytes at the start of the data segment. */
-static void with_tls(struct img *m, uint64_t vaddr, uint64_t filesz, uint64_t memsz,
-		     uint64_t align)
+static void with_tls(struct img *m, uint64_t vaddr, uint64_t filesz, uint64_t memsz, uint64_t align)
 {
 	typical(m);
 	set_ph32(m, T_NOTE, P_TYPE, PT_TLS);
 	set_ph64(m, T_NOTE, P_VADDR, vaddr);
 	set_ph64(m, T_NOTE, P_FILESZ, filesz);
 	set_ph64(m, T_NOTE, P_MEMSZ, memsz);
-	set_ph64(m, T_NOTE, 48, align);	/* p_align */
+	set_ph64(m, T_NOTE, 48, align); /* p_align */
 }
 
 TEST(tls_header_is_reported)
@@ -596,9 +610,9 @@ TEST(tls_header_is_reported)
 	typical(&m);
 	CHECK_EQ(parse(&m, &info), STATUS_OK);
 	CHECK_EQ(info.tls.memsz, 0);
-	with_tls(&m, 0, 0, 0x100, 0);	/* only zeroed TLS: no image to place */
+	with_tls(&m, 0, 0, 0x100, 0); /* only zeroed TLS: no image to place */
 	CHECK_EQ(parse(&m, &info), STATUS_OK);
-	with_tls(&m, 0x403030, 0x1ff0, 0x2000, 8);	/* the whole file part */
+	with_tls(&m, 0x403030, 0x1ff0, 0x2000, 8); /* the whole file part */
 	CHECK_EQ(parse(&m, &info), STATUS_OK);
 }
 
@@ -610,19 +624,17 @@ TEST(tls_header_is_checked)
 	with_tls(&m, 0x403030, 0x10, 1ull << 40, 8);
 	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS sizes are inconsistent or too large");
 	with_tls(&m, 0x403030, 0x10, 0x10, 24);
-	REJECTS(&m, STATUS_BAD_FORMAT,
-		"PT_TLS alignment is not a power of two up to a page");
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS alignment is not a power of two up to a page");
 	with_tls(&m, 0x403030, 0x10, 0x10, 8192);
-	REJECTS(&m, STATUS_BAD_FORMAT,
-		"PT_TLS alignment is not a power of two up to a page");
-	with_tls(&m, 0x405018, 0x10, 0x10, 8);	/* runs past the data's file bytes */
+	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS alignment is not a power of two up to a page");
+	with_tls(&m, 0x405018, 0x10, 0x10, 8); /* runs past the data's file bytes */
 	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
 	with_tls(&m, 0x500000, 0x10, 0x10, 8);
 	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
 	with_tls(&m, UINT64_MAX - 4, 0x10, 0x10, 8);
 	REJECTS(&m, STATUS_BAD_FORMAT, "PT_TLS image is not in a loaded segment's file bytes");
 	with_tls(&m, 0x403030, 0x10, 0x10, 8);
-	set_ph32(&m, T_STACK, P_TYPE, PT_TLS);	/* a second one */
+	set_ph32(&m, T_STACK, P_TYPE, PT_TLS); /* a second one */
 	REJECTS(&m, STATUS_BAD_FORMAT, "more than one PT_TLS header");
 }
 
@@ -748,7 +760,7 @@ TEST(write_xor_execute_is_absolute)
 
 TEST(entry_must_be_in_executable_file_bytes)
 {
-	static const uint64_t bad[] = { 0, 0x400000, 0x401080, 0x402000,
+	static const uint64_t bad[] = { 0,        0x400000, 0x401080,  0x402000,
 					0x403030, 0x400fff, UINT64_MAX };
 	static const uint64_t good[] = { 0x401000, 0x40107f };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -828,10 +840,9 @@ static uint64_t xorshift(uint64_t *x)
  * fields set to boundary values; sometimes truncates it. Returns its length. */
 static size_t corrupt(struct img *m, uint64_t *x)
 {
-	static const unsigned fields[] = { P_TYPE, P_FLAGS, P_OFFSET, P_VADDR,
-					   P_FILESZ, P_MEMSZ };
-	static const uint64_t values[] = { 0, 1, 0xfff, 0x1000, 0x1001, 0x401000,
-					   0x402fff, 0x404000, LIMIT - PAGE, LIMIT,
+	static const unsigned fields[] = { P_TYPE, P_FLAGS, P_OFFSET, P_VADDR, P_FILESZ, P_MEMSZ };
+	static const uint64_t values[] = { 0,          1,         0xfff,    0x1000,       0x1001,
+					   0x401000,   0x402fff,  0x404000, LIMIT - PAGE, LIMIT,
 					   UINT64_MAX, 1ull << 63 };
 	for (int k = 0, n = 1 + (int)(xorshift(x) % 4); k < n; k++) {
 		uint64_t r = xorshift(x);

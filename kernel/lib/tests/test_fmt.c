@@ -7,13 +7,13 @@
 #include "lib/fmt.h"
 
 /* Formats with both engines and fails the test if they differ. */
-#define SAME(...)                                                            \
-	do {                                                                 \
-		char want_[256], got_[256];                                  \
-		int wn_ = snprintf(want_, sizeof want_, __VA_ARGS__);        \
-		size_t gn_ = fmt_snprintf(got_, sizeof got_, __VA_ARGS__);   \
-		CHECK_STR(got_, want_);                                      \
-		CHECK_EQ(gn_, wn_);                                          \
+#define SAME(...)                                                                                  \
+	do {                                                                                       \
+		char want_[256], got_[256];                                                        \
+		int wn_ = snprintf(want_, sizeof want_, __VA_ARGS__);                              \
+		size_t gn_ = fmt_snprintf(got_, sizeof got_, __VA_ARGS__);                         \
+		CHECK_STR(got_, want_);                                                            \
+		CHECK_EQ(gn_, wn_);                                                                \
 	} while (0)
 
 TEST(integers_match_c)

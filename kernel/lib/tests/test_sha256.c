@@ -70,8 +70,7 @@ TEST(one_million_a)
 	for (int i = 0; i < 1000; i++)
 		sha256_update(&s, a, sizeof a);
 	sha256_final(&s, d);
-	CHECK_STR(hex(d),
-		  "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	CHECK_STR(hex(d), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 /* Lengths around the padding boundaries (55/56 bytes: where the length

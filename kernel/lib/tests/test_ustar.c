@@ -18,9 +18,18 @@
 
 /* Header field offsets, spelled out again so the test does not trust ustar.c. */
 enum {
-	F_NAME = 0, F_MODE = 100, F_UID = 108, F_GID = 116, F_SIZE = 124,
-	F_MTIME = 136, F_CHKSUM = 148, F_TYPE = 156, F_MAGIC = 257,
-	F_DEVMAJOR = 329, F_DEVMINOR = 337, F_PREFIX = 345,
+	F_NAME = 0,
+	F_MODE = 100,
+	F_UID = 108,
+	F_GID = 116,
+	F_SIZE = 124,
+	F_MTIME = 136,
+	F_CHKSUM = 148,
+	F_TYPE = 156,
+	F_MAGIC = 257,
+	F_DEVMAJOR = 329,
+	F_DEVMINOR = 337,
+	F_PREFIX = 345,
 };
 
 /*
@@ -32,7 +41,9 @@ enum {
  *       --mtime=@1700000000 --mode=go-w --sort=name -cf b.tar sbin lib/...
  */
 #define GNU_TAR_LEN 3584
-#define LONG_DIR "lib/keel/drivers/storage/virtio-blk-with-a-fairly-long-directory-name-to-force-the-prefix-field"
+#define LONG_DIR                                                                                   \
+	"lib/keel/drivers/storage/"                                                                \
+	"virtio-blk-with-a-fairly-long-directory-name-to-force-the-prefix-field"
 #define LONG_PATH LONG_DIR "/virtio-blk.driver"
 
 static const struct run {
@@ -41,18 +52,48 @@ static const struct run {
 	const char *bytes;
 } gnu_tar[] = {
 	{ 0x000, 5, "sbin/" },
-	{ 0x064, 57, "0000755\0" "0000000\0" "0000000\0" "00000000000\0" "14524770400\0" "010202\0 5" },
-	{ 0x101, 8, "ustar\0" "00" },
-	{ 0x149, 15, "0000000\0" "0000000" },
+	{ 0x064, 57,
+	  "0000755\0"
+	  "0000000\0"
+	  "0000000\0"
+	  "00000000000\0"
+	  "14524770400\0"
+	  "010202\0 5" },
+	{ 0x101, 8,
+	  "ustar\0"
+	  "00" },
+	{ 0x149, 15,
+	  "0000000\0"
+	  "0000000" },
 	{ 0x200, 9, "sbin/init" },
-	{ 0x264, 57, "0000644\0" "0000000\0" "0000000\0" "00000000014\0" "14524770400\0" "011063\0 0" },
-	{ 0x301, 8, "ustar\0" "00" },
-	{ 0x349, 15, "0000000\0" "0000000" },
+	{ 0x264, 57,
+	  "0000644\0"
+	  "0000000\0"
+	  "0000000\0"
+	  "00000000014\0"
+	  "14524770400\0"
+	  "011063\0 0" },
+	{ 0x301, 8,
+	  "ustar\0"
+	  "00" },
+	{ 0x349, 15,
+	  "0000000\0"
+	  "0000000" },
 	{ 0x400, 12, "hello, keel\n" },
 	{ 0x600, 17, "virtio-blk.driver" },
-	{ 0x664, 57, "0000644\0" "0000000\0" "0000000\0" "00000000030\0" "14524770400\0" "034550\0 0" },
-	{ 0x701, 8, "ustar\0" "00" },
-	{ 0x749, 111, "0000000\0" "0000000\0" LONG_DIR },
+	{ 0x664, 57,
+	  "0000644\0"
+	  "0000000\0"
+	  "0000000\0"
+	  "00000000030\0"
+	  "14524770400\0"
+	  "034550\0 0" },
+	{ 0x701, 8,
+	  "ustar\0"
+	  "00" },
+	{ 0x749, 111,
+	  "0000000\0"
+	  "0000000\0" LONG_DIR },
 	{ 0x800, 24, "virtio-blk driver image\n" },
 };
 
@@ -107,8 +148,7 @@ static void put_path(uint8_t *h, const char *path)
 }
 
 /* Appends a member with n bytes of data; returns its header. */
-static uint8_t *member(struct arc *a, const char *path, char type,
-		       const void *data, size_t n)
+static uint8_t *member(struct arc *a, const char *path, char type, const void *data, size_t n)
 {
 	uint8_t *h = a->buf + a->len;
 	put_path(h, path);
@@ -118,7 +158,10 @@ static uint8_t *member(struct arc *a, const char *path, char type,
 	octal(h, F_SIZE, 12, n);
 	octal(h, F_MTIME, 12, MTIME);
 	h[F_TYPE] = (uint8_t)type;
-	memcpy(h + F_MAGIC, "ustar\0" "00", 8);
+	memcpy(h + F_MAGIC,
+	       "ustar\0"
+	       "00",
+	       8);
 	memcpy(h + F_DEVMAJOR, "0000000", 8);
 	memcpy(h + F_DEVMINOR, "0000000", 8);
 	fix_checksum(h);
@@ -149,8 +192,8 @@ static status_t find_exact(const void *p, size_t len, const char *name)
 	size_t size;
 	memcpy(copy, p, len);
 	status_t st = ustar_find(copy, len, name, &data, &size);
-	if (st == STATUS_OK && ((const uint8_t *)data < copy ||
-				(const uint8_t *)data + size > copy + len))
+	if (st == STATUS_OK &&
+	    ((const uint8_t *)data < copy || (const uint8_t *)data + size > copy + len))
 		st = STATUS_COUNT; /* no status means this: the test fails */
 	free(copy);
 	return st;
@@ -197,7 +240,8 @@ TEST(find_matches_whole_names_of_regular_files_only)
 	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, "sbin", &data, &size), STATUS_NOT_FOUND);
 	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, "init", &data, &size), STATUS_NOT_FOUND);
 	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, "sbin/init/", &data, &size), STATUS_NOT_FOUND);
-	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, "virtio-blk.driver", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, "virtio-blk.driver", &data, &size),
+		 STATUS_NOT_FOUND);
 	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, "", &data, &size), STATUS_NOT_FOUND);
 	CHECK_EQ(ustar_find(real, GNU_TAR_LEN, NULL, &data, &size), STATUS_INVALID);
 }
@@ -273,8 +317,8 @@ TEST(end_of_archive_markers)
 	arc_begin(&a);
 	file(&a, "a", "first");
 	size_t bare = a.len;
-	CHECK_EQ(find_exact(a.buf, bare, "a"), STATUS_OK); /* ends at len */
-	CHECK_EQ(find_exact(a.buf, bare + 512, "a"), STATUS_OK); /* lone zero block last */
+	CHECK_EQ(find_exact(a.buf, bare, "a"), STATUS_OK);             /* ends at len */
+	CHECK_EQ(find_exact(a.buf, bare + 512, "a"), STATUS_OK);       /* lone zero block last */
 	CHECK_EQ(find_exact(a.buf, bare + 512 + 100, "a"), STATUS_OK); /* then a partial block */
 	CHECK_EQ(find_exact(a.buf, bare + 1024, "a"), STATUS_OK);
 
@@ -365,13 +409,19 @@ TEST(rejects_other_magic)
 	memcpy(h + F_MAGIC, "ustar  \0", 8); /* old GNU format */
 	fix_checksum(h);
 	CHECK_EQ(find_exact(a.buf, n, "a"), STATUS_BAD_FORMAT);
-	memcpy(h + F_MAGIC, "ustar\0" "01", 8);
+	memcpy(h + F_MAGIC,
+	       "ustar\0"
+	       "01",
+	       8);
 	fix_checksum(h);
 	CHECK_EQ(find_exact(a.buf, n, "a"), STATUS_BAD_FORMAT);
 	memset(h + F_MAGIC, 0, 8); /* pre-POSIX v7 header */
 	fix_checksum(h);
 	CHECK_EQ(find_exact(a.buf, n, "a"), STATUS_BAD_FORMAT);
-	memcpy(h + F_MAGIC, "ustar\0" "00", 8);
+	memcpy(h + F_MAGIC,
+	       "ustar\0"
+	       "00",
+	       8);
 	fix_checksum(h);
 	CHECK_EQ(find_exact(a.buf, n, "a"), STATUS_OK);
 }
@@ -402,7 +452,10 @@ TEST(size_field_is_strict_octal)
 	CHECK_EQ(with_size_field(&a, h, "00000000009\0"), STATUS_BAD_FORMAT);
 	CHECK_EQ(with_size_field(&a, h, "0000000001x\0"), STATUS_BAD_FORMAT);
 	CHECK_EQ(with_size_field(&a, h, "1 2\0\0\0\0\0\0\0\0\0"), STATUS_BAD_FORMAT);
-	CHECK_EQ(with_size_field(&a, h, "12\0" "3\0\0\0\0\0\0\0\0"), STATUS_BAD_FORMAT);
+	CHECK_EQ(with_size_field(&a, h,
+				 "12\0"
+				 "3\0\0\0\0\0\0\0\0"),
+		 STATUS_BAD_FORMAT);
 	CHECK_EQ(with_size_field(&a, h, "           \0"), STATUS_BAD_FORMAT);
 	CHECK_EQ(with_size_field(&a, h, "\0\0\0\0\0\0\0\0\0\0\0\0"), STATUS_BAD_FORMAT);
 	CHECK_EQ(with_size_field(&a, h, "+0000000012\0"), STATUS_BAD_FORMAT);
@@ -570,8 +623,8 @@ TEST(survives_random_corruption)
 		CHECK(it.status == STATUS_NOT_FOUND || it.status == STATUS_BAD_FORMAT);
 		free(copy);
 		status_t st = find_exact(a.buf, n, "sbin/init");
-		CHECK(st == STATUS_OK || st == STATUS_NOT_FOUND ||
-		      st == STATUS_BAD_FORMAT || st == STATUS_EXISTS);
+		CHECK(st == STATUS_OK || st == STATUS_NOT_FOUND || st == STATUS_BAD_FORMAT ||
+		      st == STATUS_EXISTS);
 	}
 	CHECK(ok > 10000); /* the corruption did not just break every header */
 }

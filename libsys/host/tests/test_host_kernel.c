@@ -14,8 +14,8 @@
 
 #define MS 1000000ull
 #define INBOX_VA 0x0000210000000000ull
-#define VA_ROOT 0x0000220000000000ull	/* where the root maps test memory */
-#define VA_CHILD 0x0000230000000000ull	/* where a child maps it */
+#define VA_ROOT 0x0000220000000000ull  /* where the root maps test memory */
+#define VA_CHILD 0x0000230000000000ull /* where a child maps it */
 #define SLOTS 16
 
 static const struct keel_start *root;
@@ -38,8 +38,11 @@ static int64_t run_child(host_main_fn *main, cap_handle_t cap)
 		.witness = { root->witness, RIGHT_READ | RIGHT_WRITE, 0 },
 		.caps = { { cap, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0 } },
 		.cap_count = cap == CAP_HANDLE_NONE ? 0 : 1,
-		.quota_slots = 16, .quota_objects = 16, .quota_pages = 32,
-		.tier = THREAD_TIER_MATTER, .affinity = 1,
+		.quota_slots = 16,
+		.quota_objects = 16,
+		.quota_pages = 32,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
 	};
 	struct keel_child c;
 	struct keel_msg m;
@@ -148,7 +151,8 @@ TEST(keel_map_gives_each_task_the_lowest_place_no_task_holds)
 TEST(an_address_the_process_uses_itself_cannot_be_mapped)
 {
 	static char taken[2 * KEEL_PAGE_SIZE];
-	uint64_t page = ((uint64_t)(uintptr_t)taken + KEEL_PAGE_SIZE - 1) & ~(KEEL_PAGE_SIZE - 1ull);
+	uint64_t page = ((uint64_t)(uintptr_t)taken + KEEL_PAGE_SIZE - 1) &
+			~(KEEL_PAGE_SIZE - 1ull);
 	cap_handle_t mem = CAP_HANDLE_NONE;
 	CHECK_EQ(sys_memory_create(1, 0, &mem), STATUS_OK);
 	CHECK_EQ(sys_memory_map(CAP_HANDLE_NONE, mem, page, 0, 1, RIGHT_READ), STATUS_EXISTS);
@@ -272,11 +276,12 @@ TEST(the_kernel_scheduler_decides_who_runs)
 	cap_handle_t th = CAP_HANDLE_NONE;
 	order_len = 0;
 	CHECK_EQ(sys_thread_create(root->self_task, (uint64_t)(uintptr_t)second_thread, 0, 0,
-				   THREAD_TIER_MATTER, 1, &th), STATUS_OK);
-	order[order_len++] = 'a';	/* nothing preempts: still the root */
-	sys_thread_yield();		/* the new thread runs until it yields */
+				   THREAD_TIER_MATTER, 1, &th),
+		 STATUS_OK);
+	order[order_len++] = 'a'; /* nothing preempts: still the root */
+	sys_thread_yield();       /* the new thread runs until it yields */
 	order[order_len++] = 'a';
-	sys_thread_yield();		/* and finishes */
+	sys_thread_yield(); /* and finishes */
 	order[order_len] = '\0';
 	CHECK_STR(order, "abab");
 	/* It has exited: its capability is stale (and deleted all the same). */

@@ -37,8 +37,8 @@
 struct arena {
 	uint8_t *base;
 	size_t cap;
-	size_t used;		/* bytes handed out, padding included */
-	size_t high_water;	/* most bytes ever used at once */
+	size_t used;       /* bytes handed out, padding included */
+	size_t high_water; /* most bytes ever used at once */
 };
 
 /* Sets up a over the bytes at mem (any alignment); mem must outlive a. */
@@ -72,10 +72,10 @@ size_t arena_remaining(const struct arena *a);
  * interior pointer or a foreign pointer is always detected.
  */
 struct objpool {
-	uint64_t *live;		/* bit i set: object i is allocated */
-	uint32_t *free_stack;	/* indices of free objects, top at free_count */
-	uint8_t *objs;		/* capacity * stride bytes, ALLOC_ALIGN-aligned */
-	size_t stride;		/* object size rounded up to ALLOC_ALIGN */
+	uint64_t *live;       /* bit i set: object i is allocated */
+	uint32_t *free_stack; /* indices of free objects, top at free_count */
+	uint8_t *objs;        /* capacity * stride bytes, ALLOC_ALIGN-aligned */
+	size_t stride;        /* object size rounded up to ALLOC_ALIGN */
 	uint32_t capacity;
 	uint32_t free_count;
 };
@@ -132,23 +132,23 @@ struct heap_block;
 struct heap_segment;
 
 struct heap_stats {
-	size_t segments;	/* regions obtained from the page source */
-	size_t bytes_mapped;	/* their total size */
-	size_t blocks_in_use;	/* live allocations */
-	size_t bytes_in_use;	/* their usable sizes, summed */
+	size_t segments;      /* regions obtained from the page source */
+	size_t bytes_mapped;  /* their total size */
+	size_t blocks_in_use; /* live allocations */
+	size_t bytes_in_use;  /* their usable sizes, summed */
 	size_t free_blocks;
-	uint64_t allocs;	/* successful heap_alloc()s (and moves by heap_realloc()) */
-	uint64_t failed_allocs;	/* heap_alloc()s refused for want of memory */
-	uint64_t bad_frees;	/* heap_free()s refused with STATUS_NOT_OWNED */
+	uint64_t allocs;        /* successful heap_alloc()s (and moves by heap_realloc()) */
+	uint64_t failed_allocs; /* heap_alloc()s refused for want of memory */
+	uint64_t bad_frees;     /* heap_free()s refused with STATUS_NOT_OWNED */
 };
 
 struct heap {
 	heap_grow_fn grow;
 	void *grow_ctx;
 	size_t grow_pages;
-	struct heap_segment *segments;	/* most recent first */
-	struct heap_block *bins[HEAP_CLASSES];	/* free lists by size class */
-	uint32_t nonempty;		/* bit k set: bins[k] has a block */
+	struct heap_segment *segments;         /* most recent first */
+	struct heap_block *bins[HEAP_CLASSES]; /* free lists by size class */
+	uint32_t nonempty;                     /* bit k set: bins[k] has a block */
 	struct heap_stats stats;
 };
 

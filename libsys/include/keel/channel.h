@@ -82,7 +82,7 @@
 #include "abi/status.h"
 #include "keel/sysops.h"
 
-#define CHANNEL_MAGIC 0x3148434bu	/* "KCH1" */
+#define CHANNEL_MAGIC 0x3148434bu /* "KCH1" */
 #define CHANNEL_ALIGN 64u
 #define CHANNEL_HDR_SIZE 192u
 #define CHANNEL_ELEM_MAX 65536u
@@ -110,16 +110,16 @@ _Static_assert(CHANNEL_HDR_SIZE % CHANNEL_ALIGN == 0, "slots start on a line");
 
 /* One side's view of a channel; private to that side. */
 struct channel {
-	struct channel_hdr *hdr;	/* shared */
-	uint8_t *slots;			/* shared */
-	uint32_t elem_size;		/* validated copies, never re-read */
+	struct channel_hdr *hdr; /* shared */
+	uint8_t *slots;          /* shared */
+	uint32_t elem_size;      /* validated copies, never re-read */
 	uint32_t capacity;
-	uint32_t prod;			/* producer: its own; consumer: last accepted */
-	uint32_t cons;			/* consumer: its own; producer: last accepted */
-	cap_handle_t doorbell;		/* producer: the consumer's thread */
-	uint64_t doorbell_bits;		/* producer: the bit(s) to raise */
-	uint64_t bad_indices;		/* peer indices refused */
-	uint64_t doorbells;		/* doorbells raised by channel_notify */
+	uint32_t prod;          /* producer: its own; consumer: last accepted */
+	uint32_t cons;          /* consumer: its own; producer: last accepted */
+	cap_handle_t doorbell;  /* producer: the consumer's thread */
+	uint64_t doorbell_bits; /* producer: the bit(s) to raise */
+	uint64_t bad_indices;   /* peer indices refused */
+	uint64_t doorbells;     /* doorbells raised by channel_notify */
 };
 
 /* Bytes of memory for a channel of capacity elements of elem_size bytes. */

@@ -39,14 +39,14 @@
 struct codec_writer {
 	uint8_t *buf;
 	size_t cap;
-	size_t len;		/* bytes written so far */
-	status_t status;	/* first failure, sticky; STATUS_OK while good */
+	size_t len;      /* bytes written so far */
+	status_t status; /* first failure, sticky; STATUS_OK while good */
 };
 
 struct codec_reader {
 	const uint8_t *buf;
 	size_t len;
-	size_t pos;		/* bytes consumed so far */
+	size_t pos; /* bytes consumed so far */
 };
 
 /* Starts writing into buf, of which cap bytes may be written. */

@@ -62,15 +62,15 @@ struct logger {
 	const char *service;
 	enum log_level min_level;
 	/* The line being built. */
-	bool active;		/* between log_begin and log_end, level passed */
+	bool active; /* between log_begin and log_end, level passed */
 	bool truncated;
-	bool invalid;		/* a key or the event name was invalid */
+	bool invalid; /* a key or the event name was invalid */
 	size_t len;
 	char line[LOG_LINE_MAX];
 };
 
 enum log_field_type {
-	LOG_FIELD_STR,		/* NUL-terminated string */
+	LOG_FIELD_STR, /* NUL-terminated string */
 	LOG_FIELD_U64,
 	LOG_FIELD_I64,
 	LOG_FIELD_HEX,
@@ -91,17 +91,35 @@ struct log_field {
 };
 
 /* Initializers for a struct log_field, for log_emit()'s array. */
-#define LOG_STR(k, x) { .key = (k), .type = LOG_FIELD_STR, .v.s = (x) }
-#define LOG_U64(k, x) { .key = (k), .type = LOG_FIELD_U64, .v.u = (x) }
-#define LOG_I64(k, x) { .key = (k), .type = LOG_FIELD_I64, .v.i = (x) }
-#define LOG_HEX(k, x) { .key = (k), .type = LOG_FIELD_HEX, .v.u = (x) }
-#define LOG_BOOL(k, x) { .key = (k), .type = LOG_FIELD_BOOL, .v.b = (x) }
-#define LOG_STATUS(k, x) { .key = (k), .type = LOG_FIELD_STATUS, .v.st = (x) }
+#define LOG_STR(k, x)                                                                              \
+	{                                                                                          \
+		.key = (k), .type = LOG_FIELD_STR, .v.s = (x)                                      \
+	}
+#define LOG_U64(k, x)                                                                              \
+	{                                                                                          \
+		.key = (k), .type = LOG_FIELD_U64, .v.u = (x)                                      \
+	}
+#define LOG_I64(k, x)                                                                              \
+	{                                                                                          \
+		.key = (k), .type = LOG_FIELD_I64, .v.i = (x)                                      \
+	}
+#define LOG_HEX(k, x)                                                                              \
+	{                                                                                          \
+		.key = (k), .type = LOG_FIELD_HEX, .v.u = (x)                                      \
+	}
+#define LOG_BOOL(k, x)                                                                             \
+	{                                                                                          \
+		.key = (k), .type = LOG_FIELD_BOOL, .v.b = (x)                                     \
+	}
+#define LOG_STATUS(k, x)                                                                           \
+	{                                                                                          \
+		.key = (k), .type = LOG_FIELD_STATUS, .v.st = (x)                                  \
+	}
 
 /* Sets up lg to pass events of min_level and above to sink(ctx, ...),
  * naming the service svc (a string that must outlive lg). */
-void log_init(struct logger *lg, const char *svc, enum log_level min_level,
-	      log_write_fn sink, void *ctx);
+void log_init(struct logger *lg, const char *svc, enum log_level min_level, log_write_fn sink,
+	      void *ctx);
 
 /* Starts a line for event at level. Below the logger's level the whole
  * line, up to and including log_end(), costs nothing and writes nothing.

@@ -53,8 +53,8 @@
 #include "abi/status.h"
 #include "keel/sysops.h"
 
-#define LOOP_MSG_HANDLERS_MAX 32	/* labels a loop dispatches */
-#define LOOP_TIMERS_MAX 32		/* timers armed at once */
+#define LOOP_MSG_HANDLERS_MAX 32 /* labels a loop dispatches */
+#define LOOP_TIMERS_MAX 32       /* timers armed at once */
 #define LOOP_SIGNAL_BITS 64
 
 /*
@@ -93,21 +93,21 @@ typedef uint64_t loop_timer_id;
 
 /* Counters that tests and measurements read; the loop only adds to them. */
 struct loop_stats {
-	uint64_t turns;		/* loop_turn calls */
-	uint64_t waits;		/* waits made: sys_signal_wait or sys_msg_reply_wait */
-	uint64_t wakeups;	/* waits that returned pending bits */
-	uint64_t timeouts;	/* waits that ended with STATUS_TIMEOUT */
-	uint64_t wait_errors;	/* waits that failed otherwise */
-	uint64_t messages;	/* inbox messages dispatched */
-	uint64_t unknown;	/* of which went to the unknown handler */
+	uint64_t turns;          /* loop_turn calls */
+	uint64_t waits;          /* waits made: sys_signal_wait or sys_msg_reply_wait */
+	uint64_t wakeups;        /* waits that returned pending bits */
+	uint64_t timeouts;       /* waits that ended with STATUS_TIMEOUT */
+	uint64_t wait_errors;    /* waits that failed otherwise */
+	uint64_t messages;       /* inbox messages dispatched */
+	uint64_t unknown;        /* of which went to the unknown handler */
 	uint64_t handler_errors; /* message handlers that returned an error */
-	uint64_t replies;	/* replies the kernel accepted, error replies included */
-	uint64_t reply_errors;	/* replies the kernel refused */
-	uint64_t unanswerable;	/* handler answers to sends, which have no reply cap */
-	uint64_t signals;	/* signal handler calls */
-	uint64_t stray_signals;	/* pending bits without a handler */
-	uint64_t timers;	/* timer callbacks */
-	uint64_t heartbeats;	/* heartbeat callbacks */
+	uint64_t replies;        /* replies the kernel accepted, error replies included */
+	uint64_t reply_errors;   /* replies the kernel refused */
+	uint64_t unanswerable;   /* handler answers to sends, which have no reply cap */
+	uint64_t signals;        /* signal handler calls */
+	uint64_t stray_signals;  /* pending bits without a handler */
+	uint64_t timers;         /* timer callbacks */
+	uint64_t heartbeats;     /* heartbeat callbacks */
 };
 
 /* The fields below are the loop's own: read stats, leave the rest. */
@@ -124,7 +124,7 @@ struct loop_signal {
 
 struct loop_timer {
 	uint64_t deadline;
-	loop_timer_id id;	/* also the tie-break: earlier-armed fires first */
+	loop_timer_id id; /* also the tie-break: earlier-armed fires first */
 	loop_timer_fn *fn;
 	void *ctx;
 };
@@ -132,25 +132,25 @@ struct loop_timer {
 struct loop {
 	const struct sysops *ops;
 	struct inbox_ring *ring;
-	uint64_t inbox_bit;		/* 1 << the inbox's signal bit */
-	uint64_t mask;			/* inbox_bit | bits with a signal handler */
+	uint64_t inbox_bit; /* 1 << the inbox's signal bit */
+	uint64_t mask;      /* inbox_bit | bits with a signal handler */
 	bool stopped;
 
 	struct loop_handler handlers[LOOP_MSG_HANDLERS_MAX]; /* sorted by label */
 	unsigned nhandlers;
-	struct loop_handler unknown;	/* label unused */
+	struct loop_handler unknown; /* label unused */
 	struct loop_signal signals[LOOP_SIGNAL_BITS];
 
 	struct loop_timer timers[LOOP_TIMERS_MAX]; /* min-heap on (deadline, id) */
 	unsigned ntimers;
 	loop_timer_id next_timer_id;
 
-	uint64_t beat_period;		/* 0: no heartbeat */
+	uint64_t beat_period; /* 0: no heartbeat */
 	uint64_t beat_next;
 	loop_timer_fn *beat_fn;
 	void *beat_ctx;
 
-	bool held;			/* a reply waits for the next wait */
+	bool held; /* a reply waits for the next wait */
 	cap_handle_t held_to;
 	struct loop_reply held_reply;
 
@@ -164,8 +164,8 @@ struct loop {
  * ops or ring, a bit above 63 or a ring whose capacity is not a power of
  * two.
  */
-status_t loop_init(struct loop *loop, const struct sysops *ops,
-		   struct inbox_ring *ring, unsigned inbox_bit);
+status_t loop_init(struct loop *loop, const struct sysops *ops, struct inbox_ring *ring,
+		   unsigned inbox_bit);
 
 /*
  * Opens the calling task's inbox for a loop to serve: creates an inbox of
@@ -210,8 +210,8 @@ status_t loop_on_signal(struct loop *loop, unsigned bit, loop_signal_fn *fn, voi
  * NULL) names it for loop_timer_cancel. STATUS_FULL when LOOP_TIMERS_MAX
  * timers are armed, STATUS_INVALID for a NULL fn.
  */
-status_t loop_timer_add(struct loop *loop, uint64_t deadline_ns, loop_timer_fn *fn,
-			void *ctx, loop_timer_id *id);
+status_t loop_timer_add(struct loop *loop, uint64_t deadline_ns, loop_timer_fn *fn, void *ctx,
+			loop_timer_id *id);
 
 /* Disarms a timer; STATUS_NOT_FOUND if it already ran or never existed. */
 status_t loop_timer_cancel(struct loop *loop, loop_timer_id id);
@@ -222,8 +222,7 @@ status_t loop_timer_cancel(struct loop *loop, loop_timer_id id);
  * beats once and schedules the next beat one period later, rather than
  * beating in a burst. period_ns 0 stops the heartbeat.
  */
-status_t loop_set_heartbeat(struct loop *loop, uint64_t period_ns, loop_timer_fn *fn,
-			    void *ctx);
+status_t loop_set_heartbeat(struct loop *loop, uint64_t period_ns, loop_timer_fn *fn, void *ctx);
 
 /*
  * One turn: one wait, then every ready signal, timer, heartbeat and

@@ -4,7 +4,7 @@
  *
  * A task's user half (below 0x0000800000000000) is laid out as
  *
- *   0x0000000000400000  the program image (libsys/user.ld)
+ *   0x0000000000400000  the program image (sysroot/keel.ld)
  *   0x0000100000000000  the boot bundle, read-only, while a spawner uses it
  *                       (KEEL_SPAWN_BUNDLE_ADDR, keel/spawn.h)
  *   0x0000180000000000  the spawner's fill window (KEEL_SPAWN_SCRATCH_ADDR)
@@ -40,7 +40,7 @@
 #include "keel/sys.h"
 
 #define KEEL_MAP_REGION 0x0000200000000000ull
-#define KEEL_MAP_REGION_BYTES (256ull << 20)	/* 65536 pages */
+#define KEEL_MAP_REGION_BYTES (256ull << 20) /* 65536 pages */
 
 /*
  * Maps pages pages of memory, from its page first, into the calling task
@@ -52,7 +52,6 @@
  * (NO_RIGHTS, RANGE, QUOTA, ...), with nothing mapped. The caller unmaps
  * with sys_memory_unmap(CAP_HANDLE_NONE, *addr, pages).
  */
-status_t keel_map(cap_handle_t memory, uint64_t first, uint64_t pages, uint32_t prot,
-		  void **addr);
+status_t keel_map(cap_handle_t memory, uint64_t first, uint64_t pages, uint32_t prot, void **addr);
 
 #endif

@@ -44,13 +44,13 @@
 
 #define PATH_COMPONENT_MAX 255
 #define PATH_MAX_COMPONENTS 32
-#define PATH_MAX_BYTES 1024	/* of the text form, without a NUL */
+#define PATH_MAX_BYTES 1024 /* of the text form, without a NUL */
 
 struct path {
-	uint16_t count;		/* components */
-	uint16_t len;		/* bytes of text in use */
-	uint16_t start[PATH_MAX_COMPONENTS];	/* offset of component i in text */
-	char text[PATH_MAX_BYTES];	/* the text form, not NUL-terminated */
+	uint16_t count;                      /* components */
+	uint16_t len;                        /* bytes of text in use */
+	uint16_t start[PATH_MAX_COMPONENTS]; /* offset of component i in text */
+	char text[PATH_MAX_BYTES];           /* the text form, not NUL-terminated */
 };
 
 /* Makes p the empty path. */

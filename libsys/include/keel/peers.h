@@ -34,16 +34,16 @@
 #include "abi/status.h"
 #include "keel/loop.h"
 
-#define PEERS_MAX 16		/* a manifest declares at most 16 `sends` */
-#define PEER_NAME_MAX 32	/* characters, as manifest names */
+#define PEERS_MAX 16     /* a manifest declares at most 16 `sends` */
+#define PEER_NAME_MAX 32 /* characters, as manifest names */
 
 /* Payload of a peer update (40 bytes). The handle is already in the
  * receiver's CSpace, put there by the supervisor (sys_task_grant): the
  * message itself carries no capability. */
 struct peer_update {
-	char name[PEER_NAME_MAX];	/* the peer's `provides` name, NUL-padded */
-	uint32_t handle;		/* the fresh send capability */
-	uint32_t reserved;		/* 0 */
+	char name[PEER_NAME_MAX]; /* the peer's `provides` name, NUL-padded */
+	uint32_t handle;          /* the fresh send capability */
+	uint32_t reserved;        /* 0 */
 };
 
 _Static_assert(sizeof(struct peer_update) == 40, "fits a message payload");
@@ -51,7 +51,7 @@ _Static_assert(sizeof(struct peer_update) == 40, "fits a message payload");
 struct peer {
 	char name[PEER_NAME_MAX + 1];
 	cap_handle_t cap;
-	uint32_t updates;	/* peer updates applied to this one */
+	uint32_t updates; /* peer updates applied to this one */
 };
 
 /* A service's peers; caller-owned, like the loop. */

@@ -21,9 +21,9 @@
 #include "abi/status.h"
 #include "keel/loop.h"
 
-#define SERVICE_HELLO 0x1a170001u	/* service -> supervisor, carries its inbox */
-#define SERVICE_HEARTBEAT 0x1a170002u	/* service -> supervisor, every interval */
-#define SERVICE_PEER 0x1a170007u	/* supervisor -> service: struct peer_update */
+#define SERVICE_HELLO 0x1a170001u     /* service -> supervisor, carries its inbox */
+#define SERVICE_HEARTBEAT 0x1a170002u /* service -> supervisor, every interval */
+#define SERVICE_PEER 0x1a170007u      /* supervisor -> service: struct peer_update */
 
 /* Says hello: derives a send capability to inbox (RIGHT_SEND and
  * RIGHT_GRANT) and moves it to the supervisor with SERVICE_HELLO.

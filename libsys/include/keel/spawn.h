@@ -72,45 +72,45 @@ static inline uint64_t keel_start_arg(const struct keel_start *s)
  * ranges must be left free for libsys. Not safe for concurrent use.
  */
 struct keel_spawner {
-	cap_handle_t bundle;	/* memory object holding the archive; read and map */
-	uint64_t bundle_bytes;	/* archive length in bytes */
-	uint64_t bundle_addr;	/* where the archive is mapped */
-	const void *archive;	/* bundle_addr once mapped, NULL before */
-	uint64_t scratch_addr;	/* start of the fill window (as many pages as the biggest task needs) */
-	uint64_t cpu_count;	/* copied into every child's start page */
+	cap_handle_t bundle;   /* memory object holding the archive; read and map */
+	uint64_t bundle_bytes; /* archive length in bytes */
+	uint64_t bundle_addr;  /* where the archive is mapped */
+	const void *archive;   /* bundle_addr once mapped, NULL before */
+	uint64_t scratch_addr; /* start of the fill window (as many pages as the biggest task needs) */
+	uint64_t cpu_count;    /* copied into every child's start page */
 };
 
 /* One capability handed to the new task: a copy derived with sys_task_grant. */
 struct keel_grant {
-	cap_handle_t cap;	/* the spawner's capability; CAP_HANDLE_NONE gives nothing */
-	uint32_t rights;	/* rights of the child's copy, a subset of cap's */
-	uint64_t badge;		/* badge of the child's copy; 0 keeps cap's */
+	cap_handle_t cap; /* the spawner's capability; CAP_HANDLE_NONE gives nothing */
+	uint32_t rights;  /* rights of the child's copy, a subset of cap's */
+	uint64_t badge;   /* badge of the child's copy; 0 keeps cap's */
 };
 
 struct keel_spawn_args {
-	const char *name;		/* the executable's name in the bundle */
-	const char *cmdline;		/* copied to the child's start page; NULL for "" */
-	uint64_t arg;			/* the child's keel_start_arg() */
-	cap_handle_t fault_inbox;	/* inbox (RIGHT_SEND) for the task's fault and
+	const char *name;             /* the executable's name in the bundle */
+	const char *cmdline;          /* copied to the child's start page; NULL for "" */
+	uint64_t arg;                 /* the child's keel_start_arg() */
+	cap_handle_t fault_inbox;     /* inbox (RIGHT_SEND) for the task's fault and
 					 * exit messages, with the badge that names the
 					 * child there; CAP_HANDLE_NONE for none */
-	struct keel_grant supervisor;	/* becomes start->supervisor */
-	struct keel_grant witness;	/* becomes start->witness */
-	struct keel_grant caps[KEEL_SPAWN_CAPS_MAX];	/* become keel_start_cap(s, i) */
-	uint32_t cap_count;		/* entries of caps[] in use */
-	uint64_t quota_slots;		/* sys_task_create quotas, charged to the caller */
+	struct keel_grant supervisor; /* becomes start->supervisor */
+	struct keel_grant witness;    /* becomes start->witness */
+	struct keel_grant caps[KEEL_SPAWN_CAPS_MAX]; /* become keel_start_cap(s, i) */
+	uint32_t cap_count;                          /* entries of caps[] in use */
+	uint64_t quota_slots; /* sys_task_create quotas, charged to the caller */
 	uint64_t quota_objects;
-	uint64_t quota_pages;		/* the child's page tables and its own allocations;
+	uint64_t quota_pages; /* the child's page tables and its own allocations;
 					 * its image, stack and start page are charged to
 					 * the caller, who creates them */
-	uint32_t tier;			/* THREAD_TIER_* of the first thread */
-	uint64_t affinity;		/* CPUs it may run on; not 0 */
+	uint32_t tier;        /* THREAD_TIER_* of the first thread */
+	uint64_t affinity;    /* CPUs it may run on; not 0 */
 };
 
 /* The new task and its first thread, as capabilities of the caller. */
 struct keel_child {
-	cap_handle_t task;	/* every right */
-	cap_handle_t thread;	/* every right */
+	cap_handle_t task;   /* every right */
+	cap_handle_t thread; /* every right */
 };
 
 /*

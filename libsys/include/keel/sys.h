@@ -39,7 +39,7 @@ static inline const struct keel_start *keel_start_page(void)
 }
 
 /*
- * Formats like printf (conversions of core/fmt.h: no floating point) and
+ * Formats like printf (conversions of kernel/lib/fmt.h: no floating point) and
  * writes the text to the kernel console with sys_debug_write on witness,
  * which needs RIGHT_WRITE. Output up to 512 bytes goes out in one call, so
  * lines from concurrent writers do not interleave. Returns the status of

@@ -21,24 +21,24 @@
 #include "abi/status.h"
 
 enum time_confidence {
-	TIME_UNKNOWN = 0,	/* never set: the reading is monotonic time since boot */
-	TIME_RTC = 1,		/* from the CMOS real-time clock: +-1 s, local or UTC per machine */
-	TIME_NETWORK = 2,	/* from a network source: error_ns says how good */
+	TIME_UNKNOWN = 0, /* never set: the reading is monotonic time since boot */
+	TIME_RTC = 1,     /* from the CMOS real-time clock: +-1 s, local or UTC per machine */
+	TIME_NETWORK = 2, /* from a network source: error_ns says how good */
 };
 
 struct wallclock {
-	uint64_t (*monotonic)(void *ctx);	/* ns since boot */
+	uint64_t (*monotonic)(void *ctx); /* ns since boot */
 	void *ctx;
-	int64_t offset_ns;			/* wall = monotonic + offset */
+	int64_t offset_ns; /* wall = monotonic + offset */
 	enum time_confidence confidence;
-	uint64_t error_ns;			/* bound on the error when set */
-	uint64_t set_at;			/* monotonic time of the last set */
+	uint64_t error_ns; /* bound on the error when set */
+	uint64_t set_at;   /* monotonic time of the last set */
 };
 
 struct wall_time {
-	int64_t unix_ns;			/* ns since 1970-01-01 00:00 UTC */
+	int64_t unix_ns; /* ns since 1970-01-01 00:00 UTC */
 	enum time_confidence confidence;
-	uint64_t error_ns;			/* when set; grows with age for TIME_RTC */
+	uint64_t error_ns; /* when set; grows with age for TIME_RTC */
 };
 
 /* The CPU's timestamp counter. Not a clock (its rate is the CPU's); under

@@ -92,10 +92,10 @@
 #define VIRTIO_COMMON_Q_DESC 32
 #define VIRTIO_COMMON_Q_AVAIL 40
 #define VIRTIO_COMMON_Q_USED 48
-#define VIRTIO_COMMON_LEN 56	/* the virtio 1.0 structure */
+#define VIRTIO_COMMON_LEN 56 /* the virtio 1.0 structure */
 
 #define VIRTIO_MSI_NO_VECTOR 0xffffu
-#define VIRTQ_MAX_SIZE 256	/* entries this driver uses at most per queue */
+#define VIRTQ_MAX_SIZE 256 /* entries this driver uses at most per queue */
 
 /* Descriptor flags. */
 #define VIRTQ_DESC_F_NEXT 1u
@@ -116,7 +116,7 @@ struct virtio_cap {
 	uint8_t cfg_type;
 	uint8_t bar;
 	uint32_t offset, length;
-	uint32_t notify_off_multiplier;	/* VIRTIO_PCI_CAP_NOTIFY_CFG only */
+	uint32_t notify_off_multiplier; /* VIRTIO_PCI_CAP_NOTIFY_CFG only */
 };
 
 /* A structure's place: length bytes at offset in BAR bar. */
@@ -128,7 +128,7 @@ struct virtio_region {
 struct virtio_layout {
 	struct virtio_region common, notify, isr, device;
 	uint32_t notify_mult;
-	bool has_device;	/* some devices have no device-specific config */
+	bool has_device; /* some devices have no device-specific config */
 };
 
 /*
@@ -152,10 +152,10 @@ status_t virtio_locate(const struct virtio_cap *caps, size_t n, const uint64_t b
 struct virtio_dev {
 	struct virtio_io io;
 	struct virtio_layout l;
-	uint64_t features;	/* negotiated */
+	uint64_t features; /* negotiated */
 	uint16_t num_queues;
-	uint8_t status;		/* last written */
-	uint32_t poll_limit;	/* reads of a register before STATUS_TIMEOUT */
+	uint8_t status;      /* last written */
+	uint32_t poll_limit; /* reads of a register before STATUS_TIMEOUT */
 };
 
 /* Remembers io and layout in d. No device access. */
@@ -232,22 +232,22 @@ struct virtq_done {
 };
 
 struct virtq {
-	struct virtq_desc *desc;	/* shared memory */
-	uint16_t *avail;		/* flags, idx, ring[size], used_event */
-	uint8_t *used;			/* flags, idx, {id, len}[size], avail_event */
+	struct virtq_desc *desc; /* shared memory */
+	uint16_t *avail;         /* flags, idx, ring[size], used_event */
+	uint8_t *used;           /* flags, idx, {id, len}[size], avail_event */
 	uint16_t size, index;
-	uint64_t notify_off;		/* in the notify BAR */
+	uint64_t notify_off; /* in the notify BAR */
 	bool event_idx, broken;
 	uint16_t free_head, num_free;
-	uint16_t avail_idx;		/* next avail index to publish */
-	uint16_t published;		/* avail index the device may see */
-	uint16_t kicked;		/* avail index at the last notification */
-	uint16_t last_used;		/* next used index to harvest */
-	uint16_t in_flight;		/* chains added and not harvested */
-	uint16_t next[VIRTQ_MAX_SIZE];		/* private free list and chains */
-	uint16_t chain_len[VIRTQ_MAX_SIZE];	/* by head; 0: not in flight */
-	uint32_t writable[VIRTQ_MAX_SIZE];	/* by head */
-	uint64_t token[VIRTQ_MAX_SIZE];		/* by head */
+	uint16_t avail_idx;                 /* next avail index to publish */
+	uint16_t published;                 /* avail index the device may see */
+	uint16_t kicked;                    /* avail index at the last notification */
+	uint16_t last_used;                 /* next used index to harvest */
+	uint16_t in_flight;                 /* chains added and not harvested */
+	uint16_t next[VIRTQ_MAX_SIZE];      /* private free list and chains */
+	uint16_t chain_len[VIRTQ_MAX_SIZE]; /* by head; 0: not in flight */
+	uint32_t writable[VIRTQ_MAX_SIZE];  /* by head */
+	uint64_t token[VIRTQ_MAX_SIZE];     /* by head */
 };
 
 /* Bytes of DMA memory a queue of size entries needs (16-byte aligned). */

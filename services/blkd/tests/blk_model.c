@@ -149,6 +149,6 @@ void blk_model_init(struct blk_model *bm, uint8_t *dma, uint64_t phys, size_t dm
 	put32(bm->vm.devcfg + 8, size_max);
 	put32(bm->vm.devcfg + 12, seg_max);
 	put32(bm->vm.devcfg + 20, blk_size);
-	put32(bm->vm.devcfg + 36, 2048);	/* max_discard_sectors */
-	put32(bm->vm.devcfg + 40, 1);		/* max_discard_seg */
+	put32(bm->vm.devcfg + 36, 2048); /* max_discard_sectors */
+	put32(bm->vm.devcfg + 40, 1);    /* max_discard_seg */
 }

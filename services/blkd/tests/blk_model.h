@@ -19,11 +19,11 @@ struct blk_model {
 	struct virtio_model vm;
 	uint8_t *disk;
 	uint64_t sectors;
-	uint64_t fail_from, fail_to;	/* sectors [from, to) fail with IOERR */
-	uint8_t force_status;		/* non-zero: answer every request with it */
+	uint64_t fail_from, fail_to; /* sectors [from, to) fail with IOERR */
+	uint8_t force_status;        /* non-zero: answer every request with it */
 	bool no_status, short_read;
 	unsigned reads, writes, flushes, discards, ids, unsupported;
-	unsigned last_data_segs;	/* data descriptors of the last request */
+	unsigned last_data_segs; /* data descriptors of the last request */
 	unsigned protocol_errors;
 };
 

@@ -45,7 +45,8 @@ static void check_table(const struct part_table *t, uint64_t blocks)
 		if (e->problem != PART_OK)
 			continue;
 		usable++;
-		if (!e->count || e->start == 0 || e->start >= blocks || e->count > blocks - e->start)
+		if (!e->count || e->start == 0 || e->start >= blocks ||
+		    e->count > blocks - e->start)
 			abort();
 		if (memchr(e->name, 0, PART_NAME_MAX) == NULL)
 			abort();

@@ -12,11 +12,12 @@
 #include "check.h"
 
 #define PHYS 0x40000000ull
-#define SECTORS 8192u			/* a 4 MiB disk */
-#define DATA_OFF 65536u			/* data buffers in DMA memory from here */
-#define ALL_FEATURES (VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) | \
-		      VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) | \
-		      VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
+#define SECTORS 8192u   /* a 4 MiB disk */
+#define DATA_OFF 65536u /* data buffers in DMA memory from here */
+#define ALL_FEATURES                                                                               \
+	(VIRTIO_BIT(VIRTIO_BLK_F_SIZE_MAX) | VIRTIO_BIT(VIRTIO_BLK_F_SEG_MAX) |                    \
+	 VIRTIO_BIT(VIRTIO_BLK_F_BLK_SIZE) | VIRTIO_BIT(VIRTIO_BLK_F_FLUSH) |                      \
+	 VIRTIO_BIT(VIRTIO_BLK_F_DISCARD) | VIRTIO_BIT(VIRTIO_F_EVENT_IDX))
 
 static _Alignas(4096) uint8_t dma[1 << 20];
 static uint8_t disk[SECTORS * 512];
@@ -107,7 +108,8 @@ TEST(start_refuses_short_dma_and_odd_block_sizes)
 	device(ALL_FEATURES, 0, 16, 512);
 	io = vm_io(&bm.vm);
 	virtio_locate(caps, vm_caps(caps, 4, bars), bars, &l);
-	CHECK_EQ(blk_start(&blk, &io, &l, dma, PHYS, blk_dma_bytes() - 1, 0, 1, NULL), STATUS_RANGE);
+	CHECK_EQ(blk_start(&blk, &io, &l, dma, PHYS, blk_dma_bytes() - 1, 0, 1, NULL),
+		 STATUS_RANGE);
 	blk_model_init(&bm, dma, PHYS, sizeof dma, disk, SECTORS, ALL_FEATURES, 0, 16, 1000);
 	io = vm_io(&bm.vm);
 	CHECK_EQ(blk_start(&blk, &io, &l, dma, PHYS, DATA_OFF, 0, 1, NULL), STATUS_BAD_FORMAT);
@@ -117,7 +119,8 @@ TEST(start_refuses_short_dma_and_odd_block_sizes)
 TEST(write_then_read_through_scattered_segments)
 {
 	const struct blk_seg w[3] = {
-		{ PHYS + DATA_OFF + 4096 * 3, 1024 }, { PHYS + DATA_OFF + 512, 2048 },
+		{ PHYS + DATA_OFF + 4096 * 3, 1024 },
+		{ PHYS + DATA_OFF + 512, 2048 },
 		{ PHYS + DATA_OFF + 4096 * 7, 1024 },
 	};
 	const struct blk_seg r[1] = { { PHYS + DATA_OFF + 4096 * 20, 4096 } };
@@ -176,7 +179,7 @@ TEST(sixty_four_requests_in_flight_one_notification_batched_completions)
 		seen[c / 64] |= 1ull << (c % 64);
 		CHECK(memcmp(data(PHYS + DATA_OFF + 4096 * c), disk + 4096 * c, 4096) == 0);
 	}
-	CHECK_EQ(submit(BLK_READ, 0, 8, &seg[0], 1, 9, NULL), BLK_BUSY);	/* not released */
+	CHECK_EQ(submit(BLK_READ, 0, 8, &seg[0], 1, 9, NULL), BLK_BUSY); /* not released */
 	release_all(n);
 	CHECK_EQ(submit(BLK_READ, 0, 8, &seg[0], 1, 9, NULL), BLK_OK);
 	CHECK_EQ(bm.vm.violations, 0);
@@ -193,7 +196,7 @@ TEST(segments_longer_than_size_max_are_split)
 	CHECK_EQ(bm.last_data_segs, 4);
 	release_all(1);
 	device(ALL_FEATURES, 4096, 3, 512);
-	CHECK_EQ(submit(BLK_READ, 0, 32, &s, 1, 1, NULL), BLK_INVALID);	/* > seg_max */
+	CHECK_EQ(submit(BLK_READ, 0, 32, &s, 1, 1, NULL), BLK_INVALID); /* > seg_max */
 	CHECK_EQ(bm.vm.notifies, 0);
 }
 
@@ -236,13 +239,13 @@ TEST(unaligned_or_malformed_buffers_get_clear_errors)
 	device(ALL_FEATURES, 0, 16, 512);
 	CHECK_EQ(submit(BLK_READ, 0, 1, &odd_addr, 1, 1, NULL), BLK_UNALIGNED);
 	CHECK_EQ(submit(BLK_READ, 0, 1, &odd_len, 1, 1, NULL), BLK_UNALIGNED);
-	CHECK_EQ(submit(BLK_READ, 0, 1, &two, 1, 1, NULL), BLK_INVALID);	/* 2 blocks of data */
+	CHECK_EQ(submit(BLK_READ, 0, 1, &two, 1, 1, NULL), BLK_INVALID); /* 2 blocks of data */
 	CHECK_EQ(submit(BLK_READ, 0, 0, &two, 1, 1, NULL), BLK_INVALID);
 	CHECK_EQ(submit(BLK_READ, 0, 2, &two, 0, 1, NULL), BLK_INVALID);
 	CHECK_EQ(submit(BLK_READ, 0, 2, NULL, 1, 1, NULL), BLK_INVALID);
 	CHECK_EQ(submit(9, 0, 2, &two, 1, 1, NULL), BLK_INVALID);
 	CHECK_EQ(bm.vm.notifies, 0);
-	CHECK_EQ(submit(BLK_READ, 0, 2, &two, 1, 1, NULL), BLK_OK);	/* nothing broke */
+	CHECK_EQ(submit(BLK_READ, 0, 2, &two, 1, 1, NULL), BLK_OK); /* nothing broke */
 	CHECK_EQ(run(), 1);
 	CHECK_EQ(done[0].result, BLK_OK);
 }
@@ -302,7 +305,7 @@ TEST(discard_zeroes_when_offered_and_is_unsupported_otherwise)
 {
 	device(ALL_FEATURES, 0, 16, 512);
 	CHECK_EQ(submit(BLK_DISCARD, 10, 4, NULL, 0, 1, NULL), BLK_OK);
-	CHECK_EQ(submit(BLK_DISCARD, 0, 4096, NULL, 0, 1, NULL), BLK_INVALID);	/* > max */
+	CHECK_EQ(submit(BLK_DISCARD, 0, 4096, NULL, 0, 1, NULL), BLK_INVALID); /* > max */
 	CHECK_EQ(run(), 1);
 	CHECK_EQ(done[0].result, BLK_OK);
 	for (unsigned i = 10 * 512; i < 14 * 512; i++)
@@ -331,7 +334,9 @@ TEST(get_id_returns_the_device_serial)
 TEST(io_error_fails_that_request_and_no_other)
 {
 	struct blk_seg s[3] = {
-		{ PHYS + DATA_OFF, 512 }, { PHYS + DATA_OFF + 4096, 512 }, { PHYS + DATA_OFF + 8192, 512 },
+		{ PHYS + DATA_OFF, 512 },
+		{ PHYS + DATA_OFF + 4096, 512 },
+		{ PHYS + DATA_OFF + 8192, 512 },
 	};
 	size_t n;
 
@@ -367,17 +372,17 @@ TEST(device_answers_map_to_clear_results)
 	device(ALL_FEATURES, 0, 16, 512);
 	bm.force_status = VIRTIO_BLK_S_UNSUPP;
 	CHECK_EQ(one_read(), BLK_UNSUPPORTED);
-	bm.force_status = 0x42;			/* no such status */
+	bm.force_status = 0x42; /* no such status */
 	CHECK_EQ(one_read(), BLK_IO_ERROR);
 	bm.force_status = 0;
-	bm.no_status = true;			/* status never written */
+	bm.no_status = true; /* status never written */
 	CHECK_EQ(one_read(), BLK_IO_ERROR);
 	bm.no_status = false;
 	bm.short_read = true;
 	CHECK_EQ(one_read(), BLK_IO_ERROR);
 	bm.short_read = false;
 	CHECK_EQ(one_read(), BLK_OK);
-	bm.vm.misbehave = VM_BAD_LEN;		/* more written than the chain holds */
+	bm.vm.misbehave = VM_BAD_LEN; /* more written than the chain holds */
 	CHECK_EQ(one_read(), BLK_IO_ERROR);
 	bm.vm.misbehave = 0;
 	CHECK_EQ(one_read(), BLK_OK);
@@ -397,7 +402,7 @@ TEST(a_device_breaking_the_queue_fails_all_in_flight_as_retry)
 	bm.vm.misbehave = VM_BAD_ID;
 	vm_complete(&bm.vm, 1, false);
 	CHECK_EQ(blk_harvest(&blk, done, 16, &n), STATUS_DEAD);
-	CHECK_EQ(blk_journal_recover(&journal, cookies, BLK_DEPTH), 5);	/* a look at it */
+	CHECK_EQ(blk_journal_recover(&journal, cookies, BLK_DEPTH), 5); /* a look at it */
 	n = blk_fail_all(&blk, done, BLK_DEPTH);
 	CHECK_EQ(n, 5);
 	for (size_t i = 0; i < n; i++)
@@ -431,10 +436,10 @@ TEST(journal_lists_what_was_in_flight_when_blkd_died)
 	CHECK_EQ(run(), 1);
 	CHECK_EQ(journal.e[done[0].slot].state, 1);
 	CHECK_EQ(journal.e[done[0].slot].cookie, 0x1111);
-	release_all(1);				/* delivered: not in the journal */
+	release_all(1); /* delivered: not in the journal */
 	CHECK_EQ(journal.e[done[0].slot].state, 0);
 	CHECK_EQ(submit(BLK_READ, 0, 1, &s, 1, 0x2222, NULL), BLK_OK);
-	CHECK_EQ(run(), 1);			/* harvested, not yet delivered */
+	CHECK_EQ(run(), 1); /* harvested, not yet delivered */
 	bm.vm.hold = true;
 	for (unsigned i = 0; i < 3; i++)
 		CHECK_EQ(submit(BLK_READ, i, 1, &s, 1, 0x3000 + i, NULL), BLK_OK);
@@ -445,8 +450,8 @@ TEST(journal_lists_what_was_in_flight_when_blkd_died)
 	CHECK_EQ(n, 4);
 	for (size_t i = 0; i < n; i++)
 		CHECK(cookies[i] == 0x2222 || (cookies[i] >= 0x3000 && cookies[i] < 0x3003));
-	CHECK_EQ(blk_journal_recover(&journal, cookies, BLK_DEPTH), 0);	/* emptied */
-	CHECK_EQ(start(), STATUS_OK);		/* resets the device */
+	CHECK_EQ(blk_journal_recover(&journal, cookies, BLK_DEPTH), 0); /* emptied */
+	CHECK_EQ(start(), STATUS_OK);                                   /* resets the device */
 	CHECK_EQ(bm.vm.held_count, 0);
 }
 
@@ -455,9 +460,9 @@ TEST(a_damaged_journal_yields_nothing_false)
 	uint64_t cookies[BLK_DEPTH];
 
 	blk_journal_init(&journal);
-	journal.e[3] = (struct blk_journal_entry){ 1, 0xdeadbeef, 77 };	/* bad check */
+	journal.e[3] = (struct blk_journal_entry){ 1, 0xdeadbeef, 77 }; /* bad check */
 	CHECK_EQ(blk_journal_recover(&journal, cookies, BLK_DEPTH), 0);
-	memset(&journal, 0xa5, sizeof journal);				/* never set up */
+	memset(&journal, 0xa5, sizeof journal); /* never set up */
 	CHECK_EQ(blk_journal_recover(&journal, cookies, BLK_DEPTH), 0);
 	CHECK_EQ(journal.magic, BLK_JOURNAL_MAGIC);
 	CHECK_EQ(journal.e[0].state, 0);

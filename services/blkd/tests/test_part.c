@@ -23,7 +23,7 @@ static struct part_table table;
 struct mem_disk {
 	const uint8_t *p;
 	uint32_t bs;
-	uint64_t fail_lba;	/* reads of this block fail; UINT64_MAX: none */
+	uint64_t fail_lba; /* reads of this block fail; UINT64_MAX: none */
 };
 
 static status_t mem_read(void *ctx, uint64_t lba, void *buf)
@@ -59,7 +59,8 @@ static void sfdisk(const char *script)
 	CHECK(fd >= 0);
 	CHECK(ftruncate(fd, IMG_BYTES) == 0);
 	close(fd);
-	snprintf(cmd, sizeof cmd, "sfdisk -q --no-reread --no-tell-kernel %s >/dev/null 2>&1", path);
+	snprintf(cmd, sizeof cmd, "sfdisk -q --no-reread --no-tell-kernel %s >/dev/null 2>&1",
+		 path);
 	f = popen(cmd, "w");
 	CHECK(f != NULL);
 	fputs(script, f);
@@ -118,14 +119,14 @@ TEST(dos_extended_partition_is_skipped_not_followed)
 TEST(dos_entries_past_the_disk_or_over_the_mbr_are_refused)
 {
 	sfdisk("label: dos\nstart=2048, size=4096, type=83\nstart=8192, size=4096, type=83\n");
-	CHECK_EQ(scan_as(512, 8192), STATUS_OK);	/* a disk cut to 4 MiB */
+	CHECK_EQ(scan_as(512, 8192), STATUS_OK); /* a disk cut to 4 MiB */
 	CHECK_EQ(part(1)->problem, PART_OK);
 	CHECK_EQ(part(2)->problem, PART_OUT_OF_DISK);
 	CHECK_EQ(table.usable, 1);
-	memset(img + 446 + 8, 0, 4);			/* first entry starts at 0 */
+	memset(img + 446 + 8, 0, 4); /* first entry starts at 0 */
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK_EQ(part(1)->problem, PART_OUT_OF_DISK);
-	memset(img + 446 + 12, 0, 4);			/* and has no blocks */
+	memset(img + 446 + 12, 0, 4); /* and has no blocks */
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK_EQ(part(1)->problem, PART_EMPTY);
 	CHECK_STR(part_problem_name(PART_EMPTY), "empty");
@@ -136,7 +137,7 @@ TEST(dos_overlapping_entries_are_both_refused)
 	sfdisk("label: dos\nstart=2048, size=4096, type=83\nstart=8192, size=4096, type=83\n"
 	       "start=12288, size=2048, type=83\n");
 	img[446 + 16 + 8] = 0x00;
-	img[446 + 16 + 9] = 0x10;			/* second starts at 4096 */
+	img[446 + 16 + 9] = 0x10; /* second starts at 4096 */
 	img[446 + 16 + 10] = 0;
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK_EQ(part(1)->problem, PART_OVERLAP);
@@ -149,7 +150,7 @@ TEST(dos_overlapping_entries_are_both_refused)
 TEST(no_signature_or_a_boot_sector_is_no_table)
 {
 	sfdisk("label: dos\nstart=2048, size=4096, type=83\n");
-	img[446] = 0x12;				/* boot flag neither 0 nor 0x80 */
+	img[446] = 0x12; /* boot flag neither 0 nor 0x80 */
 	CHECK_EQ(scan(), STATUS_NOT_FOUND);
 	img[446] = 0;
 	img[511] = 0;
@@ -162,7 +163,8 @@ static const char *gpt_script =
 	"label: gpt\n"
 	"label-id: 01234567-89AB-CDEF-0123-456789ABCDEF\n"
 	"start=2048, size=4096, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, "
-	"uuid=11111111-2222-3333-4444-555555555555, name=\"Donn\xc3\xa9" "es\"\n"
+	"uuid=11111111-2222-3333-4444-555555555555, name=\"Donn\xc3\xa9"
+	"es\"\n"
 	"start=8192, size=2048, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name=\"esp\"\n";
 
 static void check_gpt_parts(void)
@@ -179,11 +181,12 @@ static void check_gpt_parts(void)
 	CHECK_EQ(part(1)->count, 4096);
 	CHECK(memcmp(part(1)->type_guid, linux_fs, 16) == 0);
 	CHECK(memcmp(part(1)->guid, uuid1, 16) == 0);
-	CHECK_STR(part(1)->name, "Donn\xc3\xa9" "es");
+	CHECK_STR(part(1)->name, "Donn\xc3\xa9"
+				 "es");
 	CHECK_EQ(part(2)->start, 8192);
 	CHECK_EQ(part(2)->count, 2048);
 	CHECK_STR(part(2)->name, "esp");
-	CHECK_EQ(table.disk_guid[0], 0x67);	/* 01234567 stored little-endian */
+	CHECK_EQ(table.disk_guid[0], 0x67); /* 01234567 stored little-endian */
 	CHECK_EQ(part(1)->mbr_type, 0);
 }
 
@@ -198,7 +201,7 @@ TEST(gpt_from_sfdisk_gives_guids_names_and_ranges)
 TEST(gpt_with_a_bad_primary_header_uses_the_backup)
 {
 	sfdisk(gpt_script);
-	img[512 + 40] ^= 1;				/* first usable LBA; CRC now wrong */
+	img[512 + 40] ^= 1; /* first usable LBA; CRC now wrong */
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK(table.used_backup);
 	check_gpt_parts();
@@ -207,7 +210,7 @@ TEST(gpt_with_a_bad_primary_header_uses_the_backup)
 TEST(gpt_with_bad_primary_entries_uses_the_backup)
 {
 	sfdisk(gpt_script);
-	img[1024 + 56] ^= 0x20;				/* a letter of the first name */
+	img[1024 + 56] ^= 0x20; /* a letter of the first name */
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK(table.used_backup);
 	check_gpt_parts();
@@ -230,8 +233,8 @@ TEST(gpt_with_both_headers_bad_is_refused)
 	CHECK_EQ(scan(), STATUS_BAD_FORMAT);
 	CHECK_EQ(table.count, 0);
 	sfdisk(gpt_script);
-	img[1024] ^= 1;					/* primary entries */
-	img[img_len - 512 * 33] ^= 1;			/* backup entries */
+	img[1024] ^= 1;               /* primary entries */
+	img[img_len - 512 * 33] ^= 1; /* backup entries */
 	CHECK_EQ(scan(), STATUS_BAD_FORMAT);
 }
 
@@ -275,7 +278,7 @@ TEST(bad_reader_parameters_are_refused)
 
 struct gpt_part {
 	uint64_t first, last;
-	const uint16_t *name;	/* UTF-16 units, 0-terminated, or NULL */
+	const uint16_t *name; /* UTF-16 units, 0-terminated, or NULL */
 };
 
 static void put32(uint8_t *p, uint32_t v)
@@ -330,8 +333,8 @@ static void gpt_build(uint32_t bs, uint64_t blocks, const struct gpt_part *p, un
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *x = e + 128 * i;
 
-		memset(x, 0x11, 16);		/* type */
-		x[16] = (uint8_t)(i + 1);	/* unique id */
+		memset(x, 0x11, 16);      /* type */
+		x[16] = (uint8_t)(i + 1); /* unique id */
 		put64(x + 32, p[i].first);
 		put64(x + 40, p[i].last);
 		for (unsigned k = 0; p[i].name && k < 36 && p[i].name[k]; k++) {
@@ -356,18 +359,16 @@ TEST(gpt_with_4k_blocks)
 	CHECK_EQ(part(1)->count, 256);
 	CHECK_EQ(part(2)->count, 512);
 	CHECK_EQ(table.usable, 2);
-	CHECK_EQ(scan_as(512, 2048 * 8), STATUS_BAD_FORMAT);	/* read as 512: no header */
+	CHECK_EQ(scan_as(512, 2048 * 8), STATUS_BAD_FORMAT); /* read as 512: no header */
 }
 
 TEST(gpt_entries_overlapping_or_outside_the_usable_area_are_refused)
 {
 	const struct gpt_part p[] = {
-		{ 100, 199, NULL },
-		{ 150, 249, NULL },		/* overlaps the first */
-		{ 300, 399, NULL },
-		{ 10, 20, NULL },		/* in the primary entry array */
-		{ 16000, 16383, NULL },		/* past the last usable block */
-		{ 500, 499, NULL },		/* ends before it starts */
+		{ 100, 199, NULL },     { 150, 249, NULL }, /* overlaps the first */
+		{ 300, 399, NULL },     { 10, 20, NULL },   /* in the primary entry array */
+		{ 16000, 16383, NULL },                     /* past the last usable block */
+		{ 500, 499, NULL },                         /* ends before it starts */
 	};
 
 	gpt_build(512, 16384, p, 6);
@@ -384,7 +385,7 @@ TEST(gpt_entries_overlapping_or_outside_the_usable_area_are_refused)
 
 TEST(gpt_names_decode_surrogates_and_replace_broken_ones)
 {
-	const uint16_t pair[] = { 'x', 0xd83d, 0xde00, 'y', 0 };	/* U+1F600 */
+	const uint16_t pair[] = { 'x', 0xd83d, 0xde00, 'y', 0 }; /* U+1F600 */
 	const uint16_t lone[] = { 0xdc00, 'a', 0xd800, 0 };
 	const uint16_t full[36] = { 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac,
 				    0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac,
@@ -392,13 +393,16 @@ TEST(gpt_names_decode_surrogates_and_replace_broken_ones)
 				    0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac, 0x20ac,
 				    0x20ac, 0x20ac, 0x20ac, 0xd800 };
 	const struct gpt_part p[] = {
-		{ 100, 199, pair }, { 200, 299, lone }, { 300, 399, full },
+		{ 100, 199, pair },
+		{ 200, 299, lone },
+		{ 300, 399, full },
 	};
 
 	gpt_build(512, 16384, p, 3);
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK_STR(part(1)->name, "x\xf0\x9f\x98\x80y");
-	CHECK_STR(part(2)->name, "\xef\xbf\xbd" "a\xef\xbf\xbd");
+	CHECK_STR(part(2)->name, "\xef\xbf\xbd"
+				 "a\xef\xbf\xbd");
 	CHECK_EQ(strlen(part(3)->name), 36 * 3);
 }
 
@@ -414,7 +418,7 @@ TEST(gpt_header_with_impossible_entry_counts_falls_back)
 	CHECK_EQ(scan(), STATUS_OK);
 	CHECK(table.used_backup);
 	put32(h + 80, 128);
-	put32(h + 84, 96);				/* entry size not 128 * 2^n */
+	put32(h + 84, 96); /* entry size not 128 * 2^n */
 	put32(h + 16, 0);
 	put32(h + 16, part_crc32(0, h, 92));
 	CHECK_EQ(scan(), STATUS_OK);
@@ -427,7 +431,7 @@ TEST(hybrid_mbr_with_a_protective_entry_is_read_as_gpt)
 	const struct gpt_part p[] = { { 100, 199, NULL } };
 
 	gpt_build(512, 16384, p, 1);
-	img[446 + 16 + 4] = 0x0c;			/* a FAT entry beside 0xee */
+	img[446 + 16 + 4] = 0x0c; /* a FAT entry beside 0xee */
 	put32(img + 446 + 16 + 8, 100);
 	put32(img + 446 + 16 + 12, 100);
 	CHECK_EQ(scan(), STATUS_OK);

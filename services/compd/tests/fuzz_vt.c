@@ -44,7 +44,8 @@ static void check_cell(const struct vt_cell *row, unsigned c, unsigned cols)
 	} else if (x->cp != ' ') {
 		check(x->cp > 0x20 && x->cp <= 0x10ffff && uwidth(x->cp) == 1);
 	}
-	check(VT_COLOR_KIND(x->fg) <= VT_COLOR_KIND_RGB && VT_COLOR_KIND(x->bg) <= VT_COLOR_KIND_RGB);
+	check(VT_COLOR_KIND(x->fg) <= VT_COLOR_KIND_RGB &&
+	      VT_COLOR_KIND(x->bg) <= VT_COLOR_KIND_RGB);
 }
 
 /* Checks the state; the cells too when every is set or the grid is small

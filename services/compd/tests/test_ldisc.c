@@ -66,8 +66,7 @@ TEST(init_refuses_bad_buffers)
 	CHECK_EQ(ldisc_init(&ld, LDISC_COOKED, line, 16, NULL, 64, NULL, NULL), STATUS_INVALID);
 	CHECK_EQ(ldisc_init(&ld, LDISC_COOKED, line, 1, queue, 64, NULL, NULL), STATUS_INVALID);
 	CHECK_EQ(ldisc_init(&ld, LDISC_COOKED, line, 16, queue, 8, NULL, NULL), STATUS_INVALID);
-	CHECK_EQ(ldisc_init(&ld, LDISC_COOKED, line, 16, queue, 70000, NULL, NULL),
-		 STATUS_INVALID);
+	CHECK_EQ(ldisc_init(&ld, LDISC_COOKED, line, 16, queue, 70000, NULL, NULL), STATUS_INVALID);
 }
 
 TEST(cooked_mode_returns_a_line_when_it_is_complete)
@@ -110,7 +109,8 @@ TEST(without_icrnl_cr_is_an_ordinary_character)
 TEST(erase_removes_the_last_character)
 {
 	setup(LDISC_COOKED, 16, 64);
-	type("abc\x7f\x7f" "d\bX\n");
+	type("abc\x7f\x7f"
+	     "d\bX\n");
 	CHECK_STR(take(64), "aX\n");
 	CHECK_STR(echo_text(), "abc\b \b\b \bd\b \bX\r\n");
 }
@@ -118,7 +118,8 @@ TEST(erase_removes_the_last_character)
 TEST(erase_on_an_empty_line_does_nothing)
 {
 	setup(LDISC_COOKED, 16, 64);
-	type("\x7f\x7f" "a\n");
+	type("\x7f\x7f"
+	     "a\n");
 	CHECK_STR(take(64), "a\n");
 	CHECK_STR(echo_text(), "a\r\n");
 }
@@ -180,7 +181,8 @@ TEST(a_malformed_byte_is_erased_alone)
 TEST(kill_erases_the_whole_line)
 {
 	setup(LDISC_COOKED, 16, 64);
-	type("ab\xc3\xa9\x15" "x\n");
+	type("ab\xc3\xa9\x15"
+	     "x\n");
 	CHECK_STR(take(64), "x\n");
 	CHECK_STR(echo_text(), "ab\xc3\xa9\b \b\b \b\b \bx\r\n");
 }
@@ -207,7 +209,8 @@ TEST(eof_at_the_start_of_a_line_reads_as_end_of_file)
 TEST(eof_inside_a_line_pushes_it_without_a_newline)
 {
 	setup(LDISC_COOKED, 16, 64);
-	type("abc\x04" "de\n\x04");
+	type("abc\x04"
+	     "de\n\x04");
 	CHECK_STR(take(64), "abc");
 	CHECK_STR(take(64), "de\n");
 	CHECK_STR(take(64), "<EOF>");

@@ -85,15 +85,15 @@ TEST(colours_follow_the_vga_order)
 {
 	CHECK_EQ(vga_color(VT_COLOR_DEFAULT, 7), 7);
 	CHECK_EQ(vga_color(VT_COLOR_INDEX(0), 7), 0);
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(1), 7), 4);	/* red */
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(2), 7), 2);	/* green */
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(3), 7), 6);	/* yellow: brown */
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(4), 7), 1);	/* blue */
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(5), 7), 5);	/* magenta */
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(6), 7), 3);	/* cyan */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(1), 7), 4); /* red */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(2), 7), 2); /* green */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(3), 7), 6); /* yellow: brown */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(4), 7), 1); /* blue */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(5), 7), 5); /* magenta */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(6), 7), 3); /* cyan */
 	CHECK_EQ(vga_color(VT_COLOR_INDEX(7), 7), 7);
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(9), 7), 12);	/* bright red */
-	CHECK_EQ(vga_color(VT_COLOR_INDEX(12), 7), 9);	/* bright blue */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(9), 7), 12);   /* bright red */
+	CHECK_EQ(vga_color(VT_COLOR_INDEX(12), 7), 9);   /* bright blue */
 	CHECK_EQ(vga_color(VT_COLOR_INDEX(196), 7), 12); /* 256-colour red */
 	CHECK_EQ(vga_color(VT_COLOR_RGB(0, 0, 200), 7), 1);
 }
@@ -102,15 +102,15 @@ TEST(cells_become_attribute_words)
 {
 	CHECK_EQ(cell_word("A"), 0x0741);
 	CHECK_EQ(cell_word("\033[31;44mA"), 0x1441);
-	CHECK_EQ(cell_word("\033[1mA"), 0x0f41);	   /* bold is bright */
+	CHECK_EQ(cell_word("\033[1mA"), 0x0f41); /* bold is bright */
 	CHECK_EQ(cell_word("\033[1;32mA"), 0x0a41);
-	CHECK_EQ(cell_word("\033[2mA"), 0x0841);	   /* dim default: dark grey */
+	CHECK_EQ(cell_word("\033[2mA"), 0x0841); /* dim default: dark grey */
 	CHECK_EQ(cell_word("\033[2;91mA"), 0x0441);
-	CHECK_EQ(cell_word("\033[7mA"), 0x7041);	   /* inverse */
-	CHECK_EQ(cell_word("\033[7;1mA"), 0x7041);	   /* bright bg is not shown */
-	CHECK_EQ(cell_word("\033[8;43mA"), 0x6641);	   /* hidden */
-	CHECK_EQ(cell_word("\033[101mA"), 0x4741);	   /* bright bg: normal */
-	CHECK_EQ(cell_word("\033[4;5;3;9mA"), 0x0741);	   /* not shown */
+	CHECK_EQ(cell_word("\033[7mA"), 0x7041);       /* inverse */
+	CHECK_EQ(cell_word("\033[7;1mA"), 0x7041);     /* bright bg is not shown */
+	CHECK_EQ(cell_word("\033[8;43mA"), 0x6641);    /* hidden */
+	CHECK_EQ(cell_word("\033[101mA"), 0x4741);     /* bright bg: normal */
+	CHECK_EQ(cell_word("\033[4;5;3;9mA"), 0x0741); /* not shown */
 	CHECK_EQ(cell_word("\033[38;2;255;255;0mA"), 0x0e41);
 	CHECK_EQ(cell_word("\xc3\xa9"), 0x0782);
 }

@@ -32,10 +32,10 @@ static const struct vt_cell *cell(unsigned r, unsigned c)
 	return &vt_row(&vt, r)[c];
 }
 
-#define CHECK_CURSOR(r, c)                          \
-	do {                                        \
-		CHECK_EQ(vt.row, (r));              \
-		CHECK_EQ(vt.col, (c));              \
+#define CHECK_CURSOR(r, c)                                                                         \
+	do {                                                                                       \
+		CHECK_EQ(vt.row, (r));                                                             \
+		CHECK_EQ(vt.col, (c));                                                             \
 	} while (0)
 
 static const char *replies(void)
@@ -54,26 +54,26 @@ TEST(widths_follow_the_unicode_rules)
 	CHECK_EQ(uwidth(0x07), -1);
 	CHECK_EQ(uwidth(0x7f), -1);
 	CHECK_EQ(uwidth(0x85), -1);
-	CHECK_EQ(uwidth(0xe9), 1);	/* é */
-	CHECK_EQ(uwidth(0xad), 1);	/* soft hyphen is shown */
-	CHECK_EQ(uwidth(0x301), 0);	/* combining acute */
-	CHECK_EQ(uwidth(0x20dd), 0);	/* enclosing circle (Me) */
-	CHECK_EQ(uwidth(0x200b), 0);	/* zero width space */
-	CHECK_EQ(uwidth(0x200d), 0);	/* zero width joiner (Cf) */
-	CHECK_EQ(uwidth(0xfe0f), 0);	/* variation selector */
-	CHECK_EQ(uwidth(0x1160), 0);	/* Hangul jungseong filler */
-	CHECK_EQ(uwidth(0x1100), 2);	/* Hangul choseong */
+	CHECK_EQ(uwidth(0xe9), 1);   /* é */
+	CHECK_EQ(uwidth(0xad), 1);   /* soft hyphen is shown */
+	CHECK_EQ(uwidth(0x301), 0);  /* combining acute */
+	CHECK_EQ(uwidth(0x20dd), 0); /* enclosing circle (Me) */
+	CHECK_EQ(uwidth(0x200b), 0); /* zero width space */
+	CHECK_EQ(uwidth(0x200d), 0); /* zero width joiner (Cf) */
+	CHECK_EQ(uwidth(0xfe0f), 0); /* variation selector */
+	CHECK_EQ(uwidth(0x1160), 0); /* Hangul jungseong filler */
+	CHECK_EQ(uwidth(0x1100), 2); /* Hangul choseong */
 	CHECK_EQ(uwidth(0x4e00), 2);
-	CHECK_EQ(uwidth(0xac00), 2);	/* Hangul syllable */
-	CHECK_EQ(uwidth(0xff21), 2);	/* fullwidth A */
-	CHECK_EQ(uwidth(0xff61), 1);	/* halfwidth katakana */
-	CHECK_EQ(uwidth(0x1f600), 2);	/* emoji */
-	CHECK_EQ(uwidth(0x2603), 1);	/* snowman: text presentation */
-	CHECK_EQ(uwidth(0x231a), 2);	/* watch: emoji presentation */
-	CHECK_EQ(uwidth(0x2fffd), 2);	/* unassigned, CJK plane */
+	CHECK_EQ(uwidth(0xac00), 2);  /* Hangul syllable */
+	CHECK_EQ(uwidth(0xff21), 2);  /* fullwidth A */
+	CHECK_EQ(uwidth(0xff61), 1);  /* halfwidth katakana */
+	CHECK_EQ(uwidth(0x1f600), 2); /* emoji */
+	CHECK_EQ(uwidth(0x2603), 1);  /* snowman: text presentation */
+	CHECK_EQ(uwidth(0x231a), 2);  /* watch: emoji presentation */
+	CHECK_EQ(uwidth(0x2fffd), 2); /* unassigned, CJK plane */
 	CHECK_EQ(uwidth(0x3fffd), 2);
-	CHECK_EQ(uwidth(0xe000), 1);	/* private use */
-	CHECK_EQ(uwidth(0xe0001), 0);	/* language tag */
+	CHECK_EQ(uwidth(0xe000), 1);  /* private use */
+	CHECK_EQ(uwidth(0xe0001), 0); /* language tag */
 }
 
 TEST(the_width_tables_are_sorted_and_disjoint)
@@ -137,9 +137,9 @@ TEST(malformed_utf8_gives_one_replacement_per_maximal_subpart)
 		const char *s;
 		size_t n;
 	} cases[] = {
-		{ "\xc0\xaf", 2 },	   /* overlong: C0, then a stray continuation */
-		{ "\xe0\x80\xaf", 3 },	   /* overlong three-byte */
-		{ "\xed\xa0\x80", 3 },	   /* surrogate */
+		{ "\xc0\xaf", 2 },         /* overlong: C0, then a stray continuation */
+		{ "\xe0\x80\xaf", 3 },     /* overlong three-byte */
+		{ "\xed\xa0\x80", 3 },     /* surrogate */
 		{ "\xf4\x90\x80\x80", 4 }, /* above U+10FFFF */
 		{ "\xff", 1 },
 		{ "\x80\xbf", 2 },
@@ -152,10 +152,16 @@ TEST(malformed_utf8_gives_one_replacement_per_maximal_subpart)
 			CHECK_EQ(got[j], 0xfffd);
 	}
 	/* Cut short: one U+FFFD for the truncated sequence, then the byte. */
-	CHECK_EQ(decode("\xe2\x82" "A", 3, got), 2);
+	CHECK_EQ(decode("\xe2\x82"
+			"A",
+			3, got),
+		 2);
 	CHECK_EQ(got[0], 0xfffd);
 	CHECK_EQ(got[1], 'A');
-	CHECK_EQ(decode("\xf0\x9f\x98" "\xc3\xa9", 5, got), 2);
+	CHECK_EQ(decode("\xf0\x9f\x98"
+			"\xc3\xa9",
+			5, got),
+		 2);
 	CHECK_EQ(got[1], 0xe9);
 }
 
@@ -243,13 +249,15 @@ TEST(writing_past_the_bottom_scrolls)
 TEST(wide_characters_take_two_cells)
 {
 	term(3, 6);
-	feed("a\xe4\xb8\x80" "b"); /* a 一 b */
+	feed("a\xe4\xb8\x80"
+	     "b"); /* a 一 b */
 	CHECK_EQ(cell(0, 1)->cp, 0x4e00);
 	CHECK_EQ(cell(0, 1)->width, VT_WIDE);
 	CHECK_EQ(cell(0, 2)->width, VT_WIDE_CONT);
 	CHECK_EQ(cell(0, 3)->cp, 'b');
 	CHECK_CURSOR(0, 4);
-	CHECK_STR(row(0), "a\xe4\xb8\x80" "b");
+	CHECK_STR(row(0), "a\xe4\xb8\x80"
+			  "b");
 }
 
 TEST(a_wide_character_at_the_last_column_wraps_whole)
@@ -315,8 +323,12 @@ TEST(combining_marks_are_dropped)
 TEST(malformed_bytes_show_as_replacement_characters)
 {
 	term(3, 10);
-	feed("a\xff" "b\xe2\x82" "c");
-	CHECK_STR(row(0), "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c");
+	feed("a\xff"
+	     "b\xe2\x82"
+	     "c");
+	CHECK_STR(row(0), "a\xef\xbf\xbd"
+			  "b\xef\xbf\xbd"
+			  "c");
 }
 
 TEST(an_escape_inside_a_utf8_sequence_ends_it)
@@ -330,7 +342,8 @@ TEST(an_escape_inside_a_utf8_sequence_ends_it)
 
 TEST(utf8_split_across_writes_at_every_byte_gives_the_same_screen)
 {
-	const char *s = "x\xc3\xa9y\xe2\x82\xac\xe4\xb8\x80\xf0\x9f\x98\x80z\033[31mq\033[0m\xce\xa9";
+	const char *s =
+		"x\xc3\xa9y\xe2\x82\xac\xe4\xb8\x80\xf0\x9f\x98\x80z\033[31mq\033[0m\xce\xa9";
 	size_t n = strlen(s);
 	static struct vt_cell want[CAP];
 	char want_text[256];
@@ -354,7 +367,8 @@ TEST(utf8_split_across_writes_at_every_byte_gives_the_same_screen)
 TEST(c1_code_points_are_not_interpreted)
 {
 	term(3, 10);
-	feed("a\xc2\x9b" "31mb"); /* U+009B would be CSI in 8-bit mode */
+	feed("a\xc2\x9b"
+	     "31mb"); /* U+009B would be CSI in 8-bit mode */
 	CHECK_STR(row(0), "a31mb");
 	CHECK_EQ(cell(0, 1)->fg, VT_COLOR_DEFAULT);
 }
@@ -434,9 +448,12 @@ TEST(newline_mode_makes_linefeed_return_the_carriage)
 TEST(can_and_sub_abort_a_sequence)
 {
 	term(3, 10);
-	feed("\033[3\x18" "A");
+	feed("\033[3\x18"
+	     "A");
 	CHECK_STR(row(0), "A");
-	feed("\033[1\x1a" "B\033]0;title\x18" "C");
+	feed("\033[1\x1a"
+	     "B\033]0;title\x18"
+	     "C");
 	CHECK_STR(row(0), "ABC");
 }
 
@@ -729,7 +746,8 @@ TEST(insert_and_delete_characters)
 TEST(deleting_into_a_wide_character_keeps_the_pairs_whole)
 {
 	term(2, 6);
-	feed("a\xe4\xb8\x80" "bcd\033[1;3H\033[P");
+	feed("a\xe4\xb8\x80"
+	     "bcd\033[1;3H\033[P");
 	CHECK_EQ(cell(0, 1)->width, VT_NARROW);
 	CHECK_STR(row(0), "a bcd");
 	term(2, 5);
@@ -857,11 +875,11 @@ TEST(sgr_sets_and_resets_each_attribute)
 		const char *on, *off;
 		uint16_t bit;
 	} attrs[] = {
-		{ "1", "22", VT_ATTR_BOLD },	  { "2", "22", VT_ATTR_DIM },
-		{ "3", "23", VT_ATTR_ITALIC },	  { "4", "24", VT_ATTR_UNDERLINE },
+		{ "1", "22", VT_ATTR_BOLD },       { "2", "22", VT_ATTR_DIM },
+		{ "3", "23", VT_ATTR_ITALIC },     { "4", "24", VT_ATTR_UNDERLINE },
 		{ "21", "24", VT_ATTR_UNDERLINE }, { "4:3", "4:0", VT_ATTR_UNDERLINE },
-		{ "5", "25", VT_ATTR_BLINK },	  { "6", "25", VT_ATTR_BLINK },
-		{ "7", "27", VT_ATTR_INVERSE },	  { "8", "28", VT_ATTR_HIDDEN },
+		{ "5", "25", VT_ATTR_BLINK },      { "6", "25", VT_ATTR_BLINK },
+		{ "7", "27", VT_ATTR_INVERSE },    { "8", "28", VT_ATTR_HIDDEN },
 		{ "9", "29", VT_ATTR_STRIKE },
 	};
 	char seq[32];
@@ -1129,7 +1147,8 @@ TEST(resizing_after_scrolling_keeps_the_rows_in_order)
 TEST(resizing_splits_no_wide_character)
 {
 	term(2, 6);
-	feed("ab\xe4\xb8\x80" "cd");
+	feed("ab\xe4\xb8\x80"
+	     "cd");
 	CHECK_EQ(vt_resize(&vt, 2, 3), STATUS_OK);
 	CHECK_STR(row(0), "ab");
 	CHECK_EQ(cell(0, 2)->width, VT_NARROW);

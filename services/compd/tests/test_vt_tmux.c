@@ -235,8 +235,9 @@ static bool same_cells(const char *s)
 			    (blank || a->fg == b->fg) && a->attr == b->attr)
 				continue;
 			printf("  %s cell %u,%u: tmux U+%04X/%u fg %x bg %x attr %x, "
-			       "keel U+%04X/%u fg %x bg %x attr %x\n", s, r, c, b->cp, b->width,
-			       b->fg, b->bg, b->attr, a->cp, a->width, a->fg, a->bg, a->attr);
+			       "keel U+%04X/%u fg %x bg %x attr %x\n",
+			       s, r, c, b->cp, b->width, b->fg, b->bg, b->attr, a->cp, a->width,
+			       a->fg, a->bg, a->attr);
 			k++;
 		}
 	}
@@ -250,15 +251,18 @@ static void capture_commands(FILE *f, const char *s)
 {
 	fprintf(f, "display -p \"@@ %s.txt\"\ncapture-pane -p -t %s\n", s, s);
 	fprintf(f, "display -p \"@@ %s.sgr\"\ncapture-pane -p -e -t %s\n", s, s);
-	fprintf(f, "display -p \"@@ %s.cur\"\ndisplay -p -t %s \"#{cursor_y} #{cursor_x}\"\n", s, s);
+	fprintf(f, "display -p \"@@ %s.cur\"\ndisplay -p -t %s \"#{cursor_y} #{cursor_x}\"\n", s,
+		s);
 }
 
 /* Runs the capture commands in file cmds (in dir) with one tmux client
  * and splits its output into the files the markers name. */
 static void capture_run(const char *cmds)
 {
-	sh("tmux -L %s source-file %s/%s | awk -v d=%s '/^@@ / { if (f) close(f); f = d \"/\" $2; next } "
-	   "{ print > f }'", sock, dir, cmds, dir);
+	sh("tmux -L %s source-file %s/%s | awk -v d=%s '/^@@ / { if (f) close(f); f = d \"/\" $2; "
+	   "next } "
+	   "{ print > f }'",
+	   sock, dir, cmds, dir);
 }
 
 static void capture(const char *s)
@@ -294,7 +298,10 @@ struct cased {
 	size_t n;
 };
 
-#define CASE(name, rows, cols, s) { name, rows, cols, s, sizeof(s) - 1 }
+#define CASE(name, rows, cols, s)                                                                  \
+	{                                                                                          \
+		name, rows, cols, s, sizeof(s) - 1                                                 \
+	}
 
 static const struct cased fixed[] = {
 	CASE("plain", 5, 20, "hello world\r\nsecond line\r\n\tand a tab"),
@@ -446,8 +453,8 @@ static size_t random_origin(size_t n)
  * in two are left out. */
 static size_t random_op(size_t n, unsigned rows, unsigned cols, bool wide)
 {
-	static const char *narrow_words[] = { "lorem", "ipsum", "x", "caf\xc3\xa9", "tab\tbed",
-					      "0123456789" };
+	static const char *narrow_words[] = { "lorem",       "ipsum",    "x",
+					      "caf\xc3\xa9", "tab\tbed", "0123456789" };
 	static const char *wide_words[] = { "lorem", "\xe4\xb8\xad\xe6\x96\x87", "x",
 					    "\xf0\x9f\x98\x80", "\xef\xbc\xa1\x62" };
 	static const char cursor[] = "ABCDEGd`Z";
@@ -514,7 +521,8 @@ static void wait_done(const char *prefix, unsigned count)
 		unsigned done = 0;
 		snprintf(cmd, sizeof(cmd),
 			 "tmux -L %s list-panes -a -F '#{session_name} #{pane_title}' | "
-			 "grep -c '^%s[0-9]* done$'", sock, prefix);
+			 "grep -c '^%s[0-9]* done$'",
+			 sock, prefix);
 		FILE *p = popen(cmd, "r");
 		if (p) {
 			if (fscanf(p, "%u", &done) != 1)
@@ -583,9 +591,11 @@ static void run_streams(void)
 		}
 		snprintf(name, sizeof(name), "s%u.bin", i);
 		spit(name, stream, n);
-		fprintf(spawn, "new-session -d -s s%u -x %u -y %u "
+		fprintf(spawn,
+			"new-session -d -s s%u -x %u -y %u "
 			"\"stty raw -echo; cat %s/s%u.bin; printf '\\\\033]2;done\\\\007'; "
-			"sleep 600\"\n", i, cols, rows, dir, i);
+			"sleep 600\"\n",
+			i, cols, rows, dir, i);
 	}
 	fclose(spawn);
 	sh("tmux -L %s source-file %s", sock, path);
@@ -631,18 +641,31 @@ struct program {
 
 static const struct program programs[] = {
 	{ "ls", 12, 70, "ls", "ls --color=always -l -F /usr/share/unicode /etc/apt", { NULL }, "" },
-	{ "dash", 10, 40, "dash", "PS1='$ ' dash -i",
+	{ "dash",
+	  10,
+	  40,
+	  "dash",
+	  "PS1='$ ' dash -i",
 	  { "'echo hello' Enter", "'for i in 1 2 3; do echo x$i; done' Enter",
 	    "'echo typo' BSpace BSpace BSpace BSpace 'fixed' Enter",
 	    "'printf \"\\033[1;31mred\\033[0m\\n\"' Enter", "'seq 1 20' Enter", NULL },
 	  "'exit' Enter" },
-	{ "vi", 12, 50, "vi", "vi -u NONE -N +'set nomore' file.txt",
+	{ "vi",
+	  12,
+	  50,
+	  "vi",
+	  "vi -u NONE -N +'set nomore' file.txt",
 	  { "G", "o 'new line typed in vi' Escape", "gg dd", "'/line 5' Enter",
 	    "x x x ':set number' Enter", NULL },
 	  "Escape ':q!' Enter" },
 	{ "less", 10, 40, "less", "less file.txt", { "Space", "k k", "G", NULL }, "q" },
-	{ "nano", 12, 50, "nano", "nano -I file.txt",
-	  { "Down Down End", "' appended'", "C-k", "PageDown", NULL }, "C-x n" },
+	{ "nano",
+	  12,
+	  50,
+	  "nano",
+	  "nano -I file.txt",
+	  { "Down Down End", "' appended'", "C-k", "PageDown", NULL },
+	  "C-x n" },
 	{ "top", 20, 80, "top", "top -d 100", { "", NULL }, "q" },
 };
 
@@ -675,8 +698,8 @@ static bool program_start(unsigned i, const char *s)
 	sh("tmux -L %s new-session -d -s %s -c %s -x %u -y %u "
 	   "\"tmux -L %s wait-for go%s; export TERM=xterm LANG=C.UTF-8; %s; sleep 600\"",
 	   sock, s, dir, p->cols, p->rows, sock, s, p->command);
-	sh("tmux -L %s pipe-pane -o -t %s 'cat > %s/%s.raw' \\; wait-for -S go%s", sock, s, dir,
-	   s, s);
+	sh("tmux -L %s pipe-pane -o -t %s 'cat > %s/%s.raw' \\; wait-for -S go%s", sock, s, dir, s,
+	   s);
 	return true;
 }
 
@@ -799,7 +822,8 @@ int main(void)
 	}
 	snprintf(sock, sizeof(sock), "keelvt%d", (int)getpid());
 	sh("printf 'set -g status off\\nset -g default-terminal xterm\\nset -g escape-time 0\\n"
-	   "set -g exit-empty off\\n' > %s/tmux.conf", dir);
+	   "set -g exit-empty off\\n' > %s/tmux.conf",
+	   dir);
 	sh("tmux -L %s -f %s/tmux.conf start-server \\; new-session -d -s keep 'sleep 600'", sock,
 	   dir);
 	if (getenv("KEEL_VT_TMUX_ONE")) {

@@ -18,11 +18,11 @@
 #include "protocol.h"
 #include "keel/service.h"
 
-#define SUP_VA 0x0000210000000000ull	/* the test's supervisor inbox ring */
+#define SUP_VA 0x0000210000000000ull /* the test's supervisor inbox ring */
 #define SUP_SLOTS 64
 #define SUP_BIT 0
-#define SUP_BADGE 7			/* the slot number initd would use */
-#define HEARTBEAT_MS 50			/* services/echo/manifest */
+#define SUP_BADGE 7     /* the slot number initd would use */
+#define HEARTBEAT_MS 50 /* services/echo/manifest */
 #define MS 1000000ull
 #define CALL_TIMEOUT (1000 * MS)
 #define WAIT_TIMEOUT (5000 * MS)

@@ -37,27 +37,13 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static status_t class_status(enum manifest_err code)
-{
-	switch (code) {
-	case MANIFEST_ERR_NUMBER_RANGE:
-	case MANIFEST_ERR_BAD_RANGE: return STATUS_RANGE;
-	case MANIFEST_ERR_DUPLICATE_KEY:
-	case MANIFEST_ERR_DUPLICATE:
-	case MANIFEST_ERR_OVERLAP: return STATUS_EXISTS;
-	case MANIFEST_ERR_TOO_MANY: return STATUS_FULL;
-	case MANIFEST_ERR_UNKNOWN_DEP: return STATUS_NOT_FOUND;
-	default: return STATUS_BAD_FORMAT;
-	}
-}
-
 static void check_error(status_t st, const struct manifest_error *e, const char *text, size_t n)
 {
 	size_t lines = 1;
 	for (size_t i = 0; i < n; i++)
 		lines += text[i] == '\n';
 	check(e->code != MANIFEST_ERR_NONE && e->code <= MANIFEST_ERR_CYCLE);
-	check(st == class_status(e->code));
+	check(st == manifest_err_status(e->code));
 	check(e->line <= lines);
 	size_t len = strnlen(e->msg, sizeof e->msg);
 	check(len > 0 && len < sizeof e->msg);

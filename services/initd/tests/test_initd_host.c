@@ -40,11 +40,11 @@
 #include "protocol.h"
 
 #define MS 1000000ull
-#define RUN_TIMEOUT (120000 * MS)	/* virtual time an initd run may take */
+#define RUN_TIMEOUT (120000 * MS) /* virtual time an initd run may take */
 #define SUP_SLOTS 16
 #define SUP_BIT 0
 #define INITD_BADGE 1
-#define MUTE_HEARTBEAT_MS 50		/* the mute manifest below */
+#define MUTE_HEARTBEAT_MS 50 /* the mute manifest below */
 #define MUTE_BACKOFF_MS 10
 
 int initd_main(const struct keel_start *start);
@@ -56,15 +56,14 @@ extern const char initd_boot_manifest[], initd_boot_refuse_manifest[];
 
 static int mute_main(const struct keel_start *start);
 
-static const char mute_manifest[] =
-	"name mute\n"
-	"restart on-failure\n"
-	"backoff 10 10\n"
-	"strikes 32 60\n"
-	"heartbeat 50\n"
-	"memory 64\n"
-	"objects 16\n"
-	"slots 32\n";
+static const char mute_manifest[] = "name mute\n"
+				    "restart on-failure\n"
+				    "backoff 10 10\n"
+				    "strikes 32 60\n"
+				    "heartbeat 50\n"
+				    "memory 64\n"
+				    "objects 16\n"
+				    "slots 32\n";
 
 /* Services whose dependencies never come up: they must be reported
  * blocked, not started and not left waiting. */
@@ -96,7 +95,10 @@ static const struct host_file files[] = {
 };
 
 static const struct host_bundle bundle = {
-	programs, sizeof programs / sizeof programs[0], files, sizeof files / sizeof files[0],
+	programs,
+	sizeof programs / sizeof programs[0],
+	files,
+	sizeof files / sizeof files[0],
 };
 
 /* What the root task holds. */
@@ -193,7 +195,8 @@ static unsigned witness_count(uint64_t seq, uint32_t action, uint64_t subject, u
 	while (sys_witness_read(root->witness, seq, rec, sizeof rec, &bytes, &seq) == STATUS_OK &&
 	       bytes)
 		for (size_t i = 0; i < bytes / sizeof rec[0]; i++)
-			if (rec[i].action == action && rec[i].subject == subject && n++ == 0 && first)
+			if (rec[i].action == action && rec[i].subject == subject && n++ == 0 &&
+			    first)
 				*first = rec[i].time;
 	return n;
 }
@@ -266,10 +269,13 @@ TEST(a_service_whose_dependency_will_never_come_up_is_blocked_with_the_reason)
 {
 	CHECK_EQ(initd_run("initd.boot=boot-blocked.manifest initd.test=up"), 0);
 	CHECK(console_has("initd: needy blocked: broken was refused\n"));
-	CHECK(console_has("initd: lost: sends nowhere, which no service in the boot list provides\n"));
+	CHECK(console_has(
+		"initd: lost: sends nowhere, which no service in the boot list provides\n"));
 	CHECK(console_has("initd: lost blocked: no service provides nowhere\n"));
-	CHECK(console_has("initd: loopa blocked: it and loopb wait for each other (after/sends cycle)\n"));
-	CHECK(console_has("initd: loopb blocked: it and loopa wait for each other (after/sends cycle)\n"));
+	CHECK(console_has(
+		"initd: loopa blocked: it and loopb wait for each other (after/sends cycle)\n"));
+	CHECK(console_has(
+		"initd: loopb blocked: it and loopa wait for each other (after/sends cycle)\n"));
 	CHECK(console_has("initd: all services up (1; 1 refused, 4 blocked)\n"));
 	CHECK(console_has("initd: PASS the status protocol reports every service up"));
 	CHECK(!console_has("cannot start"));
@@ -346,7 +352,10 @@ struct boot_test {
 	void (*fn)(void);
 };
 
-#define BOOT_TEST(fn) { #fn, fn }
+#define BOOT_TEST(fn)                                                                              \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
 
 static const struct boot_test boot_tests[] = {
 	BOOT_TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up),

@@ -21,45 +21,44 @@ static status_t parse_boot(const char *text)
 }
 
 /* Checks that text fails with status st and class cls on line ln, saying text_msg. */
-#define CHECK_FAILS(text, st, cls, ln, text_msg)                          \
-	do {                                                               \
-		CHECK_EQ(parse(text), st);                                 \
-		CHECK_EQ(err.code, cls);                                   \
-		CHECK_EQ(err.line, ln);                                    \
-		CHECK_STR(err.msg, text_msg);                              \
+#define CHECK_FAILS(text, st, cls, ln, text_msg)                                                   \
+	do {                                                                                       \
+		CHECK_EQ(parse(text), st);                                                         \
+		CHECK_EQ(err.code, cls);                                                           \
+		CHECK_EQ(err.line, ln);                                                            \
+		CHECK_STR(err.msg, text_msg);                                                      \
 	} while (0)
 
-#define CHECK_BOOT_FAILS(text, st, cls, ln, text_msg)                     \
-	do {                                                               \
-		CHECK_EQ(parse_boot(text), st);                            \
-		CHECK_EQ(err.code, cls);                                   \
-		CHECK_EQ(err.line, ln);                                    \
-		CHECK_STR(err.msg, text_msg);                              \
+#define CHECK_BOOT_FAILS(text, st, cls, ln, text_msg)                                              \
+	do {                                                                                       \
+		CHECK_EQ(parse_boot(text), st);                                                    \
+		CHECK_EQ(err.code, cls);                                                           \
+		CHECK_EQ(err.line, ln);                                                            \
+		CHECK_STR(err.msg, text_msg);                                                      \
 	} while (0)
 
 /* ------------------------------------------------------- service manifest */
 
 TEST(parses_every_key_of_the_documented_example)
 {
-	const char *text =
-		"# services/vfsd/manifest\n"
-		"name       vfsd\n"
-		"provides   vfs                 # its inbox is registered as \"vfs\"\n"
-		"restart    always\n"
-		"backoff    100 5000\n"
-		"strikes    3 60\n"
-		"heartbeat  1000\n"
-		"tier       gravity\n"
-		"memory     4096\n"
-		"objects    256\n"
-		"slots      128\n"
-		"ioports    0x1f0-0x1f7\n"
-		"ioports    0x3f6\n"
-		"irq        14\n"
-		"irq        15\n"
-		"mmio       0xfebd0000 0x1000\n"
-		"sends      topod\n"
-		"sends      netd\n";
+	const char *text = "# services/vfsd/manifest\n"
+			   "name       vfsd\n"
+			   "provides   vfs                 # its inbox is registered as \"vfs\"\n"
+			   "restart    always\n"
+			   "backoff    100 5000\n"
+			   "strikes    3 60\n"
+			   "heartbeat  1000\n"
+			   "tier       gravity\n"
+			   "memory     4096\n"
+			   "objects    256\n"
+			   "slots      128\n"
+			   "ioports    0x1f0-0x1f7\n"
+			   "ioports    0x3f6\n"
+			   "irq        14\n"
+			   "irq        15\n"
+			   "mmio       0xfebd0000 0x1000\n"
+			   "sends      topod\n"
+			   "sends      netd\n";
 	CHECK_EQ(parse(text), STATUS_OK);
 	CHECK_EQ(err.code, MANIFEST_ERR_NONE);
 	CHECK_STR(m.name, "vfsd");
@@ -292,8 +291,7 @@ TEST(rejects_unknown_keys_and_wrong_value_counts)
 {
 	CHECK_FAILS("name a\n\nrestrat always", STATUS_BAD_FORMAT, MANIFEST_ERR_UNKNOWN_KEY, 3,
 		    "unknown key 'restrat'");
-	CHECK_FAILS("NAME a", STATUS_BAD_FORMAT, MANIFEST_ERR_UNKNOWN_KEY, 1,
-		    "unknown key 'NAME'");
+	CHECK_FAILS("NAME a", STATUS_BAD_FORMAT, MANIFEST_ERR_UNKNOWN_KEY, 1, "unknown key 'NAME'");
 	CHECK_FAILS("name", STATUS_BAD_FORMAT, MANIFEST_ERR_ARITY, 1,
 		    "'name' takes 1 value, not 0");
 	CHECK_FAILS("name a b", STATUS_BAD_FORMAT, MANIFEST_ERR_ARITY, 1,
@@ -354,8 +352,8 @@ TEST(rejects_second_use_of_a_single_valued_key)
 {
 	CHECK_FAILS("name a\ntier void\n# x\nname b", STATUS_EXISTS, MANIFEST_ERR_DUPLICATE_KEY, 4,
 		    "duplicate key 'name' (first on line 1)");
-	CHECK_FAILS("name a\nheartbeat 0\nheartbeat 0", STATUS_EXISTS,
-		    MANIFEST_ERR_DUPLICATE_KEY, 3, "duplicate key 'heartbeat' (first on line 2)");
+	CHECK_FAILS("name a\nheartbeat 0\nheartbeat 0", STATUS_EXISTS, MANIFEST_ERR_DUPLICATE_KEY,
+		    3, "duplicate key 'heartbeat' (first on line 2)");
 	CHECK_FAILS("name a\nbackoff 1 2\nstrikes 1 1\nbackoff 1 2", STATUS_EXISTS,
 		    MANIFEST_ERR_DUPLICATE_KEY, 4, "duplicate key 'backoff' (first on line 2)");
 }
@@ -367,8 +365,7 @@ TEST(rejects_repeated_list_entries_and_overlaps)
 	CHECK_FAILS("name a\nsends topod\nsends vfsd\nsends topod", STATUS_EXISTS,
 		    MANIFEST_ERR_DUPLICATE, 4, "sends 'topod' given twice (first on line 2)");
 	CHECK_FAILS("name a\nioports 0x60-0x64\nioports 0x64-0x70", STATUS_EXISTS,
-		    MANIFEST_ERR_OVERLAP, 3,
-		    "port range '0x64-0x70' overlaps another (on line 2)");
+		    MANIFEST_ERR_OVERLAP, 3, "port range '0x64-0x70' overlaps another (on line 2)");
 	CHECK_FAILS("name a\nioports 0x60-0x64\nioports 0x10-0x20\nioports 0x0-0xffff",
 		    STATUS_EXISTS, MANIFEST_ERR_OVERLAP, 4,
 		    "port range '0x0-0xffff' overlaps another (on line 2)");
@@ -424,8 +421,8 @@ TEST(requires_a_name)
 {
 	CHECK_FAILS("", STATUS_BAD_FORMAT, MANIFEST_ERR_MISSING_KEY, 0,
 		    "missing required key 'name'");
-	CHECK_FAILS("# only a comment\ntier void\n", STATUS_BAD_FORMAT, MANIFEST_ERR_MISSING_KEY,
-		    0, "missing required key 'name'");
+	CHECK_FAILS("# only a comment\ntier void\n", STATUS_BAD_FORMAT, MANIFEST_ERR_MISSING_KEY, 0,
+		    "missing required key 'name'");
 	CHECK_EQ(manifest_parse(NULL, 0, &m, &err), STATUS_BAD_FORMAT);
 	CHECK_EQ(err.code, MANIFEST_ERR_MISSING_KEY);
 }
@@ -496,8 +493,8 @@ TEST(boot_list_rejects_duplicates)
 {
 	CHECK_BOOT_FAILS("topod\nvfsd\n\ntopod after vfsd", STATUS_EXISTS, MANIFEST_ERR_DUPLICATE,
 			 4, "service 'topod' listed twice (first on line 1)");
-	CHECK_BOOT_FAILS("topod\nvfsd after topod topod", STATUS_EXISTS, MANIFEST_ERR_DUPLICATE,
-			 2, "'topod' named twice after 'after'");
+	CHECK_BOOT_FAILS("topod\nvfsd after topod topod", STATUS_EXISTS, MANIFEST_ERR_DUPLICATE, 2,
+			 "'topod' named twice after 'after'");
 }
 
 TEST(boot_list_rejects_cycles)
@@ -513,11 +510,10 @@ TEST(boot_list_rejects_cycles)
 
 TEST(boot_list_rejects_unknown_dependencies_and_bad_lines)
 {
-	CHECK_BOOT_FAILS("topod\nvfsd after topod blk", STATUS_NOT_FOUND,
-			 MANIFEST_ERR_UNKNOWN_DEP, 2,
-			 "'after' names 'blk', which is not in the boot list");
-	CHECK_BOOT_FAILS("topod\nvfsd before topod", STATUS_BAD_FORMAT, MANIFEST_ERR_UNKNOWN_KEY,
-			 2, "unknown word 'before' (expected 'after')");
+	CHECK_BOOT_FAILS("topod\nvfsd after topod blk", STATUS_NOT_FOUND, MANIFEST_ERR_UNKNOWN_DEP,
+			 2, "'after' names 'blk', which is not in the boot list");
+	CHECK_BOOT_FAILS("topod\nvfsd before topod", STATUS_BAD_FORMAT, MANIFEST_ERR_UNKNOWN_KEY, 2,
+			 "unknown word 'before' (expected 'after')");
 	CHECK_BOOT_FAILS("topod\nvfsd after", STATUS_BAD_FORMAT, MANIFEST_ERR_ARITY, 2,
 			 "'after' needs at least one name");
 	CHECK_BOOT_FAILS("topod\nVfsd", STATUS_BAD_FORMAT, MANIFEST_ERR_BAD_NAME, 2,

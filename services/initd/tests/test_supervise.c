@@ -4,8 +4,8 @@
 #include "check.h"
 #include "supervise.h"
 
-#define MS(x) ((uint64_t)(x) * 1000000ull)
-#define S(x) ((uint64_t)(x) * 1000000000ull)
+#define MS(x) ((uint64_t)(x)*1000000ull)
+#define S(x) ((uint64_t)(x)*1000000000ull)
 
 #define VEC_PAGE_FAULT 14
 #define VEC_GP 13
@@ -16,8 +16,12 @@ static struct sv_policy policy(enum sv_restart restart, uint32_t initial, uint32
 			       uint32_t limit, uint32_t window_s, uint32_t heartbeat)
 {
 	return (struct sv_policy){
-		.restart = restart, .backoff_initial_ms = initial, .backoff_max_ms = max,
-		.strike_limit = limit, .strike_window_s = window_s, .heartbeat_ms = heartbeat,
+		.restart = restart,
+		.backoff_initial_ms = initial,
+		.backoff_max_ms = max,
+		.strike_limit = limit,
+		.strike_window_s = window_s,
+		.heartbeat_ms = heartbeat,
 	};
 }
 
@@ -99,8 +103,8 @@ TEST(backoff_of_odd_bounds_caps_exactly)
 TEST(a_run_as_long_as_the_window_resets_the_backoff)
 {
 	boot(policy(SV_RESTART_ON_FAILURE, 100, 10000, 32, 60, 0), 0);
-	fault_and_restart(S(1), 100);			/* up again at 1.1 s */
-	fault_and_restart(S(2), 200);			/* up again at 2.2 s */
+	fault_and_restart(S(1), 100); /* up again at 1.1 s */
+	fault_and_restart(S(2), 200); /* up again at 2.2 s */
 	/* Up for 60 s minus 1 ns: not yet healthy, the backoff keeps growing. */
 	uint64_t up = S(2) + MS(200);
 	struct sv_status st;
@@ -168,7 +172,7 @@ TEST(a_strike_that_left_the_window_does_not_count)
 	CHECK_EQ(a.verb, SV_ACT_BACKOFF);
 	supervise_status(&sv, S(70), &st);
 	CHECK_EQ(st.strikes, 3);
-	CHECK(st.clean_pending);	/* back at the limit: clean again */
+	CHECK(st.clean_pending); /* back at the limit: clean again */
 	CHECK(restart_at(S(70) + MS(100)).clean);
 	/* Long after, everything has aged out: plain restarts again. */
 	supervise_status(&sv, S(200), &st);
@@ -210,7 +214,7 @@ TEST(release_from_quarantine_starts_afresh)
 	supervise_status(&sv, S(3), &st);
 	CHECK_EQ(st.strikes, 0);
 	CHECK_EQ(st.next_backoff_ms, 50);
-	CHECK_EQ(st.restarts, 1);	/* an operator's release is not a restart */
+	CHECK_EQ(st.restarts, 1); /* an operator's release is not a restart */
 	CHECK_EQ(supervise_release(&sv, S(4), false, &a), STATUS_INVALID);
 	CHECK_EQ(a.verb, SV_ACT_NONE);
 }
@@ -318,7 +322,7 @@ TEST(always_restarts_a_clean_exit_without_a_strike)
 	CHECK_EQ(a.delay_ms, 100);
 	CHECK(!restart_at(S(1) + MS(100)).clean);
 	a = supervise_exited(&sv, S(2), 0);
-	CHECK_EQ(a.delay_ms, 200);	/* still backs off */
+	CHECK_EQ(a.delay_ms, 200); /* still backs off */
 	CHECK(!restart_at(S(2) + MS(200)).clean);
 	struct sv_status st;
 	supervise_status(&sv, S(3), &st);
@@ -421,7 +425,7 @@ TEST(operator_start_and_stop)
 	/* The kill's exit message is not a failure and restarts nothing. */
 	CHECK_EQ(supervise_exited(&sv, S(1), 9).verb, SV_ACT_NONE);
 	CHECK_EQ(sv.state, SV_STATE_STOPPED);
-	CHECK_EQ(supervise_stop(&sv, S(1), &a), STATUS_OK);	/* idempotent */
+	CHECK_EQ(supervise_stop(&sv, S(1), &a), STATUS_OK); /* idempotent */
 	CHECK_EQ(a.verb, SV_ACT_NONE);
 
 	/* A stop during backoff cancels the restart. */

@@ -88,11 +88,11 @@ TEST(ctrl_gives_the_control_characters)
 	CHECK_STR(send(KEY_LEFTBRACE, CTRL, 0), "\x1b");
 	CHECK_STR(send(KEY_BACKSLASH, CTRL, 0), "\x1c");
 	CHECK_STR(send(KEY_RIGHTBRACE, CTRL, 0), "\x1d");
-	CHECK_STR(send(KEY_6, CTRL | SHIFT, 0), "\x1e"); /* Ctrl-^ */
+	CHECK_STR(send(KEY_6, CTRL | SHIFT, 0), "\x1e");     /* Ctrl-^ */
 	CHECK_STR(send(KEY_MINUS, CTRL | SHIFT, 0), "\x1f"); /* Ctrl-_ */
 	CHECK_STR(send(KEY_SLASH, CTRL, 0), "\x1f");
 	CHECK_STR(send(KEY_SLASH, CTRL | SHIFT, 0), "\x7f"); /* Ctrl-? */
-	CHECK_EQ(strlen(send(KEY_SPACE, CTRL, 0)), 0);	    /* NUL */
+	CHECK_EQ(strlen(send(KEY_SPACE, CTRL, 0)), 0);       /* NUL */
 	CHECK_EQ(res.len, 1);
 	CHECK_EQ(res.bytes[0], 0);
 	CHECK_EQ(res.kind, KEYMAP_BYTES);
@@ -156,11 +156,11 @@ TEST(tilde_keys)
 TEST(function_keys)
 {
 	static const char *want[12] = {
-		"\033OP", "\033OQ", "\033OR", "\033OS", "\033[15~", "\033[17~",
+		"\033OP",   "\033OQ",   "\033OR",   "\033OS",   "\033[15~", "\033[17~",
 		"\033[18~", "\033[19~", "\033[20~", "\033[21~", "\033[23~", "\033[24~",
 	};
 	static const uint16_t keys[12] = {
-		KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6,
+		KEY_F1, KEY_F2, KEY_F3, KEY_F4,  KEY_F5,  KEY_F6,
 		KEY_F7, KEY_F8, KEY_F9, KEY_F10, KEY_F11, KEY_F12,
 	};
 	for (int i = 0; i < 12; i++)
@@ -241,11 +241,11 @@ TEST(application_keypad_sends_ss3_codes)
 		uint16_t key;
 		const char *want;
 	} cases[] = {
-		{ KEY_KP0, "\033Op" }, { KEY_KP1, "\033Oq" }, { KEY_KP2, "\033Or" },
-		{ KEY_KP3, "\033Os" }, { KEY_KP4, "\033Ot" }, { KEY_KP5, "\033Ou" },
-		{ KEY_KP6, "\033Ov" }, { KEY_KP7, "\033Ow" }, { KEY_KP8, "\033Ox" },
-		{ KEY_KP9, "\033Oy" }, { KEY_KPDOT, "\033On" }, { KEY_KPMINUS, "\033Om" },
-		{ KEY_KPPLUS, "\033Ok" }, { KEY_KPASTERISK, "\033Oj" }, { KEY_KPSLASH, "\033Oo" },
+		{ KEY_KP0, "\033Op" },     { KEY_KP1, "\033Oq" },        { KEY_KP2, "\033Or" },
+		{ KEY_KP3, "\033Os" },     { KEY_KP4, "\033Ot" },        { KEY_KP5, "\033Ou" },
+		{ KEY_KP6, "\033Ov" },     { KEY_KP7, "\033Ow" },        { KEY_KP8, "\033Ox" },
+		{ KEY_KP9, "\033Oy" },     { KEY_KPDOT, "\033On" },      { KEY_KPMINUS, "\033Om" },
+		{ KEY_KPPLUS, "\033Ok" },  { KEY_KPASTERISK, "\033Oj" }, { KEY_KPSLASH, "\033Oo" },
 		{ KEY_KPENTER, "\033OM" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -261,9 +261,10 @@ TEST(releases_modifiers_and_locks_send_nothing)
 	keymap_translate(&ev, 0, &res);
 	CHECK_EQ(res.kind, KEYMAP_NOTHING);
 	static const uint16_t silent[] = {
-		KEY_LEFTSHIFT, KEY_RIGHTSHIFT, KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTALT,
-		KEY_RIGHTALT, KEY_CAPSLOCK, KEY_NUMLOCK, KEY_SCROLLLOCK, KEY_LEFTMETA,
-		KEY_MENU, KEY_SYSRQ, KEY_PAUSE, KEY_BREAK, 0x59, 0x7f, 0xff,
+		KEY_LEFTSHIFT, KEY_RIGHTSHIFT, KEY_LEFTCTRL, KEY_RIGHTCTRL,  KEY_LEFTALT,
+		KEY_RIGHTALT,  KEY_CAPSLOCK,   KEY_NUMLOCK,  KEY_SCROLLLOCK, KEY_LEFTMETA,
+		KEY_MENU,      KEY_SYSRQ,      KEY_PAUSE,    KEY_BREAK,      0x59,
+		0x7f,          0xff,
 	};
 	for (size_t i = 0; i < sizeof(silent) / sizeof(silent[0]); i++) {
 		send(silent[i], 0, 0);

@@ -21,10 +21,10 @@ static void feed(const uint8_t *b, size_t n)
 	}
 }
 
-#define FEED(...)                                           \
-	do {                                                \
-		const uint8_t bytes_[] = { __VA_ARGS__ };   \
-		feed(bytes_, sizeof(bytes_));               \
+#define FEED(...)                                                                                  \
+	do {                                                                                       \
+		const uint8_t bytes_[] = { __VA_ARGS__ };                                          \
+		feed(bytes_, sizeof(bytes_));                                                      \
 	} while (0)
 
 TEST(a_make_and_a_break_are_press_and_release)

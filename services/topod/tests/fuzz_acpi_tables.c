@@ -34,8 +34,8 @@ static void run_all(const uint8_t *t, size_t n)
 
 	if (acpi_parse_mcfg(t, n, &m) == STATUS_OK)
 		for (uint32_t i = 0; i < m.count; i++)
-			check(m.entries[i].bus_start <= m.entries[i].bus_end &&
-			      m.entries[i].base && !(m.entries[i].base & 0xfffff));
+			check(m.entries[i].bus_start <= m.entries[i].bus_end && m.entries[i].base &&
+			      !(m.entries[i].base & 0xfffff));
 	if (acpi_parse_srat(t, n, &s) == STATUS_OK)
 		check(s.cpu_count <= ACPI_MAX_SRAT_CPUS && s.mem_count <= ACPI_MAX_SRAT_MEM);
 	if (acpi_parse_fadt(t, n, &f) == STATUS_OK)

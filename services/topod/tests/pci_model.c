@@ -165,7 +165,7 @@ static uint32_t bar_mask(const struct model_fn *f, unsigned i, uint32_t *fixed)
 	if (!f->bar_size[i])
 		return 0;
 	*fixed = cur & ((cur & 1) ? 0x3u : 0xfu);
-	return (uint32_t)~(f->bar_size[i] - 1) & ((cur & 1) ? ~0x3u : ~0xfu);
+	return (uint32_t) ~(f->bar_size[i] - 1) & ((cur & 1) ? ~0x3u : ~0xfu);
 }
 
 static bool bar_write(struct pci_model *m, struct model_fn *f, uint16_t off, uint32_t v)
@@ -178,7 +178,7 @@ static bool bar_write(struct pci_model *m, struct model_fn *f, uint16_t off, uin
 	if (off == rom && nbars) {
 		if ((v & 0xfffff800u) == 0xfffff800u && (cmd & 2))
 			m->violations++;
-		mask = f->rom_size ? (uint32_t)~(f->rom_size - 1) & 0xfffff801u : 0;
+		mask = f->rom_size ? (uint32_t) ~(f->rom_size - 1) & 0xfffff801u : 0;
 		put(f, off, 4, v & mask);
 		return true;
 	}

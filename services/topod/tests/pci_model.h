@@ -23,8 +23,8 @@ struct model_fn {
 	uint8_t bus, dev, fn;
 	uint16_t cfg_size;
 	uint8_t cfg[4096];
-	uint8_t orig[4096];	/* as loaded, for restore checks */
-	uint64_t bar_size[6];	/* from the resource file; 0 = unimplemented */
+	uint8_t orig[4096];   /* as loaded, for restore checks */
+	uint64_t bar_size[6]; /* from the resource file; 0 = unimplemented */
 	uint64_t rom_size;
 };
 
@@ -32,8 +32,8 @@ struct pci_model {
 	struct model_fn fns[MODEL_MAX_FNS];
 	unsigned count;
 	unsigned writes;
-	unsigned violations;	/* BAR sized with decoding enabled */
-	uint32_t cf8;		/* legacy address latch */
+	unsigned violations; /* BAR sized with decoding enabled */
+	uint32_t cf8;        /* legacy address latch */
 	unsigned port_accesses;
 };
 

@@ -63,25 +63,25 @@ TEST(malformed_mcfg_entries_are_rejected)
 	struct acpi_mcfg m;
 	size_t n = load("q35", "MCFG");
 
-	table[n - 5] = 0;		/* bus_end 0 < ... fine; make start > end */
+	table[n - 5] = 0; /* bus_end 0 < ... fine; make start > end */
 	table[n - 6] = 1;
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_mcfg(table, n, &m), STATUS_BAD_FORMAT);
 	n = load("q35", "MCFG");
-	table[44] = 0x10;		/* base not 1 MiB aligned */
+	table[44] = 0x10; /* base not 1 MiB aligned */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_mcfg(table, n, &m), STATUS_BAD_FORMAT);
 	n = load("q35", "MCFG");
-	fix_checksum(table, n - 1);	/* not a whole entry */
+	fix_checksum(table, n - 1); /* not a whole entry */
 	CHECK_EQ(acpi_parse_mcfg(table, n - 1, &m), STATUS_BAD_FORMAT);
 	n = load("q35", "MCFG");
-	table[20] ^= 1;			/* checksum */
+	table[20] ^= 1; /* checksum */
 	CHECK_EQ(acpi_parse_mcfg(table, n, &m), STATUS_BAD_FORMAT);
 	n = load("q35", "MCFG");
-	CHECK_EQ(acpi_parse_mcfg(table, n - 1, &m), STATUS_BAD_FORMAT);	/* truncated */
+	CHECK_EQ(acpi_parse_mcfg(table, n - 1, &m), STATUS_BAD_FORMAT); /* truncated */
 	CHECK_EQ(acpi_parse_mcfg(table, n, &m), STATUS_OK);
 	load("q35", "APIC");
-	CHECK_EQ(acpi_parse_mcfg(table, 128, &m), STATUS_BAD_FORMAT);	/* another table */
+	CHECK_EQ(acpi_parse_mcfg(table, 128, &m), STATUS_BAD_FORMAT); /* another table */
 }
 
 TEST(mcfg_with_more_allocations_than_fit_is_full)
@@ -116,7 +116,7 @@ TEST(srat_of_the_numa_machine_places_each_cpu_in_its_node)
 	CHECK_EQ(s.mem[2].base, 0x8000000);
 	CHECK_EQ(s.mem[2].length, 0x8000000);
 	CHECK_EQ(s.mem[2].domain, 1);
-	CHECK(s.disabled > 0);		/* QEMU's hot-plug placeholders */
+	CHECK(s.disabled > 0); /* QEMU's hot-plug placeholders */
 	CHECK_EQ(s.dropped, 0);
 }
 
@@ -125,19 +125,19 @@ TEST(srat_entries_that_overrun_or_are_short_are_rejected)
 	struct acpi_srat s;
 	size_t n = load("q35-numa", "SRAT");
 
-	table[48 + 1] = 8;		/* a local APIC entry needs 16 */
+	table[48 + 1] = 8; /* a local APIC entry needs 16 */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_srat(table, n, &s), STATUS_BAD_FORMAT);
 	n = load("q35-numa", "SRAT");
-	table[48 + 1] = 0;		/* zero length would never advance */
+	table[48 + 1] = 0; /* zero length would never advance */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_srat(table, n, &s), STATUS_BAD_FORMAT);
 	n = load("q35-numa", "SRAT");
-	table[48 + 1] = 0xff;		/* past the end */
+	table[48 + 1] = 0xff; /* past the end */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_srat(table, n, &s), STATUS_BAD_FORMAT);
 	n = load("q35-numa", "SRAT");
-	fix_checksum(table, n - 1);	/* last entry cut */
+	fix_checksum(table, n - 1); /* last entry cut */
 	CHECK_EQ(acpi_parse_srat(table, n - 1, &s), STATUS_BAD_FORMAT);
 }
 
@@ -148,14 +148,14 @@ TEST(srat_x2apic_entries_and_unknown_types)
 
 	memset(table, 0, sizeof table);
 	memcpy(table, "SRAT", 4);
-	table[n] = 2;			/* x2APIC affinity */
+	table[n] = 2; /* x2APIC affinity */
 	table[n + 1] = 24;
-	table[n + 4] = 3;		/* domain */
+	table[n + 4] = 3; /* domain */
 	table[n + 8] = 0x00;
-	table[n + 9] = 0x01;		/* x2APIC id 0x100 */
+	table[n + 9] = 0x01; /* x2APIC id 0x100 */
 	table[n + 12] = 1;
 	n += 24;
-	table[n] = 0x7f;		/* unknown: skipped by length */
+	table[n] = 0x7f; /* unknown: skipped by length */
 	table[n + 1] = 6;
 	n += 6;
 	fix_checksum(table, n);
@@ -200,7 +200,7 @@ TEST(q35_fadt_has_the_0xcf9_reset_register_and_extended_blocks)
 	CHECK_EQ(f.pm1a_cnt.bit_width, 16);
 	CHECK_EQ(f.dsdt, 0x0ffe0040u);
 
-	table[113] &= (uint8_t)~(ACPI_FADT_RESET_REG_SUP >> 8);	/* flag cleared */
+	table[113] &= (uint8_t) ~(ACPI_FADT_RESET_REG_SUP >> 8); /* flag cleared */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_fadt(table, n, &f), STATUS_OK);
 	CHECK(!f.reset_supported);
@@ -214,11 +214,11 @@ TEST(fadt_without_dsdt_or_pm1a_or_too_short_is_rejected)
 	fix_checksum(table, 100);
 	CHECK_EQ(acpi_parse_fadt(table, 100, &f), STATUS_BAD_FORMAT);
 	n = load("pc", "FACP");
-	memset(table + 64, 0, 4);	/* no PM1a control block */
+	memset(table + 64, 0, 4); /* no PM1a control block */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_fadt(table, n, &f), STATUS_BAD_FORMAT);
 	n = load("pc", "FACP");
-	memset(table + 40, 0, 4);	/* no DSDT */
+	memset(table + 40, 0, 4); /* no DSDT */
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_parse_fadt(table, n, &f), STATUS_BAD_FORMAT);
 }
@@ -282,8 +282,10 @@ TEST(byte_prefix_values_in_a_named_package)
 {
 	struct acpi_sleep_type s;
 
-	CHECK_EQ(s5(S5(0x10, 0x05, '\\', '_', 'S', '5', 0x08, '_', 'S', '5', '_', 0x12, 0x08,
-		       0x04, 0x0a, 0x05, 0x0a, 0x06, 0x00, 0x00), &s), STATUS_OK);
+	CHECK_EQ(s5(S5(0x10, 0x05, '\\', '_', 'S', '5', 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
+		       0x0a, 0x05, 0x0a, 0x06, 0x00, 0x00),
+		    &s),
+		 STATUS_OK);
 	CHECK_EQ(s.slp_typ_a, 5);
 	CHECK_EQ(s.slp_typ_b, 6);
 }
@@ -302,12 +304,16 @@ TEST(word_dword_and_qword_constants)
 {
 	struct acpi_sleep_type s;
 
-	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x12, 0x0d, 0x02, 0x0b, 0x07, 0x00, 0x0c, 0x03,
-		       0, 0, 0, 0x00, 0x00, 0x00), &s), STATUS_OK);
+	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x12, 0x0d, 0x02, 0x0b, 0x07, 0x00, 0x0c, 0x03, 0,
+		       0, 0, 0x00, 0x00, 0x00),
+		    &s),
+		 STATUS_OK);
 	CHECK_EQ(s.slp_typ_a, 7);
 	CHECK_EQ(s.slp_typ_b, 3);
 	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x12, 0x0c, 0x02, 0x0e, 2, 0, 0, 0, 0, 0, 0, 0,
-		       0x01), &s), STATUS_OK);
+		       0x01),
+		    &s),
+		 STATUS_OK);
 	CHECK_EQ(s.slp_typ_a, 2);
 	CHECK_EQ(s.slp_typ_b, 1);
 }
@@ -321,7 +327,8 @@ TEST(one_element_package_holds_a_and_b_in_two_bytes)
 	CHECK_EQ(s.slp_typ_a, 5);
 	CHECK_EQ(s.slp_typ_b, 7);
 	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x01, 0x0c, 0x05, 0x07, 0x01, 0x00),
-		    &s), STATUS_RANGE);
+		    &s),
+		 STATUS_RANGE);
 }
 
 /* Name(_S5_, Package(){5, 3}) with its PkgLength written in enc bytes,
@@ -330,7 +337,7 @@ static size_t s5_with_pkglength(unsigned enc, uint32_t min_len)
 {
 	uint8_t aml[8192];
 	uint32_t len, n = 0;
-	uint32_t body = 1 + 4;	/* count, 2 x (BytePrefix, value) */
+	uint32_t body = 1 + 4; /* count, 2 x (BytePrefix, value) */
 	uint32_t pad = min_len > enc + body ? min_len - enc - body : 0;
 
 	len = enc + body + pad;
@@ -343,7 +350,7 @@ static size_t s5_with_pkglength(unsigned enc, uint32_t min_len)
 		for (unsigned i = 1; i < enc; i++)
 			aml[n++] = (uint8_t)(len >> (4 + 8 * (i - 1)));
 	}
-	aml[n++] = 2;		/* the padding is not read */
+	aml[n++] = 2; /* the padding is not read */
 	memcpy(aml + n, "\x0a\x05\x0a\x03", 4);
 	n += 4;
 	memset(aml + n, 0, pad);
@@ -380,9 +387,9 @@ TEST(pkglength_decoding)
 	CHECK_EQ(len, 0x0fffffffu);
 	CHECK_EQ(enc, 4);
 	CHECK_EQ(acpi_aml_pkglength((const uint8_t[]){ 0x8a, 0x12 }, 2, &len, &enc),
-		 STATUS_BAD_FORMAT);	/* truncated */
+		 STATUS_BAD_FORMAT); /* truncated */
 	CHECK_EQ(acpi_aml_pkglength((const uint8_t[]){ 0x5a, 0x12 }, 2, &len, &enc),
-		 STATUS_BAD_FORMAT);	/* reserved bits */
+		 STATUS_BAD_FORMAT); /* reserved bits */
 	CHECK_EQ(acpi_aml_pkglength(NULL, 0, &len, &enc), STATUS_BAD_FORMAT);
 }
 
@@ -424,7 +431,7 @@ TEST(out_of_range_and_non_constant_values)
 		 STATUS_RANGE);
 	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0xff), &s), STATUS_RANGE);
 	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x12, 0x07, 0x02, 'A', 'B', 'C', 'D', 0x00), &s),
-		 STATUS_BAD_FORMAT);	/* a name, not a constant */
+		 STATUS_BAD_FORMAT); /* a name, not a constant */
 	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x0a, 0x05), &s), STATUS_BAD_FORMAT);
 }
 
@@ -443,8 +450,10 @@ TEST(a_later_good_definition_wins_over_a_broken_one)
 {
 	struct acpi_sleep_type s;
 
-	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x0a, 0x00, 0x08, '_', 'S', '5', '_', 0x12,
-		       0x04, 0x02, 0x01, 0x01), &s), STATUS_OK);
+	CHECK_EQ(s5(S5(0x08, '_', 'S', '5', '_', 0x0a, 0x00, 0x08, '_', 'S', '5', '_', 0x12, 0x04,
+		       0x02, 0x01, 0x01),
+		    &s),
+		 STATUS_OK);
 	CHECK_EQ(s.slp_typ_a, 1);
 	CHECK_EQ(s.slp_typ_b, 1);
 }
@@ -461,9 +470,9 @@ TEST(s5_needs_a_valid_dsdt_or_ssdt_header)
 	fix_checksum(table, n);
 	CHECK_EQ(acpi_find_s5(table, n, &s), STATUS_BAD_FORMAT);
 	memcpy(table, "DSDT", 4);
-	CHECK_EQ(acpi_find_s5(table, n, &s), STATUS_BAD_FORMAT);	/* checksum */
+	CHECK_EQ(acpi_find_s5(table, n, &s), STATUS_BAD_FORMAT); /* checksum */
 	fix_checksum(table, n);
-	CHECK_EQ(acpi_find_s5(table, n - 1, &s), STATUS_BAD_FORMAT);	/* length */
+	CHECK_EQ(acpi_find_s5(table, n - 1, &s), STATUS_BAD_FORMAT); /* length */
 	CHECK_EQ(acpi_find_s5(table, 10, &s), STATUS_BAD_FORMAT);
 }
 

@@ -46,11 +46,11 @@ TEST(hybrid_part_sorts_performance_and_efficiency_cores)
 	uint64_t fastest;
 
 	for (unsigned i = 0; i < 4; i++)
-		one_sample(i, 1000 + i * 7);		/* performance cores */
+		one_sample(i, 1000 + i * 7); /* performance cores */
 	for (unsigned i = 4; i < 12; i++)
-		one_sample(i, 520 + i);			/* efficiency cores */
-	one_sample(12, 200);				/* a low-power island core */
-	one_sample(13, 700);				/* a throttled big core */
+		one_sample(i, 520 + i); /* efficiency cores */
+	one_sample(12, 200);            /* a low-power island core */
+	one_sample(13, 700);            /* a throttled big core */
 	CHECK_EQ(classify_cores(fig, 14, res, &fastest), STATUS_OK);
 	CHECK_EQ(fastest, 1021);
 	for (unsigned i = 0; i < 4; i++)
@@ -80,7 +80,7 @@ TEST(qemu_vcpus_with_noise_all_land_in_one_class)
 	CHECK_EQ(classify_cores(fig, 2, res, &fastest), STATUS_OK);
 	CHECK_EQ(res[0].cls, CORE_APEX);
 	CHECK_EQ(res[1].cls, CORE_APEX);
-	CHECK_EQ(res[0].score, 48100);	/* upper median */
+	CHECK_EQ(res[0].score, 48100); /* upper median */
 	CHECK_EQ(res[1].score, 48010);
 }
 
@@ -89,9 +89,9 @@ TEST(equal_cores_straddling_a_threshold_stay_together)
 	uint64_t fastest;
 
 	one_sample(0, 1000);
-	one_sample(1, 660);	/* Forge */
-	one_sample(2, 640);	/* Mill alone, but within 5% of 660 */
-	one_sample(3, 626);	/* 660 - 5% = 627: next group, Mill */
+	one_sample(1, 660); /* Forge */
+	one_sample(2, 640); /* Mill alone, but within 5% of 660 */
+	one_sample(3, 626); /* 660 - 5% = 627: next group, Mill */
 	CHECK_EQ(classify_cores(fig, 4, res, &fastest), STATUS_OK);
 	CHECK_EQ(res[1].cls, CORE_FORGE);
 	CHECK_EQ(res[2].cls, CORE_FORGE);

@@ -74,22 +74,22 @@ TEST(pc_finds_the_eight_functions_qemu_has)
 
 	CHECK_EQ(e.count, 8);
 	CHECK_EQ(e.dropped, 0);
-	CHECK_EQ(find(&e, 0, 0, 0)->device, 0x1237);	/* i440FX host bridge */
+	CHECK_EQ(find(&e, 0, 0, 0)->device, 0x1237); /* i440FX host bridge */
 	isa = find(&e, 0, 1, 0);
 	CHECK_EQ(isa->device, 0x7000);
 	CHECK(isa->multifunction);
 	CHECK_EQ(isa->class_code, 0x06);
 	CHECK_EQ(isa->subclass, 0x01);
-	CHECK_EQ(find(&e, 0, 1, 1)->prog_if, 0x80);	/* IDE, compatibility mode */
-	CHECK_EQ(find(&e, 0, 1, 3)->device, 0x7113);	/* PIIX4 power management */
-	CHECK_EQ(find(&e, 0, 3, 0)->device, 0x100e);	/* e1000 */
+	CHECK_EQ(find(&e, 0, 1, 1)->prog_if, 0x80);  /* IDE, compatibility mode */
+	CHECK_EQ(find(&e, 0, 1, 3)->device, 0x7113); /* PIIX4 power management */
+	CHECK_EQ(find(&e, 0, 3, 0)->device, 0x100e); /* e1000 */
 	disk = find(&e, 0, 4, 0);
 	CHECK_EQ(disk->vendor, 0x1af4);
-	CHECK_EQ(disk->device, 0x1042);			/* modern-only virtio-blk */
+	CHECK_EQ(disk->device, 0x1042); /* modern-only virtio-blk */
 	CHECK_EQ(disk->subsys_vendor, 0x1af4);
 	CHECK_EQ(disk->class_code, 0x01);
 	CHECK_EQ(disk->status, STATUS_OK);
-	CHECK(find(&e, 0, 5, 0) != NULL);		/* the scratch disk */
+	CHECK(find(&e, 0, 5, 0) != NULL); /* the scratch disk */
 	CHECK(find(&e, 0, 6, 0) == NULL);
 }
 
@@ -165,15 +165,18 @@ TEST(virtio_disk_capabilities_on_pc)
 
 		seen |= 1u << v->cfg_type;
 		if (v->cfg_type == 5)
-			continue;	/* the PCI configuration access window */
+			continue; /* the PCI configuration access window */
 		CHECK_EQ(v->bar, 4);
 		CHECK_EQ(v->length, 0x1000);
-		CHECK_EQ(v->offset, (v->cfg_type == 1 ? 0 : v->cfg_type == 3 ? 1 :
-				     v->cfg_type == 4 ? 2 : 3) * 0x1000u);
+		CHECK_EQ(v->offset, (v->cfg_type == 1   ? 0
+				     : v->cfg_type == 3 ? 1
+				     : v->cfg_type == 4 ? 2
+							: 3) *
+					    0x1000u);
 		if (v->cfg_type == 2)
 			CHECK_EQ(v->notify_off_multiplier, 4);
 	}
-	CHECK_EQ(seen, 0x3e);	/* common, notify, ISR, device, PCI cfg */
+	CHECK_EQ(seen, 0x3e); /* common, notify, ISR, device, PCI cfg */
 }
 
 TEST(q35_finds_ich9_e1000e_and_the_disks_with_pcie_capabilities)
@@ -183,13 +186,13 @@ TEST(q35_finds_ich9_e1000e_and_the_disks_with_pcie_capabilities)
 
 	CHECK_EQ(e.count, 8);
 	check_sizes_match_recording(&e);
-	CHECK_EQ(find(&e, 0, 0, 0)->device, 0x29c0);	/* Q35 host bridge */
-	CHECK_EQ(find(&e, 0, 0x1f, 0)->device, 0x2918);	/* ICH9 LPC */
+	CHECK_EQ(find(&e, 0, 0, 0)->device, 0x29c0);    /* Q35 host bridge */
+	CHECK_EQ(find(&e, 0, 0x1f, 0)->device, 0x2918); /* ICH9 LPC */
 	CHECK(find(&e, 0, 0x1f, 0)->multifunction);
-	CHECK_EQ(find(&e, 0, 0x1f, 2)->prog_if, 0x01);	/* AHCI */
+	CHECK_EQ(find(&e, 0, 0x1f, 2)->prog_if, 0x01); /* AHCI */
 	CHECK_EQ(nic->device, 0x10d3);
 	CHECK_EQ(nic->caps.pcie, 0xe0);
-	CHECK_EQ(nic->caps.pcie_type, 9);		/* root complex integrated */
+	CHECK_EQ(nic->caps.pcie_type, 9); /* root complex integrated */
 	CHECK_EQ(nic->caps.msi, 0xd0);
 	CHECK(nic->caps.msi_64bit);
 	CHECK_EQ(nic->caps.msix_size, 5);
@@ -210,7 +213,7 @@ TEST(q35_bridges_lead_to_their_secondary_buses)
 	check_sizes_match_recording(&e);
 	CHECK_EQ(rp->header_type, 1);
 	CHECK_EQ(rp->secondary_bus, 1);
-	CHECK_EQ(rp->caps.pcie_type, 4);		/* root port */
+	CHECK_EQ(rp->caps.pcie_type, 4); /* root port */
 	CHECK_EQ(br->secondary_bus, 2);
 	CHECK_EQ(br->bar_count, 2);
 	CHECK_EQ(br->bars[0].type, PCI_BAR_MEM64);
@@ -310,14 +313,14 @@ TEST(ecam_accessor_reads_the_recorded_q35_spaces)
 	CHECK_EQ(cfg.read(cfg.ctx, 0, 5, 0, PCI_BRIDGE_SECONDARY, 1), 1);
 	CHECK_EQ(cfg.read(cfg.ctx, 0, 2, 0, 0x100, 4),
 		 model_find(&model, 0, 2, 0)->cfg[0x100] |
-		 (uint32_t)model_find(&model, 0, 2, 0)->cfg[0x101] << 8 |
-		 (uint32_t)model_find(&model, 0, 2, 0)->cfg[0x102] << 16 |
-		 (uint32_t)model_find(&model, 0, 2, 0)->cfg[0x103] << 24);
-	CHECK_EQ(cfg.read(cfg.ctx, 2, 0, 0, 0, 4), 0xffffffffu);	/* outside */
-	CHECK_EQ(cfg.read(cfg.ctx, 0, 0, 0, 2, 4), 0xffffffffu);	/* misaligned */
+			 (uint32_t)model_find(&model, 0, 2, 0)->cfg[0x101] << 8 |
+			 (uint32_t)model_find(&model, 0, 2, 0)->cfg[0x102] << 16 |
+			 (uint32_t)model_find(&model, 0, 2, 0)->cfg[0x103] << 24);
+	CHECK_EQ(cfg.read(cfg.ctx, 2, 0, 0, 0, 4), 0xffffffffu); /* outside */
+	CHECK_EQ(cfg.read(cfg.ctx, 0, 0, 0, 2, 4), 0xffffffffu); /* misaligned */
 	cfg.write(cfg.ctx, 0, 3, 0, PCI_COMMAND, 2, 0x0006);
 	CHECK_EQ(mem[3 << 15 | PCI_COMMAND], 0x06);
-	cfg.write(cfg.ctx, 5, 0, 0, 0, 4, 0);				/* dropped */
+	cfg.write(cfg.ctx, 5, 0, 0, 0, 4, 0); /* dropped */
 	free(mem);
 }
 
@@ -369,7 +372,7 @@ TEST(capability_loop_is_stopped_and_reported)
 	mf->cfg[0x40] = PCI_CAP_MSI;
 	mf->cfg[0x41] = 0x50;
 	mf->cfg[0x50] = PCI_CAP_PCIE;
-	mf->cfg[0x51] = 0x40;		/* back to the first */
+	mf->cfg[0x51] = 0x40; /* back to the first */
 	probe_one(mf, &f);
 	CHECK_EQ(f.caps.status, STATUS_BAD_FORMAT);
 	CHECK_EQ(f.status, STATUS_BAD_FORMAT);
@@ -377,7 +380,7 @@ TEST(capability_loop_is_stopped_and_reported)
 	CHECK_EQ(f.caps.msi, 0x40);
 	CHECK_EQ(f.caps.pcie, 0x50);
 
-	mf->cfg[0x51] = 0x50;		/* to itself */
+	mf->cfg[0x51] = 0x50; /* to itself */
 	probe_one(mf, &f);
 	CHECK_EQ(f.caps.status, STATUS_BAD_FORMAT);
 	CHECK_EQ(f.caps.count, 2);
@@ -391,7 +394,7 @@ TEST(capability_pointer_into_the_header_is_rejected)
 	memset(&model, 0, sizeof model);
 	mf = synthetic(0, 0);
 	mf->cfg[0x40] = PCI_CAP_MSIX;
-	mf->cfg[0x41] = 0x10;		/* points at BAR0 */
+	mf->cfg[0x41] = 0x10; /* points at BAR0 */
 	probe_one(mf, &f);
 	CHECK_EQ(f.caps.status, STATUS_BAD_FORMAT);
 	CHECK_EQ(f.caps.msix, 0x40);
@@ -401,7 +404,7 @@ TEST(capability_pointer_into_the_header_is_rejected)
 	CHECK_EQ(f.caps.count, 0);
 	CHECK_EQ(f.caps.status, STATUS_BAD_FORMAT);
 
-	mf->cfg[PCI_STATUS] = 0;	/* no list: the pointer is not followed */
+	mf->cfg[PCI_STATUS] = 0; /* no list: the pointer is not followed */
 	probe_one(mf, &f);
 	CHECK_EQ(f.caps.status, STATUS_OK);
 	CHECK_EQ(f.status, STATUS_OK);
@@ -435,17 +438,17 @@ TEST(short_or_foreign_vendor_capabilities_are_ignored)
 	mf->cfg[0x42] = 16;
 	mf->cfg[0x43] = 1;
 	mf->cfg[0x50] = PCI_CAP_VENDOR;
-	mf->cfg[0x52] = 16;		/* a notify capability needs 20 */
+	mf->cfg[0x52] = 16; /* a notify capability needs 20 */
 	mf->cfg[0x53] = 2;
 	probe_one(mf, &f);
-	CHECK_EQ(f.caps.virtio_count, 0);	/* vendor is not virtio */
+	CHECK_EQ(f.caps.virtio_count, 0); /* vendor is not virtio */
 	mf->cfg[0] = 0xf4;
 	mf->cfg[1] = 0x1a;
 	probe_one(mf, &f);
 	CHECK_EQ(f.caps.virtio_count, 1);
 	CHECK_EQ(f.caps.virtio[0].cfg_type, 1);
 
-	mf->cfg[0x52] = 0xf0;		/* runs past the end of the space */
+	mf->cfg[0x52] = 0xf0; /* runs past the end of the space */
 	mf->cfg[0x50] = PCI_CAP_VENDOR;
 	mf->cfg[0x41] = 0xf0;
 	mf->cfg[0xf0] = PCI_CAP_VENDOR;
@@ -463,9 +466,9 @@ TEST(bad_bars_are_marked_not_trusted)
 	memset(&model, 0, sizeof model);
 	mf = synthetic(0, 0);
 	mf->cfg[PCI_STATUS] = 0;
-	put32(mf->cfg + PCI_BAR0 + 20, 0x4);	/* 64-bit type in the last slot */
+	put32(mf->cfg + PCI_BAR0 + 20, 0x4); /* 64-bit type in the last slot */
 	mf->bar_size[5] = 0x1000;
-	put32(mf->cfg + PCI_BAR0, 0x2);		/* reserved type 01 (below 1 MiB) */
+	put32(mf->cfg + PCI_BAR0, 0x2); /* reserved type 01 (below 1 MiB) */
 	mf->bar_size[0] = 0x100;
 	probe_one(mf, &f);
 	CHECK_EQ(f.bars[5].type, PCI_BAR_BAD);
@@ -482,7 +485,7 @@ static uint32_t holey_read(void *ctx, uint8_t b, uint8_t d, uint8_t fn, uint16_t
 	if (off == 0)
 		return 0x12345678;
 	if (off == PCI_BAR0)
-		return 0xfff0f000u;	/* the same whatever was written */
+		return 0xfff0f000u; /* the same whatever was written */
 	return 0;
 	(void)w;
 }
@@ -523,13 +526,13 @@ TEST(bridges_with_bad_or_repeated_bus_numbers_are_not_followed)
 	struct pci_cfg cfg = model_cfg(&model);
 
 	memset(&model, 0, sizeof model);
-	bridge(0, 1, 1, 3);		/* good: bus 1 */
-	bridge(1, 0, 0, 0);		/* back to bus 0: a loop */
-	bridge(1, 1, 1, 1);		/* to its own bus */
-	bridge(1, 2, 2, 2);		/* good: bus 2 */
-	bridge(2, 0, 1, 3);		/* bus 1 again */
-	bridge(0, 2, 2, 2);		/* bus 2 again, from another bridge */
-	bridge(0, 3, 5, 4);		/* secondary above subordinate */
+	bridge(0, 1, 1, 3); /* good: bus 1 */
+	bridge(1, 0, 0, 0); /* back to bus 0: a loop */
+	bridge(1, 1, 1, 1); /* to its own bus */
+	bridge(1, 2, 2, 2); /* good: bus 2 */
+	bridge(2, 0, 1, 3); /* bus 1 again */
+	bridge(0, 2, 2, 2); /* bus 2 again, from another bridge */
+	bridge(0, 3, 5, 4); /* secondary above subordinate */
 	model_add(&model, 2, 3, 0)->cfg[0] = 0x34;
 	CHECK_EQ(pci_enumerate(&cfg, 0, &e), STATUS_OK);
 	CHECK_EQ(e.count, 8);
@@ -544,11 +547,11 @@ TEST(functions_above_zero_are_probed_only_on_multifunction_devices)
 
 	memset(&model, 0, sizeof model);
 	put32(model_add(&model, 0, 1, 0)->cfg, 0x11118086);
-	put32(model_add(&model, 0, 1, 2)->cfg, 0x22228086);	/* hidden */
+	put32(model_add(&model, 0, 1, 2)->cfg, 0x22228086); /* hidden */
 	put32(model_add(&model, 0, 2, 0)->cfg, 0x33338086);
 	model_find(&model, 0, 2, 0)->cfg[PCI_HEADER_TYPE] = 0x80;
 	put32(model_add(&model, 0, 2, 7)->cfg, 0x44448086);
-	put32(model_add(&model, 0, 3, 1)->cfg, 0x55558086);	/* no function 0 */
+	put32(model_add(&model, 0, 3, 1)->cfg, 0x55558086); /* no function 0 */
 	CHECK_EQ(pci_enumerate(&cfg, 0, &e), STATUS_OK);
 	CHECK_EQ(e.count, 3);
 	CHECK(find(&e, 0, 2, 7) != NULL);
@@ -582,11 +585,12 @@ TEST(msi_program_writes_the_capability_of_the_q35_ahci)
 	CHECK_EQ(pci_msi_compose(1, 0x51, &msg), STATUS_OK);
 	CHECK_EQ(pci_msi_program(&cfg, ahci, &msg), STATUS_OK);
 	CHECK_EQ(mf->cfg[at + 4] | mf->cfg[at + 5] << 8 | mf->cfg[at + 6] << 16 |
-		 (uint32_t)mf->cfg[at + 7] << 24, 0xfee01000u);
-	CHECK_EQ(mf->cfg[at + 8] | mf->cfg[at + 9] << 8, 0);	/* upper address */
-	CHECK_EQ(mf->cfg[at + 12], 0x51);			/* data */
-	CHECK_EQ(mf->cfg[at + 2] & 1, 1);			/* enabled */
-	CHECK_EQ(mf->cfg[at + 2] & 0x70, 0);			/* one vector */
+			 (uint32_t)mf->cfg[at + 7] << 24,
+		 0xfee01000u);
+	CHECK_EQ(mf->cfg[at + 8] | mf->cfg[at + 9] << 8, 0); /* upper address */
+	CHECK_EQ(mf->cfg[at + 12], 0x51);                    /* data */
+	CHECK_EQ(mf->cfg[at + 2] & 1, 1);                    /* enabled */
+	CHECK_EQ(mf->cfg[at + 2] & 0x70, 0);                 /* one vector */
 	CHECK(mf->cfg[PCI_COMMAND + 1] & (PCI_COMMAND_INTX_DISABLE >> 8));
 	CHECK_EQ(pci_msi_disable(&cfg, ahci), STATUS_OK);
 	CHECK_EQ(mf->cfg[at + 2] & 1, 0);
@@ -605,8 +609,8 @@ TEST(msi_on_a_32bit_maskable_capability_unmasks_vector_zero)
 	mf = synthetic(0, 0);
 	mf->cfg[0x40] = PCI_CAP_MSI;
 	mf->cfg[0x42] = 0x00;
-	mf->cfg[0x43] = 0x01;		/* per-vector masking, 32-bit */
-	mf->cfg[0x4c] = 0x01;		/* vector 0 masked */
+	mf->cfg[0x43] = 0x01; /* per-vector masking, 32-bit */
+	mf->cfg[0x4c] = 0x01; /* vector 0 masked */
 	probe_one(mf, &f);
 	CHECK(!f.caps.msi_64bit);
 	CHECK(f.caps.msi_maskable);
@@ -646,15 +650,15 @@ TEST(msix_table_entries_are_written_masked_then_unmasked)
 	CHECK_EQ(buf_read32(bar1, 16), 0xfee02000u);
 	CHECK_EQ(buf_read32(bar1, 20), 0);
 	CHECK_EQ(buf_read32(bar1, 24), 0x61);
-	CHECK_EQ(buf_read32(bar1, 28), 1);		/* left masked */
-	CHECK_EQ(buf_read32(bar1, 0), 0);		/* entry 0 untouched */
+	CHECK_EQ(buf_read32(bar1, 28), 1); /* left masked */
+	CHECK_EQ(buf_read32(bar1, 0), 0);  /* entry 0 untouched */
 	CHECK_EQ(pci_msix_mask(&m, d, 1, false), STATUS_OK);
 	CHECK_EQ(buf_read32(bar1, 28), 0);
 	CHECK_EQ(pci_msix_write(&m, d, 3, &msg), STATUS_RANGE);
 	CHECK_EQ(pci_msix_mask(&m, d, 3, false), STATUS_RANGE);
-	mf->cfg[0x98 + 3] = 0x40;			/* function mask set */
+	mf->cfg[0x98 + 3] = 0x40; /* function mask set */
 	CHECK_EQ(pci_msix_enable(&cfg, d, true), STATUS_OK);
-	CHECK_EQ(mf->cfg[0x98 + 3], 0x80);		/* enabled, unmasked */
+	CHECK_EQ(mf->cfg[0x98 + 3], 0x80); /* enabled, unmasked */
 	CHECK(mf->cfg[PCI_COMMAND + 1] & (PCI_COMMAND_INTX_DISABLE >> 8));
 	CHECK_EQ(pci_msix_enable(&cfg, d, false), STATUS_OK);
 	CHECK_EQ(mf->cfg[0x98 + 3], 0x00);
@@ -666,12 +670,12 @@ TEST(msix_table_outside_its_bar_is_rejected)
 	struct pci_enum e = enumerate("pc");
 	struct pci_function d = *find(&e, 0, 4, 0);
 
-	d.caps.msix_table_off = 0x1000 - 16 * 2;	/* 3 entries do not fit */
+	d.caps.msix_table_off = 0x1000 - 16 * 2; /* 3 entries do not fit */
 	CHECK_EQ(pci_msix_check(&d), STATUS_BAD_FORMAT);
 	d.caps.msix_table_off = 0;
-	d.caps.msix_table_bir = 0;			/* BAR0 is not implemented */
+	d.caps.msix_table_bir = 0; /* BAR0 is not implemented */
 	CHECK_EQ(pci_msix_check(&d), STATUS_BAD_FORMAT);
-	d.caps.msix_table_bir = 5;			/* upper half of BAR4 */
+	d.caps.msix_table_bir = 5; /* upper half of BAR4 */
 	CHECK_EQ(pci_msix_check(&d), STATUS_BAD_FORMAT);
 	d.caps.msix_table_bir = 6;
 	CHECK_EQ(pci_msix_check(&d), STATUS_BAD_FORMAT);

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define BLOCK 512u
 #define MAX_BLOCKS (1u << 17)
-#define OVERLAY_SLOTS 8192u	/* blocks the read-write pass may write */
+#define OVERLAY_SLOTS 8192u /* blocks the read-write pass may write */
 #define CACHE_BYTES (24 * 1024)
 #define NODES 48
 #define MAX_DEPTH 8
@@ -51,7 +51,7 @@ struct rec {
 };
 
 struct sparse {
-	struct rec *recs;	/* sorted by block, one per block */
+	struct rec *recs; /* sorted by block, one per block */
 	size_t nrecs;
 	uint32_t blocks;
 	/* The overlay: open addressing on block + 1 (0 is empty). */
@@ -67,7 +67,7 @@ static int cmp_rec(const void *a, const void *b)
 
 	if (x->block != y->block)
 		return x->block < y->block ? -1 : 1;
-	return x->data < y->data ? -1 : x->data > y->data;	/* later records win */
+	return x->data < y->data ? -1 : x->data > y->data; /* later records win */
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -163,16 +163,17 @@ static status_t sp_write(void *ctx, uint64_t block, uint32_t count, const void *
 
 	check_range(s, block, count);
 	if (!s->okeys)
-		abort();	/* the read-only pass must never write */
+		abort(); /* the read-only pass must never write */
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t b = (uint32_t)block + i, k = overlay_slot(s, b);
 		if (!s->okeys[k]) {
 			if (s->oused == OVERLAY_SLOTS / 2)
-				return STATUS_FULL;	/* the device is "worn out": a write error */
+				return STATUS_FULL; /* the device is "worn out": a write error */
 			s->okeys[k] = b + 1;
 			s->oused++;
 		}
-		memcpy(s->odata + (size_t)k * BLOCK, (const uint8_t *)buf + (size_t)i * BLOCK, BLOCK);
+		memcpy(s->odata + (size_t)k * BLOCK, (const uint8_t *)buf + (size_t)i * BLOCK,
+		       BLOCK);
 	}
 	return STATUS_OK;
 }
@@ -251,8 +252,12 @@ static status_t mount(struct fat_volume *v, struct sparse *s, uint8_t *mem, size
 {
 	struct arena a;
 	struct fat_mount_params p = {
-		.dev = &s->dev, .arena = &a, .cache_bytes = CACHE_BYTES, .max_nodes = NODES,
-		.flags = flags, .clock = fuzz_clock,
+		.dev = &s->dev,
+		.arena = &a,
+		.cache_bytes = CACHE_BYTES,
+		.max_nodes = NODES,
+		.flags = flags,
+		.clock = fuzz_clock,
 	};
 
 	arena_init(&a, mem, bytes);

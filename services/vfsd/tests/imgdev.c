@@ -40,8 +40,8 @@ static status_t img_write(void *ctx, uint64_t block, uint32_t count, const void 
 			d->cut = true;
 			return STATUS_DEAD;
 		}
-		memcpy(d->mem + (block + i) * d->block_size, (const uint8_t *)buf + (size_t)i * d->block_size,
-		       d->block_size);
+		memcpy(d->mem + (block + i) * d->block_size,
+		       (const uint8_t *)buf + (size_t)i * d->block_size, d->block_size);
 		d->touched[(block + i) / 8] |= (uint8_t)(1u << (block + i) % 8);
 		d->blocks_written++;
 	}

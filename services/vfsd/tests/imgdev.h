@@ -26,12 +26,12 @@ struct imgdev {
 	uint8_t *mem;
 	uint64_t bytes;
 	uint32_t block_size;
-	uint64_t write_limit;	/* blocks accepted before the cut */
+	uint64_t write_limit; /* blocks accepted before the cut */
 	uint64_t fail_read_at, fail_write_at;
 	status_t fail_status;
 	bool cut;
 	uint64_t read_reqs, write_reqs, blocks_written, flushes;
-	uint8_t *touched;	/* bit per block: written since load, copy or revert */
+	uint8_t *touched; /* bit per block: written since load, copy or revert */
 	struct bdev dev;
 };
 

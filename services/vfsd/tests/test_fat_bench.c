@@ -68,7 +68,8 @@ static void figure(const char *what, struct mark a, double mib)
 		printf("              ");
 	printf("  device: %llu reads, %llu writes (%llu blocks), %llu flushes\n",
 	       (unsigned long long)(b.reads - a.reads), (unsigned long long)(b.writes - a.writes),
-	       (unsigned long long)(b.blocks - a.blocks), (unsigned long long)(b.flushes - a.flushes));
+	       (unsigned long long)(b.blocks - a.blocks),
+	       (unsigned long long)(b.flushes - a.flushes));
 }
 
 TEST(a_64_mib_file_written_and_read_in_64_kib_calls)

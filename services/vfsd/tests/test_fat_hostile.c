@@ -71,10 +71,12 @@ static void geo_of(struct geo *g, struct tvol *t)
 static void set_fat(struct geo *g, uint32_t c, uint32_t val)
 {
 	for (uint32_t f = 0; f < g->g.num_fats; f++) {
-		uint8_t *fat = g->mem + (size_t)(g->g.fat_start + f * g->g.fat_sectors) * g->g.sector_size;
+		uint8_t *fat = g->mem +
+			       (size_t)(g->g.fat_start + f * g->g.fat_sectors) * g->g.sector_size;
 		if (g->g.kind == FAT_KIND_32) {
 			fat[c * 4] = (uint8_t)val, fat[c * 4 + 1] = (uint8_t)(val >> 8);
-			fat[c * 4 + 2] = (uint8_t)(val >> 16), fat[c * 4 + 3] = (uint8_t)(val >> 24);
+			fat[c * 4 + 2] = (uint8_t)(val >> 16),
+				    fat[c * 4 + 3] = (uint8_t)(val >> 24);
 		} else {
 			fat[c * 2] = (uint8_t)val, fat[c * 2 + 1] = (uint8_t)(val >> 8);
 		}
@@ -114,7 +116,8 @@ static uint32_t entry_cluster(const uint8_t *e)
 
 static void set_entry_cluster(uint8_t *e, uint32_t c)
 {
-	e[26] = (uint8_t)c, e[27] = (uint8_t)(c >> 8), e[20] = (uint8_t)(c >> 16), e[21] = (uint8_t)(c >> 24);
+	e[26] = (uint8_t)c, e[27] = (uint8_t)(c >> 8), e[20] = (uint8_t)(c >> 16),
+	e[21] = (uint8_t)(c >> 24);
 }
 
 static void set_size(uint8_t *e, uint32_t size)
@@ -146,13 +149,13 @@ TEST(looping_and_escaping_chains_are_reported_not_followed)
 {
 	static struct tvol t;
 	static const char *const files[] = { "LOOP.BIN:5000", "OUT.BIN:5000", "FREE.BIN:5000",
-					      "SELF.BIN:5000", NULL };
+					     "SELF.BIN:5000", NULL };
 	struct geo g;
 
 	build(&t, "-F 16 -s 1", 20000, files);
 	geo_of(&g, &t);
 	uint32_t loop = entry_cluster(entry(&g, 0, "LOOP    BIN"));
-	set_fat(&g, loop + 5, loop + 1);	/* a cycle of five clusters */
+	set_fat(&g, loop + 5, loop + 1); /* a cycle of five clusters */
 	set_size(entry(&g, 0, "LOOP    BIN"), 40000);
 	uint32_t out = entry_cluster(entry(&g, 0, "OUT     BIN"));
 	set_fat(&g, out + 2, g.g.clusters + 10);
@@ -170,18 +173,20 @@ TEST(looping_and_escaping_chains_are_reported_not_followed)
 	size_t n;
 	uint8_t buf[512];
 	CHECK_EQ(tpath_open(&t, "SELF.BIN", &h), STATUS_OK);
-	CHECK_EQ(fat_read(&t.v, h, 0, buf, sizeof buf, &n), STATUS_OK);	/* the first cluster is fine */
+	CHECK_EQ(fat_read(&t.v, h, 0, buf, sizeof buf, &n),
+		 STATUS_OK); /* the first cluster is fine */
 	CHECK_EQ(fat_read(&t.v, h, 512, buf, sizeof buf, &n), FAT_ST_CORRUPT);
 	CHECK_EQ(fat_read(&t.v, h, 20000, buf, sizeof buf, &n), FAT_ST_CORRUPT);
 	CHECK_EQ(fat_read(&t.v, h, 0xfffffff0u - 10, buf, sizeof buf, &n), FAT_ST_CORRUPT);
 	CHECK_EQ(fat_write(&t.v, h, 0xfffffff0u, buf, 100, &n), FAT_ST_TOO_BIG);
 	CHECK_EQ(fat_write(&t.v, h, 1000, buf, 100, &n), FAT_ST_CORRUPT);
-	CHECK_EQ(fat_truncate(&t.v, h, 100), STATUS_OK);	/* cutting a loop ends it */
+	CHECK_EQ(fat_truncate(&t.v, h, 100), STATUS_OK); /* cutting a loop ends it */
 	CHECK_EQ(fat_read(&t.v, h, 0, buf, sizeof buf, &n), STATUS_OK);
 	CHECK_EQ(n, 100);
 	fat_close(&t.v, h);
 	CHECK_EQ(tpath_open(&t, "LOOP.BIN", &h), STATUS_OK);
-	CHECK_EQ(fat_write(&t.v, h, 5000, "more", 4, &n), FAT_ST_CORRUPT);	/* the end is never found */
+	CHECK_EQ(fat_write(&t.v, h, 5000, "more", 4, &n),
+		 FAT_ST_CORRUPT); /* the end is never found */
 	fat_close(&t.v, h);
 	/* Removing them frees what can be freed and stops at the damage. */
 	CHECK_EQ(tpath_unlink(&t, "LOOP.BIN"), STATUS_OK);
@@ -210,7 +215,7 @@ TEST(cross_linked_files_read_and_unlink_without_harm_beyond_them)
 	free(x);
 	free(y);
 	CHECK_EQ(tpath_unlink(&t, "A.BIN"), STATUS_OK);
-	CHECK_EQ(read_all(&t, "B.BIN"), FAT_ST_CORRUPT);	/* its chain now runs into free clusters */
+	CHECK_EQ(read_all(&t, "B.BIN"), FAT_ST_CORRUPT); /* its chain now runs into free clusters */
 	CHECK_EQ(tpath_unlink(&t, "B.BIN"), STATUS_OK);
 	done(&t);
 }
@@ -227,9 +232,9 @@ TEST(directories_that_contain_themselves_stay_finite)
 	geo_of(&g, &t);
 	uint32_t d = entry_cluster(entry(&g, 0, "D          "));
 	uint32_t e = entry_cluster(entry(&g, d, "E          "));
-	set_entry_cluster(entry(&g, e, "F       TXT"), d);	/* F is now D itself */
+	set_entry_cluster(entry(&g, e, "F       TXT"), d); /* F is now D itself */
 	entry(&g, e, "F       TXT")[11] = 0x10;
-	set_entry_cluster(entry(&g, e, "..         "), e);	/* and E is its own parent */
+	set_entry_cluster(entry(&g, e, "..         "), e); /* and E is its own parent */
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	fat_handle_t h, h2;
 	CHECK_EQ(tpath_open(&t, "D/E/F.TXT/E/F.TXT/E/F.TXT", &h), STATUS_OK);
@@ -260,14 +265,14 @@ TEST(directory_chains_that_loop_end_at_the_slot_limit)
 	build(&t, "-F 32 -s 1", 65536, files);
 	geo_of(&g, &t);
 	uint32_t d = entry_cluster(entry(&g, 0, "D          "));
-	set_fat(&g, d, d);	/* the directory's only cluster follows itself */
+	set_fat(&g, d, d); /* the directory's only cluster follows itself */
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	fat_handle_t h;
 	struct tentry *es;
 	size_t n;
 	CHECK_EQ(tpath_open(&t, "D", &h), STATUS_OK);
 	CHECK_EQ(list_dir(&t, h, 65536, &es, &n), STATUS_OK);
-	CHECK_EQ(n, 1);	/* the end mark comes first */
+	CHECK_EQ(n, 1); /* the end mark comes first */
 	free(es);
 	/* With every other slot deleted, the scan follows the chain round and
 	 * round: the slot limit ends it. */
@@ -309,7 +314,7 @@ TEST(entries_naming_no_cluster_or_a_bad_one_are_corrupt)
 	CHECK_EQ(tpath_open(&t, "F.TXT", &h), FAT_ST_CORRUPT);
 	CHECK_EQ(tpath_rmdir(&t, "D"), FAT_ST_CORRUPT);
 	CHECK_EQ(tpath_rename(&t, "E", "E2"), FAT_ST_CORRUPT);
-	CHECK_EQ(tpath_unlink(&t, "F.TXT"), STATUS_OK);	/* the entry goes; no cluster to free */
+	CHECK_EQ(tpath_unlink(&t, "F.TXT"), STATUS_OK); /* the entry goes; no cluster to free */
 	struct tentry *es;
 	size_t n;
 	CHECK_EQ(list_dir(&t, t.root, 4096, &es, &n), STATUS_OK);
@@ -323,18 +328,19 @@ TEST(entries_naming_no_cluster_or_a_bad_one_are_corrupt)
 TEST(invalid_utf16_and_broken_long_names_fall_back_to_short_names)
 {
 	static struct tvol t;
-	static const char *const files[] = { "a long name number one.txt:5", "another long one.txt:6",
-					     "third long name here.txt:7", NULL };
+	static const char *const files[] = { "a long name number one.txt:5",
+					     "another long one.txt:6", "third long name here.txt:7",
+					     NULL };
 	struct geo g;
 
 	build(&t, "-F 16", 20000, files);
 	geo_of(&g, &t);
 	uint8_t *e1 = entry(&g, 0, "ALONGN~1TXT");
-	e1[-32 + 1] = 0x00, e1[-32 + 2] = 0xd8;	/* last part: an unpaired high surrogate */
+	e1[-32 + 1] = 0x00, e1[-32 + 2] = 0xd8; /* last part: an unpaired high surrogate */
 	uint8_t *e2 = entry(&g, 0, "ANOTHE~1TXT");
-	e2[-32 + 13] ^= 0xff;	/* a long-name part with the wrong checksum */
+	e2[-32 + 13] ^= 0xff; /* a long-name part with the wrong checksum */
 	uint8_t *e3 = entry(&g, 0, "THIRDL~1TXT");
-	e3[-64] = 0x45;	/* the first part says "5 parts" */
+	e3[-64] = 0x45; /* the first part says "5 parts" */
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	struct tentry *es;
 	size_t n;
@@ -368,13 +374,13 @@ TEST(fsinfo_is_checked_before_it_is_trusted)
 	uint8_t *fsinfo = t.img.mem + 512;
 	fsinfo[488] = 0xff, fsinfo[489] = 0xff, fsinfo[490] = 0xff, fsinfo[491] = 0x00;
 	CHECK_EQ(tvol_mount(&t, FAT_MOUNT_TRUST_FSINFO), STATUS_OK);
-	CHECK_EQ(t.info.free_clusters, t.info.clusters - 1 - 2);	/* counted: root and A */
+	CHECK_EQ(t.info.free_clusters, t.info.clusters - 1 - 2); /* counted: root and A */
 	done(&t);
 	build(&t, "-F 32 -s 1", 65536, files);
 	fsinfo = t.img.mem + 512;
 	fsinfo[488] = 100, fsinfo[489] = 0, fsinfo[490] = 0, fsinfo[491] = 0;
 	CHECK_EQ(tvol_mount(&t, FAT_MOUNT_TRUST_FSINFO), STATUS_OK);
-	CHECK_EQ(t.info.free_clusters, 100);	/* plausible, so taken as it is */
+	CHECK_EQ(t.info.free_clusters, 100); /* plausible, so taken as it is */
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	CHECK_EQ(t.info.free_clusters, t.info.clusters - 3);
 	done(&t);
@@ -388,7 +394,8 @@ TEST(nothing_is_written_beyond_the_volume)
 	memset(&t, 0, sizeof t);
 	snprintf(img, sizeof img, "%s/small.img", dir);
 	CHECK_EQ(make_image(img, "-F 16 -s 1", 20000), 0);
-	free(sh(&(int){ 0 }, "truncate -s 24000K '%s'", img));	/* a partition larger than its volume */
+	free(sh(&(int){ 0 }, "truncate -s 24000K '%s'",
+		img)); /* a partition larger than its volume */
 	CHECK_EQ(imgdev_load(&t.img, img, 512), 0);
 	memset(t.img.mem + 20000 * 1024, 0x5a, 4000 * 1024);
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
@@ -450,7 +457,7 @@ TEST(read_errors_at_each_request_come_back_as_the_device_status)
 
 	build(&t, "-F 16 -s 1", 4096, fault_files);
 	CHECK_EQ(imgdev_copy(&base, &t.img), 0);
-	t.cache_bytes = 8 * 1024;	/* few buffers: many reads */
+	t.cache_bytes = 8 * 1024; /* few buffers: many reads */
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	CHECK_EQ(small_workload(&t), STATUS_OK);
 	CHECK_EQ(tvol_unmount(&t), STATUS_OK);

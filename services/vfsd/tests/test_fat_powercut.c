@@ -44,7 +44,7 @@ struct pfile {
 	uint8_t *data;
 	size_t size;
 	bool alive;
-	bool touched;	/* changed since the last completed sync */
+	bool touched; /* changed since the last completed sync */
 };
 
 struct pmodel {
@@ -55,7 +55,7 @@ struct pmodel {
 	uint64_t rng;
 	unsigned serial;
 	size_t max_size;
-	unsigned syncs;	/* completed */
+	unsigned syncs; /* completed */
 };
 
 static uint64_t rnd(struct pmodel *m, uint64_t n)
@@ -98,7 +98,8 @@ static bool under(const char *path, const char *prefix)
 
 static void new_path(struct pmodel *m, const char *d, char *out)
 {
-	const char *styles[] = { "file %u with a long name.bin", "F%u.DAT", "f%u.txt", "\xc3\xa9t\xc3\xa9 %u" };
+	const char *styles[] = { "file %u with a long name.bin", "F%u.DAT", "f%u.txt",
+				 "\xc3\xa9t\xc3\xa9 %u" };
 	char name[64];
 
 	snprintf(name, sizeof name, styles[rnd(m, 4)], m->serial++);
@@ -344,16 +345,16 @@ static const char *const allowed[] = {
 	"Free cluster summary wrong",
 	"Free cluster summary uninitialized",
 	"  Auto-correcting.",
-	"Reclaimed ",		/* lost clusters */
+	"Reclaimed ", /* lost clusters */
 	"FATs differ but appear to be intact",
 	"  Using first FAT.",
 	"There are differences between boot sector and its backup.",
 	"This is mostly harmless. Differences: (offset:original/backup)",
-	"  65:01/00",		/* the dirty flag (FAT32) */
-	"  37:01/00",		/* the dirty flag (FAT16) */
+	"  65:01/00", /* the dirty flag (FAT32) */
+	"  37:01/00", /* the dirty flag (FAT16) */
 	"  Not automatically fixing this.",
 	"  Not auto-correcting this.",
-	"Orphaned long file name part",	/* half-written or half-deleted long names */
+	"Orphaned long file name part", /* half-written or half-deleted long names */
 	"  Auto-deleting.",
 	"Unfinished long file name",
 	"  (Start may have been overwritten by",
@@ -381,11 +382,12 @@ static bool allowed_line(const char *line, const char *prev)
 			return true;
 	}
 	if (line[0] == '/')
-		return true;	/* a path, judged by the lines after it */
+		return true; /* a path, judged by the lines after it */
 	if (strstr(line, " files, ") && strstr(line, " clusters"))
 		return true;
 	/* A chain longer than the size: the size update did not make it. */
-	if (sscanf(line, "  File size is %u bytes, cluster chain length is > %u bytes.", &a, &b) == 2)
+	if (sscanf(line, "  File size is %u bytes, cluster chain length is > %u bytes.", &a, &b) ==
+	    2)
 		return true;
 	if (strncmp(line, "  Truncating file to ", 21) == 0 && prev &&
 	    strstr(prev, "cluster chain length is >"))
@@ -436,8 +438,8 @@ static void judge_files(struct tvol *t, struct pmodel *m, const char *img, const
 	if (!any)
 		return;
 	snprintf(out, sizeof out, "%s/out", dir);
-	free(sh(&status, "rm -rf '%s' && mkdir '%s' && mcopy -s -n -i '%s' '::*' '%s/' 2>&1", out, out,
-		img, out));
+	free(sh(&status, "rm -rf '%s' && mkdir '%s' && mcopy -s -n -i '%s' '::*' '%s/' 2>&1", out,
+		out, img, out));
 	/* The engine reads the cut image in place: a read-only mount writes nothing. */
 	struct tvol e = { 0 };
 	e.img = t->img;
@@ -456,8 +458,8 @@ static void judge_files(struct tvol *t, struct pmodel *m, const char *img, const
 		if (fp)
 			fclose(fp);
 		if (!fp || got != f->size || memcmp(buf, f->data, f->size) != 0)
-			CHECK_FAIL("%s: synced file %s lost or damaged (mtools: %zu of %zu bytes)", when,
-				   f->path, got, f->size);
+			CHECK_FAIL("%s: synced file %s lost or damaged (mtools: %zu of %zu bytes)",
+				   when, f->path, got, f->size);
 		uint8_t *eb;
 		size_t el;
 		CHECK_EQ(tpath_read(&e, f->path, &eb, &el), STATUS_OK);
@@ -476,8 +478,8 @@ static void judge_files(struct tvol *t, struct pmodel *m, const char *img, const
  * hold base except while a cut is being judged. */
 struct rig {
 	struct imgdev base;
-	struct tvol t;		/* t.img is the work device */
-	struct tvol e;		/* e.img is the reuse device */
+	struct tvol t; /* t.img is the work device */
+	struct tvol e; /* e.img is the reuse device */
 	struct pmodel m;
 	char cut_img[512], reuse_img[512];
 };

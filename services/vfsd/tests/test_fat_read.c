@@ -20,7 +20,7 @@
 #include "check.h"
 #include "testutil.h"
 
-#define MTIME_BASE 1262304000	/* 2010-01-01 00:00:00 UTC */
+#define MTIME_BASE 1262304000 /* 2010-01-01 00:00:00 UTC */
 
 static const char *dir;
 static char host_tree[512];
@@ -63,11 +63,16 @@ static void build_host_tree(int big)
 	host_file("notes.txt", 0, 2, t += 2);
 	host_file("MixedCase.Txt", 5000, 3, t += 2);
 	host_file("A long file name with spaces.data", 70000, 4, t += 3);
-	host_file("\xc3\xbcn\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9 \xe2\x80\x94 \xc3\xb1" "ame.txt", 300, 5, t += 2);
+	host_file("\xc3\xbcn\xc3\xaf"
+		  "c\xc3\xb8"
+		  "d\xc3\xa9 \xe2\x80\x94 \xc3\xb1"
+		  "ame.txt",
+		  300, 5, t += 2);
 	host_file("r\xc3\xa9sum\xc3\xa9.doc", 10, 6, t += 2);
 	host_file("x+y=z", 1, 7, t += 2);
 	host_file(".config", 50, 8, t += 2);
-	host_file("\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1.txt", 20, 9, t += 2);
+	host_file("\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1.txt", 20, 9,
+		  t += 2);
 	host_file("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e.txt", 33, 10, t += 2);
 	memset(longname, 'L', 200);
 	memcpy(longname + 200, ".end", 5);
@@ -220,20 +225,28 @@ TEST(lookups_ignore_case_and_take_short_names)
 	mount_tree(&t, "-F 16", 20000, FAT_MOUNT_READ_ONLY);
 	CHECK_EQ(tpath_open(&t, "tree/README.TXT", &a), STATUS_OK);
 	CHECK_EQ(tpath_open(&t, "TREE/readme.txt", &b), STATUS_OK);
-	CHECK_EQ(a, b);	/* one node, two references */
+	CHECK_EQ(a, b); /* one node, two references */
 	CHECK_EQ(tpath_open(&t, "tree/ALONGF~1.DAT", &c), STATUS_OK);
 	CHECK_EQ(fat_stat(&t.v, c, &s), STATUS_OK);
 	CHECK_EQ(s.size, 70000);
-	CHECK_EQ(s.mtime, MTIME_BASE + 8);	/* 2+2+2+3, rounded down to even */
+	CHECK_EQ(s.mtime, MTIME_BASE + 8); /* 2+2+2+3, rounded down to even */
 	fat_close(&t.v, c);
 	CHECK_EQ(tpath_open(&t, "tree/mixedcase.TXT", &c), STATUS_OK);
 	fat_close(&t.v, c);
 	CHECK_EQ(tpath_open(&t, "tree/R\xc3\x89SUM\xc3\x89.DOC", &c), STATUS_OK);
 	fat_close(&t.v, c);
-	CHECK_EQ(tpath_open(&t, "tree/\xce\xba\xce\x91\xce\x9b\xce\x97\xce\x9c\xce\x88\xce\xa1\xce\x91.TXT", &c),
-		 STATUS_NOT_FOUND);	/* accented capital epsilon is not folded: documented */
-	CHECK_EQ(tpath_open(&t, "tree/\xce\xba\xce\x91\xce\x9b\xce\x97\xce\x9c\xce\xad\xce\xa1\xce\x91.TXT", &c),
-		 STATUS_OK);
+	CHECK_EQ(
+		tpath_open(
+			&t,
+			"tree/\xce\xba\xce\x91\xce\x9b\xce\x97\xce\x9c\xce\x88\xce\xa1\xce\x91.TXT",
+			&c),
+		STATUS_NOT_FOUND); /* accented capital epsilon is not folded: documented */
+	CHECK_EQ(
+		tpath_open(
+			&t,
+			"tree/\xce\xba\xce\x91\xce\x9b\xce\x97\xce\x9c\xce\xad\xce\xa1\xce\x91.TXT",
+			&c),
+		STATUS_OK);
 	fat_close(&t.v, c);
 	CHECK_EQ(tpath_open(&t, "tree/no such file", &c), STATUS_NOT_FOUND);
 	CHECK_EQ(tpath_open(&t, "tree/README.TXT/x", &c), FAT_ST_NOT_DIR);
@@ -266,8 +279,9 @@ TEST(reads_in_odd_pieces_match_whole_reads)
 	for (int i = 0; i < 2000; i++) {
 		size_t off = rng_next(&r) % (600 * 1024 + 10), n = rng_next(&r) % 20000;
 		CHECK_EQ(fat_read(&t.v, f, off, got, n, &done), STATUS_OK);
-		size_t expect = off >= 600 * 1024 + 3 ? 0 :
-				n < 600 * 1024 + 3 - off ? n : 600 * 1024 + 3 - off;
+		size_t expect = off >= 600 * 1024 + 3      ? 0
+				: n < 600 * 1024 + 3 - off ? n
+							   : 600 * 1024 + 3 - off;
 		CHECK_EQ(done, expect);
 		CHECK(memcmp(want + (off < 600 * 1024 + 3 ? off : 0), got, done) == 0);
 	}
@@ -336,7 +350,7 @@ TEST(an_unclean_volume_is_reported)
 	CHECK_EQ(imgdev_load(&t.img, img, 512), 0);
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	CHECK(!t.info.was_dirty);
-	CHECK_EQ(t.img.mem[0x41] & 1, 1);	/* marked while mounted */
+	CHECK_EQ(t.img.mem[0x41] & 1, 1); /* marked while mounted */
 	/* A power cut now: the marks stay. */
 	CHECK_EQ(tvol_mount(&t, FAT_MOUNT_READ_ONLY), STATUS_OK);
 	CHECK(t.info.was_dirty);

@@ -69,7 +69,8 @@ static void check_layout(const char *opts, unsigned kib, enum fat_kind kind)
 	CHECK_EQ(g.cluster_size, num_before(v, " bytes per cluster"));
 	CHECK_EQ((long long)g.fat_start * g.sector_size, num_after(v, "First FAT starts at byte "));
 	CHECK_EQ((long long)g.fat_sectors * g.sector_size, num_before(v, " bytes per FAT"));
-	CHECK_EQ((long long)g.data_start * g.sector_size, num_after(v, "Data area starts at byte "));
+	CHECK_EQ((long long)g.data_start * g.sector_size,
+		 num_after(v, "Data area starts at byte "));
 	CHECK_EQ(g.clusters, num_before(v, " data clusters ("));
 	CHECK_EQ(g.num_fats, num_before(v, " FATs, "));
 	CHECK_EQ(g.total_sectors, num_before(v, " sectors total"));
@@ -97,11 +98,11 @@ static void fat16_sector(uint8_t *s, uint32_t total, uint32_t spc, uint32_t fats
 {
 	memset(s, 0, 512);
 	s[0] = 0xeb, s[1] = 0x3c, s[2] = 0x90;
-	s[11] = 0x00, s[12] = 0x02;	/* 512 */
+	s[11] = 0x00, s[12] = 0x02; /* 512 */
 	s[13] = (uint8_t)spc;
 	s[14] = 4;
 	s[16] = 2;
-	s[17] = 0x00, s[18] = 0x02;	/* 512 root entries */
+	s[17] = 0x00, s[18] = 0x02; /* 512 root entries */
 	s[21] = 0xf8;
 	s[22] = (uint8_t)fatsz, s[23] = (uint8_t)(fatsz >> 8);
 	s[32] = (uint8_t)total, s[33] = (uint8_t)(total >> 8), s[34] = (uint8_t)(total >> 16);
@@ -150,15 +151,16 @@ TEST(bpb_refuses_each_broken_field)
 		int off;
 		uint8_t val;
 	} breaks[] = {
-		{ 510, 0 }, { 511, 0x55 }, { 0, 0x00 }, { 12, 0 }, { 11, 1 }, { 12, 0x20 },
-		{ 13, 0 }, { 13, 3 }, { 13, 255 }, { 14, 0 }, { 16, 0 }, { 16, 9 }, { 21, 0x12 },
-		{ 22, 0 }, { 22, 1 }, { 32, 0 }, { 33, 0 }, { 17, 0 }, { 18, 0 },
+		{ 510, 0 },   { 511, 0x55 }, { 0, 0x00 },  { 12, 0 },   { 11, 1 },
+		{ 12, 0x20 }, { 13, 0 },     { 13, 3 },    { 13, 255 }, { 14, 0 },
+		{ 16, 0 },    { 16, 9 },     { 21, 0x12 }, { 22, 0 },   { 22, 1 },
+		{ 32, 0 },    { 33, 0 },     { 17, 0 },    { 18, 0 },
 	};
 	for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
 		memcpy(s, good, 512);
 		s[breaks[i].off] = breaks[i].val;
 		if (breaks[i].off == 32 || breaks[i].off == 33)
-			s[32] = s[33] = s[34] = 0;	/* no sectors at all */
+			s[32] = s[33] = s[34] = 0; /* no sectors at all */
 		if (breaks[i].off == 17)
 			s[18] = 0;
 		if (parse(s, &g) != STATUS_BAD_FORMAT)
@@ -186,26 +188,26 @@ TEST(bpb_refuses_bad_fat32_fields)
 	CHECK_EQ(g.backup_boot, 6);
 	CHECK(g.mirrored);
 	memcpy(s, good, 512);
-	s[42] = 1;	/* version */
+	s[42] = 1; /* version */
 	CHECK_EQ(parse(s, &g), STATUS_BAD_FORMAT);
 	memcpy(s, good, 512);
-	s[44] = 0;	/* root cluster 0 */
+	s[44] = 0; /* root cluster 0 */
 	CHECK_EQ(parse(s, &g), STATUS_BAD_FORMAT);
 	memcpy(s, good, 512);
-	s[46] = 0x10;	/* root cluster beyond the volume */
+	s[46] = 0x10; /* root cluster beyond the volume */
 	CHECK_EQ(parse(s, &g), STATUS_BAD_FORMAT);
 	memcpy(s, good, 512);
-	s[48] = 40;	/* FSInfo outside the reserved sectors */
+	s[48] = 40; /* FSInfo outside the reserved sectors */
 	CHECK_EQ(parse(s, &g), STATUS_BAD_FORMAT);
 	memcpy(s, good, 512);
-	s[40] = 0x83;	/* mirroring off, active FAT 3 of 2 */
+	s[40] = 0x83; /* mirroring off, active FAT 3 of 2 */
 	CHECK_EQ(parse(s, &g), STATUS_BAD_FORMAT);
 	s[40] = 0x81;
 	CHECK_EQ(parse(s, &g), STATUS_OK);
 	CHECK(!g.mirrored);
 	CHECK_EQ(g.active_fat, 1);
 	memcpy(s, good, 512);
-	s[17] = 1;	/* root entries on FAT32 */
+	s[17] = 1; /* root entries on FAT32 */
 	CHECK_EQ(parse(s, &g), STATUS_BAD_FORMAT);
 }
 
@@ -222,7 +224,7 @@ static size_t u16(const char *s, uint16_t *out)
 
 TEST(utf8_and_utf16_round_trip_with_surrogates)
 {
-	const char *s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";	/* a é € 😀 z */
+	const char *s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z"; /* a é € 😀 z */
 	uint16_t u[16];
 	char back[32];
 	size_t n, m;
@@ -244,8 +246,10 @@ TEST(utf8_and_utf16_round_trip_with_surrogates)
 
 TEST(utf8_malformed_is_refused)
 {
-	const char *bad[] = { "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-			      "\xf5\x80\x80\x80", "\xc3", "\xe2\x82", "\x80", "\xff" };
+	const char *bad[] = { "\xc0\x80",     "\xc1\xbf",         "\xe0\x80\x80",
+			      "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+			      "\xc3",         "\xe2\x82",         "\x80",
+			      "\xff" };
 	uint16_t u[8];
 	size_t n;
 
@@ -291,7 +295,7 @@ TEST(lfn_checksum_matches_entries_mtools_wrote)
 		CHECK_EQ(prev[13], fat_lfn_checksum(e));
 		shorts++;
 	}
-	CHECK_EQ(shorts, 4);	/* mtools keeps "résumé.doc" as a lower-case 8.3 name */
+	CHECK_EQ(shorts, 4); /* mtools keeps "résumé.doc" as a lower-case 8.3 name */
 }
 
 static void check_exact(const char *name, const char *sfn, int nt)
@@ -346,7 +350,9 @@ TEST(basis_names_follow_the_vfat_rules)
 	check_basis("a+b,c;d=e[f]g.c", "A_B_C_D_C  ", false);
 	check_basis(".bashrc", "BASHRC     ", false);
 	check_basis("file.tar.gz", "FILETAR GZ ", false);
-	check_basis("\xc3\xbc" "ber.txt", "_BER    TXT", false);
+	check_basis("\xc3\xbc"
+		    "ber.txt",
+		    "_BER    TXT", false);
 	check_basis("\xe4\xb8\xad\xe6\x96\x87", "__         ", false);
 	check_basis("name.html", "NAME    HTM", false);
 	check_basis("...", "_          ", false);
@@ -370,7 +376,8 @@ TEST(numeric_tails_cut_the_base_and_parse_back)
 	CHECK(memcmp(out, "AB~5    C  ", 11) == 0);
 	CHECK_EQ(fat_short_tail_number((const uint8_t *)"AB      C  ", out), 5);
 	/* Another basis, another extension, a leading zero: not ours. */
-	CHECK_EQ(fat_short_tail_number((const uint8_t *)"HELLOXXXTXT", (const uint8_t *)"HELLOW~1TXT"),
+	CHECK_EQ(fat_short_tail_number((const uint8_t *)"HELLOXXXTXT",
+				       (const uint8_t *)"HELLOW~1TXT"),
 		 0);
 	CHECK_EQ(fat_short_tail_number(basis, (const uint8_t *)"HELLOW~1TX "), 0);
 	CHECK_EQ(fat_short_tail_number(basis, (const uint8_t *)"HELLO~01TXT"), 0);
@@ -382,9 +389,10 @@ TEST(case_fold_covers_the_documented_ranges)
 	struct {
 		uint16_t in, out;
 	} cases[] = {
-		{ 'a', 'A' }, { 'z', 'Z' }, { 'A', 'A' }, { '0', '0' }, { 0xe9, 0xc9 }, { 0xfe, 0xde },
-		{ 0xf7, 0xf7 }, { 0xff, 0x178 }, { 0x101, 0x100 }, { 0x100, 0x100 }, { 0x13a, 0x139 },
-		{ 0x17e, 0x17d }, { 0x131, 0x131 }, { 0x3c9, 0x3a9 }, { 0x3c2, 0x3a3 }, { 0x44f, 0x42f },
+		{ 'a', 'A' },     { 'z', 'Z' },       { 'A', 'A' },       { '0', '0' },
+		{ 0xe9, 0xc9 },   { 0xfe, 0xde },     { 0xf7, 0xf7 },     { 0xff, 0x178 },
+		{ 0x101, 0x100 }, { 0x100, 0x100 },   { 0x13a, 0x139 },   { 0x17e, 0x17d },
+		{ 0x131, 0x131 }, { 0x3c9, 0x3a9 },   { 0x3c2, 0x3a3 },   { 0x44f, 0x42f },
 		{ 0x451, 0x401 }, { 0x4e2d, 0x4e2d }, { 0xd83d, 0xd83d },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -398,18 +406,20 @@ TEST(case_fold_covers_the_documented_ranges)
 
 TEST(names_fat_cannot_hold_are_refused)
 {
-	const char *ok[] = { "file.txt", "a b", "caf\xc3\xa9", ".profile", "x~1", "[brackets]",
-			     "a+b,c;d=e" };
+	const char *ok[] = { "file.txt", "a b",        "caf\xc3\xa9", ".profile",
+			     "x~1",      "[brackets]", "a+b,c;d=e" };
 	struct {
 		const char *name;
 		status_t st;
 	} bad[] = {
-		{ "a*b", STATUS_BAD_FORMAT }, { "a:b", STATUS_BAD_FORMAT }, { "a\\b", STATUS_BAD_FORMAT },
-		{ "a|b", STATUS_BAD_FORMAT }, { "what?", STATUS_BAD_FORMAT },
-		{ "x<y>", STATUS_BAD_FORMAT }, { "q\"", STATUS_BAD_FORMAT },
-		{ "trailing.", STATUS_BAD_FORMAT }, { ".", STATUS_INVALID }, { "..", STATUS_INVALID },
-		{ "", STATUS_BAD_FORMAT }, { "a/b", STATUS_BAD_FORMAT }, { " lead", STATUS_BAD_FORMAT },
-		{ "tab\there", STATUS_BAD_FORMAT }, { "\xc3", STATUS_BAD_FORMAT },
+		{ "a*b", STATUS_BAD_FORMAT },   { "a:b", STATUS_BAD_FORMAT },
+		{ "a\\b", STATUS_BAD_FORMAT },  { "a|b", STATUS_BAD_FORMAT },
+		{ "what?", STATUS_BAD_FORMAT }, { "x<y>", STATUS_BAD_FORMAT },
+		{ "q\"", STATUS_BAD_FORMAT },   { "trailing.", STATUS_BAD_FORMAT },
+		{ ".", STATUS_INVALID },        { "..", STATUS_INVALID },
+		{ "", STATUS_BAD_FORMAT },      { "a/b", STATUS_BAD_FORMAT },
+		{ " lead", STATUS_BAD_FORMAT }, { "tab\there", STATUS_BAD_FORMAT },
+		{ "\xc3", STATUS_BAD_FORMAT },
 	};
 	char longname[300];
 
@@ -445,8 +455,8 @@ TEST(code_page_437_matches_iconv)
 	for (int i = 0; i < 128; i++) {
 		uint16_t want = (uint16_t)(utf16[2 * i] | utf16[2 * i + 1] << 8);
 		if (fat_cp437((uint8_t)(0x80 + i)) != want)
-			CHECK_FAIL("cp437 0x%x: %x, iconv %x", 0x80 + i, fat_cp437((uint8_t)(0x80 + i)),
-				   want);
+			CHECK_FAIL("cp437 0x%x: %x, iconv %x", 0x80 + i,
+				   fat_cp437((uint8_t)(0x80 + i)), want);
 	}
 	CHECK_EQ(fat_cp437('A'), 'A');
 }
@@ -460,12 +470,14 @@ TEST(short_display_applies_case_bits_and_0x05)
 	CHECK_EQ(out[0], 'r');
 	CHECK_EQ(out[6], '.');
 	CHECK_EQ(out[9], 't');
-	n = fat_short_display((const uint8_t *)"\x05" "BC     X  ", 0, out);
+	n = fat_short_display((const uint8_t *)"\x05"
+					       "BC     X  ",
+			      0, out);
 	CHECK_EQ(n, 5);
-	CHECK_EQ(out[0], 0x3c3);	/* 0xE5 in code page 437 */
+	CHECK_EQ(out[0], 0x3c3); /* 0xE5 in code page 437 */
 	n = fat_short_display((const uint8_t *)"R\x90SUM\x90  DOC", 0x18, out);
 	CHECK_EQ(n, 10);
-	CHECK_EQ(out[1], 0xe9);	/* É in code page 437, lowered by the NT bits */
+	CHECK_EQ(out[1], 0xe9); /* É in code page 437, lowered by the NT bits */
 	n = fat_short_display((const uint8_t *)"NOEXT      ", 0x10, out);
 	CHECK_EQ(n, 5);
 }
@@ -474,8 +486,12 @@ TEST(short_display_applies_case_bits_and_0x05)
 
 static int64_t timegm_of(int y, int mo, int d, int h, int mi, int s)
 {
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-			 .tm_min = mi, .tm_sec = s };
+	struct tm tm = { .tm_year = y - 1900,
+			 .tm_mon = mo - 1,
+			 .tm_mday = d,
+			 .tm_hour = h,
+			 .tm_min = mi,
+			 .tm_sec = s };
 	return (int64_t)timegm(&tm);
 }
 
@@ -483,14 +499,14 @@ TEST(time_encodes_known_instants)
 {
 	struct fat_stamp s;
 
-	fat_time_encode(1700000000, 0, &s);	/* 2023-11-14 22:13:20 */
+	fat_time_encode(1700000000, 0, &s); /* 2023-11-14 22:13:20 */
 	CHECK_EQ(s.date, (2023 - 1980) << 9 | 11 << 5 | 14);
 	CHECK_EQ(s.time, 22 << 11 | 13 << 5 | 10);
 	CHECK_EQ(s.tenth, 0);
 	fat_time_encode(1700000001, 0, &s);
 	CHECK_EQ(s.time, 22 << 11 | 13 << 5 | 10);
 	CHECK_EQ(s.tenth, 100);
-	fat_time_encode(1700000000, 120, &s);	/* UTC+2: the next day */
+	fat_time_encode(1700000000, 120, &s); /* UTC+2: the next day */
 	CHECK_EQ(s.date, (2023 - 1980) << 9 | 11 << 5 | 15);
 	CHECK_EQ(s.time, 0 << 11 | 13 << 5 | 10);
 	fat_time_encode(1700000000, -23 * 60, &s);
@@ -527,7 +543,8 @@ TEST(time_round_trips_and_agrees_with_timegm)
 		if (local < lo || local > hi)
 			continue;
 		if (fat_time_decode(&s, tz) != t)
-			CHECK_FAIL("%lld tz %d -> %lld", (long long)t, tz, (long long)fat_time_decode(&s, tz));
+			CHECK_FAIL("%lld tz %d -> %lld", (long long)t, tz,
+				   (long long)fat_time_decode(&s, tz));
 		time_t lt = (time_t)local;
 		struct tm tm;
 		gmtime_r(&lt, &tm);
@@ -549,9 +566,9 @@ TEST(hostile_time_fields_decode_to_some_time)
 	CHECK_EQ(fat_time_decode(&s, 0), timegm_of(1980, 1, 1, 0, 0, 0));
 	s = (struct fat_stamp){ 0xffff, 0xffff, 255 };
 	CHECK_EQ(fat_time_decode(&s, 0), timegm_of(2107, 12, 31, 23, 59, 58));
-	s = (struct fat_stamp){ (uint16_t)(1 << 5 | 31), 0, 199 };	/* 31 Feb... of January: fine */
+	s = (struct fat_stamp){ (uint16_t)(1 << 5 | 31), 0, 199 }; /* 31 Feb... of January: fine */
 	CHECK_EQ(fat_time_decode(&s, 0), timegm_of(1980, 1, 31, 0, 0, 1));
-	s = (struct fat_stamp){ (uint16_t)(2 << 5 | 31), 0, 0 };	/* 31 February runs on */
+	s = (struct fat_stamp){ (uint16_t)(2 << 5 | 31), 0, 0 }; /* 31 February runs on */
 	CHECK_EQ(fat_time_decode(&s, 0), timegm_of(1980, 3, 2, 0, 0, 0));
 }
 
@@ -565,7 +582,7 @@ struct cdev {
 	uint32_t log[4096];
 	uint32_t nlog;
 	uint32_t flushes;
-	uint32_t fail_after;	/* writes before failing; UINT32_MAX never */
+	uint32_t fail_after; /* writes before failing; UINT32_MAX never */
 };
 
 static status_t cdev_read(void *ctx, uint64_t block, uint32_t count, void *buf)
@@ -611,7 +628,9 @@ static void crig_init(struct crig *r, uint32_t nbufs, uint32_t flags)
 	for (int i = 0; i < CDEV_SECTORS; i++)
 		memset(r->d.mem[i], i, 512);
 	r->bd = (struct bdev){ cdev_read, cdev_write, cdev_flush, &r->d, 512, flags, CDEV_SECTORS };
-	r->io = (struct fat_io){ .dev = &r->bd, .sector_size = 512, .blocks_per_sector = 1,
+	r->io = (struct fat_io){ .dev = &r->bd,
+				 .sector_size = 512,
+				 .blocks_per_sector = 1,
 				 .total_sectors = CDEV_SECTORS };
 	arena_init(&r->a, r->mem, sizeof r->mem);
 	CHECK_EQ(fat_cache_init(&r->c, &r->io, &r->a, nbufs), STATUS_OK);
@@ -661,7 +680,7 @@ TEST(cache_flushes_the_device_between_keys_when_volatile)
 	fat_cache_barrier(&r.c);
 	put_byte(&r, 2, FAT_WC_DATA, 1);
 	CHECK_EQ(fat_cache_flush(&r.c), STATUS_OK);
-	CHECK_EQ(r.d.flushes, 2);	/* FAT | DIR DIR | DATA */
+	CHECK_EQ(r.d.flushes, 2); /* FAT | DIR DIR | DATA */
 }
 
 TEST(cache_evicts_least_recently_used_clean_sector)
@@ -675,9 +694,9 @@ TEST(cache_evicts_least_recently_used_clean_sector)
 		CHECK_EQ(b->data[0], s);
 		fat_cache_put(&r.c, b);
 	}
-	CHECK_EQ(fat_cache_get(&r.c, 0, &b), STATUS_OK);	/* 0 is now the most recent */
+	CHECK_EQ(fat_cache_get(&r.c, 0, &b), STATUS_OK); /* 0 is now the most recent */
 	fat_cache_put(&r.c, b);
-	put_byte(&r, 1, FAT_WC_DATA, 0x55);	/* 1 is dirty: not a victim while clean ones exist */
+	put_byte(&r, 1, FAT_WC_DATA, 0x55); /* 1 is dirty: not a victim while clean ones exist */
 	CHECK_EQ(fat_cache_get(&r.c, 20, &b), STATUS_OK);
 	fat_cache_put(&r.c, b);
 	CHECK(!fat_cache_has(&r.c, 2));
@@ -706,7 +725,7 @@ TEST(cache_eviction_of_dirty_sectors_writes_smallest_key_first)
 	CHECK_EQ(r.d.log[1], 5);
 	CHECK_EQ(fat_cache_get(&r.c, 31, &b), STATUS_OK);
 	fat_cache_put(&r.c, b);
-	CHECK_EQ(r.d.nlog, 2);	/* a clean buffer was there */
+	CHECK_EQ(r.d.nlog, 2); /* a clean buffer was there */
 }
 
 TEST(cache_redirty_under_a_new_key_writes_the_old_contents_first)
@@ -718,13 +737,13 @@ TEST(cache_redirty_under_a_new_key_writes_the_old_contents_first)
 	put_byte(&r, 8, FAT_WC_FAT, 1);
 	fat_cache_barrier(&r.c);
 	put_byte(&r, 9, FAT_WC_DATA, 2);
-	put_byte(&r, 7, FAT_WC_DIR, 2);	/* forces 8 then 7 (value 1) out */
+	put_byte(&r, 7, FAT_WC_DIR, 2); /* forces 8 then 7 (value 1) out */
 	CHECK_EQ(r.d.nlog, 2);
 	CHECK_EQ(r.d.log[0], 8);
 	CHECK_EQ(r.d.log[1], 7);
 	CHECK_EQ(r.d.mem[7][0], 1);
 	CHECK_EQ(r.c.stats.forced, 1);
-	put_byte(&r, 7, FAT_WC_DIR, 3);	/* same key: no write */
+	put_byte(&r, 7, FAT_WC_DIR, 3); /* same key: no write */
 	CHECK_EQ(r.d.nlog, 2);
 	CHECK_EQ(fat_cache_flush(&r.c), STATUS_OK);
 	CHECK_EQ(r.d.log[2], 9);
@@ -762,7 +781,7 @@ TEST(cache_write_failure_is_sticky_and_stops_later_keys)
 	CHECK_EQ(r.d.nlog, 0);
 	struct fat_cache_buf *b;
 	CHECK_EQ(fat_cache_modify(&r.c, 4, FAT_WC_DATA, false, &b), STATUS_TIMEOUT);
-	CHECK_EQ(fat_cache_get(&r.c, 4, &b), STATUS_OK);	/* reads still work */
+	CHECK_EQ(fat_cache_get(&r.c, 4, &b), STATUS_OK); /* reads still work */
 	fat_cache_put(&r.c, b);
 }
 

@@ -46,7 +46,7 @@ struct model {
 	struct mdir dirs[MAX_DIRS];
 	size_t nfiles, ndirs;
 	uint64_t rng;
-	unsigned serial;	/* makes every generated name unique */
+	unsigned serial; /* makes every generated name unique */
 };
 
 static uint64_t rnd(struct model *m, uint64_t n)
@@ -65,15 +65,37 @@ static void gen_name(struct model *m, char *out, size_t len, bool is_dir)
 		return;
 	}
 	switch (rnd(m, 9)) {
-	case 0: snprintf(out, len, "F%04u.TXT", k % 10000); break;
-	case 1: snprintf(out, len, "f%04u.dat", k % 10000); break;
-	case 2: snprintf(out, len, "Long file name number %u.data", k); break;
-	case 3: snprintf(out, len, "Mixed%u.Bin", k); break;
-	case 4: snprintf(out, len, "\xc3\x9cn\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9 %u \xc3\xb1.txt", k); break;
-	case 5: snprintf(out, len, "\xe6\x97\xa5\xe6\x9c\xac%u.txt", k); break;
-	case 6: snprintf(out, len, "report.v%u.final.txt", k); break;
-	case 7: snprintf(out, len, ".hidden%u", k); break;
-	default: snprintf(out, len, "a+b=%u;[x]", k); break;
+	case 0:
+		snprintf(out, len, "F%04u.TXT", k % 10000);
+		break;
+	case 1:
+		snprintf(out, len, "f%04u.dat", k % 10000);
+		break;
+	case 2:
+		snprintf(out, len, "Long file name number %u.data", k);
+		break;
+	case 3:
+		snprintf(out, len, "Mixed%u.Bin", k);
+		break;
+	case 4:
+		snprintf(out, len,
+			 "\xc3\x9cn\xc3\xaf"
+			 "c\xc3\xb8"
+			 "d\xc3\xa9 %u \xc3\xb1.txt",
+			 k);
+		break;
+	case 5:
+		snprintf(out, len, "\xe6\x97\xa5\xe6\x9c\xac%u.txt", k);
+		break;
+	case 6:
+		snprintf(out, len, "report.v%u.final.txt", k);
+		break;
+	case 7:
+		snprintf(out, len, ".hidden%u", k);
+		break;
+	default:
+		snprintf(out, len, "a+b=%u;[x]", k);
+		break;
 	}
 }
 
@@ -375,7 +397,8 @@ static void run_workload(struct tvol *t, struct model *m)
 static void host_count(const char *path, size_t *files, size_t *dirs)
 {
 	int status;
-	char *o = sh(&status, "find '%s' -mindepth 1 -type f | wc -l; find '%s' -mindepth 1 -type d | wc -l",
+	char *o = sh(&status,
+		     "find '%s' -mindepth 1 -type f | wc -l; find '%s' -mindepth 1 -type d | wc -l",
 		     path, path);
 	CHECK_EQ(sscanf(o, "%zu %zu", files, dirs), 2);
 	free(o);
@@ -399,8 +422,8 @@ static void check_extracted(struct model *m, const char *out)
 		size_t got = fread(buf, 1, f->size + 1, fp);
 		fclose(fp);
 		if (got != f->size || memcmp(buf, f->data, f->size) != 0)
-			CHECK_FAIL("%s: %zu bytes extracted, %zu expected or bytes differ", f->path, got,
-				   f->size);
+			CHECK_FAIL("%s: %zu bytes extracted, %zu expected or bytes differ", f->path,
+				   got, f->size);
 		free(buf);
 	}
 	for (size_t i = 1; i < m->ndirs; i++)
@@ -548,7 +571,7 @@ TEST(surrogate_pairs_reach_the_disk_as_utf16)
 	free(es);
 	/* U+1F600 is D83D DE00 in the long-name entries. */
 	uint8_t pat[] = { 0x3d, 0xd8, 0x00, 0xde };
-	CHECK(memmem(t.img.mem, t.img.bytes, pat, 4) == NULL);	/* not yet written back */
+	CHECK(memmem(t.img.mem, t.img.bytes, pat, 4) == NULL); /* not yet written back */
 	CHECK_EQ(fat_sync(&t.v), STATUS_OK);
 	CHECK(memmem(t.img.mem, t.img.bytes, pat, 4) != NULL);
 	finish(&t);
@@ -587,15 +610,15 @@ TEST(rename_refuses_moving_a_directory_into_itself)
 	CHECK_EQ(tpath_rename(&t, "a", "a/b/c/a2"), STATUS_INVALID);
 	CHECK_EQ(tpath_rename(&t, "a", "a/x"), STATUS_INVALID);
 	CHECK_EQ(tpath_rename(&t, "a/b", "a/b/c/b"), STATUS_INVALID);
-	CHECK_EQ(tpath_rename(&t, "a/b/c", "c"), STATUS_OK);	/* up and out is fine */
-	CHECK_EQ(tpath_rename(&t, "a", "c/a"), STATUS_OK);	/* then a goes under c */
+	CHECK_EQ(tpath_rename(&t, "a/b/c", "c"), STATUS_OK); /* up and out is fine */
+	CHECK_EQ(tpath_rename(&t, "a", "c/a"), STATUS_OK);   /* then a goes under c */
 	CHECK_EQ(tpath_write(&t, "c/a/b/f", "x", 1), STATUS_OK);
 	CHECK_EQ(tpath_rename(&t, "c/a/b/f", "c/a/b"), FAT_ST_NOT_DIR);
 	CHECK_EQ(tpath_write(&t, "file", "x", 1), STATUS_OK);
 	CHECK_EQ(tpath_rename(&t, "file", "c/a"), FAT_ST_IS_DIR);
 	CHECK_EQ(tpath_rename(&t, "c", "c/a/b"), STATUS_INVALID);
 	CHECK_EQ(tpath_mkdir(&t, "empty"), STATUS_OK);
-	CHECK_EQ(tpath_rename(&t, "c/a", "empty"), STATUS_OK);	/* onto an empty directory */
+	CHECK_EQ(tpath_rename(&t, "c/a", "empty"), STATUS_OK); /* onto an empty directory */
 	CHECK_EQ(tpath_rename(&t, "c", "empty"), FAT_ST_NOT_EMPTY);
 	const char *img = finish(&t);
 	char *o = mtools("mtype -i '%s' '%s'", img, "::empty/b/f");
@@ -625,13 +648,15 @@ TEST(moved_directories_point_dotdot_at_their_new_parent)
 	fat_close(&t.v, h);
 	const uint8_t *d = t.img.mem + (size_t)(t.v.g.data_start + (s.first_cluster - 2)) * 512;
 	CHECK(memcmp(d + 32, "..         ", 11) == 0);
-	CHECK_EQ(d[32 + 26] | d[32 + 27] << 8 | d[32 + 20] << 16 | d[32 + 21] << 24, ps.first_cluster);
+	CHECK_EQ(d[32 + 26] | d[32 + 27] << 8 | d[32 + 20] << 16 | d[32 + 21] << 24,
+		 ps.first_cluster);
 	struct fat_stat top;
 	CHECK_EQ(tpath_open(&t, "top", &h), STATUS_OK);
 	CHECK_EQ(fat_stat(&t.v, h, &top), STATUS_OK);
 	fat_close(&t.v, h);
 	d = t.img.mem + (size_t)(t.v.g.data_start + (ps.first_cluster - 2)) * 512;
-	CHECK_EQ(d[32 + 26] | d[32 + 27] << 8 | d[32 + 20] << 16 | d[32 + 21] << 24, top.first_cluster);
+	CHECK_EQ(d[32 + 26] | d[32 + 27] << 8 | d[32 + 20] << 16 | d[32 + 21] << 24,
+		 top.first_cluster);
 	d = t.img.mem + (size_t)(t.v.g.data_start + (top.first_cluster - 2)) * 512;
 	CHECK(memcmp(d + 32, "..         ", 11) == 0);
 	CHECK_EQ(d[32 + 26] | d[32 + 27] << 8 | d[32 + 20] << 16, 0);
@@ -662,7 +687,7 @@ TEST(removal_rules_for_files_and_directories)
 	CHECK_EQ(tpath_rmdir(&t, "d"), STATUS_OK);
 	CHECK_EQ(fat_create(&t.v, t.root, "x", 1, 0, &h), STATUS_OK);
 	fat_handle_t h2;
-	CHECK_EQ(fat_create(&t.v, t.root, "X", 1, 0, &h2), STATUS_OK);	/* opens the same */
+	CHECK_EQ(fat_create(&t.v, t.root, "X", 1, 0, &h2), STATUS_OK); /* opens the same */
 	CHECK_EQ(h, h2);
 	CHECK_EQ(fat_create(&t.v, t.root, "x", 1, FAT_CREATE_EXCL, &h2), STATUS_EXISTS);
 	fat_close(&t.v, h);
@@ -681,10 +706,11 @@ TEST(case_only_rename_changes_the_case)
 	fresh(&t, "-F 32 -s 1", 65536);
 	CHECK_EQ(tpath_write(&t, "readme.txt", "r", 1), STATUS_OK);
 	CHECK_EQ(tpath_rename(&t, "readme.txt", "ReadMe.txt"), STATUS_OK);
-	CHECK_EQ(tpath_rename(&t, "README.TXT", "ReadMe.txt"), STATUS_OK);	/* no change */
+	CHECK_EQ(tpath_rename(&t, "README.TXT", "ReadMe.txt"), STATUS_OK); /* no change */
 	CHECK_EQ(tpath_write(&t, "a long name.txt", "l", 1), STATUS_OK);
-	CHECK_EQ(tpath_rename(&t, "a long name.txt", "A LONG NAME, now much longer than before.txt"),
-		 STATUS_OK);
+	CHECK_EQ(
+		tpath_rename(&t, "a long name.txt", "A LONG NAME, now much longer than before.txt"),
+		STATUS_OK);
 	CHECK_EQ(list_dir(&t, t.root, 4096, &es, &n), STATUS_OK);
 	CHECK_EQ(n, 2);
 	CHECK_STR(es[0].name, "ReadMe.txt");
@@ -850,8 +876,8 @@ TEST(truncate_and_extend_zero_fill)
 	fat_close(&t.v, h);
 	const char *img = finish(&t);
 	int status;
-	char *o = sh(&status, "mtype -i '%s' ::f | wc -c; mtype -i '%s' ::f | tr -d '\\0' | wc -c", img,
-		     img);
+	char *o = sh(&status, "mtype -i '%s' ::f | wc -c; mtype -i '%s' ::f | tr -d '\\0' | wc -c",
+		     img, img);
 	CHECK_STR(o, "1048576\n0\n");
 	free(o);
 }
@@ -871,7 +897,7 @@ TEST(sizes_beyond_4_gib_are_refused_and_full_volumes_fail_cleanly)
 	uint32_t free0 = t.v.free_clusters;
 	CHECK_EQ(fat_write(&t.v, h, 0xfffffffeull, "x", 1, &done), FAT_ST_NO_SPACE);
 	CHECK_EQ(fat_truncate(&t.v, h, 0xffffffffull), FAT_ST_NO_SPACE);
-	CHECK_EQ(t.v.free_clusters, free0);	/* nothing allocated */
+	CHECK_EQ(t.v.free_clusters, free0); /* nothing allocated */
 	memset(chunk, 0xab, sizeof chunk);
 	uint64_t off = 0;
 	status_t st;
@@ -915,7 +941,7 @@ TEST(times_come_from_the_clock_and_setattr)
 	size_t done;
 
 	fresh(&t, "-F 32 -s 1", 65536);
-	t.now = 1700000001;	/* 2023-11-14 22:13:21 UTC */
+	t.now = 1700000001; /* 2023-11-14 22:13:21 UTC */
 	CHECK_EQ(fat_create(&t.v, t.root, "timed.txt", 9, 0, &h), STATUS_OK);
 	CHECK_EQ(fat_stat(&t.v, h, &s), STATUS_OK);
 	CHECK_EQ(s.ctime, 1700000001);
@@ -925,19 +951,19 @@ TEST(times_come_from_the_clock_and_setattr)
 	CHECK_EQ(fat_stat(&t.v, h, &s), STATUS_OK);
 	CHECK_EQ(s.mtime, 1700003600);
 	CHECK_EQ(s.ctime, 1700000001);
-	CHECK_EQ(s.atime, 1699920000);	/* midnight of the 14th */
+	CHECK_EQ(s.atime, 1699920000); /* midnight of the 14th */
 	struct fat_setattr set = { FAT_SET_MTIME | FAT_SET_ATTR, 1000000000, 0,
 				   FAT_ATTR_READ_ONLY | FAT_ATTR_DIR };
 	CHECK_EQ(fat_setattr(&t.v, h, &set), STATUS_OK);
 	CHECK_EQ(fat_stat(&t.v, h, &s), STATUS_OK);
 	CHECK_EQ(s.mtime, 1000000000);
-	CHECK_EQ(s.attr, FAT_ATTR_READ_ONLY);	/* DIR cannot be set */
+	CHECK_EQ(s.attr, FAT_ATTR_READ_ONLY); /* DIR cannot be set */
 	CHECK_EQ(fat_write(&t.v, h, 0, "y", 1, &done), FAT_ST_READ_ONLY);
 	CHECK_EQ(fat_setattr(&t.v, t.root, &set), STATUS_INVALID);
 	fat_close(&t.v, h);
 	fat_handle_t h2;
 	CHECK_EQ(fat_create(&t.v, t.root, "timed.txt", 9, FAT_CREATE_TRUNC, &h2), FAT_ST_READ_ONLY);
-	CHECK_EQ(fat_close(&t.v, h), FAT_ST_BAD_HANDLE);	/* the failed create kept nothing */
+	CHECK_EQ(fat_close(&t.v, h), FAT_ST_BAD_HANDLE); /* the failed create kept nothing */
 	const char *img = finish(&t);
 	char *o = mtools("mdir -i '%s' %s", img, "::timed.txt");
 	CHECK(strstr(o, "2001-09-09   1:46") != NULL);
@@ -954,7 +980,7 @@ TEST(unmirrored_fat32_writes_only_the_active_fat)
 
 	fresh(&t, "-F 32 -s 1", 65536);
 	CHECK_EQ(tvol_unmount(&t), STATUS_OK);
-	t.img.mem[40] = 0x81;	/* mirroring off, FAT 1 active */
+	t.img.mem[40] = 0x81; /* mirroring off, FAT 1 active */
 	const struct fat_geom *g = &t.v.g;
 	size_t fat0 = (size_t)g->fat_start * 512, len = (size_t)g->fat_sectors * 512;
 	uint8_t *before = malloc(len);
@@ -988,20 +1014,20 @@ TEST(handles_are_shared_counted_and_bounded)
 
 	fresh(&t, "-F 16", 20000);
 	t.max_nodes = 4;
-	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);	/* again, with 4 nodes: root + 3 */
+	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK); /* again, with 4 nodes: root + 3 */
 	for (int i = 0; i < 3; i++) {
 		snprintf(name, sizeof name, "f%d", i);
 		CHECK_EQ(fat_create(&t.v, t.root, name, strlen(name), 0, &h[i]), STATUS_OK);
 	}
 	CHECK_EQ(fat_create(&t.v, t.root, "f3", 2, 0, &x), FAT_ST_NO_HANDLES);
-	CHECK_EQ(tpath_open(&t, "f3", &x), STATUS_NOT_FOUND);	/* nothing was created */
+	CHECK_EQ(tpath_open(&t, "f3", &x), STATUS_NOT_FOUND); /* nothing was created */
 	CHECK_EQ(fat_open(&t.v, t.root, "F0", 2, &x), STATUS_OK);
 	CHECK_EQ(x, h[0]);
 	CHECK_EQ(fat_close(&t.v, x), STATUS_OK);
 	CHECK_EQ(fat_close(&t.v, h[0]), STATUS_OK);
 	CHECK_EQ(fat_close(&t.v, h[0]), FAT_ST_BAD_HANDLE);
 	CHECK_EQ(fat_create(&t.v, t.root, "f3", 2, 0, &h[3]), STATUS_OK);
-	CHECK(h[3] != h[0]);	/* the same slot, another generation */
+	CHECK(h[3] != h[0]); /* the same slot, another generation */
 	CHECK_EQ(fat_close(&t.v, FAT_HANDLE_NONE), FAT_ST_BAD_HANDLE);
 	CHECK_EQ(fat_close(&t.v, 0xffffffffu), FAT_ST_BAD_HANDLE);
 	for (int i = 1; i < 4; i++)

@@ -25,8 +25,14 @@ status_t tvol_mount(struct tvol *t, uint32_t flags)
 	uint32_t nodes = t->max_nodes ? t->max_nodes : DEFAULT_NODES;
 	size_t bytes = cache + fat_mount_overhead(nodes);
 	struct fat_mount_params p = {
-		.dev = &t->img.dev, .arena = &t->arena, .cache_bytes = cache, .max_nodes = nodes,
-		.flags = flags, .tz_minutes = 0, .clock = test_clock, .clock_ctx = &t->now,
+		.dev = &t->img.dev,
+		.arena = &t->arena,
+		.cache_bytes = cache,
+		.max_nodes = nodes,
+		.flags = flags,
+		.tz_minutes = 0,
+		.clock = test_clock,
+		.clock_ctx = &t->now,
 	};
 	status_t st;
 
@@ -208,8 +214,9 @@ const char *test_setup(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!scratch[0]) {
 		/* Images are written and checked many times: memory is faster. */
-		const char *base = getenv("TMPDIR") ? getenv("TMPDIR") :
-				   access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+		const char *base = getenv("TMPDIR")                ? getenv("TMPDIR")
+				   : access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+								   : "/tmp";
 		snprintf(scratch, sizeof scratch, "%s/vfsd-test.XXXXXX", base);
 		if (!mkdtemp(scratch)) {
 			perror("mkdtemp");
@@ -413,12 +420,12 @@ static int compare_entry(struct tvol *t, fat_handle_t dir, const struct tentry *
 		uint8_t *hb = host_read(hp, &hl), *eb = malloc(hl + 1);
 		status_t st = fat_read(&t->v, h, 0, eb, hl + 1, &got);
 		if (st || e->size != hl || got != hl || memcmp(hb, eb, hl) != 0) {
-			snprintf(why, whylen, "%s: contents differ (st %d, size %u/%zu, read %zu)", hp, st,
-				 e->size, hl, got);
+			snprintf(why, whylen, "%s: contents differ (st %d, size %u/%zu, read %zu)",
+				 hp, st, e->size, hl, got);
 			bad = 1;
 		} else if (check_mtime && (e->mtime > hs.st_mtime || e->mtime + 2 <= hs.st_mtime)) {
-			snprintf(why, whylen, "%s: mtime %lld vs host %lld", hp, (long long)e->mtime,
-				 (long long)hs.st_mtime);
+			snprintf(why, whylen, "%s: mtime %lld vs host %lld", hp,
+				 (long long)e->mtime, (long long)hs.st_mtime);
 			bad = 1;
 		}
 		free(hb);
@@ -448,7 +455,8 @@ int compare_tree(struct tvol *t, fat_handle_t dir, const char *host, int check_m
 	for (size_t i = 0; !bad && i < ne; i++) {
 		char hp[4096];
 		if (strcmp(es[i].name, hn[i]) != 0) {
-			snprintf(why, whylen, "%s: name \"%s\" vs host \"%s\"", host, es[i].name, hn[i]);
+			snprintf(why, whylen, "%s: name \"%s\" vs host \"%s\"", host, es[i].name,
+				 hn[i]);
 			bad = 1;
 			break;
 		}

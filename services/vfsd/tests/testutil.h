@@ -12,7 +12,7 @@
 #include "fatfs.h"
 #include "imgdev.h"
 
-#define TEST_NOW 1700000000	/* 2023-11-14 22:13:20 UTC */
+#define TEST_NOW 1700000000 /* 2023-11-14 22:13:20 UTC */
 
 struct tvol {
 	struct imgdev img;
@@ -21,9 +21,9 @@ struct tvol {
 	uint8_t *mem;
 	struct fat_mount_info info;
 	fat_handle_t root;
-	int64_t now;		/* what the clock says */
-	size_t cache_bytes;	/* 0: the default */
-	uint32_t max_nodes;	/* 0: the default */
+	int64_t now;        /* what the clock says */
+	size_t cache_bytes; /* 0: the default */
+	uint32_t max_nodes; /* 0: the default */
 };
 
 /* Mounts t->img (already loaded) with flags; sets t->root. */

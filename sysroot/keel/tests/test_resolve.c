@@ -55,7 +55,7 @@ TEST(dot_dot_is_lexical_and_stops_at_the_root)
 
 TEST(the_empty_text_and_null_are_errors)
 {
-	CHECK_STR(resolve("a", ""), "E2");	/* ENOENT */
+	CHECK_STR(resolve("a", ""), "E2"); /* ENOENT */
 	struct path c = cwd_of("a"), out;
 	CHECK_EQ(keel_resolve(&c, NULL, &out, NULL), -EFAULT);
 	CHECK_EQ(path_count(&out), 0);
@@ -82,7 +82,7 @@ TEST(more_components_than_a_typed_path_holds_is_enametoolong_even_midway)
 	for (int i = 0; i < PATH_MAX_COMPONENTS; i++)
 		strcat(text, "d/");
 	CHECK_EQ(strlen(resolve("", text)), PATH_MAX_COMPONENTS * 2 - 1);
-	strcat(text, "x/..");	/* one too many before the ".." takes it back */
+	strcat(text, "x/.."); /* one too many before the ".." takes it back */
 	CHECK_EQ(atoi(resolve("", text) + 1), ENAMETOOLONG);
 }
 
@@ -99,8 +99,8 @@ TEST(a_trailing_slash_dot_or_dot_dot_asks_for_a_directory)
 	static const struct {
 		const char *text;
 		bool dir;
-	} cases[] = { { "a/", true }, { "a/.", true }, { "a/..", true }, { ".", true },
-		      { "..", true }, { "/", true }, { "a", false }, { "a/.b", false },
+	} cases[] = { { "a/", true },     { "a/.", true }, { "a/..", true }, { ".", true },
+		      { "..", true },     { "/", true },   { "a", false },   { "a/.b", false },
 		      { "a/b..", false }, { "...", false } };
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct path c = cwd_of(""), out;
@@ -185,7 +185,8 @@ TEST(random_paths_match_the_model_and_never_leave_the_root)
 		char got[PATH_MAX_BYTES + 1];
 		CHECK_EQ(path_format(&out, got, sizeof got), STATUS_OK);
 		if (strcmp(got, want))
-			CHECK_FAIL("\"%s\" from \"%s\": \"%s\", model \"%s\"", text, cwd, got, want);
+			CHECK_FAIL("\"%s\" from \"%s\": \"%s\", model \"%s\"", text, cwd, got,
+				   want);
 		/* Below the root: no component can climb out of it. */
 		for (size_t k = 0; k < path_count(&out); k++) {
 			const char *s;

@@ -41,15 +41,22 @@ TEST(every_number_without_a_handler_is_enosys)
 TEST(what_keel_does_not_offer_is_enosys)
 {
 	static const long refused[] = {
-		SYS_fork, SYS_vfork, SYS_execve, SYS_execveat, SYS_clone3, SYS_socket,
-		SYS_connect, SYS_accept, SYS_accept4, SYS_bind, SYS_listen, SYS_sendto,
-		SYS_recvfrom, SYS_socketpair, SYS_pipe, SYS_pipe2, SYS_ptrace, SYS_mount,
-		SYS_reboot, SYS_setuid, SYS_setgid, SYS_epoll_create1, SYS_eventfd2,
-		SYS_signalfd4, SYS_timerfd_create, SYS_inotify_init1, SYS_memfd_create,
-		SYS_statx, SYS_rt_sigreturn, SYS_set_robust_list, SYS_membarrier,
-		SYS_io_uring_setup, SYS_shmget, SYS_msgget, SYS_semget, SYS_chroot,
-		SYS_getdents64, SYS_sigaltstack, SYS_rt_sigsuspend, SYS_pause, SYS_alarm,
-		SYS_setitimer, SYS_timer_create, SYS_setsid, SYS_setpgid, SYS_flock,
+		SYS_fork,           SYS_vfork,          SYS_execve,
+		SYS_execveat,       SYS_clone3,         SYS_socket,
+		SYS_connect,        SYS_accept,         SYS_accept4,
+		SYS_bind,           SYS_listen,         SYS_sendto,
+		SYS_recvfrom,       SYS_socketpair,     SYS_pipe,
+		SYS_pipe2,          SYS_ptrace,         SYS_mount,
+		SYS_reboot,         SYS_setuid,         SYS_setgid,
+		SYS_epoll_create1,  SYS_eventfd2,       SYS_signalfd4,
+		SYS_timerfd_create, SYS_inotify_init1,  SYS_memfd_create,
+		SYS_statx,          SYS_rt_sigreturn,   SYS_set_robust_list,
+		SYS_membarrier,     SYS_io_uring_setup, SYS_shmget,
+		SYS_msgget,         SYS_semget,         SYS_chroot,
+		SYS_getdents64,     SYS_sigaltstack,    SYS_rt_sigsuspend,
+		SYS_pause,          SYS_alarm,          SYS_setitimer,
+		SYS_timer_create,   SYS_setsid,         SYS_setpgid,
+		SYS_flock,
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
 		if (sc(refused[i], 0, 0, 0, 0) != -ENOSYS)
@@ -67,7 +74,9 @@ TEST(calls_with_a_more_precise_answer_give_it)
 	CHECK_EQ(sc(SYS_getuid, 0, 0, 0, 0), 0);
 	CHECK_EQ(sc(SYS_brk, 0, 0, 0, 0), 0);
 	CHECK_EQ(sc(SYS_brk, 0x1000000, 0, 0, 0), 0);
-	struct rlimit { unsigned long cur, max; } rl = { 1, 1 };
+	struct rlimit {
+		unsigned long cur, max;
+	} rl = { 1, 1 };
 	CHECK_EQ(sc(SYS_prlimit64, 0, 7, (long)&rl, 0), -EPERM);
 	CHECK_EQ(sc(SYS_prlimit64, 99, 7, 0, (long)&rl), -ESRCH);
 	CHECK_EQ(sc(SYS_arch_prctl, 0x1001, 0, 0, 0), -EINVAL);
@@ -75,13 +84,17 @@ TEST(calls_with_a_more_precise_answer_give_it)
 
 TEST(signal_handlers_cannot_be_installed_but_dfl_and_ign_can)
 {
-	struct { void (*h)(int); unsigned long flags; void (*r)(void); unsigned long mask; }
-		act = { SIG_IGN, 0, 0, 0 }, old;
+	struct {
+		void (*h)(int);
+		unsigned long flags;
+		void (*r)(void);
+		unsigned long mask;
+	} act = { SIG_IGN, 0, 0, 0 }, old;
 	CHECK_EQ(sc(SYS_rt_sigaction, SIGUSR1, (long)&act, (long)&old, 8), 0);
 	CHECK(old.h == SIG_DFL);
 	CHECK_EQ(sc(SYS_rt_sigaction, SIGUSR1, 0, (long)&old, 8), 0);
 	CHECK(old.h == SIG_IGN);
-	CHECK_EQ(sc(SYS_tkill, 1, SIGUSR1, 0, 0), 0);	/* ignored: nothing happens */
+	CHECK_EQ(sc(SYS_tkill, 1, SIGUSR1, 0, 0), 0); /* ignored: nothing happens */
 	act.h = (void (*)(int))1234;
 	CHECK_EQ(sc(SYS_rt_sigaction, SIGINT, (long)&act, 0, 8), -ENOSYS);
 	act.h = SIG_IGN;
@@ -98,7 +111,8 @@ TEST(memory_calls_check_their_arguments)
 	CHECK_EQ(__keel_syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, 3, 0), -ENODEV);
 	CHECK_EQ(__keel_syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, -1, 0), -EBADF);
 	CHECK_EQ(__keel_syscall(SYS_mmap, 0, 4096, PROT_READ | PROT_EXEC,
-				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), -EACCES);
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		 -EACCES);
 	CHECK_EQ(sc(SYS_munmap, 0x1001, 4096, 0, 0), -EINVAL);
 	CHECK_EQ(sc(SYS_munmap, 0x1000, 0, 0, 0), -EINVAL);
 	CHECK_EQ(sc(SYS_mprotect, 0x1000, 4096, PROT_READ | PROT_EXEC, 0), -ENOSYS);
@@ -164,7 +178,7 @@ TEST(descriptors_start_on_the_console_and_answer_like_one)
 	CHECK_EQ(sc(SYS_ioctl, 2, 0x7777, 0, 0), -ENOTTY);
 	CHECK_EQ(sc(SYS_lseek, 0, 0, SEEK_SET, 0), -ESPIPE);
 	CHECK_EQ(__keel_syscall(SYS_pread64, 0, (long)&w, 1, 0, 0, 0), -ESPIPE);
-	CHECK_EQ(sc(SYS_read, 0, (long)&w, sizeof w, 0), 0);	/* end of file */
+	CHECK_EQ(sc(SYS_read, 0, (long)&w, sizeof w, 0), 0); /* end of file */
 	CHECK_EQ(sc(SYS_read, 9, (long)&w, sizeof w, 0), -EBADF);
 	CHECK_EQ(sc(SYS_write, 9, (long)"x", 1, 0), -EBADF);
 	CHECK_EQ(sc(SYS_fcntl, 1, F_GETFL, 0, 0), O_RDWR);

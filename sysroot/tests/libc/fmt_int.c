@@ -10,8 +10,24 @@
 #include <sys/types.h>
 
 static const long long values[] = {
-	0, 1, -1, 7, -7, 42, 255, 256, -256, 32767, -32768, 65535, 2147483647LL,
-	-2147483647LL - 1, 4294967295LL, 1000000007LL, LLONG_MAX, LLONG_MIN,
+	0,
+	1,
+	-1,
+	7,
+	-7,
+	42,
+	255,
+	256,
+	-256,
+	32767,
+	-32768,
+	65535,
+	2147483647LL,
+	-2147483647LL - 1,
+	4294967295LL,
+	1000000007LL,
+	LLONG_MAX,
+	LLONG_MIN,
 };
 
 static void formats(long long v)
@@ -37,7 +53,8 @@ static void parse(const char *s, int base)
 	errno = 0;
 	long long ll = strtoll(s, NULL, base);
 	int e3 = errno;
-	printf("%-24s base %2d: strtol %ld (errno %d, rest \"%s\") strtoul %lu (%d) strtoll %lld (%d)\n",
+	printf("%-24s base %2d: strtol %ld (errno %d, rest \"%s\") strtoul %lu (%d) strtoll %lld "
+	       "(%d)\n",
 	       s, base, l, e1, end, u, e2, ll, e3);
 }
 
@@ -48,9 +65,26 @@ int main(void)
 	printf("[%*d] [%-*d] [%.*d] [%c] [%5c] [%-3c|] [%%]\n", 6, 12, 6, 12, 4, 5, 'x', 'y', 'z');
 	printf("[%s] [%10s] [%-10s|] [%.2s] [%10.3s]\n", "keel", "keel", "keel", "keel", "keel");
 	static const char *inputs[] = {
-		"0", "-0", "+17", "  42abc", "0x1f", "0X1F", "077", "z", "zz", "-9223372036854775808",
-		"9223372036854775807", "9223372036854775808", "-9223372036854775809",
-		"18446744073709551615", "18446744073709551616", "-1", "  +", "0x", "1_000", "",
+		"0",
+		"-0",
+		"+17",
+		"  42abc",
+		"0x1f",
+		"0X1F",
+		"077",
+		"z",
+		"zz",
+		"-9223372036854775808",
+		"9223372036854775807",
+		"9223372036854775808",
+		"-9223372036854775809",
+		"18446744073709551615",
+		"18446744073709551616",
+		"-1",
+		"  +",
+		"0x",
+		"1_000",
+		"",
 	};
 	static const int bases[] = { 0, 10, 16, 8, 36, 2 };
 	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
@@ -67,7 +101,7 @@ int main(void)
 	printf("sscanf empty: %d\n", got);
 	printf("atoi %d atol %ld atoll %lld\n", atoi(" -12x"), atol("99999"), atoll("-5"));
 	char buf[8];
-	volatile size_t room = sizeof buf;	/* truncation is the point */
+	volatile size_t room = sizeof buf; /* truncation is the point */
 	int len = snprintf(buf, room, "%d-%d-%d", 1234, 5678, 9);
 	printf("snprintf truncated to \"%s\", wanted %d\n", buf, len);
 	printf("imaxdiv %jd %jd; llabs %lld\n", imaxdiv(-17, 5).quot, imaxdiv(-17, 5).rem,

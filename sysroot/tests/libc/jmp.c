@@ -10,7 +10,7 @@ static jmp_buf env;
 static sigjmp_buf senv;
 
 static void deep(int n);
-static void (*volatile again)(int) = deep;	/* keeps the compiler's recursion check quiet */
+static void (*volatile again)(int) = deep; /* keeps the compiler's recursion check quiet */
 
 static void deep(int n)
 {

@@ -34,8 +34,9 @@ static size_t pick_size(void)
 	uint64_t r = next();
 	switch (r % 16) {
 	case 0:
-		return (size_t)(next() % (1u << 20));	/* up to 1 MiB */
-	case 1: case 2:
+		return (size_t)(next() % (1u << 20)); /* up to 1 MiB */
+	case 1:
+	case 2:
 		return (size_t)(next() % 65536);
 	default:
 		return (size_t)(next() % 256);
@@ -109,8 +110,8 @@ int main(void)
 		free(p);
 		free(q);
 	}
-	volatile size_t big = (size_t)1 << 62;	/* kept from the optimiser */
-	void *volatile huge = malloc(big);	/* stored, so the call is made */
+	volatile size_t big = (size_t)1 << 62; /* kept from the optimiser */
+	void *volatile huge = malloc(big);     /* stored, so the call is made */
 	printf("malloc(2^62) %s\n", huge ? "succeeded" : "failed");
 	free(huge);
 	printf("mallocs %lu reallocs %lu frees %lu nulls %lu bad %lu checksum %016llx\n", mallocs,

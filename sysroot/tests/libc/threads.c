@@ -33,8 +33,7 @@ static struct {
 	pthread_cond_t not_empty, not_full;
 	int items[QUEUE];
 	int head, count;
-} q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-	{ 0 }, 0, 0 };
+} q = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0, 0 };
 
 static void *produce(void *arg)
 {

@@ -8,8 +8,20 @@
 #include <time.h>
 
 static const long long stamps[] = {
-	0, 1, -1, 86399, 951782400, 951868800, 1234567890, 1700000000, 2147483647LL,
-	2147483648LL, -2147483648LL, 4102444800LL, 253402300799LL, -62135596800LL,
+	0,
+	1,
+	-1,
+	86399,
+	951782400,
+	951868800,
+	1234567890,
+	1700000000,
+	2147483647LL,
+	2147483648LL,
+	-2147483648LL,
+	4102444800LL,
+	253402300799LL,
+	-62135596800LL,
 };
 
 static void show(time_t t)
@@ -22,7 +34,8 @@ static void show(time_t t)
 	}
 	strftime(buf, sizeof buf,
 		 "%a %A %b %B %c | %C %d %D %e %F %g %G %h %H %I %j %m %M %n %p %r %R %S %t %T %u "
-		 "%U %V %w %W %x %X %y %Y %z %Z %%", &tm);
+		 "%U %V %w %W %x %X %y %Y %z %Z %%",
+		 &tm);
 	printf("%lld: %s\n", (long long)t, buf);
 	printf("  wday %d yday %d isdst %d; timegm %lld; mktime %lld\n", tm.tm_wday, tm.tm_yday,
 	       tm.tm_isdst, (long long)timegm(&tm), (long long)mktime(&tm));
@@ -32,15 +45,15 @@ static void show(time_t t)
 
 int main(void)
 {
-	setenv("TZ", "UTC0", 1);	/* no zone files on either side */
+	setenv("TZ", "UTC0", 1); /* no zone files on either side */
 	tzset();
 	for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++)
 		show((time_t)stamps[i]);
 	struct tm tm = { 0 };
 	const char *rest = strptime("2024-02-29 13:45:07", "%Y-%m-%d %H:%M:%S", &tm);
-	printf("strptime: %d-%02d-%02d %02d:%02d:%02d rest \"%s\" timegm %lld\n",
-	       tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-	       rest ? rest : "(null)", (long long)timegm(&tm));
+	printf("strptime: %d-%02d-%02d %02d:%02d:%02d rest \"%s\" timegm %lld\n", tm.tm_year + 1900,
+	       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, rest ? rest : "(null)",
+	       (long long)timegm(&tm));
 	struct tm n = { .tm_year = 123, .tm_mon = 13, .tm_mday = 35, .tm_hour = 25, .tm_min = 61 };
 	time_t t = timegm(&n);
 	printf("normalised: %lld -> %d-%02d-%02d %02d:%02d\n", (long long)t, n.tm_year + 1900,

@@ -36,7 +36,7 @@ static void *work(void *arg)
 	snprintf(name, sizeof name, "worker");
 	scale *= 2;
 	errno = 1234;
-	pthread_barrier_wait(&barrier);	/* everyone has written their own */
+	pthread_barrier_wait(&barrier); /* everyone has written their own */
 	r->err = errno;
 	r->counter = counter * 1000 + r->counter;
 	r->addr = &counter;
@@ -58,7 +58,8 @@ int main(void)
 	for (int i = 0; i < N; i++)
 		pthread_join(t[i], NULL);
 	for (int i = 0; i < N; i++)
-		printf("thread %d: counter %d zeroed %ld name %s scale %g errno %d own address %d\n",
+		printf("thread %d: counter %d zeroed %ld name %s scale %g errno %d own address "
+		       "%d\n",
 		       i, r[i].counter, r[i].zeroed, r[i].name, r[i].scale, r[i].err,
 		       r[i].addr != (void *)&counter);
 	int distinct = r[0].addr != r[1].addr && r[1].addr != r[2].addr && r[0].addr != r[2].addr;

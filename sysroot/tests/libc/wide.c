@@ -55,8 +55,9 @@ static void encode(wchar_t wc)
 static void samples(void)
 {
 	static const char *texts[] = {
-		"plain", "caf\xc3\xa9", "\xe2\x82\xac 100", "\xf0\x9f\x98\x80!", "\xc3", "\xc3\x28",
-		"\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xc0\xaf", "\xff\xfe", "a\0b",
+		"plain",    "caf\xc3\xa9", "\xe2\x82\xac 100", "\xf0\x9f\x98\x80!", "\xc3",
+		"\xc3\x28", "\xe2\x82",    "\xed\xa0\x80",     "\xf4\x90\x80\x80",  "\xc0\xaf",
+		"\xff\xfe", "a\0b",
 	};
 	static const size_t lens[] = { 5, 5, 7, 5, 1, 2, 2, 3, 4, 2, 2, 3 };
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
@@ -64,8 +65,8 @@ static void samples(void)
 		snprintf(label, sizeof label, "text %zu", i);
 		decode(label, texts[i], lens[i]);
 	}
-	static const wchar_t wcs[] = { 'A', 0xe9, 0x20ac, 0x4e2d, 0x1f600, 0x3b1, 0x0301,
-				       0xd800, 0x110000, 0x7f, 0 };
+	static const wchar_t wcs[] = { 'A',    0xe9,   0x20ac,   0x4e2d, 0x1f600, 0x3b1,
+				       0x0301, 0xd800, 0x110000, 0x7f,   0 };
 	for (size_t i = 0; i < sizeof wcs / sizeof wcs[0]; i++)
 		encode(wcs[i]);
 	wchar_t w[32];

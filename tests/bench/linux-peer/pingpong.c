@@ -148,7 +148,9 @@ static uint64_t counted_loop(uint32_t n)
 			 "1:\tdec %%ecx\n\t"
 			 "jnz 1b\n"
 			 "2:"
-			 : : "r"(n) : "ecx", "cc");
+			 :
+			 : "r"(n)
+			 : "ecx", "cc");
 	t1 = tsc();
 	return t1 - t0;
 }

@@ -11,7 +11,7 @@
  * WRFSBASE), saved and restored at every switch (arch_switch_prepare). */
 struct arch_thread {
 	uint8_t fpu[512] __attribute__((aligned(16)));
-	uint64_t user_fs, user_gs;	/* 0 at start */
+	uint64_t user_fs, user_gs; /* 0 at start */
 };
 
 /* In struct task: its I/O permission bitmap (IOMAP_BYTES, one bit per
