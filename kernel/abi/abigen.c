@@ -100,6 +100,7 @@ struct capreq {
 	char rights[MAX_LINE];
 	bool optional;
 	bool stale_ok; /* a stale capability reaches the handler */
+	bool inspect;  /* naming it is not a use (a grant-once one stays) */
 	int line;
 	int argi;              /* resolved */
 	uint32_t tmask;        /* bit per object number; 0 = any */
@@ -678,7 +679,8 @@ static void parse_param(struct abi *abi, struct syscall *sc, int line, const cha
 	(ret ? sc->rets : sc->args)[(*n)++] = pm;
 }
 
-/* cap ARG TYPES RIGHTS [optional] [stale-ok]; names are resolved later. */
+/* cap ARG TYPES RIGHTS [optional] [stale-ok] [inspect]; names are resolved
+ * later. */
 static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char *p)
 {
 	struct capreq c = { .line = line, .argi = -1 };
@@ -700,10 +702,12 @@ static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char 
 			c.optional = true;
 		} else if (!strcmp(opt, "stale-ok") && !c.stale_ok) {
 			c.stale_ok = true;
+		} else if (!strcmp(opt, "inspect") && !c.inspect) {
+			c.inspect = true;
 		} else {
 			error_at(abi, line,
-				 "unexpected '%s' in cap line (optional and stale-ok may "
-				 "follow, once each)",
+				 "unexpected '%s' in cap line (optional, stale-ok and "
+				 "inspect may follow, once each)",
 				 opt);
 			return;
 		}
@@ -1314,10 +1318,13 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 	}
 	if (sc->ncaps)
 		bprintf(b, "\t\t\treturn st;\n");
+	int used = 0;
+	for (int j = 0; j < sc->ncaps; j++)
+		used += !sc->caps[j].inspect;
 	bprintf(b, "\t\t%sksys_%s(ctx",
-		sc->noreturn ? ""
-		: sc->nrets  ? "st = "
-			     : "return ",
+		sc->noreturn        ? ""
+		: sc->nrets || used ? "st = "
+				    : "return ",
 		stem(sc));
 	for (int j = 0; j < sc->nargs; j++) {
 		const struct param *pa = &sc->args[j];
@@ -1335,7 +1342,15 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 	bprintf(b, ");\n");
 	for (int j = 0; j < sc->nrets; j++)
 		bprintf(b, "\t\tr->r[%d] = (uint64_t)o_%s;\n", j, sc->rets[j].name);
-	if (sc->nrets)
+	if (used && !sc->noreturn) {
+		bprintf(b, "\t\tif (st == STATUS_OK) {\n");
+		for (int j = 0; j < sc->ncaps; j++)
+			if (!sc->caps[j].inspect)
+				bprintf(b, "\t\t\tsyscall_cap_used(ctx, &c_%s);\n",
+					sc->caps[j].arg);
+		bprintf(b, "\t\t}\n");
+	}
+	if ((sc->nrets || used) && !sc->noreturn)
 		bprintf(b, "\t\treturn st;\n");
 	bprintf(b, "\t}\n");
 }

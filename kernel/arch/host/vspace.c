@@ -216,7 +216,7 @@ status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
 		return STATUS_INVALID;
 	/* Device memory (MMIO capabilities map uncached) has nothing behind
 	 * it on the host; neither has a frame past the arena. */
-	if ((prot & VM_UNCACHED) || !host_in_arena((uint64_t)arch_phys_to_virt(pa), PAGE_SIZE))
+	if ((prot & VM_DEVICE) || !host_in_arena((uint64_t)arch_phys_to_virt(pa), PAGE_SIZE))
 		return STATUS_BAD_ADDRESS;
 	uint64_t *e = leaf(vs, va, true);
 	if (!e)

@@ -92,21 +92,72 @@ static void release_usable(bool below, uint64_t limit)
 	}
 }
 
-/* Direct map: RAM of every kind, and reserved ranges below 4 GiB (ACPI, BIOS). */
+/* What the direct map shows at a physical range. */
+enum direct_kind {
+	DIRECT_NONE,     /* a hole, or RAM only in part: not mapped */
+	DIRECT_RAM,      /* RAM of every kind: write-back */
+	DIRECT_RESERVED, /* firmware-reserved below 4 GiB: uncached, it may be a device */
+};
+
+static bool ram_type(uint32_t type)
+{
+	return type == MB2_MEM_AVAILABLE || type == MB2_MEM_ACPI_RECLAIMABLE || type == MB2_MEM_NVS;
+}
+
+/* The kind of [pa, pa + len): reserved if a reserved entry below 4 GiB
+ * touches it, RAM if one RAM entry covers all of it, else nothing. */
+static enum direct_kind direct_kind(const struct mb2_info *mi, uint64_t pa, uint64_t len)
+{
+	bool ram = false;
+	for (uint32_t i = 0; i < mi->mmap_count; i++) {
+		struct mb2_mmap_entry e;
+		mb2_mmap_entry(mi, i, &e);
+		uint64_t end = e.base + e.len < e.base ? UINT64_MAX : e.base + e.len;
+		if (end <= pa || e.base >= pa + len)
+			continue;
+		if (!ram_type(e.type) && e.base < FOUR_GIB)
+			return DIRECT_RESERVED;
+		ram |= ram_type(e.type) && e.base <= pa && end >= pa + len;
+	}
+	return ram ? DIRECT_RAM : DIRECT_NONE;
+}
+
+/* Maps the 2 MiB chunk at pa: with one large page when it is all RAM,
+ * else page by page, each as its kind says. */
+static void map_direct_chunk(const struct mb2_info *mi, uint64_t pa)
+{
+	const uint64_t ram = PTE_W | PTE_NX | PTE_G, dev = ram | PTE_PCD | PTE_PWT;
+	if (direct_kind(mi, pa, PAGE_2M) == DIRECT_RAM) {
+		check(pt_map_2m(kernel_root, DIRECT_MAP_BASE + pa, pa, ram), "direct map");
+		return;
+	}
+	for (uint64_t p = pa; p < pa + PAGE_2M; p += PAGE_SIZE) {
+		enum direct_kind k = direct_kind(mi, p, PAGE_SIZE);
+		status_t st = k == DIRECT_NONE ? STATUS_OK
+					       : pt_map(kernel_root, DIRECT_MAP_BASE + p, p,
+							k == DIRECT_RAM ? ram : dev);
+		if (st != STATUS_EXISTS) /* a chunk two entries share is visited twice */
+			check(st, "direct map");
+	}
+}
+
+/*
+ * The direct map: RAM of every kind, write-back, and firmware-reserved
+ * ranges below 4 GiB (ACPI tables can live there), uncached - never a
+ * cacheable view of what may be a device. Holes stay unmapped, so the
+ * legacy VGA window and the PCI hole are not mapped at all.
+ */
 static void map_direct(const struct mb2_info *mi)
 {
 	for (uint32_t i = 0; i < mi->mmap_count; i++) {
 		struct mb2_mmap_entry e;
 		mb2_mmap_entry(mi, i, &e);
-		if (e.type == MB2_MEM_RESERVED && e.base >= FOUR_GIB)
+		if ((!ram_type(e.type) && e.base >= FOUR_GIB) || e.len == 0)
 			continue;
 		uint64_t s = e.base & ~(PAGE_2M - 1);
-		for (uint64_t pa = s; pa < e.base + e.len && pa >= s; pa += PAGE_2M) {
-			status_t st = pt_map_2m(kernel_root, DIRECT_MAP_BASE + pa, pa,
-						PTE_W | PTE_NX | PTE_G);
-			if (st != STATUS_EXISTS)
-				check(st, "direct map");
-		}
+		for (uint64_t pa = s; pa < e.base + e.len && pa >= s; pa += PAGE_2M)
+			if (!pt_lookup(kernel_root, DIRECT_MAP_BASE + pa))
+				map_direct_chunk(mi, pa);
 	}
 }
 

@@ -22,6 +22,7 @@
 #define PTE_PCD (1ull << 4)
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
+#define PTE_DEVICE (1ull << 9) /* ignored by the CPU: a device mapping (VM_DEVICE) */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 

@@ -53,8 +53,8 @@ status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
 		flags |= PTE_W;
 	if (!(prot & VM_EXEC))
 		flags |= PTE_NX;
-	if (prot & VM_UNCACHED)
-		flags |= PTE_PCD | PTE_PWT;
+	if (prot & VM_DEVICE)
+		flags |= PTE_PCD | PTE_PWT | PTE_DEVICE;
 	uint64_t before = kmem_free_pages();
 	status_t st = pt_map(vs->root, va, pa, flags);
 	vs->table_pages += before - kmem_free_pages();
@@ -79,7 +79,7 @@ static void *user_byte(struct vspace *vs, uint64_t va, bool write)
 	if (va < USER_BASE || va >= USER_TOP)
 		return NULL;
 	uint64_t e = pt_lookup(vs->root, va);
-	if (!(e & PTE_P) || !(e & PTE_U) || (write && !(e & PTE_W)) || (e & PTE_PS))
+	if (!(e & PTE_P) || !(e & PTE_U) || (write && !(e & PTE_W)) || (e & (PTE_PS | PTE_DEVICE)))
 		return NULL;
 	return phys_to_virt((e & PTE_ADDR) + (va & 0xfff));
 }
@@ -130,7 +130,7 @@ static inline void *cached_user(struct vspace *vs, uint64_t uva, bool to_user)
 		if (page < USER_BASE)
 			return NULL; /* also keeps the empty cache (0) unmatched */
 		uint64_t e = pt_lookup(vs->root, page);
-		if ((e & (PTE_P | PTE_U | PTE_PS)) != (PTE_P | PTE_U))
+		if ((e & (PTE_P | PTE_U | PTE_PS | PTE_DEVICE)) != (PTE_P | PTE_U))
 			return NULL;
 		vs->cached_va = page;
 		vs->cached_page = phys_to_virt(e & PTE_ADDR);

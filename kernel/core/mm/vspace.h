@@ -6,7 +6,10 @@
  * what sys_memory_map put there. The kernel never dereferences a user
  * address: copy_from_user and copy_to_user walk the page tables and copy
  * through the direct map, so a bad pointer is an error value, never a
- * kernel fault. Callers hold the kernel lock.
+ * kernel fault. They reach ordinary memory only: a page of a device
+ * mapping (VM_DEVICE) is refused like an unmapped one, since its physical
+ * address may be outside the direct map, or a device the kernel must not
+ * read through a cacheable view. Callers hold the kernel lock.
  */
 #ifndef KEEL_CORE_VSPACE_H
 #define KEEL_CORE_VSPACE_H
@@ -40,7 +43,9 @@ static inline uaddr_t uaddr_add(uaddr_t u, uint64_t n)
 #define VM_READ (1u << 0)
 #define VM_WRITE (1u << 1)
 #define VM_EXEC (1u << 2)
-#define VM_UNCACHED (1u << 8)
+/* Device memory (an MMIO object): mapped uncached, and never read or
+ * written by the kernel - a user copy through it is STATUS_BAD_ADDRESS. */
+#define VM_DEVICE (1u << 8)
 
 struct vspace {
 	uint64_t root;        /* physical address of the top-level table */

@@ -273,7 +273,7 @@ status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
 	if (!mp)
 		return STATUS_FULL;
 	if (m->kind == MEM_DEVICE)
-		prot |= VM_UNCACHED;
+		prot |= VM_DEVICE;
 	uint64_t tables = t->vs.table_pages;
 	for (uint64_t i = 0; i < pages; i++) {
 		status_t st = vspace_map(&t->vs, va + i * PAGE_SIZE, memory_page(m, first + i),

@@ -25,17 +25,25 @@ status_t ksys_inbox_create(struct syscall_ctx *ctx, uint32_t capacity, uint32_t 
 	return st;
 }
 
-/* A transfer mode is checked only when a capability is attached. */
-static status_t mode_check(const struct cap_arg *cap, uint32_t mode)
+/* The capability attached to a message (cap) and its mode, checked only
+ * when there is one. A grant-once capability cannot travel in the very
+ * message its use sends (used, then handed on unused: two uses). */
+static status_t attach_check(const struct cap_arg *used, const struct cap_arg *cap, uint32_t mode)
 {
-	return cap->present && mode >= CAP_MODE_COUNT ? STATUS_INVALID : STATUS_OK;
+	if (!cap->present)
+		return STATUS_OK;
+	if (mode >= CAP_MODE_COUNT)
+		return STATUS_INVALID;
+	if (cap->handle == used->handle && (used->cap.flags & CAP_FLAG_ONCE))
+		return STATUS_INVALID;
+	return STATUS_OK;
 }
 
 status_t ksys_msg_send(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msg,
 		       const struct cap_arg *cap, uint32_t mode)
 {
 	(void)ctx;
-	status_t st = mode_check(cap, mode);
+	status_t st = attach_check(inbox, cap, mode);
 	return st ? st : ipc_send(&inbox->cap, inbox->handle, msg, cap->handle, mode);
 }
 
@@ -60,7 +68,7 @@ status_t ksys_msg_reply(struct syscall_ctx *ctx, const struct cap_arg *reply, ua
 		reply_ended(ctx, reply);
 		return STATUS_STALE;
 	}
-	status_t st = mode_check(cap, mode);
+	status_t st = attach_check(reply, cap, mode);
 	return st ? st : ipc_reply(&reply->cap, reply->handle, msg, cap->handle, mode);
 }
 
@@ -73,7 +81,7 @@ status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *repl
 		reply_ended(ctx, reply);
 		return ipc_signal_wait(mask, timeout, pending);
 	}
-	status_t st = mode_check(cap, mode);
+	status_t st = attach_check(reply, cap, mode);
 	return st ? st
 		  : ipc_reply_wait(&reply->cap, reply->handle, msg, cap->handle, mode, mask,
 				   timeout, pending);

@@ -76,6 +76,18 @@ static inline status_t syscall_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t
 	return STATUS_OK;
 }
 
+/*
+ * After a call succeeded: a grant-once capability it named (cap lines
+ * without `inspect`) has been used, and goes (docs/kernel-abi.md, "Grant-
+ * once capabilities"). One the handler consumed already, or moved away,
+ * is gone from its slot, and its handle names nothing any more.
+ */
+static inline void syscall_cap_used(struct syscall_ctx *ctx, const struct cap_arg *c)
+{
+	if (c->present && (c->cap.flags & CAP_FLAG_ONCE))
+		cspace_consume_once(&ctx->task->cs, c->handle);
+}
+
 /* Runs call nr for the current user thread; returns the status for rax.
  * Called with interrupts off, as the SYSCALL entry leaves them. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);

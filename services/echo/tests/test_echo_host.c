@@ -162,6 +162,49 @@ TEST(an_unknown_label_gets_the_loop_error_reply)
 	CHECK_EQ(label, 0x12345678);
 }
 
+/*
+ * Calls that time out while echo is stuck leave their reply capabilities
+ * in echo's CSpace; when echo gets to them, its loop answers and the
+ * kernel consumes each one (the caller is gone: STALE), so echo's slots
+ * come back and it serves others again. Echo is stuck in a call of its
+ * own: ECHO_FORWARD to a peer (an inbox of the test's that nobody
+ * drains) that never answers, for a second.
+ */
+TEST(calls_that_timed_out_do_not_fill_the_servers_cspace)
+{
+	cap_handle_t hole = CAP_HANDLE_NONE, hole_send = CAP_HANDLE_NONE, ring = CAP_HANDLE_NONE;
+	struct keel_msg r;
+	CHECK_EQ(sys_inbox_create(64, 9, &hole, &ring), STATUS_OK);
+	CHECK_EQ(sys_cap_derive(hole, RIGHT_SEND | RIGHT_GRANT, 0, &hole_send), STATUS_OK);
+	struct keel_spawn_args a = manifest_args();
+	a.caps[0] = (struct keel_grant){ hole_send, RIGHT_SEND, 0 };
+	a.cap_count = 1;
+	echo_start_with(&a);
+	for (int round = 0; round < 4; round++) {
+		struct keel_msg fwd = { .label = ECHO_FORWARD, .len = 1 };
+		CHECK_EQ(sys_msg_send(echo_inbox, &fwd, CAP_HANDLE_NONE, 0), STATUS_OK);
+		int timed_out = 0;
+		for (int i = 0; i < 40; i++) {
+			r = (struct keel_msg){ .label = ECHO_PING, .len = 1 };
+			status_t st = sys_msg_call(echo_inbox, &r, 5 * MS);
+			CHECK(st == STATUS_TIMEOUT || st == STATUS_FULL);
+			timed_out += st == STATUS_TIMEOUT;
+		}
+		CHECK(timed_out > 8); /* echo's 32 slots: many calls got in, then FULL */
+		/* Echo's forward gives up after a second; then it drains its inbox. */
+		host_clock_advance(1100 * MS);
+		status_t st = STATUS_FULL;
+		for (int tries = 0; tries < 10 && st == STATUS_FULL; tries++)
+			if ((st = ping((uint8_t)round, &r)) == STATUS_FULL)
+				host_clock_advance(10 * MS);
+		CHECK_EQ(st, STATUS_OK);
+		CHECK_EQ(r.label, ECHO_PONG);
+	}
+	sys_cap_delete(hole_send);
+	sys_cap_delete(hole);
+	sys_cap_delete(ring);
+}
+
 /* Sleeps ns of virtual time; returns how much the kernel's clock moved. */
 static uint64_t sleep_measured(uint64_t ns)
 {
@@ -307,6 +350,7 @@ static int tests(const struct keel_start *start)
 	RUN(ping_through_the_kernel_is_answered_with_the_same_payload);
 	RUN(many_calls_in_a_row_are_all_answered_in_order);
 	RUN(an_unknown_label_gets_the_loop_error_reply);
+	RUN(calls_that_timed_out_do_not_fill_the_servers_cspace);
 	RUN(heartbeats_follow_virtual_time);
 	RUN(a_crash_is_a_page_fault_reported_to_the_supervisor);
 	RUN(an_io_port_outside_the_footprint_is_a_protection_fault);
