@@ -48,6 +48,10 @@ struct kernel_stats {
 	uint64_t reclaim_pending; /* frees waiting for every CPU's TLB flush */
 	uint64_t witness_records; /* records appended since boot */
 	uint64_t syscalls;        /* system calls served since boot */
+	uint64_t lock_acquired;   /* kernel lock: acquisitions since boot, all CPUs */
+	uint64_t lock_contended;  /* of those, the ones that found it held */
+	uint64_t lock_wait;       /* timestamp ticks spent waiting for it (instructions
+				   * under QEMU -icount), all CPUs */
 };
 
 #endif

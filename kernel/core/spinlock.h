@@ -25,6 +25,16 @@ static inline void spin_lock(struct spinlock *l)
 	l->owner_cpu = arch_cpu_id();
 }
 
+/* Takes the lock if it is free; returns whether it did. */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	if (__atomic_load_n(&l->locked, __ATOMIC_RELAXED) ||
+	    __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		return false;
+	l->owner_cpu = arch_cpu_id();
+	return true;
+}
+
 static inline void spin_unlock(struct spinlock *l)
 {
 	l->owner_cpu = -1;

@@ -14,6 +14,7 @@ struct initd_test {
 	struct initd *d; /* NULL until armed */
 	char name[32];
 	uint32_t round, passed, failed;
+	uint32_t cycles; /* crash/restart cycles: initd.cycles=N, default 100 */
 	uint64_t t0;
 	struct kernel_stats base; /* counters before the cycles scenario */
 	/* Written by the status probe thread, read by the main one. */

@@ -200,6 +200,17 @@ bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, u
 	return false;
 }
 
+uint64_t kr_cmd_number(struct kabi_root *r, const char *key, uint64_t dflt)
+{
+	char text[24];
+	uint64_t v = 0;
+	if (cmdline_get(r->start->cmdline, key, text, sizeof text) != STATUS_OK || !text[0])
+		return dflt;
+	for (const char *p = text; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return v ? v : dflt;
+}
+
 bool kr_stats(struct kabi_root *r, struct kernel_stats *s)
 {
 	return kr_ok(r, "sys_kernel_stats", sys_kernel_stats(r->witness, s, sizeof(*s)));
@@ -239,10 +250,11 @@ static const struct {
 	const char *name;
 	void (*run)(struct kabi_root *r);
 } tests[] = {
-	{ "pingpong", test_pingpong }, { "nocap", test_nocap },     { "badge", test_badge },
-	{ "revoke", test_revoke },     { "fault", test_fault },     { "shm", test_shm },
-	{ "cycles", test_cycles },     { "fuzz", test_fuzz },       { "bench", test_bench },
-	{ "timer", test_timer },       { "witness", test_witness }, { "devices", test_devices },
+	{ "pingpong", test_pingpong }, { "nocap", test_nocap },         { "badge", test_badge },
+	{ "revoke", test_revoke },     { "fault", test_fault },         { "shm", test_shm },
+	{ "cycles", test_cycles },     { "fuzz", test_fuzz },           { "bench", test_bench },
+	{ "timer", test_timer },       { "witness", test_witness },     { "devices", test_devices },
+	{ "harden", test_harden },     { "adversary", test_adversary },
 };
 
 int keel_main(const struct keel_start *start)

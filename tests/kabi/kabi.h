@@ -67,6 +67,17 @@ struct kabi_fuzz_result {
 	uint64_t tasks_created;                   /* child tasks the fuzzer made (and killed) */
 };
 
+/* The adversaries' results, one per task in the shared memory's first page
+ * at the index of the badge of their hub capability (kabi-adversary.c). */
+#define KABI_ADV_TASKS 3
+#define KABI_ADV_MAGIC 0x7972617372657661ull
+struct kabi_adv_result {
+	uint64_t magic;      /* KABI_ADV_MAGIC once every thread has finished */
+	uint64_t ops;        /* operations done, all threads */
+	uint64_t violations; /* operations with a wrong answer */
+	uint64_t reserved[5];
+};
+
 /* An inbox owned by the calling thread, with its ring mapped. */
 struct kabi_inbox {
 	cap_handle_t cap;      /* every right */

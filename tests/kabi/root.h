@@ -72,6 +72,9 @@ bool kr_wait_end(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, st
 bool kr_wait_exit(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge, uint64_t code,
 		  const char *what);
 
+/* The decimal number key=N on the kernel command line; dflt when absent or 0. */
+uint64_t kr_cmd_number(struct kabi_root *r, const char *key, uint64_t dflt);
+
 /* Reads the kernel counters; FAIL reported on error. */
 bool kr_stats(struct kabi_root *r, struct kernel_stats *s);
 
@@ -81,6 +84,15 @@ bool kr_stats(struct kabi_root *r, struct kernel_stats *s);
  * or FAIL line naming what and the counters that differ.
  */
 bool kr_settle(struct kabi_root *r, const struct kernel_stats *base, const char *what, bool pages);
+
+/*
+ * Spawns kabi-exit once (supervised by supc, whose badge is badge, on sup),
+ * waits for its exit message and then for the kernel to finish freeing it
+ * (the message can come first), and reads the baseline into *base: the
+ * spawner's own first-use allocations are then behind it.
+ */
+bool kr_warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t supc, uint64_t badge,
+		struct kernel_stats *base);
 
 /* The tests, one per kabi.test name (root_*.c). */
 void test_pingpong(struct kabi_root *r);
@@ -95,5 +107,7 @@ void test_bench(struct kabi_root *r);
 void test_timer(struct kabi_root *r);
 void test_witness(struct kabi_root *r);
 void test_devices(struct kabi_root *r);
+void test_harden(struct kabi_root *r);
+void test_adversary(struct kabi_root *r);
 
 #endif

@@ -12,13 +12,8 @@
 #define CYCLES 10000
 #define FUZZ_WAIT_ROUNDS 120 /* of KABI_WAIT_NS: ten minutes at most */
 
-/*
- * Spawns kabi-exit once, waits for its exit message and then for the
- * kernel to finish freeing it (the message can come first), and reads the
- * baseline into *base.
- */
-static bool warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t supc, uint64_t badge,
-		    struct kernel_stats *base)
+bool kr_warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t supc, uint64_t badge,
+		struct kernel_stats *base)
 {
 	struct keel_spawn_args a = kr_args(r, "kabi-exit");
 	struct kernel_stats pre;
@@ -99,7 +94,7 @@ void test_fault(struct kabi_root *r)
 		return;
 	if (!kr_ok(r, "derive a supervisor cap",
 		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x600, &warm)) ||
-	    !warm_up(r, &sup, warm, 0x600, &base))
+	    !kr_warm_up(r, &sup, warm, 0x600, &base))
 		return;
 	for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
 		struct keel_spawn_args a = kr_args(r, "kabi-crash");
@@ -225,7 +220,7 @@ void test_cycles(struct kabi_root *r)
 	a.quota_pages = 32;
 	if (!kr_ok(r, "derive a supervisor cap",
 		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x800, &a.fault_inbox)) ||
-	    !warm_up(r, &sup, a.fault_inbox, 0x800, &base))
+	    !kr_warm_up(r, &sup, a.fault_inbox, 0x800, &base))
 		return;
 	for (uint64_t i = 1; i <= CYCLES; i++) {
 		struct keel_msg m = { 0 };
@@ -305,14 +300,16 @@ void test_fuzz(struct kabi_root *r)
 	    !(res = kr_map(r, mem, 1, RIGHT_READ)))
 		return;
 	a = kr_args(r, "kabi-fuzz");
-	a.arg = 0x9e3779b97f4a7c15ull;
+	a.arg = kr_cmd_number(r, "kabi.seed", 0x9e3779b97f4a7c15ull);
+	kr_log(r, "fuzz: seed %llu (replay with kabi.seed=%llu)", (unsigned long long)a.arg,
+	       (unsigned long long)a.arg);
 	a.quota_slots = 64;
 	a.quota_objects = 64;
 	a.quota_pages = 256;
 	kr_give(&a, mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0);
 	if (!kr_ok(r, "derive a supervisor cap",
 		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x900, &a.fault_inbox)) ||
-	    !warm_up(r, &sup, a.fault_inbox, 0x900, &base))
+	    !kr_warm_up(r, &sup, a.fault_inbox, 0x900, &base))
 		return;
 	if (!kr_spawn(r, &a, &c))
 		return;

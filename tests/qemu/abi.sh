@@ -4,10 +4,10 @@
 # its verdict. With 2 CPUs; pingpong also with 1.
 . tests/qemu/lib.sh
 
-# kabi NAME SMP SECONDS: boot kabi-root with kabi.test=NAME; check the verdict.
+# kabi NAME SMP SECONDS [ARGS]: boot kabi-root with kabi.test=NAME; check the verdict.
 # Lines are not anchored: the kernel may prefix console lines with a task id.
 kabi() {
-	SMP=$2 keel_boot "keel.init=kabi-root kabi.test=$1" "$3"
+	SMP=$2 keel_boot "keel.init=kabi-root kabi.test=$1 ${4:-}" "$3"
 	check_status "$1 (smp $2): root exits with 0 and Keel powers off" 1
 	check_log "$1 (smp $2): reports no failures" "kabi: $1: [1-9][0-9]* passed, 0 failed"
 	check_no_log "$1 (smp $2): has no failed check" 'kabi: FAIL'
@@ -25,6 +25,10 @@ kabi fuzz 2 900
 kabi timer 2 120
 kabi witness 2 120
 kabi devices 2 120
+kabi harden 2 300
+# The adversaries: valid capability graphs worked by 12 threads at once.
+# KABI_ADV_OPS=N runs N operations per thread instead of 3,000.
+kabi adversary 4 600 "kabi.ops=${KABI_ADV_OPS:-3000}"
 kabi bench 2 300
 check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_insns=[0-9]+'
 check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'

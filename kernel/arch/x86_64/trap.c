@@ -160,9 +160,9 @@ static __attribute__((noreturn)) void user_exception(struct trap_frame *f)
 /* An interrupt from a device line: mask it, signal its holder, then EOI. */
 static void device_interrupt(uint64_t vector)
 {
-	spin_lock(&kernel_lock);
+	klock_take();
 	device_irq_fired((uint32_t)(vector - VEC_DEVICE_BASE));
-	spin_unlock(&kernel_lock);
+	klock_drop();
 	lapic_eoi();
 }
 
@@ -170,9 +170,9 @@ static void device_interrupt(uint64_t vector)
 static void user_return(void)
 {
 	if (thread_current()->kill_pending) {
-		spin_lock(&kernel_lock);
+		klock_take();
 		thread_user_return_check();
-		spin_unlock(&kernel_lock);
+		klock_drop();
 	}
 }
 

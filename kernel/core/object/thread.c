@@ -16,6 +16,18 @@
 #define BALANCE_EVERY_TICKS 10
 
 struct spinlock kernel_lock = { 0, -1 };
+struct klock_stats klock_stats[KLOCK_STATS_CPUS];
+
+struct klock_stats klock_totals(void)
+{
+	struct klock_stats t = { 0 };
+	for (unsigned i = 0; i < KLOCK_STATS_CPUS; i++) {
+		t.acquired += klock_stats[i].acquired;
+		t.contended += klock_stats[i].contended;
+		t.wait += klock_stats[i].wait;
+	}
+	return t;
+}
 
 static struct pool thread_pool;
 static uint64_t next_thread_id = 1;
@@ -444,7 +456,7 @@ static void wake_sleepers(uint64_t now)
 
 void thread_tick(void)
 {
-	spin_lock(&kernel_lock);
+	klock_take();
 	struct sched_cpu *sc = arch_sched_cpu();
 	struct thread *t = sc->current;
 	unsigned cpu = (unsigned)arch_cpu_id();
@@ -468,16 +480,16 @@ void thread_tick(void)
 		schedule();
 	else if (cpu == 0)
 		reclaim_run();
-	spin_unlock(&kernel_lock);
+	klock_drop();
 }
 
 void thread_kick_received(void)
 {
-	spin_lock(&kernel_lock);
+	klock_take();
 	struct thread *t = thread_current();
 	if (t->idle || sched_should_preempt(&runqs[arch_cpu_id()], &t->se))
 		schedule();
-	spin_unlock(&kernel_lock);
+	klock_drop();
 }
 
 void thread_idle_loop(void)
@@ -485,7 +497,7 @@ void thread_idle_loop(void)
 	for (;;) {
 		klock();
 		schedule();
-		spin_unlock(&kernel_lock);
+		klock_drop();
 		arch_idle_halt();
 	}
 }

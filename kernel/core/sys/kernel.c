@@ -1,4 +1,5 @@
 /* kernel.c - witness log, clock, debug console and statistics calls. */
+#include "core/klock.h"
 #include "abi/supervise.h"
 #include "core/arch.h"
 #include "core/console.h"
@@ -72,6 +73,7 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 	(void)witness;
 	if (len < sizeof(struct kernel_stats))
 		return STATUS_RANGE;
+	struct klock_stats lk = klock_totals();
 	struct kernel_stats s = {
 		.free_pages = kmem_free_pages(),
 		.total_pages = kmem_total_pages(),
@@ -82,6 +84,9 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 		.reclaim_pending = reclaim_pending(),
 		.witness_records = witness_log_get()->next_seq,
 		.syscalls = syscall_count(),
+		.lock_acquired = lk.acquired,
+		.lock_contended = lk.contended,
+		.lock_wait = lk.wait,
 	};
 	return copy_to_user(&ctx->task->vs, buf, &s, sizeof s) ? STATUS_BAD_ADDRESS : STATUS_OK;
 }

@@ -12,12 +12,12 @@ uint64_t syscall_count(void)
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r)
 {
 	/* The SYSCALL entry masks interrupts (FMASK), so only the lock is needed. */
-	spin_lock(&kernel_lock);
+	klock_take();
 	struct thread *t = thread_current();
 	struct syscall_ctx ctx = { .thread = t, .task = t->task };
 	served++;
 	status_t st = syscall_dispatch(&ctx, nr, a, r);
 	thread_user_return_check();
-	spin_unlock(&kernel_lock);
+	klock_drop();
 	return st;
 }
