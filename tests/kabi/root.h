@@ -95,5 +95,6 @@ void test_bench(struct kabi_root *r);
 void test_timer(struct kabi_root *r);
 void test_witness(struct kabi_root *r);
 void test_devices(struct kabi_root *r);
+void test_msi(struct kabi_root *r);
 
 #endif

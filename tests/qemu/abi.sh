@@ -25,6 +25,8 @@ kabi fuzz 2 900
 kabi timer 2 120
 kabi witness 2 120
 kabi devices 2 120
+kabi msi 2 120
+kabi msi 4 120
 kabi bench 2 300
 check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_insns=[0-9]+'
 check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'

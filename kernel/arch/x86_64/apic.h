@@ -4,6 +4,7 @@
  * Interrupt vectors used by the kernel:
  *   0x30        local APIC timer (scheduler tick)
  *   0x40-0xbf   device interrupts routed through IO APICs
+ *   0xc0-0xdf   message-signalled interrupts (MSI/MSI-X), per CPU
  *   0xe0-0xef   legacy PIC (masked; only spurious interrupts arrive)
  *   0xf0        reschedule IPI
  *   0xf1        stop IPI (panic)
@@ -19,6 +20,8 @@
 
 #define VEC_TIMER 0x30
 #define VEC_DEVICE_BASE 0x40
+#define VEC_MSI_BASE 0xc0
+#define VEC_MSI_COUNT 32
 #define VEC_PIC_BASE 0xe0
 #define VEC_KICK 0xf0
 #define VEC_STOP 0xf1
@@ -46,6 +49,10 @@ void lapic_timer_start(void);
 
 /* Sends vector to the CPU with this APIC id. */
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+
+/* The MSI address that reaches the local APIC with this id (physical
+ * destination mode, xAPIC: ids up to 255). */
+#define MSI_ADDRESS(apic_id) (0xfee00000u | (uint32_t)(apic_id) << 12)
 
 /* Sends an NMI to every other CPU. */
 void lapic_nmi_others(void);
