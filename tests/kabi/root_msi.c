@@ -65,8 +65,8 @@ static void msi_life(struct msi_test *t, uint32_t cpu)
 		  STATUS_INVALID);
 	msi_send(t, m);
 	kr_expect(r, "bind the vector", sys_irq_bind(irq, MSI_BIT), STATUS_OK);
-	expect_signal(t, "a message sent before the bind is signalled at the bind",
-		      1000 * KABI_MS, true);
+	expect_signal(t, "a message sent before the bind is signalled at the bind", 1000 * KABI_MS,
+		      true);
 	/* A message is asynchronous, as a device's is: each wait below also
 	 * lets the one just sent land before the next step. */
 	msi_send(t, m);
@@ -92,8 +92,8 @@ static void msi_rights(struct msi_test *t)
 	struct kabi_root *r = t->r;
 	cap_handle_t part = 0, weak = 0, irq = 0, x = 0;
 	uint64_t m;
-	kr_expect(r, "an offline CPU is INVALID",
-		  sys_irq_msi_create(r->start->irq, 64, &x, &m), STATUS_INVALID);
+	kr_expect(r, "an offline CPU is INVALID", sys_irq_msi_create(r->start->irq, 64, &x, &m),
+		  STATUS_INVALID);
 	if (kr_ok(r, "split IRQ 8", sys_device_split(r->start->irq, 8, 1, &part)))
 		kr_expect(r, "a part of the interrupt range cannot allocate",
 			  sys_irq_msi_create(part, 0, &x, &m), STATUS_NO_RIGHTS);
