@@ -46,7 +46,7 @@ void quota_release(struct quota *q, enum quota_kind kind, uint64_t n)
 		n = q->used[kind];
 	}
 	q->used[kind] -= n;
-	if (q->drained && !quota_in_use(q)) {
+	if (q->drained && !quota_has_objects(q)) {
 		void (*drained)(struct quota *) = q->drained;
 		q->drained = NULL;
 		drained(q); /* may free q */

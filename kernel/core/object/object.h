@@ -49,15 +49,16 @@ struct quota {
 	uint64_t underflows;
 	/* Set when the account's owner has gone while objects charged to it
 	 * live on (a thread record another task holds a capability to): called
-	 * once, by the release that brings every count to zero, to free the
-	 * record the account lives in. NULL otherwise. */
+	 * once, by the release of the last such object, to free the record
+	 * the account lives in. NULL otherwise. */
 	void (*drained)(struct quota *q);
 };
 
-/* Whether anything is still charged to q. */
-static inline bool quota_in_use(const struct quota *q)
+/* Whether objects charged to q are alive: a finishing object returns its
+ * pages first and then itself, so this is the last release it makes. */
+static inline bool quota_has_objects(const struct quota *q)
 {
-	return q->used[QUOTA_SLOTS] || q->used[QUOTA_OBJECTS] || q->used[QUOTA_PAGES];
+	return q->used[QUOTA_OBJECTS] != 0;
 }
 
 /* Sets the limits and zeroes the usage of q. */

@@ -98,7 +98,7 @@ static void task_destroy(struct kobj *o)
 	/* Objects charged to the task can outlive it (a thread record whose
 	 * capability another task holds): their charge is returned to this
 	 * record's quota, so the record is kept until the last one goes. */
-	if (quota_in_use(&t->quota))
+	if (quota_has_objects(&t->quota))
 		t->quota.drained = record_drained;
 	else
 		record_free(t);
