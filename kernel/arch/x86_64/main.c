@@ -117,7 +117,10 @@ static void interrupts_init(void)
 	cpus[0].apic_id = lapic_id();
 	power_apic_ready();
 	ioapic_init(&madt);
-	timer_calibrate();
+	struct acpi_pm_timer pm;
+	if (acpi_find_pm_timer(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &pm))
+		pm.port = 0;
+	timer_calibrate(&pm);
 }
 
 /* Entered from boot.S on the boot CPU, interrupts off; never returns. */
@@ -145,6 +148,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 	core_init();
 	cpu_local_init();
 	smp_start(&madt);
+	lapic_timer_start();
 	uint64_t online_tsc = rdtsc();
 	kprintf("smp: %u of %u CPUs online\n", cpu_count, madt.cpu_count);
 

@@ -205,6 +205,9 @@ static void trap_handle(struct trap_frame *f)
 		return;
 	case VEC_STOP:
 		cpu_halt_forever();
+	case VEC_WAKE:
+		lapic_eoi();
+		return;
 	case VEC_SPURIOUS:
 		return; /* spurious interrupts take no EOI */
 	case 2:
