@@ -28,8 +28,8 @@
 
 #define PIT_HZ 1193182u
 #define PIT_MS 10u
-#define PM_MIN_TICKS 358u      /* 100 us of the PM timer */
-#define PM_MAX_TICKS 35796u    /* 10 ms: the bound on the measurement */
+#define PM_MIN_TICKS 358u   /* 100 us of the PM timer */
+#define PM_MAX_TICKS 35796u /* 10 ms: the bound on the measurement */
 #define ERROR_GOAL_PPM 500u
 #define CPUID_HYPERVISOR (1u << 31) /* CPUID.1:ECX */
 #define APIC_TIMER_DIVIDE 16u

@@ -114,7 +114,7 @@ static void interrupts_init(void)
 	pic_disable();
 	lapic_map(madt.lapic_addr);
 	lapic_enable();
-	cpus[0].apic_id = lapic_id();
+	cpus[0]->apic_id = lapic_id();
 	power_apic_ready();
 	ioapic_init(&madt);
 	struct acpi_pm_timer pm;
@@ -130,7 +130,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 {
 	entry_tsc = boot_tsc;
 	idt_init();
-	percpu_init(&cpus[0], 0, 0);
+	percpu_init(cpus[0], 0, 0);
 	cpu_count = 1;
 	serial_init();
 	kprintf("\nKeel %s (x86_64) - a capability microkernel\n", KEEL_VERSION);

@@ -55,7 +55,7 @@ static __attribute__((noreturn)) void ap_entry(struct cpu *c)
 	cpu_local_init();
 	thread_init_cpu_idle(c->boot_stack_slot, c->boot_stack_top);
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
-	lapic_send_ipi(cpus[0].apic_id, VEC_WAKE);
+	lapic_send_ipi(cpus[0]->apic_id, VEC_WAKE);
 	while (__atomic_load_n(&cpu_count, __ATOMIC_ACQUIRE) <= c->id)
 		halt_for_wake();
 	lapic_timer_start();
@@ -91,7 +91,9 @@ static void trampoline_install(void)
 static void prepare_ap(uint32_t id, uint32_t apic_id)
 {
 	uint64_t *table = phys_to_virt(TRAMP_TABLE);
-	struct cpu *c = &cpus[id];
+	struct cpu *c = percpu_alloc(id);
+	if (!c)
+		panic("smp: no memory for cpu %u", id);
 	c->id = id;
 	c->apic_id = apic_id;
 	if (arch_kstack_alloc(&c->boot_stack_slot, &c->boot_stack_top))
@@ -135,15 +137,15 @@ static uint32_t wait_online(uint32_t n)
 	uint64_t deadline = time_ns() + AP_TIMEOUT_NS;
 	uint32_t up = 1;
 	while (up < n && time_ns() < deadline) {
-		if (__atomic_load_n(&cpus[up].online, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&cpus[up]->online, __ATOMIC_ACQUIRE))
 			up++;
 		else
 			cpu_relax();
 	}
 	lapic_count_stop();
 	for (uint32_t i = up; i < n; i++)
-		kprintf("smp: cpu with APIC id %u did not start%s\n", cpus[i].apic_id,
-			cpus[i].online ? " in order; left idle" : "");
+		kprintf("smp: cpu with APIC id %u did not start%s\n", cpus[i]->apic_id,
+			cpus[i]->online ? " in order; left idle" : "");
 	return up;
 }
 
@@ -160,11 +162,11 @@ void smp_start(const struct acpi_madt_info *madt)
 		return;
 	uint32_t apic_ids[MAX_CPUS];
 	for (uint32_t i = 1; i < n; i++)
-		apic_ids[i - 1] = cpus[i].apic_id;
+		apic_ids[i - 1] = cpus[i]->apic_id;
 	lapic_wake_every_us(AP_SLICE_US); /* see wait_online */
 	lapic_start_aps(apic_ids, n - 1, TRAMPOLINE_PHYS);
 	uint32_t up = wait_online(n);
 	__atomic_store_n(&cpu_count, up, __ATOMIC_RELEASE);
 	for (uint32_t i = 1; i < up; i++)
-		lapic_send_ipi(cpus[i].apic_id, VEC_WAKE);
+		lapic_send_ipi(cpus[i]->apic_id, VEC_WAKE);
 }

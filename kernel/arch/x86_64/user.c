@@ -190,8 +190,8 @@ uint32_t arch_msi_vectors(void)
 /* Fixed delivery, edge-triggered (data = the vector), physical destination. */
 status_t arch_msi_message(uint32_t cpu, uint32_t slot, uint64_t *message)
 {
-	if (cpu >= cpu_count || slot >= VEC_MSI_COUNT || cpus[cpu].apic_id > 255)
+	if (cpu >= cpu_count || slot >= VEC_MSI_COUNT || cpus[cpu]->apic_id > 255)
 		return STATUS_INVALID;
-	*message = (uint64_t)MSI_ADDRESS(cpus[cpu].apic_id) << 32 | (VEC_MSI_BASE + slot);
+	*message = (uint64_t)MSI_ADDRESS(cpus[cpu]->apic_id) << 32 | (VEC_MSI_BASE + slot);
 	return STATUS_OK;
 }

@@ -42,8 +42,16 @@ void pool_poison_failed(const struct pool *p, uint32_t idx, size_t offset, uint6
 	      idx, offset, found);
 }
 
+/* A pool takes at most 1/POOL_SHARE of the managed memory, and has at
+ * least POOL_MIN_OBJECTS objects (or its full capacity, if smaller). */
+#define POOL_SHARE 16
+#define POOL_MIN_OBJECTS 32
+
 void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity)
 {
+	uint64_t budget = kmem_total_pages() * PAGE_SIZE / POOL_SHARE;
+	while (capacity > POOL_MIN_OBJECTS && pool_bytes_needed(obj_size, capacity) > budget)
+		capacity /= 2; /* a small machine gets smaller pools */
 	size_t bytes = pool_bytes_needed(obj_size, capacity);
 	uint64_t pa;
 	/* Not zeroed: the pool touches an object only when it hands it out. */
