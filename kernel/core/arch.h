@@ -115,6 +115,15 @@ uint32_t arch_irq_lines(void);
  * a fired line calls device_irq_fired(). */
 void arch_irq_mask(uint32_t gsi, bool masked);
 
+/* Message-signalled vectors each CPU offers to drivers (0: none). */
+uint32_t arch_msi_vectors(void);
+
+/* What a device writes to deliver vector slot (below arch_msi_vectors())
+ * to CPU cpu: the address in bits 32-63 of *message, the data in bits
+ * 0-31; INVALID if that CPU cannot be addressed. A delivered vector calls
+ * device_msi_fired(cpu, slot) on that CPU. */
+status_t arch_msi_message(uint32_t cpu, uint32_t slot, uint64_t *message);
+
 /* Lets every thread of t use I/O ports [first, first + count); an
  * architecture without port I/O returns STATUS_OK and grants nothing. */
 status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count);

@@ -11,6 +11,9 @@
 #define RSDP_V2_LEN 36u
 #define SDT_HEADER_LEN 36u
 #define MADT_ENTRIES_OFF 44u /* header, local APIC address, flags */
+#define FADT_PM_TMR_BLK_OFF 76u
+#define FADT_FLAGS_OFF 112u
+#define FADT_TMR_VAL_EXT (1u << 8) /* the PM timer counts 32 bits, not 24 */
 
 enum madt_type {
 	MADT_LAPIC = 0,
@@ -120,7 +123,8 @@ static status_t map_table(acpi_map_fn map, void *ctx, uint64_t phys, const char 
  * so that "not found" is only claimed when every listed table was seen.
  */
 static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize, acpi_map_fn map,
-			  void *ctx, const uint8_t **madt, uint32_t *madt_len)
+			  void *ctx, const char *sig, uint32_t min_len, const uint8_t **table,
+			  uint32_t *table_len)
 {
 	status_t miss = STATUS_NOT_FOUND;
 
@@ -135,9 +139,9 @@ static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize, acpi
 				miss = STATUS_BAD_ADDRESS;
 			continue;
 		}
-		if (!sig_eq(h, "APIC", 4))
+		if (!sig_eq(h, sig, 4))
 			continue;
-		status_t st = map_table(map, ctx, phys, "APIC", MADT_ENTRIES_OFF, madt, madt_len);
+		status_t st = map_table(map, ctx, phys, sig, min_len, table, table_len);
 		if (st == STATUS_OK)
 			return STATUS_OK;
 		miss = st;
@@ -145,15 +149,17 @@ static status_t scan_root(const uint8_t *rt, uint32_t rlen, uint32_t esize, acpi
 	return miss;
 }
 
-status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
-			const uint8_t **madt, uint32_t *madt_len)
+/* acpi_find_madt for any table sig of at least min_len bytes. */
+static status_t find_table(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+			   const char *sig, uint32_t min_len, const uint8_t **table,
+			   uint32_t *table_len)
 {
 	uint64_t root;
 	uint32_t esize, rlen;
 	const uint8_t *rt;
 
-	*madt = NULL;
-	*madt_len = 0;
+	*table = NULL;
+	*table_len = 0;
 	status_t st = check_rsdp(rsdp, rsdp_len, &root, &esize);
 	if (st)
 		return st;
@@ -162,7 +168,31 @@ status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void
 		return st;
 	if ((rlen - SDT_HEADER_LEN) % esize)
 		return STATUS_BAD_FORMAT;
-	return scan_root(rt, rlen, esize, map, ctx, madt, madt_len);
+	return scan_root(rt, rlen, esize, map, ctx, sig, min_len, table, table_len);
+}
+
+status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+			const uint8_t **madt, uint32_t *madt_len)
+{
+	return find_table(rsdp, rsdp_len, map, ctx, "APIC", MADT_ENTRIES_OFF, madt, madt_len);
+}
+
+status_t acpi_find_pm_timer(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+			    struct acpi_pm_timer *out)
+{
+	const uint8_t *fadt;
+	uint32_t len;
+	out->port = 0;
+	out->bits = 0;
+	status_t st = find_table(rsdp, rsdp_len, map, ctx, "FACP", FADT_FLAGS_OFF + 4, &fadt, &len);
+	if (st)
+		return st;
+	uint32_t port = rd32(fadt + FADT_PM_TMR_BLK_OFF);
+	if (port == 0 || port > 0xfffc)
+		return STATUS_NOT_FOUND;
+	out->port = (uint16_t)port;
+	out->bits = rd32(fadt + FADT_FLAGS_OFF) & FADT_TMR_VAL_EXT ? 32 : 24;
+	return STATUS_OK;
 }
 
 /*

@@ -109,6 +109,25 @@ struct acpi_madt_info {
 status_t acpi_find_madt(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
 			const uint8_t **madt, uint32_t *madt_len);
 
+/* The ACPI power-management timer: a free-running counter at
+ * ACPI_PM_TIMER_HZ, read with a 32-bit IN from port; bits is 24 or 32. */
+#define ACPI_PM_TIMER_HZ 3579545u
+
+struct acpi_pm_timer {
+	uint16_t port;
+	uint8_t bits;
+};
+
+/*
+ * Finds the FADT as acpi_find_madt finds the MADT (same errors) and reads
+ * its PM timer block (PM_TMR_BLK, and TMR_VAL_EXT of its flags) into *out.
+ * STATUS_NOT_FOUND when there is no FADT or it names no timer port;
+ * STATUS_BAD_FORMAT for a FADT too short to hold its flags (116 bytes).
+ * *out is zero on failure.
+ */
+status_t acpi_find_pm_timer(const void *rsdp, size_t rsdp_len, acpi_map_fn map, void *ctx,
+			    struct acpi_pm_timer *out);
+
 /*
  * Decodes the MADT at madt, of which len bytes may be read, into *out.
  * Checks the signature, header length (<= len) and checksum again. Returns

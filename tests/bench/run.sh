@@ -45,6 +45,8 @@ cat "$work/initd.txt"
 awk -F= '/^keel.reset_to_entry_insns=/ { e = $2 } /^keel.reset_to_all_services_up_insns=/ { u = $2 }
 	END { if (e && u) print "keel.entry_to_all_services_up_insns=" u - e }' "$work/initd.txt"
 
+sh tests/bench/boot.sh "$img" || exit 1
+
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"
 	if sh tests/bench/linux-peer/fetch.sh > "$work/peer-fetch.log" 2>&1; then

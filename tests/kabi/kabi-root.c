@@ -254,7 +254,7 @@ static const struct {
 	{ "revoke", test_revoke },     { "fault", test_fault },         { "shm", test_shm },
 	{ "cycles", test_cycles },     { "fuzz", test_fuzz },           { "bench", test_bench },
 	{ "timer", test_timer },       { "witness", test_witness },     { "devices", test_devices },
-	{ "harden", test_harden },     { "adversary", test_adversary },
+	{ "harden", test_harden },     { "adversary", test_adversary }, { "msi", test_msi },
 };
 
 int keel_main(const struct keel_start *start)

@@ -25,6 +25,8 @@ kabi fuzz 2 900
 kabi timer 2 120
 kabi witness 2 120
 kabi devices 2 120
+kabi msi 2 120
+kabi msi 4 120
 kabi harden 2 300
 # The adversaries: valid capability graphs worked by 12 threads at once.
 # KABI_ADV_OPS=N runs N operations per thread instead of 3,000.

@@ -29,4 +29,8 @@ check_log "panic message printed" 'KERNEL PANIC on cpu 0: deliberate panic'
 check_log "panic names the thread" '^  thread selftest \(id [0-9]+\)'
 check_log "panic dumps registers" 'r15=[0-9a-f]{16} rsp=[0-9a-f]{16} rbp=[0-9a-f]{16}'
 check_log "panic prints a backtrace" '#0 0xffffffff8[0-9a-f]+'
+keel_boot "keel.test=poison" 60
+check_status "a write to a freed pool object stops the machine as a panic" 3
+check_log "the panic names the pool and the word" 'KERNEL PANIC on cpu 0: pool device: object [0-9]+ was written after it was freed \(byte [0-9]+ holds 0x57a1e\)'
+check_no_log "the write is caught when the object is reused" 'was not caught'
 finish

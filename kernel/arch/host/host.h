@@ -45,6 +45,9 @@ int host_memory_fd(void);
  * STATUS_RANGE for a line the host does not have. Lock held. */
 status_t host_irq_fire(uint32_t gsi);
 
+/* cpu.c: message-signalled vector slot of CPU cpu arrives. Lock held. */
+void host_msi_fire(uint32_t cpu, uint32_t slot);
+
 /* clock.c: sets the virtual time after which an idle CPU declares the run
  * hung (see arch_idle_halt). */
 void host_clock_set_limit(uint64_t ns);

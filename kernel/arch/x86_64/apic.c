@@ -31,8 +31,7 @@ enum {
 #define LVT_PERIODIC (1u << 17)
 #define TIMER_DIV_16 0x3
 
-#define PIT_HZ 1193182u
-#define CALIBRATE_MS 10u
+#define SIPI_DELAY_US 10
 
 static volatile uint32_t *lapic;
 static uint32_t lapic_boot_id;
@@ -94,36 +93,45 @@ void lapic_eoi(void)
 	lapic_write(LAPIC_EOI, 0);
 }
 
-/* Runs PIT channel 2 for CALIBRATE_MS in one-shot mode, polling its output. */
-static void pit_wait_calibration(void)
-{
-	uint16_t count = PIT_HZ / (1000 / CALIBRATE_MS);
-	outb(0x61, (inb(0x61) & ~0x02) | 0x01); /* gate on, speaker off */
-	outb(0x43, 0xb0);                       /* channel 2, lo/hi byte, mode 0 */
-	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
-	while (!(inb(0x61) & 0x20))
-		cpu_relax();
-}
-
-void timer_calibrate(void)
+void lapic_count_start(void)
 {
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	uint64_t t0 = rdtsc();
-	pit_wait_calibration();
-	uint64_t t1 = rdtsc();
-	uint32_t elapsed = 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+}
+
+uint32_t lapic_count_elapsed(void)
+{
+	return 0xffffffff - lapic_read(LAPIC_TIMER_CUR);
+}
+
+void lapic_count_stop(void)
+{
 	lapic_write(LAPIC_TIMER_INIT, 0);
-	tsc_per_sec = (t1 - t0) * (1000 / CALIBRATE_MS);
-	lapic_ticks_per_tick = (uint32_t)((uint64_t)elapsed * (1000 / CALIBRATE_MS) / TIMER_HZ);
-	tsc_at_boot = t0;
-	ns_mult = (uint64_t)(((unsigned __int128)1000000000ull << 32) / tsc_per_sec);
+}
+
+void timer_set_rates(uint64_t tsc_hz, uint64_t lapic_hz, uint64_t tsc_zero)
+{
+	tsc_per_sec = tsc_hz;
+	lapic_ticks_per_tick = (uint32_t)(lapic_hz / TIMER_HZ);
+	tsc_at_boot = tsc_zero;
 	if (!tsc_per_sec || !lapic_ticks_per_tick)
-		panic("timer: calibration failed (tsc %lu, lapic %u)", t1 - t0, elapsed);
-	kprintf("timer: TSC %lu kHz, local APIC timer %u ticks per %u us\n", tsc_per_sec / 1000,
-		lapic_ticks_per_tick, 1000000 / TIMER_HZ);
+		panic("timer: calibration failed (TSC %lu Hz, local APIC timer %lu Hz)", tsc_hz,
+		      lapic_hz);
+	ns_mult = (uint64_t)(((unsigned __int128)1000000000ull << 32) / tsc_per_sec);
+}
+
+uint32_t lapic_ticks_per_ms(void)
+{
+	return lapic_ticks_per_tick * TIMER_HZ / 1000;
+}
+
+void lapic_wake_every_us(uint32_t us)
+{
+	uint32_t count = (uint32_t)((uint64_t)lapic_ticks_per_tick * us / (1000000 / TIMER_HZ));
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_WAKE);
+	lapic_write(LAPIC_TIMER_INIT, count ? count : 1);
 }
 
 void lapic_timer_start(void)
@@ -172,13 +180,21 @@ void lapic_nmi_others(void)
 	lapic_write(LAPIC_ICR_LO, ICR_ALL_BUT_SELF | ICR_NMI);
 }
 
-void lapic_start_ap(uint32_t apic_id, uint64_t trampoline_pa)
+/*
+ * INIT to every AP, then a start-up IPI to every AP, twice. Current
+ * processors (the x2APIC generation on: every CPU this kernel runs on
+ * in practice) need no 10 ms INIT settling time and accept a start-up
+ * IPI within microseconds; a CPU already running ignores the second. The
+ * MP specification's 10 ms wait was for discrete 82489DX APICs.
+ */
+void lapic_start_aps(const uint32_t *apic_ids, uint32_t n, uint64_t trampoline_pa)
 {
-	icr_send(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
-	delay_us(10000);
-	for (int i = 0; i < 2; i++) {
-		icr_send(apic_id, ICR_STARTUP | (uint32_t)(trampoline_pa >> 12));
-		delay_us(200);
+	for (uint32_t i = 0; i < n; i++)
+		icr_send(apic_ids[i], ICR_INIT | ICR_LEVEL_ASSERT);
+	for (int round = 0; round < 2; round++) {
+		for (uint32_t i = 0; i < n; i++)
+			icr_send(apic_ids[i], ICR_STARTUP | (uint32_t)(trampoline_pa >> 12));
+		delay_us(SIPI_DELAY_US);
 	}
 }
 

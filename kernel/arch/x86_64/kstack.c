@@ -24,10 +24,29 @@
 #define STACK_ORDER 2
 _Static_assert(STACK_PAGES == 1 << STACK_ORDER, "stack order matches its size");
 
-static uint8_t slot_used[KSTACK_SLOTS];
-static uint64_t slot_freed_epoch[KSTACK_SLOTS];
-static uint64_t slot_pa[KSTACK_SLOTS];
+/* A slot: its stack's pages (0: free; the low 1 MiB is never managed, so
+ * no stack is at 0) and the TLB epoch of its last free.
+ * The table (64 KiB) is taken from kmem at the first allocation rather
+ * than kept in the kernel image's bss. */
+struct kslot {
+	uint64_t pa;
+	uint64_t freed_epoch;
+};
+
+static struct kslot *slots;
 static uint32_t cursor;
+
+/* Makes the slot table (zeroed: every slot free, freed at epoch 0). */
+static status_t slots_ready(void)
+{
+	uint64_t pa;
+	if (slots)
+		return STATUS_OK;
+	if (kmem_alloc(kmem_order(KSTACK_SLOTS * sizeof(struct kslot)), &pa))
+		return STATUS_NO_MEMORY;
+	slots = phys_to_virt(pa);
+	return STATUS_OK;
+}
 
 static uint64_t slot_base(uint32_t slot)
 {
@@ -37,9 +56,11 @@ static uint64_t slot_base(uint32_t slot)
 status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 {
 	uint64_t safe = arch_tlb_epoch_safe();
+	if (slots_ready())
+		return STATUS_NO_MEMORY;
 	for (uint32_t n = 0; n < KSTACK_SLOTS; n++) {
 		uint32_t i = (cursor + n) % KSTACK_SLOTS;
-		if (slot_used[i] || slot_freed_epoch[i] > safe)
+		if (slots[i].pa || slots[i].freed_epoch > safe)
 			continue;
 		uint64_t pa;
 		if (kmem_alloc(STACK_ORDER, &pa))
@@ -48,8 +69,7 @@ status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 			if (pt_map(memory_kernel_root(), slot_base(i) + p * 4096, pa + p * 4096,
 				   PTE_W | PTE_NX))
 				panic("kstack: slot %u already mapped", i);
-		slot_used[i] = 1;
-		slot_pa[i] = pa;
+		slots[i].pa = pa;
 		cursor = i + 1;
 		*slot = i;
 		*top = slot_base(i) + KSTACK_SIZE;
@@ -60,15 +80,15 @@ status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 
 void arch_kstack_free(uint32_t slot)
 {
-	if (slot >= KSTACK_SLOTS || !slot_used[slot])
+	if (slot >= KSTACK_SLOTS || !slots || !slots[slot].pa)
 		panic("kstack: freeing slot %u that is not in use", slot);
 	for (uint64_t p = 0; p < STACK_PAGES; p++) {
 		pt_unmap(memory_kernel_root(), slot_base(slot) + p * 4096, NULL);
 		tlb_flush_page(slot_base(slot) + p * 4096);
 	}
-	kmem_free(slot_pa[slot], STACK_ORDER);
-	slot_used[slot] = 0;
-	slot_freed_epoch[slot] = arch_tlb_epoch_bump();
+	kmem_free(slots[slot].pa, STACK_ORDER);
+	slots[slot].pa = 0;
+	slots[slot].freed_epoch = arch_tlb_epoch_bump();
 }
 
 bool kstack_guard_hit(uint64_t addr)

@@ -114,10 +114,13 @@ static void interrupts_init(void)
 	pic_disable();
 	lapic_map(madt.lapic_addr);
 	lapic_enable();
-	cpus[0].apic_id = lapic_id();
+	cpus[0]->apic_id = lapic_id();
 	power_apic_ready();
 	ioapic_init(&madt);
-	timer_calibrate();
+	struct acpi_pm_timer pm;
+	if (acpi_find_pm_timer(boot_info.rsdp, boot_info.rsdp_len, acpi_map, NULL, &pm))
+		pm.port = 0;
+	timer_calibrate(&pm);
 }
 
 /* Entered from boot.S on the boot CPU, interrupts off; never returns. */
@@ -127,7 +130,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 {
 	entry_tsc = boot_tsc;
 	idt_init();
-	percpu_init(&cpus[0], 0, 0);
+	percpu_init(cpus[0], 0, 0);
 	cpu_count = 1;
 	serial_init();
 	kprintf("\nKeel %s (x86_64) - a capability microkernel\n", KEEL_VERSION);
@@ -145,6 +148,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 	core_init();
 	cpu_local_init();
 	smp_start(&madt);
+	lapic_timer_start();
 	uint64_t online_tsc = rdtsc();
 	kprintf("smp: %u of %u CPUs online\n", cpu_count, madt.cpu_count);
 

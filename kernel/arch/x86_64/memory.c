@@ -184,6 +184,11 @@ static void prepare_stack_area(void)
 	check(pt_prepare(kernel_root, MMIO_BASE), "device window");
 }
 
+/* Below this the kernel's pools, the root task and initd's services do not
+ * fit (measured: -m 6M boots with 3,864 KiB managed, -m 5M has 2,844 KiB
+ * and cannot start a service): say so and stop, rather than limp. */
+#define MIN_MANAGED_KIB 3072u
+
 void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 {
 	collect_usable(mi, info_pa);
@@ -199,6 +204,10 @@ void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 	kprintf("memory: %lu KiB free of %lu KiB managed; kernel %lu KiB\n", kmem_free_pages() * 4,
 		kmem_total_pages() * 4,
 		((uint64_t)kernel_phys_end - (uint64_t)kernel_phys_start) / 1024);
+	if (kmem_total_pages() * 4 < MIN_MANAGED_KIB)
+		panic("memory: Keel needs at least %u KiB of managed memory (a machine of 6 MiB); "
+		      "this one has %lu KiB",
+		      MIN_MANAGED_KIB, kmem_total_pages() * 4);
 }
 
 void *memory_map_mmio(uint64_t pa, uint64_t size)

@@ -2,8 +2,9 @@
  * percpu.h - per-CPU data on x86-64.
  *
  * Each CPU's GS base points at its struct cpu, so the running CPU finds
- * its own data with one GS-relative load. The boot CPU is cpus[0]; the
- * others are numbered in the order they come online.
+ * its own data with one GS-relative load. The boot CPU is cpus[0], in the
+ * kernel image; the others are numbered as they are started and their
+ * data allocated then, so only CPUs that exist take memory.
  */
 #ifndef KEEL_ARCH_X86_64_PERCPU_H
 #define KEEL_ARCH_X86_64_PERCPU_H
@@ -48,7 +49,11 @@ _Static_assert(offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "syscall_entry.S 
 _Static_assert(offsetof(struct cpu, id) == ARCH_CPU_ID_OFFSET, "arch_inline.h offset");
 _Static_assert(offsetof(struct cpu, sched) == ARCH_CPU_SCHED_OFFSET, "arch_inline.h offset");
 
-extern struct cpu cpus[MAX_CPUS];
+extern struct cpu *cpus[MAX_CPUS]; /* [0, cpu_count) are set */
+
+/* Allocates (zeroed) and records the data of CPU id, not 0; NULL if no
+ * memory. */
+struct cpu *percpu_alloc(uint32_t id);
 extern struct runq runqs[MAX_CPUS];
 extern unsigned cpu_count; /* CPUs online */
 

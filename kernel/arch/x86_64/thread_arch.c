@@ -23,7 +23,7 @@ void arch_thread_setup(struct thread *t)
 void arch_kick_cpu(unsigned cpu)
 {
 	if (cpu < cpu_count)
-		lapic_send_ipi(cpus[cpu].apic_id, VEC_KICK);
+		lapic_send_ipi(cpus[cpu]->apic_id, VEC_KICK);
 }
 
 uint64_t arch_time_ns(void)

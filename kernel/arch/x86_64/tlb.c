@@ -24,8 +24,8 @@ uint64_t arch_tlb_epoch_safe(void)
 {
 	uint64_t min = tlb_epoch;
 	for (unsigned i = 0; i < cpu_count; i++)
-		if (cpus[i].tlb_epoch < min)
-			min = cpus[i].tlb_epoch;
+		if (cpus[i]->tlb_epoch < min)
+			min = cpus[i]->tlb_epoch;
 	return min;
 }
 

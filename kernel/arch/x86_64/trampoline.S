@@ -2,12 +2,15 @@
  * trampoline.S - where application processors start.
  *
  * The boot CPU copies the bytes between trampoline_start and
- * trampoline_end to TRAMPOLINE_PHYS and sends a start-up IPI. The AP
- * begins here in 16-bit real mode at TRAMPOLINE_PHYS, goes straight to
- * long mode on a small identity-mapped page table the boot CPU prepared
- * (tramp_cr3), and jumps to tramp_entry (ap_entry in the higher half) on
- * tramp_stack with tramp_cpu as its argument. The code is copied, so every
- * address here is computed relative to TRAMPOLINE_PHYS.
+ * trampoline_end to TRAMPOLINE_PHYS and sends start-up IPIs to every AP
+ * at once. An AP begins here in 16-bit real mode at TRAMPOLINE_PHYS, goes
+ * straight to long mode on a small identity-mapped page table the boot
+ * CPU prepared (tramp_cr3), finds its own struct cpu and stack by its
+ * initial APIC id (CPUID leaf 1) in two tables of 256 entries at
+ * tramp_table (cpu pointers, then stack tops), and jumps to tramp_entry
+ * (ap_entry in the higher half) with its struct cpu as the argument. An AP
+ * with no table entry halts. The code is copied, so every address here is
+ * computed relative to TRAMPOLINE_PHYS.
  */
 #include "arch/x86_64/layout.h"
 
@@ -45,11 +48,20 @@ tramp_long:
 	mov %eax, %ds
 	mov %eax, %es
 	mov %eax, %ss
-	mov T(tramp_stack), %rsp
-	mov T(tramp_cpu), %rdi
+	mov $1, %eax
+	cpuid
+	shr $24, %ebx                   /* initial APIC id, 0-255 */
+	mov T(tramp_table), %rsi
+	mov (%rsi,%rbx,8), %rdi         /* its struct cpu */
+	mov 2048(%rsi,%rbx,8), %rsp     /* its stack */
+	test %rdi, %rdi
+	jz 1f
 	mov T(tramp_entry), %rax
 	xor %ebp, %ebp
 	jmp *%rax
+1:	cli
+	hlt
+	jmp 1b
 
 	.balign 8
 tramp_gdt:
@@ -63,7 +75,7 @@ tramp_gdt_ptr:
 	.balign 8
 trampoline_params:                      /* filled in by smp.c for each AP */
 tramp_cr3:   .quad 0
-tramp_stack: .quad 0
-tramp_cpu:   .quad 0
+tramp_table: .quad 0                    /* physical: cpu pointers, stack tops */
+tramp_cpu:   .quad 0                    /* unused */
 tramp_entry: .quad 0
 trampoline_end:

@@ -166,6 +166,15 @@ static void device_interrupt(uint64_t vector)
 	lapic_eoi();
 }
 
+/* A message-signalled interrupt: signal the vector's holder, then EOI. */
+static void msi_interrupt(uint64_t vector)
+{
+	spin_lock(&kernel_lock);
+	device_msi_fired((uint32_t)arch_cpu_id(), (uint32_t)(vector - VEC_MSI_BASE));
+	spin_unlock(&kernel_lock);
+	lapic_eoi();
+}
+
 /* On the way back to user mode a killed thread exits instead. */
 static void user_return(void)
 {
@@ -196,6 +205,9 @@ static void trap_handle(struct trap_frame *f)
 		return;
 	case VEC_STOP:
 		cpu_halt_forever();
+	case VEC_WAKE:
+		lapic_eoi();
+		return;
 	case VEC_SPURIOUS:
 		return; /* spurious interrupts take no EOI */
 	case 2:
@@ -208,6 +220,10 @@ static void trap_handle(struct trap_frame *f)
 		user_exception(f);
 	if (f->vector < 32)
 		kernel_exception(f);
+	if (f->vector >= VEC_MSI_BASE && f->vector < VEC_MSI_BASE + VEC_MSI_COUNT) {
+		msi_interrupt(f->vector);
+		return;
+	}
 	if (f->vector >= VEC_DEVICE_BASE && f->vector < VEC_PIC_BASE) {
 		device_interrupt(f->vector);
 		return;

@@ -181,3 +181,17 @@ void arch_irq_mask(uint32_t gsi, bool masked)
 {
 	ioapic_route(gsi, (uint8_t)(VEC_DEVICE_BASE + gsi), masked);
 }
+
+uint32_t arch_msi_vectors(void)
+{
+	return VEC_MSI_COUNT;
+}
+
+/* Fixed delivery, edge-triggered (data = the vector), physical destination. */
+status_t arch_msi_message(uint32_t cpu, uint32_t slot, uint64_t *message)
+{
+	if (cpu >= cpu_count || slot >= VEC_MSI_COUNT || cpus[cpu]->apic_id > 255)
+		return STATUS_INVALID;
+	*message = (uint64_t)MSI_ADDRESS(cpus[cpu]->apic_id) << 32 | (VEC_MSI_BASE + slot);
+	return STATUS_OK;
+}

@@ -53,6 +53,8 @@ static status_t grant_devices(struct task *t, struct keel_start *s)
 	st = grant_new(t, st, st ? NULL : &d->obj, RIGHTS_ALL, &s->ioports);
 	if (st == STATUS_OK) {
 		st = device_create(NULL, OBJ_IRQ, 0, arch_irq_lines(), &d);
+		if (st == STATUS_OK)
+			d->kind = DEVICE_IRQ_ROOT; /* may allocate MSI vectors */
 		st = grant_new(t, st, st ? NULL : &d->obj, RIGHTS_ALL, &s->irq);
 	}
 	if (st == STATUS_OK) {

@@ -7,6 +7,7 @@
 #include "core/panic.h"
 #include "core/boot/selftest.h"
 #include <string.h>
+#include "core/object/device.h"
 #include "core/object/thread.h"
 
 #define MS 1000000ull
@@ -214,6 +215,23 @@ static void bench_switch(struct verdict *v)
 	expect(v, wait_threads(base), "the partner thread exited");
 }
 
+/* ---- deliberate faults */
+
+/* keel.test=poison: writes through a stale pointer into a freed pool
+ * object; handing that object out again must panic, naming the pool. */
+static void poison_action(void)
+{
+	struct device *d, *again;
+	bool irq = klock();
+	if (device_create(NULL, OBJ_IOPORTS, 0, 1, &d) == STATUS_OK) {
+		kobj_put(&d->obj);
+		((volatile struct device *)d)->count = 0x57a1e; /* the use after free */
+		if (device_create(NULL, OBJ_IOPORTS, 0, 1, &again) == STATUS_OK)
+			kobj_put(&again->obj);
+	}
+	kunlock(irq);
+}
+
 /* ---- driver */
 
 struct selftest {
@@ -239,6 +257,10 @@ static void selftest_main(void *arg)
 		panic("self-test action %s returned", test_name);
 	if (!strcmp(test_name, "panic"))
 		panic("deliberate panic for keel.test=panic");
+	if (!strcmp(test_name, "poison")) {
+		poison_action();
+		panic("a write to a freed pool object was not caught");
+	}
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
 		if (strcmp(test_name, tests[i].name))
 			continue;

@@ -34,11 +34,28 @@ unsigned kmem_order(size_t bytes)
 	return order;
 }
 
+/* A write through a stale pointer has hit a freed object: stop before the
+ * corruption reaches the object's next owner. */
+void pool_poison_failed(const struct pool *p, uint32_t idx, size_t offset, uint64_t found)
+{
+	panic("pool %s: object %u was written after it was freed (byte %zu holds %#lx)", p->name,
+	      idx, offset, found);
+}
+
+/* A pool takes at most 1/POOL_SHARE of the managed memory, and has at
+ * least POOL_MIN_OBJECTS objects (or its full capacity, if smaller). */
+#define POOL_SHARE 16
+#define POOL_MIN_OBJECTS 32
+
 void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity)
 {
+	uint64_t budget = kmem_total_pages() * PAGE_SIZE / POOL_SHARE;
+	while (capacity > POOL_MIN_OBJECTS && pool_bytes_needed(obj_size, capacity) > budget)
+		capacity /= 2; /* a small machine gets smaller pools */
 	size_t bytes = pool_bytes_needed(obj_size, capacity);
 	uint64_t pa;
-	if (kmem_alloc(kmem_order(bytes), &pa) ||
+	/* Not zeroed: the pool touches an object only when it hands it out. */
+	if (page_alloc_alloc(kernel_pages, kmem_order(bytes), &pa) ||
 	    pool_init(p, name, arch_phys_to_virt(pa), bytes, obj_size, capacity))
 		panic("kmem: no room for the %s pool (%zu bytes)", name, bytes);
 }

@@ -37,7 +37,9 @@ unsigned kmem_order(size_t bytes);
 struct pool;
 
 /* Sets up pool p for capacity objects of obj_size in memory taken from
- * kmem. Boot-time only: panics when memory is short, naming the pool. */
+ * kmem (not zeroed). On a small machine the capacity is halved until the
+ * pool takes at most 1/16 of the managed memory (down to 32 objects).
+ * Boot-time only: panics when memory is short, naming the pool. */
 void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity);
 
 /* Consistency check of the allocator (O(frames)); used by self-tests. */

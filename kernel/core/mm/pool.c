@@ -5,8 +5,17 @@
  * objects. Putting the links in front means an object overrunning its end
  * runs into the next object or out of the region, never into the links.
  *
- * Free objects form a LIFO list threaded through link[]; the most recently
- * freed object is reused first, while it is still warm in the cache.
+ * Objects at index fresh and above have never been handed out: they are
+ * taken in order once the free list is empty, so setting up a pool touches
+ * none of its memory (neither the objects nor their links). Freed objects
+ * form a LIFO list threaded through link[]; the most recently freed object
+ * is reused first, while it is still warm in the cache.
+ *
+ * A freed object is filled with POOL_POISON and the fill is checked when
+ * the object is handed out again: a write through a stale pointer in
+ * between is reported through pool_poison_failed() (the kernel panics,
+ * naming the pool) instead of silently corrupting the next owner's
+ * object. Never-used objects carry no poison and are only zeroed.
  */
 #include "core/mm/pool.h"
 #include <string.h>
@@ -32,6 +41,25 @@ static void zero_bytes(uint8_t *p, size_t n)
 	memset(p, 0, n);
 }
 
+/* Fills a freed object with the poison; stride is a multiple of 8. */
+static void poison_fill(uint8_t *obj, size_t stride)
+{
+	uint64_t *w = (uint64_t *)(void *)obj;
+	for (size_t i = 0; i < stride / 8; i++)
+		w[i] = POOL_POISON;
+}
+
+/* Checks a recycled object's poison; reports the first word that changed. */
+static void poison_check(const struct pool *p, const uint8_t *obj, uint32_t idx)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)obj;
+	for (size_t i = 0; i < p->stride / 8; i++)
+		if (w[i] != POOL_POISON) {
+			pool_poison_failed(p, idx, i * 8, w[i]);
+			return;
+		}
+}
+
 /* Stores in *idx the index of the object starting at ptr; returns false if
  * ptr is outside the pool or not at the start of an object. */
 static bool index_of(const struct pool *p, const void *ptr, uint32_t *idx)
@@ -42,7 +70,7 @@ static bool index_of(const struct pool *p, const void *ptr, uint32_t *idx)
 	if (off % p->stride)
 		return false;
 	*idx = (uint32_t)(off / p->stride);
-	return true;
+	return *idx < p->fresh; /* objects never handed out are not objects yet */
 }
 
 size_t pool_bytes_needed(size_t obj_size, uint32_t capacity)
@@ -71,10 +99,8 @@ status_t pool_init(struct pool *p, const char *name, void *mem, size_t mem_bytes
 	p->objs = (uint8_t *)mem + links_bytes(capacity);
 	p->stride = round_up(obj_size);
 	p->capacity = capacity;
-	for (uint32_t i = 0; i < capacity - 1; i++)
-		p->link[i] = i + 1;
-	p->link[capacity - 1] = LINK_END;
-	p->free_head = 0;
+	p->fresh = 0;
+	p->free_head = LINK_END;
 	p->in_use = 0;
 	p->high_water = 0;
 	p->allocs = 0;
@@ -85,19 +111,25 @@ status_t pool_init(struct pool *p, const char *name, void *mem, size_t mem_bytes
 status_t pool_alloc(struct pool *p, void **out)
 {
 	uint32_t i = p->free_head;
+	bool recycled = i != LINK_END;
 
-	if (i == LINK_END) {
+	if (recycled) {
+		p->free_head = p->link[i];
+	} else if (p->fresh < p->capacity) {
+		i = p->fresh++;
+	} else {
 		p->failed_allocs++;
 		*out = NULL;
 		return STATUS_NO_MEMORY;
 	}
-	p->free_head = p->link[i];
 	p->link[i] = LINK_LIVE;
 	p->in_use++;
 	if (p->in_use > p->high_water)
 		p->high_water = p->in_use;
 	p->allocs++;
 	uint8_t *obj = p->objs + (size_t)i * p->stride;
+	if (recycled)
+		poison_check(p, obj, i);
 	zero_bytes(obj, p->stride);
 	*out = obj;
 	return STATUS_OK;
@@ -109,6 +141,7 @@ status_t pool_free(struct pool *p, void *obj)
 
 	if (!index_of(p, obj, &i) || p->link[i] != LINK_LIVE)
 		return STATUS_NOT_OWNED;
+	poison_fill(obj, p->stride);
 	p->link[i] = p->free_head;
 	p->free_head = i;
 	p->in_use--;
@@ -144,15 +177,17 @@ bool pool_check(const struct pool *p)
 {
 	uint32_t live = 0, free_len = 0;
 
-	for (uint32_t i = 0; i < p->capacity; i++)
+	if (p->fresh > p->capacity)
+		return false;
+	for (uint32_t i = 0; i < p->fresh; i++)
 		live += p->link[i] == LINK_LIVE;
 	if (live != p->in_use || p->in_use > p->high_water || p->high_water > p->capacity)
 		return false;
-	/* Every step must land on a free object; a cycle or a live object on
+	/* Every step must land on a freed object; a cycle or a live object on
 	 * the list shows up as a walk longer than the free count. */
 	for (uint32_t i = p->free_head; i != LINK_END; i = p->link[i]) {
-		if (i >= p->capacity || p->link[i] == LINK_LIVE || ++free_len > p->capacity - live)
+		if (i >= p->fresh || p->link[i] == LINK_LIVE || ++free_len > p->fresh - live)
 			return false;
 	}
-	return free_len == p->capacity - live;
+	return free_len == p->fresh - live;
 }

@@ -8,7 +8,15 @@
  * All bookkeeping lives outside the objects: a uint32_t per object that is
  * either the next free index or a live marker. A scribble through a stale
  * object pointer therefore cannot corrupt the free list, and a double free
- * or a foreign pointer is always detected. Alloc and free are O(1).
+ * or a foreign pointer is always detected. Alloc and free are O(1) in
+ * bookkeeping; setting a pool up touches none of its memory.
+ *
+ * Freed objects are poisoned (filled with POOL_POISON) and the poison is
+ * checked when they are handed out again, so a write through a stale
+ * pointer is caught: pool_poison_failed() is called (the kernel's panics
+ * naming the pool; a test's may record and return, and the object is
+ * then zeroed and handed out as usual). Costs one fill per free and one
+ * check per reuse of the object's size.
  *
  * Not thread-safe: the caller holds the kernel lock around every call.
  */
@@ -24,6 +32,8 @@
 #define POOL_ALIGN 16u
 /* Two link values are reserved (end of list, allocated). */
 #define POOL_MAX_CAPACITY 0xfffffffdu
+/* What a freed object holds until it is handed out again. */
+#define POOL_POISON 0x6b6b6b6b6b6b6b6bull
 
 struct pool {
 	const char *name;
@@ -31,7 +41,8 @@ struct pool {
 	uint32_t *link; /* per object: next free or "live" */
 	size_t stride;  /* object size rounded up to POOL_ALIGN */
 	uint32_t capacity;
-	uint32_t free_head;
+	uint32_t fresh;     /* objects [fresh, capacity) were never handed out */
+	uint32_t free_head; /* freed objects, most recent first */
 	uint32_t in_use;
 	uint32_t high_water;
 	uint64_t allocs;
@@ -53,7 +64,8 @@ struct pool_stats {
 size_t pool_bytes_needed(size_t obj_size, uint32_t capacity);
 
 /* Sets up p to hand out capacity objects of obj_size bytes from mem
- * (POOL_ALIGN-aligned, mem_bytes long), all free. name must outlive p.
+ * (POOL_ALIGN-aligned, mem_bytes long, any contents: it is not touched
+ * until objects are handed out), all free. name must outlive p.
  * Returns STATUS_INVALID for a NULL or misaligned mem or a size or capacity
  * pool_bytes_needed() rejects; STATUS_NO_MEMORY if mem_bytes is too small. */
 status_t pool_init(struct pool *p, const char *name, void *mem, size_t mem_bytes, size_t obj_size,
@@ -68,6 +80,11 @@ status_t pool_alloc(struct pool *p, void **out);
  * obj is not the start of an allocated object of this pool (foreign,
  * interior or already free). Caller holds the kernel lock. */
 status_t pool_free(struct pool *p, void *obj);
+
+/* Called by pool_alloc when the object at index idx, freed earlier, no
+ * longer holds the poison: byte offset holds the word found. Provided by
+ * the pool's user (the kernel's panics, core/mm/kmem.c). */
+void pool_poison_failed(const struct pool *p, uint32_t idx, size_t offset, uint64_t found);
 
 /* Returns true if ptr points anywhere inside the pool's object area. */
 bool pool_contains(const struct pool *p, const void *ptr);

@@ -22,6 +22,7 @@ void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t page
 	for (int k = 0; k < QUOTA_KINDS; k++)
 		q->used[k] = 0;
 	q->underflows = 0;
+	q->drained = NULL;
 }
 
 status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n)
@@ -45,6 +46,11 @@ void quota_release(struct quota *q, enum quota_kind kind, uint64_t n)
 		n = q->used[kind];
 	}
 	q->used[kind] -= n;
+	if (q->drained && !quota_has_objects(q)) {
+		void (*drained)(struct quota *) = q->drained;
+		q->drained = NULL;
+		drained(q); /* may free q */
+	}
 }
 
 status_t kobj_init(struct kobj *o, enum obj_type type, const struct kobj_ops *ops, struct quota *q,

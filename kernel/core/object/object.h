@@ -47,7 +47,19 @@ struct quota {
 	/* Releases of more than was charged. Only a kernel bug causes one;
 	 * it is counted rather than wrapped so tests and audits can see it. */
 	uint64_t underflows;
+	/* Set when the account's owner has gone while objects charged to it
+	 * live on (a thread record another task holds a capability to): called
+	 * once, by the release of the last such object, to free the record
+	 * the account lives in. NULL otherwise. */
+	void (*drained)(struct quota *q);
 };
+
+/* Whether objects charged to q are alive: a finishing object returns its
+ * pages first and then itself, so this is the last release it makes. */
+static inline bool quota_has_objects(const struct quota *q)
+{
+	return q->used[QUOTA_OBJECTS] != 0;
+}
 
 /* Sets the limits and zeroes the usage of q. */
 void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t pages);
@@ -57,7 +69,8 @@ void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t page
  * the kernel's own, unlimited account. Caller holds the kernel lock. */
 status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
 
-/* Returns n units of kind to q (NULL: nothing). Caller holds the kernel
+/* Returns n units of kind to q (NULL: nothing); the release that empties
+ * a drained account calls its drained hook. Caller holds the kernel
  * lock. */
 void quota_release(struct quota *q, enum quota_kind kind, uint64_t n);
 

@@ -66,6 +66,24 @@ static void release_resources(struct task *t)
 	tasks_alive--;
 }
 
+/* Frees t's record: returns its limits to the parent's quota and drops
+ * the reference to the parent. */
+static void record_free(struct task *t)
+{
+	struct task *parent = t->parent;
+	for (int k = 0; k < QUOTA_KINDS; k++)
+		quota_release(task_quota(parent), (enum quota_kind)k, t->charged[k]);
+	pool_free(&task_pool, t);
+	if (parent)
+		kobj_put(&parent->obj); /* its quota may go now; finished after this returns */
+}
+
+/* The last object charged to a destroyed task's quota has gone. */
+static void record_drained(struct quota *q)
+{
+	record_free(container_of(q, struct task, quota));
+}
+
 static void task_destroy(struct kobj *o)
 {
 	struct task *t = container_of(o, struct task, obj);
@@ -77,12 +95,13 @@ static void task_destroy(struct kobj *o)
 	}
 	if (t->vs.root)
 		vspace_destroy(&t->vs);
-	struct task *parent = t->parent;
-	for (int k = 0; k < QUOTA_KINDS; k++)
-		quota_release(task_quota(parent), (enum quota_kind)k, t->charged[k]);
-	pool_free(&task_pool, t);
-	if (parent)
-		kobj_put(&parent->obj); /* its quota may go now; finished after this returns */
+	/* Objects charged to the task can outlive it (a thread record whose
+	 * capability another task holds): their charge is returned to this
+	 * record's quota, so the record is kept until the last one goes. */
+	if (quota_has_objects(&t->quota))
+		t->quota.drained = record_drained;
+	else
+		record_free(t);
 }
 
 static const struct kobj_ops task_ops = { .destroy = task_destroy };

@@ -58,6 +58,8 @@ status_t ksys_device_split(struct syscall_ctx *ctx, const struct cap_arg *dev, u
 	const struct cap *cap = &dev->cap;
 	uint64_t lo, n;
 	struct kobj *o;
+	if (cap->type == OBJ_IRQ && ((const struct device *)cap->obj)->kind == DEVICE_MSI)
+		return STATUS_INVALID; /* a vector is one thing, not a range */
 	bounds(cap, &lo, &n);
 	if (count == 0 || (cap->type == OBJ_MMIO && ((first | count) & (PAGE_SIZE - 1))))
 		return STATUS_INVALID;
@@ -68,5 +70,20 @@ status_t ksys_device_split(struct syscall_ctx *ctx, const struct cap_arg *dev, u
 		return st;
 	st = cspace_insert(&ctx->task->cs, o, cap->rights, 0, 0, part);
 	kobj_put(o);
+	return st;
+}
+
+status_t ksys_irq_msi_create(struct syscall_ctx *ctx, const struct cap_arg *root, uint32_t cpu,
+			     cap_handle_t *irq, uint64_t *message)
+{
+	struct device *d;
+	status_t st = device_msi_create(&ctx->task->quota, (const struct device *)root->cap.obj,
+					cpu, &d, message);
+	if (st)
+		return st;
+	st = cspace_insert(&ctx->task->cs, &d->obj, root->cap.rights, 0, 0, irq);
+	kobj_put(&d->obj);
+	if (st)
+		*message = 0;
 	return st;
 }

@@ -19,6 +19,24 @@ static status_t setup(struct pool *p, struct arena *a, size_t obj_size, uint32_t
 	return pool_init(p, "test", a->mem, sizeof a->mem, obj_size, capacity);
 }
 
+/* What pool_poison_failed reported last (the kernel's panics instead). */
+static struct {
+	unsigned calls;
+	const struct pool *pool;
+	uint32_t idx;
+	size_t offset;
+	uint64_t found;
+} poison;
+
+void pool_poison_failed(const struct pool *p, uint32_t idx, size_t offset, uint64_t found)
+{
+	poison.calls++;
+	poison.pool = p;
+	poison.idx = idx;
+	poison.offset = offset;
+	poison.found = found;
+}
+
 static bool all_zero(const void *obj, size_t n)
 {
 	const uint8_t *b = obj;
@@ -147,11 +165,83 @@ TEST(use_after_free_scribble_cannot_corrupt_bookkeeping)
 	memset(o[0], 0x00, 64);
 	CHECK(pool_check(&p));
 	CHECK_EQ(pool_free(&p, o[2]), STATUS_NOT_OWNED);
+	poison.calls = 0;
 	CHECK_EQ(pool_alloc(&p, &x), STATUS_OK);
 	CHECK(x == o[0]);
 	CHECK_EQ(pool_alloc(&p, &x), STATUS_OK);
 	CHECK(x == o[2] && all_zero(x, 64));
+	CHECK_EQ(poison.calls, 2); /* both scribbles were reported */
 	CHECK_EQ(pool_alloc(&p, &x), STATUS_NO_MEMORY);
+}
+
+TEST(freed_objects_are_poisoned)
+{
+	struct arena a;
+	struct pool p;
+	void *o;
+	CHECK_EQ(setup(&p, &a, 40, 4), STATUS_OK);
+	CHECK_EQ(pool_alloc(&p, &o), STATUS_OK);
+	memset(o, 0x5a, 48);
+	CHECK_EQ(pool_free(&p, o), STATUS_OK);
+	const uint64_t *w = o;
+	for (int i = 0; i < 6; i++) /* the padding too */
+		CHECK_EQ(w[i], POOL_POISON);
+}
+
+TEST(a_write_after_free_is_caught_naming_pool_object_and_offset)
+{
+	struct arena a;
+	struct pool p;
+	void *o[3], *x;
+	CHECK_EQ(setup(&p, &a, 100, 3), STATUS_OK); /* stride 112 */
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(pool_alloc(&p, &o[i]), STATUS_OK);
+	CHECK_EQ(pool_free(&p, o[1]), STATUS_OK);
+	((volatile uint8_t *)o[1])[77] = 0x01; /* one byte, late in the object */
+	poison.calls = 0;
+	CHECK_EQ(pool_alloc(&p, &x), STATUS_OK);
+	CHECK(x == o[1]);
+	CHECK_EQ(poison.calls, 1);
+	CHECK(poison.pool == &p && poison.pool->name && strcmp(poison.pool->name, "test") == 0);
+	CHECK_EQ(poison.idx, 1);
+	CHECK_EQ(poison.offset, 72); /* the word holding byte 77 */
+	CHECK_EQ(poison.found, (POOL_POISON & ~(0xffull << 40)) | (0x01ull << 40));
+	CHECK(all_zero(x, 112)); /* still handed out clean */
+}
+
+TEST(untouched_recycling_reports_nothing)
+{
+	struct arena a;
+	struct pool p;
+	void *o;
+	CHECK_EQ(setup(&p, &a, 1024, 4), STATUS_OK);
+	poison.calls = 0;
+	for (int round = 0; round < 100; round++) {
+		CHECK_EQ(pool_alloc(&p, &o), STATUS_OK);
+		memset(o, round, 1024);
+		CHECK_EQ(pool_free(&p, o), STATUS_OK);
+	}
+	CHECK_EQ(poison.calls, 0);
+}
+
+TEST(setup_touches_no_object_memory)
+{
+	struct arena a;
+	struct pool p;
+	void *o;
+	memset(a.mem, 0xee, sizeof a.mem);
+	CHECK_EQ(pool_init(&p, "lazy", a.mem, sizeof a.mem, 64, 100), STATUS_OK);
+	for (size_t i = 0; i < sizeof a.mem; i++)
+		if (a.mem[i] != 0xee) {
+			CHECK(!"pool_init wrote to the pool's memory");
+			break;
+		}
+	CHECK(pool_check(&p));
+	CHECK(!pool_is_live(&p, p.objs)); /* never handed out: not live, whatever the links hold */
+	CHECK_EQ(pool_free(&p, p.objs + 64 * 50), STATUS_NOT_OWNED);
+	CHECK_EQ(pool_alloc(&p, &o), STATUS_OK);
+	CHECK(o == p.objs && all_zero(o, 64));
+	CHECK(pool_check(&p));
 }
 
 TEST(contains_and_is_live_bounds)
@@ -295,6 +385,10 @@ int main(void)
 	RUN(alloc_zeroes_the_whole_object);
 	RUN(bad_frees_are_not_owned_and_change_nothing);
 	RUN(use_after_free_scribble_cannot_corrupt_bookkeeping);
+	RUN(freed_objects_are_poisoned);
+	RUN(a_write_after_free_is_caught_naming_pool_object_and_offset);
+	RUN(untouched_recycling_reports_nothing);
+	RUN(setup_touches_no_object_memory);
 	RUN(contains_and_is_live_bounds);
 	RUN(stats_count_exactly);
 	RUN(random_alloc_free_matches_model);

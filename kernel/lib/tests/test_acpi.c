@@ -415,6 +415,40 @@ TEST(unmappable_entry_is_skipped_but_reported_if_no_madt)
 	CHECK_EQ(find_status(&f, 36), STATUS_BAD_ADDRESS);
 }
 
+/* The PM timer as QEMU's pc and q35 FADTs describe it: port 0x608,
+ * 24 bits (TMR_VAL_EXT clear in flags 0x80a5), or 32 bits with it set. */
+static status_t pm_timer(struct fake *f, uint32_t port, uint32_t flags, struct acpi_pm_timer *t)
+{
+	put32(f->mem + FACP_OFF + 76, port);
+	put32(f->mem + FACP_OFF + 112, flags);
+	sdt_fix(f->mem + FACP_OFF);
+	status_t st = acpi_find_pm_timer(f->rsdp, 36, fake_map, f, t);
+	fake_release(f);
+	return st;
+}
+
+TEST(pm_timer_port_and_width_from_the_fadt)
+{
+	struct fake f;
+	struct acpi_pm_timer t;
+	build(&f, 2);
+	CHECK_EQ(pm_timer(&f, 0x608, 0x80a5, &t), STATUS_OK);
+	CHECK(t.port == 0x608 && t.bits == 24);
+	CHECK_EQ(pm_timer(&f, 0xb008, 0x80a5 | 0x100, &t), STATUS_OK);
+	CHECK(t.port == 0xb008 && t.bits == 32);
+	CHECK_EQ(pm_timer(&f, 0, 0x80a5, &t), STATUS_NOT_FOUND); /* no timer */
+	CHECK(t.port == 0 && t.bits == 0);
+	CHECK_EQ(pm_timer(&f, 0x10000, 0, &t), STATUS_NOT_FOUND); /* not a port */
+	sdt_begin(f.mem + FACP_OFF, "FACP", 100);                 /* too short for the flags */
+	sdt_fix(f.mem + FACP_OFF);
+	CHECK_EQ(acpi_find_pm_timer(f.rsdp, 36, fake_map, &f, &t), STATUS_BAD_FORMAT);
+	fake_release(&f);
+	uint64_t addrs[1] = { PHYS(MADT_OFF) };
+	root_table(&f, XSDT_OFF, "XSDT", 8, addrs, 1);
+	CHECK_EQ(acpi_find_pm_timer(f.rsdp, 36, fake_map, &f, &t), STATUS_NOT_FOUND);
+	fake_release(&f);
+}
+
 TEST(missing_madt_is_not_found)
 {
 	struct fake f;
@@ -724,6 +758,7 @@ int main(void)
 	RUN(unmappable_tables_are_bad_address);
 	RUN(unmappable_entry_is_skipped_but_reported_if_no_madt);
 	RUN(missing_madt_is_not_found);
+	RUN(pm_timer_port_and_width_from_the_fadt);
 	RUN(rejects_bad_madt_header);
 	RUN(parses_standard_madt_exactly);
 	RUN(irq_to_gsi_applies_overrides);
