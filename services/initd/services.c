@@ -1,5 +1,6 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "abi/witness.h"
+#include "devices.h"
 #include "lib/cmdline.h"
 #include "keel/peers.h"
 #include "keel/sys.h"
@@ -71,6 +72,10 @@ static status_t deps_build(struct initd *d, const struct bootlist *bl)
 			}
 			st = ready_add(&d->deps, i, s->send_to[k]);
 		}
+		/* A driver starts once the holder of the device roots is up. */
+		uint32_t r = devices_roots_slot(d);
+		if (st == STATUS_OK && s->m.has_pci && r != READY_NOBODY && r != i)
+			st = ready_add(&d->deps, i, r);
 	}
 	return st;
 }
@@ -137,7 +142,7 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 {
 	const struct keel_start *st0 = d->start;
 	const struct manifest *m = &s->m;
-	status_t st = STATUS_OK;
+	status_t st = devices_footprint(d, s, a, parts, nparts);
 	for (uint32_t i = 0; st == STATUS_OK && i < m->port_count; i++)
 		st = grant_part(a, st0->ioports, m->ports[i].first,
 				m->ports[i].last - m->ports[i].first + 1, RIGHT_READ | RIGHT_WRITE,
@@ -167,7 +172,8 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 static status_t spawn_one(struct initd *d, struct service *s)
 {
 	struct keel_spawn_args a = { 0 };
-	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO];
+	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO +
+			   KEEL_SPAWN_CAPS_MAX];
 	uint32_t nparts = 0;
 	a.name = s->m.name;
 	a.arg = s->m.policy.heartbeat_ms;

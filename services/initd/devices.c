@@ -1,0 +1,113 @@
+/* devices.c - device hand-off in initd (devices.h). */
+#include <string.h>
+
+#include "devices.h"
+#include "keel/codec.h"
+#include "keel/sys.h"
+#include "topod/protocol.h"
+
+#define HANDOUT_TIMEOUT_NS 1000000000ull
+#define HANDOUT_ITEMS_MAX 8u
+
+uint32_t devices_roots_slot(const struct initd *d)
+{
+	for (uint32_t i = 0; i < d->count; i++)
+		if (d->svc[i].m.device_roots && !d->svc[i].refused)
+			return i;
+	return READY_NOBODY;
+}
+
+static status_t add(struct keel_spawn_args *a, cap_handle_t cap, uint32_t rights)
+{
+	if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
+		return STATUS_FULL;
+	a->caps[a->cap_count++] = (struct keel_grant){ cap, rights, 0 };
+	return STATUS_OK;
+}
+
+/* The rights a driver gets for a hand-out item. */
+static uint32_t item_rights(uint8_t kind)
+{
+	switch (kind) {
+	case TOPO_ITEM_BAR_MMIO:
+		return RIGHT_READ | RIGHT_WRITE | RIGHT_MAP;
+	case TOPO_ITEM_BAR_IO:
+		return RIGHT_READ | RIGHT_WRITE;
+	case TOPO_ITEM_IRQ:
+		return RIGHT_RECEIVE;
+	default:
+		return RIGHT_SEND;
+	}
+}
+
+/* Asks the roots holder for item k of s's function. */
+static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t k,
+			    uint8_t *kind, cap_handle_t *cap)
+{
+	struct keel_msg msg;
+	struct codec_writer w;
+	codec_msg_begin(&w, &msg, TOPO_HANDOUT);
+	codec_put_u16(&w, m->pci_vendor);
+	codec_put_u16(&w, m->pci_device);
+	codec_put_u8(&w, m->busmaster);
+	codec_put_u8(&w, k);
+	status_t st = codec_msg_end(&w, &msg);
+	if (st == STATUS_OK)
+		st = sys_msg_call(topo, &msg, HANDOUT_TIMEOUT_NS);
+	if (st == STATUS_OK && msg.label != TOPO_HANDOUT &&
+	    loop_error_parse(&msg, &st, &(uint32_t){ 0 }) != STATUS_OK)
+		st = STATUS_BAD_FORMAT;
+	if (st == STATUS_OK && (!(msg.flags & MSG_FLAG_CAP) || msg.len < 1))
+		st = STATUS_BAD_FORMAT;
+	if (st == STATUS_OK) {
+		*kind = msg.payload[0];
+		*cap = msg.cap;
+	}
+	return st;
+}
+
+/* A driver's hand-out: items 0, 1, ... until topod says NOT_FOUND. */
+static status_t handout(struct initd *d, struct service *s, struct keel_spawn_args *a,
+			cap_handle_t *parts, uint32_t *nparts)
+{
+	uint32_t r = devices_roots_slot(d);
+	if (r == READY_NOBODY || !d->svc[r].inbox)
+		return STATUS_NOT_FOUND;
+	status_t st = STATUS_OK;
+	uint8_t k;
+	for (k = 0; st == STATUS_OK && k < HANDOUT_ITEMS_MAX; k++) {
+		uint8_t kind;
+		cap_handle_t cap;
+		st = handout_one(d->svc[r].inbox, &s->m, k, &kind, &cap);
+		if (st == STATUS_OK) {
+			parts[(*nparts)++] = cap;
+			st = add(a, cap, item_rights(kind));
+		}
+	}
+	if (st == STATUS_NOT_FOUND && k > 1)
+		st = STATUS_OK;
+	if (st)
+		keel_print(d->start->witness, "initd: %s: no device %04x:%04x from %s: %s\n",
+			   s->m.name, s->m.pci_vendor, s->m.pci_device, d->svc[r].m.name,
+			   status_name(st));
+	return st;
+}
+
+status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn_args *a,
+			   cap_handle_t *parts, uint32_t *nparts)
+{
+	const struct keel_start *st0 = d->start;
+	status_t st = STATUS_OK;
+	if (s->m.console)
+		a->witness = (struct keel_grant){ st0->witness, RIGHT_WRITE, 0 };
+	if (s->m.device_roots) {
+		st = add(a, st0->ioports, RIGHTS_ALL);
+		if (!st)
+			st = add(a, st0->mmio, RIGHTS_ALL & ~RIGHT_EXEC);
+		if (!st)
+			st = add(a, st0->irq, RIGHTS_ALL);
+	}
+	if (!st && s->m.has_pci)
+		st = handout(d, s, a, parts, nparts);
+	return st;
+}

@@ -1,0 +1,30 @@
+/*
+ * devices.h - device hand-off in initd (docs/devices.md).
+ *
+ * The service whose manifest says `roots devices` (topod) is started with
+ * initd's three device roots. A driver whose manifest says `device pci
+ * VVVV:DDDD` is started after it, with exactly what topod hands out for
+ * that function (TOPO_HANDOUT, services/topod/protocol.h): its
+ * configuration capability, its interrupt line, and its BARs, as its first
+ * start capabilities in that order. A service with `console debug` is
+ * given the debug console (the witness capability with RIGHT_WRITE).
+ */
+#ifndef KEEL_INITD_DEVICES_H
+#define KEEL_INITD_DEVICES_H
+
+#include "services.h"
+
+/* The slot of the service holding the device roots, or READY_NOBODY. */
+uint32_t devices_roots_slot(const struct initd *d);
+
+/*
+ * Appends s's device capabilities to a (roots, or the hand-out from the
+ * roots holder for a driver) and sets its console; every capability initd
+ * obtained for it is recorded in parts[*nparts] for the caller to delete
+ * after the spawn. Returns the first failure: NOT_FOUND if the roots
+ * holder is not up or has no such device, FULL past the start page.
+ */
+status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn_args *a,
+			   cap_handle_t *parts, uint32_t *nparts);
+
+#endif
