@@ -73,7 +73,7 @@ static uint32_t bench_start(struct topo *t, struct bench_slot *slots, uint8_t *s
 		cap_handle_t th;
 		uint64_t top = (uint64_t)(uintptr_t)(stacks + (i + 1) * BENCH_STACK_PAGES * 4096);
 		if (sys_thread_create(t->start->self_task, (uint64_t)(uintptr_t)bench_thread,
-				      top - 8, (uint64_t)(uintptr_t)&slots[i], THREAD_TIER_MATTER,
+				      top - 8, (uint64_t)(uintptr_t)&slots[i], THREAD_TIER_GRAVITY,
 				      1ull << i, &th))
 			slots[i].done = 1; /* left unmeasured */
 		else

@@ -101,11 +101,32 @@ static status_t on_cfg_write(struct loop *loop, const struct keel_msg *m,
 	return on_cfg(ctx, m, reply, true);
 }
 
+/* Which function this capability is for. */
+static status_t on_cfg_info(struct loop *loop, const struct keel_msg *m,
+			    struct loop_reply *reply, void *ctx)
+{
+	struct topo *t = ctx;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	uint8_t b[8] = { f->bus, f->dev, f->fn, t->grants[f - t->fns].busmaster,
+			 (uint8_t)f->vendor, (uint8_t)(f->vendor >> 8), (uint8_t)f->device,
+			 (uint8_t)(f->device >> 8) };
+	reply->msg.label = TOPO_CFG_INFO;
+	reply->msg.len = sizeof b;
+	__builtin_memcpy(reply->msg.payload, b, sizeof b);
+	return STATUS_OK;
+}
+
 status_t topo_cfg_register(struct topo *t);
 
 /* Registers the configuration-space handlers (called by topo_register). */
 status_t topo_cfg_register(struct topo *t)
 {
 	status_t st = loop_on_msg(&t->loop, TOPO_CFG_READ, on_cfg_read, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_INFO, on_cfg_info, t);
 	return st ? st : loop_on_msg(&t->loop, TOPO_CFG_WRITE, on_cfg_write, t);
 }

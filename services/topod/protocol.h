@@ -33,6 +33,7 @@
 /* A driver's configuration capability. */
 #define TOPO_CFG_READ 0x70d00020u  /* u8 bus, dev, fn, width; u16 off -> u32 value */
 #define TOPO_CFG_WRITE 0x70d00021u /* u8 bus, dev, fn, width; u16 off; u32 value -> empty */
+#define TOPO_CFG_INFO 0x70d00022u  /* -> u8 bus, dev, fn, busmaster; u16 vendor, device */
 /* The power capability. */
 #define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
 
