@@ -41,8 +41,8 @@ static uint32_t item_rights(uint8_t kind)
 }
 
 /* Asks the roots holder for item k of s's function. */
-static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t k,
-			    uint8_t *kind, cap_handle_t *cap)
+static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t slot,
+			    uint8_t k, uint8_t *kind, cap_handle_t *cap)
 {
 	struct keel_msg msg;
 	struct codec_writer w;
@@ -51,6 +51,7 @@ static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t
 	codec_put_u16(&w, m->pci_device);
 	codec_put_u8(&w, m->busmaster);
 	codec_put_u8(&w, k);
+	codec_put_u8(&w, slot);
 	status_t st = codec_msg_end(&w, &msg);
 	if (st == STATUS_OK)
 		st = sys_msg_call(topo, &msg, HANDOUT_TIMEOUT_NS);
@@ -78,7 +79,7 @@ static status_t handout(struct initd *d, struct service *s, struct keel_spawn_ar
 	for (k = 0; st == STATUS_OK && k < HANDOUT_ITEMS_MAX; k++) {
 		uint8_t kind;
 		cap_handle_t cap;
-		st = handout_one(d->svc[r].inbox, &s->m, k, &kind, &cap);
+		st = handout_one(d->svc[r].inbox, &s->m, (uint8_t)(s - d->svc), k, &kind, &cap);
 		if (st == STATUS_OK) {
 			parts[(*nparts)++] = cap;
 			st = add(a, cap, item_rights(kind));

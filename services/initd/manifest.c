@@ -341,6 +341,7 @@ enum key {
 	K_DEVICE,
 	K_BUSMASTER,
 	K_CONSOLE,
+	K_PARTITION,
 	K_COUNT
 };
 
@@ -358,6 +359,7 @@ static const struct {
 	[K_MMIO] = { "mmio", 2, true },        [K_SENDS] = { "sends", 1, true },
 	[K_ROOTS] = { "roots", 1, false },     [K_DEVICE] = { "device", 2, false },
 	[K_BUSMASTER] = { "busmaster", 1, false }, [K_CONSOLE] = { "console", 1, false },
+	[K_PARTITION] = { "partition", 1, false },
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -656,6 +658,15 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 		return take_flag(p, v[0], "no", "yes", &m->busmaster);
 	case K_CONSOLE:
 		return take_flag(p, v[0], NULL, "debug", &m->console);
+	case K_PARTITION:
+		if (tok_is(v[0], "whole")) {
+			m->partition = 1;
+			return STATUS_OK;
+		}
+		if (take_u32(p->err, p->line, "partition", v[0], 1, 128, &m->partition))
+			return manifest_err_status(p->err->code);
+		m->partition += 1;
+		return STATUS_OK;
 	case K_COUNT:
 		break;
 	}

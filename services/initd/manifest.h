@@ -78,6 +78,11 @@
  *   busmaster yes|no       the driver's device may master the bus (DMA);
  *                          default no
  *   console debug          the service may write the kernel's debug console
+ *   partition whole|N      the block device it may use (keel/block.h): the
+ *                          whole disk or partition N (1..128); stamped as
+ *                          (value + 1) << 32 into the badge of every send
+ *                          capability it gets (whole = 0), so blkd knows
+ *                          which device a client may reach
  *
  * The boot list (services/initd/boot.manifest) names, one per line and in
  * the preferred order, the services initd starts from the bundle, each
@@ -166,6 +171,7 @@ struct manifest {
 	uint16_t pci_vendor, pci_device;
 	bool busmaster;          /* busmaster yes */
 	bool console;            /* console debug */
+	uint32_t partition;      /* 0: none; 1: whole disk; N + 1: partition N */
 };
 
 /* One boot list line: a service and the indices of those it starts after. */

@@ -123,6 +123,13 @@ struct service *services_by_badge(struct initd *d, uint64_t badge)
 	return badge >= 1 && badge <= d->count ? &d->svc[badge - 1] : NULL;
 }
 
+/* The badge of s's send capabilities: its slot, and its block device
+ * (manifest `partition`) in bits 32-47. */
+static uint64_t send_badge(const struct initd *d, const struct service *s)
+{
+	return (uint64_t)(s - d->svc) + 1 + ((uint64_t)s->m.partition << 32);
+}
+
 /* Splits a device part off one of initd's roots and appends it as a grant. */
 static status_t grant_part(struct keel_spawn_args *a, cap_handle_t root, uint64_t first,
 			   uint64_t count, uint32_t rights, cap_handle_t *made)
@@ -161,7 +168,7 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 		if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
 			return STATUS_FULL;
 		a->caps[a->cap_count++] = (struct keel_grant){ to->inbox, RIGHT_SEND,
-							       (uint64_t)(s - d->svc) + 1 };
+							       send_badge(d, s) };
 		s->peer_hellos[i] = to->hellos;
 		s->peer_error[i] = STATUS_OK;
 	}
@@ -368,7 +375,7 @@ static status_t peer_update(struct initd *d, struct service *s, uint32_t k)
 	status_t st = sys_cap_derive(x->inbox, RIGHT_SEND | RIGHT_GRANT, 0, &via);
 	if (st)
 		return st;
-	st = sys_task_grant(s->child.task, via, RIGHT_SEND, (uint64_t)(s - d->svc) + 1, &given);
+	st = sys_task_grant(s->child.task, via, RIGHT_SEND, send_badge(d, s), &given);
 	if (st == STATUS_OK) {
 		memcpy(u.name, x->m.provides, strlen(x->m.provides)); /* at most 32: padded */
 		u.handle = given;

@@ -120,6 +120,31 @@ static status_t on_cfg_info(struct loop *loop, const struct keel_msg *m,
 	return STATUS_OK;
 }
 
+/* Where BAR n of the function is, and which start capability maps it. */
+static status_t on_cfg_bar(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			   void *ctx)
+{
+	struct topo *t = ctx;
+	struct codec_writer w;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	if (m->len < 1)
+		return STATUS_INVALID;
+	int item = topo_bar_item(t, (uint32_t)(f - t->fns), m->payload[0]);
+	if (item < 0)
+		return STATUS_NOT_FOUND;
+	const struct pci_bar *b = &f->bars[m->payload[0]];
+	uint8_t hdr[8] = { b->type, (uint8_t)item };
+	codec_msg_begin(&w, &reply->msg, TOPO_CFG_BAR);
+	codec_put_bytes(&w, hdr, 8);
+	codec_put_u64(&w, b->base);
+	codec_put_u64(&w, b->size);
+	return codec_msg_end(&w, &reply->msg);
+}
+
 status_t topo_cfg_register(struct topo *t);
 
 /* Registers the configuration-space handlers (called by topo_register). */
@@ -128,5 +153,7 @@ status_t topo_cfg_register(struct topo *t)
 	status_t st = loop_on_msg(&t->loop, TOPO_CFG_READ, on_cfg_read, t);
 	if (!st)
 		st = loop_on_msg(&t->loop, TOPO_CFG_INFO, on_cfg_info, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_BAR, on_cfg_bar, t);
 	return st ? st : loop_on_msg(&t->loop, TOPO_CFG_WRITE, on_cfg_write, t);
 }

@@ -34,6 +34,9 @@
 #define TOPO_CFG_READ 0x70d00020u  /* u8 bus, dev, fn, width; u16 off -> u32 value */
 #define TOPO_CFG_WRITE 0x70d00021u /* u8 bus, dev, fn, width; u16 off; u32 value -> empty */
 #define TOPO_CFG_INFO 0x70d00022u  /* -> u8 bus, dev, fn, busmaster; u16 vendor, device */
+#define TOPO_CFG_BAR 0x70d00023u   /* u8 bar -> u8 type (pci.h enum pci_bar_type), u8 item
+				    * (its start capability), 6 zero bytes, u64 base, u64 size;
+				    * NOT_FOUND for a BAR that was not handed out */
 /* The power capability. */
 #define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
 
@@ -70,9 +73,11 @@ enum topo_kind {
 
 /*
  * TOPO_HANDOUT request: 0 u16 vendor, 2 u16 device, 4 u8 busmaster (0/1),
- * 5 u8 item. initd asks for item 0, 1, ... until NOT_FOUND; asking for
- * item 0 starts a new generation of the function: everything handed out
- * before for it is revoked and its watchers are answered.
+ * 5 u8 item, 6 u8 driver (initd's slot of the driver). initd asks for item
+ * 0, 1, ... until NOT_FOUND; asking for item 0 starts a new generation of
+ * the function: everything handed out before for it is revoked and its
+ * watchers are answered. A driver keeps the function it was first given;
+ * a second driver of the same id gets the next function with that id.
  * Reply: 0 u8 item kind, 1 u8 BAR index, 2 u8 bus, 3 dev, 4 fn,
  *        8 u64 base (physical address, port or interrupt line), 16 u64 size,
  *        and the capability (moved).

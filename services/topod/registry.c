@@ -140,14 +140,23 @@ static void grant_end(struct topo *t, uint32_t i)
 			watch_answer(t, &t->watch[w]);
 }
 
-/* The first driveable function with this vendor and device id. */
-static int32_t find_fn(const struct topo *t, uint16_t vendor, uint16_t device)
+/* The function with this vendor and device id that driver owns, else the
+ * first one nobody owns (which it then owns). */
+static int32_t find_fn(struct topo *t, uint16_t vendor, uint16_t device, uint32_t driver)
 {
-	for (uint32_t i = 0; i < t->nfns; i++)
-		if (t->fns[i].vendor == vendor && t->fns[i].device == device &&
-		    t->fns[i].header_type == 0)
+	int32_t free = -1;
+	for (uint32_t i = 0; i < t->nfns; i++) {
+		if (t->fns[i].vendor != vendor || t->fns[i].device != device ||
+		    t->fns[i].header_type != 0)
+			continue;
+		if (t->grants[i].owner == driver + 1)
 			return (int32_t)i;
-	return -1;
+		if (free < 0 && t->grants[i].owner == 0)
+			free = (int32_t)i;
+	}
+	if (free >= 0)
+		t->grants[free].owner = driver + 1;
+	return free;
 }
 
 /* Splits part [first, first + count) off root, keeps it for revocation and
@@ -178,6 +187,30 @@ static status_t hand_config(struct topo *t, uint32_t i, cap_handle_t *out)
 	return st ? st : sys_cap_derive(g->cfg_parent, RIGHT_SEND | RIGHT_GRANT, 0, out);
 }
 
+static bool bar_usable(const struct pci_bar *b)
+{
+	return b->size && (b->type == PCI_BAR_MEM32 || b->type == PCI_BAR_MEM64 ||
+			   b->type == PCI_BAR_IO);
+}
+
+static bool fn_has_irq(struct topo *t, const struct pci_function *f)
+{
+	uint8_t pin = (uint8_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, 0x3d, 1);
+	uint8_t line = (uint8_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, 0x3c, 1);
+	return pin && line < 0xff;
+}
+
+int topo_bar_item(struct topo *t, uint32_t i, uint8_t bar)
+{
+	const struct pci_function *f = &t->fns[i];
+	int item = 1 + fn_has_irq(t, f);
+	if (bar >= f->bar_count || !bar_usable(&f->bars[bar]))
+		return -1;
+	for (uint8_t b = 0; b < bar; b++)
+		item += bar_usable(&f->bars[b]);
+	return item;
+}
+
 /* Item k of function i: the configuration capability, the interrupt line
  * (if it has one), then each implemented BAR in index order. */
 static status_t hand_item(struct topo *t, uint32_t i, uint8_t k, struct codec_writer *w,
@@ -185,12 +218,11 @@ static status_t hand_item(struct topo *t, uint32_t i, uint8_t k, struct codec_wr
 {
 	const struct pci_function *f = &t->fns[i];
 	struct topo_grant *g = &t->grants[i];
-	uint8_t pin = (uint8_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, 0x3d, 1);
 	uint8_t line = (uint8_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, 0x3c, 1);
 	uint8_t kind = 0, bar = 0;
 	uint64_t base = 0, size = 0;
 	status_t st = STATUS_NOT_FOUND;
-	bool has_irq = pin && line < 0xff;
+	bool has_irq = fn_has_irq(t, f);
 	if (k == 0) {
 		kind = TOPO_ITEM_CONFIG, st = hand_config(t, i, out);
 	} else if (k == 1 && has_irq) {
@@ -199,10 +231,7 @@ static status_t hand_item(struct topo *t, uint32_t i, uint8_t k, struct codec_wr
 	} else {
 		uint32_t want = k - 1u - has_irq, seen = 0;
 		for (bar = 0; bar < f->bar_count; bar++) {
-			const struct pci_bar *b = &f->bars[bar];
-			bool usable = b->size && (b->type == PCI_BAR_MEM32 || b->type == PCI_BAR_MEM64 ||
-						  b->type == PCI_BAR_IO);
-			if (usable && seen++ == want)
+			if (bar_usable(&f->bars[bar]) && seen++ == want)
 				break;
 		}
 		if (bar == f->bar_count)
@@ -233,15 +262,15 @@ static status_t on_handout(struct loop *loop, const struct keel_msg *m, struct l
 	struct codec_reader rd;
 	struct codec_writer w;
 	uint16_t vendor, device;
-	uint8_t bm, item;
+	uint8_t bm, item, driver;
 	(void)loop;
 	if (m->badge != 0)
 		return STATUS_NO_RIGHTS;
 	codec_msg_reader(&rd, m);
 	if (codec_get_u16(&rd, &vendor) || codec_get_u16(&rd, &device) || codec_get_u8(&rd, &bm) ||
-	    codec_get_u8(&rd, &item) || bm > 1)
+	    codec_get_u8(&rd, &item) || codec_get_u8(&rd, &driver) || bm > 1)
 		return STATUS_INVALID;
-	int32_t i = find_fn(t, vendor, device);
+	int32_t i = find_fn(t, vendor, device, driver);
 	if (i < 0)
 		return STATUS_NOT_FOUND;
 	if (item == 0) {

@@ -38,6 +38,7 @@ struct topo_legacy {
 struct topo_grant {
 	uint32_t gen;                        /* hand-outs of this function so far */
 	bool busmaster;                      /* the current driver may master the bus */
+	uint32_t owner;                      /* initd's slot of its driver + 1; 0: none */
 	cap_handle_t cfg_parent;             /* revoked to end the driver's config access */
 	cap_handle_t parts[PCI_MAX_BARS + 1]; /* BAR and IRQ parts split for it */
 	uint32_t nparts;
@@ -95,6 +96,9 @@ const char *topo_fn_name(const struct pci_function *f);
 
 /* bench.c: measures every core and classifies it (t->cores). */
 status_t topo_bench(struct topo *t);
+
+/* The hand-out item of BAR bar of function i (-1: not handed out). */
+int topo_bar_item(struct topo *t, uint32_t i, uint8_t bar);
 
 /* registry.c: registers the protocol.h handlers on t->loop. */
 status_t topo_register(struct topo *t);

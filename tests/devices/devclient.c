@@ -135,8 +135,8 @@ static void registry_checks(struct dc *c)
 	m = (struct keel_msg){ .label = TOPO_DEVICE, .len = 4 };
 	memcpy(m.payload, &n, 4);
 	check(c, call(c->topo, &m) == STATUS_NOT_FOUND, "past the last device is NOT_FOUND");
-	m = (struct keel_msg){ .label = TOPO_HANDOUT, .len = 6 };
-	memcpy(m.payload, "\xf4\x1a\x42\x10\x00\x00", 6);
+	m = (struct keel_msg){ .label = TOPO_HANDOUT, .len = 7 };
+	memcpy(m.payload, "\xf4\x1a\x42\x10\x00\x00\x00", 7);
 	check(c, call(c->topo, &m) == STATUS_NO_RIGHTS, "a client cannot ask for a hand-out");
 	m = (struct keel_msg){ .label = TOPO_POWER, .len = 4 };
 	check(c, call(c->topo, &m) == STATUS_NO_RIGHTS, "a client cannot power off");
