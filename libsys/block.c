@@ -10,16 +10,17 @@
 #include "keel/loop.h"
 #include "keel/map.h"
 
-#define BLK_CALL_NS 10000000000ull /* a request that takes 10 s has failed */
-#define BLK_RETRY_MAX 64            /* reopen attempts per request */
-#define BLK_RETRY_WAIT_NS 20000000ull
+#define BLK_CALL_NS 2000000000ull /* a request that takes 2 s is sent again */
+#define BLK_OPEN_NS 200000000ull  /* an open answered in 200 ms, or tried again */
+#define BLK_RETRY_MAX 400           /* reopen attempts per request (2 s) */
+#define BLK_RETRY_WAIT_NS 5000000ull
 #define PAGE 4096u
 
 /* A call whose answer is the label, or an error reply's status. */
-static status_t call(cap_handle_t to, struct keel_msg *m)
+static status_t call(cap_handle_t to, struct keel_msg *m, uint64_t timeout)
 {
 	uint32_t label = m->label, l;
-	status_t st = sys_msg_call(to, m, BLK_CALL_NS), err;
+	status_t st = sys_msg_call(to, m, timeout), err;
 	if (st == STATUS_OK && m->label != label)
 		st = loop_error_parse(m, &err, &l) == STATUS_OK ? err : STATUS_BAD_FORMAT;
 	return st;
@@ -36,7 +37,7 @@ static status_t session_open(struct blk_client *c)
 		return st;
 	m = (struct keel_msg){ .label = BLKP_OPEN, .len = 8 };
 	memcpy(m.payload, &c->nonce, 8);
-	if ((st = call(c->dev, &m)))
+	if ((st = call(c->dev, &m, BLK_OPEN_NS)))
 		return st;
 	struct codec_reader r;
 	uint32_t max;
@@ -48,17 +49,22 @@ static status_t session_open(struct blk_client *c)
 	return STATUS_OK;
 }
 
-/* After blkd died: a fresh capability and session, or the reason not. */
-static status_t reopen(struct blk_client *c)
+/* After blkd died (dead is true) or did not answer: a session on a
+ * capability that works, or the reason not. A capability that failed DEAD
+ * or STALE is not used again: sending on it can wait on an inbox whose
+ * owner is gone. */
+static status_t reopen(struct blk_client *c, bool dead)
 {
 	uint64_t pending;
 	for (int i = 0; i < BLK_RETRY_MAX && c->refresh; i++) {
 		cap_handle_t h = c->refresh(c->refresh_ctx, c->dev);
-		if (h != CAP_HANDLE_NONE) {
-			c->dev = h;
+		if (h != CAP_HANDLE_NONE)
+			c->dev = h, dead = false;
+		if (!dead) {
 			status_t st = session_open(c);
-			if (st != STATUS_DEAD && st != STATUS_STALE && st != STATUS_BAD_CAP &&
-			    st != STATUS_TIMEOUT)
+			c->last_open = st;
+			dead = st == STATUS_DEAD || st == STATUS_STALE || st == STATUS_BAD_CAP;
+			if (!dead && st != STATUS_TIMEOUT)
 				return st;
 		}
 		sys_signal_wait(1ull << 63, BLK_RETRY_WAIT_NS, &pending);
@@ -118,17 +124,20 @@ static status_t request(struct blk_client *c, uint8_t op, uint64_t lba, uint32_t
 		codec_put_u32(&w, count);
 		codec_put_u32(&w, 0);
 		codec_msg_end(&w, &m);
-		status_t st = call(c->dev, &m);
+		status_t st = call(c->dev, &m, BLK_CALL_NS);
 		if (st == STATUS_OK) {
 			c->last_result = m.len ? m.payload[0] : BLKP_R_INVALID;
 			st = result_status((uint8_t)c->last_result);
 		}
+		/* TIMEOUT too: a call can wait on an inbox whose owner is gone. */
 		bool retry = st == STATUS_DEAD || st == STATUS_STALE || st == STATUS_BAD_CAP ||
-			     st == STATUS_BUSY || (st == STATUS_NOT_FOUND && tries == 0);
+			     st == STATUS_BUSY || st == STATUS_TIMEOUT ||
+			     (st == STATUS_NOT_FOUND && tries == 0);
 		if (!retry || tries >= BLK_RETRY_MAX)
 			return st;
 		c->retries++;
-		if (st != STATUS_BUSY && (st = reopen(c)))
+		bool dead = st == STATUS_DEAD || st == STATUS_STALE || st == STATUS_BAD_CAP;
+		if (st != STATUS_BUSY && (st = reopen(c, dead)))
 			return st;
 	}
 }
@@ -179,7 +188,7 @@ void blk_close(struct blk_client *c)
 	if (c->session) {
 		struct keel_msg m = { .label = BLKP_CLOSE, .len = 4 };
 		memcpy(m.payload, &c->session, 4);
-		call(c->dev, &m);
+		call(c->dev, &m, BLK_OPEN_NS);
 	}
 	if (c->shm)
 		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)c->shm,

@@ -4,6 +4,7 @@
 #include "devices.h"
 #include "keel/codec.h"
 #include "keel/sys.h"
+#include "lib/cmdline.h"
 #include "topod/protocol.h"
 
 #define HANDOUT_TIMEOUT_NS 1000000000ull
@@ -111,4 +112,52 @@ status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn
 	if (!st && s->m.has_pci)
 		st = handout(d, s, a, parts, nparts);
 	return st;
+}
+
+/* Kills the service once each instance has been up for a while: a
+ * pseudo-random 20-160 ms, so that some of its work gets done between
+ * kills and the kills land at different points of it. */
+static void kill_tick(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct devices_kill *k = ctx;
+	struct initd *d = k->d;
+	loop_timer_id id;
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		if (strcmp(s->m.name, k->name) || !s->running || !s->inbox)
+			continue;
+		if (s->hellos != k->hellos) {
+			k->hellos = s->hellos, k->up_since = now;
+			k->rng = k->rng * 6364136223846793005ull + 1442695040888963407ull;
+			k->delay_ns = (20 + (k->rng >> 33) % 140) * 1000000ull;
+		}
+		if (now - k->up_since >= k->delay_ns && sys_task_kill(s->child.task) == STATUS_OK)
+			k->done++, k->left--;
+	}
+	if (!k->left) {
+		keel_print(d->start->witness, "initd: killed %s %u times\n", k->name, k->done);
+		return;
+	}
+	loop_timer_add(loop, now + DEVICES_KILL_MS * 1000000ull, kill_tick, k, &id);
+}
+
+status_t devices_kill_arm(struct devices_kill *k, struct initd *d)
+{
+	char arg[MANIFEST_NAME_MAX + 16];
+	uint64_t now = 0;
+	loop_timer_id id;
+	if (cmdline_get(d->start->cmdline, "initd.kill", arg, sizeof arg) != STATUS_OK)
+		return STATUS_OK;
+	char *colon = strchr(arg, ':');
+	if (!colon || colon - arg > (long)MANIFEST_NAME_MAX)
+		return STATUS_INVALID;
+	*colon = 0;
+	*k = (struct devices_kill){ .d = d };
+	memcpy(k->name, arg, strlen(arg) + 1);
+	for (const char *p = colon + 1; *p >= '0' && *p <= '9' && k->left < 100000; p++)
+		k->left = k->left * 10 + (uint32_t)(*p - '0');
+	if (!k->left)
+		return STATUS_INVALID;
+	sys_clock_read(&now);
+	return loop_timer_add(&d->loop, now + DEVICES_KILL_MS * 1000000ull, kill_tick, k, &id);
 }

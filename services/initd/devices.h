@@ -27,4 +27,26 @@ uint32_t devices_roots_slot(const struct initd *d);
 status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn_args *a,
 			   cap_handle_t *parts, uint32_t *nparts);
 
+/*
+ * A test hook for driver restarts (tests/devices/blkkill.sh):
+ * initd.kill=NAME:COUNT on the command line kills service NAME COUNT
+ * times, each instance a pseudo-random 20-160 ms after it is first seen
+ * up (has said hello; checked every DEVICES_KILL_MS). initd supervises
+ * each death as a failure.
+ */
+#define DEVICES_KILL_MS 5
+
+struct devices_kill {
+	struct initd *d;
+	char name[MANIFEST_NAME_MAX + 1];
+	uint32_t left, done;
+	uint32_t hellos;   /* of the instance being timed */
+	uint64_t up_since; /* when it was first seen up */
+	uint64_t delay_ns; /* how long it lives */
+	uint64_t rng;
+};
+
+/* Arms the hook if the command line asks for it; STATUS_OK otherwise too. */
+status_t devices_kill_arm(struct devices_kill *k, struct initd *d);
+
 #endif

@@ -274,6 +274,12 @@ static status_t on_handout(struct loop *loop, const struct keel_msg *m, struct l
 	if (i < 0)
 		return STATUS_NOT_FOUND;
 	if (item == 0) {
+		/* A new driver: whatever the last one left running stops mastering
+		 * the bus (its DMA memory may be gone) until the new one enables it. */
+		const struct pci_function *f = &t->fns[i];
+		uint32_t cmd = t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2);
+		t->cfg.write(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2,
+			     cmd & ~PCI_COMMAND_MASTER);
 		grant_end(t, (uint32_t)i);
 		t->grants[i].busmaster = bm;
 	}

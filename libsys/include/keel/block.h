@@ -87,7 +87,8 @@ struct blk_client {
 	uint32_t last_result;                                /* enum blkp_result */
 	cap_handle_t (*refresh)(void *ctx, cap_handle_t old); /* may be NULL */
 	void *refresh_ctx;
-	uint32_t retries; /* requests sent again after a blkd restart */
+	uint32_t retries;   /* requests sent again after a blkd restart */
+	status_t last_open; /* the last attempt to reopen after a restart */
 };
 
 /*
