@@ -12,7 +12,7 @@
 
 #define BLK_CALL_NS 2000000000ull /* a request that takes 2 s is sent again */
 #define BLK_OPEN_NS 200000000ull  /* an open answered in 200 ms, or tried again */
-#define BLK_RETRY_MAX 400           /* reopen attempts per request (2 s) */
+#define BLK_RETRY_MAX 400         /* reopen attempts per request (2 s) */
 #define BLK_RETRY_WAIT_NS 5000000ull
 #define PAGE 4096u
 
@@ -100,10 +100,14 @@ status_t blk_info(struct blk_client *c, uint64_t *blocks, uint32_t *block_size)
 static status_t result_status(uint8_t r)
 {
 	static const status_t map[] = {
-		[BLKP_R_OK] = STATUS_OK,          [BLKP_R_IO_ERROR] = STATUS_BAD_FORMAT,
-		[BLKP_R_UNSUPPORTED] = STATUS_INVALID, [BLKP_R_PAST_END] = STATUS_RANGE,
-		[BLKP_R_UNALIGNED] = STATUS_BAD_ADDRESS, [BLKP_R_INVALID] = STATUS_INVALID,
-		[BLKP_R_READ_ONLY] = STATUS_NO_RIGHTS, [BLKP_R_BUSY] = STATUS_BUSY,
+		[BLKP_R_OK] = STATUS_OK,
+		[BLKP_R_IO_ERROR] = STATUS_BAD_FORMAT,
+		[BLKP_R_UNSUPPORTED] = STATUS_INVALID,
+		[BLKP_R_PAST_END] = STATUS_RANGE,
+		[BLKP_R_UNALIGNED] = STATUS_BAD_ADDRESS,
+		[BLKP_R_INVALID] = STATUS_INVALID,
+		[BLKP_R_READ_ONLY] = STATUS_NO_RIGHTS,
+		[BLKP_R_BUSY] = STATUS_BUSY,
 		[BLKP_R_RETRY] = STATUS_DEAD,
 	};
 	return r < sizeof map / sizeof map[0] ? map[r] : STATUS_BAD_FORMAT;
@@ -151,7 +155,7 @@ static status_t transfer(struct blk_client *c, uint8_t op, uint64_t lba, uint32_
 	if (count == 0)
 		return STATUS_INVALID;
 	uint32_t per = (uint32_t)((c->shm_bytes < BLK_CLIENT_CHUNK ? c->shm_bytes
-								     : BLK_CLIENT_CHUNK) /
+								   : BLK_CLIENT_CHUNK) /
 				  c->block_size);
 	while (count) {
 		uint32_t n = count < per ? count : per;
@@ -191,8 +195,7 @@ void blk_close(struct blk_client *c)
 		call(c->dev, &m, BLK_OPEN_NS);
 	}
 	if (c->shm)
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)c->shm,
-				 c->shm_bytes / PAGE);
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)c->shm, c->shm_bytes / PAGE);
 	if (c->mem)
 		sys_cap_delete(c->mem);
 	c->session = 0;

@@ -131,7 +131,8 @@ static status_t session_map(struct blkd_session *s, cap_handle_t mem)
 	uint32_t pages = BLKD_SHM_PAGES;
 	void *va = NULL;
 	status_t st = STATUS_RANGE;
-	while (pages && (st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &va)) == STATUS_RANGE)
+	while (pages &&
+	       (st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &va)) == STATUS_RANGE)
 		pages /= 2;
 	for (uint32_t i = 0; st == STATUS_OK && i < pages; i++)
 		st = sys_memory_phys(mem, i, &s->phys[i]);
@@ -237,7 +238,10 @@ static status_t on_io(struct loop *loop, const struct keel_msg *m, struct loop_r
 	uint32_t q = 0;
 	while (q < BLK_DEPTH && d->reqs[q].reply != CAP_HANDLE_NONE)
 		q++;
-	struct blk_request r = { .op = hdr[0], .lba = lba, .count = count, .cookie = q,
+	struct blk_request r = { .op = hdr[0],
+				 .lba = lba,
+				 .count = count,
+				 .cookie = q,
 				 .part = s->dev ? &d->devs[s->dev] : NULL };
 	uint8_t result = BLKP_R_BUSY;
 	if (q < BLK_DEPTH) {

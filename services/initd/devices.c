@@ -42,8 +42,8 @@ static uint32_t item_rights(uint8_t kind)
 }
 
 /* Asks the roots holder for item k of s's function. */
-static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t slot,
-			    uint8_t k, uint8_t *kind, cap_handle_t *cap)
+static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t slot, uint8_t k,
+			    uint8_t *kind, cap_handle_t *cap)
 {
 	struct keel_msg msg;
 	struct codec_writer w;

@@ -350,15 +350,24 @@ static const struct {
 	uint32_t values;
 	bool repeatable;
 } keys[K_COUNT] = {
-	[K_NAME] = { "name", 1, false },       [K_PROVIDES] = { "provides", 1, false },
-	[K_RESTART] = { "restart", 1, false }, [K_BACKOFF] = { "backoff", 2, false },
-	[K_STRIKES] = { "strikes", 2, false }, [K_HEARTBEAT] = { "heartbeat", 1, false },
-	[K_TIER] = { "tier", 1, false },       [K_MEMORY] = { "memory", 1, false },
-	[K_OBJECTS] = { "objects", 1, false }, [K_SLOTS] = { "slots", 1, false },
-	[K_IOPORTS] = { "ioports", 1, true },  [K_IRQ] = { "irq", 1, true },
-	[K_MMIO] = { "mmio", 2, true },        [K_SENDS] = { "sends", 1, true },
-	[K_ROOTS] = { "roots", 1, false },     [K_DEVICE] = { "device", 2, false },
-	[K_BUSMASTER] = { "busmaster", 1, false }, [K_CONSOLE] = { "console", 1, false },
+	[K_NAME] = { "name", 1, false },
+	[K_PROVIDES] = { "provides", 1, false },
+	[K_RESTART] = { "restart", 1, false },
+	[K_BACKOFF] = { "backoff", 2, false },
+	[K_STRIKES] = { "strikes", 2, false },
+	[K_HEARTBEAT] = { "heartbeat", 1, false },
+	[K_TIER] = { "tier", 1, false },
+	[K_MEMORY] = { "memory", 1, false },
+	[K_OBJECTS] = { "objects", 1, false },
+	[K_SLOTS] = { "slots", 1, false },
+	[K_IOPORTS] = { "ioports", 1, true },
+	[K_IRQ] = { "irq", 1, true },
+	[K_MMIO] = { "mmio", 2, true },
+	[K_SENDS] = { "sends", 1, true },
+	[K_ROOTS] = { "roots", 1, false },
+	[K_DEVICE] = { "device", 2, false },
+	[K_BUSMASTER] = { "busmaster", 1, false },
+	[K_CONSOLE] = { "console", 1, false },
 	[K_PARTITION] = { "partition", 1, false },
 };
 

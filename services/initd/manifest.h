@@ -166,12 +166,12 @@ struct manifest {
 	struct manifest_mmio mmio[MANIFEST_MAX_MMIO];
 	uint32_t send_count;
 	char sends[MANIFEST_MAX_SENDS][MANIFEST_NAME_MAX + 1];
-	bool device_roots;       /* roots devices */
-	bool has_pci;            /* device pci VVVV:DDDD */
+	bool device_roots; /* roots devices */
+	bool has_pci;      /* device pci VVVV:DDDD */
 	uint16_t pci_vendor, pci_device;
-	bool busmaster;          /* busmaster yes */
-	bool console;            /* console debug */
-	uint32_t partition;      /* 0: none; 1: whole disk; N + 1: partition N */
+	bool busmaster;     /* busmaster yes */
+	bool console;       /* console debug */
+	uint32_t partition; /* 0: none; 1: whole disk; N + 1: partition N */
 };
 
 /* One boot list line: a service and the indices of those it starts after. */

@@ -21,9 +21,9 @@
 #define ACPI_ROOT_MAX_ENTRIES 64u /* tables looked at in the root table */
 
 struct acpi_root {
-	uint64_t rsdp_phys; /* where the RSDP was found */
-	uint8_t revision;   /* 0: ACPI 1.0 (RSDT only); 2 or more: XSDT if non-zero */
-	uint64_t root_phys; /* the XSDT, or the RSDT */
+	uint64_t rsdp_phys;  /* where the RSDP was found */
+	uint8_t revision;    /* 0: ACPI 1.0 (RSDT only); 2 or more: XSDT if non-zero */
+	uint64_t root_phys;  /* the XSDT, or the RSDT */
 	uint32_t entry_size; /* 8 for the XSDT, 4 for the RSDT */
 };
 

@@ -94,16 +94,16 @@ static status_t on_cfg_read(struct loop *loop, const struct keel_msg *m, struct 
 	return on_cfg(ctx, m, reply, false);
 }
 
-static status_t on_cfg_write(struct loop *loop, const struct keel_msg *m,
-			     struct loop_reply *reply, void *ctx)
+static status_t on_cfg_write(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			     void *ctx)
 {
 	(void)loop;
 	return on_cfg(ctx, m, reply, true);
 }
 
 /* Which function this capability is for. */
-static status_t on_cfg_info(struct loop *loop, const struct keel_msg *m,
-			    struct loop_reply *reply, void *ctx)
+static status_t on_cfg_info(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			    void *ctx)
 {
 	struct topo *t = ctx;
 	status_t st;
@@ -111,8 +111,13 @@ static status_t on_cfg_info(struct loop *loop, const struct keel_msg *m,
 	(void)loop;
 	if (!f)
 		return st;
-	uint8_t b[8] = { f->bus, f->dev, f->fn, t->grants[f - t->fns].busmaster,
-			 (uint8_t)f->vendor, (uint8_t)(f->vendor >> 8), (uint8_t)f->device,
+	uint8_t b[8] = { f->bus,
+			 f->dev,
+			 f->fn,
+			 t->grants[f - t->fns].busmaster,
+			 (uint8_t)f->vendor,
+			 (uint8_t)(f->vendor >> 8),
+			 (uint8_t)f->device,
 			 (uint8_t)(f->device >> 8) };
 	reply->msg.label = TOPO_CFG_INFO;
 	reply->msg.len = sizeof b;

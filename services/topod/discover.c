@@ -54,9 +54,8 @@ static status_t find_rsdp(struct topo *t)
 	const uint8_t *bda = phys_map(t, EBDA_PTR, 2);
 	if (bda) {
 		uint64_t ebda = (uint64_t)(bda[0] | bda[1] << 8) << 4;
-		const uint8_t *e = ebda >= 0x80000 && ebda < 0xa0000
-					   ? phys_map(t, ebda, EBDA_BYTES)
-					   : NULL;
+		const uint8_t *e = ebda >= 0x80000 && ebda < 0xa0000 ? phys_map(t, ebda, EBDA_BYTES)
+								     : NULL;
 		if (e && acpi_rsdp_scan(e, EBDA_BYTES, ebda, &t->root) == STATUS_OK)
 			return STATUS_OK;
 	}
@@ -156,7 +155,8 @@ static status_t open_config(struct topo *t)
 			continue;
 		if (sys_memory_map(CAP_HANDLE_NONE, t->mmio_root, TOPO_ECAM_ADDR, phys / PAGE,
 				   bytes / PAGE, RIGHT_READ | RIGHT_WRITE) == STATUS_OK) {
-			t->ecam_map = (struct pci_ecam_map){ w, (volatile uint8_t *)TOPO_ECAM_ADDR };
+			t->ecam_map = (struct pci_ecam_map){ w,
+							     (volatile uint8_t *)TOPO_ECAM_ADDR };
 			t->cfg = pci_ecam_cfg(&t->ecam_map);
 			t->ecam = true;
 			return STATUS_OK;
@@ -173,7 +173,9 @@ static status_t open_config(struct topo *t)
 static void legacy_devices(struct topo *t)
 {
 	static const struct topo_legacy fixed[] = {
-		{ "serial", 0x3f8, 8, 4 }, { "i8042", 0x60, 5, 1 }, { "rtc", 0x70, 2, 8 },
+		{ "serial", 0x3f8, 8, 4 },
+		{ "i8042", 0x60, 5, 1 },
+		{ "rtc", 0x70, 2, 8 },
 		{ "pit", 0x40, 4, 0 },
 	};
 	t->nlegacy = sizeof fixed / sizeof fixed[0];

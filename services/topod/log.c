@@ -21,7 +21,7 @@ const char *topo_fn_name(const struct pci_function *f)
 					       "system",       "input",   "dock",    "processor",
 					       "serial-bus" };
 	return f->class_code < sizeof classes / sizeof classes[0] ? classes[f->class_code]
-								   : "other";
+								  : "other";
 }
 
 static const char *bar_kind(const struct pci_bar *b)
@@ -42,8 +42,9 @@ static void log_fn(struct topo *t, uint32_t i)
 		   f->caps.virtio_count ? " virtio-caps" : "");
 	for (uint32_t b = 0; b < f->bar_count; b++)
 		if (f->bars[b].size && f->bars[b].type != PCI_BAR_MEM64_HIGH)
-			keel_print(c, "topod:   bar%u %s %#lx size %#lx\n", b, bar_kind(&f->bars[b]),
-				   (unsigned long)f->bars[b].base, (unsigned long)f->bars[b].size);
+			keel_print(c, "topod:   bar%u %s %#lx size %#lx\n", b,
+				   bar_kind(&f->bars[b]), (unsigned long)f->bars[b].base,
+				   (unsigned long)f->bars[b].size);
 }
 
 /* The boot disk: the first virtio-blk function (the image is attached as one). */

@@ -25,7 +25,8 @@
 /* Registry. */
 #define TOPO_DEVICE 0x70d00001u /* u32 index -> struct topo_device_msg */
 #define TOPO_CORE 0x70d00002u   /* u32 index -> struct topo_core_msg */
-#define TOPO_WATCH 0x70d00003u  /* u32 device index, u32 generation -> u32 generation,
+#define TOPO_WATCH                                                                                 \
+	0x70d00003u /* u32 device index, u32 generation -> u32 generation,
 				 * answered once the device's generation differs */
 /* initd only (badge 0). */
 #define TOPO_HANDOUT 0x70d00010u   /* struct topo_handout_req -> topo_item_msg + cap */
@@ -34,7 +35,8 @@
 #define TOPO_CFG_READ 0x70d00020u  /* u8 bus, dev, fn, width; u16 off -> u32 value */
 #define TOPO_CFG_WRITE 0x70d00021u /* u8 bus, dev, fn, width; u16 off; u32 value -> empty */
 #define TOPO_CFG_INFO 0x70d00022u  /* -> u8 bus, dev, fn, busmaster; u16 vendor, device */
-#define TOPO_CFG_BAR 0x70d00023u   /* u8 bar -> u8 type (pci.h enum pci_bar_type), u8 item
+#define TOPO_CFG_BAR                                                                               \
+	0x70d00023u /* u8 bar -> u8 type (pci.h enum pci_bar_type), u8 item
 				    * (its start capability), 6 zero bytes, u64 base, u64 size;
 				    * NOT_FOUND for a BAR that was not handed out */
 /* The power capability. */

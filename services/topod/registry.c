@@ -189,8 +189,8 @@ static status_t hand_config(struct topo *t, uint32_t i, cap_handle_t *out)
 
 static bool bar_usable(const struct pci_bar *b)
 {
-	return b->size && (b->type == PCI_BAR_MEM32 || b->type == PCI_BAR_MEM64 ||
-			   b->type == PCI_BAR_IO);
+	return b->size &&
+	       (b->type == PCI_BAR_MEM32 || b->type == PCI_BAR_MEM64 || b->type == PCI_BAR_IO);
 }
 
 static bool fn_has_irq(struct topo *t, const struct pci_function *f)
@@ -291,8 +291,8 @@ static status_t on_handout(struct loop *loop, const struct keel_msg *m, struct l
 	return codec_msg_end(&w, &reply->msg);
 }
 
-static status_t on_power_cap(struct loop *loop, const struct keel_msg *m,
-			     struct loop_reply *reply, void *ctx)
+static status_t on_power_cap(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			     void *ctx)
 {
 	struct topo *t = ctx;
 	(void)loop;

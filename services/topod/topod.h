@@ -36,10 +36,10 @@ struct topo_legacy {
 
 /* What topod has handed out for one PCI function. */
 struct topo_grant {
-	uint32_t gen;                        /* hand-outs of this function so far */
-	bool busmaster;                      /* the current driver may master the bus */
-	uint32_t owner;                      /* initd's slot of its driver + 1; 0: none */
-	cap_handle_t cfg_parent;             /* revoked to end the driver's config access */
+	uint32_t gen;                         /* hand-outs of this function so far */
+	bool busmaster;                       /* the current driver may master the bus */
+	uint32_t owner;                       /* initd's slot of its driver + 1; 0: none */
+	cap_handle_t cfg_parent;              /* revoked to end the driver's config access */
 	cap_handle_t parts[PCI_MAX_BARS + 1]; /* BAR and IRQ parts split for it */
 	uint32_t nparts;
 };

@@ -67,8 +67,8 @@ static void checks(struct bc *c, cap_handle_t dev)
 	check(c, blk_info(&b, &blocks, &bs) == STATUS_OK && bs == 512 && blocks > 0,
 	      "it has blocks of 512 bytes");
 	keel_print(c->s->witness, "blkcheck: partition 1 has %lu blocks\n", (unsigned long)blocks);
-	check(c, blk_read(&b, 0, 1, sector) == STATUS_OK && sector[510] == 0x55 &&
-			 sector[511] == 0xaa,
+	check(c,
+	      blk_read(&b, 0, 1, sector) == STATUS_OK && sector[510] == 0x55 && sector[511] == 0xaa,
 	      "its first block is a boot sector");
 	dump(c, sector);
 	check(c, blk_read(&b, blocks - 1, 1, sector) == STATUS_OK, "its last block reads");

@@ -15,7 +15,7 @@ scratch=$work/scratch.img
 # run_until MACHINE ARGS PATTERN SECONDS: boots with the scratch disk until
 # the serial log matches PATTERN (or the time is up), then stops QEMU.
 run_until() {
-	rm -f "$scratch" "$work/qemu.pid" && truncate -s 80M "$scratch"
+	rm -f "$scratch" "$work/qemu.pid" "$log" && truncate -s 80M "$scratch"
 	MACHINE=$1 SMP=2 keel_boot "$2" "$4" \
 		-drive "file=$scratch,if=none,id=scratch,format=raw,cache=unsafe" \
 		-device virtio-blk-pci,drive=scratch,disable-legacy=on \

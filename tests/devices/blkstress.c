@@ -71,7 +71,6 @@ static uint32_t next_size(uint64_t *rng, uint32_t left)
 	return n < left ? n : left;
 }
 
-
 /* One pass over the disk: writes, or reads and counts bad blocks. */
 static status_t pass(struct blk_client *b, bool write, uint64_t seed, uint32_t *requests,
 		     uint32_t *bad)

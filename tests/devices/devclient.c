@@ -73,12 +73,14 @@ static void config_checks(struct dc *c)
 {
 	struct keel_msg m = { .label = TOPO_CFG_INFO };
 	uint32_t v = 0;
-	check(c, cap_type(c->cfg) == OBJ_INBOX, "start capability 0 is the configuration capability");
+	check(c, cap_type(c->cfg) == OBJ_INBOX,
+	      "start capability 0 is the configuration capability");
 	check(c, call(c->cfg, &m) == STATUS_OK && m.payload[4] == 0xf4 && m.payload[5] == 0x1a,
 	      "it names a 1af4 function");
 	c->bus = m.payload[0], c->dev = m.payload[1], c->fn = m.payload[2];
-	check(c, cfg_io(c, TOPO_CFG_READ, c->bus, c->dev, c->fn, 0, 4, &v) == STATUS_OK &&
-			 v == 0x10421af4,
+	check(c,
+	      cfg_io(c, TOPO_CFG_READ, c->bus, c->dev, c->fn, 0, 4, &v) == STATUS_OK &&
+		      v == 0x10421af4,
 	      "reading its own vendor and device id");
 	check(c, cfg_io(c, TOPO_CFG_READ, 0, 0, 0, 0, 4, &v) == STATUS_NO_RIGHTS,
 	      "reading another function's configuration is refused");
@@ -102,7 +104,8 @@ static void bar_checks(struct dc *c)
 {
 	cap_handle_t bar4 = keel_start_cap(c->s, 3), part;
 	void *va = NULL;
-	check(c, cap_type(keel_start_cap(c->s, 1)) == OBJ_IRQ, "start capability 1 is its interrupt");
+	check(c, cap_type(keel_start_cap(c->s, 1)) == OBJ_IRQ,
+	      "start capability 1 is its interrupt");
 	check(c, cap_type(keel_start_cap(c->s, 2)) == OBJ_MMIO, "start capability 2 is BAR 1");
 	check(c, cap_type(bar4) == OBJ_MMIO, "start capability 3 is BAR 4");
 	check(c, keel_map(bar4, 0, 4, RIGHT_READ | RIGHT_WRITE, &va) == STATUS_OK,

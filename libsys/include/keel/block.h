@@ -84,7 +84,7 @@ struct blk_client {
 	uint32_t block_size;
 	uint64_t blocks;
 	uint32_t flags;
-	uint32_t last_result;                                /* enum blkp_result */
+	uint32_t last_result;                                 /* enum blkp_result */
 	cap_handle_t (*refresh)(void *ctx, cap_handle_t old); /* may be NULL */
 	void *refresh_ctx;
 	uint32_t retries;   /* requests sent again after a blkd restart */
