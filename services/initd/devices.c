@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "devices.h"
-#include "keel/codec.h"
 #include "keel/sys.h"
 #include "lib/cmdline.h"
 #include "topod/protocol.h"
@@ -45,17 +44,13 @@ static uint32_t item_rights(uint8_t kind)
 static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t slot, uint8_t k,
 			    uint8_t *kind, cap_handle_t *cap)
 {
-	struct keel_msg msg;
-	struct codec_writer w;
-	codec_msg_begin(&w, &msg, TOPO_HANDOUT);
-	codec_put_u16(&w, m->pci_vendor);
-	codec_put_u16(&w, m->pci_device);
-	codec_put_u8(&w, m->busmaster);
-	codec_put_u8(&w, k);
-	codec_put_u8(&w, slot);
-	status_t st = codec_msg_end(&w, &msg);
-	if (st == STATUS_OK)
-		st = sys_msg_call(topo, &msg, HANDOUT_TIMEOUT_NS);
+	/* u16 vendor, u16 device, u8 busmaster, u8 item, u8 driver slot. */
+	struct keel_msg msg = { .label = TOPO_HANDOUT, .len = 7 };
+	uint8_t *p = msg.payload;
+	p[0] = (uint8_t)m->pci_vendor, p[1] = (uint8_t)(m->pci_vendor >> 8);
+	p[2] = (uint8_t)m->pci_device, p[3] = (uint8_t)(m->pci_device >> 8);
+	p[4] = m->busmaster, p[5] = k, p[6] = slot;
+	status_t st = sys_msg_call(topo, &msg, HANDOUT_TIMEOUT_NS);
 	if (st == STATUS_OK && msg.label != TOPO_HANDOUT &&
 	    loop_error_parse(&msg, &st, &(uint32_t){ 0 }) != STATUS_OK)
 		st = STATUS_BAD_FORMAT;
