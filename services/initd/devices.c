@@ -156,3 +156,50 @@ status_t devices_kill_arm(struct devices_kill *k, struct initd *d)
 	sys_clock_read(&now);
 	return loop_timer_add(&d->loop, now + DEVICES_KILL_MS * 1000000ull, kill_tick, k, &id);
 }
+
+status_t devices_power(struct initd *d, uint32_t action)
+{
+	uint32_t r = devices_roots_slot(d);
+	struct keel_msg m = { .label = TOPO_POWER_CAP };
+	if (r == READY_NOBODY || !d->svc[r].inbox)
+		return STATUS_NOT_FOUND;
+	status_t st = sys_msg_call(d->svc[r].inbox, &m, HANDOUT_TIMEOUT_NS);
+	if (st == STATUS_OK && (m.label != TOPO_POWER_CAP || !(m.flags & MSG_FLAG_CAP)))
+		st = STATUS_BAD_FORMAT;
+	if (st)
+		return st;
+	cap_handle_t power = m.cap;
+	m = (struct keel_msg){ .label = TOPO_POWER, .len = 4 };
+	memcpy(m.payload, &action, 4);
+	st = sys_msg_call(power, &m, HANDOUT_TIMEOUT_NS);
+	sys_cap_delete(power);
+	return st ? st : STATUS_DEAD; /* an answer means it did not happen */
+}
+
+/* initd.power: once all services are up, power off or reset. */
+static void power_tick(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct initd *d = ctx;
+	char what[8];
+	loop_timer_id id;
+	if (!d->all_up_reported) {
+		loop_timer_add(loop, now + 10000000ull, power_tick, d, &id);
+		return;
+	}
+	cmdline_get(d->start->cmdline, "initd.power", what, sizeof what);
+	status_t st = devices_power(d, strcmp(what, "reset") ? TOPO_POWER_OFF : TOPO_POWER_RESET);
+	keel_print(d->start->witness, "initd: power %s failed: %s\n", what, status_name(st));
+}
+
+status_t devices_power_arm(struct initd *d)
+{
+	char what[8];
+	uint64_t now = 0;
+	loop_timer_id id;
+	if (cmdline_get(d->start->cmdline, "initd.power", what, sizeof what) != STATUS_OK)
+		return STATUS_OK;
+	if (strcmp(what, "off") && strcmp(what, "reset"))
+		return STATUS_INVALID;
+	sys_clock_read(&now);
+	return loop_timer_add(&d->loop, now + 10000000ull, power_tick, d, &id);
+}

@@ -49,4 +49,14 @@ struct devices_kill {
 /* Arms the hook if the command line asks for it; STATUS_OK otherwise too. */
 status_t devices_kill_arm(struct devices_kill *k, struct initd *d);
 
+/*
+ * Power through the roots holder (topod): asks it for the power
+ * capability (TOPO_POWER_CAP) and sends TOPO_POWER with action
+ * (TOPO_POWER_OFF or TOPO_POWER_RESET). Returns only if that failed.
+ * initd's shutdown ends with it; initd.power=off|reset on the command line
+ * calls it once all services are up (tests/devices/power.sh).
+ */
+status_t devices_power(struct initd *d, uint32_t action);
+status_t devices_power_arm(struct initd *d);
+
 #endif

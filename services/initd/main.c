@@ -45,6 +45,8 @@ int keel_main(const struct keel_start *start)
 		st = selftest_arm(&test_state, &d, test);
 	if (st == STATUS_OK)
 		st = devices_kill_arm(&kill, &d);
+	if (st == STATUS_OK)
+		st = devices_power_arm(&d);
 	if (st) {
 		keel_print(start->witness, "initd: cannot start: %s\n", status_message(st));
 		return 1;

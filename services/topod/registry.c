@@ -300,7 +300,7 @@ static status_t on_power_cap(struct loop *loop, const struct keel_msg *m, struct
 		return STATUS_NO_RIGHTS;
 	reply->msg.label = TOPO_POWER_CAP;
 	reply->mode = CAP_MOVE;
-	return sys_cap_derive(t->inbox, RIGHT_SEND, TOPO_BADGE_POWER, &reply->cap);
+	return sys_cap_derive(t->inbox, RIGHT_SEND | RIGHT_GRANT, TOPO_BADGE_POWER, &reply->cap);
 }
 
 static status_t on_power(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,

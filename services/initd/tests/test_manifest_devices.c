@@ -15,7 +15,8 @@ static status_t parse(const char *text)
 
 TEST(a_driver_manifest_names_its_function)
 {
-	CHECK_EQ(parse("name blkd\ndevice pci 1af4:1042\nbusmaster yes\nconsole debug\n"), STATUS_OK);
+	CHECK_EQ(parse("name blkd\ndevice pci 1af4:1042\nbusmaster yes\nconsole debug\n"),
+		 STATUS_OK);
 	CHECK(m.has_pci);
 	CHECK_EQ(m.pci_vendor, 0x1af4);
 	CHECK_EQ(m.pci_device, 0x1042);
@@ -46,7 +47,7 @@ TEST(device_ids_are_four_hex_digits_each)
 	CHECK_EQ(parse("name d\ndevice pci 1AF4:10f2\n"), STATUS_OK);
 	CHECK_EQ(m.pci_device, 0x10f2);
 	static const char *const bad[] = {
-		"name d\ndevice pci 1af4-1042\n", "name d\ndevice pci 1af4:104\n",
+		"name d\ndevice pci 1af4-1042\n",  "name d\ndevice pci 1af4:104\n",
 		"name d\ndevice pci 1af4:10420\n", "name d\ndevice pci 1ag4:1042\n",
 		"name d\ndevice pci :1af41042\n",
 	};
