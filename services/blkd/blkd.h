@@ -15,15 +15,17 @@
 #include "part.h"
 #include "protocol.h"
 
-#define BLKD_SESSIONS 16
-#define BLKD_SHM_PAGES 256 /* shared memory blkd maps per session (1 MiB) */
-#define BLKD_PENDING_SHM 8 /* BLKP_SHM waiting for their BLKP_OPEN */
-#define BLKD_MAX_DEVS 9    /* the whole disk and up to 8 partitions */
+#define BLKD_SESSIONS 16          /* fewer than 32: a session id keeps the slot in 5 bits */
+#define BLKD_SESSIONS_PER_BADGE 4 /* a 5th open ends the oldest idle one */
+#define BLKD_SHM_PAGES 256        /* shared memory blkd maps per session (1 MiB) */
+#define BLKD_PENDING_SHM 8        /* BLKP_SHM waiting for their BLKP_OPEN */
+#define BLKD_MAX_DEVS 9           /* the whole disk and up to 8 partitions */
 
 struct blkd_session {
 	bool used;
 	uint64_t badge;
-	uint32_t dev; /* index into devs */
+	uint64_t opened; /* open sequence number: the oldest goes first */
+	uint32_t dev;    /* index into devs */
 	cap_handle_t mem;
 	uint8_t *va;
 	uint32_t pages;
@@ -65,6 +67,7 @@ struct blkd {
 	struct blkd_shm shm[BLKD_PENDING_SHM];
 	struct blkd_req reqs[BLK_DEPTH];
 	uint32_t in_flight;
+	uint64_t opens;
 	bool poll_armed;
 	uint64_t completed;
 };

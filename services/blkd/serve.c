@@ -145,6 +145,17 @@ static status_t session_map(struct blkd_session *s, cap_handle_t mem)
 	return STATUS_OK;
 }
 
+static void session_reclaim(struct blkd *d, uint64_t badge);
+
+#define SESSION_INDEX 31u /* the low bits of a session id: its slot + 1 */
+
+/* A session's id: its slot and its open number, so that an id is not
+ * reused when the slot is. */
+static uint32_t session_id(const struct blkd_session *s, uint32_t i)
+{
+	return (uint32_t)(s->opened << 5) | (i + 1);
+}
+
 static status_t on_open(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			void *ctx)
 {
@@ -164,6 +175,7 @@ static status_t on_open(struct loop *loop, const struct keel_msg *m, struct loop
 			sh = &d->shm[i];
 	if (!sh)
 		return STATUS_NOT_FOUND;
+	session_reclaim(d, m->badge);
 	uint32_t i = 0;
 	while (i < BLKD_SESSIONS && d->sessions[i].used)
 		i++;
@@ -175,9 +187,10 @@ static status_t on_open(struct loop *loop, const struct keel_msg *m, struct loop
 		return st;
 	sh->mem = CAP_HANDLE_NONE;
 	s->used = true, s->badge = m->badge, s->dev = (uint32_t)dev;
+	s->opened = ++d->opens;
 	const struct blk_part *p = &d->devs[dev];
 	codec_msg_begin(&w, &reply->msg, BLKP_OPEN);
-	codec_put_u32(&w, i + 1);
+	codec_put_u32(&w, session_id(s, i));
 	codec_put_u32(&w, d->b.block_size);
 	codec_put_u64(&w, p->count);
 	codec_put_u32(&w, (p->read_only ? BLKP_F_READ_ONLY : 0) | (d->b.flush ? BLKP_F_FLUSH : 0) |
@@ -189,10 +202,11 @@ static status_t on_open(struct loop *loop, const struct keel_msg *m, struct loop
 /* The session a message names, if its badge owns it. */
 static struct blkd_session *session_of(struct blkd *d, const struct keel_msg *m, uint32_t id)
 {
-	if (id == 0 || id > BLKD_SESSIONS)
+	uint32_t i = (id & SESSION_INDEX) - 1;
+	if (i >= BLKD_SESSIONS)
 		return NULL;
-	struct blkd_session *s = &d->sessions[id - 1];
-	return s->used && s->badge == m->badge ? s : NULL;
+	struct blkd_session *s = &d->sessions[i];
+	return s->used && s->badge == m->badge && session_id(s, i) == id ? s : NULL;
 }
 
 /* The physical segments of [off, off + len) of the session's memory,
@@ -262,6 +276,40 @@ static status_t on_io(struct loop *loop, const struct keel_msg *m, struct loop_r
 	return STATUS_OK;
 }
 
+static bool session_busy(const struct blkd *d, uint32_t id)
+{
+	for (int q = 0; q < BLK_DEPTH; q++)
+		if (d->reqs[q].reply != CAP_HANDLE_NONE && d->reqs[q].session == id)
+			return true;
+	return false;
+}
+
+static void session_end(struct blkd_session *s)
+{
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)s->va, s->pages);
+	sys_cap_delete(s->mem);
+	memset(s, 0, sizeof *s);
+}
+
+/* A client that died never closes its sessions; its restarted instance
+ * has the same badge. So a badge keeps at most BLKD_SESSIONS_PER_BADGE:
+ * opening one more ends the oldest idle one of that badge. */
+static void session_reclaim(struct blkd *d, uint64_t badge)
+{
+	struct blkd_session *oldest = NULL;
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < BLKD_SESSIONS; i++) {
+		struct blkd_session *s = &d->sessions[i];
+		if (!s->used || s->badge != badge)
+			continue;
+		n++;
+		if (!session_busy(d, session_id(s, i)) && (!oldest || s->opened < oldest->opened))
+			oldest = s;
+	}
+	if (n >= BLKD_SESSIONS_PER_BADGE && oldest)
+		session_end(oldest);
+}
+
 static status_t on_close(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			 void *ctx)
 {
@@ -275,12 +323,9 @@ static status_t on_close(struct loop *loop, const struct keel_msg *m, struct loo
 		return STATUS_NOT_FOUND;
 	/* The device may still write into these pages: not while requests
 	 * of the session are in flight. */
-	for (int q = 0; q < BLK_DEPTH; q++)
-		if (d->reqs[q].reply != CAP_HANDLE_NONE && d->reqs[q].session == id)
-			return STATUS_BUSY;
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)s->va, s->pages);
-	sys_cap_delete(s->mem);
-	memset(s, 0, sizeof *s);
+	if (session_busy(d, id))
+		return STATUS_BUSY;
+	session_end(s);
 	reply->msg.label = BLKP_CLOSE;
 	return STATUS_OK;
 }

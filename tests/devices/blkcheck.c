@@ -13,6 +13,8 @@
 #include "keel/spawn.h"
 #include "keel/sys.h"
 
+#define BLKD_TRY 20 /* more than blkd's 16 sessions */
+
 struct bc {
 	const struct keel_start *s;
 	unsigned passed, failed;
@@ -57,6 +59,23 @@ static uint32_t raw_io(struct blk_client *b, uint32_t session, uint64_t lba, uin
 	return st ? 0x100u + (uint32_t)st : m.payload[0];
 }
 
+/* A client that never closes (it died) cannot use up blkd's sessions: the
+ * fifth open of one badge ends the oldest idle session of that badge. */
+static void sessions(struct bc *c, cap_handle_t dev)
+{
+	static struct blk_client s[BLKD_TRY];
+	uint8_t sector[512];
+	bool ok = true;
+	for (int i = 0; i < BLKD_TRY; i++)
+		ok &= blk_open(&s[i], dev, 4096) == STATUS_OK;
+	check(c, ok, "20 opens of one client all succeed");
+	check(c, raw_io(&s[0], s[0].session, 0, 1, 0) == 0x100u + STATUS_NOT_FOUND,
+	      "the oldest sessions were ended");
+	check(c, blk_read(&s[BLKD_TRY - 1], 0, 1, sector) == STATUS_OK, "the newest session reads");
+	for (int i = 0; i < BLKD_TRY; i++)
+		blk_close(&s[i]);
+}
+
 static void checks(struct bc *c, cap_handle_t dev)
 {
 	struct blk_client b;
@@ -84,6 +103,7 @@ static void checks(struct bc *c, cap_handle_t dev)
 	check(c, raw_io(&b, b.session + 5, 0, 1, 0) == 0x100u + STATUS_NOT_FOUND,
 	      "an unknown session is NOT_FOUND");
 	blk_close(&b);
+	sessions(c, dev);
 }
 
 int keel_main(const struct keel_start *s)
