@@ -11,8 +11,8 @@
 #include "keel/map.h"
 
 #define BLK_CALL_NS 30000000000ull /* a request that takes 30 s is sent again */
-#define BLK_OPEN_NS 200000000ull  /* an open answered in 200 ms, or tried again */
-#define BLK_RETRY_MAX 400         /* reopen attempts per request (2 s) */
+#define BLK_OPEN_NS 200000000ull   /* an open answered in 200 ms, or tried again */
+#define BLK_RETRY_MAX 400          /* reopen attempts per request (2 s) */
 #define BLK_RETRY_WAIT_NS 5000000ull
 #define PAGE 4096u
 
