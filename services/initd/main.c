@@ -8,6 +8,7 @@
  */
 #include "lib/cmdline.h"
 #include "keel/sys.h"
+#include "devices.h"
 #include "selftest.h"
 #include "services.h"
 
@@ -28,6 +29,7 @@ int keel_main(const struct keel_start *start)
 {
 	static struct initd d;
 	static struct initd_test test_state;
+	static struct devices_kill kill;
 	char test[32], boot[64] = "boot.manifest";
 	uint64_t now = 0;
 	d.start = start;
@@ -41,6 +43,10 @@ int keel_main(const struct keel_start *start)
 	if (st == STATUS_OK &&
 	    cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
 		st = selftest_arm(&test_state, &d, test);
+	if (st == STATUS_OK)
+		st = devices_kill_arm(&kill, &d);
+	if (st == STATUS_OK)
+		st = devices_power_arm(&d);
 	if (st) {
 		keel_print(start->witness, "initd: cannot start: %s\n", status_message(st));
 		return 1;

@@ -337,6 +337,11 @@ enum key {
 	K_IRQ,
 	K_MMIO,
 	K_SENDS,
+	K_ROOTS,
+	K_DEVICE,
+	K_BUSMASTER,
+	K_CONSOLE,
+	K_PARTITION,
 	K_COUNT
 };
 
@@ -345,13 +350,25 @@ static const struct {
 	uint32_t values;
 	bool repeatable;
 } keys[K_COUNT] = {
-	[K_NAME] = { "name", 1, false },       [K_PROVIDES] = { "provides", 1, false },
-	[K_RESTART] = { "restart", 1, false }, [K_BACKOFF] = { "backoff", 2, false },
-	[K_STRIKES] = { "strikes", 2, false }, [K_HEARTBEAT] = { "heartbeat", 1, false },
-	[K_TIER] = { "tier", 1, false },       [K_MEMORY] = { "memory", 1, false },
-	[K_OBJECTS] = { "objects", 1, false }, [K_SLOTS] = { "slots", 1, false },
-	[K_IOPORTS] = { "ioports", 1, true },  [K_IRQ] = { "irq", 1, true },
-	[K_MMIO] = { "mmio", 2, true },        [K_SENDS] = { "sends", 1, true },
+	[K_NAME] = { "name", 1, false },
+	[K_PROVIDES] = { "provides", 1, false },
+	[K_RESTART] = { "restart", 1, false },
+	[K_BACKOFF] = { "backoff", 2, false },
+	[K_STRIKES] = { "strikes", 2, false },
+	[K_HEARTBEAT] = { "heartbeat", 1, false },
+	[K_TIER] = { "tier", 1, false },
+	[K_MEMORY] = { "memory", 1, false },
+	[K_OBJECTS] = { "objects", 1, false },
+	[K_SLOTS] = { "slots", 1, false },
+	[K_IOPORTS] = { "ioports", 1, true },
+	[K_IRQ] = { "irq", 1, true },
+	[K_MMIO] = { "mmio", 2, true },
+	[K_SENDS] = { "sends", 1, true },
+	[K_ROOTS] = { "roots", 1, false },
+	[K_DEVICE] = { "device", 2, false },
+	[K_BUSMASTER] = { "busmaster", 1, false },
+	[K_CONSOLE] = { "console", 1, false },
+	[K_PARTITION] = { "partition", 1, false },
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -559,6 +576,53 @@ static status_t key_sends(struct mparse *p, struct tok t)
 	return STATUS_OK;
 }
 
+/* One word of a key whose only values are words[0] (false) and words[1]. */
+static status_t take_flag(struct mparse *p, struct tok t, const char *no, const char *yes,
+			  bool *out)
+{
+	if (tok_is(t, yes) || (no && tok_is(t, no))) {
+		*out = tok_is(t, yes);
+		return STATUS_OK;
+	}
+	return fail_tok(p->err, MANIFEST_ERR_BAD_WORD, p->line, "unknown value ", t,
+			no ? " (yes, no)" : " (see manifest.h)");
+}
+
+/* Four hexadecimal digits. */
+static bool hex16(struct tok t, uint16_t *out)
+{
+	uint32_t v = 0;
+	for (uint32_t i = 0; i < t.n; i++) {
+		char c = t.p[i];
+		uint32_t d = c >= '0' && c <= '9'   ? (uint32_t)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (uint32_t)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (uint32_t)(c - 'A' + 10)
+						    : 16u;
+		if (d > 15)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = (uint16_t)v;
+	return t.n == 4;
+}
+
+/* device pci VVVV:DDDD. */
+static status_t key_device(struct mparse *p, const struct tok *v)
+{
+	struct tok ven = v[1], dev = v[1];
+	if (!tok_is(v[0], "pci"))
+		return fail_tok(p->err, MANIFEST_ERR_BAD_WORD, p->line, "unknown device bus ", v[0],
+				" (pci)");
+	ven.n = 4;
+	dev.p += 5, dev.n = v[1].n >= 5 ? v[1].n - 5 : 0;
+	if (v[1].n != 9 || v[1].p[4] != ':' || !hex16(ven, &p->m->pci_vendor) ||
+	    !hex16(dev, &p->m->pci_device))
+		return fail_tok(p->err, MANIFEST_ERR_BAD_NUMBER, p->line, "device id ", v[1],
+				" is not VVVV:DDDD in hexadecimal");
+	p->m->has_pci = true;
+	return STATUS_OK;
+}
+
 /* Applies key k with its values v (already counted). */
 static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 {
@@ -595,6 +659,23 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 		return key_mmio(p, v);
 	case K_SENDS:
 		return key_sends(p, v[0]);
+	case K_ROOTS:
+		return take_flag(p, v[0], NULL, "devices", &m->device_roots);
+	case K_DEVICE:
+		return key_device(p, v);
+	case K_BUSMASTER:
+		return take_flag(p, v[0], "no", "yes", &m->busmaster);
+	case K_CONSOLE:
+		return take_flag(p, v[0], NULL, "debug", &m->console);
+	case K_PARTITION:
+		if (tok_is(v[0], "whole")) {
+			m->partition = 1;
+			return STATUS_OK;
+		}
+		if (take_u32(p->err, p->line, "partition", v[0], 1, 128, &m->partition))
+			return manifest_err_status(p->err->code);
+		m->partition += 1;
+		return STATUS_OK;
 	case K_COUNT:
 		break;
 	}

@@ -63,6 +63,27 @@
  *                          service provides, or a cycle of `sends`, leaves
  *                          the service blocked, reported on the console.
  *
+ * Device keys (docs/devices.md, services/initd/devices.h):
+ *
+ *   roots devices          the service holds initd's device roots (all I/O
+ *                          ports, physical address space and interrupt
+ *                          lines) and hands devices out: topod. At most
+ *                          one service of the boot list may say it.
+ *   device pci VVVV:DDDD   the service drives the first PCI function with
+ *                          this vendor and device id (hexadecimal, 4
+ *                          digits each). It is started after the roots
+ *                          holder, with what that holder hands out for the
+ *                          function: its BARs, its interrupt line and a
+ *                          configuration-space capability.
+ *   busmaster yes|no       the driver's device may master the bus (DMA);
+ *                          default no
+ *   console debug          the service may write the kernel's debug console
+ *   partition whole|N      the block device it may use (keel/block.h): the
+ *                          whole disk or partition N (1..128); stamped as
+ *                          (value + 1) << 32 into the badge of every send
+ *                          capability it gets (whole = 0), so blkd knows
+ *                          which device a client may reach
+ *
  * The boot list (services/initd/boot.manifest) names, one per line and in
  * the preferred order, the services initd starts from the bundle, each
  * with the services it must start after:
@@ -145,6 +166,12 @@ struct manifest {
 	struct manifest_mmio mmio[MANIFEST_MAX_MMIO];
 	uint32_t send_count;
 	char sends[MANIFEST_MAX_SENDS][MANIFEST_NAME_MAX + 1];
+	bool device_roots; /* roots devices */
+	bool has_pci;      /* device pci VVVV:DDDD */
+	uint16_t pci_vendor, pci_device;
+	bool busmaster;     /* busmaster yes */
+	bool console;       /* console debug */
+	uint32_t partition; /* 0: none; 1: whole disk; N + 1: partition N */
 };
 
 /* One boot list line: a service and the indices of those it starts after. */

@@ -1,5 +1,6 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "abi/witness.h"
+#include "devices.h"
 #include "lib/cmdline.h"
 #include "keel/peers.h"
 #include "keel/sys.h"
@@ -71,6 +72,10 @@ static status_t deps_build(struct initd *d, const struct bootlist *bl)
 			}
 			st = ready_add(&d->deps, i, s->send_to[k]);
 		}
+		/* A driver starts once the holder of the device roots is up. */
+		uint32_t r = devices_roots_slot(d);
+		if (st == STATUS_OK && s->m.has_pci && r != READY_NOBODY && r != i)
+			st = ready_add(&d->deps, i, r);
 	}
 	return st;
 }
@@ -118,6 +123,13 @@ struct service *services_by_badge(struct initd *d, uint64_t badge)
 	return badge >= 1 && badge <= d->count ? &d->svc[badge - 1] : NULL;
 }
 
+/* The badge of s's send capabilities: its slot, and its block device
+ * (manifest `partition`) in bits 32-47. */
+static uint64_t send_badge(const struct initd *d, const struct service *s)
+{
+	return (uint64_t)(s - d->svc) + 1 + ((uint64_t)s->m.partition << 32);
+}
+
 /* Splits a device part off one of initd's roots and appends it as a grant. */
 static status_t grant_part(struct keel_spawn_args *a, cap_handle_t root, uint64_t first,
 			   uint64_t count, uint32_t rights, cap_handle_t *made)
@@ -137,7 +149,7 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 {
 	const struct keel_start *st0 = d->start;
 	const struct manifest *m = &s->m;
-	status_t st = STATUS_OK;
+	status_t st = devices_footprint(d, s, a, parts, nparts);
 	for (uint32_t i = 0; st == STATUS_OK && i < m->port_count; i++)
 		st = grant_part(a, st0->ioports, m->ports[i].first,
 				m->ports[i].last - m->ports[i].first + 1, RIGHT_READ | RIGHT_WRITE,
@@ -156,7 +168,7 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 		if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
 			return STATUS_FULL;
 		a->caps[a->cap_count++] = (struct keel_grant){ to->inbox, RIGHT_SEND,
-							       (uint64_t)(s - d->svc) + 1 };
+							       send_badge(d, s) };
 		s->peer_hellos[i] = to->hellos;
 		s->peer_error[i] = STATUS_OK;
 	}
@@ -167,7 +179,8 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 static status_t spawn_one(struct initd *d, struct service *s)
 {
 	struct keel_spawn_args a = { 0 };
-	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO];
+	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO +
+			   KEEL_SPAWN_CAPS_MAX];
 	uint32_t nparts = 0;
 	a.name = s->m.name;
 	a.arg = s->m.policy.heartbeat_ms;
@@ -362,7 +375,7 @@ static status_t peer_update(struct initd *d, struct service *s, uint32_t k)
 	status_t st = sys_cap_derive(x->inbox, RIGHT_SEND | RIGHT_GRANT, 0, &via);
 	if (st)
 		return st;
-	st = sys_task_grant(s->child.task, via, RIGHT_SEND, (uint64_t)(s - d->svc) + 1, &given);
+	st = sys_task_grant(s->child.task, via, RIGHT_SEND, send_badge(d, s), &given);
 	if (st == STATUS_OK) {
 		memcpy(u.name, x->m.provides, strlen(x->m.provides)); /* at most 32: padded */
 		u.handle = given;

@@ -37,7 +37,7 @@ keel_run() { # keel_run PROGRAM ARGS: its console lines on stdout
 	MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot/grub/grub.cfg
 	icount_qemu "$work/keel.log" 1200 -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
-		-device virtio-blk-pci,drive=disk,bootindex=0
+		-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on
 	tr -d '\r' < "$work/keel.log" | sed -n 's/^\[task 1\] //p'
 }
 

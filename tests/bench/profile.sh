@@ -40,7 +40,7 @@ MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot
 	-serial "file:$work/serial.log" -d in_asm,exec,nochain -D "$log" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
-	-device virtio-blk-pci,drive=disk,bootindex=0 < /dev/null || true
+	-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on < /dev/null || true
 grep -a "bench:" "$work/serial.log" || true
 fi
 

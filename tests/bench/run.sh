@@ -24,7 +24,7 @@ keel_bench() {
 		-serial "file:$work/serial.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
-		-device virtio-blk-pci,drive=disk,bootindex=0 < /dev/null
+		-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on < /dev/null
 	status=$?
 	if [ "$status" -ne 1 ]; then
 		echo "bench: Keel run failed (qemu status $status); serial log:" >&2

@@ -8,6 +8,6 @@ case $mode in
 run)
 	exec "$QEMU" -M pc -cpu max -m 512M -smp "${SMP:-2}" -nographic -no-reboot \
 		-drive "file=$img,if=none,id=disk,format=raw" \
-		-device virtio-blk-pci,drive=disk,bootindex=0 ;;
+		-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on ;;
 *) echo "boot.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -32,11 +32,11 @@ keel_boot() {
 	secs=${2:-60}
 	[ $# -ge 2 ] && shift 2 || shift $#
 	keel_image "keel.exit=debug $args" "$work/disk.img"
-	"$TIMEOUT" --foreground "$secs" "$QEMU" -M pc -cpu max -m 256M -smp "${SMP:-1}" \
+	"$TIMEOUT" --foreground "$secs" "$QEMU" -M "${MACHINE:-pc}" -cpu max -m 256M -smp "${SMP:-1}" \
 		-display none -monitor none -no-reboot -serial "file:$log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
-		-device virtio-blk-pci,drive=disk,bootindex=0 "$@" < /dev/null
+		-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on "$@" < /dev/null
 	qemu_status=$?
 	echo "---- serial output (qemu exit status $qemu_status)"
 	cat "$log"

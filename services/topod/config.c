@@ -1,0 +1,164 @@
+/*
+ * config.c - a driver's configuration space through topod: reads of its
+ * own function are free; writes pass pci_policy_write (pci.h: no BAR or
+ * bus number moves, no interrupt re-routing, bus mastering only for a
+ * `busmaster` driver, nothing in the MSI capability). Any access to
+ * another function, or through a capability from an earlier hand-out, is
+ * refused and reported on the console.
+ */
+#include "keel/codec.h"
+#include "keel/sys.h"
+#include "topod.h"
+
+struct cfg_req {
+	uint8_t bus, dev, fn, width;
+	uint16_t off;
+	uint32_t val;
+};
+
+/* The function a configuration badge names, or NULL with *why set. */
+static struct pci_function *badge_fn(struct topo *t, uint64_t badge, status_t *why)
+{
+	uint32_t i = (uint32_t)(badge & 0xffff), gen = (uint32_t)(badge >> 16) & 0xffffff;
+	*why = STATUS_NO_RIGHTS;
+	if (TOPO_BADGE_KIND(badge) != TOPO_BADGE_CFG || i >= t->nfns)
+		return NULL;
+	*why = STATUS_STALE;
+	if ((t->grants[i].gen & 0xffffff) != gen)
+		return NULL;
+	return &t->fns[i];
+}
+
+/* Decodes a request: bus, dev, fn, width, offset (and the value). */
+static status_t cfg_decode(const struct keel_msg *m, bool write, struct cfg_req *q)
+{
+	struct codec_reader rd;
+	codec_msg_reader(&rd, m);
+	if (codec_get_u8(&rd, &q->bus) || codec_get_u8(&rd, &q->dev) || codec_get_u8(&rd, &q->fn) ||
+	    codec_get_u8(&rd, &q->width) || codec_get_u16(&rd, &q->off))
+		return STATUS_INVALID;
+	if (write && codec_get_u32(&rd, &q->val))
+		return STATUS_INVALID;
+	if ((q->width != 1 && q->width != 2 && q->width != 4) || q->off % q->width)
+		return STATUS_INVALID;
+	return STATUS_OK;
+}
+
+static void refuse(struct topo *t, const struct pci_function *f, const struct cfg_req *q,
+		   const char *what, status_t st)
+{
+	keel_print(t->start->witness,
+		   "topod: refused: the driver of %02x:%02x.%x %s %02x:%02x.%x offset %#x (%s)\n",
+		   f->bus, f->dev, f->fn, what, q->bus, q->dev, q->fn, q->off, status_name(st));
+}
+
+static status_t on_cfg(struct topo *t, const struct keel_msg *m, struct loop_reply *reply,
+		       bool write)
+{
+	struct cfg_req q;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	if (!f)
+		return st;
+	if ((st = cfg_decode(m, write, &q)))
+		return st;
+	uint16_t size = t->ecam ? PCI_ECAM_CFG_SIZE : PCI_CFG_SIZE;
+	if (q.bus != f->bus || q.dev != f->dev || q.fn != f->fn) {
+		refuse(t, f, &q, write ? "wrote" : "read", STATUS_NO_RIGHTS);
+		return STATUS_NO_RIGHTS;
+	}
+	if (q.off + q.width > size)
+		return STATUS_RANGE;
+	reply->msg.label = m->label;
+	if (!write) {
+		uint32_t v = t->cfg.read(t->cfg.ctx, q.bus, q.dev, q.fn, q.off, q.width);
+		reply->msg.len = 4;
+		__builtin_memcpy(reply->msg.payload, &v, 4);
+		return STATUS_OK;
+	}
+	uint32_t i = (uint32_t)(f - t->fns);
+	struct pci_grant g = { f->bus, f->dev, f->fn, t->grants[i].busmaster };
+	st = pci_policy_write(f, &g, q.bus, q.dev, q.fn, q.off, q.width, q.val, size);
+	if (st) {
+		refuse(t, f, &q, "wrote", st);
+		return st;
+	}
+	t->cfg.write(t->cfg.ctx, q.bus, q.dev, q.fn, q.off, q.width, q.val);
+	return STATUS_OK;
+}
+
+static status_t on_cfg_read(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			    void *ctx)
+{
+	(void)loop;
+	return on_cfg(ctx, m, reply, false);
+}
+
+static status_t on_cfg_write(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			     void *ctx)
+{
+	(void)loop;
+	return on_cfg(ctx, m, reply, true);
+}
+
+/* Which function this capability is for. */
+static status_t on_cfg_info(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			    void *ctx)
+{
+	struct topo *t = ctx;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	uint8_t b[8] = { f->bus,
+			 f->dev,
+			 f->fn,
+			 t->grants[f - t->fns].busmaster,
+			 (uint8_t)f->vendor,
+			 (uint8_t)(f->vendor >> 8),
+			 (uint8_t)f->device,
+			 (uint8_t)(f->device >> 8) };
+	reply->msg.label = TOPO_CFG_INFO;
+	reply->msg.len = sizeof b;
+	__builtin_memcpy(reply->msg.payload, b, sizeof b);
+	return STATUS_OK;
+}
+
+/* Where BAR n of the function is, and which start capability maps it. */
+static status_t on_cfg_bar(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			   void *ctx)
+{
+	struct topo *t = ctx;
+	struct codec_writer w;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	if (m->len < 1)
+		return STATUS_INVALID;
+	int item = topo_bar_item(t, (uint32_t)(f - t->fns), m->payload[0]);
+	if (item < 0)
+		return STATUS_NOT_FOUND;
+	const struct pci_bar *b = &f->bars[m->payload[0]];
+	uint8_t hdr[8] = { b->type, (uint8_t)item };
+	codec_msg_begin(&w, &reply->msg, TOPO_CFG_BAR);
+	codec_put_bytes(&w, hdr, 8);
+	codec_put_u64(&w, b->base);
+	codec_put_u64(&w, b->size);
+	return codec_msg_end(&w, &reply->msg);
+}
+
+status_t topo_cfg_register(struct topo *t);
+
+/* Registers the configuration-space handlers (called by topo_register). */
+status_t topo_cfg_register(struct topo *t)
+{
+	status_t st = loop_on_msg(&t->loop, TOPO_CFG_READ, on_cfg_read, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_INFO, on_cfg_info, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_BAR, on_cfg_bar, t);
+	return st ? st : loop_on_msg(&t->loop, TOPO_CFG_WRITE, on_cfg_write, t);
+}

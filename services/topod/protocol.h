@@ -1,0 +1,94 @@
+/*
+ * protocol.h - topod's protocols: the device registry, the hand-out of
+ * devices to drivers, configuration space for drivers, and power.
+ *
+ * Every request is a call (sys_msg_call); payloads are little-endian and
+ * decoded with keel/codec.h. An error comes back as LOOP_REPLY_ERROR with
+ * the status. Who may send what is decided by the badge the kernel stamps:
+ *
+ *   badge 0               initd (it holds topod's unbadged inbox from the
+ *                         hello): TOPO_HANDOUT, TOPO_POWER_CAP, and
+ *                         everything a client may do
+ *   badge 1..2^32-1       a client initd routed to topod (`sends topo`):
+ *                         TOPO_DEVICE, TOPO_CORE, TOPO_WATCH
+ *   TOPO_BADGE_CFG | ...  a driver's configuration capability for one
+ *                         function: TOPO_CFG_READ, TOPO_CFG_WRITE
+ *   TOPO_BADGE_POWER      the power capability: TOPO_POWER
+ *
+ * The full description, with the capability flow, is docs/devices.md.
+ */
+#ifndef KEEL_TOPOD_PROTOCOL_H
+#define KEEL_TOPOD_PROTOCOL_H
+
+#include <stdint.h>
+
+/* Registry. */
+#define TOPO_DEVICE 0x70d00001u /* u32 index -> struct topo_device_msg */
+#define TOPO_CORE 0x70d00002u   /* u32 index -> struct topo_core_msg */
+#define TOPO_WATCH                                                                                 \
+	0x70d00003u /* u32 device index, u32 generation -> u32 generation,
+				 * answered once the device's generation differs */
+/* initd only (badge 0). */
+#define TOPO_HANDOUT 0x70d00010u   /* struct topo_handout_req -> topo_item_msg + cap */
+#define TOPO_POWER_CAP 0x70d00011u /* -> a send capability badged TOPO_BADGE_POWER */
+/* A driver's configuration capability. */
+#define TOPO_CFG_READ 0x70d00020u  /* u8 bus, dev, fn, width; u16 off -> u32 value */
+#define TOPO_CFG_WRITE 0x70d00021u /* u8 bus, dev, fn, width; u16 off; u32 value -> empty */
+#define TOPO_CFG_INFO 0x70d00022u  /* -> u8 bus, dev, fn, busmaster; u16 vendor, device */
+#define TOPO_CFG_BAR                                                                               \
+	0x70d00023u /* u8 bar -> u8 type (pci.h enum pci_bar_type), u8 item
+				    * (its start capability), 6 zero bytes, u64 base, u64 size;
+				    * NOT_FOUND for a BAR that was not handed out */
+/* The power capability. */
+#define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
+
+#define TOPO_POWER_OFF 0u
+#define TOPO_POWER_RESET 1u
+
+#define TOPO_BADGE_CFG (1ull << 48)   /* | busmaster << 40 | generation << 16 | function index */
+#define TOPO_BADGE_POWER (2ull << 48) /* the power capability */
+#define TOPO_BADGE_KIND(b) ((b) & (0xffull << 48))
+
+/* Kinds of devices in the registry. */
+enum topo_kind {
+	TOPO_KIND_PCI = 0,
+	TOPO_KIND_LEGACY = 1, /* a fixed ISA device of the platform */
+};
+
+/*
+ * TOPO_DEVICE reply (40 bytes):
+ *   0 u32 index          4 u32 count (devices in the registry)
+ *   8 u8 kind            9 u8 bus, 10 dev, 11 fn (PCI)
+ *  12 u16 vendor        14 u16 device
+ *  16 u8 class, 17 subclass, 18 prog_if, 19 irq line (0xff: none)
+ *  20 u32 generation (hand-outs so far; a watch waits for it to change)
+ *  24 char name[16]     NUL-padded: "virtio-blk", "serial", ...
+ */
+#define TOPO_DEVICE_NAME 16
+
+/*
+ * TOPO_CORE reply (24 bytes):
+ *   0 u32 index  4 u32 count  8 u32 apic id  12 u32 proximity domain
+ *  16 u8 class (enum core_class, classify.h)  18 u16 permille of the fastest
+ *  20 u32 score (benchmark units per ms)
+ */
+
+/*
+ * TOPO_HANDOUT request: 0 u16 vendor, 2 u16 device, 4 u8 busmaster (0/1),
+ * 5 u8 item, 6 u8 driver (initd's slot of the driver). initd asks for item
+ * 0, 1, ... until NOT_FOUND; asking for item 0 starts a new generation of
+ * the function: everything handed out before for it is revoked and its
+ * watchers are answered. A driver keeps the function it was first given;
+ * a second driver of the same id gets the next function with that id.
+ * Reply: 0 u8 item kind, 1 u8 BAR index, 2 u8 bus, 3 dev, 4 fn,
+ *        8 u64 base (physical address, port or interrupt line), 16 u64 size,
+ *        and the capability (moved).
+ */
+enum topo_item {
+	TOPO_ITEM_BAR_MMIO = 1, /* MMIO capability for a memory BAR (whole pages) */
+	TOPO_ITEM_BAR_IO = 2,   /* I/O port capability for an I/O BAR */
+	TOPO_ITEM_IRQ = 3,      /* the function's legacy interrupt line */
+	TOPO_ITEM_CONFIG = 4,   /* send capability to topod, badged for the function */
+};
+
+#endif

@@ -1,0 +1,67 @@
+#!/bin/sh
+# blkd on the boot disk and blkd2 on a scratch disk, both modern-only
+# virtio-blk: blkcheck (partition 1 of the boot disk) prints the FAT boot
+# sector, which must match the image byte for byte, and checks the
+# protocol's errors; blkstress writes 64 MiB of known data in random-sized
+# requests to the scratch disk and reads it back; after QEMU exits the
+# host checks every byte of the scratch disk file. Then, on pc, initd
+# kills blkd2 100 times during the workload (initd.kill): blkstress's
+# requests fail retryably, its block client sends them again to the new
+# blkd2, and the disk still holds exactly the data written.
+. tests/qemu/lib.sh
+
+scratch=$work/scratch.img
+
+# run_until MACHINE ARGS PATTERN SECONDS: boots with the scratch disk until
+# the serial log matches PATTERN (or the time is up), then stops QEMU.
+run_until() {
+	rm -f "$scratch" "$work/qemu.pid" "$log" && truncate -s 80M "$scratch"
+	MACHINE=$1 SMP=2 keel_boot "$2" "$4" \
+		-drive "file=$scratch,if=none,id=scratch,format=raw,cache=unsafe" \
+		-device virtio-blk-pci,drive=scratch,disable-legacy=on \
+		-pidfile "$work/qemu.pid" > "$work/boot.out" 2>&1 &
+	boot=$!
+	while kill -0 "$boot" 2> /dev/null; do
+		if grep -Eq -- "$3" "$log" 2> /dev/null; then
+			sleep 1
+			[ -s "$work/qemu.pid" ] && kill "$(cat "$work/qemu.pid")" 2> /dev/null
+			break
+		fi
+		sleep 1
+	done
+	wait "$boot"
+	cat "$work/boot.out"
+}
+
+verify_scratch() {
+	if python3 tests/devices/blkverify.py scratch "$scratch"; then
+		pass "$1: the scratch disk holds the 64 MiB written"
+	else
+		fail "$1: the scratch disk differs from the data written"
+	fi
+}
+
+for machine in ${MACHINES:-pc q35}; do
+	run_until $machine "initd.boot=boot-blk.manifest" 'blkstress: wrote|PANIC' 300
+	check_log "$machine: blkd is ready" '^\[task [0-9]+\] blkd: ready'
+	check_log "$machine: blkd finds the boot disk's partition" 'blkd: partition 1: blocks 2048-'
+	check_log "$machine: blkcheck's checks pass" 'blkcheck: [1-9][0-9]* passed, 0 failed'
+	check_log "$machine: blkstress reads back what it wrote" \
+		'blkstress: wrote 64 MiB .*: 0 bad blocks, [0-9]+ retries, [0-9]+ rounds, OK'
+	check_log "$machine: the boot completes" 'initd: all services up \(6\)'
+	check_no_log "$machine: nothing faulted" 'CPU exception|PANIC'
+	if python3 tests/devices/blkverify.py sector "$work/disk.img" "$log"; then
+		pass "$machine: the boot sector matches the image byte for byte"
+	else
+		fail "$machine: the boot sector differs from the image"
+	fi
+	verify_scratch $machine
+done
+
+run_until pc "initd.boot=boot-blk.manifest initd.kill=blkd2:100" 'blkstress: wrote|PANIC' 600
+check_log "kill: initd killed blkd2 100 times" 'initd: killed blkd2 100 times'
+check_log "kill: blkstress's data survives every restart" \
+	'blkstress: wrote 64 MiB .*: 0 bad blocks, [1-9][0-9]* retries, [0-9]+ rounds, OK'
+check_no_log "kill: nothing faulted" 'CPU exception|PANIC'
+verify_scratch kill
+finish
