@@ -59,10 +59,8 @@ static void drop(struct term_client *c)
 				 c->bytes / KEEL_PAGE_SIZE);
 	if (c->mem != CAP_HANDLE_NONE)
 		sys_cap_delete(c->mem);
-	if (c->bell != CAP_HANDLE_NONE)
-		sys_cap_delete(c->bell);
 	c->base = NULL;
-	c->mem = c->bell = CAP_HANDLE_NONE;
+	c->mem = CAP_HANDLE_NONE;
 	c->bytes = 0;
 }
 
@@ -86,22 +84,15 @@ static status_t map_channels(struct term_client *c, cap_handle_t mem, uint32_t b
 	return st;
 }
 
-/* Asks for compd's doorbell and hands it to the output channel. */
-static status_t get_bell(struct term_client *c)
+/* The output channel's doorbell: a TERM_KICK message to compd (see
+ * protocol.h), raised through channel_notify's sysops. */
+static status_t kick(void *ctx, cap_handle_t term, uint64_t bits)
 {
+	struct term_client *c = ctx;
 	struct keel_msg m;
-	struct codec_reader r;
-	uint64_t bits = 0;
-	msg_words(&m, TERM_DOORBELL, 1, c->id, 0);
-	status_t st = call(c->term, &m, TIMEOUT_FOREVER);
-	if (st)
-		return st;
-	c->bell = reply_cap(&m);
-	codec_reader_init(&r, m.payload, m.len);
-	if (c->bell == CAP_HANDLE_NONE || codec_get_u64(&r, &bits) || bits == 0)
-		return STATUS_BAD_FORMAT;
-	channel_set_doorbell(&c->out, c->bell, bits);
-	return STATUS_OK;
+	(void)bits;
+	msg_words(&m, TERM_KICK, 1, c->id, 0);
+	return sys_msg_send(term, &m, CAP_HANDLE_NONE, 0);
 }
 
 /* Attaches c->term afresh. */
@@ -122,8 +113,10 @@ static status_t attach(struct term_client *c)
 		return STATUS_BAD_FORMAT;
 	}
 	st = map_channels(c, m.cap, bytes);
-	if (st == STATUS_OK)
-		st = get_bell(c);
+	if (st == STATUS_OK) {
+		c->kick = (struct sysops){ .ctx = c, .signal_raise = kick };
+		channel_set_doorbell(&c->out, c->term, 1);
+	}
 	if (st)
 		drop(c);
 	return st;
@@ -133,7 +126,7 @@ status_t term_attach(struct term_client *c, cap_handle_t tty)
 {
 	memset(c, 0, sizeof *c);
 	c->term = tty;
-	c->mem = c->bell = CAP_HANDLE_NONE;
+	c->mem = CAP_HANDLE_NONE;
 	return attach(c);
 }
 
@@ -168,11 +161,12 @@ status_t term_write(struct term_client *c, const void *buf, size_t n)
 	const uint8_t *p = buf;
 	status_t st = c->base ? STATUS_OK : reattach(c);
 	while (st == STATUS_OK && n) {
-		uint32_t k = channel_push_batch(&c->out, p, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
+		uint32_t k = channel_push_batch(&c->out, p,
+						n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
 		p += k;
 		n -= k;
 		if (k)
-			channel_notify(&c->out, &sysops_kernel);
+			channel_notify(&c->out, &c->kick);
 		if (n && k == 0) {
 			st = write_wait(c);
 			if (st == STATUS_STALE)
@@ -221,7 +215,8 @@ status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int 
 		return STATUS_OK;
 	status_t st = c->base ? STATUS_OK : reattach(c);
 	while (st == STATUS_OK) {
-		uint32_t k = channel_pop_batch(&c->in, buf, cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap);
+		uint32_t k = channel_pop_batch(&c->in, buf,
+					       cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap);
 		if (k) {
 			*n = k;
 			return STATUS_OK;

@@ -2,7 +2,7 @@
  * attach.c - attachments: a program's pair of channels on a terminal, in
  * memory compd creates and shares (protocol.h, TERM_ATTACH). compd is the
  * producer of the input channel and the consumer of the output channel,
- * whose doorbell is COMPD_BELL_BIT.
+ * whose doorbell is the client's TERM_KICK message.
  *
  * Attachments are a fixed table. When it is full, the idle attachment used
  * longest ago - no read or write waiting on it, its output channel empty -
@@ -47,7 +47,8 @@ static struct attachment *free_entry(struct compd *c)
 		struct attachment *a = &c->att[i];
 		if (!a->used)
 			return a;
-		if (a->write_waiter != CAP_HANDLE_NONE || channel_readable(&a->out) || reading(c, a))
+		if (a->write_waiter != CAP_HANDLE_NONE || channel_readable(&a->out) ||
+		    reading(c, a))
 			continue;
 		if (!best || a->last_use < best->last_use)
 			best = a;
@@ -88,12 +89,14 @@ status_t attach_new(struct compd *c, unsigned term, uint32_t *id, cap_handle_t *
 	a->term = (uint8_t)term;
 	status_t st = make_channels(a);
 	if (st == STATUS_OK)
-		st = sys_cap_derive(a->mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0, mem_for_client);
+		st = sys_cap_derive(a->mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0,
+				    mem_for_client);
 	a->used = true;
 	if (st) {
 		attach_free(c, a);
 		return st;
 	}
+	channel_prepare_wait(&a->out); /* empty: the first push rings */
 	a->last_use = ++c->tick;
 	*id = attach_id(c, a);
 	return STATUS_OK;
@@ -156,6 +159,12 @@ static void drain_one(struct compd *c, struct attachment *a)
 	}
 }
 
+static void more(struct loop *loop, uint64_t now, void *ctx)
+{
+	(void)loop, (void)now;
+	attach_drain_all(ctx);
+}
+
 void attach_drain_all(struct compd *c)
 {
 	c->more_output = false;
@@ -163,5 +172,5 @@ void attach_drain_all(struct compd *c)
 		if (c->att[i].used)
 			drain_one(c, &c->att[i]);
 	if (c->more_output) /* come back next turn, after the inbox */
-		sys_signal_raise(c->start->self_thread, 1ull << COMPD_BELL_BIT);
+		loop_timer_add(&c->loop, 0, more, c, NULL);
 }

@@ -21,7 +21,6 @@
 /* Signal bits of compd's thread. */
 #define COMPD_INBOX_BIT 0
 #define COMPD_UART_BIT 1 /* IRQ 4 */
-#define COMPD_BELL_BIT 2 /* some output channel has data */
 
 #define COMPD_ATTACH_MAX 16
 #define COMPD_LINE_MAX 1024
@@ -83,7 +82,7 @@ struct compd {
 	bool have_screen;
 	struct vga_text vga;
 	struct screen screen;
-	unsigned focus; /* the virtual console shown: 1..4 */
+	unsigned focus;  /* the virtual console shown: 1..4 */
 	bool screen_all; /* redraw everything at the next flush */
 	struct vt vts[TERM_COUNT - TERM_VC_FIRST];
 	struct terminal term[TERM_COUNT];

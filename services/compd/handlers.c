@@ -100,8 +100,8 @@ static status_t on_user_cap(struct loop *loop, const struct keel_msg *m, struct 
 }
 
 /* A send carrying the controller's inbox capability (or none). */
-static status_t on_controller(struct loop *loop, const struct keel_msg *m,
-			      struct loop_reply *reply, void *ctx)
+static status_t on_controller(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			      void *ctx)
 {
 	struct terminal *t = badge_term(ctx, m, TERM_BADGE_CONTROL);
 	cap_handle_t cap = (m->flags & MSG_FLAG_CAP) ? m->cap : CAP_HANDLE_NONE;
@@ -144,8 +144,8 @@ static status_t on_attach(struct loop *loop, const struct keel_msg *m, struct lo
 }
 
 /* The attachment a call names in its first word. */
-static status_t att_call(struct compd *c, const struct keel_msg *m, size_t len,
-			 struct terminal **t, struct attachment **a)
+static status_t att_call(struct compd *c, const struct keel_msg *m, size_t len, struct terminal **t,
+			 struct attachment **a)
 {
 	status_t st = term_call(c, m, KIND_ANY, len, t);
 	if (st)
@@ -154,27 +154,19 @@ static status_t att_call(struct compd *c, const struct keel_msg *m, size_t len,
 	return *a ? STATUS_OK : STATUS_STALE;
 }
 
-static status_t on_doorbell(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
-			    void *ctx)
+/* A send: the client pushed output while compd slept on its channel. */
+static status_t on_kick(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			void *ctx)
 {
-	struct compd *c = ctx;
-	struct terminal *t;
-	struct attachment *a;
-	struct codec_writer w;
-	size_t len = 0;
-	(void)loop;
-	status_t st = att_call(c, m, 4, &t, &a);
-	if (st == STATUS_OK)
-		st = sys_cap_derive(c->start->self_thread, RIGHT_SEND, 1ull << COMPD_BELL_BIT,
-				    &reply->cap);
-	if (st)
-		return st;
-	reply->mode = CAP_MOVE;
-	reply->msg.label = TERM_OK;
-	codec_writer_init(&w, reply->msg.payload, sizeof reply->msg.payload);
-	codec_put_u64(&w, 1ull << COMPD_BELL_BIT);
-	codec_writer_finish(&w, &len);
-	reply->msg.len = (uint16_t)len;
+	(void)loop, (void)reply;
+	if (m->flags & MSG_FLAG_CAP) {
+		if (!loop_msg_is_call(m))
+			sys_cap_delete(m->cap);
+		return STATUS_INVALID;
+	}
+	if (!badge_term(ctx, m, KIND_ANY))
+		return STATUS_NO_RIGHTS;
+	attach_drain_all(ctx);
 	return STATUS_OK;
 }
 
@@ -198,8 +190,8 @@ static status_t on_read(struct loop *loop, const struct keel_msg *m, struct loop
 	return STATUS_OK;        /* label 0: answered later */
 }
 
-static status_t on_write_wait(struct loop *loop, const struct keel_msg *m,
-			      struct loop_reply *reply, void *ctx)
+static status_t on_write_wait(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			      void *ctx)
 {
 	struct compd *c = ctx;
 	struct terminal *t;
@@ -284,11 +276,16 @@ status_t compd_register(struct compd *c)
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ TERM_OPEN, on_open },         { TERM_USER_CAP, on_user_cap },
-		{ TERM_CONTROLLER, on_controller }, { TERM_ATTACH, on_attach },
-		{ TERM_DOORBELL, on_doorbell }, { TERM_READ, on_read },
-		{ TERM_WRITE_WAIT, on_write_wait }, { TERM_INFO, on_info },
-		{ TERM_SET_MODE, on_set_mode }, { TERM_DETACH, on_detach },
+		{ TERM_OPEN, on_open },
+		{ TERM_USER_CAP, on_user_cap },
+		{ TERM_CONTROLLER, on_controller },
+		{ TERM_ATTACH, on_attach },
+		{ TERM_KICK, on_kick },
+		{ TERM_READ, on_read },
+		{ TERM_WRITE_WAIT, on_write_wait },
+		{ TERM_INFO, on_info },
+		{ TERM_SET_MODE, on_set_mode },
+		{ TERM_DETACH, on_detach },
 		{ TERM_KEY, on_key },
 	};
 	status_t st = STATUS_OK;

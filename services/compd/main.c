@@ -55,12 +55,6 @@ static void on_uart(struct loop *loop, unsigned bit, void *ctx)
 	attach_drain_all(c); /* the transmit ring may have room again */
 }
 
-static void on_bell(struct loop *loop, unsigned bit, void *ctx)
-{
-	(void)loop, (void)bit;
-	attach_drain_all(ctx);
-}
-
 /* Every 50 ms: the serial line's safety net. */
 static void on_tick(struct loop *loop, uint64_t now, void *ctx);
 
@@ -75,6 +69,7 @@ static void on_tick(struct loop *loop, uint64_t now, void *ctx)
 	(void)loop;
 	serial_pump(c); /* resumes a paused receive; a lost edge costs 50 ms */
 	uart_kick(&c->uart);
+	attach_drain_all(c); /* a kick lost to a full inbox costs 50 ms */
 	arm_tick(c, now);
 }
 
@@ -105,8 +100,6 @@ static status_t setup(struct compd *c, const struct keel_start *s)
 	if (st == STATUS_OK)
 		st = loop_on_signal(&c->loop, COMPD_UART_BIT, on_uart, c);
 	if (st == STATUS_OK)
-		st = loop_on_signal(&c->loop, COMPD_BELL_BIT, on_bell, c);
-	if (st == STATUS_OK)
 		st = compd_register(c);
 	if (st == STATUS_OK)
 		st = sys_clock_read(&now);
@@ -126,5 +119,7 @@ int keel_main(const struct keel_start *s)
 	if (setup(c, s))
 		return 1;
 	vc_flush(c);
+	static const char hello[] = "compd: serial terminal up\r\n";
+	uart_write(&c->uart, (const uint8_t *)hello, sizeof hello - 1);
 	return loop_run(&c->loop) == STATUS_OK ? 0 : 2;
 }

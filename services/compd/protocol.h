@@ -31,9 +31,13 @@
  *                    output channel at offset bytes / 2 (client produces).
  *                    FULL when every attachment is busy (idle ones are
  *                    reclaimed first, oldest first: see TERM_ATTACH below).
- *   TERM_DOORBELL    in: id; cap: compd's thread (moved), RIGHT_SEND,
- *                    badged with the output doorbell bit: the client's
- *                    channel_set_doorbell for the output channel.
+ *   TERM_KICK        send; in: id. The output channel's doorbell: sent
+ *                    when the channel says compd sleeps (channel_notify,
+ *                    keel/term.h does this). A spawned task has no
+ *                    capability to its own first thread to hand out as a
+ *                    signal doorbell, so the doorbell is a message; compd
+ *                    also drains every channel every 50 ms, so a kick lost
+ *                    to a full inbox delays output, never loses it.
  *   TERM_READ        in: id, max. Answered once compd has pushed input:
  *                    out: count (bytes pushed to the input channel, at most
  *                    max), flags (TERM_READ_EOF: end of file, count 0).
@@ -66,7 +70,7 @@
 #define TERM_USER_CAP 0x7e4d0002u
 #define TERM_CONTROLLER 0x7e4d0003u
 #define TERM_ATTACH 0x7e4d0004u
-#define TERM_DOORBELL 0x7e4d0005u
+#define TERM_KICK 0x7e4d0005u
 #define TERM_READ 0x7e4d0006u
 #define TERM_WRITE_WAIT 0x7e4d0007u
 #define TERM_INFO 0x7e4d0008u

@@ -41,8 +41,8 @@ status_t terminal_init(struct compd *c, unsigned index)
 		t->rows = t->vt->rows;
 		t->cols = t->vt->cols;
 	}
-	return ldisc_init(&t->ld, t->mode, t->line, sizeof t->line, t->queue, sizeof t->queue,
-			  echo, t);
+	return ldisc_init(&t->ld, t->mode, t->line, sizeof t->line, t->queue, sizeof t->queue, echo,
+			  t);
 }
 
 /* Tells the controller about Ctrl-C, Ctrl-\ or Ctrl-Z (never waits). */

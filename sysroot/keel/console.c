@@ -150,4 +150,3 @@ const struct keel_file_ops keel_console_ops = {
 	.stat = keel_console_stat,
 	.poll = console_poll,
 };
-

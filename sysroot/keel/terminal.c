@@ -162,8 +162,8 @@ int keel_terminal_open(cap_handle_t tty, int min)
 	}
 	const cap_handle_t caps[KEEL_FILE_CAPS] = { tty, CAP_HANDLE_NONE };
 	const uint64_t data[2] = { (uint64_t)(uintptr_t)tf, 0 };
-	int fd = fdt_open(keel_fdt(), min, KEEL_FD_TERMINAL, &keel_terminal_ops, caps, data,
-			  O_RDWR, 0);
+	int fd = fdt_open(keel_fdt(), min, KEEL_FD_TERMINAL, &keel_terminal_ops, caps, data, O_RDWR,
+			  0);
 	if (fd < 0) {
 		term_detach(&tf->client);
 		free(tf);

@@ -36,7 +36,7 @@
 struct term_client {
 	cap_handle_t term;  /* the terminal capability (not owned) */
 	cap_handle_t mem;   /* the shared memory, or CAP_HANDLE_NONE */
-	cap_handle_t bell;  /* compd's doorbell for the output channel */
+	struct sysops kick; /* channel_notify's doorbell: a TERM_KICK message */
 	void *base;         /* where mem is mapped */
 	uint32_t bytes;     /* its size */
 	uint32_t id;        /* compd's attachment id */
@@ -78,7 +78,8 @@ status_t term_open(cap_handle_t compd, uint32_t index, cap_handle_t *control);
 /* Controller: a new user capability of the terminal, to pass to a program. */
 status_t term_user_cap(cap_handle_t control, cap_handle_t *user);
 
-/* Controller: events (TERM_EVENT) go to inbox_send from now on (copied;
+/* Controller: events (TERM_EVENT) go to inbox_send from now on (copied, so
+ * it needs RIGHT_GRANT besides RIGHT_SEND;
  * CAP_HANDLE_NONE: to nobody). */
 status_t term_set_controller(cap_handle_t control, cap_handle_t inbox_send);
 
