@@ -9,11 +9,10 @@
 # reaching the controller in cooked mode, end of file, the window size,
 # and the output rate of the terminal.
 #
-# Screen: the monitor's sendkey types on the PS/2 keyboard (inputd ->
-# compd -> the virtual console in front) and screendump shows the VGA
-# text screen (converted to text by reading the dump's glyphs is not
-# done: the test reads compd's echo on the screen through its debug
-# dump on the serial line instead - see screen_test).
+# Screen: contest attaches to the first virtual console as well; the
+# monitor's sendkey types on the PS/2 keyboard (inputd -> compd -> the
+# virtual console in front) and the screen's text is read from the VGA
+# text buffer in guest memory with the monitor's xp; Alt+F1/F2 switch.
 import os
 import re
 import shutil
@@ -101,8 +100,81 @@ def typed(child, text, slow=False):
         child.send(text)
 
 
+class Monitor:
+    """QEMU's human monitor on a Unix socket."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for _ in range(50):
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.sock.settimeout(10)
+        self.read_prompt()
+
+    def read_prompt(self):
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("latin-1")
+
+    def cmd(self, text):
+        self.sock.sendall(text.encode() + b"\n")
+        return self.read_prompt()
+
+    def keys(self, names):
+        for k in names:
+            self.cmd("sendkey " + k)
+            time.sleep(0.05)
+
+    def screen(self):
+        """The VGA text buffer's 25 rows of 80 characters, read from guest
+        memory (the monitor's xp): the debug path to the screen."""
+        out = self.cmd("xp /2000hx 0xb8000")
+        words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{4})\b", out.split("\n", 1)[1])]
+        chars = "".join(chr(w & 0xff) if 32 <= (w & 0xff) < 127 else " " for w in words)
+        return [chars[i:i + 80].rstrip() for i in range(0, min(len(chars), 2000), 80)]
+
+
+def screen_test(child, mon_path):
+    if not expect(child, "contest attaches to the first virtual console", "contest: vc ready"):
+        return
+    mon = Monitor(mon_path)
+    time.sleep(0.3)
+    rows = mon.screen()
+    check("the program's output is on the screen (VGA text, row 1)",
+          rows and rows[0] == "keel vc1: type a line", repr(rows[:2]))
+    mon.keys(["shift-k", "e", "e", "l", "spc", "x", "backspace", "v", "c", "ret"])
+    expect(child, "keys typed on the PS/2 keyboard reach the program in cooked mode",
+           re.escape("contest: vc line [Keel vc]"))
+    time.sleep(0.3)
+    rows = mon.screen()
+    check("the typed line was echoed on the screen, erase included",
+          len(rows) > 2 and rows[1] == "Keel vc" and rows[2] == "got it", repr(rows[:4]))
+    mon.keys(["alt-f2"])
+    time.sleep(0.3)
+    rows = mon.screen()
+    check("Alt+F2 shows the second virtual console (empty)", not any(rows), repr(rows[:3]))
+    mon.keys(["a", "b"])
+    mon.keys(["alt-f1"])
+    time.sleep(0.3)
+    rows = mon.screen()
+    check("Alt+F1 brings the first back as it was",
+          rows and rows[0] == "keel vc1: type a line" and rows[2] == "got it", repr(rows[:4]))
+    mon.keys(["alt-f2"])
+    time.sleep(0.3)
+    rows = mon.screen()
+    check("what was typed on the second console was echoed there", rows and rows[0] == "ab",
+          repr(rows[:2]))
+
+
 def serial_test(cfg, work):
-    child, _ = boot(cfg, work, "initd.boot=boot-console.manifest", 120)
+    child, mon = boot(cfg, work, "initd.boot=boot-console.manifest", 180)
     if not expect(child, "contest attaches to the serial terminal and reports its size",
                   r"contest: ready 24x80 tty 1", 60):
         child.close(force=True)
@@ -132,6 +204,7 @@ def serial_test(cfg, work):
     if expect(child, "a program writes 256 KiB to the serial terminal",
               r"contest: throughput (\d+) bytes in (\d+) us: (\d+) bytes/s", 120):
         print("figure: serial terminal %s bytes/s (wall clock, TCG)" % child.match.group(3))
+    screen_test(child, mon)
     expect(child, "and finishes", "contest: done")
     child.close(force=True)
     with open(os.path.join(work, "serial.log"), encoding="latin-1") as f:

@@ -124,8 +124,8 @@ static void interrupt(struct contest *t)
 		loop_timer_add(&t->loop, now + 100000000ull, tick, NULL, NULL);
 		loop_turn(&t->loop);
 	}
-	say("contest: %s\n", (t->events & TERM_EV_INTR) ? "interrupt reached the controller"
-							  : "no interrupt");
+	say("contest: %s\n",
+	    (t->events & TERM_EV_INTR) ? "interrupt reached the controller" : "no interrupt");
 }
 
 /* Writes bytes to the terminal and reports the rate. */
@@ -150,6 +150,33 @@ static void throughput(void)
 	say("\ncontest: throughput %s\n", text);
 }
 
+/* The first virtual console, through libsys's client directly: a line
+ * typed on the PS/2 keyboard (inputd) arrives here. */
+static void vc_test(const struct keel_start *s)
+{
+	cap_handle_t control, user;
+	struct term_client vc;
+	char line[128];
+	size_t len = 0, n = 0;
+	static const char hello[] = "keel vc1: type a line\n";
+	if (term_open(keel_start_cap(s, 0), TERM_VC_FIRST, &control) ||
+	    term_user_cap(control, &user) || term_attach(&vc, user) ||
+	    term_write(&vc, hello, sizeof hello - 1)) {
+		say("contest: vc attach failed\n", NULL);
+		return;
+	}
+	say("contest: vc ready\n", NULL);
+	while (len < sizeof line - 1 && (len == 0 || line[len - 1] != '\n')) {
+		if (term_read(&vc, line + len, sizeof line - 1 - len, &n, 0) || n == 0)
+			break;
+		len += n;
+	}
+	line[len] = 0;
+	line[strcspn(line, "\n")] = 0;
+	say("contest: vc line [%s]\n", line);
+	term_write(&vc, "got it\n", 7);
+}
+
 int keel_main(const struct keel_start *s)
 {
 	struct contest t = { 0 };
@@ -168,6 +195,7 @@ int keel_main(const struct keel_start *s)
 	say("contest: %s\n", fgets(line, sizeof line, stdin) ? "not end of file" : "end of file");
 	clearerr(stdin);
 	throughput();
+	vc_test(s);
 	say("contest: done\n", NULL);
 	for (;;)
 		loop_turn(&t.loop);
