@@ -265,8 +265,7 @@ static status_t on_key(struct loop *loop, const struct keel_msg *m, struct loop_
 		sys_cap_delete(m->cap);
 	if (loop_msg_is_call(m) || (m->badge & TERM_BADGE_TAG_MASK) == TERM_BADGE_TAG)
 		return STATUS_NO_RIGHTS;
-	if (c->have_screen)
-		vc_key(c, m->payload, m->len);
+	vc_key(c, m->payload, m->len);
 	return STATUS_OK;
 }
 

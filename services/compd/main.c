@@ -73,14 +73,20 @@ static void on_tick(struct loop *loop, uint64_t now, void *ctx)
 	arm_tick(c, now);
 }
 
+/* The serial line if compd was given it (all of it, or none), the screen
+ * likewise, then the terminals. */
 static status_t devices(struct compd *c, const struct keel_start *s)
 {
-	status_t st = sys_ioports_enable(keel_start_cap(s, CAP_UART_PORTS));
-	if (st)
-		return st;
-	uart_init(&c->uart, COM1);
+	status_t st = STATUS_OK;
 	c->uart_irq = keel_start_cap(s, CAP_UART_IRQ);
-	st = vc_init(c, keel_start_cap(s, CAP_VGA_MMIO), keel_start_cap(s, CAP_CRTC_PORTS));
+	bool serial = keel_start_cap(s, CAP_UART_PORTS) != CAP_HANDLE_NONE;
+	if (serial && c->uart_irq != CAP_HANDLE_NONE)
+		st = sys_ioports_enable(keel_start_cap(s, CAP_UART_PORTS));
+	else
+		serial = false;
+	uart_init(&c->uart, serial && st == STATUS_OK ? COM1 : 0);
+	if (st == STATUS_OK)
+		st = vc_init(c, keel_start_cap(s, CAP_VGA_MMIO), keel_start_cap(s, CAP_CRTC_PORTS));
 	for (unsigned i = 0; st == STATUS_OK && i < TERM_COUNT; i++)
 		st = terminal_init(c, i);
 	return st;
@@ -95,9 +101,9 @@ static status_t setup(struct compd *c, const struct keel_start *s)
 		st = loop_inbox_open(INBOX_SLOTS, COMPD_INBOX_BIT, &c->inbox, &ring);
 	if (st == STATUS_OK)
 		st = loop_init(&c->loop, &sysops_kernel, ring, COMPD_INBOX_BIT);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && c->uart.base)
 		st = sys_irq_bind(c->uart_irq, COMPD_UART_BIT);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && c->uart.base)
 		st = loop_on_signal(&c->loop, COMPD_UART_BIT, on_uart, c);
 	if (st == STATUS_OK)
 		st = compd_register(c);

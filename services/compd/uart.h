@@ -35,7 +35,8 @@ struct uart {
 
 /* Takes over the UART at port base (the ports must be enabled): FIFOs on,
  * receive interrupts on, OUT2 set. The line settings the kernel made
- * (115200 8N1) stay. */
+ * (115200 8N1) stay. Base 0: no UART (nothing is received, output is
+ * dropped and counted, no port is touched). */
 void uart_init(struct uart *u, uint16_t base);
 
 /* Reads what has arrived into buf (cap bytes); returns how many. */
