@@ -92,6 +92,10 @@ struct compd {
 	struct compd_stats stats;
 };
 
+/* main.c: zeroed pages of the task's own, which go with the task (under
+ * the host port too, where tasks share one heap). */
+void *compd_alloc(size_t bytes);
+
 /* terminal.c */
 status_t terminal_init(struct compd *c, unsigned index);
 void terminal_input(struct terminal *t, const uint8_t *in, size_t n);

@@ -8,9 +8,8 @@
  * topod hands out the legacy devices): start capabilities 0 and 1 are the
  * ports 0x3f8-0x3ff and 0x3d4-0x3d5, 2 is IRQ 4, 3 the text buffer.
  */
-#include <stdlib.h>
-
 #include "compd.h"
+#include "keel/map.h"
 #include "keel/service.h"
 #include "keel/spawn.h"
 #include "keel/sys.h"
@@ -116,9 +115,23 @@ static status_t setup(struct compd *c, const struct keel_start *s)
 	return st ? st : service_heartbeat_start(&c->loop, s);
 }
 
+void *compd_alloc(size_t bytes)
+{
+	uint64_t pages = (bytes + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
+	cap_handle_t mem;
+	void *p = NULL;
+	if (sys_memory_create(pages, 0, &mem))
+		return NULL;
+	if (keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &p)) {
+		sys_cap_delete(mem);
+		return NULL;
+	}
+	return p; /* the capability stays, as long as the task */
+}
+
 int keel_main(const struct keel_start *s)
 {
-	struct compd *c = calloc(1, sizeof *c);
+	struct compd *c = compd_alloc(sizeof *c);
 	if (!c)
 		return 1;
 	c->start = s;

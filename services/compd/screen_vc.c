@@ -6,8 +6,6 @@
  * the console in front, translated as an xterm would send them
  * (inputd/keymap.c); Alt+F1..F4 switch.
  */
-#include <stdlib.h>
-
 #include "compd.h"
 #include "inputd/keymap.h"
 #include "keel/map.h"
@@ -26,7 +24,7 @@ status_t vc_init(struct compd *c, cap_handle_t mmio, cap_handle_t crtc)
 {
 	const size_t cells = COMPD_VC_ROWS * COMPD_VC_COLS;
 	for (unsigned i = 0; i < TERM_COUNT - TERM_VC_FIRST; i++) {
-		struct vt_cell *grid = calloc(2 * cells, sizeof *grid);
+		struct vt_cell *grid = compd_alloc(2 * cells * sizeof *grid);
 		if (!grid)
 			return STATUS_NO_MEMORY;
 		status_t st = vt_init(&c->vts[i], grid, grid + cells, cells, COMPD_VC_ROWS,

@@ -118,7 +118,8 @@ static void keys(const uint8_t *codes, size_t n, uint8_t mods)
 static status_t raw_call(cap_handle_t to, uint32_t label, const uint32_t *w, unsigned n)
 {
 	struct keel_msg m = { .label = label, .len = (uint16_t)(4 * n) };
-	memcpy(m.payload, w, 4 * n);
+	if (n)
+		memcpy(m.payload, w, 4 * n);
 	status_t st = sys_msg_call(to, &m, WAIT_TIMEOUT);
 	status_t why;
 	uint32_t label2;
