@@ -128,26 +128,43 @@ static void interrupt(struct contest *t)
 	    (t->events & TERM_EV_INTR) ? "interrupt reached the controller" : "no interrupt");
 }
 
-/* Writes bytes to the terminal and reports the rate. */
+#define THROUGHPUT_BYTES (256 * 1024)
+
+/* Fills buf with lines of 80 characters. */
+static void lines(char *buf, size_t n)
+{
+	memset(buf, '.', n);
+	for (size_t i = 79; i < n; i += 80)
+		buf[i] = '\n';
+}
+
+static long long ns_since(const struct timespec *a)
+{
+	struct timespec b;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1000000000ll + (b.tv_nsec - a->tv_nsec);
+}
+
+static void report(const char *what, long long ns)
+{
+	char text[128];
+	snprintf(text, sizeof text, "%s %d bytes in %lld us: %lld bytes/s", what, THROUGHPUT_BYTES,
+		 ns / 1000, ns ? THROUGHPUT_BYTES * 1000000000ll / ns : 0);
+	say("\ncontest: throughput %s\n", text);
+}
+
+/* Writes to the serial terminal through stdio and reports the rate. */
 static void throughput(void)
 {
 	static char buf[4096];
-	struct timespec a, b;
-	char text[96];
-	const int total = 256 * 1024;
-	memset(buf, '.', sizeof buf);
-	for (size_t i = 79; i < sizeof buf; i += 80)
-		buf[i] = '\n';
+	struct timespec a;
+	lines(buf, sizeof buf);
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (int done = 0; done < total; done += (int)sizeof buf)
+	for (int done = 0; done < THROUGHPUT_BYTES; done += (int)sizeof buf)
 		fwrite(buf, 1, sizeof buf, stdout);
 	fflush(stdout);
 	tcdrain(1);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	long long ns = (b.tv_sec - a.tv_sec) * 1000000000ll + (b.tv_nsec - a.tv_nsec);
-	snprintf(text, sizeof text, "%d bytes in %lld us: %lld bytes/s", total, ns / 1000,
-		 ns ? total * 1000000000ll / ns : 0);
-	say("\ncontest: throughput %s\n", text);
+	report("serial", ns_since(&a));
 }
 
 /* The first virtual console, through libsys's client directly: a line
@@ -175,6 +192,19 @@ static void vc_test(const struct keel_start *s)
 	line[strcspn(line, "\n")] = 0;
 	say("contest: vc line [%s]\n", line);
 	term_write(&vc, "got it\n", 7);
+	say("contest: vc waits for enter\n", NULL);
+	term_read(&vc, line, sizeof line, &n, 0); /* the test has looked at the screen */
+	static char buf[4096];
+	struct timespec a;
+	lines(buf, sizeof buf);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int done = 0; done < THROUGHPUT_BYTES; done += (int)sizeof buf)
+		term_write(&vc, buf, sizeof buf);
+	term_drain(&vc);
+	report("screen", ns_since(&a));
+	static const char done[] = "\033[2J\033[Hscreen test done\n";
+	term_write(&vc, done, sizeof done - 1);
+	term_drain(&vc);
 }
 
 int keel_main(const struct keel_start *s)
