@@ -29,8 +29,7 @@ struct attachment *attach_find(struct compd *c, uint32_t id, unsigned term)
 	return a;
 }
 
-/* True if a read waits on a. */
-static bool reading(struct compd *c, struct attachment *a)
+bool attach_reading(struct compd *c, struct attachment *a)
 {
 	struct terminal *t = &c->term[a->term];
 	for (uint32_t i = 0; i < t->nreads; i++)
@@ -48,7 +47,7 @@ static struct attachment *free_entry(struct compd *c)
 		if (!a->used)
 			return a;
 		if (a->write_waiter != CAP_HANDLE_NONE || channel_readable(&a->out) ||
-		    reading(c, a))
+		    attach_reading(c, a))
 			continue;
 		if (!best || a->last_use < best->last_use)
 			best = a;

@@ -109,6 +109,8 @@ void terminal_output(struct terminal *t, const uint8_t *in, size_t n);
 struct attachment *attach_find(struct compd *c, uint32_t id, unsigned term);
 status_t attach_new(struct compd *c, unsigned term, uint32_t *id, cap_handle_t *mem_for_client);
 void attach_free(struct compd *c, struct attachment *a);
+/* True if a read waits on a. */
+bool attach_reading(struct compd *c, struct attachment *a);
 /* Moves output from every attachment's channel to its terminal. */
 void attach_drain_all(struct compd *c);
 void attach_write_waiter(struct compd *c, struct attachment *a);

@@ -182,8 +182,8 @@ static status_t on_read(struct loop *loop, const struct keel_msg *m, struct loop
 	uint32_t max = word(m, 1);
 	if (max == 0)
 		return STATUS_INVALID;
-	if (t->nreads == TERM_READS_MAX)
-		return STATUS_BUSY;
+	if (t->nreads == TERM_READS_MAX || attach_reading(ctx, a))
+		return STATUS_BUSY; /* one read per attachment: no hogging */
 	t->reads[t->nreads++] = (struct pending_read){ m->cap, word(m, 0), max };
 	a->last_use = ++t->c->tick;
 	terminal_serve_reads(t); /* answers now if input is there */

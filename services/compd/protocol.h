@@ -41,7 +41,8 @@
  *   TERM_READ        in: id, max. Answered once compd has pushed input:
  *                    out: count (bytes pushed to the input channel, at most
  *                    max), flags (TERM_READ_EOF: end of file, count 0).
- *                    BUSY when TERM_READS_MAX reads wait on the terminal.
+ *                    BUSY when a read already waits on this attachment
+ *                    or TERM_READS_MAX reads wait on the terminal.
  *   TERM_WRITE_WAIT  in: id. Answered (empty) once compd has taken
  *                    everything out of the output channel: flow control
  *                    when the channel is full, and tcdrain.
@@ -54,7 +55,10 @@
  * Keyboard (inputd -> compd, send, through the service capability):
  *   TERM_KEY         key u16, flags u8, mods u8 (inputd/scancode.h's struct
  *                    key_event): compd translates it for the virtual
- *                    console in front (Alt+F1..F4 switch consoles).
+ *                    console in front (Alt+F1..F4 switch consoles). Any
+ *                    service that `sends console` may send it: until the
+ *                    keyboard has a capability of its own, only inputd's
+ *                    (and test programs') manifests should say so.
  *
  * Events (compd -> controller, send):
  *   TERM_EVENT       index, events (TERM_EV_INTR Ctrl-C, TERM_EV_QUIT

@@ -229,6 +229,12 @@ TEST(bad_ids_and_payloads_are_refused_and_compd_keeps_serving)
 	CHECK_EQ(raw_call(user, TERM_READ, w, 2), STATUS_STALE);
 	w[0] = t.id, w[1] = 0;
 	CHECK_EQ(raw_call(user, TERM_READ, w, 2), STATUS_INVALID);
+	/* A second read on one attachment while one waits is BUSY. */
+	w[1] = 16;
+	struct keel_msg rd = { .label = TERM_READ, .len = 8 };
+	memcpy(rd.payload, w, 8);
+	CHECK_EQ(sys_msg_call(user, &rd, 1000), STATUS_TIMEOUT); /* it waits in compd */
+	CHECK_EQ(raw_call(user, TERM_READ, w, 2), STATUS_BUSY);
 	CHECK_EQ(raw_call(user, TERM_READ, w, 1), STATUS_BAD_FORMAT);
 	CHECK_EQ(raw_call(user, TERM_SET_MODE, NULL, 0), STATUS_BAD_FORMAT);
 	CHECK_EQ(raw_call(user, 0x7e4d00ffu, NULL, 0), STATUS_NOT_FOUND);
