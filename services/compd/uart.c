@@ -16,7 +16,8 @@ enum {
 #define LSR_OE 0x02
 #define LSR_THRE 0x20
 #define MCR_DTR_RTS_OUT2 0x0b
-#define FCR_ON_TRIGGER_8 0x87
+#define FCR_ON_TRIGGER_8                                                                           \
+	0x81 /* FIFOs on, receive trigger 8; not cleared: the kernel's bytes in flight stay */
 #define FIFO_BYTES 16
 
 static inline uint8_t inb(uint16_t port)
