@@ -1,8 +1,9 @@
 /*
  * console.c - the debug console as a file kind (KEEL_FD_CONSOLE).
  *
- * Until the console service exists, descriptors 0, 1 and 2 are the
- * kernel's debug console: writing is sys_debug_write on the task's witness
+ * A program attached to a terminal of compd (keel_console_attach,
+ * terminal.c) has its descriptors 0, 1 and 2 there. Before that, they are
+ * the kernel's debug console: writing is sys_debug_write on the task's witness
  * capability (which needs RIGHT_WRITE), a whole line at a time (below);
  * reading is end-of-file at once, since nothing can be typed to a task
  * yet. It answers the terminal ioctls a program asks before it writes: a
@@ -125,7 +126,7 @@ static long console_ioctl(struct keel_file *f, unsigned long req, void *arg)
 	return keel_console_ioctl(req, arg);
 }
 
-static long console_stat(struct keel_file *f, struct stat *st)
+long keel_console_stat(struct keel_file *f, struct stat *st)
 {
 	(void)f;
 	memset(st, 0, sizeof *st);
@@ -146,6 +147,6 @@ const struct keel_file_ops keel_console_ops = {
 	.read = console_read,
 	.write = console_write,
 	.ioctl = console_ioctl,
-	.stat = console_stat,
+	.stat = keel_console_stat,
 	.poll = console_poll,
 };

@@ -1,4 +1,4 @@
-/* console.h - the debug console file kind (console.c). */
+/* console.h - the console file kinds: debug console and terminal (console.c). */
 #ifndef KEEL_CONSOLE_H
 #define KEEL_CONSOLE_H
 
@@ -11,9 +11,17 @@
 #define POLLOUT_BIT 0x004
 
 extern const struct keel_file_ops keel_console_ops;
+extern const struct keel_file_ops keel_terminal_ops;
+
+/* Opens a terminal description on the terminal capability tty at the
+ * lowest free descriptor >= min: the descriptor or -errno. */
+int keel_terminal_open(cap_handle_t tty, int min);
 
 /* Sends a pending partial line (the task is ending). */
 void keel_console_flush(void);
+
+/* fstat of a console or terminal: a character device. */
+long keel_console_stat(struct keel_file *f, struct stat *st);
 
 /* The one set of termios settings the console has. */
 void keel_console_termios(struct termios *t);

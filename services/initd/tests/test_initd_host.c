@@ -52,6 +52,11 @@ int echo_main(const struct keel_start *start);
 
 /* Texts from the tree, embedded by the build (libsys/host/embed.S). */
 extern const char echo_manifest[], echo2_manifest[], broken_manifest[];
+/* The boot list starts the console too: compd and inputd drive hardware
+ * the host port does not have, so echo's code stands in for them here,
+ * with their names, provides and sends but no devices. */
+static const char compd_manifest[] = "name compd\nprovides console\nheartbeat 500\n";
+static const char inputd_manifest[] = "name inputd\nsends console\nheartbeat 500\n";
 extern const char initd_boot_manifest[], initd_boot_refuse_manifest[];
 
 static int mute_main(const struct keel_start *start);
@@ -77,6 +82,8 @@ static const struct host_program programs[] = {
 	{ "echo", echo_main, echo_manifest },
 	{ "echo2", echo_main, echo2_manifest },
 	{ "broken", echo_main, broken_manifest },
+	{ "compd", echo_main, compd_manifest },
+	{ "inputd", echo_main, inputd_manifest },
 	{ "mute", mute_main, mute_manifest },
 	{ "bare", echo_main, NULL },
 	{ "needy", echo_main, needy_manifest },
@@ -223,7 +230,7 @@ static long console_at(const char *text)
 TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up)
 {
 	check_scenario("up");
-	CHECK(console_has("initd: all services up (2)\n"));
+	CHECK(console_has("initd: all services up (4)\n"));
 	/* echo2 sends echo: it waits for echo's hello, then starts once. */
 	CHECK(console_at("initd: echo2 waits for echo\n") >= 0);
 	CHECK(console_at("initd: echo2 waits for echo\n") <

@@ -1,0 +1,184 @@
+/*
+ * terminal.c - a terminal of compd as a file kind (KEEL_FD_TERMINAL), and
+ * keel_console_attach.
+ *
+ * keel_console_attach(tty) binds descriptors 0, 1 and 2 to the terminal
+ * capability tty, through libsys's terminal client (keel/term.h): reads
+ * and writes go through its channels; tcgetattr/tcsetattr map the termios
+ * flags compd's line discipline has (ICANON, ECHO, ISIG, ICRNL, OPOST with
+ * ONLCR; cfmakeraw clears them all) and ignore the rest (the control
+ * characters are fixed, VMIN/VTIME are always 1/0: a read waits for at
+ * least one byte, O_NONBLOCK gives EAGAIN); TIOCGWINSZ asks compd.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+
+#include "backend.h"
+#include "console.h"
+#include "fdsys.h"
+#include "keel/term.h"
+
+/* A terminal description's state: kind_data[0] points to it. The client
+ * is used under wlock for writes and rlock for reads, so that a reader
+ * waiting for a line does not hold up writers. */
+struct term_file {
+	volatile int wlock, rlock;
+	struct term_client client;
+};
+
+static struct term_file *term_of(struct keel_file *f)
+{
+	return (struct term_file *)(uintptr_t)f->kind_data[0];
+}
+
+static long term_file_write(struct keel_file *f, const void *buf, size_t n, int64_t off)
+{
+	struct term_file *tf = term_of(f);
+	(void)off;
+	keel_lock(&tf->wlock);
+	status_t st = term_write(&tf->client, buf, n);
+	keel_unlock(&tf->wlock);
+	return st ? -keel_errno(st) : (long)n;
+}
+
+static long term_file_read(struct keel_file *f, void *buf, size_t n, int64_t off)
+{
+	struct term_file *tf = term_of(f);
+	size_t got = 0;
+	(void)off;
+	keel_lock(&tf->rlock);
+	status_t st = term_read(&tf->client, buf, n, &got, f->status & O_NONBLOCK);
+	keel_unlock(&tf->rlock);
+	if (st == STATUS_EMPTY)
+		return -EAGAIN;
+	return st ? -keel_errno(st) : (long)got;
+}
+
+/* termios from compd's mode bits. */
+static void mode_to_termios(uint32_t mode, struct termios *t)
+{
+	keel_console_termios(t);
+	t->c_iflag = (mode & TERM_MODE_ICRNL) ? ICRNL : 0;
+	t->c_oflag = (mode & TERM_MODE_ONLCR) ? (OPOST | ONLCR) : 0;
+	t->c_lflag = IEXTEN;
+	if (mode & TERM_MODE_ICANON)
+		t->c_lflag |= ICANON;
+	if (mode & TERM_MODE_ECHO)
+		t->c_lflag |= ECHO | ECHOE | ECHOK;
+	if (mode & TERM_MODE_ISIG)
+		t->c_lflag |= ISIG;
+}
+
+/* compd's mode bits from termios; the flags it does not have are ignored. */
+static uint32_t termios_to_mode(const struct termios *t)
+{
+	uint32_t mode = 0;
+	if (t->c_lflag & ICANON)
+		mode |= TERM_MODE_ICANON;
+	if (t->c_lflag & ECHO)
+		mode |= TERM_MODE_ECHO;
+	if (t->c_lflag & ISIG)
+		mode |= TERM_MODE_ISIG;
+	if (t->c_iflag & ICRNL)
+		mode |= TERM_MODE_ICRNL;
+	if ((t->c_oflag & OPOST) && (t->c_oflag & ONLCR))
+		mode |= TERM_MODE_ONLCR;
+	return mode;
+}
+
+static long term_file_ioctl(struct keel_file *f, unsigned long req, void *arg)
+{
+	struct term_file *tf = term_of(f);
+	uint16_t rows = 0, cols = 0;
+	uint32_t mode = 0;
+	status_t st;
+	switch (req) {
+	case TIOCGWINSZ:
+	case TCGETS:
+		st = term_info(f->caps[0], &rows, &cols, &mode);
+		if (st)
+			return -keel_errno(st);
+		if (req == TCGETS) {
+			mode_to_termios(mode, arg);
+			return 0;
+		}
+		memset(arg, 0, sizeof(struct winsize));
+		((struct winsize *)arg)->ws_row = rows;
+		((struct winsize *)arg)->ws_col = cols;
+		return 0;
+	case TCSETSW:
+	case TCSETSF:
+		keel_lock(&tf->wlock);
+		term_drain(&tf->client);
+		keel_unlock(&tf->wlock);
+		/* fall through */
+	case TCSETS:
+		st = term_set_mode(f->caps[0], termios_to_mode(arg));
+		return st ? -keel_errno(st) : 0;
+	case TIOCSWINSZ:
+		return -EINVAL;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static long term_file_poll(struct keel_file *f, short events)
+{
+	long r = events & POLLOUT_BIT;
+	if ((events & POLLIN_BIT) && term_readable(&term_of(f)->client))
+		r |= POLLIN_BIT;
+	return r;
+}
+
+static void term_file_release(struct keel_file *f)
+{
+	struct term_file *tf = term_of(f);
+	term_detach(&tf->client);
+	free(tf);
+}
+
+const struct keel_file_ops keel_terminal_ops = {
+	.read = term_file_read,
+	.write = term_file_write,
+	.ioctl = term_file_ioctl,
+	.stat = keel_console_stat,
+	.poll = term_file_poll,
+	.release = term_file_release,
+};
+
+int keel_terminal_open(cap_handle_t tty, int min)
+{
+	struct term_file *tf = calloc(1, sizeof *tf);
+	if (!tf)
+		return -ENOMEM;
+	status_t st = term_attach(&tf->client, tty);
+	if (st) {
+		free(tf);
+		return -keel_errno(st);
+	}
+	const cap_handle_t caps[KEEL_FILE_CAPS] = { tty, CAP_HANDLE_NONE };
+	const uint64_t data[2] = { (uint64_t)(uintptr_t)tf, 0 };
+	int fd = fdt_open(keel_fdt(), min, KEEL_FD_TERMINAL, &keel_terminal_ops, caps, data, O_RDWR,
+			  0);
+	if (fd < 0) {
+		term_detach(&tf->client);
+		free(tf);
+	}
+	return fd;
+}
+
+void keel_console_attach(cap_handle_t terminal)
+{
+	struct keel_fd_table *t = keel_fdt();
+	keel_console_flush();
+	int fd = keel_terminal_open(terminal, 3);
+	if (fd < 0)
+		return; /* the debug console stays */
+	for (int i = 0; i < 3; i++)
+		fdt_dup_to(t, fd, i, 0);
+	fdt_close(t, fd);
+}
