@@ -13,10 +13,12 @@
 
 #include "abi/start.h"
 #include "bdev.h"
+#include "keel/alloc.h"
 
 /* Opens the device for start's task and fills *dev (block 0 is the
- * volume's boot sector). Returns the client's status on failure. */
-status_t vfsd_backend_open(const struct keel_start *start, struct bdev *dev);
+ * volume's boot sector); what it keeps comes from arena, which outlives
+ * the device. Returns the client's status on failure. */
+status_t vfsd_backend_open(const struct keel_start *start, struct arena *arena, struct bdev *dev);
 
 /* Releases what vfsd_backend_open took. */
 void vfsd_backend_close(struct bdev *dev);

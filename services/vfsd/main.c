@@ -15,12 +15,13 @@
 #include "backend.h"
 #include "keel/map.h"
 #include "keel/service.h"
+#include "keel/spawn.h"
 #include "keel/sys.h"
 #include "server.h"
 
 #define INBOX_BIT 0
 #define INBOX_SLOTS 128
-#define MAX_NODES 256 /* open objects in the engine */
+#define MAX_NODES 256     /* open objects in the engine */
 #define RESERVE_PAGES 128 /* of the quota: rings, buffers, page tables, stacks */
 
 struct vfsd_main {
@@ -47,10 +48,11 @@ static int64_t wall_seconds(void *ctx)
 }
 
 /* Maps the state and the arena: half the quota, at least 64 pages. */
-static status_t state_alloc(const struct keel_start *s, struct vfsd_main **out, size_t *arena_bytes)
+static status_t state_alloc(const struct keel_start *s, struct vfsd_main **out)
 {
 	uint64_t pages = s->quota_pages > 2 * RESERVE_PAGES ? s->quota_pages / 2 : 64;
-	size_t head = (sizeof(struct vfsd_main) + KEEL_PAGE_SIZE - 1) & ~(size_t)(KEEL_PAGE_SIZE - 1);
+	size_t head = (sizeof(struct vfsd_main) + KEEL_PAGE_SIZE - 1) &
+		      ~(size_t)(KEEL_PAGE_SIZE - 1);
 	cap_handle_t mem;
 	void *addr;
 	status_t st = sys_memory_create(pages, 0, &mem);
@@ -62,27 +64,28 @@ static status_t state_alloc(const struct keel_start *s, struct vfsd_main **out, 
 		return st;
 	*out = addr;
 	arena_init(&(*out)->arena, (uint8_t *)addr + head, pages * KEEL_PAGE_SIZE - head);
-	*arena_bytes = pages * KEEL_PAGE_SIZE - head;
 	return STATUS_OK;
 }
 
 /* Opens the device and mounts the volume, reporting what it found. */
-static status_t mount_volume(const struct keel_start *s, struct vfsd_main *m, size_t arena_bytes)
+static status_t mount_volume(const struct keel_start *s, struct vfsd_main *m)
 {
-	status_t st = vfsd_backend_open(s, &m->dev);
+	status_t st = vfsd_backend_open(s, &m->arena, &m->dev);
 	if (st)
 		return st;
 	struct fat_mount_params p = {
-		.dev = &m->dev, .arena = &m->arena, .max_nodes = MAX_NODES,
-		.cache_bytes = arena_bytes - fat_mount_overhead(MAX_NODES) - 64,
+		.dev = &m->dev,
+		.arena = &m->arena,
+		.max_nodes = MAX_NODES,
+		.cache_bytes = arena_remaining(&m->arena) - fat_mount_overhead(MAX_NODES) - 64,
 		.clock = wall_seconds,
 	};
 	st = fat_mount(&m->v.vol, &p, &m->v.info);
 	if (st)
 		return st;
 	keel_print(s->witness, "vfsd: mounted FAT%u, %u of %u clusters free, cache %u sectors%s\n",
-		   (unsigned)m->v.info.kind,
-		   m->v.info.free_clusters, m->v.info.clusters, m->v.info.cache_sectors,
+		   (unsigned)m->v.info.kind, m->v.info.free_clusters, m->v.info.clusters,
+		   m->v.info.cache_sectors,
 		   m->v.info.was_dirty ? "; it was not cleanly unmounted" : "");
 	return STATUS_OK;
 }
@@ -92,10 +95,9 @@ int keel_main(const struct keel_start *s)
 	struct vfsd_main *m;
 	struct inbox_ring *ring;
 	cap_handle_t inbox;
-	size_t arena_bytes;
-	status_t st = state_alloc(s, &m, &arena_bytes);
+	status_t st = state_alloc(s, &m);
 	if (st == STATUS_OK)
-		st = mount_volume(s, m, arena_bytes);
+		st = mount_volume(s, m);
 	if (st) {
 		keel_print(s->witness, "vfsd: cannot mount: %s\n", status_message(st));
 		return 3;

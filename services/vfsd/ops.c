@@ -376,9 +376,12 @@ static size_t dirent_put(const struct fat_dirent *e, uint8_t *out, size_t room)
 	size_t reclen = (sizeof(struct vfs_dirent) + e->namelen + 1 + 7) & ~(size_t)7;
 	if (reclen > room)
 		return 0;
-	struct vfs_dirent d = { .reclen = (uint16_t)reclen, .namelen = e->namelen,
+	struct vfs_dirent d = { .reclen = (uint16_t)reclen,
+				.namelen = e->namelen,
 				.type = e->type == FAT_TYPE_DIR ? VFS_TYPE_DIR : VFS_TYPE_FILE,
-				.attr = e->attr, .size = e->size, .cookie = e->cookie,
+				.attr = e->attr,
+				.size = e->size,
+				.cookie = e->cookie,
 				.mtime = e->mtime };
 	memset(out, 0, reclen);
 	memcpy(out, &d, sizeof d);
@@ -604,11 +607,11 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ VFS_ATTACH, on_attach },     { VFS_OPEN, on_open },     { VFS_MKDIR, on_mkdir },
-		{ VFS_UNLINK, on_remove },     { VFS_RMDIR, on_remove },  { VFS_RENAME, on_rename },
-		{ VFS_STAT, on_stat },         { VFS_READDIR, on_readdir }, { VFS_READ, on_read },
-		{ VFS_WRITE, on_write },       { VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },       { VFS_CLOSE, on_simple },  { VFS_DUP, on_dup },
+		{ VFS_ATTACH, on_attach }, { VFS_OPEN, on_open },         { VFS_MKDIR, on_mkdir },
+		{ VFS_UNLINK, on_remove }, { VFS_RMDIR, on_remove },      { VFS_RENAME, on_rename },
+		{ VFS_STAT, on_stat },     { VFS_READDIR, on_readdir },   { VFS_READ, on_read },
+		{ VFS_WRITE, on_write },   { VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
+		{ VFS_SYNC, on_simple },   { VFS_CLOSE, on_simple },      { VFS_DUP, on_dup },
 		{ VFS_STOP, on_stop },
 	};
 	v->loop = loop;

@@ -37,8 +37,8 @@ static uint64_t fresh_nonce(struct vfsd *v)
 	return n ? n : 1;
 }
 
-status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights,
-		      uint8_t shm, cap_handle_t *cap)
+status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights, uint8_t shm,
+		      cap_handle_t *cap)
 {
 	struct vfsd_rec *r = NULL;
 	for (size_t i = 0; i < VFSD_RECS && !r; i++)
@@ -48,8 +48,12 @@ status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rig
 		fat_close(&v->vol, h);
 		return STATUS_QUOTA;
 	}
-	*r = (struct vfsd_rec){ .used = true, .type = type, .shm = VFSD_SHM_NONE,
-				.rights = rights, .nonce = fresh_nonce(v), .h = h };
+	*r = (struct vfsd_rec){ .used = true,
+				.type = type,
+				.shm = VFSD_SHM_NONE,
+				.rights = rights,
+				.nonce = fresh_nonce(v),
+				.h = h };
 	status_t st = sys_cap_derive(v->inbox, RIGHT_SEND | RIGHT_GRANT, badge_of(v, r), cap);
 	if (st) {
 		vfsd_rec_free(v, r);
@@ -142,7 +146,8 @@ status_t vfsd_init(struct vfsd *v, cap_handle_t inbox, vfsd_nonce_fn *nonce, voi
 	v->nonce_ctx = nonce_ctx;
 	v->stopped = false;
 	v->bad_requests = 0;
-	v->root = (struct vfsd_rec){ .type = VFS_TYPE_DIR, .shm = VFSD_SHM_NONE,
+	v->root = (struct vfsd_rec){ .type = VFS_TYPE_DIR,
+				     .shm = VFSD_SHM_NONE,
 				     .rights = VFS_R_ALL };
 	status_t st = fat_root(&v->vol, &v->root.h);
 	v->root.used = st == STATUS_OK;

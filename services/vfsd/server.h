@@ -26,11 +26,11 @@
 /* One capability handed out: what its badge names. */
 struct vfsd_rec {
 	bool used;
-	uint8_t type;    /* VFS_TYPE_* */
-	uint8_t shm;     /* index in shms, or VFSD_SHM_NONE */
-	uint32_t rights; /* VFS_R_* */
-	uint64_t nonce;  /* 48 bits: the badge's upper part */
-	fat_handle_t h;  /* one engine reference, dropped at close */
+	uint8_t type;     /* VFS_TYPE_* */
+	uint8_t shm;      /* index in shms, or VFSD_SHM_NONE */
+	uint32_t rights;  /* VFS_R_* */
+	uint64_t nonce;   /* 48 bits: the badge's upper part */
+	fat_handle_t h;   /* one engine reference, dropped at close */
 	status_t shm_err; /* why the last VFS_ATTACH failed, or OK */
 };
 
@@ -55,7 +55,7 @@ struct vfsd {
 	struct vfsd_rec root; /* badge 0: the supervisor's root */
 	struct vfsd_rec recs[VFSD_RECS];
 	struct vfsd_shm shms[VFSD_SHMS];
-	bool stopped; /* VFS_STOP done: the volume is unmounted */
+	bool stopped;          /* VFS_STOP done: the volume is unmounted */
 	uint64_t bad_requests; /* refused as malformed or unauthorised */
 };
 
@@ -78,8 +78,8 @@ struct vfsd_rec *vfsd_rec_find(struct vfsd *v, uint64_t badge);
 /* Makes a record for engine handle h (whose reference it takes over) with
  * rights, sharing shm; derives its capability into *cap. On failure the
  * reference is dropped. */
-status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights,
-		      uint8_t shm, cap_handle_t *cap);
+status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights, uint8_t shm,
+		      cap_handle_t *cap);
 
 /* Frees a record: drops its engine reference and its buffer share. */
 void vfsd_rec_free(struct vfsd *v, struct vfsd_rec *r);

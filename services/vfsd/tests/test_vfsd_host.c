@@ -31,9 +31,10 @@ static struct imgdev disk;
 static const char *scratch;
 static char img_path[512];
 
-status_t vfsd_backend_open(const struct keel_start *start, struct bdev *dev)
+status_t vfsd_backend_open(const struct keel_start *start, struct arena *arena, struct bdev *dev)
 {
 	(void)start;
+	(void)arena;
 	if (!disk.mem)
 		return STATUS_NOT_FOUND;
 	*dev = disk.dev;
@@ -83,11 +84,16 @@ static void vfsd_start(void)
 {
 	struct keel_msg m;
 	struct keel_spawn_args a = {
-		.name = "vfsd", .arg = 200, .fault_inbox = sup_send,
+		.name = "vfsd",
+		.arg = 200,
+		.fault_inbox = sup_send,
 		.supervisor = { sup_send, RIGHT_SEND, SUP_BADGE },
 		.witness = { witness, RIGHT_WRITE, 0 },
-		.quota_slots = 512, .quota_objects = 64, .quota_pages = 1024,
-		.tier = THREAD_TIER_MATTER, .affinity = 1,
+		.quota_slots = 512,
+		.quota_objects = 64,
+		.quota_pages = 1024,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
 	};
 	vfsd_kill();
 	CHECK_EQ(host_spawn(&a, vfsd_main, &child), STATUS_OK);
@@ -368,7 +374,8 @@ TEST(bad_requests_get_clear_errors_and_vfsd_keeps_serving)
 	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt", VFS_O_DIR, VFS_R_READ, &f, NULL),
 		 STATUS_INVALID);
 	CHECK_EQ(vfs_open(&cl, root, "docs", VFS_O_FILE, VFS_R_READ, &f, NULL), STATUS_INVALID);
-	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt/x", 0, VFS_R_READ, &f, NULL), STATUS_INVALID);
+	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt/x", 0, VFS_R_READ, &f, NULL),
+		 STATUS_INVALID);
 	CHECK_EQ(vfs_open(&cl, root, "docs", 0, VFS_R_READ, &d, NULL), STATUS_OK);
 	CHECK_EQ(vfs_open(&cl, root, "docs/read me.TXT", 0, VFS_R_READ, &f, NULL), STATUS_OK);
 	m = (struct keel_msg){ .label = VFS_READ, .len = 16 };
@@ -427,7 +434,8 @@ TEST(rights_only_narrow)
 	vfsd_start();
 	CHECK_EQ(vfs_open(&cl, root, "docs", VFS_O_DIR, VFS_R_READ, &ro, &st), STATUS_OK);
 	CHECK_EQ(st.rights, VFS_R_READ);
-	CHECK_EQ(vfs_open(&cl, ro, "new.txt", VFS_O_CREATE, VFS_R_READ, &f, NULL), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_open(&cl, ro, "new.txt", VFS_O_CREATE, VFS_R_READ, &f, NULL),
+		 STATUS_NO_RIGHTS);
 	CHECK_EQ(vfs_mkdir(&cl, ro, "sub"), STATUS_NO_RIGHTS);
 	CHECK_EQ(vfs_unlink(&cl, ro, "Read Me.txt"), STATUS_NO_RIGHTS);
 	CHECK_EQ(vfs_rename(&cl, ro, "Read Me.txt", ro, "x.txt"), STATUS_NO_RIGHTS);
@@ -462,7 +470,8 @@ TEST(after_a_kill_caps_are_dead_and_fsynced_data_survives)
 	fresh_image();
 	vfsd_start();
 	fill(data, sizeof data, 77);
-	CHECK_EQ(vfs_open(&cl, root, "durable.bin", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+	CHECK_EQ(vfs_open(&cl, root, "durable.bin", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f,
+			  NULL),
 		 STATUS_OK);
 	CHECK_EQ(vfs_write(&cl, f, 0, data, sizeof data, &done), STATUS_OK);
 	CHECK_EQ(vfs_fsync(&cl, f), STATUS_OK);
