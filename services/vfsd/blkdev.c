@@ -50,8 +50,12 @@ status_t vfsd_backend_open(const struct keel_start *start, struct arena *arena, 
 		blk_close(c);
 		return st;
 	}
-	*dev = (struct bdev){ .read = blkdev_read, .write = blkdev_write, .flush = blkdev_flush,
-			      .ctx = c, .block_size = block_size, .flags = BDEV_VOLATILE_CACHE,
+	*dev = (struct bdev){ .read = blkdev_read,
+			      .write = blkdev_write,
+			      .flush = blkdev_flush,
+			      .ctx = c,
+			      .block_size = block_size,
+			      .flags = BDEV_VOLATILE_CACHE,
 			      .block_count = blocks };
 	return STATUS_OK;
 }

@@ -89,8 +89,9 @@ TEST(the_engine_runs_over_the_block_client)
 	CHECK_EQ(dev.block_size, 512);
 	CHECK_EQ(dev.block_count, disk.dev.block_count);
 	CHECK(dev.flags & BDEV_VOLATILE_CACHE);
-	struct fat_mount_params p = { .dev = &dev, .arena = &a, .max_nodes = 16,
-				      .cache_bytes = 256 * 1024 };
+	struct fat_mount_params p = {
+		.dev = &dev, .arena = &a, .max_nodes = 16, .cache_bytes = 256 * 1024
+	};
 	CHECK_EQ(fat_mount(&v, &p, NULL), STATUS_OK);
 	CHECK_EQ(fat_root(&v, &root), STATUS_OK);
 	CHECK_EQ(fat_create(&v, root, "through blk.txt", 15, 0, &f), STATUS_OK);
