@@ -22,9 +22,9 @@
 #define CLIENT_PAGES 16 /* the buffer: 64 KiB */
 
 struct keel_vfsobj {
-	uint32_t type;   /* VFS_TYPE_* */
-	uint32_t dots;   /* readdir: "." and ".." listed so far */
-	uint32_t cookie; /* readdir: vfsd's position */
+	uint32_t type;    /* VFS_TYPE_* */
+	uint32_t dots;    /* readdir: "." and ".." listed so far */
+	uint32_t cookie;  /* readdir: vfsd's position */
 	struct path path; /* directories: below the root */
 };
 
@@ -287,8 +287,8 @@ static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, siz
 {
 	size_t pos = 0, n, used;
 	for (; o->dots < 2; o->dots++, pos += n)
-		if (!(n = dirent64_put(out + pos, room - pos, 1 + o->dots, o->dots + 1, DT_DIR, "..",
-				       o->dots + 1)))
+		if (!(n = dirent64_put(out + pos, room - pos, 1 + o->dots, o->dots + 1, DT_DIR,
+				       "..", o->dots + 1)))
 			return pos ? (long)pos : -EINVAL;
 	struct vfs_client *c = keel_vfs_lock();
 	while (o->cookie != VFS_COOKIE_END) {
@@ -302,8 +302,8 @@ static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, siz
 		for (const uint8_t *p = (const uint8_t *)d; count--; p += d->reclen) {
 			d = (const struct vfs_dirent *)(const void *)p;
 			uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
-			n = dirent64_put(out + pos, room - pos, 3 + d->cookie, (int64_t)d->cookie + 3,
-					 t, d->name, d->namelen);
+			n = dirent64_put(out + pos, room - pos, 3 + d->cookie,
+					 (int64_t)d->cookie + 3, t, d->name, d->namelen);
 			if (n == 0) {
 				keel_vfs_unlock();
 				return pos ? (long)pos : -EINVAL;
@@ -322,9 +322,9 @@ long keel_sys_getdents64(const long a[6])
 	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
 	if (!f)
 		return -EBADF;
-	long r = keel_vfsfile_dir_path(f) ? list_into(obj_of(f), f->caps[0], (uint8_t *)a[1],
-						      (size_t)a[2])
-					  : -ENOTDIR;
+	long r = keel_vfsfile_dir_path(f)
+			 ? list_into(obj_of(f), f->caps[0], (uint8_t *)a[1], (size_t)a[2])
+			 : -ENOTDIR;
 	fdt_put(keel_fdt(), f);
 	return r;
 }
