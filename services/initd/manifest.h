@@ -62,6 +62,8 @@
  *                          protocol.h; keel/peers.h applies it). A name no
  *                          service provides, or a cycle of `sends`, leaves
  *                          the service blocked, reported on the console.
+ *   dir PATH RIGHTS        repeatable (8): a directory capability from vfsd
+ *                          (dirs.h), after the inboxes of `sends`
  *
  * The boot list (services/initd/boot.manifest) names, one per line and in
  * the preferred order, the services initd starts from the bundle, each
@@ -91,6 +93,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "dirs.h"
 #include "supervise.h"
 
 #define MANIFEST_TEXT_MAX 65536u
@@ -145,6 +148,8 @@ struct manifest {
 	struct manifest_mmio mmio[MANIFEST_MAX_MMIO];
 	uint32_t send_count;
 	char sends[MANIFEST_MAX_SENDS][MANIFEST_NAME_MAX + 1];
+	uint32_t dir_count;
+	struct manifest_dir dirs[MANIFEST_MAX_DIRS];
 };
 
 /* One boot list line: a service and the indices of those it starts after. */
