@@ -57,7 +57,7 @@ static struct keel_child child;
 static cap_handle_t root; /* vfsd's hello: the unbadged root capability */
 static struct vfs_client cl;
 
-static status_t sup_next_event(struct keel_msg *m)
+__attribute__((unused)) static status_t sup_next_event(struct keel_msg *m)
 {
 	status_t st;
 	while ((st = host_ring_next(sup_ring, 1ull << SUP_BIT, WAIT_TIMEOUT, m)) == STATUS_OK &&
@@ -67,7 +67,7 @@ static status_t sup_next_event(struct keel_msg *m)
 }
 
 /* Kills what a previous test left running. */
-static void vfsd_kill(void)
+__attribute__((unused)) static void vfsd_kill(void)
 {
 	if (child.task != CAP_HANDLE_NONE) {
 		sys_task_kill(child.task);
@@ -85,7 +85,7 @@ static void vfsd_kill(void)
 }
 
 /* Starts vfsd with its manifest's footprint over disk; waits for hello. */
-static void vfsd_start(void)
+__attribute__((unused)) static void vfsd_start(void)
 {
 	struct keel_msg m;
 	struct keel_spawn_args a = {
@@ -110,7 +110,7 @@ static void vfsd_start(void)
 }
 
 /* Stops vfsd the orderly way and waits for it to exit. */
-static void vfsd_stop(void)
+__attribute__((unused)) static void vfsd_stop(void)
 {
 	struct keel_msg m = { .label = VFS_STOP };
 	CHECK_EQ(sys_msg_call(root, &m, WAIT_TIMEOUT), STATUS_OK);
@@ -120,7 +120,7 @@ static void vfsd_stop(void)
 }
 
 /* Loads a fresh FAT32 image with a few files put there by mtools. */
-static void fresh_image(void)
+__attribute__((unused)) static void fresh_image(void)
 {
 	int status;
 	imgdev_free(&disk);
@@ -135,7 +135,7 @@ static void fresh_image(void)
 }
 
 /* Saves the image and checks it with fsck.fat -n. */
-static void image_clean(void)
+__attribute__((unused)) static void image_clean(void)
 {
 	char *out = NULL;
 	CHECK_EQ(imgdev_save(&disk, img_path), 0);
@@ -175,7 +175,7 @@ __attribute__((unused)) static size_t get_file(cap_handle_t dir, const char *pat
 }
 
 /* Sets up the supervisor inbox and the client; 0 on success. */
-static int harness_init(const struct keel_start *start)
+__attribute__((unused)) static int harness_init(const struct keel_start *start)
 {
 	witness = start->witness;
 	if (loop_inbox_open(SUP_SLOTS, SUP_BIT, &sup_inbox, &sup_ring) ||

@@ -51,14 +51,15 @@ static void say(struct run *r, const char *fmt, ...)
 	int n = vsnprintf(r->log + r->len, sizeof r->log - r->len, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		r->len += (size_t)n < sizeof r->log - r->len ? (size_t)n : sizeof r->log - r->len - 1;
+		r->len += (size_t)n < sizeof r->log - r->len ? (size_t)n
+							     : sizeof r->log - r->len - 1;
 }
 
 #define CALL(r, what, n, a, b, c, d)                                                               \
 	({                                                                                         \
-		long ret_ = (r)->sc((n), (long)(a), (long)(b), (long)(c), (long)(d));             \
+		long ret_ = (r)->sc((n), (long)(a), (long)(b), (long)(c), (long)(d));              \
 		bool fd_ = (n) == SYS_open || (n) == SYS_openat; /* numbers differ */              \
-		say((r), "%s -> %ld\n", (what), fd_ && ret_ >= 0 ? 0 : ret_);                        \
+		say((r), "%s -> %ld\n", (what), fd_ &&ret_ >= 0 ? 0 : ret_);                       \
 		ret_;                                                                              \
 	})
 
@@ -232,7 +233,8 @@ TEST(file_calls_through_vfsd_answer_as_linux_does)
 	if (getenv("VFSD_LIBC_LOG"))
 		fputs(keel_run.log, stdout);
 	if (strcmp(keel_run.log, linux_run.log) != 0) {
-		FILE *a = fopen("/tmp/vfsd-libc.linux", "w"), *b = fopen("/tmp/vfsd-libc.keel", "w");
+		FILE *a = fopen("/tmp/vfsd-libc.linux", "w"),
+		     *b = fopen("/tmp/vfsd-libc.keel", "w");
 		fputs(linux_run.log, a);
 		fputs(keel_run.log, b);
 		fclose(a);
