@@ -258,6 +258,7 @@ static int tests(const struct keel_start *start)
 	}
 	RUN(file_calls_through_vfsd_answer_as_linux_does);
 	vfsd_kill();
+	imgdev_free(&disk);
 	return check_summary();
 }
 

@@ -372,6 +372,7 @@ static int tests(const struct keel_start *start)
 	RUN(rights_only_narrow);
 	RUN(after_a_kill_caps_are_dead_and_fsynced_data_survives);
 	vfsd_kill();
+	imgdev_free(&disk);
 	return check_summary();
 }
 

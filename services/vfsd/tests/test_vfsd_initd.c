@@ -102,6 +102,7 @@ TEST(a_service_gets_exactly_its_dir_lines)
 	fresh_image();
 	free(sh(&status, "mmd -i '%s' ::/work", img_path));
 	CHECK_EQ(status, 0);
+	imgdev_free(&disk);
 	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
 	struct keel_spawn_args a = {
 		.name = "initd", .fault_inbox = sup_send,
@@ -145,6 +146,7 @@ static int tests(const struct keel_start *start)
 		return 1;
 	}
 	RUN(a_service_gets_exactly_its_dir_lines);
+	imgdev_free(&disk);
 	return check_summary();
 }
 
