@@ -72,8 +72,8 @@ static int client_main(const struct keel_start *s)
 	size_t done;
 	if (vfs_client_init(&c, 4) || vfs_attach(&c, docs) || vfs_attach(&c, work))
 		return 1;
-	report(s, "third capability", keel_start_cap(s, 2) == CAP_HANDLE_NONE ? STATUS_OK
-									       : STATUS_EXISTS);
+	report(s, "third capability",
+	       keel_start_cap(s, 2) == CAP_HANDLE_NONE ? STATUS_OK : STATUS_EXISTS);
 	report(s, "stat docs", vfs_stat(&c, docs, &st));
 	uint32_t docs_rights = st.rights;
 	note("dirclient: docs rights %u, work rights %u\n", docs_rights,
@@ -81,7 +81,8 @@ static int client_main(const struct keel_start *s)
 	report(s, "open docs file", vfs_open(&c, docs, "read me.txt", 0, VFS_R_READ, &f, NULL));
 	report(s, "read docs file", vfs_read(&c, f, 0, buf, 17, &done));
 	note("dirclient: docs file says '%s'\n", buf);
-	report(s, "create in docs", vfs_open(&c, docs, "new.txt", VFS_O_CREATE, VFS_R_READ, &f, NULL));
+	report(s, "create in docs",
+	       vfs_open(&c, docs, "new.txt", VFS_O_CREATE, VFS_R_READ, &f, NULL));
 	report(s, "widen docs", vfs_dup(&c, docs, VFS_R_ALL, &f, NULL));
 	report(s, "create in work",
 	       vfs_open(&c, work, "out.txt", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f, NULL));
@@ -105,10 +106,14 @@ TEST(a_service_gets_exactly_its_dir_lines)
 	imgdev_free(&disk);
 	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
 	struct keel_spawn_args a = {
-		.name = "initd", .fault_inbox = sup_send,
+		.name = "initd",
+		.fault_inbox = sup_send,
 		.witness = { witness, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 },
-		.quota_slots = 1024, .quota_objects = 512, .quota_pages = 4096,
-		.tier = THREAD_TIER_MATTER, .affinity = 1,
+		.quota_slots = 1024,
+		.quota_objects = 512,
+		.quota_pages = 4096,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
 	};
 	struct keel_child initd;
 	host_console_clear();
