@@ -73,6 +73,8 @@ static status_t mount_volume(const struct keel_start *s, struct vfsd_main *m)
 	status_t st = vfsd_backend_open(s, &m->arena, &m->dev);
 	if (st)
 		return st;
+	if (arena_remaining(&m->arena) < fat_mount_overhead(MAX_NODES) + 64 + 64 * 1024)
+		return STATUS_NO_MEMORY; /* a manifest too small for the node table and a cache */
 	struct fat_mount_params p = {
 		.dev = &m->dev,
 		.arena = &m->arena,

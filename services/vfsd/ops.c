@@ -112,12 +112,18 @@ static status_t get_path(struct vfsd *v, const struct vfsd_rec *r, const struct 
 
 /* ---------------------------------------------------------------- open, dup */
 
-/* Fills the reply of VFS_OPEN and VFS_DUP for a new record's capability. */
-static status_t reply_object(struct vfsd *v, fat_handle_t h, uint32_t rights, uint8_t shm,
-			     uint32_t must, struct loop_reply *reply)
+/*
+ * Answers VFS_OPEN or VFS_DUP m with a new record's capability (moved).
+ * The handler answers itself (loop_reply) rather than through the loop,
+ * so that a caller gone meanwhile leaves nothing behind: the record and
+ * the capability are dropped when the answer fails.
+ */
+static status_t reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_t h,
+			     uint32_t rights, uint8_t shm, uint32_t must)
 {
 	struct fat_stat fs;
-	cap_handle_t cap;
+	struct loop_reply r = { .msg = { .label = VFS_REPLY, .len = 16 }, .mode = CAP_MOVE };
+	struct vfsd_rec *rec;
 	status_t st = fat_stat(&v->vol, h, &fs);
 	uint8_t type = fs.type == FAT_TYPE_DIR ? VFS_TYPE_DIR : VFS_TYPE_FILE;
 	if (st == STATUS_OK && (must & VFS_O_DIR) && type != VFS_TYPE_DIR)
@@ -128,17 +134,17 @@ static status_t reply_object(struct vfsd *v, fat_handle_t h, uint32_t rights, ui
 		fat_close(&v->vol, h);
 		return st;
 	}
-	st = vfsd_rec_new(v, h, type, rights, shm, &cap);
+	st = vfsd_rec_new(v, h, type, rights, shm, &r.cap, &rec);
 	if (st)
 		return st;
-	reply->msg.label = VFS_REPLY;
-	reply->msg.len = 16;
-	vfs_put_u32(reply->msg.payload, type);
-	vfs_put_u32(reply->msg.payload + 4, rights);
-	vfs_put_u64(reply->msg.payload + 8, fs.size);
-	reply->cap = cap;
-	reply->mode = CAP_MOVE;
-	return STATUS_OK;
+	vfs_put_u32(r.msg.payload, type);
+	vfs_put_u32(r.msg.payload + 4, rights);
+	vfs_put_u64(r.msg.payload + 8, fs.size);
+	if (loop_reply(v->loop, m->cap, &r) != STATUS_OK) {
+		sys_cap_delete(r.cap); /* if the failed answer left it here */
+		vfsd_rec_free(v, rec);
+	}
+	return STATUS_OK; /* answered: reply->msg.label stays 0 */
 }
 
 /* Checks VFS_OPEN's flags and rights against the directory's record. */
@@ -207,7 +213,8 @@ static status_t on_open(struct loop *loop, const struct keel_msg *m, struct loop
 		if (st)
 			fat_close(&v->vol, h);
 	}
-	return st ? st : reply_object(v, h, rights, r->shm, flags, reply);
+	(void)reply;
+	return st ? st : reply_object(v, m, h, rights, r->shm, flags);
 }
 
 static status_t on_dup(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -229,7 +236,8 @@ static status_t on_dup(struct loop *loop, const struct keel_msg *m, struct loop_
 	if (rights & ~r->rights)
 		return STATUS_NO_RIGHTS;
 	st = fat_ref(&v->vol, r->h);
-	return st ? st : reply_object(v, r->h, rights, r->shm, 0, reply);
+	(void)reply;
+	return st ? st : reply_object(v, m, r->h, rights, r->shm, 0);
 }
 
 /* ---------------------------------------------------------------- names */

@@ -38,7 +38,7 @@ static uint64_t fresh_nonce(struct vfsd *v)
 }
 
 status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights, uint8_t shm,
-		      cap_handle_t *cap)
+		      cap_handle_t *cap, struct vfsd_rec **out)
 {
 	struct vfsd_rec *r = NULL;
 	for (size_t i = 0; i < VFSD_RECS && !r; i++)
@@ -63,6 +63,7 @@ status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rig
 		v->shms[shm].refs++;
 		r->shm = shm;
 	}
+	*out = r;
 	return STATUS_OK;
 }
 

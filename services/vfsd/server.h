@@ -76,10 +76,10 @@ status_t vfsd_shutdown(struct vfsd *v);
 struct vfsd_rec *vfsd_rec_find(struct vfsd *v, uint64_t badge);
 
 /* Makes a record for engine handle h (whose reference it takes over) with
- * rights, sharing shm; derives its capability into *cap. On failure the
- * reference is dropped. */
+ * rights, sharing shm; derives its capability into *cap, the record into
+ * *out. On failure the reference is dropped. */
 status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights, uint8_t shm,
-		      cap_handle_t *cap);
+		      cap_handle_t *cap, struct vfsd_rec **out);
 
 /* Frees a record: drops its engine reference and its buffer share. */
 void vfsd_rec_free(struct vfsd *v, struct vfsd_rec *r);

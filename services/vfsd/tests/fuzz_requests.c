@@ -12,7 +12,8 @@
  *
  * The selector picks the root (badge 0), a capability vfsd handed out
  * earlier, or a made-up badge; flags make the request a send instead of a
- * call, or attach a "memory" capability. Statuses are not judged; crashes,
+ * call, describe the capability a send carries (memory or not, rights),
+ * or make the answer fail as if the caller had gone. Statuses are not judged; crashes,
  * sanitizer reports and hangs are, and at the end every record must be
  * freed by vfsd_shutdown and the volume must unmount.
  */
@@ -39,6 +40,7 @@ static uint64_t badge_of_handle[HANDLES];
 static uint32_t next_handle = 100;
 static uint8_t shm[SHM_BYTES] __attribute__((aligned(4096)));
 static uint64_t cap_info_word;
+static int reply_fails; /* the caller is gone: answers fail with DEAD */
 
 /* The fake kernel: only what vfsd's handlers call. */
 uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
@@ -54,6 +56,8 @@ uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
 		ret[0] = cap_info_word;
 		ret[1] = 0;
 		return STATUS_OK;
+	case SYS_MSG_REPLY:
+		return reply_fails ? STATUS_DEAD : STATUS_OK;
 	case SYS_CAP_DELETE:
 	case SYS_MEMORY_UNMAP:
 		return STATUS_OK;
@@ -82,9 +86,9 @@ static void make_volume(struct imgdev *d)
 	uint8_t *b = d->mem;
 	memcpy(b, "\xeb\x3c\x90KEELFUZZ", 11);
 	put16(b + 11, 512);
-	b[13] = 1;             /* sectors per cluster */
-	put16(b + 14, 1);      /* reserved */
-	b[16] = 2;             /* FATs */
+	b[13] = 1;        /* sectors per cluster */
+	put16(b + 14, 1); /* reserved */
+	b[16] = 2;        /* FATs */
 	put16(b + 17, ROOT_ENTRIES);
 	put16(b + 19, SECTORS);
 	b[21] = 0xf8;
@@ -132,9 +136,9 @@ static uint64_t pick_badge(uint8_t sel, const uint8_t *payload)
 }
 
 static const uint32_t labels[] = {
-	VFS_ATTACH, VFS_OPEN,  VFS_MKDIR,    VFS_UNLINK, VFS_RMDIR, VFS_RENAME,
-	VFS_STAT,   VFS_READDIR, VFS_READ,   VFS_WRITE,  VFS_TRUNCATE, VFS_FSYNC,
-	VFS_SYNC,   VFS_CLOSE, VFS_DUP,      VFS_STOP,   0x12345678u,
+	VFS_ATTACH, VFS_OPEN,    VFS_MKDIR, VFS_UNLINK, VFS_RMDIR,    VFS_RENAME,
+	VFS_STAT,   VFS_READDIR, VFS_READ,  VFS_WRITE,  VFS_TRUNCATE, VFS_FSYNC,
+	VFS_SYNC,   VFS_CLOSE,   VFS_DUP,   VFS_STOP,   0x12345678u,
 };
 
 /* Runs one request through the handler registered for its label. */
@@ -148,8 +152,10 @@ static void one_request(struct loop *loop, const uint8_t *r)
 		m.flags = MSG_FLAG_CAP | (m.label == VFS_ATTACH ? 0 : MSG_FLAG_CAP_ONCE);
 		m.cap = 7;
 	}
+	reply_fails = (r[2] & 8) != 0;
 	cap_info_word = (uint64_t)(r[2] & 2 ? OBJ_INBOX : OBJ_MEMORY) |
-			(uint64_t)(r[2] & 4 ? RIGHT_READ : RIGHT_READ | RIGHT_WRITE | RIGHT_MAP) << 32;
+			(uint64_t)(r[2] & 4 ? RIGHT_READ : RIGHT_READ | RIGHT_WRITE | RIGHT_MAP)
+				<< 32;
 	for (unsigned i = 0; i < loop->nhandlers; i++) {
 		if (loop->handlers[i].label != m.label)
 			continue;
@@ -176,8 +182,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(shm, data, size < SHM_BYTES ? size : SHM_BYTES); /* the client buffer's bytes */
 	struct arena a;
 	arena_init(&a, arena_mem, sizeof arena_mem);
-	struct fat_mount_params p = { .dev = &img.dev, .arena = &a, .max_nodes = 64,
-				      .cache_bytes = 256 * 1024 };
+	struct fat_mount_params p = {
+		.dev = &img.dev, .arena = &a, .max_nodes = 64, .cache_bytes = 256 * 1024
+	};
 	ring_mem[0].capacity = 1;
 	if (fat_mount(&v.vol, &p, NULL) || loop_init(&loop, &sysops_kernel, ring_mem, 0) ||
 	    vfsd_init(&v, 1, counter_nonce, NULL) || vfsd_register(&v, &loop))
