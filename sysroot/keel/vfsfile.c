@@ -282,6 +282,29 @@ static size_t dirent64_put(uint8_t *out, size_t room, uint64_t ino, int64_t off,
 	return reclen;
 }
 
+/* Copies one batch of vfsd's records (used bytes at buf) to out from
+ * *pos, advancing o's cookie past each record copied: 0 when all were,
+ * 1 when out is full, -EIO for a record that is not well-formed. */
+static int copy_batch(struct keel_vfsobj *o, const uint8_t *buf, size_t used, uint32_t count,
+		      uint8_t *out, size_t room, size_t *pos)
+{
+	for (size_t off = 0; count--;) {
+		const struct vfs_dirent *d = (const void *)(buf + off);
+		if (used - off < sizeof *d || d->reclen < sizeof *d + d->namelen + 1u ||
+		    d->reclen > used - off || d->reclen % 8)
+			return -EIO;
+		uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
+		size_t n = dirent64_put(out + *pos, room - *pos, 3 + (uint64_t)d->cookie,
+					(int64_t)d->cookie + 3, t, d->name, d->namelen);
+		if (n == 0)
+			return 1;
+		*pos += n;
+		o->cookie = d->cookie;
+		off += d->reclen;
+	}
+	return 0;
+}
+
 /* Lists "." and ".." (if not yet), then vfsd's records, into out. */
 static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, size_t room)
 {
@@ -291,30 +314,20 @@ static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, siz
 				       "..", o->dots + 1)))
 			return pos ? (long)pos : -EINVAL;
 	struct vfs_client *c = keel_vfs_lock();
-	while (o->cookie != VFS_COOKIE_END) {
+	long r = 0;
+	while (r == 0 && o->cookie != VFS_COOKIE_END) {
 		uint32_t cookie = o->cookie, count;
 		const struct vfs_dirent *d;
 		status_t st = vfs_readdir(c, cap, &cookie, &d, &used, &count);
-		if (st) {
-			keel_vfs_unlock();
-			return pos ? (long)pos : keel_vfs_errno(st, -ENOTDIR);
-		}
-		for (const uint8_t *p = (const uint8_t *)d; count--; p += d->reclen) {
-			d = (const struct vfs_dirent *)(const void *)p;
-			uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
-			n = dirent64_put(out + pos, room - pos, 3 + d->cookie,
-					 (int64_t)d->cookie + 3, t, d->name, d->namelen);
-			if (n == 0) {
-				keel_vfs_unlock();
-				return pos ? (long)pos : -EINVAL;
-			}
-			pos += n;
-			o->cookie = d->cookie;
-		}
-		o->cookie = cookie;
+		r = st ? keel_vfs_errno(st, -ENOTDIR)
+		       : copy_batch(o, (const uint8_t *)d, used, count, out, room, &pos);
+		if (r == 0)
+			o->cookie = cookie;
 	}
 	keel_vfs_unlock();
-	return (long)pos;
+	if (r == 1 && pos == 0)
+		return -EINVAL; /* the buffer holds no record */
+	return r < 0 && pos == 0 ? r : (long)pos;
 }
 
 long keel_sys_getdents64(const long a[6])
