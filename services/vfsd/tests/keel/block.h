@@ -1,9 +1,10 @@
 /*
  * keel/block.h (test scaffolding) - the block client's interface as the
  * contract between vfsd and the devices work fixes it, for compiling and
- * testing vfsd's blkdev.c until libsys's own keel/block.h exists. The
- * struct's fields here are the stand-in's (tests/blkfake.c); the real
- * header's take precedence on the include path once it is there.
+ * testing vfsd's blkdev.c until libsys's own keel/block.h exists (the
+ * stand-in client is in tests/test_blkdev.c and uses no field). The real
+ * header takes precedence on the include path once it is there; then
+ * this file goes.
  */
 #ifndef KEEL_BLOCK_H
 #define KEEL_BLOCK_H
@@ -15,9 +16,8 @@
 #include "abi/status.h"
 
 struct blk_client {
-	cap_handle_t dev;
-	void *image; /* the stand-in serves a struct imgdev */
-	uint32_t flushes;
+	cap_handle_t dev; /* the real client's fields are the devices work's */
+	uint8_t opaque[120];
 };
 
 status_t blk_open(struct blk_client *c, cap_handle_t dev, size_t shm_bytes);
