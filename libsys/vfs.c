@@ -89,8 +89,8 @@ static status_t put_names(struct vfs_client *c, uint8_t *inline_at, const char *
 }
 
 /* Encodes a path request: flags, rights, path. */
-static status_t path_msg(struct vfs_client *c, struct keel_msg *m, uint32_t label,
-			 const char *path, uint32_t flags, uint32_t rights)
+static status_t path_msg(struct vfs_client *c, struct keel_msg *m, uint32_t label, const char *path,
+			 uint32_t flags, uint32_t rights)
 {
 	size_t len = strlen(path);
 	if (len > 0xffff)
@@ -255,7 +255,7 @@ status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *b
 
 /* One write call of at most the buffer's size. */
 static status_t write_once(struct vfs_client *c, cap_handle_t file, uint64_t off,
-			  const uint8_t *buf, size_t len)
+			   const uint8_t *buf, size_t len)
 {
 	struct keel_msg m = { .label = VFS_WRITE, .len = 16 };
 	vfs_put_u64(m.payload, off);

@@ -37,7 +37,8 @@ status_t dirs_grant(struct initd *d, struct service *s, struct keel_spawn_args *
 		cap_handle_t cap;
 		if (a->cap_count == KEEL_SPAWN_CAPS_MAX)
 			return STATUS_FULL;
-		status_t st = vfs_open(&c, vfs->inbox, dir->path, VFS_O_DIR, dir->rights, &cap, NULL);
+		status_t st = vfs_open(&c, vfs->inbox, dir->path, VFS_O_DIR, dir->rights, &cap,
+				       NULL);
 		if (st) {
 			keel_print(d->start->witness, "initd: %s: dir /%s: %s\n", s->m.name,
 				   dir->path, status_message(st));

@@ -177,10 +177,10 @@ struct vfs_stat {
  * One thread uses a client at a time.
  */
 struct vfs_client {
-	cap_handle_t shm;  /* the buffer's memory object */
-	uint8_t *buf;      /* where it is mapped */
-	size_t buf_bytes;  /* its size */
-	uint64_t timeout;  /* per call, nanoseconds */
+	cap_handle_t shm; /* the buffer's memory object */
+	uint8_t *buf;     /* where it is mapped */
+	size_t buf_bytes; /* its size */
+	uint64_t timeout; /* per call, nanoseconds */
 };
 
 /* Makes c with a buffer of pages pages (1..VFS_SHM_PAGES_MAX). */
