@@ -342,6 +342,7 @@ enum key {
 	K_BUSMASTER,
 	K_CONSOLE,
 	K_PARTITION,
+	K_DIR,
 	K_COUNT
 };
 
@@ -369,6 +370,7 @@ static const struct {
 	[K_BUSMASTER] = { "busmaster", 1, false },
 	[K_CONSOLE] = { "console", 1, false },
 	[K_PARTITION] = { "partition", 1, false },
+	[K_DIR] = { "dir", 2, true },
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -381,6 +383,7 @@ struct mparse {
 	uint32_t irq_line[MANIFEST_MAX_IRQS];
 	uint32_t mmio_line[MANIFEST_MAX_MMIO];
 	uint32_t send_line[MANIFEST_MAX_SENDS];
+	uint32_t dir_line[MANIFEST_MAX_DIRS];
 };
 
 /* Reports "WHAT (first on line N)" style conflicts with an earlier line. */
@@ -623,6 +626,28 @@ static status_t key_device(struct mparse *p, const struct tok *v)
 	return STATUS_OK;
 }
 
+/* dir PATH RIGHTS (dirs.h): each path once. */
+static status_t key_dir(struct mparse *p, const struct tok *v)
+{
+	struct manifest *m = p->m;
+	struct manifest_dir *d = &m->dirs[m->dir_count];
+	status_t st = list_full(p, K_DIR, m->dir_count, MANIFEST_MAX_DIRS);
+	if (st)
+		return st;
+	if (dirs_parse_path(v[0].p, v[0].n, d->path))
+		return fail_tok(p->err, MANIFEST_ERR_BAD_WORD, p->line, "bad directory ", v[0],
+				" (an absolute path of at most 28 bytes below /)");
+	if (dirs_parse_rights(v[1].p, v[1].n, &d->rights))
+		return fail_tok(p->err, MANIFEST_ERR_BAD_WORD, p->line, "bad rights ", v[1],
+				" (read, write, or a list of read,write,create,delete)");
+	for (uint32_t i = 0; i < m->dir_count; i++)
+		if (!strcmp(m->dirs[i].path, d->path))
+			return fail_earlier(p, MANIFEST_ERR_DUPLICATE, "dir ", v[0],
+					    " given twice (first on line ", p->dir_line[i]);
+	p->dir_line[m->dir_count++] = p->line;
+	return STATUS_OK;
+}
+
 /* Applies key k with its values v (already counted). */
 static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 {
@@ -676,6 +701,8 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 			return manifest_err_status(p->err->code);
 		m->partition += 1;
 		return STATUS_OK;
+	case K_DIR:
+		return key_dir(p, v);
 	case K_COUNT:
 		break;
 	}

@@ -62,6 +62,8 @@
  *                          protocol.h; keel/peers.h applies it). A name no
  *                          service provides, or a cycle of `sends`, leaves
  *                          the service blocked, reported on the console.
+ *   dir PATH RIGHTS        repeatable (8): a directory capability from vfsd
+ *                          (dirs.h), after the inboxes of `sends`
  *
  * Device keys (docs/devices.md, services/initd/devices.h):
  *
@@ -112,6 +114,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "dirs.h"
 #include "supervise.h"
 
 #define MANIFEST_TEXT_MAX 65536u
@@ -172,6 +175,8 @@ struct manifest {
 	bool busmaster;     /* busmaster yes */
 	bool console;       /* console debug */
 	uint32_t partition; /* 0: none; 1: whole disk; N + 1: partition N */
+	uint32_t dir_count;
+	struct manifest_dir dirs[MANIFEST_MAX_DIRS];
 };
 
 /* One boot list line: a service and the indices of those it starts after. */

@@ -17,8 +17,8 @@
  *                    INITD_FOOTPRINT_REPLY with struct initd_footprint:
  *                    the service's quotas and tier, the number of
  *                    footprint items, and item number `item` (a port
- *                    range, an IRQ line, an MMIO range or an inbox it may
- *                    send to); LOOP_REPLY_ERROR (NOT_FOUND) past the last
+ *                    range, an IRQ line, an MMIO range, an inbox it may
+ *                    send to or a directory it is given); LOOP_REPLY_ERROR (NOT_FOUND) past the last
  *                    slot, RANGE past the last item of a service that has
  *                    some
  *   SERVICE_PEER     initd -> service, to the inbox the service gave in its
@@ -63,6 +63,8 @@ enum initd_item {
 	INITD_ITEM_IRQ = 2,   /* first: interrupt line */
 	INITD_ITEM_MMIO = 3,  /* first, count: physical base and bytes */
 	INITD_ITEM_SENDS = 4, /* name: a service it may send to */
+	INITD_ITEM_DIR = 5,   /* a dir line: first = rights (VFS_R_*), count = bytes
+			       * of the path below "/", name = its first 7 bytes */
 };
 
 /* Payload of INITD_FOOTPRINT_REPLY (40 bytes). */

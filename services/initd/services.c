@@ -1,6 +1,7 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "abi/witness.h"
 #include "devices.h"
+#include "dirgrant.h"
 #include "lib/cmdline.h"
 #include "keel/peers.h"
 #include "keel/sys.h"
@@ -76,6 +77,8 @@ static status_t deps_build(struct initd *d, const struct bootlist *bl)
 		uint32_t r = devices_roots_slot(d);
 		if (st == STATUS_OK && s->m.has_pci && r != READY_NOBODY && r != i)
 			st = ready_add(&d->deps, i, r);
+		if (st == STATUS_OK && !s->refused && s->m.dir_count)
+			st = dirs_depend(d, i, provider(d, bl->count, DIRS_PROVIDER));
 	}
 	return st;
 }
@@ -172,7 +175,7 @@ static status_t footprint(struct initd *d, struct service *s, struct keel_spawn_
 		s->peer_hellos[i] = to->hellos;
 		s->peer_error[i] = STATUS_OK;
 	}
-	return st;
+	return st ? st : dirs_grant(d, s, a, parts, nparts);
 }
 
 /* Starts one instance of s with exactly its manifest's capabilities. */
@@ -180,7 +183,7 @@ static status_t spawn_one(struct initd *d, struct service *s)
 {
 	struct keel_spawn_args a = { 0 };
 	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO +
-			   KEEL_SPAWN_CAPS_MAX];
+			   KEEL_SPAWN_CAPS_MAX + MANIFEST_MAX_DIRS];
 	uint32_t nparts = 0;
 	a.name = s->m.name;
 	a.arg = s->m.policy.heartbeat_ms;
@@ -548,7 +551,8 @@ static status_t on_status(struct loop *loop, const struct keel_msg *m, struct lo
 	return STATUS_OK;
 }
 
-/* Item i of a manifest's footprint, in grant order: ports, IRQs, MMIO, sends. */
+/* Item i of a manifest's footprint, in grant order: ports, IRQs, MMIO,
+ * sends, dirs. */
 static void footprint_item(const struct manifest *m, uint32_t i, struct initd_footprint *f)
 {
 	if (i < m->port_count) {
@@ -566,6 +570,8 @@ static void footprint_item(const struct manifest *m, uint32_t i, struct initd_fo
 	} else if ((i -= m->mmio_count) < m->send_count) {
 		f->kind = INITD_ITEM_SENDS;
 		memcpy(f->name, m->sends[i], strlen(m->sends[i]) < 7 ? strlen(m->sends[i]) : 7);
+	} else if ((i -= m->send_count) < m->dir_count) {
+		dirs_item(&m->dirs[i], f);
 	}
 }
 
@@ -586,7 +592,7 @@ static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct
 		.slots = mf->quota_slots,
 		.tier = (uint8_t)mf->tier,
 		.items = (uint8_t)(mf->port_count + mf->irq_count + mf->mmio_count +
-				   mf->send_count),
+				   mf->send_count + mf->dir_count),
 	};
 	if (f.items && item >= f.items)
 		return STATUS_RANGE;

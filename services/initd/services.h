@@ -44,6 +44,7 @@ struct service {
 	uint32_t peer_hellos[MANIFEST_MAX_SENDS]; /* hellos of send_to[k] when it was given
 						   * its capability: older means stale */
 	status_t peer_error[MANIFEST_MAX_SENDS];  /* last failed update, reported once */
+	uint32_t dir_from;                        /* with dir lines: slot providing "vfs" */
 };
 
 struct initd {

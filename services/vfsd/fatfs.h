@@ -218,6 +218,9 @@ status_t fat_statfs(struct fat_volume *v, struct fat_statfs *out);
 /* Returns a new reference to the root directory. */
 status_t fat_root(struct fat_volume *v, fat_handle_t *out);
 
+/* Takes another reference to the open node h (fat_close drops it). */
+status_t fat_ref(struct fat_volume *v, fat_handle_t h);
+
 /* Looks name up in directory dir and returns a reference to what it
  * names. STATUS_NOT_FOUND if nothing; FAT_ST_NOT_DIR if dir is a file. */
 status_t fat_open(struct fat_volume *v, fat_handle_t dir, const char *name, size_t len,

@@ -207,6 +207,18 @@ status_t fat_root(struct fat_volume *v, fat_handle_t *out)
 	return STATUS_OK;
 }
 
+status_t fat_ref(struct fat_volume *v, fat_handle_t h)
+{
+	struct fat_node *n;
+	status_t st = fat_node_get(v, h, &n);
+	if (st)
+		return st;
+	if (n->refs == UINT16_MAX)
+		return FAT_ST_NO_HANDLES;
+	n->refs++;
+	return STATUS_OK;
+}
+
 status_t fat_open(struct fat_volume *v, fat_handle_t dir, const char *name, size_t len,
 		  fat_handle_t *out)
 {

@@ -85,6 +85,17 @@ long keel_sys_path_op(const long a[6]);
 long keel_sys_path_op_at(const long a[6]);
 long keel_sys_readlink(const long a[6]);
 long keel_sys_umask(const long a[6]);
+long keel_sys_creat(const long a[6]); /* fs.c, over vfsd */
+long keel_sys_mkdir(const long a[6]);
+long keel_sys_rmdir(const long a[6]);
+long keel_sys_unlink(const long a[6]);
+long keel_sys_mkdirat(const long a[6]);
+long keel_sys_unlinkat(const long a[6]);
+long keel_sys_rename(const long a[6]);
+long keel_sys_renameat(const long a[6]);
+long keel_sys_truncate(const long a[6]);
+long keel_sys_ftruncate(const long a[6]); /* vfsfile.c */
+long keel_sys_getdents64(const long a[6]);
 
 long keel_sys_getrandom(const long a[6]); /* random.c */
 void keel_random_bytes(void *buf, size_t n);

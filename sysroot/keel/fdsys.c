@@ -11,6 +11,7 @@
 #include "console.h"
 #include "fd.h"
 #include "fdsys.h"
+#include "vfsfile.h"
 
 static struct keel_fd_table table;
 
@@ -134,7 +135,7 @@ long keel_sys_fstat(const long a[6])
 
 long keel_sys_fsync(const long a[6])
 {
-	WITH_FILE(a[0], f, f->kind == KEEL_FD_CONSOLE ? -EINVAL : 0);
+	WITH_FILE(a[0], f, keel_vfsfile_fsync(f));
 }
 
 long keel_sys_dup(const long a[6])

@@ -2,16 +2,22 @@
  * fs.c - the calls that take paths.
  *
  * The process's file-system view is a root directory capability and a
- * working directory below it (resolve.h). vfsd, which will answer for
- * directory capabilities, does not exist yet, so a process has no root
- * capability and nothing is found: after its text is resolved (which can
- * fail on its own - ENAMETOOLONG, EINVAL, ENOENT for ""), every path is
- * ENOENT, for lookups and creations alike (no directory exists to create
- * in) - except the read-only files of the boot bundle under /bundle
- * (bundle.c; changing anything there is EROFS). The root itself, "/", is the one directory that always resolves:
- * stat says it is a read-only directory, chdir("/") succeeds, getcwd
- * follows the working directory, and opening it is EACCES (there is no
- * capability to open it with) or EISDIR (for writing).
+ * working directory below it (resolve.h). keel_fs_attach() gives both:
+ * the launcher's start-up code calls it with the "root" capability and
+ * the working directory it was given (docs/files.md). Every POSIX path is
+ * resolved lexically into a typed path below the root ("..", never above
+ * it) and then asked of vfsd through the root capability; a descriptor of
+ * a vfsd directory is the base of openat and friends (vfsfile.c).
+ *
+ * Without a root capability (before vfsd, or a program given none)
+ * nothing is found: after its text is resolved (which can fail on its own
+ * - ENAMETOOLONG, EINVAL, ENOENT for ""), every path is ENOENT, for
+ * lookups and creations alike, and the root, "/", is the one directory
+ * that resolves: stat says it is a read-only directory, chdir("/")
+ * succeeds, getcwd follows the working directory, and opening it is
+ * EACCES or EISDIR (for writing). Either way the read-only files of the
+ * boot bundle are under /bundle (bundle.c; changing anything there is
+ * EROFS).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +27,9 @@
 #include "backend.h"
 #include "bundle.h"
 #include "fdsys.h"
+#include "fs.h"
 #include "resolve.h"
+#include "vfsfile.h"
 
 struct keel_fs {
 	cap_handle_t root; /* directory capability of "/"; none until vfsd */
@@ -31,35 +39,101 @@ struct keel_fs {
 
 static struct keel_fs fs = { .root = CAP_HANDLE_NONE, .cwd = { 0, 0, { 0 }, { 0 } }, .umask = 022 };
 
-/* Resolves text from dirfd (AT_FDCWD, or a directory descriptor) and looks
- * it up: today that finds nothing but the root. */
-static long lookup(int dirfd, const char *text, struct path *out)
+void keel_fs_attach(cap_handle_t root, const char *cwd)
 {
+	struct path top, p;
 	bool dir;
+	path_init(&top);
+	path_init(&fs.cwd);
+	fs.root = root;
+	if (root != CAP_HANDLE_NONE && keel_vfs_setup(root) < 0)
+		fs.root = CAP_HANDLE_NONE;
+	if (cwd && cwd[0] && keel_resolve(&top, cwd, &p, &dir) == 0)
+		fs.cwd = p;
+}
+
+/* Resolves text from dirfd (AT_FDCWD, or a vfsd directory descriptor)
+ * into *out below the root; *dir if the text ends in '/'. */
+static long resolve_at(int dirfd, const char *text, struct path *out, bool *dir)
+{
+	struct path base = fs.cwd;
 	if (text && text[0] != '/' && dirfd != AT_FDCWD) {
 		struct keel_file *f = fdt_get(keel_fdt(), dirfd);
 		if (!f)
 			return -EBADF;
+		const struct path *p = keel_vfsfile_dir_path(f);
+		if (p)
+			base = *p;
 		fdt_put(keel_fdt(), f);
-		return -ENOTDIR; /* no kind of descriptor is a directory yet */
+		if (!p)
+			return -ENOTDIR;
 	}
-	long r = keel_resolve(&fs.cwd, text, out, &dir);
+	return keel_resolve(&base, text, out, dir);
+}
+
+/* True if p is vfsd's to answer. */
+static bool on_vfs(const struct path *p)
+{
+	return fs.root != CAP_HANDLE_NONE && !keel_bundle_owns(p);
+}
+
+/* Resolves and looks up without vfsd: finds the root and /bundle only. */
+static long lookup(int dirfd, const char *text, struct path *out)
+{
+	bool dir;
+	long r = resolve_at(dirfd, text, out, &dir);
 	if (r)
 		return r;
-	if (path_count(out) == 0 || keel_bundle_owns(out))
+	if (path_count(out) == 0 || keel_bundle_owns(out) || on_vfs(out))
 		return 0;
 	return -ENOENT;
 }
 
-/* open on the root directory would need its capability: none yet. */
+/* Opens p in vfsd: rights from the access mode, then the checks POSIX
+ * makes on the object's type. */
+static long vfs_open_path(const struct path *p, bool dir, int flags)
+{
+	char text[PATH_MAX_BYTES + 1];
+	int acc = flags & O_ACCMODE;
+	uint32_t rights = acc == O_RDONLY   ? VFS_R_READ
+			  : acc == O_WRONLY ? VFS_R_WRITE
+					    : VFS_R_READ | VFS_R_WRITE;
+	uint32_t vf = (flags & O_CREAT ? VFS_O_CREATE : 0) | (flags & O_EXCL ? VFS_O_EXCL : 0) |
+		      (flags & O_TRUNC && acc != O_RDONLY ? VFS_O_TRUNC : 0);
+	cap_handle_t cap;
+	struct vfs_stat st;
+	path_format(p, text, sizeof text);
+	status_t s = vfs_open(keel_vfs_lock(), fs.root, text, vf, rights, &cap, &st);
+	keel_vfs_unlock();
+	if (s)
+		return keel_vfs_errno(s, flags & O_CREAT ? -EISDIR : -ENOTDIR);
+	long err = 0;
+	if (st.type == VFS_TYPE_DIR && (acc != O_RDONLY || (flags & O_CREAT)))
+		err = -EISDIR;
+	else if (st.type != VFS_TYPE_DIR && (dir || (flags & O_DIRECTORY)))
+		err = -ENOTDIR;
+	if (err) {
+		vfs_close(keel_vfs_lock(), cap);
+		keel_vfs_unlock();
+		return err;
+	}
+	return keel_vfsfile_open(cap, st.type, p, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK),
+				 flags & O_CLOEXEC ? FD_CLOEXEC : 0);
+}
+
 static long open_at(int dirfd, const char *text, int flags)
 {
 	struct path p;
-	long r = lookup(dirfd, text, &p);
+	bool dir;
+	long r = resolve_at(dirfd, text, &p, &dir);
 	if (r)
 		return r;
-	if (path_count(&p))
+	if (on_vfs(&p))
+		return vfs_open_path(&p, dir, flags);
+	if (path_count(&p) && keel_bundle_owns(&p))
 		return keel_bundle_open(&p, flags);
+	if (path_count(&p))
+		return -ENOENT;
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT) ? -EISDIR : -EACCES;
 }
 
@@ -73,11 +147,37 @@ long keel_sys_openat(const long a[6])
 	return open_at((int)a[0], (const char *)a[1], (int)a[2]);
 }
 
+long keel_sys_creat(const long a[6])
+{
+	return open_at(AT_FDCWD, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC);
+}
+
+/* stat of p in vfsd. */
+static long vfs_stat_path(const struct path *p, struct stat *out)
+{
+	char text[PATH_MAX_BYTES + 1];
+	cap_handle_t cap;
+	struct vfs_stat st;
+	path_format(p, text, sizeof text);
+	struct vfs_client *c = keel_vfs_lock();
+	status_t s = vfs_open(c, fs.root, text, 0, 0, &cap, &st);
+	if (s == STATUS_OK) {
+		s = vfs_stat(c, cap, &st);
+		vfs_close(c, cap);
+	}
+	keel_vfs_unlock();
+	if (s == STATUS_OK)
+		keel_vfs_stat_fill(&st, 1, out);
+	return keel_vfs_errno(s, -ENOTDIR);
+}
+
 /* stat and lstat: the root is a directory no one may write. */
 long keel_sys_stat_at(int dirfd, const char *text, struct stat *st)
 {
 	struct path p;
 	long r = lookup(dirfd, text, &p);
+	if (r == 0 && on_vfs(&p))
+		return vfs_stat_path(&p, st);
 	if (r == 0 && path_count(&p))
 		return keel_bundle_stat(&p, st);
 	if (r == 0) {
@@ -98,6 +198,8 @@ static long access_at(int dirfd, const char *text, int mode)
 	struct path p;
 	struct stat st;
 	long r = lookup(dirfd, text, &p);
+	if (r == 0 && on_vfs(&p))
+		return vfs_stat_path(&p, &st);
 	if (r == 0 && path_count(&p))
 		r = keel_bundle_stat(&p, &st);
 	return r ? r : (mode & W_OK) ? -EROFS : 0;
@@ -134,10 +236,11 @@ long keel_sys_readlink(const long a[6])
 {
 	struct path p;
 	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
-	if (r == 0 && path_count(&p)) {
-		struct stat st;
+	struct stat st;
+	if (r == 0 && on_vfs(&p))
+		r = vfs_stat_path(&p, &st);
+	else if (r == 0 && path_count(&p))
 		r = keel_bundle_stat(&p, &st);
-	}
 	return r ? r : -EINVAL; /* no symbolic links here */
 }
 
@@ -157,7 +260,9 @@ long keel_sys_chdir(const long a[6])
 	struct path p;
 	struct stat st;
 	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
-	if (r == 0 && path_count(&p))
+	if (r == 0 && on_vfs(&p))
+		r = vfs_stat_path(&p, &st);
+	else if (r == 0 && path_count(&p))
 		r = keel_bundle_stat(&p, &st);
 	if (r == 0 && path_count(&p) && !S_ISDIR(st.st_mode))
 		r = -ENOTDIR;
@@ -171,4 +276,104 @@ long keel_sys_umask(const long a[6])
 	int old = fs.umask;
 	fs.umask = (int)a[0] & 0777;
 	return old;
+}
+
+/* ---------------------------------------------------------------- changing names */
+
+/* What mkdir, rmdir and unlink do in vfsd, and what INVALID means then. */
+enum name_op { OP_MKDIR, OP_RMDIR, OP_UNLINK };
+
+/* Resolves text from dirfd for a change: the root itself is EEXIST for
+ * mkdir and EBUSY otherwise; outside vfsd it is the read-only answer. */
+static long change_target(int dirfd, const char *text, enum name_op op, struct path *p)
+{
+	long r = lookup(dirfd, text, p);
+	if (r)
+		return r;
+	if (path_count(p) == 0)
+		return op == OP_MKDIR ? -EEXIST : -EBUSY;
+	return on_vfs(p) ? 0 : -EROFS;
+}
+
+static long name_op_at(int dirfd, const char *text, enum name_op op)
+{
+	char t[PATH_MAX_BYTES + 1];
+	struct path p;
+	long r = change_target(dirfd, text, op, &p);
+	if (r)
+		return r;
+	path_format(&p, t, sizeof t);
+	struct vfs_client *c = keel_vfs_lock();
+	status_t s = op == OP_MKDIR   ? vfs_mkdir(c, fs.root, t)
+		     : op == OP_RMDIR ? vfs_rmdir(c, fs.root, t)
+				      : vfs_unlink(c, fs.root, t);
+	keel_vfs_unlock();
+	return keel_vfs_errno(s, op == OP_UNLINK ? -EISDIR : -ENOTDIR);
+}
+
+long keel_sys_mkdir(const long a[6])
+{
+	return name_op_at(AT_FDCWD, (const char *)a[0], OP_MKDIR);
+}
+
+long keel_sys_rmdir(const long a[6])
+{
+	return name_op_at(AT_FDCWD, (const char *)a[0], OP_RMDIR);
+}
+
+long keel_sys_unlink(const long a[6])
+{
+	return name_op_at(AT_FDCWD, (const char *)a[0], OP_UNLINK);
+}
+
+long keel_sys_mkdirat(const long a[6])
+{
+	return name_op_at((int)a[0], (const char *)a[1], OP_MKDIR);
+}
+
+long keel_sys_unlinkat(const long a[6])
+{
+	if (a[2] & ~AT_REMOVEDIR)
+		return -EINVAL;
+	return name_op_at((int)a[0], (const char *)a[1],
+			  a[2] & AT_REMOVEDIR ? OP_RMDIR : OP_UNLINK);
+}
+
+static long rename_at(int fromfd, const char *from, int tofd, const char *to)
+{
+	char a[PATH_MAX_BYTES + 1], b[PATH_MAX_BYTES + 1];
+	struct path pa, pb;
+	long r = change_target(fromfd, from, OP_RMDIR, &pa);
+	if (r == 0)
+		r = change_target(tofd, to, OP_RMDIR, &pb);
+	if (r)
+		return r;
+	if (path_equal(&pa, &pb))
+		return 0;
+	path_format(&pa, a, sizeof a);
+	path_format(&pb, b, sizeof b);
+	status_t s = vfs_rename(keel_vfs_lock(), fs.root, a, fs.root, b);
+	keel_vfs_unlock();
+	return keel_vfs_errno(s, -EINVAL);
+}
+
+long keel_sys_rename(const long a[6])
+{
+	return rename_at(AT_FDCWD, (const char *)a[0], AT_FDCWD, (const char *)a[1]);
+}
+
+long keel_sys_renameat(const long a[6])
+{
+	return rename_at((int)a[0], (const char *)a[1], (int)a[2], (const char *)a[3]);
+}
+
+long keel_sys_truncate(const long a[6])
+{
+	long fd = open_at(AT_FDCWD, (const char *)a[0], O_WRONLY);
+	if (fd < 0)
+		return fd;
+	const long b[6] = { fd, a[1], 0, 0, 0, 0 };
+	long r = keel_sys_ftruncate(b);
+	fdt_close(keel_fdt(), (int)fd);
+	return r;
 }

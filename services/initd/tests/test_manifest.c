@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "keel/vfs.h"
 #include "manifest.h"
 
 static struct manifest m;
@@ -38,6 +39,40 @@ static status_t parse_boot(const char *text)
 	} while (0)
 
 /* ------------------------------------------------------- service manifest */
+TEST(dir_lines_give_paths_below_the_root_and_rights)
+{
+	CHECK_EQ(parse("name a\ndir /apps read\ndir / write\ndir /home/ada create,write\n"),
+		 STATUS_OK);
+	CHECK_EQ(m.dir_count, 3);
+	CHECK_STR(m.dirs[0].path, "apps");
+	CHECK_EQ(m.dirs[0].rights, VFS_R_READ);
+	CHECK_STR(m.dirs[1].path, "");
+	CHECK_EQ(m.dirs[1].rights, VFS_R_ALL);
+	CHECK_STR(m.dirs[2].path, "home/ada");
+	CHECK_EQ(m.dirs[2].rights, VFS_R_CREATE | VFS_R_WRITE);
+	char text[32];
+	dirs_rights_text(m.dirs[2].rights, text, sizeof text);
+	CHECK_STR(text, "write,create");
+}
+
+TEST(dir_lines_refuse_bad_paths_rights_and_repeats)
+{
+	CHECK_FAILS("name a\ndir apps read\n", STATUS_BAD_FORMAT, MANIFEST_ERR_BAD_WORD, 2,
+		    "bad directory 'apps' (an absolute path of at most 28 bytes below /)");
+	CHECK_EQ(parse("name a\ndir /a/../b read\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /a//b read\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /apps/ read\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /aaaaaaaaaaaaaaaaaaaaaaaaaaaaa read\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /apps own\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /apps read,,write\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /apps read,read\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /apps\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(parse("name a\ndir /apps read\ndir /apps write\n"), STATUS_EXISTS);
+	CHECK_EQ(err.line, 3);
+	CHECK_EQ(parse("name a\ndir /a read\ndir /b read\ndir /c read\ndir /d read\n"
+		       "dir /e read\ndir /f read\ndir /g read\ndir /h read\ndir /i read\n"),
+		 STATUS_FULL);
+}
 
 TEST(parses_every_key_of_the_documented_example)
 {
@@ -578,5 +613,7 @@ int main(void)
 	RUN(boot_list_rejects_cycles);
 	RUN(boot_list_rejects_unknown_dependencies_and_bad_lines);
 	RUN(boot_list_holds_its_limits);
+	RUN(dir_lines_give_paths_below_the_root_and_rights);
+	RUN(dir_lines_refuse_bad_paths_rights_and_repeats);
 	return check_summary();
 }

@@ -1,0 +1,27 @@
+/*
+ * dirgrant.h - initd's side of `dir` manifest lines (dirs.h): waiting for
+ * vfsd, opening each directory in it with the declared rights, granting
+ * the capabilities, and showing them in the status protocol.
+ */
+#ifndef KEEL_INITD_DIRGRANT_H
+#define KEEL_INITD_DIRGRANT_H
+
+#include "keel/spawn.h"
+#include "protocol.h"
+#include "services.h"
+
+/* Service i has dir lines: it waits for slot from, which provides "vfs"
+ * (READY_NOBODY if none does; a service providing "vfs" itself is
+ * refused). Returns ready_add's status. */
+status_t dirs_depend(struct initd *d, uint32_t i, uint32_t from);
+
+/* Opens s's directories in vfsd and appends them to a's grants (and to
+ * parts, which initd deletes after the spawn: the child keeps its
+ * copies). A directory vfsd refuses stops the start with its status. */
+status_t dirs_grant(struct initd *d, struct service *s, struct keel_spawn_args *a,
+		    cap_handle_t *parts, uint32_t *nparts);
+
+/* Describes dir as a footprint item (INITD_ITEM_DIR). */
+void dirs_item(const struct manifest_dir *dir, struct initd_footprint *f);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * main.c - vfsd: serves the FAT volume of its block device as file and
+ * directory capabilities (keel/vfs.h, docs/files.md).
+ *
+ * Set-up: one memory object holds the service state and the engine's
+ * arena, whose sector cache takes half of the manifest's memory quota;
+ * the block device comes from the back-end (backend.h); mounting marks
+ * the volume dirty. Then the canonical loop. The supervisor's VFS_STOP
+ * (or the loop failing) ends it: everything is written back and the
+ * volume marked clean before the service exits.
+ */
+#include <sys/random.h>
+#include <time.h>
+
+#include "backend.h"
+#include "keel/map.h"
+#include "keel/service.h"
+#include "keel/spawn.h"
+#include "keel/sys.h"
+#include "server.h"
+
+#define INBOX_BIT 0
+#define INBOX_SLOTS 128
+#define MAX_NODES 256     /* open objects in the engine */
+#define RESERVE_PAGES 128 /* of the quota: rings, buffers, page tables, stacks */
+
+struct vfsd_main {
+	struct loop loop;
+	struct vfsd v;
+	struct bdev dev;
+	struct arena arena;
+};
+
+/* 48 random bits for a badge (getrandom: RDRAND on Keel). */
+static uint64_t nonce_random(void *ctx)
+{
+	(void)ctx;
+	uint64_t n = 0;
+	while (getrandom(&n, sizeof n, 0) != (ssize_t)sizeof n)
+		;
+	return n;
+}
+
+static int64_t wall_seconds(void *ctx)
+{
+	(void)ctx;
+	return (int64_t)time(NULL);
+}
+
+/* Maps the state and the arena: half the quota, at least 64 pages. */
+static status_t state_alloc(const struct keel_start *s, struct vfsd_main **out)
+{
+	uint64_t pages = s->quota_pages > 2 * RESERVE_PAGES ? s->quota_pages / 2 : 64;
+	size_t head = (sizeof(struct vfsd_main) + KEEL_PAGE_SIZE - 1) &
+		      ~(size_t)(KEEL_PAGE_SIZE - 1);
+	cap_handle_t mem;
+	void *addr;
+	status_t st = sys_memory_create(pages, 0, &mem);
+	if (st)
+		return st;
+	st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &addr);
+	sys_cap_delete(mem); /* the mapping keeps the pages */
+	if (st)
+		return st;
+	*out = addr;
+	arena_init(&(*out)->arena, (uint8_t *)addr + head, pages * KEEL_PAGE_SIZE - head);
+	return STATUS_OK;
+}
+
+/* Opens the device and mounts the volume, reporting what it found. */
+static status_t mount_volume(const struct keel_start *s, struct vfsd_main *m)
+{
+	status_t st = vfsd_backend_open(s, &m->arena, &m->dev);
+	if (st)
+		return st;
+	if (arena_remaining(&m->arena) < fat_mount_overhead(MAX_NODES) + 64 + 64 * 1024)
+		return STATUS_NO_MEMORY; /* a manifest too small for the node table and a cache */
+	struct fat_mount_params p = {
+		.dev = &m->dev,
+		.arena = &m->arena,
+		.max_nodes = MAX_NODES,
+		.cache_bytes = arena_remaining(&m->arena) - fat_mount_overhead(MAX_NODES) - 64,
+		.clock = wall_seconds,
+	};
+	st = fat_mount(&m->v.vol, &p, &m->v.info);
+	if (st)
+		return st;
+	keel_print(s->witness, "vfsd: mounted FAT%u, %u of %u clusters free, cache %u sectors%s\n",
+		   (unsigned)m->v.info.kind, m->v.info.free_clusters, m->v.info.clusters,
+		   m->v.info.cache_sectors,
+		   m->v.info.was_dirty ? "; it was not cleanly unmounted" : "");
+	return STATUS_OK;
+}
+
+int keel_main(const struct keel_start *s)
+{
+	struct vfsd_main *m;
+	struct inbox_ring *ring;
+	cap_handle_t inbox;
+	status_t st = state_alloc(s, &m);
+	if (st == STATUS_OK)
+		st = mount_volume(s, m);
+	if (st) {
+		keel_print(s->witness, "vfsd: cannot mount: %s\n", status_message(st));
+		return 3;
+	}
+	if (loop_inbox_open(INBOX_SLOTS, INBOX_BIT, &inbox, &ring) ||
+	    loop_init(&m->loop, &sysops_kernel, ring, INBOX_BIT) ||
+	    vfsd_init(&m->v, inbox, nonce_random, NULL) || vfsd_register(&m->v, &m->loop) ||
+	    service_hello(s, inbox) || service_heartbeat_start(&m->loop, s))
+		return 1;
+	st = loop_run(&m->loop);
+	status_t down = vfsd_shutdown(&m->v);
+	vfsd_backend_close(&m->dev);
+	if (down)
+		keel_print(s->witness, "vfsd: unmount failed: %s\n", status_message(down));
+	return st == STATUS_OK && down == STATUS_OK ? 0 : 2;
+}

@@ -1,0 +1,269 @@
+/*
+ * The C library's file calls over vfsd, against Linux. One script of
+ * system calls (open, read, write, lseek, fstat, stat, ftruncate, fsync,
+ * getdents64, mkdir, rmdir, unlink, rename, the *at forms, chdir,
+ * getcwd, truncate) runs twice: through Keel's back-end (__keel_syscall,
+ * sysroot/keel) with keel_fs_attach() given a root capability of a real
+ * vfsd running under the host port, and through Linux's own calls in a
+ * scratch directory. Both runs print what each call returned (-errno on
+ * failure) and what it read; the two logs must be identical. Afterwards
+ * fsck.fat finds the volume clean.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+long __keel_syscall(long n, long a1, long a2, long a3, long a4, long a5, long a6);
+void keel_fs_attach(cap_handle_t root, const char *cwd);
+
+typedef long sysfn(long n, long a, long b, long c, long d);
+
+static long keel_call(long n, long a, long b, long c, long d)
+{
+	return __keel_syscall(n, a, b, c, d, 0, 0);
+}
+
+static long linux_call(long n, long a, long b, long c, long d)
+{
+	long r = syscall(n, a, b, c, d);
+	return r == -1 ? -errno : r;
+}
+
+/* The log of one run. */
+struct run {
+	sysfn *sc;
+	const char *base; /* what getcwd shows for the start directory */
+	char log[65536];
+	size_t len;
+};
+
+static void say(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(r->log + r->len, sizeof r->log - r->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		r->len += (size_t)n < sizeof r->log - r->len ? (size_t)n
+							     : sizeof r->log - r->len - 1;
+}
+
+#define CALL(r, what, n, a, b, c, d)                                                               \
+	({                                                                                         \
+		long ret_ = (r)->sc((n), (long)(a), (long)(b), (long)(c), (long)(d));              \
+		bool fd_ = (n) == SYS_open || (n) == SYS_openat; /* numbers differ */              \
+		say((r), "%s -> %ld\n", (what), fd_ &&ret_ >= 0 ? 0 : ret_);                       \
+		ret_;                                                                              \
+	})
+
+static void write_text(struct run *r, const char *path, int flags, const char *text, int times)
+{
+	long fd = CALL(r, path, SYS_open, path, flags, 0644, 0);
+	for (int i = 0; i < times && fd >= 0; i++)
+		r->sc(SYS_write, fd, (long)text, (long)strlen(text), 0);
+	if (fd >= 0)
+		CALL(r, "close", SYS_close, fd, 0, 0, 0);
+}
+
+static void stat_of(struct run *r, const char *path)
+{
+	struct stat st;
+	long ret = CALL(r, path, SYS_newfstatat, AT_FDCWD, path, &st, 0);
+	if (ret == 0)
+		say(r, "  %s size %lld\n", S_ISDIR(st.st_mode) ? "dir" : "file",
+		    (long long)(S_ISDIR(st.st_mode) ? 0 : st.st_size));
+}
+
+/* Reading, seeking, appending, truncating one file. */
+static void file_calls(struct run *r)
+{
+	char buf[64] = { 0 };
+	struct stat st;
+	CALL(r, "mkdir d", SYS_mkdir, "d", 0755, 0, 0);
+	CALL(r, "mkdir d again", SYS_mkdir, "d", 0755, 0, 0);
+	write_text(r, "d/a.txt", O_CREAT | O_WRONLY | O_TRUNC, "hello world\n", 100);
+	long fd = CALL(r, "open ro", SYS_open, "d/a.txt", O_RDONLY, 0, 0);
+	CALL(r, "lseek 6", SYS_lseek, fd, 6, SEEK_SET, 0);
+	CALL(r, "read 5", SYS_read, fd, buf, 5, 0);
+	say(r, "  read '%s'\n", buf);
+	CALL(r, "lseek end", SYS_lseek, fd, 0, SEEK_END, 0);
+	CALL(r, "read at end", SYS_read, fd, buf, 5, 0);
+	CALL(r, "write ro", SYS_write, fd, "x", 1, 0);
+	CALL(r, "fstat", SYS_fstat, fd, &st, 0, 0);
+	say(r, "  reg %d size %lld\n", S_ISREG(st.st_mode), (long long)st.st_size);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	write_text(r, "d/a.txt", O_WRONLY | O_APPEND, "tail\n", 1);
+	stat_of(r, "d/a.txt");
+	fd = CALL(r, "open rw", SYS_open, "d/a.txt", O_RDWR, 0, 0);
+	CALL(r, "ftruncate 10", SYS_ftruncate, fd, 10, 0, 0);
+	CALL(r, "ftruncate 5000", SYS_ftruncate, fd, 5000, 0, 0);
+	CALL(r, "pread 4990", SYS_pread64, fd, buf, 20, 4990);
+	say(r, "  zero %d\n", buf[0] == 0 && buf[9] == 0);
+	CALL(r, "pwrite 4998", SYS_pwrite64, fd, "END", 3, 4998);
+	CALL(r, "fsync", SYS_fsync, fd, 0, 0, 0);
+	CALL(r, "fstat", SYS_fstat, fd, &st, 0, 0);
+	say(r, "  size %lld\n", (long long)st.st_size);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	CALL(r, "truncate 3", SYS_truncate, "d/a.txt", 3, 0, 0);
+	stat_of(r, "d/a.txt");
+	CALL(r, "close bad", SYS_close, 99, 0, 0, 0);
+}
+
+/* Lists dir with a small buffer (several calls), names sorted. */
+static void list_names(struct run *r, const char *dir)
+{
+	static char names[128][64];
+	char buf[200];
+	int n = 0;
+	long fd = CALL(r, dir, SYS_open, dir, O_RDONLY | O_DIRECTORY, 0, 0), got;
+	while (fd >= 0 && (got = r->sc(SYS_getdents64, fd, (long)buf, sizeof buf, 0)) > 0)
+		for (long off = 0; off < got;) {
+			struct dirent *d = (struct dirent *)(void *)(buf + off);
+			if (n < 128)
+				snprintf(names[n++], sizeof names[0], "%s%s", d->d_name,
+					 d->d_type == DT_DIR ? "/" : "");
+			off += d->d_reclen;
+		}
+	qsort(names, (size_t)n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+	say(r, "  %d entries:", n);
+	for (int i = 0; i < n; i++)
+		say(r, " %s", names[i]);
+	say(r, "\n");
+	if (fd >= 0)
+		CALL(r, "close", SYS_close, fd, 0, 0, 0);
+}
+
+/* Names: renames, many entries, the errors of each call. */
+static void name_calls(struct run *r)
+{
+	char p[64];
+	CALL(r, "rename a b", SYS_rename, "d/a.txt", "d/b.txt", 0, 0);
+	stat_of(r, "d/a.txt");
+	stat_of(r, "d/b.txt");
+	CALL(r, "mkdir sub", SYS_mkdir, "d/sub", 0755, 0, 0);
+	for (int i = 0; i < 40; i++) {
+		snprintf(p, sizeof p, "d/sub/file number %02d.txt", i);
+		write_text(r, p, O_CREAT | O_WRONLY | O_EXCL, "x", i);
+	}
+	list_names(r, "d/sub");
+	list_names(r, "d");
+	CALL(r, "rmdir non-empty", SYS_rmdir, "d/sub", 0, 0, 0);
+	CALL(r, "unlink dir", SYS_unlink, "d/sub", 0, 0, 0);
+	CALL(r, "rmdir file", SYS_rmdir, "d/b.txt", 0, 0, 0);
+	CALL(r, "open through file", SYS_open, "d/b.txt/x", O_RDONLY, 0, 0);
+	CALL(r, "open dir for writing", SYS_open, "d", O_WRONLY, 0, 0);
+	CALL(r, "open missing", SYS_open, "nope", O_RDONLY, 0, 0);
+	CALL(r, "open file as dir", SYS_open, "d/b.txt", O_RDONLY | O_DIRECTORY, 0, 0);
+	CALL(r, "open excl existing", SYS_open, "d/b.txt", O_CREAT | O_EXCL | O_WRONLY, 0644, 0);
+	CALL(r, "mkdir in missing", SYS_mkdir, "nope/x", 0755, 0, 0);
+	CALL(r, "rename missing", SYS_rename, "nope", "d/x", 0, 0);
+	CALL(r, "rename over file", SYS_rename, "d/sub/file number 00.txt", "d/b.txt", 0, 0);
+	stat_of(r, "d/b.txt");
+}
+
+/* The working directory, "..", and the *at calls. */
+static void dir_calls(struct run *r)
+{
+	char cwd[512] = { 0 }, buf[16] = { 0 };
+	CALL(r, "chdir", SYS_chdir, "d/sub", 0, 0, 0);
+	long n = r->sc(SYS_getcwd, (long)cwd, sizeof cwd, 0, 0);
+	say(r, "getcwd %s %s\n", n > 0 ? "ok" : "failed", cwd + strlen(r->base));
+	stat_of(r, "../b.txt");
+	stat_of(r, "file number 05.txt");
+	CALL(r, "chdir to file", SYS_chdir, "../b.txt", 0, 0, 0);
+	CALL(r, "chdir back", SYS_chdir, "../..", 0, 0, 0);
+	long dfd = CALL(r, "open d", SYS_open, "d", O_RDONLY | O_DIRECTORY, 0, 0);
+	long fd = CALL(r, "openat", SYS_openat, dfd, "sub/file number 07.txt", O_RDONLY, 0);
+	CALL(r, "read", SYS_read, fd, buf, sizeof buf, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	CALL(r, "unlinkat", SYS_unlinkat, dfd, "sub/file number 07.txt", 0, 0);
+	CALL(r, "mkdirat", SYS_mkdirat, dfd, "new", 0755, 0);
+	CALL(r, "renameat", SYS_renameat, dfd, "new", dfd, "new2");
+	CALL(r, "unlinkat dir", SYS_unlinkat, dfd, "new2", AT_REMOVEDIR, 0);
+	CALL(r, "openat on a file fd", SYS_openat, 0 + fd, "x", O_RDONLY, 0);
+	CALL(r, "close d", SYS_close, dfd, 0, 0, 0);
+}
+
+/* Removes everything: the volume ends as it began. */
+static void cleanup(struct run *r)
+{
+	char p[64];
+	for (int i = 1; i < 40; i++) {
+		snprintf(p, sizeof p, "d/sub/file number %02d.txt", i);
+		r->sc(SYS_unlink, (long)p, 0, 0, 0);
+	}
+	CALL(r, "rmdir sub", SYS_rmdir, "d/sub", 0, 0, 0);
+	CALL(r, "unlink b", SYS_unlink, "d/b.txt", 0, 0, 0);
+	CALL(r, "rmdir d", SYS_rmdir, "d", 0, 0, 0);
+	stat_of(r, "d");
+}
+
+static void script(struct run *r)
+{
+	file_calls(r);
+	name_calls(r);
+	dir_calls(r);
+	cleanup(r);
+}
+
+static struct run keel_run = { .sc = keel_call, .base = "/" };
+static struct run linux_run = { .sc = linux_call };
+
+TEST(file_calls_through_vfsd_answer_as_linux_does)
+{
+	static char base[600];
+	snprintf(base, sizeof base, "%s/linux/", scratch);
+	linux_run.base = base;
+	CHECK_EQ(mkdir(base, 0755), 0);
+	CHECK_EQ(chdir(base), 0);
+	script(&linux_run);
+	fresh_image();
+	vfsd_start();
+	cap_handle_t own;
+	CHECK_EQ(vfs_dup(&cl, root, VFS_R_ALL, &own, NULL), STATUS_OK);
+	keel_fs_attach(own, "/");
+	script(&keel_run);
+	if (getenv("VFSD_LIBC_LOG"))
+		fputs(keel_run.log, stdout);
+	if (strcmp(keel_run.log, linux_run.log) != 0) {
+		FILE *a = fopen("/tmp/vfsd-libc.linux", "w"),
+		     *b = fopen("/tmp/vfsd-libc.keel", "w");
+		fputs(linux_run.log, a);
+		fputs(keel_run.log, b);
+		fclose(a);
+		fclose(b);
+		int st;
+		char *out = sh(&st, "diff /tmp/vfsd-libc.linux /tmp/vfsd-libc.keel | head -40");
+		printf("Linux (<) and Keel (>) differ:\n%s", out);
+		free(out);
+	}
+	CHECK(strcmp(keel_run.log, linux_run.log) == 0);
+	CHECK(keel_run.len > 2000);
+	vfsd_stop();
+	image_clean();
+}
+
+static int tests(const struct keel_start *start)
+{
+	if (harness_init(start)) {
+		printf("0 passed, 1 failed (set-up)\n");
+		return 1;
+	}
+	RUN(file_calls_through_vfsd_answer_as_linux_does);
+	vfsd_kill();
+	imgdev_free(&disk);
+	return check_summary();
+}
+
+int main(void)
+{
+	scratch = test_setup();
+	return host_test_main(tests);
+}

@@ -1,0 +1,17 @@
+/* fs.h - the file-system view of the process (fs.c, docs/files.md). */
+#ifndef KEEL_FS_H
+#define KEEL_FS_H
+
+#include "abi/rights.h"
+
+/*
+ * Gives the process its root directory capability (a vfsd directory
+ * capability, or CAP_HANDLE_NONE) and its working directory, a POSIX path
+ * below that root ("/" or "/home/ada"; resolved lexically, never above the
+ * root). The launcher's start-up code calls it with the "root" capability
+ * and the working directory a launched program was given. From then on
+ * every path call goes to vfsd through root, except /bundle.
+ */
+void keel_fs_attach(cap_handle_t root, const char *cwd);
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * vfsfile.c - descriptors for vfsd objects (vfsfile.h): read, write and
+ * seek at the description's offset, fstat, fsync, ftruncate, getdents64,
+ * and the release that closes the object in vfsd.
+ *
+ * Directories list "." and ".." first, as POSIX readdir does; vfsd does
+ * not list them. Descriptions still open when the program exits are
+ * closed then, so that vfsd's records do not outlive the program.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "fdsys.h"
+#include "keel/sys.h"
+#include "vfsfile.h"
+
+#define CLIENT_PAGES 16 /* the buffer: 64 KiB */
+
+struct keel_vfsobj {
+	uint32_t type;    /* VFS_TYPE_* */
+	uint32_t dots;    /* readdir: "." and ".." listed so far */
+	uint32_t cookie;  /* readdir: vfsd's position */
+	struct path path; /* directories: below the root */
+};
+
+static struct {
+	volatile int lock;
+	int ready;
+	struct vfs_client c;
+} vfs;
+
+long keel_vfs_setup(cap_handle_t root)
+{
+	struct vfs_client *c = keel_vfs_lock();
+	status_t st = vfs.ready ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
+	if (st == STATUS_OK)
+		st = vfs_attach(c, root);
+	vfs.ready = st == STATUS_OK;
+	keel_vfs_unlock();
+	return st ? keel_vfs_errno(st, -EINVAL) : 0;
+}
+
+struct vfs_client *keel_vfs_lock(void)
+{
+	keel_lock(&vfs.lock);
+	return &vfs.c;
+}
+
+void keel_vfs_unlock(void)
+{
+	keel_unlock(&vfs.lock);
+}
+
+long keel_vfs_errno(status_t st, long einval)
+{
+	switch (st) {
+	case STATUS_OK:
+		return 0;
+	case STATUS_NOT_FOUND:
+		return -ENOENT;
+	case STATUS_EXISTS:
+		return -EEXIST;
+	case STATUS_NO_RIGHTS:
+		return -EACCES;
+	case STATUS_INVALID:
+		return einval;
+	case STATUS_BAD_FORMAT:
+		return -EINVAL;
+	case STATUS_BUSY:
+		return -ENOTEMPTY;
+	case STATUS_FULL:
+		return -ENOSPC;
+	case STATUS_RANGE:
+		return -ENAMETOOLONG;
+	case STATUS_QUOTA:
+		return -ENFILE;
+	case STATUS_NO_MEMORY:
+		return -ENOMEM;
+	case STATUS_STALE:
+	case STATUS_DEAD:
+		return -ESTALE; /* vfsd restarted: reopen from the directory capabilities */
+	default:
+		return -EIO;
+	}
+}
+
+static struct keel_vfsobj *obj_of(const struct keel_file *f)
+{
+	return (struct keel_vfsobj *)(uintptr_t)f->kind_data[0];
+}
+
+/* Reads at off, or at the description's offset (and advances it). */
+static long vf_read(struct keel_file *f, void *buf, size_t n, int64_t off)
+{
+	size_t done;
+	if (obj_of(f)->type == VFS_TYPE_DIR)
+		return -EISDIR;
+	int64_t at = off < 0 ? f->offset : off;
+	status_t st = vfs_read(keel_vfs_lock(), f->caps[0], (uint64_t)at, buf, n, &done);
+	keel_vfs_unlock();
+	if (st)
+		return keel_vfs_errno(st, -EINVAL);
+	if (off < 0)
+		f->offset += (int64_t)done;
+	return (long)done;
+}
+
+/* The object's size, or -errno. */
+static int64_t vf_size(struct keel_file *f)
+{
+	struct vfs_stat s;
+	status_t st = vfs_stat(keel_vfs_lock(), f->caps[0], &s);
+	keel_vfs_unlock();
+	return st ? keel_vfs_errno(st, -EINVAL) : (int64_t)s.size;
+}
+
+static long vf_write(struct keel_file *f, const void *buf, size_t n, int64_t off)
+{
+	size_t done;
+	int64_t at = off >= 0 ? off : (f->status & O_APPEND) ? vf_size(f) : f->offset;
+	if (at < 0)
+		return (long)at;
+	if ((uint64_t)at + n > 0xffffffffu)
+		return -EFBIG;
+	status_t st = vfs_write(keel_vfs_lock(), f->caps[0], (uint64_t)at, buf, n, &done);
+	keel_vfs_unlock();
+	if (st)
+		return keel_vfs_errno(st, -EINVAL);
+	if (off < 0)
+		f->offset = at + (int64_t)done;
+	return (long)done;
+}
+
+static long vf_seek(struct keel_file *f, int64_t off, int whence)
+{
+	struct keel_vfsobj *o = obj_of(f);
+	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->offset : -1;
+	if (whence == SEEK_END)
+		base = vf_size(f);
+	else if (base < 0)
+		return -EINVAL;
+	if (base < 0)
+		return (long)base;
+	if (o->type == VFS_TYPE_DIR) {
+		if (whence != SEEK_SET || off != 0)
+			return -EINVAL; /* rewinddir only */
+		o->dots = 0;
+		o->cookie = VFS_COOKIE_START;
+	}
+	if (off < -base)
+		return -EINVAL;
+	f->offset = base + off;
+	return (long)f->offset;
+}
+
+void keel_vfs_stat_fill(const struct vfs_stat *s, uint64_t ino, struct stat *out)
+{
+	bool dir = s->type == VFS_TYPE_DIR;
+	bool ro = (s->attr & 0x01) != 0;
+	memset(out, 0, sizeof *out);
+	out->st_mode = (dir ? S_IFDIR | 0755 : S_IFREG | 0644) & ~(ro ? 0222u : 0u);
+	out->st_nlink = dir ? 2 : 1;
+	out->st_ino = ino;
+	out->st_size = (off_t)s->size;
+	out->st_blksize = 4096;
+	out->st_blocks = (blkcnt_t)((s->size + 511) / 512);
+	out->st_mtim.tv_sec = s->mtime;
+	out->st_ctim.tv_sec = s->mtime;
+	out->st_atim.tv_sec = s->atime;
+}
+
+static long vf_stat(struct keel_file *f, struct stat *out)
+{
+	struct vfs_stat s;
+	status_t st = vfs_stat(keel_vfs_lock(), f->caps[0], &s);
+	keel_vfs_unlock();
+	if (st)
+		return keel_vfs_errno(st, -EINVAL);
+	keel_vfs_stat_fill(&s, f->caps[0] + 1u, out);
+	return 0;
+}
+
+static void vf_release(struct keel_file *f)
+{
+	vfs_close(keel_vfs_lock(), f->caps[0]);
+	keel_vfs_unlock();
+	free(obj_of(f));
+}
+
+static const struct keel_file_ops vfsfile_ops = {
+	.read = vf_read,
+	.write = vf_write,
+	.seek = vf_seek,
+	.stat = vf_stat,
+	.release = vf_release,
+};
+
+long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, int status,
+		       int fd_flags)
+{
+	struct keel_vfsobj *o = malloc(sizeof *o);
+	if (!o) {
+		vfs_close(keel_vfs_lock(), cap);
+		keel_vfs_unlock();
+		return -ENOMEM;
+	}
+	*o = (struct keel_vfsobj){ .type = type };
+	if (type == VFS_TYPE_DIR)
+		o->path = *p;
+	const cap_handle_t caps[KEEL_FILE_CAPS] = { cap, CAP_HANDLE_NONE };
+	const uint64_t data[2] = { (uint64_t)(uintptr_t)o, 0 };
+	int fd = fdt_open(keel_fdt(), 0, KEEL_FD_FILE, &vfsfile_ops, caps, data, status, fd_flags);
+	if (fd < 0) {
+		vfs_close(keel_vfs_lock(), cap);
+		keel_vfs_unlock();
+		free(o);
+	}
+	return fd;
+}
+
+const struct path *keel_vfsfile_dir_path(const struct keel_file *f)
+{
+	if (f->kind != KEEL_FD_FILE || f->ops != &vfsfile_ops || obj_of(f)->type != VFS_TYPE_DIR)
+		return NULL;
+	return &obj_of(f)->path;
+}
+
+long keel_vfsfile_fsync(struct keel_file *f)
+{
+	if (f->ops != &vfsfile_ops)
+		return f->kind == KEEL_FD_CONSOLE ? -EINVAL : 0;
+	status_t st = vfs_fsync(keel_vfs_lock(), f->caps[0]);
+	keel_vfs_unlock();
+	return keel_vfs_errno(st, -EINVAL);
+}
+
+static long do_ftruncate(struct keel_file *f, long size)
+{
+	if (f->ops != &vfsfile_ops)
+		return -EINVAL;
+	if (obj_of(f)->type == VFS_TYPE_DIR || (f->status & O_ACCMODE) == O_RDONLY)
+		return obj_of(f)->type == VFS_TYPE_DIR ? -EISDIR : -EBADF;
+	if (size < 0)
+		return -EINVAL;
+	if ((unsigned long)size > 0xffffffffu)
+		return -EFBIG;
+	status_t st = vfs_truncate(keel_vfs_lock(), f->caps[0], (uint64_t)size);
+	keel_vfs_unlock();
+	return keel_vfs_errno(st, -EINVAL);
+}
+
+long keel_sys_ftruncate(const long a[6])
+{
+	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	long r = do_ftruncate(f, a[1]);
+	fdt_put(keel_fdt(), f);
+	return r;
+}
+
+/* Appends one linux_dirent64 to out (room bytes); its length or 0. */
+static size_t dirent64_put(uint8_t *out, size_t room, uint64_t ino, int64_t off, uint8_t type,
+			   const char *name, size_t len)
+{
+	size_t hdr = offsetof(struct dirent, d_name);
+	size_t reclen = (hdr + len + 1 + 7) & ~(size_t)7;
+	if (reclen > room)
+		return 0;
+	struct dirent *d = (struct dirent *)(void *)out;
+	memset(out, 0, reclen);
+	d->d_ino = ino;
+	d->d_off = off;
+	d->d_reclen = (unsigned short)reclen;
+	d->d_type = type;
+	memcpy(d->d_name, name, len);
+	return reclen;
+}
+
+/* Copies one batch of vfsd's records (used bytes at buf) to out from
+ * *pos, advancing o's cookie past each record copied: 0 when all were,
+ * 1 when out is full, -EIO for a record that is not well-formed. */
+static int copy_batch(struct keel_vfsobj *o, const uint8_t *buf, size_t used, uint32_t count,
+		      uint8_t *out, size_t room, size_t *pos)
+{
+	for (size_t off = 0; count--;) {
+		const struct vfs_dirent *d = (const void *)(buf + off);
+		if (used - off < sizeof *d || d->reclen < sizeof *d + d->namelen + 1u ||
+		    d->reclen > used - off || d->reclen % 8)
+			return -EIO;
+		uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
+		size_t n = dirent64_put(out + *pos, room - *pos, 3 + (uint64_t)d->cookie,
+					(int64_t)d->cookie + 3, t, d->name, d->namelen);
+		if (n == 0)
+			return 1;
+		*pos += n;
+		o->cookie = d->cookie;
+		off += d->reclen;
+	}
+	return 0;
+}
+
+/* Lists "." and ".." (if not yet), then vfsd's records, into out. */
+static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, size_t room)
+{
+	size_t pos = 0, n, used;
+	for (; o->dots < 2; o->dots++, pos += n)
+		if (!(n = dirent64_put(out + pos, room - pos, 1 + o->dots, o->dots + 1, DT_DIR,
+				       "..", o->dots + 1)))
+			return pos ? (long)pos : -EINVAL;
+	struct vfs_client *c = keel_vfs_lock();
+	long r = 0;
+	while (r == 0 && o->cookie != VFS_COOKIE_END) {
+		uint32_t cookie = o->cookie, count;
+		const struct vfs_dirent *d;
+		status_t st = vfs_readdir(c, cap, &cookie, &d, &used, &count);
+		r = st ? keel_vfs_errno(st, -ENOTDIR)
+		       : copy_batch(o, (const uint8_t *)d, used, count, out, room, &pos);
+		if (r == 0)
+			o->cookie = cookie;
+	}
+	keel_vfs_unlock();
+	if (r == 1 && pos == 0)
+		return -EINVAL; /* the buffer holds no record */
+	return r < 0 && pos == 0 ? r : (long)pos;
+}
+
+long keel_sys_getdents64(const long a[6])
+{
+	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	long r = keel_vfsfile_dir_path(f)
+			 ? list_into(obj_of(f), f->caps[0], (uint8_t *)a[1], (size_t)a[2])
+			 : -ENOTDIR;
+	fdt_put(keel_fdt(), f);
+	return r;
+}
+
+/* Closes what is still open at exit, so that vfsd forgets it. */
+__attribute__((destructor)) static void vfsfile_close_all(void)
+{
+	if (!vfs.ready)
+		return;
+	for (int fd = 0; fd < KEEL_FD_MAX; fd++) {
+		struct keel_file *f = fdt_get(keel_fdt(), fd);
+		if (!f)
+			continue;
+		bool ours = f->ops == &vfsfile_ops;
+		fdt_put(keel_fdt(), f);
+		if (ours)
+			fdt_close(keel_fdt(), fd);
+	}
+}

@@ -1,0 +1,48 @@
+/*
+ * vfsfile.h - descriptors for vfsd's files and directories, and the one
+ * vfsd client of the process (vfsfile.c, docs/files.md).
+ *
+ * A description of kind KEEL_FD_FILE holds a vfsd object capability in
+ * caps[0] and, in kind_data[0], a struct keel_vfsobj: the object's type,
+ * the readdir position of a directory and, for a directory, its path below
+ * the root capability (the base of openat and friends). The process's
+ * client buffer is shared by every call; a lock serialises its users.
+ */
+#ifndef KEEL_VFSFILE_H
+#define KEEL_VFSFILE_H
+
+#include "abi/status.h"
+#include "fd.h"
+#include "keel/path.h"
+#include "keel/vfs.h"
+
+/* Sets up the client (a buffer attached to root). 0 or -errno. */
+long keel_vfs_setup(cap_handle_t root);
+
+/* The client, with its lock taken; keel_vfs_unlock() gives it back. */
+struct vfs_client *keel_vfs_lock(void);
+void keel_vfs_unlock(void);
+
+/* errno for a vfsd status; einval is what STATUS_INVALID means for the
+ * call (a wrong object type: EISDIR, ENOTDIR or EINVAL). Negative. */
+long keel_vfs_errno(status_t st, long einval);
+
+/* A new descriptor for object cap of type (VFS_TYPE_*) at path p (kept
+ * for directories), status flags and descriptor flags. The capability is
+ * the description's from now on, also on failure (it is closed then). */
+long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, int status,
+		       int fd_flags);
+
+/* struct stat from vfsd's description of an object. */
+void keel_vfs_stat_fill(const struct vfs_stat *s, uint64_t ino, struct stat *out);
+
+/* The path of f if it is a vfsd directory, else NULL. */
+const struct path *keel_vfsfile_dir_path(const struct keel_file *f);
+
+/* fsync of a vfsd description. */
+long keel_vfsfile_fsync(struct keel_file *f);
+
+long keel_sys_ftruncate(const long a[6]);
+long keel_sys_getdents64(const long a[6]);
+
+#endif
