@@ -337,6 +337,7 @@ enum key {
 	K_IRQ,
 	K_MMIO,
 	K_SENDS,
+	K_USES,
 	K_COUNT
 };
 
@@ -352,6 +353,7 @@ static const struct {
 	[K_OBJECTS] = { "objects", 1, false }, [K_SLOTS] = { "slots", 1, false },
 	[K_IOPORTS] = { "ioports", 1, true },  [K_IRQ] = { "irq", 1, true },
 	[K_MMIO] = { "mmio", 2, true },        [K_SENDS] = { "sends", 1, true },
+	[K_USES] = { "uses", 1, true },
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -364,6 +366,7 @@ struct mparse {
 	uint32_t irq_line[MANIFEST_MAX_IRQS];
 	uint32_t mmio_line[MANIFEST_MAX_MMIO];
 	uint32_t send_line[MANIFEST_MAX_SENDS];
+	uint32_t use_line[MANIFEST_MAX_USES];
 };
 
 /* Reports "WHAT (first on line N)" style conflicts with an earlier line. */
@@ -559,6 +562,23 @@ static status_t key_sends(struct mparse *p, struct tok t)
 	return STATUS_OK;
 }
 
+/* `uses NAME`: a named capability a launched app may be given (launch.h). */
+static status_t key_uses(struct mparse *p, struct tok t)
+{
+	struct manifest *m = p->m;
+	status_t st = list_full(p, K_USES, m->use_count, MANIFEST_MAX_USES);
+	if (!st)
+		st = take_name(p->err, p->line, t, m->uses[m->use_count]);
+	if (st)
+		return st;
+	for (uint32_t i = 0; i < m->use_count; i++)
+		if (tok_is(t, m->uses[i]))
+			return fail_earlier(p, MANIFEST_ERR_DUPLICATE, "uses ", t,
+					    " given twice (first on line ", p->use_line[i]);
+	p->use_line[m->use_count++] = p->line;
+	return STATUS_OK;
+}
+
 /* Applies key k with its values v (already counted). */
 static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 {
@@ -595,6 +615,8 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 		return key_mmio(p, v);
 	case K_SENDS:
 		return key_sends(p, v[0]);
+	case K_USES:
+		return key_uses(p, v[0]);
 	case K_COUNT:
 		break;
 	}

@@ -62,6 +62,13 @@
  *                          protocol.h; keel/peers.h applies it). A name no
  *                          service provides, or a cycle of `sends`, leaves
  *                          the service blocked, reported on the console.
+ *   uses NAME              repeatable (16): each name once; for an app
+ *                          started through the launch protocol, a named
+ *                          capability it may be given (tty, root, launch,
+ *                          power, witness or another name its launcher
+ *                          passes). It gets the capabilities that are both
+ *                          declared here and passed (docs/launch.md);
+ *                          initd ignores the key for services.
  *
  * The boot list (services/initd/boot.manifest) names, one per line and in
  * the preferred order, the services initd starts from the bundle, each
@@ -100,6 +107,7 @@
 #define MANIFEST_MAX_IRQS 16u
 #define MANIFEST_MAX_MMIO 16u
 #define MANIFEST_MAX_SENDS 16u
+#define MANIFEST_MAX_USES 16u
 #define MANIFEST_IRQ_MAX 255u
 #define MANIFEST_PORT_MAX 0xffffu
 #define MANIFEST_PAGES_MAX 16777216u
@@ -145,6 +153,8 @@ struct manifest {
 	struct manifest_mmio mmio[MANIFEST_MAX_MMIO];
 	uint32_t send_count;
 	char sends[MANIFEST_MAX_SENDS][MANIFEST_NAME_MAX + 1];
+	uint32_t use_count;
+	char uses[MANIFEST_MAX_USES][MANIFEST_NAME_MAX + 1];
 };
 
 /* One boot list line: a service and the indices of those it starts after. */
