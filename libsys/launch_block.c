@@ -88,4 +88,3 @@ cap_handle_t launch_cap(const struct keel_start *s, const char *name)
 	}
 	return CAP_HANDLE_NONE;
 }
-

@@ -201,8 +201,7 @@ static status_t caller_ok(struct launcher *l, const struct keel_msg *m)
 	return launcher_alive(l, m->badge) ? STATUS_OK : STATUS_NO_RIGHTS;
 }
 
-static status_t on_new(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
-		       void *ctx)
+static status_t on_new(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	struct launcher *l = ctx;
 	char name[LAUNCH_PROGRAM_MAX + 1] = { 0 };
@@ -255,9 +254,9 @@ static status_t on_args(struct loop *loop, const struct keel_msg *m, struct loop
 	memcpy(&bytes, m->payload + 4, 4);
 	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
 	status_t st = !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
-		      : cap == CAP_HANDLE_NONE      ? STATUS_INVALID
-		      : a->block                    ? STATUS_EXISTS
-						    : block_check(cap, bytes);
+		      : cap == CAP_HANDLE_NONE       ? STATUS_INVALID
+		      : a->block                     ? STATUS_EXISTS
+						     : block_check(cap, bytes);
 	if (st) {
 		drop(&cap);
 		return a && a->state == APP_PREPARED ? mistake(a, st) : st;
@@ -267,8 +266,7 @@ static status_t on_args(struct loop *loop, const struct keel_msg *m, struct loop
 	return STATUS_OK;
 }
 
-static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
-		       void *ctx)
+static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	struct launcher *l = ctx;
 	uint32_t id;
@@ -279,8 +277,8 @@ static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_
 	memcpy(name, m->payload + 4, LAUNCH_CAP_NAME_MAX);
 	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
 	status_t st = !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
-		      : cap == CAP_HANDLE_NONE      ? STATUS_INVALID
-						    : launch_name_add(a->names, &a->ncaps, name);
+		      : cap == CAP_HANDLE_NONE       ? STATUS_INVALID
+						     : launch_name_add(a->names, &a->ncaps, name);
 	if (st) {
 		drop(&cap);
 		return a && a->state == APP_PREPARED ? mistake(a, st) : st;
@@ -383,8 +381,7 @@ static status_t app_go(struct launcher *l, struct app *a)
 	return STATUS_OK;
 }
 
-static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
-		      void *ctx)
+static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	struct launcher *l = ctx;
 	uint32_t id, out[4] = { 0 };
@@ -521,8 +518,9 @@ status_t launch_register(struct launcher *l, struct initd *d)
 	static const struct {
 		uint32_t label;
 		loop_msg_fn *fn;
-	} h[] = { { LAUNCH_NEW, on_new },   { LAUNCH_ARGS, on_args }, { LAUNCH_CAP, on_cap },
-		  { LAUNCH_GO, on_go },     { LAUNCH_WAIT, on_wait }, { LAUNCH_KILL, on_kill },
+	} h[] = { { LAUNCH_NEW, on_new },         { LAUNCH_ARGS, on_args },
+		  { LAUNCH_CAP, on_cap },         { LAUNCH_GO, on_go },
+		  { LAUNCH_WAIT, on_wait },       { LAUNCH_KILL, on_kill },
 		  { INITD_SHUTDOWN, on_shutdown } };
 	l->d = d;
 	l->console_id = LAUNCH_ANY;
@@ -571,14 +569,15 @@ static status_t console_block(struct launcher *l, struct app *a, char *const *ar
 	return st;
 }
 
-/* Adds a copy of cap (its own rights) under name to a prepared app. */
-static status_t console_cap(struct app *a, const char *name, cap_handle_t cap)
+/* Adds a copy of cap (its own rights within mask) under name to a
+ * prepared app. */
+static status_t console_cap(struct app *a, const char *name, cap_handle_t cap, uint32_t mask)
 {
 	uint64_t info = 0, badge;
 	cap_handle_t copy = CAP_HANDLE_NONE;
 	status_t st = cap == CAP_HANDLE_NONE ? STATUS_OK : sys_cap_info(cap, &info, &badge);
 	if (st == STATUS_OK && cap != CAP_HANDLE_NONE)
-		st = sys_cap_derive(cap, (uint32_t)(info >> 32), 0, &copy);
+		st = sys_cap_derive(cap, (uint32_t)(info >> 32) & mask, 0, &copy);
 	if (st == STATUS_OK)
 		st = launch_name_add(a->names, &a->ncaps, name);
 	if (st == STATUS_OK)
@@ -599,11 +598,14 @@ void launch_console_start(struct launcher *l)
 	struct app *a = app_new(l, 0, argv[0]);
 	status_t st = a ? console_block(l, a, argv) : STATUS_FULL;
 	if (st == STATUS_OK)
-		st = console_cap(a, "launch", CAP_HANDLE_NONE);
+		st = console_cap(a, "launch", CAP_HANDLE_NONE, 0);
 	if (st == STATUS_OK)
-		st = console_cap(a, "power", l->power);
+		st = console_cap(a, "power", l->power, RIGHTS_ALL);
 	if (st == STATUS_OK)
-		st = console_cap(a, "witness", l->d->start->witness);
+		st = console_cap(a, "witness", l->d->start->witness, RIGHTS_ALL);
+	if (st == STATUS_OK && l->d->start->bundle != CAP_HANDLE_NONE)
+		st = console_cap(a, "bundle", l->d->start->bundle,
+				 RIGHT_READ | RIGHT_MAP | RIGHT_GRANT); /* never writable */
 	if (st == STATUS_OK)
 		st = app_go(l, a);
 	if (st) {

@@ -60,13 +60,13 @@ struct launcher {
 	cap_handle_t power; /* initd's power capability, handed to the console program */
 	/* The console program: started at boot, restarted when it ends. */
 	char console[KEEL_CMDLINE_MAX];
-	uint32_t console_id; /* LAUNCH_ANY when not running */
+	uint32_t console_id;    /* LAUNCH_ANY when not running */
 	uint32_t console_quick; /* ends in a row within CONSOLE_QUICK_NS of its start */
 	uint64_t console_started;
 	/* Shutdown: services are stopped one by one, last started first. */
 	bool shutting_down;
-	uint32_t stop_next;   /* index into d->order, counting down */
-	uint32_t stopping;    /* slot being stopped, or INITD_MAX_SERVICES */
+	uint32_t stop_next; /* index into d->order, counting down */
+	uint32_t stopping;  /* slot being stopped, or INITD_MAX_SERVICES */
 };
 
 /* Registers the launch and shutdown messages on d->loop and records the

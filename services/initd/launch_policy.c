@@ -32,12 +32,24 @@ static bool declared(const struct manifest *m, const char *name)
 	return false;
 }
 
+/* True if name passes a descriptor: "fdN-pr" or "fdN-pw" (a pipe end). */
+static bool fd_name(const char *name)
+{
+	size_t k = 2;
+	if (strncmp(name, "fd", 2))
+		return false;
+	while (name[k] >= '0' && name[k] <= '9')
+		k++;
+	return k > 2 && k < 6 && name[k] == '-' && name[k + 1] == 'p' &&
+	       (name[k + 2] == 'r' || name[k + 2] == 'w') && !name[k + 3];
+}
+
 uint32_t launch_intersect(const struct manifest *m, const launch_name_t *names, uint32_t n,
 			  bool keep[])
 {
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		keep[i] = declared(m, names[i]);
+		keep[i] = declared(m, names[i]) || (fd_name(names[i]) && declared(m, "fds"));
 		kept += keep[i];
 	}
 	return kept;

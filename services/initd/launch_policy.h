@@ -7,7 +7,9 @@
  * intersection: a passed capability whose name the manifest declares.
  * A declared name nobody passed gives nothing, a passed name the manifest
  * does not declare is dropped, and the copy it gets has no more rights
- * than the launcher's own (the kernel never derives more). An app never
+ * than the launcher's own (the kernel never derives more). Descriptors
+ * passed as "fdN-pr" / "fdN-pw" (pipe ends, N a number) are kept when the
+ * manifest declares `uses fds`. An app never
  * gets devices or service inboxes: a manifest that declares ports, IRQs,
  * MMIO or `sends` cannot be launched.
  */

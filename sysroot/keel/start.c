@@ -35,6 +35,7 @@
 #include "fdsys.h"
 #include "keel/launch.h"
 #include "keel/map.h"
+#include "pipe.h"
 
 #define ARGS_MAX 64
 #define AUX_PAIRS 14
@@ -174,6 +175,31 @@ static char **launched_vector(const struct keel_start *s, int *argc, const char 
 	return v;
 }
 
+/* Takes over the pipe ends named "fdN-pr" / "fdN-pw" (spawn.c) as
+ * descriptors N. The names are caps[1..] of the start page's cmdline. */
+static void adopt_fds(const struct keel_start *s)
+{
+	char names[KEEL_CMDLINE_MAX];
+	memcpy(names, s->cmdline, sizeof names);
+	names[sizeof names - 1] = 0;
+	char *p = names;
+	for (unsigned i = 1; i < KEEL_START_CAPS && *p; i++) {
+		char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = 0;
+		int fd = 0, k = 2;
+		if (strncmp(w, "fd", 2))
+			continue;
+		while (w[k] >= '0' && w[k] <= '9' && fd < KEEL_FD_MAX)
+			fd = fd * 10 + (w[k++] - '0');
+		if (k > 2 && fd < KEEL_FD_MAX && w[k] == '-' && w[k + 1] == 'p' &&
+		    (w[k + 2] == 'r' || w[k + 2] == 'w') && !w[k + 3])
+			keel_pipe_adopt(fd, s->caps[i], w[k + 2] == 'w');
+	}
+}
+
 /* Binds the launched program's descriptors and files to the terminal and
  * root directory it was given. */
 static void attach(const struct keel_start *s, const char *cwd)
@@ -183,6 +209,7 @@ static void attach(const struct keel_start *s, const char *cwd)
 		keel_console_attach(tty);
 	if (root != CAP_HANDLE_NONE && keel_fs_attach)
 		keel_fs_attach(root, cwd ? cwd : "/");
+	adopt_fds(s);
 }
 
 _Noreturn void __keel_start_c(const struct keel_start *s)
@@ -198,7 +225,7 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 		v++;
 	} else {
 		vec = v = sb.vec;
-		argc = make_argv(s, v);
+		argc = launch_started(s) ? 0 : make_argv(s, v);
 		v += argc;
 		*v++ = NULL; /* end of argv */
 		*v++ = NULL; /* end of the empty envp */

@@ -69,14 +69,16 @@ static void test_caps(struct t *t)
 
 static void test_fault_kill(struct t *t)
 {
-	char *crash[] = { "launch-child", "crash", NULL }, *spin[] = { "launch-child", "spin", NULL };
+	char *crash[] = { "launch-child", "crash", NULL },
+	     *spin[] = { "launch-child", "spin", NULL };
 	struct launch_status st = run(t, crash, 0, NULL, NULL);
 	check(t, st.end == LAUNCH_END_FAULT && st.detail == VEC_PAGE_FAULT,
 	      "a crash comes back as its fault");
 	struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL };
 	uint32_t id;
 	check(t, launch_start(t->launch, &req, &id) == STATUS_OK, "a spinning program starts");
-	check(t, launch_wait(t->launch, id, true, &st) == STATUS_BUSY, "polling it finds it running");
+	check(t, launch_wait(t->launch, id, true, &st) == STATUS_BUSY,
+	      "polling it finds it running");
 	check(t, launch_kill(t->launch, id) == STATUS_OK, "it can be killed");
 	check(t, launch_wait(t->launch, id, false, &st) == STATUS_OK && st.end == LAUNCH_END_KILLED,
 	      "its end is reported as killed");
@@ -99,8 +101,9 @@ static void test_refusals(struct t *t)
 	check(t, launch_shutdown(t->launch) == STATUS_NO_RIGHTS,
 	      "a launch capability cannot shut down");
 	struct keel_msg m = { .label = LAUNCH_GO, .len = 4 };
-	check(t, sys_msg_call(t->launch, &m, TIMEOUT_FOREVER) == STATUS_OK &&
-			 m.label == LOOP_REPLY_ERROR,
+	check(t,
+	      sys_msg_call(t->launch, &m, TIMEOUT_FOREVER) == STATUS_OK &&
+		      m.label == LOOP_REPLY_ERROR,
 	      "going with an id never made is an error");
 }
 

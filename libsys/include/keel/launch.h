@@ -56,12 +56,12 @@
 #define LAUNCH_REPLY 0x1a170016u
 #define INITD_SHUTDOWN 0x1a170017u
 
-#define LAUNCH_ANY 0xffffffffu     /* LAUNCH_WAIT: any of the caller's programs */
-#define LAUNCH_WAIT_POLL 1u        /* LAUNCH_WAIT: do not wait; BUSY if none ended */
-#define LAUNCH_PROGRAM_MAX 31u     /* characters of a program name */
-#define LAUNCH_CAP_NAME_MAX 15u    /* characters of a capability name */
-#define LAUNCH_CAPS_MAX 10u        /* named capabilities one launch may pass */
-#define LAUNCH_BLOCK_MAX 65536u    /* bytes of an argument block */
+#define LAUNCH_ANY 0xffffffffu         /* LAUNCH_WAIT: any of the caller's programs */
+#define LAUNCH_WAIT_POLL 1u            /* LAUNCH_WAIT: do not wait; BUSY if none ended */
+#define LAUNCH_PROGRAM_MAX 31u         /* characters of a program name */
+#define LAUNCH_CAP_NAME_MAX 15u        /* characters of a capability name */
+#define LAUNCH_CAPS_MAX 11u            /* named capabilities one launch may pass */
+#define LAUNCH_BLOCK_MAX 65536u        /* bytes of an argument block */
 #define LAUNCH_BLOCK_MAGIC 0x4b4c4e43u /* "CNLK" */
 
 /* The start page's arg word of a launched program: LAUNCH_START_MAGIC in

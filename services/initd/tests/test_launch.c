@@ -54,6 +54,23 @@ TEST(test_intersection)
 	CHECK(launch_intersect(&none, names, n, keep) == 0 && !keep[0]);
 }
 
+TEST(test_fds)
+{
+	status_t st;
+	struct manifest m = parse("name sh\nuses fds\n", &st);
+	struct manifest no = parse("name ls\nuses tty\n", &st);
+	launch_name_t names[LAUNCH_CAPS_MAX];
+	uint32_t n = 0;
+	bool keep[LAUNCH_CAPS_MAX];
+	const char *list[] = { "fd0-pr",  "fd63-pw", "fd-pr",     "fd1-px",
+			       "fd1-pww", "fds",     "fd12345-pr" };
+	for (int i = 0; i < 7; i++)
+		CHECK(launch_name_add(names, &n, list[i]) == STATUS_OK);
+	CHECK(launch_intersect(&m, names, n, keep) == 3); /* two ends, and "fds" itself */
+	CHECK(keep[0] && keep[1] && !keep[2] && !keep[3] && !keep[4] && keep[5] && !keep[6]);
+	CHECK(launch_intersect(&no, names, n, keep) == 0);
+}
+
 TEST(test_names)
 {
 	launch_name_t names[LAUNCH_CAPS_MAX];
@@ -92,6 +109,7 @@ int main(void)
 {
 	RUN(test_uses_parse);
 	RUN(test_intersection);
+	RUN(test_fds);
 	RUN(test_names);
 	RUN(test_app_manifest);
 	return check_summary();
