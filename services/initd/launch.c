@@ -603,6 +603,10 @@ void launch_console_start(struct launcher *l)
 		st = console_cap(a, "power", l->power, RIGHTS_ALL);
 	if (st == STATUS_OK)
 		st = console_cap(a, "witness", l->d->start->witness, RIGHTS_ALL);
+	if (st == STATUS_OK && l->console_tty != CAP_HANDLE_NONE)
+		st = console_cap(a, "tty", l->console_tty, RIGHTS_ALL);
+	if (st == STATUS_OK && l->console_root != CAP_HANDLE_NONE)
+		st = console_cap(a, "root", l->console_root, RIGHTS_ALL);
 	if (st == STATUS_OK && l->d->start->bundle != CAP_HANDLE_NONE)
 		st = console_cap(a, "bundle", l->d->start->bundle,
 				 RIGHT_READ | RIGHT_MAP | RIGHT_GRANT); /* never writable */

@@ -60,8 +60,10 @@ struct launcher {
 	cap_handle_t power; /* initd's power capability, handed to the console program */
 	/* The console program: started at boot, restarted when it ends. */
 	char console[KEEL_CMDLINE_MAX];
-	uint32_t console_id;    /* LAUNCH_ANY when not running */
-	uint32_t console_quick; /* ends in a row within CONSOLE_QUICK_NS of its start */
+	cap_handle_t console_tty;  /* its terminal and root directory, when the */
+	cap_handle_t console_root; /* console service and vfsd have given them */
+	uint32_t console_id;       /* LAUNCH_ANY when not running */
+	uint32_t console_quick;    /* ends in a row within CONSOLE_QUICK_NS of its start */
 	uint64_t console_started;
 	/* Shutdown: services are stopped one by one, last started first. */
 	bool shutting_down;

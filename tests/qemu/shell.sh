@@ -16,6 +16,7 @@ check_log "env launches a command in turn" '\] env=0[[:space:]]*$'
 check_log "command substitution runs in a child shell" '\] subst=sub[[:space:]]*$'
 check_log "a subshell runs" '\] in-subshell[[:space:]]*$'
 check_log "a loop feeds a pipe" '\] *4[[:space:]]*$'
+check_log "the editor starts, and ends with an error without a terminal" '\] edit=1[[:space:]]*$'
 check_log "poweroff shuts down" 'initd: every service stopped: powering off'
 check_status "QEMU ends: Keel powered off" 1
 check_no_log "nothing faulted" 'CPU exception|PANIC'
