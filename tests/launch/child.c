@@ -7,6 +7,8 @@
  *              (which its manifest does not declare: it never should)
  *   crash      a page fault at address 0
  *   spin       runs until it is killed
+ *   nest       launches "launch-child spin" with its own launch capability
+ *              and exits 60 without waiting (initd must kill the spinner)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,12 @@ int main(int argc, char **argv)
 		       2 * (launch_cap(s, "extra") != CAP_HANDLE_NONE);
 	if (!strcmp(argv[1], "crash"))
 		return *(volatile int *)(uintptr_t)argc - 1000; /* argc is 2: address 2 */
+	if (!strcmp(argv[1], "nest")) {
+		char *spin[] = { "launch-child", "spin", NULL };
+		struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL };
+		uint32_t id;
+		return launch_start(launch_cap(s, "launch"), &req, &id) == STATUS_OK ? 60 : 61;
+	}
 	if (!strcmp(argv[1], "spin"))
 		for (;;)
 			sys_thread_yield();

@@ -88,6 +88,23 @@ static void test_fault_kill(struct t *t)
 	      "with nothing launched, waiting for any is NOT_FOUND");
 }
 
+/* An app's own launches end with it. */
+static void test_nested(struct t *t)
+{
+	char *nest[] = { "launch-child", "nest", NULL };
+	const char *names[] = { "launch" };
+	const cap_handle_t caps[] = { t->launch };
+	struct kernel_stats before, after;
+	sys_kernel_stats(t->witness, &before, sizeof before);
+	struct launch_status st = run(t, nest, 1, names, caps);
+	check(t, st.end == LAUNCH_END_EXIT && st.detail == 60,
+	      "a launched program launches in turn with its own capability");
+	for (int i = 0; i < 100; i++)
+		sys_thread_yield();
+	sys_kernel_stats(t->witness, &after, sizeof after);
+	check(t, after.tasks == before.tasks, "what it launched ended with it");
+}
+
 static void test_refusals(struct t *t)
 {
 	struct launch_req req = { "no-such-program", NULL, NULL, NULL, 0, NULL, NULL };
@@ -141,6 +158,7 @@ int main(void)
 	test_args(&t);
 	test_caps(&t);
 	test_fault_kill(&t);
+	test_nested(&t);
 	test_refusals(&t);
 	test_cycles(&t);
 	printf("launch: %u passed, %u failed\n", t.passed, t.failed);
