@@ -65,8 +65,7 @@ int __keel_posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *
 
 /* The child's descriptors after the file actions: child[i] is the
  * parent's descriptor that becomes i, or -1. Returns 0 or an errno. */
-static int child_fds(const posix_spawn_file_actions_t *fa, int child[KEEL_FD_MAX],
-		     const char **cwd)
+static int child_fds(const posix_spawn_file_actions_t *fa, int child[KEEL_FD_MAX], const char **cwd)
 {
 	for (int i = 0; i < KEEL_FD_MAX; i++)
 		child[i] = i;
@@ -262,9 +261,9 @@ long keel_sys_wait4(const long a[6])
 	if (st)
 		return st == STATUS_NOT_FOUND ? -ECHILD : -keel_errno(st);
 	k = kid_find(-1, ls.id);
-	int ws = ls.end == LAUNCH_END_EXIT	? (int)((ls.detail & 0xff) << 8)
+	int ws = ls.end == LAUNCH_END_EXIT    ? (int)((ls.detail & 0xff) << 8)
 		 : ls.end == LAUNCH_END_FAULT ? fault_signal(ls.detail) | 0x80
-		 : k && k->kill_sig	      ? k->kill_sig
+		 : k && k->kill_sig           ? k->kill_sig
 					      : SIGKILL;
 	pid_t got = k ? k->pid : 0;
 	if (k)
