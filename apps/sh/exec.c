@@ -346,6 +346,8 @@ char *find_program_ex(struct shell *sh, const char *name, int *status, bool in_b
 		free(p);
 		return a;
 	}
+	if (!denied && os_program_known(name))
+		return arena_strdup(&sh->scratch, name);
 	if (denied) {
 		if (in_builtin)
 			sh_warn(sh, "%s: Permission denied", name);

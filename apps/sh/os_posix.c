@@ -3,9 +3,9 @@
  * signals and termios.  It never calls fork(): musl's posix_spawn uses a
  * vfork-style clone and exec, which stands in for Keel's launcher.
  *
- * On Keel this file is replaced by os_keel.c, written against the launch
- * protocol (spawn by name with argv, envp, cwd and capability fds) and the
- * console's interrupt event and terminal modes.
+ * On Keel (built with SH_KEEL) the same code runs over the C library's
+ * back-end: posix_spawn, waitpid, kill and pipes go through the launch
+ * protocol (docs/launch.md); a child shell is the program "sh".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -343,9 +343,67 @@ int os_pipe_write(int fd, const void *buf, size_t len)
 	return err;
 }
 
+#ifdef SH_KEEL
+/* Reads all of fd into buf (n bytes, NUL-terminated). */
+static void read_list(int fd, char *buf, size_t n)
+{
+	size_t len = 0;
+	ssize_t r;
+
+	while (len + 1 < n && (r = read(fd, buf + len, n - 1 - len)) > 0)
+		len += (size_t)r;
+	buf[len] = 0;
+}
+
+/* The toolbox's command names, one a line, asked once ("toolbox --list"). */
+static const char *toolbox_list(void)
+{
+	static char list[4096];
+	static bool asked;
+	int p[2], map[OS_MAXFD], st;
+	pid_t pid;
+	char *argv[] = { (char *)"toolbox", (char *)"--list", NULL }, *envp[] = { NULL };
+
+	if (asked || os_pipe(p))
+		return list;
+	asked = true;
+	for (int i = 0; i < OS_MAXFD; i++)
+		map[i] = i == 1 ? p[1] : i == 2 ? 2 : -1;
+	struct os_spawn_req req = { "toolbox", argv, envp, NULL, map, OS_MAXFD, false };
+	int err = os_spawn(&req, &pid);
+	close(p[1]);
+	if (!err)
+		read_list(p[0], list, sizeof(list));
+	close(p[0]);
+	if (!err)
+		waitpid(pid, &st, 0);
+	return list;
+}
+
+bool os_program_known(const char *name)
+{
+	size_t k = strlen(name);
+
+	for (const char *l = toolbox_list(); *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : "")
+		if (strncmp(l, name, k) == 0 && (l[k] == '\n' || l[k] == 0))
+			return k > 0;
+	return false;
+}
+#else
+bool os_program_known(const char *name)
+{
+	(void)name;
+	return false;
+}
+#endif
+
 const char *os_shell_path(void)
 {
+#ifdef SH_KEEL
+	return "sh"; /* the launcher starts programs by name */
+#else
 	return "/proc/self/exe";
+#endif
 }
 
 pid_t os_getpid(void)

@@ -56,6 +56,11 @@ pid_t os_wait(pid_t pid, bool block, struct os_status *st);
  * to "interrupt" and "kill").  Returns 0 or an errno value. */
 int os_kill(pid_t pid, int sig);
 
+/* True if the platform starts name without a file for it in PATH (on
+ * Keel: the toolbox's commands, which the launcher finds by name); the
+ * host never does. */
+bool os_program_known(const char *name);
+
 /* Makes a pipe whose ends are not inherited by spawned children unless
  * mapped explicitly.  Returns 0 or an errno value. */
 int os_pipe(int fds[2]);

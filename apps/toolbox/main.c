@@ -20,7 +20,8 @@ static const struct command *find(const char *name)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
-	return NULL;
+	static const struct command platform = { "poweroff", tb_poweroff };
+	return strcmp(name, platform.name) == 0 ? &platform : NULL;
 }
 
 int main(int argc, char **argv)
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
 	if (!c && argc > 1 && strcmp(argv[1], "--list") == 0) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			puts(commands[i].name);
+		if (tb_has_poweroff)
+			puts("poweroff");
 		return 0;
 	}
 	bool named = false;

@@ -134,6 +134,9 @@ int tb_spawn(char *const argv[], char *const envp[]);
 #define TOOLBOX_DECLARE(n) int cmd_##n(int argc, char **argv);
 TOOLBOX_COMMANDS(TOOLBOX_DECLARE)
 int cmd_bracket(int argc, char **argv);
+/* poweroff: Keel only (spawn_keel.c); not in the list, which the host shares. */
+int tb_poweroff(int argc, char **argv);
+extern const bool tb_has_poweroff; /* listed by --list */
 
 /* printf's engine (printf.c), also driven by its fuzz target. */
 int printf_format(const char *name, FILE *out, const char *format, char **args, int nargs);

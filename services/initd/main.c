@@ -9,6 +9,7 @@
 #include "lib/cmdline.h"
 #include "keel/sys.h"
 #include "devices.h"
+#include "launch.h"
 #include "selftest.h"
 #include "services.h"
 
@@ -30,6 +31,7 @@ int keel_main(const struct keel_start *start)
 	static struct initd d;
 	static struct initd_test test_state;
 	static struct devices_kill kill;
+	static struct launcher launcher;
 	char test[32], boot[64] = "boot.manifest";
 	uint64_t now = 0;
 	d.start = start;
@@ -40,6 +42,8 @@ int keel_main(const struct keel_start *start)
 		st = services_load(&d, boot);
 	if (st == STATUS_OK)
 		st = services_register(&d);
+	if (st == STATUS_OK && (st = launch_register(&launcher, &d)) == STATUS_OK)
+		d.launch = &launcher;
 	if (st == STATUS_OK &&
 	    cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
 		st = selftest_arm(&test_state, &d, test);

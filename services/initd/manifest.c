@@ -343,6 +343,7 @@ enum key {
 	K_CONSOLE,
 	K_PARTITION,
 	K_DIR,
+	K_USES,
 	K_COUNT
 };
 
@@ -371,6 +372,7 @@ static const struct {
 	[K_CONSOLE] = { "console", 1, false },
 	[K_PARTITION] = { "partition", 1, false },
 	[K_DIR] = { "dir", 2, true },
+	[K_USES] = { "uses", 1, true },
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -384,6 +386,7 @@ struct mparse {
 	uint32_t mmio_line[MANIFEST_MAX_MMIO];
 	uint32_t send_line[MANIFEST_MAX_SENDS];
 	uint32_t dir_line[MANIFEST_MAX_DIRS];
+	uint32_t use_line[MANIFEST_MAX_USES];
 };
 
 /* Reports "WHAT (first on line N)" style conflicts with an earlier line. */
@@ -648,6 +651,23 @@ static status_t key_dir(struct mparse *p, const struct tok *v)
 	return STATUS_OK;
 }
 
+/* `uses NAME`: a named capability a launched app may be given (launch.h). */
+static status_t key_uses(struct mparse *p, struct tok t)
+{
+	struct manifest *m = p->m;
+	status_t st = list_full(p, K_USES, m->use_count, MANIFEST_MAX_USES);
+	if (!st)
+		st = take_name(p->err, p->line, t, m->uses[m->use_count]);
+	if (st)
+		return st;
+	for (uint32_t i = 0; i < m->use_count; i++)
+		if (tok_is(t, m->uses[i]))
+			return fail_earlier(p, MANIFEST_ERR_DUPLICATE, "uses ", t,
+					    " given twice (first on line ", p->use_line[i]);
+	p->use_line[m->use_count++] = p->line;
+	return STATUS_OK;
+}
+
 /* Applies key k with its values v (already counted). */
 static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 {
@@ -703,6 +723,8 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 		return STATUS_OK;
 	case K_DIR:
 		return key_dir(p, v);
+	case K_USES:
+		return key_uses(p, v[0]);
 	case K_COUNT:
 		break;
 	}

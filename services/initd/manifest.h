@@ -85,6 +85,13 @@
  *                          (value + 1) << 32 into the badge of every send
  *                          capability it gets (whole = 0), so blkd knows
  *                          which device a client may reach
+ *   uses NAME              repeatable (16): each name once; for an app
+ *                          started through the launch protocol, a named
+ *                          capability it may be given (tty, root, launch,
+ *                          power, witness or another name its launcher
+ *                          passes). It gets the capabilities that are both
+ *                          declared here and passed (docs/launch.md);
+ *                          initd ignores the key for services.
  *
  * The boot list (services/initd/boot.manifest) names, one per line and in
  * the preferred order, the services initd starts from the bundle, each
@@ -124,6 +131,7 @@
 #define MANIFEST_MAX_IRQS 16u
 #define MANIFEST_MAX_MMIO 16u
 #define MANIFEST_MAX_SENDS 16u
+#define MANIFEST_MAX_USES 16u
 #define MANIFEST_IRQ_MAX 255u
 #define MANIFEST_PORT_MAX 0xffffu
 #define MANIFEST_PAGES_MAX 16777216u
@@ -177,6 +185,8 @@ struct manifest {
 	uint32_t partition; /* 0: none; 1: whole disk; N + 1: partition N */
 	uint32_t dir_count;
 	struct manifest_dir dirs[MANIFEST_MAX_DIRS];
+	uint32_t use_count;
+	char uses[MANIFEST_MAX_USES][MANIFEST_NAME_MAX + 1];
 };
 
 /* One boot list line: a service and the indices of those it starts after. */

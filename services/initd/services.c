@@ -4,6 +4,7 @@
 #include "dirgrant.h"
 #include "lib/cmdline.h"
 #include "keel/peers.h"
+#include "launch.h"
 #include "keel/sys.h"
 #include "keel/time.h"
 #include "protocol.h"
@@ -215,6 +216,14 @@ static void forget(struct service *s)
 		sys_cap_delete(s->inbox);
 	s->inbox = CAP_HANDLE_NONE;
 	s->running = false;
+}
+
+void services_kill(struct initd *d, struct service *s)
+{
+	(void)d;
+	if (s->running)
+		sys_task_kill(s->child.task);
+	forget(s);
 }
 
 static uint64_t now_ns(void)
@@ -468,6 +477,8 @@ static void check_all_up(struct initd *d)
 		if (cmdline_has(d->start->cmdline, "keel.bench"))
 			say(d, "bench: reset_to_all_services_up_insns=%lu\n",
 			    (unsigned long)time_cycles());
+		if (d->launch)
+			launch_console_start(d->launch);
 	}
 	if (d->on_all_up)
 		d->on_all_up(d, d->on_all_up_ctx);
@@ -479,6 +490,8 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 	struct service *s = services_by_badge(d, m->badge);
 	uint64_t now = now_ns(), word;
 	(void)loop, (void)r;
+	if (d->launch && launch_owns(m->badge))
+		return launch_on_end(d->launch, m);
 	if (!s || !s->running)
 		return STATUS_OK; /* an instance initd already gave up on */
 	memcpy(&word, m->payload, sizeof word);
@@ -486,6 +499,8 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 	act(d, s,
 	    m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
 					     : supervise_exited(&s->sv, now, word));
+	if (d->launch)
+		launch_service_ended(d->launch, s);
 	settle(d, now); /* a service gone for good blocks its dependents */
 	return STATUS_OK;
 }

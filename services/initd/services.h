@@ -61,6 +61,7 @@ struct initd {
 	 * scenario (selftest.c), NULL otherwise. */
 	void (*on_all_up)(struct initd *d, void *ctx);
 	void *on_all_up_ctx;
+	struct launcher *launch; /* launched apps and shutdown (launch.h), or NULL */
 };
 
 /* Reads the boot list and every manifest from the bundle. */
@@ -72,6 +73,10 @@ void services_start_all(struct initd *d, uint64_t now);
 
 /* Registers initd's message handlers and its supervision tick on d->loop. */
 status_t services_register(struct initd *d);
+
+/* Kills the running instance of s and drops what initd held of it
+ * (shutdown: the policy was told to stop first). */
+void services_kill(struct initd *d, struct service *s);
 
 /* The slot of a badge (1-based in the badge), or NULL. */
 struct service *services_by_badge(struct initd *d, uint64_t badge);

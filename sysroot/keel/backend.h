@@ -120,6 +120,9 @@ long keel_sys_arch_prctl(const long a[6]);
 long keel_sys_sysinfo(const long a[6]);
 long keel_sys_getrusage(const long a[6]);
 
+long keel_sys_wait4(const long a[6]); /* spawn.c */
+long keel_spawn_kill(int pid, int sig);
+
 long keel_sys_futex(const long a[6]); /* thread.c */
 int keel_threads_alive(void);
 

@@ -3,7 +3,8 @@
  * vfsd exists (a file kind of its own, KEEL_FD_BUNDLE).
  *
  * A task that holds the bundle capability (the root task; a spawned task
- * if its spawner granted one as start->bundle) sees every regular file of
+ * if its spawner granted one as start->bundle; a launched program given
+ * one named "bundle", docs/launch.md) sees every regular file of
  * the bundle archive under /bundle: open with O_RDONLY, read, pread, lseek,
  * fstat and stat work; writing or creating is EROFS. The archive is mapped
  * read-only on first use with keel_map and stays mapped; a file's bytes
@@ -18,6 +19,7 @@
 #include "bundle.h"
 #include "lib/ustar.h"
 #include "fdsys.h"
+#include "keel/launch.h"
 #include "keel/map.h"
 #include "keel/sys.h"
 
@@ -29,11 +31,32 @@ static struct {
 	uint64_t bytes;
 } bundle;
 
+/* Maps a bundle capability whose size is not known (a launched program's
+ * "bundle"): the most pages that map, found by halving the step. */
+static void map_unsized(cap_handle_t cap)
+{
+	uint64_t pages = 0;
+	void *at;
+	for (uint64_t step = 32768; step; step /= 2) {
+		if (keel_map(cap, 0, pages + step, RIGHT_READ, &at) == STATUS_OK) {
+			sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages + step);
+			pages += step;
+		}
+	}
+	if (pages && keel_map(cap, 0, pages, RIGHT_READ, &at) == STATUS_OK) {
+		bundle.archive = at;
+		bundle.bytes = pages * KEEL_PAGE_SIZE;
+	}
+}
+
 /* The mapped archive, or NULL if the task has none or it cannot be mapped. */
 static const void *archive(void)
 {
 	const struct keel_start *s = keel_start_page();
 	keel_lock(&bundle.lock);
+	if (!bundle.archive && s->bundle == CAP_HANDLE_NONE &&
+	    launch_cap(s, "bundle") != CAP_HANDLE_NONE)
+		map_unsized(launch_cap(s, "bundle"));
 	if (!bundle.archive && s->bundle != CAP_HANDLE_NONE && s->bundle_bytes) {
 		void *at;
 		uint64_t pages = (s->bundle_bytes + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;

@@ -14,8 +14,8 @@
  * back. A signal a thread sends itself (raise, abort) takes its action at
  * once: ignored, or - for the signals whose default is to terminate - the
  * task ends with status 128 + the signal number, as a shell reports it.
- * Signals to any other process or thread are ESRCH: there is no way to
- * name one.
+ * A signal to a child this task launched (spawn.c) ends it; signals to
+ * any other process or thread are ESRCH: there is no way to name one.
  */
 #include <errno.h>
 #include <signal.h>
@@ -27,6 +27,7 @@
 
 #include "backend.h"
 #include "console.h"
+#include "pipe.h"
 #include "keel/sys.h"
 
 #define KEEL_NSIG 65
@@ -40,6 +41,7 @@ static _Thread_local uint64_t sig_mask;
 _Noreturn void keel_exit_task(int code)
 {
 	keel_console_flush();
+	keel_pipe_exit();
 	if (keel_threads_alive() > 1)
 		sys_task_kill(keel_start_page()->self_task);
 	sys_thread_exit((uint64_t)(int64_t)code);
@@ -168,6 +170,8 @@ static long self_signal(int sig)
 
 long keel_sys_kill(const long a[6])
 {
+	if (a[0] > 1)
+		return keel_spawn_kill((pid_t)a[0], (int)a[1]); /* a child (spawn.c) */
 	if (a[0] != 1 && a[0] != 0 && a[0] != -1)
 		return -ESRCH;
 	return self_signal((int)a[1]);

@@ -12,19 +12,30 @@
  *          command-line word cannot hold blanks): keel.init=prog
  *          keel.args=-v,file. The root task is the one holding the I/O
  *          port capability.
- *   envp   empty: Keel has no environment to inherit yet.
+ *          A program started through the launch protocol (keel/launch.h,
+ *          docs/launch.md) takes argv, its environment and its working
+ *          directory from the argument block its launcher made, copied
+ *          into memory of its own before it is read.
+ *   envp   the launched program's environment; else empty.
  *   auxv   AT_PHDR/AT_PHENT/AT_PHNUM (the program headers, which
  *          sysroot/keel.ld loads with the text, so musl finds PT_TLS),
  *          AT_PAGESZ, AT_RANDOM (16 bytes from getrandom), AT_UID ==
  *          AT_EUID == AT_GID == AT_EGID == 0, AT_SECURE 0, AT_HWCAP 0.
  *
- * Descriptors 0, 1 and 2 are opened on the debug console first.
+ * Descriptors 0, 1 and 2 are opened on the debug console first. A
+ * launched program given a "tty" capability binds them to that terminal
+ * (keel_console_attach), and one given "root" its file system and working
+ * directory (keel_fs_attach); both are weak until the console and vfsd
+ * back-ends define them.
  */
 #include <elf.h>
 #include <string.h>
 
 #include "backend.h"
 #include "fdsys.h"
+#include "keel/launch.h"
+#include "keel/map.h"
+#include "pipe.h"
 
 #define ARGS_MAX 64
 #define AUX_PAIRS 14
@@ -38,6 +49,9 @@ struct start_block {
 static struct start_block sb;
 
 extern const char __ehdr_start[]; /* the ELF header, loaded by keel.ld */
+
+void keel_console_attach(cap_handle_t terminal) __attribute__((weak));
+void keel_fs_attach(cap_handle_t root, const char *cwd) __attribute__((weak));
 
 int __libc_start_main(int (*)(int, char **, char **), int, char **, void (*)(void), void (*)(void),
 		      void (*)(void));
@@ -111,14 +125,111 @@ static char **aux(char **v, unsigned long key, unsigned long val)
 	return v + 2;
 }
 
+/*
+ * A launched program's vector: copies the argument block (caps[0]) into
+ * a memory object of its own, then lays out argv, NULL, envp, NULL there
+ * with room for the auxiliary vector after it. Returns the vector and
+ * sets *argc and *cwd, or returns NULL (then the cmdline is used) if
+ * there is no block or it is malformed.
+ */
+static char **launched_vector(const struct keel_start *s, int *argc, const char **cwd)
+{
+	uint64_t info, badge;
+	void *shared, *own;
+	struct launch_args la;
+	cap_handle_t block = s->caps[0], mem;
+	if (block == CAP_HANDLE_NONE || sys_cap_info(block, &info, &badge))
+		return NULL;
+	uint64_t pages = LAUNCH_BLOCK_MAX / KEEL_PAGE_SIZE, bytes;
+	while (pages && keel_map(block, 0, pages, RIGHT_READ, &shared))
+		pages /= 2; /* the block is smaller than the most it may be */
+	if (!pages)
+		return NULL;
+	memcpy(&bytes, (char *)shared + 4, 4);
+	bytes &= 0xffffffffu;
+	if (bytes > pages * KEEL_PAGE_SIZE)
+		bytes = 0;
+	uint64_t slots = bytes + 2 * AUX_PAIRS + 4, own_pages = (bytes + slots * 8) / 4096 + 1;
+	if (!bytes || sys_memory_create(own_pages, 0, &mem) ||
+	    keel_map(mem, 0, own_pages, RIGHT_READ | RIGHT_WRITE, &own)) {
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)shared, pages);
+		return NULL;
+	}
+	memcpy(own, shared, bytes);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)shared, pages);
+	sys_cap_delete(block);
+	if (launch_block_parse(own, bytes, &la))
+		return NULL;
+	char **v = (char **)((char *)own + ((bytes + 7) & ~7ull)), **w = v;
+	const char *p = la.strings;
+	for (uint32_t i = 0; i < la.argc + la.envc; i++, p = launch_next(p)) {
+		if (i == la.argc)
+			*w++ = NULL;
+		*w++ = (char *)p;
+	}
+	if (la.envc == 0)
+		*w++ = NULL;
+	*w = NULL;
+	*argc = (int)la.argc;
+	*cwd = la.cwd;
+	return v;
+}
+
+/* Takes over the pipe ends named "fdN-pr" / "fdN-pw" (spawn.c) as
+ * descriptors N. The names are caps[1..] of the start page's cmdline. */
+static void adopt_fds(const struct keel_start *s)
+{
+	char names[KEEL_CMDLINE_MAX];
+	memcpy(names, s->cmdline, sizeof names);
+	names[sizeof names - 1] = 0;
+	char *p = names;
+	for (unsigned i = 1; i < KEEL_START_CAPS && *p; i++) {
+		char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = 0;
+		int fd = 0, k = 2;
+		if (strncmp(w, "fd", 2))
+			continue;
+		while (w[k] >= '0' && w[k] <= '9' && fd < KEEL_FD_MAX)
+			fd = fd * 10 + (w[k++] - '0');
+		if (k > 2 && fd < KEEL_FD_MAX && w[k] == '-' && w[k + 1] == 'p' &&
+		    (w[k + 2] == 'r' || w[k + 2] == 'w') && !w[k + 3])
+			keel_pipe_adopt(fd, s->caps[i], w[k + 2] == 'w');
+	}
+}
+
+/* Binds the launched program's descriptors and files to the terminal and
+ * root directory it was given. */
+static void attach(const struct keel_start *s, const char *cwd)
+{
+	cap_handle_t tty = launch_cap(s, "tty"), root = launch_cap(s, "root");
+	if (tty != CAP_HANDLE_NONE && keel_console_attach)
+		keel_console_attach(tty);
+	if (root != CAP_HANDLE_NONE && keel_fs_attach)
+		keel_fs_attach(root, cwd ? cwd : "/");
+	adopt_fds(s);
+}
+
 _Noreturn void __keel_start_c(const struct keel_start *s)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)__ehdr_start;
-	char **v = sb.vec;
-	int argc = make_argv(s, v);
-	v += argc;
-	*v++ = NULL; /* end of argv */
-	*v++ = NULL; /* end of the empty envp */
+	const char *cwd = NULL;
+	int argc = 0;
+	char **vec = launch_started(s) ? launched_vector(s, &argc, &cwd) : NULL, **v;
+	if (vec) {
+		v = vec + argc + 1;
+		while (*v)
+			v++; /* past the environment */
+		v++;
+	} else {
+		vec = v = sb.vec;
+		argc = launch_started(s) ? 0 : make_argv(s, v);
+		v += argc;
+		*v++ = NULL; /* end of argv */
+		*v++ = NULL; /* end of the empty envp */
+	}
 	keel_random_bytes(sb.random, sizeof sb.random);
 	v = aux(v, AT_PHDR, (unsigned long)(__ehdr_start + eh->e_phoff));
 	v = aux(v, AT_PHENT, eh->e_phentsize);
@@ -134,6 +245,8 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 	v = aux(v, AT_ENTRY, eh->e_entry);
 	v = aux(v, AT_NULL, 0);
 	keel_fd_init(s);
-	__libc_start_main(main, argc, sb.vec, 0, 0, 0);
+	if (launch_started(s))
+		attach(s, cwd);
+	__libc_start_main(main, argc, vec, 0, 0, 0);
 	keel_exit_task(127);
 }

@@ -5,21 +5,16 @@
  *
  * A number that is not in the table answers -ENOSYS: fork, exec, sockets,
  * and everything else Keel does not offer fail visibly, never silently.
- * The few calls whose right answer is another errno (wait4: no children
- * can exist, so ECHILD) have a handler that says so.
+ * The few calls whose right answer is another errno have a handler that
+ * says so.
  */
 #include <errno.h>
 #include <sys/syscall.h>
 
 #include "backend.h"
+#include "pipe.h"
 
 #define KEEL_SYS_MAX 512
-
-static long sys_echild(const long a[6])
-{
-	(void)a;
-	return -ECHILD;
-}
 
 static long sys_enosys(const long a[6])
 {
@@ -57,9 +52,11 @@ static const keel_sys_fn table[KEEL_SYS_MAX] = {
 	[SYS_dup2] = keel_sys_dup2,
 	[SYS_nanosleep] = keel_sys_nanosleep,
 	[SYS_getpid] = keel_sys_getpid,
-	[SYS_wait4] = sys_echild,
+	[SYS_wait4] = keel_sys_wait4,
 	[SYS_exit] = keel_sys_exit,
 	[SYS_kill] = keel_sys_kill,
+	[SYS_pipe] = keel_sys_pipe,
+	[SYS_pipe2] = keel_sys_pipe2,
 	[SYS_uname] = keel_sys_uname,
 	[SYS_fcntl] = keel_sys_fcntl,
 	[SYS_fsync] = keel_sys_fsync,

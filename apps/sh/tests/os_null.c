@@ -31,6 +31,12 @@ int os_kill(pid_t pid, int sig)
 	return ESRCH;
 }
 
+bool os_program_known(const char *name)
+{
+	(void)name;
+	return false;
+}
+
 int os_pipe(int fds[2])
 {
 	return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;

@@ -24,6 +24,7 @@
 #define SERVICE_HELLO 0x1a170001u     /* service -> supervisor, carries its inbox */
 #define SERVICE_HEARTBEAT 0x1a170002u /* service -> supervisor, every interval */
 #define SERVICE_PEER 0x1a170007u      /* supervisor -> service: struct peer_update */
+#define SERVICE_STOP 0x1a170008u      /* supervisor -> service: flush and exit(0) (shutdown) */
 
 /* Says hello: derives a send capability to inbox (RIGHT_SEND and
  * RIGHT_GRANT) and moves it to the supervisor with SERVICE_HELLO.

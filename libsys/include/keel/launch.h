@@ -1,0 +1,161 @@
+/*
+ * keel/launch.h - starting programs through initd: the launch protocol,
+ * its client library (libsys/launch.c) and what a launched program finds
+ * at start. The whole protocol is described in docs/launch.md.
+ *
+ * The holder of a launch capability (a send capability to initd's inbox
+ * with a launcher badge) asks initd to start a program of the boot bundle
+ * by name, with an argument block (argv, environment, working directory)
+ * and named capabilities it chooses to pass. The program's manifest
+ * declares the names it may use (`uses NAME`); it is given exactly the
+ * passed capabilities whose names it declares, never more. The launcher
+ * waits for its end (an exit code, or the CPU fault that stopped it) and
+ * may kill it. Launched programs are not restarted.
+ *
+ * Messages (labels 0x1a1700xx are initd's; payloads little-endian):
+ *   LAUNCH_NEW   call: char program[32], NUL-padded. Reply LAUNCH_REPLY
+ *                with u32 id: a prepared launch.
+ *   LAUNCH_ARGS  send, carrying a memory capability (read, map, grant):
+ *                u32 id, u32 bytes - the argument block below.
+ *   LAUNCH_CAP   send, carrying any capability (grant): u32 id, then the
+ *                name, NUL-padded to 16 bytes.
+ *   LAUNCH_GO    call: u32 id. Starts the prepared launch. Reply
+ *                LAUNCH_REPLY with u32 id, u32 caps given, u64 task id.
+ *                A mistake in an earlier send of this id (a bad block, a
+ *                name twice, too many caps) is reported here.
+ *   LAUNCH_WAIT  call: u32 id or LAUNCH_ANY, u32 flags (LAUNCH_WAIT_POLL).
+ *                Answered when that program (or, for LAUNCH_ANY, any of
+ *                the caller's) has ended: LAUNCH_REPLY with struct
+ *                launch_status. The ended program is then forgotten.
+ *   LAUNCH_KILL  call: u32 id. Kills a running program (its end is then
+ *                LAUNCH_END_KILLED) or drops a prepared one. Reply
+ *                LAUNCH_REPLY with u32 id.
+ *   INITD_SHUTDOWN call on a power capability (no payload): initd stops
+ *                every service in reverse start order and powers off.
+ *                Reply LAUNCH_REPLY before it begins.
+ * Errors come back as LOOP_REPLY_ERROR: NOT_FOUND (no such program or id,
+ * or, for a wait, nothing to wait for), BUSY (a poll found nothing ended,
+ * or another wait is pending on that id), FULL (no free entry), INVALID
+ * (a malformed request), NO_RIGHTS (not a launch capability).
+ */
+#ifndef KEEL_LAUNCH_H
+#define KEEL_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keel/sys.h"
+
+#define LAUNCH_NEW 0x1a170010u
+#define LAUNCH_ARGS 0x1a170011u
+#define LAUNCH_CAP 0x1a170012u
+#define LAUNCH_GO 0x1a170013u
+#define LAUNCH_WAIT 0x1a170014u
+#define LAUNCH_KILL 0x1a170015u
+#define LAUNCH_REPLY 0x1a170016u
+#define INITD_SHUTDOWN 0x1a170017u
+
+#define LAUNCH_ANY 0xffffffffu         /* LAUNCH_WAIT: any of the caller's programs */
+#define LAUNCH_WAIT_POLL 1u            /* LAUNCH_WAIT: do not wait; BUSY if none ended */
+#define LAUNCH_PROGRAM_MAX 31u         /* characters of a program name */
+#define LAUNCH_CAP_NAME_MAX 15u        /* characters of a capability name */
+#define LAUNCH_CAPS_MAX 11u            /* named capabilities one launch may pass */
+#define LAUNCH_BLOCK_MAX 65536u        /* bytes of an argument block */
+#define LAUNCH_BLOCK_MAGIC 0x4b4c4e43u /* "CNLK" */
+
+/* The start page's arg word of a launched program: LAUNCH_START_MAGIC in
+ * the high 48 bits marks it (a service's arg is its heartbeat interval).
+ * Then caps[0] is its argument block (or CAP_HANDLE_NONE), and the
+ * cmdline holds the names of caps[1], caps[2], ... separated by blanks. */
+#define LAUNCH_START_MAGIC 0x4c41554e43480000ull /* "\0\0HCNUAL" */
+#define LAUNCH_START_MASK 0xffffffffffff0000ull
+
+/*
+ * The argument block, in a memory object (LAUNCH_ARGS):
+ *   0  magic  u32  LAUNCH_BLOCK_MAGIC
+ *   4  bytes  u32  length of the whole block, at most LAUNCH_BLOCK_MAX
+ *   8  argc   u32
+ *  12  envc   u32
+ *  16  argc strings, then envc strings, then the working directory: each
+ *      NUL-terminated, back to back, ending exactly at `bytes`.
+ */
+struct launch_block_hdr {
+	uint32_t magic, bytes, argc, envc;
+};
+
+/* A decoded block: pointers into the caller's copy of it. */
+struct launch_args {
+	uint32_t argc, envc;
+	const char *strings; /* the first of argc + envc + 1 strings */
+	const char *cwd;     /* the last one */
+};
+
+/* How a launched program ended (LAUNCH_WAIT's reply, 24 bytes). */
+enum launch_end {
+	LAUNCH_END_EXIT = 1,   /* detail: the exit code */
+	LAUNCH_END_FAULT = 2,  /* detail: the CPU exception vector */
+	LAUNCH_END_KILLED = 3, /* LAUNCH_KILL, or its launcher ended */
+};
+
+struct launch_status {
+	uint32_t id;
+	uint32_t end; /* enum launch_end */
+	uint64_t detail;
+	uint64_t task_id;
+};
+
+/* A launch request for launch_start. */
+struct launch_req {
+	const char *program;      /* bundle name */
+	char *const *argv;        /* NULL-terminated; NULL for none */
+	char *const *envp;        /* NULL-terminated; NULL for none */
+	const char *cwd;          /* NULL for "/" */
+	uint32_t cap_count;       /* entries of names[] and caps[] */
+	const char *const *names; /* capability names */
+	const cap_handle_t *caps; /* capabilities to pass (copied; need RIGHT_GRANT) */
+};
+
+/*
+ * Builds the argument block for argv, envp and cwd into buf (n bytes).
+ * Returns its length, or 0 if it does not fit or is over LAUNCH_BLOCK_MAX.
+ * With buf NULL, returns the length needed (0 when over the limit).
+ */
+size_t launch_block_build(void *buf, size_t n, char *const *argv, char *const *envp,
+			  const char *cwd);
+
+/*
+ * Decodes the block buf[0..n) (a private copy: it is read once) into *out.
+ * Returns STATUS_OK, or BAD_FORMAT for a wrong magic, a length that is not
+ * n, fewer strings than the counts say, or bytes after the last one.
+ */
+status_t launch_block_parse(const void *buf, size_t n, struct launch_args *out);
+
+/* The string after s in a decoded block. */
+const char *launch_next(const char *s);
+
+/* True if start describes a program started by the launch protocol. */
+bool launch_started(const struct keel_start *s);
+
+/* The capability a launched program was given under name, or
+ * CAP_HANDLE_NONE. Services get CAP_HANDLE_NONE for every name. */
+cap_handle_t launch_cap(const struct keel_start *s, const char *name);
+
+/*
+ * Client: starts req through the launch capability launch. Returns
+ * STATUS_OK with *id set, or the protocol's error (after dropping the
+ * prepared launch), or the status of making the argument block.
+ */
+status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_t *id);
+
+/* Client: waits for program id (or LAUNCH_ANY) to end; with poll, returns
+ * BUSY at once if none has. NOT_FOUND when there is nothing to wait for. */
+status_t launch_wait(cap_handle_t launch, uint32_t id, bool poll, struct launch_status *out);
+
+/* Client: kills program id. */
+status_t launch_kill(cap_handle_t launch, uint32_t id);
+
+/* Client: asks initd to shut the system down through a power capability. */
+status_t launch_shutdown(cap_handle_t power);
+
+#endif

@@ -1,0 +1,646 @@
+/* launch.c - launching apps for holders of a launch capability (see launch.h). */
+#include "lib/cmdline.h"
+#include "keel/map.h"
+#include "launch.h"
+
+#define CONSOLE_BACKOFF_NS 1000000000ull /* before the console program restarts */
+#define CONSOLE_QUICK_NS 2000000000ull   /* an end this soon after its start is quick */
+#define CONSOLE_QUICK_MAX 3u             /* quick ends in a row that stop restarts */
+
+static void say(struct launcher *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct launcher *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	keel_vprint(l->d->start->witness, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+	sys_clock_read(&t);
+	return t;
+}
+
+static uint32_t slot_of(const struct launcher *l, const struct app *a)
+{
+	return (uint32_t)(a - l->apps);
+}
+
+/* The app's id in the protocol, and the low 32 bits of its badges. */
+static uint32_t app_id(const struct launcher *l, const struct app *a)
+{
+	return (a->gen & 0xffffffu) << 8 | slot_of(l, a);
+}
+
+static uint64_t badge_of(const struct launcher *l, const struct app *a, uint64_t kind)
+{
+	return kind << 32 | app_id(l, a);
+}
+
+/* The live entry named by id (or a badge's low bits), or NULL. */
+static struct app *app_by_id(struct launcher *l, uint32_t id)
+{
+	uint32_t slot = id & 0xffu;
+	if (slot >= LAUNCH_APPS_MAX)
+		return NULL;
+	struct app *a = &l->apps[slot];
+	return a->state != APP_FREE && app_id(l, a) == id ? a : NULL;
+}
+
+/* The entry id if the caller badge owns it, or NULL. */
+static struct app *owned(struct launcher *l, uint64_t badge, uint32_t id)
+{
+	struct app *a = app_by_id(l, id);
+	return a && a->owner == badge ? a : NULL;
+}
+
+bool launch_owns(uint64_t badge)
+{
+	uint64_t kind = badge >> 32;
+	return kind >= LAUNCH_KIND_APP && kind <= LAUNCH_KIND_POWER;
+}
+
+/* True if badge is the launch capability of a running app. */
+static bool launcher_alive(struct launcher *l, uint64_t badge)
+{
+	struct app *a = app_by_id(l, (uint32_t)badge);
+	return badge >> 32 == LAUNCH_KIND_LAUNCHER && a && a->state == APP_RUNNING &&
+	       a->launcher != CAP_HANDLE_NONE;
+}
+
+static void drop(cap_handle_t *c)
+{
+	if (*c != CAP_HANDLE_NONE)
+		sys_cap_delete(*c);
+	*c = CAP_HANDLE_NONE;
+}
+
+/* Returns an entry to the free list: every capability initd held for it
+ * is deleted, its launch capability revoked everywhere. */
+static void app_free(struct launcher *l, struct app *a)
+{
+	(void)l;
+	drop(&a->block);
+	for (uint32_t i = 0; i < a->ncaps; i++)
+		drop(&a->caps[i]);
+	drop(&a->end_cap);
+	if (a->launcher != CAP_HANDLE_NONE)
+		sys_cap_revoke(a->launcher);
+	drop(&a->launcher);
+	drop(&a->waiter);
+	drop(&a->child.task);
+	drop(&a->child.thread);
+	uint32_t gen = a->gen + 1;
+	*a = (struct app){ .state = APP_FREE, .gen = gen };
+}
+
+/* A free entry for owner, or NULL (FULL). */
+static struct app *app_new(struct launcher *l, uint64_t owner, const char *program)
+{
+	uint32_t mine = 0;
+	struct app *free_one = NULL;
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		if (l->apps[i].state == APP_FREE && !free_one)
+			free_one = &l->apps[i];
+		mine += l->apps[i].state != APP_FREE && l->apps[i].owner == owner;
+	}
+	if (!free_one || (owner && mine >= LAUNCH_PER_LAUNCHER))
+		return NULL;
+	free_one->state = APP_PREPARED;
+	free_one->owner = owner;
+	memcpy(free_one->program, program, strlen(program) + 1);
+	return free_one;
+}
+
+static void fill_reply(struct loop_reply *r, const void *payload, uint16_t len)
+{
+	memset(&r->msg, 0, sizeof r->msg);
+	r->msg.label = LAUNCH_REPLY;
+	r->msg.len = len;
+	memcpy(r->msg.payload, payload, len);
+}
+
+static void ended_notify(struct launcher *l, struct app *a);
+static void launch_console_ended(struct launcher *l);
+
+/* The app stopped (exit, fault or kill): its own launches die with it. */
+static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t detail)
+{
+	uint64_t me = badge_of(l, a, LAUNCH_KIND_LAUNCHER);
+	a->status = (struct launch_status){ .id = app_id(l, a), .end = end, .detail = detail };
+	a->state = APP_ENDED;
+	drop(&a->child.task);
+	drop(&a->child.thread);
+	if (a->launcher != CAP_HANDLE_NONE)
+		sys_cap_revoke(a->launcher);
+	drop(&a->launcher);
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *c = &l->apps[i];
+		if (c->state == APP_FREE || c->owner != me)
+			continue;
+		if (c->state == APP_RUNNING) {
+			sys_task_kill(c->child.task);
+			app_ended(l, c, LAUNCH_END_KILLED, 0);
+		}
+		app_free(l, c);
+	}
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++)
+		if (l->any[i].owner == me)
+			drop(&l->any[i].reply), l->any[i].owner = 0;
+	ended_notify(l, a);
+}
+
+/* Answers a waiter of ended app a, if there is one, and forgets a. The
+ * console program (owner 0) is restarted instead. */
+static void ended_notify(struct launcher *l, struct app *a)
+{
+	struct loop_reply r = { 0 };
+	cap_handle_t to = a->waiter;
+	a->waiter = CAP_HANDLE_NONE;
+	for (uint32_t i = 0; to == CAP_HANDLE_NONE && i < LAUNCH_APPS_MAX; i++)
+		if (a->owner && l->any[i].owner == a->owner)
+			to = l->any[i].reply, l->any[i] = (struct any_wait){ 0 };
+	if (a->owner == 0) {
+		uint32_t id = app_id(l, a);
+		say(l, "initd: console program %s ended (%s %lu)\n", a->program,
+		    a->status.end == LAUNCH_END_FAULT ? "fault" : "exit",
+		    (unsigned long)a->status.detail);
+		app_free(l, a);
+		if (id == l->console_id)
+			launch_console_ended(l);
+		return;
+	}
+	if (to == CAP_HANDLE_NONE)
+		return;
+	fill_reply(&r, &a->status, sizeof a->status);
+	loop_reply(&l->d->loop, to, &r);
+	app_free(l, a);
+}
+
+status_t launch_on_end(struct launcher *l, const struct keel_msg *m)
+{
+	uint64_t word = 0;
+	struct app *a = app_by_id(l, (uint32_t)m->badge);
+	if (m->badge >> 32 != LAUNCH_KIND_APP || !a || a->state != APP_RUNNING)
+		return STATUS_OK; /* killed already, or a stale instance */
+	memcpy(&word, m->payload, sizeof word);
+	if (m->label == MSG_LABEL_TASK_FAULT)
+		app_ended(l, a, LAUNCH_END_FAULT, (uint32_t)word);
+	else
+		app_ended(l, a, LAUNCH_END_EXIT, word);
+	return STATUS_OK;
+}
+
+/* The caller of m is a live launcher; else NO_RIGHTS. */
+static status_t caller_ok(struct launcher *l, const struct keel_msg *m)
+{
+	if (l->shutting_down)
+		return STATUS_BUSY;
+	return launcher_alive(l, m->badge) ? STATUS_OK : STATUS_NO_RIGHTS;
+}
+
+static status_t on_new(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+{
+	struct launcher *l = ctx;
+	char name[LAUNCH_PROGRAM_MAX + 1] = { 0 };
+	(void)loop;
+	status_t st = caller_ok(l, m);
+	if (st)
+		return st;
+	memcpy(name, m->payload, LAUNCH_PROGRAM_MAX);
+	if (!name[0])
+		return STATUS_INVALID;
+	struct app *a = app_new(l, m->badge, name);
+	if (!a)
+		return STATUS_FULL;
+	uint32_t id = app_id(l, a);
+	fill_reply(r, &id, sizeof id);
+	return STATUS_OK;
+}
+
+/* Records the first mistake of a prepared launch. */
+static status_t mistake(struct app *a, status_t st)
+{
+	if (a && a->error == STATUS_OK)
+		a->error = st;
+	return st;
+}
+
+/* Checks an argument block capability: memory that the child may map. */
+static status_t block_check(cap_handle_t cap, uint32_t bytes)
+{
+	uint64_t info = 0, badge;
+	uint32_t need = RIGHT_READ | RIGHT_MAP | RIGHT_GRANT;
+	status_t st = sys_cap_info(cap, &info, &badge);
+	if (st)
+		return st;
+	if ((uint32_t)info != OBJ_MEMORY || ((uint32_t)(info >> 32) & need) != need)
+		return STATUS_NO_RIGHTS;
+	if (bytes < sizeof(struct launch_block_hdr) || bytes > LAUNCH_BLOCK_MAX)
+		return STATUS_RANGE;
+	return STATUS_OK;
+}
+
+static status_t on_args(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id, bytes;
+	cap_handle_t cap = (m->flags & MSG_FLAG_CAP) ? m->cap : CAP_HANDLE_NONE;
+	(void)loop, (void)r;
+	memcpy(&id, m->payload, 4);
+	memcpy(&bytes, m->payload + 4, 4);
+	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
+	status_t st = !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
+		      : cap == CAP_HANDLE_NONE       ? STATUS_INVALID
+		      : a->block                     ? STATUS_EXISTS
+						     : block_check(cap, bytes);
+	if (st) {
+		drop(&cap);
+		return a && a->state == APP_PREPARED ? mistake(a, st) : st;
+	}
+	a->block = cap;
+	a->block_bytes = bytes;
+	return STATUS_OK;
+}
+
+static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id;
+	char name[LAUNCH_CAP_NAME_MAX + 1] = { 0 };
+	cap_handle_t cap = (m->flags & MSG_FLAG_CAP) ? m->cap : CAP_HANDLE_NONE;
+	(void)loop, (void)r;
+	memcpy(&id, m->payload, 4);
+	memcpy(name, m->payload + 4, LAUNCH_CAP_NAME_MAX);
+	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
+	status_t st = !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
+		      : cap == CAP_HANDLE_NONE       ? STATUS_INVALID
+						     : launch_name_add(a->names, &a->ncaps, name);
+	if (st) {
+		drop(&cap);
+		return a && a->state == APP_PREPARED ? mistake(a, st) : st;
+	}
+	a->caps[a->ncaps - 1] = cap;
+	return STATUS_OK;
+}
+
+/* The app's manifest, checked for an app. */
+static status_t app_manifest(struct launcher *l, const char *program, struct manifest *mf)
+{
+	const void *text;
+	size_t size;
+	status_t st = keel_spawner_manifest(&l->d->spawner, program, &text, &size);
+	if (st == STATUS_OK)
+		st = manifest_parse(text, size, mf, NULL);
+	if (st == STATUS_OK)
+		st = launch_manifest_check(mf);
+	return st;
+}
+
+/* Appends name to the child's cmdline of capability names. */
+static void name_append(char *cmd, const char *name)
+{
+	size_t k = strlen(cmd);
+	if (k)
+		cmd[k++] = ' ';
+	memcpy(cmd + k, name, strlen(name) + 1);
+}
+
+/* The grant for kept capability i: rights as the launcher's own copy. */
+static status_t grant_of(struct launcher *l, struct app *a, uint32_t i, struct keel_grant *g)
+{
+	uint64_t info = 0, badge;
+	if (!strcmp(a->names[i], "launch")) {
+		status_t st = sys_cap_derive(l->d->inbox, RIGHT_SEND | RIGHT_GRANT,
+					     badge_of(l, a, LAUNCH_KIND_LAUNCHER), &a->launcher);
+		*g = (struct keel_grant){ a->launcher, RIGHT_SEND | RIGHT_GRANT, 0 };
+		return st;
+	}
+	status_t st = sys_cap_info(a->caps[i], &info, &badge);
+	*g = (struct keel_grant){ a->caps[i], (uint32_t)(info >> 32), 0 };
+	return st;
+}
+
+/* Fills the spawn arguments: the block, then the kept capabilities. */
+static status_t spawn_args(struct launcher *l, struct app *a, const struct manifest *mf,
+			   struct keel_spawn_args *s, char *cmd)
+{
+	bool keep[LAUNCH_CAPS_MAX];
+	uint32_t n = 0;
+	status_t st = STATUS_OK;
+	launch_intersect(mf, a->names, a->ncaps, keep);
+	s->caps[s->cap_count++] = (struct keel_grant){ a->block, RIGHT_READ | RIGHT_MAP, 0 };
+	for (uint32_t i = 0; st == STATUS_OK && i < a->ncaps; i++) {
+		if (!keep[i])
+			continue;
+		if (!strcmp(a->names[i], "witness")) {
+			st = grant_of(l, a, i, &s->witness);
+			continue;
+		}
+		st = grant_of(l, a, i, &s->caps[s->cap_count++]);
+		name_append(cmd, a->names[i]);
+		n++;
+	}
+	s->arg = LAUNCH_START_MAGIC | n;
+	return st;
+}
+
+/* Starts prepared app a. */
+static status_t app_go(struct launcher *l, struct app *a)
+{
+	struct manifest mf;
+	struct keel_spawn_args s = { 0 };
+	char cmd[KEEL_CMDLINE_MAX] = { 0 };
+	status_t st = a->error ? a->error : app_manifest(l, a->program, &mf);
+	if (st == STATUS_OK)
+		st = sys_cap_derive(l->d->inbox, RIGHT_SEND, badge_of(l, a, LAUNCH_KIND_APP),
+				    &a->end_cap);
+	if (st == STATUS_OK)
+		st = spawn_args(l, a, &mf, &s, cmd);
+	if (st == STATUS_OK) {
+		s.name = a->program;
+		s.cmdline = cmd;
+		s.fault_inbox = a->end_cap;
+		s.quota_pages = mf.quota_pages;
+		s.quota_objects = mf.quota_objects;
+		s.quota_slots = mf.quota_slots;
+		s.tier = (uint32_t)mf.tier;
+		s.affinity = l->d->start->cpu_count >= 64 ? ~0ull
+							  : (1ull << l->d->start->cpu_count) - 1;
+		st = keel_spawn(&l->d->spawner, &s, &a->child);
+	}
+	if (st)
+		return st;
+	drop(&a->block); /* the child's copies stay */
+	for (uint32_t i = 0; i < a->ncaps; i++)
+		drop(&a->caps[i]);
+	a->state = APP_RUNNING;
+	return STATUS_OK;
+}
+
+static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id, out[4] = { 0 };
+	(void)loop;
+	memcpy(&id, m->payload, 4);
+	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
+	if (!a || a->state != APP_PREPARED)
+		return STATUS_NOT_FOUND;
+	status_t st = app_go(l, a);
+	if (st) {
+		app_free(l, a);
+		return st;
+	}
+	out[0] = id;
+	out[1] = a->ncaps;
+	fill_reply(r, out, sizeof out);
+	return STATUS_OK;
+}
+
+/* LAUNCH_WAIT for any of owner's apps. */
+static status_t wait_any(struct launcher *l, const struct keel_msg *m, bool poll,
+			 struct loop_reply *r)
+{
+	bool some = false;
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *a = &l->apps[i];
+		if (a->state == APP_FREE || a->owner != m->badge)
+			continue;
+		if (a->state == APP_ENDED && a->waiter == CAP_HANDLE_NONE) {
+			fill_reply(r, &a->status, sizeof a->status);
+			app_free(l, a);
+			return STATUS_OK;
+		}
+		some = true;
+	}
+	if (!some)
+		return STATUS_NOT_FOUND;
+	if (poll)
+		return STATUS_BUSY;
+	struct any_wait *w = NULL;
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		if (l->any[i].owner == m->badge)
+			return STATUS_BUSY;
+		if (!l->any[i].owner && !w)
+			w = &l->any[i];
+	}
+	if (!w)
+		return STATUS_FULL;
+	*w = (struct any_wait){ m->badge, m->cap };
+	return STATUS_OK; /* answered when one ends */
+}
+
+static status_t on_wait(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id, flags;
+	(void)loop;
+	if (!loop_msg_is_call(m))
+		return STATUS_INVALID;
+	memcpy(&id, m->payload, 4);
+	memcpy(&flags, m->payload + 4, 4);
+	status_t st = caller_ok(l, m);
+	if (st)
+		return st;
+	if (id == LAUNCH_ANY)
+		return wait_any(l, m, flags & LAUNCH_WAIT_POLL, r);
+	struct app *a = owned(l, m->badge, id);
+	if (!a || a->state == APP_PREPARED)
+		return STATUS_NOT_FOUND;
+	if (a->state == APP_ENDED) {
+		fill_reply(r, &a->status, sizeof a->status);
+		app_free(l, a);
+		return STATUS_OK;
+	}
+	if ((flags & LAUNCH_WAIT_POLL) || a->waiter != CAP_HANDLE_NONE)
+		return STATUS_BUSY;
+	a->waiter = m->cap;
+	return STATUS_OK; /* answered when it ends */
+}
+
+static status_t on_kill(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id;
+	(void)loop;
+	memcpy(&id, m->payload, 4);
+	status_t st = caller_ok(l, m);
+	struct app *a = st ? NULL : owned(l, m->badge, id);
+	if (st)
+		return st;
+	if (!a)
+		return STATUS_NOT_FOUND;
+	if (a->state == APP_PREPARED) {
+		app_free(l, a);
+	} else if (a->state == APP_RUNNING) {
+		sys_task_kill(a->child.task);
+		app_ended(l, a, LAUNCH_END_KILLED, 0);
+	}
+	fill_reply(r, &id, sizeof id);
+	return STATUS_OK;
+}
+
+void launch_kill_all(struct launcher *l)
+{
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *a = &l->apps[i];
+		if (a->state == APP_RUNNING) {
+			sys_task_kill(a->child.task);
+			app_ended(l, a, LAUNCH_END_KILLED, 0);
+		}
+		if (a->state != APP_FREE && a->owner == 0)
+			app_free(l, a);
+	}
+}
+
+static status_t on_shutdown(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			    void *ctx)
+{
+	struct launcher *l = ctx;
+	(void)loop;
+	if (m->badge != LAUNCH_KIND_POWER << 32)
+		return STATUS_NO_RIGHTS;
+	if (l->shutting_down)
+		return STATUS_BUSY;
+	fill_reply(r, NULL, 0);
+	shutdown_begin(l);
+	return STATUS_OK;
+}
+
+status_t launch_register(struct launcher *l, struct initd *d)
+{
+	static const struct {
+		uint32_t label;
+		loop_msg_fn *fn;
+	} h[] = { { LAUNCH_NEW, on_new },         { LAUNCH_ARGS, on_args },
+		  { LAUNCH_CAP, on_cap },         { LAUNCH_GO, on_go },
+		  { LAUNCH_WAIT, on_wait },       { LAUNCH_KILL, on_kill },
+		  { INITD_SHUTDOWN, on_shutdown } };
+	l->d = d;
+	l->console_id = LAUNCH_ANY;
+	l->stopping = INITD_MAX_SERVICES;
+	status_t st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, LAUNCH_KIND_POWER << 32,
+				     &l->power);
+	for (size_t i = 0; st == STATUS_OK && i < sizeof h / sizeof h[0]; i++)
+		st = loop_on_msg(&d->loop, h[i].label, h[i].fn, l);
+	if (cmdline_get(d->start->cmdline, "initd.console", l->console, sizeof l->console))
+		l->console[0] = 0;
+	return st;
+}
+
+/* Splits "PROG,ARG,..." in place into argv (at most max - 1 words). */
+static void console_argv(char *text, char **argv, uint32_t max)
+{
+	uint32_t n = 0;
+	for (char *p = text; *p && n + 1 < max;) {
+		argv[n++] = p;
+		while (*p && *p != ',')
+			p++;
+		if (*p)
+			*p++ = 0;
+	}
+	argv[n] = NULL;
+}
+
+/* Makes the argument block of the console program in a memory object. */
+static status_t console_block(struct launcher *l, struct app *a, char *const *argv)
+{
+	static char *const envp[] = { "HOME=/", "PATH=/bundle", "TERM=dumb", NULL };
+	size_t len = launch_block_build(NULL, 0, argv, envp, "/");
+	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
+	void *at;
+	(void)l;
+	if (len == 0)
+		return STATUS_RANGE;
+	status_t st = sys_memory_create(pages, 0, &a->block);
+	if (st == STATUS_OK)
+		st = keel_map(a->block, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
+	if (st == STATUS_OK) {
+		launch_block_build(at, len, argv, envp, "/");
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+		a->block_bytes = (uint32_t)len;
+	}
+	return st;
+}
+
+/* Adds a copy of cap (its own rights within mask) under name to a
+ * prepared app. */
+static status_t console_cap(struct app *a, const char *name, cap_handle_t cap, uint32_t mask)
+{
+	uint64_t info = 0, badge;
+	cap_handle_t copy = CAP_HANDLE_NONE;
+	status_t st = cap == CAP_HANDLE_NONE ? STATUS_OK : sys_cap_info(cap, &info, &badge);
+	if (st == STATUS_OK && cap != CAP_HANDLE_NONE)
+		st = sys_cap_derive(cap, (uint32_t)(info >> 32) & mask, 0, &copy);
+	if (st == STATUS_OK)
+		st = launch_name_add(a->names, &a->ncaps, name);
+	if (st == STATUS_OK)
+		a->caps[a->ncaps - 1] = copy;
+	else
+		drop(&copy);
+	return st;
+}
+
+void launch_console_start(struct launcher *l)
+{
+	char text[KEEL_CMDLINE_MAX];
+	char *argv[64];
+	if (!l->console[0] || l->console_id != LAUNCH_ANY || l->shutting_down)
+		return;
+	memcpy(text, l->console, sizeof text);
+	console_argv(text, argv, 64);
+	struct app *a = app_new(l, 0, argv[0]);
+	status_t st = a ? console_block(l, a, argv) : STATUS_FULL;
+	if (st == STATUS_OK)
+		st = console_cap(a, "launch", CAP_HANDLE_NONE, 0);
+	if (st == STATUS_OK)
+		st = console_cap(a, "power", l->power, RIGHTS_ALL);
+	if (st == STATUS_OK)
+		st = console_cap(a, "witness", l->d->start->witness, RIGHTS_ALL);
+	if (st == STATUS_OK && l->console_tty != CAP_HANDLE_NONE)
+		st = console_cap(a, "tty", l->console_tty, RIGHTS_ALL);
+	if (st == STATUS_OK && l->console_root != CAP_HANDLE_NONE)
+		st = console_cap(a, "root", l->console_root, RIGHTS_ALL);
+	if (st == STATUS_OK && l->d->start->bundle != CAP_HANDLE_NONE)
+		st = console_cap(a, "bundle", l->d->start->bundle,
+				 RIGHT_READ | RIGHT_MAP | RIGHT_GRANT); /* never writable */
+	if (st == STATUS_OK)
+		st = app_go(l, a);
+	if (st) {
+		say(l, "initd: cannot start the console program %s: %s\n", argv[0],
+		    status_name(st));
+		if (a)
+			app_free(l, a);
+		return;
+	}
+	l->console_id = app_id(l, a);
+	l->console_started = now_ns();
+}
+
+static void console_restart(struct loop *loop, uint64_t now, void *ctx)
+{
+	(void)loop, (void)now;
+	launch_console_start(ctx);
+}
+
+/* The console program ended: it is started again after a second, unless
+ * it keeps ending at once (nothing to read on the debug console). */
+static void launch_console_ended(struct launcher *l)
+{
+	uint64_t now = now_ns();
+	l->console_id = LAUNCH_ANY;
+	if (l->shutting_down)
+		return;
+	l->console_quick = now - l->console_started < CONSOLE_QUICK_NS ? l->console_quick + 1 : 0;
+	if (l->console_quick >= CONSOLE_QUICK_MAX) {
+		say(l, "initd: the console program keeps ending at once: not restarted\n");
+		return;
+	}
+	loop_timer_add(&l->d->loop, now + CONSOLE_BACKOFF_NS, console_restart, l, NULL);
+}

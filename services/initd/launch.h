@@ -1,0 +1,98 @@
+/*
+ * launch.h - initd's side of the launch protocol (keel/launch.h,
+ * docs/launch.md): the table of launched apps, the console program and
+ * shutdown.
+ *
+ * Badges on initd's inbox tell the speakers apart (services use their
+ * slot + 1, below 2^32). The high 32 bits of a badge give its kind:
+ *   LAUNCH_KIND_APP      fault and exit messages of app (gen << 8 | slot)
+ *   LAUNCH_KIND_LAUNCHER a launch capability; the low bits name the app
+ *                        that holds it (gen << 8 | slot), so its launches
+ *                        are its own
+ *   LAUNCH_KIND_POWER    a power capability (INITD_SHUTDOWN)
+ * Each app's launch capability and exit badge are derived for it and
+ * revoked when it ends, so a badge is never heard from a dead app's
+ * copies. When an app ends, the apps it launched are killed and forgotten.
+ */
+#ifndef KEEL_INITD_LAUNCH_H
+#define KEEL_INITD_LAUNCH_H
+
+#include "keel/launch.h"
+#include "launch_policy.h"
+#include "services.h"
+
+#define LAUNCH_APPS_MAX 64u
+#define LAUNCH_PER_LAUNCHER 16u /* entries one launcher may hold */
+#define LAUNCH_KIND_APP 1ull
+#define LAUNCH_KIND_LAUNCHER 2ull
+#define LAUNCH_KIND_POWER 3ull
+
+enum app_state { APP_FREE, APP_PREPARED, APP_RUNNING, APP_ENDED };
+
+struct app {
+	enum app_state state;
+	uint32_t gen;   /* bumped when the entry is freed: ids and badges go stale */
+	uint64_t owner; /* its launcher's badge; 0 for initd's console program */
+	char program[LAUNCH_PROGRAM_MAX + 1];
+	status_t error; /* the first mistake in a LAUNCH_ARGS or LAUNCH_CAP */
+	cap_handle_t block;
+	uint32_t block_bytes;
+	uint32_t ncaps;
+	launch_name_t names[LAUNCH_CAPS_MAX];
+	cap_handle_t caps[LAUNCH_CAPS_MAX];
+	struct keel_child child;
+	cap_handle_t end_cap;  /* initd's inbox, badged for its exit and fault */
+	cap_handle_t launcher; /* its own launch capability, if it uses one */
+	struct launch_status status;
+	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
+};
+
+/* A LAUNCH_WAIT for any of one launcher's apps. */
+struct any_wait {
+	uint64_t owner; /* 0: unused */
+	cap_handle_t reply;
+};
+
+struct launcher {
+	struct initd *d;
+	struct app apps[LAUNCH_APPS_MAX];
+	struct any_wait any[LAUNCH_APPS_MAX];
+	cap_handle_t power; /* initd's power capability, handed to the console program */
+	/* The console program: started at boot, restarted when it ends. */
+	char console[KEEL_CMDLINE_MAX];
+	cap_handle_t console_tty;  /* its terminal and root directory, when the */
+	cap_handle_t console_root; /* console service and vfsd have given them */
+	uint32_t console_id;       /* LAUNCH_ANY when not running */
+	uint32_t console_quick;    /* ends in a row within CONSOLE_QUICK_NS of its start */
+	uint64_t console_started;
+	/* Shutdown: services are stopped one by one, last started first. */
+	bool shutting_down;
+	uint32_t stop_next; /* index into d->order, counting down */
+	uint32_t stopping;  /* slot being stopped, or INITD_MAX_SERVICES */
+};
+
+/* Registers the launch and shutdown messages on d->loop and records the
+ * console program named by initd.console=PROG,ARG,... (none if absent).
+ * Returns the first failing status. */
+status_t launch_register(struct launcher *l, struct initd *d);
+
+/* Starts the console program, if one is named. Called once all services
+ * are up (or at boot if there are none). */
+void launch_console_start(struct launcher *l);
+
+/* True if badge is one of the launch kinds; then the message is the
+ * launcher's: launch_on_end handles exit and fault messages. */
+bool launch_owns(uint64_t badge);
+status_t launch_on_end(struct launcher *l, const struct keel_msg *m);
+
+/* A service ended during shutdown (services.c tells): stop the next one. */
+void launch_service_ended(struct launcher *l, struct service *s);
+
+/* Kills every running app and forgets every entry (shutdown). */
+void launch_kill_all(struct launcher *l);
+
+/* shutdown.c: begins the shutdown (INITD_SHUTDOWN). */
+void shutdown_begin(struct launcher *l);
+void shutdown_next(struct launcher *l);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * shutdown.c - initd's shutdown (INITD_SHUTDOWN, keel/launch.h): every
+ * launched app is killed, then every service is stopped, last started
+ * first, each waited for before the next: initd sends it SERVICE_STOP
+ * (keel/service.h; vfsd flushes and exits), and kills it if it has not
+ * exited within STOP_TIMEOUT_NS. No service is restarted meanwhile. At the
+ * end initd's loop stops and initd exits, which powers the machine off
+ * (the kernel does on the root task's exit; topod's power-off request
+ * takes its place once topod serves it).
+ */
+#include "keel/service.h"
+#include "launch.h"
+
+#define STOP_TIMEOUT_NS 2000000000ull
+
+static uint64_t now_ns(void)
+{
+	uint64_t t = 0;
+	sys_clock_read(&t);
+	return t;
+}
+
+/* The service being stopped did not exit in time. */
+static void stop_timeout(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct launcher *l = ctx;
+	(void)loop, (void)now;
+	if (l->stopping >= l->d->count)
+		return;
+	struct service *s = &l->d->svc[l->stopping];
+	keel_print(l->d->start->witness, "initd: %s did not stop in time: killed\n", s->m.name);
+	services_kill(l->d, s);
+	l->stopping = INITD_MAX_SERVICES;
+	shutdown_next(l);
+}
+
+void shutdown_begin(struct launcher *l)
+{
+	struct initd *d = l->d;
+	uint64_t now = now_ns();
+	keel_print(d->start->witness, "initd: shutting down\n");
+	l->shutting_down = true;
+	launch_kill_all(l);
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct sv_action a;
+		d->svc[i].gated = false; /* nothing starts any more */
+		if (!d->svc[i].refused)
+			supervise_stop(&d->svc[i].sv, now, &a); /* the kill is ours to make */
+	}
+	l->stop_next = d->count;
+	shutdown_next(l);
+}
+
+void shutdown_next(struct launcher *l)
+{
+	struct initd *d = l->d;
+	while (l->stop_next > 0) {
+		uint32_t slot = d->order[--l->stop_next];
+		struct service *s = &d->svc[slot];
+		struct keel_msg m = { .label = SERVICE_STOP };
+		if (!s->running)
+			continue;
+		if (!s->inbox || sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0) ||
+		    loop_timer_add(&d->loop, now_ns() + STOP_TIMEOUT_NS, stop_timeout, l, NULL)) {
+			services_kill(d, s);
+			continue;
+		}
+		l->stopping = slot;
+		return;
+	}
+	keel_print(d->start->witness, "initd: every service stopped: powering off\n");
+	loop_stop(&d->loop);
+}
+
+void launch_service_ended(struct launcher *l, struct service *s)
+{
+	if (!l->shutting_down || l->stopping != (uint32_t)(s - l->d->svc))
+		return;
+	keel_print(l->d->start->witness, "initd: %s stopped\n", s->m.name);
+	l->stopping = INITD_MAX_SERVICES;
+	shutdown_next(l);
+}

@@ -1,0 +1,289 @@
+/*
+ * spawn.c - processes over the launch protocol (keel/launch.h,
+ * docs/launch.md): posix_spawn (musl's is replaced by a call here),
+ * wait4 and kill for the children it started.
+ *
+ * posix_spawn(path): the program is the last component of path, looked
+ * up in the boot bundle by initd; a name the bundle lacks is retried as
+ * the toolbox, which runs the command its argv[0] names. The child gets
+ * argv, envp, the working directory and these named capabilities of the
+ * caller's, each only if its manifest declares it: "tty", "root",
+ * "witness" (the debug console), "launch", "power", "bundle" (the boot
+ * bundle's files under /bundle), and "fdN-pr"/"fdN-pw"
+ * for each pipe end the file actions leave on descriptor N (manifest
+ * name "fds"). Descriptors 0-2 on the debug console need nothing: a child
+ * with the witness has them. Other kinds of descriptor are not inherited.
+ *
+ * A child's pid is a small number of this task's own (from 2), mapped to
+ * its launch id. wait4 waits for one child or any; the status is an exit
+ * code, or a signal: SIGKILL (or the signal kill() asked for) for a
+ * killed child, the signal of its CPU fault for a crash (SIGSEGV, SIGILL,
+ * SIGFPE, SIGTRAP), with the core flag.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "fdsys.h"
+#include "keel/launch.h"
+#include "pipe.h"
+
+#define KIDS_MAX 64
+#define FDOP_CLOSE 1 /* musl's file actions (src/process/fdop.h) */
+#define FDOP_DUP2 2
+#define FDOP_OPEN 3
+#define FDOP_CHDIR 4
+
+/* musl's file action record, as its posix_spawn_file_actions_* make them:
+ * a list from the newest; they apply oldest first. */
+struct fdop {
+	struct fdop *next, *prev;
+	int cmd, fd, srcfd, oflag;
+	mode_t mode;
+	char path[];
+};
+
+struct kid {
+	pid_t pid; /* 0: free */
+	uint32_t id;
+	int kill_sig; /* the signal kill() was asked for, reported at its end */
+};
+
+static struct {
+	volatile int lock;
+	pid_t next;
+	struct kid kid[KIDS_MAX];
+} kids = { 0, 2, { { 0, 0, 0 } } };
+
+int __keel_posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *,
+		       const posix_spawnattr_t *, char *const[], char *const[]);
+
+/* The child's descriptors after the file actions: child[i] is the
+ * parent's descriptor that becomes i, or -1. Returns 0 or an errno. */
+static int child_fds(const posix_spawn_file_actions_t *fa, int child[KEEL_FD_MAX], const char **cwd)
+{
+	for (int i = 0; i < KEEL_FD_MAX; i++)
+		child[i] = i;
+	struct fdop *op = fa ? fa->__actions : NULL;
+	while (op && op->next)
+		op = op->next;
+	for (; op; op = op->prev) {
+		if (op->cmd != FDOP_CHDIR && (op->fd < 0 || op->fd >= KEEL_FD_MAX))
+			return EBADF;
+		if (op->cmd == FDOP_CLOSE)
+			child[op->fd] = -1;
+		else if (op->cmd == FDOP_DUP2 && op->srcfd >= 0 && op->srcfd < KEEL_FD_MAX)
+			child[op->fd] = child[op->srcfd];
+		else if (op->cmd == FDOP_CHDIR)
+			*cwd = op->path;
+		else
+			return ENOSYS; /* opening files for a child needs vfsd */
+	}
+	return 0;
+}
+
+struct passing {
+	uint32_t n;
+	const char *names[LAUNCH_CAPS_MAX];
+	char text[LAUNCH_CAPS_MAX][LAUNCH_CAP_NAME_MAX + 1];
+	cap_handle_t caps[LAUNCH_CAPS_MAX];
+	struct keel_file *files[LAUNCH_CAPS_MAX]; /* pipe ends, counted for the child */
+};
+
+static void pass(struct passing *p, const char *name, cap_handle_t cap)
+{
+	if (cap == CAP_HANDLE_NONE || p->n == LAUNCH_CAPS_MAX)
+		return;
+	memcpy(p->text[p->n], name, strlen(name) + 1);
+	p->names[p->n] = p->text[p->n];
+	p->caps[p->n++] = cap;
+}
+
+/* Adds the pipe ends of the child's descriptor table. */
+static int pass_pipes(struct passing *p, const int child[KEEL_FD_MAX])
+{
+	for (int i = 0; i < KEEL_FD_MAX; i++) {
+		struct keel_file *f = child[i] >= 0 ? fdt_get(keel_fdt(), child[i]) : NULL;
+		int write;
+		cap_handle_t cap;
+		if (!f)
+			continue;
+		if (f->kind == KEEL_FD_PIPE && p->n == LAUNCH_CAPS_MAX) {
+			fdt_put(keel_fdt(), f);
+			return EMFILE;
+		}
+		if ((cap = keel_pipe_pass(f, &write)) == CAP_HANDLE_NONE) {
+			fdt_put(keel_fdt(), f);
+			continue;
+		}
+		char name[LAUNCH_CAP_NAME_MAX + 1];
+		snprintf(name, sizeof name, "fd%d-p%c", i, write ? 'w' : 'r');
+		p->files[p->n] = f; /* the reference is dropped after the launch */
+		pass(p, name, cap);
+	}
+	return 0;
+}
+
+/* Drops the pipe references; on failure takes the counts back. */
+static void pass_done(struct passing *p, int failed)
+{
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (!p->files[i])
+			continue;
+		if (failed)
+			keel_pipe_unpass(p->files[i]);
+		fdt_put(keel_fdt(), p->files[i]);
+	}
+}
+
+/* Records a started child; returns its pid. */
+static pid_t kid_add(uint32_t id)
+{
+	pid_t pid = 0;
+	keel_lock(&kids.lock);
+	for (int i = 0; i < KIDS_MAX && !pid; i++)
+		if (!kids.kid[i].pid) {
+			pid = kids.next++ & 0x7fffffff;
+			pid = pid < 2 ? (kids.next = 3, 2) : pid;
+			kids.kid[i] = (struct kid){ pid, id, 0 };
+		}
+	keel_unlock(&kids.lock);
+	return pid;
+}
+
+static struct kid *kid_find(pid_t pid, uint32_t id)
+{
+	for (int i = 0; i < KIDS_MAX; i++)
+		if (kids.kid[i].pid && (pid > 0 ? kids.kid[i].pid == pid : kids.kid[i].id == id))
+			return &kids.kid[i];
+	return NULL;
+}
+
+/* Launches name with the prepared capabilities. */
+static status_t launch_named(cap_handle_t launch, const char *name, struct passing *p,
+			     char *const argv[], char *const envp[], const char *cwd, uint32_t *id)
+{
+	struct launch_req req = { name, argv, envp, cwd, p->n, p->names, p->caps };
+	status_t st = launch_start(launch, &req, id);
+	if (st == STATUS_NOT_FOUND && strcmp(name, "toolbox")) {
+		req.program = "toolbox"; /* the everyday commands are one program */
+		st = launch_start(launch, &req, id);
+	}
+	return st;
+}
+
+int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_actions_t *fa,
+		       const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
+{
+	const struct keel_start *s = keel_start_page();
+	cap_handle_t launch = launch_cap(s, "launch");
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path, *cwd = NULL;
+	int child[KEEL_FD_MAX], err;
+	char here[4096];
+	struct passing p = { 0 };
+	uint32_t id;
+	(void)attr;
+	if (launch == CAP_HANDLE_NONE)
+		return ENOSYS;
+	if ((err = child_fds(fa, child, &cwd)))
+		return err;
+	if (!cwd)
+		cwd = getcwd(here, sizeof here) ? here : "/";
+	pass(&p, "witness", s->witness);
+	static const char *const mine[] = { "tty", "root", "launch", "power", "bundle" };
+	for (unsigned i = 0; i < sizeof mine / sizeof mine[0]; i++)
+		pass(&p, mine[i], launch_cap(s, mine[i]));
+	if ((err = pass_pipes(&p, child)))
+		return pass_done(&p, 1), err;
+	status_t st = launch_named(launch, name, &p, argv, envp, cwd, &id);
+	pass_done(&p, st != STATUS_OK);
+	if (st)
+		return keel_errno(st);
+	pid_t pid = kid_add(id);
+	if (!pid) {
+		launch_kill(launch, id);
+		return EAGAIN;
+	}
+	if (res)
+		*res = pid;
+	return 0;
+}
+
+/* The signal a CPU exception vector is reported as. */
+static int fault_signal(uint64_t vector)
+{
+	switch (vector) {
+	case 0:
+	case 16:
+	case 19:
+		return SIGFPE;
+	case 1:
+	case 3:
+		return SIGTRAP;
+	case 6:
+		return SIGILL;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/* True if this task has a child it has not waited for. */
+static int kids_any(void)
+{
+	for (int i = 0; i < KIDS_MAX; i++)
+		if (kids.kid[i].pid)
+			return 1;
+	return 0;
+}
+
+/* wait4(pid, status, options, rusage): pid > 0 or -1 (any child). */
+long keel_sys_wait4(const long a[6])
+{
+	pid_t pid = (pid_t)a[0];
+	int *status = (int *)a[1], options = (int)a[2];
+	struct launch_status ls;
+	if (pid == 0 || pid < -1 || (options & ~(WNOHANG | WUNTRACED | WCONTINUED)))
+		return pid == 0 || pid < -1 ? -ECHILD : -EINVAL;
+	struct kid *k = pid > 0 ? kid_find(pid, 0) : NULL;
+	if ((pid > 0 && !k) || (pid == -1 && !kids_any()))
+		return -ECHILD;
+	cap_handle_t launch = launch_cap(keel_start_page(), "launch");
+	if (launch == CAP_HANDLE_NONE)
+		return -ECHILD;
+	status_t st = launch_wait(launch, k ? k->id : LAUNCH_ANY, options & WNOHANG, &ls);
+	if (st == STATUS_BUSY && (options & WNOHANG))
+		return 0;
+	if (st)
+		return st == STATUS_NOT_FOUND ? -ECHILD : -keel_errno(st);
+	k = kid_find(-1, ls.id);
+	int ws = ls.end == LAUNCH_END_EXIT    ? (int)((ls.detail & 0xff) << 8)
+		 : ls.end == LAUNCH_END_FAULT ? fault_signal(ls.detail) | 0x80
+		 : k && k->kill_sig           ? k->kill_sig
+					      : SIGKILL;
+	pid_t got = k ? k->pid : 0;
+	if (k)
+		k->pid = 0;
+	if (status)
+		*status = ws;
+	return got;
+}
+
+/* kill for a child: any signal but 0 ends it (Keel delivers none). */
+long keel_spawn_kill(int pid, int sig)
+{
+	struct kid *k = pid > 0 ? kid_find(pid, 0) : NULL;
+	if (!k)
+		return -ESRCH;
+	if (sig < 0 || sig >= 65)
+		return -EINVAL;
+	if (sig == 0 || sig == SIGCHLD || sig == SIGCONT || sig == SIGWINCH || sig == SIGURG)
+		return 0;
+	k->kill_sig = sig;
+	status_t st = launch_kill(launch_cap(keel_start_page(), "launch"), k->id);
+	return st ? -keel_errno(st) : 0;
+}
