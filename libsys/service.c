@@ -27,9 +27,24 @@ static void beat(struct loop *loop, uint64_t now, void *ctx)
 	sysops_msg_send(loop->ops, start->supervisor, &m, CAP_HANDLE_NONE, 0);
 }
 
+/* SERVICE_STOP from the supervisor's unbadged capability: the loop ends
+ * and the service exits 0. Anyone else's is refused. */
+static status_t on_stop(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			void *ctx)
+{
+	(void)reply, (void)ctx;
+	if (m->badge != 0)
+		return STATUS_NO_RIGHTS;
+	loop_stop(loop);
+	return STATUS_OK;
+}
+
 status_t service_heartbeat_start(struct loop *loop, const struct keel_start *start)
 {
 	uint64_t ms = keel_start_arg(start);
+	status_t st = loop_on_msg(loop, SERVICE_STOP, on_stop, NULL);
+	if (st && st != STATUS_EXISTS)
+		return st;
 	if (!ms)
 		return STATUS_OK;
 	return loop_set_heartbeat(loop, ms * MS, beat, (void *)start);

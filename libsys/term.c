@@ -259,13 +259,14 @@ status_t term_set_mode(cap_handle_t tty, uint32_t mode)
 	return call(tty, &m, TIMEOUT_FOREVER);
 }
 
-/* A call whose reply carries one capability, moved to *out. */
+/* A controller's call whose reply carries one capability, moved to *out.
+ * Controllers are supervisors: they wait at most TERM_CONTROL_TIMEOUT_NS. */
 static status_t call_for_cap(cap_handle_t to, uint32_t label, unsigned n, uint32_t a,
 			     cap_handle_t *out)
 {
 	struct keel_msg m;
 	msg_words(&m, label, n, a, 0);
-	status_t st = call(to, &m, TIMEOUT_FOREVER);
+	status_t st = call(to, &m, TERM_CONTROL_TIMEOUT_NS);
 	if (st)
 		return st;
 	*out = reply_cap(&m);

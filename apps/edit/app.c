@@ -48,7 +48,7 @@ static status_t refresh(struct editor *ed, struct screen *s)
 	view_draw(ed, s);
 	if ((st = screen_flush(s, &out, &len)))
 		return st;
-	return term_write(out, len);
+	return tty_write(out, len);
 }
 
 /* Feeds input bytes to the decoder and the decoded keys to the editor. */
@@ -61,7 +61,7 @@ static void feed(struct editor *ed, struct keys *k, const char *p, size_t n)
 		for (size_t j = 0; j < m && !ed->quit; j++)
 			ed_key(ed, keys[j]);
 	}
-	if (!ed->quit && !term_input_pending()) {
+	if (!ed->quit && !tty_input_pending()) {
 		size_t m = keys_idle(k, keys);
 		for (size_t j = 0; j < m && !ed->quit; j++)
 			ed_key(ed, keys[j]);
@@ -77,11 +77,11 @@ static status_t loop(struct editor *ed, struct screen *s)
 
 	keys_init(&k);
 	while (!ed->quit) {
-		if ((st = refresh(ed, s)) || (st = term_read(in, sizeof in, &got)))
+		if ((st = refresh(ed, s)) || (st = tty_read(in, sizeof in, &got)))
 			return st;
-		if (term_resized()) {
+		if (tty_resized()) {
 			int rows, cols;
-			term_size(&rows, &cols);
+			tty_size(&rows, &cols);
 			if (screen_resize(s, rows, cols) == STATUS_OK)
 				ed_resize(ed, rows, cols);
 		}
@@ -114,16 +114,16 @@ int edit_main(int argc, char **argv)
 		fprintf(stderr, "usage: edit [-t tabwidth] [-n] [file...]\n");
 		return 2;
 	}
-	term_size(&rows, &cols);
+	tty_size(&rows, &cols);
 	ed_init(&ed, &file_posix_ops, rows, cols, tabw);
 	ed.linenums = linenums;
 	if ((st = open_files(&ed, argc, argv, first)) || (st = screen_init(&s, rows, cols))) {
 		fprintf(stderr, "edit: %s\n", status_message(st));
 		return 1;
 	}
-	if ((st = term_open()) == STATUS_OK)
+	if ((st = tty_open()) == STATUS_OK)
 		st = loop(&ed, &s);
-	term_close();
+	tty_close();
 	screen_free(&s);
 	ed_free(&ed);
 	if (st)

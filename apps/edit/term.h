@@ -14,29 +14,29 @@
 /*
  * Puts the terminal in raw mode (no echo, no line editing, no signals from
  * keys, no output processing) and switches to the alternate screen. Also
- * arranges for term_close() to run at exit and on a fatal signal, so that
+ * arranges for tty_close() to run at exit and on a fatal signal, so that
  * a crash of the editor still leaves the terminal usable.
  */
-status_t term_open(void);
+status_t tty_open(void);
 
 /* Leaves the alternate screen, shows the cursor and restores the mode the
- * terminal had before term_open(). Safe to call more than once. */
-void term_close(void);
+ * terminal had before tty_open(). Safe to call more than once. */
+void tty_close(void);
 
 /* Waits until input arrives or the size changes; stores up to n bytes in
  * p and their count in *got (0 when only the size changed). */
-status_t term_read(char *p, size_t n, size_t *got);
+status_t tty_read(char *p, size_t n, size_t *got);
 
 /* True if more input is queued right now (without waiting). */
-bool term_input_pending(void);
+bool tty_input_pending(void);
 
 /* Writes all n bytes. */
-status_t term_write(const char *p, size_t n);
+status_t tty_write(const char *p, size_t n);
 
 /* The size in character cells. */
-status_t term_size(int *rows, int *cols);
+status_t tty_size(int *rows, int *cols);
 
 /* True once after each change of the size. */
-bool term_resized(void);
+bool tty_resized(void);
 
 #endif

@@ -27,7 +27,7 @@ static struct termios saved_mode;
 static volatile sig_atomic_t raw_active, resized;
 static int wake_pipe[2] = { -1, -1 };
 
-void term_close(void)
+void tty_close(void)
 {
 	if (!raw_active)
 		return;
@@ -53,7 +53,7 @@ static void on_winch(int sig)
 /* Restores the terminal, then lets the signal do what it would have done. */
 static void on_fatal(int sig)
 {
-	term_close();
+	tty_close();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -74,7 +74,7 @@ static void install_handlers(void)
 		sigaction(fatal[i], &sa, NULL);
 }
 
-status_t term_open(void)
+status_t tty_open(void)
 {
 	struct termios raw;
 
@@ -95,8 +95,8 @@ status_t term_open(void)
 		fcntl(wake_pipe[1], F_SETFL, O_NONBLOCK);
 	}
 	install_handlers();
-	atexit(term_close);
-	return term_write(ENTER_SEQ, sizeof ENTER_SEQ - 1);
+	atexit(tty_close);
+	return tty_write(ENTER_SEQ, sizeof ENTER_SEQ - 1);
 }
 
 /* Empties the self-pipe. */
@@ -108,7 +108,7 @@ static void drain_wake(void)
 		;
 }
 
-status_t term_read(char *p, size_t n, size_t *got)
+status_t tty_read(char *p, size_t n, size_t *got)
 {
 	struct pollfd pfd[2] = { { .fd = STDIN_FILENO, .events = POLLIN },
 				 { .fd = wake_pipe[0], .events = POLLIN } };
@@ -130,14 +130,14 @@ status_t term_read(char *p, size_t n, size_t *got)
 	return STATUS_OK;
 }
 
-bool term_input_pending(void)
+bool tty_input_pending(void)
 {
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	return poll(&pfd, 1, 0) > 0;
 }
 
-status_t term_write(const char *p, size_t n)
+status_t tty_write(const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t k = write(STDOUT_FILENO, p, n);
@@ -151,7 +151,7 @@ status_t term_write(const char *p, size_t n)
 	return STATUS_OK;
 }
 
-status_t term_size(int *rows, int *cols)
+status_t tty_size(int *rows, int *cols)
 {
 	struct winsize ws;
 
@@ -165,7 +165,7 @@ status_t term_size(int *rows, int *cols)
 	return STATUS_OK;
 }
 
-bool term_resized(void)
+bool tty_resized(void)
 {
 	if (!resized)
 		return false;

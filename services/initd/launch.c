@@ -1,6 +1,7 @@
 /* launch.c - launching apps for holders of a launch capability (see launch.h). */
 #include "lib/cmdline.h"
 #include "keel/map.h"
+#include "keel/term.h"
 #include "launch.h"
 
 #define CONSOLE_BACKOFF_NS 1000000000ull /* before the console program restarts */
@@ -59,7 +60,7 @@ static struct app *owned(struct launcher *l, uint64_t badge, uint32_t id)
 bool launch_owns(uint64_t badge)
 {
 	uint64_t kind = badge >> 32;
-	return kind >= LAUNCH_KIND_APP && kind <= LAUNCH_KIND_POWER;
+	return kind >= LAUNCH_KIND_APP && kind <= LAUNCH_KIND_TERM;
 }
 
 /* True if badge is the launch capability of a running app. */
@@ -372,6 +373,8 @@ static status_t app_go(struct launcher *l, struct app *a)
 							  : (1ull << l->d->start->cpu_count) - 1;
 		st = keel_spawn(&l->d->spawner, &s, &a->child);
 	}
+	if (st == STATUS_OK)
+		a->seq = ++l->seq;
 	if (st)
 		return st;
 	drop(&a->block); /* the child's copies stay */
@@ -513,6 +516,32 @@ static status_t on_shutdown(struct loop *loop, const struct keel_msg *m, struct 
 	return STATUS_OK;
 }
 
+/* The console terminal's controller event: Ctrl-C or Ctrl-\\ kills the
+ * newest running app below the console program (apps launched by apps all
+ * descend from it), Ctrl-Z does nothing (no job control yet). */
+static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			      void *ctx)
+{
+	struct launcher *l = ctx;
+	struct app *newest = NULL;
+	uint32_t index, events;
+	(void)loop, (void)r;
+	if (m->badge != LAUNCH_KIND_TERM << 32 || term_event_parse(m, &index, &events))
+		return STATUS_NO_RIGHTS;
+	if (!(events & (TERM_EV_INTR | TERM_EV_QUIT)))
+		return STATUS_OK;
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *a = &l->apps[i];
+		if (a->state == APP_RUNNING && a->owner && (!newest || a->seq > newest->seq))
+			newest = a;
+	}
+	if (newest) {
+		sys_task_kill(newest->child.task);
+		app_ended(l, newest, LAUNCH_END_KILLED, 0);
+	}
+	return STATUS_OK;
+}
+
 status_t launch_register(struct launcher *l, struct initd *d)
 {
 	static const struct {
@@ -527,6 +556,11 @@ status_t launch_register(struct launcher *l, struct initd *d)
 	l->stopping = INITD_MAX_SERVICES;
 	status_t st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, LAUNCH_KIND_POWER << 32,
 				     &l->power);
+	if (st == STATUS_OK)
+		st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, LAUNCH_KIND_TERM << 32,
+				    &l->events);
+	if (st == STATUS_OK)
+		st = loop_on_msg(&d->loop, TERM_EVENT, on_term_event, l);
 	for (size_t i = 0; st == STATUS_OK && i < sizeof h / sizeof h[0]; i++)
 		st = loop_on_msg(&d->loop, h[i].label, h[i].fn, l);
 	if (cmdline_get(d->start->cmdline, "initd.console", l->console, sizeof l->console))
@@ -593,6 +627,7 @@ void launch_console_start(struct launcher *l)
 	char *argv[64];
 	if (!l->console[0] || l->console_id != LAUNCH_ANY || l->shutting_down)
 		return;
+	console_caps_get(l);
 	memcpy(text, l->console, sizeof text);
 	console_argv(text, argv, 64);
 	struct app *a = app_new(l, 0, argv[0]);
@@ -635,6 +670,7 @@ static void launch_console_ended(struct launcher *l)
 {
 	uint64_t now = now_ns();
 	l->console_id = LAUNCH_ANY;
+	console_caps_release(l);
 	if (l->shutting_down)
 		return;
 	l->console_quick = now - l->console_started < CONSOLE_QUICK_NS ? l->console_quick + 1 : 0;

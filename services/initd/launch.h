@@ -10,6 +10,9 @@
  *                        that holds it (gen << 8 | slot), so its launches
  *                        are its own
  *   LAUNCH_KIND_POWER    a power capability (INITD_SHUTDOWN)
+ *   LAUNCH_KIND_TERM     the console terminal's controller events: Ctrl-C
+ *                        kills the newest running app the console
+ *                        program launched (directly or not)
  * Each app's launch capability and exit badge are derived for it and
  * revoked when it ends, so a badge is never heard from a dead app's
  * copies. When an app ends, the apps it launched are killed and forgotten.
@@ -26,6 +29,7 @@
 #define LAUNCH_KIND_APP 1ull
 #define LAUNCH_KIND_LAUNCHER 2ull
 #define LAUNCH_KIND_POWER 3ull
+#define LAUNCH_KIND_TERM 4ull /* the console terminal's events (console.c) */
 
 enum app_state { APP_FREE, APP_PREPARED, APP_RUNNING, APP_ENDED };
 
@@ -45,6 +49,7 @@ struct app {
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
 	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
+	uint64_t seq;        /* order of starting: the newest is Ctrl-C's target */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */
@@ -60,10 +65,14 @@ struct launcher {
 	cap_handle_t power; /* initd's power capability, handed to the console program */
 	/* The console program: started at boot, restarted when it ends. */
 	char console[KEEL_CMDLINE_MAX];
-	cap_handle_t console_tty;  /* its terminal and root directory, when the */
-	cap_handle_t console_root; /* console service and vfsd have given them */
-	uint32_t console_id;       /* LAUNCH_ANY when not running */
-	uint32_t console_quick;    /* ends in a row within CONSOLE_QUICK_NS of its start */
+	cap_handle_t console_tty;     /* its terminal and root directory, when the */
+	cap_handle_t console_root;    /* console service and vfsd have given them */
+	cap_handle_t console_control; /* the terminal's control capability */
+	uint32_t console_tty_hellos;  /* the console service's hellos at the open */
+	cap_handle_t events;          /* initd's inbox, badged LAUNCH_KIND_TERM */
+	uint64_t seq;                 /* apps started so far */
+	uint32_t console_id;          /* LAUNCH_ANY when not running */
+	uint32_t console_quick;       /* ends in a row within CONSOLE_QUICK_NS of its start */
 	uint64_t console_started;
 	/* Shutdown: services are stopped one by one, last started first. */
 	bool shutting_down;
@@ -90,6 +99,13 @@ void launch_service_ended(struct launcher *l, struct service *s);
 
 /* Kills every running app and forgets every entry (shutdown). */
 void launch_kill_all(struct launcher *l);
+
+/* console.c: fetches the console program's terminal and root directory
+ * from the services providing "console" and "vfs", where they run (each
+ * left out if its provider is missing or fails); releases the root when
+ * the program has ended. */
+void console_caps_get(struct launcher *l);
+void console_caps_release(struct launcher *l);
 
 /* shutdown.c: begins the shutdown (INITD_SHUTDOWN). */
 void shutdown_begin(struct launcher *l);

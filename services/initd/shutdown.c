@@ -2,14 +2,18 @@
  * shutdown.c - initd's shutdown (INITD_SHUTDOWN, keel/launch.h): every
  * launched app is killed, then every service is stopped, last started
  * first, each waited for before the next: initd sends it SERVICE_STOP
- * (keel/service.h; vfsd flushes and exits), and kills it if it has not
- * exited within STOP_TIMEOUT_NS. No service is restarted meanwhile. At the
- * end initd's loop stops and initd exits, which powers the machine off
- * (the kernel does on the root task's exit; topod's power-off request
- * takes its place once topod serves it).
+ * (keel/service.h; vfsd flushes and exits, a service on libsys's loop
+ * just exits), and kills it if it has not exited within STOP_TIMEOUT_NS.
+ * No service is restarted meanwhile. The holder of the device roots
+ * (topod) is not stopped: at the end initd asks it to power the machine
+ * off (ACPI S5, devices.h). Without it, or if that fails, initd's loop
+ * stops and initd exits, and the kernel powers off on the root task's
+ * exit.
  */
+#include "devices.h"
 #include "keel/service.h"
 #include "launch.h"
+#include "topod/protocol.h"
 
 #define STOP_TIMEOUT_NS 2000000000ull
 
@@ -54,11 +58,12 @@ void shutdown_begin(struct launcher *l)
 void shutdown_next(struct launcher *l)
 {
 	struct initd *d = l->d;
+	uint32_t roots = devices_roots_slot(d);
 	while (l->stop_next > 0) {
 		uint32_t slot = d->order[--l->stop_next];
 		struct service *s = &d->svc[slot];
 		struct keel_msg m = { .label = SERVICE_STOP };
-		if (!s->running)
+		if (!s->running || slot == roots)
 			continue;
 		if (!s->inbox || sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0) ||
 		    loop_timer_add(&d->loop, now_ns() + STOP_TIMEOUT_NS, stop_timeout, l, NULL)) {
@@ -69,6 +74,11 @@ void shutdown_next(struct launcher *l)
 		return;
 	}
 	keel_print(d->start->witness, "initd: every service stopped: powering off\n");
+	if (roots != READY_NOBODY && d->svc[roots].running) {
+		status_t st = devices_power(d, TOPO_POWER_OFF);
+		keel_print(d->start->witness, "initd: power-off through %s failed: %s\n",
+			   d->svc[roots].m.name, status_name(st));
+	}
 	loop_stop(&d->loop);
 }
 

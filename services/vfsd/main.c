@@ -5,9 +5,9 @@
  * Set-up: one memory object holds the service state and the engine's
  * arena, whose sector cache takes half of the manifest's memory quota;
  * the block device comes from the back-end (backend.h); mounting marks
- * the volume dirty. Then the canonical loop. The supervisor's VFS_STOP
- * (or the loop failing) ends it: everything is written back and the
- * volume marked clean before the service exits.
+ * the volume dirty. Then the canonical loop. The supervisor's VFS_STOP or
+ * SERVICE_STOP (or the loop failing) ends it: everything is written back
+ * and the volume marked clean before the service exits.
  */
 #include <sys/random.h>
 #include <time.h>

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "keel/path.h"
+#include "keel/service.h"
 #include "keel/sys.h"
 #include "server.h"
 
@@ -609,18 +610,42 @@ static status_t on_stop(struct loop *loop, const struct keel_msg *m, struct loop
 	return st;
 }
 
+/* SERVICE_STOP: the same stop, sent (not called) by initd at shutdown. */
+static status_t on_service_stop(struct loop *loop, const struct keel_msg *m,
+				struct loop_reply *reply, void *ctx)
+{
+	struct vfsd *v = ctx;
+	(void)reply;
+	if (m->badge != VFS_BADGE_ROOT || v->stopped)
+		return STATUS_NO_RIGHTS;
+	status_t st = vfsd_shutdown(v);
+	loop_stop(loop);
+	return st;
+}
+
 status_t vfsd_register(struct vfsd *v, struct loop *loop)
 {
 	static const struct {
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ VFS_ATTACH, on_attach }, { VFS_OPEN, on_open },         { VFS_MKDIR, on_mkdir },
-		{ VFS_UNLINK, on_remove }, { VFS_RMDIR, on_remove },      { VFS_RENAME, on_rename },
-		{ VFS_STAT, on_stat },     { VFS_READDIR, on_readdir },   { VFS_READ, on_read },
-		{ VFS_WRITE, on_write },   { VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },   { VFS_CLOSE, on_simple },      { VFS_DUP, on_dup },
+		{ VFS_ATTACH, on_attach },
+		{ VFS_OPEN, on_open },
+		{ VFS_MKDIR, on_mkdir },
+		{ VFS_UNLINK, on_remove },
+		{ VFS_RMDIR, on_remove },
+		{ VFS_RENAME, on_rename },
+		{ VFS_STAT, on_stat },
+		{ VFS_READDIR, on_readdir },
+		{ VFS_READ, on_read },
+		{ VFS_WRITE, on_write },
+		{ VFS_TRUNCATE, on_truncate },
+		{ VFS_FSYNC, on_simple },
+		{ VFS_SYNC, on_simple },
+		{ VFS_CLOSE, on_simple },
+		{ VFS_DUP, on_dup },
 		{ VFS_STOP, on_stop },
+		{ SERVICE_STOP, on_service_stop },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

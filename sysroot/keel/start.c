@@ -25,16 +25,17 @@
  * Descriptors 0, 1 and 2 are opened on the debug console first. A
  * launched program given a "tty" capability binds them to that terminal
  * (keel_console_attach), and one given "root" its file system and working
- * directory (keel_fs_attach); both are weak until the console and vfsd
- * back-ends define them.
+ * directory (keel_fs_attach).
  */
 #include <elf.h>
 #include <string.h>
 
 #include "backend.h"
 #include "fdsys.h"
+#include "fs.h"
 #include "keel/launch.h"
 #include "keel/map.h"
+#include "keel/term.h"
 #include "pipe.h"
 
 #define ARGS_MAX 64
@@ -49,9 +50,6 @@ struct start_block {
 static struct start_block sb;
 
 extern const char __ehdr_start[]; /* the ELF header, loaded by keel.ld */
-
-void keel_console_attach(cap_handle_t terminal) __attribute__((weak));
-void keel_fs_attach(cap_handle_t root, const char *cwd) __attribute__((weak));
 
 int __libc_start_main(int (*)(int, char **, char **), int, char **, void (*)(void), void (*)(void),
 		      void (*)(void));
@@ -205,11 +203,23 @@ static void adopt_fds(const struct keel_start *s)
 static void attach(const struct keel_start *s, const char *cwd)
 {
 	cap_handle_t tty = launch_cap(s, "tty"), root = launch_cap(s, "root");
-	if (tty != CAP_HANDLE_NONE && keel_console_attach)
+	if (tty != CAP_HANDLE_NONE)
 		keel_console_attach(tty);
-	if (root != CAP_HANDLE_NONE && keel_fs_attach)
+	if (root != CAP_HANDLE_NONE)
 		keel_fs_attach(root, cwd ? cwd : "/");
 	adopt_fds(s);
+}
+
+/* What attach needs once the C library is initialised (malloc works). */
+static const struct keel_start *launched;
+static const char *launched_cwd;
+
+/* main, after the launched program's descriptors and files are bound. */
+static int start_main(int argc, char **argv, char **envp)
+{
+	if (launched)
+		attach(launched, launched_cwd);
+	return main(argc, argv, envp);
 }
 
 _Noreturn void __keel_start_c(const struct keel_start *s)
@@ -246,7 +256,7 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 	v = aux(v, AT_NULL, 0);
 	keel_fd_init(s);
 	if (launch_started(s))
-		attach(s, cwd);
-	__libc_start_main(main, argc, vec, 0, 0, 0);
+		launched = s, launched_cwd = cwd;
+	__libc_start_main(start_main, argc, vec, 0, 0, 0);
 	keel_exit_task(127);
 }

@@ -37,7 +37,7 @@
 struct adv {
 	const struct keel_start *start;
 	cap_handle_t shm, mmio, hub;
-	uint8_t *shared;          /* the shared pages (page 0: results) */
+	uint8_t *shared; /* the shared pages (page 0: results) */
 	struct kabi_adv_result *res;
 	volatile cap_handle_t server; /* send capability to our own server inbox */
 	volatile uint32_t ready;      /* 1: server is up, 2: it failed */
@@ -259,15 +259,33 @@ static void op_futex(uint64_t *rng)
 static void one_op(uint64_t *rng, unsigned me)
 {
 	switch (rnd(rng) % 9) {
-	case 0: op_call(rng); break;
-	case 1: op_send_cap(rng); break;
-	case 2: op_revoke_chain(rng); break;
-	case 3: op_grant_once(rng); break;
-	case 4: op_map(rng, me); break;
-	case 5: op_hoard(rng); break;
-	case 6: op_task(rng); break;
-	case 7: op_futex(rng); break;
-	default: sys_thread_yield(); break;
+	case 0:
+		op_call(rng);
+		break;
+	case 1:
+		op_send_cap(rng);
+		break;
+	case 2:
+		op_revoke_chain(rng);
+		break;
+	case 3:
+		op_grant_once(rng);
+		break;
+	case 4:
+		op_map(rng, me);
+		break;
+	case 5:
+		op_hoard(rng);
+		break;
+	case 6:
+		op_task(rng);
+		break;
+	case 7:
+		op_futex(rng);
+		break;
+	default:
+		sys_thread_yield();
+		break;
 	}
 	__atomic_add_fetch(&adv.res->ops, 1, __ATOMIC_RELAXED);
 }

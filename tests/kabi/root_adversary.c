@@ -124,8 +124,9 @@ static void report(struct kabi_root *r, const struct adversaries *a, uint64_t op
 			kr_log(r, "adversary %u: its server could not start: %s", i,
 			       status_name((status_t)a->res[i].reserved[0]));
 	}
-	kr_log(r, "adversary: %llu + %llu operations, %llu (killed one) before its kill, "
-		  "%llu capabilities received at the hub",
+	kr_log(r,
+	       "adversary: %llu + %llu operations, %llu (killed one) before its kill, "
+	       "%llu capabilities received at the hub",
 	       (unsigned long long)a->res[0].ops, (unsigned long long)a->res[1].ops,
 	       (unsigned long long)a->res[2].ops, (unsigned long long)a->caps_received);
 }
@@ -150,8 +151,7 @@ void test_adversary(struct kabi_root *r)
 	kr_log(r, "adversary: %u tasks, %llu operations per thread, seed %llu", KABI_ADV_TASKS,
 	       (unsigned long long)ops, (unsigned long long)seed);
 	if (!kr_inbox(r, &a.sup, 16, 0) || !kr_inbox(r, &a.hub, 64, 1) ||
-	    !kr_ok(r, "create the shared memory",
-		   sys_memory_create(KABI_SHM_PAGES, 0, &a.shm)) ||
+	    !kr_ok(r, "create the shared memory", sys_memory_create(KABI_SHM_PAGES, 0, &a.shm)) ||
 	    !kr_ok(r, "split an MMIO page",
 		   sys_device_split(r->start->mmio, 0xb8000, 4096, &a.mmio)) ||
 	    !(a.res = kr_map(r, a.shm, 1, RIGHT_READ)) || !warm_up(r, &a, &base))

@@ -30,11 +30,13 @@ static void device_copies(struct kabi_root *r, uint64_t va, const char *where)
 	fmt_snprintf(what, sizeof what, "debug_write from %s", where);
 	kr_expect(r, what, sys_debug_write(r->witness, (const char *)va, 16), STATUS_BAD_ADDRESS);
 	fmt_snprintf(what, sizeof what, "witness_read into %s", where);
-	kr_expect(r, what, sys_witness_read(r->witness, 0, (void *)va,
-				   sizeof(struct witness_record), NULL, NULL),
+	kr_expect(r, what,
+		  sys_witness_read(r->witness, 0, (void *)va, sizeof(struct witness_record), NULL,
+				   NULL),
 		  STATUS_BAD_ADDRESS);
 	fmt_snprintf(what, sizeof what, "kernel_stats into %s", where);
-	kr_expect(r, what, sys_kernel_stats(r->witness, (struct kernel_stats *)va,
+	kr_expect(r, what,
+		  sys_kernel_stats(r->witness, (struct kernel_stats *)va,
 				   sizeof(struct kernel_stats)),
 		  STATUS_BAD_ADDRESS);
 	fmt_snprintf(what, sizeof what, "futex_wait on %s", where);

@@ -8,7 +8,7 @@
 . tests/qemu/lib.sh
 
 SMP=2 keel_boot "" 20
-check_log "a plain boot reaches all services up" 'initd: all services up \(6\)'
+check_log "a plain boot reaches all services up" 'initd: all services up \(7\)'
 check_no_log "nothing faulted" 'CPU exception|PANIC'
 check_log "echo2 waits for echo, which it sends to" 'initd: echo2 waits for echo'
 check_log "and starts once echo is up" 'initd: echo2 starts: what it waited for is up'

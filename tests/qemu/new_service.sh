@@ -37,6 +37,6 @@ else
 fi
 KEEL_IMG=$copy/build/keel.img keel_boot "initd.test=up" 120
 check_status "the copy powers off cleanly" 1
-check_log "initd boots pong with echo, echo2, topod, blkd, compd and inputd" 'initd: all services up \(7\)'
+check_log "initd boots pong with echo, echo2, topod, blkd, vfsd, compd and inputd" 'initd: all services up \(8\)'
 check_log "the status protocol reports pong up" 'initd: up: [1-9][0-9]* passed, 0 failed'
 finish

@@ -18,6 +18,6 @@ check_log "a subshell runs" '\] in-subshell[[:space:]]*$'
 check_log "a loop feeds a pipe" '\] *4[[:space:]]*$'
 check_log "the editor starts, and ends with an error without a terminal" '\] edit=1[[:space:]]*$'
 check_log "poweroff shuts down" 'initd: every service stopped: powering off'
-check_status "QEMU ends: Keel powered off" 1
+check_status "QEMU ends: topod powered the machine off (ACPI S5)" 0
 check_no_log "nothing faulted" 'CPU exception|PANIC'
 finish

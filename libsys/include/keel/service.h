@@ -33,8 +33,10 @@
 status_t service_hello(const struct keel_start *start, cap_handle_t inbox);
 
 /* Starts the heartbeat the supervisor asked for in start's argument word,
- * on loop; does nothing when it is 0. start must outlive the loop (the
- * start page does). Returns loop_set_heartbeat's status. */
+ * on loop (none when it is 0), and answers SERVICE_STOP from the
+ * supervisor by stopping the loop, unless the service registered its own
+ * SERVICE_STOP handler first (one that flushes, say). start must outlive
+ * the loop (the start page does). Returns the first failing status. */
 status_t service_heartbeat_start(struct loop *loop, const struct keel_start *start);
 
 #endif

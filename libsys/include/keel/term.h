@@ -72,7 +72,10 @@ status_t term_info(cap_handle_t tty, uint16_t *rows, uint16_t *cols, uint32_t *m
 status_t term_set_mode(cap_handle_t tty, uint32_t mode);
 
 /* Controller: opens terminal index (TERM_SERIAL, TERM_VC_FIRST + n) through
- * compd's service capability; *control is the control capability. */
+ * compd's service capability; *control is the control capability. This
+ * call and term_user_cap wait at most TERM_CONTROL_TIMEOUT_NS (a
+ * supervisor must not hang on a stuck console service). */
+#define TERM_CONTROL_TIMEOUT_NS 2000000000ull
 status_t term_open(cap_handle_t compd, uint32_t index, cap_handle_t *control);
 
 /* Controller: a new user capability of the terminal, to pass to a program. */

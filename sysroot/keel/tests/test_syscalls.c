@@ -41,17 +41,17 @@ TEST(every_number_without_a_handler_is_enosys)
 TEST(what_keel_does_not_offer_is_enosys)
 {
 	static const long refused[] = {
-		SYS_fork,          SYS_vfork,          SYS_execve,         SYS_execveat,
-		SYS_clone3,        SYS_socket,         SYS_connect,        SYS_accept,
-		SYS_accept4,       SYS_bind,           SYS_listen,         SYS_sendto,
-		SYS_recvfrom,      SYS_socketpair,     SYS_ptrace,         SYS_mount,
-		SYS_reboot,        SYS_setuid,         SYS_setgid,         SYS_epoll_create1,
-		SYS_eventfd2,      SYS_signalfd4,      SYS_timerfd_create, SYS_inotify_init1,
-		SYS_memfd_create,  SYS_statx,          SYS_rt_sigreturn,   SYS_set_robust_list,
-		SYS_membarrier,    SYS_io_uring_setup, SYS_shmget,         SYS_msgget,
-		SYS_semget,        SYS_chroot,         SYS_sigaltstack,
-		SYS_rt_sigsuspend, SYS_pause,          SYS_alarm,          SYS_setitimer,
-		SYS_timer_create,  SYS_setsid,         SYS_setpgid,        SYS_flock,
+		SYS_fork,         SYS_vfork,          SYS_execve,         SYS_execveat,
+		SYS_clone3,       SYS_socket,         SYS_connect,        SYS_accept,
+		SYS_accept4,      SYS_bind,           SYS_listen,         SYS_sendto,
+		SYS_recvfrom,     SYS_socketpair,     SYS_ptrace,         SYS_mount,
+		SYS_reboot,       SYS_setuid,         SYS_setgid,         SYS_epoll_create1,
+		SYS_eventfd2,     SYS_signalfd4,      SYS_timerfd_create, SYS_inotify_init1,
+		SYS_memfd_create, SYS_statx,          SYS_rt_sigreturn,   SYS_set_robust_list,
+		SYS_membarrier,   SYS_io_uring_setup, SYS_shmget,         SYS_msgget,
+		SYS_semget,       SYS_chroot,         SYS_sigaltstack,    SYS_rt_sigsuspend,
+		SYS_pause,        SYS_alarm,          SYS_setitimer,      SYS_timer_create,
+		SYS_setsid,       SYS_setpgid,        SYS_flock,
 	};
 	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
 		if (sc(refused[i], 0, 0, 0, 0) != -ENOSYS)

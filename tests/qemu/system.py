@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# system.py - Keel as a person uses it: the default boot list (topod, blkd,
+# vfsd, compd, inputd, ...) and the shell on the serial terminal, typed to
+# through QEMU's serial line (pexpect). The session makes a directory and
+# files on the boot disk's FAT32 partition, reads them back, runs a
+# pipeline and a missing command, interrupts a running command with Ctrl-C,
+# writes a file with the editor, and powers off. Then the disk is checked
+# on the host by tools Keel did not write: fsck.fat -n must be clean (exit
+# 0 and only its two standard lines) and mtools must read the files back.
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+passed = 0
+failed = 0
+PROMPT = r"[\r\n]/[^\r\n]* \$ "
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("PASS " + name)
+    else:
+        failed += 1
+        print("FAIL " + name + (": " + detail if detail else ""))
+
+
+def config():
+    cfg = {}
+    with open("build/config.sh") as f:
+        for line in f:
+            m = re.match(r"^([A-Z_]+)='(.*)'$", line.strip())
+            if m:
+                cfg[m.group(1)] = m.group(2)
+    return cfg
+
+
+def make_image(cfg, work, args):
+    img = os.path.join(work, "disk.img")
+    subprocess.run(["cp", "--sparse=always", os.environ.get("KEEL_IMG", "build/keel.img"), img],
+                   check=True)
+    with open("image/grub.cfg") as f:
+        text = f.read()
+    text = re.sub(r'(?m)^set KEEL_ARGS=.*$', 'set KEEL_ARGS="%s"' % args, text)
+    grub = os.path.join(work, "grub.cfg")
+    with open(grub, "w") as f:
+        f.write(text)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    subprocess.run([cfg["MCOPY"], "-o", "-i", img + "@@1M", grub, "::/boot/grub/grub.cfg"],
+                   check=True, env=env)
+    return img
+
+
+class Session:
+    def __init__(self, child):
+        self.child = child
+
+    def expect(self, name, pattern, timeout=60):
+        try:
+            self.child.expect(pattern, timeout=timeout)
+            check(name, True)
+            return True
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            check(name, False, "no /%s/ (%s)" % (pattern, type(e).__name__))
+            return False
+
+    def run(self, name, line, pattern, timeout=60):
+        """Types line, expects pattern in what follows, then the prompt."""
+        self.child.send(line + "\r")
+        return self.expect(name, pattern, timeout) and \
+            self.expect(name + ": the prompt comes back", PROMPT, timeout)
+
+
+def session(s):
+    c = s.child
+    s.run("mkdir makes a directory", "mkdir /notes && echo made", r"\nmade\r")
+    s.run("a redirection writes a file", "echo 'first line' > /notes/a.txt && echo written",
+          r"\nwritten\r")
+    s.run("appending adds to it", "echo second >> /notes/a.txt && echo appended",
+          r"\nappended\r")
+    s.run("cat reads it back", "cat /notes/a.txt", r"\nfirst line\r+\nsecond\r")
+    s.run("cd and pwd", "cd /notes; pwd", r"\n/notes\r")
+    s.run("ls lists the directory", "ls", r"\na\.txt\r")
+    s.run("a pipeline across tasks", "cat a.txt | wc -l", r"\n *2\r")
+    s.run("a missing file is an error", "cat /nope; echo status=$?",
+          r"No such file or directory.*\n.*status=1\r")
+    s.run("a missing command is 127", "no-such-command; echo status=$?", r"status=127\r")
+    # Ctrl-C: the console's controller (initd) kills the running command.
+    c.send("sleep 100; echo after=$?\r")
+    time.sleep(3)
+    c.send("\x03")
+    s.expect("Ctrl-C ends the running command", r"after=\d+\r", 30)
+    s.expect("the prompt comes back after Ctrl-C", PROMPT, 30)
+    s.run("the shell goes on after Ctrl-C", "echo alive", r"\nalive\r")
+    # The editor: type a line, save (^S), quit (^Q).
+    c.send("edit /notes/b.txt\r")
+    time.sleep(4)
+    c.send("written in the editor")
+    time.sleep(1)
+    c.send("\x13")
+    time.sleep(2)
+    c.send("\x11")
+    s.expect("the editor returns to the shell", PROMPT, 60)
+    s.run("the editor's file is there", "cat /notes/b.txt", r"\nwritten in the editor")
+    c.send("poweroff\r")
+    s.expect("poweroff stops every service", r"initd: vfsd stopped", 60)
+    s.expect("topod powers the machine off", r"topod: power off", 60)
+
+
+def disk_checks(cfg, img, work):
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    part = os.path.join(work, "part.img")
+    subprocess.run(["dd", "if=" + img, "of=" + part, "bs=512", "skip=2048", "status=none"],
+                   check=True)
+    r = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
+    lines = r.stdout.strip().split("\n")
+    check("fsck.fat -n finds the volume clean", r.returncode == 0 and len(lines) == 2,
+          "exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    mtype = cfg.get("MCOPY", "mcopy").replace("mcopy", "mtype")
+    r = subprocess.run([mtype, "-i", img + "@@1M", "::/notes/a.txt"], capture_output=True,
+                       text=True, env=env)
+    check("mtype reads the shell's file", r.stdout == "first line\nsecond\n", repr(r.stdout))
+    r = subprocess.run([mtype, "-i", img + "@@1M", "::/notes/b.txt"], capture_output=True,
+                       text=True, env=env)
+    check("mtype reads the editor's file", r.stdout.startswith("written in the editor"),
+          repr(r.stdout))
+
+
+def main():
+    cfg = config()
+    work = tempfile.mkdtemp(prefix="keel-system.")
+    img = make_image(cfg, work, "initd.console=sh")
+    cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-M", "pc", "-cpu", "max",
+           "-m", "256M", "-smp", "2", "-display", "none", "-no-reboot",
+           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser", "-monitor", "none",
+           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
+           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
+    log = open(os.path.join(work, "serial.log"), "w")
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
+    child.logfile_read = log
+    s = Session(child)
+    if s.expect("vfsd mounts the system partition", r"vfsd: mounted FAT32", 180) and \
+            s.expect("the boot reaches all services", r"initd: all services up \(7\)", 60) and \
+            s.expect("the shell prompts on the serial terminal", PROMPT, 60):
+        session(s)
+    try:
+        child.expect(pexpect.EOF, timeout=60)
+    except pexpect.TIMEOUT:
+        child.terminate(force=True)
+    child.close()
+    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
+    disk_checks(cfg, img, work)
+    log.close()
+    with open(os.path.join(work, "serial.log")) as f:
+        text = f.read()
+    check("nothing faulted", not re.search(r"CPU exception|PANIC", text))
+    if failed:
+        print("---- serial output")
+        print(text[-6000:])
+    subprocess.run(["rm", "-rf", work])
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
