@@ -109,8 +109,10 @@ static struct app *app_new(struct launcher *l, uint64_t owner, const char *progr
 	}
 	if (!free_one || (owner && mine >= LAUNCH_PER_LAUNCHER))
 		return NULL;
+	struct app *parent = owner ? app_by_id(l, (uint32_t)owner) : NULL;
 	free_one->state = APP_PREPARED;
 	free_one->owner = owner;
+	free_one->console = parent ? parent->console : LAUNCH_CONSOLES;
 	memcpy(free_one->program, program, strlen(program) + 1);
 	return free_one;
 }
@@ -124,7 +126,7 @@ static void fill_reply(struct loop_reply *r, const void *payload, uint16_t len)
 }
 
 static void ended_notify(struct launcher *l, struct app *a);
-static void launch_console_ended(struct launcher *l);
+static void console_ended(struct console *c);
 
 /* The app stopped (exit, fault or kill): its own launches die with it. */
 static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t detail)
@@ -169,8 +171,9 @@ static void ended_notify(struct launcher *l, struct app *a)
 		    a->status.end == LAUNCH_END_FAULT ? "fault" : "exit",
 		    (unsigned long)a->status.detail);
 		app_free(l, a);
-		if (id == l->console_id)
-			launch_console_ended(l);
+		for (uint32_t k = 0; k < LAUNCH_CONSOLES; k++)
+			if (id == l->consoles[k].id)
+				console_ended(&l->consoles[k]);
 		return;
 	}
 	if (to == CAP_HANDLE_NONE)
@@ -516,9 +519,9 @@ static status_t on_shutdown(struct loop *loop, const struct keel_msg *m, struct 
 	return STATUS_OK;
 }
 
-/* The console terminal's controller event: Ctrl-C or Ctrl-\\ kills the
- * newest running app below the console program (apps launched by apps all
- * descend from it), Ctrl-Z does nothing (no job control yet). */
+/* A console terminal's controller event: Ctrl-C or Ctrl-\\ kills the
+ * newest running app below that console's program, Ctrl-Z does nothing
+ * (no job control yet). */
 static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
 			      void *ctx)
 {
@@ -528,11 +531,15 @@ static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struc
 	(void)loop, (void)r;
 	if (m->badge != LAUNCH_KIND_TERM << 32 || term_event_parse(m, &index, &events))
 		return STATUS_NO_RIGHTS;
-	if (!(events & (TERM_EV_INTR | TERM_EV_QUIT)))
+	uint32_t k = 0;
+	while (k < LAUNCH_CONSOLES && l->consoles[k].term != index)
+		k++;
+	if (k == LAUNCH_CONSOLES || !(events & (TERM_EV_INTR | TERM_EV_QUIT)))
 		return STATUS_OK;
 	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
 		struct app *a = &l->apps[i];
-		if (a->state == APP_RUNNING && a->owner && (!newest || a->seq > newest->seq))
+		if (a->state == APP_RUNNING && a->owner && a->console == k &&
+		    (!newest || a->seq > newest->seq))
 			newest = a;
 	}
 	if (newest) {
@@ -551,9 +558,16 @@ status_t launch_register(struct launcher *l, struct initd *d)
 		  { LAUNCH_CAP, on_cap },         { LAUNCH_GO, on_go },
 		  { LAUNCH_WAIT, on_wait },       { LAUNCH_KILL, on_kill },
 		  { INITD_SHUTDOWN, on_shutdown } };
+	static const char *const keys[LAUNCH_CONSOLES] = { "initd.console", "initd.screen" };
 	l->d = d;
-	l->console_id = LAUNCH_ANY;
 	l->stopping = INITD_MAX_SERVICES;
+	for (uint32_t k = 0; k < LAUNCH_CONSOLES; k++) {
+		struct console *c = &l->consoles[k];
+		*c = (struct console){ .l = l, .id = LAUNCH_ANY };
+		c->term = k == 0 ? TERM_SERIAL : TERM_VC_FIRST;
+		if (cmdline_get(d->start->cmdline, keys[k], c->program, sizeof c->program))
+			c->program[0] = 0;
+	}
 	status_t st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, LAUNCH_KIND_POWER << 32,
 				     &l->power);
 	if (st == STATUS_OK)
@@ -563,8 +577,6 @@ status_t launch_register(struct launcher *l, struct initd *d)
 		st = loop_on_msg(&d->loop, TERM_EVENT, on_term_event, l);
 	for (size_t i = 0; st == STATUS_OK && i < sizeof h / sizeof h[0]; i++)
 		st = loop_on_msg(&d->loop, h[i].label, h[i].fn, l);
-	if (cmdline_get(d->start->cmdline, "initd.console", l->console, sizeof l->console))
-		l->console[0] = 0;
 	return st;
 }
 
@@ -621,14 +633,19 @@ static status_t console_cap(struct app *a, const char *name, cap_handle_t cap, u
 	return st;
 }
 
-void launch_console_start(struct launcher *l)
+/* Starts c's program, with c's terminal and root where initd has them. A
+ * screen console without a terminal is not started. */
+static void console_start(struct console *c)
 {
+	struct launcher *l = c->l;
 	char text[KEEL_CMDLINE_MAX];
 	char *argv[64];
-	if (!l->console[0] || l->console_id != LAUNCH_ANY || l->shutting_down)
+	if (!c->program[0] || c->id != LAUNCH_ANY || l->shutting_down)
 		return;
-	console_caps_get(l);
-	memcpy(text, l->console, sizeof text);
+	console_caps_get(c);
+	if (c->term != TERM_SERIAL && c->tty == CAP_HANDLE_NONE)
+		return;
+	memcpy(text, c->program, sizeof text);
 	console_argv(text, argv, 64);
 	struct app *a = app_new(l, 0, argv[0]);
 	status_t st = a ? console_block(l, a, argv) : STATUS_FULL;
@@ -638,15 +655,17 @@ void launch_console_start(struct launcher *l)
 		st = console_cap(a, "power", l->power, RIGHTS_ALL);
 	if (st == STATUS_OK)
 		st = console_cap(a, "witness", l->d->start->witness, RIGHTS_ALL);
-	if (st == STATUS_OK && l->console_tty != CAP_HANDLE_NONE)
-		st = console_cap(a, "tty", l->console_tty, RIGHTS_ALL);
-	if (st == STATUS_OK && l->console_root != CAP_HANDLE_NONE)
-		st = console_cap(a, "root", l->console_root, RIGHTS_ALL);
+	if (st == STATUS_OK && c->tty != CAP_HANDLE_NONE)
+		st = console_cap(a, "tty", c->tty, RIGHTS_ALL);
+	if (st == STATUS_OK && c->root != CAP_HANDLE_NONE)
+		st = console_cap(a, "root", c->root, RIGHTS_ALL);
 	if (st == STATUS_OK && l->d->start->bundle != CAP_HANDLE_NONE)
 		st = console_cap(a, "bundle", l->d->start->bundle,
 				 RIGHT_READ | RIGHT_MAP | RIGHT_GRANT); /* never writable */
-	if (st == STATUS_OK)
+	if (st == STATUS_OK) {
+		a->console = (uint32_t)(c - l->consoles);
 		st = app_go(l, a);
+	}
 	if (st) {
 		say(l, "initd: cannot start the console program %s: %s\n", argv[0],
 		    status_name(st));
@@ -654,29 +673,35 @@ void launch_console_start(struct launcher *l)
 			app_free(l, a);
 		return;
 	}
-	l->console_id = app_id(l, a);
-	l->console_started = now_ns();
+	c->id = app_id(l, a);
+	c->started = now_ns();
+}
+
+void launch_console_start(struct launcher *l)
+{
+	for (uint32_t k = 0; k < LAUNCH_CONSOLES; k++)
+		console_start(&l->consoles[k]);
 }
 
 static void console_restart(struct loop *loop, uint64_t now, void *ctx)
 {
 	(void)loop, (void)now;
-	launch_console_start(ctx);
+	console_start(ctx);
 }
 
-/* The console program ended: it is started again after a second, unless
- * it keeps ending at once (nothing to read on the debug console). */
-static void launch_console_ended(struct launcher *l)
+/* A console program ended: it is started again after a second, unless it
+ * keeps ending at once (nothing to read on the debug console). */
+static void console_ended(struct console *c)
 {
 	uint64_t now = now_ns();
-	l->console_id = LAUNCH_ANY;
-	console_caps_release(l);
-	if (l->shutting_down)
+	c->id = LAUNCH_ANY;
+	console_caps_release(c);
+	if (c->l->shutting_down)
 		return;
-	l->console_quick = now - l->console_started < CONSOLE_QUICK_NS ? l->console_quick + 1 : 0;
-	if (l->console_quick >= CONSOLE_QUICK_MAX) {
-		say(l, "initd: the console program keeps ending at once: not restarted\n");
+	c->quick = now - c->started < CONSOLE_QUICK_NS ? c->quick + 1 : 0;
+	if (c->quick >= CONSOLE_QUICK_MAX) {
+		say(c->l, "initd: the console program keeps ending at once: not restarted\n");
 		return;
 	}
-	loop_timer_add(&l->d->loop, now + CONSOLE_BACKOFF_NS, console_restart, l, NULL);
+	loop_timer_add(&c->l->d->loop, now + CONSOLE_BACKOFF_NS, console_restart, c, NULL);
 }

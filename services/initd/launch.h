@@ -10,8 +10,8 @@
  *                        that holds it (gen << 8 | slot), so its launches
  *                        are its own
  *   LAUNCH_KIND_POWER    a power capability (INITD_SHUTDOWN)
- *   LAUNCH_KIND_TERM     the console terminal's controller events: Ctrl-C
- *                        kills the newest running app the console
+ *   LAUNCH_KIND_TERM     the console terminals' controller events: Ctrl-C
+ *                        kills the newest running app that console's
  *                        program launched (directly or not)
  * Each app's launch capability and exit badge are derived for it and
  * revoked when it ends, so a badge is never heard from a dead app's
@@ -50,6 +50,7 @@ struct app {
 	struct launch_status status;
 	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
 	uint64_t seq;        /* order of starting: the newest is Ctrl-C's target */
+	uint32_t console;    /* the console whose program it descends from */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */
@@ -58,22 +59,34 @@ struct any_wait {
 	cap_handle_t reply;
 };
 
+/*
+ * A console program (initd.console=PROG,ARG,... on the serial line, or on
+ * the debug console without a console service; initd.screen= on the first
+ * virtual console of the screen) with what initd fetched for it from the
+ * services: a terminal of compd (console.c) and a root directory of vfsd.
+ */
+#define LAUNCH_CONSOLES 2u
+struct console {
+	struct launcher *l;
+	char program[KEEL_CMDLINE_MAX]; /* empty: none */
+	uint32_t term;                  /* compd's terminal index */
+	cap_handle_t tty, control;      /* the terminal, while initd holds it */
+	uint32_t tty_hellos;            /* the console service's hellos at the open */
+	cap_handle_t root;              /* a vfsd root for the running program */
+	uint32_t id;                    /* the program's app id; LAUNCH_ANY if none */
+	uint32_t quick;                 /* ends in a row within CONSOLE_QUICK_NS of a start */
+	uint64_t started;
+};
+
 struct launcher {
 	struct initd *d;
 	struct app apps[LAUNCH_APPS_MAX];
 	struct any_wait any[LAUNCH_APPS_MAX];
 	cap_handle_t power; /* initd's power capability, handed to the console program */
-	/* The console program: started at boot, restarted when it ends. */
-	char console[KEEL_CMDLINE_MAX];
-	cap_handle_t console_tty;     /* its terminal and root directory, when the */
-	cap_handle_t console_root;    /* console service and vfsd have given them */
-	cap_handle_t console_control; /* the terminal's control capability */
-	uint32_t console_tty_hellos;  /* the console service's hellos at the open */
-	cap_handle_t events;          /* initd's inbox, badged LAUNCH_KIND_TERM */
-	uint64_t seq;                 /* apps started so far */
-	uint32_t console_id;          /* LAUNCH_ANY when not running */
-	uint32_t console_quick;       /* ends in a row within CONSOLE_QUICK_NS of its start */
-	uint64_t console_started;
+	/* The console programs: started at boot, restarted when they end. */
+	struct console consoles[LAUNCH_CONSOLES];
+	cap_handle_t events; /* initd's inbox, badged LAUNCH_KIND_TERM */
+	uint64_t seq;        /* apps started so far */
 	/* Shutdown: services are stopped one by one, last started first. */
 	bool shutting_down;
 	uint32_t stop_next; /* index into d->order, counting down */
@@ -81,11 +94,12 @@ struct launcher {
 };
 
 /* Registers the launch and shutdown messages on d->loop and records the
- * console program named by initd.console=PROG,ARG,... (none if absent).
+ * console programs named by initd.console= and initd.screen= (PROG,ARG,...;
+ * none if absent).
  * Returns the first failing status. */
 status_t launch_register(struct launcher *l, struct initd *d);
 
-/* Starts the console program, if one is named. Called once all services
+/* Starts the console programs that are named. Called once all services
  * are up (or at boot if there are none). */
 void launch_console_start(struct launcher *l);
 
@@ -100,12 +114,12 @@ void launch_service_ended(struct launcher *l, struct service *s);
 /* Kills every running app and forgets every entry (shutdown). */
 void launch_kill_all(struct launcher *l);
 
-/* console.c: fetches the console program's terminal and root directory
- * from the services providing "console" and "vfs", where they run (each
- * left out if its provider is missing or fails); releases the root when
- * the program has ended. */
-void console_caps_get(struct launcher *l);
-void console_caps_release(struct launcher *l);
+/* console.c: fetches a console program's terminal and root directory from
+ * the services providing "console" and "vfs", where they run (each left
+ * out if its provider is missing or fails); releases the root when the
+ * program has ended. */
+void console_caps_get(struct console *c);
+void console_caps_release(struct console *c);
 
 /* shutdown.c: begins the shutdown (INITD_SHUTDOWN). */
 void shutdown_begin(struct launcher *l);

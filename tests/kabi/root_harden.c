@@ -9,6 +9,10 @@
  *
  * A full CSpace: every call that makes a capability fails with FULL once
  * the caller has no free slot, and leaves no object, thread or page behind.
+ *
+ * A dead owner: the capability to the inbox of a killed task stays DEAD
+ * while new tasks are made (whose records may reuse the old ones); a send
+ * never succeeds on it and a call never waits on it.
  */
 #include "root.h"
 
@@ -124,8 +128,72 @@ static void full_cspace(struct kabi_root *r)
 		sys_cap_delete(h);
 }
 
+/* Spawns kabi-pong with its fault messages to sup (badge) and returns the
+ * capability its hello carries, or CAP_HANDLE_NONE. */
+static cap_handle_t pong_up(struct kabi_root *r, struct kabi_inbox *in, struct kabi_inbox *sup,
+			    uint64_t badge, struct keel_child *c, cap_handle_t *supc)
+{
+	struct keel_spawn_args a = kr_args(r, "kabi-pong");
+	struct keel_msg m = { 0 };
+	if (!kr_ok(r, "derive a fault capability",
+		   sys_cap_derive(sup->cap, RIGHT_SEND, badge, supc)))
+		return CAP_HANDLE_NONE;
+	a.fault_inbox = *supc;
+	kr_give(&a, in->cap, RIGHT_SEND | RIGHT_GRANT, badge);
+	if (!kr_spawn(r, &a, c))
+		return CAP_HANDLE_NONE;
+	status_t st = kabi_recv(in, &m, KABI_WAIT_NS);
+	if (st || m.label != KABI_HELLO || !(m.flags & MSG_FLAG_CAP)) {
+		kr_fail(r, "pong hello", "%s, label %#x", status_name(st), m.label);
+		return CAP_HANDLE_NONE;
+	}
+	return m.cap;
+}
+
+#define DEAD_ROUNDS 8
+
+static void dead_owner(struct kabi_root *r)
+{
+	struct kabi_inbox in, sup;
+	struct keel_child old = { 0 };
+	struct keel_msg m = { 0 };
+	cap_handle_t oldsup = CAP_HANDLE_NONE, stale;
+	bool ok = true;
+	if (!kr_inbox(r, &in, 16, 0) || !kr_inbox(r, &sup, 16, 1))
+		return;
+	stale = pong_up(r, &in, &sup, 0x100, &old, &oldsup);
+	if (stale && kr_ok(r, "kill the pong", sys_task_kill(old.task)))
+		kr_wait_end(r, &sup, 0x100, &m, "the killed pong ends");
+	kr_release(&old);
+	for (uint32_t i = 0; stale && ok && i < DEAD_ROUNDS; i++) {
+		struct keel_child c = { 0 };
+		cap_handle_t supc = CAP_HANDLE_NONE,
+			     live = pong_up(r, &in, &sup, 0x200 + i, &c, &supc);
+		struct keel_msg q = kabi_msg(KABI_PING, 1, 0, 0);
+		ok = live && sys_msg_send(stale, &q, CAP_HANDLE_NONE, 0) == STATUS_DEAD &&
+		     sys_msg_call(stale, &q, 100000000ull) == STATUS_DEAD;
+		if (live) {
+			struct keel_msg quit = kabi_msg(KABI_QUIT, 0, 0, 0);
+			sys_msg_send(live, &quit, CAP_HANDLE_NONE, 0);
+			kr_wait_end(r, &sup, 0x200 + i, &m, "a new pong ends");
+			sys_cap_delete(live);
+		}
+		kr_release(&c);
+		sys_cap_delete(supc);
+	}
+	if (stale && ok)
+		kr_pass(r, "a killed task's inbox stays DEAD through %u new tasks", DEAD_ROUNDS);
+	else if (stale)
+		kr_fail(r, "a killed task's inbox", "a send or call did not answer DEAD");
+	sys_cap_delete(stale);
+	sys_cap_delete(oldsup);
+	kabi_inbox_close(&in);
+	kabi_inbox_close(&sup);
+}
+
 void test_harden(struct kabi_root *r)
 {
+	dead_owner(r);
 	device_range(r, HIGH_MMIO, "high MMIO");
 	device_range(r, VGA_TEXT, "VGA text memory");
 	full_cspace(r);

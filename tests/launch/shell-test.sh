@@ -13,6 +13,4 @@ x=$(echo sub)
 echo "subst=$x"
 ( echo in-subshell )
 for i in 1 2 3 4; do printf '%s' $i; done | wc -c
-edit /bundle/shell-test.sh
-echo edit=$?
 poweroff

@@ -4,7 +4,9 @@
 # through QEMU's serial line (pexpect). The session makes a directory and
 # files on the boot disk's FAT32 partition, reads them back, runs a
 # pipeline and a missing command, interrupts a running command with Ctrl-C,
-# writes a file with the editor, and powers off. Then the disk is checked
+# writes a file with the editor; a second shell on the screen's first
+# virtual console is typed to on the PS/2 keyboard (the monitor's sendkey)
+# and read from the VGA text buffer; then poweroff. The disk is checked
 # on the host by tools Keel did not write: fsck.fat -n must be clean (exit
 # 0 and only its two standard lines) and mtools must read the files back.
 import os
@@ -15,6 +17,9 @@ import tempfile
 import time
 
 import pexpect
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console import Monitor  # noqa: E402
 
 passed = 0
 failed = 0
@@ -108,9 +113,23 @@ def session(s):
     c.send("\x11")
     s.expect("the editor returns to the shell", PROMPT, 60)
     s.run("the editor's file is there", "cat /notes/b.txt", r"\nwritten in the editor")
+    screen_shell(s)
     c.send("poweroff\r")
     s.expect("poweroff stops every service", r"initd: vfsd stopped", 60)
     s.expect("topod powers the machine off", r"topod: power off", 60)
+
+
+def screen_shell(s):
+    """The shell on the first virtual console, through keyboard and screen."""
+    mon = Monitor(s.monitor)
+    rows = mon.screen()
+    check("a shell prompts on the screen", any(r.startswith("/ $") for r in rows), repr(rows[:3]))
+    mon.keys(["c", "a", "t", "spc", "slash", "n", "o", "t", "e", "s", "slash", "a", "dot",
+              "t", "x", "t", "ret"])
+    time.sleep(3)
+    rows = mon.screen()
+    check("keys typed on the keyboard run a command there", "first line" in rows, repr(rows[:6]))
+    mon.sock.close()
 
 
 def disk_checks(cfg, img, work):
@@ -135,16 +154,18 @@ def disk_checks(cfg, img, work):
 def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-system.")
-    img = make_image(cfg, work, "initd.console=sh")
+    img = make_image(cfg, work, "initd.console=sh initd.screen=sh")
     cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-M", "pc", "-cpu", "max",
            "-m", "256M", "-smp", "2", "-display", "none", "-no-reboot",
-           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser", "-monitor", "none",
+           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
+           "-monitor", "unix:%s,server,nowait" % os.path.join(work, "monitor.sock"),
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
            "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
     log = open(os.path.join(work, "serial.log"), "w")
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
     child.logfile_read = log
     s = Session(child)
+    s.monitor = os.path.join(work, "monitor.sock")
     if s.expect("vfsd mounts the system partition", r"vfsd: mounted FAT32", 180) and \
             s.expect("the boot reaches all services", r"initd: all services up \(7\)", 60) and \
             s.expect("the shell prompts on the serial terminal", PROMPT, 60):

@@ -300,7 +300,7 @@ TEST(a_port_outside_the_footprint_is_a_fault_and_a_restart)
 TEST(memory_returns_to_baseline_after_a_hundred_crash_restart_cycles)
 {
 	check_scenario("cycles");
-	CHECK(console_has("initd: PASS 100 crash/restart cycles"));
+	CHECK(console_has("initd: PASS every crash/restart cycle restarted the service"));
 	CHECK(console_has("initd: PASS the other service kept serving, never restarted"));
 	CHECK(console_has("initd: PASS kernel counters are back at their baseline"));
 }
