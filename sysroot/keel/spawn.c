@@ -69,7 +69,7 @@ static int child_fds(const posix_spawn_file_actions_t *fa, int child[KEEL_FD_MAX
 {
 	for (int i = 0; i < KEEL_FD_MAX; i++)
 		child[i] = i;
-	struct fdop *op = fa ? fa->__actions : NULL;
+	struct fdop *op = fa ? (struct fdop *)fa->__actions : NULL; /* musl's list */
 	while (op && op->next)
 		op = op->next;
 	for (; op; op = op->prev) {
