@@ -130,8 +130,11 @@ static int read_command_line(void *ctx, struct strbuf *line, bool continuation)
 	}
 	if (r <= 0)
 		return 0;
-	if (line->len)
+	if (line->len) {
+		/* Saved at once: a shell killed at power-off keeps its history. */
 		editor_history_add(sh->ed, sb_cstr(line));
+		interactive_save_history(sh);
+	}
 	sb_putc(line, '\n');
 	return 1;
 }

@@ -45,8 +45,9 @@ void keel_fs_attach(cap_handle_t root, const char *cwd)
 	bool dir;
 	path_init(&top);
 	path_init(&fs.cwd);
-	fs.root = root;
-	if (root != CAP_HANDLE_NONE && keel_vfs_setup(root) < 0)
+	keel_vfs_release();
+	fs.root = CAP_HANDLE_NONE;
+	if (root != CAP_HANDLE_NONE && keel_vfs_setup(root, &fs.root) < 0)
 		fs.root = CAP_HANDLE_NONE;
 	if (cwd && cwd[0] && keel_resolve(&top, cwd, &p, &dir) == 0)
 		fs.cwd = p;

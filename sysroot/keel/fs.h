@@ -10,7 +10,9 @@
  * below that root ("/" or "/home/ada"; resolved lexically, never above the
  * root). The launcher's start-up code calls it with the "root" capability
  * and the working directory a launched program was given. From then on
- * every path call goes to vfsd through root, except /bundle.
+ * every path call goes to vfsd, except /bundle, through the process's own
+ * duplicate of root (vfsfile.h), which is closed at exit or when
+ * keel_fs_attach is called again (CAP_HANDLE_NONE detaches).
  */
 void keel_fs_attach(cap_handle_t root, const char *cwd);
 

@@ -32,17 +32,36 @@ static struct {
 	volatile int lock;
 	int ready;
 	struct vfs_client c;
+	cap_handle_t root; /* the process's own duplicate of its root */
 } vfs;
 
-long keel_vfs_setup(cap_handle_t root)
+long keel_vfs_setup(cap_handle_t root, cap_handle_t *own)
 {
 	struct vfs_client *c = keel_vfs_lock();
+	struct vfs_stat info;
+	*own = CAP_HANDLE_NONE;
 	status_t st = vfs.ready ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
 	if (st == STATUS_OK)
-		st = vfs_attach(c, root);
+		st = vfs_stat(c, root, &info);
+	if (st == STATUS_OK)
+		st = vfs_dup(c, root, info.rights, own, NULL);
+	if (st == STATUS_OK)
+		st = vfs_attach(c, *own);
+	if (st && *own != CAP_HANDLE_NONE)
+		vfs_close(c, *own), *own = CAP_HANDLE_NONE;
 	vfs.ready = st == STATUS_OK;
+	vfs.root = *own;
 	keel_vfs_unlock();
 	return st ? keel_vfs_errno(st, -EINVAL) : 0;
+}
+
+void keel_vfs_release(void)
+{
+	struct vfs_client *c = keel_vfs_lock();
+	if (vfs.root != CAP_HANDLE_NONE)
+		vfs_close(c, vfs.root);
+	vfs.root = CAP_HANDLE_NONE;
+	keel_vfs_unlock();
 }
 
 struct vfs_client *keel_vfs_lock(void)
@@ -342,7 +361,8 @@ long keel_sys_getdents64(const long a[6])
 	return r;
 }
 
-/* Closes what is still open at exit, so that vfsd forgets it. */
+/* Closes what is still open at exit, and the root duplicate, so that
+ * vfsd forgets them. */
 __attribute__((destructor)) static void vfsfile_close_all(void)
 {
 	if (!vfs.ready)
@@ -356,4 +376,5 @@ __attribute__((destructor)) static void vfsfile_close_all(void)
 		if (ours)
 			fdt_close(keel_fdt(), fd);
 	}
+	keel_vfs_release();
 }

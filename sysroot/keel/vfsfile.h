@@ -16,8 +16,17 @@
 #include "keel/path.h"
 #include "keel/vfs.h"
 
-/* Sets up the client (a buffer attached to root). 0 or -errno. */
-long keel_vfs_setup(cap_handle_t root);
+/* Sets up the client: *own becomes a duplicate of root (VFS_DUP, same
+ * rights) with the process's buffer attached. The process works through
+ * its own duplicate, never through the record it was given: that one may
+ * be shared with its launcher (a copy of the launcher's capability), and
+ * attaching a buffer to it would take the launcher's buffer away. 0 or
+ * -errno (then *own is CAP_HANDLE_NONE). */
+long keel_vfs_setup(cap_handle_t root, cap_handle_t *own);
+
+/* Closes the duplicate keel_vfs_setup made, if any (at exit, or when the
+ * process is given another root). */
+void keel_vfs_release(void);
 
 /* The client, with its lock taken; keel_vfs_unlock() gives it back. */
 struct vfs_client *keel_vfs_lock(void);

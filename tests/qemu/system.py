@@ -3,7 +3,8 @@
 # vfsd, compd, inputd, ...) and the shell on the serial terminal, typed to
 # through QEMU's serial line (pexpect). The session makes a directory and
 # files on the boot disk's FAT32 partition, reads them back, runs a
-# pipeline and a missing command, interrupts a running command with Ctrl-C,
+# pipeline and a missing command, recalls history and completes a path,
+# interrupts a running command with Ctrl-C,
 # writes a file with the editor; a second shell on the screen's first
 # virtual console is typed to on the PS/2 keyboard (the monitor's sendkey)
 # and read from the VGA text buffer; then poweroff. The disk is checked
@@ -93,6 +94,8 @@ def session(s):
     s.run("cd and pwd", "cd /notes; pwd", r"\n/notes\r")
     s.run("ls lists the directory", "ls", r"\na\.txt\r")
     s.run("a pipeline across tasks", "cat a.txt | wc -l", r"\n *2\r")
+    s.run("Up recalls the last line from the history", "\x1b[A", r"\n *2\r")
+    s.run("Tab completes a path", "cat /notes/a.t\t", r"\nfirst line\r")
     s.run("a missing file is an error", "cat /nope; echo status=$?",
           r"No such file or directory.*\n.*status=1\r")
     s.run("a missing command is 127", "no-such-command; echo status=$?", r"status=127\r")
@@ -149,6 +152,10 @@ def disk_checks(cfg, img, work):
                        text=True, env=env)
     check("mtype reads the editor's file", r.stdout.startswith("written in the editor"),
           repr(r.stdout))
+    r = subprocess.run([mtype, "-i", img + "@@1M", "::/.sh_history"], capture_output=True,
+                       text=True, env=env)
+    check("the shell's history is kept on the disk", "cat /notes/a.txt\n" in r.stdout,
+          repr(r.stdout[-200:]))
 
 
 def main():
