@@ -29,7 +29,9 @@ int tb_spawn(char *const argv[], char *const envp[])
 	return 128 + WTERMSIG(st);
 }
 
-const bool tb_has_poweroff = true;
+const struct tb_command tb_platform[] = { { "poweroff", tb_poweroff }, { "reboot", tb_reboot },
+					  { "svc", tb_svc },           { "top", tb_top },
+					  { "witness", tb_witness },   { NULL, NULL } };
 
 int tb_poweroff(int argc, char **argv)
 {
@@ -42,4 +44,11 @@ int tb_poweroff(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+}
+
+int tb_reboot(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "%s: not supported yet\n", argv[0]);
+	return 1;
 }
