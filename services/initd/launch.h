@@ -63,6 +63,7 @@ struct launcher {
 	struct app apps[LAUNCH_APPS_MAX];
 	struct any_wait any[LAUNCH_APPS_MAX];
 	cap_handle_t power; /* initd's power capability, handed to the console program */
+	bool reset;         /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
 	/* The console program: started at boot, restarted when it ends. */
 	char console[KEEL_CMDLINE_MAX];
 	cap_handle_t console_tty;     /* its terminal and root directory, when the */

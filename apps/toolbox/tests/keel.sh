@@ -2,8 +2,9 @@
 # Keel's own toolbox commands on Keel: initd launches sh as the console
 # program with apps/toolbox/tests/toolbox-keel.sh from the boot bundle;
 # witness prints the log and verifies its chain, top prints the kernel's
-# counters, svc lists initd's services with their footprints, and bad
-# options give a usage line and status 2.
+# counters, svc lists initd's services with their footprints, bad
+# options give a usage line and status 2, and reboot resets the machine
+# after stopping every service (QEMU runs with -no-reboot, so it ends).
 . tests/qemu/lib.sh
 
 SMP=2 keel_boot "initd.console=sh,/bundle/toolbox-keel.sh" 120
@@ -25,6 +26,9 @@ check_log "svc succeeds" '^svc=0[[:space:]]*$'
 check_log "svc names an unknown service" '^svc-unknown=1[[:space:]]*$'
 check_log "svc restart says what is missing" 'svc: restart: initd has no request'
 check_log "svc -z is a usage error" '^svc-usage=2[[:space:]]*$'
-check_log "poweroff shuts down" 'initd: every service stopped: powering off'
+check_log "reboot with an operand is a usage error" '^reboot-usage=2[[:space:]]*$'
+check_log "reboot stops every service, then resets" 'initd: every service stopped: resetting'
+check_no_log "reboot does not power off" 'powering off'
+check_status "QEMU ends: the reset ends it (-no-reboot)" 0
 check_no_log "nothing faulted" 'CPU exception|PANIC'
 finish

@@ -1,5 +1,5 @@
 # toolbox-keel.sh - run by apps/toolbox/tests/keel.sh as sh's script from
-# the boot bundle: Keel's own commands (witness, top, svc); its lines are
+# the boot bundle: Keel's own commands (witness, top, svc, reboot); its lines are
 # checked in the serial log.
 echo keel-start
 witness -n 3
@@ -21,4 +21,6 @@ svc restart vfsd
 echo svc-restart=$?
 svc -z
 echo svc-usage=$?
-poweroff
+reboot now
+echo reboot-usage=$?
+reboot
