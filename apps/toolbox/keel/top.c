@@ -2,15 +2,19 @@
  * top.c - `top [-n COUNT]`: the kernel's counters (sys_kernel_stats,
  * struct kernel_stats): uptime, CPUs, tasks, threads, objects, memory,
  * and between two screens the system calls and kernel lock use per
- * second. Redraws every second until q or Ctrl-C (the terminal is put in
- * non-canonical mode without echo or signals meanwhile, and restored), or
- * COUNT screens; `top -n 1` prints one reading and ends. Needs the witness
+ * second. On a terminal it clears and redraws every second until q or
+ * Ctrl-C (the terminal is put in non-canonical mode without echo or
+ * signals meanwhile, and restored). With -n it prints COUNT screens one
+ * after the other, a second apart, and reads no keys (Ctrl-C is then the
+ * line discipline's); `top -n 1` prints one reading. Needs the witness
  * capability with the read right.
  */
 #include "../toolbox.h"
 
-#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "keel/launch.h"
@@ -29,24 +33,39 @@ static status_t sample(cap_handle_t w, struct top_sample *s, bool first)
 	return sys_kernel_stats(w, &s->now, sizeof s->now);
 }
 
-/* Waits up to a second for a key; true if it asks to quit. */
-static bool quit_key(bool tty)
+/* Keys typed while top runs on a terminal: a thread blocks reading them
+ * (the terminal cannot be polled: compd sends input only to a pending
+ * read) and raises quit on q, Ctrl-C, Ctrl-D, end of input or an error.
+ * Once it has, no read is pending, so nothing typed later is lost. */
+struct keys {
+	atomic_bool quit;
+};
+
+static void *key_reader(void *arg)
 {
-	struct pollfd p = { .fd = 0, .events = POLLIN };
+	struct keys *k = arg;
 	char ch;
-	if (!tty) {
-		sleep(1);
-		return false;
+	for (;;) {
+		if (read(0, &ch, 1) != 1 || ch == 'q' || ch == 'Q' || ch == 3 || ch == 4) {
+			atomic_store(&k->quit, true);
+			return NULL;
+		}
 	}
-	if (poll(&p, 1, 1000) <= 0)
-		return false;
-	if (read(0, &ch, 1) != 1)
-		return true; /* end of input */
-	return ch == 'q' || ch == 'Q' || ch == 3 || ch == 4;
 }
 
-/* The screens; returns the exit status. */
-static int run(const char *self, cap_handle_t w, unsigned long long count, bool tty)
+/* Waits a second (in tenths), or less if k (may be NULL) asks to quit. */
+static bool wait_second(struct keys *k)
+{
+	for (int i = 0; i < 10 && !(k && atomic_load(&k->quit)); i++) {
+		struct timespec ts = { 0, 100000000 };
+		nanosleep(&ts, NULL);
+	}
+	return k && atomic_load(&k->quit);
+}
+
+/* The screens; keys is NULL unless top reads the terminal. Returns the
+ * exit status. */
+static int run(const char *self, cap_handle_t w, unsigned long long count, struct keys *keys)
 {
 	struct top_sample s = { .cpus = keel_start_page()->cpu_count };
 	char text[TOP_BUF];
@@ -57,21 +76,38 @@ static int run(const char *self, cap_handle_t w, unsigned long long count, bool 
 			return 1;
 		}
 		top_format(&s, text, sizeof text);
-		if (tty && count != 1)
+		if (keys)
 			fputs("\033[H\033[2J", stdout);
 		fputs(text, stdout);
 		fflush(stdout);
-		if (i + 1 < count && quit_key(tty))
+		if (i + 1 < count && wait_second(keys))
 			break;
 	}
 	return 0;
+}
+
+/* Runs the screens until a key says quit, with the terminal in
+ * non-canonical mode without echo or signals, restored at the end. */
+static int interactive(const char *self, cap_handle_t w, const struct termios *saved)
+{
+	struct keys keys = { false };
+	struct termios raw = *saved;
+	pthread_t reader;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+	if (tcsetattr(0, TCSANOW, &raw) != 0 || pthread_create(&reader, NULL, key_reader, &keys)) {
+		tcsetattr(0, TCSANOW, saved);
+		return run(self, w, ~0ull, NULL);
+	}
+	int r = run(self, w, ~0ull, &keys);
+	tcsetattr(0, TCSANOW, saved);
+	return r;
 }
 
 int tb_top(int argc, char **argv)
 {
 	static const char usage[] = "[-n COUNT]";
 	unsigned long long count = ~0ull;
-	struct termios saved, raw;
+	struct termios saved;
 	struct opt o;
 	int c, nops;
 	opt_init(&o, argc, argv, "n:", usage);
@@ -94,14 +130,7 @@ int tb_top(int argc, char **argv)
 		msg(argv[0], "no witness capability");
 		return 1;
 	}
-	bool tty = count != 1 && tcgetattr(0, &saved) == 0;
-	if (tty) {
-		raw = saved;
-		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
-		tcsetattr(0, TCSANOW, &raw);
-	}
-	int r = run(argv[0], w, count, tty);
-	if (tty)
-		tcsetattr(0, TCSANOW, &saved);
-	return r;
+	if (count == ~0ull && tcgetattr(0, &saved) == 0)
+		return interactive(argv[0], w, &saved);
+	return run(argv[0], w, count, NULL);
 }
