@@ -54,7 +54,7 @@ static status_t read_log(cap_handle_t w, struct wlog *log)
 		size_t k = bytes / sizeof batch[0];
 		if (st || k == 0)
 			return st;
-		if (log->n && batch[0].seq != seq) {
+		if (log->n && batch[0].seq > seq) {
 			log->lost += batch[0].seq - seq;
 			wchain_resume(&log->chain);
 		}
