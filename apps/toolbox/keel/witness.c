@@ -111,10 +111,10 @@ int tb_witness(int argc, char **argv)
 		if (c == 'v') {
 			quiet = true;
 		} else if (c != 'n' || !parse_ulong(o.arg, &last)) {
-			if (c == 'n')
+			if (c == 'n') { /* a bad option was reported by opt_next */
 				msg(argv[0], "invalid number '%s'", o.arg);
-			if (c == 'n')
 				msg_usage(argv[0], usage);
+			}
 			return 2;
 		}
 	}
