@@ -113,3 +113,10 @@ status_t launch_shutdown(cap_handle_t power)
 	struct keel_msg m = { .label = INITD_SHUTDOWN };
 	return call(power, &m);
 }
+
+status_t launch_reboot(cap_handle_t power)
+{
+	struct keel_msg m = words(INITD_SHUTDOWN, INITD_SHUTDOWN_RESET, 0);
+	m.len = 4;
+	return call(power, &m);
+}

@@ -7,33 +7,31 @@
 
 #include <string.h>
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-};
-
 #define TOOLBOX_ENTRY(n) { #n, cmd_##n },
-static const struct command commands[] = { { "[", cmd_bracket }, TOOLBOX_COMMANDS(TOOLBOX_ENTRY) };
+static const struct tb_command commands[] = { { "[", cmd_bracket },
+					      TOOLBOX_COMMANDS(TOOLBOX_ENTRY) };
 
-static const struct command *find(const char *name)
+static const struct tb_command *find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return &commands[i];
-	static const struct command platform = { "poweroff", tb_poweroff };
-	return strcmp(name, platform.name) == 0 ? &platform : NULL;
+	for (const struct tb_command *p = tb_platform; p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
 }
 
 int main(int argc, char **argv)
 {
 	const char *self = argc > 0 ? path_base(argv[0]) : "toolbox";
-	const struct command *c = find(self);
+	const struct tb_command *c = find(self);
 
 	if (!c && argc > 1 && strcmp(argv[1], "--list") == 0) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			puts(commands[i].name);
-		if (tb_has_poweroff)
-			puts("poweroff");
+		for (const struct tb_command *p = tb_platform; p->name; p++)
+			puts(p->name);
 		return 0;
 	}
 	bool named = false;

@@ -134,9 +134,19 @@ int tb_spawn(char *const argv[], char *const envp[]);
 #define TOOLBOX_DECLARE(n) int cmd_##n(int argc, char **argv);
 TOOLBOX_COMMANDS(TOOLBOX_DECLARE)
 int cmd_bracket(int argc, char **argv);
-/* poweroff: Keel only (spawn_keel.c); not in the list, which the host shares. */
+/* Keel's own commands (poweroff, reboot, svc, top, witness): Keel only,
+ * so not in the list above, which the host shares. spawn_keel.c's table
+ * names them; spawn_host.c's is empty. Both end with a NULL name. */
+struct tb_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+extern const struct tb_command tb_platform[];
 int tb_poweroff(int argc, char **argv);
-extern const bool tb_has_poweroff; /* listed by --list */
+int tb_reboot(int argc, char **argv);
+int tb_svc(int argc, char **argv);
+int tb_top(int argc, char **argv);
+int tb_witness(int argc, char **argv);
 
 /* printf's engine (printf.c), also driven by its fuzz target. */
 int printf_format(const char *name, FILE *out, const char *format, char **args, int nargs);

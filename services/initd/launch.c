@@ -514,6 +514,7 @@ static status_t on_shutdown(struct loop *loop, const struct keel_msg *m, struct 
 		return STATUS_NO_RIGHTS;
 	if (l->shutting_down)
 		return STATUS_BUSY;
+	l->reset = m->len >= 4 && (m->payload[0] & INITD_SHUTDOWN_RESET);
 	fill_reply(r, NULL, 0);
 	shutdown_begin(l);
 	return STATUS_OK;

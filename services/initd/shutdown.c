@@ -6,7 +6,8 @@
  * just exits), and kills it if it has not exited within STOP_TIMEOUT_NS.
  * No service is restarted meanwhile. The holder of the device roots
  * (topod) is not stopped: at the end initd asks it to power the machine
- * off (ACPI S5, devices.h). Without it, or if that fails, initd's loop
+ * off (ACPI S5, devices.h), or to reset it when the request carried
+ * INITD_SHUTDOWN_RESET. Without it, or if that fails, initd's loop
  * stops and initd exits, and the kernel powers off on the root task's
  * exit.
  */
@@ -73,11 +74,12 @@ void shutdown_next(struct launcher *l)
 		l->stopping = slot;
 		return;
 	}
-	keel_print(d->start->witness, "initd: every service stopped: powering off\n");
+	keel_print(d->start->witness, "initd: every service stopped: %s\n",
+		   l->reset ? "resetting" : "powering off");
 	if (roots != READY_NOBODY && d->svc[roots].running) {
-		status_t st = devices_power(d, TOPO_POWER_OFF);
-		keel_print(d->start->witness, "initd: power-off through %s failed: %s\n",
-			   d->svc[roots].m.name, status_name(st));
+		status_t st = devices_power(d, l->reset ? TOPO_POWER_RESET : TOPO_POWER_OFF);
+		keel_print(d->start->witness, "initd: %s through %s failed: %s\n",
+			   l->reset ? "reset" : "power-off", d->svc[roots].m.name, status_name(st));
 	}
 	loop_stop(&d->loop);
 }

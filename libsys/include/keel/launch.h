@@ -30,9 +30,10 @@
  *   LAUNCH_KILL  call: u32 id. Kills a running program (its end is then
  *                LAUNCH_END_KILLED) or drops a prepared one. Reply
  *                LAUNCH_REPLY with u32 id.
- *   INITD_SHUTDOWN call on a power capability (no payload): initd stops
- *                every service in reverse start order and powers off.
- *                Reply LAUNCH_REPLY before it begins.
+ *   INITD_SHUTDOWN call on a power capability, payload empty or u32
+ *                flags: initd stops every service in reverse start order
+ *                and powers off, or resets the machine with
+ *                INITD_SHUTDOWN_RESET. Reply LAUNCH_REPLY before it begins.
  * Errors come back as LOOP_REPLY_ERROR: NOT_FOUND (no such program or id,
  * or, for a wait, nothing to wait for), BUSY (a poll found nothing ended,
  * or another wait is pending on that id), FULL (no free entry), INVALID
@@ -55,6 +56,8 @@
 #define LAUNCH_KILL 0x1a170015u
 #define LAUNCH_REPLY 0x1a170016u
 #define INITD_SHUTDOWN 0x1a170017u
+
+#define INITD_SHUTDOWN_RESET 1u /* INITD_SHUTDOWN flags: reset, not power off */
 
 #define LAUNCH_ANY 0xffffffffu         /* LAUNCH_WAIT: any of the caller's programs */
 #define LAUNCH_WAIT_POLL 1u            /* LAUNCH_WAIT: do not wait; BUSY if none ended */
@@ -157,5 +160,8 @@ status_t launch_kill(cap_handle_t launch, uint32_t id);
 
 /* Client: asks initd to shut the system down through a power capability. */
 status_t launch_shutdown(cap_handle_t power);
+
+/* Client: the same, but the machine is reset instead of powered off. */
+status_t launch_reboot(cap_handle_t power);
 
 #endif

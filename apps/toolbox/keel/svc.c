@@ -1,0 +1,144 @@
+/*
+ * svc.c - `svc [-q] [NAME]...`: every service initd supervises, with its
+ * state, restarts, uptime, task and how its last run ended, and under it
+ * its declared footprint (quotas, tier, ports, IRQs, MMIO, the services
+ * it sends to, its directories). Names limit the table to those services;
+ * -q leaves the footprints out.
+ *
+ * It asks initd's status protocol (services/initd/protocol.h:
+ * INITD_STATUS and INITD_FOOTPRINT) through the launch capability, which
+ * is a send capability to initd's inbox; initd answers those calls from
+ * any sender. `svc restart NAME` and `svc stop NAME` are refused: initd
+ * has no request for them yet.
+ */
+#include "../toolbox.h"
+
+#include <string.h>
+
+#include "keel/launch.h"
+#include "keel/loop.h"
+#include "keeltools.h"
+
+#define SVC_MAX 128
+#define CALL_TIMEOUT_NS 5000000000ull
+
+/* One call to initd; reply label want with at least size bytes into out. */
+static status_t ask(cap_handle_t initd, struct keel_msg *m, uint32_t want, void *out, size_t size)
+{
+	uint32_t label;
+	status_t why, st = sys_msg_call(initd, m, CALL_TIMEOUT_NS);
+	if (st)
+		return st;
+	if (loop_error_parse(m, &why, &label) == STATUS_OK)
+		return why;
+	if (m->label != want || m->len < size)
+		return STATUS_BAD_FORMAT;
+	memcpy(out, m->payload, size);
+	return STATUS_OK;
+}
+
+static status_t status_of(cap_handle_t initd, uint32_t slot, struct initd_status *out)
+{
+	struct keel_msg m = { .label = INITD_STATUS, .len = 4 };
+	memcpy(m.payload, &slot, 4);
+	status_t st = ask(initd, &m, INITD_STATUS_REPLY, out, sizeof *out);
+	out->name[15] = 0;
+	return st;
+}
+
+static status_t footprint_of(cap_handle_t initd, uint32_t slot, uint32_t item,
+			     struct initd_footprint *out)
+{
+	struct keel_msg m = { .label = INITD_FOOTPRINT, .len = 8 };
+	memcpy(m.payload, &slot, 4);
+	memcpy(m.payload + 4, &item, 4);
+	return ask(initd, &m, INITD_FOOTPRINT_REPLY, out, sizeof *out);
+}
+
+/* Prints slot's footprint on one indented line. */
+static status_t print_footprint(cap_handle_t initd, uint32_t slot)
+{
+	struct initd_footprint f;
+	char text[96];
+	status_t st = footprint_of(initd, slot, 0, &f);
+	if (st)
+		return st;
+	svc_quotas(&f, text, sizeof text);
+	printf("    %s", text);
+	for (uint32_t i = 0; i < f.items; i++) {
+		if (i && (st = footprint_of(initd, slot, i, &f)) != STATUS_OK)
+			break;
+		svc_item(&f, text, sizeof text);
+		printf("; %s", text);
+	}
+	putchar('\n');
+	return st;
+}
+
+/* True if name is among the operands (or there are none). */
+static bool wanted(const char *name, char **names, int count)
+{
+	for (int i = 0; i < count; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return count == 0;
+}
+
+/* Prints the table; returns the exit status. */
+static int svc_list(const char *self, cap_handle_t initd, bool quiet, char **names, int count)
+{
+	static struct initd_status all[SVC_MAX];
+	uint32_t n = 0;
+	status_t st;
+	char row[160];
+	while (n < SVC_MAX && (st = status_of(initd, n, &all[n])) == STATUS_OK)
+		n++;
+	if (n < SVC_MAX && st != STATUS_NOT_FOUND) {
+		msg(self, "initd does not answer: %s", status_message(st));
+		return 1;
+	}
+	puts(svc_heading());
+	int found = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint16_t w = all[i].waits_for;
+		if (!wanted(all[i].name, names, count))
+			continue;
+		found++;
+		svc_row(&all[i],
+			w == INITD_WAITS_FOR_NOBODY ? "a service nobody provides"
+			: w && w <= n               ? all[w - 1].name
+						    : NULL,
+			row, sizeof row);
+		puts(row);
+		if (!quiet && (st = print_footprint(initd, i)) != STATUS_OK)
+			msg(self, "%s: no footprint: %s", all[i].name, status_message(st));
+	}
+	if (found < count)
+		msg(self, "%d of the services named are unknown", count - found);
+	return found < count ? 1 : 0;
+}
+
+int tb_svc(int argc, char **argv)
+{
+	static const char usage[] = "[-q] [NAME]...  (restart NAME, stop NAME: not yet)";
+	struct opt o;
+	int c, count;
+	bool quiet = false;
+	opt_init(&o, argc, argv, "q", usage);
+	while ((c = opt_next(&o)) != -1) {
+		if (c != 'q')
+			return 2;
+		quiet = true;
+	}
+	char **names = opt_operands(&o, &count);
+	if (count > 0 && (!strcmp(names[0], "restart") || !strcmp(names[0], "stop"))) {
+		msg(argv[0], "%s: initd has no request to %s a service", names[0], names[0]);
+		return 1;
+	}
+	cap_handle_t initd = launch_cap(keel_start_page(), "launch");
+	if (initd == CAP_HANDLE_NONE) {
+		msg(argv[0], "no launch capability to reach initd");
+		return 1;
+	}
+	return svc_list(argv[0], initd, quiet, names, count);
+}

@@ -1,0 +1,316 @@
+/*
+ * test_keeltools.c - host tests of the pure parts of witness, top and
+ * svc (keel/keeltools.h): records in words, the chain check over a log
+ * made here with the kernel's own hashing (lib/witness_chain.c) and then
+ * tampered with, top's summary and svc's rows.
+ */
+#include "check.h"
+
+#include "../keeltools.h"
+#include "abi/rights.h"
+#include "initd/supervise.h"
+#include "lib/witness_chain.h"
+
+#define LOG_LEN 8
+
+/* A chained log of n records from sequence first, as the kernel makes it. */
+static void make_log(struct witness_record *r, size_t n, uint64_t first)
+{
+	uint8_t prev[WITNESS_HASH_SIZE] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		r[i] = (struct witness_record){ .seq = first + i,
+						.time = 1000000000ull * i + 500000,
+						.action = (uint32_t)(i % 10 + 1),
+						.actor = (uint32_t)i,
+						.subject = i + 3,
+						.object = OBJ_MEMORY,
+						.arg = RIGHT_READ | RIGHT_MAP };
+		memcpy(r[i].prev_hash, prev, WITNESS_HASH_SIZE);
+		witness_record_hash(&r[i], r[i].hash);
+		memcpy(prev, r[i].hash, WITNESS_HASH_SIZE);
+	}
+}
+
+TEST(action_names)
+{
+	CHECK_STR(witness_action_name(WITNESS_SPAWN), "spawn");
+	CHECK_STR(witness_action_name(WITNESS_DEVICE_GRANT), "device-grant");
+	CHECK_STR(witness_action_name(WITNESS_QUARANTINE), "quarantine");
+	CHECK(witness_action_name(0) == NULL);
+	CHECK(witness_action_name(WITNESS_ACTION_COUNT) == NULL);
+	CHECK(witness_action_name(0xffffffffu) == NULL);
+	for (uint32_t a = 1; a < WITNESS_ACTION_COUNT; a++)
+		CHECK(witness_action_name(a) != NULL);
+}
+
+TEST(records_in_words)
+{
+	char line[256];
+	struct witness_record r = { .seq = 7,
+				    .time = 2500000000ull,
+				    .action = WITNESS_GRANT,
+				    .actor = 1,
+				    .subject = 4,
+				    .object = OBJ_INBOX,
+				    .arg = RIGHT_SEND | RIGHT_GRANT };
+	witness_format(&r, line, sizeof line);
+	CHECK_STR(line, "     7      2.500000  grant        task 1 gave task 4 an inbox capability "
+			"(send grant)");
+	r = (struct witness_record){ .seq = 0, .action = WITNESS_SPAWN, .subject = 1 };
+	witness_format(&r, line, sizeof line);
+	CHECK_STR(line, "     0      0.000000  spawn        the kernel started task 1");
+	r = (struct witness_record){ .seq = 9, .action = WITNESS_KILL, .subject = 12, .arg = 3 };
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "task 12 ended: exit code 3"));
+	r.actor = 2;
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "task 2 killed task 12"));
+	r = (struct witness_record){ .action = WITNESS_FAULT, .subject = 5, .arg = 14 };
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "task 5 faulted: CPU exception 14"));
+	r = (struct witness_record){ .action = WITNESS_RESTART, .actor = 1, .subject = 3, .arg = 2 };
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "task 1 restarted service slot 3 (restart 2)"));
+	r = (struct witness_record){ .action = WITNESS_DERIVE, .actor = 6, .object = 99, .arg = 0 };
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "task 6 derived a capability to an object of type 99 (no rights)"));
+	r = (struct witness_record){ .action = 77, .actor = 1, .subject = 2, .object = 3, .arg = 4 };
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "action-77    actor 1, subject 2, object 3, arg 4"));
+}
+
+TEST(format_never_overflows)
+{
+	char small[12];
+	struct witness_record r = { .seq = ~0ull,
+				    .time = ~0ull,
+				    .action = WITNESS_DEVICE_GRANT,
+				    .actor = ~0u,
+				    .subject = ~0ull,
+				    .object = ~0ull,
+				    .arg = ~0ull };
+	memset(small, 'x', sizeof small);
+	witness_format(&r, small, sizeof small);
+	CHECK_EQ(strlen(small), sizeof small - 1);
+	char line[256];
+	witness_format(&r, line, sizeof line);
+	CHECK(strstr(line, "read write exec send receive map grant control 0xffffffffffffff00"));
+}
+
+TEST(chain_verifies)
+{
+	struct witness_record r[LOG_LEN];
+	struct wchain c = { 0 };
+	make_log(r, LOG_LEN, 0);
+	CHECK(wchain_feed(&c, r, 3));
+	CHECK(wchain_feed(&c, r + 3, LOG_LEN - 3)); /* batches join up */
+	CHECK_EQ(c.count, LOG_LEN);
+	CHECK_EQ(c.first_seq, 0);
+	CHECK_EQ(c.next_seq, LOG_LEN);
+	CHECK(witness_verify(r, LOG_LEN, NULL, NULL) == STATUS_OK); /* the kernel's view agrees */
+}
+
+TEST(chain_first_record_on_trust)
+{
+	struct witness_record r[LOG_LEN];
+	struct wchain c = { 0 };
+	make_log(r, LOG_LEN, 100);
+	CHECK(wchain_feed(&c, r + 2, LOG_LEN - 2)); /* the oldest were overwritten */
+	CHECK_EQ(c.count, LOG_LEN - 2);
+	CHECK_EQ(c.first_seq, 102);
+}
+
+/* Feeds log r with record `bad` changed by change(); expects a break there. */
+static void expect_break(size_t bad, void (*change)(struct witness_record *), const char *why)
+{
+	struct witness_record r[LOG_LEN];
+	struct wchain c = { 0 };
+	make_log(r, LOG_LEN, 0);
+	change(&r[bad]);
+	CHECK(!wchain_feed(&c, r, LOG_LEN));
+	CHECK(c.broken);
+	CHECK_EQ(c.bad_seq, r[bad].seq);
+	CHECK_EQ(c.count, bad);
+	CHECK_STR(c.why, why);
+	CHECK(!wchain_feed(&c, r, 1)); /* stays broken */
+	CHECK_EQ(c.count, bad);
+}
+
+static void flip_arg(struct witness_record *r)
+{
+	r->arg ^= 1;
+}
+static void flip_hash(struct witness_record *r)
+{
+	r->hash[5] ^= 0x40;
+}
+static void relink(struct witness_record *r)
+{
+	r->prev_hash[0] ^= 1; /* and rehash, as a forger would */
+	witness_record_hash(r, r->hash);
+}
+static void renumber(struct witness_record *r)
+{
+	r->seq += 1;
+	witness_record_hash(r, r->hash);
+}
+
+TEST(chain_breaks)
+{
+	expect_break(4, flip_arg, "hash does not match its fields");
+	expect_break(0, flip_arg, "hash does not match its fields");
+	expect_break(LOG_LEN - 1, flip_hash, "hash does not match its fields");
+	expect_break(3, relink, "does not link to the record before it");
+	expect_break(2, renumber, "sequence number out of order");
+}
+
+TEST(chain_removed_record)
+{
+	struct witness_record r[LOG_LEN];
+	struct wchain c = { 0 };
+	make_log(r, LOG_LEN, 0);
+	CHECK(wchain_feed(&c, r, 3));
+	CHECK(!wchain_feed(&c, r + 4, LOG_LEN - 4)); /* record 3 dropped */
+	CHECK_EQ(c.bad_seq, 4);
+	CHECK_EQ(c.count, 3);
+}
+
+TEST(chain_resumes_after_a_gap)
+{
+	struct witness_record r[LOG_LEN];
+	struct wchain c = { 0 };
+	make_log(r, LOG_LEN, 0);
+	CHECK(wchain_feed(&c, r, 3));
+	wchain_resume(&c); /* the reader lost records 3 and 4 */
+	CHECK(wchain_feed(&c, r + 5, LOG_LEN - 5));
+	CHECK_EQ(c.count, LOG_LEN - 2);
+	CHECK_EQ(c.first_seq, 0);
+	CHECK_EQ(c.next_seq, LOG_LEN);
+}
+
+TEST(top_first_reading)
+{
+	char buf[1024];
+	struct top_sample s = { .cpus = 2, .uptime_ns = 3723000000000ull };
+	s.now = (struct kernel_stats){ .free_pages = 1024,
+				       .total_pages = 4096,
+				       .threads = 31,
+				       .tasks = 14,
+				       .objects = 500,
+				       .syscalls = 12345,
+				       .witness_records = 300,
+				       .lock_acquired = 1000,
+				       .lock_contended = 25 };
+	size_t len = top_format(&s, buf, sizeof buf);
+	CHECK_EQ(len, strlen(buf));
+	CHECK(strstr(buf, "up 1:02:03, 2 CPUs\n"));
+	CHECK(strstr(buf, "Tasks: 14   Threads: 31   Objects: 500\n"));
+	CHECK(strstr(buf, "Memory: 16384 KiB total, 4096 KiB free, 12288 KiB used (75.0%)\n"));
+	CHECK(strstr(buf, "Syscalls: 12345 since boot"));
+	CHECK(strstr(buf, "1000 acquisitions, 2.5% contended"));
+}
+
+TEST(top_rates)
+{
+	char buf[1024];
+	struct top_sample s = { .cpus = 1, .interval_ns = 2000000000ull };
+	s.before = (struct kernel_stats){ .total_pages = 100,
+					  .syscalls = 1000,
+					  .lock_acquired = 10 };
+	s.now = (struct kernel_stats){ .total_pages = 100,
+				       .free_pages = 200,
+				       .syscalls = 1501,
+				       .lock_acquired = 410,
+				       .lock_contended = 4,
+				       .witness_records = 3 };
+	top_format(&s, buf, sizeof buf);
+	CHECK(strstr(buf, ", 1 CPU\n"));
+	CHECK(strstr(buf, "400 KiB free, 0 KiB used (0.0%)")); /* free > total is clamped */
+	CHECK(strstr(buf, "Syscalls: 250.5/s   Witness records: 3 new"));
+	CHECK(strstr(buf, "200 acquisitions/s, 1.0% contended"));
+	char small[10];
+	size_t need = top_format(&s, small, sizeof small);
+	CHECK(need > sizeof small);
+	CHECK_EQ(strlen(small), sizeof small - 1);
+}
+
+TEST(svc_words)
+{
+	char buf[160];
+	CHECK_STR(svc_state_name(SV_STATE_UP), "up");
+	CHECK_STR(svc_state_name(SV_STATE_QUARANTINED), "quarantined");
+	CHECK_STR(svc_state_name(INITD_STATE_BLOCKED), "blocked");
+	CHECK_STR(svc_state_name(0x99), "unknown");
+	svc_duration(45000, buf, sizeof buf);
+	CHECK_STR(buf, "45s");
+	svc_duration(723999, buf, sizeof buf);
+	CHECK_STR(buf, "12m03s");
+	svc_duration(3600000ull * 3 + 240000, buf, sizeof buf);
+	CHECK_STR(buf, "3h04m");
+	svc_duration(86400000ull * 2 + 3600000ull * 3, buf, sizeof buf);
+	CHECK_STR(buf, "2d03h");
+}
+
+TEST(svc_rows)
+{
+	char buf[160];
+	struct initd_status st = { .name = "vfsd",
+				   .state = SV_STATE_UP,
+				   .restarts = 2,
+				   .uptime_ms = 61000,
+				   .task_id = 9,
+				   .last_cause = SV_CAUSE_FAULT };
+	svc_row(&st, NULL, buf, sizeof buf);
+	CHECK_STR(buf, "vfsd             up                  2  1m01s     fault");
+	CHECK_EQ(strcspn(svc_heading(), "R") + 7,
+		 strcspn(buf, "2")); /* RESTARTS ends over the count */
+	st = (struct initd_status){ .state = INITD_STATE_WAITING, .waits_for = 1 };
+	memcpy(st.name, "a-sixteen-chars!", 16); /* no NUL inside */
+	svc_row(&st, "blkd", buf, sizeof buf);
+	CHECK_STR(buf, "a-sixteen-chars! waiting             0  -         -  (waits for blkd)");
+}
+
+TEST(svc_footprint)
+{
+	char buf[96];
+	struct initd_footprint f = { .pages = 256, .objects = 64, .slots = 32, .tier = 2 };
+	svc_quotas(&f, buf, sizeof buf);
+	CHECK_STR(buf, "memory 256 pages, 64 objects, 32 slots, tier 2");
+	svc_item(&f, buf, sizeof buf);
+	CHECK_STR(buf, "");
+	f.kind = INITD_ITEM_PORTS, f.first = 0x3f8, f.count = 8;
+	svc_item(&f, buf, sizeof buf);
+	CHECK_STR(buf, "ports 0x3f8-0x3ff");
+	f.kind = INITD_ITEM_IRQ, f.first = 4;
+	svc_item(&f, buf, sizeof buf);
+	CHECK_STR(buf, "irq 4");
+	f.kind = INITD_ITEM_MMIO, f.first = 0xfee00000, f.count = 4096;
+	svc_item(&f, buf, sizeof buf);
+	CHECK_STR(buf, "mmio 0xfee00000, 4096 bytes");
+	f.kind = INITD_ITEM_SENDS;
+	memcpy(f.name, "blkd\0\0\0\0", 8);
+	svc_item(&f, buf, sizeof buf);
+	CHECK_STR(buf, "sends blkd");
+	f.kind = INITD_ITEM_DIR, f.first = 0x5, f.count = 12;
+	memcpy(f.name, "systemXY", 8); /* no NUL: still bounded */
+	svc_item(&f, buf, sizeof buf);
+	CHECK_STR(buf, "dir /systemXY... (r-c-)");
+}
+
+int main(void)
+{
+	RUN(action_names);
+	RUN(records_in_words);
+	RUN(format_never_overflows);
+	RUN(chain_verifies);
+	RUN(chain_first_record_on_trust);
+	RUN(chain_breaks);
+	RUN(chain_removed_record);
+	RUN(chain_resumes_after_a_gap);
+	RUN(top_first_reading);
+	RUN(top_rates);
+	RUN(svc_words);
+	RUN(svc_rows);
+	RUN(svc_footprint);
+	return check_summary();
+}

@@ -1,0 +1,136 @@
+/*
+ * top.c - `top [-n COUNT]`: the kernel's counters (sys_kernel_stats,
+ * struct kernel_stats): uptime, CPUs, tasks, threads, objects, memory,
+ * and between two screens the system calls and kernel lock use per
+ * second. On a terminal it clears and redraws every second until q or
+ * Ctrl-C (the terminal is put in non-canonical mode without echo or
+ * signals meanwhile, and restored). With -n it prints COUNT screens one
+ * after the other, a second apart, and reads no keys (Ctrl-C is then the
+ * line discipline's); `top -n 1` prints one reading. Needs the witness
+ * capability with the read right.
+ */
+#include "../toolbox.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "keel/launch.h"
+#include "keeltools.h"
+
+#define TOP_BUF 1024
+
+/* One reading into s->now (the previous one moves to s->before). */
+static status_t sample(cap_handle_t w, struct top_sample *s, bool first)
+{
+	uint64_t t = 0;
+	s->before = s->now;
+	sys_clock_read(&t);
+	s->interval_ns = first ? 0 : t - s->uptime_ns;
+	s->uptime_ns = t;
+	return sys_kernel_stats(w, &s->now, sizeof s->now);
+}
+
+/* Keys typed while top runs on a terminal: a thread blocks reading them
+ * (the terminal cannot be polled: compd sends input only to a pending
+ * read) and raises quit on q, Ctrl-C, Ctrl-D, end of input or an error.
+ * Once it has, no read is pending, so nothing typed later is lost. */
+struct keys {
+	atomic_bool quit;
+};
+
+static void *key_reader(void *arg)
+{
+	struct keys *k = arg;
+	char ch;
+	for (;;) {
+		if (read(0, &ch, 1) != 1 || ch == 'q' || ch == 'Q' || ch == 3 || ch == 4) {
+			atomic_store(&k->quit, true);
+			return NULL;
+		}
+	}
+}
+
+/* Waits a second (in tenths), or less if k (may be NULL) asks to quit. */
+static bool wait_second(struct keys *k)
+{
+	for (int i = 0; i < 10 && !(k && atomic_load(&k->quit)); i++) {
+		struct timespec ts = { 0, 100000000 };
+		nanosleep(&ts, NULL);
+	}
+	return k && atomic_load(&k->quit);
+}
+
+/* The screens; keys is NULL unless top reads the terminal. Returns the
+ * exit status. */
+static int run(const char *self, cap_handle_t w, unsigned long long count, struct keys *keys)
+{
+	struct top_sample s = { .cpus = keel_start_page()->cpu_count };
+	char text[TOP_BUF];
+	for (unsigned long long i = 0; i < count; i++) {
+		status_t st = sample(w, &s, i == 0);
+		if (st) {
+			msg(self, "cannot read the kernel's counters: %s", status_message(st));
+			return 1;
+		}
+		top_format(&s, text, sizeof text);
+		if (keys)
+			fputs("\033[H\033[2J", stdout);
+		fputs(text, stdout);
+		fflush(stdout);
+		if (i + 1 < count && wait_second(keys))
+			break;
+	}
+	return 0;
+}
+
+/* Runs the screens until a key says quit, with the terminal in
+ * non-canonical mode without echo or signals, restored at the end. */
+static int interactive(const char *self, cap_handle_t w, const struct termios *saved)
+{
+	struct keys keys = { false };
+	struct termios raw = *saved;
+	pthread_t reader;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG);
+	if (tcsetattr(0, TCSANOW, &raw) != 0 || pthread_create(&reader, NULL, key_reader, &keys)) {
+		tcsetattr(0, TCSANOW, saved);
+		return run(self, w, ~0ull, NULL);
+	}
+	int r = run(self, w, ~0ull, &keys);
+	tcsetattr(0, TCSANOW, saved);
+	return r;
+}
+
+int tb_top(int argc, char **argv)
+{
+	static const char usage[] = "[-n COUNT]";
+	unsigned long long count = ~0ull;
+	struct termios saved;
+	struct opt o;
+	int c, nops;
+	opt_init(&o, argc, argv, "n:", usage);
+	while ((c = opt_next(&o)) != -1) {
+		if (c != 'n')
+			return 2;
+		if (!parse_ulong(o.arg, &count) || count == 0) {
+			msg(argv[0], "invalid number '%s'", o.arg);
+			msg_usage(argv[0], usage);
+			return 2;
+		}
+	}
+	opt_operands(&o, &nops);
+	if (nops) {
+		msg_usage(argv[0], usage);
+		return 2;
+	}
+	cap_handle_t w = keel_start_page()->witness;
+	if (w == CAP_HANDLE_NONE) {
+		msg(argv[0], "no witness capability");
+		return 1;
+	}
+	if (count == ~0ull && tcgetattr(0, &saved) == 0)
+		return interactive(argv[0], w, &saved);
+	return run(argv[0], w, count, NULL);
+}

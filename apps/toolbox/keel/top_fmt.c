@@ -1,0 +1,89 @@
+/*
+ * top_fmt.c - top's summary of the kernel's counters (keeltools.h):
+ * uptime and CPUs, tasks, threads and objects, memory, and - between two
+ * readings - system calls and kernel lock use per second.
+ */
+#include "keeltools.h"
+
+#include <stdio.h>
+
+#define PAGE_KIB 4ull
+
+/* Appends to buf at *k, as snprintf would, keeping *k the length needed. */
+#define PUT(...) (*k += (size_t)snprintf(buf + (*k < n ? *k : n), *k < n ? n - *k : 0, __VA_ARGS__))
+
+/* x per second over ns nanoseconds, in tenths. */
+static uint64_t per_sec10(uint64_t x, uint64_t ns)
+{
+	return ns ? (uint64_t)((__uint128_t)x * 10000000000ull / ns) : 0;
+}
+
+/* part / whole in tenths of a percent. */
+static uint64_t permille(uint64_t part, uint64_t whole)
+{
+	return whole ? (uint64_t)((__uint128_t)part * 1000 / whole) : 0;
+}
+
+static void put_uptime(const struct top_sample *s, char *buf, size_t n, size_t *k)
+{
+	uint64_t sec = s->uptime_ns / 1000000000ull;
+	PUT("up %llu:%02llu:%02llu, %u CPU%s\n", (unsigned long long)(sec / 3600),
+	    (unsigned long long)(sec / 60 % 60), (unsigned long long)(sec % 60), s->cpus,
+	    s->cpus == 1 ? "" : "s");
+}
+
+static void put_memory(const struct kernel_stats *st, char *buf, size_t n, size_t *k)
+{
+	uint64_t total = st->total_pages, free = st->free_pages <= total ? st->free_pages : total;
+	uint64_t used = permille(total - free, total);
+	PUT("Memory: %llu KiB total, %llu KiB free, %llu KiB used (%llu.%llu%%)\n",
+	    (unsigned long long)(total * PAGE_KIB), (unsigned long long)(free * PAGE_KIB),
+	    (unsigned long long)((total - free) * PAGE_KIB), (unsigned long long)(used / 10),
+	    (unsigned long long)(used % 10));
+	if (st->reclaim_pending)
+		PUT("        %llu pages waiting to be freed\n",
+		    (unsigned long long)st->reclaim_pending);
+}
+
+/* Rates between the two readings. */
+static void put_rates(const struct top_sample *s, char *buf, size_t n, size_t *k)
+{
+	const struct kernel_stats *a = &s->before, *b = &s->now;
+	uint64_t ns = s->interval_ns;
+	uint64_t calls = per_sec10(b->syscalls - a->syscalls, ns);
+	uint64_t locks = b->lock_acquired - a->lock_acquired;
+	uint64_t cont = permille(b->lock_contended - a->lock_contended, locks);
+	PUT("Syscalls: %llu.%llu/s   Witness records: %llu new\n", (unsigned long long)(calls / 10),
+	    (unsigned long long)(calls % 10),
+	    (unsigned long long)(b->witness_records - a->witness_records));
+	PUT("Kernel lock: %llu acquisitions/s, %llu.%llu%% contended, %llu ticks waited\n",
+	    (unsigned long long)(per_sec10(locks, ns) / 10), (unsigned long long)(cont / 10),
+	    (unsigned long long)(cont % 10), (unsigned long long)(b->lock_wait - a->lock_wait));
+}
+
+/* Totals since boot (a first reading). */
+static void put_totals(const struct kernel_stats *st, char *buf, size_t n, size_t *k)
+{
+	uint64_t cont = permille(st->lock_contended, st->lock_acquired);
+	PUT("Syscalls: %llu since boot   Witness records: %llu since boot\n",
+	    (unsigned long long)st->syscalls, (unsigned long long)st->witness_records);
+	PUT("Kernel lock: %llu acquisitions, %llu.%llu%% contended, %llu ticks waited\n",
+	    (unsigned long long)st->lock_acquired, (unsigned long long)(cont / 10),
+	    (unsigned long long)(cont % 10), (unsigned long long)st->lock_wait);
+}
+
+size_t top_format(const struct top_sample *s, char *buf, size_t n)
+{
+	size_t len = 0, *k = &len;
+	if (n)
+		buf[0] = 0;
+	put_uptime(s, buf, n, k);
+	PUT("Tasks: %llu   Threads: %llu   Objects: %llu\n", (unsigned long long)s->now.tasks,
+	    (unsigned long long)s->now.threads, (unsigned long long)s->now.objects);
+	put_memory(&s->now, buf, n, k);
+	if (s->interval_ns)
+		put_rates(s, buf, n, k);
+	else
+		put_totals(&s->now, buf, n, k);
+	return len;
+}
