@@ -83,7 +83,7 @@ struct launcher {
 	struct app apps[LAUNCH_APPS_MAX];
 	struct any_wait any[LAUNCH_APPS_MAX];
 	cap_handle_t power; /* initd's power capability, handed to the console program */
-	bool reset; /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
+	bool reset;         /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
 	/* The console programs: started at boot, restarted when they end. */
 	struct console consoles[LAUNCH_CONSOLES];
 	cap_handle_t events; /* initd's inbox, badged LAUNCH_KIND_TERM */
