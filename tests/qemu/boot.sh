@@ -15,7 +15,7 @@ run)
 		display=-nographic
 	fi
 	# shellcheck disable=SC2086
-	exec "$QEMU" -M pc -cpu max -m 512M -smp "${SMP:-2}" $display -no-reboot \
+	exec "$QEMU" -accel tcg,thread=single -M pc -cpu max -m 512M -smp "${SMP:-2}" $display -no-reboot \
 		-drive "file=$img,if=none,id=disk,format=raw" \
 		-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on ;;
 *) echo "boot.sh: unknown mode $mode" >&2; exit 2 ;;

@@ -67,7 +67,8 @@ def make_image(cfg, work, args):
 def boot(cfg, work, args, secs):
     img = make_image(cfg, work, "keel.exit=debug " + args)
     mon = os.path.join(work, "monitor.sock")
-    cmd = [cfg["TIMEOUT"], "--foreground", str(secs), cfg["QEMU"], "-M", "pc", "-cpu", "max",
+    cmd = [cfg["TIMEOUT"], "--foreground", str(secs), cfg["QEMU"], "-accel", "tcg,thread=single", "-M", "pc",
+           "-cpu", "max",
            "-m", "256M", "-smp", "1", "-display", "none", "-no-reboot",
            "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
            "-monitor", "unix:%s,server,nowait" % mon,

@@ -32,7 +32,12 @@ keel_boot() {
 	secs=${2:-60}
 	[ $# -ge 2 ] && shift 2 || shift $#
 	keel_image "keel.exit=debug $args" "$work/disk.img"
-	"$TIMEOUT" --foreground "$secs" "$QEMU" -M "${MACHINE:-pc}" -cpu max -m 256M -smp "${SMP:-1}" \
+	# One TCG thread for all CPUs: QEMU 7.2's multi-threaded TCG can crash
+	# (SIGSEGV in memory_region_dispatch_read) when one CPU does port or
+	# MMIO I/O while another changes the memory map, as topod does when it
+	# sizes BARs; about one boot in nine did at -smp 2.
+	"$TIMEOUT" --foreground "$secs" "$QEMU" -accel tcg,thread=single \
+		-M "${MACHINE:-pc}" -cpu max -m 256M -smp "${SMP:-1}" \
 		-display none -monitor none -no-reboot -serial "file:$log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-drive "file=$work/disk.img,if=none,id=disk,format=raw" \

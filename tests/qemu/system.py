@@ -162,7 +162,8 @@ def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-system.")
     img = make_image(cfg, work, "initd.console=sh initd.screen=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-M", "pc", "-cpu", "max",
+    cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-accel", "tcg,thread=single", "-M", "pc",
+           "-cpu", "max",
            "-m", "256M", "-smp", "2", "-display", "none", "-no-reboot",
            "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
            "-monitor", "unix:%s,server,nowait" % os.path.join(work, "monitor.sock"),

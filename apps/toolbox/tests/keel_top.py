@@ -51,7 +51,8 @@ def main():
     cfg = system.config()
     work = tempfile.mkdtemp(prefix="keel-top.")
     img = system.make_image(cfg, work, "initd.console=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "300", cfg["QEMU"], "-M", "pc", "-cpu", "max",
+    cmd = [cfg["TIMEOUT"], "--foreground", "300", cfg["QEMU"], "-accel", "tcg,thread=single", "-M", "pc",
+           "-cpu", "max",
            "-m", "256M", "-smp", "2", "-display", "none", "-no-reboot",
            "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser", "-monitor", "none",
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
