@@ -16,7 +16,8 @@ struct initd_test {
 	uint32_t round, passed, failed;
 	uint32_t cycles; /* crash/restart cycles: initd.cycles=N, default 100 */
 	uint64_t t0;
-	struct kernel_stats base; /* counters before the cycles scenario */
+	struct kernel_stats base;    /* counters before the cycles scenario */
+	uint32_t restarts0, hellos0; /* echo's, before a scenario's crash or hang */
 	/* Written by the status probe thread, read by the main one. */
 	volatile uint32_t probe_up;
 	volatile bool probe_past_end, probe_done, probe_footprint;
