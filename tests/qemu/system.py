@@ -20,7 +20,7 @@ import time
 import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console import Monitor  # noqa: E402
+from console import Monitor, config, make_image  # noqa: E402
 
 passed = 0
 failed = 0
@@ -35,32 +35,6 @@ def check(name, ok, detail=""):
     else:
         failed += 1
         print("FAIL " + name + (": " + detail if detail else ""))
-
-
-def config():
-    cfg = {}
-    with open("build/config.sh") as f:
-        for line in f:
-            m = re.match(r"^([A-Z_]+)='(.*)'$", line.strip())
-            if m:
-                cfg[m.group(1)] = m.group(2)
-    return cfg
-
-
-def make_image(cfg, work, args):
-    img = os.path.join(work, "disk.img")
-    subprocess.run(["cp", "--sparse=always", os.environ.get("KEEL_IMG", "build/keel.img"), img],
-                   check=True)
-    with open("image/grub.cfg") as f:
-        text = f.read()
-    text = re.sub(r'(?m)^set KEEL_ARGS=.*$', 'set KEEL_ARGS="%s"' % args, text)
-    grub = os.path.join(work, "grub.cfg")
-    with open(grub, "w") as f:
-        f.write(text)
-    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-    subprocess.run([cfg["MCOPY"], "-o", "-i", img + "@@1M", grub, "::/boot/grub/grub.cfg"],
-                   check=True, env=env)
-    return img
 
 
 class Session:
