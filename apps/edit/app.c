@@ -51,7 +51,13 @@ static status_t refresh(struct editor *ed, struct screen *s)
 	return tty_write(out, len);
 }
 
-/* Feeds input bytes to the decoder and the decoded keys to the editor. */
+/* How long the rest of an escape sequence may take to arrive after its
+ * first bytes: a serial line delivers a sequence in pieces. */
+#define ESC_WAIT_MS 100
+
+/* Feeds input bytes to the decoder and the decoded keys to the editor. A
+ * pending prefix (ESC, ESC [) stands for itself only when nothing follows
+ * within ESC_WAIT_MS. */
 static void feed(struct editor *ed, struct keys *k, const char *p, size_t n)
 {
 	keycode_t keys[KEYS_MAX_OUT];
@@ -61,7 +67,7 @@ static void feed(struct editor *ed, struct keys *k, const char *p, size_t n)
 		for (size_t j = 0; j < m && !ed->quit; j++)
 			ed_key(ed, keys[j]);
 	}
-	if (!ed->quit && !tty_input_pending()) {
+	if (!ed->quit && !tty_input_wait(keys_partial(k) ? ESC_WAIT_MS : 0)) {
 		size_t m = keys_idle(k, keys);
 		for (size_t j = 0; j < m && !ed->quit; j++)
 			ed_key(ed, keys[j]);

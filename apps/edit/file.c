@@ -251,7 +251,9 @@ static int write_tmp(const struct file_ops *ops, int fd, const struct buf *b, un
 	while (buf_chunk(b, &i, &p, &n))
 		if (write_all(ops, fd, p, n))
 			return -1;
-	if (keep_mode && ops->fchmod(ops->ctx, fd, mode))
+	/* Where files have no permission bits (Keel's FAT), there is none to
+	 * keep: that refusal is not a failure of the save. */
+	if (keep_mode && ops->fchmod(ops->ctx, fd, mode) && errno != ENOSYS && errno != ENOTSUP)
 		return -1;
 	return ops->fsync(ops->ctx, fd);
 }

@@ -275,6 +275,11 @@ size_t keys_idle(struct keys *k, keycode_t *out)
 	}
 }
 
+bool keys_partial(const struct keys *k)
+{
+	return k->state == KS_ESC || k->state == KS_CSI || k->state == KS_SS3;
+}
+
 static const char *const special_names[] = {
 	"Up",   "Down",  "Right", "Left", "Home", "End",        "Insert",   "Delete",  "PgUp",
 	"PgDn", "S-Tab", "F1",    "F2",   "F3",   "F4",         "F5",       "F6",      "F7",

@@ -13,6 +13,7 @@
 #ifndef EDIT_KEYS_H
 #define EDIT_KEYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,6 +85,10 @@ size_t keys_feed(struct keys *k, unsigned char byte, keycode_t *out);
 /* Reports a pause in the input; returns the keys that a pending prefix
  * stands for on its own (lone ESC, ESC [, ESC O). */
 size_t keys_idle(struct keys *k, keycode_t *out);
+
+/* True while a prefix that keys_idle() would end (ESC, ESC [, ESC O) is
+ * waiting for the rest of its sequence. */
+bool keys_partial(const struct keys *k);
 
 /* Writes a short readable name for key ("^S", "M-a", "Up", "C-Right") into
  * out (at least 24 bytes). */

@@ -27,8 +27,8 @@ void tty_close(void);
  * p and their count in *got (0 when only the size changed). */
 status_t tty_read(char *p, size_t n, size_t *got);
 
-/* True if more input is queued right now (without waiting). */
-bool tty_input_pending(void);
+/* True if input is queued now or arrives within ms milliseconds. */
+bool tty_input_wait(int ms);
 
 /* Writes all n bytes. */
 status_t tty_write(const char *p, size_t n);

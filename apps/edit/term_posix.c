@@ -130,11 +130,15 @@ status_t tty_read(char *p, size_t n, size_t *got)
 	return STATUS_OK;
 }
 
-bool tty_input_pending(void)
+bool tty_input_wait(int ms)
 {
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 
-	return poll(&pfd, 1, 0) > 0;
+	if (poll(&pfd, 1, ms) > 0)
+		return true;
+	/* Keel's poll() sleeps out its timeout and answers from before the
+	 * sleep: look again. */
+	return ms > 0 && poll(&pfd, 1, 0) > 0;
 }
 
 status_t tty_write(const char *p, size_t n)

@@ -117,6 +117,17 @@ TEST(a_lone_esc_is_escape_when_input_pauses)
 	CHECK_EQ(keys_idle(&st, k), 0);
 	CHECK_EQ(keys_feed(&st, '~', k), 1);
 	CHECK_EQ(k[0], KEY_HOME);
+	/* keys_partial() says when a pause would decide (app.c waits then). */
+	CHECK(!keys_partial(&st));
+	CHECK_EQ(keys_feed(&st, 0x1b, k), 0);
+	CHECK(keys_partial(&st));
+	CHECK_EQ(keys_feed(&st, '[', k), 0);
+	CHECK(keys_partial(&st));
+	CHECK_EQ(keys_feed(&st, 'C', k), 1);
+	CHECK_EQ(k[0], KEY_RIGHT);
+	CHECK(!keys_partial(&st));
+	CHECK_EQ(keys_feed(&st, 0xc3, k), 0);
+	CHECK(!keys_partial(&st));
 }
 
 TEST(invalid_utf8_comes_through_as_raw_bytes)

@@ -329,6 +329,29 @@ TEST(saving_keeps_permissions_and_follows_symlinks)
 	buf_free(&b);
 }
 
+static int no_fchmod(void *ctx, int fd, unsigned mode)
+{
+	(void)ctx, (void)fd, (void)mode;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Keel's C library has no fchmod (FAT keeps no permission bits). */
+TEST(a_system_without_fchmod_still_saves)
+{
+	struct file_ops ops = file_posix_ops;
+	struct file_error e;
+	struct buf b;
+
+	ops.fchmod = no_fchmod;
+	write_file(path, old_text, sizeof old_text - 1);
+	new_buf(&b);
+	CHECK_EQ(file_save(&ops, path, &b, &e), STATUS_OK);
+	CHECK(is(path, new_text, sizeof new_text - 1));
+	CHECK_EQ(strays(), 0);
+	buf_free(&b);
+}
+
 TEST(loading_reports_new_files_and_errors)
 {
 	struct file_error e;
@@ -359,6 +382,7 @@ int main(void)
 	RUN(a_crash_at_any_step_leaves_old_or_new_never_a_mix);
 	RUN(short_writes_and_interruptions_are_retried);
 	RUN(saving_keeps_permissions_and_follows_symlinks);
+	RUN(a_system_without_fchmod_still_saves);
 	RUN(loading_reports_new_files_and_errors);
 	sweep();
 	unlink(path);
