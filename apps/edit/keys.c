@@ -262,22 +262,17 @@ size_t keys_idle(struct keys *k, keycode_t *out)
 	case KS_ESC:
 		out[0] = finish(k, KEY_ESC);
 		return 1;
-	case KS_CSI:
-		if (k->seqlen != 0)
-			return 0;
-		out[0] = finish(k, KEY_ALT | '[');
-		return 1;
-	case KS_SS3:
-		out[0] = finish(k, KEY_ALT | 'O');
-		return 1;
 	default:
+		/* ESC [ and ESC O wait for the rest of their sequence however
+		 * long it takes: a serial line splits sequences anywhere, and
+		 * nobody types Esc and [ as one burst. */
 		return 0;
 	}
 }
 
 bool keys_partial(const struct keys *k)
 {
-	return k->state == KS_ESC || k->state == KS_CSI || k->state == KS_SS3;
+	return k->state == KS_ESC;
 }
 
 static const char *const special_names[] = {

@@ -83,11 +83,12 @@ void keys_init(struct keys *k);
 size_t keys_feed(struct keys *k, unsigned char byte, keycode_t *out);
 
 /* Reports a pause in the input; returns the keys that a pending prefix
- * stands for on its own (lone ESC, ESC [, ESC O). */
+ * stands for on its own: a lone ESC is Esc. ESC [ and ESC O are never
+ * decided by a pause, only by the bytes that follow. */
 size_t keys_idle(struct keys *k, keycode_t *out);
 
-/* True while a prefix that keys_idle() would end (ESC, ESC [, ESC O) is
- * waiting for the rest of its sequence. */
+/* True while a lone ESC, which keys_idle() would end, waits for what may
+ * follow it. */
 bool keys_partial(const struct keys *k);
 
 /* Writes a short readable name for key ("^S", "M-a", "Up", "C-Right") into
