@@ -33,8 +33,7 @@ static int parse_args(int argc, char **argv, unsigned *tabw, bool *linenums)
 	return i;
 }
 
-/* Draws the frame and sends the differences to the terminal. */
-static status_t refresh(struct editor *ed, struct screen *s)
+status_t app_refresh(struct editor *ed, struct screen *s)
 {
 	const char *out;
 	size_t len;
@@ -83,7 +82,7 @@ static status_t loop(struct editor *ed, struct screen *s)
 
 	keys_init(&k);
 	while (!ed->quit) {
-		if ((st = refresh(ed, s)) || (st = tty_read(in, sizeof in, &got)))
+		if ((st = app_refresh(ed, s)) || (st = tty_read(in, sizeof in, &got)))
 			return st;
 		if (tty_resized()) {
 			int rows, cols;

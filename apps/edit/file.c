@@ -77,8 +77,21 @@ static int p_mode_of(void *ctx, const char *path, unsigned *mode)
 	return 0;
 }
 
+static int p_size_of(void *ctx, int fd, size_t *size)
+{
+	struct stat st;
+
+	(void)ctx;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 ||
+	    (uintmax_t)st.st_size >= SIZE_MAX / 2)
+		return -1;
+	*size = (size_t)st.st_size;
+	return 0;
+}
+
 const struct file_ops file_posix_ops = {
-	p_open, p_read, p_write, p_fsync, p_close, p_fchmod, p_rename, p_unlink, p_mode_of, NULL,
+	p_open,   p_read,   p_write,   p_fsync, p_close,   p_fchmod,
+	p_rename, p_unlink, p_mode_of, NULL,    p_size_of,
 };
 
 /* Fills *e from errno and returns the matching status. */
@@ -115,12 +128,17 @@ static status_t fail(struct file_error *e, int err)
 	return e->st;
 }
 
-/* Reads all of fd into a malloc'd block. */
+/* Reads all of fd into a malloc'd block: one of the file's size (plus one
+ * byte, to see the end) when the size is known, growing if it grows. */
 static status_t read_all(const struct file_ops *ops, int fd, char **data, size_t *len,
 			 struct file_error *e)
 {
-	size_t cap = 65536, n = 0;
-	char *p = malloc(cap);
+	size_t cap = 65536, n = 0, size;
+	char *p;
+
+	if (ops->size_of && ops->size_of(ops->ctx, fd, &size) == 0)
+		cap = size + 1;
+	p = malloc(cap);
 
 	while (p) {
 		ssize_t k;

@@ -30,6 +30,9 @@ struct file_ops {
 	/* Stores the permission bits of path in *mode. */
 	int (*mode_of)(void *ctx, const char *path, unsigned *mode);
 	void *ctx;
+	/* Optional (NULL: none): stores the size of the open file fd in *size,
+	 * so that loading reads into one block of the right size. */
+	int (*size_of)(void *ctx, int fd, size_t *size);
 };
 
 /* The ops that call the real POSIX functions. */
