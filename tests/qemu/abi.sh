@@ -24,6 +24,9 @@ kabi cycles 2 900
 kabi fuzz 2 900
 kabi timer 2 120
 kabi witness 2 120
+kabi cpuload 1 120
+kabi cpuload 2 120
+kabi cpuload 4 120
 kabi devices 2 120
 kabi msi 2 120
 kabi msi 4 120

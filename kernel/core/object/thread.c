@@ -32,7 +32,8 @@ struct klock_stats klock_totals(void)
 static struct pool thread_pool;
 static uint64_t next_thread_id = 1;
 static uint32_t threads_alive;
-static struct list_node sleepers; /* blocked threads with a deadline, sorted */
+static struct list_node sleepers;  /* blocked threads with a deadline, sorted */
+static struct sched_cpu *cpu_list; /* every CPU's state */
 extern struct runq runqs[];
 
 static struct thread *se_thread(struct sched_entity *se)
@@ -92,6 +93,10 @@ static void adopt_idle(uint32_t slot, uint64_t top)
 	sc->idle = t;
 	sc->current = t;
 	sc->charged_ns = arch_time_ns();
+	sc->cpu = (uint32_t)arch_cpu_id();
+	sc->online_ts = sc->idle_ts = arch_timestamp();
+	sc->next_cpu = cpu_list;
+	cpu_list = sc;
 }
 
 void thread_init(void)
@@ -235,6 +240,38 @@ static void after_switch(void)
 	reclaim_run();
 }
 
+/* The idle thread starts (starting) or stops running on this CPU. */
+static void idle_account(struct sched_cpu *sc, bool starting)
+{
+	uint64_t ts = arch_timestamp();
+	if (starting)
+		sc->idle_ts = ts;
+	else
+		sc->idle_ticks += ts - sc->idle_ts;
+}
+
+bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
+{
+	struct sched_cpu *sc = cpu_list;
+	while (sc && sc->cpu != i)
+		sc = sc->next_cpu;
+	if (!sc || i >= arch_cpu_count())
+		return false;
+	bool idle = sc->current == sc->idle;
+	uint64_t ts = now > sc->idle_ts ? now : sc->idle_ts; /* timestamps may differ a little */
+	uint64_t idle_ticks = sc->idle_ticks + (idle ? ts - sc->idle_ts : 0);
+	uint64_t up = ts - sc->online_ts;
+	*out = (struct thread_cpu_load){ .cpu = sc->cpu,
+					 .idle_now = idle,
+					 .timestamp = ts,
+					 .idle = idle_ticks,
+					 .busy = up > idle_ticks ? up - idle_ticks : 0,
+					 .syscalls = sc->syscalls,
+					 .switches = sc->switches,
+					 .ticks = sc->ticks };
+	return true;
+}
+
 /* Runs next (already RUNNING) instead of prev from time now; returns when
  * prev runs again. */
 static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next, unsigned cpu,
@@ -243,6 +280,8 @@ static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
 	if (next != prev) {
+		if (__builtin_expect(prev->idle | next->idle, 0))
+			idle_account(sc, next->idle);
 		sc->current = next;
 		sc->switches++;
 		arch_switch_prepare(prev, next);
