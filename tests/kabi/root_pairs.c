@@ -78,7 +78,8 @@ static bool pair_setup(struct pair *q)
 	struct keel_spawn_args a = kr_args(r, "kabi-pong");
 	struct keel_msg m = { 0 };
 	if (!kr_inbox(r, &q->in, 64, 0) || !kr_inbox(r, &q->sup, 8, 1) ||
-	    !kr_ok(r, "derive a supervisor cap", sys_cap_derive(q->sup.cap, RIGHT_SEND, 0xc0, &q->supc)))
+	    !kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(q->sup.cap, RIGHT_SEND, 0xc0, &q->supc)))
 		return false;
 	a.affinity = 1ull << q->index;
 	a.fault_inbox = q->supc;
@@ -143,9 +144,9 @@ static bool driver_start(struct kabi_root *r, struct pair *q)
 		return false;
 	uint64_t top = (uint64_t)(uintptr_t)q->stack_base + PAIR_STACK_PAGES * KEEL_PAGE_SIZE;
 	return kr_ok(r, "a driver thread pinned to its CPU",
-		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)pair_driver, top - 8,
-				       (uint64_t)(uintptr_t)q, THREAD_TIER_MATTER, 1ull << q->index,
-				       &q->thread));
+		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)pair_driver,
+				       top - 8, (uint64_t)(uintptr_t)q, THREAD_TIER_MATTER,
+				       1ull << q->index, &q->thread));
 }
 
 /* The counters and every CPU's record. */
@@ -194,8 +195,8 @@ static void run_pairs(struct kabi_root *r, struct pairs *p, unsigned n)
 	keel_print(r->witness, "bench: pairs_%u_ticks_per_roundtrip=%llu\n", n,
 		   (unsigned long long)(t / trips));
 	for (unsigned i = 0; i < n; i++)
-		kr_log(r, "pairs %u: cpu %u busy %llu idle %llu, lock %llu taken %llu contended", n, i,
-		       (unsigned long long)(b.cpu[i].busy - a.cpu[i].busy),
+		kr_log(r, "pairs %u: cpu %u busy %llu idle %llu, lock %llu taken %llu contended", n,
+		       i, (unsigned long long)(b.cpu[i].busy - a.cpu[i].busy),
 		       (unsigned long long)(b.cpu[i].idle - a.cpu[i].idle),
 		       (unsigned long long)(b.cpu[i].lock_acquired - a.cpu[i].lock_acquired),
 		       (unsigned long long)(b.cpu[i].lock_contended - a.cpu[i].lock_contended));

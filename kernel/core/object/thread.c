@@ -493,10 +493,33 @@ static void wake_sleepers(uint64_t now)
 	}
 }
 
+/*
+ * Whether this CPU, idle, has nothing to do that needs the kernel lock:
+ * every run queue is empty, so there is nothing to run or steal. Read
+ * without the lock, so only a hint: a thread queued here afterwards comes
+ * with a kick (make_runnable), and one queued elsewhere is seen at the
+ * next tick. Keeps idle CPUs off the lock the busy ones use.
+ */
+static bool idle_and_quiet(const struct sched_cpu *sc)
+{
+	if (sc->current != sc->idle)
+		return false;
+	for (unsigned i = 0; i < arch_cpu_count(); i++)
+		if (__atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
+			return false;
+	return true;
+}
+
 void thread_tick(void)
 {
-	klock_take();
 	struct sched_cpu *sc = arch_sched_cpu();
+	/* CPU 0's ticks run the timers and the balancing: always locked. */
+	if (arch_cpu_id() != 0 && idle_and_quiet(sc)) {
+		sc->ticks++;
+		arch_sched_pass(); /* TLB upkeep, which needs no lock */
+		return;
+	}
+	klock_take();
 	struct thread *t = sc->current;
 	unsigned cpu = (unsigned)arch_cpu_id();
 	uint64_t now = arch_time_ns();
@@ -533,10 +556,16 @@ void thread_kick_received(void)
 
 void thread_idle_loop(void)
 {
+	struct sched_cpu *sc = arch_sched_cpu();
 	for (;;) {
-		klock();
-		schedule();
-		klock_drop();
+		if (!idle_and_quiet(sc)) {
+			klock();
+			schedule();
+			klock_drop();
+		} else {
+			arch_irq_save();
+			arch_sched_pass();
+		}
 		arch_idle_halt();
 	}
 }
