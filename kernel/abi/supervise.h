@@ -37,8 +37,8 @@ struct task_exit_msg {
 _Static_assert(sizeof(struct task_fault_msg) == 40, "fits a message payload");
 _Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
 
-/* What sys_kernel_stats copies out: kernel-wide counters that tests use to
- * prove that work leaves no residue. */
+/* What sys_kernel_stats copies out first: kernel-wide counters that tests
+ * use to prove that work leaves no residue. */
 struct kernel_stats {
 	uint64_t free_pages;      /* page allocator: free now */
 	uint64_t total_pages;     /* page allocator: managed */
@@ -53,5 +53,45 @@ struct kernel_stats {
 	uint64_t lock_wait;       /* timestamp ticks spent waiting for it (instructions
 				   * under QEMU -icount), all CPUs */
 };
+
+/*
+ * One CPU's load. A buffer longer than struct kernel_stats receives, right
+ * after it, one record per whole struct kernel_cpu_stats that fits, up to
+ * KERNEL_STATS_CPUS: CPU i's in record i for every CPU online, zeros
+ * (flags 0) in the records after the last CPU. Bytes past the last whole
+ * record, or past KERNEL_STATS_CPUS records, are left alone.
+ *
+ * Time is in timestamp ticks (the TSC on x86-64; under QEMU -icount one
+ * tick per guest instruction of the whole machine - with several CPUs,
+ * QEMU runs them in turn on one instruction clock). A CPU is idle while
+ * its idle thread is its current thread: from the switch to it to the
+ * switch away from it, which covers the idle loop, the time halted
+ * (which -icount sleep=off skips to the next timer) and interrupts taken
+ * while halted until one switches to another thread. Every other tick
+ * since the CPU came online is busy: user code, system calls, interrupts
+ * and switches on behalf of a thread. idle + busy = timestamp - the
+ * moment the CPU came online. Load over an interval is
+ * delta(busy) / (delta(busy) + delta(idle)).
+ */
+#define KERNEL_STATS_CPUS 64
+#define KERNEL_CPU_ONLINE 1u /* flags: the record describes a CPU */
+#define KERNEL_CPU_IDLE 2u   /* flags: it runs its idle thread right now */
+
+struct kernel_cpu_stats {
+	uint32_t cpu;            /* index, as in sys_thread_create affinity masks */
+	uint32_t flags;          /* KERNEL_CPU_* */
+	uint64_t timestamp;      /* when the record was read (the reading CPU's clock) */
+	uint64_t idle;           /* ticks idle since the CPU came online, to timestamp */
+	uint64_t busy;           /* ticks busy since then, to timestamp */
+	uint64_t syscalls;       /* system calls entered on this CPU */
+	uint64_t switches;       /* context switches */
+	uint64_t ticks;          /* timer interrupts */
+	uint64_t lock_acquired;  /* kernel lock, taken on this CPU */
+	uint64_t lock_contended; /* of those, found held */
+	uint64_t lock_wait;      /* ticks this CPU spent waiting for it */
+};
+
+_Static_assert(sizeof(struct kernel_stats) % 8 == 0, "the records after it stay aligned");
+_Static_assert(sizeof(struct kernel_cpu_stats) == 80, "ABI size");
 
 #endif

@@ -89,7 +89,9 @@ void arch_switch_prepare(struct thread *prev, struct thread *next);
  * lock. */
 __attribute__((noreturn)) void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg);
 
-/* Called on every scheduling pass (TLB upkeep). */
+/* Called on every scheduling pass (TLB upkeep), and on an idle CPU's
+ * ticks without the lock (interrupts off): it touches only this CPU's
+ * state and reads the epoch atomically. */
 void arch_sched_pass(void);
 
 /* ---------------------------------------------------------------- memory */

@@ -96,6 +96,8 @@ bool kr_warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t supc, 
 
 /* The tests, one per kabi.test name (root_*.c). */
 void test_pingpong(struct kabi_root *r);
+void test_cpuload(struct kabi_root *r);
+void test_pairs(struct kabi_root *r);
 void test_badge(struct kabi_root *r);
 void test_revoke(struct kabi_root *r);
 void test_nocap(struct kabi_root *r);

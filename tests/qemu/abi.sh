@@ -24,6 +24,9 @@ kabi cycles 2 900
 kabi fuzz 2 900
 kabi timer 2 120
 kabi witness 2 120
+kabi cpuload 1 120
+kabi cpuload 2 120
+kabi cpuload 4 120
 kabi devices 2 120
 kabi msi 2 120
 kabi msi 4 120
@@ -35,4 +38,6 @@ kabi bench 2 300
 check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_insns=[0-9]+'
 check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'
 check_log "bench: batched send" 'bench: ipc_send_batched_per_msg_insns=[0-9]+'
+kabi pairs 4 600
+check_log "pairs: 4 independent pairs measured" 'bench: pairs_4_ticks_per_roundtrip=[0-9]+'
 finish

@@ -62,6 +62,9 @@ struct top_sample {
 	uint64_t interval_ns;       /* 0: a first reading, no rates */
 	uint64_t uptime_ns;
 	uint32_t cpus;
+	/* Per-CPU records (KERNEL_CPU_ONLINE set in those that exist). */
+	struct kernel_cpu_stats cpu_now[KERNEL_STATS_CPUS];
+	struct kernel_cpu_stats cpu_before[KERNEL_STATS_CPUS];
 };
 
 /* Writes the summary (several lines, each ending in '\n') into buf[0..n);

@@ -1,8 +1,8 @@
 /*
  * top.c - `top [-n COUNT]`: the kernel's counters (sys_kernel_stats,
- * struct kernel_stats): uptime, CPUs, tasks, threads, objects, memory,
- * and between two screens the system calls and kernel lock use per
- * second. On a terminal it clears and redraws every second until q or
+ * struct kernel_stats and the per-CPU records after it): uptime, CPUs,
+ * tasks, threads, objects, memory, and between two screens the system
+ * calls and kernel lock use per second and each CPU's load. On a terminal it clears and redraws every second until q or
  * Ctrl-C (the terminal is put in non-canonical mode without echo or
  * signals meanwhile, and restored). With -n it prints COUNT screens one
  * after the other, a second apart, and reads no keys (Ctrl-C is then the
@@ -13,6 +13,8 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,17 +22,28 @@
 #include "keel/launch.h"
 #include "keeltools.h"
 
-#define TOP_BUF 1024
+#define TOP_BUF 8192
+
+/* What sys_kernel_stats fills: the counters, then the CPUs' records. */
+struct reading {
+	struct kernel_stats k;
+	struct kernel_cpu_stats cpu[KERNEL_STATS_CPUS];
+};
 
 /* One reading into s->now (the previous one moves to s->before). */
 static status_t sample(cap_handle_t w, struct top_sample *s, bool first)
 {
 	uint64_t t = 0;
+	struct reading r;
 	s->before = s->now;
+	memcpy(s->cpu_before, s->cpu_now, sizeof s->cpu_now);
 	sys_clock_read(&t);
 	s->interval_ns = first ? 0 : t - s->uptime_ns;
 	s->uptime_ns = t;
-	return sys_kernel_stats(w, &s->now, sizeof s->now);
+	status_t st = sys_kernel_stats(w, &r.k, sizeof r);
+	s->now = r.k;
+	memcpy(s->cpu_now, r.cpu, sizeof r.cpu);
+	return st;
 }
 
 /* Keys typed while top runs on a terminal: a thread blocks reading them
@@ -67,15 +80,24 @@ static bool wait_second(struct keys *k)
  * exit status. */
 static int run(const char *self, cap_handle_t w, unsigned long long count, struct keys *keys)
 {
-	struct top_sample s = { .cpus = keel_start_page()->cpu_count };
-	char text[TOP_BUF];
+	struct top_sample *s = calloc(1, sizeof *s);
+	char *text = malloc(TOP_BUF);
+	int rc = 0;
+	if (!s || !text) {
+		msg(self, "out of memory");
+		free(s);
+		free(text);
+		return 1;
+	}
+	s->cpus = (uint32_t)keel_start_page()->cpu_count;
 	for (unsigned long long i = 0; i < count; i++) {
-		status_t st = sample(w, &s, i == 0);
+		status_t st = sample(w, s, i == 0);
 		if (st) {
 			msg(self, "cannot read the kernel's counters: %s", status_message(st));
-			return 1;
+			rc = 1;
+			break;
 		}
-		top_format(&s, text, sizeof text);
+		top_format(s, text, TOP_BUF);
 		if (keys)
 			fputs("\033[H\033[2J", stdout);
 		fputs(text, stdout);
@@ -83,7 +105,9 @@ static int run(const char *self, cap_handle_t w, unsigned long long count, struc
 		if (i + 1 < count && wait_second(keys))
 			break;
 	}
-	return 0;
+	free(s);
+	free(text);
+	return rc;
 }
 
 /* Runs the screens until a key says quit, with the terminal in

@@ -1,7 +1,9 @@
 /*
  * top_fmt.c - top's summary of the kernel's counters (keeltools.h):
  * uptime and CPUs, tasks, threads and objects, memory, and - between two
- * readings - system calls and kernel lock use per second.
+ * readings - system calls and kernel lock use per second; then one line
+ * per CPU: the share of the time it was busy (not in its idle thread)
+ * over the interval, or since boot on a first reading.
  */
 #include "keeltools.h"
 
@@ -72,6 +74,34 @@ static void put_totals(const struct kernel_stats *st, char *buf, size_t n, size_
 	    (unsigned long long)(cont % 10), (unsigned long long)st->lock_wait);
 }
 
+/* One line per CPU that has a record in both readings (or in the first). */
+static void put_cpus(const struct top_sample *s, char *buf, size_t n, size_t *k)
+{
+	for (uint32_t i = 0; i < s->cpus && i < KERNEL_STATS_CPUS; i++) {
+		const struct kernel_cpu_stats *a = &s->cpu_before[i], *b = &s->cpu_now[i];
+		if (!(b->flags & KERNEL_CPU_ONLINE))
+			continue;
+		if (s->interval_ns && (a->flags & KERNEL_CPU_ONLINE) && b->busy >= a->busy &&
+		    b->idle >= a->idle) {
+			uint64_t busy = b->busy - a->busy, idle = b->idle - a->idle;
+			uint64_t load = permille(busy, busy + idle);
+			uint64_t calls = per_sec10(b->syscalls - a->syscalls, s->interval_ns);
+			PUT("CPU%-3u %3llu.%llu%% busy   %llu.%llu syscalls/s   %llu switches/s\n",
+			    b->cpu, (unsigned long long)(load / 10),
+			    (unsigned long long)(load % 10), (unsigned long long)(calls / 10),
+			    (unsigned long long)(calls % 10),
+			    (unsigned long long)(per_sec10(b->switches - a->switches,
+							   s->interval_ns) /
+						 10));
+		} else {
+			uint64_t load = permille(b->busy, b->busy + b->idle);
+			PUT("CPU%-3u %3llu.%llu%% busy since boot   %llu syscalls\n", b->cpu,
+			    (unsigned long long)(load / 10), (unsigned long long)(load % 10),
+			    (unsigned long long)b->syscalls);
+		}
+	}
+}
+
 size_t top_format(const struct top_sample *s, char *buf, size_t n)
 {
 	size_t len = 0, *k = &len;
@@ -85,5 +115,6 @@ size_t top_format(const struct top_sample *s, char *buf, size_t n)
 		put_rates(s, buf, n, k);
 	else
 		put_totals(&s->now, buf, n, k);
+	put_cpus(s, buf, n, k);
 	return len;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # keel_top.py - Keel's own toolbox commands on the serial terminal, typed
 # to through QEMU's serial line (pexpect), with tests/qemu/system.py's
-# helpers: top redraws until q, and again until Ctrl-C, each time giving
-# the terminal back as it was (echo on, the line discipline's Ctrl-C);
+# helpers: top redraws until q, with a load line per CPU, and again until
+# Ctrl-C, each time giving the terminal back as it was (echo on, the line
+# discipline's Ctrl-C);
 # witness and svc answer; reboot resets the machine (QEMU runs with
 # -no-reboot, so the reset ends it).
 import os
@@ -25,6 +26,9 @@ def session(s):
     c.send("top\r")
     s.expect("top draws a screen", r"Tasks: \d+   Threads: \d+", 60)
     s.expect("top redraws it", r"\x1b\[H\x1b\[2J[^\x1b]*Tasks: \d+", 30)
+    s.expect("a redrawn screen shows CPU0's load over the second",
+             r"CPU0 +\d+\.\d% busy   \d+\.\d syscalls/s", 30)
+    s.expect("and CPU1's (2 CPUs)", r"CPU1 +\d+\.\d% busy   ", 30)
     c.send("q")
     s.expect("q ends top", PROMPT, 30)
     s.run("the terminal echoes again after top", "echo after-q", r"\nafter-q\r")

@@ -32,7 +32,8 @@ struct klock_stats klock_totals(void)
 static struct pool thread_pool;
 static uint64_t next_thread_id = 1;
 static uint32_t threads_alive;
-static struct list_node sleepers; /* blocked threads with a deadline, sorted */
+static struct list_node sleepers;  /* blocked threads with a deadline, sorted */
+static struct sched_cpu *cpu_list; /* every CPU's state */
 extern struct runq runqs[];
 
 static struct thread *se_thread(struct sched_entity *se)
@@ -92,6 +93,10 @@ static void adopt_idle(uint32_t slot, uint64_t top)
 	sc->idle = t;
 	sc->current = t;
 	sc->charged_ns = arch_time_ns();
+	sc->cpu = (uint32_t)arch_cpu_id();
+	sc->online_ts = sc->idle_ts = arch_timestamp();
+	sc->next_cpu = cpu_list;
+	cpu_list = sc;
 }
 
 void thread_init(void)
@@ -235,6 +240,38 @@ static void after_switch(void)
 	reclaim_run();
 }
 
+/* The idle thread starts (starting) or stops running on this CPU. */
+static void idle_account(struct sched_cpu *sc, bool starting)
+{
+	uint64_t ts = arch_timestamp();
+	if (starting)
+		sc->idle_ts = ts;
+	else
+		sc->idle_ticks += ts - sc->idle_ts;
+}
+
+bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
+{
+	struct sched_cpu *sc = cpu_list;
+	while (sc && sc->cpu != i)
+		sc = sc->next_cpu;
+	if (!sc || i >= arch_cpu_count())
+		return false;
+	bool idle = sc->current == sc->idle;
+	uint64_t ts = now > sc->idle_ts ? now : sc->idle_ts; /* timestamps may differ a little */
+	uint64_t idle_ticks = sc->idle_ticks + (idle ? ts - sc->idle_ts : 0);
+	uint64_t up = ts - sc->online_ts;
+	*out = (struct thread_cpu_load){ .cpu = sc->cpu,
+					 .idle_now = idle,
+					 .timestamp = ts,
+					 .idle = idle_ticks,
+					 .busy = up > idle_ticks ? up - idle_ticks : 0,
+					 .syscalls = sc->syscalls,
+					 .switches = sc->switches,
+					 .ticks = sc->ticks };
+	return true;
+}
+
 /* Runs next (already RUNNING) instead of prev from time now; returns when
  * prev runs again. */
 static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next, unsigned cpu,
@@ -243,6 +280,8 @@ static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
 	if (next != prev) {
+		if (__builtin_expect(prev->idle | next->idle, 0))
+			idle_account(sc, next->idle);
 		sc->current = next;
 		sc->switches++;
 		arch_switch_prepare(prev, next);
@@ -454,10 +493,33 @@ static void wake_sleepers(uint64_t now)
 	}
 }
 
+/*
+ * Whether this CPU, idle, has nothing to do that needs the kernel lock:
+ * every run queue is empty, so there is nothing to run or steal. Read
+ * without the lock, so only a hint: a thread queued here afterwards comes
+ * with a kick (make_runnable), and one queued elsewhere is seen at the
+ * next tick. Keeps idle CPUs off the lock the busy ones use.
+ */
+static bool idle_and_quiet(const struct sched_cpu *sc)
+{
+	if (sc->current != sc->idle)
+		return false;
+	for (unsigned i = 0; i < arch_cpu_count(); i++)
+		if (__atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
+			return false;
+	return true;
+}
+
 void thread_tick(void)
 {
-	klock_take();
 	struct sched_cpu *sc = arch_sched_cpu();
+	/* CPU 0's ticks run the timers and the balancing: always locked. */
+	if (arch_cpu_id() != 0 && idle_and_quiet(sc)) {
+		sc->ticks++;
+		arch_sched_pass(); /* TLB upkeep, which needs no lock */
+		return;
+	}
+	klock_take();
 	struct thread *t = sc->current;
 	unsigned cpu = (unsigned)arch_cpu_id();
 	uint64_t now = arch_time_ns();
@@ -494,10 +556,16 @@ void thread_kick_received(void)
 
 void thread_idle_loop(void)
 {
+	struct sched_cpu *sc = arch_sched_cpu();
 	for (;;) {
-		klock();
-		schedule();
-		klock_drop();
+		if (!idle_and_quiet(sc)) {
+			klock();
+			schedule();
+			klock_drop();
+		} else {
+			arch_irq_save();
+			arch_sched_pass();
+		}
 		arch_idle_halt();
 	}
 }

@@ -90,6 +90,20 @@ struct sched_cpu {
 	uint64_t charged_ns;   /* time current was last charged up to */
 	uint64_t ticks;
 	uint64_t switches;
+	/* Load, for sys_kernel_stats (written by this CPU under the lock). */
+	struct sched_cpu *next_cpu; /* every CPU's state, in a list */
+	uint32_t cpu;               /* arch_cpu_id() of this CPU */
+	uint64_t online_ts;         /* arch_timestamp() when its idle thread began */
+	uint64_t idle_ts;           /* when the idle thread last became current */
+	uint64_t idle_ticks;        /* idle time up to idle_ts or the last switch */
+	uint64_t syscalls;          /* system calls entered on this CPU */
+};
+
+/* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */
+struct thread_cpu_load {
+	uint32_t cpu;
+	bool idle_now;
+	uint64_t timestamp, idle, busy, syscalls, switches, ticks;
 };
 
 /* Sets up the thread pool and turns the calling boot context into CPU 0's
@@ -168,6 +182,10 @@ void thread_tick(void);
 
 /* Reschedule interrupt from another CPU: run whatever is now queued here. */
 void thread_kick_received(void);
+
+/* The load of CPU i (i < arch_cpu_count()) up to timestamp now; false if
+ * there is no such CPU. Lock held. */
+bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out);
 
 /* Threads alive (created and not yet reaped), for tests. */
 uint32_t thread_count(void);

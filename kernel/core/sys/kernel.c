@@ -67,6 +67,44 @@ status_t ksys_debug_write(struct syscall_ctx *ctx, const struct cap_arg *witness
 	return STATUS_OK;
 }
 
+/* Record i of the per-CPU part (zeros past the CPUs online). Lock held. */
+static void cpu_record(unsigned i, uint64_t now, struct kernel_cpu_stats *r)
+{
+	struct thread_cpu_load l;
+	*r = (struct kernel_cpu_stats){ 0 };
+	if (!thread_cpu_load(i, now, &l))
+		return;
+	const struct klock_stats *k = &klock_stats[i % KLOCK_STATS_CPUS];
+	*r = (struct kernel_cpu_stats){ .cpu = l.cpu,
+					.flags = KERNEL_CPU_ONLINE |
+						 (l.idle_now ? KERNEL_CPU_IDLE : 0),
+					.timestamp = l.timestamp,
+					.idle = l.idle,
+					.busy = l.busy,
+					.syscalls = l.syscalls,
+					.switches = l.switches,
+					.ticks = l.ticks,
+					.lock_acquired = k->acquired,
+					.lock_contended = k->contended,
+					.lock_wait = k->wait };
+}
+
+/* After the kernel-wide counters, as many per-CPU records as fit. */
+static status_t copy_cpu_records(struct syscall_ctx *ctx, uaddr_t buf, size_t len)
+{
+	size_t n = (len - sizeof(struct kernel_stats)) / sizeof(struct kernel_cpu_stats);
+	uint64_t now = arch_timestamp();
+	for (size_t i = 0; i < n && i < KERNEL_STATS_CPUS; i++) {
+		struct kernel_cpu_stats r;
+		cpu_record((unsigned)i, now, &r);
+		if (copy_to_user(&ctx->task->vs,
+				 uaddr_add(buf, sizeof(struct kernel_stats) + i * sizeof r), &r,
+				 sizeof r))
+			return STATUS_BAD_ADDRESS;
+	}
+	return STATUS_OK;
+}
+
 status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witness, uaddr_t buf,
 			   size_t len)
 {
@@ -88,7 +126,9 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 		.lock_contended = lk.contended,
 		.lock_wait = lk.wait,
 	};
-	return copy_to_user(&ctx->task->vs, buf, &s, sizeof s) ? STATUS_BAD_ADDRESS : STATUS_OK;
+	if (copy_to_user(&ctx->task->vs, buf, &s, sizeof s))
+		return STATUS_BAD_ADDRESS;
+	return copy_cpu_records(ctx, buf, len);
 }
 
 status_t ksys_witness_append(struct syscall_ctx *ctx, const struct cap_arg *witness,

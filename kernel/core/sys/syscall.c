@@ -2,11 +2,13 @@
 #include "core/klock.h"
 #include "core/sys/syscall.h"
 
-static uint64_t served;
-
 uint64_t syscall_count(void)
 {
-	return served;
+	uint64_t n = 0;
+	struct thread_cpu_load l;
+	for (unsigned i = 0; thread_cpu_load(i, 0, &l); i++)
+		n += l.syscalls;
+	return n;
 }
 
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r)
@@ -15,7 +17,7 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 	klock_take();
 	struct thread *t = thread_current();
 	struct syscall_ctx ctx = { .thread = t, .task = t->task };
-	served++;
+	arch_sched_cpu()->syscalls++;
 	status_t st = syscall_dispatch(&ctx, nr, a, r);
 	thread_user_return_check();
 	klock_drop();

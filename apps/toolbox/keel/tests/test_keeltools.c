@@ -234,6 +234,37 @@ TEST(top_rates)
 	CHECK_EQ(strlen(small), sizeof small - 1);
 }
 
+TEST(top_cpu_lines)
+{
+	char buf[2048];
+	static struct top_sample s; /* big: not on the stack */
+	memset(&s, 0, sizeof s);
+	s.cpus = 2;
+	s.interval_ns = 1000000000ull;
+	s.cpu_before[0] = (struct kernel_cpu_stats){
+		.flags = KERNEL_CPU_ONLINE, .busy = 100, .idle = 900, .syscalls = 10
+	};
+	s.cpu_now[0] = (struct kernel_cpu_stats){
+		.flags = KERNEL_CPU_ONLINE, .busy = 350, .idle = 1650, .syscalls = 60, .switches = 7
+	};
+	s.cpu_before[1] = (struct kernel_cpu_stats){ .cpu = 1, .flags = KERNEL_CPU_ONLINE };
+	s.cpu_now[1] = (struct kernel_cpu_stats){ .cpu = 1,
+						  .flags = KERNEL_CPU_ONLINE | KERNEL_CPU_IDLE,
+						  .idle = 1000 };
+	top_format(&s, buf, sizeof buf);
+	CHECK(strstr(buf, "CPU0    25.0% busy   50.0 syscalls/s   7 switches/s\n"));
+	CHECK(strstr(buf, "CPU1     0.0% busy   0.0 syscalls/s   0 switches/s\n"));
+	s.interval_ns = 0;
+	s.cpus = 1;
+	top_format(&s, buf, sizeof buf);
+	CHECK(strstr(buf, "CPU0    17.5% busy since boot   60 syscalls\n"));
+	CHECK(!strstr(buf, "CPU1"));
+	s.cpus = 2;
+	s.cpu_now[1].flags = 0; /* a kernel without per-CPU records */
+	top_format(&s, buf, sizeof buf);
+	CHECK(!strstr(buf, "CPU1"));
+}
+
 TEST(svc_words)
 {
 	char buf[160];
@@ -309,6 +340,7 @@ int main(void)
 	RUN(chain_resumes_after_a_gap);
 	RUN(top_first_reading);
 	RUN(top_rates);
+	RUN(top_cpu_lines);
 	RUN(svc_words);
 	RUN(svc_rows);
 	RUN(svc_footprint);

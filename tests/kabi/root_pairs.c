@@ -1,0 +1,211 @@
+/*
+ * root_pairs.c - pairs: what the kernel lock costs independent work.
+ *
+ * For N = 1, 2, 4, ... up to the CPU count, N call/reply pairs run at
+ * once, pair i entirely on CPU i: a root thread (the "driver") pinned
+ * there calls its own kabi-pong pinned there. Nothing is shared between
+ * the pairs but the kernel, so any contention is the kernel lock's. The
+ * per-CPU records of sys_kernel_stats, read before and after the timed
+ * rounds, give per round trip:
+ *
+ *   pairs_N_contended_per_million_roundtrips  contended kernel-lock acquisitions
+ *   pairs_N_wait_per_roundtrip_insns          ticks spent waiting for it
+ *   pairs_N_ticks_per_roundtrip               elapsed ticks / (N x rounds):
+ *                                             aggregate throughput, inverted
+ *
+ * Under single-threaded TCG (-accel tcg,thread=single) the CPUs take
+ * turns, so a CPU that finds the lock held spins until the holder's CPU
+ * gets its turn again: few contended acquisitions, each waiting long.
+ *
+ * Under -icount the figures are deterministic. Nothing here spins: the
+ * threads wait for each other by sleeping (a spinning waiter under
+ * -icount burns the instruction budget the thread it waits for needs).
+ * The drivers set up and tear down one at a time (the spawner and the
+ * harness are not thread-safe); only the timed rounds overlap.
+ */
+#include "root.h"
+
+#define PAIR_ROUNDS 2000
+#define PAIR_WARMUP 200
+#define PAIR_STACK_PAGES 8
+#define PAIR_POLL_NS (1 * KABI_MS)
+#define PAIR_MAX 8
+
+struct pairs;
+
+struct pair {
+	struct pairs *p;
+	unsigned index;
+	struct kabi_inbox in, sup;
+	struct keel_child child;
+	cap_handle_t pong, supc, stack, thread;
+	uint8_t *stack_base;
+	bool ok;
+};
+
+struct pairs {
+	struct kabi_root *r;
+	unsigned n;
+	int turn;  /* setup and teardown: the driver whose turn it is */
+	int go;    /* the timed rounds may start */
+	int done;  /* drivers past their timed rounds */
+	int stop;  /* teardown may start */
+	int ended; /* drivers finished */
+	struct pair pair[PAIR_MAX];
+};
+
+static int load(int *v)
+{
+	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
+}
+
+static void bump(int *v)
+{
+	__atomic_add_fetch(v, 1, __ATOMIC_ACQ_REL);
+}
+
+/* Sleeps until *v reaches want. */
+static void wait_for(int *v, int want)
+{
+	while (load(v) < want)
+		kabi_sleep(PAIR_POLL_NS);
+}
+
+/* Pair q's inboxes and pong, on its CPU. */
+static bool pair_setup(struct pair *q)
+{
+	struct kabi_root *r = q->p->r;
+	struct keel_spawn_args a = kr_args(r, "kabi-pong");
+	struct keel_msg m = { 0 };
+	if (!kr_inbox(r, &q->in, 64, 0) || !kr_inbox(r, &q->sup, 8, 1) ||
+	    !kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(q->sup.cap, RIGHT_SEND, 0xc0, &q->supc)))
+		return false;
+	a.affinity = 1ull << q->index;
+	a.fault_inbox = q->supc;
+	kr_give(&a, q->in.cap, RIGHT_SEND | RIGHT_GRANT, 1);
+	if (!kr_spawn(r, &a, &q->child))
+		return false;
+	if (!kr_ok(r, "pong hello", kabi_recv(&q->in, &m, KABI_WAIT_NS)) ||
+	    !(m.label == KABI_HELLO && (m.flags & MSG_FLAG_CAP)))
+		return false;
+	q->pong = m.cap;
+	return true;
+}
+
+static void pair_teardown(struct pair *q)
+{
+	struct keel_msg m = kabi_msg(KABI_QUIT, 0, 0, 0);
+	if (q->pong) {
+		sys_msg_send(q->pong, &m, CAP_HANDLE_NONE, 0);
+		kr_wait_exit(q->p->r, &q->sup, 0xc0, 0, "pong exits with code 0");
+		sys_cap_delete(q->pong);
+	}
+	kr_release(&q->child);
+	if (q->supc)
+		sys_cap_delete(q->supc);
+	kabi_inbox_close(&q->in);
+	kabi_inbox_close(&q->sup);
+}
+
+/* n checked calls; false on the first failure. */
+static bool pair_calls(struct pair *q, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct keel_msg m = kabi_msg(KABI_PING, i, 0, 0);
+		if (sys_msg_call(q->pong, &m, KABI_WAIT_NS) || kabi_word(&m, 0) != i + 1)
+			return false;
+	}
+	return true;
+}
+
+/* A driver: set up in turn, warm up, wait for go, run, tear down in turn. */
+static _Noreturn void pair_driver(struct pair *q)
+{
+	struct pairs *p = q->p;
+	wait_for(&p->turn, (int)q->index);
+	q->ok = pair_setup(q) && pair_calls(q, PAIR_WARMUP);
+	bump(&p->turn);
+	wait_for(&p->go, 1);
+	q->ok = q->ok && pair_calls(q, PAIR_ROUNDS);
+	bump(&p->done);
+	wait_for(&p->stop, 1);
+	wait_for(&p->turn, (int)(p->n + q->index));
+	pair_teardown(q);
+	bump(&p->turn);
+	bump(&p->ended);
+	sys_thread_exit(0);
+}
+
+static bool driver_start(struct kabi_root *r, struct pair *q)
+{
+	if (!kr_ok(r, "a driver stack", sys_memory_create(PAIR_STACK_PAGES, 0, &q->stack)) ||
+	    !(q->stack_base = kr_map(r, q->stack, PAIR_STACK_PAGES, RIGHT_READ | RIGHT_WRITE)))
+		return false;
+	uint64_t top = (uint64_t)(uintptr_t)q->stack_base + PAIR_STACK_PAGES * KEEL_PAGE_SIZE;
+	return kr_ok(r, "a driver thread pinned to its CPU",
+		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)pair_driver,
+				       top - 8, (uint64_t)(uintptr_t)q, THREAD_TIER_MATTER,
+				       1ull << q->index, &q->thread));
+}
+
+/* The counters and every CPU's record. */
+struct pairs_stats {
+	struct kernel_stats k;
+	struct kernel_cpu_stats cpu[PAIR_MAX];
+};
+
+/* Runs n pairs and prints their figures. */
+static void run_pairs(struct kabi_root *r, struct pairs *p, unsigned n)
+{
+	static struct pairs_stats a, b;
+	*p = (struct pairs){ .r = r, .n = n };
+	for (unsigned i = 0; i < n; i++) {
+		p->pair[i] = (struct pair){ .p = p, .index = i };
+		if (!driver_start(r, &p->pair[i]))
+			return; /* started drivers wait for ever: the test fails */
+	}
+	wait_for(&p->turn, (int)n);
+	sys_kernel_stats(r->witness, &a.k, sizeof a);
+	uint64_t t0 = kabi_rdtsc();
+	__atomic_store_n(&p->go, 1, __ATOMIC_RELEASE);
+	wait_for(&p->done, (int)n);
+	uint64_t t = kabi_rdtsc() - t0;
+	sys_kernel_stats(r->witness, &b.k, sizeof b);
+	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
+	wait_for(&p->ended, (int)n);
+	kabi_sleep(10 * KABI_MS); /* the drivers' sys_thread_exit completes */
+	bool ok = true;
+	for (unsigned i = 0; i < n; i++) {
+		ok &= p->pair[i].ok;
+		sys_cap_delete(p->pair[i].thread);
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)p->pair[i].stack_base,
+				 PAIR_STACK_PAGES);
+		sys_cap_delete(p->pair[i].stack);
+	}
+	if (!kr_expect_u64(r, "every pair's calls were answered", ok, 1))
+		return;
+	uint64_t trips = (uint64_t)n * PAIR_ROUNDS;
+	uint64_t cont = b.k.lock_contended - a.k.lock_contended;
+	uint64_t wait = b.k.lock_wait - a.k.lock_wait;
+	keel_print(r->witness, "bench: pairs_%u_contended_per_million_roundtrips=%llu\n", n,
+		   (unsigned long long)(cont * 1000000 / trips));
+	keel_print(r->witness, "bench: pairs_%u_wait_per_roundtrip_insns=%llu\n", n,
+		   (unsigned long long)(wait / trips));
+	keel_print(r->witness, "bench: pairs_%u_ticks_per_roundtrip=%llu\n", n,
+		   (unsigned long long)(t / trips));
+	for (unsigned i = 0; i < n; i++)
+		kr_log(r, "pairs %u: cpu %u busy %llu idle %llu, lock %llu taken %llu contended", n,
+		       i, (unsigned long long)(b.cpu[i].busy - a.cpu[i].busy),
+		       (unsigned long long)(b.cpu[i].idle - a.cpu[i].idle),
+		       (unsigned long long)(b.cpu[i].lock_acquired - a.cpu[i].lock_acquired),
+		       (unsigned long long)(b.cpu[i].lock_contended - a.cpu[i].lock_contended));
+}
+
+void test_pairs(struct kabi_root *r)
+{
+	static struct pairs p;
+	unsigned ncpu = (unsigned)r->start->cpu_count;
+	for (unsigned n = 1; n <= ncpu && n <= PAIR_MAX; n *= 2)
+		run_pairs(r, &p, n);
+}
