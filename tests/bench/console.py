@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+# console.py [IMAGE] - the console and shell figures (issues 15 and 16).
+#
+# Boots a copy of IMAGE (build/keel.img) with the shell on the serial
+# terminal and on the screen's first virtual console, and the boot
+# bundle plus `stamp` (tests/bench/console/stamp.c, which prints the
+# time-stamp counter and CLOCK_MONOTONIC on the kernel console). The FAT
+# partition gets /big16 (16 MiB) and /text1 (1 MiB of 64-byte lines).
+#
+# Under -icount shift=0,sleep=off (rdtsc counts guest instructions; idle
+# time jumps the clock to the next timer, so a figure that waits includes
+# its waits):
+#   keel.entry_to_prompt_insns     kernel entry (the kernel's bench line)
+#                                  to the serial shell's first prompt
+#                                  written (KEEL_PROMPT_TSC, apps/sh)
+#   keel.cat16_wc_bytes_per_insn   `cat /big16 | wc -c`, 16 MiB over the
+#                                  guest time it took
+#   keel.serial_write_bytes_per_insn / keel.screen_write_bytes_per_insn
+#                                  `cat /text1` to the serial terminal /
+#                                  to the first virtual console (VGA text)
+# Without -icount (plain TCG), wall clock, min and median of 3:
+#   keel.cat16_wc_mib_s_{min,median}, keel.serial_write_kib_s_*,
+#   keel.screen_write_kib_s_*
+# A timed command runs as `stamp a; CMD; stamp b`; `stamp a; stamp b`
+# alone gives what the stamps themselves cost, which is taken off.
+# CONSOLE_SMP (default 2) sets the CPU count; CONSOLE_WALL=0 skips the
+# wall-clock boot.
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+import pexpect
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "qemu"))
+from console import Monitor, config  # noqa: E402
+
+PROMPT = r"[\r\n]/[^\r\n]* \$ "
+BIG = 16 << 20
+TEXT = 1 << 20
+MIB = 1 << 20
+
+
+def bundle_with_stamp(work):
+    """build/bundle.tar with build/consbench/bundle/stamp added (ustar)."""
+    out = os.path.join(work, "bundle.tar")
+    with tarfile.open("build/bundle.tar") as src, \
+            tarfile.open(out, "w", format=tarfile.USTAR_FORMAT) as dst:
+        members = [m for m in src.getmembers() if m.name != "stamp"]
+        for m in members:
+            dst.addfile(m, src.extractfile(m) if m.isfile() else None)
+        info = dst.gettarinfo("build/consbench/bundle/stamp", "stamp")
+        info.uid = info.gid = 0
+        info.uname = info.gname = ""
+        info.mode = 0o755
+        with open("build/consbench/bundle/stamp", "rb") as f:
+            dst.addfile(info, f)
+    return out
+
+
+def make_files(work):
+    big = os.path.join(work, "big16")
+    with open(big, "wb") as f:
+        block = bytes(range(256)) * 4096
+        for _ in range(BIG // len(block)):
+            f.write(block)
+    text = os.path.join(work, "text1")
+    line = b"the quick brown fox jumps over the lazy dog 0123456789".ljust(63, b".") + b"\n"
+    with open(text, "wb") as f:
+        f.write(line * (TEXT // 64))
+    return big, text
+
+
+def make_image(cfg, work, img_in):
+    img = os.path.join(work, "disk.img")
+    subprocess.run(["cp", "--sparse=always", img_in, img], check=True)
+    with open("image/grub.cfg") as f:
+        text = f.read()
+    args = "keel.exit=debug keel.bench initd.console=sh initd.screen=sh"
+    text = re.sub(r'(?m)^set KEEL_ARGS=.*$', 'set KEEL_ARGS="%s"' % args, text)
+    grub = os.path.join(work, "grub.cfg")
+    with open(grub, "w") as f:
+        f.write(text)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    big, txt = make_files(work)
+    for src, dst in [(grub, "::/boot/grub/grub.cfg"), (bundle_with_stamp(work), "::/boot/bundle.tar"),
+                     (big, "::/big16"), (txt, "::/text1")]:
+        subprocess.run([cfg["MCOPY"], "-o", "-i", img + "@@1M", src, dst], check=True, env=env)
+    return img
+
+
+def boot(cfg, work, img, icount, smp):
+    cmd = [cfg["TIMEOUT"], "--foreground", "900", cfg["QEMU"], "-M", "pc", "-cpu", "max",
+           "-m", "256M", "-smp", str(smp), "-display", "none", "-no-reboot",
+           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
+           "-monitor", "unix:%s,server,nowait" % os.path.join(work, "monitor.sock"),
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
+           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
+    if icount:
+        cmd[4:4] = ["-icount", "shift=0,sleep=off"]
+    else:
+        cmd[4:4] = ["-accel", "tcg,thread=single"]
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=300,
+                          searchwindowsize=4096, maxread=65536)
+    child.logfile_read = open(os.path.join(work, "serial-%s.log" % ("icount" if icount else "wall")), "w")
+    child.delaybeforesend = None
+    return child
+
+
+class Failed(Exception):
+    pass
+
+
+def expect(child, what, pattern, timeout=300):
+    try:
+        child.expect(pattern, timeout=timeout)
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        raise Failed("%s: no /%s/ (%s)" % (what, pattern, type(e).__name__))
+    return child.match
+
+
+def stamp_pair(child, tag):
+    """The (tsc, ns) of `stamp TAG0` and `stamp TAG1` as they appear."""
+    out = []
+    for t in (tag + "0", tag + "1"):
+        m = expect(child, "stamp " + t, r"bench: stamp %s tsc=(\d+) ns=(\d+)" % t)
+        out.append((int(m.group(1)), int(m.group(2))))
+    return out
+
+
+def timed_serial(child, tag, cmd, timeout=600):
+    """Runs `stamp TAG0; CMD; stamp TAG1` at the serial shell: (insns, ns)."""
+    child.send("stamp %s0; %s; stamp %s1\r" % (tag, cmd, tag))
+    (t0, n0), (t1, n1) = stamp_pair(child, tag)
+    expect(child, "prompt after " + tag, PROMPT, timeout)
+    return t1 - t0, n1 - n0
+
+
+def type_keys(mon, text):
+    names = {" ": "spc", "/": "slash", ";": "semicolon", ".": "dot", "|": "shift-backslash",
+             "-": "minus", "\r": "ret"}
+    keys = [names.get(ch, ch) for ch in text]
+    for k in keys:
+        mon.cmd("sendkey " + k)
+        time.sleep(0.02)
+
+
+def timed_screen(child, mon, tag, cmd):
+    type_keys(mon, "stamp %s0; %s; stamp %s1\r" % (tag, cmd, tag))
+    (t0, n0), (t1, n1) = stamp_pair(child, tag)
+    return t1 - t0, n1 - n0
+
+
+def stamp_cost(child, mon=None):
+    if mon:
+        return timed_screen(child, mon, "zz", "true")[0], 0
+    return timed_serial(child, "cal", "true")
+
+
+def icount_run(cfg, work, img, smp):
+    child = boot(cfg, work, img, True, smp)
+    m = expect(child, "kernel entry", r"bench: reset_to_entry_insns=(\d+)")
+    entry = int(m.group(1))
+    expect(child, "first prompt", PROMPT, 600)
+    child.send("echo prompt=$KEEL_PROMPT_TSC\r")
+    m = expect(child, "KEEL_PROMPT_TSC", r"prompt=(\d+)\r")
+    print("keel.entry_to_prompt_insns=%d" % (int(m.group(1)) - entry))
+    expect(child, "prompt", PROMPT)
+    # A stamp pair around `true`, then around the same pair: the cost of a
+    # stamp pair with an empty command between (the `true` builtin).
+    cal = [timed_serial(child, "c%d" % i, "true")[0] for i in range(3)]
+    cal_i = sorted(cal)[1]
+    print("# stamp pair overhead %s insns (median %d taken off)" % (cal, cal_i))
+    insns, _ = timed_serial(child, "w", "cat /big16 | wc -c")
+    print("keel.cat16_wc_insns=%d" % (insns - cal_i))
+    print("keel.cat16_wc_bytes_per_insn=%.4f" % (BIG / (insns - cal_i)))
+    insns, _ = timed_serial(child, "s", "cat /text1")
+    print("keel.serial_write_1mib_insns=%d" % (insns - cal_i))
+    print("keel.serial_write_bytes_per_insn=%.4f" % (TEXT / (insns - cal_i)))
+    screen(child, work, lambda r: print("keel.screen_write_1mib_insns=%d\n"
+                                        "keel.screen_write_bytes_per_insn=%.4f" % (r, TEXT / r)),
+           True)
+    poweroff(child)
+
+
+def screen(child, work, report, icount):
+    mon = Monitor(os.path.join(work, "monitor.sock"))
+    cal = sorted(timed_screen(child, mon, "d%d" % i, "true")[0 if icount else 1] for i in range(3))
+    runs = []
+    for i in range(1 if icount else 3):
+        r = timed_screen(child, mon, "v%d" % i, "cat /text1")
+        runs.append(r[0 if icount else 1] - cal[1])
+    report(runs[0] if icount else runs)
+    mon.sock.close()
+
+
+def poweroff(child):
+    child.send("poweroff\r")
+    try:
+        child.expect(pexpect.EOF, timeout=120)
+    except pexpect.TIMEOUT:
+        child.terminate(force=True)
+    child.close()
+
+
+def stats(name, values, unit):
+    v = sorted(values)
+    print("keel.%s_%s_min=%.1f" % (name, unit, v[0]))
+    print("keel.%s_%s_median=%.1f" % (name, unit, v[len(v) // 2]))
+
+
+def wall_run(cfg, work, img, smp):
+    child = boot(cfg, work, img, False, smp)
+    expect(child, "first prompt", PROMPT, 600)
+    cal = sorted(timed_serial(child, "c%d" % i, "true")[1] for i in range(3))[1]
+    ns = [timed_serial(child, "w%d" % i, "cat /big16 | wc -c")[1] - cal for i in range(3)]
+    stats("cat16_wc", [BIG / MIB / (n / 1e9) for n in ns], "mib_s")
+    ns = [timed_serial(child, "s%d" % i, "cat /text1")[1] - cal for i in range(3)]
+    stats("serial_write", [TEXT / 1024 / (n / 1e9) for n in ns], "kib_s")
+    screen(child, work, lambda ns: stats("screen_write", [TEXT / 1024 / (n / 1e9) for n in ns],
+                                         "kib_s"), False)
+    poweroff(child)
+
+
+def main():
+    cfg = config()
+    img_in = sys.argv[1] if len(sys.argv) > 1 else "build/keel.img"
+    smp = int(os.environ.get("CONSOLE_SMP", "2"))
+    work = tempfile.mkdtemp(prefix="keel-console-bench.")
+    rc = 0
+    try:
+        img = make_image(cfg, work, img_in)
+        print("# Keel console and shell, -smp %d; guest instructions under -icount shift=0,sleep=off" % smp)
+        icount_run(cfg, work, img, smp)
+        if os.environ.get("CONSOLE_WALL", "1") != "0":
+            print("# Keel console and shell, wall clock (TCG, no icount), min and median of 3")
+            img = make_image(cfg, work, img_in)
+            wall_run(cfg, work, img, smp)
+    except Failed as e:
+        print("# console bench failed: %s" % e)
+        for name in os.listdir(work):
+            if name.startswith("serial-"):
+                with open(os.path.join(work, name)) as f:
+                    sys.stderr.write(f.read()[-3000:])
+        rc = 1
+    if os.environ.get("CONSOLE_KEEP"):
+        print("# kept " + work)
+    else:
+        subprocess.run(["rm", "-rf", work])
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
