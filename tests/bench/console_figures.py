@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# console.py [IMAGE] - the console and shell figures (issues 15 and 16).
+# console_figures.py [IMAGE] - the console and shell figures (issues 15 and 16).
 #
 # Boots a copy of IMAGE (build/keel.img) with the shell on the serial
 # terminal and on the screen's first virtual console, and the boot
@@ -93,6 +93,45 @@ def make_image(cfg, work, img_in):
     return img
 
 
+def rdtsc_addr(binary, func):
+    """The address of the first rdtsc in func of binary, as hex text."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", binary], capture_output=True,
+                         text=True, check=True).stdout
+    inside = False
+    for line in out.split("\n"):
+        if line.endswith(">:"):
+            inside = line.endswith("<%s>:" % func)
+        elif inside and "rdtsc" in line:
+            return line.split(":")[0].strip()
+    raise Failed("no rdtsc in %s of %s" % (func, binary))
+
+
+def plugin_args(work):
+    """-plugin arguments: tests/bench/console/insns_plugin.c, built here,
+    counting executed instructions and marking kernel entry, the shell's
+    first-prompt stamp and stamp's rdtsc."""
+    so = os.path.join(work, "insns_plugin.so")
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-shared", "-fPIC", "-o", so,
+                    os.path.join(here, "console", "insns_plugin.c")], check=True)
+    entry = subprocess.run(["readelf", "-h", "build/keel.elf"], capture_output=True, text=True,
+                           check=True).stdout
+    entry = re.search(r"Entry point address:\s+0x([0-9a-f]+)", entry).group(1)
+    marks = ["at=entry:" + entry, "rdtsc=prompt:" + rdtsc_addr("build/bundle/sh", "tty_write"),
+             "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main")]
+    return ["-plugin", ",".join([so] + marks), "-d", "plugin", "-D", os.path.join(work, "plugin.log")]
+
+
+def plugin_marks(work):
+    """[(name, executed instructions)] from the plugin's log, in order."""
+    out = []
+    with open(os.path.join(work, "plugin.log")) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 3 and w[0] == "mark":
+                out.append((w[1], int(w[2])))
+    return out
+
+
 def boot(cfg, work, img, icount, smp):
     cmd = [cfg["TIMEOUT"], "--foreground", "900", cfg["QEMU"], "-M", "pc", "-cpu", "max",
            "-m", "256M", "-smp", str(smp), "-display", "none", "-no-reboot",
@@ -102,7 +141,7 @@ def boot(cfg, work, img, icount, smp):
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
            "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
     if icount:
-        cmd[4:4] = ["-icount", "shift=0,sleep=off"]
+        cmd[4:4] = ["-icount", "shift=0,sleep=off"] + plugin_args(work)
     else:
         cmd[4:4] = ["-accel", "tcg,thread=single"]
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=300,
@@ -124,17 +163,21 @@ def expect(child, what, pattern, timeout=300):
     return child.match
 
 
+STAMPS = []  # stamp names in the order they ran (the plugin's marks follow it)
+
+
 def stamp_pair(child, tag):
     """The (tsc, ns) of `stamp TAG0` and `stamp TAG1` as they appear."""
     out = []
     for t in (tag + "0", tag + "1"):
         m = expect(child, "stamp " + t, r"bench: stamp %s tsc=(\d+) ns=(\d+)" % t)
+        STAMPS.append(t)
         out.append((int(m.group(1)), int(m.group(2))))
     return out
 
 
 def timed_serial(child, tag, cmd, timeout=600):
-    """Runs `stamp TAG0; CMD; stamp TAG1` at the serial shell: (insns, ns)."""
+    """Runs `stamp TAG0; CMD; stamp TAG1` at the serial shell: (tsc, ns)."""
     child.send("stamp %s0; %s; stamp %s1\r" % (tag, cmd, tag))
     (t0, n0), (t1, n1) = stamp_pair(child, tag)
     expect(child, "prompt after " + tag, PROMPT, timeout)
@@ -144,59 +187,76 @@ def timed_serial(child, tag, cmd, timeout=600):
 def type_keys(mon, text):
     names = {" ": "spc", "/": "slash", ";": "semicolon", ".": "dot", "|": "shift-backslash",
              "-": "minus", "\r": "ret"}
-    keys = [names.get(ch, ch) for ch in text]
-    for k in keys:
-        mon.cmd("sendkey " + k)
+    for ch in text:
+        mon.cmd("sendkey " + names.get(ch, ch))
         time.sleep(0.02)
 
 
 def timed_screen(child, mon, tag, cmd):
+    """The same on the screen's shell, typed on the PS/2 keyboard."""
     type_keys(mon, "stamp %s0; %s; stamp %s1\r" % (tag, cmd, tag))
     (t0, n0), (t1, n1) = stamp_pair(child, tag)
     return t1 - t0, n1 - n0
 
 
-def stamp_cost(child, mon=None):
-    if mon:
-        return timed_screen(child, mon, "zz", "true")[0], 0
-    return timed_serial(child, "cal", "true")
+def median(v):
+    return sorted(v)[len(v) // 2]
 
 
 def icount_run(cfg, work, img, smp):
+    """The guest-instruction figures: TSC (guest time) during the run,
+    executed instructions from the plugin's log after it."""
+    del STAMPS[:]
     child = boot(cfg, work, img, True, smp)
     m = expect(child, "kernel entry", r"bench: reset_to_entry_insns=(\d+)")
     entry = int(m.group(1))
     expect(child, "first prompt", PROMPT, 600)
     child.send("echo prompt=$KEEL_PROMPT_TSC\r")
     m = expect(child, "KEEL_PROMPT_TSC", r"prompt=(\d+)\r")
-    print("keel.entry_to_prompt_insns=%d" % (int(m.group(1)) - entry))
+    tsc = {"prompt": int(m.group(1)) - entry}
     expect(child, "prompt", PROMPT)
-    # A stamp pair around `true`, then around the same pair: the cost of a
-    # stamp pair with an empty command between (the `true` builtin).
-    cal = [timed_serial(child, "c%d" % i, "true")[0] for i in range(3)]
-    cal_i = sorted(cal)[1]
-    print("# stamp pair overhead %s insns (median %d taken off)" % (cal, cal_i))
-    insns, _ = timed_serial(child, "w", "cat /big16 | wc -c")
-    print("keel.cat16_wc_insns=%d" % (insns - cal_i))
-    print("keel.cat16_wc_bytes_per_insn=%.4f" % (BIG / (insns - cal_i)))
-    insns, _ = timed_serial(child, "s", "cat /text1")
-    print("keel.serial_write_1mib_insns=%d" % (insns - cal_i))
-    print("keel.serial_write_bytes_per_insn=%.4f" % (TEXT / (insns - cal_i)))
-    screen(child, work, lambda r: print("keel.screen_write_1mib_insns=%d\n"
-                                        "keel.screen_write_bytes_per_insn=%.4f" % (r, TEXT / r)),
-           True)
-    poweroff(child)
-
-
-def screen(child, work, report, icount):
+    # `stamp a; true; stamp b`: what a stamp pair costs by itself.
+    tsc["cal"] = median([timed_serial(child, "c%d" % i, "true")[0] for i in range(3)])
+    tsc["cat16"] = timed_serial(child, "w", "cat /big16 | wc -c")[0]
+    tsc["serial"] = timed_serial(child, "s", "cat /text1")[0]
     mon = Monitor(os.path.join(work, "monitor.sock"))
-    cal = sorted(timed_screen(child, mon, "d%d" % i, "true")[0 if icount else 1] for i in range(3))
-    runs = []
-    for i in range(1 if icount else 3):
-        r = timed_screen(child, mon, "v%d" % i, "cat /text1")
-        runs.append(r[0 if icount else 1] - cal[1])
-    report(runs[0] if icount else runs)
+    tsc["scal"] = median([timed_screen(child, mon, "d%d" % i, "true")[0] for i in range(3)])
+    tsc["screen"] = timed_screen(child, mon, "v", "cat /text1")[0]
     mon.sock.close()
+    poweroff(child)
+    report(tsc, executed(work))
+
+
+def executed(work):
+    """Executed instructions per figure, from the plugin's marks."""
+    marks = plugin_marks(work)
+    prompt = next(i for i, (n, _) in enumerate(marks) if n == "prompt")
+    entry = [c for n, c in marks[:prompt] if n == "entry"][-1]
+    stamps = [c for n, c in marks if n == "stamp"]
+    if len(stamps) != len(STAMPS):
+        raise Failed("%d stamp marks for %d stamps" % (len(stamps), len(STAMPS)))
+    at = dict(zip(STAMPS, stamps))
+
+    def pair(tag):
+        return at[tag + "1"] - at[tag + "0"]
+    return {"prompt": marks[prompt][1] - entry,
+            "cal": median([pair("c%d" % i) for i in range(3)]),
+            "cat16": pair("w"), "serial": pair("s"),
+            "scal": median([pair("d%d" % i) for i in range(3)]), "screen": pair("v")}
+
+
+def report(tsc, ex):
+    print("keel.entry_to_prompt_insns=%d" % ex["prompt"])
+    print("keel.entry_to_prompt_guest_ns=%d" % tsc["prompt"])
+    print("# a stamp pair alone: %d executed, %d guest ns (taken off below)" % (ex["cal"], tsc["cal"]))
+    for name, key, cal, size in [("cat16_wc", "cat16", "cal", BIG),
+                                 ("serial_write_1mib", "serial", "cal", TEXT),
+                                 ("screen_write_1mib", "screen", "scal", TEXT)]:
+        e = ex[key] - ex[cal]
+        t = tsc[key] - tsc[cal]
+        print("keel.%s_insns=%d" % (name, e))
+        print("keel.%s_bytes_per_insn=%.4f" % (name, size / e))
+        print("keel.%s_guest_ns=%d" % (name, t))
 
 
 def poweroff(child):
@@ -215,15 +275,19 @@ def stats(name, values, unit):
 
 
 def wall_run(cfg, work, img, smp):
+    """Wall clock (TCG without icount; CLOCK_MONOTONIC follows the host)."""
     child = boot(cfg, work, img, False, smp)
     expect(child, "first prompt", PROMPT, 600)
-    cal = sorted(timed_serial(child, "c%d" % i, "true")[1] for i in range(3))[1]
+    cal = median([timed_serial(child, "c%d" % i, "true")[1] for i in range(3)])
     ns = [timed_serial(child, "w%d" % i, "cat /big16 | wc -c")[1] - cal for i in range(3)]
     stats("cat16_wc", [BIG / MIB / (n / 1e9) for n in ns], "mib_s")
     ns = [timed_serial(child, "s%d" % i, "cat /text1")[1] - cal for i in range(3)]
     stats("serial_write", [TEXT / 1024 / (n / 1e9) for n in ns], "kib_s")
-    screen(child, work, lambda ns: stats("screen_write", [TEXT / 1024 / (n / 1e9) for n in ns],
-                                         "kib_s"), False)
+    mon = Monitor(os.path.join(work, "monitor.sock"))
+    cal = median([timed_screen(child, mon, "d%d" % i, "true")[1] for i in range(3)])
+    ns = [timed_screen(child, mon, "v%d" % i, "cat /text1")[1] - cal for i in range(3)]
+    stats("screen_write", [TEXT / 1024 / (n / 1e9) for n in ns], "kib_s")
+    mon.sock.close()
     poweroff(child)
 
 

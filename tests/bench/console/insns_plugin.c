@@ -1,0 +1,150 @@
+/*
+ * insns_plugin.c - a QEMU TCG plugin (host code, built by
+ * tests/bench/console_figures.py with the host's cc) that counts the guest
+ * instructions executed by all virtual CPUs together and, each time the
+ * guest executes one of a few marked instructions, writes
+ * "mark NAME COUNT" to QEMU's log (-d plugin -D FILE).
+ *
+ * Under -icount shift=0,sleep=off the TSC is guest time: instructions plus
+ * the jumps of the clock over idle time (sleep=off skips to the next timer
+ * when every CPU halts). This count has no idle in it: it is what the CPUs
+ * executed, the same kind of figure for Keel and for Linux.
+ *
+ * Arguments (-plugin FILE,ARG,...):
+ *   at=NAME:ADDR      mark the instruction at virtual address ADDR (hex)
+ *   rdtsc=NAME:ADDR   the same, only when that instruction is rdtsc (user
+ *                     programs share addresses; the opcode tells them apart)
+ *
+ * QEMU 7.2 speaks plugin API version 1; the few declarations used are
+ * written out below instead of including QEMU's header, which Debian does
+ * not package.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint64_t qemu_plugin_id_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+typedef struct qemu_info_t qemu_info_t;
+
+enum { INLINE_ADD_U64 = 0 };
+enum { CB_NO_REGS = 0 };
+
+void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
+					   void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
+void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, void (*cb)(qemu_plugin_id_t, void *),
+				    void *userdata);
+size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
+uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
+const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
+size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
+void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb, int op, void *ptr,
+					      uint64_t imm);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
+					    void (*cb)(unsigned int vcpu, void *userdata), int flags,
+					    void *userdata);
+void qemu_plugin_outs(const char *string);
+
+__attribute__((visibility("default"))) extern int qemu_plugin_version;
+__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+
+#define MARKS_MAX 16
+
+struct mark {
+	char name[32];
+	uint64_t addr;
+	bool rdtsc_only;
+};
+
+/* The plugin's state: QEMU loads it once per run. */
+static struct {
+	uint64_t insns; /* executed, all vCPUs (icount runs them on one thread) */
+	struct mark mark[MARKS_MAX];
+	int marks;
+} st;
+
+static void on_mark(unsigned int vcpu, void *userdata)
+{
+	struct mark *m = userdata;
+	char line[96];
+
+	snprintf(line, sizeof line, "mark %s %" PRIu64 " cpu%u\n", m->name, st.insns, vcpu);
+	qemu_plugin_outs(line);
+}
+
+static bool is_rdtsc(const struct qemu_plugin_insn *insn)
+{
+	const uint8_t *b = qemu_plugin_insn_data(insn);
+
+	return qemu_plugin_insn_size(insn) == 2 && b[0] == 0x0f && b[1] == 0x31;
+}
+
+/* Counts each block's instructions when it runs; hooks marked ones. The
+ * count is added at the block's start, so a mark sees its own block's
+ * instructions already counted (a few at most). */
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	size_t n = qemu_plugin_tb_n_insns(tb);
+
+	(void)id;
+	qemu_plugin_register_vcpu_tb_exec_inline(tb, INLINE_ADD_U64, &st.insns, n);
+	for (size_t i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		uint64_t va = qemu_plugin_insn_vaddr(insn);
+
+		for (int k = 0; k < st.marks; k++)
+			if (st.mark[k].addr == va && (!st.mark[k].rdtsc_only || is_rdtsc(insn)))
+				qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, CB_NO_REGS,
+								       &st.mark[k]);
+	}
+}
+
+static void on_qemu_exit(qemu_plugin_id_t id, void *userdata)
+{
+	char line[64];
+
+	(void)id;
+	(void)userdata;
+	snprintf(line, sizeof line, "total %" PRIu64 "\n", st.insns);
+	qemu_plugin_outs(line);
+}
+
+/* Parses "at=NAME:ADDR" or "rdtsc=NAME:ADDR"; false when malformed. */
+static bool parse_mark(const char *arg)
+{
+	bool rdtsc = !strncmp(arg, "rdtsc=", 6);
+	const char *v = rdtsc ? arg + 6 : !strncmp(arg, "at=", 3) ? arg + 3 : NULL;
+	const char *colon = v ? strchr(v, ':') : NULL;
+	struct mark *m = &st.mark[st.marks];
+
+	if (!colon || st.marks == MARKS_MAX || (size_t)(colon - v) >= sizeof m->name)
+		return false;
+	memcpy(m->name, v, (size_t)(colon - v));
+	m->name[colon - v] = 0;
+	m->addr = strtoull(colon + 1, NULL, 16);
+	m->rdtsc_only = rdtsc;
+	st.marks++;
+	return true;
+}
+
+__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id,
+							       const qemu_info_t *info, int argc,
+							       char **argv);
+int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
+{
+	(void)info;
+	for (int i = 0; i < argc; i++)
+		if (!parse_mark(argv[i])) {
+			fprintf(stderr, "insns_plugin: bad argument '%s'\n", argv[i]);
+			return -1;
+		}
+	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
+	qemu_plugin_register_atexit_cb(id, on_qemu_exit, NULL);
+	return 0;
+}
