@@ -118,6 +118,8 @@ def plugin_args(work):
     entry = re.search(r"Entry point address:\s+0x([0-9a-f]+)", entry).group(1)
     marks = ["at=entry:" + entry, "rdtsc=prompt:" + rdtsc_addr("build/bundle/sh", "tty_write"),
              "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main")]
+    if os.environ.get("CONSOLE_PROF"):
+        marks.append("prof=stamp:" + os.environ["CONSOLE_PROF"])
     return ["-plugin", ",".join([so] + marks), "-d", "plugin", "-D", os.path.join(work, "plugin.log")]
 
 
@@ -130,6 +132,47 @@ def plugin_marks(work):
             if len(w) >= 3 and w[0] == "mark":
                 out.append((w[1], int(w[2])))
     return out
+
+
+def symbols(binary):
+    out = subprocess.run(["nm", "-n", binary], capture_output=True, text=True).stdout
+    return [(int(w[0], 16), w[2]) for w in (line.split() for line in out.split("\n"))
+            if len(w) == 3 and w[1] in "tTwW"]
+
+
+def lookup(syms, addr):
+    name = "?"
+    for a, n in syms:
+        if a > addr:
+            break
+        name = n
+    return name
+
+
+def profile(work):
+    """CONSOLE_PROF=K: the executed instructions between the K-th stamp and
+    the next, by function (kernel) or by candidate (user programs share
+    addresses: each column is what that address is in that program)."""
+    per = {}
+    with open(os.path.join(work, "plugin.log")) as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == "prof":
+                per[int(w[1], 16)] = per.get(int(w[1], 16), 0) + int(w[2])
+    kern = symbols("build/keel.elf")
+    progs = ["toolbox", "vfsd", "blkd", "compd", "sh", "inputd", "initd"]
+    user = {p: symbols("build/bundle/" + p) for p in progs}
+    funcs = {}
+    for addr, n in per.items():
+        if addr >= 0xffff800000000000:
+            key = "kernel:" + lookup(kern, addr)
+        else:
+            key = " ".join("%s:%s" % (p, lookup(user[p], addr)) for p in progs)
+        funcs[key] = funcs.get(key, 0) + n
+    total = sum(funcs.values())
+    print("# profile: %d instructions" % total)
+    for key, n in sorted(funcs.items(), key=lambda kv: -kv[1])[:40]:
+        print("# %12d %5.1f%% %s" % (n, 100.0 * n / total, key))
 
 
 def boot(cfg, work, img, icount, smp):
@@ -225,6 +268,8 @@ def icount_run(cfg, work, img, smp):
     mon.sock.close()
     poweroff(child)
     report(tsc, executed(work))
+    if os.environ.get("CONSOLE_PROF"):
+        profile(work)
 
 
 def executed(work):

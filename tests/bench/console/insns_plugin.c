@@ -14,6 +14,9 @@
  *   at=NAME:ADDR      mark the instruction at virtual address ADDR (hex)
  *   rdtsc=NAME:ADDR   the same, only when that instruction is rdtsc (user
  *                     programs share addresses; the opcode tells them apart)
+ *   prof=NAME:K       a profile: between the K-th and the next execution
+ *                     of mark NAME, count the instructions of each block,
+ *                     written at exit as "prof ADDR INSNS" (ADDR in hex)
  *
  * QEMU 7.2 speaks plugin API version 1; the few declarations used are
  * written out below instead of including QEMU's header, which Debian does
@@ -46,6 +49,9 @@ const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
 size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb, int op, void *ptr,
 					      uint64_t imm);
+void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb,
+					  void (*cb)(unsigned int vcpu, void *userdata), int flags,
+					  void *userdata);
 void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
 					    void (*cb)(unsigned int vcpu, void *userdata), int flags,
 					    void *userdata);
@@ -60,6 +66,13 @@ struct mark {
 	char name[32];
 	uint64_t addr;
 	bool rdtsc_only;
+	uint64_t hits;
+};
+
+/* One translated block, for the profile. */
+struct block {
+	uint64_t addr, insns, runs;
+	struct block *next;
 };
 
 /* The plugin's state: QEMU loads it once per run. */
@@ -67,6 +80,10 @@ static struct {
 	uint64_t insns; /* executed, all vCPUs (icount runs them on one thread) */
 	struct mark mark[MARKS_MAX];
 	int marks;
+	char prof_mark[32];   /* the profile's window: mark name ... */
+	uint64_t prof_from;   /* ... from its prof_from-th execution to the next */
+	bool profiling;
+	struct block *blocks; /* every block translated, newest first */
 } st;
 
 static void on_mark(unsigned int vcpu, void *userdata)
@@ -76,6 +93,18 @@ static void on_mark(unsigned int vcpu, void *userdata)
 
 	snprintf(line, sizeof line, "mark %s %" PRIu64 " cpu%u\n", m->name, st.insns, vcpu);
 	qemu_plugin_outs(line);
+	m->hits++;
+	if (st.prof_from && !strcmp(m->name, st.prof_mark))
+		st.profiling = m->hits == st.prof_from;
+}
+
+static void on_block(unsigned int vcpu, void *userdata)
+{
+	struct block *b = userdata;
+
+	(void)vcpu;
+	if (st.profiling)
+		b->runs++;
 }
 
 static bool is_rdtsc(const struct qemu_plugin_insn *insn)
@@ -94,6 +123,17 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 	(void)id;
 	qemu_plugin_register_vcpu_tb_exec_inline(tb, INLINE_ADD_U64, &st.insns, n);
+	if (st.prof_from && n) {
+		struct block *b = calloc(1, sizeof *b);
+
+		if (b) {
+			b->addr = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, 0));
+			b->insns = n;
+			b->next = st.blocks;
+			st.blocks = b;
+			qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, CB_NO_REGS, b);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint64_t va = qemu_plugin_insn_vaddr(insn);
@@ -113,11 +153,34 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata)
 	(void)userdata;
 	snprintf(line, sizeof line, "total %" PRIu64 "\n", st.insns);
 	qemu_plugin_outs(line);
+	for (struct block *b = st.blocks; b; b = b->next)
+		if (b->runs) {
+			snprintf(line, sizeof line, "prof %" PRIx64 " %" PRIu64 "\n", b->addr,
+				 b->runs * b->insns);
+			qemu_plugin_outs(line);
+		}
 }
 
-/* Parses "at=NAME:ADDR" or "rdtsc=NAME:ADDR"; false when malformed. */
+/* Parses "prof=NAME:K"; false when malformed. */
+static bool parse_prof(const char *v)
+{
+	const char *colon = strchr(v, ':');
+
+	if (!colon || (size_t)(colon - v) >= sizeof st.prof_mark)
+		return false;
+	memcpy(st.prof_mark, v, (size_t)(colon - v));
+	st.prof_mark[colon - v] = 0;
+	st.prof_from = strtoull(colon + 1, NULL, 10);
+	return st.prof_from > 0;
+}
+
+/* Parses "at=NAME:ADDR", "rdtsc=NAME:ADDR" or "prof=NAME:K"; false when
+ * malformed. */
 static bool parse_mark(const char *arg)
 {
+	if (!strncmp(arg, "prof=", 5))
+		return parse_prof(arg + 5);
+
 	bool rdtsc = !strncmp(arg, "rdtsc=", 6);
 	const char *v = rdtsc ? arg + 6 : !strncmp(arg, "at=", 3) ? arg + 3 : NULL;
 	const char *colon = v ? strchr(v, ':') : NULL;
