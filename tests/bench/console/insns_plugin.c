@@ -11,9 +11,12 @@
  * executed, the same kind of figure for Keel and for Linux.
  *
  * Arguments (-plugin FILE,ARG,...):
- *   at=NAME:ADDR      mark the instruction at virtual address ADDR (hex)
+ *   at=NAME:ADDR[:HEX] mark the instruction at virtual address ADDR (hex);
+ *                     with HEX, only when the instruction's bytes start so
  *   rdtsc=NAME:ADDR   the same, only when that instruction is rdtsc (user
  *                     programs share addresses; the opcode tells them apart)
+ *   out=PATH          write the lines to PATH instead of QEMU's log,
+ *                     each mark flushed unless it repeats the one before
  *   prof=NAME:K       a profile: between the K-th and the next execution
  *                     of mark NAME, count the instructions of each block,
  *                     written at exit as "prof ADDR INSNS" (ADDR in hex)
@@ -66,6 +69,8 @@ struct mark {
 	char name[32];
 	uint64_t addr;
 	bool rdtsc_only;
+	uint8_t bytes[8]; /* the instruction must start with these */
+	size_t nbytes;
 	uint64_t hits;
 };
 
@@ -84,7 +89,18 @@ static struct {
 	uint64_t prof_from;   /* ... from its prof_from-th execution to the next */
 	bool profiling;
 	struct block *blocks; /* every block translated, newest first */
+	FILE *out;            /* out=, or NULL for QEMU's log */
+	struct mark *last;    /* the mark hit last */
 } st;
+
+static void put(const char *line)
+{
+	if (st.out)
+		fputs(line, st.out);
+	else
+		qemu_plugin_outs(line);
+}
+
 
 static void on_mark(unsigned int vcpu, void *userdata)
 {
@@ -92,7 +108,12 @@ static void on_mark(unsigned int vcpu, void *userdata)
 	char line[96];
 
 	snprintf(line, sizeof line, "mark %s %" PRIu64 " cpu%u\n", m->name, st.insns, vcpu);
-	qemu_plugin_outs(line);
+	put(line);
+	/* The first of a run of one name goes out at once: a reader waiting
+	 * for an event sees it (idle callbacks do not come under icount). */
+	if (st.out && m != st.last)
+		fflush(st.out);
+	st.last = m;
 	m->hits++;
 	if (st.prof_from && !strcmp(m->name, st.prof_mark))
 		st.profiling = m->hits == st.prof_from;
@@ -112,6 +133,14 @@ static bool is_rdtsc(const struct qemu_plugin_insn *insn)
 	const uint8_t *b = qemu_plugin_insn_data(insn);
 
 	return qemu_plugin_insn_size(insn) == 2 && b[0] == 0x0f && b[1] == 0x31;
+}
+
+static bool matches(const struct mark *m, const struct qemu_plugin_insn *insn)
+{
+	if (m->rdtsc_only)
+		return is_rdtsc(insn);
+	return qemu_plugin_insn_size(insn) >= m->nbytes &&
+	       !memcmp(qemu_plugin_insn_data(insn), m->bytes, m->nbytes);
 }
 
 /* Counts each block's instructions when it runs; hooks marked ones. The
@@ -139,7 +168,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		uint64_t va = qemu_plugin_insn_vaddr(insn);
 
 		for (int k = 0; k < st.marks; k++)
-			if (st.mark[k].addr == va && (!st.mark[k].rdtsc_only || is_rdtsc(insn)))
+			if (st.mark[k].addr == va && matches(&st.mark[k], insn))
 				qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, CB_NO_REGS,
 								       &st.mark[k]);
 	}
@@ -152,13 +181,16 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata)
 	(void)id;
 	(void)userdata;
 	snprintf(line, sizeof line, "total %" PRIu64 "\n", st.insns);
-	qemu_plugin_outs(line);
+	put(line);
 	for (struct block *b = st.blocks; b; b = b->next)
 		if (b->runs) {
 			snprintf(line, sizeof line, "prof %" PRIx64 " %" PRIu64 "\n", b->addr,
 				 b->runs * b->insns);
-			qemu_plugin_outs(line);
+			put(line);
 		}
+	if (st.out)
+		fclose(st.out);
+	st.out = NULL;
 }
 
 /* Parses "prof=NAME:K"; false when malformed. */
@@ -174,12 +206,14 @@ static bool parse_prof(const char *v)
 	return st.prof_from > 0;
 }
 
-/* Parses "at=NAME:ADDR", "rdtsc=NAME:ADDR" or "prof=NAME:K"; false when
- * malformed. */
+/* Parses "at=NAME:ADDR", "rdtsc=NAME:ADDR", "out=PATH" or "prof=NAME:K";
+ * false when malformed. */
 static bool parse_mark(const char *arg)
 {
 	if (!strncmp(arg, "prof=", 5))
 		return parse_prof(arg + 5);
+	if (!strncmp(arg, "out=", 4))
+		return !st.out && (st.out = fopen(arg + 4, "w")) != NULL;
 
 	bool rdtsc = !strncmp(arg, "rdtsc=", 6);
 	const char *v = rdtsc ? arg + 6 : !strncmp(arg, "at=", 3) ? arg + 3 : NULL;
@@ -190,8 +224,15 @@ static bool parse_mark(const char *arg)
 		return false;
 	memcpy(m->name, v, (size_t)(colon - v));
 	m->name[colon - v] = 0;
-	m->addr = strtoull(colon + 1, NULL, 16);
+	char *end;
+	m->addr = strtoull(colon + 1, &end, 16);
 	m->rdtsc_only = rdtsc;
+	m->nbytes = 0;
+	if (*end == ':')
+		for (const char *h = end + 1; h[0] && h[1] && m->nbytes < sizeof m->bytes; h += 2) {
+			char two[3] = { h[0], h[1], 0 };
+			m->bytes[m->nbytes++] = (uint8_t)strtoul(two, NULL, 16);
+		}
 	st.marks++;
 	return true;
 }
