@@ -24,7 +24,11 @@
 # A timed command runs as `stamp a; CMD; stamp b`; `stamp a; stamp b`
 # alone gives what the stamps themselves cost, which is taken off.
 # CONSOLE_SMP (default 2) sets the CPU count; CONSOLE_WALL=0 skips the
-# wall-clock boot.
+# wall-clock boot, CONSOLE_ICOUNT=0 the icount one; CONSOLE_KEEP=1 keeps
+# the work folder (serial logs, the plugin's marks); CONSOLE_PROF=K adds a
+# profile of the window from the K-th stamp to the next (1-based, in the
+# order the stamps run: c00 c01 c10 c11 c20 c21 s0 s1 d00 ... v0 v1 k0 k1
+# w0 w1); CONSOLE_PROF=boot profiles kernel entry to the first prompt.
 import os
 import re
 import subprocess
@@ -119,7 +123,8 @@ def plugin_args(work):
     marks = ["at=entry:" + entry, "rdtsc=prompt:" + rdtsc_addr("build/bundle/sh", "tty_write"),
              "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main")] + key_marks()
     if os.environ.get("CONSOLE_PROF"):
-        marks.append("prof=stamp:" + os.environ["CONSOLE_PROF"])
+        k = os.environ["CONSOLE_PROF"]
+        marks.append("prof=entry:1:prompt" if k == "boot" else "prof=stamp:" + k)
     marks.append("out=" + os.path.join(work, "plugin.log"))
     return ["-plugin", ",".join([so] + marks)]
 
@@ -254,7 +259,7 @@ def profile(work):
             if w and w[0] == "prof":
                 per[int(w[1], 16)] = per.get(int(w[1], 16), 0) + int(w[2])
     kern = symbols("build/keel.elf")
-    progs = ["toolbox", "vfsd", "blkd", "compd", "sh", "inputd", "initd"]
+    progs = ["toolbox", "vfsd", "blkd", "compd", "sh", "inputd", "initd", "topod"]
     user = {p: symbols("build/bundle/" + p) for p in progs}
     funcs = {}
     for addr, n in per.items():
@@ -450,7 +455,8 @@ def main():
     try:
         img = make_image(cfg, work, img_in)
         print("# Keel console and shell, -smp %d; guest instructions under -icount shift=0,sleep=off" % smp)
-        icount_run(cfg, work, img, smp)
+        if os.environ.get("CONSOLE_ICOUNT", "1") != "0":
+            icount_run(cfg, work, img, smp)
         if os.environ.get("CONSOLE_WALL", "1") != "0":
             print("# Keel console and shell, wall clock (TCG, no icount), min and median of 3")
             img = make_image(cfg, work, img_in)

@@ -17,8 +17,9 @@
  *                     programs share addresses; the opcode tells them apart)
  *   out=PATH          write the lines to PATH instead of QEMU's log,
  *                     each mark flushed unless it repeats the one before
- *   prof=NAME:K       a profile: between the K-th and the next execution
- *                     of mark NAME, count the instructions of each block,
+ *   prof=NAME:K[:STOP] a profile: from the K-th execution of mark NAME to
+ *                     the next of NAME (or of mark STOP), count the
+ *                     instructions of each block,
  *                     written at exit as "prof ADDR INSNS" (ADDR in hex)
  *
  * QEMU 7.2 speaks plugin API version 1; the few declarations used are
@@ -56,8 +57,8 @@ void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb,
 					  void (*cb)(unsigned int vcpu, void *userdata), int flags,
 					  void *userdata);
 void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn,
-					    void (*cb)(unsigned int vcpu, void *userdata), int flags,
-					    void *userdata);
+					    void (*cb)(unsigned int vcpu, void *userdata),
+					    int flags, void *userdata);
 void qemu_plugin_outs(const char *string);
 
 __attribute__((visibility("default"))) extern int qemu_plugin_version;
@@ -85,8 +86,9 @@ static struct {
 	uint64_t insns; /* executed, all vCPUs (icount runs them on one thread) */
 	struct mark mark[MARKS_MAX];
 	int marks;
-	char prof_mark[32];   /* the profile's window: mark name ... */
-	uint64_t prof_from;   /* ... from its prof_from-th execution to the next */
+	char prof_mark[32]; /* the profile's window: mark name ... */
+	char prof_stop[32]; /* ... (ended by this mark when set) ... */
+	uint64_t prof_from; /* ... from its prof_from-th execution to the next */
 	bool profiling;
 	struct block *blocks; /* every block translated, newest first */
 	FILE *out;            /* out=, or NULL for QEMU's log */
@@ -101,7 +103,6 @@ static void put(const char *line)
 		qemu_plugin_outs(line);
 }
 
-
 static void on_mark(unsigned int vcpu, void *userdata)
 {
 	struct mark *m = userdata;
@@ -115,7 +116,9 @@ static void on_mark(unsigned int vcpu, void *userdata)
 		fflush(st.out);
 	st.last = m;
 	m->hits++;
-	if (st.prof_from && !strcmp(m->name, st.prof_mark))
+	if (st.profiling && st.prof_stop[0] && !strcmp(m->name, st.prof_stop))
+		st.profiling = false;
+	else if (st.prof_from && !strcmp(m->name, st.prof_mark))
 		st.profiling = m->hits == st.prof_from;
 }
 
@@ -202,7 +205,10 @@ static bool parse_prof(const char *v)
 		return false;
 	memcpy(st.prof_mark, v, (size_t)(colon - v));
 	st.prof_mark[colon - v] = 0;
-	st.prof_from = strtoull(colon + 1, NULL, 10);
+	char *end;
+	st.prof_from = strtoull(colon + 1, &end, 10);
+	if (*end == ':' && strlen(end + 1) < sizeof st.prof_stop)
+		strcpy(st.prof_stop, end + 1);
 	return st.prof_from > 0;
 }
 

@@ -26,8 +26,8 @@ int main(int argc, char **argv)
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
 		ns = (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
 	for (int i = 1; i < argc; i++)
-		if (keel_print(keel_start_page()->witness, "bench: stamp %s tsc=%lu ns=%llu\n", argv[i],
-			       (unsigned long)tsc, ns)) {
+		if (keel_print(keel_start_page()->witness, "bench: stamp %s tsc=%lu ns=%llu\n",
+			       argv[i], (unsigned long)tsc, ns)) {
 			fprintf(stderr, "stamp: no kernel console (witness capability)\n");
 			return 1;
 		}
