@@ -13,13 +13,27 @@
 
 enum { WC_LINES, WC_WORDS, WC_CHARS, WC_BYTES, WC_MAXLEN, WC_N };
 
-/* Adds the counts of f into c (c[WC_MAXLEN] is a maximum). */
-static int wc_count(FILE *f, unsigned long long c[WC_N])
+/* Adds the bytes of f into c[WC_BYTES], a block at a time (wc -c). */
+static int wc_bytes(FILE *f, unsigned long long c[WC_N])
+{
+	char buf[4096];
+	size_t k;
+
+	while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+		c[WC_BYTES] += k;
+	return ferror(f) ? -1 : 0;
+}
+
+/* Adds the counts of f into c (c[WC_MAXLEN] is a maximum); with only
+ * bytes asked for, counts bytes alone. */
+static int wc_count(FILE *f, unsigned long long c[WC_N], bool bytes_only)
 {
 	unsigned long long col = 0;
 	bool inword = false;
 	int ch;
 
+	if (bytes_only)
+		return wc_bytes(f, c);
 	while ((ch = getc(f)) != EOF) {
 		bool space = ch == ' ' || (ch >= '\t' && ch <= '\r');
 		c[WC_BYTES]++;
@@ -92,7 +106,7 @@ int cmd_wc(int argc, char **argv)
 			st = 1;
 			continue;
 		}
-		if (wc_count(f, cnt) < 0) {
+		if (wc_count(f, cnt, shown == 1 && show[WC_BYTES]) < 0) {
 			msg_errno(argv[0], "%s", path);
 			st = 1;
 		}

@@ -62,6 +62,23 @@ static void pipe_pause(unsigned *spins)
 	sys_signal_wait(1ull << 63, 1000000, &pending); /* 1 ms */
 }
 
+/* Copies k bytes (k <= PIPE_SIZE) out of the ring from offset at,
+ * wrapping at its end. */
+static void ring_get(uint8_t *buf, const uint8_t *r, size_t at, size_t k)
+{
+	size_t first = k < PIPE_SIZE - at ? k : PIPE_SIZE - at;
+	memcpy(buf, r + at, first);
+	memcpy(buf + first, r, k - first);
+}
+
+/* Copies k bytes (k <= PIPE_SIZE) into the ring from offset at. */
+static void ring_put(uint8_t *r, size_t at, const uint8_t *buf, size_t k)
+{
+	size_t first = k < PIPE_SIZE - at ? k : PIPE_SIZE - at;
+	memcpy(r + at, buf, first);
+	memcpy(r, buf + first, k - first);
+}
+
 /* Bytes waiting, or -1 if the counters are broken. */
 static int64_t pipe_avail(struct pipe_hdr *h)
 {
@@ -81,9 +98,9 @@ static long pipe_read(struct keel_file *f, void *buf, size_t n, int64_t off)
 			return -EIO;
 		if (a > 0) {
 			size_t k = n < (size_t)a ? n : (size_t)a;
-			for (size_t i = 0; i < k; i++)
-				((uint8_t *)buf)[i] = ring(f)[(h->head + i) % PIPE_SIZE];
-			__atomic_store_n(&h->head, h->head + k, __ATOMIC_RELEASE);
+			uint64_t hd = h->head;
+			ring_get(buf, ring(f), hd % PIPE_SIZE, k);
+			__atomic_store_n(&h->head, hd + k, __ATOMIC_RELEASE);
 			return (long)k;
 		}
 		if (n == 0 || __atomic_load_n(&h->writers, __ATOMIC_ACQUIRE) == 0)
@@ -114,8 +131,7 @@ static long pipe_write(struct keel_file *f, const void *buf, size_t n, int64_t o
 			continue;
 		}
 		uint64_t t = h->tail;
-		for (size_t i = 0; i < k; i++)
-			ring(f)[(t + i) % PIPE_SIZE] = ((const uint8_t *)buf)[done + i];
+		ring_put(ring(f), t % PIPE_SIZE, (const uint8_t *)buf + done, k);
 		__atomic_store_n(&h->tail, t + k, __ATOMIC_RELEASE);
 		done += k;
 		spins = 0;

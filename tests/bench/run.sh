@@ -49,6 +49,7 @@ awk -F= '/^keel.reset_to_entry_insns=/ { e = $2 } /^keel.reset_to_all_services_u
 
 sh tests/bench/boot.sh "$img" || exit 1
 sh apps/edit/bench.sh "$img" || exit 1
+sh tests/bench/console.sh "$img"
 
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"
