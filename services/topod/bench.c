@@ -12,9 +12,14 @@
 #include "keel/sys.h"
 #include "topod.h"
 
-#define BENCH_SAMPLES 8
-#define BENCH_SAMPLE_NS 3000000ull /* 3 ms each */
-#define BENCH_CHUNK 4096u          /* kernel iterations between clock reads */
+/* 4 samples of 250 us: 1 ms per core, so that the benchmark is a small part
+ * of boot (it was 8 x 3 ms, 61% of kernel entry to the first prompt under
+ * icount). A chunk of 256 iterations is about 1,300 instructions, so a
+ * sample holds ~150 chunks: a resolution near 1%, well inside the class
+ * bands of classify.c. */
+#define BENCH_SAMPLES 4
+#define BENCH_SAMPLE_NS 250000ull /* 250 us each */
+#define BENCH_CHUNK 256u          /* kernel iterations between clock reads */
 #define BENCH_STACK_PAGES 2u
 #define BENCH_WAIT_NS 1000000000ull /* give up on a core after 1 s */
 #define BENCH_IDLE_BIT 63           /* never raised: waiting on it sleeps */
@@ -107,7 +112,7 @@ status_t topo_bench(struct topo *t)
 			continue; /* still running: its memory stays mapped */
 		figs[i].count = BENCH_SAMPLES;
 		for (int k = 0; k < BENCH_SAMPLES; k++)
-			figs[i].samples[k] = slots[i].samples[k] * BENCH_CHUNK / 3000; /* per ms */
+			figs[i].samples[k] = slots[i].samples[k] * BENCH_CHUNK * 1000 / BENCH_SAMPLE_NS; /* per us */
 	}
 	t->ncores = n;
 	return classify_cores(figs, n, t->cores, &t->fastest);
