@@ -2,9 +2,10 @@
  * jobs.c - the table of started processes: foreground waits, background
  * jobs for jobs/fg/wait, and what an interrupt does to the foreground job.
  *
- * The shell has no job control (no process groups, no stopping): an
- * interrupt kills the foreground job, background jobs ignore it.  A job's
- * status is its last process's status, 128+n for a signal.
+ * The shell has no process groups and no stopping: an interrupt kills the
+ * foreground job (on Keel the console's controller does, and the job ends
+ * with SIGINT), background jobs ignore it until fg.  A job's status is its
+ * last process's status, 128+n for a signal.
  */
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
