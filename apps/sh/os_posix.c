@@ -458,6 +458,11 @@ int os_term_raw(int fd, bool on)
 	have_saved_termios = true;
 	t = saved_termios;
 	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN);
+#ifdef SH_KEEL
+	/* No signal reaches the shell on Keel: the line editor takes Ctrl-C
+	 * as a byte and abandons the line. */
+	t.c_lflag &= ~(tcflag_t)ISIG;
+#endif
 	t.c_iflag &= ~(tcflag_t)(IXON | ICRNL | INLCR);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;

@@ -45,6 +45,11 @@ def interrupt(s, name, line, secs=3):
 
 
 def background(s):
+    s.child.send("echo abandoned\x03")
+    s.expect("Ctrl-C at the prompt abandons the line", r"\^C", 30)
+    s.expect("a new prompt follows", PROMPT, 30)
+    check("the abandoned line is not run", "\nabandoned" not in s.child.before,
+          repr(s.child.before))
     s.run("a background job starts", "sleep 60 &", entered("sleep 60 &"))
     s.run("jobs lists it", "jobs", r"\n\[1\] \+ Running +sleep 60\r")
     s.run("$! is its pid", "echo pid=$!", r"\npid=\d+\r")
