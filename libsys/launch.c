@@ -67,6 +67,12 @@ static status_t send_cap(cap_handle_t launch, uint32_t id, const char *name, cap
 
 status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_t *id)
 {
+	return launch_start_job(launch, req, 0, id);
+}
+
+status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uint32_t flags,
+			  uint32_t *id)
+{
 	struct keel_msg m = { .label = LAUNCH_NEW, .len = LAUNCH_PROGRAM_MAX + 1 };
 	size_t k = req->program ? strlen(req->program) : 0;
 	if (k == 0 || k > LAUNCH_PROGRAM_MAX || req->cap_count > LAUNCH_CAPS_MAX)
@@ -82,7 +88,7 @@ status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_
 		if (req->caps[i] != CAP_HANDLE_NONE)
 			st = send_cap(launch, got, req->names[i], req->caps[i]);
 	if (st == STATUS_OK) {
-		m = words(LAUNCH_GO, got, 0);
+		m = words(LAUNCH_GO, got, flags);
 		st = call(launch, &m);
 	}
 	if (st) {
@@ -100,6 +106,12 @@ status_t launch_wait(cap_handle_t launch, uint32_t id, bool poll, struct launch_
 	if (st == STATUS_OK)
 		memcpy(out, m.payload, sizeof *out);
 	return st;
+}
+
+status_t launch_job(cap_handle_t launch, uint32_t id, uint32_t flags)
+{
+	struct keel_msg m = words(LAUNCH_JOB, id, flags);
+	return call(launch, &m);
 }
 
 status_t launch_kill(cap_handle_t launch, uint32_t id)

@@ -336,12 +336,9 @@ int bi_jobs(struct shell *sh, int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	job_reap(sh, false);
-	for (struct job *j = sh->jobs; j; j = j->next) {
-		if (!j->id)
-			continue;
-		out_fmt(sh, 1, "[%d] %c %-24s %s\n", j->id, j->next ? '-' : '+',
-			j->done ? "Done" : "Running", j->text);
-	}
+	for (struct job *j = sh->jobs; j; j = j->next)
+		if (j->id)
+			job_print(sh, 1, j);
 	return 0;
 }
 
@@ -355,6 +352,9 @@ int bi_fg(struct shell *sh, int argc, char **argv)
 	out_fmt(sh, 1, "%s\n", j->text);
 	out_flush(sh);
 	j->id = 0;
+	for (int i = 0; i < j->npids; i++)
+		if (j->pids[i] > 0)
+			os_foreground(j->pids[i]);
 	return job_wait(sh, j);
 }
 

@@ -70,16 +70,17 @@ void editor_set_completer(struct editor *ed, completer_fn fn, void *ctx)
 
 /* --- history --- */
 
-void editor_history_add(struct editor *ed, const char *line)
+bool editor_history_add(struct editor *ed, const char *line)
 {
 	if (!*line || (ed->nhist && strcmp(ed->hist[ed->nhist - 1], line) == 0))
-		return;
+		return false;
 	if (ed->nhist == ed->hmax) {
 		free(ed->hist[0]);
 		memmove(ed->hist, ed->hist + 1, sizeof(char *) * (size_t)(ed->hmax - 1));
 		ed->nhist--;
 	}
 	ed->hist[ed->nhist++] = xstrdup(line);
+	return true;
 }
 
 int editor_history_count(const struct editor *ed)
@@ -98,6 +99,7 @@ int editor_history_load(struct editor *ed, const char *path)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	int lines = 0;
 
 	if (!f)
 		return -1;
@@ -105,10 +107,29 @@ int editor_history_load(struct editor *ed, const char *path)
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		editor_history_add(ed, line);
+		lines++;
 	}
 	free(line);
 	fclose(f);
-	return 0;
+	return lines;
+}
+
+int editor_history_append(const char *path, const char *line)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	size_t n = strlen(line);
+	char *rec = xmalloc(n + 1);
+
+	if (fd < 0) {
+		free(rec);
+		return -1;
+	}
+	memcpy(rec, line, n);
+	rec[n] = '\n';
+	ssize_t w = write(fd, rec, n + 1);
+
+	free(rec);
+	return close(fd) == 0 && w == (ssize_t)(n + 1) ? 0 : -1;
 }
 
 int editor_history_save(struct editor *ed, const char *path)

@@ -11,6 +11,7 @@
 #ifndef SH_EDIT_H
 #define SH_EDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -44,10 +45,15 @@ void editor_set_completer(struct editor *ed, completer_fn fn, void *ctx);
 /* Reads one line into line (without the newline).  Returns 1 for a line,
  * 0 at end of input (Ctrl-D on an empty line), EDIT_INTERRUPT on Ctrl-C. */
 int editor_readline(struct editor *ed, const char *prompt, struct strbuf *line);
-void editor_history_add(struct editor *ed, const char *line);
+/* Adds line to the history unless empty or the same as the last; true if
+ * added. */
+bool editor_history_add(struct editor *ed, const char *line);
 int editor_history_count(const struct editor *ed);
 const char *editor_history_get(const struct editor *ed, int i);
+/* Reads a history file: returns the lines it holds, or -1. */
 int editor_history_load(struct editor *ed, const char *path);
+/* Appends one line to a history file with one write: 0 or -1. */
+int editor_history_append(const char *path, const char *line);
 int editor_history_save(struct editor *ed, const char *path);
 
 void completion_add(struct completion *c, const char *item);

@@ -17,6 +17,9 @@
 #include "input.h"
 
 #define HISTORY_MAX 1000
+/* The history file is rewritten with the last HISTORY_MAX lines when it
+ * has grown to HISTORY_TRIM lines: lines are appended one by one. */
+#define HISTORY_TRIM (2 * HISTORY_MAX)
 
 struct term_fd {
 	int in, out;
@@ -86,12 +89,42 @@ static char *history_path(struct shell *sh)
 	return p;
 }
 
+/* Rewrites the history file with the editor's lines (the last
+ * HISTORY_MAX): into a new file renamed over the old one, so that a
+ * power-off meanwhile loses nothing; in place if that fails. */
+static void history_rewrite(struct shell *sh, const char *path)
+{
+	char *tmp = xmalloc(strlen(path) + 8);
+
+	strcpy(tmp, path);
+	strcat(tmp, ".new");
+	if (editor_history_save(sh->ed, tmp) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		editor_history_save(sh->ed, path);
+	}
+	free(tmp);
+	sh->hist_lines = editor_history_count(sh->ed);
+}
+
 void interactive_save_history(struct shell *sh)
 {
 	char *path = history_path(sh);
 
-	if (path && sh->ed)
-		editor_history_save(sh->ed, path);
+	if (path && sh->ed && sh->hist_lines > HISTORY_MAX)
+		history_rewrite(sh, path);
+	free(path);
+}
+
+/* Adds a line entered to the history and appends it to the file at once
+ * (a shell killed at power-off keeps it); trims the file now and then. */
+static void history_enter(struct shell *sh, const char *line)
+{
+	if (!editor_history_add(sh->ed, line))
+		return;
+	char *path = history_path(sh);
+
+	if (path && editor_history_append(path, line) == 0 && ++sh->hist_lines >= HISTORY_TRIM)
+		history_rewrite(sh, path);
 	free(path);
 }
 
@@ -145,11 +178,8 @@ static int read_command_line(void *ctx, struct strbuf *line, bool continuation)
 	}
 	if (r <= 0)
 		return 0;
-	if (line->len) {
-		/* Saved at once: a shell killed at power-off keeps its history. */
-		editor_history_add(sh->ed, sb_cstr(line));
-		interactive_save_history(sh);
-	}
+	if (line->len)
+		history_enter(sh, sb_cstr(line));
 	sb_putc(line, '\n');
 	return 1;
 }
@@ -164,8 +194,9 @@ int interactive_loop(struct shell *sh, struct input *in)
 		editor_set_completer(sh->ed, complete_line, sh);
 		char *path = history_path(sh);
 
-		if (path)
-			editor_history_load(sh->ed, path);
+		int lines = path ? editor_history_load(sh->ed, path) : -1;
+
+		sh->hist_lines = lines > 0 ? lines : 0;
 		free(path);
 	}
 	input_set_reader(in, read_command_line, sh);

@@ -2,13 +2,15 @@
  * jobs.c - the table of started processes: foreground waits, background
  * jobs for jobs/fg/wait, and what an interrupt does to the foreground job.
  *
- * The shell has no job control (no process groups, no stopping): an
- * interrupt kills the foreground job, background jobs ignore it.  A job's
- * status is its last process's status, 128+n for a signal.
+ * The shell has no process groups and no stopping: an interrupt kills the
+ * foreground job (on Keel the console's controller does, and the job ends
+ * with SIGINT), background jobs ignore it until fg.  A job's status is its
+ * last process's status, 128+n for a signal.
  */
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,16 +177,28 @@ int job_wait(struct shell *sh, struct job *j)
 	return status;
 }
 
+/* The current job ("%+": the newest background job) or, with second, the
+ * one before it ("%-"). */
+static struct job *job_current(struct shell *sh, bool second)
+{
+	struct job *first = NULL;
+
+	for (struct job *j = sh->jobs; j; j = j->next) {
+		if (!j->id)
+			continue;
+		if (!second || first)
+			return j;
+		first = j;
+	}
+	return NULL;
+}
+
 struct job *job_find(struct shell *sh, const char *spec)
 {
-	struct job *best = NULL;
-
-	if (!spec || strcmp(spec, "%%") == 0 || strcmp(spec, "%+") == 0 || strcmp(spec, "%") == 0) {
-		for (struct job *j = sh->jobs; j; j = j->next)
-			if (j->id && (!best || j->id > best->id))
-				best = j;
-		return best;
-	}
+	if (!spec || strcmp(spec, "%%") == 0 || strcmp(spec, "%+") == 0 || strcmp(spec, "%") == 0)
+		return job_current(sh, false);
+	if (strcmp(spec, "%-") == 0)
+		return job_current(sh, true);
 	if (spec[0] == '%') {
 		char *end;
 		long id = strtol(spec + 1, &end, 10);
@@ -209,6 +223,30 @@ struct job *job_find(struct shell *sh, const char *spec)
 	return NULL;
 }
 
+/* A job's line as `jobs` and the notices show it, as dash does:
+ * "[1] + Running                    sleep 5". */
+void job_print(struct shell *sh, int fd, struct job *j)
+{
+	char state[32];
+	int sig = j->done && j->status > 128 ? j->status - 128 : 0;
+	const char *d = sig ? os_signal_describe(sig) : "";
+
+	if (!j->done)
+		snprintf(state, sizeof(state), "Running");
+	else if (sig)
+		snprintf(state, sizeof(state), "%s",
+			 *d              ? d
+			 : sig == SIGINT ? "Interrupt"
+					 : "Signal");
+	else if (j->status)
+		snprintf(state, sizeof(state), "Done(%d)", j->status);
+	else
+		snprintf(state, sizeof(state), "Done");
+	char mark = j == job_current(sh, false) ? '+' : j == job_current(sh, true) ? '-' : ' ';
+
+	out_fmt(sh, fd, "[%d] %c %-26s %s\n", j->id, mark, state, j->text);
+}
+
 /* Prints and forgets finished background jobs (interactive shells). */
 void job_notify(struct shell *sh)
 {
@@ -217,13 +255,7 @@ void job_notify(struct shell *sh)
 		next = j->next;
 		if (!j->id || !j->done)
 			continue;
-		if (j->status > 128)
-			out_fmt(sh, 2, "[%d]   %s %s\n", j->id, os_signal_describe(j->status - 128),
-				j->text);
-		else if (j->status)
-			out_fmt(sh, 2, "[%d]   Exit %d  %s\n", j->id, j->status, j->text);
-		else
-			out_fmt(sh, 2, "[%d]   Done    %s\n", j->id, j->text);
+		job_print(sh, 2, j);
 		job_free(sh, j);
 	}
 	out_flush(sh);

@@ -24,6 +24,13 @@
 
 #include "sh_os.h"
 
+#ifdef SH_KEEL
+#include "keel/launch.h"
+
+/* The C library's job control for children (sysroot/keel/spawn.c). */
+int keel_spawn_job(int pid, unsigned flags);
+#endif
+
 #define NSIG_SH 65
 
 /* Signal state is necessarily global: handlers have no other channel. */
@@ -84,6 +91,12 @@ void os_signal_setup(bool interactive)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+#ifdef SH_KEEL
+	/* Ctrl-C passes this shell by and ends its foreground children; its
+	 * background jobs start with SIGINT ignored (docs/launch.md). */
+	if (interactive)
+		keel_spawn_job(0, LAUNCH_JOB_CATCH);
+#endif
 	if (interactive) {
 		base_disposition(SIGINT);
 		base_disposition(SIGTERM);
@@ -313,6 +326,16 @@ int os_kill(pid_t pid, int sig)
 	return kill(pid, sig) == 0 ? 0 : errno;
 }
 
+int os_foreground(pid_t pid)
+{
+#ifdef SH_KEEL
+	return keel_spawn_job(pid, 0);
+#else
+	(void)pid;
+	return 0;
+#endif
+}
+
 int os_pipe(int fds[2])
 {
 	return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
@@ -435,6 +458,11 @@ int os_term_raw(int fd, bool on)
 	have_saved_termios = true;
 	t = saved_termios;
 	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN);
+#ifdef SH_KEEL
+	/* No signal reaches the shell on Keel: the line editor takes Ctrl-C
+	 * as a byte and abandons the line. */
+	t.c_lflag &= ~(tcflag_t)ISIG;
+#endif
 	t.c_iflag &= ~(tcflag_t)(IXON | ICRNL | INLCR);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;

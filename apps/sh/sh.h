@@ -190,6 +190,7 @@ struct shell {
 
 	/* interactive */
 	struct editor *ed;
+	int hist_lines; /* lines in the history file, as far as this shell knows */
 	char *histfile;
 	char *cwd_cache;
 	char *aliases; /* reserved */
@@ -367,6 +368,7 @@ struct job *job_new(struct shell *sh, const pid_t *pids, int n, const char *text
 int job_wait(struct shell *sh, struct job *j); /* returns $? */
 void job_reap(struct shell *sh, bool block);
 void job_notify(struct shell *sh);
+void job_print(struct shell *sh, int fd, struct job *j);
 struct job *job_find(struct shell *sh, const char *spec);
 void job_free(struct shell *sh, struct job *j);
 int status_from(const struct os_status *st);

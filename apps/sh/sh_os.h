@@ -56,6 +56,13 @@ pid_t os_wait(pid_t pid, bool block, struct os_status *st);
  * to "interrupt" and "kill").  Returns 0 or an errno value. */
 int os_kill(pid_t pid, int sig);
 
+/* Brings background child pid to the foreground, so that an interrupt
+ * typed on the terminal reaches it (fg).  On Keel the console's controller
+ * (initd) ends the foreground children itself; on the host, where the
+ * shell forwards interrupts (jobs.c), it does nothing.  Returns 0 or an
+ * errno value. */
+int os_foreground(pid_t pid);
+
 /* True if the platform starts name without a file for it in PATH (on
  * Keel: the toolbox's commands, which the launcher finds by name); the
  * host never does. */

@@ -7,7 +7,8 @@
  * The terminal is opened once and kept, so that a console program started
  * again gets the same one; it is opened again after the console service
  * has restarted (its hello count moved). initd is its controller, so a
- * Ctrl-C typed on it reaches initd (launch.c, on_term_event). The root is a
+ * Ctrl-C typed on it reaches initd (launch.c, on_term_event), which ends
+ * the console's foreground apps (console_intr_targets, below). The root is a
  * fresh vfsd record for each start of the console program (its buffer is
  * its own), closed when that program ends. A provider that is missing or
  * does not answer within CONSOLE_CALL_NS leaves the capability out: the
@@ -86,4 +87,38 @@ void console_caps_release(struct console *c)
 	if (c->root != CAP_HANDLE_NONE)
 		vfs_close(&v, c->root); /* deletes it; a dead vfsd's record went with it */
 	c->root = CAP_HANDLE_NONE;
+}
+
+/* Whether an interrupt on console k passes through a to a's launches: a is
+ * k's console program, or a running foreground app that catches
+ * interrupts (LAUNCH_JOB_CATCH) below another that passes them. */
+static bool passes(struct launcher *l, struct app *a, uint32_t k)
+{
+	for (uint32_t depth = 0; a && depth <= LAUNCH_APPS_MAX; depth++) {
+		if (a->state != APP_RUNNING || a->console != k)
+			return false;
+		if (!a->owner)
+			return true;
+		if (a->background || !a->catches)
+			return false;
+		a = launch_app(l, (uint32_t)a->owner);
+	}
+	return false;
+}
+
+/* The foreground apps of console k: running, not in the background, not
+ * catching interrupts themselves, launched by an app an interrupt passes
+ * through. Ending them ends what they launched too. */
+uint32_t console_intr_targets(struct launcher *l, uint32_t k, struct app **out)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *a = &l->apps[i];
+		if (a->state != APP_RUNNING || !a->owner || a->console != k || a->background ||
+		    a->catches)
+			continue;
+		if (passes(l, launch_app(l, (uint32_t)a->owner), k))
+			out[n++] = a;
+	}
+	return n;
 }

@@ -390,12 +390,15 @@ static status_t app_go(struct launcher *l, struct app *a)
 static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	struct launcher *l = ctx;
-	uint32_t id, out[4] = { 0 };
+	uint32_t id, flags = 0, out[4] = { 0 };
 	(void)loop;
 	memcpy(&id, m->payload, 4);
+	if (m->len >= 8)
+		memcpy(&flags, m->payload + 4, 4);
 	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
 	if (!a || a->state != APP_PREPARED)
 		return STATUS_NOT_FOUND;
+	a->background = flags & LAUNCH_JOB_BACKGROUND;
 	status_t st = app_go(l, a);
 	if (st) {
 		app_free(l, a);
@@ -520,14 +523,13 @@ static status_t on_shutdown(struct loop *loop, const struct keel_msg *m, struct 
 	return STATUS_OK;
 }
 
-/* A console terminal's controller event: Ctrl-C or Ctrl-\\ kills the
- * newest running app below that console's program, Ctrl-Z does nothing
- * (no job control yet). */
+/* A console terminal's controller event: Ctrl-C or Ctrl-\\ ends that
+ * console's foreground apps (console.c), Ctrl-Z does nothing. */
 static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
 			      void *ctx)
 {
 	struct launcher *l = ctx;
-	struct app *newest = NULL;
+	struct app *targets[LAUNCH_APPS_MAX];
 	uint32_t index, events;
 	(void)loop, (void)r;
 	if (m->badge != LAUNCH_KIND_TERM << 32 || term_event_parse(m, &index, &events))
@@ -537,17 +539,46 @@ static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struc
 		k++;
 	if (k == LAUNCH_CONSOLES || !(events & (TERM_EV_INTR | TERM_EV_QUIT)))
 		return STATUS_OK;
-	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
-		struct app *a = &l->apps[i];
-		if (a->state == APP_RUNNING && a->owner && a->console == k &&
-		    (!newest || a->seq > newest->seq))
-			newest = a;
-	}
-	if (newest) {
-		sys_task_kill(newest->child.task);
-		app_ended(l, newest, LAUNCH_END_KILLED, 0);
+	uint64_t why = events & TERM_EV_INTR ? LAUNCH_KILLED_INTR : LAUNCH_KILLED_QUIT;
+	uint32_t n = console_intr_targets(l, k, targets);
+	for (uint32_t i = 0; i < n; i++) {
+		if (targets[i]->state != APP_RUNNING)
+			continue;
+		sys_task_kill(targets[i]->child.task);
+		app_ended(l, targets[i], LAUNCH_END_KILLED, why);
 	}
 	return STATUS_OK;
+}
+
+/* LAUNCH_JOB: one of the caller's apps to the foreground or the
+ * background, or (id LAUNCH_ANY) the caller's own LAUNCH_JOB_CATCH. */
+static status_t on_job(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id, flags;
+	(void)loop;
+	memcpy(&id, m->payload, 4);
+	memcpy(&flags, m->payload + 4, 4);
+	status_t st = caller_ok(l, m);
+	if (st)
+		return st;
+	if (m->len < 8 || (flags & ~(LAUNCH_JOB_BACKGROUND | LAUNCH_JOB_CATCH)))
+		return STATUS_INVALID;
+	struct app *a = id == LAUNCH_ANY ? app_by_id(l, (uint32_t)m->badge)
+					 : owned(l, m->badge, id);
+	if (!a || a->state == APP_ENDED)
+		return STATUS_NOT_FOUND;
+	if (id == LAUNCH_ANY)
+		a->catches = flags & LAUNCH_JOB_CATCH;
+	else
+		a->background = flags & LAUNCH_JOB_BACKGROUND;
+	fill_reply(r, &id, sizeof id);
+	return STATUS_OK;
+}
+
+struct app *launch_app(struct launcher *l, uint32_t id)
+{
+	return app_by_id(l, id);
 }
 
 status_t launch_register(struct launcher *l, struct initd *d)
@@ -555,10 +586,10 @@ status_t launch_register(struct launcher *l, struct initd *d)
 	static const struct {
 		uint32_t label;
 		loop_msg_fn *fn;
-	} h[] = { { LAUNCH_NEW, on_new },         { LAUNCH_ARGS, on_args },
-		  { LAUNCH_CAP, on_cap },         { LAUNCH_GO, on_go },
-		  { LAUNCH_WAIT, on_wait },       { LAUNCH_KILL, on_kill },
-		  { INITD_SHUTDOWN, on_shutdown } };
+	} h[] = { { LAUNCH_NEW, on_new },          { LAUNCH_ARGS, on_args },
+		  { LAUNCH_CAP, on_cap },          { LAUNCH_GO, on_go },
+		  { LAUNCH_WAIT, on_wait },        { LAUNCH_KILL, on_kill },
+		  { INITD_SHUTDOWN, on_shutdown }, { LAUNCH_JOB, on_job } };
 	static const char *const keys[LAUNCH_CONSOLES] = { "initd.console", "initd.screen" };
 	l->d = d;
 	l->stopping = INITD_MAX_SERVICES;

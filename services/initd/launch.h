@@ -11,8 +11,7 @@
  *                        are its own
  *   LAUNCH_KIND_POWER    a power capability (INITD_SHUTDOWN)
  *   LAUNCH_KIND_TERM     the console terminals' controller events: Ctrl-C
- *                        kills the newest running app that console's
- *                        program launched (directly or not)
+ *                        ends that console's foreground apps (console.c)
  * Each app's launch capability and exit badge are derived for it and
  * revoked when it ends, so a badge is never heard from a dead app's
  * copies. When an app ends, the apps it launched are killed and forgotten.
@@ -49,8 +48,10 @@ struct app {
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
 	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
-	uint64_t seq;        /* order of starting: the newest is Ctrl-C's target */
+	uint64_t seq;        /* order of starting */
 	uint32_t console;    /* the console whose program it descends from */
+	bool background;     /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
+	bool catches;        /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */
@@ -114,6 +115,13 @@ void launch_service_ended(struct launcher *l, struct service *s);
 
 /* Kills every running app and forgets every entry (shutdown). */
 void launch_kill_all(struct launcher *l);
+
+/* The live entry named by id (or a launcher badge's low 32 bits), or NULL. */
+struct app *launch_app(struct launcher *l, uint32_t id);
+
+/* console.c: the apps an interrupt typed on console k ends (at most
+ * LAUNCH_APPS_MAX, into out); returns how many. */
+uint32_t console_intr_targets(struct launcher *l, uint32_t k, struct app **out);
 
 /* console.c: fetches a console program's terminal and root directory from
  * the services providing "console" and "vfs", where they run (each left

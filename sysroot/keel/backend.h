@@ -122,6 +122,7 @@ long keel_sys_getrusage(const long a[6]);
 
 long keel_sys_wait4(const long a[6]); /* spawn.c */
 long keel_spawn_kill(int pid, int sig);
+int keel_spawn_job(int pid, unsigned flags); /* for programs: job control */
 
 long keel_sys_futex(const long a[6]); /* thread.c */
 int keel_threads_alive(void);

@@ -17,8 +17,15 @@
  * A child's pid is a small number of this task's own (from 2), mapped to
  * its launch id. wait4 waits for one child or any; the status is an exit
  * code, or a signal: SIGKILL (or the signal kill() asked for) for a
- * killed child, the signal of its CPU fault for a crash (SIGSEGV, SIGILL,
+ * killed child, SIGINT or SIGQUIT for one an interrupt typed on the
+ * console ended, the signal of its CPU fault for a crash (SIGSEGV, SIGILL,
  * SIGFPE, SIGTRAP), with the core flag.
+ *
+ * Interrupts (docs/launch.md, "Interrupts and jobs"): a child that starts
+ * with SIGINT ignored, or in a process group of its own
+ * (POSIX_SPAWN_SETPGROUP), is launched in the background, where Ctrl-C on
+ * the console does not reach it; keel_spawn_job moves a child to the
+ * foreground or back, and lets the caller catch interrupts itself.
  */
 #include <errno.h>
 #include <signal.h>
@@ -166,15 +173,30 @@ static struct kid *kid_find(pid_t pid, uint32_t id)
 
 /* Launches name with the prepared capabilities. */
 static status_t launch_named(cap_handle_t launch, const char *name, struct passing *p,
-			     char *const argv[], char *const envp[], const char *cwd, uint32_t *id)
+			     char *const argv[], char *const envp[], const char *cwd,
+			     uint32_t flags, uint32_t *id)
 {
 	struct launch_req req = { name, argv, envp, cwd, p->n, p->names, p->caps };
-	status_t st = launch_start(launch, &req, id);
+	status_t st = launch_start_job(launch, &req, flags, id);
 	if (st == STATUS_NOT_FOUND && strcmp(name, "toolbox")) {
 		req.program = "toolbox"; /* the everyday commands are one program */
-		st = launch_start(launch, &req, id);
+		st = launch_start_job(launch, &req, flags, id);
 	}
 	return st;
+}
+
+/* Whether the child goes to the background: it starts with SIGINT ignored
+ * (ignored here and not reset by POSIX_SPAWN_SETSIGDEF) or in a process
+ * group of its own (POSIX_SPAWN_SETPGROUP). */
+static int spawn_background(const posix_spawnattr_t *attr)
+{
+	struct sigaction now;
+	int flags = attr ? attr->__flags : 0;
+	if (flags & POSIX_SPAWN_SETPGROUP)
+		return 1;
+	if (sigaction(SIGINT, NULL, &now) || now.sa_handler != SIG_IGN)
+		return 0;
+	return !(flags & POSIX_SPAWN_SETSIGDEF) || !sigismember(&attr->__def, SIGINT);
 }
 
 int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_actions_t *fa,
@@ -186,8 +208,7 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 	int child[KEEL_FD_MAX], err;
 	char here[4096];
 	struct passing p = { 0 };
-	uint32_t id;
-	(void)attr;
+	uint32_t id, flags = spawn_background(attr) ? LAUNCH_JOB_BACKGROUND : 0;
 	if (launch == CAP_HANDLE_NONE)
 		return ENOSYS;
 	if ((err = child_fds(fa, child, &cwd)))
@@ -200,7 +221,7 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 		pass(&p, mine[i], launch_cap(s, mine[i]));
 	if ((err = pass_pipes(&p, child)))
 		return pass_done(&p, 1), err;
-	status_t st = launch_named(launch, name, &p, argv, envp, cwd, &id);
+	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
 	pass_done(&p, st != STATUS_OK);
 	if (st)
 		return keel_errno(st);
@@ -261,10 +282,12 @@ long keel_sys_wait4(const long a[6])
 	if (st)
 		return st == STATUS_NOT_FOUND ? -ECHILD : -keel_errno(st);
 	k = kid_find(-1, ls.id);
-	int ws = ls.end == LAUNCH_END_EXIT    ? (int)((ls.detail & 0xff) << 8)
-		 : ls.end == LAUNCH_END_FAULT ? fault_signal(ls.detail) | 0x80
-		 : k && k->kill_sig           ? k->kill_sig
-					      : SIGKILL;
+	int ws = ls.end == LAUNCH_END_EXIT         ? (int)((ls.detail & 0xff) << 8)
+		 : ls.end == LAUNCH_END_FAULT      ? fault_signal(ls.detail) | 0x80
+		 : k && k->kill_sig                ? k->kill_sig
+		 : ls.detail == LAUNCH_KILLED_INTR ? SIGINT
+		 : ls.detail == LAUNCH_KILLED_QUIT ? SIGQUIT
+						   : SIGKILL;
 	pid_t got = k ? k->pid : 0;
 	if (k)
 		k->pid = 0;
@@ -286,4 +309,23 @@ long keel_spawn_kill(int pid, int sig)
 	k->kill_sig = sig;
 	status_t st = launch_kill(launch_cap(keel_start_page(), "launch"), k->id);
 	return st ? -keel_errno(st) : 0;
+}
+
+/* Job control for children (keel_spawn_job): with pid > 0, moves that
+ * child to the background (LAUNCH_JOB_BACKGROUND in flags) or to the
+ * foreground (no flag), where an interrupt typed on the console ends it;
+ * with pid 0, LAUNCH_JOB_CATCH in flags makes interrupts pass this task
+ * by, on to its foreground children (an interactive shell). Returns 0, or
+ * ESRCH for a pid that is not a child, ENOSYS without a launch capability. */
+int keel_spawn_job(int pid, unsigned flags)
+{
+	cap_handle_t launch = launch_cap(keel_start_page(), "launch");
+	struct kid *k = pid > 0 ? kid_find(pid, 0) : NULL;
+	if (launch == CAP_HANDLE_NONE)
+		return ENOSYS;
+	if (pid < 0 || (pid > 0 && !k))
+		return ESRCH;
+	status_t st = k ? launch_job(launch, k->id, flags & LAUNCH_JOB_BACKGROUND)
+			: launch_job(launch, LAUNCH_ANY, flags & LAUNCH_JOB_CATCH);
+	return st ? keel_errno(st) : 0;
 }

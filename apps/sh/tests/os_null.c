@@ -31,6 +31,12 @@ int os_kill(pid_t pid, int sig)
 	return ESRCH;
 }
 
+int os_foreground(pid_t pid)
+{
+	(void)pid;
+	return ESRCH;
+}
+
 bool os_program_known(const char *name)
 {
 	(void)name;

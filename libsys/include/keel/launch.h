@@ -19,7 +19,9 @@
  *                u32 id, u32 bytes - the argument block below.
  *   LAUNCH_CAP   send, carrying any capability (grant): u32 id, then the
  *                name, NUL-padded to 16 bytes.
- *   LAUNCH_GO    call: u32 id. Starts the prepared launch. Reply
+ *   LAUNCH_GO    call: u32 id, u32 flags (LAUNCH_JOB_BACKGROUND: an
+ *                interrupt typed on the console does not reach it).
+ *                Starts the prepared launch. Reply
  *                LAUNCH_REPLY with u32 id, u32 caps given, u64 task id.
  *                A mistake in an earlier send of this id (a bad block, a
  *                name twice, too many caps) is reported here.
@@ -30,6 +32,13 @@
  *   LAUNCH_KILL  call: u32 id. Kills a running program (its end is then
  *                LAUNCH_END_KILLED) or drops a prepared one. Reply
  *                LAUNCH_REPLY with u32 id.
+ *   LAUNCH_JOB   call: u32 id, u32 flags. For one of the caller's
+ *                programs: LAUNCH_JOB_BACKGROUND moves it to the
+ *                background, no flag to the foreground. With id
+ *                LAUNCH_ANY, for the caller itself: LAUNCH_JOB_CATCH, an
+ *                interrupt that reaches it goes on to its foreground
+ *                programs instead of ending it (an interactive shell); no
+ *                flag undoes that. Reply LAUNCH_REPLY with u32 id.
  *   INITD_SHUTDOWN call on a power capability, payload empty or u32
  *                flags: initd stops every service in reverse start order
  *                and powers off, or resets the machine with
@@ -56,6 +65,12 @@
 #define LAUNCH_KILL 0x1a170015u
 #define LAUNCH_REPLY 0x1a170016u
 #define INITD_SHUTDOWN 0x1a170017u
+#define LAUNCH_JOB 0x1a170020u
+
+#define LAUNCH_JOB_BACKGROUND 1u /* LAUNCH_GO, LAUNCH_JOB: out of the interrupt's reach */
+#define LAUNCH_JOB_CATCH 2u      /* LAUNCH_JOB on LAUNCH_ANY: interrupts pass me by */
+#define LAUNCH_KILLED_INTR 2u    /* LAUNCH_END_KILLED's detail after Ctrl-C (SIGINT) */
+#define LAUNCH_KILLED_QUIT 3u    /* ... after Ctrl-\\ (SIGQUIT) */
 
 #define INITD_SHUTDOWN_RESET 1u /* INITD_SHUTDOWN flags: reset, not power off */
 
@@ -98,7 +113,9 @@ struct launch_args {
 enum launch_end {
 	LAUNCH_END_EXIT = 1,   /* detail: the exit code */
 	LAUNCH_END_FAULT = 2,  /* detail: the CPU exception vector */
-	LAUNCH_END_KILLED = 3, /* LAUNCH_KILL, or its launcher ended */
+	LAUNCH_END_KILLED = 3, /* detail 0: LAUNCH_KILL, or its launcher ended;
+				* LAUNCH_KILLED_INTR or _QUIT: an interrupt
+				* typed on its console */
 };
 
 struct launch_status {
@@ -151,9 +168,18 @@ cap_handle_t launch_cap(const struct keel_start *s, const char *name);
  */
 status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_t *id);
 
+/* Client: the same with LAUNCH_GO's flags (LAUNCH_JOB_BACKGROUND). */
+status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uint32_t flags,
+			  uint32_t *id);
+
 /* Client: waits for program id (or LAUNCH_ANY) to end; with poll, returns
  * BUSY at once if none has. NOT_FOUND when there is nothing to wait for. */
 status_t launch_wait(cap_handle_t launch, uint32_t id, bool poll, struct launch_status *out);
+
+/* Client: moves program id to the foreground or the background
+ * (LAUNCH_JOB_BACKGROUND), or with id LAUNCH_ANY sets LAUNCH_JOB_CATCH on
+ * the caller itself (see LAUNCH_JOB). */
+status_t launch_job(cap_handle_t launch, uint32_t id, uint32_t flags);
 
 /* Client: kills program id. */
 status_t launch_kill(cap_handle_t launch, uint32_t id);

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+# keel_jobs.py - the shell's jobs on Keel, typed over the serial console
+# (pexpect, as tests/qemu/system.py): `sleep 60 &`, `jobs`, `$!`; a
+# spinning program (tests/launch's `launch-child spin`) ended by Ctrl-C
+# while the background job runs on; `fg` and Ctrl-C of the job brought
+# back; `wait`; the "Done" notice at the next prompt; a three-stage
+# pipeline ended by Ctrl-C; a nested interactive shell whose spinning
+# child alone Ctrl-C ends; then poweroff. The history file is read back
+# from the disk with mtools: each line entered once, appended.
+#
+# usage: apps/sh/tests/keel_jobs.py (from the top of the tree, after ninja)
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "tests", "qemu"))
+from console import config, make_image  # noqa: E402
+from system import Session, PROMPT  # noqa: E402
+import system  # noqa: E402
+
+check = system.check
+
+
+def entered(line):
+    """The pattern of line echoed by the line editor, up to its newline."""
+    return re.escape(line) + r"[^\n]*\n"
+
+
+def interrupt(s, name, line, secs=3):
+    """Types line, lets it run, types Ctrl-C: the prompt must come back.
+    Returns what the shell printed meanwhile."""
+    s.child.send(line + "\r")
+    if not s.expect(name + ": the line is entered", entered(line), 30):
+        return ""
+    time.sleep(secs)
+    s.child.send("\x03")
+    s.expect(name, PROMPT, 30)
+    return s.child.before
+
+
+def background(s):
+    s.child.send("echo abandoned\x03")
+    s.expect("Ctrl-C at the prompt abandons the line", r"\^C", 30)
+    s.expect("a new prompt follows", PROMPT, 30)
+    check("the abandoned line is not run", "\nabandoned" not in s.child.before,
+          repr(s.child.before))
+    s.run("a background job starts", "sleep 60 &", entered("sleep 60 &"))
+    s.run("jobs lists it", "jobs", r"\n\[1\] \+ Running +sleep 60\r")
+    s.run("$! is its pid", "echo pid=$!", r"\npid=\d+\r")
+    out = interrupt(s, "Ctrl-C ends a spinning foreground program",
+                    "launch-child spin; echo not-reached")
+    check("the rest of an interrupted line is not run", "not-reached" not in out, repr(out))
+    s.run("the interrupted command's status is 130", "echo status=$?", r"\nstatus=130\r")
+    s.run("the background job survives Ctrl-C", "jobs", r"\n\[1\] \+ Running +sleep 60\r")
+    out = interrupt(s, "fg then Ctrl-C ends the job brought to the foreground", "fg %1")
+    check("fg names the job", "sleep 60" in out, repr(out))
+    s.run("jobs is empty after Ctrl-C", "jobs; echo listed",
+          r"\nlisted\r")
+    check("no job is left", "[1]" not in s.child.before, repr(s.child.before[-200:]))
+
+
+def waiting(s):
+    s.run("a short background job", "sleep 2 &", entered("sleep 2 &"))
+    start = time.time()
+    s.run("wait waits for it", "wait; echo waited=$?", r"\nwaited=0\r")
+    check("wait took the job's time", time.time() - start > 1.0,
+          "%.1f s" % (time.time() - start))
+    s.run("another background job", "sleep 1 &", entered("sleep 1 &"))
+    s.run("its end is reported at the next prompt", "sleep 3",
+          r"\n\[1\] \+ Done +sleep 1\r")
+    s.run("a line after the notice", "echo next", r"\nnext\r")
+    s.run("wait %N on a finished job", "sleep 1 & wait %1; echo w=$?", r"\nw=0\r")
+
+
+def pipeline(s):
+    s.run("a background job beside the pipeline", "sleep 60 &", entered("sleep 60 &"))
+    out = interrupt(s, "Ctrl-C ends every stage of a pipeline",
+                    "launch-child spin | cat | wc -l; echo not-reached")
+    check("the rest of the line is not run", "not-reached" not in out, repr(out))
+    s.run("the pipeline's status is 130", "echo status=$?", r"\nstatus=130\r")
+    s.run("the background job survives the pipeline's Ctrl-C", "jobs",
+          r"\n\[1\] \+ Running +sleep 60\r")
+    # A nested interactive shell catches Ctrl-C: only its child ends.
+    s.child.send("sh -i\r")
+    time.sleep(3)
+    interrupt(s, "Ctrl-C in a nested shell ends its spinning child", "launch-child spin")
+    s.run("the nested shell goes on", "echo nested=$?", r"\nnested=130\r")
+    s.run("exit leaves the nested shell", "exit", entered("exit"))
+    s.run("the outer job is still there", "jobs", r"\n\[1\] \+ Running +sleep 60\r")
+    s.run("kill ends it", "kill %1; wait; jobs; echo killed", r"\nkilled\r")
+
+
+def disk_checks(cfg, img):
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    mtype = cfg.get("MCOPY", "mcopy").replace("mcopy", "mtype")
+    r = subprocess.run([mtype, "-i", img + "@@1M", "::/.sh_history"], capture_output=True,
+                       text=True, env=env)
+    lines = r.stdout.split("\n")
+    check("the history file holds the lines typed", "jobs" in lines and "echo next" in lines,
+          repr(r.stdout[-300:]))
+    check("each line is appended once", lines.count("echo next") == 1,
+          repr(r.stdout[-300:]))
+
+
+def main():
+    cfg = config()
+    work = tempfile.mkdtemp(prefix="keel-jobs.")
+    img = make_image(cfg, work, "initd.console=sh")
+    cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-accel", "tcg,thread=single",
+           "-M", "pc", "-cpu", "max", "-m", "256M", "-smp", "2", "-display", "none",
+           "-no-reboot", "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
+           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
+           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
+    log = open(os.path.join(work, "serial.log"), "w")
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
+    child.logfile_read = log
+    s = Session(child)
+    if s.expect("the shell prompts on the serial terminal", PROMPT, 180):
+        background(s)
+        waiting(s)
+        pipeline(s)
+        child.send("poweroff\r")
+        s.expect("poweroff ends the session", r"topod: power off", 60)
+    try:
+        child.expect(pexpect.EOF, timeout=60)
+    except pexpect.TIMEOUT:
+        child.terminate(force=True)
+    child.close()
+    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
+    disk_checks(cfg, img)
+    log.close()
+    with open(os.path.join(work, "serial.log")) as f:
+        text = f.read()
+    check("nothing faulted", not re.search(r"CPU exception|PANIC", text))
+    if system.failed:
+        print("---- serial output")
+        print(text[-6000:])
+    subprocess.run(["rm", "-rf", work])
+    print("%d passed, %d failed" % (system.passed, system.failed))
+    return 1 if system.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
