@@ -46,6 +46,7 @@ awk -F= '/^keel.reset_to_entry_insns=/ { e = $2 } /^keel.reset_to_all_services_u
 	END { if (e && u) print "keel.entry_to_all_services_up_insns=" u - e }' "$work/initd.txt"
 
 sh tests/bench/boot.sh "$img" || exit 1
+sh tests/bench/io.sh "$img" || echo "# I/O figures (tests/bench/io.sh) failed"
 
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"
