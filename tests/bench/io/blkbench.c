@@ -47,7 +47,8 @@ static bool figure(const struct keel_start *s, struct blk_client *b, bool write,
 	if (st == STATUS_OK && write)
 		st = blk_flush(b); /* outside the timed window, as dd without conv=fsync */
 	if (st) {
-		keel_print(s->witness, "blkbench: %s %u KiB: %s\n", op, bytes >> 10, status_name(st));
+		keel_print(s->witness, "blkbench: %s %u KiB: %s\n", op, bytes >> 10,
+			   status_name(st));
 		return false;
 	}
 	keel_print(s->witness, "bench: blk_%s_%uk_ns=%lu\n", op, bytes >> 10,

@@ -70,7 +70,8 @@ static uint64_t idle_ns(const char **how)
 	unsigned long long v[8] = { 0 };
 	f = fopen("/proc/stat", "r");
 	if (f) {
-		if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5)
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4]) !=
+		    5)
 			v[3] = v[4] = 0;
 		fclose(f);
 	}
