@@ -52,6 +52,9 @@ struct kernel_stats {
 	uint64_t lock_contended;  /* of those, the ones that found it held */
 	uint64_t lock_wait;       /* timestamp ticks spent waiting for it (instructions
 				   * under QEMU -icount), all CPUs */
+	uint64_t idle_ticks;      /* timestamp ticks CPUs spent halted in the idle
+				   * loop, all CPUs (under QEMU -icount the clock
+				   * skips ahead then: not instructions) */
 };
 
 /*

@@ -54,6 +54,11 @@ void arch_kick_cpu(unsigned cpu);
  * halted. Called without the lock, from the idle loop. */
 void arch_idle_halt(void);
 
+/* Timestamp ticks (arch_timestamp) all CPUs spent halted in
+ * arch_idle_halt since boot, up to the interrupt that woke each; under
+ * QEMU -icount, what the counter skipped while nothing ran. */
+uint64_t arch_idle_ticks(void);
+
 /* ---------------------------------------------------------------- time */
 
 /* Monotonic time in nanoseconds since boot. Any context. */

@@ -50,6 +50,7 @@ awk -F= '/^keel.reset_to_entry_insns=/ { e = $2 } /^keel.reset_to_all_services_u
 sh tests/bench/boot.sh "$img" || exit 1
 sh apps/edit/bench.sh "$img" || exit 1
 sh tests/bench/console.sh "$img"
+sh tests/bench/io.sh "$img" || echo "# I/O figures (tests/bench/io.sh) failed"
 
 if [ -x tests/bench/linux-peer/run.sh ] || [ -f tests/bench/linux-peer/run.sh ]; then
 	echo "# Linux peer, same QEMU flags"

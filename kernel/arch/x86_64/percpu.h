@@ -38,6 +38,8 @@ struct cpu {
 	uint32_t boot_stack_slot; /* the stack an AP starts on */
 	uint64_t boot_stack_top;
 	volatile bool online;
+	uint64_t idle_since; /* TSC at the idle halt, 0 once woken (idle_end) */
+	uint64_t idle_ticks; /* TSC ticks spent halted in the idle loop */
 	struct gdt gdt;
 	struct tss tss;
 	uint8_t iomap[IOMAP_BYTES + IOMAP_TAIL]; /* must follow tss directly */
@@ -62,6 +64,18 @@ static inline struct cpu *this_cpu(void)
 	struct cpu *c;
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
 	return c;
+}
+
+/* Ends an idle halt of c: its ticks since then count as idle. Called
+ * with interrupts off, by the interrupt that woke c and after the halt. */
+static inline void idle_end(struct cpu *c)
+{
+	if (c->idle_since) {
+		uint32_t lo, hi;
+		__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+		c->idle_ticks += ((uint64_t)hi << 32 | lo) - c->idle_since;
+		c->idle_since = 0;
+	}
 }
 
 /* Points GS base at c and loads c's GDT, TSS and the IDT on this CPU. */

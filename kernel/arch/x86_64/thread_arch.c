@@ -33,5 +33,16 @@ uint64_t arch_time_ns(void)
 
 void arch_idle_halt(void)
 {
+	struct cpu *c = this_cpu();
+	c->idle_since = rdtsc();
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	idle_end(c);
+}
+
+uint64_t arch_idle_ticks(void)
+{
+	uint64_t sum = 0;
+	for (unsigned i = 0; i < cpu_count; i++)
+		sum += __atomic_load_n(&cpus[i]->idle_ticks, __ATOMIC_RELAXED);
+	return sum;
 }

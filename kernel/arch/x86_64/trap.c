@@ -187,6 +187,7 @@ static void user_return(void)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	idle_end(this_cpu());
 	trap_handle(f);
 	if (f->cs & 3)
 		user_return();

@@ -47,11 +47,19 @@ status_t ksys_clock_read(struct syscall_ctx *ctx, uint64_t *ns)
 	return STATUS_OK;
 }
 
+static bool stamp_lines; /* set once at boot, before any task runs */
+
+void console_stamp_task_lines(bool on)
+{
+	stamp_lines = on;
+}
+
 status_t ksys_debug_write(struct syscall_ctx *ctx, const struct cap_arg *witness, uaddr_t text,
 			  size_t len)
 {
 	static char buf[DEBUG_MAX]; /* one writer at a time: the kernel lock is held */
 	size_t start = 0;
+	uint64_t now = arch_timestamp(), idle = stamp_lines ? arch_idle_ticks() : 0;
 	(void)witness;
 	if (len > DEBUG_MAX)
 		return STATUS_RANGE;
@@ -60,7 +68,10 @@ status_t ksys_debug_write(struct syscall_ctx *ctx, const struct cap_arg *witness
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && buf[i] != '\n')
 			continue;
-		if (i > start || i < len)
+		if ((i > start || i < len) && stamp_lines)
+			kprintf("[task %lu @%lu-%lu] %.*s\n", ctx->task->id, now, idle,
+				(int)(i - start), buf + start);
+		else if (i > start || i < len)
 			kprintf("[task %lu] %.*s\n", ctx->task->id, (int)(i - start), buf + start);
 		start = i + 1;
 	}
@@ -125,6 +136,7 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 		.lock_acquired = lk.acquired,
 		.lock_contended = lk.contended,
 		.lock_wait = lk.wait,
+		.idle_ticks = arch_idle_ticks(),
 	};
 	if (copy_to_user(&ctx->task->vs, buf, &s, sizeof s))
 		return STATUS_BAD_ADDRESS;
