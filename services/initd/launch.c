@@ -3,6 +3,7 @@
 #include "keel/map.h"
 #include "keel/term.h"
 #include "launch.h"
+#include "protocol.h"
 
 #define CONSOLE_BACKOFF_NS 1000000000ull /* before the console program restarts */
 #define CONSOLE_QUICK_NS 2000000000ull   /* an end this soon after its start is quick */
@@ -291,12 +292,32 @@ static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_
 	return STATUS_OK;
 }
 
-/* The app's manifest, checked for an app. */
-static status_t app_manifest(struct launcher *l, const char *program, struct manifest *mf)
+/* The program from /apps on the disk, into *img: its manifest text. A
+ * file that is no executable is reported on the console. */
+static status_t disk_manifest(struct launcher *l, const char *program, struct disk_image *img,
+			      const void **text, size_t *size)
+{
+	status_t st = diskapps_read(l->d, &l->disk, program, img);
+	if (st == STATUS_OK)
+		st = diskapps_manifest(img, text, size);
+	if (st && st != STATUS_NOT_FOUND)
+		say(l, "initd: /%s/%s: cannot launch it: %s\n", DISKAPPS_DIR, program,
+		    status_message(st));
+	if (st)
+		diskapps_free(img);
+	return st;
+}
+
+/* The app's manifest, checked for an app: from the bundle, or else from
+ * /apps on the disk, whose ELF is then left in *img for the spawn. */
+static status_t app_manifest(struct launcher *l, const char *program, struct manifest *mf,
+			     struct disk_image *img)
 {
 	const void *text;
 	size_t size;
 	status_t st = keel_spawner_manifest(&l->d->spawner, program, &text, &size);
+	if (st == STATUS_NOT_FOUND)
+		st = disk_manifest(l, program, img, &text, &size);
 	if (st == STATUS_OK)
 		st = manifest_parse(text, size, mf, NULL);
 	if (st == STATUS_OK)
@@ -358,7 +379,8 @@ static status_t app_go(struct launcher *l, struct app *a)
 	struct manifest mf;
 	struct keel_spawn_args s = { 0 };
 	char cmd[KEEL_CMDLINE_MAX] = { 0 };
-	status_t st = a->error ? a->error : app_manifest(l, a->program, &mf);
+	struct disk_image img = { .mem = CAP_HANDLE_NONE };
+	status_t st = a->error ? a->error : app_manifest(l, a->program, &mf, &img);
 	if (st == STATUS_OK)
 		st = sys_cap_derive(l->d->inbox, RIGHT_SEND, badge_of(l, a, LAUNCH_KIND_APP),
 				    &a->end_cap);
@@ -366,6 +388,8 @@ static status_t app_go(struct launcher *l, struct app *a)
 		st = spawn_args(l, a, &mf, &s, cmd);
 	if (st == STATUS_OK) {
 		s.name = a->program;
+		s.image = img.at;
+		s.image_bytes = img.bytes;
 		s.cmdline = cmd;
 		s.fault_inbox = a->end_cap;
 		s.quota_pages = mf.quota_pages;
@@ -376,6 +400,7 @@ static status_t app_go(struct launcher *l, struct app *a)
 							  : (1ull << l->d->start->cpu_count) - 1;
 		st = keel_spawn(&l->d->spawner, &s, &a->child);
 	}
+	diskapps_free(&img); /* the child has its own copy */
 	if (st == STATUS_OK)
 		a->seq = ++l->seq;
 	if (st)
@@ -654,6 +679,8 @@ static void console_start(struct console *c)
 		st = console_cap(a, "launch", CAP_HANDLE_NONE, 0);
 	if (st == STATUS_OK)
 		st = console_cap(a, "power", l->power, RIGHTS_ALL);
+	if (st == STATUS_OK && l->operator_cap != CAP_HANDLE_NONE)
+		st = console_cap(a, INITD_OPERATOR_NAME, l->operator_cap, RIGHTS_ALL);
 	if (st == STATUS_OK)
 		st = console_cap(a, "witness", l->d->start->witness, RIGHTS_ALL);
 	if (st == STATUS_OK && c->tty != CAP_HANDLE_NONE)

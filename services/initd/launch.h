@@ -20,6 +20,7 @@
 #ifndef KEEL_INITD_LAUNCH_H
 #define KEEL_INITD_LAUNCH_H
 
+#include "diskapps.h"
 #include "keel/launch.h"
 #include "launch_policy.h"
 #include "services.h"
@@ -82,8 +83,10 @@ struct launcher {
 	struct initd *d;
 	struct app apps[LAUNCH_APPS_MAX];
 	struct any_wait any[LAUNCH_APPS_MAX];
-	cap_handle_t power; /* initd's power capability, handed to the console program */
-	bool reset;         /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
+	cap_handle_t power;        /* initd's power capability, handed to the console program */
+	cap_handle_t operator_cap; /* the operator capability (control.h), likewise */
+	struct diskapps disk;      /* /apps on the disk (diskapps.h) */
+	bool reset;                /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
 	/* The console programs: started at boot, restarted when they end. */
 	struct console consoles[LAUNCH_CONSOLES];
 	cap_handle_t events; /* initd's inbox, badged LAUNCH_KIND_TERM */
