@@ -20,7 +20,7 @@
 #   hostprog NAME SRC... [FLAG...]
 #       The same kind of program built for the host with musl-gcc, for
 #       differential tests: build/host/FOLDER/NAME.
-#   variant NAME PROGRAM [manifest=FILE]
+#   variant NAME PROGRAM [manifest=FILE] [image=IMAGE]
 #       The code of PROGRAM with another manifest (default ./manifest).
 #   bundle FILE...
 #       Extra files in the boot bundle (boot lists, test manifests).
@@ -290,7 +290,7 @@ st_variant() {
 	[ -n "$os" ] || die "$where: variant of $of, which is not defined before it"
 	ident "$name"
 	eval "prog_of_$R=\$of prog_manifest_$R=\"\$manifest\""
-	link_program "$name" "$os" "$manifest"
+	link_program "$name" "$os" "$manifest" "$image"
 }
 
 st_data() {

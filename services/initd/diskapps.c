@@ -95,7 +95,9 @@ status_t diskapps_read(struct initd *d, struct diskapps *da, const char *name,
 		return STATUS_NOT_FOUND; /* a directory of that name: no program */
 	if (st)
 		return st;
-	if (info.size == 0 || info.size > DISKAPPS_MAX_BYTES)
+	if (info.size == 0)
+		st = STATUS_BAD_FORMAT; /* no program */
+	else if (info.size > DISKAPPS_MAX_BYTES)
 		st = STATUS_RANGE;
 	else
 		st = read_all(da, file, info.size, img);

@@ -21,8 +21,8 @@
 
 /* initd's handle on /apps (part of struct launcher). */
 struct diskapps {
-	cap_handle_t dir;      /* /apps, VFS_R_READ, with client's buffer attached */
-	uint32_t vfs_hellos;   /* the vfs provider's hellos when dir was opened */
+	cap_handle_t dir;    /* /apps, VFS_R_READ, with client's buffer attached */
+	uint32_t vfs_hellos; /* the vfs provider's hellos when dir was opened */
 	struct vfs_client client;
 };
 
@@ -37,8 +37,8 @@ struct disk_image {
 /*
  * Reads /apps/name into *img. Returns STATUS_OK; NOT_FOUND when there is
  * no such file (or no vfs service, or no /apps); INVALID for a name that
- * is not one path component; RANGE for an empty file or one over
- * DISKAPPS_MAX_BYTES; BAD_FORMAT if it changed size while being read;
+ * is not one path component; BAD_FORMAT for an empty file, or one that
+ * changed size while being read; RANGE for one over DISKAPPS_MAX_BYTES;
  * else the status of the vfsd call or of making the memory.
  */
 status_t diskapps_read(struct initd *d, struct diskapps *da, const char *name,

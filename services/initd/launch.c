@@ -127,6 +127,8 @@ static void fill_reply(struct loop_reply *r, const void *payload, uint16_t len)
 }
 
 static void ended_notify(struct launcher *l, struct app *a);
+static status_t app_manifest(struct launcher *l, struct app *a, bool script, struct disk_image *img,
+			     const void **text, size_t *size);
 static void console_ended(struct console *c);
 
 /* The app stopped (exit, fault or kill): its own launches die with it. */
@@ -293,13 +295,28 @@ static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_
 }
 
 /* The program from /apps on the disk, into *img: its manifest text. A
- * file that is no executable is reported on the console. */
-static status_t disk_manifest(struct launcher *l, const char *program, struct disk_image *img,
-			      const void **text, size_t *size)
+ * file that is no executable is reported on the console. With script, a
+ * "#!" file there turns a into a launch of its interpreter. */
+static status_t disk_manifest(struct launcher *l, struct app *a, bool script,
+			      struct disk_image *img, const void **text, size_t *size)
 {
+	char interp[LAUNCH_PROGRAM_MAX + 1], program[LAUNCH_PROGRAM_MAX + 1];
+	char path[LAUNCH_PROGRAM_MAX + sizeof DISKAPPS_DIR + 2] = "/" DISKAPPS_DIR "/";
+	memcpy(program, a->program, sizeof program); /* a script's launch changes it */
 	status_t st = diskapps_read(l->d, &l->disk, program, img);
-	if (st == STATUS_OK)
+	if (st == STATUS_OK && diskapps_script(img, interp, sizeof interp, &st)) {
+		diskapps_free(img);
+		if (st == STATUS_OK && !script)
+			st = STATUS_BAD_FORMAT; /* an interpreter that is a script */
+		if (st == STATUS_OK) {
+			memcpy(path + sizeof DISKAPPS_DIR + 1, program, strlen(program) + 1);
+			st = launch_script(l, a, interp, path);
+		}
+		if (st == STATUS_OK)
+			return app_manifest(l, a, false, img, text, size);
+	} else if (st == STATUS_OK) {
 		st = diskapps_manifest(img, text, size);
+	}
 	if (st && st != STATUS_NOT_FOUND)
 		say(l, "initd: /%s/%s: cannot launch it: %s\n", DISKAPPS_DIR, program,
 		    status_message(st));
@@ -308,16 +325,24 @@ static status_t disk_manifest(struct launcher *l, const char *program, struct di
 	return st;
 }
 
-/* The app's manifest, checked for an app: from the bundle, or else from
- * /apps on the disk, whose ELF is then left in *img for the spawn. */
-static status_t app_manifest(struct launcher *l, const char *program, struct manifest *mf,
-			     struct disk_image *img)
+/* The manifest text of a's program: from the bundle, or else from /apps
+ * on the disk, whose ELF is then left in *img for the spawn. */
+static status_t app_manifest(struct launcher *l, struct app *a, bool script, struct disk_image *img,
+			     const void **text, size_t *size)
+{
+	status_t st = keel_spawner_manifest(&l->d->spawner, a->program, text, size);
+	if (st == STATUS_NOT_FOUND)
+		st = disk_manifest(l, a, script, img, text, size);
+	return st;
+}
+
+/* a's manifest, parsed and checked for an app. */
+static status_t app_policy(struct launcher *l, struct app *a, struct manifest *mf,
+			   struct disk_image *img)
 {
 	const void *text;
 	size_t size;
-	status_t st = keel_spawner_manifest(&l->d->spawner, program, &text, &size);
-	if (st == STATUS_NOT_FOUND)
-		st = disk_manifest(l, program, img, &text, &size);
+	status_t st = app_manifest(l, a, true, img, &text, &size);
 	if (st == STATUS_OK)
 		st = manifest_parse(text, size, mf, NULL);
 	if (st == STATUS_OK)
@@ -380,7 +405,7 @@ static status_t app_go(struct launcher *l, struct app *a)
 	struct keel_spawn_args s = { 0 };
 	char cmd[KEEL_CMDLINE_MAX] = { 0 };
 	struct disk_image img = { .mem = CAP_HANDLE_NONE };
-	status_t st = a->error ? a->error : app_manifest(l, a->program, &mf, &img);
+	status_t st = a->error ? a->error : app_policy(l, a, &mf, &img);
 	if (st == STATUS_OK)
 		st = sys_cap_derive(l->d->inbox, RIGHT_SEND, badge_of(l, a, LAUNCH_KIND_APP),
 				    &a->end_cap);
@@ -623,7 +648,7 @@ static void console_argv(char *text, char **argv, uint32_t max)
 /* Makes the argument block of the console program in a memory object. */
 static status_t console_block(struct launcher *l, struct app *a, char *const *argv)
 {
-	static char *const envp[] = { "HOME=/", "PATH=/bundle", "TERM=dumb", NULL };
+	static char *const envp[] = { "HOME=/", "PATH=/bundle:/apps", "TERM=dumb", NULL };
 	size_t len = launch_block_build(NULL, 0, argv, envp, "/");
 	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
 	void *at;

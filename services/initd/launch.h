@@ -86,7 +86,8 @@ struct launcher {
 	cap_handle_t power;        /* initd's power capability, handed to the console program */
 	cap_handle_t operator_cap; /* the operator capability (control.h), likewise */
 	struct diskapps disk;      /* /apps on the disk (diskapps.h) */
-	bool reset;                /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
+	char script_copy[LAUNCH_BLOCK_MAX]; /* a script launch's block, read once */
+	bool reset; /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
 	/* The console programs: started at boot, restarted when they end. */
 	struct console consoles[LAUNCH_CONSOLES];
 	cap_handle_t events; /* initd's inbox, badged LAUNCH_KIND_TERM */
@@ -124,6 +125,12 @@ void launch_kill_all(struct launcher *l);
  * program has ended. */
 void console_caps_get(struct console *c);
 void console_caps_release(struct console *c);
+
+/* launch_script.c: turns prepared app a, a "#!" script at path, into a
+ * launch of interp with path as its first argument (its argv[0] gives
+ * way to it). Returns STATUS_OK, RANGE for too many arguments, or the
+ * status of reading the launcher's block or making the new one. */
+status_t launch_script(struct launcher *l, struct app *a, const char *interp, const char *path);
 
 /* shutdown.c: begins the shutdown (INITD_SHUTDOWN). */
 void shutdown_begin(struct launcher *l);

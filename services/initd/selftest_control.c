@@ -21,16 +21,16 @@ static const struct {
 	const char *name;
 	uint16_t len;
 } reqs[] = {
-	{ false, INITD_VERB_STOP, "echo2", 24 },   /* 0: not an operator capability */
-	{ true, INITD_VERB_STOP, "echo2", 24 },    /* 1: stopped */
-	{ true, INITD_VERB_STOP, "echo2", 24 },    /* 2: stopped again: nothing to do */
-	{ true, INITD_VERB_START, "echo2", 24 },   /* 3: up, a fresh start */
-	{ true, INITD_VERB_START, "echo2", 24 },   /* 4: BUSY: it runs */
-	{ true, INITD_VERB_RESTART, "echo", 24 },  /* 5: restarts + 1 */
-	{ true, INITD_VERB_STOP, "nosuch", 24 },   /* 6: NOT_FOUND */
-	{ true, INITD_VERB_STOP, "initd", 24 },    /* 7: INVALID */
-	{ true, 9, "echo", 24 },                   /* 8: INVALID verb */
-	{ true, INITD_VERB_STOP, "echo", 8 },      /* 9: INVALID: too short */
+	{ false, INITD_VERB_STOP, "echo2", 24 },            /* 0: not an operator capability */
+	{ true, INITD_VERB_STOP, "echo2", 24 },             /* 1: stopped */
+	{ true, INITD_VERB_STOP, "echo2", 24 },             /* 2: stopped again: nothing to do */
+	{ true, INITD_VERB_START, "echo2", 24 },            /* 3: up, a fresh start */
+	{ true, INITD_VERB_START, "echo2", 24 },            /* 4: BUSY: it runs */
+	{ true, INITD_VERB_RESTART, "echo", 24 },           /* 5: restarts + 1 */
+	{ true, INITD_VERB_STOP, "nosuch", 24 },            /* 6: NOT_FOUND */
+	{ true, INITD_VERB_STOP, "initd", 24 },             /* 7: INVALID */
+	{ true, 9, "echo", 24 },                            /* 8: INVALID verb */
+	{ true, INITD_VERB_STOP, "echo", 8 },               /* 9: INVALID: too short */
 	{ true, INITD_VERB_STOP, "echo2-is-too-long", 24 }, /* 10: no NUL: INVALID */
 };
 #define NREQS (sizeof reqs / sizeof reqs[0])
@@ -44,7 +44,8 @@ static _Noreturn void control_probe(struct initd_test *t)
 		size_t n = strlen(reqs[i].name);
 		memcpy(c.name, reqs[i].name, n < 16 ? n : 16);
 		memcpy(m.payload, &c, sizeof c);
-		status_t st = sys_msg_call(reqs[i].operator ? l->operator_cap : l->power, &m, CALL_NS);
+		status_t st = sys_msg_call(reqs[i].operator? l->operator_cap : l->power, &m,
+					   CALL_NS);
 		status_t why;
 		uint32_t label;
 		if (st == STATUS_OK && loop_error_parse(&m, &why, &label) == STATUS_OK)
@@ -82,17 +83,20 @@ static bool is(const struct initd_test *t, uint32_t i, status_t st)
 static void check_answers(struct initd_test *t)
 {
 	const struct initd_status *o = t->ctl_out;
-	selftest_check(t, is(t, 0, STATUS_NO_RIGHTS), "a capability that is not the operator's is refused");
-	selftest_check(t, is(t, 1, STATUS_OK) && o[1].state == INITD_STATE_STOPPED &&
-				  o[1].last_cause == INITD_CAUSE_STOP && o[1].task_id == 0,
+	selftest_check(t, is(t, 0, STATUS_NO_RIGHTS),
+		       "a capability that is not the operator's is refused");
+	selftest_check(t,
+		       is(t, 1, STATUS_OK) && o[1].state == INITD_STATE_STOPPED &&
+			       o[1].last_cause == INITD_CAUSE_STOP && o[1].task_id == 0,
 		       "stop echo2: it is stopped, by the operator");
 	selftest_check(t, is(t, 2, STATUS_OK) && o[2].state == INITD_STATE_STOPPED,
 		       "stop of a stopped service does nothing");
 	selftest_check(t, is(t, 3, STATUS_OK) && o[3].state == INITD_STATE_UP && o[3].restarts == 0,
 		       "start echo2: up again, a fresh start (no restart counted)");
 	selftest_check(t, is(t, 4, STATUS_BUSY), "start of a running service is BUSY");
-	selftest_check(t, is(t, 5, STATUS_OK) && o[5].state == INITD_STATE_UP &&
-				  o[5].restarts == t->restarts0 + 1,
+	selftest_check(t,
+		       is(t, 5, STATUS_OK) && o[5].state == INITD_STATE_UP &&
+			       o[5].restarts == t->restarts0 + 1,
 		       "restart echo: up, restarts + 1");
 	selftest_check(t, is(t, 6, STATUS_NOT_FOUND), "an unknown name is NOT_FOUND");
 	selftest_check(t, is(t, 7, STATUS_INVALID), "initd itself cannot be stopped");
