@@ -8,6 +8,8 @@
 #define CONSOLE_BACKOFF_NS 1000000000ull /* before the console program restarts */
 #define CONSOLE_QUICK_NS 2000000000ull   /* an end this soon after its start is quick */
 #define CONSOLE_QUICK_MAX 3u             /* quick ends in a row that stop restarts */
+#define CONSOLE_WAIT_NS 100000000ull     /* a restart put off for coming services */
+#define CONSOLE_WAITS_MAX 100u           /* at most 10 s */
 
 static void say(struct launcher *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct launcher *l, const char *fmt, ...)
@@ -137,6 +139,7 @@ static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t 
 	uint64_t me = badge_of(l, a, LAUNCH_KIND_LAUNCHER);
 	a->status = (struct launch_status){ .id = app_id(l, a), .end = end, .detail = detail };
 	a->state = APP_ENDED;
+	launch_budget_give(l, a);
 	drop(&a->child.task);
 	drop(&a->child.thread);
 	if (a->launcher != CAP_HANDLE_NONE)
@@ -407,6 +410,8 @@ static status_t app_go(struct launcher *l, struct app *a)
 	struct disk_image img = { .mem = CAP_HANDLE_NONE };
 	status_t st = a->error ? a->error : app_policy(l, a, &mf, &img);
 	if (st == STATUS_OK)
+		st = launch_budget_take(l, a, &mf);
+	if (st == STATUS_OK)
 		st = sys_cap_derive(l->d->inbox, RIGHT_SEND, badge_of(l, a, LAUNCH_KIND_APP),
 				    &a->end_cap);
 	if (st == STATUS_OK)
@@ -428,8 +433,10 @@ static status_t app_go(struct launcher *l, struct app *a)
 	diskapps_free(&img); /* the child has its own copy */
 	if (st == STATUS_OK)
 		a->seq = ++l->seq;
-	if (st)
+	if (st) {
+		launch_budget_give(l, a);
 		return st;
+	}
 	drop(&a->block); /* the child's copies stay */
 	for (uint32_t i = 0; i < a->ncaps; i++)
 		drop(&a->caps[i]);
@@ -684,6 +691,24 @@ static status_t console_cap(struct app *a, const char *name, cap_handle_t cap, u
 	return st;
 }
 
+static void console_restart(struct loop *loop, uint64_t now, void *ctx);
+
+/* True if c's start is put off: the terminal or file service is coming
+ * up again (it restarted), and the program should get their new
+ * capabilities rather than none. Gives up after CONSOLE_WAITS_MAX. */
+static bool console_wait(struct console *c)
+{
+	struct initd *d = c->l->d;
+	if (c->waits < CONSOLE_WAITS_MAX &&
+	    (console_provider_coming(d, "vfs") || console_provider_coming(d, "console"))) {
+		c->waits++;
+		loop_timer_add(&d->loop, now_ns() + CONSOLE_WAIT_NS, console_restart, c, NULL);
+		return true;
+	}
+	c->waits = 0;
+	return false;
+}
+
 /* Starts c's program, with c's terminal and root where initd has them. A
  * screen console without a terminal is not started. */
 static void console_start(struct console *c)
@@ -692,6 +717,8 @@ static void console_start(struct console *c)
 	char text[KEEL_CMDLINE_MAX];
 	char *argv[64];
 	if (!c->program[0] || c->id != LAUNCH_ANY || l->shutting_down)
+		return;
+	if (console_wait(c))
 		return;
 	console_caps_get(c);
 	if (c->term != TERM_SERIAL && c->tty == CAP_HANDLE_NONE)
