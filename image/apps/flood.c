@@ -1,14 +1,14 @@
 /*
  * flood.c - an attack on initd's launch table, run from the shell (it is
  * in /apps only). `flood` launches `flood child` until initd refuses;
- * each child launches `flood sleep` until initd refuses, says how many it
- * got and why it stopped, and exits a few seconds later (initd kills its
- * sleepers with it). Every refusal must be a clean FULL (64 apps in all,
- * 16 per launcher) or QUOTA (initd's memory: each app's quotas come out
- * of initd's) or NO_MEMORY; once every child has ended, a launch must
- * work again. It
- * prints "flood: PASS ..." / "flood: FAIL ..." lines and exits 0 if all
- * passed.
+ * each child launches sleepers (the toolbox's `sleep 60`) until initd
+ * refuses, says how many it got and why it stopped, and exits a few
+ * seconds later (initd kills its sleepers with it). Every refusal must
+ * be a clean FULL (64 apps in all, 16 per launcher) or QUOTA (the apps'
+ * share of initd's quotas, docs/launch.md) or NO_MEMORY; meanwhile initd
+ * must still restart a service for the operator; once every child has
+ * ended, a launch must work again. It prints "flood: PASS ..." /
+ * "flood: FAIL ..." lines and exits 0 if all passed.
  */
 #define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include <stdio.h>
@@ -20,23 +20,28 @@
 #include "keel/loop.h"
 
 #define CHILD_HOLD_S 6 /* a child keeps its sleepers this long */
-#define FLOODED 16 /* launches that make a flood: one launcher's limit */
+#define FLOODED 16     /* launches that make a flood: one launcher's limit */
 
 static cap_handle_t launch_of(void)
 {
 	return launch_cap(keel_start_page(), "launch");
 }
 
-/* Launches `flood MODE` with the tty, the witness and (for a child) the
- * launch capability. */
+/* Launches `flood child` (with the tty, the witness and the launch
+ * capability) or a sleeper (`sleep 60` of the toolbox). */
 static status_t start(const char *mode, uint32_t *id)
 {
 	const struct keel_start *s = keel_start_page();
-	char *argv[] = { "flood", (char *)mode, NULL };
+	bool sleeper = strcmp(mode, "sleep") == 0;
+	char *argv[] = { "flood", (char *)mode, NULL }, *sleep_argv[] = { "sleep", "60", NULL };
 	const char *names[] = { "tty", "witness", "launch" };
 	cap_handle_t caps[] = { launch_cap(s, "tty"), s->witness, launch_of() };
 	uint32_t n = strcmp(mode, "child") == 0 ? 3 : 2;
 	struct launch_req req = { "flood", argv, NULL, NULL, n, names, caps };
+	if (sleeper) { /* the toolbox's sleep, from the bundle: no disk read each */
+		req.program = "toolbox";
+		req.argv = sleep_argv;
+	}
 	if (caps[0] == CAP_HANDLE_NONE) /* no terminal: the witness only */
 		req.cap_count = 0;
 	return launch_start(launch_of(), &req, id);
@@ -126,10 +131,6 @@ static int top(void)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (argc > 1 && !strcmp(argv[1], "sleep")) {
-		hold(60);
-		return 0;
-	}
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return child();
 	return top();

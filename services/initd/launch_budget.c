@@ -38,7 +38,8 @@ status_t launch_budget_take(struct launcher *l, struct app *a, const struct mani
 	if (a->owner == 0)
 		return STATUS_OK; /* a console program */
 	limits(l, &slots, &objects);
-	if (mf->quota_slots > slots - l->used_slots || mf->quota_objects > objects - l->used_objects)
+	if (mf->quota_slots > slots - l->used_slots ||
+	    mf->quota_objects > objects - l->used_objects)
 		return STATUS_QUOTA;
 	a->cost_slots = mf->quota_slots;
 	a->cost_objects = mf->quota_objects;

@@ -55,7 +55,7 @@ class Session:
 
 def session(s):
     s.run("flood: initd refuses the launcher cleanly", "flood",
-          r"flood: PASS initd refuses the launcher cleanly", 400)
+          r"flood: PASS initd refuses the launcher cleanly", 600)
     s.run("flood: every refusal was clean, the table flooded, launches work again",
           "echo flood=$?", r"flood=0", 60)
     s.run("initd serves the status protocol after the flood", "svc -q echo", r"echo +up ")
@@ -83,7 +83,7 @@ def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-attack.")
     img = make_image(cfg, work, "initd.console=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "900", cfg["QEMU"], "-accel", "tcg,thread=single",
+    cmd = [cfg["TIMEOUT"], "--foreground", "1500", cfg["QEMU"], "-accel", "tcg,thread=single",
            "-M", "pc", "-cpu", "max", "-m", "256M", "-smp", "2", "-display", "none",
            "-no-reboot", "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
            "-monitor", "none",
