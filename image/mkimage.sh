@@ -1,17 +1,19 @@
 #!/bin/sh
 # mkimage.sh - build Keel's bootable disk image without root or loop devices.
 #
-#   mkimage.sh OUT KERNEL GRUB_DIR GRUB_MKIMAGE WORKDIR BUNDLE
+#   mkimage.sh OUT KERNEL GRUB_DIR GRUB_MKIMAGE WORKDIR BUNDLE [APP...]
 #
 # Layout: MBR (GRUB boot.img in its first 440 bytes, one partition entry),
 # GRUB core.img from sector 1, and from 1 MiB a FAT32 system partition with
-# /boot/grub/grub.cfg, /boot/keel.elf and the boot bundle /boot/bundle.tar.
+# /boot/grub/grub.cfg, /boot/keel.elf, the boot bundle /boot/bundle.tar
+# and /apps holding each APP (programs initd launches from the disk).
 # Every input that could vary between builds is fixed (volume id,
 # timestamps, disk id, file order), so the same sources give a
 # byte-identical image.
 set -eu
 
 out=$1 kernel=$2 grub_dir=$3 grub_mkimage=$4 work=$5 bundle=$6
+shift 6
 here=$(dirname "$0")
 
 part_start=2048            # sectors: the partition starts at 1 MiB
@@ -52,6 +54,12 @@ mmd -i "$work/part.img" ::/boot ::/boot/grub
 mcopy -m -i "$work/part.img" "$work/files/grub.cfg" ::/boot/grub/grub.cfg
 mcopy -m -i "$work/part.img" "$work/files/keel.elf" ::/boot/keel.elf
 mcopy -m -i "$work/part.img" "$work/files/bundle.tar" ::/boot/bundle.tar
+mmd -i "$work/part.img" ::/apps
+for app in "$@"; do
+	cp "$app" "$work/files/app"
+	touch -d "@$SOURCE_DATE_EPOCH" "$work/files/app"
+	mcopy -m -i "$work/part.img" "$work/files/app" "::/apps/$(basename "$app")"
+done
 
 # The whole disk: partition table, boot code, core image, partition.
 truncate -s $(((part_start + part_sectors) * 512)) "$work/disk.img"

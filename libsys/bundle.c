@@ -102,14 +102,16 @@ status_t keel_spawner_manifest(struct keel_spawner *sp, const char *name, const 
 	return elf_find_section(elf, elf_size, MANIFEST_SECTION, text, size);
 }
 
-/* Finds and checks the executable; sets w->image, w->elf, w->image_pages. */
-static status_t find_image(struct spawn_work *w, const char *name)
+/* Finds and checks the executable (a's image, or its name in the bundle);
+ * sets w->image, w->elf, w->image_pages. */
+static status_t find_image(struct spawn_work *w, const struct keel_spawn_args *a)
 {
-	const void *data;
-	size_t size;
-	status_t st;
+	const void *data = a->image;
+	size_t size = a->image_bytes;
+	status_t st = STATUS_OK;
 
-	st = keel_spawner_file(w->sp, name, &data, &size);
+	if (!data)
+		st = keel_spawner_file(w->sp, a->name, &data, &size);
 	if (st)
 		return st;
 	st = elf_parse(data, size, KEEL_IMAGE_LIMIT, &w->elf);
@@ -227,7 +229,7 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 	cap_handle_t thread;
 	status_t st;
 
-	if ((st = keel_spawn_check(a)) || (st = find_image(&w, a->name)))
+	if ((st = keel_spawn_check(a)) || (st = find_image(&w, a)))
 		return st;
 	st = sys_task_create(a->quota_slots, a->quota_objects, a->quota_pages, a->fault_inbox,
 			     &w.task);

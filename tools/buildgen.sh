@@ -20,7 +20,7 @@
 #   hostprog NAME SRC... [FLAG...]
 #       The same kind of program built for the host with musl-gcc, for
 #       differential tests: build/host/FOLDER/NAME.
-#   variant NAME PROGRAM [manifest=FILE]
+#   variant NAME PROGRAM [manifest=FILE] [image=IMAGE]
 #       The code of PROGRAM with another manifest (default ./manifest).
 #   bundle FILE...
 #       Extra files in the boot bundle (boot lists, test manifests).
@@ -66,6 +66,7 @@ nl='
 emitted=$nl		# outputs written so far, one per line
 programs=""		# bundle files: build/bundle/NAME
 images=""		# test images: build/IMAGE/keel.img
+disk_apps=""		# programs in /apps on build/keel.img: build/disk/apps/NAME
 benches=""		# `ninja bench` targets
 bundle_files=""
 tests=""		# result logs for `ninja test`
@@ -204,11 +205,14 @@ user_link_deps='sysroot/keel.ld build/sysroot/lib/crt1.o'
 # boot bundle or in test image IMAGE's.
 link_program() {
 	manifest_obj "$1" "$3"
-	if [ -n "${4:-}" ]; then out=build/$4/bundle/$1; else out=build/bundle/$1; fi
+	if [ "${4:-}" = apps ]; then out=build/disk/apps/$1
+	elif [ -n "${4:-}" ]; then out=build/$4/bundle/$1; else out=build/bundle/$1; fi
 	once "$out" || die "$where: program $1 defined twice"
 	echo "build $out: link_user $2$R | $user_link_deps $user_libs"
 	echo "  libs = $user_libs"
-	if [ -n "${4:-}" ]; then
+	if [ "${4:-}" = apps ]; then
+		disk_apps="$disk_apps $out"
+	elif [ -n "${4:-}" ]; then
 		ident "$4"
 		eval "image_progs_$R=\"\${image_progs_$R:-} \$out\""
 		case " $images " in *" $4 "*) ;; *) images="$images $4" ;; esac
@@ -286,7 +290,7 @@ st_variant() {
 	[ -n "$os" ] || die "$where: variant of $of, which is not defined before it"
 	ident "$name"
 	eval "prog_of_$R=\$of prog_manifest_$R=\"\$manifest\""
-	link_program "$name" "$os" "$manifest"
+	link_program "$name" "$os" "$manifest" "$image"
 }
 
 st_data() {
@@ -583,10 +587,11 @@ build build/kernel/kernel.ld: kcpp $kernel_ld | kernel/arch/x86_64/layout.h
 build build/keel.elf: link_kernel$kernel_objs$klib_objs | build/kernel/kernel.ld
   ldscript = build/kernel/kernel.ld
 build build/bundle.tar: mkbundle$programs$bundle_files | image/mkbundle.sh
-build build/keel.img: mkimage | build/keel.elf build/bundle.tar $
+build build/keel.img: mkimage | build/keel.elf build/bundle.tar$disk_apps $
     image/mkimage.sh image/grub.cfg image/grub-early.cfg
   kernel = build/keel.elf
   bundle = build/bundle.tar
+  apps =$disk_apps
 $(for i in $images; do
 	ident "$i"
 	eval "ps=\${image_progs_$R:-}"

@@ -78,6 +78,8 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 	const struct host_program *p;
 	status_t st = keel_spawn_check(a);
 	(void)sp;
+	if (st == STATUS_OK && a->image)
+		st = STATUS_NOT_FOUND; /* no ELF runs here: only the table's programs */
 	if (st == STATUS_OK)
 		st = find_program(a->name, &p);
 	if (st == STATUS_OK)

@@ -31,6 +31,20 @@ static struct service *provider(struct initd *d, const char *name)
 	return NULL;
 }
 
+bool console_provider_coming(struct initd *d, const char *name)
+{
+	for (uint32_t i = 0; i < d->count; i++) {
+		const struct service *s = &d->svc[i];
+		if (strcmp(s->m.provides, name) || s->refused ||
+		    (s->gated && s->gate == READY_BLOCKED))
+			continue; /* it will not come up */
+		if (s->sv.state == SV_STATE_STARTING || s->sv.state == SV_STATE_BACKOFF ||
+		    (s->sv.state == SV_STATE_UP && !s->inbox))
+			return true;
+	}
+	return false;
+}
+
 static void drop(cap_handle_t *c)
 {
 	if (*c != CAP_HANDLE_NONE)

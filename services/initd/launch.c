@@ -3,10 +3,13 @@
 #include "keel/map.h"
 #include "keel/term.h"
 #include "launch.h"
+#include "protocol.h"
 
 #define CONSOLE_BACKOFF_NS 1000000000ull /* before the console program restarts */
 #define CONSOLE_QUICK_NS 2000000000ull   /* an end this soon after its start is quick */
 #define CONSOLE_QUICK_MAX 3u             /* quick ends in a row that stop restarts */
+#define CONSOLE_WAIT_NS 100000000ull     /* a restart put off for coming services */
+#define CONSOLE_WAITS_MAX 100u           /* at most 10 s */
 
 static void say(struct launcher *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct launcher *l, const char *fmt, ...)
@@ -126,6 +129,8 @@ static void fill_reply(struct loop_reply *r, const void *payload, uint16_t len)
 }
 
 static void ended_notify(struct launcher *l, struct app *a);
+static status_t app_manifest(struct launcher *l, struct app *a, bool script, struct disk_image *img,
+			     const void **text, size_t *size);
 static void console_ended(struct console *c);
 
 /* The app stopped (exit, fault or kill): its own launches die with it. */
@@ -134,6 +139,7 @@ static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t 
 	uint64_t me = badge_of(l, a, LAUNCH_KIND_LAUNCHER);
 	a->status = (struct launch_status){ .id = app_id(l, a), .end = end, .detail = detail };
 	a->state = APP_ENDED;
+	launch_budget_give(l, a);
 	drop(&a->child.task);
 	drop(&a->child.thread);
 	if (a->launcher != CAP_HANDLE_NONE)
@@ -291,12 +297,55 @@ static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_
 	return STATUS_OK;
 }
 
-/* The app's manifest, checked for an app. */
-static status_t app_manifest(struct launcher *l, const char *program, struct manifest *mf)
+/* The program from /apps on the disk, into *img: its manifest text. A
+ * file that is no executable is reported on the console. With script, a
+ * "#!" file there turns a into a launch of its interpreter. */
+static status_t disk_manifest(struct launcher *l, struct app *a, bool script,
+			      struct disk_image *img, const void **text, size_t *size)
+{
+	char interp[LAUNCH_PROGRAM_MAX + 1], program[LAUNCH_PROGRAM_MAX + 1];
+	char path[LAUNCH_PROGRAM_MAX + sizeof DISKAPPS_DIR + 2] = "/" DISKAPPS_DIR "/";
+	memcpy(program, a->program, sizeof program); /* a script's launch changes it */
+	status_t st = diskapps_read(l->d, &l->disk, program, img);
+	if (st == STATUS_OK && diskapps_script(img, interp, sizeof interp, &st)) {
+		diskapps_free(img);
+		if (st == STATUS_OK && !script)
+			st = STATUS_BAD_FORMAT; /* an interpreter that is a script */
+		if (st == STATUS_OK) {
+			memcpy(path + sizeof DISKAPPS_DIR + 1, program, strlen(program) + 1);
+			st = launch_script(l, a, interp, path);
+		}
+		if (st == STATUS_OK)
+			return app_manifest(l, a, false, img, text, size);
+	} else if (st == STATUS_OK) {
+		st = diskapps_manifest(img, text, size);
+	}
+	if (st && st != STATUS_NOT_FOUND)
+		say(l, "initd: /%s/%s: cannot launch it: %s\n", DISKAPPS_DIR, program,
+		    status_message(st));
+	if (st)
+		diskapps_free(img);
+	return st;
+}
+
+/* The manifest text of a's program: from the bundle, or else from /apps
+ * on the disk, whose ELF is then left in *img for the spawn. */
+static status_t app_manifest(struct launcher *l, struct app *a, bool script, struct disk_image *img,
+			     const void **text, size_t *size)
+{
+	status_t st = keel_spawner_manifest(&l->d->spawner, a->program, text, size);
+	if (st == STATUS_NOT_FOUND)
+		st = disk_manifest(l, a, script, img, text, size);
+	return st;
+}
+
+/* a's manifest, parsed and checked for an app. */
+static status_t app_policy(struct launcher *l, struct app *a, struct manifest *mf,
+			   struct disk_image *img)
 {
 	const void *text;
 	size_t size;
-	status_t st = keel_spawner_manifest(&l->d->spawner, program, &text, &size);
+	status_t st = app_manifest(l, a, true, img, &text, &size);
 	if (st == STATUS_OK)
 		st = manifest_parse(text, size, mf, NULL);
 	if (st == STATUS_OK)
@@ -358,7 +407,10 @@ static status_t app_go(struct launcher *l, struct app *a)
 	struct manifest mf;
 	struct keel_spawn_args s = { 0 };
 	char cmd[KEEL_CMDLINE_MAX] = { 0 };
-	status_t st = a->error ? a->error : app_manifest(l, a->program, &mf);
+	struct disk_image img = { .mem = CAP_HANDLE_NONE };
+	status_t st = a->error ? a->error : app_policy(l, a, &mf, &img);
+	if (st == STATUS_OK)
+		st = launch_budget_take(l, a, &mf);
 	if (st == STATUS_OK)
 		st = sys_cap_derive(l->d->inbox, RIGHT_SEND, badge_of(l, a, LAUNCH_KIND_APP),
 				    &a->end_cap);
@@ -366,6 +418,8 @@ static status_t app_go(struct launcher *l, struct app *a)
 		st = spawn_args(l, a, &mf, &s, cmd);
 	if (st == STATUS_OK) {
 		s.name = a->program;
+		s.image = img.at;
+		s.image_bytes = img.bytes;
 		s.cmdline = cmd;
 		s.fault_inbox = a->end_cap;
 		s.quota_pages = mf.quota_pages;
@@ -376,10 +430,13 @@ static status_t app_go(struct launcher *l, struct app *a)
 							  : (1ull << l->d->start->cpu_count) - 1;
 		st = keel_spawn(&l->d->spawner, &s, &a->child);
 	}
+	diskapps_free(&img); /* the child has its own copy */
 	if (st == STATUS_OK)
 		a->seq = ++l->seq;
-	if (st)
+	if (st) {
+		launch_budget_give(l, a);
 		return st;
+	}
 	drop(&a->block); /* the child's copies stay */
 	for (uint32_t i = 0; i < a->ncaps; i++)
 		drop(&a->caps[i]);
@@ -629,7 +686,7 @@ static void console_argv(char *text, char **argv, uint32_t max)
 /* Makes the argument block of the console program in a memory object. */
 static status_t console_block(struct launcher *l, struct app *a, char *const *argv)
 {
-	static char *const envp[] = { "HOME=/", "PATH=/bundle", "TERM=dumb", NULL };
+	static char *const envp[] = { "HOME=/", "PATH=/bundle:/apps", "TERM=dumb", NULL };
 	size_t len = launch_block_build(NULL, 0, argv, envp, "/");
 	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
 	void *at;
@@ -665,6 +722,24 @@ static status_t console_cap(struct app *a, const char *name, cap_handle_t cap, u
 	return st;
 }
 
+static void console_restart(struct loop *loop, uint64_t now, void *ctx);
+
+/* True if c's start is put off: the terminal or file service is coming
+ * up again (it restarted), and the program should get their new
+ * capabilities rather than none. Gives up after CONSOLE_WAITS_MAX. */
+static bool console_wait(struct console *c)
+{
+	struct initd *d = c->l->d;
+	if (c->waits < CONSOLE_WAITS_MAX &&
+	    (console_provider_coming(d, "vfs") || console_provider_coming(d, "console"))) {
+		c->waits++;
+		loop_timer_add(&d->loop, now_ns() + CONSOLE_WAIT_NS, console_restart, c, NULL);
+		return true;
+	}
+	c->waits = 0;
+	return false;
+}
+
 /* Starts c's program, with c's terminal and root where initd has them. A
  * screen console without a terminal is not started. */
 static void console_start(struct console *c)
@@ -673,6 +748,8 @@ static void console_start(struct console *c)
 	char text[KEEL_CMDLINE_MAX];
 	char *argv[64];
 	if (!c->program[0] || c->id != LAUNCH_ANY || l->shutting_down)
+		return;
+	if (console_wait(c))
 		return;
 	console_caps_get(c);
 	if (c->term != TERM_SERIAL && c->tty == CAP_HANDLE_NONE)
@@ -685,6 +762,8 @@ static void console_start(struct console *c)
 		st = console_cap(a, "launch", CAP_HANDLE_NONE, 0);
 	if (st == STATUS_OK)
 		st = console_cap(a, "power", l->power, RIGHTS_ALL);
+	if (st == STATUS_OK && l->operator_cap != CAP_HANDLE_NONE)
+		st = console_cap(a, INITD_OPERATOR_NAME, l->operator_cap, RIGHTS_ALL);
 	if (st == STATUS_OK)
 		st = console_cap(a, "witness", l->d->start->witness, RIGHTS_ALL);
 	if (st == STATUS_OK && c->tty != CAP_HANDLE_NONE)

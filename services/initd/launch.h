@@ -19,6 +19,7 @@
 #ifndef KEEL_INITD_LAUNCH_H
 #define KEEL_INITD_LAUNCH_H
 
+#include "diskapps.h"
 #include "keel/launch.h"
 #include "launch_policy.h"
 #include "services.h"
@@ -47,11 +48,12 @@ struct app {
 	cap_handle_t end_cap;  /* initd's inbox, badged for its exit and fault */
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
-	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
-	uint64_t seq;        /* order of starting */
-	uint32_t console;    /* the console whose program it descends from */
-	bool background;     /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
-	bool catches;        /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
+	cap_handle_t waiter;               /* reply capability of a pending LAUNCH_WAIT on it */
+	uint64_t seq;                      /* order of starting */
+	uint32_t console;                  /* the console whose program it descends from */
+	bool background;                   /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
+	bool catches;                      /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
+	uint64_t cost_slots, cost_objects; /* of initd's quotas, while it runs */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */
@@ -76,6 +78,7 @@ struct console {
 	cap_handle_t root;              /* a vfsd root for the running program */
 	uint32_t id;                    /* the program's app id; LAUNCH_ANY if none */
 	uint32_t quick;                 /* ends in a row within CONSOLE_QUICK_NS of a start */
+	uint32_t waits;                 /* restarts put off: its services are coming up */
 	uint64_t started;
 };
 
@@ -83,8 +86,12 @@ struct launcher {
 	struct initd *d;
 	struct app apps[LAUNCH_APPS_MAX];
 	struct any_wait any[LAUNCH_APPS_MAX];
-	cap_handle_t power; /* initd's power capability, handed to the console program */
-	bool reset;         /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
+	cap_handle_t power;        /* initd's power capability, handed to the console program */
+	cap_handle_t operator_cap; /* the operator capability (control.h), likewise */
+	struct diskapps disk;      /* /apps on the disk (diskapps.h) */
+	uint64_t used_slots, used_objects;  /* taken by running apps (launch_budget.c) */
+	char script_copy[LAUNCH_BLOCK_MAX]; /* a script launch's block, read once */
+	bool reset; /* the shutdown ends in a reset (INITD_SHUTDOWN_RESET) */
 	/* The console programs: started at boot, restarted when they end. */
 	struct console consoles[LAUNCH_CONSOLES];
 	cap_handle_t events; /* initd's inbox, badged LAUNCH_KIND_TERM */
@@ -129,6 +136,22 @@ uint32_t console_intr_targets(struct launcher *l, uint32_t k, struct app **out);
  * program has ended. */
 void console_caps_get(struct console *c);
 void console_caps_release(struct console *c);
+
+/* True if the service providing name is on its way up: starting, due to
+ * restart, or running but not yet heard from (console.c). */
+bool console_provider_coming(struct initd *d, const char *name);
+
+/* launch_script.c: turns prepared app a, a "#!" script at path, into a
+ * launch of interp with path as its first argument (its argv[0] gives
+ * way to it). Returns STATUS_OK, RANGE for too many arguments, or the
+ * status of reading the launcher's block or making the new one. */
+status_t launch_script(struct launcher *l, struct app *a, const char *interp, const char *path);
+
+/* launch_budget.c: apps launched by apps may take at most half of the
+ * slots and objects initd has beyond the services' need. take reserves
+ * app a's (manifest mf) or returns QUOTA; give returns them when a ends. */
+status_t launch_budget_take(struct launcher *l, struct app *a, const struct manifest *mf);
+void launch_budget_give(struct launcher *l, struct app *a);
 
 /* shutdown.c: begins the shutdown (INITD_SHUTDOWN). */
 void shutdown_begin(struct launcher *l);

@@ -9,6 +9,7 @@
 #include "lib/cmdline.h"
 #include "keel/sys.h"
 #include "devices.h"
+#include "control.h"
 #include "launch.h"
 #include "selftest.h"
 #include "services.h"
@@ -44,6 +45,8 @@ int keel_main(const struct keel_start *start)
 		st = services_register(&d);
 	if (st == STATUS_OK && (st = launch_register(&launcher, &d)) == STATUS_OK)
 		d.launch = &launcher;
+	if (st == STATUS_OK)
+		st = control_register(&launcher);
 	if (st == STATUS_OK &&
 	    cmdline_get(start->cmdline, "initd.test", test, sizeof test) == STATUS_OK)
 		st = selftest_arm(&test_state, &d, test);

@@ -21,6 +21,17 @@
  *                    send to or a directory it is given); LOOP_REPLY_ERROR (NOT_FOUND) past the last
  *                    slot, RANGE past the last item of a service that has
  *                    some
+ *   INITD_CONTROL    call on an operator capability (below): payload
+ *                    struct initd_control; stops, starts or restarts the
+ *                    named service. Reply INITD_CONTROL_REPLY with the
+ *                    service's struct initd_status after the request, or
+ *                    LOOP_REPLY_ERROR: NO_RIGHTS (not an operator
+ *                    capability), NOT_FOUND (no service of that name),
+ *                    INVALID (an unknown verb, a malformed name, initd
+ *                    itself, the holder of the device roots, a service
+ *                    whose manifest was refused, stop of a quarantined
+ *                    one), BUSY (start of one that runs or waits; initd
+ *                    is shutting down)
  *   SERVICE_PEER     initd -> service, to the inbox the service gave in its
  *                    hello: a service it `sends` to has restarted and has
  *                    a new inbox. initd has put a fresh send capability to
@@ -44,17 +55,80 @@
 
 #include "keel/service.h"
 
+/*
+ * The operator capability: a send capability to initd's inbox badged
+ * INITD_OPERATOR_BADGE. initd gives one to each console program under the
+ * launch name "operator"; a launched program gets a copy only if its
+ * launcher passes one and its manifest says `uses operator` (the launch
+ * intersection, docs/launch.md). Only it may send INITD_CONTROL.
+ */
+#define INITD_OPERATOR_BADGE (5ull << 32)
+#define INITD_OPERATOR_NAME "operator"
+
 #define INITD_STATUS 0x1a170003u
 #define INITD_STATUS_REPLY 0x1a170004u
 #define INITD_FOOTPRINT 0x1a170005u
 #define INITD_FOOTPRINT_REPLY 0x1a170006u
+#define INITD_CONTROL 0x1a170020u
+#define INITD_CONTROL_REPLY 0x1a170021u
 _Static_assert(SERVICE_PEER == 0x1a170007u, "initd's labels do not collide with libsys's");
+_Static_assert(SERVICE_STOP == 0x1a170008u, "initd's labels do not collide with libsys's");
 
-/* initd_status.state beyond enum sv_state: not started because of its
+/* initd_status.state: the supervisor's states (services/initd/supervise.h
+ * keeps the same numbers), and two for a service held back by its
  * dependencies (the supervisor has it in STARTING meanwhile). */
-#define INITD_STATE_WAITING 0x10u      /* a dependency is not up yet */
-#define INITD_STATE_BLOCKED 0x11u      /* a dependency will not come up */
+enum initd_state {
+	INITD_STATE_STOPPED = 0,     /* not running, nothing scheduled */
+	INITD_STATE_STARTING = 1,    /* being started */
+	INITD_STATE_UP = 2,          /* running */
+	INITD_STATE_BACKOFF = 3,     /* ended; a restart is due */
+	INITD_STATE_QUARANTINED = 4, /* failed too often: no more restarts */
+	INITD_STATE_WAITING = 0x10,  /* a dependency is not up yet */
+	INITD_STATE_BLOCKED = 0x11,  /* a dependency will not come up */
+};
 #define INITD_WAITS_FOR_NOBODY 0xffffu /* waits_for: a `sends` nobody provides */
+
+/* initd_status.last_cause: how the last run ended. */
+enum initd_cause {
+	INITD_CAUSE_NONE = 0,  /* it has not ended yet */
+	INITD_CAUSE_EXIT = 1,  /* it exited (code 0 is a clean exit) */
+	INITD_CAUSE_FAULT = 2, /* a CPU fault stopped it */
+	INITD_CAUSE_HANG = 3,  /* it missed its heartbeats and was killed */
+	INITD_CAUSE_SPAWN = 4, /* it could not be started */
+	INITD_CAUSE_STOP = 5,  /* an operator stopped or restarted it (INITD_CONTROL) */
+};
+
+/* The word for a state or a cause, for logs and svc; "?" if unknown. */
+static inline const char *initd_state_name(uint32_t state)
+{
+	static const char *const names[] = { "stopped", "starting", "up", "backoff",
+					     "quarantined" };
+	if (state < sizeof names / sizeof names[0])
+		return names[state];
+	return state == INITD_STATE_WAITING   ? "waiting"
+	       : state == INITD_STATE_BLOCKED ? "blocked"
+					      : "?";
+}
+
+static inline const char *initd_cause_name(uint32_t cause)
+{
+	static const char *const names[] = { "none", "exit", "fault", "hang", "spawn", "stop" };
+	return cause < sizeof names / sizeof names[0] ? names[cause] : "?";
+}
+
+/* INITD_CONTROL's verbs. */
+enum initd_verb {
+	INITD_VERB_STOP = 1,    /* kill it; no restarts until a start */
+	INITD_VERB_START = 2,   /* start a stopped one, or release a quarantined one */
+	INITD_VERB_RESTART = 3, /* kill it if it runs and start it at once: one restart */
+};
+
+/* Payload of INITD_CONTROL (24 bytes). */
+struct initd_control {
+	uint32_t verb;     /* enum initd_verb */
+	uint32_t reserved; /* 0 */
+	char name[16];     /* the service's name, NUL-padded */
+};
 
 /* Kinds of footprint item. */
 enum initd_item {
@@ -81,8 +155,8 @@ struct initd_footprint {
 /* Payload of INITD_STATUS_REPLY (40 bytes). */
 struct initd_status {
 	char name[16];      /* NUL-padded */
-	uint8_t state;      /* enum sv_state, or INITD_STATE_WAITING / _BLOCKED */
-	uint8_t last_cause; /* enum sv_cause_kind */
+	uint8_t state;      /* enum initd_state */
+	uint8_t last_cause; /* enum initd_cause */
 	uint16_t waits_for; /* WAITING, BLOCKED: slot + 1 of the dependency that
 				 * holds it back, or INITD_WAITS_FOR_NOBODY; else 0 */
 	uint32_t restarts;
@@ -92,5 +166,6 @@ struct initd_status {
 
 _Static_assert(sizeof(struct initd_status) == 40, "fits a message payload");
 _Static_assert(sizeof(struct initd_footprint) == 40, "fits a message payload");
+_Static_assert(sizeof(struct initd_control) == 24, "fits a message payload");
 
 #endif

@@ -13,7 +13,7 @@
 
 static void up_poll(struct loop *loop, uint64_t now, void *ctx);
 
-static void check(struct initd_test *t, bool ok, const char *what)
+void selftest_check(struct initd_test *t, bool ok, const char *what)
 {
 	struct initd *d = t->d;
 	if (ok)
@@ -23,12 +23,22 @@ static void check(struct initd_test *t, bool ok, const char *what)
 	keel_print(d->start->witness, "initd: %s %s\n", ok ? "PASS" : "FAIL", what);
 }
 
-static struct service *find(struct initd *d, const char *name)
+static void check(struct initd_test *t, bool ok, const char *what)
+{
+	selftest_check(t, ok, what);
+}
+
+struct service *selftest_find(struct initd *d, const char *name)
 {
 	for (uint32_t i = 0; i < d->count; i++)
 		if (!strcmp(d->svc[i].m.name, name))
 			return &d->svc[i];
 	return NULL;
+}
+
+static struct service *find(struct initd *d, const char *name)
+{
+	return selftest_find(d, name);
 }
 
 static void poke(struct service *s, uint32_t label)
@@ -75,7 +85,7 @@ static bool settled(struct initd_test *t)
 	return false;
 }
 
-static bool echo_answers(struct service *s)
+bool selftest_echo_answers(struct service *s)
 {
 	struct keel_msg m = { .label = ECHO_PING, .len = 1, .payload = { 42 } };
 	return sys_msg_call(s->inbox, &m, 1000000000ull) == STATUS_OK && m.label == ECHO_PONG &&
@@ -83,7 +93,7 @@ static bool echo_answers(struct service *s)
 }
 
 /* s forwards a ping to the service it sends to, and gets its answer. */
-static bool forwards(struct service *s)
+bool selftest_forwards(struct service *s)
 {
 	struct keel_msg m = { .label = ECHO_FORWARD, .len = 1, .payload = { 43 } };
 	return s && s->inbox && sys_msg_call(s->inbox, &m, 1000000000ull) == STATUS_OK &&
@@ -101,7 +111,8 @@ static void peer_scenario(struct initd_test *t)
 	if (t->round++ == 0) {
 		check(t, e2 && e2->hellos == 1 && e2->m.send_count == 1,
 		      "echo2 is up and declares that it sends to echo");
-		check(t, forwards(e2), "echo2 reaches echo through the capability it started with");
+		check(t, selftest_forwards(e2),
+		      "echo2 reaches echo through the capability it started with");
 		/* Counted from here: on a loaded host echo may already have
 		 * missed its heartbeats and been restarted once. */
 		supervise_status(&e->sv, 0, &st);
@@ -115,7 +126,7 @@ static void peer_scenario(struct initd_test *t)
 	check(t, st.restarts == t->restarts0 + 1 && e->hellos == t->hellos0 + 1,
 	      "echo was restarted with a new inbox");
 	check(t, e2->peer_hellos[0] == e->hellos, "initd gave echo2 a capability to the new inbox");
-	check(t, forwards(e2), "echo2 reaches the restarted echo");
+	check(t, selftest_forwards(e2), "echo2 reaches the restarted echo");
 	check(t, st2.restarts == 0 && e2->hellos == 1, "echo2 itself was never restarted");
 	loop_stop(&d->loop);
 }
@@ -134,7 +145,7 @@ static void misbehave_once(struct initd_test *t, uint32_t label, enum sv_cause_k
 		poke(e, label);
 		return;
 	}
-	if (cmdline_has(d->start->cmdline, "keel.bench") && echo_answers(e))
+	if (cmdline_has(d->start->cmdline, "keel.bench") && selftest_echo_answers(e))
 		keel_print(d->start->witness,
 			   "bench: fault_to_serving_again_insns=%lu (backoff %u ms included)\n",
 			   (unsigned long)(time_cycles() - t->t0), e->m.policy.backoff_initial_ms);
@@ -143,7 +154,7 @@ static void misbehave_once(struct initd_test *t, uint32_t label, enum sv_cause_k
 	check(t, st.last_cause.kind == cause, "the cause of the restart is recorded");
 	check(t, cause == SV_CAUSE_HANG || st.last_cause.detail == detail, "with the right detail");
 	check(t, restart_recorded(d, (uint64_t)(e - d->svc)), "the restart is in the witness log");
-	check(t, echo_answers(e), "the new instance answers");
+	check(t, selftest_echo_answers(e), "the new instance answers");
 	loop_stop(&d->loop);
 }
 
@@ -209,7 +220,7 @@ static void up_scenario(struct initd_test *t, struct service *e)
 {
 	struct initd *d = t->d;
 	if (t->round++ == 0) {
-		check(t, e && echo_answers(e), "all services up and echo answers");
+		check(t, e && selftest_echo_answers(e), "all services up and echo answers");
 		probe_start(t);
 		loop_timer_add(&d->loop, 0, up_poll, t, NULL);
 	}
@@ -243,6 +254,8 @@ static void all_up(struct initd *d, void *ctx)
 		misbehave_once(t, ECHO_PORT, SV_CAUSE_FAULT, 13);
 	} else if (!strcmp(t->name, "peer")) {
 		peer_scenario(t);
+	} else if (!strcmp(t->name, "control")) {
+		selftest_control(t);
 	} else if (!strcmp(t->name, "hang")) {
 		misbehave_once(t, ECHO_HANG, SV_CAUSE_HANG, 0);
 	} else if (t->round == 0 || t->round < t->cycles) {
@@ -261,11 +274,11 @@ static void all_up(struct initd *d, void *ctx)
 		 * restart for a missed heartbeat (echo beats every 200 ms). */
 		check(t, st.restarts >= t->restarts0 + t->cycles,
 		      "every crash/restart cycle restarted the service");
-		check(t, echo_answers(e), "the service answers after them");
+		check(t, selftest_echo_answers(e), "the service answers after them");
 		struct service *other = find(d, "echo2");
 		struct sv_status ost;
 		supervise_status(&other->sv, 0, &ost);
-		check(t, other && ost.restarts == 0 && echo_answers(other),
+		check(t, other && ost.restarts == 0 && selftest_echo_answers(other),
 		      "the other service kept serving, never restarted");
 		check(t, settled(t), "kernel counters are back at their baseline");
 		loop_stop(&d->loop);
@@ -286,7 +299,8 @@ static uint32_t cycles_wanted(const struct initd *d)
 
 status_t selftest_arm(struct initd_test *t, struct initd *d, const char *name)
 {
-	static const char *const known[] = { "up", "crash", "hang", "port", "peer", "cycles" };
+	static const char *const known[] = { "up",   "crash",  "hang",   "port",
+					     "peer", "cycles", "control" };
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(name, known[i])) {
 			*t = (struct initd_test){ .d = d, .cycles = cycles_wanted(d) };

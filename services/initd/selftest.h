@@ -1,12 +1,13 @@
 /*
  * selftest.h - supervision scenarios for the QEMU tests, chosen with
- * initd.test=NAME: up, crash, hang, port, peer, cycles. Each prints
+ * initd.test=NAME: up, crash, hang, port, peer, cycles, control. Each prints
  * "initd: PASS ..." / "initd: FAIL ..." lines and a final
  * "initd: NAME: N passed, M failed", then stops initd's loop.
  */
 #ifndef KEEL_INITD_SELFTEST_H
 #define KEEL_INITD_SELFTEST_H
 
+#include "protocol.h"
 #include "services.h"
 
 /* A scenario's state, owned by the caller (zeroed: no scenario armed). */
@@ -21,7 +22,22 @@ struct initd_test {
 	/* Written by the status probe thread, read by the main one. */
 	volatile uint32_t probe_up;
 	volatile bool probe_past_end, probe_done, probe_footprint;
+	/* The control scenario (selftest_control.c): each request's status
+	 * and answer, written by its probe thread. */
+	volatile status_t ctl[16];
+	struct initd_status ctl_out[16];
+	volatile uint32_t ctl_count;
+	volatile bool ctl_done;
 };
+
+/* The control scenario, run on every turn once all services are up. */
+void selftest_control(struct initd_test *t);
+
+/* Shared with selftest_control.c. */
+void selftest_check(struct initd_test *t, bool ok, const char *what);
+struct service *selftest_find(struct initd *d, const char *name);
+bool selftest_echo_answers(struct service *s);
+bool selftest_forwards(struct service *s);
 
 /* Arms scenario name on d, with t as its state; STATUS_NOT_FOUND for an
  * unknown one. */

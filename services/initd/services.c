@@ -114,9 +114,6 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 			say(d, "initd: %s refused: it will not be started\n", s->m.name);
 			continue;
 		}
-		if ((st = sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, i + 1,
-					 &s->supervisor_cap)))
-			return st;
 	}
 	d->count = bl.count;
 	return deps_build(d, &bl);
@@ -124,7 +121,26 @@ status_t services_load(struct initd *d, const char *bootlist_name)
 
 struct service *services_by_badge(struct initd *d, uint64_t badge)
 {
-	return badge >= 1 && badge <= d->count ? &d->svc[badge - 1] : NULL;
+	uint64_t slot = badge & 0xffffu;
+	struct service *s = badge >> 32 == 0 && slot >= 1 && slot <= d->count ? &d->svc[slot - 1]
+									      : NULL;
+	return s && (uint16_t)(badge >> 16) == s->gen ? s : NULL;
+}
+
+/* A fresh supervisor capability for the instance about to start, badged
+ * slot + 1 and a new generation: a late exit, hello or heartbeat of an
+ * earlier instance (killed by a restart) names an older generation and
+ * is ignored. The earlier capability is revoked, with every copy. */
+static status_t supervisor_renew(struct initd *d, struct service *s)
+{
+	if (s->supervisor_cap != CAP_HANDLE_NONE) {
+		sys_cap_revoke(s->supervisor_cap);
+		sys_cap_delete(s->supervisor_cap);
+		s->supervisor_cap = CAP_HANDLE_NONE;
+	}
+	s->gen++;
+	uint64_t badge = (uint64_t)(s - d->svc) + 1 + ((uint64_t)s->gen << 16);
+	return sys_cap_derive(d->inbox, RIGHT_SEND | RIGHT_GRANT, badge, &s->supervisor_cap);
 }
 
 /* The badge of s's send capabilities: its slot, and its block device
@@ -186,6 +202,9 @@ static status_t spawn_one(struct initd *d, struct service *s)
 	cap_handle_t parts[MANIFEST_MAX_PORTS + MANIFEST_MAX_IRQS + MANIFEST_MAX_MMIO +
 			   KEEL_SPAWN_CAPS_MAX + MANIFEST_MAX_DIRS];
 	uint32_t nparts = 0;
+	status_t st = supervisor_renew(d, s);
+	if (st)
+		return st;
 	a.name = s->m.name;
 	a.arg = s->m.policy.heartbeat_ms;
 	a.fault_inbox = s->supervisor_cap;
@@ -195,7 +214,7 @@ static status_t spawn_one(struct initd *d, struct service *s)
 	a.quota_slots = s->m.quota_slots;
 	a.tier = (uint32_t)s->m.tier;
 	a.affinity = d->start->cpu_count >= 64 ? ~0ull : (1ull << d->start->cpu_count) - 1;
-	status_t st = footprint(d, s, &a, parts, &nparts);
+	st = footprint(d, s, &a, parts, &nparts);
 	if (st == STATUS_OK)
 		st = keel_spawn(&d->spawner, &a, &s->child);
 	for (uint32_t i = 0; i < nparts; i++)
@@ -234,7 +253,7 @@ static uint64_t now_ns(void)
 }
 
 /* Carries out a decision of the supervision policy. */
-static void act(struct initd *d, struct service *s, struct sv_action a)
+void services_act(struct initd *d, struct service *s, struct sv_action a)
 {
 	uint64_t slot = (uint64_t)(s - d->svc);
 	if (a.kill && s->running) {
@@ -266,7 +285,8 @@ static void start_now(struct initd *d, struct service *s, uint64_t now)
 	if (s->sv.restarts)
 		sys_witness_append(d->start->witness, WITNESS_RESTART, slot, s->sv.restarts);
 	status_t st = spawn_one(d, s);
-	act(d, s, st ? supervise_start_failed(&s->sv, now, st) : supervise_started(&s->sv, now));
+	services_act(d, s,
+		     st ? supervise_start_failed(&s->sv, now, st) : supervise_started(&s->sv, now));
 	if (st)
 		say(d, "initd: %s: cannot start: %s\n", s->m.name, status_name(st));
 }
@@ -434,13 +454,18 @@ static void settle(struct initd *d, uint64_t now)
 	peers_refresh(d);
 }
 
+void services_settle(struct initd *d, uint64_t now)
+{
+	settle(d, now);
+}
+
 void services_start_all(struct initd *d, uint64_t now)
 {
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[d->order[i]];
 		struct sv_action a;
 		if (!s->refused && supervise_start(&s->sv, now, &a) == STATUS_OK)
-			act(d, s, a);
+			services_act(d, s, a);
 	}
 	settle(d, now);
 }
@@ -496,9 +521,10 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 		return STATUS_OK; /* an instance initd already gave up on */
 	memcpy(&word, m->payload, sizeof word);
 	forget(s);
-	act(d, s,
-	    m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
-					     : supervise_exited(&s->sv, now, word));
+	services_act(d, s,
+		     m->label == MSG_LABEL_TASK_FAULT
+			     ? supervise_faulted(&s->sv, now, (uint32_t)word)
+			     : supervise_exited(&s->sv, now, word));
 	if (d->launch)
 		launch_service_ended(d->launch, s);
 	settle(d, now); /* a service gone for good blocks its dependents */
@@ -531,8 +557,34 @@ static status_t on_heartbeat(struct loop *loop, const struct keel_msg *m, struct
 	struct service *s = services_by_badge(d, m->badge);
 	(void)loop, (void)r;
 	if (s && s->running)
-		act(d, s, supervise_heartbeat(&s->sv, now_ns()));
+		services_act(d, s, supervise_heartbeat(&s->sv, now_ns()));
 	return STATUS_OK;
+}
+
+void services_status(struct initd *d, uint32_t slot, struct initd_status *out)
+{
+	struct sv_status st;
+	const struct service *s = &d->svc[slot];
+	size_t n = strlen(s->m.name);
+	supervise_status(&s->sv, now_ns(), &st);
+	*out = (struct initd_status){ .state = (uint8_t)st.state };
+	memcpy(out->name, s->m.name, n < 16 ? n : 15);
+	if (s->gated && s->gate != READY_GO) {
+		uint32_t b = s->gate_blocker;
+		out->state = s->gate == READY_WAIT ? INITD_STATE_WAITING : INITD_STATE_BLOCKED;
+		out->waits_for = b < d->count ? (uint16_t)(b + 1) : INITD_WAITS_FOR_NOBODY;
+	}
+	out->last_cause = (uint8_t)st.last_cause.kind;
+	out->restarts = st.restarts;
+	out->uptime_ms = st.uptime_ns / 1000000;
+}
+
+/* Deletes a capability a send (not a call) brought: a status request
+ * carries none, and a stranger must not fill initd's CSpace. */
+static void drop_sent_cap(const struct keel_msg *m)
+{
+	if ((m->flags & MSG_FLAG_CAP) && !loop_msg_is_call(m))
+		sys_cap_delete(m->cap);
 }
 
 static status_t on_status(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
@@ -540,26 +592,14 @@ static status_t on_status(struct loop *loop, const struct keel_msg *m, struct lo
 {
 	struct initd *d = ctx;
 	uint32_t slot;
+	struct initd_status out;
 	(void)loop;
+	drop_sent_cap(m);
 	memcpy(&slot, m->payload, sizeof slot);
 	memset(&r->msg, 0, sizeof r->msg);
 	if (slot >= d->count)
 		return STATUS_NOT_FOUND; /* the loop answers LOOP_REPLY_ERROR */
-	struct sv_status st;
-	struct initd_status out = { 0 };
-	supervise_status(&d->svc[slot].sv, now_ns(), &st);
-	memcpy(out.name, d->svc[slot].m.name,
-	       strlen(d->svc[slot].m.name) < 16 ? strlen(d->svc[slot].m.name) : 15);
-	out.state = (uint8_t)st.state;
-	if (d->svc[slot].gated && d->svc[slot].gate != READY_GO) {
-		uint32_t b = d->svc[slot].gate_blocker;
-		out.state = d->svc[slot].gate == READY_WAIT ? INITD_STATE_WAITING
-							    : INITD_STATE_BLOCKED;
-		out.waits_for = b < d->count ? (uint16_t)(b + 1) : INITD_WAITS_FOR_NOBODY;
-	}
-	out.last_cause = (uint8_t)st.last_cause.kind;
-	out.restarts = st.restarts;
-	out.uptime_ms = st.uptime_ns / 1000000;
+	services_status(d, slot, &out);
 	r->msg.label = INITD_STATUS_REPLY;
 	r->msg.len = sizeof out;
 	memcpy(r->msg.payload, &out, sizeof out);
@@ -596,6 +636,7 @@ static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct
 	struct initd *d = ctx;
 	uint32_t slot, item;
 	(void)loop;
+	drop_sent_cap(m);
 	memcpy(&slot, m->payload, 4);
 	memcpy(&item, m->payload + 4, 4);
 	if (slot >= d->count)
@@ -624,7 +665,7 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 	struct initd *d = ctx;
 	for (uint32_t i = 0; i < d->count; i++)
 		if (!d->svc[i].refused)
-			act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now));
+			services_act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now));
 	settle(d, now);
 	loop_timer_add(loop, now + TICK_NS, tick, d, NULL);
 }

@@ -32,7 +32,8 @@ struct service {
 	struct supervisor sv;
 	struct keel_child child; /* while running */
 	bool running;
-	cap_handle_t supervisor_cap; /* badged send cap to initd's inbox */
+	cap_handle_t supervisor_cap; /* badged send cap to initd's inbox (this instance's) */
+	uint16_t gen;                /* instances started: bits 16-31 of its badge */
 	cap_handle_t inbox;          /* send cap to the service, after hello */
 	uint64_t task_id;
 	uint32_t hellos;
@@ -78,7 +79,20 @@ status_t services_register(struct initd *d);
  * (shutdown: the policy was told to stop first). */
 void services_kill(struct initd *d, struct service *s);
 
-/* The slot of a badge (1-based in the badge), or NULL. */
+/* Fills *out with the status of the service in slot (< d->count), as
+ * INITD_STATUS answers it. */
+struct initd_status;
+void services_status(struct initd *d, uint32_t slot, struct initd_status *out);
+
+/* Carries out a decision of s's supervision policy (kill, start, ...). */
+void services_act(struct initd *d, struct service *s, struct sv_action a);
+
+/* Starts what became ready, reports what waits, refreshes peers: what
+ * initd does after every event. */
+void services_settle(struct initd *d, uint64_t now);
+
+/* The service a badge names: slot + 1 in bits 0-15, the instance's
+ * generation in bits 16-31 (NULL for another instance, or no service). */
 struct service *services_by_badge(struct initd *d, uint64_t badge);
 
 #endif

@@ -1,5 +1,13 @@
 /* supervise.c - the supervision state machine of one service (see supervise.h). */
 #include "supervise.h"
+#include "protocol.h"
+
+_Static_assert((int)SV_STATE_QUARANTINED == (int)INITD_STATE_QUARANTINED &&
+		       (int)SV_STATE_UP == (int)INITD_STATE_UP,
+	       "the status protocol reports the supervisor's states by number");
+_Static_assert((int)SV_CAUSE_STOP == (int)INITD_CAUSE_STOP &&
+		       (int)SV_CAUSE_SPAWN == (int)INITD_CAUSE_SPAWN,
+	       "the status protocol reports the supervisor's causes by number");
 
 #define NS_PER_MS 1000000ull
 #define NS_PER_S 1000000000ull
@@ -176,10 +184,29 @@ status_t supervise_stop(struct supervisor *s, uint64_t now, struct sv_action *ac
 		return STATUS_INVALID;
 	}
 	bool alive = running(s);
+	if (alive)
+		s->last_cause = (struct sv_cause){ SV_CAUSE_STOP, 0, now };
 	s->state = SV_STATE_STOPPED;
 	s->clean_pending = false;
 	*act = done(s,
 		    (struct sv_action){ .verb = alive ? SV_ACT_KILL : SV_ACT_NONE, .kill = alive });
+	return STATUS_OK;
+}
+
+status_t supervise_restart(struct supervisor *s, uint64_t now, struct sv_action *act)
+{
+	if (s->state == SV_STATE_QUARANTINED) {
+		*act = nothing(s);
+		return STATUS_INVALID;
+	}
+	bool alive = running(s);
+	if (s->state != SV_STATE_STOPPED && s->restarts < UINT32_MAX)
+		s->restarts++;
+	if (alive)
+		s->last_cause = (struct sv_cause){ SV_CAUSE_STOP, 0, now };
+	s->consecutive = 0;
+	*act = start(s, false);
+	act->kill = alive;
 	return STATUS_OK;
 }
 
@@ -269,34 +296,10 @@ void supervise_status(const struct supervisor *s, uint64_t now, struct sv_status
 
 const char *supervise_state_name(enum sv_state st)
 {
-	switch (st) {
-	case SV_STATE_STOPPED:
-		return "stopped";
-	case SV_STATE_STARTING:
-		return "starting";
-	case SV_STATE_UP:
-		return "up";
-	case SV_STATE_BACKOFF:
-		return "backoff";
-	case SV_STATE_QUARANTINED:
-		return "quarantined";
-	}
-	return "?";
+	return initd_state_name(st);
 }
 
 const char *supervise_cause_name(enum sv_cause_kind kind)
 {
-	switch (kind) {
-	case SV_CAUSE_NONE:
-		return "none";
-	case SV_CAUSE_EXIT:
-		return "exit";
-	case SV_CAUSE_FAULT:
-		return "fault";
-	case SV_CAUSE_HANG:
-		return "hang";
-	case SV_CAUSE_SPAWN:
-		return "spawn";
-	}
-	return "?";
+	return initd_cause_name(kind);
 }

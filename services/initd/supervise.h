@@ -107,6 +107,7 @@ enum sv_cause_kind {
 	SV_CAUSE_FAULT, /* detail: CPU exception vector */
 	SV_CAUSE_HANG,  /* detail: ms since the last heartbeat (or the start) */
 	SV_CAUSE_SPAWN, /* detail: status_t of the failed spawn */
+	SV_CAUSE_STOP,  /* an operator stop or restart (not a failure) */
 };
 
 /* How the last run ended, and when. */
@@ -148,7 +149,8 @@ struct supervisor {
 	enum sv_state state;
 	bool clean_pending;   /* the restart due in BACKOFF is a clean one */
 	uint32_t consecutive; /* restarts since the last healthy run: the backoff exponent */
-	uint32_t restarts;    /* restarts the supervisor made (not operator starts) */
+	uint32_t restarts;    /* restarts the supervisor made, and operator restarts
+			       * (not operator starts) */
 	uint64_t started_at;  /* UP: when the task started */
 	uint64_t last_beat;   /* UP: last heartbeat, or started_at */
 	uint64_t restart_at;  /* BACKOFF: when the restart is due */
@@ -184,9 +186,17 @@ status_t supervise_init(struct supervisor *s, const struct sv_policy *p);
 status_t supervise_start(struct supervisor *s, uint64_t now, struct sv_action *act);
 
 /* Operator stop. From STARTING or UP: KILL; from BACKOFF the scheduled
- * restart is cancelled (NONE); from STOPPED nothing. Ends in STOPPED.
+ * restart is cancelled (NONE); from STOPPED nothing. Ends in STOPPED;
+ * a task it kills has last cause SV_CAUSE_STOP.
  * Returns STATUS_INVALID if quarantined. */
 status_t supervise_stop(struct supervisor *s, uint64_t now, struct sv_action *act);
+
+/* Operator restart. From STARTING or UP: the task is killed (act->kill)
+ * and STARTed at once; from BACKOFF the pending restart is made now;
+ * from STOPPED a plain start. Each but the last counts one restart;
+ * none counts a strike, and the backoff starts over. Ends in STARTING
+ * with a START action. Returns STATUS_INVALID if quarantined. */
+status_t supervise_restart(struct supervisor *s, uint64_t now, struct sv_action *act);
 
 /* Operator release from quarantine: forgets strikes and backoff and
  * STARTs, with a clean state if clean. Returns STATUS_INVALID unless

@@ -8,8 +8,9 @@
  * the toolbox, which runs the command its argv[0] names. The child gets
  * argv, envp, the working directory and these named capabilities of the
  * caller's, each only if its manifest declares it: "tty", "root",
- * "witness" (the debug console), "launch", "power", "bundle" (the boot
- * bundle's files under /bundle), and "fdN-pr"/"fdN-pw"
+ * "witness" (the debug console), "launch", "power", "operator" (initd's
+ * INITD_CONTROL), "bundle" (the boot bundle's files under /bundle), and
+ * "fdN-pr"/"fdN-pw"
  * for each pipe end the file actions leave on descriptor N (manifest
  * name "fds"). Descriptors 0-2 on the debug console need nothing: a child
  * with the witness has them. Other kinds of descriptor are not inherited.
@@ -216,7 +217,7 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 	if (!cwd)
 		cwd = getcwd(here, sizeof here) ? here : "/";
 	pass(&p, "witness", s->witness);
-	static const char *const mine[] = { "tty", "root", "launch", "power", "bundle" };
+	static const char *const mine[] = { "tty", "root", "launch", "power", "operator", "bundle" };
 	for (unsigned i = 0; i < sizeof mine / sizeof mine[0]; i++)
 		pass(&p, mine[i], launch_cap(s, mine[i]));
 	if ((err = pass_pipes(&p, child)))

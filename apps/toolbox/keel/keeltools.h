@@ -15,6 +15,7 @@
 
 #include "abi/supervise.h"
 #include "abi/witness.h"
+#include "abi/status.h"
 #include "initd/protocol.h"
 
 /* --- witness (witness_fmt.c) --- */
@@ -73,8 +74,12 @@ size_t top_format(const struct top_sample *s, char *buf, size_t n);
 
 /* --- svc (svc_fmt.c) --- */
 
-/* The word for an initd_status state ("up", "waiting", ...). */
-const char *svc_state_name(uint8_t state);
+/* The enum initd_verb a word names ("stop", "start", "restart"), or 0. */
+uint32_t svc_verb(const char *word);
+
+/* What svc says when initd refused verb for service name with st, or
+ * NULL for a status without a special word (print status_message). */
+const char *svc_control_error(const char *name, uint32_t verb, status_t st);
 
 /* Writes a duration in milliseconds as "45s", "12m03s", "3h04m" or
  * "2d03h" into buf[0..n). */

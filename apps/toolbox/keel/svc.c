@@ -8,8 +8,12 @@
  * It asks initd's status protocol (services/initd/protocol.h:
  * INITD_STATUS and INITD_FOOTPRINT) through the launch capability, which
  * is a send capability to initd's inbox; initd answers those calls from
- * any sender. `svc restart NAME` and `svc stop NAME` are refused: initd
- * has no request for them yet.
+ * any sender.
+ *
+ * `svc stop NAME...`, `svc start NAME...` and `svc restart NAME...` send
+ * INITD_CONTROL on the operator capability (launch name "operator"),
+ * which the console shell holds and passes on to programs whose manifest
+ * uses it; without it they fail with a message and status 1.
  */
 #include "../toolbox.h"
 
@@ -118,9 +122,52 @@ static int svc_list(const char *self, cap_handle_t initd, bool quiet, char **nam
 	return found < count ? 1 : 0;
 }
 
+/* Sends verb for name to initd on the operator capability op; prints the
+ * new state, or why not. Returns 0 or 1. */
+static int svc_control(const char *self, cap_handle_t op, uint32_t verb, const char *word,
+		       const char *name)
+{
+	struct initd_control c = { .verb = verb };
+	struct initd_status out;
+	struct keel_msg m = { .label = INITD_CONTROL, .len = sizeof c };
+	if (strlen(name) >= sizeof c.name) {
+		msg(self, "%s %s: no such service", word, name);
+		return 1;
+	}
+	memcpy(c.name, name, strlen(name));
+	memcpy(m.payload, &c, sizeof c);
+	status_t st = ask(op, &m, INITD_CONTROL_REPLY, &out, sizeof out);
+	if (st) {
+		const char *why = svc_control_error(name, verb, st);
+		msg(self, "%s %s: %s", word, name, why ? why : status_message(st));
+		return 1;
+	}
+	printf("%s: %s (%u restarts)\n", name, initd_state_name(out.state), out.restarts);
+	return 0;
+}
+
+/* svc stop|start|restart NAME...: each in turn; 1 if any failed. */
+static int svc_verbs(const char *self, uint32_t verb, const char *word, char **names, int count)
+{
+	cap_handle_t op = launch_cap(keel_start_page(), INITD_OPERATOR_NAME);
+	int bad = 0;
+	if (op == CAP_HANDLE_NONE) {
+		msg(self, "%s: no operator capability: this program may not stop or start services",
+		    word);
+		return 1;
+	}
+	if (count == 0) {
+		msg(self, "%s: name a service", word);
+		return 2;
+	}
+	for (int i = 0; i < count; i++)
+		bad |= svc_control(self, op, verb, word, names[i]);
+	return bad;
+}
+
 int tb_svc(int argc, char **argv)
 {
-	static const char usage[] = "[-q] [NAME]...  (restart NAME, stop NAME: not yet)";
+	static const char usage[] = "[-q] [NAME]...  |  stop|start|restart NAME...";
 	struct opt o;
 	int c, count;
 	bool quiet = false;
@@ -131,10 +178,9 @@ int tb_svc(int argc, char **argv)
 		quiet = true;
 	}
 	char **names = opt_operands(&o, &count);
-	if (count > 0 && (!strcmp(names[0], "restart") || !strcmp(names[0], "stop"))) {
-		msg(argv[0], "%s: initd has no request to %s a service", names[0], names[0]);
-		return 1;
-	}
+	uint32_t verb = count > 0 ? svc_verb(names[0]) : 0;
+	if (verb)
+		return svc_verbs(argv[0], verb, names[0], names + 1, count - 1);
 	cap_handle_t initd = launch_cap(keel_start_page(), "launch");
 	if (initd == CAP_HANDLE_NONE) {
 		msg(argv[0], "no launch capability to reach initd");

@@ -1,46 +1,52 @@
 /*
- * svc_fmt.c - svc's table in words (keeltools.h): the state names of
- * initd's status protocol (services/initd/protocol.h), durations, and the
- * declared footprint of a service.
+ * svc_fmt.c - svc's table in words (keeltools.h): durations, rows with
+ * the state and cause names of initd's status protocol
+ * (services/initd/protocol.h), the declared footprint of a service, and
+ * the words of svc stop/start/restart and their errors.
  */
 #include "keeltools.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "initd/supervise.h"
-
-const char *svc_state_name(uint8_t state)
-{
-	switch (state) {
-	case SV_STATE_STOPPED:
-		return "stopped";
-	case SV_STATE_STARTING:
-		return "starting";
-	case SV_STATE_UP:
-		return "up";
-	case SV_STATE_BACKOFF:
-		return "backoff";
-	case SV_STATE_QUARANTINED:
-		return "quarantined";
-	case INITD_STATE_WAITING:
-		return "waiting";
-	case INITD_STATE_BLOCKED:
-		return "blocked";
-	default:
-		return "unknown";
-	}
-}
-
-/* The word for how a service's last run ended. */
+/* The word for how a service's last run ended ("-" if it has not). */
 static const char *cause_name(uint8_t cause)
 {
-	static const char *const names[] = { [SV_CAUSE_NONE] = "-",
-					     [SV_CAUSE_EXIT] = "exit",
-					     [SV_CAUSE_FAULT] = "fault",
-					     [SV_CAUSE_HANG] = "hang",
-					     [SV_CAUSE_SPAWN] = "spawn" };
-	return cause < sizeof names / sizeof names[0] ? names[cause] : "?";
+	return cause == INITD_CAUSE_NONE ? "-" : initd_cause_name(cause);
+}
+
+uint32_t svc_verb(const char *word)
+{
+	static const char *const words[] = {
+		[INITD_VERB_STOP] = "stop", [INITD_VERB_START] = "start", [INITD_VERB_RESTART] = "restart"
+	};
+	for (uint32_t v = INITD_VERB_STOP; v <= INITD_VERB_RESTART; v++)
+		if (!strcmp(word, words[v]))
+			return v;
+	return 0;
+}
+
+const char *svc_control_error(const char *name, uint32_t verb, status_t st)
+{
+	switch (st) {
+	case STATUS_NO_RIGHTS:
+		return "refused: not an operator capability";
+	case STATUS_NOT_FOUND:
+		return "no such service";
+	case STATUS_BUSY:
+		return verb == INITD_VERB_START ? "already running or about to start"
+						: "initd is shutting down";
+	case STATUS_INVALID:
+		if (!strcmp(name, "initd"))
+			return "initd supervises every service: it cannot be stopped";
+		return verb == INITD_VERB_STOP
+			       ? "refused: it holds the device roots, was refused at "
+				 "boot, or is quarantined"
+			       : "refused: it holds the device roots, or was refused "
+				 "at boot";
+	default:
+		return NULL;
+	}
 }
 
 void svc_duration(uint64_t ms, char *buf, size_t n)
@@ -66,9 +72,9 @@ void svc_row(const struct initd_status *st, const char *waits_name, char *buf, s
 	char name[17], up[16] = "-";
 	memcpy(name, st->name, 16);
 	name[16] = 0;
-	if (st->state == SV_STATE_UP)
+	if (st->state == INITD_STATE_UP)
 		svc_duration(st->uptime_ms, up, sizeof up);
-	int k = snprintf(buf, n, "%-16s %-12s %8u  %-8s  %s", name, svc_state_name(st->state),
+	int k = snprintf(buf, n, "%-16s %-12s %8u  %-8s  %s", name, initd_state_name(st->state),
 			 st->restarts, up, cause_name(st->last_cause));
 	if (waits_name && k >= 0 && (size_t)k < n)
 		snprintf(buf + k, n - (size_t)k, "  (waits for %s)", waits_name);

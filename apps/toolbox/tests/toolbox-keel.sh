@@ -17,7 +17,7 @@ svc
 echo svc=$?
 svc -q vfsd nosuch
 echo svc-unknown=$?
-svc restart vfsd
+svc restart nosuch
 echo svc-restart=$?
 svc -z
 echo svc-usage=$?

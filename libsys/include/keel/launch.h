@@ -4,9 +4,10 @@
  * at start. The whole protocol is described in docs/launch.md.
  *
  * The holder of a launch capability (a send capability to initd's inbox
- * with a launcher badge) asks initd to start a program of the boot bundle
- * by name, with an argument block (argv, environment, working directory)
- * and named capabilities it chooses to pass. The program's manifest
+ * with a launcher badge) asks initd to start a program by name - from the
+ * boot bundle, or else from /apps on the disk - with an argument block
+ * (argv, environment, working directory) and named capabilities it
+ * chooses to pass. The program's manifest
  * declares the names it may use (`uses NAME`); it is given exactly the
  * passed capabilities whose names it declares, never more. The launcher
  * waits for its end (an exit code, or the CPU fault that stopped it) and
@@ -65,7 +66,7 @@
 #define LAUNCH_KILL 0x1a170015u
 #define LAUNCH_REPLY 0x1a170016u
 #define INITD_SHUTDOWN 0x1a170017u
-#define LAUNCH_JOB 0x1a170020u
+#define LAUNCH_JOB 0x1a170018u
 
 #define LAUNCH_JOB_BACKGROUND 1u /* LAUNCH_GO, LAUNCH_JOB: out of the interrupt's reach */
 #define LAUNCH_JOB_CATCH 2u      /* LAUNCH_JOB on LAUNCH_ANY: interrupts pass me by */

@@ -88,7 +88,11 @@ struct keel_grant {
 };
 
 struct keel_spawn_args {
-	const char *name;             /* the executable's name in the bundle */
+	const char *name;  /* the executable's name in the bundle */
+	const void *image; /* or, if not NULL, the executable itself: an ELF
+				       * the caller read elsewhere (initd: /apps on the
+				       * disk), image_bytes long; name only names the task */
+	size_t image_bytes;
 	const char *cmdline;          /* copied to the child's start page; NULL for "" */
 	uint64_t arg;                 /* the child's keel_start_arg() */
 	cap_handle_t fault_inbox;     /* inbox (RIGHT_SEND) for the task's fault and
@@ -145,7 +149,8 @@ status_t keel_spawner_manifest(struct keel_spawner *sp, const char *name, const 
 			       size_t *size);
 
 /*
- * Starts the bundle member args->name as a new task; on success fills
+ * Starts the bundle member args->name (or the ELF at args->image) as a
+ * new task; on success fills
  * *out. Returns STATUS_OK, or on failure (with every capability and
  * mapping it made undone and *out untouched):
  *   ustar_find's NOT_FOUND, EXISTS or BAD_FORMAT for the name;

@@ -354,6 +354,19 @@ TEST(a_service_that_stops_beating_is_restarted_on_virtual_time)
 	CHECK_EQ(initd_wait(&code), STATUS_OK); /* a killed task's end is reported too */
 }
 
+/* INITD_CONTROL from a second initd thread (selftest_control.c): stop,
+ * start and restart by the operator capability, and its refusals. */
+TEST(an_operator_stops_starts_and_restarts_services_by_name)
+{
+	check_scenario("control");
+	CHECK(console_has("initd: PASS a capability that is not the operator's is refused"));
+	CHECK(console_has("initd: PASS restart echo: up, restarts + 1"));
+	CHECK(console_has(
+		"initd: PASS the killed instance's late exit is not taken for the new one's"));
+	CHECK(console_has("initd: echo2 stopped by the operator\n"));
+	CHECK(console_has("initd: echo restarted by the operator\n"));
+}
+
 struct boot_test {
 	const char *name;
 	void (*fn)(void);
@@ -375,6 +388,7 @@ static const struct boot_test boot_tests[] = {
 	BOOT_TEST(a_program_without_a_manifest_is_refused),
 	BOOT_TEST(a_missing_or_malformed_boot_list_stops_initd_with_the_reason),
 	BOOT_TEST(a_service_that_stops_beating_is_restarted_on_virtual_time),
+	BOOT_TEST(an_operator_stops_starts_and_restarts_services_by_name),
 };
 
 static const struct boot_test *current;

@@ -501,6 +501,57 @@ TEST(a_strike_limit_of_32_holds_every_strike)
 	CHECK_EQ(a.report.strikes, 33);
 }
 
+/* An operator restart kills the running task and starts it at once: one
+ * restart, no strike, the backoff starts over; a stop records its cause;
+ * from BACKOFF it makes the pending restart now; a quarantined service
+ * is not restarted (release it). */
+TEST(an_operator_restart_counts_one_restart_and_no_strike)
+{
+	struct sv_action a;
+	struct sv_status st;
+	boot(policy(SV_RESTART_ON_FAILURE, 100, 1000, 3, 60, 0), S(1));
+	CHECK_EQ(supervise_restart(&sv, S(2), &a), STATUS_OK);
+	CHECK_EQ(a.verb, SV_ACT_START);
+	CHECK(a.kill);
+	CHECK(!a.clean);
+	CHECK_EQ(sv.state, SV_STATE_STARTING);
+	CHECK_EQ(supervise_started(&sv, S(2)).verb, SV_ACT_NONE);
+	supervise_status(&sv, S(2), &st);
+	CHECK_EQ(st.restarts, 1);
+	CHECK_EQ(st.strikes, 0);
+	CHECK_EQ(st.last_cause.kind, SV_CAUSE_STOP);
+	CHECK_STR(supervise_cause_name(st.last_cause.kind), "stop");
+	/* From BACKOFF: the pending restart happens now, counted once. */
+	CHECK_EQ(supervise_faulted(&sv, S(3), VEC_GP).verb, SV_ACT_BACKOFF);
+	CHECK_EQ(supervise_restart(&sv, S(3), &a), STATUS_OK);
+	CHECK_EQ(a.verb, SV_ACT_START);
+	CHECK(!a.kill);
+	supervise_started(&sv, S(3));
+	supervise_status(&sv, S(3), &st);
+	CHECK_EQ(st.restarts, 2);
+	CHECK_EQ(st.next_backoff_ms, 100);
+	/* A stop is recorded as the operator's. */
+	CHECK_EQ(supervise_stop(&sv, S(4), &a), STATUS_OK);
+	supervise_status(&sv, S(4), &st);
+	CHECK_EQ(st.last_cause.kind, SV_CAUSE_STOP);
+	/* From STOPPED a restart is a plain start: not counted. */
+	CHECK_EQ(supervise_restart(&sv, S(5), &a), STATUS_OK);
+	CHECK(!a.kill);
+	supervise_started(&sv, S(5));
+	supervise_status(&sv, S(5), &st);
+	CHECK_EQ(st.restarts, 2);
+	CHECK_STR(supervise_state_name(st.state), "up");
+	/* Quarantined: INVALID, nothing happens. */
+	boot(policy(SV_RESTART_ON_FAILURE, 10, 10, 1, 60, 0), S(1));
+	CHECK_EQ(supervise_faulted(&sv, S(1), VEC_GP).verb, SV_ACT_BACKOFF);
+	supervise_tick(&sv, S(1) + MS(10));
+	supervise_started(&sv, S(1) + MS(10));
+	CHECK_EQ(supervise_faulted(&sv, S(2), VEC_GP).verb, SV_ACT_QUARANTINE);
+	CHECK_EQ(supervise_restart(&sv, S(3), &a), STATUS_INVALID);
+	CHECK_EQ(a.verb, SV_ACT_NONE);
+	CHECK_EQ(sv.state, SV_STATE_QUARANTINED);
+}
+
 int main(void)
 {
 	RUN(backoff_doubles_from_initial_and_caps_at_max);
@@ -523,5 +574,6 @@ int main(void)
 	RUN(events_that_do_not_fit_the_state_are_ignored);
 	RUN(policy_check_rejects_values_out_of_range);
 	RUN(a_strike_limit_of_32_holds_every_strike);
+	RUN(an_operator_restart_counts_one_restart_and_no_strike);
 	return check_summary();
 }

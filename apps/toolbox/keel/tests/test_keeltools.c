@@ -8,7 +8,6 @@
 
 #include "../keeltools.h"
 #include "abi/rights.h"
-#include "initd/supervise.h"
 #include "lib/witness_chain.h"
 
 #define LOG_LEN 8
@@ -268,10 +267,23 @@ TEST(top_cpu_lines)
 TEST(svc_words)
 {
 	char buf[160];
-	CHECK_STR(svc_state_name(SV_STATE_UP), "up");
-	CHECK_STR(svc_state_name(SV_STATE_QUARANTINED), "quarantined");
-	CHECK_STR(svc_state_name(INITD_STATE_BLOCKED), "blocked");
-	CHECK_STR(svc_state_name(0x99), "unknown");
+	CHECK_STR(initd_state_name(INITD_STATE_UP), "up");
+	CHECK_STR(initd_state_name(INITD_STATE_QUARANTINED), "quarantined");
+	CHECK_STR(initd_state_name(INITD_STATE_BLOCKED), "blocked");
+	CHECK_STR(initd_state_name(0x99), "?");
+	CHECK_STR(initd_cause_name(INITD_CAUSE_STOP), "stop");
+	CHECK_EQ(svc_verb("stop"), INITD_VERB_STOP);
+	CHECK_EQ(svc_verb("start"), INITD_VERB_START);
+	CHECK_EQ(svc_verb("restart"), INITD_VERB_RESTART);
+	CHECK_EQ(svc_verb("reload"), 0);
+	CHECK_EQ(svc_verb(""), 0);
+	CHECK_STR(svc_control_error("echo", INITD_VERB_STOP, STATUS_NOT_FOUND), "no such service");
+	CHECK(strstr(svc_control_error("initd", INITD_VERB_STOP, STATUS_INVALID), "cannot be"));
+	CHECK(strstr(svc_control_error("topod", INITD_VERB_RESTART, STATUS_INVALID),
+		     "device roots"));
+	CHECK(strstr(svc_control_error("echo", INITD_VERB_START, STATUS_BUSY), "already"));
+	CHECK(strstr(svc_control_error("echo", INITD_VERB_STOP, STATUS_NO_RIGHTS), "operator"));
+	CHECK(svc_control_error("echo", INITD_VERB_STOP, STATUS_QUOTA) == NULL);
 	svc_duration(45000, buf, sizeof buf);
 	CHECK_STR(buf, "45s");
 	svc_duration(723999, buf, sizeof buf);
@@ -286,11 +298,11 @@ TEST(svc_rows)
 {
 	char buf[160];
 	struct initd_status st = { .name = "vfsd",
-				   .state = SV_STATE_UP,
+				   .state = INITD_STATE_UP,
 				   .restarts = 2,
 				   .uptime_ms = 61000,
 				   .task_id = 9,
-				   .last_cause = SV_CAUSE_FAULT };
+				   .last_cause = INITD_CAUSE_FAULT };
 	svc_row(&st, NULL, buf, sizeof buf);
 	CHECK_STR(buf, "vfsd             up                  2  1m01s     fault");
 	CHECK_EQ(strcspn(svc_heading(), "R") + 7,

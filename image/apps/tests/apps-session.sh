@@ -1,0 +1,41 @@
+# apps-session.sh - run by image/apps/tests/apps.sh as sh's script from the
+# boot bundle: services stopped, started and restarted by the operator
+# (svc), and programs launched from /apps on the disk. Its lines are
+# checked in the serial log.
+echo apps-start
+svc stop echo2
+echo stop=$?
+svc -q echo2
+svc start echo2
+echo start=$?
+svc -q echo2
+svc start echo2
+echo start-again=$?
+svc -q echo
+svc restart echo
+echo restart=$?
+svc stop initd
+echo stop-initd=$?
+svc restart topod
+echo restart-topod=$?
+svc stop nosuch
+echo stop-nosuch=$?
+tbuser svc stop echo2
+echo tbuser-stop=$?
+tbuser svc -q echo2
+hello one two
+echo hello=$?
+/apps/hello three
+echo hello-path=$?
+/apps/corrupt
+echo corrupt=$?
+/apps/notelf
+echo notelf=$?
+/apps/empty
+echo empty=$?
+/apps/script.sh four five
+echo script=$?
+hello again
+echo hello-again=$?
+svc -q
+poweroff

@@ -1,0 +1,24 @@
+/*
+ * control.h - INITD_CONTROL (protocol.h): an operator stops, starts or
+ * restarts a service by name. Only the operator capability may ask; it
+ * is derived here and given to the console programs (launch.c).
+ */
+#ifndef KEEL_INITD_CONTROL_H
+#define KEEL_INITD_CONTROL_H
+
+#include "launch.h"
+
+/* Derives l->operator (a send capability to initd's inbox badged
+ * INITD_OPERATOR_BADGE) and registers INITD_CONTROL on l->d's loop.
+ * Returns the first failing status. */
+status_t control_register(struct launcher *l);
+
+/*
+ * Applies verb (enum initd_verb) to service s at now and settles. Returns
+ * STATUS_OK, INVALID (an unknown verb; the holder of the device roots for
+ * stop or restart; a refused service; stop of a quarantined one) or BUSY
+ * (start of one that runs, waits or is due to restart).
+ */
+status_t control_apply(struct initd *d, struct service *s, uint32_t verb, uint64_t now);
+
+#endif

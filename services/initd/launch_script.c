@@ -1,0 +1,80 @@
+/*
+ * launch_script.c - "#!" scripts in /apps (diskapps.h): the launch is
+ * turned into one of the interpreter, with the script's path inserted
+ * as its first argument, as execve does on Unix. Only one level: an
+ * interpreter that is itself a script is refused (BAD_FORMAT).
+ */
+#include <string.h>
+
+#include "keel/map.h"
+#include "launch.h"
+
+#define SCRIPT_ARGS_MAX 512u /* arguments of a script's launch */
+
+/* Copies a's argument block (if any) into l's scratch and decodes it. */
+static status_t block_read(struct launcher *l, struct app *a, struct launch_args *args)
+{
+	uint64_t pages = (a->block_bytes + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
+	void *at;
+	status_t st = keel_map(a->block, 0, pages, RIGHT_READ, &at);
+	if (st)
+		return st;
+	memcpy(l->script_copy, at, a->block_bytes); /* read once: the launcher may change it */
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+	return launch_block_parse(l->script_copy, a->block_bytes, args);
+}
+
+/* Makes a block of argv, envp and cwd in a new memory object for a. */
+static status_t block_write(struct app *a, char *const *argv, char *const *envp, const char *cwd)
+{
+	size_t len = launch_block_build(NULL, 0, argv, envp, cwd);
+	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
+	cap_handle_t mem;
+	void *at;
+	if (len == 0)
+		return STATUS_RANGE;
+	status_t st = sys_memory_create(pages, 0, &mem);
+	if (st)
+		return st;
+	st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
+	if (st) {
+		sys_cap_delete(mem);
+		return st;
+	}
+	launch_block_build(at, len, argv, envp, cwd);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+	if (a->block != CAP_HANDLE_NONE)
+		sys_cap_delete(a->block);
+	a->block = mem;
+	a->block_bytes = (uint32_t)len;
+	return STATUS_OK;
+}
+
+status_t launch_script(struct launcher *l, struct app *a, const char *interp, const char *path)
+{
+	static char *const none[] = { NULL };
+	char *argv[SCRIPT_ARGS_MAX + 3], *envp[SCRIPT_ARGS_MAX + 1];
+	struct launch_args args = { 0 };
+	const char *cwd = "/", *s;
+	status_t st = a->block != CAP_HANDLE_NONE ? block_read(l, a, &args) : STATUS_OK;
+	if (st)
+		return st;
+	if (args.argc > SCRIPT_ARGS_MAX || args.envc > SCRIPT_ARGS_MAX)
+		return STATUS_RANGE;
+	argv[0] = (char *)interp;
+	argv[1] = (char *)path;
+	s = args.strings;
+	for (uint32_t i = 0; i < args.argc; i++, s = launch_next(s))
+		if (i) /* the script's own argv[0] gives way to its path */
+			argv[i + 1] = (char *)s;
+	argv[args.argc ? args.argc + 1 : 2] = NULL;
+	for (uint32_t i = 0; i < args.envc; i++, s = launch_next(s))
+		envp[i] = (char *)s;
+	envp[args.envc] = NULL;
+	if (a->block != CAP_HANDLE_NONE)
+		cwd = args.cwd;
+	st = block_write(a, argv, args.envc ? envp : none, cwd);
+	if (st == STATUS_OK)
+		memcpy(a->program, interp, strlen(interp) + 1);
+	return st;
+}

@@ -1,0 +1,148 @@
+/*
+ * selftest_control.c - the "control" scenario (initd.test=control): a
+ * second initd thread sends INITD_CONTROL requests to initd's inbox, as
+ * svc does, while the main thread serves them; then the main thread
+ * checks what became of echo and echo2.
+ */
+#include "control.h"
+#include "keel/map.h"
+#include "keel/sys.h"
+#include "protocol.h"
+#include "selftest.h"
+
+#define PROBE_PAGES 4
+#define CALL_NS 2000000000ull
+#define AFTER_NS 500000000ull /* lets late exits and peer updates arrive */
+
+/* The requests, in order; the probe records each status and answer. */
+static const struct {
+	bool operator;
+	uint32_t verb;
+	const char *name;
+	uint16_t len;
+} reqs[] = {
+	{ false, INITD_VERB_STOP, "echo2", 24 },            /* 0: not an operator capability */
+	{ true, INITD_VERB_STOP, "echo2", 24 },             /* 1: stopped */
+	{ true, INITD_VERB_STOP, "echo2", 24 },             /* 2: stopped again: nothing to do */
+	{ true, INITD_VERB_START, "echo2", 24 },            /* 3: up, a fresh start */
+	{ true, INITD_VERB_START, "echo2", 24 },            /* 4: BUSY: it runs */
+	{ true, INITD_VERB_RESTART, "echo", 24 },           /* 5: restarts + 1 */
+	{ true, INITD_VERB_STOP, "nosuch", 24 },            /* 6: NOT_FOUND */
+	{ true, INITD_VERB_STOP, "initd", 24 },             /* 7: INVALID */
+	{ true, 9, "echo", 24 },                            /* 8: INVALID verb */
+	{ true, INITD_VERB_STOP, "echo", 8 },               /* 9: INVALID: too short */
+	{ true, INITD_VERB_STOP, "echo2-is-too-long", 24 }, /* 10: no NUL: INVALID */
+};
+#define NREQS (sizeof reqs / sizeof reqs[0])
+
+static _Noreturn void control_probe(struct initd_test *t)
+{
+	struct launcher *l = t->d->launch;
+	for (uint32_t i = 0; i < NREQS; i++) {
+		struct initd_control c = { .verb = reqs[i].verb };
+		struct keel_msg m = { .label = INITD_CONTROL, .len = reqs[i].len };
+		size_t n = strlen(reqs[i].name);
+		memcpy(c.name, reqs[i].name, n < 16 ? n : 16);
+		memcpy(m.payload, &c, sizeof c);
+		status_t st = sys_msg_call(reqs[i].operator? l->operator_cap : l->power, &m,
+					   CALL_NS);
+		status_t why;
+		uint32_t label;
+		if (st == STATUS_OK && loop_error_parse(&m, &why, &label) == STATUS_OK)
+			st = why;
+		else if (st == STATUS_OK && m.label != INITD_CONTROL_REPLY)
+			st = STATUS_BAD_FORMAT;
+		if (st == STATUS_OK)
+			memcpy(&t->ctl_out[i], m.payload, sizeof t->ctl_out[i]);
+		t->ctl[i] = st;
+	}
+	t->ctl_done = true;
+	sys_thread_exit(0);
+}
+
+static void control_probe_start(struct initd_test *t)
+{
+	struct initd *d = t->d;
+	cap_handle_t mem, thread;
+	void *stack;
+	if (sys_memory_create(PROBE_PAGES, 0, &mem) ||
+	    keel_map(mem, 0, PROBE_PAGES, RIGHT_READ | RIGHT_WRITE, &stack) ||
+	    sys_thread_create(d->start->self_task, (uint64_t)(uintptr_t)control_probe,
+			      (uint64_t)(uintptr_t)stack + PROBE_PAGES * KEEL_PAGE_SIZE - 8,
+			      (uint64_t)(uintptr_t)t, THREAD_TIER_MATTER,
+			      ~0ull >> (64 - d->start->cpu_count), &thread))
+		selftest_check(t, false, "start the control probe thread");
+}
+
+static bool is(const struct initd_test *t, uint32_t i, status_t st)
+{
+	return t->ctl[i] == st;
+}
+
+/* The answers the probe got. */
+static void check_answers(struct initd_test *t)
+{
+	const struct initd_status *o = t->ctl_out;
+	selftest_check(t, is(t, 0, STATUS_NO_RIGHTS),
+		       "a capability that is not the operator's is refused");
+	selftest_check(t,
+		       is(t, 1, STATUS_OK) && o[1].state == INITD_STATE_STOPPED &&
+			       o[1].last_cause == INITD_CAUSE_STOP && o[1].task_id == 0,
+		       "stop echo2: it is stopped, by the operator");
+	selftest_check(t, is(t, 2, STATUS_OK) && o[2].state == INITD_STATE_STOPPED,
+		       "stop of a stopped service does nothing");
+	selftest_check(t, is(t, 3, STATUS_OK) && o[3].state == INITD_STATE_UP && o[3].restarts == 0,
+		       "start echo2: up again, a fresh start (no restart counted)");
+	selftest_check(t, is(t, 4, STATUS_BUSY), "start of a running service is BUSY");
+	selftest_check(t,
+		       is(t, 5, STATUS_OK) && o[5].state == INITD_STATE_UP &&
+			       o[5].restarts == t->restarts0 + 1,
+		       "restart echo: up, restarts + 1");
+	selftest_check(t, is(t, 6, STATUS_NOT_FOUND), "an unknown name is NOT_FOUND");
+	selftest_check(t, is(t, 7, STATUS_INVALID), "initd itself cannot be stopped");
+	selftest_check(t, is(t, 8, STATUS_INVALID), "an unknown verb is INVALID");
+	selftest_check(t, is(t, 9, STATUS_INVALID), "a short request is INVALID");
+	selftest_check(t, is(t, 10, STATUS_INVALID), "a name without its NUL is INVALID");
+}
+
+static void control_after(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct initd_test *t = ctx;
+	struct service *e = selftest_find(t->d, "echo"), *e2 = selftest_find(t->d, "echo2");
+	struct sv_status st;
+	(void)now;
+	supervise_status(&e->sv, 0, &st);
+	selftest_check(t, st.state == SV_STATE_UP && st.restarts == t->restarts0 + 1,
+		       "the killed instance's late exit is not taken for the new one's");
+	selftest_check(t, selftest_echo_answers(e), "the restarted echo answers");
+	selftest_check(t, selftest_forwards(e2), "the started echo2 reaches the restarted echo");
+	loop_stop(loop);
+}
+
+static void control_poll(struct loop *loop, uint64_t now, void *ctx)
+{
+	struct initd_test *t = ctx;
+	if (!t->ctl_done) {
+		loop_timer_add(loop, now + 1000000, control_poll, t, NULL);
+		return;
+	}
+	check_answers(t);
+	loop_timer_add(loop, now + AFTER_NS, control_after, t, NULL);
+}
+
+void selftest_control(struct initd_test *t)
+{
+	struct sv_status st;
+	struct service *e = selftest_find(t->d, "echo");
+	if (t->round++ != 0)
+		return;
+	if (!e || !t->d->launch) {
+		selftest_check(t, false, "echo and the launcher are there");
+		loop_stop(&t->d->loop);
+		return;
+	}
+	supervise_status(&e->sv, 0, &st);
+	t->restarts0 = st.restarts;
+	control_probe_start(t);
+	loop_timer_add(&t->d->loop, 0, control_poll, t, NULL);
+}
