@@ -48,11 +48,11 @@ struct app {
 	cap_handle_t end_cap;  /* initd's inbox, badged for its exit and fault */
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
-	cap_handle_t waiter;               /* reply capability of a pending LAUNCH_WAIT on it */
-	uint64_t seq;                      /* order of starting */
-	uint32_t console;                  /* the console whose program it descends from */
-	bool background;                   /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
-	bool catches;                      /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
+	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
+	uint64_t seq;        /* order of starting */
+	uint32_t console;    /* the console whose program it descends from */
+	bool background;     /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
+	bool catches;        /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
 	uint64_t cost_slots, cost_objects; /* of initd's quotas, while it runs */
 };
 

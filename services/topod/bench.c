@@ -112,7 +112,8 @@ status_t topo_bench(struct topo *t)
 			continue; /* still running: its memory stays mapped */
 		figs[i].count = BENCH_SAMPLES;
 		for (int k = 0; k < BENCH_SAMPLES; k++)
-			figs[i].samples[k] = slots[i].samples[k] * BENCH_CHUNK * 1000 / BENCH_SAMPLE_NS; /* per us */
+			figs[i].samples[k] = slots[i].samples[k] * BENCH_CHUNK * 1000 /
+					     BENCH_SAMPLE_NS; /* per us */
 	}
 	t->ncores = n;
 	return classify_cores(figs, n, t->cores, &t->fastest);
