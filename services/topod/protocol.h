@@ -39,6 +39,9 @@
 	0x70d00023u /* u8 bar -> u8 type (pci.h enum pci_bar_type), u8 item
 				    * (its start capability), 6 zero bytes, u64 base, u64 size;
 				    * NOT_FOUND for a BAR that was not handed out */
+#define TOPO_CFG_MSIX                                                                              \
+	0x70d00024u /* u16 entry, u16 cpu (0xffff: topod picks) -> struct topo_msix_msg
+				    * and the vector's interrupt capability (moved) */
 /* The power capability. */
 #define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
 
@@ -48,6 +51,22 @@
 #define TOPO_BADGE_CFG (1ull << 48)   /* | busmaster << 40 | generation << 16 | function index */
 #define TOPO_BADGE_POWER (2ull << 48) /* the power capability */
 #define TOPO_BADGE_KIND(b) ((b) & (0xffull << 48))
+
+/*
+ * TOPO_CFG_MSIX: an MSI-X vector for one entry of the function's table.
+ * topod allocates it (sys_irq_msi_create, charged to topod, at most
+ * TOPO_MAX_VECTORS per hand-out), keeps it, and frees it when the
+ * hand-out ends (the driver is gone or restarted). Reply (24 bytes):
+ *   0 u8 table BAR   1 u8 item (the start capability that maps that BAR)
+ *   2 u8 offset of the MSI-X capability in configuration space
+ *   3 u8 0           4 u16 table entries   6 u16 entry
+ *   8 u32 table offset in the BAR          12 u32 CPU
+ *  16 u64 message (abi/msi.h: address in bits 32-63, data in bits 0-31)
+ * Errors: NOT_FOUND (no usable MSI-X, or the table's BAR was not handed
+ * out), RANGE (entry past the table), BUSY (the entry has a vector),
+ * FULL (the hand-out's vectors, or the CPU's), QUOTA (topod's objects).
+ */
+#define TOPO_CPU_ANY 0xffffu
 
 /* Kinds of devices in the registry. */
 enum topo_kind {

@@ -132,8 +132,13 @@ static void grant_end(struct topo *t, uint32_t i)
 		sys_cap_revoke(g->parts[k]);
 		sys_cap_delete(g->parts[k]);
 	}
+	for (uint32_t k = 0; k < g->nvectors; k++) {
+		sys_cap_revoke(g->vectors[k]); /* the driver's copy too */
+		sys_cap_delete(g->vectors[k]); /* frees and masks the vector */
+	}
+	t->vectors_live -= g->nvectors;
 	g->cfg_parent = CAP_HANDLE_NONE;
-	g->nparts = 0;
+	g->nparts = g->nvectors = 0;
 	g->gen++;
 	for (int w = 0; w < TOPO_MAX_WATCH; w++)
 		if (t->watch[w].reply && t->watch[w].dev == i)
@@ -317,8 +322,6 @@ static status_t on_power(struct loop *loop, const struct keel_msg *m, struct loo
 	keel_print(t->start->witness, "topod: power %s\n", action ? "reset" : "off");
 	return topo_power(t, action);
 }
-
-status_t topo_cfg_register(struct topo *t);
 
 status_t topo_register(struct topo *t)
 {

@@ -25,6 +25,7 @@
 #define TOPO_MAX_LEGACY 8
 #define TOPO_MAX_WATCH 16
 #define TOPO_MAX_MAPS 24
+#define TOPO_MAX_VECTORS 4 /* MSI-X vectors per hand-out of a function */
 #define TOPO_ECAM_ADDR 0x0000300000000000ull /* topod's own: beyond libsys's region */
 
 /* A fixed ISA device of the platform (QEMU pc and q35 place them alike). */
@@ -42,6 +43,9 @@ struct topo_grant {
 	cap_handle_t cfg_parent;              /* revoked to end the driver's config access */
 	cap_handle_t parts[PCI_MAX_BARS + 1]; /* BAR and IRQ parts split for it */
 	uint32_t nparts;
+	cap_handle_t vectors[TOPO_MAX_VECTORS]; /* MSI-X vectors allocated for it */
+	uint16_t vector_entry[TOPO_MAX_VECTORS]; /* the table entry of each */
+	uint32_t nvectors;
 };
 
 struct topo_watch {
@@ -85,6 +89,9 @@ struct topo {
 	uint64_t fastest;
 
 	struct topo_watch watch[TOPO_MAX_WATCH];
+	uint32_t next_cpu;         /* the CPU of the next MSI-X vector topod picks */
+	uint64_t vectors_live;     /* MSI-X vectors held for drivers now */
+	uint64_t vectors_made;     /* ... allocated since start */
 };
 
 /* discover.c: reads ACPI, enumerates PCI, lists the legacy devices. */
@@ -102,6 +109,8 @@ int topo_bar_item(struct topo *t, uint32_t i, uint8_t bar);
 
 /* registry.c: registers the protocol.h handlers on t->loop. */
 status_t topo_register(struct topo *t);
+/* config.c: registers the configuration capability's handlers. */
+status_t topo_cfg_register(struct topo *t);
 
 /* power.c: ACPI S5, or the reset register, i8042 and triple fault. Returns
  * only if every way failed. */
