@@ -121,16 +121,21 @@ static status_t find_layout(struct blkd *d)
 	return st ? st : virtio_locate(caps, n, d->bar_size, &d->layout);
 }
 
-/* DMA memory: contiguous pages whose physical address blkd learns. */
-static status_t dma_alloc(size_t bytes, uint8_t **va, uint64_t *phys)
+/* DMA memory: contiguous pages from topod, which keeps them until bus
+ * mastering is off after blkd dies (TOPO_CFG_DMA), so that a request in
+ * flight then cannot land in pages given to someone else. */
+static status_t dma_alloc(struct blkd *d, size_t bytes, uint8_t **va, uint64_t *phys)
 {
-	cap_handle_t mem;
-	uint64_t pages = (bytes + 4095) / 4096;
-	status_t st = sys_memory_create(pages, MEMORY_DMA, &mem);
+	struct keel_msg m = { .label = TOPO_CFG_DMA, .len = 4 };
+	uint32_t pages = (uint32_t)((bytes + 4095) / 4096);
+	memcpy(m.payload, &pages, 4);
+	status_t st = cfg_call(d, &m);
+	if (st == STATUS_OK && (!(m.flags & MSG_FLAG_CAP) || m.len < 12))
+		st = STATUS_BAD_FORMAT;
 	if (st == STATUS_OK)
-		st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, (void **)va);
+		st = keel_map(m.cap, 0, pages, RIGHT_READ | RIGHT_WRITE, (void **)va);
 	if (st == STATUS_OK)
-		st = sys_memory_phys(mem, 0, phys);
+		memcpy(phys, m.payload, 8);
 	return st;
 }
 
@@ -221,9 +226,9 @@ status_t blkd_device_start(struct blkd *d)
 		st = cfg_rw(d, true, 4, 2, &cmd);
 	d->dma_len = blk_dma_bytes();
 	if (st == STATUS_OK)
-		st = dma_alloc(d->dma_len, &d->dma, &d->dma_phys);
+		st = dma_alloc(d, d->dma_len, &d->dma, &d->dma_phys);
 	if (st == STATUS_OK)
-		st = dma_alloc(2 * PART_MAX_BLOCK, &d->scratch, &d->scratch_phys);
+		st = dma_alloc(d, 2 * PART_MAX_BLOCK, &d->scratch, &d->scratch_phys);
 	if (st)
 		return st;
 	d->io = (struct virtio_io){ bar_read, bar_write, d };

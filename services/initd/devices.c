@@ -109,6 +109,20 @@ status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn
 	return st;
 }
 
+void devices_gone(struct initd *d, struct service *s)
+{
+	uint32_t r = devices_roots_slot(d);
+	struct keel_msg m = { .label = TOPO_GONE, .len = 1, .payload = { (uint8_t)(s - d->svc) } };
+	if (!s->m.has_pci || r == READY_NOBODY || !d->svc[r].inbox)
+		return;
+	status_t st = sys_msg_call(d->svc[r].inbox, &m, HANDOUT_TIMEOUT_NS);
+	if (st == STATUS_OK && m.label != TOPO_GONE)
+		loop_error_parse(&m, &st, &(uint32_t){ 0 });
+	if (st)
+		keel_print(d->start->witness, "initd: %s gone, but %s did not stop its device: %s\n",
+			   s->m.name, d->svc[r].m.name, status_name(st));
+}
+
 /* Kills the service once each instance has been up for a while: a
  * pseudo-random 20-160 ms, so that some of its work gets done between
  * kills and the kills land at different points of it. */

@@ -28,6 +28,15 @@ status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn
 			   cap_handle_t *parts, uint32_t *nparts);
 
 /*
+ * A driver (manifest `device pci`) died: tells the roots holder
+ * (TOPO_GONE), which turns its function's bus mastering and MSI-X off
+ * before it frees the driver's DMA memory, vectors and BARs. Called as
+ * soon as initd learns of the death, before any restart. A failure is
+ * reported on the console; the next hand-out stops the function anyway.
+ */
+void devices_gone(struct initd *d, struct service *s);
+
+/*
  * A test hook for driver restarts (tests/devices/blkkill.sh):
  * initd.kill=NAME:COUNT on the command line kills service NAME COUNT
  * times, each instance a pseudo-random 20-160 ms after it is first seen

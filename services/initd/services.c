@@ -496,6 +496,7 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 		return STATUS_OK; /* an instance initd already gave up on */
 	memcpy(&word, m->payload, sizeof word);
 	forget(s);
+	devices_gone(d, s); /* its device stops before anything is restarted */
 	act(d, s,
 	    m->label == MSG_LABEL_TASK_FAULT ? supervise_faulted(&s->sv, now, (uint32_t)word)
 					     : supervise_exited(&s->sv, now, word));

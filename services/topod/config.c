@@ -6,6 +6,8 @@
  * another function, or through a capability from an earlier hand-out, is
  * refused and reported on the console.
  */
+#include <string.h>
+
 #include "keel/codec.h"
 #include "keel/sys.h"
 #include "topod.h"
@@ -212,6 +214,47 @@ static status_t on_cfg_msix(struct loop *loop, const struct keel_msg *m, struct 
 	return codec_msg_end(&w, &reply->msg);
 }
 
+/* DMA memory for a bus-master driver (TOPO_CFG_DMA). topod keeps a
+ * capability, so the pages outlive the driver until TOPO_GONE has turned
+ * bus mastering off. */
+static status_t on_cfg_dma(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			   void *ctx)
+{
+	struct topo *t = ctx;
+	struct codec_writer w;
+	uint32_t pages;
+	uint64_t phys;
+	cap_handle_t mem;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	struct topo_grant *g = &t->grants[f - t->fns];
+	if (m->len < 4)
+		return STATUS_INVALID;
+	memcpy(&pages, m->payload, 4);
+	if (!g->busmaster)
+		return STATUS_NO_RIGHTS;
+	if (!pages)
+		return STATUS_INVALID;
+	if (g->ndma == TOPO_MAX_DMA || pages > TOPO_MAX_DMA_PAGES - g->dma_pages)
+		return STATUS_FULL;
+	if ((st = sys_memory_create(pages, MEMORY_DMA, &mem)))
+		return st;
+	if ((st = sys_memory_phys(mem, 0, &phys)) ||
+	    (st = sys_cap_derive(mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0,
+				 &reply->cap))) {
+		sys_cap_delete(mem);
+		return st;
+	}
+	g->dma[g->ndma++] = mem, g->dma_pages += pages;
+	codec_msg_begin(&w, &reply->msg, TOPO_CFG_DMA);
+	codec_put_u64(&w, phys), codec_put_u32(&w, pages);
+	reply->mode = CAP_MOVE;
+	return codec_msg_end(&w, &reply->msg);
+}
+
 /* Registers the configuration-space handlers (called by topo_register). */
 status_t topo_cfg_register(struct topo *t)
 {
@@ -222,5 +265,7 @@ status_t topo_cfg_register(struct topo *t)
 		st = loop_on_msg(&t->loop, TOPO_CFG_BAR, on_cfg_bar, t);
 	if (!st)
 		st = loop_on_msg(&t->loop, TOPO_CFG_MSIX, on_cfg_msix, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_DMA, on_cfg_dma, t);
 	return st ? st : loop_on_msg(&t->loop, TOPO_CFG_WRITE, on_cfg_write, t);
 }

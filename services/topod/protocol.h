@@ -31,6 +31,9 @@
 /* initd only (badge 0). */
 #define TOPO_HANDOUT 0x70d00010u   /* struct topo_handout_req -> topo_item_msg + cap */
 #define TOPO_POWER_CAP 0x70d00011u /* -> a send capability badged TOPO_BADGE_POWER */
+#define TOPO_GONE                                                                                  \
+	0x70d00012u /* u8 driver slot -> u32 functions stopped: the driver died;
+				 * bus mastering and MSI-X go off, then its hand-out ends */
 /* A driver's configuration capability. */
 #define TOPO_CFG_READ 0x70d00020u  /* u8 bus, dev, fn, width; u16 off -> u32 value */
 #define TOPO_CFG_WRITE 0x70d00021u /* u8 bus, dev, fn, width; u16 off; u32 value -> empty */
@@ -42,6 +45,9 @@
 #define TOPO_CFG_MSIX                                                                              \
 	0x70d00024u /* u16 entry, u16 cpu (0xffff: topod picks) -> struct topo_msix_msg
 				    * and the vector's interrupt capability (moved) */
+#define TOPO_CFG_DMA                                                                               \
+	0x70d00025u /* u32 pages -> u64 physical address, u32 pages, and the
+				   * memory capability (moved); busmaster drivers only */
 /* The power capability. */
 #define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
 

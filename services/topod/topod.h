@@ -26,6 +26,8 @@
 #define TOPO_MAX_WATCH 16
 #define TOPO_MAX_MAPS 24
 #define TOPO_MAX_VECTORS 4 /* MSI-X vectors per hand-out of a function */
+#define TOPO_MAX_DMA 4          /* DMA memory objects per hand-out */
+#define TOPO_MAX_DMA_PAGES 64   /* and their pages together */
 #define TOPO_ECAM_ADDR 0x0000300000000000ull /* topod's own: beyond libsys's region */
 
 /* A fixed ISA device of the platform (QEMU pc and q35 place them alike). */
@@ -46,6 +48,8 @@ struct topo_grant {
 	cap_handle_t vectors[TOPO_MAX_VECTORS]; /* MSI-X vectors allocated for it */
 	uint16_t vector_entry[TOPO_MAX_VECTORS]; /* the table entry of each */
 	uint32_t nvectors;
+	cap_handle_t dma[TOPO_MAX_DMA]; /* DMA memory, freed after bus mastering is off */
+	uint32_t ndma, dma_pages;
 };
 
 struct topo_watch {
@@ -92,6 +96,7 @@ struct topo {
 	uint32_t next_cpu;         /* the CPU of the next MSI-X vector topod picks */
 	uint64_t vectors_live;     /* MSI-X vectors held for drivers now */
 	uint64_t vectors_made;     /* ... allocated since start */
+	uint64_t gone;             /* drivers initd reported gone */
 };
 
 /* discover.c: reads ACPI, enumerates PCI, lists the legacy devices. */
@@ -109,6 +114,11 @@ int topo_bar_item(struct topo *t, uint32_t i, uint8_t bar);
 
 /* registry.c: registers the protocol.h handlers on t->loop. */
 status_t topo_register(struct topo *t);
+/* registry.c: stops function i's DMA and messages (bus mastering and
+ * MSI-X off) before anything of its hand-out is freed; returns the
+ * command register as it was. */
+uint16_t topo_quiesce(struct topo *t, uint32_t i);
+
 /* config.c: registers the configuration capability's handlers. */
 status_t topo_cfg_register(struct topo *t);
 
