@@ -590,7 +590,6 @@ TEST(config_reads_retry_until_the_generation_holds)
 	CHECK_EQ(virtio_config_read(&dev, 0, buf, 1), STATUS_NOT_FOUND);
 }
 
-
 static uint32_t msix_pba(const struct virtio_io *io)
 {
 	return io->read(io->ctx, VM_MSIX_BAR, VM_MSIX_PBA, 4);

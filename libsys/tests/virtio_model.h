@@ -42,7 +42,7 @@
 #define VM_QMAX 1024
 #define VM_MAX_SEGS 64
 #define VM_DEVCFG 256
-#define VM_MSIX_BAR 1       /* the MSI-X table and PBA, as QEMU places them */
+#define VM_MSIX_BAR 1 /* the MSI-X table and PBA, as QEMU places them */
 #define VM_MSIX_TABLE 0x000u
 #define VM_MSIX_PBA 0x800u
 #define VM_MSIX_MAX 8
@@ -117,7 +117,7 @@ struct virtio_model {
 	 * interrupts through the ISR (INTx). */
 	struct vm_msix_entry msix[VM_MSIX_MAX];
 	bool msix_enabled, msix_function_mask;
-	bool msix_table_stuck; /* misbehaviour: the table ignores writes */
+	bool msix_table_stuck;              /* misbehaviour: the table ignores writes */
 	unsigned msix_sent, msix_no_vector; /* messages; events without a vector */
 	uint32_t last_addr, last_data;      /* the last message written */
 

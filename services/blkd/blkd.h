@@ -52,10 +52,10 @@ struct blkd_req {
 struct blkd {
 	const struct keel_start *s;
 	cap_handle_t cfg, irq, inbox;
-	bool msix;                       /* interrupts by MSI-X, else the INTx line */
-	cap_handle_t vec[BLKD_VECTORS];  /* MSI-X vectors, by table entry */
-	struct virtio_msix msix_table;   /* where the table is */
-	uint8_t msix_cap;                /* the capability's offset in config space */
+	bool msix;                      /* interrupts by MSI-X, else the INTx line */
+	cap_handle_t vec[BLKD_VECTORS]; /* MSI-X vectors, by table entry */
+	struct virtio_msix msix_table;  /* where the table is */
+	uint8_t msix_cap;               /* the capability's offset in config space */
 	struct loop loop;
 	uint8_t bus, dev, fn;
 	volatile uint8_t *bar_va[6];

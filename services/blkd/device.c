@@ -221,6 +221,9 @@ status_t blkd_device_start(struct blkd *d)
 	if ((st = map_bars(d)) || (st = find_layout(d)))
 		return st;
 	st = cfg_rw(d, false, 4, 2, &cmd);
+	/* topod stopped the function when the last blkd died (TOPO_GONE). */
+	keel_print(d->s->witness, "blkd: command register %#x at start: bus mastering %s\n", cmd,
+		   cmd & 0x0004 ? "ON" : "off");
 	cmd |= 0x0006; /* memory decoding and bus mastering */
 	if (st == STATUS_OK)
 		st = cfg_rw(d, true, 4, 2, &cmd);

@@ -154,8 +154,8 @@ static status_t on_cfg_bar(struct loop *loop, const struct keel_msg *m, struct l
 
 /* Allocates the vector for entry of function i on a CPU and keeps it in
  * the grant; *msg is its message, *out the driver's copy. */
-static status_t vector_make(struct topo *t, uint32_t i, uint16_t entry, uint32_t cpu,
-			    uint64_t *msg, cap_handle_t *out)
+static status_t vector_make(struct topo *t, uint32_t i, uint16_t entry, uint32_t cpu, uint64_t *msg,
+			    cap_handle_t *out)
 {
 	struct topo_grant *g = &t->grants[i];
 	cap_handle_t vec;

@@ -31,6 +31,8 @@
 /* initd only (badge 0). */
 #define TOPO_HANDOUT 0x70d00010u   /* struct topo_handout_req -> topo_item_msg + cap */
 #define TOPO_POWER_CAP 0x70d00011u /* -> a send capability badged TOPO_BADGE_POWER */
+#define TOPO_HANDOUT_LEGACY                                                                        \
+	0x70d00013u /* u8 item, u8 driver slot, char name[16] -> topo_item_msg + cap */
 #define TOPO_GONE                                                                                  \
 	0x70d00012u /* u8 driver slot -> u32 functions stopped: the driver died;
 				 * bus mastering and MSI-X go off, then its hand-out ends */
@@ -109,6 +111,18 @@ enum topo_kind {
  *        8 u64 base (physical address, port or interrupt line), 16 u64 size,
  *        and the capability (moved).
  */
+/*
+ * TOPO_HANDOUT_LEGACY request: 0 u8 item, 1 u8 driver (initd's slot),
+ * 2 char name[16] (NUL-padded, a registry name: "uart0", "i8042", ...).
+ * Item 0 is the device's I/O ports (TOPO_ITEM_BAR_IO), then its second
+ * port if it has one (the i8042: 0x60, then 0x64), then its ISA interrupt
+ * line (TOPO_ITEM_IRQ) if it has one; then NOT_FOUND. Asking for
+ * item 0 claims the device for that driver: a device another driver holds
+ * is BUSY (refused and reported on the console); its own driver asking
+ * again (a restart) ends the previous hand-out first. The reply has the
+ * layout of TOPO_HANDOUT's (bus/dev/fn zero).
+ */
+
 enum topo_item {
 	TOPO_ITEM_BAR_MMIO = 1, /* MMIO capability for a memory BAR (whole pages) */
 	TOPO_ITEM_BAR_IO = 2,   /* I/O port capability for an I/O BAR */

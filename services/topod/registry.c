@@ -124,8 +124,7 @@ uint16_t topo_quiesce(struct topo *t, uint32_t i)
 {
 	const struct pci_function *f = &t->fns[i];
 	uint16_t cmd = (uint16_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2);
-	t->cfg.write(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2,
-		     cmd & ~PCI_COMMAND_MASTER);
+	t->cfg.write(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MASTER);
 	if (f->caps.msix)
 		pci_msix_enable(&t->cfg, f, false);
 	return cmd;
@@ -331,7 +330,8 @@ static status_t on_gone(struct loop *loop, const struct keel_msg *m, struct loop
 			continue;
 		uint32_t vectors = g->nvectors, pages = g->dma_pages;
 		uint16_t cmd = topo_quiesce(t, i);
-		uint16_t now = (uint16_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2);
+		uint16_t now = (uint16_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND,
+						     2);
 		grant_end(t, i);
 		keel_print(t->start->witness,
 			   "topod: %02x:%02x.%x driver gone: command %#x -> %#x (bus mastering "
@@ -340,6 +340,7 @@ static status_t on_gone(struct loop *loop, const struct keel_msg *m, struct loop
 			   vectors, pages, (unsigned long)t->vectors_live);
 		n++;
 	}
+	topo_legacy_gone(t, m->payload[0]);
 	t->gone++;
 	reply->msg = (struct keel_msg){ .label = TOPO_GONE, .len = 4 };
 	memcpy(reply->msg.payload, &n, 4);
@@ -387,6 +388,8 @@ status_t topo_register(struct topo *t)
 		st = loop_on_msg(l, TOPO_POWER_CAP, on_power_cap, t);
 	if (!st)
 		st = loop_on_msg(l, TOPO_GONE, on_gone, t);
+	if (!st)
+		st = topo_legacy_register(t);
 	if (!st)
 		st = loop_on_msg(l, TOPO_POWER, on_power, t);
 	return st ? st : topo_cfg_register(t);

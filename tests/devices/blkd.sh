@@ -33,6 +33,12 @@ run_until() {
 	cat "$work/boot.out"
 }
 
+# check_count NAME N REGEX: exactly N lines of the serial log match REGEX.
+check_count() {
+	n=$(grep -Ec -- "$3" "$log")
+	if [ "$n" -eq "$2" ]; then pass "$1"; else fail "$1: $n lines, not $2, match /$3/"; fi
+}
+
 verify_scratch() {
 	if python3 tests/devices/blkverify.py scratch "$scratch"; then
 		pass "$1: the scratch disk holds the 64 MiB written"
@@ -49,6 +55,9 @@ for machine in ${MACHINES:-pc q35}; do
 	check_log "$machine: blkstress reads back what it wrote" \
 		'blkstress: wrote 64 MiB .*: 0 bad blocks, [0-9]+ retries, [0-9]+ rounds, OK'
 	check_log "$machine: the boot completes" 'initd: all services up \(6\)'
+	check_count "$machine: blkd and blkd2 take MSI-X vectors" 2 \
+		'blkd: MSI-X: configuration on entry 0, queue 0 on entry 1'
+	check_no_log "$machine: no blkd falls back to INTx" 'blkd: no MSI-X'
 	check_no_log "$machine: nothing faulted" 'CPU exception|PANIC'
 	if python3 tests/devices/blkverify.py sector "$work/disk.img" "$log"; then
 		pass "$machine: the boot sector matches the image byte for byte"
@@ -63,5 +72,21 @@ check_log "kill: initd killed blkd2 100 times" 'initd: killed blkd2 100 times'
 check_log "kill: blkstress's data survives every restart" \
 	'blkstress: wrote 64 MiB .*: 0 bad blocks, [1-9][0-9]* retries, [0-9]+ rounds, OK'
 check_no_log "kill: nothing faulted" 'CPU exception|PANIC'
+# Each death: topod turns bus mastering off before the dead instance's DMA
+# pages, vectors and BARs go, and the next instance finds it off; every
+# instance gets fresh vectors, and the old ones are freed (topod holds 2,
+# blkd's, at each death; the kernel's object count is the same after the
+# last restart as after the first).
+check_count "kill: topod stopped the function at each death" 100 \
+	'topod: 00:05.0 driver gone: command 0x[0-9a-f]+ -> 0x[0-9a-f]+ \(bus mastering off\), 2 vectors and [1-9][0-9]* DMA pages freed, 2 vectors held'
+check_no_log "kill: no instance found bus mastering on" 'bus mastering ON'
+check_count "kill: every instance took MSI-X vectors" 102 \
+	'blkd: MSI-X: configuration on entry 0, queue 0 on entry 1'
+check_no_log "kill: no instance fell back to INTx" 'blkd: no MSI-X'
+if grep -Eq 'initd: killed blkd2 100 times; kernel objects ([0-9]+) after the first restart, \1 after the last' "$log"; then
+	pass "kill: kernel objects are back where they were after the first restart"
+else
+	fail "kill: kernel objects differ: $(grep -E 'initd: killed blkd2' "$log")"
+fi
 verify_scratch kill
 finish
