@@ -202,7 +202,13 @@ static status_t on_cfg_msix(struct loop *loop, const struct keel_msg *m, struct 
 	if (entry >= c->msix_size)
 		return STATUS_RANGE;
 	uint32_t on = cpu != TOPO_CPU_ANY ? cpu : t->next_cpu++ % (t->ncores ? t->ncores : 1);
-	if ((st = vector_make(t, i, entry, on, &msg, &reply->cap)))
+	st = vector_make(t, i, entry, on, &msg, &reply->cap);
+	/* A CPU the MADT lists may be offline, or have no vector left. */
+	if ((st == STATUS_INVALID || st == STATUS_FULL) && cpu == TOPO_CPU_ANY && on != 0) {
+		on = 0;
+		st = vector_make(t, i, entry, on, &msg, &reply->cap);
+	}
+	if (st)
 		return st;
 	uint8_t hdr[4] = { c->msix_table_bir, (uint8_t)item, c->msix };
 	codec_msg_begin(&w, &reply->msg, TOPO_CFG_MSIX);

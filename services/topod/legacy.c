@@ -76,7 +76,7 @@ static status_t on_handout_legacy(struct loop *loop, const struct keel_msg *m,
 	struct topo_legacy *l = find_legacy(t, (const char *)m->payload + 2);
 	if (!l)
 		return STATUS_NOT_FOUND;
-	status_t st = item == 0 ? legacy_claim(t, l, slot)
+	status_t st = item == 0               ? legacy_claim(t, l, slot)
 		      : l->owner != slot + 1u ? STATUS_NO_RIGHTS
 					      : STATUS_OK;
 	if (st)
@@ -87,7 +87,8 @@ static status_t on_handout_legacy(struct loop *loop, const struct keel_msg *m,
 		kind = TOPO_ITEM_BAR_IO;
 		if (item == 1)
 			base = l->port2, size = 1;
-		st = legacy_part(l, t->ports_root, base, size, RIGHT_READ | RIGHT_WRITE, &reply->cap);
+		st = legacy_part(l, t->ports_root, base, size, RIGHT_READ | RIGHT_WRITE,
+				 &reply->cap);
 	} else if (item == irq_item && l->irq != 0xff) {
 		kind = TOPO_ITEM_IRQ, base = l->irq, size = 1;
 		st = legacy_part(l, t->irq_root, base, 1, RIGHT_RECEIVE, &reply->cap);
