@@ -235,6 +235,49 @@ status_t virtio_config_read(struct virtio_dev *d, uint32_t off, void *buf, uint3
 	return STATUS_TIMEOUT;
 }
 
+/* ---- MSI-X ------------------------------------------------------------------ */
+
+/* The offset of entry's word (0: address low ... 3: vector control). */
+static bool msix_at(const struct virtio_msix *t, uint16_t entry, uint32_t word, uint64_t *off)
+{
+	if (entry >= t->entries || t->offset % 8)
+		return false;
+	*off = (uint64_t)t->offset + (uint64_t)entry * VIRTIO_MSIX_ENTRY_BYTES + 4u * word;
+	return *off + 4 <= UINT32_MAX;
+}
+
+status_t virtio_msix_mask(const struct virtio_io *io, const struct virtio_msix *t, uint16_t entry,
+			  bool mask)
+{
+	uint64_t ctrl;
+	uint32_t v;
+
+	if (!msix_at(t, entry, 3, &ctrl))
+		return STATUS_RANGE;
+	v = io->read(io->ctx, t->bar, ctrl, 4);
+	v = mask ? v | VIRTIO_MSIX_CTRL_MASKED : v & ~VIRTIO_MSIX_CTRL_MASKED;
+	io->write(io->ctx, t->bar, ctrl, 4, v);
+	return STATUS_OK;
+}
+
+status_t virtio_msix_program(const struct virtio_io *io, const struct virtio_msix *t,
+			     uint16_t entry, uint32_t address, uint32_t data)
+{
+	const uint32_t want[3] = { address, 0, data };
+	uint64_t off[3];
+
+	for (uint32_t w = 0; w < 3; w++)
+		if (!msix_at(t, entry, w, &off[w]))
+			return STATUS_RANGE;
+	virtio_msix_mask(io, t, entry, true);
+	for (uint32_t w = 0; w < 3; w++)
+		io->write(io->ctx, t->bar, off[w], 4, want[w]);
+	for (uint32_t w = 0; w < 3; w++)
+		if (io->read(io->ctx, t->bar, off[w], 4) != want[w])
+			return STATUS_BAD_FORMAT;
+	return virtio_msix_mask(io, t, entry, false);
+}
+
 /* ---- queue set-up -------------------------------------------------------- */
 
 static size_t avail_off(uint16_t size)

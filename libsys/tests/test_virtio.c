@@ -590,6 +590,128 @@ TEST(config_reads_retry_until_the_generation_holds)
 	CHECK_EQ(virtio_config_read(&dev, 0, buf, 1), STATUS_NOT_FOUND);
 }
 
+static uint32_t msix_pba(const struct virtio_io *io)
+{
+	return io->read(io->ctx, VM_MSIX_BAR, VM_MSIX_PBA, 4);
+}
+
+/* ---- MSI-X ------------------------------------------------------------------ */
+
+static const struct virtio_msix qemu_table = { VM_MSIX_BAR, VM_MSIX_TABLE, 3 };
+
+/* A started device whose entries 0 (configuration) and 1 (queue 0) carry
+ * messages for vectors 0xc0 and 0xc1 of CPU 0, MSI-X enabled. */
+static void up_msix(void)
+{
+	struct virtio_io io = vm_io(&model);
+
+	device(FEATURES, 256);
+	CHECK_EQ(virtio_start(&dev, 0, 0), STATUS_OK);
+	CHECK_EQ(virtio_msix_program(&io, &qemu_table, 0, 0xfee00000u, 0xc0), STATUS_OK);
+	CHECK_EQ(virtio_msix_program(&io, &qemu_table, 1, 0xfee00000u, 0xc1), STATUS_OK);
+	model.msix_enabled = true;
+	CHECK_EQ(virtio_set_config_vector(&dev, 0), STATUS_OK);
+	CHECK_EQ(virtio_queue_setup(&dev, &vq, 0, 64, dma, PHYS, 65536, 1), STATUS_OK);
+	CHECK_EQ(virtio_driver_ok(&dev), STATUS_OK);
+}
+
+TEST(msix_entries_are_written_masked_and_a_completion_sends_the_queue_message)
+{
+	struct virtq_done done[2];
+	size_t n;
+
+	up_msix();
+	CHECK_EQ(model.msix[1].addr_lo, 0xfee00000u);
+	CHECK_EQ(model.msix[1].addr_hi, 0);
+	CHECK_EQ(model.msix[1].data, 0xc1);
+	CHECK_EQ(model.msix[1].ctrl, 0); /* unmasked after the writes */
+	CHECK_EQ(model.msix[2].ctrl, 1); /* untouched entries stay masked */
+	CHECK_EQ(add_echo(0, 64, 5), STATUS_OK);
+	virtq_kick(&dev, &vq);
+	CHECK_EQ(model.msix[1].sent, 1);
+	CHECK_EQ(model.msix[0].sent, 0);
+	CHECK_EQ(model.last_data, 0xc1);
+	CHECK_EQ(model.isr, 0); /* no INTx with MSI-X */
+	CHECK_EQ(virtq_harvest(&vq, done, 2, &n), STATUS_OK);
+	CHECK_EQ(n, 1);
+	vm_needs_reset(&model);
+	CHECK_EQ(model.msix[0].sent, 1); /* configuration changes: entry 0 */
+	CHECK_EQ(model.last_data, 0xc0);
+	CHECK_EQ(model.violations, 0);
+}
+
+TEST(a_masked_entry_holds_its_message_until_it_is_unmasked)
+{
+	struct virtio_io io = vm_io(&model);
+
+	up_msix();
+	CHECK_EQ(virtio_msix_mask(&io, &qemu_table, 1, true), STATUS_OK);
+	CHECK_EQ(add_echo(0, 64, 5), STATUS_OK);
+	virtq_kick(&dev, &vq);
+	CHECK_EQ(model.msix[1].sent, 0);
+	CHECK_EQ(msix_pba(&io), 2u);
+	CHECK_EQ(virtio_msix_mask(&io, &qemu_table, 1, false), STATUS_OK);
+	CHECK_EQ(model.msix[1].sent, 1);
+	CHECK_EQ(msix_pba(&io), 0u);
+	/* Reprogramming an entry masks it first: no write while unmasked. */
+	CHECK_EQ(virtio_msix_program(&io, &qemu_table, 1, 0xfee01000u, 0xc5), STATUS_OK);
+	CHECK_EQ(model.violations, 0);
+}
+
+TEST(msix_entries_outside_the_table_or_not_kept_are_refused)
+{
+	struct virtio_io io = vm_io(&model);
+	struct virtio_msix odd = { VM_MSIX_BAR, 4, 3 };
+	struct virtio_msix huge = { VM_MSIX_BAR, 0xfffffff8u, 3 };
+
+	device(FEATURES, 256);
+	CHECK_EQ(virtio_msix_program(&io, &qemu_table, 3, 0xfee00000u, 0xc0), STATUS_RANGE);
+	CHECK_EQ(virtio_msix_program(&io, &odd, 0, 0xfee00000u, 0xc0), STATUS_RANGE);
+	CHECK_EQ(virtio_msix_program(&io, &huge, 1, 0xfee00000u, 0xc0), STATUS_RANGE);
+	CHECK_EQ(virtio_msix_mask(&io, &qemu_table, 3, true), STATUS_RANGE);
+	model.msix_table_stuck = true; /* the table does not keep what is written */
+	CHECK_EQ(virtio_msix_program(&io, &qemu_table, 0, 0xfee00000u, 0xc0), STATUS_BAD_FORMAT);
+	CHECK_EQ(model.msix[0].ctrl, 1);
+	CHECK_EQ(model.violations, 0);
+}
+
+TEST(a_queue_vector_the_device_refuses_leaves_no_interrupt_and_is_reported)
+{
+	device(FEATURES, 256);
+	model.msix_vectors = 1; /* only the configuration entry */
+	model.msix_enabled = true;
+	CHECK_EQ(virtio_start(&dev, 0, 0), STATUS_OK);
+	CHECK_EQ(virtio_set_config_vector(&dev, 0), STATUS_OK);
+	CHECK_EQ(virtio_queue_setup(&dev, &vq, 0, 64, dma, PHYS, 65536, 1), STATUS_FULL);
+	/* The driver falls back: INTx needs MSI-X disabled and no vectors. */
+	model.msix_enabled = false;
+	CHECK_EQ(virtio_start(&dev, 0, 0), STATUS_OK);
+	CHECK_EQ(virtio_set_config_vector(&dev, VIRTIO_MSI_NO_VECTOR), STATUS_OK);
+	CHECK_EQ(virtio_queue_setup(&dev, &vq, 0, 64, dma, PHYS, 65536, VIRTIO_MSI_NO_VECTOR),
+		 STATUS_OK);
+	CHECK_EQ(virtio_driver_ok(&dev), STATUS_OK);
+	CHECK_EQ(add_echo(0, 64, 5), STATUS_OK);
+	virtq_kick(&dev, &vq);
+	CHECK_EQ(model.isr & 1, 1);
+	CHECK_EQ(model.msix_sent, 0);
+	CHECK_EQ(model.violations, 0);
+}
+
+TEST(an_event_on_a_queue_without_a_vector_sends_nothing)
+{
+	device(FEATURES, 256);
+	model.msix_enabled = true;
+	CHECK_EQ(virtio_start(&dev, 0, 0), STATUS_OK);
+	CHECK_EQ(virtio_queue_setup(&dev, &vq, 0, 64, dma, PHYS, 65536, VIRTIO_MSI_NO_VECTOR),
+		 STATUS_OK);
+	CHECK_EQ(virtio_driver_ok(&dev), STATUS_OK);
+	CHECK_EQ(add_echo(0, 64, 5), STATUS_OK);
+	virtq_kick(&dev, &vq);
+	CHECK_EQ(model.msix_sent, 0);
+	CHECK_EQ(model.msix_no_vector, 1);
+	CHECK_EQ(model.isr, 0);
+}
+
 int main(void)
 {
 	RUN(qemu_vendor_capabilities_locate_the_four_structures);
@@ -619,5 +741,10 @@ int main(void)
 	RUN(device_needing_reset_is_reported_and_the_driver_starts_over);
 	RUN(device_reset_under_the_driver_is_reported);
 	RUN(config_reads_retry_until_the_generation_holds);
+	RUN(msix_entries_are_written_masked_and_a_completion_sends_the_queue_message);
+	RUN(a_masked_entry_holds_its_message_until_it_is_unmasked);
+	RUN(msix_entries_outside_the_table_or_not_kept_are_refused);
+	RUN(a_queue_vector_the_device_refuses_leaves_no_interrupt_and_is_reported);
+	RUN(an_event_on_a_queue_without_a_vector_sends_nothing);
 	return check_summary();
 }

@@ -77,6 +77,8 @@ void vm_init(struct virtio_model *m, uint8_t *dma, uint64_t dma_phys, size_t dma
 	m->offered = features;
 	m->num_queues = num_queues;
 	m->msix_vectors = 3;
+	for (int i = 0; i < VM_MSIX_MAX; i++)
+		m->msix[i].ctrl = 1; /* masked at reset (PCI 3.0 6.8.2.9) */
 	m->q[0].max = qmax;
 	device_reset(m);
 	m->resets = 0;
@@ -118,6 +120,39 @@ static void release_chain(struct vm_queue *q, uint16_t head)
 	q->chain_len[head] = 0;
 }
 
+/* Writes entry e's message (the address must lie in the x86 interrupt
+ * window, 0xfee00000-0xfeefffff). */
+static void msix_send(struct virtio_model *m, struct vm_msix_entry *e)
+{
+	if (e->addr_hi || (e->addr_lo & 0xfff00000u) != 0xfee00000u)
+		violation(m, "MSI-X message to %#x:%08x", e->addr_hi, e->addr_lo);
+	e->pending = false;
+	e->sent++;
+	m->msix_sent++;
+	m->last_addr = e->addr_lo;
+	m->last_data = e->data;
+}
+
+void vm_raise(struct virtio_model *m, uint16_t vector, uint8_t isr_bit)
+{
+	struct vm_msix_entry *e;
+
+	m->interrupts++;
+	if (!m->msix_enabled) {
+		m->isr |= isr_bit;
+		return;
+	}
+	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= m->msix_vectors || vector >= VM_MSIX_MAX) {
+		m->msix_no_vector++; /* virtio 1.x 4.1.5.1.2: no interrupt */
+		return;
+	}
+	e = &m->msix[vector];
+	if ((e->ctrl & 1) || m->msix_function_mask)
+		e->pending = true;
+	else
+		msix_send(m, e);
+}
+
 static void maybe_interrupt(struct virtio_model *m, struct vm_queue *q, uint16_t old)
 {
 	uint8_t *avail = vm_ptr(m, q->avail, 6 + 2u * q->size);
@@ -130,10 +165,8 @@ static void maybe_interrupt(struct virtio_model *m, struct vm_queue *q, uint16_t
 	} else {
 		fire = !(rd16(avail) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 	}
-	if (fire) {
-		m->interrupts++;
-		m->isr |= 1;
-	}
+	if (fire)
+		vm_raise(m, q->vector, 1);
 }
 
 static void put_used(struct virtio_model *m, struct vm_queue *q, uint32_t id, uint32_t len)
@@ -296,7 +329,7 @@ unsigned vm_complete(struct virtio_model *m, unsigned n, bool reverse)
 void vm_needs_reset(struct virtio_model *m)
 {
 	m->status |= VIRTIO_STATUS_NEEDS_RESET;
-	m->isr |= 2;
+	vm_raise(m, m->config_vector, 2);
 }
 
 /* ---- registers -------------------------------------------------------------- */
@@ -516,11 +549,61 @@ static uint32_t device_read(struct virtio_model *m, uint32_t off, unsigned w)
 	return v;
 }
 
+/* The MSI-X table and PBA (BAR VM_MSIX_BAR). */
+static uint32_t msix_read(struct virtio_model *m, uint64_t off)
+{
+	uint32_t n = m->msix_vectors < VM_MSIX_MAX ? m->msix_vectors : VM_MSIX_MAX;
+	uint32_t pba = 0;
+
+	if (off < VM_MSIX_TABLE + 16u * n) {
+		const struct vm_msix_entry *e = &m->msix[off / 16];
+		const uint32_t w[4] = { e->addr_lo, e->addr_hi, e->data, e->ctrl };
+
+		return w[off % 16 / 4];
+	}
+	if (off == VM_MSIX_PBA) {
+		for (uint32_t i = 0; i < n; i++)
+			pba |= (uint32_t)m->msix[i].pending << i;
+		return pba;
+	}
+	return 0;
+}
+
+static void msix_write(struct virtio_model *m, uint64_t off, uint32_t v)
+{
+	uint32_t n = m->msix_vectors < VM_MSIX_MAX ? m->msix_vectors : VM_MSIX_MAX;
+	struct vm_msix_entry *e = &m->msix[off / 16];
+	uint32_t word = off % 16 / 4;
+
+	if (off >= VM_MSIX_TABLE + 16u * n) {
+		violation(m, "write to MSI-X offset %#llx", (unsigned long long)off);
+		return;
+	}
+	if (m->msix_table_stuck)
+		return;
+	if (word == 3) {
+		e->ctrl = v & 1;
+		if (!(e->ctrl & 1) && e->pending && m->msix_enabled && !m->msix_function_mask)
+			msix_send(m, e);
+		return;
+	}
+	if (!(e->ctrl & 1))
+		violation(m, "MSI-X entry %u changed while unmasked", (unsigned)(off / 16));
+	if (word == 0)
+		e->addr_lo = v;
+	else if (word == 1)
+		e->addr_hi = v;
+	else
+		e->data = v;
+}
+
 static uint32_t io_read(void *ctx, uint8_t bar, uint64_t off, unsigned w)
 {
 	struct virtio_model *m = ctx;
 	uint32_t v;
 
+	if (bar == VM_MSIX_BAR && w == 4 && off % 4 == 0 && off < 0x1000)
+		return msix_read(m, off);
 	if (bar != VM_BAR || off % w) {
 		violation(m, "read of BAR %u offset %#llx width %u", bar, (unsigned long long)off,
 			  w);
@@ -542,6 +625,10 @@ static void io_write(void *ctx, uint8_t bar, uint64_t off, unsigned w, uint32_t 
 {
 	struct virtio_model *m = ctx;
 
+	if (bar == VM_MSIX_BAR && w == 4 && off % 4 == 0 && off < 0x1000) {
+		msix_write(m, off, v);
+		return;
+	}
 	if (bar != VM_BAR || off % w || off >= 0x4000) {
 		violation(m, "write to BAR %u offset %#llx width %u", bar, (unsigned long long)off,
 			  w);

@@ -42,6 +42,10 @@
 #define VM_QMAX 1024
 #define VM_MAX_SEGS 64
 #define VM_DEVCFG 256
+#define VM_MSIX_BAR 1 /* the MSI-X table and PBA, as QEMU places them */
+#define VM_MSIX_TABLE 0x000u
+#define VM_MSIX_PBA 0x800u
+#define VM_MSIX_MAX 8
 
 /* Misbehaviour, applied to completions while set. */
 enum {
@@ -65,6 +69,13 @@ typedef uint32_t (*vm_handler)(void *ctx, struct vm_seg *segs, unsigned n);
 struct vm_held {
 	uint16_t queue, head;
 	uint32_t written;
+};
+
+/* One MSI-X table entry, and what the device did with it. */
+struct vm_msix_entry {
+	uint32_t addr_lo, addr_hi, data, ctrl;
+	bool pending;  /* raised while masked: sent at the unmask */
+	unsigned sent; /* messages written */
 };
 
 struct vm_queue {
@@ -100,6 +111,16 @@ struct virtio_model {
 	bool refuse_features_ok, reset_stuck, suppress_notify;
 	unsigned generation_flips; /* config reads see this many changes */
 
+	/* MSI-X (the table in BAR VM_MSIX_BAR, msix_vectors entries; the
+	 * capability's enable and function mask are set by the test, as
+	 * topod's configuration writes would). Without it enabled the device
+	 * interrupts through the ISR (INTx). */
+	struct vm_msix_entry msix[VM_MSIX_MAX];
+	bool msix_enabled, msix_function_mask;
+	bool msix_table_stuck;              /* misbehaviour: the table ignores writes */
+	unsigned msix_sent, msix_no_vector; /* messages; events without a vector */
+	uint32_t last_addr, last_data;      /* the last message written */
+
 	unsigned violations;
 	char last_violation[160];
 	unsigned notifies, interrupts, resets;
@@ -118,6 +139,11 @@ size_t vm_caps(struct virtio_cap *caps, size_t max, uint64_t bar_size[6]);
 /* Pushes up to n held completions (all when n is 0), newest first when
  * reverse; raises an interrupt as the driver asked. Returns how many. */
 unsigned vm_complete(struct virtio_model *m, unsigned n, bool reverse);
+
+/* An interrupt for vector (an MSI-X entry) and ISR bit: a message when
+ * MSI-X is enabled (held while masked; none for VIRTIO_MSI_NO_VECTOR),
+ * else the ISR bit (INTx). */
+void vm_raise(struct virtio_model *m, uint16_t vector, uint8_t isr_bit);
 
 /* The device asks for a reset (DEVICE_NEEDS_RESET). */
 void vm_needs_reset(struct virtio_model *m);

@@ -43,9 +43,19 @@ struct blkd_req {
 	struct blk_seg segs[BLK_MAX_SEGS];
 };
 
+/* MSI-X table entries blkd uses: one for configuration changes, one per
+ * queue (virtio-blk has one request queue here). */
+#define BLKD_VEC_CONFIG 0
+#define BLKD_VEC_QUEUE 1
+#define BLKD_VECTORS 2
+
 struct blkd {
 	const struct keel_start *s;
 	cap_handle_t cfg, irq, inbox;
+	bool msix;                      /* interrupts by MSI-X, else the INTx line */
+	cap_handle_t vec[BLKD_VECTORS]; /* MSI-X vectors, by table entry */
+	struct virtio_msix msix_table;  /* where the table is */
+	uint8_t msix_cap;               /* the capability's offset in config space */
 	struct loop loop;
 	uint8_t bus, dev, fn;
 	volatile uint8_t *bar_va[6];

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "abi/msi.h"
 #include "blkd.h"
 #include "keel/codec.h"
 #include "keel/map.h"
@@ -18,6 +19,9 @@
 #define PCI_CAP_PTR 0x34
 #define PCI_CAP_VENDOR 0x09
 #define SYNC_SPINS 2000000u
+#define MSIX_CTRL 2 /* message control, in the MSI-X capability */
+#define MSIX_ENABLE 0x8000u
+#define MSIX_FN_MASK 0x4000u
 
 /* A call to topod on the configuration capability. */
 static status_t cfg_call(struct blkd *d, struct keel_msg *m)
@@ -117,17 +121,93 @@ static status_t find_layout(struct blkd *d)
 	return st ? st : virtio_locate(caps, n, d->bar_size, &d->layout);
 }
 
-/* DMA memory: contiguous pages whose physical address blkd learns. */
-static status_t dma_alloc(size_t bytes, uint8_t **va, uint64_t *phys)
+/* DMA memory: contiguous pages from topod, which keeps them until bus
+ * mastering is off after blkd dies (TOPO_CFG_DMA), so that a request in
+ * flight then cannot land in pages given to someone else. */
+static status_t dma_alloc(struct blkd *d, size_t bytes, uint8_t **va, uint64_t *phys)
 {
-	cap_handle_t mem;
-	uint64_t pages = (bytes + 4095) / 4096;
-	status_t st = sys_memory_create(pages, MEMORY_DMA, &mem);
+	struct keel_msg m = { .label = TOPO_CFG_DMA, .len = 4 };
+	uint32_t pages = (uint32_t)((bytes + 4095) / 4096);
+	memcpy(m.payload, &pages, 4);
+	status_t st = cfg_call(d, &m);
+	if (st == STATUS_OK && (!(m.flags & MSG_FLAG_CAP) || m.len < 12))
+		st = STATUS_BAD_FORMAT;
 	if (st == STATUS_OK)
-		st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, (void **)va);
+		st = keel_map(m.cap, 0, pages, RIGHT_READ | RIGHT_WRITE, (void **)va);
 	if (st == STATUS_OK)
-		st = sys_memory_phys(mem, 0, phys);
+		memcpy(phys, m.payload, 8);
 	return st;
+}
+
+/* Asks topod for the vector of table entry and programs the entry with
+ * its message (the table's BAR is mapped by map_bars). */
+static status_t msix_vector(struct blkd *d, uint16_t entry)
+{
+	struct keel_msg m = { .label = TOPO_CFG_MSIX, .len = 4 };
+	uint16_t cpu = TOPO_CPU_ANY;
+	uint64_t msg;
+	uint32_t off;
+	memcpy(m.payload, &entry, 2);
+	memcpy(m.payload + 2, &cpu, 2);
+	status_t st = cfg_call(d, &m);
+	if (st == STATUS_OK && (!(m.flags & MSG_FLAG_CAP) || m.len < 24))
+		st = STATUS_BAD_FORMAT;
+	if (st)
+		return st;
+	d->vec[entry] = m.cap;
+	memcpy(&off, m.payload + 8, 4);
+	memcpy(&msg, m.payload + 16, 8);
+	d->msix_table = (struct virtio_msix){ m.payload[0], off, 0 };
+	memcpy(&d->msix_table.entries, m.payload + 4, 2);
+	d->msix_cap = m.payload[2];
+	return virtio_msix_program(&d->io, &d->msix_table, entry, msi_address(msg), msi_data(msg));
+}
+
+/* Sets or clears MSI-X enable in the capability (through topod); the
+ * function mask is cleared either way. */
+static status_t msix_enable(struct blkd *d, bool on)
+{
+	uint32_t ctrl = 0;
+	uint16_t at = (uint16_t)(d->msix_cap + MSIX_CTRL);
+	status_t st = d->msix_cap ? cfg_rw(d, false, at, 2, &ctrl) : STATUS_NOT_FOUND;
+	ctrl = (ctrl & ~MSIX_FN_MASK & ~MSIX_ENABLE) | (on ? MSIX_ENABLE : 0);
+	return st ? st : cfg_rw(d, true, at, 2, &ctrl);
+}
+
+/* MSI-X off and its vectors given up: the INTx line it is. */
+static void msix_off(struct blkd *d, const char *why, status_t st)
+{
+	if (d->msix_cap)
+		msix_enable(d, false);
+	for (int e = 0; e < BLKD_VECTORS; e++) {
+		if (d->vec[e] != CAP_HANDLE_NONE)
+			sys_cap_delete(d->vec[e]);
+		d->vec[e] = CAP_HANDLE_NONE;
+	}
+	d->msix = false;
+	keel_print(d->s->witness, "blkd: no MSI-X (%s: %s): the INTx line and a poll timer\n", why,
+		   status_name(st));
+}
+
+/* Starts the device with MSI-X vectors if topod and the device give them,
+ * else on the INTx line. */
+static status_t start_device(struct blkd *d)
+{
+	status_t st = STATUS_OK;
+	for (uint16_t e = 0; st == STATUS_OK && e < BLKD_VECTORS; e++)
+		st = msix_vector(d, e);
+	if (st == STATUS_OK && (st = msix_enable(d, true)) == STATUS_OK) {
+		d->msix = true;
+		st = blk_start(&d->b, &d->io, &d->layout, d->dma, d->dma_phys, d->dma_len,
+			       BLKD_VEC_CONFIG, BLKD_VEC_QUEUE, &d->journal);
+		if (st != STATUS_FULL)
+			return st;
+		msix_off(d, "the device refused a vector", st);
+	} else {
+		msix_off(d, "vectors", st);
+	}
+	return blk_start(&d->b, &d->io, &d->layout, d->dma, d->dma_phys, d->dma_len,
+			 VIRTIO_MSI_NO_VECTOR, VIRTIO_MSI_NO_VECTOR, &d->journal);
 }
 
 status_t blkd_device_start(struct blkd *d)
@@ -141,20 +221,22 @@ status_t blkd_device_start(struct blkd *d)
 	if ((st = map_bars(d)) || (st = find_layout(d)))
 		return st;
 	st = cfg_rw(d, false, 4, 2, &cmd);
+	/* topod stopped the function when the last blkd died (TOPO_GONE). */
+	keel_print(d->s->witness, "blkd: command register %#x at start: bus mastering %s\n", cmd,
+		   cmd & 0x0004 ? "ON" : "off");
 	cmd |= 0x0006; /* memory decoding and bus mastering */
 	if (st == STATUS_OK)
 		st = cfg_rw(d, true, 4, 2, &cmd);
 	d->dma_len = blk_dma_bytes();
 	if (st == STATUS_OK)
-		st = dma_alloc(d->dma_len, &d->dma, &d->dma_phys);
+		st = dma_alloc(d, d->dma_len, &d->dma, &d->dma_phys);
 	if (st == STATUS_OK)
-		st = dma_alloc(2 * PART_MAX_BLOCK, &d->scratch, &d->scratch_phys);
+		st = dma_alloc(d, 2 * PART_MAX_BLOCK, &d->scratch, &d->scratch_phys);
 	if (st)
 		return st;
 	d->io = (struct virtio_io){ bar_read, bar_write, d };
 	blk_journal_init(&d->journal);
-	return blk_start(&d->b, &d->io, &d->layout, d->dma, d->dma_phys, d->dma_len,
-			 VIRTIO_MSI_NO_VECTOR, VIRTIO_MSI_NO_VECTOR, &d->journal);
+	return start_device(d);
 }
 
 /* Reads one block into the scratch pages, waiting for it (start-up only). */

@@ -32,6 +32,10 @@ int keel_main(const struct keel_start *s)
 	keel_print(s->witness, "blkd: disk %02x:%02x.%x, %lu blocks of %u bytes, %u partitions\n",
 		   d.bus, d.dev, d.fn, (unsigned long)blk_blocks(&d.b), d.b.block_size,
 		   d.ndevs - 1);
+	if (d.msix)
+		keel_print(s->witness,
+			   "blkd: MSI-X: configuration on entry %u, queue 0 on entry %u\n",
+			   BLKD_VEC_CONFIG, BLKD_VEC_QUEUE);
 	for (uint32_t k = 1; k < d.ndevs; k++)
 		keel_print(s->witness, "blkd: partition %u: blocks %lu-%lu\n", d.dev_index[k],
 			   (unsigned long)d.devs[k].start,

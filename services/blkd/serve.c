@@ -1,8 +1,11 @@
 /*
  * serve.c - the block protocol (keel/block.h): sessions over client
  * shared memory, requests queued to the device with their reply held
- * until the device completes them, completions harvested on the
- * interrupt or, while requests are in flight, on a short poll timer.
+ * until the device completes them, completions harvested on the queue's
+ * MSI-X vector. Without MSI-X (absent, or refused by topod or the device)
+ * blkd uses the INTx line plus, while requests are in flight, a short poll
+ * timer: the line reaches the IO APIC only where the firmware's interrupt
+ * line register is right (on q35 it needs the DSDT's _PRT).
  *
  * The badge names the device a client may use (BLKP_BADGE_PART): a
  * session is bound to it and to the badge, so no message can reach
@@ -31,7 +34,7 @@ static void poll_arm(struct blkd *d)
 {
 	uint64_t now = 0;
 	loop_timer_id id;
-	if (d->poll_armed || !d->in_flight)
+	if (d->msix || d->poll_armed || !d->in_flight)
 		return;
 	sys_clock_read(&now);
 	d->poll_armed = loop_timer_add(&d->loop, now + POLL_NS, poll_fire, d, &id) == STATUS_OK;
@@ -75,7 +78,10 @@ void blkd_harvest(struct blkd *d)
 		}
 		for (size_t i = 0; i < n; i++)
 			complete(d, &c[i]);
-	} while (n == HARVEST_BATCH);
+		/* The device decides to interrupt from used_event, which the
+		 * harvest moved: look again after a fence, or a completion
+		 * pushed meanwhile would wait for the next one. */
+	} while (n == HARVEST_BATCH || virtq_interrupts(&d->b.vq, true));
 	poll_arm(d);
 }
 
@@ -86,6 +92,26 @@ static void on_irq(struct loop *loop, unsigned bit, void *ctx)
 	virtio_isr(&d->b.vdev); /* reading it lowers the line */
 	blkd_harvest(d);
 	sys_irq_ack(d->irq);
+}
+
+/* The queue's MSI-X vector: the kernel masked it when it raised the bit;
+ * a message arriving before the acknowledgement is kept, not lost. */
+static void on_queue_vector(struct loop *loop, unsigned bit, void *ctx)
+{
+	struct blkd *d = ctx;
+	(void)loop, (void)bit;
+	blkd_harvest(d);
+	sys_irq_ack(d->vec[BLKD_VEC_QUEUE]);
+}
+
+/* Configuration changes: a device that asks for a reset shows in the
+ * harvest (virtio_health), which fails what is in flight and stops. */
+static void on_config_vector(struct loop *loop, unsigned bit, void *ctx)
+{
+	struct blkd *d = ctx;
+	(void)loop, (void)bit;
+	blkd_harvest(d);
+	sys_irq_ack(d->vec[BLKD_VEC_CONFIG]);
 }
 
 /* BLKP_SHM: u64 nonce, u32 pages, with the memory capability. */
@@ -340,7 +366,16 @@ status_t blkd_register(struct blkd *d)
 		st = loop_on_msg(l, BLKP_IO, on_io, d);
 	if (!st)
 		st = loop_on_msg(l, BLKP_CLOSE, on_close, d);
-	if (!st && d->irq != CAP_HANDLE_NONE && sys_irq_bind(d->irq, 1) == STATUS_OK)
+	if (!st && d->msix) {
+		st = sys_irq_bind(d->vec[BLKD_VEC_QUEUE], 1);
+		if (!st)
+			st = loop_on_signal(l, 1, on_queue_vector, d);
+		if (!st)
+			st = sys_irq_bind(d->vec[BLKD_VEC_CONFIG], 2);
+		if (!st)
+			st = loop_on_signal(l, 2, on_config_vector, d);
+	} else if (!st && d->irq != CAP_HANDLE_NONE && sys_irq_bind(d->irq, 1) == STATUS_OK) {
 		st = loop_on_signal(l, 1, on_irq, d);
+	}
 	return st;
 }

@@ -4,9 +4,10 @@
  * (protocol.h, docs/console.md). The canonical shape: an inbox, one wait
  * per turn, hello and heartbeat to initd.
  *
- * Its devices come from its manifest for now (the interim flow until
- * topod hands out the legacy devices): start capabilities 0 and 1 are the
- * ports 0x3f8-0x3ff and 0x3d4-0x3d5, 2 is IRQ 4, 3 the text buffer.
+ * Its devices: topod hands it COM1 (`device legacy uart0`: start
+ * capability 0 the ports 0x3f8-0x3ff, 1 the interrupt line 4); its
+ * manifest names the screen's (2 the ports 0x3d4-0x3d5, 3 the text
+ * buffer).
  */
 #include "compd.h"
 #include "keel/map.h"
@@ -16,9 +17,12 @@
 
 #define COM1 0x3f8
 #define INBOX_SLOTS 64
+/* Start capabilities: topod's hand-out of uart0 (manifest `device legacy
+ * uart0`: its ports, then its line), then the declared CRTC ports and the
+ * VGA text buffer. */
 #define CAP_UART_PORTS 0
-#define CAP_CRTC_PORTS 1
-#define CAP_UART_IRQ 2
+#define CAP_UART_IRQ 1
+#define CAP_CRTC_PORTS 2
 #define CAP_VGA_MMIO 3
 
 /* Reads the serial line into the serial terminal while its line discipline

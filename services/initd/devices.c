@@ -40,18 +40,35 @@ static uint32_t item_rights(uint8_t kind)
 	}
 }
 
-/* Asks the roots holder for item k of s's function. */
+/* The request for item k of s's device: its PCI function, or its legacy
+ * device by name. */
+static void handout_msg(const struct manifest *m, uint8_t slot, uint8_t k, struct keel_msg *msg)
+{
+	uint8_t *p = msg->payload;
+	if (m->has_pci) {
+		/* u16 vendor, u16 device, u8 busmaster, u8 item, u8 driver slot. */
+		*msg = (struct keel_msg){ .label = TOPO_HANDOUT, .len = 7 };
+		p[0] = (uint8_t)m->pci_vendor, p[1] = (uint8_t)(m->pci_vendor >> 8);
+		p[2] = (uint8_t)m->pci_device, p[3] = (uint8_t)(m->pci_device >> 8);
+		p[4] = m->busmaster, p[5] = k, p[6] = slot;
+	} else {
+		/* u8 item, u8 driver slot, char name[16]. */
+		*msg = (struct keel_msg){ .label = TOPO_HANDOUT_LEGACY,
+					  .len = 2 + TOPO_DEVICE_NAME };
+		p[0] = k, p[1] = slot;
+		strncpy((char *)p + 2, m->legacy, TOPO_DEVICE_NAME);
+	}
+}
+
+/* Asks the roots holder for item k of s's device. */
 static status_t handout_one(cap_handle_t topo, const struct manifest *m, uint8_t slot, uint8_t k,
 			    uint8_t *kind, cap_handle_t *cap)
 {
-	/* u16 vendor, u16 device, u8 busmaster, u8 item, u8 driver slot. */
-	struct keel_msg msg = { .label = TOPO_HANDOUT, .len = 7 };
-	uint8_t *p = msg.payload;
-	p[0] = (uint8_t)m->pci_vendor, p[1] = (uint8_t)(m->pci_vendor >> 8);
-	p[2] = (uint8_t)m->pci_device, p[3] = (uint8_t)(m->pci_device >> 8);
-	p[4] = m->busmaster, p[5] = k, p[6] = slot;
+	struct keel_msg msg;
+	handout_msg(m, slot, k, &msg);
+	uint32_t label = msg.label;
 	status_t st = sys_msg_call(topo, &msg, HANDOUT_TIMEOUT_NS);
-	if (st == STATUS_OK && msg.label != TOPO_HANDOUT &&
+	if (st == STATUS_OK && msg.label != label &&
 	    loop_error_parse(&msg, &st, &(uint32_t){ 0 }) != STATUS_OK)
 		st = STATUS_BAD_FORMAT;
 	if (st == STATUS_OK && (!(msg.flags & MSG_FLAG_CAP) || msg.len < 1))
@@ -83,10 +100,13 @@ static status_t handout(struct initd *d, struct service *s, struct keel_spawn_ar
 	}
 	if (st == STATUS_NOT_FOUND && k > 1)
 		st = STATUS_OK;
-	if (st)
+	if (st && s->m.has_pci)
 		keel_print(d->start->witness, "initd: %s: no device %04x:%04x from %s: %s\n",
 			   s->m.name, s->m.pci_vendor, s->m.pci_device, d->svc[r].m.name,
 			   status_name(st));
+	else if (st)
+		keel_print(d->start->witness, "initd: %s: no device legacy %s from %s: %s\n",
+			   s->m.name, s->m.legacy, d->svc[r].m.name, status_name(st));
 	return st;
 }
 
@@ -104,9 +124,48 @@ status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn
 		if (!st)
 			st = add(a, st0->irq, RIGHTS_ALL);
 	}
-	if (!st && s->m.has_pci)
+	if (!st && (s->m.has_pci || s->m.legacy[0]))
 		st = handout(d, s, a, parts, nparts);
 	return st;
+}
+
+void devices_gone(struct initd *d, struct service *s)
+{
+	uint32_t r = devices_roots_slot(d);
+	struct keel_msg m = { .label = TOPO_GONE, .len = 1, .payload = { (uint8_t)(s - d->svc) } };
+	if ((!s->m.has_pci && !s->m.legacy[0]) || r == READY_NOBODY || !d->svc[r].inbox)
+		return;
+	status_t st = sys_msg_call(d->svc[r].inbox, &m, HANDOUT_TIMEOUT_NS);
+	if (st == STATUS_OK && m.label != TOPO_GONE)
+		loop_error_parse(&m, &st, &(uint32_t){ 0 });
+	if (st)
+		keel_print(d->start->witness,
+			   "initd: %s gone, but %s did not stop its device: %s\n", s->m.name,
+			   d->svc[r].m.name, status_name(st));
+}
+
+/* The kernel's object count now. */
+static uint64_t kernel_objects(struct initd *d)
+{
+	struct kernel_stats ks = { 0 };
+	sys_kernel_stats(d->start->witness, &ks, sizeof ks);
+	return ks.objects;
+}
+
+/* After the last kill, once its successor is up: the report, when the
+ * object count matches the first successor's or a second has passed
+ * (reclaim may lag). Returns false to look again next tick. */
+static bool kill_report(struct devices_kill *k)
+{
+	struct initd *d = k->d;
+	uint64_t now = kernel_objects(d);
+	if (!k->last_up || (now != k->objects_first && k->settle++ < 1000 / DEVICES_KILL_MS))
+		return false;
+	keel_print(d->start->witness,
+		   "initd: killed %s %u times; kernel objects %lu after the first restart, %lu "
+		   "after the last\n",
+		   k->name, k->done, (unsigned long)k->objects_first, (unsigned long)now);
+	return true;
 }
 
 /* Kills the service once each instance has been up for a while: a
@@ -125,14 +184,16 @@ static void kill_tick(struct loop *loop, uint64_t now, void *ctx)
 			k->hellos = s->hellos, k->up_since = now;
 			k->rng = k->rng * 6364136223846793005ull + 1442695040888963407ull;
 			k->delay_ns = (20 + (k->rng >> 33) % 140) * 1000000ull;
+			if (k->done == 1)
+				k->objects_first = kernel_objects(d);
+			k->last_up = !k->left;
 		}
-		if (now - k->up_since >= k->delay_ns && sys_task_kill(s->child.task) == STATUS_OK)
+		if (k->left && now - k->up_since >= k->delay_ns &&
+		    sys_task_kill(s->child.task) == STATUS_OK)
 			k->done++, k->left--;
 	}
-	if (!k->left) {
-		keel_print(d->start->witness, "initd: killed %s %u times\n", k->name, k->done);
+	if (!k->left && kill_report(k))
 		return;
-	}
 	loop_timer_add(loop, now + DEVICES_KILL_MS * 1000000ull, kill_tick, k, &id);
 }
 

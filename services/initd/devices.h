@@ -28,11 +28,22 @@ status_t devices_footprint(struct initd *d, struct service *s, struct keel_spawn
 			   cap_handle_t *parts, uint32_t *nparts);
 
 /*
+ * A driver (manifest `device pci`) died: tells the roots holder
+ * (TOPO_GONE), which turns its function's bus mastering and MSI-X off
+ * before it frees the driver's DMA memory, vectors and BARs. Called as
+ * soon as initd learns of the death, before any restart. A failure is
+ * reported on the console; the next hand-out stops the function anyway.
+ */
+void devices_gone(struct initd *d, struct service *s);
+
+/*
  * A test hook for driver restarts (tests/devices/blkkill.sh):
  * initd.kill=NAME:COUNT on the command line kills service NAME COUNT
  * times, each instance a pseudo-random 20-160 ms after it is first seen
  * up (has said hello; checked every DEVICES_KILL_MS). initd supervises
- * each death as a failure.
+ * each death as a failure. Once the last successor is up, it reports the
+ * kernel's object count then and once the first successor was up: the
+ * same, if a restart leaves nothing behind (vectors, DMA memory, parts).
  */
 #define DEVICES_KILL_MS 5
 
@@ -44,6 +55,9 @@ struct devices_kill {
 	uint64_t up_since; /* when it was first seen up */
 	uint64_t delay_ns; /* how long it lives */
 	uint64_t rng;
+	uint64_t objects_first; /* kernel objects once the first successor is up */
+	bool last_up;           /* the successor of the last kill is up */
+	uint32_t settle;        /* ticks spent waiting for the counts to match */
 };
 
 /* Arms the hook if the command line asks for it; STATUS_OK otherwise too. */

@@ -612,13 +612,29 @@ static bool hex16(struct tok t, uint16_t *out)
 	return t.n == 4;
 }
 
-/* device pci VVVV:DDDD. */
+/* device legacy NAME: a name of topod's registry. */
+static status_t key_legacy(struct mparse *p, struct tok t)
+{
+	bool ok = t.n >= 1 && t.n <= MANIFEST_LEGACY_MAX;
+	for (uint32_t i = 0; ok && i < t.n; i++)
+		ok = (t.p[i] >= 'a' && t.p[i] <= 'z') || (t.p[i] >= '0' && t.p[i] <= '9');
+	if (!ok)
+		return fail_tok(p->err, MANIFEST_ERR_BAD_WORD, p->line, "legacy device ", t,
+				" is not 1-15 lower-case letters and digits");
+	memcpy(p->m->legacy, t.p, t.n);
+	p->m->legacy[t.n] = 0;
+	return STATUS_OK;
+}
+
+/* device pci VVVV:DDDD, or device legacy NAME. */
 static status_t key_device(struct mparse *p, const struct tok *v)
 {
 	struct tok ven = v[1], dev = v[1];
+	if (tok_is(v[0], "legacy"))
+		return key_legacy(p, v[1]);
 	if (!tok_is(v[0], "pci"))
 		return fail_tok(p->err, MANIFEST_ERR_BAD_WORD, p->line, "unknown device bus ", v[0],
-				" (pci)");
+				" (pci, legacy)");
 	ven.n = 4;
 	dev.p += 5, dev.n = v[1].n >= 5 ? v[1].n - 5 : 0;
 	if (v[1].n != 9 || v[1].p[4] != ':' || !hex16(ven, &p->m->pci_vendor) ||

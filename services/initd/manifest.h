@@ -77,6 +77,13 @@
  *                          holder, with what that holder hands out for the
  *                          function: its BARs, its interrupt line and a
  *                          configuration-space capability.
+ *   device legacy NAME     the service drives the platform device NAME of
+ *                          topod's registry (uart0, i8042, rtc, pit; at
+ *                          most 15 characters). It is started after the
+ *                          roots holder, with that device's I/O ports and
+ *                          then its interrupt line; one service holds a
+ *                          legacy device at a time (a second is refused).
+ *                          `device` is given once: pci or legacy.
  *   busmaster yes|no       the driver's device may master the bus (DMA);
  *                          default no
  *   console debug          the service may write the kernel's debug console
@@ -126,7 +133,8 @@
 
 #define MANIFEST_TEXT_MAX 65536u
 #define MANIFEST_LINE_MAX 256u
-#define MANIFEST_NAME_MAX 32u /* characters, without the NUL */
+#define MANIFEST_NAME_MAX 32u   /* characters, without the NUL */
+#define MANIFEST_LEGACY_MAX 15u /* a legacy device's name in topod's registry */
 #define MANIFEST_MAX_PORTS 16u
 #define MANIFEST_MAX_IRQS 16u
 #define MANIFEST_MAX_MMIO 16u
@@ -177,8 +185,9 @@ struct manifest {
 	struct manifest_mmio mmio[MANIFEST_MAX_MMIO];
 	uint32_t send_count;
 	char sends[MANIFEST_MAX_SENDS][MANIFEST_NAME_MAX + 1];
-	bool device_roots; /* roots devices */
-	bool has_pci;      /* device pci VVVV:DDDD */
+	bool device_roots;                    /* roots devices */
+	bool has_pci;                         /* device pci VVVV:DDDD */
+	char legacy[MANIFEST_LEGACY_MAX + 1]; /* device legacy NAME; "" for none */
 	uint16_t pci_vendor, pci_device;
 	bool busmaster;     /* busmaster yes */
 	bool console;       /* console debug */

@@ -76,7 +76,8 @@ static status_t deps_build(struct initd *d, const struct bootlist *bl)
 		}
 		/* A driver starts once the holder of the device roots is up. */
 		uint32_t r = devices_roots_slot(d);
-		if (st == STATUS_OK && s->m.has_pci && r != READY_NOBODY && r != i)
+		if (st == STATUS_OK && (s->m.has_pci || s->m.legacy[0]) && r != READY_NOBODY &&
+		    r != i)
 			st = ready_add(&d->deps, i, r);
 		if (st == STATUS_OK && !s->refused && s->m.dir_count)
 			st = dirs_depend(d, i, provider(d, bl->count, DIRS_PROVIDER));
@@ -259,6 +260,7 @@ void services_act(struct initd *d, struct service *s, struct sv_action a)
 	if (a.kill && s->running) {
 		sys_task_kill(s->child.task);
 		forget(s);
+		devices_gone(d, s);
 	}
 	switch (a.verb) {
 	case SV_ACT_START:
@@ -521,6 +523,7 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 		return STATUS_OK; /* an instance initd already gave up on */
 	memcpy(&word, m->payload, sizeof word);
 	forget(s);
+	devices_gone(d, s); /* its device stops before anything is restarted */
 	services_act(d, s,
 		     m->label == MSG_LABEL_TASK_FAULT
 			     ? supervise_faulted(&s->sv, now, (uint32_t)word)

@@ -6,9 +6,9 @@
  * front. The canonical shape: an inbox, one wait per turn, hello and
  * heartbeat to initd; compd's inbox kept current through peer updates.
  *
- * Its devices come from its manifest for now (the interim flow until
- * topod hands out the legacy devices): start capabilities 0 and 1 are the
- * ports 0x60 and 0x64, 2 is IRQ 1, 3 the send capability to compd.
+ * Its device comes from topod (`device legacy i8042`): start
+ * capabilities 0 and 1 are the ports 0x60 and 0x64, 2 is line 1; 3 is the
+ * send capability to compd.
  */
 #include <stdlib.h>
 

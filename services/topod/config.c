@@ -6,6 +6,8 @@
  * another function, or through a capability from an earlier hand-out, is
  * refused and reported on the console.
  */
+#include <string.h>
+
 #include "keel/codec.h"
 #include "keel/sys.h"
 #include "topod.h"
@@ -150,7 +152,114 @@ static status_t on_cfg_bar(struct loop *loop, const struct keel_msg *m, struct l
 	return codec_msg_end(&w, &reply->msg);
 }
 
-status_t topo_cfg_register(struct topo *t);
+/* Allocates the vector for entry of function i on a CPU and keeps it in
+ * the grant; *msg is its message, *out the driver's copy. */
+static status_t vector_make(struct topo *t, uint32_t i, uint16_t entry, uint32_t cpu, uint64_t *msg,
+			    cap_handle_t *out)
+{
+	struct topo_grant *g = &t->grants[i];
+	cap_handle_t vec;
+	for (uint32_t k = 0; k < g->nvectors; k++)
+		if (g->vector_entry[k] == entry)
+			return STATUS_BUSY;
+	if (g->nvectors == TOPO_MAX_VECTORS)
+		return STATUS_FULL;
+	status_t st = sys_irq_msi_create(t->irq_root, cpu, &vec, msg);
+	if (st)
+		return st;
+	st = sys_cap_derive(vec, RIGHT_RECEIVE | RIGHT_GRANT, 0, out);
+	if (st) {
+		sys_cap_delete(vec);
+		return st;
+	}
+	g->vectors[g->nvectors] = vec, g->vector_entry[g->nvectors++] = entry;
+	t->vectors_live++, t->vectors_made++;
+	return STATUS_OK;
+}
+
+/* An MSI-X vector for one entry of the function's table (TOPO_CFG_MSIX). */
+static status_t on_cfg_msix(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			    void *ctx)
+{
+	struct topo *t = ctx;
+	struct codec_reader rd;
+	struct codec_writer w;
+	uint16_t entry, cpu;
+	uint64_t msg;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	codec_msg_reader(&rd, m);
+	if (codec_get_u16(&rd, &entry) || codec_get_u16(&rd, &cpu))
+		return STATUS_INVALID;
+	uint32_t i = (uint32_t)(f - t->fns);
+	const struct pci_caps *c = &f->caps;
+	int item = topo_bar_item(t, i, c->msix_table_bir);
+	if (!c->msix || pci_msix_check(f) != STATUS_OK || item < 0)
+		return STATUS_NOT_FOUND;
+	if (entry >= c->msix_size)
+		return STATUS_RANGE;
+	uint32_t on = cpu != TOPO_CPU_ANY ? cpu : t->next_cpu++ % (t->ncores ? t->ncores : 1);
+	st = vector_make(t, i, entry, on, &msg, &reply->cap);
+	/* A CPU the MADT lists may be offline, or have no vector left. */
+	if ((st == STATUS_INVALID || st == STATUS_FULL) && cpu == TOPO_CPU_ANY && on != 0) {
+		on = 0;
+		st = vector_make(t, i, entry, on, &msg, &reply->cap);
+	}
+	if (st)
+		return st;
+	uint8_t hdr[4] = { c->msix_table_bir, (uint8_t)item, c->msix };
+	codec_msg_begin(&w, &reply->msg, TOPO_CFG_MSIX);
+	codec_put_bytes(&w, hdr, 4);
+	codec_put_u16(&w, c->msix_size), codec_put_u16(&w, entry);
+	codec_put_u32(&w, c->msix_table_off), codec_put_u32(&w, on);
+	codec_put_u64(&w, msg);
+	reply->mode = CAP_MOVE;
+	return codec_msg_end(&w, &reply->msg);
+}
+
+/* DMA memory for a bus-master driver (TOPO_CFG_DMA). topod keeps a
+ * capability, so the pages outlive the driver until TOPO_GONE has turned
+ * bus mastering off. */
+static status_t on_cfg_dma(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			   void *ctx)
+{
+	struct topo *t = ctx;
+	struct codec_writer w;
+	uint32_t pages;
+	uint64_t phys;
+	cap_handle_t mem;
+	status_t st;
+	struct pci_function *f = badge_fn(t, m->badge, &st);
+	(void)loop;
+	if (!f)
+		return st;
+	struct topo_grant *g = &t->grants[f - t->fns];
+	if (m->len < 4)
+		return STATUS_INVALID;
+	memcpy(&pages, m->payload, 4);
+	if (!g->busmaster)
+		return STATUS_NO_RIGHTS;
+	if (!pages)
+		return STATUS_INVALID;
+	if (g->ndma == TOPO_MAX_DMA || pages > TOPO_MAX_DMA_PAGES - g->dma_pages)
+		return STATUS_FULL;
+	if ((st = sys_memory_create(pages, MEMORY_DMA, &mem)))
+		return st;
+	if ((st = sys_memory_phys(mem, 0, &phys)) ||
+	    (st = sys_cap_derive(mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP | RIGHT_GRANT, 0,
+				 &reply->cap))) {
+		sys_cap_delete(mem);
+		return st;
+	}
+	g->dma[g->ndma++] = mem, g->dma_pages += pages;
+	codec_msg_begin(&w, &reply->msg, TOPO_CFG_DMA);
+	codec_put_u64(&w, phys), codec_put_u32(&w, pages);
+	reply->mode = CAP_MOVE;
+	return codec_msg_end(&w, &reply->msg);
+}
 
 /* Registers the configuration-space handlers (called by topo_register). */
 status_t topo_cfg_register(struct topo *t)
@@ -160,5 +269,9 @@ status_t topo_cfg_register(struct topo *t)
 		st = loop_on_msg(&t->loop, TOPO_CFG_INFO, on_cfg_info, t);
 	if (!st)
 		st = loop_on_msg(&t->loop, TOPO_CFG_BAR, on_cfg_bar, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_MSIX, on_cfg_msix, t);
+	if (!st)
+		st = loop_on_msg(&t->loop, TOPO_CFG_DMA, on_cfg_dma, t);
 	return st ? st : loop_on_msg(&t->loop, TOPO_CFG_WRITE, on_cfg_write, t);
 }

@@ -173,10 +173,10 @@ static status_t open_config(struct topo *t)
 static void legacy_devices(struct topo *t)
 {
 	static const struct topo_legacy fixed[] = {
-		{ "serial", 0x3f8, 8, 4 },
-		{ "i8042", 0x60, 5, 1 },
-		{ "rtc", 0x70, 2, 8 },
-		{ "pit", 0x40, 4, 0 },
+		{ .name = "uart0", .port = 0x3f8, .ports = 8, .irq = 4 }, /* COM1 */
+		{ .name = "i8042", .port = 0x60, .ports = 1, .port2 = 0x64, .irq = 1 },
+		{ .name = "rtc", .port = 0x70, .ports = 2, .irq = 8 },
+		{ .name = "pit", .port = 0x40, .ports = 4, .irq = 0 },
 	};
 	t->nlegacy = sizeof fixed / sizeof fixed[0];
 	memcpy(t->legacy, fixed, sizeof fixed);

@@ -65,10 +65,15 @@ void topo_log(struct topo *t)
 		   t->nfns + t->nlegacy, t->nfns, t->ecam ? "ECAM" : "ports 0xcf8", t->nlegacy);
 	for (uint32_t i = 0; i < t->nfns; i++)
 		log_fn(t, i);
-	for (uint32_t i = 0; i < t->nlegacy; i++)
-		keel_print(c, "topod: legacy %s ports %#x-%#x irq %u\n", t->legacy[i].name,
-			   t->legacy[i].port, t->legacy[i].port + t->legacy[i].ports - 1,
-			   t->legacy[i].irq);
+	for (uint32_t i = 0; i < t->nlegacy; i++) {
+		const struct topo_legacy *l = &t->legacy[i];
+		if (l->port2)
+			keel_print(c, "topod: legacy %s ports %#x, %#x irq %u\n", l->name, l->port,
+				   l->port2, l->irq);
+		else
+			keel_print(c, "topod: legacy %s ports %#x-%#x irq %u\n", l->name, l->port,
+				   l->port + l->ports - 1, l->irq);
+	}
 	if (d)
 		keel_print(c, "topod: boot disk %02x:%02x.%x %04x:%04x\n", d->bus, d->dev, d->fn,
 			   d->vendor, d->device);

@@ -31,6 +31,11 @@
 /* initd only (badge 0). */
 #define TOPO_HANDOUT 0x70d00010u   /* struct topo_handout_req -> topo_item_msg + cap */
 #define TOPO_POWER_CAP 0x70d00011u /* -> a send capability badged TOPO_BADGE_POWER */
+#define TOPO_HANDOUT_LEGACY                                                                        \
+	0x70d00013u /* u8 item, u8 driver slot, char name[16] -> topo_item_msg + cap */
+#define TOPO_GONE                                                                                  \
+	0x70d00012u /* u8 driver slot -> u32 functions stopped: the driver died;
+				 * bus mastering and MSI-X go off, then its hand-out ends */
 /* A driver's configuration capability. */
 #define TOPO_CFG_READ 0x70d00020u  /* u8 bus, dev, fn, width; u16 off -> u32 value */
 #define TOPO_CFG_WRITE 0x70d00021u /* u8 bus, dev, fn, width; u16 off; u32 value -> empty */
@@ -39,6 +44,12 @@
 	0x70d00023u /* u8 bar -> u8 type (pci.h enum pci_bar_type), u8 item
 				    * (its start capability), 6 zero bytes, u64 base, u64 size;
 				    * NOT_FOUND for a BAR that was not handed out */
+#define TOPO_CFG_MSIX                                                                              \
+	0x70d00024u /* u16 entry, u16 cpu (0xffff: topod picks) -> struct topo_msix_msg
+				    * and the vector's interrupt capability (moved) */
+#define TOPO_CFG_DMA                                                                               \
+	0x70d00025u /* u32 pages -> u64 physical address, u32 pages, and the
+				   * memory capability (moved); busmaster drivers only */
 /* The power capability. */
 #define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
 
@@ -48,6 +59,22 @@
 #define TOPO_BADGE_CFG (1ull << 48)   /* | busmaster << 40 | generation << 16 | function index */
 #define TOPO_BADGE_POWER (2ull << 48) /* the power capability */
 #define TOPO_BADGE_KIND(b) ((b) & (0xffull << 48))
+
+/*
+ * TOPO_CFG_MSIX: an MSI-X vector for one entry of the function's table.
+ * topod allocates it (sys_irq_msi_create, charged to topod, at most
+ * TOPO_MAX_VECTORS per hand-out), keeps it, and frees it when the
+ * hand-out ends (the driver is gone or restarted). Reply (24 bytes):
+ *   0 u8 table BAR   1 u8 item (the start capability that maps that BAR)
+ *   2 u8 offset of the MSI-X capability in configuration space
+ *   3 u8 0           4 u16 table entries   6 u16 entry
+ *   8 u32 table offset in the BAR          12 u32 CPU
+ *  16 u64 message (abi/msi.h: address in bits 32-63, data in bits 0-31)
+ * Errors: NOT_FOUND (no usable MSI-X, or the table's BAR was not handed
+ * out), RANGE (entry past the table), BUSY (the entry has a vector),
+ * FULL (the hand-out's vectors, or the CPU's), QUOTA (topod's objects).
+ */
+#define TOPO_CPU_ANY 0xffffu
 
 /* Kinds of devices in the registry. */
 enum topo_kind {
@@ -84,6 +111,18 @@ enum topo_kind {
  *        8 u64 base (physical address, port or interrupt line), 16 u64 size,
  *        and the capability (moved).
  */
+/*
+ * TOPO_HANDOUT_LEGACY request: 0 u8 item, 1 u8 driver (initd's slot),
+ * 2 char name[16] (NUL-padded, a registry name: "uart0", "i8042", ...).
+ * Item 0 is the device's I/O ports (TOPO_ITEM_BAR_IO), then its second
+ * port if it has one (the i8042: 0x60, then 0x64), then its ISA interrupt
+ * line (TOPO_ITEM_IRQ) if it has one; then NOT_FOUND. Asking for
+ * item 0 claims the device for that driver: a device another driver holds
+ * is BUSY (refused and reported on the console); its own driver asking
+ * again (a restart) ends the previous hand-out first. The reply has the
+ * layout of TOPO_HANDOUT's (bus/dev/fn zero).
+ */
+
 enum topo_item {
 	TOPO_ITEM_BAR_MMIO = 1, /* MMIO capability for a memory BAR (whole pages) */
 	TOPO_ITEM_BAR_IO = 2,   /* I/O port capability for an I/O BAR */

@@ -120,7 +120,18 @@ static status_t on_watch(struct loop *loop, const struct keel_msg *m, struct loo
 	return STATUS_FULL;
 }
 
-/* Ends everything handed out for function i and answers its watchers. */
+uint16_t topo_quiesce(struct topo *t, uint32_t i)
+{
+	const struct pci_function *f = &t->fns[i];
+	uint16_t cmd = (uint16_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2);
+	t->cfg.write(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2, cmd & ~PCI_COMMAND_MASTER);
+	if (f->caps.msix)
+		pci_msix_enable(&t->cfg, f, false);
+	return cmd;
+}
+
+/* Ends everything handed out for function i and answers its watchers.
+ * The caller has quiesced the function (topo_quiesce). */
 static void grant_end(struct topo *t, uint32_t i)
 {
 	struct topo_grant *g = &t->grants[i];
@@ -132,8 +143,17 @@ static void grant_end(struct topo *t, uint32_t i)
 		sys_cap_revoke(g->parts[k]);
 		sys_cap_delete(g->parts[k]);
 	}
+	for (uint32_t k = 0; k < g->nvectors; k++) {
+		sys_cap_revoke(g->vectors[k]); /* the driver's copy too */
+		sys_cap_delete(g->vectors[k]); /* frees and masks the vector */
+	}
+	t->vectors_live -= g->nvectors;
+	for (uint32_t k = 0; k < g->ndma; k++) {
+		sys_cap_revoke(g->dma[k]);
+		sys_cap_delete(g->dma[k]); /* the pages go: no DMA can reach them now */
+	}
 	g->cfg_parent = CAP_HANDLE_NONE;
-	g->nparts = 0;
+	g->nparts = g->nvectors = g->ndma = g->dma_pages = 0;
 	g->gen++;
 	for (int w = 0; w < TOPO_MAX_WATCH; w++)
 		if (t->watch[w].reply && t->watch[w].dev == i)
@@ -275,11 +295,9 @@ static status_t on_handout(struct loop *loop, const struct keel_msg *m, struct l
 		return STATUS_NOT_FOUND;
 	if (item == 0) {
 		/* A new driver: whatever the last one left running stops mastering
-		 * the bus (its DMA memory may be gone) until the new one enables it. */
-		const struct pci_function *f = &t->fns[i];
-		uint32_t cmd = t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2);
-		t->cfg.write(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND, 2,
-			     cmd & ~PCI_COMMAND_MASTER);
+		 * the bus until the new one enables it (normally TOPO_GONE did
+		 * this already, when the last driver died). */
+		topo_quiesce(t, (uint32_t)i);
 		grant_end(t, (uint32_t)i);
 		t->grants[i].busmaster = bm;
 	}
@@ -289,6 +307,44 @@ static status_t on_handout(struct loop *loop, const struct keel_msg *m, struct l
 		return st;
 	reply->mode = CAP_MOVE;
 	return codec_msg_end(&w, &reply->msg);
+}
+
+/* initd: the driver in slot died. Its functions stop mastering the bus
+ * and sending messages first; only then do its DMA pages, vectors and
+ * BARs go, so a request it left in flight cannot land in reused memory.
+ * The function stays its slot's, for the restarted driver. */
+static status_t on_gone(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			void *ctx)
+{
+	struct topo *t = ctx;
+	uint32_t n = 0;
+	(void)loop;
+	if (m->badge != 0)
+		return STATUS_NO_RIGHTS;
+	if (m->len < 1)
+		return STATUS_INVALID;
+	for (uint32_t i = 0; i < t->nfns; i++) {
+		struct topo_grant *g = &t->grants[i];
+		const struct pci_function *f = &t->fns[i];
+		if (g->owner != m->payload[0] + 1u || (!g->cfg_parent && !g->nparts))
+			continue;
+		uint32_t vectors = g->nvectors, pages = g->dma_pages;
+		uint16_t cmd = topo_quiesce(t, i);
+		uint16_t now = (uint16_t)t->cfg.read(t->cfg.ctx, f->bus, f->dev, f->fn, PCI_COMMAND,
+						     2);
+		grant_end(t, i);
+		keel_print(t->start->witness,
+			   "topod: %02x:%02x.%x driver gone: command %#x -> %#x (bus mastering "
+			   "%s), %u vectors and %u DMA pages freed, %lu vectors held\n",
+			   f->bus, f->dev, f->fn, cmd, now, now & PCI_COMMAND_MASTER ? "ON" : "off",
+			   vectors, pages, (unsigned long)t->vectors_live);
+		n++;
+	}
+	topo_legacy_gone(t, m->payload[0]);
+	t->gone++;
+	reply->msg = (struct keel_msg){ .label = TOPO_GONE, .len = 4 };
+	memcpy(reply->msg.payload, &n, 4);
+	return STATUS_OK;
 }
 
 static status_t on_power_cap(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -318,8 +374,6 @@ static status_t on_power(struct loop *loop, const struct keel_msg *m, struct loo
 	return topo_power(t, action);
 }
 
-status_t topo_cfg_register(struct topo *t);
-
 status_t topo_register(struct topo *t)
 {
 	struct loop *l = &t->loop;
@@ -332,6 +386,10 @@ status_t topo_register(struct topo *t)
 		st = loop_on_msg(l, TOPO_HANDOUT, on_handout, t);
 	if (!st)
 		st = loop_on_msg(l, TOPO_POWER_CAP, on_power_cap, t);
+	if (!st)
+		st = loop_on_msg(l, TOPO_GONE, on_gone, t);
+	if (!st)
+		st = topo_legacy_register(t);
 	if (!st)
 		st = loop_on_msg(l, TOPO_POWER, on_power, t);
 	return st ? st : topo_cfg_register(t);

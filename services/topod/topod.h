@@ -25,13 +25,20 @@
 #define TOPO_MAX_LEGACY 8
 #define TOPO_MAX_WATCH 16
 #define TOPO_MAX_MAPS 24
+#define TOPO_MAX_VECTORS 4                   /* MSI-X vectors per hand-out of a function */
+#define TOPO_MAX_DMA 4                       /* DMA memory objects per hand-out */
+#define TOPO_MAX_DMA_PAGES 64                /* and their pages together */
 #define TOPO_ECAM_ADDR 0x0000300000000000ull /* topod's own: beyond libsys's region */
 
 /* A fixed ISA device of the platform (QEMU pc and q35 place them alike). */
 struct topo_legacy {
 	const char *name;
-	uint16_t port, ports; /* first I/O port and how many */
-	uint8_t irq;          /* ISA line, 0xff for none */
+	uint16_t port, ports;  /* first I/O port and how many */
+	uint16_t port2;        /* a second, single port (the i8042's 0x64); 0: none */
+	uint8_t irq;           /* ISA line, 0xff for none */
+	uint32_t owner;        /* initd's slot of its driver + 1; 0: none */
+	cap_handle_t parts[3]; /* ports and line split for the driver */
+	uint32_t nparts;
 };
 
 /* What topod has handed out for one PCI function. */
@@ -42,6 +49,11 @@ struct topo_grant {
 	cap_handle_t cfg_parent;              /* revoked to end the driver's config access */
 	cap_handle_t parts[PCI_MAX_BARS + 1]; /* BAR and IRQ parts split for it */
 	uint32_t nparts;
+	cap_handle_t vectors[TOPO_MAX_VECTORS];  /* MSI-X vectors allocated for it */
+	uint16_t vector_entry[TOPO_MAX_VECTORS]; /* the table entry of each */
+	uint32_t nvectors;
+	cap_handle_t dma[TOPO_MAX_DMA]; /* DMA memory, freed after bus mastering is off */
+	uint32_t ndma, dma_pages;
 };
 
 struct topo_watch {
@@ -85,6 +97,10 @@ struct topo {
 	uint64_t fastest;
 
 	struct topo_watch watch[TOPO_MAX_WATCH];
+	uint32_t next_cpu;     /* the CPU of the next MSI-X vector topod picks */
+	uint64_t vectors_live; /* MSI-X vectors held for drivers now */
+	uint64_t vectors_made; /* ... allocated since start */
+	uint64_t gone;         /* drivers initd reported gone */
 };
 
 /* discover.c: reads ACPI, enumerates PCI, lists the legacy devices. */
@@ -102,6 +118,18 @@ int topo_bar_item(struct topo *t, uint32_t i, uint8_t bar);
 
 /* registry.c: registers the protocol.h handlers on t->loop. */
 status_t topo_register(struct topo *t);
+/* registry.c: stops function i's DMA and messages (bus mastering and
+ * MSI-X off) before anything of its hand-out is freed; returns the
+ * command register as it was. */
+uint16_t topo_quiesce(struct topo *t, uint32_t i);
+
+/* legacy.c: hands a legacy device to its one driver (TOPO_HANDOUT_LEGACY)
+ * and ends the hand-outs of a driver that is gone. */
+status_t topo_legacy_register(struct topo *t);
+void topo_legacy_gone(struct topo *t, uint32_t slot);
+
+/* config.c: registers the configuration capability's handlers. */
+status_t topo_cfg_register(struct topo *t);
 
 /* power.c: ACPI S5, or the reset register, i8042 and triple fault. Returns
  * only if every way failed. */

@@ -116,6 +116,53 @@ static void bar_checks(struct dc *c)
 	      "the BAR capability cannot reach other physical memory");
 }
 
+/* Asks topod for the vector of MSI-X table entry; *table_size and
+ * *table_bar from the answer, the vector capability in *vec. */
+static status_t msix_ask(struct dc *c, uint16_t entry, uint16_t *table_size, uint8_t *table_bar,
+			 uint64_t *msg, cap_handle_t *vec)
+{
+	struct keel_msg m = { .label = TOPO_CFG_MSIX, .len = 4 };
+	uint16_t cpu = TOPO_CPU_ANY;
+	memcpy(m.payload, &entry, 2);
+	memcpy(m.payload + 2, &cpu, 2);
+	status_t st = call(c->cfg, &m);
+	if (st == STATUS_OK && (m.len < 24 || !(m.flags & MSG_FLAG_CAP)))
+		st = STATUS_BAD_FORMAT;
+	if (st == STATUS_OK) {
+		*table_bar = m.payload[0];
+		memcpy(table_size, m.payload + 4, 2);
+		memcpy(msg, m.payload + 16, 8);
+		*vec = m.cap;
+	}
+	return st;
+}
+
+/* MSI-X vectors and DMA memory from topod, and their limits. */
+static void msix_checks(struct dc *c)
+{
+	uint16_t size = 0, e;
+	uint8_t bar = 0xff;
+	uint64_t msg = 0;
+	cap_handle_t vec = CAP_HANDLE_NONE;
+	status_t st = msix_ask(c, 0, &size, &bar, &msg, &vec);
+	check(c, st == STATUS_OK && cap_type(vec) == OBJ_IRQ && bar == 1 && size >= 2,
+	      "an MSI-X vector for entry 0, its table in BAR 1");
+	check(c, (msg >> 52) == 0xfee, "its message goes to the interrupt window");
+	check(c, msix_ask(c, 0, &size, &bar, &msg, &vec) == STATUS_BUSY,
+	      "a second vector for the same entry is BUSY");
+	check(c, msix_ask(c, size, &size, &bar, &msg, &vec) == STATUS_RANGE,
+	      "an entry past the table is RANGE");
+	for (e = 1, st = STATUS_OK; st == STATUS_OK && e < size; e++)
+		st = msix_ask(c, e, &size, &bar, &msg, &vec);
+	check(c, size > 4 ? st == STATUS_FULL && e == 5 : st == STATUS_OK,
+	      "at most 4 vectors per hand-out");
+	struct keel_msg m = { .label = TOPO_CFG_DMA, .len = 4, .payload = { 1 } };
+	check(c, call(c->cfg, &m) == STATUS_NO_RIGHTS,
+	      "no DMA memory for a driver without busmaster");
+	m = (struct keel_msg){ .label = TOPO_GONE, .len = 1 };
+	check(c, call(c->topo, &m) == STATUS_NO_RIGHTS, "a client cannot say a driver is gone");
+}
+
 /* The registry through `sends topo`, and what only initd may ask. */
 static void registry_checks(struct dc *c)
 {
@@ -160,6 +207,7 @@ int keel_main(const struct keel_start *s)
 	config_checks(&c);
 	bar_checks(&c);
 	registry_checks(&c);
+	msix_checks(&c);
 	keel_print(s->witness, "devclient: %u passed, %u failed\n", c.passed, c.failed);
 	struct loop loop;
 	struct inbox_ring *ring;

@@ -205,6 +205,42 @@ uint8_t virtio_isr(struct virtio_dev *d);
  */
 status_t virtio_config_read(struct virtio_dev *d, uint32_t off, void *buf, uint32_t len);
 
+/* ---- MSI-X ----------------------------------------------------------------- */
+
+/*
+ * The function's MSI-X table (PCI 3.0 6.8.2): entries of 16 bytes (message
+ * address low, message address high, message data, vector control) at
+ * offset in BAR bar, which the driver maps; topod says where it is
+ * (TOPO_CFG_MSIX) and hands out one message per entry. A virtio driver
+ * programs an entry per vector, then enables MSI-X in the capability's
+ * message control (configuration space, through topod), then names the
+ * entries in the common configuration: virtio_set_config_vector and each
+ * virtio_queue_setup, which read the number back (VIRTIO_MSI_NO_VECTOR
+ * there means the device refused it: STATUS_FULL).
+ */
+#define VIRTIO_MSIX_ENTRY_BYTES 16u
+#define VIRTIO_MSIX_CTRL_MASKED 1u
+
+struct virtio_msix {
+	uint8_t bar;
+	uint32_t offset;  /* of entry 0 in the BAR, 8-byte aligned */
+	uint16_t entries; /* table size */
+};
+
+/*
+ * Programs entry with the message (address, data): masks the entry,
+ * writes address low, address high 0 and data, reads all three back and
+ * unmasks it. Returns STATUS_RANGE for an entry past the table or a table
+ * that does not fit in 32-bit offsets, STATUS_BAD_FORMAT (the entry left
+ * masked) when the read-back differs.
+ */
+status_t virtio_msix_program(const struct virtio_io *io, const struct virtio_msix *t,
+			     uint16_t entry, uint32_t address, uint32_t data);
+
+/* Masks (mask true) or unmasks entry. STATUS_RANGE past the table. */
+status_t virtio_msix_mask(const struct virtio_io *io, const struct virtio_msix *t, uint16_t entry,
+			  bool mask);
+
 /* ---- split virtqueues ---------------------------------------------------- */
 
 struct virtq_desc {

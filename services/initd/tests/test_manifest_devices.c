@@ -62,6 +62,30 @@ TEST(device_ids_are_four_hex_digits_each)
 	CHECK_EQ(parse("name d\ndevice pci 1af4:1042\ndevice pci 1af4:1041\n"), STATUS_EXISTS);
 }
 
+TEST(a_legacy_device_is_named_as_in_topods_registry)
+{
+	CHECK_EQ(parse("name compd\ndevice legacy uart0\n"), STATUS_OK);
+	CHECK(!m.has_pci);
+	CHECK(!strcmp(m.legacy, "uart0"));
+	CHECK_EQ(parse("name d\ndevice legacy abcdefghijklmno\n"), STATUS_OK); /* 15 */
+	static const char *const bad[] = {
+		"name d\ndevice legacy abcdefghijklmnop\n", /* 16 characters */
+		"name d\ndevice legacy UART0\n",
+		"name d\ndevice legacy uart-0\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		CHECK_EQ(parse(bad[i]), STATUS_BAD_FORMAT);
+		CHECK_EQ(err.code, MANIFEST_ERR_BAD_WORD);
+		CHECK_EQ(err.line, 2u);
+	}
+	CHECK_EQ(parse("name d\ndevice legacy\n"), STATUS_BAD_FORMAT);
+	CHECK_EQ(err.code, MANIFEST_ERR_ARITY);
+	/* One device per service: pci or legacy. */
+	CHECK_EQ(parse("name d\ndevice legacy uart0\ndevice pci 1af4:1042\n"), STATUS_EXISTS);
+	CHECK_EQ(parse("name d\n"), STATUS_OK);
+	CHECK_EQ(m.legacy[0], 0);
+}
+
 TEST(busmaster_is_yes_or_no)
 {
 	CHECK_EQ(parse("name d\nbusmaster no\n"), STATUS_OK);
@@ -89,6 +113,7 @@ int main(void)
 	RUN(defaults_give_no_device_and_no_console);
 	RUN(roots_devices_is_the_only_roots_value);
 	RUN(device_ids_are_four_hex_digits_each);
+	RUN(a_legacy_device_is_named_as_in_topods_registry);
 	RUN(busmaster_is_yes_or_no);
 	RUN(partition_is_whole_or_1_to_128);
 	return check_summary();
