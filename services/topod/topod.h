@@ -20,6 +20,7 @@
 #include "lib/acpi.h"
 #include "pci.h"
 #include "protocol.h"
+#include "rtc.h"
 
 #define TOPO_MAX_FNS 64
 #define TOPO_MAX_LEGACY 8
@@ -85,6 +86,7 @@ struct topo {
 	uint64_t fastest;
 
 	struct topo_watch watch[TOPO_MAX_WATCH];
+	struct topo_clock clock; /* clock.c: the RTC's reading at start */
 };
 
 /* discover.c: reads ACPI, enumerates PCI, lists the legacy devices. */
@@ -106,6 +108,10 @@ status_t topo_register(struct topo *t);
 /* power.c: ACPI S5, or the reset register, i8042 and triple fault. Returns
  * only if every way failed. */
 status_t topo_power(struct topo *t, uint32_t action);
+
+/* clock.c: reads the RTC (t->clock) and logs it; registers TOPO_CLOCK. */
+void topo_clock_init(struct topo *t);
+status_t topo_clock_register(struct topo *t);
 
 /* Port I/O on ports topod enabled for itself. */
 uint32_t topo_in(uint16_t port, unsigned width);
