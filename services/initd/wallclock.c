@@ -32,8 +32,8 @@ void wallclock_fetch(struct initd *d, struct service *s)
 	status_t st = ask(s->inbox, &offset);
 	if (st) {
 		if (s->hellos <= 1)
-			keel_print(d->start->witness, "initd: no wall clock from %s: %s\n", s->m.name,
-				   status_name(st));
+			keel_print(d->start->witness, "initd: no wall clock from %s: %s\n",
+				   s->m.name, status_name(st));
 		return;
 	}
 	d->spawner.wall_offset_ns = offset;

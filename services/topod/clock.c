@@ -47,14 +47,15 @@ static void clock_log(struct topo *t)
 		keel_print(t->start->witness,
 			   "topod: the RTC gives no usable time (%s: %02x-%02x-%02x %02x:%02x:%02x "
 			   "century %02x status B %02x): no wall clock\n",
-			   status_name(c->error), r->year, r->month, r->day, r->hour, r->min, r->sec,
-			   r->century, r->status_b);
+			   status_name(c->error), r->year, r->month, r->day, r->hour, r->min,
+			   r->sec, r->century, r->status_b);
 		return;
 	}
 	int64_t y, s = c->unix_s % 86400;
 	unsigned m, d;
 	civil(c->unix_s / 86400, &y, &m, &d);
-	keel_print(t->start->witness, "topod: wall clock %04ld-%02u-%02u %02ld:%02ld:%02ld UTC from the RTC\n",
+	keel_print(t->start->witness,
+		   "topod: wall clock %04ld-%02u-%02u %02ld:%02ld:%02ld UTC from the RTC\n",
 		   (long)y, m, d, (long)(s / 3600), (long)(s / 60 % 60), (long)(s % 60));
 }
 

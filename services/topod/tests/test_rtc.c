@@ -17,12 +17,12 @@
 struct model {
 	time_t now;
 	bool binary, h12;
-	uint8_t century_reg;    /* where the model keeps the century; 0: nowhere */
-	uint32_t uip_reads;     /* status A reads that still see UIP */
-	uint32_t reads;         /* register reads so far */
-	uint32_t tick_at;       /* advance one second at this read (0: never) */
-	uint32_t tick_every;    /* and every this many reads after (0: once) */
-	bool raw;               /* answer regs[] as they are */
+	uint8_t century_reg; /* where the model keeps the century; 0: nowhere */
+	uint32_t uip_reads;  /* status A reads that still see UIP */
+	uint32_t reads;      /* register reads so far */
+	uint32_t tick_at;    /* advance one second at this read (0: never) */
+	uint32_t tick_every; /* and every this many reads after (0: once) */
+	bool raw;            /* answer regs[] as they are */
 	uint8_t regs[128];
 };
 
@@ -77,8 +77,12 @@ static uint8_t model_read(void *ctx, uint8_t reg)
 
 static time_t utc(int y, int mo, int d, int h, int mi, int s)
 {
-	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			 .tm_hour = h, .tm_min = mi, .tm_sec = s };
+	struct tm tm = { .tm_year = y - 1900,
+			 .tm_mon = mo - 1,
+			 .tm_mday = d,
+			 .tm_hour = h,
+			 .tm_min = mi,
+			 .tm_sec = s };
 	return timegm(&tm);
 }
 
@@ -101,7 +105,9 @@ TEST(bcd_24_hour_with_the_fadt_century_register)
 
 TEST(binary_12_hour_afternoon_and_midnight)
 {
-	struct model m = { .now = utc(2031, 7, 15, 23, 59, 58), .binary = true, .h12 = true,
+	struct model m = { .now = utc(2031, 7, 15, 23, 59, 58),
+			   .binary = true,
+			   .h12 = true,
 			   .century_reg = 0x32 };
 	int64_t s;
 	CHECK_EQ(read_model(&m, 0x32, &s), STATUS_OK);
@@ -215,10 +221,11 @@ TEST(garbage_is_refused)
 
 TEST(mutated_registers_decode_to_a_plausible_time_or_an_error)
 {
-	static const uint8_t good[] = { [RTC_REG_SEC] = 0x59, [RTC_REG_MIN] = 0x07,
-					[RTC_REG_HOUR] = 0x13, [RTC_REG_DAY] = 0x28,
-					[RTC_REG_MONTH] = 0x02, [RTC_REG_YEAR] = 0x27,
-					[RTC_REG_A] = 0x26, [RTC_REG_B] = 0x02 };
+	static const uint8_t good[] = {
+		[RTC_REG_SEC] = 0x59, [RTC_REG_MIN] = 0x07,   [RTC_REG_HOUR] = 0x13,
+		[RTC_REG_DAY] = 0x28, [RTC_REG_MONTH] = 0x02, [RTC_REG_YEAR] = 0x27,
+		[RTC_REG_A] = 0x26,   [RTC_REG_B] = 0x02
+	};
 	struct model m = { .raw = true };
 	uint32_t ok = 0, refused = 0;
 	srand(14);
