@@ -95,7 +95,8 @@ TEST(a_killed_clients_records_are_freed_when_its_session_ends)
 	CHECK_EQ(st.rights, VFS_R_ALL);
 	client_run(session, &c);
 	struct vfs_stats during = stats();
-	CHECK_EQ(during.records, base.records + 1 + 1 + 1 + CLIENT_FILES); /* head, dup, dir, files */
+	CHECK_EQ(during.records,
+		 base.records + 1 + 1 + 1 + CLIENT_FILES); /* head, dup, dir, files */
 	CHECK_EQ(during.sessions, 1);
 	CHECK_EQ(during.buffers, base.buffers + 1);
 	/* The client dies without closing anything; initd ends its session. */
@@ -168,7 +169,7 @@ TEST(nested_sessions_end_with_their_parent_and_holders_see_stale)
 	uint64_t info = 0, docs_badge = 0;
 	CHECK_EQ(sys_cap_info(docs, &info, &docs_badge), STATUS_OK);
 	CHECK_EQ(vfs_session(&cl, root, docs_badge, &c, NULL), STATUS_OK); /* nested in b */
-	CHECK_EQ(sys_cap_derive(fb, RIGHT_SEND, 0, &copy), STATUS_OK); /* another holder */
+	CHECK_EQ(sys_cap_derive(fb, RIGHT_SEND, 0, &copy), STATUS_OK);     /* another holder */
 	CHECK_EQ(stats().sessions, 3);
 	/* Closing a member ends nothing. */
 	CHECK_EQ(vfs_close(&cl, fb2), STATUS_OK);
