@@ -51,6 +51,7 @@ struct app {
 	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
 	uint64_t seq;        /* order of starting: the newest is Ctrl-C's target */
 	uint32_t console;    /* the console whose program it descends from */
+	cap_handle_t session; /* head of its vfsd session (appsession.h), or none */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */

@@ -1,7 +1,7 @@
 /*
  * rtc.h - reading the CMOS real-time clock (MC146818 and compatibles) once
  * at boot, and the wall clock topod offers from it (TOPO_CLOCK,
- * protocol.h; docs/devices.md "The wall clock").
+ * protocol.h; docs/time.md).
  *
  * rtc.c is the part without hardware: the read protocol over a function
  * that reads one CMOS register (so host tests play a clock that is
