@@ -48,9 +48,9 @@ struct app {
 	cap_handle_t end_cap;  /* initd's inbox, badged for its exit and fault */
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
-	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
-	uint64_t seq;        /* order of starting: the newest is Ctrl-C's target */
-	uint32_t console;    /* the console whose program it descends from */
+	cap_handle_t waiter;  /* reply capability of a pending LAUNCH_WAIT on it */
+	uint64_t seq;         /* order of starting: the newest is Ctrl-C's target */
+	uint32_t console;     /* the console whose program it descends from */
 	cap_handle_t session; /* head of its vfsd session (appsession.h), or none */
 };
 
