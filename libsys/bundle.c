@@ -16,6 +16,7 @@
  * end: the task's mappings keep it alive, so it dies with the task.
  */
 #include "keel/spawn.h"
+#include "keel/time.h"
 
 #include "lib/elf.h"
 #include "lib/ustar.h"
@@ -47,6 +48,7 @@ void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self)
 		.bundle_addr = KEEL_SPAWN_BUNDLE_ADDR,
 		.scratch_addr = KEEL_SPAWN_SCRATCH_ADDR,
 		.cpu_count = self->cpu_count,
+		.wall_offset_ns = keel_start_wall_offset(self),
 	};
 }
 
@@ -236,6 +238,7 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 	if (st)
 		return st;
 	keel_spawn_start_fill(a, sp->cpu_count, &w.start);
+	w.start.wall_offset_ns = sp->wall_offset_ns;
 	if ((st = keel_spawn_grant(w.task, a, &w.start)) || (st = load(&w)))
 		goto fail;
 	sys_cap_delete(w.memory);

@@ -43,6 +43,25 @@ void wallclock_read(const struct wallclock *c, struct wall_time *out)
 					       : 0);
 }
 
+status_t clock_realtime_ns(const struct keel_start *s, int64_t *ns)
+{
+	int64_t off = keel_start_wall_offset(s);
+	*ns = (int64_t)time_monotonic_kernel(NULL) + off;
+	return off ? STATUS_OK : STATUS_NOT_FOUND;
+}
+
+status_t wallclock_from_start(struct wallclock *c, const struct keel_start *s)
+{
+	int64_t off = keel_start_wall_offset(s);
+	if (!off)
+		return STATUS_NOT_FOUND;
+	c->offset_ns = off;
+	c->confidence = TIME_RTC;
+	c->error_ns = RTC_ERROR_NS;
+	c->set_at = 0; /* topod read the RTC at boot: drift counts from there */
+	return STATUS_OK;
+}
+
 static bool bcd_ok(uint8_t v)
 {
 	return (v & 0x0f) <= 9 && (v >> 4) <= 9;

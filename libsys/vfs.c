@@ -308,6 +308,40 @@ status_t vfs_sync(struct vfs_client *c, cap_handle_t obj)
 	return vfs_call_plain(c, obj, &m);
 }
 
+status_t vfs_close_send(cap_handle_t obj)
+{
+	struct keel_msg m = { .label = VFS_CLOSE };
+	status_t s = sys_msg_send(obj, &m, CAP_HANDLE_NONE, 0);
+	sys_cap_delete(obj);
+	return s;
+}
+
+status_t vfs_session(struct vfs_client *c, cap_handle_t dir, uint64_t named, cap_handle_t *out,
+		     struct vfs_stat *st)
+{
+	struct keel_msg m = { .label = VFS_SESSION, .len = 8 };
+	vfs_put_u64(m.payload, named);
+	status_t s = vfs_call(c, dir, &m);
+	return s ? s : open_reply(&m, out, st);
+}
+
+status_t vfs_stats(struct vfs_client *c, cap_handle_t obj, struct vfs_stats *out)
+{
+	struct keel_msg m = { .label = VFS_STATS };
+	status_t s = vfs_call_plain(c, obj, &m);
+	if (s)
+		return s;
+	if (m.len < 32)
+		return STATUS_BAD_FORMAT;
+	*out = (struct vfs_stats){ .records = vfs_get_u32(m.payload),
+				   .sessions = vfs_get_u32(m.payload + 4),
+				   .buffers = vfs_get_u32(m.payload + 8),
+				   .records_max = vfs_get_u32(m.payload + 12),
+				   .bad_requests = vfs_get_u64(m.payload + 16),
+				   .ended = vfs_get_u64(m.payload + 24) };
+	return STATUS_OK;
+}
+
 status_t vfs_close(struct vfs_client *c, cap_handle_t obj)
 {
 	struct keel_msg m = { .label = VFS_CLOSE };

@@ -47,6 +47,10 @@ struct keel_start {
 	uint64_t arg;                       /* the spawner's argument word (keel_start_arg) */
 	uint64_t reserved;                  /* zero */
 	char cmdline[KEEL_CMDLINE_MAX]; /* NUL-terminated: the kernel command line for the root task */
+	/* Wall-clock ns since 1970 UTC minus the monotonic clock (sys_clock_read),
+	 * as the spawner knew it; 0: unknown. Readers check that size covers it
+	 * (keel/time.h, keel_start_wall_offset). */
+	int64_t wall_offset_ns;
 };
 
 #endif

@@ -13,10 +13,13 @@
  * ustar_find does, a name stored twice is STATUS_EXISTS.
  */
 #include "host_kernel.h"
+#include "keel/time.h"
 
 void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self)
 {
-	*sp = (struct keel_spawner){ .bundle = self->bundle, .cpu_count = self->cpu_count };
+	*sp = (struct keel_spawner){ .bundle = self->bundle,
+				     .cpu_count = self->cpu_count,
+				     .wall_offset_ns = keel_start_wall_offset(self) };
 }
 
 status_t keel_spawner_fini(struct keel_spawner *sp)
@@ -76,13 +79,15 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 		    struct keel_child *out)
 {
 	const struct host_program *p;
+	struct keel_spawn_args own = *a;
 	status_t st = keel_spawn_check(a);
 	(void)sp;
+	own.wall_offset_ns = sp->wall_offset_ns; /* as the machine's keel_spawn does */
 	if (st == STATUS_OK && a->image)
 		st = STATUS_NOT_FOUND; /* no ELF runs here: only the table's programs */
 	if (st == STATUS_OK)
 		st = find_program(a->name, &p);
 	if (st == STATUS_OK)
-		st = host_spawn(a, p->main, out);
+		st = host_spawn(&own, p->main, out);
 	return st;
 }

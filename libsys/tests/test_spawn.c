@@ -425,7 +425,9 @@ static void setup(void)
 	fk.caps[ret[0] - 1].rights = RIGHT_READ | RIGHT_MAP;
 	self_start = (struct keel_start){ .bundle = (cap_handle_t)ret[0],
 					  .bundle_bytes = archive_len,
-					  .cpu_count = 3 };
+					  .cpu_count = 3,
+					  .size = sizeof self_start,
+					  .wall_offset_ns = 1796378400000000000ll };
 	witness = new_cap(new_obj(OBJ_WITNESS), RIGHTS_ALL, 0);
 	f_memory_create(1, ret);
 	shared = (cap_handle_t)ret[0];
@@ -542,6 +544,8 @@ TEST(spawn_gives_stack_start_page_and_first_thread)
 	CHECK_EQ(keel_start_arg(&s), 0xfeedface);
 	CHECK_STR(s.cmdline, "mode=test");
 	CHECK_EQ(s.cpu_count, 3);
+	CHECK_EQ(s.size, sizeof s);
+	CHECK_EQ(s.wall_offset_ns, 1796378400000000000ll); /* the spawner's own, passed on */
 	CHECK_EQ(s.quota_slots, 10);
 	CHECK_EQ(s.quota_objects, 11);
 	CHECK_EQ(s.quota_pages, 12);

@@ -84,6 +84,34 @@ TEST(impossible_rtc_values_are_refused)
 	CHECK_EQ(rtc_to_unix(&before1970, &s), STATUS_BAD_FORMAT);
 }
 
+TEST(the_start_page_offset_sets_the_clock)
+{
+	struct keel_start s = { .size = sizeof s, .wall_offset_ns = 1796378400ll * 1000000000ll };
+	struct wallclock c;
+	struct wall_time t;
+	fake_now = 3000000000ull;
+	wallclock_init(&c, fake_clock, NULL);
+	CHECK_EQ(wallclock_from_start(&c, &s), STATUS_OK);
+	wallclock_read(&c, &t);
+	CHECK_EQ(t.confidence, TIME_RTC);
+	CHECK_EQ(t.unix_ns, 1796378403ll * 1000000000ll);
+	CHECK(t.error_ns >= 1000000000ull);
+}
+
+TEST(no_offset_or_an_older_start_page_is_unknown)
+{
+	struct keel_start s = { .size = sizeof s };
+	struct wallclock c;
+	wallclock_init(&c, fake_clock, NULL);
+	CHECK_EQ(wallclock_from_start(&c, &s), STATUS_NOT_FOUND);
+	CHECK_EQ(c.confidence, TIME_UNKNOWN);
+	s.wall_offset_ns = 42;
+	CHECK_EQ(keel_start_wall_offset(&s), 42);
+	s.size = offsetof(struct keel_start, wall_offset_ns); /* written before the field */
+	CHECK_EQ(keel_start_wall_offset(&s), 0);
+	CHECK_EQ(wallclock_from_start(&c, &s), STATUS_NOT_FOUND);
+}
+
 int main(void)
 {
 	RUN(an_unset_clock_says_so);
@@ -92,5 +120,7 @@ int main(void)
 	RUN(rtc_bcd_24h_decodes);
 	RUN(rtc_binary_12h_decodes);
 	RUN(impossible_rtc_values_are_refused);
+	RUN(the_start_page_offset_sets_the_clock);
+	RUN(no_offset_or_an_older_start_page_is_unknown);
 	return check_summary();
 }

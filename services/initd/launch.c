@@ -2,6 +2,7 @@
 #include "lib/cmdline.h"
 #include "keel/map.h"
 #include "keel/term.h"
+#include "appsession.h"
 #include "launch.h"
 #include "protocol.h"
 
@@ -86,6 +87,7 @@ static void drop(cap_handle_t *c)
 static void app_free(struct launcher *l, struct app *a)
 {
 	(void)l;
+	appsession_end(a);
 	drop(&a->block);
 	for (uint32_t i = 0; i < a->ncaps; i++)
 		drop(&a->caps[i]);
@@ -140,6 +142,7 @@ static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t 
 	a->status = (struct launch_status){ .id = app_id(l, a), .end = end, .detail = detail };
 	a->state = APP_ENDED;
 	launch_budget_give(l, a);
+	appsession_end(a); /* what it left open in vfsd is freed */
 	drop(&a->child.task);
 	drop(&a->child.thread);
 	if (a->launcher != CAP_HANDLE_NONE)
@@ -393,6 +396,8 @@ static status_t spawn_args(struct launcher *l, struct app *a, const struct manif
 			st = grant_of(l, a, i, &s->witness);
 			continue;
 		}
+		if (!strcmp(a->names[i], "root"))
+			appsession_open(l, a, i);
 		st = grant_of(l, a, i, &s->caps[s->cap_count++]);
 		name_append(cmd, a->names[i]);
 		n++;

@@ -54,6 +54,7 @@ struct app {
 	bool background;     /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
 	bool catches;        /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
 	uint64_t cost_slots, cost_objects; /* of initd's quotas, while it runs */
+	cap_handle_t session;              /* head of its vfsd session (appsession.h), or none */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */

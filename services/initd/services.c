@@ -9,6 +9,7 @@
 #include "keel/time.h"
 #include "protocol.h"
 #include "services.h"
+#include "wallclock.h"
 
 #define TICK_NS 10000000ull /* supervision deadlines are checked every 10 ms */
 
@@ -548,7 +549,8 @@ static status_t on_hello(struct loop *loop, const struct keel_msg *m, struct loo
 	}
 	s->inbox = m->cap;
 	s->hellos++;
-	settle(d, now_ns()); /* its dependents start; its senders get its new inbox */
+	wallclock_fetch(d, s); /* before settle starts anything */
+	settle(d, now_ns());   /* its dependents start; its senders get its new inbox */
 	check_all_up(d);
 	return STATUS_OK;
 }

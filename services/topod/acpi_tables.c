@@ -236,6 +236,7 @@ status_t acpi_parse_fadt(const uint8_t *t, size_t len, struct acpi_fadt *f)
 	f->smi_cmd = le32(t + 48);
 	f->acpi_enable = t[52];
 	f->acpi_disable = t[53];
+	f->century = t[108];
 	f->dsdt = le32(t + 40);
 	if (n >= FADT_X_DSDT_END && le64(t + 140))
 		f->dsdt = le64(t + 140);

@@ -118,6 +118,7 @@ struct acpi_fadt {
 	uint8_t reset_value;
 	uint32_t smi_cmd;
 	uint8_t acpi_enable, acpi_disable;
+	uint8_t century; /* CMOS index of the RTC's century register, 0: none */
 };
 
 /*

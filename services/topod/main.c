@@ -30,9 +30,11 @@ int keel_main(const struct keel_start *s)
 	}
 	topo_bench(&t);
 	topo_log(&t);
+	topo_clock_init(&t);
 	if (loop_inbox_open(INBOX_SLOTS, INBOX_BIT, &t.inbox, &ring) ||
 	    loop_init(&t.loop, &sysops_kernel, ring, INBOX_BIT) || topo_register(&t) ||
-	    service_hello(s, t.inbox) || service_heartbeat_start(&t.loop, s))
+	    topo_clock_register(&t) || service_hello(s, t.inbox) ||
+	    service_heartbeat_start(&t.loop, s))
 		return 2;
 	return loop_run(&t.loop) == STATUS_OK ? 0 : 3;
 }

@@ -10,7 +10,7 @@
  *                         hello): TOPO_HANDOUT, TOPO_POWER_CAP, and
  *                         everything a client may do
  *   badge 1..2^32-1       a client initd routed to topod (`sends topo`):
- *                         TOPO_DEVICE, TOPO_CORE, TOPO_WATCH
+ *                         TOPO_DEVICE, TOPO_CORE, TOPO_WATCH, TOPO_CLOCK
  *   TOPO_BADGE_CFG | ...  a driver's configuration capability for one
  *                         function: TOPO_CFG_READ, TOPO_CFG_WRITE
  *   TOPO_BADGE_POWER      the power capability: TOPO_POWER
@@ -50,6 +50,12 @@
 #define TOPO_CFG_DMA                                                                               \
 	0x70d00025u /* u32 pages -> u64 physical address, u32 pages, and the
 				   * memory capability (moved); busmaster drivers only */
+/* Anyone: the wall clock from the RTC (clock.c). Reply: 0 i64 offset_ns
+ * (wall-clock ns since 1970 UTC minus the kernel's monotonic ns), 8 u64
+ * error_ns (bound at the reading), 16 i64 the RTC's reading (Unix
+ * seconds), 24 u64 the monotonic ns of the reading. NOT_FOUND: the RTC gave
+ * no usable time. */
+#define TOPO_CLOCK 0x70d00040u
 /* The power capability. */
 #define TOPO_POWER 0x70d00030u /* u32 action (TOPO_POWER_OFF, TOPO_POWER_RESET) -> never */
 

@@ -20,6 +20,7 @@
 #include "lib/acpi.h"
 #include "pci.h"
 #include "protocol.h"
+#include "rtc.h"
 
 #define TOPO_MAX_FNS 64
 #define TOPO_MAX_LEGACY 8
@@ -97,10 +98,11 @@ struct topo {
 	uint64_t fastest;
 
 	struct topo_watch watch[TOPO_MAX_WATCH];
-	uint32_t next_cpu;     /* the CPU of the next MSI-X vector topod picks */
-	uint64_t vectors_live; /* MSI-X vectors held for drivers now */
-	uint64_t vectors_made; /* ... allocated since start */
-	uint64_t gone;         /* drivers initd reported gone */
+	uint32_t next_cpu;       /* the CPU of the next MSI-X vector topod picks */
+	uint64_t vectors_live;   /* MSI-X vectors held for drivers now */
+	uint64_t vectors_made;   /* ... allocated since start */
+	uint64_t gone;           /* drivers initd reported gone */
+	struct topo_clock clock; /* clock.c: the RTC's reading at start */
 };
 
 /* discover.c: reads ACPI, enumerates PCI, lists the legacy devices. */
@@ -134,6 +136,10 @@ status_t topo_cfg_register(struct topo *t);
 /* power.c: ACPI S5, or the reset register, i8042 and triple fault. Returns
  * only if every way failed. */
 status_t topo_power(struct topo *t, uint32_t action);
+
+/* clock.c: reads the RTC (t->clock) and logs it; registers TOPO_CLOCK. */
+void topo_clock_init(struct topo *t);
+status_t topo_clock_register(struct topo *t);
 
 /* Port I/O on ports topod enabled for itself. */
 uint32_t topo_in(uint16_t port, unsigned width);

@@ -113,18 +113,16 @@ static status_t get_path(struct vfsd *v, const struct vfsd_rec *r, const struct 
 
 /* ---------------------------------------------------------------- open, dup */
 
-/*
- * Answers VFS_OPEN or VFS_DUP m with a new record's capability (moved).
- * The handler answers itself (loop_reply) rather than through the loop,
+/* The handler answers itself (loop_reply) rather than through the loop,
  * so that a caller gone meanwhile leaves nothing behind: the record and
- * the capability are dropped when the answer fails.
- */
-static status_t reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_t h,
-			     uint32_t rights, uint8_t shm, uint32_t must)
+ * the capability are dropped when the answer fails. */
+status_t vfsd_reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_t h,
+			   uint32_t rights, const struct vfsd_rec *from, uint32_t must, bool head)
 {
 	struct fat_stat fs;
 	struct loop_reply r = { .msg = { .label = VFS_REPLY, .len = 16 }, .mode = CAP_MOVE };
 	struct vfsd_rec *rec;
+	uint16_t sess = vfsd_rec_session(v, from);
 	status_t st = fat_stat(&v->vol, h, &fs);
 	uint8_t type = fs.type == FAT_TYPE_DIR ? VFS_TYPE_DIR : VFS_TYPE_FILE;
 	if (st == STATUS_OK && (must & VFS_O_DIR) && type != VFS_TYPE_DIR)
@@ -135,9 +133,11 @@ static status_t reply_object(struct vfsd *v, const struct keel_msg *m, fat_handl
 		fat_close(&v->vol, h);
 		return st;
 	}
-	st = vfsd_rec_new(v, h, type, rights, shm, &r.cap, &rec);
+	st = vfsd_rec_new(v, h, type, rights, head ? VFSD_SHM_NONE : from->shm, &r.cap, &rec);
 	if (st)
 		return st;
+	rec->sess = sess;
+	rec->head = head;
 	vfs_put_u32(r.msg.payload, type);
 	vfs_put_u32(r.msg.payload + 4, rights);
 	vfs_put_u64(r.msg.payload + 8, fs.size);
@@ -215,7 +215,7 @@ static status_t on_open(struct loop *loop, const struct keel_msg *m, struct loop
 			fat_close(&v->vol, h);
 	}
 	(void)reply;
-	return st ? st : reply_object(v, m, h, rights, r->shm, flags);
+	return st ? st : vfsd_reply_object(v, m, h, rights, r, flags, false);
 }
 
 static status_t on_dup(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -238,7 +238,7 @@ static status_t on_dup(struct loop *loop, const struct keel_msg *m, struct loop_
 		return STATUS_NO_RIGHTS;
 	st = fat_ref(&v->vol, r->h);
 	(void)reply;
-	return st ? st : reply_object(v, m, r->h, rights, r->shm, 0);
+	return st ? st : vfsd_reply_object(v, m, r->h, rights, r, 0, false);
 }
 
 /* ---------------------------------------------------------------- names */
@@ -547,7 +547,31 @@ static status_t on_truncate(struct loop *loop, const struct keel_msg *m, struct 
 	return st;
 }
 
-/* FSYNC (any right; a directory syncs the volume), SYNC (WRITE), CLOSE. */
+/* VFS_CLOSE, which may also be sent (no answer then): closing a session's
+ * head ends the session. */
+static status_t on_close(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			 void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	bool call = loop_msg_is_call(m);
+	if (!call && (m->flags & MSG_FLAG_CAP))
+		sys_cap_delete(m->cap);
+	status_t st = rec_for(v, m, 0, 0, &r);
+	if (st == STATUS_OK && r == &v->root)
+		st = STATUS_INVALID;
+	if (st) {
+		v->bad_requests += !call;
+		return st;
+	}
+	vfsd_rec_free(v, r);
+	if (call)
+		reply_empty(reply);
+	return STATUS_OK;
+}
+
+/* FSYNC (any right; a directory syncs the volume), SYNC (WRITE). */
 static status_t on_simple(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			  void *ctx)
 {
@@ -560,11 +584,7 @@ static status_t on_simple(struct loop *loop, const struct keel_msg *m, struct lo
 		st = rec_for(v, m, need, 0, &r);
 	if (st)
 		return st;
-	if (m->label == VFS_CLOSE) {
-		if (r == &v->root)
-			return STATUS_INVALID;
-		vfsd_rec_free(v, r);
-	} else if (m->label == VFS_FSYNC && r->type == VFS_TYPE_FILE) {
+	if (m->label == VFS_FSYNC && r->type == VFS_TYPE_FILE) {
 		st = fat_fsync(&v->vol, r->h);
 	} else {
 		st = fat_sync(&v->vol);
@@ -642,7 +662,7 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		{ VFS_TRUNCATE, on_truncate },
 		{ VFS_FSYNC, on_simple },
 		{ VFS_SYNC, on_simple },
-		{ VFS_CLOSE, on_simple },
+		{ VFS_CLOSE, on_close },
 		{ VFS_DUP, on_dup },
 		{ VFS_STOP, on_stop },
 		{ SERVICE_STOP, on_service_stop },
@@ -653,5 +673,5 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		if (st)
 			return st;
 	}
-	return STATUS_OK;
+	return vfsd_sessions_register(v, loop);
 }

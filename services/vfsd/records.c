@@ -80,10 +80,21 @@ static void shm_put(struct vfsd *v, uint8_t i)
 	*s = (struct vfsd_shm){ 0 };
 }
 
+void vfsd_rec_release(struct vfsd *v, struct vfsd_rec *r)
+{
+	if (!r->used)
+		return;
+	fat_close(&v->vol, r->h);
+	shm_put(v, r->shm);
+	*r = (struct vfsd_rec){ 0 };
+}
+
 void vfsd_rec_free(struct vfsd *v, struct vfsd_rec *r)
 {
 	if (!r->used)
 		return;
+	if (r->head)
+		v->ended_recs += vfsd_session_end(v, r);
 	fat_close(&v->vol, r->h);
 	shm_put(v, r->shm);
 	*r = (struct vfsd_rec){ 0 };
@@ -147,6 +158,7 @@ status_t vfsd_init(struct vfsd *v, cap_handle_t inbox, vfsd_nonce_fn *nonce, voi
 	v->nonce_ctx = nonce_ctx;
 	v->stopped = false;
 	v->bad_requests = 0;
+	v->ended_recs = 0;
 	v->root = (struct vfsd_rec){ .type = VFS_TYPE_DIR,
 				     .shm = VFSD_SHM_NONE,
 				     .rights = VFS_R_ALL };

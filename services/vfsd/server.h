@@ -26,7 +26,9 @@
 /* One capability handed out: what its badge names. */
 struct vfsd_rec {
 	bool used;
+	bool head;        /* the head of a session (VFS_SESSION): closing it ends it */
 	uint8_t type;     /* VFS_TYPE_* */
+	uint16_t sess;    /* index + 1 of the head of the session it is in; 0: none */
 	uint8_t shm;      /* index in shms, or VFSD_SHM_NONE */
 	uint32_t rights;  /* VFS_R_* */
 	uint64_t nonce;   /* 48 bits: the badge's upper part */
@@ -57,6 +59,7 @@ struct vfsd {
 	struct vfsd_shm shms[VFSD_SHMS];
 	bool stopped;          /* VFS_STOP done: the volume is unmounted */
 	uint64_t bad_requests; /* refused as malformed or unauthorised */
+	uint64_t ended_recs;   /* records freed because their session ended */
 };
 
 /* Prepares v over a mounted volume: takes the root reference for badge 0.
@@ -81,8 +84,34 @@ struct vfsd_rec *vfsd_rec_find(struct vfsd *v, uint64_t badge);
 status_t vfsd_rec_new(struct vfsd *v, fat_handle_t h, uint8_t type, uint32_t rights, uint8_t shm,
 		      cap_handle_t *cap, struct vfsd_rec **out);
 
-/* Frees a record: drops its engine reference and its buffer share. */
+/* Frees a record: drops its engine reference and its buffer share. A
+ * session head ends its session: every record in it (and in the sessions
+ * nested in it) is freed too (sessions.c). */
 void vfsd_rec_free(struct vfsd *v, struct vfsd_rec *r);
+
+/* Frees one record, session head or not (vfsd_session_end's part). */
+void vfsd_rec_release(struct vfsd *v, struct vfsd_rec *r);
+
+/* sessions.c: the session a record made through r belongs to (0: none). */
+uint16_t vfsd_rec_session(const struct vfsd *v, const struct vfsd_rec *r);
+
+/* sessions.c: frees every record of head's session, nested sessions
+ * included, but not head itself; returns how many. */
+uint32_t vfsd_session_end(struct vfsd *v, struct vfsd_rec *head);
+
+/* sessions.c: registers VFS_SESSION and VFS_STATS on loop. */
+status_t vfsd_sessions_register(struct vfsd *v, struct loop *loop);
+
+/*
+ * Answers VFS_OPEN, VFS_DUP or VFS_SESSION m with a new record for engine
+ * reference h (taken over) and its capability (moved), made through the
+ * record from: in from's session, sharing its buffer - or, with head, as
+ * the head of a new session nested in from's, with no buffer. must
+ * (VFS_O_DIR, VFS_O_FILE) checks the object's type. Returns STATUS_OK once
+ * answered (ops.c).
+ */
+status_t vfsd_reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_t h,
+			   uint32_t rights, const struct vfsd_rec *from, uint32_t must, bool head);
 
 /* Binds a newly received memory capability as r's buffer (pages pages). */
 status_t vfsd_shm_attach(struct vfsd *v, struct vfsd_rec *r, cap_handle_t cap, uint32_t pages);

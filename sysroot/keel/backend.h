@@ -53,6 +53,9 @@ long keel_sys_clock_nanosleep(const long a[6]);
 long keel_sys_nanosleep(const long a[6]);
 long keel_sys_gettimeofday(const long a[6]);
 long keel_sys_time(const long a[6]);
+/* Takes the wall-clock offset of the start page (keel/time.h) as
+ * CLOCK_REALTIME's; start.c calls it before main. */
+void keel_time_init(const struct keel_start *s);
 
 long keel_sys_read(const long a[6]); /* fdsys.c */
 long keel_sys_write(const long a[6]);

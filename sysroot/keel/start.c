@@ -255,6 +255,7 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 	v = aux(v, AT_ENTRY, eh->e_entry);
 	v = aux(v, AT_NULL, 0);
 	keel_fd_init(s);
+	keel_time_init(s);
 	if (launch_started(s))
 		launched = s, launched_cwd = cwd;
 	__libc_start_main(start_main, argc, vec, 0, 0, 0);

@@ -3,10 +3,11 @@
  *
  * CLOCK_MONOTONIC (and BOOTTIME, and the coarse and raw variants) is
  * sys_clock_read: nanoseconds since boot. CLOCK_REALTIME is the monotonic
- * clock plus a boot-time offset, which starts at 0 - so until something
- * sets it the wall clock reads 1970-01-01 plus the uptime - and which
- * clock_settime(CLOCK_REALTIME) sets for this task (the RTC service will
- * set it for every task at start-up once it exists). The per-thread and
+ * clock plus an offset: the start page's (keel/time.h: initd passes on
+ * what topod read from the RTC at boot) from start-up, and what
+ * clock_settime(CLOCK_REALTIME) sets for this task after. A task whose
+ * start page has none (started before topod, or no usable RTC) starts at
+ * 0: its wall clock reads 1970-01-01 plus the uptime. The per-thread and
  * per-process CPU-time clocks are not offered (EINVAL, as for an unknown
  * clock).
  *
@@ -20,11 +21,17 @@
 
 #include "backend.h"
 #include "keel/sys.h"
+#include "keel/time.h"
 
 #define KEEL_SLEEP_BIT 63
 #define NS 1000000000ll
 
 static volatile int64_t realtime_offset; /* ns added to the monotonic clock */
+
+void keel_time_init(const struct keel_start *s)
+{
+	__atomic_store_n(&realtime_offset, keel_start_wall_offset(s), __ATOMIC_RELAXED);
+}
 
 static int64_t monotonic_ns(void)
 {

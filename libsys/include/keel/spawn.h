@@ -21,6 +21,8 @@
  *   caps[]        the handles of args->caps[], in order: keel_start_cap()
  *   arg           args->arg: keel_start_arg()
  *   cmdline       args->cmdline, or empty
+ *   wall_offset_ns
+ *                 args->wall_offset_ns; keel_spawn puts the spawner's there
  * The kernel leaves caps[] and arg zero for the root task, which is what
  * these accessors return there (CAP_HANDLE_NONE and 0).
  *
@@ -78,6 +80,7 @@ struct keel_spawner {
 	const void *archive;   /* bundle_addr once mapped, NULL before */
 	uint64_t scratch_addr; /* start of the fill window (as many pages as the biggest task needs) */
 	uint64_t cpu_count;    /* copied into every child's start page */
+	int64_t wall_offset_ns; /* likewise (keel/time.h); 0: unknown */
 };
 
 /* One capability handed to the new task: a copy derived with sys_task_grant. */
@@ -109,6 +112,8 @@ struct keel_spawn_args {
 					 * the caller, who creates them */
 	uint32_t tier;        /* THREAD_TIER_* of the first thread */
 	uint64_t affinity;    /* CPUs it may run on; not 0 */
+	/* The child's start page's (abi/start.h); keel_spawn takes the spawner's. */
+	int64_t wall_offset_ns;
 };
 
 /* The new task and its first thread, as capabilities of the caller. */

@@ -16,8 +16,10 @@
 #define KEEL_TIME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "abi/start.h"
 #include "abi/status.h"
 
 enum time_confidence {
@@ -61,6 +63,29 @@ status_t wallclock_set(struct wallclock *c, int64_t unix_ns, enum time_confidenc
 
 /* Reads wall time. With TIME_UNKNOWN, unix_ns is monotonic time (since boot). */
 void wallclock_read(const struct wallclock *c, struct wall_time *out);
+
+/*
+ * The wall-clock offset a task was started with (abi/start.h): wall-clock
+ * ns since 1970 UTC minus the monotonic clock. initd learns it from topod,
+ * which read the RTC at boot, and puts it in the start page of every task
+ * it starts afterwards; 0 means unknown (topod itself, initd, a machine
+ * whose RTC gave garbage, or a start page older than the field).
+ */
+static inline int64_t keel_start_wall_offset(const struct keel_start *s)
+{
+	size_t end = offsetof(struct keel_start, wall_offset_ns) + sizeof s->wall_offset_ns;
+	return s->size >= end ? s->wall_offset_ns : 0;
+}
+
+/* Wall-clock time now, in ns since 1970 UTC, from s's offset. Returns
+ * STATUS_NOT_FOUND when the offset is unknown: *ns is then the monotonic
+ * clock (time since boot). The C library's clock_gettime(CLOCK_REALTIME),
+ * time() and gettimeofday() give the same. */
+status_t clock_realtime_ns(const struct keel_start *s, int64_t *ns);
+
+/* Sets c (wallclock_init'ed) from s's offset: TIME_RTC, read at boot.
+ * STATUS_NOT_FOUND, leaving c unset, when the offset is unknown. */
+status_t wallclock_from_start(struct wallclock *c, const struct keel_start *s);
 
 /* The eight CMOS RTC registers a driver reads (0x00 seconds ... 0x09 year,
  * 0x32 century, 0x0b status B), decoded. */

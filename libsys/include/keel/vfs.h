@@ -118,11 +118,21 @@
  * VFS_FSYNC    the object's data and entry made durable. Reply len 0.
  * VFS_SYNC     the whole volume made durable. Reply len 0.
  * VFS_CLOSE    the record is freed; the capability is stale from now on
- *              (the client deletes it). Reply len 0.
+ *              (the client deletes it). Reply len 0. May also be sent
+ *              (no answer). Closing a session's head ends the session.
  * VFS_DUP      0 rights u32: a new capability to the same object with
  *              these rights (a subset). Reply as VFS_OPEN's.
  * VFS_STOP     badge 0 only: write everything back, mark the volume clean,
  *              answer, and end the service (exit 0).
+ * VFS_SESSION  on a directory: 0 badge u64 (optional; badge 0 only: the
+ *              record of that badge instead of the one called). Reply as
+ *              VFS_OPEN's: the head of a new session, same rights, no
+ *              buffer. Every record made through a record of a session is
+ *              in it; a session made through one is nested in it. Closing
+ *              the head frees them all (docs/files.md "Sessions").
+ * VFS_STATS    on any record: reply 0 records u32 (in use), 4 sessions u32,
+ *              8 buffers u32, 12 records_max u32, 16 bad requests u64,
+ *              24 records freed by ended sessions u64; len 32.
  */
 #define VFS_ATTACH 0x7f5a0001u
 #define VFS_OPEN 0x7f5a0002u
@@ -140,6 +150,8 @@
 #define VFS_CLOSE 0x7f5a000eu
 #define VFS_DUP 0x7f5a000fu
 #define VFS_STOP 0x7f5a0010u
+#define VFS_SESSION 0x7f5a0011u
+#define VFS_STATS 0x7f5a0012u
 #define VFS_REPLY 0x7f5a0080u
 
 /*
@@ -166,6 +178,11 @@ struct vfs_stat {
 	uint8_t attr;
 	uint64_t size;
 	int64_t mtime, ctime, atime;
+};
+
+struct vfs_stats {
+	uint32_t records, sessions, buffers, records_max;
+	uint64_t bad_requests, ended;
 };
 
 /*
@@ -216,6 +233,14 @@ status_t vfs_sync(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_close(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_dup(struct vfs_client *c, cap_handle_t obj, uint32_t rights, cap_handle_t *out,
 		 struct vfs_stat *st);
+/* Sends VFS_CLOSE (no answer, never blocks) and deletes the capability.
+ * Returns the send's status: FULL if vfsd's inbox is full. */
+status_t vfs_close_send(cap_handle_t obj);
+/* A new session from directory dir (named: 0, or - calling vfsd's
+ * unbadged capability - the badge of the directory to start from). */
+status_t vfs_session(struct vfs_client *c, cap_handle_t dir, uint64_t named, cap_handle_t *out,
+		     struct vfs_stat *st);
+status_t vfs_stats(struct vfs_client *c, cap_handle_t obj, struct vfs_stats *out);
 
 /* Little-endian fields of the payloads, for the service and the client. */
 static inline void vfs_put_u16(uint8_t *p, uint16_t v)

@@ -182,6 +182,7 @@ TEST(pc_fadt_is_acpi_1_with_io_port_blocks_and_no_reset_register)
 	CHECK_EQ(f.dsdt, 0x0ffe0040u);
 	CHECK(!f.reset_supported);
 	CHECK_EQ(f.smi_cmd, 0xb2);
+	CHECK_EQ(f.century, 0x32); /* the RTC's century in CMOS, as QEMU's mc146818 keeps it */
 }
 
 TEST(q35_fadt_has_the_0xcf9_reset_register_and_extended_blocks)
@@ -196,6 +197,7 @@ TEST(q35_fadt_has_the_0xcf9_reset_register_and_extended_blocks)
 	CHECK_EQ(f.reset_reg.space, ACPI_SPACE_IO);
 	CHECK_EQ(f.reset_reg.address, 0xcf9);
 	CHECK_EQ(f.reset_value, 0x0f);
+	CHECK_EQ(f.century, 0x32);
 	CHECK_EQ(f.pm1a_cnt.address, 0x604);
 	CHECK_EQ(f.pm1a_cnt.bit_width, 16);
 	CHECK_EQ(f.dsdt, 0x0ffe0040u);

@@ -1,0 +1,51 @@
+/* appsession.c - a vfsd session for each launched app (appsession.h). */
+#include <string.h>
+
+#include "appsession.h"
+#include "keel/vfs.h"
+
+#define SESSION_CALL_NS 2000000000ull
+
+/* The running file service's inbox (badge 0), or none. */
+static cap_handle_t vfs_inbox(struct initd *d)
+{
+	for (uint32_t i = 0; i < d->count; i++)
+		if (!strcmp(d->svc[i].m.provides, "vfs") && d->svc[i].running && d->svc[i].inbox)
+			return d->svc[i].inbox;
+	return CAP_HANDLE_NONE;
+}
+
+void appsession_open(struct launcher *l, struct app *a, uint32_t i)
+{
+	struct vfs_client c = { .timeout = SESSION_CALL_NS };
+	cap_handle_t vfs = vfs_inbox(l->d), head, copy;
+	uint64_t info = 0, badge = 0;
+	if (a->session != CAP_HANDLE_NONE || vfs == CAP_HANDLE_NONE ||
+	    sys_cap_info(a->caps[i], &info, &badge) || badge == 0)
+		return;
+	if (vfs_session(&c, vfs, badge, &head, NULL))
+		return;
+	if (sys_cap_derive(head, RIGHT_SEND | RIGHT_GRANT, 0, &copy)) {
+		vfs_close_send(head);
+		return;
+	}
+	sys_cap_delete(a->caps[i]);
+	a->caps[i] = copy;
+	a->session = head;
+}
+
+void appsession_end(struct app *a)
+{
+	struct keel_msg m = { .label = VFS_CLOSE };
+	struct vfs_client c = { .timeout = SESSION_CALL_NS };
+	cap_handle_t head = a->session;
+	if (head == CAP_HANDLE_NONE)
+		return;
+	a->session = CAP_HANDLE_NONE;
+	/* A send never blocks initd; only with vfsd's inbox full does initd
+	 * wait for it rather than leak the session. */
+	if (sys_msg_send(head, &m, CAP_HANDLE_NONE, 0) == STATUS_FULL)
+		vfs_close(&c, head); /* deletes head */
+	else
+		sys_cap_delete(head);
+}

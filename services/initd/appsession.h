@@ -1,0 +1,28 @@
+/*
+ * appsession.h - a vfsd session for each launched app (docs/files.md
+ * "Sessions"), so that what an app leaves open when it exits or is killed
+ * is freed.
+ *
+ * When an app is started with a capability named "root" (its launcher's
+ * directory, or the console program's root), initd asks the file service
+ * - through its own unbadged capability, naming the directory by its
+ * badge - for a new session made from it, gives the app the session's
+ * head in its place, and keeps a copy. When the app has ended, initd
+ * closes the head (a send: initd never waits on it), and vfsd frees every
+ * record the app opened, sessions of the apps it launched included. A
+ * "root" vfsd does not know (not one of its directories, or from before a
+ * restart) is passed on unchanged, without a session.
+ */
+#ifndef KEEL_INITD_APPSESSION_H
+#define KEEL_INITD_APPSESSION_H
+
+#include "launch.h"
+
+/* Replaces a->caps[i] (named "root") by the head of a new session, kept
+ * in a->session too; leaves it as it is where vfsd makes none. */
+void appsession_open(struct launcher *l, struct app *a, uint32_t i);
+
+/* Ends a's session, if it has one. */
+void appsession_end(struct app *a);
+
+#endif
