@@ -192,12 +192,17 @@ static status_t launch_named(cap_handle_t launch, const char *name, struct passi
 static int spawn_background(const posix_spawnattr_t *attr)
 {
 	struct sigaction now;
-	int flags = attr ? attr->__flags : 0;
+	sigset_t def;
+	short flags = 0;
+	if (attr && posix_spawnattr_getflags(attr, &flags))
+		flags = 0;
 	if (flags & POSIX_SPAWN_SETPGROUP)
 		return 1;
 	if (sigaction(SIGINT, NULL, &now) || now.sa_handler != SIG_IGN)
 		return 0;
-	return !(flags & POSIX_SPAWN_SETSIGDEF) || !sigismember(&attr->__def, SIGINT);
+	if (!(flags & POSIX_SPAWN_SETSIGDEF) || posix_spawnattr_getsigdefault(attr, &def))
+		return 1;
+	return !sigismember(&def, SIGINT);
 }
 
 int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_actions_t *fa,
