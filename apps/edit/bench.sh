@@ -29,7 +29,7 @@ sed 's|^set KEEL_ARGS=.*|set KEEL_ARGS="keel.exit=debug initd.console=sh,/bundle
 	image/grub.cfg > "$work/grub.cfg"
 MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot/grub/grub.cfg
 MTOOLS_SKIP_CHECK=1 "$MCOPY" -i "$work/disk.img@@1M" "$work/big.c" ::/big.c
-"$TIMEOUT" --foreground 900 "$QEMU" -M pc -cpu max -m 256M -smp "${EDIT_BENCH_SMP:-2}" \
+"$TIMEOUT" --foreground 900 "$QEMU" -M pc -cpu max -m 256M -smp "${EDIT_BENCH_SMP:-1}" \
 	-icount shift=0,sleep=off -display none -monitor none -no-reboot \
 	-serial "file:$work/serial.log" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
