@@ -112,8 +112,17 @@ static int f_mode_of(void *ctx, const char *path, unsigned *mode)
 
 static struct file_ops faulty(struct faults *f)
 {
-	struct file_ops ops = { f_open,   f_read,   f_write,  f_fsync,   f_close,
-				f_fchmod, f_rename, f_unlink, f_mode_of, f };
+	struct file_ops ops = { .open = f_open,
+				.read = f_read,
+				.write = f_write,
+				.fsync = f_fsync,
+				.close = f_close,
+				.fchmod = f_fchmod,
+				.rename = f_rename,
+				.unlink = f_unlink,
+				.mode_of = f_mode_of,
+				.ctx = f,
+				.size_of = NULL };
 	return ops;
 }
 
