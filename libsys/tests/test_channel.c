@@ -675,7 +675,7 @@ TEST(a_closed_channel_gives_back_what_was_never_popped)
 	for (v = 2; v < 6; v++)
 		CHECK_EQ(channel_push(&prod, &v), STATUS_OK);
 	CHECK_EQ(channel_pop(&cons, &v), STATUS_OK); /* 2 popped */
-	channel_close(&cons);                         /* and then gone */
+	channel_close(&cons);                        /* and then gone */
 	CHECK(channel_closed(&prod));
 	CHECK_EQ(channel_take_back(&prod, out, 8), 3);
 	CHECK_EQ(out[0], 3);
