@@ -210,3 +210,34 @@ status_t channel_notify(struct channel *ch, const struct sysops *ops)
 	ch->doorbells++;
 	return sysops_signal_raise(ops, ch->doorbell, ch->doorbell_bits);
 }
+
+void channel_close(struct channel *ch)
+{
+	__atomic_store_n(&ch->hdr->closed, 1, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void channel_reopen(struct channel *ch)
+{
+	__atomic_store_n(&ch->hdr->closed, 0, __ATOMIC_SEQ_CST);
+}
+
+bool channel_closed(struct channel *ch)
+{
+	/* Orders the release store of prod before the read of the flag. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&ch->hdr->closed, __ATOMIC_RELAXED) != 0;
+}
+
+uint32_t channel_take_back(struct channel *ch, void *out, uint32_t n)
+{
+	refresh_cons(ch);
+	uint32_t left = ch->prod - ch->cons;
+	if (n > left)
+		n = left;
+	if (n == 0)
+		return 0;
+	copy_out(ch, out, n); /* from the producer's view of cons */
+	ch->cons += n;
+	return n;
+}

@@ -148,12 +148,43 @@ static status_t reattach(struct term_client *c)
 	return attach(c);
 }
 
+/* After STALE on an attachment whose output channel compd closed: attach
+ * again and move what compd never took from the old channel to the new
+ * one (keel/channel.h, "Closing"), so that nothing written is lost. */
+static status_t reattach_moving(struct term_client *c)
+{
+	struct term_client old = *c;
+	uint8_t buf[256];
+	uint32_t k;
+	c->base = NULL;
+	c->mem = CAP_HANDLE_NONE;
+	c->reattached++;
+	status_t st = attach(c);
+	while (st == STATUS_OK && (k = channel_take_back(&old.out, buf, sizeof buf)))
+		if (channel_push_batch(&c->out, buf, k) != k)
+			st = STATUS_FULL; /* cannot be: the new channel is as large and empty */
+	if (st == STATUS_OK)
+		channel_notify(&c->out, &c->kick);
+	drop(&old);
+	return st;
+}
+
 /* Waits until compd has emptied the output channel. */
 static status_t write_wait(struct term_client *c)
 {
 	struct keel_msg m;
 	msg_words(&m, TERM_WRITE_WAIT, 1, c->id, 0);
 	return call(c->term, &m, TIMEOUT_FOREVER);
+}
+
+/* After a push: if compd closed the output channel (it reclaims idle
+ * attachments), asks it; once it is gone, moves the bytes to a new one. */
+static status_t check_closed(struct term_client *c)
+{
+	if (!channel_closed(&c->out))
+		return STATUS_OK;
+	status_t st = write_wait(c);
+	return st == STATUS_STALE ? reattach_moving(c) : st;
 }
 
 status_t term_write(struct term_client *c, const void *buf, size_t n)
@@ -165,12 +196,14 @@ status_t term_write(struct term_client *c, const void *buf, size_t n)
 						n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
 		p += k;
 		n -= k;
-		if (k)
+		if (k) {
 			channel_notify(&c->out, &c->kick);
-		if (n && k == 0) {
+			st = check_closed(c);
+		}
+		if (st == STATUS_OK && n && k == 0) {
 			st = write_wait(c);
 			if (st == STATUS_STALE)
-				st = reattach(c);
+				st = reattach_moving(c);
 		}
 	}
 	return st;
@@ -181,7 +214,9 @@ status_t term_drain(struct term_client *c)
 	if (!c->base)
 		return STATUS_OK;
 	status_t st = write_wait(c);
-	return st == STATUS_STALE ? STATUS_OK : st; /* reclaimed only when empty */
+	if (st == STATUS_STALE && channel_closed(&c->out) && (st = reattach_moving(c)) == STATUS_OK)
+		st = write_wait(c);
+	return st == STATUS_STALE ? STATUS_OK : st;
 }
 
 uint32_t term_readable(struct term_client *c)
@@ -226,7 +261,7 @@ status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int 
 		int eof = 0;
 		st = read_call(c, cap, &eof);
 		if (st == STATUS_STALE)
-			st = reattach(c);
+			st = reattach_moving(c);
 		else if (st == STATUS_OK && eof)
 			return STATUS_OK;
 	}

@@ -649,6 +649,42 @@ TEST(two_threads_move_a_million_elements_without_loss_or_lost_wakeups)
 	free(mem);
 }
 
+/* A close withdrawn because the producer pushed: the consumer keeps
+ * popping; a close that stands: the producer takes back what was never
+ * popped, in order. */
+TEST(a_closed_channel_gives_back_what_was_never_popped)
+{
+	size_t bytes = channel_bytes(8, 8);
+	uint8_t *mem = shm_alloc(bytes);
+	struct channel prod, cons;
+	uint64_t v, out[8];
+
+	CHECK(mem);
+	CHECK_EQ(channel_init(mem, bytes, 8, &cons), STATUS_OK);
+	CHECK_EQ(channel_attach(mem, bytes, &prod), STATUS_OK);
+	CHECK(!channel_closed(&prod));
+	channel_close(&cons);
+	v = 1;
+	CHECK_EQ(channel_push(&prod, &v), STATUS_OK);
+	CHECK(channel_closed(&prod));
+	CHECK_EQ(channel_readable(&cons), 1); /* the consumer sees it: stays */
+	channel_reopen(&cons);
+	CHECK(!channel_closed(&prod));
+	CHECK_EQ(channel_pop(&cons, &v), STATUS_OK);
+	CHECK_EQ(v, 1);
+	for (v = 2; v < 6; v++)
+		CHECK_EQ(channel_push(&prod, &v), STATUS_OK);
+	CHECK_EQ(channel_pop(&cons, &v), STATUS_OK); /* 2 popped */
+	channel_close(&cons);                        /* and then gone */
+	CHECK(channel_closed(&prod));
+	CHECK_EQ(channel_take_back(&prod, out, 8), 3);
+	CHECK_EQ(out[0], 3);
+	CHECK_EQ(out[1], 4);
+	CHECK_EQ(out[2], 5);
+	CHECK_EQ(channel_take_back(&prod, out, 8), 0);
+	free(mem);
+}
+
 int main(void)
 {
 	RUN(init_lays_out_the_header_and_attach_agrees);
@@ -666,5 +702,6 @@ int main(void)
 	RUN(the_doorbell_rings_once_per_announced_sleep);
 	RUN(an_element_pushed_before_the_announcement_cancels_the_sleep);
 	RUN(two_threads_move_a_million_elements_without_loss_or_lost_wakeups);
+	RUN(a_closed_channel_gives_back_what_was_never_popped);
 	return check_summary();
 }

@@ -7,8 +7,9 @@
  * Attachments are a fixed table. When it is full, the idle attachment used
  * longest ago - no read or write waiting on it, its output channel empty -
  * is reclaimed: a program that died without detaching costs nothing for
- * long, and one that is alive finds its id STALE and attaches again
- * (keel/term.h does so by itself), losing nothing.
+ * long, and one that is alive finds its output channel closed or its id
+ * STALE and attaches again (keel/term.h does so by itself), moving what it
+ * wrote after the close to the new attachment: nothing is lost.
  */
 #include <string.h>
 
@@ -38,25 +39,45 @@ bool attach_reading(struct compd *c, struct attachment *a)
 	return false;
 }
 
-/* A free entry, reclaiming the idle one used longest ago if need be. */
-static struct attachment *free_entry(struct compd *c)
+/* The idle attachment used longest ago, not yet tried; NULL if none. */
+static struct attachment *oldest_idle(struct compd *c, const bool *tried)
 {
 	struct attachment *best = NULL;
 	for (unsigned i = 0; i < COMPD_ATTACH_MAX; i++) {
 		struct attachment *a = &c->att[i];
-		if (!a->used)
-			return a;
-		if (a->write_waiter != CAP_HANDLE_NONE || channel_readable(&a->out) ||
+		if (tried[i] || a->write_waiter != CAP_HANDLE_NONE || channel_readable(&a->out) ||
 		    attach_reading(c, a))
 			continue;
 		if (!best || a->last_use < best->last_use)
 			best = a;
 	}
-	if (best) {
-		c->stats.reclaimed++;
-		attach_free(c, best);
-	}
 	return best;
+}
+
+/* A free entry, reclaiming the idle one used longest ago if need be. The
+ * reclaimed one's output channel is closed first (keel/channel.h): if its
+ * program pushed meanwhile, it stays, and the next oldest is tried; if not,
+ * the program sees the close after its next push and takes its bytes back
+ * to a new attachment (libsys term.c), so nothing written is lost. */
+static struct attachment *free_entry(struct compd *c)
+{
+	bool tried[COMPD_ATTACH_MAX] = { false };
+	for (unsigned i = 0; i < COMPD_ATTACH_MAX; i++)
+		if (!c->att[i].used)
+			return &c->att[i];
+	struct attachment *a;
+	while ((a = oldest_idle(c, tried))) {
+		tried[a - c->att] = true;
+		channel_close(&a->out);
+		if (channel_readable(&a->out)) {
+			channel_reopen(&a->out); /* written to just now: keep it */
+			continue;
+		}
+		c->stats.reclaimed++;
+		attach_free(c, a);
+		return a;
+	}
+	return NULL;
 }
 
 /* Creates and maps the shared memory of a and lays out its channels. */

@@ -19,7 +19,9 @@
  *   128 cons      u32  elements ever popped   consumer writes
  *   132 sleeping  u32  non-zero: consumer wants the doorbell
  *                                             consumer sets, producer clears
- *   136 (reserved, zero, to 192)
+ *   136 closed    u32  non-zero: the consumer will pop no more
+ *                                             consumer sets (channel_close)
+ *   140 (reserved, zero, to 192)
  *   192 slots[capacity], elem_size bytes each; element i is in slot
  *       i & (capacity - 1)
  *
@@ -97,7 +99,8 @@ struct channel_hdr {
 	uint32_t producer_reserved[15];
 	uint32_t cons;
 	uint32_t sleeping;
-	uint32_t consumer_reserved[14];
+	uint32_t closed;
+	uint32_t consumer_reserved[13];
 };
 
 _Static_assert(offsetof(struct channel_hdr, elem_size) == 4, "elem_size at 4");
@@ -105,6 +108,7 @@ _Static_assert(offsetof(struct channel_hdr, capacity) == 8, "capacity at 8");
 _Static_assert(offsetof(struct channel_hdr, prod) == 64, "prod on its own line");
 _Static_assert(offsetof(struct channel_hdr, cons) == 128, "cons on its own line");
 _Static_assert(offsetof(struct channel_hdr, sleeping) == 132, "sleeping beside cons");
+_Static_assert(offsetof(struct channel_hdr, closed) == 136, "closed beside sleeping");
 _Static_assert(sizeof(struct channel_hdr) == CHANNEL_HDR_SIZE, "slots follow at 192");
 _Static_assert(CHANNEL_HDR_SIZE % CHANNEL_ALIGN == 0, "slots start on a line");
 
@@ -183,5 +187,31 @@ bool channel_prepare_wait(struct channel *ch);
  * channel_set_doorbell was never called.
  */
 status_t channel_notify(struct channel *ch, const struct sysops *ops);
+
+/*
+ * Closing. A consumer that gives a channel up while its producer may still
+ * push (compd reclaiming an idle terminal attachment) must not lose what
+ * is pushed meanwhile. The same two-sided fence as the doorbell's:
+ *
+ *   consumer                               producer
+ *   channel_close: closed = 1, fence       push (release prod)
+ *   channel_readable: if not empty,        channel_closed: fence, load
+ *     channel_reopen and pop as usual        closed; if set, ask the
+ *     (the close is withdrawn)               consumer (e.g. a call that
+ *   else: gone; pops no more                 fails STALE once it is gone)
+ *                                          if gone: channel_take_back
+ *
+ * At least one side sees the other: either the consumer finds the new
+ * elements and stays, or the producer finds the flag. A producer that
+ * learns the consumer is gone takes back the elements never popped, oldest
+ * first, and sends them elsewhere: nothing is lost or popped twice.
+ */
+void channel_close(struct channel *ch);  /* consumer */
+void channel_reopen(struct channel *ch); /* consumer: withdraws a close */
+bool channel_closed(struct channel *ch); /* producer, after pushing */
+
+/* Producer, once the consumer is gone: copies up to n elements it never
+ * popped into out, oldest first, and drops them; returns how many. */
+uint32_t channel_take_back(struct channel *ch, void *out, uint32_t n);
 
 #endif
