@@ -49,32 +49,7 @@ for m in $mods; do paths="$paths ./lib/modules/$kver/kernel/$m"; done
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$W/mod" $paths || die "no modules in $deb"
 
 # newc cpio, as run.sh writes it.
-ino=0
-pad4() {
-	case $(($1 % 4)) in
-	1) printf '\000\000\000' ;;
-	2) printf '\000\000' ;;
-	3) printf '\000' ;;
-	esac
-}
-entry() { # entry NAME MODE(octal) SIZE RDEVMAJ RDEVMIN
-	ino=$((ino + 1))
-	printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X' \
-		"$ino" "$2" 0 0 1 0 "$3" 0 0 "$4" "$5" $((${#1} + 1)) 0
-	printf '%s\000' "$1"
-	pad4 $((110 + ${#1} + 1))
-}
-file() { # file NAME MODE PATH
-	size=$(($(wc -c < "$3") + 0))
-	entry "$1" "$2" "$size" 0 0
-	cat "$3"
-	pad4 "$size"
-}
-symlink() {
-	entry "$1" 0120777 ${#2} 0 0
-	printf '%s' "$2"
-	pad4 ${#2}
-}
+. "$here/cpio.sh"
 
 cat > "$W/init" << 'EOF2'
 #!/bin/busybox sh
