@@ -30,25 +30,37 @@ static struct keel_msg words(uint32_t label, uint32_t a, uint32_t b)
 	return m;
 }
 
+status_t launch_block_memory(char *const *argv, char *const *envp, const char *cwd,
+			     cap_handle_t *mem, size_t *len)
+{
+	void *at;
+	*len = launch_block_build(NULL, 0, argv, envp, cwd);
+	uint64_t pages = (*len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
+	if (*len == 0)
+		return STATUS_RANGE;
+	status_t st = sys_memory_create(pages, 0, mem);
+	if (st)
+		return st;
+	st = keel_map(*mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
+	if (st) {
+		sys_cap_delete(*mem);
+		return st;
+	}
+	launch_block_build(at, *len, argv, envp, cwd);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+	return STATUS_OK;
+}
+
 /* Makes the argument block in a new memory object and sends it (moved). */
 static status_t send_block(cap_handle_t launch, uint32_t id, const struct launch_req *req)
 {
-	size_t len = launch_block_build(NULL, 0, req->argv, req->envp, req->cwd);
-	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
 	cap_handle_t mem;
-	void *at;
-	if (len == 0)
-		return STATUS_RANGE;
-	status_t st = sys_memory_create(pages, 0, &mem);
+	size_t len;
+	status_t st = launch_block_memory(req->argv, req->envp, req->cwd, &mem, &len);
 	if (st)
 		return st;
-	st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
-	if (st == STATUS_OK) {
-		launch_block_build(at, len, req->argv, req->envp, req->cwd);
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
-		struct keel_msg m = words(LAUNCH_ARGS, id, (uint32_t)len);
-		st = sys_msg_send(launch, &m, mem, CAP_COPY);
-	}
+	struct keel_msg m = words(LAUNCH_ARGS, id, (uint32_t)len);
+	st = sys_msg_send(launch, &m, mem, CAP_COPY);
 	sys_cap_delete(mem);
 	return st;
 }

@@ -27,22 +27,11 @@ static status_t block_read(struct launcher *l, struct app *a, struct launch_args
 /* Makes a block of argv, envp and cwd in a new memory object for a. */
 static status_t block_write(struct app *a, char *const *argv, char *const *envp, const char *cwd)
 {
-	size_t len = launch_block_build(NULL, 0, argv, envp, cwd);
-	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
 	cap_handle_t mem;
-	void *at;
-	if (len == 0)
-		return STATUS_RANGE;
-	status_t st = sys_memory_create(pages, 0, &mem);
+	size_t len;
+	status_t st = launch_block_memory(argv, envp, cwd, &mem, &len);
 	if (st)
 		return st;
-	st = keel_map(mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
-	if (st) {
-		sys_cap_delete(mem);
-		return st;
-	}
-	launch_block_build(at, len, argv, envp, cwd);
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
 	if (a->block != CAP_HANDLE_NONE)
 		sys_cap_delete(a->block);
 	a->block = mem;

@@ -145,6 +145,11 @@ struct launch_req {
 size_t launch_block_build(void *buf, size_t n, char *const *argv, char *const *envp,
 			  const char *cwd);
 
+/* Builds the argument block in a new memory object: *mem (the caller's to
+ * send or delete) holding *len bytes. STATUS_RANGE if it cannot be built. */
+status_t launch_block_memory(char *const *argv, char *const *envp, const char *cwd,
+			     cap_handle_t *mem, size_t *len);
+
 /*
  * Decodes the block buf[0..n) (a private copy: it is read once) into *out.
  * Returns STATUS_OK, or BAD_FORMAT for a wrong magic, a length that is not
