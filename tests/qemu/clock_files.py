@@ -14,8 +14,6 @@ import subprocess
 import sys
 import tempfile
 
-import pexpect
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import config, make_image  # noqa: E402
 from system import PROMPT, Session, check  # noqa: E402
@@ -53,50 +51,25 @@ def disk_checks(cfg, img, work):
                        text=True, env=env)
     check("mdir shows the file dated by the RTC",
           re.search(r"stamp\s+txt\s+8 2026-12-04\s+10:0\d", r.stdout) is not None, r.stdout)
-    part = os.path.join(work, "part.img")
-    subprocess.run(["dd", "if=" + img, "of=" + part, "bs=512", "skip=2048", "status=none"],
-                   check=True)
-    r = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
-    lines = r.stdout.strip().split("\n")
-    check("fsck.fat -n finds the volume clean", r.returncode == 0 and len(lines) == 2,
-          "exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    system.fsck_clean(img, work)
 
 
 def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-clock.")
     img = make_image(cfg, work, "initd.console=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "1200", cfg["QEMU"], "-accel", "tcg,thread=single",
-           "-M", "pc", "-cpu", "max", "-m", "256M", "-smp", "1", "-display", "none",
-           "-no-reboot", "-rtc", "base=%s,clock=vm" % RTC_BASE,
-           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser", "-monitor", "none",
-           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
-           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
-    log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
-    child.logfile_read = log
+    child, log = system.boot(cfg, work, img, secs=1200, smp="1",
+                             extra=["-rtc", "base=%s,clock=vm" % RTC_BASE])
     s = Session(child)
     if s.expect("topod reads the RTC", r"topod: wall clock 2026-12-04 10:00:\d\d UTC", 180) and \
             s.expect("the shell prompts", PROMPT, 120):
         session(s)
-    try:
-        child.expect(pexpect.EOF, timeout=60)
-    except pexpect.TIMEOUT:
-        child.terminate(force=True)
-    child.close()
-    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
+    system.powered_off(child)
     disk_checks(cfg, img, work)
-    log.close()
-    with open(os.path.join(work, "serial.log")) as f:
-        text = f.read()
-    check("nothing faulted but vfsleak's children",
-          not re.search(r"PANIC", text) and "vfsd: " not in re.sub(r"vfsd: mounted.*", "", text))
-    if system.failed:
-        print("---- serial output")
-        print(text[-6000:])
-    subprocess.run(["rm", "-rf", work])
-    print("%d passed, %d failed" % (system.passed, system.failed))
-    return 1 if system.failed else 0
+    return system.wrap_up(
+        work, log, "nothing faulted but vfsleak's children",
+        lambda text: not re.search(r"PANIC", text) and
+        "vfsd: " not in re.sub(r"vfsd: mounted.*", "", text))
 
 
 if __name__ == "__main__":

@@ -38,8 +38,9 @@ def check(name, ok, detail=""):
 
 
 class Session:
-    def __init__(self, child):
+    def __init__(self, child, prompt=PROMPT):
         self.child = child
+        self.prompt = prompt
 
     def expect(self, name, pattern, timeout=60):
         try:
@@ -54,7 +55,61 @@ class Session:
         """Types line, expects pattern in what follows, then the prompt."""
         self.child.send(line + "\r")
         return self.expect(name, pattern, timeout) and \
-            self.expect(name + ": the prompt comes back", PROMPT, timeout)
+            self.expect(name + ": the prompt comes back", self.prompt, timeout)
+
+
+def boot(cfg, work, img, secs=400, mem="256M", smp="2", monitor=False, extra=()):
+    """Starts QEMU on img (virtio-blk, modern only) with the serial line on
+    a pexpect child that logs to work/serial.log; returns (child, log)."""
+    mon = "unix:%s,server,nowait" % os.path.join(work, "monitor.sock") if monitor else "none"
+    cmd = [cfg["TIMEOUT"], "--foreground", str(secs), cfg["QEMU"], "-accel", "tcg,thread=single",
+           "-M", "pc", "-cpu", "max", "-m", mem, "-smp", smp, "-display", "none", "-no-reboot",
+           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser", "-monitor", mon,
+           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
+           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"] + list(extra)
+    log = open(os.path.join(work, "serial.log"), "w")
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
+    child.logfile_read = log
+    return child, log
+
+
+def powered_off(child):
+    """Waits for QEMU to end and checks it ended through ACPI power-off."""
+    try:
+        child.expect(pexpect.EOF, timeout=60)
+    except pexpect.TIMEOUT:
+        child.terminate(force=True)
+    child.close()
+    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
+
+
+def fsck_clean(img, work):
+    """fsck.fat -n on the system partition cut out of img: exit 0 and only
+    its two standard lines."""
+    part = os.path.join(work, "part.img")
+    subprocess.run(["dd", "if=" + img, "of=" + part, "bs=512", "skip=2048", "status=none"],
+                   check=True)
+    r = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
+    lines = r.stdout.strip().split("\n")
+    check("fsck.fat -n finds the volume clean", r.returncode == 0 and len(lines) == 2,
+          "exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+
+
+def wrap_up(work, log, name="nothing faulted", clean=None, tail=6000):
+    """Checks the serial log (clean(text), by default no CPU exception or
+    panic), shows its end on failure, removes work, prints the summary and
+    returns the exit status."""
+    log.close()
+    with open(os.path.join(work, "serial.log"), encoding="latin-1") as f:
+        text = f.read()
+    ok = clean(text) if clean else not re.search(r"CPU exception|PANIC", text)
+    check(name, ok)
+    if failed or os.environ.get("KEEL_SHOW_LOG"):
+        print("---- serial output")
+        print(text[-tail:])
+    subprocess.run(["rm", "-rf", work])
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
 
 
 def session(s):
@@ -113,13 +168,7 @@ def screen_shell(s):
 
 def disk_checks(cfg, img, work):
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
-    part = os.path.join(work, "part.img")
-    subprocess.run(["dd", "if=" + img, "of=" + part, "bs=512", "skip=2048", "status=none"],
-                   check=True)
-    r = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
-    lines = r.stdout.strip().split("\n")
-    check("fsck.fat -n finds the volume clean", r.returncode == 0 and len(lines) == 2,
-          "exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    fsck_clean(img, work)
     mtype = cfg.get("MCOPY", "mcopy").replace("mcopy", "mtype")
     r = subprocess.run([mtype, "-i", img + "@@1M", "::/notes/a.txt"], capture_output=True,
                        text=True, env=env)
@@ -138,39 +187,16 @@ def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-system.")
     img = make_image(cfg, work, "initd.console=sh initd.screen=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-accel", "tcg,thread=single", "-M", "pc",
-           "-cpu", "max",
-           "-m", "256M", "-smp", "2", "-display", "none", "-no-reboot",
-           "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
-           "-monitor", "unix:%s,server,nowait" % os.path.join(work, "monitor.sock"),
-           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
-           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
-    log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
-    child.logfile_read = log
+    child, log = boot(cfg, work, img, monitor=True)
     s = Session(child)
     s.monitor = os.path.join(work, "monitor.sock")
     if s.expect("vfsd mounts the system partition", r"vfsd: mounted FAT32", 180) and \
             s.expect("the boot reaches all services", r"initd: all services up \(7\)", 60) and \
             s.expect("the shell prompts on the serial terminal", PROMPT, 60):
         session(s)
-    try:
-        child.expect(pexpect.EOF, timeout=60)
-    except pexpect.TIMEOUT:
-        child.terminate(force=True)
-    child.close()
-    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
+    powered_off(child)
     disk_checks(cfg, img, work)
-    log.close()
-    with open(os.path.join(work, "serial.log")) as f:
-        text = f.read()
-    check("nothing faulted", not re.search(r"CPU exception|PANIC", text))
-    if failed:
-        print("---- serial output")
-        print(text[-6000:])
-    subprocess.run(["rm", "-rf", work])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return wrap_up(work, log)
 
 
 if __name__ == "__main__":

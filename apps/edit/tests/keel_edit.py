@@ -15,8 +15,6 @@ import subprocess
 import sys
 import tempfile
 
-import pexpect
-
 sys.path.insert(0, "tests/qemu")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import system  # noqa: E402
@@ -201,13 +199,7 @@ def disk_checks(cfg, img, work):
                        text=True, env=env)
     names = sorted(os.path.basename(n) for n in r.stdout.split())
     check("no temporary file is left beside them", names == ["new.txt", "plan.txt"], repr(names))
-    part = os.path.join(work, "part.img")
-    subprocess.run(["dd", "if=" + img, "of=" + part, "bs=512", "skip=2048", "status=none"],
-                   check=True)
-    r = subprocess.run(["fsck.fat", "-n", part], capture_output=True, text=True)
-    lines = r.stdout.strip().split("\n")
-    check("fsck.fat -n finds the volume clean", r.returncode == 0 and len(lines) == 2,
-          "exit %d: %s %s" % (r.returncode, r.stdout, r.stderr))
+    system.fsck_clean(img, work)
 
 
 def main():
@@ -215,36 +207,15 @@ def main():
     work = tempfile.mkdtemp(prefix="keel-edit.")
     img = system.make_image(cfg, work, "initd.console=sh")
     put_files(cfg, img, work)
-    cmd = [cfg["TIMEOUT"], "--foreground", "600", cfg["QEMU"], "-accel", "tcg,thread=single",
-           "-M", "pc", "-cpu", "max", "-m", "256M", "-smp", "2", "-display", "none",
-           "-no-reboot", "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
-           "-monitor", "none", "-drive", "file=%s,if=none,id=disk,format=raw" % img,
-           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
-    log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
-    child.logfile_read = log
+    child, log = system.boot(cfg, work, img, secs=600)
     child.delaybeforesend = None
     s = system.Session(child)
     if s.expect("the boot reaches all services", r"initd: all services up \(7\)", 180) and \
             s.expect("the shell prompts on the serial terminal", PROMPT, 60):
         session(s)
-    try:
-        child.expect(pexpect.EOF, timeout=60)
-    except pexpect.TIMEOUT:
-        child.terminate(force=True)
-    child.close()
-    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
-    log.close()
+    system.powered_off(child)
     disk_checks(cfg, img, work)
-    with open(os.path.join(work, "serial.log"), encoding="latin-1") as f:
-        text = f.read()
-    check("nothing faulted", not re.search(r"CPU exception|PANIC", text))
-    if system.failed:
-        print("---- serial output")
-        print(text[-6000:])
-    subprocess.run(["rm", "-rf", work])
-    print("%d passed, %d failed" % (system.passed, system.failed))
-    return 1 if system.failed else 0
+    return system.wrap_up(work, log)
 
 
 if __name__ == "__main__":

@@ -8,49 +8,14 @@
 # and initd starts it on a fresh one; svc still answers and poweroff
 # ends QEMU.
 import os
-import re
-import subprocess
 import sys
 import tempfile
 
-import pexpect
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../tests/qemu"))
 from console import config, make_image  # noqa: E402
+import system  # noqa: E402
 
 PROMPT = r"/ \$ "
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("PASS " + name)
-    else:
-        failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
-
-
-class Session:
-    def __init__(self, child):
-        self.child = child
-
-    def expect(self, name, pattern, timeout=60):
-        try:
-            self.child.expect(pattern, timeout=timeout)
-            check(name, True)
-            return True
-        except (pexpect.TIMEOUT, pexpect.EOF) as e:
-            check(name, False, "no /%s/ (%s)" % (pattern, type(e).__name__))
-            return False
-
-    def run(self, name, line, pattern, timeout=60):
-        """Types line, expects pattern in what follows, then the prompt."""
-        self.child.send(line + "\r")
-        return self.expect(name, pattern, timeout) and \
-            self.expect(name + ": the prompt comes back", PROMPT, timeout)
 
 
 def session(s):
@@ -91,35 +56,13 @@ def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-attack.")
     img = make_image(cfg, work, "initd.console=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "1500", cfg["QEMU"], "-accel", "tcg,thread=single",
-           "-M", "pc", "-cpu", "max", "-m", "256M", "-smp", "2", "-display", "none",
-           "-no-reboot", "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
-           "-monitor", "none",
-           "-drive", "file=%s,if=none,id=disk,format=raw" % img,
-           "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
-    log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
-    child.logfile_read = log
-    s = Session(child)
+    child, log = system.boot(cfg, work, img, secs=1500)
+    s = system.Session(child, PROMPT)
     if s.expect("the boot reaches all services", r"initd: all services up \(7\)", 180) and \
             s.expect("the shell prompts on the serial terminal", PROMPT, 60):
         session(s)
-    try:
-        child.expect(pexpect.EOF, timeout=60)
-    except pexpect.TIMEOUT:
-        child.terminate(force=True)
-    child.close()
-    check("QEMU exits on ACPI power-off", child.exitstatus == 0, "exit %s" % child.exitstatus)
-    log.close()
-    with open(os.path.join(work, "serial.log")) as f:
-        text = f.read()
-    check("nothing faulted", not re.search(r"CPU exception|PANIC", text))
-    if failed or os.environ.get("KEEL_SHOW_LOG"):
-        print("---- serial output")
-        print(text[-12000:])
-    subprocess.run(["rm", "-rf", work])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    system.powered_off(child)
+    return system.wrap_up(work, log, tail=12000)
 
 
 if __name__ == "__main__":
