@@ -3,6 +3,7 @@
 #include "devices.h"
 #include "protocol.h"
 #include "keel/launch.h"
+#include "keel/service.h"
 
 /* initd serves the launch and its own protocols on one inbox: their labels
  * must differ (LAUNCH_JOB once took INITD_CONTROL's). */
@@ -42,6 +43,8 @@ status_t control_apply(struct initd *d, struct service *s, uint32_t verb, uint64
 	struct sv_action a;
 	if (s->refused)
 		return STATUS_INVALID;
+	if (s->stop_due)
+		return STATUS_BUSY; /* an earlier stop has not ended yet */
 	if (verb != INITD_VERB_START && (uint32_t)(s - d->svc) == devices_roots_slot(d))
 		return STATUS_INVALID; /* the device roots would go with it */
 	status_t st = decide(s, verb, now, &a);
@@ -65,13 +68,67 @@ static uint32_t by_name(const struct initd *d, const char *name)
 
 static const char *const verbs[] = { "?", "stopped", "started", "restarted" };
 
+/* Reports verb done on s in the witness log and fills r with s's status. */
+static void answer(struct initd *d, struct service *s, uint32_t verb, struct loop_reply *r)
+{
+	struct initd_status out;
+	keel_print(d->start->witness, "initd: %s %s by the operator\n", s->m.name, verbs[verb]);
+	services_status(d, (uint32_t)(s - d->svc), &out);
+	memset(&r->msg, 0, sizeof r->msg);
+	r->msg.label = INITD_CONTROL_REPLY;
+	r->msg.len = sizeof out;
+	memcpy(r->msg.payload, &out, sizeof out);
+}
+
+/* Starts a graceful stop or restart of s (control.h) if the policy
+ * agrees, s runs and can be asked: true if so, and reply (the caller's
+ * reply capability) is then answered by control_ended. */
+static bool stop_gracefully(struct initd *d, struct service *s, uint32_t verb, cap_handle_t reply)
+{
+	struct keel_msg m = { .label = SERVICE_STOP };
+	struct sv_status st;
+	uint64_t now = now_ns();
+	if ((verb != INITD_VERB_STOP && verb != INITD_VERB_RESTART) || !s->running || !s->inbox ||
+	    s->stop_due || s->refused || (uint32_t)(s - d->svc) == devices_roots_slot(d))
+		return false;
+	supervise_status(&s->sv, now, &st);
+	if (st.state != SV_STATE_UP)
+		return false; /* starting or hung: the plain path kills it */
+	if (sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0))
+		return false;                /* it cannot hear: the plain path kills it */
+	decide(s, verb, now, &s->stop_then); /* UP: stop and restart are OK */
+	s->stop_due = now + STOP_GRACE_NS;
+	s->stop_reply = reply;
+	s->stop_verb = verb;
+	if (verb == INITD_VERB_STOP)
+		s->gated = false;
+	return true;
+}
+
+void control_ended(struct initd *d, struct service *s, uint64_t now)
+{
+	struct loop_reply r = { .cap = CAP_HANDLE_NONE };
+	struct sv_action a = s->stop_then;
+	cap_handle_t reply = s->stop_reply;
+	if (s->running)
+		keel_print(d->start->witness, "initd: %s did not stop in time: killed\n",
+			   s->m.name);
+	s->stop_due = 0;
+	s->stop_reply = CAP_HANDLE_NONE;
+	a.kill = true; /* if it still runs */
+	if (d->launch && d->launch->shutting_down)
+		a.verb = SV_ACT_NONE; /* nothing starts any more */
+	services_act(d, s, a);
+	services_settle(d, now);
+	answer(d, s, s->stop_verb, &r);
+	loop_reply(&d->loop, reply, &r);
+}
 static status_t on_control(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
 			   void *ctx)
 {
 	struct launcher *l = ctx;
 	struct initd *d = l->d;
 	struct initd_control c;
-	struct initd_status out;
 	(void)loop;
 	if ((m->flags & MSG_FLAG_CAP) && !loop_msg_is_call(m))
 		sys_cap_delete(m->cap); /* a request carries no capability */
@@ -87,15 +144,13 @@ static status_t on_control(struct loop *loop, const struct keel_msg *m, struct l
 	uint32_t slot = by_name(d, c.name);
 	if (slot == d->count)
 		return STATUS_NOT_FOUND;
-	status_t st = control_apply(d, &d->svc[slot], c.verb, now_ns());
+	struct service *s = &d->svc[slot];
+	if (loop_msg_is_call(m) && stop_gracefully(d, s, c.verb, m->cap))
+		return STATUS_OK; /* answered when it has ended */
+	status_t st = control_apply(d, s, c.verb, now_ns());
 	if (st)
 		return st;
-	keel_print(d->start->witness, "initd: %s %s by the operator\n", c.name, verbs[c.verb]);
-	services_status(d, slot, &out);
-	memset(&r->msg, 0, sizeof r->msg);
-	r->msg.label = INITD_CONTROL_REPLY;
-	r->msg.len = sizeof out;
-	memcpy(r->msg.payload, &out, sizeof out);
+	answer(d, s, c.verb, r);
 	return STATUS_OK;
 }
 

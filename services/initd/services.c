@@ -1,5 +1,6 @@
 /* services.c - loading, starting and supervising services (see services.h). */
 #include "abi/witness.h"
+#include "control.h"
 #include "devices.h"
 #include "dirgrant.h"
 #include "lib/cmdline.h"
@@ -525,10 +526,13 @@ static status_t on_end(struct loop *loop, const struct keel_msg *m, struct loop_
 	memcpy(&word, m->payload, sizeof word);
 	forget(s);
 	devices_gone(d, s); /* its device stops before anything is restarted */
-	services_act(d, s,
-		     m->label == MSG_LABEL_TASK_FAULT
-			     ? supervise_faulted(&s->sv, now, (uint32_t)word)
-			     : supervise_exited(&s->sv, now, word));
+	if (s->stop_due)
+		control_ended(d, s, now); /* it did as the operator asked */
+	else
+		services_act(d, s,
+			     m->label == MSG_LABEL_TASK_FAULT
+				     ? supervise_faulted(&s->sv, now, (uint32_t)word)
+				     : supervise_exited(&s->sv, now, word));
 	if (d->launch)
 		launch_service_ended(d->launch, s);
 	settle(d, now); /* a service gone for good blocks its dependents */
@@ -668,9 +672,13 @@ static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct
 static void tick(struct loop *loop, uint64_t now, void *ctx)
 {
 	struct initd *d = ctx;
-	for (uint32_t i = 0; i < d->count; i++)
-		if (!d->svc[i].refused)
-			services_act(d, &d->svc[i], supervise_tick(&d->svc[i].sv, now));
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		if (s->stop_due && now >= s->stop_due)
+			control_ended(d, s, now); /* it did not stop in time */
+		else if (!s->refused)
+			services_act(d, s, supervise_tick(&s->sv, now));
+	}
 	settle(d, now);
 	loop_timer_add(loop, now + TICK_NS, tick, d, NULL);
 }

@@ -46,6 +46,13 @@ struct service {
 						   * its capability: older means stale */
 	status_t peer_error[MANIFEST_MAX_SENDS];  /* last failed update, reported once */
 	uint32_t dir_from;                        /* with dir lines: slot providing "vfs" */
+	/* An operator's stop or restart in progress (control.c): the instance
+	 * was sent SERVICE_STOP; stop_then is carried out when it ends, or
+	 * with a kill at stop_due, and then stop_reply answers the operator. */
+	uint64_t stop_due; /* 0: none in progress */
+	struct sv_action stop_then;
+	cap_handle_t stop_reply;
+	uint32_t stop_verb;
 };
 
 struct initd {

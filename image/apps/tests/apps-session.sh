@@ -37,5 +37,9 @@ echo empty=$?
 echo script=$?
 hello again
 echo hello-again=$?
+svc restart vfsd
+echo restart-vfsd=$?
+sleep 2
+svc -q vfsd
 svc -q
 poweroff

@@ -6,7 +6,8 @@
 # program whose manifest lacks the capability (tbuser, the toolbox's code
 # in /apps). hello is only in /apps; a truncated copy of it, a text file
 # and an empty file there are refused with a clear error while initd
-# keeps serving; a "#!" script there is run by its interpreter.
+# keeps serving; a "#!" script there is run by its interpreter. A restart
+# of vfsd is graceful: it writes back and leaves the volume clean.
 . tests/qemu/lib.sh
 
 # The test's copy of the image gets the broken programs in /apps too.
@@ -60,6 +61,14 @@ check_log "... the shell says so" '^empty=126[[:space:]]*$'
 check_log "a #! script runs with its interpreter" '^script args: four five[[:space:]]*$'
 check_log "... and its exit status" '^script=3[[:space:]]*$'
 check_log "initd still launches afterwards" '^hello from /apps: again[[:space:]]*$'
+check_log "svc restart vfsd waits for it to stop cleanly" '^vfsd: up \(1 restarts\)'
+check_log "... status 0" '^restart-vfsd=0[[:space:]]*$'
+mounts=$(grep -Ec 'vfsd: mounted FAT32.*cache [0-9]+ sectors[[:space:]]*$' "$log")
+if [ "$mounts" -eq 2 ]; then pass "... and the new vfsd mounts the volume"; else
+	fail "... and the new vfsd mounts the volume: $mounts mounts"; fi
+check_log "... and serves" '^vfsd +up +1  [0-9]+s'
+check_no_log "... which the first left clean" 'not cleanly unmounted'
+check_no_log "every stopped service stopped on request" 'did not stop in time'
 check_log "every service is up at the end" '^echo +up '
 check_log "poweroff stops every service" 'initd: every service stopped: powering off'
 check_status "QEMU ends with the power-off (ACPI S5)" 0
