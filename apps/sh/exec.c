@@ -282,6 +282,8 @@ static int spawn_failed(struct shell *sh, const char *name, int err)
 		status = 127;
 	} else if (err == EACCES || err == EISDIR) {
 		msg = "Permission denied";
+	} else if (err == ENOEXEC) {
+		msg = "cannot execute binary file";
 	}
 	if (sh->cmdname)
 		sh_warn(sh, "%s: %s", name, msg);
@@ -290,9 +292,29 @@ static int spawn_failed(struct shell *sh, const char *name, int err)
 	return status;
 }
 
+/* True if path is not a text file: a NUL byte in its first line (of
+ * the first 256 bytes). POSIX lets the shell refuse to run such a file
+ * as a script, with status 126. */
+static bool is_binary(const char *path)
+{
+	char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	close(fd);
+	for (ssize_t i = 0; i < n && buf[i] != '\n'; i++)
+		if (buf[i] == '\0')
+			return true;
+	return false;
+}
+
 /* Spawns a program with the shell's current descriptors 0..OS_MAXFD-1.
- * A file without a #! line is run by a new shell, as execve's ENOEXEC
- * asks.  Returns 0 and *pid or a status after a message. */
+ * A text file without a #! line is run by a new shell, as execve's
+ * ENOEXEC asks; any other file that is not a program is refused.
+ * Returns 0 and *pid or a status after a message. */
 int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, bool bg, pid_t *pid)
 {
 	int map[OS_MAXFD];
@@ -302,7 +324,7 @@ int spawn_program(struct shell *sh, const char *path, char **argv, char **envp, 
 	fdmap_identity(map, OS_MAXFD);
 	int err = os_spawn(&req, pid);
 
-	if (err == ENOEXEC) {
+	if (err == ENOEXEC && !is_binary(path)) {
 		int argc = 0;
 
 		while (argv[argc])

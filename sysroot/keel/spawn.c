@@ -229,6 +229,8 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 		return pass_done(&p, 1), err;
 	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
 	pass_done(&p, st != STATUS_OK);
+	if (st == STATUS_BAD_FORMAT)
+		return ENOEXEC; /* not a program: a shell may run it as a script */
 	if (st)
 		return keel_errno(st);
 	pid_t pid = kid_add(id);

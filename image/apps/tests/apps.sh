@@ -5,8 +5,9 @@
 # capability and is refused for initd, topod, an unknown name and a
 # program whose manifest lacks the capability (tbuser, the toolbox's code
 # in /apps). hello is only in /apps; a truncated copy of it, a text file
-# and an empty file there are refused with a clear error while initd
-# keeps serving; a "#!" script there is run by its interpreter. A restart
+# and an empty file there are refused by initd (ENOEXEC for the shell,
+# which runs the two text files as scripts as dash does and refuses the
+# binary) while initd keeps serving; a "#!" script there is run by its interpreter. A restart
 # of vfsd is graceful: it writes back and leaves the volume clean.
 . tests/qemu/lib.sh
 
@@ -53,11 +54,13 @@ check_log "hello runs from /apps by name, with its arguments" '^hello from /apps
 check_log "... and its exit status" '^hello=2[[:space:]]*$'
 check_log "hello runs by its path" '^hello from /apps: three[[:space:]]*$'
 check_log "a truncated ELF is refused" 'initd: /apps/corrupt: cannot launch it: malformed input'
-check_log "... the shell says so" '^corrupt=126[[:space:]]*$'
+check_log "... and the shell will not run it as a script" '/apps/corrupt: cannot execute binary file'
+check_log "... status 126" '^corrupt=126[[:space:]]*$'
 check_log "a text file is refused" 'initd: /apps/notelf: cannot launch it: malformed input'
-check_log "... the shell says so" '^notelf=126[[:space:]]*$'
+check_log "... so the shell runs it as a script, as dash does" '/apps/notelf: 1: this: not found'
+check_log "... status 127" '^notelf=127[[:space:]]*$'
 check_log "an empty file is refused" 'initd: /apps/empty: cannot launch it: malformed input'
-check_log "... the shell says so" '^empty=126[[:space:]]*$'
+check_log "... an empty script does nothing" '^empty=0[[:space:]]*$'
 check_log "a #! script runs with its interpreter" '^script args: four five[[:space:]]*$'
 check_log "... and its exit status" '^script=3[[:space:]]*$'
 check_log "initd still launches afterwards" '^hello from /apps: again[[:space:]]*$'
