@@ -132,6 +132,17 @@ status_t launch_kill(cap_handle_t launch, uint32_t id)
 	return call(launch, &m);
 }
 
+status_t launch_root_renew(cap_handle_t launch, cap_handle_t *root)
+{
+	struct keel_msg m = { .label = LAUNCH_ROOT };
+	status_t st = call(launch, &m);
+	if (st == STATUS_OK && !(m.flags & MSG_FLAG_CAP))
+		st = STATUS_BAD_FORMAT;
+	if (st == STATUS_OK)
+		*root = m.cap;
+	return st;
+}
+
 status_t launch_shutdown(cap_handle_t power)
 {
 	struct keel_msg m = { .label = INITD_SHUTDOWN };

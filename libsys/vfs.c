@@ -191,6 +191,7 @@ status_t vfs_stat(struct vfs_client *c, cap_handle_t obj, struct vfs_stat *st)
 		return STATUS_BAD_FORMAT;
 	st->type = m.payload[0];
 	st->attr = m.payload[1];
+	st->flags = m.payload[2];
 	st->rights = vfs_get_u32(m.payload + 4);
 	st->size = vfs_get_u64(m.payload + 8);
 	st->mtime = (int64_t)vfs_get_u64(m.payload + 16);

@@ -15,6 +15,16 @@ static cap_handle_t vfs_inbox(struct initd *d)
 	return CAP_HANDLE_NONE;
 }
 
+/* Notes whether a's new session is of the volume's root, and its rights:
+ * what LAUNCH_ROOT may give it again. */
+static void note_root(struct vfs_client *c, struct app *a)
+{
+	struct vfs_stat st;
+	a->root_renewable = vfs_stat(c, a->session, &st) == STATUS_OK && st.type == VFS_TYPE_DIR &&
+			    (st.flags & VFS_STAT_ROOT);
+	a->root_rights = a->root_renewable ? st.rights : 0;
+}
+
 void appsession_open(struct launcher *l, struct app *a, uint32_t i)
 {
 	struct vfs_client c = { .timeout = SESSION_CALL_NS };
@@ -32,6 +42,37 @@ void appsession_open(struct launcher *l, struct app *a, uint32_t i)
 	sys_cap_delete(a->caps[i]);
 	a->caps[i] = copy;
 	a->session = head;
+	note_root(&c, a);
+}
+
+status_t appsession_renew(struct launcher *l, struct app *a, cap_handle_t *root)
+{
+	struct vfs_client c = { .timeout = SESSION_CALL_NS };
+	struct vfs_stat st;
+	cap_handle_t vfs = vfs_inbox(l->d), dir = CAP_HANDLE_NONE, head = CAP_HANDLE_NONE, copy;
+	uint64_t info = 0, badge = 0;
+	if (!a->root_renewable)
+		return STATUS_NOT_FOUND;
+	if (a->session != CAP_HANDLE_NONE && vfs_stat(&c, a->session, &st) == STATUS_OK)
+		return STATUS_BUSY; /* the root it has still works */
+	if (vfs == CAP_HANDLE_NONE)
+		return STATUS_DEAD;
+	status_t s = vfs_open(&c, vfs, "", VFS_O_DIR, a->root_rights, &dir, NULL);
+	if (s == STATUS_OK)
+		s = sys_cap_info(dir, &info, &badge);
+	if (s == STATUS_OK)
+		s = vfs_session(&c, vfs, badge, &head, NULL);
+	if (dir != CAP_HANDLE_NONE)
+		vfs_close_send(dir); /* the session's head stands on its own */
+	if (s == STATUS_OK && (s = sys_cap_derive(head, RIGHT_SEND | RIGHT_GRANT, 0, &copy)))
+		vfs_close_send(head);
+	if (s)
+		return s;
+	if (a->session != CAP_HANDLE_NONE)
+		sys_cap_delete(a->session); /* its vfsd is gone: nothing to close */
+	a->session = head;
+	*root = copy;
+	return STATUS_OK;
 }
 
 void appsession_end(struct app *a)

@@ -25,4 +25,16 @@ void appsession_open(struct launcher *l, struct app *a, uint32_t i);
 /* Ends a's session, if it has one. */
 void appsession_end(struct app *a);
 
+/*
+ * LAUNCH_ROOT (keel/launch.h): once a's session has ended with the vfsd
+ * that made it (a restart), a new root of the running vfsd - the volume's
+ * root with the rights a's root had - in a new session, kept as above;
+ * *root is the app's copy, to move to it. Only an app whose root was the
+ * volume's root (VFS_STAT_ROOT when its session was made) gets one: a
+ * launcher that confined its program to a directory keeps it confined.
+ * NOT_FOUND (no such root), BUSY (the old session still answers), DEAD
+ * (no file service is up), or vfsd's error.
+ */
+status_t appsession_renew(struct launcher *l, struct app *a, cap_handle_t *root);
+
 #endif

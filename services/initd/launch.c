@@ -638,6 +638,28 @@ static status_t on_job(struct loop *loop, const struct keel_msg *m, struct loop_
 	return STATUS_OK;
 }
 
+/* LAUNCH_ROOT: a new root directory for the caller (appsession.h). */
+static status_t on_root(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			void *ctx)
+{
+	struct launcher *l = ctx;
+	(void)loop;
+	if ((m->flags & MSG_FLAG_CAP) && !loop_msg_is_call(m))
+		sys_cap_delete(m->cap); /* a request carries no capability */
+	status_t st = caller_ok(l, m);
+	struct app *a = st ? NULL : app_by_id(l, (uint32_t)m->badge);
+	if (st)
+		return st;
+	if (!a || a->state != APP_RUNNING)
+		return STATUS_NOT_FOUND;
+	st = appsession_renew(l, a, &r->cap);
+	if (st)
+		return st;
+	fill_reply(r, NULL, 0);
+	r->mode = CAP_MOVE;
+	return STATUS_OK;
+}
+
 struct app *launch_app(struct launcher *l, uint32_t id)
 {
 	return app_by_id(l, id);
@@ -651,7 +673,8 @@ status_t launch_register(struct launcher *l, struct initd *d)
 	} h[] = { { LAUNCH_NEW, on_new },          { LAUNCH_ARGS, on_args },
 		  { LAUNCH_CAP, on_cap },          { LAUNCH_GO, on_go },
 		  { LAUNCH_WAIT, on_wait },        { LAUNCH_KILL, on_kill },
-		  { INITD_SHUTDOWN, on_shutdown }, { LAUNCH_JOB, on_job } };
+		  { INITD_SHUTDOWN, on_shutdown }, { LAUNCH_JOB, on_job },
+		  { LAUNCH_ROOT, on_root } };
 	static const char *const keys[LAUNCH_CONSOLES] = { "initd.console", "initd.screen" };
 	l->d = d;
 	l->stopping = INITD_MAX_SERVICES;

@@ -55,6 +55,8 @@ struct app {
 	bool catches;        /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
 	uint64_t cost_slots, cost_objects; /* of initd's quotas, while it runs */
 	cap_handle_t session;              /* head of its vfsd session (appsession.h), or none */
+	uint32_t root_rights;              /* of its root, when that was the volume's root */
+	bool root_renewable;               /* LAUNCH_ROOT may give it a new one */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */

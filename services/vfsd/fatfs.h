@@ -110,6 +110,7 @@ struct fat_stat {
 	int64_t ctime;          /* UTC seconds; creation keeps whole seconds */
 	int64_t mtime;          /* 2-second resolution */
 	int64_t atime;          /* the access date: midnight local time */
+	bool is_root;           /* the volume's root directory */
 };
 
 /*

@@ -370,6 +370,7 @@ static status_t on_stat(struct loop *loop, const struct keel_msg *m, struct loop
 	reply->msg.len = 40;
 	p[0] = r->type;
 	p[1] = fs.attr;
+	p[2] = fs.is_root ? VFS_STAT_ROOT : 0;
 	vfs_put_u32(p + 4, r->rights);
 	vfs_put_u64(p + 8, fs.size);
 	vfs_put_u64(p + 16, (uint64_t)fs.mtime);

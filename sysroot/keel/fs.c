@@ -18,6 +18,10 @@
  * EACCES or EISDIR (for writing). Either way the read-only files of the
  * boot bundle are under /bundle (bundle.c; changing anything there is
  * EROFS).
+ *
+ * When vfsd restarts, the root goes stale: the first path call that finds
+ * it so asks initd for a new one (renewed(), LAUNCH_ROOT) and is made
+ * again; descriptors already open stay stale (EBADF).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,16 +32,53 @@
 #include "bundle.h"
 #include "fdsys.h"
 #include "fs.h"
+#include "keel/launch.h"
 #include "resolve.h"
 #include "vfsfile.h"
 
 struct keel_fs {
-	cap_handle_t root; /* directory capability of "/"; none until vfsd */
-	struct path cwd;   /* the working directory, below root */
+	cap_handle_t root;  /* directory capability of "/"; none until vfsd */
+	cap_handle_t given; /* the root as given (at start or by LAUNCH_ROOT) */
+	struct path cwd;    /* the working directory, below root */
 	int umask;
 };
 
-static struct keel_fs fs = { .root = CAP_HANDLE_NONE, .cwd = { 0, 0, { 0 }, { 0 } }, .umask = 022 };
+static struct keel_fs fs = { .root = CAP_HANDLE_NONE,
+			     .given = CAP_HANDLE_NONE,
+			     .cwd = { 0, 0, { 0 }, { 0 } },
+			     .umask = 022 };
+
+/* Makes the process's own root from given (see keel_vfs_setup). */
+static void root_setup(cap_handle_t given)
+{
+	keel_vfs_release();
+	fs.root = CAP_HANDLE_NONE;
+	fs.given = given;
+	if (given != CAP_HANDLE_NONE && keel_vfs_setup(given, &fs.root) < 0)
+		fs.root = CAP_HANDLE_NONE;
+}
+
+/*
+ * After a call through the root failed with s: if that was the first try
+ * (*tries 0) and the root went stale or dead - vfsd restarted - asks
+ * initd for a new root (LAUNCH_ROOT) and sets it up in the old one's
+ * place: true if the call should be made again. The working directory is
+ * a path and stays; descriptors opened from the old vfsd stay stale.
+ */
+static bool renewed(status_t s, int *tries)
+{
+	cap_handle_t launch, root;
+	if ((s != STATUS_STALE && s != STATUS_DEAD) || (*tries)++)
+		return false;
+	launch = launch_cap(keel_start_page(), "launch");
+	if (launch == CAP_HANDLE_NONE || launch_root_renew(launch, &root))
+		return false;
+	cap_handle_t old = fs.given;
+	root_setup(root);
+	if (old != CAP_HANDLE_NONE && old != launch_cap(keel_start_page(), "root"))
+		sys_cap_delete(old); /* an earlier renewal's, now useless */
+	return fs.root != CAP_HANDLE_NONE;
+}
 
 void keel_fs_attach(cap_handle_t root, const char *cwd)
 {
@@ -45,12 +86,21 @@ void keel_fs_attach(cap_handle_t root, const char *cwd)
 	bool dir;
 	path_init(&top);
 	path_init(&fs.cwd);
-	keel_vfs_release();
-	fs.root = CAP_HANDLE_NONE;
-	if (root != CAP_HANDLE_NONE && keel_vfs_setup(root, &fs.root) < 0)
-		fs.root = CAP_HANDLE_NONE;
+	root_setup(root);
 	if (cwd && cwd[0] && keel_resolve(&top, cwd, &p, &dir) == 0)
 		fs.cwd = p;
+}
+
+cap_handle_t keel_fs_fresh_root(void)
+{
+	int tries = 0;
+	if (fs.root != CAP_HANDLE_NONE) {
+		struct vfs_stat st;
+		status_t s = vfs_stat(keel_vfs_lock(), fs.root, &st);
+		keel_vfs_unlock();
+		renewed(s, &tries);
+	}
+	return fs.given;
 }
 
 /* Resolves text from dirfd (AT_FDCWD, or a vfsd directory descriptor)
@@ -103,9 +153,13 @@ static long vfs_open_path(const struct path *p, bool dir, int flags)
 		      (flags & O_TRUNC && acc != O_RDONLY ? VFS_O_TRUNC : 0);
 	cap_handle_t cap;
 	struct vfs_stat st;
+	status_t s;
+	int tries = 0;
 	path_format(p, text, sizeof text);
-	status_t s = vfs_open(keel_vfs_lock(), fs.root, text, vf, rights, &cap, &st);
-	keel_vfs_unlock();
+	do {
+		s = vfs_open(keel_vfs_lock(), fs.root, text, vf, rights, &cap, &st);
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
 	if (s)
 		return keel_vfs_errno(s, flags & O_CREAT ? -EISDIR : -ENOTDIR);
 	long err = 0;
@@ -159,14 +213,18 @@ static long vfs_stat_path(const struct path *p, struct stat *out)
 	char text[PATH_MAX_BYTES + 1];
 	cap_handle_t cap;
 	struct vfs_stat st;
+	status_t s;
+	int tries = 0;
 	path_format(p, text, sizeof text);
-	struct vfs_client *c = keel_vfs_lock();
-	status_t s = vfs_open(c, fs.root, text, 0, 0, &cap, &st);
-	if (s == STATUS_OK) {
-		s = vfs_stat(c, cap, &st);
-		vfs_close(c, cap);
-	}
-	keel_vfs_unlock();
+	do {
+		struct vfs_client *c = keel_vfs_lock();
+		s = vfs_open(c, fs.root, text, 0, 0, &cap, &st);
+		if (s == STATUS_OK) {
+			s = vfs_stat(c, cap, &st);
+			vfs_close(c, cap);
+		}
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
 	if (s == STATUS_OK)
 		keel_vfs_stat_fill(&st, 1, out);
 	return keel_vfs_errno(s, -ENOTDIR);
@@ -303,12 +361,16 @@ static long name_op_at(int dirfd, const char *text, enum name_op op)
 	long r = change_target(dirfd, text, op, &p);
 	if (r)
 		return r;
+	status_t s;
+	int tries = 0;
 	path_format(&p, t, sizeof t);
-	struct vfs_client *c = keel_vfs_lock();
-	status_t s = op == OP_MKDIR   ? vfs_mkdir(c, fs.root, t)
-		     : op == OP_RMDIR ? vfs_rmdir(c, fs.root, t)
-				      : vfs_unlink(c, fs.root, t);
-	keel_vfs_unlock();
+	do {
+		struct vfs_client *c = keel_vfs_lock();
+		s = op == OP_MKDIR   ? vfs_mkdir(c, fs.root, t)
+		    : op == OP_RMDIR ? vfs_rmdir(c, fs.root, t)
+				     : vfs_unlink(c, fs.root, t);
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
 	return keel_vfs_errno(s, op == OP_UNLINK ? -EISDIR : -ENOTDIR);
 }
 
@@ -353,8 +415,12 @@ static long rename_at(int fromfd, const char *from, int tofd, const char *to)
 		return 0;
 	path_format(&pa, a, sizeof a);
 	path_format(&pb, b, sizeof b);
-	status_t s = vfs_rename(keel_vfs_lock(), fs.root, a, fs.root, b);
-	keel_vfs_unlock();
+	status_t s;
+	int tries = 0;
+	do {
+		s = vfs_rename(keel_vfs_lock(), fs.root, a, fs.root, b);
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
 	return keel_vfs_errno(s, -EINVAL);
 }
 

@@ -16,4 +16,10 @@
  */
 void keel_fs_attach(cap_handle_t root, const char *cwd);
 
+/* The root as the process was given it (at start, or anew by initd after
+ * a vfsd restart), once checked: if it no longer works because vfsd has
+ * restarted, a new one is asked for first. What posix_spawn passes on as
+ * a child's "root", so that the child's works. */
+cap_handle_t keel_fs_fresh_root(void);
+
 #endif

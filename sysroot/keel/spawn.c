@@ -38,6 +38,7 @@
 
 #include "backend.h"
 #include "fdsys.h"
+#include "fs.h"
 #include "keel/launch.h"
 #include "pipe.h"
 
@@ -224,7 +225,8 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 	pass(&p, "witness", s->witness);
 	static const char *const mine[] = { "tty", "root", "launch", "power", "operator", "bundle" };
 	for (unsigned i = 0; i < sizeof mine / sizeof mine[0]; i++)
-		pass(&p, mine[i], launch_cap(s, mine[i]));
+		pass(&p, mine[i],
+		     strcmp(mine[i], "root") ? launch_cap(s, mine[i]) : keel_fs_fresh_root());
 	if ((err = pass_pipes(&p, child)))
 		return pass_done(&p, 1), err;
 	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);

@@ -41,5 +41,8 @@ svc restart vfsd
 echo restart-vfsd=$?
 sleep 2
 svc -q vfsd
+ls /apps
+echo ls-after-restart=$?
+echo kept > /after.txt && cat /after.txt
 svc -q
 poweroff

@@ -40,6 +40,13 @@
  *                interrupt that reaches it goes on to its foreground
  *                programs instead of ending it (an interactive shell); no
  *                flag undoes that. Reply LAUNCH_REPLY with u32 id.
+ *   LAUNCH_ROOT  call, empty: for the caller itself, a new root directory
+ *                of the file service (moved with the LAUNCH_REPLY, len 0),
+ *                once the session its root belonged to has ended (vfsd
+ *                restarted); only for a program whose root was the
+ *                volume's root, and with the rights it had. BUSY while the
+ *                old one still works, NOT_FOUND if it had none or another
+ *                directory, DEAD if no file service runs.
  *   INITD_SHUTDOWN call on a power capability, payload empty or u32
  *                flags: initd stops every service in reverse start order
  *                and powers off, or resets the machine with
@@ -67,6 +74,7 @@
 #define LAUNCH_REPLY 0x1a170016u
 #define INITD_SHUTDOWN 0x1a170017u
 #define LAUNCH_JOB 0x1a170018u
+#define LAUNCH_ROOT 0x1a170019u
 
 #define LAUNCH_JOB_BACKGROUND 1u /* LAUNCH_GO, LAUNCH_JOB: out of the interrupt's reach */
 #define LAUNCH_JOB_CATCH 2u      /* LAUNCH_JOB on LAUNCH_ANY: interrupts pass me by */
@@ -189,6 +197,10 @@ status_t launch_job(cap_handle_t launch, uint32_t id, uint32_t flags);
 
 /* Client: kills program id. */
 status_t launch_kill(cap_handle_t launch, uint32_t id);
+
+/* Client: a new root directory for the caller, in place of one that went
+ * stale because the file service restarted (see LAUNCH_ROOT). */
+status_t launch_root_renew(cap_handle_t launch, cap_handle_t *root);
 
 /* Client: asks initd to shut the system down through a power capability. */
 status_t launch_shutdown(cap_handle_t power);

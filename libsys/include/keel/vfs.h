@@ -100,7 +100,8 @@
  *              8 from_len u16, 10 to_len u16, 12 both names one after the
  *              other (inline if together <= VFS_PATH_INLINE, else at offset
  *              0 of the buffer). Reply len 0.
- * VFS_STAT     reply 0 type u8, 1 attr u8 (FAT attributes), 2 zero u16,
+ * VFS_STAT     reply 0 type u8, 1 attr u8 (FAT attributes), 2 flags u8
+ *              (VFS_STAT_ROOT: the volume's root directory), 3 zero u8,
  *              4 rights u32, 8 size u64, 16 mtime i64, 24 ctime i64,
  *              32 atime i64 (UTC seconds); len 40.
  * VFS_READDIR  0 cookie u32, 4 bytes u32 (of the buffer to fill, at least
@@ -172,10 +173,13 @@ struct vfs_dirent {
 _Static_assert(sizeof(struct vfs_dirent) == 24, "vfs_dirent header is 24 bytes");
 #define VFS_DIRENT_MAX (sizeof(struct vfs_dirent) + 1024)
 
+#define VFS_STAT_ROOT 0x1u /* vfs_stat.flags: the volume's root directory */
+
 struct vfs_stat {
 	uint32_t type; /* VFS_TYPE_* */
 	uint32_t rights;
 	uint8_t attr;
+	uint8_t flags; /* VFS_STAT_* */
 	uint64_t size;
 	int64_t mtime, ctime, atime;
 };
