@@ -132,6 +132,11 @@ static void test_refusals(struct t *t)
 	check(t, launch_kill(t->launch, 0x12345) == STATUS_NOT_FOUND, "a made-up id is NOT_FOUND");
 	check(t, launch_shutdown(t->launch) == STATUS_NO_RIGHTS,
 	      "a launch capability cannot shut down");
+	cap_handle_t root = CAP_HANDLE_NONE;
+	check(t, launch_root_renew(t->launch, &root) == STATUS_NOT_FOUND && root == CAP_HANDLE_NONE,
+	      "a program given no root of the volume gets none by LAUNCH_ROOT");
+	check(t, launch_root_renew(t->power, &root) == STATUS_NO_RIGHTS,
+	      "LAUNCH_ROOT on a capability that is not a launcher's is refused");
 	struct keel_msg m = { .label = LAUNCH_GO, .len = 4 };
 	check(t,
 	      sys_msg_call(t->launch, &m, TIMEOUT_FOREVER) == STATUS_OK &&
