@@ -31,7 +31,9 @@
 # w0 w1); CONSOLE_PROF=boot profiles kernel entry to the first prompt,
 # by program (user blocks are told apart by their code bytes) and by
 # function. CONSOLE_BOOT=N measures only the boot figure: N boots to the
-# first prompt (with CONSOLE_PROF=boot, a profile of each), their median.
+# first prompt (with CONSOLE_PROF=boot, a profile of each), their median,
+# and how often each mark ran in between; CONSOLE_MARKS="at=NAME:ADDR ..."
+# adds marks (insns_plugin.c), such as a kernel vector stub.
 import os
 import re
 import struct
@@ -126,6 +128,7 @@ def plugin_args(work):
     entry = re.search(r"Entry point address:\s+0x([0-9a-f]+)", entry).group(1)
     marks = ["at=entry:" + entry, "rdtsc=prompt:" + rdtsc_addr("build/bundle/sh", "tty_write"),
              "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main")] + key_marks()
+    marks += os.environ.get("CONSOLE_MARKS", "").split()
     if os.environ.get("CONSOLE_PROF"):
         k = os.environ["CONSOLE_PROF"]
         marks.append("prof=entry:1:prompt" if k == "boot" else "prof=stamp:" + k)
@@ -460,6 +463,11 @@ def boot_runs(cfg, work, img_in, smp, runs):
         entry = [c for n, c in marks[:prompt] if n == "entry"][-1]
         figures.append(marks[prompt][1] - entry)
         print("# run %d: %d" % (i + 1, figures[-1]))
+        seen = {}
+        for n, c in marks[:prompt + 1]:
+            if c >= entry:
+                seen[n] = seen.get(n, 0) + 1
+        print("# marks from entry to prompt: %s" % seen)
         if os.environ.get("CONSOLE_PROF"):
             profile(work)
     print("keel.entry_to_prompt_insns=%d" % median(figures))
