@@ -458,6 +458,12 @@ def boot_runs(cfg, work, img_in, smp, runs):
         expect(child, "kernel entry", r"bench: reset_to_entry_insns=(\d+)")
         expect(child, "first prompt", PROMPT, 600)
         poweroff(child)
+        log = os.path.join(work, "serial-icount.log")
+        os.replace(log, os.path.join(work, "serial-boot%d.log" % (i + 1)))
+        with open(os.path.join(work, "serial-boot%d.log" % (i + 1)), errors="replace") as f:
+            for line in f:
+                if re.search(r"quarantined|fault|panic|stopped unexpectedly|gave up", line):
+                    print("# run %d: %s" % (i + 1, line.strip()))
         marks = plugin_marks(work)
         prompt = next(i for i, (n, _) in enumerate(marks) if n == "prompt")
         entry = [c for n, c in marks[:prompt] if n == "entry"][-1]
