@@ -745,6 +745,44 @@ TEST(spawner_index_answers_as_a_walk_of_the_archive_would)
 	CHECK_EQ(keel_spawner_file(&sp, NULL, &data, &size), STATUS_INVALID);
 }
 
+/* Appends a regular file whose full name is prefix "/" name, the prefix
+ * in the header's prefix field, its checksum made again. */
+static void add_prefixed(const char *prefix, const char *name, const char *text)
+{
+	uint8_t *h = archive + archive_len;
+	unsigned sum = 0;
+
+	archive_len += tar_member(h, name, (const uint8_t *)text, strlen(text));
+	memcpy(h + 345, prefix, strlen(prefix));
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+}
+
+TEST(spawner_index_finds_names_split_over_prefix_and_name)
+{
+	const void *data;
+	size_t size;
+
+	setup_archive();
+	add_prefixed("etc/keel", "boot.list", "deep\n");
+	add_prefixed("a", "b/c", "slash\n");
+	bundle_load();
+	CHECK_EQ(keel_spawner_file(&sp, "etc/keel/boot.list", &data, &size), STATUS_OK);
+	CHECK_EQ(sp.index_state, KEEL_BUNDLE_INDEXED);
+	CHECK_EQ(size, 5);
+	CHECK(!memcmp(data, "deep\n", 5));
+	CHECK_EQ(keel_spawner_file(&sp, "a/b/c", &data, &size), STATUS_OK);
+	CHECK(!memcmp(data, "slash\n", 6));
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_OK);
+	CHECK_EQ(size, 4);
+	CHECK_EQ(keel_spawner_file(&sp, "etc/keel/boot.lis", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, "etc/keel", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, "keel/boot.list", &data, &size), STATUS_NOT_FOUND);
+}
+
 TEST(spawner_refuses_a_name_stored_twice_and_finds_the_others)
 {
 	const void *data;
@@ -786,6 +824,7 @@ int main(void)
 	RUN(spawner_reports_missing_files_and_manifests);
 	RUN(spawner_finds_every_file_of_a_bundle_too_big_for_its_index);
 	RUN(spawner_index_answers_as_a_walk_of_the_archive_would);
+	RUN(spawner_index_finds_names_split_over_prefix_and_name);
 	RUN(spawner_refuses_a_name_stored_twice_and_finds_the_others);
 	RUN(spawner_refuses_every_name_of_a_malformed_bundle);
 	return check_summary();

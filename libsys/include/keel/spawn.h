@@ -80,10 +80,12 @@ enum {
 	KEEL_BUNDLE_BAD,           /* malformed: every look-up fails so */
 };
 
-/* One regular file of the bundle: its name's hash and where its header is. */
+/* One regular file of the bundle: its name's hash, where its header is
+ * and its size (its data follows the header). */
 struct keel_bundle_file {
 	uint64_t hash;   /* FNV-1a of the full stored name */
 	uint64_t offset; /* of its header block in the archive */
+	uint64_t size;   /* data bytes */
 };
 
 /*
