@@ -32,6 +32,8 @@
 # by program (user blocks are told apart by their code bytes) and by
 # function. CONSOLE_BOOT=N measures only the boot figure: N boots to the
 # first prompt (with CONSOLE_PROF=boot, a profile of each), their median,
+# each run's figure and its kernel entry to initd's "all services up"
+# (the rdtsc of its bench line), executed instructions,
 # and how often each mark ran in between; CONSOLE_MARKS="at=NAME:ADDR ..."
 # adds marks (insns_plugin.c), such as a kernel vector stub.
 import os
@@ -127,7 +129,8 @@ def plugin_args(work):
                            check=True).stdout
     entry = re.search(r"Entry point address:\s+0x([0-9a-f]+)", entry).group(1)
     marks = ["at=entry:" + entry, "rdtsc=prompt:" + rdtsc_addr("build/bundle/sh", "tty_write"),
-             "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main")] + key_marks()
+             "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main"),
+             "rdtsc=allup:" + rdtsc_addr("build/bundle/initd", "on_hello")] + key_marks()
     marks += os.environ.get("CONSOLE_MARKS", "").split()
     if os.environ.get("CONSOLE_PROF"):
         k = os.environ["CONSOLE_PROF"]
@@ -468,7 +471,9 @@ def boot_runs(cfg, work, img_in, smp, runs):
         prompt = next(i for i, (n, _) in enumerate(marks) if n == "prompt")
         entry = [c for n, c in marks[:prompt] if n == "entry"][-1]
         figures.append(marks[prompt][1] - entry)
-        print("# run %d: %d" % (i + 1, figures[-1]))
+        allup = [c for n, c in marks[:prompt] if n == "allup"]
+        print("# run %d: %d (all services up: %s)" % (i + 1, figures[-1],
+                                                      allup[-1] - entry if allup else "?"))
         seen = {}
         for n, c in marks[:prompt + 1]:
             if c >= entry:
