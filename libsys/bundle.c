@@ -84,12 +84,118 @@ static status_t bundle_map(struct keel_spawner *sp)
 	return st;
 }
 
+/* FNV-1a, 64 bits, of the string s. */
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 0x100000001b3ull;
+	return h;
+}
+
+/* Adds a regular file's header offset to the index; false when the index
+ * is full or another name has the same hash (a name stored twice too). */
+static bool index_add(struct keel_spawner *sp, const struct ustar_entry *e, uint64_t offset)
+{
+	uint64_t h = name_hash(e->name);
+
+	if (sp->index_count == KEEL_BUNDLE_INDEX_MAX)
+		return false;
+	for (uint32_t i = 0; i < sp->index_count; i++)
+		if (sp->index[i].hash == h)
+			return false;
+	sp->index[sp->index_count++] = (struct keel_bundle_file){ .hash = h,
+								  .offset = offset,
+								  .size = e->size };
+	return true;
+}
+
+/* Walks the whole archive once, checking every member as ustar_find
+ * does, and records its regular files; sets sp->index_state. */
+static void index_build(struct keel_spawner *sp)
+{
+	struct ustar_iter it;
+	struct ustar_entry e;
+	uint64_t offset = 0;
+	bool fits = true;
+	status_t st;
+
+	sp->index_count = 0;
+	ustar_iter_init(&it, sp->archive, sp->bundle_bytes);
+	while ((st = ustar_next(&it, &e)) == STATUS_OK) {
+		if (e.type == USTAR_REGULAR || e.type == USTAR_REGULAR_OLD)
+			fits = fits && index_add(sp, &e, offset);
+		offset = it.off;
+	}
+	sp->index_status = st;
+	if (st != STATUS_NOT_FOUND)
+		sp->index_state = KEEL_BUNDLE_BAD;
+	else
+		sp->index_state = fits ? KEEL_BUNDLE_INDEXED : KEEL_BUNDLE_SEARCH;
+}
+
+/* Whether the n-byte header field f holds exactly the n0 bytes at s (a
+ * field that fills its width has no NUL, as ustar.h says). */
+static bool field_is(const uint8_t *f, size_t n, const char *s, size_t n0)
+{
+	return n0 <= n && memcmp(f, s, n0) == 0 && (n0 == n || f[n0] == 0);
+}
+
+/* Whether the ustar header h stores the full name name: its name field
+ * alone, or its prefix field, "/" and its name field. */
+static bool header_names(const uint8_t *h, const char *name)
+{
+	enum { NAME = 0, NAME_LEN = 100, PREFIX = 345, PREFIX_LEN = 155 };
+	size_t len = strlen(name);
+
+	if (h[PREFIX] == 0)
+		return field_is(h + NAME, NAME_LEN, name, len);
+	for (size_t cut = 1; cut < len && cut <= PREFIX_LEN; cut++)
+		if (name[cut] == '/' && field_is(h + PREFIX, PREFIX_LEN, name, cut) &&
+		    field_is(h + NAME, NAME_LEN, name + cut + 1, len - cut - 1))
+			return len - cut - 1 > 0;
+	return false;
+}
+
+/* Looks name up in the index: the one member with its hash, if its stored
+ * name is name (the member's header was checked when the index was built,
+ * and the bundle is read-only). */
+static status_t index_find(struct keel_spawner *sp, const char *name, const void **data,
+			   size_t *size)
+{
+	uint64_t h = name_hash(name);
+
+	for (uint32_t i = 0; i < sp->index_count; i++) {
+		const uint8_t *hdr = (const uint8_t *)sp->archive + sp->index[i].offset;
+		if (sp->index[i].hash != h)
+			continue;
+		if (!header_names(hdr, name))
+			break;
+		*data = hdr + USTAR_BLOCK;
+		*size = (size_t)sp->index[i].size;
+		return STATUS_OK;
+	}
+	return STATUS_NOT_FOUND;
+}
+
 status_t keel_spawner_file(struct keel_spawner *sp, const char *name, const void **data,
 			   size_t *size)
 {
 	status_t st = bundle_map(sp);
+
+	*data = NULL;
+	*size = 0;
 	if (st)
 		return st;
+	if (!name)
+		return STATUS_INVALID;
+	if (sp->index_state == KEEL_BUNDLE_UNCHECKED)
+		index_build(sp);
+	if (sp->index_state == KEEL_BUNDLE_BAD)
+		return sp->index_status;
+	if (sp->index_state == KEEL_BUNDLE_INDEXED)
+		return index_find(sp, name, data, size);
 	return ustar_find(sp->archive, sp->bundle_bytes, name, data, size);
 }
 

@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,16 @@ void var_changed(struct shell *sh, const char *name)
 }
 
 /* Descriptors 10 and up that the shell inherited are not passed on: a
- * child gets exactly the descriptors the shell maps for it. */
+ * child gets exactly the descriptors the shell maps for it. Those below
+ * the descriptor limit are looked at (Keel has 256), at most 1024. */
 static void cloexec_inherited(void)
 {
-	for (int fd = 10; fd < 1024; fd++) {
+	struct rlimit rl;
+	int top = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)top)
+		top = (int)rl.rlim_cur;
+	for (int fd = 10; fd < top; fd++) {
 		int fl = fcntl(fd, F_GETFD);
 
 		if (fl >= 0 && !(fl & FD_CLOEXEC))

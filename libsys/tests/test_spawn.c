@@ -384,7 +384,8 @@ static size_t make_svc(uint8_t *out)
 
 /* Archive: "wx" (a writable and executable segment), "prog" (good), "svc"
  * (a manifest only), "boot.list" (a plain file). */
-static uint8_t archive[16 * PAGE];
+#define ARCHIVE_PAGES 64
+static uint8_t archive[ARCHIVE_PAGES * PAGE];
 static size_t archive_len;
 
 static struct keel_start self_start;
@@ -394,10 +395,10 @@ static cap_handle_t witness, shared;
 /* Fresh fake kernel holding the bundle, a witness and a memory object. */
 static uint8_t img[IMAGE_LEN]; /* "prog" as stored */
 
-static void setup(void)
+/* A fresh fake kernel and the standard archive in archive[], not yet
+ * loaded (bundle_load): a test may change or extend it first. */
+static void setup_archive(void)
 {
-	uint64_t ret[2];
-
 	for (int i = 0; i < fk.nself; i++)
 		munmap((void *)(uintptr_t)fk.self[i].addr, fk.self[i].pages * PAGE);
 	for (int i = 0; i < NOBJS; i++)
@@ -415,10 +416,17 @@ static void setup(void)
 	archive_len += tar_member(archive + archive_len, "prog", img, IMAGE_LEN);
 	archive_len += tar_member(archive + archive_len, "svc", img, make_svc(img));
 	archive_len += tar_member(archive + archive_len, "boot.list", (const uint8_t *)"svc\n", 4);
-	archive_len += 1024;
 	make_elf(img, 6);
+}
 
-	f_memory_create(16, ret);
+/* Puts archive[] (with its two zero blocks) in a memory object as the
+ * bundle, makes a witness and a memory object, and starts the spawner. */
+static void bundle_load(void)
+{
+	uint64_t ret[2];
+
+	archive_len += 1024;
+	f_memory_create(ARCHIVE_PAGES, ret);
 	fk.bundle_obj = fk.caps[ret[0] - 1].obj;
 	if (pwrite(fk.objs[fk.bundle_obj].fd, archive, archive_len, 0) != (ssize_t)archive_len)
 		abort();
@@ -432,6 +440,13 @@ static void setup(void)
 	f_memory_create(1, ret);
 	shared = (cap_handle_t)ret[0];
 	keel_spawner_init(&sp, &self_start);
+}
+
+/* Fresh fake kernel holding the standard bundle, a witness and a memory object. */
+static void setup(void)
+{
+	setup_archive();
+	bundle_load();
 }
 
 static struct keel_spawn_args args(void)
@@ -683,6 +698,121 @@ TEST(spawner_reports_missing_files_and_manifests)
 	CHECK_EQ(fk.bundle_maps, 1);
 }
 
+/* Appends an empty regular file called name to archive[]. */
+static void add_empty(const char *name)
+{
+	archive_len += tar_member(archive + archive_len, name, (const uint8_t *)"", 0);
+}
+
+TEST(spawner_finds_every_file_of_a_bundle_too_big_for_its_index)
+{
+	const void *data;
+	size_t size;
+	char name[16];
+
+	setup_archive();
+	for (int i = 0; i < KEEL_BUNDLE_INDEX_MAX; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		add_empty(name);
+	}
+	bundle_load();
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_OK);
+	CHECK_EQ(sp.index_state, KEEL_BUNDLE_SEARCH);
+	CHECK_EQ(keel_spawner_file(&sp, "f127", &data, &size), STATUS_OK);
+	CHECK_EQ(size, 0);
+	CHECK_EQ(keel_spawner_file(&sp, "f128", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_manifest(&sp, "svc", &data, &size), STATUS_OK);
+}
+
+TEST(spawner_index_answers_as_a_walk_of_the_archive_would)
+{
+	const void *data;
+	size_t size;
+
+	setup();
+	CHECK_EQ(keel_spawner_file(&sp, "prog", &data, &size), STATUS_OK);
+	CHECK_EQ(sp.index_state, KEEL_BUNDLE_INDEXED);
+	CHECK_EQ(sp.index_count, 4);
+	CHECK_EQ(size, IMAGE_LEN);
+	CHECK(data == (const uint8_t *)sp.archive + 512 + (IMAGE_LEN + 511) / 512 * 512 + 512);
+	/* Names that differ from a stored one only in their end or case. */
+	CHECK_EQ(keel_spawner_file(&sp, "pro", &data, &size), STATUS_NOT_FOUND);
+	CHECK(data == NULL);
+	CHECK_EQ(size, 0);
+	CHECK_EQ(keel_spawner_file(&sp, "progx", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, "PROG", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, "", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, NULL, &data, &size), STATUS_INVALID);
+}
+
+/* Appends a regular file whose full name is prefix "/" name, the prefix
+ * in the header's prefix field, its checksum made again. */
+static void add_prefixed(const char *prefix, const char *name, const char *text)
+{
+	uint8_t *h = archive + archive_len;
+	unsigned sum = 0;
+
+	archive_len += tar_member(h, name, (const uint8_t *)text, strlen(text));
+	memcpy(h + 345, prefix, strlen(prefix));
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+}
+
+TEST(spawner_index_finds_names_split_over_prefix_and_name)
+{
+	const void *data;
+	size_t size;
+
+	setup_archive();
+	add_prefixed("etc/keel", "boot.list", "deep\n");
+	add_prefixed("a", "b/c", "slash\n");
+	bundle_load();
+	CHECK_EQ(keel_spawner_file(&sp, "etc/keel/boot.list", &data, &size), STATUS_OK);
+	CHECK_EQ(sp.index_state, KEEL_BUNDLE_INDEXED);
+	CHECK_EQ(size, 5);
+	CHECK(!memcmp(data, "deep\n", 5));
+	CHECK_EQ(keel_spawner_file(&sp, "a/b/c", &data, &size), STATUS_OK);
+	CHECK(!memcmp(data, "slash\n", 6));
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_OK);
+	CHECK_EQ(size, 4);
+	CHECK_EQ(keel_spawner_file(&sp, "etc/keel/boot.lis", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, "etc/keel", &data, &size), STATUS_NOT_FOUND);
+	CHECK_EQ(keel_spawner_file(&sp, "keel/boot.list", &data, &size), STATUS_NOT_FOUND);
+}
+
+TEST(spawner_refuses_a_name_stored_twice_and_finds_the_others)
+{
+	const void *data;
+	size_t size;
+
+	setup_archive();
+	add_empty("boot.list");
+	bundle_load();
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_EXISTS);
+	CHECK_EQ(keel_spawner_file(&sp, "prog", &data, &size), STATUS_OK);
+	CHECK_EQ(size, IMAGE_LEN);
+}
+
+TEST(spawner_refuses_every_name_of_a_malformed_bundle)
+{
+	const void *data;
+	size_t size;
+
+	setup_archive();
+	size_t bad = archive_len;
+	add_empty("late");
+	archive[bad + 148] ^= 1; /* its checksum */
+	bundle_load();
+	CHECK_EQ(keel_spawner_file(&sp, "prog", &data, &size), STATUS_BAD_FORMAT);
+	CHECK_EQ(sp.index_state, KEEL_BUNDLE_BAD);
+	CHECK_EQ(keel_spawner_file(&sp, "boot.list", &data, &size), STATUS_BAD_FORMAT);
+	CHECK(data == NULL);
+	CHECK_EQ(keel_spawner_manifest(&sp, "svc", &data, &size), STATUS_BAD_FORMAT);
+}
+
 int main(void)
 {
 	RUN(spawn_maps_every_segment_with_its_bytes_and_protection);
@@ -692,5 +822,10 @@ int main(void)
 	RUN(spawn_undoes_everything_when_any_call_fails);
 	RUN(spawner_finds_plain_files_and_embedded_manifests_in_the_one_mapping);
 	RUN(spawner_reports_missing_files_and_manifests);
+	RUN(spawner_finds_every_file_of_a_bundle_too_big_for_its_index);
+	RUN(spawner_index_answers_as_a_walk_of_the_archive_would);
+	RUN(spawner_index_finds_names_split_over_prefix_and_name);
+	RUN(spawner_refuses_a_name_stored_twice_and_finds_the_others);
+	RUN(spawner_refuses_every_name_of_a_malformed_bundle);
 	return check_summary();
 }

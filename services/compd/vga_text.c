@@ -1,6 +1,8 @@
 /*
  * vga_text.c - terminal cells to VGA text-mode words (vga_text.h).
  */
+#include <string.h>
+
 #include "vga_text.h"
 
 /* What code page 437 shows at 0x01..0x1F (0x00 is blank). */
@@ -101,8 +103,13 @@ static void vga_draw(void *ctx, unsigned r, unsigned c, const struct vt_cell *ce
 		return;
 	if (n > v->cols - c)
 		n = v->cols - c;
-	for (unsigned i = 0; i < n; i++)
-		v->buffer[r * v->cols + c + i] = vga_cell(&cells[i], flags & SCREEN_REVERSE);
+	/* Runs of equal cells (a blank row, a cleared screen) are converted once. */
+	uint16_t word = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (i == 0 || memcmp(&cells[i], &cells[i - 1], sizeof cells[i]) != 0)
+			word = vga_cell(&cells[i], flags & SCREEN_REVERSE);
+		v->buffer[r * v->cols + c + i] = word;
+	}
 }
 
 static void vga_cursor(void *ctx, unsigned r, unsigned c, bool shown)

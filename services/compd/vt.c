@@ -348,9 +348,15 @@ void vt_restore_cursor(struct vt *vt)
 static void blank_grid(struct vt *vt, struct vt_cell *grid)
 {
 	struct vt_cell b = { .cp = ' ' };
+	size_t n = (size_t)vt->rows * vt->cols, done = 1;
 
-	for (size_t i = 0; i < (size_t)vt->rows * vt->cols; i++)
-		grid[i] = b;
+	/* One cell, then copies of what is done, doubling: a few block copies. */
+	grid[0] = b;
+	while (done < n) {
+		size_t k = done < n - done ? done : n - done;
+		memcpy(grid + done, grid, k * sizeof *grid);
+		done += k;
+	}
 }
 
 /* Row r of the screen is physical row r. */

@@ -4,7 +4,8 @@
  * the figures into classes relative to the fastest core.
  *
  * The threads are raw kernel threads (no C library state): they touch only
- * their own slot and make system calls, and exit when done.
+ * their own slot and make system calls, and exit when done; each wakes
+ * the main thread through the futex of its slot's done word.
  */
 #include <string.h>
 
@@ -12,21 +13,25 @@
 #include "keel/sys.h"
 #include "topod.h"
 
-/* 4 samples of 250 us: 1 ms per core, so that the benchmark is a small part
- * of boot (it was 8 x 3 ms, 61% of kernel entry to the first prompt under
- * icount). A chunk of 256 iterations is about 1,300 instructions, so a
- * sample holds ~150 chunks: a resolution near 1%, well inside the class
- * bands of classify.c. */
+/* Each sample is a fixed amount of work, timed: 4 samples of 32 chunks of
+ * 256 iterations (a chunk is about 1,300 instructions), about 170,000
+ * instructions per core in all, a few tens of microseconds on hardware
+ * (it was 4 samples of 250 us of spinning, and 8 x 3 ms before that: 61%
+ * of kernel entry to the first prompt under icount, where time is
+ * instructions). The error: the two clock reads around a sample (system
+ * calls, about a hundred nanoseconds each) are the same on every core and
+ * a few percent of a sample at most; a timer tick or a host stealing the
+ * CPU slows one sample, which the upper median of classify.c leaves out.
+ * Both stay inside the 10% band of Apex and the 5% grouping there. */
 #define BENCH_SAMPLES 4
-#define BENCH_SAMPLE_NS 250000ull /* 250 us each */
-#define BENCH_CHUNK 256u          /* kernel iterations between clock reads */
+#define BENCH_SAMPLE_CHUNKS 32u
+#define BENCH_CHUNK 256u /* kernel iterations per chunk */
 #define BENCH_STACK_PAGES 2u
 #define BENCH_WAIT_NS 1000000000ull /* give up on a core after 1 s */
-#define BENCH_IDLE_BIT 63           /* never raised: waiting on it sleeps */
 
 struct bench_slot {
-	uint64_t samples[BENCH_SAMPLES]; /* chunks per sample */
-	volatile uint32_t done;
+	uint64_t samples[BENCH_SAMPLES]; /* nanoseconds per sample */
+	uint32_t done;                   /* 1 when published; a futex word */
 	uint32_t pad;
 };
 
@@ -38,37 +43,43 @@ static uint64_t kernel_chunk(uint64_t x)
 	return x;
 }
 
-/* A pinned thread's whole life: measure, publish, exit. */
+/* A pinned thread's whole life: time each sample's work, publish, wake
+ * topod's main thread, exit. */
 static __attribute__((noreturn, used)) void bench_thread(struct bench_slot *s)
 {
-	uint64_t x = 1, now = 0, end;
+	uint64_t x = 1, start = 0, end = 0;
 	for (int k = 0; k < BENCH_SAMPLES; k++) {
-		uint64_t chunks = 0;
-		sys_clock_read(&now);
-		end = now + BENCH_SAMPLE_NS;
-		while (now < end) {
+		sys_clock_read(&start);
+		for (uint32_t c = 0; c < BENCH_SAMPLE_CHUNKS; c++)
 			x = kernel_chunk(x);
-			chunks++;
-			sys_clock_read(&now);
-		}
-		s->samples[k] = chunks + (x == 0); /* keep x alive */
+		sys_clock_read(&end);
+		s->samples[k] = end - start + (x == 0); /* keep x alive */
 	}
 	__atomic_store_n(&s->done, 1u, __ATOMIC_RELEASE);
+	sys_futex_wake((uint64_t)(uintptr_t)&s->done, 1, NULL);
 	sys_thread_exit(0);
 }
 
-/* Waits (sleeping 1 ms at a time) until every slot is done or time is up. */
+/* Waits until every slot is done (woken by its thread) or time is up. */
 static void bench_wait(struct bench_slot *slots, uint32_t n)
 {
-	uint64_t start = 0, now = 0, pending;
+	uint64_t start = 0, now = 0;
 	sys_clock_read(&start);
 	for (uint32_t i = 0; i < n; i++)
 		while (!__atomic_load_n(&slots[i].done, __ATOMIC_ACQUIRE)) {
 			sys_clock_read(&now);
 			if (now - start > BENCH_WAIT_NS)
 				return;
-			sys_signal_wait(1ull << BENCH_IDLE_BIT, 1000000, &pending);
+			sys_futex_wait((uint64_t)(uintptr_t)&slots[i].done, 0,
+				       BENCH_WAIT_NS - (now - start));
 		}
+}
+
+/* Work units per microsecond of a sample that took ns nanoseconds; 0 for
+ * a sample the clock did not see pass. */
+static uint64_t sample_score(uint64_t ns)
+{
+	return ns ? (uint64_t)BENCH_SAMPLE_CHUNKS * BENCH_CHUNK * 1000 / ns : 0;
 }
 
 /* Starts one pinned thread per CPU; returns how many started. */
@@ -112,8 +123,7 @@ status_t topo_bench(struct topo *t)
 			continue; /* still running: its memory stays mapped */
 		figs[i].count = BENCH_SAMPLES;
 		for (int k = 0; k < BENCH_SAMPLES; k++)
-			figs[i].samples[k] = slots[i].samples[k] * BENCH_CHUNK * 1000 /
-					     BENCH_SAMPLE_NS; /* per us */
+			figs[i].samples[k] = sample_score(slots[i].samples[k]);
 	}
 	t->ncores = n;
 	return classify_cores(figs, n, t->cores, &t->fastest);

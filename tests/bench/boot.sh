@@ -22,7 +22,7 @@ boot_figure() {
 		-serial "file:$work/serial.log" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
-		-device virtio-blk-pci,drive=disk,bootindex=0 < /dev/null
+		-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on < /dev/null
 	tr -d '\r' < "$work/serial.log" | sed -n 's/^\(\[task [0-9]*\] \)\{0,1\}bench: //p' |
 		awk -F= -v smp="$1" '
 		/^reset_to_entry_insns=/ { e = $2 }

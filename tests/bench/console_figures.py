@@ -28,9 +28,17 @@
 # the work folder (serial logs, the plugin's marks); CONSOLE_PROF=K adds a
 # profile of the window from the K-th stamp to the next (1-based, in the
 # order the stamps run: c00 c01 c10 c11 c20 c21 s0 s1 d00 ... v0 v1 k0 k1
-# w0 w1); CONSOLE_PROF=boot profiles kernel entry to the first prompt.
+# w0 w1); CONSOLE_PROF=boot profiles kernel entry to the first prompt,
+# by program (user blocks are told apart by their code bytes) and by
+# function. CONSOLE_BOOT=N measures only the boot figure: N boots to the
+# first prompt (with CONSOLE_PROF=boot, a profile of each), their median,
+# each run's figure and its kernel entry to initd's "all services up"
+# (the rdtsc of its bench line), executed instructions,
+# and how often each mark ran in between; CONSOLE_MARKS="at=NAME:ADDR ..."
+# adds marks (insns_plugin.c), such as a kernel vector stub.
 import os
 import re
+import struct
 import subprocess
 import sys
 import tarfile
@@ -121,7 +129,9 @@ def plugin_args(work):
                            check=True).stdout
     entry = re.search(r"Entry point address:\s+0x([0-9a-f]+)", entry).group(1)
     marks = ["at=entry:" + entry, "rdtsc=prompt:" + rdtsc_addr("build/bundle/sh", "tty_write"),
-             "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main")] + key_marks()
+             "rdtsc=stamp:" + rdtsc_addr("build/consbench/bundle/stamp", "main"),
+             "rdtsc=allup:" + rdtsc_addr("build/bundle/initd", "on_hello")] + key_marks()
+    marks += os.environ.get("CONSOLE_MARKS", "").split()
     if os.environ.get("CONSOLE_PROF"):
         k = os.environ["CONSOLE_PROF"]
         marks.append("prof=entry:1:prompt" if k == "boot" else "prof=stamp:" + k)
@@ -248,30 +258,90 @@ def lookup(syms, addr):
     return name
 
 
-def profile(work):
-    """CONSOLE_PROF=K: the executed instructions between the K-th stamp and
-    the next, by function (kernel) or by candidate (user programs share
-    addresses: each column is what that address is in that program)."""
-    per = {}
+def load_segments(binary):
+    """[(vaddr, bytes)] of the executable PT_LOAD segments of an ELF64 file."""
+    with open(binary, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2:
+        return []
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    segs = []
+    for i in range(phnum):
+        ptype, flags, off, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", data,
+                                                                 phoff + i * phentsize)
+        if ptype == 1 and flags & 1:
+            segs.append((vaddr, data[off:off + filesz]))
+    return segs
+
+
+class Program:
+    """A user program of the bundle: its code and its function symbols."""
+
+    def __init__(self, name, path):
+        self.name = name
+        self.segs = load_segments(path)
+        self.syms = symbols(path)
+
+    def has(self, addr, code):
+        """True when the program's code at addr starts with code."""
+        for vaddr, data in self.segs:
+            if vaddr <= addr < vaddr + len(data):
+                return data[addr - vaddr:addr - vaddr + len(code)] == code
+        return False
+
+
+def programs():
+    """Every program of build/bundle, and stamp."""
+    out = [Program(n, os.path.join("build/bundle", n)) for n in sorted(os.listdir("build/bundle"))]
+    out.append(Program("stamp", "build/consbench/bundle/stamp"))
+    return [p for p in out if p.segs]
+
+
+def profile_rows(work):
+    """[(program, function, instructions)] of the profile window, one row
+    per block: the kernel by address, a user block by the program whose
+    code at that address has the block's bytes (several names joined by
+    | when programs share that code at that address)."""
+    kern = symbols("build/keel.elf")
+    progs = programs()
+    rows = []
     with open(os.path.join(work, "plugin.log")) as f:
         for line in f:
             w = line.split()
-            if w and w[0] == "prof":
-                per[int(w[1], 16)] = per.get(int(w[1], 16), 0) + int(w[2])
-    kern = symbols("build/keel.elf")
-    progs = ["toolbox", "vfsd", "blkd", "compd", "sh", "inputd", "initd", "topod"]
-    user = {p: symbols("build/bundle/" + p) for p in progs}
-    funcs = {}
-    for addr, n in per.items():
-        if addr >= 0xffff800000000000:
-            key = "kernel:" + lookup(kern, addr)
-        else:
-            key = " ".join("%s:%s" % (p, lookup(user[p], addr)) for p in progs)
-        funcs[key] = funcs.get(key, 0) + n
-    total = sum(funcs.values())
+            if not w or w[0] != "prof":
+                continue
+            addr, n = int(w[1], 16), int(w[2])
+            code = bytes.fromhex(w[3]) if len(w) > 3 else b""
+            if addr >= 0xffff800000000000:
+                rows.append(("kernel", lookup(kern, addr), n))
+                continue
+            owners = [p for p in progs if p.has(addr, code)] if code else []
+            if not owners:
+                rows.append(("?", "%x" % addr, n))
+                continue
+            funcs = sorted(set(lookup(p.syms, addr) for p in owners))
+            rows.append(("|".join(p.name for p in owners), "|".join(funcs), n))
+    return rows
+
+
+def profile(work):
+    """CONSOLE_PROF: the executed instructions of the profile's window, by
+    program (the kernel is one) and by function within each program."""
+    rows = profile_rows(work)
+    total = sum(n for _, _, n in rows)
+    per_prog, per_func = {}, {}
+    for prog, func, n in rows:
+        per_prog[prog] = per_prog.get(prog, 0) + n
+        per_func[(prog, func)] = per_func.get((prog, func), 0) + n
     print("# profile: %d instructions" % total)
-    for key, n in sorted(funcs.items(), key=lambda kv: -kv[1])[:40]:
-        print("# %12d %5.1f%% %s" % (n, 100.0 * n / total, key))
+    print("# by program:")
+    for prog, n in sorted(per_prog.items(), key=lambda kv: -kv[1]):
+        print("# %12d %5.1f%% %s" % (n, 100.0 * n / total, prog))
+    top = int(os.environ.get("CONSOLE_PROF_TOP", "60"))
+    print("# by function (top %d):" % top)
+    for (prog, func), n in sorted(per_func.items(), key=lambda kv: -kv[1])[:top]:
+        print("# %12d %5.1f%% %s:%s" % (n, 100.0 * n / total, prog, func))
 
 
 def boot(cfg, work, img, icount, smp):
@@ -381,6 +451,40 @@ def icount_run(cfg, work, img, smp):
         profile(work)
 
 
+def boot_runs(cfg, work, img_in, smp, runs):
+    """CONSOLE_BOOT=N: only the boot figure, N boots (each on a fresh copy
+    of the image) from kernel entry to the first prompt, then power-off."""
+    figures = []
+    for i in range(runs):
+        img = make_image(cfg, work, img_in)
+        child = boot(cfg, work, img, True, smp)
+        expect(child, "kernel entry", r"bench: reset_to_entry_insns=(\d+)")
+        expect(child, "first prompt", PROMPT, 600)
+        poweroff(child)
+        log = os.path.join(work, "serial-icount.log")
+        os.replace(log, os.path.join(work, "serial-boot%d.log" % (i + 1)))
+        with open(os.path.join(work, "serial-boot%d.log" % (i + 1)), errors="replace") as f:
+            for line in f:
+                if re.search(r"quarantined|fault|panic|stopped unexpectedly|gave up", line):
+                    print("# run %d: %s" % (i + 1, line.strip()))
+        marks = plugin_marks(work)
+        prompt = next(i for i, (n, _) in enumerate(marks) if n == "prompt")
+        entry = [c for n, c in marks[:prompt] if n == "entry"][-1]
+        figures.append(marks[prompt][1] - entry)
+        allup = [c for n, c in marks[:prompt] if n == "allup"]
+        print("# run %d: %d (all services up: %s)" % (i + 1, figures[-1],
+                                                      allup[-1] - entry if allup else "?"))
+        seen = {}
+        for n, c in marks[:prompt + 1]:
+            if c >= entry:
+                seen[n] = seen.get(n, 0) + 1
+        print("# marks from entry to prompt: %s" % seen)
+        if os.environ.get("CONSOLE_PROF"):
+            profile(work)
+    print("keel.entry_to_prompt_insns=%d" % median(figures))
+    print("# runs: %s" % " ".join(str(f) for f in figures))
+
+
 def executed(work):
     """Executed instructions per figure, from the plugin's marks."""
     marks = plugin_marks(work)
@@ -455,9 +559,11 @@ def main():
     try:
         img = make_image(cfg, work, img_in)
         print("# Keel console and shell, -smp %d; guest instructions under -icount shift=0,sleep=off" % smp)
-        if os.environ.get("CONSOLE_ICOUNT", "1") != "0":
+        if os.environ.get("CONSOLE_BOOT"):
+            boot_runs(cfg, work, img_in, smp, int(os.environ["CONSOLE_BOOT"]))
+        elif os.environ.get("CONSOLE_ICOUNT", "1") != "0":
             icount_run(cfg, work, img, smp)
-        if os.environ.get("CONSOLE_WALL", "1") != "0":
+        if os.environ.get("CONSOLE_WALL", "1") != "0" and not os.environ.get("CONSOLE_BOOT"):
             print("# Keel console and shell, wall clock (TCG, no icount), min and median of 3")
             img = make_image(cfg, work, img_in)
             wall_run(cfg, work, img, smp)

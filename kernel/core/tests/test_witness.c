@@ -82,6 +82,9 @@ TEST(records_carry_fields_and_known_hashes)
 	CHECK_EQ(seq, 0);
 	CHECK_EQ(witness_append(&w, &dev, &seq), STATUS_OK);
 	CHECK_EQ(seq, 1);
+	CHECK_EQ(w.hashed_seq, 0); /* hashed when read or settled */
+	witness_settle(&w);
+	CHECK_EQ(w.hashed_seq, 2);
 	CHECK_EQ(ring[0].action, WITNESS_SPAWN);
 	CHECK_EQ(ring[0].time, 1000);
 	CHECK_EQ(ring[1].subject, 7);
@@ -248,6 +251,45 @@ TEST(reader_verifies_across_wrap_around)
 	CHECK_EQ(witness_verify(buf, n, NULL, &bad), STATUS_OK);
 }
 
+/* Hashes deferred over many wraps of a small ring, with no reader and
+ * past WITNESS_PENDING_MAX, end in the chain that a big log read from its
+ * first record verifies. */
+TEST(deferred_hashes_continue_the_chain_across_unread_wraps)
+{
+	static struct witness_record big_ring[1024], all[1024];
+	struct witness_log big;
+	struct witness_record tail[8];
+	uint8_t zero[WITNESS_HASH_SIZE] = { 0 };
+	const uint64_t count = 3 * WITNESS_PENDING_MAX + 5;
+	size_t n, bad = 99;
+
+	CHECK(count <= 1024);
+	CHECK_EQ(witness_init(&big, big_ring, 1024), STATUS_OK);
+	setup(8);
+	for (uint64_t i = 0; i < count; i++) {
+		append(i);
+		CHECK(w.next_seq - w.hashed_seq <= 8);
+		struct witness_event ev = { .action = (uint32_t)(i % (WITNESS_ACTION_COUNT - 1)) +
+						      1,
+					    .actor = (uint32_t)(i % 5),
+					    .subject = i * 3,
+					    .object = i ^ 0xabcdef,
+					    .arg = i * i,
+					    .time = 1000 * i };
+		CHECK_EQ(witness_append(&big, &ev, NULL), STATUS_OK);
+		CHECK(big.next_seq - big.hashed_seq <= WITNESS_PENDING_MAX);
+	}
+	CHECK_EQ(witness_read(&big, 0, all, 1024, &n, NULL), STATUS_OK);
+	CHECK_EQ(n, count);
+	CHECK_EQ(witness_verify(all, n, zero, &bad), STATUS_OK);
+	CHECK_EQ(witness_read(&w, count - 8, tail, 8, &n, NULL), STATUS_OK);
+	CHECK_EQ(n, 8);
+	for (int i = 0; i < 8; i++) {
+		CHECK(!memcmp(tail[i].hash, all[count - 8 + i].hash, WITNESS_HASH_SIZE));
+		CHECK(!memcmp(tail[i].prev_hash, all[count - 8 + i].prev_hash, WITNESS_HASH_SIZE));
+	}
+}
+
 int main(void)
 {
 	RUN(init_checks_capacity);
@@ -257,5 +299,6 @@ int main(void)
 	RUN(tampering_is_detected_at_the_right_index);
 	RUN(read_reports_range_and_the_oldest_record);
 	RUN(reader_verifies_across_wrap_around);
+	RUN(deferred_hashes_continue_the_chain_across_unread_wraps);
 	return check_summary();
 }

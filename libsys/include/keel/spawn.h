@@ -67,11 +67,34 @@ static inline uint64_t keel_start_arg(const struct keel_start *s)
 	return s->arg;
 }
 
+/* Regular files the spawner's index of the bundle holds (bundle.c); a
+ * bigger bundle is searched member by member instead. */
+#define KEEL_BUNDLE_INDEX_MAX 128
+
+/* What the spawner knows of its bundle (index_state). */
+enum {
+	KEEL_BUNDLE_UNCHECKED = 0, /* nothing yet: the first look-up checks it */
+	KEEL_BUNDLE_INDEXED,       /* checked; index[] holds its regular files */
+	KEEL_BUNDLE_SEARCH,        /* checked; too many files or two names with
+				    * one hash: each look-up walks the archive */
+	KEEL_BUNDLE_BAD,           /* malformed: every look-up fails so */
+};
+
+/* One regular file of the bundle: its name's hash, where its header is
+ * and its size (its data follows the header). */
+struct keel_bundle_file {
+	uint64_t hash;   /* FNV-1a of the full stored name */
+	uint64_t offset; /* of its header block in the archive */
+	uint64_t size;   /* data bytes */
+};
+
 /*
  * The spawner's state, owned by the caller: the bundle, mapped read-only
  * at bundle_addr on first use and left mapped, and a scratch window of the
  * caller's address space where each new task's pages are filled. Both
  * ranges must be left free for libsys. Not safe for concurrent use.
+ * The first look-up checks the whole archive once and indexes its regular
+ * files by name (the bundle is read-only, so the check stays true).
  */
 struct keel_spawner {
 	cap_handle_t bundle;   /* memory object holding the archive; read and map */
@@ -81,6 +104,10 @@ struct keel_spawner {
 	uint64_t scratch_addr; /* start of the fill window (as many pages as the biggest task needs) */
 	uint64_t cpu_count;    /* copied into every child's start page */
 	int64_t wall_offset_ns; /* likewise (keel/time.h); 0: unknown */
+	uint32_t index_state;   /* KEEL_BUNDLE_* below */
+	status_t index_status;  /* KEEL_BUNDLE_BAD: the archive's defect */
+	uint32_t index_count;
+	struct keel_bundle_file index[KEEL_BUNDLE_INDEX_MAX];
 };
 
 /* One capability handed to the new task: a copy derived with sys_task_grant. */

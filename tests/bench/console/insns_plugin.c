@@ -20,7 +20,10 @@
  *   prof=NAME:K[:STOP] a profile: from the K-th execution of mark NAME to
  *                     the next of NAME (or of mark STOP), count the
  *                     instructions of each block,
- *                     written at exit as "prof ADDR INSNS" (ADDR in hex)
+ *                     written at exit as "prof ADDR INSNS BYTES" (ADDR
+ *                     in hex; BYTES the hex of the block's first code
+ *                     bytes, which tell apart user programs that share
+ *                     an address)
  *
  * QEMU 7.2 speaks plugin API version 1; the few declarations used are
  * written out below instead of including QEMU's header, which Debian does
@@ -75,9 +78,13 @@ struct mark {
 	uint64_t hits;
 };
 
+#define BLOCK_BYTES 24
+
 /* One translated block, for the profile. */
 struct block {
 	uint64_t addr, insns, runs;
+	uint8_t bytes[BLOCK_BYTES]; /* its first code bytes */
+	size_t nbytes;
 	struct block *next;
 };
 
@@ -146,6 +153,21 @@ static bool matches(const struct mark *m, const struct qemu_plugin_insn *insn)
 	       !memcmp(qemu_plugin_insn_data(insn), m->bytes, m->nbytes);
 }
 
+/* Copies the first code bytes of tb (at most BLOCK_BYTES) into b. */
+static void block_bytes(struct block *b, const struct qemu_plugin_tb *tb, size_t n)
+{
+	for (size_t i = 0; i < n && b->nbytes < BLOCK_BYTES; i++) {
+		const struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		const uint8_t *d = qemu_plugin_insn_data(insn);
+		size_t k = qemu_plugin_insn_size(insn);
+
+		if (k > BLOCK_BYTES - b->nbytes)
+			k = BLOCK_BYTES - b->nbytes;
+		memcpy(b->bytes + b->nbytes, d, k);
+		b->nbytes += k;
+	}
+}
+
 /* Counts each block's instructions when it runs; hooks marked ones. The
  * count is added at the block's start, so a mark sees its own block's
  * instructions already counted (a few at most). */
@@ -161,6 +183,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		if (b) {
 			b->addr = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, 0));
 			b->insns = n;
+			block_bytes(b, tb, n);
 			b->next = st.blocks;
 			st.blocks = b;
 			qemu_plugin_register_vcpu_tb_exec_cb(tb, on_block, CB_NO_REGS, b);
@@ -179,7 +202,7 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
 static void on_qemu_exit(qemu_plugin_id_t id, void *userdata)
 {
-	char line[64];
+	char line[128];
 
 	(void)id;
 	(void)userdata;
@@ -187,8 +210,13 @@ static void on_qemu_exit(qemu_plugin_id_t id, void *userdata)
 	put(line);
 	for (struct block *b = st.blocks; b; b = b->next)
 		if (b->runs) {
-			snprintf(line, sizeof line, "prof %" PRIx64 " %" PRIu64 "\n", b->addr,
-				 b->runs * b->insns);
+			int len = snprintf(line, sizeof line, "prof %" PRIx64 " %" PRIu64 " ",
+					   b->addr, b->runs * b->insns);
+
+			for (size_t i = 0; i < b->nbytes; i++)
+				len += snprintf(line + len, sizeof line - (size_t)len, "%02x",
+						b->bytes[i]);
+			snprintf(line + len, sizeof line - (size_t)len, "\n");
 			put(line);
 		}
 	if (st.out)
