@@ -2,6 +2,8 @@
 #ifndef KEEL_CONSOLE_H
 #define KEEL_CONSOLE_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <termios.h>
 
 #include "fd.h"
@@ -9,6 +11,8 @@
 /* poll.h's POLLIN and POLLOUT, without its declarations. */
 #define POLLIN_BIT 0x001
 #define POLLOUT_BIT 0x004
+#define POLLERR_BIT 0x008
+#define POLLHUP_BIT 0x010
 
 extern const struct keel_file_ops keel_console_ops;
 extern const struct keel_file_ops keel_terminal_ops;
@@ -16,6 +20,15 @@ extern const struct keel_file_ops keel_terminal_ops;
 /* Opens a terminal description on the terminal capability tty at the
  * lowest free descriptor >= min: the descriptor or -errno. */
 int keel_terminal_open(cap_handle_t tty, int min);
+
+/* poll's view of a terminal description (terminal.c): its readiness
+ * (revents) and the status sequence to wait on (*seq_ok false: none, the
+ * client is busy in another thread); keel_terminal_wait waits at most
+ * timeout_ns for that sequence to change (STATUS_OK: maybe it did). */
+long keel_terminal_poll(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok);
+status_t keel_terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeout_ns);
+/* Whether keel_terminal_catch is on. */
+bool keel_terminal_catching(void);
 
 /* Sends a pending partial line (the task is ending). */
 void keel_console_flush(void);
