@@ -20,6 +20,7 @@
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sh_os.h"
@@ -372,6 +373,28 @@ pid_t os_wait(pid_t pid, bool block, struct os_status *st)
 		intr_seen = keel_terminal_interrupts();
 #endif
 	return r;
+}
+
+pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
+{
+#ifdef SH_KEEL
+	/* Keel's waitpid is a call to the launcher that Ctrl-C does not end:
+	 * look for an ended child, and for an interrupt, every 20 ms. */
+	const struct timespec tick = { 0, 20000000 };
+
+	while (shell_interactive) {
+		pid_t r = os_wait(pid, false, st);
+
+		if (r != 0)
+			return r;
+		if (keel_intr_waiting()) {
+			errno = EINTR;
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+#endif
+	return os_wait(pid, true, st);
 }
 
 int os_kill(pid_t pid, int sig)

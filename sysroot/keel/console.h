@@ -6,9 +6,10 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "abi/status.h"
 #include "fd.h"
 
-/* poll.h's POLLIN and POLLOUT, without its declarations. */
+/* poll.h's POLLIN, POLLOUT, POLLERR and POLLHUP, without its declarations. */
 #define POLLIN_BIT 0x001
 #define POLLOUT_BIT 0x004
 #define POLLERR_BIT 0x008

@@ -239,7 +239,8 @@ static void poll_scan(struct pollfd *p, unsigned long n, struct poll_scan *s)
 	}
 }
 
-#define POLL_SLICE_NS 2000000ull /* how often pipes are looked at again */
+#define POLL_SLICE_NS 2000000ull   /* how often pipes are looked at again */
+#define POLL_TERM_NS 1000000000ull /* the longest wait on a terminal's futex */
 
 /* Nanoseconds left of a poll timeout of ms (negative: none) that began at
  * start: 0 when it is over, UINT64_MAX for ever. */
@@ -254,15 +255,18 @@ static uint64_t poll_left(uint64_t start, long ms)
 }
 
 /* Waits until something may have changed: the terminal's status words
- * (compd wakes the futex) or, with pipes about or the terminal busy, a
- * short slice; with nothing to wait on, the rest of the timeout. */
+ * (compd wakes the futex; a second at most, in case another thread moved
+ * the terminal to new memory meanwhile) or, with pipes about or the
+ * terminal busy, a short slice; with nothing to wait on, the rest of the
+ * timeout. */
 static void poll_wait(const struct poll_scan *s, uint64_t left)
 {
 	uint64_t slice = left;
 	if ((s->others || (s->term && !s->term_ok)) && slice > POLL_SLICE_NS)
 		slice = POLL_SLICE_NS;
 	if (s->term && s->term_ok) {
-		status_t st = keel_terminal_wait(s->term, s->seq, slice);
+		status_t st = keel_terminal_wait(s->term, s->seq,
+						 slice < POLL_TERM_NS ? slice : POLL_TERM_NS);
 		if (st == STATUS_OK || st == STATUS_TIMEOUT)
 			return;
 		if (slice > POLL_SLICE_NS)

@@ -191,7 +191,7 @@ static long term_file_ioctl(struct keel_file *f, unsigned long req, void *arg)
  * says a read would not wait. *seq is the status word to wait on, or
  * *seq_ok false when the client is in use by another thread (then input
  * is not ready and poll waits by sleeping). */
-static long term_poll_seq(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok)
+long keel_terminal_poll(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok)
 {
 	struct term_file *tf = term_of(f);
 	long r = events & POLLOUT_BIT;
@@ -209,12 +209,7 @@ static long term_file_poll(struct keel_file *f, short events)
 {
 	uint32_t seq;
 	bool ok;
-	return term_poll_seq(f, events, &seq, &ok);
-}
-
-long keel_terminal_poll(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok)
-{
-	return term_poll_seq(f, events, seq, seq_ok);
+	return keel_terminal_poll(f, events, &seq, &ok);
 }
 
 status_t keel_terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeout_ns)
@@ -222,8 +217,9 @@ status_t keel_terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeout_
 	struct term_file *tf = term_of(f);
 	if (!try_both(tf))
 		return STATUS_BUSY;
-	/* The wait itself holds no lock: a thread that attaches again
-	 * meanwhile leaves it to its timeout, which poll keeps short. */
+	/* The wait itself holds no lock: if another thread attaches again
+	 * meanwhile, this wait on the old memory lasts until its timeout,
+	 * which poll keeps to a second at most. */
 	struct term_client c = tf->client;
 	unlock_both(tf);
 	return term_wait(&c, seq, timeout_ns);

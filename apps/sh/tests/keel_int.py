@@ -6,7 +6,8 @@
 # at the prompt with $? = 130 and the rest of their line not run; a script
 # run by a child shell (non-interactive) is ended with it; a nested
 # interactive shell loses only its own loop and the outer shell is not
-# interrupted by it. Lines stay shorter than the terminal (the line
+# interrupted by it; `wait` for a background job ends, the job lives
+# on. Lines stay shorter than the terminal (the line
 # editor scrolls longer ones, and their echo is not the line). Then poll() of the terminal (tests/polltest.c): a
 # timeout that runs out, and input typed meanwhile ending the wait early.
 #
@@ -86,6 +87,17 @@ def nested(s):
           "echo outer=$?", r"\nouter=7\r")
 
 
+def waiting(s):
+    """wait for a background job, interrupted; the job lives on."""
+    s.run("a background job starts", "sleep 30 &", entered("sleep 30 &"))
+    out = interrupt(s, "Ctrl-C ends wait", "wait; echo not-reached", 2)
+    check("wait: the rest of the line is not run",
+          "not-reached" not in out.replace("echo not-reached", ""), repr(out[-200:]))
+    s.run("wait: $? is 130", "echo status=$?", r"\nstatus=130\r")
+    s.run("the job survives the interrupted wait", "jobs", r"\n\[1\] \+ Running +sleep 30\r")
+    s.run("kill and wait end it", "kill %1; wait; echo killed", r"\nkilled\r")
+
+
 def polling(s):
     """poll() of the terminal: times out, or ends early with input."""
     start = time.time()
@@ -121,6 +133,7 @@ def main():
         reading(s)
         scripts(s)
         nested(s)
+        waiting(s)
         polling(s)
         child.send("poweroff\r")
         s.expect("poweroff ends the session", r"topod: power off", 60)

@@ -122,8 +122,8 @@ static void others(void)
 
 	check("a file is made", fd >= 0);
 	if (fd >= 0) {
-		check("a file is always ready", poll_one(fd, POLLIN | POLLOUT, 1000) ==
-							(POLLIN | POLLOUT));
+		check("a file is always ready",
+		      poll_one(fd, POLLIN | POLLOUT, 1000) == (POLLIN | POLLOUT));
 		close(fd);
 		unlink(name);
 	}
