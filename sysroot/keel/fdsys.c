@@ -197,18 +197,29 @@ long keel_sys_fcntl(const long a[6])
  * without a doorbell (a pipe's counters are looked at again). */
 struct poll_scan {
 	long ready;
+	const struct keel_poll_terminal *pt; /* set with term */
 	struct keel_file *term;
 	uint32_t seq;
 	bool term_ok, others;
 };
 
+/* The terminals' side of poll, once terminal.c has opened one. */
+static const struct keel_poll_terminal *_Atomic poll_term;
+
+void keel_poll_terminal_register(const struct keel_poll_terminal *t)
+{
+	poll_term = t;
+}
+
 static short poll_file(struct keel_file *f, short events, struct poll_scan *s)
 {
-	if (f->kind == KEEL_FD_TERMINAL) {
+	const struct keel_poll_terminal *pt = poll_term;
+	if (f->kind == KEEL_FD_TERMINAL && pt) {
 		uint32_t seq = 0;
 		bool ok = false;
-		short r = (short)keel_terminal_poll(f, events, &seq, &ok);
+		short r = (short)pt->poll(f, events, &seq, &ok);
 		if (!s->term) {
+			s->pt = pt;
 			s->term = f;
 			s->seq = seq;
 			s->term_ok = ok;
@@ -265,8 +276,8 @@ static void poll_wait(const struct poll_scan *s, uint64_t left)
 	if ((s->others || (s->term && !s->term_ok)) && slice > POLL_SLICE_NS)
 		slice = POLL_SLICE_NS;
 	if (s->term && s->term_ok) {
-		status_t st = keel_terminal_wait(s->term, s->seq,
-						 slice < POLL_TERM_NS ? slice : POLL_TERM_NS);
+		status_t st = s->pt->wait(s->term, s->seq,
+					  slice < POLL_TERM_NS ? slice : POLL_TERM_NS);
 		if (st == STATUS_OK || st == STATUS_TIMEOUT)
 			return;
 		if (slice > POLL_SLICE_NS)
@@ -296,13 +307,14 @@ long keel_sys_poll(const long a[6])
 	if (n > KEEL_FD_MAX)
 		return -EINVAL;
 	sys_clock_read(&start);
-	unsigned intr = keel_terminal_interrupts();
+	const struct keel_poll_terminal *pt = poll_term;
+	unsigned intr = pt ? pt->interrupts() : 0;
 	for (;;) {
 		struct poll_scan s = { 0 };
 		poll_scan(p, n, &s);
 		uint64_t left = s.ready ? 0 : poll_left(start, (int)a[2]);
 		long r = s.ready;
-		if (left && keel_terminal_catching() && keel_terminal_interrupts() != intr)
+		if (left && pt && pt->catching() && pt->interrupts() != intr)
 			r = -EINTR;
 		else if (left)
 			poll_wait(&s, left);

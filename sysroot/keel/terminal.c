@@ -82,7 +82,7 @@ unsigned keel_terminal_interrupts(void)
 	return n;
 }
 
-bool keel_terminal_catching(void)
+static bool terminal_catching(void)
 {
 	return __atomic_load_n(&term_ints.catching, __ATOMIC_RELAXED) != 0;
 }
@@ -191,7 +191,7 @@ static long term_file_ioctl(struct keel_file *f, unsigned long req, void *arg)
  * says a read would not wait. *seq is the status word to wait on, or
  * *seq_ok false when the client is in use by another thread (then input
  * is not ready and poll waits by sleeping). */
-long keel_terminal_poll(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok)
+static long terminal_poll(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok)
 {
 	struct term_file *tf = term_of(f);
 	long r = events & POLLOUT_BIT;
@@ -209,10 +209,10 @@ static long term_file_poll(struct keel_file *f, short events)
 {
 	uint32_t seq;
 	bool ok;
-	return keel_terminal_poll(f, events, &seq, &ok);
+	return terminal_poll(f, events, &seq, &ok);
 }
 
-status_t keel_terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeout_ns)
+static status_t terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeout_ns)
 {
 	struct term_file *tf = term_of(f);
 	if (!try_both(tf))
@@ -241,11 +241,19 @@ const struct keel_file_ops keel_terminal_ops = {
 	.release = term_file_release,
 };
 
+static const struct keel_poll_terminal poll_hooks = {
+	.poll = terminal_poll,
+	.wait = terminal_wait,
+	.interrupts = keel_terminal_interrupts,
+	.catching = terminal_catching,
+};
+
 int keel_terminal_open(cap_handle_t tty, int min)
 {
 	struct term_file *tf = calloc(1, sizeof *tf);
 	if (!tf)
 		return -ENOMEM;
+	keel_poll_terminal_register(&poll_hooks);
 	status_t st = term_attach(&tf->client, tty);
 	if (st) {
 		free(tf);
