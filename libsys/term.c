@@ -76,12 +76,32 @@ static status_t map_channels(struct term_client *c, cap_handle_t mem, uint32_t b
 		return st;
 	c->base = base;
 	c->bytes = bytes;
-	st = channel_attach(base, bytes / 2, &c->in);
+	st = channel_attach(base, bytes / 2 - TERM_STATUS_BYTES, &c->in);
 	if (st == STATUS_OK)
 		st = channel_attach((uint8_t *)base + bytes / 2, bytes / 2, &c->out);
 	if (st == STATUS_OK && (c->in.elem_size != 1 || c->out.elem_size != 1))
 		st = STATUS_BAD_FORMAT;
 	return st;
+}
+
+/* The terminal's status words in the attachment's memory (protocol.h). */
+static const struct term_status *status_of(const struct term_client *c)
+{
+	return (const struct term_status *)((const uint8_t *)c->base + c->bytes / 2 -
+					    TERM_STATUS_BYTES);
+}
+
+/* A new attachment: the same terminal instance goes on counting where it
+ * was (interrupts typed meanwhile count); a new one (compd restarted)
+ * starts from the count the client had. */
+static void count_from(struct term_client *c)
+{
+	uint32_t instance = __atomic_load_n(&status_of(c)->instance, __ATOMIC_ACQUIRE);
+	uint32_t intr = __atomic_load_n(&status_of(c)->intr, __ATOMIC_ACQUIRE);
+	if (instance != c->instance || !instance)
+		c->intr_base = c->intr_last - intr;
+	c->instance = instance;
+	c->intr_last = c->intr_base + intr;
 }
 
 /* The output channel's doorbell: a TERM_KICK message to compd (see
@@ -116,6 +136,7 @@ static status_t attach(struct term_client *c)
 	if (st == STATUS_OK) {
 		c->kick = (struct sysops){ .ctx = c, .signal_raise = kick };
 		channel_set_doorbell(&c->out, c->term, 1);
+		count_from(c);
 	}
 	if (st)
 		drop(c);
@@ -224,8 +245,35 @@ uint32_t term_readable(struct term_client *c)
 	return c->base ? channel_readable(&c->in) : 0;
 }
 
-/* Asks compd for input; *eof on end of file. */
-static status_t read_call(struct term_client *c, size_t cap, int *eof)
+uint32_t term_interrupts(struct term_client *c)
+{
+	if (!c->base)
+		return c->intr_last;
+	c->intr_last = c->intr_base + __atomic_load_n(&status_of(c)->intr, __ATOMIC_ACQUIRE);
+	return c->intr_last;
+}
+
+bool term_poll(struct term_client *c, uint32_t *seq)
+{
+	*seq = 0;
+	if (!c->base)
+		return false;
+	*seq = __atomic_load_n(&status_of(c)->seq, __ATOMIC_ACQUIRE);
+	return channel_readable(&c->in) ||
+	       __atomic_load_n(&status_of(c)->readable, __ATOMIC_ACQUIRE);
+}
+
+status_t term_wait(struct term_client *c, uint32_t seq, uint64_t timeout)
+{
+	if (!c->base)
+		return STATUS_STALE;
+	status_t st = sys_futex_wait((uint64_t)(uintptr_t)&status_of(c)->seq, seq, timeout);
+	return st == STATUS_BUSY ? STATUS_OK : st;
+}
+
+/* Asks compd for input; *eof on end of file, *intr when Ctrl-C ended the
+ * wait. */
+static status_t read_call(struct term_client *c, size_t cap, int *eof, int *intr)
 {
 	struct keel_msg m;
 	struct codec_reader r;
@@ -240,10 +288,11 @@ static status_t read_call(struct term_client *c, size_t cap, int *eof)
 	if (codec_get_u32(&r, &count) || codec_get_u32(&r, &flags))
 		return STATUS_BAD_FORMAT;
 	*eof = count == 0 && (flags & TERM_READ_EOF);
+	*intr = count == 0 && (flags & TERM_READ_INTR);
 	return STATUS_OK;
 }
 
-status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int nonblock)
+status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int flags)
 {
 	*n = 0;
 	if (cap == 0)
@@ -256,14 +305,16 @@ status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int 
 			*n = k;
 			return STATUS_OK;
 		}
-		if (nonblock)
+		if (flags & TERM_READ_NONBLOCK)
 			return STATUS_EMPTY;
-		int eof = 0;
-		st = read_call(c, cap, &eof);
+		int eof = 0, intr = 0;
+		st = read_call(c, cap, &eof, &intr);
 		if (st == STATUS_STALE)
 			st = reattach_moving(c);
 		else if (st == STATUS_OK && eof)
 			return STATUS_OK;
+		else if (st == STATUS_OK && intr && (flags & TERM_READ_INTERRUPTIBLE))
+			return STATUS_EMPTY;
 	}
 	return st;
 }

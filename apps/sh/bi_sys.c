@@ -390,12 +390,13 @@ static int wait_interrupted(struct shell *sh)
 	return first ? 128 + first : 0;
 }
 
-/* Waits until j is done (or a trapped signal arrives: returns 128+n). */
+/* Waits until j is done (or a trapped signal arrives: returns 128+n; an
+ * interrupt of an interactive shell unwinds to the prompt). */
 static int wait_job(struct shell *sh, struct job *j)
 {
 	while (!j->done) {
 		struct os_status st;
-		pid_t r = os_wait(-1, true, &st);
+		pid_t r = os_wait_interruptible(-1, &st);
 
 		if (r > 0) {
 			job_record(sh, r, &st);

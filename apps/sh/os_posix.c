@@ -20,6 +20,7 @@
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sh_os.h"
@@ -27,8 +28,13 @@
 #ifdef SH_KEEL
 #include "keel/launch.h"
 
-/* The C library's job control for children (sysroot/keel/spawn.c). */
+/* The C library's job control for children (sysroot/keel/spawn.c), and
+ * its count of interrupts typed on the console (sysroot/keel/terminal.c):
+ * Keel delivers no SIGINT, so the shell notices Ctrl-C by that count
+ * changing, and has reads and polls of the terminal end with EINTR. */
 int keel_spawn_job(int pid, unsigned flags);
+unsigned keel_terminal_interrupts(void);
+int keel_terminal_catch(int on);
 #endif
 
 #define NSIG_SH 65
@@ -42,6 +48,30 @@ static unsigned char ignored_now[NSIG_SH]; /* trap '' */
 static bool shell_interactive;
 static struct termios saved_termios;
 static bool have_saved_termios;
+
+#ifdef SH_KEEL
+/* The console's interrupt count the shell has acted on. */
+static unsigned intr_seen;
+
+/* Turns a change of the console's interrupt count into an interrupt. */
+static void keel_intr_poll(void)
+{
+	unsigned n;
+
+	if (shell_interactive && (n = keel_terminal_interrupts()) != intr_seen) {
+		intr_seen = n;
+		interrupted = 1;
+		if (caught[SIGINT])
+			pending[SIGINT] = 1;
+	}
+}
+
+/* Whether an interrupt was typed that the shell has not noticed yet. */
+static bool keel_intr_waiting(void)
+{
+	return shell_interactive && keel_terminal_interrupts() != intr_seen;
+}
+#endif
 
 static void on_signal(int sig)
 {
@@ -94,8 +124,11 @@ void os_signal_setup(bool interactive)
 #ifdef SH_KEEL
 	/* Ctrl-C passes this shell by and ends its foreground children; its
 	 * background jobs start with SIGINT ignored (docs/launch.md). */
-	if (interactive)
+	if (interactive) {
 		keel_spawn_job(0, LAUNCH_JOB_CATCH);
+		keel_terminal_catch(1);
+		intr_seen = keel_terminal_interrupts();
+	}
 #endif
 	if (interactive) {
 		base_disposition(SIGINT);
@@ -109,6 +142,9 @@ void os_signal_setup(bool interactive)
 
 bool os_interrupted(void)
 {
+#ifdef SH_KEEL
+	keel_intr_poll();
+#endif
 	if (!interrupted)
 		return false;
 	interrupted = 0;
@@ -117,6 +153,10 @@ bool os_interrupted(void)
 
 void os_interrupt_clear(void)
 {
+#ifdef SH_KEEL
+	if (shell_interactive)
+		intr_seen = keel_terminal_interrupts();
+#endif
 	interrupted = 0;
 }
 
@@ -140,6 +180,9 @@ unsigned long long os_signals_pending(void)
 {
 	unsigned long long set = 0;
 
+#ifdef SH_KEEL
+	keel_intr_poll();
+#endif
 	for (int sig = 1; sig < NSIG_SH; sig++) {
 		if (pending[sig]) {
 			pending[sig] = 0;
@@ -305,6 +348,9 @@ int os_spawn(const struct os_spawn_req *req, pid_t *pid)
 pid_t os_wait(pid_t pid, bool block, struct os_status *st)
 {
 	int ws;
+#ifdef SH_KEEL
+	bool waiting = block && keel_intr_waiting();
+#endif
 	pid_t r = waitpid(pid, &ws, block ? 0 : WNOHANG);
 
 	if (r <= 0)
@@ -318,7 +364,37 @@ pid_t os_wait(pid_t pid, bool block, struct os_status *st)
 		st->sig = WTERMSIG(ws);
 		st->core = WCOREDUMP(ws);
 	}
+#ifdef SH_KEEL
+	/* An interrupt typed while a child ran in the foreground was the
+	 * controller's to deliver: it ended the child (SIGINT, seen by the
+	 * caller) or the child catches (a nested shell) and survived it.
+	 * Either way it is not the shell's; one typed before the wait is. */
+	if (block && !waiting && st->sig != SIGINT && shell_interactive)
+		intr_seen = keel_terminal_interrupts();
+#endif
 	return r;
+}
+
+pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
+{
+#ifdef SH_KEEL
+	/* Keel's waitpid is a call to the launcher that Ctrl-C does not end:
+	 * look for an ended child, and for an interrupt, every 20 ms. */
+	const struct timespec tick = { 0, 20000000 };
+
+	while (shell_interactive) {
+		pid_t r = os_wait(pid, false, st);
+
+		if (r != 0)
+			return r;
+		if (keel_intr_waiting()) {
+			errno = EINTR;
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+#endif
+	return os_wait(pid, true, st);
 }
 
 int os_kill(pid_t pid, int sig)

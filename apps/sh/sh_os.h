@@ -52,6 +52,12 @@ int os_spawn(const struct os_spawn_req *req, pid_t *pid);
  * wait (check os_interrupted / os_signals_pending). */
 pid_t os_wait(pid_t pid, bool block, struct os_status *st);
 
+/* Waits for child pid (or any when -1) as the `wait` builtin does: as
+ * os_wait(pid, true, st), and an interrupt typed meanwhile ends the wait
+ * with EINTR also on Keel, whose waitpid it does not end (the shell then
+ * looks every 20 ms). */
+pid_t os_wait_interruptible(pid_t pid, struct os_status *st);
+
 /* Sends signal sig to child pid (the Keel layer maps SIGINT/SIGTERM/SIGKILL
  * to "interrupt" and "kill").  Returns 0 or an errno value. */
 int os_kill(pid_t pid, int sig);

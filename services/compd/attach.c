@@ -90,7 +90,7 @@ static status_t make_channels(struct attachment *a)
 	st = keel_map(a->mem, 0, pages, RIGHT_READ | RIGHT_WRITE, &a->base);
 	if (st == STATUS_OK) {
 		a->bytes = TERM_ATTACH_BYTES;
-		st = channel_init(a->base, a->bytes / 2, 1, &a->in);
+		st = channel_init(a->base, a->bytes / 2 - TERM_STATUS_BYTES, 1, &a->in);
 	}
 	if (st == STATUS_OK)
 		st = channel_init((uint8_t *)a->base + a->bytes / 2, a->bytes / 2, 1, &a->out);
@@ -117,6 +117,7 @@ status_t attach_new(struct compd *c, unsigned term, uint32_t *id, cap_handle_t *
 		return st;
 	}
 	channel_prepare_wait(&a->out); /* empty: the first push rings */
+	terminal_status_put(&c->term[term], a);
 	a->last_use = ++c->tick;
 	*id = attach_id(c, a);
 	return STATUS_OK;

@@ -54,7 +54,8 @@ struct terminal {
 	cap_handle_t controller; /* send capability, or none */
 	struct vt *vt;           /* virtual consoles: the emulator; serial: NULL */
 	struct compd *c;
-	uint64_t events_lost; /* controller notifications refused */
+	uint64_t events_lost;      /* controller notifications refused */
+	struct term_status status; /* published to every attachment */
 };
 
 struct attachment {
@@ -101,6 +102,9 @@ status_t terminal_init(struct compd *c, unsigned index);
 void terminal_input(struct terminal *t, const uint8_t *in, size_t n);
 void terminal_serve_reads(struct terminal *t);
 void terminal_set_mode(struct terminal *t, uint32_t mode);
+/* Writes t's status words (protocol.h, struct term_status) into the memory
+ * of attachment a. */
+void terminal_status_put(const struct terminal *t, struct attachment *a);
 /* Bytes the terminal's output can take now (before output processing). */
 size_t terminal_room(const struct terminal *t);
 void terminal_output(struct terminal *t, const uint8_t *in, size_t n);

@@ -31,6 +31,9 @@
  *                    output channel at offset bytes / 2 (client produces).
  *                    FULL when every attachment is busy (idle ones are
  *                    reclaimed first, oldest first: see TERM_ATTACH below).
+ *                    The input channel ends TERM_STATUS_BYTES before
+ *                    bytes / 2; there compd keeps the terminal's status
+ *                    words (struct term_status, below).
  *   TERM_KICK        send; in: id. The output channel's doorbell: sent
  *                    when the channel says compd sleeps (channel_notify,
  *                    keel/term.h does this). A spawned task has no
@@ -40,7 +43,10 @@
  *                    to a full inbox delays output, never loses it.
  *   TERM_READ        in: id, max. Answered once compd has pushed input:
  *                    out: count (bytes pushed to the input channel, at most
- *                    max), flags (TERM_READ_EOF: end of file, count 0).
+ *                    max), flags (TERM_READ_EOF: end of file, count 0;
+ *                    TERM_READ_INTR: Ctrl-C was typed, count 0 - every
+ *                    waiting read of the terminal is answered so; a
+ *                    client that does not handle interrupts reads again).
  *                    BUSY when a read already waits on this attachment
  *                    or TERM_READS_MAX reads wait on the terminal.
  *   TERM_WRITE_WAIT  in: id. Answered (empty) once compd has taken
@@ -101,6 +107,7 @@
 #define TERM_MODE_COOKED TERM_MODE_ALL
 
 #define TERM_READ_EOF 0x1
+#define TERM_READ_INTR 0x2
 
 #define TERM_EV_INTR 0x1
 #define TERM_EV_QUIT 0x2
@@ -108,6 +115,35 @@
 
 #define TERM_READS_MAX 8
 #define TERM_ATTACH_BYTES 16384u /* the shared memory of one attachment */
+
+/*
+ * The terminal's status words in each attachment's memory, at offset
+ * bytes / 2 - TERM_STATUS_BYTES (after the input channel's slots). compd
+ * writes them, never reads them; a client only reads them, so a client
+ * scribbling there fools only itself. The counters are the terminal's
+ * (the same in every attachment of it) and start at 0 when compd starts.
+ *   seq       changes whenever another word changes; compd stores it last
+ *             (release) and then wakes every futex waiter on it, so a
+ *             client waits for input with sys_futex_wait(&seq, seen)
+ *   readable  1 if a read would return something now (a line, any byte in
+ *             raw mode, end of file), else 0
+ *   intr, quit, susp  Ctrl-C, Ctrl-\ and Ctrl-Z typed (under ISIG) so far
+ *   instance  the terminal's counters are these ones for as long as it
+ *             stays the same (it changes when compd restarts), so a client
+ *             that attaches again can count what it missed meanwhile
+ */
+struct term_status {
+	uint32_t seq;
+	uint32_t readable;
+	uint32_t intr;
+	uint32_t quit;
+	uint32_t susp;
+	uint32_t instance;
+	uint32_t reserved[10];
+};
+
+#define TERM_STATUS_BYTES 64u
+_Static_assert(sizeof(struct term_status) == TERM_STATUS_BYTES, "status words: 64 bytes");
 
 /* Badges of compd's terminal capabilities: a tag no initd client number
  * reaches, the kind, the terminal index. */

@@ -36,6 +36,9 @@ status_t terminal_init(struct compd *c, unsigned index)
 	t->rows = 24;
 	t->cols = 80;
 	t->controller = CAP_HANDLE_NONE;
+	uint64_t now = 0;
+	sys_clock_read(&now);
+	t->status.instance = (uint32_t)(now ^ now >> 32) | 1; /* never 0 */
 	if (index >= TERM_VC_FIRST) {
 		t->vt = &c->vts[index - TERM_VC_FIRST];
 		t->rows = t->vt->rows;
@@ -44,6 +47,9 @@ status_t terminal_init(struct compd *c, unsigned index)
 	return ldisc_init(&t->ld, t->mode, t->line, sizeof t->line, t->queue, sizeof t->queue, echo,
 			  t);
 }
+
+static status_t answer(struct terminal *t, cap_handle_t reply, uint32_t count, uint32_t flags);
+static void pop_read(struct terminal *t);
 
 /* Tells the controller about Ctrl-C, Ctrl-\ or Ctrl-Z (never waits). */
 static void notify(struct terminal *t, uint32_t events)
@@ -62,20 +68,75 @@ static void notify(struct terminal *t, uint32_t events)
 		t->events_lost++;
 }
 
+void terminal_status_put(const struct terminal *t, struct attachment *a)
+{
+	struct term_status *s = (struct term_status *)((uint8_t *)a->base + a->bytes / 2 -
+						       TERM_STATUS_BYTES);
+	__atomic_store_n(&s->readable, t->status.readable, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->intr, t->status.intr, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->quit, t->status.quit, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->susp, t->status.susp, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->instance, t->status.instance, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->seq, t->status.seq, __ATOMIC_RELEASE);
+}
+
+/* Recomputes whether a read would return something and, if that or a
+ * counter (changed is true) moved, publishes the status words to every
+ * attachment of t and wakes the clients waiting on them (poll). */
+static void publish(struct terminal *t, bool changed)
+{
+	uint32_t readable = t->pushback_len || ldisc_readable(&t->ld);
+	if (!changed && readable == t->status.readable)
+		return;
+	t->status.readable = readable;
+	t->status.seq++;
+	for (unsigned i = 0; i < COMPD_ATTACH_MAX; i++) {
+		struct attachment *a = &t->c->att[i];
+		if (!a->used || a->term != t->index || !a->base)
+			continue;
+		terminal_status_put(t, a);
+		uint64_t woken = 0;
+		sys_futex_wake((uint64_t)(uintptr_t)a->base + a->bytes / 2 - TERM_STATUS_BYTES,
+			       UINT32_MAX, &woken);
+	}
+}
+
+/* Ctrl-C: every waiting read is answered with TERM_READ_INTR (count 0),
+ * so that a program that handles interrupts stops waiting; the others
+ * read again. */
+static void interrupt_reads(struct terminal *t)
+{
+	while (t->nreads) {
+		cap_handle_t reply = t->reads[0].reply;
+		pop_read(t);
+		if (answer(t, reply, 0, TERM_READ_INTR))
+			t->c->stats.reply_failures++;
+	}
+}
+
 void terminal_input(struct terminal *t, const uint8_t *in, size_t n)
 {
 	uint32_t ev = ldisc_input(&t->ld, in, n);
 	uint32_t sig = 0;
-	if (ev & LDISC_EV_INTR)
+	if (ev & LDISC_EV_INTR) {
 		sig |= TERM_EV_INTR;
-	if (ev & LDISC_EV_QUIT)
+		t->status.intr++;
+	}
+	if (ev & LDISC_EV_QUIT) {
 		sig |= TERM_EV_QUIT;
-	if (ev & LDISC_EV_SUSP)
+		t->status.quit++;
+	}
+	if (ev & LDISC_EV_SUSP) {
 		sig |= TERM_EV_SUSP;
+		t->status.susp++;
+	}
 	if (sig)
 		notify(t, sig);
+	if (ev & LDISC_EV_INTR)
+		interrupt_reads(t); /* before input typed after the Ctrl-C is served */
 	if (ev & LDISC_EV_READABLE)
 		terminal_serve_reads(t);
+	publish(t, sig != 0);
 }
 
 /* Answers a read: count bytes were pushed, eof as noted. */
@@ -161,13 +222,14 @@ void terminal_serve_reads(struct terminal *t)
 {
 	while (t->nreads && serve_one(t))
 		;
+	publish(t, false);
 }
 
 void terminal_set_mode(struct terminal *t, uint32_t mode)
 {
 	t->mode = mode;
 	ldisc_set_flags(&t->ld, mode);
-	terminal_serve_reads(t);
+	terminal_serve_reads(t); /* publishes a change of readable */
 }
 
 size_t terminal_room(const struct terminal *t)

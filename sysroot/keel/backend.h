@@ -127,6 +127,13 @@ long keel_sys_wait4(const long a[6]); /* spawn.c */
 long keel_spawn_kill(int pid, int sig);
 int keel_spawn_job(int pid, unsigned flags); /* for programs: job control */
 
+/* For programs that handle Ctrl-C themselves (terminal.c): the count of
+ * interrupts typed on the console terminal so far (no system call), and
+ * whether a read or poll waiting on a terminal ends with EINTR when one is
+ * typed (on; returns the previous setting). */
+unsigned keel_terminal_interrupts(void);
+int keel_terminal_catch(int on);
+
 long keel_sys_futex(const long a[6]); /* thread.c */
 int keel_threads_alive(void);
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "backend.h"
 #include "console.h"
@@ -190,35 +191,138 @@ long keel_sys_fcntl(const long a[6])
 	}
 }
 
-/* poll: descriptors are never waited for - every kind today is always
- * ready or never ready - so poll answers at once, or sleeps out its
- * timeout when nothing is ready. */
-long keel_sys_poll(const long a[6])
+/* One pass of poll over its descriptors: revents of each, how many are
+ * ready, the first terminal's description (referenced) and status
+ * sequence to wait on, and whether another descriptor could become ready
+ * without a doorbell (a pipe's counters are looked at again). */
+struct poll_scan {
+	long ready;
+	const struct keel_poll_terminal *pt; /* set with term */
+	struct keel_file *term;
+	uint32_t seq;
+	bool term_ok, others;
+};
+
+/* The terminals' side of poll, once terminal.c has opened one. */
+static const struct keel_poll_terminal *_Atomic poll_term;
+
+void keel_poll_terminal_register(const struct keel_poll_terminal *t)
 {
-	struct pollfd *p = (struct pollfd *)a[0];
-	unsigned long n = (unsigned long)a[1];
-	long ready = 0;
-	if (n > KEEL_FD_MAX)
-		return -EINVAL;
+	poll_term = t;
+}
+
+static short poll_file(struct keel_file *f, short events, struct poll_scan *s)
+{
+	const struct keel_poll_terminal *pt = poll_term;
+	if (f->kind == KEEL_FD_TERMINAL && pt) {
+		uint32_t seq = 0;
+		bool ok = false;
+		short r = (short)pt->poll(f, events, &seq, &ok);
+		if (!s->term) {
+			s->pt = pt;
+			s->term = f;
+			s->seq = seq;
+			s->term_ok = ok;
+			f = NULL; /* kept: released after the wait */
+		} else {
+			s->others = true;
+		}
+		if (f)
+			fdt_put(&table, f);
+		return r;
+	}
+	/* A kind without poll (files, directories) is always ready. */
+	short r = f->ops->poll ? (short)f->ops->poll(f, events) : events & (POLLIN | POLLOUT);
+	s->others |= f->kind == KEEL_FD_PIPE;
+	fdt_put(&table, f);
+	return r;
+}
+
+static void poll_scan(struct pollfd *p, unsigned long n, struct poll_scan *s)
+{
 	for (unsigned long i = 0; i < n; i++) {
 		p[i].revents = 0;
 		if (p[i].fd < 0)
 			continue;
 		struct keel_file *f = fdt_get(&table, p[i].fd);
-		if (!f) {
-			p[i].revents = POLLNVAL;
-		} else {
-			p[i].revents = f->ops->poll ? (short)f->ops->poll(f, p[i].events) : 0;
-			fdt_put(&table, f);
-		}
-		ready += p[i].revents != 0;
+		p[i].revents = f ? poll_file(f, p[i].events, s) : POLLNVAL;
+		s->ready += p[i].revents != 0;
 	}
-	if (ready == 0 && a[2] > 0) {
-		const struct timespec ts = { a[2] / 1000, a[2] % 1000 * 1000000 };
-		const long b[6] = { (long)&ts, 0, 0, 0, 0, 0 };
-		keel_sys_nanosleep(b);
+}
+
+#define POLL_SLICE_NS 2000000ull   /* how often pipes are looked at again */
+#define POLL_TERM_NS 1000000000ull /* the longest wait on a terminal's futex */
+
+/* Nanoseconds left of a poll timeout of ms (negative: none) that began at
+ * start: 0 when it is over, UINT64_MAX for ever. */
+static uint64_t poll_left(uint64_t start, long ms)
+{
+	uint64_t now = 0;
+	if (ms < 0)
+		return UINT64_MAX;
+	sys_clock_read(&now);
+	uint64_t end = start + (uint64_t)ms * 1000000ull;
+	return now >= end ? 0 : end - now;
+}
+
+/* Waits until something may have changed: the terminal's status words
+ * (compd wakes the futex; a second at most, in case another thread moved
+ * the terminal to new memory meanwhile) or, with pipes about or the
+ * terminal busy, a short slice; with nothing to wait on, the rest of the
+ * timeout. */
+static void poll_wait(const struct poll_scan *s, uint64_t left)
+{
+	uint64_t slice = left;
+	if ((s->others || (s->term && !s->term_ok)) && slice > POLL_SLICE_NS)
+		slice = POLL_SLICE_NS;
+	if (s->term && s->term_ok) {
+		status_t st = s->pt->wait(s->term, s->seq,
+					  slice < POLL_TERM_NS ? slice : POLL_TERM_NS);
+		if (st == STATUS_OK || st == STATUS_TIMEOUT)
+			return;
+		if (slice > POLL_SLICE_NS)
+			slice = POLL_SLICE_NS; /* no futex: look again soon */
 	}
-	return ready;
+	if (slice == UINT64_MAX) {
+		uint64_t pending = 0;
+		sys_signal_wait(1ull << 63, TIMEOUT_FOREVER, &pending);
+		return;
+	}
+	const struct timespec ts = { (time_t)(slice / 1000000000ull),
+				     (long)(slice % 1000000000ull) };
+	const long b[6] = { (long)&ts, 0, 0, 0, 0, 0 };
+	keel_sys_nanosleep(b);
+}
+
+/* poll(fds, n, ms): looks at every descriptor; when none is ready, waits
+ * for a terminal's input (compd's futex, docs/libc.md), looks at pipes
+ * every 2 ms, and ends after ms (negative: never). With
+ * keel_terminal_catch on, an interrupt typed on the console ends the wait
+ * with EINTR. */
+long keel_sys_poll(const long a[6])
+{
+	struct pollfd *p = (struct pollfd *)a[0];
+	unsigned long n = (unsigned long)a[1];
+	uint64_t start = 0;
+	if (n > KEEL_FD_MAX)
+		return -EINVAL;
+	sys_clock_read(&start);
+	const struct keel_poll_terminal *pt = poll_term;
+	unsigned intr = pt ? pt->interrupts() : 0;
+	for (;;) {
+		struct poll_scan s = { 0 };
+		poll_scan(p, n, &s);
+		uint64_t left = s.ready ? 0 : poll_left(start, (int)a[2]);
+		long r = s.ready;
+		if (left && pt && pt->catching() && pt->interrupts() != intr)
+			r = -EINTR;
+		else if (left)
+			poll_wait(&s, left);
+		if (s.term)
+			fdt_put(&table, s.term);
+		if (!left || r < 0)
+			return r;
+	}
 }
 
 /* newfstatat(dirfd, path, st, flags): with AT_EMPTY_PATH and "" it is

@@ -153,9 +153,14 @@ static long pipe_poll(struct keel_file *f, short events)
 {
 	struct pipe_hdr *h = hdr(f);
 	int64_t a = pipe_avail(h);
+	if (f->kind_data[1] && !h->readers)
+		return POLLERR_BIT; /* nobody will read: a write fails */
 	if (f->kind_data[1])
-		return (a >= 0 && a < (int64_t)PIPE_SIZE) || !h->readers ? events & POLLOUT_BIT : 0;
-	return a != 0 || !h->writers ? events & POLLIN_BIT : 0;
+		return a >= 0 && a < (int64_t)PIPE_SIZE ? events & POLLOUT_BIT : 0;
+	/* Closed by every writer: readable (end of file) and hung up. */
+	if (!h->writers)
+		return (events & POLLIN_BIT) | POLLHUP_BIT;
+	return a != 0 ? events & POLLIN_BIT : 0;
 }
 
 /* One description of an end fewer (never below zero). */

@@ -9,6 +9,13 @@
  * ONLCR; cfmakeraw clears them all) and ignore the rest (the control
  * characters are fixed, VMIN/VTIME are always 1/0: a read waits for at
  * least one byte, O_NONBLOCK gives EAGAIN); TIOCGWINSZ asks compd.
+ *
+ * Interrupts: Keel delivers no SIGINT, so a program that handles Ctrl-C
+ * itself (the shell) asks keel_terminal_interrupts() how many were typed
+ * on its console - a load from the attachment's memory - and with
+ * keel_terminal_catch(1) makes a read or poll waiting on a terminal end
+ * with EINTR when one is typed. Programs that do not catch are ended by
+ * the console's controller (docs/launch.md); their reads wait on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,9 +37,59 @@ struct term_file {
 	struct term_client client;
 };
 
+/* The console terminal (kept referenced for the task's life, so that it
+ * outlives descriptors 0-2) and whether waits end with EINTR. */
+static struct term_interrupts {
+	struct term_file *console;
+	volatile int catching;
+} term_ints;
+
 static struct term_file *term_of(struct keel_file *f)
 {
 	return (struct term_file *)(uintptr_t)f->kind_data[0];
+}
+
+/* Takes both locks without waiting (the client's memory is then stable:
+ * only reads and writes attach again); false if either is held. */
+static bool try_both(struct term_file *tf)
+{
+	if (__atomic_exchange_n(&tf->rlock, 1, __ATOMIC_ACQUIRE))
+		return false;
+	if (__atomic_exchange_n(&tf->wlock, 1, __ATOMIC_ACQUIRE)) {
+		keel_unlock(&tf->rlock);
+		return false;
+	}
+	return true;
+}
+
+static void unlock_both(struct term_file *tf)
+{
+	keel_unlock(&tf->wlock);
+	keel_unlock(&tf->rlock);
+}
+
+/* The console's interrupt count: fresh when no other thread is reading or
+ * writing the terminal, else the last one seen. */
+unsigned keel_terminal_interrupts(void)
+{
+	struct term_file *tf = term_ints.console;
+	if (!tf)
+		return 0;
+	if (!try_both(tf))
+		return __atomic_load_n(&tf->client.intr_last, __ATOMIC_RELAXED);
+	unsigned n = term_interrupts(&tf->client);
+	unlock_both(tf);
+	return n;
+}
+
+static bool terminal_catching(void)
+{
+	return __atomic_load_n(&term_ints.catching, __ATOMIC_RELAXED) != 0;
+}
+
+int keel_terminal_catch(int on)
+{
+	return __atomic_exchange_n(&term_ints.catching, on != 0, __ATOMIC_RELAXED);
 }
 
 static long term_file_write(struct keel_file *f, const void *buf, size_t n, int64_t off)
@@ -50,11 +107,15 @@ static long term_file_read(struct keel_file *f, void *buf, size_t n, int64_t off
 	struct term_file *tf = term_of(f);
 	size_t got = 0;
 	(void)off;
+	int nonblock = (f->status & O_NONBLOCK) != 0;
+	int flags = nonblock ? TERM_READ_NONBLOCK : 0;
+	if (__atomic_load_n(&term_ints.catching, __ATOMIC_RELAXED))
+		flags |= TERM_READ_INTERRUPTIBLE;
 	keel_lock(&tf->rlock);
-	status_t st = term_read(&tf->client, buf, n, &got, f->status & O_NONBLOCK);
+	status_t st = term_read(&tf->client, buf, n, &got, flags);
 	keel_unlock(&tf->rlock);
 	if (st == STATUS_EMPTY)
-		return -EAGAIN;
+		return nonblock ? -EAGAIN : -EINTR;
 	return st ? -keel_errno(st) : (long)got;
 }
 
@@ -126,12 +187,42 @@ static long term_file_ioctl(struct keel_file *f, unsigned long req, void *arg)
 	}
 }
 
+/* Readiness: output always; input when the channel holds bytes or compd
+ * says a read would not wait. *seq is the status word to wait on, or
+ * *seq_ok false when the client is in use by another thread (then input
+ * is not ready and poll waits by sleeping). */
+static long terminal_poll(struct keel_file *f, short events, uint32_t *seq, bool *seq_ok)
+{
+	struct term_file *tf = term_of(f);
+	long r = events & POLLOUT_BIT;
+	*seq_ok = false;
+	if (!(events & POLLIN_BIT) || !try_both(tf))
+		return r;
+	*seq_ok = true;
+	if (term_poll(&tf->client, seq))
+		r |= POLLIN_BIT;
+	unlock_both(tf);
+	return r;
+}
+
 static long term_file_poll(struct keel_file *f, short events)
 {
-	long r = events & POLLOUT_BIT;
-	if ((events & POLLIN_BIT) && term_readable(&term_of(f)->client))
-		r |= POLLIN_BIT;
-	return r;
+	uint32_t seq;
+	bool ok;
+	return terminal_poll(f, events, &seq, &ok);
+}
+
+static status_t terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeout_ns)
+{
+	struct term_file *tf = term_of(f);
+	if (!try_both(tf))
+		return STATUS_BUSY;
+	/* The wait itself holds no lock: if another thread attaches again
+	 * meanwhile, this wait on the old memory lasts until its timeout,
+	 * which poll keeps to a second at most. */
+	struct term_client c = tf->client;
+	unlock_both(tf);
+	return term_wait(&c, seq, timeout_ns);
 }
 
 static void term_file_release(struct keel_file *f)
@@ -150,11 +241,19 @@ const struct keel_file_ops keel_terminal_ops = {
 	.release = term_file_release,
 };
 
+static const struct keel_poll_terminal poll_hooks = {
+	.poll = terminal_poll,
+	.wait = terminal_wait,
+	.interrupts = keel_terminal_interrupts,
+	.catching = terminal_catching,
+};
+
 int keel_terminal_open(cap_handle_t tty, int min)
 {
 	struct term_file *tf = calloc(1, sizeof *tf);
 	if (!tf)
 		return -ENOMEM;
+	keel_poll_terminal_register(&poll_hooks);
 	status_t st = term_attach(&tf->client, tty);
 	if (st) {
 		free(tf);
@@ -180,5 +279,12 @@ void keel_console_attach(cap_handle_t terminal)
 		return; /* the debug console stays */
 	for (int i = 0; i < 3; i++)
 		fdt_dup_to(t, fd, i, 0);
+	/* A reference of its own: interrupts are counted on the console even
+	 * when descriptors 0-2 are redirected or closed. */
+	struct keel_file *f = fdt_get(t, fd);
+	if (f && !term_ints.console)
+		term_ints.console = term_of(f);
+	else if (f)
+		fdt_put(t, f);
 	fdt_close(t, fd);
 }

@@ -25,6 +25,11 @@ pid_t os_wait(pid_t pid, bool block, struct os_status *st)
 	return -1;
 }
 
+pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
+{
+	return os_wait(pid, true, st);
+}
+
 int os_kill(pid_t pid, int sig)
 {
 	(void)pid, (void)sig;

@@ -25,6 +25,7 @@
 #ifndef KEEL_TERM_H
 #define KEEL_TERM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,9 @@ struct term_client {
 	struct channel in;  /* compd -> client */
 	struct channel out; /* client -> compd */
 	uint32_t reattached;
+	/* term_interrupts: its count is intr_base plus compd's counter, so
+	 * that it never goes back when compd restarts (a new instance). */
+	uint32_t intr_base, intr_last, instance;
 };
 
 /* Attaches c to terminal tty. Returns STATUS_OK or compd's/the kernel's
@@ -55,12 +59,34 @@ void term_detach(struct term_client *c);
 /* Writes all n bytes (waiting while the output channel is full). */
 status_t term_write(struct term_client *c, const void *buf, size_t n);
 
-/* Reads at most cap bytes: waits for at least one unless nonblock (then
- * STATUS_EMPTY if none). *n == 0 with STATUS_OK is end of file. */
-status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int nonblock);
+/* Reads at most cap bytes: waits for at least one unless flags has
+ * TERM_READ_NONBLOCK (then STATUS_EMPTY if none). With
+ * TERM_READ_INTERRUPTIBLE, a wait that Ctrl-C ends (protocol.h,
+ * TERM_READ_INTR) is STATUS_EMPTY too; without it the client waits on.
+ * *n == 0 with STATUS_OK is end of file. */
+#define TERM_READ_NONBLOCK 1
+#define TERM_READ_INTERRUPTIBLE 2
+status_t term_read(struct term_client *c, void *buf, size_t cap, size_t *n, int flags);
 
 /* Bytes readable without waiting (already in the input channel). */
 uint32_t term_readable(struct term_client *c);
+
+/* Interrupts (Ctrl-C under ISIG) typed on the terminal: a memory load, no
+ * system call. Only its changes mean something: it never goes back, and
+ * counts those typed while the client was not attached, except when compd
+ * restarted meanwhile. */
+uint32_t term_interrupts(struct term_client *c);
+
+/* Whether a read would not wait: bytes already in the input channel, or
+ * compd says a line (raw: a byte, or end of file) is there. *seq is set
+ * to the status sequence to pass to term_wait. */
+bool term_poll(struct term_client *c, uint32_t *seq);
+
+/* Waits until compd changes the terminal's status words from seq (input
+ * became readable or not, an interrupt) or timeout ns pass (0: do not
+ * wait; TIMEOUT_FOREVER). STATUS_OK: something may have changed (ask
+ * term_poll again); STATUS_TIMEOUT; STATUS_STALE when not attached. */
+status_t term_wait(struct term_client *c, uint32_t seq, uint64_t timeout);
 
 /* Waits until compd has taken all output (tcdrain). */
 status_t term_drain(struct term_client *c);

@@ -290,9 +290,119 @@ TEST(output_larger_than_the_channel_flows_through)
 	term_detach(&t);
 }
 
+/* Keys a second thread of the test types after 10 ms of (virtual) time,
+ * while the test waits in compd; mods apply to the first key only. */
+static struct later_keys {
+	uint8_t codes[4];
+	size_t n;
+	uint8_t mods;
+} later;
+
+static int type_later(const struct keel_start *arg)
+{
+	uint64_t pending = 0;
+	(void)arg;
+	sys_signal_wait(1ull << 40, 10 * MS, &pending);
+	keys(later.codes, 1, later.mods);
+	if (later.n > 1)
+		keys(later.codes + 1, later.n - 1, 0);
+	return 0;
+}
+
+static void type_soon(const uint8_t *codes, size_t n, uint8_t mods, cap_handle_t self)
+{
+	cap_handle_t th = CAP_HANDLE_NONE;
+	memcpy(later.codes, codes, n);
+	later.n = n;
+	later.mods = mods;
+	CHECK_EQ(sys_thread_create(self, (uint64_t)(uintptr_t)type_later, 0, 0, THREAD_TIER_MATTER,
+				   1, &th),
+		 STATUS_OK);
+	sys_cap_delete(th);
+}
+
+static const struct keel_start *root;
+
+TEST(status_words_say_when_a_line_is_readable_and_wake_a_waiter)
+{
+	cap_handle_t control, user;
+	struct term_client t;
+	char buf[64];
+	size_t n = 0;
+	uint32_t seq = 0;
+	compd_start();
+	open_term(TERM_VC_FIRST, &control, &user);
+	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	CHECK(!term_poll(&t, &seq));
+	keys((const uint8_t[]){ K_H }, 1, 0); /* half a line: not readable */
+	CHECK_EQ(term_wait(&t, seq, 10 * MS), STATUS_TIMEOUT);
+	CHECK(!term_poll(&t, &seq));
+	type_soon((const uint8_t[]){ K_ENTER }, 1, 0, root->self_task);
+	CHECK_EQ(term_wait(&t, seq, WAIT_TIMEOUT), STATUS_OK);
+	CHECK(term_poll(&t, &seq));
+	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, 0), STATUS_OK);
+	CHECK_EQ(n, 2);
+	CHECK(memcmp(buf, "h\n", 2) == 0);
+	CHECK(!term_poll(&t, &seq)); /* taken: no longer readable */
+	CHECK_EQ(term_set_mode(user, 0), STATUS_OK);
+	keys((const uint8_t[]){ K_X }, 1, 0); /* raw: one byte is enough */
+	CHECK_EQ(term_wait(&t, seq, WAIT_TIMEOUT), STATUS_OK);
+	CHECK(term_poll(&t, &seq));
+	term_detach(&t);
+	CHECK_EQ(term_wait(&t, seq, 0), STATUS_STALE);
+	CHECK(!term_poll(&t, &seq));
+}
+
+TEST(ctrl_c_is_counted_in_every_attachment_and_ends_interruptible_reads)
+{
+	cap_handle_t control, user;
+	struct term_client t, u;
+	char buf[64];
+	size_t n = 0;
+	uint32_t seq = 0;
+	compd_start();
+	open_term(TERM_VC_FIRST, &control, &user);
+	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	CHECK_EQ(term_attach(&u, user), STATUS_OK);
+	CHECK_EQ(term_interrupts(&t), 0);
+	/* A read that handles interrupts ends; the line typed before is gone. */
+	keys((const uint8_t[]){ K_H }, 1, 0);
+	type_soon((const uint8_t[]){ K_C }, 1, 0x02, root->self_task);
+	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, TERM_READ_INTERRUPTIBLE), STATUS_EMPTY);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(term_interrupts(&t), 1);
+	CHECK_EQ(term_interrupts(&u), 1);
+	/* One that does not reads on: it gets the line typed after. */
+	type_soon((const uint8_t[]){ K_C, K_I, K_ENTER }, 3, 0x02, root->self_task);
+	CHECK_EQ(term_read(&u, buf, sizeof buf, &n, 0), STATUS_OK);
+	CHECK_EQ(n, 2);
+	CHECK(memcmp(buf, "i\n", 2) == 0);
+	CHECK_EQ(term_interrupts(&t), 2);
+	/* A waiter on the status words wakes for an interrupt. */
+	CHECK(!term_poll(&t, &seq));
+	type_soon((const uint8_t[]){ K_C }, 1, 0x02, root->self_task);
+	CHECK_EQ(term_wait(&t, seq, WAIT_TIMEOUT), STATUS_OK);
+	CHECK_EQ(term_interrupts(&u), 3);
+	/* Raw mode: Ctrl-C is a byte, not an interrupt. */
+	CHECK_EQ(term_set_mode(user, 0), STATUS_OK);
+	keys((const uint8_t[]){ K_C }, 1, 0x02);
+	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, TERM_READ_INTERRUPTIBLE), STATUS_OK);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(term_interrupts(&t), 3);
+	/* The count goes on from where it was when the client attaches again. */
+	term_detach(&u);
+	CHECK_EQ(term_interrupts(&u), 3);
+	CHECK_EQ(term_set_mode(user, TERM_MODE_COOKED), STATUS_OK);
+	keys((const uint8_t[]){ K_C }, 1, 0x02);
+	CHECK_EQ(term_write(&u, "x", 1), STATUS_OK); /* attaches again */
+	CHECK_EQ(term_interrupts(&u), 4);
+	term_detach(&t);
+	term_detach(&u);
+}
+
 static int tests(const struct keel_start *start)
 {
-	(void)start;
+	root = start;
 	if (inbox_at(SUP_BIT, SUP_VA, &sup_inbox, &sup_ring) ||
 	    sys_cap_derive(sup_inbox, RIGHT_SEND | RIGHT_GRANT, SUP_BADGE, &sup_send) ||
 	    inbox_at(CTL_BIT, CTL_VA, &ctl_inbox, &ctl_ring) ||
@@ -307,6 +417,8 @@ static int tests(const struct keel_start *start)
 	RUN(bad_ids_and_payloads_are_refused_and_compd_keeps_serving);
 	RUN(a_full_table_reclaims_the_idle_attachment_and_its_owner_attaches_again);
 	RUN(output_larger_than_the_channel_flows_through);
+	RUN(status_words_say_when_a_line_is_readable_and_wake_a_waiter);
+	RUN(ctrl_c_is_counted_in_every_attachment_and_ends_interruptible_reads);
 	compd_stop();
 	return check_summary();
 }
