@@ -278,6 +278,20 @@ status_t fat_setattr(struct fat_volume *v, fat_handle_t h, const struct fat_seta
 status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, void *buf,
 		     size_t cap, size_t *used);
 
+/* Takes one record of fat_readdir_each(); false to stop before it (the
+ * record is then not consumed: the cookie stays in front of it). */
+typedef bool (*fat_dirent_fn)(void *ctx, const struct fat_dirent *d);
+
+/*
+ * Lists dir from *cookie as fat_readdir() does, handing each record to fn
+ * (built in the engine's own memory, valid during the call) instead of
+ * copying it into a buffer, until fn declines one or the listing is
+ * complete (*cookie FAT_COOKIE_END). *cookie continues after the last
+ * record fn took. fn must not call the engine.
+ */
+status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie,
+			  fat_dirent_fn fn, void *ctx);
+
 /* Reads up to len bytes at off of file h into buf; *done is the count,
  * less than len only at the end of the file. */
 status_t fat_read(struct fat_volume *v, fat_handle_t h, uint64_t off, void *buf, size_t len,

@@ -520,20 +520,19 @@ static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void 
 	return need;
 }
 
-status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, void *buf,
-		     size_t cap, size_t *used)
+status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie,
+			  fat_dirent_fn fn, void *ctx)
 {
+	uint64_t rec[(FAT_DIRENT_MAX + 7) / 8];
 	struct fat_node *d;
 	struct fat_scan s;
 	struct fat_entry e;
 	status_t st = fat_node_dir(v, dir, &d);
 
-	*used = 0;
 	if (st || *cookie == FAT_COOKIE_END)
 		return st;
 	fat_scan_init(&s, d->start, *cookie);
 	for (;;) {
-		uint32_t before = s.index;
 		st = fat_scan_next(v, &s, &e);
 		if (st == STATUS_EMPTY) {
 			*cookie = FAT_COOKIE_END;
@@ -541,12 +540,39 @@ status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, v
 		}
 		if (st)
 			return st;
-		size_t n = dirent_fill(v, &e, (uint8_t *)buf + *used, cap - *used, s.index);
-		if (!n) {
-			*cookie = before;
-			return *used ? STATUS_OK : STATUS_RANGE;
-		}
-		*used += n;
+		dirent_fill(v, &e, rec, sizeof rec, s.index);
+		if (!fn(ctx, (const struct fat_dirent *)rec))
+			return STATUS_OK;
 		*cookie = s.index;
 	}
+}
+
+/* fat_readdir's caller buffer, filled by readdir_copy. */
+struct readdir_buf {
+	uint8_t *buf;
+	size_t cap, used;
+};
+
+static bool readdir_copy(void *ctx, const struct fat_dirent *d)
+{
+	struct readdir_buf *b = ctx;
+
+	if (d->reclen > b->cap - b->used)
+		return false;
+	memcpy(b->buf + b->used, d, d->reclen);
+	b->used += d->reclen;
+	return true;
+}
+
+status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, void *buf,
+		     size_t cap, size_t *used)
+{
+	struct readdir_buf b = { .buf = buf, .cap = cap };
+	uint32_t from = *cookie;
+	status_t st = fat_readdir_each(v, dir, cookie, readdir_copy, &b);
+
+	*used = b.used;
+	if (st == STATUS_OK && b.used == 0 && *cookie == from && from != FAT_COOKIE_END)
+		return STATUS_RANGE; /* cap cannot hold the next record */
+	return st;
 }

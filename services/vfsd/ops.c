@@ -378,13 +378,21 @@ static status_t on_stat(struct loop *loop, const struct keel_msg *m, struct loop
 	return STATUS_OK;
 }
 
-/* Appends the engine record e to out (room bytes) as a struct vfs_dirent;
- * returns its length, or 0 if it does not fit. */
-static size_t dirent_put(const struct fat_dirent *e, uint8_t *out, size_t room)
+/* The client's buffer being filled by readdir_put. */
+struct readdir_out {
+	uint8_t *out;
+	size_t room, pos;
+	uint32_t count;
+};
+
+/* Appends the engine record e to the client's buffer as a struct
+ * vfs_dirent; false if it does not fit. */
+static bool readdir_put(void *ctx, const struct fat_dirent *e)
 {
+	struct readdir_out *o = ctx;
 	size_t reclen = (sizeof(struct vfs_dirent) + e->namelen + 1 + 7) & ~(size_t)7;
-	if (reclen > room)
-		return 0;
+	if (reclen > o->room - o->pos)
+		return false;
 	struct vfs_dirent d = { .reclen = (uint16_t)reclen,
 				.namelen = e->namelen,
 				.type = e->type == FAT_TYPE_DIR ? VFS_TYPE_DIR : VFS_TYPE_FILE,
@@ -392,40 +400,28 @@ static size_t dirent_put(const struct fat_dirent *e, uint8_t *out, size_t room)
 				.size = e->size,
 				.cookie = e->cookie,
 				.mtime = e->mtime };
-	memset(out, 0, reclen);
-	memcpy(out, &d, sizeof d);
-	memcpy(out + sizeof d, e->name, e->namelen);
-	return reclen;
+	uint8_t *p = o->out + o->pos;
+	memcpy(p, &d, sizeof d);
+	memcpy(p + sizeof d, e->name, e->namelen);
+	memset(p + sizeof d + e->namelen, 0, reclen - sizeof d - e->namelen);
+	o->pos += reclen;
+	o->count++;
+	return true;
 }
 
-/* Fills out (room bytes) with records from *cookie on; *used, *count. */
+/* Fills out (room bytes, at least VFS_DIRENT_MAX) with records from
+ * *cookie on, each converted once and straight into out; *used, *count. */
 static status_t readdir_fill(struct vfsd *v, fat_handle_t dir, uint32_t *cookie, uint8_t *out,
 			     size_t room, uint32_t *used, uint32_t *count)
 {
-	uint64_t stage[512]; /* 4 KiB, 8-aligned, holds at least one record */
-	size_t got, pos = 0;
-	*used = *count = 0;
-	while (*cookie != VFS_COOKIE_END) {
-		uint32_t next = *cookie;
-		status_t st = fat_readdir(&v->vol, dir, &next, stage, sizeof stage, &got);
-		if (st == STATUS_OK && got == 0 && next == *cookie)
-			st = FAT_ST_CORRUPT; /* no progress: never loop */
-		if (st)
-			return st;
-		for (size_t off = 0; off < got;) {
-			const struct fat_dirent *e = (const void *)((uint8_t *)stage + off);
-			size_t n = dirent_put(e, out + pos, room - pos);
-			if (n == 0)
-				return *used = (uint32_t)pos, STATUS_OK;
-			pos += n;
-			(*count)++;
-			*cookie = e->cookie;
-			off += e->reclen;
-		}
-		*cookie = next;
-		*used = (uint32_t)pos;
-	}
-	return STATUS_OK;
+	struct readdir_out o = { .out = out, .room = room };
+	uint32_t from = *cookie;
+	status_t st = fat_readdir_each(&v->vol, dir, cookie, readdir_put, &o);
+	if (st == STATUS_OK && o.count == 0 && *cookie == from && from != VFS_COOKIE_END)
+		st = FAT_ST_CORRUPT; /* no progress: never loop */
+	*used = (uint32_t)o.pos;
+	*count = o.count;
+	return st;
 }
 
 static status_t on_readdir(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,

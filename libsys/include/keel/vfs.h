@@ -220,6 +220,11 @@ status_t vfs_stat(struct vfs_client *c, cap_handle_t obj, struct vfs_stat *st);
  * *used bytes, *count records; *cookie is VFS_COOKIE_END when done. */
 status_t vfs_readdir(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie,
 		     const struct vfs_dirent **first, size_t *used, uint32_t *count);
+/* vfs_readdir into at most max bytes of the buffer (VFS_DIRENT_MAX up to
+ * the buffer's size; larger values are cut to it, smaller ones are
+ * STATUS_RANGE from vfsd). */
+status_t vfs_readdir_max(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie, size_t max,
+			 const struct vfs_dirent **first, size_t *used, uint32_t *count);
 /* Reads up to len bytes at off; *done < len only at the end of the file.
  * Longer requests are split into buffer-sized calls. */
 status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *buf, size_t len,
