@@ -336,23 +336,33 @@ static status_t find_for_change(struct fat_volume *v, fat_handle_t dir, const ch
 	return st;
 }
 
-/* Removes entry e from dir, then (in a later epoch, so that the removal
- * is on the device before the clusters can be reused) frees its chain and
- * gives back trailing empty clusters of dir. */
+/*
+ * Removes entry e from dir, then frees its chain (after the removal on
+ * the device, so that the clusters are never in a chain and free while an
+ * entry names them, nor reused before), then gives back trailing empty
+ * clusters of dir. Both halves are relaxed changes (cache.h): marking
+ * entries deleted needs nothing before it, freeing needs only the
+ * removal, so that many removals in a row share two keys instead of
+ * forcing a write-back each. The barrier at the end puts every later
+ * change, the clusters' reuse included, after both.
+ */
 static status_t remove_entry(struct fat_volume *v, uint32_t dir, const struct fat_entry *e)
 {
 	uint32_t c = de_cluster(v, e->de);
-	status_t st = fat_dir_remove(v, dir, e->first, e->slot);
 
-	if (st)
-		return st;
-	fat_cache_barrier(&v->cache);
-	if (fat_cluster_ok(v, c)) {
+	fat_cache_relax(&v->cache, FAT_KEY_NONE);
+	status_t st = fat_dir_remove(v, dir, e->first, e->slot);
+	uint64_t removed = fat_cache_unrelax(&v->cache);
+
+	if (st == STATUS_OK && fat_cluster_ok(v, c)) {
+		fat_cache_relax(&v->cache, removed);
 		st = fat_free_chain(v, c);
-		if (st && st != FAT_ST_CORRUPT)
-			return st;
+		fat_cache_unrelax(&v->cache);
+		if (st == FAT_ST_CORRUPT)
+			st = STATUS_OK;
 	}
-	return fat_dir_shrink(v, dir);
+	fat_cache_barrier(&v->cache);
+	return st ? st : fat_dir_shrink(v, dir);
 }
 
 status_t fat_unlink(struct fat_volume *v, fat_handle_t dir, const char *name, size_t len)

@@ -25,10 +25,10 @@
 /* A directory's records from its last VFS_READDIR, handed out to
  * getdents64 calls until used up: one request serves many calls. */
 struct dir_batch {
-	uint32_t used;  /* bytes of records held */
-	uint32_t pos;   /* offset of the next record to hand out */
-	uint32_t left;  /* records not handed out yet */
-	uint32_t next;  /* vfsd's cookie after the last record held */
+	uint32_t used; /* bytes of records held */
+	uint32_t pos;  /* offset of the next record to hand out */
+	uint32_t left; /* records not handed out yet */
+	uint32_t next; /* vfsd's cookie after the last record held */
 	uint8_t data[BATCH_BYTES];
 };
 
@@ -325,8 +325,8 @@ static int take_batch(struct keel_vfsobj *o, struct dir_batch *b, uint8_t *out, 
 	for (; b->left; b->left--) {
 		const struct vfs_dirent *d = (const void *)(b->data + b->pos);
 		size_t rest = b->used - b->pos;
-		if (rest < sizeof *d || d->reclen < sizeof *d + d->namelen + 1u || d->reclen > rest ||
-		    d->reclen % 8)
+		if (rest < sizeof *d || d->reclen < sizeof *d + d->namelen + 1u ||
+		    d->reclen > rest || d->reclen % 8)
 			return -EIO;
 		uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
 		size_t n = dirent64_put(out + *pos, room - *pos, 3 + (uint64_t)d->cookie,
