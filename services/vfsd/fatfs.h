@@ -282,14 +282,17 @@ status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, v
  * record is then not consumed: the cookie stays in front of it). */
 typedef bool (*fat_dirent_fn)(void *ctx, const struct fat_dirent *d);
 
+#define FAT_READDIR_SHORT 0x1u /* fill short_name (else it is empty) */
+
 /*
  * Lists dir from *cookie as fat_readdir() does, handing each record to fn
  * (built in the engine's own memory, valid during the call) instead of
  * copying it into a buffer, until fn declines one or the listing is
  * complete (*cookie FAT_COOKIE_END). *cookie continues after the last
- * record fn took. fn must not call the engine.
+ * record fn took. short_name is filled only with FAT_READDIR_SHORT in
+ * flags. fn must not call the engine.
  */
-status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie,
+status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, uint32_t flags,
 			  fat_dirent_fn fn, void *ctx);
 
 /* Reads up to len bytes at off of file h into buf; *done is the count,

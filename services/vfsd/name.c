@@ -65,6 +65,20 @@ status_t fat_name_check(const char *s, size_t n)
 	return units > FAT_LFN_MAX ? STATUS_RANGE : STATUS_OK;
 }
 
+bool fat_ascii_name(const uint16_t *u, size_t n, char *out)
+{
+	if (n == 0 || n > PATH_COMPONENT_MAX || n > FAT_LFN_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t c = u[i];
+		if (c < 0x20 || c >= 0x7f || c == '/' || (fat_forbidden[c >> 5] >> (c & 31) & 1))
+			return false;
+		out[i] = (char)c;
+	}
+	/* No leading or trailing space, no trailing dot (so not "." or ".."). */
+	return out[0] != ' ' && out[n - 1] != ' ' && out[n - 1] != '.';
+}
+
 /* Decodes one code point from the n > 0 bytes at s into *cp; returns its
  * length, or 0 if the bytes are not well-formed UTF-8. */
 static size_t utf8_decode(const uint8_t *s, size_t n, uint32_t *cp)

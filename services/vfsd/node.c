@@ -485,6 +485,10 @@ static void dirent_name(const struct fat_entry *e, char *out, size_t *len, uint1
 	size_t k;
 
 	*flags = e->lfn_bad ? FAT_DIRENT_BAD_LFN : 0;
+	if (e->lfn_len && fat_ascii_name(e->lfn, e->lfn_len, out)) {
+		*len = e->lfn_len;
+		return;
+	}
 	if (e->lfn_len && fat_utf16_to_utf8(e->lfn, e->lfn_len, out, FAT_UTF8_MAX, len) == 0 &&
 	    fat_name_check(out, *len) == STATUS_OK)
 		return;
@@ -496,22 +500,17 @@ static void dirent_name(const struct fat_entry *e, char *out, size_t *len, uint1
 		*flags |= FAT_DIRENT_UNNAMEABLE;
 }
 
-/* Fills the record at rec (room bytes) for entry e; returns its length,
- * or 0 if it does not fit. */
-static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void *rec, size_t room,
-			  uint32_t cookie)
+/* Fills the record d (FAT_DIRENT_MAX bytes) for entry e; the short name
+ * only if shorts, else it is empty. */
+static void dirent_fill(struct fat_volume *v, const struct fat_entry *e, struct fat_dirent *d,
+			uint32_t cookie, bool shorts)
 {
-	char name[FAT_UTF8_MAX];
 	uint16_t sd[FAT_SHORT_DISPLAY_MAX], flags;
-	size_t len, slen;
+	size_t len, slen = 0;
 
-	dirent_name(e, name, &len, &flags);
-	size_t need = (sizeof(struct fat_dirent) + len + 1 + 7) & ~(size_t)7;
-	if (need > room)
-		return 0;
-	struct fat_dirent *d = rec;
-	memset(d, 0, sizeof *d);
-	d->reclen = (uint16_t)need;
+	dirent_name(e, d->name, &len, &flags);
+	d->name[len] = '\0';
+	d->reclen = (uint16_t)((sizeof(struct fat_dirent) + len + 1 + 7) & ~(size_t)7);
 	d->namelen = (uint16_t)len;
 	d->type = e->de[DE_ATTR] & FAT_ATTR_DIR ? FAT_TYPE_DIR : FAT_TYPE_FILE;
 	d->attr = e->de[DE_ATTR];
@@ -521,16 +520,16 @@ static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void 
 	d->mtime = fat_time_decode(&(struct fat_stamp){ (uint16_t)get16(e->de + DE_MDATE),
 							(uint16_t)get16(e->de + DE_MTIME), 0 },
 				   v->tz_minutes);
-	size_t k = fat_short_display(e->de, 0, sd);
-	if (fat_utf16_to_utf8(sd, k, d->short_name, sizeof d->short_name - 1, &slen))
-		slen = 0;
-	d->short_name[slen] = '\0';
-	memcpy(d->name, name, len);
-	d->name[len] = '\0';
-	return need;
+	if (shorts) {
+		size_t k = fat_short_display(e->de, 0, sd);
+		if (fat_utf16_to_utf8(sd, k, d->short_name, sizeof d->short_name - 1, &slen))
+			slen = 0;
+	}
+	memset(d->short_name + slen, 0, sizeof d->short_name - slen);
+	memset(d->name + len + 1, 0, d->reclen - sizeof *d - len - 1);
 }
 
-status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie,
+status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, uint32_t flags,
 			  fat_dirent_fn fn, void *ctx)
 {
 	uint64_t rec[(FAT_DIRENT_MAX + 7) / 8];
@@ -550,7 +549,7 @@ status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cook
 		}
 		if (st)
 			return st;
-		dirent_fill(v, &e, rec, sizeof rec, s.index);
+		dirent_fill(v, &e, (struct fat_dirent *)rec, s.index, flags & FAT_READDIR_SHORT);
 		if (!fn(ctx, (const struct fat_dirent *)rec))
 			return STATUS_OK;
 		*cookie = s.index;
@@ -579,7 +578,7 @@ status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, v
 {
 	struct readdir_buf b = { .buf = buf, .cap = cap };
 	uint32_t from = *cookie;
-	status_t st = fat_readdir_each(v, dir, cookie, readdir_copy, &b);
+	status_t st = fat_readdir_each(v, dir, cookie, FAT_READDIR_SHORT, readdir_copy, &b);
 
 	*used = b.used;
 	if (st == STATUS_OK && b.used == 0 && *cookie == from && from != FAT_COOKIE_END)

@@ -416,7 +416,7 @@ static status_t readdir_fill(struct vfsd *v, fat_handle_t dir, uint32_t *cookie,
 {
 	struct readdir_out o = { .out = out, .room = room };
 	uint32_t from = *cookie;
-	status_t st = fat_readdir_each(&v->vol, dir, cookie, readdir_put, &o);
+	status_t st = fat_readdir_each(&v->vol, dir, cookie, 0, readdir_put, &o);
 	if (st == STATUS_OK && o.count == 0 && *cookie == from && from != VFS_COOKIE_END)
 		st = FAT_ST_CORRUPT; /* no progress: never loop */
 	*used = (uint32_t)o.pos;
