@@ -316,6 +316,12 @@ status_t vfs_sync(struct vfs_client *c, cap_handle_t obj)
 	return vfs_call_plain(c, obj, &m);
 }
 
+status_t vfs_drop_cache(struct vfs_client *c, cap_handle_t dir)
+{
+	struct keel_msg m = { .label = VFS_DROP_CACHE };
+	return vfs_call_plain(c, dir, &m);
+}
+
 status_t vfs_close_send(cap_handle_t obj)
 {
 	struct keel_msg m = { .label = VFS_CLOSE };

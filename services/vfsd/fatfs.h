@@ -213,6 +213,10 @@ status_t fat_unmount(struct fat_volume *v);
  * included); the volume stays mounted and marked dirty. */
 status_t fat_sync(struct fat_volume *v);
 
+/* fat_sync(), then forgets every cached sector, so that what is read next
+ * comes from the device (a cold cache, for measurements). */
+status_t fat_drop_cache(struct fat_volume *v);
+
 status_t fat_statfs(struct fat_volume *v, struct fat_statfs *out);
 
 /* Returns a new reference to the root directory. */

@@ -307,6 +307,15 @@ status_t fat_sync(struct fat_volume *v)
 	return st;
 }
 
+status_t fat_drop_cache(struct fat_volume *v)
+{
+	status_t st = fat_sync(v);
+
+	if (st == STATUS_OK)
+		fat_cache_drop_clean(&v->cache);
+	return st;
+}
+
 status_t fat_unmount(struct fat_volume *v)
 {
 	status_t st;

@@ -590,6 +590,24 @@ static status_t on_simple(struct loop *loop, const struct keel_msg *m, struct lo
 	return st;
 }
 
+/* VFS_DROP_CACHE: a directory with every right; syncs, then empties the
+ * sector cache. */
+static status_t on_drop_cache(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			      void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	status_t st = must_call(v, m);
+	if (st == STATUS_OK)
+		st = rec_for(v, m, VFS_R_ALL, VFS_TYPE_DIR, &r);
+	if (st == STATUS_OK)
+		st = fat_drop_cache(&v->vol);
+	if (st == STATUS_OK)
+		reply_empty(reply);
+	return st;
+}
+
 /* VFS_ATTACH: a send with a memory capability. */
 static status_t on_attach(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			  void *ctx)
@@ -645,23 +663,15 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ VFS_ATTACH, on_attach },
-		{ VFS_OPEN, on_open },
-		{ VFS_MKDIR, on_mkdir },
-		{ VFS_UNLINK, on_remove },
-		{ VFS_RMDIR, on_remove },
-		{ VFS_RENAME, on_rename },
-		{ VFS_STAT, on_stat },
-		{ VFS_READDIR, on_readdir },
-		{ VFS_READ, on_read },
-		{ VFS_WRITE, on_write },
-		{ VFS_TRUNCATE, on_truncate },
-		{ VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },
-		{ VFS_CLOSE, on_close },
-		{ VFS_DUP, on_dup },
-		{ VFS_STOP, on_stop },
-		{ SERVICE_STOP, on_service_stop },
+		{ VFS_ATTACH, on_attach },     { VFS_OPEN, on_open },
+		{ VFS_MKDIR, on_mkdir },       { VFS_UNLINK, on_remove },
+		{ VFS_RMDIR, on_remove },      { VFS_RENAME, on_rename },
+		{ VFS_STAT, on_stat },         { VFS_READDIR, on_readdir },
+		{ VFS_READ, on_read },         { VFS_WRITE, on_write },
+		{ VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
+		{ VFS_SYNC, on_simple },       { VFS_DROP_CACHE, on_drop_cache },
+		{ VFS_CLOSE, on_close },       { VFS_DUP, on_dup },
+		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
