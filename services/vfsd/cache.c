@@ -68,18 +68,30 @@ static uint32_t hash_size(uint32_t nbufs)
 	return h;
 }
 
+/* Sectors of the write-back stage of a cache of nbufs: at most a quarter
+ * of the cache, STAGE_BYTES at most; below 2, none (single writes). */
+static uint32_t stage_sectors(uint32_t nbufs, uint32_t sector_size)
+{
+	uint32_t n = STAGE_BYTES / sector_size;
+
+	if (n > nbufs / 4)
+		n = nbufs / 4;
+	return n < 2 ? 0 : n;
+}
+
 size_t fat_cache_bytes(uint32_t nbufs, uint32_t sector_size)
 {
 	if (!nbufs || nbufs > (1u << 24) || !sector_size || sector_size > 4096)
 		return 0;
 	return (size_t)nbufs * (sizeof(struct fat_cache_buf) + sizeof(uint32_t) + sector_size) +
-	       (size_t)hash_size(nbufs) * sizeof(uint32_t) + STAGE_BYTES + 5 * 64;
+	       (size_t)hash_size(nbufs) * sizeof(uint32_t) +
+	       (size_t)stage_sectors(nbufs, sector_size) * sector_size + 5 * 64;
 }
 
 status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a, uint32_t nbufs)
 {
-	void *bufs, *hash, *order, *data, *stage;
-	uint32_t hsize = hash_size(nbufs);
+	void *bufs, *hash, *order, *data, *stage = NULL;
+	uint32_t hsize = hash_size(nbufs), nstage = stage_sectors(nbufs, io->sector_size);
 
 	memset(c, 0, sizeof *c);
 	if (nbufs < FAT_CACHE_MIN_SECTORS || !fat_cache_bytes(nbufs, io->sector_size))
@@ -88,7 +100,7 @@ status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a,
 	    arena_alloc(a, (size_t)hsize * sizeof(uint32_t), 0, &hash) ||
 	    arena_alloc(a, (size_t)nbufs * sizeof(uint32_t), 0, &order) ||
 	    arena_alloc(a, (size_t)nbufs * io->sector_size, 64, &data) ||
-	    arena_alloc(a, STAGE_BYTES, 64, &stage))
+	    (nstage && arena_alloc(a, (size_t)nstage * io->sector_size, 64, &stage)))
 		return STATUS_NO_MEMORY;
 	c->io = io;
 	c->bufs = bufs;
@@ -97,7 +109,7 @@ status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a,
 	c->hmask = hsize - 1;
 	c->order = order;
 	c->stage = stage;
-	c->stage_sectors = STAGE_BYTES / io->sector_size;
+	c->stage_sectors = nstage ? nstage : 1;
 	c->after = c->high = FAT_KEY_NONE;
 	c->barrier_flush = io->dev->flags & BDEV_VOLATILE_CACHE;
 	memset(c->hash, 0xff, (size_t)hsize * sizeof(uint32_t));

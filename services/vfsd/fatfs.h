@@ -64,7 +64,7 @@ typedef uint32_t fat_handle_t;
 typedef int64_t (*fat_clock_fn)(void *ctx);
 
 #define FAT_MOUNT_READ_ONLY 0x1u    /* never write the device */
-#define FAT_MOUNT_TRUST_FSINFO 0x2u /* take the free count from FSInfo if clean */
+#define FAT_MOUNT_TRUST_FSINFO 0x2u /* take the free count from FSInfo if clean and plausible */
 #define FAT_MOUNT_NO_ATIME 0x4u     /* reads do not update access dates */
 
 #define FAT_FILE_MAX 0xffffffffu /* largest file size: 4 GiB - 1 */
@@ -174,7 +174,8 @@ struct fat_volume {
 	fat_clock_fn clock;
 	void *clock_ctx;
 	uint32_t root_ref;      /* how the root is named internally: root cluster, or 0 */
-	uint32_t free_clusters; /* exact, kept up to date */
+	uint32_t free_clusters; /* kept up to date; exact once free_known */
+	bool free_known;        /* counted from the FAT, not taken from FSInfo */
 	uint32_t next_free;     /* where the next allocation starts looking */
 	bool fsinfo_valid;      /* the FSInfo sector has its signatures */
 	uint64_t alloc_epoch;   /* cache epoch of the latest allocation */
