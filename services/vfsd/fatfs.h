@@ -178,6 +178,8 @@ struct fat_volume {
 	bool free_known;        /* counted from the FAT, not taken from FSInfo */
 	uint32_t next_free;     /* where the next allocation starts looking */
 	bool fsinfo_valid;      /* the FSInfo sector has its signatures */
+	uint32_t mtime_key;     /* readdir's last date << 16 | time decoded (0: none) */
+	int64_t mtime_val;      /* and the time it decoded to */
 	uint64_t alloc_epoch;   /* cache epoch of the latest allocation */
 	uint32_t alloc_sector;  /* FAT sector of this epoch's allocations; or FAT_MULTI */
 	uint8_t *zero;          /* zero_bytes of zeros for filling */

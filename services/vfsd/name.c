@@ -45,6 +45,16 @@ static const uint32_t fat_forbidden[4] = {
 	1u << ('|' - 96),
 };
 
+/* The ASCII characters a long name may hold as they are: printable, not
+ * '/', not forbidden above (for fat_ascii_name's single test). */
+static const uint32_t fat_plain[4] = {
+	0,
+	~(1u << ('"' - 32) | 1u << ('*' - 32) | 1u << (':' - 32) | 1u << ('<' - 32) |
+	  1u << ('>' - 32) | 1u << ('?' - 32) | 1u << ('/' - 32)),
+	~(1u << ('\\' - 64)),
+	~(1u << ('|' - 96) | 1u << (0x7f - 96)),
+};
+
 status_t fat_name_check(const char *s, size_t n)
 {
 	status_t st = path_check_component(s, n);
@@ -71,7 +81,7 @@ bool fat_ascii_name(const uint16_t *u, size_t n, char *out)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		uint16_t c = u[i];
-		if (c < 0x20 || c >= 0x7f || c == '/' || (fat_forbidden[c >> 5] >> (c & 31) & 1))
+		if (c >= 0x80 || !(fat_plain[c >> 5] >> (c & 31) & 1))
 			return false;
 		out[i] = (char)c;
 	}

@@ -500,6 +500,21 @@ static void dirent_name(const struct fat_entry *e, char *out, size_t *len, uint1
 		*flags |= FAT_DIRENT_UNNAMEABLE;
 }
 
+/* The modification time of entry de; the last one decoded is kept, as
+ * the entries of a directory often share it. */
+static int64_t readdir_mtime(struct fat_volume *v, const uint8_t *de)
+{
+	uint32_t date = get16(de + DE_MDATE), time = get16(de + DE_MTIME);
+	uint32_t key = date << 16 | time;
+
+	if (key == 0 || key != v->mtime_key) {
+		v->mtime_val = fat_time_decode(
+			&(struct fat_stamp){ (uint16_t)date, (uint16_t)time, 0 }, v->tz_minutes);
+		v->mtime_key = key;
+	}
+	return v->mtime_val;
+}
+
 /* Fills the record d (FAT_DIRENT_MAX bytes) for entry e; the short name
  * only if shorts, else it is empty. */
 static void dirent_fill(struct fat_volume *v, const struct fat_entry *e, struct fat_dirent *d,
@@ -517,9 +532,7 @@ static void dirent_fill(struct fat_volume *v, const struct fat_entry *e, struct 
 	d->flags = flags;
 	d->cookie = cookie;
 	d->size = d->type == FAT_TYPE_FILE ? get32(e->de + DE_SIZE) : 0;
-	d->mtime = fat_time_decode(&(struct fat_stamp){ (uint16_t)get16(e->de + DE_MDATE),
-							(uint16_t)get16(e->de + DE_MTIME), 0 },
-				   v->tz_minutes);
+	d->mtime = readdir_mtime(v, e->de);
 	if (shorts) {
 		size_t k = fat_short_display(e->de, 0, sd);
 		if (fat_utf16_to_utf8(sd, k, d->short_name, sizeof d->short_name - 1, &slen))
