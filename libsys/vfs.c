@@ -200,22 +200,30 @@ status_t vfs_stat(struct vfs_client *c, cap_handle_t obj, struct vfs_stat *st)
 	return STATUS_OK;
 }
 
-status_t vfs_readdir(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie,
-		     const struct vfs_dirent **first, size_t *used, uint32_t *count)
+status_t vfs_readdir_max(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie, size_t max,
+			 const struct vfs_dirent **first, size_t *used, uint32_t *count)
 {
 	struct keel_msg m = { .label = VFS_READDIR, .len = 8 };
+	if (max > c->buf_bytes)
+		max = c->buf_bytes;
 	vfs_put_u32(m.payload, *cookie);
-	vfs_put_u32(m.payload + 4, (uint32_t)c->buf_bytes);
+	vfs_put_u32(m.payload + 4, (uint32_t)max);
 	status_t s = vfs_call_plain(c, dir, &m);
 	if (s)
 		return s;
-	if (m.len < 12 || vfs_get_u32(m.payload + 4) > c->buf_bytes)
+	if (m.len < 12 || vfs_get_u32(m.payload + 4) > max)
 		return STATUS_BAD_FORMAT;
 	*cookie = vfs_get_u32(m.payload);
 	*used = vfs_get_u32(m.payload + 4);
 	*count = vfs_get_u32(m.payload + 8);
 	*first = (const struct vfs_dirent *)c->buf;
 	return STATUS_OK;
+}
+
+status_t vfs_readdir(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie,
+		     const struct vfs_dirent **first, size_t *used, uint32_t *count)
+{
+	return vfs_readdir_max(c, dir, cookie, c->buf_bytes, first, used, count);
 }
 
 /* One read call of at most the buffer's size. */
@@ -307,6 +315,12 @@ status_t vfs_sync(struct vfs_client *c, cap_handle_t obj)
 {
 	struct keel_msg m = { .label = VFS_SYNC };
 	return vfs_call_plain(c, obj, &m);
+}
+
+status_t vfs_drop_cache(struct vfs_client *c, cap_handle_t dir)
+{
+	struct keel_msg m = { .label = VFS_DROP_CACHE };
+	return vfs_call_plain(c, dir, &m);
 }
 
 status_t vfs_close_send(cap_handle_t obj)

@@ -5,7 +5,8 @@
 
 #define KEY(epoch, cls) ((epoch) << 2 | (uint64_t)(cls))
 #define KEY_EPOCH(key) ((key) >> 2)
-#define IO_CHUNK 65536u /* sectors per device request, to keep counts in 32 bits */
+#define IO_CHUNK 65536u    /* sectors per device request, to keep counts in 32 bits */
+#define STAGE_BYTES 32768u /* adjacent dirty sectors written in one request */
 
 /* ---------------------------------------------------------------- sector I/O */
 
@@ -67,18 +68,30 @@ static uint32_t hash_size(uint32_t nbufs)
 	return h;
 }
 
+/* Sectors of the write-back stage of a cache of nbufs: at most a quarter
+ * of the cache, STAGE_BYTES at most; below 2, none (single writes). */
+static uint32_t stage_sectors(uint32_t nbufs, uint32_t sector_size)
+{
+	uint32_t n = STAGE_BYTES / sector_size;
+
+	if (n > nbufs / 4)
+		n = nbufs / 4;
+	return n < 2 ? 0 : n;
+}
+
 size_t fat_cache_bytes(uint32_t nbufs, uint32_t sector_size)
 {
 	if (!nbufs || nbufs > (1u << 24) || !sector_size || sector_size > 4096)
 		return 0;
 	return (size_t)nbufs * (sizeof(struct fat_cache_buf) + sizeof(uint32_t) + sector_size) +
-	       (size_t)hash_size(nbufs) * sizeof(uint32_t) + 4 * 64;
+	       (size_t)hash_size(nbufs) * sizeof(uint32_t) +
+	       (size_t)stage_sectors(nbufs, sector_size) * sector_size + 5 * 64;
 }
 
 status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a, uint32_t nbufs)
 {
-	void *bufs, *hash, *order, *data;
-	uint32_t hsize = hash_size(nbufs);
+	void *bufs, *hash, *order, *data, *stage = NULL;
+	uint32_t hsize = hash_size(nbufs), nstage = stage_sectors(nbufs, io->sector_size);
 
 	memset(c, 0, sizeof *c);
 	if (nbufs < FAT_CACHE_MIN_SECTORS || !fat_cache_bytes(nbufs, io->sector_size))
@@ -86,7 +99,8 @@ status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a,
 	if (arena_alloc(a, (size_t)nbufs * sizeof(struct fat_cache_buf), 0, &bufs) ||
 	    arena_alloc(a, (size_t)hsize * sizeof(uint32_t), 0, &hash) ||
 	    arena_alloc(a, (size_t)nbufs * sizeof(uint32_t), 0, &order) ||
-	    arena_alloc(a, (size_t)nbufs * io->sector_size, 64, &data))
+	    arena_alloc(a, (size_t)nbufs * io->sector_size, 64, &data) ||
+	    (nstage && arena_alloc(a, (size_t)nstage * io->sector_size, 64, &stage)))
 		return STATUS_NO_MEMORY;
 	c->io = io;
 	c->bufs = bufs;
@@ -94,6 +108,9 @@ status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a,
 	c->hash = hash;
 	c->hmask = hsize - 1;
 	c->order = order;
+	c->stage = stage;
+	c->stage_sectors = nstage ? nstage : 1;
+	c->after = c->high = FAT_KEY_NONE;
 	c->barrier_flush = io->dev->flags & BDEV_VOLATILE_CACHE;
 	memset(c->hash, 0xff, (size_t)hsize * sizeof(uint32_t));
 	for (uint32_t i = 0; i < nbufs; i++) {
@@ -210,28 +227,63 @@ static void sort_order(struct fat_cache *c, uint32_t *v, uint32_t n)
 	}
 }
 
-static status_t write_one(struct fat_cache *c, uint32_t i)
+/* Marks buffer i clean after its write-back. */
+static void written(struct fat_cache *c, uint32_t i)
 {
 	struct fat_cache_buf *b = &c->bufs[i];
-	status_t st = fat_io_write(c->io, b->sector, 1, b->data);
 
-	if (st) {
-		c->error = st;
-		return st;
-	}
 	b->dirty = false;
 	c->ndirty--;
 	if (KEY_EPOCH(b->key) == c->epoch)
 		c->dirty_now--;
 	c->stats.writebacks++;
+}
+
+/* The length of the run of order[k..n) that one request can write: same
+ * key, each sector the one after the previous, at most a stage's worth. */
+static uint32_t run_length(const struct fat_cache *c, const uint32_t *order, uint32_t k, uint32_t n)
+{
+	const struct fat_cache_buf *first = &c->bufs[order[k]];
+	uint32_t len = 1;
+
+	while (k + len < n && len < c->stage_sectors) {
+		const struct fat_cache_buf *b = &c->bufs[order[k + len]];
+		if (b->key != first->key || b->sector != first->sector + len)
+			break;
+		len++;
+	}
+	return len;
+}
+
+/* Writes the len buffers order[k..k+len) (adjacent sectors) in one
+ * request, through the stage when there are several. */
+static status_t write_run(struct fat_cache *c, const uint32_t *order, uint32_t k, uint32_t len)
+{
+	const struct fat_cache_buf *first = &c->bufs[order[k]];
+	const uint8_t *src = first->data;
+	size_t ss = c->io->sector_size;
+
+	if (len > 1) {
+		for (uint32_t j = 0; j < len; j++)
+			memcpy(c->stage + j * ss, c->bufs[order[k + j]].data, ss);
+		src = c->stage;
+	}
+	status_t st = fat_io_write(c->io, first->sector, len, src);
+	if (st) {
+		c->error = st;
+		return st;
+	}
+	for (uint32_t j = 0; j < len; j++)
+		written(c, order[k + j]);
 	return STATUS_OK;
 }
 
 /*
  * Writes back every dirty buffer whose key is below limit (or equal to it,
  * if inclusive), in key order, flushing the device between keys when it
- * has a volatile cache. After one failed write nothing more is written:
- * what follows it in key order must not reach the device before it.
+ * has a volatile cache; runs of adjacent sectors under one key go in one
+ * request. After one failed write nothing more is written: what follows
+ * it in key order must not reach the device before it.
  */
 static status_t write_back(struct fat_cache *c, uint64_t limit, bool inclusive)
 {
@@ -245,7 +297,7 @@ static status_t write_back(struct fat_cache *c, uint64_t limit, bool inclusive)
 			c->order[n++] = i;
 	}
 	sort_order(c, c->order, n);
-	for (uint32_t k = 0; k < n; k++) {
+	for (uint32_t k = 0, len; k < n; k += len) {
 		uint32_t i = c->order[k];
 		if (k && c->barrier_flush && c->bufs[c->order[k - 1]].key != c->bufs[i].key) {
 			status_t st = fat_io_flush(c->io);
@@ -254,7 +306,8 @@ static status_t write_back(struct fat_cache *c, uint64_t limit, bool inclusive)
 				return st;
 			}
 		}
-		status_t st = write_one(c, i);
+		len = run_length(c, c->order, k, n);
+		status_t st = write_run(c, c->order, k, len);
 		if (st)
 			return st;
 	}
@@ -342,10 +395,24 @@ status_t fat_cache_get(struct fat_cache *c, uint32_t sector, struct fat_cache_bu
 	return STATUS_OK;
 }
 
+/* The key of a relaxed change of class cls to b (fat_cache_relax). */
+static uint64_t relaxed_key(struct fat_cache *c, const struct fat_cache_buf *b, enum fat_wclass cls)
+{
+	if (c->after == FAT_KEY_NONE)
+		return b->dirty ? b->key : 0;
+	if (b->dirty && b->key > c->after)
+		return b->key;
+	if (KEY(c->epoch, cls) <= c->after) {
+		c->epoch++; /* a barrier: the change goes after everything so far */
+		c->dirty_now = 0;
+	}
+	return KEY(c->epoch, cls);
+}
+
 status_t fat_cache_modify(struct fat_cache *c, uint32_t sector, enum fat_wclass cls, bool whole,
 			  struct fat_cache_buf **out)
 {
-	uint64_t key = KEY(c->epoch, cls);
+	uint64_t key;
 	uint32_t i;
 
 	*out = NULL;
@@ -355,6 +422,9 @@ status_t fat_cache_modify(struct fat_cache *c, uint32_t sector, enum fat_wclass 
 	if (st)
 		return st;
 	struct fat_cache_buf *b = &c->bufs[i];
+	key = c->relaxed ? relaxed_key(c, b, cls) : KEY(c->epoch, cls);
+	if (c->relaxed && (c->high == FAT_KEY_NONE || key > c->high))
+		c->high = key;
 	if (b->dirty && b->key != key) {
 		c->stats.forced++;
 		st = write_back(c, b->key, true);
@@ -365,7 +435,8 @@ status_t fat_cache_modify(struct fat_cache *c, uint32_t sector, enum fat_wclass 
 		b->dirty = true;
 		b->key = key;
 		c->ndirty++;
-		c->dirty_now++;
+		if (KEY_EPOCH(key) == c->epoch)
+			c->dirty_now++;
 	}
 	b->pins++;
 	lru_touch(c, i);
@@ -391,6 +462,20 @@ void fat_cache_barrier(struct fat_cache *c)
 		c->epoch++;
 		c->dirty_now = 0;
 	}
+}
+
+void fat_cache_relax(struct fat_cache *c, uint64_t after)
+{
+	c->relaxed = true;
+	c->after = after;
+	c->high = FAT_KEY_NONE;
+}
+
+uint64_t fat_cache_unrelax(struct fat_cache *c)
+{
+	c->relaxed = false;
+	c->after = FAT_KEY_NONE;
+	return c->high;
 }
 
 status_t fat_cache_flush_below(struct fat_cache *c, enum fat_wclass cls)

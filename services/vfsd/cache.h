@@ -81,6 +81,8 @@ struct fat_cache_stats {
 	uint64_t forced;     /* write-backs forced by a re-dirty under a new key */
 };
 
+#define FAT_KEY_NONE UINT64_MAX /* fat_cache_relax: no prerequisites */
+
 struct fat_cache {
 	struct fat_io *io;
 	struct fat_cache_buf *bufs;
@@ -93,7 +95,12 @@ struct fat_cache {
 	uint32_t ndirty;
 	uint32_t dirty_now; /* dirty sectors whose key is in the current epoch */
 	bool barrier_flush; /* flush the device between keys (volatile cache) */
-	status_t error;     /* first failed write-back, sticky */
+	bool relaxed;       /* between fat_cache_relax() and fat_cache_unrelax() */
+	uint64_t after;     /* relaxed: what the changes need written first */
+	uint64_t high;      /* relaxed: the largest key given so far */
+	uint8_t *stage;     /* scratch for writing adjacent sectors in one request */
+	uint32_t stage_sectors;
+	status_t error; /* first failed write-back, sticky */
 	struct fat_cache_stats stats;
 };
 
@@ -128,6 +135,25 @@ bool fat_cache_has(const struct fat_cache *c, uint32_t sector);
 /* Starts a new epoch: everything dirtied so far is written before
  * anything dirtied from now on. Free if nothing is dirty in this epoch. */
 void fat_cache_barrier(struct fat_cache *c);
+
+/*
+ * Relaxed changes: until fat_cache_unrelax(), every fat_cache_modify()
+ * is a change that needs on the device before it only the sectors whose
+ * keys are at most after (FAT_KEY_NONE: nothing at all). The cache then
+ * gives it the smallest key that keeps the rules instead of the current
+ * one: a sector already dirty under a key above after keeps that key (no
+ * forced write-back), a clean one with no prerequisites gets key 0 (it
+ * may go first). Only the caller knows a change's prerequisites: it uses
+ * this where they are few (marking entries deleted has none; freeing
+ * their clusters needs only that) and ends with fat_cache_barrier(), so
+ * that what follows in the ordinary way comes after.
+ */
+void fat_cache_relax(struct fat_cache *c, uint64_t after);
+
+/* Ends the relaxed changes; returns the largest key they were given (the
+ * key a change that must follow them needs to exceed), or FAT_KEY_NONE if
+ * there were none. */
+uint64_t fat_cache_unrelax(struct fat_cache *c);
 
 /* Writes back, in key order, every dirty sector whose key is below
  * (current epoch, cls): what must reach the device before something of

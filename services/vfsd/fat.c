@@ -222,6 +222,17 @@ static status_t alloc_one(struct fat_volume *v, uint32_t *out)
 	return STATUS_OK;
 }
 
+/* Counts the free clusters if the count was taken from FSInfo: when it
+ * says there is too little room, the FAT decides. */
+static status_t count_if_unsure(struct fat_volume *v)
+{
+	if (v->free_known)
+		return STATUS_OK;
+	status_t st = fat_count_free(v, &v->free_clusters);
+	v->free_known = st == STATUS_OK;
+	return st;
+}
+
 status_t fat_alloc(struct fat_volume *v, uint32_t n, uint32_t *first, uint32_t *last)
 {
 	uint32_t head = 0, prev = 0;
@@ -229,6 +240,8 @@ status_t fat_alloc(struct fat_volume *v, uint32_t n, uint32_t *first, uint32_t *
 
 	if (n == 0 || n > v->g.clusters)
 		return n ? FAT_ST_NO_SPACE : STATUS_INVALID;
+	if (n > v->free_clusters && (st = count_if_unsure(v)) != STATUS_OK)
+		return st;
 	if (n > v->free_clusters)
 		return FAT_ST_NO_SPACE;
 	for (uint32_t i = 0; i < n; i++) {
@@ -248,6 +261,10 @@ status_t fat_alloc(struct fat_volume *v, uint32_t n, uint32_t *first, uint32_t *
 		/* Nothing links to the partial chain yet: give it back. */
 		if (head)
 			fat_free_chain(v, head);
+		/* FSInfo promised room the FAT does not have: the count is
+		 * made right now (the volume is full, or nearly). */
+		if (st == FAT_ST_NO_SPACE)
+			(void)count_if_unsure(v);
 		return st;
 	}
 	*first = head;

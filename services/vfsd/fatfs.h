@@ -64,7 +64,7 @@ typedef uint32_t fat_handle_t;
 typedef int64_t (*fat_clock_fn)(void *ctx);
 
 #define FAT_MOUNT_READ_ONLY 0x1u    /* never write the device */
-#define FAT_MOUNT_TRUST_FSINFO 0x2u /* take the free count from FSInfo if clean */
+#define FAT_MOUNT_TRUST_FSINFO 0x2u /* take the free count from FSInfo if clean and plausible */
 #define FAT_MOUNT_NO_ATIME 0x4u     /* reads do not update access dates */
 
 #define FAT_FILE_MAX 0xffffffffu /* largest file size: 4 GiB - 1 */
@@ -175,9 +175,12 @@ struct fat_volume {
 	fat_clock_fn clock;
 	void *clock_ctx;
 	uint32_t root_ref;      /* how the root is named internally: root cluster, or 0 */
-	uint32_t free_clusters; /* exact, kept up to date */
+	uint32_t free_clusters; /* kept up to date; exact once free_known */
+	bool free_known;        /* counted from the FAT, not taken from FSInfo */
 	uint32_t next_free;     /* where the next allocation starts looking */
 	bool fsinfo_valid;      /* the FSInfo sector has its signatures */
+	uint32_t mtime_key;     /* readdir's last date << 16 | time decoded (0: none) */
+	int64_t mtime_val;      /* and the time it decoded to */
 	uint64_t alloc_epoch;   /* cache epoch of the latest allocation */
 	uint32_t alloc_sector;  /* FAT sector of this epoch's allocations; or FAT_MULTI */
 	uint8_t *zero;          /* zero_bytes of zeros for filling */
@@ -213,6 +216,10 @@ status_t fat_unmount(struct fat_volume *v);
 /* Makes every change so far durable (like fsync of everything, FSInfo
  * included); the volume stays mounted and marked dirty. */
 status_t fat_sync(struct fat_volume *v);
+
+/* fat_sync(), then forgets every cached sector, so that what is read next
+ * comes from the device (a cold cache, for measurements). */
+status_t fat_drop_cache(struct fat_volume *v);
 
 status_t fat_statfs(struct fat_volume *v, struct fat_statfs *out);
 
@@ -278,6 +285,23 @@ status_t fat_setattr(struct fat_volume *v, fat_handle_t h, const struct fat_seta
  */
 status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, void *buf,
 		     size_t cap, size_t *used);
+
+/* Takes one record of fat_readdir_each(); false to stop before it (the
+ * record is then not consumed: the cookie stays in front of it). */
+typedef bool (*fat_dirent_fn)(void *ctx, const struct fat_dirent *d);
+
+#define FAT_READDIR_SHORT 0x1u /* fill short_name (else it is empty) */
+
+/*
+ * Lists dir from *cookie as fat_readdir() does, handing each record to fn
+ * (built in the engine's own memory, valid during the call) instead of
+ * copying it into a buffer, until fn declines one or the listing is
+ * complete (*cookie FAT_COOKIE_END). *cookie continues after the last
+ * record fn took. short_name is filled only with FAT_READDIR_SHORT in
+ * flags. fn must not call the engine.
+ */
+status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, uint32_t flags,
+			  fat_dirent_fn fn, void *ctx);
 
 /* Reads up to len bytes at off of file h into buf; *done is the count,
  * less than len only at the end of the file. */

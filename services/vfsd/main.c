@@ -81,6 +81,7 @@ static status_t mount_volume(const struct keel_start *s, struct vfsd_main *m)
 		.max_nodes = MAX_NODES,
 		.cache_bytes = arena_remaining(&m->arena) - fat_mount_overhead(MAX_NODES) - 64,
 		.clock = wall_seconds,
+		.flags = FAT_MOUNT_TRUST_FSINFO, /* no full FAT scan at boot */
 	};
 	st = fat_mount(&m->v.vol, &p, &m->v.info);
 	if (st)

@@ -126,11 +126,15 @@ static status_t init_free(struct fat_volume *v, uint32_t flags)
 
 	if (st)
 		return st;
-	if ((flags & FAT_MOUNT_TRUST_FSINFO) && v->fsinfo_valid && !v->was_dirty &&
-	    free <= v->g.clusters)
-		v->free_clusters = free;
-	else
+	/* A plausible count of a clean volume is taken as it is (as other
+	 * systems do); allocation counts for itself when the count says the
+	 * volume is full (fat_alloc), so a wrong one never refuses space. */
+	v->free_known = !((flags & FAT_MOUNT_TRUST_FSINFO) && v->fsinfo_valid && !v->was_dirty &&
+			  free <= v->g.clusters);
+	if (v->free_known)
 		st = fat_count_free(v, &v->free_clusters);
+	else
+		v->free_clusters = free;
 	v->next_free = fat_cluster_ok(v, next) ? next : 2;
 	return st;
 }
@@ -304,6 +308,15 @@ status_t fat_sync(struct fat_volume *v)
 	st = flush_nodes(v);
 	if (st == STATUS_OK)
 		st = write_all(v);
+	return st;
+}
+
+status_t fat_drop_cache(struct fat_volume *v)
+{
+	status_t st = fat_sync(v);
+
+	if (st == STATUS_OK)
+		fat_cache_drop_clean(&v->cache);
 	return st;
 }
 

@@ -35,6 +35,26 @@ uint16_t fat_cp437(uint8_t b)
 	return b < 0x80 ? b : cp437_high[b - 0x80];
 }
 
+/* The ASCII characters FAT forbids in long names beyond the component
+ * rules, one bit each: " * : < > ? and backslash, |. */
+static const uint32_t fat_forbidden[4] = {
+	0,
+	1u << ('"' - 32) | 1u << ('*' - 32) | 1u << (':' - 32) | 1u << ('<' - 32) |
+		1u << ('>' - 32) | 1u << ('?' - 32),
+	1u << ('\\' - 64),
+	1u << ('|' - 96),
+};
+
+/* The ASCII characters a long name may hold as they are: printable, not
+ * '/', not forbidden above (for fat_ascii_name's single test). */
+static const uint32_t fat_plain[4] = {
+	0,
+	~(1u << ('"' - 32) | 1u << ('*' - 32) | 1u << (':' - 32) | 1u << ('<' - 32) |
+	  1u << ('>' - 32) | 1u << ('?' - 32) | 1u << ('/' - 32)),
+	~(1u << ('\\' - 64)),
+	~(1u << ('|' - 96) | 1u << (0x7f - 96)),
+};
+
 status_t fat_name_check(const char *s, size_t n)
 {
 	status_t st = path_check_component(s, n);
@@ -44,7 +64,7 @@ status_t fat_name_check(const char *s, size_t n)
 		return st;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t b = (uint8_t)s[i];
-		if (in_set(b, "\"*:<>?\\|"))
+		if (b < 0x80 && (fat_forbidden[b >> 5] >> (b & 31) & 1))
 			return STATUS_BAD_FORMAT;
 		/* A lead byte starts one code point: two units from 0xf0 up. */
 		if (b < 0x80 || b >= 0xc0)
@@ -53,6 +73,20 @@ status_t fat_name_check(const char *s, size_t n)
 	if (s[n - 1] == '.')
 		return STATUS_BAD_FORMAT;
 	return units > FAT_LFN_MAX ? STATUS_RANGE : STATUS_OK;
+}
+
+bool fat_ascii_name(const uint16_t *u, size_t n, char *out)
+{
+	if (n == 0 || n > PATH_COMPONENT_MAX || n > FAT_LFN_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t c = u[i];
+		if (c >= 0x80 || !(fat_plain[c >> 5] >> (c & 31) & 1))
+			return false;
+		out[i] = (char)c;
+	}
+	/* No leading or trailing space, no trailing dot (so not "." or ".."). */
+	return out[0] != ' ' && out[n - 1] != ' ' && out[n - 1] != '.';
 }
 
 /* Decodes one code point from the n > 0 bytes at s into *cp; returns its
@@ -147,6 +181,12 @@ status_t fat_utf16_to_utf8(const uint16_t *u, size_t n, char *out, size_t cap, s
 	for (size_t i = 0; i < n; i++) {
 		uint32_t cp = u[i];
 		char buf[4];
+		if (cp - 1 < 0x7f) { /* ASCII but NUL: one byte */
+			if (k == cap)
+				return STATUS_RANGE;
+			out[k++] = (char)cp;
+			continue;
+		}
 		if (cp == 0 || (cp >= 0xdc00 && cp <= 0xdfff))
 			return STATUS_BAD_FORMAT;
 		if (cp >= 0xd800 && cp <= 0xdbff) {

@@ -57,6 +57,13 @@ status_t fat_utf8_to_utf16(const char *s, size_t n, uint16_t *out, size_t cap, s
  * surrogate or a NUL unit and STATUS_RANGE if the bytes do not fit. */
 status_t fat_utf16_to_utf8(const uint16_t *u, size_t n, char *out, size_t cap, size_t *len);
 
+/* The fast path of readdir: if the n > 0 units at u are printable ASCII
+ * and form a name fat_name_check() accepts, copies them to out (n bytes,
+ * no NUL) and returns true; false otherwise (out is then undefined and
+ * the caller takes the general path, fat_utf16_to_utf8 and
+ * fat_name_check, which decides). */
+bool fat_ascii_name(const uint16_t *u, size_t n, char *out);
+
 /* The case fold used for comparisons (see above). */
 uint16_t fat_fold(uint16_t c);
 

@@ -336,23 +336,33 @@ static status_t find_for_change(struct fat_volume *v, fat_handle_t dir, const ch
 	return st;
 }
 
-/* Removes entry e from dir, then (in a later epoch, so that the removal
- * is on the device before the clusters can be reused) frees its chain and
- * gives back trailing empty clusters of dir. */
+/*
+ * Removes entry e from dir, then frees its chain (after the removal on
+ * the device, so that the clusters are never in a chain and free while an
+ * entry names them, nor reused before), then gives back trailing empty
+ * clusters of dir. Both halves are relaxed changes (cache.h): marking
+ * entries deleted needs nothing before it, freeing needs only the
+ * removal, so that many removals in a row share two keys instead of
+ * forcing a write-back each. The barrier at the end puts every later
+ * change, the clusters' reuse included, after both.
+ */
 static status_t remove_entry(struct fat_volume *v, uint32_t dir, const struct fat_entry *e)
 {
 	uint32_t c = de_cluster(v, e->de);
-	status_t st = fat_dir_remove(v, dir, e->first, e->slot);
 
-	if (st)
-		return st;
-	fat_cache_barrier(&v->cache);
-	if (fat_cluster_ok(v, c)) {
+	fat_cache_relax(&v->cache, FAT_KEY_NONE);
+	status_t st = fat_dir_remove(v, dir, e->first, e->slot);
+	uint64_t removed = fat_cache_unrelax(&v->cache);
+
+	if (st == STATUS_OK && fat_cluster_ok(v, c)) {
+		fat_cache_relax(&v->cache, removed);
 		st = fat_free_chain(v, c);
-		if (st && st != FAT_ST_CORRUPT)
-			return st;
+		fat_cache_unrelax(&v->cache);
+		if (st == FAT_ST_CORRUPT)
+			st = STATUS_OK;
 	}
-	return fat_dir_shrink(v, dir);
+	fat_cache_barrier(&v->cache);
+	return st ? st : fat_dir_shrink(v, dir);
 }
 
 status_t fat_unlink(struct fat_volume *v, fat_handle_t dir, const char *name, size_t len)
@@ -476,6 +486,10 @@ static void dirent_name(const struct fat_entry *e, char *out, size_t *len, uint1
 	size_t k;
 
 	*flags = e->lfn_bad ? FAT_DIRENT_BAD_LFN : 0;
+	if (e->lfn_len && fat_ascii_name(e->lfn, e->lfn_len, out)) {
+		*len = e->lfn_len;
+		return;
+	}
 	if (e->lfn_len && fat_utf16_to_utf8(e->lfn, e->lfn_len, out, FAT_UTF8_MAX, len) == 0 &&
 	    fat_name_check(out, *len) == STATUS_OK)
 		return;
@@ -487,54 +501,61 @@ static void dirent_name(const struct fat_entry *e, char *out, size_t *len, uint1
 		*flags |= FAT_DIRENT_UNNAMEABLE;
 }
 
-/* Fills the record at rec (room bytes) for entry e; returns its length,
- * or 0 if it does not fit. */
-static size_t dirent_fill(struct fat_volume *v, const struct fat_entry *e, void *rec, size_t room,
-			  uint32_t cookie)
+/* The modification time of entry de; the last one decoded is kept, as
+ * the entries of a directory often share it. */
+static int64_t readdir_mtime(struct fat_volume *v, const uint8_t *de)
 {
-	char name[FAT_UTF8_MAX];
-	uint16_t sd[FAT_SHORT_DISPLAY_MAX], flags;
-	size_t len, slen;
+	uint32_t date = get16(de + DE_MDATE), time = get16(de + DE_MTIME);
+	uint32_t key = date << 16 | time;
 
-	dirent_name(e, name, &len, &flags);
-	size_t need = (sizeof(struct fat_dirent) + len + 1 + 7) & ~(size_t)7;
-	if (need > room)
-		return 0;
-	struct fat_dirent *d = rec;
-	memset(d, 0, sizeof *d);
-	d->reclen = (uint16_t)need;
+	if (key == 0 || key != v->mtime_key) {
+		v->mtime_val = fat_time_decode(
+			&(struct fat_stamp){ (uint16_t)date, (uint16_t)time, 0 }, v->tz_minutes);
+		v->mtime_key = key;
+	}
+	return v->mtime_val;
+}
+
+/* Fills the record d (FAT_DIRENT_MAX bytes) for entry e; the short name
+ * only if shorts, else it is empty. */
+static void dirent_fill(struct fat_volume *v, const struct fat_entry *e, struct fat_dirent *d,
+			uint32_t cookie, bool shorts)
+{
+	uint16_t sd[FAT_SHORT_DISPLAY_MAX], flags;
+	size_t len, slen = 0;
+
+	dirent_name(e, d->name, &len, &flags);
+	d->name[len] = '\0';
+	d->reclen = (uint16_t)((sizeof(struct fat_dirent) + len + 1 + 7) & ~(size_t)7);
 	d->namelen = (uint16_t)len;
 	d->type = e->de[DE_ATTR] & FAT_ATTR_DIR ? FAT_TYPE_DIR : FAT_TYPE_FILE;
 	d->attr = e->de[DE_ATTR];
 	d->flags = flags;
 	d->cookie = cookie;
 	d->size = d->type == FAT_TYPE_FILE ? get32(e->de + DE_SIZE) : 0;
-	d->mtime = fat_time_decode(&(struct fat_stamp){ (uint16_t)get16(e->de + DE_MDATE),
-							(uint16_t)get16(e->de + DE_MTIME), 0 },
-				   v->tz_minutes);
-	size_t k = fat_short_display(e->de, 0, sd);
-	if (fat_utf16_to_utf8(sd, k, d->short_name, sizeof d->short_name - 1, &slen))
-		slen = 0;
-	d->short_name[slen] = '\0';
-	memcpy(d->name, name, len);
-	d->name[len] = '\0';
-	return need;
+	d->mtime = readdir_mtime(v, e->de);
+	if (shorts) {
+		size_t k = fat_short_display(e->de, 0, sd);
+		if (fat_utf16_to_utf8(sd, k, d->short_name, sizeof d->short_name - 1, &slen))
+			slen = 0;
+	}
+	memset(d->short_name + slen, 0, sizeof d->short_name - slen);
+	memset(d->name + len + 1, 0, d->reclen - sizeof *d - len - 1);
 }
 
-status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, void *buf,
-		     size_t cap, size_t *used)
+status_t fat_readdir_each(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, uint32_t flags,
+			  fat_dirent_fn fn, void *ctx)
 {
+	uint64_t rec[(FAT_DIRENT_MAX + 7) / 8];
 	struct fat_node *d;
 	struct fat_scan s;
 	struct fat_entry e;
 	status_t st = fat_node_dir(v, dir, &d);
 
-	*used = 0;
 	if (st || *cookie == FAT_COOKIE_END)
 		return st;
 	fat_scan_init(&s, d->start, *cookie);
 	for (;;) {
-		uint32_t before = s.index;
 		st = fat_scan_next(v, &s, &e);
 		if (st == STATUS_EMPTY) {
 			*cookie = FAT_COOKIE_END;
@@ -542,12 +563,39 @@ status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, v
 		}
 		if (st)
 			return st;
-		size_t n = dirent_fill(v, &e, (uint8_t *)buf + *used, cap - *used, s.index);
-		if (!n) {
-			*cookie = before;
-			return *used ? STATUS_OK : STATUS_RANGE;
-		}
-		*used += n;
+		dirent_fill(v, &e, (struct fat_dirent *)rec, s.index, flags & FAT_READDIR_SHORT);
+		if (!fn(ctx, (const struct fat_dirent *)rec))
+			return STATUS_OK;
 		*cookie = s.index;
 	}
+}
+
+/* fat_readdir's caller buffer, filled by readdir_copy. */
+struct readdir_buf {
+	uint8_t *buf;
+	size_t cap, used;
+};
+
+static bool readdir_copy(void *ctx, const struct fat_dirent *d)
+{
+	struct readdir_buf *b = ctx;
+
+	if (d->reclen > b->cap - b->used)
+		return false;
+	memcpy(b->buf + b->used, d, d->reclen);
+	b->used += d->reclen;
+	return true;
+}
+
+status_t fat_readdir(struct fat_volume *v, fat_handle_t dir, uint32_t *cookie, void *buf,
+		     size_t cap, size_t *used)
+{
+	struct readdir_buf b = { .buf = buf, .cap = cap };
+	uint32_t from = *cookie;
+	status_t st = fat_readdir_each(v, dir, cookie, FAT_READDIR_SHORT, readdir_copy, &b);
+
+	*used = b.used;
+	if (st == STATUS_OK && b.used == 0 && *cookie == from && from != FAT_COOKIE_END)
+		return STATUS_RANGE; /* cap cannot hold the next record */
+	return st;
 }

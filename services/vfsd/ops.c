@@ -379,13 +379,21 @@ static status_t on_stat(struct loop *loop, const struct keel_msg *m, struct loop
 	return STATUS_OK;
 }
 
-/* Appends the engine record e to out (room bytes) as a struct vfs_dirent;
- * returns its length, or 0 if it does not fit. */
-static size_t dirent_put(const struct fat_dirent *e, uint8_t *out, size_t room)
+/* The client's buffer being filled by readdir_put. */
+struct readdir_out {
+	uint8_t *out;
+	size_t room, pos;
+	uint32_t count;
+};
+
+/* Appends the engine record e to the client's buffer as a struct
+ * vfs_dirent; false if it does not fit. */
+static bool readdir_put(void *ctx, const struct fat_dirent *e)
 {
+	struct readdir_out *o = ctx;
 	size_t reclen = (sizeof(struct vfs_dirent) + e->namelen + 1 + 7) & ~(size_t)7;
-	if (reclen > room)
-		return 0;
+	if (reclen > o->room - o->pos)
+		return false;
 	struct vfs_dirent d = { .reclen = (uint16_t)reclen,
 				.namelen = e->namelen,
 				.type = e->type == FAT_TYPE_DIR ? VFS_TYPE_DIR : VFS_TYPE_FILE,
@@ -393,40 +401,28 @@ static size_t dirent_put(const struct fat_dirent *e, uint8_t *out, size_t room)
 				.size = e->size,
 				.cookie = e->cookie,
 				.mtime = e->mtime };
-	memset(out, 0, reclen);
-	memcpy(out, &d, sizeof d);
-	memcpy(out + sizeof d, e->name, e->namelen);
-	return reclen;
+	uint8_t *p = o->out + o->pos;
+	memcpy(p, &d, sizeof d);
+	memcpy(p + sizeof d, e->name, e->namelen);
+	memset(p + sizeof d + e->namelen, 0, reclen - sizeof d - e->namelen);
+	o->pos += reclen;
+	o->count++;
+	return true;
 }
 
-/* Fills out (room bytes) with records from *cookie on; *used, *count. */
+/* Fills out (room bytes, at least VFS_DIRENT_MAX) with records from
+ * *cookie on, each converted once and straight into out; *used, *count. */
 static status_t readdir_fill(struct vfsd *v, fat_handle_t dir, uint32_t *cookie, uint8_t *out,
 			     size_t room, uint32_t *used, uint32_t *count)
 {
-	uint64_t stage[512]; /* 4 KiB, 8-aligned, holds at least one record */
-	size_t got, pos = 0;
-	*used = *count = 0;
-	while (*cookie != VFS_COOKIE_END) {
-		uint32_t next = *cookie;
-		status_t st = fat_readdir(&v->vol, dir, &next, stage, sizeof stage, &got);
-		if (st == STATUS_OK && got == 0 && next == *cookie)
-			st = FAT_ST_CORRUPT; /* no progress: never loop */
-		if (st)
-			return st;
-		for (size_t off = 0; off < got;) {
-			const struct fat_dirent *e = (const void *)((uint8_t *)stage + off);
-			size_t n = dirent_put(e, out + pos, room - pos);
-			if (n == 0)
-				return *used = (uint32_t)pos, STATUS_OK;
-			pos += n;
-			(*count)++;
-			*cookie = e->cookie;
-			off += e->reclen;
-		}
-		*cookie = next;
-		*used = (uint32_t)pos;
-	}
-	return STATUS_OK;
+	struct readdir_out o = { .out = out, .room = room };
+	uint32_t from = *cookie;
+	status_t st = fat_readdir_each(&v->vol, dir, cookie, 0, readdir_put, &o);
+	if (st == STATUS_OK && o.count == 0 && *cookie == from && from != VFS_COOKIE_END)
+		st = FAT_ST_CORRUPT; /* no progress: never loop */
+	*used = (uint32_t)o.pos;
+	*count = o.count;
+	return st;
 }
 
 static status_t on_readdir(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -595,6 +591,24 @@ static status_t on_simple(struct loop *loop, const struct keel_msg *m, struct lo
 	return st;
 }
 
+/* VFS_DROP_CACHE: a directory with every right; syncs, then empties the
+ * sector cache. */
+static status_t on_drop_cache(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			      void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	status_t st = must_call(v, m);
+	if (st == STATUS_OK)
+		st = rec_for(v, m, VFS_R_ALL, VFS_TYPE_DIR, &r);
+	if (st == STATUS_OK)
+		st = fat_drop_cache(&v->vol);
+	if (st == STATUS_OK)
+		reply_empty(reply);
+	return st;
+}
+
 /* VFS_ATTACH: a send with a memory capability. */
 static status_t on_attach(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			  void *ctx)
@@ -650,23 +664,15 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ VFS_ATTACH, on_attach },
-		{ VFS_OPEN, on_open },
-		{ VFS_MKDIR, on_mkdir },
-		{ VFS_UNLINK, on_remove },
-		{ VFS_RMDIR, on_remove },
-		{ VFS_RENAME, on_rename },
-		{ VFS_STAT, on_stat },
-		{ VFS_READDIR, on_readdir },
-		{ VFS_READ, on_read },
-		{ VFS_WRITE, on_write },
-		{ VFS_TRUNCATE, on_truncate },
-		{ VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },
-		{ VFS_CLOSE, on_close },
-		{ VFS_DUP, on_dup },
-		{ VFS_STOP, on_stop },
-		{ SERVICE_STOP, on_service_stop },
+		{ VFS_ATTACH, on_attach },     { VFS_OPEN, on_open },
+		{ VFS_MKDIR, on_mkdir },       { VFS_UNLINK, on_remove },
+		{ VFS_RMDIR, on_remove },      { VFS_RENAME, on_rename },
+		{ VFS_STAT, on_stat },         { VFS_READDIR, on_readdir },
+		{ VFS_READ, on_read },         { VFS_WRITE, on_write },
+		{ VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
+		{ VFS_SYNC, on_simple },       { VFS_DROP_CACHE, on_drop_cache },
+		{ VFS_CLOSE, on_close },       { VFS_DUP, on_dup },
+		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

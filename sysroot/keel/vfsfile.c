@@ -19,13 +19,25 @@
 #include "keel/sys.h"
 #include "vfsfile.h"
 
-#define CLIENT_PAGES 16 /* the buffer: 64 KiB */
+#define CLIENT_PAGES 16          /* the buffer: 64 KiB */
+#define BATCH_BYTES (16u * 1024) /* vfsd's records asked for per VFS_READDIR */
+
+/* A directory's records from its last VFS_READDIR, handed out to
+ * getdents64 calls until used up: one request serves many calls. */
+struct dir_batch {
+	uint32_t used; /* bytes of records held */
+	uint32_t pos;  /* offset of the next record to hand out */
+	uint32_t left; /* records not handed out yet */
+	uint32_t next; /* vfsd's cookie after the last record held */
+	uint8_t data[BATCH_BYTES];
+};
 
 struct keel_vfsobj {
-	uint32_t type;    /* VFS_TYPE_* */
-	uint32_t dots;    /* readdir: "." and ".." listed so far */
-	uint32_t cookie;  /* readdir: vfsd's position */
-	struct path path; /* directories: below the root */
+	uint32_t type;           /* VFS_TYPE_* */
+	uint32_t dots;           /* readdir: "." and ".." listed so far */
+	uint32_t cookie;         /* readdir: vfsd's position after the last record handed out */
+	struct dir_batch *batch; /* readdir: allocated by the first getdents64 */
+	struct path path;        /* directories: below the root */
 };
 
 static struct {
@@ -170,6 +182,8 @@ static long vf_seek(struct keel_file *f, int64_t off, int whence)
 			return -EINVAL; /* rewinddir only */
 		o->dots = 0;
 		o->cookie = VFS_COOKIE_START;
+		if (o->batch)
+			o->batch->left = 0;
 	}
 	if (off < -base)
 		return -EINVAL;
@@ -208,6 +222,7 @@ static void vf_release(struct keel_file *f)
 {
 	vfs_close(keel_vfs_lock(), f->caps[0]);
 	keel_vfs_unlock();
+	free(obj_of(f)->batch);
 	free(obj_of(f));
 }
 
@@ -301,16 +316,17 @@ static size_t dirent64_put(uint8_t *out, size_t room, uint64_t ino, int64_t off,
 	return reclen;
 }
 
-/* Copies one batch of vfsd's records (used bytes at buf) to out from
- * *pos, advancing o's cookie past each record copied: 0 when all were,
- * 1 when out is full, -EIO for a record that is not well-formed. */
-static int copy_batch(struct keel_vfsobj *o, const uint8_t *buf, size_t used, uint32_t count,
-		      uint8_t *out, size_t room, size_t *pos)
+/* Hands out b's records to out from *pos, advancing o's cookie past each
+ * one: 0 when all were, 1 when out is full, -EIO for a record that is not
+ * well-formed. */
+static int take_batch(struct keel_vfsobj *o, struct dir_batch *b, uint8_t *out, size_t room,
+		      size_t *pos)
 {
-	for (size_t off = 0; count--;) {
-		const struct vfs_dirent *d = (const void *)(buf + off);
-		if (used - off < sizeof *d || d->reclen < sizeof *d + d->namelen + 1u ||
-		    d->reclen > used - off || d->reclen % 8)
+	for (; b->left; b->left--) {
+		const struct vfs_dirent *d = (const void *)(b->data + b->pos);
+		size_t rest = b->used - b->pos;
+		if (rest < sizeof *d || d->reclen < sizeof *d + d->namelen + 1u ||
+		    d->reclen > rest || d->reclen % 8)
 			return -EIO;
 		uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
 		size_t n = dirent64_put(out + *pos, room - *pos, 3 + (uint64_t)d->cookie,
@@ -319,29 +335,49 @@ static int copy_batch(struct keel_vfsobj *o, const uint8_t *buf, size_t used, ui
 			return 1;
 		*pos += n;
 		o->cookie = d->cookie;
-		off += d->reclen;
+		b->pos += d->reclen;
 	}
+	o->cookie = b->next;
+	return 0;
+}
+
+/* Refills b with vfsd's records from o's cookie on (the vfsd lock held). */
+static int fill_batch(struct keel_vfsobj *o, struct dir_batch *b, cap_handle_t cap)
+{
+	struct vfs_client *c = &vfs.c;
+	uint32_t cookie = o->cookie, count;
+	const struct vfs_dirent *d;
+	size_t used;
+	status_t st = vfs_readdir_max(c, cap, &cookie, sizeof b->data, &d, &used, &count);
+	if (st)
+		return (int)keel_vfs_errno(st, -ENOTDIR);
+	if (used > sizeof b->data || (count == 0 && cookie == o->cookie))
+		return -EIO; /* no progress: never loop */
+	memcpy(b->data, d, used);
+	b->used = (uint32_t)used;
+	b->pos = 0;
+	b->left = count;
+	b->next = cookie;
 	return 0;
 }
 
 /* Lists "." and ".." (if not yet), then vfsd's records, into out. */
 static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, size_t room)
 {
-	size_t pos = 0, n, used;
+	size_t pos = 0, n;
 	for (; o->dots < 2; o->dots++, pos += n)
 		if (!(n = dirent64_put(out + pos, room - pos, 1 + o->dots, o->dots + 1, DT_DIR,
 				       "..", o->dots + 1)))
 			return pos ? (long)pos : -EINVAL;
-	struct vfs_client *c = keel_vfs_lock();
-	long r = 0;
-	while (r == 0 && o->cookie != VFS_COOKIE_END) {
-		uint32_t cookie = o->cookie, count;
-		const struct vfs_dirent *d;
-		status_t st = vfs_readdir(c, cap, &cookie, &d, &used, &count);
-		r = st ? keel_vfs_errno(st, -ENOTDIR)
-		       : copy_batch(o, (const uint8_t *)d, used, count, out, room, &pos);
+	if (!o->batch && !(o->batch = calloc(1, sizeof *o->batch)))
+		return pos ? (long)pos : -ENOMEM;
+	keel_vfs_lock();
+	int r = 0;
+	while (r == 0 && (o->batch->left || o->cookie != VFS_COOKIE_END)) {
+		if (o->batch->left == 0)
+			r = fill_batch(o, o->batch, cap);
 		if (r == 0)
-			o->cookie = cookie;
+			r = take_batch(o, o->batch, out, room, &pos);
 	}
 	keel_vfs_unlock();
 	if (r == 1 && pos == 0)

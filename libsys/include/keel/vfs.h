@@ -134,6 +134,11 @@
  * VFS_STATS    on any record: reply 0 records u32 (in use), 4 sessions u32,
  *              8 buffers u32, 12 records_max u32, 16 bad requests u64,
  *              24 records freed by ended sessions u64; len 32.
+ * VFS_DROP_CACHE on a directory with every right (VFS_R_ALL; badge 0 is
+ *              one): the whole volume made durable as by VFS_SYNC, then
+ *              every cached sector forgotten, so that later reads come
+ *              from the device. Reply len 0. For measurements (a cold
+ *              cache without a restart); it costs others only time.
  */
 #define VFS_ATTACH 0x7f5a0001u
 #define VFS_OPEN 0x7f5a0002u
@@ -153,6 +158,7 @@
 #define VFS_STOP 0x7f5a0010u
 #define VFS_SESSION 0x7f5a0011u
 #define VFS_STATS 0x7f5a0012u
+#define VFS_DROP_CACHE 0x7f5a0013u
 #define VFS_REPLY 0x7f5a0080u
 
 /*
@@ -224,6 +230,11 @@ status_t vfs_stat(struct vfs_client *c, cap_handle_t obj, struct vfs_stat *st);
  * *used bytes, *count records; *cookie is VFS_COOKIE_END when done. */
 status_t vfs_readdir(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie,
 		     const struct vfs_dirent **first, size_t *used, uint32_t *count);
+/* vfs_readdir into at most max bytes of the buffer (VFS_DIRENT_MAX up to
+ * the buffer's size; larger values are cut to it, smaller ones are
+ * STATUS_RANGE from vfsd). */
+status_t vfs_readdir_max(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie, size_t max,
+			 const struct vfs_dirent **first, size_t *used, uint32_t *count);
 /* Reads up to len bytes at off; *done < len only at the end of the file.
  * Longer requests are split into buffer-sized calls. */
 status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *buf, size_t len,
@@ -233,6 +244,8 @@ status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const 
 status_t vfs_truncate(struct vfs_client *c, cap_handle_t file, uint64_t size);
 status_t vfs_fsync(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_sync(struct vfs_client *c, cap_handle_t obj);
+/* VFS_DROP_CACHE on directory dir (which needs every right). */
+status_t vfs_drop_cache(struct vfs_client *c, cap_handle_t dir);
 /* Closes the object and deletes the capability (in every case). */
 status_t vfs_close(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_dup(struct vfs_client *c, cap_handle_t obj, uint32_t rights, cap_handle_t *out,

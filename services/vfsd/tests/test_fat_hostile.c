@@ -386,6 +386,82 @@ TEST(fsinfo_is_checked_before_it_is_trusted)
 	done(&t);
 }
 
+/* Sets FSInfo's free count and next-free hint in t's image. */
+static void set_fsinfo(struct tvol *t, uint32_t free, uint32_t next)
+{
+	uint8_t *fsinfo = t->img.mem + 512;
+	for (int i = 0; i < 4; i++) {
+		fsinfo[488 + i] = (uint8_t)(free >> 8 * i);
+		fsinfo[492 + i] = (uint8_t)(next >> 8 * i);
+	}
+}
+
+/* Unmounts t and checks the image with fsck.fat -n (a right free count
+ * included). */
+static void unmount_clean(struct tvol *t)
+{
+	char img[512], *out = NULL;
+	CHECK_EQ(tvol_unmount(t), STATUS_OK);
+	snprintf(img, sizeof img, "%s/fsinfo.img", dir);
+	CHECK_EQ(imgdev_save(&t->img, img), 0);
+	CHECK_EQ(fsck_clean(img, &out), 1);
+	free(out);
+}
+
+/* A plausible but wrong FSInfo (vfsd trusts it at mount) never refuses
+ * room that is there, never hands out a cluster in use, and the count is
+ * right on the volume afterwards. */
+TEST(a_lying_fsinfo_never_costs_space_nor_data)
+{
+	static struct tvol t;
+	static const char *const files[] = { "A:1000", NULL };
+	static uint8_t data[70000];
+	fill_bytes(data, sizeof data, 5);
+
+	/* It says the volume is full: the FAT is counted, the write goes in. */
+	build(&t, "-F 32 -s 1", 65536, files);
+	set_fsinfo(&t, 0, 0xffffffffu);
+	CHECK_EQ(tvol_mount(&t, FAT_MOUNT_TRUST_FSINFO), STATUS_OK);
+	CHECK_EQ(t.info.free_clusters, 0);
+	CHECK_EQ(tpath_write(&t, "B", data, 5000), STATUS_OK);
+	CHECK_EQ(t.v.free_clusters, t.info.clusters - 3 - 10);
+	unmount_clean(&t);
+	tvol_release(&t);
+	imgdev_free(&t.img);
+
+	/* It says everything is free and points the hint at a used cluster:
+	 * allocation still reads the FAT, A stays whole, a full volume is
+	 * found full, and the count comes out right. */
+	build(&t, "-F 32 -s 1", 65536, files);
+	set_fsinfo(&t, 0, 3);
+	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
+	uint32_t clusters = t.info.clusters, really = t.info.free_clusters;
+	CHECK_EQ(tvol_unmount(&t), STATUS_OK);
+	set_fsinfo(&t, clusters, 3);
+	CHECK_EQ(tvol_mount(&t, FAT_MOUNT_TRUST_FSINFO), STATUS_OK);
+	CHECK_EQ(t.info.free_clusters, clusters);
+	CHECK_EQ(tpath_write(&t, "B", data, sizeof data), STATUS_OK);
+	CHECK_EQ(read_all(&t, "A"), STATUS_OK);
+	uint8_t *back;
+	size_t len;
+	CHECK_EQ(tpath_read(&t, "B", &back, &len), STATUS_OK);
+	CHECK(len == sizeof data && memcmp(back, data, len) == 0);
+	free(back);
+	size_t rest = (size_t)(really - (sizeof data + 511) / 512) * 512;
+	uint8_t *big = calloc(1, rest + 512);
+	CHECK(big != NULL);
+	CHECK_EQ(tpath_write(&t, "C", big, rest + 512), FAT_ST_NO_SPACE);
+	CHECK_EQ(t.v.free_clusters, really - (uint32_t)((sizeof data + 511) / 512));
+	CHECK_EQ(tpath_write(&t, "D", big, rest), STATUS_OK);
+	CHECK_EQ(t.v.free_clusters, 0);
+	CHECK_EQ(tpath_write(&t, "E", "x", 1), FAT_ST_NO_SPACE);
+	free(big);
+	CHECK_EQ(read_all(&t, "A"), STATUS_OK);
+	unmount_clean(&t);
+	tvol_release(&t);
+	imgdev_free(&t.img);
+}
+
 TEST(nothing_is_written_beyond_the_volume)
 {
 	static struct tvol t;
@@ -527,6 +603,7 @@ int main(void)
 	RUN(entries_naming_no_cluster_or_a_bad_one_are_corrupt);
 	RUN(invalid_utf16_and_broken_long_names_fall_back_to_short_names);
 	RUN(fsinfo_is_checked_before_it_is_trusted);
+	RUN(a_lying_fsinfo_never_costs_space_nor_data);
 	RUN(nothing_is_written_beyond_the_volume);
 	RUN(read_errors_at_each_request_come_back_as_the_device_status);
 	RUN(a_failed_write_stops_all_writing_and_is_reported);

@@ -39,7 +39,7 @@ static long linux_call(long n, long a, long b, long c, long d)
 struct run {
 	sysfn *sc;
 	const char *base; /* what getcwd shows for the start directory */
-	char log[65536];
+	char log[1 << 18];
 	size_t len;
 };
 
@@ -116,17 +116,20 @@ static void file_calls(struct run *r)
 	CALL(r, "close bad", SYS_close, 99, 0, 0, 0);
 }
 
+/* Files in d/sub: more than one batch of the C library's readdir. */
+#define SUB_FILES 600
+
 /* Lists dir with a small buffer (several calls), names sorted. */
 static void list_names(struct run *r, const char *dir)
 {
-	static char names[128][64];
+	static char names[640][64];
 	char buf[200];
 	int n = 0;
 	long fd = CALL(r, dir, SYS_open, dir, O_RDONLY | O_DIRECTORY, 0, 0), got;
 	while (fd >= 0 && (got = r->sc(SYS_getdents64, fd, (long)buf, sizeof buf, 0)) > 0)
 		for (long off = 0; off < got;) {
 			struct dirent *d = (struct dirent *)(void *)(buf + off);
-			if (n < 128)
+			if (n < 640)
 				snprintf(names[n++], sizeof names[0], "%s%s", d->d_name,
 					 d->d_type == DT_DIR ? "/" : "");
 			off += d->d_reclen;
@@ -148,9 +151,9 @@ static void name_calls(struct run *r)
 	stat_of(r, "d/a.txt");
 	stat_of(r, "d/b.txt");
 	CALL(r, "mkdir sub", SYS_mkdir, "d/sub", 0755, 0, 0);
-	for (int i = 0; i < 40; i++) {
-		snprintf(p, sizeof p, "d/sub/file number %02d.txt", i);
-		write_text(r, p, O_CREAT | O_WRONLY | O_EXCL, "x", i);
+	for (int i = 0; i < SUB_FILES; i++) {
+		snprintf(p, sizeof p, "d/sub/file number %03d.txt", i);
+		write_text(r, p, O_CREAT | O_WRONLY | O_EXCL, "x", i % 40);
 	}
 	list_names(r, "d/sub");
 	list_names(r, "d");
@@ -164,7 +167,7 @@ static void name_calls(struct run *r)
 	CALL(r, "open excl existing", SYS_open, "d/b.txt", O_CREAT | O_EXCL | O_WRONLY, 0644, 0);
 	CALL(r, "mkdir in missing", SYS_mkdir, "nope/x", 0755, 0, 0);
 	CALL(r, "rename missing", SYS_rename, "nope", "d/x", 0, 0);
-	CALL(r, "rename over file", SYS_rename, "d/sub/file number 00.txt", "d/b.txt", 0, 0);
+	CALL(r, "rename over file", SYS_rename, "d/sub/file number 000.txt", "d/b.txt", 0, 0);
 	stat_of(r, "d/b.txt");
 }
 
@@ -176,14 +179,14 @@ static void dir_calls(struct run *r)
 	long n = r->sc(SYS_getcwd, (long)cwd, sizeof cwd, 0, 0);
 	say(r, "getcwd %s %s\n", n > 0 ? "ok" : "failed", cwd + strlen(r->base));
 	stat_of(r, "../b.txt");
-	stat_of(r, "file number 05.txt");
+	stat_of(r, "file number 005.txt");
 	CALL(r, "chdir to file", SYS_chdir, "../b.txt", 0, 0, 0);
 	CALL(r, "chdir back", SYS_chdir, "../..", 0, 0, 0);
 	long dfd = CALL(r, "open d", SYS_open, "d", O_RDONLY | O_DIRECTORY, 0, 0);
-	long fd = CALL(r, "openat", SYS_openat, dfd, "sub/file number 07.txt", O_RDONLY, 0);
+	long fd = CALL(r, "openat", SYS_openat, dfd, "sub/file number 007.txt", O_RDONLY, 0);
 	CALL(r, "read", SYS_read, fd, buf, sizeof buf, 0);
 	CALL(r, "close", SYS_close, fd, 0, 0, 0);
-	CALL(r, "unlinkat", SYS_unlinkat, dfd, "sub/file number 07.txt", 0, 0);
+	CALL(r, "unlinkat", SYS_unlinkat, dfd, "sub/file number 007.txt", 0, 0);
 	CALL(r, "mkdirat", SYS_mkdirat, dfd, "new", 0755, 0);
 	CALL(r, "renameat", SYS_renameat, dfd, "new", dfd, "new2");
 	CALL(r, "unlinkat dir", SYS_unlinkat, dfd, "new2", AT_REMOVEDIR, 0);
@@ -195,8 +198,8 @@ static void dir_calls(struct run *r)
 static void cleanup(struct run *r)
 {
 	char p[64];
-	for (int i = 1; i < 40; i++) {
-		snprintf(p, sizeof p, "d/sub/file number %02d.txt", i);
+	for (int i = 1; i < SUB_FILES; i++) {
+		snprintf(p, sizeof p, "d/sub/file number %03d.txt", i);
 		r->sc(SYS_unlink, (long)p, 0, 0, 0);
 	}
 	CALL(r, "rmdir sub", SYS_rmdir, "d/sub", 0, 0, 0);

@@ -310,6 +310,46 @@ TEST(rights_only_narrow)
 	image_clean();
 }
 
+/* VFS_DROP_CACHE: a directory with every right only; it makes everything
+ * durable and the next reads come from the device. */
+TEST(drop_cache_writes_back_and_reads_come_from_the_device)
+{
+	static uint8_t data[20000], back[20000];
+	cap_handle_t ro, f;
+	int status;
+	fill(data, sizeof data, 7);
+	fresh_image();
+	vfsd_start();
+	put_file(root, "cold.bin", data, sizeof data);
+	CHECK_EQ(vfs_open(&cl, root, "docs", VFS_O_DIR, VFS_R_READ | VFS_R_WRITE, &ro, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_drop_cache(&cl, ro), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_open(&cl, root, "cold.bin", VFS_O_FILE, VFS_R_ALL, &f, NULL), STATUS_OK);
+	CHECK_EQ(vfs_drop_cache(&cl, f), STATUS_INVALID);
+	uint64_t writes = disk.write_reqs, reads = disk.read_reqs;
+	CHECK_EQ(vfs_drop_cache(&cl, root), STATUS_OK);
+	CHECK(disk.write_reqs > writes); /* the file's data and entry went out */
+	/* On the image now, before any stop: mtools reads it. */
+	CHECK_EQ(imgdev_save(&disk, img_path), 0);
+	char want[600];
+	snprintf(want, sizeof want, "%s/cold.want", scratch);
+	FILE *w = fopen(want, "wb");
+	CHECK(w != NULL);
+	CHECK_EQ(fwrite(data, 1, sizeof data, w), sizeof data);
+	fclose(w);
+	free(sh(&status, "mtype -i '%s' ::/cold.bin | cmp - '%s'", img_path, want));
+	CHECK_EQ(status, 0);
+	/* Reading it again misses the cache: the device is read. */
+	reads = disk.read_reqs;
+	CHECK_EQ(get_file(root, "cold.bin", back, sizeof back), sizeof data);
+	CHECK(memcmp(data, back, sizeof data) == 0);
+	CHECK(disk.read_reqs > reads);
+	vfs_close(&cl, f);
+	vfs_close(&cl, ro);
+	vfsd_stop();
+	image_clean();
+}
+
 TEST(after_a_kill_caps_are_dead_and_fsynced_data_survives)
 {
 	static uint8_t data[50000], back[50000];
@@ -370,6 +410,7 @@ static int tests(const struct keel_start *start)
 	RUN(a_tree_written_through_vfsd_passes_fsck_and_mtools);
 	RUN(bad_requests_get_clear_errors_and_vfsd_keeps_serving);
 	RUN(rights_only_narrow);
+	RUN(drop_cache_writes_back_and_reads_come_from_the_device);
 	RUN(after_a_kill_caps_are_dead_and_fsynced_data_survives);
 	vfsd_kill();
 	imgdev_free(&disk);
