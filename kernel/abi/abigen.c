@@ -101,6 +101,7 @@ struct capreq {
 	bool optional;
 	bool stale_ok; /* a stale capability reaches the handler */
 	bool inspect;  /* naming it is not a use (a grant-once one stays) */
+	bool consumed; /* the handler empties its slot itself on success */
 	int line;
 	int argi;              /* resolved */
 	uint32_t tmask;        /* bit per object number; 0 = any */
@@ -679,7 +680,7 @@ static void parse_param(struct abi *abi, struct syscall *sc, int line, const cha
 	(ret ? sc->rets : sc->args)[(*n)++] = pm;
 }
 
-/* cap ARG TYPES RIGHTS [optional] [stale-ok] [inspect]; names are resolved
+/* cap ARG TYPES RIGHTS [optional] [stale-ok] [inspect] [consumed]; names are resolved
  * later. */
 static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char *p)
 {
@@ -704,10 +705,12 @@ static void parse_cap(struct abi *abi, struct syscall *sc, int line, const char 
 			c.stale_ok = true;
 		} else if (!strcmp(opt, "inspect") && !c.inspect) {
 			c.inspect = true;
+		} else if (!strcmp(opt, "consumed") && !c.consumed) {
+			c.consumed = true;
 		} else {
 			error_at(abi, line,
-				 "unexpected '%s' in cap line (optional, stale-ok and "
-				 "inspect may follow, once each)",
+				 "unexpected '%s' in cap line (optional, stale-ok, "
+				 "inspect and consumed may follow, once each)",
 				 opt);
 			return;
 		}
@@ -1320,7 +1323,7 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 		bprintf(b, "\t\t\treturn st;\n");
 	int used = 0;
 	for (int j = 0; j < sc->ncaps; j++)
-		used += !sc->caps[j].inspect;
+		used += !sc->caps[j].inspect && !sc->caps[j].consumed;
 	bprintf(b, "\t\t%sksys_%s(ctx",
 		sc->noreturn        ? ""
 		: sc->nrets || used ? "st = "
@@ -1345,7 +1348,7 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 	if (used && !sc->noreturn) {
 		bprintf(b, "\t\tif (st == STATUS_OK) {\n");
 		for (int j = 0; j < sc->ncaps; j++)
-			if (!sc->caps[j].inspect)
+			if (!sc->caps[j].inspect && !sc->caps[j].consumed)
 				bprintf(b, "\t\t\tsyscall_cap_used(ctx, &c_%s);\n",
 					sc->caps[j].arg);
 		bprintf(b, "\t\t}\n");

@@ -185,7 +185,7 @@ void ipc_thread_init(struct thread *t)
 static status_t reply_make(struct inbox *ib, struct reply **out, cap_handle_t *h)
 {
 	struct reply *r = &thread_current()->reply;
-	status_t st = cspace_insert(ib->owner_cs, &r->obj, RIGHT_SEND, 0, CAP_FLAG_ONCE, h);
+	status_t st = cspace_reply_insert(ib->owner_cs, &r->obj, h);
 	if (st == STATUS_OK)
 		*out = r;
 	return st;
@@ -314,7 +314,7 @@ static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uadd
 	caller->ipc_status = STATUS_OK;
 	caller->ipc_pending = false;
 	r->caller = NULL;
-	cspace_delete(cs, reply);
+	cspace_reply_used(cs, reply); /* the call has ended: no hook needed */
 	*woken = caller;
 	return STATUS_OK;
 }

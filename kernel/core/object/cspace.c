@@ -210,6 +210,44 @@ status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights, uin
 	return STATUS_OK;
 }
 
+status_t cspace_reply_insert(struct cspace *cs, struct kobj *r, cap_handle_t *out)
+{
+	struct cslot *s;
+	status_t st;
+
+	if (r->dead)
+		return STATUS_STALE;
+	st = slot_alloc(cs, &s);
+	if (st)
+		return st;
+	s->obj = r;
+	s->type = OBJ_REPLY;
+	s->rights = RIGHT_SEND;
+	s->badge = 0;
+	s->obj_gen = r->gen;
+	s->flags = CAP_FLAG_ONCE;
+	r->refs++;
+	*out = handle_of(s);
+	return STATUS_OK;
+}
+
+status_t cspace_reply_used(struct cspace *cs, cap_handle_t h)
+{
+	struct cslot *s = cspace_slot(cs, h);
+	struct kobj *obj;
+
+	if (!s || s->type != OBJ_REPLY)
+		return STATUS_BAD_CAP;
+	if (s->parent || s->first_child) {
+		slot_delete(s); /* never for a reply; kept general all the same */
+		return STATUS_OK;
+	}
+	obj = s->obj;
+	slot_release(s);
+	kobj_put(obj);
+	return STATUS_OK;
+}
+
 /* Makes a child of the checked slot p in dst_cs (see cspace_derive). */
 static status_t derive_from(struct cslot *p, struct cspace *dst_cs, uint32_t rights, uint64_t badge,
 			    uint32_t flags, cap_handle_t *out)

@@ -219,6 +219,21 @@ status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src, struct cspace 
  * Caller holds the kernel lock. */
 status_t cspace_consume_once(struct cspace *cs, cap_handle_t h);
 
+/*
+ * The two steps of a call's reply capability, the hot path of every
+ * sys_msg_call. cspace_reply_insert puts a grant-once capability with
+ * RIGHT_SEND to the live REPLY object r into a free slot of cs (errors
+ * and charging as cspace_insert). cspace_reply_used empties the slot of
+ * the reply capability h after its use, without calling r's cap_deleted
+ * hook: the caller has ended the call first, so the hook would do
+ * nothing. A reply capability is always a root without children (it
+ * cannot be derived or copied, only moved), so no tree is walked.
+ * Returns STATUS_BAD_CAP if h names no reply capability. Caller holds
+ * the kernel lock.
+ */
+status_t cspace_reply_insert(struct cspace *cs, struct kobj *r, cap_handle_t *out);
+status_t cspace_reply_used(struct cspace *cs, cap_handle_t h);
+
 /* Returns the number of slots a new capability could still take. */
 uint32_t cspace_free_slots(const struct cspace *cs);
 

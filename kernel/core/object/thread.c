@@ -34,6 +34,9 @@ static uint64_t next_thread_id = 1;
 static uint32_t threads_alive;
 static struct list_node sleepers;  /* blocked threads with a deadline, sorted */
 static struct sched_cpu *cpu_list; /* every CPU's state */
+/* Bumped (under the lock) whenever a thread is put on a run queue: an
+ * idle CPU that found nothing to run need not look again until it moves. */
+static uint64_t thread_queued;
 extern struct runq runqs[];
 
 static struct thread *se_thread(struct sched_entity *se)
@@ -133,6 +136,7 @@ static void make_runnable(struct thread *t)
 		panic("thread %s: no allowed CPU is online", t->name);
 	if (sched_enqueue(&runqs[cpu], &t->se))
 		panic("thread %s: cannot be queued", t->name);
+	thread_queued++;
 	if ((unsigned)cpu != (unsigned)arch_cpu_id())
 		arch_kick_cpu((unsigned)cpu);
 }
@@ -307,9 +311,13 @@ static void schedule(void)
 	arch_sched_pass();
 	if (!prev->idle && prev->se.state == SCHED_RUNNING && sched_enqueue(&runqs[cpu], &prev->se))
 		panic("thread %s: cannot be requeued", prev->name);
-	if (!prev->idle && prev->se.state == SCHED_RUNNABLE)
-		requeued = &prev->se;
+	if (!prev->idle && prev->se.state == SCHED_RUNNABLE) {
+		requeued = &prev->se; /* preempted just above, or yielded */
+		thread_queued++;
+	}
 	struct thread *next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
+	if (!next)
+		sc->idle_seen = thread_queued;
 	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
 }
 
@@ -504,6 +512,10 @@ static bool idle_and_quiet(const struct sched_cpu *sc)
 {
 	if (sc->current != sc->idle)
 		return false;
+	/* Nothing queued anywhere since this CPU last looked and found
+	 * nothing it may run: what is queued belongs to other CPUs. */
+	if (__atomic_load_n(&thread_queued, __ATOMIC_RELAXED) == sc->idle_seen)
+		return true;
 	for (unsigned i = 0; i < arch_cpu_count(); i++)
 		if (__atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
 			return false;
@@ -530,8 +542,8 @@ void thread_tick(void)
 	if (cpu == 0) {
 		wake_sleepers(now);
 		ipc_timers_fire(now);
-		if (sc->ticks % BALANCE_EVERY_TICKS == 0)
-			sched_balance(runqs, arch_cpu_count());
+		if (sc->ticks % BALANCE_EVERY_TICKS == 0 && sched_balance(runqs, arch_cpu_count()))
+			thread_queued++;
 	}
 	if (!t->idle) {
 		preempt = sched_charge(&t->se, now - sc->charged_ns) ||

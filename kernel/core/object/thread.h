@@ -97,6 +97,7 @@ struct sched_cpu {
 	uint64_t idle_ts;           /* when the idle thread last became current */
 	uint64_t idle_ticks;        /* idle time up to idle_ts or the last switch */
 	uint64_t syscalls;          /* system calls entered on this CPU */
+	uint64_t idle_seen;         /* thread_queued's count when it last found nothing */
 };
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */

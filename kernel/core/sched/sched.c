@@ -399,15 +399,32 @@ unsigned sched_balance(struct runq *runqs, unsigned ncpus)
  * another CPU, from the longest queue holding one of that tier. */
 static struct sched_entity *pull(struct runq *runqs, unsigned ncpus, struct runq *rq, unsigned lo)
 {
-	for (unsigned t = TIER_PHOTON; t <= lo; t++) {
-		struct move_req req = { rq, t, t, 1 };
-		struct runq *from = NULL;
-		struct sched_entity *se = find_source(runqs, ncpus, &req, &from);
+	struct sched_entity *best = NULL;
+	struct runq *from = NULL;
+	unsigned best_tier = lo; /* the least urgent tier still wanted */
 
-		if (se)
-			return migrate(from, rq, se);
+	/* One pass over the queues, each looked at down to the best tier
+	 * found so far: the same choice as a find_source per tier, without
+	 * walking every queue once per tier (the idle path of every CPU). */
+	for (unsigned i = 0; i < ncpus; i++) {
+		struct runq *q = &runqs[i];
+		struct sched_entity *se = NULL;
+		unsigned t = TIER_PHOTON;
+
+		if (q == rq || q->count == 0)
+			continue;
+		for (; t <= best_tier && !se; t++)
+			se = first_allowed(q, t, rq->cpu);
+		if (!se)
+			continue;
+		t--; /* the tier se was found in */
+		if (!best || t < best_tier || q->count > from->count) {
+			best = se;
+			from = q;
+			best_tier = t;
+		}
 	}
-	return NULL;
+	return best ? migrate(from, rq, best) : NULL;
 }
 
 /* Pulling a peer when prev would run again is what rotates CPU-bound

@@ -547,6 +547,58 @@ TEST(next_steals_when_the_cpu_would_idle)
 	CHECK(sched_next(r.rq, NCPU, &r.rq[0], NULL) == &r.se[0]);
 }
 
+/* The pull rule written the long way, one pass over the queues per
+ * tier: the most urgent tier first, then the longest queue, then the
+ * lowest index, and the entity nearest the head that may run on to. */
+static struct sched_entity *pull_model(struct rig *r, struct runq *to)
+{
+	for (unsigned t = TIER_PHOTON; t < SCHED_TIERS; t++) {
+		struct sched_entity *best = NULL;
+		struct runq *from = NULL;
+		for (unsigned i = 0; i < NCPU; i++) {
+			struct runq *q = &r->rq[i];
+			struct list_node *h = &q->tier[t];
+			if (q == to || (best && q->count <= from->count))
+				continue;
+			for (struct list_node *n = h->next; n != h; n = n->next) {
+				struct sched_entity *se = list_entry(n, struct sched_entity, link);
+				if (sched_cpu_allowed(se, to->cpu)) {
+					best = se;
+					from = q;
+					break;
+				}
+			}
+		}
+		if (best)
+			return best;
+	}
+	return NULL;
+}
+
+TEST(idle_pull_matches_the_per_tier_rule)
+{
+	uint64_t seed = 12345;
+
+	for (int round = 0; round < 20000; round++) {
+		struct rig r;
+		rig_init(&r);
+		unsigned n = 0, to = round % NCPU;
+		for (unsigned i = 0; i < 16; i++) {
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			unsigned cpu = (unsigned)(seed >> 33) % NCPU;
+			uint64_t aff = (seed >> 40) % 16 | 1u << cpu;
+			if (cpu == to || (seed >> 20) % 3 == 0)
+				continue;
+			add(&r, n++, (enum sched_tier)((seed >> 50) % SCHED_TIERS), aff, cpu);
+		}
+		struct sched_entity *want = pull_model(&r, &r.rq[to]);
+		struct sched_entity *got = sched_next(r.rq, NCPU, &r.rq[to], NULL);
+		CHECK(got == want);
+		if (got != want)
+			return;
+	}
+}
+
 TEST(next_prefers_remote_work_over_local_void)
 {
 	struct rig r;
@@ -708,6 +760,7 @@ int main(void)
 	RUN(balance_respects_affinity_and_small_gaps);
 	RUN(select_cpu_prefers_last_cpu_unless_much_busier);
 	RUN(next_steals_when_the_cpu_would_idle);
+	RUN(idle_pull_matches_the_per_tier_rule);
 	RUN(next_prefers_remote_work_over_local_void);
 	RUN(next_lets_a_remote_peer_run_before_prev_runs_again);
 	RUN(six_cpu_bound_entities_share_four_cpus_fairly);
