@@ -3,7 +3,9 @@
 # build/keel.img with -m 16 (kernel, every service of boot.manifest, the
 # shell on the serial terminal and on the screen) and runs a small session
 # over the serial line: ls, cat of a file, a pipeline, the editor opened
-# and quit, the free memory (top -n 1), then poweroff, which must end QEMU.
+# and quit, the free memory (top -n 1), a program that takes memory until
+# the kernel refuses (image/apps/memhog.c) and the same commands after it,
+# then poweroff, which must end QEMU.
 # MEM16_MIB=N tries another size (the smallest that works is in
 # docs/shell.md).
 #
@@ -44,6 +46,21 @@ def session(s):
         print("figure: -m %s: %s KiB managed, %s KiB free at the prompt" %
               (os.environ.get("MEM16_MIB", "16"), child.match.group(1), child.match.group(2)))
         expect("top: the prompt comes back", PROMPT)
+    # Out of memory: memhog (/apps) takes all it can get; each refusal must
+    # be QUOTA or NO_MEMORY, and afterwards everything works as before.
+    child.send("memhog; echo memhog=$?\r")
+    for what in ("memory objects", "malloc"):
+        if expect("memhog: %s end in a clean refusal" % what,
+                  r"memhog: (PASS|FAIL) %s: (\d+) KiB[^\r\n]*then ([A-Z_a-z ]+)" % what, 120):
+            print("figure: memhog took %s KiB of %s, then %s" %
+                  (child.match.group(2), what, child.match.group(3)))
+            system.check("... %s: PASS" % what, child.match.group(1) == "PASS")
+    expect("memhog exits 0", r"memhog=0\r", 60)
+    expect("memhog: the prompt comes back", PROMPT)
+    run("after memhog: a pipeline still works", "cat /boot/grub/grub.cfg | grep -c menuentry",
+        r"\n1\r")
+    run("after memhog: a file still writes", "echo again >> /m16.txt && cat /m16.txt",
+        r"\nagain\r")
     child.send("poweroff\r")
     expect("poweroff stops every service", r"initd: every service stopped", 90)
 
@@ -93,7 +110,8 @@ def main():
     system.powered_off(child)
     return system.wrap_up(
         work, log, "nothing faulted or ran out of memory",
-        lambda text: not re.search(r"CPU exception|PANIC|NO_MEMORY|out of memory", text), 5000)
+        lambda text: not re.search(r"CPU exception|PANIC", text) and
+        not re.search(r"(?m)^(?!memhog).*(NO_MEMORY|out of memory)", text), 5000)
 
 
 if __name__ == "__main__":
