@@ -7,7 +7,7 @@
 # the kernel refuses (image/apps/memhog.c) and the same commands after it,
 # then poweroff, which must end QEMU.
 # MEM16_MIB=N tries another size (the smallest that works is in
-# docs/shell.md).
+# apps/sh/README.md, "Figures").
 #
 # The boot bundle GRUB loads is the system's: initd, the services of
 # boot.manifest, the shell, the toolbox and the editor. build/keel.img's
