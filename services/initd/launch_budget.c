@@ -7,9 +7,11 @@
  * most half of the slots and objects that initd has beyond what every
  * service of the boot list may hold; a launch beyond that is refused
  * with QUOTA before any kernel call, and what an app took comes back
- * when it ends. The console programs, initd's own, are not counted;
- * pages are not budgeted (services' page quotas already exceed small
- * machines' memory: the kernel's charge is the limit there).
+ * when it ends. The console programs, initd's own, are not counted.
+ * Pages are not budgeted here: a task's page limit is not reserved, its
+ * pages are charged to it and to initd as it takes them, so the kernel's
+ * charge against initd's page limit (QUOTA) or the machine (NO_MEMORY)
+ * is the bound, and what an app took comes back when it ends.
  */
 #include "launch.h"
 

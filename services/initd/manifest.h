@@ -13,7 +13,7 @@
  *     strikes    3 60                # 3 failures within 60 s: clean restart; a 4th: quarantine
  *     heartbeat  1000                # ms between heartbeats; 0 = none
  *     tier       matter              # photon | matter | gravity | void
- *     memory     4096                # page quota
+ *     memory     4096                # page limit (not reserved)
  *     objects    256                 # kernel object quota
  *     slots      128                 # CSpace slot quota
  *     ioports    0x1f0-0x1f7         # I/O ports, first-last inclusive
@@ -44,7 +44,10 @@
  *   strikes LIMIT WINDOW   1..32 failures, 1..86400 s; default 3 60
  *   heartbeat MS           0, or 10..3600000; default 0
  *   tier TIER              photon | matter | gravity | void; default matter
- *   memory PAGES           1..16777216 (64 GiB); default 256
+ *   memory PAGES           1..16777216 (64 GiB); default 256. The most the
+ *                          task may hold, not a reservation: pages are
+ *                          charged to it and to initd as they are taken
+ *                          (docs/kernel.md, "Quotas")
  *   objects N              1..65536; default 64
  *   slots N                1..65536; default 64
  *   ioports FIRST[-LAST]   repeatable (16): ports 0..0xffff, FIRST <= LAST,

@@ -43,8 +43,10 @@ void pool_poison_failed(const struct pool *p, uint32_t idx, size_t offset, uint6
 }
 
 /* A pool takes at most 1/POOL_SHARE of the managed memory, and has at
- * least POOL_MIN_OBJECTS objects (or its full capacity, if smaller). */
-#define POOL_SHARE 16
+ * least POOL_MIN_OBJECTS objects (or its full capacity, if smaller). At
+ * 1/32 a machine of 128 MiB or more has every pool at full capacity; a
+ * 16 MiB one has 5 pools in about 1 MiB. */
+#define POOL_SHARE 32
 #define POOL_MIN_OBJECTS 32
 
 void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity)
@@ -53,9 +55,13 @@ void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t
 	while (capacity > POOL_MIN_OBJECTS && pool_bytes_needed(obj_size, capacity) > budget)
 		capacity /= 2; /* a small machine gets smaller pools */
 	size_t bytes = pool_bytes_needed(obj_size, capacity);
+	unsigned order = kmem_order(bytes);
 	uint64_t pa;
-	/* Not zeroed: the pool touches an object only when it hands it out. */
-	if (page_alloc_alloc(kernel_pages, kmem_order(bytes), &pa) ||
+	/* Not zeroed: the pool touches an object only when it hands it out.
+	 * The block is trimmed to the pages the pool needs: a pool is never
+	 * freed, and a power of two would waste up to half of it. */
+	if (page_alloc_alloc(kernel_pages, order, &pa) ||
+	    page_alloc_trim(kernel_pages, pa, order, (bytes + PAGE_SIZE - 1) / PAGE_SIZE) ||
 	    pool_init(p, name, arch_phys_to_virt(pa), bytes, obj_size, capacity))
 		panic("kmem: no room for the %s pool (%zu bytes)", name, bytes);
 }

@@ -224,6 +224,44 @@ status_t page_alloc_free(struct page_alloc *pa, uint64_t phys, unsigned order)
 	return STATUS_OK;
 }
 
+/* Makes [first, end) of a split block into aligned blocks, each either
+ * allocated (its head marked so) or released to the free lists. */
+static void carve(struct page_alloc *pa, uint32_t first, uint32_t end, bool allocated)
+{
+	unsigned k;
+	for (uint32_t i = first; i < end; i += (uint32_t)block_frames(k)) {
+		k = largest_block(pa->base_pfn + i, pa->base_pfn + end);
+		if (!allocated) {
+			release_block(pa, i, k);
+			continue;
+		}
+		pa->meta[i].state = PAGE_ALLOCATED;
+		pa->meta[i].order = (uint8_t)k;
+		pa->alloc_blocks[k]++;
+	}
+}
+
+status_t page_alloc_trim(struct page_alloc *pa, uint64_t phys, unsigned order, uint64_t keep)
+{
+	uint64_t pfn = phys >> PAGE_ALLOC_PAGE_SHIFT;
+	if (order > PAGE_ALLOC_MAX_ORDER || keep == 0 || keep > block_frames(order))
+		return STATUS_INVALID;
+	if ((phys & PAGE_MASK) || pfn < pa->base_pfn || pfn - pa->base_pfn >= pa->nframes)
+		return STATUS_NOT_OWNED;
+	uint32_t idx = (uint32_t)(pfn - pa->base_pfn);
+	if (pa->meta[idx].state != PAGE_ALLOCATED || pa->meta[idx].order != order)
+		return STATUS_NOT_OWNED;
+	if (keep == block_frames(order))
+		return STATUS_OK;
+	/* Every frame of the block but the head is a tail already: the head
+	 * becomes one too, and carve makes the new heads. */
+	pa->alloc_blocks[order]--;
+	pa->meta[idx].state = PAGE_TAIL;
+	carve(pa, idx, idx + (uint32_t)keep, true);
+	carve(pa, idx + (uint32_t)keep, idx + (uint32_t)block_frames(order), false);
+	return STATUS_OK;
+}
+
 void page_alloc_stats(const struct page_alloc *pa, struct page_alloc_stats *out)
 {
 	unsigned k;

@@ -78,6 +78,15 @@ status_t page_alloc_alloc(struct page_alloc *pa, unsigned order, uint64_t *phys_
  * nothing changes. Caller holds the kernel lock. */
 status_t page_alloc_free(struct page_alloc *pa, uint64_t phys, unsigned order);
 
+/* Keeps the first keep frames of the allocated block at phys (of this
+ * order) and frees the rest: for memory that must be contiguous but is
+ * not a power of two in size. The kept frames become allocated blocks of
+ * their own (aligned powers of two, largest first), each freed later
+ * with its own order. Returns STATUS_INVALID for keep 0 or above the
+ * block's size, STATUS_NOT_OWNED as page_alloc_free; on error nothing
+ * changes. Caller holds the kernel lock. */
+status_t page_alloc_trim(struct page_alloc *pa, uint64_t phys, unsigned order, uint64_t keep);
+
 /* Fills *out with the current counters. Caller holds the kernel lock. */
 void page_alloc_stats(const struct page_alloc *pa, struct page_alloc_stats *out);
 

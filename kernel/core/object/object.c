@@ -22,30 +22,48 @@ void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t page
 	for (int k = 0; k < QUOTA_KINDS; k++)
 		q->used[k] = 0;
 	q->underflows = 0;
+	q->parent = NULL;
 	q->drained = NULL;
+}
+
+/* The accounts a charge of kind to q reaches: q alone, or for pages q's
+ * ancestors too (the chain ends at an account with no parent). */
+static struct quota *next_payer(const struct quota *q, enum quota_kind kind)
+{
+	return kind == QUOTA_PAGES ? q->parent : NULL;
 }
 
 status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n)
 {
 	if ((unsigned)kind >= QUOTA_KINDS)
 		return STATUS_INVALID;
-	if (!q)
-		return STATUS_OK;
-	if (n > q->limit[kind] - q->used[kind])
-		return STATUS_QUOTA;
-	q->used[kind] += n;
+	for (struct quota *a = q; a; a = next_payer(a, kind))
+		if (n > a->limit[kind] - a->used[kind])
+			return STATUS_QUOTA;
+	for (struct quota *a = q; a; a = next_payer(a, kind))
+		a->used[kind] += n;
 	return STATUS_OK;
+}
+
+/* Takes n units of kind off a's own usage (only a kernel bug takes more
+ * than there is: counted, and clamped). */
+static void uncharge(struct quota *a, enum quota_kind kind, uint64_t n)
+{
+	if (n > a->used[kind]) {
+		a->underflows++;
+		n = a->used[kind];
+	}
+	a->used[kind] -= n;
 }
 
 void quota_release(struct quota *q, enum quota_kind kind, uint64_t n)
 {
 	if (!q || (unsigned)kind >= QUOTA_KINDS)
 		return;
-	if (n > q->used[kind]) {
-		q->underflows++;
-		n = q->used[kind];
-	}
-	q->used[kind] -= n;
+	/* The ancestors first: the drained hook below may free q. */
+	for (struct quota *a = next_payer(q, kind); a; a = next_payer(a, kind))
+		uncharge(a, kind, n);
+	uncharge(q, kind, n);
 	if (q->drained && !quota_has_objects(q)) {
 		void (*drained)(struct quota *) = q->drained;
 		q->drained = NULL;

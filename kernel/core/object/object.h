@@ -40,10 +40,20 @@ enum quota_kind {
 	QUOTA_KINDS
 };
 
-/* One task's account. used[k] never exceeds limit[k]. */
+/* One task's account. used[k] never exceeds limit[k].
+ *
+ * Slots and objects are reserved: a new task's limits of those are
+ * charged to its creator whole, at creation. Pages are a limit, not a
+ * reservation: the pages a task's objects and tables actually hold are
+ * charged to its account and to every ancestor's (parent), each checked
+ * against its own limit, so children may together declare more than
+ * their parent may hold, and what they use is what is counted. */
 struct quota {
 	uint64_t limit[QUOTA_KINDS];
 	uint64_t used[QUOTA_KINDS];
+	/* The creator's account, which pays for the pages charged here too;
+	 * NULL for the root task and for the kernel's accounts. */
+	struct quota *parent;
 	/* Releases of more than was charged. Only a kernel bug causes one;
 	 * it is counted rather than wrapped so tests and audits can see it. */
 	uint64_t underflows;
@@ -64,14 +74,15 @@ static inline bool quota_has_objects(const struct quota *q)
 /* Sets the limits and zeroes the usage of q. */
 void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t pages);
 
-/* Charges n units of kind to q. Returns STATUS_QUOTA (charging nothing) if
- * that would pass the limit, STATUS_INVALID for an unknown kind. A NULL q is
- * the kernel's own, unlimited account. Caller holds the kernel lock. */
+/* Charges n units of kind to q (and pages to each of q's ancestors too).
+ * Returns STATUS_QUOTA (charging nothing) if that would pass the limit of
+ * q or of an ancestor, STATUS_INVALID for an unknown kind. A NULL q is the
+ * kernel's own, unlimited account. Caller holds the kernel lock. */
 status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
 
-/* Returns n units of kind to q (NULL: nothing); the release that empties
- * a drained account calls its drained hook. Caller holds the kernel
- * lock. */
+/* Returns n units of kind to q (NULL: nothing), and pages to q's
+ * ancestors too; the release that empties a drained account calls its
+ * drained hook. Caller holds the kernel lock. */
 void quota_release(struct quota *q, enum quota_kind kind, uint64_t n);
 
 struct kobj;

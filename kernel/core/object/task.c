@@ -44,11 +44,19 @@ struct quota *task_quota(struct task *t)
 	return t ? &t->quota : NULL;
 }
 
+/* Frees the task's page tables and returns their charge. */
+static void destroy_tables(struct task *t)
+{
+	vspace_destroy(&t->vs);
+	quota_release(&t->quota, QUOTA_PAGES, t->tables_charged);
+	t->tables_charged = 0;
+}
+
 /* Every CPU has flushed since the task's last thread ran: free its tables. */
 static void release_vspace(struct reclaim_node *n)
 {
 	struct task *t = container_of(n, struct task, reclaim);
-	vspace_destroy(&t->vs);
+	destroy_tables(t);
 	kobj_put(&t->obj); /* the life reference */
 }
 
@@ -94,7 +102,7 @@ static void task_destroy(struct kobj *o)
 			kobj_put(&t->supervisor->obj);
 	}
 	if (t->vs.root)
-		vspace_destroy(&t->vs);
+		destroy_tables(t);
 	/* Objects charged to the task can outlive it (a thread record whose
 	 * capability another task holds): their charge is returned to this
 	 * record's quota, so the record is kept until the last one goes. */
@@ -106,10 +114,15 @@ static void task_destroy(struct kobj *o)
 
 static const struct kobj_ops task_ops = { .destroy = task_destroy };
 
-/* Charges the new task's limits to its parent's quota; all or nothing. */
+/* Charges the new task's slot and object limits to its parent's quota;
+ * all or nothing. Its page limit is not charged: pages are charged to the
+ * parent as the task uses them (object.h). */
 static status_t charge_parent(struct task *t, struct quota *parent, const uint64_t lim[3])
 {
 	for (int k = 0; k < QUOTA_KINDS; k++) {
+		t->charged[k] = 0;
+		if (k == QUOTA_PAGES)
+			continue;
 		status_t st = quota_charge(parent, (enum quota_kind)k, lim[k]);
 		if (st) {
 			while (k--)
@@ -165,6 +178,8 @@ status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
 	if (parent_task)
 		kobj_get(&parent_task->obj);
 	quota_init(&t->quota, slots, objects, pages);
+	t->quota.parent = parent;
+	t->tables_charged = 0;
 	list_init(&t->threads);
 	t->id = next_task_id++;
 	if ((st = build(t, slots))) {
@@ -300,10 +315,12 @@ status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
 		/* Page tables are the task's own: charged to its page quota. */
 		if (st == STATUS_OK && t->vs.table_pages > tables) {
 			st = quota_charge(&t->quota, QUOTA_PAGES, t->vs.table_pages - tables);
-			if (st)
+			if (st) {
 				vspace_unmap(&t->vs, va + i * PAGE_SIZE, NULL);
-			else
+			} else {
+				t->tables_charged += t->vs.table_pages - tables;
 				tables = t->vs.table_pages;
+			}
 		}
 		if (st) {
 			while (i--)

@@ -49,10 +49,12 @@ struct task {
 	struct cspace cs;
 	struct cslot *slots;
 	unsigned slots_order;
-	struct quota quota;  /* what the task and its objects may use */
-	struct task *parent; /* its quota pays for the limits above; a
+	struct quota quota;            /* what the task and its objects may use */
+	struct task *parent;           /* its quota pays for the slot and object
+					 * limits and for the pages used; a
 					 * reference, NULL for the root task */
-	uint64_t charged[QUOTA_KINDS];
+	uint64_t charged[QUOTA_KINDS]; /* taken from the parent's quota */
+	uint64_t tables_charged;       /* page-table pages charged to quota */
 	struct list_node threads;
 	uint32_t nthreads;
 	struct inbox *supervisor; /* holds a reference, or NULL */

@@ -186,6 +186,46 @@ TEST(every_order_allocates_an_aligned_block_and_frees_back)
 	CHECK(page_alloc_check(&pa));
 }
 
+/* A block trimmed to 37 of its 64 frames: 27 go back at once; the kept
+ * ones are blocks of 32, 4 and 1 frames, each freed with its own order,
+ * and everything coalesces back to what was there before. */
+TEST(trim_keeps_a_prefix_and_frees_the_rest)
+{
+	struct page_alloc pa;
+	struct page_alloc_stats before, st;
+	uint64_t p, q;
+
+	setup_free(&pa, 0, 1024);
+	before = stats_of(&pa);
+	CHECK_EQ(page_alloc_alloc(&pa, 6, &p), STATUS_OK);
+	CHECK_EQ(page_alloc_trim(&pa, p, 6, 0), STATUS_INVALID);
+	CHECK_EQ(page_alloc_trim(&pa, p, 6, 65), STATUS_INVALID);
+	CHECK_EQ(page_alloc_trim(&pa, p, 5, 3), STATUS_NOT_OWNED);
+	CHECK_EQ(page_alloc_trim(&pa, p + PAGE, 6, 3), STATUS_NOT_OWNED);
+	CHECK_EQ(page_alloc_trim(&pa, p, 6, 37), STATUS_OK);
+	CHECK(page_alloc_check(&pa));
+	st = stats_of(&pa);
+	CHECK_EQ(st.free_frames, 1024 - 37);
+	CHECK_EQ(st.alloc_blocks[6], 0);
+	CHECK_EQ(st.alloc_blocks[5] + st.alloc_blocks[2] + st.alloc_blocks[0], 3);
+	CHECK_EQ(page_alloc_free(&pa, p, 6), STATUS_NOT_OWNED);
+	/* The freed tail is usable at once. */
+	CHECK_EQ(page_alloc_alloc(&pa, 4, &q), STATUS_OK);
+	CHECK(q >= p + 37 * PAGE && q + 16 * PAGE <= p + 64 * PAGE);
+	CHECK_EQ(page_alloc_free(&pa, q, 4), STATUS_OK);
+	CHECK_EQ(page_alloc_free(&pa, p, 5), STATUS_OK);
+	CHECK_EQ(page_alloc_free(&pa, p + 32 * PAGE, 2), STATUS_OK);
+	CHECK_EQ(page_alloc_free(&pa, p + 36 * PAGE, 0), STATUS_OK);
+	st = stats_of(&pa);
+	CHECK(memcmp(&st, &before, sizeof(st)) == 0);
+	CHECK(page_alloc_check(&pa));
+	/* Keeping the whole block changes nothing. */
+	CHECK_EQ(page_alloc_alloc(&pa, 3, &p), STATUS_OK);
+	CHECK_EQ(page_alloc_trim(&pa, p, 3, 8), STATUS_OK);
+	CHECK_EQ(page_alloc_free(&pa, p, 3), STATUS_OK);
+	CHECK(page_alloc_check(&pa));
+}
+
 TEST(orders_above_the_maximum_are_invalid)
 {
 	struct page_alloc pa;
@@ -630,6 +670,7 @@ int main(void)
 	RUN(add_free_builds_maximal_aligned_blocks);
 	RUN(add_free_rejects_bad_ranges_without_change);
 	RUN(every_order_allocates_an_aligned_block_and_frees_back);
+	RUN(trim_keeps_a_prefix_and_frees_the_rest);
 	RUN(orders_above_the_maximum_are_invalid);
 	RUN(exhaustion_returns_no_memory_then_recovers);
 	RUN(freeing_all_in_random_order_restores_maximal_blocks);
