@@ -41,7 +41,7 @@ svc restart vfsd
 echo restart-vfsd=$?
 sleep 2
 svc -q vfsd
-ls /apps
+ls /apps/hello
 echo ls-after-restart=$?
 echo kept > /after.txt && cat /after.txt
 svc -q
