@@ -568,42 +568,28 @@ static status_t on_close(struct loop *loop, const struct keel_msg *m, struct loo
 	return STATUS_OK;
 }
 
-/* FSYNC (any right; a directory syncs the volume), SYNC (WRITE). */
+/* FSYNC (any right; a directory syncs the volume), SYNC (WRITE),
+ * DROP_CACHE (a directory with every right: syncs, then empties the
+ * sector cache). */
 static status_t on_simple(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			  void *ctx)
 {
 	(void)loop;
 	struct vfsd *v = ctx;
 	struct vfsd_rec *r;
-	uint32_t need = m->label == VFS_SYNC ? VFS_R_WRITE : 0;
+	bool drop = m->label == VFS_DROP_CACHE;
+	uint32_t need = drop ? VFS_R_ALL : m->label == VFS_SYNC ? VFS_R_WRITE : 0;
 	status_t st = must_call(v, m);
 	if (st == STATUS_OK)
-		st = rec_for(v, m, need, 0, &r);
+		st = rec_for(v, m, need, drop ? VFS_TYPE_DIR : 0, &r);
 	if (st)
 		return st;
-	if (m->label == VFS_FSYNC && r->type == VFS_TYPE_FILE) {
-		st = fat_fsync(&v->vol, r->h);
-	} else {
-		st = fat_sync(&v->vol);
-	}
-	if (st == STATUS_OK)
-		reply_empty(reply);
-	return st;
-}
-
-/* VFS_DROP_CACHE: a directory with every right; syncs, then empties the
- * sector cache. */
-static status_t on_drop_cache(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
-			      void *ctx)
-{
-	(void)loop;
-	struct vfsd *v = ctx;
-	struct vfsd_rec *r;
-	status_t st = must_call(v, m);
-	if (st == STATUS_OK)
-		st = rec_for(v, m, VFS_R_ALL, VFS_TYPE_DIR, &r);
-	if (st == STATUS_OK)
+	if (drop)
 		st = fat_drop_cache(&v->vol);
+	else if (m->label == VFS_FSYNC && r->type == VFS_TYPE_FILE)
+		st = fat_fsync(&v->vol, r->h);
+	else
+		st = fat_sync(&v->vol);
 	if (st == STATUS_OK)
 		reply_empty(reply);
 	return st;
@@ -670,7 +656,7 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		{ VFS_STAT, on_stat },         { VFS_READDIR, on_readdir },
 		{ VFS_READ, on_read },         { VFS_WRITE, on_write },
 		{ VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },       { VFS_DROP_CACHE, on_drop_cache },
+		{ VFS_SYNC, on_simple },       { VFS_DROP_CACHE, on_simple },
 		{ VFS_CLOSE, on_close },       { VFS_DUP, on_dup },
 		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
 	};
