@@ -15,6 +15,17 @@ static cap_handle_t vfs_inbox(struct initd *d)
 	return CAP_HANDLE_NONE;
 }
 
+/* A new session of vfsd's record of badge: *head (initd's) and *copy
+ * (the app's, the same record). Nothing is left behind on failure. */
+static status_t session_of(struct vfs_client *c, cap_handle_t vfs, uint64_t badge,
+			   cap_handle_t *head, cap_handle_t *copy)
+{
+	status_t st = vfs_session(c, vfs, badge, head, NULL);
+	if (st == STATUS_OK && (st = sys_cap_derive(*head, RIGHT_SEND | RIGHT_GRANT, 0, copy)))
+		vfs_close_send(*head);
+	return st;
+}
+
 /* Notes whether a's new session is of the volume's root, and its rights:
  * what LAUNCH_ROOT may give it again. */
 static void note_root(struct vfs_client *c, struct app *a)
@@ -33,12 +44,8 @@ void appsession_open(struct launcher *l, struct app *a, uint32_t i)
 	if (a->session != CAP_HANDLE_NONE || vfs == CAP_HANDLE_NONE ||
 	    sys_cap_info(a->caps[i], &info, &badge) || badge == 0)
 		return;
-	if (vfs_session(&c, vfs, badge, &head, NULL))
+	if (session_of(&c, vfs, badge, &head, &copy))
 		return;
-	if (sys_cap_derive(head, RIGHT_SEND | RIGHT_GRANT, 0, &copy)) {
-		vfs_close_send(head);
-		return;
-	}
 	sys_cap_delete(a->caps[i]);
 	a->caps[i] = copy;
 	a->session = head;
@@ -49,7 +56,7 @@ status_t appsession_renew(struct launcher *l, struct app *a, cap_handle_t *root)
 {
 	struct vfs_client c = { .timeout = SESSION_CALL_NS };
 	struct vfs_stat st;
-	cap_handle_t vfs = vfs_inbox(l->d), dir = CAP_HANDLE_NONE, head = CAP_HANDLE_NONE, copy;
+	cap_handle_t vfs = vfs_inbox(l->d), dir = CAP_HANDLE_NONE, head, copy;
 	uint64_t info = 0, badge = 0;
 	if (!a->root_renewable)
 		return STATUS_NOT_FOUND;
@@ -61,11 +68,9 @@ status_t appsession_renew(struct launcher *l, struct app *a, cap_handle_t *root)
 	if (s == STATUS_OK)
 		s = sys_cap_info(dir, &info, &badge);
 	if (s == STATUS_OK)
-		s = vfs_session(&c, vfs, badge, &head, NULL);
+		s = session_of(&c, vfs, badge, &head, &copy);
 	if (dir != CAP_HANDLE_NONE)
 		vfs_close_send(dir); /* the session's head stands on its own */
-	if (s == STATUS_OK && (s = sys_cap_derive(head, RIGHT_SEND | RIGHT_GRANT, 0, &copy)))
-		vfs_close_send(head);
 	if (s)
 		return s;
 	if (a->session != CAP_HANDLE_NONE)
