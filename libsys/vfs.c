@@ -226,6 +226,13 @@ status_t vfs_readdir(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie,
 	return vfs_readdir_max(c, dir, cookie, c->buf_bytes, first, used, count);
 }
 
+/* The most one read or write call moves: the buffer's size, or what a
+ * message carries inline for a client without a buffer. */
+static size_t chunk(const struct vfs_client *c, size_t inline_max)
+{
+	return c->buf_bytes ? c->buf_bytes : inline_max;
+}
+
 /* One read call of at most the buffer's size. */
 static status_t read_once(struct vfs_client *c, cap_handle_t file, uint64_t off, uint8_t *buf,
 			  size_t len, size_t *done)
@@ -250,8 +257,8 @@ status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *b
 	*done = 0;
 	while (*done < len) {
 		size_t want = len - *done, got;
-		if (want > c->buf_bytes)
-			want = c->buf_bytes;
+		if (want > chunk(c, VFS_READ_INLINE))
+			want = chunk(c, VFS_READ_INLINE);
 		status_t s = read_once(c, file, off + *done, p + *done, want, &got);
 		if (s)
 			return s;
@@ -288,8 +295,8 @@ status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const 
 	*done = 0;
 	while (*done < len) {
 		size_t n = len - *done;
-		if (n > c->buf_bytes)
-			n = c->buf_bytes;
+		if (n > chunk(c, VFS_WRITE_INLINE))
+			n = chunk(c, VFS_WRITE_INLINE);
 		status_t s = write_once(c, file, off + *done, p + *done, n);
 		if (s)
 			return s;

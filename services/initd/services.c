@@ -224,6 +224,8 @@ static status_t spawn_one(struct initd *d, struct service *s)
 		sys_cap_delete(parts[i]); /* the child's copies stay */
 	if (st == STATUS_OK)
 		s->running = true;
+	else
+		dirs_end(s);
 	return st;
 }
 
@@ -238,6 +240,7 @@ static void forget(struct service *s)
 		sys_cap_delete(s->inbox);
 	s->inbox = CAP_HANDLE_NONE;
 	s->running = false;
+	dirs_end(s);
 }
 
 void services_kill(struct initd *d, struct service *s)
@@ -449,13 +452,29 @@ static void peers_refresh(struct initd *d)
 	}
 }
 
+/* Gives every running service with dir lines whose file service has
+ * restarted its directories again (dirgrant.h). */
+static void dirs_refresh_all(struct initd *d)
+{
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		status_t st = dirs_refresh(d, s);
+		if (st && st != s->dir_error && st != STATUS_FULL)
+			say(d, "initd: %s: cannot give it its directories again: %s\n", s->m.name,
+			    status_name(st));
+		if (st != STATUS_FULL)
+			s->dir_error = st; /* reported once; retried every settle */
+	}
+}
+
 /* After every event: start what became ready, report what waits or is
- * blocked, refresh stale peer capabilities. */
+ * blocked, refresh stale peer and directory capabilities. */
 static void settle(struct initd *d, uint64_t now)
 {
 	while (gate_pass(d, now))
 		;
 	peers_refresh(d);
+	dirs_refresh_all(d);
 }
 
 void services_settle(struct initd *d, uint64_t now)

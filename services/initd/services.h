@@ -46,6 +46,9 @@ struct service {
 						   * its capability: older means stale */
 	status_t peer_error[MANIFEST_MAX_SENDS];  /* last failed update, reported once */
 	uint32_t dir_from;                        /* with dir lines: slot providing "vfs" */
+	cap_handle_t dir_head; /* initd's head of the instance's vfsd session (dirgrant.h) */
+	uint32_t dir_hellos;   /* hellos of dir_from when the directories were opened */
+	status_t dir_error;    /* last failed refresh, reported once */
 	/* An operator's stop or restart in progress (control.c): the instance
 	 * was sent SERVICE_STOP; stop_then is carried out when it ends, or
 	 * with a kill at stop_due, and then stop_reply answers the operator. */
