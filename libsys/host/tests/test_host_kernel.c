@@ -288,6 +288,53 @@ TEST(the_kernel_scheduler_decides_who_runs)
 	CHECK_EQ(sys_cap_delete(th), STATUS_STALE);
 }
 
+/* A thread that waits for a signal that never comes. */
+static int blocked_thread(const struct keel_start *arg)
+{
+	uint64_t pending = 0;
+	(void)arg;
+	sys_signal_wait(1ull << 5, 5000 * MS, &pending);
+	return 7;
+}
+
+static volatile int after_self_kill;
+
+/* Kills its own task while a second thread of it is blocked, as the C
+ * library's exit() does in a program with threads. */
+static int child_kills_itself(const struct keel_start *s)
+{
+	cap_handle_t th;
+	if (sys_thread_create(s->self_task, (uint64_t)(uintptr_t)blocked_thread, 0, 0,
+			      THREAD_TIER_MATTER, 1, &th))
+		return 1;
+	sys_thread_yield(); /* let it block */
+	sys_task_kill(s->self_task);
+	after_self_kill = 1; /* the call does not return */
+	return 2;
+}
+
+TEST(a_task_that_kills_itself_ends_and_its_supervisor_hears_it)
+{
+	struct keel_spawn_args a = {
+		.name = "child",
+		.fault_inbox = inbox_send,
+		.witness = { root->witness, RIGHT_READ | RIGHT_WRITE, 0 },
+		.quota_slots = 16,
+		.quota_objects = 16,
+		.quota_pages = 32,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
+	};
+	struct keel_child c;
+	struct keel_msg m;
+	CHECK_EQ(host_spawn(&a, child_kills_itself, &c), STATUS_OK);
+	CHECK_EQ(next_msg(&m), STATUS_OK);
+	CHECK_EQ(m.label, MSG_LABEL_TASK_EXIT);
+	CHECK_EQ(after_self_kill, 0);
+	CHECK_EQ(sys_cap_delete(c.thread), STATUS_STALE);
+	sys_cap_delete(c.task);
+}
+
 static int tests(const struct keel_start *start)
 {
 	cap_handle_t mem = CAP_HANDLE_NONE;
@@ -309,6 +356,7 @@ static int tests(const struct keel_start *start)
 	RUN(an_interrupt_raised_by_the_test_reaches_the_bound_thread);
 	RUN(device_memory_cannot_be_mapped_on_the_host);
 	RUN(the_kernel_scheduler_decides_who_runs);
+	RUN(a_task_that_kills_itself_ends_and_its_supervisor_hears_it);
 	return check_summary();
 }
 
