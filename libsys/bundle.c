@@ -319,7 +319,7 @@ static void undo(struct spawn_work *w)
 	if (w->memory != CAP_HANDLE_NONE)
 		sys_cap_delete(w->memory);
 	if (w->task != CAP_HANDLE_NONE) {
-		sys_task_kill(w->task);
+		sys_task_kill(w->task, 0);
 		sys_cap_delete(w->task);
 	}
 }

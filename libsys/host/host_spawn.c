@@ -64,7 +64,7 @@ fail:
 	/* As keel_spawn undoes: each step either worked or left nothing. */
 	if (mem != CAP_HANDLE_NONE)
 		sys_cap_delete(mem);
-	sys_task_kill(task);
+	sys_task_kill(task, 0);
 	sys_cap_delete(task);
 	return st;
 }

@@ -189,7 +189,7 @@ static void kill_tick(struct loop *loop, uint64_t now, void *ctx)
 			k->last_up = !k->left;
 		}
 		if (k->left && now - k->up_since >= k->delay_ns &&
-		    sys_task_kill(s->child.task) == STATUS_OK)
+		    sys_task_kill(s->child.task, 0) == STATUS_OK)
 			k->done++, k->left--;
 	}
 	if (!k->left && kill_report(k))

@@ -153,7 +153,7 @@ static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t 
 		if (c->state == APP_FREE || c->owner != me)
 			continue;
 		if (c->state == APP_RUNNING) {
-			sys_task_kill(c->child.task);
+			sys_task_kill(c->child.task, 0);
 			app_ended(l, c, LAUNCH_END_KILLED, 0);
 		}
 		app_free(l, c);
@@ -550,7 +550,7 @@ static status_t on_kill(struct loop *loop, const struct keel_msg *m, struct loop
 	if (a->state == APP_PREPARED) {
 		app_free(l, a);
 	} else if (a->state == APP_RUNNING) {
-		sys_task_kill(a->child.task);
+		sys_task_kill(a->child.task, 0);
 		app_ended(l, a, LAUNCH_END_KILLED, 0);
 	}
 	fill_reply(r, &id, sizeof id);
@@ -562,7 +562,7 @@ void launch_kill_all(struct launcher *l)
 	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
 		struct app *a = &l->apps[i];
 		if (a->state == APP_RUNNING) {
-			sys_task_kill(a->child.task);
+			sys_task_kill(a->child.task, 0);
 			app_ended(l, a, LAUNCH_END_KILLED, 0);
 		}
 		if (a->state != APP_FREE && a->owner == 0)
@@ -606,7 +606,7 @@ static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struc
 	for (uint32_t i = 0; i < n; i++) {
 		if (targets[i]->state != APP_RUNNING)
 			continue;
-		sys_task_kill(targets[i]->child.task);
+		sys_task_kill(targets[i]->child.task, 0);
 		app_ended(l, targets[i], LAUNCH_END_KILLED, why);
 	}
 	return STATUS_OK;

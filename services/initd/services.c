@@ -247,7 +247,7 @@ void services_kill(struct initd *d, struct service *s)
 {
 	(void)d;
 	if (s->running)
-		sys_task_kill(s->child.task);
+		sys_task_kill(s->child.task, 0);
 	forget(s);
 }
 
@@ -263,7 +263,7 @@ void services_act(struct initd *d, struct service *s, struct sv_action a)
 {
 	uint64_t slot = (uint64_t)(s - d->svc);
 	if (a.kill && s->running) {
-		sys_task_kill(s->child.task);
+		sys_task_kill(s->child.task, 0);
 		forget(s);
 		devices_gone(d, s);
 	}

@@ -35,15 +35,15 @@
 static volatile int sig_ignored[KEEL_NSIG]; /* 1: SIG_IGN, 0: SIG_DFL */
 static _Thread_local uint64_t sig_mask;
 
-/* The task ends with code if this is its only thread. With other threads
- * running there is no call that stops them one by one, so the task kills
- * itself: every thread stops, but the supervisor sees a kill, not code. */
+/* The task ends with code: by the exit of its only thread, or, with other
+ * threads running, by killing itself with code (every thread stops and
+ * the supervisor hears code all the same). */
 _Noreturn void keel_exit_task(int code)
 {
 	keel_console_flush();
 	keel_pipe_exit();
 	if (keel_threads_alive() > 1)
-		sys_task_kill(keel_start_page()->self_task);
+		sys_task_kill(keel_start_page()->self_task, (uint64_t)(int64_t)code);
 	sys_thread_exit((uint64_t)(int64_t)code);
 }
 

@@ -241,7 +241,7 @@ static void op_task(uint64_t *rng)
 		sys_cap_delete(mem);
 	}
 	if (rnd(rng) % 2)
-		sys_task_kill(t);
+		sys_task_kill(t, 0);
 	sys_cap_delete(t);
 }
 

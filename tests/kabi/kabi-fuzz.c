@@ -308,7 +308,7 @@ static void cleanup(struct fuzz *f)
 	}
 	f->inboxes_n = 0;
 	for (unsigned i = 0; i < f->children_n; i++) {
-		sys_task_kill(f->children[i]);
+		sys_task_kill(f->children[i], 0);
 		sys_cap_delete(f->children[i]);
 	}
 	f->children_n = 0;

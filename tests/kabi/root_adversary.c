@@ -103,7 +103,7 @@ static void run(struct kabi_root *r, struct adversaries *a)
 		sys_clock_read(&now);
 		if (!killed && now - start > KILL_AFTER_NS) {
 			kr_expect(r, "kill an adversary mid-run",
-				  sys_task_kill(a->child[KABI_ADV_TASKS - 1].task), STATUS_OK);
+				  sys_task_kill(a->child[KABI_ADV_TASKS - 1].task, 0), STATUS_OK);
 			killed = true;
 		}
 	}

@@ -176,7 +176,7 @@ static void nocap_quota(struct kabi_root *r, cap_handle_t mem)
 			if (kr_ok(r, "... and took none of the root's pages",
 				  sys_memory_create(1, 0, &m2)))
 				sys_cap_delete(m2);
-			sys_task_kill(t);
+			sys_task_kill(t, 0);
 			sys_cap_delete(t);
 		}
 	} else {
@@ -192,7 +192,7 @@ static void nocap_quota(struct kabi_root *r, cap_handle_t mem)
 		return;
 	kr_expect(r, "mapping into a task beyond its page quota is QUOTA",
 		  sys_memory_map(t, mem, 0x400000, 0, 1, RIGHT_READ), STATUS_QUOTA);
-	kr_expect(r, "sys_task_kill of a task without threads", sys_task_kill(t), STATUS_OK);
+	kr_expect(r, "sys_task_kill of a task without threads", sys_task_kill(t, 0), STATUS_OK);
 	kr_expect(r, "a killed task's cap is STALE", sys_task_grant(t, mem, RIGHT_READ, 0, NULL),
 		  STATUS_STALE);
 	kr_expect(r, "deleting a STALE cap says STALE", sys_cap_delete(t), STATUS_STALE);

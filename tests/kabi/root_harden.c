@@ -162,7 +162,7 @@ static void dead_owner(struct kabi_root *r)
 	if (!kr_inbox(r, &in, 16, 0) || !kr_inbox(r, &sup, 16, 1))
 		return;
 	stale = pong_up(r, &in, &sup, 0x100, &old, &oldsup);
-	if (stale && kr_ok(r, "kill the pong", sys_task_kill(old.task)))
+	if (stale && kr_ok(r, "kill the pong", sys_task_kill(old.task, 0)))
 		kr_wait_end(r, &sup, 0x100, &m, "the killed pong ends");
 	kr_release(&old);
 	for (uint32_t i = 0; stale && ok && i < DEAD_ROUNDS; i++) {

@@ -237,7 +237,7 @@ static bool devices_ports(struct kabi_root *r, struct kabi_inbox *sup)
 				memcpy(&f, m.payload, sizeof f);
 				kr_expect_u64(r, "with a general protection fault", f.vector, 13);
 			}
-			sys_task_kill(c.task);
+			sys_task_kill(c.task, 0);
 			kr_release(&c);
 		}
 		sys_cap_delete(supc);

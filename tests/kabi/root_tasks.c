@@ -44,7 +44,7 @@ bool kr_warm_up(struct kabi_root *r, struct kabi_inbox *sup, cap_handle_t supc, 
 /* A faulted task is stopped; killing it is allowed (OK) or already done (STALE). */
 static void reap(struct kabi_root *r, struct keel_child *c, const char *who)
 {
-	status_t st = sys_task_kill(c->task);
+	status_t st = sys_task_kill(c->task, 0);
 
 	if (st != STATUS_OK && st != STATUS_STALE)
 		kr_fail(r, who, "sys_task_kill of the faulted task: %s", status_name(st));

@@ -27,6 +27,8 @@ hello one two
 echo hello=$?
 /apps/hello three
 echo hello-path=$?
+threadexit 7
+echo threadexit=$?
 /apps/corrupt
 echo corrupt=$?
 /apps/notelf

@@ -250,7 +250,7 @@ void task_thread_gone(struct thread *th)
 	struct task *t = th->task;
 	list_del(&th->task_link);
 	t->nthreads--;
-	if (!t->faulted)
+	if (!t->faulted && !t->exit_set)
 		t->exit_code = th->exit_code;
 	if (t->nthreads == 0 && !t->torn_down)
 		teardown(t);

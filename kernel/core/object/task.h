@@ -60,6 +60,7 @@ struct task {
 	struct inbox *supervisor; /* holds a reference, or NULL */
 	uint64_t supervisor_badge;
 	uint64_t exit_code;
+	bool exit_set; /* it killed itself: exit_code is what it asked for */
 	bool faulted;
 	struct task_fault_info { /* what the CPU reported, as in task_fault_msg */
 		uint32_t vector, error;

@@ -37,9 +37,15 @@ status_t ksys_task_grant(struct syscall_ctx *ctx, const struct cap_arg *task,
 	return STATUS_OK;
 }
 
-status_t ksys_task_kill(struct syscall_ctx *ctx, const struct cap_arg *task)
+status_t ksys_task_kill(struct syscall_ctx *ctx, const struct cap_arg *task, uint64_t code)
 {
 	struct task *t = (struct task *)task->cap.obj;
+	if (t != ctx->task && code)
+		return STATUS_INVALID;
+	if (t == ctx->task && !t->dying) {
+		t->exit_code = code;
+		t->exit_set = true;
+	}
 	witness_note(WITNESS_KILL, ctx->task->id, t->id, 0, 0);
 	task_kill(t);
 	return STATUS_OK;

@@ -90,7 +90,7 @@ TEST(a_grant_once_task_capability_grants_once)
 	CHECK(once != CAP_HANDLE_NONE);
 	CHECK_EQ(sys_task_grant(once, mem, RIGHT_READ, 0, &given), STATUS_OK);
 	CHECK_EQ(sys_task_grant(once, mem, RIGHT_READ, 0, &given), STATUS_BAD_CAP);
-	CHECK_EQ(sys_task_kill(task), STATUS_OK);
+	CHECK_EQ(sys_task_kill(task, 0), STATUS_OK);
 	CHECK_EQ(sys_cap_delete(task), STATUS_STALE); /* killed: deleted all the same */
 	CHECK_EQ(sys_cap_delete(mem), STATUS_OK);
 }

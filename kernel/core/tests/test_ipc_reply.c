@@ -123,7 +123,7 @@ TEST(a_caller_that_dies_leaves_a_stale_reply)
 	struct keel_msg m;
 	CHECK_EQ(start_caller(0, &c), STATUS_OK);
 	CHECK_EQ(next_on(srv_ring, 1, &m), STATUS_OK);
-	CHECK_EQ(sys_task_kill(c.task), STATUS_OK);
+	CHECK_EQ(sys_task_kill(c.task, 0), STATUS_OK);
 	CHECK(exit_code(&c) >= 0);
 	CHECK_EQ(answer(m.cap), STATUS_STALE);
 	CHECK_EQ(sys_cap_delete(m.cap), STATUS_BAD_CAP); /* the answer consumed it */

@@ -308,12 +308,12 @@ static int child_kills_itself(const struct keel_start *s)
 			      THREAD_TIER_MATTER, 1, &th))
 		return 1;
 	sys_thread_yield(); /* let it block */
-	sys_task_kill(s->self_task);
+	sys_task_kill(s->self_task, 42);
 	after_self_kill = 1; /* the call does not return */
 	return 2;
 }
 
-TEST(a_task_that_kills_itself_ends_and_its_supervisor_hears_it)
+TEST(a_task_that_kills_itself_ends_and_its_supervisor_hears_its_code)
 {
 	struct keel_spawn_args a = {
 		.name = "child",
@@ -330,8 +330,20 @@ TEST(a_task_that_kills_itself_ends_and_its_supervisor_hears_it)
 	CHECK_EQ(host_spawn(&a, child_kills_itself, &c), STATUS_OK);
 	CHECK_EQ(next_msg(&m), STATUS_OK);
 	CHECK_EQ(m.label, MSG_LABEL_TASK_EXIT);
+	struct task_exit_msg e;
+	memcpy(&e, m.payload, sizeof e);
+	CHECK_EQ(e.code, 42);
 	CHECK_EQ(after_self_kill, 0);
 	CHECK_EQ(sys_cap_delete(c.thread), STATUS_STALE);
+	sys_cap_delete(c.task);
+	/* Killing another task with a code is refused: only a task's own
+	 * exit says what its status is. */
+	CHECK_EQ(host_spawn(&a, blocked_thread, &c), STATUS_OK);
+	CHECK_EQ(sys_task_kill(c.task, 5), STATUS_INVALID);
+	CHECK_EQ(sys_task_kill(c.task, 0), STATUS_OK);
+	CHECK_EQ(next_msg(&m), STATUS_OK);
+	CHECK_EQ(m.label, MSG_LABEL_TASK_EXIT);
+	sys_cap_delete(c.thread);
 	sys_cap_delete(c.task);
 }
 
@@ -356,7 +368,7 @@ static int tests(const struct keel_start *start)
 	RUN(an_interrupt_raised_by_the_test_reaches_the_bound_thread);
 	RUN(device_memory_cannot_be_mapped_on_the_host);
 	RUN(the_kernel_scheduler_decides_who_runs);
-	RUN(a_task_that_kills_itself_ends_and_its_supervisor_hears_it);
+	RUN(a_task_that_kills_itself_ends_and_its_supervisor_hears_its_code);
 	return check_summary();
 }
 

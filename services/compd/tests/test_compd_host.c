@@ -47,7 +47,7 @@ static status_t inbox_at(unsigned bit, uint64_t va, cap_handle_t *inbox, struct 
 static void compd_stop(void)
 {
 	if (child.task != CAP_HANDLE_NONE) {
-		sys_task_kill(child.task);
+		sys_task_kill(child.task, 0);
 		sys_cap_delete(child.task);
 		sys_cap_delete(child.thread);
 	}

@@ -72,7 +72,7 @@ static struct keel_spawn_args manifest_args(void)
 static void echo_stop(void)
 {
 	if (echo_child.task != CAP_HANDLE_NONE) {
-		sys_task_kill(echo_child.task);
+		sys_task_kill(echo_child.task, 0);
 		sys_cap_delete(echo_child.task);
 		sys_cap_delete(echo_child.thread);
 	}
@@ -272,7 +272,7 @@ TEST(a_killed_echo_is_reported_and_its_inbox_is_dead)
 	struct keel_msg m, r;
 	struct task_exit_msg e;
 	echo_start();
-	CHECK_EQ(sys_task_kill(echo_child.task), STATUS_OK);
+	CHECK_EQ(sys_task_kill(echo_child.task, 0), STATUS_OK);
 	CHECK_EQ(sup_next_event(&m), STATUS_OK);
 	CHECK_EQ(m.label, MSG_LABEL_TASK_EXIT);
 	memcpy(&e, m.payload, sizeof e);

@@ -350,7 +350,7 @@ TEST(a_service_that_stops_beating_is_restarted_on_virtual_time)
 	CHECK(first >= due && first <= due + 20 * MS);
 	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 0, NULL), 0);
 	CHECK(console_has("initd: all services up (2)"));
-	CHECK_EQ(sys_task_kill(child.task), STATUS_OK);
+	CHECK_EQ(sys_task_kill(child.task, 0), STATUS_OK);
 	CHECK_EQ(initd_wait(&code), STATUS_OK); /* a killed task's end is reported too */
 }
 

@@ -70,7 +70,7 @@ __attribute__((unused)) static status_t sup_next_event(struct keel_msg *m)
 __attribute__((unused)) static void vfsd_kill(void)
 {
 	if (child.task != CAP_HANDLE_NONE) {
-		sys_task_kill(child.task);
+		sys_task_kill(child.task, 0);
 		sys_cap_delete(child.task);
 		sys_cap_delete(child.thread);
 	}

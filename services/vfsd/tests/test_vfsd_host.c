@@ -369,7 +369,7 @@ TEST(after_a_kill_caps_are_dead_and_fsynced_data_survives)
 		 STATUS_OK);
 	CHECK_EQ(vfs_write(&cl, g, 0, data, 30000, &done), STATUS_OK);
 	/* vfsd dies mid-workload: the old capabilities fail clearly. */
-	sys_task_kill(child.task);
+	sys_task_kill(child.task, 0);
 	status_t st = vfs_write(&cl, g, 30000, data, 100, &done);
 	CHECK(st == STATUS_DEAD || st == STATUS_STALE);
 	st = vfs_stat(&cl, root, &(struct vfs_stat){ 0 });

@@ -222,7 +222,7 @@ TEST(a_service_gets_exactly_its_dir_lines)
 			printf("missing on the console: %s\n", want[i]);
 		CHECK(console_has(want[i]));
 	}
-	sys_task_kill(initd.task);
+	sys_task_kill(initd.task, 0);
 	CHECK_EQ(imgdev_save(&disk, img_path), 0);
 	char *out = sh(&status, "mtype -i '%s' ::/work/out.txt", img_path);
 	CHECK_EQ(status, 0);
@@ -275,7 +275,7 @@ TEST(a_restarting_service_leaks_no_records_and_outlives_a_vfsd_restart)
 	CHECK_EQ(r3, r1);
 	CHECK(console_has("initd: keeper: new directories from vfsd (restarted)"));
 	CHECK(console_has("keeper: after vfsd's restart: write OK"));
-	sys_task_kill(initd.task);
+	sys_task_kill(initd.task, 0);
 	CHECK_EQ(imgdev_save(&disk, img_path), 0);
 	out = sh(&status, "mtype -i '%s' ::/work/after.txt", img_path);
 	CHECK_EQ(status, 0);

@@ -100,7 +100,7 @@ TEST(a_killed_clients_records_are_freed_when_its_session_ends)
 	CHECK_EQ(during.sessions, 1);
 	CHECK_EQ(during.buffers, base.buffers + 1);
 	/* The client dies without closing anything; initd ends its session. */
-	CHECK_EQ(sys_task_kill(c.task), STATUS_OK);
+	CHECK_EQ(sys_task_kill(c.task, 0), STATUS_OK);
 	sys_cap_delete(c.task);
 	sys_cap_delete(c.thread);
 	CHECK_EQ(stats().records, during.records); /* vfsd is not told of deaths */
