@@ -17,9 +17,10 @@
  * or fat_dx_removed(). Writes that do not change names (an entry's size
  * or times, a moved directory's "..") need nothing. It is dropped when
  * the directory's first cluster is freed or made into a new directory,
- * when a change fails half-way, at a cache drop and at unmount. One
- * directory is indexed at a time; a directory with more entries than the
- * index holds is scanned as before.
+ * when a change fails half-way, at a cache drop and at unmount.
+ * FAT_DX_DIRS directories are indexed at once, each in an equal share of
+ * the memory; a directory with more entries than an index holds is
+ * scanned as before.
  */
 #include <string.h>
 
@@ -42,7 +43,8 @@ static uint32_t dx_hash(const uint16_t *u, size_t n)
 	return h;
 }
 
-status_t fat_dx_init(struct fat_dindex *x, struct arena *a, size_t bytes)
+/* Sets up one index in at most bytes of a. */
+static status_t dx_init_one(struct fat_dindex *x, struct arena *a, size_t bytes)
 {
 	uint32_t cap = 0, nb = 1;
 	void *ent, *heads;
@@ -53,7 +55,8 @@ status_t fat_dx_init(struct fat_dindex *x, struct arena *a, size_t bytes)
 		uint32_t c = cap ? cap * 2 : 8, b = nb;
 		while (b < c)
 			b *= 2;
-		if (c >= DX_NONE || (size_t)c * sizeof(struct fat_dx_ent) + (size_t)b * 4 + 64 > bytes)
+		if (c >= DX_NONE ||
+		    (size_t)c * sizeof(struct fat_dx_ent) + (size_t)b * 4 + 64 > bytes)
 			break;
 		cap = c;
 		nb = b;
@@ -71,6 +74,24 @@ status_t fat_dx_init(struct fat_dindex *x, struct arena *a, size_t bytes)
 	return STATUS_OK;
 }
 
+status_t fat_dx_init(struct fat_volume *v, struct arena *a, size_t bytes)
+{
+	status_t st = STATUS_OK;
+
+	for (uint32_t i = 0; st == STATUS_OK && i < FAT_DX_DIRS; i++)
+		st = dx_init_one(&v->dx[i], a, bytes / FAT_DX_DIRS);
+	return st;
+}
+
+/* dir's index (live or too big), or NULL. */
+static struct fat_dindex *dx_of(struct fat_volume *v, uint32_t dir)
+{
+	for (uint32_t i = 0; i < FAT_DX_DIRS; i++)
+		if (v->dx[i].state != FAT_DX_NONE && v->dx[i].dir == dir)
+			return &v->dx[i];
+	return NULL;
+}
+
 /* Empties x, for directory dir. */
 static void dx_reset(struct fat_dindex *x, uint32_t dir)
 {
@@ -84,13 +105,24 @@ static void dx_reset(struct fat_dindex *x, uint32_t dir)
 
 void fat_dx_drop(struct fat_volume *v)
 {
-	v->dx.state = FAT_DX_NONE;
+	for (uint32_t i = 0; i < FAT_DX_DIRS; i++)
+		v->dx[i].state = FAT_DX_NONE;
 }
 
 void fat_dx_forget(struct fat_volume *v, uint32_t dir)
 {
-	if (v->dx.dir == dir)
-		v->dx.state = FAT_DX_NONE;
+	struct fat_dindex *x = dx_of(v, dir);
+
+	if (x)
+		x->state = FAT_DX_NONE;
+}
+
+void fat_dx_shrunk(struct fat_volume *v, uint32_t dir, uint32_t count)
+{
+	struct fat_dindex *x = dx_of(v, dir);
+
+	if (x && x->free_hint > count)
+		x->free_hint = count;
 }
 
 /* Adds a record; false if x is full. */
@@ -185,16 +217,23 @@ static status_t dx_build(struct fat_volume *v, struct fat_dindex *x, uint32_t di
 
 struct fat_dindex *fat_dx_get(struct fat_volume *v, uint32_t dir)
 {
-	struct fat_dindex *x = &v->dx;
+	struct fat_dindex *x = dx_of(v, dir);
 
-	if (x->cap == 0)
+	if (v->dx[0].cap == 0)
 		return NULL;
-	if (x->state == FAT_DX_NONE || x->dir != dir) {
+	if (!x) {
+		/* A free index, else the one used longest ago. */
+		x = &v->dx[0];
+		for (uint32_t i = 1; i < FAT_DX_DIRS && x->state != FAT_DX_NONE; i++)
+			if (v->dx[i].state == FAT_DX_NONE ||
+			    v->dx[i].used_at - v->dx_clock < x->used_at - v->dx_clock)
+				x = &v->dx[i];
 		if (dx_build(v, x, dir)) {
 			x->state = FAT_DX_NONE;
 			return NULL;
 		}
 	}
+	x->used_at = ++v->dx_clock;
 	return x->state == FAT_DX_LIVE ? x : NULL;
 }
 
@@ -211,7 +250,8 @@ static status_t dx_check(struct fat_volume *v, struct fat_dindex *x, const struc
 		return STATUS_OK;
 	fat_scan_init(&s, x->dir, r->first);
 	st = fat_scan_next(v, &s, e);
-	if (st == STATUS_EMPTY || (st == STATUS_OK && (e->slot != r->slot || e->first != r->first))) {
+	if (st == STATUS_EMPTY ||
+	    (st == STATUS_OK && (e->slot != r->slot || e->first != r->first))) {
 		*stale = true;
 		return STATUS_OK;
 	}
@@ -263,8 +303,8 @@ bool fat_dx_short_taken(const struct fat_dindex *x, const uint8_t sfn[11], uint3
 	return false;
 }
 
-void fat_dx_tails(const struct fat_dindex *x, const uint8_t basis[11], uint32_t skip,
-		  uint32_t base, uint32_t window, uint8_t *used)
+void fat_dx_tails(const struct fat_dindex *x, const uint8_t basis[11], uint32_t skip, uint32_t base,
+		  uint32_t window, uint8_t *used)
 {
 	for (uint32_t i = 0; i < x->used; i++) {
 		const struct fat_dx_ent *r = &x->ent[i];
@@ -280,17 +320,18 @@ void fat_dx_tails(const struct fat_dindex *x, const uint8_t basis[11], uint32_t 
 static void dx_delete_range(struct fat_dindex *x, uint32_t first, uint32_t last)
 {
 	for (uint32_t i = 0; i < x->used && x->count; i++)
-		if ((x->ent[i].flags & DX_LIVE) && x->ent[i].slot >= first && x->ent[i].slot <= last)
+		if ((x->ent[i].flags & DX_LIVE) && x->ent[i].slot >= first &&
+		    x->ent[i].slot <= last)
 			dx_delete(x, i);
 }
 
 void fat_dx_added(struct fat_volume *v, uint32_t dir, uint32_t start, uint32_t k,
 		  const uint16_t *name, size_t n, const uint8_t *de, bool ok)
 {
-	struct fat_dindex *x = &v->dx;
+	struct fat_dindex *x = dx_of(v, dir);
 	uint32_t last = start + k - 1;
 
-	if (x->state == FAT_DX_NONE || x->dir != dir)
+	if (!x)
 		return;
 	if (!ok)
 		x->state = FAT_DX_NONE;
@@ -308,9 +349,9 @@ void fat_dx_added(struct fat_volume *v, uint32_t dir, uint32_t start, uint32_t k
 
 void fat_dx_removed(struct fat_volume *v, uint32_t dir, uint32_t first, uint32_t last, bool ok)
 {
-	struct fat_dindex *x = &v->dx;
+	struct fat_dindex *x = dx_of(v, dir);
 
-	if (x->state == FAT_DX_NONE || x->dir != dir)
+	if (!x)
 		return;
 	if (!ok || x->state != FAT_DX_LIVE) {
 		x->state = FAT_DX_NONE; /* a full index may fit again: build anew */

@@ -702,8 +702,7 @@ status_t fat_dir_shrink(struct fat_volume *v, uint32_t dir)
 	}
 	if (keep >= len)
 		return STATUS_OK;
-	if (v->dx.dir == dir && v->dx.free_hint > keep * (v->g.cluster_size / SLOT))
-		v->dx.free_hint = keep * (v->g.cluster_size / SLOT);
+	fat_dx_shrunk(v, dir, keep * (v->g.cluster_size / SLOT));
 	st = fat_walk(v, dir, keep - 1, &last);
 	if (st == STATUS_OK)
 		st = fat_next(v, last, &rest);

@@ -171,7 +171,10 @@ struct fat_node;
  * up to date by every change of it. It is a hint only where it names a
  * candidate (the entry is read and compared before it is used), and
  * complete: a name it does not hold is not in the directory.
+ * FAT_DX_DIRS directories are indexed at once (a path walk and its last
+ * directory), the one used longest ago giving way.
  */
+#define FAT_DX_DIRS 4
 struct fat_dx_ent {
 	uint32_t hl, hs;         /* hashes of the folded long name (if any) and short name */
 	uint16_t slot, first;    /* the short entry and the first slot of its set */
@@ -191,6 +194,7 @@ struct fat_dindex {
 	enum fat_dx_state state;
 	uint32_t dir;       /* the directory it is for (ref) */
 	uint32_t free_hint; /* every slot below it holds something (not free) */
+	uint32_t used_at;   /* the volume's dx_clock when last used */
 };
 
 struct fat_volume {
@@ -216,7 +220,8 @@ struct fat_volume {
 	uint8_t *zero;          /* zero_bytes of zeros for filling */
 	uint32_t zero_bytes;
 	status_t error; /* sticky: a failed write-back stops all writing */
-	struct fat_dindex dx;
+	struct fat_dindex dx[FAT_DX_DIRS];
+	uint32_t dx_clock; /* counts index uses, for choosing one to give up */
 };
 
 /* Bytes of arena fat_mount() takes beyond cache_bytes, for max_nodes. */

@@ -290,16 +290,21 @@ bool fat_entry_matches(const struct fat_entry *e, const uint16_t *name, size_t n
 
 /* ---------------------------------------------------------------- the directory index (dindex.c) */
 
-/* Takes the index's memory (at most bytes) from a; none if too small. */
-status_t fat_dx_init(struct fat_dindex *x, struct arena *a, size_t bytes);
+/* Takes the indexes' memory (at most bytes in all) from a; none if too
+ * small. */
+status_t fat_dx_init(struct fat_volume *v, struct arena *a, size_t bytes);
 
 /* Forgets the index (of whatever directory). */
 void fat_dx_drop(struct fat_volume *v);
 
-/* Forgets the index if it is dir's (dir's clusters are freed or reused). */
+/* Forgets dir's index (dir's clusters are freed or reused). */
 void fat_dx_forget(struct fat_volume *v, uint32_t dir);
 
-/* The index of dir, built by a scan if it is another directory's; NULL
+/* Tells dir's index that dir now has only slots below count. */
+void fat_dx_shrunk(struct fat_volume *v, uint32_t dir, uint32_t count);
+
+/* The index of dir, built by a scan in place of the one used longest ago
+ * if dir has none; NULL
  * if there is no index (none configured, dir has more entries than it
  * holds, or the scan failed: the caller scans, and meets the error). */
 struct fat_dindex *fat_dx_get(struct fat_volume *v, uint32_t dir);

@@ -93,7 +93,7 @@ static status_t take_memory(struct fat_volume *v, const struct fat_mount_params 
 	v->io.blocks_per_sector = v->g.sector_size / p->dev->block_size;
 	v->io.total_sectors = v->g.total_sectors;
 	status_t st = fat_cache_init(&v->cache, &v->io, p->arena, n);
-	return st ? st : fat_dx_init(&v->dx, p->arena, p->index_bytes);
+	return st ? st : fat_dx_init(v, p->arena, p->index_bytes);
 }
 
 /* Reads FSInfo (FAT32): its free count and next-free hint. */

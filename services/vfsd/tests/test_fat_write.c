@@ -509,12 +509,12 @@ TEST(workload_on_fat32_passes_fsck_mdir_and_mcopy)
 	workload_on("-F 32 -s 1", 65536, 1, 0);
 }
 
-/* An index of 16 entries (about the workload's files per directory):
- * directories outgrow it and shrink back into it, and it is rebuilt all
- * the time. */
+/* Indexes of 16 entries (about the workload's files per directory):
+ * directories outgrow them and shrink back into them, and they are
+ * rebuilt all the time. */
 TEST(workload_on_fat32_with_a_small_directory_index_passes)
 {
-	workload_on("-F 32 -s 1", 65536, 4, 600);
+	workload_on("-F 32 -s 1", 65536, 4, 4 * 600);
 }
 
 TEST(workload_on_fat32_without_a_directory_index_passes)
@@ -1096,6 +1096,8 @@ int main(void)
 {
 	dir = test_setup();
 	RUN(workload_on_fat32_passes_fsck_mdir_and_mcopy);
+	RUN(workload_on_fat32_with_a_small_directory_index_passes);
+	RUN(workload_on_fat32_without_a_directory_index_passes);
 	RUN(workload_on_fat32_with_1k_clusters_passes);
 	RUN(workload_on_fat16_passes_fsck_mdir_and_mcopy);
 	RUN(surrogate_pairs_reach_the_disk_as_utf16);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #define DEFAULT_CACHE (256 * 1024)
-#define DEFAULT_INDEX (64 * 1024)
+#define DEFAULT_INDEX (256 * 1024)
 #define DEFAULT_NODES 64
 
 static int64_t test_clock(void *ctx)
