@@ -265,7 +265,7 @@ status_t fat_scan_next(struct fat_volume *v, struct fat_scan *s, struct fat_entr
 
 /* ---------------------------------------------------------------- lookup */
 
-static bool entry_matches(const struct fat_entry *e, const uint16_t *name, size_t n)
+bool fat_entry_matches(const struct fat_entry *e, const uint16_t *name, size_t n)
 {
 	uint16_t sd[FAT_SHORT_DISPLAY_MAX];
 	size_t k;
@@ -281,12 +281,19 @@ static bool entry_matches(const struct fat_entry *e, const uint16_t *name, size_
 status_t fat_dir_find(struct fat_volume *v, uint32_t dir, const uint16_t *name, size_t n,
 		      struct fat_entry *e)
 {
+	struct fat_dindex *x = fat_dx_get(v, dir);
 	struct fat_scan s;
 	status_t st;
+	bool stale;
 
+	if (x) {
+		st = fat_dx_find(v, x, name, n, e, &stale);
+		if (!stale)
+			return st;
+	}
 	fat_scan_init(&s, dir, 0);
 	while ((st = fat_scan_next(v, &s, e)) == STATUS_OK)
-		if (entry_matches(e, name, n))
+		if (fat_entry_matches(e, name, n))
 			return STATUS_OK;
 	return st == STATUS_EMPTY ? STATUS_NOT_FOUND : st;
 }
@@ -297,11 +304,16 @@ status_t fat_dir_find(struct fat_volume *v, uint32_t dir, const uint16_t *name, 
 static status_t short_taken(struct fat_volume *v, uint32_t dir, const uint8_t sfn[11],
 			    uint32_t skip, bool *taken)
 {
+	struct fat_dindex *x = fat_dx_get(v, dir);
 	struct fat_scan s;
 	struct fat_entry e;
 	status_t st;
 
 	*taken = false;
+	if (x) {
+		*taken = fat_dx_short_taken(x, sfn, skip);
+		return STATUS_OK;
+	}
 	fat_scan_init(&s, dir, 0);
 	while ((st = fat_scan_next(v, &s, &e)) == STATUS_OK) {
 		if (e.slot != skip && memcmp(e.de, sfn, 11) == 0) {
@@ -319,11 +331,15 @@ static status_t pick_tail(struct fat_volume *v, uint32_t dir, const uint8_t basi
 {
 	for (uint32_t base = 1; base <= 999999; base += TAIL_WINDOW) {
 		uint8_t used[TAIL_WINDOW / 8] = { 0 };
+		struct fat_dindex *x = fat_dx_get(v, dir);
 		struct fat_scan s;
 		struct fat_entry e;
-		status_t st;
-		fat_scan_init(&s, dir, 0);
-		while ((st = fat_scan_next(v, &s, &e)) == STATUS_OK) {
+		status_t st = STATUS_EMPTY;
+		if (x)
+			fat_dx_tails(x, basis, skip, base, TAIL_WINDOW, used);
+		else
+			fat_scan_init(&s, dir, 0);
+		while (!x && (st = fat_scan_next(v, &s, &e)) == STATUS_OK) {
 			uint32_t num = e.slot == skip ? 0 : fat_short_tail_number(basis, e.de);
 			if (num >= base && num - base < TAIL_WINDOW)
 				used[(num - base) / 8] |= (uint8_t)(1u << (num - base) % 8);
@@ -403,15 +419,17 @@ static status_t write_set(struct fat_volume *v, uint32_t dir, uint32_t start, ui
 {
 	struct fat_dirpos p = { .dir = dir };
 	uint8_t sum = fat_lfn_checksum(de), slot[SLOT];
+	status_t st = STATUS_OK;
 
-	for (uint32_t i = 0; i + 1 < k; i++) {
+	for (uint32_t i = 0; st == STATUS_OK && i + 1 < k; i++) {
 		unsigned ord = k - 1 - i;
 		lfn_fill(slot, name, n, ord, i == 0, sum);
-		status_t st = slot_write(v, &p, start + i, slot);
-		if (st)
-			return st;
+		st = slot_write(v, &p, start + i, slot);
 	}
-	return slot_write(v, &p, start + k - 1, de);
+	if (st == STATUS_OK)
+		st = slot_write(v, &p, start + k - 1, de);
+	fat_dx_added(v, dir, start, k, name, n, de, st == STATUS_OK);
+	return st;
 }
 
 status_t fat_zero_cluster(struct fat_volume *v, uint32_t c)
@@ -451,7 +469,8 @@ static status_t grow(struct fat_volume *v, uint32_t last, uint32_t n)
 /* Looking for k free slots in a row. */
 struct run_ctx {
 	uint32_t k, run;
-	bool at_end; /* past the end mark: every slot is free */
+	uint32_t first_free; /* the first free slot seen (FAT_NO_SLOT: none) */
+	bool at_end;         /* past the end mark: every slot is free */
 };
 
 static bool run_visit(void *ctx, uint32_t index, const uint8_t *de)
@@ -464,20 +483,26 @@ static bool run_visit(void *ctx, uint32_t index, const uint8_t *de)
 		c->run = 0;
 		return false;
 	}
+	if (c->first_free == FAT_NO_SLOT)
+		c->first_free = index;
 	return ++c->run == c->k;
 }
 
 /* Where a run of k free slots starts in dir; the directory grows if it
  * has no such run. *tail is set if the run lies in the free space after
- * the directory's end mark. */
+ * the directory's end mark. With dir's index, the search starts at its
+ * free_hint (every slot before it is in use) and moves it on. */
 static status_t find_run(struct fat_volume *v, uint32_t dir, uint32_t k, uint32_t *start,
 			 bool *tail)
 {
+	struct fat_dindex *x = fat_dx_get(v, dir);
 	struct fat_dirpos p = { .dir = dir };
-	struct run_ctx c = { .k = k };
+	struct run_ctx c = { .k = k, .first_free = FAT_NO_SLOT };
 	uint32_t at;
-	status_t st = walk_slots(v, &p, 0, run_visit, &c, &at);
+	status_t st = walk_slots(v, &p, x ? x->free_hint : 0, run_visit, &c, &at);
 
+	if (x && (st == STATUS_OK || st == STATUS_EMPTY))
+		x->free_hint = c.first_free != FAT_NO_SLOT ? c.first_free : at;
 	if (st == STATUS_OK) {
 		*start = at + 1 - k;
 		*tail = c.at_end;
@@ -560,18 +585,19 @@ status_t fat_dir_add(struct fat_volume *v, uint32_t dir, const uint16_t *name, s
 status_t fat_dir_remove(struct fat_volume *v, uint32_t dir, uint32_t first, uint32_t last)
 {
 	struct fat_dirpos p = { .dir = dir };
+	status_t st = STATUS_OK;
 
-	for (uint32_t i = first; i <= last; i++) {
+	for (uint32_t i = first; st == STATUS_OK && i <= last; i++) {
 		uint8_t de[SLOT];
-		status_t st = slot_read(v, &p, i, de);
-		if (st)
-			return st == STATUS_EMPTY ? FAT_ST_CORRUPT : st;
+		st = slot_read(v, &p, i, de);
+		if (st == STATUS_EMPTY)
+			st = FAT_ST_CORRUPT;
 		de[0] = DE_DELETED;
-		st = slot_write(v, &p, i, de);
-		if (st)
-			return st;
+		if (st == STATUS_OK)
+			st = slot_write(v, &p, i, de);
 	}
-	return STATUS_OK;
+	fat_dx_removed(v, dir, first, last, st == STATUS_OK);
+	return st;
 }
 
 status_t fat_dir_rename_in_place(struct fat_volume *v, uint32_t dir, uint32_t first, uint32_t slot,
@@ -676,6 +702,7 @@ status_t fat_dir_shrink(struct fat_volume *v, uint32_t dir)
 	}
 	if (keep >= len)
 		return STATUS_OK;
+	fat_dx_shrunk(v, dir, keep * (v->g.cluster_size / SLOT));
 	st = fat_walk(v, dir, keep - 1, &last);
 	if (st == STATUS_OK)
 		st = fat_next(v, last, &rest);
@@ -696,8 +723,10 @@ status_t fat_dir_shrink(struct fat_volume *v, uint32_t dir)
 status_t fat_dir_init(struct fat_volume *v, uint32_t clus, uint32_t parent, const uint8_t *de)
 {
 	struct fat_cache_buf *b;
-	status_t st = fat_zero_cluster(v, clus);
+	status_t st;
 
+	fat_dx_forget(v, clus); /* an index of a directory this cluster was */
+	st = fat_zero_cluster(v, clus);
 	if (st == STATUS_OK)
 		st = fat_cache_modify(&v->cache, fat_cluster_sector(&v->g, clus), FAT_WC_DATA,
 				      false, &b);

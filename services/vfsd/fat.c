@@ -292,6 +292,8 @@ status_t fat_free_chain(struct fat_volume *v, uint32_t first)
 {
 	uint32_t c = first;
 
+	fat_dx_forget(v, first); /* a directory's index goes with its clusters */
+
 	for (uint32_t i = 0; i <= v->g.clusters && c != FAT_END; i++) {
 		uint32_t next, val;
 		if (!fat_cluster_ok(v, c))

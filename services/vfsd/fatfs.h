@@ -79,6 +79,7 @@ struct fat_mount_params {
 	int32_t tz_minutes;  /* local time minus UTC, for FAT's local times */
 	fat_clock_fn clock;  /* NULL: every time stamp is 1980-01-01 */
 	void *clock_ctx;
+	size_t index_bytes; /* of arena for the directory index (0: none; docs/fat.md) */
 };
 
 struct fat_mount_info {
@@ -163,6 +164,39 @@ struct fat_statfs {
 
 struct fat_node;
 
+/*
+ * The directory index (dindex.c): one directory's entries, with hashes of
+ * their folded long and short names in buckets, their slots and short
+ * names, built by a scan on the first lookup in that directory and kept
+ * up to date by every change of it. It is a hint only where it names a
+ * candidate (the entry is read and compared before it is used), and
+ * complete: a name it does not hold is not in the directory.
+ * FAT_DX_DIRS directories are indexed at once (a path walk and its last
+ * directory), the one used longest ago giving way.
+ */
+#define FAT_DX_DIRS 4
+struct fat_dx_ent {
+	uint32_t hl, hs;         /* hashes of the folded long name (if any) and short name */
+	uint16_t slot, first;    /* the short entry and the first slot of its set */
+	uint16_t next_l, next_s; /* the next entry in the bucket of hl, of hs */
+	uint8_t sfn[11];
+	uint8_t flags; /* DX_LIVE, DX_LFN */
+};
+
+enum fat_dx_state { FAT_DX_NONE, FAT_DX_LIVE, FAT_DX_TOO_BIG };
+
+struct fat_dindex {
+	struct fat_dx_ent *ent;
+	uint16_t *head_l, *head_s; /* bucket heads */
+	uint32_t cap, mask;        /* entries; buckets - 1 (cap 0: no index) */
+	uint32_t used, count;      /* entries ever used since the build; live */
+	uint16_t free;             /* list of freed entries through next_l */
+	enum fat_dx_state state;
+	uint32_t dir;       /* the directory it is for (ref) */
+	uint32_t free_hint; /* every slot below it holds something (not free) */
+	uint32_t used_at;   /* the volume's dx_clock when last used */
+};
+
 struct fat_volume {
 	struct fat_geom g;
 	struct fat_io io;
@@ -186,6 +220,8 @@ struct fat_volume {
 	uint8_t *zero;          /* zero_bytes of zeros for filling */
 	uint32_t zero_bytes;
 	status_t error; /* sticky: a failed write-back stops all writing */
+	struct fat_dindex dx[FAT_DX_DIRS];
+	uint32_t dx_clock; /* counts index uses, for choosing one to give up */
 };
 
 /* Bytes of arena fat_mount() takes beyond cache_bytes, for max_nodes. */

@@ -284,4 +284,53 @@ status_t fat_dir_parent(struct fat_volume *v, uint32_t dir, uint32_t *out);
 /* Zeroes whole cluster c through the cache, as data of this epoch. */
 status_t fat_zero_cluster(struct fat_volume *v, uint32_t c);
 
+/* True if e is called name (n units), by its long or its short name,
+ * ignoring case. */
+bool fat_entry_matches(const struct fat_entry *e, const uint16_t *name, size_t n);
+
+/* ---------------------------------------------------------------- the directory index (dindex.c) */
+
+/* Takes the indexes' memory (at most bytes in all) from a; none if too
+ * small. */
+status_t fat_dx_init(struct fat_volume *v, struct arena *a, size_t bytes);
+
+/* Forgets the index (of whatever directory). */
+void fat_dx_drop(struct fat_volume *v);
+
+/* Forgets dir's index (dir's clusters are freed or reused). */
+void fat_dx_forget(struct fat_volume *v, uint32_t dir);
+
+/* Tells dir's index that dir now has only slots below count. */
+void fat_dx_shrunk(struct fat_volume *v, uint32_t dir, uint32_t count);
+
+/* The index of dir, built by a scan in place of the one used longest ago
+ * if dir has none; NULL
+ * if there is no index (none configured, dir has more entries than it
+ * holds, or the scan failed: the caller scans, and meets the error). */
+struct fat_dindex *fat_dx_get(struct fat_volume *v, uint32_t dir);
+
+/* fat_dir_find() through x (dir's index): STATUS_OK with *e,
+ * STATUS_NOT_FOUND or a device status; *stale if the index disagreed
+ * with the directory (it is then dropped: the caller scans instead). */
+status_t fat_dx_find(struct fat_volume *v, struct fat_dindex *x, const uint16_t *name, size_t n,
+		     struct fat_entry *e, bool *stale);
+
+/* True if an entry of x other than slot skip has short name sfn. */
+bool fat_dx_short_taken(const struct fat_dindex *x, const uint8_t sfn[11], uint32_t skip);
+
+/* Marks in used (bit i for number base + i, window numbers) the numeric
+ * tails of basis that entries of x other than slot skip use. */
+void fat_dx_tails(const struct fat_dindex *x, const uint8_t basis[11], uint32_t skip, uint32_t base,
+		  uint32_t window, uint8_t *used);
+
+/* Tells dir's index that the set of k slots from start now holds name (n
+ * units; a long name if k > 1) with short entry de; ok false: the write
+ * failed (the index is dropped). */
+void fat_dx_added(struct fat_volume *v, uint32_t dir, uint32_t start, uint32_t k,
+		  const uint16_t *name, size_t n, const uint8_t *de, bool ok);
+
+/* Tells dir's index that slots first .. last were marked deleted (ok) or
+ * that marking them failed (the index is dropped). */
+void fat_dx_removed(struct fat_volume *v, uint32_t dir, uint32_t first, uint32_t last, bool ok);
+
 #endif

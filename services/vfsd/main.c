@@ -3,8 +3,8 @@
  * directory capabilities (keel/vfs.h, docs/files.md).
  *
  * Set-up: one memory object holds the service state and the engine's
- * arena, whose sector cache takes half of the manifest's memory quota;
- * the block device comes from the back-end (backend.h); mounting marks
+ * arena, half of the manifest's memory quota: an eighth of it for the
+ * directory index (docs/fat.md), the rest the sector cache; the block device comes from the back-end (backend.h); mounting marks
  * the volume dirty. Then the canonical loop. The supervisor's VFS_STOP or
  * SERVICE_STOP (or the loop failing) ends it: everything is written back
  * and the volume marked clean before the service exits.
@@ -75,11 +75,14 @@ static status_t mount_volume(const struct keel_start *s, struct vfsd_main *m)
 		return st;
 	if (arena_remaining(&m->arena) < fat_mount_overhead(MAX_NODES) + 64 + 64 * 1024)
 		return STATUS_NO_MEMORY; /* a manifest too small for the node table and a cache */
+	size_t index = arena_remaining(&m->arena) / 8;
 	struct fat_mount_params p = {
 		.dev = &m->dev,
 		.arena = &m->arena,
 		.max_nodes = MAX_NODES,
-		.cache_bytes = arena_remaining(&m->arena) - fat_mount_overhead(MAX_NODES) - 64,
+		.index_bytes = index,
+		.cache_bytes = arena_remaining(&m->arena) - fat_mount_overhead(MAX_NODES) - 64 -
+			       index,
 		.clock = wall_seconds,
 		.flags = FAT_MOUNT_TRUST_FSINFO, /* no full FAT scan at boot */
 	};

@@ -92,7 +92,8 @@ static status_t take_memory(struct fat_volume *v, const struct fat_mount_params 
 	v->io.sector_size = v->g.sector_size;
 	v->io.blocks_per_sector = v->g.sector_size / p->dev->block_size;
 	v->io.total_sectors = v->g.total_sectors;
-	return fat_cache_init(&v->cache, &v->io, p->arena, n);
+	status_t st = fat_cache_init(&v->cache, &v->io, p->arena, n);
+	return st ? st : fat_dx_init(v, p->arena, p->index_bytes);
 }
 
 /* Reads FSInfo (FAT32): its free count and next-free hint. */
@@ -317,6 +318,7 @@ status_t fat_drop_cache(struct fat_volume *v)
 
 	if (st == STATUS_OK)
 		fat_cache_drop_clean(&v->cache);
+	fat_dx_drop(v);
 	return st;
 }
 
@@ -340,6 +342,7 @@ status_t fat_unmount(struct fat_volume *v)
 	}
 	for (uint32_t i = 0; i < v->max_nodes; i++)
 		v->nodes[i].refs = 0;
+	fat_dx_drop(v);
 	v->mounted = false;
 	return st;
 }

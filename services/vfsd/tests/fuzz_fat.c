@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_BLOCKS (1u << 17)
 #define OVERLAY_SLOTS 8192u /* blocks the read-write pass may write */
 #define CACHE_BYTES (24 * 1024)
+#define INDEX_BYTES (16 * 1024)
 #define NODES 48
 #define MAX_DEPTH 8
 #define ENTRY_BUDGET 600
@@ -255,6 +256,7 @@ static status_t mount(struct fat_volume *v, struct sparse *s, uint8_t *mem, size
 		.dev = &s->dev,
 		.arena = &a,
 		.cache_bytes = CACHE_BYTES,
+		.index_bytes = INDEX_BYTES,
 		.max_nodes = NODES,
 		.flags = flags,
 		.clock = fuzz_clock,
@@ -306,7 +308,7 @@ static void mutate(struct fat_volume *v, uint8_t *buf)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t mem[CACHE_BYTES + 64 * 1024];
+	static uint8_t mem[CACHE_BYTES + INDEX_BYTES + 64 * 1024];
 	static uint8_t buf[16384];
 	struct sparse s;
 	struct fat_volume v;

@@ -479,7 +479,9 @@ static void judge(struct tvol *t, struct model *m, const char *img)
 	CHECK_EQ(tvol_unmount(t), STATUS_OK);
 }
 
-static void workload_on(const char *opts, unsigned kib, uint64_t seed)
+/* The workload on a new image made with mkfs.fat opts; index: the
+ * directory index's bytes (struct tvol). */
+static void workload_on(const char *opts, unsigned kib, uint64_t seed, size_t index)
 {
 	static struct model m;
 	static struct tvol t;
@@ -494,6 +496,7 @@ static void workload_on(const char *opts, unsigned kib, uint64_t seed)
 	CHECK_EQ(make_image(img, opts, kib), 0);
 	CHECK_EQ(imgdev_load(&t.img, img, 512), 0);
 	t.cache_bytes = 128 * 1024;
+	t.index_bytes = index;
 	CHECK_EQ(tvol_mount(&t, 0), STATUS_OK);
 	run_workload(&t, &m);
 	judge(&t, &m, img);
@@ -503,17 +506,30 @@ static void workload_on(const char *opts, unsigned kib, uint64_t seed)
 
 TEST(workload_on_fat32_passes_fsck_mdir_and_mcopy)
 {
-	workload_on("-F 32 -s 1", 65536, 1);
+	workload_on("-F 32 -s 1", 65536, 1, 0);
+}
+
+/* Indexes of 16 entries (about the workload's files per directory):
+ * directories outgrow them and shrink back into them, and they are
+ * rebuilt all the time. */
+TEST(workload_on_fat32_with_a_small_directory_index_passes)
+{
+	workload_on("-F 32 -s 1", 65536, 4, 4 * 600);
+}
+
+TEST(workload_on_fat32_without_a_directory_index_passes)
+{
+	workload_on("-F 32 -s 1", 65536, 5, SIZE_MAX);
 }
 
 TEST(workload_on_fat32_with_1k_clusters_passes)
 {
-	workload_on("-F 32 -s 2", 70000, 2);
+	workload_on("-F 32 -s 2", 70000, 2, 0);
 }
 
 TEST(workload_on_fat16_passes_fsck_mdir_and_mcopy)
 {
-	workload_on("-F 16 -s 4", 49152, 3);
+	workload_on("-F 16 -s 4", 49152, 3, 0);
 }
 
 /* ---------------------------------------------------------------- single behaviours */
@@ -1080,6 +1096,8 @@ int main(void)
 {
 	dir = test_setup();
 	RUN(workload_on_fat32_passes_fsck_mdir_and_mcopy);
+	RUN(workload_on_fat32_with_a_small_directory_index_passes);
+	RUN(workload_on_fat32_without_a_directory_index_passes);
 	RUN(workload_on_fat32_with_1k_clusters_passes);
 	RUN(workload_on_fat16_passes_fsck_mdir_and_mcopy);
 	RUN(surrogate_pairs_reach_the_disk_as_utf16);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define DEFAULT_CACHE (256 * 1024)
+#define DEFAULT_INDEX (256 * 1024)
 #define DEFAULT_NODES 64
 
 static int64_t test_clock(void *ctx)
@@ -23,12 +24,16 @@ status_t tvol_mount(struct tvol *t, uint32_t flags)
 {
 	size_t cache = t->cache_bytes ? t->cache_bytes : DEFAULT_CACHE;
 	uint32_t nodes = t->max_nodes ? t->max_nodes : DEFAULT_NODES;
-	size_t bytes = cache + fat_mount_overhead(nodes);
+	size_t index = t->index_bytes == SIZE_MAX ? 0
+		       : t->index_bytes           ? t->index_bytes
+						  : DEFAULT_INDEX;
+	size_t bytes = cache + fat_mount_overhead(nodes) + index;
 	struct fat_mount_params p = {
 		.dev = &t->img.dev,
 		.arena = &t->arena,
 		.cache_bytes = cache,
 		.max_nodes = nodes,
+		.index_bytes = index,
 		.flags = flags,
 		.tz_minutes = 0,
 		.clock = test_clock,

@@ -24,6 +24,7 @@ struct tvol {
 	int64_t now;        /* what the clock says */
 	size_t cache_bytes; /* 0: the default */
 	uint32_t max_nodes; /* 0: the default */
+	size_t index_bytes; /* 0: the default; SIZE_MAX: no directory index */
 };
 
 /* Mounts t->img (already loaded) with flags; sets t->root. */
