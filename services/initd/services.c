@@ -12,7 +12,8 @@
 #include "services.h"
 #include "wallclock.h"
 
-#define TICK_NS 10000000ull /* supervision deadlines are checked every 10 ms */
+#define TICK_NS 10000000ull        /* supervision deadlines are checked every 10 ms */
+#define TICK_STALL_NS 100000000ull /* a tick later than this: initd itself was stalled */
 
 static void say(struct initd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct initd *d, const char *fmt, ...)
@@ -691,15 +692,29 @@ static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct
 static void tick(struct loop *loop, uint64_t now, void *ctx)
 {
 	struct initd *d = ctx;
+	/* A tick this late means initd could not run: whatever heartbeats
+	 * the services sent meanwhile may still wait in its inbox, so that
+	 * time is not held against them. */
+	uint64_t late = d->tick_due && now > d->tick_due ? now - d->tick_due : 0;
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[i];
-		if (s->stop_due && now >= s->stop_due)
+		if (late > TICK_STALL_NS)
+			supervise_excuse(&s->sv, late);
+		if (s->stop_due && now >= s->stop_due) {
 			control_ended(d, s, now); /* it did not stop in time */
-		else if (!s->refused)
-			services_act(d, s, supervise_tick(&s->sv, now));
+		} else if (!s->refused) {
+			struct sv_action a = supervise_tick(&s->sv, now);
+			struct sv_status st;
+			supervise_status(&s->sv, now, &st);
+			if (a.kill && s->running && st.last_cause.kind == SV_CAUSE_HANG)
+				say(d, "initd: %s: no heartbeat for %lu ms: killed as hung\n",
+				    s->m.name, (unsigned long)st.last_cause.detail);
+			services_act(d, s, a);
+		}
 	}
 	settle(d, now);
-	loop_timer_add(loop, now + TICK_NS, tick, d, NULL);
+	d->tick_due = now + TICK_NS;
+	loop_timer_add(loop, d->tick_due, tick, d, NULL);
 }
 
 status_t services_register(struct initd *d)

@@ -247,6 +247,12 @@ struct sv_action supervise_heartbeat(struct supervisor *s, uint64_t now)
 	return nothing(s);
 }
 
+void supervise_excuse(struct supervisor *s, uint64_t stalled_ns)
+{
+	if (s->state == SV_STATE_UP)
+		s->last_beat = sat_add(s->last_beat, stalled_ns);
+}
+
 struct sv_action supervise_exited(struct supervisor *s, uint64_t now, uint64_t code)
 {
 	if (!running(s))

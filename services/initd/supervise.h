@@ -212,6 +212,13 @@ struct sv_action supervise_start_failed(struct supervisor *s, uint64_t now, stat
 /* A heartbeat from the running task. */
 struct sv_action supervise_heartbeat(struct supervisor *s, uint64_t now);
 
+/* The supervisor itself could not look for stalled_ns (its own timer
+ * fired that late: the machine, or initd, did not run meanwhile). A
+ * running task's silence over that time is not held against it: its
+ * heartbeat deadline moves by stalled_ns, so a service is never taken
+ * for hung because nobody, initd included, could run. */
+void supervise_excuse(struct supervisor *s, uint64_t stalled_ns);
+
 /* The task's last thread exited with code. */
 struct sv_action supervise_exited(struct supervisor *s, uint64_t now, uint64_t code);
 

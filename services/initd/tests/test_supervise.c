@@ -267,6 +267,24 @@ TEST(a_heartbeat_before_the_tick_keeps_a_late_service_alive)
 	CHECK_EQ(supervise_deadline(&sv), MS(121));
 }
 
+TEST(time_the_supervisor_could_not_look_is_not_held_against_a_service)
+{
+	boot(policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 100), 0);
+	CHECK_EQ(supervise_deadline(&sv), MS(300));
+	/* initd's tick came 250 ms late: the deadline moves by as much. */
+	supervise_excuse(&sv, MS(250));
+	CHECK_EQ(supervise_deadline(&sv), MS(550));
+	CHECK_EQ(supervise_tick(&sv, MS(549)).verb, SV_ACT_NONE);
+	/* Still silent after the excused time: hung. */
+	struct sv_action a = supervise_tick(&sv, MS(550));
+	CHECK(a.kill);
+	CHECK_EQ(a.verb, SV_ACT_KILL_AND_RESTART);
+	/* Nothing to excuse for a service that is not up. */
+	supervise_excuse(&sv, MS(1000));
+	CHECK_EQ(sv.state, SV_STATE_BACKOFF);
+	CHECK_EQ(supervise_deadline(&sv), MS(650));
+}
+
 TEST(without_heartbeats_no_hang_is_ever_declared)
 {
 	boot(policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 0), 0);
@@ -563,6 +581,7 @@ int main(void)
 	RUN(release_from_quarantine_starts_afresh);
 	RUN(a_silent_service_is_hung_exactly_three_intervals_after_its_last_beat);
 	RUN(a_heartbeat_before_the_tick_keeps_a_late_service_alive);
+	RUN(time_the_supervisor_could_not_look_is_not_held_against_a_service);
 	RUN(without_heartbeats_no_hang_is_ever_declared);
 	RUN(a_hang_past_the_strike_limit_kills_and_quarantines);
 	RUN(on_failure_does_not_restart_a_clean_exit);
