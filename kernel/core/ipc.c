@@ -149,6 +149,26 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 	return st;
 }
 
+status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent)
+{
+	struct inbox *ib = (struct inbox *)target->obj;
+	struct keel_msg m;
+	status_t st = inbox_alive(target);
+	*sent = 0;
+	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
+		st = msg_in(uaddr_add(msgs, i * sizeof m), &m);
+		if (st == STATUS_OK)
+			st = inbox_post(ib, m.label, target->badge, m.payload, m.len,
+					CAP_HANDLE_NONE, 0);
+		if (st == STATUS_OK)
+			++*sent;
+	}
+	if (!*sent)
+		return st;
+	ipc_inbox_notify(ib); /* one wake-up for the whole batch */
+	return STATUS_OK;
+}
+
 /*
  * Reply handles. A call takes an entry of the receiving task's table of
  * unanswered calls (core/object/replies.h); the caller's struct reply

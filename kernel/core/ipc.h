@@ -43,6 +43,12 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 		  uint32_t mode);
 status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns);
 
+/* sys_msg_send_many: posts the count messages at msgs to target's inbox
+ * in order, as ipc_send without a capability, and wakes the owner once.
+ * Stops at the first that cannot be posted: STATUS_OK if some were (*sent
+ * says how many), that message's status if none was. */
+status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent);
+
 /* sys_msg_reply: answers the call whose reply handle h (checked by the
  * dispatcher, live) the calling task holds, and frees the handle. */
 status_t ipc_reply(cap_handle_t h, uaddr_t msg, cap_handle_t cap, uint32_t mode);

@@ -47,6 +47,17 @@ status_t ksys_msg_send(struct syscall_ctx *ctx, const struct cap_arg *inbox, uad
 	return st ? st : ipc_send(&inbox->cap, inbox->handle, msg, cap->handle, mode);
 }
 
+status_t ksys_msg_send_many(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msgs,
+			    size_t len, size_t *sent)
+{
+	(void)ctx;
+	/* A grant-once capability has one use, which sends one message. */
+	if (len == 0 || len % MSG_SIZE || len / MSG_SIZE > MSG_SEND_MANY_MAX ||
+	    (inbox->cap.flags & CAP_FLAG_ONCE))
+		return STATUS_INVALID;
+	return ipc_send_many(&inbox->cap, msgs, len / MSG_SIZE, sent);
+}
+
 status_t ksys_msg_call(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msg,
 		       uint64_t timeout)
 {
