@@ -149,65 +149,104 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 	return st;
 }
 
-/* A capability to a thread's reply object was deleted. If it was the one
- * of the call still waiting, deleted unanswered, that call fails with DEAD. */
-static void reply_cap_deleted(struct kobj *o, uint64_t cap_gen)
+status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent)
 {
-	struct reply *r = (struct reply *)o;
-	struct thread *caller = r->caller;
-	if (!caller || cap_gen != o->gen)
+	struct inbox *ib = (struct inbox *)target->obj;
+	struct keel_msg m;
+	status_t st = inbox_alive(target);
+	*sent = 0;
+	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
+		st = msg_in(uaddr_add(msgs, i * sizeof m), &m);
+		if (st == STATUS_OK)
+			st = inbox_post(ib, m.label, target->badge, m.payload, m.len,
+					CAP_HANDLE_NONE, 0);
+		if (st == STATUS_OK)
+			++*sent;
+	}
+	if (!*sent)
+		return st;
+	ipc_inbox_notify(ib); /* one wake-up for the whole batch */
+	return STATUS_OK;
+}
+
+/*
+ * Reply handles. A call takes an entry of the receiving task's table of
+ * unanswered calls (core/object/replies.h); the caller's struct reply
+ * points back at it. The helpers below are the only code that changes
+ * either side of that link.
+ */
+
+/* The call held in entry e of r ends for its caller with status st (DEAD:
+ * deleted unanswered or the holder died), which is woken. */
+static void reply_fail(struct reply_entry *e, status_t st)
+{
+	struct thread *caller = e->caller;
+	if (!caller)
 		return;
-	r->caller = NULL;
+	e->caller = NULL;
+	caller->reply.holder = NULL;
 	caller->ipc_pending = false;
-	caller->ipc_status = STATUS_DEAD;
+	caller->ipc_status = st;
 	thread_wake(caller);
 }
 
-/* The thread is gone and so is the last capability to its reply object. */
-static void reply_destroy(struct kobj *o)
-{
-	kobj_put(&container_of(o, struct thread, reply)->obj);
-}
-
-static const struct kobj_ops reply_ops = { .destroy = reply_destroy,
-					   .cap_deleted = reply_cap_deleted };
-
 void ipc_thread_init(struct thread *t)
 {
-	/* Uncharged and of a valid type: this cannot fail. */
-	kobj_init(&t->reply.obj, OBJ_REPLY, &reply_ops, NULL, 0);
-	t->reply.caller = NULL;
-	kobj_get(&t->obj); /* the record outlives the reply's last capability */
+	t->reply.holder = NULL;
+	t->reply.index = 0;
 }
 
-/* Puts a grant-once capability to the calling thread's reply object into
- * the receiver's CSpace. */
-static status_t reply_make(struct inbox *ib, struct reply **out, cap_handle_t *h)
+/* Takes an entry of the receiver's table for the calling thread's call. */
+static status_t reply_make(struct inbox *ib, cap_handle_t *h)
 {
-	struct reply *r = &thread_current()->reply;
-	status_t st = cspace_reply_insert(ib->owner_cs, &r->obj, h);
-	if (st == STATUS_OK)
-		*out = r;
+	struct thread *t = thread_current();
+	struct replies *r = &ib->owner->task->replies;
+	status_t st = replies_take(r, t, h);
+	if (st == STATUS_OK) {
+		t->reply.holder = r;
+		t->reply.index = (uint32_t)*h & (REPLIES_MAX - 1);
+	}
 	return st;
 }
 
-/* Drops a call whose reply will not come: its capability goes stale. */
+/* Drops a call whose reply will not come: its handle goes stale, and
+ * stays held until the receiver uses or deletes it. */
 static void reply_abandon(struct thread *t)
 {
 	if (!t->ipc_pending)
 		return;
-	t->reply.caller = NULL;
 	t->ipc_pending = false;
-	kobj_revoke_all(&t->reply.obj);
+	if (t->reply.holder) {
+		t->reply.holder->e[t->reply.index].caller = NULL;
+		t->reply.holder = NULL;
+	}
+}
+
+status_t ipc_reply_drop(struct replies *r, cap_handle_t h)
+{
+	struct reply_entry *e = replies_find(r, h);
+	if (!e)
+		return STATUS_BAD_CAP;
+	status_t st = e->caller ? STATUS_OK : STATUS_STALE;
+	reply_fail(e, STATUS_DEAD);
+	replies_free(r, e);
+	return st;
+}
+
+void ipc_replies_clear(struct replies *r)
+{
+	for (uint32_t i = 0; i < r->n; i++)
+		if (r->e[i].next == REPLY_HELD) {
+			reply_fail(&r->e[i], STATUS_DEAD);
+			replies_free(r, &r->e[i]);
+		}
+	r->n = 0;
+	r->free_head = r->free_tail = 0;
 }
 
 void ipc_thread_gone(struct thread *t)
 {
 	reply_abandon(t);
-	if (t->task) {
-		kobj_kill(&t->reply.obj);
-		kobj_put(&t->reply.obj);
-	}
 	if (!list_unlinked(&t->timer_link))
 		list_del(&t->timer_link);
 }
@@ -244,7 +283,6 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 {
 	struct thread *t = thread_current();
 	struct keel_msg m;
-	struct reply *r;
 	cap_handle_t rh;
 	status_t st = msg_in(msg, &m);
 	if (st == STATUS_OK)
@@ -252,18 +290,19 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	if (st)
 		return st;
 	struct inbox *ib = (struct inbox *)target->obj;
-	if ((st = reply_make(ib, &r, &rh)))
-		return st == STATUS_QUOTA ? st : STATUS_FULL;
-	/* A full ring is FULL here; the reply capability goes again. */
+	if ((st = reply_make(ib, &rh)))
+		return st;
+	/* A full ring is FULL here; the reply entry goes again. */
 	st = inbox_post(ib, m.label, target->badge, m.payload, m.len, rh,
 			MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
-		cspace_delete(ib->owner_cs, rh);
+		t->reply.holder = NULL;
+		replies_free(&ib->owner->task->replies,
+			     replies_find(&ib->owner->task->replies, rh));
 		return st;
 	}
 	if (target->flags & CAP_FLAG_ONCE)
 		cspace_consume_once(&t->task->cs, h);
-	r->caller = t;
 	t->ipc_pending = true;
 	t->ipc_status = STATUS_TIMEOUT;
 	struct thread *rx = ib->owner;
@@ -282,27 +321,30 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	return t->ipc_status;
 }
 
-/* Delivers the reply to the caller waiting on target; *caller gets the
- * thread to wake (NULL when there was none). */
-static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uaddr_t msg,
-			      cap_handle_t cap, uint32_t mode, struct thread **woken)
+/* Delivers the reply to the caller waiting on the reply handle the
+ * dispatcher checked; *woken gets the thread to wake (NULL when there was
+ * none). */
+static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode,
+			      struct thread **woken)
 {
-	struct cspace *cs = &thread_current()->task->cs;
+	struct task *self = thread_current()->task;
 	struct keel_msg m;
 	status_t st = msg_in(msg, &m);
 	if (st)
 		return st;
-	struct reply *r = (struct reply *)target->obj;
-	struct thread *caller = r->caller;
+	struct reply_entry *e = replies_find(&self->replies, reply);
 	*woken = NULL;
+	if (!e)
+		return STATUS_BAD_CAP;
+	struct thread *caller = e->caller;
 	if (!caller || caller->kill_pending) {
-		cspace_delete(cs, reply);
+		ipc_reply_drop(&self->replies, reply);
 		return STATUS_DEAD;
 	}
 	cap_handle_t given = CAP_HANDLE_NONE;
 	if (cap != CAP_HANDLE_NONE &&
-	    (st = cspace_transfer(cs, cap, &caller->task->cs, (enum cap_mode)mode, RIGHTS_ALL,
-				  &given)))
+	    (st = cspace_transfer(&self->cs, cap, &caller->task->cs, (enum cap_mode)mode,
+				  RIGHTS_ALL, &given)))
 		return st;
 	struct keel_msg *out = &caller->ipc_msg;
 	memset(out, 0, sizeof *out);
@@ -313,29 +355,28 @@ static status_t reply_deliver(const struct cap *target, cap_handle_t reply, uadd
 	out->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
 	caller->ipc_status = STATUS_OK;
 	caller->ipc_pending = false;
-	r->caller = NULL;
-	cspace_reply_used(cs, reply); /* the call has ended: no hook needed */
+	caller->reply.holder = NULL;
+	replies_free(&self->replies, e); /* the call has ended: its handle goes */
 	*woken = caller;
 	return STATUS_OK;
 }
 
-status_t ipc_reply(const struct cap *target, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
-		   uint32_t mode)
+status_t ipc_reply(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode)
 {
 	struct thread *caller = NULL;
-	status_t st = reply_deliver(target, reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(reply, msg, cap, mode, &caller);
 	if (caller)
 		thread_wake(caller);
 	return st;
 }
 
-status_t ipc_reply_wait(const struct cap *target, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
-			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+status_t ipc_reply_wait(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode,
+			uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 {
 	struct thread *t = thread_current(), *caller = NULL;
 	if (!mask)
 		return STATUS_INVALID;
-	status_t st = reply_deliver(target, reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(reply, msg, cap, mode, &caller);
 	if (st && st != STATUS_DEAD)
 		return st;
 	if (!(t->signals & mask) && timeout_ns != 0) {

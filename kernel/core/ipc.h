@@ -4,9 +4,10 @@
  * An inbox belongs to the thread that created it: its capabilities land
  * in that thread's task's CSpace, and each message raises one bit of that
  * thread's signal word and wakes it if it waits for the bit. A call
- * carries a grant-once reply capability; the caller blocks until the reply
- * arrives, the reply capability is deleted unused (DEAD), or its timeout
- * passes (TIMEOUT). All calls: lock held.
+ * carries a grant-once reply handle (core/object/replies.h); the caller
+ * blocks until the reply arrives, the handle is deleted unused or its
+ * holder dies (DEAD), or its timeout passes (TIMEOUT). All calls: lock
+ * held.
  */
 #ifndef KEEL_CORE_IPC_H
 #define KEEL_CORE_IPC_H
@@ -17,6 +18,7 @@
 #include "core/mm/vspace.h"
 #include "core/object/inbox.h"
 #include "core/object/memory.h"
+#include "core/object/replies.h"
 #include "core/object/thread.h"
 
 #define INBOX_OBJECTS_MAX 4096
@@ -31,20 +33,40 @@ status_t ipc_inbox_create(uint32_t capacity, uint32_t bit, struct inbox **out,
 /* After a post to ib: wakes its owner if it waits for the inbox's bit. */
 void ipc_inbox_notify(struct inbox *ib);
 
-/* sys_msg_send, sys_msg_call and sys_msg_reply on behalf of the caller:
- * target is the capability the dispatcher looked up for handle h (an inbox
- * with RIGHT_SEND, or a reply capability); msg is the user address of a
- * struct keel_msg. */
+/* sys_msg_send and sys_msg_call on behalf of the caller: target is the
+ * capability the dispatcher looked up for handle h (an inbox with
+ * RIGHT_SEND); msg is the user address of a struct keel_msg. A call takes
+ * an entry of the receiving task's table of unanswered calls (FULL when
+ * every entry is held, QUOTA when its slot quota cannot pay) and posts
+ * the entry's reply handle with the message. */
 status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 		  uint32_t mode);
 status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns);
-status_t ipc_reply(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
-		   uint32_t mode);
+
+/* sys_msg_send_many: posts the count messages at msgs to target's inbox
+ * in order, as ipc_send without a capability, and wakes the owner once.
+ * Stops at the first that cannot be posted: STATUS_OK if some were (*sent
+ * says how many), that message's status if none was. */
+status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent);
+
+/* sys_msg_reply: answers the call whose reply handle h (checked by the
+ * dispatcher, live) the calling task holds, and frees the handle. */
+status_t ipc_reply(cap_handle_t h, uaddr_t msg, cap_handle_t cap, uint32_t mode);
 
 /* sys_msg_reply_wait: replies as ipc_reply (a caller that is gone is not
  * an error here), then waits as ipc_signal_wait. */
-status_t ipc_reply_wait(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
-			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
+status_t ipc_reply_wait(cap_handle_t h, uaddr_t msg, cap_handle_t cap, uint32_t mode, uint64_t mask,
+			uint64_t timeout_ns, uint64_t *pending);
+
+/* Frees reply handle h of table r unanswered: a caller still waiting
+ * fails with DEAD. Returns STATUS_BAD_CAP if h names no held entry,
+ * STATUS_STALE if its call had already ended (the handle is freed all
+ * the same), STATUS_OK otherwise. */
+status_t ipc_reply_drop(struct replies *r, cap_handle_t h);
+
+/* The task holding r is torn down: every call it holds fails with DEAD,
+ * and r holds nothing more. */
+void ipc_replies_clear(struct replies *r);
 
 /* Waits for one of mask's bits; takes and returns them in *pending. */
 status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
@@ -59,7 +81,7 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns);
 /* Raises the bits of every timer whose deadline has passed (tick, CPU 0). */
 void ipc_timers_fire(uint64_t now);
 
-/* Makes the reply object of the new user thread t. */
+/* Sets up the call state of the new user thread t. */
 void ipc_thread_init(struct thread *t);
 
 /* t is going away: a call it was waiting in is abandoned. */

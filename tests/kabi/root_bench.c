@@ -12,6 +12,8 @@
  *   ipc_send_batched_per_msg_insns      32 sys_msg_send drained by pong after
  *                                       one wait; the closing call's round
  *                                       trip is subtracted, the rest divided by 32
+ *   ipc_send_many_per_msg_insns         the same with the 32 messages built in an
+ *                                       array and posted by one sys_msg_send_many
  */
 #include "root.h"
 
@@ -24,8 +26,8 @@
 struct bench {
 	struct kabi_root *r;
 	struct kabi_inbox in, sup;
-	uint64_t same, cross, batched; /* 0 until measured */
-	int finished;                  /* set by the driver when it is done */
+	uint64_t same, cross, batched, many; /* 0 until measured */
+	int finished;                        /* set by the driver when it is done */
 };
 
 /* Spawns pong on the CPUs in affinity; returns the send cap to its inbox. */
@@ -83,15 +85,23 @@ static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n)
 	return kabi_rdtsc() - t0;
 }
 
-/* rounds of BATCH sends closed by a flush call; returns ticks, 0 on failure. */
-static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds)
+/* rounds of BATCH sends (one sys_msg_send each, or one sys_msg_send_many
+ * for all if many) closed by a flush call; returns ticks, 0 on failure. */
+static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds, bool many)
 {
+	static struct keel_msg batch[BATCH];
 	uint64_t t0 = kabi_rdtsc();
 
 	for (uint64_t k = 0; k < rounds; k++) {
 		struct keel_msg m;
 		status_t st = STATUS_OK;
-		for (uint64_t i = 0; i < BATCH && st == STATUS_OK; i++) {
+		size_t sent = 0;
+		if (many) {
+			for (uint64_t i = 0; i < BATCH; i++)
+				batch[i] = kabi_msg(KABI_ITEM, i, 0, 0);
+			st = sys_msg_send_many(pong, batch, sizeof batch, &sent);
+		}
+		for (uint64_t i = 0; !many && i < BATCH && st == STATUS_OK; i++) {
 			m = kabi_msg(KABI_ITEM, i, 0, 0);
 			st = sys_msg_send(pong, &m, CAP_HANDLE_NONE, 0);
 		}
@@ -118,9 +128,15 @@ static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip, boo
 
 	if (pong && calls(b, pong, WARMUP) && (t = calls(b, pong, ROUNDS))) {
 		*roundtrip = t / ROUNDS;
-		if (with_batch && batches(b, pong, 10) && (t = batches(b, pong, BATCH_ROUNDS))) {
+		if (with_batch && batches(b, pong, 10, false) &&
+		    (t = batches(b, pong, BATCH_ROUNDS, false))) {
 			uint64_t per_round = t / BATCH_ROUNDS;
 			b->batched = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 0;
+		}
+		if (with_batch && batches(b, pong, 10, true) &&
+		    (t = batches(b, pong, BATCH_ROUNDS, true))) {
+			uint64_t per_round = t / BATCH_ROUNDS;
+			b->many = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 0;
 		}
 	}
 	pong_stop(b, pong, &c, supc);
@@ -189,5 +205,12 @@ void test_bench(struct kabi_root *r)
 			   (unsigned long long)b.batched);
 	} else {
 		kr_fail(r, "batched send", "not measured");
+	}
+	if (b.many) {
+		kr_pass(r, "sys_msg_send_many measured");
+		keel_print(r->witness, "bench: ipc_send_many_per_msg_insns=%llu\n",
+			   (unsigned long long)b.many);
+	} else {
+		kr_fail(r, "sys_msg_send_many", "not measured");
 	}
 }

@@ -41,7 +41,7 @@ status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots, st
 	cs->index_bits = 0;
 	while ((1u << cs->index_bits) < nslots)
 		cs->index_bits++;
-	cs->gen_max = 0xffffffffu >> cs->index_bits;
+	cs->gen_max = 0x7fffffffu >> cs->index_bits; /* bit 31: replies.h */
 	cs->free_head = cs->free_tail = NIL;
 	cs->used = 0;
 	cs->retired = 0;
@@ -207,44 +207,6 @@ status_t cspace_insert(struct cspace *cs, struct kobj *obj, uint32_t rights, uin
 	fill(s, obj, rights, badge, obj->gen, flags);
 	kobj_get(obj);
 	*out = handle_of(s);
-	return STATUS_OK;
-}
-
-status_t cspace_reply_insert(struct cspace *cs, struct kobj *r, cap_handle_t *out)
-{
-	struct cslot *s;
-	status_t st;
-
-	if (r->dead)
-		return STATUS_STALE;
-	st = slot_alloc(cs, &s);
-	if (st)
-		return st;
-	s->obj = r;
-	s->type = OBJ_REPLY;
-	s->rights = RIGHT_SEND;
-	s->badge = 0;
-	s->obj_gen = r->gen;
-	s->flags = CAP_FLAG_ONCE;
-	r->refs++;
-	*out = handle_of(s);
-	return STATUS_OK;
-}
-
-status_t cspace_reply_used(struct cspace *cs, cap_handle_t h)
-{
-	struct cslot *s = cspace_slot(cs, h);
-	struct kobj *obj;
-
-	if (!s || s->type != OBJ_REPLY)
-		return STATUS_BAD_CAP;
-	if (s->parent || s->first_child) {
-		slot_delete(s); /* never for a reply; kept general all the same */
-		return STATUS_OK;
-	}
-	obj = s->obj;
-	slot_release(s);
-	kobj_put(obj);
 	return STATUS_OK;
 }
 

@@ -15,8 +15,9 @@
  *
  * where index_bits is the fewest bits that can number every slot (0 for a
  * one-slot CSpace, 16 for 65536 slots) and slot_gen, between 1 and
- * gen_max = 0xffffffff >> index_bits, is bumped each time the slot is
- * emptied. A handle to a deleted capability therefore never names the
+ * gen_max = 0x7fffffff >> index_bits, is bumped each time the slot is
+ * emptied. Bit 31 is never set: it marks the handles of a task's
+ * unanswered calls, which live outside the CSpace (replies.h). A handle to a deleted capability therefore never names the
  * slot's next occupant. A slot whose generation is used up is retired for
  * good rather than wrapped. Free slots are reused oldest first, so an old
  * handle can only collide after every generation of a slot is spent,
@@ -218,21 +219,6 @@ status_t cspace_transfer(struct cspace *src_cs, cap_handle_t src, struct cspace 
  * otherwise nothing happens. Returns STATUS_BAD_CAP for a bad handle.
  * Caller holds the kernel lock. */
 status_t cspace_consume_once(struct cspace *cs, cap_handle_t h);
-
-/*
- * The two steps of a call's reply capability, the hot path of every
- * sys_msg_call. cspace_reply_insert puts a grant-once capability with
- * RIGHT_SEND to the live REPLY object r into a free slot of cs (errors
- * and charging as cspace_insert). cspace_reply_used empties the slot of
- * the reply capability h after its use, without calling r's cap_deleted
- * hook: the caller has ended the call first, so the hook would do
- * nothing. A reply capability is always a root without children (it
- * cannot be derived or copied, only moved), so no tree is walked.
- * Returns STATUS_BAD_CAP if h names no reply capability. Caller holds
- * the kernel lock.
- */
-status_t cspace_reply_insert(struct cspace *cs, struct kobj *r, cap_handle_t *out);
-status_t cspace_reply_used(struct cspace *cs, cap_handle_t h);
 
 /* Returns the number of slots a new capability could still take. */
 uint32_t cspace_free_slots(const struct cspace *cs);

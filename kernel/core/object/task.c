@@ -67,6 +67,7 @@ static void release_resources(struct task *t)
 	t->dying = true;
 	t->torn_down = true;
 	task_unmap(t, USER_BASE, (USER_TOP - USER_BASE) / PAGE_SIZE);
+	ipc_replies_clear(&t->replies);
 	cspace_clear(&t->cs);
 	kmem_free((uint64_t)t->slots - (uint64_t)arch_phys_to_virt(0), t->slots_order);
 	t->slots = NULL;
@@ -138,10 +139,13 @@ static status_t charge_parent(struct task *t, struct quota *parent, const uint64
 static status_t build(struct task *t, uint64_t slots)
 {
 	uint64_t pa;
-	t->slots_order = kmem_order(slots * sizeof(struct cslot));
+	uint32_t nreplies = slots < REPLIES_MAX ? (uint32_t)slots : REPLIES_MAX;
+	t->slots_order = kmem_order(slots * sizeof(struct cslot) +
+				    nreplies * sizeof(struct reply_entry));
 	if (kmem_alloc(t->slots_order, &pa))
 		return STATUS_NO_MEMORY;
 	t->slots = arch_phys_to_virt(pa);
+	replies_init(&t->replies, (struct reply_entry *)(t->slots + slots), nreplies, &t->quota);
 	status_t st = cspace_init(&t->cs, t->slots, (uint32_t)slots, &t->quota);
 	if (st == STATUS_OK)
 		st = vspace_create(&t->vs);

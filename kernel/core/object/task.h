@@ -19,6 +19,7 @@
 #include "core/object/cspace.h"
 #include "core/list.h"
 #include "core/object/object.h"
+#include "core/object/replies.h"
 #include "core/mm/reclaim.h"
 #include "core/mm/vspace.h"
 
@@ -48,7 +49,8 @@ struct task {
 	struct vspace vs;
 	struct cspace cs;
 	struct cslot *slots;
-	unsigned slots_order;
+	unsigned slots_order;          /* the slots, then the reply entries */
+	struct replies replies;        /* the calls it holds unanswered */
 	struct quota quota;            /* what the task and its objects may use */
 	struct task *parent;           /* its quota pays for the slot and object
 					 * limits and for the pages used; a

@@ -26,14 +26,13 @@
 
 struct task;
 
-/* The right to answer a call (OBJ_REPLY). Every user thread carries one
- * for its own calls, made once with the thread, so a call allocates
- * nothing: each call puts a grant-once capability to it in the
- * receiver's CSpace, and a call that ends unanswered (timeout, kill)
- * bumps its generation, so that capability is stale from then on. */
+/* A thread's call in progress, as its caller sees it: the entry of the
+ * receiving task's table of unanswered calls (core/object/replies.h) that
+ * holds the call's reply handle. A call allocates nothing: the entry is
+ * the receiver's, charged to its slot quota. */
 struct reply {
-	struct kobj obj;
-	struct thread *caller; /* NULL once answered, timed out or gone */
+	struct replies *holder; /* NULL once answered, ended or the holder died */
+	uint32_t index;         /* the entry in holder */
 };
 
 /*

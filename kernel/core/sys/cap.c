@@ -14,14 +14,19 @@ status_t ksys_cap_derive(struct syscall_ctx *ctx, const struct cap_arg *cap, uin
 
 status_t ksys_cap_delete(struct syscall_ctx *ctx, const struct cap_arg *cap)
 {
-	/* A stale capability is deleted all the same (stale-ok in syscalls.def). */
+	/* A stale capability is deleted all the same (stale-ok in syscalls.def);
+	 * so is a reply handle, whose waiting caller fails with DEAD. */
+	if (reply_handle(cap->handle))
+		return ipc_reply_drop(&ctx->task->replies, cap->handle);
 	status_t st = cspace_delete(&ctx->task->cs, cap->handle);
 	return st ? st : cap->stale ? STATUS_STALE : STATUS_OK;
 }
 
 status_t ksys_cap_revoke(struct syscall_ctx *ctx, const struct cap_arg *cap)
 {
-	status_t st = cspace_revoke(&ctx->task->cs, cap->handle);
+	/* Nothing is ever derived from a reply handle: nothing to delete. */
+	status_t st = reply_handle(cap->handle) ? STATUS_OK
+						: cspace_revoke(&ctx->task->cs, cap->handle);
 	if (st == STATUS_OK)
 		witness_note(WITNESS_REVOKE, ctx->task->id, ctx->task->id, cap->cap.type, 0);
 	return st;

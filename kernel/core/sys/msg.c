@@ -47,6 +47,17 @@ status_t ksys_msg_send(struct syscall_ctx *ctx, const struct cap_arg *inbox, uad
 	return st ? st : ipc_send(&inbox->cap, inbox->handle, msg, cap->handle, mode);
 }
 
+status_t ksys_msg_send_many(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msgs,
+			    size_t len, size_t *sent)
+{
+	(void)ctx;
+	/* A grant-once capability has one use, which sends one message. */
+	if (len == 0 || len % MSG_SIZE || len / MSG_SIZE > MSG_SEND_MANY_MAX ||
+	    (inbox->cap.flags & CAP_FLAG_ONCE))
+		return STATUS_INVALID;
+	return ipc_send_many(&inbox->cap, msgs, len / MSG_SIZE, sent);
+}
+
 status_t ksys_msg_call(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msg,
 		       uint64_t timeout)
 {
@@ -54,11 +65,11 @@ status_t ksys_msg_call(struct syscall_ctx *ctx, const struct cap_arg *inbox, uad
 	return ipc_call(&inbox->cap, inbox->handle, msg, timeout);
 }
 
-/* A reply capability whose call has ended (the caller timed out or is
- * gone) is consumed: the server's slot never outlives the call. */
+/* A reply handle whose call has ended (the caller timed out or is gone)
+ * is consumed: the server's entry never outlives the call. */
 static void reply_ended(struct syscall_ctx *ctx, const struct cap_arg *reply)
 {
-	cspace_delete(&ctx->task->cs, reply->handle);
+	ipc_reply_drop(&ctx->task->replies, reply->handle);
 }
 
 status_t ksys_msg_reply(struct syscall_ctx *ctx, const struct cap_arg *reply, uaddr_t msg,
@@ -69,7 +80,7 @@ status_t ksys_msg_reply(struct syscall_ctx *ctx, const struct cap_arg *reply, ua
 		return STATUS_STALE;
 	}
 	status_t st = attach_check(reply, cap, mode);
-	return st ? st : ipc_reply(&reply->cap, reply->handle, msg, cap->handle, mode);
+	return st ? st : ipc_reply(reply->handle, msg, cap->handle, mode);
 }
 
 status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *reply, uaddr_t msg,
@@ -83,8 +94,7 @@ status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *repl
 	}
 	status_t st = attach_check(reply, cap, mode);
 	return st ? st
-		  : ipc_reply_wait(&reply->cap, reply->handle, msg, cap->handle, mode, mask,
-				   timeout, pending);
+		  : ipc_reply_wait(reply->handle, msg, cap->handle, mode, mask, timeout, pending);
 }
 
 status_t ksys_signal_wait(struct syscall_ctx *ctx, uint64_t mask, uint64_t timeout,

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/ipc.h"
 #include "core/object/cspace.h"
 #include "core/object/task.h"
 #include "core/object/thread.h"
@@ -41,6 +42,37 @@ struct cap_arg {
 #define SYSCALL_CAP_STALE_OK 2u /* a stale capability is passed on, marked */
 
 /*
+ * syscall_cap for a handle in the reply namespace (core/object/replies.h):
+ * a held entry of the caller's table of unanswered calls is a grant-once
+ * capability of type OBJ_REPLY with RIGHT_SEND, badge 0 and no object
+ * (cap.obj is NULL; no handler that can receive one reads it), stale once
+ * its call has ended. The same checks, in the same order.
+ */
+static inline status_t syscall_reply_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t types,
+					 uint32_t rights, unsigned flags, struct cap_arg *out)
+{
+	struct reply_entry *e = replies_find(&ctx->task->replies, h);
+	if (!e)
+		return STATUS_BAD_CAP;
+	if (!e->caller) {
+		if (!(flags & SYSCALL_CAP_STALE_OK))
+			return STATUS_STALE;
+		out->stale = true;
+	}
+	if (types && !(types & SYSCALL_OBJ(OBJ_REPLY)))
+		return STATUS_BAD_CAP;
+	if (rights & ~(uint32_t)RIGHT_SEND)
+		return STATUS_NO_RIGHTS;
+	out->cap = (struct cap){ .obj = NULL,
+				 .badge = 0,
+				 .type = OBJ_REPLY,
+				 .rights = RIGHT_SEND,
+				 .flags = CAP_FLAG_ONCE };
+	out->present = true;
+	return STATUS_OK;
+}
+
+/*
  * Looks up handle h of the caller as a capability argument: no capability
  * is STATUS_BAD_CAP, a dead or revoked object STATUS_STALE (unless
  * SYSCALL_CAP_STALE_OK), a type outside types (0: any) STATUS_BAD_CAP, a
@@ -55,6 +87,8 @@ static inline status_t syscall_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t
 	out->present = out->stale = false;
 	if ((flags & SYSCALL_CAP_OPTIONAL) && h == CAP_HANDLE_NONE)
 		return STATUS_OK;
+	if (reply_handle(h))
+		return syscall_reply_cap(ctx, h, types, rights, flags, out);
 	s = cspace_slot(&ctx->task->cs, (cap_handle_t)h);
 	if (!s)
 		return STATUS_BAD_CAP;
@@ -84,7 +118,11 @@ static inline status_t syscall_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t
  */
 static inline void syscall_cap_used(struct syscall_ctx *ctx, const struct cap_arg *c)
 {
-	if (c->present && (c->cap.flags & CAP_FLAG_ONCE))
+	if (!c->present || !(c->cap.flags & CAP_FLAG_ONCE))
+		return;
+	if (reply_handle(c->handle))
+		ipc_reply_drop(&ctx->task->replies, c->handle);
+	else
 		cspace_consume_once(&ctx->task->cs, c->handle);
 }
 

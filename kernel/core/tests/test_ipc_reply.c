@@ -4,7 +4,12 @@
  * caller gets DEAD), outlived by a timed-out call (it goes stale, and
  * answering, answering-and-waiting or deleting it empties the server's
  * slot; the caller's next call gets a live one). The test is the server:
- * it owns an inbox and a child task calls it.
+ * it owns an inbox and a child task calls it. Then the rules of reply
+ * handles, which live outside the CSpace (core/object/replies.h): a kept
+ * handle never answers a later call, forged handles name nothing, the
+ * holder's death fails its callers with DEAD, and the calls a task holds
+ * are bounded by its slot quota (QUOTA) and its table (FULL); the test is
+ * then the caller of a child server.
  */
 #include <string.h>
 
@@ -15,6 +20,10 @@
 #define MS 1000000ull
 #define LABEL_ASK 0x51
 #define LABEL_ANSWER 0x52
+#define LABEL_HELLO 0x53
+#define LABEL_DIE 0x54
+#define LABEL_GO 0x55
+#define SERVER_BIT 3
 
 static const struct keel_start *root;
 static cap_handle_t sup_send, srv_send;
@@ -161,6 +170,170 @@ TEST(deleting_a_stale_reply_reports_stale_and_empties_the_slot)
 	CHECK_EQ(exit_code(&c), STATUS_OK);
 }
 
+TEST(a_kept_handle_never_answers_a_later_call)
+{
+	struct keel_child c;
+	struct keel_msg first, second;
+	cap_handle_t h;
+	uint64_t info = 0, badge = 1;
+	CHECK_EQ(start_caller(10 * MS, &c), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &first), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &second), STATUS_OK); /* the first timed out */
+	CHECK_EQ(sys_cap_info(first.cap, &info, &badge), STATUS_STALE);
+	CHECK_EQ(sys_cap_info(second.cap, &info, &badge), STATUS_OK);
+	CHECK_EQ(info, OBJ_REPLY | (uint64_t)RIGHT_SEND << 32);
+	CHECK_EQ(badge, 0);
+	CHECK_EQ(sys_cap_delete(first.cap), STATUS_STALE);
+	/* Freed: from now on it names nothing, whichever call comes next. */
+	CHECK_EQ(answer(first.cap), STATUS_BAD_CAP);
+	CHECK_EQ(sys_cap_info(first.cap, &info, &badge), STATUS_BAD_CAP);
+	/* A reply handle is no slot handle: no other call takes it. */
+	struct keel_msg m = { .label = LABEL_ANSWER };
+	CHECK_EQ(sys_msg_send(second.cap, &m, CAP_HANDLE_NONE, 0), STATUS_BAD_CAP);
+	CHECK_EQ(sys_cap_derive(second.cap, RIGHT_SEND, 0, &h), STATUS_NO_RIGHTS);
+	CHECK_EQ(sys_msg_send(srv_send, &m, second.cap, CAP_MOVE), STATUS_NO_RIGHTS);
+	CHECK_EQ(answer(second.cap), STATUS_OK);
+	CHECK_EQ(exit_code(&c), STATUS_OK);
+	CHECK_EQ(answer(second.cap), STATUS_BAD_CAP);
+}
+
+TEST(forged_reply_handles_name_nothing)
+{
+	struct keel_child c;
+	struct keel_msg m;
+	uint64_t info, badge, pending;
+	CHECK_EQ(start_caller(0, &c), STATUS_OK);
+	CHECK_EQ(next_on(srv_ring, 1, &m), STATUS_OK);
+	const cap_handle_t forged[] = {
+		m.cap ^ 1u << 8,     /* another generation */
+		m.cap + 1,           /* another entry, free */
+		m.cap | 0xffu,       /* an entry past the table */
+		m.cap & ~(1u << 31), /* the same bits as a slot handle */
+		srv_send | 1u << 31, /* a slot handle with the reply bit */
+		1u << 31,            /* generation 0 */
+		0xffffffffu,
+	};
+	for (unsigned i = 0; i < sizeof forged / sizeof forged[0]; i++) {
+		if (forged[i] == m.cap)
+			continue;
+		CHECK_EQ(answer(forged[i]), STATUS_BAD_CAP);
+		CHECK_EQ(sys_cap_info(forged[i], &info, &badge), STATUS_BAD_CAP);
+		CHECK_EQ(
+			sys_msg_reply_wait(forged[i], &m, CAP_HANDLE_NONE, 0, 1u << 5, 0, &pending),
+			STATUS_BAD_CAP);
+	}
+	/* Nothing happened to the real one. */
+	CHECK_EQ(answer(m.cap), STATUS_OK);
+	CHECK_EQ(exit_code(&c), STATUS_OK);
+}
+
+/* A child server: sends the test a capability to its inbox (capacity in
+ * its argument word), then keeps every call unanswered until a plain
+ * message (exit 0) or a call labelled LABEL_DIE (exit 0 without answer). */
+static int server(const struct keel_start *s)
+{
+	cap_handle_t ib, send;
+	struct inbox_ring *ring;
+	struct keel_msg m = { .label = LABEL_HELLO };
+	if (loop_inbox_open((uint32_t)keel_start_arg(s), SERVER_BIT, &ib, &ring) ||
+	    sys_cap_derive(ib, RIGHT_SEND | RIGHT_GRANT, 0, &send))
+		return 98;
+	if (sys_msg_send(keel_start_cap(s, 0), &m, send, CAP_MOVE))
+		return 97;
+	for (;;) {
+		if (host_ring_next(ring, 1ull << SERVER_BIT, 5000 * MS, &m))
+			return 96;
+		if (!(m.flags & MSG_FLAG_CAP) || m.label == LABEL_DIE)
+			return 0;
+	}
+}
+
+static status_t start_server(uint32_t capacity, uint64_t slots, struct keel_child *c,
+			     cap_handle_t *to)
+{
+	struct keel_msg m;
+	struct keel_spawn_args a = {
+		.name = "server",
+		.arg = capacity,
+		.fault_inbox = sup_send,
+		.caps = { { srv_send, RIGHT_SEND, 0 } },
+		.cap_count = 1,
+		.quota_slots = slots,
+		.quota_objects = 16,
+		.quota_pages = 64,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
+	};
+	status_t st = host_spawn(&a, server, c);
+	if (st == STATUS_OK)
+		st = next_on(srv_ring, 1, &m);
+	if (st == STATUS_OK && (m.label != LABEL_HELLO || !(m.flags & MSG_FLAG_CAP)))
+		st = STATUS_INVALID;
+	*to = m.cap;
+	return st;
+}
+
+TEST(the_holders_death_fails_its_callers_with_dead)
+{
+	struct keel_child c;
+	cap_handle_t to;
+	struct keel_msg m = { .label = LABEL_ASK };
+	CHECK_EQ(start_server(16, 16, &c, &to), STATUS_OK);
+	/* Two calls that ended stay held by the server, then the one it dies with. */
+	CHECK_EQ(sys_msg_call(to, &m, 0), STATUS_TIMEOUT);
+	CHECK_EQ(sys_msg_call(to, &m, 0), STATUS_TIMEOUT);
+	m.label = LABEL_DIE;
+	CHECK_EQ(sys_msg_call(to, &m, TIMEOUT_FOREVER), STATUS_DEAD);
+	CHECK_EQ(exit_code(&c), 0);
+	m.label = LABEL_ASK;
+	CHECK_EQ(sys_msg_call(to, &m, TIMEOUT_FOREVER), STATUS_DEAD);
+	sys_cap_delete(to);
+}
+
+/* Calls that end at once (timeout 0) but stay held by the server, until
+ * one is refused; returns how many were posted, *st the refusal. */
+static unsigned fill_server(cap_handle_t to, unsigned most, status_t *st)
+{
+	unsigned n = 0;
+	struct keel_msg m = { .label = LABEL_ASK };
+	while (n < most && (*st = sys_msg_call(to, &m, 0)) == STATUS_TIMEOUT)
+		n++;
+	return n;
+}
+
+TEST(unanswered_calls_are_bounded_by_the_slot_quota_and_the_table)
+{
+	struct keel_child c;
+	cap_handle_t to;
+	struct keel_msg m = { .label = LABEL_GO };
+	status_t st = STATUS_OK;
+	unsigned n, again;
+	/* 8 slots, 3 of them the server's capabilities (the test's inbox, its
+	 * own inbox and ring): 5 calls. */
+	CHECK_EQ(start_server(64, 8, &c, &to), STATUS_OK);
+	n = fill_server(to, 64, &st);
+	CHECK_EQ(st, STATUS_QUOTA);
+	CHECK_EQ(n, 5);
+	CHECK_EQ(sys_msg_send(to, &m, CAP_HANDLE_NONE, 0), STATUS_OK);
+	CHECK_EQ(exit_code(&c), 0);
+	sys_cap_delete(to);
+	/* 300 slots: the table's 256 entries are the bound. */
+	CHECK_EQ(start_server(512, 300, &c, &to), STATUS_OK);
+	n = fill_server(to, 512, &st);
+	CHECK_EQ(st, STATUS_FULL);
+	CHECK_EQ(n, 256);
+	CHECK_EQ(sys_msg_send(to, &m, CAP_HANDLE_NONE, 0), STATUS_OK);
+	CHECK_EQ(exit_code(&c), 0);
+	sys_cap_delete(to);
+	/* The server's death freed them all: a new server takes as many. */
+	CHECK_EQ(start_server(64, 8, &c, &to), STATUS_OK);
+	again = fill_server(to, 64, &st);
+	CHECK_EQ(again, 5);
+	CHECK_EQ(sys_msg_send(to, &m, CAP_HANDLE_NONE, 0), STATUS_OK);
+	CHECK_EQ(exit_code(&c), 0);
+	sys_cap_delete(to);
+}
+
 /* An inbox for the root's thread on bit; *send gets a send capability to it. */
 static struct inbox_ring *open_inbox(unsigned bit, cap_handle_t *send)
 {
@@ -187,6 +360,10 @@ static int tests(const struct keel_start *start)
 	RUN(reply_and_wait_consumes_a_stale_reply_and_still_waits);
 	RUN(deleting_a_stale_reply_reports_stale_and_empties_the_slot);
 	RUN(a_caller_that_dies_leaves_a_stale_reply);
+	RUN(a_kept_handle_never_answers_a_later_call);
+	RUN(forged_reply_handles_name_nothing);
+	RUN(the_holders_death_fails_its_callers_with_dead);
+	RUN(unanswered_calls_are_bounded_by_the_slot_quota_and_the_table);
 	return check_summary();
 }
 
