@@ -41,6 +41,7 @@ echo "# kernel ABI: message round trips between two user tasks (2 CPUs, as the p
 keel_bench 2 "keel.init=kabi-root kabi.test=bench" || exit 1
 echo "# kernel lock: N independent call/reply pairs, pair i on CPU i (4 CPUs)"
 keel_bench 4 "keel.init=kabi-root kabi.test=pairs" || exit 1
+sh tests/bench/pairs_wall.sh "$img" || exit 1
 echo "# initd: boot to all services up, and a crashed service back to serving (2 CPUs)"
 keel_bench 2 "initd.test=crash" > "$work/initd.txt" || exit 1
 cat "$work/initd.txt"

@@ -4,14 +4,29 @@
  * For N = 1, 2, 4, ... up to the CPU count, N call/reply pairs run at
  * once, pair i entirely on CPU i: a root thread (the "driver") pinned
  * there calls its own kabi-pong pinned there. Nothing is shared between
- * the pairs but the kernel, so any contention is the kernel lock's. The
+ * the pairs but the kernel, so any contention is the kernel's locks'. The
  * per-CPU records of sys_kernel_stats, read before and after the timed
  * rounds, give per round trip:
  *
- *   pairs_N_contended_per_million_roundtrips  contended kernel-lock acquisitions
+ *   pairs_N_contended_per_million_roundtrips  contended acquisitions of the
+ *                                             kernel lock (today the only
+ *                                             global lock)
+ *   pairs_N_global_contended_per_roundtrip    the same, per round trip, with
+ *                                             six decimals (goal: 0)
  *   pairs_N_wait_per_roundtrip_insns          ticks spent waiting for it
  *   pairs_N_ticks_per_roundtrip               elapsed ticks / (N x rounds):
  *                                             aggregate throughput, inverted
+ *   pairs_N_throughput_vs_1_permille          N pairs' aggregate throughput
+ *                                             over one pair's, x 1000
+ *
+ * Before the pairs, the same N drivers run a control: a loop of user
+ * instructions only, no system call, pinned the same way. Its
+ * control_N_ticks_per_round and control_N_throughput_vs_1_permille show
+ * what N CPUs deliver with no kernel in the way: under -icount QEMU runs
+ * the CPUs in turn on one instruction clock, so N CPUs never beat one
+ * (about 1000 permille); on multi-threaded TCG without -icount
+ * (tests/bench/pairs_wall.sh) it is what the host's cores give, the
+ * yardstick for the pairs' figure in the same boot.
  *
  * Under single-threaded TCG (-accel tcg,thread=single) the CPUs take
  * turns, so a CPU that finds the lock held spins until the holder's CPU
@@ -22,6 +37,10 @@
  * -icount burns the instruction budget the thread it waits for needs).
  * The drivers set up and tear down one at a time (the spawner and the
  * harness are not thread-safe); only the timed rounds overlap.
+ *
+ * kabi.rounds=N sets the timed round trips (and control rounds) per pair
+ * (default 2000): more for wall-clock runs, where a longer run averages
+ * out the host's noise.
  */
 #include "root.h"
 
@@ -30,6 +49,9 @@
 #define PAIR_STACK_PAGES 8
 #define PAIR_POLL_NS (1 * KABI_MS)
 #define PAIR_MAX 8
+/* Loop steps of one control round: about as many instructions as a
+ * same-CPU round trip. */
+#define CONTROL_STEPS 500
 
 struct pairs;
 
@@ -46,11 +68,13 @@ struct pair {
 struct pairs {
 	struct kabi_root *r;
 	unsigned n;
-	int turn;  /* setup and teardown: the driver whose turn it is */
-	int go;    /* the timed rounds may start */
-	int done;  /* drivers past their timed rounds */
-	int stop;  /* teardown may start */
-	int ended; /* drivers finished */
+	bool control;    /* run the user-only loop, not the pairs */
+	uint64_t rounds; /* timed rounds per driver */
+	int turn;        /* setup and teardown: the driver whose turn it is */
+	int go;          /* the timed rounds may start */
+	int done;        /* drivers past their timed rounds */
+	int stop;        /* teardown may start */
+	int ended;       /* drivers finished */
 	struct pair pair[PAIR_MAX];
 };
 
@@ -119,19 +143,34 @@ static bool pair_calls(struct pair *q, uint64_t n)
 	return true;
 }
 
+/* n rounds of user instructions only; the result keeps the loop real. */
+static uint64_t control_loop(uint64_t n)
+{
+	uint64_t x = 1;
+	for (uint64_t i = 0; i < n * CONTROL_STEPS; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		__asm__ volatile("" : "+r"(x));
+	}
+	return x;
+}
+
 /* A driver: set up in turn, warm up, wait for go, run, tear down in turn. */
 static _Noreturn void pair_driver(struct pair *q)
 {
 	struct pairs *p = q->p;
 	wait_for(&p->turn, (int)q->index);
-	q->ok = pair_setup(q) && pair_calls(q, PAIR_WARMUP);
+	q->ok = p->control || (pair_setup(q) && pair_calls(q, PAIR_WARMUP));
 	bump(&p->turn);
 	wait_for(&p->go, 1);
-	q->ok = q->ok && pair_calls(q, PAIR_ROUNDS);
+	if (p->control)
+		q->ok = control_loop(p->rounds) != 0;
+	else
+		q->ok = q->ok && pair_calls(q, p->rounds);
 	bump(&p->done);
 	wait_for(&p->stop, 1);
 	wait_for(&p->turn, (int)(p->n + q->index));
-	pair_teardown(q);
+	if (!p->control)
+		pair_teardown(q);
 	bump(&p->turn);
 	bump(&p->ended);
 	sys_thread_exit(0);
@@ -155,15 +194,26 @@ struct pairs_stats {
 	struct kernel_cpu_stats cpu[PAIR_MAX];
 };
 
-/* Runs n pairs and prints their figures. */
-static void run_pairs(struct kabi_root *r, struct pairs *p, unsigned n)
+/* Prints v / div with six decimals. */
+static void print_fraction(struct kabi_root *r, const char *name, unsigned n, uint64_t v,
+			   uint64_t div)
+{
+	uint64_t micro = v % div * 1000000 / div;
+	keel_print(r->witness, "bench: pairs_%u_%s=%llu.%06llu\n", n, name,
+		   (unsigned long long)(v / div), (unsigned long long)micro);
+}
+
+/* Runs n pairs (or n control loops) and prints their figures. Returns the
+ * elapsed ticks of the timed rounds, 0 on failure. */
+static uint64_t run_pairs(struct kabi_root *r, struct pairs *p, unsigned n, bool control,
+			  uint64_t rounds, uint64_t one)
 {
 	static struct pairs_stats a, b;
-	*p = (struct pairs){ .r = r, .n = n };
+	*p = (struct pairs){ .r = r, .n = n, .control = control, .rounds = rounds };
 	for (unsigned i = 0; i < n; i++) {
 		p->pair[i] = (struct pair){ .p = p, .index = i };
 		if (!driver_start(r, &p->pair[i]))
-			return; /* started drivers wait for ever: the test fails */
+			return 0; /* started drivers wait for ever: the test fails */
 	}
 	wait_for(&p->turn, (int)n);
 	sys_kernel_stats(r->witness, &a.k, sizeof a);
@@ -183,29 +233,54 @@ static void run_pairs(struct kabi_root *r, struct pairs *p, unsigned n)
 				 PAIR_STACK_PAGES);
 		sys_cap_delete(p->pair[i].stack);
 	}
-	if (!kr_expect_u64(r, "every pair's calls were answered", ok, 1))
-		return;
-	uint64_t trips = (uint64_t)n * PAIR_ROUNDS;
+	if (!kr_expect_u64(r,
+			   control ? "every control loop ran" : "every pair's calls were answered",
+			   ok, 1) ||
+	    t == 0)
+		return 0;
+	uint64_t trips = (uint64_t)n * rounds;
+	/* Aggregate throughput against one driver's: n * t(1) / t(n). */
+	uint64_t permille = one ? (uint64_t)n * one * 1000 / t : 1000;
+	if (control) {
+		keel_print(r->witness, "bench: control_%u_ticks_per_round=%llu\n", n,
+			   (unsigned long long)(t / trips));
+		keel_print(r->witness, "bench: control_%u_throughput_vs_1_permille=%llu\n", n,
+			   (unsigned long long)permille);
+		return t;
+	}
 	uint64_t cont = b.k.lock_contended - a.k.lock_contended;
 	uint64_t wait = b.k.lock_wait - a.k.lock_wait;
 	keel_print(r->witness, "bench: pairs_%u_contended_per_million_roundtrips=%llu\n", n,
 		   (unsigned long long)(cont * 1000000 / trips));
+	print_fraction(r, "global_contended_per_roundtrip", n, cont, trips);
 	keel_print(r->witness, "bench: pairs_%u_wait_per_roundtrip_insns=%llu\n", n,
 		   (unsigned long long)(wait / trips));
 	keel_print(r->witness, "bench: pairs_%u_ticks_per_roundtrip=%llu\n", n,
 		   (unsigned long long)(t / trips));
+	keel_print(r->witness, "bench: pairs_%u_throughput_vs_1_permille=%llu\n", n,
+		   (unsigned long long)permille);
 	for (unsigned i = 0; i < n; i++)
 		kr_log(r, "pairs %u: cpu %u busy %llu idle %llu, lock %llu taken %llu contended", n,
 		       i, (unsigned long long)(b.cpu[i].busy - a.cpu[i].busy),
 		       (unsigned long long)(b.cpu[i].idle - a.cpu[i].idle),
 		       (unsigned long long)(b.cpu[i].lock_acquired - a.cpu[i].lock_acquired),
 		       (unsigned long long)(b.cpu[i].lock_contended - a.cpu[i].lock_contended));
+	return t;
 }
 
 void test_pairs(struct kabi_root *r)
 {
 	static struct pairs p;
 	unsigned ncpu = (unsigned)r->start->cpu_count;
-	for (unsigned n = 1; n <= ncpu && n <= PAIR_MAX; n *= 2)
-		run_pairs(r, &p, n);
+	uint64_t rounds = kr_cmd_number(r, "kabi.rounds", PAIR_ROUNDS);
+	for (int control = 1; control >= 0; control--) {
+		uint64_t one = 0;
+		for (unsigned n = 1; n <= ncpu && n <= PAIR_MAX; n *= 2) {
+			uint64_t t = run_pairs(r, &p, n, control, rounds, one);
+			if (!t)
+				return;
+			if (n == 1)
+				one = t;
+		}
+	}
 }
