@@ -257,7 +257,7 @@ static const struct {
 	{ "cycles", test_cycles },     { "fuzz", test_fuzz },           { "bench", test_bench },
 	{ "timer", test_timer },       { "witness", test_witness },     { "devices", test_devices },
 	{ "harden", test_harden },     { "adversary", test_adversary }, { "msi", test_msi },
-	{ "cpuload", test_cpuload },   { "pairs", test_pairs },
+	{ "cpuload", test_cpuload },   { "pairs", test_pairs },         { "pools", test_pools },
 };
 
 int keel_main(const struct keel_start *start)
