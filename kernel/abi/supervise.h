@@ -55,6 +55,10 @@ struct kernel_stats {
 	uint64_t idle_ticks;      /* timestamp ticks CPUs spent halted in the idle
 				   * loop, all CPUs (under QEMU -icount the clock
 				   * skips ahead then: not instructions) */
+	uint64_t pool_pages;      /* pages the kernel's object pools hold; they
+				   * grow and shrink with the objects, so work
+				   * that leaves no residue restores
+				   * free_pages + pool_pages */
 };
 
 /*

@@ -1,6 +1,8 @@
 /* init.c - the core's boot order (see init.h). */
 #include "core/init.h"
+#include "core/console.h"
 #include "core/ipc.h"
+#include "core/mm/kmem.h"
 #include "core/object/device.h"
 #include "core/object/memory.h"
 #include "core/object/task.h"
@@ -15,4 +17,7 @@ void core_init(void)
 	ipc_init();
 	device_init();
 	witness_log_init();
+	/* The pools' bookkeeping and the slabs of the idle thread: the
+	 * kernel's footprint before anything runs (docs/kernel.md). */
+	kprintf("memory: pools hold %lu KiB at boot\n", kmem_pool_pages() * 4);
 }

@@ -72,14 +72,17 @@ static bool settled(struct initd_test *t)
 	for (int i = 0; i < SETTLE_TRIES; i++) {
 		uint64_t pending;
 		sys_kernel_stats(d->start->witness, &now, sizeof now);
-		if (now.free_pages == t->base.free_pages && now.tasks == t->base.tasks &&
-		    now.threads == t->base.threads && now.objects == t->base.objects)
+		/* Pools keep or give back slabs as objects come and go. */
+		if (now.free_pages + now.pool_pages == t->base.free_pages + t->base.pool_pages &&
+		    now.tasks == t->base.tasks && now.threads == t->base.threads &&
+		    now.objects == t->base.objects)
 			return true;
 		sys_signal_wait(1ull << 63, 10000000, &pending);
 	}
 	keel_print(d->start->witness,
-		   "initd: free pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
-		   (unsigned long)now.free_pages, (unsigned long)t->base.free_pages,
+		   "initd: free and pool pages %lu (was %lu), tasks %lu (%lu), objects %lu (%lu)\n",
+		   (unsigned long)(now.free_pages + now.pool_pages),
+		   (unsigned long)(t->base.free_pages + t->base.pool_pages),
 		   (unsigned long)now.tasks, (unsigned long)t->base.tasks,
 		   (unsigned long)now.objects, (unsigned long)t->base.objects);
 	return false;

@@ -523,9 +523,15 @@ static void check_all_up(struct initd *d)
 		else
 			say(d, "initd: all services up (%u)\n", d->count);
 		/* Under QEMU -icount the TSC counts guest instructions since reset. */
-		if (cmdline_has(d->start->cmdline, "keel.bench"))
+		if (cmdline_has(d->start->cmdline, "keel.bench")) {
+			struct kernel_stats ks = { 0 };
 			say(d, "bench: reset_to_all_services_up_insns=%lu\n",
 			    (unsigned long)time_cycles());
+			/* The kernel's object pools, grown for the services. */
+			if (sys_kernel_stats(d->start->witness, &ks, sizeof ks) == STATUS_OK)
+				say(d, "bench: kernel_pools_all_services_up_kib=%lu\n",
+				    (unsigned long)ks.pool_pages * 4);
+		}
 		if (d->launch)
 			launch_console_start(d->launch);
 	}

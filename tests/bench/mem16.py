@@ -99,13 +99,21 @@ def main():
     cfg = config()
     mib = os.environ.get("MEM16_MIB", "16")
     work = tempfile.mkdtemp(prefix="keel-mem16.")
-    img = make_image(cfg, work, "initd.console=sh initd.screen=sh")
+    # keel.bench: the kernel's pools at boot and with every service up.
+    img = make_image(cfg, work, "keel.bench initd.console=sh initd.screen=sh")
     if os.environ.get("MEM16_BUNDLE") != "full":
         system_bundle(cfg, work, img)
     child, log = system.boot(cfg, work, img, mem=mib)
     s = system.Session(child)
-    if s.expect("the boot reaches all services (-m %s)" % mib, r"initd: all services up", 240) \
-            and s.expect("the shell prompts on the serial terminal", PROMPT, 60):
+    boot_kib = "?"
+    if s.expect("the kernel reports its pools at boot", r"memory: pools hold (\d+) KiB", 120):
+        boot_kib = child.match.group(1)
+    up = s.expect("the boot reaches all services (-m %s)" % mib, r"initd: all services up", 240)
+    if up and s.expect("initd reports the kernel's pools",
+                       r"bench: kernel_pools_all_services_up_kib=(\d+)", 30):
+        print("figure: -m %s: kernel pools %s KiB at boot, %s KiB with every service up" %
+              (mib, boot_kib, child.match.group(1)))
+    if up and s.expect("the shell prompts on the serial terminal", PROMPT, 60):
         session(s)
     system.powered_off(child)
     return system.wrap_up(

@@ -104,7 +104,7 @@ static bool quiet_stats(struct kabi_root *r, struct kernel_stats *s)
 		if (!kr_stats(r, s))
 			return false;
 		if (s->reclaim_pending == 0 && s->objects == prev.objects &&
-		    s->free_pages == prev.free_pages)
+		    s->free_pages + s->pool_pages == prev.free_pages + prev.pool_pages)
 			return true;
 		prev = *s;
 		kabi_sleep(10 * KABI_MS);

@@ -13,6 +13,9 @@
  *            periodic interrupt arrives as a signal bit, is masked until
  *            acknowledged, and arrives again; VGA text memory mapped as
  *            MMIO is readable and writable, never executable
+ *   pools    the kernel's object pools grow as objects are made and give
+ *            their emptied slabs back once the objects are gone (after
+ *            the TLB epoch), free plus pool pages back at baseline
  */
 #include "lib/witness_chain.h"
 #include "root.h"
@@ -305,4 +308,44 @@ void test_devices(struct kabi_root *r)
 		devices_irq(r);
 	devices_mmio(r);
 	kabi_inbox_close(&sup);
+}
+
+#define POOL_OBJECTS 300
+
+void test_pools(struct kabi_root *r)
+{
+	static cap_handle_t held[POOL_OBJECTS];
+	struct kernel_stats base, peak, now;
+	unsigned n = 0;
+
+	kabi_sleep(50 * KABI_MS); /* the start's deferred frees */
+	if (!kr_stats(r, &base))
+		return;
+	while (n < POOL_OBJECTS &&
+	       kr_ok(r, "a one-page memory object", sys_memory_create(1, 0, &held[n])))
+		n++;
+	if (!kr_stats(r, &peak))
+		return;
+	if (n == POOL_OBJECTS && peak.pool_pages > base.pool_pages)
+		kr_pass(r, "%u memory objects grew the pools from %llu to %llu pages", n,
+			(unsigned long long)base.pool_pages, (unsigned long long)peak.pool_pages);
+	else
+		kr_fail(r, "the pools grow", "%u objects, pool pages %llu then %llu", n,
+			(unsigned long long)base.pool_pages, (unsigned long long)peak.pool_pages);
+	for (unsigned i = 0; i < n; i++)
+		sys_cap_delete(held[i]);
+	if (!kr_settle(r, &base, "objects gone: free plus pool pages back at baseline", true))
+		return;
+	for (int i = 0; i < 50; i++) {
+		if (!kr_stats(r, &now) || now.pool_pages <= base.pool_pages + 4)
+			break;
+		kabi_sleep(10 * KABI_MS);
+	}
+	if (now.pool_pages <= base.pool_pages + 4)
+		kr_pass(r, "the pools gave their slabs back: %llu pages (%llu at the start)",
+			(unsigned long long)now.pool_pages, (unsigned long long)base.pool_pages);
+	else
+		kr_fail(r, "the pools shrink", "%llu pages, %llu at the start, %llu at the peak",
+			(unsigned long long)now.pool_pages, (unsigned long long)base.pool_pages,
+			(unsigned long long)peak.pool_pages);
 }

@@ -156,6 +156,7 @@ void kernel_main(uint32_t magic, uint64_t info_pa)
 		kprintf("bench: reset_to_entry_insns=%lu\n", entry_tsc);
 		kprintf("bench: entry_to_banner_insns=%lu\n", banner_tsc - entry_tsc);
 		kprintf("bench: entry_to_all_cpus_online_insns=%lu\n", online_tsc - entry_tsc);
+		kprintf("bench: kernel_pools_boot_kib=%lu\n", kmem_pool_pages() * 4);
 	}
 	console_stamp_task_lines(cmdline_has(boot_info.cmdline, "keel.stamp"));
 	if (!selftest_start(boot_info.cmdline)) {

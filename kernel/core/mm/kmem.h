@@ -36,11 +36,16 @@ unsigned kmem_order(size_t bytes);
 
 struct pool;
 
-/* Sets up pool p for capacity objects of obj_size in memory taken from
- * kmem (not zeroed). On a small machine the capacity is halved until the
- * pool takes at most 1/16 of the managed memory (down to 32 objects).
- * Boot-time only: panics when memory is short, naming the pool. */
+/* Sets up pool p for up to capacity objects of obj_size, grown on demand
+ * with slabs from kmem and shrunk after the TLB epoch (see pool.h); only
+ * its bookkeeping is taken now. On a small machine the limit is halved
+ * until the pool at its limit takes at most 1/16 of the managed memory
+ * (down to 32 objects). Boot-time only: panics when memory is short,
+ * naming the pool. */
 void kmem_pool_setup(struct pool *p, const char *name, size_t obj_size, uint32_t capacity);
+
+/* Pages the pools hold now: their slabs and their bookkeeping. */
+uint64_t kmem_pool_pages(void);
 
 /* Consistency check of the allocator (O(frames)); used by self-tests. */
 bool kmem_check(void);

@@ -137,6 +137,7 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 		.lock_contended = lk.contended,
 		.lock_wait = lk.wait,
 		.idle_ticks = arch_idle_ticks(),
+		.pool_pages = kmem_pool_pages(),
 	};
 	if (copy_to_user(&ctx->task->vs, buf, &s, sizeof s))
 		return STATUS_BAD_ADDRESS;
