@@ -196,12 +196,17 @@ void ipc_thread_init(struct thread *t)
 	t->reply.index = 0;
 }
 
-/* Takes an entry of the receiver's table for the calling thread's call. */
+/* Takes an entry of the receiver's table for the calling thread's call.
+ * To the caller a receiver that cannot hold another call - its table or
+ * its slot quota spent - is FULL, as a full ring is: its own quota is not
+ * what ran out. */
 static status_t reply_make(struct inbox *ib, cap_handle_t *h)
 {
 	struct thread *t = thread_current();
 	struct replies *r = &ib->owner->task->replies;
 	status_t st = replies_take(r, t, h);
+	if (st == STATUS_QUOTA)
+		st = STATUS_FULL;
 	if (st == STATUS_OK) {
 		t->reply.holder = r;
 		t->reply.index = (uint32_t)*h & (REPLIES_MAX - 1);

@@ -131,12 +131,14 @@ static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip, boo
 		if (with_batch && batches(b, pong, 10, false) &&
 		    (t = batches(b, pong, BATCH_ROUNDS, false))) {
 			uint64_t per_round = t / BATCH_ROUNDS;
-			b->batched = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 0;
+			/* Without -icount the ticks are wall time and may say less
+			 * than nothing: 1 still says the batches ran. */
+			b->batched = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 1;
 		}
 		if (with_batch && batches(b, pong, 10, true) &&
 		    (t = batches(b, pong, BATCH_ROUNDS, true))) {
 			uint64_t per_round = t / BATCH_ROUNDS;
-			b->many = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 0;
+			b->many = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 1;
 		}
 	}
 	pong_stop(b, pong, &c, supc);
