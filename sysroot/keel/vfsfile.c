@@ -19,17 +19,18 @@
 #include "keel/sys.h"
 #include "vfsfile.h"
 
-#define CLIENT_PAGES 16          /* the buffer: 64 KiB */
-#define BATCH_BYTES (16u * 1024) /* vfsd's records asked for per VFS_READDIR */
+#define CLIENT_PAGES 16 /* the buffer: 64 KiB, all of it asked for per VFS_READDIR */
 
 /* A directory's records from its last VFS_READDIR, handed out to
- * getdents64 calls until used up: one request serves many calls. */
+ * getdents64 calls until used up: one request serves many calls. data
+ * grows to the largest reply taken, so a small directory keeps little. */
 struct dir_batch {
-	uint32_t used; /* bytes of records held */
-	uint32_t pos;  /* offset of the next record to hand out */
-	uint32_t left; /* records not handed out yet */
-	uint32_t next; /* vfsd's cookie after the last record held */
-	uint8_t data[BATCH_BYTES];
+	uint32_t used;              /* bytes of records held */
+	uint32_t pos;               /* offset of the next record to hand out */
+	uint32_t left;              /* records not handed out yet */
+	uint32_t next;              /* vfsd's cookie after the last record held */
+	uint32_t room;              /* bytes data can hold */
+	_Alignas(8) uint8_t data[]; /* records are 8-aligned */
 };
 
 struct keel_vfsobj {
@@ -341,18 +342,26 @@ static int take_batch(struct keel_vfsobj *o, struct dir_batch *b, uint8_t *out, 
 	return 0;
 }
 
-/* Refills b with vfsd's records from o's cookie on (the vfsd lock held). */
-static int fill_batch(struct keel_vfsobj *o, struct dir_batch *b, cap_handle_t cap)
+/* Refills o's batch with vfsd's records from o's cookie on, as many as
+ * the client's buffer holds (the vfsd lock held). */
+static int fill_batch(struct keel_vfsobj *o, cap_handle_t cap)
 {
 	struct vfs_client *c = &vfs.c;
+	struct dir_batch *b = o->batch;
 	uint32_t cookie = o->cookie, count;
 	const struct vfs_dirent *d;
 	size_t used;
-	status_t st = vfs_readdir_max(c, cap, &cookie, sizeof b->data, &d, &used, &count);
+	status_t st = vfs_readdir_max(c, cap, &cookie, c->buf_bytes, &d, &used, &count);
 	if (st)
 		return (int)keel_vfs_errno(st, -ENOTDIR);
-	if (used > sizeof b->data || (count == 0 && cookie == o->cookie))
+	if (used > c->buf_bytes || (count == 0 && cookie == o->cookie))
 		return -EIO; /* no progress: never loop */
+	if (used > b->room) {
+		if (!(b = realloc(b, sizeof *b + used)))
+			return -ENOMEM; /* o's batch and cookie stay as they were */
+		b->room = (uint32_t)used;
+		o->batch = b;
+	}
 	memcpy(b->data, d, used);
 	b->used = (uint32_t)used;
 	b->pos = 0;
@@ -370,12 +379,12 @@ static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, siz
 				       "..", o->dots + 1)))
 			return pos ? (long)pos : -EINVAL;
 	if (!o->batch && !(o->batch = calloc(1, sizeof *o->batch)))
-		return pos ? (long)pos : -ENOMEM;
+		return pos ? (long)pos : -ENOMEM; /* room 0: the first fill sizes it */
 	keel_vfs_lock();
 	int r = 0;
 	while (r == 0 && (o->batch->left || o->cookie != VFS_COOKIE_END)) {
 		if (o->batch->left == 0)
-			r = fill_batch(o, o->batch, cap);
+			r = fill_batch(o, cap);
 		if (r == 0)
 			r = take_batch(o, o->batch, out, room, &pos);
 	}
