@@ -3,7 +3,6 @@
 
 #include "dirgrant.h"
 #include "keel/peers.h"
-#include "keel/service.h"
 #include "keel/sys.h"
 #include "keel/vfs.h"
 
@@ -104,28 +103,6 @@ void dirs_end(struct service *s)
 	vfs_close_send(head);
 }
 
-/* Puts cap into s's CSpace and tells s with a peer update named "/PATH"
- * of dir line i; on failure nothing is left in s's CSpace. */
-static status_t give_dir(struct initd *d, struct service *s, uint32_t i, cap_handle_t cap)
-{
-	struct peer_update u = { 0 };
-	struct keel_msg m = { .label = SERVICE_PEER, .len = sizeof u };
-	cap_handle_t given;
-	size_t n = strlen(s->m.dirs[i].path);
-	status_t st = sys_task_grant(s->child.task, cap, RIGHT_SEND, 0, &given);
-	if (st)
-		return st;
-	u.name[0] = '/';
-	memcpy(u.name + 1, s->m.dirs[i].path, n); /* at most 28: padded */
-	u.handle = given;
-	memcpy(m.payload, &u, sizeof u);
-	st = sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0);
-	if (st)
-		sys_cap_revoke(cap); /* takes the copy back out of s */
-	(void)d;
-	return st;
-}
-
 status_t dirs_refresh(struct initd *d, struct service *s)
 {
 	struct vfs_client c = { .timeout = DIR_OPEN_TIMEOUT_NS };
@@ -140,7 +117,9 @@ status_t dirs_refresh(struct initd *d, struct service *s)
 		   vfs->m.name);
 	for (uint32_t i = 0; st == STATUS_OK && i < s->m.dir_count; i++) {
 		if ((st = open_dir(d, s, &c, head, i, &cap)) == STATUS_OK) {
-			st = give_dir(d, s, i, cap);
+			char name[PEER_NAME_MAX + 1] = "/";
+			strncat(name, s->m.dirs[i].path, PEER_NAME_MAX - 1);
+			st = services_give_peer(s, name, cap, 0);
 			sys_cap_delete(cap); /* s's copy, if given, stays */
 		}
 	}

@@ -409,22 +409,29 @@ static bool gate_pass(struct initd *d, uint64_t now)
 static status_t peer_update(struct initd *d, struct service *s, uint32_t k)
 {
 	const struct service *x = &d->svc[s->send_to[k]];
-	struct peer_update u = { 0 };
-	struct keel_msg m = { .label = SERVICE_PEER, .len = sizeof u };
-	cap_handle_t via, given;
+	cap_handle_t via;
 	status_t st = sys_cap_derive(x->inbox, RIGHT_SEND | RIGHT_GRANT, 0, &via);
 	if (st)
 		return st;
-	st = sys_task_grant(s->child.task, via, RIGHT_SEND, send_badge(d, s), &given);
-	if (st == STATUS_OK) {
-		memcpy(u.name, x->m.provides, strlen(x->m.provides)); /* at most 32: padded */
-		u.handle = given;
-		memcpy(m.payload, &u, sizeof u);
-		st = sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0);
-		if (st)
-			sys_cap_revoke(via);
-	}
+	st = services_give_peer(s, x->m.provides, via, send_badge(d, s));
 	sys_cap_delete(via);
+	return st;
+}
+
+status_t services_give_peer(struct service *s, const char *name, cap_handle_t via, uint64_t badge)
+{
+	struct peer_update u = { 0 };
+	struct keel_msg m = { .label = SERVICE_PEER, .len = sizeof u };
+	cap_handle_t given;
+	status_t st = sys_task_grant(s->child.task, via, RIGHT_SEND, badge, &given);
+	if (st)
+		return st;
+	memcpy(u.name, name, strlen(name)); /* at most PEER_NAME_MAX: padded */
+	u.handle = given;
+	memcpy(m.payload, &u, sizeof u);
+	st = sys_msg_send(s->inbox, &m, CAP_HANDLE_NONE, 0);
+	if (st)
+		sys_cap_revoke(via); /* takes the copy back out of s */
 	return st;
 }
 

@@ -86,6 +86,12 @@ void services_start_all(struct initd *d, uint64_t now);
 /* Registers initd's message handlers and its supervision tick on d->loop. */
 status_t services_register(struct initd *d);
 
+/* Puts a copy of via (send only; badge 0 keeps via's) into running s's
+ * CSpace and tells s with a peer update (SERVICE_PEER) named name. If s
+ * cannot be told, revoking via takes the copy back out, so nothing is
+ * left behind there: via must be a capability initd made for this. */
+status_t services_give_peer(struct service *s, const char *name, cap_handle_t via, uint64_t badge);
+
 /* Kills the running instance of s and drops what initd held of it
  * (shutdown: the policy was told to stop first). */
 void services_kill(struct initd *d, struct service *s);

@@ -30,9 +30,10 @@ static status_t next_msg(struct keel_msg *m)
 
 /* Runs main as a child holding cap (as keel_start_cap 0) and the witness;
  * returns its exit code, or a negative status if it did not exit. */
-static int64_t run_child(host_main_fn *main, cap_handle_t cap)
+/* A small child supervised by the root's inbox, holding cap if any. */
+static struct keel_spawn_args child_args(cap_handle_t cap)
 {
-	struct keel_spawn_args a = {
+	return (struct keel_spawn_args){
 		.name = "child",
 		.fault_inbox = inbox_send,
 		.witness = { root->witness, RIGHT_READ | RIGHT_WRITE, 0 },
@@ -44,6 +45,11 @@ static int64_t run_child(host_main_fn *main, cap_handle_t cap)
 		.tier = THREAD_TIER_MATTER,
 		.affinity = 1,
 	};
+}
+
+static int64_t run_child(host_main_fn *main, cap_handle_t cap)
+{
+	struct keel_spawn_args a = child_args(cap);
 	struct keel_child c;
 	struct keel_msg m;
 	struct task_exit_msg e;
@@ -315,16 +321,7 @@ static int child_kills_itself(const struct keel_start *s)
 
 TEST(a_task_that_kills_itself_ends_and_its_supervisor_hears_its_code)
 {
-	struct keel_spawn_args a = {
-		.name = "child",
-		.fault_inbox = inbox_send,
-		.witness = { root->witness, RIGHT_READ | RIGHT_WRITE, 0 },
-		.quota_slots = 16,
-		.quota_objects = 16,
-		.quota_pages = 32,
-		.tier = THREAD_TIER_MATTER,
-		.affinity = 1,
-	};
+	struct keel_spawn_args a = child_args(CAP_HANDLE_NONE);
 	struct keel_child c;
 	struct keel_msg m;
 	CHECK_EQ(host_spawn(&a, child_kills_itself, &c), STATUS_OK);

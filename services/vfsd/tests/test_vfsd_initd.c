@@ -182,29 +182,44 @@ static bool console_has(const char *text)
 	return strstr(host_console_text(), text) != NULL || strstr(found, text) != NULL;
 }
 
-#ifndef VFSD_INITD_RESTARTS
-TEST(a_service_gets_exactly_its_dir_lines)
+/* A fresh image with an empty /work, then initd booted over it with
+ * boot list `boot` and room for slots capability slots; runs ms of
+ * virtual time. */
+static void boot_initd(const char *boot, uint32_t slots, uint64_t pages, uint64_t ms,
+		       struct keel_child *initd)
 {
 	int status;
+	char cmdline[64];
 	fresh_image();
 	free(sh(&status, "mmd -i '%s' ::/work", img_path));
 	CHECK_EQ(status, 0);
 	imgdev_free(&disk);
 	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
+	snprintf(cmdline, sizeof cmdline, "initd.boot=%s", boot);
 	struct keel_spawn_args a = {
 		.name = "initd",
+		.cmdline = cmdline,
 		.fault_inbox = sup_send,
 		.witness = { witness, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 },
-		.quota_slots = 1024,
+		.quota_slots = slots,
 		.quota_objects = 512,
-		.quota_pages = 4096,
+		.quota_pages = pages,
 		.tier = THREAD_TIER_MATTER,
 		.affinity = 1,
 	};
-	struct keel_child initd;
 	host_console_clear();
-	CHECK_EQ(host_spawn(&a, initd_main, &initd), STATUS_OK);
-	host_clock_advance(3000 * MS);
+	found_len = 0;
+	found[0] = 0;
+	CHECK_EQ(host_spawn(&a, initd_main, initd), STATUS_OK);
+	host_clock_advance(ms * MS);
+}
+
+#ifndef VFSD_INITD_RESTARTS
+TEST(a_service_gets_exactly_its_dir_lines)
+{
+	int status;
+	struct keel_child initd;
+	boot_initd("boot.manifest", 1024, 4096, 3000, &initd);
 	const char *want[] = {
 		"dirclient: third capability: OK",
 		"dirclient: stat docs: OK",
@@ -237,28 +252,9 @@ TEST(a_restarting_service_leaks_no_records_and_outlives_a_vfsd_restart)
 {
 	int status;
 	char *out;
-	fresh_image();
-	free(sh(&status, "mmd -i '%s' ::/work", img_path));
-	CHECK_EQ(status, 0);
-	imgdev_free(&disk);
-	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
-	struct keel_spawn_args a = {
-		.name = "initd",
-		.cmdline = "initd.boot=keeper.manifest",
-		.fault_inbox = sup_send,
-		.witness = { witness, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0 },
-		.quota_slots = 2048, /* room for the crashed vfsd's slots until it is reclaimed */
-		.quota_objects = 512,
-		.quota_pages = 16384,
-		.tier = THREAD_TIER_MATTER,
-		.affinity = 1,
-	};
 	struct keel_child initd;
-	host_console_clear();
-	found_len = 0;
-	found[0] = 0;
-	CHECK_EQ(host_spawn(&a, initd_main, &initd), STATUS_OK);
-	host_clock_advance(5000 * MS);
+	/* Room for the crashed vfsd's slots until it is reclaimed. */
+	boot_initd("keeper.manifest", 2048, 16384, 5000, &initd);
 	printf("%s", found);
 	unsigned r1 = 0, r2 = 0, r3 = 0;
 	const char *k1 = strstr(found, "keeper 1: write OK, records ");
