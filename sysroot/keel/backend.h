@@ -73,6 +73,9 @@ long keel_sys_dup3(const long a[6]);
 long keel_sys_fstat(const long a[6]);
 long keel_sys_newfstatat(const long a[6]);
 long keel_sys_poll(const long a[6]);
+long keel_sys_ppoll(const long a[6]);
+long keel_sys_select(const long a[6]);
+long keel_sys_pselect6(const long a[6]);
 long keel_sys_fsync(const long a[6]);
 
 long keel_sys_open(const long a[6]); /* fs.c */

@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/select.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -253,15 +256,15 @@ static void poll_scan(struct pollfd *p, unsigned long n, struct poll_scan *s)
 #define POLL_SLICE_NS 2000000ull   /* how often pipes are looked at again */
 #define POLL_TERM_NS 1000000000ull /* the longest wait on a terminal's futex */
 
-/* Nanoseconds left of a poll timeout of ms (negative: none) that began at
- * start: 0 when it is over, UINT64_MAX for ever. */
-static uint64_t poll_left(uint64_t start, long ms)
+/* Nanoseconds left of a poll timeout of ns (UINT64_MAX: none) that began
+ * at start: 0 when it is over, UINT64_MAX for ever. */
+static uint64_t poll_left(uint64_t start, uint64_t ns)
 {
 	uint64_t now = 0;
-	if (ms < 0)
+	if (ns == UINT64_MAX)
 		return UINT64_MAX;
 	sys_clock_read(&now);
-	uint64_t end = start + (uint64_t)ms * 1000000ull;
+	uint64_t end = start + ns < start ? UINT64_MAX - 1 : start + ns;
 	return now >= end ? 0 : end - now;
 }
 
@@ -294,15 +297,12 @@ static void poll_wait(const struct poll_scan *s, uint64_t left)
 	keel_sys_nanosleep(b);
 }
 
-/* poll(fds, n, ms): looks at every descriptor; when none is ready, waits
- * for a terminal's input (compd's futex, docs/libc.md), looks at pipes
- * every 2 ms, and ends after ms (negative: never). With
- * keel_terminal_catch on, an interrupt typed on the console ends the wait
- * with EINTR. */
-long keel_sys_poll(const long a[6])
+/* Looks at the n descriptors of p; when none is ready, waits for a
+ * terminal's input (compd's futex, docs/libc.md), looks at pipes every
+ * 2 ms, and ends after ns (UINT64_MAX: never). With keel_terminal_catch
+ * on, an interrupt typed on the console ends the wait with EINTR. */
+static long poll_for(struct pollfd *p, unsigned long n, uint64_t ns)
 {
-	struct pollfd *p = (struct pollfd *)a[0];
-	unsigned long n = (unsigned long)a[1];
 	uint64_t start = 0;
 	if (n > KEEL_FD_MAX)
 		return -EINVAL;
@@ -312,7 +312,7 @@ long keel_sys_poll(const long a[6])
 	for (;;) {
 		struct poll_scan s = { 0 };
 		poll_scan(p, n, &s);
-		uint64_t left = s.ready ? 0 : poll_left(start, (int)a[2]);
+		uint64_t left = s.ready ? 0 : poll_left(start, ns);
 		long r = s.ready;
 		if (left && pt && pt->catching() && pt->interrupts() != intr)
 			r = -EINTR;
@@ -323,6 +323,144 @@ long keel_sys_poll(const long a[6])
 		if (!left || r < 0)
 			return r;
 	}
+}
+
+/* A timeout given as a timespec (NULL: none) in ns; -EINVAL if it is not
+ * a time. */
+static long timeout_ns(const struct timespec *ts, uint64_t *ns)
+{
+	if (!ts) {
+		*ns = UINT64_MAX;
+		return 0;
+	}
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L)
+		return -EINVAL;
+	if ((uint64_t)ts->tv_sec >= UINT64_MAX / 1000000000ull)
+		*ns = UINT64_MAX - 1; /* longer than any machine runs */
+	else
+		*ns = (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
+	return 0;
+}
+
+/* poll(fds, n, ms): ms negative waits for ever. */
+long keel_sys_poll(const long a[6])
+{
+	int ms = (int)a[2];
+	return poll_for((struct pollfd *)a[0], (unsigned long)a[1],
+			ms < 0 ? UINT64_MAX : (uint64_t)ms * 1000000ull);
+}
+
+/* Runs poll_for with the signal mask *mask (of size bytes; none if NULL)
+ * in place, as ppoll and pselect6 do, and puts the old mask back. */
+static long poll_masked(struct pollfd *p, unsigned long n, uint64_t ns, const uint64_t *mask,
+			long size)
+{
+	uint64_t old = 0;
+	if (mask) {
+		const long set[6] = { SIG_SETMASK, (long)mask, (long)&old, size, 0, 0 };
+		long r = keel_sys_rt_sigprocmask(set);
+		if (r)
+			return r;
+	}
+	long r = poll_for(p, n, ns);
+	if (mask) {
+		const long back[6] = { SIG_SETMASK, (long)&old, 0, 8, 0, 0 };
+		keel_sys_rt_sigprocmask(back);
+	}
+	return r;
+}
+
+/* ppoll(fds, n, timeout, mask, masksize). */
+long keel_sys_ppoll(const long a[6])
+{
+	uint64_t ns;
+	long r = timeout_ns((const struct timespec *)a[2], &ns);
+	return r ? r
+		 : poll_masked((struct pollfd *)a[0], (unsigned long)a[1], ns,
+			       (const uint64_t *)a[3], a[4]);
+}
+
+/* select's three sets, read, write and exception: what each asks poll
+ * for, and which answers make a descriptor of that set ready (a read set
+ * reports data, a hang-up or an error; a write set room or an error; the
+ * exception set urgent data). */
+static const short select_ask[3] = { POLLIN, POLLOUT, POLLPRI };
+static const short select_ready[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI };
+
+/* What select asks of descriptor fd, as poll events. */
+static short select_events(int fd, fd_set *const sets[3])
+{
+	short e = 0;
+	for (int k = 0; k < 3; k++)
+		if (sets[k] && FD_ISSET(fd, sets[k]))
+			e |= select_ask[k];
+	return e;
+}
+
+/* select and pselect6 over poll_for; a descriptor in any set that is not
+ * open is EBADF, as on Linux. */
+static long select_for(long nfds, fd_set *const sets[3], uint64_t ns, const uint64_t *mask,
+		       long masksize)
+{
+	struct pollfd p[KEEL_FD_MAX];
+	unsigned long n = 0;
+	if (nfds < 0 || nfds > FD_SETSIZE)
+		return -EINVAL;
+	for (int fd = 0; fd < nfds; fd++) {
+		short e = select_events(fd, sets);
+		if (!e)
+			continue;
+		if (fd >= KEEL_FD_MAX)
+			return -EBADF;
+		p[n++] = (struct pollfd){ fd, e, 0 };
+	}
+	long r = poll_masked(p, n, ns, mask, masksize);
+	if (r < 0)
+		return r;
+	for (unsigned long i = 0; i < n; i++)
+		if (p[i].revents & POLLNVAL)
+			return -EBADF;
+	long count = 0;
+	for (int k = 0; k < 3; k++) {
+		if (!sets[k])
+			continue;
+		for (int fd = 0; fd < nfds; fd++)
+			FD_CLR(fd, sets[k]);
+		for (unsigned long i = 0; i < n; i++)
+			if ((p[i].events & select_ask[k]) && (p[i].revents & select_ready[k])) {
+				FD_SET(p[i].fd, sets[k]);
+				count++;
+			}
+	}
+	return count;
+}
+
+/* select(nfds, read, write, except, timeval). */
+long keel_sys_select(const long a[6])
+{
+	const struct timeval *tv = (const struct timeval *)a[4];
+	fd_set *const sets[3] = { (fd_set *)a[1], (fd_set *)a[2], (fd_set *)a[3] };
+	uint64_t ns = UINT64_MAX;
+	if (tv) {
+		if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000)
+			return -EINVAL;
+		const struct timespec ts = { tv->tv_sec, tv->tv_usec * 1000 };
+		timeout_ns(&ts, &ns);
+	}
+	return select_for(a[0], sets, ns, NULL, 8);
+}
+
+/* pselect6(nfds, read, write, except, timespec, {mask, masksize}). */
+long keel_sys_pselect6(const long a[6])
+{
+	fd_set *const sets[3] = { (fd_set *)a[1], (fd_set *)a[2], (fd_set *)a[3] };
+	const long *data = (const long *)a[5];
+	uint64_t ns;
+	long r = timeout_ns((const struct timespec *)a[4], &ns);
+	if (r)
+		return r;
+	return select_for(a[0], sets, ns, data ? (const uint64_t *)data[0] : NULL,
+			  data ? data[1] : 8);
 }
 
 /* newfstatat(dirfd, path, st, flags): with AT_EMPTY_PATH and "" it is

@@ -8,7 +8,8 @@
  *                   and then the line read ("read: LINE")
  *   polltest pipe   pipes (empty, holding bytes, closed at either end), a
  *                   file, descriptors that are not open, an empty set
- *                   with a timeout; prints one line a check and
+ *                   with a timeout; the same questions through select,
+ *                   pselect and ppoll; prints one line a check and
  *                   "polltest: N failed"
  */
 #define _GNU_SOURCE
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -139,6 +141,99 @@ static void others(void)
 	check("an empty set sleeps out its timeout", r == 0 && took >= 150 && took < 3000);
 }
 
+/* The sets of one select over descriptor fd (read, write or both) with a
+ * timeout of ms: returns what select did, *r and *w whether fd came back
+ * in each set. */
+static int select_one(int fd, int rd, int wr, int ms, int *r, int *w)
+{
+	fd_set rs, ws;
+	struct timeval tv = { ms / 1000, ms % 1000 * 1000 };
+
+	FD_ZERO(&rs);
+	FD_ZERO(&ws);
+	if (rd)
+		FD_SET(fd, &rs);
+	if (wr)
+		FD_SET(fd, &ws);
+	int n = select(fd + 1, &rs, &ws, NULL, &tv);
+
+	*r = FD_ISSET(fd, &rs);
+	*w = FD_ISSET(fd, &ws);
+	return n;
+}
+
+static void selects(void)
+{
+	int fd[2], r, w, n;
+	char buf[8];
+	struct timespec t0;
+
+	if (pipe(fd)) {
+		check("pipe for select", 0);
+		return;
+	}
+	n = select_one(fd[0], 1, 0, 0, &r, &w);
+	check("select: an empty pipe is not readable", n == 0 && !r);
+	n = select_one(fd[1], 0, 1, 0, &r, &w);
+	check("select: an empty pipe is writable", n == 1 && w);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = select_one(fd[0], 1, 0, 300, &r, &w);
+	long took = ms_since(&t0);
+
+	printf("select took %ld ms\n", took);
+	check("select of an empty pipe times out", n == 0 && took >= 250 && took < 3000);
+	check("a write", write(fd[1], "ab", 2) == 2);
+	n = select_one(fd[0], 1, 0, 1000, &r, &w);
+	check("select: a pipe holding bytes is readable", n == 1 && r);
+
+	fd_set rs;
+	sigset_t mask;
+	struct timespec ts = { 1, 0 };
+
+	FD_ZERO(&rs);
+	FD_SET(fd[0], &rs);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGUSR1);
+	n = pselect(fd[0] + 1, &rs, NULL, NULL, &ts, &mask);
+	check("pselect with a signal mask: readable", n == 1 && FD_ISSET(fd[0], &rs));
+
+	struct pollfd p = { fd[0], POLLIN, 0 };
+
+	n = ppoll(&p, 1, &ts, &mask);
+	check("ppoll: readable", n == 1 && p.revents == POLLIN);
+	check("they are read", read(fd[0], buf, sizeof buf) == 2);
+	ts.tv_sec = 0;
+	n = ppoll(&p, 1, &ts, NULL);
+	check("ppoll with a zero timeout: an empty pipe is not readable", n == 0 && !p.revents);
+	ts.tv_nsec = 2000000000L;
+	errno = 0;
+	n = ppoll(&p, 1, &ts, NULL);
+	check("ppoll: a timeout that is not a time is EINVAL", n == -1 && errno == EINVAL);
+	close(fd[1]);
+	n = select_one(fd[0], 1, 0, 1000, &r, &w);
+	check("select: a pipe closed by its writer is readable", n == 1 && r);
+	close(fd[0]);
+
+	FD_ZERO(&rs);
+	FD_SET(fd[0], &rs);
+	errno = 0;
+	ts = (struct timespec){ 0, 0 };
+	n = pselect(fd[0] + 1, &rs, NULL, NULL, &ts, NULL);
+	check("select: a descriptor that is not open is EBADF", n == -1 && errno == EBADF);
+	errno = 0;
+	n = select(-1, NULL, NULL, NULL, NULL);
+	check("select: a negative count is EINVAL", n == -1 && errno == EINVAL);
+
+	struct timeval tv = { 0, 200000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	n = select(0, NULL, NULL, NULL, &tv);
+	took = ms_since(&t0);
+	printf("empty select: %d after %ld ms\n", n, took);
+	check("select of no descriptors sleeps out its timeout",
+	      n == 0 && took >= 150 && took < 3000);
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -150,6 +245,7 @@ int main(int argc, char **argv)
 		return wait_stdin(atoi(argv[1]));
 	pipes();
 	others();
+	selects();
 	printf("polltest: %d failed\n", failed);
 	return failed != 0;
 }
