@@ -130,10 +130,32 @@ status_t vfs_open(struct vfs_client *c, cap_handle_t dir, const char *path, uint
 status_t vfs_dup(struct vfs_client *c, cap_handle_t obj, uint32_t rights, cap_handle_t *out,
 		 struct vfs_stat *st)
 {
-	struct keel_msg m = { .label = VFS_DUP, .len = 4 };
+	return vfs_dup_flags(c, obj, rights, 0, 0, out, st);
+}
+
+status_t vfs_dup_flags(struct vfs_client *c, cap_handle_t obj, uint32_t rights, uint32_t flags,
+		       uint64_t off, cap_handle_t *out, struct vfs_stat *st)
+{
+	struct keel_msg m = { .label = VFS_DUP, .len = 16 };
 	vfs_put_u32(m.payload, rights);
+	vfs_put_u32(m.payload + 4, flags);
+	vfs_put_u64(m.payload + 8, off);
 	status_t s = vfs_call(c, obj, &m);
 	return s ? s : open_reply(&m, out, st);
+}
+
+status_t vfs_seek(struct vfs_client *c, cap_handle_t file, int64_t off, uint32_t whence,
+		  uint64_t *pos)
+{
+	struct keel_msg m = { .label = VFS_SEEK, .len = 12 };
+	vfs_put_u64(m.payload, (uint64_t)off);
+	vfs_put_u32(m.payload + 8, whence);
+	status_t s = vfs_call(c, file, &m);
+	if (s == STATUS_OK && m.len < 8)
+		s = STATUS_BAD_FORMAT;
+	if (s == STATUS_OK)
+		*pos = vfs_get_u64(m.payload);
+	return s;
 }
 
 /* MKDIR, UNLINK, RMDIR: a path and nothing back. */
@@ -233,6 +255,13 @@ static size_t chunk(const struct vfs_client *c, size_t inline_max)
 	return c->buf_bytes ? c->buf_bytes : inline_max;
 }
 
+/* The offset of the part of a request after its first done bytes: a
+ * position vfsd keeps (VFS_OFF_POS, VFS_OFF_END) moves there by itself. */
+static uint64_t at(uint64_t off, size_t done)
+{
+	return off == VFS_OFF_POS || off == VFS_OFF_END ? off : off + done;
+}
+
 /* One read call of at most the buffer's size. */
 static status_t read_once(struct vfs_client *c, cap_handle_t file, uint64_t off, uint8_t *buf,
 			  size_t len, size_t *done)
@@ -259,7 +288,7 @@ status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *b
 		size_t want = len - *done, got;
 		if (want > chunk(c, VFS_READ_INLINE))
 			want = chunk(c, VFS_READ_INLINE);
-		status_t s = read_once(c, file, off + *done, p + *done, want, &got);
+		status_t s = read_once(c, file, at(off, *done), p + *done, want, &got);
 		if (s)
 			return s;
 		*done += got;
@@ -297,7 +326,7 @@ status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const 
 		size_t n = len - *done;
 		if (n > chunk(c, VFS_WRITE_INLINE))
 			n = chunk(c, VFS_WRITE_INLINE);
-		status_t s = write_once(c, file, off + *done, p + *done, n);
+		status_t s = write_once(c, file, at(off, *done), p + *done, n);
 		if (s)
 			return s;
 		*done += n;

@@ -133,11 +133,16 @@ status_t vfsd_reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_
 		fat_close(&v->vol, h);
 		return st;
 	}
-	st = vfsd_rec_new(v, h, type, rights, head ? VFSD_SHM_NONE : from->shm, &r.cap, &rec);
+	st = vfsd_rec_new(v, h, type, rights,
+			  head || (must & VFSD_BARE) ? VFSD_SHM_NONE : from->shm, &r.cap, &rec);
 	if (st)
 		return st;
 	rec->sess = sess;
 	rec->head = head;
+	if ((must & VFSD_SHARE_POS) && from->pos) {
+		rec->pos = from->pos;
+		v->poss[from->pos - 1].refs++;
+	}
 	vfs_put_u32(r.msg.payload, type);
 	vfs_put_u32(r.msg.payload + 4, rights);
 	vfs_put_u64(r.msg.payload + 8, fs.size);
@@ -232,13 +237,24 @@ static status_t on_dup(struct loop *loop, const struct keel_msg *m, struct loop_
 	if (m->len < 4)
 		return STATUS_BAD_FORMAT;
 	uint32_t rights = vfs_get_u32(m->payload);
-	if (rights & ~VFS_R_ALL)
+	uint32_t flags = m->len >= 8 ? vfs_get_u32(m->payload + 4) : 0;
+	uint32_t must = (flags & VFS_DUP_BARE ? VFSD_BARE : 0) |
+			(flags & VFS_DUP_SHARE_POS ? VFSD_SHARE_POS | VFS_O_FILE : 0);
+	if ((rights & ~VFS_R_ALL) || (flags & ~(VFS_DUP_BARE | VFS_DUP_SHARE_POS)))
 		return STATUS_INVALID;
 	if (rights & ~r->rights)
 		return STATUS_NO_RIGHTS;
+	if (flags & VFS_DUP_SHARE_POS) {
+		if (m->len < 16)
+			return STATUS_BAD_FORMAT;
+		if (r->type != VFS_TYPE_FILE)
+			return STATUS_INVALID;
+		if ((st = vfsd_pos_make(v, r, vfs_get_u64(m->payload + 8))))
+			return st;
+	}
 	st = fat_ref(&v->vol, r->h);
 	(void)reply;
-	return st ? st : vfsd_reply_object(v, m, r->h, rights, r, 0, false);
+	return st ? st : vfsd_reply_object(v, m, r->h, rights, r, must, false);
 }
 
 /* ---------------------------------------------------------------- names */
@@ -456,15 +472,39 @@ static status_t on_readdir(struct loop *loop, const struct keel_msg *m, struct l
 	return STATUS_OK;
 }
 
-/* Decodes offset, len, buf_off of READ and WRITE. */
-static status_t io_args(const struct keel_msg *m, uint64_t *off, uint32_t *len, uint32_t *boff)
+/* Decodes offset, len, buf_off of READ and WRITE of record r; VFS_OFF_POS
+ * becomes r's shared position (INVALID without one), VFS_OFF_END (WRITE
+ * only: end) the file's size. */
+static status_t io_args(struct vfsd *v, const struct vfsd_rec *r, const struct keel_msg *m,
+			bool end, uint64_t *off, uint32_t *len, uint32_t *boff)
 {
+	struct fat_stat fs;
 	if (m->len < 16)
 		return STATUS_BAD_FORMAT;
 	*off = vfs_get_u64(m->payload);
 	*len = vfs_get_u32(m->payload + 8);
 	*boff = vfs_get_u32(m->payload + 12);
+	if (*off == VFS_OFF_POS) {
+		if (!r->pos)
+			return STATUS_INVALID;
+		*off = v->poss[r->pos - 1].off;
+	} else if (*off == VFS_OFF_END && end) {
+		status_t st = fat_stat(&v->vol, r->h, &fs);
+		if (st)
+			return st;
+		*off = fs.size;
+	}
 	return STATUS_OK;
+}
+
+/* After a READ or WRITE of done bytes at off: a request at the shared
+ * position (or, for a write, at the end) moves r's position past them. */
+static void io_moved(struct vfsd *v, const struct vfsd_rec *r, const struct keel_msg *m,
+		     uint64_t off, size_t done)
+{
+	uint64_t asked = vfs_get_u64(m->payload);
+	if (r->pos && (asked == VFS_OFF_POS || (asked == VFS_OFF_END && m->label == VFS_WRITE)))
+		v->poss[r->pos - 1].off = off + done;
 }
 
 static status_t on_read(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -481,13 +521,14 @@ static status_t on_read(struct loop *loop, const struct keel_msg *m, struct loop
 	if (st == STATUS_OK)
 		st = rec_for(v, m, VFS_R_READ, VFS_TYPE_FILE, &r);
 	if (st == STATUS_OK)
-		st = io_args(m, &off, &len, &boff);
+		st = io_args(v, r, m, false, &off, &len, &boff);
 	if (st == STATUS_OK && len > VFS_READ_INLINE)
 		st = vfsd_shm_span(v, r, boff, len, &dst);
 	if (st == STATUS_OK)
 		st = fat_read(&v->vol, r->h, off, dst, len, &done);
 	if (st)
 		return st;
+	io_moved(v, r, m, off, done);
 	reply->msg.label = VFS_REPLY;
 	reply->msg.len = (uint16_t)(len > VFS_READ_INLINE ? 4 : 8 + done);
 	vfs_put_u32(reply->msg.payload, (uint32_t)done);
@@ -509,7 +550,7 @@ static status_t on_write(struct loop *loop, const struct keel_msg *m, struct loo
 	if (st == STATUS_OK)
 		st = rec_for(v, m, VFS_R_WRITE, VFS_TYPE_FILE, &r);
 	if (st == STATUS_OK)
-		st = io_args(m, &off, &len, &boff);
+		st = io_args(v, r, m, true, &off, &len, &boff);
 	if (st == STATUS_OK && len <= VFS_WRITE_INLINE && m->len < 16 + len)
 		st = STATUS_BAD_FORMAT;
 	if (st == STATUS_OK && len > VFS_WRITE_INLINE) {
@@ -520,9 +561,48 @@ static status_t on_write(struct loop *loop, const struct keel_msg *m, struct loo
 		st = fat_write(&v->vol, r->h, off, src, len, &done);
 	if (st)
 		return st;
+	io_moved(v, r, m, off, done);
 	reply->msg.label = VFS_REPLY;
 	reply->msg.len = 4;
 	vfs_put_u32(reply->msg.payload, (uint32_t)done);
+	return STATUS_OK;
+}
+
+/* VFS_SEEK: moves the record's shared position. */
+static status_t on_seek(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	struct fat_stat fs;
+	status_t st = must_call(v, m);
+	if (st == STATUS_OK)
+		st = rec_for(v, m, 0, VFS_TYPE_FILE, &r);
+	if (st)
+		return st;
+	if (m->len < 12)
+		return STATUS_BAD_FORMAT;
+	int64_t delta = (int64_t)vfs_get_u64(m->payload);
+	uint32_t whence = vfs_get_u32(m->payload + 8);
+	if (!r->pos || whence > VFS_SEEK_END)
+		return STATUS_INVALID;
+	uint64_t base = v->poss[r->pos - 1].off;
+	if (whence == VFS_SEEK_SET)
+		base = 0;
+	if (whence == VFS_SEEK_END) {
+		if ((st = fat_stat(&v->vol, r->h, &fs)))
+			return st;
+		base = fs.size;
+	}
+	/* Before the start, or past what an offset holds: INVALID. */
+	if (base > (uint64_t)INT64_MAX || (delta < 0 && (uint64_t)(-(delta + 1)) + 1 > base) ||
+	    (delta > 0 && (uint64_t)delta > (uint64_t)INT64_MAX - base))
+		return STATUS_INVALID;
+	v->poss[r->pos - 1].off = base + (uint64_t)delta;
+	reply->msg.label = VFS_REPLY;
+	reply->msg.len = 8;
+	vfs_put_u64(reply->msg.payload, v->poss[r->pos - 1].off);
 	return STATUS_OK;
 }
 
@@ -650,15 +730,25 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ VFS_ATTACH, on_attach },     { VFS_OPEN, on_open },
-		{ VFS_MKDIR, on_mkdir },       { VFS_UNLINK, on_remove },
-		{ VFS_RMDIR, on_remove },      { VFS_RENAME, on_rename },
-		{ VFS_STAT, on_stat },         { VFS_READDIR, on_readdir },
-		{ VFS_READ, on_read },         { VFS_WRITE, on_write },
-		{ VFS_TRUNCATE, on_truncate }, { VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },       { VFS_DROP_CACHE, on_simple },
-		{ VFS_CLOSE, on_close },       { VFS_DUP, on_dup },
-		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
+		{ VFS_ATTACH, on_attach },
+		{ VFS_OPEN, on_open },
+		{ VFS_MKDIR, on_mkdir },
+		{ VFS_UNLINK, on_remove },
+		{ VFS_RMDIR, on_remove },
+		{ VFS_RENAME, on_rename },
+		{ VFS_STAT, on_stat },
+		{ VFS_READDIR, on_readdir },
+		{ VFS_READ, on_read },
+		{ VFS_WRITE, on_write },
+		{ VFS_TRUNCATE, on_truncate },
+		{ VFS_FSYNC, on_simple },
+		{ VFS_SYNC, on_simple },
+		{ VFS_DROP_CACHE, on_simple },
+		{ VFS_CLOSE, on_close },
+		{ VFS_DUP, on_dup },
+		{ VFS_SEEK, on_seek },
+		{ VFS_STOP, on_stop },
+		{ SERVICE_STOP, on_service_stop },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

@@ -80,12 +80,32 @@ static void shm_put(struct vfsd *v, uint8_t i)
 	*s = (struct vfsd_shm){ 0 };
 }
 
+static void pos_put(struct vfsd *v, uint8_t pos)
+{
+	if (pos && pos <= VFSD_POSS && v->poss[pos - 1].refs)
+		v->poss[pos - 1].refs--;
+}
+
+status_t vfsd_pos_make(struct vfsd *v, struct vfsd_rec *r, uint64_t off)
+{
+	if (r->pos)
+		return STATUS_OK;
+	for (uint8_t i = 0; i < VFSD_POSS; i++)
+		if (!v->poss[i].refs) {
+			v->poss[i] = (struct vfsd_pos){ .refs = 1, .off = off };
+			r->pos = (uint8_t)(i + 1);
+			return STATUS_OK;
+		}
+	return STATUS_QUOTA;
+}
+
 void vfsd_rec_release(struct vfsd *v, struct vfsd_rec *r)
 {
 	if (!r->used)
 		return;
 	fat_close(&v->vol, r->h);
 	shm_put(v, r->shm);
+	pos_put(v, r->pos);
 	*r = (struct vfsd_rec){ 0 };
 }
 
@@ -97,6 +117,7 @@ void vfsd_rec_free(struct vfsd *v, struct vfsd_rec *r)
 		v->ended_recs += vfsd_session_end(v, r);
 	fat_close(&v->vol, r->h);
 	shm_put(v, r->shm);
+	pos_put(v, r->pos);
 	*r = (struct vfsd_rec){ 0 };
 }
 

@@ -21,6 +21,7 @@
 
 #define VFSD_RECS 256 /* capabilities handed out and not closed */
 #define VFSD_SHMS 24  /* client buffers mapped at once (a task maps at most 64) */
+#define VFSD_POSS 64  /* file positions shared by records (VFS_DUP_SHARE_POS) */
 #define VFSD_SHM_NONE 0xffu
 
 /* One capability handed out: what its badge names. */
@@ -34,6 +35,13 @@ struct vfsd_rec {
 	uint64_t nonce;   /* 48 bits: the badge's upper part */
 	fat_handle_t h;   /* one engine reference, dropped at close */
 	status_t shm_err; /* why the last VFS_ATTACH failed, or OK */
+	uint8_t pos;      /* index + 1 in poss of its shared position; 0: none */
+};
+
+/* A file position shared by the records that reference it. */
+struct vfsd_pos {
+	uint32_t refs; /* 0: free */
+	uint64_t off;
 };
 
 /* One client buffer, shared by the records that reference it. */
@@ -57,6 +65,7 @@ struct vfsd {
 	struct vfsd_rec root; /* badge 0: the supervisor's root */
 	struct vfsd_rec recs[VFSD_RECS];
 	struct vfsd_shm shms[VFSD_SHMS];
+	struct vfsd_pos poss[VFSD_POSS];
 	bool stopped;          /* VFS_STOP done: the volume is unmounted */
 	uint64_t bad_requests; /* refused as malformed or unauthorised */
 	uint64_t ended_recs;   /* records freed because their session ended */
@@ -107,11 +116,19 @@ status_t vfsd_sessions_register(struct vfsd *v, struct loop *loop);
  * reference h (taken over) and its capability (moved), made through the
  * record from: in from's session, sharing its buffer - or, with head, as
  * the head of a new session nested in from's, with no buffer. must
- * (VFS_O_DIR, VFS_O_FILE) checks the object's type. Returns STATUS_OK once
- * answered (ops.c).
+ * (VFS_O_DIR, VFS_O_FILE) checks the object's type; with VFSD_BARE in
+ * must the record has no buffer either; with VFSD_SHARE_POS it shares
+ * from's position (which from must have). Returns STATUS_OK once answered
+ * (ops.c).
  */
+#define VFSD_BARE 0x80000000u
+#define VFSD_SHARE_POS 0x40000000u
 status_t vfsd_reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_t h,
 			   uint32_t rights, const struct vfsd_rec *from, uint32_t must, bool head);
+
+/* Gives r a shared position starting at off if it has none: STATUS_QUOTA
+ * when every position is taken. */
+status_t vfsd_pos_make(struct vfsd *v, struct vfsd_rec *r, uint64_t off);
 
 /* Binds a newly received memory capability as r's buffer (pages pages). */
 status_t vfsd_shm_attach(struct vfsd *v, struct vfsd_rec *r, cap_handle_t cap, uint32_t pages);

@@ -36,7 +36,7 @@
  * longer than fit in a message, reads and writes longer than fit, and
  * every readdir go through the buffer; short ones travel inline.
  * Capabilities handed to another task share its buffer: give a task a
- * VFS_DUP of its own and let it attach its own buffer.
+ * VFS_DUP of its own with VFS_DUP_BARE and let it attach its own buffer.
  *
  * Every request is a call (sys_msg_call) on an object capability; the
  * answer is VFS_REPLY with the payload described at each label, or
@@ -70,6 +70,18 @@
 #define VFS_O_DIR 0x8u    /* the object must be a directory (else INVALID) */
 #define VFS_O_FILE 0x10u  /* the object must be a file (else INVALID) */
 #define VFS_O_KNOWN 0x1fu
+
+#define VFS_DUP_BARE 0x1u      /* VFS_DUP: the new record has no buffer */
+#define VFS_DUP_SHARE_POS 0x2u /* VFS_DUP: the new record shares the file position */
+
+/* VFS_READ/VFS_WRITE offsets that name a position rather than give one. */
+#define VFS_OFF_POS UINT64_MAX        /* the record's shared position, which moves */
+#define VFS_OFF_END (UINT64_MAX - 1u) /* VFS_WRITE: the end of the file */
+
+/* VFS_SEEK's whence. */
+#define VFS_SEEK_SET 0u
+#define VFS_SEEK_CUR 1u
+#define VFS_SEEK_END 2u
 
 #define VFS_BADGE_ROOT 0u /* the supervisor's unbadged capability */
 
@@ -111,18 +123,32 @@
  * VFS_READ     0 offset u64, 8 len u32, 12 buf_off u32. len <= VFS_READ_INLINE:
  *              reply 0 done u32, 8 data; else the data goes to the buffer
  *              at buf_off and the reply is 0 done u32. done < len only at
- *              the end of the file.
+ *              the end of the file. Offset VFS_OFF_POS: at the record's
+ *              shared position, which moves past the bytes read (INVALID
+ *              for a record without one).
  * VFS_WRITE    0 offset u64, 8 len u32, 12 buf_off u32, 16 data if len <=
  *              VFS_WRITE_INLINE, else from the buffer at buf_off. Reply 0
- *              done u32 (len on success).
+ *              done u32 (len on success). Offset VFS_OFF_POS as for READ;
+ *              VFS_OFF_END: at the end of the file, and a shared position
+ *              moves past the bytes written (O_APPEND).
+ * VFS_SEEK     on a file record with a shared position: 0 offset i64,
+ *              8 whence u32 (VFS_SEEK_SET, _CUR, _END). Reply 0 position
+ *              u64; a position before 0 or beyond INT64_MAX is INVALID.
  * VFS_TRUNCATE 0 size u64. Reply len 0.
  * VFS_FSYNC    the object's data and entry made durable. Reply len 0.
  * VFS_SYNC     the whole volume made durable. Reply len 0.
  * VFS_CLOSE    the record is freed; the capability is stale from now on
  *              (the client deletes it). Reply len 0. May also be sent
  *              (no answer). Closing a session's head ends the session.
- * VFS_DUP      0 rights u32: a new capability to the same object with
- *              these rights (a subset). Reply as VFS_OPEN's.
+ * VFS_DUP      0 rights u32, 4 flags u32 (optional), 8 offset u64 (with
+ *              VFS_DUP_SHARE_POS): a new capability to the same object
+ *              with these rights (a subset), sharing the buffer of the
+ *              record called - or, with VFS_DUP_BARE, with no buffer until
+ *              its holder attaches one (what a task hands to another).
+ *              VFS_DUP_SHARE_POS (files only): the new record shares the
+ *              called record's position, which starts at offset if it had
+ *              none (QUOTA when vfsd holds VFSD_POSS positions already).
+ *              Unknown flags: INVALID. Reply as VFS_OPEN's.
  * VFS_STOP     badge 0 only: write everything back, mark the volume clean,
  *              answer, and end the service (exit 0).
  * VFS_SESSION  on a directory: 0 badge u64 (optional; badge 0 only: the
@@ -159,6 +185,7 @@
 #define VFS_SESSION 0x7f5a0011u
 #define VFS_STATS 0x7f5a0012u
 #define VFS_DROP_CACHE 0x7f5a0013u
+#define VFS_SEEK 0x7f5a0014u
 #define VFS_REPLY 0x7f5a0080u
 
 /*
@@ -236,7 +263,8 @@ status_t vfs_readdir(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie,
 status_t vfs_readdir_max(struct vfs_client *c, cap_handle_t dir, uint32_t *cookie, size_t max,
 			 const struct vfs_dirent **first, size_t *used, uint32_t *count);
 /* Reads up to len bytes at off; *done < len only at the end of the file.
- * Longer requests are split into buffer-sized calls. */
+ * Longer requests are split into buffer-sized calls. off may be
+ * VFS_OFF_POS, and for vfs_write VFS_OFF_END. */
 status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *buf, size_t len,
 		  size_t *done);
 status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const void *buf,
@@ -250,6 +278,13 @@ status_t vfs_drop_cache(struct vfs_client *c, cap_handle_t dir);
 status_t vfs_close(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_dup(struct vfs_client *c, cap_handle_t obj, uint32_t rights, cap_handle_t *out,
 		 struct vfs_stat *st);
+/* VFS_DUP with flags (VFS_DUP_BARE: the new record has no buffer;
+ * VFS_DUP_SHARE_POS: it shares obj's position, made at off if none). */
+status_t vfs_dup_flags(struct vfs_client *c, cap_handle_t obj, uint32_t rights, uint32_t flags,
+		       uint64_t off, cap_handle_t *out, struct vfs_stat *st);
+/* VFS_SEEK: moves file's shared position; *pos gets the new one. */
+status_t vfs_seek(struct vfs_client *c, cap_handle_t file, int64_t off, uint32_t whence,
+		  uint64_t *pos);
 /* Sends VFS_CLOSE (no answer, never blocks) and deletes the capability.
  * Returns the send's status: FULL if vfsd's inbox is full. */
 status_t vfs_close_send(cap_handle_t obj);

@@ -138,7 +138,7 @@ static uint64_t pick_badge(uint8_t sel, const uint8_t *payload)
 static const uint32_t labels[] = {
 	VFS_ATTACH, VFS_OPEN,    VFS_MKDIR, VFS_UNLINK, VFS_RMDIR,    VFS_RENAME,
 	VFS_STAT,   VFS_READDIR, VFS_READ,  VFS_WRITE,  VFS_TRUNCATE, VFS_FSYNC,
-	VFS_SYNC,   VFS_CLOSE,   VFS_DUP,   VFS_STOP,   0x12345678u,
+	VFS_SYNC,   VFS_CLOSE,   VFS_DUP,   VFS_STOP,   VFS_SEEK,     0x12345678u,
 };
 
 /* Runs one request through the handler registered for its label. */
@@ -195,5 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < VFSD_RECS; i++)
 		if (v.recs[i].used)
 			abort();
+	for (size_t i = 0; i < VFSD_POSS; i++)
+		if (v.poss[i].refs)
+			abort(); /* a shared position outlived its records */
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "keel/service.h"
 #include "keel/vfs.h"
 #include "testutil.h"
+#include "vfsd/server.h"
 
 /* ---------------------------------------------------------------- cases */
 
@@ -310,6 +311,78 @@ TEST(rights_only_narrow)
 	image_clean();
 }
 
+/* Shared file positions (VFS_DUP_SHARE_POS, VFS_OFF_POS, VFS_OFF_END,
+ * VFS_SEEK): what a parent and the child it passed a file to see, the
+ * refusals, a bare duplicate without a buffer, and the table's limit. */
+TEST(shared_positions_move_for_every_record_sharing_them)
+{
+	cap_handle_t f, x, more[VFSD_POSS + 1][2];
+	struct vfs_stats before, after;
+	uint64_t pos = 99;
+	size_t done;
+	char buf[64];
+	fresh_image();
+	vfsd_start();
+	CHECK_EQ(vfs_stats(&cl, root, &before), STATUS_OK);
+	CHECK_EQ(vfs_open(&cl, root, "pos.txt", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_write(&cl, f, 0, "hello", 5, &done), STATUS_OK);
+	CHECK_EQ(vfs_seek(&cl, f, 0, VFS_SEEK_CUR, &pos), STATUS_INVALID); /* none yet */
+	CHECK_EQ(vfs_read(&cl, f, VFS_OFF_POS, buf, 3, &done), STATUS_INVALID);
+	CHECK_EQ(vfs_dup_flags(&cl, root, VFS_R_READ, VFS_DUP_SHARE_POS, 0, &x, NULL),
+		 STATUS_INVALID); /* a directory has no position */
+	CHECK_EQ(vfs_dup_flags(&cl, f, VFS_R_READ, 4, 0, &x, NULL), STATUS_INVALID);
+	CHECK_EQ(vfs_dup_flags(&cl, f, VFS_R_READ | VFS_R_WRITE, VFS_DUP_BARE | VFS_DUP_SHARE_POS,
+			       2, &x, NULL),
+		 STATUS_OK);
+	memset(buf, 0, sizeof buf);
+	CHECK_EQ(vfs_read(&cl, x, VFS_OFF_POS, buf, 3, &done), STATUS_OK); /* from 2 */
+	CHECK_EQ(done, 3);
+	CHECK(!memcmp(buf, "llo", 3));
+	CHECK_EQ(vfs_read(&cl, f, VFS_OFF_POS, buf, 3, &done), STATUS_OK); /* at 5: the end */
+	CHECK_EQ(done, 0);
+	CHECK_EQ(vfs_write(&cl, f, VFS_OFF_END, "!!", 2, &done), STATUS_OK);
+	CHECK_EQ(vfs_seek(&cl, x, 0, VFS_SEEK_CUR, &pos), STATUS_OK);
+	CHECK_EQ(pos, 7);
+	CHECK_EQ(vfs_seek(&cl, x, -100, VFS_SEEK_CUR, &pos), STATUS_INVALID);
+	CHECK_EQ(vfs_seek(&cl, x, INT64_MAX, VFS_SEEK_END, &pos), STATUS_INVALID);
+	CHECK_EQ(vfs_seek(&cl, x, 0, 7, &pos), STATUS_INVALID);
+	CHECK_EQ(vfs_seek(&cl, x, -6, VFS_SEEK_END, &pos), STATUS_OK);
+	CHECK_EQ(pos, 1);
+	CHECK_EQ(vfs_read(&cl, f, VFS_OFF_POS, buf, 2, &done), STATUS_OK);
+	CHECK(done == 2 && !memcmp(buf, "el", 2));
+	/* The duplicate is bare: what needs a buffer is refused, not served
+	 * from the buffer of the record it was made from. */
+	CHECK_EQ(vfs_write(&cl, x, VFS_OFF_POS, buf, sizeof buf, &done), STATUS_NOT_FOUND);
+	vfs_close(&cl, f); /* the position stays while x shares it */
+	CHECK_EQ(vfs_read(&cl, x, VFS_OFF_POS, buf, 4, &done), STATUS_OK);
+	CHECK(done == 4 && !memcmp(buf, "lo!!", 4));
+	vfs_close(&cl, x);
+	/* The table: VFSD_POSS positions, then QUOTA. */
+	int made = 0;
+	status_t st = STATUS_OK;
+	for (int i = 0; i <= VFSD_POSS && st == STATUS_OK; i++) {
+		CHECK_EQ(vfs_open(&cl, root, "pos.txt", 0, VFS_R_READ, &more[i][0], NULL),
+			 STATUS_OK);
+		st = vfs_dup_flags(&cl, more[i][0], VFS_R_READ, VFS_DUP_SHARE_POS, 0, &more[i][1],
+				   NULL);
+		if (st)
+			vfs_close(&cl, more[i][0]);
+		else
+			made++;
+	}
+	CHECK_EQ(made, VFSD_POSS);
+	CHECK_EQ(st, STATUS_QUOTA);
+	for (int i = 0; i < made; i++) {
+		vfs_close(&cl, more[i][0]);
+		vfs_close(&cl, more[i][1]);
+	}
+	CHECK_EQ(vfs_stats(&cl, root, &after), STATUS_OK);
+	CHECK_EQ(after.records, before.records);
+	vfsd_stop();
+	image_clean();
+}
+
 /* VFS_DROP_CACHE: a directory with every right only; it makes everything
  * durable and the next reads come from the device. */
 TEST(drop_cache_writes_back_and_reads_come_from_the_device)
@@ -410,6 +483,7 @@ static int tests(const struct keel_start *start)
 	RUN(a_tree_written_through_vfsd_passes_fsck_and_mtools);
 	RUN(bad_requests_get_clear_errors_and_vfsd_keeps_serving);
 	RUN(rights_only_narrow);
+	RUN(shared_positions_move_for_every_record_sharing_them);
 	RUN(drop_cache_writes_back_and_reads_come_from_the_device);
 	RUN(after_a_kill_caps_are_dead_and_fsynced_data_survives);
 	vfsd_kill();
