@@ -32,7 +32,8 @@ static bool declared(const struct manifest *m, const char *name)
 	return false;
 }
 
-/* True if name passes a descriptor: "fdN-pr" or "fdN-pw" (a pipe end). */
+/* True if name passes a descriptor: "fdN-pr" or "fdN-pw" (a pipe end), or
+ * "fdN-fM" (a vfsd file, M its access mode: r, w, b, a or c). */
 static bool fd_name(const char *name)
 {
 	size_t k = 2;
@@ -40,8 +41,11 @@ static bool fd_name(const char *name)
 		return false;
 	while (name[k] >= '0' && name[k] <= '9')
 		k++;
-	return k > 2 && k < 6 && name[k] == '-' && name[k + 1] == 'p' &&
-	       (name[k + 2] == 'r' || name[k + 2] == 'w') && !name[k + 3];
+	if (k == 2 || k >= 6 || name[k] != '-')
+		return false;
+	if (name[k + 1] == 'p')
+		return (name[k + 2] == 'r' || name[k + 2] == 'w') && !name[k + 3];
+	return name[k + 1] == 'f' && name[k + 2] && strchr("rwbac", name[k + 2]) && !name[k + 3];
 }
 
 uint32_t launch_intersect(const struct manifest *m, const launch_name_t *names, uint32_t n,

@@ -10,10 +10,16 @@
  * caller's, each only if its manifest declares it: "tty", "root",
  * "witness" (the debug console), "launch", "power", "operator" (initd's
  * INITD_CONTROL), "bundle" (the boot bundle's files under /bundle), and
- * "fdN-pr"/"fdN-pw"
- * for each pipe end the file actions leave on descriptor N (manifest
- * name "fds"). Descriptors 0-2 on the debug console need nothing: a child
- * with the witness has them. Other kinds of descriptor are not inherited.
+ * for each pipe end and vfsd file the file actions leave on descriptor N
+ * (manifest name "fds"): "fdN-pr"/"fdN-pw" for a pipe's read or write
+ * end; "fdN-fM" for a file, M its access mode (r, w, b: both; a, c: w
+ * and b with O_APPEND). A file goes as a duplicate of its vfsd record
+ * without a buffer (VFS_DUP_BARE), so the child attaches its own, and
+ * sharing the description's offset, which vfsd keeps for both from then
+ * on (VFS_DUP_SHARE_POS; docs/libc.md). The duplicate is closed when
+ * wait4 reaps the child. Descriptors 0-2 on the debug console need
+ * nothing: a child with the witness has them. Other kinds of descriptor
+ * (directories, the bundle's files) are not inherited.
  *
  * A child's pid is a small number of this task's own (from 2), mapped to
  * its launch id. wait4 waits for one child or any; the status is an exit
@@ -29,6 +35,7 @@
  * foreground or back, and lets the caller catch interrupts itself.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -41,6 +48,7 @@
 #include "fs.h"
 #include "keel/launch.h"
 #include "pipe.h"
+#include "vfsfile.h"
 
 #define KIDS_MAX 64
 #define FDOP_CLOSE 1 /* musl's file actions (src/process/fdop.h) */
@@ -61,13 +69,14 @@ struct kid {
 	pid_t pid; /* 0: free */
 	uint32_t id;
 	int kill_sig; /* the signal kill() was asked for, reported at its end */
+	cap_handle_t files[LAUNCH_CAPS_MAX]; /* vfsd records passed to it, closed when it is reaped */
 };
 
 static struct {
 	volatile int lock;
 	pid_t next;
 	struct kid kid[KIDS_MAX];
-} kids = { 0, 2, { { 0, 0, 0 } } };
+} kids = { 0, 2, { { 0 } } };
 
 int __keel_posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *,
 		       const posix_spawnattr_t *, char *const[], char *const[]);
@@ -102,6 +111,7 @@ struct passing {
 	char text[LAUNCH_CAPS_MAX][LAUNCH_CAP_NAME_MAX + 1];
 	cap_handle_t caps[LAUNCH_CAPS_MAX];
 	struct keel_file *files[LAUNCH_CAPS_MAX]; /* pipe ends, counted for the child */
+	cap_handle_t dups[LAUNCH_CAPS_MAX];       /* vfsd files' duplicates made for it */
 };
 
 static void pass(struct passing *p, const char *name, cap_handle_t cap)
@@ -113,15 +123,48 @@ static void pass(struct passing *p, const char *name, cap_handle_t cap)
 	p->caps[p->n++] = cap;
 }
 
-/* Adds the pipe ends of the child's descriptor table. */
-static int pass_pipes(struct passing *p, const int child[KEEL_FD_MAX])
+/* The access mode letter of a file passed with status flags status. */
+static char file_mode(int status)
+{
+	static const char plain[] = "rwb", append[] = "rac";
+	int acc = status & O_ACCMODE;
+	if (acc > 2)
+		acc = 0;
+	return status & O_APPEND ? append[acc] : plain[acc];
+}
+
+/* Adds descriptor i of the child, the parent's description f, if it is a
+ * vfsd file; 0, or an errno. */
+static int pass_file(struct passing *p, int i, struct keel_file *f)
+{
+	char name[LAUNCH_CAP_NAME_MAX + 1];
+	snprintf(name, sizeof name, "fd%d-f%c", i, file_mode(f->status));
+	if (p->n == LAUNCH_CAPS_MAX)
+		return EMFILE;
+	cap_handle_t dup = keel_vfsfile_pass(f);
+	if (dup == CAP_HANDLE_NONE)
+		return 0; /* not a vfsd file */
+	p->dups[p->n] = dup;
+	pass(p, name, dup);
+	return 0;
+}
+
+/* Adds the pipe ends and vfsd files of the child's descriptor table. */
+static int pass_fds(struct passing *p, const int child[KEEL_FD_MAX])
 {
 	for (int i = 0; i < KEEL_FD_MAX; i++) {
 		struct keel_file *f = child[i] >= 0 ? fdt_get(keel_fdt(), child[i]) : NULL;
-		int write;
+		int write, err;
 		cap_handle_t cap;
 		if (!f)
 			continue;
+		if (f->kind == KEEL_FD_FILE) {
+			err = pass_file(p, i, f);
+			fdt_put(keel_fdt(), f);
+			if (err)
+				return err;
+			continue;
+		}
 		if (f->kind == KEEL_FD_PIPE && p->n == LAUNCH_CAPS_MAX) {
 			fdt_put(keel_fdt(), f);
 			return EMFILE;
@@ -138,16 +181,31 @@ static int pass_pipes(struct passing *p, const int child[KEEL_FD_MAX])
 	return 0;
 }
 
-/* Drops the pipe references; on failure takes the counts back. */
-static void pass_done(struct passing *p, int failed)
+/* Drops the pipe references; on failure takes the counts back and closes
+ * the files' duplicates, which otherwise go to the child's record, kid. */
+static void pass_done(struct passing *p, int failed, struct kid *kid)
 {
 	for (uint32_t i = 0; i < p->n; i++) {
+		if (p->dups[i] != CAP_HANDLE_NONE && (failed || !kid))
+			keel_vfsfile_unpass(p->dups[i]);
+		else if (p->dups[i] != CAP_HANDLE_NONE)
+			kid->files[i] = p->dups[i];
 		if (!p->files[i])
 			continue;
 		if (failed)
 			keel_pipe_unpass(p->files[i]);
 		fdt_put(keel_fdt(), p->files[i]);
 	}
+}
+
+/* Closes the vfsd files passed to a child that has ended. */
+static void kid_files_close(struct kid *k)
+{
+	for (uint32_t i = 0; i < LAUNCH_CAPS_MAX; i++)
+		if (k->files[i] != CAP_HANDLE_NONE) {
+			keel_vfsfile_unpass(k->files[i]);
+			k->files[i] = CAP_HANDLE_NONE;
+		}
 }
 
 /* Records a started child; returns its pid. */
@@ -159,7 +217,7 @@ static pid_t kid_add(uint32_t id)
 		if (!kids.kid[i].pid) {
 			pid = kids.next++ & 0x7fffffff;
 			pid = pid < 2 ? (kids.next = 3, 2) : pid;
-			kids.kid[i] = (struct kid){ pid, id, 0 };
+			kids.kid[i] = (struct kid){ .pid = pid, .id = id };
 		}
 	keel_unlock(&kids.lock);
 	return pid;
@@ -227,10 +285,11 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 	for (unsigned i = 0; i < sizeof mine / sizeof mine[0]; i++)
 		pass(&p, mine[i],
 		     strcmp(mine[i], "root") ? launch_cap(s, mine[i]) : keel_fs_fresh_root());
-	if ((err = pass_pipes(&p, child)))
-		return pass_done(&p, 1), err;
+	if ((err = pass_fds(&p, child)))
+		return pass_done(&p, 1, NULL), err;
 	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
-	pass_done(&p, st != STATUS_OK);
+	if (st)
+		pass_done(&p, 1, NULL);
 	if (st == STATUS_BAD_FORMAT)
 		return ENOEXEC; /* not a program: a shell may run it as a script */
 	if (st)
@@ -238,8 +297,10 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 	pid_t pid = kid_add(id);
 	if (!pid) {
 		launch_kill(launch, id);
+		pass_done(&p, 0, NULL);
 		return EAGAIN;
 	}
+	pass_done(&p, 0, kid_find(pid, 0));
 	if (res)
 		*res = pid;
 	return 0;
@@ -299,8 +360,10 @@ long keel_sys_wait4(const long a[6])
 		 : ls.detail == LAUNCH_KILLED_QUIT ? SIGQUIT
 						   : SIGKILL;
 	pid_t got = k ? k->pid : 0;
-	if (k)
+	if (k) {
+		kid_files_close(k);
 		k->pid = 0;
+	}
 	if (status)
 		*status = ws;
 	return got;

@@ -28,6 +28,7 @@
  * directory (keel_fs_attach).
  */
 #include <elf.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "backend.h"
@@ -37,6 +38,7 @@
 #include "keel/map.h"
 #include "keel/term.h"
 #include "pipe.h"
+#include "vfsfile.h"
 
 #define ARGS_MAX 64
 #define AUX_PAIRS 14
@@ -173,8 +175,40 @@ static char **launched_vector(const struct keel_start *s, int *argc, const char 
 	return v;
 }
 
-/* Takes over the pipe ends named "fdN-pr" / "fdN-pw" (spawn.c) as
- * descriptors N. The names are caps[1..] of the start page's cmdline. */
+/* The status flags of a file passed with mode letter c ("fdN-fc...",
+ * spawn.c), or -1. */
+static int file_status(char c)
+{
+	switch (c) {
+	case 'r':
+		return O_RDONLY;
+	case 'w':
+		return O_WRONLY;
+	case 'b':
+		return O_RDWR;
+	case 'a':
+		return O_WRONLY | O_APPEND;
+	case 'c':
+		return O_RDWR | O_APPEND;
+	default:
+		return -1;
+	}
+}
+
+/* Takes over a vfsd file named "fdN-fM" (w points at "fM") as descriptor
+ * fd. */
+static void adopt_file(int fd, const char *w, cap_handle_t cap)
+{
+	int status = file_status(w[1]);
+	if (status >= 0 && !w[2])
+		keel_vfsfile_adopt(fd, cap, status);
+	else
+		sys_cap_delete(cap);
+}
+
+/* Takes over the pipe ends named "fdN-pr" / "fdN-pw" and the files named
+ * "fdN-f..." (spawn.c) as descriptors N. The names are caps[1..] of the
+ * start page's cmdline. */
 static void adopt_fds(const struct keel_start *s)
 {
 	char names[KEEL_CMDLINE_MAX];
@@ -195,6 +229,8 @@ static void adopt_fds(const struct keel_start *s)
 		if (k > 2 && fd < KEEL_FD_MAX && w[k] == '-' && w[k + 1] == 'p' &&
 		    (w[k + 2] == 'r' || w[k + 2] == 'w') && !w[k + 3])
 			keel_pipe_adopt(fd, s->caps[i], w[k + 2] == 'w');
+		else if (k > 2 && fd < KEEL_FD_MAX && w[k] == '-' && w[k + 1] == 'f')
+			adopt_file(fd, w + k + 1, s->caps[i]);
 	}
 }
 

@@ -39,6 +39,7 @@ struct keel_vfsobj {
 	uint32_t cookie;         /* readdir: vfsd's position after the last record handed out */
 	struct dir_batch *batch; /* readdir: allocated by the first getdents64 */
 	struct path path;        /* directories: below the root */
+	bool shared_pos;         /* files: vfsd keeps the offset (shared with a child) */
 };
 
 static struct {
@@ -53,7 +54,7 @@ long keel_vfs_setup(cap_handle_t root, cap_handle_t *own)
 	struct vfs_client *c = keel_vfs_lock();
 	struct vfs_stat info;
 	*own = CAP_HANDLE_NONE;
-	status_t st = vfs.ready ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
+	status_t st = c->buf ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
 	if (st == STATUS_OK)
 		st = vfs_stat(c, root, &info);
 	if (st == STATUS_OK)
@@ -126,18 +127,20 @@ static struct keel_vfsobj *obj_of(const struct keel_file *f)
 	return (struct keel_vfsobj *)(uintptr_t)f->kind_data[0];
 }
 
-/* Reads at off, or at the description's offset (and advances it). */
+/* Reads at off, or at the description's offset (and advances it): its
+ * own, or the one vfsd keeps once it is shared with a child. */
 static long vf_read(struct keel_file *f, void *buf, size_t n, int64_t off)
 {
 	size_t done;
+	bool shared = off < 0 && obj_of(f)->shared_pos;
 	if (obj_of(f)->type == VFS_TYPE_DIR)
 		return -EISDIR;
-	int64_t at = off < 0 ? f->offset : off;
-	status_t st = vfs_read(keel_vfs_lock(), f->caps[0], (uint64_t)at, buf, n, &done);
+	uint64_t at = shared ? VFS_OFF_POS : (uint64_t)(off < 0 ? f->offset : off);
+	status_t st = vfs_read(keel_vfs_lock(), f->caps[0], at, buf, n, &done);
 	keel_vfs_unlock();
 	if (st)
 		return keel_vfs_errno(st, -EINVAL);
-	if (off < 0)
+	if (off < 0 && !shared)
 		f->offset += (int64_t)done;
 	return (long)done;
 }
@@ -154,6 +157,14 @@ static int64_t vf_size(struct keel_file *f)
 static long vf_write(struct keel_file *f, const void *buf, size_t n, int64_t off)
 {
 	size_t done;
+	if (off < 0 && obj_of(f)->shared_pos) {
+		/* vfsd keeps the offset, and moves it (O_APPEND: to the end). */
+		status_t st = vfs_write(keel_vfs_lock(), f->caps[0],
+					f->status & O_APPEND ? VFS_OFF_END : VFS_OFF_POS, buf, n,
+					&done);
+		keel_vfs_unlock();
+		return st ? keel_vfs_errno(st, -EINVAL) : (long)done;
+	}
 	int64_t at = off >= 0 ? off : (f->status & O_APPEND) ? vf_size(f) : f->offset;
 	if (at < 0)
 		return (long)at;
@@ -171,6 +182,15 @@ static long vf_write(struct keel_file *f, const void *buf, size_t n, int64_t off
 static long vf_seek(struct keel_file *f, int64_t off, int whence)
 {
 	struct keel_vfsobj *o = obj_of(f);
+	if (o->shared_pos) {
+		static const uint32_t how[] = { VFS_SEEK_SET, VFS_SEEK_CUR, VFS_SEEK_END };
+		uint64_t pos = 0;
+		if (whence < SEEK_SET || whence > SEEK_END)
+			return -EINVAL;
+		status_t st = vfs_seek(keel_vfs_lock(), f->caps[0], off, how[whence], &pos);
+		keel_vfs_unlock();
+		return st ? keel_vfs_errno(st, -EINVAL) : (long)pos;
+	}
 	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->offset : -1;
 	if (whence == SEEK_END)
 		base = vf_size(f);
@@ -254,6 +274,67 @@ long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, in
 		vfs_close(keel_vfs_lock(), cap);
 		keel_vfs_unlock();
 		free(o);
+	}
+	return fd;
+}
+
+cap_handle_t keel_vfsfile_pass(struct keel_file *f)
+{
+	struct vfs_stat s;
+	cap_handle_t dup = CAP_HANDLE_NONE;
+	if (f->kind != KEEL_FD_FILE || f->ops != &vfsfile_ops || obj_of(f)->type != VFS_TYPE_FILE)
+		return CAP_HANDLE_NONE;
+	struct vfs_client *c = keel_vfs_lock();
+	/* From now on vfsd keeps this description's offset, for both. */
+	if (vfs_stat(c, f->caps[0], &s) == STATUS_OK &&
+	    vfs_dup_flags(c, f->caps[0], s.rights, VFS_DUP_BARE | VFS_DUP_SHARE_POS,
+			  (uint64_t)f->offset, &dup, NULL) == STATUS_OK)
+		obj_of(f)->shared_pos = true;
+	else
+		dup = CAP_HANDLE_NONE;
+	keel_vfs_unlock();
+	return dup;
+}
+
+void keel_vfsfile_unpass(cap_handle_t dup)
+{
+	vfs_close(keel_vfs_lock(), dup);
+	keel_vfs_unlock();
+}
+
+long keel_vfsfile_adopt(int fd, cap_handle_t cap, int status)
+{
+	struct vfs_client *c = keel_vfs_lock();
+	struct vfs_stat s;
+	/* The record came without a buffer: this process's goes with it (a
+	 * program without a root makes its buffer now). */
+	status_t st = c->buf ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
+	if (st == STATUS_OK)
+		st = vfs_attach(c, cap);
+	if (st == STATUS_OK)
+		st = vfs_stat(c, cap, &s);
+	if (st == STATUS_OK && s.type != VFS_TYPE_FILE)
+		st = STATUS_INVALID;
+	if (st)
+		vfs_close(c, cap);
+	keel_vfs_unlock();
+	if (st)
+		return keel_vfs_errno(st, -EBADF);
+	fdt_close(keel_fdt(), fd);
+	struct keel_vfsobj *o = malloc(sizeof *o);
+	long r = -ENOMEM;
+	if (o) {
+		*o = (struct keel_vfsobj){ .type = VFS_TYPE_FILE, .shared_pos = true };
+		const cap_handle_t caps[KEEL_FILE_CAPS] = { cap, CAP_HANDLE_NONE };
+		const uint64_t data[2] = { (uint64_t)(uintptr_t)o, 0 };
+		r = fdt_open(keel_fdt(), fd, KEEL_FD_FILE, &vfsfile_ops, caps, data, status, 0);
+	}
+	if (r != fd) {
+		if (r >= 0)
+			fdt_close(keel_fdt(), (int)r); /* closes cap, frees o */
+		else
+			keel_vfsfile_unpass(cap), free(o);
+		return r < 0 ? r : -EBADF;
 	}
 	return fd;
 }

@@ -42,6 +42,20 @@ long keel_vfs_errno(status_t st, long einval);
 long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, int status,
 		       int fd_flags);
 
+/* For a child: a duplicate of the vfsd file f with the same rights, no
+ * buffer (VFS_DUP_BARE) and f's offset, which vfsd keeps for both from
+ * now on (VFS_DUP_SHARE_POS); or CAP_HANDLE_NONE if f is not a vfsd file
+ * (a directory is not passed) or vfsd refused. keel_vfsfile_unpass closes
+ * such a duplicate (once the child has ended, or its launch failed). */
+cap_handle_t keel_vfsfile_pass(struct keel_file *f);
+void keel_vfsfile_unpass(cap_handle_t dup);
+
+/* In a child: makes descriptor fd (closing what was there) the vfsd file
+ * cap its launcher passed, with this process's buffer attached, status
+ * flags status and the offset vfsd keeps. fd, or -errno (cap is closed
+ * then). */
+long keel_vfsfile_adopt(int fd, cap_handle_t cap, int status);
+
 /* struct stat from vfsd's description of an object. */
 void keel_vfs_stat_fill(const struct vfs_stat *s, uint64_t ino, struct stat *out);
 

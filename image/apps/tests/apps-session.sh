@@ -29,16 +29,25 @@ echo hello=$?
 echo hello-path=$?
 threadexit 7
 echo threadexit=$?
-/apps/corrupt
-echo corrupt=$?
-/apps/notelf
-echo notelf=$?
-/apps/empty
-echo empty=$?
+{
+	/apps/corrupt
+	echo corrupt=$?
+	/apps/notelf
+	echo notelf=$?
+	/apps/empty
+	echo empty=$?
+} > /refused.out 2>&1
+hello into a file > /hello.out
+echo hello-file=$?
+hello appended >> /hello.out
 /apps/script.sh four five
 echo script=$?
 hello again
 echo hello-again=$?
+cat /refused.out
+sed 's/^/file: /' /hello.out
+{ echo first; hello middle; echo last; } > /order.out
+sed 's/^/order: /' /order.out
 svc restart vfsd
 echo restart-vfsd=$?
 sleep 2

@@ -9,6 +9,10 @@
 # which runs the two text files as scripts as dash does and refuses the
 # binary) while initd keeps serving; a "#!" script there is run by its interpreter. A restart
 # of vfsd is graceful: it writes back and leaves the volume clean.
+# What the shell says about the refused programs goes to a file shown
+# later: initd's console line about each launch comes out on the serial
+# line at the same moment and could cut into it. hello's output
+# redirected to a file and appended to it reaches the file.
 . tests/qemu/lib.sh
 
 # The test's copy of the image gets the broken programs in /apps too.
@@ -66,6 +70,13 @@ check_log "... an empty script does nothing" '^empty=0[[:space:]]*$'
 check_log "a #! script runs with its interpreter" '^script args: four five[[:space:]]*$'
 check_log "... and its exit status" '^script=3[[:space:]]*$'
 check_log "initd still launches afterwards" '^hello from /apps: again[[:space:]]*$'
+check_log "a program's output redirected to a file goes there" '^file: hello from /apps: into a file[[:space:]]*$'
+check_log "... and appended to it" '^file: hello from /apps: appended[[:space:]]*$'
+check_log "... with the program's status" '^hello-file=3[[:space:]]*$'
+check_log "a file written by the shell, a program and the shell again keeps all three" \
+	'^order: first[[:space:]]*$'
+check_log "... the program's line after the first" '^order: hello from /apps: middle[[:space:]]*$'
+check_log "... and the shell's last line after it" '^order: last[[:space:]]*$'
 check_log "svc restart vfsd waits for it to stop cleanly" '^vfsd: up \(1 restarts\)'
 check_log "... status 0" '^restart-vfsd=0[[:space:]]*$'
 mounts=$(grep -Ec 'vfsd: mounted FAT32.*cache [0-9]+ sectors[[:space:]]*$' "$log")

@@ -71,6 +71,22 @@ TEST(test_fds)
 	CHECK(launch_intersect(&no, names, n, keep) == 0);
 }
 
+/* vfsd files: "fdN-f" and a mode letter. */
+TEST(test_fd_files)
+{
+	status_t st;
+	struct manifest m = parse("name sh\nuses fds\n", &st);
+	launch_name_t names[LAUNCH_CAPS_MAX];
+	uint32_t n = 0;
+	bool keep[LAUNCH_CAPS_MAX];
+	const char *list[] = { "fd1-fw",  "fd255-fc", "fd10-fa", "fd1-fx",
+			       "fd1-fr0", "fd1-fbg",  "fd1-f" };
+	for (int i = 0; i < 7; i++)
+		CHECK(launch_name_add(names, &n, list[i]) == STATUS_OK);
+	CHECK(launch_intersect(&m, names, n, keep) == 3);
+	CHECK(keep[0] && keep[1] && keep[2] && !keep[3] && !keep[4] && !keep[5] && !keep[6]);
+}
+
 TEST(test_names)
 {
 	launch_name_t names[LAUNCH_CAPS_MAX];
@@ -110,6 +126,7 @@ int main(void)
 	RUN(test_uses_parse);
 	RUN(test_intersection);
 	RUN(test_fds);
+	RUN(test_fd_files);
 	RUN(test_names);
 	RUN(test_app_manifest);
 	return check_summary();
