@@ -141,7 +141,10 @@ static int pass_file(struct passing *p, int i, struct keel_file *f)
 	snprintf(name, sizeof name, "fd%d-f%c", i, file_mode(f->status));
 	if (p->n == LAUNCH_CAPS_MAX)
 		return EMFILE;
-	cap_handle_t dup = keel_vfsfile_pass(f);
+	cap_handle_t dup;
+	long r = keel_vfsfile_pass(f, &dup);
+	if (r)
+		return (int)-r; /* the child would write or read elsewhere: refuse */
 	if (dup == CAP_HANDLE_NONE)
 		return 0; /* not a vfsd file */
 	p->dups[p->n] = dup;

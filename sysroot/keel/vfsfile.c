@@ -278,22 +278,22 @@ long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, in
 	return fd;
 }
 
-cap_handle_t keel_vfsfile_pass(struct keel_file *f)
+long keel_vfsfile_pass(struct keel_file *f, cap_handle_t *dup)
 {
 	struct vfs_stat s;
-	cap_handle_t dup = CAP_HANDLE_NONE;
+	*dup = CAP_HANDLE_NONE;
 	if (f->kind != KEEL_FD_FILE || f->ops != &vfsfile_ops || obj_of(f)->type != VFS_TYPE_FILE)
-		return CAP_HANDLE_NONE;
+		return 0;
 	struct vfs_client *c = keel_vfs_lock();
 	/* From now on vfsd keeps this description's offset, for both. */
-	if (vfs_stat(c, f->caps[0], &s) == STATUS_OK &&
-	    vfs_dup_flags(c, f->caps[0], s.rights, VFS_DUP_BARE | VFS_DUP_SHARE_POS,
-			  (uint64_t)f->offset, &dup, NULL) == STATUS_OK)
+	status_t st = vfs_stat(c, f->caps[0], &s);
+	if (st == STATUS_OK)
+		st = vfs_dup_flags(c, f->caps[0], s.rights, VFS_DUP_BARE | VFS_DUP_SHARE_POS,
+				   (uint64_t)f->offset, dup, NULL);
+	if (st == STATUS_OK)
 		obj_of(f)->shared_pos = true;
-	else
-		dup = CAP_HANDLE_NONE;
 	keel_vfs_unlock();
-	return dup;
+	return st ? keel_vfs_errno(st, -EINVAL) : 0;
 }
 
 void keel_vfsfile_unpass(cap_handle_t dup)

@@ -42,12 +42,13 @@ long keel_vfs_errno(status_t st, long einval);
 long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, int status,
 		       int fd_flags);
 
-/* For a child: a duplicate of the vfsd file f with the same rights, no
- * buffer (VFS_DUP_BARE) and f's offset, which vfsd keeps for both from
- * now on (VFS_DUP_SHARE_POS); or CAP_HANDLE_NONE if f is not a vfsd file
- * (a directory is not passed) or vfsd refused. keel_vfsfile_unpass closes
- * such a duplicate (once the child has ended, or its launch failed). */
-cap_handle_t keel_vfsfile_pass(struct keel_file *f);
+/* For a child: *dup gets a duplicate of the vfsd file f with the same
+ * rights, no buffer (VFS_DUP_BARE) and f's offset, which vfsd keeps for
+ * both from now on (VFS_DUP_SHARE_POS). 0 (with *dup CAP_HANDLE_NONE if f
+ * is not a vfsd file: a directory is not passed), or -errno if vfsd
+ * refused (ENFILE: its tables are full). keel_vfsfile_unpass closes such
+ * a duplicate (once the child has ended, or its launch failed). */
+long keel_vfsfile_pass(struct keel_file *f, cap_handle_t *dup);
 void keel_vfsfile_unpass(cap_handle_t dup);
 
 /* In a child: makes descriptor fd (closing what was there) the vfsd file
