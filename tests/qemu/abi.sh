@@ -1,7 +1,8 @@
 #!/bin/sh
 # The kernel ABI seen from user space: the root task kabi-root (tests/kabi)
 # runs one test per boot, chosen with kabi.test=NAME, and powers off with
-# its verdict. With 2 CPUs; pingpong also with 1.
+# its verdict. With 2 CPUs; pingpong also with 1; the adversaries, the
+# fuzzer and the pairs also with 1 and 8.
 . tests/qemu/lib.sh
 
 # kabi NAME SMP SECONDS [ARGS]: boot kabi-root with kabi.test=NAME; check the verdict.
@@ -22,6 +23,8 @@ kabi fault 2 120
 kabi shm 2 120
 kabi cycles 2 900
 kabi fuzz 2 900
+kabi fuzz 1 300
+kabi fuzz 8 300
 kabi timer 2 120
 kabi witness 2 120
 kabi cpuload 1 120
@@ -36,6 +39,8 @@ kabi pools 4 120
 # The adversaries: valid capability graphs worked by 12 threads at once.
 # KABI_ADV_OPS=N runs N operations per thread instead of 3,000.
 kabi adversary 4 600 "kabi.ops=${KABI_ADV_OPS:-3000}"
+kabi adversary 1 300 "kabi.ops=${KABI_ADV_OPS:-3000}"
+kabi adversary 8 300 "kabi.ops=${KABI_ADV_OPS:-3000}"
 kabi bench 2 300
 check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_insns=[0-9]+'
 check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'
@@ -43,4 +48,7 @@ check_log "bench: batched send" 'bench: ipc_send_batched_per_msg_insns=[0-9]+'
 check_log "bench: batched send in one call" 'bench: ipc_send_many_per_msg_insns=[0-9]+'
 kabi pairs 4 600
 check_log "pairs: 4 independent pairs measured" 'bench: pairs_4_ticks_per_roundtrip=[0-9]+'
+kabi pairs 1 300
+kabi pairs 8 300
+check_log "pairs: 8 independent pairs measured" 'bench: pairs_8_ticks_per_roundtrip=[0-9]+'
 finish
