@@ -240,6 +240,16 @@ status_t term_drain(struct term_client *c)
 	return st == STATUS_STALE ? STATUS_OK : st;
 }
 
+status_t term_flush(struct term_client *c, uint64_t timeout)
+{
+	struct keel_msg m;
+	if (!c->base || channel_writable(&c->out) == c->out.capacity)
+		return STATUS_OK; /* nothing left for compd to take */
+	msg_words(&m, TERM_WRITE_WAIT, 1, c->id, 0);
+	status_t st = call(c->term, &m, timeout);
+	return st == STATUS_STALE ? STATUS_OK : st;
+}
+
 uint32_t term_readable(struct term_client *c)
 {
 	return c->base ? channel_readable(&c->in) : 0;

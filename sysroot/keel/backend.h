@@ -143,5 +143,7 @@ int keel_threads_alive(void);
 /* Ends the task with a status its supervisor receives as the exit code of
  * its last thread (proc.c). */
 _Noreturn void keel_exit_task(int code);
+/* fn runs in keel_exit_task before the task ends (the terminals' flush). */
+void keel_exit_flush_register(void (*fn)(void));
 
 #endif

@@ -38,9 +38,21 @@ static _Thread_local uint64_t sig_mask;
 /* The task ends with code: by the exit of its only thread, or, with other
  * threads running, by killing itself with code (every thread stops and
  * the supervisor hears code all the same). */
+/* Set by the terminals' side once one is open (terminal.c), so that a
+ * program without terminals does not link it. */
+static void (*_Atomic exit_flush)(void);
+
+void keel_exit_flush_register(void (*fn)(void))
+{
+	exit_flush = fn;
+}
+
 _Noreturn void keel_exit_task(int code)
 {
+	void (*flush)(void) = exit_flush;
 	keel_console_flush();
+	if (flush)
+		flush();
 	keel_pipe_exit();
 	if (keel_threads_alive() > 1)
 		sys_task_kill(keel_start_page()->self_task, (uint64_t)(int64_t)code);

@@ -225,6 +225,20 @@ static status_t terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeou
 	return term_wait(&c, seq, timeout_ns);
 }
 
+#define EXIT_FLUSH_NS 1000000000ull /* how long an exit waits for compd */
+
+/* At exit: waits until compd has taken what the terminals still hold, so
+ * that it comes out before anything the launcher writes next. */
+static void terminals_flush(void)
+{
+	struct keel_fd_table *t = keel_fdt();
+	for (int i = 0; i < KEEL_FD_MAX; i++) {
+		struct keel_file *f = &t->files[i];
+		if (f->refs && f->kind == KEEL_FD_TERMINAL && f->ops == &keel_terminal_ops)
+			term_flush(&term_of(f)->client, EXIT_FLUSH_NS);
+	}
+}
+
 static void term_file_release(struct keel_file *f)
 {
 	struct term_file *tf = term_of(f);
@@ -254,6 +268,7 @@ int keel_terminal_open(cap_handle_t tty, int min)
 	if (!tf)
 		return -ENOMEM;
 	keel_poll_terminal_register(&poll_hooks);
+	keel_exit_flush_register(terminals_flush);
 	status_t st = term_attach(&tf->client, tty);
 	if (st) {
 		free(tf);

@@ -91,6 +91,12 @@ status_t term_wait(struct term_client *c, uint32_t seq, uint64_t timeout);
 /* Waits until compd has taken all output (tcdrain). */
 status_t term_drain(struct term_client *c);
 
+/* As term_drain, but only if output is still waiting in the channel and
+ * for at most timeout ns (STATUS_TIMEOUT then): what a program does as it
+ * exits, so that its last lines come out before whatever its launcher
+ * writes next. */
+status_t term_flush(struct term_client *c, uint64_t timeout);
+
 /* The terminal's size and mode (TERM_MODE_*). */
 status_t term_info(cap_handle_t tty, uint16_t *rows, uint16_t *cols, uint32_t *mode);
 
