@@ -100,12 +100,17 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 	return *pending ? STATUS_OK : STATUS_TIMEOUT;
 }
 
-/* Reads a message from the caller's memory and checks its length. */
+/* Reads a message from the caller's memory and checks its length; the
+ * payload past len is cleared in the kernel's copy, which then travels
+ * whole (inbox_post_msg, reply_deliver). */
 static status_t msg_in(uaddr_t uaddr, struct keel_msg *m)
 {
 	if (copy_from_user(&thread_current()->task->vs, m, uaddr, sizeof *m))
 		return STATUS_BAD_ADDRESS;
-	return m->len > MSG_PAYLOAD_MAX ? STATUS_INVALID : STATUS_OK;
+	if (m->len > MSG_PAYLOAD_MAX)
+		return STATUS_INVALID;
+	msg_payload_trim(m);
+	return STATUS_OK;
 }
 
 /* DEAD if the inbox behind a send capability, or its owner, is gone. */
@@ -130,7 +135,7 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 		return st;
 	if (cap == CAP_HANDLE_NONE) {
 		/* No capability to move: post with the badge already looked up. */
-		st = inbox_post(ib, m.label, target->badge, m.payload, m.len, CAP_HANDLE_NONE, 0);
+		st = inbox_post_msg(ib, &m, target->badge, CAP_HANDLE_NONE, 0);
 		if (st == STATUS_OK && (target->flags & CAP_FLAG_ONCE))
 			cspace_consume_once(cs, h);
 	} else {
@@ -158,8 +163,7 @@ status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, siz
 	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
 		st = msg_in(uaddr_add(msgs, i * sizeof m), &m);
 		if (st == STATUS_OK)
-			st = inbox_post(ib, m.label, target->badge, m.payload, m.len,
-					CAP_HANDLE_NONE, 0);
+			st = inbox_post_msg(ib, &m, target->badge, CAP_HANDLE_NONE, 0);
 		if (st == STATUS_OK)
 			++*sent;
 	}
@@ -298,8 +302,7 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	if ((st = reply_make(ib, &rh)))
 		return st;
 	/* A full ring is FULL here; the reply entry goes again. */
-	st = inbox_post(ib, m.label, target->badge, m.payload, m.len, rh,
-			MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+	st = inbox_post_msg(ib, &m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
 		t->reply.holder = NULL;
 		replies_free(&ib->owner->task->replies,
@@ -351,13 +354,12 @@ static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
 	    (st = cspace_transfer(&self->cs, cap, &caller->task->cs, (enum cap_mode)mode,
 				  RIGHTS_ALL, &given)))
 		return st;
-	struct keel_msg *out = &caller->ipc_msg;
-	memset(out, 0, sizeof *out);
-	out->label = m.label;
-	out->len = m.len;
-	memcpy(out->payload, m.payload, m.len);
-	out->cap = given;
-	out->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	/* Whole: msg_in cleared the payload past len. */
+	m.flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	m.badge = 0;
+	m.cap = given;
+	m.reserved = 0;
+	caller->ipc_msg = m;
 	caller->ipc_status = STATUS_OK;
 	caller->ipc_pending = false;
 	caller->reply.holder = NULL;
