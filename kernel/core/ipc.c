@@ -103,9 +103,9 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 /* Reads a message from the caller's memory and checks its length; the
  * payload past len is cleared in the kernel's copy, which then travels
  * whole (inbox_post_msg, reply_deliver). */
-static status_t msg_in(uaddr_t uaddr, struct keel_msg *m)
+static status_t msg_in(struct task *self, uaddr_t uaddr, struct keel_msg *m)
 {
-	if (copy_from_user(&thread_current()->task->vs, m, uaddr, sizeof *m))
+	if (copy_from_user(&self->vs, m, uaddr, sizeof *m))
 		return STATUS_BAD_ADDRESS;
 	if (m->len > MSG_PAYLOAD_MAX)
 		return STATUS_INVALID;
@@ -125,10 +125,11 @@ static status_t inbox_alive(const struct cap *c)
 status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 		  uint32_t mode)
 {
-	struct cspace *cs = &thread_current()->task->cs;
+	struct task *self = thread_current()->task;
+	struct cspace *cs = &self->cs;
 	struct inbox *ib = (struct inbox *)target->obj;
 	struct keel_msg m;
-	status_t st = msg_in(msg, &m);
+	status_t st = msg_in(self, msg, &m);
 	if (st == STATUS_OK)
 		st = inbox_alive(target);
 	if (st)
@@ -156,12 +157,13 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 
 status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent)
 {
+	struct task *self = thread_current()->task;
 	struct inbox *ib = (struct inbox *)target->obj;
 	struct keel_msg m;
 	status_t st = inbox_alive(target);
 	*sent = 0;
 	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
-		st = msg_in(uaddr_add(msgs, i * sizeof m), &m);
+		st = msg_in(self, uaddr_add(msgs, i * sizeof m), &m);
 		if (st == STATUS_OK)
 			st = inbox_post_msg(ib, &m, target->badge, CAP_HANDLE_NONE, 0);
 		if (st == STATUS_OK)
@@ -204,9 +206,8 @@ void ipc_thread_init(struct thread *t)
  * To the caller a receiver that cannot hold another call - its table or
  * its slot quota spent - is FULL, as a full ring is: its own quota is not
  * what ran out. */
-static status_t reply_make(struct inbox *ib, cap_handle_t *h)
+static status_t reply_make(struct thread *t, struct inbox *ib, cap_handle_t *h)
 {
-	struct thread *t = thread_current();
 	struct replies *r = &ib->owner->task->replies;
 	status_t st = replies_take(r, t, h);
 	if (st == STATUS_QUOTA)
@@ -293,13 +294,13 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	struct thread *t = thread_current();
 	struct keel_msg m;
 	cap_handle_t rh;
-	status_t st = msg_in(msg, &m);
+	status_t st = msg_in(t->task, msg, &m);
 	if (st == STATUS_OK)
 		st = inbox_alive(target);
 	if (st)
 		return st;
 	struct inbox *ib = (struct inbox *)target->obj;
-	if ((st = reply_make(ib, &rh)))
+	if ((st = reply_make(t, ib, &rh)))
 		return st;
 	/* A full ring is FULL here; the reply entry goes again. */
 	st = inbox_post_msg(ib, &m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
@@ -337,7 +338,7 @@ static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
 {
 	struct task *self = thread_current()->task;
 	struct keel_msg m;
-	status_t st = msg_in(msg, &m);
+	status_t st = msg_in(self, msg, &m);
 	if (st)
 		return st;
 	struct reply_entry *e = replies_find(&self->replies, reply);
