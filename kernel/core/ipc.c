@@ -330,21 +330,19 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	return t->ipc_status;
 }
 
-/* Delivers the reply to the caller waiting on the reply handle the
- * dispatcher checked; *woken gets the thread to wake (NULL when there was
- * none). */
-static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode,
-			      struct thread **woken)
+/* Delivers the reply to the caller waiting on the reply handle (and its
+ * entry e) the dispatcher checked; *woken gets the thread to wake (NULL
+ * when there was none). */
+static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_handle_t reply,
+			      uaddr_t msg, cap_handle_t cap, uint32_t mode, struct thread **woken)
 {
-	struct task *self = thread_current()->task;
 	struct keel_msg m;
 	status_t st = msg_in(self, msg, &m);
 	if (st)
 		return st;
-	struct reply_entry *e = replies_find(&self->replies, reply);
 	*woken = NULL;
 	if (!e)
-		return STATUS_BAD_CAP;
+		return STATUS_BAD_CAP; /* not a reply handle */
 	struct thread *caller = e->caller;
 	if (!caller || caller->kill_pending) {
 		ipc_reply_drop(&self->replies, reply);
@@ -369,22 +367,23 @@ static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
 	return STATUS_OK;
 }
 
-status_t ipc_reply(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode)
+status_t ipc_reply(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
+		   uint32_t mode)
 {
 	struct thread *caller = NULL;
-	status_t st = reply_deliver(reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(thread_current()->task, e, reply, msg, cap, mode, &caller);
 	if (caller)
 		thread_wake(caller);
 	return st;
 }
 
-status_t ipc_reply_wait(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode,
-			uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
+			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 {
 	struct thread *t = thread_current(), *caller = NULL;
 	if (!mask)
 		return STATUS_INVALID;
-	status_t st = reply_deliver(reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, &caller);
 	if (st && st != STATUS_DEAD)
 		return st;
 	if (!(t->signals & mask) && timeout_ns != 0) {
