@@ -100,12 +100,17 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 	return *pending ? STATUS_OK : STATUS_TIMEOUT;
 }
 
-/* Reads a message from the caller's memory and checks its length. */
-static status_t msg_in(uaddr_t uaddr, struct keel_msg *m)
+/* Reads a message from the caller's memory and checks its length; the
+ * payload past len is cleared in the kernel's copy, which then travels
+ * whole (inbox_post_msg, reply_deliver). */
+static status_t msg_in(struct task *self, uaddr_t uaddr, struct keel_msg *m)
 {
-	if (copy_from_user(&thread_current()->task->vs, m, uaddr, sizeof *m))
+	if (copy_from_user(&self->vs, m, uaddr, sizeof *m))
 		return STATUS_BAD_ADDRESS;
-	return m->len > MSG_PAYLOAD_MAX ? STATUS_INVALID : STATUS_OK;
+	if (m->len > MSG_PAYLOAD_MAX)
+		return STATUS_INVALID;
+	msg_payload_trim(m);
+	return STATUS_OK;
 }
 
 /* DEAD if the inbox behind a send capability, or its owner, is gone. */
@@ -120,17 +125,18 @@ static status_t inbox_alive(const struct cap *c)
 status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 		  uint32_t mode)
 {
-	struct cspace *cs = &thread_current()->task->cs;
+	struct task *self = thread_current()->task;
+	struct cspace *cs = &self->cs;
 	struct inbox *ib = (struct inbox *)target->obj;
 	struct keel_msg m;
-	status_t st = msg_in(msg, &m);
+	status_t st = msg_in(self, msg, &m);
 	if (st == STATUS_OK)
 		st = inbox_alive(target);
 	if (st)
 		return st;
 	if (cap == CAP_HANDLE_NONE) {
 		/* No capability to move: post with the badge already looked up. */
-		st = inbox_post(ib, m.label, target->badge, m.payload, m.len, CAP_HANDLE_NONE, 0);
+		st = inbox_post_msg(ib, &m, target->badge, CAP_HANDLE_NONE, 0);
 		if (st == STATUS_OK && (target->flags & CAP_FLAG_ONCE))
 			cspace_consume_once(cs, h);
 	} else {
@@ -151,15 +157,15 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 
 status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent)
 {
+	struct task *self = thread_current()->task;
 	struct inbox *ib = (struct inbox *)target->obj;
 	struct keel_msg m;
 	status_t st = inbox_alive(target);
 	*sent = 0;
 	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
-		st = msg_in(uaddr_add(msgs, i * sizeof m), &m);
+		st = msg_in(self, uaddr_add(msgs, i * sizeof m), &m);
 		if (st == STATUS_OK)
-			st = inbox_post(ib, m.label, target->badge, m.payload, m.len,
-					CAP_HANDLE_NONE, 0);
+			st = inbox_post_msg(ib, &m, target->badge, CAP_HANDLE_NONE, 0);
 		if (st == STATUS_OK)
 			++*sent;
 	}
@@ -200,9 +206,8 @@ void ipc_thread_init(struct thread *t)
  * To the caller a receiver that cannot hold another call - its table or
  * its slot quota spent - is FULL, as a full ring is: its own quota is not
  * what ran out. */
-static status_t reply_make(struct inbox *ib, cap_handle_t *h)
+static status_t reply_make(struct thread *t, struct inbox *ib, cap_handle_t *h)
 {
-	struct thread *t = thread_current();
 	struct replies *r = &ib->owner->task->replies;
 	status_t st = replies_take(r, t, h);
 	if (st == STATUS_QUOTA)
@@ -289,17 +294,16 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	struct thread *t = thread_current();
 	struct keel_msg m;
 	cap_handle_t rh;
-	status_t st = msg_in(msg, &m);
+	status_t st = msg_in(t->task, msg, &m);
 	if (st == STATUS_OK)
 		st = inbox_alive(target);
 	if (st)
 		return st;
 	struct inbox *ib = (struct inbox *)target->obj;
-	if ((st = reply_make(ib, &rh)))
+	if ((st = reply_make(t, ib, &rh)))
 		return st;
 	/* A full ring is FULL here; the reply entry goes again. */
-	st = inbox_post(ib, m.label, target->badge, m.payload, m.len, rh,
-			MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+	st = inbox_post_msg(ib, &m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
 		t->reply.holder = NULL;
 		replies_free(&ib->owner->task->replies,
@@ -326,21 +330,19 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	return t->ipc_status;
 }
 
-/* Delivers the reply to the caller waiting on the reply handle the
- * dispatcher checked; *woken gets the thread to wake (NULL when there was
- * none). */
-static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode,
-			      struct thread **woken)
+/* Delivers the reply to the caller waiting on the reply handle (and its
+ * entry e) the dispatcher checked; *woken gets the thread to wake (NULL
+ * when there was none). */
+static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_handle_t reply,
+			      uaddr_t msg, cap_handle_t cap, uint32_t mode, struct thread **woken)
 {
-	struct task *self = thread_current()->task;
 	struct keel_msg m;
-	status_t st = msg_in(msg, &m);
+	status_t st = msg_in(self, msg, &m);
 	if (st)
 		return st;
-	struct reply_entry *e = replies_find(&self->replies, reply);
 	*woken = NULL;
 	if (!e)
-		return STATUS_BAD_CAP;
+		return STATUS_BAD_CAP; /* not a reply handle */
 	struct thread *caller = e->caller;
 	if (!caller || caller->kill_pending) {
 		ipc_reply_drop(&self->replies, reply);
@@ -351,13 +353,12 @@ static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
 	    (st = cspace_transfer(&self->cs, cap, &caller->task->cs, (enum cap_mode)mode,
 				  RIGHTS_ALL, &given)))
 		return st;
-	struct keel_msg *out = &caller->ipc_msg;
-	memset(out, 0, sizeof *out);
-	out->label = m.label;
-	out->len = m.len;
-	memcpy(out->payload, m.payload, m.len);
-	out->cap = given;
-	out->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	/* Whole: msg_in cleared the payload past len. */
+	m.flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	m.badge = 0;
+	m.cap = given;
+	m.reserved = 0;
+	caller->ipc_msg = m;
 	caller->ipc_status = STATUS_OK;
 	caller->ipc_pending = false;
 	caller->reply.holder = NULL;
@@ -366,22 +367,23 @@ static status_t reply_deliver(cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
 	return STATUS_OK;
 }
 
-status_t ipc_reply(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode)
+status_t ipc_reply(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
+		   uint32_t mode)
 {
 	struct thread *caller = NULL;
-	status_t st = reply_deliver(reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(thread_current()->task, e, reply, msg, cap, mode, &caller);
 	if (caller)
 		thread_wake(caller);
 	return st;
 }
 
-status_t ipc_reply_wait(cap_handle_t reply, uaddr_t msg, cap_handle_t cap, uint32_t mode,
-			uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
+			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 {
 	struct thread *t = thread_current(), *caller = NULL;
 	if (!mask)
 		return STATUS_INVALID;
-	status_t st = reply_deliver(reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, &caller);
 	if (st && st != STATUS_DEAD)
 		return st;
 	if (!(t->signals & mask) && timeout_ns != 0) {

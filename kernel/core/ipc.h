@@ -49,14 +49,16 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
  * says how many), that message's status if none was. */
 status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent);
 
-/* sys_msg_reply: answers the call whose reply handle h (checked by the
- * dispatcher, live) the calling task holds, and frees the handle. */
-status_t ipc_reply(cap_handle_t h, uaddr_t msg, cap_handle_t cap, uint32_t mode);
+/* sys_msg_reply: answers the call whose reply handle h, entry e of its
+ * table (both as the dispatcher found them: held, live), the calling task
+ * holds, and frees the handle. */
+status_t ipc_reply(struct reply_entry *e, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
+		   uint32_t mode);
 
 /* sys_msg_reply_wait: replies as ipc_reply (a caller that is gone is not
  * an error here), then waits as ipc_signal_wait. */
-status_t ipc_reply_wait(cap_handle_t h, uaddr_t msg, cap_handle_t cap, uint32_t mode, uint64_t mask,
-			uint64_t timeout_ns, uint64_t *pending);
+status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
+			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
 
 /* Frees reply handle h of table r unanswered: a caller still waiting
  * fails with DEAD. Returns STATUS_BAD_CAP if h names no held entry,

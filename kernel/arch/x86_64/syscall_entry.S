@@ -51,8 +51,7 @@ syscall_entry:
 	pushq %r10
 	sub $40, %rsp                   /* r11, r12, r13, r14, r15 */
 	mov %rsp, %rdi
-	cld
-	xor %ebp, %ebp
+	xor %ebp, %ebp                  /* DF is clear already: FMASK has it */
 	call arch_syscall
 
 	/* Fast path only for an unchanged user CS and a canonical lower-half RIP. */

@@ -46,9 +46,12 @@ extern char syscall_entry[];
 
 /* Per-CPU: which task's ports are open in this CPU's TSS bitmap, and
  * whether that bitmap must be rewritten before the next user thread runs
- * there (the task's ports changed, or it died while they were open). */
+ * there (the task's ports changed, or it died while they were open);
+ * iomap_busy is either, the one test a switch to a task without ports
+ * makes. */
 static struct task *iomap_loaded[MAX_CPUS];
 static bool iomap_stale[MAX_CPUS];
+static bool iomap_busy[MAX_CPUS];
 
 void user_cpu_init(void)
 {
@@ -103,6 +106,7 @@ static void iomap_load(struct cpu *c, struct task *t)
 		memset(c->iomap, 0xff, IOMAP_BYTES);
 	iomap_loaded[c->id] = t && t->arch.iomap ? t : NULL;
 	iomap_stale[c->id] = false;
+	iomap_busy[c->id] = iomap_loaded[c->id] != NULL;
 }
 
 void arch_switch_prepare(struct thread *prev, struct thread *next)
@@ -120,7 +124,7 @@ void arch_switch_prepare(struct thread *prev, struct thread *next)
 		__asm__ volatile("fxrstor64 %0" : : "m"(*(uint8_t(*)[512])next->arch.fpu));
 		wrmsr(MSR_FS_BASE, next->arch.user_fs);
 		wrmsr(MSR_KERNEL_GS_BASE, next->arch.user_gs);
-		if (next->task->arch.iomap || iomap_loaded[c->id] || iomap_stale[c->id])
+		if (next->task->arch.iomap || iomap_busy[c->id])
 			iomap_load(c, next->task);
 	}
 }
@@ -152,7 +156,7 @@ status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 	/* Other CPUs rewrite their bitmaps at their next switch to t. */
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (iomap_loaded[i] == t)
-			iomap_stale[i] = true;
+			iomap_stale[i] = iomap_busy[i] = true;
 	iomap_load(this_cpu(), t);
 	return STATUS_OK;
 }
@@ -164,7 +168,7 @@ void arch_task_release(struct task *t)
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (iomap_loaded[i] == t) {
 			iomap_loaded[i] = NULL;
-			iomap_stale[i] = true;
+			iomap_stale[i] = iomap_busy[i] = true;
 		}
 	if (t->arch.iomap) {
 		kmem_free(t->arch.iomap_pa, 1);

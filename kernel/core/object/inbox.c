@@ -83,8 +83,8 @@ uint32_t inbox_pending(struct inbox *ib)
 	return ib->tail - ib->head;
 }
 
-status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void *payload,
-		    size_t len, cap_handle_t cap, uint16_t flags)
+/* The checks inbox_post and inbox_post_msg share; OK when a slot is free. */
+static status_t post_check(struct inbox *ib, size_t len, uint16_t flags)
 {
 	if (ib->obj.dead)
 		return STATUS_DEAD;
@@ -94,8 +94,26 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void
 		publish_tail(ib);
 		return STATUS_FULL;
 	}
+	return STATUS_OK;
+}
+
+/* Publishes the message just written to the slot at tail. */
+static void post_done(struct inbox *ib)
+{
+	ib->tail++;
+	publish_tail(ib);
+	if (ib->signals)
+		*ib->signals |= ib->signal_bit;
+}
+
+status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void *payload,
+		    size_t len, cap_handle_t cap, uint16_t flags)
+{
+	status_t st = post_check(ib, len, flags);
+	if (st)
+		return st;
 	/* Written in place: the owner reads the slot only after the tail
-	 * below is published, and never sees stale bytes past len. */
+	 * is published, and never sees stale bytes past len. */
 	struct keel_msg *m = &ib->ring->msgs[ib->tail & (ib->capacity - 1)];
 	m->label = label;
 	m->len = (uint16_t)len;
@@ -111,10 +129,23 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void
 		if (len)
 			memcpy(m->payload, payload, len);
 	}
-	ib->tail++;
-	publish_tail(ib);
-	if (ib->signals)
-		*ib->signals |= ib->signal_bit;
+	post_done(ib);
+	return STATUS_OK;
+}
+
+status_t inbox_post_msg(struct inbox *ib, const struct keel_msg *m, uint64_t badge,
+			cap_handle_t cap, uint16_t flags)
+{
+	status_t st = post_check(ib, m->len, flags);
+	if (st)
+		return st;
+	struct keel_msg out = *m;
+	out.flags = (uint16_t)(cap != CAP_HANDLE_NONE ? flags | MSG_FLAG_CAP : 0);
+	out.badge = badge;
+	out.cap = cap;
+	out.reserved = 0;
+	ib->ring->msgs[ib->tail & (ib->capacity - 1)] = out;
+	post_done(ib);
 	return STATUS_OK;
 }
 

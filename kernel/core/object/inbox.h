@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "abi/message.h"
 #include "abi/status.h"
@@ -99,6 +100,31 @@ uint32_t inbox_pending(struct inbox *ib);
  * STATUS_FULL if no slot is free. Caller holds the kernel lock. */
 status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void *payload,
 		    size_t len, cap_handle_t cap, uint16_t flags);
+
+/* Clears the payload bytes of m past m->len (at most MSG_PAYLOAD_MAX),
+ * word by word: a message read from user memory, once trimmed, can be
+ * copied on whole, as a fixed-size structure. */
+static inline void msg_payload_trim(struct keel_msg *m)
+{
+	unsigned full = m->len / 8, part = m->len % 8;
+	uint64_t w;
+
+	if (part) {
+		memcpy(&w, m->payload + 8 * full, 8);
+		w &= ~0ull >> (64 - 8 * part);
+		memcpy(m->payload + 8 * full, &w, 8);
+		full++;
+	}
+	w = 0;
+	for (unsigned i = full; i < MSG_PAYLOAD_MAX / 8; i++)
+		memcpy(m->payload + 8 * i, &w, 8);
+}
+
+/* inbox_post for a whole message in kernel memory, label, len and
+ * payload from m, whose payload past len is zero (msg_payload_trim): the
+ * slot is written as one fixed-size copy. The same checks and results. */
+status_t inbox_post_msg(struct inbox *ib, const struct keel_msg *m, uint64_t badge,
+			cap_handle_t cap, uint16_t flags);
 
 /* Sends m through the capability h in cs: h must be an INBOX cap with
  * RIGHT_SEND. The message carries h's badge; an attached cap is

@@ -80,7 +80,7 @@ status_t ksys_msg_reply(struct syscall_ctx *ctx, const struct cap_arg *reply, ua
 		return STATUS_STALE;
 	}
 	status_t st = attach_check(reply, cap, mode);
-	return st ? st : ipc_reply(reply->handle, msg, cap->handle, mode);
+	return st ? st : ipc_reply(reply->reply, reply->handle, msg, cap->handle, mode);
 }
 
 status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *reply, uaddr_t msg,
@@ -94,7 +94,8 @@ status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *repl
 	}
 	status_t st = attach_check(reply, cap, mode);
 	return st ? st
-		  : ipc_reply_wait(reply->handle, msg, cap->handle, mode, mask, timeout, pending);
+		  : ipc_reply_wait(reply->reply, reply->handle, msg, cap->handle, mode, mask,
+				   timeout, pending);
 }
 
 status_t ksys_signal_wait(struct syscall_ctx *ctx, uint64_t mask, uint64_t timeout,

@@ -28,10 +28,11 @@ struct syscall_ctx {
 
 /* A capability argument, as the dispatcher found it. */
 struct cap_arg {
-	cap_handle_t handle; /* what the caller passed */
-	bool present;        /* false: optional and CAP_HANDLE_NONE */
-	bool stale;          /* stale-ok arguments: the object died or was revoked */
-	struct cap cap;      /* valid while present */
+	cap_handle_t handle;       /* what the caller passed */
+	bool present;              /* false: optional and CAP_HANDLE_NONE */
+	bool stale;                /* stale-ok arguments: the object died or was revoked */
+	struct cap cap;            /* valid while present */
+	struct reply_entry *reply; /* a reply handle's entry; NULL for a slot */
 };
 
 /* Bit for an object type in syscall_cap's types. */
@@ -68,6 +69,7 @@ static inline status_t syscall_reply_cap(struct syscall_ctx *ctx, uint64_t h, ui
 				 .type = OBJ_REPLY,
 				 .rights = RIGHT_SEND,
 				 .flags = CAP_FLAG_ONCE };
+	out->reply = e;
 	out->present = true;
 	return STATUS_OK;
 }
@@ -85,6 +87,7 @@ static inline status_t syscall_cap(struct syscall_ctx *ctx, uint64_t h, uint32_t
 	struct cslot *s;
 	out->handle = (cap_handle_t)h;
 	out->present = out->stale = false;
+	out->reply = NULL;
 	if ((flags & SYSCALL_CAP_OPTIONAL) && h == CAP_HANDLE_NONE)
 		return STATUS_OK;
 	if (reply_handle(h))

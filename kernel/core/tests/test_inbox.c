@@ -148,6 +148,51 @@ TEST(post_then_pop_delivers_every_field)
 	teardown();
 }
 
+/* msg_payload_trim keeps the first len bytes and clears the rest, for
+ * every length; inbox_post_msg then delivers what inbox_post would. */
+TEST(trimmed_message_posts_as_inbox_post_does)
+{
+	struct keel_msg in, a, b;
+
+	setup(CAP);
+	for (uint16_t len = 0; len <= MSG_PAYLOAD_MAX; len++) {
+		memset(&in, 0xee, sizeof in);
+		for (unsigned i = 0; i < MSG_PAYLOAD_MAX; i++)
+			in.payload[i] = (uint8_t)(i + 1);
+		in.label = 7u + len;
+		in.len = len;
+		msg_payload_trim(&in);
+		for (unsigned i = 0; i < MSG_PAYLOAD_MAX; i++)
+			CHECK_EQ(in.payload[i], i < len ? i + 1 : 0);
+		CHECK_EQ(in.label, 7u + len); /* the header is left alone */
+		memset(ring->msgs, 0xee, CAP * MSG_SIZE);
+		CHECK_EQ(inbox_post(&ib, in.label, 0xb0b, in.payload, len, 5, MSG_FLAG_CAP_ONCE),
+			 STATUS_OK);
+		CHECK_EQ(inbox_post_msg(&ib, &in, 0xb0b, 5, MSG_FLAG_CAP_ONCE), STATUS_OK);
+		CHECK(inbox_ring_pop(ring, &a));
+		CHECK(inbox_ring_pop(ring, &b));
+		CHECK(memcmp(&a, &b, sizeof a) == 0);
+		CHECK_EQ(b.flags, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+		CHECK_EQ(b.reserved, 0);
+		/* Without a cap the message has no flags. */
+		CHECK_EQ(inbox_post_msg(&ib, &in, 0, CAP_HANDLE_NONE, MSG_FLAG_CAP_ONCE),
+			 STATUS_OK);
+		CHECK(inbox_ring_pop(ring, &b));
+		CHECK_EQ(b.flags, 0);
+		CHECK_EQ(b.cap, CAP_HANDLE_NONE);
+	}
+	/* The same checks as inbox_post: length, flags, a full ring. */
+	in.len = MSG_PAYLOAD_MAX + 1;
+	CHECK_EQ(inbox_post_msg(&ib, &in, 0, CAP_HANDLE_NONE, 0), STATUS_INVALID);
+	in.len = 0;
+	CHECK_EQ(inbox_post_msg(&ib, &in, 0, CAP_HANDLE_NONE, 0x80), STATUS_INVALID);
+	for (uint32_t i = 0; i < CAP; i++)
+		CHECK_EQ(inbox_post_msg(&ib, &in, 0, CAP_HANDLE_NONE, 0), STATUS_OK);
+	CHECK_EQ(inbox_post_msg(&ib, &in, 0, CAP_HANDLE_NONE, 0), STATUS_FULL);
+	check_guards(CAP);
+	teardown();
+}
+
 TEST(full_inbox_refuses_without_overwriting)
 {
 	struct keel_msg m;
@@ -469,6 +514,7 @@ int main(void)
 {
 	RUN(init_validates_and_writes_ring_header);
 	RUN(post_then_pop_delivers_every_field);
+	RUN(trimmed_message_posts_as_inbox_post_does);
 	RUN(full_inbox_refuses_without_overwriting);
 	RUN(wrap_around_over_many_cycles);
 	RUN(send_stamps_the_badge_of_the_cap_not_the_payload);
