@@ -8,7 +8,10 @@
 #include "core/mm/phys_ranges.h"
 
 #define BOOT_MAP_LIMIT 0x40000000ull /* boot.S maps the first 1 GiB */
-#define LOW_MEMORY 0x100000ull
+/* The first 64 KiB: the real-mode interrupt table and BIOS data (page 0),
+ * the AP trampoline and its page tables (0x8000-0xcfff, smp.c). The rest
+ * of the RAM below 640 KiB is managed like any other. */
+#define LOW_RESERVED 0x10000ull
 #define FOUR_GIB 0x100000000ull
 
 extern char kernel_phys_start[], kernel_phys_end[];
@@ -45,8 +48,7 @@ static void collect_usable(const struct mb2_info *mi, uint64_t info_pa)
 		if (e.type == MB2_MEM_AVAILABLE && e.base + e.len > e.base)
 			check(phys_ranges_add(&usable, e.base, e.base + e.len), "memory map");
 	}
-	/* The low 1 MiB holds BIOS data and the AP trampoline page. */
-	check(phys_ranges_subtract(&usable, 0, LOW_MEMORY), "low memory");
+	check(phys_ranges_subtract(&usable, 0, LOW_RESERVED), "low memory");
 	check(phys_ranges_subtract(&usable, (uint64_t)kernel_phys_start, (uint64_t)kernel_phys_end),
 	      "kernel image");
 	check(phys_ranges_subtract(&usable, info_pa, info_pa + mi->total_size), "boot info");
@@ -179,7 +181,8 @@ static void map_kernel_image(void)
  * and destroying threads never allocates or frees page-table pages. */
 static void prepare_stack_area(void)
 {
-	for (uint64_t off = 0; off < (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE; off += PAGE_2M)
+	uint64_t slots = kstack_area_slots(kmem_free_pages());
+	for (uint64_t off = 0; off < slots * KSTACK_SLOT_SIZE; off += PAGE_2M)
 		check(pt_prepare(kernel_root, KSTACK_AREA + off), "stack area");
 	check(pt_prepare(kernel_root, MMIO_BASE), "device window");
 }
