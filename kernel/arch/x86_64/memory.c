@@ -187,10 +187,25 @@ static void prepare_stack_area(void)
 	check(pt_prepare(kernel_root, MMIO_BASE), "device window");
 }
 
-/* Below this the kernel's pools, the root task and initd's services do not
- * fit (measured: -m 6M boots with 3,864 KiB managed, -m 5M has 2,844 KiB
- * and cannot start a service): say so and stop, rather than limp. */
-#define MIN_MANAGED_KIB 3072u
+/* Below this the kernel, the root task and initd's services do not fit
+ * (measured with the system's bundle: every service starts with 4,044
+ * KiB managed, -m 7; vfsd cannot with 3,024, -m 6): say so and stop,
+ * rather than limp. */
+#define MIN_MANAGED_KIB 3584u
+
+/* The machine's RAM in KiB as its loader reports it: the end of the
+ * highest available range below 4 GiB, in whole MiB. */
+static uint64_t machine_kib(const struct mb2_info *mi)
+{
+	uint64_t top = 0;
+	for (uint32_t i = 0; i < mi->mmap_count; i++) {
+		struct mb2_mmap_entry e;
+		mb2_mmap_entry(mi, i, &e);
+		if (e.type == MB2_MEM_AVAILABLE && e.base < FOUR_GIB && e.base + e.len > top)
+			top = e.base + e.len < FOUR_GIB ? e.base + e.len : FOUR_GIB;
+	}
+	return (top + (1 << 20) - 1) / (1 << 20) * 1024;
+}
 
 void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 {
@@ -207,10 +222,20 @@ void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 	kprintf("memory: %lu KiB free of %lu KiB managed; kernel %lu KiB\n", kmem_free_pages() * 4,
 		kmem_total_pages() * 4,
 		((uint64_t)kernel_phys_end - (uint64_t)kernel_phys_start) / 1024);
-	if (kmem_total_pages() * 4 < MIN_MANAGED_KIB)
-		panic("memory: Keel needs at least %u KiB of managed memory (a machine of 6 MiB); "
-		      "this one has %lu KiB",
-		      MIN_MANAGED_KIB, kmem_total_pages() * 4);
+	uint64_t managed = kmem_total_pages() * 4;
+	if (managed < MIN_MANAGED_KIB && mi->module_count == 0)
+		panic("memory: Keel needs at least %u KiB of managed memory and its boot bundle, "
+		      "which the loader did not load (too big for this machine?); this one has "
+		      "%lu KiB",
+		      MIN_MANAGED_KIB, managed);
+	if (managed < MIN_MANAGED_KIB) {
+		/* What the kernel image, the boot modules and the firmware
+		 * take stays: the machine needs the shortfall more. */
+		uint64_t need = machine_kib(mi) + MIN_MANAGED_KIB - managed;
+		panic("memory: Keel needs at least %u KiB of managed memory (a machine of %lu MiB "
+		      "with this boot bundle); this one has %lu KiB",
+		      MIN_MANAGED_KIB, (need + 1023) / 1024, managed);
+	}
 }
 
 void *memory_map_mmio(uint64_t pa, uint64_t size)
