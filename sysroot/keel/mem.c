@@ -28,7 +28,6 @@
 
 #include "backend.h"
 #include "keel/map.h"
-#include "keel/spawn.h"
 #include "keel/sys.h"
 
 #define PAGE 4096ul
@@ -96,7 +95,7 @@ static long find_run(const struct chunk *c, uint64_t n)
  * CHUNK_MIN_SMALL: the first chunk is every process's. */
 static uint64_t chunk_min(void)
 {
-	uint64_t machine = keel_start_machine_pages(keel_start_page()); /* 0: unknown */
+	uint64_t machine = keel_machine_pages(); /* 0: unknown */
 	uint64_t pages = CHUNK_MIN_PAGES;
 	while (machine && pages > CHUNK_MIN_SMALL && pages > machine / 256)
 		pages /= 2;

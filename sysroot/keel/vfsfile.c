@@ -16,7 +16,6 @@
 
 #include "backend.h"
 #include "fdsys.h"
-#include "keel/spawn.h"
 #include "keel/sys.h"
 #include "vfsfile.h"
 
@@ -28,7 +27,7 @@
  * CLIENT_PAGES_MIN: every process has one. */
 static uint32_t client_pages(void)
 {
-	uint64_t machine = keel_start_machine_pages(keel_start_page()); /* 0: unknown */
+	uint64_t machine = keel_machine_pages(); /* 0: unknown */
 	uint32_t pages = CLIENT_PAGES;
 	while (machine && pages > CLIENT_PAGES_MIN && pages > machine / 256)
 		pages /= 2;
