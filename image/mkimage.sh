@@ -35,7 +35,8 @@ mkdir -p "$work"
 # comments.
 "$grub_mkimage" -O i386-pc -d "$grub_dir" -c "$here/grub-early.cfg" \
 	-p '(hd0,msdos1)/boot/grub' -o "$work/core.img" \
-	biosdisk part_msdos fat normal multiboot2 boot configfile echo test serial terminal terminfo
+	biosdisk part_msdos fat normal multiboot2 boot configfile echo test serial terminal terminfo \
+	halt
 core_bytes=$(wc -c < "$work/core.img")
 if [ "$core_bytes" -gt $(( (part_start - 1) * 512 )) ]; then
 	echo "mkimage: core.img is $core_bytes bytes, too big for the boot gap" >&2

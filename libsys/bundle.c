@@ -5,15 +5,22 @@
  * manifest in a .keel.manifest section (libsys/manifest.S). The host
  * port replaces this file with libsys/host/host_bundle.c.
  *
- * keel_spawn builds a task from the outside. All of a new task's memory
- * is one memory object, laid out as
+ * keel_spawn builds a task from the outside. A read-only segment of a
+ * program in the bundle whose file bytes start on a page of the bundle
+ * (image/mkbundle.sh aligns every member's data to a page) is mapped
+ * straight from the bundle's memory object: every task running the
+ * program shares those pages, and none are copied. Everything else of a
+ * new task's memory is one memory object, laid out as
  *
- *   [segment 0 pages][segment 1 pages]...[stack pages][start page]
+ *   [copied segment pages]...[stack pages][start page]
  *
  * It is mapped read-write into the caller's scratch window to be filled,
  * unmapped there, and then mapped piece by piece into the task with each
  * piece's own protection. The caller's capability to it is deleted at the
  * end: the task's mappings keep it alive, so it dies with the task.
+ * A shared segment's last page shows the bundle's bytes after the
+ * segment (zero padding of the ELF file or the next member's header)
+ * instead of zeros; the bundle holds nothing secret.
  */
 #include "keel/spawn.h"
 #include "keel/time.h"
@@ -33,7 +40,8 @@ struct spawn_work {
 	struct keel_spawner *sp;
 	struct elf_info elf;
 	const uint8_t *image;
-	uint64_t image_pages; /* pages of all segments together */
+	uint64_t image_pages; /* pages of the segments copied into the memory object */
+	uint32_t shared;      /* bit i: segment i is mapped from the bundle */
 	cap_handle_t task;
 	cap_handle_t memory;
 	uint64_t mapped_pages; /* pages of memory mapped at the scratch window */
@@ -49,6 +57,7 @@ void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self)
 		.scratch_addr = KEEL_SPAWN_SCRATCH_ADDR,
 		.cpu_count = self->cpu_count,
 		.wall_offset_ns = keel_start_wall_offset(self),
+		.machine_pages = keel_start_machine_pages(self),
 	};
 }
 
@@ -79,9 +88,16 @@ static status_t bundle_map(struct keel_spawner *sp)
 		return STATUS_NOT_FOUND;
 	st = sys_memory_map(CAP_HANDLE_NONE, sp->bundle, sp->bundle_addr, 0,
 			    pages_for(sp->bundle_bytes), RIGHT_READ);
-	if (st == STATUS_OK)
-		sp->archive = (const void *)(uintptr_t)sp->bundle_addr;
-	return st;
+	if (st)
+		return st;
+	sp->archive = (const void *)(uintptr_t)sp->bundle_addr;
+	/* Its rights say which segments may be mapped from it (shareable);
+	 * unknown, nothing is: every segment is copied as before. */
+	uint64_t info, badge;
+	sp->bundle_rights = sys_cap_info(sp->bundle, &info, &badge) == STATUS_OK
+				    ? (uint32_t)(info >> 32)
+				    : 0;
+	return STATUS_OK;
 }
 
 /* FNV-1a, 64 bits, of the string s. */
@@ -210,6 +226,34 @@ status_t keel_spawner_manifest(struct keel_spawner *sp, const char *name, const 
 	return elf_find_section(elf, elf_size, MANIFEST_SECTION, text, size);
 }
 
+/* RIGHT_* protection of a segment with ELF_SEG_* flags. */
+static uint32_t seg_prot(uint32_t flags)
+{
+	return ((flags & ELF_SEG_R) ? RIGHT_READ : 0) | ((flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
+	       ((flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
+}
+
+/* The bundle's page holding the first byte of seg of w's image (which is
+ * in the bundle). */
+static uint64_t bundle_page(const struct spawn_work *w, const struct elf_segment *seg)
+{
+	return ((uint64_t)(w->image - (const uint8_t *)w->sp->archive) + seg->offset) /
+	       KEEL_PAGE_SIZE;
+}
+
+/* Whether seg of w's image, a file in the bundle, can be mapped from the
+ * bundle: read-only, all of it file bytes, page-aligned both in memory
+ * and in the bundle, and the bundle capability allows its protection. */
+static bool shareable(const struct spawn_work *w, const struct elf_segment *seg)
+{
+	uint64_t at = (uint64_t)(w->image - (const uint8_t *)w->sp->archive) + seg->offset;
+	uint32_t need = seg_prot(seg->flags) | RIGHT_MAP;
+
+	return !(seg->flags & ELF_SEG_W) && (w->sp->bundle_rights & need) == need &&
+	       seg->memsz != 0 && seg->filesz == seg->memsz &&
+	       (seg->vaddr & (KEEL_PAGE_SIZE - 1)) == 0 && (at & (KEEL_PAGE_SIZE - 1)) == 0;
+}
+
 /* Finds and checks the executable (a's image, or its name in the bundle);
  * sets w->image, w->elf, w->image_pages. */
 static status_t find_image(struct spawn_work *w, const struct keel_spawn_args *a)
@@ -227,8 +271,13 @@ static status_t find_image(struct spawn_work *w, const struct keel_spawn_args *a
 		return st;
 	w->image = data;
 	w->image_pages = 0;
-	for (uint32_t i = 0; i < w->elf.segment_count; i++)
-		w->image_pages += elf_segment_pages(&w->elf.segments[i]);
+	w->shared = 0;
+	for (uint32_t i = 0; i < w->elf.segment_count; i++) {
+		if (!a->image && shareable(w, &w->elf.segments[i]))
+			w->shared |= 1u << i;
+		else
+			w->image_pages += elf_segment_pages(&w->elf.segments[i]);
+	}
 	return STATUS_OK;
 }
 
@@ -241,6 +290,8 @@ static status_t fill(struct spawn_work *w)
 	for (uint32_t i = 0; i < w->elf.segment_count; i++) {
 		const struct elf_segment *seg = &w->elf.segments[i];
 		uint64_t n = elf_segment_pages(seg);
+		if (w->shared & (1u << i))
+			continue;
 		for (uint64_t j = 0; j < n; j++, page++) {
 			struct elf_page pg;
 			status_t st = elf_segment_page(seg, j, &pg);
@@ -256,13 +307,6 @@ static status_t fill(struct spawn_work *w)
 	return STATUS_OK;
 }
 
-/* RIGHT_* protection of a segment with ELF_SEG_* flags. */
-static uint32_t seg_prot(uint32_t flags)
-{
-	return ((flags & ELF_SEG_R) ? RIGHT_READ : 0) | ((flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
-	       ((flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
-}
-
 /* Maps the segments, the stack and the start page into the task. */
 static status_t map_child(struct spawn_work *w)
 {
@@ -273,6 +317,13 @@ static status_t map_child(struct spawn_work *w)
 		const struct elf_segment *seg = &w->elf.segments[i];
 		uint64_t n = elf_segment_pages(seg);
 		uint64_t addr = seg->vaddr & ~(uint64_t)(KEEL_PAGE_SIZE - 1);
+		if (w->shared & (1u << i)) {
+			st = sys_memory_map(w->task, w->sp->bundle, addr, bundle_page(w, seg), n,
+					    seg_prot(seg->flags));
+			if (st)
+				return st;
+			continue;
+		}
 		st = sys_memory_map(w->task, w->memory, addr, first, n, seg_prot(seg->flags));
 		if (st)
 			return st;
@@ -345,6 +396,7 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 		return st;
 	keel_spawn_start_fill(a, sp->cpu_count, &w.start);
 	w.start.wall_offset_ns = sp->wall_offset_ns;
+	w.start.machine_pages = sp->machine_pages;
 	if ((st = keel_spawn_grant(w.task, a, &w.start)) || (st = load(&w)))
 		goto fail;
 	sys_cap_delete(w.memory);

@@ -55,6 +55,7 @@ void keel_spawn_start_fill(const struct keel_spawn_args *a, uint32_t cpu_count,
 	s->quota_slots = a->quota_slots;
 	s->arg = a->arg;
 	s->wall_offset_ns = a->wall_offset_ns;
+	s->machine_pages = a->machine_pages;
 	if (a->cmdline)
 		memcpy(s->cmdline, a->cmdline, strlen(a->cmdline) + 1);
 }

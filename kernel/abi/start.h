@@ -51,6 +51,10 @@ struct keel_start {
 	 * as the spawner knew it; 0: unknown. Readers check that size covers it
 	 * (keel/time.h, keel_start_wall_offset). */
 	int64_t wall_offset_ns;
+	/* Pages of RAM the kernel manages (the machine's memory), as the
+	 * spawner knew it; 0: unknown. Services size caches from it. Readers
+	 * check that size covers it (keel/spawn.h, keel_start_machine_pages). */
+	uint64_t machine_pages;
 };
 
 #endif

@@ -19,7 +19,8 @@ void keel_spawner_init(struct keel_spawner *sp, const struct keel_start *self)
 {
 	*sp = (struct keel_spawner){ .bundle = self->bundle,
 				     .cpu_count = self->cpu_count,
-				     .wall_offset_ns = keel_start_wall_offset(self) };
+				     .wall_offset_ns = keel_start_wall_offset(self),
+				     .machine_pages = keel_start_machine_pages(self) };
 }
 
 status_t keel_spawner_fini(struct keel_spawner *sp)
@@ -83,6 +84,7 @@ status_t keel_spawn(struct keel_spawner *sp, const struct keel_spawn_args *a,
 	status_t st = keel_spawn_check(a);
 	(void)sp;
 	own.wall_offset_ns = sp->wall_offset_ns; /* as the machine's keel_spawn does */
+	own.machine_pages = sp->machine_pages;
 	if (st == STATUS_OK && a->image)
 		st = STATUS_NOT_FOUND; /* no ELF runs here: only the table's programs */
 	if (st == STATUS_OK)

@@ -31,6 +31,17 @@ static void dir_drop(struct diskapps *da)
 }
 
 /* /apps of the running vfsd, opened read-only with a buffer attached. */
+/* The buffer's pages: BUFFER_PAGES, halved while more than 1/256 of the
+ * machine's memory (a machine of less than 16 MiB), down to 4. */
+static uint32_t buffer_pages(const struct initd *d)
+{
+	uint64_t machine = keel_start_machine_pages(d->start); /* 0: unknown */
+	uint32_t pages = BUFFER_PAGES;
+	while (machine && pages > 4 && pages > machine / 256)
+		pages /= 2;
+	return pages;
+}
+
 static status_t dir_get(struct initd *d, struct diskapps *da)
 {
 	struct service *vfs = vfs_provider(d);
@@ -39,7 +50,7 @@ static status_t dir_get(struct initd *d, struct diskapps *da)
 	if (da->dir != CAP_HANDLE_NONE && da->vfs_hellos == vfs->hellos)
 		return STATUS_OK;
 	dir_drop(da);
-	status_t st = vfs_client_init(&da->client, BUFFER_PAGES);
+	status_t st = vfs_client_init(&da->client, buffer_pages(d));
 	da->client.timeout = CALL_NS;
 	if (st == STATUS_OK)
 		st = vfs_open(&da->client, vfs->inbox, DISKAPPS_DIR, VFS_O_DIR, VFS_R_READ,

@@ -16,6 +16,18 @@
 #include "keel/sys.h"
 
 #define BLK_SHM_BYTES (256u * 1024) /* the client's transfer buffer */
+#define BLK_SHM_MIN (64u * 1024)    /* ... on a machine of less than 32 MiB */
+
+/* The transfer buffer: BLK_SHM_BYTES, halved while it is more than 1/64
+ * of the machine's memory, down to BLK_SHM_MIN. */
+static size_t shm_bytes(const struct keel_start *start)
+{
+	uint64_t machine = keel_start_machine_pages(start) * KEEL_PAGE_SIZE; /* 0: unknown */
+	size_t bytes = BLK_SHM_BYTES;
+	while (machine && bytes > BLK_SHM_MIN && bytes > machine / 64)
+		bytes /= 2;
+	return bytes;
+}
 
 static status_t blkdev_read(void *ctx, uint64_t block, uint32_t count, void *buf)
 {
@@ -42,7 +54,7 @@ status_t vfsd_backend_open(const struct keel_start *start, struct arena *arena, 
 		return STATUS_NOT_FOUND;
 	status_t st = arena_alloc(arena, sizeof *c, 16, (void **)&c);
 	if (st == STATUS_OK)
-		st = blk_open(c, cap, BLK_SHM_BYTES);
+		st = blk_open(c, cap, shm_bytes(start));
 	if (st)
 		return st;
 	st = blk_info(c, &blocks, &block_size);

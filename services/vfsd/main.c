@@ -3,7 +3,8 @@
  * directory capabilities (keel/vfs.h, docs/files.md).
  *
  * Set-up: one memory object holds the service state and the engine's
- * arena, half of the manifest's memory quota: an eighth of it for the
+ * arena, half of the manifest's memory quota but at most 1/16 of the
+ * machine's memory (at least 64 pages): an eighth of it for the
  * directory index (docs/fat.md), the rest the sector cache; the block device comes from the back-end (backend.h); mounting marks
  * the volume dirty. Then the canonical loop. The supervisor's VFS_STOP or
  * SERVICE_STOP (or the loop failing) ends it: everything is written back
@@ -23,6 +24,8 @@
 #define INBOX_SLOTS 128
 #define MAX_NODES 256     /* open objects in the engine */
 #define RESERVE_PAGES 128 /* of the quota: rings, buffers, page tables, stacks */
+#define MIN_ARENA_PAGES 64
+#define MACHINE_SHARE 16 /* the arena takes at most 1/16 of the managed memory */
 
 struct vfsd_main {
 	struct loop loop;
@@ -47,10 +50,23 @@ static int64_t wall_seconds(void *ctx)
 	return (int64_t)time(NULL);
 }
 
-/* Maps the state and the arena: half the quota, at least 64 pages. */
+/* The arena's pages: half the quota, at most 1/16 of the machine's
+ * memory (a machine of 32 MiB or more gives the whole half of the boot
+ * manifest's 4 MiB), at least 64 pages. */
+static uint64_t arena_pages(const struct keel_start *s)
+{
+	uint64_t pages = s->quota_pages > 2 * RESERVE_PAGES ? s->quota_pages / 2 : MIN_ARENA_PAGES;
+	uint64_t machine = keel_start_machine_pages(s); /* 0: unknown, no limit */
+
+	if (machine && pages > machine / MACHINE_SHARE)
+		pages = machine / MACHINE_SHARE;
+	return pages < MIN_ARENA_PAGES ? MIN_ARENA_PAGES : pages;
+}
+
+/* Maps the state and the arena (arena_pages). */
 static status_t state_alloc(const struct keel_start *s, struct vfsd_main **out)
 {
-	uint64_t pages = s->quota_pages > 2 * RESERVE_PAGES ? s->quota_pages / 2 : 64;
+	uint64_t pages = arena_pages(s);
 	size_t head = (sizeof(struct vfsd_main) + KEEL_PAGE_SIZE - 1) &
 		      ~(size_t)(KEEL_PAGE_SIZE - 1);
 	cap_handle_t mem;

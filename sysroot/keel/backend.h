@@ -29,6 +29,17 @@ typedef long (*keel_sys_fn)(const long a[6]);
 /* The task's start page, keel_start_page(), is libsys's (keel/sys.h). */
 #include "keel/sys.h"
 
+/* The machine's memory in pages (keel_start_machine_pages), copied from
+ * the start page by __keel_start_c (start.c); 0, unknown, before that and
+ * in host tests, which have no start page and may not link start.c: read
+ * it through keel_machine_pages(). */
+extern uint64_t __keel_machine_pages __attribute__((weak));
+
+static inline uint64_t keel_machine_pages(void)
+{
+	return &__keel_machine_pages ? __keel_machine_pages : 0;
+}
+
 /* Linux errno for a Keel status (a positive errno value; 0 for OK). */
 int keel_errno(status_t st);
 

@@ -32,7 +32,8 @@
 
 #define PAGE 4096ul
 #define ARENA_CHUNKS 40
-#define CHUNK_MIN_PAGES 16ul   /* 64 KiB */
+#define CHUNK_MIN_PAGES 16ul /* 64 KiB; less on a small machine (chunk_min) */
+#define CHUNK_MIN_SMALL 4ul
 #define CHUNK_MAX_PAGES 4096ul /* 16 MiB: larger requests get their own chunk */
 #define BITMAP_WORDS (CHUNK_MAX_PAGES / 64)
 
@@ -89,6 +90,18 @@ static long find_run(const struct chunk *c, uint64_t n)
 	return -1;
 }
 
+/* The smallest chunk: CHUNK_MIN_PAGES, halved while it is more than 1/256
+ * of the machine's memory (a machine of less than 16 MiB), down to
+ * CHUNK_MIN_SMALL: the first chunk is every process's. */
+static uint64_t chunk_min(void)
+{
+	uint64_t machine = keel_machine_pages(); /* 0: unknown */
+	uint64_t pages = CHUNK_MIN_PAGES;
+	while (machine && pages > CHUNK_MIN_SMALL && pages > machine / 256)
+		pages /= 2;
+	return pages;
+}
+
 /* Creates and maps a chunk of at least n pages; NULL with *err set. */
 static struct chunk *chunk_new(struct arena *a, uint64_t n, int *err)
 {
@@ -97,7 +110,8 @@ static struct chunk *chunk_new(struct arena *a, uint64_t n, int *err)
 		if (!a->c[i].base)
 			c = &a->c[i];
 	uint64_t size = a->total_pages / 2;
-	size = size < CHUNK_MIN_PAGES ? CHUNK_MIN_PAGES : size;
+	uint64_t least = chunk_min();
+	size = size < least ? least : size;
 	size = size > CHUNK_MAX_PAGES ? CHUNK_MAX_PAGES : size;
 	size = n > size ? n : size;
 	cap_handle_t mem;

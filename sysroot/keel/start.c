@@ -36,6 +36,7 @@
 #include "fs.h"
 #include "keel/launch.h"
 #include "keel/map.h"
+#include "keel/spawn.h"
 #include "keel/term.h"
 #include "pipe.h"
 #include "vfsfile.h"
@@ -258,8 +259,11 @@ static int start_main(int argc, char **argv, char **envp)
 	return main(argc, argv, envp);
 }
 
+uint64_t __keel_machine_pages;
+
 _Noreturn void __keel_start_c(const struct keel_start *s)
 {
+	__keel_machine_pages = keel_start_machine_pages(s);
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)__ehdr_start;
 	const char *cwd = NULL;
 	int argc = 0;

@@ -20,6 +20,19 @@
 #include "vfsfile.h"
 
 #define CLIENT_PAGES 16 /* the buffer: 64 KiB, all of it asked for per VFS_READDIR */
+#define CLIENT_PAGES_MIN 4
+
+/* The buffer's pages: CLIENT_PAGES, halved while it is more than 1/256 of
+ * the machine's memory (a machine of less than 16 MiB), down to
+ * CLIENT_PAGES_MIN: every process has one. */
+static uint32_t client_pages(void)
+{
+	uint64_t machine = keel_machine_pages(); /* 0: unknown */
+	uint32_t pages = CLIENT_PAGES;
+	while (machine && pages > CLIENT_PAGES_MIN && pages > machine / 256)
+		pages /= 2;
+	return pages;
+}
 
 /* A directory's records from its last VFS_READDIR, handed out to
  * getdents64 calls until used up: one request serves many calls. data
@@ -54,7 +67,7 @@ long keel_vfs_setup(cap_handle_t root, cap_handle_t *own)
 	struct vfs_client *c = keel_vfs_lock();
 	struct vfs_stat info;
 	*own = CAP_HANDLE_NONE;
-	status_t st = c->buf ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
+	status_t st = c->buf ? STATUS_OK : vfs_client_init(c, client_pages());
 	if (st == STATUS_OK)
 		st = vfs_stat(c, root, &info);
 	if (st == STATUS_OK)
@@ -308,7 +321,7 @@ long keel_vfsfile_adopt(int fd, cap_handle_t cap, int status)
 	struct vfs_stat s;
 	/* The record came without a buffer: this process's goes with it (a
 	 * program without a root makes its buffer now). */
-	status_t st = c->buf ? STATUS_OK : vfs_client_init(c, CLIENT_PAGES);
+	status_t st = c->buf ? STATUS_OK : vfs_client_init(c, client_pages());
 	if (st == STATUS_OK)
 		st = vfs_attach(c, cap);
 	if (st == STATUS_OK)

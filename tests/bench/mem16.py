@@ -87,6 +87,12 @@ def system_bundle(cfg, work, img):
         keep = system_programs(src)
         for m in src.getmembers():
             if m.name in keep:
+                # As image/mkbundle.sh: each member's data on a page of
+                # the archive, so that programs' code is mapped from it.
+                while (dst.offset + tarfile.BLOCKSIZE) % 4096:
+                    pad = tarfile.TarInfo("pad")
+                    pad.type, pad.mode, pad.mtime = tarfile.DIRTYPE, 0o755, m.mtime
+                    dst.addfile(pad)
                 dst.addfile(m, src.extractfile(m))
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     subprocess.run([cfg["MCOPY"], "-o", "-i", img + "@@1M", out, "::/boot/bundle.tar"],

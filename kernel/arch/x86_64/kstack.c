@@ -10,6 +10,9 @@
  * the kernel lock), every free bumps the TLB epoch (tlb.c) and a slot is
  * reused only once every online CPU has flushed past its free. Page tables
  * for the whole area are made at boot, so nothing here allocates tables.
+ * The area has as many slots as the managed memory could fill with
+ * stacks (kstack_area_slots), at most KSTACK_SLOTS: a machine of 8 MiB
+ * needs 6 page tables for it, not 64.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/layout.h"
@@ -24,8 +27,8 @@
 #define STACK_ORDER 2
 _Static_assert(STACK_PAGES == 1 << STACK_ORDER, "stack order matches its size");
 
-/* A slot: its stack's pages (0: free; the low 1 MiB is never managed, so
- * no stack is at 0) and the TLB epoch of its last free.
+/* A slot: its stack's pages (0: free; the first 64 KiB is never managed,
+ * so no stack is at 0) and the TLB epoch of its last free.
  * The table (64 KiB) is taken from kmem at the first allocation rather
  * than kept in the kernel image's bss. */
 struct kslot {
@@ -35,6 +38,16 @@ struct kslot {
 
 static struct kslot *slots;
 static uint32_t cursor;
+static uint32_t nslots = KSTACK_SLOTS;
+
+uint32_t kstack_area_slots(uint64_t managed_pages)
+{
+	/* Slots a page table covers: the area grows by whole tables. */
+	const uint64_t per_table = PAGE_2M / KSTACK_SLOT_SIZE;
+	uint64_t n = (managed_pages / STACK_PAGES + per_table - 1) / per_table * per_table;
+	nslots = n < KSTACK_SLOTS ? (uint32_t)n : KSTACK_SLOTS;
+	return nslots;
+}
 
 /* Makes the slot table (zeroed: every slot free, freed at epoch 0). */
 static status_t slots_ready(void)
@@ -42,7 +55,7 @@ static status_t slots_ready(void)
 	uint64_t pa;
 	if (slots)
 		return STATUS_OK;
-	if (kmem_alloc(kmem_order(KSTACK_SLOTS * sizeof(struct kslot)), &pa))
+	if (kmem_alloc(kmem_order(nslots * sizeof(struct kslot)), &pa))
 		return STATUS_NO_MEMORY;
 	slots = phys_to_virt(pa);
 	return STATUS_OK;
@@ -58,8 +71,8 @@ status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 	uint64_t safe = arch_tlb_epoch_safe();
 	if (slots_ready())
 		return STATUS_NO_MEMORY;
-	for (uint32_t n = 0; n < KSTACK_SLOTS; n++) {
-		uint32_t i = (cursor + n) % KSTACK_SLOTS;
+	for (uint32_t n = 0; n < nslots; n++) {
+		uint32_t i = (cursor + n) % nslots;
 		if (slots[i].pa || slots[i].freed_epoch > safe)
 			continue;
 		uint64_t pa;
@@ -80,7 +93,7 @@ status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 
 void arch_kstack_free(uint32_t slot)
 {
-	if (slot >= KSTACK_SLOTS || !slots || !slots[slot].pa)
+	if (slot >= nslots || !slots || !slots[slot].pa)
 		panic("kstack: freeing slot %u that is not in use", slot);
 	for (uint64_t p = 0; p < STACK_PAGES; p++) {
 		pt_unmap(memory_kernel_root(), slot_base(slot) + p * 4096, NULL);
@@ -93,7 +106,7 @@ void arch_kstack_free(uint32_t slot)
 
 bool kstack_guard_hit(uint64_t addr)
 {
-	if (addr < KSTACK_AREA || addr >= KSTACK_AREA + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE)
+	if (addr < KSTACK_AREA || addr >= KSTACK_AREA + (uint64_t)nslots * KSTACK_SLOT_SIZE)
 		return false;
 	return (addr - KSTACK_AREA) % KSTACK_SLOT_SIZE < KSTACK_SLOT_SIZE - KSTACK_SIZE;
 }

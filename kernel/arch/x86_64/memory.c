@@ -8,7 +8,10 @@
 #include "core/mm/phys_ranges.h"
 
 #define BOOT_MAP_LIMIT 0x40000000ull /* boot.S maps the first 1 GiB */
-#define LOW_MEMORY 0x100000ull
+/* The first 64 KiB: the real-mode interrupt table and BIOS data (page 0),
+ * the AP trampoline and its page tables (0x8000-0xcfff, smp.c). The rest
+ * of the RAM below 640 KiB is managed like any other. */
+#define LOW_RESERVED 0x10000ull
 #define FOUR_GIB 0x100000000ull
 
 extern char kernel_phys_start[], kernel_phys_end[];
@@ -45,8 +48,7 @@ static void collect_usable(const struct mb2_info *mi, uint64_t info_pa)
 		if (e.type == MB2_MEM_AVAILABLE && e.base + e.len > e.base)
 			check(phys_ranges_add(&usable, e.base, e.base + e.len), "memory map");
 	}
-	/* The low 1 MiB holds BIOS data and the AP trampoline page. */
-	check(phys_ranges_subtract(&usable, 0, LOW_MEMORY), "low memory");
+	check(phys_ranges_subtract(&usable, 0, LOW_RESERVED), "low memory");
 	check(phys_ranges_subtract(&usable, (uint64_t)kernel_phys_start, (uint64_t)kernel_phys_end),
 	      "kernel image");
 	check(phys_ranges_subtract(&usable, info_pa, info_pa + mi->total_size), "boot info");
@@ -179,15 +181,31 @@ static void map_kernel_image(void)
  * and destroying threads never allocates or frees page-table pages. */
 static void prepare_stack_area(void)
 {
-	for (uint64_t off = 0; off < (uint64_t)KSTACK_SLOTS * KSTACK_SLOT_SIZE; off += PAGE_2M)
+	uint64_t slots = kstack_area_slots(kmem_free_pages());
+	for (uint64_t off = 0; off < slots * KSTACK_SLOT_SIZE; off += PAGE_2M)
 		check(pt_prepare(kernel_root, KSTACK_AREA + off), "stack area");
 	check(pt_prepare(kernel_root, MMIO_BASE), "device window");
 }
 
-/* Below this the kernel's pools, the root task and initd's services do not
- * fit (measured: -m 6M boots with 3,864 KiB managed, -m 5M has 2,844 KiB
- * and cannot start a service): say so and stop, rather than limp. */
-#define MIN_MANAGED_KIB 3072u
+/* Below this the kernel, the root task and initd's services do not fit
+ * (measured with the system's bundle: every service starts with 4,044
+ * KiB managed, -m 7; vfsd cannot with 3,024, -m 6): say so and stop,
+ * rather than limp. */
+#define MIN_MANAGED_KIB 3584u
+
+/* The machine's RAM in KiB as its loader reports it: the end of the
+ * highest available range below 4 GiB, in whole MiB. */
+static uint64_t machine_kib(const struct mb2_info *mi)
+{
+	uint64_t top = 0;
+	for (uint32_t i = 0; i < mi->mmap_count; i++) {
+		struct mb2_mmap_entry e;
+		mb2_mmap_entry(mi, i, &e);
+		if (e.type == MB2_MEM_AVAILABLE && e.base < FOUR_GIB && e.base + e.len > top)
+			top = e.base + e.len < FOUR_GIB ? e.base + e.len : FOUR_GIB;
+	}
+	return (top + (1 << 20) - 1) / (1 << 20) * 1024;
+}
 
 void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 {
@@ -204,10 +222,20 @@ void memory_init(const struct mb2_info *mi, uint64_t info_pa)
 	kprintf("memory: %lu KiB free of %lu KiB managed; kernel %lu KiB\n", kmem_free_pages() * 4,
 		kmem_total_pages() * 4,
 		((uint64_t)kernel_phys_end - (uint64_t)kernel_phys_start) / 1024);
-	if (kmem_total_pages() * 4 < MIN_MANAGED_KIB)
-		panic("memory: Keel needs at least %u KiB of managed memory (a machine of 6 MiB); "
-		      "this one has %lu KiB",
-		      MIN_MANAGED_KIB, kmem_total_pages() * 4);
+	uint64_t managed = kmem_total_pages() * 4;
+	if (managed < MIN_MANAGED_KIB && mi->module_count == 0)
+		panic("memory: Keel needs at least %u KiB of managed memory and its boot bundle, "
+		      "which the loader did not load (too big for this machine?); this one has "
+		      "%lu KiB",
+		      MIN_MANAGED_KIB, managed);
+	if (managed < MIN_MANAGED_KIB) {
+		/* What the kernel image, the boot modules and the firmware
+		 * take stays: the machine needs the shortfall more. */
+		uint64_t need = machine_kib(mi) + MIN_MANAGED_KIB - managed;
+		panic("memory: Keel needs at least %u KiB of managed memory (a machine of %lu MiB "
+		      "with this boot bundle); this one has %lu KiB",
+		      MIN_MANAGED_KIB, (need + 1023) / 1024, managed);
+	}
 }
 
 void *memory_map_mmio(uint64_t pa, uint64_t size)

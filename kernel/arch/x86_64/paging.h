@@ -53,6 +53,11 @@ uint64_t pt_lookup(uint64_t root, uint64_t va);
 /* True if addr lies in the unmapped guard gap of a kernel stack slot. */
 bool kstack_guard_hit(uint64_t addr);
 
+/* Sizes the stack area for managed_pages of memory (one slot per stack
+ * they could hold, whole page tables, at most KSTACK_SLOTS) and returns
+ * its slots; memory_init calls it once, before threads exist. */
+uint32_t kstack_area_slots(uint64_t managed_pages);
+
 static inline void tlb_flush_page(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

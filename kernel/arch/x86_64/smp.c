@@ -11,7 +11,7 @@
 #include <string.h>
 #include "core/object/thread.h"
 
-/* Low pages for the trampoline's own page tables (below 1 MiB, never allocated). */
+/* Low pages for the trampoline's own page tables (in the first 64 KiB, never managed). */
 #define TRAMP_PML4 0x9000
 #define TRAMP_PDPT 0xa000
 #define TRAMP_PD 0xb000

@@ -15,7 +15,8 @@
 status_t roottask_create(struct task **out)
 {
 	uint64_t pages = kmem_free_pages() - kmem_free_pages() / 8;
-	return task_create(NULL, ROOT_SLOTS, ROOT_OBJECTS, pages, NULL, 0, out);
+	uint64_t slots = kmem_total_pages() < ROOT_SLOTS_FULL_PAGES ? ROOT_SLOTS / 2 : ROOT_SLOTS;
+	return task_create(NULL, slots, ROOT_OBJECTS, pages, NULL, 0, out);
 }
 
 status_t roottask_grant(struct task *t, struct kobj *o, uint32_t rights, cap_handle_t *h)

@@ -22,6 +22,7 @@ struct loader {
 	struct task *task;
 	struct keel_start *start;
 	const uint8_t *image;
+	uint64_t image_phys; /* where image is in physical memory (in the bundle) */
 	size_t image_len;
 };
 
@@ -60,6 +61,30 @@ static status_t load_segment(struct loader *ld, const struct elf_segment *seg)
 	return st;
 }
 
+/* Maps a read-only segment straight from the bundle when its file bytes
+ * start on a page there (image/mkbundle.sh aligns members), rather than
+ * copy it; *done says whether it did. Its last page shows the bundle's
+ * bytes after the segment instead of zeros. */
+static status_t map_shared(struct loader *ld, const struct elf_segment *seg, bool *done)
+{
+	uint64_t pa = ld->image_phys + seg->offset;
+	uint64_t pages = elf_segment_pages(seg);
+	uint32_t prot = VM_READ | (seg->flags & ELF_SEG_X ? VM_EXEC : 0);
+	struct memory *m;
+
+	*done = false;
+	if ((seg->flags & ELF_SEG_W) || seg->memsz == 0 || seg->filesz != seg->memsz ||
+	    (seg->vaddr & (PAGE_SIZE - 1)) || (pa & (PAGE_SIZE - 1)))
+		return STATUS_OK;
+	status_t st = memory_create_borrowed(pa, pages, &m);
+	if (st)
+		return st;
+	st = task_map(ld->task, seg->vaddr, &m->obj, 0, pages, prot);
+	kobj_put(&m->obj); /* the mapping keeps it */
+	*done = st == STATUS_OK;
+	return st;
+}
+
 /* The start page (mapped read-only) and the stack; *s gets the kernel's
  * view of the start page. */
 static status_t map_start(struct loader *ld, unsigned cpus, const char *cmdline,
@@ -76,13 +101,14 @@ static status_t map_start(struct loader *ld, unsigned cpus, const char *cmdline,
 	**s = (struct keel_start){ .magic = KEEL_START_MAGIC,
 				   .version = KEEL_START_VERSION,
 				   .size = sizeof **s,
-				   .cpu_count = cpus };
+				   .cpu_count = cpus,
+				   .machine_pages = kmem_total_pages() };
 	size_t n = strlen(cmdline);
 	memcpy((*s)->cmdline, cmdline, n < KEEL_CMDLINE_MAX - 1 ? n : KEEL_CMDLINE_MAX - 1);
 	return STATUS_OK;
 }
 
-/* The boot bundle as read-only memory the root task may map and lend. */
+/* The boot bundle as read-only memory the root task may map, run and lend. */
 static status_t grant_bundle(struct loader *ld, const struct mb2_module *bundle,
 			     struct keel_start *s)
 {
@@ -94,7 +120,9 @@ static status_t grant_bundle(struct loader *ld, const struct mb2_module *bundle,
 			status_message(st));
 		return st;
 	}
-	st = roottask_grant(ld->task, &bm->obj, RIGHT_READ | RIGHT_MAP | RIGHT_GRANT, &s->bundle);
+	/* Executable too: initd maps programs' code from it rather than copy it. */
+	st = roottask_grant(ld->task, &bm->obj, RIGHT_READ | RIGHT_EXEC | RIGHT_MAP | RIGHT_GRANT,
+			    &s->bundle);
 	kobj_put(&bm->obj);
 	s->bundle_bytes = bundle->end - bundle->start;
 	return st;
@@ -162,9 +190,15 @@ static status_t load(struct loader *ld, const struct mb2_module *bundle, const c
 	if ((st = roottask_create(&ld->task)))
 		return st;
 	ld->image = data;
+	ld->image_phys = bundle->start +
+			 (uint64_t)((const uint8_t *)data - (const uint8_t *)archive);
 	ld->image_len = size;
-	for (uint32_t i = 0; st == STATUS_OK && i < info.segment_count; i++)
-		st = load_segment(ld, &info.segments[i]);
+	for (uint32_t i = 0; st == STATUS_OK && i < info.segment_count; i++) {
+		bool shared;
+		st = map_shared(ld, &info.segments[i], &shared);
+		if (st == STATUS_OK && !shared)
+			st = load_segment(ld, &info.segments[i]);
+	}
 	if (st == STATUS_OK)
 		st = populate(ld, bundle, cmdline, cpus, info.entry);
 	return st;

@@ -18,8 +18,12 @@
 #include "core/boot/mb2.h"
 
 /* What the root task may hold: CSpace slots and kernel objects. Its page
- * quota is all free memory but an eighth, which the kernel keeps. */
+ * quota is all free memory but an eighth, which the kernel keeps. Below
+ * 16 MiB of managed memory it has half the slots (their CSpace array is
+ * 88 bytes a slot, 352 KiB for 4,096): such a machine runs out of memory
+ * long before its tasks need 2,048. */
 #define ROOT_SLOTS 4096
+#define ROOT_SLOTS_FULL_PAGES 4096 /* managed pages from which it has ROOT_SLOTS */
 #define ROOT_OBJECTS 16384
 
 /* Loads and starts the root task; returns an error (and starts nothing)

@@ -29,6 +29,29 @@ void kmem_free(uint64_t pa, unsigned order)
 		panic("kmem_free(%#lx, order %u): %s", pa, order, status_message(st));
 }
 
+status_t kmem_alloc_run(uint64_t pages, uint64_t *pa)
+{
+	unsigned order = kmem_order(pages * PAGE_SIZE);
+	status_t st = page_alloc_alloc(kernel_pages, order, pa);
+	if (st)
+		return st;
+	if (page_alloc_trim(kernel_pages, *pa, order, pages))
+		panic("kmem: cannot trim a fresh block of order %u to %lu pages", order, pages);
+	memset(arch_phys_to_virt(*pa), 0, pages * PAGE_SIZE);
+	return STATUS_OK;
+}
+
+/* The trimmed run is blocks of the powers of two in pages, largest first
+ * (page_alloc_trim). */
+void kmem_free_run(uint64_t pa, uint64_t pages)
+{
+	for (int k = PAGE_ALLOC_MAX_ORDER; k >= 0; k--)
+		if (pages & (1ull << k)) {
+			kmem_free(pa, (unsigned)k);
+			pa += PAGE_SIZE << k;
+		}
+}
+
 unsigned kmem_order(size_t bytes)
 {
 	unsigned order = 0;

@@ -69,7 +69,7 @@ static void release_resources(struct task *t)
 	task_unmap(t, USER_BASE, (USER_TOP - USER_BASE) / PAGE_SIZE);
 	ipc_replies_clear(&t->replies);
 	cspace_clear(&t->cs);
-	kmem_free((uint64_t)t->slots - (uint64_t)arch_phys_to_virt(0), t->slots_order);
+	kmem_free_run((uint64_t)t->slots - (uint64_t)arch_phys_to_virt(0), t->slots_pages);
 	t->slots = NULL;
 	arch_task_release(t);
 	tasks_alive--;
@@ -140,9 +140,12 @@ static status_t build(struct task *t, uint64_t slots)
 {
 	uint64_t pa;
 	uint32_t nreplies = slots < REPLIES_MAX ? (uint32_t)slots : REPLIES_MAX;
-	t->slots_order = kmem_order(slots * sizeof(struct cslot) +
-				    nreplies * sizeof(struct reply_entry));
-	if (kmem_alloc(t->slots_order, &pa))
+	t->slots_pages = (slots * sizeof(struct cslot) + nreplies * sizeof(struct reply_entry) +
+			  PAGE_SIZE - 1) /
+			 PAGE_SIZE;
+	if (t->slots_pages == 0)
+		t->slots_pages = 1;
+	if (kmem_alloc_run(t->slots_pages, &pa))
 		return STATUS_NO_MEMORY;
 	t->slots = arch_phys_to_virt(pa);
 	replies_init(&t->replies, (struct reply_entry *)(t->slots + slots), nreplies, &t->quota);
@@ -150,7 +153,7 @@ static status_t build(struct task *t, uint64_t slots)
 	if (st == STATUS_OK)
 		st = vspace_create(&t->vs);
 	if (st) {
-		kmem_free(pa, t->slots_order);
+		kmem_free_run(pa, t->slots_pages);
 		t->slots = NULL;
 	}
 	return st;

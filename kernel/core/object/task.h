@@ -49,7 +49,7 @@ struct task {
 	struct vspace vs;
 	struct cspace cs;
 	struct cslot *slots;
-	unsigned slots_order;          /* the slots, then the reply entries */
+	uint64_t slots_pages;          /* the slots, then the reply entries */
 	struct replies replies;        /* the calls it holds unanswered */
 	struct quota quota;            /* what the task and its objects may use */
 	struct task *parent;           /* its quota pays for the slot and object

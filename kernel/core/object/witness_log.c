@@ -8,9 +8,12 @@ static struct witness_log log;
 
 void witness_log_init(void)
 {
-	uint64_t pa;
-	if (kmem_alloc(kmem_order(WITNESS_LOG_CAPACITY * sizeof(struct witness_record)), &pa) ||
-	    witness_init(&log, arch_phys_to_virt(pa), WITNESS_LOG_CAPACITY))
+	uint64_t pa, share = kmem_total_pages() * PAGE_SIZE / 64;
+	uint32_t cap = WITNESS_LOG_CAPACITY;
+	while (cap > WITNESS_LOG_MIN && cap * sizeof(struct witness_record) > share)
+		cap /= 2;
+	if (kmem_alloc(kmem_order(cap * sizeof(struct witness_record)), &pa) ||
+	    witness_init(&log, arch_phys_to_virt(pa), cap))
 		panic("witness: cannot set up the log");
 }
 

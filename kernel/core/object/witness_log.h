@@ -9,9 +9,13 @@
 
 #include "core/object/witness.h"
 
+/* Records the log holds: WITNESS_LOG_CAPACITY, or fewer (a power of two,
+ * at least WITNESS_LOG_MIN) where the ring would take more than 1/64 of
+ * the managed memory (below about 28 MiB). */
 #define WITNESS_LOG_CAPACITY 4096
+#define WITNESS_LOG_MIN 512
 
-/* Creates the log; called once at boot. */
+/* Creates the log; called once at boot, after memory_init. */
 void witness_log_init(void);
 
 /* The log object, for the root task's capability. */

@@ -23,6 +23,7 @@
  *   cmdline       args->cmdline, or empty
  *   wall_offset_ns
  *                 args->wall_offset_ns; keel_spawn puts the spawner's there
+ *   machine_pages the spawner's own (keel_start_machine_pages)
  * The kernel leaves caps[] and arg zero for the root task, which is what
  * these accessors return there (CAP_HANDLE_NONE and 0).
  *
@@ -97,13 +98,16 @@ struct keel_bundle_file {
  * files by name (the bundle is read-only, so the check stays true).
  */
 struct keel_spawner {
-	cap_handle_t bundle;   /* memory object holding the archive; read and map */
-	uint64_t bundle_bytes; /* archive length in bytes */
-	uint64_t bundle_addr;  /* where the archive is mapped */
-	const void *archive;   /* bundle_addr once mapped, NULL before */
+	cap_handle_t bundle;    /* memory object holding the archive; read and map */
+	uint64_t bundle_bytes;  /* archive length in bytes */
+	uint64_t bundle_addr;   /* where the archive is mapped */
+	const void *archive;    /* bundle_addr once mapped, NULL before */
+	uint32_t bundle_rights; /* RIGHT_* of the bundle capability once mapped (0: unknown);
+				 * with RIGHT_EXEC, programs' code is mapped from it */
 	uint64_t scratch_addr; /* start of the fill window (as many pages as the biggest task needs) */
 	uint64_t cpu_count;    /* copied into every child's start page */
 	int64_t wall_offset_ns; /* likewise (keel/time.h); 0: unknown */
+	uint64_t machine_pages; /* likewise: pages the kernel manages; 0: unknown */
 	uint32_t index_state;   /* KEEL_BUNDLE_* below */
 	status_t index_status;  /* KEEL_BUNDLE_BAD: the archive's defect */
 	uint32_t index_count;
@@ -141,7 +145,17 @@ struct keel_spawn_args {
 	uint64_t affinity;    /* CPUs it may run on; not 0 */
 	/* The child's start page's (abi/start.h); keel_spawn takes the spawner's. */
 	int64_t wall_offset_ns;
+	uint64_t machine_pages;
 };
+
+/* The pages of RAM the kernel manages, from start page s (the root task's
+ * from the kernel, every other from its spawner); 0 when unknown or the
+ * start page is older than the field. */
+static inline uint64_t keel_start_machine_pages(const struct keel_start *s)
+{
+	size_t end = offsetof(struct keel_start, machine_pages) + sizeof s->machine_pages;
+	return s->size >= end ? s->machine_pages : 0;
+}
 
 /* The new task and its first thread, as capabilities of the caller. */
 struct keel_child {
