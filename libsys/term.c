@@ -190,12 +190,17 @@ static status_t reattach_moving(struct term_client *c)
 	return st;
 }
 
-/* Waits until compd has emptied the output channel. */
-static status_t write_wait(struct term_client *c)
+/* Waits until compd has emptied the output channel (at most timeout ns). */
+static status_t write_wait_for(struct term_client *c, uint64_t timeout)
 {
 	struct keel_msg m;
 	msg_words(&m, TERM_WRITE_WAIT, 1, c->id, 0);
-	return call(c->term, &m, TIMEOUT_FOREVER);
+	return call(c->term, &m, timeout);
+}
+
+static status_t write_wait(struct term_client *c)
+{
+	return write_wait_for(c, TIMEOUT_FOREVER);
 }
 
 /* After a push: if compd closed the output channel (it reclaims idle
@@ -242,11 +247,9 @@ status_t term_drain(struct term_client *c)
 
 status_t term_flush(struct term_client *c, uint64_t timeout)
 {
-	struct keel_msg m;
 	if (!c->base || channel_writable(&c->out) == c->out.capacity)
 		return STATUS_OK; /* nothing left for compd to take */
-	msg_words(&m, TERM_WRITE_WAIT, 1, c->id, 0);
-	status_t st = call(c->term, &m, timeout);
+	status_t st = write_wait_for(c, timeout);
 	return st == STATUS_STALE ? STATUS_OK : st;
 }
 
