@@ -35,7 +35,6 @@
  * foreground or back, and lets the caller catch interrupts itself.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -123,22 +122,12 @@ static void pass(struct passing *p, const char *name, cap_handle_t cap)
 	p->caps[p->n++] = cap;
 }
 
-/* The access mode letter of a file passed with status flags status. */
-static char file_mode(int status)
-{
-	static const char plain[] = "rwb", append[] = "rac";
-	int acc = status & O_ACCMODE;
-	if (acc > 2)
-		acc = 0;
-	return status & O_APPEND ? append[acc] : plain[acc];
-}
-
 /* Adds descriptor i of the child, the parent's description f, if it is a
  * vfsd file; 0, or an errno. */
 static int pass_file(struct passing *p, int i, struct keel_file *f)
 {
 	char name[LAUNCH_CAP_NAME_MAX + 1];
-	snprintf(name, sizeof name, "fd%d-f%c", i, file_mode(f->status));
+	snprintf(name, sizeof name, "fd%d-f%c", i, keel_vfsfile_mode_letter(f->status));
 	if (p->n == LAUNCH_CAPS_MAX)
 		return EMFILE;
 	cap_handle_t dup;

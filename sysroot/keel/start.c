@@ -28,7 +28,6 @@
  * directory (keel_fs_attach).
  */
 #include <elf.h>
-#include <fcntl.h>
 #include <string.h>
 
 #include "backend.h"
@@ -176,31 +175,11 @@ static char **launched_vector(const struct keel_start *s, int *argc, const char 
 	return v;
 }
 
-/* The status flags of a file passed with mode letter c ("fdN-fc...",
- * spawn.c), or -1. */
-static int file_status(char c)
-{
-	switch (c) {
-	case 'r':
-		return O_RDONLY;
-	case 'w':
-		return O_WRONLY;
-	case 'b':
-		return O_RDWR;
-	case 'a':
-		return O_WRONLY | O_APPEND;
-	case 'c':
-		return O_RDWR | O_APPEND;
-	default:
-		return -1;
-	}
-}
-
 /* Takes over a vfsd file named "fdN-fM" (w points at "fM") as descriptor
  * fd. */
 static void adopt_file(int fd, const char *w, cap_handle_t cap)
 {
-	int status = file_status(w[1]);
+	int status = keel_vfsfile_mode_status(w[1]);
 	if (status >= 0 && !w[2])
 		keel_vfsfile_adopt(fd, cap, status);
 	else

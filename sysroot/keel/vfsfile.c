@@ -291,6 +291,34 @@ long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, in
 	return fd;
 }
 
+/* A passed file's access mode as one letter of its launch name, and back. */
+static const struct {
+	char letter;
+	int status;
+} pass_modes[] = {
+	{ 'r', O_RDONLY },
+	{ 'w', O_WRONLY },
+	{ 'b', O_RDWR },
+	{ 'a', O_WRONLY | O_APPEND },
+	{ 'c', O_RDWR | O_APPEND },
+};
+
+char keel_vfsfile_mode_letter(int status)
+{
+	for (size_t i = 0; i < sizeof pass_modes / sizeof pass_modes[0]; i++)
+		if (pass_modes[i].status == (status & (O_ACCMODE | O_APPEND)))
+			return pass_modes[i].letter;
+	return 'r';
+}
+
+int keel_vfsfile_mode_status(char letter)
+{
+	for (size_t i = 0; i < sizeof pass_modes / sizeof pass_modes[0]; i++)
+		if (pass_modes[i].letter == letter)
+			return pass_modes[i].status;
+	return -1;
+}
+
 long keel_vfsfile_pass(struct keel_file *f, cap_handle_t *dup)
 {
 	struct vfs_stat s;

@@ -51,6 +51,12 @@ long keel_vfsfile_open(cap_handle_t cap, uint32_t type, const struct path *p, in
 long keel_vfsfile_pass(struct keel_file *f, cap_handle_t *dup);
 void keel_vfsfile_unpass(cap_handle_t dup);
 
+/* A passed file's access mode (O_ACCMODE and O_APPEND of status) as the
+ * letter of its launch name "fdN-fM" (docs/launch.md), and the status
+ * flags of a letter (-1 if it names none). */
+char keel_vfsfile_mode_letter(int status);
+int keel_vfsfile_mode_status(char letter);
+
 /* In a child: makes descriptor fd (closing what was there) the vfsd file
  * cap its launcher passed, with this process's buffer attached, status
  * flags status and the offset vfsd keeps. fd, or -errno (cap is closed
