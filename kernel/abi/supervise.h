@@ -40,25 +40,30 @@ _Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
 /* What sys_kernel_stats copies out first: kernel-wide counters that tests
  * use to prove that work leaves no residue. */
 struct kernel_stats {
-	uint64_t free_pages;      /* page allocator: free now */
-	uint64_t total_pages;     /* page allocator: managed */
-	uint64_t threads;         /* threads alive */
-	uint64_t tasks;           /* tasks alive */
-	uint64_t objects;         /* kernel objects alive, of every type */
-	uint64_t reclaim_pending; /* frees waiting for every CPU's TLB flush */
-	uint64_t witness_records; /* records appended since boot */
-	uint64_t syscalls;        /* system calls served since boot */
-	uint64_t lock_acquired;   /* kernel lock: acquisitions since boot, all CPUs */
-	uint64_t lock_contended;  /* of those, the ones that found it held */
-	uint64_t lock_wait;       /* timestamp ticks spent waiting for it (instructions
-				   * under QEMU -icount), all CPUs */
-	uint64_t idle_ticks;      /* timestamp ticks CPUs spent halted in the idle
+	uint64_t free_pages;       /* page allocator: free now */
+	uint64_t total_pages;      /* page allocator: managed */
+	uint64_t threads;          /* threads alive */
+	uint64_t tasks;            /* tasks alive */
+	uint64_t objects;          /* kernel objects alive, of every type */
+	uint64_t reclaim_pending;  /* frees waiting for every CPU's TLB flush */
+	uint64_t witness_records;  /* records appended since boot */
+	uint64_t syscalls;         /* system calls served since boot */
+	uint64_t lock_acquired;    /* kernel locks: acquisitions since boot, all CPUs
+				   * (the sum of the per-CPU records) */
+	uint64_t lock_contended;   /* of those, the ones that found a lock held */
+	uint64_t lock_wait;        /* timestamp ticks spent waiting for them
+				   * (instructions under QEMU -icount), all CPUs */
+	uint64_t idle_ticks;       /* timestamp ticks CPUs spent halted in the idle
 				   * loop, all CPUs (under QEMU -icount the clock
 				   * skips ahead then: not instructions) */
-	uint64_t pool_pages;      /* pages the kernel's object pools hold; they
+	uint64_t pool_pages;       /* pages the kernel's object pools hold; they
 				   * grow and shrink with the objects, so work
 				   * that leaves no residue restores
 				   * free_pages + pool_pages */
+	uint64_t global_acquired;  /* of lock_acquired, those of the global kind:
+				   * every CPU's lock at once (docs/kernel.md) */
+	uint64_t global_contended; /* of those, the ones that found a lock held */
+	uint64_t global_wait;      /* ticks spent waiting in those */
 };
 
 /*
@@ -93,9 +98,11 @@ struct kernel_cpu_stats {
 	uint64_t syscalls;       /* system calls entered on this CPU */
 	uint64_t switches;       /* context switches */
 	uint64_t ticks;          /* timer interrupts */
-	uint64_t lock_acquired;  /* kernel lock, taken on this CPU */
+	uint64_t lock_acquired;  /* kernel locks taken on this CPU: every CPU's at
+				  * once (global), its own, or another CPU's for
+				  * cross-CPU IPC, each counted once */
 	uint64_t lock_contended; /* of those, found held */
-	uint64_t lock_wait;      /* ticks this CPU spent waiting for it */
+	uint64_t lock_wait;      /* ticks this CPU spent waiting for them */
 };
 
 _Static_assert(sizeof(struct kernel_stats) % 8 == 0, "the records after it stay aligned");

@@ -1,6 +1,7 @@
 /* ipc.c - inbox objects, send/call/reply and signals (see ipc.h). */
 #include <stddef.h>
 
+#include "core/klock.h"
 #include "core/list.h"
 #include "core/ipc.h"
 #include "core/mm/kmem.h"
@@ -11,6 +12,7 @@
 
 static struct pool inbox_pool;
 static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
+static uint64_t timers_first = UINT64_MAX;             /* the first deadline, for ipc_timer_due */
 
 void ipc_init(void)
 {
@@ -85,6 +87,50 @@ void ipc_signal_raise(struct thread *t, uint64_t bits)
 	wake_if_waiting(t);
 }
 
+/*
+ * The CPU locks an IPC step needs beyond its own (core/klock.h): those of
+ * the home of t, whose signals or inbox it changes, and - when raised
+ * makes t's wait end - of the CPU t is handed or woken to. Read with
+ * fewer locks than that, so planned again until the plan is covered by
+ * the locks held. STATUS_RELOCK (nothing changed yet) when a lower lock
+ * was busy. Free when every lock is held.
+ */
+static __attribute__((noinline)) status_t lock_for_slow(struct thread *t, uint64_t raised,
+							bool handoff)
+{
+	for (;;) {
+		uint64_t need = klock_bit(t->se.last_cpu);
+		if (t->blocked && (t->wait_mask & (t->signals | raised)))
+			need |= handoff ? thread_handoff_locks(t) : thread_wake_locks(t);
+		if (!klock_extend(need))
+			return STATUS_RELOCK;
+		/* The plan was read before its locks were held: enough if t's
+		 * home is still among them and, should t be woken, a CPU it may
+		 * run on is (thread_wake queues it there if the policy's choice
+		 * has moved). */
+		if (thread_wake_covered(t))
+			return STATUS_OK;
+	}
+}
+
+static inline status_t lock_for(struct thread *t, uint64_t raised, bool handoff)
+{
+	if (thread_plan_local(t, t->blocked && (t->wait_mask & (t->signals | raised)), handoff))
+		return STATUS_OK;
+	return lock_for_slow(t, raised, handoff);
+}
+
+status_t ipc_signal_raise_checked(struct thread *t, uint64_t bits)
+{
+	if (!klock_held()) {
+		status_t st = lock_for(t, bits, false);
+		if (st)
+			return st;
+	}
+	ipc_signal_raise(t, bits);
+	return STATUS_OK;
+}
+
 status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 {
 	struct thread *t = thread_current();
@@ -103,7 +149,8 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
 /* Reads a message from the caller's memory and checks its length; the
  * payload past len is cleared in the kernel's copy, which then travels
  * whole (inbox_post_msg, reply_deliver). */
-static status_t msg_in(struct task *self, uaddr_t uaddr, struct keel_msg *m)
+static inline __attribute__((always_inline)) status_t msg_in(struct task *self, uaddr_t uaddr,
+							     struct keel_msg *m)
 {
 	if (copy_from_user(&self->vs, m, uaddr, sizeof *m))
 		return STATUS_BAD_ADDRESS;
@@ -209,6 +256,7 @@ void ipc_thread_init(struct thread *t)
 static status_t reply_make(struct thread *t, struct inbox *ib, cap_handle_t *h)
 {
 	struct replies *r = &ib->owner->task->replies;
+	table_lock(&r->lock);
 	status_t st = replies_take(r, t, h);
 	if (st == STATUS_QUOTA)
 		st = STATUS_FULL;
@@ -216,6 +264,7 @@ static status_t reply_make(struct thread *t, struct inbox *ib, cap_handle_t *h)
 		t->reply.holder = r;
 		t->reply.index = (uint32_t)*h & (REPLIES_MAX - 1);
 	}
+	table_unlock(&r->lock);
 	return st;
 }
 
@@ -226,20 +275,76 @@ static void reply_abandon(struct thread *t)
 	if (!t->ipc_pending)
 		return;
 	t->ipc_pending = false;
-	if (t->reply.holder) {
-		t->reply.holder->e[t->reply.index].caller = NULL;
+	struct replies *r = t->reply.holder;
+	if (r) {
+		table_lock(&r->lock);
+		r->e[t->reply.index].caller = NULL;
+		table_unlock(&r->lock);
 		t->reply.holder = NULL;
 	}
 }
 
+/* The locks to end, by a reply or its refusal, the call held in r under
+ * handle h (lock_for its caller), or OK when it has none. */
+static __attribute__((noinline)) status_t lock_for_reply_slow(struct replies *r, cap_handle_t h,
+							      bool handoff)
+{
+	for (;;) {
+		table_lock(&r->lock);
+		struct reply_entry *f = replies_find(r, h);
+		struct thread *caller = f ? f->caller : NULL;
+		uint64_t need = 0;
+		if (caller) {
+			/* Its wait ends whatever its mask (ipc_pending). */
+			need = klock_bit(caller->se.last_cpu);
+			if (caller->blocked)
+				need |= handoff ? thread_handoff_locks(caller)
+						: thread_wake_locks(caller);
+		}
+		table_unlock(&r->lock);
+		if (!klock_extend(need))
+			return STATUS_RELOCK;
+		table_lock(&r->lock);
+		f = replies_find(r, h);
+		caller = f ? f->caller : NULL;
+		bool covered = !caller || thread_wake_covered(caller);
+		table_unlock(&r->lock);
+		if (covered) /* as in lock_for_slow */
+			return STATUS_OK;
+	}
+}
+
+static inline status_t lock_for_reply(struct replies *r, struct reply_entry *e, cap_handle_t h,
+				      bool handoff)
+{
+	/* The entry's caller (e: the dispatcher's find, or NULL), read
+	 * without the table's lock: only its own thread, on its home CPU,
+	 * clears it (reply_abandon), and the holder frees the entry - checked
+	 * again under the lock (reply_deliver, ipc_reply_drop). */
+	if (!e)
+		e = replies_find(r, h);
+	struct thread *c = e ? __atomic_load_n(&e->caller, __ATOMIC_RELAXED) : NULL;
+	if (!c || thread_plan_local(c, c->blocked, handoff))
+		return STATUS_OK;
+	return lock_for_reply_slow(r, h, handoff);
+}
+
 status_t ipc_reply_drop(struct replies *r, cap_handle_t h)
 {
+	if (!klock_held()) {
+		status_t lk = lock_for_reply(r, NULL, h, false);
+		if (lk)
+			return lk;
+	}
+	table_lock(&r->lock);
 	struct reply_entry *e = replies_find(r, h);
-	if (!e)
-		return STATUS_BAD_CAP;
-	status_t st = e->caller ? STATUS_OK : STATUS_STALE;
-	reply_fail(e, STATUS_DEAD);
-	replies_free(r, e);
+	status_t st = STATUS_BAD_CAP;
+	if (e) {
+		st = e->caller ? STATUS_OK : STATUS_STALE;
+		reply_fail(e, STATUS_DEAD);
+		replies_free(r, e);
+	}
+	table_unlock(&r->lock);
 	return st;
 }
 
@@ -254,11 +359,22 @@ void ipc_replies_clear(struct replies *r)
 	r->free_head = r->free_tail = 0;
 }
 
+/* Publishes the first armed deadline for ipc_timer_due. */
+static void timers_note_first(void)
+{
+	uint64_t first = list_empty(&timers)
+				 ? UINT64_MAX
+				 : container_of(timers.next, struct thread, timer_link)->timer_ns;
+	__atomic_store_n(&timers_first, first, __ATOMIC_RELAXED);
+}
+
 void ipc_thread_gone(struct thread *t)
 {
 	reply_abandon(t);
-	if (!list_unlinked(&t->timer_link))
+	if (!list_unlinked(&t->timer_link)) {
 		list_del(&t->timer_link);
+		timers_note_first();
+	}
 }
 
 status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns)
@@ -267,15 +383,22 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns)
 		return STATUS_INVALID;
 	if (!list_unlinked(&t->timer_link))
 		list_del(&t->timer_link);
-	if (deadline_ns == 0)
-		return STATUS_OK;
-	t->timer_ns = deadline_ns;
-	t->timer_bit = 1ull << bit;
-	struct list_node *n = timers.next;
-	while (n != &timers && container_of(n, struct thread, timer_link)->timer_ns <= deadline_ns)
-		n = n->next;
-	list_add_before(n, &t->timer_link);
+	if (deadline_ns != 0) {
+		t->timer_ns = deadline_ns;
+		t->timer_bit = 1ull << bit;
+		struct list_node *n = timers.next;
+		while (n != &timers &&
+		       container_of(n, struct thread, timer_link)->timer_ns <= deadline_ns)
+			n = n->next;
+		list_add_before(n, &t->timer_link);
+	}
+	timers_note_first();
 	return STATUS_OK;
+}
+
+bool ipc_timer_due(uint64_t now)
+{
+	return __atomic_load_n(&timers_first, __ATOMIC_RELAXED) <= now;
 }
 
 void ipc_timers_fire(uint64_t now)
@@ -287,6 +410,7 @@ void ipc_timers_fire(uint64_t now)
 		list_del(&t->timer_link);
 		ipc_signal_raise(t, t->timer_bit);
 	}
+	timers_note_first();
 }
 
 status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns)
@@ -300,14 +424,23 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	if (st)
 		return st;
 	struct inbox *ib = (struct inbox *)target->obj;
+	if (!klock_held()) {
+		/* A grant-once capability's use changes the caller's CSpace. */
+		if (target->flags & CAP_FLAG_ONCE)
+			return klock_need_all();
+		if ((st = lock_for(ib->owner, ib->signal_bit, true)))
+			return st;
+	}
 	if ((st = reply_make(t, ib, &rh)))
 		return st;
 	/* A full ring is FULL here; the reply entry goes again. */
 	st = inbox_post_msg(ib, &m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
+		struct replies *r = &ib->owner->task->replies;
 		t->reply.holder = NULL;
-		replies_free(&ib->owner->task->replies,
-			     replies_find(&ib->owner->task->replies, rh));
+		table_lock(&r->lock);
+		replies_free(r, replies_find(r, rh));
+		table_unlock(&r->lock);
 		return st;
 	}
 	if (target->flags & CAP_FLAG_ONCE)
@@ -334,8 +467,10 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
  * entry e) the dispatcher checked; *woken gets the thread to wake (NULL
  * when there was none). */
 static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_handle_t reply,
-			      uaddr_t msg, cap_handle_t cap, uint32_t mode, struct thread **woken)
+			      uaddr_t msg, cap_handle_t cap, uint32_t mode, bool handoff,
+			      struct thread **woken)
 {
+	struct replies *r = &self->replies;
 	struct keel_msg m;
 	status_t st = msg_in(self, msg, &m);
 	if (st)
@@ -343,16 +478,36 @@ static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_hand
 	*woken = NULL;
 	if (!e)
 		return STATUS_BAD_CAP; /* not a reply handle */
+	if (!klock_held()) {
+		/* A capability's transfer changes CSpaces. */
+		if (cap != CAP_HANDLE_NONE)
+			return klock_need_all();
+		if ((st = lock_for_reply(r, e, reply, handoff)))
+			return st;
+		/* Another thread of this task may have used the handle since
+		 * the dispatcher's check: look again, under the table's lock. */
+		table_lock(&r->lock);
+		if (!replies_still_held(e, reply)) {
+			table_unlock(&r->lock);
+			return STATUS_BAD_CAP;
+		}
+	} else {
+		table_lock(&r->lock);
+	}
 	struct thread *caller = e->caller;
 	if (!caller || caller->kill_pending) {
-		ipc_reply_drop(&self->replies, reply);
+		reply_fail(e, STATUS_DEAD);
+		replies_free(r, e);
+		table_unlock(&r->lock);
 		return STATUS_DEAD;
 	}
 	cap_handle_t given = CAP_HANDLE_NONE;
 	if (cap != CAP_HANDLE_NONE &&
 	    (st = cspace_transfer(&self->cs, cap, &caller->task->cs, (enum cap_mode)mode,
-				  RIGHTS_ALL, &given)))
+				  RIGHTS_ALL, &given))) {
+		table_unlock(&r->lock);
 		return st;
+	}
 	/* Whole: msg_in cleared the payload past len. */
 	m.flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
 	m.badge = 0;
@@ -362,7 +517,8 @@ static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_hand
 	caller->ipc_status = STATUS_OK;
 	caller->ipc_pending = false;
 	caller->reply.holder = NULL;
-	replies_free(&self->replies, e); /* the call has ended: its handle goes */
+	replies_free(r, e); /* the call has ended: its handle goes */
+	table_unlock(&r->lock);
 	*woken = caller;
 	return STATUS_OK;
 }
@@ -371,7 +527,8 @@ status_t ipc_reply(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_h
 		   uint32_t mode)
 {
 	struct thread *caller = NULL;
-	status_t st = reply_deliver(thread_current()->task, e, reply, msg, cap, mode, &caller);
+	status_t st = reply_deliver(thread_current()->task, e, reply, msg, cap, mode, false,
+				    &caller);
 	if (caller)
 		thread_wake(caller);
 	return st;
@@ -383,7 +540,8 @@ status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, 
 	struct thread *t = thread_current(), *caller = NULL;
 	if (!mask)
 		return STATUS_INVALID;
-	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, &caller);
+	bool waits = !(t->signals & mask) && timeout_ns != 0; /* then hands off */
+	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, waits, &caller);
 	if (st && st != STATUS_DEAD)
 		return st;
 	if (!(t->signals & mask) && timeout_ns != 0) {

@@ -76,12 +76,21 @@ status_t ipc_signal_wait(uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
 /* Raises bits in t's signal word and wakes it if it waits for them. */
 void ipc_signal_raise(struct thread *t, uint64_t bits);
 
+/* ipc_signal_raise for a caller that may hold only some CPU locks
+ * (core/klock.h): takes the ones it needs, or returns STATUS_RELOCK
+ * having changed nothing. */
+status_t ipc_signal_raise_checked(struct thread *t, uint64_t bits);
+
 /* Arms t's one-shot timer: bit is raised in its signal word at deadline_ns
  * (monotonic). A deadline of 0 disarms it. Re-arming replaces the timer. */
 status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns);
 
-/* Raises the bits of every timer whose deadline has passed (tick, CPU 0). */
+/* Raises the bits of every timer whose deadline has passed (tick, CPU 0,
+ * every lock held). */
 void ipc_timers_fire(uint64_t now);
+
+/* Whether a timer is due at now; read without the lock, a hint. */
+bool ipc_timer_due(uint64_t now);
 
 /* Sets up the call state of the new user thread t. */
 void ipc_thread_init(struct thread *t);

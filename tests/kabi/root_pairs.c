@@ -8,12 +8,16 @@
  * per-CPU records of sys_kernel_stats, read before and after the timed
  * rounds, give per round trip:
  *
- *   pairs_N_contended_per_million_roundtrips  contended acquisitions of the
- *                                             kernel lock (today the only
- *                                             global lock)
- *   pairs_N_global_contended_per_roundtrip    the same, per round trip, with
+ *   pairs_N_contended_per_million_roundtrips  contended acquisitions of any
+ *                                             kernel lock (CPU locks and
+ *                                             the global kind)
+ *   pairs_N_global_contended_per_roundtrip    contended acquisitions of the
+ *                                             global kind (every CPU's lock
+ *                                             at once), per round trip, with
  *                                             six decimals (goal: 0)
- *   pairs_N_wait_per_roundtrip_insns          ticks spent waiting for it
+ *   pairs_N_global_per_roundtrip              acquisitions of the global
+ *                                             kind, per round trip
+ *   pairs_N_wait_per_roundtrip_insns          ticks spent waiting for locks
  *   pairs_N_ticks_per_roundtrip               elapsed ticks / (N x rounds):
  *                                             aggregate throughput, inverted
  *   pairs_N_throughput_vs_1_permille          N pairs' aggregate throughput
@@ -262,7 +266,10 @@ static uint64_t run_pairs(struct kabi_root *r, struct pairs *p, unsigned n, bool
 	uint64_t wait = b.k.lock_wait - a.k.lock_wait;
 	keel_print(r->witness, "bench: pairs_%u_contended_per_million_roundtrips=%llu\n", n,
 		   (unsigned long long)(cont * 1000000 / trips));
-	print_fraction(r, "global_contended_per_roundtrip", n, cont, trips);
+	print_fraction(r, "global_contended_per_roundtrip", n,
+		       b.k.global_contended - a.k.global_contended, trips);
+	print_fraction(r, "global_per_roundtrip", n, b.k.global_acquired - a.k.global_acquired,
+		       trips);
 	keel_print(r->witness, "bench: pairs_%u_wait_per_roundtrip_insns=%llu\n", n,
 		   (unsigned long long)(wait / trips));
 	keel_print(r->witness, "bench: pairs_%u_ticks_per_roundtrip=%llu\n", n,

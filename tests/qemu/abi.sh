@@ -1,8 +1,10 @@
 #!/bin/sh
 # The kernel ABI seen from user space: the root task kabi-root (tests/kabi)
 # runs one test per boot, chosen with kabi.test=NAME, and powers off with
-# its verdict. With 2 CPUs; pingpong also with 1; the adversaries, the
-# fuzzer and the pairs also with 1 and 8.
+# its verdict. With 2 CPUs; pingpong also with 1, 4 and 8 (the IPC path
+# takes per-CPU locks); the adversaries, the fuzzer and the pairs also with
+# 1 and 8. tests/qemu/abi_soak.sh runs them all at 1, 2, 4 and 8 CPUs, many
+# times in a row.
 . tests/qemu/lib.sh
 
 # kabi NAME SMP SECONDS [ARGS]: boot kabi-root with kabi.test=NAME; check the verdict.
@@ -16,6 +18,8 @@ kabi() {
 
 kabi pingpong 2 120
 kabi pingpong 1 120
+kabi pingpong 4 120
+kabi pingpong 8 120
 kabi nocap 2 120
 kabi badge 2 120
 kabi revoke 2 120
@@ -26,6 +30,7 @@ kabi fuzz 2 900
 kabi fuzz 1 300
 kabi fuzz 8 300
 kabi timer 2 120
+kabi timer 4 120
 kabi witness 2 120
 kabi cpuload 1 120
 kabi cpuload 2 120

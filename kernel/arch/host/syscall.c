@@ -21,7 +21,10 @@ uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
 	struct syscall_args a = { { args[0], args[1], args[2], args[3], args[4], args[5] } };
 	struct syscall_ret r = { { 0, 0 } };
 	host_kernel_enter();
-	status_t st = syscall_invoke(nr, &a, &r);
+	status_t st;
+	do /* one CPU: never asked to run again, but the contract allows it */
+		st = syscall_invoke(nr, &a, &r);
+	while (st == STATUS_RELOCK);
 	host_kernel_leave();
 	ret[0] = r.r[0];
 	ret[1] = r.r[1];

@@ -169,9 +169,9 @@ static void device_interrupt(uint64_t vector)
 /* A message-signalled interrupt: signal the vector's holder, then EOI. */
 static void msi_interrupt(uint64_t vector)
 {
-	spin_lock(&kernel_lock);
+	klock_take();
 	device_msi_fired((uint32_t)arch_cpu_id(), (uint32_t)(vector - VEC_MSI_BASE));
-	spin_unlock(&kernel_lock);
+	klock_drop();
 	lapic_eoi();
 }
 

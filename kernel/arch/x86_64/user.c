@@ -19,6 +19,7 @@
 #include "core/object/device.h"
 #include "core/mm/kmem.h"
 #include <string.h>
+#include "core/klock.h"
 #include "core/sys/syscall.h"
 #include "core/object/task.h"
 #include "core/object/thread.h"
@@ -80,7 +81,14 @@ void arch_syscall(struct trap_frame *f)
 {
 	struct syscall_args a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 } };
 	struct syscall_ret r = { { 0, 0 } };
-	f->rax = syscall_invoke(f->rax, &a, &r);
+	status_t st = syscall_invoke(f->rax, &a, &r);
+	if (__builtin_expect(st == STATUS_RELOCK, 0)) {
+		/* Run again: back to the 2-byte SYSCALL, every register as the
+		 * caller left it (rcx and r11 are the call's to clobber). */
+		f->rip -= 2;
+		return;
+	}
+	f->rax = st;
 	f->rdx = r.r[0];
 	f->r8 = r.r[1];
 }

@@ -6,6 +6,12 @@
 #include <string.h>
 #include "core/mm/vspace.h"
 
+uint64_t vspace_next_gen(void)
+{
+	static uint64_t gens; /* every lock held: no two callers at once */
+	return ++gens;
+}
+
 status_t vspace_create(struct vspace *vs)
 {
 	uint64_t root;
@@ -16,6 +22,7 @@ status_t vspace_create(struct vspace *vs)
 		dst[i] = src[i];
 	vs->root = root;
 	vs->table_pages = 1;
+	vs->gen = vspace_next_gen();
 	return STATUS_OK;
 }
 
@@ -68,7 +75,7 @@ status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa)
 	status_t st = pt_unmap(vs->root, va, pa);
 	if (st == STATUS_OK)
 		tlb_flush_page(va);
-	vs->cached_va = 0;
+	vs->gen = vspace_next_gen(); /* every thread's cached translation goes */
 	return st;
 }
 
@@ -125,20 +132,22 @@ static status_t copy_pages(struct vspace *vs, uint64_t uva, char *k, size_t n, b
  * through the one-page cache; NULL if it is not mapped (writable). */
 static inline void *cached_user(struct vspace *vs, uint64_t uva, bool to_user)
 {
+	struct vspace_cache *c = &thread_current()->ucache;
 	uint64_t page = uva & ~0xfffull;
-	if (page != vs->cached_va) {
+	if (page != c->va || c->gen != vs->gen) {
 		if (page < USER_BASE)
 			return NULL; /* also keeps the empty cache (0) unmatched */
 		uint64_t e = pt_lookup(vs->root, page);
 		if ((e & (PTE_P | PTE_U | PTE_PS | PTE_DEVICE)) != (PTE_P | PTE_U))
 			return NULL;
-		vs->cached_va = page;
-		vs->cached_page = phys_to_virt(e & PTE_ADDR);
-		vs->cached_writable = e & PTE_W;
+		*c = (struct vspace_cache){ .gen = vs->gen,
+					    .va = page,
+					    .page = phys_to_virt(e & PTE_ADDR),
+					    .writable = e & PTE_W };
 	}
-	if (to_user && !vs->cached_writable)
+	if (to_user && !c->writable)
 		return NULL;
-	return (char *)vs->cached_page + (uva & 0xfff);
+	return (char *)c->page + (uva & 0xfff);
 }
 
 static inline status_t copy_user(struct vspace *vs, uint64_t uva, void *kbuf, size_t n,

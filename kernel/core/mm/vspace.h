@@ -9,7 +9,8 @@
  * kernel fault. They reach ordinary memory only: a page of a device
  * mapping (VM_DEVICE) is refused like an unmapped one, since its physical
  * address may be outside the direct map, or a device the kernel must not
- * read through a cacheable view. Callers hold the kernel lock.
+ * read through a cacheable view. Callers hold a kernel lock (core/klock.h):
+ * mapping and unmapping, every lock; copies, at least their CPU's.
  */
 #ifndef KEEL_CORE_VSPACE_H
 #define KEEL_CORE_VSPACE_H
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "core/object/thread.h"
 
 /* User addresses are [USER_BASE, USER_TOP). The first page is never mapped
  * so that null pointers fault; the top page is kept free so that a return
@@ -50,13 +52,17 @@ static inline uaddr_t uaddr_add(uaddr_t u, uint64_t n)
 struct vspace {
 	uint64_t root;        /* physical address of the top-level table */
 	uint64_t table_pages; /* page-table pages it holds */
-	/* The last user page a copy translated: messages come from the same
-	 * buffer call after call, so most copies need no page-table walk.
-	 * Any unmap clears it. */
-	uint64_t cached_va; /* page address, 0 when empty */
-	void *cached_page;  /* its kernel address */
-	bool cached_writable;
+	/* Its version, unique among every address space's versions: set
+	 * anew when it is made and at every unmap. A thread's cached
+	 * translation (struct vspace_cache in core/object/thread.h) is used
+	 * only while it names the version it was made in, so it needs no
+	 * clearing, and threads of one task on several CPUs never share
+	 * one. */
+	uint64_t gen;
 };
+
+/* A new version number for vspace.gen (every lock held). */
+uint64_t vspace_next_gen(void);
 
 /* Makes an empty address space sharing the kernel half. */
 status_t vspace_create(struct vspace *vs);
@@ -84,11 +90,12 @@ status_t copy_to_user_walk(struct vspace *vs, uint64_t dst, const void *src, siz
  * copy translated (and, for writes, that page is writable); else NULL. */
 static inline void *vspace_cached(const struct vspace *vs, uint64_t uva, size_t n, bool write)
 {
+	const struct vspace_cache *c = &thread_current()->ucache;
 	uint64_t off = uva & 0xfff;
-	if ((uva & ~0xfffull) != vs->cached_va || !vs->cached_va || n == 0 || off + n > 4096 ||
-	    (write && !vs->cached_writable))
+	if ((uva & ~0xfffull) != c->va || c->gen != vs->gen || !c->va || n == 0 || off + n > 4096 ||
+	    (write && !c->writable))
 		return NULL;
-	return (char *)vs->cached_page + off;
+	return (char *)c->page + off;
 }
 
 /* Inline for the common case - a message in the page the last copy used -

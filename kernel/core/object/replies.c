@@ -5,6 +5,7 @@
 
 void replies_init(struct replies *r, struct reply_entry *e, uint32_t n, struct quota *q)
 {
+	r->lock = 0;
 	r->e = e;
 	r->quota = q;
 	r->n = n > REPLIES_MAX ? REPLIES_MAX : n;
@@ -40,26 +41,6 @@ status_t replies_take(struct replies *r, struct thread *caller, cap_handle_t *ou
 	r->held++;
 	*out = REPLY_HANDLE_BIT | e->gen << REPLY_INDEX_BITS | i;
 	return STATUS_OK;
-}
-
-void replies_free(struct replies *r, struct reply_entry *e)
-{
-	uint32_t i = replies_index(r, e);
-
-	e->caller = NULL;
-	r->held--;
-	quota_release(r->quota, QUOTA_SLOTS, 1);
-	if (e->gen == REPLY_GEN_MAX) {
-		e->next = REPLY_RETIRED; /* never wrapped: an old handle stays dead */
-		return;
-	}
-	e->gen++;
-	e->next = r->n;
-	if (r->free_tail >= r->n)
-		r->free_head = i;
-	else
-		r->e[r->free_tail].next = i;
-	r->free_tail = i;
 }
 
 bool replies_check(const struct replies *r)

@@ -25,7 +25,9 @@
  * account: the calls a task holds unanswered and its capabilities share
  * one bound, its slot quota.
  *
- * Not thread-safe: the caller holds the kernel lock around every call.
+ * Not thread-safe: the caller holds every kernel lock, or the table's
+ * own lock (struct replies' lock, taken by core/ipc.c on the IPC path,
+ * which holds only some CPU locks).
  */
 #ifndef KEEL_CORE_REPLIES_H
 #define KEEL_CORE_REPLIES_H
@@ -53,6 +55,7 @@ struct reply_entry {
 };
 
 struct replies {
+	volatile int lock;     /* table_lock (core/klock.h): see below */
 	struct reply_entry *e; /* n entries, supplied by the owner */
 	struct quota *quota;   /* charged one QUOTA_SLOTS unit per held entry */
 	uint32_t n;
@@ -86,18 +89,45 @@ static inline struct reply_entry *replies_find(const struct replies *r, uint64_t
 	return e;
 }
 
+/* Whether e, which replies_find returned for h, is still held under h. */
+static inline bool replies_still_held(const struct reply_entry *e, uint64_t h)
+{
+	return e->next == REPLY_HELD &&
+	       e->gen == ((uint32_t)h & ~REPLY_HANDLE_BIT) >> REPLY_INDEX_BITS;
+}
+
 /* Takes a free entry for caller and stores its handle in *out. Returns
  * STATUS_FULL if every entry is held (or retired), STATUS_QUOTA if the
  * account cannot pay. */
 status_t replies_take(struct replies *r, struct thread *caller, cap_handle_t *out);
 
-/* Frees the held entry e: its handle names nothing from now on. */
-void replies_free(struct replies *r, struct reply_entry *e);
-
 /* The index of entry e in r. */
 static inline uint32_t replies_index(const struct replies *r, const struct reply_entry *e)
 {
 	return (uint32_t)(e - r->e);
+}
+
+/* Frees the held entry e: its handle names nothing from now on. Inline:
+ * every reply makes one. */
+static inline __attribute__((always_inline)) void replies_free(struct replies *r,
+							       struct reply_entry *e)
+{
+	uint32_t i = replies_index(r, e);
+
+	e->caller = NULL;
+	r->held--;
+	quota_release(r->quota, QUOTA_SLOTS, 1);
+	if (e->gen == REPLY_GEN_MAX) {
+		e->next = REPLY_RETIRED; /* never wrapped: an old handle stays dead */
+		return;
+	}
+	e->gen++;
+	e->next = r->n;
+	if (r->free_tail >= r->n)
+		r->free_head = i;
+	else
+		r->e[r->free_tail].next = i;
+	r->free_tail = i;
 }
 
 /* Checks the free queue and the counters; true if consistent. For tests. */

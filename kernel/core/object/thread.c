@@ -15,24 +15,127 @@
 
 #define BALANCE_EVERY_TICKS 10
 
-struct spinlock kernel_lock = { 0, -1 };
-struct klock_stats klock_stats[KLOCK_STATS_CPUS];
+struct sched_cpu *klock_cpus[SCHED_MAX_CPUS];
+uint64_t klock_all;
 
-struct klock_stats klock_totals(void)
+/* Takes lock l of a CPU, counting in s. */
+static void lock_counted(struct spinlock *l, struct klock_stats *s)
 {
-	struct klock_stats t = { 0 };
-	for (unsigned i = 0; i < KLOCK_STATS_CPUS; i++) {
-		t.acquired += klock_stats[i].acquired;
-		t.contended += klock_stats[i].contended;
-		t.wait += klock_stats[i].wait;
+	if (__builtin_expect(!spin_trylock(l), 0)) {
+		uint64_t t0 = arch_timestamp();
+		spin_lock(l);
+		s->wait += arch_timestamp() - t0;
+		s->contended++;
 	}
-	return t;
+	s->acquired++;
+}
+
+void klock_take_all(struct sched_cpu *sc)
+{
+	struct klock_stats *s = &sc->all_stats;
+	uint64_t t0 = 0;
+	bool waited = false;
+	/* The count is read once lock 0 is held: a CPU coming online holds
+	 * it while it adds itself. Before the first CPU's lock exists (early
+	 * boot, one CPU) there is nothing to take. */
+	for (unsigned i = 0; i < SCHED_MAX_CPUS && klock_all >> i; i++) {
+		if (!(klock_all >> i & 1))
+			continue;
+		struct spinlock *l = &klock_cpus[i]->lock;
+		if (__builtin_expect(!spin_trylock(l), 0)) {
+			if (!waited)
+				t0 = arch_timestamp();
+			waited = true;
+			spin_lock(l);
+		}
+	}
+	if (waited) {
+		s->wait += arch_timestamp() - t0;
+		s->contended++;
+	}
+	s->acquired++;
+	sc->held = klock_all;
+	sc->excl = true;
+}
+
+void klock_release_others(struct sched_cpu *sc, uint64_t mask)
+{
+	mask &= ~sc->bit;
+	while (mask) {
+		unsigned c = (unsigned)__builtin_ctzll(mask);
+		mask &= mask - 1;
+		spin_unlock(&klock_cpus[c]->lock);
+	}
+}
+
+void klock_take_cpu(struct sched_cpu *sc, unsigned c)
+{
+	lock_counted(&klock_cpus[c]->lock, &sc->lock_stats);
+}
+
+void klock_take_set(struct sched_cpu *sc, uint64_t want)
+{
+	want |= sc->bit;
+	if (want == klock_all) {
+		klock_take_all(sc);
+		return;
+	}
+	for (uint64_t m = want; m; m &= m - 1)
+		klock_take_cpu(sc, (unsigned)__builtin_ctzll(m));
+	sc->held = want;
+}
+
+/* Tries a lock below one held, for a bounded while: its holder may be
+ * about to let go (an idle loop's pass, a short IPC step), and giving up
+ * costs a run of the call from the start. Never waits for good: the
+ * holder may be waiting for a lock this CPU holds. */
+static bool try_lower(struct spinlock *l)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		if (spin_trylock(l))
+			return true;
+		arch_cpu_relax();
+	}
+	return false;
+}
+
+bool klock_extend_slow(struct sched_cpu *sc, uint64_t need)
+{
+	uint64_t missing = need & ~sc->held;
+	while (missing) {
+		unsigned c = (unsigned)__builtin_ctzll(missing);
+		missing &= missing - 1;
+		if (c > (unsigned)(63 - __builtin_clzll(sc->held))) {
+			klock_take_cpu(sc, c);
+		} else if (try_lower(&klock_cpus[c]->lock)) {
+			sc->lock_stats.acquired++;
+		} else {
+			sc->lock_want = sc->held | need;
+			sc->lock_stats.contended++;
+			return false;
+		}
+		sc->held |= 1ull << c;
+	}
+	return true;
+}
+
+void klock_totals(struct klock_stats *all, struct klock_stats *cpu)
+{
+	*all = *cpu = (struct klock_stats){ 0 };
+	for (uint64_t m = klock_all; m; m &= m - 1) {
+		const struct sched_cpu *sc = klock_cpus[__builtin_ctzll(m)];
+		all->acquired += sc->all_stats.acquired;
+		all->contended += sc->all_stats.contended;
+		all->wait += sc->all_stats.wait;
+		cpu->acquired += sc->lock_stats.acquired;
+		cpu->contended += sc->lock_stats.contended;
+		cpu->wait += sc->lock_stats.wait;
+	}
 }
 
 static struct pool thread_pool;
 static uint64_t next_thread_id = 1;
 static uint32_t threads_alive;
-static struct list_node sleepers;  /* blocked threads with a deadline, sorted */
 static struct sched_cpu *cpu_list; /* every CPU's state */
 /* Bumped (under the lock) whenever a thread is put on a run queue: an
  * idle CPU that found nothing to run need not look again until it moves. */
@@ -100,13 +203,23 @@ static void adopt_idle(uint32_t slot, uint64_t top)
 	sc->online_ts = sc->idle_ts = arch_timestamp();
 	sc->next_cpu = cpu_list;
 	cpu_list = sc;
+	/* Its lock joins the set: the caller holds every lock there was,
+	 * lock 0 among them (none for the boot CPU, alone so far). */
+	list_init(&sc->sleepers);
+	sc->lock = (struct spinlock){ 0, -1 };
+	sc->bit = 1ull << sc->cpu;
+	klock_cpus[sc->cpu] = sc;
+	klock_all |= sc->bit;
+	sc->held = klock_all;
+	spin_lock(&sc->lock);
 }
 
 void thread_init(void)
 {
 	kmem_pool_setup(&thread_pool, "thread", sizeof(struct thread), THREAD_MAX);
-	list_init(&sleepers);
 	adopt_idle(UINT32_MAX, 0);
+	spin_unlock(&arch_sched_cpu()->lock);
+	arch_sched_cpu()->held = 0;
 }
 
 void thread_init_cpu_idle(uint32_t stack_slot, uint64_t stack_top)
@@ -128,16 +241,71 @@ uint32_t thread_records(void)
 	return (uint32_t)s.in_use;
 }
 
+/* The CPU t would be queued on if woken now (the policy's choice). */
+static int wake_cpu(const struct thread *t)
+{
+	return sched_select_cpu(runqs, arch_cpu_count(), &t->se);
+}
+
+uint64_t thread_handoff_locks(const struct thread *next)
+{
+	unsigned cpu = arch_sched_cpu()->cpu;
+	/* thread_block_handoff's own test for going straight to next. */
+	if (next->blocked && next->se.last_cpu == (int)cpu && sched_cpu_allowed(&next->se, cpu) &&
+	    !sched_should_preempt(&runqs[cpu], &next->se))
+		return 1ull << cpu;
+	return thread_wake_locks(next);
+}
+
+uint64_t thread_wake_locks(const struct thread *t)
+{
+	if (!t->blocked)
+		return 0;
+	int last = t->se.last_cpu;
+	/* sched_select_cpu keeps a thread on its last CPU whenever that
+	 * queue is no longer than the slack: no need to ask it then. */
+	if (last >= 0 && sched_cpu_allowed(&t->se, (unsigned)last) &&
+	    __atomic_load_n(&runqs[last].count, __ATOMIC_RELAXED) <= SCHED_WAKE_SLACK)
+		return 1ull << last;
+	return klock_bit(last) | klock_bit(wake_cpu(t));
+}
+
+/* Of the CPUs whose locks are held, one t may run on: its last if it may,
+ * else the lowest. The policy's choice is taken when its lock is held;
+ * the IPC path plans for it (thread_wake_locks), so this is the rare case
+ * of a queue length that moved in between. */
+static int held_cpu_for(const struct thread *t, uint64_t held)
+{
+	if (t->se.last_cpu >= 0 && (held >> t->se.last_cpu & 1) &&
+	    sched_cpu_allowed(&t->se, (unsigned)t->se.last_cpu))
+		return t->se.last_cpu;
+	for (uint64_t m = held; m; m &= m - 1)
+		if (sched_cpu_allowed(&t->se, (unsigned)__builtin_ctzll(m)))
+			return __builtin_ctzll(m);
+	return SCHED_NO_CPU;
+}
+
+bool thread_wake_covered(const struct thread *t)
+{
+	uint64_t held = arch_sched_cpu()->held;
+	if (t->se.last_cpu < 0 || !(held >> t->se.last_cpu & 1))
+		return false;
+	return !t->blocked || held_cpu_for(t, held) >= 0;
+}
+
 /* Queues t on the CPU the policy chooses and kicks that CPU if it is not us. */
 static void make_runnable(struct thread *t)
 {
-	int cpu = sched_select_cpu(runqs, arch_cpu_count(), &t->se);
+	struct sched_cpu *sc = arch_sched_cpu();
+	int cpu = wake_cpu(t);
+	if (cpu >= 0 && !(sc->held >> cpu & 1))
+		cpu = held_cpu_for(t, sc->held);
 	if (cpu < 0)
-		panic("thread %s: no allowed CPU is online", t->name);
+		panic("thread %s: no allowed CPU is online or locked", t->name);
 	if (sched_enqueue(&runqs[cpu], &t->se))
 		panic("thread %s: cannot be queued", t->name);
-	thread_queued++;
-	if ((unsigned)cpu != (unsigned)arch_cpu_id())
+	__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
+	if ((unsigned)cpu != sc->cpu)
 		arch_kick_cpu((unsigned)cpu);
 }
 
@@ -237,11 +405,40 @@ static void reap(struct sched_cpu *sc)
 }
 
 /* Called after every switch, on the stack and address space of the thread
- * that now runs: the previous thread's stack and deferred frees can go. */
-static void after_switch(void)
+ * that now runs: the previous thread's stack and deferred frees can go (a
+ * thread exits holding every lock, which its successor still holds here).
+ * Then the locks held become what the thread that now runs switched away
+ * with: every lock again, or its CPU's alone. */
+static __attribute__((noinline)) void after_switch_slow(struct sched_cpu *sc, struct thread *t)
 {
-	reap(arch_sched_cpu());
-	reclaim_run();
+	if (sc->held == klock_all) {
+		reap(sc);
+		reclaim_run();
+		if (!t->lock_excl && sc->held != sc->bit) {
+			klock_release_others(sc, sc->held);
+			sc->held = sc->bit;
+		}
+		sc->excl = t->lock_excl || sc->held == klock_all;
+	} else if (t->lock_excl) {
+		/* Blocked holding every lock: take them again, in order. The
+		 * thread runs here already; letting go of this CPU's lock for a
+		 * moment is as if it had been woken a little later. */
+		klock_release_others(sc, sc->held);
+		spin_unlock(&sc->lock);
+		klock_take_all(sc);
+	} else if (sc->held != sc->bit) {
+		klock_release_others(sc, sc->held);
+		sc->held = sc->bit;
+		sc->excl = false;
+	}
+}
+
+static inline void after_switch(struct thread *t)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	/* The IPC path's switches keep this CPU's lock alone: nothing to do. */
+	if (__builtin_expect(sc->held != sc->bit || t->lock_excl || sc->held == klock_all, 0))
+		after_switch_slow(sc, t);
 }
 
 /* The idle thread starts (starting) or stops running on this CPU. */
@@ -286,12 +483,17 @@ static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *
 	if (next != prev) {
 		if (__builtin_expect(prev->idle | next->idle, 0))
 			idle_account(sc, next->idle);
+		/* The idle thread only ever drops the locks when it resumes. */
+		prev->lock_excl = sc->excl && !prev->idle;
 		sc->current = next;
 		sc->switches++;
 		arch_switch_prepare(prev, next);
 		arch_switch(&prev->ctx_sp, next->ctx_sp);
+		after_switch(prev);
+	} else if (sc->held == klock_all) {
+		reap(sc);
+		reclaim_run();
 	}
-	after_switch();
 }
 
 /*
@@ -313,18 +515,32 @@ static void schedule(void)
 		panic("thread %s: cannot be requeued", prev->name);
 	if (!prev->idle && prev->se.state == SCHED_RUNNABLE) {
 		requeued = &prev->se; /* preempted just above, or yielded */
-		thread_queued++;
+		__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
 	}
-	struct thread *next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
-	if (!next)
-		sc->idle_seen = thread_queued;
+	struct thread *next;
+	if (sc->held == klock_all) {
+		next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
+		if (!next)
+			sc->idle_seen = thread_queued;
+	} else {
+		/* This CPU's lock only: its own queue. When it has nothing, or
+		 * only Void while another queue has work, the idle loop looks
+		 * further with every lock; it need not when nothing waits
+		 * anywhere (the count is read first: a queueing after it is
+		 * seen by the idle loop). */
+		uint64_t seen = __atomic_load_n(&thread_queued, __ATOMIC_RELAXED);
+		bool others = sched_others_waiting(runqs, arch_cpu_count(), &runqs[cpu]);
+		next = se_thread(sched_next_local(&runqs[cpu], others));
+		if (!next && !others && !runqs[cpu].count)
+			sc->idle_seen = seen;
+	}
 	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
 }
 
 void thread_boot(void)
 {
 	struct thread *t = thread_current();
-	after_switch();
+	after_switch(t);
 	kunlock(true);
 	t->entry(t->arg);
 	thread_exit();
@@ -374,11 +590,12 @@ status_t thread_set_tier(struct thread *t, enum sched_tier tier)
 	return st;
 }
 
-/* Inserts t into the sleeper list in deadline order. Lock held. */
+/* Inserts the running t into its CPU's sleeper list in deadline order. */
 static void sleeper_insert(struct thread *t)
 {
-	struct list_node *n = sleepers.next;
-	while (n != &sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= t->wake_ns)
+	struct list_node *sleepers = &arch_sched_cpu()->sleepers;
+	struct list_node *n = sleepers->next;
+	while (n != sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= t->wake_ns)
 		n = n->next;
 	list_add_before(n, &t->sleep_link);
 }
@@ -484,29 +701,48 @@ void thread_kill(struct thread *t)
 void thread_user_return_check(void)
 {
 	struct thread *t = thread_current();
-	if (t->kill_pending)
+	if (t->kill_pending) {
+		if (!klock_held()) {
+			klock_drop(); /* on the way out: nothing in flight */
+			klock_take();
+		}
 		thread_exit_locked();
+	}
 }
 
-/* Wakes every sleeper whose deadline has passed. Lock held. */
-static void wake_sleepers(uint64_t now)
+/* Wakes every sleeper of this CPU whose deadline has passed (its lock
+ * held; a sleeper's home is the CPU it blocked on). Returns false if it
+ * left one that may no longer run here (its affinity changed while it
+ * slept) for a pass with every lock. */
+static bool wake_sleepers(struct sched_cpu *sc, uint64_t now)
 {
-	while (!list_empty(&sleepers)) {
-		struct thread *t = container_of(sleepers.next, struct thread, sleep_link);
+	while (!list_empty(&sc->sleepers)) {
+		struct thread *t = container_of(sc->sleepers.next, struct thread, sleep_link);
 		if (t->wake_ns > now)
 			break;
+		if (sc->held != klock_all && !sched_cpu_allowed(&t->se, sc->cpu))
+			return false;
 		list_del(&t->sleep_link);
 		t->blocked = false;
 		make_runnable(t);
 	}
+	return true;
+}
+
+/* Whether a sleeper of this CPU is due at now (read without the lock, by
+ * the CPU itself with interrupts off: only it adds to the list). */
+static bool sleeper_due(const struct sched_cpu *sc, uint64_t now)
+{
+	const struct list_node *n = __atomic_load_n(&sc->sleepers.next, __ATOMIC_RELAXED);
+	return n != &sc->sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= now;
 }
 
 /*
- * Whether this CPU, idle, has nothing to do that needs the kernel lock:
- * every run queue is empty, so there is nothing to run or steal. Read
- * without the lock, so only a hint: a thread queued here afterwards comes
- * with a kick (make_runnable), and one queued elsewhere is seen at the
- * next tick. Keeps idle CPUs off the lock the busy ones use.
+ * Whether this CPU, idle, has nothing to do that needs a lock: every run
+ * queue is empty, so there is nothing to run or steal. Read without the
+ * locks, so only a hint: a thread queued here afterwards comes with a
+ * kick (make_runnable), and one queued elsewhere is seen at the next
+ * tick. Keeps idle CPUs off the locks the busy ones use.
  */
 static bool idle_and_quiet(const struct sched_cpu *sc)
 {
@@ -522,35 +758,69 @@ static bool idle_and_quiet(const struct sched_cpu *sc)
 	return true;
 }
 
+/* CPU 0's kernel-wide duties at a tick - the timers, balancing, deferred
+ * frees - need every lock: whether any is due (read without them). */
+static bool global_work_due(const struct sched_cpu *sc, uint64_t now)
+{
+	if (ipc_timer_due(now) || reclaim_pending())
+		return true;
+	if (sc->ticks % BALANCE_EVERY_TICKS)
+		return false;
+	unsigned lo = UINT32_MAX, hi = 0;
+	for (unsigned i = 0; i < arch_cpu_count(); i++) {
+		unsigned c = __atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED);
+		lo = c < lo ? c : lo;
+		hi = c > hi ? c : hi;
+	}
+	return hi >= lo + 2;
+}
+
 void thread_tick(void)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
-	/* CPU 0's ticks run the timers and the balancing: always locked. */
-	if (arch_cpu_id() != 0 && idle_and_quiet(sc)) {
-		sc->ticks++;
-		arch_sched_pass(); /* TLB upkeep, which needs no lock */
-		return;
-	}
-	klock_take();
-	struct thread *t = sc->current;
-	unsigned cpu = (unsigned)arch_cpu_id();
+	unsigned cpu = sc->cpu;
 	uint64_t now = arch_time_ns();
-	bool preempt = t->idle;
-
 	sc->ticks++;
+	bool global = cpu == 0 && global_work_due(sc, now);
+
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
+	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now))
+		return; /* nothing to run, nothing due: no lock at all */
+	struct thread *t = sc->current;
+	bool preempt = false;
+	if (!global) {
+		/* This CPU's own business first, with its lock alone: the
+		 * charge, its sleepers, a more urgent thread queued here. */
+		klock_take_own();
+		if (!t->idle) {
+			preempt = sched_charge(&t->se, now - sc->charged_ns);
+			sc->charged_ns = now;
+		}
+		/* An idle CPU steals in its idle loop, right after this. */
+		bool local = !preempt && wake_sleepers(sc, now);
+		if (local) {
+			if (t->idle ? runqs[cpu].count != 0
+				    : sched_should_preempt(&runqs[cpu], &t->se))
+				schedule();
+			klock_drop();
+			return;
+		}
+		klock_drop();
+	}
+	/* A burst spent (what runs next may come from another queue), work
+	 * to steal, or CPU 0's kernel-wide duties: with every lock. */
+	klock_take_all(sc);
+	wake_sleepers(sc, now);
 	if (cpu == 0) {
-		wake_sleepers(now);
 		ipc_timers_fire(now);
 		if (sc->ticks % BALANCE_EVERY_TICKS == 0 && sched_balance(runqs, arch_cpu_count()))
-			thread_queued++;
+			__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
 	}
-	if (!t->idle) {
-		preempt = sched_charge(&t->se, now - sc->charged_ns) ||
-			  sched_should_preempt(&runqs[cpu], &t->se);
+	if (!t->idle && !preempt) {
+		preempt = sched_charge(&t->se, now - sc->charged_ns);
 		sc->charged_ns = now;
 	}
-	if (preempt)
+	if (t->idle || preempt || sched_should_preempt(&runqs[cpu], &t->se))
 		schedule();
 	else if (cpu == 0)
 		reclaim_run();
@@ -559,23 +829,62 @@ void thread_tick(void)
 
 void thread_kick_received(void)
 {
-	klock_take();
+	klock_take_own();
 	struct thread *t = thread_current();
 	if (t->idle || sched_should_preempt(&runqs[arch_cpu_id()], &t->se))
 		schedule();
 	klock_drop();
 }
 
+/*
+ * An idle CPU with an empty queue takes one thread it may run from
+ * another CPU's queue, holding its own lock and the victims' only, each
+ * taken only if free. If it looked at every queue
+ * and found nothing it may run, it notes the count of queueings so that
+ * it stays quiet until something new is queued. Its own lock held.
+ */
+static void idle_steal(struct sched_cpu *sc)
+{
+	uint64_t seen = __atomic_load_n(&thread_queued, __ATOMIC_RELAXED);
+	struct runq *mine = &runqs[sc->cpu];
+	bool looked = true;
+	for (unsigned i = 0; i < arch_cpu_count() && !mine->count; i++) {
+		if (i == sc->cpu || !__atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
+			continue;
+		/* Never waits: the victim is busy, and under -icount a CPU
+		 * spinning for a lock spends its whole turn. */
+		if (!(sc->held >> i & 1)) {
+			if (!spin_trylock(&klock_cpus[i]->lock)) {
+				looked = false; /* the next pass looks again */
+				continue;
+			}
+			sc->lock_stats.acquired++;
+			sc->held |= 1ull << i;
+		}
+		sched_steal(&runqs[i], 1, mine);
+	}
+	if (!mine->count && looked)
+		sc->idle_seen = seen;
+}
+
 void thread_idle_loop(void)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
 	for (;;) {
-		if (!idle_and_quiet(sc)) {
-			klock();
-			schedule();
+		arch_irq_save();
+		if (!idle_and_quiet(sc) || sleeper_due(sc, arch_time_ns())) {
+			klock_take_own();
+			if (!wake_sleepers(sc, arch_time_ns())) {
+				klock_drop(); /* a sleeper that may not run here */
+				klock_take_all(sc);
+				wake_sleepers(sc, arch_time_ns());
+			}
+			if (!runqs[sc->cpu].count)
+				idle_steal(sc);
+			if (runqs[sc->cpu].count)
+				schedule();
 			klock_drop();
 		} else {
-			arch_irq_save();
 			arch_sched_pass();
 		}
 		arch_idle_halt();

@@ -18,6 +18,7 @@
 #include "core/object/object.h"
 #include "core/arch.h"
 #include "core/sched/sched.h"
+#include "core/spinlock.h"
 
 #define THREAD_NAME_LEN 16
 #define THREAD_MAX 3072
@@ -33,6 +34,16 @@ struct task;
 struct reply {
 	struct replies *holder; /* NULL once answered, ended or the holder died */
 	uint32_t index;         /* the entry in holder */
+};
+
+/* The last user page a copy by this thread translated (core/mm/vspace.h):
+ * messages come from the same buffer call after call, so most copies need
+ * no page-table walk. Valid while gen is its address space's version. */
+struct vspace_cache {
+	uint64_t gen; /* the vspace version it was made in */
+	uint64_t va;  /* page address, 0 when empty */
+	void *page;   /* its kernel address */
+	bool writable;
 };
 
 /*
@@ -75,10 +86,20 @@ struct thread {
 	uint64_t timer_ns;  /* armed timer: raise timer_bit at this time */
 	uint64_t timer_bit;
 	struct list_node timer_link; /* on the timer list while armed */
+	bool lock_excl;              /* switched away in the every-lock mode (core/klock.h) */
+	uint8_t lock_tries;          /* runs of a restarted system call (STATUS_RELOCK) */
+	uint64_t lock_want;          /* the locks its next run starts with; 0: the usual */
+	struct vspace_cache ucache;  /* its last user-copy translation */
 	struct arch_thread arch;     /* the architecture's state (arch_types.h) */
 	struct kobj *futex_mem;      /* sys_futex_wait: the key's object (a reference), */
 	uint64_t futex_off;          /* and offset; futex_mem is NULL when not waiting */
 	struct list_node futex_link; /* on the futex waiters while waiting */
+};
+
+/* What a CPU's lock taking costs (core/klock.h): acquisitions, the ones
+ * that found a lock held, and timestamp ticks spent spinning. */
+struct klock_stats {
+	uint64_t acquired, contended, wait;
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
@@ -97,6 +118,16 @@ struct sched_cpu {
 	uint64_t idle_ticks;        /* idle time up to idle_ts or the last switch */
 	uint64_t syscalls;          /* system calls entered on this CPU */
 	uint64_t idle_seen;         /* thread_queued's count when it last found nothing */
+	/* Locking (core/klock.h). */
+	struct spinlock lock;          /* this CPU's lock */
+	uint64_t bit;                  /* 1 << cpu */
+	uint64_t held;                 /* locks this CPU holds now, a bit per CPU */
+	bool excl;                     /* taken as every lock (klock_take_all), not
+				       * as its own plus the ones touched */
+	uint64_t lock_want;            /* the set a STATUS_RELOCK asks for */
+	struct klock_stats lock_stats; /* CPU-lock acquisitions made here */
+	struct klock_stats all_stats;  /* every-lock acquisitions made here */
+	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
 };
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */
@@ -141,6 +172,32 @@ bool thread_wake(struct thread *t);
  * ran on this CPU and may run here, the CPU goes straight to it without a
  * trip through the run queue: the fast path of a call. Lock held. */
 bool thread_block_handoff(struct thread *next, uint64_t timeout_ns);
+
+/* The CPU locks (core/klock.h) thread_wake(t) needs - t's home's and
+ * the CPU it would be queued on - and thread_block_handoff(next): this
+ * CPU's alone when it would go straight to next. Read with whatever the
+ * caller holds: a plan, to check again once those locks are held. */
+uint64_t thread_wake_locks(const struct thread *t);
+uint64_t thread_handoff_locks(const struct thread *next);
+
+/* Whether the locks held cover t's home and, if t is blocked, a CPU it may
+ * be woken on: what a plan made before its locks were held must check. */
+bool thread_wake_covered(const struct thread *t);
+
+/* The common case, cheaply: t's home is this CPU and, if wakes, waking it
+ * (handed this CPU if handoff) touches this CPU alone: handed this CPU
+ * (nothing queued here to overtake it) or queued here, its last CPU, when
+ * nothing is queued anywhere (sched_select_cpu's choice then). False:
+ * plan fully. */
+extern struct runq runqs[];
+static inline bool thread_plan_local(const struct thread *t, bool wakes, bool handoff)
+{
+	unsigned cpu = (unsigned)arch_cpu_id();
+	if (t->se.last_cpu != (int)cpu)
+		return false;
+	return !wakes || (sched_cpu_allowed(&t->se, cpu) && runqs[cpu].count == 0 &&
+			  (handoff || !sched_others_waiting(runqs, arch_cpu_count(), &runqs[cpu])));
+}
 
 /* Creates a user thread in task (not yet runnable: the caller makes it so
  * with thread_start). Lock held. */

@@ -450,3 +450,20 @@ struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus, struct runq 
 		return take(rq, se);
 	return head ? take(rq, head) : NULL;
 }
+
+bool sched_others_waiting(const struct runq *runqs, unsigned ncpus, const struct runq *rq)
+{
+	for (unsigned i = 0; i < ncpus; i++)
+		if (&runqs[i] != rq && __atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+struct sched_entity *sched_next_local(struct runq *rq, bool others_waiting)
+{
+	struct sched_entity *head = head_of(rq);
+
+	if (!head || (head->tier == TIER_VOID && others_waiting))
+		return NULL;
+	return take(rq, head);
+}

@@ -196,4 +196,14 @@ unsigned sched_balance(struct runq *runqs, unsigned ncpus);
 struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus, struct runq *rq,
 				struct sched_entity *prev);
 
+/* Whether a queue other than rq holds an entity. Reads the other queues'
+ * counts without their locks: a hint, for a caller that holds rq's only. */
+bool sched_others_waiting(const struct runq *runqs, unsigned ncpus, const struct runq *rq);
+
+/* What rq's CPU runs next when only rq may be touched: its head (RUNNING),
+ * or NULL - nothing queued, or only Void while others_waiting, where
+ * sched_next would look at the other queues first (the caller then idles
+ * and looks again with every queue at hand). */
+struct sched_entity *sched_next_local(struct runq *rq, bool others_waiting);
+
 #endif

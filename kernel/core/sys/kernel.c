@@ -85,7 +85,10 @@ static void cpu_record(unsigned i, uint64_t now, struct kernel_cpu_stats *r)
 	*r = (struct kernel_cpu_stats){ 0 };
 	if (!thread_cpu_load(i, now, &l))
 		return;
-	const struct klock_stats *k = &klock_stats[i % KLOCK_STATS_CPUS];
+	const struct sched_cpu *sc = klock_cpus[i];
+	struct klock_stats k = { sc->lock_stats.acquired + sc->all_stats.acquired,
+				 sc->lock_stats.contended + sc->all_stats.contended,
+				 sc->lock_stats.wait + sc->all_stats.wait };
 	*r = (struct kernel_cpu_stats){ .cpu = l.cpu,
 					.flags = KERNEL_CPU_ONLINE |
 						 (l.idle_now ? KERNEL_CPU_IDLE : 0),
@@ -95,9 +98,9 @@ static void cpu_record(unsigned i, uint64_t now, struct kernel_cpu_stats *r)
 					.syscalls = l.syscalls,
 					.switches = l.switches,
 					.ticks = l.ticks,
-					.lock_acquired = k->acquired,
-					.lock_contended = k->contended,
-					.lock_wait = k->wait };
+					.lock_acquired = k.acquired,
+					.lock_contended = k.contended,
+					.lock_wait = k.wait };
 }
 
 /* After the kernel-wide counters, as many per-CPU records as fit. */
@@ -119,10 +122,17 @@ static status_t copy_cpu_records(struct syscall_ctx *ctx, uaddr_t buf, size_t le
 status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witness, uaddr_t buf,
 			   size_t len)
 {
-	(void)witness;
 	if (len < sizeof(struct kernel_stats))
 		return STATUS_RANGE;
-	struct klock_stats lk = klock_totals();
+	/* Read with this CPU's lock alone (syscall.c); a grant-once
+	 * capability's use changes the caller's CSpace. */
+	if (witness->cap.flags & CAP_FLAG_ONCE) {
+		status_t st = klock_need_all();
+		if (st)
+			return st;
+	}
+	struct klock_stats lk, cpu_locks;
+	klock_totals(&lk, &cpu_locks);
 	struct kernel_stats s = {
 		.free_pages = kmem_free_pages(),
 		.total_pages = kmem_total_pages(),
@@ -133,9 +143,12 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 		.reclaim_pending = reclaim_pending(),
 		.witness_records = witness_log_get()->next_seq,
 		.syscalls = syscall_count(),
-		.lock_acquired = lk.acquired,
-		.lock_contended = lk.contended,
-		.lock_wait = lk.wait,
+		.lock_acquired = lk.acquired + cpu_locks.acquired,
+		.lock_contended = lk.contended + cpu_locks.contended,
+		.lock_wait = lk.wait + cpu_locks.wait,
+		.global_acquired = lk.acquired,
+		.global_contended = lk.contended,
+		.global_wait = lk.wait,
 		.idle_ticks = arch_idle_ticks(),
 		.pool_pages = kmem_pool_pages(),
 	};

@@ -1,5 +1,6 @@
 /* msg.c - inbox, message and signal system calls. */
 #include "core/ipc.h"
+#include "core/klock.h"
 #include "core/sys/syscall.h"
 
 status_t ksys_inbox_create(struct syscall_ctx *ctx, uint32_t capacity, uint32_t bit,
@@ -66,18 +67,20 @@ status_t ksys_msg_call(struct syscall_ctx *ctx, const struct cap_arg *inbox, uad
 }
 
 /* A reply handle whose call has ended (the caller timed out or is gone)
- * is consumed: the server's entry never outlives the call. */
-static void reply_ended(struct syscall_ctx *ctx, const struct cap_arg *reply)
+ * is consumed: the server's entry never outlives the call. RELOCK when
+ * the locks for that are not held (core/klock.h). */
+static status_t reply_ended(struct syscall_ctx *ctx, const struct cap_arg *reply)
 {
-	ipc_reply_drop(&ctx->task->replies, reply->handle);
+	status_t st = ipc_reply_drop(&ctx->task->replies, reply->handle);
+	return st == STATUS_RELOCK ? st : STATUS_OK;
 }
 
 status_t ksys_msg_reply(struct syscall_ctx *ctx, const struct cap_arg *reply, uaddr_t msg,
 			const struct cap_arg *cap, uint32_t mode)
 {
 	if (reply->stale) {
-		reply_ended(ctx, reply);
-		return STATUS_STALE;
+		status_t st = reply_ended(ctx, reply);
+		return st ? st : STATUS_STALE;
 	}
 	status_t st = attach_check(reply, cap, mode);
 	return st ? st : ipc_reply(reply->reply, reply->handle, msg, cap->handle, mode);
@@ -89,8 +92,8 @@ status_t ksys_msg_reply_wait(struct syscall_ctx *ctx, const struct cap_arg *repl
 {
 	if (reply->stale) {
 		/* Nobody waits for this reply: not an error; the wait happens. */
-		reply_ended(ctx, reply);
-		return ipc_signal_wait(mask, timeout, pending);
+		status_t st = reply_ended(ctx, reply);
+		return st ? st : ipc_signal_wait(mask, timeout, pending);
 	}
 	status_t st = attach_check(reply, cap, mode);
 	return st ? st
@@ -117,6 +120,11 @@ status_t ksys_signal_raise(struct syscall_ctx *ctx, const struct cap_arg *thread
 		return STATUS_INVALID;
 	if (thread->cap.badge && (bits & ~thread->cap.badge))
 		return STATUS_NO_RIGHTS;
-	ipc_signal_raise((struct thread *)thread->cap.obj, bits);
-	return STATUS_OK;
+	/* A grant-once capability's use changes the caller's CSpace. */
+	if (thread->cap.flags & CAP_FLAG_ONCE) {
+		status_t st = klock_need_all();
+		if (st)
+			return st;
+	}
+	return ipc_signal_raise_checked((struct thread *)thread->cap.obj, bits);
 }

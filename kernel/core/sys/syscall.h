@@ -130,7 +130,10 @@ static inline void syscall_cap_used(struct syscall_ctx *ctx, const struct cap_ar
 }
 
 /* Runs call nr for the current user thread; returns the status for rax.
- * Called with interrupts off, as the SYSCALL entry leaves them. */
+ * Called with interrupts off, as the SYSCALL entry leaves them. A call
+ * that returns STATUS_RELOCK has changed nothing and must be run again,
+ * with the same arguments (the architecture re-executes the system-call
+ * instruction): it then starts holding the locks it asked for. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);
 
 /* Syscalls served since boot. */

@@ -709,6 +709,31 @@ TEST(six_cpu_bound_entities_share_four_cpus_fairly)
 	CHECK(hi < 2 * lo);
 }
 
+/* With its CPU's lock alone the kernel runs its own queue's head, and
+ * leaves to the idle loop (every queue at hand) what sched_next would
+ * look further for: nothing here, or only Void while another CPU waits. */
+TEST(next_local_takes_its_head_or_leaves_the_choice)
+{
+	struct rig r;
+
+	rig_init(&r);
+	CHECK(!sched_others_waiting(r.rq, NCPU, &r.rq[0]));
+	CHECK(sched_next_local(&r.rq[0], false) == NULL);
+	add(&r, 0, TIER_GRAVITY, ANY, 0);
+	add(&r, 1, TIER_MATTER, ANY, 0);
+	CHECK(!sched_others_waiting(r.rq, NCPU, &r.rq[0]));
+	CHECK(sched_others_waiting(r.rq, NCPU, &r.rq[1]));
+	CHECK(sched_next_local(&r.rq[0], true) == &r.se[1]);
+	CHECK_EQ(r.se[1].state, SCHED_RUNNING);
+	CHECK(sched_next_local(&r.rq[0], true) == &r.se[0]);
+	CHECK_EQ(r.rq[0].count, 0);
+	add(&r, 2, TIER_VOID, ANY, 0);
+	CHECK(sched_next_local(&r.rq[0], true) == NULL); /* Void: look further */
+	CHECK_EQ(r.rq[0].count, 1);
+	CHECK_EQ(r.se[2].state, SCHED_RUNNABLE);
+	CHECK(sched_next_local(&r.rq[0], false) == &r.se[2]);
+}
+
 TEST(run_direct_starts_a_blocked_entity_without_queueing_it)
 {
 	struct runq rq;
@@ -758,6 +783,7 @@ int main(void)
 	RUN(steal_finds_nothing_on_empty_queues_or_from_itself);
 	RUN(balance_spreads_8_entities_to_2_per_cpu);
 	RUN(balance_respects_affinity_and_small_gaps);
+	RUN(next_local_takes_its_head_or_leaves_the_choice);
 	RUN(select_cpu_prefers_last_cpu_unless_much_busier);
 	RUN(next_steals_when_the_cpu_would_idle);
 	RUN(idle_pull_matches_the_per_tier_rule);
