@@ -33,8 +33,10 @@
 
 #define MAX_LINE 1024
 #define MAX_NAME 32
-#define MAX_ARGS 6
-#define MAX_RETS 2
+#define MAX_ARGS 8 /* 6 in the SYSCALL registers, 8 for a register-form call */
+#define MAX_RETS 7 /* 2, or 7 for a register-form call */
+#define STD_ARGS 6
+#define STD_RETS 2
 #define MAX_CAPS 2
 #define MAX_BUFS 2
 #define MAX_ERRORS 32
@@ -130,7 +132,9 @@ struct syscall {
 	int errors_line; /* 0: no errors statement */
 	bool errors_none;
 	bool noreturn;
-	bool sysops; /* in libsys's struct sysops */
+	bool sysops;        /* in libsys's struct sysops */
+	bool regs;          /* register form: arguments 7 and 8 and results 3 to 7 */
+	char via[MAX_NAME]; /* sysops_kernel calls this libsys function, not the stub */
 };
 
 /* Everything read from the two input files. */
@@ -782,13 +786,26 @@ static void parse_flag(struct abi *abi, int line, const char *p, const char *kw,
 	*flag = true;
 }
 
+/* sysops [FUNC]: in struct sysops; sysops_kernel calls FUNC (a libsys
+ * function with the stub's parameters, declared in keel/sys.h) if given. */
+static void parse_sysops(struct abi *abi, struct syscall *sc, int line, const char *p)
+{
+	char *t = rest(p);
+	if (*t && (strlen(t) >= MAX_NAME || !lower_ident(t)))
+		error_at(abi, line, "sysops takes at most a function name, not '%s'", t);
+	else
+		strcpy(sc->via, t);
+	free(t);
+	sc->sysops = true;
+}
+
 /* A statement inside a syscall block: kw with the rest p. Returns false if
  * kw is not one. */
 static bool parse_inner(struct abi *abi, struct syscall *sc, int line, const char *kw,
 			const char *p)
 {
 	static const char *const inner[] = {
-		"doc", "text", "arg", "ret", "cap", "errors", "noreturn", "sysops",
+		"doc", "text", "arg", "ret", "cap", "errors", "noreturn", "sysops", "regs",
 	};
 	bool known = false;
 	for (size_t i = 0; i < sizeof inner / sizeof inner[0]; i++)
@@ -810,7 +827,9 @@ static bool parse_inner(struct abi *abi, struct syscall *sc, int line, const cha
 	else if (!strcmp(kw, "errors"))
 		parse_errors(abi, sc, line, p);
 	else if (!strcmp(kw, "sysops"))
-		parse_flag(abi, line, p, kw, &sc->sysops);
+		parse_sysops(abi, sc, line, p);
+	else if (!strcmp(kw, "regs"))
+		parse_flag(abi, line, p, kw, &sc->regs);
 	else
 		parse_flag(abi, line, p, kw, &sc->noreturn);
 	return true;
@@ -1029,6 +1048,15 @@ static void check_syscall(struct abi *abi, struct syscall *sc)
 	check_errors(abi, sc);
 	if (sc->noreturn && sc->nrets)
 		error_at(abi, sc->line, "%s is noreturn but has results", sc->name);
+	if (!sc->regs && sc->nargs > STD_ARGS)
+		error_at(abi, sc->args[STD_ARGS].line, "%s has more than %d arguments", sc->name,
+			 STD_ARGS);
+	if (!sc->regs && sc->nrets > STD_RETS)
+		error_at(abi, sc->rets[STD_RETS].line, "%s has more than %d results", sc->name,
+			 STD_RETS);
+	if (sc->regs && (sc->noreturn || sc->sysops))
+		error_at(abi, sc->line, "%s: a register-form call cannot be noreturn or in sysops",
+			 sc->name);
 	if (sc->noreturn && sc->sysops)
 		error_at(abi, sc->line, "%s is noreturn and cannot be in sysops", sc->name);
 	if (sc->noreturn && sc->errors_line && !sc->errors_none)
@@ -1230,10 +1258,16 @@ static void gen_handlers_h(struct buf *b, const struct abi *abi, struct syscall 
 		"#include \"abi/status.h\"\n#include \"core/mm/vspace.h\"\n"
 		"#include \"syscall_numbers.h\"\n\n"
 		"struct syscall_ctx;\nstruct cap_arg;\n\n"
-		"/* The caller's argument registers: rdi, rsi, rdx, r10, r8, r9. */\n"
+		"/* The caller's argument registers: rdi, rsi, rdx, r10, r8, r9, and for\n"
+		" * a register-form call rbx and r12. */\n"
 		"struct syscall_args {\n\tuint64_t a[%d];\n};\n\n"
-		"/* Results, returned in rdx and r8 (0 when unused). */\n"
-		"struct syscall_ret {\n\tuint64_t r[%d];\n};\n\n"
+		"/* Results, returned in rdx and r8 (0 when unused). A register-form\n"
+		" * call's results 3 to 7, on OK only, are stored straight into the\n"
+		" * caller's saved r10, r9, rsi, rdi and rbx: more[0], more[1], more[5],\n"
+		" * more[4] and more[8], where more points at the saved r10 (the order of\n"
+		" * x86-64's struct trap_frame). Other calls never touch more. */\n"
+		"struct syscall_ret {\n\tuint64_t r[%d];\n\tuint64_t *more;\n};\n\n"
+		"#define SYSCALL_MORE_SLOTS 9\n\n"
 		"/*\n"
 		" * Runs call nr with the argument registers a: checks every argument\n"
 		" * against its definition - a u32 with high bits is INVALID, a handle\n"
@@ -1250,7 +1284,7 @@ static void gen_handlers_h(struct buf *b, const struct abi *abi, struct syscall 
 		" * a uaddr_t (reach it only with copy_from_user and copy_to_user), and\n"
 		" * each result through a pointer to a zeroed variable.\n"
 		" */\n",
-		MAX_ARGS, MAX_RETS);
+		MAX_ARGS, STD_RETS);
 	for (int i = 0; i < abi->ncalls; i++) {
 		const struct syscall *sc = calls[i];
 		bprintf(b, "\n/* %s (%u): %s\n", sc->name, sc->num, sc->doc);
@@ -1343,8 +1377,17 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 	for (int j = 0; j < sc->nrets; j++)
 		bprintf(b, ", &o_%s", sc->rets[j].name);
 	bprintf(b, ");\n");
-	for (int j = 0; j < sc->nrets; j++)
+	for (int j = 0; j < sc->nrets && j < STD_RETS; j++)
 		bprintf(b, "\t\tr->r[%d] = (uint64_t)o_%s;\n", j, sc->rets[j].name);
+	if (sc->nrets > STD_RETS) {
+		/* The saved r10, r9, rsi, rdi, rbx, from r10 (struct syscall_ret). */
+		static const int more_slot[MAX_RETS - STD_RETS] = { 0, 1, 5, 4, 8 };
+		bprintf(b, "\t\tif (st == STATUS_OK) {\n");
+		for (int j = STD_RETS; j < sc->nrets; j++)
+			bprintf(b, "\t\t\tr->more[%d] = (uint64_t)o_%s;\n", more_slot[j - STD_RETS],
+				sc->rets[j].name);
+		bprintf(b, "\t\t}\n");
+	}
 	if (used && !sc->noreturn) {
 		bprintf(b, "\t\tif (st == STATUS_OK) {\n");
 		for (int j = 0; j < sc->ncaps; j++)
@@ -1447,7 +1490,7 @@ static void gen_sysops_c(struct buf *b, const struct abi *abi, struct syscall **
 		if (sc->nargs || sc->nrets)
 			bprintf(b, ", ");
 		stub_params(b, sc);
-		bprintf(b, ")\n{\n\t(void)ctx;\n\treturn %s(", sc->name);
+		bprintf(b, ")\n{\n\t(void)ctx;\n\treturn %s(", sc->via[0] ? sc->via : sc->name);
 		struct buf names = { 0 };
 		stub_args(&names, sc);
 		bprintf(b, "%s);\n}\n", names.n ? names.p + 2 : "");
@@ -1470,6 +1513,9 @@ static const char stubs_intro[] =
 	" *   rdi, rsi, rdx, r10, r8, r9   arguments 1 to 6 (u32 and handles zero-extended)\n"
 	" *   rdx, r8                      results 1 and 2 out (zero when unused)\n"
 	" *   rcx, r11                     destroyed by SYSCALL (return rip, rflags)\n"
+	" *\n"
+	" * A register-form call (syscall_raw_regs) also takes arguments 7 and 8\n"
+	" * in rbx and r12, and returns results 3 to 7 in r10, r9, rsi, rdi, rbx.\n"
 	" *\n"
 	" * Every other register, the x87/SSE/AVX state included, is preserved.\n"
 	" * Memory the call writes is written before it returns (\"memory\" clobber).\n"
@@ -1507,11 +1553,58 @@ static void stub_comment(struct buf *b, const struct abi *abi, const struct sysc
 	bprintf(b, "%s\n */\n", sc->nerrors ? "" : " none");
 }
 
+/* Appends argument j of sc as a uint64_t expression. */
+static void stub_arg(struct buf *b, const struct syscall *sc, int j)
+{
+	if (sc->args[j].type == T_UPTR)
+		bprintf(b, "(uint64_t)(uintptr_t)%s", sc->args[j].name);
+	else if (sc->args[j].type == T_U64)
+		bprintf(b, "%s", sc->args[j].name);
+	else
+		bprintf(b, "(uint64_t)%s", sc->args[j].name);
+}
+
+/* The stub's stores of its results from ret_, on OK. */
+static void stub_results(struct buf *b, const struct syscall *sc)
+{
+	for (int j = 0; j < sc->nrets; j++)
+		bprintf(b, "\tif (st_ == STATUS_OK && %s)\n\t\t*%s = %s%s%sret_[%d];\n",
+			sc->rets[j].name, sc->rets[j].name, sc->rets[j].type == T_U64 ? "" : "(",
+			sc->rets[j].type == T_U64 ? "" : ctype(&sc->rets[j]),
+			sc->rets[j].type == T_U64 ? "" : ")", j);
+	bprintf(b, "\treturn st_;\n");
+}
+
+/* A register-form call's stub: every argument and result through
+ * syscall_raw_regs. */
+static void stub_body_regs(struct buf *b, const struct syscall *sc, const char *e)
+{
+	bprintf(b, "static inline status_t %s(", sc->name);
+	stub_params(b, sc);
+	bprintf(b, ")\n{\n\tconst uint64_t a_[8] = { ");
+	for (int j = 0; j < MAX_ARGS; j++) {
+		if (j)
+			bprintf(b, ", ");
+		if (j < sc->nargs)
+			stub_arg(b, sc, j);
+		else
+			bprintf(b, "0");
+	}
+	bprintf(b, " };\n\tuint64_t ret_[7];\n");
+	bprintf(b, "\tstatus_t st_ = (status_t)syscall_raw_regs(%s, a_, ret_);\n", e);
+	stub_results(b, sc);
+	bprintf(b, "}\n");
+}
+
 /* sc's stub itself. */
 static void stub_body(struct buf *b, const struct syscall *sc)
 {
 	char e[MAX_NAME + 4];
 	enum_name(e, sc);
+	if (sc->regs) {
+		stub_body_regs(b, sc, e);
+		return;
+	}
 	bprintf(b, "static inline %s%s %s(", sc->noreturn ? "_Noreturn " : "",
 		sc->noreturn ? "void" : "status_t", sc->name);
 	stub_params(b, sc);
@@ -1521,28 +1614,18 @@ static void stub_body(struct buf *b, const struct syscall *sc)
 		: sc->nrets  ? "status_t st_ = (status_t)"
 			     : "return (status_t)",
 		e);
-	for (int j = 0; j < MAX_ARGS; j++) {
-		if (j >= sc->nargs)
-			bprintf(b, ", 0");
-		else if (sc->args[j].type == T_UPTR)
-			bprintf(b, ", (uint64_t)(uintptr_t)%s", sc->args[j].name);
-		else if (sc->args[j].type == T_U64)
-			bprintf(b, ", %s", sc->args[j].name);
+	for (int j = 0; j < STD_ARGS; j++) {
+		bprintf(b, ", ");
+		if (j < sc->nargs)
+			stub_arg(b, sc, j);
 		else
-			bprintf(b, ", (uint64_t)%s", sc->args[j].name);
+			bprintf(b, "0");
 	}
 	bprintf(b, ", ret_);\n");
-	if (sc->noreturn) {
+	if (sc->noreturn)
 		bprintf(b, "\t__builtin_unreachable();\n");
-	} else if (sc->nrets) {
-		for (int j = 0; j < sc->nrets; j++)
-			bprintf(b, "\tif (st_ == STATUS_OK && %s)\n\t\t*%s = %s%s%sret_[%d];\n",
-				sc->rets[j].name, sc->rets[j].name,
-				sc->rets[j].type == T_U64 ? "" : "(",
-				sc->rets[j].type == T_U64 ? "" : ctype(&sc->rets[j]),
-				sc->rets[j].type == T_U64 ? "" : ")", j);
-		bprintf(b, "\treturn st_;\n");
-	}
+	else if (sc->nrets)
+		stub_results(b, sc);
 	bprintf(b, "}\n");
 }
 
@@ -1554,15 +1637,25 @@ static void gen_stubs(struct buf *b, const struct abi *abi, struct syscall **cal
 		   "#include <stddef.h>\n#include <stdint.h>\n\n"
 		   "#include \"abi/status.h\"\n#include \"syscall_numbers.h\"\n\n");
 	bprintf(b, "#ifdef KEEL_HOST_SYSCALL\n"
-		   "/* Performs call nr with args[0..5]; stores the two results in ret. */\n"
-		   "uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t "
-		   "ret[2]);\n\n"
+		   "/* Performs call nr with args[0..7]; stores the results in ret (ret[0]\n"
+		   " * and ret[1], and for a register-form call ret[2..6]). */\n"
+		   "uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[8], uint64_t "
+		   "ret[7]);\n\n"
 		   "static inline uint64_t syscall_raw(uint64_t nr, uint64_t a0, uint64_t a1, "
 		   "uint64_t a2,\n"
 		   "\t\t\t\t   uint64_t a3, uint64_t a4, uint64_t a5, uint64_t ret[2])\n"
 		   "{\n"
-		   "\tconst uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };\n"
-		   "\treturn keel_host_syscall(nr, args, ret);\n"
+		   "\tconst uint64_t args[8] = { a0, a1, a2, a3, a4, a5, 0, 0 };\n"
+		   "\tuint64_t r[7];\n"
+		   "\tuint64_t st = keel_host_syscall(nr, args, r);\n\n"
+		   "\tret[0] = r[0];\n"
+		   "\tret[1] = r[1];\n"
+		   "\treturn st;\n"
+		   "}\n\n"
+		   "static inline uint64_t syscall_raw_regs(uint64_t nr, const uint64_t a[8], "
+		   "uint64_t ret[7])\n"
+		   "{\n"
+		   "\treturn keel_host_syscall(nr, a, ret);\n"
 		   "}\n"
 		   "#elif defined(__x86_64__)\n"
 		   "/* Issues SYSCALL nr with six arguments; returns rax, stores rdx and r8. */\n"
@@ -1580,6 +1673,31 @@ static void gen_stubs(struct buf *b, const struct abi *abi, struct syscall **cal
 		   "\t\t\t : \"rcx\", \"r11\", \"cc\", \"memory\");\n"
 		   "\tret[0] = rdx;\n"
 		   "\tret[1] = r8;\n"
+		   "\treturn nr;\n"
+		   "}\n\n"
+		   "/* Issues register-form call nr: arguments a[0..7] in rdi, rsi, rdx, r10,\n"
+		   " * r8, r9, rbx, r12; results in rdx, r8, r10, r9, rsi, rdi, rbx. */\n"
+		   "static inline uint64_t syscall_raw_regs(uint64_t nr, const uint64_t a[8], "
+		   "uint64_t ret[7])\n"
+		   "{\n"
+		   "\tregister uint64_t r10 __asm__(\"r10\") = a[3];\n"
+		   "\tregister uint64_t r8 __asm__(\"r8\") = a[4];\n"
+		   "\tregister uint64_t r9 __asm__(\"r9\") = a[5];\n"
+		   "\tregister uint64_t r12 __asm__(\"r12\") = a[7];\n"
+		   "\tuint64_t rdi = a[0], rsi = a[1], rdx = a[2], rbx = a[6];\n\n"
+		   "\t__asm__ volatile(\"syscall\"\n"
+		   "\t\t\t : \"+a\"(nr), \"+D\"(rdi), \"+S\"(rsi), \"+d\"(rdx), \"+r\"(r10), "
+		   "\"+r\"(r8),\n"
+		   "\t\t\t   \"+r\"(r9), \"+b\"(rbx)\n"
+		   "\t\t\t : \"r\"(r12)\n"
+		   "\t\t\t : \"rcx\", \"r11\", \"cc\", \"memory\");\n"
+		   "\tret[0] = rdx;\n"
+		   "\tret[1] = r8;\n"
+		   "\tret[2] = r10;\n"
+		   "\tret[3] = r9;\n"
+		   "\tret[4] = rsi;\n"
+		   "\tret[5] = rdi;\n"
+		   "\tret[6] = rbx;\n"
 		   "\treturn nr;\n"
 		   "}\n"
 		   "#else\n"
@@ -1624,7 +1742,10 @@ static void doc_intro(struct buf *b)
 		   "| `r8` | argument 5 | result 2 (0 when unused) |\n"
 		   "| `r9` | argument 6 | preserved |\n"
 		   "| `rcx`, `r11` | - | destroyed (`SYSCALL` saves `rip` and `rflags` there) |\n\n"
-		   "All other registers, and the x87/SSE/AVX state, are preserved. `u32`\n"
+		   "All other registers, and the x87/SSE/AVX state, are preserved. A\n"
+		   "*register-form* call also takes arguments 7 and 8 in `rbx` and `r12`\n"
+		   "and returns results 3 to 7 in `r10`, `r9`, `rsi`, `rdi` and `rbx`\n"
+		   "(its section lists the register of each). `u32`\n"
 		   "and handle arguments are zero-extended to 64 bits. Number 0 and\n"
 		   "numbers without a call return `NO_SYSCALL`. Before the handler runs,\n"
 		   "the kernel checks every argument against the table: a `u32` with high\n"
@@ -1689,6 +1810,12 @@ static void doc_tables(struct buf *b, const struct abi *abi, struct syscall **ca
 	}
 }
 
+/* The registers of arguments and results, in order. */
+static const char *const arg_regs[MAX_ARGS] = {
+	"rdi", "rsi", "rdx", "r10", "r8", "r9", "rbx", "r12"
+};
+static const char *const ret_regs[MAX_RETS] = { "rdx", "r8", "r10", "r9", "rsi", "rdi", "rbx" };
+
 /* Its section on one call. */
 static void doc_call(struct buf *b, const struct abi *abi, const struct syscall *sc)
 {
@@ -1698,12 +1825,18 @@ static void doc_call(struct buf *b, const struct abi *abi, const struct syscall 
 	bprintf(b, ");\n```\n\nNumber %u.", sc->num);
 	if (sc->noreturn)
 		bprintf(b, " Does not return.");
+	if (sc->regs)
+		bprintf(b, " Register form: every argument and result is in a register.");
+	if (sc->via[0])
+		bprintf(b, " libsys's `sysops_kernel` calls `%s`.", sc->via);
 	bprintf(b, "\n\n");
 	if (sc->nargs) {
 		bprintf(b, "Arguments:\n\n");
 		for (int j = 0; j < sc->nargs; j++) {
 			const struct param *a = &sc->args[j];
 			bprintf(b, "- `%s` (%s", a->name, types[a->type].name);
+			if (sc->regs)
+				bprintf(b, ", in `%s`", arg_regs[j]);
 			if (a->type == T_UPTR)
 				bprintf(b, ", %s, `%s` bytes", dir_names[a->dir], a->len);
 			bprintf(b, "): %s\n", a->desc);
@@ -1714,7 +1847,7 @@ static void doc_call(struct buf *b, const struct abi *abi, const struct syscall 
 		bprintf(b, "Results:\n\n");
 		for (int j = 0; j < sc->nrets; j++)
 			bprintf(b, "- `%s` (%s, in `%s`): %s\n", sc->rets[j].name,
-				types[sc->rets[j].type].name, j ? "r8" : "rdx", sc->rets[j].desc);
+				types[sc->rets[j].type].name, ret_regs[j], sc->rets[j].desc);
 		bprintf(b, "\n");
 	}
 	if (sc->ncaps) {

@@ -120,6 +120,19 @@ static inline status_t lock_for(struct thread *t, uint64_t raised, bool handoff)
 	return lock_for_slow(t, raised, handoff);
 }
 
+/* The locks a send through target needs (lock_for its owner, which it
+ * may wake), or every lock when it moves a capability or uses up a
+ * grant-once one: those change CSpaces. */
+static inline status_t lock_for_send(const struct cap *target, cap_handle_t cap)
+{
+	if (klock_held())
+		return STATUS_OK;
+	if (cap != CAP_HANDLE_NONE || (target->flags & CAP_FLAG_ONCE))
+		return klock_need_all();
+	struct inbox *ib = (struct inbox *)target->obj;
+	return lock_for(ib->owner, ib->signal_bit, false);
+}
+
 status_t ipc_signal_raise_checked(struct thread *t, uint64_t bits)
 {
 	if (!klock_held()) {
@@ -160,6 +173,23 @@ static inline __attribute__((always_inline)) status_t msg_in(struct task *self, 
 	return STATUS_OK;
 }
 
+status_t ipc_msg_from_regs(uint64_t head, size_t max, const uint64_t *w, struct keel_msg *m)
+{
+	uint64_t len = head >> 32;
+	if (len > max) /* also any of bits 48-63 */
+		return STATUS_INVALID;
+	m->label = (uint32_t)head;
+	m->len = (uint16_t)len;
+	m->flags = 0;
+	m->badge = 0;
+	m->cap = CAP_HANDLE_NONE;
+	m->reserved = 0;
+	memcpy(m->payload, w, max);
+	memset(m->payload + max, 0, MSG_PAYLOAD_MAX - max);
+	msg_payload_trim(m);
+	return STATUS_OK;
+}
+
 /* DEAD if the inbox behind a send capability, or its owner, is gone. */
 static status_t inbox_alive(const struct cap *c)
 {
@@ -179,6 +209,8 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 	status_t st = msg_in(self, msg, &m);
 	if (st == STATUS_OK)
 		st = inbox_alive(target);
+	if (st == STATUS_OK)
+		st = lock_for_send(target, cap);
 	if (st)
 		return st;
 	if (cap == CAP_HANDLE_NONE) {
@@ -202,6 +234,22 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 	return st;
 }
 
+status_t ipc_send_regs(const struct cap *target, cap_handle_t h, uint64_t head, const uint64_t *w)
+{
+	struct inbox *ib = (struct inbox *)target->obj;
+	status_t st = inbox_alive(target);
+	if (st == STATUS_OK)
+		st = lock_for_send(target, CAP_HANDLE_NONE);
+	if (st == STATUS_OK)
+		st = inbox_post_words(ib, head, w, target->badge);
+	if (st)
+		return st;
+	if (target->flags & CAP_FLAG_ONCE)
+		cspace_consume_once(&thread_current()->task->cs, h);
+	ipc_inbox_notify(ib);
+	return STATUS_OK;
+}
+
 status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, size_t *sent)
 {
 	struct task *self = thread_current()->task;
@@ -209,6 +257,8 @@ status_t ipc_send_many(const struct cap *target, uaddr_t msgs, size_t count, siz
 	struct keel_msg m;
 	status_t st = inbox_alive(target);
 	*sent = 0;
+	if (st == STATUS_OK && (st = lock_for_send(target, CAP_HANDLE_NONE)))
+		return st;
 	for (size_t i = 0; st == STATUS_OK && i < count; i++) {
 		st = msg_in(self, uaddr_add(msgs, i * sizeof m), &m);
 		if (st == STATUS_OK)
@@ -413,14 +463,16 @@ void ipc_timers_fire(uint64_t now)
 	timers_note_first();
 }
 
-status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns)
+/* ipc_call and ipc_call_regs once the request m is read: posts it and
+ * waits; the reply is in t->ipc_msg when this returns STATUS_OK. */
+static inline __attribute__((always_inline)) status_t call_post_wait(struct thread *t,
+								     const struct cap *target,
+								     cap_handle_t h,
+								     const struct keel_msg *m,
+								     uint64_t timeout_ns)
 {
-	struct thread *t = thread_current();
-	struct keel_msg m;
 	cap_handle_t rh;
-	status_t st = msg_in(t->task, msg, &m);
-	if (st == STATUS_OK)
-		st = inbox_alive(target);
+	status_t st = inbox_alive(target);
 	if (st)
 		return st;
 	struct inbox *ib = (struct inbox *)target->obj;
@@ -434,7 +486,7 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 	if ((st = reply_make(t, ib, &rh)))
 		return st;
 	/* A full ring is FULL here; the reply entry goes again. */
-	st = inbox_post_msg(ib, &m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+	st = inbox_post_msg(ib, m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
 		struct replies *r = &ib->owner->task->replies;
 		t->reply.holder = NULL;
@@ -457,24 +509,40 @@ status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_
 		reply_abandon(t);
 		return STATUS_TIMEOUT;
 	}
-	if (t->ipc_status == STATUS_OK &&
-	    copy_to_user(&t->task->vs, msg, &t->ipc_msg, sizeof t->ipc_msg))
-		return STATUS_BAD_ADDRESS;
 	return t->ipc_status;
 }
 
-/* Delivers the reply to the caller waiting on the reply handle (and its
- * entry e) the dispatcher checked; *woken gets the thread to wake (NULL
- * when there was none). */
-static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_handle_t reply,
-			      uaddr_t msg, cap_handle_t cap, uint32_t mode, bool handoff,
-			      struct thread **woken)
+status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns)
+{
+	struct thread *t = thread_current();
+	struct keel_msg m;
+	status_t st = msg_in(t->task, msg, &m);
+	if (st == STATUS_OK)
+		st = call_post_wait(t, target, h, &m, timeout_ns);
+	if (st == STATUS_OK && copy_to_user(&t->task->vs, msg, &t->ipc_msg, sizeof t->ipc_msg))
+		return STATUS_BAD_ADDRESS;
+	return st;
+}
+
+status_t ipc_call_regs(const struct cap *target, cap_handle_t h, const struct keel_msg *m,
+		       uint64_t timeout_ns, const struct keel_msg **reply)
+{
+	struct thread *t = thread_current();
+	status_t st = call_post_wait(t, target, h, m, timeout_ns);
+	*reply = &t->ipc_msg;
+	return st;
+}
+
+/* Delivers the reply m (its payload past len zero) to the caller waiting
+ * on the reply handle (and its entry e) the dispatcher checked; *woken
+ * gets the thread to wake (NULL when there was none). handoff: the
+ * replier then waits, handing its CPU to the caller (the locks to plan). */
+static inline __attribute__((always_inline)) status_t reply_deliver_msg(
+	struct task *self, struct reply_entry *e, cap_handle_t reply, struct keel_msg *mp,
+	cap_handle_t cap, uint32_t mode, bool handoff, struct thread **woken)
 {
 	struct replies *r = &self->replies;
-	struct keel_msg m;
-	status_t st = msg_in(self, msg, &m);
-	if (st)
-		return st;
+	status_t st;
 	*woken = NULL;
 	if (!e)
 		return STATUS_BAD_CAP; /* not a reply handle */
@@ -508,12 +576,12 @@ static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_hand
 		table_unlock(&r->lock);
 		return st;
 	}
-	/* Whole: msg_in cleared the payload past len. */
-	m.flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
-	m.badge = 0;
-	m.cap = given;
-	m.reserved = 0;
-	caller->ipc_msg = m;
+	/* Whole: msg_in or ipc_msg_from_regs cleared the payload past len. */
+	mp->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	mp->badge = 0;
+	mp->cap = given;
+	mp->reserved = 0;
+	caller->ipc_msg = *mp;
 	caller->ipc_status = STATUS_OK;
 	caller->ipc_pending = false;
 	caller->reply.holder = NULL;
@@ -521,6 +589,18 @@ static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_hand
 	table_unlock(&r->lock);
 	*woken = caller;
 	return STATUS_OK;
+}
+
+/* reply_deliver_msg for the message at user address msg. */
+static status_t reply_deliver(struct task *self, struct reply_entry *e, cap_handle_t reply,
+			      uaddr_t msg, cap_handle_t cap, uint32_t mode, bool handoff,
+			      struct thread **woken)
+{
+	struct keel_msg m;
+	status_t st = msg_in(self, msg, &m);
+	if (st)
+		return st;
+	return reply_deliver_msg(self, e, reply, &m, cap, mode, handoff, woken);
 }
 
 status_t ipc_reply(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
@@ -534,16 +614,14 @@ status_t ipc_reply(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_h
 	return st;
 }
 
-status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
-			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+/* The wait of ipc_reply_wait and ipc_reply_wait_regs, after the reply went
+ * to caller (NULL: there was none). */
+static inline __attribute__((always_inline)) status_t reply_then_wait(struct thread *t,
+								      struct thread *caller,
+								      uint64_t mask,
+								      uint64_t timeout_ns,
+								      uint64_t *pending)
 {
-	struct thread *t = thread_current(), *caller = NULL;
-	if (!mask)
-		return STATUS_INVALID;
-	bool waits = !(t->signals & mask) && timeout_ns != 0; /* then hands off */
-	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, waits, &caller);
-	if (st && st != STATUS_DEAD)
-		return st;
 	if (!(t->signals & mask) && timeout_ns != 0) {
 		t->wait_mask = mask;
 		/* Straight back to the caller, which usually last ran here. */
@@ -559,4 +637,30 @@ status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, 
 	*pending = t->signals & mask;
 	t->signals &= ~mask;
 	return *pending ? STATUS_OK : STATUS_TIMEOUT;
+}
+
+status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, cap_handle_t cap,
+			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+{
+	struct thread *t = thread_current(), *caller = NULL;
+	if (!mask)
+		return STATUS_INVALID;
+	bool waits = !(t->signals & mask) && timeout_ns != 0; /* then hands off */
+	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, waits, &caller);
+	if (st && st != STATUS_DEAD)
+		return st;
+	return reply_then_wait(t, caller, mask, timeout_ns, pending);
+}
+
+status_t ipc_reply_wait_regs(struct reply_entry *e, cap_handle_t reply, struct keel_msg *m,
+			     uint64_t mask, uint64_t timeout_ns, uint64_t *pending)
+{
+	struct thread *t = thread_current(), *caller = NULL;
+	if (!mask)
+		return STATUS_INVALID;
+	bool waits = !(t->signals & mask) && timeout_ns != 0; /* then hands off */
+	status_t st = reply_deliver_msg(t->task, e, reply, m, CAP_HANDLE_NONE, 0, waits, &caller);
+	if (st && st != STATUS_DEAD)
+		return st;
+	return reply_then_wait(t, caller, mask, timeout_ns, pending);
 }

@@ -43,6 +43,23 @@ status_t ipc_send(const struct cap *target, cap_handle_t h, uaddr_t msg, cap_han
 		  uint32_t mode);
 status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns);
 
+/* sys_msg_call_regs: ipc_call with the request m in kernel memory (built
+ * by ipc_msg_from_regs); on STATUS_OK *reply points at the reply, the
+ * calling thread's own copy, until its next call. */
+status_t ipc_call_regs(const struct cap *target, cap_handle_t h, const struct keel_msg *m,
+		       uint64_t timeout_ns, const struct keel_msg **reply);
+
+/* A register-form message: label and len from head (label in bits 0-31,
+ * len in 32-47), the payload from the max / 8 words at w, the bytes past
+ * len cleared. A len above max, or any of bits 48-63 of head, is
+ * STATUS_INVALID. */
+status_t ipc_msg_from_regs(uint64_t head, size_t max, const uint64_t *w, struct keel_msg *m);
+
+/* sys_msg_send_regs: ipc_send without a capability, of the message whose
+ * header word head (checked: len at most MSG_PAYLOAD_MAX, bits 48-63
+ * zero) and payload words w[0..4] came in registers (inbox_post_words). */
+status_t ipc_send_regs(const struct cap *target, cap_handle_t h, uint64_t head, const uint64_t *w);
+
 /* sys_msg_send_many: posts the count messages at msgs to target's inbox
  * in order, as ipc_send without a capability, and wakes the owner once.
  * Stops at the first that cannot be posted: STATUS_OK if some were (*sent
@@ -59,6 +76,11 @@ status_t ipc_reply(struct reply_entry *e, cap_handle_t h, uaddr_t msg, cap_handl
  * an error here), then waits as ipc_signal_wait. */
 status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t h, uaddr_t msg, cap_handle_t cap,
 			uint32_t mode, uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
+
+/* sys_msg_reply_wait_regs: ipc_reply_wait without a capability, with the
+ * reply m in kernel memory (built by ipc_msg_from_regs). */
+status_t ipc_reply_wait_regs(struct reply_entry *e, cap_handle_t h, struct keel_msg *m,
+			     uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
 
 /* Frees reply handle h of table r unanswered: a caller still waiting
  * fails with DEAD. Returns STATUS_BAD_CAP if h names no held entry,

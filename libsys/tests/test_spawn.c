@@ -228,7 +228,7 @@ static status_t f_thread_create(const uint64_t *a, uint64_t ret[2])
 	return STATUS_OK;
 }
 
-uint64_t keel_host_syscall(uint64_t nr, const uint64_t a[6], uint64_t ret[2])
+uint64_t keel_host_syscall(uint64_t nr, const uint64_t a[8], uint64_t ret[7])
 {
 	struct fcap *c;
 

@@ -91,15 +91,29 @@ static void serve_one(struct keel_msg *m, uint64_t *rng)
 		return;
 	}
 	struct keel_msg r = kabi_msg(KABI_PONG, kabi_word(m, 0) + 1, 0, 0);
-	switch (rnd(rng) % 4) {
+	uint64_t pending, head = r.label | (uint64_t)r.len << 32;
+	switch (rnd(rng) % 5) {
 	case 0:
 		sys_cap_delete(m->cap);
 		break;
 	case 1:
 		kabi_sleep(20000);
 		/* fall through */
-	default:
+	case 2:
 		sys_msg_reply(m->cap, &r, CAP_HANDLE_NONE, CAP_COPY);
+		break;
+	default:
+		/* In registers, after a hostile head that must change nothing:
+		 * a len past what the registers carry, or bits 48-63 set. */
+		if (sys_msg_reply_wait_regs(
+			    m->cap,
+			    rnd(rng) % 2 ? head | 1ull << (48 + rnd(rng) % 16)
+					 : r.label | (MSG_REPLY_REGS_MAX + 1ull) << 32,
+			    1ull << SERVER_BIT, 0, 1, 2, 3, 4, &pending) != STATUS_INVALID)
+			violation();
+		/* The poll may take the inbox's bit: kabi_recv pops before it waits. */
+		sys_msg_reply_wait_regs(m->cap, head, 1ull << SERVER_BIT, 0, kabi_word(&r, 0),
+					kabi_word(&r, 1), kabi_word(&r, 2), 0, &pending);
 	}
 }
 
@@ -132,13 +146,28 @@ static _Noreturn void server(uint64_t arg)
 	sys_thread_exit(0);
 }
 
-/* A call to our own server that often times out. */
+/* A call to our own server that often times out, with the message in
+ * memory or in registers; in registers a hostile head is INVALID first. */
 static void op_call(uint64_t *rng)
 {
-	struct keel_msg m = kabi_msg(KABI_PING, rnd(rng), 0, 0);
+	uint64_t w = rnd(rng), timeout = rnd(rng) % 3 ? 50000 : 0;
+	struct keel_msg m = kabi_msg(KABI_PING, w, 0, 0);
 	cap_handle_t s = __atomic_load_n(&adv.server, __ATOMIC_ACQUIRE);
-	status_t st = sys_msg_call(s, &m, rnd(rng) % 3 ? 50000 : 0);
-	if (st == STATUS_OK && m.label != KABI_PONG)
+	uint64_t head, r[5];
+	cap_handle_t c;
+	status_t st;
+	if (rnd(rng) % 2) {
+		st = sys_msg_call(s, &m, timeout);
+	} else {
+		head = rnd(rng) % 2 ? KABI_PING | (MSG_CALL_REGS_MAX + 1 + rnd(rng) % 0xffd7) << 32
+				    : KABI_PING | 1ull << (48 + rnd(rng) % 16);
+		if (sys_msg_call_regs(s, head, timeout, w, 0, 0, 0, 0, &head, &c, &r[0], &r[1],
+				      &r[2], &r[3], &r[4]) != STATUS_INVALID)
+			violation();
+		st = keel_msg_call(s, &m, timeout);
+	}
+	if (st == STATUS_OK && (m.label != KABI_PONG || kabi_word(&m, 0) != w + 1 ||
+				(m.flags & MSG_FLAG_CAP) || m.badge))
 		violation();
 }
 
@@ -180,12 +209,19 @@ static void op_revoke_chain(uint64_t *rng)
 
 /* A grant-once copy of a send capability to our own server: the server
  * (check_once) finds it cannot travel in its own message, works once and
- * is then gone. */
+ * is then gone. Then a plain message sent in registers. */
 static void op_grant_once(uint64_t *rng)
 {
 	cap_handle_t s = __atomic_load_n(&adv.server, __ATOMIC_ACQUIRE);
 	struct keel_msg m = kabi_msg(KABI_ITEM, rnd(rng), 0, 0);
 	sys_msg_send(s, &m, s, CAP_GRANT_ONCE);
+	/* A message in registers: a hostile head first, which sends nothing. */
+	if (sys_msg_send_regs(s, KABI_ITEM | (rnd(rng) % 2 ? 1ull << 63 : 41ull << 32), 0, 0, 0, 0,
+			      0) != STATUS_INVALID)
+		violation();
+	status_t st = keel_msg_send(s, &m, CAP_HANDLE_NONE, 0);
+	if (st != STATUS_OK && st != STATUS_FULL)
+		violation();
 }
 
 /* Maps the shared memory and the MMIO page; every copy through the MMIO

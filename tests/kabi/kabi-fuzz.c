@@ -28,8 +28,10 @@
  *     or non-canonical address, so they never touch its image, stack,
  *     start page, result page or rings;
  * and it clamps the timeouts of sys_signal_wait, sys_msg_call,
- * sys_msg_reply_wait and sys_futex_wait to 0 so that it never sleeps.
- * Everything else goes to the kernel unchanged.
+ * sys_msg_reply_wait, their register forms and sys_futex_wait to 0 so
+ * that it never sleeps. Everything else goes to the kernel unchanged:
+ * every call is issued with all eight argument registers of the register
+ * form (rbx and r12 random as well), whatever its number.
  *
  * Every 2048 calls, and at the end, it cleans up so that quotas do not
  * stay exhausted and the root can check that nothing is left behind:
@@ -49,6 +51,7 @@
 
 struct fuzz {
 	uint64_t rng;
+	uint64_t rng_regs; /* arguments 7 and 8 (rbx, r12): rng keeps the draws it had */
 	cap_handle_t self_task, mem;
 	cap_handle_t known[KNOWN_MAX]; /* handles returned to it, newest overwrite oldest */
 	unsigned known_n, known_next;
@@ -218,7 +221,7 @@ static void own_space(struct fuzz *f, uint64_t *addr, uint64_t *pages)
 }
 
 /* Applies the survival rule; returns false to skip the draw. */
-static bool filter(struct fuzz *f, uint64_t nr, uint64_t a[6])
+static bool filter(struct fuzz *f, uint64_t nr, uint64_t a[8])
 {
 	switch (nr) {
 	case SYS_THREAD_EXIT:
@@ -243,6 +246,12 @@ static bool filter(struct fuzz *f, uint64_t nr, uint64_t a[6])
 		return true;
 	case SYS_MSG_REPLY_WAIT:
 		a[5] = 0;
+		return true;
+	case SYS_MSG_CALL_REGS:
+		a[2] = 0;
+		return true;
+	case SYS_MSG_REPLY_WAIT_REGS:
+		a[3] = 0;
 		return true;
 	case SYS_TASK_CREATE:
 		return f->children_n < CHILDREN_MAX;
@@ -270,7 +279,7 @@ static void adopt_inbox(struct fuzz *f, cap_handle_t inbox, cap_handle_t ring, u
 }
 
 /* Remembers what a successful call handed back. */
-static void harvest(struct fuzz *f, uint64_t nr, const uint64_t a[6], const uint64_t ret[2])
+static void harvest(struct fuzz *f, uint64_t nr, const uint64_t a[8], const uint64_t ret[7])
 {
 	switch (nr) {
 	case SYS_CAP_DERIVE:
@@ -322,18 +331,29 @@ static void cleanup(struct fuzz *f)
 /* Draws and issues one call; returns false if the filter skipped it. */
 static bool one_call(struct fuzz *f)
 {
-	uint64_t nr = rnd(f) % (KABI_FUZZ_NR_MAX + 1), a[6], ret[2];
+	uint64_t nr = rnd(f) % (KABI_FUZZ_NR_MAX + 1), a[8], ret[7];
 	status_t st;
 
 	for (int i = 0; i < 6; i++)
 		a[i] = rand_arg(f);
 	if (rnd(f) & 1)
 		a[0] = rand_handle(f); /* most calls name a capability first */
+	/* Drawn from a second generator, so a seed replays the same first six
+	 * arguments as before the register form existed. */
+	uint64_t keep = f->rng;
+	f->rng = f->rng_regs;
+	a[6] = rand_arg(f);
+	a[7] = rand_arg(f);
+	f->rng_regs = f->rng;
+	f->rng = keep;
 	if (!filter(f, nr, a)) {
 		f->res->skipped++;
 		return false;
 	}
-	st = (status_t)syscall_raw(nr, a[0], a[1], a[2], a[3], a[4], a[5], ret);
+	/* Every call goes in with eight registers (rbx and r12 random too)
+	 * and comes back with seven: register-form calls read and write them,
+	 * the others must leave them alone. */
+	st = (status_t)syscall_raw_regs(nr, a, ret);
 	f->res->calls++;
 	f->res->by_number[nr]++;
 	f->res->by_status[(unsigned)st < STATUS_COUNT ? st : STATUS_COUNT]++;
@@ -346,6 +366,7 @@ int keel_main(const struct keel_start *s)
 {
 	struct fuzz f = {
 		.rng = keel_start_arg(s) | 1,
+		.rng_regs = (keel_start_arg(s) ^ 0x5851f42d4c957f2dull) | 1,
 		.self_task = s->self_task,
 		.mem = keel_start_cap(s, 0),
 		.res = (volatile struct kabi_fuzz_result *)(uintptr_t)KABI_FUZZ_RESULT_VA,

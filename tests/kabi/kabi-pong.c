@@ -7,6 +7,8 @@
  * last message of a drain goes with the next wait in one
  * sys_msg_reply_wait, the canonical server turn:
  *   KABI_PING (call)   reply KABI_PONG, words counter + 1 and ~counter
+ *   KABI_PING_REGS     the same, answered with sys_msg_reply_wait_regs
+ *                      (or sys_msg_reply when more is queued)
  *   KABI_BATCH (call)  send word0 KABI_ITEM messages to the root, then reply
  *   KABI_ITEM          counted
  *   KABI_FLUSH (call)  reply with the number of items since the last flush
@@ -24,6 +26,7 @@ static int serve(const struct keel_msg *m, cap_handle_t root, uint64_t *items, s
 
 	switch (m->label) {
 	case KABI_PING:
+	case KABI_PING_REGS:
 		*out = kabi_msg(KABI_PONG, w + 1, ~w, 0);
 		break;
 	case KABI_BATCH:
@@ -78,8 +81,15 @@ int keel_main(const struct keel_start *s)
 			status_t st;
 			if (inbox_ring_pending(ib.ring) == 0) {
 				/* Nothing else queued: answer and wait in one kernel entry. */
-				st = sys_msg_reply_wait(m.cap, &out, CAP_HANDLE_NONE, 0, ib.mask,
-							TIMEOUT_FOREVER, &pending);
+				if (m.label == KABI_PING_REGS)
+					st = sys_msg_reply_wait_regs(
+						m.cap, out.label | (uint64_t)out.len << 32, ib.mask,
+						TIMEOUT_FOREVER, kabi_word(&out, 0),
+						kabi_word(&out, 1), kabi_word(&out, 2),
+						kabi_word(&out, 3), &pending);
+				else
+					st = sys_msg_reply_wait(m.cap, &out, CAP_HANDLE_NONE, 0,
+								ib.mask, TIMEOUT_FOREVER, &pending);
 				waited = true;
 			} else {
 				st = sys_msg_reply(m.cap, &out, CAP_HANDLE_NONE, 0);

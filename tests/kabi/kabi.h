@@ -24,14 +24,15 @@ enum kabi_label {
 	KABI_PONG,               /* reply; payload[0] = counter + 1, payload[1] = ~counter */
 	KABI_BATCH,              /* call; payload[0] = n: send n KABI_ITEM, then reply */
 	KABI_ITEM,               /* payload[0] = index in the batch */
-	KABI_FLUSH,  /* call; the reply's payload[0] = messages drained since the last flush */
-	KABI_QUIT,   /* the child exits with code 0 */
-	KABI_REPORT, /* child -> root: payload words are statuses or values */
-	KABI_PEER,   /* root -> relay A: carries a send cap to relay B's inbox */
-	KABI_GIFT,   /* relay A -> relay B: carries A's derived cap to root's inbox */
-	KABI_TRY,    /* root -> relay: send one message to the root inbox cap */
-	KABI_TRIED,  /* relay -> root: payload[0] = status of that send */
-	KABI_TARGET, /* relay -> root's target inbox; payload[0] = relay's role */
+	KABI_FLUSH,     /* call; the reply's payload[0] = messages drained since the last flush */
+	KABI_QUIT,      /* the child exits with code 0 */
+	KABI_REPORT,    /* child -> root: payload words are statuses or values */
+	KABI_PEER,      /* root -> relay A: carries a send cap to relay B's inbox */
+	KABI_GIFT,      /* relay A -> relay B: carries A's derived cap to root's inbox */
+	KABI_TRY,       /* root -> relay: send one message to the root inbox cap */
+	KABI_TRIED,     /* relay -> root: payload[0] = status of that send */
+	KABI_TARGET,    /* relay -> root's target inbox; payload[0] = relay's role */
+	KABI_PING_REGS, /* KABI_PING sent with sys_msg_call_regs: answered in registers */
 };
 
 /* Time limits for waiting on another task, in nanoseconds. */

@@ -9,9 +9,15 @@
  *
  *   ipc_call_roundtrip_same_cpu_insns   sys_msg_call + pong's sys_msg_reply
  *   ipc_call_roundtrip_cross_cpu_insns  the same with pong on CPU 1
+ *   ipc_call_regs_roundtrip_same_cpu_insns   the same two round trips with the
+ *   ipc_call_regs_roundtrip_cross_cpu_insns  messages in registers:
+ *                                       sys_msg_call_regs (keel_msg_call) +
+ *                                       pong's sys_msg_reply_wait_regs
  *   ipc_send_batched_per_msg_insns      32 sys_msg_send drained by pong after
  *                                       one wait; the closing call's round
  *                                       trip is subtracted, the rest divided by 32
+ *   ipc_send_regs_batched_per_msg_insns  the same with sys_msg_send_regs
+ *                                       (keel_msg_send)
  *   ipc_send_many_per_msg_insns         the same with the 32 messages built in an
  *                                       array and posted by one sys_msg_send_many
  */
@@ -27,7 +33,8 @@ struct bench {
 	struct kabi_root *r;
 	struct kabi_inbox in, sup;
 	uint64_t same, cross, batched, many; /* 0 until measured */
-	int finished;                        /* set by the driver when it is done */
+	uint64_t same_regs, cross_regs, batched_regs;
+	int finished; /* set by the driver when it is done */
 };
 
 /* Spawns pong on the CPUs in affinity; returns the send cap to its inbox. */
@@ -67,14 +74,16 @@ static void pong_stop(struct bench *b, cap_handle_t pong, struct keel_child *c, 
 		sys_cap_delete(supc);
 }
 
-/* n checked call round trips; returns the TSC ticks they took, 0 on failure. */
-static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n)
+/* n checked call round trips, the messages in memory or (regs) in
+ * registers; returns the TSC ticks they took, 0 on failure. */
+static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n, bool regs)
 {
 	uint64_t t0 = kabi_rdtsc();
 
 	for (uint64_t i = 0; i < n; i++) {
-		struct keel_msg m = kabi_msg(KABI_PING, i, 0, 0);
-		status_t st = sys_msg_call(pong, &m, KABI_WAIT_NS);
+		struct keel_msg m = kabi_msg(regs ? KABI_PING_REGS : KABI_PING, i, 0, 0);
+		status_t st = regs ? keel_msg_call(pong, &m, KABI_WAIT_NS)
+				   : sys_msg_call(pong, &m, KABI_WAIT_NS);
 		if (st || kabi_word(&m, 0) != i + 1) {
 			kr_fail(b->r, "bench call", "call %llu: %s, reply word %llu",
 				(unsigned long long)i, status_name(st),
@@ -85,10 +94,14 @@ static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n)
 	return kabi_rdtsc() - t0;
 }
 
-/* rounds of BATCH sends (one sys_msg_send each, or one sys_msg_send_many
- * for all if many) closed by a flush call; returns ticks, 0 on failure. */
-static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds, bool many)
+enum batch_form { ONE_BY_ONE, IN_REGISTERS, MANY };
+
+/* rounds of BATCH sends (one sys_msg_send each, one sys_msg_send_regs
+ * each, or one sys_msg_send_many for all) closed by a flush call; returns
+ * ticks, 0 on failure. */
+static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds, enum batch_form form)
 {
+	bool many = form == MANY;
 	static struct keel_msg batch[BATCH];
 	uint64_t t0 = kabi_rdtsc();
 
@@ -103,7 +116,8 @@ static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds, boo
 		}
 		for (uint64_t i = 0; !many && i < BATCH && st == STATUS_OK; i++) {
 			m = kabi_msg(KABI_ITEM, i, 0, 0);
-			st = sys_msg_send(pong, &m, CAP_HANDLE_NONE, 0);
+			st = form == IN_REGISTERS ? keel_msg_send(pong, &m, CAP_HANDLE_NONE, 0)
+						  : sys_msg_send(pong, &m, CAP_HANDLE_NONE, 0);
 		}
 		m = kabi_msg(KABI_FLUSH, 0, 0, 0);
 		if (st == STATUS_OK)
@@ -118,25 +132,35 @@ static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds, boo
 	return kabi_rdtsc() - t0;
 }
 
-/* Measures with pong on the CPUs in affinity; with_batch adds the batch figure. */
-static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip, bool with_batch)
+/* Measures with pong on the CPUs in affinity: *roundtrip in memory,
+ * *roundtrip_regs in registers; with_batch adds the batch figures. */
+static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip,
+		    uint64_t *roundtrip_regs, bool with_batch)
 {
 	struct keel_child c = { 0 };
 	cap_handle_t supc = 0;
 	cap_handle_t pong = pong_start(b, affinity, &c, &supc);
 	uint64_t t;
 
-	if (pong && calls(b, pong, WARMUP) && (t = calls(b, pong, ROUNDS))) {
+	if (pong && calls(b, pong, WARMUP, true) && (t = calls(b, pong, ROUNDS, true)))
+		*roundtrip_regs = t / ROUNDS;
+	if (pong && calls(b, pong, WARMUP, false) && (t = calls(b, pong, ROUNDS, false))) {
 		*roundtrip = t / ROUNDS;
-		if (with_batch && batches(b, pong, 10, false) &&
-		    (t = batches(b, pong, BATCH_ROUNDS, false))) {
+		if (with_batch && batches(b, pong, 10, ONE_BY_ONE) &&
+		    (t = batches(b, pong, BATCH_ROUNDS, ONE_BY_ONE))) {
 			uint64_t per_round = t / BATCH_ROUNDS;
 			/* Without -icount the ticks are wall time and may say less
 			 * than nothing: 1 still says the batches ran. */
 			b->batched = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 1;
 		}
-		if (with_batch && batches(b, pong, 10, true) &&
-		    (t = batches(b, pong, BATCH_ROUNDS, true))) {
+		if (with_batch && batches(b, pong, 10, IN_REGISTERS) &&
+		    (t = batches(b, pong, BATCH_ROUNDS, IN_REGISTERS))) {
+			uint64_t per_round = t / BATCH_ROUNDS;
+			b->batched_regs = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH
+								 : 1;
+		}
+		if (with_batch && batches(b, pong, 10, MANY) &&
+		    (t = batches(b, pong, BATCH_ROUNDS, MANY))) {
 			uint64_t per_round = t / BATCH_ROUNDS;
 			b->many = per_round > *roundtrip ? (per_round - *roundtrip) / BATCH : 1;
 		}
@@ -150,9 +174,9 @@ static _Noreturn void driver(struct bench *b)
 	struct kabi_root *r = b->r;
 
 	if (kr_inbox(r, &b->in, 64, 0) && kr_inbox(r, &b->sup, 8, 1)) {
-		measure(b, 1, &b->same, true);
+		measure(b, 1, &b->same, &b->same_regs, true);
 		if (r->start->cpu_count >= 2)
-			measure(b, 2, &b->cross, false);
+			measure(b, 2, &b->cross, &b->cross_regs, false);
 		kabi_inbox_close(&b->in);
 		kabi_inbox_close(&b->sup);
 	}
@@ -201,12 +225,33 @@ void test_bench(struct kabi_root *r)
 	} else if (r->start->cpu_count >= 2) {
 		kr_fail(r, "cross-CPU call round trip", "not measured");
 	}
+	if (b.same_regs) {
+		kr_pass(r, "same-CPU call round trip in registers measured");
+		keel_print(r->witness, "bench: ipc_call_regs_roundtrip_same_cpu_insns=%llu\n",
+			   (unsigned long long)b.same_regs);
+	} else {
+		kr_fail(r, "same-CPU call round trip in registers", "not measured");
+	}
+	if (b.cross_regs) {
+		kr_pass(r, "cross-CPU call round trip in registers measured");
+		keel_print(r->witness, "bench: ipc_call_regs_roundtrip_cross_cpu_insns=%llu\n",
+			   (unsigned long long)b.cross_regs);
+	} else if (r->start->cpu_count >= 2) {
+		kr_fail(r, "cross-CPU call round trip in registers", "not measured");
+	}
 	if (b.batched) {
 		kr_pass(r, "batched send measured");
 		keel_print(r->witness, "bench: ipc_send_batched_per_msg_insns=%llu\n",
 			   (unsigned long long)b.batched);
 	} else {
 		kr_fail(r, "batched send", "not measured");
+	}
+	if (b.batched_regs) {
+		kr_pass(r, "batched send in registers measured");
+		keel_print(r->witness, "bench: ipc_send_regs_batched_per_msg_insns=%llu\n",
+			   (unsigned long long)b.batched_regs);
+	} else {
+		kr_fail(r, "batched send in registers", "not measured");
 	}
 	if (b.many) {
 		kr_pass(r, "sys_msg_send_many measured");

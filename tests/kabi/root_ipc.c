@@ -71,6 +71,62 @@ static void pingpong_calls(struct kabi_root *r, cap_handle_t pong)
 	kr_pass(r, "%d sys_msg_call round trips, replies checked", PINGPONG_CALLS);
 }
 
+/* The same calls with the messages in registers (sys_msg_call_regs, which
+ * pong answers with sys_msg_reply_wait_regs); hostile heads are INVALID
+ * as an oversized len is in memory, and the payload past len is cleared. */
+static void pingpong_regs(struct kabi_root *r, cap_handle_t pong)
+{
+	uint64_t head, w[5];
+	cap_handle_t c;
+	struct keel_msg m;
+
+	for (uint64_t i = 0; i < PINGPONG_CALLS; i++) {
+		m = kabi_msg(KABI_PING_REGS, i, 0, 0);
+		status_t st = keel_msg_call(pong, &m, KABI_WAIT_NS);
+		if (st || m.label != KABI_PONG || kabi_word(&m, 0) != i + 1 ||
+		    kabi_word(&m, 1) != ~i || kabi_word(&m, 2) != 0 || kabi_word(&m, 4) != 0 ||
+		    m.badge != 0 || (m.flags & MSG_FLAG_CAP) || m.len != 24) {
+			kr_fail(r, "sys_msg_call_regs round trips",
+				"call %llu: %s, reply label %#x len %u flags %#x words %#llx %#llx",
+				(unsigned long long)i, status_name(st), m.label, m.len, m.flags,
+				(unsigned long long)kabi_word(&m, 0),
+				(unsigned long long)kabi_word(&m, 1));
+			return;
+		}
+	}
+	kr_pass(r, "%d sys_msg_call_regs round trips, replies checked", PINGPONG_CALLS);
+	kr_expect(r, "sys_msg_call_regs: len 41 is INVALID",
+		  sys_msg_call_regs(pong, KABI_PING_REGS | 41ull << 32, KABI_WAIT_NS, 0, 0, 0, 0, 0,
+				    &head, &c, &w[0], &w[1], &w[2], &w[3], &w[4]),
+		  STATUS_INVALID);
+	kr_expect(r, "sys_msg_call_regs: len 0xffff is INVALID",
+		  sys_msg_call_regs(pong, KABI_PING_REGS | 0xffffull << 32, KABI_WAIT_NS, 0, 0, 0,
+				    0, 0, &head, &c, &w[0], &w[1], &w[2], &w[3], &w[4]),
+		  STATUS_INVALID);
+	kr_expect(r, "sys_msg_call_regs: bit 63 of head is INVALID",
+		  sys_msg_call_regs(pong, KABI_PING_REGS | 8ull << 32 | 1ull << 63, KABI_WAIT_NS, 0,
+				    0, 0, 0, 0, &head, &c, &w[0], &w[1], &w[2], &w[3], &w[4]),
+		  STATUS_INVALID);
+	kr_expect(r, "sys_msg_send_regs: len 41 is INVALID",
+		  sys_msg_send_regs(pong, KABI_ITEM | 41ull << 32, 0, 0, 0, 0, 0), STATUS_INVALID);
+	kr_expect(r, "sys_msg_send_regs: bit 48 of head is INVALID",
+		  sys_msg_send_regs(pong, KABI_ITEM | 1ull << 48, 0, 0, 0, 0, 0), STATUS_INVALID);
+	m = (struct keel_msg){ .label = KABI_PING_REGS, .len = MSG_PAYLOAD_MAX + 1 };
+	kr_expect(r, "keel_msg_call: len 41 is INVALID (in memory)",
+		  keel_msg_call(pong, &m, KABI_WAIT_NS), STATUS_INVALID);
+	/* len 3: pong sees only the low three bytes of ~0, so it answers 2^24. */
+	if (kr_ok(r, "sys_msg_call_regs with len 3 and a full word",
+		  sys_msg_call_regs(pong, KABI_PING_REGS | 3ull << 32, KABI_WAIT_NS, ~0ull, ~0ull,
+				    ~0ull, ~0ull, ~0ull, &head, &c, &w[0], &w[1], &w[2], &w[3],
+				    &w[4]))) {
+		kr_expect_u64(r, "the receiver sees no byte past len", w[0], 1ull << 24);
+		kr_expect_u64(r, "the reply's head: label, len 24, no flags", head,
+			      KABI_PONG | 24ull << 32);
+		kr_expect_u64(r, "the reply carries no capability", c, CAP_HANDLE_NONE);
+		kr_expect_u64(r, "the reply's bytes past its len are zero", w[3] | w[4], 0);
+	}
+}
+
 /* pong sends BATCH messages before replying; one wait then drains them all. */
 static void pingpong_batch(struct kabi_root *r, struct kabi_inbox *in, cap_handle_t pong)
 {
@@ -115,6 +171,7 @@ void test_pingpong(struct kabi_root *r)
 	if (pcap) {
 		struct keel_msg quit = kabi_msg(KABI_QUIT, 0, 0, 0);
 		pingpong_calls(r, pcap);
+		pingpong_regs(r, pcap);
 		pingpong_batch(r, &in, pcap);
 		kr_ok(r, "send quit to pong", sys_msg_send(pcap, &quit, CAP_HANDLE_NONE, 0));
 		kr_wait_exit(r, &sup, SUP_PONG, 0, "pong exits with code 0");

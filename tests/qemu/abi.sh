@@ -49,7 +49,10 @@ kabi adversary 8 300 "kabi.ops=${KABI_ADV_OPS:-3000}"
 kabi bench 2 300
 check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_insns=[0-9]+'
 check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'
+check_log "bench: same-CPU call round trip in registers" 'bench: ipc_call_regs_roundtrip_same_cpu_insns=[0-9]+'
+check_log "bench: cross-CPU call round trip in registers" 'bench: ipc_call_regs_roundtrip_cross_cpu_insns=[0-9]+'
 check_log "bench: batched send" 'bench: ipc_send_batched_per_msg_insns=[0-9]+'
+check_log "bench: batched send in registers" 'bench: ipc_send_regs_batched_per_msg_insns=[0-9]+'
 check_log "bench: batched send in one call" 'bench: ipc_send_many_per_msg_insns=[0-9]+'
 kabi pairs 4 600
 check_log "pairs: 4 independent pairs measured" 'bench: pairs_4_ticks_per_roundtrip=[0-9]+'

@@ -106,7 +106,7 @@ else
 	fail "syscall_dispatch.c does not compile freestanding"
 	show "$work/dispatch.txt"
 fi
-nops=$(grep -c '^	sysops$' "$abi/syscalls.def")
+nops=$(grep -c '^	sysops\( *[a-z_][a-z0-9_]*\)\{0,1\}$' "$abi/syscalls.def")
 if [ "$(grep -c '^	status_t (\*[a-z0-9_]*)(void \*ctx' "$gen/keel/sysops.h")" -eq "$nops" ] &&
 	[ "$(grep -c '^	\.[a-z0-9_]* = k_[a-z0-9_]*,$' "$gen/sysops.c")" -eq "$nops" ] &&
 	$CLANG $user_kflags -I"$gen" -c "$gen/sysops.c" -o "$work/sysops.o" 2> "$work/sysops.txt"; then
@@ -224,6 +224,26 @@ syscall 5 sys_test_ops
 	cap     h       memory  read  stale-ok
 	errors  BAD_CAP STALE NO_RIGHTS BAD_ADDRESS
 	sysops
+
+syscall 6 sys_test_regs
+	doc     Takes eight arguments and returns seven results, all in registers.
+	arg     u64     a1  one
+	arg     u64     a2  two
+	arg     u64     a3  three
+	arg     u64     a4  four
+	arg     u64     a5  five
+	arg     u64     a6  six
+	arg     u64     a7  seven, in rbx
+	arg     u64     a8  eight, in r12
+	ret     u64     q1  one
+	ret     u64     q2  two
+	ret     u64     q3  three, in r10
+	ret     u64     q4  four, in r9
+	ret     u64     q5  five, in rsi
+	ret     u64     q6  six, in rdi
+	ret     u64     q7  seven, in rbx
+	errors  TIMEOUT
+	regs
 EOF
 
 mini=$work/mini
@@ -236,7 +256,7 @@ else
 	finish
 fi
 
-if grep -q 'SYS_COUNT = 6' "$mini/syscall_numbers.h" &&
+if grep -q 'SYS_COUNT = 7' "$mini/syscall_numbers.h" &&
 	grep -q '^#define TEST_BIG 0x8000000000000000ull' "$mini/syscall_numbers.h" &&
 	grep -q '_Static_assert(CAP_HANDLE_NONE == 0,' "$mini/syscall_numbers.h" &&
 	grep -q '_Static_assert(RIGHT_MAP == 1u << 5,' "$mini/syscall_numbers.h" &&
@@ -306,17 +326,17 @@ cat > "$work/host.c" << 'EOF'
 #include <stdio.h>
 #include "syscall_stubs.h"
 
-static uint64_t got_nr, got[6];
-static uint64_t give[2], give_status;
+static uint64_t got_nr, got[8];
+static uint64_t give[7], give_status;
 static int fails;
 
-uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
+uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[8], uint64_t ret[7])
 {
 	got_nr = nr;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 8; i++)
 		got[i] = args[i];
-	ret[0] = give[0];
-	ret[1] = give[1];
+	for (int i = 0; i < 7; i++)
+		ret[i] = give[i];
 	return give_status;
 }
 
@@ -356,6 +376,21 @@ int main(void)
 	      h == 11, "fixed buffer, unused registers zero, handle result");
 	st = sys_test_fixed(buf, 5, NULL);
 	check(st == STATUS_OK && got[1] == 5, "NULL out parameter");
+
+	uint64_t q[7] = { 0 };
+	for (int i = 0; i < 7; i++)
+		give[i] = 100 + (uint64_t)i;
+	st = sys_test_regs(1, 2, 3, 4, 5, 6, 7, 8, &q[0], &q[1], &q[2], &q[3], &q[4], &q[5],
+			   &q[6]);
+	check(st == STATUS_OK && got_nr == SYS_TEST_REGS && got[0] == 1 && got[5] == 6 &&
+	      got[6] == 7 && got[7] == 8, "register form: eight arguments in order");
+	check(q[0] == 100 && q[1] == 101 && q[2] == 102 && q[6] == 106,
+	      "register form: seven results in order");
+	give_status = STATUS_TIMEOUT;
+	q[2] = 7;
+	st = sys_test_regs(1, 2, 3, 4, 5, 6, 7, 8, &q[0], &q[1], &q[2], &q[3], &q[4], &q[5],
+			   &q[6]);
+	check(st == STATUS_TIMEOUT && q[2] == 7, "register form: results untouched on failure");
 	printf("host: %d failures\n", fails);
 	return fails != 0;
 }
@@ -522,6 +557,18 @@ reject "a pointee that is not a C name" "bad.def:47: error: user pointer 'm': '9
 mutate '41s/$/\
 	sysops/'
 reject "sysops on a noreturn call" "bad.def:38: error: sys_test_exit is noreturn and cannot be in sysops"
+mutate '$d'
+reject "seven arguments without regs" "bad.def:60: error: sys_test_regs has more than 6 arguments"
+mutate '$d; 60,61d'
+reject "three results without regs" "bad.def:62: error: sys_test_regs has more than 2 results"
+mutate '59a\
+	arg     u64     a9  nine'
+reject "a ninth argument" "bad.def:62: error: sys_test_regs has more than 8 arguments"
+mutate '$a\
+	sysops'
+reject "sysops on a register-form call" "bad.def:52: error: sys_test_regs: a register-form call cannot be noreturn or in sysops"
+mutate '50s/sysops/sysops 9lives/'
+reject "sysops naming no function" "bad.def:50: error: sysops takes at most a function name, not '9lives'"
 
 # Every error is reported, not only the first.
 mutate '15s/u32/u16/; 31s/in=TEST_SIZE/in=NO_SUCH/'

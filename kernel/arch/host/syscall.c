@@ -10,16 +10,22 @@
  */
 /* The host port is built with KEEL_HOST_SYSCALL (tools/rules.ninja), so
  * keel_host_syscall is declared here as the stubs see it. */
+#include <string.h>
+
 #include "arch/host/host.h"
 #include "core/klock.h"
 #include "core/sys/syscall.h"
 #include "core/object/thread.h"
 #include "host_kernel.h"
 
-uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
+uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[8], uint64_t ret[7])
 {
-	struct syscall_args a = { { args[0], args[1], args[2], args[3], args[4], args[5] } };
-	struct syscall_ret r = { { 0, 0 } };
+	/* As the machine's frame: the saved r10, r9, rsi, rdi and rbx at more
+	 * slots 0, 1, 5, 4 and 8 (struct syscall_ret), here 0 unless written. */
+	uint64_t more[SYSCALL_MORE_SLOTS] = { 0 };
+	struct syscall_args a;
+	struct syscall_ret r = { { 0, 0 }, more };
+	memcpy(a.a, args, sizeof a.a);
 	host_kernel_enter();
 	status_t st;
 	do /* one CPU: never asked to run again, but the contract allows it */
@@ -28,6 +34,11 @@ uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[6], uint64_t ret[2])
 	host_kernel_leave();
 	ret[0] = r.r[0];
 	ret[1] = r.r[1];
+	ret[2] = more[0];
+	ret[3] = more[1];
+	ret[4] = more[5];
+	ret[5] = more[4];
+	ret[6] = more[8];
 	return (uint64_t)st;
 }
 

@@ -12,14 +12,17 @@
  * user address in the user code segment, and IRETQ otherwise (SYSRET to a
  * non-canonical RIP would fault in kernel mode on the user stack).
  *
- * Only the registers the C code may change are saved: rbx and r12-r15
- * are callee-saved, so they still hold the user's values when
- * arch_syscall returns (a switch to another thread in between keeps
- * them too: arch_switch saves them), and rcx and r11 hold the return rip
- * and rflags, which the frame has. Their slots are left unwritten and
- * filled only on the IRETQ way back, which restores every register from
- * the frame. Nothing reads them in between: a system call's frame is read
- * for its arguments and written with its results, nothing else.
+ * Only the registers the C code may change are saved, and rbx and r12,
+ * which carry arguments 7 and 8 of a register-form call: r13-r15 are
+ * callee-saved, so they still hold the user's values when arch_syscall
+ * returns (a switch to another thread in between keeps them too:
+ * arch_switch saves them), and rcx and r11 hold the return rip and
+ * rflags, which the frame has. Their slots are left unwritten and filled
+ * only on the IRETQ way back, which restores every register from the
+ * frame. Nothing reads them in between: a system call's frame is read for
+ * its arguments and written with its results, nothing else. rbx is also
+ * a result of a register-form call, so the way back restores it from the
+ * frame; r12 is only read.
  */
 #include "arch/x86_64/percpu.h"
 
@@ -41,7 +44,8 @@ syscall_entry:
 	pushq $0                        /* error */
 	pushq $SYSCALL_VECTOR           /* vector */
 	pushq %rax
-	sub $16, %rsp                   /* rbx, rcx: see above */
+	pushq %rbx
+	sub $8, %rsp                    /* rcx: see above */
 	pushq %rdx
 	pushq %rsi
 	pushq %rdi
@@ -49,7 +53,9 @@ syscall_entry:
 	pushq %r8
 	pushq %r9
 	pushq %r10
-	sub $40, %rsp                   /* r11, r12, r13, r14, r15 */
+	sub $8, %rsp                    /* r11 */
+	pushq %r12
+	sub $24, %rsp                   /* r13, r14, r15 */
 	mov %rsp, %rdi
 	xor %ebp, %ebp                  /* DF is clear already: FMASK has it */
 	call arch_syscall
@@ -68,7 +74,8 @@ syscall_entry:
 	popq %rdi
 	popq %rsi
 	popq %rdx
-	add $16, %rsp
+	add $8, %rsp                    /* rcx */
+	popq %rbx
 	popq %rax
 	add $16, %rsp                   /* vector and error code */
 	mov 0(%rsp), %rcx               /* user rip */
@@ -80,10 +87,8 @@ syscall_entry:
 1:	mov %r15, 0(%rsp)
 	mov %r14, 8(%rsp)
 	mov %r13, 16(%rsp)
-	mov %r12, 24(%rsp)
 	mov 152(%rsp), %rax             /* r11 = rflags, rcx = rip, as SYSRET leaves them */
 	mov %rax, 32(%rsp)
 	mov 136(%rsp), %rax
 	mov %rax, 96(%rsp)
-	mov %rbx, 104(%rsp)
 	jmp trap_return

@@ -8,6 +8,7 @@
  * outgoing thread's FS and GS bases and loads the incoming one's, so they
  * are per thread; a new thread starts with both zero.
  */
+#include <stddef.h>
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -77,14 +78,24 @@ void user_cpu_init(void)
 
 void arch_syscall(struct trap_frame *f);
 
+/* Arguments 7 and 8 of a register-form call are rbx and r12; its results
+ * past the second go straight into the frame (struct syscall_ret). */
+#define MORE_SLOT(reg) ((offsetof(struct trap_frame, reg) - offsetof(struct trap_frame, r10)) / 8)
+_Static_assert(MORE_SLOT(r9) == 1 && MORE_SLOT(rdi) == 4 && MORE_SLOT(rsi) == 5 &&
+		       MORE_SLOT(rbx) == 8 && MORE_SLOT(rbx) < SYSCALL_MORE_SLOTS,
+	       "struct syscall_ret: the saved r10, r9, rsi, rdi and rbx at more 0, 1, 5, 4, 8");
+
 void arch_syscall(struct trap_frame *f)
 {
-	struct syscall_args a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 } };
-	struct syscall_ret r = { { 0, 0 } };
+	struct syscall_args a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9, f->rbx,
+				    f->r12 } };
+	struct syscall_ret r = { { 0, 0 }, &f->r10 };
 	status_t st = syscall_invoke(f->rax, &a, &r);
 	if (__builtin_expect(st == STATUS_RELOCK, 0)) {
 		/* Run again: back to the 2-byte SYSCALL, every register as the
-		 * caller left it (rcx and r11 are the call's to clobber). */
+		 * caller left it (rcx and r11 are the call's to clobber; the
+		 * results that go straight into the frame are written on OK
+		 * only). */
 		f->rip -= 2;
 		return;
 	}

@@ -149,6 +149,34 @@ status_t inbox_post_msg(struct inbox *ib, const struct keel_msg *m, uint64_t bad
 	return STATUS_OK;
 }
 
+status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint64_t *w, uint64_t badge)
+{
+	size_t len = (size_t)(head >> 32);
+	status_t st = post_check(ib, len, 0);
+	if (st)
+		return st;
+	uint8_t *slot = (uint8_t *)&ib->ring->msgs[ib->tail & (ib->capacity - 1)];
+	const uint64_t none = 0; /* cap and reserved */
+	memcpy(slot, &head, 8);  /* label, len, flags 0 */
+	memcpy(slot + 8, &badge, 8);
+	memcpy(slot + 16, &none, 8);
+	memcpy(slot + MSG_HEADER_SIZE, w, MSG_PAYLOAD_MAX);
+	if (len < MSG_PAYLOAD_MAX) {
+		/* The word len ends in keeps its first bytes; the rest are 0.
+		 * Read back from the slot: w itself stays in registers. */
+		size_t full = len / 8, part = len % 8;
+		uint64_t v;
+		memcpy(&v, slot + MSG_HEADER_SIZE + 8 * full, 8);
+		v = part ? v & (~0ull >> (64 - 8 * part)) : 0;
+		memcpy(slot + MSG_HEADER_SIZE + 8 * full, &v, 8);
+		v = 0;
+		for (size_t i = full + 1; i < MSG_PAYLOAD_MAX / 8; i++)
+			memcpy(slot + MSG_HEADER_SIZE + 8 * i, &v, 8);
+	}
+	post_done(ib);
+	return STATUS_OK;
+}
+
 /* Moves, copies or grants m's cap into ib's owner; *flags gets the
  * message flags that describe the received cap. */
 static status_t attach_cap(struct cspace *cs, struct inbox *ib, const struct inbox_msg *m,

@@ -48,6 +48,16 @@ status_t ksys_msg_send(struct syscall_ctx *ctx, const struct cap_arg *inbox, uad
 	return st ? st : ipc_send(&inbox->cap, inbox->handle, msg, cap->handle, mode);
 }
 
+status_t ksys_msg_send_regs(struct syscall_ctx *ctx, const struct cap_arg *inbox, uint64_t head,
+			    uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, uint64_t w4)
+{
+	(void)ctx;
+	const uint64_t w[] = { w0, w1, w2, w3, w4 };
+	if (head >> 32 > MSG_PAYLOAD_MAX) /* also any of bits 48-63 */
+		return STATUS_INVALID;
+	return ipc_send_regs(&inbox->cap, inbox->handle, head, w);
+}
+
 status_t ksys_msg_send_many(struct syscall_ctx *ctx, const struct cap_arg *inbox, uaddr_t msgs,
 			    size_t len, size_t *sent)
 {
@@ -127,4 +137,47 @@ status_t ksys_signal_raise(struct syscall_ctx *ctx, const struct cap_arg *thread
 			return st;
 	}
 	return ipc_signal_raise_checked((struct thread *)thread->cap.obj, bits);
+}
+
+status_t ksys_msg_call_regs(struct syscall_ctx *ctx, const struct cap_arg *inbox, uint64_t head,
+			    uint64_t timeout, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
+			    uint64_t w4, uint64_t *rhead, cap_handle_t *rcap, uint64_t *r0,
+			    uint64_t *r1, uint64_t *r2, uint64_t *r3, uint64_t *r4)
+{
+	(void)ctx;
+	const uint64_t w[] = { w0, w1, w2, w3, w4 };
+	const struct keel_msg *rp;
+	struct keel_msg m;
+	uint64_t rw[MSG_PAYLOAD_MAX / 8];
+	status_t st = ipc_msg_from_regs(head, MSG_CALL_REGS_MAX, w, &m);
+	if (st == STATUS_OK)
+		st = ipc_call_regs(&inbox->cap, inbox->handle, &m, timeout, &rp);
+	if (st)
+		return st;
+	memcpy(rw, rp->payload, sizeof rw);
+	*rhead = rp->label | (uint64_t)rp->len << 32 | (uint64_t)rp->flags << 48;
+	*rcap = rp->cap;
+	*r0 = rw[0];
+	*r1 = rw[1];
+	*r2 = rw[2];
+	*r3 = rw[3];
+	*r4 = rw[4];
+	return STATUS_OK;
+}
+
+status_t ksys_msg_reply_wait_regs(struct syscall_ctx *ctx, const struct cap_arg *reply,
+				  uint64_t head, uint64_t mask, uint64_t timeout, uint64_t w0,
+				  uint64_t w1, uint64_t w2, uint64_t w3, uint64_t *pending)
+{
+	const uint64_t w[] = { w0, w1, w2, w3 };
+	struct keel_msg m;
+	/* Checked before the stale case, so a bad head never waits. */
+	status_t st = ipc_msg_from_regs(head, MSG_REPLY_REGS_MAX, w, &m);
+	if (st)
+		return st;
+	if (reply->stale) {
+		st = reply_ended(ctx, reply);
+		return st ? st : ipc_signal_wait(mask, timeout, pending);
+	}
+	return ipc_reply_wait_regs(reply->reply, reply->handle, &m, mask, timeout, pending);
 }

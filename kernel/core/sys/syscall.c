@@ -3,13 +3,16 @@
 #include "core/sys/syscall.h"
 
 /* The calls that start with their CPU's lock alone (core/klock.h): the
- * IPC path between threads - each takes what else it touches, or asks
+ * IPC path between threads (sends, calls, replies, signals) - each takes
+ * what else it touches, or asks
  * for it with STATUS_RELOCK before it changes anything - and the kernel's
  * statistics, which only read counters (each exact, not all of one
  * instant), so that watching the kernel does not stop it. */
 #define OWN_LOCK_CALLS                                                                             \
-	(1ull << SYS_MSG_CALL | 1ull << SYS_MSG_REPLY | 1ull << SYS_MSG_REPLY_WAIT |               \
-	 1ull << SYS_SIGNAL_WAIT | 1ull << SYS_SIGNAL_RAISE | 1ull << SYS_KERNEL_STATS)
+	(1ull << SYS_MSG_SEND | 1ull << SYS_MSG_SEND_REGS | 1ull << SYS_MSG_SEND_MANY |            \
+	 1ull << SYS_MSG_CALL | 1ull << SYS_MSG_CALL_REGS | 1ull << SYS_MSG_REPLY |                \
+	 1ull << SYS_MSG_REPLY_WAIT | 1ull << SYS_MSG_REPLY_WAIT_REGS | 1ull << SYS_SIGNAL_WAIT |  \
+	 1ull << SYS_SIGNAL_RAISE | 1ull << SYS_KERNEL_STATS)
 
 uint64_t syscall_count(void)
 {

@@ -180,6 +180,17 @@ TEST(trimmed_message_posts_as_inbox_post_does)
 		CHECK(inbox_ring_pop(ring, &b));
 		CHECK_EQ(b.flags, 0);
 		CHECK_EQ(b.cap, CAP_HANDLE_NONE);
+		/* From registers, untrimmed: the same message as inbox_post's. */
+		uint64_t w[MSG_PAYLOAD_MAX / 8];
+		memset(w, 0xee, sizeof w);
+		memcpy(w, in.payload, len);
+		CHECK_EQ(inbox_post(&ib, in.label, 0xb0b, in.payload, len, CAP_HANDLE_NONE, 0),
+			 STATUS_OK);
+		CHECK_EQ(inbox_post_words(&ib, in.label | (uint64_t)len << 32, w, 0xb0b),
+			 STATUS_OK);
+		CHECK(inbox_ring_pop(ring, &a));
+		CHECK(inbox_ring_pop(ring, &b));
+		CHECK(memcmp(&a, &b, sizeof a) == 0);
 	}
 	/* The same checks as inbox_post: length, flags, a full ring. */
 	in.len = MSG_PAYLOAD_MAX + 1;

@@ -215,6 +215,44 @@ TEST(a_call_times_out_on_virtual_time)
 	CHECK(took >= 30 * MS && took <= 31 * MS);
 }
 
+/* The register form through the real dispatcher: a hostile head is
+ * INVALID and posts nothing; a good one posts the message trimmed to its
+ * len, with a reply capability, and times out unanswered. */
+TEST(a_call_in_registers_checks_its_head_and_posts_the_same_message)
+{
+	uint64_t head = 7, w[5] = { 7, 7, 7, 7, 7 };
+	cap_handle_t c = 7;
+	struct keel_msg m;
+	CHECK_EQ(sys_msg_call_regs(inbox_send, 0x51 | (uint64_t)(MSG_CALL_REGS_MAX + 1) << 32,
+				   10 * MS, 0, 0, 0, 0, 0, &head, &c, &w[0], &w[1], &w[2], &w[3],
+				   &w[4]),
+		 STATUS_INVALID);
+	CHECK_EQ(sys_msg_call_regs(inbox_send, 0x51 | 1ull << 47 | 1ull << 32, 10 * MS, 0, 0, 0, 0,
+				   0, &head, &c, &w[0], &w[1], &w[2], &w[3], &w[4]),
+		 STATUS_INVALID);
+	CHECK_EQ(sys_msg_call_regs(inbox_send, 0x51 | 1ull << 63, 10 * MS, 0, 0, 0, 0, 0, &head, &c,
+				   &w[0], &w[1], &w[2], &w[3], &w[4]),
+		 STATUS_INVALID);
+	CHECK(head == 7 && c == 7 && w[0] == 7 && w[4] == 7); /* untouched on errors */
+	CHECK_EQ(inbox_ring_pending(ring), 0);
+	CHECK_EQ(sys_msg_call_regs(inbox_send, 0x51 | 9ull << 32, 10 * MS, ~0ull, ~0ull, ~0ull,
+				   ~0ull, ~0ull, &head, &c, &w[0], &w[1], &w[2], &w[3], &w[4]),
+		 STATUS_TIMEOUT);
+	CHECK_EQ(next_msg(&m), STATUS_OK);
+	CHECK(m.label == 0x51 && m.len == 9 && m.badge == 1);
+	CHECK_EQ(m.flags, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+	CHECK(m.payload[8] == 0xff && m.payload[9] == 0 && m.payload[39] == 0);
+	/* Its caller timed out: a bad head leaves the reply handle; a good
+	 * one consumes it, and the wait (a poll) happens. */
+	uint64_t pending = 0;
+	CHECK_EQ(sys_msg_reply_wait_regs(m.cap, 0x52 | (uint64_t)(MSG_REPLY_REGS_MAX + 1) << 32,
+					 1ull << 30, 0, 0, 0, 0, 0, &pending),
+		 STATUS_INVALID);
+	CHECK_EQ(sys_msg_reply_wait_regs(m.cap, 0x52, 1ull << 30, 0, 0, 0, 0, 0, &pending),
+		 STATUS_TIMEOUT);
+	CHECK_EQ(sys_cap_delete(m.cap), STATUS_BAD_CAP); /* used by the wait */
+}
+
 /* Arms the timer ms ahead and waits for it; returns how late it fired. */
 static uint64_t timer_lateness(uint64_t ms, status_t *st)
 {
@@ -361,6 +399,7 @@ static int tests(const struct keel_start *start)
 	RUN(an_address_the_process_uses_itself_cannot_be_mapped);
 	RUN(bad_user_pointers_are_errors_not_crashes);
 	RUN(a_call_times_out_on_virtual_time);
+	RUN(a_call_in_registers_checks_its_head_and_posts_the_same_message);
 	RUN(a_timer_fires_at_its_deadline_tick);
 	RUN(an_interrupt_raised_by_the_test_reaches_the_bound_thread);
 	RUN(device_memory_cannot_be_mapped_on_the_host);

@@ -39,6 +39,65 @@ static inline const struct keel_start *keel_start_page(void)
 }
 
 /*
+ * sys_msg_call, sys_msg_send and sys_msg_reply_wait, in registers when the
+ * message fits (docs/kernel-abi.md, "Short messages in registers"): the
+ * same arguments, results and status codes as the calls of those names,
+ * without the kernel's copies of the message from and to memory. A call's
+ * request always fits, and so does a send without a capability (a len
+ * above MSG_PAYLOAD_MAX goes to the memory form, which refuses it as
+ * ever); a reply fits with at most MSG_REPLY_REGS_MAX payload bytes and no
+ * capability. libsys's sysops_kernel uses these, so every loop and channel
+ * does.
+ */
+static inline status_t keel_msg_call(cap_handle_t inbox, struct keel_msg *msg, uint64_t timeout)
+{
+	uint64_t w[MSG_PAYLOAD_MAX / 8], r[MSG_PAYLOAD_MAX / 8], head;
+	cap_handle_t cap;
+
+	if (msg->len > MSG_CALL_REGS_MAX)
+		return sys_msg_call(inbox, msg, timeout);
+	memcpy(w, msg->payload, sizeof w);
+	status_t st = sys_msg_call_regs(inbox, msg->label | (uint64_t)msg->len << 32, timeout, w[0],
+					w[1], w[2], w[3], w[4], &head, &cap, &r[0], &r[1], &r[2],
+					&r[3], &r[4]);
+	if (st)
+		return st;
+	msg->label = (uint32_t)head;
+	msg->len = (uint16_t)(head >> 32);
+	msg->flags = (uint16_t)(head >> 48);
+	msg->badge = 0;
+	msg->cap = cap;
+	msg->reserved = 0;
+	memcpy(msg->payload, r, sizeof r);
+	return STATUS_OK;
+}
+
+static inline status_t keel_msg_send(cap_handle_t inbox, const struct keel_msg *msg,
+				     cap_handle_t cap, uint32_t mode)
+{
+	uint64_t w[MSG_PAYLOAD_MAX / 8];
+
+	if (cap != CAP_HANDLE_NONE || msg->len > MSG_PAYLOAD_MAX)
+		return sys_msg_send(inbox, msg, cap, mode);
+	memcpy(w, msg->payload, sizeof w);
+	return sys_msg_send_regs(inbox, msg->label | (uint64_t)msg->len << 32, w[0], w[1], w[2],
+				 w[3], w[4]);
+}
+
+static inline status_t keel_msg_reply_wait(cap_handle_t reply, const struct keel_msg *msg,
+					   cap_handle_t cap, uint32_t mode, uint64_t mask,
+					   uint64_t timeout, uint64_t *pending)
+{
+	uint64_t w[MSG_REPLY_REGS_MAX / 8];
+
+	if (cap != CAP_HANDLE_NONE || msg->len > MSG_REPLY_REGS_MAX)
+		return sys_msg_reply_wait(reply, msg, cap, mode, mask, timeout, pending);
+	memcpy(w, msg->payload, sizeof w);
+	return sys_msg_reply_wait_regs(reply, msg->label | (uint64_t)msg->len << 32, mask, timeout,
+				       w[0], w[1], w[2], w[3], pending);
+}
+
+/*
  * Formats like printf (conversions of kernel/lib/fmt.h: no floating point) and
  * writes the text to the kernel console with sys_debug_write on witness,
  * which needs RIGHT_WRITE. Output up to 512 bytes goes out in one call, so
