@@ -206,6 +206,7 @@ static void adopt_idle(uint32_t slot, uint64_t top)
 	/* Its lock joins the set: the caller holds every lock there was,
 	 * lock 0 among them (none for the boot CPU, alone so far). */
 	list_init(&sc->sleepers);
+	sc->sleep_hint = UINT64_MAX;
 	sc->lock = (struct spinlock){ 0, -1 };
 	sc->bit = 1ull << sc->cpu;
 	klock_cpus[sc->cpu] = sc;
@@ -593,7 +594,10 @@ status_t thread_set_tier(struct thread *t, enum sched_tier tier)
 /* Inserts the running t into its CPU's sleeper list in deadline order. */
 static void sleeper_insert(struct thread *t)
 {
-	struct list_node *sleepers = &arch_sched_cpu()->sleepers;
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct list_node *sleepers = &sc->sleepers;
+	if (t->wake_ns < sc->sleep_hint)
+		__atomic_store_n(&sc->sleep_hint, t->wake_ns, __ATOMIC_RELAXED);
 	struct list_node *n = sleepers->next;
 	while (n != sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= t->wake_ns)
 		n = n->next;
@@ -726,15 +730,23 @@ static bool wake_sleepers(struct sched_cpu *sc, uint64_t now)
 		t->blocked = false;
 		make_runnable(t);
 	}
+	uint64_t first =
+		list_empty(&sc->sleepers)
+			? UINT64_MAX
+			: container_of(sc->sleepers.next, struct thread, sleep_link)->wake_ns;
+	__atomic_store_n(&sc->sleep_hint, first, __ATOMIC_RELAXED);
 	return true;
 }
 
-/* Whether a sleeper of this CPU is due at now (read without the lock, by
- * the CPU itself with interrupts off: only it adds to the list). */
+/* Whether a sleeper of this CPU may be due at now, read without the lock:
+ * other CPUs take sleepers off the list (waking them), so the list is
+ * not looked at; the hint is at most the first deadline (set by this
+ * CPU as it adds one and as it wakes its due ones), never later, so a
+ * due sleeper is never missed and a stale hint costs one look with the
+ * lock. */
 static bool sleeper_due(const struct sched_cpu *sc, uint64_t now)
 {
-	const struct list_node *n = __atomic_load_n(&sc->sleepers.next, __ATOMIC_RELAXED);
-	return n != &sc->sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= now;
+	return __atomic_load_n(&sc->sleep_hint, __ATOMIC_RELAXED) <= now;
 }
 
 /*

@@ -128,6 +128,7 @@ struct sched_cpu {
 	struct klock_stats lock_stats; /* CPU-lock acquisitions made here */
 	struct klock_stats all_stats;  /* every-lock acquisitions made here */
 	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
+	uint64_t sleep_hint;           /* at most the first deadline, for a look without the lock */
 };
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */
