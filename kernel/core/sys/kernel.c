@@ -103,20 +103,30 @@ static void cpu_record(unsigned i, uint64_t now, struct kernel_cpu_stats *r)
 					.lock_wait = k.wait };
 }
 
-/* After the kernel-wide counters, as many per-CPU records as fit. */
-static status_t copy_cpu_records(struct syscall_ctx *ctx, uaddr_t buf, size_t len)
+/* After the kernel-wide counters, as many per-CPU records as fit. Every
+ * CPU's system calls and lock counters are added into s as its record is
+ * made, so that the records add up to the totals exactly: the call holds
+ * only its CPU's lock, and the other CPUs go on counting meanwhile. */
+static status_t copy_cpu_records(struct syscall_ctx *ctx, uaddr_t buf, size_t len,
+				 struct kernel_stats *s)
 {
 	size_t n = (len - sizeof(struct kernel_stats)) / sizeof(struct kernel_cpu_stats);
 	uint64_t now = arch_timestamp();
-	for (size_t i = 0; i < n && i < KERNEL_STATS_CPUS; i++) {
+	status_t st = STATUS_OK;
+	for (size_t i = 0; i < KERNEL_STATS_CPUS && (i < n || i < arch_cpu_count()); i++) {
 		struct kernel_cpu_stats r;
 		cpu_record((unsigned)i, now, &r);
-		if (copy_to_user(&ctx->task->vs,
+		s->syscalls += r.syscalls;
+		s->lock_acquired += r.lock_acquired;
+		s->lock_contended += r.lock_contended;
+		s->lock_wait += r.lock_wait;
+		if (i < n && st == STATUS_OK &&
+		    copy_to_user(&ctx->task->vs,
 				 uaddr_add(buf, sizeof(struct kernel_stats) + i * sizeof r), &r,
 				 sizeof r))
-			return STATUS_BAD_ADDRESS;
+			st = STATUS_BAD_ADDRESS;
 	}
-	return STATUS_OK;
+	return st;
 }
 
 status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witness, uaddr_t buf,
@@ -142,19 +152,17 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 			   device_count(),
 		.reclaim_pending = reclaim_pending(),
 		.witness_records = witness_log_get()->next_seq,
-		.syscalls = syscall_count(),
-		.lock_acquired = lk.acquired + cpu_locks.acquired,
-		.lock_contended = lk.contended + cpu_locks.contended,
-		.lock_wait = lk.wait + cpu_locks.wait,
 		.global_acquired = lk.acquired,
 		.global_contended = lk.contended,
 		.global_wait = lk.wait,
 		.idle_ticks = arch_idle_ticks(),
 		.pool_pages = kmem_pool_pages(),
 	};
+	/* The records first, for the totals; the counters after them. */
+	status_t st = copy_cpu_records(ctx, buf, len, &s);
 	if (copy_to_user(&ctx->task->vs, buf, &s, sizeof s))
 		return STATUS_BAD_ADDRESS;
-	return copy_cpu_records(ctx, buf, len);
+	return st;
 }
 
 status_t ksys_witness_append(struct syscall_ctx *ctx, const struct cap_arg *witness,
