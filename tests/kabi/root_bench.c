@@ -202,6 +202,19 @@ static bool driver_start(struct kabi_root *r, struct bench *b, cap_handle_t *sta
 				       (uint64_t)(uintptr_t)b, THREAD_TIER_MATTER, 1, thread));
 }
 
+/* Prints figure name = v and passes "what measured", or, when v is 0 and
+ * the figure is required, fails "what". */
+static void report(struct kabi_root *r, const char *what, const char *name, uint64_t v,
+		   bool required)
+{
+	if (v) {
+		kr_pass(r, "%s measured", what);
+		keel_print(r->witness, "bench: %s=%llu\n", name, (unsigned long long)v);
+	} else if (required) {
+		kr_fail(r, what, "not measured");
+	}
+}
+
 void test_bench(struct kabi_root *r)
 {
 	struct bench b = { .r = r };
@@ -213,51 +226,15 @@ void test_bench(struct kabi_root *r)
 		kabi_sleep(50 * KABI_MS);
 	kabi_sleep(10 * KABI_MS); /* let the driver's sys_thread_exit complete */
 	sys_cap_delete(thread);
-	if (b.same) {
-		kr_pass(r, "same-CPU call round trip measured");
-		keel_print(r->witness, "bench: ipc_call_roundtrip_same_cpu_insns=%llu\n",
-			   (unsigned long long)b.same);
-	}
-	if (b.cross) {
-		kr_pass(r, "cross-CPU call round trip measured");
-		keel_print(r->witness, "bench: ipc_call_roundtrip_cross_cpu_insns=%llu\n",
-			   (unsigned long long)b.cross);
-	} else if (r->start->cpu_count >= 2) {
-		kr_fail(r, "cross-CPU call round trip", "not measured");
-	}
-	if (b.same_regs) {
-		kr_pass(r, "same-CPU call round trip in registers measured");
-		keel_print(r->witness, "bench: ipc_call_regs_roundtrip_same_cpu_insns=%llu\n",
-			   (unsigned long long)b.same_regs);
-	} else {
-		kr_fail(r, "same-CPU call round trip in registers", "not measured");
-	}
-	if (b.cross_regs) {
-		kr_pass(r, "cross-CPU call round trip in registers measured");
-		keel_print(r->witness, "bench: ipc_call_regs_roundtrip_cross_cpu_insns=%llu\n",
-			   (unsigned long long)b.cross_regs);
-	} else if (r->start->cpu_count >= 2) {
-		kr_fail(r, "cross-CPU call round trip in registers", "not measured");
-	}
-	if (b.batched) {
-		kr_pass(r, "batched send measured");
-		keel_print(r->witness, "bench: ipc_send_batched_per_msg_insns=%llu\n",
-			   (unsigned long long)b.batched);
-	} else {
-		kr_fail(r, "batched send", "not measured");
-	}
-	if (b.batched_regs) {
-		kr_pass(r, "batched send in registers measured");
-		keel_print(r->witness, "bench: ipc_send_regs_batched_per_msg_insns=%llu\n",
-			   (unsigned long long)b.batched_regs);
-	} else {
-		kr_fail(r, "batched send in registers", "not measured");
-	}
-	if (b.many) {
-		kr_pass(r, "sys_msg_send_many measured");
-		keel_print(r->witness, "bench: ipc_send_many_per_msg_insns=%llu\n",
-			   (unsigned long long)b.many);
-	} else {
-		kr_fail(r, "sys_msg_send_many", "not measured");
-	}
+	bool two = r->start->cpu_count >= 2;
+	report(r, "same-CPU call round trip", "ipc_call_roundtrip_same_cpu_insns", b.same, false);
+	report(r, "cross-CPU call round trip", "ipc_call_roundtrip_cross_cpu_insns", b.cross, two);
+	report(r, "same-CPU call round trip in registers", "ipc_call_regs_roundtrip_same_cpu_insns",
+	       b.same_regs, true);
+	report(r, "cross-CPU call round trip in registers",
+	       "ipc_call_regs_roundtrip_cross_cpu_insns", b.cross_regs, two);
+	report(r, "batched send", "ipc_send_batched_per_msg_insns", b.batched, true);
+	report(r, "batched send in registers", "ipc_send_regs_batched_per_msg_insns",
+	       b.batched_regs, true);
+	report(r, "sys_msg_send_many", "ipc_send_many_per_msg_insns", b.many, true);
 }
