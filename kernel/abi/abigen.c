@@ -1575,14 +1575,10 @@ static void stub_results(struct buf *b, const struct syscall *sc)
 	bprintf(b, "\treturn st_;\n");
 }
 
-/* A register-form call's stub: every argument and result through
- * syscall_raw_regs. */
-static void stub_body_regs(struct buf *b, const struct syscall *sc, const char *e)
+/* sc's arguments as n comma-separated registers, 0 past its own. */
+static void stub_arg_list(struct buf *b, const struct syscall *sc, int n)
 {
-	bprintf(b, "static inline status_t %s(", sc->name);
-	stub_params(b, sc);
-	bprintf(b, ")\n{\n\tconst uint64_t a_[8] = { ");
-	for (int j = 0; j < MAX_ARGS; j++) {
+	for (int j = 0; j < n; j++) {
 		if (j)
 			bprintf(b, ", ");
 		if (j < sc->nargs)
@@ -1590,6 +1586,16 @@ static void stub_body_regs(struct buf *b, const struct syscall *sc, const char *
 		else
 			bprintf(b, "0");
 	}
+}
+
+/* A register-form call's stub: every argument and result through
+ * syscall_raw_regs. */
+static void stub_body_regs(struct buf *b, const struct syscall *sc, const char *e)
+{
+	bprintf(b, "static inline status_t %s(", sc->name);
+	stub_params(b, sc);
+	bprintf(b, ")\n{\n\tconst uint64_t a_[8] = { ");
+	stub_arg_list(b, sc, MAX_ARGS);
 	bprintf(b, " };\n\tuint64_t ret_[7];\n");
 	bprintf(b, "\tstatus_t st_ = (status_t)syscall_raw_regs(%s, a_, ret_);\n", e);
 	stub_results(b, sc);
@@ -1614,13 +1620,8 @@ static void stub_body(struct buf *b, const struct syscall *sc)
 		: sc->nrets  ? "status_t st_ = (status_t)"
 			     : "return (status_t)",
 		e);
-	for (int j = 0; j < STD_ARGS; j++) {
-		bprintf(b, ", ");
-		if (j < sc->nargs)
-			stub_arg(b, sc, j);
-		else
-			bprintf(b, "0");
-	}
+	bprintf(b, ", ");
+	stub_arg_list(b, sc, STD_ARGS);
 	bprintf(b, ", ret_);\n");
 	if (sc->noreturn)
 		bprintf(b, "\t__builtin_unreachable();\n");
