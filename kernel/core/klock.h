@@ -23,7 +23,7 @@
  * lower one tries it; if it is busy, the operation gives up before it has
  * changed anything and is run again with the whole set taken in order
  * (STATUS_RELOCK, syscall_invoke). A task's table of unanswered calls has
- * its own lock (replies_lock), taken inside CPU locks and innermost.
+ * its own lock (table_lock below), taken inside CPU locks and innermost.
  * Holding every lock excludes everything else, so code that runs so never
  * takes a table lock.
  *
@@ -127,12 +127,6 @@ static inline bool klock_held(void)
 	return arch_sched_cpu()->held == klock_all;
 }
 
-/* Whether the locks of need are all held. */
-static inline bool klock_covers(uint64_t need)
-{
-	return (arch_sched_cpu()->held & need) == need;
-}
-
 /* Holds the locks of need, taking the missing ones (klock_extend_slow). */
 static inline bool klock_extend(uint64_t need)
 {
@@ -156,7 +150,9 @@ static inline uint64_t klock_bit(int c)
 	return c < 0 ? klock_all : 1ull << c;
 }
 
-/* A table lock: no owner record, no counts; innermost. */
+/* A table's lock (struct replies): a plain flag, not a struct spinlock,
+ * so that the table's header needs nothing of an architecture (it is
+ * tested on the host alone); innermost, never held across a wait. */
 static inline void table_lock(volatile int *l)
 {
 	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
@@ -169,7 +165,7 @@ static inline void table_unlock(volatile int *l)
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 
-/* The sums of every CPU's records: every-lock and CPU-lock acquisitions. */
-void klock_totals(struct klock_stats *all, struct klock_stats *cpu);
+/* The sums of every CPU's every-lock (global) acquisition records. */
+struct klock_stats klock_global_totals(void);
 
 #endif

@@ -119,18 +119,16 @@ bool klock_extend_slow(struct sched_cpu *sc, uint64_t need)
 	return true;
 }
 
-void klock_totals(struct klock_stats *all, struct klock_stats *cpu)
+struct klock_stats klock_global_totals(void)
 {
-	*all = *cpu = (struct klock_stats){ 0 };
+	struct klock_stats all = { 0 };
 	for (uint64_t m = klock_all; m; m &= m - 1) {
 		const struct sched_cpu *sc = klock_cpus[__builtin_ctzll(m)];
-		all->acquired += sc->all_stats.acquired;
-		all->contended += sc->all_stats.contended;
-		all->wait += sc->all_stats.wait;
-		cpu->acquired += sc->lock_stats.acquired;
-		cpu->contended += sc->lock_stats.contended;
-		cpu->wait += sc->lock_stats.wait;
+		all.acquired += sc->all_stats.acquired;
+		all.contended += sc->all_stats.contended;
+		all.wait += sc->all_stats.wait;
 	}
+	return all;
 }
 
 static struct pool thread_pool;

@@ -141,8 +141,7 @@ status_t ksys_kernel_stats(struct syscall_ctx *ctx, const struct cap_arg *witnes
 		if (st)
 			return st;
 	}
-	struct klock_stats lk, cpu_locks;
-	klock_totals(&lk, &cpu_locks);
+	struct klock_stats lk = klock_global_totals();
 	struct kernel_stats s = {
 		.free_pages = kmem_free_pages(),
 		.total_pages = kmem_total_pages(),

@@ -14,15 +14,6 @@
 	 1ull << SYS_MSG_REPLY_WAIT | 1ull << SYS_MSG_REPLY_WAIT_REGS | 1ull << SYS_SIGNAL_WAIT |  \
 	 1ull << SYS_SIGNAL_RAISE | 1ull << SYS_KERNEL_STATS)
 
-uint64_t syscall_count(void)
-{
-	uint64_t n = 0;
-	struct thread_cpu_load l;
-	for (unsigned i = 0; thread_cpu_load(i, 0, &l); i++)
-		n += l.syscalls;
-	return n;
-}
-
 /* The dispatcher, with what it inlines, in a function of its own: left
  * to itself the inliner splits the hot handlers out of syscall_invoke. */
 static __attribute__((noinline)) status_t dispatch(struct syscall_ctx *ctx, uint64_t nr,

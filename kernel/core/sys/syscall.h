@@ -136,7 +136,4 @@ static inline void syscall_cap_used(struct syscall_ctx *ctx, const struct cap_ar
  * instruction): it then starts holding the locks it asked for. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);
 
-/* Syscalls served since boot. */
-uint64_t syscall_count(void);
-
 #endif
