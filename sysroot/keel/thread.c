@@ -27,7 +27,7 @@ struct thread_boot {
 	void *tls;
 	int *ctid;
 	int tid;
-	volatile cap_handle_t self; /* the thread's own handle, once created */
+	cap_handle_t self; /* the thread's own handle, once created (a futex word) */
 };
 
 static int next_tid = 1;
@@ -95,14 +95,20 @@ _Noreturn void keel_thread_main(struct thread_boot *b)
 {
 	my_tid = b->tid;
 	clear_tid = b->ctid;
-	while (b->self == CAP_HANDLE_NONE)
-		sys_thread_yield();
+	/* The creator stores the handle once sys_thread_create returns and
+	 * wakes this word; a wait rather than a yield loop, so that a creator
+	 * in a less urgent tier than this thread still gets to run. */
+	while (__atomic_load_n(&b->self, __ATOMIC_ACQUIRE) == CAP_HANDLE_NONE)
+		sys_futex_wait((uint64_t)(uintptr_t)&b->self, CAP_HANDLE_NONE, TIMEOUT_FOREVER);
 	my_handle = b->self;
 	int r = b->fn(b->arg);
 	const long e[6] = { r, 0, 0, 0, 0, 0 };
 	keel_sys_exit(e);
 	__builtin_unreachable();
 }
+
+/* thread_exit.S issues these by number. */
+_Static_assert(SYS_THREAD_EXIT == 9 && SYS_FUTEX_WAKE == 34, "thread_exit.S's call numbers");
 
 /* Entry of a new thread (thread_exit.S): rdi = its struct thread_boot. */
 void keel_thread_start(void);
@@ -160,7 +166,11 @@ int __keel_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid
 		__atomic_sub_fetch(&threads_alive, 1, __ATOMIC_RELAXED);
 	if (st)
 		return -(keel_errno(st) == ENOMEM ? EAGAIN : keel_errno(st));
-	b->self = th;
+	__atomic_store_n(&b->self, th, __ATOMIC_RELEASE);
+	/* The thread may have run, exited and freed its stack already: then
+	 * this wakes nobody, or fails on an unmapped word. */
+	uint64_t woken;
+	sys_futex_wake((uint64_t)(uintptr_t)&b->self, 1, &woken);
 	return tid;
 }
 

@@ -2,8 +2,8 @@
  * thread_exit.S - the parts of a thread's life that must not use its
  * stack in C: its first instructions, and its last.
  *
- * Keel system calls by number (checked in keel/sys.h and abi/syscalls.def):
- * sys_thread_exit is 9, sys_memory_unmap is 14.
+ * Keel system calls by number (checked against abi/syscalls.def in
+ * thread.c): sys_thread_exit is 9, sys_futex_wake is 34.
  */
 	.text
 
@@ -23,21 +23,31 @@ keel_thread_start:
 	.size keel_thread_start, . - keel_thread_start
 
 /* keel_thread_finish(word, word2, code): stores 0 in each word that is not
- * NULL - the clear-tid word (musl's thread-list lock, released by the
- * thread's end as Linux's CLONE_CHILD_CLEARTID does), and the exit-stack
- * lock - and ends the thread with code, using registers only. */
+ * NULL - the clear-tid word (musl's thread-list lock) and the exit-stack
+ * lock - wakes one waiter on the clear-tid word, and ends the thread with
+ * code, using registers only. The wake is Linux's CLONE_CHILD_CLEARTID:
+ * a joiner (__tl_sync) or a thread taking the thread-list lock may be
+ * waiting on that word for this thread's end, and without it would wait
+ * forever. */
 	.globl keel_thread_finish
 	.hidden keel_thread_finish
 	.type keel_thread_finish, @function
 keel_thread_finish:
-	mov %rdx, %r8
+	mov %rdx, %r12			/* code; calls keep r12 and rbx */
+	mov %rdi, %rbx
 	test %rdi, %rdi
 	jz 1f
 	movl $0, (%rdi)
 1:	test %rsi, %rsi
 	jz 2f
 	movl $0, (%rsi)
-2:	mov %r8, %rdi
+2:	test %rbx, %rbx
+	jz 3f
+	mov %rbx, %rdi
+	mov $1, %esi
+	mov $34, %eax			/* sys_futex_wake(word, 1) */
+	syscall
+3:	mov %r12, %rdi
 	mov $9, %eax			/* sys_thread_exit(code) */
 	syscall
 	ud2
