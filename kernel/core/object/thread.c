@@ -567,8 +567,14 @@ void thread_yield_locked(void)
 {
 	struct thread *t = thread_current();
 	if (!t->idle) {
-		/* Ends the burst (not an overrun) and requeues at the tail. */
-		sched_yield_cpu(&runqs[arch_cpu_id()], &t->se);
+		/* Charges the run so far - the burst goes on, so a yield loop
+		 * overruns and is demoted like a busy loop - and requeues at
+		 * the tail. */
+		struct sched_cpu *sc = arch_sched_cpu();
+		uint64_t now = arch_time_ns();
+		sched_charge(&t->se, now - sc->charged_ns);
+		sc->charged_ns = now;
+		sched_yield_cpu(&runqs[sc->cpu], &t->se);
 		schedule();
 	}
 }

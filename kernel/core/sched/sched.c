@@ -272,8 +272,7 @@ status_t sched_yield_cpu(struct runq *rq, struct sched_entity *se)
 {
 	if (se->state != SCHED_RUNNING || !sched_cpu_allowed(se, rq->cpu))
 		return STATUS_INVALID;
-	burst_reset(se);
-	return sched_enqueue(rq, se);
+	return sched_enqueue(rq, se); /* the burst goes on */
 }
 
 status_t sched_exit(struct sched_entity *se)

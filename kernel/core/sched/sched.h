@@ -13,7 +13,10 @@
  *   Gravity 50 ms  batch
  *   Void    50 ms  scavenger slice; runs only when no other tier is runnable
  *
- * A burst is the run time since the entity last blocked or yielded.
+ * A burst is the run time since the entity last blocked. A yield does
+ * not end it, so a thread that yields in a loop is charged, and demoted,
+ * like one that spins: it cannot keep a tier it does not deserve and
+ * starve the tiers below it.
  * Spending a whole budget in one burst is an overrun: the entity must be
  * preempted and its budget is refilled. SCHED_OVERRUN_LIMIT consecutive
  * overruns demote it one tier, down to Gravity at most (see sched.c for
@@ -156,8 +159,8 @@ bool sched_should_preempt(const struct runq *rq, const struct sched_entity *runn
  * Charge its last run time first. Caller holds the kernel lock. */
 status_t sched_block(struct sched_entity *se);
 
-/* The running se gives up the CPU: its burst ends and it is queued at the
- * tail of its tier on rq. Returns STATUS_INVALID if se is not RUNNING or
+/* The running se gives up the CPU: it is queued at the tail of its tier
+ * on rq, its burst going on (charge its run time first). Returns STATUS_INVALID if se is not RUNNING or
  * not allowed on rq's CPU. Caller holds the kernel lock. (Not named
  * sched_yield: on the host port that would replace POSIX sched_yield.) */
 status_t sched_yield_cpu(struct runq *rq, struct sched_entity *se);

@@ -211,7 +211,7 @@ TEST(two_overruns_then_block_do_not_demote)
 	CHECK_EQ(se->stats.demotions, 0);
 }
 
-TEST(yield_ends_the_burst_and_requeues_at_tail)
+TEST(yield_requeues_at_tail_and_the_burst_goes_on)
 {
 	struct rig r;
 	struct sched_entity *se = &r.se[0];
@@ -225,12 +225,36 @@ TEST(yield_ends_the_burst_and_requeues_at_tail)
 	CHECK(!sched_charge(se, 4 * MS));
 	CHECK_EQ(sched_yield_cpu(&r.rq[0], se), STATUS_OK);
 	CHECK_EQ(se->state, SCHED_RUNNABLE);
-	CHECK_EQ(se->overruns, 0);
-	CHECK_EQ(se->budget_left, 10 * MS);
+	CHECK_EQ(se->overruns, 2);
+	CHECK_EQ(se->budget_left, 6 * MS);
 	CHECK(sched_pick(&r.rq[0]) == &r.se[1]);
 	CHECK(sched_pick(&r.rq[0]) == se);
-	CHECK(sched_charge(se, 10 * MS));
-	CHECK_EQ(se->tier, TIER_MATTER);
+	/* Its third overrun, though it yielded in between, demotes it. */
+	CHECK(sched_charge(se, 6 * MS));
+	CHECK_EQ(se->tier, TIER_GRAVITY);
+}
+
+/* A thread that yields in a loop waiting for a less urgent one (here the
+ * one that would set what it waits for) is demoted to that one's tier
+ * after three budgets and then takes turns with it: never starves it. */
+TEST(yield_loop_is_demoted_and_stops_starving_a_lower_tier)
+{
+	struct rig r;
+	struct sched_entity *spin = &r.se[0];
+
+	rig_init(&r);
+	CHECK_EQ(sched_entity_init(spin, TIER_MATTER, ANY), STATUS_OK);
+	add(&r, 1, TIER_GRAVITY, ANY, 0);
+	run(&r.rq[0], spin);
+	unsigned turns = 0;
+	do {
+		CHECK(turns++ < 10000);
+		sched_charge(spin, 5 * SCHED_NS_PER_MS / 1000); /* 5 us per turn */
+		CHECK_EQ(sched_yield_cpu(&r.rq[0], spin), STATUS_OK);
+	} while (sched_pick(&r.rq[0]) == spin);
+	CHECK(r.rq[0].count == 1);
+	CHECK_EQ(spin->tier, TIER_GRAVITY);
+	CHECK_EQ(turns, 6000); /* three 10 ms budgets */
 }
 
 TEST(demotion_stops_at_gravity)
@@ -768,7 +792,8 @@ int main(void)
 	RUN(late_tick_counts_one_overrun_and_refills);
 	RUN(three_consecutive_overruns_demote_one_tier);
 	RUN(two_overruns_then_block_do_not_demote);
-	RUN(yield_ends_the_burst_and_requeues_at_tail);
+	RUN(yield_requeues_at_tail_and_the_burst_goes_on);
+	RUN(yield_loop_is_demoted_and_stops_starving_a_lower_tier);
 	RUN(demotion_stops_at_gravity);
 	RUN(void_is_never_demoted);
 	RUN(set_tier_restores_a_demoted_entity);
