@@ -12,7 +12,7 @@ svc -q echo2
 svc start echo2
 echo start-again=$?
 svc -q echo
-svc restart echo
+svc restart echo > /restart.out 2>&1
 echo restart=$?
 svc stop initd
 echo stop-initd=$?
@@ -44,7 +44,7 @@ hello appended >> /hello.out
 echo script=$?
 hello again
 echo hello-again=$?
-cat /refused.out
+cat /refused.out /restart.out
 sed 's/^/file: /' /hello.out
 { echo first; hello middle; echo last; } > /order.out
 sed 's/^/order: /' /order.out

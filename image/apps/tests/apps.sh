@@ -9,9 +9,11 @@
 # which runs the two text files as scripts as dash does and refuses the
 # binary) while initd keeps serving; a "#!" script there is run by its interpreter. A restart
 # of vfsd is graceful: it writes back and leaves the volume clean.
-# What the shell says about the refused programs goes to a file shown
-# later: initd's console line about each launch comes out on the serial
-# line at the same moment and could cut into it. hello's output
+# What the shell says about the refused programs, and what svc says about
+# the restart of echo, goes to a file shown later: initd's console lines
+# about each launch (and about echo2's new capability to the restarted
+# echo) come out on the serial line at the same moment and could cut into
+# it. hello's output
 # redirected to a file and appended to it reaches the file.
 . tests/qemu/lib.sh
 
