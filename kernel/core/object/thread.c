@@ -296,9 +296,16 @@ bool thread_wake_covered(const struct thread *t)
 static void make_runnable(struct thread *t)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
-	int cpu = wake_cpu(t);
-	if (cpu >= 0 && !(sc->held >> cpu & 1))
-		cpu = held_cpu_for(t, sc->held);
+	int cpu = t->se.last_cpu;
+	/* The policy keeps a thread on its last CPU whenever that queue is
+	 * no longer than the slack (as thread_wake_locks planned): no need
+	 * to ask it then. */
+	if (cpu < 0 || !(sc->held >> cpu & 1) || !sched_cpu_allowed(&t->se, (unsigned)cpu) ||
+	    runqs[cpu].count > SCHED_WAKE_SLACK) {
+		cpu = wake_cpu(t);
+		if (cpu >= 0 && !(sc->held >> cpu & 1))
+			cpu = held_cpu_for(t, sc->held);
+	}
 	if (cpu < 0)
 		panic("thread %s: no allowed CPU is online or locked", t->name);
 	if (sched_enqueue(&runqs[cpu], &t->se))
