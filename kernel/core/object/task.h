@@ -71,7 +71,7 @@ struct task {
 	struct mapping maps[TASK_MAX_MAPPINGS];
 	struct arch_task arch; /* the architecture's state (arch_types.h) */
 	struct reclaim_node reclaim;
-	struct list_node all_link;
+	struct list_node live_link; /* on the list of tasks not torn down */
 };
 
 /* Sets up the task pool. */

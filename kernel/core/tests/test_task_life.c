@@ -83,6 +83,52 @@ TEST(a_child_outlives_the_parent_that_paid_for_it)
 	CHECK_EQ(after.objects, base.objects);
 }
 
+/* Makes two tasks it never starts, gives each a capability to itself and
+ * to the other - a cycle no capability from outside holds - and ends. */
+static int unstarted_cycle(const struct keel_start *s)
+{
+	const uint32_t rights = RIGHT_GRANT | RIGHT_CONTROL;
+	cap_handle_t t1, t2, g;
+	(void)s;
+	if (sys_task_create(8, 4, 16, CAP_HANDLE_NONE, &t1) ||
+	    sys_task_create(8, 4, 16, CAP_HANDLE_NONE, &t2))
+		return 1;
+	if (sys_task_grant(t1, t1, rights, 0, &g) || sys_task_grant(t1, t2, rights, 0, &g) ||
+	    sys_task_grant(t2, t2, rights, 0, &g) || sys_task_grant(t2, t1, rights, 0, &g))
+		return 2;
+	if (sys_cap_delete(t1) || sys_cap_delete(t2))
+		return 3;
+	return 0;
+}
+
+/* Tasks that never started go with the task that made them, even when
+ * they hold capabilities to themselves (the fuzzer's leak: a task and
+ * its CSpace kept for ever). */
+TEST(unstarted_tasks_go_with_their_parent)
+{
+	struct kernel_stats base, after;
+	struct keel_spawn_args a = {
+		.name = "unstarted",
+		.fault_inbox = sup_send,
+		.supervisor = { sup_send, RIGHT_SEND | RIGHT_GRANT, 0 },
+		.quota_slots = 32,
+		.quota_objects = 32,
+		.quota_pages = 64,
+		.tier = THREAD_TIER_MATTER,
+		.affinity = 1,
+	};
+	struct keel_child c;
+	CHECK_EQ(sys_kernel_stats(root->witness, &base, sizeof base), STATUS_OK);
+	CHECK_EQ(host_spawn(&a, unstarted_cycle, &c), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(c.task), STATUS_OK);
+	CHECK_EQ(sys_cap_delete(c.thread), STATUS_OK);
+	CHECK_EQ(next_exit(), 0);
+	CHECK_EQ(sys_kernel_stats(root->witness, &after, sizeof after), STATUS_OK);
+	CHECK_EQ(after.tasks, base.tasks);
+	CHECK_EQ(after.threads, base.threads);
+	CHECK_EQ(after.objects, base.objects);
+}
+
 static int tests(const struct keel_start *start)
 {
 	cap_handle_t ib;
@@ -93,6 +139,7 @@ static int tests(const struct keel_start *start)
 		return 1;
 	}
 	RUN(a_child_outlives_the_parent_that_paid_for_it);
+	RUN(unstarted_tasks_go_with_their_parent);
 	return check_summary();
 }
 
