@@ -194,6 +194,10 @@ status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
 	list_init(&t->live_link); /* unlinked harmlessly if build fails */
 	t->id = next_task_id++;
 	if ((st = build(t, slots))) {
+		/* build freed what it took: nothing to release but the record
+		 * (release_resources would free slots it does not have, and
+		 * count a task that was never counted). */
+		t->torn_down = true;
 		kobj_put(&t->obj);
 		return st;
 	}
