@@ -156,7 +156,7 @@ void term_detach(struct term_client *c)
 	struct keel_msg m;
 	if (c->base) {
 		msg_words(&m, TERM_DETACH, 1, c->id, 0);
-		call(c->term, &m, TIMEOUT_FOREVER);
+		call(c->term, &m, TERM_CONTROL_TIMEOUT_NS); /* a program's exit waits on it */
 	}
 	drop(c);
 }

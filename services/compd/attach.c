@@ -4,10 +4,12 @@
  * producer of the input channel and the consumer of the output channel,
  * whose doorbell is the client's TERM_KICK message.
  *
- * Attachments are a fixed table. When it is full, the idle attachment used
- * longest ago - no read or write waiting on it, its output channel empty -
- * is reclaimed: a program that died without detaching costs nothing for
- * long, and one that is alive finds its output channel closed or its id
+ * A program detaches as it exits (sysroot/keel/terminal.c), which frees
+ * the attachment and its memory at once. Attachments are a fixed table.
+ * When it is full, the idle attachment used longest ago - no read or
+ * write waiting on it, its output channel empty - is reclaimed: a program
+ * that died without detaching (a fault, a kill) costs nothing for long,
+ * and one that is alive finds its output channel closed or its id
  * STALE and attaches again (keel/term.h does so by itself), moving what it
  * wrote after the close to the new attachment: nothing is lost.
  */

@@ -228,14 +228,22 @@ static status_t terminal_wait(struct keel_file *f, uint32_t seq, uint64_t timeou
 #define EXIT_FLUSH_NS 1000000000ull /* how long an exit waits for compd */
 
 /* At exit: waits until compd has taken what the terminals still hold, so
- * that it comes out before anything the launcher writes next. */
+ * that it comes out before anything the launcher writes next, then
+ * detaches, so that compd frees the attachment's memory now rather than
+ * when its table is full. A terminal another thread is reading or writing
+ * stays attached (compd reclaims it later, as a dead program's); one
+ * detached keeps both locks, so no thread uses it again. */
 static void terminals_flush(void)
 {
 	struct keel_fd_table *t = keel_fdt();
 	for (int i = 0; i < KEEL_FD_MAX; i++) {
 		struct keel_file *f = &t->files[i];
-		if (f->refs && f->kind == KEEL_FD_TERMINAL && f->ops == &keel_terminal_ops)
-			term_flush(&term_of(f)->client, EXIT_FLUSH_NS);
+		if (!f->refs || f->kind != KEEL_FD_TERMINAL || f->ops != &keel_terminal_ops)
+			continue;
+		struct term_file *tf = term_of(f);
+		term_flush(&tf->client, EXIT_FLUSH_NS);
+		if (try_both(tf))
+			term_detach(&tf->client);
 	}
 }
 

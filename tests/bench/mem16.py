@@ -29,6 +29,22 @@ import system  # noqa: E402
 PROMPT = system.PROMPT
 
 
+LAUNCHES = 20
+SLACK_OBJECTS = 2
+SLACK_KIB = 16
+
+
+def top_counts(s, when):
+    """top -n 1's object count and free KiB, or None."""
+    s.child.send("top -n 1\r")
+    if not s.expect("top %s" % when,
+                    r"Objects: (\d+)\s+Memory: \d+ KiB total, (\d+) KiB free"):
+        return None
+    counts = (int(s.child.match.group(1)), int(s.child.match.group(2)))
+    s.expect("top %s: the prompt comes back" % when, PROMPT)
+    return counts
+
+
 def session(s):
     child = s.child
     run, expect = s.run, s.expect
@@ -46,6 +62,27 @@ def session(s):
         print("figure: -m %s: %s KiB managed, %s KiB free at the prompt" %
               (os.environ.get("MEM16_MIB", "16"), child.match.group(1), child.match.group(2)))
         expect("top: the prompt comes back", PROMPT)
+    # Programs that have exited leave nothing behind: the same top before
+    # and after LAUNCHES runs of ls shows the same objects and free memory.
+    # Each run attaches to the terminal (16 KiB in compd); before programs
+    # detached at exit, compd's table of 16 kept them, 14 objects and about
+    # 250 KiB more after the loop. SLACK_* allow two objects of 8 KiB of
+    # programs just ended still on their way out when top reads (the kernel
+    # frees them after every CPU has flushed; at -m 16, 24 readings between
+    # runs of ls varied by up to 2 objects and 16 KiB, never more).
+    before = top_counts(s, "before the launches")
+    child.send("for i in %s; do ls /boot; done\r" % " ".join(str(i) for i in range(LAUNCHES)))
+    expect("%d launches of ls end" % LAUNCHES, PROMPT, 120)
+    after = top_counts(s, "after the launches")
+    if before and after:
+        print("figure: %d launches of ls: objects %d -> %d, free %d -> %d KiB" %
+              (LAUNCHES, before[0], after[0], before[1], after[1]))
+        system.check("%d launches leave no objects behind" % LAUNCHES,
+                     after[0] <= before[0] + SLACK_OBJECTS,
+                     "%d -> %d objects" % (before[0], after[0]))
+        system.check("%d launches leave no memory behind" % LAUNCHES,
+                     after[1] >= before[1] - SLACK_KIB,
+                     "%d -> %d KiB free" % (before[1], after[1]))
     # Out of memory: memhog (/apps) takes all it can get; each refusal must
     # be QUOTA or NO_MEMORY, and afterwards everything works as before.
     child.send("memhog; echo memhog=$?\r")

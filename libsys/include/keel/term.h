@@ -53,7 +53,8 @@ struct term_client {
  * status, with nothing left behind. */
 status_t term_attach(struct term_client *c, cap_handle_t tty);
 
-/* Detaches: tells compd, unmaps, deletes the capabilities. Safe twice. */
+/* Detaches: tells compd (waiting at most TERM_CONTROL_TIMEOUT_NS), unmaps,
+ * deletes the capabilities. Safe twice. */
 void term_detach(struct term_client *c);
 
 /* Writes all n bytes (waiting while the output channel is full). */
