@@ -55,11 +55,12 @@ static int64_t next_exit(void)
 	return (int64_t)e.code;
 }
 
-TEST(a_child_outlives_the_parent_that_paid_for_it)
+/* Starts main as a task supervised by the root, keeping no capability
+ * to it: its end is the next exit message. */
+static void start_child(const char *name, host_main_fn *main)
 {
-	struct kernel_stats base, between, after;
 	struct keel_spawn_args a = {
-		.name = "parent",
+		.name = name,
 		.fault_inbox = sup_send,
 		.supervisor = { sup_send, RIGHT_SEND | RIGHT_GRANT, 0 },
 		.quota_slots = 32,
@@ -69,10 +70,16 @@ TEST(a_child_outlives_the_parent_that_paid_for_it)
 		.affinity = 1,
 	};
 	struct keel_child c;
-	CHECK_EQ(sys_kernel_stats(root->witness, &base, sizeof base), STATUS_OK);
-	CHECK_EQ(host_spawn(&a, parent, &c), STATUS_OK);
+	CHECK_EQ(host_spawn(&a, main, &c), STATUS_OK);
 	CHECK_EQ(sys_cap_delete(c.task), STATUS_OK);
 	CHECK_EQ(sys_cap_delete(c.thread), STATUS_OK);
+}
+
+TEST(a_child_outlives_the_parent_that_paid_for_it)
+{
+	struct kernel_stats base, between, after;
+	CHECK_EQ(sys_kernel_stats(root->witness, &base, sizeof base), STATUS_OK);
+	start_child("parent", parent);
 	CHECK_EQ(next_exit(), 0); /* the parent */
 	CHECK_EQ(sys_kernel_stats(root->witness, &between, sizeof between), STATUS_OK);
 	CHECK_EQ(between.tasks, base.tasks + 1); /* the grandchild runs on */
@@ -107,21 +114,8 @@ static int unstarted_cycle(const struct keel_start *s)
 TEST(unstarted_tasks_go_with_their_parent)
 {
 	struct kernel_stats base, after;
-	struct keel_spawn_args a = {
-		.name = "unstarted",
-		.fault_inbox = sup_send,
-		.supervisor = { sup_send, RIGHT_SEND | RIGHT_GRANT, 0 },
-		.quota_slots = 32,
-		.quota_objects = 32,
-		.quota_pages = 64,
-		.tier = THREAD_TIER_MATTER,
-		.affinity = 1,
-	};
-	struct keel_child c;
 	CHECK_EQ(sys_kernel_stats(root->witness, &base, sizeof base), STATUS_OK);
-	CHECK_EQ(host_spawn(&a, unstarted_cycle, &c), STATUS_OK);
-	CHECK_EQ(sys_cap_delete(c.task), STATUS_OK);
-	CHECK_EQ(sys_cap_delete(c.thread), STATUS_OK);
+	start_child("unstarted", unstarted_cycle);
 	CHECK_EQ(next_exit(), 0);
 	CHECK_EQ(sys_kernel_stats(root->witness, &after, sizeof after), STATUS_OK);
 	CHECK_EQ(after.tasks, base.tasks);
