@@ -256,17 +256,23 @@ uint64_t thread_handoff_locks(const struct thread *next)
 	return thread_wake_locks(next);
 }
 
+/* Whether the policy would keep t on its last CPU: sched_select_cpu does
+ * whenever that queue is no longer than the slack, so there is no need
+ * to ask it then. */
+static bool wakes_on_last(const struct thread *t)
+{
+	int last = t->se.last_cpu;
+	return last >= 0 && sched_cpu_allowed(&t->se, (unsigned)last) &&
+	       __atomic_load_n(&runqs[last].count, __ATOMIC_RELAXED) <= SCHED_WAKE_SLACK;
+}
+
 uint64_t thread_wake_locks(const struct thread *t)
 {
 	if (!t->blocked)
 		return 0;
-	int last = t->se.last_cpu;
-	/* sched_select_cpu keeps a thread on its last CPU whenever that
-	 * queue is no longer than the slack: no need to ask it then. */
-	if (last >= 0 && sched_cpu_allowed(&t->se, (unsigned)last) &&
-	    __atomic_load_n(&runqs[last].count, __ATOMIC_RELAXED) <= SCHED_WAKE_SLACK)
-		return 1ull << last;
-	return klock_bit(last) | klock_bit(wake_cpu(t));
+	if (wakes_on_last(t))
+		return 1ull << t->se.last_cpu;
+	return klock_bit(t->se.last_cpu) | klock_bit(wake_cpu(t));
 }
 
 /* Of the CPUs whose locks are held, one t may run on: its last if it may,
@@ -297,11 +303,8 @@ static void make_runnable(struct thread *t)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
 	int cpu = t->se.last_cpu;
-	/* The policy keeps a thread on its last CPU whenever that queue is
-	 * no longer than the slack (as thread_wake_locks planned): no need
-	 * to ask it then. */
-	if (cpu < 0 || !(sc->held >> cpu & 1) || !sched_cpu_allowed(&t->se, (unsigned)cpu) ||
-	    runqs[cpu].count > SCHED_WAKE_SLACK) {
+	/* As thread_wake_locks planned, in the common case. */
+	if (!wakes_on_last(t) || !(sc->held >> cpu & 1)) {
 		cpu = wake_cpu(t);
 		if (cpu >= 0 && !(sc->held >> cpu & 1))
 			cpu = held_cpu_for(t, sc->held);
