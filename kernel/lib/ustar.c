@@ -54,25 +54,54 @@ static bool parse_octal(const uint8_t *f, size_t n, uint64_t *out)
 	return true;
 }
 
+/* The 8 bytes at p as one little-endian word (any alignment). */
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t w;
+	__builtin_memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* Adds the four 16-bit lanes of x. */
+static uint32_t lanes16_sum(uint64_t x)
+{
+	return (uint32_t)((x & 0xffff) + (x >> 16 & 0xffff) + (x >> 32 & 0xffff) + (x >> 48));
+}
+
 /*
  * Checks the header checksum: the sum of all 512 bytes with the checksum
  * field counted as spaces. Old tars summed signed chars, so that sum is
- * accepted too.
+ * accepted too: it is the unsigned sum less 256 for every byte of 128 or
+ * more, counted only when the unsigned sum does not match. The bytes are
+ * summed a word at a time (every header of the boot bundle is checked at
+ * each boot), in 16-bit lanes: at most 64 words of 2 x 255 per lane, so
+ * no carry crosses a lane; the top bits likewise in byte lanes (at most
+ * 64 per lane).
  */
 static bool checksum_ok(const uint8_t *h)
 {
-	uint64_t want;
-	uint32_t usum = 0;
-	int32_t ssum = 0;
+	const uint64_t bytes = 0x00ff00ff00ff00ffull, tops = 0x0101010101010101ull;
+	uint64_t want, sum16 = 0, top8 = 0;
 
 	if (!parse_octal(h + H_CHKSUM, H_CHKSUM_LEN, &want))
 		return false;
-	for (size_t i = 0; i < USTAR_BLOCK; i++) {
-		uint8_t c = i >= H_CHKSUM && i < H_CHKSUM + H_CHKSUM_LEN ? ' ' : h[i];
-		usum += c;
-		ssum += c < 128 ? c : c - 256;
+	for (size_t i = 0; i < USTAR_BLOCK; i += 8) {
+		uint64_t w = load64(h + i);
+		sum16 += (w & bytes) + (w >> 8 & bytes);
 	}
-	return want == usum || (ssum >= 0 && want == (uint64_t)ssum);
+	/* The checksum field counts as eight spaces. */
+	uint32_t usum = lanes16_sum(sum16);
+	for (size_t i = H_CHKSUM; i < H_CHKSUM + H_CHKSUM_LEN; i++)
+		usum += (uint32_t)' ' - h[i];
+	if (want == usum)
+		return true;
+	for (size_t i = 0; i < USTAR_BLOCK; i += 8)
+		top8 += load64(h + i) >> 7 & tops;
+	uint32_t high = lanes16_sum((top8 & bytes) + (top8 >> 8 & bytes));
+	for (size_t i = H_CHKSUM; i < H_CHKSUM + H_CHKSUM_LEN; i++)
+		high -= h[i] >> 7;
+	int32_t ssum = (int32_t)usum - 256 * (int32_t)high;
+	return ssum >= 0 && want == (uint64_t)ssum;
 }
 
 /* Returns the length of the string in a field of n bytes. As POSIX allows,
