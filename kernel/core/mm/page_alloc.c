@@ -11,6 +11,8 @@
  * Buddies are found by physical frame number (pfn ^ 2^order), not by index,
  * so blocks are physically aligned whatever the base of the span.
  */
+#include <string.h>
+
 #include "core/mm/page_alloc.h"
 
 #define NIL 0xffffffffu
@@ -23,7 +25,10 @@ enum page_state {
 	PAGE_TAIL,
 };
 
-/* Free-list links are frame indices; meaningful only on PAGE_FREE heads. */
+/* Free-list links are frame indices; meaningful only on PAGE_FREE heads.
+ * An all-zero record is a reserved frame (PAGE_RESERVED is 0), so the
+ * array starts as one memset: every frame of the machine is set up at
+ * boot. */
 struct page_meta {
 	uint32_t next;
 	uint32_t prev;
@@ -131,13 +136,8 @@ status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, u
 		pa->free_blocks[i] = 0;
 		pa->alloc_blocks[i] = 0;
 	}
-	for (i = 0; i < nframes; i++) {
-		pa->meta[i].next = NIL;
-		pa->meta[i].prev = NIL;
-		pa->meta[i].state = PAGE_RESERVED;
-		pa->meta[i].order = 0;
-		pa->meta[i].unused = 0;
-	}
+	_Static_assert(PAGE_RESERVED == 0, "a zeroed record is a reserved frame");
+	memset(pa->meta, 0, need);
 	return STATUS_OK;
 }
 
@@ -168,11 +168,16 @@ status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start, uint64_t end
 		return STATUS_RANGE;
 	first -= pa->base_pfn;
 	last -= pa->base_pfn;
-	for (i = first; i < last; i++)
-		if (pa->meta[i].state != PAGE_RESERVED)
+	/* One pass marks the frames, undone if one was handed in already. */
+	struct page_meta *m = &pa->meta[first], *stop = &pa->meta[last];
+	for (; m < stop; m++) {
+		if (m->state != PAGE_RESERVED) {
+			while (m-- > &pa->meta[first])
+				m->state = PAGE_RESERVED;
 			return STATUS_EXISTS;
-	for (i = first; i < last; i++)
-		pa->meta[i].state = PAGE_TAIL;
+		}
+		m->state = PAGE_TAIL;
+	}
 	for (i = first; i < last; i += block_frames(k)) {
 		k = largest_block(pa->base_pfn + i, pa->base_pfn + last);
 		release_block(pa, (uint32_t)i, k);
