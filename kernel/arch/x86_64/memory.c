@@ -124,23 +124,51 @@ static enum direct_kind direct_kind(const struct mb2_info *mi, uint64_t pa, uint
 	return ram ? DIRECT_RAM : DIRECT_NONE;
 }
 
-/* Maps the 2 MiB chunk at pa: with one large page when it is all RAM,
- * else page by page, each as its kind says. */
-static void map_direct_chunk(const struct mb2_info *mi, uint64_t pa)
+/* Whether any entry of the map touches [pa, pa + len). */
+static bool touched(const struct mb2_info *mi, uint64_t pa, uint64_t len)
+{
+	for (uint32_t i = 0; i < mi->mmap_count; i++) {
+		struct mb2_mmap_entry e;
+		mb2_mmap_entry(mi, i, &e);
+		uint64_t end = e.base + e.len < e.base ? UINT64_MAX : e.base + e.len;
+		if (end > pa && e.base < pa + len)
+			return true;
+	}
+	return false;
+}
+
+/* Maps [pa, pa + len) (a power of two of pages, aligned to it) page by
+ * page, each as its kind says. A range that is all RAM, or that no entry
+ * touches, is the same for each of its pages; any other is halved, so a
+ * chunk costs a look at the map per boundary in it, not per page. */
+static void map_direct_pages(const struct mb2_info *mi, uint64_t pa, uint64_t len)
 {
 	const uint64_t ram = PTE_W | PTE_NX | PTE_G, dev = ram | PTE_PCD | PTE_PWT;
-	if (direct_kind(mi, pa, PAGE_2M) == DIRECT_RAM) {
-		check(pt_map_2m(kernel_root, DIRECT_MAP_BASE + pa, pa, ram), "direct map");
+	enum direct_kind k = direct_kind(mi, pa, len);
+	if (len > PAGE_SIZE && k != DIRECT_RAM) {
+		if (touched(mi, pa, len)) {
+			map_direct_pages(mi, pa, len / 2);
+			map_direct_pages(mi, pa + len / 2, len / 2);
+		}
 		return;
 	}
-	for (uint64_t p = pa; p < pa + PAGE_2M; p += PAGE_SIZE) {
-		enum direct_kind k = direct_kind(mi, p, PAGE_SIZE);
-		status_t st = k == DIRECT_NONE ? STATUS_OK
-					       : pt_map(kernel_root, DIRECT_MAP_BASE + p, p,
-							k == DIRECT_RAM ? ram : dev);
+	for (uint64_t p = pa; k != DIRECT_NONE && p < pa + len; p += PAGE_SIZE) {
+		status_t st = pt_map(kernel_root, DIRECT_MAP_BASE + p, p,
+				     k == DIRECT_RAM ? ram : dev);
 		if (st != STATUS_EXISTS) /* a chunk two entries share is visited twice */
 			check(st, "direct map");
 	}
+}
+
+/* Maps the 2 MiB chunk at pa: with one large page when it is all RAM,
+ * else page by page (map_direct_pages). */
+static void map_direct_chunk(const struct mb2_info *mi, uint64_t pa)
+{
+	const uint64_t ram = PTE_W | PTE_NX | PTE_G;
+	if (direct_kind(mi, pa, PAGE_2M) == DIRECT_RAM)
+		check(pt_map_2m(kernel_root, DIRECT_MAP_BASE + pa, pa, ram), "direct map");
+	else
+		map_direct_pages(mi, pa, PAGE_2M);
 }
 
 /*
