@@ -42,6 +42,11 @@ status_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
 	return STATUS_OK;
 }
 
+uint64_t *pt_entry(uint64_t root, uint64_t va)
+{
+	return walk(root, va, 0, true);
+}
+
 status_t pt_map_2m(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
 {
 	uint64_t *e = walk(root, va, 1, true);

@@ -37,6 +37,10 @@ static inline void *phys_to_virt(uint64_t pa)
  * STATUS_EXISTS if va is already mapped, STATUS_NO_MEMORY for tables. */
 status_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
 
+/* The 4 KiB-level entry for va, creating the tables above it; NULL when
+ * out of memory or a 2 MiB page is in the way. */
+uint64_t *pt_entry(uint64_t root, uint64_t va);
+
 /* Maps a 2 MiB page; STATUS_EXISTS if anything is mapped there. */
 status_t pt_map_2m(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
 

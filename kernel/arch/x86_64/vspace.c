@@ -23,6 +23,7 @@ status_t vspace_create(struct vspace *vs)
 	vs->root = root;
 	vs->table_pages = 1;
 	vs->gen = vspace_next_gen();
+	vs->leaf = NULL;
 	return STATUS_OK;
 }
 
@@ -42,6 +43,7 @@ void vspace_destroy(struct vspace *vs)
 	free_tables(vs->root, 3, 256);
 	vs->root = 0;
 	vs->table_pages = 0;
+	vs->leaf = NULL;
 }
 
 static bool user_page(uint64_t va)
@@ -62,10 +64,22 @@ status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
 		flags |= PTE_NX;
 	if (prot & VM_DEVICE)
 		flags |= PTE_PCD | PTE_PWT | PTE_DEVICE;
-	uint64_t before = kmem_free_pages();
-	status_t st = pt_map(vs->root, va, pa, flags);
-	vs->table_pages += before - kmem_free_pages();
-	return st;
+	uint64_t *e;
+	if (vs->leaf && (va & ~(PAGE_2M - 1)) == vs->leaf_va) {
+		e = &vs->leaf[va >> 12 & 511];
+	} else {
+		uint64_t before = kmem_free_pages();
+		e = pt_entry(vs->root, va);
+		vs->table_pages += before - kmem_free_pages();
+		if (!e)
+			return STATUS_NO_MEMORY;
+		vs->leaf_va = va & ~(PAGE_2M - 1);
+		vs->leaf = e - (va >> 12 & 511);
+	}
+	if (*e & PTE_P)
+		return STATUS_EXISTS;
+	*e = (pa & PTE_ADDR) | flags | PTE_P;
+	return STATUS_OK;
 }
 
 status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa)

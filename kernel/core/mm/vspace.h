@@ -59,6 +59,12 @@ struct vspace {
 	 * clearing, and threads of one task on several CPUs never share
 	 * one. */
 	uint64_t gen;
+	/* The last leaf table vspace_map wrote, and the 2 MiB of addresses it
+	 * maps (leaf_va; leaf is NULL when none): a mapping of many pages
+	 * walks the tables once per leaf, not once per page. Tables are freed
+	 * only with the whole address space, so it stays valid till then. */
+	uint64_t leaf_va;
+	uint64_t *leaf;
 };
 
 /* A new version number for vspace.gen (every lock held). */
