@@ -13,18 +13,19 @@
 #include "keel/sys.h"
 #include "topod.h"
 
-/* Each sample is a fixed amount of work, timed: 4 samples of 32 chunks of
- * 256 iterations (a chunk is about 1,300 instructions), about 170,000
- * instructions per core in all, a few tens of microseconds on hardware
- * (it was 4 samples of 250 us of spinning, and 8 x 3 ms before that: 61%
- * of kernel entry to the first prompt under icount, where time is
- * instructions). The error: the two clock reads around a sample (system
- * calls, about a hundred nanoseconds each) are the same on every core and
- * a few percent of a sample at most; a timer tick or a host stealing the
- * CPU slows one sample, which the upper median of classify.c leaves out.
- * Both stay inside the 10% band of Apex and the 5% grouping there. */
+/* Each sample is a fixed amount of work, timed: 4 samples of 16 chunks of
+ * 256 iterations (a chunk is about 1,300 instructions), about 85,000
+ * instructions per core in all, some tens of microseconds on hardware
+ * (it was 4 samples of 32 chunks, and before that 4 samples of 250 us of
+ * spinning and 8 x 3 ms: under icount, where time is instructions, every
+ * core's share counts in kernel entry to the first prompt). The error:
+ * the two clock reads around a sample (system calls, about a hundred
+ * nanoseconds each) are the same on every core and a few percent of a
+ * sample at most; a timer tick or a host stealing the CPU slows one
+ * sample, which the upper median of classify.c leaves out. Both stay
+ * inside the 10% band of Apex and the 5% grouping there. */
 #define BENCH_SAMPLES 4
-#define BENCH_SAMPLE_CHUNKS 32u
+#define BENCH_SAMPLE_CHUNKS 16u
 #define BENCH_CHUNK 256u /* kernel iterations per chunk */
 #define BENCH_STACK_PAGES 2u
 #define BENCH_WAIT_NS 1000000000ull /* give up on a core after 1 s */
