@@ -195,7 +195,7 @@ void blk_close(struct blk_client *c)
 		call(c->dev, &m, BLK_OPEN_NS);
 	}
 	if (c->shm)
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)c->shm, c->shm_bytes / PAGE);
+		keel_unmap(c->shm, c->shm_bytes / PAGE);
 	if (c->mem)
 		sys_cap_delete(c->mem);
 	c->session = 0;

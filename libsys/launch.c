@@ -47,7 +47,7 @@ status_t launch_block_memory(char *const *argv, char *const *envp, const char *c
 		return st;
 	}
 	launch_block_build(at, *len, argv, envp, cwd);
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+	keel_unmap(at, pages);
 	return STATUS_OK;
 }
 

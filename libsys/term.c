@@ -55,8 +55,7 @@ static cap_handle_t reply_cap(const struct keel_msg *m)
 static void drop(struct term_client *c)
 {
 	if (c->base)
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)c->base,
-				 c->bytes / KEEL_PAGE_SIZE);
+		keel_unmap(c->base, c->bytes / KEEL_PAGE_SIZE);
 	if (c->mem != CAP_HANDLE_NONE)
 		sys_cap_delete(c->mem);
 	c->base = NULL;

@@ -35,7 +35,7 @@ status_t vfs_client_init(struct vfs_client *c, uint32_t pages)
 void vfs_client_fini(struct vfs_client *c)
 {
 	if (c->buf)
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)c->buf, c->buf_bytes / 4096);
+		keel_unmap(c->buf, c->buf_bytes / 4096);
 	if (c->shm != CAP_HANDLE_NONE)
 		sys_cap_delete(c->shm);
 	memset(c, 0, sizeof *c);

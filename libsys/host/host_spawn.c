@@ -20,7 +20,7 @@ static status_t start_write(cap_handle_t mem, const struct keel_start *s)
 	if (st)
 		return st;
 	memcpy(at, s, sizeof *s);
-	return sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, 1);
+	return keel_unmap(at, 1);
 }
 
 /* Maps mem read-only into task at the first page of the start area that

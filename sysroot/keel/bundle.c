@@ -39,7 +39,7 @@ static void map_unsized(cap_handle_t cap)
 	void *at;
 	for (uint64_t step = 32768; step; step /= 2) {
 		if (keel_map(cap, 0, pages + step, RIGHT_READ, &at) == STATUS_OK) {
-			sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages + step);
+			keel_unmap(at, pages + step);
 			pages += step;
 		}
 	}

@@ -136,7 +136,7 @@ static struct chunk *chunk_new(struct arena *a, uint64_t n, int *err)
 
 static void chunk_release(struct arena *a, struct chunk *c)
 {
-	sys_memory_unmap(CAP_HANDLE_NONE, c->base, c->pages);
+	keel_unmap((void *)c->base, c->pages);
 	sys_cap_delete(c->mem);
 	a->total_pages -= c->pages;
 	c->base = 0;

@@ -19,18 +19,23 @@
  * that is free in one task is taken in another when tasks share one
  * address space, as they do under the host port.
  *
- * How the address is chosen. keel_map asks the kernel to map at the
- * region's first page and moves on one page at a time while the kernel
- * answers STATUS_EXISTS, so the mapping lands at the lowest free place of
- * the region. It keeps no cursor: the kernel's page tables are the only
- * record of what is taken, so there is no state to keep in sync, free or
- * share. On the machine every task has its own address space and the
- * probe steps only over the task's own earlier mappings (the first one
- * lands at the region's start without a single refusal). Under the host
- * port every task shares the test process's address space
- * (docs/host-port.md), the kernel refuses a page that any task maps, and
- * the very same probe therefore gives each task addresses no other task
- * uses - without a host-only code path.
+ * How the address is chosen. keel_map keeps one hint, the page where its
+ * next search starts: one past the last mapping it placed, or the start
+ * of the last range keel_unmap freed below that. It asks the kernel to map
+ * there and moves on one page at a time while the kernel answers
+ * STATUS_EXISTS, up to the region's end and then from its start: the
+ * first free place from the hint on (next fit). The hint is only where to
+ * start - the kernel's page tables are the record of what is taken - so a
+ * stale hint costs refusals, never a wrong answer: a range unmapped with
+ * sys_memory_unmap rather than keel_unmap is found again once the search
+ * wraps round. Before the hint, every mapping stepped over every page of
+ * the task's earlier mappings, one system call each: vfsd stepped over
+ * its 512-page cache to map a 64-page buffer, about half of all system
+ * calls from kernel entry to all services up. Under the host port every
+ * task shares the test process's address space (docs/host-port.md), the
+ * kernel refuses a page that any task maps, and the very same probe
+ * therefore gives each task addresses no other task uses - without a
+ * host-only code path.
  */
 #ifndef KEEL_MAP_H
 #define KEEL_MAP_H
@@ -44,14 +49,18 @@
 
 /*
  * Maps pages pages of memory, from its page first, into the calling task
- * with prot (RIGHT_READ, RIGHT_WRITE, RIGHT_EXEC) at the lowest
- * page-aligned address of the libsys region where all of them fit, and
- * sets *addr to it. Returns STATUS_OK; STATUS_INVALID for zero pages;
+ * with prot (RIGHT_READ, RIGHT_WRITE, RIGHT_EXEC) at the first
+ * page-aligned address of the libsys region, from the hint on (above),
+ * where all of them fit, and sets *addr to it. Returns STATUS_OK; STATUS_INVALID for zero pages;
  * STATUS_FULL if the region has no such place; otherwise the status of
  * the first sys_memory_map that failed for a reason other than EXISTS
  * (NO_RIGHTS, RANGE, QUOTA, ...), with nothing mapped. The caller unmaps
- * with sys_memory_unmap(CAP_HANDLE_NONE, *addr, pages).
+ * with keel_unmap (or sys_memory_unmap).
  */
 status_t keel_map(cap_handle_t memory, uint64_t first, uint64_t pages, uint32_t prot, void **addr);
+
+/* sys_memory_unmap(CAP_HANDLE_NONE, addr, pages), and the next keel_map
+ * searches from the freed place when it is below the hint. */
+status_t keel_unmap(void *addr, uint64_t pages);
 
 #endif
