@@ -1,10 +1,13 @@
 /*
  * page_alloc.c - binary buddy allocator for physical 4 KiB frames.
  *
- * Each frame has one record in the caller's metadata array. Only the first
- * frame of a block (its head) says what the block is: PAGE_FREE with the
- * block on free_head[order], or PAGE_ALLOCATED. Every other frame of a block
- * is PAGE_TAIL, and frames never handed in are PAGE_RESERVED. Splitting and
+ * Each frame has a record (free-list links and order) and a state byte in
+ * the caller's metadata: the records first, then the state bytes, one
+ * array each, so that marking or checking a run of frames is a memset or
+ * a scan of bytes (every frame of the machine is handed in at boot). Only
+ * the first frame of a block (its head) says what the block is: PAGE_FREE
+ * with the block on free_head[order], or PAGE_ALLOCATED. Every other frame
+ * of a block is PAGE_TAIL, and frames never handed in are PAGE_RESERVED. Splitting and
  * merging touch only the heads involved, so alloc and free are
  * O(PAGE_ALLOC_MAX_ORDER), and a free can be validated from one record.
  *
@@ -26,15 +29,13 @@ enum page_state {
 };
 
 /* Free-list links are frame indices; meaningful only on PAGE_FREE heads.
- * An all-zero record is a reserved frame (PAGE_RESERVED is 0), so the
- * array starts as one memset: every frame of the machine is set up at
- * boot. */
+ * Zeroed metadata is every frame reserved (PAGE_RESERVED is 0), so it
+ * starts as one memset. */
 struct page_meta {
 	uint32_t next;
 	uint32_t prev;
-	uint8_t state;
 	uint8_t order;
-	uint16_t unused;
+	uint8_t unused[3];
 };
 
 static uint64_t block_frames(unsigned order)
@@ -48,7 +49,7 @@ static void list_push(struct page_alloc *pa, uint32_t idx, unsigned order)
 	struct page_meta *m = &pa->meta[idx];
 	uint32_t head = pa->free_head[order];
 
-	m->state = PAGE_FREE;
+	pa->state[idx] = PAGE_FREE;
 	m->order = (uint8_t)order;
 	m->prev = NIL;
 	m->next = head;
@@ -93,15 +94,15 @@ static void release_block(struct page_alloc *pa, uint32_t idx, unsigned order)
 
 	pa->free_frames += block_frames(order);
 	for (; order < PAGE_ALLOC_MAX_ORDER; order++) {
-		if (!buddy_of(pa, idx, order, &buddy) || pa->meta[buddy].state != PAGE_FREE ||
+		if (!buddy_of(pa, idx, order, &buddy) || pa->state[buddy] != PAGE_FREE ||
 		    pa->meta[buddy].order != order)
 			break;
 		list_remove(pa, buddy);
 		if (buddy < idx) {
-			pa->meta[idx].state = PAGE_TAIL;
+			pa->state[idx] = PAGE_TAIL;
 			idx = buddy;
 		} else {
-			pa->meta[buddy].state = PAGE_TAIL;
+			pa->state[buddy] = PAGE_TAIL;
 		}
 	}
 	list_push(pa, idx, order);
@@ -110,9 +111,9 @@ static void release_block(struct page_alloc *pa, uint32_t idx, unsigned order)
 size_t page_alloc_meta_bytes(uint64_t nframes)
 {
 	if (nframes == 0 || nframes > PAGE_ALLOC_MAX_FRAMES ||
-	    nframes > SIZE_MAX / sizeof(struct page_meta))
+	    nframes > SIZE_MAX / (sizeof(struct page_meta) + 1))
 		return 0;
-	return (size_t)nframes * sizeof(struct page_meta);
+	return (size_t)nframes * (sizeof(struct page_meta) + 1); /* a record and a state byte */
 }
 
 status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, uint64_t base_phys,
@@ -127,6 +128,7 @@ status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, u
 	if (meta_bytes < need)
 		return STATUS_NO_MEMORY;
 	pa->meta = meta;
+	pa->state = (uint8_t *)(pa->meta + nframes);
 	pa->base_pfn = base_phys >> PAGE_ALLOC_PAGE_SHIFT;
 	pa->nframes = nframes;
 	pa->total_frames = 0;
@@ -136,9 +138,28 @@ status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, u
 		pa->free_blocks[i] = 0;
 		pa->alloc_blocks[i] = 0;
 	}
-	_Static_assert(PAGE_RESERVED == 0, "a zeroed record is a reserved frame");
+	_Static_assert(PAGE_RESERVED == 0, "zeroed metadata is every frame reserved");
 	memset(pa->meta, 0, need);
 	return STATUS_OK;
+}
+
+/* Whether the n state bytes at s are all PAGE_RESERVED (0), read a word
+ * at a time. */
+static bool all_reserved(const uint8_t *s, uint64_t n)
+{
+	for (; n && ((uintptr_t)s & 7); s++, n--)
+		if (*s)
+			return false;
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		__builtin_memcpy(&w, s, sizeof w);
+		if (w)
+			return false;
+	}
+	for (; n; s++, n--)
+		if (*s)
+			return false;
+	return true;
 }
 
 /* Returns the largest order of a block that starts at pfn, is aligned to its
@@ -168,16 +189,9 @@ status_t page_alloc_add_free(struct page_alloc *pa, uint64_t start, uint64_t end
 		return STATUS_RANGE;
 	first -= pa->base_pfn;
 	last -= pa->base_pfn;
-	/* One pass marks the frames, undone if one was handed in already. */
-	struct page_meta *m = &pa->meta[first], *stop = &pa->meta[last];
-	for (; m < stop; m++) {
-		if (m->state != PAGE_RESERVED) {
-			while (m-- > &pa->meta[first])
-				m->state = PAGE_RESERVED;
-			return STATUS_EXISTS;
-		}
-		m->state = PAGE_TAIL;
-	}
+	if (!all_reserved(pa->state + first, last - first))
+		return STATUS_EXISTS;
+	memset(pa->state + first, PAGE_TAIL, last - first);
 	for (i = first; i < last; i += block_frames(k)) {
 		k = largest_block(pa->base_pfn + i, pa->base_pfn + last);
 		release_block(pa, (uint32_t)i, k);
@@ -204,7 +218,7 @@ status_t page_alloc_alloc(struct page_alloc *pa, unsigned order, uint64_t *phys_
 		k--;
 		list_push(pa, idx + (uint32_t)block_frames(k), k);
 	}
-	pa->meta[idx].state = PAGE_ALLOCATED;
+	pa->state[idx] = PAGE_ALLOCATED;
 	pa->meta[idx].order = (uint8_t)order;
 	pa->free_frames -= block_frames(order);
 	pa->alloc_blocks[order]++;
@@ -222,7 +236,7 @@ status_t page_alloc_free(struct page_alloc *pa, uint64_t phys, unsigned order)
 	if ((phys & PAGE_MASK) || pfn < pa->base_pfn || pfn - pa->base_pfn >= pa->nframes)
 		return STATUS_NOT_OWNED;
 	idx = (uint32_t)(pfn - pa->base_pfn);
-	if (pa->meta[idx].state != PAGE_ALLOCATED || pa->meta[idx].order != order)
+	if (pa->state[idx] != PAGE_ALLOCATED || pa->meta[idx].order != order)
 		return STATUS_NOT_OWNED;
 	pa->alloc_blocks[order]--;
 	release_block(pa, idx, order);
@@ -240,7 +254,7 @@ static void carve(struct page_alloc *pa, uint32_t first, uint32_t end, bool allo
 			release_block(pa, i, k);
 			continue;
 		}
-		pa->meta[i].state = PAGE_ALLOCATED;
+		pa->state[i] = PAGE_ALLOCATED;
 		pa->meta[i].order = (uint8_t)k;
 		pa->alloc_blocks[k]++;
 	}
@@ -254,14 +268,14 @@ status_t page_alloc_trim(struct page_alloc *pa, uint64_t phys, unsigned order, u
 	if ((phys & PAGE_MASK) || pfn < pa->base_pfn || pfn - pa->base_pfn >= pa->nframes)
 		return STATUS_NOT_OWNED;
 	uint32_t idx = (uint32_t)(pfn - pa->base_pfn);
-	if (pa->meta[idx].state != PAGE_ALLOCATED || pa->meta[idx].order != order)
+	if (pa->state[idx] != PAGE_ALLOCATED || pa->meta[idx].order != order)
 		return STATUS_NOT_OWNED;
 	if (keep == block_frames(order))
 		return STATUS_OK;
 	/* Every frame of the block but the head is a tail already: the head
 	 * becomes one too, and carve makes the new heads. */
 	pa->alloc_blocks[order]--;
-	pa->meta[idx].state = PAGE_TAIL;
+	pa->state[idx] = PAGE_TAIL;
 	carve(pa, idx, idx + (uint32_t)keep, true);
 	carve(pa, idx + (uint32_t)keep, idx + (uint32_t)block_frames(order), false);
 	return STATUS_OK;
@@ -293,10 +307,10 @@ static bool check_list(const struct page_alloc *pa, unsigned order, uint64_t *fr
 		if (idx >= pa->nframes || n >= pa->nframes)
 			return false;
 		m = &pa->meta[idx];
-		if (m->state != PAGE_FREE || m->order != order || m->prev != prev)
+		if (pa->state[idx] != PAGE_FREE || m->order != order || m->prev != prev)
 			return false;
 		if (order < PAGE_ALLOC_MAX_ORDER && buddy_of(pa, idx, order, &buddy) &&
-		    pa->meta[buddy].state == PAGE_FREE && pa->meta[buddy].order == order)
+		    pa->state[buddy] == PAGE_FREE && pa->meta[buddy].order == order)
 			return false;
 		prev = idx;
 		n++;
@@ -327,10 +341,10 @@ static bool check_block(const struct page_alloc *pa, uint64_t idx, struct frame_
 	if (((pa->base_pfn + idx) & (n - 1)) || pa->nframes - idx < n)
 		return false;
 	for (i = 1; i < n; i++)
-		if (pa->meta[idx + i].state != PAGE_TAIL)
+		if (pa->state[idx + i] != PAGE_TAIL)
 			return false;
 	t->managed += n;
-	if (m->state == PAGE_FREE)
+	if (pa->state[idx] == PAGE_FREE)
 		t->free_heads++;
 	else
 		t->alloc_blocks[m->order]++;
@@ -344,7 +358,7 @@ static bool check_frames(const struct page_alloc *pa, struct frame_tally *t)
 	uint64_t idx = 0;
 
 	while (idx < pa->nframes) {
-		uint8_t state = pa->meta[idx].state;
+		uint8_t state = pa->state[idx];
 
 		if (state == PAGE_RESERVED) {
 			idx++;

@@ -33,7 +33,8 @@
 struct page_meta;
 
 struct page_alloc {
-	struct page_meta *meta;
+	struct page_meta *meta; /* a record per frame, then */
+	uint8_t *state;         /* a state byte per frame (page_alloc.c) */
 	uint64_t base_pfn;
 	uint64_t nframes;
 	uint64_t total_frames;

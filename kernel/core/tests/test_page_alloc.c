@@ -610,12 +610,10 @@ TEST(random_stress_keeps_the_allocator_consistent)
 TEST(check_detects_corruption)
 {
 	struct page_alloc pa;
-	size_t rec = page_alloc_meta_bytes(1);
-	uint8_t saved[64];
 	uint64_t out;
 	uint32_t head;
+	uint8_t saved;
 
-	CHECK(rec <= sizeof(saved));
 	setup_free(&pa, 0, 64);
 	CHECK_EQ(page_alloc_alloc(&pa, 0, &out), STATUS_OK);
 	CHECK(page_alloc_check(&pa));
@@ -633,11 +631,11 @@ TEST(check_detects_corruption)
 	CHECK(!page_alloc_check(&pa));
 	pa.free_head[5] = head;
 	CHECK(page_alloc_check(&pa));
-	/* Smash one frame record inside a free block. */
-	memcpy(saved, (uint8_t *)meta_buf + 40 * rec, rec);
-	memset((uint8_t *)meta_buf + 40 * rec, 0x5a, rec);
+	/* Smash the state of one frame inside a free block. */
+	saved = pa.state[40];
+	pa.state[40] = 0x5a;
 	CHECK(!page_alloc_check(&pa));
-	memcpy((uint8_t *)meta_buf + 40 * rec, saved, rec);
+	pa.state[40] = saved;
 	CHECK(page_alloc_check(&pa));
 }
 
@@ -645,7 +643,6 @@ TEST(check_detects_a_broken_back_link)
 {
 	static uint64_t other_meta[64];
 	struct page_alloc pa, single;
-	size_t rec = page_alloc_meta_bytes(1);
 	uint32_t tail;
 
 	/* Frames 0 and 3 are free and not buddies: a two-entry order-0 list. */
@@ -660,6 +657,8 @@ TEST(check_detects_a_broken_back_link)
 	CHECK_EQ(page_alloc_init(&single, other_meta, sizeof(other_meta), 0, 16), STATUS_OK);
 	CHECK_EQ(page_alloc_add_free(&single, tail * PAGE, (tail + 1) * PAGE), STATUS_OK);
 	CHECK(page_alloc_check(&pa));
+	/* The records come first, a state byte per frame after them. */
+	size_t rec = (size_t)(pa.state - (uint8_t *)pa.meta) / pa.nframes;
 	memcpy((uint8_t *)meta_buf + tail * rec, (uint8_t *)other_meta + tail * rec, rec);
 	CHECK(!page_alloc_check(&pa));
 }
