@@ -58,19 +58,22 @@ MIB = 1 << 20
 
 
 def bundle_with_stamp(work):
-    """build/bundle.tar with build/consbench/bundle/stamp added (ustar)."""
+    """build/bundle.tar's programs and build/consbench/bundle/stamp, in a
+    bundle made as the image's is (image/mkbundle.sh: every member's data
+    on a page, so that programs map their code from it)."""
     out = os.path.join(work, "bundle.tar")
-    with tarfile.open("build/bundle.tar") as src, \
-            tarfile.open(out, "w", format=tarfile.USTAR_FORMAT) as dst:
-        members = [m for m in src.getmembers() if m.name != "stamp"]
-        for m in members:
-            dst.addfile(m, src.extractfile(m) if m.isfile() else None)
-        info = dst.gettarinfo("build/consbench/bundle/stamp", "stamp")
-        info.uid = info.gid = 0
-        info.uname = info.gname = ""
-        info.mode = 0o755
-        with open("build/consbench/bundle/stamp", "rb") as f:
-            dst.addfile(info, f)
+    files = os.path.join(work, "bundle-files")
+    os.makedirs(files, exist_ok=True)
+    paths = []
+    with tarfile.open("build/bundle.tar") as src:
+        for m in src.getmembers():
+            if m.isfile() and m.name != "stamp":
+                path = os.path.join(files, m.name)
+                with open(path, "wb") as f:
+                    f.write(src.extractfile(m).read())
+                paths.append(path)
+    paths.append("build/consbench/bundle/stamp")
+    subprocess.run(["sh", "image/mkbundle.sh", out] + paths, check=True)
     return out
 
 

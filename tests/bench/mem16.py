@@ -117,20 +117,21 @@ def system_programs(bundle):
 
 
 def system_bundle(cfg, work, img):
-    """Puts a bundle of the system's programs only into img's /boot."""
+    """Puts a bundle of the system's programs only into img's /boot, made
+    as the image's is (image/mkbundle.sh: each member's data on a page of
+    the archive, so that programs' code is mapped from it)."""
     out = os.path.join(work, "bundle.tar")
-    with tarfile.open("build/bundle.tar") as src, \
-            tarfile.open(out, "w", format=tarfile.USTAR_FORMAT) as dst:
+    files = os.path.join(work, "bundle-files")
+    os.makedirs(files, exist_ok=True)
+    paths = []
+    with tarfile.open("build/bundle.tar") as src:
         keep = system_programs(src)
         for m in src.getmembers():
-            if m.name in keep:
-                # As image/mkbundle.sh: each member's data on a page of
-                # the archive, so that programs' code is mapped from it.
-                while (dst.offset + tarfile.BLOCKSIZE) % 4096:
-                    pad = tarfile.TarInfo("pad")
-                    pad.type, pad.mode, pad.mtime = tarfile.DIRTYPE, 0o755, m.mtime
-                    dst.addfile(pad)
-                dst.addfile(m, src.extractfile(m))
+            if m.isfile() and m.name in keep:
+                paths.append(os.path.join(files, m.name))
+                with open(paths[-1], "wb") as f:
+                    f.write(src.extractfile(m).read())
+    subprocess.run(["sh", "image/mkbundle.sh", out] + paths, check=True)
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     subprocess.run([cfg["MCOPY"], "-o", "-i", img + "@@1M", out, "::/boot/bundle.tar"],
                    check=True, env=env)
