@@ -22,6 +22,11 @@ status_t kmem_alloc(unsigned order, uint64_t *pa)
 	return st;
 }
 
+status_t kmem_alloc_uninit(unsigned order, uint64_t *pa)
+{
+	return page_alloc_alloc(kernel_pages, order, pa);
+}
+
 void kmem_free(uint64_t pa, unsigned order)
 {
 	status_t st = page_alloc_free(kernel_pages, pa, order);

@@ -24,6 +24,11 @@ void kmem_init(struct page_alloc *pa);
 /* Allocates 2^order zeroed pages; stores the physical address in *pa. */
 status_t kmem_alloc(unsigned order, uint64_t *pa);
 
+/* Like kmem_alloc, but the pages keep whatever they held: only for
+ * memory written whole before anything reads it, and never shown to a
+ * task before that. */
+status_t kmem_alloc_uninit(unsigned order, uint64_t *pa);
+
 /* Frees 2^order pages at pa; a bad free is a kernel bug and panics. */
 void kmem_free(uint64_t pa, unsigned order);
 

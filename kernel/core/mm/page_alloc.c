@@ -28,9 +28,7 @@ enum page_state {
 	PAGE_TAIL,
 };
 
-/* Free-list links are frame indices; meaningful only on PAGE_FREE heads.
- * Zeroed metadata is every frame reserved (PAGE_RESERVED is 0), so it
- * starts as one memset. */
+/* Free-list links are frame indices; meaningful only on PAGE_FREE heads. */
 struct page_meta {
 	uint32_t next;
 	uint32_t prev;
@@ -138,8 +136,10 @@ status_t page_alloc_init(struct page_alloc *pa, void *meta, size_t meta_bytes, u
 		pa->free_blocks[i] = 0;
 		pa->alloc_blocks[i] = 0;
 	}
-	_Static_assert(PAGE_RESERVED == 0, "zeroed metadata is every frame reserved");
-	memset(pa->meta, 0, need);
+	/* Only the states: a record is read only at a block's head, which
+	 * list_push or an allocation writes first. */
+	_Static_assert(PAGE_RESERVED == 0, "a zeroed state is a reserved frame");
+	memset(pa->state, 0, nframes);
 	return STATUS_OK;
 }
 

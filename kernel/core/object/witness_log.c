@@ -12,7 +12,9 @@ void witness_log_init(void)
 	uint32_t cap = WITNESS_LOG_CAPACITY;
 	while (cap > WITNESS_LOG_MIN && cap * sizeof(struct witness_record) > share)
 		cap /= 2;
-	if (kmem_alloc(kmem_order(cap * sizeof(struct witness_record)), &pa) ||
+	/* Not zeroed (512 KiB at boot): a record is read only once written
+	 * whole, its fields by witness_append, its hashes by witness_settle. */
+	if (kmem_alloc_uninit(kmem_order(cap * sizeof(struct witness_record)), &pa) ||
 	    witness_init(&log, arch_phys_to_virt(pa), cap))
 		panic("witness: cannot set up the log");
 }
