@@ -7,6 +7,8 @@
  * drop may finish the object, and its destroy callback may in turn clear
  * other CSpaces, which must then find every slot consistent.
  */
+#include <string.h>
+
 #include "core/object/cspace.h"
 
 #define NIL 0xffffffffu
@@ -45,10 +47,11 @@ status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots, st
 	cs->free_head = cs->free_tail = NIL;
 	cs->used = 0;
 	cs->retired = 0;
-	for (uint32_t i = 0; i < nslots; i++) {
-		slots[i] = (struct cslot){ .cs = cs, .gen = 1, .state = SLOT_EMPTY };
-		queue_free(cs, i);
-	}
+	/* Zeroed slots are empty to a lookup (SLOT_EMPTY is 0); slot_alloc
+	 * sets each up when it first hands it out (cs->fresh). */
+	_Static_assert(SLOT_EMPTY == 0, "a zeroed slot is empty");
+	memset(slots, 0, nslots * sizeof *slots);
+	cs->fresh = 0;
 	return STATUS_OK;
 }
 
@@ -59,15 +62,22 @@ static status_t slot_alloc(struct cspace *cs, struct cslot **out)
 	struct cslot *s;
 	status_t st;
 
-	if (cs->free_head == NIL)
+	if (cs->fresh == cs->nslots && cs->free_head == NIL)
 		return STATUS_FULL;
 	st = quota_charge(cs->quota, QUOTA_SLOTS, 1);
 	if (st)
 		return st;
-	s = &cs->slots[cs->free_head];
-	cs->free_head = s->next_free;
-	if (cs->free_head == NIL)
-		cs->free_tail = NIL;
+	if (cs->fresh < cs->nslots) {
+		/* Never used: first in line, as if queued at init in order. */
+		s = &cs->slots[cs->fresh++];
+		s->cs = cs;
+		s->gen = 1;
+	} else {
+		s = &cs->slots[cs->free_head];
+		cs->free_head = s->next_free;
+		if (cs->free_head == NIL)
+			cs->free_tail = NIL;
+	}
 	s->state = SLOT_USED;
 	s->parent = s->first_child = s->next_sibling = s->prev_sibling = NULL;
 	cs->used++;
@@ -348,17 +358,18 @@ uint32_t cspace_free_slots(const struct cspace *cs)
 	return cs->nslots - cs->used - cs->retired;
 }
 
-/* Returns true if the free queue holds exactly the empty slots. */
+/* Returns true if the free queue and the never-used slots past fresh
+ * hold exactly the empty slots. */
 static bool check_free_queue(const struct cspace *cs)
 {
 	uint32_t n = 0, last = NIL;
 
 	for (uint32_t i = cs->free_head; i != NIL; i = cs->slots[i].next_free) {
-		if (i >= cs->nslots || cs->slots[i].state != SLOT_EMPTY || ++n > cs->nslots)
+		if (i >= cs->fresh || cs->slots[i].state != SLOT_EMPTY || ++n > cs->nslots)
 			return false;
 		last = i;
 	}
-	return last == cs->free_tail && n == cspace_free_slots(cs);
+	return last == cs->free_tail && n + (cs->nslots - cs->fresh) == cspace_free_slots(cs);
 }
 
 /* Returns true if the occupied slot s agrees with its tree neighbours. */
@@ -395,9 +406,16 @@ bool cspace_check(const struct cspace *cs)
 {
 	uint32_t used = 0, retired = 0;
 
+	if (cs->fresh > cs->nslots)
+		return false;
 	for (uint32_t i = 0; i < cs->nslots; i++) {
 		const struct cslot *s = &cs->slots[i];
 
+		if (i >= cs->fresh) { /* never used: still zero */
+			if (s->cs || s->state != SLOT_EMPTY || s->gen)
+				return false;
+			continue;
+		}
 		if (s->cs != cs)
 			return false;
 		if (s->state == SLOT_RETIRED)

@@ -94,7 +94,8 @@ struct cspace {
 	uint32_t nslots;
 	uint32_t index_bits;
 	uint32_t gen_max;
-	uint32_t free_head; /* free slots, oldest first */
+	uint32_t fresh;     /* slots [fresh, nslots) never used, still zero */
+	uint32_t free_head; /* free slots once used, oldest first */
 	uint32_t free_tail;
 	uint32_t used;    /* occupied slots */
 	uint32_t retired; /* slots whose generations are spent */
