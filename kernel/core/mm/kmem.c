@@ -34,7 +34,7 @@ void kmem_free(uint64_t pa, unsigned order)
 		panic("kmem_free(%#lx, order %u): %s", pa, order, status_message(st));
 }
 
-status_t kmem_alloc_run(uint64_t pages, uint64_t *pa)
+status_t kmem_alloc_run_uninit(uint64_t pages, uint64_t *pa)
 {
 	unsigned order = kmem_order(pages * PAGE_SIZE);
 	status_t st = page_alloc_alloc(kernel_pages, order, pa);
@@ -42,7 +42,6 @@ status_t kmem_alloc_run(uint64_t pages, uint64_t *pa)
 		return st;
 	if (page_alloc_trim(kernel_pages, *pa, order, pages))
 		panic("kmem: cannot trim a fresh block of order %u to %lu pages", order, pages);
-	memset(arch_phys_to_virt(*pa), 0, pages * PAGE_SIZE);
 	return STATUS_OK;
 }
 

@@ -32,10 +32,12 @@ status_t kmem_alloc_uninit(unsigned order, uint64_t *pa);
 /* Frees 2^order pages at pa; a bad free is a kernel bug and panics. */
 void kmem_free(uint64_t pa, unsigned order);
 
-/* Like kmem_alloc for pages contiguous pages that need not be a power of
- * two: the block is trimmed to them (page_alloc_trim), so nothing past
- * them is held. Freed with kmem_free_run and the same count. */
-status_t kmem_alloc_run(uint64_t pages, uint64_t *pa);
+/* Like kmem_alloc_uninit for pages contiguous pages that need not be a
+ * power of two: the block is trimmed to them (page_alloc_trim), so
+ * nothing past them is held. Not zeroed (a task's slot table: cspace_init
+ * and replies_init write what is read). Freed with kmem_free_run and the
+ * same count. */
+status_t kmem_alloc_run_uninit(uint64_t pages, uint64_t *pa);
 void kmem_free_run(uint64_t pa, uint64_t pages);
 
 /* Pages free now, and pages managed in all. */

@@ -148,7 +148,9 @@ static status_t build(struct task *t, uint64_t slots)
 			 PAGE_SIZE;
 	if (t->slots_pages == 0)
 		t->slots_pages = 1;
-	if (kmem_alloc_run(t->slots_pages, &pa))
+	/* Not zeroed: cspace_init clears the slots, replies_init writes
+	 * every entry, and nothing reads the rest of the last page. */
+	if (kmem_alloc_run_uninit(t->slots_pages, &pa))
 		return STATUS_NO_MEMORY;
 	t->slots = arch_phys_to_virt(pa);
 	replies_init(&t->replies, (struct reply_entry *)(t->slots + slots), nreplies, &t->quota);
