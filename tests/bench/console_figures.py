@@ -457,7 +457,7 @@ def icount_run(cfg, work, img, smp):
 def boot_runs(cfg, work, img_in, smp, runs):
     """CONSOLE_BOOT=N: only the boot figure, N boots (each on a fresh copy
     of the image) from kernel entry to the first prompt, then power-off."""
-    figures = []
+    figures, allups = [], []
     for i in range(runs):
         img = make_image(cfg, work, img_in)
         child = boot(cfg, work, img, True, smp)
@@ -475,6 +475,8 @@ def boot_runs(cfg, work, img_in, smp, runs):
         entry = [c for n, c in marks[:prompt] if n == "entry"][-1]
         figures.append(marks[prompt][1] - entry)
         allup = [c for n, c in marks[:prompt] if n == "allup"]
+        if allup:
+            allups.append(allup[-1] - entry)
         print("# run %d: %d (all services up: %s)" % (i + 1, figures[-1],
                                                       allup[-1] - entry if allup else "?"))
         seen = {}
@@ -486,6 +488,9 @@ def boot_runs(cfg, work, img_in, smp, runs):
             profile(work)
     print("keel.entry_to_prompt_insns=%d" % median(figures))
     print("# runs: %s" % " ".join(str(f) for f in figures))
+    if allups:
+        print("keel.entry_to_all_services_up_executed_insns_smp%d=%d" % (smp, median(allups)))
+        print("# runs: %s" % " ".join(str(f) for f in allups))
 
 
 def executed(work):
