@@ -709,23 +709,36 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 	 * the services sent meanwhile may still wait in its inbox, so that
 	 * time is not held against them. */
 	uint64_t late = d->tick_due && now > d->tick_due ? now - d->tick_due : 0;
+	bool acted = false;
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[i];
 		if (late > TICK_STALL_NS)
 			supervise_excuse(&s->sv, late);
 		if (s->stop_due && now >= s->stop_due) {
 			control_ended(d, s, now); /* it did not stop in time */
+			acted = true;
 		} else if (!s->refused) {
 			struct sv_action a = supervise_tick(&s->sv, now);
+			if (a.verb == SV_ACT_NONE && !a.kill)
+				continue;
 			struct sv_status st;
 			supervise_status(&s->sv, now, &st);
 			if (a.kill && s->running && st.last_cause.kind == SV_CAUSE_HANG)
 				say(d, "initd: %s: no heartbeat for %lu ms: killed as hung\n",
 				    s->m.name, (unsigned long)st.last_cause.detail);
 			services_act(d, s, a);
+			acted = true;
 		}
 	}
-	settle(d, now);
+	/* The gates move only with a service's state: a tick that changed
+	 * none leaves them as the last settle did, and only retries the
+	 * capabilities a full table held back. */
+	if (acted) {
+		settle(d, now);
+	} else {
+		peers_refresh(d);
+		dirs_refresh_all(d);
+	}
 	d->tick_due = now + TICK_NS;
 	loop_timer_add(loop, d->tick_due, tick, d, NULL);
 }
