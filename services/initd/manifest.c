@@ -154,22 +154,20 @@ static status_t check_byte(struct reader *r, unsigned char c, size_t col)
 	return manifest_err_status(code);
 }
 
-/* Adds the character at p to the line's current word, or to a new one. */
-static void add_to_word(struct line *ln, const char *p, bool start)
+/* Adds the word of n bytes at p to the line (counted past TOK_MAX too). */
+static void add_word(struct line *ln, const char *p, uint32_t n)
 {
-	if (start) {
-		if (ln->ntok < TOK_MAX)
-			ln->tok[ln->ntok] = (struct tok){ p, 0 };
-		ln->ntok++;
-	}
-	if (ln->ntok <= TOK_MAX)
-		ln->tok[ln->ntok - 1].n++;
+	if (ln->ntok < TOK_MAX)
+		ln->tok[ln->ntok] = (struct tok){ p, n };
+	ln->ntok++;
 }
 
 /*
  * Reads the next line into *ln, checking every byte and splitting it into
  * words. Returns STATUS_OK, STATUS_NOT_FOUND at the end of the text, or an
- * error reported in r->err.
+ * error reported in r->err. The bytes are checked first (the first bad one
+ * is reported, then a line too long), then split up to a comment: every
+ * manifest is read at every boot, so a byte costs a few instructions.
  */
 static status_t next_line(struct reader *r, struct line *ln)
 {
@@ -177,26 +175,32 @@ static status_t next_line(struct reader *r, struct line *ln)
 		return STATUS_NOT_FOUND;
 	ln->no = ++r->line;
 	ln->ntok = 0;
-	bool comment = false, in_word = false;
-	size_t start = r->pos, i = start;
-	for (; i < r->len && r->text[i] != '\n'; i++) {
-		unsigned char c = (unsigned char)r->text[i];
-		if (i - start >= MANIFEST_LINE_MAX)
-			return fail(r->err, MANIFEST_ERR_LINE_TOO_LONG, ln->no,
-				    "line longer than 256 bytes");
-		status_t st = check_byte(r, c, i - start + 1);
-		if (st)
-			return st;
-		if (c == '#')
-			comment = true;
-		if (comment || is_space(c)) {
-			in_word = false;
+	const char *p = r->text + r->pos;
+	const char *nl = memchr(p, '\n', r->len - r->pos);
+	size_t n = nl ? (size_t)(nl - p) : r->len - r->pos;
+	size_t checked = n < MANIFEST_LINE_MAX ? n : MANIFEST_LINE_MAX;
+	for (size_t i = 0; i < checked; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((unsigned char)(c - 0x20) >= 0x5f && c != '\t') {
+			status_t st = check_byte(r, c, i + 1);
+			if (st)
+				return st;
+		}
+	}
+	if (n > MANIFEST_LINE_MAX)
+		return fail(r->err, MANIFEST_ERR_LINE_TOO_LONG, ln->no,
+			    "line longer than 256 bytes");
+	for (size_t i = 0; i < n && p[i] != '#';) {
+		if (is_space((unsigned char)p[i])) {
+			i++;
 			continue;
 		}
-		add_to_word(ln, r->text + i, !in_word);
-		in_word = true;
+		size_t w = i;
+		while (i < n && p[i] != '#' && !is_space((unsigned char)p[i]))
+			i++;
+		add_word(ln, p + w, (uint32_t)(i - w));
 	}
-	r->pos = i < r->len ? i + 1 : i;
+	r->pos += nl ? n + 1 : n;
 	return STATUS_OK;
 }
 
@@ -212,10 +216,14 @@ static status_t reader_init(struct reader *r, const char *text, size_t len,
 
 /* ------------------------------------------------------ words and numbers */
 
+/* Whether t is word. A word holds no NUL (check_byte), so the first
+ * differing byte - usually the first - ends the look. */
 static bool tok_is(struct tok t, const char *word)
 {
-	size_t n = strlen(word);
-	return t.n == n && memcmp(t.p, word, n) == 0;
+	for (uint32_t i = 0; i < t.n; i++)
+		if (word[i] != t.p[i])
+			return false;
+	return word[t.n] == '\0';
 }
 
 static bool tok_eq(struct tok a, struct tok b)
