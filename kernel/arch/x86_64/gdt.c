@@ -1,4 +1,6 @@
 /* gdt.c - per-CPU GDT and TSS set-up (see gdt.h). */
+#include <string.h>
+
 #include "arch/x86_64/gdt.h"
 
 #define SEG_KCODE 0x00af9a000000ffffull /* present, ring 0, code, long mode */
@@ -16,8 +18,7 @@ void gdt_setup(struct gdt *gdt, struct tss *tss, const uint64_t ist_tops[3])
 	for (int i = 0; i < 3; i++)
 		tss->ist[i] = ist_tops[i];
 	tss->iomap_base = sizeof *tss;
-	for (int i = 0; i < IOMAP_BYTES + IOMAP_TAIL; i++)
-		iomap[i] = 0xff;
+	memset(iomap, 0xff, IOMAP_BYTES + IOMAP_TAIL); /* every port denied */
 
 	gdt->entries[0] = 0;
 	gdt->entries[1] = SEG_KCODE;
