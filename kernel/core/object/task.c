@@ -21,8 +21,6 @@
 static struct pool task_pool;
 static uint64_t next_task_id = 1;
 static uint32_t tasks_alive;
-/* Every task not torn down yet (live_link), for a parent's end. */
-static struct list_node live_tasks = { &live_tasks, &live_tasks };
 
 void task_init(void)
 {
@@ -68,7 +66,7 @@ static void release_resources(struct task *t)
 {
 	t->dying = true;
 	t->torn_down = true;
-	list_del(&t->live_link);
+	list_del(&t->unstarted_link);
 	task_unmap(t, USER_BASE, (USER_TOP - USER_BASE) / PAGE_SIZE);
 	ipc_replies_clear(&t->replies);
 	cspace_clear(&t->cs);
@@ -193,7 +191,8 @@ status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
 	t->quota.parent = parent;
 	t->tables_charged = 0;
 	list_init(&t->threads);
-	list_init(&t->live_link); /* unlinked harmlessly if build fails */
+	list_init(&t->unstarted);
+	list_init(&t->unstarted_link); /* unlinked harmlessly if build fails */
 	t->id = next_task_id++;
 	if ((st = build(t, slots))) {
 		/* build freed what it took: nothing to release but the record
@@ -209,7 +208,8 @@ status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
 		t->supervisor_badge = badge;
 	}
 	tasks_alive++;
-	list_add_tail(&live_tasks, &t->live_link);
+	if (parent_task)
+		list_add_tail(&parent_task->unstarted, &t->unstarted_link);
 	*out = t;
 	return STATUS_OK;
 }
@@ -236,18 +236,6 @@ static void notify_supervisor(struct task *t)
 	t->supervisor = NULL;
 }
 
-/* The first task made by parent that never started, or NULL. */
-static struct task *unstarted_child(const struct task *parent)
-{
-	struct list_node *n;
-	for (n = live_tasks.next; n != &live_tasks; n = n->next) {
-		struct task *c = container_of(n, struct task, live_link);
-		if (c->parent == parent && !c->started && !c->dying)
-			return c;
-	}
-	return NULL;
-}
-
 /* The last thread is gone, or the task was killed: release everything
  * but the record, and tell the supervisor. The tasks it made that never
  * started go with it: only a holder of their capability could start
@@ -257,10 +245,13 @@ static void teardown(struct task *t)
 {
 	kobj_get(&t->obj); /* cspace_clear may drop the last capability to t */
 	release_resources(t);
-	/* Each kill takes the child off the list (and may free others):
-	 * look again from the start each time. */
-	for (struct task *c; (c = unstarted_child(t));)
+	/* A child that never started has no threads: its kill tears it down
+	 * at once, which may free others; take the first again each time. */
+	while (!list_empty(&t->unstarted)) {
+		struct task *c = container_of(t->unstarted.next, struct task, unstarted_link);
+		list_del(&c->unstarted_link);
 		task_kill(c);
+	}
 	notify_supervisor(t);
 	witness_note(t->faulted ? WITNESS_FAULT : WITNESS_KILL, 0, t->id, 0,
 		     t->faulted ? t->fault.vector : t->exit_code);
@@ -278,7 +269,8 @@ void task_thread_added(struct task *t, struct thread *th)
 	t->nthreads++;
 	if (!t->started) {
 		t->started = true;
-		kobj_get(&t->obj); /* the life reference, dropped by release_vspace */
+		list_del(&t->unstarted_link); /* its creator's end no longer takes it */
+		kobj_get(&t->obj);            /* the life reference, dropped by release_vspace */
 	}
 }
 

@@ -71,7 +71,8 @@ struct task {
 	struct mapping maps[TASK_MAX_MAPPINGS];
 	struct arch_task arch; /* the architecture's state (arch_types.h) */
 	struct reclaim_node reclaim;
-	struct list_node live_link; /* on the list of tasks not torn down */
+	struct list_node unstarted;      /* the tasks it made that never started */
+	struct list_node unstarted_link; /* on its creator's unstarted while so */
 };
 
 /* Sets up the task pool. */
