@@ -96,9 +96,10 @@ static void release_usable(bool below, uint64_t limit)
 
 /* What the direct map shows at a physical range. */
 enum direct_kind {
-	DIRECT_NONE,     /* a hole, or RAM only in part: not mapped */
+	DIRECT_NONE,     /* a hole: no entry touches it; not mapped */
 	DIRECT_RAM,      /* RAM of every kind: write-back */
 	DIRECT_RESERVED, /* firmware-reserved below 4 GiB: uncached, it may be a device */
+	DIRECT_PART,     /* touched, but not all one RAM entry (a page so is not mapped) */
 };
 
 static bool ram_type(uint32_t type)
@@ -107,10 +108,11 @@ static bool ram_type(uint32_t type)
 }
 
 /* The kind of [pa, pa + len): reserved if a reserved entry below 4 GiB
- * touches it, RAM if one RAM entry covers all of it, else nothing. */
+ * touches it, RAM if one RAM entry covers all of it, part if some entry
+ * touches it otherwise, else nothing. */
 static enum direct_kind direct_kind(const struct mb2_info *mi, uint64_t pa, uint64_t len)
 {
-	bool ram = false;
+	bool ram = false, touched = false;
 	for (uint32_t i = 0; i < mi->mmap_count; i++) {
 		struct mb2_mmap_entry e;
 		mb2_mmap_entry(mi, i, &e);
@@ -120,39 +122,27 @@ static enum direct_kind direct_kind(const struct mb2_info *mi, uint64_t pa, uint
 		if (!ram_type(e.type) && e.base < FOUR_GIB)
 			return DIRECT_RESERVED;
 		ram |= ram_type(e.type) && e.base <= pa && end >= pa + len;
+		touched = true;
 	}
-	return ram ? DIRECT_RAM : DIRECT_NONE;
-}
-
-/* Whether any entry of the map touches [pa, pa + len). */
-static bool touched(const struct mb2_info *mi, uint64_t pa, uint64_t len)
-{
-	for (uint32_t i = 0; i < mi->mmap_count; i++) {
-		struct mb2_mmap_entry e;
-		mb2_mmap_entry(mi, i, &e);
-		uint64_t end = e.base + e.len < e.base ? UINT64_MAX : e.base + e.len;
-		if (end > pa && e.base < pa + len)
-			return true;
-	}
-	return false;
+	return ram ? DIRECT_RAM : touched ? DIRECT_PART : DIRECT_NONE;
 }
 
 /* Maps [pa, pa + len) (a power of two of pages, aligned to it) page by
  * page, each as its kind says. A range that is all RAM, or that no entry
  * touches, is the same for each of its pages; any other is halved, so a
- * chunk costs a look at the map per boundary in it, not per page. */
+ * chunk costs a look at the map per boundary in it, not per page. A page
+ * only partly RAM is not mapped. */
 static void map_direct_pages(const struct mb2_info *mi, uint64_t pa, uint64_t len)
 {
 	const uint64_t ram = PTE_W | PTE_NX | PTE_G, dev = ram | PTE_PCD | PTE_PWT;
 	enum direct_kind k = direct_kind(mi, pa, len);
-	if (len > PAGE_SIZE && k != DIRECT_RAM) {
-		if (touched(mi, pa, len)) {
-			map_direct_pages(mi, pa, len / 2);
-			map_direct_pages(mi, pa + len / 2, len / 2);
-		}
+	if (len > PAGE_SIZE && (k == DIRECT_RESERVED || k == DIRECT_PART)) {
+		map_direct_pages(mi, pa, len / 2);
+		map_direct_pages(mi, pa + len / 2, len / 2);
 		return;
 	}
-	for (uint64_t p = pa; k != DIRECT_NONE && p < pa + len; p += PAGE_SIZE) {
+	for (uint64_t p = pa; (k == DIRECT_RAM || k == DIRECT_RESERVED) && p < pa + len;
+	     p += PAGE_SIZE) {
 		status_t st = pt_map(kernel_root, DIRECT_MAP_BASE + p, p,
 				     k == DIRECT_RAM ? ram : dev);
 		if (st != STATUS_EXISTS) /* a chunk two entries share is visited twice */
