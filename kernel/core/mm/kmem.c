@@ -14,17 +14,17 @@ void kmem_init(struct page_alloc *pa)
 	kernel_pages = pa;
 }
 
-status_t kmem_alloc(unsigned order, uint64_t *pa)
-{
-	status_t st = page_alloc_alloc(kernel_pages, order, pa);
-	if (st == STATUS_OK)
-		memset(arch_phys_to_virt(*pa), 0, PAGE_SIZE << order);
-	return st;
-}
-
 status_t kmem_alloc_uninit(unsigned order, uint64_t *pa)
 {
 	return page_alloc_alloc(kernel_pages, order, pa);
+}
+
+status_t kmem_alloc(unsigned order, uint64_t *pa)
+{
+	status_t st = kmem_alloc_uninit(order, pa);
+	if (st == STATUS_OK)
+		memset(arch_phys_to_virt(*pa), 0, PAGE_SIZE << order);
+	return st;
 }
 
 void kmem_free(uint64_t pa, unsigned order)
@@ -37,7 +37,7 @@ void kmem_free(uint64_t pa, unsigned order)
 status_t kmem_alloc_run_uninit(uint64_t pages, uint64_t *pa)
 {
 	unsigned order = kmem_order(pages * PAGE_SIZE);
-	status_t st = page_alloc_alloc(kernel_pages, order, pa);
+	status_t st = kmem_alloc_uninit(order, pa);
 	if (st)
 		return st;
 	if (page_alloc_trim(kernel_pages, *pa, order, pages))

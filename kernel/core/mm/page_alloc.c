@@ -7,9 +7,9 @@
  * a scan of bytes (every frame of the machine is handed in at boot). Only
  * the first frame of a block (its head) says what the block is: PAGE_FREE
  * with the block on free_head[order], or PAGE_ALLOCATED. Every other frame
- * of a block is PAGE_TAIL, and frames never handed in are PAGE_RESERVED. Splitting and
- * merging touch only the heads involved, so alloc and free are
- * O(PAGE_ALLOC_MAX_ORDER), and a free can be validated from one record.
+ * of a block is PAGE_TAIL, and frames never handed in are PAGE_RESERVED.
+ * Splitting and merging touch only the heads involved, so alloc and free
+ * are O(PAGE_ALLOC_MAX_ORDER), and a free can be validated from one record.
  *
  * Buddies are found by physical frame number (pfn ^ 2^order), not by index,
  * so blocks are physically aligned whatever the base of the span.
