@@ -41,7 +41,6 @@ import re
 import struct
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 
@@ -49,7 +48,7 @@ import pexpect
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "qemu"))
-from console import Monitor, config  # noqa: E402
+from console import Monitor, config, rebundle  # noqa: E402
 
 PROMPT = r"[\r\n]/[^\r\n]* \$ "
 BIG = 16 << 20
@@ -58,23 +57,9 @@ MIB = 1 << 20
 
 
 def bundle_with_stamp(work):
-    """build/bundle.tar's programs and build/consbench/bundle/stamp, in a
-    bundle made as the image's is (image/mkbundle.sh: every member's data
-    on a page, so that programs map their code from it)."""
-    out = os.path.join(work, "bundle.tar")
-    files = os.path.join(work, "bundle-files")
-    os.makedirs(files, exist_ok=True)
-    paths = []
-    with tarfile.open("build/bundle.tar") as src:
-        for m in src.getmembers():
-            if m.isfile() and m.name != "stamp":
-                path = os.path.join(files, m.name)
-                with open(path, "wb") as f:
-                    f.write(src.extractfile(m).read())
-                paths.append(path)
-    paths.append("build/consbench/bundle/stamp")
-    subprocess.run(["sh", "image/mkbundle.sh", out] + paths, check=True)
-    return out
+    """build/bundle.tar's programs and build/consbench/bundle/stamp, made
+    as the image's bundle is (console.rebundle)."""
+    return rebundle(work, lambda name: name != "stamp", ["build/consbench/bundle/stamp"])
 
 
 def make_files(work):

@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "qemu"))
-from console import config, make_image  # noqa: E402
+from console import config, make_image, rebundle  # noqa: E402
 import system  # noqa: E402
 
 PROMPT = system.PROMPT
@@ -117,21 +117,10 @@ def system_programs(bundle):
 
 
 def system_bundle(cfg, work, img):
-    """Puts a bundle of the system's programs only into img's /boot, made
-    as the image's is (image/mkbundle.sh: each member's data on a page of
-    the archive, so that programs' code is mapped from it)."""
-    out = os.path.join(work, "bundle.tar")
-    files = os.path.join(work, "bundle-files")
-    os.makedirs(files, exist_ok=True)
-    paths = []
+    """Puts a bundle of the system's programs only into img's /boot."""
     with tarfile.open("build/bundle.tar") as src:
         keep = system_programs(src)
-        for m in src.getmembers():
-            if m.isfile() and m.name in keep:
-                paths.append(os.path.join(files, m.name))
-                with open(paths[-1], "wb") as f:
-                    f.write(src.extractfile(m).read())
-    subprocess.run(["sh", "image/mkbundle.sh", out] + paths, check=True)
+    out = rebundle(work, lambda name: name in keep)
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     subprocess.run([cfg["MCOPY"], "-o", "-i", img + "@@1M", out, "::/boot/bundle.tar"],
                    check=True, env=env)

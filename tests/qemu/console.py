@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 
@@ -46,6 +47,25 @@ def config():
             if m:
                 cfg[m.group(1)] = m.group(2)
     return cfg
+
+
+def rebundle(work, keep, extra=()):
+    """A bundle at work/bundle.tar made as the image's is (image/mkbundle.sh:
+    every member's data on a page, so that programs map their code from
+    it), of build/bundle.tar's files for which keep(name) holds and the
+    files extra; its path."""
+    out = os.path.join(work, "bundle.tar")
+    files = os.path.join(work, "bundle-files")
+    os.makedirs(files, exist_ok=True)
+    paths = []
+    with tarfile.open("build/bundle.tar") as src:
+        for m in src.getmembers():
+            if m.isfile() and keep(m.name):
+                paths.append(os.path.join(files, m.name))
+                with open(paths[-1], "wb") as f:
+                    f.write(src.extractfile(m).read())
+    subprocess.run(["sh", "image/mkbundle.sh", out] + paths + list(extra), check=True)
+    return out
 
 
 def make_image(cfg, work, args):
