@@ -475,14 +475,21 @@ static void dirs_refresh_all(struct initd *d)
 	}
 }
 
+/* Refreshes stale peer and directory capabilities (retrying those a
+ * full table held back). */
+static void refresh(struct initd *d)
+{
+	peers_refresh(d);
+	dirs_refresh_all(d);
+}
+
 /* After every event: start what became ready, report what waits or is
- * blocked, refresh stale peer and directory capabilities. */
+ * blocked, refresh. */
 static void settle(struct initd *d, uint64_t now)
 {
 	while (gate_pass(d, now))
 		;
-	peers_refresh(d);
-	dirs_refresh_all(d);
+	refresh(d);
 }
 
 void services_settle(struct initd *d, uint64_t now)
@@ -733,12 +740,10 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 	/* The gates move only with a service's state: a tick that changed
 	 * none leaves them as the last settle did, and only retries the
 	 * capabilities a full table held back. */
-	if (acted) {
+	if (acted)
 		settle(d, now);
-	} else {
-		peers_refresh(d);
-		dirs_refresh_all(d);
-	}
+	else
+		refresh(d);
 	d->tick_due = now + TICK_NS;
 	loop_timer_add(loop, d->tick_due, tick, d, NULL);
 }
