@@ -47,10 +47,8 @@ status_t cspace_init(struct cspace *cs, struct cslot *slots, uint32_t nslots, st
 	cs->free_head = cs->free_tail = NIL;
 	cs->used = 0;
 	cs->retired = 0;
-	/* Zeroed slots are empty to a lookup (SLOT_EMPTY is 0); slot_alloc
-	 * sets each up when it first hands it out (cs->fresh). */
-	_Static_assert(SLOT_EMPTY == 0, "a zeroed slot is empty");
-	memset(slots, 0, nslots * sizeof *slots);
+	/* The slots are not cleared: no lookup reads past cs->fresh, and
+	 * slot_alloc sets each up whole when it first hands it out. */
 	cs->fresh = 0;
 	return STATUS_OK;
 }
@@ -70,8 +68,7 @@ static status_t slot_alloc(struct cspace *cs, struct cslot **out)
 	if (cs->fresh < cs->nslots) {
 		/* Never used: first in line, as if queued at init in order. */
 		s = &cs->slots[cs->fresh++];
-		s->cs = cs;
-		s->gen = 1;
+		*s = (struct cslot){ .cs = cs, .gen = 1 };
 	} else {
 		s = &cs->slots[cs->free_head];
 		cs->free_head = s->next_free;
@@ -185,7 +182,7 @@ static void slot_delete(struct cslot *s)
 
 void cspace_clear(struct cspace *cs)
 {
-	for (uint32_t i = 0; i < cs->nslots; i++)
+	for (uint32_t i = 0; i < cs->fresh; i++)
 		if (cs->slots[i].state == SLOT_USED)
 			slot_delete(&cs->slots[i]);
 }
@@ -408,14 +405,9 @@ bool cspace_check(const struct cspace *cs)
 
 	if (cs->fresh > cs->nslots)
 		return false;
-	for (uint32_t i = 0; i < cs->nslots; i++) {
+	for (uint32_t i = 0; i < cs->fresh; i++) {
 		const struct cslot *s = &cs->slots[i];
 
-		if (i >= cs->fresh) { /* never used: still zero */
-			if (s->cs || s->state != SLOT_EMPTY || s->gen)
-				return false;
-			continue;
-		}
 		if (s->cs != cs)
 			return false;
 		if (s->state == SLOT_RETIRED)

@@ -94,7 +94,7 @@ struct cspace {
 	uint32_t nslots;
 	uint32_t index_bits;
 	uint32_t gen_max;
-	uint32_t fresh;     /* slots [fresh, nslots) never used, still zero */
+	uint32_t fresh;     /* slots [fresh, nslots) never used, never read */
 	uint32_t free_head; /* free slots once used, oldest first */
 	uint32_t free_tail;
 	uint32_t used;    /* occupied slots */
@@ -136,7 +136,7 @@ static inline struct cslot *cspace_slot(struct cspace *cs, cap_handle_t h)
 	uint32_t index = h & ((1u << cs->index_bits) - 1);
 	struct cslot *s;
 
-	if (index >= cs->nslots)
+	if (index >= cs->fresh) /* never handed out: empty */
 		return NULL;
 	s = &cs->slots[index];
 	if (s->state != SLOT_USED || s->gen != h >> cs->index_bits)
