@@ -76,7 +76,9 @@ status_t arch_kstack_alloc(uint32_t *slot, uint64_t *top)
 		if (slots[i].pa || slots[i].freed_epoch > safe)
 			continue;
 		uint64_t pa;
-		if (kmem_alloc(STACK_ORDER, &pa))
+		/* Not zeroed: a stack is written before it is read, and only
+		 * the kernel ever sees it. */
+		if (kmem_alloc_uninit(STACK_ORDER, &pa))
 			return STATUS_NO_MEMORY;
 		for (uint64_t p = 0; p < STACK_PAGES; p++)
 			if (pt_map(memory_kernel_root(), slot_base(i) + p * 4096, pa + p * 4096,
