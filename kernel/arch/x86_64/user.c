@@ -52,6 +52,9 @@ extern char syscall_entry[];
  * iomap_busy is either, the one test a switch to a task without ports
  * makes. */
 static struct task *iomap_loaded[MAX_CPUS];
+/* The bytes of each CPU's bitmap that may allow a port (the rest is all
+ * ones): a switch resets and copies those only, not all 8 KiB. */
+static uint32_t iomap_open_lo[MAX_CPUS], iomap_open_hi[MAX_CPUS];
 static bool iomap_stale[MAX_CPUS];
 static bool iomap_busy[MAX_CPUS];
 
@@ -119,10 +122,17 @@ static void iomap_load(struct cpu *c, struct task *t)
 {
 	if (iomap_loaded[c->id] == t && !iomap_stale[c->id])
 		return;
-	if (t && t->arch.iomap)
-		memcpy(c->iomap, t->arch.iomap, IOMAP_BYTES);
-	else
-		memset(c->iomap, 0xff, IOMAP_BYTES);
+	uint32_t lo = iomap_open_lo[c->id], hi = iomap_open_hi[c->id];
+	if (hi > lo)
+		memset(c->iomap + lo, 0xff, hi - lo);
+	lo = hi = 0;
+	if (t && t->arch.iomap && t->arch.iomap_hi > t->arch.iomap_lo) {
+		lo = t->arch.iomap_lo;
+		hi = t->arch.iomap_hi;
+		memcpy(c->iomap + lo, t->arch.iomap + lo, hi - lo);
+	}
+	iomap_open_lo[c->id] = lo;
+	iomap_open_hi[c->id] = hi;
 	iomap_loaded[c->id] = t && t->arch.iomap ? t : NULL;
 	iomap_stale[c->id] = false;
 	iomap_busy[c->id] = iomap_loaded[c->id] != NULL;
@@ -169,9 +179,18 @@ status_t arch_ioports_open(struct task *t, uint64_t first, uint64_t count)
 		t->arch.iomap = phys_to_virt(pa);
 		t->arch.iomap_pa = pa;
 		memset(t->arch.iomap, 0xff, IOMAP_BYTES);
+		t->arch.iomap_lo = IOMAP_BYTES;
+		t->arch.iomap_hi = 0;
 	}
 	for (uint64_t p = first; p < first + count && p < 0x10000; p++)
 		t->arch.iomap[p / 8] &= (uint8_t) ~(1u << (p % 8));
+	if (count && first < 0x10000) {
+		uint64_t last = first + count - 1 < 0xffff ? first + count - 1 : 0xffff;
+		if (first / 8 < t->arch.iomap_lo)
+			t->arch.iomap_lo = (uint32_t)(first / 8);
+		if (last / 8 + 1 > t->arch.iomap_hi)
+			t->arch.iomap_hi = (uint32_t)(last / 8 + 1);
+	}
 	/* Other CPUs rewrite their bitmaps at their next switch to t. */
 	for (unsigned i = 0; i < cpu_count; i++)
 		if (iomap_loaded[i] == t)

@@ -16,10 +16,12 @@ struct arch_thread {
 
 /* In struct task: its I/O permission bitmap (IOMAP_BYTES, one bit per
  * port, 0 = allowed), loaded into a CPU's TSS while one of its threads
- * runs there; NULL until the task opens a port. */
+ * runs there; NULL until the task opens a port. Only the bytes
+ * [iomap_lo, iomap_hi) can allow a port: the rest is all ones. */
 struct arch_task {
 	uint8_t *iomap;
 	uint64_t iomap_pa;
+	uint32_t iomap_lo, iomap_hi;
 };
 
 #endif
