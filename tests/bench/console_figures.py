@@ -28,7 +28,8 @@
 # the work folder (serial logs, the plugin's marks); CONSOLE_PROF=K adds a
 # profile of the window from the K-th stamp to the next (1-based, in the
 # order the stamps run: c00 c01 c10 c11 c20 c21 s0 s1 d00 ... v0 v1 k0 k1
-# w0 w1); CONSOLE_PROF=boot profiles kernel entry to the first prompt,
+# w0 w1); CONSOLE_PROF=boot profiles kernel entry to the first prompt
+# (CONSOLE_PROF=allup: to initd's "all services up"),
 # by program (user blocks are told apart by their code bytes) and by
 # function. CONSOLE_BOOT=N measures only the boot figure: N boots to the
 # first prompt (with CONSOLE_PROF=boot, a profile of each), their median,
@@ -122,7 +123,8 @@ def plugin_args(work):
     marks += os.environ.get("CONSOLE_MARKS", "").split()
     if os.environ.get("CONSOLE_PROF"):
         k = os.environ["CONSOLE_PROF"]
-        marks.append("prof=entry:1:prompt" if k == "boot" else "prof=stamp:" + k)
+        windows = {"boot": "prof=entry:1:prompt", "allup": "prof=entry:1:allup"}
+        marks.append(windows.get(k, "prof=stamp:" + k))
     marks.append("out=" + os.path.join(work, "plugin.log"))
     return ["-plugin", ",".join([so] + marks)]
 
