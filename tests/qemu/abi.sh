@@ -41,6 +41,8 @@ kabi msi 4 120
 kabi harden 2 300
 kabi pools 1 120
 kabi pools 4 120
+kabi demand 2 300
+kabi demand 4 300
 # The adversaries: valid capability graphs worked by 12 threads at once.
 # KABI_ADV_OPS=N runs N operations per thread instead of 3,000.
 kabi adversary 4 600 "kabi.ops=${KABI_ADV_OPS:-3000}"

@@ -97,7 +97,7 @@ static status_t root_populate(struct task *t)
 	if (st)
 		return st;
 	st = task_map(t, ROOT_START_VA, &m->obj, 0, 1, VM_READ);
-	struct keel_start *s = arch_phys_to_virt(memory_page(m, 0));
+	struct keel_start *s = arch_phys_to_virt(memory_page_fill(m, 0));
 	kobj_put(&m->obj); /* the mapping keeps it */
 	if (st)
 		return st;

@@ -153,6 +153,19 @@ static unsigned slot_of(uint64_t va, int level)
 
 /* The leaf entry of va, making missing tables when create is true (each
  * counted in vs->table_pages). NULL when absent or out of memory. */
+/* Tables leaf(vs, va, true) would make. */
+static uint64_t missing(struct vspace *vs, uint64_t va)
+{
+	uint64_t pa = vs->root;
+	for (int level = 3; level > 0; level--) {
+		uint64_t e = table(pa)[slot_of(va, level)];
+		if (!(e & PT_P))
+			return (uint64_t)level;
+		pa = e & PT_ADDR;
+	}
+	return 0;
+}
+
 static uint64_t *leaf(struct vspace *vs, uint64_t va, bool create)
 {
 	uint64_t pa = vs->root;
@@ -208,7 +221,7 @@ static bool user_page(uint64_t va)
 	return (va & (PAGE_SIZE - 1)) == 0 && va >= USER_BASE && va < USER_TOP;
 }
 
-status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
+static status_t map_one(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
 {
 	if (!user_page(va) || host_in_arena(va, PAGE_SIZE))
 		return STATUS_BAD_ADDRESS;
@@ -229,18 +242,45 @@ status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
 	return st;
 }
 
-status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa)
+/* The host port makes every page at creation (ARCH_DEMAND_ZERO is 0), so
+ * no frame is ever 0 here, and no fault ever reaches the kernel. */
+status_t vspace_map_run(struct vspace *vs, uint64_t va, uint64_t pages, const uint64_t *frames,
+			uint64_t base, uint32_t prot, uint64_t table_budget, uint64_t *done)
 {
-	if (!user_page(va))
+	*done = 0;
+	if (!user_page(va) || pages > (USER_TOP - va) / PAGE_SIZE)
 		return STATUS_BAD_ADDRESS;
-	uint64_t *e = leaf(vs, va, false);
-	if (!e || !(*e & PT_P))
-		return STATUS_NOT_FOUND;
-	if (pa)
-		*pa = *e & PT_ADDR;
-	*e = 0;
-	host_map_put(va);
+	uint64_t tables = vs->table_pages;
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t at = va + i * PAGE_SIZE;
+		uint64_t pa = frames ? frames[i] : base + i * PAGE_SIZE;
+		if (frames && !pa)
+			return STATUS_INVALID;
+		if (missing(vs, at) > table_budget - (vs->table_pages - tables))
+			return STATUS_QUOTA;
+		status_t st = map_one(vs, at, pa, prot);
+		if (st)
+			return st;
+		*done = i + 1;
+	}
 	return STATUS_OK;
+}
+
+bool vspace_fault_in(struct vspace *vs, uint64_t va)
+{
+	(void)vs, (void)va;
+	return false;
+}
+
+void vspace_unmap(struct vspace *vs, uint64_t va, uint64_t pages)
+{
+	for (uint64_t i = 0; i < pages; i++, va += PAGE_SIZE) {
+		uint64_t *e = user_page(va) ? leaf(vs, va, false) : NULL;
+		if (!e || !(*e & PT_P))
+			continue;
+		*e = 0;
+		host_map_put(va);
+	}
 }
 
 /* Copies len bytes of process memory not mapped by any task, failing

@@ -47,6 +47,23 @@ uint64_t *pt_entry(uint64_t root, uint64_t va)
 	return walk(root, va, 0, true);
 }
 
+unsigned pt_missing(uint64_t root, uint64_t va)
+{
+	uint64_t *table = phys_to_virt(root);
+	for (int l = 3; l > 0; l--) {
+		uint64_t e = table[index_at(va, l)];
+		if (!(e & PTE_P))
+			return (unsigned)l;
+		table = phys_to_virt(e & PTE_ADDR);
+	}
+	return 0;
+}
+
+uint64_t *pt_find(uint64_t root, uint64_t va)
+{
+	return walk(root, va, 0, false);
+}
+
 status_t pt_map_2m(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags)
 {
 	uint64_t *e = walk(root, va, 1, true);

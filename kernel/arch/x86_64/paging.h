@@ -23,6 +23,9 @@
 #define PTE_PS (1ull << 7)
 #define PTE_G (1ull << 8)
 #define PTE_DEVICE (1ull << 9) /* ignored by the CPU: a device mapping (VM_DEVICE) */
+/* Ignored by the CPU: in an entry without PTE_P, a page mapped but not
+ * made yet (vspace_map_lazy), with the rights it will have. */
+#define PTE_LAZY (1ull << 10)
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -40,6 +43,13 @@ status_t pt_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);
 /* The 4 KiB-level entry for va, creating the tables above it; NULL when
  * out of memory or a 2 MiB page is in the way. */
 uint64_t *pt_entry(uint64_t root, uint64_t va);
+
+/* How many tables pt_entry would make for va (0 to 3). */
+unsigned pt_missing(uint64_t root, uint64_t va);
+
+/* The 4 KiB-level entry for va if its tables exist (nothing is made);
+ * NULL otherwise or when a 2 MiB page is in the way. */
+uint64_t *pt_find(uint64_t root, uint64_t va);
 
 /* Maps a 2 MiB page; STATUS_EXISTS if anything is mapped there. */
 status_t pt_map_2m(uint64_t root, uint64_t va, uint64_t pa, uint64_t flags);

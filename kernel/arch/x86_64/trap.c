@@ -157,6 +157,19 @@ static __attribute__((noreturn)) void user_exception(struct trap_frame *f)
 	task_fault((uint32_t)f->vector, (uint32_t)f->error, f->rip, addr, f->rsp);
 }
 
+/* A user fault on a page not present: if it is a page mapped but not made
+ * yet (demand zero), make it and let the access run again. Only this
+ * CPU's lock: every-lock holders (mapping, unmapping) are excluded, and
+ * other CPUs filling pages are serialised where they meet (memory.c). */
+static bool user_page_made(uint64_t addr)
+{
+	struct thread *t = thread_current();
+	klock_take_own();
+	bool made = vspace_fault_in(&t->task->vs, addr);
+	klock_drop();
+	return made;
+}
+
 /* An interrupt from a device line: mask it, signal its holder, then EOI. */
 static void device_interrupt(uint64_t vector)
 {
@@ -217,6 +230,8 @@ static void trap_handle(struct trap_frame *f)
 		kprintf("warning: NMI on cpu %d\n", arch_cpu_id());
 		return;
 	}
+	if (f->vector == 14 && (f->cs & 3) && !(f->error & 1) && user_page_made(read_cr2()))
+		return;
 	if (f->vector < 32 && (f->cs & 3) && f->vector != 2 && f->vector != 18)
 		user_exception(f);
 	if (f->vector < 32)

@@ -51,9 +51,36 @@ static bool user_page(uint64_t va)
 	return (va & 0xfff) == 0 && va >= USER_BASE && va < USER_TOP;
 }
 
-status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
+/* The leaf entry for user page va, making its tables: at most *budget
+ * of them, which it counts down (vs->table_pages counts them too). */
+static status_t leaf_entry(struct vspace *vs, uint64_t va, uint64_t *budget, uint64_t **out)
 {
-	if (!user_page(va))
+	uint64_t *e;
+	if (vs->leaf && (va & ~(PAGE_2M - 1)) == vs->leaf_va) {
+		*out = &vs->leaf[va >> 12 & 511];
+		return STATUS_OK;
+	}
+	uint64_t need = pt_missing(vs->root, va);
+	if (need > *budget)
+		return STATUS_QUOTA;
+	uint64_t before = kmem_free_pages();
+	e = pt_entry(vs->root, va);
+	uint64_t made = before - kmem_free_pages();
+	vs->table_pages += made;
+	*budget -= made;
+	if (!e)
+		return STATUS_NO_MEMORY;
+	vs->leaf_va = va & ~(PAGE_2M - 1);
+	vs->leaf = e - (va >> 12 & 511);
+	*out = e;
+	return STATUS_OK;
+}
+
+status_t vspace_map_run(struct vspace *vs, uint64_t va, uint64_t pages, const uint64_t *frames,
+			uint64_t base, uint32_t prot, uint64_t table_budget, uint64_t *done)
+{
+	*done = 0;
+	if (!user_page(va) || pages > (USER_TOP - va) / PAGE_SIZE)
 		return STATUS_BAD_ADDRESS;
 	if ((prot & VM_WRITE) && (prot & VM_EXEC))
 		return STATUS_INVALID;
@@ -62,35 +89,92 @@ status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot)
 		flags |= PTE_W;
 	if (!(prot & VM_EXEC))
 		flags |= PTE_NX;
+	/* A page not made yet is never a device's (only MEM_PAGES is lazy). */
+	uint64_t lazy = flags | PTE_LAZY;
 	if (prot & VM_DEVICE)
 		flags |= PTE_PCD | PTE_PWT | PTE_DEVICE;
-	uint64_t *e;
-	if (vs->leaf && (va & ~(PAGE_2M - 1)) == vs->leaf_va) {
-		e = &vs->leaf[va >> 12 & 511];
-	} else {
-		uint64_t before = kmem_free_pages();
-		e = pt_entry(vs->root, va);
-		vs->table_pages += before - kmem_free_pages();
-		if (!e)
-			return STATUS_NO_MEMORY;
-		vs->leaf_va = va & ~(PAGE_2M - 1);
-		vs->leaf = e - (va >> 12 & 511);
+	flags |= PTE_P;
+	for (uint64_t i = 0; i < pages;) {
+		uint64_t at = va + i * PAGE_SIZE, *e;
+		status_t st = leaf_entry(vs, at, &table_budget, &e);
+		if (st)
+			return st;
+		/* The rest of this leaf table, at most; every slot free first,
+		 * so that a refusal writes nothing in it. */
+		uint64_t n = 512 - (at >> 12 & 511);
+		if (n > pages - i)
+			n = pages - i;
+		for (uint64_t k = 0; k < n; k++)
+			if (e[k])
+				return STATUS_EXISTS; /* a page, made or not */
+		if (frames) {
+			for (uint64_t k = 0; k < n; k++)
+				e[k] = frames[i + k] ? (frames[i + k] & PTE_ADDR) | flags : lazy;
+		} else {
+			uint64_t entry = ((base + i * PAGE_SIZE) & PTE_ADDR) | flags;
+			for (uint64_t k = 0; k < n; k++, entry += PAGE_SIZE)
+				e[k] = entry;
+		}
+		i += n;
+		*done = i;
 	}
-	if (*e & PTE_P)
-		return STATUS_EXISTS;
-	*e = (pa & PTE_ADDR) | flags | PTE_P;
 	return STATUS_OK;
 }
 
-status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa)
+void vspace_unmap(struct vspace *vs, uint64_t va, uint64_t pages)
 {
-	if (!user_page(va))
-		return STATUS_BAD_ADDRESS;
-	status_t st = pt_unmap(vs->root, va, pa);
-	if (st == STATUS_OK)
-		tlb_flush_page(va);
+	for (uint64_t i = 0; i < pages;) {
+		uint64_t at = va + i * PAGE_SIZE;
+		uint64_t n = 512 - (at >> 12 & 511); /* the rest of this leaf table */
+		if (n > pages - i)
+			n = pages - i;
+		uint64_t *e = pt_find(vs->root, at);
+		for (uint64_t k = 0; e && k < n; k++) {
+			/* A page never made has no translation to flush. */
+			if (e[k] & PTE_P)
+				tlb_flush_page(at + k * PAGE_SIZE);
+			e[k] = 0;
+		}
+		i += n;
+	}
 	vs->gen = vspace_next_gen(); /* every thread's cached translation goes */
-	return st;
+}
+
+/*
+ * The entry of user page va, made present first if it was mapped by
+ * vspace_map_lazy (the core names the frame: vspace_fill_page). 0 when
+ * nothing is mapped there. The caller holds at least its CPU's lock;
+ * another CPU holding its own may fill the same entry at once, with the
+ * same frame (memory_page_fill), so whichever store lands first stands.
+ */
+static uint64_t entry_made(struct vspace *vs, uint64_t va)
+{
+	uint64_t e = pt_lookup(vs->root, va);
+	if (e & PTE_P)
+		return e;
+	uint64_t *slot = pt_find(vs->root, va);
+	if (!slot)
+		return 0;
+	uint64_t old = __atomic_load_n(slot, __ATOMIC_RELAXED);
+	if (old & PTE_P)
+		return old;
+	if (!(old & PTE_LAZY))
+		return 0;
+	uint64_t pa = vspace_fill_page(vs, va & ~0xfffull);
+	if (!pa)
+		return 0;
+	uint64_t made = (old & ~PTE_LAZY) | (pa & PTE_ADDR) | PTE_P;
+	if (!__atomic_compare_exchange_n(slot, &old, made, false, __ATOMIC_RELEASE,
+					 __ATOMIC_RELAXED))
+		return old; /* another CPU made it: the same frame */
+	return made;
+}
+
+bool vspace_fault_in(struct vspace *vs, uint64_t va)
+{
+	if (va < USER_BASE || va >= USER_TOP)
+		return false;
+	return entry_made(vs, va & ~0xfffull) & PTE_P;
 }
 
 /* Returns the kernel address of user byte va if mapped with the rights
@@ -99,7 +183,7 @@ static void *user_byte(struct vspace *vs, uint64_t va, bool write)
 {
 	if (va < USER_BASE || va >= USER_TOP)
 		return NULL;
-	uint64_t e = pt_lookup(vs->root, va);
+	uint64_t e = entry_made(vs, va & ~0xfffull);
 	if (!(e & PTE_P) || !(e & PTE_U) || (write && !(e & PTE_W)) || (e & (PTE_PS | PTE_DEVICE)))
 		return NULL;
 	return phys_to_virt((e & PTE_ADDR) + (va & 0xfff));
@@ -151,7 +235,7 @@ static inline void *cached_user(struct vspace *vs, uint64_t uva, bool to_user)
 	if (page != c->va || c->gen != vs->gen) {
 		if (page < USER_BASE)
 			return NULL; /* also keeps the empty cache (0) unmatched */
-		uint64_t e = pt_lookup(vs->root, page);
+		uint64_t e = entry_made(vs, page);
 		if ((e & (PTE_P | PTE_U | PTE_PS | PTE_DEVICE)) != (PTE_P | PTE_U))
 			return NULL;
 		*c = (struct vspace_cache){ .gen = vs->gen,

@@ -55,7 +55,7 @@ static status_t load_segment(struct loader *ld, const struct elf_segment *seg)
 		struct elf_page pg;
 		st = elf_segment_page(seg, i, &pg);
 		if (st == STATUS_OK && pg.copy_len)
-			memcpy((uint8_t *)arch_phys_to_virt(memory_page(m, i)) + pg.dst_offset,
+			memcpy((uint8_t *)arch_phys_to_virt(memory_page_fill(m, i)) + pg.dst_offset,
 			       ld->image + pg.src_offset, pg.copy_len);
 	}
 	return st;
@@ -97,7 +97,7 @@ static status_t map_start(struct loader *ld, unsigned cpus, const char *cmdline,
 			     VM_READ | VM_WRITE, NULL);
 	if (st)
 		return st;
-	*s = ld->start = arch_phys_to_virt(memory_page(sp, 0));
+	*s = ld->start = arch_phys_to_virt(memory_page_fill(sp, 0));
 	**s = (struct keel_start){ .magic = KEEL_START_MAGIC,
 				   .version = KEEL_START_VERSION,
 				   .size = sizeof **s,

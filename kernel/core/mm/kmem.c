@@ -9,14 +9,29 @@
 
 static struct page_alloc *kernel_pages;
 
+/* Frames promised to memory objects and not yet taken (kmem_reserve).
+ * Changed by every-lock holders, and by kmem_take_reserved under
+ * reserve_lock: the two never run at once, since a CPU that takes a
+ * reserved frame holds its own lock, one of every lock. */
+static uint64_t reserved;
+static struct spinlock reserve_lock = { .owner_cpu = -1 };
+
 void kmem_init(struct page_alloc *pa)
 {
 	kernel_pages = pa;
 }
 
+/* A block of 2^order frames, if that leaves every reserved frame free. */
+static status_t take_unreserved(unsigned order, uint64_t *pa)
+{
+	if (kernel_pages->free_frames < reserved + (1ull << order))
+		return STATUS_NO_MEMORY;
+	return page_alloc_alloc(kernel_pages, order, pa);
+}
+
 status_t kmem_alloc_uninit(unsigned order, uint64_t *pa)
 {
-	return page_alloc_alloc(kernel_pages, order, pa);
+	return take_unreserved(order, pa);
 }
 
 status_t kmem_alloc(unsigned order, uint64_t *pa)
@@ -25,6 +40,34 @@ status_t kmem_alloc(unsigned order, uint64_t *pa)
 	if (st == STATUS_OK)
 		memset(arch_phys_to_virt(*pa), 0, PAGE_SIZE << order);
 	return st;
+}
+
+status_t kmem_reserve(uint64_t pages)
+{
+	if (kernel_pages->free_frames - reserved < pages)
+		return STATUS_NO_MEMORY;
+	reserved += pages;
+	return STATUS_OK;
+}
+
+void kmem_unreserve(uint64_t pages)
+{
+	KASSERT(pages <= reserved);
+	reserved -= pages;
+}
+
+uint64_t kmem_take_reserved(void)
+{
+	uint64_t pa;
+	spin_lock(&reserve_lock);
+	/* Free frames never drop below the reserved count (take_unreserved),
+	 * so a single frame is always there. */
+	if (!reserved || page_alloc_alloc(kernel_pages, 0, &pa))
+		panic("kmem: no frame for a reservation (%lu reserved)", reserved);
+	reserved--;
+	spin_unlock(&reserve_lock);
+	memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
+	return pa;
 }
 
 void kmem_free(uint64_t pa, unsigned order)
@@ -111,7 +154,7 @@ static void *slab_take(struct pool *p, unsigned order)
 {
 	(void)p;
 	uint64_t pa;
-	if (page_alloc_alloc(kernel_pages, order, &pa))
+	if (take_unreserved(order, &pa))
 		return NULL;
 	return arch_phys_to_virt(pa);
 }
@@ -192,7 +235,7 @@ uint64_t kmem_pool_pages(void)
  * page a task maps asks (vspace_map counts the page-table pages it took). */
 uint64_t kmem_free_pages(void)
 {
-	return kernel_pages->free_frames;
+	return kernel_pages->free_frames - reserved;
 }
 
 uint64_t kmem_total_pages(void)

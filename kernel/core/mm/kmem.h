@@ -40,7 +40,24 @@ void kmem_free(uint64_t pa, unsigned order);
 status_t kmem_alloc_run_uninit(uint64_t pages, uint64_t *pa);
 void kmem_free_run(uint64_t pa, uint64_t pages);
 
-/* Pages free now, and pages managed in all. */
+/*
+ * Reservations: frames promised to a memory object whose pages are made
+ * at first touch (core/object/memory.h). kmem_reserve promises pages
+ * frames, STATUS_NO_MEMORY if fewer are free and unpromised; every other
+ * allocation leaves the promised frames alone, so a promise is always
+ * kept. kmem_unreserve gives back promises not taken.
+ *
+ * kmem_take_reserved takes one promised frame, zeroed, and panics if
+ * none is promised (a kernel bug). Unlike every other kmem call it may
+ * run under its CPU's lock alone (a fault, a user copy on the IPC path):
+ * it is serialised with its own kind by a lock of its own, and every-lock
+ * holders exclude it. The frame is freed with kmem_free.
+ */
+status_t kmem_reserve(uint64_t pages);
+void kmem_unreserve(uint64_t pages);
+uint64_t kmem_take_reserved(void);
+
+/* Pages free now and not promised (kmem_reserve), and pages managed in all. */
 uint64_t kmem_free_pages(void);
 uint64_t kmem_total_pages(void);
 

@@ -77,18 +77,41 @@ status_t vspace_create(struct vspace *vs);
  * has made sure no CPU can still walk them (core/mm/reclaim.h). */
 void vspace_destroy(struct vspace *vs);
 
-/* Maps one 4 KiB page. STATUS_EXISTS if va is mapped, STATUS_BAD_ADDRESS
- * if va is not a page-aligned user address, STATUS_INVALID for W+X. */
-status_t vspace_map(struct vspace *vs, uint64_t va, uint64_t pa, uint32_t prot);
+/*
+ * Maps pages 4 KiB pages from va. Page i is frames[i] when frames is not
+ * NULL - 0 there is a page not made yet, which its first touch (by the
+ * task, or by a user copy) makes (vspace_fill_page); only where
+ * ARCH_DEMAND_ZERO - and base + i * 4096 otherwise. Makes at most
+ * table_budget page-table pages (vs->table_pages counts them), and
+ * STATUS_QUOTA rather than more. STATUS_EXISTS if a page is mapped
+ * there already, STATUS_BAD_ADDRESS for a range that is not page-aligned
+ * user memory, STATUS_INVALID for W+X, STATUS_NO_MEMORY. *done is the
+ * pages mapped, a prefix, when it fails; the caller unmaps them.
+ */
+status_t vspace_map_run(struct vspace *vs, uint64_t va, uint64_t pages, const uint64_t *frames,
+			uint64_t base, uint32_t prot, uint64_t table_budget, uint64_t *done);
 
-/* Unmaps one page; STATUS_NOT_FOUND if nothing was there. The old frame
- * is stored in *pa (may be NULL). Stale TLB entries elsewhere are the
- * caller's business (reclaim). */
-status_t vspace_unmap(struct vspace *vs, uint64_t va, uint64_t *pa);
+/* Implemented by the core (core/object/task.c), called by the
+ * architecture at the first touch of a page vspace_map_lazy mapped: the
+ * frame for user page va of vs's task, made if need be; 0 if no mapping
+ * covers va. Under at least the caller's CPU lock. */
+uint64_t vspace_fill_page(struct vspace *vs, uint64_t va);
+
+/* A user page fault at va: makes the page if vspace_map_lazy mapped it
+ * and returns true (the access is retried), false for any other fault.
+ * The caller holds its CPU's lock. */
+bool vspace_fault_in(struct vspace *vs, uint64_t va);
+
+/* Unmaps every page of [va, va + pages * 4096), made or not; pages
+ * not mapped are skipped. The caller has checked the range is page-aligned
+ * user memory. Stale TLB entries on other CPUs are the caller's business
+ * (reclaim). */
+void vspace_unmap(struct vspace *vs, uint64_t va, uint64_t pages);
 
 /* Copies between kernel memory and user memory of vs. STATUS_BAD_ADDRESS
  * if any byte is outside the user range, unmapped, or (for writes) not
- * writable; nothing is copied then (reads) or a prefix may be (writes). */
+ * writable; nothing is copied then (reads) or a prefix may be (writes).
+ * A page not made yet is made first (vspace_fill_page). */
 status_t copy_from_user_walk(struct vspace *vs, void *dst, uint64_t src, size_t n);
 status_t copy_to_user_walk(struct vspace *vs, uint64_t dst, const void *src, size_t n);
 

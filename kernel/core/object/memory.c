@@ -6,6 +6,7 @@
 #include "core/object/memory.h"
 #include "core/panic.h"
 #include "core/mm/pool.h"
+#include "core/spinlock.h"
 
 #define FOUR_GIB 0x100000000ull
 
@@ -23,13 +24,20 @@ uint32_t memory_count(void)
 	return (uint32_t)s.in_use;
 }
 
-/* Every CPU has flushed since the last mapping went: free the frames. */
+/* Every CPU has flushed since the last mapping went: free the frames,
+ * and give back the promise of those never touched. */
 static void release(struct reclaim_node *n)
 {
 	struct memory *m = container_of(n, struct memory, reclaim);
 	if (m->kind == MEM_PAGES) {
-		for (uint64_t i = 0; i < m->npages; i++)
-			kmem_free(m->frames[i], 0);
+		uint64_t untouched = 0;
+		for (uint64_t i = 0; i < m->npages; i++) {
+			if (m->frames[i])
+				kmem_free(m->frames[i], 0);
+			else
+				untouched++;
+		}
+		kmem_unreserve(untouched);
 		kmem_free((uint64_t)m->frames - (uint64_t)arch_phys_to_virt(0), m->frames_order);
 	} else if (m->kind == MEM_CONTIG) {
 		kmem_free(m->base, m->order);
@@ -63,7 +71,9 @@ static status_t record(struct quota *q, enum obj_type type, uint64_t pages, uint
 	return STATUS_OK;
 }
 
-/* Fills m with separate frames; on failure frees what it took. */
+/* Gives m its frame list. With demand zero (ARCH_DEMAND_ZERO) the list
+ * starts empty and the frames are only promised (kmem_reserve); else
+ * every frame is taken now. On failure frees what it took. */
 static status_t alloc_frames(struct memory *m)
 {
 	uint64_t array_pa;
@@ -71,6 +81,12 @@ static status_t alloc_frames(struct memory *m)
 	if (kmem_alloc(m->frames_order, &array_pa))
 		return STATUS_NO_MEMORY;
 	m->frames = arch_phys_to_virt(array_pa);
+	if (ARCH_DEMAND_ZERO) {
+		if (kmem_reserve(m->npages) == STATUS_OK)
+			return STATUS_OK;
+		kmem_free(array_pa, m->frames_order);
+		return STATUS_NO_MEMORY;
+	}
 	for (uint64_t i = 0; i < m->npages; i++) {
 		if (kmem_alloc(0, &m->frames[i]) == STATUS_OK)
 			continue;
@@ -137,6 +153,25 @@ status_t memory_create_device(struct quota *q, uint64_t base, uint64_t pages, st
 uint64_t memory_page(const struct memory *m, uint64_t i)
 {
 	if (m->kind == MEM_PAGES)
-		return m->frames[i];
+		return __atomic_load_n(&m->frames[i], __ATOMIC_ACQUIRE);
 	return m->base + i * PAGE_SIZE;
+}
+
+/* Serialises first touches of the same page from CPUs that each hold only
+ * their own lock (memory_page_fill); every-lock holders exclude them all. */
+static struct spinlock fill_lock = { .owner_cpu = -1 };
+
+uint64_t memory_page_fill(struct memory *m, uint64_t i)
+{
+	uint64_t pa = memory_page(m, i);
+	if (pa || m->kind != MEM_PAGES)
+		return pa;
+	spin_lock(&fill_lock);
+	pa = m->frames[i];
+	if (!pa) {
+		pa = kmem_take_reserved();
+		__atomic_store_n(&m->frames[i], pa, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&fill_lock);
+	return pa;
 }

@@ -34,7 +34,7 @@ struct memory {
 	uint64_t npages;
 	uint64_t base;         /* MEM_CONTIG, MEM_BORROWED, MEM_DEVICE */
 	unsigned order;        /* MEM_CONTIG: block order */
-	uint64_t *frames;      /* MEM_PAGES: npages physical addresses */
+	uint64_t *frames;      /* MEM_PAGES: npages physical addresses (0: not made yet) */
 	unsigned frames_order; /* pages of the frames[] array, as an order */
 	struct reclaim_node reclaim;
 };
@@ -42,7 +42,11 @@ struct memory {
 void memory_objects_init(void);
 
 /* Allocates pages zeroed pages (contiguous below 4 GiB when contig),
- * charged to q. STATUS_INVALID for 0 or too many pages. */
+ * charged to q. STATUS_INVALID for 0 or too many pages. Where the
+ * architecture has demand zero (ARCH_DEMAND_ZERO), the pages of a
+ * non-contiguous object are only promised (kmem_reserve) and made, zeroed,
+ * at their first touch (memory_page_fill): a promise is always kept, so
+ * a touch never fails for want of memory. */
 status_t memory_create(struct quota *q, uint64_t pages, bool contig, struct memory **out);
 
 /* Wraps kernel-owned frames [base, base + pages * 4096). */
@@ -51,8 +55,14 @@ status_t memory_create_borrowed(uint64_t base, uint64_t pages, struct memory **o
 /* A device range: pages 4 KiB pages of physical space from base. */
 status_t memory_create_device(struct quota *q, uint64_t base, uint64_t pages, struct memory **out);
 
-/* Physical address of page i (i < npages). */
+/* Physical address of page i (i < npages); 0 for a page of a demand-zero
+ * object not touched yet. */
 uint64_t memory_page(const struct memory *m, uint64_t i);
+
+/* Physical address of page i, made (zeroed) now if it was not yet. Runs
+ * under every lock or under its CPU's lock alone (a first touch from a
+ * fault or a user copy). */
+uint64_t memory_page_fill(struct memory *m, uint64_t i);
 
 /* Objects alive, for statistics. */
 uint32_t memory_count(void);

@@ -45,6 +45,17 @@ status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n)
 	return STATUS_OK;
 }
 
+uint64_t quota_room(const struct quota *q, enum quota_kind kind)
+{
+	uint64_t room = UINT64_MAX;
+	if ((unsigned)kind >= QUOTA_KINDS)
+		return 0;
+	for (const struct quota *a = q; a; a = next_payer((struct quota *)a, kind))
+		if (a->limit[kind] - a->used[kind] < room)
+			room = a->limit[kind] - a->used[kind];
+	return room;
+}
+
 /* Takes n units of kind off a's own usage (only a kernel bug takes more
  * than there is: counted, and clamped). */
 static void uncharge(struct quota *a, enum quota_kind kind, uint64_t n)

@@ -80,6 +80,9 @@ void quota_init(struct quota *q, uint64_t slots, uint64_t objects, uint64_t page
  * kernel's own, unlimited account. Caller holds the kernel lock. */
 status_t quota_charge(struct quota *q, enum quota_kind kind, uint64_t n);
 
+/* The most quota_charge(q, kind, n) would accept now. */
+uint64_t quota_room(const struct quota *q, enum quota_kind kind);
+
 /* Returns n units of kind to q (NULL: nothing), and pages to q's
  * ancestors too; the release that empties a drained account calls its
  * drained hook. Caller holds the kernel lock. */

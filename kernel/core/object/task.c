@@ -146,8 +146,9 @@ static status_t build(struct task *t, uint64_t slots)
 			 PAGE_SIZE;
 	if (t->slots_pages == 0)
 		t->slots_pages = 1;
-	/* Not zeroed: cspace_init clears the slots, replies_init writes
-	 * every entry, and nothing reads the rest of the last page. */
+	/* Not zeroed: the CSpace reads only the slots it has handed out,
+	 * replies_init writes every entry, and nothing reads the rest of the
+	 * last page. */
 	if (kmem_alloc_run_uninit(t->slots_pages, &pa))
 		return STATUS_NO_MEMORY;
 	t->slots = arch_phys_to_virt(pa);
@@ -337,29 +338,50 @@ status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
 		return STATUS_FULL;
 	if (m->kind == MEM_DEVICE)
 		prot |= VM_DEVICE;
-	uint64_t tables = t->vs.table_pages;
-	for (uint64_t i = 0; i < pages; i++) {
-		status_t st = vspace_map(&t->vs, va + i * PAGE_SIZE, memory_page(m, first + i),
-					 prot);
-		/* Page tables are the task's own: charged to its page quota. */
-		if (st == STATUS_OK && t->vs.table_pages > tables) {
-			st = quota_charge(&t->quota, QUOTA_PAGES, t->vs.table_pages - tables);
-			if (st) {
-				vspace_unmap(&t->vs, va + i * PAGE_SIZE, NULL);
-			} else {
-				t->tables_charged += t->vs.table_pages - tables;
-				tables = t->vs.table_pages;
-			}
-		}
-		if (st) {
-			while (i--)
-				vspace_unmap(&t->vs, va + i * PAGE_SIZE, NULL);
-			return st;
-		}
+	/* Page tables are the task's own: made only as far as its page quota
+	 * goes, and charged to it. */
+	uint64_t tables = t->vs.table_pages, done;
+	const uint64_t *frames = m->kind == MEM_PAGES ? &m->frames[first] : NULL;
+	status_t st = vspace_map_run(&t->vs, va, pages, frames, frames ? 0 : memory_page(m, first),
+				     prot, quota_room(&t->quota, QUOTA_PAGES), &done);
+	uint64_t made = t->vs.table_pages - tables;
+	if (made && quota_charge(&t->quota, QUOTA_PAGES, made) == STATUS_OK)
+		t->tables_charged += made;
+	else if (made)
+		panic("task %lu: %lu page-table pages within its quota room failed to charge",
+		      t->id, made);
+	if (st) {
+		vspace_unmap(&t->vs, va, done);
+		return st;
 	}
 	*mp = (struct mapping){ va, pages, first, mem, prot, true };
 	kobj_get(mem);
 	return STATUS_OK;
+}
+
+/* Whether mapping mp covers va. */
+static bool covers(const struct mapping *mp, uint64_t va)
+{
+	return mp->used && va >= mp->va && (va - mp->va) / PAGE_SIZE < mp->pages;
+}
+
+/* The mappings change only under every lock, so they hold still here;
+ * the hint is a guess that CPUs of one task may overwrite at once. First
+ * touches tend to run through one mapping (a stack, a buffer), so the
+ * guess usually saves the walk of the table. */
+uint64_t vspace_fill_page(struct vspace *vs, uint64_t va)
+{
+	struct task *t = container_of(vs, struct task, vs);
+	uint32_t i = __atomic_load_n(&t->map_hint, __ATOMIC_RELAXED) % TASK_MAX_MAPPINGS;
+	if (!covers(&t->maps[i], va)) {
+		for (i = 0; i < TASK_MAX_MAPPINGS && !covers(&t->maps[i], va); i++)
+			;
+		if (i == TASK_MAX_MAPPINGS)
+			return 0;
+		__atomic_store_n(&t->map_hint, i, __ATOMIC_RELAXED);
+	}
+	const struct mapping *mp = &t->maps[i];
+	return memory_page_fill((struct memory *)mp->mem, mp->first + (va - mp->va) / PAGE_SIZE);
 }
 
 /* Removes [lo, hi) from mapping mp, splitting it when the hole is inside. */
@@ -378,8 +400,7 @@ static status_t cut(struct task *t, struct mapping *mp, uint64_t lo, uint64_t hi
 		tail->pages = (end - hi) / PAGE_SIZE;
 		kobj_get(mp->mem);
 	}
-	for (uint64_t va = lo; va < hi; va += PAGE_SIZE)
-		vspace_unmap(&t->vs, va, NULL);
+	vspace_unmap(&t->vs, lo, (hi - lo) / PAGE_SIZE);
 	if (lo == mp->va && hi == end) {
 		mp->used = false;
 		kobj_put(mp->mem);

@@ -68,7 +68,7 @@ status_t ksys_memory_phys(struct syscall_ctx *ctx, const struct cap_arg *memory,
 	struct memory *m = (struct memory *)memory->cap.obj;
 	if (page >= m->npages)
 		return STATUS_RANGE;
-	*phys = memory_page(m, page);
+	*phys = memory_page_fill(m, page); /* a device may write it next */
 	return STATUS_OK;
 }
 

@@ -15,4 +15,8 @@ struct arch_task {
 	char unused;
 };
 
+/* Memory objects take every page at creation (core/object/memory.h): a
+ * host task reaches its memory directly, with no fault for the kernel. */
+#define ARCH_DEMAND_ZERO 0
+
 #endif

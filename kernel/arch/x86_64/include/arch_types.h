@@ -24,4 +24,8 @@ struct arch_task {
 	uint32_t iomap_lo, iomap_hi;
 };
 
+/* Memory objects' pages are made at first touch (core/object/memory.h):
+ * a page fault or a user copy meeting a not-yet-made page fills it. */
+#define ARCH_DEMAND_ZERO 1
+
 #endif

@@ -1,0 +1,217 @@
+/*
+ * root_demand.c - demand zero (kabi.test=demand): a memory object's pages
+ * are promised when it is made and made, zeroed, at their first touch,
+ * whoever touches them - the task, a second view, the kernel copying a
+ * message or a counter block, a device asking for the address - and the
+ * promise is always kept. Also: page tables made for a mapping stay within
+ * the task's page quota, so that a refused mapping leaves nothing behind.
+ */
+#include "root.h"
+
+#define SMALL 256         /* pages of the object the single touches use */
+#define BULK 2048         /* pages of each object of the fill-up */
+#define BULK_MAX 48       /* objects of the fill-up, at most */
+#define TABLE_TRIES 64    /* mappings refused for want of page-table quota */
+#define GIB (1ull << 30)
+
+/* Free pages as the kernel reports them: free and not promised. */
+static uint64_t free_now(struct kabi_root *r)
+{
+	struct kernel_stats s;
+	return kr_stats(r, &s) ? s.free_pages + s.pool_pages : 0;
+}
+
+/* The counters once deferred frees have run: *s as it settles. */
+static bool quiet_stats(struct kabi_root *r, struct kernel_stats *s)
+{
+	for (int i = 0; i < 50; i++) {
+		kabi_sleep(10 * KABI_MS);
+		if (!kr_stats(r, s))
+			return false;
+		if (s->reclaim_pending == 0)
+			return true;
+	}
+	kr_fail(r, "deferred frees finish", "%llu still pending after 500 ms",
+		(unsigned long long)s->reclaim_pending);
+	return false;
+}
+
+/* Touches through the task, a second view and the kernel, one page each. */
+static void single_touches(struct kabi_root *r, cap_handle_t mem, volatile uint8_t *p)
+{
+	const uint64_t page = KEEL_PAGE_SIZE;
+	bool zero = true;
+
+	for (uint64_t i = 0; i < SMALL; i += 16)
+		zero &= p[i * page] == 0 && p[i * page + page - 1] == 0;
+	kr_expect_u64(r, "a page never touched reads as zeros", zero, 1);
+
+	/* The kernel reads a word of page 100 first: it is there, and 0. */
+	kr_expect(r, "futex wait on a page never touched sees 0",
+		  sys_futex_wait((uint64_t)(uintptr_t)(p + 100 * page), 0, 0), STATUS_TIMEOUT);
+	kr_expect(r, "futex wait on it sees the 0 stay 0",
+		  sys_futex_wait((uint64_t)(uintptr_t)(p + 100 * page), 1, 0), STATUS_BUSY);
+
+	/* The kernel writes page 101 first: the counters land in it. */
+	struct kernel_stats *ks = (struct kernel_stats *)(uintptr_t)(p + 101 * page);
+	if (kr_ok(r, "counters into a page never touched",
+		  sys_kernel_stats(r->witness, ks, sizeof *ks)))
+		kr_expect_u64(r, "the counters are there", ks->tasks != 0, 1);
+
+	/* The kernel reads a message from page 102 first: all zeros, a
+	 * message of length 0 with label 0. */
+	struct kabi_inbox in;
+	struct keel_msg m;
+	if (kr_inbox(r, &in, 4, 0)) {
+		kr_expect(r, "send a message from a page never touched",
+			  sys_msg_send(in.cap, (const struct keel_msg *)(uintptr_t)(p + 102 * page),
+				       CAP_HANDLE_NONE, 0),
+			  STATUS_OK);
+		if (kr_ok(r, "receive it", kabi_recv(&in, &m, KABI_WAIT_NS)))
+			kr_expect_u64(r, "it is the zero message", m.label | m.len, 0);
+		kabi_inbox_close(&in);
+	}
+
+	/* A device asks for page 103 first: it gets a frame, which the task
+	 * then sees, zeroed. */
+	uint64_t phys = 0;
+	if (kr_ok(r, "physical address of a page never touched", sys_memory_phys(mem, 103, &phys)))
+		kr_expect_u64(r, "it has one, and reads as zeros", phys != 0 && p[103 * page] == 0,
+			      1);
+
+	/* A second view: a page made through one is the same page in the
+	 * other, whichever touches it first. */
+	volatile uint8_t *q = kr_map(r, mem, SMALL, RIGHT_READ);
+	if (q) {
+		p[200 * page + 7] = 0x5a;
+		bool same = q[200 * page + 7] == 0x5a;
+		same &= q[201 * page] == 0; /* made by the second view... */
+		p[201 * page + 1] = 0xa5;   /* ...written through the first */
+		same &= q[201 * page + 1] == 0xa5;
+		kr_expect_u64(r, "two views of a page share its frame", same, 1);
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)q, SMALL);
+	}
+
+	/* Unmapping pages never made, and mapping them again. */
+	uint64_t va = (uint64_t)(uintptr_t)p;
+	kr_expect(r, "unmap pages never made", sys_memory_unmap(CAP_HANDLE_NONE, va, SMALL),
+		  STATUS_OK);
+	kr_expect(r, "map them again", sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, SMALL,
+						      RIGHT_READ | RIGHT_WRITE),
+		  STATUS_OK);
+	kr_expect(r, "a page never made counts as mapped",
+		  sys_memory_map(CAP_HANDLE_NONE, mem, va + 50 * page, 50, 1, RIGHT_READ),
+		  STATUS_EXISTS);
+	kr_expect_u64(r, "a page made before the unmap keeps its bytes", p[200 * page + 7],
+		      0x5a);
+}
+
+/* Promises up to the quota, mapping the objects one after another from
+ * va, then touches every page of every object (of every other one when
+ * half): each is there, zeroed, and keeps what was written. */
+static void fill_up(struct kabi_root *r, uint64_t va, bool half)
+{
+	cap_handle_t mem[BULK_MAX];
+	volatile uint64_t *view[BULK_MAX];
+	unsigned n = 0;
+	status_t st = STATUS_OK;
+
+	while (n < BULK_MAX && (st = sys_memory_create(BULK, 0, &mem[n])) == STATUS_OK) {
+		view[n] = (volatile uint64_t *)(uintptr_t)(va + (uint64_t)n * BULK * KEEL_PAGE_SIZE);
+		if (!kr_ok(r, "map an object of the fill-up",
+			   sys_memory_map(CAP_HANDLE_NONE, mem[n], (uint64_t)(uintptr_t)view[n], 0,
+					  BULK, RIGHT_READ | RIGHT_WRITE))) {
+			sys_cap_delete(mem[n]);
+			break;
+		}
+		n++;
+	}
+	kr_log(r, "demand: %u objects of %u pages promised; the next: %s; touching %s", n, BULK,
+	       status_name(st), half ? "every other object" : "all");
+	kr_expect_u64(r, "promises run out with a clear error",
+		      n == BULK_MAX || st == STATUS_QUOTA || st == STATUS_NO_MEMORY, 1);
+	struct kabi_inbox in;
+	if (kr_inbox(r, &in, 4, 0)) {
+		kr_pass(r, "the kernel still makes objects with every page promised");
+		kabi_inbox_close(&in);
+	}
+	bool zero = true, kept = true;
+	const uint64_t words = KEEL_PAGE_SIZE / 8;
+	const unsigned step = half ? 2 : 1;
+	for (unsigned i = 0; i < n; i += step)
+		for (uint64_t pg = 0; pg < BULK; pg++) {
+			zero &= view[i][pg * words + pg % words] == 0;
+			view[i][pg * words + pg % words] = (uint64_t)i << 32 | pg;
+		}
+	for (unsigned i = 0; i < n; i += step)
+		for (uint64_t pg = 0; pg < BULK; pg++)
+			kept &= view[i][pg * words + pg % words] == ((uint64_t)i << 32 | pg);
+	kr_expect_u64(r, "every promised page is made, zeroed, at its first touch", zero, 1);
+	kr_expect_u64(r, "every promised page keeps what was written", kept, 1);
+	for (unsigned i = 0; i < n; i++) {
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)view[i], BULK);
+		sys_cap_delete(mem[i]);
+	}
+}
+
+/*
+ * Maps one page at a new gigabyte of an empty task each time, so each
+ * mapping needs new page tables, until its page quota refuses them; then
+ * keeps trying. A refused mapping makes no table: the kernel's free pages
+ * do not move.
+ */
+static void table_quota(struct kabi_root *r, cap_handle_t mem)
+{
+	cap_handle_t task;
+	if (!kr_ok(r, "create an empty task with 16 pages of quota",
+		   sys_task_create(16, 4, 16, CAP_HANDLE_NONE, &task)))
+		return;
+	uint64_t va = 64 * GIB;
+	status_t st = STATUS_OK;
+	unsigned mapped = 0;
+	for (; mapped < 64 && (st = sys_memory_map(task, mem, va, 0, 1, RIGHT_READ)) == STATUS_OK;
+	     mapped++)
+		va += GIB;
+	kr_expect(r, "the task's page quota refuses page tables", st, STATUS_QUOTA);
+	uint64_t before = free_now(r);
+	unsigned refused = 0;
+	for (unsigned i = 0; i < TABLE_TRIES; i++, va += 512 * GIB)
+		refused += sys_memory_map(task, mem, va, 0, 1, RIGHT_READ) == STATUS_QUOTA;
+	kr_expect_u64(r, "every later mapping is refused too", refused, TABLE_TRIES);
+	kr_expect_u64(r, "refused mappings make no page tables", free_now(r), before);
+	sys_task_kill(task, 0);
+	sys_cap_delete(task);
+}
+
+void test_demand(struct kabi_root *r)
+{
+	struct kernel_stats base;
+	cap_handle_t mem;
+	volatile uint8_t *p;
+
+	uint64_t before = free_now(r);
+	if (!kr_ok(r, "create an object", sys_memory_create(SMALL, 0, &mem)))
+		return;
+	uint64_t promised = before - free_now(r);
+	kr_expect_u64(r, "creating it promises its pages (and a page of frame list)",
+		      promised >= SMALL && promised <= SMALL + 2, 1);
+	if ((p = kr_map(r, mem, SMALL, RIGHT_READ | RIGHT_WRITE))) {
+		single_touches(r, mem, p);
+		table_quota(r, mem);
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)p, SMALL);
+	}
+	sys_cap_delete(mem);
+	/* The first fill-up makes the root's page tables for its region,
+	 * which stay; the second, in the same region, must give back every
+	 * page, made or only promised. */
+	uint64_t va = kr_va(r, (uint64_t)BULK_MAX * BULK);
+	struct kernel_stats pre;
+	if (!quiet_stats(r, &pre))
+		return;
+	fill_up(r, va, false);
+	kr_settle(r, &pre, "the objects of the first fill-up are gone", false);
+	if (!quiet_stats(r, &base))
+		return;
+	fill_up(r, va, true);
+	kr_settle(r, &base, "every page, made or only promised, is back", true);
+}
