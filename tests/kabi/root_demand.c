@@ -8,10 +8,10 @@
  */
 #include "root.h"
 
-#define SMALL 256         /* pages of the object the single touches use */
-#define BULK 2048         /* pages of each object of the fill-up */
-#define BULK_MAX 48       /* objects of the fill-up, at most */
-#define TABLE_TRIES 64    /* mappings refused for want of page-table quota */
+#define SMALL 256      /* pages of the object the single touches use */
+#define BULK 2048      /* pages of each object of the fill-up */
+#define BULK_MAX 48    /* objects of the fill-up, at most */
+#define TABLE_TRIES 64 /* mappings refused for want of page-table quota */
 #define GIB (1ull << 30)
 
 /* Free pages as the kernel reports them: free and not promised. */
@@ -96,14 +96,13 @@ static void single_touches(struct kabi_root *r, cap_handle_t mem, volatile uint8
 	uint64_t va = (uint64_t)(uintptr_t)p;
 	kr_expect(r, "unmap pages never made", sys_memory_unmap(CAP_HANDLE_NONE, va, SMALL),
 		  STATUS_OK);
-	kr_expect(r, "map them again", sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, SMALL,
-						      RIGHT_READ | RIGHT_WRITE),
+	kr_expect(r, "map them again",
+		  sys_memory_map(CAP_HANDLE_NONE, mem, va, 0, SMALL, RIGHT_READ | RIGHT_WRITE),
 		  STATUS_OK);
 	kr_expect(r, "a page never made counts as mapped",
 		  sys_memory_map(CAP_HANDLE_NONE, mem, va + 50 * page, 50, 1, RIGHT_READ),
 		  STATUS_EXISTS);
-	kr_expect_u64(r, "a page made before the unmap keeps its bytes", p[200 * page + 7],
-		      0x5a);
+	kr_expect_u64(r, "a page made before the unmap keeps its bytes", p[200 * page + 7], 0x5a);
 }
 
 /* Promises up to the quota, mapping the objects one after another from
@@ -117,7 +116,8 @@ static void fill_up(struct kabi_root *r, uint64_t va, bool half)
 	status_t st = STATUS_OK;
 
 	while (n < BULK_MAX && (st = sys_memory_create(BULK, 0, &mem[n])) == STATUS_OK) {
-		view[n] = (volatile uint64_t *)(uintptr_t)(va + (uint64_t)n * BULK * KEEL_PAGE_SIZE);
+		view[n] = (volatile uint64_t *)(uintptr_t)(va +
+							   (uint64_t)n * BULK * KEEL_PAGE_SIZE);
 		if (!kr_ok(r, "map an object of the fill-up",
 			   sys_memory_map(CAP_HANDLE_NONE, mem[n], (uint64_t)(uintptr_t)view[n], 0,
 					  BULK, RIGHT_READ | RIGHT_WRITE))) {
