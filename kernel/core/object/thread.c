@@ -801,6 +801,77 @@ static bool global_work_due(const struct sched_cpu *sc, uint64_t now)
 	return hi >= lo + 2;
 }
 
+/*
+ * Parking. An idle CPU with nothing to look at before its next deadline
+ * stops its tick and halts until then (arch_idle_park), at most PARK_MAX_NS:
+ * an idle machine then runs no instruction at all for whole stretches.
+ * What could need it sooner wakes it: a thread queued on it comes with a
+ * kick (make_runnable); a busy CPU with threads waiting in its queue kicks
+ * a parked one at its tick (thread_tick), which then steals as a ticking
+ * idle CPU would have within a tick; an IPC timer armed before CPU 0's
+ * deadline kicks CPU 0 (thread_timer_armed). CPU 0 keeps its tick while
+ * frees are deferred: it runs them.
+ */
+#define PARK_MAX_NS 10000000ull /* 10 ms */
+#define PARK_MIN_NS 2000000ull  /* below two ticks, ticking is cheaper */
+
+static uint64_t parked_cpus; /* a bit per parked CPU */
+
+/* When this idle CPU must look again: its first sleeper's deadline and,
+ * on CPU 0, the first IPC timer's; 0 when it must keep ticking. */
+static uint64_t park_deadline(const struct sched_cpu *sc, uint64_t now)
+{
+	uint64_t until = now + PARK_MAX_NS;
+	uint64_t first = __atomic_load_n(&sc->sleep_hint, __ATOMIC_RELAXED);
+	if (first < until)
+		until = first;
+	if (sc->cpu == 0) {
+		if (reclaim_pending())
+			return 0;
+		first = ipc_timer_first();
+		if (first < until)
+			until = first;
+	}
+	return until;
+}
+
+/* Parks this idle CPU when it has nothing to look at for a while.
+ * Returns whether it halted. Interrupts off. */
+static bool idle_park(struct sched_cpu *sc)
+{
+	uint64_t now = arch_time_ns(), until = park_deadline(sc, now);
+	if (until < now + PARK_MIN_NS)
+		return false;
+	sc->park_until = until;
+	/* Published before the last look: a CPU that queues a thread after
+	 * that look sees the bit (thread_tick). */
+	__atomic_or_fetch(&parked_cpus, sc->bit, __ATOMIC_SEQ_CST);
+	bool quiet = idle_and_quiet(sc) && park_deadline(sc, now) >= until;
+	if (quiet)
+		arch_idle_park(until);
+	__atomic_and_fetch(&parked_cpus, ~sc->bit, __ATOMIC_SEQ_CST);
+	return quiet;
+}
+
+/* A busy CPU with threads waiting in its queue: one parked CPU is woken
+ * to steal them. */
+static void wake_a_parked_cpu(unsigned cpu)
+{
+	uint64_t p = __atomic_load_n(&parked_cpus, __ATOMIC_SEQ_CST) & ~(1ull << cpu);
+	if (p)
+		arch_kick_cpu((unsigned)__builtin_ctzll(p));
+}
+
+void thread_timer_armed(uint64_t deadline_ns)
+{
+	/* The new first deadline is published (ipc.c) before the bit is read;
+	 * CPU 0 sets the bit before it reads the deadline again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if ((__atomic_load_n(&parked_cpus, __ATOMIC_SEQ_CST) & 1) &&
+	    deadline_ns < klock_cpus[0]->park_until && arch_sched_cpu()->cpu != 0)
+		arch_kick_cpu(0);
+}
+
 void thread_tick(void)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
@@ -810,6 +881,8 @@ void thread_tick(void)
 	bool global = cpu == 0 && global_work_due(sc, now);
 
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
+	if (!sc->current->idle && __atomic_load_n(&runqs[cpu].count, __ATOMIC_RELAXED))
+		wake_a_parked_cpu(cpu);
 	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now))
 		return; /* nothing to run, nothing due: no lock at all */
 	struct thread *t = sc->current;
@@ -912,6 +985,8 @@ void thread_idle_loop(void)
 			klock_drop();
 		} else {
 			arch_sched_pass();
+			if (idle_park(sc))
+				continue;
 		}
 		arch_idle_halt();
 	}

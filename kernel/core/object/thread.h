@@ -129,7 +129,12 @@ struct sched_cpu {
 	struct klock_stats all_stats;  /* every-lock acquisitions made here */
 	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
 	uint64_t sleep_hint;           /* at most the first deadline, for a look without the lock */
+	uint64_t park_until;           /* parked (thread_idle_loop): when it looks again */
 };
+
+/* An IPC timer was armed for deadline_ns: wakes CPU 0, which fires the
+ * timers, if it is parked past it. Every lock held. */
+void thread_timer_armed(uint64_t deadline_ns);
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */
 struct thread_cpu_load {
