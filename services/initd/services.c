@@ -12,7 +12,7 @@
 #include "services.h"
 #include "wallclock.h"
 
-#define TICK_NS 10000000ull        /* supervision deadlines are checked every 10 ms */
+#define TICK_NS 10000000ull        /* refreshes left to retry are retried every 10 ms */
 #define TICK_STALL_NS 100000000ull /* a tick later than this: initd itself was stalled */
 
 static void say(struct initd *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -437,8 +437,9 @@ status_t services_give_peer(struct service *s, const char *name, cap_handle_t vi
 
 /* Gives every running service that has said hello a current capability
  * to each peer that has said hello since it got its last one. */
-static void peers_refresh(struct initd *d)
+static bool peers_refresh(struct initd *d)
 {
+	bool left = false;
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[i];
 		for (uint32_t k = 0; s->running && s->inbox && k < s->m.send_count; k++) {
@@ -451,45 +452,89 @@ static void peers_refresh(struct initd *d)
 				s->peer_error[k] = STATUS_OK;
 				say(d, "initd: %s: new capability to %s (restarted)\n", s->m.name,
 				    x->m.name);
-			} else if (st != s->peer_error[k] && st != STATUS_FULL) {
+				continue;
+			}
+			left = true;
+			if (st != s->peer_error[k] && st != STATUS_FULL) {
 				s->peer_error[k] = st; /* reported once; retried every settle */
 				say(d, "initd: %s: cannot update its capability to %s: %s\n",
 				    s->m.name, x->m.name, status_name(st));
 			}
 		}
 	}
+	return left;
 }
 
 /* Gives every running service with dir lines whose file service has
  * restarted its directories again (dirgrant.h). */
-static void dirs_refresh_all(struct initd *d)
+static bool dirs_refresh_all(struct initd *d)
 {
+	bool left = false;
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[i];
 		status_t st = dirs_refresh(d, s);
+		left |= st != STATUS_OK;
 		if (st && st != s->dir_error && st != STATUS_FULL)
 			say(d, "initd: %s: cannot give it its directories again: %s\n", s->m.name,
 			    status_name(st));
 		if (st != STATUS_FULL)
 			s->dir_error = st; /* reported once; retried every settle */
 	}
+	return left;
 }
 
 /* Refreshes stale peer and directory capabilities (retrying those a
- * full table held back). */
+ * full table held back); d->retry says whether any is left. */
 static void refresh(struct initd *d)
 {
-	peers_refresh(d);
-	dirs_refresh_all(d);
+	bool left = peers_refresh(d);
+	d->retry = dirs_refresh_all(d) || left;
+}
+
+static void tick(struct loop *loop, uint64_t now, void *ctx);
+
+/* When the tick must next run: the first supervision deadline (a hang, a
+ * restart, a stop not done in time), or TICK_NS from now while a refresh
+ * has something to retry; UINT64_MAX when nothing is due. */
+static uint64_t tick_wanted(const struct initd *d, uint64_t now)
+{
+	uint64_t due = d->retry ? now + TICK_NS : UINT64_MAX;
+	for (uint32_t i = 0; i < d->count; i++) {
+		const struct service *s = &d->svc[i];
+		if (s->stop_due && s->stop_due < due)
+			due = s->stop_due;
+		uint64_t sv = s->refused ? SV_NO_DEADLINE : supervise_deadline(&s->sv);
+		if (sv != SV_NO_DEADLINE && sv < due)
+			due = sv;
+	}
+	return due;
+}
+
+/*
+ * Arms the tick for the first thing due, unless it is armed for that or
+ * sooner. No tick runs while nothing is due: an idle initd waits for
+ * messages alone, and the machine around it can stay halted.
+ */
+static void arm_tick(struct initd *d, uint64_t now)
+{
+	uint64_t due = tick_wanted(d, now);
+	if (due == UINT64_MAX || (d->tick_due && d->tick_due <= due))
+		return;
+	if (d->tick_due)
+		loop_timer_cancel(&d->loop, d->tick_id);
+	d->tick_due = due;
+	if (loop_timer_add(&d->loop, due, tick, d, &d->tick_id))
+		d->tick_due = 0; /* no timer free: the next event arms it again */
 }
 
 /* After every event: start what became ready, report what waits or is
- * blocked, refresh. */
+ * blocked, refresh, and arm the tick for what is now due. */
 static void settle(struct initd *d, uint64_t now)
 {
 	while (gate_pass(d, now))
 		;
 	refresh(d);
+	arm_tick(d, now);
 }
 
 void services_settle(struct initd *d, uint64_t now)
@@ -717,6 +762,7 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 	 * time is not held against them. */
 	uint64_t late = d->tick_due && now > d->tick_due ? now - d->tick_due : 0;
 	bool acted = false;
+	d->tick_due = 0; /* fired: nothing is armed */
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[i];
 		if (late > TICK_STALL_NS)
@@ -740,12 +786,13 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 	/* The gates move only with a service's state: a tick that changed
 	 * none leaves them as the last settle did, and only retries the
 	 * capabilities a full table held back. */
-	if (acted)
+	(void)loop;
+	if (acted) {
 		settle(d, now);
-	else
+	} else {
 		refresh(d);
-	d->tick_due = now + TICK_NS;
-	loop_timer_add(loop, d->tick_due, tick, d, NULL);
+		arm_tick(d, now);
+	}
 }
 
 status_t services_register(struct initd *d)
@@ -761,7 +808,9 @@ status_t services_register(struct initd *d)
 		st = loop_on_msg(&d->loop, INITD_STATUS, on_status, d);
 	if (st == STATUS_OK)
 		st = loop_on_msg(&d->loop, INITD_FOOTPRINT, on_footprint, d);
-	if (st == STATUS_OK)
-		st = loop_timer_add(&d->loop, now_ns() + TICK_NS, tick, d, NULL);
+	if (st == STATUS_OK) {
+		d->tick_due = now_ns() + TICK_NS;
+		st = loop_timer_add(&d->loop, d->tick_due, tick, d, &d->tick_id);
+	}
 	return st;
 }

@@ -68,7 +68,9 @@ struct initd {
 	uint32_t order[INITD_MAX_SERVICES];
 	struct ready_graph deps; /* after and sends, by slot */
 	bool all_up_reported;
-	uint64_t tick_due; /* when the supervision tick is armed for */
+	uint64_t tick_due;     /* when the supervision tick is armed for; 0: not armed */
+	loop_timer_id tick_id; /* the armed tick */
+	bool retry;            /* the last refresh left something to retry */
 	/* Called on every turn once all services are up: the hook of a test
 	 * scenario (selftest.c), NULL otherwise. */
 	void (*on_all_up)(struct initd *d, void *ctx);
