@@ -118,7 +118,8 @@ void arch_enter_user(uint64_t entry, uint64_t stack, uint64_t arg)
 }
 
 /* Makes this CPU's TSS bitmap allow exactly t's ports (none for NULL). */
-static void iomap_load(struct cpu *c, struct task *t)
+/* Out of line: the switch path calls it only for tasks with ports. */
+static __attribute__((noinline)) void iomap_load(struct cpu *c, struct task *t)
 {
 	if (iomap_loaded[c->id] == t && !iomap_stale[c->id])
 		return;
