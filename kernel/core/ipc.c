@@ -444,7 +444,7 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns)
 	}
 	timers_note_first();
 	if (deadline_ns != 0)
-		thread_timer_armed(deadline_ns);
+		thread_cpu0_due(deadline_ns);
 	return STATUS_OK;
 }
 

@@ -458,6 +458,7 @@ static void idle_account(struct sched_cpu *sc, bool starting)
 		sc->idle_ts = ts;
 	else
 		sc->idle_ticks += ts - sc->idle_ts;
+	sc->quiet_ticks = 0;
 }
 
 bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
@@ -809,11 +810,15 @@ static bool global_work_due(const struct sched_cpu *sc, uint64_t now)
  * kick (make_runnable); a busy CPU with threads waiting in its queue kicks
  * a parked one at its tick (thread_tick), which then steals as a ticking
  * idle CPU would have within a tick; an IPC timer armed before CPU 0's
- * deadline kicks CPU 0 (thread_timer_armed). CPU 0 keeps its tick while
- * frees are deferred: it runs them.
+ * deadline, or a free deferred, kicks CPU 0 (thread_cpu0_due). CPU 0
+ * keeps its tick while frees are deferred: it runs them.
  */
-#define PARK_MAX_NS 10000000ull /* 10 ms */
-#define PARK_MIN_NS 2000000ull  /* below two ticks, ticking is cheaper */
+/* 10 ms: a case forgotten here costs no more; and under QEMU's -icount
+ * sleep=off, where an idle machine's clock jumps to the next deadline,
+ * longer parks let virtual time race through the host's disk waits (100
+ * ms did: 6 s of a service's heartbeat deadline passed during its mount). */
+#define PARK_MAX_NS 10000000ull
+#define PARK_MIN_NS 2000000ull /* below two ticks, ticking is cheaper */
 
 static uint64_t parked_cpus; /* a bit per parked CPU */
 
@@ -835,10 +840,14 @@ static uint64_t park_deadline(const struct sched_cpu *sc, uint64_t now)
 	return until;
 }
 
-/* Parks this idle CPU when it has nothing to look at for a while.
- * Returns whether it halted. Interrupts off. */
+/* Parks this idle CPU when it has nothing to look at for a while: it has
+ * been idle through a whole tick (a CPU waiting between the messages of a
+ * busy exchange does not pay for parking each time). Returns whether it
+ * halted. Interrupts off. */
 static bool idle_park(struct sched_cpu *sc)
 {
+	if (!sc->quiet_ticks)
+		return false;
 	uint64_t now = arch_time_ns(), until = park_deadline(sc, now);
 	if (until < now + PARK_MIN_NS)
 		return false;
@@ -862,10 +871,10 @@ static void wake_a_parked_cpu(unsigned cpu)
 		arch_kick_cpu((unsigned)__builtin_ctzll(p));
 }
 
-void thread_timer_armed(uint64_t deadline_ns)
+void thread_cpu0_due(uint64_t deadline_ns)
 {
-	/* The new first deadline is published (ipc.c) before the bit is read;
-	 * CPU 0 sets the bit before it reads the deadline again. */
+	/* The new first deadline (or the deferred free) is published before
+	 * the bit is read; CPU 0 sets the bit before it reads them again. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if ((__atomic_load_n(&parked_cpus, __ATOMIC_SEQ_CST) & 1) &&
 	    deadline_ns < klock_cpus[0]->park_until && arch_sched_cpu()->cpu != 0)
@@ -883,8 +892,10 @@ void thread_tick(void)
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
 	if (!sc->current->idle && __atomic_load_n(&runqs[cpu].count, __ATOMIC_RELAXED))
 		wake_a_parked_cpu(cpu);
-	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now))
-		return; /* nothing to run, nothing due: no lock at all */
+	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now)) {
+		sc->quiet_ticks++; /* idle_park: it may park now */
+		return;            /* nothing to run, nothing due: no lock at all */
+	}
 	struct thread *t = sc->current;
 	bool preempt = false;
 	if (!global) {
