@@ -105,6 +105,7 @@ status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a,
 	c->io = io;
 	c->bufs = bufs;
 	c->nbufs = nbufs;
+	c->data = data;
 	c->hash = hash;
 	c->hmask = hsize - 1;
 	c->order = order;
@@ -113,16 +114,9 @@ status_t fat_cache_init(struct fat_cache *c, struct fat_io *io, struct arena *a,
 	c->after = c->high = FAT_KEY_NONE;
 	c->barrier_flush = io->dev->flags & BDEV_VOLATILE_CACHE;
 	memset(c->hash, 0xff, (size_t)hsize * sizeof(uint32_t));
-	for (uint32_t i = 0; i < nbufs; i++) {
-		struct fat_cache_buf *b = &c->bufs[i];
-		memset(b, 0, sizeof *b);
-		b->data = (uint8_t *)data + (size_t)i * io->sector_size;
-		b->sector = b->hnext = FAT_CACHE_NONE;
-		b->prev = i ? i - 1 : FAT_CACHE_NONE;
-		b->next = i + 1 < nbufs ? i + 1 : FAT_CACHE_NONE;
-	}
-	c->head = 0;
-	c->tail = nbufs - 1;
+	/* No buffer is set up yet: each is at its first use (fresh_buffer),
+	 * so a large cache costs nothing until it fills. */
+	c->head = c->tail = FAT_CACHE_NONE;
 	return STATUS_OK;
 }
 
@@ -291,7 +285,7 @@ static status_t write_back(struct fat_cache *c, uint64_t limit, bool inclusive)
 
 	if (c->error)
 		return c->error;
-	for (uint32_t i = 0; i < c->nbufs; i++) {
+	for (uint32_t i = 0; i < c->fresh; i++) {
 		const struct fat_cache_buf *b = &c->bufs[i];
 		if (b->dirty && (b->key < limit || (inclusive && b->key == limit)))
 			c->order[n++] = i;
@@ -316,6 +310,26 @@ static status_t write_back(struct fat_cache *c, uint64_t limit, bool inclusive)
 
 /* ---------------------------------------------------------------- buffers */
 
+/* Sets up the next never-used buffer, empty, at the LRU's cold end (as
+ * if it had been there from the start); its index. */
+static uint32_t fresh_buffer(struct fat_cache *c)
+{
+	uint32_t i = c->fresh++;
+	struct fat_cache_buf *b = &c->bufs[i];
+
+	memset(b, 0, sizeof *b);
+	b->data = c->data + (size_t)i * c->io->sector_size;
+	b->sector = b->hnext = FAT_CACHE_NONE;
+	b->prev = c->tail;
+	b->next = FAT_CACHE_NONE;
+	if (c->tail != FAT_CACHE_NONE)
+		c->bufs[c->tail].next = i;
+	else
+		c->head = i;
+	c->tail = i;
+	return i;
+}
+
 /* Finds an unpinned clean buffer, least recently used first. */
 static uint32_t find_clean(const struct fat_cache *c)
 {
@@ -330,11 +344,15 @@ static uint32_t find_clean(const struct fat_cache *c)
  * smallest key. Returns its index in *out, out of the hash. */
 static status_t evict(struct fat_cache *c, uint32_t *out)
 {
+	if (c->fresh < c->nbufs) {
+		*out = fresh_buffer(c); /* never used: nothing to evict */
+		return STATUS_OK;
+	}
 	uint32_t i = find_clean(c);
 
 	if (i == FAT_CACHE_NONE) {
 		uint64_t min = UINT64_MAX;
-		for (uint32_t k = 0; k < c->nbufs; k++)
+		for (uint32_t k = 0; k < c->fresh; k++)
 			if (!c->bufs[k].pins && c->bufs[k].dirty && c->bufs[k].key < min)
 				min = c->bufs[k].key;
 		if (min == UINT64_MAX)
@@ -490,7 +508,7 @@ status_t fat_cache_flush(struct fat_cache *c)
 
 void fat_cache_drop_clean(struct fat_cache *c)
 {
-	for (uint32_t i = 0; i < c->nbufs; i++) {
+	for (uint32_t i = 0; i < c->fresh; i++) {
 		struct fat_cache_buf *b = &c->bufs[i];
 		if (!b->pins && !b->dirty && b->sector != FAT_CACHE_NONE)
 			hash_remove(c, i);

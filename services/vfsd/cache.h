@@ -87,6 +87,8 @@ struct fat_cache {
 	struct fat_io *io;
 	struct fat_cache_buf *bufs;
 	uint32_t nbufs;
+	uint32_t fresh; /* bufs[fresh..nbufs) never used: set up at first use */
+	uint8_t *data;  /* the sectors' memory, bufs[i] at i * sector_size */
 	uint32_t *hash; /* chain heads, FAT_CACHE_NONE when empty */
 	uint32_t hmask;
 	uint32_t head, tail; /* LRU ends */
