@@ -61,10 +61,14 @@ uint64_t kmem_take_reserved(void)
 	uint64_t pa;
 	spin_lock(&reserve_lock);
 	/* Free frames never drop below the reserved count (take_unreserved),
-	 * so a single frame is always there. */
-	if (!reserved || page_alloc_alloc(kernel_pages, 0, &pa))
-		panic("kmem: no frame for a reservation (%lu reserved)", reserved);
+	 * so a single frame is always there. The promise goes first: a CPU
+	 * reading kmem_free_pages meanwhile (statistics, under its own lock)
+	 * sees one page too many for a moment, never a negative count. */
+	if (!reserved)
+		panic("kmem: a promised frame taken with none promised");
 	reserved--;
+	if (page_alloc_alloc(kernel_pages, 0, &pa))
+		panic("kmem: no frame for a promise (%lu more promised)", reserved);
 	spin_unlock(&reserve_lock);
 	memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
 	return pa;
