@@ -54,14 +54,6 @@ void arch_kick_cpu(unsigned cpu);
  * halted. Called without the lock, from the idle loop. */
 void arch_idle_halt(void);
 
-/* Halts like arch_idle_halt, but without the periodic tick: until an
- * interrupt or until until_ns (arch_time_ns) at the latest. Meanwhile the
- * CPU holds no user translation, so it counts as flushed for every TLB
- * epoch (reclaim does not wait for it); the first interrupt, whatever it
- * is, ends the park before its handler runs. An architecture without a
- * one-shot timer may simply tick (arch_idle_halt). */
-void arch_idle_park(uint64_t until_ns);
-
 /* Timestamp ticks (arch_timestamp) all CPUs spent halted in
  * arch_idle_halt since boot, up to the interrupt that woke each; under
  * QEMU -icount, what the counter skipped while nothing ran. */

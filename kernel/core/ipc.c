@@ -443,14 +443,7 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns)
 		list_add_before(n, &t->timer_link);
 	}
 	timers_note_first();
-	if (deadline_ns != 0)
-		thread_cpu0_due(deadline_ns);
 	return STATUS_OK;
-}
-
-uint64_t ipc_timer_first(void)
-{
-	return __atomic_load_n(&timers_first, __ATOMIC_RELAXED);
 }
 
 bool ipc_timer_due(uint64_t now)

@@ -111,9 +111,6 @@ status_t ipc_timer_set(struct thread *t, uint32_t bit, uint64_t deadline_ns);
  * every lock held). */
 void ipc_timers_fire(uint64_t now);
 
-/* The first armed IPC timer's deadline; UINT64_MAX when none. */
-uint64_t ipc_timer_first(void);
-
 /* Whether a timer is due at now; read without the lock, a hint. */
 bool ipc_timer_due(uint64_t now);
 

@@ -32,14 +32,6 @@ uint64_t arch_idle_ticks(void)
 /* Called by the idle loop with interrupts off and the kernel lock free:
  * the next "interrupt" is the next timer tick, so the clock jumps to it
  * and the tick runs, possibly switching to a thread it woke. */
-/* The host port's clock is simulated a tick at a time: it has no long
- * halt, and parking ticks. */
-void arch_idle_park(uint64_t until_ns)
-{
-	(void)until_ns;
-	arch_idle_halt();
-}
-
 void arch_idle_halt(void)
 {
 	host_check_finished();

@@ -134,16 +134,6 @@ void lapic_wake_every_us(uint32_t us)
 	lapic_write(LAPIC_TIMER_INIT, count ? count : 1);
 }
 
-void lapic_timer_once_ns(uint64_t ns)
-{
-	uint64_t count = (uint64_t)lapic_ticks_per_tick * ns / (1000000000ull / TIMER_HZ);
-	if (count > 0xffffffffull)
-		count = 0xffffffffull;
-	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
-	lapic_write(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
-}
-
 void lapic_timer_start(void)
 {
 	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);

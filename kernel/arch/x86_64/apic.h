@@ -69,10 +69,6 @@ void lapic_wake_every_us(uint32_t us);
 /* Starts this CPU's periodic scheduler tick at TIMER_HZ. */
 void lapic_timer_start(void);
 
-/* Replaces the tick by one timer interrupt ns from now (a parked CPU's
- * deadline); lapic_timer_start brings the tick back. */
-void lapic_timer_once_ns(uint64_t ns);
-
 /* Sends vector to the CPU with this APIC id. */
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
 

@@ -40,7 +40,6 @@ struct cpu {
 	volatile bool online;
 	uint64_t idle_since; /* TSC at the idle halt, 0 once woken (idle_end) */
 	uint64_t idle_ticks; /* TSC ticks spent halted in the idle loop */
-	bool parked;         /* in arch_idle_park: no tick, no user translation */
 	struct gdt gdt;
 	struct tss tss;
 	uint8_t iomap[IOMAP_BYTES + IOMAP_TAIL]; /* must follow tss directly */
@@ -69,15 +68,8 @@ static inline struct cpu *this_cpu(void)
 
 /* Ends an idle halt of c: its ticks since then count as idle. Called
  * with interrupts off, by the interrupt that woke c and after the halt. */
-/* Ends a park (thread_arch.c): the tick again, the TLB epoch followed. */
-void idle_unpark(struct cpu *c);
-
-/* At every interrupt and after every idle halt: the halt's time is
- * counted, and a park ends before anything else runs. */
 static inline void idle_end(struct cpu *c)
 {
-	if (c->parked)
-		idle_unpark(c);
 	if (c->idle_since) {
 		uint32_t lo, hi;
 		__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
@@ -85,11 +77,6 @@ static inline void idle_end(struct cpu *c)
 		c->idle_since = 0;
 	}
 }
-
-/* A parked CPU's TLB epoch (tlb.c): out of the reckoning while parked,
- * the current one when it wakes. */
-void tlb_park(struct cpu *c);
-void tlb_unpark(struct cpu *c);
 
 /* Points GS base at c and loads c's GDT, TSS and the IDT on this CPU. */
 void percpu_init(struct cpu *c, uint32_t id, uint32_t apic_id);

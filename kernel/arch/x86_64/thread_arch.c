@@ -1,7 +1,6 @@
 /* thread_arch.c - the x86-64 side of core/object/thread.h. */
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/memory.h"
 #include "arch/x86_64/percpu.h"
 #include "core/object/thread.h"
 
@@ -38,30 +37,6 @@ void arch_idle_halt(void)
 	c->idle_since = rdtsc();
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 	idle_end(c);
-}
-
-void arch_idle_park(uint64_t until_ns)
-{
-	struct cpu *c = this_cpu();
-	uint64_t now = time_ns();
-	if (until_ns <= now)
-		return;
-	/* No user translation, and no stale one of the kernel's, stays: the
-	 * CPU can be left out of the TLB epoch until it wakes. */
-	write_cr3(memory_kernel_root());
-	tlb_park(c);
-	c->parked = true;
-	lapic_timer_once_ns(until_ns - now);
-	c->idle_since = rdtsc();
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
-	idle_end(c);
-}
-
-void idle_unpark(struct cpu *c)
-{
-	c->parked = false;
-	lapic_timer_start();
-	tlb_unpark(c);
 }
 
 uint64_t arch_idle_ticks(void)

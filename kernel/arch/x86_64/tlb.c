@@ -9,10 +9,7 @@
  * deadlock against a CPU spinning on the kernel lock. The epoch is bumped
  * and read for reclaim under the kernel lock; a CPU's own pass may run
  * without it (an idle CPU's tick), so the epochs are read and published
- * atomically, a CPU's only after its flush. A parked CPU (arch_idle_park)
- * has flushed and uses no user or kernel-stack translation until it
- * wakes: its epoch reads as the largest meanwhile, and as the current one
- * when it wakes.
+ * atomically, a CPU's only after its flush.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
@@ -35,19 +32,6 @@ uint64_t arch_tlb_epoch_safe(void)
 			min = e;
 	}
 	return min;
-}
-
-void tlb_park(struct cpu *c)
-{
-	__atomic_store_n(&c->tlb_epoch, UINT64_MAX, __ATOMIC_RELEASE);
-}
-
-void tlb_unpark(struct cpu *c)
-{
-	/* Flushed when it parked, and no user or stack translation since:
-	 * it is up to date with every epoch so far. */
-	__atomic_store_n(&c->tlb_epoch, __atomic_load_n(&tlb_epoch, __ATOMIC_ACQUIRE),
-			 __ATOMIC_RELEASE);
 }
 
 void arch_sched_pass(void)

@@ -2,7 +2,6 @@
 #include <stddef.h>
 
 #include "core/mm/reclaim.h"
-#include "core/object/thread.h"
 
 /* FIFO: epochs are stamped in increasing order, so the head is the oldest. */
 static struct reclaim_node *head, **tail = &head;
@@ -16,7 +15,6 @@ void reclaim_defer(struct reclaim_node *n, void (*release)(struct reclaim_node *
 	*tail = n;
 	tail = &n->next;
 	pending++;
-	thread_cpu0_due(0); /* CPU 0 runs the frees: not parked past them */
 }
 
 void reclaim_run(void)

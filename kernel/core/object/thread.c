@@ -458,7 +458,6 @@ static void idle_account(struct sched_cpu *sc, bool starting)
 		sc->idle_ts = ts;
 	else
 		sc->idle_ticks += ts - sc->idle_ts;
-	sc->quiet_ticks = 0;
 }
 
 bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
@@ -802,85 +801,6 @@ static bool global_work_due(const struct sched_cpu *sc, uint64_t now)
 	return hi >= lo + 2;
 }
 
-/*
- * Parking. An idle CPU with nothing to look at before its next deadline
- * stops its tick and halts until then (arch_idle_park), at most PARK_MAX_NS:
- * an idle machine then runs no instruction at all for whole stretches.
- * What could need it sooner wakes it: a thread queued on it comes with a
- * kick (make_runnable); a busy CPU with threads waiting in its queue kicks
- * a parked one at its tick (thread_tick), which then steals as a ticking
- * idle CPU would have within a tick; an IPC timer armed before CPU 0's
- * deadline, or a free deferred, kicks CPU 0 (thread_cpu0_due). CPU 0
- * keeps its tick while frees are deferred: it runs them.
- */
-/* 10 ms: a case forgotten here costs no more; and under QEMU's -icount
- * sleep=off, where an idle machine's clock jumps to the next deadline,
- * longer parks let virtual time race through the host's disk waits (100
- * ms did: 6 s of a service's heartbeat deadline passed during its mount). */
-#define PARK_MAX_NS 10000000ull
-#define PARK_MIN_NS 2000000ull /* below two ticks, ticking is cheaper */
-
-static uint64_t parked_cpus; /* a bit per parked CPU */
-
-/* When this idle CPU must look again: its first sleeper's deadline and,
- * on CPU 0, the first IPC timer's; 0 when it must keep ticking. */
-static uint64_t park_deadline(const struct sched_cpu *sc, uint64_t now)
-{
-	uint64_t until = now + PARK_MAX_NS;
-	uint64_t first = __atomic_load_n(&sc->sleep_hint, __ATOMIC_RELAXED);
-	if (first < until)
-		until = first;
-	if (sc->cpu == 0) {
-		if (reclaim_pending())
-			return 0;
-		first = ipc_timer_first();
-		if (first < until)
-			until = first;
-	}
-	return until;
-}
-
-/* Parks this idle CPU when it has nothing to look at for a while: it has
- * been idle through a whole tick (a CPU waiting between the messages of a
- * busy exchange does not pay for parking each time). Returns whether it
- * halted. Interrupts off. */
-static bool idle_park(struct sched_cpu *sc)
-{
-	if (!sc->quiet_ticks)
-		return false;
-	uint64_t now = arch_time_ns(), until = park_deadline(sc, now);
-	if (until < now + PARK_MIN_NS)
-		return false;
-	sc->park_until = until;
-	/* Published before the last look: a CPU that queues a thread after
-	 * that look sees the bit (thread_tick). */
-	__atomic_or_fetch(&parked_cpus, sc->bit, __ATOMIC_SEQ_CST);
-	bool quiet = idle_and_quiet(sc) && park_deadline(sc, now) >= until;
-	if (quiet)
-		arch_idle_park(until);
-	__atomic_and_fetch(&parked_cpus, ~sc->bit, __ATOMIC_SEQ_CST);
-	return quiet;
-}
-
-/* A busy CPU with threads waiting in its queue: one parked CPU is woken
- * to steal them. */
-static void wake_a_parked_cpu(unsigned cpu)
-{
-	uint64_t p = __atomic_load_n(&parked_cpus, __ATOMIC_SEQ_CST) & ~(1ull << cpu);
-	if (p)
-		arch_kick_cpu((unsigned)__builtin_ctzll(p));
-}
-
-void thread_cpu0_due(uint64_t deadline_ns)
-{
-	/* The new first deadline (or the deferred free) is published before
-	 * the bit is read; CPU 0 sets the bit before it reads them again. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if ((__atomic_load_n(&parked_cpus, __ATOMIC_SEQ_CST) & 1) &&
-	    deadline_ns < klock_cpus[0]->park_until && arch_sched_cpu()->cpu != 0)
-		arch_kick_cpu(0);
-}
-
 void thread_tick(void)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
@@ -890,12 +810,8 @@ void thread_tick(void)
 	bool global = cpu == 0 && global_work_due(sc, now);
 
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
-	if (!sc->current->idle && __atomic_load_n(&runqs[cpu].count, __ATOMIC_RELAXED))
-		wake_a_parked_cpu(cpu);
-	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now)) {
-		sc->quiet_ticks++; /* idle_park: it may park now */
-		return;            /* nothing to run, nothing due: no lock at all */
-	}
+	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now))
+		return; /* nothing to run, nothing due: no lock at all */
 	struct thread *t = sc->current;
 	bool preempt = false;
 	if (!global) {
@@ -996,8 +912,6 @@ void thread_idle_loop(void)
 			klock_drop();
 		} else {
 			arch_sched_pass();
-			if (idle_park(sc))
-				continue;
 		}
 		arch_idle_halt();
 	}

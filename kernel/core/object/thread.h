@@ -129,14 +129,7 @@ struct sched_cpu {
 	struct klock_stats all_stats;  /* every-lock acquisitions made here */
 	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
 	uint64_t sleep_hint;           /* at most the first deadline, for a look without the lock */
-	uint64_t park_until;           /* parked (thread_idle_loop): when it looks again */
-	uint32_t quiet_ticks;          /* ticks found idle with nothing to do, in a row */
 };
-
-/* CPU 0's kernel-wide duties have something due at deadline_ns (an IPC
- * timer armed; 0: frees deferred, now): wakes CPU 0 if it is parked past
- * it. Every lock held. */
-void thread_cpu0_due(uint64_t deadline_ns);
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */
 struct thread_cpu_load {
