@@ -47,15 +47,9 @@ static status_t rsdp_check(const uint8_t *p, size_t avail, uint64_t phys, struct
 
 status_t acpi_rsdp_scan(const uint8_t *area, size_t len, uint64_t base, struct acpi_root *out)
 {
-	/* "RSD PTR " as one little-endian word: a candidate costs a load
-	 * and a compare (the scan covers up to 8,192 of them). */
-	const uint64_t sig = 0x2052545020445352ull;
-	for (size_t off = 0; off + 8 <= len; off += 16) {
-		uint64_t w;
-		__builtin_memcpy(&w, area + off, sizeof w);
-		if (w == sig && rsdp_check(area + off, len - off, base + off, out) == STATUS_OK)
+	for (size_t off = 0; off + 8 <= len; off += 16)
+		if (rsdp_check(area + off, len - off, base + off, out) == STATUS_OK)
 			return STATUS_OK;
-	}
 	return STATUS_NOT_FOUND;
 }
 
