@@ -98,6 +98,7 @@ static bool stop_gracefully(struct initd *d, struct service *s, uint32_t verb, c
 		return false;                /* it cannot hear: the plain path kills it */
 	decide(s, verb, now, &s->stop_then); /* UP: stop and restart are OK */
 	s->stop_due = now + STOP_GRACE_NS;
+	services_arm_tick(d, now); /* the tick kills it if it does not stop in time */
 	s->stop_reply = reply;
 	s->stop_verb = verb;
 	if (verb == INITD_VERB_STOP)

@@ -515,7 +515,7 @@ static uint64_t tick_wanted(const struct initd *d, uint64_t now)
  * sooner. No tick runs while nothing is due: an idle initd waits for
  * messages alone, and the machine around it can stay halted.
  */
-static void arm_tick(struct initd *d, uint64_t now)
+void services_arm_tick(struct initd *d, uint64_t now)
 {
 	uint64_t due = tick_wanted(d, now);
 	if (due == UINT64_MAX || (d->tick_due && d->tick_due <= due))
@@ -534,7 +534,7 @@ static void settle(struct initd *d, uint64_t now)
 	while (gate_pass(d, now))
 		;
 	refresh(d);
-	arm_tick(d, now);
+	services_arm_tick(d, now);
 }
 
 void services_settle(struct initd *d, uint64_t now)
@@ -791,7 +791,7 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 		settle(d, now);
 	} else {
 		refresh(d);
-		arm_tick(d, now);
+		services_arm_tick(d, now);
 	}
 }
 

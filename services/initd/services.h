@@ -78,6 +78,11 @@ struct initd {
 	struct launcher *launch; /* launched apps and shutdown (launch.h), or NULL */
 };
 
+/* Arms the supervision tick for the first deadline now due (a missed
+ * beat, a restart, a stop not done in time), unless it is armed sooner.
+ * Whatever sets a deadline outside an event that settles calls it. */
+void services_arm_tick(struct initd *d, uint64_t now);
+
 /* Reads the boot list and every manifest from the bundle. */
 status_t services_load(struct initd *d, const char *bootlist_name);
 
