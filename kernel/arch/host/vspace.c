@@ -151,8 +151,6 @@ static unsigned slot_of(uint64_t va, int level)
 	return (unsigned)(va >> (12 + 9 * level)) & 511;
 }
 
-/* The leaf entry of va, making missing tables when create is true (each
- * counted in vs->table_pages). NULL when absent or out of memory. */
 /* Tables leaf(vs, va, true) would make. */
 static uint64_t missing(struct vspace *vs, uint64_t va)
 {
@@ -166,6 +164,8 @@ static uint64_t missing(struct vspace *vs, uint64_t va)
 	return 0;
 }
 
+/* The leaf entry of va, making missing tables when create is true (each
+ * counted in vs->table_pages). NULL when absent or out of memory. */
 static uint64_t *leaf(struct vspace *vs, uint64_t va, bool create)
 {
 	uint64_t pa = vs->root;

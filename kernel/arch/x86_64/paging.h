@@ -24,7 +24,7 @@
 #define PTE_G (1ull << 8)
 #define PTE_DEVICE (1ull << 9) /* ignored by the CPU: a device mapping (VM_DEVICE) */
 /* Ignored by the CPU: in an entry without PTE_P, a page mapped but not
- * made yet (vspace_map_lazy), with the rights it will have. */
+ * made yet (vspace_map_run), with the rights it will have. */
 #define PTE_LAZY (1ull << 10)
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull

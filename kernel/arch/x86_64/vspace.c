@@ -141,17 +141,14 @@ void vspace_unmap(struct vspace *vs, uint64_t va, uint64_t pages)
 }
 
 /*
- * The entry of user page va, made present first if it was mapped by
- * vspace_map_lazy (the core names the frame: vspace_fill_page). 0 when
+ * The entry of user page va, made present first if vspace_map_run mapped
+ * it not made yet (the core names the frame: vspace_fill_page). 0 when
  * nothing is mapped there. The caller holds at least its CPU's lock;
  * another CPU holding its own may fill the same entry at once, with the
  * same frame (memory_page_fill), so whichever store lands first stands.
  */
 static uint64_t entry_made(struct vspace *vs, uint64_t va)
 {
-	uint64_t e = pt_lookup(vs->root, va);
-	if (e & PTE_P)
-		return e;
 	uint64_t *slot = pt_find(vs->root, va);
 	if (!slot)
 		return 0;

@@ -92,12 +92,12 @@ status_t vspace_map_run(struct vspace *vs, uint64_t va, uint64_t pages, const ui
 			uint64_t base, uint32_t prot, uint64_t table_budget, uint64_t *done);
 
 /* Implemented by the core (core/object/task.c), called by the
- * architecture at the first touch of a page vspace_map_lazy mapped: the
+ * architecture at the first touch of a page mapped not made yet: the
  * frame for user page va of vs's task, made if need be; 0 if no mapping
  * covers va. Under at least the caller's CPU lock. */
 uint64_t vspace_fill_page(struct vspace *vs, uint64_t va);
 
-/* A user page fault at va: makes the page if vspace_map_lazy mapped it
+/* A user page fault at va: makes the page if it was mapped not made yet
  * and returns true (the access is retried), false for any other fault.
  * The caller holds its CPU's lock. */
 bool vspace_fault_in(struct vspace *vs, uint64_t va);

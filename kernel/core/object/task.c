@@ -365,23 +365,17 @@ static bool covers(const struct mapping *mp, uint64_t va)
 	return mp->used && va >= mp->va && (va - mp->va) / PAGE_SIZE < mp->pages;
 }
 
-/* The mappings change only under every lock, so they hold still here;
- * the hint is a guess that CPUs of one task may overwrite at once. First
- * touches tend to run through one mapping (a stack, a buffer), so the
- * guess usually saves the walk of the table. */
+/* The mappings change only under every lock, so they hold still here. */
 uint64_t vspace_fill_page(struct vspace *vs, uint64_t va)
 {
 	struct task *t = container_of(vs, struct task, vs);
-	uint32_t i = __atomic_load_n(&t->map_hint, __ATOMIC_RELAXED) % TASK_MAX_MAPPINGS;
-	if (!covers(&t->maps[i], va)) {
-		for (i = 0; i < TASK_MAX_MAPPINGS && !covers(&t->maps[i], va); i++)
-			;
-		if (i == TASK_MAX_MAPPINGS)
-			return 0;
-		__atomic_store_n(&t->map_hint, i, __ATOMIC_RELAXED);
+	for (int i = 0; i < TASK_MAX_MAPPINGS; i++) {
+		const struct mapping *mp = &t->maps[i];
+		if (covers(mp, va))
+			return memory_page_fill((struct memory *)mp->mem,
+						mp->first + (va - mp->va) / PAGE_SIZE);
 	}
-	const struct mapping *mp = &t->maps[i];
-	return memory_page_fill((struct memory *)mp->mem, mp->first + (va - mp->va) / PAGE_SIZE);
+	return 0;
 }
 
 /* Removes [lo, hi) from mapping mp, splitting it when the hole is inside. */

@@ -69,7 +69,6 @@ struct task {
 		uint64_t pc, addr, sp;
 	} fault;
 	struct mapping maps[TASK_MAX_MAPPINGS];
-	uint32_t map_hint;     /* the mapping the last first touch was in (a hint) */
 	struct arch_task arch; /* the architecture's state (arch_types.h) */
 	struct reclaim_node reclaim;
 	struct list_node unstarted;      /* the tasks it made that never started */
