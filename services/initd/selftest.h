@@ -26,6 +26,7 @@ struct initd_test {
 	 * and answer, written by its probe thread. */
 	volatile status_t ctl[16];
 	struct initd_status ctl_out[16];
+	uint64_t ctl_ns[16]; /* how long each request took to be answered */
 	volatile uint32_t ctl_count;
 	volatile bool ctl_done;
 };

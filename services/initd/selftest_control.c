@@ -3,6 +3,12 @@
  * second initd thread sends INITD_CONTROL requests to initd's inbox, as
  * svc does, while the main thread serves them; then the main thread
  * checks what became of echo and echo2.
+ *
+ * The "stop" scenario (initd.test=stop) sends one request: stop "deaf",
+ * a service that ignores SERVICE_STOP and has no heartbeat, alone in its
+ * boot list (the host test's boot-deaf.manifest). Nothing else is due,
+ * so only the stop's own deadline can end it: with a kill when the
+ * grace period ends.
  */
 #include "control.h"
 #include "keel/map.h"
@@ -11,7 +17,9 @@
 #include "selftest.h"
 
 #define PROBE_PAGES 4
-#define CALL_NS 2000000000ull
+#define CALL_NS (STOP_GRACE_NS + 3000000000ull) /* deaf's stop takes the grace period */
+#define GRACE_SLACK_NS 50000000ull              /* deaf's kill comes when the grace period ends */
+#define QUIET_NS 100000000ull
 #define AFTER_NS 500000000ull /* lets late exits and peer updates arrive */
 
 /* The requests, in order; the probe records each status and answer. */
@@ -32,20 +40,37 @@ static const struct {
 	{ true, 9, "echo", 24 },                            /* 8: INVALID verb */
 	{ true, INITD_VERB_STOP, "echo", 8 },               /* 9: INVALID: too short */
 	{ true, INITD_VERB_STOP, "echo2-is-too-long", 24 }, /* 10: no NUL: INVALID */
+	{ true, INITD_VERB_STOP, "deaf", 24 },              /* 11: killed after the grace */
 };
 #define NREQS (sizeof reqs / sizeof reqs[0])
+#define DEAF 11 /* the stop scenario's one request; the control one's are before it */
+
+static bool stop_only(const struct initd_test *t)
+{
+	return !strcmp(t->name, "stop");
+}
 
 static _Noreturn void control_probe(struct initd_test *t)
 {
 	struct launcher *l = t->d->launch;
-	for (uint32_t i = 0; i < NREQS; i++) {
+	if (stop_only(t)) {
+		/* Past initd's start-up ticks, which would arm for the stop's
+		 * deadline anyway: only the stop itself may arm for it. */
+		uint64_t none;
+		sys_signal_wait(1ull << 62, QUIET_NS, &none);
+	}
+	for (uint32_t i = stop_only(t) ? DEAF : 0; i < (stop_only(t) ? NREQS : DEAF); i++) {
 		struct initd_control c = { .verb = reqs[i].verb };
 		struct keel_msg m = { .label = INITD_CONTROL, .len = reqs[i].len };
 		size_t n = strlen(reqs[i].name);
 		memcpy(c.name, reqs[i].name, n < 16 ? n : 16);
 		memcpy(m.payload, &c, sizeof c);
+		uint64_t t0 = 0, t1 = 0;
+		sys_clock_read(&t0);
 		status_t st = sys_msg_call(reqs[i].operator? l->operator_cap : l->power, &m,
 					   CALL_NS);
+		sys_clock_read(&t1);
+		t->ctl_ns[i] = t1 - t0;
 		status_t why;
 		uint32_t label;
 		if (st == STATUS_OK && loop_error_parse(&m, &why, &label) == STATUS_OK)
@@ -103,6 +128,22 @@ static void check_answers(struct initd_test *t)
 	selftest_check(t, is(t, 8, STATUS_INVALID), "an unknown verb is INVALID");
 	selftest_check(t, is(t, 9, STATUS_INVALID), "a short request is INVALID");
 	selftest_check(t, is(t, 10, STATUS_INVALID), "a name without its NUL is INVALID");
+	selftest_check(t, t->ctl_ns[1] < STOP_GRACE_NS,
+		       "echo2 ends on SERVICE_STOP, before the grace period does");
+}
+
+/* The stop scenario's answer. */
+static void check_deaf(struct initd_test *t)
+{
+	const struct initd_status *o = t->ctl_out;
+	selftest_check(t,
+		       is(t, DEAF, STATUS_OK) && o[DEAF].state == INITD_STATE_STOPPED &&
+			       o[DEAF].last_cause == INITD_CAUSE_STOP && o[DEAF].task_id == 0,
+		       "stop deaf: it is stopped, by the operator");
+	selftest_check(t,
+		       t->ctl_ns[DEAF] >= STOP_GRACE_NS &&
+			       t->ctl_ns[DEAF] < STOP_GRACE_NS + GRACE_SLACK_NS,
+		       "stop deaf: killed when the grace period ends");
 }
 
 static void control_after(struct loop *loop, uint64_t now, void *ctx)
@@ -126,6 +167,11 @@ static void control_poll(struct loop *loop, uint64_t now, void *ctx)
 		loop_timer_add(loop, now + 1000000, control_poll, t, NULL);
 		return;
 	}
+	if (stop_only(t)) {
+		check_deaf(t);
+		loop_stop(loop);
+		return;
+	}
 	check_answers(t);
 	loop_timer_add(loop, now + AFTER_NS, control_after, t, NULL);
 }
@@ -136,13 +182,15 @@ void selftest_control(struct initd_test *t)
 	struct service *e = selftest_find(t->d, "echo");
 	if (t->round++ != 0)
 		return;
-	if (!e || !t->d->launch) {
-		selftest_check(t, false, "echo and the launcher are there");
+	if (stop_only(t) ? !selftest_find(t->d, "deaf") || !t->d->launch : !e || !t->d->launch) {
+		selftest_check(t, false, "the services and the launcher are there");
 		loop_stop(&t->d->loop);
 		return;
 	}
-	supervise_status(&e->sv, 0, &st);
-	t->restarts0 = st.restarts;
+	if (e) {
+		supervise_status(&e->sv, 0, &st);
+		t->restarts0 = st.restarts;
+	}
 	control_probe_start(t);
 	loop_timer_add(&t->d->loop, 0, control_poll, t, NULL);
 }

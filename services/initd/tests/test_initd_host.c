@@ -70,6 +70,10 @@ static const char mute_manifest[] = "name mute\n"
 				    "objects 16\n"
 				    "slots 32\n";
 
+/* mute's code without a heartbeat: it ignores SERVICE_STOP, and only the
+ * stop's grace period can end it (the stop scenario). */
+static const char deaf_manifest[] = "name deaf\nmemory 64\nobjects 16\nslots 32\n";
+
 /* Services whose dependencies never come up: they must be reported
  * blocked, not started and not left waiting. */
 #define SMALL "memory 64\nobjects 16\nslots 32\n"
@@ -79,23 +83,19 @@ static const char loopa_manifest[] = "name loopa\nsends loopb\n" SMALL;
 static const char loopb_manifest[] = "name loopb\nsends loopa\n" SMALL;
 
 static const struct host_program programs[] = {
-	{ "echo", echo_main, echo_manifest },
-	{ "echo2", echo_main, echo2_manifest },
-	{ "broken", echo_main, broken_manifest },
-	{ "compd", echo_main, compd_manifest },
-	{ "inputd", echo_main, inputd_manifest },
-	{ "mute", mute_main, mute_manifest },
-	{ "bare", echo_main, NULL },
-	{ "needy", echo_main, needy_manifest },
-	{ "lost", echo_main, lost_manifest },
-	{ "loopa", echo_main, loopa_manifest },
-	{ "loopb", echo_main, loopb_manifest },
+	{ "echo", echo_main, echo_manifest },     { "echo2", echo_main, echo2_manifest },
+	{ "broken", echo_main, broken_manifest }, { "compd", echo_main, compd_manifest },
+	{ "inputd", echo_main, inputd_manifest }, { "mute", mute_main, mute_manifest },
+	{ "deaf", mute_main, deaf_manifest },     { "bare", echo_main, NULL },
+	{ "needy", echo_main, needy_manifest },   { "lost", echo_main, lost_manifest },
+	{ "loopa", echo_main, loopa_manifest },   { "loopb", echo_main, loopb_manifest },
 };
 
 static const struct host_file files[] = {
 	{ "boot.manifest", initd_boot_manifest },
 	{ "boot-refuse.manifest", initd_boot_refuse_manifest },
 	{ "boot-mute.manifest", "echo\nmute after echo\n" },
+	{ "boot-deaf.manifest", "deaf\n" },
 	{ "boot-bare.manifest", "echo\nbare\n" },
 	{ "boot-cycle.manifest", "echo after echo\n" },
 	{ "boot-blocked.manifest", "needy\nlost\nloopa\nloopb\necho\nbroken\n" },
@@ -209,15 +209,22 @@ static unsigned witness_count(uint64_t seq, uint32_t action, uint64_t subject, u
 }
 
 /* One of initd's scenarios: exit code 0, a summary line without failures. */
-static void check_scenario(const char *name)
+static void check_scenario_on(const char *boot, const char *name)
 {
-	char cmdline[64] = "initd.test=", verdict[64] = "initd: ";
-	strcat(cmdline, name);
+	char cmdline[96] = "", verdict[64] = "initd: ";
+	if (boot)
+		strcat(strcat(strcat(cmdline, "initd.boot="), boot), " ");
+	strcat(strcat(cmdline, "initd.test="), name);
 	strcat(strcat(verdict, name), ": ");
 	CHECK_EQ(initd_run(cmdline), 0);
 	CHECK(console_has(verdict));
 	CHECK(console_has(" passed, 0 failed"));
 	CHECK(!console_has("initd: FAIL"));
+}
+
+static void check_scenario(const char *name)
+{
+	check_scenario_on(NULL, name);
 }
 
 /* Where text first appears on the console, or -1. */
@@ -365,6 +372,18 @@ TEST(an_operator_stops_starts_and_restarts_services_by_name)
 		"initd: PASS the killed instance's late exit is not taken for the new one's"));
 	CHECK(console_has("initd: echo2 stopped by the operator\n"));
 	CHECK(console_has("initd: echo restarted by the operator\n"));
+	CHECK(!console_has("did not stop in time"));
+}
+
+/* A service that ignores SERVICE_STOP, with no heartbeat and nothing else
+ * due: initd kills it when the stop's grace period ends. */
+TEST(a_service_that_ignores_a_stop_is_killed_when_its_grace_period_ends)
+{
+	check_scenario_on("boot-deaf.manifest", "stop");
+	CHECK(console_has("initd: PASS stop deaf: killed when the grace period ends"));
+	CHECK(console_at("initd: deaf did not stop in time: killed\n") >= 0);
+	CHECK(console_at("initd: deaf did not stop in time: killed\n") <
+	      console_at("initd: deaf stopped by the operator\n"));
 }
 
 struct boot_test {
@@ -389,6 +408,7 @@ static const struct boot_test boot_tests[] = {
 	BOOT_TEST(a_missing_or_malformed_boot_list_stops_initd_with_the_reason),
 	BOOT_TEST(a_service_that_stops_beating_is_restarted_on_virtual_time),
 	BOOT_TEST(an_operator_stops_starts_and_restarts_services_by_name),
+	BOOT_TEST(a_service_that_ignores_a_stop_is_killed_when_its_grace_period_ends),
 };
 
 static const struct boot_test *current;
