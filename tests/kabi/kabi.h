@@ -44,6 +44,11 @@ enum kabi_label {
 #define KABI_SHM_RW_VA 0x0000210000000000ull
 #define KABI_SHM_RO_VA 0x0000220000000000ull
 #define KABI_SHM_PAGES 4
+/* kabi-toucher (root_demand.c): the object it touches, page by page, and
+ * the page where it counts the pages touched. */
+#define KABI_TOUCH_VA 0x0000250000000000ull
+#define KABI_TOUCH_PAGES 4096
+#define KABI_TOUCH_COUNT_VA 0x0000260000000000ull
 #define KABI_FUZZ_RESULT_VA 0x0000230000000000ull
 #define KABI_FUZZ_TARGET_VA (KABI_FUZZ_RESULT_VA + 2 * KEEL_PAGE_SIZE)
 #define KABI_FUZZ_ARENA_VA 0x0000240000000000ull

@@ -4,7 +4,9 @@
  * whoever touches them - the task, a second view, the kernel copying a
  * message or a counter block, a device asking for the address - and the
  * promise is always kept. Also: page tables made for a mapping stay within
- * the task's page quota, so that a refused mapping leaves nothing behind.
+ * the task's page quota, so that a refused mapping leaves nothing behind;
+ * and a task killed, or its object unmapped under it, while it makes
+ * pages at every touch gives every page back (kills_mid_touch).
  */
 #include "root.h"
 
@@ -13,6 +15,8 @@
 #define BULK_MAX 48    /* objects of the fill-up, at most */
 #define TABLE_TRIES 64 /* mappings refused for want of page-table quota */
 #define GIB (1ull << 30)
+#define KILL_ROUNDS 18 /* kills_mid_touch: a third of them unmap instead */
+#define TOUCH_BADGE 0x900
 
 /* Free pages as the kernel reports them: free and not promised. */
 static uint64_t free_now(struct kabi_root *r)
@@ -183,6 +187,90 @@ static void table_quota(struct kabi_root *r, cap_handle_t mem)
 	sys_cap_delete(task);
 }
 
+/* Spawns kabi-toucher on obj (counting in count); waits until it has
+ * touched at least after pages. Returns whether it got there. */
+static bool toucher_start(struct kabi_root *r, cap_handle_t supc, cap_handle_t obj,
+			  cap_handle_t count, volatile uint64_t *counted, uint64_t after,
+			  struct keel_child *c)
+{
+	struct keel_spawn_args a = kr_args(r, "kabi-toucher");
+	a.fault_inbox = supc;
+	a.quota_pages = 64;        /* its page tables: 8 leaves and their parents */
+	a.tier = THREAD_TIER_VOID; /* the root, woken, runs at once even on one CPU */
+	kr_give(&a, obj, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
+	kr_give(&a, count, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
+	*counted = 0;
+	if (!kr_spawn(r, &a, c))
+		return false;
+	for (int i = 0; i < 5000 && *counted < after; i++)
+		kabi_sleep(KABI_MS / 4);
+	return *counted >= after;
+}
+
+/*
+ * A task whose every touch makes a page is killed, or has its object
+ * unmapped under it (by the root, through its task capability), at a
+ * different point of its first pass each round; on odd rounds the root
+ * has already deleted its own capability to the object, so the mapping
+ * holds the last reference and the object goes with the task. Making a
+ * page holds the toucher's CPU lock; kill, unmap and free take every lock,
+ * so none lands half way: every page, made or only promised, comes back.
+ */
+static void kills_mid_touch(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	struct kernel_stats base;
+	cap_handle_t supc, count;
+	volatile uint64_t *counted;
+	unsigned mid = 0, ended = 0, faulted = 0;
+
+	if (!kr_inbox(r, &sup, 8, 1) ||
+	    !kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, TOUCH_BADGE, &supc)) ||
+	    !kr_ok(r, "create the count page", sys_memory_create(1, 0, &count)) ||
+	    !(counted = kr_map(r, count, 1, RIGHT_READ | RIGHT_WRITE)) ||
+	    !kr_warm_up(r, &sup, supc, TOUCH_BADGE, &base))
+		return;
+	for (unsigned i = 0; i < KILL_ROUNDS; i++) {
+		cap_handle_t obj;
+		struct keel_child c;
+		struct keel_msg m;
+		bool unmap = i % 3 == 2;
+		if (!kr_ok(r, "create the object to touch",
+			   sys_memory_create(KABI_TOUCH_PAGES, 0, &obj)))
+			break;
+		/* From the 32nd page to about a third of the first pass. */
+		uint64_t after = 32 + (uint64_t)i * (KABI_TOUCH_PAGES / 3 / KILL_ROUNDS);
+		bool started = toucher_start(r, supc, obj, count, counted, after, &c);
+		if (i % 2)
+			sys_cap_delete(obj); /* the mapping holds the last reference */
+		status_t st = unmap ? sys_memory_unmap(c.task, KABI_TOUCH_VA, KABI_TOUCH_PAGES)
+				    : sys_task_kill(c.task, 0);
+		uint64_t at = *counted;
+		mid += started && st == STATUS_OK && at < KABI_TOUCH_PAGES;
+		if (kr_wait_end(r, &sup, TOUCH_BADGE, &m, "the touching task ends")) {
+			ended++;
+			faulted += unmap && m.label == MSG_LABEL_TASK_FAULT;
+		}
+		if (unmap)
+			sys_task_kill(c.task, 0); /* should it have outlived the unmap */
+		kr_release(&c);
+		if (!(i % 2))
+			sys_cap_delete(obj);
+	}
+	kr_log(r, "demand: %u of %u stopped in their first pass of %u pages", mid, KILL_ROUNDS,
+	       KABI_TOUCH_PAGES);
+	kr_expect_u64(r, "every touching task was stopped while it made pages", mid, KILL_ROUNDS);
+	kr_expect_u64(r, "every one of them ended", ended, KILL_ROUNDS);
+	kr_expect_u64(r, "the next touch after an unmap under it is a fault", faulted,
+		      KILL_ROUNDS / 3);
+	kr_settle(r, &base, "kills and unmaps mid-touch give every page back", true);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)counted, 1);
+	sys_cap_delete(count);
+	sys_cap_delete(supc);
+	kabi_inbox_close(&sup);
+}
+
 void test_demand(struct kabi_root *r)
 {
 	struct kernel_stats base;
@@ -214,4 +302,5 @@ void test_demand(struct kabi_root *r)
 		return;
 	fill_up(r, va, true);
 	kr_settle(r, &base, "every page, made or only promised, is back", true);
+	kills_mid_touch(r);
 }
