@@ -337,6 +337,7 @@ enum key {
 	K_BACKOFF,
 	K_STRIKES,
 	K_HEARTBEAT,
+	K_START,
 	K_TIER,
 	K_MEMORY,
 	K_OBJECTS,
@@ -360,12 +361,15 @@ static const struct {
 	uint32_t values;
 	bool repeatable;
 } keys[K_COUNT] = {
+	/* One key a line. */
+	/* clang-format off */
 	[K_NAME] = { "name", 1, false },
 	[K_PROVIDES] = { "provides", 1, false },
 	[K_RESTART] = { "restart", 1, false },
 	[K_BACKOFF] = { "backoff", 2, false },
 	[K_STRIKES] = { "strikes", 2, false },
 	[K_HEARTBEAT] = { "heartbeat", 1, false },
+	[K_START] = { "start", 1, false },
 	[K_TIER] = { "tier", 1, false },
 	[K_MEMORY] = { "memory", 1, false },
 	[K_OBJECTS] = { "objects", 1, false },
@@ -381,6 +385,7 @@ static const struct {
 	[K_PARTITION] = { "partition", 1, false },
 	[K_DIR] = { "dir", 2, true },
 	[K_USES] = { "uses", 1, true },
+	/* clang-format on */
 };
 
 /* The parse in progress: the line each key and list entry first came from. */
@@ -709,6 +714,9 @@ static status_t apply_key(struct mparse *p, enum key k, const struct tok *v)
 		return key_strikes(p, v);
 	case K_HEARTBEAT:
 		return key_heartbeat(p, v[0]);
+	case K_START:
+		return take_u32(p->err, p->line, "start", v[0], SV_START_MS_MIN, SV_START_MS_MAX,
+				&m->policy.start_ms);
 	case K_TIER:
 		return word_tier(p, v[0]);
 	case K_MEMORY:

@@ -43,6 +43,10 @@
  *   backoff INITIAL MAX    ms, 1..3600000, INITIAL <= MAX; default 100 10000
  *   strikes LIMIT WINDOW   1..32 failures, 1..86400 s; default 3 60
  *   heartbeat MS           0, or 10..3600000; default 0
+ *   start MS               10..3600000; default 30000: with a heartbeat,
+ *                          the time from its start to its hello, its
+ *                          start-up, before it counts as hung (never
+ *                          less than 3 heartbeats; supervise.h)
  *   tier TIER              photon | matter | gravity | void; default matter
  *   memory PAGES           1..16777216 (64 GiB); default 256. The most the
  *                          task may hold, not a reservation: pages are

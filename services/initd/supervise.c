@@ -62,13 +62,23 @@ static uint32_t add_strike(struct supervisor *s, uint64_t now)
 	return s->strike_count;
 }
 
+/* The start allowance of policy p, in ms: never less than the beats. */
+static uint64_t start_allowance_ms(const struct sv_policy *p)
+{
+	uint64_t ms = p->start_ms ? p->start_ms : SV_START_MS_DEFAULT;
+	uint64_t beats = (uint64_t)SV_HANG_BEATS * p->heartbeat_ms;
+	return ms > beats ? ms : beats;
+}
+
 uint64_t supervise_deadline(const struct supervisor *s)
 {
 	if (s->state == SV_STATE_BACKOFF)
 		return s->restart_at;
-	if (s->state == SV_STATE_UP && s->policy.heartbeat_ms)
-		return sat_add(s->last_beat,
-			       (uint64_t)SV_HANG_BEATS * s->policy.heartbeat_ms * NS_PER_MS);
+	if (s->state == SV_STATE_UP && s->policy.heartbeat_ms) {
+		uint64_t due = sat_add(s->last_beat, (uint64_t)SV_HANG_BEATS *
+							     s->policy.heartbeat_ms * NS_PER_MS);
+		return !s->greeted && s->hello_due > due ? s->hello_due : due;
+	}
 	return SV_NO_DEADLINE;
 }
 
@@ -154,6 +164,8 @@ status_t supervise_policy_check(const struct sv_policy *p)
 	if (p->heartbeat_ms &&
 	    (p->heartbeat_ms < SV_HEARTBEAT_MS_MIN || p->heartbeat_ms > SV_HEARTBEAT_MS_MAX))
 		return STATUS_RANGE;
+	if (p->start_ms && (p->start_ms < SV_START_MS_MIN || p->start_ms > SV_START_MS_MAX))
+		return STATUS_RANGE;
 	return STATUS_OK;
 }
 
@@ -230,6 +242,8 @@ struct sv_action supervise_started(struct supervisor *s, uint64_t now)
 	s->state = SV_STATE_UP;
 	s->started_at = now;
 	s->last_beat = now;
+	s->greeted = false;
+	s->hello_due = sat_add(now, start_allowance_ms(&s->policy) * NS_PER_MS);
 	return nothing(s);
 }
 
@@ -247,10 +261,19 @@ struct sv_action supervise_heartbeat(struct supervisor *s, uint64_t now)
 	return nothing(s);
 }
 
-void supervise_excuse(struct supervisor *s, uint64_t stalled_ns)
+struct sv_action supervise_hello(struct supervisor *s, uint64_t now)
 {
 	if (s->state == SV_STATE_UP)
+		s->greeted = true;
+	return supervise_heartbeat(s, now);
+}
+
+void supervise_excuse(struct supervisor *s, uint64_t stalled_ns)
+{
+	if (s->state == SV_STATE_UP) {
 		s->last_beat = sat_add(s->last_beat, stalled_ns);
+		s->hello_due = sat_add(s->hello_due, stalled_ns);
+	}
 }
 
 struct sv_action supervise_exited(struct supervisor *s, uint64_t now, uint64_t code)
@@ -294,6 +317,7 @@ void supervise_status(const struct supervisor *s, uint64_t now, struct sv_status
 		.strikes = strikes_in_window(s, now),
 		.uptime_ns = s->state == SV_STATE_UP ? elapsed(now, s->started_at) : 0,
 		.deadline = supervise_deadline(s),
+		.greeted = s->state == SV_STATE_UP && s->greeted,
 		.next_backoff_ms = backoff_ms(&s->policy, healthy ? 0 : s->consecutive),
 		.clean_pending = s->state == SV_STATE_BACKOFF && s->clean_pending,
 		.last_cause = s->last_cause,

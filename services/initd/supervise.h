@@ -49,6 +49,12 @@
  *   briefly starved by higher tiers or one lost beat must not be killed,
  *   while a real hang is still found within a few seconds for typical
  *   intervals. A heartbeat that arrives before that tick is accepted.
+ * - Start-up: until its hello (supervise_hello) a service with a
+ *   heartbeat is not hung before its start allowance has passed since
+ *   supervise_started() either - start_ms, SV_START_MS_DEFAULT when 0,
+ *   never less than the three intervals - so that a long start (vfsd
+ *   mounting a large volume on slow media, say) is not taken for a hang.
+ *   The hello counts as a heartbeat.
  * - Events that do not fit the state are ignored (action NONE): an exit
  *   after initd killed a hung task, a heartbeat while in BACKOFF, and so
  *   on. initd should badge each instance's supervisor capability
@@ -73,6 +79,9 @@
 #define SV_HEARTBEAT_MS_MIN 10u       /* for a non-zero interval */
 #define SV_HEARTBEAT_MS_MAX 3600000u
 #define SV_HANG_BEATS 3u /* missed intervals that make a hang */
+#define SV_START_MS_MIN 10u
+#define SV_START_MS_MAX 3600000u
+#define SV_START_MS_DEFAULT 30000u /* start allowance of a policy with start_ms 0 */
 
 /* "No deadline": nothing is due until the next event. */
 #define SV_NO_DEADLINE UINT64_MAX
@@ -91,6 +100,7 @@ struct sv_policy {
 	uint32_t strike_limit;
 	uint32_t strike_window_s;
 	uint32_t heartbeat_ms; /* 0: no heartbeat expected */
+	uint32_t start_ms;     /* heartbeat services: start to hello at most; 0: the default */
 };
 
 enum sv_state {
@@ -153,6 +163,8 @@ struct supervisor {
 			       * (not operator starts) */
 	uint64_t started_at;  /* UP: when the task started */
 	uint64_t last_beat;   /* UP: last heartbeat, or started_at */
+	bool greeted;         /* UP: the task said hello */
+	uint64_t hello_due;   /* UP, not greeted: the end of its start allowance */
 	uint64_t restart_at;  /* BACKOFF: when the restart is due */
 	struct sv_cause last_cause;
 	uint32_t strike_count;
@@ -166,6 +178,7 @@ struct sv_status {
 	uint32_t strikes;         /* strikes inside the window ending now */
 	uint64_t uptime_ns;       /* UP: time since the task started; else 0 */
 	uint64_t deadline;        /* the next deadline, or SV_NO_DEADLINE */
+	bool greeted;             /* UP: it said hello (else it is still starting up) */
 	uint32_t next_backoff_ms; /* the backoff the next restart would wait */
 	bool clean_pending;       /* BACKOFF: the coming restart is a clean one */
 	struct sv_cause last_cause;
@@ -212,11 +225,15 @@ struct sv_action supervise_start_failed(struct supervisor *s, uint64_t now, stat
 /* A heartbeat from the running task. */
 struct sv_action supervise_heartbeat(struct supervisor *s, uint64_t now);
 
+/* The running task's hello: its start-up is over (a heartbeat too). */
+struct sv_action supervise_hello(struct supervisor *s, uint64_t now);
+
 /* The supervisor itself could not look for stalled_ns (its own timer
  * fired that late: the machine, or initd, did not run meanwhile). A
  * running task's silence over that time is not held against it: its
- * heartbeat deadline moves by stalled_ns, so a service is never taken
- * for hung because nobody, initd included, could run. */
+ * heartbeat deadline and start allowance move by stalled_ns, so a
+ * service is never taken for hung because nobody, initd included, could
+ * run. */
 void supervise_excuse(struct supervisor *s, uint64_t stalled_ns);
 
 /* The task's last thread exited with code. */

@@ -60,6 +60,8 @@ static const char inputd_manifest[] = "name inputd\nsends console\nheartbeat 500
 extern const char initd_boot_manifest[], initd_boot_refuse_manifest[];
 
 static int mute_main(const struct keel_start *start);
+static int slow_main(const struct keel_start *start);
+static int nohello_main(const struct keel_start *start);
 
 static const char mute_manifest[] = "name mute\n"
 				    "restart on-failure\n"
@@ -74,6 +76,15 @@ static const char mute_manifest[] = "name mute\n"
  * stop's grace period can end it (the stop scenario). */
 static const char deaf_manifest[] = "name deaf\nmemory 64\nobjects 16\nslots 32\n";
 
+/* Start-up: slow takes SLOW_START_MS before its hello, then beats every
+ * 50 ms - inside its default start allowance, far past 3 beats; mute2 is
+ * mute under a start allowance of its own and never says hello. */
+#define SLOW_START_MS 2000
+#define MUTE2_START_MS 500
+static const char slow_manifest[] = "name slow\nheartbeat 50\nmemory 64\nobjects 16\nslots 32\n";
+static const char mute2_manifest[] = "name mute2\nheartbeat 50\nstart 500\nrestart never\n"
+				     "memory 64\nobjects 16\nslots 32\n";
+
 /* Services whose dependencies never come up: they must be reported
  * blocked, not started and not left waiting. */
 #define SMALL "memory 64\nobjects 16\nslots 32\n"
@@ -83,12 +94,13 @@ static const char loopa_manifest[] = "name loopa\nsends loopb\n" SMALL;
 static const char loopb_manifest[] = "name loopb\nsends loopa\n" SMALL;
 
 static const struct host_program programs[] = {
-	{ "echo", echo_main, echo_manifest },     { "echo2", echo_main, echo2_manifest },
-	{ "broken", echo_main, broken_manifest }, { "compd", echo_main, compd_manifest },
-	{ "inputd", echo_main, inputd_manifest }, { "mute", mute_main, mute_manifest },
-	{ "deaf", mute_main, deaf_manifest },     { "bare", echo_main, NULL },
-	{ "needy", echo_main, needy_manifest },   { "lost", echo_main, lost_manifest },
-	{ "loopa", echo_main, loopa_manifest },   { "loopb", echo_main, loopb_manifest },
+	{ "echo", echo_main, echo_manifest },      { "echo2", echo_main, echo2_manifest },
+	{ "broken", echo_main, broken_manifest },  { "compd", echo_main, compd_manifest },
+	{ "inputd", echo_main, inputd_manifest },  { "mute", mute_main, mute_manifest },
+	{ "deaf", mute_main, deaf_manifest },      { "slow", slow_main, slow_manifest },
+	{ "mute2", nohello_main, mute2_manifest }, { "bare", echo_main, NULL },
+	{ "needy", echo_main, needy_manifest },    { "lost", echo_main, lost_manifest },
+	{ "loopa", echo_main, loopa_manifest },    { "loopb", echo_main, loopb_manifest },
 };
 
 static const struct host_file files[] = {
@@ -96,6 +108,7 @@ static const struct host_file files[] = {
 	{ "boot-refuse.manifest", initd_boot_refuse_manifest },
 	{ "boot-mute.manifest", "echo\nmute after echo\n" },
 	{ "boot-deaf.manifest", "deaf\n" },
+	{ "boot-slow.manifest", "echo\nslow\nmute2\n" },
 	{ "boot-bare.manifest", "echo\nbare\n" },
 	{ "boot-cycle.manifest", "echo after echo\n" },
 	{ "boot-blocked.manifest", "needy\nlost\nloopa\nloopb\necho\nbroken\n" },
@@ -127,6 +140,35 @@ static int mute_main(const struct keel_start *start)
 		return 1;
 	for (;;)
 		sys_signal_wait(1ull << 63, TIMEOUT_FOREVER, &pending);
+}
+
+/* slow (see above): a long start-up, then hello and a beat every 50 ms. */
+static int slow_main(const struct keel_start *start)
+{
+	cap_handle_t inbox, give;
+	struct inbox_ring *ring;
+	struct keel_msg hello = { .label = SERVICE_HELLO };
+	uint64_t pending;
+	sys_signal_wait(1ull << 63, SLOW_START_MS * MS, &pending);
+	if (loop_inbox_open(16, 0, &inbox, &ring) ||
+	    sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give) ||
+	    sys_msg_send(start->supervisor, &hello, give, CAP_MOVE))
+		return 1;
+	for (;;) {
+		struct keel_msg beat = { .label = SERVICE_HEARTBEAT };
+		sys_msg_send(start->supervisor, &beat, CAP_HANDLE_NONE, 0);
+		sys_signal_wait(1ull << 63, 50 * MS, &pending);
+	}
+}
+
+/* mute2 (see above): a start-up that never ends. */
+static int nohello_main(const struct keel_start *start)
+{
+	uint64_t pending;
+	(void)start;
+	while (sys_signal_wait(1ull << 63, TIMEOUT_FOREVER, &pending) != STATUS_INVALID)
+		;
+	return 1;
 }
 
 /* Starts initd with cmdline, as the kernel starts it on the machine but
@@ -361,6 +403,25 @@ TEST(a_service_that_stops_beating_is_restarted_on_virtual_time)
 	CHECK_EQ(initd_wait(&code), STATUS_OK); /* a killed task's end is reported too */
 }
 
+/* A service is not hung for a start-up longer than three beats: slow,
+ * 2 s to its hello with a 50 ms heartbeat, is never restarted and comes
+ * up; mute2, which never says hello, is killed when its own allowance of
+ * 500 ms ends - not before, and no later than the next tick. */
+TEST(a_slow_start_up_is_given_its_start_allowance)
+{
+	struct keel_child child;
+	uint64_t seq = witness_mark(), code;
+	CHECK_EQ(initd_start("initd.boot=boot-slow.manifest", &child), STATUS_OK);
+	host_clock_advance(5000 * MS);
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 1, NULL), 0);
+	CHECK(!console_has("initd: slow: no"));
+	CHECK(console_has("initd: mute2: no hello 5"));
+	CHECK(console_has(" ms after its start: killed as hung\n"));
+	CHECK_EQ(witness_count(seq, WITNESS_RESTART, 2, NULL), 0); /* restart never */
+	CHECK_EQ(sys_task_kill(child.task, 0), STATUS_OK);
+	CHECK_EQ(initd_wait(&code), STATUS_OK);
+}
+
 /* INITD_CONTROL from a second initd thread (selftest_control.c): stop,
  * start and restart by the operator capability, and its refusals. */
 TEST(an_operator_stops_starts_and_restarts_services_by_name)
@@ -407,6 +468,7 @@ static const struct boot_test boot_tests[] = {
 	BOOT_TEST(a_program_without_a_manifest_is_refused),
 	BOOT_TEST(a_missing_or_malformed_boot_list_stops_initd_with_the_reason),
 	BOOT_TEST(a_service_that_stops_beating_is_restarted_on_virtual_time),
+	BOOT_TEST(a_slow_start_up_is_given_its_start_allowance),
 	BOOT_TEST(an_operator_stops_starts_and_restarts_services_by_name),
 	BOOT_TEST(a_service_that_ignores_a_stop_is_killed_when_its_grace_period_ends),
 };

@@ -83,6 +83,7 @@ TEST(parses_every_key_of_the_documented_example)
 			   "backoff    100 5000\n"
 			   "strikes    3 60\n"
 			   "heartbeat  1000\n"
+			   "start      60000               # ms from start to hello\n"
 			   "tier       gravity\n"
 			   "memory     4096\n"
 			   "objects    256\n"
@@ -104,6 +105,7 @@ TEST(parses_every_key_of_the_documented_example)
 	CHECK_EQ(m.policy.strike_limit, 3);
 	CHECK_EQ(m.policy.strike_window_s, 60);
 	CHECK_EQ(m.policy.heartbeat_ms, 1000);
+	CHECK_EQ(m.policy.start_ms, 60000);
 	CHECK_EQ(m.tier, MANIFEST_TIER_GRAVITY);
 	CHECK_EQ(m.quota_pages, 4096);
 	CHECK_EQ(m.quota_objects, 256);
@@ -227,6 +229,10 @@ static const struct bound_case bounds[] = {
 	{ "heartbeat 0", STATUS_OK, "" },
 	{ "heartbeat 9", STATUS_RANGE, "'heartbeat' value '9' out of range: 0, or 10..3600000" },
 	{ "heartbeat 10", STATUS_OK, "" },
+	{ "start 10", STATUS_OK, "" },
+	{ "start 3600000", STATUS_OK, "" },
+	{ "start 9", STATUS_RANGE, "'start' value '9' out of range 10..3600000" },
+	{ "start 0", STATUS_RANGE, "'start' value '0' out of range 10..3600000" },
 	{ "heartbeat 3600000", STATUS_OK, "" },
 	{ "heartbeat 3600001", STATUS_RANGE,
 	  "'heartbeat' value '3600001' out of range 0..3600000" },

@@ -25,7 +25,7 @@ static struct sv_policy policy(enum sv_restart restart, uint32_t initial, uint32
 	};
 }
 
-/* Sets sv up with p and brings it UP at time now. */
+/* Sets sv up with p and brings it UP at time now, its hello said. */
 static void boot(struct sv_policy p, uint64_t now)
 {
 	struct sv_action a;
@@ -37,10 +37,12 @@ static void boot(struct sv_policy p, uint64_t now)
 	a = supervise_started(&sv, now);
 	CHECK_EQ(a.verb, SV_ACT_NONE);
 	CHECK_EQ(sv.state, SV_STATE_UP);
+	CHECK_EQ(supervise_hello(&sv, now).verb, SV_ACT_NONE);
 }
 
 /* Waits out a backoff that ends at due: nothing a nanosecond early, START
- * exactly at due; the new instance is UP at due. Returns the START action. */
+ * exactly at due; the new instance is UP, its hello said, at due. Returns
+ * the START action. */
 static struct sv_action restart_at(uint64_t due)
 {
 	struct sv_action a = supervise_tick(&sv, due - 1);
@@ -51,6 +53,7 @@ static struct sv_action restart_at(uint64_t due)
 	if (a.verb != SV_ACT_START)
 		CHECK_FAIL("tick at due: verb %d, want START", a.verb);
 	CHECK_EQ(supervise_started(&sv, due).verb, SV_ACT_NONE);
+	CHECK_EQ(supervise_hello(&sv, due).verb, SV_ACT_NONE);
 	return a;
 }
 
@@ -285,6 +288,64 @@ TEST(time_the_supervisor_could_not_look_is_not_held_against_a_service)
 	CHECK_EQ(supervise_deadline(&sv), MS(650));
 }
 
+/* Until its hello a service has its start allowance: 30 s by default,
+ * start_ms when the manifest sets it, never less than three intervals;
+ * the hello ends it and counts as a beat. */
+TEST(a_service_starting_up_has_its_start_allowance_until_its_hello)
+{
+	struct sv_policy p = policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 100);
+	struct sv_action a;
+	struct sv_status st;
+	CHECK_EQ(supervise_init(&sv, &p), STATUS_OK);
+	CHECK_EQ(supervise_start(&sv, 0, &a), STATUS_OK);
+	supervise_started(&sv, S(1));
+	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(SV_START_MS_DEFAULT));
+	/* Beats before the hello do not shorten the allowance. */
+	supervise_heartbeat(&sv, S(2));
+	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(SV_START_MS_DEFAULT));
+	CHECK_EQ(supervise_tick(&sv, S(10)).verb, SV_ACT_NONE);
+	supervise_status(&sv, S(10), &st);
+	CHECK(!st.greeted);
+	/* The hello at 12 s: three intervals from it. */
+	supervise_hello(&sv, S(12));
+	CHECK_EQ(supervise_deadline(&sv), S(12) + MS(300));
+	supervise_status(&sv, S(12), &st);
+	CHECK(st.greeted);
+	a = supervise_tick(&sv, S(12) + MS(300));
+	CHECK_EQ(a.verb, SV_ACT_KILL_AND_RESTART);
+	/* The next instance starts up afresh, with its allowance again. */
+	a = supervise_tick(&sv, S(12) + MS(400));
+	CHECK_EQ(a.verb, SV_ACT_START);
+	supervise_started(&sv, S(13));
+	CHECK_EQ(supervise_deadline(&sv), S(13) + MS(SV_START_MS_DEFAULT));
+	/* No hello in time: hung, the silence counted from the start. */
+	a = supervise_tick(&sv, S(13) + MS(SV_START_MS_DEFAULT));
+	CHECK_EQ(a.verb, SV_ACT_KILL_AND_RESTART);
+	supervise_status(&sv, S(13) + MS(SV_START_MS_DEFAULT), &st);
+	CHECK_EQ(st.last_cause.kind, SV_CAUSE_HANG);
+	CHECK_EQ(st.last_cause.detail, SV_START_MS_DEFAULT);
+
+	/* start_ms sets it; three intervals are the least it can be. */
+	p.start_ms = 500;
+	boot(p, 0);
+	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
+	supervise_started(&sv, S(1));
+	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(500));
+	p.start_ms = 200; /* below 3 x 100 ms */
+	boot(p, 0);
+	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
+	supervise_started(&sv, S(1));
+	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(300));
+	/* Time initd could not look moves the allowance too. */
+	supervise_excuse(&sv, MS(250));
+	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(550));
+	/* Without a heartbeat there is no allowance to run out. */
+	boot(policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 0), 0);
+	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
+	supervise_started(&sv, S(1));
+	CHECK_EQ(supervise_deadline(&sv), SV_NO_DEADLINE);
+}
+
 TEST(without_heartbeats_no_hang_is_ever_declared)
 {
 	boot(policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 0), 0);
@@ -503,6 +564,12 @@ TEST(policy_check_rejects_values_out_of_range)
 	CHECK_EQ(supervise_policy_check(&p), STATUS_OK);
 	p = ok, p.heartbeat_ms = 3600001;
 	CHECK_EQ(supervise_policy_check(&p), STATUS_RANGE);
+	p = ok, p.start_ms = 9;
+	CHECK_EQ(supervise_policy_check(&p), STATUS_RANGE);
+	p = ok, p.start_ms = 3600001;
+	CHECK_EQ(supervise_policy_check(&p), STATUS_RANGE);
+	p = ok, p.start_ms = 10;
+	CHECK_EQ(supervise_policy_check(&p), STATUS_OK);
 	p = ok, p.restart = (enum sv_restart)7;
 	CHECK_EQ(supervise_policy_check(&p), STATUS_INVALID);
 	CHECK_EQ(supervise_init(&sv, &p), STATUS_INVALID);
@@ -592,6 +659,7 @@ int main(void)
 	RUN(operator_start_and_stop);
 	RUN(events_that_do_not_fit_the_state_are_ignored);
 	RUN(policy_check_rejects_values_out_of_range);
+	RUN(a_service_starting_up_has_its_start_allowance_until_its_hello);
 	RUN(a_strike_limit_of_32_holds_every_strike);
 	RUN(an_operator_restart_counts_one_restart_and_no_strike);
 	return check_summary();
