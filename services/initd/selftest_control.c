@@ -182,7 +182,8 @@ void selftest_control(struct initd_test *t)
 	struct service *e = selftest_find(t->d, "echo");
 	if (t->round++ != 0)
 		return;
-	if (stop_only(t) ? !selftest_find(t->d, "deaf") || !t->d->launch : !e || !t->d->launch) {
+	bool ready = stop_only(t) ? selftest_find(t->d, "deaf") != NULL : e != NULL;
+	if (!ready || !t->d->launch) {
 		selftest_check(t, false, "the services and the launcher are there");
 		loop_stop(&t->d->loop);
 		return;

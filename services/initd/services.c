@@ -636,11 +636,12 @@ static status_t on_hello(struct loop *loop, const struct keel_msg *m, struct loo
 		sys_cap_delete(m->cap);
 		return STATUS_OK;
 	}
+	uint64_t now = now_ns();
 	s->inbox = m->cap;
 	s->hellos++;
-	services_act(d, s, supervise_hello(&s->sv, now_ns())); /* its start-up is over */
-	wallclock_fetch(d, s);                                 /* before settle starts anything */
-	settle(d, now_ns()); /* its dependents start; its senders get its new inbox */
+	services_act(d, s, supervise_hello(&s->sv, now)); /* its start-up is over */
+	wallclock_fetch(d, s);                            /* before settle starts anything */
+	settle(d, now); /* its dependents start; its senders get its new inbox */
 	check_all_up(d);
 	return STATUS_OK;
 }
@@ -772,16 +773,15 @@ static void tick(struct loop *loop, uint64_t now, void *ctx)
 			control_ended(d, s, now); /* it did not stop in time */
 			acted = true;
 		} else if (!s->refused) {
-			struct sv_status st;
-			supervise_status(&s->sv, now, &st);
-			bool greeted = st.greeted;
 			struct sv_action a = supervise_tick(&s->sv, now);
 			if (a.verb == SV_ACT_NONE && !a.kill)
 				continue;
+			struct sv_status st;
 			supervise_status(&s->sv, now, &st);
 			if (a.kill && s->running && st.last_cause.kind == SV_CAUSE_HANG)
 				say(d,
-				    greeted ? "initd: %s: no heartbeat for %lu ms: killed as hung\n"
+				    st.greeted
+					    ? "initd: %s: no heartbeat for %lu ms: killed as hung\n"
 					    : "initd: %s: no hello %lu ms after its start: killed "
 					      "as hung\n",
 				    s->m.name, (unsigned long)st.last_cause.detail);

@@ -317,7 +317,7 @@ void supervise_status(const struct supervisor *s, uint64_t now, struct sv_status
 		.strikes = strikes_in_window(s, now),
 		.uptime_ns = s->state == SV_STATE_UP ? elapsed(now, s->started_at) : 0,
 		.deadline = supervise_deadline(s),
-		.greeted = s->state == SV_STATE_UP && s->greeted,
+		.greeted = s->greeted, /* kept after a run ends, reset at the next start */
 		.next_backoff_ms = backoff_ms(&s->policy, healthy ? 0 : s->consecutive),
 		.clean_pending = s->state == SV_STATE_BACKOFF && s->clean_pending,
 		.last_cause = s->last_cause,

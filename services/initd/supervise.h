@@ -178,7 +178,8 @@ struct sv_status {
 	uint32_t strikes;         /* strikes inside the window ending now */
 	uint64_t uptime_ns;       /* UP: time since the task started; else 0 */
 	uint64_t deadline;        /* the next deadline, or SV_NO_DEADLINE */
-	bool greeted;             /* UP: it said hello (else it is still starting up) */
+	bool greeted;             /* UP: it said hello (else it is still starting up);
+				   * after a run ended: whether that run had */
 	uint32_t next_backoff_ms; /* the backoff the next restart would wait */
 	bool clean_pending;       /* BACKOFF: the coming restart is a clean one */
 	struct sv_cause last_cause;

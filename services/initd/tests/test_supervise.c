@@ -291,6 +291,15 @@ TEST(time_the_supervisor_could_not_look_is_not_held_against_a_service)
 /* Until its hello a service has its start allowance: 30 s by default,
  * start_ms when the manifest sets it, never less than three intervals;
  * the hello ends it and counts as a beat. */
+/* Brings sv up with p, then restarts it at S(1): UP, no hello yet. */
+static void restarted_without_hello(struct sv_policy p)
+{
+	struct sv_action a;
+	boot(p, 0);
+	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
+	supervise_started(&sv, S(1));
+}
+
 TEST(a_service_starting_up_has_its_start_allowance_until_its_hello)
 {
 	struct sv_policy p = policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 100);
@@ -327,22 +336,16 @@ TEST(a_service_starting_up_has_its_start_allowance_until_its_hello)
 
 	/* start_ms sets it; three intervals are the least it can be. */
 	p.start_ms = 500;
-	boot(p, 0);
-	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
-	supervise_started(&sv, S(1));
+	restarted_without_hello(p);
 	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(500));
 	p.start_ms = 200; /* below 3 x 100 ms */
-	boot(p, 0);
-	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
-	supervise_started(&sv, S(1));
+	restarted_without_hello(p);
 	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(300));
 	/* Time initd could not look moves the allowance too. */
 	supervise_excuse(&sv, MS(250));
 	CHECK_EQ(supervise_deadline(&sv), S(1) + MS(550));
 	/* Without a heartbeat there is no allowance to run out. */
-	boot(policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 0), 0);
-	CHECK_EQ(supervise_restart(&sv, S(1), &a), STATUS_OK);
-	supervise_started(&sv, S(1));
+	restarted_without_hello(policy(SV_RESTART_ON_FAILURE, 100, 100, 5, 60, 0));
 	CHECK_EQ(supervise_deadline(&sv), SV_NO_DEADLINE);
 }
 
