@@ -37,6 +37,7 @@
 #include "abi/witness.h"
 #include "host_kernel.h"
 #include "keel/loop.h"
+#include "keel/service.h"
 #include "protocol.h"
 
 #define MS 1000000ull
@@ -130,13 +131,10 @@ static struct inbox_ring *sup_ring;
  * as a hung service does, but without spinning (see the top). */
 static int mute_main(const struct keel_start *start)
 {
-	cap_handle_t inbox, give;
+	cap_handle_t inbox;
 	struct inbox_ring *ring;
-	struct keel_msg hello = { .label = SERVICE_HELLO };
 	uint64_t pending;
-	if (loop_inbox_open(16, 0, &inbox, &ring) ||
-	    sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give) ||
-	    sys_msg_send(start->supervisor, &hello, give, CAP_MOVE))
+	if (loop_inbox_open(16, 0, &inbox, &ring) || service_hello(start, inbox))
 		return 1;
 	for (;;)
 		sys_signal_wait(1ull << 63, TIMEOUT_FOREVER, &pending);
@@ -145,14 +143,11 @@ static int mute_main(const struct keel_start *start)
 /* slow (see above): a long start-up, then hello and a beat every 50 ms. */
 static int slow_main(const struct keel_start *start)
 {
-	cap_handle_t inbox, give;
+	cap_handle_t inbox;
 	struct inbox_ring *ring;
-	struct keel_msg hello = { .label = SERVICE_HELLO };
 	uint64_t pending;
 	sys_signal_wait(1ull << 63, SLOW_START_MS * MS, &pending);
-	if (loop_inbox_open(16, 0, &inbox, &ring) ||
-	    sys_cap_derive(inbox, RIGHT_SEND | RIGHT_GRANT, 0, &give) ||
-	    sys_msg_send(start->supervisor, &hello, give, CAP_MOVE))
+	if (loop_inbox_open(16, 0, &inbox, &ring) || service_hello(start, inbox))
 		return 1;
 	for (;;) {
 		struct keel_msg beat = { .label = SERVICE_HEARTBEAT };
