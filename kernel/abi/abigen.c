@@ -1263,11 +1263,17 @@ static void gen_handlers_h(struct buf *b, const struct abi *abi, struct syscall 
 		"struct syscall_args {\n\tuint64_t a[%d];\n};\n\n"
 		"/* Results, returned in rdx and r8 (0 when unused). A register-form\n"
 		" * call's results 3 to 7, on OK only, are stored straight into the\n"
-		" * caller's saved r10, r9, rsi, rdi and rbx: more[0], more[1], more[5],\n"
-		" * more[4] and more[8], where more points at the saved r10 (the order of\n"
-		" * x86-64's struct trap_frame). Other calls never touch more. */\n"
+		" * caller's saved r10, r9, rsi, rdi and rbx: more[SYSCALL_RET3_SLOT] to\n"
+		" * more[SYSCALL_RET7_SLOT], where more points at the saved rdi (the\n"
+		" * order of x86-64's struct trap_frame: rdi, rsi, rdx, r10, r8, r9, rbx,\n"
+		" * r12). Other calls never touch more. */\n"
 		"struct syscall_ret {\n\tuint64_t r[%d];\n\tuint64_t *more;\n};\n\n"
-		"#define SYSCALL_MORE_SLOTS 9\n\n"
+		"#define SYSCALL_MORE_SLOTS 7\n"
+		"#define SYSCALL_RET3_SLOT 3 /* r10 */\n"
+		"#define SYSCALL_RET4_SLOT 5 /* r9 */\n"
+		"#define SYSCALL_RET5_SLOT 1 /* rsi */\n"
+		"#define SYSCALL_RET6_SLOT 0 /* rdi */\n"
+		"#define SYSCALL_RET7_SLOT 6 /* rbx */\n\n"
 		"/*\n"
 		" * Runs call nr with the argument registers a: checks every argument\n"
 		" * against its definition - a u32 with high bits is INVALID, a handle\n"
@@ -1380,8 +1386,8 @@ static void dispatch_case(struct buf *b, const struct syscall *sc)
 	for (int j = 0; j < sc->nrets && j < STD_RETS; j++)
 		bprintf(b, "\t\tr->r[%d] = (uint64_t)o_%s;\n", j, sc->rets[j].name);
 	if (sc->nrets > STD_RETS) {
-		/* The saved r10, r9, rsi, rdi, rbx, from r10 (struct syscall_ret). */
-		static const int more_slot[MAX_RETS - STD_RETS] = { 0, 1, 5, 4, 8 };
+		/* The saved r10, r9, rsi, rdi, rbx, from rdi (struct syscall_ret). */
+		static const int more_slot[MAX_RETS - STD_RETS] = { 3, 5, 1, 0, 6 };
 		bprintf(b, "\t\tif (st == STATUS_OK) {\n");
 		for (int j = STD_RETS; j < sc->nrets; j++)
 			bprintf(b, "\t\t\tr->more[%d] = (uint64_t)o_%s;\n", more_slot[j - STD_RETS],

@@ -20,8 +20,8 @@
 
 uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[8], uint64_t ret[7])
 {
-	/* As the machine's frame: the saved r10, r9, rsi, rdi and rbx at more
-	 * slots 0, 1, 5, 4 and 8 (struct syscall_ret), here 0 unless written. */
+	/* As the machine's frame: results 3 to 7 at the slots of the saved
+	 * r10, r9, rsi, rdi and rbx (struct syscall_ret), here 0 unless written. */
 	uint64_t more[SYSCALL_MORE_SLOTS] = { 0 };
 	struct syscall_args a;
 	struct syscall_ret r = { { 0, 0 }, more };
@@ -34,11 +34,11 @@ uint64_t keel_host_syscall(uint64_t nr, const uint64_t args[8], uint64_t ret[7])
 	host_kernel_leave();
 	ret[0] = r.r[0];
 	ret[1] = r.r[1];
-	ret[2] = more[0];
-	ret[3] = more[1];
-	ret[4] = more[5];
-	ret[5] = more[4];
-	ret[6] = more[8];
+	ret[2] = more[SYSCALL_RET3_SLOT];
+	ret[3] = more[SYSCALL_RET4_SLOT];
+	ret[4] = more[SYSCALL_RET5_SLOT];
+	ret[5] = more[SYSCALL_RET6_SLOT];
+	ret[6] = more[SYSCALL_RET7_SLOT];
 	return (uint64_t)st;
 }
 

@@ -8,18 +8,18 @@
 #define KEEL_ARCH_X86_64_FRAME_H
 
 .macro PUSH_GPRS
-	pushq %rax
+	pushq %r12
 	pushq %rbx
-	pushq %rcx
+	pushq %r9
+	pushq %r8
+	pushq %r10
 	pushq %rdx
 	pushq %rsi
 	pushq %rdi
+	pushq %rax
 	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
+	pushq %rcx
 	pushq %r11
-	pushq %r12
 	pushq %r13
 	pushq %r14
 	pushq %r15
@@ -29,18 +29,18 @@
 	popq %r15
 	popq %r14
 	popq %r13
-	popq %r12
 	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
+	popq %rcx
 	popq %rbp
+	popq %rax
 	popq %rdi
 	popq %rsi
 	popq %rdx
-	popq %rcx
+	popq %r10
+	popq %r8
+	popq %r9
 	popq %rbx
-	popq %rax
+	popq %r12
 .endm
 
 #endif

@@ -42,26 +42,26 @@ thread_entry_asm:
 enter_user:
 	mov %rcx, %rsp
 	pushq $0x23                     /* ss: user data */
-	pushq %rsi                      /* rsp */
+	pushq %rsi              /* rsp */
 	pushq $0x200                    /* rflags: interrupts on */
 	pushq $0x2b                     /* cs: user code */
-	pushq %rdi                      /* rip */
+	pushq %rdi              /* rip */
 	pushq $0                        /* error */
 	pushq $0                        /* vector */
 	mov %rdx, %r8                   /* keep arg while the registers are cleared */
 	xor %eax, %eax
-	pushq %rax                      /* rax */
+	pushq %rax                      /* r12 */
 	pushq %rax                      /* rbx */
-	pushq %rax                      /* rcx */
+	pushq %rax                      /* r9 */
+	pushq %rax                      /* r8 */
+	pushq %rax                      /* r10 */
 	pushq %rax                      /* rdx */
 	pushq %rax                      /* rsi */
 	pushq %r8                       /* rdi = arg */
+	pushq %rax                      /* rax */
 	pushq %rax                      /* rbp */
-	pushq %rax                      /* r8 */
-	pushq %rax                      /* r9 */
-	pushq %rax                      /* r10 */
+	pushq %rax                      /* rcx */
 	pushq %rax                      /* r11 */
-	pushq %rax                      /* r12 */
 	pushq %rax                      /* r13 */
 	pushq %rax                      /* r14 */
 	pushq %rax                      /* r15 */

@@ -43,19 +43,17 @@ syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* error */
 	pushq $SYSCALL_VECTOR           /* vector */
-	pushq %rax
+	pushq %r12
 	pushq %rbx
-	sub $8, %rsp                    /* rcx: see above */
+	pushq %r9
+	pushq %r8
+	pushq %r10
 	pushq %rdx
 	pushq %rsi
 	pushq %rdi
+	pushq %rax
 	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	sub $8, %rsp                    /* r11 */
-	pushq %r12
-	sub $24, %rsp                   /* r13, r14, r15 */
+	sub $40, %rsp                   /* rcx, r11, r13, r14, r15: see above */
 	mov %rsp, %rdi
 	xor %ebp, %ebp                  /* DF is clear already: FMASK has it */
 	call arch_syscall
@@ -67,17 +65,16 @@ syscall_entry:
 	cmpq %rax, 136(%rsp)            /* frame->rip */
 	jae 1f
 	add $40, %rsp
-	popq %r10
-	popq %r9
-	popq %r8
 	popq %rbp
+	popq %rax
 	popq %rdi
 	popq %rsi
 	popq %rdx
-	add $8, %rsp                    /* rcx */
+	popq %r10
+	popq %r8
+	popq %r9
 	popq %rbx
-	popq %rax
-	add $16, %rsp                   /* vector and error code */
+	add $24, %rsp                   /* r12 (only read), vector and error code */
 	mov 0(%rsp), %rcx               /* user rip */
 	mov 16(%rsp), %r11              /* user rflags */
 	mov 24(%rsp), %rsp              /* user rsp */
@@ -88,7 +85,7 @@ syscall_entry:
 	mov %r14, 8(%rsp)
 	mov %r13, 16(%rsp)
 	mov 152(%rsp), %rax             /* r11 = rflags, rcx = rip, as SYSRET leaves them */
-	mov %rax, 32(%rsp)
+	mov %rax, 24(%rsp)
 	mov 136(%rsp), %rax
-	mov %rax, 96(%rsp)
+	mov %rax, 32(%rsp)
 	jmp trap_return

@@ -4,10 +4,15 @@
 
 #include <stdint.h>
 
-/* Register state at a trap, in the order trap_entry.S pushes it. */
+/*
+ * Register state at a trap, in the order trap_entry.S pushes it. rdi to
+ * r12 are a system call's argument registers in the order of its
+ * arguments, so the call reads them where they were saved (struct
+ * syscall_args, arch_syscall) instead of a copy.
+ */
 struct trap_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t r15, r14, r13, r11, rcx, rbp, rax;
+	uint64_t rdi, rsi, rdx, r10, r8, r9, rbx, r12;
 	uint64_t vector, error;
 	uint64_t rip, cs, rflags, rsp, ss;
 };

@@ -81,19 +81,25 @@ void user_cpu_init(void)
 
 void arch_syscall(struct trap_frame *f);
 
-/* Arguments 7 and 8 of a register-form call are rbx and r12; its results
- * past the second go straight into the frame (struct syscall_ret). */
-#define MORE_SLOT(reg) ((offsetof(struct trap_frame, reg) - offsetof(struct trap_frame, r10)) / 8)
-_Static_assert(MORE_SLOT(r9) == 1 && MORE_SLOT(rdi) == 4 && MORE_SLOT(rsi) == 5 &&
-		       MORE_SLOT(rbx) == 8 && MORE_SLOT(rbx) < SYSCALL_MORE_SLOTS,
-	       "struct syscall_ret: the saved r10, r9, rsi, rdi and rbx at more 0, 1, 5, 4, 8");
+/* The arguments are read where the entry saved them: rdi to r12 lie in
+ * the frame in the order of struct syscall_args. A register-form call's
+ * results past the second go straight into the frame too (struct
+ * syscall_ret), read by the way back. */
+#define ARG_SLOT(reg) ((offsetof(struct trap_frame, reg) - offsetof(struct trap_frame, rdi)) / 8)
+_Static_assert(ARG_SLOT(rsi) == 1 && ARG_SLOT(rdx) == 2 && ARG_SLOT(r10) == 3 &&
+		       ARG_SLOT(r8) == 4 && ARG_SLOT(r9) == 5 && ARG_SLOT(rbx) == 6 &&
+		       ARG_SLOT(r12) == 7 && sizeof(struct syscall_args) == 8 * 8,
+	       "struct syscall_args: rdi, rsi, rdx, r10, r8, r9, rbx and r12 in a row");
+_Static_assert(ARG_SLOT(r10) == SYSCALL_RET3_SLOT && ARG_SLOT(r9) == SYSCALL_RET4_SLOT &&
+		       ARG_SLOT(rsi) == SYSCALL_RET5_SLOT && ARG_SLOT(rdi) == SYSCALL_RET6_SLOT &&
+		       ARG_SLOT(rbx) == SYSCALL_RET7_SLOT && SYSCALL_MORE_SLOTS == 7,
+	       "struct syscall_ret: results 3 to 7 in the saved r10, r9, rsi, rdi and rbx");
 
 void arch_syscall(struct trap_frame *f)
 {
-	struct syscall_args a = { { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9, f->rbx,
-				    f->r12 } };
-	struct syscall_ret r = { { 0, 0 }, &f->r10 };
-	status_t st = syscall_invoke(f->rax, &a, &r);
+	const struct syscall_args *a = (const struct syscall_args *)&f->rdi;
+	struct syscall_ret r = { { 0, 0 }, &f->rdi };
+	status_t st = syscall_invoke(f->rax, a, &r);
 	if (__builtin_expect(st == STATUS_RELOCK, 0)) {
 		/* Run again: back to the 2-byte SYSCALL, every register as the
 		 * caller left it (rcx and r11 are the call's to clobber; the
