@@ -186,18 +186,22 @@ uint64_t thread_handoff_locks(const struct thread *next);
 bool thread_wake_covered(const struct thread *t);
 
 /* The common case, cheaply: t's home is this CPU and, if wakes, waking it
- * (handed this CPU if handoff) touches this CPU alone: handed this CPU
- * (nothing queued here to overtake it) or queued here, its last CPU, when
- * nothing is queued anywhere (sched_select_cpu's choice then). False:
- * plan fully. */
+ * (handed this CPU if handoff) touches this CPU alone - the plan
+ * thread_wake_locks and thread_handoff_locks would make: queued here, its
+ * last CPU, while that queue is short (make_runnable keeps it there), or
+ * handed this CPU with nothing more urgent queued here. False: plan
+ * fully. */
 extern struct runq runqs[];
 static inline bool thread_plan_local(const struct thread *t, bool wakes, bool handoff)
 {
 	unsigned cpu = (unsigned)arch_cpu_id();
 	if (t->se.last_cpu != (int)cpu)
 		return false;
-	return !wakes || (sched_cpu_allowed(&t->se, cpu) && runqs[cpu].count == 0 &&
-			  (handoff || !sched_others_waiting(runqs, arch_cpu_count(), &runqs[cpu])));
+	if (!wakes)
+		return true;
+	return sched_cpu_allowed(&t->se, cpu) &&
+	       (runqs[cpu].count <= SCHED_WAKE_SLACK ||
+		(handoff && !sched_should_preempt(&runqs[cpu], &t->se)));
 }
 
 /* Creates a user thread in task (not yet runnable: the caller makes it so
