@@ -13,6 +13,9 @@
  *   ipc_call_regs_roundtrip_cross_cpu_insns  messages in registers:
  *                                       sys_msg_call_regs (keel_msg_call) +
  *                                       pong's sys_msg_reply_wait_regs
+ *   ipc_call_regs_roundtrip_same_cpu_queued_insns  the same-CPU round trip in
+ *                                       registers while a third thread (a Void
+ *                                       spinner) waits its turn on CPU 0
  *   ipc_send_batched_per_msg_insns      32 sys_msg_send drained by pong after
  *                                       one wait; the closing call's round
  *                                       trip is subtracted, the rest divided by 32
@@ -34,7 +37,9 @@ struct bench {
 	struct kabi_inbox in, sup;
 	uint64_t same, cross, batched, many; /* 0 until measured */
 	uint64_t same_regs, cross_regs, batched_regs;
-	int finished; /* set by the driver when it is done */
+	uint64_t same_regs_queued;
+	int spin_stop, spin_done; /* the queued spinner's stop and its answer */
+	int finished;             /* set by the driver when it is done */
 };
 
 /* Spawns pong on the CPUs in affinity; returns the send cap to its inbox. */
@@ -132,6 +137,38 @@ static uint64_t batches(struct bench *b, cap_handle_t pong, uint64_t rounds, enu
 	return kabi_rdtsc() - t0;
 }
 
+/* The spinner: runs only when CPU 0 has nothing else (tier Void), so
+ * while the driver and pong hand the CPU to each other it stays queued. */
+static _Noreturn void spinner(struct bench *b)
+{
+	while (!__atomic_load_n(&b->spin_stop, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
+	__atomic_store_n(&b->spin_done, 1, __ATOMIC_RELEASE);
+	sys_thread_exit(0);
+}
+
+/* The same-CPU round trip in registers with the spinner queued on CPU 0:
+ * the IPC path must not take a slower way for a thread waiting there. */
+static void measure_queued(struct bench *b, cap_handle_t pong)
+{
+	static uint8_t stack[4096] __attribute__((aligned(16)));
+	cap_handle_t th;
+	uint64_t t;
+	if (!kr_ok(b->r, "create a Void spinner on CPU 0",
+		   sys_thread_create(b->r->start->self_task, (uint64_t)(uintptr_t)spinner,
+				     (uint64_t)(uintptr_t)(stack + sizeof stack - 8),
+				     (uint64_t)(uintptr_t)b, THREAD_TIER_VOID, 1, &th)))
+		return;
+	if (calls(b, pong, WARMUP, true) && (t = calls(b, pong, ROUNDS, true)))
+		b->same_regs_queued = t / ROUNDS;
+	__atomic_store_n(&b->spin_stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < 100 && !__atomic_load_n(&b->spin_done, __ATOMIC_ACQUIRE); i++)
+		kabi_sleep(KABI_MS); /* the driver waits: the spinner runs and ends */
+	kr_expect_u64(b->r, "the spinner ran once the driver waited", b->spin_done, 1);
+	kabi_sleep(KABI_MS); /* let its sys_thread_exit complete */
+	sys_cap_delete(th);
+}
+
 /* Measures with pong on the CPUs in affinity: *roundtrip in memory,
  * *roundtrip_regs in registers; with_batch adds the batch figures. */
 static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip,
@@ -144,6 +181,8 @@ static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip,
 
 	if (pong && calls(b, pong, WARMUP, true) && (t = calls(b, pong, ROUNDS, true)))
 		*roundtrip_regs = t / ROUNDS;
+	if (pong && with_batch)
+		measure_queued(b, pong);
 	if (pong && calls(b, pong, WARMUP, false) && (t = calls(b, pong, ROUNDS, false))) {
 		*roundtrip = t / ROUNDS;
 		if (with_batch && batches(b, pong, 10, ONE_BY_ONE) &&
@@ -233,6 +272,8 @@ void test_bench(struct kabi_root *r)
 	       b.same_regs, true);
 	report(r, "cross-CPU call round trip in registers",
 	       "ipc_call_regs_roundtrip_cross_cpu_insns", b.cross_regs, two);
+	report(r, "same-CPU round trip in registers, a thread queued",
+	       "ipc_call_regs_roundtrip_same_cpu_queued_insns", b.same_regs_queued, true);
 	report(r, "batched send", "ipc_send_batched_per_msg_insns", b.batched, true);
 	report(r, "batched send in registers", "ipc_send_regs_batched_per_msg_insns",
 	       b.batched_regs, true);

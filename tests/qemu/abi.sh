@@ -53,6 +53,7 @@ check_log "bench: same-CPU call round trip" 'bench: ipc_call_roundtrip_same_cpu_
 check_log "bench: cross-CPU call round trip" 'bench: ipc_call_roundtrip_cross_cpu_insns=[0-9]+'
 check_log "bench: same-CPU call round trip in registers" 'bench: ipc_call_regs_roundtrip_same_cpu_insns=[0-9]+'
 check_log "bench: cross-CPU call round trip in registers" 'bench: ipc_call_regs_roundtrip_cross_cpu_insns=[0-9]+'
+check_log "bench: same-CPU round trip in registers, a thread queued" 'bench: ipc_call_regs_roundtrip_same_cpu_queued_insns=[0-9]+'
 check_log "bench: batched send" 'bench: ipc_send_batched_per_msg_insns=[0-9]+'
 check_log "bench: batched send in registers" 'bench: ipc_send_regs_batched_per_msg_insns=[0-9]+'
 check_log "bench: batched send in one call" 'bench: ipc_send_many_per_msg_insns=[0-9]+'
