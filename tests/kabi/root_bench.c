@@ -170,7 +170,8 @@ static void measure_queued(struct bench *b, cap_handle_t pong)
 }
 
 /* Measures with pong on the CPUs in affinity: *roundtrip in memory,
- * *roundtrip_regs in registers; with_batch adds the batch figures. */
+ * *roundtrip_regs in registers; with_batch (the same-CPU run) adds the
+ * batch figures and the round trip with a thread queued. */
 static void measure(struct bench *b, uint64_t affinity, uint64_t *roundtrip,
 		    uint64_t *roundtrip_regs, bool with_batch)
 {
