@@ -6,14 +6,17 @@
 # guest instructions of each kernel function between the first time the
 # user-space symbol START runs and the next time STOP runs, both looked up
 # in build/bundle/kabi-root. User code is one bucket ("user"): the two
-# tasks share addresses. The default window is the same-CPU call loop of
-# the IPC bench (warm-up and measured calls: 11,000 round trips).
+# tasks share addresses. The default window is the same-CPU call loops of
+# the IPC bench: in registers, in registers with a thread queued, in
+# memory (warm-up and measured calls: 11,000 round trips each).
 #
 #   sh tests/bench/profile.sh                      # IPC round trip
 #   sh tests/bench/profile.sh measure batches "keel.init=kabi-root kabi.test=bench"
 #   PROFILE_FUNC=ipc_call sh tests/bench/profile.sh   # also each block of one function
 #
-# A developer tool, not run by ninja: the log of one bench run is ~1 GB.
+# A developer tool, not run by ninja. Only the kernel's and user space's
+# blocks are logged (-dfilter: not the firmware's and the boot loader's
+# 270 million instructions), about 1 GB for the bench.
 set -eu
 . build/config.sh
 start_sym=${1:-measure}
@@ -38,6 +41,7 @@ MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot
 "$TIMEOUT" --foreground 1200 "$QEMU" -M pc -cpu max -m 256M -smp 2 \
 	-icount shift=0,sleep=off -display none -monitor none -no-reboot \
 	-serial "file:$work/serial.log" -d in_asm,exec,nochain -D "$log" \
+	-dfilter 0xffffffff80000000..0xfffffffffffffffe,0x400000..0x7fffffffffff \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-drive "file=$work/disk.img,if=none,id=disk,format=raw" \
 	-device virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on < /dev/null || true
