@@ -13,6 +13,9 @@
 #   sh tests/bench/profile.sh                      # IPC round trip
 #   sh tests/bench/profile.sh measure batches "keel.init=kabi-root kabi.test=bench"
 #   PROFILE_FUNC=ipc_call sh tests/bench/profile.sh   # also each block of one function
+#   PROFILE_CPUS=1 PROFILE_FROM=7 sh tests/bench/profile.sh calls kabi_inbox_close
+#       # each CPU apart, from the 7th time calls runs: the bench's
+#       # cross-CPU loops (calls runs six times on one CPU first)
 #
 # A developer tool, not run by ninja. Only the kernel's and user space's
 # blocks are logged (-dfilter: not the firmware's and the boot loader's
@@ -48,7 +51,8 @@ MTOOLS_SKIP_CHECK=1 "$MCOPY" -o -i "$work/disk.img@@1M" "$work/grub.cfg" ::/boot
 grep -a "bench:" "$work/serial.log" || true
 fi
 
-awk -v start="$start" -v stop="$stop" -v syms="$work/ksyms" -v func="${PROFILE_FUNC:-}" '
+awk -v start="$start" -v stop="$stop" -v syms="$work/ksyms" -v func="${PROFILE_FUNC:-}" \
+	-v from="${PROFILE_FROM:-1}" -v bycpu="${PROFILE_CPUS:-}" '
 # Addresses keep their low 32 bits plus 2^32 for the kernel half, so they
 # stay exact in the doubles awk uses (kernel text is in the top 2 GiB).
 function hex(s,   i, c, v) {
@@ -81,11 +85,13 @@ inblk && /^0x[0-9a-f]+:/ { if (first == "") first = $1; n++; next }
 inblk && /^$/ { if (first != "") { sub(/:$/, "", first); cnt[key(first)] = n }; inblk = 0; next }
 /^Trace / {
 	match($0, /\/[0-9a-f]+\//); pc = key(substr($0, RSTART + 1, RLENGTH - 2))
-	if (!on && pc == a0) on = 1
+	if (!on && pc == a0 && ++starts >= from) on = 1
 	else if (on && pc == a1) exit
 	if (on) {
-		fn = name(pc); total += cnt[pc]; per[fn] += cnt[pc]
+		fn = name(pc); total += cnt[pc]
 		if (fn == func) { blk[pc] += cnt[pc]; blen[pc] = cnt[pc] }
+		if (bycpu != "") { c = $2; sub(/:$/, "", c); fn = "cpu" c " " fn }
+		per[fn] += cnt[pc]
 	}
 }
 END {

@@ -80,8 +80,11 @@ static void pong_stop(struct bench *b, cap_handle_t pong, struct keel_child *c, 
 }
 
 /* n checked call round trips, the messages in memory or (regs) in
- * registers; returns the TSC ticks they took, 0 on failure. */
-static uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n, bool regs)
+ * registers; returns the TSC ticks they took, 0 on failure. Never
+ * inlined, so that tests/bench/profile.sh can count its runs: six on one
+ * CPU, then the cross-CPU loops from the seventh. */
+static __attribute__((noinline)) uint64_t calls(struct bench *b, cap_handle_t pong, uint64_t n,
+						bool regs)
 {
 	uint64_t t0 = kabi_rdtsc();
 
