@@ -42,10 +42,10 @@ thread_entry_asm:
 enter_user:
 	mov %rcx, %rsp
 	pushq $0x23                     /* ss: user data */
-	pushq %rsi              /* rsp */
+	pushq %rsi                      /* rsp */
 	pushq $0x200                    /* rflags: interrupts on */
 	pushq $0x2b                     /* cs: user code */
-	pushq %rdi              /* rip */
+	pushq %rdi                      /* rip */
 	pushq $0                        /* error */
 	pushq $0                        /* vector */
 	mov %rdx, %r8                   /* keep arg while the registers are cleared */
