@@ -249,28 +249,16 @@ static int wake_cpu(const struct thread *t)
 uint64_t thread_handoff_locks(const struct thread *next)
 {
 	unsigned cpu = arch_sched_cpu()->cpu;
-	/* thread_block_handoff's own test for going straight to next. */
-	if (next->blocked && next->se.last_cpu == (int)cpu && sched_cpu_allowed(&next->se, cpu) &&
-	    !sched_should_preempt(&runqs[cpu], &next->se))
+	if (next->blocked && thread_handoff_here(next, cpu))
 		return 1ull << cpu;
 	return thread_wake_locks(next);
-}
-
-/* Whether the policy would keep t on its last CPU: sched_select_cpu does
- * whenever that queue is no longer than the slack, so there is no need
- * to ask it then. */
-static bool wakes_on_last(const struct thread *t)
-{
-	int last = t->se.last_cpu;
-	return last >= 0 && sched_cpu_allowed(&t->se, (unsigned)last) &&
-	       __atomic_load_n(&runqs[last].count, __ATOMIC_RELAXED) <= SCHED_WAKE_SLACK;
 }
 
 uint64_t thread_wake_locks(const struct thread *t)
 {
 	if (!t->blocked)
 		return 0;
-	if (wakes_on_last(t))
+	if (thread_wakes_on_last(t))
 		return 1ull << t->se.last_cpu;
 	return klock_bit(t->se.last_cpu) | klock_bit(wake_cpu(t));
 }
@@ -304,7 +292,7 @@ static void make_runnable(struct thread *t)
 	struct sched_cpu *sc = arch_sched_cpu();
 	int cpu = t->se.last_cpu;
 	/* As thread_wake_locks planned, in the common case. */
-	if (!wakes_on_last(t) || !(sc->held >> cpu & 1)) {
+	if (!thread_wakes_on_last(t) || !(sc->held >> cpu & 1)) {
 		cpu = wake_cpu(t);
 		if (cpu >= 0 && !(sc->held >> cpu & 1))
 			cpu = held_cpu_for(t, sc->held);
@@ -660,8 +648,7 @@ bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
 	unsigned cpu = (unsigned)arch_cpu_id();
 	/* Only a receiver that last ran here, may run here, and would not be
 	 * overtaken by something more urgent already waiting here. */
-	if (!next->blocked || next->se.last_cpu != (int)cpu || !sched_cpu_allowed(&next->se, cpu) ||
-	    sched_should_preempt(&runqs[cpu], &next->se)) {
+	if (!next->blocked || !thread_handoff_here(next, cpu)) {
 		thread_wake(next);
 		return thread_block(timeout_ns);
 	}

@@ -185,23 +185,37 @@ uint64_t thread_handoff_locks(const struct thread *next);
  * be woken on: what a plan made before its locks were held must check. */
 bool thread_wake_covered(const struct thread *t);
 
+extern struct runq runqs[];
+
+/* Whether a wake keeps t on its last CPU: sched_select_cpu does whenever
+ * that queue is no longer than the slack, so there is no need to ask it
+ * then (make_runnable, and the lock plans that foresee it). */
+static inline bool thread_wakes_on_last(const struct thread *t)
+{
+	int last = t->se.last_cpu;
+	return last >= 0 && sched_cpu_allowed(&t->se, (unsigned)last) &&
+	       __atomic_load_n(&runqs[last].count, __ATOMIC_RELAXED) <= SCHED_WAKE_SLACK;
+}
+
+/* Whether a thread that waits may be handed CPU cpu straight away: it last
+ * ran there, may run there, and nothing more urgent is queued there
+ * (thread_block_handoff, and the lock plans that foresee it). */
+static inline bool thread_handoff_here(const struct thread *next, unsigned cpu)
+{
+	return next->se.last_cpu == (int)cpu && sched_cpu_allowed(&next->se, cpu) &&
+	       !sched_should_preempt(&runqs[cpu], &next->se);
+}
+
 /* The common case, cheaply: t's home is this CPU and, if wakes, waking it
  * (handed this CPU if handoff) touches this CPU alone - the plan
- * thread_wake_locks and thread_handoff_locks would make: queued here, its
- * last CPU, while that queue is short (make_runnable keeps it there), or
- * handed this CPU with nothing more urgent queued here. False: plan
+ * thread_wake_locks and thread_handoff_locks would make. False: plan
  * fully. */
-extern struct runq runqs[];
 static inline bool thread_plan_local(const struct thread *t, bool wakes, bool handoff)
 {
 	unsigned cpu = (unsigned)arch_cpu_id();
 	if (t->se.last_cpu != (int)cpu)
 		return false;
-	if (!wakes)
-		return true;
-	return sched_cpu_allowed(&t->se, cpu) &&
-	       (runqs[cpu].count <= SCHED_WAKE_SLACK ||
-		(handoff && !sched_should_preempt(&runqs[cpu], &t->se)));
+	return !wakes || thread_wakes_on_last(t) || (handoff && thread_handoff_here(t, cpu));
 }
 
 /* Creates a user thread in task (not yet runnable: the caller makes it so
