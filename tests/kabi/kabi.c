@@ -66,6 +66,24 @@ status_t kabi_recv(struct kabi_inbox *ib, struct keel_msg *m, uint64_t timeout_n
 	}
 }
 
+_Noreturn void kabi_thread_end(uint32_t *count)
+{
+	__asm__ volatile(
+		"lock incl (%[count])\n\t"
+		"mov %[count], %%rdi\n\t"
+		"mov $0xffffffff, %%esi\n\t"
+		"mov %[wake], %%eax\n\t"
+		"syscall\n\t"
+		"xor %%edi, %%edi\n\t"
+		"mov %[exit], %%eax\n\t"
+		"syscall\n\t"
+		"ud2"
+		:
+		: [count] "r"(count), [wake] "i"(SYS_FUTEX_WAKE), [exit] "i"(SYS_THREAD_EXIT)
+		: "memory");
+	__builtin_unreachable();
+}
+
 void kabi_sleep(uint64_t timeout_ns)
 {
 	uint64_t pending;

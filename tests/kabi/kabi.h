@@ -108,6 +108,15 @@ status_t kabi_recv(struct kabi_inbox *ib, struct keel_msg *m, uint64_t timeout_n
 /* Waits up to timeout_ns with no message expected (a sleep). */
 void kabi_sleep(uint64_t timeout_ns);
 
+/*
+ * Adds 1 to *count, wakes every thread waiting on it with sys_futex_wake
+ * and ends the calling thread - after the add, in registers only. A thread
+ * whose stack its creator frees once it sees the count ends with this: the
+ * count says the thread will not touch its stack again, though it may not
+ * have reached sys_thread_exit yet.
+ */
+_Noreturn void kabi_thread_end(uint32_t *count);
+
 /* A message with label and three payload words. */
 static inline struct keel_msg kabi_msg(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
 {

@@ -134,7 +134,7 @@ static void timer_tries(struct timer_tries *tt, int tries)
 /* What the timer thread on the last CPU saw. */
 struct far_timer {
 	struct timer_tries tt;
-	uint32_t done; /* a futex word */
+	uint32_t done; /* a futex word: 1 once the thread is past its stack */
 };
 
 /* On the last CPU, with CPU 0 idle: timer_tries there. CPU 0 fires the
@@ -144,9 +144,7 @@ static _Noreturn void far_timer_thread(struct far_timer *f)
 	f->tt = (struct timer_tries){ .best_late = UINT64_MAX, .st = STATUS_OK };
 	kabi_sleep(30 * KABI_MS);
 	timer_tries(&f->tt, TIMER_TRIES);
-	__atomic_store_n(&f->done, 1u, __ATOMIC_RELEASE);
-	sys_futex_wake((uint64_t)(uintptr_t)&f->done, 1, NULL);
-	sys_thread_exit(0);
+	kabi_thread_end(&f->done); /* the test unmaps this stack */
 }
 
 static void test_timer_far_cpu(struct kabi_root *r)

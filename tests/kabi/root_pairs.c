@@ -75,26 +75,26 @@ struct pairs {
 	unsigned n;
 	bool control;    /* run the user-only loop, not the pairs */
 	uint64_t rounds; /* timed rounds per driver */
-	int turn;        /* setup and teardown: the driver whose turn it is */
-	int go;          /* the timed rounds may start */
-	int done;        /* drivers past their timed rounds */
-	int stop;        /* teardown may start */
-	int ended;       /* drivers finished */
+	uint32_t turn;   /* setup and teardown: the driver whose turn it is */
+	uint32_t go;     /* the timed rounds may start */
+	uint32_t done;   /* drivers past their timed rounds */
+	uint32_t stop;   /* teardown may start */
+	uint32_t ended;  /* drivers finished */
 	struct pair pair[PAIR_MAX];
 };
 
-static int load(int *v)
+static uint32_t load(uint32_t *v)
 {
 	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
 }
 
-static void bump(int *v)
+static void bump(uint32_t *v)
 {
 	__atomic_add_fetch(v, 1, __ATOMIC_ACQ_REL);
 }
 
 /* Sleeps until *v reaches want. */
-static void wait_for(int *v, int want)
+static void wait_for(uint32_t *v, uint32_t want)
 {
 	while (load(v) < want)
 		kabi_sleep(PAIR_POLL_NS);
@@ -163,7 +163,7 @@ static uint64_t control_loop(uint64_t n)
 static _Noreturn void pair_driver(struct pair *q)
 {
 	struct pairs *p = q->p;
-	wait_for(&p->turn, (int)q->index);
+	wait_for(&p->turn, q->index);
 	q->ok = p->control || (pair_setup(q) && pair_calls(q, PAIR_WARMUP));
 	bump(&p->turn);
 	wait_for(&p->go, 1);
@@ -175,12 +175,11 @@ static _Noreturn void pair_driver(struct pair *q)
 	q->t_end = kabi_rdtsc();
 	bump(&p->done);
 	wait_for(&p->stop, 1);
-	wait_for(&p->turn, (int)(p->n + q->index));
+	wait_for(&p->turn, p->n + q->index);
 	if (!p->control)
 		pair_teardown(q);
 	bump(&p->turn);
-	bump(&p->ended);
-	sys_thread_exit(0);
+	kabi_thread_end(&p->ended);
 }
 
 static bool driver_start(struct kabi_root *r, struct pair *q)
@@ -222,10 +221,10 @@ static uint64_t run_pairs(struct kabi_root *r, struct pairs *p, unsigned n, bool
 		if (!driver_start(r, &p->pair[i]))
 			return 0; /* started drivers wait for ever: the test fails */
 	}
-	wait_for(&p->turn, (int)n);
+	wait_for(&p->turn, n);
 	sys_kernel_stats(r->witness, &a.k, sizeof a);
 	__atomic_store_n(&p->go, 1, __ATOMIC_RELEASE);
-	wait_for(&p->done, (int)n);
+	wait_for(&p->done, n);
 	sys_kernel_stats(r->witness, &b.k, sizeof b);
 	/* From the first driver's start to the last one's end, as the drivers
 	 * saw them: this thread's polls (1 ms sleeps, across which the clock
@@ -237,8 +236,7 @@ static uint64_t run_pairs(struct kabi_root *r, struct pairs *p, unsigned n, bool
 	}
 	uint64_t t = last > first ? last - first : 0;
 	__atomic_store_n(&p->stop, 1, __ATOMIC_RELEASE);
-	wait_for(&p->ended, (int)n);
-	kabi_sleep(10 * KABI_MS); /* the drivers' sys_thread_exit completes */
+	wait_for(&p->ended, n);
 	bool ok = true;
 	for (unsigned i = 0; i < n; i++) {
 		ok &= p->pair[i].ok;

@@ -14,6 +14,8 @@ kabi() {
 	check_status "$1 (smp $2): root exits with 0 and Keel powers off" 1
 	check_log "$1 (smp $2): reports no failures" "kabi: $1: [1-9][0-9]* passed, 0 failed"
 	check_no_log "$1 (smp $2): has no failed check" 'kabi: FAIL'
+	check_no_log "$1 (smp $2): no thread of the root task faults" \
+		'^task 1 thread [0-9]+: CPU exception|^Keel: root task faulted'
 }
 
 kabi pingpong 2 120

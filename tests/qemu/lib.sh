@@ -56,9 +56,12 @@ check_log() {
 	if grep -Eq -- "$2" "$log"; then pass "$1"; else fail "$1: no line matching /$2/"; fi
 }
 
-# check_no_log NAME REGEX: the serial log has no line matching REGEX.
+# check_no_log NAME REGEX: the serial log has no line matching REGEX. A
+# failure quotes the first such line (the summary shows only FAIL lines).
 check_no_log() {
-	if grep -Eq -- "$2" "$log"; then fail "$1: unexpected line matching /$2/"; else pass "$1"; fi
+	if grep -Eq -- "$2" "$log"; then
+		fail "$1: unexpected line: $(grep -Ea -m1 -- "$2" "$log" | cut -c1-160)"
+	else pass "$1"; fi
 }
 
 # check_status NAME WANT: QEMU ended with exit status WANT.
