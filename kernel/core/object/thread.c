@@ -83,6 +83,7 @@ void klock_take_set(struct sched_cpu *sc, uint64_t want)
 	for (uint64_t m = want; m; m &= m - 1)
 		klock_take_cpu(sc, (unsigned)__builtin_ctzll(m));
 	sc->held = want;
+	sc->excl = false;
 }
 
 /* Tries a lock below one held, for a bounded while: its holder may be
@@ -135,8 +136,11 @@ static struct pool thread_pool;
 static uint64_t next_thread_id = 1;
 static uint32_t threads_alive;
 static struct sched_cpu *cpu_list; /* every CPU's state */
-/* Bumped (under the lock) whenever a thread is put on a run queue: an
- * idle CPU that found nothing to run need not look again until it moves. */
+/* Bumped (under the lock) whenever a thread that may run on more than one
+ * CPU is put on a run queue: an idle CPU that found nothing to run need
+ * not look again until it moves. A thread that may run on its queue's CPU
+ * alone is that CPU's business: queued from another CPU it comes with a
+ * kick, and an idle CPU looks at its own queue first (idle_and_quiet). */
 static uint64_t thread_queued;
 extern struct runq runqs[];
 
@@ -301,7 +305,8 @@ static void make_runnable(struct thread *t)
 		panic("thread %s: no allowed CPU is online or locked", t->name);
 	if (sched_enqueue(&runqs[cpu], &t->se))
 		panic("thread %s: cannot be queued", t->name);
-	__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
+	if (t->se.movable)
+		__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
 	if ((unsigned)cpu != sc->cpu)
 		arch_kick_cpu((unsigned)cpu);
 }
@@ -512,19 +517,20 @@ static void schedule(void)
 		panic("thread %s: cannot be requeued", prev->name);
 	if (!prev->idle && prev->se.state == SCHED_RUNNABLE) {
 		requeued = &prev->se; /* preempted just above, or yielded */
-		__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
+		if (prev->se.movable)
+			__atomic_add_fetch(&thread_queued, 1, __ATOMIC_RELAXED);
 	}
 	struct thread *next;
-	if (sc->held == klock_all) {
+	if (sc->excl) {
 		next = se_thread(sched_next(runqs, arch_cpu_count(), &runqs[cpu], requeued));
 		if (!next)
 			sc->idle_seen = thread_queued;
 	} else {
-		/* This CPU's lock only: its own queue. When it has nothing, or
-		 * only Void while another queue has work, the idle loop looks
-		 * further with every lock; it need not when nothing waits
-		 * anywhere (the count is read first: a queueing after it is
-		 * seen by the idle loop). */
+		/* This CPU's lock, and another the IPC path gathered: its own
+		 * queue. When it has nothing, or only Void while another queue
+		 * has work it might take, the idle loop looks further; it need
+		 * not when no other queue has any (the count is read first: a
+		 * queueing after it is seen by the idle loop). */
 		uint64_t seen = __atomic_load_n(&thread_queued, __ATOMIC_RELAXED);
 		bool others = sched_others_waiting(runqs, arch_cpu_count(), &runqs[cpu]);
 		next = se_thread(sched_next_local(&runqs[cpu], others));
@@ -751,8 +757,9 @@ static bool sleeper_due(const struct sched_cpu *sc, uint64_t now)
 }
 
 /*
- * Whether this CPU, idle, has nothing to do that needs a lock: every run
- * queue is empty, so there is nothing to run or steal. Read without the
+ * Whether this CPU, idle, has nothing to do that needs a lock: its queue
+ * is empty and no other holds a thread it might steal (one pinned to its
+ * CPU is that CPU's alone), so there is nothing to run. Read without the
  * locks, so only a hint: a thread queued here afterwards comes with a
  * kick (make_runnable), and one queued elsewhere is seen at the next
  * tick. Keeps idle CPUs off the locks the busy ones use.
@@ -761,14 +768,15 @@ static bool idle_and_quiet(const struct sched_cpu *sc)
 {
 	if (sc->current != sc->idle)
 		return false;
-	/* Nothing queued anywhere since this CPU last looked and found
-	 * nothing it may run: what is queued belongs to other CPUs. */
+	/* Its own queue first: a pinned thread queued here by this CPU
+	 * (the boot, an interrupt's wake) moves no count and has no kick. */
+	if (__atomic_load_n(&runqs[sc->cpu].count, __ATOMIC_RELAXED))
+		return false;
+	/* Nothing movable queued anywhere since this CPU last looked and
+	 * found nothing it may run: what is queued belongs to other CPUs. */
 	if (__atomic_load_n(&thread_queued, __ATOMIC_RELAXED) == sc->idle_seen)
 		return true;
-	for (unsigned i = 0; i < arch_cpu_count(); i++)
-		if (__atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
-			return false;
-	return true;
+	return !sched_others_waiting(runqs, arch_cpu_count(), &runqs[sc->cpu]);
 }
 
 /* CPU 0's kernel-wide duties at a tick - the timers, balancing, deferred
@@ -862,7 +870,7 @@ static void idle_steal(struct sched_cpu *sc)
 	struct runq *mine = &runqs[sc->cpu];
 	bool looked = true;
 	for (unsigned i = 0; i < arch_cpu_count() && !mine->count; i++) {
-		if (i == sc->cpu || !__atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
+		if (i == sc->cpu || !__atomic_load_n(&runqs[i].movable, __ATOMIC_RELAXED))
 			continue;
 		/* Never waits: the victim is busy, and under -icount a CPU
 		 * spinning for a lock spends its whole turn. */

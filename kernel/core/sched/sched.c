@@ -73,6 +73,7 @@ status_t runq_init(struct runq *rq, unsigned cpu)
 	for (unsigned t = 0; t < SCHED_TIERS; t++)
 		list_init(&rq->tier[t]);
 	rq->count = 0;
+	rq->movable = 0;
 	rq->cpu = cpu;
 	return STATUS_OK;
 }
@@ -97,6 +98,8 @@ static void rq_link(struct runq *rq, struct sched_entity *se)
 	note_cpu(rq, se);
 	list_add_tail(&rq->tier[se->tier], &se->link);
 	rq->count++;
+	se->movable = (se->affinity & ~(1ull << rq->cpu)) != 0;
+	rq->movable += se->movable;
 	se->cpu = (int)rq->cpu;
 	se->state = SCHED_RUNNABLE;
 }
@@ -106,6 +109,8 @@ static void rq_unlink(struct runq *rq, struct sched_entity *se)
 {
 	list_del(&se->link);
 	rq->count--;
+	rq->movable -= se->movable;
+	se->movable = false;
 	se->cpu = SCHED_NO_CPU;
 }
 
@@ -453,7 +458,7 @@ struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus, struct runq 
 bool sched_others_waiting(const struct runq *runqs, unsigned ncpus, const struct runq *rq)
 {
 	for (unsigned i = 0; i < ncpus; i++)
-		if (&runqs[i] != rq && __atomic_load_n(&runqs[i].count, __ATOMIC_RELAXED))
+		if (&runqs[i] != rq && __atomic_load_n(&runqs[i].movable, __ATOMIC_RELAXED))
 			return true;
 	return false;
 }

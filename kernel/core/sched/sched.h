@@ -86,13 +86,15 @@ struct sched_entity {
 	int cpu;              /* queue it is on, or SCHED_NO_CPU */
 	int last_cpu;         /* last queue it was on, or SCHED_NO_CPU */
 	uint64_t affinity;    /* bit i set: may run on CPU i; never 0 */
+	bool movable;         /* queued and allowed on a CPU other than its queue's */
 	struct sched_stats stats;
 };
 
 /* One per CPU: a FIFO per tier. */
 struct runq {
 	struct list_node tier[SCHED_TIERS];
-	unsigned count; /* RUNNABLE entities on all tiers */
+	unsigned count;   /* RUNNABLE entities on all tiers */
+	unsigned movable; /* of those, the ones allowed on another CPU too */
 	unsigned cpu;
 };
 
@@ -199,8 +201,10 @@ unsigned sched_balance(struct runq *runqs, unsigned ncpus);
 struct sched_entity *sched_next(struct runq *runqs, unsigned ncpus, struct runq *rq,
 				struct sched_entity *prev);
 
-/* Whether a queue other than rq holds an entity. Reads the other queues'
- * counts without their locks: a hint, for a caller that holds rq's only. */
+/* Whether a queue other than rq holds an entity that may run on another
+ * CPU than that queue's: work rq's CPU might take. An entity pinned to one
+ * CPU is that CPU's alone. Reads the other queues' counts without their
+ * locks: a hint, for a caller that holds rq's only. */
 bool sched_others_waiting(const struct runq *runqs, unsigned ncpus, const struct runq *rq);
 
 /* What rq's CPU runs next when only rq may be touched: its head (RUNNING),

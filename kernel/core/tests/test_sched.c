@@ -758,6 +758,36 @@ TEST(next_local_takes_its_head_or_leaves_the_choice)
 	CHECK(sched_next_local(&r.rq[0], false) == &r.se[2]);
 }
 
+TEST(a_pinned_entity_is_its_cpus_alone)
+{
+	struct rig r;
+
+	rig_init(&r);
+	add(&r, 0, TIER_MATTER, 1ull << 1, 1); /* may run on CPU 1 only */
+	CHECK_EQ(r.rq[1].count, 1);
+	CHECK_EQ(r.rq[1].movable, 0);
+	CHECK(!r.se[0].movable);
+	/* Nothing another CPU could take: it need not look. */
+	CHECK(!sched_others_waiting(r.rq, NCPU, &r.rq[0]));
+	add(&r, 1, TIER_MATTER, (1ull << 1) | (1ull << 2), 1);
+	CHECK_EQ(r.rq[1].movable, 1);
+	CHECK(sched_others_waiting(r.rq, NCPU, &r.rq[0]));
+	CHECK(!sched_others_waiting(r.rq, NCPU, &r.rq[1]));
+	/* Stealing moves the movable one and the counts follow it. */
+	CHECK(sched_steal(r.rq, NCPU, &r.rq[2]) == &r.se[1]);
+	CHECK_EQ(r.rq[1].movable, 0);
+	CHECK_EQ(r.rq[2].movable, 1);
+	CHECK(sched_steal(r.rq, NCPU, &r.rq[0]) == NULL);
+	CHECK(sched_pick(&r.rq[2]) == &r.se[1]);
+	CHECK_EQ(r.rq[2].movable, 0);
+	CHECK(!r.se[1].movable);
+	/* A change of affinity while queued is undone by what was counted. */
+	CHECK_EQ(sched_set_affinity(&r.se[0], ANY), STATUS_OK);
+	CHECK_EQ(sched_remove(&r.rq[1], &r.se[0]), STATUS_OK);
+	CHECK_EQ(r.rq[1].movable, 0);
+	CHECK_EQ(r.rq[1].count, 0);
+}
+
 TEST(run_direct_starts_a_blocked_entity_without_queueing_it)
 {
 	struct runq rq;
@@ -809,6 +839,7 @@ int main(void)
 	RUN(balance_spreads_8_entities_to_2_per_cpu);
 	RUN(balance_respects_affinity_and_small_gaps);
 	RUN(next_local_takes_its_head_or_leaves_the_choice);
+	RUN(a_pinned_entity_is_its_cpus_alone);
 	RUN(select_cpu_prefers_last_cpu_unless_much_busier);
 	RUN(next_steals_when_the_cpu_would_idle);
 	RUN(idle_pull_matches_the_per_tier_rule);
