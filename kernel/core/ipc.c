@@ -335,14 +335,18 @@ static void reply_abandon(struct thread *t)
 }
 
 /* The locks to end, by a reply or its refusal, the call held in r under
- * handle h (lock_for its caller), or OK when it has none. */
+ * handle h (lock_for its caller), or OK when it has none. The first plan
+ * is made for caller, the entry's caller as lock_for_reply read it
+ * without the table's lock; later ones read it under that lock. */
 static __attribute__((noinline)) status_t lock_for_reply_slow(struct replies *r, cap_handle_t h,
-							      bool handoff)
+							      bool handoff, struct thread *caller)
 {
-	for (;;) {
-		table_lock(&r->lock);
-		struct reply_entry *f = replies_find(r, h);
-		struct thread *caller = f ? f->caller : NULL;
+	for (bool first = true;; first = false) {
+		if (!first) {
+			table_lock(&r->lock);
+			struct reply_entry *f = replies_find(r, h);
+			caller = f ? f->caller : NULL;
+		}
 		uint64_t need = 0;
 		if (caller) {
 			/* Its wait ends whatever its mask (ipc_pending). */
@@ -351,11 +355,12 @@ static __attribute__((noinline)) status_t lock_for_reply_slow(struct replies *r,
 				need |= handoff ? thread_handoff_locks(caller)
 						: thread_wake_locks(caller);
 		}
-		table_unlock(&r->lock);
+		if (!first)
+			table_unlock(&r->lock);
 		if (!klock_extend(need))
 			return STATUS_RELOCK;
 		table_lock(&r->lock);
-		f = replies_find(r, h);
+		struct reply_entry *f = replies_find(r, h);
 		caller = f ? f->caller : NULL;
 		bool covered = !caller || thread_wake_covered(caller);
 		table_unlock(&r->lock);
@@ -376,7 +381,7 @@ static inline status_t lock_for_reply(struct replies *r, struct reply_entry *e, 
 	struct thread *c = e ? __atomic_load_n(&e->caller, __ATOMIC_RELAXED) : NULL;
 	if (!c || thread_plan_local(c, c->blocked, handoff))
 		return STATUS_OK;
-	return lock_for_reply_slow(r, h, handoff);
+	return lock_for_reply_slow(r, h, handoff, c);
 }
 
 status_t ipc_reply_drop(struct replies *r, cap_handle_t h)
