@@ -104,9 +104,10 @@ static void test_registers_kept(struct kabi_root *r)
 }
 
 /* Timers of 5 ms, tried until one comes within LATE_OK of its deadline.
- * Lateness is wall-clock time (TCG without -icount), which a host busy
- * with the tests beside this one stretches: the best try is what the
- * kernel does. */
+ * tests/qemu/abi.sh runs this under -icount, where lateness is guest time:
+ * what the kernel does. Without it (abi_soak.sh) lateness is wall-clock
+ * time, which a host busy with the tests beside this one stretches: the
+ * best try is what the kernel does. */
 #define TIMER_TRIES 5
 #define LATE_OK (3 * KABI_MS)
 struct timer_tries {
