@@ -34,15 +34,17 @@ differs() {
 	grep -q "^$1:" "$here/corpus-differences.txt" 2>/dev/null
 }
 
-# run SHELL NAME TAG: runs one case, leaving TAG.out TAG.err TAG.rc.
+# run SHELL NAME TAG: runs one case, leaving TAG.out TAG.err TAG.rc. Both
+# shells run in a directory of the same name, which is also HOME: a case
+# that prints the environment (export -p) prints the same paths from both.
 run() {
-	w="$tmp/work.$3"
+	w="$tmp/work"
 	rm -rf "$w"
 	mkdir "$w"
 	(cd "$w" && SH="$1" HOME="$w" timeout 20 "$1" "../cases/$2.sh" \
 		>"$tmp/$3.out" 2>"$tmp/$3.err" </dev/null)
 	echo $? >"$tmp/$3.rc"
-	sed -e "s|$1|SH|g" -e "s|$tmp/work.$3|WORK|g" "$tmp/$3.err" >"$tmp/$3.errn"
+	sed -e "s|$1|SH|g" -e "s|$w|WORK|g" "$tmp/$3.err" >"$tmp/$3.errn"
 	rm -rf "$w"
 }
 
