@@ -335,28 +335,19 @@ static void reply_abandon(struct thread *t)
 }
 
 /* The locks to end, by a reply or its refusal, the call held in r under
- * handle h (lock_for its caller), or OK when it has none. The first plan
- * is made for caller, the entry's caller as lock_for_reply read it
- * without the table's lock; later ones read it under that lock. */
+ * handle h (lock_for its caller), or OK when it has none. caller is the
+ * entry's caller as lock_for_reply read it, without the table's lock; the
+ * plan made for it is checked under that lock once its locks are held,
+ * and made again for what the check read. caller stays a live record
+ * meanwhile: a thread is freed holding every lock, and this CPU's is held. */
 static __attribute__((noinline)) status_t lock_for_reply_slow(struct replies *r, cap_handle_t h,
 							      bool handoff, struct thread *caller)
 {
-	for (bool first = true;; first = false) {
-		if (!first) {
-			table_lock(&r->lock);
-			struct reply_entry *f = replies_find(r, h);
-			caller = f ? f->caller : NULL;
-		}
-		uint64_t need = 0;
-		if (caller) {
-			/* Its wait ends whatever its mask (ipc_pending). */
-			need = klock_bit(caller->se.last_cpu);
-			if (caller->blocked)
-				need |= handoff ? thread_handoff_locks(caller)
-						: thread_wake_locks(caller);
-		}
-		if (!first)
-			table_unlock(&r->lock);
+	for (;;) {
+		/* Its wait ends whatever its mask (ipc_pending). */
+		uint64_t need = klock_bit(caller->se.last_cpu);
+		if (caller->blocked)
+			need |= handoff ? thread_handoff_locks(caller) : thread_wake_locks(caller);
 		if (!klock_extend(need))
 			return STATUS_RELOCK;
 		table_lock(&r->lock);
