@@ -450,12 +450,17 @@ int bi_wait(struct shell *sh, int argc, char **argv)
 			}
 			continue;
 		}
+		/* As dash: the signal that ended a job is reported by the
+		 * wait that saw it end, not by one for a job collected
+		 * earlier (by a foreground wait, or between commands). */
+		bool running = !j->done;
 		int s = wait_job(sh, j);
 
 		if (s >= 0)
 			return s;
 		status = j->status;
-		job_report_signal(sh, j);
+		if (running)
+			job_report_signal(sh, j);
 		job_free(sh, j);
 	}
 	return status;

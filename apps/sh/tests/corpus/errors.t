@@ -126,7 +126,11 @@ unset v; : ${v:?"custom text"}
 ### err-signal-exit-status
 "$SH" -c 'kill -TERM $$'; echo $?
 ### err-killed-child-status
-sleep 5 & kill -KILL $!; wait $!; echo $?
+sleep 5 & pid=$!; kill -KILL $pid; wait $pid 2>/dev/null; echo $?
+### err-killed-child-reported-by-its-wait
+sleep 5 & pid=$!; (sleep 0.3; kill -KILL $pid) & wait $pid; echo $?
+### err-killed-child-collected-before-its-wait
+sleep 5 & pid=$!; kill -KILL $pid; sleep 0.5; wait $pid; echo $?
 ### err-bad-fd-redirect
 echo x 3>&- >&3; echo "status $?"
 ### err-cannot-open-input
