@@ -536,6 +536,14 @@ static void schedule(void)
 		next = se_thread(sched_next_local(&runqs[cpu], others));
 		if (!next && !others && !runqs[cpu].count)
 			sc->idle_seen = seen;
+		/* The other CPU's lock a cross-CPU IPC step took guards
+		 * nothing this switch touches (prev's home is this CPU): let
+		 * it go now, so that CPU can run what was just queued on it,
+		 * rather than after the switch (after_switch_slow). */
+		if (sc->held != sc->bit) {
+			klock_release_others(sc, sc->held);
+			sc->held = sc->bit;
+		}
 	}
 	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
 }
