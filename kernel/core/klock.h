@@ -27,10 +27,11 @@
  * Holding every lock excludes everything else, so code that runs so never
  * takes a table lock.
  *
- * The set held is kept across a context switch, like the single lock it
- * replaces: the thread that switches away holds it, and whichever thread
- * resumes adjusts it to what it switched away with (klock_resume): a
- * thread that blocked holding every lock gets them all back before it
+ * Every lock is kept across a context switch, like the single lock it
+ * replaces; a switch made with only some (the IPC path's, an idle CPU's
+ * steal) keeps its CPU's alone (klock_keep_own). Whichever thread
+ * resumes adjusts the set to what it switched away with (after_switch):
+ * a thread that blocked holding every lock gets them all back before it
  * goes on; one that blocked on the IPC path keeps only its CPU's lock.
  *
  * What the locks cost is counted per CPU (struct klock_stats): every-lock
@@ -77,6 +78,15 @@ void klock_take_set(struct sched_cpu *sc, uint64_t want);
  * in lock_want, if a lower one was busy (the caller must back off with
  * STATUS_RELOCK before it changes anything). */
 bool klock_extend_slow(struct sched_cpu *sc, uint64_t need);
+
+/* Lets go of the locks held other than the CPU's own. */
+static inline void klock_keep_own(struct sched_cpu *sc)
+{
+	if (sc->held != sc->bit) {
+		klock_release_others(sc, sc->held);
+		sc->held = sc->bit;
+	}
+}
 
 /* Takes every CPU's lock: the global mode. */
 static inline void klock_take(void)

@@ -416,10 +416,8 @@ static __attribute__((noinline)) void after_switch_slow(struct sched_cpu *sc, st
 	if (sc->held == klock_all) {
 		reap(sc);
 		reclaim_run();
-		if (!t->lock_excl && sc->held != sc->bit) {
-			klock_release_others(sc, sc->held);
-			sc->held = sc->bit;
-		}
+		if (!t->lock_excl)
+			klock_keep_own(sc);
 		sc->excl = t->lock_excl || sc->held == klock_all;
 	} else if (t->lock_excl) {
 		/* Blocked holding every lock: take them again, in order. The
@@ -428,9 +426,8 @@ static __attribute__((noinline)) void after_switch_slow(struct sched_cpu *sc, st
 		klock_release_others(sc, sc->held);
 		spin_unlock(&sc->lock);
 		klock_take_all(sc);
-	} else if (sc->held != sc->bit) {
-		klock_release_others(sc, sc->held);
-		sc->held = sc->bit;
+	} else {
+		klock_keep_own(sc);
 		sc->excl = false;
 	}
 }
@@ -536,14 +533,11 @@ static void schedule(void)
 		next = se_thread(sched_next_local(&runqs[cpu], others));
 		if (!next && !others && !runqs[cpu].count)
 			sc->idle_seen = seen;
-		/* The other CPU's lock a cross-CPU IPC step took guards
-		 * nothing this switch touches (prev's home is this CPU): let
-		 * it go now, so that CPU can run what was just queued on it,
-		 * rather than after the switch (after_switch_slow). */
-		if (sc->held != sc->bit) {
-			klock_release_others(sc, sc->held);
-			sc->held = sc->bit;
-		}
+		/* The other CPUs' locks gathered with this one (a cross-CPU
+		 * IPC step's, a steal's victim) guard nothing this switch
+		 * touches: prev and next live on this CPU. Let them go now,
+		 * so those CPUs can run what was just queued there. */
+		klock_keep_own(sc);
 	}
 	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
 }
