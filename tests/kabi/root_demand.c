@@ -17,6 +17,11 @@
 #define GIB (1ull << 30)
 #define KILL_ROUNDS 18 /* kills_mid_touch: a third of them unmap instead */
 #define TOUCH_BADGE 0x900
+#define WARM_ROUNDS 3 /* unmap_under_warm_toucher: tries, */
+#define WARM_PAGES 8  /* the pages its toucher goes round */
+/* How long the toucher may go on after the unmap: the promise is a tick;
+ * this leaves room for a loaded host's TCG. */
+#define KABI_WARM_FAULT_NS 2000000000ull
 
 /* Free pages as the kernel reports them: free and not promised. */
 static uint64_t free_now(struct kabi_root *r)
@@ -193,13 +198,17 @@ static void table_quota(struct kabi_root *r, cap_handle_t mem)
 	sys_cap_delete(task);
 }
 
-/* Spawns kabi-toucher on obj (counting in count); waits until it has
- * touched at least after pages. Returns whether it got there. */
+/* Spawns kabi-toucher on obj (counting in count), going round its first
+ * round pages (0: all), on the CPUs of affinity (0: any); waits until it
+ * has touched at least after pages. Returns whether it got there. */
 static bool toucher_start(struct kabi_root *r, cap_handle_t supc, cap_handle_t obj,
 			  cap_handle_t count, volatile uint64_t *counted, uint64_t after,
-			  struct keel_child *c)
+			  uint64_t round, uint64_t affinity, struct keel_child *c)
 {
 	struct keel_spawn_args a = kr_args(r, "kabi-toucher");
+	a.arg = round;
+	if (affinity)
+		a.affinity = affinity;
 	a.fault_inbox = supc;
 	a.quota_pages = 64;        /* its page tables: 8 leaves and their parents */
 	a.tier = THREAD_TIER_VOID; /* the root, woken, runs at once even on one CPU */
@@ -247,7 +256,7 @@ static void kills_mid_touch(struct kabi_root *r)
 			break;
 		/* From the 32nd page to about a third of the first pass. */
 		uint64_t after = 32 + (uint64_t)i * (KABI_TOUCH_PAGES / 3 / KILL_ROUNDS);
-		bool started = toucher_start(r, supc, obj, count, counted, after, &c);
+		bool started = toucher_start(r, supc, obj, count, counted, after, 0, 0, &c);
 		if (i % 2)
 			sys_cap_delete(obj); /* the mapping holds the last reference */
 		status_t st = unmap ? sys_memory_unmap(c.task, KABI_TOUCH_VA, KABI_TOUCH_PAGES)
@@ -274,6 +283,67 @@ static void kills_mid_touch(struct kabi_root *r)
 	kr_expect_u64(r, "the next touch after an unmap under it is a fault", faulted,
 		      KILL_ROUNDS / 3);
 	kr_settle(r, &base, "kills and unmaps mid-touch give every page back", true);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)counted, 1);
+	sys_cap_delete(count);
+	sys_cap_delete(supc);
+	kabi_inbox_close(&sup);
+}
+
+/*
+ * An unmap takes the pages from the task's threads on other CPUs too,
+ * although nothing is freed (docs/kernel-abi.md, "Memory and the TLB"):
+ * a toucher pinned to the last CPU goes round a few pages, their
+ * translations cached on its CPU; the root unmaps them
+ * through its task capability and keeps its own capability to the object.
+ * The toucher's next touch must fault, within a few ticks, not whenever
+ * its CPU next happens to reload its address space.
+ */
+static void unmap_under_warm_toucher(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	struct kernel_stats base;
+	cap_handle_t supc, count;
+	volatile uint64_t *counted;
+	unsigned faulted = 0;
+	uint64_t last = r->all_cpus & ~(r->all_cpus >> 1); /* the highest CPU's bit */
+
+	if (r->all_cpus == last)
+		return; /* one CPU: every switch to the root reloads the toucher's space */
+	if (!kr_inbox(r, &sup, 8, 1) ||
+	    !kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, TOUCH_BADGE, &supc)) ||
+	    !kr_ok(r, "create the count page", sys_memory_create(1, 0, &count)) ||
+	    !(counted = kr_map(r, count, 1, RIGHT_READ | RIGHT_WRITE)) ||
+	    !kr_warm_up(r, &sup, supc, TOUCH_BADGE, &base))
+		return;
+	for (unsigned i = 0; i < WARM_ROUNDS; i++) {
+		cap_handle_t obj;
+		struct keel_child c;
+		struct keel_msg m;
+		if (!kr_ok(r, "create the object to touch",
+			   sys_memory_create(KABI_TOUCH_PAGES, 0, &obj)))
+			break;
+		bool started = toucher_start(r, supc, obj, count, counted, 64 * WARM_PAGES,
+					     WARM_PAGES, last, &c);
+		kr_expect_u64(r, "the toucher goes round its pages", started, 1);
+		kr_expect(r, "unmap its pages from outside",
+			  sys_memory_unmap(c.task, KABI_TOUCH_VA, KABI_TOUCH_PAGES), STATUS_OK);
+		status_t st = kabi_recv(&sup, &m, KABI_WARM_FAULT_NS);
+		bool fault = st == STATUS_OK && m.badge == TOUCH_BADGE &&
+			     m.label == MSG_LABEL_TASK_FAULT;
+		faulted += fault;
+		if (!fault) {
+			kr_log(r, "demand: the toucher went on after the unmap: %llu touches",
+			       (unsigned long long)*counted);
+			sys_task_kill(c.task, 0);
+			kr_wait_end(r, &sup, TOUCH_BADGE, &m, "the toucher ends when killed");
+		}
+		kr_release(&c);
+		sys_cap_delete(obj);
+	}
+	kr_expect_u64(r, "a touch after an unmap faults on the toucher's own CPU too", faulted,
+		      WARM_ROUNDS);
+	kr_settle(r, &base, "the unmapped objects give every page back", true);
 	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)counted, 1);
 	sys_cap_delete(count);
 	sys_cap_delete(supc);
@@ -314,4 +384,5 @@ void test_demand(struct kabi_root *r)
 	fill_up(r, va, true);
 	kr_settle(r, &base, "every page, made or only promised, is back", true);
 	kills_mid_touch(r);
+	unmap_under_warm_toucher(r);
 }

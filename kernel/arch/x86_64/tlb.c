@@ -1,15 +1,16 @@
 /*
  * tlb.c - the TLB epoch behind core/mm/reclaim.h.
  *
- * Every unmap that frees something bumps the global epoch. Each CPU
- * reloads CR3 (dropping every non-global translation) on its next tick or
- * switch when it sees a newer epoch, and records the epoch it has flushed
- * to; memory unmapped at epoch E is released once every online CPU has
- * flushed to E or beyond. No CPU ever waits for another, so this cannot
- * deadlock against a CPU spinning on the kernel lock. The epoch is bumped
- * and read for reclaim under the kernel lock; a CPU's own pass may run
- * without it (an idle CPU's tick), so the epochs are read and published
- * atomically, a CPU's only after its flush.
+ * Every unmap, and every free of memory that was mapped, bumps the
+ * global epoch. Each CPU reloads CR3 (dropping every non-global
+ * translation) on its next tick or switch when it sees a newer epoch,
+ * and records the epoch it has flushed to; memory unmapped at epoch E is
+ * released once every online CPU has flushed to E or beyond. No CPU ever
+ * waits for another, so this cannot deadlock against a CPU spinning on
+ * the kernel lock. The epoch is bumped and read for reclaim under the
+ * kernel lock; a CPU's own pass may run without it (an idle CPU's tick),
+ * so the epochs are read and published atomically, a CPU's only after
+ * its flush.
  */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"

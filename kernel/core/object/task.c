@@ -329,6 +329,16 @@ static struct mapping *map_slot(struct task *t)
 	return NULL;
 }
 
+/* Unmaps pages at va. This CPU's translations go at once; the task's
+ * threads running on other CPUs may hold some too: the epoch bump makes
+ * every CPU reload its address space at its next pass (a tick at most),
+ * whether or not anything is freed (core/mm/reclaim.h). */
+static void unmap_pages(struct task *t, uint64_t va, uint64_t pages)
+{
+	vspace_unmap(&t->vs, va, pages);
+	arch_tlb_epoch_bump();
+}
+
 status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first, uint64_t pages,
 		  uint32_t prot)
 {
@@ -351,7 +361,7 @@ status_t task_map(struct task *t, uint64_t va, struct kobj *mem, uint64_t first,
 		panic("task %lu: %lu page-table pages within its quota room failed to charge",
 		      t->id, made);
 	if (st) {
-		vspace_unmap(&t->vs, va, done);
+		unmap_pages(t, va, done);
 		return st;
 	}
 	*mp = (struct mapping){ va, pages, first, mem, prot, true };
@@ -394,7 +404,7 @@ static status_t cut(struct task *t, struct mapping *mp, uint64_t lo, uint64_t hi
 		tail->pages = (end - hi) / PAGE_SIZE;
 		kobj_get(mp->mem);
 	}
-	vspace_unmap(&t->vs, lo, (hi - lo) / PAGE_SIZE);
+	unmap_pages(t, lo, (hi - lo) / PAGE_SIZE);
 	if (lo == mp->va && hi == end) {
 		mp->used = false;
 		kobj_put(mp->mem);
