@@ -295,6 +295,16 @@ static void make_runnable(struct thread *t)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
 	int cpu = t->se.last_cpu;
+	if (__builtin_expect(t->parked, 0)) {
+		/* Its CPU halts on its stack (park): it goes on there, at once
+		 * and without a switch; no other CPU may take it meanwhile.
+		 * Its home's lock is held, which is that CPU's. */
+		if (sched_resume(&t->se))
+			panic("thread %s: a parked thread cannot go on", t->name);
+		if ((unsigned)cpu != sc->cpu)
+			arch_kick_cpu((unsigned)cpu);
+		return;
+	}
 	/* As thread_wake_locks planned, in the common case. */
 	if (!thread_wakes_on_last(t) || !(sc->held >> cpu & 1)) {
 		cpu = wake_cpu(t);
@@ -457,7 +467,7 @@ bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 		sc = sc->next_cpu;
 	if (!sc || i >= arch_cpu_count())
 		return false;
-	bool idle = sc->current == sc->idle;
+	bool idle = sc->current == sc->idle || sc->parked;
 	uint64_t ts = now > sc->idle_ts ? now : sc->idle_ts; /* timestamps may differ a little */
 	uint64_t idle_ticks = sc->idle_ticks + (idle ? ts - sc->idle_ts : 0);
 	uint64_t up = ts - sc->online_ts;
@@ -495,6 +505,68 @@ static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *
 	}
 }
 
+static void wake_begin(struct thread *t);
+static void idle_steal(struct sched_cpu *sc);
+
+/* Whether prev, which has just blocked on this CPU with nothing queued
+ * here, may park (below) instead of switching to the idle thread. */
+static bool may_park(const struct sched_cpu *sc, const struct thread *prev)
+{
+	return !prev->idle && prev->blocked && prev->se.state == SCHED_BLOCKED &&
+	       !runqs[sc->cpu].count && sched_cpu_allowed(&prev->se, sc->cpu);
+}
+
+/*
+ * Parks prev: this CPU halts on prev's stack, as the idle thread would
+ * on its own, until prev is woken or something is queued here. A wake of
+ * a parked thread (make_runnable) makes it RUNNING here and kicks this
+ * CPU, which then goes on with it without a switch; a parked thread is on
+ * no run queue, so no other CPU takes it meanwhile, and a kill
+ * (thread_kill) leaves it to end here as a running thread would. The
+ * tick and the kick of a parked CPU do not schedule (thread_tick,
+ * thread_kick_received): this loop looks again after every interrupt,
+ * and steals as the idle loop does. The CPU counts as idle while parked.
+ * Its own lock held on entry and on return (with the locks of a steal's
+ * victims, if it stole). Returns false when prev is still blocked and
+ * something is queued here.
+ */
+static bool park(struct sched_cpu *sc, struct thread *prev)
+{
+	struct runq *rq = &runqs[sc->cpu];
+	prev->parked = true;
+	sc->parked = prev;
+	idle_account(sc, true);
+	for (;;) {
+		if (prev->kill_pending && prev->blocked) {
+			/* Killed while parked: its wait ends as if timed out,
+			 * and it exits on its way back to user mode. */
+			wake_begin(prev);
+			prev->woken = false;
+			make_runnable(prev);
+		}
+		if (prev->se.state == SCHED_RUNNING || rq->count)
+			break;
+		if (sc->idle_seen != __atomic_load_n(&thread_queued, __ATOMIC_RELAXED)) {
+			idle_steal(sc);
+			if (rq->count)
+				break;
+		}
+		klock_drop();
+		arch_idle_halt();
+		klock_take_own();
+	}
+	idle_account(sc, false);
+	prev->parked = false;
+	sc->parked = NULL;
+	if (prev->se.state != SCHED_RUNNING)
+		return false;
+	/* Woken. Something more urgent queued meanwhile takes the CPU at
+	 * the kick, once interrupts are on again. */
+	if (rq->count && sched_should_preempt(rq, &prev->se))
+		arch_kick_cpu(sc->cpu);
+	return true;
+}
+
 /*
  * Switches this CPU to the next thread. The caller holds the kernel lock
  * with interrupts off and has set current's state: RUNNING means it was
@@ -528,16 +600,30 @@ static void schedule(void)
 		 * has work it might take, the idle loop looks further; it need
 		 * not when no other queue has any (the count is read first: a
 		 * queueing after it is seen by the idle loop). */
-		uint64_t seen = __atomic_load_n(&thread_queued, __ATOMIC_RELAXED);
-		bool others = sched_others_waiting(runqs, arch_cpu_count(), &runqs[cpu]);
-		next = se_thread(sched_next_local(&runqs[cpu], others));
-		if (!next && !others && !runqs[cpu].count)
-			sc->idle_seen = seen;
-		/* The other CPUs' locks gathered with this one (a cross-CPU
-		 * IPC step's, a steal's victim) guard nothing this switch
-		 * touches: prev and next live on this CPU. Let them go now,
-		 * so those CPUs can run what was just queued there. */
-		klock_keep_own(sc);
+		for (;;) {
+			/* The other CPUs' locks gathered with this one (a
+			 * cross-CPU IPC step's, a steal's victim) guard nothing
+			 * a switch or a park touches: prev and next live on this
+			 * CPU. Let them go now, so those CPUs can run what was
+			 * just queued there. */
+			klock_keep_own(sc);
+			/* Nothing here for a thread that has just blocked: halt
+			 * on its stack rather than switch to the idle thread. */
+			if (may_park(sc, prev)) {
+				if (park(sc, prev)) {
+					next = prev;
+					break;
+				}
+				continue;
+			}
+			uint64_t seen = __atomic_load_n(&thread_queued, __ATOMIC_RELAXED);
+			bool others = sched_others_waiting(runqs, arch_cpu_count(), &runqs[cpu]);
+			next = runqs[cpu].count ? se_thread(sched_next_local(&runqs[cpu], others))
+						: NULL;
+			if (!next && !others && !runqs[cpu].count)
+				sc->idle_seen = seen;
+			break;
+		}
 	}
 	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
 }
@@ -693,8 +779,9 @@ void thread_kill(struct thread *t)
 {
 	if (t->exited || t->se.state == SCHED_DEAD)
 		return;
-	if (t->se.state == SCHED_RUNNING) {
-		/* On a CPU right now (possibly this one): it exits on its way out. */
+	if (t->se.state == SCHED_RUNNING || t->parked) {
+		/* On a CPU right now (possibly this one), or parked on one (its
+		 * stack in use there): it exits on its way out. */
 		t->kill_pending = true;
 		if (t != thread_current() && t->se.last_cpu >= 0)
 			arch_kick_cpu((unsigned)t->se.last_cpu);
@@ -807,9 +894,12 @@ void thread_tick(void)
 	bool global = cpu == 0 && global_work_due(sc, now);
 
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */
-	if (!global && idle_and_quiet(sc) && !sleeper_due(sc, now))
+	/* A parked CPU (park) is idle: nothing is charged, and its park
+	 * loop, not the tick, chooses what runs next. */
+	bool parked = sc->parked != NULL;
+	if (!global && (parked || idle_and_quiet(sc)) && !sleeper_due(sc, now))
 		return; /* nothing to run, nothing due: no lock at all */
-	struct thread *t = sc->current;
+	struct thread *t = parked ? sc->idle : sc->current;
 	bool preempt = false;
 	if (!global) {
 		/* This CPU's own business first, with its lock alone: the
@@ -822,8 +912,8 @@ void thread_tick(void)
 		/* An idle CPU steals in its idle loop, right after this. */
 		bool local = !preempt && wake_sleepers(sc, now);
 		if (local) {
-			if (t->idle ? runqs[cpu].count != 0
-				    : sched_should_preempt(&runqs[cpu], &t->se))
+			if (!parked && (t->idle ? runqs[cpu].count != 0
+						: sched_should_preempt(&runqs[cpu], &t->se)))
 				schedule();
 			klock_drop();
 			return;
@@ -843,7 +933,7 @@ void thread_tick(void)
 		preempt = sched_charge(&t->se, now - sc->charged_ns);
 		sc->charged_ns = now;
 	}
-	if (t->idle || preempt || sched_should_preempt(&runqs[cpu], &t->se))
+	if (!parked && (t->idle || preempt || sched_should_preempt(&runqs[cpu], &t->se)))
 		schedule();
 	else if (cpu == 0)
 		reclaim_run();
@@ -852,6 +942,8 @@ void thread_tick(void)
 
 void thread_kick_received(void)
 {
+	if (arch_sched_cpu()->parked)
+		return; /* the park loop looks again */
 	klock_take_own();
 	struct thread *t = thread_current();
 	if (t->idle || sched_should_preempt(&runqs[arch_cpu_id()], &t->se))

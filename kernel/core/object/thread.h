@@ -94,6 +94,7 @@ struct thread {
 	struct kobj *futex_mem;      /* sys_futex_wait: the key's object (a reference), */
 	uint64_t futex_off;          /* and offset; futex_mem is NULL when not waiting */
 	struct list_node futex_link; /* on the futex waiters while waiting */
+	bool parked;                 /* blocked, its CPU halted on its stack (park in thread.c) */
 };
 
 /* What a CPU's lock taking costs (core/klock.h): acquisitions, the ones
@@ -129,6 +130,7 @@ struct sched_cpu {
 	struct klock_stats all_stats;  /* every-lock acquisitions made here */
 	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
 	uint64_t sleep_hint;           /* at most the first deadline, for a look without the lock */
+	struct thread *parked;         /* current, blocked, while this CPU halts on its stack */
 };
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */

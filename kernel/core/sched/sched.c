@@ -211,6 +211,15 @@ status_t sched_run_direct(struct runq *rq, struct sched_entity *se)
 	return STATUS_OK;
 }
 
+status_t sched_resume(struct sched_entity *se)
+{
+	if (se->state != SCHED_BLOCKED)
+		return STATUS_INVALID;
+	se->state = SCHED_RUNNING;
+	se->stats.runs++;
+	return STATUS_OK;
+}
+
 struct sched_entity *sched_pick(struct runq *rq)
 {
 	struct sched_entity *se = head_of(rq);

@@ -141,6 +141,11 @@ status_t sched_remove(struct runq *rq, struct sched_entity *se);
  * message. Same errors as sched_enqueue. Caller holds the kernel lock. */
 status_t sched_run_direct(struct runq *rq, struct sched_entity *se);
 
+/* Makes the BLOCKED se RUNNING again where it blocked, without a queue or
+ * a switch: its CPU halted on its stack meanwhile (a parked thread,
+ * core/object/thread.c). Returns STATUS_INVALID if se is not BLOCKED.
+ * Caller holds that CPU's lock. */
+status_t sched_resume(struct sched_entity *se);
 /* Dequeues the entity to run next on rq: most urgent tier first, FIFO
  * within a tier; it becomes RUNNING. Returns NULL if rq is empty. Looks at
  * this CPU only; sched_next also looks at the others. Caller holds the lock. */

@@ -810,9 +810,35 @@ TEST(run_direct_starts_a_blocked_entity_without_queueing_it)
 	CHECK_EQ(pinned.state, SCHED_BLOCKED);
 }
 
+TEST(resume_runs_a_blocked_entity_again_where_it_blocked)
+{
+	struct runq rq;
+	struct sched_entity se;
+	CHECK_EQ(runq_init(&rq, 1), STATUS_OK);
+	CHECK_EQ(sched_entity_init(&se, TIER_MATTER, 1ull << 1), STATUS_OK);
+	CHECK_EQ(sched_run_direct(&rq, &se), STATUS_OK);
+	CHECK_EQ(sched_block(&se), STATUS_OK);
+	CHECK_EQ(sched_resume(&se), STATUS_OK);
+	CHECK_EQ(se.state, SCHED_RUNNING);
+	CHECK_EQ(se.last_cpu, 1);
+	CHECK_EQ(se.stats.runs, 2);
+	CHECK_EQ(rq.count, 0); /* never queued */
+	/* Only a blocked entity: not one running, queued or dead. */
+	CHECK_EQ(sched_resume(&se), STATUS_INVALID);
+	CHECK_EQ(sched_block(&se), STATUS_OK);
+	CHECK_EQ(sched_enqueue(&rq, &se), STATUS_OK);
+	CHECK_EQ(sched_resume(&se), STATUS_INVALID);
+	CHECK_EQ(se.state, SCHED_RUNNABLE);
+	CHECK_EQ(sched_remove(&rq, &se), STATUS_OK);
+	CHECK_EQ(sched_exit(&se), STATUS_OK);
+	CHECK_EQ(sched_resume(&se), STATUS_INVALID);
+	CHECK_EQ(se.state, SCHED_DEAD);
+}
+
 int main(void)
 {
 	RUN(run_direct_starts_a_blocked_entity_without_queueing_it);
+	RUN(resume_runs_a_blocked_entity_again_where_it_blocked);
 	RUN(pick_takes_most_urgent_tier_first);
 	RUN(pick_is_fifo_within_a_tier);
 	RUN(void_runs_only_when_other_tiers_are_empty);
