@@ -1,5 +1,6 @@
 /*
- * root_ipc.c - message tests: pingpong (calls, replies, batched sends),
+ * root_ipc.c - message tests: pingpong (calls, replies, batched sends,
+ * a server parked on another CPU and killed there),
  * badge (the kernel stamps badges; they cannot be changed) and revoke
  * (revocation reaches capabilities passed on by other tasks).
  */
@@ -13,6 +14,10 @@
 #define SUP_BADGE 0x5002
 #define SUP_RELAY_A 0x500a
 #define SUP_RELAY_B 0x500b
+#define SUP_PARKED 0x5003
+
+#define PARK_ROUNDS 8 /* parked_pongs */
+#define PARK_CALLS 100
 
 /* Derives a send-only supervisor capability with badge; 0 on failure. */
 static cap_handle_t sup_cap(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge)
@@ -153,6 +158,61 @@ static void pingpong_batch(struct kabi_root *r, struct kabi_inbox *in, cap_handl
 	kr_expect_u64(r, "batch of sys_msg_send drained after one wait", n, BATCH);
 }
 
+/*
+ * A server that waits alone on its CPU parks there (docs/kernel.md,
+ * "Scheduling"): its CPU halts on its stack. Each round pong is pinned to
+ * the last CPU, answers calls from this one, waits again, and then its
+ * task is killed while it waits: the kill must end it although no wake
+ * comes (its stack is in use where it halts), and afterwards every kernel
+ * counter must be back at the baseline.
+ */
+static void parked_pongs(struct kabi_root *r, struct kabi_inbox *in, struct kabi_inbox *sup)
+{
+	uint64_t last = r->all_cpus & ~(r->all_cpus >> 1); /* the highest CPU's bit */
+	struct kernel_stats base;
+	unsigned answered = 0, ended = 0;
+
+	if (r->all_cpus == last)
+		return; /* one CPU: the caller is always there too */
+	cap_handle_t supc = sup_cap(r, sup, SUP_PARKED);
+	if (!supc || !kr_warm_up(r, sup, supc, SUP_PARKED, &base))
+		return;
+	for (unsigned i = 0; i < PARK_ROUNDS; i++) {
+		struct keel_child c = { 0 };
+		struct keel_spawn_args a = kr_args(r, "kabi-pong");
+		struct keel_msg m = { 0 };
+		a.affinity = last;
+		a.fault_inbox = supc;
+		kr_give(&a, in->cap, RIGHT_SEND | RIGHT_GRANT, 1);
+		if (!kr_spawn(r, &a, &c))
+			break;
+		cap_handle_t p = CAP_HANDLE_NONE;
+		if (kabi_recv(in, &m, KABI_WAIT_NS) == STATUS_OK && m.label == KABI_HELLO &&
+		    (m.flags & MSG_FLAG_CAP))
+			p = m.cap;
+		bool ok = p != CAP_HANDLE_NONE;
+		for (uint64_t k = 0; ok && k < PARK_CALLS; k++) {
+			m = kabi_msg(KABI_PING, k, 0, 0);
+			ok = sys_msg_call(p, &m, KABI_WAIT_NS) == STATUS_OK &&
+			     m.label == KABI_PONG && kabi_word(&m, 0) == k + 1;
+			if (ok && k % 10 == 9)
+				kabi_sleep(KABI_MS / 2); /* pong parks between some of them */
+		}
+		answered += ok;
+		kabi_sleep(2 * KABI_MS); /* pong waits for the next call, parked */
+		sys_task_kill(c.task, 0);
+		ended += kr_wait_end(r, sup, SUP_PARKED, &m, "a parked pong ends when killed");
+		kr_release(&c);
+		if (p)
+			sys_cap_delete(p);
+	}
+	kr_expect_u64(r, "a server parked on another CPU answers every call", answered,
+		      PARK_ROUNDS);
+	kr_expect_u64(r, "a server killed while parked ends", ended, PARK_ROUNDS);
+	kr_settle(r, &base, "parked and killed servers leave nothing behind", true);
+	sys_cap_delete(supc);
+}
+
 void test_pingpong(struct kabi_root *r)
 {
 	struct kabi_inbox in, sup;
@@ -178,6 +238,7 @@ void test_pingpong(struct kabi_root *r)
 		sys_cap_delete(pcap);
 	}
 	kr_release(&pong);
+	parked_pongs(r, &in, &sup);
 	sys_cap_delete(a.fault_inbox);
 	kabi_inbox_close(&in);
 	kabi_inbox_close(&sup);
