@@ -1,6 +1,7 @@
 /*
  * root_ipc.c - message tests: pingpong (calls, replies, batched sends,
- * a server parked on another CPU and killed there),
+ * a server parked on another CPU and killed there, a parked thread's
+ * wake giving way to a more urgent one),
  * badge (the kernel stamps badges; they cannot be changed) and revoke
  * (revocation reaches capabilities passed on by other tasks).
  */
@@ -18,6 +19,8 @@
 
 #define PARK_ROUNDS 8 /* parked_pongs */
 #define PARK_CALLS 100
+#define YIELD_STACK_PAGES 4         /* parked_wake_yields */
+#define YIELD_SPIN_TICKS 2000000ull /* the urgent thread's run, in timestamp ticks */
 
 /* Derives a send-only supervisor capability with badge; 0 on failure. */
 static cap_handle_t sup_cap(struct kabi_root *r, struct kabi_inbox *sup, uint64_t badge)
@@ -213,6 +216,84 @@ static void parked_pongs(struct kabi_root *r, struct kabi_inbox *in, struct kabi
 	sys_cap_delete(supc);
 }
 
+/* parked_wake_yields: what the two threads saw, and how many ended. */
+struct yield_ctx {
+	volatile uint32_t started; /* the urgent thread began */
+	volatile uint32_t saw;     /* the waiter, as it came back: started, +2 if signalled */
+	uint32_t ended;
+};
+
+static _Noreturn void yield_waiter(struct yield_ctx *y)
+{
+	uint64_t pending = 0;
+	sys_signal_wait(1, KABI_WAIT_NS, &pending);
+	y->saw = y->started + (pending ? 2 : 0);
+	kabi_thread_end(&y->ended);
+}
+
+static _Noreturn void yield_urgent(struct yield_ctx *y)
+{
+	y->started = 1;
+	for (uint64_t t0 = kabi_rdtsc(); kabi_rdtsc() - t0 < YIELD_SPIN_TICKS;)
+		;
+	kabi_thread_end(&y->ended);
+}
+
+/* Starts entry(y) on a fresh stack (whose cap and base go to *stack and
+ * *base) at tier, on the CPUs of affinity. */
+static bool yield_thread(struct kabi_root *r, void (*entry)(struct yield_ctx *),
+			 struct yield_ctx *y, uint32_t tier, uint64_t affinity, cap_handle_t *stack,
+			 void **base, cap_handle_t *thread)
+{
+	if (!kr_ok(r, "a thread stack", sys_memory_create(YIELD_STACK_PAGES, 0, stack)) ||
+	    !(*base = kr_map(r, *stack, YIELD_STACK_PAGES, RIGHT_READ | RIGHT_WRITE)))
+		return false;
+	uint64_t top = (uint64_t)(uintptr_t)*base + YIELD_STACK_PAGES * KEEL_PAGE_SIZE;
+	return kr_ok(r, "a thread pinned to the last CPU",
+		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)entry, top - 8,
+				       (uint64_t)(uintptr_t)y, tier, affinity, thread));
+}
+
+/*
+ * A parked thread woken while a more urgent one was queued on its CPU
+ * lets that one run first (the park kicks its own CPU). A Gravity thread
+ * parks on the last CPU in sys_signal_wait; this thread queues a Matter
+ * thread there and signals the waiter, two system calls in a row, so the
+ * parked CPU usually finds both when it next looks. Whichever it sees
+ * first, the Matter thread must have begun before the waiter runs on.
+ */
+static void parked_wake_yields(struct kabi_root *r)
+{
+	static struct yield_ctx y;
+	uint64_t last = r->all_cpus & ~(r->all_cpus >> 1); /* the highest CPU's bit */
+	cap_handle_t stack[2] = { 0 }, thread[2] = { 0 };
+	void *base[2] = { 0 };
+
+	if (r->all_cpus == last)
+		return;
+	y = (struct yield_ctx){ 0 };
+	if (yield_thread(r, yield_waiter, &y, THREAD_TIER_GRAVITY, last, &stack[0], &base[0],
+			 &thread[0])) {
+		kabi_sleep(5 * KABI_MS); /* it waits, parked */
+		if (yield_thread(r, yield_urgent, &y, THREAD_TIER_MATTER, last, &stack[1], &base[1],
+				 &thread[1]))
+			kr_ok(r, "signal the waiter", sys_signal_raise(thread[0], 1));
+		for (int i = 0; i < 5000 && __atomic_load_n(&y.ended, __ATOMIC_ACQUIRE) < 2; i++)
+			kabi_sleep(KABI_MS);
+		kr_expect_u64(r, "a parked thread woken beside a more urgent one lets it run first",
+			      y.saw, 3);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (thread[i])
+			sys_cap_delete(thread[i]);
+		if (base[i])
+			sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)base[i],
+					 YIELD_STACK_PAGES);
+		if (stack[i])
+			sys_cap_delete(stack[i]);
+	}
+}
+
 void test_pingpong(struct kabi_root *r)
 {
 	struct kabi_inbox in, sup;
@@ -239,6 +320,7 @@ void test_pingpong(struct kabi_root *r)
 	}
 	kr_release(&pong);
 	parked_pongs(r, &in, &sup);
+	parked_wake_yields(r);
 	sys_cap_delete(a.fault_inbox);
 	kabi_inbox_close(&in);
 	kabi_inbox_close(&sup);
