@@ -95,6 +95,31 @@ void *kr_map(struct kabi_root *r, cap_handle_t memory, uint64_t pages, uint32_t 
 	return (void *)(uintptr_t)va;
 }
 
+bool kr_thread(struct kabi_root *r, void (*entry)(void *), void *arg, uint64_t pages, uint32_t tier,
+	       uint64_t affinity, struct kr_thread *t)
+{
+	*t = (struct kr_thread){ .pages = pages };
+	if (!kr_ok(r, "a thread's stack", sys_memory_create(pages, 0, &t->stack)) ||
+	    !(t->base = kr_map(r, t->stack, pages, RIGHT_READ | RIGHT_WRITE)))
+		return false;
+	/* It begins as if called: rsp + 8 is 16-byte aligned. */
+	uint64_t top = (uint64_t)(uintptr_t)t->base + pages * KEEL_PAGE_SIZE;
+	return kr_ok(r, "a thread of the root task",
+		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)entry, top - 8,
+				       (uint64_t)(uintptr_t)arg, tier, affinity, &t->thread));
+}
+
+void kr_thread_free(struct kr_thread *t)
+{
+	if (t->thread)
+		sys_cap_delete(t->thread);
+	if (t->base)
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)t->base, t->pages);
+	if (t->stack)
+		sys_cap_delete(t->stack);
+	*t = (struct kr_thread){ 0 };
+}
+
 bool kr_inbox(struct kabi_root *r, struct kabi_inbox *ib, uint32_t capacity, uint32_t bit)
 {
 	uint64_t pages = (inbox_ring_bytes(capacity) + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;

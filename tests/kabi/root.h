@@ -43,6 +43,29 @@ uint64_t kr_va(struct kabi_root *r, uint64_t pages);
 /* Maps pages of memory at a fresh address with prot; returns it or 0 (FAIL reported). */
 void *kr_map(struct kabi_root *r, cap_handle_t memory, uint64_t pages, uint32_t prot);
 
+/* A thread of the root task on a stack of its own (kr_thread). */
+struct kr_thread {
+	cap_handle_t stack, thread;
+	void *base;
+	uint64_t pages;
+};
+
+/* Starts entry(arg) in the root task on a fresh stack of pages pages, at
+ * tier, on the CPUs of affinity. Returns whether it started (FAIL
+ * reported); kr_thread_free undoes what was made either way. */
+bool kr_thread(struct kabi_root *r, void (*entry)(void *), void *arg, uint64_t pages, uint32_t tier,
+	       uint64_t affinity, struct kr_thread *t);
+
+/* Deletes the thread's capability and unmaps and frees its stack: call
+ * it once the thread has ended. */
+void kr_thread_free(struct kr_thread *t);
+
+/* The affinity bit of the highest online CPU. */
+static inline uint64_t kr_last_cpu(const struct kabi_root *r)
+{
+	return r->all_cpus & ~(r->all_cpus >> 1);
+}
+
 /* Opens an inbox owned by the calling thread at a fresh address. */
 bool kr_inbox(struct kabi_root *r, struct kabi_inbox *ib, uint32_t capacity, uint32_t bit);
 

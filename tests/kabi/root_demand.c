@@ -198,28 +198,57 @@ static void table_quota(struct kabi_root *r, cap_handle_t mem)
 	sys_cap_delete(task);
 }
 
-/* Spawns kabi-toucher on obj (counting in count), going round its first
- * round pages (0: all), on the CPUs of affinity (0: any); waits until it
- * has touched at least after pages. Returns whether it got there. */
-static bool toucher_start(struct kabi_root *r, cap_handle_t supc, cap_handle_t obj,
-			  cap_handle_t count, volatile uint64_t *counted, uint64_t after,
-			  uint64_t round, uint64_t affinity, struct keel_child *c)
+/* What the touching tests share: the supervisor inbox and capability the
+ * toucher reports its end to, the page it counts its touches in, and the
+ * kernel's counters before. */
+struct touch_rig {
+	struct kabi_inbox sup;
+	cap_handle_t supc, count;
+	volatile uint64_t *counted;
+	struct kernel_stats base;
+};
+
+static bool rig_open(struct kabi_root *r, struct touch_rig *g)
+{
+	return kr_inbox(r, &g->sup, 8, 1) &&
+	       kr_ok(r, "derive a supervisor cap",
+		     sys_cap_derive(g->sup.cap, RIGHT_SEND, TOUCH_BADGE, &g->supc)) &&
+	       kr_ok(r, "create the count page", sys_memory_create(1, 0, &g->count)) &&
+	       (g->counted = kr_map(r, g->count, 1, RIGHT_READ | RIGHT_WRITE)) &&
+	       kr_warm_up(r, &g->sup, g->supc, TOUCH_BADGE, &g->base);
+}
+
+/* Checks that every page came back (what), then frees the rig. */
+static void rig_close(struct kabi_root *r, struct touch_rig *g, const char *what)
+{
+	kr_settle(r, &g->base, what, true);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)g->counted, 1);
+	sys_cap_delete(g->count);
+	sys_cap_delete(g->supc);
+	kabi_inbox_close(&g->sup);
+}
+
+/* Spawns kabi-toucher on obj, going round its first round pages (0: all),
+ * on the CPUs of affinity (0: any); waits until it has touched at least
+ * after pages. Returns whether it got there. */
+static bool toucher_start(struct kabi_root *r, struct touch_rig *g, cap_handle_t obj,
+			  uint64_t after, uint64_t round, uint64_t affinity, struct keel_child *c)
 {
 	struct keel_spawn_args a = kr_args(r, "kabi-toucher");
 	a.arg = round;
 	if (affinity)
 		a.affinity = affinity;
-	a.fault_inbox = supc;
+	a.fault_inbox = g->supc;
 	a.quota_pages = 64;        /* its page tables: 8 leaves and their parents */
 	a.tier = THREAD_TIER_VOID; /* the root, woken, runs at once even on one CPU */
 	kr_give(&a, obj, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
-	kr_give(&a, count, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
-	*counted = 0;
+	kr_give(&a, g->count, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
+	*g->counted = 0;
 	if (!kr_spawn(r, &a, c))
 		return false;
-	for (int i = 0; i < 5000 && *counted < after; i++)
+	for (int i = 0; i < 5000 && *g->counted < after; i++)
 		kabi_sleep(KABI_MS / 4);
-	return *counted >= after;
+	return *g->counted >= after;
 }
 
 /*
@@ -233,18 +262,10 @@ static bool toucher_start(struct kabi_root *r, cap_handle_t supc, cap_handle_t o
  */
 static void kills_mid_touch(struct kabi_root *r)
 {
-	struct kabi_inbox sup;
-	struct kernel_stats base;
-	cap_handle_t supc, count;
-	volatile uint64_t *counted;
+	static struct touch_rig g;
 	unsigned mid = 0, ended = 0, faulted = 0;
 
-	if (!kr_inbox(r, &sup, 8, 1) ||
-	    !kr_ok(r, "derive a supervisor cap",
-		   sys_cap_derive(sup.cap, RIGHT_SEND, TOUCH_BADGE, &supc)) ||
-	    !kr_ok(r, "create the count page", sys_memory_create(1, 0, &count)) ||
-	    !(counted = kr_map(r, count, 1, RIGHT_READ | RIGHT_WRITE)) ||
-	    !kr_warm_up(r, &sup, supc, TOUCH_BADGE, &base))
+	if (!rig_open(r, &g))
 		return;
 	for (unsigned i = 0; i < KILL_ROUNDS; i++) {
 		cap_handle_t obj;
@@ -256,14 +277,14 @@ static void kills_mid_touch(struct kabi_root *r)
 			break;
 		/* From the 32nd page to about a third of the first pass. */
 		uint64_t after = 32 + (uint64_t)i * (KABI_TOUCH_PAGES / 3 / KILL_ROUNDS);
-		bool started = toucher_start(r, supc, obj, count, counted, after, 0, 0, &c);
+		bool started = toucher_start(r, &g, obj, after, 0, 0, &c);
 		if (i % 2)
 			sys_cap_delete(obj); /* the mapping holds the last reference */
 		status_t st = unmap ? sys_memory_unmap(c.task, KABI_TOUCH_VA, KABI_TOUCH_PAGES)
 				    : sys_task_kill(c.task, 0);
-		uint64_t at = *counted;
+		uint64_t at = *g.counted;
 		mid += started && st == STATUS_OK && at < KABI_TOUCH_PAGES;
-		if (kr_wait_end(r, &sup, TOUCH_BADGE, &m, "the touching task ends")) {
+		if (kr_wait_end(r, &g.sup, TOUCH_BADGE, &m, "the touching task ends")) {
 			ended++;
 			faulted += unmap && m.label == MSG_LABEL_TASK_FAULT;
 		}
@@ -282,11 +303,7 @@ static void kills_mid_touch(struct kabi_root *r)
 	kr_expect_u64(r, "every one of them ended", ended, KILL_ROUNDS);
 	kr_expect_u64(r, "the next touch after an unmap under it is a fault", faulted,
 		      KILL_ROUNDS / 3);
-	kr_settle(r, &base, "kills and unmaps mid-touch give every page back", true);
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)counted, 1);
-	sys_cap_delete(count);
-	sys_cap_delete(supc);
-	kabi_inbox_close(&sup);
+	rig_close(r, &g, "kills and unmaps mid-touch give every page back");
 }
 
 /*
@@ -300,21 +317,13 @@ static void kills_mid_touch(struct kabi_root *r)
  */
 static void unmap_under_warm_toucher(struct kabi_root *r)
 {
-	struct kabi_inbox sup;
-	struct kernel_stats base;
-	cap_handle_t supc, count;
-	volatile uint64_t *counted;
+	static struct touch_rig g;
 	unsigned faulted = 0;
-	uint64_t last = r->all_cpus & ~(r->all_cpus >> 1); /* the highest CPU's bit */
+	uint64_t last = kr_last_cpu(r);
 
 	if (r->all_cpus == last)
 		return; /* one CPU: every switch to the root reloads the toucher's space */
-	if (!kr_inbox(r, &sup, 8, 1) ||
-	    !kr_ok(r, "derive a supervisor cap",
-		   sys_cap_derive(sup.cap, RIGHT_SEND, TOUCH_BADGE, &supc)) ||
-	    !kr_ok(r, "create the count page", sys_memory_create(1, 0, &count)) ||
-	    !(counted = kr_map(r, count, 1, RIGHT_READ | RIGHT_WRITE)) ||
-	    !kr_warm_up(r, &sup, supc, TOUCH_BADGE, &base))
+	if (!rig_open(r, &g))
 		return;
 	for (unsigned i = 0; i < WARM_ROUNDS; i++) {
 		cap_handle_t obj;
@@ -323,31 +332,26 @@ static void unmap_under_warm_toucher(struct kabi_root *r)
 		if (!kr_ok(r, "create the object to touch",
 			   sys_memory_create(KABI_TOUCH_PAGES, 0, &obj)))
 			break;
-		bool started = toucher_start(r, supc, obj, count, counted, 64 * WARM_PAGES,
-					     WARM_PAGES, last, &c);
+		bool started = toucher_start(r, &g, obj, 64 * WARM_PAGES, WARM_PAGES, last, &c);
 		kr_expect_u64(r, "the toucher goes round its pages", started, 1);
 		kr_expect(r, "unmap its pages from outside",
 			  sys_memory_unmap(c.task, KABI_TOUCH_VA, KABI_TOUCH_PAGES), STATUS_OK);
-		status_t st = kabi_recv(&sup, &m, KABI_WARM_FAULT_NS);
+		status_t st = kabi_recv(&g.sup, &m, KABI_WARM_FAULT_NS);
 		bool fault = st == STATUS_OK && m.badge == TOUCH_BADGE &&
 			     m.label == MSG_LABEL_TASK_FAULT;
 		faulted += fault;
 		if (!fault) {
 			kr_log(r, "demand: the toucher went on after the unmap: %llu touches",
-			       (unsigned long long)*counted);
+			       (unsigned long long)*g.counted);
 			sys_task_kill(c.task, 0);
-			kr_wait_end(r, &sup, TOUCH_BADGE, &m, "the toucher ends when killed");
+			kr_wait_end(r, &g.sup, TOUCH_BADGE, &m, "the toucher ends when killed");
 		}
 		kr_release(&c);
 		sys_cap_delete(obj);
 	}
 	kr_expect_u64(r, "a touch after an unmap faults on the toucher's own CPU too", faulted,
 		      WARM_ROUNDS);
-	kr_settle(r, &base, "the unmapped objects give every page back", true);
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)counted, 1);
-	sys_cap_delete(count);
-	sys_cap_delete(supc);
-	kabi_inbox_close(&sup);
+	rig_close(r, &g, "the unmapped objects give every page back");
 }
 
 void test_demand(struct kabi_root *r)

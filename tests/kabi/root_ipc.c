@@ -171,7 +171,7 @@ static void pingpong_batch(struct kabi_root *r, struct kabi_inbox *in, cap_handl
  */
 static void parked_pongs(struct kabi_root *r, struct kabi_inbox *in, struct kabi_inbox *sup)
 {
-	uint64_t last = r->all_cpus & ~(r->all_cpus >> 1); /* the highest CPU's bit */
+	uint64_t last = kr_last_cpu(r);
 	struct kernel_stats base;
 	unsigned answered = 0, ended = 0;
 
@@ -223,35 +223,22 @@ struct yield_ctx {
 	uint32_t ended;
 };
 
-static _Noreturn void yield_waiter(struct yield_ctx *y)
+static _Noreturn void yield_waiter(void *arg)
 {
+	struct yield_ctx *y = arg;
 	uint64_t pending = 0;
 	sys_signal_wait(1, KABI_WAIT_NS, &pending);
 	y->saw = y->started + (pending ? 2 : 0);
 	kabi_thread_end(&y->ended);
 }
 
-static _Noreturn void yield_urgent(struct yield_ctx *y)
+static _Noreturn void yield_urgent(void *arg)
 {
+	struct yield_ctx *y = arg;
 	y->started = 1;
 	for (uint64_t t0 = kabi_rdtsc(); kabi_rdtsc() - t0 < YIELD_SPIN_TICKS;)
 		;
 	kabi_thread_end(&y->ended);
-}
-
-/* Starts entry(y) on a fresh stack (whose cap and base go to *stack and
- * *base) at tier, on the CPUs of affinity. */
-static bool yield_thread(struct kabi_root *r, void (*entry)(struct yield_ctx *),
-			 struct yield_ctx *y, uint32_t tier, uint64_t affinity, cap_handle_t *stack,
-			 void **base, cap_handle_t *thread)
-{
-	if (!kr_ok(r, "a thread stack", sys_memory_create(YIELD_STACK_PAGES, 0, stack)) ||
-	    !(*base = kr_map(r, *stack, YIELD_STACK_PAGES, RIGHT_READ | RIGHT_WRITE)))
-		return false;
-	uint64_t top = (uint64_t)(uintptr_t)*base + YIELD_STACK_PAGES * KEEL_PAGE_SIZE;
-	return kr_ok(r, "a thread pinned to the last CPU",
-		     sys_thread_create(r->start->self_task, (uint64_t)(uintptr_t)entry, top - 8,
-				       (uint64_t)(uintptr_t)y, tier, affinity, thread));
 }
 
 /*
@@ -265,33 +252,24 @@ static bool yield_thread(struct kabi_root *r, void (*entry)(struct yield_ctx *),
 static void parked_wake_yields(struct kabi_root *r)
 {
 	static struct yield_ctx y;
-	uint64_t last = r->all_cpus & ~(r->all_cpus >> 1); /* the highest CPU's bit */
-	cap_handle_t stack[2] = { 0 }, thread[2] = { 0 };
-	void *base[2] = { 0 };
+	uint64_t last = kr_last_cpu(r);
+	struct kr_thread waiter, urgent = { 0 };
 
 	if (r->all_cpus == last)
 		return;
 	y = (struct yield_ctx){ 0 };
-	if (yield_thread(r, yield_waiter, &y, THREAD_TIER_GRAVITY, last, &stack[0], &base[0],
-			 &thread[0])) {
+	if (kr_thread(r, yield_waiter, &y, YIELD_STACK_PAGES, THREAD_TIER_GRAVITY, last, &waiter)) {
 		kabi_sleep(5 * KABI_MS); /* it waits, parked */
-		if (yield_thread(r, yield_urgent, &y, THREAD_TIER_MATTER, last, &stack[1], &base[1],
-				 &thread[1]))
-			kr_ok(r, "signal the waiter", sys_signal_raise(thread[0], 1));
+		if (kr_thread(r, yield_urgent, &y, YIELD_STACK_PAGES, THREAD_TIER_MATTER, last,
+			      &urgent))
+			kr_ok(r, "signal the waiter", sys_signal_raise(waiter.thread, 1));
 		for (int i = 0; i < 5000 && __atomic_load_n(&y.ended, __ATOMIC_ACQUIRE) < 2; i++)
 			kabi_sleep(KABI_MS);
 		kr_expect_u64(r, "a parked thread woken beside a more urgent one lets it run first",
 			      y.saw, 3);
 	}
-	for (int i = 0; i < 2; i++) {
-		if (thread[i])
-			sys_cap_delete(thread[i]);
-		if (base[i])
-			sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)base[i],
-					 YIELD_STACK_PAGES);
-		if (stack[i])
-			sys_cap_delete(stack[i]);
-	}
+	kr_thread_free(&waiter);
+	kr_thread_free(&urgent);
 }
 
 void test_pingpong(struct kabi_root *r)

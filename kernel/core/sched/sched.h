@@ -146,6 +146,7 @@ status_t sched_run_direct(struct runq *rq, struct sched_entity *se);
  * core/object/thread.c). Returns STATUS_INVALID if se is not BLOCKED.
  * Caller holds that CPU's lock. */
 status_t sched_resume(struct sched_entity *se);
+
 /* Dequeues the entity to run next on rq: most urgent tier first, FIFO
  * within a tier; it becomes RUNNING. Returns NULL if rq is empty. Looks at
  * this CPU only; sched_next also looks at the others. Caller holds the lock. */
