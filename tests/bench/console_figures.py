@@ -50,6 +50,7 @@ import pexpect
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "qemu"))
 from console import Monitor, config, rebundle  # noqa: E402
+import serialline  # noqa: E402
 
 PROMPT = r"[\r\n]/[^\r\n]* \$ "
 BIG = 16 << 20
@@ -346,8 +347,7 @@ def boot(cfg, work, img, icount, smp):
         cmd[4:4] = ["-icount", "shift=0,sleep=off"] + plugin_args(work)
     else:
         cmd[4:4] = ["-accel", "tcg,thread=single"]
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=300,
-                          searchwindowsize=4096, maxread=65536)
+    child = serialline.spawn(cmd, timeout=300, searchwindowsize=4096, maxread=65536)
     child.logfile_read = open(os.path.join(work, "serial-%s.log" % ("icount" if icount else "wall")), "w")
     child.delaybeforesend = None
     return child

@@ -25,6 +25,9 @@ import time
 
 import pexpect
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serialline  # noqa: E402
+
 passed = 0
 failed = 0
 
@@ -96,7 +99,7 @@ def boot(cfg, work, args, secs):
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
            "-device", "virtio-blk-pci,drive=disk,bootindex=0"]
     log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=30)
+    child = serialline.spawn(cmd, timeout=30)
     child.logfile_read = log
     child.delaybeforesend = None
     return child, mon

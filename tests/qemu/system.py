@@ -21,6 +21,7 @@ import pexpect
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from console import Monitor, config, make_image  # noqa: E402
+import serialline  # noqa: E402
 
 passed = 0
 failed = 0
@@ -68,7 +69,7 @@ def boot(cfg, work, img, secs=400, mem="256M", smp="2", monitor=False, extra=())
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
            "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"] + list(extra)
     log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
+    child = serialline.spawn(cmd, timeout=60)
     child.logfile_read = log
     return child, log
 

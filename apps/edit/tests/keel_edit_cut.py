@@ -25,11 +25,10 @@ import sys
 import tempfile
 import time
 
-import pexpect
-
 sys.path.insert(0, "tests/qemu")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import system  # noqa: E402
+import serialline  # noqa: E402
 import vt  # noqa: E402
 from console import Monitor  # noqa: E402
 
@@ -62,7 +61,7 @@ def qemu_cmd(cfg, work, img):
 
 def start(cfg, work, img, tag):
     log = open(os.path.join(work, "serial-%s.log" % tag), "w")
-    child = pexpect.spawn(*split(qemu_cmd(cfg, work, img)), encoding="latin-1", timeout=60)
+    child = serialline.spawn(qemu_cmd(cfg, work, img), timeout=60)
     child.logfile_read = log
     child.delaybeforesend = None
     s = system.Session(child)
@@ -77,10 +76,6 @@ def start(cfg, work, img, tag):
         vt.settle(child, scr, quiet=1.0)
         return child, scr, ok
     return child, None, False
-
-
-def split(cmd):
-    return cmd[0], cmd[1:]
 
 
 def type_and_save(child, scr, ch):

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from console import config, make_image  # noqa: E402
 from system import Session, PROMPT  # noqa: E402
 import system  # noqa: E402
+import serialline  # noqa: E402
 
 check = system.check
 
@@ -119,7 +120,7 @@ def main():
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
            "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
     log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
+    child = serialline.spawn(cmd, timeout=60)
     child.logfile_read = log
     s = Session(child)
     if s.expect("the shell prompts on the serial terminal", PROMPT, 180):

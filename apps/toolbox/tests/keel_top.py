@@ -16,6 +16,7 @@ import time
 import pexpect
 
 sys.path.insert(0, "tests/qemu")
+import serialline  # noqa: E402
 import system  # noqa: E402
 
 PROMPT = system.PROMPT
@@ -64,7 +65,7 @@ def main():
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
            "-device", "virtio-blk-pci,drive=disk,bootindex=0,disable-legacy=on"]
     log = open(os.path.join(work, "serial.log"), "w")
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="latin-1", timeout=60)
+    child = serialline.spawn(cmd, timeout=60)
     child.logfile_read = log
     s = system.Session(child)
     if s.expect("the boot reaches all services", r"initd: all services up \(7\)", 180) and \
