@@ -73,9 +73,10 @@ static int child(void)
 }
 
 /* While the table is flooded: initd restarts a service for the operator
- * (its quotas are kept for services). */
+ * (its quotas are kept for services), and answers once it is up again. */
 static status_t restart_echo(void)
 {
+	struct initd_status out;
 	struct initd_control c = { .verb = INITD_VERB_RESTART, .name = "echo" };
 	struct keel_msg m = { .label = INITD_CONTROL, .len = sizeof c };
 	cap_handle_t op = launch_cap(keel_start_page(), INITD_OPERATOR_NAME);
@@ -84,9 +85,16 @@ static status_t restart_echo(void)
 	if (op == CAP_HANDLE_NONE)
 		return STATUS_NO_RIGHTS;
 	memcpy(m.payload, &c, sizeof c);
-	st = sys_msg_call(op, &m, 5000000000ull);
+	st = sys_msg_call(op, &m, 60000000000ull);
 	if (st == STATUS_OK && loop_error_parse(&m, &why, &label) == STATUS_OK)
 		st = why;
+	else if (st == STATUS_OK && (m.label != INITD_CONTROL_REPLY || m.len < sizeof out))
+		st = STATUS_BAD_FORMAT;
+	if (st == STATUS_OK) {
+		memcpy(&out, m.payload, sizeof out);
+		if (out.state != INITD_STATE_UP)
+			st = STATUS_BUSY; /* answered, but not up */
+	}
 	return st;
 }
 

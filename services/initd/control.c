@@ -68,16 +68,56 @@ static uint32_t by_name(const struct initd *d, const char *name)
 
 static const char *const verbs[] = { "?", "stopped", "started", "restarted" };
 
-/* Reports verb done on s in the witness log and fills r with s's status. */
-static void answer(struct initd *d, struct service *s, uint32_t verb, struct loop_reply *r)
+/* Reports verb done on s in the witness log. */
+static void report(struct initd *d, struct service *s, uint32_t verb)
+{
+	keel_print(d->start->witness, "initd: %s %s by the operator\n", s->m.name, verbs[verb]);
+}
+
+/* Fills r with s's status. */
+static void answer(struct initd *d, struct service *s, struct loop_reply *r)
 {
 	struct initd_status out;
-	keel_print(d->start->witness, "initd: %s %s by the operator\n", s->m.name, verbs[verb]);
 	services_status(d, (uint32_t)(s - d->svc), &out);
 	memset(&r->msg, 0, sizeof r->msg);
 	r->msg.label = INITD_CONTROL_REPLY;
 	r->msg.len = sizeof out;
 	memcpy(r->msg.payload, &out, sizeof out);
+}
+
+/* True while s is on its way up: due to start, waiting for what it
+ * depends on, or running without having said hello. */
+static bool coming_up(const struct service *s)
+{
+	if (s->refused || (s->gated && s->gate == READY_BLOCKED))
+		return false;
+	return s->sv.state == SV_STATE_STARTING || (s->sv.state == SV_STATE_UP && !s->inbox);
+}
+
+/* Keeps reply to answer once s is up (control_settled), if verb starts s
+ * and s is on its way up: true if so. One operator waits per service; a
+ * second is answered at once. */
+static bool await_up(struct service *s, uint32_t verb, cap_handle_t reply)
+{
+	if (verb == INITD_VERB_STOP || !coming_up(s) || s->up_reply != CAP_HANDLE_NONE)
+		return false;
+	s->up_reply = reply;
+	s->up_verb = verb;
+	return true;
+}
+
+void control_settled(struct initd *d)
+{
+	for (uint32_t i = 0; i < d->count; i++) {
+		struct service *s = &d->svc[i];
+		struct loop_reply r = { .cap = CAP_HANDLE_NONE };
+		cap_handle_t reply = s->up_reply;
+		if (reply == CAP_HANDLE_NONE || coming_up(s))
+			continue;
+		s->up_reply = CAP_HANDLE_NONE;
+		answer(d, s, &r);
+		loop_reply(&d->loop, reply, &r);
+	}
 }
 
 /* Starts a graceful stop or restart of s (control.h) if the policy
@@ -120,8 +160,12 @@ void control_ended(struct initd *d, struct service *s, uint64_t now)
 	if (d->launch && d->launch->shutting_down)
 		a.verb = SV_ACT_NONE; /* nothing starts any more */
 	services_act(d, s, a);
-	services_settle(d, now);
-	answer(d, s, s->stop_verb, &r);
+	report(d, s, s->stop_verb);
+	bool waits = await_up(s, s->stop_verb, reply);
+	services_settle(d, now); /* answers a waiting operator if s cannot come up */
+	if (waits)
+		return;
+	answer(d, s, &r);
 	loop_reply(&d->loop, reply, &r);
 }
 static status_t on_control(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
@@ -151,7 +195,10 @@ static status_t on_control(struct loop *loop, const struct keel_msg *m, struct l
 	status_t st = control_apply(d, s, c.verb, now_ns());
 	if (st)
 		return st;
-	answer(d, s, c.verb, r);
+	report(d, s, c.verb);
+	if (loop_msg_is_call(m) && await_up(s, c.verb, m->cap))
+		return STATUS_OK; /* answered when it has said hello (control_settled) */
+	answer(d, s, r);
 	return STATUS_OK;
 }
 

@@ -34,4 +34,16 @@ status_t control_apply(struct initd *d, struct service *s, uint32_t verb, uint64
 #define STOP_GRACE_NS 2000000000ull
 void control_ended(struct initd *d, struct service *s, uint64_t now);
 
+/*
+ * A start or restart the operator called for is answered once the new
+ * instance is up - it has said hello - so that what follows a `svc
+ * restart vfsd` finds files served; or, if it cannot come up, once it has
+ * ended (backoff, quarantined), been stopped or been blocked by a
+ * dependency; the answer carries that state. No hello within the start
+ * allowance ends the instance as hung, so every wait ends. Called at the
+ * end of every settle (services.c): answers each waiting operator whose
+ * service is no longer on its way up.
+ */
+void control_settled(struct initd *d);
+
 #endif

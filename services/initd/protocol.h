@@ -24,7 +24,11 @@
  *   INITD_CONTROL    call on an operator capability (below): payload
  *                    struct initd_control; stops, starts or restarts the
  *                    named service. Reply INITD_CONTROL_REPLY with the
- *                    service's struct initd_status after the request, or
+ *                    service's struct initd_status after the request - for
+ *                    a start or restart, once the new instance has said
+ *                    hello (up) or cannot come up (backoff, quarantined,
+ *                    stopped, blocked; a wait ends at the latest when the
+ *                    start allowance kills a silent instance) - or
  *                    LOOP_REPLY_ERROR: NO_RIGHTS (not an operator
  *                    capability), NOT_FOUND (no service of that name),
  *                    INVALID (an unknown verb, a malformed name, initd
@@ -79,7 +83,7 @@ _Static_assert(SERVICE_STOP == 0x1a170008u, "initd's labels do not collide with 
  * dependencies (the supervisor has it in STARTING meanwhile). */
 enum initd_state {
 	INITD_STATE_STOPPED = 0,     /* not running, nothing scheduled */
-	INITD_STATE_STARTING = 1,    /* being started */
+	INITD_STATE_STARTING = 1,    /* being started, or running before its hello */
 	INITD_STATE_UP = 2,          /* running */
 	INITD_STATE_BACKOFF = 3,     /* ended; a restart is due */
 	INITD_STATE_QUARANTINED = 4, /* failed too often: no more restarts */

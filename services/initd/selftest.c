@@ -257,7 +257,8 @@ static void all_up(struct initd *d, void *ctx)
 		misbehave_once(t, ECHO_PORT, SV_CAUSE_FAULT, 13);
 	} else if (!strcmp(t->name, "peer")) {
 		peer_scenario(t);
-	} else if (!strcmp(t->name, "control") || !strcmp(t->name, "stop")) {
+	} else if (!strcmp(t->name, "control") || !strcmp(t->name, "stop") ||
+		   !strcmp(t->name, "slowup")) {
 		selftest_control(t);
 	} else if (!strcmp(t->name, "hang")) {
 		misbehave_once(t, ECHO_HANG, SV_CAUSE_HANG, 0);
@@ -302,8 +303,8 @@ static uint32_t cycles_wanted(const struct initd *d)
 
 status_t selftest_arm(struct initd_test *t, struct initd *d, const char *name)
 {
-	static const char *const known[] = { "up",   "crash",  "hang",    "port",
-					     "peer", "cycles", "control", "stop" };
+	static const char *const known[] = { "up",     "crash",   "hang", "port",  "peer",
+					     "cycles", "control", "stop", "slowup" };
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(name, known[i])) {
 			*t = (struct initd_test){ .d = d, .cycles = cycles_wanted(d) };

@@ -1,6 +1,7 @@
 /*
  * selftest.h - supervision scenarios for the QEMU tests, chosen with
- * initd.test=NAME: up, crash, hang, port, peer, cycles, control. Each prints
+ * initd.test=NAME: up, crash, hang, port, peer, cycles, control, stop,
+ * slowup. Each prints
  * "initd: PASS ..." / "initd: FAIL ..." lines and a final
  * "initd: NAME: N passed, M failed", then stops initd's loop.
  */
@@ -29,6 +30,10 @@ struct initd_test {
 	uint64_t ctl_ns[16]; /* how long each request took to be answered */
 	volatile uint32_t ctl_count;
 	volatile bool ctl_done;
+	/* The slowup scenario: slow's hellos when the answer came, and
+	 * whether its status was "starting" meanwhile. */
+	volatile uint32_t ctl_hellos;
+	bool saw_starting;
 };
 
 /* The control scenario, run on every turn once all services are up. */

@@ -4,6 +4,12 @@
  * svc does, while the main thread serves them; then the main thread
  * checks what became of echo and echo2.
  *
+ * The "slowup" scenario (initd.test=slowup) sends one request: restart
+ * "slow", which ignores SERVICE_STOP and takes a long start-up before its
+ * hello (the host test's boot-slowup.manifest): the answer must come once
+ * the new instance has said hello, saying up, and the status protocol
+ * must say "starting" while the new instance runs without a hello.
+ *
  * The "stop" scenario (initd.test=stop) sends one request: stop "deaf",
  * a service that ignores SERVICE_STOP and has no heartbeat, alone in its
  * boot list (the host test's boot-deaf.manifest). Nothing else is due,
@@ -41,13 +47,31 @@ static const struct {
 	{ true, INITD_VERB_STOP, "echo", 8 },               /* 9: INVALID: too short */
 	{ true, INITD_VERB_STOP, "echo2-is-too-long", 24 }, /* 10: no NUL: INVALID */
 	{ true, INITD_VERB_STOP, "deaf", 24 },              /* 11: killed after the grace */
+	{ true, INITD_VERB_RESTART, "slow", 24 },           /* 12: answered once up again */
 };
-#define NREQS (sizeof reqs / sizeof reqs[0])
 #define DEAF 11 /* the stop scenario's one request; the control one's are before it */
+#define SLOW 12 /* the slowup scenario's one request */
+#define SLOW_CALL_NS 20000000000ull /* slow's grace period, then its long start-up */
 
 static bool stop_only(const struct initd_test *t)
 {
 	return !strcmp(t->name, "stop");
+}
+
+static bool slow_only(const struct initd_test *t)
+{
+	return !strcmp(t->name, "slowup");
+}
+
+/* The first of the requests t's scenario sends, and the one past its last. */
+static uint32_t reqs_first(const struct initd_test *t)
+{
+	return stop_only(t) ? DEAF : slow_only(t) ? SLOW : 0;
+}
+
+static uint32_t reqs_end(const struct initd_test *t)
+{
+	return stop_only(t) ? DEAF + 1 : slow_only(t) ? SLOW + 1 : DEAF;
 }
 
 static _Noreturn void control_probe(struct initd_test *t)
@@ -59,7 +83,7 @@ static _Noreturn void control_probe(struct initd_test *t)
 		uint64_t none;
 		sys_signal_wait(1ull << 62, QUIET_NS, &none);
 	}
-	for (uint32_t i = stop_only(t) ? DEAF : 0; i < (stop_only(t) ? NREQS : DEAF); i++) {
+	for (uint32_t i = reqs_first(t); i < reqs_end(t); i++) {
 		struct initd_control c = { .verb = reqs[i].verb };
 		struct keel_msg m = { .label = INITD_CONTROL, .len = reqs[i].len };
 		size_t n = strlen(reqs[i].name);
@@ -68,8 +92,10 @@ static _Noreturn void control_probe(struct initd_test *t)
 		uint64_t t0 = 0, t1 = 0;
 		sys_clock_read(&t0);
 		status_t st = sys_msg_call(reqs[i].operator? l->operator_cap : l->power, &m,
-					   CALL_NS);
+					   i == SLOW ? SLOW_CALL_NS : CALL_NS);
 		sys_clock_read(&t1);
+		if (i == SLOW)
+			t->ctl_hellos = selftest_find(t->d, "slow")->hellos;
 		t->ctl_ns[i] = t1 - t0;
 		status_t why;
 		uint32_t label;
@@ -160,15 +186,39 @@ static void control_after(struct loop *loop, uint64_t now, void *ctx)
 	loop_stop(loop);
 }
 
+/* The slowup scenario's answer: a restart answered once the new instance
+ * is up, and "starting" reported while it was not. */
+static void check_slow(struct initd_test *t)
+{
+	const struct initd_status *o = t->ctl_out;
+	selftest_check(t,
+		       is(t, SLOW, STATUS_OK) && o[SLOW].state == INITD_STATE_UP &&
+			       o[SLOW].restarts == t->restarts0 + 1,
+		       "restart slow: answered up, restarts + 1");
+	selftest_check(t, t->ctl_hellos == t->hellos0 + 1,
+		       "restart slow: answered once the new instance has said hello");
+	selftest_check(t, t->saw_starting,
+		       "restart slow: the status protocol said starting until its hello");
+}
+
 static void control_poll(struct loop *loop, uint64_t now, void *ctx)
 {
 	struct initd_test *t = ctx;
 	if (!t->ctl_done) {
+		if (slow_only(t)) {
+			struct initd_status st;
+			struct service *s = selftest_find(t->d, "slow");
+			services_status(t->d, (uint32_t)(s - t->d->svc), &st);
+			t->saw_starting |= st.state == INITD_STATE_STARTING && s->running;
+		}
 		loop_timer_add(loop, now + 1000000, control_poll, t, NULL);
 		return;
 	}
-	if (stop_only(t)) {
-		check_deaf(t);
+	if (stop_only(t) || slow_only(t)) {
+		if (stop_only(t))
+			check_deaf(t);
+		else
+			check_slow(t);
 		loop_stop(loop);
 		return;
 	}
@@ -182,13 +232,20 @@ void selftest_control(struct initd_test *t)
 	struct service *e = selftest_find(t->d, "echo");
 	if (t->round++ != 0)
 		return;
-	bool ready = stop_only(t) ? selftest_find(t->d, "deaf") != NULL : e != NULL;
+	struct service *slow = selftest_find(t->d, "slow");
+	bool ready = stop_only(t)   ? selftest_find(t->d, "deaf") != NULL
+		     : slow_only(t) ? slow != NULL
+				    : e != NULL;
 	if (!ready || !t->d->launch) {
 		selftest_check(t, false, "the services and the launcher are there");
 		loop_stop(&t->d->loop);
 		return;
 	}
-	if (e) {
+	if (slow_only(t)) {
+		supervise_status(&slow->sv, 0, &st);
+		t->restarts0 = st.restarts;
+		t->hellos0 = slow->hellos;
+	} else if (e) {
 		supervise_status(&e->sv, 0, &st);
 		t->restarts0 = st.restarts;
 	}

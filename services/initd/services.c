@@ -535,6 +535,7 @@ static void settle(struct initd *d, uint64_t now)
 		;
 	refresh(d);
 	services_arm_tick(d, now);
+	control_settled(d);
 }
 
 void services_settle(struct initd *d, uint64_t now)
@@ -664,6 +665,8 @@ void services_status(struct initd *d, uint32_t slot, struct initd_status *out)
 	size_t n = strlen(s->m.name);
 	supervise_status(&s->sv, now_ns(), &st);
 	*out = (struct initd_status){ .state = (uint8_t)st.state };
+	if (st.state == SV_STATE_UP && !s->inbox)
+		out->state = INITD_STATE_STARTING; /* running, not heard from yet */
 	memcpy(out->name, s->m.name, n < 16 ? n : 15);
 	if (s->gated && s->gate != READY_GO) {
 		uint32_t b = s->gate_blocker;

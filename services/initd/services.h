@@ -56,6 +56,11 @@ struct service {
 	struct sv_action stop_then;
 	cap_handle_t stop_reply;
 	uint32_t stop_verb;
+	/* An operator's start or restart waiting for the instance to come
+	 * up (control.c): up_reply is answered once it has said hello, or
+	 * ended, stopped or been blocked instead (control_settled). */
+	cap_handle_t up_reply;
+	uint32_t up_verb;
 };
 
 struct initd {

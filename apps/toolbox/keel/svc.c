@@ -25,12 +25,17 @@
 
 #define SVC_MAX 128
 #define CALL_TIMEOUT_NS 5000000000ull
+/* A start or restart is answered once the service is up, which its start
+ * allowance bounds (30 s unless its manifest says otherwise). */
+#define CONTROL_TIMEOUT_NS 90000000000ull
 
-/* One call to initd; reply label want with at least size bytes into out. */
-static status_t ask(cap_handle_t initd, struct keel_msg *m, uint32_t want, void *out, size_t size)
+/* One call to initd within timeout ns; reply label want with at least
+ * size bytes into out. */
+static status_t ask(cap_handle_t initd, struct keel_msg *m, uint64_t timeout, uint32_t want,
+		    void *out, size_t size)
 {
 	uint32_t label;
-	status_t why, st = sys_msg_call(initd, m, CALL_TIMEOUT_NS);
+	status_t why, st = sys_msg_call(initd, m, timeout);
 	if (st)
 		return st;
 	if (loop_error_parse(m, &why, &label) == STATUS_OK)
@@ -45,7 +50,7 @@ static status_t status_of(cap_handle_t initd, uint32_t slot, struct initd_status
 {
 	struct keel_msg m = { .label = INITD_STATUS, .len = 4 };
 	memcpy(m.payload, &slot, 4);
-	status_t st = ask(initd, &m, INITD_STATUS_REPLY, out, sizeof *out);
+	status_t st = ask(initd, &m, CALL_TIMEOUT_NS, INITD_STATUS_REPLY, out, sizeof *out);
 	out->name[15] = 0;
 	return st;
 }
@@ -56,7 +61,7 @@ static status_t footprint_of(cap_handle_t initd, uint32_t slot, uint32_t item,
 	struct keel_msg m = { .label = INITD_FOOTPRINT, .len = 8 };
 	memcpy(m.payload, &slot, 4);
 	memcpy(m.payload + 4, &item, 4);
-	return ask(initd, &m, INITD_FOOTPRINT_REPLY, out, sizeof *out);
+	return ask(initd, &m, CALL_TIMEOUT_NS, INITD_FOOTPRINT_REPLY, out, sizeof *out);
 }
 
 /* Prints slot's footprint on one indented line. */
@@ -123,7 +128,8 @@ static int svc_list(const char *self, cap_handle_t initd, bool quiet, char **nam
 }
 
 /* Sends verb for name to initd on the operator capability op; prints the
- * new state, or why not. Returns 0 or 1. */
+ * new state - for start and restart once the service is up or cannot come
+ * up (initd answers then) - or why not. Returns 0 or 1. */
 static int svc_control(const char *self, cap_handle_t op, uint32_t verb, const char *word,
 		       const char *name)
 {
@@ -136,7 +142,7 @@ static int svc_control(const char *self, cap_handle_t op, uint32_t verb, const c
 	}
 	memcpy(c.name, name, strlen(name));
 	memcpy(m.payload, &c, sizeof c);
-	status_t st = ask(op, &m, INITD_CONTROL_REPLY, &out, sizeof out);
+	status_t st = ask(op, &m, CONTROL_TIMEOUT_NS, INITD_CONTROL_REPLY, &out, sizeof out);
 	if (st) {
 		const char *why = svc_control_error(name, verb, st);
 		msg(self, "%s %s: %s", word, name, why ? why : status_message(st));

@@ -44,6 +44,8 @@ const char *svc_control_error(const char *name, uint32_t verb, status_t st)
 				 "boot, or is quarantined"
 			       : "refused: it holds the device roots, or was refused "
 				 "at boot";
+	case STATUS_TIMEOUT:
+		return "not up yet (svc shows how it is coming up)";
 	default:
 		return NULL;
 	}

@@ -110,6 +110,7 @@ static const struct host_file files[] = {
 	{ "boot-mute.manifest", "echo\nmute after echo\n" },
 	{ "boot-deaf.manifest", "deaf\n" },
 	{ "boot-slow.manifest", "echo\nslow\nmute2\n" },
+	{ "boot-slowup.manifest", "slow\n" },
 	{ "boot-bare.manifest", "echo\nbare\n" },
 	{ "boot-cycle.manifest", "echo after echo\n" },
 	{ "boot-blocked.manifest", "needy\nlost\nloopa\nloopb\necho\nbroken\n" },
@@ -431,6 +432,19 @@ TEST(an_operator_stops_starts_and_restarts_services_by_name)
 	CHECK(!console_has("did not stop in time"));
 }
 
+/* An operator's restart of slow (2 s to its hello; it ignores
+ * SERVICE_STOP, so the grace period ends its old instance) is answered
+ * once the new instance has said hello, up; until then the status
+ * protocol says starting. */
+TEST(an_operators_restart_is_answered_once_the_service_is_up)
+{
+	check_scenario_on("boot-slowup.manifest", "slowup");
+	CHECK(console_has(
+		"initd: PASS restart slow: answered once the new instance has said hello"));
+	CHECK(console_has("initd: PASS restart slow: the status protocol said starting until its "
+			  "hello"));
+}
+
 /* A service that ignores SERVICE_STOP, with no heartbeat and nothing else
  * due: initd kills it when the stop's grace period ends. */
 TEST(a_service_that_ignores_a_stop_is_killed_when_its_grace_period_ends)
@@ -466,6 +480,7 @@ static const struct boot_test boot_tests[] = {
 	BOOT_TEST(a_slow_start_up_is_given_its_start_allowance),
 	BOOT_TEST(an_operator_stops_starts_and_restarts_services_by_name),
 	BOOT_TEST(a_service_that_ignores_a_stop_is_killed_when_its_grace_period_ends),
+	BOOT_TEST(an_operators_restart_is_answered_once_the_service_is_up),
 };
 
 static const struct boot_test *current;

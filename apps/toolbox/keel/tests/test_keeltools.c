@@ -283,6 +283,7 @@ TEST(svc_words)
 		     "device roots"));
 	CHECK(strstr(svc_control_error("echo", INITD_VERB_START, STATUS_BUSY), "already"));
 	CHECK(strstr(svc_control_error("echo", INITD_VERB_STOP, STATUS_NO_RIGHTS), "operator"));
+	CHECK(strstr(svc_control_error("vfsd", INITD_VERB_RESTART, STATUS_TIMEOUT), "not up yet"));
 	CHECK(svc_control_error("echo", INITD_VERB_STOP, STATUS_QUOTA) == NULL);
 	svc_duration(45000, buf, sizeof buf);
 	CHECK_STR(buf, "45s");
