@@ -93,6 +93,12 @@ static long pipe_read(struct keel_file *f, void *buf, size_t n, int64_t off)
 	unsigned spins = 0;
 	(void)off;
 	for (;;) {
+		/* The writers first: a writer's bytes are in before its close
+		 * counts it out, so none written before the count seen here
+		 * can be missed below. Read the other way round, a writer that
+		 * wrote and closed between the two reads lost its bytes: an
+		 * end of file came in their place. */
+		uint32_t writers = __atomic_load_n(&h->writers, __ATOMIC_ACQUIRE);
 		int64_t a = pipe_avail(h);
 		if (a < 0)
 			return -EIO;
@@ -103,7 +109,7 @@ static long pipe_read(struct keel_file *f, void *buf, size_t n, int64_t off)
 			__atomic_store_n(&h->head, hd + k, __ATOMIC_RELEASE);
 			return (long)k;
 		}
-		if (n == 0 || __atomic_load_n(&h->writers, __ATOMIC_ACQUIRE) == 0)
+		if (n == 0 || writers == 0)
 			return 0;
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;

@@ -10,7 +10,7 @@
 KEEL_IMG=${KEEL_IMG:-build/libc/keel.img}
 . tests/qemu/lib.sh
 
-programs=${*:-"fmt_int fmt_float sort regex timefmt wide malloc stdio jmp threads tls"}
+programs=${*:-"fmt_int fmt_float sort regex timefmt wide malloc stdio jmp threads tls pipes"}
 for p in $programs; do
 	if ! build/host/sysroot/tests/libc/$p > "$work/$p.host" 2>&1; then
 		fail "$p: the host build exits with status $?"
