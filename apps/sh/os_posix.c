@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -454,28 +455,39 @@ static void read_list(int fd, char *buf, size_t n)
 	buf[len] = 0;
 }
 
-/* The toolbox's command names, one a line, asked once ("toolbox --list"). */
+/* The toolbox's command names, one a line ("toolbox --list"). Asked until
+ * an answer comes: a failed ask is reported and made again at the next
+ * lookup, rather than leaving this shell without its everyday commands
+ * for the rest of its life. */
 static const char *toolbox_list(void)
 {
 	static char list[4096];
-	static bool asked;
-	int p[2], map[OS_MAXFD], st;
+	int p[2], map[OS_MAXFD], st = 0;
 	pid_t pid;
 	char *argv[] = { (char *)"toolbox", (char *)"--list", NULL }, *envp[] = { NULL };
 
-	if (asked || os_pipe(p))
+	if (list[0])
 		return list;
-	asked = true;
-	for (int i = 0; i < OS_MAXFD; i++)
-		map[i] = i == 1 ? p[1] : i == 2 ? 2 : -1;
-	struct os_spawn_req req = { "toolbox", argv, envp, NULL, map, OS_MAXFD, false };
-	int err = os_spawn(&req, &pid);
-	close(p[1]);
-	if (!err)
-		read_list(p[0], list, sizeof(list));
-	close(p[0]);
-	if (!err)
-		waitpid(pid, &st, 0);
+	int err = os_pipe(p);
+	if (!err) {
+		for (int i = 0; i < OS_MAXFD; i++)
+			map[i] = i == 1 ? p[1] : i == 2 ? 2 : -1;
+		struct os_spawn_req req = { "toolbox", argv, envp, NULL, map, OS_MAXFD, false };
+		err = os_spawn(&req, &pid);
+		close(p[1]);
+		if (!err)
+			read_list(p[0], list, sizeof(list));
+		close(p[0]);
+		if (!err)
+			waitpid(pid, &st, 0);
+	}
+	if (list[0])
+		return list;
+	if (err)
+		dprintf(2, "sh: cannot ask the toolbox for its commands: %s\n", strerror(err));
+	else
+		dprintf(2, "sh: the toolbox did not list its commands (status %d)\n",
+			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	return list;
 }
 
