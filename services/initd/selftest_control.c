@@ -209,7 +209,9 @@ static void control_poll(struct loop *loop, uint64_t now, void *ctx)
 			struct initd_status st;
 			struct service *s = selftest_find(t->d, "slow");
 			services_status(t->d, (uint32_t)(s - t->d->svc), &st);
-			t->saw_starting |= st.state == INITD_STATE_STARTING && s->running;
+			/* The new instance: running, no hello yet. */
+			t->saw_starting |= st.state == INITD_STATE_STARTING && s->running &&
+					   s->inbox == CAP_HANDLE_NONE;
 		}
 		loop_timer_add(loop, now + 1000000, control_poll, t, NULL);
 		return;
