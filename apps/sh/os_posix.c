@@ -455,20 +455,16 @@ static void read_list(int fd, char *buf, size_t n)
 	buf[len] = 0;
 }
 
-/* The toolbox's command names, one a line ("toolbox --list"). Asked until
- * an answer comes: a failed ask is reported and made again at the next
- * lookup, rather than leaving this shell without its everyday commands
- * for the rest of its life. */
-static const char *toolbox_list(void)
+/* One ask of the toolbox for its command names into list (n bytes);
+ * true if it gave some. A failed ask is reported on standard error with
+ * what went wrong. */
+static bool toolbox_ask(char *list, size_t n)
 {
-	static char list[4096];
 	int p[2], map[OS_MAXFD], st = 0;
-	pid_t pid;
+	pid_t pid, reaped = -1;
 	char *argv[] = { (char *)"toolbox", (char *)"--list", NULL }, *envp[] = { NULL };
-
-	if (list[0])
-		return list;
 	int err = os_pipe(p);
+
 	if (!err) {
 		for (int i = 0; i < OS_MAXFD; i++)
 			map[i] = i == 1 ? p[1] : i == 2 ? 2 : -1;
@@ -476,18 +472,34 @@ static const char *toolbox_list(void)
 		err = os_spawn(&req, &pid);
 		close(p[1]);
 		if (!err)
-			read_list(p[0], list, sizeof(list));
+			read_list(p[0], list, n);
 		close(p[0]);
 		if (!err)
-			waitpid(pid, &st, 0);
+			reaped = waitpid(pid, &st, 0);
 	}
 	if (list[0])
-		return list;
+		return true;
 	if (err)
 		dprintf(2, "sh: cannot ask the toolbox for its commands: %s\n", strerror(err));
+	else if (reaped != pid)
+		dprintf(2, "sh: the toolbox listed no commands, and its end was not seen\n");
 	else
-		dprintf(2, "sh: the toolbox did not list its commands (status %d)\n",
+		dprintf(2, "sh: the toolbox listed no commands (status %d)\n",
 			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	return false;
+}
+
+/* The toolbox's command names, one a line ("toolbox --list"), asked once
+ * per shell. An ask that fails is made again at once, twice, and then at
+ * the next lookup, rather than leaving this shell without its everyday
+ * commands for the rest of its life. */
+static const char *toolbox_list(void)
+{
+	static char list[4096];
+
+	for (int tries = 0; tries < 3; tries++)
+		if (list[0] || toolbox_ask(list, sizeof(list)))
+			break;
 	return list;
 }
 
