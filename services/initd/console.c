@@ -35,11 +35,9 @@ bool console_provider_coming(struct initd *d, const char *name)
 {
 	for (uint32_t i = 0; i < d->count; i++) {
 		const struct service *s = &d->svc[i];
-		if (strcmp(s->m.provides, name) || s->refused ||
-		    (s->gated && s->gate == READY_BLOCKED))
-			continue; /* it will not come up */
-		if (s->sv.state == SV_STATE_STARTING || s->sv.state == SV_STATE_BACKOFF ||
-		    (s->sv.state == SV_STATE_UP && !s->inbox))
+		/* A refused service is never in backoff: it never ran. */
+		if (!strcmp(s->m.provides, name) &&
+		    (services_coming_up(s) || s->sv.state == SV_STATE_BACKOFF))
 			return true;
 	}
 	return false;

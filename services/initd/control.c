@@ -85,21 +85,12 @@ static void answer(struct initd *d, struct service *s, struct loop_reply *r)
 	memcpy(r->msg.payload, &out, sizeof out);
 }
 
-/* True while s is on its way up: due to start, waiting for what it
- * depends on, or running without having said hello. */
-static bool coming_up(const struct service *s)
-{
-	if (s->refused || (s->gated && s->gate == READY_BLOCKED))
-		return false;
-	return s->sv.state == SV_STATE_STARTING || (s->sv.state == SV_STATE_UP && !s->inbox);
-}
-
 /* Keeps reply to answer once s is up (control_settled), if verb starts s
  * and s is on its way up: true if so. One operator waits per service; a
  * second is answered at once. */
 static bool await_up(struct service *s, uint32_t verb, cap_handle_t reply)
 {
-	if (verb == INITD_VERB_STOP || !coming_up(s) || s->up_reply != CAP_HANDLE_NONE)
+	if (verb == INITD_VERB_STOP || !services_coming_up(s) || s->up_reply != CAP_HANDLE_NONE)
 		return false;
 	s->up_reply = reply;
 	s->up_verb = verb;
@@ -112,7 +103,7 @@ void control_settled(struct initd *d)
 		struct service *s = &d->svc[i];
 		struct loop_reply r = { .cap = CAP_HANDLE_NONE };
 		cap_handle_t reply = s->up_reply;
-		if (reply == CAP_HANDLE_NONE || coming_up(s))
+		if (reply == CAP_HANDLE_NONE || services_coming_up(s))
 			continue;
 		s->up_reply = CAP_HANDLE_NONE;
 		answer(d, s, &r);

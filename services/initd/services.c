@@ -299,6 +299,18 @@ static void start_now(struct initd *d, struct service *s, uint64_t now)
 		say(d, "initd: %s: cannot start: %s\n", s->m.name, status_name(st));
 }
 
+static bool blocked(const struct service *s)
+{
+	return s->gated && s->gate == READY_BLOCKED;
+}
+
+bool services_coming_up(const struct service *s)
+{
+	if (s->refused || blocked(s))
+		return false;
+	return s->sv.state == SV_STATE_STARTING || (s->sv.state == SV_STATE_UP && !s->inbox);
+}
+
 /* How s looks to the services that depend on it. */
 static enum ready_peer peer_state(const struct service *s)
 {
@@ -552,11 +564,6 @@ void services_start_all(struct initd *d, uint64_t now)
 			services_act(d, s, a);
 	}
 	settle(d, now);
-}
-
-static bool blocked(const struct service *s)
-{
-	return s->gated && s->gate == READY_BLOCKED;
 }
 
 /* All up: every service running and heard from, but those refused or

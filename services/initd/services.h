@@ -113,6 +113,11 @@ void services_kill(struct initd *d, struct service *s);
 struct initd_status;
 void services_status(struct initd *d, uint32_t slot, struct initd_status *out);
 
+/* True while s is on its way up: due to start, waiting for what it
+ * depends on, or running without having said hello; not when it was
+ * refused or is blocked by a dependency that will not come up. */
+bool services_coming_up(const struct service *s);
+
 /* Carries out a decision of s's supervision policy (kill, start, ...). */
 void services_act(struct initd *d, struct service *s, struct sv_action a);
 
