@@ -455,10 +455,11 @@ static void read_list(int fd, char *buf, size_t n)
 	buf[len] = 0;
 }
 
-/* One ask of the toolbox for its command names into list (n bytes);
- * true if it gave some. A failed ask is reported on standard error with
- * what went wrong. */
-static bool toolbox_ask(char *list, size_t n)
+/* One ask of the toolbox for its command names into list (n bytes): 0 if
+ * it gave some, otherwise the spawn's errno (ENOENT: there is no toolbox)
+ * or -1, and a failed ask other than ENOENT is reported on standard error
+ * with what went wrong. */
+static int toolbox_ask(char *list, size_t n)
 {
 	int p[2], map[OS_MAXFD], st = 0;
 	pid_t pid, reaped = -1;
@@ -478,7 +479,9 @@ static bool toolbox_ask(char *list, size_t n)
 			reaped = waitpid(pid, &st, 0);
 	}
 	if (list[0])
-		return true;
+		return 0;
+	if (err == ENOENT)
+		return err;
 	if (err)
 		dprintf(2, "sh: cannot ask the toolbox for its commands: %s\n", strerror(err));
 	else if (reaped != pid)
@@ -486,20 +489,21 @@ static bool toolbox_ask(char *list, size_t n)
 	else
 		dprintf(2, "sh: the toolbox listed no commands (status %d)\n",
 			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-	return false;
+	return err ? err : -1;
 }
 
 /* The toolbox's command names, one a line ("toolbox --list"), asked once
  * per shell. An ask that fails is made again at once, twice, and then at
  * the next lookup, rather than leaving this shell without its everyday
- * commands for the rest of its life. */
+ * commands for the rest of its life; with no toolbox at all it is not
+ * made again. */
 static const char *toolbox_list(void)
 {
 	static char list[4096];
+	static bool none;
 
-	for (int tries = 0; tries < 3; tries++)
-		if (list[0] || toolbox_ask(list, sizeof(list)))
-			break;
+	for (int tries = 0; tries < 3 && !list[0] && !none; tries++)
+		none = toolbox_ask(list, sizeof(list)) == ENOENT;
 	return list;
 }
 
