@@ -3,10 +3,11 @@
 # line (pexpect): flood, from /apps, fills initd's launch table until it
 # refuses (FULL or QUOTA) and checks that it recovers; then vfsd and compd
 # are restarted under the shell in use (svc restart): the shell must not
-# hang - after vfsd's restart its root is stale until it is started
-# again; after compd's it reads end-of-file on its dead terminal, ends,
-# and initd starts it on a fresh one; svc still answers and poweroff
-# ends QEMU.
+# hang - after vfsd's restart the C library renews its root (LAUNCH_ROOT)
+# and files work; after compd's it reads end-of-file on its dead terminal, ends,
+# and initd starts it on a fresh one; svc still answers; operators killed
+# while initd holds their restart, two at once and a stop meanwhile leave
+# initd answering and files served; and poweroff ends QEMU.
 import os
 import sys
 import tempfile
@@ -48,6 +49,18 @@ def session(s):
     s.expect("the console comes back after compd's restart", PROMPT, 30)
     s.run("the shell answers on the new terminal", "echo $((6 * 7))", r"\n42", 30)
     s.run("svc still answers", "svc -q compd", r"compd +up +1 ", 30)
+    # initd holds an operator's restart until the service is up: the
+    # operator killed while it waits, two at once, a stop meanwhile.
+    for i in range(3):
+        s.run("an operator killed while its restart waits (%d)" % (i + 1),
+              "svc restart vfsd & kill $!; wait", PROMPT, 30)
+    s.run("... and initd still answers for that service", "svc -q vfsd", r"vfsd +(up|starting) ", 30)
+    s.run("two operators restart one service at once", "svc restart vfsd & svc restart vfsd; wait",
+          r"vfsd: (up|starting)", 60)
+    s.run("files work after them", "ls /boot", r"keel\.elf", 30)
+    s.run("a stop while an operator's start waits",
+          "svc stop echo2; svc start echo2 & svc stop echo2; wait; svc -q echo2", r"echo2 +stopped", 60)
+    s.run("... and a start afterwards comes up", "svc start echo2", r"echo2: up ", 60)
     s.child.send("poweroff\r")
 
 
