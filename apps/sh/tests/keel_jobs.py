@@ -5,7 +5,9 @@
 # while the background job runs on; `fg` and Ctrl-C of the job brought
 # back; `wait`; the "Done" notice at the next prompt; a three-stage
 # pipeline ended by Ctrl-C; a nested interactive shell whose spinning
-# child alone Ctrl-C ends; then poweroff. The history file is read back
+# child alone Ctrl-C ends; 300 rounds of two fresh child shells, each
+# running a toolbox command at once, none of them without its commands;
+# then poweroff. The history file is read back
 # from the disk with mtools: each line entered once, appended.
 #
 # usage: apps/sh/tests/keel_jobs.py (from the top of the tree, after ninja)
@@ -26,6 +28,7 @@ import system  # noqa: E402
 import serialline  # noqa: E402
 
 check = system.check
+FRESH_ROUNDS = 300
 
 
 def entered(line):
@@ -98,6 +101,24 @@ def pipeline(s):
     s.run("kill ends it", "kill %1; wait; jobs; echo killed", r"\nkilled\r")
 
 
+def fresh_shells(s):
+    """Child shells one after another, each running a toolbox command at
+    once: a fresh shell asks `toolbox --list` through a pipe for its
+    commands, so every round reads a short pipe whose writer writes and
+    exits at once. An ask that comes back empty (a pipe's end of file
+    seen before the bytes written, docs/libc.md) says so on standard
+    error, even when the shell's retry then finds the commands."""
+    s.run("a file for the fresh shells", "echo fresh > /fresh.txt; i=0; n=0", entered("n=0"))
+    s.child.send("while [ $i -lt %d ]; do sh -c 'cat /fresh.txt >/f.out' || n=$((n+1)); "
+                 "(cat /fresh.txt >/f.out) || n=$((n+1)); i=$((i+1)); done; "
+                 "echo rounds=$i failed=$n\r" % FRESH_ROUNDS)
+    ok = s.expect("%d rounds of two fresh shells each find the toolbox's commands"
+                  % FRESH_ROUNDS, r"\nrounds=%d failed=0\r" % FRESH_ROUNDS, 600)
+    check("no fresh shell's ask of the toolbox came back empty",
+          ok and "sh: " not in s.child.before, repr(s.child.before[-400:]))
+    s.run("the files go", "rm /fresh.txt /f.out; echo gone", r"\ngone\r")
+
+
 def disk_checks(cfg, img):
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     mtype = cfg.get("MCOPY", "mcopy").replace("mcopy", "mtype")
@@ -114,7 +135,7 @@ def main():
     cfg = config()
     work = tempfile.mkdtemp(prefix="keel-jobs.")
     img = make_image(cfg, work, "initd.console=sh")
-    cmd = [cfg["TIMEOUT"], "--foreground", "400", cfg["QEMU"], "-accel", "tcg,thread=single",
+    cmd = [cfg["TIMEOUT"], "--foreground", "900", cfg["QEMU"], "-accel", "tcg,thread=single",
            "-M", "pc", "-cpu", "max", "-m", "256M", "-smp", "2", "-display", "none",
            "-no-reboot", "-chardev", "stdio,id=ser,signal=off", "-serial", "chardev:ser",
            "-drive", "file=%s,if=none,id=disk,format=raw" % img,
@@ -127,6 +148,7 @@ def main():
         background(s)
         waiting(s)
         pipeline(s)
+        fresh_shells(s)
         child.send("poweroff\r")
         s.expect("poweroff ends the session", r"topod: power off", 60)
     try:
