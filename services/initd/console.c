@@ -82,6 +82,7 @@ void console_caps_get(struct console *c)
 			keel_print(d->start->witness, "initd: no terminal %u from %s: %s\n",
 				   c->term, con->m.name, status_name(st));
 	}
+	c->tty_live = con && c->tty != CAP_HANDLE_NONE && c->tty_hellos == con->hellos;
 	if (vfs && c->root == CAP_HANDLE_NONE) {
 		struct vfs_client v = { .timeout = CONSOLE_CALL_NS };
 		status_t st = vfs_open(&v, vfs->inbox, "", VFS_O_DIR, VFS_R_ALL, &c->root, NULL);
@@ -91,6 +92,12 @@ void console_caps_get(struct console *c)
 				   vfs->m.name, status_name(st));
 		}
 	}
+}
+
+bool console_terminal_lost(struct console *c)
+{
+	struct service *con = provider(c->l->d, "console");
+	return c->tty_live && (!con || con->hellos != c->tty_hellos);
 }
 
 void console_caps_release(struct console *c)

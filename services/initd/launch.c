@@ -829,15 +829,21 @@ static void console_restart(struct loop *loop, uint64_t now, void *ctx)
 }
 
 /* A console program ended: it is started again after a second, unless it
- * keeps ending at once (nothing to read on the debug console). */
+ * keeps ending at once (nothing to read on the debug console). An end
+ * that came with the loss of its terminal (the console service restarted
+ * under it) is not counted: the program did not fail, and the next one
+ * gets a terminal of the new instance. */
 static void console_ended(struct console *c)
 {
 	uint64_t now = now_ns();
+	bool lost = console_terminal_lost(c);
 	c->id = LAUNCH_ANY;
+	c->tty_live = false;
 	console_caps_release(c);
 	if (c->l->shutting_down)
 		return;
-	c->quick = now - c->started < CONSOLE_QUICK_NS ? c->quick + 1 : 0;
+	if (!lost)
+		c->quick = now - c->started < CONSOLE_QUICK_NS ? c->quick + 1 : 0;
 	if (c->quick >= CONSOLE_QUICK_MAX) {
 		say(c->l, "initd: the console program keeps ending at once: not restarted\n");
 		return;

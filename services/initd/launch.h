@@ -78,6 +78,7 @@ struct console {
 	uint32_t term;                  /* compd's terminal index */
 	cap_handle_t tty, control;      /* the terminal, while initd holds it */
 	uint32_t tty_hellos;            /* the console service's hellos at the open */
+	bool tty_live;                  /* the program got the running instance's terminal */
 	cap_handle_t root;              /* a vfsd root for the running program */
 	uint32_t id;                    /* the program's app id; LAUNCH_ANY if none */
 	uint32_t quick;                 /* ends in a row within CONSOLE_QUICK_NS of a start */
@@ -139,6 +140,12 @@ uint32_t console_intr_targets(struct launcher *l, uint32_t k, struct app **out);
  * program has ended. */
 void console_caps_get(struct console *c);
 void console_caps_release(struct console *c);
+
+/* console.c: whether the ended program of c had its terminal taken away:
+ * it got one of a console service instance that has since ended or been
+ * replaced (compd restarted under it). Such an end is not the program's
+ * doing, and does not count as a quick end. */
+bool console_terminal_lost(struct console *c);
 
 /* True if the service providing name is on its way up: starting, due to
  * restart, or running but not yet heard from (console.c). */
