@@ -43,6 +43,26 @@ bool console_provider_coming(struct initd *d, const char *name)
 	return false;
 }
 
+bool console_provider_returns(struct initd *d, const char *name)
+{
+	for (uint32_t i = 0; i < d->count; i++) {
+		const struct service *s = &d->svc[i];
+		if (!strcmp(s->m.provides, name) && !s->refused &&
+		    (s->sv.state == SV_STATE_STARTING || s->sv.state == SV_STATE_UP ||
+		     s->sv.state == SV_STATE_BACKOFF))
+			return true;
+	}
+	return false;
+}
+
+bool console_provider_stopping(struct initd *d, const char *name)
+{
+	for (uint32_t i = 0; i < d->count; i++)
+		if (!strcmp(d->svc[i].m.provides, name) && d->svc[i].stop_due)
+			return true;
+	return false;
+}
+
 static void drop(cap_handle_t *c)
 {
 	if (*c != CAP_HANDLE_NONE)

@@ -96,6 +96,7 @@ static void app_free(struct launcher *l, struct app *a)
 		sys_cap_revoke(a->launcher);
 	drop(&a->launcher);
 	drop(&a->waiter);
+	drop(&a->root_waiter);
 	drop(&a->child.task);
 	drop(&a->child.thread);
 	uint32_t gen = a->gen + 1;
@@ -143,6 +144,7 @@ static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t 
 	a->state = APP_ENDED;
 	launch_budget_give(l, a);
 	appsession_end(a); /* what it left open in vfsd is freed */
+	drop(&a->root_waiter);
 	drop(&a->child.task);
 	drop(&a->child.thread);
 	if (a->launcher != CAP_HANDLE_NONE)
@@ -638,6 +640,23 @@ static status_t on_job(struct loop *loop, const struct keel_msg *m, struct loop_
 	return STATUS_OK;
 }
 
+/* appsession_renew for a, unless vfsd is on its way back: a new instance
+ * starting, due to restart or not yet heard from, the old one in a
+ * graceful stop (its old session may still answer, and would be kept),
+ * or the old one gone without initd having seen its end yet (the
+ * renewal finds it DEAD or STALE while it is still counted up). Then
+ * *back, and the caller of LAUNCH_ROOT waits for it rather than failing
+ * in the moment a restart takes. */
+static status_t root_renew(struct launcher *l, struct app *a, cap_handle_t *root, bool *back)
+{
+	*back = console_provider_coming(l->d, "vfs") || console_provider_stopping(l->d, "vfs");
+	if (*back)
+		return STATUS_DEAD;
+	status_t st = appsession_renew(l, a, root);
+	*back = (st == STATUS_DEAD || st == STATUS_STALE) && console_provider_returns(l->d, "vfs");
+	return st;
+}
+
 /* LAUNCH_ROOT: a new root directory for the caller (appsession.h). */
 static status_t on_root(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
 			void *ctx)
@@ -652,12 +671,41 @@ static status_t on_root(struct loop *loop, const struct keel_msg *m, struct loop
 		return st;
 	if (!a || a->state != APP_RUNNING)
 		return STATUS_NOT_FOUND;
-	st = appsession_renew(l, a, &r->cap);
+	bool back;
+	st = root_renew(l, a, &r->cap, &back);
+	if (back && loop_msg_is_call(m) && a->root_waiter == CAP_HANDLE_NONE) {
+		a->root_waiter = m->cap;
+		return STATUS_OK; /* answered once vfsd is back, or will not be (launch_settled) */
+	}
 	if (st)
 		return st;
 	fill_reply(r, NULL, 0);
 	r->mode = CAP_MOVE;
 	return STATUS_OK;
+}
+
+void launch_settled(struct launcher *l)
+{
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *a = &l->apps[i];
+		struct loop_reply r = { .cap = CAP_HANDLE_NONE };
+		cap_handle_t reply = a->root_waiter;
+		if (reply == CAP_HANDLE_NONE)
+			continue;
+		bool back = false;
+		status_t st = a->state == APP_RUNNING ? root_renew(l, a, &r.cap, &back)
+						      : STATUS_DEAD;
+		if (back)
+			continue; /* still on its way back */
+		a->root_waiter = CAP_HANDLE_NONE;
+		if (st == STATUS_OK) {
+			fill_reply(&r, NULL, 0);
+			r.mode = CAP_MOVE;
+		} else {
+			loop_error_msg(&r.msg, st, LAUNCH_ROOT);
+		}
+		loop_reply(&l->d->loop, reply, &r);
+	}
 }
 
 struct app *launch_app(struct launcher *l, uint32_t id)

@@ -57,6 +57,7 @@ struct app {
 	cap_handle_t session;              /* head of its vfsd session (appsession.h), or none */
 	uint32_t root_rights;              /* of its root, when that was the volume's root */
 	bool root_renewable;               /* LAUNCH_ROOT may give it a new one */
+	cap_handle_t root_waiter;          /* a LAUNCH_ROOT held while vfsd comes up */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */
@@ -130,6 +131,11 @@ void launch_kill_all(struct launcher *l);
 /* The live entry named by id (or a launcher badge's low 32 bits), or NULL. */
 struct app *launch_app(struct launcher *l, uint32_t id);
 
+/* After every event (services.c, settle): answers the LAUNCH_ROOT calls
+ * held while the file service was on its way up, now that it is up (a
+ * new root) or cannot come up (DEAD). */
+void launch_settled(struct launcher *l);
+
 /* console.c: the apps an interrupt typed on console k ends (at most
  * LAUNCH_APPS_MAX, into out); returns how many. */
 uint32_t console_intr_targets(struct launcher *l, uint32_t k, struct app **out);
@@ -150,6 +156,15 @@ bool console_terminal_lost(struct console *c);
 /* True if the service providing name is on its way up: starting, due to
  * restart, or running but not yet heard from (console.c). */
 bool console_provider_coming(struct initd *d, const char *name);
+
+/* True if the service providing name runs or will run again: up (perhaps
+ * an instance on its way out, not yet reported ended), starting or due
+ * to restart - not stopped, quarantined or refused (console.c). */
+bool console_provider_returns(struct initd *d, const char *name);
+
+/* True if the service providing name is in a graceful stop (asked to stop
+ * for the operator's stop or restart, not yet ended) (console.c). */
+bool console_provider_stopping(struct initd *d, const char *name);
 
 /* launch_script.c: turns prepared app a, a "#!" script at path, into a
  * launch of interp with path as its first argument (its argv[0] gives

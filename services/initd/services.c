@@ -548,6 +548,8 @@ static void settle(struct initd *d, uint64_t now)
 	refresh(d);
 	services_arm_tick(d, now);
 	control_settled(d);
+	if (d->launch)
+		launch_settled(d->launch);
 }
 
 void services_settle(struct initd *d, uint64_t now)

@@ -87,6 +87,13 @@ void keel_fs_attach(cap_handle_t root, const char *cwd)
 	path_init(&top);
 	path_init(&fs.cwd);
 	root_setup(root);
+	if (root != CAP_HANDLE_NONE && fs.root == CAP_HANDLE_NONE) {
+		/* The root given went stale on its way (vfsd restarted after
+		 * the launcher checked it): ask for a new one, as a call
+		 * through it would. */
+		int tries = 0;
+		renewed(STATUS_DEAD, &tries);
+	}
 	if (cwd && cwd[0] && keel_resolve(&top, cwd, &p, &dir) == 0)
 		fs.cwd = p;
 }

@@ -9,7 +9,8 @@
 # row (not counted as the console program's quick ends); svc still
 # answers; operators killed
 # while initd holds their restart, two at once and a stop meanwhile leave
-# initd answering and files served; and poweroff ends QEMU.
+# initd answering and files served; path calls made during a restart of
+# vfsd wait for it; and poweroff ends QEMU.
 import os
 import sys
 import tempfile
@@ -69,6 +70,17 @@ def session(s):
     s.run("two operators restart one service at once", "svc restart vfsd & svc restart vfsd; wait",
           r"vfsd: (up|starting)", 60)
     s.run("files work after them", "ls /boot", r"keel\.elf", 30)
+    # Path calls made while vfsd restarts wait for the new instance
+    # (initd holds LAUNCH_ROOT until its hello) instead of failing: the
+    # shell's own test of a file, 300 times beside each restart.
+    s.child.send("r=0; while [ $r -lt 2 ]; do svc restart vfsd & i=0; "
+                 "while [ $i -lt 300 ]; do [ -f /boot/grub/grub.cfg ] || echo MISSING; "
+                 "i=$((i+1)); done; wait; r=$((r+1)); done; echo rounds=$r\r")
+    ok = s.expect("the shell tests a file 600 times across two restarts of vfsd",
+                  r"\nrounds=2\r", 120)
+    system.check("... and finds it every time: the calls waited for vfsd",
+                 ok and "\nMISSING" not in s.child.before, repr(s.child.before[-300:]))
+    s.expect("... the prompt comes back", PROMPT, 30)
     # Which of the background start and the stop reaches initd first is
     # the scheduler's choice: echo2 ends up either way, checked in svc's
     # table (not initd's "echo2 stopped by the operator" line).
