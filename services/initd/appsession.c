@@ -36,20 +36,22 @@ static void note_root(struct vfs_client *c, struct app *a)
 	a->root_rights = a->root_renewable ? st.rights : 0;
 }
 
-void appsession_open(struct launcher *l, struct app *a, uint32_t i)
+status_t appsession_open(struct launcher *l, struct app *a, uint32_t i)
 {
 	struct vfs_client c = { .timeout = SESSION_CALL_NS };
 	cap_handle_t vfs = vfs_inbox(l->d), head, copy;
 	uint64_t info = 0, badge = 0;
 	if (a->session != CAP_HANDLE_NONE || vfs == CAP_HANDLE_NONE ||
 	    sys_cap_info(a->caps[i], &info, &badge) || badge == 0)
-		return;
-	if (session_of(&c, vfs, badge, &head, &copy))
-		return;
+		return STATUS_OK;
+	status_t st = session_of(&c, vfs, badge, &head, &copy);
+	if (st)
+		return st;
 	sys_cap_delete(a->caps[i]);
 	a->caps[i] = copy;
 	a->session = head;
 	note_root(&c, a);
+	return STATUS_OK;
 }
 
 status_t appsession_renew(struct launcher *l, struct app *a, cap_handle_t *root)

@@ -19,8 +19,10 @@
 #include "launch.h"
 
 /* Replaces a->caps[i] (named "root") by the head of a new session, kept
- * in a->session too; leaves it as it is where vfsd makes none. */
-void appsession_open(struct launcher *l, struct app *a, uint32_t i);
+ * in a->session too; leaves it as it is where vfsd makes none. Returns
+ * vfsd's answer to the session request (STALE: the root's record went
+ * with an earlier vfsd instance), STATUS_OK when it had nothing to ask. */
+status_t appsession_open(struct launcher *l, struct app *a, uint32_t i);
 
 /* Ends a's session, if it has one. */
 void appsession_end(struct app *a);

@@ -97,6 +97,7 @@ static void app_free(struct launcher *l, struct app *a)
 	drop(&a->launcher);
 	drop(&a->waiter);
 	drop(&a->root_waiter);
+	drop(&a->go_waiter);
 	drop(&a->child.task);
 	drop(&a->child.thread);
 	uint32_t gen = a->gen + 1;
@@ -451,27 +452,61 @@ static status_t app_go(struct launcher *l, struct app *a)
 	return STATUS_OK;
 }
 
+/* Starts prepared app a for its LAUNCH_GO and fills the answer; a is
+ * freed if it cannot start. After a wait for vfsd (held), its session is
+ * made first: a root whose record went with the old instance (vfsd says
+ * STALE) would leave the program without files for good, so the answer
+ * is STALE, and the launcher renews its own root and launches again (the
+ * C library does). The check is vfsd's, asked through initd's own
+ * capability, never through the one the launcher gave. */
+static status_t go(struct launcher *l, struct app *a, struct loop_reply *r, bool held)
+{
+	uint32_t out[4] = { app_id(l, a), 0, 0, 0 };
+	status_t st = STATUS_OK;
+	for (uint32_t i = 0; held && i < a->ncaps; i++)
+		if (!strcmp(a->names[i], "root") && appsession_open(l, a, i) == STATUS_STALE)
+			st = STATUS_STALE;
+	if (st == STATUS_OK)
+		st = app_go(l, a);
+	if (st) {
+		app_free(l, a);
+		return st;
+	}
+	out[1] = a->ncaps;
+	fill_reply(r, out, sizeof out);
+	return STATUS_OK;
+}
+
+/* Whether a's start waits for vfsd: it is given a root directory, which
+ * initd makes a vfsd session for (appsession.h), and vfsd is on its way
+ * back - starting, or in a graceful stop. Started now, it would get no
+ * session, and so no new root after the restart. */
+static bool go_waits(struct launcher *l, const struct app *a)
+{
+	bool root = false;
+	for (uint32_t i = 0; i < a->ncaps && !root; i++)
+		root = !strcmp(a->names[i], "root");
+	return root &&
+	       (console_provider_coming(l->d, "vfs") || console_provider_stopping(l->d, "vfs"));
+}
+
 static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
 {
 	struct launcher *l = ctx;
-	uint32_t id, flags = 0, out[4] = { 0 };
+	uint32_t id, flags = 0;
 	(void)loop;
 	memcpy(&id, m->payload, 4);
 	if (m->len >= 8)
 		memcpy(&flags, m->payload + 4, 4);
 	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
-	if (!a || a->state != APP_PREPARED)
+	if (!a || a->state != APP_PREPARED || a->go_waiter != CAP_HANDLE_NONE)
 		return STATUS_NOT_FOUND;
 	a->background = flags & LAUNCH_JOB_BACKGROUND;
-	status_t st = app_go(l, a);
-	if (st) {
-		app_free(l, a);
-		return st;
+	if (loop_msg_is_call(m) && go_waits(l, a)) {
+		a->go_waiter = m->cap;
+		return STATUS_OK; /* started once vfsd is back, or will not be (launch_settled) */
 	}
-	out[0] = id;
-	out[1] = a->ncaps;
-	fill_reply(r, out, sizeof out);
-	return STATUS_OK;
+	return go(l, a, r, false);
 }
 
 /* LAUNCH_WAIT for any of owner's apps. */
@@ -686,6 +721,22 @@ static status_t on_root(struct loop *loop, const struct keel_msg *m, struct loop
 
 void launch_settled(struct launcher *l)
 {
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
+		struct app *a = &l->apps[i];
+		struct loop_reply r = { .cap = CAP_HANDLE_NONE };
+		cap_handle_t reply = a->go_waiter;
+		if (reply == CAP_HANDLE_NONE || a->state != APP_PREPARED || go_waits(l, a))
+			continue;
+		a->go_waiter = CAP_HANDLE_NONE;
+		status_t st = STATUS_BUSY; /* no new apps while initd shuts down */
+		if (l->shutting_down)
+			app_free(l, a);
+		else
+			st = go(l, a, &r, true);
+		if (st)
+			loop_error_msg(&r.msg, st, LAUNCH_GO);
+		loop_reply(&l->d->loop, reply, &r);
+	}
 	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
 		struct app *a = &l->apps[i];
 		struct loop_reply r = { .cap = CAP_HANDLE_NONE };

@@ -58,6 +58,7 @@ struct app {
 	uint32_t root_rights;              /* of its root, when that was the volume's root */
 	bool root_renewable;               /* LAUNCH_ROOT may give it a new one */
 	cap_handle_t root_waiter;          /* a LAUNCH_ROOT held while vfsd comes up */
+	cap_handle_t go_waiter;            /* its LAUNCH_GO, held likewise */
 };
 
 /* A LAUNCH_WAIT for any of one launcher's apps. */

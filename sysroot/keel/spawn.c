@@ -237,6 +237,22 @@ static status_t launch_named(cap_handle_t launch, const char *name, struct passi
 	return st;
 }
 
+/* After a launch refused with STALE - the root passed went stale on its
+ * way, vfsd having restarted after keel_fs_fresh_root checked it - puts
+ * the renewed root in its place: true if there is a new one to try. */
+static bool pass_root_renew(struct passing *p)
+{
+	for (uint32_t i = 0; i < p->n; i++)
+		if (!strcmp(p->names[i], "root")) {
+			cap_handle_t root = keel_fs_fresh_root();
+			if (root == CAP_HANDLE_NONE || root == p->caps[i])
+				return false;
+			p->caps[i] = root;
+			return true;
+		}
+	return false;
+}
+
 /* Whether the child goes to the background: it starts with SIGINT ignored
  * (ignored here and not reset by POSIX_SPAWN_SETSIGDEF) or in a process
  * group of its own (POSIX_SPAWN_SETPGROUP). */
@@ -280,6 +296,8 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 	if ((err = pass_fds(&p, child)))
 		return pass_done(&p, 1, NULL), err;
 	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
+	if (st == STATUS_STALE && pass_root_renew(&p))
+		st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
 	if (st)
 		pass_done(&p, 1, NULL);
 	if (st == STATUS_BAD_FORMAT)
