@@ -31,36 +31,32 @@ static struct service *provider(struct initd *d, const char *name)
 	return NULL;
 }
 
+/* The service providing name, whatever its state, or NULL. */
+static const struct service *providing(const struct initd *d, const char *name)
+{
+	for (uint32_t i = 0; i < d->count; i++)
+		if (!strcmp(d->svc[i].m.provides, name))
+			return &d->svc[i];
+	return NULL;
+}
+
 bool console_provider_coming(struct initd *d, const char *name)
 {
-	for (uint32_t i = 0; i < d->count; i++) {
-		const struct service *s = &d->svc[i];
-		/* A refused service is never in backoff: it never ran. */
-		if (!strcmp(s->m.provides, name) &&
-		    (services_coming_up(s) || s->sv.state == SV_STATE_BACKOFF))
-			return true;
-	}
-	return false;
+	const struct service *s = providing(d, name);
+	/* A refused service is never in backoff: it never ran. */
+	return s && (services_coming_up(s) || s->sv.state == SV_STATE_BACKOFF);
+}
+
+bool console_provider_back(struct initd *d, const char *name)
+{
+	const struct service *s = providing(d, name);
+	return s && (s->stop_due || services_coming_up(s) || s->sv.state == SV_STATE_BACKOFF);
 }
 
 bool console_provider_returns(struct initd *d, const char *name)
 {
-	for (uint32_t i = 0; i < d->count; i++) {
-		const struct service *s = &d->svc[i];
-		if (!strcmp(s->m.provides, name) && !s->refused &&
-		    (s->sv.state == SV_STATE_STARTING || s->sv.state == SV_STATE_UP ||
-		     s->sv.state == SV_STATE_BACKOFF))
-			return true;
-	}
-	return false;
-}
-
-bool console_provider_stopping(struct initd *d, const char *name)
-{
-	for (uint32_t i = 0; i < d->count; i++)
-		if (!strcmp(d->svc[i].m.provides, name) && d->svc[i].stop_due)
-			return true;
-	return false;
+	const struct service *s = providing(d, name);
+	return s && services_returns(s);
 }
 
 static void drop(cap_handle_t *c)

@@ -486,8 +486,7 @@ static bool go_waits(struct launcher *l, const struct app *a)
 	bool root = false;
 	for (uint32_t i = 0; i < a->ncaps && !root; i++)
 		root = !strcmp(a->names[i], "root");
-	return root &&
-	       (console_provider_coming(l->d, "vfs") || console_provider_stopping(l->d, "vfs"));
+	return root && console_provider_back(l->d, "vfs");
 }
 
 static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_reply *r, void *ctx)
@@ -684,7 +683,7 @@ static status_t on_job(struct loop *loop, const struct keel_msg *m, struct loop_
  * in the moment a restart takes. */
 static status_t root_renew(struct launcher *l, struct app *a, cap_handle_t *root, bool *back)
 {
-	*back = console_provider_coming(l->d, "vfs") || console_provider_stopping(l->d, "vfs");
+	*back = console_provider_back(l->d, "vfs");
 	if (*back)
 		return STATUS_DEAD;
 	status_t st = appsession_renew(l, a, root);

@@ -132,9 +132,10 @@ void launch_kill_all(struct launcher *l);
 /* The live entry named by id (or a launcher badge's low 32 bits), or NULL. */
 struct app *launch_app(struct launcher *l, uint32_t id);
 
-/* After every event (services.c, settle): answers the LAUNCH_ROOT calls
- * held while the file service was on its way up, now that it is up (a
- * new root) or cannot come up (DEAD). */
+/* After every event (services.c, settle): answers the LAUNCH_GO and
+ * LAUNCH_ROOT calls held while the file service was on its way back, now
+ * that it is up (the app starts with a session of the new instance; a new
+ * root) or will not come back (the app starts without one; DEAD). */
 void launch_settled(struct launcher *l);
 
 /* console.c: the apps an interrupt typed on console k ends (at most
@@ -158,14 +159,14 @@ bool console_terminal_lost(struct console *c);
  * restart, or running but not yet heard from (console.c). */
 bool console_provider_coming(struct initd *d, const char *name);
 
-/* True if the service providing name runs or will run again: up (perhaps
- * an instance on its way out, not yet reported ended), starting or due
- * to restart - not stopped, quarantined or refused (console.c). */
-bool console_provider_returns(struct initd *d, const char *name);
+/* True if the service providing name is on its way back: on its way up
+ * (above), or in a graceful stop for the operator's stop or restart, not
+ * yet ended (console.c). */
+bool console_provider_back(struct initd *d, const char *name);
 
-/* True if the service providing name is in a graceful stop (asked to stop
- * for the operator's stop or restart, not yet ended) (console.c). */
-bool console_provider_stopping(struct initd *d, const char *name);
+/* True if the service providing name runs or will run again
+ * (services_returns; console.c). */
+bool console_provider_returns(struct initd *d, const char *name);
 
 /* launch_script.c: turns prepared app a, a "#!" script at path, into a
  * launch of interp with path as its first argument (its argv[0] gives

@@ -568,6 +568,11 @@ void services_start_all(struct initd *d, uint64_t now)
 	settle(d, now);
 }
 
+bool services_returns(const struct service *s)
+{
+	return peer_state(s) != READY_PEER_GONE;
+}
+
 /* All up: every service running and heard from, but those refused or
  * blocked, which never will be. Reported once per boot. */
 static void check_all_up(struct initd *d)

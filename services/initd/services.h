@@ -118,6 +118,11 @@ void services_status(struct initd *d, uint32_t slot, struct initd_status *out);
  * refused or is blocked by a dependency that will not come up. */
 bool services_coming_up(const struct service *s);
 
+/* True if s runs or will run again: up (perhaps an instance on its way
+ * out, not yet reported ended), starting or due to restart - not stopped,
+ * quarantined or refused. What its dependents are told, too. */
+bool services_returns(const struct service *s);
+
 /* Carries out a decision of s's supervision policy (kill, start, ...). */
 void services_act(struct initd *d, struct service *s, struct sv_action a);
 
