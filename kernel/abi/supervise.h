@@ -86,8 +86,9 @@ struct kernel_stats {
  * delta(busy) / (delta(busy) + delta(idle)).
  */
 #define KERNEL_STATS_CPUS 64
-#define KERNEL_CPU_ONLINE 1u /* flags: the record describes a CPU */
-#define KERNEL_CPU_IDLE 2u   /* flags: it runs its idle thread right now */
+#define KERNEL_CPU_ONLINE 1u            /* flags: the record describes a CPU */
+#define KERNEL_CPU_IDLE 2u              /* flags: it runs its idle thread right now */
+#define KERNEL_STALL_MIN_NS 20000000ull /* stalled_ns: the shortest gap counted */
 
 struct kernel_cpu_stats {
 	uint32_t cpu;            /* index, as in sys_thread_create affinity masks */
@@ -103,9 +104,17 @@ struct kernel_cpu_stats {
 				  * cross-CPU IPC, each counted once */
 	uint64_t lock_contended; /* of those, found held */
 	uint64_t lock_wait;      /* ticks this CPU spent waiting for them */
+	uint64_t stalled_ns;     /* nanoseconds this CPU stood still: the time it
+				  * took no timer tick (1 ms) in gaps of
+				  * KERNEL_STALL_MIN_NS or more, less the first
+				  * ms of each, a gap still open included - the
+				  * host did not run the CPU (a paused or busy
+				  * emulator, a suspended host) or interrupts
+				  * stayed off. Time-outs that run meanwhile
+				  * measure time nothing could use. */
 };
 
 _Static_assert(sizeof(struct kernel_stats) % 8 == 0, "the records after it stay aligned");
-_Static_assert(sizeof(struct kernel_cpu_stats) == 80, "ABI size");
+_Static_assert(sizeof(struct kernel_cpu_stats) == 88, "ABI size");
 
 #endif

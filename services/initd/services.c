@@ -773,19 +773,42 @@ static status_t on_footprint(struct loop *loop, const struct keel_msg *m, struct
 	return STATUS_OK;
 }
 
+/* The most any CPU stood still since the last look (struct
+ * kernel_cpu_stats, stalled_ns): time in which a service on it could send
+ * no heartbeat. 0 when the counters cannot be read. */
+static uint64_t services_stalled(struct initd *d)
+{
+	uint64_t most = 0;
+	if (sys_kernel_stats(d->start->witness, &d->stats.k, sizeof d->stats) != STATUS_OK)
+		return 0;
+	for (uint32_t i = 0; i < KERNEL_STATS_CPUS; i++) {
+		uint64_t ns = d->stats.cpu[i].stalled_ns;
+		if (!(d->stats.cpu[i].flags & KERNEL_CPU_ONLINE) || ns <= d->stalled_seen[i])
+			continue;
+		if (ns - d->stalled_seen[i] > most)
+			most = ns - d->stalled_seen[i];
+		d->stalled_seen[i] = ns;
+	}
+	return most;
+}
+
 static void tick(struct loop *loop, uint64_t now, void *ctx)
 {
 	struct initd *d = ctx;
-	/* A tick this late means initd could not run: whatever heartbeats
-	 * the services sent meanwhile may still wait in its inbox, so that
-	 * time is not held against them. */
+	/* Time nothing could use is not held against the services: a tick
+	 * this late means initd could not run, and the heartbeats sent
+	 * meanwhile may still wait in its inbox; a CPU that stood still (a
+	 * paused or starved emulator, a suspended host) ran no service. */
 	uint64_t late = d->tick_due && now > d->tick_due ? now - d->tick_due : 0;
+	uint64_t excuse = services_stalled(d);
+	if (late > TICK_STALL_NS && late > excuse)
+		excuse = late;
 	bool acted = false;
 	d->tick_due = 0; /* fired: nothing is armed */
 	for (uint32_t i = 0; i < d->count; i++) {
 		struct service *s = &d->svc[i];
-		if (late > TICK_STALL_NS)
-			supervise_excuse(&s->sv, late);
+		if (excuse)
+			supervise_excuse(&s->sv, excuse);
 		if (s->stop_due && now >= s->stop_due) {
 			control_ended(d, s, now); /* it did not stop in time */
 			acted = true;

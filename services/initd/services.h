@@ -75,7 +75,14 @@ struct initd {
 	bool all_up_reported;
 	uint64_t tick_due;     /* when the supervision tick is armed for; 0: not armed */
 	loop_timer_id tick_id; /* the armed tick */
-	bool retry;            /* the last refresh left something to retry */
+	/* The kernel's per-CPU counters, read at each tick for the time the
+	 * CPUs stood still (services_stalled). */
+	struct {
+		struct kernel_stats k;
+		struct kernel_cpu_stats cpu[KERNEL_STATS_CPUS];
+	} stats;
+	uint64_t stalled_seen[KERNEL_STATS_CPUS]; /* each CPU's stalled_ns at the last look */
+	bool retry;                               /* the last refresh left something to retry */
 	/* Called on every turn once all services are up: the hook of a test
 	 * scenario (selftest.c), NULL otherwise. */
 	void (*on_all_up)(struct initd *d, void *ctx);

@@ -7,7 +7,8 @@
  *            add up to the kernel-wide counters; busy + idle grow by the
  *            time between two readings; spinning shows as busy time and
  *            sleeping as idle time; odd lengths and records that run off
- *            the mapping are handled
+ *            the mapping are handled; the time a CPU stood still
+ *            never shrinks and grows by at most the time between readings
  */
 #include "root.h"
 
@@ -160,6 +161,29 @@ static void check_load(struct kabi_root *r, struct load_buf *a, struct load_buf 
 		      d.idle * 10 >= d.span * 8, 1);
 }
 
+/* The time a CPU stood still never shrinks, and grows by no more than
+ * the time between two readings (a guest stopped meanwhile counts up to
+ * that time; one that runs counts nothing). */
+static void check_stalled(struct kabi_root *r, struct load_buf *a, struct load_buf *b,
+			  unsigned ncpu)
+{
+	uint64_t t0 = 0, t1 = 0, pending;
+	sys_clock_read(&t0);
+	if (!read_load(r, a, sizeof *a))
+		return;
+	sys_signal_wait(1ull << 62, SLEEP_MS * KABI_MS, &pending);
+	if (!read_load(r, b, sizeof *b))
+		return;
+	sys_clock_read(&t1);
+	bool sane = true;
+	for (unsigned i = 0; i < ncpu; i++) {
+		uint64_t x = a->cpu[i].stalled_ns, y = b->cpu[i].stalled_ns;
+		sane &= y >= x && y - x <= t1 - t0;
+		kr_log(r, "cpu %u stood still %llu ns in all", i, (unsigned long long)y);
+	}
+	kr_expect_u64(r, "stalled_ns grows by at most the time between readings", sane, 1);
+}
+
 void test_cpuload(struct kabi_root *r)
 {
 	static struct load_buf a, b; /* 5 KiB each: not on the stack */
@@ -170,4 +194,5 @@ void test_cpuload(struct kabi_root *r)
 	check_lengths(r, &b);
 	check_unmapped(r);
 	check_load(r, &a, &b, ncpu);
+	check_stalled(r, &a, &b, ncpu);
 }

@@ -5,13 +5,15 @@
 # files on the boot disk's FAT32 partition, reads them back, runs a
 # pipeline and a missing command, recalls history and completes a path,
 # interrupts a running command with Ctrl-C,
-# writes a file with the editor; a second shell on the screen's first
+# writes a file with the editor; the machine stands still three times (QEMU
+# stopped, its clock going on) and no service is taken for hung; a second shell on the screen's first
 # virtual console is typed to on the PS/2 keyboard (the monitor's sendkey)
 # and read from the VGA text buffer; then poweroff. The disk is checked
 # on the host by tools Keel did not write: fsck.fat -n must be clean (exit
 # 0 and only its two standard lines) and mtools must read the files back.
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,10 +150,32 @@ def session(s):
     c.send("\x11")
     s.expect("the editor returns to the shell", PROMPT, 60)
     s.run("the editor's file is there", "cat /notes/b.txt", r"\nwritten in the editor")
+    stood_still(s)
     screen_shell(s)
     c.send("poweroff\r")
     s.expect("poweroff stops every service", r"initd: vfsd stopped", 60)
     s.expect("topod powers the machine off", r"topod: power off", 60)
+
+
+def stood_still(s, times=3, secs=2.0):
+    """The machine stands still: QEMU is stopped (SIGSTOP), as a busy or
+    suspended host stops it, while its clock goes on. No service may be
+    taken for hung for the heartbeats it could not send meanwhile."""
+    qemu = subprocess.run(["pgrep", "-P", str(s.child.pid)], capture_output=True, text=True)
+    pid = int(qemu.stdout.split()[0])
+    for _ in range(times):
+        time.sleep(1)
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(secs)
+        os.kill(pid, signal.SIGCONT)
+    time.sleep(2)
+    s.run("the shell answers after the machine stood still", "echo still-here",
+          r"\nstill-here\r")
+    s.child.logfile_read.flush()
+    with open(s.child.logfile_read.name, encoding="latin-1") as f:
+        hung = re.findall(r"initd: [^\r\n]*killed as hung", f.read())
+    check("no service is killed as hung for the time the machine stood still", not hung,
+          "; ".join(hung))
 
 
 def screen_shell(s):

@@ -11,6 +11,8 @@
 #include "arch/host/host.h"
 #include "core/object/thread.h"
 
+_Static_assert(HOST_TICK_NS == THREAD_TICK_NS, "the tick the scheduler counts on");
+
 static uint64_t now_ns;
 static uint64_t limit_ns = HOST_TIME_LIMIT_DEFAULT;
 

@@ -3,6 +3,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memory.h"
 #include "core/console.h"
+#include "core/object/thread.h"
 #include "core/panic.h"
 
 enum {
@@ -109,6 +110,8 @@ void lapic_count_stop(void)
 {
 	lapic_write(LAPIC_TIMER_INIT, 0);
 }
+
+_Static_assert(1000000000ull / TIMER_HZ == THREAD_TICK_NS, "the tick the scheduler counts on");
 
 void timer_set_rates(uint64_t tsc_hz, uint64_t lapic_hz, uint64_t tsc_zero)
 {

@@ -1,6 +1,7 @@
 /* thread.c - kernel and user threads, switches, ticks and blocking (see thread.h). */
 #include <stddef.h>
 
+#include "abi/supervise.h"
 #include "core/futex.h"
 #include "core/list.h"
 #include "core/ipc.h"
@@ -460,6 +461,42 @@ static void idle_account(struct sched_cpu *sc, bool starting)
 		sc->idle_ticks += ts - sc->idle_ts;
 }
 
+/* Notes this CPU's tick at now: a gap since the last one of
+ * KERNEL_STALL_MIN_NS or more is time the CPU stood still (abi/supervise.h,
+ * stalled_ns). Both fields change under stall_seq for thread_cpu_load;
+ * a short gap leaves the gap still open as thread_cpu_load counts it (none)
+ * whichever tick_ns it reads, so it stores tick_ns alone. */
+static inline void stall_note(struct sched_cpu *sc, uint64_t now)
+{
+	uint64_t last = sc->tick_ns;
+	if (__builtin_expect(last && now - last >= KERNEL_STALL_MIN_NS, 0)) {
+		__atomic_store_n(&sc->stall_seq, sc->stall_seq + 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		__atomic_store_n(&sc->stalled_ns, sc->stalled_ns + (now - last - THREAD_TICK_NS),
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&sc->tick_ns, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&sc->stall_seq, sc->stall_seq + 1, __ATOMIC_RELEASE);
+	} else {
+		__atomic_store_n(&sc->tick_ns, now, __ATOMIC_RELAXED);
+	}
+}
+
+/* CPU sc's stalled time to now_ns: the gaps closed, and the one still open
+ * if it is long enough. Read without its lock (stall_note). */
+static uint64_t stall_read(const struct sched_cpu *sc, uint64_t now_ns)
+{
+	uint64_t seq, last, stalled;
+	do {
+		seq = __atomic_load_n(&sc->stall_seq, __ATOMIC_ACQUIRE);
+		last = __atomic_load_n(&sc->tick_ns, __ATOMIC_RELAXED);
+		stalled = __atomic_load_n(&sc->stalled_ns, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1) || seq != __atomic_load_n(&sc->stall_seq, __ATOMIC_RELAXED));
+	if (last && now_ns > last && now_ns - last >= KERNEL_STALL_MIN_NS)
+		stalled += now_ns - last - THREAD_TICK_NS;
+	return stalled;
+}
+
 bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 {
 	struct sched_cpu *sc = cpu_list;
@@ -478,7 +515,8 @@ bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 					 .busy = up > idle_ticks ? up - idle_ticks : 0,
 					 .syscalls = sc->syscalls,
 					 .switches = sc->switches,
-					 .ticks = sc->ticks };
+					 .ticks = sc->ticks,
+					 .stalled_ns = stall_read(sc, arch_time_ns()) };
 	return true;
 }
 
@@ -891,6 +929,7 @@ void thread_tick(void)
 	unsigned cpu = sc->cpu;
 	uint64_t now = arch_time_ns();
 	sc->ticks++;
+	stall_note(sc, now);
 	bool global = cpu == 0 && global_work_due(sc, now);
 
 	arch_sched_pass(); /* TLB upkeep even when nothing is preempted */

@@ -104,6 +104,9 @@ struct klock_stats {
 };
 
 /* Per-CPU scheduler state, embedded in the arch's per-CPU data. */
+/* The period of every port's timer tick (1 kHz). */
+#define THREAD_TICK_NS 1000000ull
+
 struct sched_cpu {
 	struct thread *current;
 	struct thread *idle;
@@ -131,13 +134,18 @@ struct sched_cpu {
 	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
 	uint64_t sleep_hint;           /* at most the first deadline, for a look without the lock */
 	struct thread *parked;         /* current, blocked, while this CPU halts on its stack */
+	/* Stalls (struct kernel_cpu_stats, stalled_ns), written by this CPU
+	 * at its tick and read by any (thread_cpu_load). */
+	uint64_t tick_ns;    /* when its last tick came; 0 before the first */
+	uint64_t stalled_ns; /* the gaps closed so far */
+	uint64_t stall_seq;  /* odd while a closed gap is added to both */
 };
 
 /* One CPU's load as sys_kernel_stats reports it (struct kernel_cpu_stats). */
 struct thread_cpu_load {
 	uint32_t cpu;
 	bool idle_now;
-	uint64_t timestamp, idle, busy, syscalls, switches, ticks;
+	uint64_t timestamp, idle, busy, syscalls, switches, ticks, stalled_ns;
 };
 
 /* Sets up the thread pool and turns the calling boot context into CPU 0's

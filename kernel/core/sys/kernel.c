@@ -100,7 +100,8 @@ static void cpu_record(unsigned i, uint64_t now, struct kernel_cpu_stats *r)
 					.ticks = l.ticks,
 					.lock_acquired = k.acquired,
 					.lock_contended = k.contended,
-					.lock_wait = k.wait };
+					.lock_wait = k.wait,
+					.stalled_ns = l.stalled_ns };
 }
 
 /* After the kernel-wide counters, as many per-CPU records as fit. Every
