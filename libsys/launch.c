@@ -31,10 +31,10 @@ static struct keel_msg words(uint32_t label, uint32_t a, uint32_t b)
 }
 
 status_t launch_block_memory(char *const *argv, char *const *envp, const char *cwd,
-			     cap_handle_t *mem, size_t *len)
+			     const char *devices, cap_handle_t *mem, size_t *len)
 {
 	void *at;
-	*len = launch_block_build(NULL, 0, argv, envp, cwd);
+	*len = launch_block_build(NULL, 0, argv, envp, cwd, devices);
 	uint64_t pages = (*len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
 	if (*len == 0)
 		return STATUS_RANGE;
@@ -46,7 +46,7 @@ status_t launch_block_memory(char *const *argv, char *const *envp, const char *c
 		sys_cap_delete(*mem);
 		return st;
 	}
-	launch_block_build(at, *len, argv, envp, cwd);
+	launch_block_build(at, *len, argv, envp, cwd, devices);
 	keel_unmap(at, pages);
 	return STATUS_OK;
 }
@@ -56,7 +56,7 @@ static status_t send_block(cap_handle_t launch, uint32_t id, const struct launch
 {
 	cap_handle_t mem;
 	size_t len;
-	status_t st = launch_block_memory(req->argv, req->envp, req->cwd, &mem, &len);
+	status_t st = launch_block_memory(req->argv, req->envp, req->cwd, req->devices, &mem, &len);
 	if (st)
 		return st;
 	struct keel_msg m = words(LAUNCH_ARGS, id, (uint32_t)len);

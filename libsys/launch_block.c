@@ -5,8 +5,21 @@
  */
 #include "keel/launch.h"
 
+/* Appends the string s (with its NUL) at *len of out (n bytes, or none);
+ * false when the block would pass LAUNCH_BLOCK_MAX. */
+static bool put(char *out, size_t n, size_t *len, const char *s)
+{
+	size_t k = strlen(s) + 1;
+	if (k > LAUNCH_BLOCK_MAX || *len + k > LAUNCH_BLOCK_MAX)
+		return false;
+	if (out && *len + k <= n)
+		memcpy(out + *len, s, k);
+	*len += k;
+	return true;
+}
+
 size_t launch_block_build(void *buf, size_t n, char *const *argv, char *const *envp,
-			  const char *cwd)
+			  const char *cwd, const char *devices)
 {
 	struct launch_block_hdr h = { LAUNCH_BLOCK_MAGIC, 0, 0, 0 };
 	size_t len = sizeof h;
@@ -14,21 +27,12 @@ size_t launch_block_build(void *buf, size_t n, char *const *argv, char *const *e
 	cwd = cwd ? cwd : "/";
 	for (int pass = 0; pass < 2; pass++) {
 		char *const *v = pass ? envp : argv;
-		for (uint32_t i = 0; v && v[i]; i++, pass ? h.envc++ : h.argc++) {
-			size_t k = strlen(v[i]) + 1;
-			if (k > LAUNCH_BLOCK_MAX || len + k > LAUNCH_BLOCK_MAX)
+		for (uint32_t i = 0; v && v[i]; i++, pass ? h.envc++ : h.argc++)
+			if (!put(out, n, &len, v[i]))
 				return 0;
-			if (out && len + k <= n)
-				memcpy(out + len, v[i], k);
-			len += k;
-		}
 	}
-	size_t k = strlen(cwd) + 1;
-	if (k > LAUNCH_BLOCK_MAX || len + k > LAUNCH_BLOCK_MAX)
+	if (!put(out, n, &len, cwd) || !put(out, n, &len, devices ? devices : ""))
 		return 0;
-	if (out && len + k <= n)
-		memcpy(out + len, cwd, k);
-	len += k;
 	h.bytes = (uint32_t)len;
 	if (!out)
 		return len;
@@ -47,17 +51,18 @@ status_t launch_block_parse(const void *buf, size_t n, struct launch_args *out)
 	if (h.magic != LAUNCH_BLOCK_MAGIC || h.bytes != n || h.argc > n || h.envc > n)
 		return STATUS_BAD_FORMAT;
 	const char *p = (const char *)buf + sizeof h, *end = (const char *)buf + n;
-	const char *first = p, *last = p;
-	for (uint64_t i = 0; i < (uint64_t)h.argc + h.envc + 1; i++) {
+	const char *first = p, *cwd = p, *devices = p;
+	for (uint64_t i = 0; i < (uint64_t)h.argc + h.envc + 2; i++) {
 		const char *z = p < end ? memchr(p, 0, (size_t)(end - p)) : NULL;
 		if (!z)
 			return STATUS_BAD_FORMAT;
-		last = p;
+		cwd = devices;
+		devices = p;
 		p = z + 1;
 	}
 	if (p != end)
 		return STATUS_BAD_FORMAT;
-	*out = (struct launch_args){ h.argc, h.envc, first, last };
+	*out = (struct launch_args){ h.argc, h.envc, first, cwd, devices };
 	return STATUS_OK;
 }
 

@@ -37,7 +37,7 @@ static status_t start(const char *mode, uint32_t *id)
 	const char *names[] = { "tty", "witness", "launch" };
 	cap_handle_t caps[] = { launch_cap(s, "tty"), s->witness, launch_of() };
 	uint32_t n = strcmp(mode, "child") == 0 ? 3 : 2;
-	struct launch_req req = { "flood", argv, NULL, NULL, n, names, caps };
+	struct launch_req req = { "flood", argv, NULL, NULL, n, names, caps, NULL };
 	if (sleeper) { /* the toolbox's sleep, from the bundle: no disk read each */
 		req.program = "toolbox";
 		req.argv = sleep_argv;

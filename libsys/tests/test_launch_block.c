@@ -11,9 +11,9 @@ static char buf[LAUNCH_BLOCK_MAX + 64];
 TEST(round_trip)
 {
 	char *argv[] = { "ls", "-l", "", "a b", NULL }, *envp[] = { "HOME=/", NULL };
-	size_t n = launch_block_build(buf, sizeof buf, argv, envp, "/home");
+	size_t n = launch_block_build(buf, sizeof buf, argv, envp, "/home", NULL);
 	struct launch_args a;
-	CHECK(n == launch_block_build(NULL, 0, argv, envp, "/home"));
+	CHECK(n == launch_block_build(NULL, 0, argv, envp, "/home", NULL));
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_OK);
 	CHECK_EQ(a.argc, 4);
 	CHECK_EQ(a.envc, 1);
@@ -24,11 +24,30 @@ TEST(round_trip)
 	p = launch_next(launch_next(p));
 	CHECK_STR(p, "HOME=/");
 	CHECK_STR(a.cwd, "/home");
+	CHECK_STR(a.devices, "");
+}
+
+TEST(devices)
+{
+	char *argv[] = { "ls", NULL };
+	size_t n = launch_block_build(buf, sizeof buf, argv, NULL, "/w", "1=null 2=zero");
+	struct launch_args a;
+	CHECK(n == launch_block_build(NULL, 0, argv, NULL, "/w", "1=null 2=zero"));
+	CHECK(launch_block_parse(buf, n, &a) == STATUS_OK);
+	CHECK_EQ(a.argc, 1);
+	CHECK_STR(a.cwd, "/w");
+	CHECK_STR(a.devices, "1=null 2=zero");
+	buf[n - 1] = 'x'; /* the devices string unterminated */
+	CHECK(launch_block_parse(buf, n, &a) == STATUS_BAD_FORMAT);
+	n = launch_block_build(buf, sizeof buf, argv, NULL, "/w", "");
+	CHECK(launch_block_parse(buf, n, &a) == STATUS_OK);
+	CHECK_STR(a.devices, "");
+	CHECK(launch_block_parse(buf, n - 1, &a) == STATUS_BAD_FORMAT); /* no devices string */
 }
 
 TEST(empty_and_defaults)
 {
-	size_t n = launch_block_build(buf, sizeof buf, NULL, NULL, NULL);
+	size_t n = launch_block_build(buf, sizeof buf, NULL, NULL, NULL, NULL);
 	struct launch_args a;
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_OK);
 	CHECK(a.argc == 0 && a.envc == 0);
@@ -40,30 +59,30 @@ TEST(limits)
 	static char big[LAUNCH_BLOCK_MAX];
 	memset(big, 'x', sizeof big - 1);
 	char *argv[] = { big, NULL };
-	CHECK(launch_block_build(NULL, 0, argv, NULL, "/") == 0);
+	CHECK(launch_block_build(NULL, 0, argv, NULL, "/", NULL) == 0);
 	char *small[] = { "a", NULL };
-	CHECK(launch_block_build(buf, 8, small, NULL, "/") == 0); /* does not fit */
+	CHECK(launch_block_build(buf, 8, small, NULL, "/", NULL) == 0); /* does not fit */
 }
 
 TEST(malformed)
 {
 	char *argv[] = { "a", "bc", NULL };
-	size_t n = launch_block_build(buf, sizeof buf, argv, NULL, "/");
+	size_t n = launch_block_build(buf, sizeof buf, argv, NULL, "/", NULL);
 	struct launch_args a;
 	CHECK(launch_block_parse(buf, n - 1, &a) == STATUS_BAD_FORMAT); /* length mismatch */
 	CHECK(launch_block_parse(buf, 3, &a) == STATUS_BAD_FORMAT);
 	buf[n - 1] = 'x'; /* the last string unterminated */
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_BAD_FORMAT);
-	n = launch_block_build(buf, sizeof buf, argv, NULL, "/");
+	n = launch_block_build(buf, sizeof buf, argv, NULL, "/", NULL);
 	buf[8] = 9; /* more strings than there are */
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_BAD_FORMAT);
-	n = launch_block_build(buf, sizeof buf, argv, NULL, "/");
+	n = launch_block_build(buf, sizeof buf, argv, NULL, "/", NULL);
 	buf[8] = 1; /* fewer: bytes are left over */
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_BAD_FORMAT);
-	n = launch_block_build(buf, sizeof buf, argv, NULL, "/");
+	n = launch_block_build(buf, sizeof buf, argv, NULL, "/", NULL);
 	buf[0] ^= 1;
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_BAD_FORMAT);
-	n = launch_block_build(buf, sizeof buf, argv, NULL, "/");
+	n = launch_block_build(buf, sizeof buf, argv, NULL, "/", NULL);
 	memset(buf + 8, 0xff, 8); /* huge counts */
 	CHECK(launch_block_parse(buf, n, &a) == STATUS_BAD_FORMAT);
 }
@@ -90,6 +109,7 @@ TEST(start_page_names)
 int main(void)
 {
 	RUN(round_trip);
+	RUN(devices);
 	RUN(empty_and_defaults);
 	RUN(limits);
 	RUN(malformed);

@@ -813,7 +813,7 @@ static void console_argv(char *text, char **argv, uint32_t max)
 static status_t console_block(struct launcher *l, struct app *a, char *const *argv)
 {
 	static char *const envp[] = { "HOME=/", "PATH=/bundle:/apps", "TERM=dumb", NULL };
-	size_t len = launch_block_build(NULL, 0, argv, envp, "/");
+	size_t len = launch_block_build(NULL, 0, argv, envp, "/", NULL);
 	uint64_t pages = (len + KEEL_PAGE_SIZE - 1) / KEEL_PAGE_SIZE;
 	void *at;
 	(void)l;
@@ -823,7 +823,7 @@ static status_t console_block(struct launcher *l, struct app *a, char *const *ar
 	if (st == STATUS_OK)
 		st = keel_map(a->block, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
 	if (st == STATUS_OK) {
-		launch_block_build(at, len, argv, envp, "/");
+		launch_block_build(at, len, argv, envp, "/", NULL);
 		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
 		a->block_bytes = (uint32_t)len;
 	}

@@ -24,12 +24,13 @@ static status_t block_read(struct launcher *l, struct app *a, struct launch_args
 	return launch_block_parse(l->script_copy, a->block_bytes, args);
 }
 
-/* Makes a block of argv, envp and cwd in a new memory object for a. */
-static status_t block_write(struct app *a, char *const *argv, char *const *envp, const char *cwd)
+/* Makes a block of argv, envp, cwd and devices in a new memory object for a. */
+static status_t block_write(struct app *a, char *const *argv, char *const *envp, const char *cwd,
+			    const char *devices)
 {
 	cap_handle_t mem;
 	size_t len;
-	status_t st = launch_block_memory(argv, envp, cwd, &mem, &len);
+	status_t st = launch_block_memory(argv, envp, cwd, devices, &mem, &len);
 	if (st)
 		return st;
 	if (a->block != CAP_HANDLE_NONE)
@@ -62,7 +63,7 @@ status_t launch_script(struct launcher *l, struct app *a, const char *interp, co
 	envp[args.envc] = NULL;
 	if (a->block != CAP_HANDLE_NONE)
 		cwd = args.cwd;
-	st = block_write(a, argv, args.envc ? envp : none, cwd);
+	st = block_write(a, argv, args.envc ? envp : none, cwd, args.devices);
 	if (st == STATUS_OK)
 		memcpy(a->program, interp, strlen(interp) + 1);
 	return st;

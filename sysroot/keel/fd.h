@@ -36,6 +36,7 @@ enum keel_fd_kind {
 	KEEL_FD_TERMINAL, /* reserved: a terminal of the console service */
 	KEEL_FD_PIPE,     /* reserved: one end of a pipe channel */
 	KEEL_FD_BUNDLE,   /* a file of the boot bundle, read-only (bundle.c) */
+	KEEL_FD_DEVICE,   /* /dev, /dev/null or /dev/zero (dev.c) */
 };
 
 struct keel_file;

@@ -30,6 +30,7 @@
 
 #include "backend.h"
 #include "bundle.h"
+#include "dev.h"
 #include "fdsys.h"
 #include "fs.h"
 #include "keel/launch.h"
@@ -132,7 +133,7 @@ static long resolve_at(int dirfd, const char *text, struct path *out, bool *dir)
 /* True if p is vfsd's to answer. */
 static bool on_vfs(const struct path *p)
 {
-	return fs.root != CAP_HANDLE_NONE && !keel_bundle_owns(p);
+	return fs.root != CAP_HANDLE_NONE && !keel_bundle_owns(p) && !keel_dev_owns(p);
 }
 
 /* Resolves and looks up without vfsd: finds the root and /bundle only. */
@@ -142,7 +143,7 @@ static long lookup(int dirfd, const char *text, struct path *out)
 	long r = resolve_at(dirfd, text, out, &dir);
 	if (r)
 		return r;
-	if (path_count(out) == 0 || keel_bundle_owns(out) || on_vfs(out))
+	if (path_count(out) == 0 || keel_bundle_owns(out) || keel_dev_owns(out) || on_vfs(out))
 		return 0;
 	return -ENOENT;
 }
@@ -192,6 +193,8 @@ static long open_at(int dirfd, const char *text, int flags)
 		return r;
 	if (on_vfs(&p))
 		return vfs_open_path(&p, dir, flags);
+	if (path_count(&p) && keel_dev_owns(&p))
+		return keel_dev_open(&p, dir, flags);
 	if (path_count(&p) && keel_bundle_owns(&p))
 		return keel_bundle_open(&p, flags);
 	if (path_count(&p))
@@ -212,6 +215,12 @@ long keel_sys_openat(const long a[6])
 long keel_sys_creat(const long a[6])
 {
 	return open_at(AT_FDCWD, (const char *)a[0], O_CREAT | O_WRONLY | O_TRUNC);
+}
+
+/* stat of a path the C library keels itself: below /dev or /bundle. */
+static long dev_or_bundle_stat(const struct path *p, struct stat *st)
+{
+	return keel_dev_owns(p) ? keel_dev_stat(p, st) : keel_bundle_stat(p, st);
 }
 
 /* stat of p in vfsd. */
@@ -245,7 +254,7 @@ long keel_sys_stat_at(int dirfd, const char *text, struct stat *st)
 	if (r == 0 && on_vfs(&p))
 		return vfs_stat_path(&p, st);
 	if (r == 0 && path_count(&p))
-		return keel_bundle_stat(&p, st);
+		return dev_or_bundle_stat(&p, st);
 	if (r == 0) {
 		memset(st, 0, sizeof *st);
 		st->st_mode = S_IFDIR | 0555;
@@ -266,6 +275,8 @@ static long access_at(int dirfd, const char *text, int mode)
 	long r = lookup(dirfd, text, &p);
 	if (r == 0 && on_vfs(&p))
 		return vfs_stat_path(&p, &st);
+	if (r == 0 && path_count(&p) && keel_dev_owns(&p))
+		return keel_dev_access(&p, mode);
 	if (r == 0 && path_count(&p))
 		r = keel_bundle_stat(&p, &st);
 	return r ? r : (mode & W_OK) ? -EROFS : 0;
@@ -306,7 +317,7 @@ long keel_sys_readlink(const long a[6])
 	if (r == 0 && on_vfs(&p))
 		r = vfs_stat_path(&p, &st);
 	else if (r == 0 && path_count(&p))
-		r = keel_bundle_stat(&p, &st);
+		r = dev_or_bundle_stat(&p, &st);
 	return r ? r : -EINVAL; /* no symbolic links here */
 }
 
@@ -329,7 +340,7 @@ long keel_sys_chdir(const long a[6])
 	if (r == 0 && on_vfs(&p))
 		r = vfs_stat_path(&p, &st);
 	else if (r == 0 && path_count(&p))
-		r = keel_bundle_stat(&p, &st);
+		r = dev_or_bundle_stat(&p, &st);
 	if (r == 0 && path_count(&p) && !S_ISDIR(st.st_mode))
 		r = -ENOTDIR;
 	if (r == 0)

@@ -17,7 +17,9 @@
  * without a buffer (VFS_DUP_BARE), so the child attaches its own, and
  * sharing the description's offset, which vfsd keeps for both from then
  * on (VFS_DUP_SHARE_POS; docs/libc.md). The duplicate is closed when
- * wait4 reaps the child. Descriptors 0-2 on the debug console need
+ * wait4 reaps the child. A descriptor on /dev/null or /dev/zero goes
+ * in the argument block's devices string ("N=null"), since no capability
+ * stands behind it. Descriptors 0-2 on the debug console need
  * nothing: a child with the witness has them. Other kinds of descriptor
  * (directories, the bundle's files) are not inherited.
  *
@@ -43,6 +45,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "dev.h"
 #include "fdsys.h"
 #include "fs.h"
 #include "keel/launch.h"
@@ -111,6 +114,7 @@ struct passing {
 	cap_handle_t caps[LAUNCH_CAPS_MAX];
 	struct keel_file *files[LAUNCH_CAPS_MAX]; /* pipe ends, counted for the child */
 	cap_handle_t dups[LAUNCH_CAPS_MAX];       /* vfsd files' duplicates made for it */
+	char devices[KEEL_FD_MAX * 10];           /* "N=null ...": its descriptors on devices */
 };
 
 static void pass(struct passing *p, const char *name, cap_handle_t cap)
@@ -150,6 +154,15 @@ static int pass_fds(struct passing *p, const int child[KEEL_FD_MAX])
 		cap_handle_t cap;
 		if (!f)
 			continue;
+		if (f->kind == KEEL_FD_DEVICE) {
+			const char *dev = keel_dev_name(f);
+			size_t at = strlen(p->devices);
+			if (dev)
+				snprintf(p->devices + at, sizeof p->devices - at, "%s%d=%s",
+					 at ? " " : "", i, dev);
+			fdt_put(keel_fdt(), f);
+			continue;
+		}
 		if (f->kind == KEEL_FD_FILE) {
 			err = pass_file(p, i, f);
 			fdt_put(keel_fdt(), f);
@@ -228,7 +241,7 @@ static status_t launch_named(cap_handle_t launch, const char *name, struct passi
 			     char *const argv[], char *const envp[], const char *cwd,
 			     uint32_t flags, uint32_t *id)
 {
-	struct launch_req req = { name, argv, envp, cwd, p->n, p->names, p->caps };
+	struct launch_req req = { name, argv, envp, cwd, p->n, p->names, p->caps, p->devices };
 	status_t st = launch_start_job(launch, &req, flags, id);
 	if (st == STATUS_NOT_FOUND && strcmp(name, "toolbox")) {
 		req.program = "toolbox"; /* the everyday commands are one program */

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "dev.h"
 #include "fdsys.h"
 #include "fs.h"
 #include "keel/launch.h"
@@ -129,10 +130,11 @@ static char **aux(char **v, unsigned long key, unsigned long val)
  * A launched program's vector: copies the argument block (caps[0]) into
  * a memory object of its own, then lays out argv, NULL, envp, NULL there
  * with room for the auxiliary vector after it. Returns the vector and
- * sets *argc and *cwd, or returns NULL (then the cmdline is used) if
+ * sets *argc, *cwd and *devices, or returns NULL (then the cmdline is used) if
  * there is no block or it is malformed.
  */
-static char **launched_vector(const struct keel_start *s, int *argc, const char **cwd)
+static char **launched_vector(const struct keel_start *s, int *argc, const char **cwd,
+			      const char **devices)
 {
 	uint64_t info, badge;
 	void *shared, *own;
@@ -172,6 +174,7 @@ static char **launched_vector(const struct keel_start *s, int *argc, const char 
 	*w = NULL;
 	*argc = (int)la.argc;
 	*cwd = la.cwd;
+	*devices = la.devices;
 	return v;
 }
 
@@ -215,8 +218,8 @@ static void adopt_fds(const struct keel_start *s)
 }
 
 /* Binds the launched program's descriptors and files to the terminal and
- * root directory it was given. */
-static void attach(const struct keel_start *s, const char *cwd)
+ * root directory it was given, and those on devices to them. */
+static void attach(const struct keel_start *s, const char *cwd, const char *devices)
 {
 	cap_handle_t tty = launch_cap(s, "tty"), root = launch_cap(s, "root");
 	if (tty != CAP_HANDLE_NONE)
@@ -224,17 +227,18 @@ static void attach(const struct keel_start *s, const char *cwd)
 	if (root != CAP_HANDLE_NONE)
 		keel_fs_attach(root, cwd ? cwd : "/");
 	adopt_fds(s);
+	keel_dev_adopt(devices);
 }
 
 /* What attach needs once the C library is initialised (malloc works). */
 static const struct keel_start *launched;
-static const char *launched_cwd;
+static const char *launched_cwd, *launched_devices;
 
 /* main, after the launched program's descriptors and files are bound. */
 static int start_main(int argc, char **argv, char **envp)
 {
 	if (launched)
-		attach(launched, launched_cwd);
+		attach(launched, launched_cwd, launched_devices);
 	return main(argc, argv, envp);
 }
 
@@ -244,9 +248,9 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 {
 	__keel_machine_pages = keel_start_machine_pages(s);
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)__ehdr_start;
-	const char *cwd = NULL;
+	const char *cwd = NULL, *devices = NULL;
 	int argc = 0;
-	char **vec = launch_started(s) ? launched_vector(s, &argc, &cwd) : NULL, **v;
+	char **vec = launch_started(s) ? launched_vector(s, &argc, &cwd, &devices) : NULL, **v;
 	if (vec) {
 		v = vec + argc + 1;
 		while (*v)
@@ -276,7 +280,7 @@ _Noreturn void __keel_start_c(const struct keel_start *s)
 	keel_fd_init(s);
 	keel_time_init(s);
 	if (launch_started(s))
-		launched = s, launched_cwd = cwd;
+		launched = s, launched_cwd = cwd, launched_devices = devices;
 	__libc_start_main(start_main, argc, vec, 0, 0, 0);
 	keel_exit_task(127);
 }

@@ -16,6 +16,7 @@
 
 #include "backend.h"
 #include "fdsys.h"
+#include "dev.h"
 #include "keel/sys.h"
 #include "vfsfile.h"
 
@@ -421,9 +422,8 @@ long keel_sys_ftruncate(const long a[6])
 	return r;
 }
 
-/* Appends one linux_dirent64 to out (room bytes); its length or 0. */
-static size_t dirent64_put(uint8_t *out, size_t room, uint64_t ino, int64_t off, uint8_t type,
-			   const char *name, size_t len)
+size_t keel_dirent64_put(uint8_t *out, size_t room, uint64_t ino, int64_t off, uint8_t type,
+			 const char *name, size_t len)
 {
 	size_t hdr = offsetof(struct dirent, d_name);
 	size_t reclen = (hdr + len + 1 + 7) & ~(size_t)7;
@@ -452,8 +452,8 @@ static int take_batch(struct keel_vfsobj *o, struct dir_batch *b, uint8_t *out, 
 		    d->reclen > rest || d->reclen % 8)
 			return -EIO;
 		uint8_t t = d->type == VFS_TYPE_DIR ? DT_DIR : DT_REG;
-		size_t n = dirent64_put(out + *pos, room - *pos, 3 + (uint64_t)d->cookie,
-					(int64_t)d->cookie + 3, t, d->name, d->namelen);
+		size_t n = keel_dirent64_put(out + *pos, room - *pos, 3 + (uint64_t)d->cookie,
+					     (int64_t)d->cookie + 3, t, d->name, d->namelen);
 		if (n == 0)
 			return 1;
 		*pos += n;
@@ -497,8 +497,8 @@ static long list_into(struct keel_vfsobj *o, cap_handle_t cap, uint8_t *out, siz
 {
 	size_t pos = 0, n;
 	for (; o->dots < 2; o->dots++, pos += n)
-		if (!(n = dirent64_put(out + pos, room - pos, 1 + o->dots, o->dots + 1, DT_DIR,
-				       "..", o->dots + 1)))
+		if (!(n = keel_dirent64_put(out + pos, room - pos, 1 + o->dots, o->dots + 1, DT_DIR,
+					    "..", o->dots + 1)))
 			return pos ? (long)pos : -EINVAL;
 	if (!o->batch && !(o->batch = calloc(1, sizeof *o->batch)))
 		return pos ? (long)pos : -ENOMEM; /* room 0: the first fill sizes it */
@@ -523,7 +523,7 @@ long keel_sys_getdents64(const long a[6])
 		return -EBADF;
 	long r = keel_vfsfile_dir_path(f)
 			 ? list_into(obj_of(f), f->caps[0], (uint8_t *)a[1], (size_t)a[2])
-			 : -ENOTDIR;
+			 : keel_dev_list(f, (uint8_t *)a[1], (size_t)a[2]);
 	fdt_put(keel_fdt(), f);
 	return r;
 }

@@ -75,4 +75,9 @@ long keel_vfsfile_fsync(struct keel_file *f);
 long keel_sys_ftruncate(const long a[6]);
 long keel_sys_getdents64(const long a[6]);
 
+/* Appends one linux_dirent64 (ino, off, type, the name of len bytes) to
+ * out (room bytes): its length, or 0 when it does not fit. */
+size_t keel_dirent64_put(uint8_t *out, size_t room, uint64_t ino, int64_t off, uint8_t type,
+			 const char *name, size_t len);
+
 #endif

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 		return *(volatile int *)(uintptr_t)argc - 1000; /* argc is 2: address 2 */
 	if (!strcmp(argv[1], "nest")) {
 		char *spin[] = { "launch-child", "spin", NULL };
-		struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL };
+		struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL, NULL };
 		uint32_t id;
 		return launch_start(launch_cap(s, "launch"), &req, &id) == STATUS_OK ? 60 : 61;
 	}

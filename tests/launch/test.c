@@ -40,7 +40,7 @@ static struct launch_status run(struct t *t, char *const *argv, uint32_t ncaps,
 				const char *const *names, const cap_handle_t *caps)
 {
 	static char *const envp[] = { "LT=1", "OTHER=x", NULL };
-	struct launch_req req = { "launch-child", argv, envp, "/w", ncaps, names, caps };
+	struct launch_req req = { "launch-child", argv, envp, "/w", ncaps, names, caps, NULL };
 	struct launch_status st = { 0 };
 	uint32_t id;
 	if (launch_start(t->launch, &req, &id) == STATUS_OK &&
@@ -77,7 +77,7 @@ static void test_fault_kill(struct t *t)
 	struct launch_status st = run(t, crash, 0, NULL, NULL);
 	check(t, st.end == LAUNCH_END_FAULT && st.detail == VEC_PAGE_FAULT,
 	      "a crash comes back as its fault");
-	struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL };
+	struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL, NULL };
 	uint32_t id;
 	check(t, launch_start(t->launch, &req, &id) == STATUS_OK, "a spinning program starts");
 	check(t, launch_wait(t->launch, id, true, &st) == STATUS_BUSY,
@@ -123,7 +123,7 @@ static void test_nested(struct t *t)
 
 static void test_refusals(struct t *t)
 {
-	struct launch_req req = { "no-such-program", NULL, NULL, NULL, 0, NULL, NULL };
+	struct launch_req req = { "no-such-program", NULL, NULL, NULL, 0, NULL, NULL, NULL };
 	uint32_t id;
 	check(t, launch_start(t->launch, &req, &id) == STATUS_NOT_FOUND,
 	      "an unknown program is NOT_FOUND");

@@ -3,7 +3,8 @@
 # vfsd, compd, inputd, ...) and the shell on the serial terminal, typed to
 # through QEMU's serial line (pexpect). The session makes a directory and
 # files on the boot disk's FAT32 partition, reads them back, runs a
-# pipeline and a missing command, recalls history and completes a path,
+# pipeline and a missing command, sends a child's output to /dev/null and
+# reads /dev/zero, recalls history and completes a path,
 # interrupts a running command with Ctrl-C,
 # writes a file with the editor; the machine stands still three times (QEMU
 # stopped, its clock going on) and no service is taken for hung; a second shell on the screen's first
@@ -131,6 +132,13 @@ def session(s):
     s.run("a missing file is an error", "cat /nope; echo status=$?",
           r"No such file or directory.*\n.*status=1\r")
     s.run("a missing command is 127", "no-such-command; echo status=$?", r"status=127\r")
+    # /dev/null and /dev/zero, also as a child program's descriptors.
+    c.send("sh -c 'echo HID''DEN; ls /nope' > /dev/null 2>&1; echo st=$?\r")
+    if s.expect("a child's output and errors sent to /dev/null: its status", r"\nst=1\r"):
+        check("and nothing of them shows", "HIDDEN" not in c.before, repr(c.before[-200:]))
+    s.expect("the prompt comes back after /dev/null", PROMPT)
+    s.run("/dev/zero reads zeros", "head -c 8 /dev/zero | tr '\\0' z; echo", r"\nzzzzzzzz\r")
+    s.run("ls lists /dev", "ls /dev", r"\nnull +zero\r")
     # Ctrl-C: the console's controller (initd) ends the foreground command;
     # the rest of the line is not run, as in dash.
     c.send("sleep 100; echo after=$?\r")

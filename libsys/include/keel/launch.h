@@ -104,8 +104,12 @@
  *   4  bytes  u32  length of the whole block, at most LAUNCH_BLOCK_MAX
  *   8  argc   u32
  *  12  envc   u32
- *  16  argc strings, then envc strings, then the working directory: each
- *      NUL-terminated, back to back, ending exactly at `bytes`.
+ *  16  argc strings, then envc strings, then the working directory, then
+ *      the devices string (empty for none): each NUL-terminated, back to
+ *      back, ending exactly at `bytes`.
+ * The devices string names the child's descriptors that are on one of the
+ * C library's own devices, which no capability stands behind: "N=null"
+ * or "N=zero" words separated by blanks (docs/libc.md, "/dev").
  */
 struct launch_block_hdr {
 	uint32_t magic, bytes, argc, envc;
@@ -115,7 +119,8 @@ struct launch_block_hdr {
 struct launch_args {
 	uint32_t argc, envc;
 	const char *strings; /* the first of argc + envc + 1 strings */
-	const char *cwd;     /* the last one */
+	const char *cwd;     /* the last one of those */
+	const char *devices; /* the devices string, "" for none */
 };
 
 /* How a launched program ended (LAUNCH_WAIT's reply, 24 bytes). */
@@ -143,20 +148,22 @@ struct launch_req {
 	uint32_t cap_count;       /* entries of names[] and caps[] */
 	const char *const *names; /* capability names */
 	const cap_handle_t *caps; /* capabilities to pass (copied; need RIGHT_GRANT) */
+	const char *devices;      /* the devices string; NULL or "" for none */
 };
 
 /*
- * Builds the argument block for argv, envp and cwd into buf (n bytes).
+ * Builds the argument block for argv, envp, cwd and devices (NULL or ""
+ * for none) into buf (n bytes).
  * Returns its length, or 0 if it does not fit or is over LAUNCH_BLOCK_MAX.
  * With buf NULL, returns the length needed (0 when over the limit).
  */
 size_t launch_block_build(void *buf, size_t n, char *const *argv, char *const *envp,
-			  const char *cwd);
+			  const char *cwd, const char *devices);
 
 /* Builds the argument block in a new memory object: *mem (the caller's to
  * send or delete) holding *len bytes. STATUS_RANGE if it cannot be built. */
 status_t launch_block_memory(char *const *argv, char *const *envp, const char *cwd,
-			     cap_handle_t *mem, size_t *len);
+			     const char *devices, cap_handle_t *mem, size_t *len);
 
 /*
  * Decodes the block buf[0..n) (a private copy: it is read once) into *out.

@@ -3,16 +3,22 @@
  * precise answer give it, and argument checks come before any Keel
  * system call is made (so none runs here: the handlers tested return
  * before reaching one). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <stddef.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 
 #include "check.h"
 #include "../backend.h"
+#include "../dev.h"
 #include "../fdsys.h"
 
 long __keel_syscall(long n, long a1, long a2, long a3, long a4, long a5, long a6);
@@ -196,6 +202,82 @@ TEST(descriptors_start_on_the_console_and_answer_like_one)
 	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/x", (long)&st, 0), -ENOENT);
 }
 
+TEST(dev_null_and_zero_are_the_c_librarys_own)
+{
+	char buf[16];
+	struct stat st;
+	long fd = sc(SYS_open, (long)"/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0666, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(sc(SYS_write, fd, (long)"dropped", 7, 0), 7);
+	CHECK_EQ(sc(SYS_read, fd, (long)buf, sizeof buf, 0), -EBADF); /* opened write-only */
+	CHECK_EQ(sc(SYS_lseek, fd, 100, SEEK_SET, 0), 0);
+	CHECK_EQ(sc(SYS_fstat, fd, (long)&st, 0, 0), 0);
+	CHECK(S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3);
+	CHECK_EQ(sc(SYS_close, fd, 0, 0, 0), 0);
+	fd = sc(SYS_open, (long)"/dev/../dev/null", O_RDWR, 0, 0);
+	CHECK_EQ(sc(SYS_read, fd, (long)buf, sizeof buf, 0), 0); /* end of file */
+	sc(SYS_close, fd, 0, 0, 0);
+	fd = sc(SYS_open, (long)"/dev/zero", O_RDONLY, 0, 0);
+	memset(buf, 'x', sizeof buf);
+	CHECK_EQ(sc(SYS_read, fd, (long)buf, sizeof buf, 0), sizeof buf);
+	CHECK(buf[0] == 0 && buf[15] == 0);
+	sc(SYS_close, fd, 0, 0, 0);
+	CHECK_EQ(sc(SYS_open, (long)"/dev/null", O_WRONLY | O_CREAT | O_EXCL, 0666, 0), -EEXIST);
+	CHECK_EQ(sc(SYS_open, (long)"/dev/null/", O_RDONLY, 0, 0), -ENOTDIR);
+	CHECK_EQ(sc(SYS_open, (long)"/dev/nope", O_RDONLY, 0, 0), -ENOENT);
+	CHECK_EQ(sc(SYS_open, (long)"/dev/nope", O_WRONLY | O_CREAT, 0666, 0), -EROFS);
+	CHECK_EQ(sc(SYS_open, (long)"/dev", O_RDWR, 0, 0), -EISDIR);
+	CHECK_EQ(sc(SYS_mkdir, (long)"/dev/x", 0755, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_unlink, (long)"/dev/null", 0, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_access, (long)"/dev/null", R_OK | W_OK, 0, 0), 0);
+	CHECK_EQ(sc(SYS_access, (long)"/dev", W_OK, 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/dev", (long)&st, 0), 0);
+	CHECK(S_ISDIR(st.st_mode));
+	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/dev/zero", (long)&st, 0), 0);
+	CHECK(S_ISCHR(st.st_mode) && minor(st.st_rdev) == 5);
+}
+
+TEST(dev_lists_its_two_and_names_them_to_a_child)
+{
+	union {
+		struct dirent d;
+		char b[512];
+	} u;
+	char names[64] = "";
+	long dir = sc(SYS_open, (long)"/dev", O_RDONLY | O_DIRECTORY, 0, 0), n;
+	CHECK(dir >= 0);
+	/* A buffer of one record at a time: the offset moves on. */
+	while ((n = sc(SYS_getdents64, dir, (long)&u, offsetof(struct dirent, d_name) + 8, 0)) >
+	       0) {
+		strcat(names, u.d.d_name);
+		strcat(names, ",");
+	}
+	CHECK_EQ(n, 0);
+	CHECK_STR(names, ".,..,null,zero,");
+	CHECK_EQ(sc(SYS_getdents64, dir, (long)&u, 4, 0), 0); /* at the end, nothing */
+	CHECK_EQ(sc(SYS_lseek, dir, 0, SEEK_SET, 0), 0);
+	CHECK_EQ(sc(SYS_getdents64, dir, (long)&u, 4, 0), -EINVAL); /* no record fits */
+	CHECK(sc(SYS_getdents64, dir, (long)&u, sizeof u, 0) > 0);
+	sc(SYS_close, dir, 0, 0, 0);
+	long fd = sc(SYS_open, (long)"/dev/null", O_RDONLY, 0, 0);
+	CHECK_EQ(sc(SYS_getdents64, fd, (long)&u, sizeof u, 0), -ENOTDIR);
+	sc(SYS_close, fd, 0, 0, 0);
+	/* A child's devices string: good words open, the rest are ignored. */
+	keel_dev_adopt("7=zero 8=null 9=nope x=null 10 11=nullx  12=null");
+	struct keel_file *f = fdt_get(keel_fdt(), 7);
+	CHECK(f && !strcmp(keel_dev_name(f), "zero"));
+	fdt_put(keel_fdt(), f);
+	CHECK((f = fdt_get(keel_fdt(), 12)) != NULL);
+	fdt_put(keel_fdt(), f);
+	CHECK(fdt_get(keel_fdt(), 9) == NULL && fdt_get(keel_fdt(), 10) == NULL &&
+	      fdt_get(keel_fdt(), 11) == NULL);
+	CHECK_EQ(sc(SYS_write, 8, (long)"x", 1, 0), 1);
+	for (int i = 7; i <= 12; i++)
+		sc(SYS_close, i, 0, 0, 0);
+	keel_dev_adopt(NULL);
+	keel_dev_adopt("");
+}
+
 int main(void)
 {
 	RUN(every_number_without_a_handler_is_enosys);
@@ -206,5 +288,7 @@ int main(void)
 	RUN(unknown_clocks_are_einval);
 	RUN(paths_resolve_and_then_find_nothing_until_vfsd);
 	RUN(descriptors_start_on_the_console_and_answer_like_one);
+	RUN(dev_null_and_zero_are_the_c_librarys_own);
+	RUN(dev_lists_its_two_and_names_them_to_a_child);
 	return check_summary();
 }
