@@ -341,6 +341,16 @@ status_t vfs_truncate(struct vfs_client *c, cap_handle_t file, uint64_t size)
 	return vfs_call_plain(c, file, &m);
 }
 
+status_t vfs_settimes(struct vfs_client *c, cap_handle_t obj, uint32_t flags, int64_t mtime,
+		      int64_t atime)
+{
+	struct keel_msg m = { .label = VFS_SETTIMES, .len = 24 };
+	vfs_put_u32(m.payload, flags);
+	vfs_put_u64(m.payload + 8, (uint64_t)mtime);
+	vfs_put_u64(m.payload + 16, (uint64_t)atime);
+	return vfs_call_plain(c, obj, &m);
+}
+
 status_t vfs_fsync(struct vfs_client *c, cap_handle_t obj)
 {
 	struct keel_msg m = { .label = VFS_FSYNC };

@@ -148,6 +148,7 @@ struct fat_dirent {
 #define FAT_SET_MTIME 0x1u
 #define FAT_SET_ATIME 0x2u
 #define FAT_SET_ATTR 0x4u
+#define FAT_SET_NOW 0x8u /* with MTIME and ATIME: the volume's clock, not the times given */
 
 struct fat_setattr {
 	uint32_t mask;        /* FAT_SET_* */

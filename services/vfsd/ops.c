@@ -624,6 +624,49 @@ static status_t on_truncate(struct loop *loop, const struct keel_msg *m, struct 
 	return st;
 }
 
+static status_t on_settimes(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			    void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	status_t st = must_call(v, m);
+	if (st == STATUS_OK)
+		st = rec_for(v, m, VFS_R_WRITE, 0, &r);
+	if (st == STATUS_OK && m->len < 24)
+		st = STATUS_BAD_FORMAT;
+	if (st)
+		return st;
+	uint32_t flags = vfs_get_u32(m->payload);
+	if ((flags & ~VFS_TIME_KNOWN) ||
+	    (flags & (VFS_TIME_MTIME | VFS_TIME_MTIME_NOW)) ==
+		    (VFS_TIME_MTIME | VFS_TIME_MTIME_NOW) ||
+	    (flags & (VFS_TIME_ATIME | VFS_TIME_ATIME_NOW)) ==
+		    (VFS_TIME_ATIME | VFS_TIME_ATIME_NOW))
+		return STATUS_INVALID;
+	/* The times given, then those that are now: FAT_SET_NOW applies to
+	 * all the times of one call. */
+	struct fat_setattr set = {
+		.mask = (flags & VFS_TIME_MTIME ? FAT_SET_MTIME : 0) |
+			(flags & VFS_TIME_ATIME ? FAT_SET_ATIME : 0),
+		.mtime = (int64_t)vfs_get_u64(m->payload + 8),
+		.atime = (int64_t)vfs_get_u64(m->payload + 16),
+	};
+	if (set.mask)
+		st = fat_setattr(&v->vol, r->h, &set);
+	set.mask = (flags & VFS_TIME_MTIME_NOW ? FAT_SET_MTIME : 0) |
+		   (flags & VFS_TIME_ATIME_NOW ? FAT_SET_ATIME : 0);
+	if (st == STATUS_OK && set.mask) {
+		set.mask |= FAT_SET_NOW;
+		st = fat_setattr(&v->vol, r->h, &set);
+	}
+	if (st == STATUS_OK && !flags)
+		st = fat_setattr(&v->vol, r->h, &set); /* nothing to set: the root still refused */
+	if (st == STATUS_OK)
+		reply_empty(reply);
+	return st;
+}
+
 /* VFS_CLOSE, which may also be sent (no answer then): closing a session's
  * head ends the session. */
 static status_t on_close(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -730,25 +773,16 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		uint32_t label;
 		loop_msg_fn *fn;
 	} table[] = {
-		{ VFS_ATTACH, on_attach },
-		{ VFS_OPEN, on_open },
-		{ VFS_MKDIR, on_mkdir },
-		{ VFS_UNLINK, on_remove },
-		{ VFS_RMDIR, on_remove },
-		{ VFS_RENAME, on_rename },
-		{ VFS_STAT, on_stat },
-		{ VFS_READDIR, on_readdir },
-		{ VFS_READ, on_read },
-		{ VFS_WRITE, on_write },
-		{ VFS_TRUNCATE, on_truncate },
-		{ VFS_FSYNC, on_simple },
-		{ VFS_SYNC, on_simple },
-		{ VFS_DROP_CACHE, on_simple },
-		{ VFS_CLOSE, on_close },
-		{ VFS_DUP, on_dup },
-		{ VFS_SEEK, on_seek },
-		{ VFS_STOP, on_stop },
-		{ SERVICE_STOP, on_service_stop },
+		{ VFS_ATTACH, on_attach },     { VFS_OPEN, on_open },
+		{ VFS_MKDIR, on_mkdir },       { VFS_UNLINK, on_remove },
+		{ VFS_RMDIR, on_remove },      { VFS_RENAME, on_rename },
+		{ VFS_STAT, on_stat },         { VFS_READDIR, on_readdir },
+		{ VFS_READ, on_read },         { VFS_WRITE, on_write },
+		{ VFS_TRUNCATE, on_truncate }, { VFS_SETTIMES, on_settimes },
+		{ VFS_FSYNC, on_simple },      { VFS_SYNC, on_simple },
+		{ VFS_DROP_CACHE, on_simple }, { VFS_CLOSE, on_close },
+		{ VFS_DUP, on_dup },           { VFS_SEEK, on_seek },
+		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

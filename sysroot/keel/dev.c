@@ -197,7 +197,8 @@ void keel_dev_adopt(const char *list)
 		size_t n = strcspn(name, " ");
 		if (k > 0 && fd < KEEL_FD_MAX && p[k] == '=')
 			for (int i = DEV_FIRST; i <= DEV_LAST; i++)
-				if (n == strlen(devices[i].name) && !memcmp(name, devices[i].name, n)) {
+				if (n == strlen(devices[i].name) &&
+				    !memcmp(name, devices[i].name, n)) {
 					fdt_close(keel_fdt(), fd);
 					long r = open_which(i, fd, O_RDWR, 0);
 					if (r >= 0 && r != fd)

@@ -452,6 +452,91 @@ long keel_sys_renameat(const long a[6])
 	return rename_at((int)a[0], (const char *)a[1], (int)a[2], (const char *)a[3]);
 }
 
+/* The times of utimensat's times[] (atime, then mtime; NULL: both now)
+ * as VFS_SETTIMES flags and seconds: 0, or -EINVAL for a bad tv_nsec. */
+static long times_of(const struct timespec *ts, uint32_t *flags, int64_t t[2])
+{
+	static const uint32_t given[2] = { VFS_TIME_ATIME, VFS_TIME_MTIME },
+			      now[2] = { VFS_TIME_ATIME_NOW, VFS_TIME_MTIME_NOW };
+	*flags = 0;
+	for (int i = 0; i < 2; i++) {
+		t[i] = 0;
+		if (!ts || ts[i].tv_nsec == UTIME_NOW)
+			*flags |= now[i];
+		else if (ts[i].tv_nsec == UTIME_OMIT)
+			continue;
+		else if (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000)
+			return -EINVAL;
+		else
+			*flags |= given[i], t[i] = ts[i].tv_sec;
+	}
+	return 0;
+}
+
+/* futimens: on a vfsd file or directory, through its own record (which
+ * must have been opened for writing: EACCES otherwise); the other kinds
+ * keep no times (EROFS). */
+static long times_of_fd(int fd, uint32_t flags, const int64_t t[2])
+{
+	struct keel_file *f = fdt_get(keel_fdt(), fd);
+	if (!f)
+		return -EBADF;
+	long r = -EROFS;
+	if (f->kind == KEEL_FD_FILE) {
+		status_t s = vfs_settimes(keel_vfs_lock(), f->caps[0], flags, t[1], t[0]);
+		keel_vfs_unlock();
+		r = s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -EINVAL);
+	}
+	fdt_put(keel_fdt(), f);
+	return r;
+}
+
+/* utimensat, and futimens (a NULL path: dirfd is the file). The root of
+ * the volume has no times to keep (FAT has no entry for it): setting them
+ * succeeds and changes nothing, as Linux's vfat does. /dev and /bundle
+ * keep none: EROFS. */
+long keel_sys_utimensat(const long a[6])
+{
+	const char *text = (const char *)a[1];
+	uint32_t flags;
+	int64_t t[2];
+	if (a[3] & ~(long)AT_SYMLINK_NOFOLLOW) /* no links to follow or not */
+		return -EINVAL;
+	long r = times_of((const struct timespec *)a[2], &flags, t);
+	if (r || !flags) /* both left out: nothing to look up, as on Linux */
+		return r;
+	if (!text)
+		return times_of_fd((int)a[0], flags, t);
+	struct path p;
+	struct stat st;
+	bool dir;
+	if ((r = resolve_at((int)a[0], text, &p, &dir)))
+		return r;
+	if (path_count(&p) == 0)
+		return 0;
+	if (!on_vfs(&p)) {
+		r = fs.root == CAP_HANDLE_NONE && !keel_bundle_owns(&p) && !keel_dev_owns(&p)
+			    ? -ENOENT
+			    : dev_or_bundle_stat(&p, &st);
+		return r ? r : -EROFS;
+	}
+	char path[PATH_MAX_BYTES + 1];
+	cap_handle_t cap;
+	status_t s;
+	int tries = 0;
+	path_format(&p, path, sizeof path);
+	do {
+		struct vfs_client *c = keel_vfs_lock();
+		s = vfs_open(c, fs.root, path, dir ? VFS_O_DIR : 0, VFS_R_WRITE, &cap, NULL);
+		if (s == STATUS_OK) {
+			s = vfs_settimes(c, cap, flags, t[1], t[0]);
+			vfs_close(c, cap);
+		}
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
+	return s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -ENOTDIR);
+}
+
 long keel_sys_truncate(const long a[6])
 {
 	long fd = open_at(AT_FDCWD, (const char *)a[0], O_WRONLY);

@@ -78,6 +78,7 @@ static const keel_sys_fn table[KEEL_SYS_MAX] = {
 	[SYS_chown] = keel_sys_path_op,
 	[SYS_lchown] = keel_sys_path_op,
 	[SYS_truncate] = keel_sys_truncate,
+	[SYS_utimensat] = keel_sys_utimensat,
 	[SYS_umask] = keel_sys_umask,
 	[SYS_gettimeofday] = keel_sys_gettimeofday,
 	[SYS_getrlimit] = keel_sys_getrlimit,

@@ -4,14 +4,16 @@
 # through QEMU's serial line (pexpect). The session makes a directory and
 # files on the boot disk's FAT32 partition, reads them back, runs a
 # pipeline and a missing command, sends a child's output to /dev/null and
-# reads /dev/zero, recalls history and completes a path,
+# reads /dev/zero, sets a file's time with touch and makes one, recalls
+# history and completes a path,
 # interrupts a running command with Ctrl-C,
 # writes a file with the editor; the machine stands still three times (QEMU
 # stopped, its clock going on) and no service is taken for hung; a second shell on the screen's first
 # virtual console is typed to on the PS/2 keyboard (the monitor's sendkey)
 # and read from the VGA text buffer; then poweroff. The disk is checked
 # on the host by tools Keel did not write: fsck.fat -n must be clean (exit
-# 0 and only its two standard lines) and mtools must read the files back.
+# 0 and only its two standard lines) and mtools must read the files back
+# and list the time touch set.
 import os
 import re
 import signal
@@ -139,6 +141,9 @@ def session(s):
     s.expect("the prompt comes back after /dev/null", PROMPT)
     s.run("/dev/zero reads zeros", "head -c 8 /dev/zero | tr '\\0' z; echo", r"\nzzzzzzzz\r")
     s.run("ls lists /dev", "ls /dev", r"\nnull +zero\r")
+    s.run("touch sets a file's time", "touch -d '2001-02-03 04:05:06' /notes/a.txt; echo st=$?",
+          r"\nst=0\r")
+    s.run("touch makes a new file", "touch /notes/new.txt; ls /notes", r"\bnew\.txt\b")
     # Ctrl-C: the console's controller (initd) ends the foreground command;
     # the rest of the line is not run, as in dash.
     c.send("sleep 100; echo after=$?\r")
@@ -210,6 +215,11 @@ def disk_checks(cfg, img, work):
                        text=True, env=env)
     check("mtype reads the editor's file", r.stdout.startswith("written in the editor"),
           repr(r.stdout))
+    mdir = cfg.get("MCOPY", "mcopy").replace("mcopy", "mdir")
+    r = subprocess.run([mdir, "-i", img + "@@1M", "::/notes"], capture_output=True, text=True,
+                       env=env)
+    check("mdir shows the time touch set", "2001-02-03   4:05" in r.stdout, repr(r.stdout))
+    check("and the file touch made", re.search(r"\bnew +txt +0 ", r.stdout), repr(r.stdout))
     r = subprocess.run([mtype, "-i", img + "@@1M", "::/.sh_history"], capture_output=True,
                        text=True, env=env)
     check("the shell's history is kept on the disk", "cat /notes/a.txt\n" in r.stdout,

@@ -79,6 +79,12 @@
 #define VFS_OFF_END (UINT64_MAX - 1u) /* VFS_WRITE: the end of the file */
 
 /* VFS_SEEK's whence. */
+#define VFS_TIME_MTIME 0x1u     /* VFS_SETTIMES: the modification time given */
+#define VFS_TIME_ATIME 0x2u     /* the access time given */
+#define VFS_TIME_MTIME_NOW 0x4u /* the modification time: now */
+#define VFS_TIME_ATIME_NOW 0x8u /* the access time: now */
+#define VFS_TIME_KNOWN 0xfu
+
 #define VFS_SEEK_SET 0u
 #define VFS_SEEK_CUR 1u
 #define VFS_SEEK_END 2u
@@ -135,6 +141,15 @@
  *              8 whence u32 (VFS_SEEK_SET, _CUR, _END). Reply 0 position
  *              u64; a position before 0 or beyond INT64_MAX is INVALID.
  * VFS_TRUNCATE 0 size u64. Reply len 0.
+ * VFS_SETTIMES on a record with VFS_R_WRITE (file or directory): 0 flags
+ *              u32 (VFS_TIME_*), 4 zero u32, 8 mtime i64, 16 atime i64
+ *              (UTC seconds; read only where a flag says so). MTIME sets
+ *              the modification time to mtime, MTIME_NOW to vfsd's clock,
+ *              and the same for ATIME; a time left out is kept. FAT keeps
+ *              the modification time to 2 s and the access date alone.
+ *              Both flags of one time, or an unknown flag: INVALID; the
+ *              volume's root directory, which has no times: INVALID.
+ *              Reply len 0.
  * VFS_FSYNC    the object's data and entry made durable. Reply len 0.
  * VFS_SYNC     the whole volume made durable. Reply len 0.
  * VFS_CLOSE    the record is freed; the capability is stale from now on
@@ -186,6 +201,7 @@
 #define VFS_STATS 0x7f5a0012u
 #define VFS_DROP_CACHE 0x7f5a0013u
 #define VFS_SEEK 0x7f5a0014u
+#define VFS_SETTIMES 0x7f5a0015u
 #define VFS_REPLY 0x7f5a0080u
 
 /*
@@ -270,6 +286,8 @@ status_t vfs_read(struct vfs_client *c, cap_handle_t file, uint64_t off, void *b
 status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const void *buf,
 		   size_t len, size_t *done);
 status_t vfs_truncate(struct vfs_client *c, cap_handle_t file, uint64_t size);
+status_t vfs_settimes(struct vfs_client *c, cap_handle_t obj, uint32_t flags, int64_t mtime,
+		      int64_t atime);
 status_t vfs_fsync(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_sync(struct vfs_client *c, cap_handle_t obj);
 /* VFS_DROP_CACHE on directory dir (which needs every right). */

@@ -2,7 +2,7 @@
  * The C library's file calls over vfsd, against Linux. One script of
  * system calls (open, read, write, lseek, fstat, stat, ftruncate, fsync,
  * getdents64, mkdir, rmdir, unlink, rename, the *at forms, chdir,
- * getcwd, truncate) runs twice: through Keel's back-end (__keel_syscall,
+ * getcwd, truncate, utimensat and futimens) runs twice: through Keel's back-end (__keel_syscall,
  * sysroot/keel) with keel_fs_attach() given a root capability of a real
  * vfsd running under the host port, and through Linux's own calls in a
  * scratch directory. Both runs print what each call returned (-errno on
@@ -116,6 +116,45 @@ static void file_calls(struct run *r)
 	CALL(r, "close bad", SYS_close, 99, 0, 0, 0);
 }
 
+static void mtime_of(struct run *r, const char *path)
+{
+	struct stat st;
+	if (CALL(r, path, SYS_newfstatat, AT_FDCWD, path, &st, 0) == 0)
+		say(r, "  mtime %lld\n", (long long)st.st_mtime);
+}
+
+/* utimensat and futimens: the modification times as set (even seconds:
+ * FAT keeps two-second steps), a time left out kept, the errors. */
+static void time_calls(struct run *r)
+{
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1234567890, 0 } };
+	write_text(r, "d/t.txt", O_CREAT | O_WRONLY | O_TRUNC, "x", 1);
+	CALL(r, "utimensat", SYS_utimensat, AT_FDCWD, "d/t.txt", ts, 0);
+	mtime_of(r, "d/t.txt");
+	ts[0].tv_sec = 1500000000;
+	ts[1].tv_nsec = UTIME_OMIT;
+	CALL(r, "utimensat atime only", SYS_utimensat, AT_FDCWD, "d/t.txt", ts, 0);
+	mtime_of(r, "d/t.txt");
+	ts[0].tv_nsec = UTIME_OMIT;
+	CALL(r, "utimensat both left out", SYS_utimensat, AT_FDCWD, "d/t.txt", ts, 0);
+	ts[1] = (struct timespec){ 1300000000, 0 };
+	CALL(r, "utimensat missing", SYS_utimensat, AT_FDCWD, "d/nope", ts, 0);
+	CALL(r, "utimensat file/", SYS_utimensat, AT_FDCWD, "d/t.txt/", ts, 0);
+	CALL(r, "utimensat bad flags", SYS_utimensat, AT_FDCWD, "d/t.txt", ts, 0x1234);
+	CALL(r, "utimensat dir", SYS_utimensat, AT_FDCWD, "d", ts, 0);
+	mtime_of(r, "d");
+	ts[1].tv_nsec = 1000000000;
+	CALL(r, "utimensat bad nsec", SYS_utimensat, AT_FDCWD, "d/t.txt", ts, 0);
+	ts[1] = (struct timespec){ 1400000000, 0 };
+	long fd = CALL(r, "open rw", SYS_open, "d/t.txt", O_RDWR, 0, 0);
+	CALL(r, "futimens", SYS_utimensat, fd, NULL, ts, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	mtime_of(r, "d/t.txt");
+	CALL(r, "futimens bad fd", SYS_utimensat, 99, NULL, ts, 0);
+	CALL(r, "utimensat now", SYS_utimensat, AT_FDCWD, "d/t.txt", NULL, 0);
+	CALL(r, "unlink t.txt", SYS_unlink, "d/t.txt", 0, 0, 0);
+}
+
 /* Files in d/sub: more than one batch of the C library's readdir. */
 #define SUB_FILES 600
 
@@ -211,6 +250,7 @@ static void cleanup(struct run *r)
 static void script(struct run *r)
 {
 	file_calls(r);
+	time_calls(r);
 	name_calls(r);
 	dir_calls(r);
 	cleanup(r);

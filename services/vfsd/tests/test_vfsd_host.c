@@ -298,6 +298,8 @@ TEST(rights_only_narrow)
 	CHECK_EQ(vfs_open(&cl, ro, "Read Me.txt", 0, VFS_R_READ, &f, NULL), STATUS_OK);
 	CHECK_EQ(vfs_write(&cl, f, 0, "x", 1, &done), STATUS_NO_RIGHTS);
 	CHECK_EQ(vfs_truncate(&cl, f, 0), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_MTIME_NOW, 0, 0), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_settimes(&cl, ro, VFS_TIME_MTIME, 1300000000, 0), STATUS_NO_RIGHTS);
 	CHECK_EQ(vfs_dup(&cl, f, 0, &x, &st), STATUS_OK);
 	CHECK_EQ(st.rights, 0);
 	char buf[8];
@@ -314,6 +316,49 @@ TEST(rights_only_narrow)
 /* Shared file positions (VFS_DUP_SHARE_POS, VFS_OFF_POS, VFS_OFF_END,
  * VFS_SEEK): what a parent and the child it passed a file to see, the
  * refusals, a bare duplicate without a buffer, and the table's limit. */
+TEST(times_set_through_vfsd_are_what_mtools_lists)
+{
+	struct keel_msg m;
+	struct vfs_stat st;
+	cap_handle_t f, d;
+	int status;
+	fresh_image();
+	vfsd_start();
+	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt", 0, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_MTIME | VFS_TIME_ATIME, 1234567890, 1234567890),
+		 STATUS_OK);
+	CHECK_EQ(vfs_stat(&cl, f, &st), STATUS_OK);
+	CHECK_EQ(st.mtime, 1234567890);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_ATIME_NOW, 0, 0), STATUS_OK); /* mtime kept */
+	CHECK_EQ(vfs_stat(&cl, f, &st), STATUS_OK);
+	CHECK_EQ(st.mtime, 1234567890);
+	CHECK_EQ(vfs_open(&cl, root, "docs", VFS_O_DIR, VFS_R_WRITE, &d, NULL), STATUS_OK);
+	CHECK_EQ(vfs_settimes(&cl, d, VFS_TIME_MTIME, 1000000000, 0), STATUS_OK);
+	/* What is refused. */
+	CHECK_EQ(vfs_settimes(&cl, root, VFS_TIME_MTIME, 1000000000, 0), STATUS_INVALID);
+	CHECK_EQ(vfs_settimes(&cl, f, 0x10, 0, 0), STATUS_INVALID);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_MTIME | VFS_TIME_MTIME_NOW, 0, 0), STATUS_INVALID);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_ATIME | VFS_TIME_ATIME_NOW, 0, 0), STATUS_INVALID);
+	m = (struct keel_msg){ .label = VFS_SETTIMES, .len = 16 };
+	CHECK_EQ(raw_call(f, &m), STATUS_BAD_FORMAT);
+	vfs_close(&cl, f);
+	vfs_close(&cl, d);
+	vfsd_stop();
+	image_clean();
+	/* mtools reads the entries' times (the volume keeps UTC here). */
+	char *out = sh(&status, "mdir -i '%s' ::/docs", img_path);
+	CHECK(strstr(out, "2009-02-13  23:31") != NULL);
+	if (!strstr(out, "2009-02-13  23:31"))
+		printf("mdir ::/docs:\n%s", out);
+	free(out);
+	out = sh(&status, "mdir -i '%s' ::/", img_path);
+	CHECK(strstr(out, "2001-09-09   1:46") != NULL);
+	if (!strstr(out, "2001-09-09   1:46"))
+		printf("mdir ::/:\n%s", out);
+	free(out);
+}
+
 TEST(shared_positions_move_for_every_record_sharing_them)
 {
 	cap_handle_t f, x, more[VFSD_POSS + 1][2];
@@ -483,6 +528,7 @@ static int tests(const struct keel_start *start)
 	RUN(a_tree_written_through_vfsd_passes_fsck_and_mtools);
 	RUN(bad_requests_get_clear_errors_and_vfsd_keeps_serving);
 	RUN(rights_only_narrow);
+	RUN(times_set_through_vfsd_are_what_mtools_lists);
 	RUN(shared_positions_move_for_every_record_sharing_them);
 	RUN(drop_cache_writes_back_and_reads_come_from_the_device);
 	RUN(after_a_kill_caps_are_dead_and_fsynced_data_survives);
