@@ -648,6 +648,11 @@ static int describe(struct shell *sh, const char *name, bool verbose, const char
 	char *p = strchr(name, '/') ? (access(name, X_OK) == 0 ? xstrdup(name) : NULL)
 				    : path_search(sh, name, path);
 
+	if (!p && !strchr(name, '/') && os_program_known(name)) {
+		/* Run by its name (Keel's toolbox commands): no file to show. */
+		out_fmt(sh, 1, verbose ? "%s is a toolbox command\n" : "%s\n", name);
+		return 0;
+	}
 	if (!p) {
 		if (verbose)
 			out_fmt(sh, 1, "%s: not found\n", name);

@@ -141,6 +141,8 @@ def session(s):
     s.expect("the prompt comes back after /dev/null", PROMPT)
     s.run("/dev/zero reads zeros", "head -c 8 /dev/zero | tr '\\0' z; echo", r"\nzzzzzzzz\r")
     s.run("ls lists /dev", "ls /dev", r"\nnull +zero\r")
+    s.run("command -v and type know the toolbox's commands", "command -v cat; type sed",
+          r"\ncat\r+\n(?:[^\n]*\n)?sed is a toolbox command\r")
     s.run("touch sets a file's time", "touch -d '2001-02-03 04:05:06' /notes/a.txt; echo st=$?",
           r"\nst=0\r")
     s.run("touch makes a new file", "touch /notes/new.txt; ls /notes", r"\bnew\.txt\b")
