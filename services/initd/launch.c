@@ -268,11 +268,13 @@ static status_t on_args(struct loop *loop, const struct keel_msg *m, struct loop
 	(void)loop, (void)r;
 	memcpy(&id, m->payload, 4);
 	memcpy(&bytes, m->payload + 4, 4);
-	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
-	status_t st = !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
-		      : cap == CAP_HANDLE_NONE       ? STATUS_INVALID
-		      : a->block                     ? STATUS_EXISTS
-						     : block_check(cap, bytes);
+	status_t ok = caller_ok(l, m);
+	struct app *a = ok ? NULL : owned(l, m->badge, id);
+	status_t st = ok                               ? ok
+		      : !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
+		      : cap == CAP_HANDLE_NONE         ? STATUS_INVALID
+		      : a->block                       ? STATUS_EXISTS
+						       : block_check(cap, bytes);
 	if (st) {
 		drop(&cap);
 		return a && a->state == APP_PREPARED ? mistake(a, st) : st;
@@ -291,10 +293,12 @@ static status_t on_cap(struct loop *loop, const struct keel_msg *m, struct loop_
 	(void)loop, (void)r;
 	memcpy(&id, m->payload, 4);
 	memcpy(name, m->payload + 4, LAUNCH_CAP_NAME_MAX);
-	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
-	status_t st = !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
-		      : cap == CAP_HANDLE_NONE       ? STATUS_INVALID
-						     : launch_name_add(a->names, &a->ncaps, name);
+	status_t ok = caller_ok(l, m);
+	struct app *a = ok ? NULL : owned(l, m->badge, id);
+	status_t st = ok                               ? ok
+		      : !a || a->state != APP_PREPARED ? STATUS_NOT_FOUND
+		      : cap == CAP_HANDLE_NONE         ? STATUS_INVALID
+						       : launch_name_add(a->names, &a->ncaps, name);
 	if (st) {
 		drop(&cap);
 		return a && a->state == APP_PREPARED ? mistake(a, st) : st;
@@ -497,7 +501,10 @@ static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_r
 	memcpy(&id, m->payload, 4);
 	if (m->len >= 8)
 		memcpy(&flags, m->payload + 4, 4);
-	struct app *a = caller_ok(l, m) ? NULL : owned(l, m->badge, id);
+	status_t ok = caller_ok(l, m); /* BUSY at shutdown, NO_RIGHTS for no launcher */
+	if (ok)
+		return ok;
+	struct app *a = owned(l, m->badge, id);
 	if (!a || a->state != APP_PREPARED || a->go_waiter != CAP_HANDLE_NONE)
 		return STATUS_NOT_FOUND;
 	a->background = flags & LAUNCH_JOB_BACKGROUND;
