@@ -119,6 +119,7 @@ int tb_spawn(char *const argv[], char *const envp[]);
 	X(rm) \
 	X(rmdir) \
 	X(sed) \
+	X(seq) \
 	X(sleep) \
 	X(sort) \
 	X(tail) \
