@@ -127,6 +127,7 @@ int tb_spawn(char *const argv[], char *const envp[]);
 	X(touch) \
 	X(tr) \
 	X(true) \
+	X(uname) \
 	X(uniq) \
 	X(wc) \
 	X(xxd)

@@ -26,6 +26,7 @@
 #include <sys/utsname.h>
 
 #include "backend.h"
+#include "core/version.h"
 #include "console.h"
 #include "pipe.h"
 #include "keel/sys.h"
@@ -82,8 +83,8 @@ long keel_sys_uname(const long a[6])
 	memset(u, 0, sizeof *u);
 	strcpy(u->sysname, "Keel");
 	strcpy(u->nodename, "keel");
-	strcpy(u->release, "0");
-	strcpy(u->version, "0");
+	strcpy(u->release, KEEL_VERSION); /* the kernel this library was built with */
+	strcpy(u->version, "Keel " KEEL_VERSION);
 	strcpy(u->machine, "x86_64");
 	return 0;
 }
