@@ -333,6 +333,15 @@ TEST(times_set_through_vfsd_are_what_mtools_lists)
 	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_ATIME_NOW, 0, 0), STATUS_OK); /* mtime kept */
 	CHECK_EQ(vfs_stat(&cl, f, &st), STATUS_OK);
 	CHECK_EQ(st.mtime, 1234567890);
+	/* Times FAT cannot hold are clamped to its range, 1980 to 2107. */
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_MTIME, INT64_MIN, 0), STATUS_OK);
+	CHECK_EQ(vfs_stat(&cl, f, &st), STATUS_OK);
+	CHECK_EQ(st.mtime, 315532800);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_MTIME | VFS_TIME_ATIME, INT64_MAX, INT64_MAX),
+		 STATUS_OK);
+	CHECK_EQ(vfs_stat(&cl, f, &st), STATUS_OK);
+	CHECK_EQ(st.mtime, 4354819198);
+	CHECK_EQ(vfs_settimes(&cl, f, VFS_TIME_MTIME, 1234567890, 0), STATUS_OK);
 	CHECK_EQ(vfs_open(&cl, root, "docs", VFS_O_DIR, VFS_R_WRITE, &d, NULL), STATUS_OK);
 	CHECK_EQ(vfs_settimes(&cl, d, VFS_TIME_MTIME, 1000000000, 0), STATUS_OK);
 	/* What is refused. */
