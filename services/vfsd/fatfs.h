@@ -267,7 +267,10 @@ status_t fat_root(struct fat_volume *v, fat_handle_t *out);
 status_t fat_ref(struct fat_volume *v, fat_handle_t h);
 
 /* Looks name up in directory dir and returns a reference to what it
- * names. STATUS_NOT_FOUND if nothing; FAT_ST_NOT_DIR if dir is a file. */
+ * names. STATUS_NOT_FOUND if nothing, a name FAT cannot hold among them
+ * (the removals and a rename's source look up as this does; a new name
+ * FAT cannot hold is STATUS_BAD_FORMAT); FAT_ST_NOT_DIR if dir is a
+ * file. */
 status_t fat_open(struct fat_volume *v, fat_handle_t dir, const char *name, size_t len,
 		  fat_handle_t *out);
 

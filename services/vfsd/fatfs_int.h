@@ -120,6 +120,9 @@ struct fat_node *fat_node_find(struct fat_volume *v, uint32_t parent, uint32_t s
 /* Checks a component and converts it to UTF-16 (at most FAT_LFN_MAX units). */
 status_t fat_name16(const char *name, size_t len, uint16_t *out, size_t *n);
 
+/* fat_name16 for a name looked up: a name FAT cannot hold is NOT_FOUND. */
+status_t fat_name16_existing(const char *name, size_t len, uint16_t *out, size_t *n);
+
 /* Frees the clusters of n from chain index keep on (0: all of them) and
  * sets the size to size, which must fit in keep clusters. */
 status_t fat_file_shrink(struct fat_volume *v, struct fat_node *n, uint32_t size);

@@ -149,6 +149,15 @@ status_t fat_name16(const char *name, size_t len, uint16_t *out, size_t *n)
 	return fat_utf8_to_utf16(name, len, out, FAT_LFN_MAX, n);
 }
 
+/* fat_name16 for a name looked up: one FAT cannot hold (a '*', a ':', a
+ * final '.') names nothing on the volume, NOT_FOUND, as on Linux's vfat;
+ * it is BAD_FORMAT only as a new name. */
+status_t fat_name16_existing(const char *name, size_t len, uint16_t *out, size_t *n)
+{
+	status_t st = fat_name16(name, len, out, n);
+	return st == STATUS_BAD_FORMAT ? STATUS_NOT_FOUND : st;
+}
+
 /* A fresh short entry with attribute attr and every time set to now. */
 static void new_entry(const struct fat_volume *v, uint8_t attr, uint8_t *de)
 {
@@ -229,7 +238,7 @@ status_t fat_open(struct fat_volume *v, fat_handle_t dir, const char *name, size
 	status_t st = fat_node_dir(v, dir, &d);
 
 	if (st == STATUS_OK)
-		st = fat_name16(name, len, u, &n);
+		st = fat_name16_existing(name, len, u, &n);
 	if (st == STATUS_OK)
 		st = fat_dir_find(v, d->start, u, n, &e);
 	if (st)
@@ -328,7 +337,7 @@ static status_t find_for_change(struct fat_volume *v, fat_handle_t dir, const ch
 	status_t st = fat_node_dir(v, dir, d);
 
 	if (st == STATUS_OK)
-		st = fat_name16(name, len, u, &un);
+		st = fat_name16_existing(name, len, u, &un);
 	if (st == STATUS_OK)
 		st = fat_writable(v);
 	if (st == STATUS_OK)

@@ -193,7 +193,7 @@ static status_t rename_lookup(struct fat_volume *v, fat_handle_t from_dir, const
 	if (st == STATUS_OK)
 		st = fat_node_dir(v, to_dir, &a->td);
 	if (st == STATUS_OK)
-		st = fat_name16(from, from_len, a->su, &a->sn);
+		st = fat_name16_existing(from, from_len, a->su, &a->sn);
 	if (st == STATUS_OK)
 		st = fat_name16(to, to_len, a->du, &a->dn);
 	if (st == STATUS_OK)

@@ -207,6 +207,15 @@ TEST(bad_requests_get_clear_errors_and_vfsd_keeps_serving)
 	CHECK_EQ(vfs_open(&cl, root, "nothing", 0, VFS_R_READ, &f, NULL), STATUS_NOT_FOUND);
 	CHECK_EQ(vfs_mkdir(&cl, root, ""), STATUS_INVALID);
 	CHECK_EQ(vfs_mkdir(&cl, root, "a:b"), STATUS_BAD_FORMAT);
+	/* A name FAT cannot hold names nothing: a lookup finds nothing there
+	 * (ls *.cfg with no match), only a new name is refused. */
+	CHECK_EQ(vfs_open(&cl, root, "docs/*.cfg", 0, VFS_R_READ, &f, NULL), STATUS_NOT_FOUND);
+	CHECK_EQ(vfs_open(&cl, root, "a?/b", 0, VFS_R_READ, &f, NULL), STATUS_NOT_FOUND);
+	CHECK_EQ(vfs_open(&cl, root, "x*", VFS_O_CREATE, VFS_R_ALL, &f, NULL), STATUS_BAD_FORMAT);
+	CHECK_EQ(vfs_unlink(&cl, root, "a:b"), STATUS_NOT_FOUND);
+	CHECK_EQ(vfs_rmdir(&cl, root, "end."), STATUS_NOT_FOUND);
+	CHECK_EQ(vfs_rename(&cl, root, "q|", root, "r"), STATUS_NOT_FOUND);
+	CHECK_EQ(vfs_rename(&cl, root, "docs", root, "r>"), STATUS_BAD_FORMAT);
 	/* Lengths that lie. */
 	m = (struct keel_msg){ .label = VFS_OPEN, .len = 14 };
 	vfs_put_u32(m.payload + 4, VFS_R_READ);
