@@ -5,6 +5,8 @@
  */
 #include "toolbox.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define TOOLBOX_ENTRY(n) { #n, cmd_##n },
@@ -20,6 +22,26 @@ static const struct tb_command *find(const char *name)
 		if (strcmp(p->name, name) == 0)
 			return p;
 	return NULL;
+}
+
+/*
+ * After the command: what it wrote to standard output must have gone out.
+ * A write that failed (a full disk: ENOSPC) is reported once, here, for
+ * every command, and the status is 1 if it was 0. errno is still the
+ * failed write's: stdio keeps no other, and nothing since has failed. A
+ * reader that went away (EPIPE) is not reported: on Linux SIGPIPE would
+ * have ended the command silently.
+ */
+static int stdout_done(const char *name, int r)
+{
+	int e = errno;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return r;
+	if (fflush(stdout) != 0 || !e)
+		e = errno ? errno : EIO;
+	if (e != EPIPE)
+		fprintf(stderr, "%s: write error: %s\n", name, strerror(e));
+	return r ? r : 1;
 }
 
 int main(int argc, char **argv)
@@ -49,7 +71,5 @@ int main(int argc, char **argv)
 	}
 	argv[0] = (char *)path_base(argv[0]);
 	int r = c->run(argc, argv);
-	if (fflush(stdout) != 0 && r == 0)
-		r = 1;
-	return r;
+	return stdout_done(argv[0], r);
 }
