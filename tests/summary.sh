@@ -1,5 +1,6 @@
 #!/bin/sh
-# summary.sh LOG... - print failures and one total line; fail if anything failed.
+# summary.sh LOG... - print failures (their FAIL lines and last lines) and one
+# total line; fail if anything failed.
 passed=0 failed=0
 for log in "$@"; do
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -9,6 +10,10 @@ for log in "$@"; do
 	if [ "${f:-1}" -ne 0 ]; then
 		echo "---- $name: FAILED ($line)"
 		grep -E '^(FAIL|not ok)' "$log" | head -n 20
+		# Its last lines too (a session test ends with its serial line's
+		# tail): a failure seen only in CI's output can still be read.
+		echo "     its last lines:"
+		tail -n 40 "$log" | tr -d '\r' | sed 's/^/     | /'
 		echo "     full output: $log"
 	else
 		echo "ok   $name ($p passed)"
