@@ -35,12 +35,12 @@ static const struct tb_command *find(const char *name)
 static int stdout_done(const char *name, int r)
 {
 	int e = errno;
-	if (fflush(stdout) == 0 && !ferror(stdout))
+	if (fflush(stdout) != 0)
+		e = errno; /* the last bytes failed */
+	else if (!ferror(stdout))
 		return r;
-	if (fflush(stdout) != 0 || !e)
-		e = errno ? errno : EIO;
 	if (e != EPIPE)
-		fprintf(stderr, "%s: write error: %s\n", name, strerror(e));
+		msg(name, "write error: %s", strerror(e ? e : EIO));
 	return r ? r : 1;
 }
 

@@ -148,7 +148,8 @@ struct fat_dirent {
 #define FAT_SET_MTIME 0x1u
 #define FAT_SET_ATIME 0x2u
 #define FAT_SET_ATTR 0x4u
-#define FAT_SET_NOW 0x8u /* with MTIME and ATIME: the volume's clock, not the times given */
+#define FAT_SET_MTIME_NOW 0x8u  /* the modification time: the volume's clock */
+#define FAT_SET_ATIME_NOW 0x10u /* the access date: the volume's clock */
 
 struct fat_setattr {
 	uint32_t mask;        /* FAT_SET_* */

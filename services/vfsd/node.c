@@ -443,14 +443,16 @@ status_t fat_setattr(struct fat_volume *v, fat_handle_t h, const struct fat_seta
 		return st;
 	if (n->is_root)
 		return STATUS_INVALID;
-	int64_t now = set->mask & FAT_SET_NOW ? fat_now(v) : 0;
-	if (set->mask & FAT_SET_MTIME) {
-		fat_time_encode(set->mask & FAT_SET_NOW ? now : set->mtime, v->tz_minutes, &t);
+	int64_t now = set->mask & (FAT_SET_MTIME_NOW | FAT_SET_ATIME_NOW) ? fat_now(v) : 0;
+	if (set->mask & (FAT_SET_MTIME | FAT_SET_MTIME_NOW)) {
+		fat_time_encode(set->mask & FAT_SET_MTIME_NOW ? now : set->mtime, v->tz_minutes,
+				&t);
 		n->mdate = t.date;
 		n->mtime = t.time;
 	}
-	if (set->mask & FAT_SET_ATIME) {
-		fat_time_encode(set->mask & FAT_SET_NOW ? now : set->atime, v->tz_minutes, &t);
+	if (set->mask & (FAT_SET_ATIME | FAT_SET_ATIME_NOW)) {
+		fat_time_encode(set->mask & FAT_SET_ATIME_NOW ? now : set->atime, v->tz_minutes,
+				&t);
 		n->adate = t.date;
 	}
 	if (set->mask & FAT_SET_ATTR) {

@@ -644,24 +644,15 @@ static status_t on_settimes(struct loop *loop, const struct keel_msg *m, struct 
 	    (flags & (VFS_TIME_ATIME | VFS_TIME_ATIME_NOW)) ==
 		    (VFS_TIME_ATIME | VFS_TIME_ATIME_NOW))
 		return STATUS_INVALID;
-	/* The times given, then those that are now: FAT_SET_NOW applies to
-	 * all the times of one call. */
 	struct fat_setattr set = {
 		.mask = (flags & VFS_TIME_MTIME ? FAT_SET_MTIME : 0) |
-			(flags & VFS_TIME_ATIME ? FAT_SET_ATIME : 0),
+			(flags & VFS_TIME_ATIME ? FAT_SET_ATIME : 0) |
+			(flags & VFS_TIME_MTIME_NOW ? FAT_SET_MTIME_NOW : 0) |
+			(flags & VFS_TIME_ATIME_NOW ? FAT_SET_ATIME_NOW : 0),
 		.mtime = (int64_t)vfs_get_u64(m->payload + 8),
 		.atime = (int64_t)vfs_get_u64(m->payload + 16),
 	};
-	if (set.mask)
-		st = fat_setattr(&v->vol, r->h, &set);
-	set.mask = (flags & VFS_TIME_MTIME_NOW ? FAT_SET_MTIME : 0) |
-		   (flags & VFS_TIME_ATIME_NOW ? FAT_SET_ATIME : 0);
-	if (st == STATUS_OK && set.mask) {
-		set.mask |= FAT_SET_NOW;
-		st = fat_setattr(&v->vol, r->h, &set);
-	}
-	if (st == STATUS_OK && !flags)
-		st = fat_setattr(&v->vol, r->h, &set); /* nothing to set: the root still refused */
+	st = fat_setattr(&v->vol, r->h, &set); /* flags 0 as well: the root is still refused */
 	if (st == STATUS_OK)
 		reply_empty(reply);
 	return st;

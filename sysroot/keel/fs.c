@@ -514,10 +514,9 @@ long keel_sys_utimensat(const long a[6])
 		return r;
 	if (path_count(&p) == 0)
 		return 0;
-	if (!on_vfs(&p)) {
-		r = fs.root == CAP_HANDLE_NONE && !keel_bundle_owns(&p) && !keel_dev_owns(&p)
-			    ? -ENOENT
-			    : dev_or_bundle_stat(&p, &st);
+	if (!on_vfs(&p)) { /* /dev, /bundle, or nothing without vfsd */
+		r = keel_dev_owns(&p) || keel_bundle_owns(&p) ? dev_or_bundle_stat(&p, &st)
+							      : -ENOENT;
 		return r ? r : -EROFS;
 	}
 	char path[PATH_MAX_BYTES + 1];

@@ -235,6 +235,11 @@ TEST(dev_null_and_zero_are_the_c_librarys_own)
 	CHECK(S_ISDIR(st.st_mode));
 	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/dev/zero", (long)&st, 0), 0);
 	CHECK(S_ISCHR(st.st_mode) && minor(st.st_rdev) == 5);
+	/* Times: none are kept here; what is not there is still ENOENT. */
+	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/dev/null", 0, 0), -EROFS);
+	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/dev/nope", 0, 0), -ENOENT);
+	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/etc/x", 0, 0), -ENOENT);
+	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/", 0, 0), 0);
 }
 
 TEST(dev_lists_its_two_and_names_them_to_a_child)
