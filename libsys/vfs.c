@@ -351,6 +351,24 @@ status_t vfs_settimes(struct vfs_client *c, cap_handle_t obj, uint32_t flags, in
 	return vfs_call_plain(c, obj, &m);
 }
 
+status_t vfs_statfs(struct vfs_client *c, cap_handle_t obj, struct vfs_statfs *out)
+{
+	struct keel_msg m = { .label = VFS_STATFS };
+	status_t s = vfs_call_plain(c, obj, &m);
+	if (s)
+		return s;
+	if (m.len < 28)
+		return STATUS_BAD_FORMAT;
+	*out = (struct vfs_statfs){ .cluster_bytes = vfs_get_u32(m.payload),
+				    .clusters = vfs_get_u32(m.payload + 4),
+				    .free_clusters = vfs_get_u32(m.payload + 8),
+				    .flags = vfs_get_u32(m.payload + 12),
+				    .kind = vfs_get_u32(m.payload + 16),
+				    .serial = vfs_get_u32(m.payload + 20),
+				    .name_max = vfs_get_u32(m.payload + 24) };
+	return STATUS_OK;
+}
+
 status_t vfs_fsync(struct vfs_client *c, cap_handle_t obj)
 {
 	struct keel_msg m = { .label = VFS_FSYNC };

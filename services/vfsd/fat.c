@@ -222,9 +222,7 @@ static status_t alloc_one(struct fat_volume *v, uint32_t *out)
 	return STATUS_OK;
 }
 
-/* Counts the free clusters if the count was taken from FSInfo: when it
- * says there is too little room, the FAT decides. */
-static status_t count_if_unsure(struct fat_volume *v)
+status_t fat_count_if_unsure(struct fat_volume *v)
 {
 	if (v->free_known)
 		return STATUS_OK;
@@ -240,7 +238,7 @@ status_t fat_alloc(struct fat_volume *v, uint32_t n, uint32_t *first, uint32_t *
 
 	if (n == 0 || n > v->g.clusters)
 		return n ? FAT_ST_NO_SPACE : STATUS_INVALID;
-	if (n > v->free_clusters && (st = count_if_unsure(v)) != STATUS_OK)
+	if (n > v->free_clusters && (st = fat_count_if_unsure(v)) != STATUS_OK)
 		return st;
 	if (n > v->free_clusters)
 		return FAT_ST_NO_SPACE;
@@ -264,7 +262,7 @@ status_t fat_alloc(struct fat_volume *v, uint32_t n, uint32_t *first, uint32_t *
 		/* FSInfo promised room the FAT does not have: the count is
 		 * made right now (the volume is full, or nearly). */
 		if (st == FAT_ST_NO_SPACE)
-			(void)count_if_unsure(v);
+			(void)fat_count_if_unsure(v);
 		return st;
 	}
 	*first = head;

@@ -159,7 +159,8 @@ struct fat_setattr {
 
 struct fat_statfs {
 	enum fat_kind kind;
-	uint32_t cluster_size, clusters, free_clusters;
+	uint32_t cluster_size, clusters, free_clusters; /* free: counted from the FAT if unsure */
+	uint32_t serial; /* the volume's serial number, 0 if it has none */
 	bool read_only, dirty;
 	status_t error; /* a write that failed, making the volume read-only; or OK */
 };
@@ -259,6 +260,8 @@ status_t fat_sync(struct fat_volume *v);
  * comes from the device (a cold cache, for measurements). */
 status_t fat_drop_cache(struct fat_volume *v);
 
+/* The volume's size and free space. A free count taken from FSInfo at
+ * mount is checked against the FAT first (once), so the count is exact. */
 status_t fat_statfs(struct fat_volume *v, struct fat_statfs *out);
 
 /* Returns a new reference to the root directory. */

@@ -181,6 +181,10 @@ status_t fat_free_chain(struct fat_volume *v, uint32_t first);
 
 /* Counts the free clusters by reading the whole FAT. */
 status_t fat_count_free(struct fat_volume *v, uint32_t *out);
+/* Counts the free clusters if the count was taken from FSInfo at mount
+ * (a hint): when allocation finds too little room, and for fat_statfs,
+ * the FAT decides. */
+status_t fat_count_if_unsure(struct fat_volume *v);
 
 /* ---------------------------------------------------------------- directories (dir.c) */
 

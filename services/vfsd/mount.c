@@ -351,8 +351,12 @@ status_t fat_statfs(struct fat_volume *v, struct fat_statfs *out)
 {
 	if (!v->mounted)
 		return STATUS_INVALID;
+	status_t st = fat_count_if_unsure(v);
+	if (st)
+		return st;
 	memset(out, 0, sizeof *out);
 	out->kind = v->g.kind;
+	out->serial = v->g.has_serial ? v->g.serial : 0;
 	out->cluster_size = v->g.cluster_size;
 	out->clusters = v->g.clusters;
 	out->free_clusters = v->free_clusters;

@@ -658,6 +658,35 @@ static status_t on_settimes(struct loop *loop, const struct keel_msg *m, struct 
 	return st;
 }
 
+/* VFS_STATFS: the volume's size and free space, for any record's holder. */
+static status_t on_statfs(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			  void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	struct fat_statfs fs;
+	status_t st = must_call(v, m);
+	if (st == STATUS_OK)
+		st = rec_for(v, m, 0, 0, &r);
+	if (st == STATUS_OK)
+		st = fat_statfs(&v->vol, &fs);
+	if (st)
+		return st;
+	uint8_t *p = reply->msg.payload;
+	reply->msg.label = VFS_REPLY;
+	reply->msg.len = 32;
+	vfs_put_u32(p, fs.cluster_size);
+	vfs_put_u32(p + 4, fs.clusters);
+	vfs_put_u32(p + 8, fs.free_clusters);
+	vfs_put_u32(p + 12, fs.read_only ? VFS_FS_READ_ONLY : 0);
+	vfs_put_u32(p + 16, (uint32_t)fs.kind);
+	vfs_put_u32(p + 20, fs.serial);
+	vfs_put_u32(p + 24, PATH_COMPONENT_MAX);
+	vfs_put_u32(p + 28, 0);
+	return STATUS_OK;
+}
+
 /* VFS_CLOSE, which may also be sent (no answer then): closing a session's
  * head ends the session. */
 static status_t on_close(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
@@ -774,6 +803,7 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		{ VFS_DROP_CACHE, on_simple }, { VFS_CLOSE, on_close },
 		{ VFS_DUP, on_dup },           { VFS_SEEK, on_seek },
 		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
+		{ VFS_STATFS, on_statfs },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

@@ -26,6 +26,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -136,16 +138,23 @@ static bool on_vfs(const struct path *p)
 	return fs.root != CAP_HANDLE_NONE && !keel_bundle_owns(p) && !keel_dev_owns(p);
 }
 
-/* Resolves and looks up without vfsd: finds the root and /bundle only. */
-static long lookup(int dirfd, const char *text, struct path *out)
+/* Resolves and looks up without vfsd: finds the root and /bundle only.
+ * *dir (if not NULL): the text ends in '/', so that only a directory
+ * will do (the caller checks, ENOTDIR). */
+static long lookup_dir(int dirfd, const char *text, struct path *out, bool *dir)
 {
-	bool dir;
-	long r = resolve_at(dirfd, text, out, &dir);
+	long r = resolve_at(dirfd, text, out, dir);
 	if (r)
 		return r;
 	if (path_count(out) == 0 || keel_bundle_owns(out) || keel_dev_owns(out) || on_vfs(out))
 		return 0;
 	return -ENOENT;
+}
+
+static long lookup(int dirfd, const char *text, struct path *out)
+{
+	bool dir;
+	return lookup_dir(dirfd, text, out, &dir);
 }
 
 /* Opens p in vfsd: rights from the access mode, then the checks POSIX
@@ -246,21 +255,29 @@ static long vfs_stat_path(const struct path *p, struct stat *out)
 	return keel_vfs_errno(s, -ENOTDIR);
 }
 
-/* stat and lstat: the root is a directory no one may write. */
+/* stat of a path found by lookup_dir: the root is a directory no one may
+ * write. */
+static long stat_found(const struct path *p, struct stat *st)
+{
+	if (on_vfs(p))
+		return vfs_stat_path(p, st);
+	if (path_count(p))
+		return dev_or_bundle_stat(p, st);
+	memset(st, 0, sizeof *st);
+	st->st_mode = S_IFDIR | 0555;
+	st->st_nlink = 2;
+	return 0;
+}
+
+/* stat and lstat; "file/" is ENOTDIR, as on Linux. */
 long keel_sys_stat_at(int dirfd, const char *text, struct stat *st)
 {
 	struct path p;
-	long r = lookup(dirfd, text, &p);
-	if (r == 0 && on_vfs(&p))
-		return vfs_stat_path(&p, st);
-	if (r == 0 && path_count(&p))
-		return dev_or_bundle_stat(&p, st);
-	if (r == 0) {
-		memset(st, 0, sizeof *st);
-		st->st_mode = S_IFDIR | 0555;
-		st->st_nlink = 2;
-	}
-	return r;
+	bool dir;
+	long r = lookup_dir(dirfd, text, &p, &dir);
+	if (r == 0)
+		r = stat_found(&p, st);
+	return r == 0 && dir && !S_ISDIR(st->st_mode) ? -ENOTDIR : r;
 }
 
 long keel_sys_stat(const long a[6])
@@ -272,14 +289,17 @@ static long access_at(int dirfd, const char *text, int mode)
 {
 	struct path p;
 	struct stat st;
-	long r = lookup(dirfd, text, &p);
-	if (r == 0 && on_vfs(&p))
-		return vfs_stat_path(&p, &st);
-	if (r == 0 && path_count(&p) && keel_dev_owns(&p))
+	bool dir;
+	long r = lookup_dir(dirfd, text, &p, &dir);
+	if (r == 0)
+		r = stat_found(&p, &st);
+	if (r == 0 && dir && !S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (r || on_vfs(&p))
+		return r;
+	if (path_count(&p) && keel_dev_owns(&p))
 		return keel_dev_access(&p, mode);
-	if (r == 0 && path_count(&p))
-		r = keel_bundle_stat(&p, &st);
-	return r ? r : (mode & W_OK) ? -EROFS : 0;
+	return (mode & W_OK) ? -EROFS : 0;
 }
 
 long keel_sys_access(const long a[6])
@@ -534,6 +554,86 @@ long keel_sys_utimensat(const long a[6])
 		keel_vfs_unlock();
 	} while (renewed(s, &tries));
 	return s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -ENOTDIR);
+}
+
+/* What statfs says of the file systems the C library keeps itself, as
+ * Linux's nearest kinds: /dev (tmpfs), /bundle (read-only), a pipe or the
+ * console (pipefs): no blocks, so that df passes them over. */
+#define FS_TMPFS 0x01021994
+#define FS_ROMFS 0x7275
+#define FS_PIPEFS 0x50495045
+#define FS_MSDOS 0x4d44 /* what Linux's vfat says */
+
+static void statfs_empty(long type, unsigned long flags, struct statfs *out)
+{
+	memset(out, 0, sizeof *out);
+	out->f_type = type;
+	out->f_bsize = out->f_frsize = 4096;
+	out->f_namelen = PATH_COMPONENT_MAX;
+	out->f_flags = flags;
+}
+
+/* statfs of the vfsd volume through obj, any record of it. */
+static long statfs_vfs(cap_handle_t obj, struct statfs *out)
+{
+	struct vfs_statfs v;
+	status_t s = vfs_statfs(keel_vfs_lock(), obj, &v);
+	keel_vfs_unlock();
+	if (s)
+		return keel_vfs_errno(s, -EIO);
+	memset(out, 0, sizeof *out);
+	out->f_type = FS_MSDOS;
+	out->f_bsize = out->f_frsize = v.cluster_bytes;
+	out->f_blocks = v.clusters;
+	out->f_bfree = out->f_bavail = v.free_clusters;
+	out->f_fsid.__val[0] = (int)v.serial; /* FAT keeps no count of files: f_files 0 */
+	out->f_namelen = v.name_max;
+	out->f_flags = v.flags & VFS_FS_READ_ONLY ? ST_RDONLY : 0;
+	return 0;
+}
+
+/* statfs: the file system a path is on; it must exist. */
+long keel_sys_statfs(const long a[6])
+{
+	struct statfs *out = (struct statfs *)a[1];
+	struct stat st;
+	struct path p;
+	long r = keel_sys_stat_at(AT_FDCWD, (const char *)a[0], &st);
+	if (r == 0)
+		r = lookup(AT_FDCWD, (const char *)a[0], &p);
+	if (r)
+		return r;
+	if (on_vfs(&p)) {
+		int tries = 0;
+		do
+			r = statfs_vfs(fs.root, out);
+		while (r == -ESTALE && renewed(STATUS_STALE, &tries));
+		return r;
+	}
+	if (path_count(&p) && keel_dev_owns(&p))
+		statfs_empty(FS_TMPFS, 0, out);
+	else
+		statfs_empty(FS_ROMFS, ST_RDONLY, out); /* /bundle, or "/" without vfsd */
+	return 0;
+}
+
+long keel_sys_fstatfs(const long a[6])
+{
+	struct statfs *out = (struct statfs *)a[1];
+	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	long r = 0;
+	if (f->kind == KEEL_FD_FILE)
+		r = statfs_vfs(f->caps[0], out);
+	else if (f->kind == KEEL_FD_DEVICE)
+		statfs_empty(FS_TMPFS, 0, out);
+	else if (f->kind == KEEL_FD_BUNDLE)
+		statfs_empty(FS_ROMFS, ST_RDONLY, out);
+	else
+		statfs_empty(FS_PIPEFS, 0, out);
+	fdt_put(keel_fdt(), f);
+	return r;
 }
 
 long keel_sys_truncate(const long a[6])

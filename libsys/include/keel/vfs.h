@@ -175,6 +175,13 @@
  * VFS_STATS    on any record: reply 0 records u32 (in use), 4 sessions u32,
  *              8 buffers u32, 12 records_max u32, 16 bad requests u64,
  *              24 records freed by ended sessions u64; len 32.
+ * VFS_STATFS   on any record: the volume's size and free space. Reply
+ *              0 cluster bytes u32, 4 clusters u32 (in all), 8 free
+ *              clusters u32, 12 flags u32 (VFS_FS_*), 16 kind u32 (12, 16
+ *              or 32: the FAT's width), 20 serial u32 (the volume's serial
+ *              number, 0 if it has none), 24 name_max u32 (bytes of a name,
+ *              UTF-8), 28 zero u32; len 32. The free count is the FAT's
+ *              own, never FSInfo's hint.
  * VFS_DROP_CACHE on a directory with every right (VFS_R_ALL; badge 0 is
  *              one): the whole volume made durable as by VFS_SYNC, then
  *              every cached sector forgotten, so that later reads come
@@ -202,6 +209,7 @@
 #define VFS_DROP_CACHE 0x7f5a0013u
 #define VFS_SEEK 0x7f5a0014u
 #define VFS_SETTIMES 0x7f5a0015u
+#define VFS_STATFS 0x7f5a0016u
 #define VFS_REPLY 0x7f5a0080u
 
 /*
@@ -231,6 +239,12 @@ struct vfs_stat {
 	uint8_t flags; /* VFS_STAT_* */
 	uint64_t size;
 	int64_t mtime, ctime, atime;
+};
+
+#define VFS_FS_READ_ONLY 0x1u /* vfs_statfs.flags: the volume takes no change */
+
+struct vfs_statfs {
+	uint32_t cluster_bytes, clusters, free_clusters, flags, kind, serial, name_max;
 };
 
 struct vfs_stats {
@@ -288,6 +302,8 @@ status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const 
 status_t vfs_truncate(struct vfs_client *c, cap_handle_t file, uint64_t size);
 status_t vfs_settimes(struct vfs_client *c, cap_handle_t obj, uint32_t flags, int64_t mtime,
 		      int64_t atime);
+/* VFS_STATFS through any record of the volume. */
+status_t vfs_statfs(struct vfs_client *c, cap_handle_t obj, struct vfs_statfs *out);
 status_t vfs_fsync(struct vfs_client *c, cap_handle_t obj);
 status_t vfs_sync(struct vfs_client *c, cap_handle_t obj);
 /* VFS_DROP_CACHE on directory dir (which needs every right). */

@@ -2,7 +2,7 @@
  * The C library's file calls over vfsd, against Linux. One script of
  * system calls (open, read, write, lseek, fstat, stat, ftruncate, fsync,
  * getdents64, mkdir, rmdir, unlink, rename, the *at forms, chdir,
- * getcwd, truncate, utimensat and futimens) runs twice: through Keel's back-end (__keel_syscall,
+ * getcwd, truncate, utimensat, futimens, statfs and fstatfs) runs twice: through Keel's back-end (__keel_syscall,
  * sysroot/keel) with keel_fs_attach() given a root capability of a real
  * vfsd running under the host port, and through Linux's own calls in a
  * scratch directory. Both runs print what each call returned (-errno on
@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -157,6 +159,37 @@ static void time_calls(struct run *r)
 	CALL(r, "unlink t.txt", SYS_unlink, "d/t.txt", 0, 0, 0);
 }
 
+/* statfs and fstatfs: what is found and what is refused, and that a
+ * path and a descriptor on the volume give the same figures and that
+ * writing takes free blocks (the figures themselves differ: see
+ * statfs_reports_the_volume_as_mtools_counts). */
+static void statfs_calls(struct run *r)
+{
+	struct statfs a, b;
+	write_text(r, "d/s.txt", O_CREAT | O_WRONLY | O_TRUNC, "x", 1);
+	CALL(r, "statfs file", SYS_statfs, "d/s.txt", &a, 0, 0);
+	CALL(r, "statfs dir", SYS_statfs, "d", &a, 0, 0);
+	CALL(r, "statfs missing", SYS_statfs, "d/nope", &a, 0, 0);
+	CALL(r, "statfs file/", SYS_statfs, "d/s.txt/", &a, 0, 0);
+	stat_of(r, "d/s.txt/");
+	CALL(r, "access file/", SYS_access, "d/s.txt/", F_OK, 0, 0);
+	CALL(r, "access dir/", SYS_access, "d/", F_OK, 0, 0);
+	stat_of(r, "d/");
+	CALL(r, "statfs empty", SYS_statfs, "", &a, 0, 0);
+	long fd = CALL(r, "open", SYS_open, "d/s.txt", O_RDWR, 0, 0);
+	CALL(r, "fstatfs", SYS_fstatfs, fd, &b, 0, 0);
+	say(r, "  same blocks %d, free at most the total %d\n",
+	    a.f_blocks == b.f_blocks && a.f_bsize == b.f_bsize, b.f_bfree <= b.f_blocks);
+	static char big[256 * 1024];
+	r->sc(SYS_write, fd, (long)big, sizeof big, 0);
+	CALL(r, "fsync", SYS_fsync, fd, 0, 0, 0);
+	CALL(r, "fstatfs", SYS_fstatfs, fd, &b, 0, 0);
+	say(r, "  fewer free after 256 KiB %d\n", b.f_bfree < a.f_bfree);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	CALL(r, "fstatfs bad fd", SYS_fstatfs, 99, &b, 0, 0);
+	CALL(r, "unlink s.txt", SYS_unlink, "d/s.txt", 0, 0, 0);
+}
+
 /* Files in d/sub: more than one batch of the C library's readdir. */
 #define SUB_FILES 600
 
@@ -253,6 +286,7 @@ static void script(struct run *r)
 {
 	file_calls(r);
 	time_calls(r);
+	statfs_calls(r);
 	name_calls(r);
 	dir_calls(r);
 	cleanup(r);
@@ -296,6 +330,50 @@ TEST(file_calls_through_vfsd_answer_as_linux_does)
 	image_clean();
 }
 
+/* What statfs says of the volume is what mtools counts on the image
+ * after vfsd stops; /dev is a file system without blocks (/bundle, which
+ * needs a launched program's start page, is checked in tests/qemu). */
+TEST(statfs_reports_the_volume_as_mtools_counts)
+{
+	struct statfs st, fst;
+	fresh_image();
+	vfsd_start();
+	cap_handle_t own;
+	CHECK_EQ(vfs_dup(&cl, root, VFS_R_ALL, &own, NULL), STATUS_OK);
+	keel_fs_attach(own, "/");
+	write_text(&keel_run, "w.txt", O_CREAT | O_WRONLY | O_TRUNC, "0123456789", 3000);
+	CHECK_EQ(keel_call(SYS_statfs, (long)"/", (long)&st, 0, 0), 0);
+	CHECK_EQ(st.f_type, 0x4d44);
+	CHECK_EQ(st.f_bsize, 512);
+	CHECK_EQ(st.f_frsize, 512);
+	CHECK_EQ(st.f_bavail, st.f_bfree);
+	CHECK_EQ(st.f_namelen, 255);
+	CHECK_EQ(st.f_flags & ST_RDONLY, 0);
+	CHECK(st.f_fsid.__val[0] != 0); /* the volume's serial */
+	long fd = keel_call(SYS_open, (long)"w.txt", O_RDONLY, 0, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(keel_call(SYS_fstatfs, fd, (long)&fst, 0, 0), 0);
+	CHECK_EQ(fst.f_bfree, st.f_bfree);
+	CHECK_EQ(fst.f_blocks, st.f_blocks);
+	keel_call(SYS_close, fd, 0, 0, 0);
+	CHECK_EQ(keel_call(SYS_statfs, (long)"/dev/null", (long)&fst, 0, 0), 0);
+	CHECK_EQ(fst.f_type, 0x01021994);
+	CHECK_EQ(fst.f_blocks, 0);
+	CHECK_EQ(keel_call(SYS_statfs, (long)"/dev/nope", (long)&fst, 0, 0), -ENOENT);
+	keel_fs_attach(CAP_HANDLE_NONE, "/");
+	vfsd_stop();
+	image_clean();
+	int status;
+	char *out = sh(&status, "mdir -i '%s' ::/ | grep 'bytes free' | tr -d ' '", img_path);
+	unsigned long long bytes = 0;
+	CHECK_EQ(sscanf(out, "%llubytesfree", &bytes), 1);
+	CHECK_EQ(bytes, (unsigned long long)st.f_bfree * 512);
+	if (bytes != (unsigned long long)st.f_bfree * 512)
+		printf("mdir: %llu bytes free; statfs: %llu blocks free\n", bytes,
+		       (unsigned long long)st.f_bfree);
+	free(out);
+}
+
 static int tests(const struct keel_start *start)
 {
 	if (harness_init(start)) {
@@ -303,6 +381,7 @@ static int tests(const struct keel_start *start)
 		return 1;
 	}
 	RUN(file_calls_through_vfsd_answer_as_linux_does);
+	RUN(statfs_reports_the_volume_as_mtools_counts);
 	vfsd_kill();
 	imgdev_free(&disk);
 	return check_summary();

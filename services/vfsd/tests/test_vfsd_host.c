@@ -322,9 +322,6 @@ TEST(rights_only_narrow)
 	image_clean();
 }
 
-/* Shared file positions (VFS_DUP_SHARE_POS, VFS_OFF_POS, VFS_OFF_END,
- * VFS_SEEK): what a parent and the child it passed a file to see, the
- * refusals, a bare duplicate without a buffer, and the table's limit. */
 TEST(times_set_through_vfsd_are_what_mtools_lists)
 {
 	struct keel_msg m;
@@ -377,6 +374,96 @@ TEST(times_set_through_vfsd_are_what_mtools_lists)
 	free(out);
 }
 
+/* The count of mdir's "41 281 024 bytes free" (digits grouped by blanks). */
+static unsigned long long mdir_bytes_free(const char *out)
+{
+	const char *end = strstr(out, " bytes free"), *p = end;
+	unsigned long long n = 0, scale = 1;
+	while (p && p > out && (p[-1] == ' ' || (p[-1] >= '0' && p[-1] <= '9'))) {
+		p--;
+		if (*p != ' ') {
+			n += (unsigned long long)(*p - '0') * scale;
+			scale *= 10;
+		}
+	}
+	return n;
+}
+
+/* The number after "clusters" in fsck.fat's summary "N files, U/T clusters". */
+static long fsck_clusters(const char *out, long *total)
+{
+	const char *p = strstr(out, " files, ");
+	long used = -1;
+	*total = -1;
+	if (p && sscanf(p, " files, %ld/%ld clusters", &used, total) != 2)
+		used = *total = -1;
+	return used;
+}
+
+/* VFS_STATFS: the free space vfsd reports is what mtools and fsck.fat
+ * count on the image, before and after a file takes some, through any
+ * record; a wrong FSInfo hint is not believed. */
+TEST(statfs_counts_what_mtools_and_fsck_count)
+{
+	struct vfs_statfs a, b;
+	struct keel_msg m;
+	cap_handle_t f, ro;
+	size_t done;
+	int status;
+	static char data[100000];
+	fresh_image();
+	/* A clean volume whose FSInfo says 7 clusters are free: vfsd takes it
+	 * at mount as a hint, and statfs counts the FAT. */
+	imgdev_free(&disk);
+	free(sh(&status,
+		"printf '\\007\\000\\000\\000' | dd of='%s' bs=1 seek=%d conv=notrunc 2>/dev/null",
+		img_path, 512 + 488));
+	CHECK_EQ(status, 0);
+	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
+	vfsd_start();
+	CHECK_EQ(vfs_statfs(&cl, root, &a), STATUS_OK);
+	CHECK_EQ(a.kind, 32);
+	CHECK_EQ(a.cluster_bytes, 512);
+	CHECK_EQ(a.flags, 0);
+	CHECK_EQ(a.name_max, 255);
+	CHECK(a.serial != 0);
+	CHECK(a.free_clusters > 7 && a.free_clusters < a.clusters);
+	memset(data, 'x', sizeof data);
+	CHECK_EQ(vfs_open(&cl, root, "big.bin", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_write(&cl, f, 0, data, sizeof data, &done), STATUS_OK);
+	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt", 0, VFS_R_READ, &ro, NULL), STATUS_OK);
+	CHECK_EQ(vfs_statfs(&cl, ro, &b), STATUS_OK); /* any record, read-only too */
+	CHECK_EQ(a.free_clusters - b.free_clusters, (sizeof data + 511) / 512);
+	CHECK_EQ(b.clusters, a.clusters);
+	m = (struct keel_msg){ .label = VFS_STATFS, .len = 40 }; /* extra bytes are ignored */
+	CHECK_EQ(raw_call(ro, &m), STATUS_OK);
+	CHECK_EQ(m.len, 32);
+	CHECK_EQ(vfs_get_u32(m.payload + 8), b.free_clusters);
+	vfs_close(&cl, f);
+	vfs_close(&cl, ro);
+	vfsd_stop();
+	image_clean();
+	/* mdir's last line: "N bytes free"; fsck.fat: "U/T clusters". */
+	char *out = sh(&status, "mdir -i '%s' ::/", img_path);
+	unsigned long long bytes = mdir_bytes_free(out);
+	if (bytes != (unsigned long long)b.free_clusters * 512)
+		printf("mdir: %s(vfsd: %u clusters free)\n", out, b.free_clusters);
+	CHECK_EQ(bytes, (unsigned long long)b.free_clusters * 512);
+	free(out);
+	out = sh(&status, "fsck.fat -n '%s'", img_path);
+	long total, used = fsck_clusters(out, &total);
+	if (total != (long)b.clusters || used != (long)(b.clusters - b.free_clusters))
+		printf("fsck.fat:\n%s(vfsd: %u of %u clusters free)\n", out, b.free_clusters,
+		       b.clusters);
+	CHECK_EQ(total, (long)b.clusters);
+	CHECK_EQ(used, (long)(b.clusters - b.free_clusters));
+	free(out);
+}
+
+/* Shared file positions (VFS_DUP_SHARE_POS, VFS_OFF_POS, VFS_OFF_END,
+ * VFS_SEEK): what a parent and the child it passed a file to see, the
+ * refusals, a bare duplicate without a buffer, and the table's limit. */
 TEST(shared_positions_move_for_every_record_sharing_them)
 {
 	cap_handle_t f, x, more[VFSD_POSS + 1][2];
@@ -547,6 +634,7 @@ static int tests(const struct keel_start *start)
 	RUN(bad_requests_get_clear_errors_and_vfsd_keeps_serving);
 	RUN(rights_only_narrow);
 	RUN(times_set_through_vfsd_are_what_mtools_lists);
+	RUN(statfs_counts_what_mtools_and_fsck_count);
 	RUN(shared_positions_move_for_every_record_sharing_them);
 	RUN(drop_cache_writes_back_and_reads_come_from_the_device);
 	RUN(after_a_kill_caps_are_dead_and_fsynced_data_survives);

@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -167,6 +169,17 @@ TEST(paths_resolve_and_then_find_nothing_until_vfsd)
 	CHECK_EQ(sc(SYS_readlink, (long)"/x", (long)cwd, sizeof cwd, 0), -ENOENT);
 	CHECK_EQ(sc(SYS_umask, 077, 0, 0, 0), 022);
 	CHECK_EQ(sc(SYS_umask, 022, 0, 0, 0), 077);
+	/* Without vfsd the root is a read-only file system with no blocks. */
+	struct statfs fs;
+	CHECK_EQ(sc(SYS_statfs, (long)"/", (long)&fs, 0, 0), 0);
+	CHECK_EQ(fs.f_flags & ST_RDONLY, ST_RDONLY);
+	CHECK_EQ(fs.f_blocks, 0);
+	CHECK_EQ(sc(SYS_statfs, (long)"/etc", (long)&fs, 0, 0), -ENOENT);
+	CHECK_EQ(sc(SYS_statfs, (long)"/dev/", (long)&fs, 0, 0), 0);
+	CHECK_EQ(fs.f_type, 0x01021994); /* tmpfs, as Linux's /dev */
+	CHECK_EQ(sc(SYS_statfs, (long)"/dev/null/", (long)&fs, 0, 0), -ENOTDIR);
+	CHECK_EQ(sc(SYS_access, (long)"/dev/null/", F_OK, 0, 0), -ENOTDIR);
+	CHECK_EQ(sc(SYS_fstatfs, 77, (long)&fs, 0, 0), -EBADF);
 }
 
 TEST(descriptors_start_on_the_console_and_answer_like_one)
@@ -200,6 +213,9 @@ TEST(descriptors_start_on_the_console_and_answer_like_one)
 	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/", (long)&st, 0), 0);
 	CHECK(S_ISDIR(st.st_mode));
 	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/x", (long)&st, 0), -ENOENT);
+	struct statfs fs; /* the console is a file system without blocks */
+	CHECK_EQ(sc(SYS_fstatfs, 1, (long)&fs, 0, 0), 0);
+	CHECK_EQ(fs.f_blocks, 0);
 }
 
 TEST(dev_null_and_zero_are_the_c_librarys_own)
