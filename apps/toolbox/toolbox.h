@@ -96,6 +96,20 @@ bool regex_guard(const char *re, bool extended);
  * be started. The only place the toolbox starts another program. */
 int tb_spawn(char *const argv[], char *const envp[]);
 
+/* --- mounts (spawn_host.c: the host's /proc/mounts; spawn_keel.c: the
+ * file systems Keel's C library serves) --- */
+
+struct tb_mount {
+	const char *fsname, *dir, *type;
+};
+
+/* The mounted file systems in the table's order, ending with a NULL dir;
+ * NULL, with errno, if the table cannot be read. Valid until the next
+ * call of either function. */
+const struct tb_mount *tb_mounts(void);
+/* The file system path is on (st: its stat), or NULL if none is found. */
+const struct tb_mount *tb_mount_of(const char *path, const struct stat *st);
+
 /* --- commands --- */
 
 /* One command a line: clang-format cannot keep this macro stable. */
@@ -106,6 +120,7 @@ int tb_spawn(char *const argv[], char *const envp[]);
 	X(cp) \
 	X(cut) \
 	X(date) \
+	X(df) \
 	X(echo) \
 	X(env) \
 	X(false) \

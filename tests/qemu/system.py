@@ -4,7 +4,8 @@
 # through QEMU's serial line (pexpect). The session makes a directory and
 # files on the boot disk's FAT32 partition, reads them back, runs a
 # pipeline and a missing command, sends a child's output to /dev/null and
-# reads /dev/zero, sets a file's time with touch and makes one, recalls
+# reads /dev/zero, sets a file's time with touch and makes one, asks df
+# for the free space, recalls
 # history and completes a path,
 # interrupts a running command with Ctrl-C,
 # writes a file with the editor; the machine stands still three times (QEMU
@@ -13,7 +14,7 @@
 # and read from the VGA text buffer; then poweroff. The disk is checked
 # on the host by tools Keel did not write: fsck.fat -n must be clean (exit
 # 0 and only its two standard lines) and mtools must read the files back
-# and list the time touch set.
+# and list the time touch set; fsck.fat's size of the volume is df's.
 import os
 import re
 import signal
@@ -146,6 +147,7 @@ def session(s):
     s.run("touch sets a file's time", "touch -d '2001-02-03 04:05:06' /notes/a.txt; echo st=$?",
           r"\nst=0\r")
     s.run("touch makes a new file", "touch /notes/new.txt; ls /notes", r"\bnew\.txt\b")
+    disk_free(s)
     # Ctrl-C: the console's controller (initd) ends the foreground command;
     # the rest of the line is not run, as in dash.
     c.send("sleep 100; echo after=$?\r")
@@ -170,6 +172,34 @@ def session(s):
     c.send("poweroff\r")
     s.expect("poweroff stops every service", r"initd: vfsd stopped", 60)
     s.expect("topod powers the machine off", r"topod: power off", 60)
+
+
+DF_TOTAL = []  # the volume's bytes as df showed them, for disk_checks
+
+
+def disk_free(s):
+    """df: the volume's size and free space (statvfs, vfsd's VFS_STATFS);
+    a 1 MiB file takes 1 MiB of it, which its removal gives back."""
+    c = s.child
+    vol = r"\nvfsd +(\d+) +(\d+) +(\d+) +\d+% /\r"
+    c.send("df -B 1 /; head -c 1048576 /dev/zero > /notes/big.bin; df -B 1 /notes; "
+           "rm /notes/big.bin; df -B 1 /notes/a.txt\r")
+    figures = []
+    for i in range(3):
+        if not s.expect("df shows the volume (%d of 3)" % (i + 1), vol):
+            break
+        figures.append([int(x) for x in c.match.groups()])
+    s.expect("the prompt comes back after df", PROMPT)
+    if len(figures) == 3:
+        (total, used, avail), after, back = figures
+        check("a 1 MiB file takes 1 MiB of df's figures",
+              after == [total, used + 1048576, avail - 1048576], repr(figures))
+        check("and its removal gives it back", back == figures[0], repr(figures))
+        DF_TOTAL.append(total)
+    s.run("df -a also lists /dev and /bundle, without blocks", "df -a",
+          r"\ndev +0 +0 +0 +0% /dev\r+\nbundle +0 +0 +0 +0% /bundle\r")
+    s.run("df -h -T shows sizes for people", "df -hT /",
+          r"\nvfsd +vfat +\d+\.\d[KMG] +\d+(?:\.\d[KMG])? +\d+\.\d[KMG] +\d+% /\r")
 
 
 def stood_still(s, times=3, secs=2.0):
@@ -209,6 +239,12 @@ def screen_shell(s):
 def disk_checks(cfg, img, work):
     env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
     fsck_clean(img, work)
+    if DF_TOTAL:
+        r = subprocess.run(["fsck.fat", "-n", "-v", os.path.join(work, "part.img")],
+                           capture_output=True, text=True)
+        m = re.search(r"data clusters \((\d+) bytes\)", r.stdout)
+        check("df's size of the volume is fsck.fat's", m and int(m.group(1)) == DF_TOTAL[0],
+              "df %d, fsck.fat: %s" % (DF_TOTAL[0], m.group(0) if m else r.stdout[-300:]))
     mtype = cfg.get("MCOPY", "mcopy").replace("mcopy", "mtype")
     r = subprocess.run([mtype, "-i", img + "@@1M", "::/notes/a.txt"], capture_output=True,
                        text=True, env=env)
