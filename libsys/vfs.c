@@ -217,7 +217,7 @@ status_t vfs_stat(struct vfs_client *c, cap_handle_t obj, struct vfs_stat *st)
 	st->rights = vfs_get_u32(m.payload + 4);
 	st->size = vfs_get_u64(m.payload + 8);
 	st->mtime = (int64_t)vfs_get_u64(m.payload + 16);
-	st->ctime = (int64_t)vfs_get_u64(m.payload + 24);
+	st->id = vfs_get_u64(m.payload + 24);
 	st->atime = (int64_t)vfs_get_u64(m.payload + 32);
 	return STATUS_OK;
 }

@@ -112,6 +112,10 @@ struct fat_stat {
 	int64_t mtime;          /* 2-second resolution */
 	int64_t atime;          /* the access date: midnight local time */
 	bool is_root;           /* the volume's root directory */
+	/* The object's identity on the volume, as long as it is not renamed:
+	 * its entry's place, (the holding directory's ref + 1) << 16 | the
+	 * entry's index (a directory holds at most 65536); the root 1. */
+	uint64_t id;
 };
 
 /*

@@ -424,6 +424,7 @@ status_t fat_stat(struct fat_volume *v, fat_handle_t h, struct fat_stat *out)
 	out->size = n->kind == NODE_FILE ? n->size : 0;
 	out->first_cluster = n->start;
 	out->is_root = n->is_root;
+	out->id = n->is_root ? 1 : ((uint64_t)n->parent + 1) << 16 | (n->slot & 0xffffu);
 	out->ctime = fat_time_decode(&(struct fat_stamp){ n->cdate, n->ctime, n->ctenth },
 				     v->tz_minutes);
 	out->mtime = fat_time_decode(&(struct fat_stamp){ n->mdate, n->mtime, 0 }, v->tz_minutes);

@@ -390,7 +390,7 @@ static status_t on_stat(struct loop *loop, const struct keel_msg *m, struct loop
 	vfs_put_u32(p + 4, r->rights);
 	vfs_put_u64(p + 8, fs.size);
 	vfs_put_u64(p + 16, (uint64_t)fs.mtime);
-	vfs_put_u64(p + 24, (uint64_t)fs.ctime);
+	vfs_put_u64(p + 24, fs.id);
 	vfs_put_u64(p + 32, (uint64_t)fs.atime);
 	return STATUS_OK;
 }

@@ -23,6 +23,13 @@
 /* musl's internal visibility for the entry points it calls. */
 #define hidden __attribute__((__visibility__("hidden")))
 
+/* st_dev of the file systems the C library knows (makedev(0, N), as Linux
+ * numbers file systems without a device): the volume vfsd serves, /dev,
+ * /bundle. With st_ino, a file's identity (cp, test -ef). */
+#define KEEL_DEV_VOLUME 1u
+#define KEEL_DEV_DEV 2u
+#define KEEL_DEV_BUNDLE 3u
+
 /* A handler: the six raw arguments, a result >= 0 or -errno. */
 typedef long (*keel_sys_fn)(const long a[6]);
 

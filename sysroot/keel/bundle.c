@@ -119,9 +119,12 @@ static long bundle_seek(struct keel_file *f, int64_t off, int whence)
 	return f->offset;
 }
 
-static void regular(struct stat *st, uint64_t size)
+/* A file of the archive: its identity is its place there. */
+static void regular(struct stat *st, const void *data, uint64_t size)
 {
 	memset(st, 0, sizeof *st);
+	st->st_dev = KEEL_DEV_BUNDLE;
+	st->st_ino = (ino_t)((const char *)data - (const char *)bundle.archive) / 512 + 2;
 	st->st_mode = S_IFREG | 0444;
 	st->st_nlink = 1;
 	st->st_size = (off_t)size;
@@ -131,7 +134,7 @@ static void regular(struct stat *st, uint64_t size)
 
 static long bundle_fstat(struct keel_file *f, struct stat *st)
 {
-	regular(st, f->kind_data[1]);
+	regular(st, (const void *)(uintptr_t)f->kind_data[0], f->kind_data[1]);
 	return 0;
 }
 
@@ -171,12 +174,14 @@ long keel_bundle_stat(const struct path *p, struct stat *st)
 		if (!archive())
 			return -ENOENT;
 		memset(st, 0, sizeof *st);
+		st->st_dev = KEEL_DEV_BUNDLE;
+		st->st_ino = 1;
 		st->st_mode = S_IFDIR | 0555;
 		st->st_nlink = 2;
 		return 0;
 	}
 	long r = find(p, &data, &size);
 	if (r == 0)
-		regular(st, size);
+		regular(st, data, size);
 	return r;
 }

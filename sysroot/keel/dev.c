@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "backend.h"
 #include "dev.h"
 #include "fdsys.h"
 #include "vfsfile.h"
@@ -63,6 +64,7 @@ static int which_of(const struct path *p)
 static void fill_stat(int which, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
+	st->st_dev = KEEL_DEV_DEV;
 	if (which == DEV_DIR) {
 		st->st_mode = S_IFDIR | 0755;
 		st->st_nlink = 2;

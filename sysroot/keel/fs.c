@@ -251,7 +251,7 @@ static long vfs_stat_path(const struct path *p, struct stat *out)
 		keel_vfs_unlock();
 	} while (renewed(s, &tries));
 	if (s == STATUS_OK)
-		keel_vfs_stat_fill(&st, 1, out);
+		keel_vfs_stat_fill(&st, out);
 	return keel_vfs_errno(s, -ENOTDIR);
 }
 

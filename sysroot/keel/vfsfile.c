@@ -226,14 +226,15 @@ static long vf_seek(struct keel_file *f, int64_t off, int whence)
 	return (long)f->offset;
 }
 
-void keel_vfs_stat_fill(const struct vfs_stat *s, uint64_t ino, struct stat *out)
+void keel_vfs_stat_fill(const struct vfs_stat *s, struct stat *out)
 {
 	bool dir = s->type == VFS_TYPE_DIR;
 	bool ro = (s->attr & 0x01) != 0;
 	memset(out, 0, sizeof *out);
 	out->st_mode = (dir ? S_IFDIR | 0755 : S_IFREG | 0644) & ~(ro ? 0222u : 0u);
 	out->st_nlink = dir ? 2 : 1;
-	out->st_ino = ino;
+	out->st_dev = KEEL_DEV_VOLUME;
+	out->st_ino = s->id;
 	out->st_size = (off_t)s->size;
 	out->st_blksize = 4096;
 	out->st_blocks = (blkcnt_t)((s->size + 511) / 512);
@@ -249,7 +250,7 @@ static long vf_stat(struct keel_file *f, struct stat *out)
 	keel_vfs_unlock();
 	if (st)
 		return keel_vfs_errno(st, -EINVAL);
-	keel_vfs_stat_fill(&s, f->caps[0] + 1u, out);
+	keel_vfs_stat_fill(&s, out);
 	return 0;
 }
 

@@ -64,7 +64,7 @@ int keel_vfsfile_mode_status(char letter);
 long keel_vfsfile_adopt(int fd, cap_handle_t cap, int status);
 
 /* struct stat from vfsd's description of an object. */
-void keel_vfs_stat_fill(const struct vfs_stat *s, uint64_t ino, struct stat *out);
+void keel_vfs_stat_fill(const struct vfs_stat *s, struct stat *out);
 
 /* The path of f if it is a vfsd directory, else NULL. */
 const struct path *keel_vfsfile_dir_path(const struct keel_file *f);

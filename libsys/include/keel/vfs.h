@@ -120,8 +120,12 @@
  *              0 of the buffer). Reply len 0.
  * VFS_STAT     reply 0 type u8, 1 attr u8 (FAT attributes), 2 flags u8
  *              (VFS_STAT_ROOT: the volume's root directory), 3 zero u8,
- *              4 rights u32, 8 size u64, 16 mtime i64, 24 ctime i64,
- *              32 atime i64 (UTC seconds); len 40.
+ *              4 rights u32, 8 size u64, 16 mtime i64, 24 id u64, 32
+ *              atime i64 (UTC seconds); len 40. id is the object's
+ *              identity on the volume while it is not renamed: two records
+ *              with the same id are the same file or directory (st_ino).
+ *              FAT's creation time is not served (Linux's vfat does not
+ *              show it either).
  * VFS_READDIR  0 cookie u32, 4 bytes u32 (of the buffer to fill, at least
  *              VFS_DIRENT_MAX); records struct vfs_dirent from offset 0.
  *              Reply 0 cookie u32 (to continue; VFS_COOKIE_END when done),
@@ -238,7 +242,8 @@ struct vfs_stat {
 	uint8_t attr;
 	uint8_t flags; /* VFS_STAT_* */
 	uint64_t size;
-	int64_t mtime, ctime, atime;
+	int64_t mtime, atime;
+	uint64_t id; /* the object on the volume (VFS_STAT) */
 };
 
 #define VFS_FS_READ_ONLY 0x1u /* vfs_statfs.flags: the volume takes no change */

@@ -83,6 +83,45 @@ static void stat_of(struct run *r, const char *path)
 		    (long long)(S_ISDIR(st.st_mode) ? 0 : st.st_size));
 }
 
+/* Whether two stats name the same object (st_dev and st_ino, as cp and
+ * test -ef ask). */
+static int same(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Identity: two files, two directories, one file by two paths and
+ * through a descriptor, a file renamed and one made in its place. */
+static void identity_calls(struct run *r)
+{
+	struct stat a, b, c;
+	write_text(r, "d/b2.txt", O_CREAT | O_WRONLY | O_TRUNC, "x", 1);
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/a.txt", (long)&a, 0);
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/b2.txt", (long)&b, 0);
+	say(r, "two files the same %d\n", same(&a, &b));
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/./a.txt", (long)&b, 0);
+	say(r, "one file by two paths the same %d\n", same(&a, &b));
+	long fd = r->sc(SYS_open, (long)"d/a.txt", O_RDONLY, 0, 0);
+	r->sc(SYS_fstat, fd, (long)&b, 0, 0);
+	r->sc(SYS_close, fd, 0, 0, 0);
+	say(r, "fstat and stat the same %d\n", same(&a, &b));
+	CALL(r, "mkdir e", SYS_mkdir, "d/e", 0755, 0, 0);
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d", (long)&b, 0);
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/e", (long)&c, 0);
+	say(r, "two directories the same %d\n", same(&b, &c));
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/e/..", (long)&c, 0);
+	say(r, "a directory and its child's .. the same %d\n", same(&b, &c));
+	say(r, "a directory and a file the same %d\n", same(&a, &b));
+	CALL(r, "rmdir e", SYS_rmdir, "d/e", 0, 0, 0);
+	CALL(r, "rename b2", SYS_rename, "d/b2.txt", "d/b3.txt", 0, 0);
+	write_text(r, "d/b2.txt", O_CREAT | O_WRONLY | O_TRUNC, "y", 1);
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/b2.txt", (long)&b, 0);
+	r->sc(SYS_newfstatat, AT_FDCWD, (long)"d/b3.txt", (long)&c, 0);
+	say(r, "renamed and new the same %d\n", same(&b, &c));
+	CALL(r, "unlink b2", SYS_unlink, "d/b2.txt", 0, 0, 0);
+	CALL(r, "unlink b3", SYS_unlink, "d/b3.txt", 0, 0, 0);
+}
+
 /* Reading, seeking, appending, truncating one file. */
 static void file_calls(struct run *r)
 {
@@ -116,6 +155,7 @@ static void file_calls(struct run *r)
 	CALL(r, "truncate 3", SYS_truncate, "d/a.txt", 3, 0, 0);
 	stat_of(r, "d/a.txt");
 	CALL(r, "close bad", SYS_close, 99, 0, 0, 0);
+	identity_calls(r);
 }
 
 static void mtime_of(struct run *r, const char *path)
@@ -356,6 +396,16 @@ TEST(statfs_reports_the_volume_as_mtools_counts)
 	CHECK_EQ(fst.f_bfree, st.f_bfree);
 	CHECK_EQ(fst.f_blocks, st.f_blocks);
 	keel_call(SYS_close, fd, 0, 0, 0);
+	/* FAT ignores case: two spellings are one file (Linux's vfat agrees;
+	 * the Linux run above is on a file system that does not). */
+	struct stat a, b;
+	CHECK_EQ(keel_call(SYS_newfstatat, AT_FDCWD, (long)"w.txt", (long)&a, 0), 0);
+	CHECK_EQ(keel_call(SYS_newfstatat, AT_FDCWD, (long)"W.TXT", (long)&b, 0), 0);
+	CHECK(a.st_ino == b.st_ino && a.st_dev == b.st_dev && a.st_ino > 1);
+	CHECK_EQ(keel_call(SYS_newfstatat, AT_FDCWD, (long)"/", (long)&b, 0), 0);
+	CHECK_EQ(b.st_ino, 1);
+	CHECK_EQ(keel_call(SYS_newfstatat, AT_FDCWD, (long)"/dev", (long)&b, 0), 0);
+	CHECK(b.st_dev != a.st_dev);
 	CHECK_EQ(keel_call(SYS_statfs, (long)"/dev/null", (long)&fst, 0, 0), 0);
 	CHECK_EQ(fst.f_type, 0x01021994);
 	CHECK_EQ(fst.f_blocks, 0);
