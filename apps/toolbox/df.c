@@ -36,8 +36,8 @@ struct df {
 /* n items of size bytes each as df shows them: in units of unit, rounded
  * to the nearest; or (unit 0) scaled by 1024 while it is 1024 or more,
  * with one decimal and the unit's letter ("0" and "512" stay bare). */
-static const char *figure(unsigned long long n, unsigned long long size,
-			  unsigned long long unit, char buf[32])
+static const char *figure(unsigned long long n, unsigned long long size, unsigned long long unit,
+			  char buf[32])
 {
 	static const char letters[] = "KMGTPEZY";
 	if (n == 0)
@@ -144,7 +144,7 @@ static bool block_size(const char *name, const char *s, unsigned long long *out)
 		      { "k", 1ull << 10 },   { "MiB", 1ull << 20 }, { "miB", 1ull << 20 },
 		      { "M", 1ull << 20 },   { "m", 1ull << 20 },   { "GiB", 1ull << 30 },
 		      { "giB", 1ull << 30 }, { "G", 1ull << 30 },   { "g", 1ull << 30 },
-		      { "KB", 1000 },	     { "MB", 1000000 },	    { "GB", 1000000000 } };
+		      { "KB", 1000 },        { "MB", 1000000 },     { "GB", 1000000000 } };
 	const size_t count = sizeof units / sizeof units[0];
 	for (size_t i = 0; i < count; i++)
 		if (!strcmp(s, units[i].suffix)) {
@@ -230,8 +230,8 @@ int cmd_df(int argc, char **argv)
 		d.unit = 0;
 	char units[40];
 	units_header(&d, units, sizeof units);
-	printf("Filesystem           %s%-15sUsed Available %s Mounted on\n", d.type ? "Type       " : "",
-	       units, d.posix ? "Capacity" : "Use%");
+	printf("Filesystem           %s%-15sUsed Available %s Mounted on\n",
+	       d.type ? "Type       " : "", units, d.posix ? "Capacity" : "Use%");
 	if (n == 0) {
 		const struct tb_mount *m = tb_mounts();
 		if (!m) {
@@ -245,7 +245,8 @@ int cmd_df(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++) {
 		struct stat st;
-		const struct tb_mount *m = stat(files[i], &st) == 0 ? tb_mount_of(files[i], &st) : NULL;
+		const struct tb_mount *m = stat(files[i], &st) == 0 ? tb_mount_of(files[i], &st)
+								    : NULL;
 		if (!m) {
 			msg(argv[0], "%s: can't find mount point", files[i]);
 			status = 1;

@@ -137,6 +137,7 @@ const struct tb_mount *tb_mount_of(const char *path, const struct stat *st);
 	X(seq) \
 	X(sleep) \
 	X(sort) \
+	X(stat) \
 	X(tail) \
 	X(test) \
 	X(touch) \

@@ -147,6 +147,10 @@ def session(s):
     s.run("touch sets a file's time", "touch -d '2001-02-03 04:05:06' /notes/a.txt; echo st=$?",
           r"\nst=0\r")
     s.run("touch makes a new file", "touch /notes/new.txt; ls /notes", r"\bnew\.txt\b")
+    s.run("cp copies onto a file that exists (two files are not the same file)",
+          "echo one > /notes/c1; echo two > /notes/c2; cp /notes/c1 /notes/c2; cat /notes/c2; "
+          "[ /notes/c1 -ef /notes/c2 ] || echo differ; [ /notes/c1 -ef /NOTES/C1 ] && echo same; "
+          "rm /notes/c1 /notes/c2", r"\none\r+\ndiffer\r+\nsame\r")
     disk_free(s)
     # Ctrl-C: the console's controller (initd) ends the foreground command;
     # the rest of the line is not run, as in dash.
@@ -196,6 +200,15 @@ def disk_free(s):
               after == [total, used + 1048576, avail - 1048576], repr(figures))
         check("and its removal gives it back", back == figures[0], repr(figures))
         DF_TOTAL.append(total)
+        c.send("stat -f -c '%T %b %S' /notes\r")
+        if s.expect("stat -f says the volume is FAT", r"\nmsdos (\d+) (\d+)\r"):
+            blocks, size = (int(x) for x in c.match.groups())
+            check("and its size is df's", blocks * size == total, repr((blocks, size, total)))
+        s.expect("the prompt comes back after stat -f", PROMPT)
+    s.run("stat shows a file", "stat /notes/a.txt",
+          r"File: /notes/a\.txt\r+\n +Size: 18 +\tBlocks: \d+ +IO Block: \d+ +regular file\r"
+          r"[^$]*Access: \(0\d\d\d/-rw[^)]*\) +Uid: \( +0/ UNKNOWN\)[^$]*"
+          r"\nModify: 2001-02-03 04:05:06\.000000000 \+0000\r")
     s.run("df -a also lists /dev and /bundle, without blocks", "df -a",
           r"\ndev +0 +0 +0 +0% /dev\r+\nbundle +0 +0 +0 +0% /bundle\r")
     s.run("df -h -T shows sizes for people", "df -hT /",
