@@ -229,6 +229,10 @@ static void param_assign(struct xstate *x, struct wpart *p, const char **val)
 static const char *param_trim(struct xstate *x, struct wpart *p, const char *val)
 {
 	struct shell *sh = x->sh;
+	/* The value as it was before the pattern is expanded: the pattern may
+	 * assign the variable (${z##${z:=a}}), which frees the value val
+	 * points at. */
+	val = arena_strdup(&sh->scratch, val);
 	char *pat = word_to_str(sh, p->arg, EXP_PATTERN);
 	long n;
 
@@ -626,6 +630,8 @@ char **expand_words(struct shell *sh, struct word *w, int *argc)
 	for (; w; w = w->next) {
 		expand_parts(&x, w->parts, false);
 		finish_fields(&x);
+		if (sh->max_words && x.argc > sh->max_words)
+			sh_error(sh, "too many arguments");
 	}
 	if (!x.argv)
 		x.argv = arena_zalloc(&sh->scratch, sizeof(char *));

@@ -181,6 +181,8 @@ struct shell {
 	/* limits (the fuzzers lower them) */
 	long fuel; /* > 0: commands left before an error */
 	int max_funcnest;
+	size_t max_value; /* > 0: the longest value a variable may take */
+	size_t max_words; /* > 0: the most fields a command's words give */
 
 	/* memory */
 	struct arena scratch; /* expansions; marked per command */

@@ -131,6 +131,8 @@ bool var_set(struct shell *sh, const char *name, const char *value, unsigned fla
 		sh_warn(sh, "%s: is read only", name);
 		return false;
 	}
+	if (value && sh->max_value && strlen(value) > sh->max_value)
+		sh_error(sh, "%s: value too long", name); /* unwinds: a loop ends too */
 	if (!v)
 		v = var_create(sh, name);
 	if (value) {

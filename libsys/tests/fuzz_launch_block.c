@@ -5,7 +5,7 @@
  *
  * Input: the block itself, as an exact-size heap copy so that ASan flags
  * any read past its end. An accepted block must hold exactly the strings
- * its counts say, all inside it, and building a block from what was read
+ * its counts say and the devices string after them, all inside it, and building a block from what was read
  * must give the same bytes back.
  */
 #include <stdint.h>
@@ -25,10 +25,10 @@ static void check_round_trip(const struct launch_args *a, const uint8_t *data, s
 		abort();
 	for (uint32_t i = 0; i < a->argc + a->envc; i++, p = launch_next(p))
 		v[i + (i >= a->argc)] = (char *)p;
-	if (p != a->cwd)
+	if (p != a->cwd || launch_next(a->cwd) != a->devices)
 		abort();
 	char *out = malloc(size);
-	if (!out || launch_block_build(out, size, v, v + a->argc + 1, a->cwd) != size ||
+	if (!out || launch_block_build(out, size, v, v + a->argc + 1, a->cwd, a->devices) != size ||
 	    memcmp(out, data, size))
 		abort();
 	free(out);
@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	if (launch_block_parse(copy, size, &a) == STATUS_OK) {
 		const char *end = (const char *)copy + size;
-		if (a.cwd < a.strings || a.cwd >= end || a.cwd + strlen(a.cwd) + 1 != end)
+		if (a.cwd < a.strings || a.cwd >= end || a.devices <= a.cwd || a.devices >= end ||
+		    a.devices + strlen(a.devices) + 1 != end)
 			abort();
 		check_round_trip(&a, copy, size);
 	}

@@ -69,7 +69,7 @@ static int no_mode(void *c, const char *a, unsigned *m)
 }
 
 static const struct file_ops no_files = {
-	no_open, no_io, no_write, no_fd, no_fd, no_chmod, no_rename, no_unlink, no_mode, NULL,
+	no_open, no_io, no_write, no_fd, no_fd, no_chmod, no_rename, no_unlink, no_mode, NULL, NULL,
 };
 
 static const char start[] = "int main(void)\n{\n\t/* \xe6\x97\xa5 */ return 0;\n}\n\xff"

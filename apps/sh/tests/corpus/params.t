@@ -100,3 +100,5 @@ a=1 b=2; echo $a$b ${a}x$b "$a$b"
 x=v; echo $x-1 $x.y $x/z "$x"_ ${x}_
 ### param-pattern-star-quoted-var
 x='*'; y=abc; echo ${y#$x} ${y#"$x"}
+### param-trim-pattern-assigns
+z=; echo "[${z##${z:=}}]"; z=; echo "[${z%%${z:=abc}}]"; echo $z; z=aXb; echo "${z%%X${z:=q}}" "${z#${z:=a}}"
