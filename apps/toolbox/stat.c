@@ -242,23 +242,40 @@ static const char *fs_type_name(unsigned long type)
 		uint32_t type;
 		const char *name;
 	} kinds[] = {
-		{ 0xadff, "affs" },	      { 0x1cd1, "devpts" },
-		{ 0x137d, "ext" },	      { 0xef51, "ext2" },
-		{ 0xef53, "ext2/ext3" },      { 0x3153464a, "jfs" },
-		{ 0x58465342, "xfs" },	      { 0xf995e849, "hpfs" },
-		{ 0x9660, "isofs" },	      { 0x4000, "isofs" },
-		{ 0x4004, "isofs" },	      { 0x137f, "minix" },
-		{ 0x138f, "minix (30 char.)" }, { 0x2468, "minix v2" },
-		{ 0x2478, "minix v2 (30 char.)" }, { 0x4d44, "msdos" },
-		{ 0x4006, "fat" },	      { 0x564c, "novell" },
-		{ 0x6969, "nfs" },	      { 0x9fa0, "proc" },
-		{ 0x517b, "smb" },	      { 0x012ff7b4, "xenix" },
-		{ 0x012ff7b5, "sysv4" },      { 0x012ff7b6, "sysv2" },
-		{ 0x012ff7b7, "coh" },	      { 0x00011954, "ufs" },
-		{ 0x012fd16d, "xia" },	      { 0x5346544e, "ntfs" },
-		{ 0x01021994, "tmpfs" },      { 0x52654973, "reiserfs" },
-		{ 0x28cd3d45, "cramfs" },     { 0x7275, "romfs" },
-		{ 0x858458f6, "ramfs" },      { 0x73717368, "squashfs" },
+		{ 0xadff, "affs" },
+		{ 0x1cd1, "devpts" },
+		{ 0x137d, "ext" },
+		{ 0xef51, "ext2" },
+		{ 0xef53, "ext2/ext3" },
+		{ 0x3153464a, "jfs" },
+		{ 0x58465342, "xfs" },
+		{ 0xf995e849, "hpfs" },
+		{ 0x9660, "isofs" },
+		{ 0x4000, "isofs" },
+		{ 0x4004, "isofs" },
+		{ 0x137f, "minix" },
+		{ 0x138f, "minix (30 char.)" },
+		{ 0x2468, "minix v2" },
+		{ 0x2478, "minix v2 (30 char.)" },
+		{ 0x4d44, "msdos" },
+		{ 0x4006, "fat" },
+		{ 0x564c, "novell" },
+		{ 0x6969, "nfs" },
+		{ 0x9fa0, "proc" },
+		{ 0x517b, "smb" },
+		{ 0x012ff7b4, "xenix" },
+		{ 0x012ff7b5, "sysv4" },
+		{ 0x012ff7b6, "sysv2" },
+		{ 0x012ff7b7, "coh" },
+		{ 0x00011954, "ufs" },
+		{ 0x012fd16d, "xia" },
+		{ 0x5346544e, "ntfs" },
+		{ 0x01021994, "tmpfs" },
+		{ 0x52654973, "reiserfs" },
+		{ 0x28cd3d45, "cramfs" },
+		{ 0x7275, "romfs" },
+		{ 0x858458f6, "ramfs" },
+		{ 0x73717368, "squashfs" },
 		{ 0x62656572, "sysfs" },
 	};
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
@@ -393,8 +410,9 @@ int cmd_stat(int argc, char **argv)
 				continue;
 			}
 			f.data = &st;
-			const char *deflt = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode) ? FILE_LONG_DEV
-										: FILE_LONG;
+			const char *deflt = S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode)
+						    ? FILE_LONG_DEV
+						    : FILE_LONG;
 			print_format(fmt ? fmt : terse ? FILE_TERSE : deflt, &f, file_field);
 		}
 	}
