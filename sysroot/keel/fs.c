@@ -200,6 +200,8 @@ static long open_at(int dirfd, const char *text, int flags)
 	long r = resolve_at(dirfd, text, &p, &dir);
 	if (r)
 		return r;
+	if (dir && (flags & O_CREAT)) /* only a file is made: "x/" is EISDIR, as on Linux */
+		return -EISDIR;
 	if (on_vfs(&p))
 		return vfs_open_path(&p, dir, flags);
 	if (path_count(&p) && keel_dev_owns(&p))
@@ -382,9 +384,9 @@ enum name_op { OP_MKDIR, OP_RMDIR, OP_UNLINK };
 
 /* Resolves text from dirfd for a change: the root itself is EEXIST for
  * mkdir and EBUSY otherwise; outside vfsd it is the read-only answer. */
-static long change_target(int dirfd, const char *text, enum name_op op, struct path *p)
+static long change_target(int dirfd, const char *text, enum name_op op, struct path *p, bool *dir)
 {
-	long r = lookup(dirfd, text, p);
+	long r = lookup_dir(dirfd, text, p, dir);
 	if (r)
 		return r;
 	if (path_count(p) == 0)
@@ -392,11 +394,25 @@ static long change_target(int dirfd, const char *text, enum name_op op, struct p
 	return on_vfs(p) ? 0 : -EROFS;
 }
 
+/* What a name that ends in '/' may be removed or renamed as: only a
+ * directory (0); a file is ENOTDIR and must be left alone. */
+static long must_be_dir(const struct path *p)
+{
+	struct stat st;
+	long r = stat_found(p, &st);
+	return r ? r : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 static long name_op_at(int dirfd, const char *text, enum name_op op)
 {
 	char t[PATH_MAX_BYTES + 1];
 	struct path p;
-	long r = change_target(dirfd, text, op, &p);
+	bool dir;
+	long r = change_target(dirfd, text, op, &p, &dir);
+	if (r == 0 && dir && op == OP_UNLINK) { /* "file/" is not unlinked: ENOTDIR */
+		r = must_be_dir(&p);
+		return r ? r : -EISDIR;
+	}
 	if (r)
 		return r;
 	status_t s;
@@ -444,9 +460,12 @@ static long rename_at(int fromfd, const char *from, int tofd, const char *to)
 {
 	char a[PATH_MAX_BYTES + 1], b[PATH_MAX_BYTES + 1];
 	struct path pa, pb;
-	long r = change_target(fromfd, from, OP_RMDIR, &pa);
+	bool da, db;
+	long r = change_target(fromfd, from, OP_RMDIR, &pa, &da);
 	if (r == 0)
-		r = change_target(tofd, to, OP_RMDIR, &pb);
+		r = change_target(tofd, to, OP_RMDIR, &pb, &db);
+	if (r == 0 && (da || db)) /* either ends in '/': a directory is renamed */
+		r = must_be_dir(&pa);
 	if (r)
 		return r;
 	if (path_equal(&pa, &pb))
@@ -459,6 +478,14 @@ static long rename_at(int fromfd, const char *from, int tofd, const char *to)
 		s = vfs_rename(keel_vfs_lock(), fs.root, a, fs.root, b);
 		keel_vfs_unlock();
 	} while (renewed(s, &tries));
+	if (s == STATUS_INVALID) {
+		/* A file onto a directory is EISDIR, a directory onto a file
+		 * ENOTDIR; what is left is a directory into itself. */
+		struct stat sa, sb;
+		if (stat_found(&pa, &sa) == 0 && stat_found(&pb, &sb) == 0 &&
+		    S_ISDIR(sa.st_mode) != S_ISDIR(sb.st_mode))
+			return S_ISDIR(sb.st_mode) ? -EISDIR : -ENOTDIR;
+	}
 	return keel_vfs_errno(s, -EINVAL);
 }
 

@@ -402,8 +402,10 @@ static long do_ftruncate(struct keel_file *f, long size)
 {
 	if (f->ops != &vfsfile_ops)
 		return -EINVAL;
+	/* Not a file open for writing: EINVAL, as Linux says (truncate() of a
+	 * directory is EISDIR already, from its open). */
 	if (obj_of(f)->type == VFS_TYPE_DIR || (f->status & O_ACCMODE) == O_RDONLY)
-		return obj_of(f)->type == VFS_TYPE_DIR ? -EISDIR : -EBADF;
+		return -EINVAL;
 	if (size < 0)
 		return -EINVAL;
 	if ((unsigned long)size > 0xffffffffu)

@@ -286,6 +286,66 @@ static void name_calls(struct run *r)
 }
 
 /* The working directory, "..", and the *at calls. */
+/* Edges of renaming, removing and opening, where Linux answers with a
+ * particular errno. */
+static void edge_calls(struct run *r)
+{
+	char buf[64], name[300];
+	CALL(r, "mkdir e1", SYS_mkdir, "d/e1", 0755, 0, 0);
+	CALL(r, "mkdir e2", SYS_mkdir, "d/e2", 0755, 0, 0);
+	write_text(r, "d/e2/in", O_CREAT | O_WRONLY, "x", 1);
+	CALL(r, "rename dir into itself", SYS_rename, "d/e1", "d/e1/x", 0, 0);
+	CALL(r, "rename dir onto non-empty dir", SYS_rename, "d/e1", "d/e2", 0, 0);
+	CALL(r, "rename file onto dir", SYS_rename, "d/b.txt", "d/e1", 0, 0);
+	CALL(r, "rename dir onto file", SYS_rename, "d/e1", "d/b.txt", 0, 0);
+	CALL(r, "rename to itself", SYS_rename, "d/b.txt", "d/b.txt", 0, 0);
+	CALL(r, "rename dir onto empty dir", SYS_rename, "d/e2", "d/e1", 0, 0);
+	stat_of(r, "d/e1/in");
+	stat_of(r, "d/e2");
+	CALL(r, "mkdir over file", SYS_mkdir, "d/b.txt", 0755, 0, 0);
+	CALL(r, "mkdir dir/", SYS_mkdir, "d/e1/", 0755, 0, 0);
+	CALL(r, "unlink file/", SYS_unlink, "d/b.txt/", 0, 0, 0);
+	CALL(r, "rmdir missing", SYS_rmdir, "d/nope", 0, 0, 0);
+	CALL(r, "open create dir/", SYS_open, "d/newfile/", O_CREAT | O_WRONLY, 0644, 0);
+	CALL(r, "open create over dir", SYS_open, "d/e1", O_CREAT | O_WRONLY, 0644, 0);
+	CALL(r, "open create file/", SYS_open, "d/b.txt/", O_CREAT | O_WRONLY, 0644, 0);
+	CALL(r, "open create dir/ ro", SYS_open, "d/e1/", O_CREAT | O_RDONLY, 0644, 0);
+	CALL(r, "open missing/", SYS_open, "d/nope/", O_RDONLY, 0, 0);
+	CALL(r, "unlink dir/", SYS_unlink, "d/e1/", 0, 0, 0);
+	CALL(r, "unlink missing/", SYS_unlink, "d/nope/", 0, 0, 0);
+	CALL(r, "rmdir file/", SYS_rmdir, "d/b.txt/", 0, 0, 0);
+	CALL(r, "rename file/", SYS_rename, "d/b.txt/", "d/x", 0, 0);
+	CALL(r, "rename to x/", SYS_rename, "d/b.txt", "d/x/", 0, 0);
+	CALL(r, "rename missing/", SYS_rename, "d/nope/", "d/x", 0, 0);
+	CALL(r, "rename dir to x/", SYS_rename, "d/e1", "d/x/", 0, 0);
+	CALL(r, "rename x/ back", SYS_rename, "d/x/", "d/e1", 0, 0);
+	stat_of(r, "d/b.txt");
+	long fd = CALL(r, "open dir", SYS_open, "d/e1", O_RDONLY, 0, 0);
+	CALL(r, "read dir", SYS_read, fd, buf, sizeof buf, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	fd = CALL(r, "open ro", SYS_open, "d/b.txt", O_RDONLY, 0, 0);
+	CALL(r, "ftruncate ro", SYS_ftruncate, fd, 0, 0, 0);
+	CALL(r, "lseek before start", SYS_lseek, fd, -1, SEEK_SET, 0);
+	CALL(r, "lseek bad whence", SYS_lseek, fd, 0, 9, 0);
+	CALL(r, "getdents on a file", SYS_getdents64, fd, buf, sizeof buf, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	fd = CALL(r, "open rw", SYS_open, "d/b.txt", O_RDWR, 0, 0);
+	CALL(r, "ftruncate negative", SYS_ftruncate, fd, -1, 0, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	fd = CALL(r, "open append", SYS_open, "d/b.txt", O_WRONLY | O_APPEND, 0, 0);
+	CALL(r, "pwrite append", SYS_pwrite64, fd, "PW", 2, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	stat_of(r, "d/b.txt");
+	CALL(r, "chdir empty", SYS_chdir, "", 0, 0, 0);
+	CALL(r, "rmdir empty", SYS_rmdir, "", 0, 0, 0);
+	memset(name, 'n', sizeof name);
+	memcpy(name, "d/", 2);
+	name[299] = 0;
+	CALL(r, "mkdir long name", SYS_mkdir, name, 0755, 0, 0);
+	CALL(r, "unlink e1/in", SYS_unlink, "d/e1/in", 0, 0, 0);
+	CALL(r, "rmdir e1", SYS_rmdir, "d/e1", 0, 0, 0);
+}
+
 static void dir_calls(struct run *r)
 {
 	char cwd[512] = { 0 }, buf[16] = { 0 };
@@ -328,6 +388,7 @@ static void script(struct run *r)
 	time_calls(r);
 	statfs_calls(r);
 	name_calls(r);
+	edge_calls(r);
 	dir_calls(r);
 	cleanup(r);
 }
