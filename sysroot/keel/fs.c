@@ -425,6 +425,8 @@ static long name_op_at(int dirfd, const char *text, enum name_op op)
 				     : vfs_unlink(c, fs.root, t);
 		keel_vfs_unlock();
 	} while (renewed(s, &tries));
+	if (s == STATUS_BUSY && op == OP_UNLINK)
+		return -EBUSY; /* a file is never "not empty": it is open (docs/files.md) */
 	return keel_vfs_errno(s, op == OP_UNLINK ? -EISDIR : -ENOTDIR);
 }
 
@@ -478,6 +480,13 @@ static long rename_at(int fromfd, const char *from, int tofd, const char *to)
 		s = vfs_rename(keel_vfs_lock(), fs.root, a, fs.root, b);
 		keel_vfs_unlock();
 	} while (renewed(s, &tries));
+	if (s == STATUS_BUSY) {
+		/* Replacing a file that is open (a non-empty directory is
+		 * ENOTEMPTY). */
+		struct stat sb;
+		if (stat_found(&pb, &sb) == 0 && !S_ISDIR(sb.st_mode))
+			return -EBUSY;
+	}
 	if (s == STATUS_INVALID) {
 		/* A file onto a directory is EISDIR, a directory onto a file
 		 * ENOTDIR; what is left is a directory into itself. */

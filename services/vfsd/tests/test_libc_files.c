@@ -342,6 +342,30 @@ static void edge_calls(struct run *r)
 	memcpy(name, "d/", 2);
 	name[299] = 0;
 	CALL(r, "mkdir long name", SYS_mkdir, name, 0755, 0, 0);
+	/* A gap written past the end reads as zeros; empty reads and writes. */
+	fd = CALL(r, "open rw", SYS_open, "d/b.txt", O_RDWR, 0, 0);
+	CALL(r, "lseek past end", SYS_lseek, fd, 10000, SEEK_SET, 0);
+	CALL(r, "write past end", SYS_write, fd, "X", 1, 0);
+	memset(buf, 1, sizeof buf);
+	CALL(r, "pread the gap", SYS_pread64, fd, buf, 8, 5000);
+	say(r, "  zeros %d\n", buf[0] == 0 && buf[7] == 0);
+	CALL(r, "read 0", SYS_read, fd, buf, 0, 0);
+	CALL(r, "write 0", SYS_write, fd, buf, 0, 0);
+	long fd2 = r->sc(SYS_dup, fd, 0, 0, 0);
+	say(r, "dup %s\n", fd2 > fd ? "ok" : "failed");
+	CALL(r, "lseek 3 on one", SYS_lseek, fd, 3, SEEK_SET, 0);
+	CALL(r, "the other's offset", SYS_lseek, fd2, 0, SEEK_CUR, 0);
+	CALL(r, "close dup", SYS_close, fd2, 0, 0, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	stat_of(r, "d/b.txt");
+	/* An open file renamed (removing it is Keel's own: see
+	 * an_open_file_is_not_removed). */
+	write_text(r, "d/open.txt", O_CREAT | O_WRONLY | O_TRUNC, "kept", 1);
+	fd = CALL(r, "open it", SYS_open, "d/open.txt", O_RDONLY, 0, 0);
+	CALL(r, "rename the open file", SYS_rename, "d/open.txt", "d/open2.txt", 0, 0);
+	CALL(r, "read after rename", SYS_pread64, fd, buf, 4, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	CALL(r, "unlink it after close", SYS_unlink, "d/open2.txt", 0, 0, 0);
 	CALL(r, "unlink e1/in", SYS_unlink, "d/e1/in", 0, 0, 0);
 	CALL(r, "rmdir e1", SYS_rmdir, "d/e1", 0, 0, 0);
 }
@@ -431,6 +455,33 @@ TEST(file_calls_through_vfsd_answer_as_linux_does)
 	image_clean();
 }
 
+/* Where Keel differs from Linux on purpose: a file that is open (here
+ * or in another program) is not removed or replaced, as on FAT's home
+ * systems; the call says EBUSY and the file is kept whole. */
+TEST(an_open_file_is_not_removed)
+{
+	char buf[8] = { 0 };
+	fresh_image();
+	vfsd_start();
+	cap_handle_t own;
+	CHECK_EQ(vfs_dup(&cl, root, VFS_R_ALL, &own, NULL), STATUS_OK);
+	keel_fs_attach(own, "/");
+	write_text(&keel_run, "o.txt", O_CREAT | O_WRONLY | O_TRUNC, "kept", 1);
+	write_text(&keel_run, "p.txt", O_CREAT | O_WRONLY | O_TRUNC, "other", 1);
+	long fd = keel_call(SYS_open, (long)"o.txt", O_RDONLY, 0, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(keel_call(SYS_unlink, (long)"o.txt", 0, 0, 0), -EBUSY);
+	CHECK_EQ(keel_call(SYS_rename, (long)"p.txt", (long)"o.txt", 0, 0), -EBUSY);
+	CHECK_EQ(keel_call(SYS_pread64, fd, (long)buf, 4, 0), 4);
+	CHECK_STR(buf, "kept");
+	CHECK_EQ(keel_call(SYS_close, fd, 0, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_unlink, (long)"o.txt", 0, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_unlink, (long)"p.txt", 0, 0, 0), 0);
+	keel_fs_attach(CAP_HANDLE_NONE, "/");
+	vfsd_stop();
+	image_clean();
+}
+
 /* What statfs says of the volume is what mtools counts on the image
  * after vfsd stops; /dev is a file system without blocks (/bundle, which
  * needs a launched program's start page, is checked in tests/qemu). */
@@ -493,6 +544,7 @@ static int tests(const struct keel_start *start)
 	}
 	RUN(file_calls_through_vfsd_answer_as_linux_does);
 	RUN(statfs_reports_the_volume_as_mtools_counts);
+	RUN(an_open_file_is_not_removed);
 	vfsd_kill();
 	imgdev_free(&disk);
 	return check_summary();
