@@ -7,6 +7,8 @@
 #    bundle); this one has K KiB" (K < N, M larger than the machine);
 #  - when GRUB could load the kernel but not the bundle, the kernel says
 #    it needs N KiB and its boot bundle, which the loader did not load;
+#    or, when it has the N KiB the kernel needs, only that the bundle is
+#    missing and how much memory it has;
 #  - when GRUB cannot load even the kernel, image/grub.cfg prints "Keel:
 #    GRUB cannot load the kernel" and powers off.
 # Each ends with the kernel's "Keel halted" or QEMU's end. Then it boots
@@ -28,13 +30,16 @@ NEEDS = (r"memory: Keel needs at least (\d+) KiB of managed memory "
          r"\(a machine of (\d+) MiB with this boot bundle\); this one has (\d+) KiB")
 NO_BUNDLE = (r"memory: Keel needs at least (\d+) KiB of managed memory and its boot bundle, "
              r"which the loader did not load \(too big for this machine\?\); this one has (\d+) KiB")
+NO_BUNDLE_ROOM = (r"roottask: Keel needs its boot bundle, which the loader did not load "
+                  r"\(too big for this machine\?\); this one has (\d+) KiB managed")
 GRUB = r"Keel: GRUB cannot load the kernel"
 UP = r"initd: all services up"
 
 
 def boot(cfg, mib):
     """Boots the system bundle at -m mib; returns (which, match, ended):
-    which of NEEDS, NO_BUNDLE, GRUB, UP came first (None: none)."""
+    which of NEEDS, NO_BUNDLE, NO_BUNDLE_ROOM, GRUB, UP came first (None:
+    none)."""
     work = tempfile.mkdtemp(prefix="keel-memfloor.")
     img = make_image(cfg, work, "")
     mem16.system_bundle(cfg, work, img)
@@ -42,8 +47,8 @@ def boot(cfg, mib):
     which = match = None
     ended = False
     try:
-        i = child.expect([NEEDS, NO_BUNDLE, GRUB, UP], timeout=120)
-        which, match = (NEEDS, NO_BUNDLE, GRUB, UP)[i], child.match
+        i = child.expect([NEEDS, NO_BUNDLE, NO_BUNDLE_ROOM, GRUB, UP], timeout=120)
+        which, match = (NEEDS, NO_BUNDLE, NO_BUNDLE_ROOM, GRUB, UP)[i], child.match
         if which != UP:
             ended = child.expect([r"Keel halted", pexpect.EOF], timeout=60) in (0, 1)
     except (pexpect.TIMEOUT, pexpect.EOF):
@@ -64,7 +69,7 @@ def main():
     for mib in os.environ.get("MEM_FLOOR_MIB", "6 4 3 2").split():
         which, m, ended = boot(cfg, mib)
         system.check("-m %s: Keel says it has too little memory" % mib,
-                     which in (NEEDS, NO_BUNDLE, GRUB), "first: %s" % which)
+                     which in (NEEDS, NO_BUNDLE, NO_BUNDLE_ROOM, GRUB), "first: %s" % which)
         system.check("-m %s: and stops (halted or powered off)" % mib, ended)
         if which == NEEDS:
             need, machine, has = (int(x) for x in m.groups())
@@ -77,6 +82,9 @@ def main():
             need, has = (int(x) for x in m.groups())
             print("figure: -m %s: %d KiB managed, needs %d KiB and the bundle" % (mib, has, need))
             system.check("-m %s: it has less than it needs" % mib, has < need)
+        elif which == NO_BUNDLE_ROOM:
+            print("figure: -m %s: %s KiB managed, enough for the kernel but not the bundle too" %
+                  (mib, m.group(1)))
         elif which == GRUB:
             print("figure: -m %s: GRUB cannot load the kernel" % mib)
     if named:

@@ -209,7 +209,11 @@ status_t roottask_start(const struct mb2_info *mi, unsigned cpu_count)
 	char name[64] = "initd";
 	const struct mb2_module *bundle = find_bundle(mi);
 	if (!bundle) {
-		kprintf("roottask: no boot bundle module; no user tasks\n");
+		/* A loader that had no room for the bundle loads the kernel
+		 * alone: say what is missing and how much memory there is. */
+		kprintf("roottask: Keel needs its boot bundle, which the loader did not load (too "
+			"big for this machine?); this one has %lu KiB managed\n",
+			kmem_total_pages() * 4);
 		return STATUS_NOT_FOUND;
 	}
 	cmdline_get(mi->cmdline, "keel.init", name, sizeof name);
