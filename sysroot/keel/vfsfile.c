@@ -61,6 +61,7 @@ static struct {
 	int ready;
 	struct vfs_client c;
 	cap_handle_t root; /* the process's own duplicate of its root */
+	uint32_t cluster;  /* the volume's cluster bytes, once asked (0: not yet) */
 } vfs;
 
 long keel_vfs_setup(cap_handle_t root, cap_handle_t *own)
@@ -79,6 +80,7 @@ long keel_vfs_setup(cap_handle_t root, cap_handle_t *own)
 		vfs_close(c, *own), *own = CAP_HANDLE_NONE;
 	vfs.ready = st == STATUS_OK;
 	vfs.root = *own;
+	vfs.cluster = 0;
 	keel_vfs_unlock();
 	return st ? keel_vfs_errno(st, -EINVAL) : 0;
 }
@@ -226,6 +228,20 @@ static long vf_seek(struct keel_file *f, int64_t off, int whence)
 	return (long)f->offset;
 }
 
+/* The volume's cluster bytes (what a file's blocks are counted in), asked
+ * once (VFS_STATFS); 512 if vfsd cannot say. */
+static uint32_t cluster_bytes(void)
+{
+	struct vfs_client *c = keel_vfs_lock();
+	struct vfs_statfs fs;
+	if (!vfs.cluster && vfs.root != CAP_HANDLE_NONE && vfs_statfs(c, vfs.root, &fs) == STATUS_OK &&
+	    fs.cluster_bytes >= 512)
+		vfs.cluster = fs.cluster_bytes;
+	uint32_t n = vfs.cluster ? vfs.cluster : 512;
+	keel_vfs_unlock();
+	return n;
+}
+
 void keel_vfs_stat_fill(const struct vfs_stat *s, struct stat *out)
 {
 	bool dir = s->type == VFS_TYPE_DIR;
@@ -236,8 +252,10 @@ void keel_vfs_stat_fill(const struct vfs_stat *s, struct stat *out)
 	out->st_dev = KEEL_DEV_VOLUME;
 	out->st_ino = s->id;
 	out->st_size = (off_t)s->size;
-	out->st_blksize = 4096;
-	out->st_blocks = (blkcnt_t)((s->size + 511) / 512);
+	/* A file takes whole clusters, as Linux's vfat counts them. */
+	uint32_t cluster = cluster_bytes();
+	out->st_blksize = cluster;
+	out->st_blocks = (blkcnt_t)((s->size + cluster - 1) / cluster * (cluster / 512));
 	out->st_mtim.tv_sec = s->mtime;
 	out->st_ctim.tv_sec = s->mtime;
 	out->st_atim.tv_sec = s->atime;

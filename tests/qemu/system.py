@@ -201,10 +201,14 @@ def disk_free(s):
         check("and its removal gives it back", back == figures[0], repr(figures))
         DF_TOTAL.append(total)
         c.send("stat -f -c '%T %b %S' /notes\r")
+        size = 0
         if s.expect("stat -f says the volume is FAT", r"\nmsdos (\d+) (\d+)\r"):
             blocks, size = (int(x) for x in c.match.groups())
             check("and its size is df's", blocks * size == total, repr((blocks, size, total)))
         s.expect("the prompt comes back after stat -f", PROMPT)
+        if size:
+            s.run("a short file takes a whole cluster, as stat counts its blocks",
+                  "stat -c '%b %o' /notes/a.txt", r"\n%d %d\r" % (size // 512, size))
     s.run("stat shows a file", "stat /notes/a.txt",
           r"File: /notes/a\.txt\r+\n +Size: 18 +\tBlocks: \d+ +IO Block: \d+ +regular file\r"
           r"[^$]*Access: \(0\d\d\d/-rw[^)]*\) +Uid: \( +0/ UNKNOWN\)[^$]*"
