@@ -234,8 +234,8 @@ static uint32_t cluster_bytes(void)
 {
 	struct vfs_client *c = keel_vfs_lock();
 	struct vfs_statfs fs;
-	if (!vfs.cluster && vfs.root != CAP_HANDLE_NONE && vfs_statfs(c, vfs.root, &fs) == STATUS_OK &&
-	    fs.cluster_bytes >= 512)
+	if (!vfs.cluster && vfs.root != CAP_HANDLE_NONE &&
+	    vfs_statfs(c, vfs.root, &fs) == STATUS_OK && fs.cluster_bytes >= 512)
 		vfs.cluster = fs.cluster_bytes;
 	uint32_t n = vfs.cluster ? vfs.cluster : 512;
 	keel_vfs_unlock();
