@@ -120,6 +120,9 @@ long keel_sys_renameat(const long a[6]);
 long keel_sys_truncate(const long a[6]);
 long keel_sys_utimensat(const long a[6]);
 long keel_sys_statfs(const long a[6]);
+long keel_sys_fchdir(const long a[6]);
+long keel_sys_sync(const long a[6]);
+long keel_sys_syncfs(const long a[6]);
 long keel_sys_fstatfs(const long a[6]);
 long keel_sys_ftruncate(const long a[6]); /* vfsfile.c */
 long keel_sys_getdents64(const long a[6]);

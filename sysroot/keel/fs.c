@@ -370,6 +370,41 @@ long keel_sys_chdir(const long a[6])
 	return r;
 }
 
+/* fchdir: to a vfsd directory's descriptor (its path); the root of the
+ * C library's own file systems has none: ENOTDIR for anything else. */
+long keel_sys_fchdir(const long a[6])
+{
+	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	const struct path *p = keel_vfsfile_dir_path(f);
+	if (p)
+		fs.cwd = *p;
+	fdt_put(keel_fdt(), f);
+	return p ? 0 : -ENOTDIR;
+}
+
+/* sync and syncfs: the volume made durable (VFS_SYNC); nothing else
+ * holds data to write. */
+long keel_sys_sync(const long a[6])
+{
+	(void)a;
+	if (fs.root != CAP_HANDLE_NONE) {
+		vfs_sync(keel_vfs_lock(), fs.root);
+		keel_vfs_unlock();
+	}
+	return 0;
+}
+
+long keel_sys_syncfs(const long a[6])
+{
+	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	fdt_put(keel_fdt(), f);
+	return keel_sys_sync(a);
+}
+
 long keel_sys_umask(const long a[6])
 {
 	int old = fs.umask;

@@ -389,6 +389,18 @@ static void dir_calls(struct run *r)
 	CALL(r, "renameat", SYS_renameat, dfd, "new", dfd, "new2");
 	CALL(r, "unlinkat dir", SYS_unlinkat, dfd, "new2", AT_REMOVEDIR, 0);
 	CALL(r, "openat on a file fd", SYS_openat, 0 + fd, "x", O_RDONLY, 0);
+	CALL(r, "fchdir", SYS_fchdir, dfd, 0, 0, 0);
+	n = r->sc(SYS_getcwd, (long)cwd, sizeof cwd, 0, 0);
+	say(r, "getcwd %s %s\n", n > 0 ? "ok" : "failed", cwd + strlen(r->base));
+	stat_of(r, "b.txt");
+	CALL(r, "sync", SYS_sync, 0, 0, 0, 0);
+	CALL(r, "syncfs", SYS_syncfs, dfd, 0, 0, 0);
+	CALL(r, "syncfs bad fd", SYS_syncfs, 99, 0, 0, 0);
+	CALL(r, "fchdir bad fd", SYS_fchdir, 99, 0, 0, 0);
+	fd = CALL(r, "open a file", SYS_open, "b.txt", O_RDONLY, 0, 0);
+	CALL(r, "fchdir to a file", SYS_fchdir, fd, 0, 0, 0);
+	CALL(r, "close", SYS_close, fd, 0, 0, 0);
+	CALL(r, "chdir back", SYS_chdir, "..", 0, 0, 0);
 	CALL(r, "close d", SYS_close, dfd, 0, 0, 0);
 }
 
