@@ -33,38 +33,6 @@ struct df {
 	const char *only; /* -t */
 };
 
-/* n items of size bytes each as df shows them: in units of unit, rounded
- * to the nearest; or (unit 0) scaled by 1024 while it is 1024 or more,
- * with one decimal and the unit's letter ("0" and "512" stay bare). */
-static const char *figure(unsigned long long n, unsigned long long size, unsigned long long unit,
-			  char buf[32])
-{
-	static const char letters[] = "KMGTPEZY";
-	if (n == 0)
-		return "0";
-	if (size > 1)
-		n *= size;
-	if (unit) {
-		snprintf(buf, 32, "%llu", (n + unit / 2) / unit);
-		return buf;
-	}
-	int scale = -1;
-	unsigned tenth = 0;
-	while (n >= 1024) {
-		tenth = (unsigned)(((n % 1024) * 10 + 512) / 1024);
-		n /= 1024;
-		scale++;
-	}
-	if (scale < 0) {
-		snprintf(buf, 32, "%llu", n);
-		return buf;
-	}
-	if (tenth >= 10)
-		n++, tenth = 0;
-	snprintf(buf, 32, "%llu.%u%c", n, tenth, letters[scale]);
-	return buf;
-}
-
 /* The column header for units of unit: "1K-blocks", "1M-blocks"; with -P
  * the bytes ("1024-blocks"). */
 static void units_header(const struct df *d, char *out, size_t len)
@@ -126,9 +94,9 @@ static int show(const struct df *d, const char *name, const struct tb_mount *m, 
 	if (d->type && printf(" %-10s", m->type) > 11 && !d->posix)
 		printf("\n%-30s", "");
 	char a[32], b[32], c[32];
-	printf(" %9s %9s %9s %3u%% %s\n", figure(s.f_blocks, s.f_frsize, unit, a),
-	       figure(s.f_blocks - s.f_bfree, s.f_frsize, unit, b),
-	       figure(s.f_bavail, s.f_frsize, unit, c), pct, m->dir);
+	printf(" %9s %9s %9s %3u%% %s\n", tb_figure(s.f_blocks, s.f_frsize, unit, a),
+	       tb_figure(s.f_blocks - s.f_bfree, s.f_frsize, unit, b),
+	       tb_figure(s.f_bavail, s.f_frsize, unit, c), pct, m->dir);
 	return 0;
 }
 

@@ -82,6 +82,10 @@ const char *path_base(const char *path);
 bool parse_ulong(const char *s, unsigned long long *out);
 bool parse_size(const char *s, unsigned long long *out);
 bool write_all(int fd, const void *buf, size_t len);
+/* n items of size bytes in units of unit, rounded (unit 0: 1024-scaled
+ * with one decimal and K, M, G ...); "0" for none. */
+const char *tb_figure(unsigned long long n, unsigned long long size, unsigned long long unit,
+		      char buf[32]);
 int copy_fd(int in, int out);
 int compare_names(const void *a, const void *b);
 
@@ -121,6 +125,7 @@ const struct tb_mount *tb_mount_of(const char *path, const struct stat *st);
 	X(cut) \
 	X(date) \
 	X(df) \
+	X(du) \
 	X(echo) \
 	X(env) \
 	X(false) \

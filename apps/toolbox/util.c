@@ -99,3 +99,35 @@ int compare_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+/* n items of size bytes each as df and du show them (busybox's): in units of unit, rounded
+ * to the nearest; or (unit 0) scaled by 1024 while it is 1024 or more,
+ * with one decimal and the unit's letter ("0" and "512" stay bare). */
+const char *tb_figure(unsigned long long n, unsigned long long size, unsigned long long unit,
+		      char buf[32])
+{
+	static const char letters[] = "KMGTPEZY";
+	if (n == 0)
+		return "0";
+	if (size > 1)
+		n *= size;
+	if (unit) {
+		snprintf(buf, 32, "%llu", (n + unit / 2) / unit);
+		return buf;
+	}
+	int scale = -1;
+	unsigned tenth = 0;
+	while (n >= 1024) {
+		tenth = (unsigned)(((n % 1024) * 10 + 512) / 1024);
+		n /= 1024;
+		scale++;
+	}
+	if (scale < 0) {
+		snprintf(buf, 32, "%llu", n);
+		return buf;
+	}
+	if (tenth >= 10)
+		n++, tenth = 0;
+	snprintf(buf, 32, "%llu.%u%c", n, tenth, letters[scale]);
+	return buf;
+}
