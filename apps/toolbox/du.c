@@ -30,7 +30,7 @@ struct seen {
 };
 
 struct du {
-	const char *name; /* argv[0] */
+	const char *name;        /* argv[0] */
 	unsigned long long unit; /* 0: for people */
 	bool all, one_fs, each_link, bytes;
 	int max_depth, follow_depth, depth;

@@ -124,6 +124,7 @@ const struct tb_mount *tb_mount_of(const char *path, const struct stat *st);
 	X(cp) \
 	X(cut) \
 	X(date) \
+	X(dd) \
 	X(df) \
 	X(du) \
 	X(echo) \
