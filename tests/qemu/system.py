@@ -4,8 +4,8 @@
 # through QEMU's serial line (pexpect). The session makes a directory and
 # files on the boot disk's FAT32 partition, reads them back, runs a
 # pipeline and a missing command, sends a child's output to /dev/null and
-# reads /dev/zero, sets a file's time with touch and makes one, asks df
-# for the free space, recalls
+# reads /dev/zero, sets a file's time with touch and makes one, asks df,
+# stat, du and dd about the disk, copies onto a file that exists, recalls
 # history and completes a path,
 # interrupts a running command with Ctrl-C,
 # writes a file with the editor; the machine stands still three times (QEMU
@@ -209,6 +209,12 @@ def disk_free(s):
         if size:
             s.run("a short file takes a whole cluster, as stat counts its blocks",
                   "stat -c '%b %o' /notes/a.txt", r"\n%d %d\r" % (size // 512, size))
+    s.run("dd copies blocks and says how many",
+          "dd if=/dev/zero of=/notes/z bs=4k count=3; stat -c %s /notes/z; "
+          "dd if=/notes/a.txt bs=6 skip=1 count=1 2>/dev/null; echo; rm /notes/z",
+          r"\n3\+0 records in\r+\n3\+0 records out\r+\n12288\r+\nline\r+\n")
+    s.run("du counts a file's bytes and the blocks under a directory",
+          "du -b /notes/a.txt; du -s /notes", r"\n18\t/notes/a\.txt\r+\n\d+\t/notes\r")
     s.run("stat shows a file", "stat /notes/a.txt",
           r"File: /notes/a\.txt\r+\n +Size: 18 +\tBlocks: \d+ +IO Block: \d+ +regular file\r"
           r"[^$]*Access: \(0\d\d\d/-rw[^)]*\) +Uid: \( +0/ UNKNOWN\)[^$]*"
