@@ -90,10 +90,14 @@ def pipeline(s):
     s.run("the pipeline's status is 130", "echo status=$?", r"\nstatus=130\r")
     s.run("the background job survives the pipeline's Ctrl-C", "jobs",
           r"\n\[1\] \+ Running +sleep 60\r")
-    # A nested interactive shell catches Ctrl-C: only its child ends.  Its
-    # prompt shows it has marked itself as catching and reads the terminal;
-    # a Ctrl-C typed before that, on a loaded host, would end the shell.
+    # A nested interactive shell catches Ctrl-C: only its child ends.  A
+    # command it has run shows it has marked itself as catching and reads
+    # the terminal; a Ctrl-C typed before that, on a loaded host, would end
+    # the shell.  Its prompt alone does not show it: the outer line
+    # editor's redraws look the same, and the terminal echoes what is
+    # typed before any shell reads it.
     s.run("a nested interactive shell prompts", "sh -i", entered("sh -i"))
+    s.run("the nested shell runs a command", "echo in-''nested", r"\nin-nested\r")
     interrupt(s, "Ctrl-C in a nested shell ends its spinning child", "launch-child spin")
     s.run("the nested shell goes on", "echo nested=$?", r"\nnested=130\r")
     s.run("exit leaves the nested shell", "exit", entered("exit"))
