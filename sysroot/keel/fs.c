@@ -314,33 +314,143 @@ long keel_sys_faccessat(const long a[6])
 	return access_at((int)a[0], (const char *)a[1], (int)a[2]);
 }
 
-/* unlink, mkdir, rename, ...: the first argument is a path; the root
- * itself cannot be changed (EBUSY). */
-long keel_sys_path_op(const long a[6])
+/*
+ * What FAT cannot record - owners, modes beyond read-only, links - and
+ * the C library's own /dev and /bundle do not change. A change that
+ * leaves what stat shows as it is (chmod to the mode shown, chown to 0 or
+ * -1) succeeds and changes nothing, as cp -p asks; any other is EPERM on
+ * the volume (as Linux's vfat says) and EROFS elsewhere. The name must
+ * exist (ENOENT, ENOTDIR as for stat).
+ */
+static long attr_target(int dirfd, const char *text, struct stat *st, struct path *p)
 {
-	struct path p;
-	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
-	return r ? r : path_count(&p) ? -EROFS : -EBUSY;
+	long r = lookup(dirfd, text, p);
+	if (r == 0)
+		r = keel_sys_stat_at(dirfd, text, st);
+	return r;
 }
 
-/* unlinkat, mkdirat, ...: a directory descriptor, then a path. */
-long keel_sys_path_op_at(const long a[6])
+static long mode_change(int dirfd, const char *text, long mode)
 {
+	struct stat st;
 	struct path p;
-	long r = lookup((int)a[0], (const char *)a[1], &p);
-	return r ? r : path_count(&p) ? -EROFS : -EBUSY;
+	long r = attr_target(dirfd, text, &st, &p);
+	if (r || (mode & 07777) == (long)(st.st_mode & 07777))
+		return r;
+	return on_vfs(&p) ? -EPERM : -EROFS;
+}
+
+static long owner_change(int dirfd, const char *text, long uid, long gid)
+{
+	struct stat st;
+	struct path p;
+	long r = attr_target(dirfd, text, &st, &p);
+	if (r || ((uid == -1 || (uid_t)uid == st.st_uid) && (gid == -1 || (gid_t)gid == st.st_gid)))
+		return r;
+	return on_vfs(&p) ? -EPERM : -EROFS;
+}
+
+/* link: FAT has none; the existing name is looked up first. */
+static long link_at(int dirfd, const char *text)
+{
+	struct stat st;
+	struct path p;
+	long r = attr_target(dirfd, text, &st, &p);
+	return r ? r : on_vfs(&p) ? -EPERM : -EROFS;
+}
+
+/* symlink: none either; an existing new name is EEXIST first. */
+static long symlink_at(int dirfd, const char *text)
+{
+	struct stat st;
+	struct path p;
+	bool dir;
+	long r = resolve_at(dirfd, text, &p, &dir);
+	if (r)
+		return r;
+	if (keel_sys_stat_at(dirfd, text, &st) == 0)
+		return -EEXIST;
+	return on_vfs(&p) ? -EPERM : -EROFS;
+}
+
+long keel_sys_chmod(const long a[6])
+{
+	return mode_change(AT_FDCWD, (const char *)a[0], a[1]);
+}
+
+long keel_sys_fchmodat(const long a[6])
+{
+	return mode_change((int)a[0], (const char *)a[1], a[2]);
+}
+
+long keel_sys_chown(const long a[6])
+{
+	return owner_change(AT_FDCWD, (const char *)a[0], (int)a[1], (int)a[2]);
+}
+
+long keel_sys_fchownat(const long a[6])
+{
+	return owner_change((int)a[0], (const char *)a[1], (int)a[2], (int)a[3]);
+}
+
+/* fchmod and fchown: the descriptor's object, as above. */
+long keel_sys_fchmod(const long a[6])
+{
+	struct stat st;
+	const long b[6] = { a[0], (long)&st, 0, 0, 0, 0 };
+	long r = keel_sys_fstat(b);
+	if (r || (a[1] & 07777) == (long)(st.st_mode & 07777))
+		return r;
+	return -EPERM;
+}
+
+long keel_sys_fchown(const long a[6])
+{
+	struct stat st;
+	const long b[6] = { a[0], (long)&st, 0, 0, 0, 0 };
+	long r = keel_sys_fstat(b);
+	int uid = (int)a[1], gid = (int)a[2];
+	if (r || ((uid == -1 || (uid_t)uid == st.st_uid) && (gid == -1 || (gid_t)gid == st.st_gid)))
+		return r;
+	return -EPERM;
+}
+
+long keel_sys_link(const long a[6])
+{
+	return link_at(AT_FDCWD, (const char *)a[0]);
+}
+
+long keel_sys_linkat(const long a[6])
+{
+	return link_at((int)a[0], (const char *)a[1]);
+}
+
+long keel_sys_symlink(const long a[6])
+{
+	return symlink_at(AT_FDCWD, (const char *)a[1]);
+}
+
+long keel_sys_symlinkat(const long a[6])
+{
+	return symlink_at((int)a[1], (const char *)a[2]);
+}
+
+/* readlink: there are no symbolic links, so an existing name is EINVAL. */
+static long readlink_at(int dirfd, const char *text)
+{
+	struct stat st;
+	long r = keel_sys_stat_at(dirfd, text, &st);
+	return r ? r : -EINVAL;
 }
 
 long keel_sys_readlink(const long a[6])
 {
-	struct path p;
-	long r = lookup(AT_FDCWD, (const char *)a[0], &p);
-	struct stat st;
-	if (r == 0 && on_vfs(&p))
-		r = vfs_stat_path(&p, &st);
-	else if (r == 0 && path_count(&p))
-		r = dev_or_bundle_stat(&p, &st);
-	return r ? r : -EINVAL; /* no symbolic links here */
+	return readlink_at(AT_FDCWD, (const char *)a[0]);
+}
+
+long keel_sys_readlinkat(const long a[6])
+{
+	return readlink_at((int)a[0], (const char *)a[1]);
 }
 
 long keel_sys_getcwd(const long a[6])

@@ -393,6 +393,10 @@ static void dir_calls(struct run *r)
 	n = r->sc(SYS_getcwd, (long)cwd, sizeof cwd, 0, 0);
 	say(r, "getcwd %s %s\n", n > 0 ? "ok" : "failed", cwd + strlen(r->base));
 	stat_of(r, "b.txt");
+	char lnk[16];
+	CALL(r, "readlink a file", SYS_readlink, "b.txt", lnk, sizeof lnk, 0);
+	CALL(r, "readlinkat a dir", SYS_readlinkat, AT_FDCWD, "sub", lnk, sizeof lnk);
+	CALL(r, "readlinkat missing", SYS_readlinkat, dfd, "nope", lnk, sizeof lnk);
 	CALL(r, "sync", SYS_sync, 0, 0, 0, 0);
 	CALL(r, "syncfs", SYS_syncfs, dfd, 0, 0, 0);
 	CALL(r, "syncfs bad fd", SYS_syncfs, 99, 0, 0, 0);
@@ -494,6 +498,49 @@ TEST(an_open_file_is_not_removed)
 	image_clean();
 }
 
+/* What FAT cannot keep: a mode or owner change that would show is EPERM
+ * (Linux's vfat says so too), one that changes nothing succeeds (cp -p);
+ * links are EPERM; the name must exist. */
+TEST(modes_owners_and_links_are_what_fat_keeps)
+{
+	fresh_image();
+	vfsd_start();
+	cap_handle_t own;
+	CHECK_EQ(vfs_dup(&cl, root, VFS_R_ALL, &own, NULL), STATUS_OK);
+	keel_fs_attach(own, "/");
+	write_text(&keel_run, "m.txt", O_CREAT | O_WRONLY | O_TRUNC, "m", 1);
+	CHECK_EQ(keel_call(SYS_mkdir, (long)"md", 0755, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"m.txt", 0644, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"m.txt", 0600, 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"md", 0755, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_fchmodat, AT_FDCWD, (long)"md", 0700, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"nope", 0644, 0, 0), -ENOENT);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"m.txt/", 0644, 0, 0), -ENOTDIR);
+	CHECK_EQ(keel_call(SYS_chown, (long)"m.txt", 0, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_chown, (long)"m.txt", -1, -1, 0), 0);
+	CHECK_EQ(keel_call(SYS_lchown, (long)"m.txt", 1000, -1, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_fchownat, AT_FDCWD, (long)"m.txt", -1, 100), -EPERM);
+	long fd = keel_call(SYS_open, (long)"m.txt", O_RDONLY, 0, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0644, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0444, 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_fchown, fd, 0, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_fchown, fd, 5, 0, 0), -EPERM);
+	keel_call(SYS_close, fd, 0, 0, 0);
+	CHECK_EQ(keel_call(SYS_fchmod, 99, 0644, 0, 0), -EBADF);
+	CHECK_EQ(keel_call(SYS_link, (long)"m.txt", (long)"m2.txt", 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_link, (long)"nope", (long)"m2.txt", 0, 0), -ENOENT);
+	CHECK_EQ(keel_call(SYS_symlink, (long)"m.txt", (long)"s.txt", 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_symlink, (long)"x", (long)"m.txt", 0, 0), -EEXIST);
+	CHECK_EQ(keel_call(SYS_symlinkat, (long)"x", AT_FDCWD, (long)"s.txt", 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"/dev/null", 0600, 0, 0), -EROFS);
+	CHECK_EQ(keel_call(SYS_unlink, (long)"m.txt", 0, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_rmdir, (long)"md", 0, 0, 0), 0);
+	keel_fs_attach(CAP_HANDLE_NONE, "/");
+	vfsd_stop();
+	image_clean();
+}
+
 /* What statfs says of the volume is what mtools counts on the image
  * after vfsd stops; /dev is a file system without blocks (/bundle, which
  * needs a launched program's start page, is checked in tests/qemu). */
@@ -557,6 +604,7 @@ static int tests(const struct keel_start *start)
 	RUN(file_calls_through_vfsd_answer_as_linux_does);
 	RUN(statfs_reports_the_volume_as_mtools_counts);
 	RUN(an_open_file_is_not_removed);
+	RUN(modes_owners_and_links_are_what_fat_keeps);
 	vfsd_kill();
 	imgdev_free(&disk);
 	return check_summary();
