@@ -23,6 +23,12 @@ rm -rf "$stage"
 mkdir -p "$stage"
 for p in "$@"; do
 	cp "$p" "$stage/$(basename "$p")"
+	# A program goes in without its symbol table: the bundle is held in
+	# memory, and the linked file in build/ keeps the symbols for nm and
+	# gdb. Its sections (.keel.manifest among them) and segments stay.
+	if [ "$(head -c 4 "$p" | od -An -c | tr -d ' ')" = 177ELF ]; then
+		"${OBJCOPY:-objcopy}" --strip-all "$stage/$(basename "$p")"
+	fi
 done
 chmod 0755 "$stage"/*
 touch -d @946684800 "$stage"/*
