@@ -57,17 +57,17 @@ struct dd {
 
 /* A number with dd's suffixes, from lo to hi, into *out; false, said, if
  * it is not one. */
-static bool dd_number(const char *name, const char *s, unsigned long long lo,
-		      unsigned long long hi, unsigned long long *out)
+static bool dd_number(const char *name, const char *s, unsigned long long lo, unsigned long long hi,
+		      unsigned long long *out)
 {
 	static const struct {
 		const char *suffix;
 		unsigned long long mult;
-	} units[] = { { "c", 1 },	      { "w", 2 },	      { "b", 512 },
-		      { "kB", 1000 },	      { "kD", 1000 },	      { "k", 1024 },
-		      { "KB", 1000 },	      { "KD", 1000 },	      { "K", 1024 },
-		      { "MB", 1000000 },      { "MD", 1000000 },      { "M", 1ull << 20 },
-		      { "GB", 1000000000 },   { "GD", 1000000000 },   { "G", 1ull << 30 } };
+	} units[] = { { "c", 1 },           { "w", 2 },           { "b", 512 },
+		      { "kB", 1000 },       { "kD", 1000 },       { "k", 1024 },
+		      { "KB", 1000 },       { "KD", 1000 },       { "K", 1024 },
+		      { "MB", 1000000 },    { "MD", 1000000 },    { "M", 1ull << 20 },
+		      { "GB", 1000000000 }, { "GD", 1000000000 }, { "G", 1ull << 30 } };
 	char *end;
 	errno = 0;
 	unsigned long long n = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
@@ -97,8 +97,7 @@ static bool dd_number(const char *name, const char *s, unsigned long long lo,
 
 /* The words of a comma list (conv=, iflag=, oflag=) as bits; -1, said,
  * for a word not in words (NULL-terminated). */
-static int dd_words(const char *name, const char *list, const char *what,
-		    const char *const *words)
+static int dd_words(const char *name, const char *list, const char *what, const char *const *words)
 {
 	int bits = 0;
 	for (const char *p = list;;) {
@@ -166,8 +165,8 @@ static bool dd_write(struct dd *d, const char *buf, size_t len, size_t obs)
 
 int cmd_dd(int argc, char **argv)
 {
-	static const char *const conv_words[] = { "notrunc", "sync", "noerror", "fsync",
-						  "swab",    NULL };
+	static const char *const conv_words[] = { "notrunc", "sync", "noerror",
+						  "fsync",   "swab", NULL };
 	static const char *const iflag_words[] = { "skip_bytes", "count_bytes", "fullblock",
 						   "direct", NULL };
 	static const char *const oflag_words[] = { "seek_bytes", "append", "direct", NULL };
@@ -278,7 +277,8 @@ int cmd_dd(int argc, char **argv)
 			}
 		}
 	}
-	if (seek && lseek(d.out, (off_t)(seek * (oflag & OFLAG_SEEK_BYTES ? 1 : obs)), SEEK_CUR) < 0) {
+	if (seek &&
+	    lseek(d.out, (off_t)(seek * (oflag & OFLAG_SEEK_BYTES ? 1 : obs)), SEEK_CUR) < 0) {
 		msg_errno(argv[0], "%s", d.out_name);
 		return 1;
 	}

@@ -47,8 +47,14 @@ bool grep_compile(const char *name, struct grep_pats *g)
 	int flags = (g->extended ? REG_EXTENDED : 0) | (g->icase ? REG_ICASE : 0);
 
 	for (size_t i = 0; i < g->n && !g->fixed; i++) {
-		if (!regex_guard(g->pat[i].text, g->extended) ||
-		    regcomp(&g->pat[i].re, g->pat[i].text, flags) != 0) {
+		int rc = REG_BADPAT;
+		if (regex_guard(g->pat[i].text, g->extended))
+			rc = regcomp(&g->pat[i].re, g->pat[i].text, flags);
+		if (rc == REG_ESPACE) { /* the pattern may be fine: memory ran out */
+			msg(name, "can't compile '%s': %s", g->pat[i].text, strerror(ENOMEM));
+			return false;
+		}
+		if (rc != 0) {
 			msg(name, "bad regex '%s'", g->pat[i].text);
 			return false;
 		}
