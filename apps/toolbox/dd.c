@@ -60,39 +60,14 @@ struct dd {
 static bool dd_number(const char *name, const char *s, unsigned long long lo, unsigned long long hi,
 		      unsigned long long *out)
 {
-	static const struct {
-		const char *suffix;
-		unsigned long long mult;
-	} units[] = { { "c", 1 },           { "w", 2 },           { "b", 512 },
-		      { "kB", 1000 },       { "kD", 1000 },       { "k", 1024 },
-		      { "KB", 1000 },       { "KD", 1000 },       { "K", 1024 },
-		      { "MB", 1000000 },    { "MD", 1000000 },    { "M", 1ull << 20 },
-		      { "GB", 1000000000 }, { "GD", 1000000000 }, { "G", 1ull << 30 } };
-	char *end;
-	errno = 0;
-	unsigned long long n = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
-	if (s[0] < '0' || s[0] > '9' || errno) {
-		msg(name, "invalid number '%s'", s);
-		return false;
-	}
-	bool range = false;
-	if (*end) {
-		size_t i = 0, count = sizeof units / sizeof units[0];
-		while (i < count && strcmp(end, units[i].suffix))
-			i++;
-		if (i == count) {
-			msg(name, "invalid number '%s'", s);
-			return false;
-		}
-		range = n > ULLONG_MAX / units[i].mult;
-		n *= units[i].mult;
-	}
-	if (range || n < lo || n > hi) {
-		msg(name, "number %s is not in %llu..%llu range", s, lo, hi);
-		return false;
-	}
-	*out = n;
-	return true;
+	static const struct tb_suffix units[] = {
+		{ "c", 1 },           { "w", 2 },           { "b", 512 },
+		{ "kB", 1000 },       { "kD", 1000 },       { "k", 1024 },
+		{ "KB", 1000 },       { "KD", 1000 },       { "K", 1024 },
+		{ "MB", 1000000 },    { "MD", 1000000 },    { "M", 1ull << 20 },
+		{ "GB", 1000000000 }, { "GD", 1000000000 }, { "G", 1ull << 30 },
+	};
+	return tb_number(name, s, units, sizeof units / sizeof units[0], lo, hi, out);
 }
 
 /* The words of a comma list (conv=, iflag=, oflag=) as bits; -1, said,

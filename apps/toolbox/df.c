@@ -105,45 +105,20 @@ static int show(const struct df *d, const char *name, const struct tb_mount *m, 
  * are powers of 1024, KB, MB and GB of 1000). False, reported, if bad. */
 static bool block_size(const char *name, const char *s, unsigned long long *out)
 {
-	static const struct {
-		const char *suffix;
-		unsigned long long mult;
-	} units[] = { { "KiB", 1ull << 10 }, { "kiB", 1ull << 10 }, { "K", 1ull << 10 },
-		      { "k", 1ull << 10 },   { "MiB", 1ull << 20 }, { "miB", 1ull << 20 },
-		      { "M", 1ull << 20 },   { "m", 1ull << 20 },   { "GiB", 1ull << 30 },
-		      { "giB", 1ull << 30 }, { "G", 1ull << 30 },   { "g", 1ull << 30 },
-		      { "KB", 1000 },        { "MB", 1000000 },     { "GB", 1000000000 } };
+	static const struct tb_suffix units[] = {
+		{ "KiB", 1ull << 10 }, { "kiB", 1ull << 10 }, { "K", 1ull << 10 },
+		{ "k", 1ull << 10 },   { "MiB", 1ull << 20 }, { "miB", 1ull << 20 },
+		{ "M", 1ull << 20 },   { "m", 1ull << 20 },   { "GiB", 1ull << 30 },
+		{ "giB", 1ull << 30 }, { "G", 1ull << 30 },   { "g", 1ull << 30 },
+		{ "KB", 1000 },        { "MB", 1000000 },     { "GB", 1000000000 },
+	};
 	const size_t count = sizeof units / sizeof units[0];
 	for (size_t i = 0; i < count; i++)
 		if (!strcmp(s, units[i].suffix)) {
 			*out = units[i].mult;
 			return true;
 		}
-	char *end;
-	errno = 0;
-	unsigned long long n = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
-	if (s[0] < '0' || s[0] > '9' || errno) {
-		msg(name, "invalid number '%s'", s);
-		return false;
-	}
-	bool range = false;
-	if (*end) {
-		size_t i = 0;
-		while (i < count && strcmp(end, units[i].suffix))
-			i++;
-		if (i == count) {
-			msg(name, "invalid number '%s'", s);
-			return false;
-		}
-		range = n > ULLONG_MAX / units[i].mult;
-		n *= units[i].mult;
-	}
-	if (range || n == 0) {
-		msg(name, "number %s is not in 1..%llu range", s, ULLONG_MAX);
-		return false;
-	}
-	*out = n;
-	return true;
+	return tb_number(name, s, units, count, 1, ULLONG_MAX, out);
 }
 
 int cmd_df(int argc, char **argv)

@@ -87,64 +87,18 @@ static char ls_indicator(const struct ls_opts *o, const struct stat *st)
 	return st->st_mode & 0111 ? '*' : 0;
 }
 
-/* "drwxr-xr-x" for st_mode. */
-static void ls_mode(mode_t m, char out[11])
-{
-	static const char rwx[] = "rwxrwxrwx";
-
-	out[0] = S_ISDIR(m)    ? 'd'
-		 : S_ISLNK(m)  ? 'l'
-		 : S_ISCHR(m)  ? 'c'
-		 : S_ISBLK(m)  ? 'b'
-		 : S_ISFIFO(m) ? 'p'
-		 : S_ISSOCK(m) ? 's'
-			       : '-';
-	for (int i = 0; i < 9; i++)
-		out[i + 1] = m & (0400 >> i) ? rwx[i] : '-';
-	if (m & S_ISUID)
-		out[3] = out[3] == 'x' ? 's' : 'S';
-	if (m & S_ISGID)
-		out[6] = out[6] == 'x' ? 's' : 'S';
-	if (m & S_ISVTX)
-		out[9] = out[9] == 'x' ? 't' : 'T';
-	out[10] = '\0';
-}
-
-/* Sizes as busybox's -h: bytes below 1024, else one decimal and a unit. */
-static void ls_human(unsigned long long v, char *out, size_t size)
-{
-	static const char units[] = "KMGTPE";
-	unsigned long long frac = 0;
-	int u = -1;
-
-	while (v >= 1024 && u < 5) {
-		frac = v % 1024;
-		v /= 1024;
-		u++;
-	}
-	if (u < 0) {
-		snprintf(out, size, "%llu", v);
-		return;
-	}
-	frac = (frac * 10 + 512) / 1024;
-	if (frac >= 10) {
-		v++;
-		frac = 0;
-	}
-	snprintf(out, size, "%llu.%llu%c", v, frac, units[u]);
-}
-
 /* Prints one entry in the long format. */
 static void ls_long(const struct ls_opts *o, const struct ls_ent *e)
 {
-	char mode[11], size[32], date[32];
+	char mode[11], size[32], date[32], human[32];
 	struct tm tm;
 	time_t t = e->st.st_mtim.tv_sec;
 	bool recent = t <= o->now && o->now - t < 31556952 / 2;
 
-	ls_mode(e->st.st_mode, mode);
+	tb_mode_string(e->st.st_mode, mode);
 	if (o->human)
-		ls_human((unsigned long long)e->st.st_size, size, sizeof(size));
+		snprintf(size, sizeof(size), "%s",
+			 tb_figure((unsigned long long)e->st.st_size, 1, 0, human));
 	else
 		snprintf(size, sizeof(size), "%llu", (unsigned long long)e->st.st_size);
 	localtime_r(&t, &tm);

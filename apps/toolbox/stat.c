@@ -104,24 +104,6 @@ static const char *file_type(const struct stat *st)
 	return "weird file";
 }
 
-/* "-rwxr-x---", with the set-id and sticky bits as ls shows them. */
-static const char *mode_string(mode_t m, char out[11])
-{
-	static const char types[] = "?pc?d?b?-?l?s???";
-	static const char rwx[] = "rwxrwxrwx";
-	out[0] = types[(m >> 12) & 15];
-	for (int i = 0; i < 9; i++)
-		out[1 + i] = m & (0400u >> i) ? rwx[i] : '-';
-	if (m & S_ISUID)
-		out[3] = out[3] == 'x' ? 's' : 'S';
-	if (m & S_ISGID)
-		out[6] = out[6] == 'x' ? 's' : 'S';
-	if (m & S_ISVTX)
-		out[9] = out[9] == 'x' ? 't' : 'T';
-	out[10] = '\0';
-	return out;
-}
-
 static const char *when(const struct timespec *ts, char out[64])
 {
 	char fmt[48];
@@ -167,7 +149,8 @@ static void file_field(struct field *f, char c)
 		put_u(f, st->st_mode & 07777, "o");
 		break;
 	case 'A':
-		put_str(f, mode_string(st->st_mode, buf));
+		tb_mode_string(st->st_mode, buf);
+		put_str(f, buf);
 		break;
 	case 'f':
 		put_u(f, st->st_mode, "x");

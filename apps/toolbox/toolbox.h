@@ -82,6 +82,18 @@ const char *path_base(const char *path);
 bool parse_ulong(const char *s, unsigned long long *out);
 bool parse_size(const char *s, unsigned long long *out);
 bool write_all(int fd, const void *buf, size_t len);
+/* A number as busybox reads one with suffixes: digits, then nothing or
+ * one of units' suffixes (which multiplies it), from lo to hi. False, with
+ * busybox's message ("invalid number 'S'", "number S is not in L..H
+ * range"), if it is not one. */
+struct tb_suffix {
+	const char *suffix;
+	unsigned long long mult;
+};
+bool tb_number(const char *name, const char *s, const struct tb_suffix *units, size_t count,
+	       unsigned long long lo, unsigned long long hi, unsigned long long *out);
+/* "drwxr-xr-x" for st_mode, with the set-id and sticky bits as ls shows them. */
+void tb_mode_string(mode_t m, char out[11]);
 /* n items of size bytes in units of unit, rounded (unit 0: 1024-scaled
  * with one decimal and K, M, G ...); "0" for none. */
 const char *tb_figure(unsigned long long n, unsigned long long size, unsigned long long unit,

@@ -4,6 +4,7 @@
 #include "toolbox.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -130,4 +131,56 @@ const char *tb_figure(unsigned long long n, unsigned long long size, unsigned lo
 		n++, tenth = 0;
 	snprintf(buf, 32, "%llu.%u%c", n, tenth, letters[scale]);
 	return buf;
+}
+
+bool tb_number(const char *name, const char *s, const struct tb_suffix *units, size_t count,
+	       unsigned long long lo, unsigned long long hi, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
+	if (s[0] < '0' || s[0] > '9' || errno) {
+		msg(name, "invalid number '%s'", s);
+		return false;
+	}
+	bool range = false;
+	if (*end) {
+		size_t i = 0;
+		while (i < count && strcmp(end, units[i].suffix))
+			i++;
+		if (i == count) {
+			msg(name, "invalid number '%s'", s);
+			return false;
+		}
+		range = n > ULLONG_MAX / units[i].mult;
+		n *= units[i].mult;
+	}
+	if (range || n < lo || n > hi) {
+		msg(name, "number %s is not in %llu..%llu range", s, lo, hi);
+		return false;
+	}
+	*out = n;
+	return true;
+}
+
+void tb_mode_string(mode_t m, char out[11])
+{
+	static const char rwx[] = "rwxrwxrwx";
+
+	out[0] = S_ISDIR(m)    ? 'd'
+		 : S_ISLNK(m)  ? 'l'
+		 : S_ISCHR(m)  ? 'c'
+		 : S_ISBLK(m)  ? 'b'
+		 : S_ISFIFO(m) ? 'p'
+		 : S_ISSOCK(m) ? 's'
+			       : '-';
+	for (int i = 0; i < 9; i++)
+		out[i + 1] = m & (0400 >> i) ? rwx[i] : '-';
+	if (m & S_ISUID)
+		out[3] = out[3] == 'x' ? 's' : 'S';
+	if (m & S_ISGID)
+		out[6] = out[6] == 'x' ? 's' : 'S';
+	if (m & S_ISVTX)
+		out[9] = out[9] == 'x' ? 't' : 'T';
+	out[10] = '\0';
 }
