@@ -232,6 +232,9 @@ static long vf_seek(struct keel_file *f, int64_t off, int whence)
  * once (VFS_STATFS); 512 if vfsd cannot say. */
 static uint32_t cluster_bytes(void)
 {
+	uint32_t known = __atomic_load_n(&vfs.cluster, __ATOMIC_RELAXED);
+	if (known)
+		return known; /* asked once: no lock on every stat after */
 	struct vfs_client *c = keel_vfs_lock();
 	struct vfs_statfs fs;
 	if (!vfs.cluster && vfs.root != CAP_HANDLE_NONE &&
