@@ -113,6 +113,7 @@ static status_t open_reply(struct keel_msg *m, cap_handle_t *out, struct vfs_sta
 		st->type = vfs_get_u32(m->payload);
 		st->rights = vfs_get_u32(m->payload + 4);
 		st->size = vfs_get_u64(m->payload + 8);
+		st->attr = m->len >= 20 ? (uint8_t)vfs_get_u32(m->payload + 16) : 0;
 	}
 	return STATUS_OK;
 }
@@ -349,6 +350,13 @@ status_t vfs_settimes(struct vfs_client *c, cap_handle_t obj, uint32_t flags, in
 	vfs_put_u64(m.payload + 8, (uint64_t)mtime);
 	vfs_put_u64(m.payload + 16, (uint64_t)atime);
 	return vfs_call_plain(c, obj, &m);
+}
+
+status_t vfs_setmode(struct vfs_client *c, cap_handle_t file, uint32_t flags)
+{
+	struct keel_msg m = { .label = VFS_SETMODE, .len = 4 };
+	vfs_put_u32(m.payload, flags);
+	return vfs_call_plain(c, file, &m);
 }
 
 status_t vfs_statfs(struct vfs_client *c, cap_handle_t obj, struct vfs_statfs *out)

@@ -120,7 +120,7 @@ status_t vfsd_reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_
 			   uint32_t rights, const struct vfsd_rec *from, uint32_t must, bool head)
 {
 	struct fat_stat fs;
-	struct loop_reply r = { .msg = { .label = VFS_REPLY, .len = 16 }, .mode = CAP_MOVE };
+	struct loop_reply r = { .msg = { .label = VFS_REPLY, .len = 20 }, .mode = CAP_MOVE };
 	struct vfsd_rec *rec;
 	uint16_t sess = vfsd_rec_session(v, from);
 	status_t st = fat_stat(&v->vol, h, &fs);
@@ -146,6 +146,7 @@ status_t vfsd_reply_object(struct vfsd *v, const struct keel_msg *m, fat_handle_
 	vfs_put_u32(r.msg.payload, type);
 	vfs_put_u32(r.msg.payload + 4, rights);
 	vfs_put_u64(r.msg.payload + 8, fs.size);
+	vfs_put_u32(r.msg.payload + 16, fs.attr);
 	if (loop_reply(v->loop, m->cap, &r) != STATUS_OK) {
 		sys_cap_delete(r.cap); /* if the failed answer left it here */
 		vfsd_rec_free(v, rec);
@@ -658,6 +659,36 @@ static status_t on_settimes(struct loop *loop, const struct keel_msg *m, struct 
 	return st;
 }
 
+/* VFS_SETMODE: FAT's read-only attribute of a file, set or cleared. */
+static status_t on_setmode(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			   void *ctx)
+{
+	(void)loop;
+	struct vfsd *v = ctx;
+	struct vfsd_rec *r;
+	struct fat_stat fs;
+	status_t st = must_call(v, m);
+	if (st == STATUS_OK)
+		st = rec_for(v, m, VFS_R_WRITE, VFS_TYPE_FILE, &r);
+	if (st == STATUS_OK && m->len < 4)
+		st = STATUS_BAD_FORMAT;
+	if (st == STATUS_OK && (vfs_get_u32(m->payload) & ~VFS_MODE_KNOWN))
+		st = STATUS_INVALID;
+	if (st == STATUS_OK)
+		st = fat_stat(&v->vol, r->h, &fs);
+	if (st)
+		return st;
+	bool ro = vfs_get_u32(m->payload) & VFS_MODE_READ_ONLY;
+	struct fat_setattr set = {
+		.mask = FAT_SET_ATTR,
+		.attr = (uint8_t)((fs.attr & ~FAT_ATTR_READ_ONLY) | (ro ? FAT_ATTR_READ_ONLY : 0)),
+	};
+	st = fat_setattr(&v->vol, r->h, &set);
+	if (st == STATUS_OK)
+		reply_empty(reply);
+	return st;
+}
+
 /* VFS_STATFS: the volume's size and free space, for any record's holder. */
 static status_t on_statfs(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 			  void *ctx)
@@ -803,7 +834,7 @@ status_t vfsd_register(struct vfsd *v, struct loop *loop)
 		{ VFS_DROP_CACHE, on_simple }, { VFS_CLOSE, on_close },
 		{ VFS_DUP, on_dup },           { VFS_SEEK, on_seek },
 		{ VFS_STOP, on_stop },         { SERVICE_STOP, on_service_stop },
-		{ VFS_STATFS, on_statfs },
+		{ VFS_STATFS, on_statfs },     { VFS_SETMODE, on_setmode },
 	};
 	v->loop = loop;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {

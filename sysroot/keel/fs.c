@@ -184,6 +184,8 @@ static long vfs_open_path(const struct path *p, bool dir, int flags)
 		err = -EISDIR;
 	else if (st.type != VFS_TYPE_DIR && (dir || (flags & O_DIRECTORY)))
 		err = -ENOTDIR;
+	else if (st.type == VFS_TYPE_FILE && acc != O_RDONLY && (st.attr & VFS_ATTR_READ_ONLY))
+		err = -EACCES; /* a read-only file (chmod a-w) takes no writes */
 	if (err) {
 		vfs_close(keel_vfs_lock(), cap);
 		keel_vfs_unlock();
@@ -297,6 +299,8 @@ static long access_at(int dirfd, const char *text, int mode)
 		r = stat_found(&p, &st);
 	if (r == 0 && dir && !S_ISDIR(st.st_mode))
 		return -ENOTDIR;
+	if (r == 0 && on_vfs(&p) && (mode & W_OK) && !(st.st_mode & S_IWUSR))
+		return -EACCES; /* a read-only file (chmod a-w) */
 	if (r || on_vfs(&p))
 		return r;
 	if (path_count(&p) && keel_dev_owns(&p))
@@ -321,7 +325,31 @@ long keel_sys_faccessat(const long a[6])
  * -1) succeeds and changes nothing, as cp -p asks; any other is EPERM on
  * the volume (as Linux's vfat says) and EROFS elsewhere. The name must
  * exist (ENOENT, ENOTDIR as for stat).
+ *
+ * The one bit of a mode FAT keeps is a file's read-only attribute, shown
+ * as a mode without write bits (0444 against 0644): a chmod of a file on
+ * the volume sets it when the new mode has no owner's write bit, and
+ * clears it when it has. What the mode may say besides (mode_on_volume):
+ * the read and execute bits as shown, no set-id or sticky bit; the group's
+ * and others' write bits are not kept, as under Linux's vfat with its
+ * usual umask 022. A directory's mode does not change (FAT's attribute
+ * means nothing on a directory, so it always shows 0755).
  */
+
+/* What chmod to mode asks of an object on the volume whose stat is st:
+ * 0 nothing (the mode shown), 1 a change to the read-only attribute
+ * *flags (VFS_SETMODE), or -EPERM. */
+static long mode_on_volume(const struct stat *st, long mode, uint32_t *flags)
+{
+	long kept = mode & ~(long)(S_IWGRP | S_IWOTH);
+	long shown = (long)(st->st_mode & 07777) & ~(long)(S_IWGRP | S_IWOTH);
+	*flags = kept & S_IWUSR ? 0 : VFS_MODE_READ_ONLY;
+	if (kept == shown)
+		return 0;
+	if (S_ISDIR(st->st_mode) || (kept & ~(long)S_IWUSR) != (shown & ~(long)S_IWUSR))
+		return -EPERM;
+	return 1;
+}
 static long attr_target(int dirfd, const char *text, struct stat *st, struct path *p)
 {
 	long r = lookup(dirfd, text, p);
@@ -334,10 +362,29 @@ static long mode_change(int dirfd, const char *text, long mode)
 {
 	struct stat st;
 	struct path p;
+	uint32_t flags;
 	long r = attr_target(dirfd, text, &st, &p);
 	if (r || (mode & 07777) == (long)(st.st_mode & 07777))
 		return r;
-	return on_vfs(&p) ? -EPERM : -EROFS;
+	if (!on_vfs(&p))
+		return -EROFS;
+	if ((r = mode_on_volume(&st, mode, &flags)) <= 0)
+		return r;
+	char path[PATH_MAX_BYTES + 1];
+	cap_handle_t cap;
+	status_t s;
+	int tries = 0;
+	path_format(&p, path, sizeof path);
+	do {
+		struct vfs_client *c = keel_vfs_lock();
+		s = vfs_open(c, fs.root, path, VFS_O_FILE, VFS_R_WRITE, &cap, NULL);
+		if (s == STATUS_OK) {
+			s = vfs_setmode(c, cap, flags);
+			vfs_close(c, cap);
+		}
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
+	return s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -EPERM);
 }
 
 static long owner_change(int dirfd, const char *text, long uid, long gid)
@@ -393,15 +440,31 @@ long keel_sys_fchownat(const long a[6])
 	return owner_change((int)a[0], (const char *)a[1], (int)a[2], (int)a[3]);
 }
 
-/* fchmod and fchown: the descriptor's object, as above. */
+/* fchmod and fchown: the descriptor's object, as above. A file's
+ * read-only attribute changes through its own record, which must have
+ * been opened for writing (EACCES otherwise, as for futimens). */
 long keel_sys_fchmod(const long a[6])
 {
 	struct stat st;
 	const long b[6] = { a[0], (long)&st, 0, 0, 0, 0 };
+	uint32_t flags;
 	long r = keel_sys_fstat(b);
 	if (r || (a[1] & 07777) == (long)(st.st_mode & 07777))
 		return r;
-	return -EPERM;
+	if (st.st_dev != KEEL_DEV_VOLUME)
+		return -EPERM;
+	if ((r = mode_on_volume(&st, a[1], &flags)) <= 0)
+		return r;
+	struct keel_file *f = fdt_get(keel_fdt(), (int)a[0]);
+	if (!f)
+		return -EBADF;
+	status_t s = STATUS_INVALID;
+	if (f->kind == KEEL_FD_FILE) {
+		s = vfs_setmode(keel_vfs_lock(), f->caps[0], flags);
+		keel_vfs_unlock();
+	}
+	fdt_put(keel_fdt(), f);
+	return s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -EPERM);
 }
 
 long keel_sys_fchown(const long a[6])

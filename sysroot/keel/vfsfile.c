@@ -248,9 +248,11 @@ static uint32_t cluster_bytes(void)
 void keel_vfs_stat_fill(const struct vfs_stat *s, struct stat *out)
 {
 	bool dir = s->type == VFS_TYPE_DIR;
-	bool ro = (s->attr & 0x01) != 0;
+	bool ro = (s->attr & VFS_ATTR_READ_ONLY) != 0;
 	memset(out, 0, sizeof *out);
-	out->st_mode = (dir ? S_IFDIR | 0755 : S_IFREG | 0644) & ~(ro ? 0222u : 0u);
+	/* FAT's read-only attribute means nothing on a directory (vfsd
+	 * keeps none there): only a file shows it, without write bits. */
+	out->st_mode = dir ? S_IFDIR | 0755 : S_IFREG | (ro ? 0444 : 0644);
 	out->st_nlink = dir ? 2 : 1;
 	out->st_dev = KEEL_DEV_VOLUME;
 	out->st_ino = s->id;

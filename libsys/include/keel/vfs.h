@@ -85,6 +85,9 @@
 #define VFS_TIME_ATIME_NOW 0x8u /* the access time: now */
 #define VFS_TIME_KNOWN 0xfu
 
+#define VFS_MODE_READ_ONLY 0x1u /* VFS_SETMODE: FAT's read-only attribute set */
+#define VFS_MODE_KNOWN 0x1u
+
 #define VFS_SEEK_SET 0u
 #define VFS_SEEK_CUR 1u
 #define VFS_SEEK_END 2u
@@ -110,7 +113,8 @@
  * VFS_OPEN     0 flags u32, 4 rights u32, 8 path_len u16, 10 zero u16,
  *              12 path (inline if path_len <= VFS_PATH_INLINE, else at
  *              offset 0 of the buffer). Reply, with the new capability
- *              (moved): 0 type u32, 4 rights u32, 8 size u64; len 16.
+ *              (moved): 0 type u32, 4 rights u32, 8 size u64, 16 attr
+ *              u32 (FAT attributes, as VFS_STAT's); len 20.
  * VFS_MKDIR, VFS_UNLINK, VFS_RMDIR
  *              the path as for VFS_OPEN (flags and rights zero); reply len 0.
  * VFS_RENAME   on the source directory: 0 to_dir u64 (the badge of the
@@ -154,6 +158,14 @@
  *              Both flags of one time, or an unknown flag: INVALID; the
  *              volume's root directory, which has no times: INVALID.
  *              Reply len 0.
+ * VFS_SETMODE  on a file record with VFS_R_WRITE: 0 flags u32 (VFS_MODE_*).
+ *              READ_ONLY sets FAT's read-only attribute, and its absence
+ *              clears it; the file's other attributes are kept. A file
+ *              with the attribute takes no write or truncation (NO_RIGHTS)
+ *              but may still be renamed or removed, as on Linux's vfat. An
+ *              unknown flag: INVALID; a directory: INVALID (FAT's
+ *              attribute means nothing there to its other systems). Reply
+ *              len 0.
  * VFS_FSYNC    the object's data and entry made durable. Reply len 0.
  * VFS_SYNC     the whole volume made durable. Reply len 0.
  * VFS_CLOSE    the record is freed; the capability is stale from now on
@@ -214,6 +226,7 @@
 #define VFS_SEEK 0x7f5a0014u
 #define VFS_SETTIMES 0x7f5a0015u
 #define VFS_STATFS 0x7f5a0016u
+#define VFS_SETMODE 0x7f5a0017u
 #define VFS_REPLY 0x7f5a0080u
 
 /*
@@ -234,7 +247,8 @@ struct vfs_dirent {
 _Static_assert(sizeof(struct vfs_dirent) == 24, "vfs_dirent header is 24 bytes");
 #define VFS_DIRENT_MAX (sizeof(struct vfs_dirent) + 1024)
 
-#define VFS_STAT_ROOT 0x1u /* vfs_stat.flags: the volume's root directory */
+#define VFS_STAT_ROOT 0x1u      /* vfs_stat.flags: the volume's root directory */
+#define VFS_ATTR_READ_ONLY 0x1u /* vfs_stat.attr, vfs_dirent.attr: FAT's read-only attribute */
 
 struct vfs_stat {
 	uint32_t type; /* VFS_TYPE_* */
@@ -307,6 +321,8 @@ status_t vfs_write(struct vfs_client *c, cap_handle_t file, uint64_t off, const 
 status_t vfs_truncate(struct vfs_client *c, cap_handle_t file, uint64_t size);
 status_t vfs_settimes(struct vfs_client *c, cap_handle_t obj, uint32_t flags, int64_t mtime,
 		      int64_t atime);
+/* VFS_SETMODE on a file record opened with VFS_R_WRITE. */
+status_t vfs_setmode(struct vfs_client *c, cap_handle_t file, uint32_t flags);
 /* VFS_STATFS through any record of the volume. */
 status_t vfs_statfs(struct vfs_client *c, cap_handle_t obj, struct vfs_statfs *out);
 status_t vfs_fsync(struct vfs_client *c, cap_handle_t obj);

@@ -138,7 +138,7 @@ static uint64_t pick_badge(uint8_t sel, const uint8_t *payload)
 static const uint32_t labels[] = {
 	VFS_ATTACH,  VFS_OPEN, VFS_MKDIR, VFS_UNLINK,   VFS_RMDIR,  VFS_RENAME,  VFS_STAT,
 	VFS_READDIR, VFS_READ, VFS_WRITE, VFS_TRUNCATE, VFS_FSYNC,  VFS_SYNC,    VFS_CLOSE,
-	VFS_DUP,     VFS_STOP, VFS_SEEK,  VFS_SETTIMES, VFS_STATFS, 0x12345678u,
+	VFS_DUP,     VFS_STOP, VFS_SEEK,  VFS_SETTIMES, VFS_STATFS, VFS_SETMODE, 0x12345678u,
 };
 
 /* Runs one request through the handler registered for its label. */

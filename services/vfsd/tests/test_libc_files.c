@@ -523,7 +523,8 @@ TEST(modes_owners_and_links_are_what_fat_keeps)
 	long fd = keel_call(SYS_open, (long)"m.txt", O_RDONLY, 0, 0);
 	CHECK(fd >= 0);
 	CHECK_EQ(keel_call(SYS_fchmod, fd, 0644, 0, 0), 0);
-	CHECK_EQ(keel_call(SYS_fchmod, fd, 0444, 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0444, 0, 0), -EACCES); /* not open for writing */
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0755, 0, 0), -EPERM);
 	CHECK_EQ(keel_call(SYS_fchown, fd, 0, 0, 0), 0);
 	CHECK_EQ(keel_call(SYS_fchown, fd, 5, 0, 0), -EPERM);
 	keel_call(SYS_close, fd, 0, 0, 0);
@@ -539,6 +540,75 @@ TEST(modes_owners_and_links_are_what_fat_keeps)
 	keel_fs_attach(CAP_HANDLE_NONE, "/");
 	vfsd_stop();
 	image_clean();
+}
+
+/* The one bit of a mode FAT keeps: a file's read-only attribute. chmod
+ * without the owner's write bit sets it (stat shows 0444, opening for
+ * writing and access(W_OK) are EACCES, the name may still be renamed
+ * and removed); with it, clears it. The group's and others' write bits
+ * are not kept; other bits, and directories, are EPERM. mattrib reads
+ * the attribute on the image afterwards. */
+TEST(chmod_sets_and_clears_fat_read_only_attribute)
+{
+	struct stat st;
+	int status;
+	fresh_image();
+	vfsd_start();
+	cap_handle_t own;
+	CHECK_EQ(vfs_dup(&cl, root, VFS_R_ALL, &own, NULL), STATUS_OK);
+	keel_fs_attach(own, "/");
+	write_text(&keel_run, "r.txt", O_CREAT | O_WRONLY | O_TRUNC, "r", 1);
+	write_text(&keel_run, "w.txt", O_CREAT | O_WRONLY | O_TRUNC, "w", 1);
+	write_text(&keel_run, "g.txt", O_CREAT | O_WRONLY | O_TRUNC, "g", 1);
+	CHECK_EQ(keel_call(SYS_mkdir, (long)"d", 0755, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"r.txt", 0444, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_stat, (long)"r.txt", (long)&st, 0, 0), 0);
+	CHECK_EQ(st.st_mode, S_IFREG | 0444);
+	CHECK_EQ(keel_call(SYS_open, (long)"r.txt", O_WRONLY, 0, 0), -EACCES);
+	CHECK_EQ(keel_call(SYS_open, (long)"r.txt", O_RDWR | O_TRUNC, 0, 0), -EACCES);
+	CHECK_EQ(keel_call(SYS_access, (long)"r.txt", W_OK, 0, 0), -EACCES);
+	CHECK_EQ(keel_call(SYS_access, (long)"r.txt", R_OK, 0, 0), 0);
+	long fd = keel_call(SYS_open, (long)"r.txt", O_RDONLY, 0, 0);
+	CHECK(fd >= 0);
+	keel_call(SYS_close, fd, 0, 0, 0);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"r.txt", 0466, 0, 0), 0); /* no change */
+	CHECK_EQ(keel_call(SYS_chmod, (long)"r.txt", 0555, 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"r.txt", 04444, 0, 0), -EPERM);
+	/* Set and cleared through a descriptor open for writing, which takes
+	 * no write while the attribute is set. */
+	fd = keel_call(SYS_open, (long)"w.txt", O_RDWR, 0, 0);
+	CHECK(fd >= 0);
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0400, 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0444, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_fstat, fd, (long)&st, 0, 0), 0);
+	CHECK_EQ(st.st_mode, S_IFREG | 0444);
+	CHECK_EQ(keel_call(SYS_write, fd, (long)"x", 1, 0), -EACCES);
+	CHECK_EQ(keel_call(SYS_fchmod, fd, 0644, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_write, fd, (long)"x", 1, 0), 1);
+	keel_call(SYS_close, fd, 0, 0, 0);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"g.txt", 0666, 0, 0), 0); /* as 0644 */
+	CHECK_EQ(keel_call(SYS_chmod, (long)"g.txt", 0444, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"g.txt", 0664, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_stat, (long)"g.txt", (long)&st, 0, 0), 0);
+	CHECK_EQ(st.st_mode, S_IFREG | 0644);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"d", 0555, 0, 0), -EPERM);
+	CHECK_EQ(keel_call(SYS_fchmodat, AT_FDCWD, (long)"d", 0777, 0), 0); /* as 0755 */
+	/* A read-only file is still renamed and removed, as on Linux. */
+	write_text(&keel_run, "x.txt", O_CREAT | O_WRONLY | O_TRUNC, "x", 1);
+	CHECK_EQ(keel_call(SYS_chmod, (long)"x.txt", 0444, 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_rename, (long)"x.txt", (long)"y.txt", 0, 0), 0);
+	CHECK_EQ(keel_call(SYS_unlink, (long)"y.txt", 0, 0, 0), 0);
+	keel_fs_attach(CAP_HANDLE_NONE, "/");
+	vfsd_stop();
+	image_clean();
+	char *out = sh(&status, "mattrib -i '%s' ::/r.txt ::/w.txt ::/g.txt", img_path);
+	CHECK_EQ(status, 0);
+	CHECK(strstr(out, "R     ::/r.txt") != NULL);
+	CHECK(strstr(out, "R     ::/w.txt") == NULL && strstr(out, "::/w.txt") != NULL);
+	CHECK(strstr(out, "R     ::/g.txt") == NULL && strstr(out, "::/g.txt") != NULL);
+	if (!strstr(out, "R     ::/r.txt"))
+		printf("mattrib:\n%s", out);
+	free(out);
 }
 
 /* What statfs says of the volume is what mtools counts on the image
@@ -605,6 +675,7 @@ static int tests(const struct keel_start *start)
 	RUN(statfs_reports_the_volume_as_mtools_counts);
 	RUN(an_open_file_is_not_removed);
 	RUN(modes_owners_and_links_are_what_fat_keeps);
+	RUN(chmod_sets_and_clears_fat_read_only_attribute);
 	vfsd_kill();
 	imgdev_free(&disk);
 	return check_summary();

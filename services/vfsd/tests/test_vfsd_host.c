@@ -374,6 +374,97 @@ TEST(times_set_through_vfsd_are_what_mtools_lists)
 	free(out);
 }
 
+/* The letters mattrib shows for a name on the image ("  A   HR     ::/x"). */
+static char *mattrib_of(const char *name)
+{
+	int status;
+	char *out = sh(&status, "mattrib -i '%s' '::/%s'", img_path, name);
+	char *end = strstr(out, "::/");
+	if (status != 0 || !end) {
+		printf("mattrib ::/%s: status %d: %s", name, status, out);
+		out[0] = 0;
+	} else {
+		*end = 0;
+	}
+	return out;
+}
+
+/* VFS_SETMODE sets and clears FAT's read-only attribute as mtools reads
+ * it, keeps the other attributes, and the attribute is kept by the
+ * engine: no write or truncation, but the name may still go. */
+TEST(setmode_sets_the_read_only_attribute_mtools_reads)
+{
+	struct keel_msg m;
+	struct vfs_stat st;
+	cap_handle_t f, ro, d;
+	size_t done;
+	int status;
+	fresh_image();
+	free(sh(&status, "mattrib -i '%s' +h '::/docs/Read Me.txt'", img_path));
+	CHECK_EQ(status, 0);
+	imgdev_free(&disk);
+	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
+	vfsd_start();
+	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt", 0, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_setmode(&cl, f, VFS_MODE_READ_ONLY), STATUS_OK);
+	CHECK_EQ(vfs_stat(&cl, f, &st), STATUS_OK);
+	CHECK_EQ(st.attr & 0x03, 0x03); /* read-only, and still hidden */
+	CHECK_EQ(vfs_write(&cl, f, 0, "x", 1, &done), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_truncate(&cl, f, 0), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_setmode(&cl, f, VFS_MODE_READ_ONLY), STATUS_OK); /* again: no change */
+	/* What is refused: a record without WRITE, a directory, an unknown
+	 * flag, a short message. */
+	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt", 0, VFS_R_READ, &ro, NULL), STATUS_OK);
+	CHECK_EQ(vfs_setmode(&cl, ro, 0), STATUS_NO_RIGHTS);
+	CHECK_EQ(vfs_open(&cl, root, "docs", VFS_O_DIR, VFS_R_READ | VFS_R_WRITE, &d, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_setmode(&cl, d, VFS_MODE_READ_ONLY), STATUS_INVALID);
+	CHECK_EQ(vfs_setmode(&cl, root, VFS_MODE_READ_ONLY), STATUS_INVALID);
+	CHECK_EQ(vfs_setmode(&cl, f, 0x2), STATUS_INVALID);
+	m = (struct keel_msg){ .label = VFS_SETMODE, .len = 2 };
+	CHECK_EQ(raw_call(f, &m), STATUS_BAD_FORMAT);
+	vfs_close(&cl, ro);
+	vfs_close(&cl, d);
+	vfs_close(&cl, f);
+	/* A second file made read-only is still renamed and removed. */
+	CHECK_EQ(vfs_open(&cl, root, "gone.txt", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_setmode(&cl, f, VFS_MODE_READ_ONLY), STATUS_OK);
+	vfs_close(&cl, f);
+	CHECK_EQ(vfs_rename(&cl, root, "gone.txt", root, "went.txt"), STATUS_OK);
+	CHECK_EQ(vfs_unlink(&cl, root, "went.txt"), STATUS_OK);
+	CHECK_EQ(vfs_open(&cl, root, "kept.txt", VFS_O_CREATE, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_setmode(&cl, f, VFS_MODE_READ_ONLY), STATUS_OK);
+	vfs_close(&cl, f);
+	vfsd_stop();
+	image_clean();
+	char *a = mattrib_of("docs/Read Me.txt");
+	CHECK(strchr(a, 'R') && strchr(a, 'H'));
+	free(a);
+	a = mattrib_of("kept.txt");
+	CHECK(strchr(a, 'R') != NULL);
+	free(a);
+	/* Cleared again through vfsd: writable, still hidden. */
+	imgdev_free(&disk);
+	CHECK_EQ(imgdev_load(&disk, img_path, 512), 0);
+	vfsd_start();
+	CHECK_EQ(vfs_open(&cl, root, "docs/Read Me.txt", 0, VFS_R_READ | VFS_R_WRITE, &f, NULL),
+		 STATUS_OK);
+	CHECK_EQ(vfs_setmode(&cl, f, 0), STATUS_OK);
+	CHECK_EQ(vfs_write(&cl, f, 0, "x", 1, &done), STATUS_OK);
+	vfs_close(&cl, f);
+	vfsd_stop();
+	image_clean();
+	a = mattrib_of("docs/Read Me.txt");
+	CHECK(!strchr(a, 'R') && strchr(a, 'H'));
+	free(a);
+	char *out = sh(&status, "mtype -i '%s' '::/docs/Read Me.txt'", img_path);
+	CHECK_EQ(out[0], 'x');
+	free(out);
+}
+
 /* The count of mdir's "41 281 024 bytes free" (digits grouped by blanks). */
 static unsigned long long mdir_bytes_free(const char *out)
 {
@@ -635,6 +726,7 @@ static int tests(const struct keel_start *start)
 	RUN(rights_only_narrow);
 	RUN(times_set_through_vfsd_are_what_mtools_lists);
 	RUN(statfs_counts_what_mtools_and_fsck_count);
+	RUN(setmode_sets_the_read_only_attribute_mtools_reads);
 	RUN(shared_positions_move_for_every_record_sharing_them);
 	RUN(drop_cache_writes_back_and_reads_come_from_the_device);
 	RUN(after_a_kill_caps_are_dead_and_fsynced_data_survives);
