@@ -132,6 +132,7 @@ const struct tb_mount *tb_mount_of(const char *path, const struct stat *st);
 /* clang-format off */
 #define TOOLBOX_COMMANDS(X) \
 	X(cat) \
+	X(chmod) \
 	X(clear) \
 	X(cp) \
 	X(cut) \

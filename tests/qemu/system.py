@@ -5,7 +5,8 @@
 # files on the boot disk's FAT32 partition, reads them back, runs a
 # pipeline and a missing command, sends a child's output to /dev/null and
 # reads /dev/zero, sets a file's time with touch and makes one, asks df,
-# stat, du and dd about the disk, copies onto a file that exists, recalls
+# stat, du and dd about the disk, makes a file read-only with chmod and
+# writable again, copies onto a file that exists, recalls
 # history and completes a path,
 # interrupts a running command with Ctrl-C,
 # writes a file with the editor; the machine stands still three times (QEMU
@@ -14,7 +15,8 @@
 # and read from the VGA text buffer; then poweroff. The disk is checked
 # on the host by tools Keel did not write: fsck.fat -n must be clean (exit
 # 0 and only its two standard lines) and mtools must read the files back
-# and list the time touch set; fsck.fat's size of the volume is df's.
+# and list the time touch set, mattrib the read-only attribute chmod set;
+# fsck.fat's size of the volume is df's.
 import os
 import re
 import signal
@@ -223,6 +225,30 @@ def disk_free(s):
           r"\ndev +0 +0 +0 +0% /dev\r+\nbundle +0 +0 +0 +0% /bundle\r")
     s.run("df -h -T shows sizes for people", "df -hT /",
           r"\nvfsd +vfat +\d+\.\d[KMG] +\d+(?:\.\d[KMG])? +\d+\.\d[KMG] +\d+% /\r")
+    read_only(s)
+
+
+def read_only(s):
+    """chmod: a file made read-only takes no writes (FAT's read-only
+    attribute, which mattrib reads after power-off); u+w makes it writable
+    again; what FAT cannot keep is refused."""
+    s.run("chmod a-w makes a file read-only",
+          "echo kept > /notes/ro.txt; echo loose > /notes/rw.txt; chmod a-w /notes/ro.txt "
+          "/notes/rw.txt; ls -l /notes/ro.txt; echo more >> /notes/ro.txt; echo status=$?",
+          r"\n-r--r--r-- [^\r]* /notes/ro\.txt\r+\n[^\r]*Permission denied\r+\nstatus=[12]\r")
+    s.run("and test -w says so", "[ -w /notes/ro.txt ] || echo not-writable",
+          r"\nnot-writable\r")
+    s.run("chmod u+w makes it writable again", "chmod -v u+w /notes/rw.txt; "
+          "echo again >> /notes/rw.txt; cat /notes/rw.txt",
+          r"\nmode of '/notes/rw\.txt' changed to 0644 \(rw-r--r--\)\r+\nloose\r+\nagain\r")
+    s.run("a mode FAT cannot keep is refused", "chmod 755 /notes/ro.txt; echo status=$?",
+          r"chmod: /notes/ro\.txt: Operation not permitted\r+\nstatus=1\r")
+    s.run("chmod -R a-w makes every file under a directory read-only",
+          "mkdir /notes/t; echo a > /notes/t/a; echo b > /notes/t/b; chmod -R a-w /notes/t; "
+          "echo status=$?; ls -l /notes/t | grep -c '^-r--r--r--'; rm -rf /notes/t; "
+          "ls /notes/t",
+          r"chmod: /notes/t: Operation not permitted\r+\nstatus=1\r+\n2\r+\n"
+          r"ls: /notes/t: No such file or directory\r")
 
 
 def stood_still(s, times=3, secs=2.0):
@@ -281,6 +307,13 @@ def disk_checks(cfg, img, work):
                        env=env)
     check("mdir shows the time touch set", "2001-02-03   4:05" in r.stdout, repr(r.stdout))
     check("and the file touch made", re.search(r"\bnew +txt +0 ", r.stdout), repr(r.stdout))
+    mattrib = cfg.get("MCOPY", "mcopy").replace("mcopy", "mattrib")
+    r = subprocess.run([mattrib, "-i", img + "@@1M", "::/notes/ro.txt", "::/notes/rw.txt"],
+                       capture_output=True, text=True, env=env)
+    check("mattrib reads chmod's read-only attribute",
+          re.search(r"R +::/notes/ro\.txt", r.stdout) and
+          not re.search(r"R +::/notes/rw\.txt", r.stdout) and "::/notes/rw.txt" in r.stdout,
+          repr(r.stdout))
     r = subprocess.run([mtype, "-i", img + "@@1M", "::/.sh_history"], capture_output=True,
                        text=True, env=env)
     check("the shell's history is kept on the disk", "cat /notes/a.txt\n" in r.stdout,
