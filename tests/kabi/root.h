@@ -137,5 +137,6 @@ void test_adversary(struct kabi_root *r);
 void test_msi(struct kabi_root *r);
 void test_pools(struct kabi_root *r);
 void test_demand(struct kabi_root *r);
+void test_reclaim(struct kabi_root *r);
 
 #endif

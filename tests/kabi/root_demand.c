@@ -354,6 +354,57 @@ static void unmap_under_warm_toucher(struct kabi_root *r)
 	rig_close(r, &g, "the unmapped objects give every page back");
 }
 
+/*
+ * kabi.test=reclaim: pages a deleted object held come back only once
+ * every CPU has passed its next scheduling pass (core/mm/reclaim.h). A
+ * creation that needs them right away waits for them instead of failing
+ * (memory_wait in kernel/core/sys/syscall.c). Run on a machine small
+ * enough (tests/qemu/abi.sh: -m 64M) that the kernel's memory, not the
+ * root's page quota, is what runs out.
+ */
+void test_reclaim(struct kabi_root *r)
+{
+	struct kernel_stats base, mid;
+	cap_handle_t mem, again;
+	if (!quiet_stats(r, &base))
+		return;
+	/* As much as the root's page quota allows, but more than half of
+	 * what is free: a second object of that size needs the first's pages. */
+	uint64_t half = base.free_pages / 2 + 256;
+	uint64_t n = base.free_pages > 512 ? base.free_pages - 128 : 0;
+	status_t st;
+	while ((st = n ? sys_memory_create(n, 0, &mem) : STATUS_NO_MEMORY) == STATUS_QUOTA &&
+	       n - n / 16 > half)
+		n -= n / 16;
+	if (st == STATUS_QUOTA) {
+		kr_fail(r, "reclaim",
+			"the root's page quota binds before memory (%llu free pages): "
+			"run on a smaller machine",
+			(unsigned long long)base.free_pages);
+		return;
+	}
+	if (!kr_ok(r, "promise nearly every free page", st))
+		return;
+	sys_cap_delete(mem);
+	if (!kr_stats(r, &mid))
+		return;
+	kr_log(r, "reclaim: %llu of %llu free pages promised and deleted; %llu frees pending",
+	       (unsigned long long)n, (unsigned long long)base.free_pages,
+	       (unsigned long long)mid.reclaim_pending);
+	kr_expect_u64(r, "the deleted object's pages wait for every CPU's pass",
+		      mid.reclaim_pending > 0, 1);
+	uint64_t t0 = 0, t1 = 0;
+	sys_clock_read(&t0);
+	st = sys_memory_create(n, 0, &again);
+	sys_clock_read(&t1);
+	if (kr_ok(r, "a creation that needs them at once gets them", st))
+		sys_cap_delete(again);
+	kr_expect_u64(r, "within a second", t1 - t0 < 1000000000ull, 1);
+	if (!quiet_stats(r, &mid))
+		return;
+	kr_settle(r, &base, "every page is back", true);
+}
+
 void test_demand(struct kabi_root *r)
 {
 	struct kernel_stats base;

@@ -48,6 +48,13 @@ kabi pools 1 120
 kabi pools 4 120
 kabi demand 2 300
 kabi demand 4 300
+# A creation that needs the pages of an object just deleted waits for
+# them (kernel/core/sys/syscall.c, memory_wait): on a machine small enough
+# that memory, not the root's page quota, runs out.
+kabi reclaim 1 120 "" "-m 64M"
+kabi reclaim 2 120 "" "-m 64M"
+kabi reclaim 4 120 "" "-m 64M"
+kabi reclaim 8 120 "" "-m 64M"
 # The adversaries: valid capability graphs worked by 12 threads at once.
 # KABI_ADV_OPS=N runs N operations per thread instead of 3,000.
 kabi adversary 4 600 "kabi.ops=${KABI_ADV_OPS:-3000}"

@@ -95,6 +95,8 @@ struct thread {
 	uint64_t futex_off;          /* and offset; futex_mem is NULL when not waiting */
 	struct list_node futex_link; /* on the futex waiters while waiting */
 	bool parked;                 /* blocked, its CPU halted on its stack (park in thread.c) */
+	uint64_t memory_wait_end;    /* a creation that found no memory waits to here, */
+	uint64_t memory_wait_epoch;  /* for the CPUs to flush to this epoch (syscall.c) */
 };
 
 /* What a CPU's lock taking costs (core/klock.h): acquisitions, the ones

@@ -14,7 +14,7 @@ status_t ksys_memory_create(struct syscall_ctx *ctx, uint64_t pages, uint32_t fl
 		return STATUS_INVALID;
 	status_t st = memory_create(&ctx->task->quota, pages, flags & MEMORY_DMA, &m);
 	if (st)
-		return st;
+		return st == STATUS_NO_MEMORY ? syscall_no_memory(ctx) : st;
 	st = cspace_insert(&ctx->task->cs, &m->obj, RIGHTS_ALL, 0, 0, memory);
 	kobj_put(&m->obj);
 	return st;

@@ -11,7 +11,7 @@ status_t ksys_inbox_create(struct syscall_ctx *ctx, uint32_t capacity, uint32_t 
 	struct memory *mem;
 	status_t st = ipc_inbox_create(capacity, bit, &k, &mem);
 	if (st)
-		return st;
+		return st == STATUS_NO_MEMORY ? syscall_no_memory(ctx) : st;
 	st = cspace_insert(cs, &k->obj, RIGHTS_ALL, 0, 0, inbox);
 	if (st == STATUS_OK) {
 		st = cspace_insert(cs, &mem->obj,

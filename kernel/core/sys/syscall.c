@@ -1,5 +1,7 @@
-/* syscall.c - entering the generated dispatcher (see syscall.h). */
+/* syscall.c - entering the generated dispatcher (see syscall.h), and a
+ * creation's wait for memory on its way back. */
 #include "core/klock.h"
+#include "core/mm/reclaim.h"
 #include "core/sys/syscall.h"
 
 /* The calls that start with their CPU's lock alone (core/klock.h): the
@@ -50,4 +52,52 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 	thread_user_return_check();
 	klock_drop();
 	return st;
+}
+
+/*
+ * Memory on its way back. What an ended task or a deleted memory object
+ * held returns only once every CPU has flushed its TLB past the unmap
+ * (core/mm/reclaim.h), at each CPU's next scheduling pass: at most a tick
+ * away, but a CPU the host does not run (a busy or starved host) can hold
+ * it back for longer. So a creation that finds no memory while frees are
+ * pending does not fail at once. It notes the TLB epoch; this CPU flushes
+ * and releases what is safe, the other CPUs are kicked to make their
+ * pass, and the call sleeps 1 ms and runs again, until every CPU has
+ * flushed to that epoch - then everything that was pending when it
+ * failed has come back, and one more run decides - or for MEMORY_WAIT_NS
+ * at most. NO_MEMORY at once when nothing is pending. The creations
+ * change nothing when they fail, so running one again is running it once.
+ */
+#define MEMORY_WAIT_NS (250 * 1000000ull)
+#define MEMORY_WAIT_GAP_NS (50 * 1000000ull)
+#define MEMORY_WAIT_STEP_NS 1000000ull
+
+status_t syscall_no_memory(struct syscall_ctx *ctx)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = ctx->thread;
+	if (sc->held != klock_all || !reclaim_pending())
+		return STATUS_NO_MEMORY;
+	uint64_t now = arch_time_ns();
+	if (!t->memory_wait_end || now > t->memory_wait_end + MEMORY_WAIT_GAP_NS) {
+		t->memory_wait_end = now + MEMORY_WAIT_NS; /* a new wait */
+		t->memory_wait_epoch = arch_tlb_epoch_bump();
+	} else if (now >= t->memory_wait_end) {
+		return STATUS_NO_MEMORY; /* waited long enough, or the last run after the flushes */
+	}
+	arch_sched_pass(); /* this CPU's flush */
+	reclaim_run();
+	if (arch_tlb_epoch_safe() >= t->memory_wait_epoch) {
+		t->memory_wait_end = now; /* every CPU has flushed: one last run */
+	} else {
+		for (unsigned i = 0; i < arch_cpu_count(); i++)
+			if (i != (unsigned)arch_cpu_id())
+				arch_kick_cpu(i);
+		thread_block(MEMORY_WAIT_STEP_NS);
+		if (t->kill_pending)
+			return STATUS_NO_MEMORY;
+	}
+	/* Run again from the start, holding every lock, as it did. */
+	arch_sched_cpu()->lock_want = klock_all;
+	return STATUS_RELOCK;
 }

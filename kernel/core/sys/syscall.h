@@ -136,4 +136,10 @@ static inline void syscall_cap_used(struct syscall_ctx *ctx, const struct cap_ar
  * instruction): it then starts holding the locks it asked for. */
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r);
 
+/* What a creation (task, thread, memory, inbox) that found no memory
+ * returns: STATUS_RELOCK to run again, once memory on its way back may
+ * have come (it waits for it, every lock held), or STATUS_NO_MEMORY
+ * (syscall.c). */
+status_t syscall_no_memory(struct syscall_ctx *ctx);
+
 #endif

@@ -11,7 +11,7 @@ status_t ksys_task_create(struct syscall_ctx *ctx, uint64_t slots, uint64_t obje
 	status_t st = task_create(ctx->task, slots, objects, pages, sup,
 				  supervisor->present ? supervisor->cap.badge : 0, &t);
 	if (st)
-		return st;
+		return st == STATUS_NO_MEMORY ? syscall_no_memory(ctx) : st;
 	st = cspace_insert(&ctx->task->cs, &t->obj, RIGHTS_ALL, 0, 0, task);
 	if (st)
 		task_kill(t);
@@ -78,7 +78,7 @@ status_t ksys_thread_create(struct syscall_ctx *ctx, const struct cap_arg *task,
 	st = thread_create_user(t, entry, stack, arg, (enum sched_tier)tier, affinity & online,
 				&th);
 	if (st)
-		return st;
+		return st == STATUS_NO_MEMORY ? syscall_no_memory(ctx) : st;
 	st = cspace_insert(&ctx->task->cs, &th->obj, RIGHTS_ALL, 0, 0, thread);
 	if (st) {
 		thread_kill(th); /* never started: its record and reply go now */
