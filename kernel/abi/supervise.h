@@ -37,6 +37,20 @@ struct task_exit_msg {
 _Static_assert(sizeof(struct task_fault_msg) == 40, "fits a message payload");
 _Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
 
+/* What sys_task_info copies out: one task as the kernel keeps it. */
+#define TASK_INFO_DYING 0x1u /* task_info.flags: killed or exiting */
+struct task_info {
+	uint64_t id;         /* kernel id, as in console reports and supervisor messages */
+	uint64_t threads;    /* threads alive */
+	uint64_t pages;      /* pages charged: its objects' (made or promised) and page
+			      * tables, and those of the tasks it made */
+	uint64_t slots;      /* CSpace slots occupied */
+	uint64_t objects;    /* kernel objects charged to it */
+	uint64_t run_ns;     /* time its threads have run, ended ones included */
+	uint64_t created_ns; /* when it was made, on sys_clock_read's clock */
+	uint64_t flags;      /* TASK_INFO_* */
+};
+
 /* What sys_kernel_stats copies out first: kernel-wide counters that tests
  * use to prove that work leaves no residue. */
 struct kernel_stats {

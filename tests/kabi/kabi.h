@@ -63,7 +63,7 @@ static inline uint32_t kabi_shm_word(uint32_t i)
 /* Payload of the fuzz child's result page (its first memory page). */
 #define KABI_FUZZ_MAGIC 0x7a7a75666962616bull
 #define KABI_FUZZ_CALLS 1000000u
-#define KABI_FUZZ_NR_MAX 40
+#define KABI_FUZZ_NR_MAX 41 /* one past the last call (40): NO_SYSCALL is drawn too */
 struct kabi_fuzz_result {
 	uint64_t magic;                           /* KABI_FUZZ_MAGIC once the run has finished */
 	uint64_t calls;                           /* system calls issued */

@@ -272,6 +272,43 @@ static void parked_wake_yields(struct kabi_root *r)
 	kr_thread_free(&urgent);
 }
 
+/* sys_task_info of pong after it has answered calls, of the root itself,
+ * and what is refused. */
+static void task_described(struct kabi_root *r, cap_handle_t task, cap_handle_t inbox)
+{
+	struct task_info pi, own;
+	uint64_t now = 0;
+	cap_handle_t bare = 0;
+	if (!kr_ok(r, "sys_task_info of pong", sys_task_info(task, &pi, sizeof pi)) ||
+	    !kr_ok(r, "sys_task_info of the root itself",
+		   sys_task_info(r->start->self_task, &own, sizeof own)))
+		return;
+	sys_clock_read(&now);
+	kr_expect_u64(r, "the root is task 1", own.id, 1);
+	kr_expect_u64(r, "pong has its own id", pi.id > 1, 1);
+	kr_expect_u64(r, "pong has its one thread", pi.threads, 1);
+	kr_expect_u64(r, "pong's pages are charged to it and to the root",
+		      pi.pages > 0 && own.pages >= pi.pages, 1);
+	kr_expect_u64(r, "pong holds slots and objects", pi.slots > 0 && pi.objects > 0, 1);
+	kr_expect_u64(r, "pong has run", pi.run_ns > 0, 1);
+	kr_expect_u64(r, "pong was made after the root and before now",
+		      own.created_ns <= pi.created_ns && pi.created_ns <= now, 1);
+	kr_expect_u64(r, "pong is not dying", pi.flags, 0);
+	kr_expect(r, "a buffer too short is RANGE", sys_task_info(task, &pi, sizeof pi - 1),
+		  STATUS_RANGE);
+	kr_expect(r, "a buffer in the kernel's half is BAD_ADDRESS",
+		  sys_task_info(task, (void *)0xffff800000000000ull, sizeof pi),
+		  STATUS_BAD_ADDRESS);
+	if (kr_ok(r, "derive pong's task without read",
+		  sys_cap_derive(task, RIGHT_CONTROL, 0, &bare))) {
+		kr_expect(r, "without read it is NO_RIGHTS", sys_task_info(bare, &pi, sizeof pi),
+			  STATUS_NO_RIGHTS);
+		sys_cap_delete(bare);
+	}
+	kr_expect(r, "an inbox is not a task", sys_task_info(inbox, &pi, sizeof pi),
+		  STATUS_BAD_CAP);
+}
+
 void test_pingpong(struct kabi_root *r)
 {
 	struct kabi_inbox in, sup;
@@ -292,8 +329,12 @@ void test_pingpong(struct kabi_root *r)
 		pingpong_calls(r, pcap);
 		pingpong_regs(r, pcap);
 		pingpong_batch(r, &in, pcap);
+		task_described(r, pong.task, in.cap);
 		kr_ok(r, "send quit to pong", sys_msg_send(pcap, &quit, CAP_HANDLE_NONE, 0));
 		kr_wait_exit(r, &sup, SUP_PONG, 0, "pong exits with code 0");
+		struct task_info gone;
+		kr_expect(r, "an ended task's description is STALE",
+			  sys_task_info(pong.task, &gone, sizeof gone), STATUS_STALE);
 		sys_cap_delete(pcap);
 	}
 	kr_release(&pong);

@@ -195,6 +195,8 @@ status_t task_create(struct task *parent_task, uint64_t slots, uint64_t objects,
 	list_init(&t->unstarted);
 	list_init(&t->unstarted_link); /* unlinked harmlessly if build fails */
 	t->id = next_task_id++;
+	t->created_ns = arch_time_ns();
+	t->gone_run_ns = 0;
 	if ((st = build(t, slots))) {
 		/* build freed what it took: nothing to release but the record
 		 * (release_resources would free slots it does not have, and
@@ -275,11 +277,29 @@ void task_thread_added(struct task *t, struct thread *th)
 	}
 }
 
+void task_describe(const struct task *t, struct task_info *out)
+{
+	uint64_t run = t->gone_run_ns;
+	for (const struct list_node *n = t->threads.next; n != &t->threads; n = n->next)
+		run += container_of(n, struct thread, task_link)->se.stats.run_ns;
+	*out = (struct task_info){
+		.id = t->id,
+		.threads = t->nthreads,
+		.pages = t->quota.used[QUOTA_PAGES],
+		.slots = t->quota.used[QUOTA_SLOTS],
+		.objects = t->quota.used[QUOTA_OBJECTS],
+		.run_ns = run,
+		.created_ns = t->created_ns,
+		.flags = t->dying ? TASK_INFO_DYING : 0,
+	};
+}
+
 void task_thread_gone(struct thread *th)
 {
 	struct task *t = th->task;
 	list_del(&th->task_link);
 	t->nthreads--;
+	t->gone_run_ns += th->se.stats.run_ns;
 	if (!t->faulted && !t->exit_set)
 		t->exit_code = th->exit_code;
 	if (t->nthreads == 0 && !t->torn_down)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "abi/status.h"
+#include "abi/supervise.h"
 #include "core/arch.h"
 #include "core/object/cspace.h"
 #include "core/list.h"
@@ -59,6 +60,8 @@ struct task {
 	uint64_t tables_charged;       /* page-table pages charged to quota */
 	struct list_node threads;
 	uint32_t nthreads;
+	uint64_t created_ns;      /* arch_time_ns() at its creation */
+	uint64_t gone_run_ns;     /* run time of its threads that have ended */
 	struct inbox *supervisor; /* holds a reference, or NULL */
 	uint64_t supervisor_badge;
 	uint64_t exit_code;
@@ -109,6 +112,9 @@ uint32_t task_count(void);
 
 /* Called by the scheduler when a thread of t is gone for good. */
 void task_thread_gone(struct thread *th);
+
+/* What sys_task_info tells of t (abi/supervise.h). Every lock held. */
+void task_describe(const struct task *t, struct task_info *out);
 
 /* Adds a created thread to t (before it starts). */
 void task_thread_added(struct task *t, struct thread *th);

@@ -107,3 +107,14 @@ status_t ksys_thread_set_tier(struct syscall_ctx *ctx, const struct cap_arg *thr
 	status_t st = tier_check(ctx, tier);
 	return st ? st : thread_set_tier((struct thread *)thread->cap.obj, (enum sched_tier)tier);
 }
+
+status_t ksys_task_info(struct syscall_ctx *ctx, const struct cap_arg *task, uaddr_t buf,
+			size_t len)
+{
+	struct task_info info;
+	if (len < sizeof info)
+		return STATUS_RANGE;
+	task_describe((struct task *)task->cap.obj, &info);
+	return copy_to_user(&ctx->task->vs, buf, &info, sizeof info) ? STATUS_BAD_ADDRESS
+								     : STATUS_OK;
+}
