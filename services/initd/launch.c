@@ -61,6 +61,27 @@ static struct app *owned(struct launcher *l, uint64_t badge, uint32_t id)
 	return a && a->owner == badge ? a : NULL;
 }
 
+bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out)
+{
+	for (uint32_t k = 0; k < LAUNCH_APPS_MAX; k++) {
+		const struct app *a = &l->apps[k];
+		if ((a->state != APP_RUNNING && a->state != APP_ENDED) || i--)
+			continue;
+		memcpy(out->name, a->comm, sizeof out->name);
+		out->kind = INITD_TASK_PROGRAM;
+		out->flags = (uint8_t)((a->background ? INITD_TASK_BACKGROUND : 0) |
+				       (a->state == APP_ENDED ? INITD_TASK_ENDED : 0));
+		const struct app *up = a->owner ? app_by_id(l, (uint32_t)a->owner) : NULL;
+		out->parent = a->owner == 0 ? initd_id : up ? (uint32_t)up->task_id : 0;
+		out->id = (uint32_t)a->task_id;
+		if (a->state == APP_RUNNING)
+			initd_task_describe(a->child.task, out);
+		out->started_s = (uint32_t)(a->started_ns / 1000000000);
+		return true;
+	}
+	return false;
+}
+
 bool launch_owns(uint64_t badge)
 {
 	uint64_t kind = badge >> 32;
@@ -443,8 +464,12 @@ static status_t app_go(struct launcher *l, struct app *a)
 		st = keel_spawn(&l->d->spawner, &s, &a->child);
 	}
 	diskapps_free(&img); /* the child has its own copy */
-	if (st == STATUS_OK)
+	if (st == STATUS_OK) {
 		a->seq = ++l->seq;
+		a->task_id = initd_task_id(a->child.task);
+		sys_clock_read(&a->started_ns);
+		launch_comm(l, a);
+	}
 	if (st) {
 		launch_budget_give(l, a);
 		return st;

@@ -24,6 +24,20 @@ static status_t block_read(struct launcher *l, struct app *a, struct launch_args
 	return launch_block_parse(l->script_copy, a->block_bytes, args);
 }
 
+void launch_comm(struct launcher *l, struct app *a)
+{
+	struct launch_args args = { 0 };
+	const char *name = a->program;
+	if (a->block != CAP_HANDLE_NONE && block_read(l, a, &args) == STATUS_OK && args.argc &&
+	    args.strings[0]) {
+		const char *slash = strrchr(args.strings, '/');
+		name = slash && slash[1] ? slash + 1 : args.strings;
+	}
+	size_t n = strlen(name);
+	memset(a->comm, 0, sizeof a->comm);
+	memcpy(a->comm, name, n < sizeof a->comm ? n : sizeof a->comm - 1);
+}
+
 /* Makes a block of argv, envp, cwd and devices in a new memory object for a. */
 static status_t block_write(struct app *a, char *const *argv, char *const *envp, const char *cwd,
 			    const char *devices)

@@ -36,6 +36,14 @@
  *                    whose manifest was refused, stop of a quarantined
  *                    one), BUSY (start of one that runs or waits; initd
  *                    is shutting down)
+ *   INITD_TASKS      call: payload u32 index; reply INITD_TASKS_REPLY with
+ *                    struct initd_task: the index-th task initd keeps -
+ *                    initd itself (index 0), then the services that run,
+ *                    then the programs launched (running, or ended and
+ *                    not yet waited for), each in its table's order - or
+ *                    LOOP_REPLY_ERROR (NOT_FOUND) past the last. The
+ *                    figures are sys_task_info's. Tasks come and go
+ *                    between calls: a walk may miss or repeat one.
  *   SERVICE_PEER     initd -> service, to the inbox the service gave in its
  *                    hello: a service it `sends` to has restarted and has
  *                    a new inbox. initd has put a fresh send capability to
@@ -75,6 +83,8 @@
 #define INITD_FOOTPRINT_REPLY 0x1a170006u
 #define INITD_CONTROL 0x1a170020u
 #define INITD_CONTROL_REPLY 0x1a170021u
+#define INITD_TASKS 0x1a170022u
+#define INITD_TASKS_REPLY 0x1a170023u
 _Static_assert(SERVICE_PEER == 0x1a170007u, "initd's labels do not collide with libsys's");
 _Static_assert(SERVICE_STOP == 0x1a170008u, "initd's labels do not collide with libsys's");
 
@@ -168,8 +178,33 @@ struct initd_status {
 	uint64_t task_id; /* 0 when not running */
 };
 
+/* initd_task.kind and .flags. */
+enum initd_task_kind {
+	INITD_TASK_INITD = 1,   /* initd itself */
+	INITD_TASK_SERVICE = 2, /* a service of the boot list */
+	INITD_TASK_PROGRAM = 3, /* a program launched (a console program, or by another) */
+};
+#define INITD_TASK_BACKGROUND 0x1u /* a program out of an interrupt's reach (LAUNCH_JOB) */
+#define INITD_TASK_ENDED 0x2u      /* a program that has ended and is not yet waited for */
+
+/* Reply of INITD_TASKS (40 bytes). */
+struct initd_task {
+	char name[16];      /* the service's or program's name, NUL-padded (cut to 15) */
+	uint32_t id;        /* kernel task id, as in console reports */
+	uint32_t parent;    /* id of the task that started it: initd's for services
+			     * and console programs, its launcher's for others;
+			     * 0 for initd */
+	uint32_t pages;     /* pages charged to it (sys_task_info); 0 once ended */
+	uint32_t run_ms;    /* its threads' run time; 0 once ended */
+	uint32_t started_s; /* seconds since boot when it was made */
+	uint8_t kind;       /* enum initd_task_kind */
+	uint8_t flags;      /* INITD_TASK_* */
+	uint16_t threads;   /* 0 once ended */
+};
+
 _Static_assert(sizeof(struct initd_status) == 40, "fits a message payload");
 _Static_assert(sizeof(struct initd_footprint) == 40, "fits a message payload");
 _Static_assert(sizeof(struct initd_control) == 24, "fits a message payload");
+_Static_assert(sizeof(struct initd_task) == 40, "fits a message payload");
 
 #endif

@@ -171,6 +171,46 @@ static uint8_t expected_state(const struct service *s)
 	return s->gated && s->gate == READY_BLOCKED ? INITD_STATE_BLOCKED : SV_STATE_UP;
 }
 
+/* INITD_TASKS, as ps asks it: initd first (task 1 on the machine, its
+ * own id everywhere), then every running service with its kernel id and
+ * initd as its parent, then NOT_FOUND; a request too short is refused. */
+static void tasks_probe(struct initd_test *t)
+{
+	struct initd *d = t->d;
+	struct task_info self;
+	uint32_t services = 0, running = 0;
+	bool fine = sys_task_info(d->start->self_task, &self, sizeof self) == STATUS_OK;
+	for (uint32_t s = 0; s < d->count; s++)
+		running += d->svc[s].running;
+	for (uint32_t i = 0; fine && i <= running + 1; i++) {
+		struct keel_msg m = { .label = INITD_TASKS, .len = 4 };
+		struct initd_task out;
+		memcpy(m.payload, &i, 4);
+		status_t st = sys_msg_call(d->inbox, &m, 1000000000ull);
+		memcpy(&out, m.payload, sizeof out);
+		if (i == running + 1) {
+			fine = st == STATUS_OK && m.label == LOOP_REPLY_ERROR;
+		} else if (st != STATUS_OK || m.label != INITD_TASKS_REPLY) {
+			fine = false;
+		} else if (i == 0) {
+			fine = out.kind == INITD_TASK_INITD && out.id == self.id && !out.parent &&
+			       out.threads >= 1 && out.pages > 0 && !strcmp(out.name, "initd");
+		} else {
+			const struct service *sv = find(d, out.name);
+			fine = out.kind == INITD_TASK_SERVICE && sv && sv->running &&
+			       out.id == sv->task_id && out.parent == self.id && out.threads == 1;
+			services += fine;
+		}
+	}
+	struct keel_msg m = { .label = INITD_TASKS, .len = 2 };
+	uint32_t label;
+	status_t why;
+	t->probe_tasks = fine && services == running &&
+			 sys_msg_call(d->inbox, &m, 1000000000ull) == STATUS_OK &&
+			 loop_error_parse(&m, &why, &label) == STATUS_OK &&
+			 why == STATUS_BAD_FORMAT;
+}
+
 /* A second initd thread asks initd's inbox for the status of every slot,
  * as a client would, while the main thread serves. It reports through
  * t->probe_* and ends itself. */
@@ -200,6 +240,7 @@ static _Noreturn void status_probe(struct initd_test *t)
 				     f.objects == d->svc[0].m.quota_objects &&
 				     f.slots == d->svc[0].m.quota_slots;
 	}
+	tasks_probe(t);
 	t->probe_done = true;
 	sys_thread_exit(0);
 }
@@ -242,6 +283,7 @@ static void up_poll(struct loop *loop, uint64_t now, void *ctx)
 	      "blocked)");
 	check(t, t->probe_past_end, "a slot past the last is an error reply");
 	check(t, t->probe_footprint, "the status protocol reports a service's footprint");
+	check(t, t->probe_tasks, "INITD_TASKS lists initd and every running service");
 	loop_stop(loop);
 }
 

@@ -22,7 +22,7 @@ struct initd_test {
 	uint32_t restarts0, hellos0; /* echo's, before a scenario's crash or hang */
 	/* Written by the status probe thread, read by the main one. */
 	volatile uint32_t probe_up;
-	volatile bool probe_past_end, probe_done, probe_footprint;
+	volatile bool probe_past_end, probe_done, probe_footprint, probe_tasks;
 	/* The control scenario (selftest_control.c): each request's status
 	 * and answer, written by its probe thread. */
 	volatile status_t ctl[16];

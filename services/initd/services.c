@@ -223,10 +223,12 @@ static status_t spawn_one(struct initd *d, struct service *s)
 		st = keel_spawn(&d->spawner, &a, &s->child);
 	for (uint32_t i = 0; i < nparts; i++)
 		sys_cap_delete(parts[i]); /* the child's copies stay */
-	if (st == STATUS_OK)
+	if (st == STATUS_OK) {
 		s->running = true;
-	else
+		s->task_id = initd_task_id(s->child.task);
+	} else {
 		dirs_end(s);
+	}
 	return st;
 }
 
@@ -690,6 +692,7 @@ void services_status(struct initd *d, uint32_t slot, struct initd_status *out)
 	out->last_cause = (uint8_t)st.last_cause.kind;
 	out->restarts = st.restarts;
 	out->uptime_ms = st.uptime_ns / 1000000;
+	out->task_id = s->running ? s->task_id : 0;
 }
 
 /* Deletes a capability a send (not a call) brought: a status request
@@ -854,6 +857,8 @@ status_t services_register(struct initd *d)
 		st = loop_on_msg(&d->loop, INITD_STATUS, on_status, d);
 	if (st == STATUS_OK)
 		st = loop_on_msg(&d->loop, INITD_FOOTPRINT, on_footprint, d);
+	if (st == STATUS_OK)
+		st = tasks_register(d);
 	if (st == STATUS_OK) {
 		d->tick_due = now_ns() + TICK_NS;
 		st = loop_timer_add(&d->loop, d->tick_due, tick, d, &d->tick_id);

@@ -19,6 +19,7 @@
 #ifndef KEEL_INITD_SERVICES_H
 #define KEEL_INITD_SERVICES_H
 
+#include "initd/protocol.h"
 #include "keel/loop.h"
 #include "keel/spawn.h"
 #include "manifest.h"
@@ -89,6 +90,14 @@ struct initd {
 	void *on_all_up_ctx;
 	struct launcher *launch; /* launched apps and shutdown (launch.h), or NULL */
 };
+
+/* tasks.c: INITD_TASKS, every task initd keeps (protocol.h). */
+status_t tasks_register(struct initd *d);
+/* The kernel's id of a task (sys_task_info), 0 if it has none now. */
+uint64_t initd_task_id(cap_handle_t task);
+/* Fills out's id, pages, run time, start and threads from sys_task_info
+ * (left as they are if the task has ended). */
+void initd_task_describe(cap_handle_t task, struct initd_task *out);
 
 /* Arms the supervision tick for the first deadline now due (a missed
  * beat, a restart, a stop not done in time), unless it is armed sooner.

@@ -284,6 +284,7 @@ TEST(initd_boots_the_boot_list_and_its_status_protocol_reports_every_service_up)
 	CHECK(console_has("initd: PASS the status protocol reports every service up"));
 	CHECK(console_has("initd: PASS a slot past the last is an error reply"));
 	CHECK(console_has("initd: PASS the status protocol reports a service's footprint"));
+	CHECK(console_has("initd: PASS INITD_TASKS lists initd and every running service"));
 }
 
 TEST(a_crashed_service_is_restarted_and_the_restart_is_witnessed)

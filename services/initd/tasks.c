@@ -1,0 +1,89 @@
+/*
+ * tasks.c - INITD_TASKS: every task initd keeps, for `ps` (protocol.h).
+ *
+ * initd is the one task that holds a capability to every service and
+ * every launched program, so it is the one that can describe them all:
+ * index 0 is initd itself, then the services that run (boot-list order),
+ * then the programs (running, or ended and not waited for; launch-table
+ * order). The kernel's figures come from sys_task_info; the names, the
+ * parent and the flags from initd's own tables. Any sender may ask, as
+ * for INITD_STATUS: it shows nothing a program could use against another.
+ */
+#include <string.h>
+
+#include "keel/sys.h"
+#include "launch.h"
+#include "services.h"
+
+uint64_t initd_task_id(cap_handle_t task)
+{
+	struct task_info ti;
+	return sys_task_info(task, &ti, sizeof ti) == STATUS_OK ? ti.id : 0;
+}
+
+void initd_task_describe(cap_handle_t task, struct initd_task *out)
+{
+	struct task_info ti;
+	if (sys_task_info(task, &ti, sizeof ti) != STATUS_OK)
+		return; /* ended meanwhile: its end is on its way to initd */
+	out->id = (uint32_t)ti.id;
+	out->pages = ti.pages > UINT32_MAX ? UINT32_MAX : (uint32_t)ti.pages;
+	out->run_ms = ti.run_ns / 1000000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ti.run_ns / 1000000);
+	out->started_s = (uint32_t)(ti.created_ns / 1000000000);
+	out->threads = ti.threads > UINT16_MAX ? UINT16_MAX : (uint16_t)ti.threads;
+}
+
+static void name_of(const char *name, struct initd_task *out)
+{
+	size_t n = strlen(name);
+	memcpy(out->name, name, n < sizeof out->name ? n : sizeof out->name - 1);
+}
+
+/* Task number i of initd's tables (0: initd); false past the last. */
+static bool task_at(struct initd *d, uint32_t i, struct initd_task *out)
+{
+	uint32_t self = (uint32_t)initd_task_id(d->start->self_task);
+	memset(out, 0, sizeof *out);
+	if (i-- == 0) {
+		name_of("initd", out);
+		out->kind = INITD_TASK_INITD;
+		initd_task_describe(d->start->self_task, out);
+		return true;
+	}
+	for (uint32_t s = 0; s < d->count; s++) {
+		if (!d->svc[s].running || i--)
+			continue;
+		name_of(d->svc[s].m.name, out);
+		out->kind = INITD_TASK_SERVICE;
+		out->parent = self;
+		initd_task_describe(d->svc[s].child.task, out);
+		return true;
+	}
+	return d->launch && launch_task_at(d->launch, i, self, out);
+}
+
+static status_t on_tasks(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			 void *ctx)
+{
+	struct initd *d = ctx;
+	uint32_t index = 0;
+	struct initd_task out;
+	(void)loop;
+	if ((m->flags & MSG_FLAG_CAP) && !loop_msg_is_call(m))
+		sys_cap_delete(m->cap); /* a request carries none */
+	if (m->len < sizeof index)
+		return STATUS_BAD_FORMAT;
+	memcpy(&index, m->payload, sizeof index);
+	memset(&r->msg, 0, sizeof r->msg);
+	if (!task_at(d, index, &out))
+		return STATUS_NOT_FOUND; /* the loop answers LOOP_REPLY_ERROR */
+	r->msg.label = INITD_TASKS_REPLY;
+	r->msg.len = sizeof out;
+	memcpy(r->msg.payload, &out, sizeof out);
+	return STATUS_OK;
+}
+
+status_t tasks_register(struct initd *d)
+{
+	return loop_on_msg(&d->loop, INITD_TASKS, on_tasks, d);
+}
