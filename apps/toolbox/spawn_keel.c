@@ -92,9 +92,13 @@ const struct tb_mount *tb_mount_of(const char *path, const struct stat *st)
 	return best;
 }
 
-const struct tb_command tb_platform[] = { { "poweroff", tb_poweroff }, { "reboot", tb_reboot },
-					  { "svc", tb_svc },           { "top", tb_top },
-					  { "witness", tb_witness },   { NULL, NULL } };
+const struct tb_command tb_platform[] = { { "poweroff", tb_poweroff },
+					  { "ps", tb_ps },
+					  { "reboot", tb_reboot },
+					  { "svc", tb_svc },
+					  { "top", tb_top },
+					  { "witness", tb_witness },
+					  { NULL, NULL } };
 
 /* poweroff and reboot: no operands; ask initd through the power
  * capability with ask (launch_shutdown or launch_reboot). */

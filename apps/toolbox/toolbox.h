@@ -181,6 +181,7 @@ struct tb_command {
 extern const struct tb_command tb_platform[];
 int tb_poweroff(int argc, char **argv);
 int tb_reboot(int argc, char **argv);
+int tb_ps(int argc, char **argv);
 int tb_svc(int argc, char **argv);
 int tb_top(int argc, char **argv);
 int tb_witness(int argc, char **argv);

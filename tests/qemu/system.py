@@ -6,7 +6,8 @@
 # pipeline and a missing command, sends a child's output to /dev/null and
 # reads /dev/zero, sets a file's time with touch and makes one, asks df,
 # stat, du and dd about the disk, makes a file read-only with chmod and
-# writable again, copies onto a file that exists, recalls
+# writable again, lists the tasks with ps beside a job, copies onto a file
+# that exists, recalls
 # history and completes a path,
 # interrupts a running command with Ctrl-C,
 # writes a file with the editor; the machine stands still three times (QEMU
@@ -154,6 +155,7 @@ def session(s):
           "[ /notes/c1 -ef /notes/c2 ] || echo differ; [ /notes/c1 -ef /NOTES/C1 ] && echo same; "
           "rm /notes/c1 /notes/c2", r"\none\r+\ndiffer\r+\nsame\r")
     disk_free(s)
+    tasks(s)
     # Ctrl-C: the console's controller (initd) ends the foreground command;
     # the rest of the line is not run, as in dash.
     c.send("sleep 100; echo after=$?\r")
@@ -249,6 +251,36 @@ def read_only(s):
           "ls /notes/t",
           r"chmod: /notes/t: Operation not permitted\r+\nstatus=1\r+\n2\r+\n"
           r"ls: /notes/t: No such file or directory\r")
+
+
+def tasks(s):
+    """ps: initd, the seven services and the shells; a job started with &
+    shows as a job of the same shell as ps itself, by its own name (not
+    the toolbox's), and is gone once it has ended and been waited for."""
+    c = s.child
+    row = r"\n *(\d+) +(\d+|-) +(\w+) +[-\d:.]+ +[-\d.]+[KMG]? +[-\d]+ +([\w.-]+)\r"
+    c.send("sleep 30 & ps\r")
+    rows = []
+    if s.expect("ps prints its heading", r"PID +PPID +KIND +TIME +MEM +THR +COMMAND"):
+        while True:
+            i = c.expect([row, PROMPT], timeout=30)
+            if i == 1:
+                break
+            rows.append(c.match.groups())
+    kinds = [r[2] for r in rows]
+    check("ps lists initd first, as task 1", rows and rows[0][:3] == ("1", "-", "initd"),
+          repr(rows[:2]))
+    check("and the seven services", kinds.count("service") == 7, repr(rows))
+    me = [r for r in rows if r[3] == "ps"]
+    job = [r for r in rows if r[3] == "sleep"]
+    check("the job started with & is a job of the shell that runs ps",
+          len(me) == 1 and len(job) == 1 and job[0][2] == "job" and job[0][1] == me[0][1],
+          repr(rows))
+    shell = [r for r in rows if me and r[0] == me[0][1]]
+    check("that shell is a program initd started", shell and shell[0][1:4] == ("1", "program", "sh"),
+          repr(rows))
+    s.run("once the job is ended and waited for, ps no longer lists it",
+          "kill $!; wait; ps | grep -c sleep", r"\n0\r")
 
 
 def stood_still(s, times=3, secs=2.0):

@@ -1,10 +1,10 @@
 /*
  * keeltools.h - the pure parts of the toolbox's Keel commands (witness,
- * top, svc): turning what the kernel and initd report into words, and
+ * top, svc, ps): turning what the kernel and initd report into words, and
  * checking the witness log's hash chain. Nothing here makes a system
  * call, so the host tests (keel/tests/test_keeltools.c) run it on records
  * and counters they make up. The commands themselves are in
- * keel/witness.c, keel/top.c and keel/svc.c (Keel only).
+ * keel/witness.c, keel/top.c, keel/svc.c and keel/ps.c (Keel only).
  */
 #ifndef TOOLBOX_KEELTOOLS_H
 #define TOOLBOX_KEELTOOLS_H
@@ -98,5 +98,18 @@ void svc_item(const struct initd_footprint *f, char *buf, size_t n);
 /* The quotas and tier of a footprint ("memory 256 pages, 64 objects, 64
  * slots, tier 2"). */
 void svc_quotas(const struct initd_footprint *f, char *buf, size_t n);
+
+/* --- ps (ps_fmt.c) --- */
+
+/* The heading of ps's table and one task's row (no newline). */
+const char *ps_heading(void);
+void ps_row(const struct initd_task *t, char *buf, size_t n);
+/* What a task is: "initd", "service", "program", "job" (a program in the
+ * background) or "ended" (not yet waited for). */
+const char *ps_kind(const struct initd_task *t);
+/* Run time as "M:SS.cc" (under an hour) or "H:MM:SS". */
+void ps_time(uint32_t ms, char *buf, size_t n);
+/* Pages as "352K" (under 10 MiB), "12.5M" (under 1 GiB) or "1.2G". */
+void ps_memory(uint32_t pages, char *buf, size_t n);
 
 #endif

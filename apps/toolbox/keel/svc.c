@@ -21,6 +21,7 @@
 
 #include "keel/launch.h"
 #include "keel/loop.h"
+#include "initd_call.h"
 #include "keeltools.h"
 
 #define SVC_MAX 128
@@ -29,28 +30,11 @@
  * allowance bounds (30 s unless its manifest says otherwise). */
 #define CONTROL_TIMEOUT_NS 90000000000ull
 
-/* One call to initd within timeout ns; reply label want with at least
- * size bytes into out. */
-static status_t ask(cap_handle_t initd, struct keel_msg *m, uint64_t timeout, uint32_t want,
-		    void *out, size_t size)
-{
-	uint32_t label;
-	status_t why, st = sys_msg_call(initd, m, timeout);
-	if (st)
-		return st;
-	if (loop_error_parse(m, &why, &label) == STATUS_OK)
-		return why;
-	if (m->label != want || m->len < size)
-		return STATUS_BAD_FORMAT;
-	memcpy(out, m->payload, size);
-	return STATUS_OK;
-}
-
 static status_t status_of(cap_handle_t initd, uint32_t slot, struct initd_status *out)
 {
 	struct keel_msg m = { .label = INITD_STATUS, .len = 4 };
 	memcpy(m.payload, &slot, 4);
-	status_t st = ask(initd, &m, CALL_TIMEOUT_NS, INITD_STATUS_REPLY, out, sizeof *out);
+	status_t st = initd_call(initd, &m, CALL_TIMEOUT_NS, INITD_STATUS_REPLY, out, sizeof *out);
 	out->name[15] = 0;
 	return st;
 }
@@ -61,7 +45,7 @@ static status_t footprint_of(cap_handle_t initd, uint32_t slot, uint32_t item,
 	struct keel_msg m = { .label = INITD_FOOTPRINT, .len = 8 };
 	memcpy(m.payload, &slot, 4);
 	memcpy(m.payload + 4, &item, 4);
-	return ask(initd, &m, CALL_TIMEOUT_NS, INITD_FOOTPRINT_REPLY, out, sizeof *out);
+	return initd_call(initd, &m, CALL_TIMEOUT_NS, INITD_FOOTPRINT_REPLY, out, sizeof *out);
 }
 
 /* Prints slot's footprint on one indented line. */
@@ -142,7 +126,7 @@ static int svc_control(const char *self, cap_handle_t op, uint32_t verb, const c
 	}
 	memcpy(c.name, name, strlen(name));
 	memcpy(m.payload, &c, sizeof c);
-	status_t st = ask(op, &m, CONTROL_TIMEOUT_NS, INITD_CONTROL_REPLY, &out, sizeof out);
+	status_t st = initd_call(op, &m, CONTROL_TIMEOUT_NS, INITD_CONTROL_REPLY, &out, sizeof out);
 	if (st) {
 		const char *why = svc_control_error(name, verb, st);
 		msg(self, "%s %s: %s", word, name, why ? why : status_message(st));

@@ -314,6 +314,52 @@ TEST(svc_rows)
 	CHECK_STR(buf, "a-sixteen-chars! waiting             0  -         -  (waits for blkd)");
 }
 
+TEST(ps_rows)
+{
+	char buf[160];
+	struct initd_task t = { .name = "initd",
+				.id = 1,
+				.pages = 1426,
+				.run_ms = 40,
+				.threads = 2,
+				.kind = INITD_TASK_INITD };
+	CHECK_STR(ps_heading(), "  PID  PPID KIND        TIME    MEM THR COMMAND");
+	ps_row(&t, buf, sizeof buf);
+	CHECK_STR(buf, "    1     - initd    0:00.04  5704K   2 initd");
+	t = (struct initd_task){ .name = "vfsd",
+				 .id = 8,
+				 .parent = 1,
+				 .pages = 3000,
+				 .run_ms = 61234,
+				 .threads = 1,
+				 .kind = INITD_TASK_SERVICE };
+	ps_row(&t, buf, sizeof buf);
+	CHECK_STR(buf, "    8     1 service  1:01.23  11.7M   1 vfsd");
+	t = (struct initd_task){ .name = "sleep",
+				 .id = 12,
+				 .parent = 9,
+				 .pages = 43,
+				 .threads = 1,
+				 .kind = INITD_TASK_PROGRAM,
+				 .flags = INITD_TASK_BACKGROUND };
+	ps_row(&t, buf, sizeof buf);
+	CHECK_STR(buf, "   12     9 job      0:00.00   172K   1 sleep");
+	t.flags |= INITD_TASK_ENDED;
+	ps_row(&t, buf, sizeof buf);
+	CHECK_STR(buf, "   12     9 ended          -      -   - sleep");
+	t = (struct initd_task){ .id = 99999,
+				 .parent = 4000000000u,
+				 .run_ms = 3725000,
+				 .pages = 600000,
+				 .threads = 65535,
+				 .kind = INITD_TASK_PROGRAM };
+	memcpy(t.name, "a-sixteen-chars!", 16); /* no NUL inside */
+	ps_row(&t, buf, sizeof buf);
+	CHECK_STR(buf, "99999 4000000000 program  1:02:05   2.2G 65535 a-sixteen-chars!");
+	ps_row(&t, buf, 10); /* cut, NUL-terminated */
+	CHECK_EQ(strlen(buf), 9);
+}
+
 TEST(svc_footprint)
 {
 	char buf[96];
@@ -357,5 +403,6 @@ int main(void)
 	RUN(svc_words);
 	RUN(svc_rows);
 	RUN(svc_footprint);
+	RUN(ps_rows);
 	return check_summary();
 }

@@ -1,0 +1,20 @@
+/*
+ * initd_call.h - one call to initd's status protocol (services/initd/
+ * protocol.h), for svc and ps (Keel only).
+ */
+#ifndef TOOLBOX_INITD_CALL_H
+#define TOOLBOX_INITD_CALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keel/sys.h"
+
+/* Calls initd through cap with m, within timeout ns; the reply must be
+ * label want with at least size bytes, copied into out. initd's error
+ * answer (LOOP_REPLY_ERROR) comes back as its status; another reply is
+ * BAD_FORMAT. */
+status_t initd_call(cap_handle_t cap, struct keel_msg *m, uint64_t timeout, uint32_t want,
+		    void *out, size_t size);
+
+#endif
