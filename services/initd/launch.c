@@ -468,7 +468,7 @@ static status_t app_go(struct launcher *l, struct app *a)
 		a->seq = ++l->seq;
 		a->task_id = initd_task_id(a->child.task);
 		sys_clock_read(&a->started_ns);
-		launch_comm(l, a);
+		launch_comm(a);
 	}
 	if (st) {
 		launch_budget_give(l, a);

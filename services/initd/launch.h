@@ -180,7 +180,7 @@ bool console_provider_returns(struct initd *d, const char *name);
  * status of reading the launcher's block or making the new one. */
 status_t launch_script(struct launcher *l, struct app *a, const char *interp, const char *path);
 /* Sets a's comm from the argument block (launch_script.c). */
-void launch_comm(struct launcher *l, struct app *a);
+void launch_comm(struct app *a);
 
 /* launch_budget.c: apps launched by apps may take at most half of the
  * slots and objects initd has beyond the services' need. take reserves

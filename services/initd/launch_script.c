@@ -24,16 +24,28 @@ static status_t block_read(struct launcher *l, struct app *a, struct launch_args
 	return launch_block_parse(l->script_copy, a->block_bytes, args);
 }
 
-void launch_comm(struct launcher *l, struct app *a)
+void launch_comm(struct app *a)
 {
-	struct launch_args args = { 0 };
+	/* Only the block's head is read, into a copy of initd's own (the
+	 * launcher may change the block meanwhile): argv[0] comes first. */
+	char head[sizeof(struct launch_block_hdr) + 128];
+	struct launch_block_hdr h;
 	const char *name = a->program;
-	if (a->block != CAP_HANDLE_NONE && block_read(l, a, &args) == STATUS_OK && args.argc &&
-	    args.strings[0]) {
-		const char *slash = strrchr(args.strings, '/');
-		name = slash && slash[1] ? slash + 1 : args.strings;
+	void *at;
+	size_t n = a->block_bytes < sizeof head ? a->block_bytes : sizeof head;
+	if (a->block != CAP_HANDLE_NONE && n > sizeof h &&
+	    keel_map(a->block, 0, 1, RIGHT_READ, &at) == STATUS_OK) {
+		memcpy(head, at, n);
+		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, 1);
+		memcpy(&h, head, sizeof h);
+		const char *argv0 = head + sizeof h;
+		const char *end = memchr(argv0, 0, n - sizeof h);
+		if (h.magic == LAUNCH_BLOCK_MAGIC && h.argc && end && end > argv0) {
+			const char *slash = strrchr(argv0, '/');
+			name = slash && slash[1] ? slash + 1 : argv0;
+		}
 	}
-	size_t n = strlen(name);
+	n = strlen(name);
 	memset(a->comm, 0, sizeof a->comm);
 	memcpy(a->comm, name, n < sizeof a->comm ? n : sizeof a->comm - 1);
 }

@@ -201,7 +201,8 @@ static void nocap_quota(struct kabi_root *r, cap_handle_t mem)
 
 static void nocap_numbers(struct kabi_root *r)
 {
-	static const uint64_t bad[] = { 0, SYS_COUNT, 40, 0xffff, (1ull << 32) | SYS_CAP_INFO };
+	static const uint64_t bad[] = { 0, SYS_COUNT, SYS_COUNT + 1, 0xffff,
+					(1ull << 32) | SYS_CAP_INFO };
 	uint64_t pending;
 	char what[96];
 
