@@ -1,7 +1,9 @@
 /*
  * rm.c - remove files (busybox's rm): -f ignores missing files and never
  * asks, -r/-R removes directories and their contents, -i asks before each
- * removal on standard error and reads the answer from standard input.
+ * removal on standard error and reads the answer from standard input;
+ * without -f a file that cannot be written is asked about too, when
+ * standard input is a terminal.
  * "." and ".." (as last component) are refused.
  */
 #include "toolbox.h"
@@ -32,7 +34,6 @@ static int rm_visit(void *ctx, const char *path, const struct stat *st, enum wal
 		    int depth)
 {
 	struct rm_opts *r = ctx;
-	(void)st;
 	(void)depth;
 
 	if (kind == WALK_ERROR) {
@@ -42,11 +43,15 @@ static int rm_visit(void *ctx, const char *path, const struct stat *st, enum wal
 		}
 		return 0;
 	}
+	/* As busybox: without -f, what cannot be written (a read-only file,
+	 * chmod a-w) is asked about when a person is at standard input. */
+	bool guarded = !r->force && !S_ISLNK(st->st_mode) && access(path, W_OK) != 0 && isatty(0);
 	if (kind == WALK_DIR_PRE)
-		return r->interactive && !rm_ask(r->name, "descend into directory", path);
+		return (r->interactive || guarded) &&
+		       !rm_ask(r->name, "descend into directory", path);
 	if (kind == WALK_DIR_POST && r->interactive && !rm_ask(r->name, "remove directory", path))
 		return 0;
-	if (kind == WALK_FILE && r->interactive && !rm_ask(r->name, "remove", path))
+	if (kind == WALK_FILE && (r->interactive || guarded) && !rm_ask(r->name, "remove", path))
 		return 0;
 	if ((kind == WALK_DIR_POST ? rmdir(path) : unlink(path)) != 0) {
 		msg_errno(r->name, "can't remove '%s'", path);
