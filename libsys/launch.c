@@ -79,11 +79,11 @@ static status_t send_cap(cap_handle_t launch, uint32_t id, const char *name, cap
 
 status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_t *id)
 {
-	return launch_start_job(launch, req, 0, id);
+	return launch_start_job(launch, req, 0, id, NULL);
 }
 
 status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uint32_t flags,
-			  uint32_t *id)
+			  uint32_t *id, uint32_t *task)
 {
 	struct keel_msg m = { .label = LAUNCH_NEW, .len = LAUNCH_PROGRAM_MAX + 1 };
 	size_t k = req->program ? strlen(req->program) : 0;
@@ -108,6 +108,8 @@ status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uin
 		return st;
 	}
 	*id = got;
+	if (task) /* LAUNCH_GO's answer: u32 id, u32 caps passed, u32 task id */
+		memcpy(task, m.payload + 8, 4);
 	return STATUS_OK;
 }
 

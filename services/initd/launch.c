@@ -502,6 +502,7 @@ static status_t go(struct launcher *l, struct app *a, struct loop_reply *r, bool
 		return st;
 	}
 	out[1] = a->ncaps;
+	out[2] = (uint32_t)a->task_id; /* its pid in the C library (docs/launch.md) */
 	fill_reply(r, out, sizeof out);
 	return STATUS_OK;
 }

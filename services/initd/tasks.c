@@ -28,7 +28,8 @@ void initd_task_describe(cap_handle_t task, struct initd_task *out)
 		return; /* ended meanwhile: its end is on its way to initd */
 	out->id = (uint32_t)ti.id;
 	out->pages = ti.pages > UINT32_MAX ? UINT32_MAX : (uint32_t)ti.pages;
-	out->run_ms = ti.run_ns / 1000000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(ti.run_ns / 1000000);
+	out->run_ms = ti.run_ns / 1000000 > UINT32_MAX ? UINT32_MAX
+						       : (uint32_t)(ti.run_ns / 1000000);
 	out->started_s = (uint32_t)(ti.created_ns / 1000000000);
 	out->threads = ti.threads > UINT16_MAX ? UINT16_MAX : (uint16_t)ti.threads;
 }

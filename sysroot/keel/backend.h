@@ -179,4 +179,9 @@ _Noreturn void keel_exit_task(int code);
 /* fn runs in keel_exit_task before the task ends (the terminals' flush). */
 void keel_exit_flush_register(void (*fn)(void));
 
+/* The task's pid, the kernel's id of its task: read once by getpid
+ * (proc.c); 0 until then. Tests that run the back-end without a kernel
+ * set it first. */
+extern _Atomic long keel_pid;
+
 #endif

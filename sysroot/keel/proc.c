@@ -2,8 +2,10 @@
  * proc.c - the process: exit, identity, limits, and the little of POSIX
  * signals that Keel can honour.
  *
- * A Keel task has no process id, user or group: getpid is 1 (each task is
- * alone in its view), every user and group id is 0, and AT_SECURE is 0.
+ * A Keel task has no user or group: every user and group id is 0, and
+ * AT_SECURE is 0. Its process id is the kernel's id of its task (the one
+ * `ps` and console reports show, and its launcher's pid for it, spawn.c);
+ * getppid is 0, since a task is not told who started it.
  * The exit status, the whole int main returned or exit() was given,
  * becomes the code of the last thread's sys_thread_exit, which the
  * supervisor receives (a POSIX launcher keeps its low 8 bits, as wait()
@@ -65,10 +67,19 @@ long keel_sys_exit_group(const long a[6])
 	keel_exit_task((int)a[0]);
 }
 
+_Atomic long keel_pid;
+
 long keel_sys_getpid(const long a[6])
 {
+	struct task_info ti;
 	(void)a;
-	return 1;
+	long p = keel_pid;
+	if (!p) /* asked once: a task's id never changes */
+		keel_pid = p = sys_task_info(keel_start_page()->self_task, &ti, sizeof ti) ==
+					       STATUS_OK
+				       ? (long)ti.id
+				       : 1;
+	return p;
 }
 
 long keel_sys_getuid(const long a[6])
@@ -183,11 +194,12 @@ static long self_signal(int sig)
 
 long keel_sys_kill(const long a[6])
 {
-	if (a[0] > 1)
-		return keel_spawn_kill((pid_t)a[0], (int)a[1]); /* a child (spawn.c) */
-	if (a[0] != 1 && a[0] != 0 && a[0] != -1)
-		return -ESRCH;
-	return self_signal((int)a[1]);
+	if (a[0] == 0 || a[0] == -1) /* its group, or everyone it may signal: itself */
+		return self_signal((int)a[1]);
+	long r = a[0] > 1 ? keel_spawn_kill((pid_t)a[0], (int)a[1]) : -ESRCH; /* a child */
+	if (r == -ESRCH && a[0] > 1 && a[0] == keel_sys_getpid(a))
+		return self_signal((int)a[1]);
+	return r;
 }
 
 long keel_sys_tkill(const long a[6])

@@ -23,8 +23,10 @@
  * nothing: a child with the witness has them. Other kinds of descriptor
  * (directories, the bundle's files) are not inherited.
  *
- * A child's pid is a small number of this task's own (from 2), mapped to
- * its launch id. wait4 waits for one child or any; the status is an exit
+ * A child's pid is the kernel's id of its task, the one `ps` shows and
+ * getpid returns in the child (LAUNCH_GO's answer), mapped to its launch
+ * id; a child whose id did not come (an older initd) gets a number of
+ * this task's own above KID_OWN_PIDS. wait4 waits for one child or any; the status is an exit
  * code, or a signal: SIGKILL (or the signal kill() asked for) for a
  * killed child, SIGINT or SIGQUIT for one an interrupt typed on the
  * console ended, the signal of its CPU fault for a crash (SIGSEGV, SIGILL,
@@ -53,7 +55,8 @@
 #include "vfsfile.h"
 
 #define KIDS_MAX 64
-#define FDOP_CLOSE 1 /* musl's file actions (src/process/fdop.h) */
+#define KID_OWN_PIDS 0x40000000 /* pids of this task's own start here */
+#define FDOP_CLOSE 1            /* musl's file actions (src/process/fdop.h) */
 #define FDOP_DUP2 2
 #define FDOP_OPEN 3
 #define FDOP_CHDIR 4
@@ -213,15 +216,19 @@ static void kid_files_close(struct kid *k)
 		}
 }
 
-/* Records a started child; returns its pid. */
-static pid_t kid_add(uint32_t id)
+/* Records a started child (task: its kernel id, 0 if unknown); returns
+ * its pid. */
+static pid_t kid_add(uint32_t id, uint32_t task)
 {
 	pid_t pid = 0;
 	keel_lock(&kids.lock);
 	for (int i = 0; i < KIDS_MAX && !pid; i++)
 		if (!kids.kid[i].pid) {
-			pid = kids.next++ & 0x7fffffff;
-			pid = pid < 2 ? (kids.next = 3, 2) : pid;
+			if (task > 1 && task < KID_OWN_PIDS) {
+				pid = (pid_t)task;
+			} else {
+				pid = (pid_t)(KID_OWN_PIDS + (kids.next++ & 0x3fffffff));
+			}
 			kids.kid[i] = (struct kid){ .pid = pid, .id = id };
 		}
 	keel_unlock(&kids.lock);
@@ -239,13 +246,13 @@ static struct kid *kid_find(pid_t pid, uint32_t id)
 /* Launches name with the prepared capabilities. */
 static status_t launch_named(cap_handle_t launch, const char *name, struct passing *p,
 			     char *const argv[], char *const envp[], const char *cwd,
-			     uint32_t flags, uint32_t *id)
+			     uint32_t flags, uint32_t *id, uint32_t *task)
 {
 	struct launch_req req = { name, argv, envp, cwd, p->n, p->names, p->caps, p->devices };
-	status_t st = launch_start_job(launch, &req, flags, id);
+	status_t st = launch_start_job(launch, &req, flags, id, task);
 	if (st == STATUS_NOT_FOUND && strcmp(name, "toolbox")) {
 		req.program = "toolbox"; /* the everyday commands are one program */
-		st = launch_start_job(launch, &req, flags, id);
+		st = launch_start_job(launch, &req, flags, id, task);
 	}
 	return st;
 }
@@ -308,16 +315,17 @@ int __keel_posix_spawn(pid_t *res, const char *path, const posix_spawn_file_acti
 		     strcmp(mine[i], "root") ? launch_cap(s, mine[i]) : keel_fs_fresh_root());
 	if ((err = pass_fds(&p, child)))
 		return pass_done(&p, 1, NULL), err;
-	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
+	uint32_t task = 0;
+	status_t st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id, &task);
 	if (st == STATUS_STALE && pass_root_renew(&p))
-		st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id);
+		st = launch_named(launch, name, &p, argv, envp, cwd, flags, &id, &task);
 	if (st)
 		pass_done(&p, 1, NULL);
 	if (st == STATUS_BAD_FORMAT)
 		return ENOEXEC; /* not a program: a shell may run it as a script */
 	if (st)
 		return keel_errno(st);
-	pid_t pid = kid_add(id);
+	pid_t pid = kid_add(id, task);
 	if (!pid) {
 		launch_kill(launch, id);
 		pass_done(&p, 0, NULL);

@@ -251,16 +251,25 @@ def read_only(s):
           "ls /notes/t",
           r"chmod: /notes/t: Operation not permitted\r+\nstatus=1\r+\n2\r+\n"
           r"ls: /notes/t: No such file or directory\r")
+    s.child.send("rm /notes/ro.txt\r")
+    s.expect("rm asks before it removes a read-only file", r"rm: remove '/notes/ro\.txt'\? ")
+    s.child.send("n\r")
+    s.expect("rm asks: the prompt comes back", PROMPT)
+    s.run("and keeps it on no", "ls /notes/ro.txt", r"\n/notes/ro\.txt\r")
 
 
 def tasks(s):
     """ps: initd, the seven services and the shells; a job started with &
     shows as a job of the same shell as ps itself, by its own name (not
-    the toolbox's), and is gone once it has ended and been waited for."""
+    the toolbox's), and is gone once it has ended and been waited for.
+    Its PID is the shell's $!, and the shell's is $$: one pid space."""
     c = s.child
     row = r"\n *(\d+) +(\d+|-) +(\w+) +[-\d:.]+ +[-\d.]+[KMG]? +[-\d]+ +([\w.-]+)\r"
-    c.send("sleep 30 & ps\r")
+    c.send("sleep 30 & echo bg=$! me=$$; ps\r")
     rows = []
+    ids = None
+    if s.expect("the shell says its pid and the job's", r"\nbg=(\d+) me=(\d+)\r"):
+        ids = c.match.groups()
     if s.expect("ps prints its heading", r"PID +PPID +KIND +TIME +MEM +THR +COMMAND"):
         while True:
             i = c.expect([row, PROMPT], timeout=30)
@@ -279,6 +288,8 @@ def tasks(s):
     shell = [r for r in rows if me and r[0] == me[0][1]]
     check("that shell is a program initd started", shell and shell[0][1:4] == ("1", "program", "sh"),
           repr(rows))
+    check("the job's PID is $! and the shell's is $$",
+          ids and job and shell and (job[0][0], shell[0][0]) == ids, repr((ids, rows)))
     s.run("once the job is ended and waited for, ps no longer lists it",
           "kill $!; wait; ps | grep -c sleep", r"\n0\r")
 

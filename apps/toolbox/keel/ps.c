@@ -6,8 +6,8 @@
  * It asks initd's INITD_TASKS (services/initd/protocol.h) through the
  * launch capability, index by index until NOT_FOUND; initd answers it
  * from any sender, with the kernel's figures (sys_task_info). The task
- * ids are those of console reports and of `svc`; a shell's $! is its
- * own small number for a child (docs/launch.md).
+ * ids are the pids of the C library: a shell's $$ and $!, console
+ * reports' "[task N]" (docs/launch.md).
  */
 #include "../toolbox.h"
 
@@ -41,7 +41,8 @@ int tb_ps(int argc, char **argv)
 		struct initd_task t;
 		char row[128];
 		memcpy(m.payload, &i, 4);
-		status_t st = initd_call(initd, &m, CALL_TIMEOUT_NS, INITD_TASKS_REPLY, &t, sizeof t);
+		status_t st = initd_call(initd, &m, CALL_TIMEOUT_NS, INITD_TASKS_REPLY, &t,
+					 sizeof t);
 		if (st == STATUS_NOT_FOUND)
 			break;
 		if (st) {

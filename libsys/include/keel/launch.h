@@ -189,9 +189,10 @@ cap_handle_t launch_cap(const struct keel_start *s, const char *name);
  */
 status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_t *id);
 
-/* Client: the same with LAUNCH_GO's flags (LAUNCH_JOB_BACKGROUND). */
+/* Client: the same with LAUNCH_GO's flags (LAUNCH_JOB_BACKGROUND); *task
+ * (if task is not NULL) gets the kernel's id of the new task. */
 status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uint32_t flags,
-			  uint32_t *id);
+			  uint32_t *id, uint32_t *task);
 
 /* Client: waits for program id (or LAUNCH_ANY) to end; with poll, returns
  * BUSY at once if none has. NOT_FOUND when there is nothing to wait for. */
