@@ -1,6 +1,7 @@
 /* initd_call.c - one call to initd's status protocol (initd_call.h). */
 #include <string.h>
 
+#include "initd/protocol.h"
 #include "keel/loop.h"
 #include "initd_call.h"
 
@@ -17,4 +18,24 @@ status_t initd_call(cap_handle_t cap, struct keel_msg *m, uint64_t timeout, uint
 		return STATUS_BAD_FORMAT;
 	memcpy(out, m->payload, size);
 	return STATUS_OK;
+}
+
+uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, uint32_t max, status_t *st)
+{
+	uint32_t n = 0;
+	*st = STATUS_OK;
+	for (uint32_t i = 0; i < max; i++) {
+		struct keel_msg m = { .label = INITD_TASKS, .len = 4 };
+		memcpy(m.payload, &i, 4);
+		status_t s = initd_call(cap, &m, 5000000000ull, INITD_TASKS_REPLY, &out[n],
+					sizeof out[n]);
+		if (s == STATUS_NOT_FOUND)
+			break;
+		if (s) {
+			*st = s;
+			break;
+		}
+		n++;
+	}
+	return n;
 }

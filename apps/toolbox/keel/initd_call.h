@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "initd/protocol.h"
 #include "keel/sys.h"
 
 /* Calls initd through cap with m, within timeout ns; the reply must be
@@ -16,5 +17,9 @@
  * BAD_FORMAT. */
 status_t initd_call(cap_handle_t cap, struct keel_msg *m, uint64_t timeout, uint32_t want,
 		    void *out, size_t size);
+
+/* INITD_TASKS from index 0 until initd says NOT_FOUND, at most max into
+ * out; returns how many, and *st the first other error (OK if none). */
+uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, uint32_t max, status_t *st);
 
 #endif

@@ -56,6 +56,8 @@ void wchain_resume(struct wchain *c);
 
 /* --- top (top_fmt.c) --- */
 
+#define TOP_TASKS_MAX 128 /* tasks top reads from initd */
+
 /* Two readings of the kernel's counters and what lay between them. */
 struct top_sample {
 	struct kernel_stats now;
@@ -66,10 +68,17 @@ struct top_sample {
 	/* Per-CPU records (KERNEL_CPU_ONLINE set in those that exist). */
 	struct kernel_cpu_stats cpu_now[KERNEL_STATS_CPUS];
 	struct kernel_cpu_stats cpu_before[KERNEL_STATS_CPUS];
+	/* The tasks initd reports (INITD_TASKS), at each reading: shown
+	 * busiest first under the CPUs when there are any. */
+	struct initd_task tasks_now[TOP_TASKS_MAX], tasks_before[TOP_TASKS_MAX];
+	uint32_t ntasks_now, ntasks_before;
+	uint32_t task_rows; /* most task lines to show */
 };
 
-/* Writes the summary (several lines, each ending in '\n') into buf[0..n);
- * returns the length it needed (as snprintf does). */
+/* Writes the summary (several lines, each ending in '\n') into buf[0..n):
+ * the counters, one line per CPU, then the busiest tasks (their share of
+ * one CPU over the interval, or run time since they started on a first
+ * reading); returns the length it needed (as snprintf does). */
 size_t top_format(const struct top_sample *s, char *buf, size_t n);
 
 /* --- svc (svc_fmt.c) --- */

@@ -11,12 +11,13 @@
  */
 #include "../toolbox.h"
 
+#include <stdlib.h>
+
 #include "keel/launch.h"
 #include "initd_call.h"
 #include "keeltools.h"
 
-#define CALL_TIMEOUT_NS 5000000000ull
-#define PS_MAX 1024 /* rows: initd's tables hold far fewer */
+#define PS_MAX 256 /* rows: initd's tables hold fewer */
 
 int tb_ps(int argc, char **argv)
 {
@@ -35,22 +36,23 @@ int tb_ps(int argc, char **argv)
 		msg(argv[0], "no launch capability to reach initd");
 		return 1;
 	}
+	struct initd_task *tasks = calloc(PS_MAX, sizeof *tasks);
+	if (!tasks) {
+		msg(argv[0], "out of memory");
+		return 1;
+	}
+	status_t st;
+	uint32_t count = initd_tasks(initd, tasks, PS_MAX, &st);
 	puts(ps_heading());
-	for (uint32_t i = 0; i < PS_MAX; i++) {
-		struct keel_msg m = { .label = INITD_TASKS, .len = 4 };
-		struct initd_task t;
+	for (uint32_t i = 0; i < count; i++) {
 		char row[128];
-		memcpy(m.payload, &i, 4);
-		status_t st = initd_call(initd, &m, CALL_TIMEOUT_NS, INITD_TASKS_REPLY, &t,
-					 sizeof t);
-		if (st == STATUS_NOT_FOUND)
-			break;
-		if (st) {
-			msg(argv[0], "initd: %s", status_message(st));
-			return 1;
-		}
-		ps_row(&t, row, sizeof row);
+		ps_row(&tasks[i], row, sizeof row);
 		puts(row);
+	}
+	free(tasks);
+	if (st) {
+		msg(argv[0], "initd: %s", status_message(st));
+		return 1;
 	}
 	return 0;
 }

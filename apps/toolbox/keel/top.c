@@ -2,7 +2,8 @@
  * top.c - `top [-n COUNT]`: the kernel's counters (sys_kernel_stats,
  * struct kernel_stats and the per-CPU records after it): uptime, CPUs,
  * tasks, threads, objects, memory, and between two screens the system
- * calls and kernel lock use per second and each CPU's load. On a terminal it clears and redraws every second until q or
+ * calls and kernel lock use per second and each CPU's load; then the
+ * busiest tasks from initd's INITD_TASKS (through the launch capability). On a terminal it clears and redraws every second until q or
  * Ctrl-C (the terminal is put in non-canonical mode without echo or
  * signals meanwhile, and restored). With -n it prints COUNT screens one
  * after the other, a second apart, and reads no keys (Ctrl-C is then the
@@ -20,9 +21,11 @@
 #include <unistd.h>
 
 #include "keel/launch.h"
+#include "initd_call.h"
 #include "keeltools.h"
 
 #define TOP_BUF 8192
+#define TOP_TASK_ROWS 12 /* the busiest tasks shown */
 
 /* What sys_kernel_stats fills: the counters, then the CPUs' records. */
 struct reading {
@@ -30,8 +33,9 @@ struct reading {
 	struct kernel_cpu_stats cpu[KERNEL_STATS_CPUS];
 };
 
-/* One reading into s->now (the previous one moves to s->before). */
-static status_t sample(cap_handle_t w, struct top_sample *s, bool first)
+/* One reading into s->now (the previous one moves to s->before); the
+ * tasks through initd (launch capability initd; none without one). */
+static status_t sample(cap_handle_t w, cap_handle_t initd, struct top_sample *s, bool first)
 {
 	uint64_t t = 0;
 	struct reading r;
@@ -43,6 +47,12 @@ static status_t sample(cap_handle_t w, struct top_sample *s, bool first)
 	status_t st = sys_kernel_stats(w, &r.k, sizeof r);
 	s->now = r.k;
 	memcpy(s->cpu_now, r.cpu, sizeof r.cpu);
+	memcpy(s->tasks_before, s->tasks_now, sizeof s->tasks_now);
+	s->ntasks_before = s->ntasks_now;
+	status_t ignored; /* without initd's answer, top shows no tasks */
+	s->ntasks_now = initd != CAP_HANDLE_NONE
+				? initd_tasks(initd, s->tasks_now, TOP_TASKS_MAX, &ignored)
+				: 0;
 	return st;
 }
 
@@ -90,8 +100,10 @@ static int run(const char *self, cap_handle_t w, unsigned long long count, struc
 		return 1;
 	}
 	s->cpus = (uint32_t)keel_start_page()->cpu_count;
+	s->task_rows = TOP_TASK_ROWS;
+	cap_handle_t initd = launch_cap(keel_start_page(), "launch");
 	for (unsigned long long i = 0; i < count; i++) {
-		status_t st = sample(w, s, i == 0);
+		status_t st = sample(w, initd, s, i == 0);
 		if (st) {
 			msg(self, "cannot read the kernel's counters: %s", status_message(st));
 			rc = 1;

@@ -3,11 +3,13 @@
  * uptime and CPUs, tasks, threads and objects, memory, and - between two
  * readings - system calls and kernel lock use per second; then one line
  * per CPU: the share of the time it was busy (not in its idle thread)
- * over the interval, or since boot on a first reading.
+ * over the interval, or since boot on a first reading; then the busiest
+ * tasks initd reports.
  */
 #include "keeltools.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define PAGE_KIB 4ull
 
@@ -102,6 +104,61 @@ static void put_cpus(const struct top_sample *s, char *buf, size_t n, size_t *k)
 	}
 }
 
+/* Task i of the reading now: its run time since the reading before (all
+ * of it if it was not there then). */
+static uint32_t task_delta(const struct top_sample *s, uint32_t i)
+{
+	const struct initd_task *t = &s->tasks_now[i];
+	for (uint32_t j = 0; j < s->ntasks_before; j++)
+		if (s->tasks_before[j].id == t->id && s->tasks_before[j].kind == t->kind)
+			return t->run_ms >= s->tasks_before[j].run_ms
+				       ? t->run_ms - s->tasks_before[j].run_ms
+				       : 0;
+	return t->run_ms;
+}
+
+/* The busiest tasks, as many as task_rows: by run time over the interval
+ * (a share of one CPU, which several threads may pass), or since they
+ * started on a first reading; ties by id. Ended ones are left out. */
+static void put_tasks(const struct top_sample *s, char *buf, size_t n, size_t *k)
+{
+	uint32_t order[TOP_TASKS_MAX], delta[TOP_TASKS_MAX], m = 0;
+	uint32_t count = s->ntasks_now < TOP_TASKS_MAX ? s->ntasks_now : TOP_TASKS_MAX;
+	for (uint32_t i = 0; i < count; i++) {
+		if (s->tasks_now[i].flags & INITD_TASK_ENDED)
+			continue;
+		delta[i] = s->interval_ns ? task_delta(s, i) : s->tasks_now[i].run_ms;
+		uint32_t at = m++;
+		while (at > 0) { /* insertion: busiest first, then the lower id */
+			uint32_t p = order[at - 1];
+			if (delta[p] > delta[i] ||
+			    (delta[p] == delta[i] && s->tasks_now[p].id < s->tasks_now[i].id))
+				break;
+			order[at] = p;
+			at--;
+		}
+		order[at] = i;
+	}
+	if (!m || !s->task_rows)
+		return;
+	PUT("\n%5s %-8s %5s %7s %6s %s\n", "PID", "KIND", s->interval_ns ? "CPU%" : "", "TIME",
+	    "MEM", "COMMAND");
+	for (uint32_t r = 0; r < m && r < s->task_rows; r++) {
+		const struct initd_task *t = &s->tasks_now[order[r]];
+		char name[17], time[16], mem[16], share[24] = "";
+		memcpy(name, t->name, 16);
+		name[16] = 0;
+		ps_time(t->run_ms, time, sizeof time);
+		ps_memory(t->pages, mem, sizeof mem);
+		if (s->interval_ns) {
+			uint64_t pm = permille((uint64_t)delta[order[r]] * 1000000, s->interval_ns);
+			snprintf(share, sizeof share, "%llu.%llu", (unsigned long long)(pm / 10),
+				 (unsigned long long)(pm % 10));
+		}
+		PUT("%5u %-8s %5s %7s %6s %s\n", t->id, ps_kind(t), share, time, mem, name);
+	}
+}
+
 size_t top_format(const struct top_sample *s, char *buf, size_t n)
 {
 	size_t len = 0, *k = &len;
@@ -116,5 +173,6 @@ size_t top_format(const struct top_sample *s, char *buf, size_t n)
 	else
 		put_totals(&s->now, buf, n, k);
 	put_cpus(s, buf, n, k);
+	put_tasks(s, buf, n, k);
 	return len;
 }

@@ -314,6 +314,58 @@ TEST(svc_rows)
 	CHECK_STR(buf, "a-sixteen-chars! waiting             0  -         -  (waits for blkd)");
 }
 
+TEST(top_tasks)
+{
+	char buf[4096];
+	static struct top_sample s; /* big: not on the stack */
+	memset(&s, 0, sizeof s);
+	s.cpus = 1;
+	s.task_rows = 3;
+	struct initd_task init = {
+		.name = "initd", .id = 1, .run_ms = 900, .pages = 100, .kind = INITD_TASK_INITD
+	};
+	struct initd_task vfsd = {
+		.name = "vfsd", .id = 8, .run_ms = 100, .pages = 600, .kind = INITD_TASK_SERVICE
+	};
+	struct initd_task sh = {
+		.name = "sh", .id = 9, .run_ms = 50, .pages = 62, .kind = INITD_TASK_PROGRAM
+	};
+	struct initd_task gone = { .name = "sleep",
+				   .id = 12,
+				   .run_ms = 5000,
+				   .kind = INITD_TASK_PROGRAM,
+				   .flags = INITD_TASK_ENDED };
+	/* First reading: by run time since they started. */
+	s.tasks_now[0] = init, s.tasks_now[1] = vfsd, s.tasks_now[2] = sh, s.tasks_now[3] = gone;
+	s.ntasks_now = 4;
+	top_format(&s, buf, sizeof buf);
+	CHECK(strstr(buf, "\n  PID KIND              TIME    MEM COMMAND\n"
+			  "    1 initd          0:00.90   400K initd\n"
+			  "    8 service        0:00.10  2400K vfsd\n"
+			  "    9 program        0:00.05   248K sh\n"));
+	CHECK(!strstr(buf, "sleep")); /* ended: not shown */
+	/* A second reading a second later: by the share of one CPU. */
+	memcpy(s.tasks_before, s.tasks_now, sizeof s.tasks_now);
+	s.ntasks_before = s.ntasks_now;
+	s.tasks_now[0].run_ms = 910;  /* 1.0% */
+	s.tasks_now[1].run_ms = 350;  /* 25.0% */
+	s.tasks_now[2].run_ms = 1050; /* 100.0%: several threads may pass one CPU */
+	s.tasks_now[3] = (struct initd_task){
+		.name = "grep", .id = 13, .run_ms = 20, .kind = INITD_TASK_PROGRAM
+	}; /* new: all of it */
+	s.interval_ns = 1000000000ull;
+	s.task_rows = 10;
+	top_format(&s, buf, sizeof buf);
+	CHECK(strstr(buf, "\n  PID KIND      CPU%    TIME    MEM COMMAND\n"
+			  "    9 program  100.0 0:01.05   248K sh\n"
+			  "    8 service   25.0 0:00.35  2400K vfsd\n"
+			  "   13 program    2.0 0:00.02     0K grep\n"
+			  "    1 initd      1.0 0:00.91   400K initd\n"));
+	s.ntasks_now = 0; /* no answer from initd: no task lines */
+	top_format(&s, buf, sizeof buf);
+	CHECK(!strstr(buf, "PID"));
+}
+
 TEST(ps_rows)
 {
 	char buf[160];
@@ -404,5 +456,6 @@ int main(void)
 	RUN(svc_rows);
 	RUN(svc_footprint);
 	RUN(ps_rows);
+	RUN(top_tasks);
 	return check_summary();
 }
