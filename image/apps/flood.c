@@ -6,7 +6,8 @@
  * seconds later (initd kills its sleepers with it). Every refusal must
  * be a clean FULL (64 apps in all, 16 per launcher) or QUOTA (the apps'
  * share of initd's quotas, docs/launch.md) or NO_MEMORY; meanwhile initd
- * must still restart a service for the operator; once every child has
+ * must still restart a service for the operator and list every task (as
+ * `ps` asks, INITD_TASKS), refusing nonsense cleanly; once every child has
  * ended, a launch must work again. It prints "flood: PASS ..." /
  * "flood: FAIL ..." lines and exits 0 if all passed.
  */
@@ -98,6 +99,43 @@ static status_t restart_echo(void)
 	return st;
 }
 
+/* INITD_TASKS while the table is full: every index answers, as ps asks;
+ * a wild index is NOT_FOUND and a short request BAD_FORMAT. Returns the
+ * programs listed, or -1 on a wrong answer. */
+static int tasks_listed(void)
+{
+	int programs = 0;
+	uint32_t label;
+	status_t why;
+	for (uint32_t i = 0;; i++) {
+		struct keel_msg m = { .label = INITD_TASKS, .len = 4 };
+		struct initd_task t;
+		memcpy(m.payload, &i, 4);
+		if (sys_msg_call(launch_of(), &m, 5000000000ull) != STATUS_OK)
+			return -1;
+		if (loop_error_parse(&m, &why, &label) == STATUS_OK)
+			return why == STATUS_NOT_FOUND && i > 0 ? programs : -1;
+		if (m.label != INITD_TASKS_REPLY || m.len < sizeof t || i > 1000)
+			return -1;
+		memcpy(&t, m.payload, sizeof t);
+		programs += t.kind == INITD_TASK_PROGRAM;
+	}
+	return programs;
+}
+
+static bool tasks_refuse_nonsense(void)
+{
+	uint32_t wild = 0xffffffffu, label;
+	status_t why;
+	struct keel_msg m = { .label = INITD_TASKS, .len = 4 };
+	memcpy(m.payload, &wild, 4);
+	bool ok = sys_msg_call(launch_of(), &m, 5000000000ull) == STATUS_OK &&
+		  loop_error_parse(&m, &why, &label) == STATUS_OK && why == STATUS_NOT_FOUND;
+	m = (struct keel_msg){ .label = INITD_TASKS, .len = 0 };
+	return ok && sys_msg_call(launch_of(), &m, 5000000000ull) == STATUS_OK &&
+	       loop_error_parse(&m, &why, &label) == STATUS_OK && why == STATUS_BAD_FORMAT;
+}
+
 static int check(bool ok, const char *what)
 {
 	printf("flood: %s %s\n", ok ? "PASS" : "FAIL", what);
@@ -118,6 +156,11 @@ static int top(void)
 	st = restart_echo();
 	printf("flood: restart echo while flooded: %s\n", status_name(st));
 	failed += check(st == STATUS_OK, "initd still restarts a service while flooded");
+	int listed = tasks_listed();
+	printf("flood: initd lists %d programs\n", listed);
+	failed += check(listed > (int)children, "initd lists every program while flooded (ps)");
+	failed += check(tasks_refuse_nonsense(),
+			"a wild index or a short request to INITD_TASKS is refused");
 	while (launch_wait(launch_of(), LAUNCH_ANY, false, &ls) == STATUS_OK) {
 		bool ok = ls.end == LAUNCH_END_EXIT && ls.detail != 255;
 		bad += !ok;

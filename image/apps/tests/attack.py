@@ -32,6 +32,10 @@ def session(s):
              r"flood: PASS initd refuses the launcher cleanly", 600)
     s.expect("flood: initd still restarts a service while flooded",
              r"flood: PASS initd still restarts a service while flooded", 600)
+    s.expect("flood: initd lists every program while flooded",
+             r"flood: PASS initd lists every program while flooded", 600)
+    s.expect("flood: INITD_TASKS refuses nonsense",
+             r"flood: PASS a wild index or a short request to INITD_TASKS is refused", 600)
     s.expect("flood: launches work again once they have ended",
              r"flood: PASS once they have ended, a launch works again", 600)
     s.run("flood: every refusal was clean, the table flooded, launches work again",
