@@ -318,6 +318,36 @@ long keel_sys_faccessat(const long a[6])
 	return access_at((int)a[0], (const char *)a[1], (int)a[2]);
 }
 
+/* Opens p in vfsd with the write right (open_flags VFS_O_DIR, VFS_O_FILE
+ * or 0), runs fn on the record and closes it; made again on a renewed
+ * root. */
+static status_t on_record_written(const struct path *p, uint32_t open_flags,
+				  status_t (*fn)(struct vfs_client *c, cap_handle_t obj,
+						 const void *arg),
+				  const void *arg)
+{
+	char path[PATH_MAX_BYTES + 1];
+	cap_handle_t cap;
+	status_t s;
+	int tries = 0;
+	path_format(p, path, sizeof path);
+	do {
+		struct vfs_client *c = keel_vfs_lock();
+		s = vfs_open(c, fs.root, path, open_flags, VFS_R_WRITE, &cap, NULL);
+		if (s == STATUS_OK) {
+			s = fn(c, cap, arg);
+			vfs_close(c, cap);
+		}
+		keel_vfs_unlock();
+	} while (renewed(s, &tries));
+	return s;
+}
+
+static status_t setmode_of(struct vfs_client *c, cap_handle_t obj, const void *arg)
+{
+	return vfs_setmode(c, obj, *(const uint32_t *)arg);
+}
+
 /*
  * What FAT cannot record - owners, modes beyond read-only, links - and
  * the C library's own /dev and /bundle do not change. A change that
@@ -370,20 +400,7 @@ static long mode_change(int dirfd, const char *text, long mode)
 		return -EROFS;
 	if ((r = mode_on_volume(&st, mode, &flags)) <= 0)
 		return r;
-	char path[PATH_MAX_BYTES + 1];
-	cap_handle_t cap;
-	status_t s;
-	int tries = 0;
-	path_format(&p, path, sizeof path);
-	do {
-		struct vfs_client *c = keel_vfs_lock();
-		s = vfs_open(c, fs.root, path, VFS_O_FILE, VFS_R_WRITE, &cap, NULL);
-		if (s == STATUS_OK) {
-			s = vfs_setmode(c, cap, flags);
-			vfs_close(c, cap);
-		}
-		keel_vfs_unlock();
-	} while (renewed(s, &tries));
+	status_t s = on_record_written(&p, VFS_O_FILE, setmode_of, &flags);
 	return s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -EPERM);
 }
 
@@ -755,6 +772,17 @@ static long times_of_fd(int fd, uint32_t flags, const int64_t t[2])
 	return r;
 }
 
+struct times_arg {
+	uint32_t flags;
+	int64_t atime, mtime;
+};
+
+static status_t settimes_of(struct vfs_client *c, cap_handle_t obj, const void *arg)
+{
+	const struct times_arg *ta = arg;
+	return vfs_settimes(c, obj, ta->flags, ta->mtime, ta->atime);
+}
+
 /* utimensat, and futimens (a NULL path: dirfd is the file). The root of
  * the volume has no times to keep (FAT has no entry for it): setting them
  * succeeds and changes nothing, as Linux's vfat does. /dev and /bundle
@@ -783,20 +811,8 @@ long keel_sys_utimensat(const long a[6])
 							      : -ENOENT;
 		return r ? r : -EROFS;
 	}
-	char path[PATH_MAX_BYTES + 1];
-	cap_handle_t cap;
-	status_t s;
-	int tries = 0;
-	path_format(&p, path, sizeof path);
-	do {
-		struct vfs_client *c = keel_vfs_lock();
-		s = vfs_open(c, fs.root, path, dir ? VFS_O_DIR : 0, VFS_R_WRITE, &cap, NULL);
-		if (s == STATUS_OK) {
-			s = vfs_settimes(c, cap, flags, t[1], t[0]);
-			vfs_close(c, cap);
-		}
-		keel_vfs_unlock();
-	} while (renewed(s, &tries));
+	struct times_arg ta = { flags, t[0], t[1] };
+	status_t s = on_record_written(&p, dir ? VFS_O_DIR : 0, settimes_of, &ta);
 	return s == STATUS_NO_RIGHTS ? -EACCES : keel_vfs_errno(s, -ENOTDIR);
 }
 
