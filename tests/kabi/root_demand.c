@@ -385,23 +385,35 @@ void test_reclaim(struct kabi_root *r)
 	}
 	if (!kr_ok(r, "promise nearly every free page", st))
 		return;
-	sys_cap_delete(mem);
-	if (!kr_stats(r, &mid))
-		return;
-	kr_log(r, "reclaim: %llu of %llu free pages promised and deleted; %llu frees pending",
-	       (unsigned long long)n, (unsigned long long)base.free_pages,
-	       (unsigned long long)mid.reclaim_pending);
-	kr_expect_u64(r, "the deleted object's pages wait for every CPU's pass",
-		      mid.reclaim_pending > 0, 1);
-	uint64_t t0 = 0, t1 = 0;
-	sys_clock_read(&t0);
-	st = sys_memory_create(n, 0, &again);
-	sys_clock_read(&t1);
-	if (kr_ok(r, "a creation that needs them at once gets them", st))
+	/* The deleted object's pages wait for every CPU's pass; a tick that
+	 * falls between the delete and the next call may release them first,
+	 * so the round is made again until one finds them still pending. */
+	bool pending = false;
+	for (int round = 0; round < 8 && !pending; round++) {
+		if (round && !kr_ok(r, "promise them again", sys_memory_create(n, 0, &mem)))
+			return;
+		sys_cap_delete(mem);
+		if (!kr_stats(r, &mid))
+			return;
+		pending = mid.reclaim_pending > 0;
+		uint64_t t0 = 0, t1 = 0;
+		sys_clock_read(&t0);
+		st = sys_memory_create(n, 0, &again);
+		sys_clock_read(&t1);
+		if (!kr_ok(r, "a creation that needs them at once gets them", st))
+			return;
 		sys_cap_delete(again);
-	kr_expect_u64(r, "within a second", t1 - t0 < 1000000000ull, 1);
-	if (!quiet_stats(r, &mid))
-		return;
+		kr_log(r,
+		       "reclaim: %llu of %llu free pages promised and deleted; %llu frees "
+		       "pending; asked again: %llu us",
+		       (unsigned long long)n, (unsigned long long)base.free_pages,
+		       (unsigned long long)mid.reclaim_pending,
+		       (unsigned long long)((t1 - t0) / 1000));
+		kr_expect_u64(r, "within a second", t1 - t0 < 1000000000ull, 1);
+		if (!quiet_stats(r, &mid))
+			return;
+	}
+	kr_expect_u64(r, "one round found the deleted pages still pending", pending, 1);
 	kr_settle(r, &base, "every page is back", true);
 }
 
