@@ -164,7 +164,7 @@ static status_t session_map(struct blkd_session *s, cap_handle_t mem)
 		st = sys_memory_phys(mem, i, &s->phys[i]);
 	if (st) {
 		if (va)
-			sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)va, pages);
+			keel_unmap(va, pages);
 		return st;
 	}
 	s->va = va, s->pages = pages, s->mem = mem;
@@ -312,7 +312,7 @@ static bool session_busy(const struct blkd *d, uint32_t id)
 
 static void session_end(struct blkd_session *s)
 {
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)s->va, s->pages);
+	keel_unmap(s->va, s->pages);
 	sys_cap_delete(s->mem);
 	memset(s, 0, sizeof *s);
 }

@@ -133,8 +133,7 @@ void attach_free(struct compd *c, struct attachment *a)
 		loop_reply(&c->loop, a->write_waiter, &r);
 	}
 	if (a->base)
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)a->base,
-				 a->bytes / KEEL_PAGE_SIZE);
+		keel_unmap(a->base, a->bytes / KEEL_PAGE_SIZE);
 	if (a->mem != CAP_HANDLE_NONE)
 		sys_cap_delete(a->mem);
 	uint32_t gen = a->gen;

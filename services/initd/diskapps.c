@@ -152,7 +152,7 @@ status_t diskapps_manifest(const struct disk_image *img, const void **text, size
 void diskapps_free(struct disk_image *img)
 {
 	if (img->at)
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)img->at, img->pages);
+		keel_unmap(img->at, img->pages); /* keel_map places the next one here again */
 	if (img->mem != CAP_HANDLE_NONE)
 		sys_cap_delete(img->mem);
 	*img = (struct disk_image){ .mem = CAP_HANDLE_NONE };

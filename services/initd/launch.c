@@ -61,13 +61,16 @@ static struct app *owned(struct launcher *l, uint64_t badge, uint32_t id)
 	return a && a->owner == badge ? a : NULL;
 }
 
-bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out)
+bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out,
+		    char args[INITD_TASK_ARGS_MAX])
 {
 	for (uint32_t k = 0; k < LAUNCH_APPS_MAX; k++) {
 		const struct app *a = &l->apps[k];
 		if ((a->state != APP_RUNNING && a->state != APP_ENDED) || i--)
 			continue;
 		memcpy(out->name, a->comm, sizeof out->name);
+		if (args)
+			memcpy(args, a->args, INITD_TASK_ARGS_MAX);
 		out->kind = INITD_TASK_PROGRAM;
 		out->flags = (uint8_t)((a->background ? INITD_TASK_BACKGROUND : 0) |
 				       (a->state == APP_ENDED ? INITD_TASK_ENDED : 0));
@@ -857,7 +860,7 @@ static status_t console_block(struct launcher *l, struct app *a, char *const *ar
 		st = keel_map(a->block, 0, pages, RIGHT_READ | RIGHT_WRITE, &at);
 	if (st == STATUS_OK) {
 		launch_block_build(at, len, argv, envp, "/", NULL);
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+		keel_unmap(at, pages);
 		a->block_bytes = (uint32_t)len;
 	}
 	return st;

@@ -48,14 +48,15 @@ struct app {
 	cap_handle_t end_cap;  /* initd's inbox, badged for its exit and fault */
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
-	cap_handle_t waiter; /* reply capability of a pending LAUNCH_WAIT on it */
-	uint64_t seq;        /* order of starting */
-	char comm[16];       /* what ps calls it: argv[0]'s last part, or the program */
-	uint64_t task_id;    /* the kernel's id of its task, once started */
-	uint64_t started_ns; /* when it was started */
-	uint32_t console;    /* the console whose program it descends from */
-	bool background;     /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
-	bool catches;        /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
+	cap_handle_t waiter;            /* reply capability of a pending LAUNCH_WAIT on it */
+	uint64_t seq;                   /* order of starting */
+	char comm[16];                  /* what ps calls it: argv[0]'s last part, or the program */
+	char args[INITD_TASK_ARGS_MAX]; /* its command line, cut (INITD_TASK_ARGS) */
+	uint64_t task_id;               /* the kernel's id of its task, once started */
+	uint64_t started_ns;            /* when it was started */
+	uint32_t console;               /* the console whose program it descends from */
+	bool background;                /* LAUNCH_JOB_BACKGROUND: interrupts do not reach it */
+	bool catches; /* LAUNCH_JOB_CATCH: interrupts pass it by to its launches */
 	uint64_t cost_slots, cost_objects; /* of initd's quotas, while it runs */
 	cap_handle_t session;              /* head of its vfsd session (appsession.h), or none */
 	uint32_t root_rights;              /* of its root, when that was the volume's root */
@@ -125,8 +126,10 @@ void launch_console_start(struct launcher *l);
  * launcher's: launch_on_end handles exit and fault messages. */
 bool launch_owns(uint64_t badge);
 /* INITD_TASKS' program number i (tasks.c): false past the last. initd_id
- * is the parent of a console program. */
-bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out);
+ * is the parent of a console program. args (if not NULL) gets its
+ * command line. */
+bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out,
+		    char args[INITD_TASK_ARGS_MAX]);
 status_t launch_on_end(struct launcher *l, const struct keel_msg *m);
 
 /* A service ended during shutdown (services.c tells): stop the next one. */
@@ -179,7 +182,7 @@ bool console_provider_returns(struct initd *d, const char *name);
  * way to it). Returns STATUS_OK, RANGE for too many arguments, or the
  * status of reading the launcher's block or making the new one. */
 status_t launch_script(struct launcher *l, struct app *a, const char *interp, const char *path);
-/* Sets a's comm from the argument block (launch_script.c). */
+/* Sets a's comm and args from the argument block (launch_script.c). */
 void launch_comm(struct app *a);
 
 /* launch_budget.c: apps launched by apps may take at most half of the

@@ -20,34 +20,50 @@ static status_t block_read(struct launcher *l, struct app *a, struct launch_args
 	if (st)
 		return st;
 	memcpy(l->script_copy, at, a->block_bytes); /* read once: the launcher may change it */
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, pages);
+	keel_unmap(at, pages);                      /* keel_map places the next one here again */
 	return launch_block_parse(l->script_copy, a->block_bytes, args);
 }
 
 void launch_comm(struct app *a)
 {
 	/* Only the block's head is read, into a copy of initd's own (the
-	 * launcher may change the block meanwhile): argv[0] comes first. */
+	 * launcher may change the block meanwhile): the arguments come first. */
 	char head[sizeof(struct launch_block_hdr) + 128];
 	struct launch_block_hdr h;
 	const char *name = a->program;
 	void *at;
 	size_t n = a->block_bytes < sizeof head ? a->block_bytes : sizeof head;
+	memset(a->args, 0, sizeof a->args);
 	if (a->block != CAP_HANDLE_NONE && n > sizeof h &&
 	    keel_map(a->block, 0, 1, RIGHT_READ, &at) == STATUS_OK) {
 		memcpy(head, at, n);
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)at, 1);
+		keel_unmap(at, 1); /* keel_map places the next one here again */
 		memcpy(&h, head, sizeof h);
-		const char *argv0 = head + sizeof h;
-		const char *end = memchr(argv0, 0, n - sizeof h);
-		if (h.magic == LAUNCH_BLOCK_MAGIC && h.argc && end && end > argv0) {
-			const char *slash = strrchr(argv0, '/');
-			name = slash && slash[1] ? slash + 1 : argv0;
+		const char *p = head + sizeof h, *end = head + n;
+		const char *z = memchr(p, 0, (size_t)(end - p));
+		if (h.magic == LAUNCH_BLOCK_MAGIC && h.argc && z && z > p) {
+			const char *slash = strrchr(p, '/');
+			name = slash && slash[1] ? slash + 1 : p;
+			/* The arguments that fit, joined by blanks. */
+			size_t k = 0;
+			for (uint32_t i = 0; i < h.argc && z && k < sizeof a->args - 1; i++) {
+				if (i)
+					a->args[k++] = ' ';
+				size_t len = (size_t)(z - p);
+				size_t room = sizeof a->args - 1 - k;
+				memcpy(a->args + k, p, len < room ? len : room);
+				k += len < room ? len : room;
+				p = z + 1;
+				z = p < end ? memchr(p, 0, (size_t)(end - p)) : NULL;
+			}
+			a->args[k < sizeof a->args ? k : sizeof a->args - 1] = 0;
 		}
 	}
-	n = strlen(name);
+	size_t len = strlen(name);
 	memset(a->comm, 0, sizeof a->comm);
-	memcpy(a->comm, name, n < sizeof a->comm ? n : sizeof a->comm - 1);
+	memcpy(a->comm, name, len < sizeof a->comm ? len : sizeof a->comm - 1);
+	if (!a->args[0])
+		memcpy(a->args, a->comm, sizeof a->comm);
 }
 
 /* Makes a block of argv, envp, cwd and devices in a new memory object for a. */

@@ -44,6 +44,11 @@
  *                    LOOP_REPLY_ERROR (NOT_FOUND) past the last. The
  *                    figures are sys_task_info's. Tasks come and go
  *                    between calls: a walk may miss or repeat one.
+ *   INITD_TASK_ARGS  call: payload u32 index, as INITD_TASKS'; reply
+ *                    INITD_TASK_ARGS_REPLY with the task's command line:
+ *                    a program's arguments joined by blanks (as they
+ *                    began its argument block, cut to INITD_TASK_ARGS_MAX
+ *                    bytes), or the name of initd or a service; NUL-padded.
  *   SERVICE_PEER     initd -> service, to the inbox the service gave in its
  *                    hello: a service it `sends` to has restarted and has
  *                    a new inbox. initd has put a fresh send capability to
@@ -85,6 +90,9 @@
 #define INITD_CONTROL_REPLY 0x1a170021u
 #define INITD_TASKS 0x1a170022u
 #define INITD_TASKS_REPLY 0x1a170023u
+#define INITD_TASK_ARGS 0x1a170024u
+#define INITD_TASK_ARGS_REPLY 0x1a170025u
+#define INITD_TASK_ARGS_MAX 40u /* bytes of a command line INITD_TASK_ARGS gives */
 _Static_assert(SERVICE_PEER == 0x1a170007u, "initd's labels do not collide with libsys's");
 _Static_assert(SERVICE_STOP == 0x1a170008u, "initd's labels do not collide with libsys's");
 

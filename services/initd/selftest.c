@@ -202,6 +202,15 @@ static void tasks_probe(struct initd_test *t)
 			services += fine;
 		}
 	}
+	/* INITD_TASK_ARGS: initd's and a service's command line is its name. */
+	struct keel_msg a = { .label = INITD_TASK_ARGS, .len = 4 };
+	uint32_t one = 1;
+	fine = fine && sys_msg_call(d->inbox, &a, 1000000000ull) == STATUS_OK &&
+	       a.label == INITD_TASK_ARGS_REPLY && !strcmp((const char *)a.payload, "initd");
+	a = (struct keel_msg){ .label = INITD_TASK_ARGS, .len = 4 };
+	memcpy(a.payload, &one, 4);
+	fine = fine && sys_msg_call(d->inbox, &a, 1000000000ull) == STATUS_OK &&
+	       a.label == INITD_TASK_ARGS_REPLY && find(d, (const char *)a.payload) != NULL;
 	struct keel_msg m = { .label = INITD_TASKS, .len = 2 };
 	uint32_t label;
 	status_t why;

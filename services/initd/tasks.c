@@ -40,13 +40,19 @@ static void name_of(const char *name, struct initd_task *out)
 	memcpy(out->name, name, n < sizeof out->name ? n : sizeof out->name - 1);
 }
 
-/* Task number i of initd's tables (0: initd); false past the last. */
-static bool task_at(struct initd *d, uint32_t i, struct initd_task *out)
+/* Task number i of initd's tables (0: initd); false past the last.
+ * args (if not NULL) gets its command line. */
+static bool task_at(struct initd *d, uint32_t i, struct initd_task *out,
+		    char args[INITD_TASK_ARGS_MAX])
 {
 	uint32_t self = (uint32_t)initd_task_id(d->start->self_task);
 	memset(out, 0, sizeof *out);
+	if (args)
+		memset(args, 0, INITD_TASK_ARGS_MAX);
 	if (i-- == 0) {
 		name_of("initd", out);
+		if (args)
+			memcpy(args, out->name, sizeof out->name);
 		out->kind = INITD_TASK_INITD;
 		initd_task_describe(d->start->self_task, out);
 		return true;
@@ -55,20 +61,25 @@ static bool task_at(struct initd *d, uint32_t i, struct initd_task *out)
 		if (!d->svc[s].running || i--)
 			continue;
 		name_of(d->svc[s].m.name, out);
+		if (args)
+			memcpy(args, out->name, sizeof out->name);
 		out->kind = INITD_TASK_SERVICE;
 		out->parent = self;
 		initd_task_describe(d->svc[s].child.task, out);
 		return true;
 	}
-	return d->launch && launch_task_at(d->launch, i, self, out);
+	return d->launch && launch_task_at(d->launch, i, self, out, args);
 }
 
+/* INITD_TASKS and INITD_TASK_ARGS: the record, or the command line. */
 static status_t on_tasks(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
 			 void *ctx)
 {
 	struct initd *d = ctx;
 	uint32_t index = 0;
 	struct initd_task out;
+	char args[INITD_TASK_ARGS_MAX];
+	bool want_args = m->label == INITD_TASK_ARGS;
 	(void)loop;
 	if ((m->flags & MSG_FLAG_CAP) && !loop_msg_is_call(m))
 		sys_cap_delete(m->cap); /* a request carries none */
@@ -76,15 +87,16 @@ static status_t on_tasks(struct loop *loop, const struct keel_msg *m, struct loo
 		return STATUS_BAD_FORMAT;
 	memcpy(&index, m->payload, sizeof index);
 	memset(&r->msg, 0, sizeof r->msg);
-	if (!task_at(d, index, &out))
+	if (!task_at(d, index, &out, want_args ? args : NULL))
 		return STATUS_NOT_FOUND; /* the loop answers LOOP_REPLY_ERROR */
-	r->msg.label = INITD_TASKS_REPLY;
-	r->msg.len = sizeof out;
-	memcpy(r->msg.payload, &out, sizeof out);
+	r->msg.label = want_args ? INITD_TASK_ARGS_REPLY : INITD_TASKS_REPLY;
+	r->msg.len = want_args ? sizeof args : sizeof out;
+	memcpy(r->msg.payload, want_args ? (const void *)args : &out, r->msg.len);
 	return STATUS_OK;
 }
 
 status_t tasks_register(struct initd *d)
 {
-	return loop_on_msg(&d->loop, INITD_TASKS, on_tasks, d);
+	status_t st = loop_on_msg(&d->loop, INITD_TASKS, on_tasks, d);
+	return st ? st : loop_on_msg(&d->loop, INITD_TASK_ARGS, on_tasks, d);
 }

@@ -75,7 +75,7 @@ static void shm_put(struct vfsd *v, uint8_t i)
 	struct vfsd_shm *s = &v->shms[i];
 	if (--s->refs)
 		return;
-	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)s->base, s->bytes / 4096);
+	keel_unmap(s->base, s->bytes / 4096);
 	sys_cap_delete(s->cap);
 	*s = (struct vfsd_shm){ 0 };
 }

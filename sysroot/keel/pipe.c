@@ -181,7 +181,7 @@ static void count_down(struct pipe_hdr *h, int write)
 static void pipe_release(struct keel_file *f)
 {
 	count_down(hdr(f), (int)f->kind_data[1]);
-	sys_memory_unmap(CAP_HANDLE_NONE, f->kind_data[0], PIPE_PAGES);
+	keel_unmap((void *)(uintptr_t)f->kind_data[0], PIPE_PAGES);
 	sys_cap_delete(f->caps[0]);
 }
 
@@ -211,7 +211,7 @@ static long pipe_map(cap_handle_t mem, void **at)
 		return -keel_errno(st);
 	struct pipe_hdr *h = *at;
 	if (h->magic != PIPE_MAGIC || h->size != PIPE_SIZE) {
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)*at, PIPE_PAGES);
+		keel_unmap(*at, PIPE_PAGES);
 		return -EINVAL;
 	}
 	return 0;
@@ -236,7 +236,7 @@ long keel_sys_pipe2(const long a[6])
 	*(struct pipe_hdr *)r = (struct pipe_hdr){ PIPE_MAGIC, PIPE_SIZE, 0, 0, 1, 1 };
 	long rfd = pipe_open_end(mem, r, 0, 0, flags), wfd = -ENOMEM;
 	if (rfd < 0) {
-		sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)r, PIPE_PAGES);
+		keel_unmap(r, PIPE_PAGES);
 		sys_cap_delete(mem);
 		return rfd;
 	}
@@ -244,7 +244,7 @@ long keel_sys_pipe2(const long a[6])
 		wfd = pipe_open_end(dup, w, 1, 0, flags);
 	if (wfd < 0) {
 		if (w)
-			sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)w, PIPE_PAGES);
+			keel_unmap(w, PIPE_PAGES);
 		if (dup != CAP_HANDLE_NONE)
 			sys_cap_delete(dup);
 		fdt_close(keel_fdt(), (int)rfd); /* releases mem and r */

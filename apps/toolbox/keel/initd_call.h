@@ -19,7 +19,11 @@ status_t initd_call(cap_handle_t cap, struct keel_msg *m, uint64_t timeout, uint
 		    void *out, size_t size);
 
 /* INITD_TASKS from index 0 until initd says NOT_FOUND, at most max into
- * out; returns how many, and *st the first other error (OK if none). */
-uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, uint32_t max, status_t *st);
+ * out, and each one's command line into args[] (if not NULL: "" when it
+ * could not be had, or belongs to another task, one that came or went
+ * between the two calls); returns how many, and *st the first other
+ * error (OK if none). */
+uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, char (*args)[INITD_TASK_ARGS_MAX],
+		     uint32_t max, status_t *st);
 
 #endif

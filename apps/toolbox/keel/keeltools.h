@@ -110,9 +110,10 @@ void svc_quotas(const struct initd_footprint *f, char *buf, size_t n);
 
 /* --- ps (ps_fmt.c) --- */
 
-/* The heading of ps's table and one task's row (no newline). */
+/* The heading of ps's table and one task's row (no newline): its command
+ * line args, or its name when args is NULL or empty. */
 const char *ps_heading(void);
-void ps_row(const struct initd_task *t, char *buf, size_t n);
+void ps_row(const struct initd_task *t, const char *args, char *buf, size_t n);
 /* What a task is: "initd", "service", "program", "job" (a program in the
  * background) or "ended" (not yet waited for). */
 const char *ps_kind(const struct initd_task *t);

@@ -1,7 +1,8 @@
 /*
  * ps.c - `ps`: every task initd keeps - initd, the services that run and
  * the programs launched - with its kernel task id, its parent's, what it
- * is, its run time, the memory charged to it, its threads and its name.
+ * is, its run time, the memory charged to it, its threads and its command
+ * line (INITD_TASK_ARGS; cut to 39 bytes), or its name.
  *
  * It asks initd's INITD_TASKS (services/initd/protocol.h) through the
  * launch capability, index by index until NOT_FOUND; initd answers it
@@ -37,19 +38,23 @@ int tb_ps(int argc, char **argv)
 		return 1;
 	}
 	struct initd_task *tasks = calloc(PS_MAX, sizeof *tasks);
-	if (!tasks) {
+	char(*args)[INITD_TASK_ARGS_MAX] = calloc(PS_MAX, INITD_TASK_ARGS_MAX);
+	if (!tasks || !args) {
 		msg(argv[0], "out of memory");
+		free(tasks);
+		free(args);
 		return 1;
 	}
 	status_t st;
-	uint32_t count = initd_tasks(initd, tasks, PS_MAX, &st);
+	uint32_t count = initd_tasks(initd, tasks, args, PS_MAX, &st);
 	puts(ps_heading());
 	for (uint32_t i = 0; i < count; i++) {
-		char row[128];
-		ps_row(&tasks[i], row, sizeof row);
+		char row[160];
+		ps_row(&tasks[i], args[i], row, sizeof row);
 		puts(row);
 	}
 	free(tasks);
+	free(args);
 	if (st) {
 		msg(argv[0], "initd: %s", status_message(st));
 		return 1;

@@ -43,7 +43,7 @@ void ps_memory(uint32_t pages, char *buf, size_t n)
 		snprintf(buf, n, "%llu.%lluG", kib >> 20, (kib & 0xfffff) * 10 >> 20);
 }
 
-void ps_row(const struct initd_task *t, char *buf, size_t n)
+void ps_row(const struct initd_task *t, const char *args, char *buf, size_t n)
 {
 	char name[17], parent[12] = "-", time[16] = "-", mem[16] = "-", threads[8] = "-";
 	memcpy(name, t->name, 16);
@@ -56,5 +56,5 @@ void ps_row(const struct initd_task *t, char *buf, size_t n)
 		snprintf(threads, sizeof threads, "%u", t->threads);
 	}
 	snprintf(buf, n, "%5u %5s %-8s %7s %6s %3s %s", t->id, parent, ps_kind(t), time, mem,
-		 threads, name);
+		 threads, args && args[0] ? args : name);
 }

@@ -51,7 +51,7 @@ static status_t sample(cap_handle_t w, cap_handle_t initd, struct top_sample *s,
 	s->ntasks_before = s->ntasks_now;
 	status_t ignored; /* without initd's answer, top shows no tasks */
 	s->ntasks_now = initd != CAP_HANDLE_NONE
-				? initd_tasks(initd, s->tasks_now, TOP_TASKS_MAX, &ignored)
+				? initd_tasks(initd, s->tasks_now, NULL, TOP_TASKS_MAX, &ignored)
 				: 0;
 	return st;
 }

@@ -376,7 +376,7 @@ TEST(ps_rows)
 				.threads = 2,
 				.kind = INITD_TASK_INITD };
 	CHECK_STR(ps_heading(), "  PID  PPID KIND        TIME    MEM THR COMMAND");
-	ps_row(&t, buf, sizeof buf);
+	ps_row(&t, NULL, buf, sizeof buf);
 	CHECK_STR(buf, "    1     - initd    0:00.04  5704K   2 initd");
 	t = (struct initd_task){ .name = "vfsd",
 				 .id = 8,
@@ -385,7 +385,7 @@ TEST(ps_rows)
 				 .run_ms = 61234,
 				 .threads = 1,
 				 .kind = INITD_TASK_SERVICE };
-	ps_row(&t, buf, sizeof buf);
+	ps_row(&t, NULL, buf, sizeof buf);
 	CHECK_STR(buf, "    8     1 service  1:01.23  11.7M   1 vfsd");
 	t = (struct initd_task){ .name = "sleep",
 				 .id = 12,
@@ -394,10 +394,12 @@ TEST(ps_rows)
 				 .threads = 1,
 				 .kind = INITD_TASK_PROGRAM,
 				 .flags = INITD_TASK_BACKGROUND };
-	ps_row(&t, buf, sizeof buf);
+	ps_row(&t, NULL, buf, sizeof buf);
 	CHECK_STR(buf, "   12     9 job      0:00.00   172K   1 sleep");
+	ps_row(&t, "sleep 30", buf, sizeof buf);
+	CHECK_STR(buf, "   12     9 job      0:00.00   172K   1 sleep 30");
 	t.flags |= INITD_TASK_ENDED;
-	ps_row(&t, buf, sizeof buf);
+	ps_row(&t, "", buf, sizeof buf);
 	CHECK_STR(buf, "   12     9 ended          -      -   - sleep");
 	t = (struct initd_task){ .id = 99999,
 				 .parent = 4000000000u,
@@ -406,9 +408,9 @@ TEST(ps_rows)
 				 .threads = 65535,
 				 .kind = INITD_TASK_PROGRAM };
 	memcpy(t.name, "a-sixteen-chars!", 16); /* no NUL inside */
-	ps_row(&t, buf, sizeof buf);
+	ps_row(&t, NULL, buf, sizeof buf);
 	CHECK_STR(buf, "99999 4000000000 program  1:02:05   2.2G 65535 a-sixteen-chars!");
-	ps_row(&t, buf, 10); /* cut, NUL-terminated */
+	ps_row(&t, NULL, buf, 10); /* cut, NUL-terminated */
 	CHECK_EQ(strlen(buf), 9);
 }
 
