@@ -607,6 +607,8 @@ static void finish_fields(struct xstate *x)
 
 		if (pf->len == 0 && !pf->keep)
 			continue;
+		if (x->sh->max_value && pf->len > x->sh->max_value)
+			sh_error(x->sh, "argument too long");
 		if (pf->len == 0)
 			add_arg(x, "");
 		else

@@ -181,7 +181,7 @@ struct shell {
 	/* limits (the fuzzers lower them) */
 	long fuel; /* > 0: commands left before an error */
 	int max_funcnest;
-	size_t max_value; /* > 0: the longest value a variable may take */
+	size_t max_value; /* > 0: the longest value a variable or a field may take */
 	size_t max_words; /* > 0: the most fields a command's words give */
 
 	/* memory */

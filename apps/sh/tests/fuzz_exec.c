@@ -261,8 +261,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sh->opt[OPT_f] = true;
 	sh->fuel = 5000;
 	sh->max_funcnest = 40;
-	/* What grows exponentially would only exhaust memory: x="$x$x$x" in a
-	 * loop, f() { f $* $*; }. */
+	/* What grows exponentially would only exhaust memory and time:
+	 * x="$x$x$x" in a loop, f() { f $* $*; }, f() { f "$@""$@"; } (one
+	 * field doubling). */
 	sh->max_value = 1 << 16;
 	sh->max_words = 1 << 12;
 	sh->interactive = true; /* errors return to the command loop */

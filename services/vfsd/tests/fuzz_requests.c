@@ -75,6 +75,12 @@ status_t keel_map(cap_handle_t memory, uint64_t first, uint64_t pages, uint32_t 
 	return STATUS_OK;
 }
 
+status_t keel_unmap(void *addr, uint64_t pages)
+{
+	(void)addr, (void)pages;
+	return STATUS_OK;
+}
+
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
