@@ -2,7 +2,9 @@
  * ps.c - `ps`: every task initd keeps - initd, the services that run and
  * the programs launched - with its kernel task id, its parent's, what it
  * is, its run time, the memory charged to it, its threads and its command
- * line (INITD_TASK_ARGS; cut to 39 bytes), or its name.
+ * line (INITD_TASK_ARGS; cut to 39 bytes), or its name. It always shows
+ * every task: -A, -e, -f, ... and BSD's `aux` are accepted and change
+ * nothing.
  *
  * It asks initd's INITD_TASKS (services/initd/protocol.h) through the
  * launch capability, index by index until NOT_FOUND; initd answers it
@@ -13,6 +15,7 @@
 #include "../toolbox.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "keel/launch.h"
 #include "initd_call.h"
@@ -20,16 +23,27 @@
 
 #define PS_MAX 256 /* rows: initd's tables hold fewer */
 
+/* The selections people type out of habit, which ps accepts and ignores:
+ * it always shows every task, in one form. BSD's letters (ps aux, ps ax)
+ * come without a dash. */
+#define PS_USAGE "[-AaefLlx] | [auxw]"
+
+static bool ps_bsd_letters(const char *s)
+{
+	return *s && strspn(s, "auxw") == strlen(s);
+}
+
 int tb_ps(int argc, char **argv)
 {
 	struct opt o;
 	int c, n;
-	opt_init(&o, argc, argv, "", "");
+	opt_init(&o, argc, argv, "AaefLlx", PS_USAGE);
 	while ((c = opt_next(&o)) != -1)
-		return 2;
-	opt_operands(&o, &n);
-	if (n) {
-		msg_usage(argv[0], "");
+		if (c == '?')
+			return 2;
+	char **ops = opt_operands(&o, &n);
+	if (n > 1 || (n == 1 && !ps_bsd_letters(ops[0]))) {
+		msg_usage(argv[0], PS_USAGE);
 		return 2;
 	}
 	cap_handle_t initd = launch_cap(keel_start_page(), "launch");

@@ -1,5 +1,5 @@
 # toolbox-keel.sh - run by apps/toolbox/tests/keel.sh as sh's script from
-# the boot bundle: Keel's own commands (witness, top, svc, reboot); its lines are
+# the boot bundle: Keel's own commands (witness, top, ps, svc, reboot); its lines are
 # checked in the serial log.
 echo keel-start
 witness -n 3
@@ -13,6 +13,14 @@ echo top=$?
 top -n 2 | grep -c Tasks
 top -n x
 echo top-usage=$?
+ps
+echo ps=$?
+ps aux | grep -c ' initd$'
+ps -ef | grep -c ' vfsd$'
+ps -z
+echo ps-usage=$?
+ps nonsense
+echo ps-operand=$?
 svc
 echo svc=$?
 svc -q vfsd nosuch
