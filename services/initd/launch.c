@@ -62,24 +62,22 @@ static struct app *owned(struct launcher *l, uint64_t badge, uint32_t id)
 }
 
 bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out,
-		    char args[INITD_TASK_ARGS_MAX])
+		    char args[INITD_TASK_ARGS_MAX], cap_handle_t *task)
 {
 	for (uint32_t k = 0; k < LAUNCH_APPS_MAX; k++) {
 		const struct app *a = &l->apps[k];
 		if ((a->state != APP_RUNNING && a->state != APP_ENDED) || i--)
 			continue;
 		memcpy(out->name, a->comm, sizeof out->name);
-		if (args)
-			memcpy(args, a->args, INITD_TASK_ARGS_MAX);
+		memcpy(args, a->args, INITD_TASK_ARGS_MAX);
 		out->kind = INITD_TASK_PROGRAM;
 		out->flags = (uint8_t)((a->background ? INITD_TASK_BACKGROUND : 0) |
 				       (a->state == APP_ENDED ? INITD_TASK_ENDED : 0));
 		const struct app *up = a->owner ? app_by_id(l, (uint32_t)a->owner) : NULL;
 		out->parent = a->owner == 0 ? initd_id : up ? (uint32_t)up->task_id : 0;
 		out->id = (uint32_t)a->task_id;
-		if (a->state == APP_RUNNING)
-			initd_task_describe(a->child.task, out);
 		out->started_s = (uint32_t)(a->started_ns / 1000000000);
+		*task = a->state == APP_RUNNING ? a->child.task : CAP_HANDLE_NONE;
 		return true;
 	}
 	return false;

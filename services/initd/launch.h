@@ -125,11 +125,12 @@ void launch_console_start(struct launcher *l);
 /* True if badge is one of the launch kinds; then the message is the
  * launcher's: launch_on_end handles exit and fault messages. */
 bool launch_owns(uint64_t badge);
-/* INITD_TASKS' program number i (tasks.c): false past the last. initd_id
- * is the parent of a console program. args (if not NULL) gets its
- * command line. */
+/* INITD_TASKS' program number i (tasks.c): false past the last. Fills
+ * out but for the kernel's figures, and args with its command line; *task
+ * is its task to ask them of, or CAP_HANDLE_NONE once it has ended.
+ * initd_id is the parent of a console program. */
 bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct initd_task *out,
-		    char args[INITD_TASK_ARGS_MAX]);
+		    char args[INITD_TASK_ARGS_MAX], cap_handle_t *task);
 status_t launch_on_end(struct launcher *l, const struct keel_msg *m);
 
 /* A service ended during shutdown (services.c tells): stop the next one. */

@@ -45,10 +45,12 @@
  *                    figures are sys_task_info's. Tasks come and go
  *                    between calls: a walk may miss or repeat one.
  *   INITD_TASK_ARGS  call: payload u32 index, as INITD_TASKS'; reply
- *                    INITD_TASK_ARGS_REPLY with the task's command line:
- *                    a program's arguments joined by blanks (as they
- *                    began its argument block, cut to INITD_TASK_ARGS_MAX
- *                    bytes), or the name of initd or a service; NUL-padded.
+ *                    INITD_TASK_ARGS_REPLY with struct initd_task_args:
+ *                    the task's id (so that a reader can tell it is the
+ *                    task its INITD_TASKS call saw) and its command line,
+ *                    a program's arguments joined by blanks (as they began
+ *                    its argument block, cut to INITD_TASK_ARGS_MAX - 1
+ *                    bytes), or the name of initd or a service.
  *   SERVICE_PEER     initd -> service, to the inbox the service gave in its
  *                    hello: a service it `sends` to has restarted and has
  *                    a new inbox. initd has put a fresh send capability to
@@ -92,7 +94,7 @@
 #define INITD_TASKS_REPLY 0x1a170023u
 #define INITD_TASK_ARGS 0x1a170024u
 #define INITD_TASK_ARGS_REPLY 0x1a170025u
-#define INITD_TASK_ARGS_MAX 40u /* bytes of a command line INITD_TASK_ARGS gives */
+#define INITD_TASK_ARGS_MAX 36u /* bytes of a command line INITD_TASK_ARGS gives */
 _Static_assert(SERVICE_PEER == 0x1a170007u, "initd's labels do not collide with libsys's");
 _Static_assert(SERVICE_STOP == 0x1a170008u, "initd's labels do not collide with libsys's");
 
@@ -210,9 +212,16 @@ struct initd_task {
 	uint16_t threads;   /* 0 once ended */
 };
 
+/* Reply of INITD_TASK_ARGS (40 bytes). */
+struct initd_task_args {
+	uint32_t id;                    /* kernel task id, as initd_task's */
+	char text[INITD_TASK_ARGS_MAX]; /* the command line, NUL-padded */
+};
+
 _Static_assert(sizeof(struct initd_status) == 40, "fits a message payload");
 _Static_assert(sizeof(struct initd_footprint) == 40, "fits a message payload");
 _Static_assert(sizeof(struct initd_control) == 24, "fits a message payload");
 _Static_assert(sizeof(struct initd_task) == 40, "fits a message payload");
+_Static_assert(sizeof(struct initd_task_args) == 40, "fits a message payload");
 
 #endif

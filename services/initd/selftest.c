@@ -202,15 +202,19 @@ static void tasks_probe(struct initd_test *t)
 			services += fine;
 		}
 	}
-	/* INITD_TASK_ARGS: initd's and a service's command line is its name. */
-	struct keel_msg a = { .label = INITD_TASK_ARGS, .len = 4 };
-	uint32_t one = 1;
-	fine = fine && sys_msg_call(d->inbox, &a, 1000000000ull) == STATUS_OK &&
-	       a.label == INITD_TASK_ARGS_REPLY && !strcmp((const char *)a.payload, "initd");
-	a = (struct keel_msg){ .label = INITD_TASK_ARGS, .len = 4 };
-	memcpy(a.payload, &one, 4);
-	fine = fine && sys_msg_call(d->inbox, &a, 1000000000ull) == STATUS_OK &&
-	       a.label == INITD_TASK_ARGS_REPLY && find(d, (const char *)a.payload) != NULL;
+	/* INITD_TASK_ARGS: initd's and a service's command line is its name,
+	 * with the id INITD_TASKS gives. */
+	for (uint32_t i = 0; fine && i < 2; i++) {
+		struct keel_msg a = { .label = INITD_TASK_ARGS, .len = 4 };
+		struct initd_task_args ta;
+		memcpy(a.payload, &i, 4);
+		fine = sys_msg_call(d->inbox, &a, 1000000000ull) == STATUS_OK &&
+		       a.label == INITD_TASK_ARGS_REPLY && a.len == sizeof ta;
+		memcpy(&ta, a.payload, sizeof ta);
+		const struct service *sv = i ? find(d, ta.text) : NULL;
+		fine = fine && (i ? sv && sv->task_id == ta.id
+				  : !strcmp(ta.text, "initd") && ta.id == self.id);
+	}
 	struct keel_msg m = { .label = INITD_TASKS, .len = 2 };
 	uint32_t label;
 	status_t why;

@@ -89,6 +89,7 @@ struct initd {
 	void (*on_all_up)(struct initd *d, void *ctx);
 	void *on_all_up_ctx;
 	struct launcher *launch; /* launched apps and shutdown (launch.h), or NULL */
+	uint32_t self_id;        /* initd's own kernel task id (tasks.c) */
 };
 
 /* tasks.c: INITD_TASKS, every task initd keeps (protocol.h). */

@@ -20,20 +20,6 @@ status_t initd_call(cap_handle_t cap, struct keel_msg *m, uint64_t timeout, uint
 	return STATUS_OK;
 }
 
-/* Whether command line args starts with the program name names (the
- * last part of its first word, cut to 15 bytes as names are). */
-static bool args_of(const char *args, const char name[16])
-{
-	size_t w = strcspn(args, " ");
-	const char *first = args;
-	for (size_t i = 0; i < w; i++)
-		if (args[i] == '/' && i + 1 < w)
-			first = args + i + 1;
-	const char *nul = memchr(name, 0, 16);
-	size_t len = (size_t)(args + w - first), nlen = nul ? (size_t)(nul - name) : 16;
-	return len >= nlen && !memcmp(first, name, nlen) && (len == nlen || nlen == 15);
-}
-
 uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, char (*args)[INITD_TASK_ARGS_MAX],
 		     uint32_t max, status_t *st)
 {
@@ -52,13 +38,14 @@ uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, char (*args)[INIT
 		}
 		if (args) {
 			struct keel_msg a = { .label = INITD_TASK_ARGS, .len = 4 };
+			struct initd_task_args ta;
 			memcpy(a.payload, &i, 4);
-			if (initd_call(cap, &a, 5000000000ull, INITD_TASK_ARGS_REPLY, args[n],
-				       INITD_TASK_ARGS_MAX) != STATUS_OK)
-				args[n][0] = 0;
-			args[n][INITD_TASK_ARGS_MAX - 1] = 0;
-			if (!args_of(args[n], out[n].name))
-				args[n][0] = 0;
+			/* The same task, unless one came or went between the calls. */
+			bool same = initd_call(cap, &a, 5000000000ull, INITD_TASK_ARGS_REPLY, &ta,
+					       sizeof ta) == STATUS_OK &&
+				    ta.id == out[n].id;
+			memcpy(args[n], ta.text, INITD_TASK_ARGS_MAX);
+			args[n][same ? INITD_TASK_ARGS_MAX - 1 : 0] = 0;
 		}
 		n++;
 	}

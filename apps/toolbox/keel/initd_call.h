@@ -19,9 +19,9 @@ status_t initd_call(cap_handle_t cap, struct keel_msg *m, uint64_t timeout, uint
 		    void *out, size_t size);
 
 /* INITD_TASKS from index 0 until initd says NOT_FOUND, at most max into
- * out, and each one's command line into args[] (if not NULL: "" when it
- * could not be had, or belongs to another task, one that came or went
- * between the two calls); returns how many, and *st the first other
+ * out, and each one's command line (INITD_TASK_ARGS) into args[] if not
+ * NULL: "" when it could not be had, or was another task's (one came or
+ * went between the two calls); returns how many, and *st the first other
  * error (OK if none). */
 uint32_t initd_tasks(cap_handle_t cap, struct initd_task *out, char (*args)[INITD_TASK_ARGS_MAX],
 		     uint32_t max, status_t *st);

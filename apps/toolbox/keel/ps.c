@@ -2,7 +2,7 @@
  * ps.c - `ps`: every task initd keeps - initd, the services that run and
  * the programs launched - with its kernel task id, its parent's, what it
  * is, its run time, the memory charged to it, its threads and its command
- * line (INITD_TASK_ARGS; cut to 39 bytes), or its name. It always shows
+ * line (INITD_TASK_ARGS; cut to 35 bytes), or its name. It always shows
  * every task: -A, -e, -f, ... and BSD's `aux` are accepted and change
  * nothing.
  *
