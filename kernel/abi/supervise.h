@@ -38,7 +38,8 @@ _Static_assert(sizeof(struct task_fault_msg) == 40, "fits a message payload");
 _Static_assert(sizeof(struct task_exit_msg) == 16, "fits a message payload");
 
 /* What sys_task_info copies out: one task as the kernel keeps it. */
-#define TASK_INFO_DYING 0x1u /* task_info.flags: killed or exiting */
+#define TASK_INFO_DYING 0x1u   /* task_info.flags: killed or exiting */
+#define TASK_INFO_STOPPED 0x2u /* stopped by sys_task_stop */
 struct task_info {
 	uint64_t id;         /* kernel id, as in console reports and supervisor messages */
 	uint64_t threads;    /* threads alive */

@@ -18,9 +18,10 @@
  * filter refuses (counts as skipped) only draws that would legitimately
  * destroy the fuzzer itself:
  *   - sys_thread_exit;
- *   - sys_task_kill and sys_thread_create on a task capability that is
- *     not one of the child tasks it created (it could be itself: a random
- *     thread in its own address space would run garbage);
+ *   - sys_task_kill, sys_task_stop and sys_thread_create on a task
+ *     capability that is not one of the child tasks it created (it could
+ *     be itself: a random thread in its own address space would run
+ *     garbage, and a stopped fuzzer never goes on);
  *   - sys_memory_map and sys_memory_unmap in its own address space (task
  *     NONE or any capability that is not a child it created) get their
  *     address replaced by one in a private arena (KABI_FUZZ_ARENA_VA, page
@@ -227,6 +228,7 @@ static bool filter(struct fuzz *f, uint64_t nr, uint64_t a[8])
 	case SYS_THREAD_EXIT:
 		return false;
 	case SYS_TASK_KILL:
+	case SYS_TASK_STOP:
 	case SYS_THREAD_CREATE:
 		return is_child(f, a[0]) || !is_task(a[0]);
 	case SYS_MEMORY_MAP:
@@ -293,6 +295,13 @@ static void harvest(struct fuzz *f, uint64_t nr, const uint64_t a[8], const uint
 		f->children[f->children_n++] = (cap_handle_t)ret[0];
 		f->res->tasks_created++;
 		learn(f, (cap_handle_t)ret[0]);
+		break;
+	case SYS_TASK_STOP:
+		/* A child stays stopped no longer than this: a later draw may
+		 * delete its only handle, and a stopped task nobody can reach
+		 * would wait for ever (the root counts what is left). */
+		if ((uint32_t)a[1] == 1)
+			sys_task_stop((cap_handle_t)a[0], 0);
 		break;
 	case SYS_INBOX_CREATE:
 		learn(f, (cap_handle_t)ret[0]);

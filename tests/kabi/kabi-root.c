@@ -283,7 +283,7 @@ static const struct {
 	{ "timer", test_timer },       { "witness", test_witness },     { "devices", test_devices },
 	{ "harden", test_harden },     { "adversary", test_adversary }, { "msi", test_msi },
 	{ "cpuload", test_cpuload },   { "pairs", test_pairs },         { "pools", test_pools },
-	{ "demand", test_demand },     { "reclaim", test_reclaim },
+	{ "demand", test_demand },     { "reclaim", test_reclaim },     { "stop", test_stop },
 };
 
 int keel_main(const struct keel_start *start)

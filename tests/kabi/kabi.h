@@ -49,6 +49,16 @@ enum kabi_label {
 #define KABI_TOUCH_VA 0x0000250000000000ull
 #define KABI_TOUCH_PAGES 4096
 #define KABI_TOUCH_COUNT_VA 0x0000260000000000ull
+/* kabi-stop (root_tasks.c): the page it shares with the root. */
+#define KABI_STOP_VA 0x0000270000000000ull
+enum { KABI_STOP_WAIT = 1, KABI_STOP_SELF = 2 }; /* kabi_stop_page.command */
+struct kabi_stop_page {
+	uint64_t count[3];     /* each counting thread's count: main, second, the root's */
+	uint64_t command;      /* KABI_STOP_*, cleared by the child as it takes it */
+	uint64_t done;         /* commands carried out */
+	uint64_t count_entry;  /* the counting function, for a thread the root makes */
+	uint64_t stack_top[2]; /* stacks: the second thread's, the root's thread's */
+};
 #define KABI_FUZZ_RESULT_VA 0x0000230000000000ull
 #define KABI_FUZZ_TARGET_VA (KABI_FUZZ_RESULT_VA + 2 * KEEL_PAGE_SIZE)
 #define KABI_FUZZ_ARENA_VA 0x0000240000000000ull
@@ -63,7 +73,7 @@ static inline uint32_t kabi_shm_word(uint32_t i)
 /* Payload of the fuzz child's result page (its first memory page). */
 #define KABI_FUZZ_MAGIC 0x7a7a75666962616bull
 #define KABI_FUZZ_CALLS 1000000u
-#define KABI_FUZZ_NR_MAX 41 /* one past the last call (40): NO_SYSCALL is drawn too */
+#define KABI_FUZZ_NR_MAX 42 /* one past the last call (41): NO_SYSCALL is drawn too */
 struct kabi_fuzz_result {
 	uint64_t magic;                           /* KABI_FUZZ_MAGIC once the run has finished */
 	uint64_t calls;                           /* system calls issued */

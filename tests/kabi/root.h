@@ -126,6 +126,7 @@ void test_revoke(struct kabi_root *r);
 void test_nocap(struct kabi_root *r);
 void test_fault(struct kabi_root *r);
 void test_shm(struct kabi_root *r);
+void test_stop(struct kabi_root *r);
 void test_cycles(struct kabi_root *r);
 void test_fuzz(struct kabi_root *r);
 void test_bench(struct kabi_root *r);

@@ -332,3 +332,144 @@ void test_fuzz(struct kabi_root *r)
 	sys_cap_delete(a.fault_inbox);
 	kabi_inbox_close(&sup);
 }
+
+/* Whether every count of p in mask moves within a second. */
+static bool counts_move(struct kabi_root *r, volatile struct kabi_stop_page *p, unsigned mask)
+{
+	uint64_t before[3];
+	for (unsigned i = 0; i < 3; i++)
+		before[i] = p->count[i];
+	for (int k = 0; k < 1000; k++) {
+		bool all = true;
+		for (unsigned i = 0; i < 3; i++)
+			if ((mask >> i & 1) && p->count[i] == before[i])
+				all = false;
+		if (all)
+			return true;
+		kabi_sleep(KABI_MS);
+	}
+	kr_log(r, "counts %llu %llu %llu, were %llu %llu %llu", (unsigned long long)p->count[0],
+	       (unsigned long long)p->count[1], (unsigned long long)p->count[2],
+	       (unsigned long long)before[0], (unsigned long long)before[1],
+	       (unsigned long long)before[2]);
+	return false;
+}
+
+/* Whether the counts of p in mask, and done, stand still over 20 ms, once
+ * a stop has had 5 ms to reach every thread (a kick or a tick). */
+static bool counts_still(volatile struct kabi_stop_page *p, unsigned mask)
+{
+	uint64_t before[4];
+	kabi_sleep(5 * KABI_MS);
+	for (unsigned i = 0; i < 3; i++)
+		before[i] = p->count[i];
+	before[3] = p->done;
+	kabi_sleep(20 * KABI_MS);
+	for (unsigned i = 0; i < 3; i++)
+		if ((mask >> i & 1) && p->count[i] != before[i])
+			return false;
+	return p->done == before[3];
+}
+
+static bool task_stopped(cap_handle_t task)
+{
+	struct task_info info;
+	return sys_task_info(task, &info, sizeof info) == STATUS_OK &&
+	       (info.flags & TASK_INFO_STOPPED);
+}
+
+/* Waits up to a second for p->done to reach n. */
+static bool done_reaches(volatile struct kabi_stop_page *p, uint64_t n)
+{
+	for (int k = 0; k < 1000 && p->done < n; k++)
+		kabi_sleep(KABI_MS);
+	return p->done == n;
+}
+
+/* sys_task_stop: a task with two threads counting is stopped, made a
+ * thread, continued; its wait ends while it is stopped; it stops itself;
+ * the refusals; a stopped task is killed. The child's threads are Void,
+ * so the root's checks run whenever they want. */
+void test_stop(struct kabi_root *r)
+{
+	struct kabi_inbox sup;
+	struct keel_spawn_args a;
+	struct keel_child c;
+	struct keel_msg m;
+	cap_handle_t mem = 0, weak = 0, th = 0;
+	volatile struct kabi_stop_page *p;
+
+	if (!kr_inbox(r, &sup, 8, 1) ||
+	    !kr_ok(r, "create the shared page", sys_memory_create(1, 0, &mem)) ||
+	    !(p = kr_map(r, mem, 1, RIGHT_READ | RIGHT_WRITE)))
+		return;
+	a = kr_args(r, "kabi-stop");
+	a.tier = THREAD_TIER_VOID;
+	if (!kr_ok(r, "derive a supervisor cap",
+		   sys_cap_derive(sup.cap, RIGHT_SEND, 0x900, &a.fault_inbox)))
+		return;
+	kr_give(&a, mem, RIGHT_READ | RIGHT_WRITE | RIGHT_MAP, 0);
+	if (!kr_spawn(r, &a, &c))
+		return;
+
+	kr_expect_u64(r, "the child's two threads count", counts_move(r, p, 3), 1);
+	kr_expect_u64(r, "a running task is not stopped", task_stopped(c.task), 0);
+	kr_ok(r, "stop it", sys_task_stop(c.task, 1));
+	kr_expect_u64(r, "stopped: neither thread counts", counts_still(p, 3), 1);
+	kr_expect_u64(r, "task_info says TASK_INFO_STOPPED", task_stopped(c.task), 1);
+	kr_ok(r, "stopping a stopped task", sys_task_stop(c.task, 1));
+	kr_ok(r, "make a thread in the stopped task",
+	      sys_thread_create(c.task, p->count_entry, p->stack_top[1], 2, THREAD_TIER_VOID,
+				r->all_cpus, &th));
+	kr_expect_u64(r, "it waits before its first instruction",
+		      counts_still(p, 7) && p->count[2] == 0, 1);
+	kr_ok(r, "continue it", sys_task_stop(c.task, 0));
+	kr_expect_u64(r, "continued: its three threads count", counts_move(r, p, 7), 1);
+	kr_expect_u64(r, "task_info no longer says stopped", task_stopped(c.task), 0);
+	kr_ok(r, "continuing a running task", sys_task_stop(c.task, 0));
+
+	/* A wait that ends while the task is stopped: the call returns in
+	 * the kernel, and the thread stops before its next instruction. */
+	p->command = KABI_STOP_WAIT;
+	for (int k = 0; k < 1000 && p->command; k++)
+		kabi_sleep(KABI_MS);
+	kr_expect_u64(r, "the main thread waits for its signal", p->command == 0 && p->done == 0,
+		      1);
+	kabi_sleep(5 * KABI_MS); /* into its wait */
+	kr_ok(r, "stop it while it waits", sys_task_stop(c.task, 1));
+	kr_ok(r, "raise the signal it waits for", sys_signal_raise(c.thread, 1));
+	kr_expect_u64(r, "its wait ends, and it stays stopped", counts_still(p, 7), 1);
+	kr_ok(r, "continue it", sys_task_stop(c.task, 0));
+	kr_expect_u64(r, "continued, it goes on after its wait", done_reaches(p, 1), 1);
+
+	/* A task that stops itself: the call returns once it is continued. */
+	p->command = KABI_STOP_SELF;
+	for (int k = 0; k < 1000 && !task_stopped(c.task); k++)
+		kabi_sleep(KABI_MS);
+	kr_expect_u64(r, "the child stops its own task", task_stopped(c.task), 1);
+	kr_expect_u64(r, "stopped by itself: nothing counts", counts_still(p, 7), 1);
+	kr_ok(r, "continue it", sys_task_stop(c.task, 0));
+	kr_expect_u64(r, "its own stop returns once continued", done_reaches(p, 2), 1);
+
+	kr_expect(r, "stop 2 is refused", sys_task_stop(c.task, 2), STATUS_INVALID);
+	if (kr_ok(r, "derive a read-only task cap", sys_cap_derive(c.task, RIGHT_READ, 0, &weak)))
+		kr_expect(r, "stopping needs the control right", sys_task_stop(weak, 1),
+			  STATUS_NO_RIGHTS);
+	kr_expect(r, "stopping a memory object is refused", sys_task_stop(mem, 1), STATUS_BAD_CAP);
+	kr_expect_u64(r, "the refusals stopped nothing", counts_move(r, p, 7), 1);
+
+	kr_ok(r, "stop it once more", sys_task_stop(c.task, 1));
+	kr_expect_u64(r, "stopped again", counts_still(p, 7), 1);
+	kr_ok(r, "kill the stopped task", sys_task_kill(c.task, 0));
+	kr_wait_end(r, &sup, 0x900, &m, "a stopped task that is killed ends");
+	kr_expect(r, "an ended task cannot be stopped", sys_task_stop(c.task, 1), STATUS_STALE);
+	if (weak)
+		sys_cap_delete(weak);
+	if (th)
+		sys_cap_delete(th);
+	kr_release(&c);
+	sys_cap_delete(a.fault_inbox);
+	sys_memory_unmap(CAP_HANDLE_NONE, (uint64_t)(uintptr_t)p, 1);
+	sys_cap_delete(mem);
+	kabi_inbox_close(&sup);
+}

@@ -55,6 +55,12 @@ kabi reclaim 1 120 "" "-m 64M"
 kabi reclaim 2 120 "" "-m 64M"
 kabi reclaim 4 120 "" "-m 64M"
 kabi reclaim 8 120 "" "-m 64M"
+# sys_task_stop: threads running on other CPUs, blocked in a wait, made
+# while stopped; a task that stops itself; one killed while stopped.
+kabi stop 1 120
+kabi stop 2 120
+kabi stop 4 120
+kabi stop 8 120
 # The adversaries: valid capability graphs worked by 12 threads at once.
 # KABI_ADV_OPS=N runs N operations per thread instead of 3,000.
 kabi adversary 4 600 "kabi.ops=${KABI_ADV_OPS:-3000}"

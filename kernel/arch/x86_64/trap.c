@@ -188,10 +188,11 @@ static void msi_interrupt(uint64_t vector)
 	lapic_eoi();
 }
 
-/* On the way back to user mode a killed thread exits instead. */
+/* On the way back to user mode a killed thread exits instead, and one of
+ * a stopped task waits (thread_user_return_check). */
 static void user_return(void)
 {
-	if (thread_current()->kill_pending) {
+	if (thread_current()->return_work) {
 		klock_take();
 		thread_user_return_check();
 		klock_drop();

@@ -270,10 +270,25 @@ void task_thread_added(struct task *t, struct thread *th)
 {
 	list_add_tail(&t->threads, &th->task_link);
 	t->nthreads++;
+	th->stop_pending = t->stopped; /* it waits before its first instruction */
 	if (!t->started) {
 		t->started = true;
 		list_del(&t->unstarted_link); /* its creator's end no longer takes it */
 		kobj_get(&t->obj);            /* the life reference, dropped by release_vspace */
+	}
+}
+
+void task_stop(struct task *t, bool stop)
+{
+	t->stopped = stop;
+	for (struct list_node *n = t->threads.next; n != &t->threads; n = n->next) {
+		struct thread *th = container_of(n, struct thread, task_link);
+		th->stop_pending = stop;
+		if (!stop && th->stopped)
+			thread_wake(th);
+		else if (stop && th->se.state == SCHED_RUNNING && th != thread_current() &&
+			 !th->parked && th->se.last_cpu >= 0)
+			arch_kick_cpu((unsigned)th->se.last_cpu); /* in user mode, maybe */
 	}
 }
 
@@ -290,7 +305,7 @@ void task_describe(const struct task *t, struct task_info *out)
 		.objects = t->quota.used[QUOTA_OBJECTS],
 		.run_ns = run,
 		.created_ns = t->created_ns,
-		.flags = t->dying ? TASK_INFO_DYING : 0,
+		.flags = (t->dying ? TASK_INFO_DYING : 0) | (t->stopped ? TASK_INFO_STOPPED : 0),
 	};
 }
 

@@ -47,6 +47,7 @@ struct task {
 	bool dying;     /* killed or exiting: no new threads or mappings */
 	bool started;   /* a thread was added: holds the life reference */
 	bool torn_down; /* capabilities, mappings and slots released */
+	bool stopped;   /* task_stop: its threads wait at their return to user mode */
 	struct vspace vs;
 	struct cspace cs;
 	struct cslot *slots;
@@ -94,6 +95,13 @@ struct quota *task_quota(struct task *t);
 /* Kills every thread of t (a running one exits at its next kernel exit)
  * and tears t down when the last is gone. */
 void task_kill(struct task *t);
+
+/* Stops t (stop) or continues it. A stopped task's threads wait at their
+ * next return to user mode - a running one is interrupted to reach it, a
+ * blocked one reaches it when its wait ends - until it is continued or
+ * killed; threads made meanwhile wait before their first instruction.
+ * The caller holds every lock. */
+void task_stop(struct task *t, bool stop);
 
 /* The calling thread faulted in user mode: record the cause, kill its
  * task; never returns. */

@@ -364,6 +364,11 @@ status_t thread_create(const char *name, void (*entry)(void *), void *arg, enum 
 static void user_thread_main(void *arg)
 {
 	struct thread *t = arg;
+	if (t->return_work) { /* made in a stopped task (task_stop), or killed */
+		bool irq = klock();
+		thread_user_return_check();
+		kunlock(irq);
+	}
 	arch_enter_user(t->user_entry, t->user_stack, t->user_arg);
 }
 
@@ -836,9 +841,16 @@ void thread_kill(struct thread *t)
 	kobj_put(&t->obj);
 }
 
-void thread_user_return_check(void)
+void thread_user_return_work(struct thread *t)
 {
-	struct thread *t = thread_current();
+	/* Its task is stopped (task_stop): wait here, outside any call,
+	 * until it is continued or killed. Only a continue or a kill wakes
+	 * the wait (its wait mask is clear, it is in no call). */
+	while (t->stop_pending && !t->kill_pending) {
+		t->stopped = true;
+		thread_block(TIMEOUT_NEVER);
+		t->stopped = false;
+	}
 	if (t->kill_pending) {
 		if (!klock_held()) {
 			klock_drop(); /* on the way out: nothing in flight */
@@ -1037,6 +1049,18 @@ void thread_idle_loop(void)
 				idle_steal(sc);
 			if (runqs[sc->cpu].count)
 				schedule();
+			/* Still queued here: only Void, while another queue
+			 * has work this CPU might take (sched_next_local).
+			 * Choose again with every queue at hand: that work if
+			 * it may move here, else the Void thread. (Choosing
+			 * with this CPU's lock alone, two CPUs that each held
+			 * a Void thread left both queued for ever.) */
+			if (runqs[sc->cpu].count &&
+			    sched_others_waiting(runqs, arch_cpu_count(), &runqs[sc->cpu])) {
+				klock_drop();
+				klock_take_all(sc);
+				schedule();
+			}
 			klock_drop();
 		} else {
 			arch_sched_pass();

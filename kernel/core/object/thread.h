@@ -77,7 +77,15 @@ struct thread {
 	uint64_t user_entry, user_stack, user_arg;
 	uint64_t signals;   /* pending signal bits */
 	uint64_t wait_mask; /* bits sys_signal_wait waits for */
-	bool kill_pending;  /* exit at the next return to user mode */
+	/* Work at the next return to user mode, tested as one (return_work). */
+	union {
+		struct {
+			bool kill_pending; /* exit */
+			bool stop_pending; /* wait while its task is stopped (task_stop) */
+		};
+		uint16_t return_work;
+	};
+	bool stopped; /* blocked in that wait: task_stop's continue wakes it */
 	uint64_t exit_code;
 	struct keel_msg ipc_msg; /* reply delivered to a caller in sys_msg_call */
 	status_t ipc_status;
@@ -249,8 +257,8 @@ status_t thread_set_tier(struct thread *t, enum sched_tier tier);
  * CPU is kicked). Lock held. */
 void thread_kill(struct thread *t);
 
-/* Called on the way back to user mode: exits if the thread was killed. */
-void thread_user_return_check(void);
+/* thread_user_return_check's work, when there is some. */
+void thread_user_return_work(struct thread *t);
 
 /* Ends the calling thread; the caller holds the kernel lock. */
 __attribute__((noreturn)) void thread_exit_locked(void);
@@ -259,6 +267,15 @@ __attribute__((noreturn)) void thread_exit_locked(void);
 static inline struct thread *thread_current(void)
 {
 	return arch_sched_cpu()->current;
+}
+
+/* Called on the way back to user mode: exits if the thread was killed,
+ * waits while its task is stopped. Inline: every system call passes. */
+static inline void thread_user_return_check(void)
+{
+	struct thread *t = thread_current();
+	if (__builtin_expect(t->return_work != 0, 0))
+		thread_user_return_work(t);
 }
 
 /* Runs the idle loop of the calling CPU; never returns. */

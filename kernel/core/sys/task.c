@@ -51,6 +51,15 @@ status_t ksys_task_kill(struct syscall_ctx *ctx, const struct cap_arg *task, uin
 	return STATUS_OK;
 }
 
+status_t ksys_task_stop(struct syscall_ctx *ctx, const struct cap_arg *task, uint32_t stop)
+{
+	(void)ctx;
+	if (stop > 1)
+		return STATUS_INVALID;
+	task_stop((struct task *)task->cap.obj, stop);
+	return STATUS_OK;
+}
+
 /* A tier the caller may give: known, and not more urgent than its own. */
 static status_t tier_check(struct syscall_ctx *ctx, uint32_t tier)
 {
