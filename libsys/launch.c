@@ -113,9 +113,9 @@ status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uin
 	return STATUS_OK;
 }
 
-status_t launch_wait(cap_handle_t launch, uint32_t id, bool poll, struct launch_status *out)
+status_t launch_wait(cap_handle_t launch, uint32_t id, uint32_t flags, struct launch_status *out)
 {
-	struct keel_msg m = words(LAUNCH_WAIT, id, poll ? LAUNCH_WAIT_POLL : 0);
+	struct keel_msg m = words(LAUNCH_WAIT, id, flags);
 	status_t st = call(launch, &m);
 	if (st == STATUS_OK)
 		memcpy(out, m.payload, sizeof *out);
@@ -131,6 +131,12 @@ status_t launch_job(cap_handle_t launch, uint32_t id, uint32_t flags)
 status_t launch_kill(cap_handle_t launch, uint32_t id)
 {
 	struct keel_msg m = words(LAUNCH_KILL, id, 0);
+	return call(launch, &m);
+}
+
+status_t launch_stop(cap_handle_t launch, uint32_t id, bool stop)
+{
+	struct keel_msg m = words(LAUNCH_STOP, id, stop);
 	return call(launch, &m);
 }
 

@@ -161,7 +161,7 @@ static int top(void)
 	failed += check(listed > (int)children, "initd lists every program while flooded (ps)");
 	failed += check(tasks_refuse_nonsense(),
 			"a wild index or a short request to INITD_TASKS is refused");
-	while (launch_wait(launch_of(), LAUNCH_ANY, false, &ls) == STATUS_OK) {
+	while (launch_wait(launch_of(), LAUNCH_ANY, 0, &ls) == STATUS_OK) {
 		bool ok = ls.end == LAUNCH_END_EXIT && ls.detail != 255;
 		bad += !ok;
 		sleepers += ok ? (uint32_t)ls.detail : 0;
@@ -173,7 +173,7 @@ static int top(void)
 	if (st == STATUS_OK)
 		st = launch_kill(launch_of(), id);
 	if (st == STATUS_OK)
-		st = launch_wait(launch_of(), id, false, &ls);
+		st = launch_wait(launch_of(), id, 0, &ls);
 	failed += check(st == STATUS_OK && ls.end == LAUNCH_END_KILLED,
 			"once they have ended, a launch works again");
 	return failed ? 1 : 0;

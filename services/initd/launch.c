@@ -72,7 +72,8 @@ bool launch_task_at(struct launcher *l, uint32_t i, uint32_t initd_id, struct in
 		memcpy(args, a->args, INITD_TASK_ARGS_MAX);
 		out->kind = INITD_TASK_PROGRAM;
 		out->flags = (uint8_t)((a->background ? INITD_TASK_BACKGROUND : 0) |
-				       (a->state == APP_ENDED ? INITD_TASK_ENDED : 0));
+				       (a->state == APP_ENDED ? INITD_TASK_ENDED : 0) |
+				       (a->stopped ? INITD_TASK_STOPPED : 0));
 		const struct app *up = a->owner ? app_by_id(l, (uint32_t)a->owner) : NULL;
 		out->parent = a->owner == 0 ? initd_id : up ? (uint32_t)up->task_id : 0;
 		out->id = (uint32_t)a->task_id;
@@ -163,7 +164,9 @@ static void console_ended(struct console *c);
 static void app_ended(struct launcher *l, struct app *a, uint32_t end, uint64_t detail)
 {
 	uint64_t me = badge_of(l, a, LAUNCH_KIND_LAUNCHER);
-	a->status = (struct launch_status){ .id = app_id(l, a), .end = end, .detail = detail };
+	a->status = (struct launch_status){
+		.id = app_id(l, a), .end = end, .detail = detail, .task_id = a->task_id
+	};
 	a->state = APP_ENDED;
 	launch_budget_give(l, a);
 	appsession_end(a); /* what it left open in vfsd is freed */
@@ -542,8 +545,57 @@ static status_t on_go(struct loop *loop, const struct keel_msg *m, struct loop_r
 	return go(l, a, r, false);
 }
 
+/* Answers r with a's stop, which is then reported. */
+static void stop_reply(struct launcher *l, struct app *a, struct loop_reply *r)
+{
+	struct launch_status s = { .id = app_id(l, a),
+				   .end = LAUNCH_END_STOPPED,
+				   .detail = a->stop_detail,
+				   .task_id = a->task_id };
+	a->stop_unreported = false;
+	fill_reply(r, &s, sizeof s);
+}
+
+/* Tells a's stop to a wait that asked for stops: one on a, or its
+ * launcher's wait for any of its apps. */
+static void stopped_notify(struct launcher *l, struct app *a)
+{
+	struct loop_reply r = { 0 };
+	cap_handle_t to = CAP_HANDLE_NONE;
+	if (a->waiter != CAP_HANDLE_NONE && a->waiter_stops)
+		to = a->waiter, a->waiter = CAP_HANDLE_NONE;
+	for (uint32_t i = 0; to == CAP_HANDLE_NONE && i < LAUNCH_APPS_MAX; i++)
+		if (a->owner && l->any[i].owner == a->owner && l->any[i].stops)
+			to = l->any[i].reply, l->any[i] = (struct any_wait){ 0 };
+	if (to == CAP_HANDLE_NONE)
+		return;
+	stop_reply(l, a, &r);
+	loop_reply(&l->d->loop, to, &r);
+}
+
+/* Stops the running app a and every running app it launched, down the
+ * tree, as a process group stops (stop), or lets them go on. A stop that
+ * changes an app is told to its launcher's wait (detail: why). */
+static void app_stop(struct launcher *l, struct app *a, bool stop, uint64_t detail)
+{
+	uint64_t me = badge_of(l, a, LAUNCH_KIND_LAUNCHER);
+	if (a->state != APP_RUNNING)
+		return;
+	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++)
+		if (l->apps[i].owner == me)
+			app_stop(l, &l->apps[i], stop, detail);
+	if (a->stopped == stop)
+		return;
+	sys_task_stop(a->child.task, stop);
+	a->stopped = stop;
+	a->stop_unreported = stop;
+	a->stop_detail = detail;
+	if (stop)
+		stopped_notify(l, a);
+}
+
 /* LAUNCH_WAIT for any of owner's apps. */
-static status_t wait_any(struct launcher *l, const struct keel_msg *m, bool poll,
+static status_t wait_any(struct launcher *l, const struct keel_msg *m, uint32_t flags,
 			 struct loop_reply *r)
 {
 	bool some = false;
@@ -556,11 +608,16 @@ static status_t wait_any(struct launcher *l, const struct keel_msg *m, bool poll
 			app_free(l, a);
 			return STATUS_OK;
 		}
+		if ((flags & LAUNCH_WAIT_STOPS) && a->state == APP_RUNNING && a->stop_unreported &&
+		    a->waiter == CAP_HANDLE_NONE) {
+			stop_reply(l, a, r);
+			return STATUS_OK;
+		}
 		some = true;
 	}
 	if (!some)
 		return STATUS_NOT_FOUND;
-	if (poll)
+	if (flags & LAUNCH_WAIT_POLL)
 		return STATUS_BUSY;
 	struct any_wait *w = NULL;
 	for (uint32_t i = 0; i < LAUNCH_APPS_MAX; i++) {
@@ -571,8 +628,8 @@ static status_t wait_any(struct launcher *l, const struct keel_msg *m, bool poll
 	}
 	if (!w)
 		return STATUS_FULL;
-	*w = (struct any_wait){ m->badge, m->cap };
-	return STATUS_OK; /* answered when one ends */
+	*w = (struct any_wait){ m->badge, m->cap, flags & LAUNCH_WAIT_STOPS };
+	return STATUS_OK; /* answered when one ends (or stops) */
 }
 
 static status_t on_wait(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
@@ -588,8 +645,10 @@ static status_t on_wait(struct loop *loop, const struct keel_msg *m, struct loop
 	status_t st = caller_ok(l, m);
 	if (st)
 		return st;
+	if (flags & ~(LAUNCH_WAIT_POLL | LAUNCH_WAIT_STOPS))
+		return STATUS_INVALID;
 	if (id == LAUNCH_ANY)
-		return wait_any(l, m, flags & LAUNCH_WAIT_POLL, r);
+		return wait_any(l, m, flags, r);
 	struct app *a = owned(l, m->badge, id);
 	if (!a || a->state == APP_PREPARED)
 		return STATUS_NOT_FOUND;
@@ -598,10 +657,41 @@ static status_t on_wait(struct loop *loop, const struct keel_msg *m, struct loop
 		app_free(l, a);
 		return STATUS_OK;
 	}
-	if ((flags & LAUNCH_WAIT_POLL) || a->waiter != CAP_HANDLE_NONE)
+	if (a->waiter != CAP_HANDLE_NONE)
+		return STATUS_BUSY;
+	if ((flags & LAUNCH_WAIT_STOPS) && a->stop_unreported) {
+		stop_reply(l, a, r);
+		return STATUS_OK;
+	}
+	if (flags & LAUNCH_WAIT_POLL)
 		return STATUS_BUSY;
 	a->waiter = m->cap;
-	return STATUS_OK; /* answered when it ends */
+	a->waiter_stops = flags & LAUNCH_WAIT_STOPS;
+	return STATUS_OK; /* answered when it ends (or stops) */
+}
+
+/* LAUNCH_STOP: one of the caller's programs stopped, or let go on. */
+static status_t on_stop(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
+			void *ctx)
+{
+	struct launcher *l = ctx;
+	uint32_t id, stop;
+	(void)loop;
+	memcpy(&id, m->payload, 4);
+	memcpy(&stop, m->payload + 4, 4);
+	status_t st = caller_ok(l, m);
+	if (st)
+		return st;
+	if (m->len < 8 || stop > 1)
+		return STATUS_INVALID;
+	struct app *a = owned(l, m->badge, id);
+	if (!a || a->state == APP_PREPARED)
+		return STATUS_NOT_FOUND;
+	if (stop && a->state == APP_RUNNING)
+		a->background = true; /* the terminal's again its launcher's */
+	app_stop(l, a, stop, 0);
+	fill_reply(r, &id, sizeof id);
+	return STATUS_OK;
 }
 
 static status_t on_kill(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
@@ -656,7 +746,7 @@ static status_t on_shutdown(struct loop *loop, const struct keel_msg *m, struct 
 }
 
 /* A console terminal's controller event: Ctrl-C or Ctrl-\\ ends that
- * console's foreground apps (console.c), Ctrl-Z does nothing. */
+ * console's foreground apps (console.c), Ctrl-Z stops them. */
 static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struct loop_reply *r,
 			      void *ctx)
 {
@@ -669,15 +759,22 @@ static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struc
 	uint32_t k = 0;
 	while (k < LAUNCH_CONSOLES && l->consoles[k].term != index)
 		k++;
-	if (k == LAUNCH_CONSOLES || !(events & (TERM_EV_INTR | TERM_EV_QUIT)))
+	if (k == LAUNCH_CONSOLES || !(events & (TERM_EV_INTR | TERM_EV_QUIT | TERM_EV_SUSP)))
 		return STATUS_OK;
 	uint64_t why = events & TERM_EV_INTR ? LAUNCH_KILLED_INTR : LAUNCH_KILLED_QUIT;
 	uint32_t n = console_intr_targets(l, k, targets);
 	for (uint32_t i = 0; i < n; i++) {
 		if (targets[i]->state != APP_RUNNING)
 			continue;
-		sys_task_kill(targets[i]->child.task, 0);
-		app_ended(l, targets[i], LAUNCH_END_KILLED, why);
+		if (events & (TERM_EV_INTR | TERM_EV_QUIT)) {
+			sys_task_kill(targets[i]->child.task, 0);
+			app_ended(l, targets[i], LAUNCH_END_KILLED, why);
+		} else {
+			/* Ctrl-Z: stopped, and out of the terminal's reach
+			 * until its launcher brings it back (LAUNCH_JOB). */
+			targets[i]->background = true;
+			app_stop(l, targets[i], true, LAUNCH_STOPPED_SUSP);
+		}
 	}
 	return STATUS_OK;
 }
@@ -806,7 +903,7 @@ status_t launch_register(struct launcher *l, struct initd *d)
 		  { LAUNCH_CAP, on_cap },          { LAUNCH_GO, on_go },
 		  { LAUNCH_WAIT, on_wait },        { LAUNCH_KILL, on_kill },
 		  { INITD_SHUTDOWN, on_shutdown }, { LAUNCH_JOB, on_job },
-		  { LAUNCH_ROOT, on_root } };
+		  { LAUNCH_ROOT, on_root },        { LAUNCH_STOP, on_stop } };
 	static const char *const keys[LAUNCH_CONSOLES] = { "initd.console", "initd.screen" };
 	l->d = d;
 	l->stopping = INITD_MAX_SERVICES;

@@ -49,6 +49,10 @@ struct app {
 	cap_handle_t launcher; /* its own launch capability, if it uses one */
 	struct launch_status status;
 	cap_handle_t waiter;            /* reply capability of a pending LAUNCH_WAIT on it */
+	bool waiter_stops;              /* that wait asked for stops (LAUNCH_WAIT_STOPS) */
+	bool stopped;                   /* LAUNCH_STOP or Ctrl-Z: its task is stopped */
+	bool stop_unreported;           /* and no LAUNCH_WAIT_STOPS has been told */
+	uint64_t stop_detail;           /* LAUNCH_END_STOPPED's detail */
 	uint64_t seq;                   /* order of starting */
 	char comm[16];                  /* what ps calls it: argv[0]'s last part, or the program */
 	char args[INITD_TASK_ARGS_MAX]; /* its command line, cut (INITD_TASK_ARGS) */
@@ -69,6 +73,7 @@ struct app {
 struct any_wait {
 	uint64_t owner; /* 0: unused */
 	cap_handle_t reply;
+	bool stops; /* LAUNCH_WAIT_STOPS */
 };
 
 /*

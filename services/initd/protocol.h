@@ -196,6 +196,7 @@ enum initd_task_kind {
 };
 #define INITD_TASK_BACKGROUND 0x1u /* a program out of an interrupt's reach (LAUNCH_JOB) */
 #define INITD_TASK_ENDED 0x2u      /* a program that has ended and is not yet waited for */
+#define INITD_TASK_STOPPED 0x4u    /* a program stopped (LAUNCH_STOP, Ctrl-Z) */
 
 /* Reply of INITD_TASKS (40 bytes). */
 struct initd_task {

@@ -74,6 +74,7 @@ struct kid {
 	pid_t pid; /* 0: free */
 	uint32_t id;
 	int kill_sig; /* the signal kill() was asked for, reported at its end */
+	int stop_sig; /* the stop signal kill() was asked for, reported at the stop */
 	cap_handle_t files[LAUNCH_CAPS_MAX]; /* vfsd records passed to it, closed when it is reaped */
 };
 
@@ -378,12 +379,22 @@ long keel_sys_wait4(const long a[6])
 	cap_handle_t launch = launch_cap(keel_start_page(), "launch");
 	if (launch == CAP_HANDLE_NONE)
 		return -ECHILD;
-	status_t st = launch_wait(launch, k ? k->id : LAUNCH_ANY, options & WNOHANG, &ls);
+	uint32_t flags = (options & WNOHANG ? LAUNCH_WAIT_POLL : 0) |
+			 (options & WUNTRACED ? LAUNCH_WAIT_STOPS : 0);
+	status_t st = launch_wait(launch, k ? k->id : LAUNCH_ANY, flags, &ls);
 	if (st == STATUS_BUSY && (options & WNOHANG))
 		return 0;
 	if (st)
 		return st == STATUS_NOT_FOUND ? -ECHILD : -keel_errno(st);
 	k = kid_find(-1, ls.id);
+	if (ls.end == LAUNCH_END_STOPPED) { /* WUNTRACED: a stop, the child is kept */
+		int sig = ls.detail == LAUNCH_STOPPED_SUSP ? SIGTSTP
+			  : k && k->stop_sig               ? k->stop_sig
+							   : SIGSTOP;
+		if (status)
+			*status = sig << 8 | 0x7f;
+		return k ? k->pid : 0;
+	}
 	int ws = ls.end == LAUNCH_END_EXIT         ? (int)((ls.detail & 0xff) << 8)
 		 : ls.end == LAUNCH_END_FAULT      ? fault_signal(ls.detail) | 0x80
 		 : k && k->kill_sig                ? k->kill_sig
@@ -400,18 +411,29 @@ long keel_sys_wait4(const long a[6])
 	return got;
 }
 
-/* kill for a child: any signal but 0 ends it (Keel delivers none). */
+/* kill for a child: the stop signals stop it, SIGCONT lets it go on,
+ * SIGCHLD, SIGWINCH and SIGURG do nothing (their default), and any other
+ * but 0 ends it (Keel delivers no signal to a handler). */
 long keel_spawn_kill(int pid, int sig)
 {
 	struct kid *k = pid > 0 ? kid_find(pid, 0) : NULL;
+	cap_handle_t launch = launch_cap(keel_start_page(), "launch");
+	status_t st;
 	if (!k)
 		return -ESRCH;
 	if (sig < 0 || sig >= 65)
 		return -EINVAL;
-	if (sig == 0 || sig == SIGCHLD || sig == SIGCONT || sig == SIGWINCH || sig == SIGURG)
+	if (sig == 0 || sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG)
 		return 0;
-	k->kill_sig = sig;
-	status_t st = launch_kill(launch_cap(keel_start_page(), "launch"), k->id);
+	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+		k->stop_sig = sig;
+		st = launch_stop(launch, k->id, true);
+	} else if (sig == SIGCONT) {
+		st = launch_stop(launch, k->id, false);
+	} else {
+		k->kill_sig = sig;
+		st = launch_kill(launch, k->id);
+	}
 	return st ? -keel_errno(st) : 0;
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <string.h>
 
+#include "initd/protocol.h"
 #include "keel/launch.h"
 #include "keel/loop.h"
 
@@ -44,7 +45,7 @@ static struct launch_status run(struct t *t, char *const *argv, uint32_t ncaps,
 	struct launch_status st = { 0 };
 	uint32_t id;
 	if (launch_start(t->launch, &req, &id) == STATUS_OK &&
-	    launch_wait(t->launch, id, false, &st) != STATUS_OK)
+	    launch_wait(t->launch, id, 0, &st) != STATUS_OK)
 		st.end = 0;
 	return st;
 }
@@ -80,15 +81,111 @@ static void test_fault_kill(struct t *t)
 	struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL, NULL };
 	uint32_t id;
 	check(t, launch_start(t->launch, &req, &id) == STATUS_OK, "a spinning program starts");
-	check(t, launch_wait(t->launch, id, true, &st) == STATUS_BUSY,
+	check(t, launch_wait(t->launch, id, LAUNCH_WAIT_POLL, &st) == STATUS_BUSY,
 	      "polling it finds it running");
 	check(t, launch_kill(t->launch, id) == STATUS_OK, "it can be killed");
-	check(t, launch_wait(t->launch, id, false, &st) == STATUS_OK && st.end == LAUNCH_END_KILLED,
+	check(t, launch_wait(t->launch, id, 0, &st) == STATUS_OK && st.end == LAUNCH_END_KILLED,
 	      "its end is reported as killed");
-	check(t, launch_wait(t->launch, id, false, &st) == STATUS_NOT_FOUND,
-	      "a waited-for id is gone");
-	check(t, launch_wait(t->launch, LAUNCH_ANY, false, &st) == STATUS_NOT_FOUND,
+	check(t, launch_wait(t->launch, id, 0, &st) == STATUS_NOT_FOUND, "a waited-for id is gone");
+	check(t, launch_wait(t->launch, LAUNCH_ANY, 0, &st) == STATUS_NOT_FOUND,
 	      "with nothing launched, waiting for any is NOT_FOUND");
+}
+
+/* initd's row for the kernel's task id (INITD_TASKS), or false. */
+static bool task_row(struct t *t, uint32_t task, struct initd_task *out)
+{
+	for (uint32_t i = 0; i < 128; i++) { /* initd, its services, every program */
+		struct keel_msg m = { .label = INITD_TASKS, .len = 4 };
+		memcpy(m.payload, &i, 4);
+		if (sys_msg_call(t->launch, &m, 1000000000ull) || m.label != INITD_TASKS_REPLY ||
+		    m.len < sizeof *out)
+			return false;
+		memcpy(out, m.payload, sizeof *out);
+		if (out->id == task)
+			return true;
+	}
+	return false;
+}
+
+static void sleep_ms(long ms)
+{
+	nanosleep(&(struct timespec){ .tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000 }, NULL);
+}
+
+/* Whether the spinner with kernel id task runs: its run time grows over
+ * 200 ms. */
+static bool runs(struct t *t, uint32_t task)
+{
+	struct initd_task a, b;
+	sleep_ms(20); /* a stop or a continue has reached it */
+	if (!task_row(t, task, &a))
+		return false;
+	sleep_ms(200);
+	return task_row(t, task, &b) && b.run_ms > a.run_ms;
+}
+
+/* LAUNCH_STOP and LAUNCH_WAIT_STOPS. */
+static void test_stop(struct t *t)
+{
+	char *spin[] = { "launch-child", "spin", NULL };
+	struct launch_req req = { "launch-child", spin, NULL, NULL, 0, NULL, NULL, NULL };
+	struct launch_status st;
+	struct initd_task row;
+	uint32_t id, id2, task, task2;
+	if (launch_start_job(t->launch, &req, 0, &id, &task) != STATUS_OK ||
+	    launch_start_job(t->launch, &req, 0, &id2, &task2) != STATUS_OK) {
+		check(t, 0, "two spinners start");
+		return;
+	}
+	check(t, runs(t, task), "a spinner runs");
+	check(t,
+	      launch_wait(t->launch, id, LAUNCH_WAIT_POLL | LAUNCH_WAIT_STOPS, &st) == STATUS_BUSY,
+	      "a running program has no stop to report");
+	check(t, launch_stop(t->launch, id, true) == STATUS_OK, "LAUNCH_STOP stops it");
+	check(t, !runs(t, task), "a stopped program does not run");
+	check(t, runs(t, task2), "the other spinner runs on");
+	check(t,
+	      task_row(t, task, &row) && (row.flags & INITD_TASK_STOPPED) &&
+		      (row.flags & INITD_TASK_BACKGROUND),
+	      "INITD_TASKS shows it stopped, and in the background");
+	check(t, launch_wait(t->launch, id, LAUNCH_WAIT_POLL, &st) == STATUS_BUSY,
+	      "a wait without LAUNCH_WAIT_STOPS does not see the stop");
+	check(t,
+	      launch_wait(t->launch, id, LAUNCH_WAIT_STOPS, &st) == STATUS_OK &&
+		      st.end == LAUNCH_END_STOPPED && st.id == id && st.detail == 0 &&
+		      st.task_id == task,
+	      "LAUNCH_WAIT_STOPS reports the stop");
+	check(t,
+	      launch_wait(t->launch, id, LAUNCH_WAIT_POLL | LAUNCH_WAIT_STOPS, &st) == STATUS_BUSY,
+	      "a stop is reported once");
+	check(t, launch_stop(t->launch, id, false) == STATUS_OK, "LAUNCH_STOP 0 continues it");
+	check(t, runs(t, task), "a continued program runs again");
+	check(t, task_row(t, task, &row) && !(row.flags & INITD_TASK_STOPPED),
+	      "INITD_TASKS no longer shows it stopped");
+	struct keel_msg m = { .label = LAUNCH_STOP, .len = 8 };
+	uint32_t bad[2] = { id, 2 };
+	memcpy(m.payload, bad, 8);
+	check(t,
+	      sys_msg_call(t->launch, &m, 1000000000ull) == STATUS_OK &&
+		      m.label == LOOP_REPLY_ERROR,
+	      "LAUNCH_STOP with stop 2 is refused");
+	check(t, launch_stop(t->launch, 12345, true) == STATUS_NOT_FOUND,
+	      "LAUNCH_STOP of an unknown id is NOT_FOUND");
+	check(t, launch_stop(t->launch, id2, true) == STATUS_OK, "the other spinner stops");
+	check(t,
+	      launch_wait(t->launch, LAUNCH_ANY, LAUNCH_WAIT_STOPS, &st) == STATUS_OK &&
+		      st.end == LAUNCH_END_STOPPED && st.id == id2,
+	      "a wait for any reports a stop");
+	check(t,
+	      launch_kill(t->launch, id2) == STATUS_OK &&
+		      launch_wait(t->launch, id2, 0, &st) == STATUS_OK &&
+		      st.end == LAUNCH_END_KILLED,
+	      "a stopped program can be killed");
+	launch_kill(t->launch, id);
+	check(t,
+	      launch_wait(t->launch, id, LAUNCH_WAIT_STOPS, &st) == STATUS_OK &&
+		      st.end == LAUNCH_END_KILLED,
+	      "a killed program's end comes to a wait that asked for stops");
 }
 
 /* Samples the counters until no task or thread beyond base's is left and
@@ -183,6 +280,7 @@ int main(void)
 	test_args(&t);
 	test_caps(&t);
 	test_fault_kill(&t);
+	test_stop(&t);
 	test_nested(&t);
 	test_refusals(&t);
 	test_cycles(&t);

@@ -20,6 +20,8 @@ const char *ps_kind(const struct initd_task *t)
 		return "service";
 	if (t->flags & INITD_TASK_ENDED)
 		return "ended";
+	if (t->flags & INITD_TASK_STOPPED)
+		return "stopped";
 	return t->flags & INITD_TASK_BACKGROUND ? "job" : "program";
 }
 

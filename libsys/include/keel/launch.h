@@ -26,13 +26,21 @@
  *                LAUNCH_REPLY with u32 id, u32 caps given, u64 task id.
  *                A mistake in an earlier send of this id (a bad block, a
  *                name twice, too many caps) is reported here.
- *   LAUNCH_WAIT  call: u32 id or LAUNCH_ANY, u32 flags (LAUNCH_WAIT_POLL).
- *                Answered when that program (or, for LAUNCH_ANY, any of
- *                the caller's) has ended: LAUNCH_REPLY with struct
- *                launch_status. The ended program is then forgotten.
+ *   LAUNCH_WAIT  call: u32 id or LAUNCH_ANY, u32 flags (LAUNCH_WAIT_POLL,
+ *                LAUNCH_WAIT_STOPS). Answered when that program (or, for
+ *                LAUNCH_ANY, any of the caller's) has ended: LAUNCH_REPLY
+ *                with struct launch_status. The ended program is then
+ *                forgotten. With LAUNCH_WAIT_STOPS also when it has
+ *                stopped (LAUNCH_END_STOPPED), once per stop; it is kept.
  *   LAUNCH_KILL  call: u32 id. Kills a running program (its end is then
  *                LAUNCH_END_KILLED) or drops a prepared one. Reply
  *                LAUNCH_REPLY with u32 id.
+ *   LAUNCH_STOP  call: u32 id, u32 stop. Stops a running program (1) -
+ *                it and the programs it launched, as Ctrl-Z typed on its
+ *                console does - or lets them go on (0). A stopped program
+ *                is in the background (LAUNCH_JOB brings it back), can be
+ *                killed, and holds its place until it ends. Reply
+ *                LAUNCH_REPLY with u32 id; an ended program: nothing done.
  *   LAUNCH_JOB   call: u32 id, u32 flags. For one of the caller's
  *                programs: LAUNCH_JOB_BACKGROUND moves it to the
  *                background, no flag to the foreground. With id
@@ -75,6 +83,7 @@
 #define INITD_SHUTDOWN 0x1a170017u
 #define LAUNCH_JOB 0x1a170018u
 #define LAUNCH_ROOT 0x1a170019u
+#define LAUNCH_STOP 0x1a17001au
 
 #define LAUNCH_JOB_BACKGROUND 1u /* LAUNCH_GO, LAUNCH_JOB: out of the interrupt's reach */
 #define LAUNCH_JOB_CATCH 2u      /* LAUNCH_JOB on LAUNCH_ANY: interrupts pass me by */
@@ -85,6 +94,8 @@
 
 #define LAUNCH_ANY 0xffffffffu         /* LAUNCH_WAIT: any of the caller's programs */
 #define LAUNCH_WAIT_POLL 1u            /* LAUNCH_WAIT: do not wait; BUSY if none ended */
+#define LAUNCH_WAIT_STOPS 2u           /* LAUNCH_WAIT: a stop answers it too */
+#define LAUNCH_STOPPED_SUSP 4u         /* LAUNCH_END_STOPPED's detail after Ctrl-Z */
 #define LAUNCH_PROGRAM_MAX 31u         /* characters of a program name */
 #define LAUNCH_CAP_NAME_MAX 15u        /* characters of a capability name */
 #define LAUNCH_CAPS_MAX 11u            /* named capabilities one launch may pass */
@@ -125,11 +136,13 @@ struct launch_args {
 
 /* How a launched program ended (LAUNCH_WAIT's reply, 24 bytes). */
 enum launch_end {
-	LAUNCH_END_EXIT = 1,   /* detail: the exit code */
-	LAUNCH_END_FAULT = 2,  /* detail: the CPU exception vector */
-	LAUNCH_END_KILLED = 3, /* detail 0: LAUNCH_KILL, or its launcher ended;
+	LAUNCH_END_EXIT = 1,    /* detail: the exit code */
+	LAUNCH_END_FAULT = 2,   /* detail: the CPU exception vector */
+	LAUNCH_END_KILLED = 3,  /* detail 0: LAUNCH_KILL, or its launcher ended;
 				* LAUNCH_KILLED_INTR or _QUIT: an interrupt
 				* typed on its console */
+	LAUNCH_END_STOPPED = 4, /* not an end (LAUNCH_WAIT_STOPS): detail 0,
+				 * LAUNCH_STOP, or LAUNCH_STOPPED_SUSP, Ctrl-Z */
 };
 
 struct launch_status {
@@ -194,9 +207,10 @@ status_t launch_start(cap_handle_t launch, const struct launch_req *req, uint32_
 status_t launch_start_job(cap_handle_t launch, const struct launch_req *req, uint32_t flags,
 			  uint32_t *id, uint32_t *task);
 
-/* Client: waits for program id (or LAUNCH_ANY) to end; with poll, returns
- * BUSY at once if none has. NOT_FOUND when there is nothing to wait for. */
-status_t launch_wait(cap_handle_t launch, uint32_t id, bool poll, struct launch_status *out);
+/* Client: waits for program id (or LAUNCH_ANY) to end, with LAUNCH_WAIT_*
+ * flags: POLL returns BUSY at once if none has, STOPS reports a stop too.
+ * NOT_FOUND when there is nothing to wait for. */
+status_t launch_wait(cap_handle_t launch, uint32_t id, uint32_t flags, struct launch_status *out);
 
 /* Client: moves program id to the foreground or the background
  * (LAUNCH_JOB_BACKGROUND), or with id LAUNCH_ANY sets LAUNCH_JOB_CATCH on
@@ -205,6 +219,9 @@ status_t launch_job(cap_handle_t launch, uint32_t id, uint32_t flags);
 
 /* Client: kills program id. */
 status_t launch_kill(cap_handle_t launch, uint32_t id);
+
+/* Client: stops program id (stop) or lets it go on (see LAUNCH_STOP). */
+status_t launch_stop(cap_handle_t launch, uint32_t id, bool stop);
 
 /* Client: a new root directory for the caller, in place of one that went
  * stale because the file service restarted (see LAUNCH_ROOT). */

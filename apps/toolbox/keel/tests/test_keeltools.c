@@ -398,6 +398,9 @@ TEST(ps_rows)
 	CHECK_STR(buf, "   12     9 job      0:00.00   172K   1 sleep");
 	ps_row(&t, "sleep 30", buf, sizeof buf);
 	CHECK_STR(buf, "   12     9 job      0:00.00   172K   1 sleep 30");
+	t.flags |= INITD_TASK_STOPPED; /* Ctrl-Z */
+	ps_row(&t, "sleep 30", buf, sizeof buf);
+	CHECK_STR(buf, "   12     9 stopped  0:00.00   172K   1 sleep 30");
 	t.flags |= INITD_TASK_ENDED;
 	ps_row(&t, "", buf, sizeof buf);
 	CHECK_STR(buf, "   12     9 ended          -      -   - sleep");
