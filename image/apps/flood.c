@@ -20,8 +20,10 @@
 #include "keel/launch.h"
 #include "keel/loop.h"
 
-#define CHILD_HOLD_S 6 /* a child keeps its sleepers this long */
-#define FLOODED 16     /* launches that make a flood: one launcher's limit */
+#define CHILD_HOLD_S 6           /* a child keeps its sleepers this long */
+#define FLOODED 16               /* launches that make a flood: one launcher's limit */
+#define LAUNCH_APPS_MAX_FLOOD 64 /* children it keeps the ids of: initd's whole table */
+#define LAUNCH_CONSOLES_FLOOD 2  /* console programs that may run beside it */
 
 static cap_handle_t launch_of(void)
 {
@@ -101,8 +103,8 @@ static status_t restart_echo(void)
 
 /* INITD_TASKS while the table is full: every index answers, as ps asks;
  * a wild index is NOT_FOUND and a short request BAD_FORMAT. Returns the
- * programs listed, or -1 on a wrong answer. */
-static int tasks_listed(void)
+ * programs listed (with every bit of flags set), or -1 on a wrong answer. */
+static int tasks_listed(uint8_t flags)
 {
 	int programs = 0;
 	uint32_t label;
@@ -118,7 +120,7 @@ static int tasks_listed(void)
 		if (m.label != INITD_TASKS_REPLY || m.len < sizeof t || i > 1000)
 			return -1;
 		memcpy(&t, m.payload, sizeof t);
-		programs += t.kind == INITD_TASK_PROGRAM;
+		programs += t.kind == INITD_TASK_PROGRAM && (t.flags & flags) == flags;
 	}
 	return programs;
 }
@@ -142,25 +144,49 @@ static int check(bool ok, const char *what)
 	return ok ? 0 : 1;
 }
 
+/* Stops (stop) or continues every child, and with each its sleepers. */
+static bool stop_all(const uint32_t *ids, uint32_t n, bool stop)
+{
+	bool ok = true;
+	for (uint32_t i = 0; i < n; i++)
+		ok &= launch_stop(launch_of(), ids[i], stop) == STATUS_OK;
+	return ok;
+}
+
 static int top(void)
 {
-	uint32_t id, children = 0, sleepers = 0, bad = 0;
+	uint32_t id, ids[LAUNCH_APPS_MAX_FLOOD], children = 0, sleepers = 0, bad = 0;
 	struct launch_status ls;
 	status_t st;
 	printf("flood: launching children until initd refuses\n");
-	while ((st = start("child", &id)) == STATUS_OK)
+	while ((st = start("child", &id)) == STATUS_OK) {
+		if (children < LAUNCH_APPS_MAX_FLOOD)
+			ids[children] = id;
 		printf("flood: child %u launched\n", ++children);
+	}
 	printf("flood: %u children, then %s\n", children, status_name(st));
 	int failed = check(clean_refusal(st), "initd refuses the launcher cleanly when full");
 	hold(1);
 	st = restart_echo();
 	printf("flood: restart echo while flooded: %s\n", status_name(st));
 	failed += check(st == STATUS_OK, "initd still restarts a service while flooded");
-	int listed = tasks_listed();
+	int listed = tasks_listed(0);
 	printf("flood: initd lists %d programs\n", listed);
 	failed += check(listed > (int)children, "initd lists every program while flooded (ps)");
 	failed += check(tasks_refuse_nonsense(),
 			"a wild index or a short request to INITD_TASKS is refused");
+	/* Every child and its sleepers stopped, down the tree, then let go on. */
+	uint32_t n = children < LAUNCH_APPS_MAX_FLOOD ? children : LAUNCH_APPS_MAX_FLOOD;
+	bool stopped = stop_all(ids, n, true);
+	int listed_stopped = tasks_listed(INITD_TASK_STOPPED);
+	printf("flood: %d programs stopped\n", listed_stopped);
+	/* All but flood itself and the consoles' shells. */
+	failed += check(stopped && listed_stopped >= (int)children &&
+				listed - listed_stopped <= 1 + (int)LAUNCH_CONSOLES_FLOOD,
+			"initd stops every child and what it launched while flooded");
+	bool continued = stop_all(ids, n, false);
+	failed += check(continued && tasks_listed(INITD_TASK_STOPPED) == 0,
+			"and lets them all go on");
 	while (launch_wait(launch_of(), LAUNCH_ANY, 0, &ls) == STATUS_OK) {
 		bool ok = ls.end == LAUNCH_END_EXIT && ls.detail != 255;
 		bad += !ok;

@@ -36,6 +36,10 @@ def session(s):
              r"flood: PASS initd lists every program while flooded", 600)
     s.expect("flood: INITD_TASKS refuses nonsense",
              r"flood: PASS a wild index or a short request to INITD_TASKS is refused", 600)
+    s.expect("flood: initd stops every child and its sleepers, down the tree",
+             r"flood: PASS initd stops every child and what it launched while flooded", 600)
+    s.expect("flood: and lets them all go on",
+             r"flood: PASS and lets them all go on", 600)
     s.expect("flood: launches work again once they have ended",
              r"flood: PASS once they have ended, a launch works again", 600)
     s.run("flood: every refusal was clean, the table flooded, launches work again",
