@@ -332,39 +332,72 @@ int bi_times(struct shell *sh, int argc, char **argv)
 
 /* --- jobs --- */
 
+/* jobs: a finished job shown is forgotten, as dash does. */
 int bi_jobs(struct shell *sh, int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	job_reap(sh, false);
-	for (struct job *j = sh->jobs; j; j = j->next)
-		if (j->id)
-			job_print(sh, 1, j);
+	for (struct job *j = sh->jobs, *next; j; j = next) {
+		next = j->next;
+		if (!j->id)
+			continue;
+		job_print(sh, 1, j);
+		if (j->done)
+			job_free(sh, j);
+	}
 	return 0;
 }
 
+/* The job that spec names for fg and bg (the current job without one),
+ * or NULL after dash's message. */
+static struct job *job_operand(struct shell *sh, const char *spec)
+{
+	struct job *j = job_find(sh, spec);
+
+	if (j && j->id)
+		return j;
+	if (spec)
+		sh_builtin_err(sh, 2, "No such job: %s", spec);
+	else
+		sh_builtin_err(sh, 2, "No current job");
+	return NULL;
+}
+
+/* fg: continues the job in the foreground and waits for it; it keeps its
+ * number should it stop again. */
 int bi_fg(struct shell *sh, int argc, char **argv)
 {
-	struct job *j = job_find(sh, argc > 1 ? argv[1] : NULL);
+	struct job *j = job_operand(sh, argc > 1 ? argv[1] : NULL);
 
-	if (!j || !j->id)
-		return sh_builtin_err(sh, 2, argc > 1 ? "%s: No such job" : "No current job",
-				      argc > 1 ? argv[1] : "");
+	if (!j)
+		return 2;
 	out_fmt(sh, 1, "%s\n", j->text);
 	out_flush(sh);
-	j->id = 0;
 	for (int i = 0; i < j->npids; i++)
 		if (j->pids[i] > 0)
 			os_foreground(j->pids[i]);
+	job_continue(sh, j);
+	j->stoppable = sh->interactive;
 	return job_wait(sh, j);
 }
 
+/* bg: continues each job named (the current one without operands) in the
+ * background, out of the reach of the terminal's interrupts on Keel. */
 int bi_bg(struct shell *sh, int argc, char **argv)
 {
-	struct job *j = job_find(sh, argc > 1 ? argv[1] : NULL);
+	int i = 1;
 
-	if (!j || !j->id)
-		return sh_builtin_err(sh, 2, "No current job");
-	out_fmt(sh, 1, "[%d] %s &\n", j->id, j->text);
+	do {
+		struct job *j = job_operand(sh, i < argc ? argv[i] : NULL);
+
+		if (!j)
+			return 2;
+		out_fmt(sh, 1, "[%d] %s\n", j->id, j->text);
+		for (int k = 0; k < j->npids; k++)
+			if (j->pids[k] > 0)
+				os_background(j->pids[k]);
+		job_continue(sh, j);
+	} while (++i < argc);
 	return 0;
 }
 
@@ -390,13 +423,14 @@ static int wait_interrupted(struct shell *sh)
 	return first ? 128 + first : 0;
 }
 
-/* Waits until j is done (or a trapped signal arrives: returns 128+n; an
- * interrupt of an interactive shell unwinds to the prompt). */
+/* Waits until j is done or has stopped (or a trapped signal arrives:
+ * returns 128+n; an interrupt of an interactive shell unwinds to the
+ * prompt). */
 static int wait_job(struct shell *sh, struct job *j)
 {
-	while (!j->done) {
+	while (!j->done && !job_stop_signal(j)) {
 		struct os_status st;
-		pid_t r = os_wait_interruptible(-1, &st);
+		pid_t r = os_wait_interruptible(-1, sh->interactive ? OS_WAIT_STOPS : 0, &st);
 
 		if (r > 0) {
 			job_record(sh, r, &st);
@@ -420,27 +454,35 @@ static int wait_job(struct shell *sh, struct job *j)
 	return -1;
 }
 
+/* A numbered job that has not stopped, or NULL. */
+static struct job *unstopped_job(struct shell *sh)
+{
+	for (struct job *j = sh->jobs; j; j = j->next)
+		if (j->id && !job_stop_signal(j))
+			return j;
+	return NULL;
+}
+
+/* wait: without operands for every job but the stopped ones; for a
+ * stopped job, as dash, returns 128+n at once and keeps it. */
 int bi_wait(struct shell *sh, int argc, char **argv)
 {
 	int status = 0;
+	struct job *j;
 
 	if (argc < 2) {
-		for (struct job *j = sh->jobs, *next; j; j = next) {
-			next = j->next;
-			if (!j->id)
-				continue;
+		while ((j = unstopped_job(sh))) {
 			int s = wait_job(sh, j);
 
 			if (s >= 0)
 				return s;
-			job_free(sh, j);
-			next = sh->jobs;
+			if (j->done)
+				job_free(sh, j);
 		}
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
-		struct job *j = job_find(sh, argv[i]);
-
+		j = job_find(sh, argv[i]);
 		if (!j) {
 			if (argv[i][0] == '%') {
 				sh_warn(sh, "No such job: %s", argv[i]);
@@ -458,6 +500,10 @@ int bi_wait(struct shell *sh, int argc, char **argv)
 
 		if (s >= 0)
 			return s;
+		if (!j->done) {
+			status = status_from(&j->st[j->npids - 1]);
+			continue;
+		}
 		status = j->status;
 		if (running)
 			job_report_signal(sh, j);
@@ -525,6 +571,12 @@ static int kill_one(struct shell *sh, const char *target, int sig)
 		for (int i = 0; i < j->npids; i++)
 			if (j->pids[i] > 0)
 				os_kill(j->pids[i], sig);
+		/* A stopped job acts on a signal only once continued (on
+		 * Linux; Keel ends it at once): dash leaves that to the
+		 * user, bash continues it, and so does this shell. */
+		if (job_stop_signal(j) && sig && sig != SIGSTOP && sig != SIGTSTP &&
+		    sig != SIGTTIN && sig != SIGTTOU)
+			job_continue(sh, j);
 		return 0;
 	}
 	char *end;

@@ -150,6 +150,8 @@ int bi_exit(struct shell *sh, int argc, char **argv)
 {
 	int n = sh->in_trap ? sh->trap_status : sh->status;
 
+	if (job_stopped_warning(sh))
+		return 0;
 	if (argc > 1 && !parse_number(argv[1], &n))
 		sh_error(sh, "Illegal number: %s", argv[1]);
 	out_flush(sh);
@@ -618,7 +620,15 @@ int bi_command(struct shell *sh, int argc, char **argv)
 	status = spawn_program(sh, prog, argv + i, var_environ(sh, &sh->scratch), false, &pid);
 	if (status)
 		return status;
-	return job_wait(sh, job_new(sh, &pid, 1, NULL, false));
+	struct strbuf text; /* the job's name, should it stop */
+
+	sb_init(&text);
+	for (int k = 0; k < argc; k++)
+		sb_printf(&text, "%s%s", k ? " " : "", argv[k]);
+	char *t = arena_strdup(&sh->scratch, sb_cstr(&text));
+
+	sb_free(&text);
+	return job_foreground(sh, &pid, 1, NULL, t);
 }
 
 /* Prints what name is, as type (verbose) or command -v does. */

@@ -125,6 +125,8 @@ _Noreturn void sh_finish(struct shell *sh, int status)
 	out_flush(sh);
 	if (sh->ed)
 		interactive_save_history(sh);
+	if (sh->interactive)
+		job_hangup(sh);
 	exit(sh->status & 0xff);
 }
 
@@ -430,7 +432,7 @@ static int exec_external(struct shell *sh, struct node *n, char **argv, char **a
 		sh->lastbg = pid;
 		return 0;
 	}
-	return job_wait(sh, job_new(sh, &pid, 1, NULL, false));
+	return job_foreground(sh, &pid, 1, n, NULL);
 }
 
 /* A word that is one literal, quoted or not (scratch arena). */
@@ -810,7 +812,7 @@ static int exec_subshell(struct shell *sh, struct node *n, int flags)
 		sh->lastbg = pid;
 		return 0;
 	}
-	return job_wait(sh, job_new(sh, &pid, 1, NULL, false));
+	return job_foreground(sh, &pid, 1, n, NULL);
 }
 
 /* cmd &: stdin is /dev/null unless redirected, interrupts are ignored. */

@@ -139,6 +139,12 @@ int input_getc(struct input *in)
 	return c;
 }
 
+void input_resume(struct input *in)
+{
+	if (in->reader)
+		in->eof = false;
+}
+
 void input_new_command(struct input *in)
 {
 	in->continuation = false;

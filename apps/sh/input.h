@@ -23,5 +23,8 @@ struct input {
 int input_getc(struct input *in);
 /* Marks the start of a new command (the reader prompts with PS1). */
 void input_new_command(struct input *in);
+/* Reads on after an end of input (an interactive shell that stays for
+ * its stopped jobs): the line reader is asked again. */
+void input_resume(struct input *in);
 
 #endif

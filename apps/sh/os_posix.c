@@ -42,6 +42,7 @@ int keel_terminal_catch(int on);
 
 /* Signal state is necessarily global: handlers have no other channel. */
 static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t stop_typed; /* Ctrl-Z: SIGTSTP to the shell */
 static volatile sig_atomic_t pending[NSIG_SH];
 static unsigned char caught[NSIG_SH]; /* trap installed */
 static unsigned char ignored_at_start[NSIG_SH];
@@ -78,6 +79,8 @@ static void on_signal(int sig)
 {
 	if (sig == SIGINT && shell_interactive)
 		interrupted = 1;
+	if (sig == SIGTSTP && shell_interactive)
+		stop_typed = 1;
 	if (sig > 0 && sig < NSIG_SH && caught[sig])
 		pending[sig] = 1;
 }
@@ -93,13 +96,15 @@ static void set_handler(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-/* The dispositions the shell itself wants for sig when no trap is set. */
+/* The dispositions the shell itself wants for sig when no trap is set:
+ * an interactive shell notes Ctrl-C and Ctrl-Z (its own SIGTSTP does not
+ * stop it) and ignores the other terminal signals. */
 static void base_disposition(int sig)
 {
-	if (shell_interactive && sig == SIGINT)
+	if (shell_interactive && (sig == SIGINT || sig == SIGTSTP))
 		set_handler(sig, on_signal);
-	else if (shell_interactive && (sig == SIGTERM || sig == SIGQUIT || sig == SIGTSTP ||
-				       sig == SIGTTIN || sig == SIGTTOU))
+	else if (shell_interactive &&
+		 (sig == SIGTERM || sig == SIGQUIT || sig == SIGTTIN || sig == SIGTTOU))
 		set_handler(sig, SIG_IGN);
 	else if (ignored_at_start[sig])
 		set_handler(sig, SIG_IGN);
@@ -149,6 +154,14 @@ bool os_interrupted(void)
 	if (!interrupted)
 		return false;
 	interrupted = 0;
+	return true;
+}
+
+bool os_stop_typed(void)
+{
+	if (!stop_typed)
+		return false;
+	stop_typed = 0;
 	return true;
 }
 
@@ -296,7 +309,10 @@ static int add_fd_actions(posix_spawn_file_actions_t *fa, const int *fdmap, int 
 
 /* Signals the child must start with at their default action: all but
  * those ignored when the shell started and, for background jobs, SIGINT
- * and SIGQUIT; the interactive shell's ignored job-control signals too. */
+ * and SIGQUIT; the interactive shell's job-control signals too, which its
+ * children start with ignored: Ctrl-Z stops only the shell's children,
+ * with the SIGSTOP it sends its foreground job, and not theirs, which
+ * only a process group would let it continue. */
 static void child_sigdefault(sigset_t *set, bool ignore_int)
 {
 	sigemptyset(set);
@@ -316,7 +332,7 @@ int os_spawn(const struct os_spawn_req *req, pid_t *pid)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t def, mask;
-	struct sigaction oint, oquit, ign;
+	struct sigaction oint, oquit, otstp, ign;
 	int err;
 
 	posix_spawn_file_actions_init(&fa);
@@ -329,14 +345,20 @@ int os_spawn(const struct os_spawn_req *req, pid_t *pid)
 	posix_spawnattr_setsigdefault(&attr, &def);
 	posix_spawnattr_setsigmask(&attr, &mask);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	/* A signal the shell catches starts at its default in the child:
+	 * those the child must ignore are ignored meanwhile. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
 	if (req->ignore_int) {
-		memset(&ign, 0, sizeof(ign));
-		ign.sa_handler = SIG_IGN;
 		sigaction(SIGINT, &ign, &oint);
 		sigaction(SIGQUIT, &ign, &oquit);
 	}
+	if (shell_interactive)
+		sigaction(SIGTSTP, &ign, &otstp);
 	if (!err)
 		err = posix_spawn(pid, req->path, &fa, &attr, req->argv, req->envp);
+	if (shell_interactive)
+		sigaction(SIGTSTP, &otstp, NULL);
 	if (req->ignore_int) {
 		sigaction(SIGINT, &oint, NULL);
 		sigaction(SIGQUIT, &oquit, NULL);
@@ -346,24 +368,26 @@ int os_spawn(const struct os_spawn_req *req, pid_t *pid)
 	return err;
 }
 
-pid_t os_wait(pid_t pid, bool block, struct os_status *st)
+pid_t os_wait(pid_t pid, int flags, struct os_status *st)
 {
 	int ws;
+	bool block = flags & OS_WAIT_BLOCK;
 #ifdef SH_KEEL
 	bool waiting = block && keel_intr_waiting();
 #endif
-	pid_t r = waitpid(pid, &ws, block ? 0 : WNOHANG);
+	pid_t r = waitpid(pid, &ws,
+			  (block ? 0 : WNOHANG) | (flags & OS_WAIT_STOPS ? WUNTRACED : 0));
 
 	if (r <= 0)
 		return r;
-	st->code = 0;
-	st->sig = 0;
-	st->core = false;
+	memset(st, 0, sizeof(*st));
 	if (WIFEXITED(ws)) {
 		st->code = WEXITSTATUS(ws);
 	} else if (WIFSIGNALED(ws)) {
 		st->sig = WTERMSIG(ws);
 		st->core = WCOREDUMP(ws);
+	} else if (WIFSTOPPED(ws)) {
+		st->stop = WSTOPSIG(ws);
 	}
 #ifdef SH_KEEL
 	/* An interrupt typed while a child ran in the foreground was the
@@ -376,7 +400,7 @@ pid_t os_wait(pid_t pid, bool block, struct os_status *st)
 	return r;
 }
 
-pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
+pid_t os_wait_interruptible(pid_t pid, int flags, struct os_status *st)
 {
 #ifdef SH_KEEL
 	/* Keel's waitpid is a call to the launcher that Ctrl-C does not end:
@@ -384,7 +408,7 @@ pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
 	const struct timespec tick = { 0, 20000000 };
 
 	while (shell_interactive) {
-		pid_t r = os_wait(pid, false, st);
+		pid_t r = os_wait(pid, flags & ~OS_WAIT_BLOCK, st);
 
 		if (r != 0)
 			return r;
@@ -395,7 +419,7 @@ pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
 		nanosleep(&tick, NULL);
 	}
 #endif
-	return os_wait(pid, true, st);
+	return os_wait(pid, flags | OS_WAIT_BLOCK, st);
 }
 
 int os_kill(pid_t pid, int sig)
@@ -407,6 +431,16 @@ int os_foreground(pid_t pid)
 {
 #ifdef SH_KEEL
 	return keel_spawn_job(pid, 0);
+#else
+	(void)pid;
+	return 0;
+#endif
+}
+
+int os_background(pid_t pid)
+{
+#ifdef SH_KEEL
+	return keel_spawn_job(pid, LAUNCH_JOB_BACKGROUND);
 #else
 	(void)pid;
 	return 0;
@@ -561,12 +595,12 @@ int os_term_raw(int fd, bool on)
 		return errno;
 	have_saved_termios = true;
 	t = saved_termios;
-	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN);
-#ifdef SH_KEEL
-	/* No signal reaches the shell on Keel: the line editor takes Ctrl-C
-	 * as a byte and abandons the line. */
-	t.c_lflag &= ~(tcflag_t)ISIG;
-#endif
+	/* The line editor takes Ctrl-C as a byte and abandons the line: no
+	 * signal reaches the shell on Keel, and on the host a SIGINT or
+	 * SIGTSTP from the terminal would reach every job started in the
+	 * foreground, stopped and continued with bg ones too (the shell has no
+	 * process groups). */
+	t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | IEXTEN | ISIG);
 	t.c_iflag &= ~(tcflag_t)(IXON | ICRNL | INLCR);
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;

@@ -73,8 +73,7 @@ int exec_pipeline(struct shell *sh, struct node *n, int flags)
 	}
 	if (!npids)
 		return last_status;
-	struct job *j = job_new(sh, pids, npids, NULL, false);
-	int status = job_wait(sh, j);
+	int status = job_foreground(sh, pids, npids, n, NULL);
 
 	return last_status ? last_status : status;
 }

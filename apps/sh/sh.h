@@ -75,15 +75,21 @@ struct func {
 
 struct job {
 	struct job *next;
-	int id;
+	int id; /* job number; 0: a foreground job that never stopped */
 	int npids, nleft;
-	pid_t *pids;
-	struct os_status *st;
-	char *text; /* command text for `jobs` */
+	pid_t *pids;          /* negated once the process has ended */
+	struct os_status *st; /* st[i].stop: process i is stopped */
+	char *text;           /* command text for `jobs` */
+	/* A foreground job's command, for its text should it stop; valid
+	 * only while the job is waited for. */
+	struct node *cmd;
 	bool done;
 	bool reported;
 	bool was_bg;
-	int status; /* final $? value when done */
+	bool stoppable; /* waited for with stops (interactive foreground) */
+	bool ctrl_z;    /* the shell stopped it with SIGSTOP for Ctrl-Z */
+	bool notify;    /* stopped: to be shown at the next prompt */
+	int status;     /* final $? value when done */
 };
 
 /* A descriptor saved by a redirection, restored when it is popped. */
@@ -177,6 +183,9 @@ struct shell {
 	/* jobs */
 	struct job *jobs;
 	int next_job;
+	/* 2 after "You have stopped jobs.", 1 after the next command, then 0:
+	 * exit or an end of input while it is not 0 leaves them (dash). */
+	int job_warning;
 
 	/* limits (the fuzzers lower them) */
 	long fuel; /* > 0: commands left before an error */
@@ -368,6 +377,23 @@ const struct builtin *builtin_table(size_t *n);
 /* --- jobs (jobs.c) --- */
 struct job *job_new(struct shell *sh, const pid_t *pids, int n, const char *text, bool bg);
 int job_wait(struct shell *sh, struct job *j); /* returns $? */
+/* Waits for processes started in the foreground as a job, command cmd
+ * (or, without one, text) for its text; in an interactive shell the job
+ * can stop, and is then kept as a stopped job.  Returns $?. */
+int job_foreground(struct shell *sh, const pid_t *pids, int n, struct node *cmd, const char *text);
+/* The signal that stopped job j (its last stopped process's), once each
+ * of its processes has stopped or ended; 0 while one runs or when none
+ * stopped. */
+int job_stop_signal(const struct job *j);
+/* Continues j (SIGCONT to each of its processes: fg, bg, kill); it counts
+ * as running again. */
+void job_continue(struct shell *sh, struct job *j);
+/* Whether exit or an end of input should leave the shell running for its
+ * stopped jobs: says "You have stopped jobs." once, as dash. */
+bool job_stopped_warning(struct shell *sh);
+/* Hangs up on stopped jobs (SIGHUP, SIGCONT) as an interactive shell
+ * leaves, so that none stays stopped for ever. */
+void job_hangup(struct shell *sh);
 void job_reap(struct shell *sh, bool block);
 void job_notify(struct shell *sh);
 void job_print(struct shell *sh, int fd, struct job *j);

@@ -11,7 +11,8 @@
  * replaces that one file.
  *
  * Signals are reduced to what the shell needs: "an interrupt arrived"
- * (Ctrl-C) and the trap-able events the platform can deliver, both polled.
+ * (Ctrl-C), "a stop was typed" (Ctrl-Z) and the trap-able events the
+ * platform can deliver, all polled.
  */
 #ifndef SH_OS_H
 #define SH_OS_H
@@ -35,39 +36,54 @@ struct os_spawn_req {
 	bool ignore_int; /* child starts with interrupts ignored */
 };
 
-/* Exit status of a child as the shell sees it. */
+/* A child's change of state as the shell sees it: it ended (with code or
+ * by signal sig), or it stopped and lives on (stop). */
 struct os_status {
-	int code; /* exit code 0..255 when !signaled */
+	int code; /* exit code 0..255 when it exited */
 	int sig;  /* signal number when signaled, else 0 */
+	int stop; /* signal that stopped it (SIGTSTP, SIGSTOP, ...), else 0 */
 	bool core;
 };
+
+/* os_wait's flags.  Only an interactive shell asks for stops: without
+ * OS_WAIT_STOPS a stopped child is not reported (it is waited for until
+ * it ends), as in a shell without job control. */
+#define OS_WAIT_BLOCK 1 /* wait until a child changes state */
+#define OS_WAIT_STOPS 2 /* also report a child that stopped (WUNTRACED) */
 
 /* Starts a child.  Returns 0 and sets *pid, or an errno value (ENOENT,
  * EACCES, ENOEXEC, ...) when the program could not be started. */
 int os_spawn(const struct os_spawn_req *req, pid_t *pid);
 
-/* Waits for child pid (or any child when pid is -1).  Returns the pid that
- * changed state, 0 when block is false and nothing is ready, -1 with errno
+/* Waits for child pid (or any child when pid is -1) to end or, with
+ * OS_WAIT_STOPS, to stop (once per stop).  Returns the pid that changed
+ * state, 0 without OS_WAIT_BLOCK when nothing is ready, -1 with errno
  * ECHILD when there are no children or EINTR when an event interrupted the
- * wait (check os_interrupted / os_signals_pending). */
-pid_t os_wait(pid_t pid, bool block, struct os_status *st);
+ * wait (check os_interrupted / os_stop_typed / os_signals_pending). */
+pid_t os_wait(pid_t pid, int flags, struct os_status *st);
 
 /* Waits for child pid (or any when -1) as the `wait` builtin does: as
- * os_wait(pid, true, st), and an interrupt typed meanwhile ends the wait
- * with EINTR also on Keel, whose waitpid it does not end (the shell then
- * looks every 20 ms). */
-pid_t os_wait_interruptible(pid_t pid, struct os_status *st);
+ * os_wait(pid, flags | OS_WAIT_BLOCK, st), and an interrupt typed meanwhile
+ * ends the wait with EINTR also on Keel, whose waitpid it does not end
+ * (the shell then looks every 20 ms). */
+pid_t os_wait_interruptible(pid_t pid, int flags, struct os_status *st);
 
 /* Sends signal sig to child pid (the Keel layer maps SIGINT/SIGTERM/SIGKILL
- * to "interrupt" and "kill").  Returns 0 or an errno value. */
+ * to "interrupt" and "kill"; SIGCONT continues a stopped child, SIGSTOP
+ * and SIGTSTP stop one).  Returns 0 or an errno value. */
 int os_kill(pid_t pid, int sig);
 
-/* Brings background child pid to the foreground, so that an interrupt
- * typed on the terminal reaches it (fg).  On Keel the console's controller
- * (initd) ends the foreground children itself; on the host, where the
- * shell forwards interrupts (jobs.c), it does nothing.  Returns 0 or an
- * errno value. */
+/* Brings background child pid to the foreground, so that an interrupt or
+ * a stop typed on the terminal reaches it (fg).  On Keel the console's
+ * controller (initd) ends and stops the foreground children itself; on the
+ * host, where the shell forwards interrupts and stops (jobs.c), it does
+ * nothing.  Returns 0 or an errno value. */
 int os_foreground(pid_t pid);
+
+/* Moves child pid to the background, out of the reach of interrupts and
+ * stops typed on the terminal (a job that stopped, and bg).  Nothing to
+ * do on the host.  Returns 0 or an errno value. */
+int os_background(pid_t pid);
 
 /* True if the platform starts name without a file for it in PATH (on
  * Keel: the toolbox's commands, which the launcher finds by name); the
@@ -93,6 +109,14 @@ pid_t os_getppid(void);
 void os_signal_setup(bool interactive);
 bool os_interrupted(void);
 void os_interrupt_clear(void);
+
+/* Reports and clears a stop (Ctrl-Z) typed on the terminal that the
+ * interactive shell must pass on to its foreground job, by stopping it
+ * with SIGSTOP (the host: children start with SIGTSTP ignored, and a
+ * shell that leads its session could not have them stopped by it).  On
+ * Keel always false: the console's controller stops the foreground job
+ * itself. */
+bool os_stop_typed(void);
 
 /* Trap-able signals: catch (1), ignore (2) or default (0).  Returns false
  * when the platform cannot deliver that signal. */

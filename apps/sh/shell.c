@@ -165,8 +165,14 @@ int exec_input(struct shell *sh, struct input *in, bool toplevel)
 
 		if (r == PARSE_EOF) {
 			catch_pop(sh, &cp);
+			if (toplevel && sh->interactive && job_stopped_warning(sh)) {
+				input_resume(in);
+				arena_free(&a);
+				continue;
+			}
 			break;
 		}
+		sh->job_warning = sh->job_warning == 2 ? 1 : 0;
 		if (r == PARSE_ERROR)
 			syntax_error(sh, &err);
 		else if (n && (!sh->opt[OPT_n] || sh->interactive))

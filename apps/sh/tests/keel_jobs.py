@@ -5,7 +5,8 @@
 # while the background job runs on; `fg` and Ctrl-C of the job brought
 # back; `wait`; the "Done" notice at the next prompt; a three-stage
 # pipeline ended by Ctrl-C; a nested interactive shell whose spinning
-# child alone Ctrl-C ends; 300 rounds of two fresh child shells, each
+# child alone Ctrl-C ends; Ctrl-Z of a spinning program and of a
+# pipeline (jobs, ps, bg, fg, kill, Ctrl-C at the prompt); 300 rounds of two fresh child shells, each
 # running a toolbox command at once, none of them without its commands;
 # then poweroff. The history file is read back
 # from the disk with mtools: each line entered once, appended.
@@ -105,6 +106,88 @@ def pipeline(s):
     s.run("kill ends it", "kill %1; wait; jobs; echo killed", r"\nkilled\r")
 
 
+def ps_line(s, what):
+    """ps's line for the command what (its KIND and TIME columns)."""
+    s.run("ps lists " + what, "ps", entered("ps"))
+    for line in s.child.before.split("\n"):
+        if line.rstrip("\r").endswith(" " + what):
+            return line
+    return ""
+
+
+def stopping(s):
+    """Ctrl-Z: the controller (initd) stops the foreground job."""
+    s.child.send("launch-child spin; echo after-stop\r")
+    s.expect("a spinning program starts", entered("launch-child spin; echo after-stop"), 30)
+    time.sleep(2)
+    s.child.send("\x1a")
+    s.expect("Ctrl-Z stops it; the rest of the line runs, as in dash", r"after-stop\r", 30)
+    s.expect("the stop is shown at the prompt",
+             r"\[1\] \+ Stopped +launch-child spin\r", 30)
+    s.run("jobs shows it stopped", "jobs", r"\n\[1\] \+ Stopped +launch-child spin\r")
+    first = ps_line(s, "launch-child spin")
+    check("ps shows it stopped", " stopped " in first, repr(first))
+    time.sleep(1)
+    second = ps_line(s, "launch-child spin")
+    check("a stopped program does not run (its TIME stands)",
+          first and first.split()[3] == second.split()[3], repr((first, second)))
+    s.child.send("\x03")
+    s.expect("Ctrl-C at the prompt", PROMPT, 30)
+    s.run("Ctrl-C at the prompt leaves the stopped job", "jobs",
+          r"\n\[1\] \+ Stopped +launch-child spin\r")
+    s.run("bg continues it in the background", "bg", r"\n\[1\] launch-child spin\r")
+    s.run("jobs shows it running", "jobs", r"\n\[1\] \+ Running +launch-child spin\r")
+    first = ps_line(s, "launch-child spin")
+    time.sleep(1)
+    second = ps_line(s, "launch-child spin")
+    check("continued, it runs (its TIME grows)",
+          first and second and first.split()[3] != second.split()[3] and
+          " job " in second, repr((first, second)))
+    s.child.send("fg\r")
+    s.expect("fg names it", r"\nlaunch-child spin\r", 30)
+    time.sleep(1)
+    s.child.send("\x1a")
+    s.expect("fg, then Ctrl-Z stops it again", r"\[1\] \+ Stopped +launch-child spin\r", 30)
+    s.run("$? of a stopped job is 148", "echo status=$?", r"\nstatus=148\r")
+    s.run("kill ends the stopped job", "kill %1; sleep 1; jobs; echo listed",
+          r"\nlisted\r")
+    check("no job is left", "[1]" not in s.child.before.split("listed")[0][-200:] or
+          "Terminated" in s.child.before, repr(s.child.before[-300:]))
+    # A pipeline, every stage stopped with it; fg and Ctrl-C end it.
+    s.child.send("launch-child spin | cat | wc -l\r")
+    s.expect("a pipeline starts", entered("launch-child spin | cat | wc -l"), 30)
+    time.sleep(2)
+    s.child.send("\x1a")
+    s.expect("Ctrl-Z stops the pipeline",
+             r"\[1\] \+ Stopped +launch-child spin \| cat \| wc -l\r", 30)
+    s.expect("the prompt comes back", PROMPT, 30)
+    out = ps_line(s, "launch-child spin")
+    check("its stages are stopped", " stopped " in out, repr(out))
+    s.child.send("fg\r")
+    s.expect("fg brings the pipeline back", r"\nlaunch-child spin \| cat \| wc -l\r", 30)
+    time.sleep(1)
+    s.child.send("\x03")
+    s.expect("Ctrl-C ends the pipeline brought back", PROMPT, 30)
+    s.run("its status is 130", "echo status=$?", r"\nstatus=130\r")
+    s.run("no job is left after the pipeline", "jobs; echo none", r"\nnone\r")
+    check("jobs printed nothing", "[1]" not in s.child.before, repr(s.child.before[-200:]))
+    # A nested interactive shell is passed by: its own command stops.
+    s.run("a nested shell for Ctrl-Z", "sh -i", entered("sh -i"))
+    s.run("the nested shell runs a command", "echo in-''nested", r"\nin-nested\r")
+    s.child.send("launch-child spin\r")
+    s.expect("the nested shell starts a spinner", entered("launch-child spin"), 30)
+    time.sleep(2)
+    s.child.send("\x1a")
+    s.expect("Ctrl-Z stops the nested shell's command, not the shell",
+             r"\[1\] \+ Stopped +launch-child spin\r", 30)
+    s.run("the nested shell goes on", "echo nested=$?", r"\nnested=148\r")
+    s.run("exit with a stopped job warns", "exit", r"You have stopped jobs\.")
+    s.run("a second exit leaves the nested shell", "exit", entered("exit"))
+    s.run("the outer shell answers", "jobs; echo outer", r"\nouter\r")
+    out = ps_line(s, "launch-child spin")
+    check("the stopped job ended with the nested shell", out == "", repr(out))
+
+
 def fresh_shells(s):
     """Child shells one after another, each running a toolbox command at
     once: a fresh shell asks `toolbox --list` through a pipe for its
@@ -152,6 +235,7 @@ def main():
         background(s)
         waiting(s)
         pipeline(s)
+        stopping(s)
         fresh_shells(s)
         child.send("poweroff\r")
         s.expect("poweroff ends the session", r"topod: power off", 60)

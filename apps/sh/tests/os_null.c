@@ -18,16 +18,16 @@ int os_spawn(const struct os_spawn_req *req, pid_t *pid)
 	return ENOSYS;
 }
 
-pid_t os_wait(pid_t pid, bool block, struct os_status *st)
+pid_t os_wait(pid_t pid, int flags, struct os_status *st)
 {
-	(void)pid, (void)block, (void)st;
+	(void)pid, (void)flags, (void)st;
 	errno = ECHILD;
 	return -1;
 }
 
-pid_t os_wait_interruptible(pid_t pid, struct os_status *st)
+pid_t os_wait_interruptible(pid_t pid, int flags, struct os_status *st)
 {
-	return os_wait(pid, true, st);
+	return os_wait(pid, flags | OS_WAIT_BLOCK, st);
 }
 
 int os_kill(pid_t pid, int sig)
@@ -37,6 +37,12 @@ int os_kill(pid_t pid, int sig)
 }
 
 int os_foreground(pid_t pid)
+{
+	(void)pid;
+	return ESRCH;
+}
+
+int os_background(pid_t pid)
 {
 	(void)pid;
 	return ESRCH;
@@ -86,6 +92,11 @@ bool os_interrupted(void)
 
 void os_interrupt_clear(void)
 {
+}
+
+bool os_stop_typed(void)
+{
+	return false;
 }
 
 bool os_signal_mode(int sig, int mode)

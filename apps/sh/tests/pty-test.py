@@ -3,7 +3,9 @@
 # at it: commands, history recall (Up, Ctrl-R, the history file across
 # sessions), Tab completion of a function name and of a path, Ctrl-C of a
 # spinning `while :; do :; done` and of a program, a background job with
-# wait and jobs, the startup file.
+# wait and jobs, the startup file; stopped jobs: Ctrl-Z of a program, of a
+# pipeline and of a subshell, jobs, bg, fg, kill and exit with them, the
+# processes' states read from /proc.
 #
 # usage: apps/sh/tests/pty-test.py [SHELL]   (default $SH or build/host/apps/sh/sh)
 # The harness uses pty.fork() to give the shell a controlling terminal; the
@@ -53,7 +55,7 @@ class Term:
         while time.time() < end:
             if text in self.buf:
                 i = self.buf.index(text) + len(text)
-                self.buf = self.buf[i:]
+                self.seen, self.buf = self.buf[:i], self.buf[i:]
                 return True
             self.read(0.1)
         return False
@@ -73,6 +75,23 @@ class Term:
         os.close(self.fd)
 
 
+def children(pid):
+    """{name: state letters} of pid's child processes, from /proc."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            stat = open("/proc/%s/stat" % d).read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == pid:
+            kids[name] = kids.get(name, "") + fields[0]
+    return kids
+
+
 def check(name, ok, t=None):
     global passed, failed
     if ok:
@@ -81,6 +100,78 @@ def check(name, ok, t=None):
     else:
         failed += 1
         print("FAIL " + name + ("" if t is None else "  (screen tail: %r)" % t.buf[-200:]))
+
+
+def stopped_jobs(home):
+    """Ctrl-Z, jobs, bg, fg, kill and exit, checked against dash's lines."""
+    t = Term(home)
+    t.expect("$ ")
+    t.send("sleep 30\r")
+    time.sleep(0.5)
+    t.send("\x1a")
+    check("Ctrl-Z stops a program: dash's line",
+          t.expect("[1] + Stopped                    sleep 30\r\n"), t)
+    time.sleep(0.2)
+    check("the stopped program is stopped", children(t.pid).get("sleep") == "T")
+    t.send("echo status-$?\r")
+    check("$? of a job stopped by Ctrl-Z is 148", t.expect("status-148"), t)
+    t.send("jobs\r")
+    check("jobs shows it Stopped", t.expect("[1] + Stopped                    sleep 30\r\n"), t)
+    t.send("bg\r")
+    check("bg says which job it continues", t.expect("[1] sleep 30\r\n"), t)
+    t.expect("$ ")
+    t.send("\x03")
+    time.sleep(0.3)
+    t.send("jobs\r")
+    check("bg continues it; Ctrl-C at the prompt leaves it running",
+          t.expect("[1] + Running                    sleep 30\r\n"), t)
+    check("the continued program runs", children(t.pid).get("sleep") in ("S", "R"))
+    t.send("fg\r")
+    check("fg names the job", t.expect("sleep 30\r\n"), t)
+    time.sleep(0.5)
+    start = time.time()
+    t.send("\x03")
+    ok = t.expect("$ ", 5) and time.time() - start < 4
+    check("Ctrl-C ends the job fg brought back", ok, t)
+    t.send("echo fg-$?; jobs; echo end-$((1 + 1))\r")
+    ok = t.expect("fg-130") and t.expect("end-2") and "sleep 30" not in t.seen
+    check("the job is gone", ok and "sleep" not in children(t.pid), t)
+    t.send("sleep 30 | cat\r")
+    time.sleep(0.5)
+    t.send("\x1a")
+    check("Ctrl-Z stops a pipeline",
+          t.expect("[1] + Stopped                    sleep 30 | cat\r\n"), t)
+    time.sleep(0.2)
+    check("every stage of it is stopped", children(t.pid) == {"sleep": "T", "cat": "T"})
+    t.send("kill %1; sleep 0.3; jobs\r")
+    check("kill ends a stopped job",
+          t.expect("[1] + Terminated                 sleep 30 | cat\r\n"), t)
+    t.send("(sleep 1; echo subshell-done)\r")
+    time.sleep(0.5)
+    t.send("\x1a")
+    check("Ctrl-Z stops a subshell",
+          t.expect("[1] + Stopped                    (sleep 1; echo subshell-done)"), t)
+    t.send("fg\r")
+    check("fg continues the subshell to its end", t.expect("subshell-done"), t)
+    t.send("sleep 30\r")
+    time.sleep(0.5)
+    t.send("\x1a")
+    t.expect("Stopped")
+    t.send("exit\r")
+    check("exit with a stopped job warns as dash", t.expect("You have stopped jobs.\r\n"), t)
+    t.send("echo still-here\r")
+    check("and the shell stays", t.expect("still-here"), t)
+    t.send("exit\r")
+    t.expect("You have stopped jobs.")
+    t.send("exit\r")
+    time.sleep(0.5)
+    gone = os.waitpid(t.pid, os.WNOHANG)[0] == t.pid
+    check("exit twice in a row leaves, hanging up on the job",
+          gone and "T" not in "".join(children(t.pid).values()))
+    if not gone:
+        t.close()
+    else:
+        os.close(t.fd)
 
 
 def main():
@@ -141,6 +232,7 @@ def main():
         t.send("exit\r")
         time.sleep(0.2)
         t.close()
+        stopped_jobs(home)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print("%d passed, %d failed" % (passed, failed))

@@ -1,11 +1,14 @@
 /*
  * unit.c - unit tests of the shell's parts: the parser (trees printed back,
  * error messages and their lines), arithmetic, pattern matching and
- * globbing, field splitting, the child-shell state encoding, and the line
- * editor driven by key bytes against a fake terminal.
+ * globbing, field splitting, the child-shell state encoding, job states
+ * (stopped, running, done) from their processes' states and the order of
+ * the job list, and the line editor driven by key bytes against a fake
+ * terminal.
  */
 #define _DEFAULT_SOURCE 1
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -477,6 +480,132 @@ TEST(serial_rejects_truncated_and_corrupt_state)
 	shell_free(b);
 }
 
+/* --- jobs --- */
+
+/* Process ids above any pid_max: the SIGCONT a test's job_continue sends
+ * reaches no process. */
+#define FAKE_PID 0x7fff0000
+
+static struct os_status stopped_by(int sig)
+{
+	struct os_status st = { 0, 0, sig, false };
+
+	return st;
+}
+
+static struct os_status exited(int code)
+{
+	struct os_status st = { code, 0, 0, false };
+
+	return st;
+}
+
+/* The line job_print gives j, taken from the shell's stdout buffer. */
+static const char *job_line(struct shell *sh, struct job *j)
+{
+	sh->out1.len = 0;
+	job_print(sh, 1, j);
+	snprintf(printed, sizeof(printed), "%.*s", (int)sh->out1.len, sh->out1.buf);
+	sh->out1.len = 0;
+	return printed;
+}
+
+TEST(job_stops_when_each_process_has_stopped_or_ended)
+{
+	struct shell *sh = new_shell();
+	pid_t p[3] = { FAKE_PID + 1, FAKE_PID + 2, FAKE_PID + 3 };
+	struct job *j = job_new(sh, p, 3, "a | b | c", true);
+	struct os_status st;
+
+	st = stopped_by(SIGTSTP);
+	job_record(sh, p[0], &st);
+	CHECK_EQ(job_stop_signal(j), 0); /* b and c still run */
+	st = exited(0);
+	job_record(sh, p[1], &st);
+	CHECK_EQ(job_stop_signal(j), 0);
+	st = stopped_by(SIGTTIN);
+	job_record(sh, p[2], &st);
+	CHECK_EQ(job_stop_signal(j), SIGTTIN); /* the last stopped process's */
+	CHECK(!j->done);
+	CHECK_EQ(status_from(&j->st[2]), 128 + SIGTTIN);
+	CHECK_STR(job_line(sh, j), "[1] + Stopped (tty input)        a | b | c\n");
+	job_continue(sh, j);
+	CHECK_EQ(job_stop_signal(j), 0);
+	CHECK_STR(job_line(sh, j), "[1] + Running                    a | b | c\n");
+	st = exited(3);
+	job_record(sh, p[0], &st);
+	job_record(sh, p[2], &st);
+	CHECK(j->done);
+	CHECK_EQ(job_stop_signal(j), 0);
+	CHECK_STR(job_line(sh, j), "[1] + Done(3)                    a | b | c\n");
+	job_free(sh, j);
+	shell_free(sh);
+}
+
+TEST(job_stopped_with_its_last_process_ended_keeps_that_status)
+{
+	struct shell *sh = new_shell();
+	pid_t p[2] = { FAKE_PID + 1, FAKE_PID + 2 };
+	struct job *j = job_new(sh, p, 2, "sleep 30 | true", true);
+	struct os_status st = exited(0);
+
+	job_record(sh, p[1], &st);
+	st = stopped_by(SIGTSTP);
+	job_record(sh, p[0], &st);
+	CHECK_EQ(job_stop_signal(j), SIGTSTP);
+	CHECK_EQ(status_from(&j->st[1]), 0); /* $? as dash: true's */
+	CHECK_STR(job_line(sh, j), "[1] + Stopped                    sleep 30 | true\n");
+	job_free(sh, j);
+	shell_free(sh);
+}
+
+TEST(job_stopped_for_ctrl_z_by_sigstop_counts_as_sigtstp)
+{
+	struct shell *sh = new_shell();
+	pid_t p = FAKE_PID + 1;
+	struct job *j = job_new(sh, &p, 1, "sleep 30", true);
+	struct os_status st = stopped_by(SIGSTOP);
+
+	j->ctrl_z = true;
+	job_record(sh, p, &st);
+	CHECK_EQ(job_stop_signal(j), SIGTSTP);
+	CHECK_EQ(status_from(&j->st[0]), 148);
+	job_continue(sh, j);
+	CHECK(!j->ctrl_z);
+	job_record(sh, p, &st); /* kill -STOP from elsewhere */
+	CHECK_EQ(job_stop_signal(j), SIGSTOP);
+	CHECK_STR(job_line(sh, j), "[1] + Stopped (signal)           sleep 30\n");
+	job_free(sh, j);
+	shell_free(sh);
+}
+
+TEST(job_list_puts_stopped_jobs_first_as_current)
+{
+	struct shell *sh = new_shell();
+	pid_t p[3] = { FAKE_PID + 1, FAKE_PID + 2, FAKE_PID + 3 };
+	struct job *a = job_new(sh, &p[0], 1, "a", true);
+	struct job *b = job_new(sh, &p[1], 1, "b", true);
+	struct os_status st = stopped_by(SIGTSTP);
+
+	CHECK(job_find(sh, "%+") == b && job_find(sh, "%-") == a);
+	job_record(sh, p[0], &st);
+	CHECK(job_find(sh, "%+") == a && job_find(sh, "%-") == b);
+	struct job *c = job_new(sh, &p[2], 1, "c", true);
+
+	CHECK(sh->jobs == a && a->next == c && c->next == b); /* new: after the stopped */
+	CHECK_EQ(c->id, 3);
+	job_continue(sh, a); /* bg: the first of the running jobs */
+	CHECK(sh->jobs == a && a->next == c && c->next == b);
+	job_record(sh, p[2], &st);
+	job_record(sh, p[1], &st);
+	CHECK(sh->jobs == b && b->next == c && c->next == a); /* the last stopped first */
+	CHECK_STR(job_line(sh, c), "[3] - Stopped                    c\n");
+	job_free(sh, a);
+	job_free(sh, b);
+	job_free(sh, c);
+	shell_free(sh);
+}
+
 /* --- line editor --- */
 
 struct fake {
@@ -686,6 +815,10 @@ int main(void)
 	RUN(expand_parameter_operators);
 	RUN(serial_round_trips_every_byte_but_nul);
 	RUN(serial_rejects_truncated_and_corrupt_state);
+	RUN(job_stops_when_each_process_has_stopped_or_ended);
+	RUN(job_stopped_with_its_last_process_ended_keeps_that_status);
+	RUN(job_stopped_for_ctrl_z_by_sigstop_counts_as_sigtstp);
+	RUN(job_list_puts_stopped_jobs_first_as_current);
 	RUN(editor_moves_the_cursor_and_edits);
 	RUN(editor_steps_over_utf8_characters);
 	RUN(editor_recalls_and_searches_history);
