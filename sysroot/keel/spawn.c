@@ -417,14 +417,14 @@ long keel_sys_wait4(const long a[6])
 long keel_spawn_kill(int pid, int sig)
 {
 	struct kid *k = pid > 0 ? kid_find(pid, 0) : NULL;
-	cap_handle_t launch = launch_cap(keel_start_page(), "launch");
-	status_t st;
 	if (!k)
 		return -ESRCH;
 	if (sig < 0 || sig >= 65)
 		return -EINVAL;
 	if (sig == 0 || sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG)
 		return 0;
+	cap_handle_t launch = launch_cap(keel_start_page(), "launch");
+	status_t st;
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 		k->stop_sig = sig;
 		st = launch_stop(launch, k->id, true);

@@ -4,8 +4,9 @@
  *
  * The root gives each the same shared memory, an MMIO page and a badged
  * send capability to its hub inbox, which it drains while they run
- * (deleting every capability that arrives, grant-once or not). The last
- * adversary is killed in the middle of its run. Afterwards every
+ * (deleting every capability that arrives, grant-once or not). The first
+ * adversary is stopped and continued in turns (sys_task_stop) while it
+ * runs; the last is stopped and killed in the middle of its run. Afterwards every
  * adversary that was not killed must have exited with code 0, finished
  * its operations and seen no wrong answer, and the kernel's threads,
  * tasks, objects and free pages must be back at the baseline.
@@ -18,7 +19,7 @@
 #define DEFAULT_OPS 3000
 #define KILL_AFTER_NS (300 * KABI_MS)
 #define SUP_BADGE 0xad0
-#define STALL_ROUNDS 100 /* of 100 ms without a single operation done */
+#define STALL_NS (10000 * KABI_MS) /* without a single operation done */
 
 struct adversaries {
 	struct kabi_inbox sup, hub;
@@ -88,30 +89,44 @@ static unsigned ended(const struct adversaries *a)
  * gives up when no operation is done for 10 s. */
 static void run(struct kabi_root *r, struct adversaries *a)
 {
-	uint64_t start, now;
+	uint64_t start, now, progress;
 	bool killed = false;
 	struct keel_msg m;
 	sys_clock_read(&start);
-	uint64_t last = 0;
-	for (int idle = 0; ended(a) < KABI_ADV_TASKS && idle < STALL_ROUNDS;) {
+	progress = start;
+	uint64_t last = 0, round = 0;
+	for (now = start; ended(a) < KABI_ADV_TASKS && now - progress < STALL_NS; round++) {
+		/* The first adversary is stopped every other round (5 ms),
+		 * whatever its twelve threads are doing, and let go on in
+		 * the next. */
+		if (!a->ended[0]) {
+			status_t st = sys_task_stop(a->child[0].task, round % 2 == 0);
+			if (st)
+				kr_fail(r, "stop and continue an adversary", "round %llu: %s",
+					(unsigned long long)round, status_name(st));
+		}
 		drain_hub(a);
-		if (kabi_recv(&a->sup, &m, 100 * KABI_MS) == STATUS_OK)
+		if (kabi_recv(&a->sup, &m, (a->ended[0] ? 100 : 5) * KABI_MS) == STATUS_OK)
 			note_end(r, a, &m);
 		uint64_t ops = a->res[0].ops + a->res[1].ops + a->res[2].ops;
-		idle = ops == last ? idle + 1 : 0;
-		last = ops;
 		sys_clock_read(&now);
+		if (ops != last)
+			progress = now;
+		last = ops;
 		if (!killed && now - start > KILL_AFTER_NS) {
-			kr_expect(r, "kill an adversary mid-run",
+			kr_expect(r, "stop an adversary mid-run",
+				  sys_task_stop(a->child[KABI_ADV_TASKS - 1].task, 1), STATUS_OK);
+			kr_expect(r, "kill the stopped adversary",
 				  sys_task_kill(a->child[KABI_ADV_TASKS - 1].task, 0), STATUS_OK);
 			killed = true;
 		}
 	}
 	drain_hub(a);
+	kr_log(r, "adversary: the first stopped %llu times", (unsigned long long)(round + 1) / 2);
 	if (ended(a) < KABI_ADV_TASKS)
 		kr_fail(r, "every adversary ends",
-			"%u of %u ended; no operation for %d ms (a lost wake-up or a deadlock)",
-			ended(a), KABI_ADV_TASKS, STALL_ROUNDS * 100);
+			"%u of %u ended; no operation for %llu ms (a lost wake-up or a deadlock)",
+			ended(a), KABI_ADV_TASKS, (unsigned long long)(STALL_NS / KABI_MS));
 }
 
 static void report(struct kabi_root *r, const struct adversaries *a, uint64_t ops)
