@@ -171,6 +171,17 @@ def stopping(s):
     s.run("its status is 130", "echo status=$?", r"\nstatus=130\r")
     s.run("no job is left after the pipeline", "jobs; echo none", r"\nnone\r")
     check("jobs printed nothing", "[1]" not in s.child.before, repr(s.child.before[-200:]))
+    # kill -STOP and -CONT: the C library's kill asks initd (LAUNCH_STOP).
+    s.run("a background spinner", "launch-child spin &", entered("launch-child spin &"))
+    s.run("kill -STOP stops it", "kill -STOP %1; sleep 1; jobs",
+          r"\n\[1\] \+ Stopped \(signal\) +launch-child spin\r")
+    out = ps_line(s, "launch-child spin")
+    check("ps shows it stopped after kill -STOP", " stopped " in out, repr(out))
+    s.run("kill -CONT continues it", "kill -CONT %1; jobs",
+          r"\n\[1\] \+ Running +launch-child spin\r")
+    out = ps_line(s, "launch-child spin")
+    check("ps shows it running again", " job " in out, repr(out))
+    s.run("kill ends it", "kill %1; wait; echo ended", r"\nended\r")
     # A nested interactive shell is passed by: its own command stops.
     s.run("a nested shell for Ctrl-Z", "sh -i", entered("sh -i"))
     s.run("the nested shell runs a command", "echo in-''nested", r"\nin-nested\r")
