@@ -376,6 +376,7 @@ int bi_fg(struct shell *sh, int argc, char **argv)
 	for (int i = 0; i < j->npids; i++)
 		if (j->pids[i] > 0)
 			os_foreground(j->pids[i]);
+	os_term_resume(0, j->tty); /* the modes it stopped in */
 	job_continue(sh, j);
 	j->stoppable = sh->interactive;
 	return job_wait(sh, j);

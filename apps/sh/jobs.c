@@ -131,6 +131,7 @@ void job_free(struct shell *sh, struct job *j)
 	free(j->pids);
 	free(j->st);
 	free(j->text);
+	free(j->tty);
 	free(j);
 }
 
@@ -205,6 +206,8 @@ static void job_stop(struct job *j)
 
 void job_continue(struct shell *sh, struct job *j)
 {
+	free(j->tty); /* fg has given them back; in the background they do not matter */
+	j->tty = NULL;
 	for (int i = 0; i < j->npids; i++) {
 		j->st[i].stop = 0;
 		if (j->pids[i] > 0)
@@ -221,6 +224,10 @@ void job_continue(struct shell *sh, struct job *j)
  * (128+n when that one stopped). */
 static int job_stopped(struct shell *sh, struct job *j)
 {
+	if (sh->ed) { /* the terminal's modes: the job's kept, the shell's back */
+		free(j->tty);
+		j->tty = os_term_stopped(0);
+	}
 	for (int i = 0; i < j->npids; i++)
 		if (j->pids[i] > 0)
 			os_background(j->pids[i]);

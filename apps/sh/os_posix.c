@@ -607,6 +607,27 @@ int os_term_raw(int fd, bool on)
 	return tcsetattr(fd, TCSADRAIN, &t) == 0 ? 0 : errno;
 }
 
+void *os_term_stopped(int fd)
+{
+	struct termios *job = malloc(sizeof(*job));
+
+	if (!job || tcgetattr(fd, job) != 0) {
+		free(job);
+		return NULL;
+	}
+	/* The modes the line editor found before the line that started the
+	 * job, and put back to run it. */
+	if (have_saved_termios)
+		tcsetattr(fd, TCSADRAIN, &saved_termios);
+	return job;
+}
+
+void os_term_resume(int fd, const void *modes)
+{
+	if (modes)
+		tcsetattr(fd, TCSADRAIN, (const struct termios *)modes);
+}
+
 int os_term_columns(int fd)
 {
 	struct winsize ws;

@@ -89,6 +89,7 @@ struct job {
 	bool stoppable; /* waited for with stops (interactive foreground) */
 	bool ctrl_z;    /* the shell stopped it with SIGSTOP for Ctrl-Z */
 	bool notify;    /* stopped: to be shown at the next prompt */
+	void *tty;      /* stopped: the terminal's modes it left (os_term_stopped) */
 	int status;     /* final $? value when done */
 };
 

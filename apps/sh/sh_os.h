@@ -137,6 +137,15 @@ bool os_isatty(int fd);
 int os_term_raw(int fd, bool on); /* 0 or errno */
 int os_term_columns(int fd);      /* 80 when unknown */
 
+/* A stopped job's terminal modes: os_term_stopped saves fd's modes as
+ * the job left them (NULL when fd is no terminal; the caller frees it)
+ * and puts back the ones the shell ran the job with, so that a program
+ * stopped in its own modes (no echo, not canonical) does not leave them
+ * to the shell's next commands; os_term_resume gives them back before
+ * fg continues the job. */
+void *os_term_stopped(int fd);
+void os_term_resume(int fd, const void *modes);
+
 /* Times for the `times` builtin, in seconds. */
 void os_times(double t[4]);
 

@@ -155,6 +155,17 @@ int os_term_raw(int fd, bool on)
 	return ENOTTY;
 }
 
+void *os_term_stopped(int fd)
+{
+	(void)fd;
+	return NULL;
+}
+
+void os_term_resume(int fd, const void *modes)
+{
+	(void)fd, (void)modes;
+}
+
 int os_term_columns(int fd)
 {
 	(void)fd;

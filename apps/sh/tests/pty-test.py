@@ -146,6 +146,23 @@ def stopped_jobs(home):
     t.send("kill %1; sleep 0.3; jobs\r")
     check("kill ends a stopped job",
           t.expect("[1] + Terminated                 sleep 30 | cat\r\n"), t)
+    # A job stopped in modes of its own (no echo): the shell's next
+    # commands run in the modes it ran the job with; fg gives them back.
+    t.send("stty -echo; sleep 30\r")
+    time.sleep(0.5)
+    t.send("\x1a")
+    t.expect("Stopped")
+    t.send("stty -a | grep -o '[ -]echo ' | head -n 1 | tr ' -' '_+'\r")
+    check("after a stop the shell's modes are back (echo on)", t.expect("_echo_"), t)
+    t.send("fg\r")
+    t.expect("sleep 30")
+    time.sleep(0.3)
+    t.send("\x03")
+    t.expect("$ ")
+    t.send("stty -a | grep -o '[ -]echo ' | head -n 1 | tr ' -' '_+'\r")
+    check("fg gave the job its own modes back (echo off)", t.expect("+echo_"), t)
+    t.send("stty echo\r")
+    t.expect("$ ")
     t.send("(sleep 1; echo subshell-done)\r")
     time.sleep(0.5)
     t.send("\x1a")
