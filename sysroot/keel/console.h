@@ -22,6 +22,10 @@ extern const struct keel_file_ops keel_terminal_ops;
  * lowest free descriptor >= min: the descriptor or -errno. */
 int keel_terminal_open(cap_handle_t tty, int min);
 
+/* /dev/tty: a new descriptor on the task's console terminal (the one
+ * descriptors 0-2 were given at start), or -ENXIO when it has none. */
+long keel_terminal_console(int fd_flags);
+
 /* poll's view of terminals (terminal.c), which terminal.c registers with
  * fdsys.c when it opens the first one, so that poll needs no terminal code
  * in programs (and tests) without terminals:

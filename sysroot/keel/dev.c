@@ -1,10 +1,11 @@
 /*
  * dev.c - /dev/null and /dev/zero, kept by the C library itself (a file
- * kind of its own, KEEL_FD_DEVICE; docs/libc.md, "/dev").
+ * kind of its own, KEEL_FD_DEVICE; docs/libc.md, "/dev"), and /dev/tty,
+ * the task's console terminal (terminal.c).
  *
  * Neither needs a service: what is written to either is dropped, a read
  * of /dev/null is the end of the file and one of /dev/zero fills the
- * buffer with zeros. /dev itself is a directory that lists the two;
+ * buffer with zeros. /dev itself is a directory that lists the three;
  * nothing can be made, removed or renamed in it (EROFS). The names shadow
  * a directory "dev" on the root volume, as /bundle does. A descriptor on
  * either is handed to a launched child in its argument block
@@ -18,21 +19,24 @@
 #include <sys/sysmacros.h>
 
 #include "backend.h"
+#include "console.h"
 #include "dev.h"
 #include "fdsys.h"
 #include "vfsfile.h"
 
 #define DIR_NAME "dev"
 
-/* What a description stands for: its kind_data[0]. */
-enum dev_which { DEV_DIR, DEV_NULL, DEV_ZERO };
+/* What a description stands for: its kind_data[0]. DEV_TTY is only a
+ * name: opening it gives a descriptor on the console terminal itself. */
+enum dev_which { DEV_DIR, DEV_NULL, DEV_TTY, DEV_ZERO };
 
 static const struct {
 	const char *name;
-	unsigned minor; /* as Linux numbers them, major 1 */
+	unsigned major, minor; /* as Linux numbers them */
 } devices[] = {
-	[DEV_NULL] = { "null", 3 },
-	[DEV_ZERO] = { "zero", 5 },
+	[DEV_NULL] = { "null", 1, 3 },
+	[DEV_TTY] = { "tty", 5, 0 },
+	[DEV_ZERO] = { "zero", 1, 5 },
 };
 
 #define DEV_FIRST DEV_NULL
@@ -74,7 +78,7 @@ static void fill_stat(int which, struct stat *st)
 	st->st_mode = S_IFCHR | 0666;
 	st->st_nlink = 1;
 	st->st_ino = 2 + (ino_t)which;
-	st->st_rdev = makedev(1, devices[which].minor);
+	st->st_rdev = makedev(devices[which].major, devices[which].minor);
 	st->st_blksize = 4096;
 }
 
@@ -148,6 +152,8 @@ long keel_dev_open(const struct path *p, bool dir, int flags)
 		return -EISDIR;
 	if (which != DEV_DIR && (dir || (flags & O_DIRECTORY)))
 		return -ENOTDIR;
+	if (which == DEV_TTY)
+		return keel_terminal_console(flags & O_CLOEXEC ? FD_CLOEXEC : 0);
 	return open_which(which, 0, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK),
 			  flags & O_CLOEXEC ? FD_CLOEXEC : 0);
 }
@@ -199,7 +205,7 @@ void keel_dev_adopt(const char *list)
 		size_t n = strcspn(name, " ");
 		if (k > 0 && fd < KEEL_FD_MAX && p[k] == '=')
 			for (int i = DEV_FIRST; i <= DEV_LAST; i++)
-				if (n == strlen(devices[i].name) &&
+				if (i != DEV_TTY && n == strlen(devices[i].name) &&
 				    !memcmp(name, devices[i].name, n)) {
 					fdt_close(keel_fdt(), fd);
 					long r = open_which(i, fd, O_RDWR, 0);

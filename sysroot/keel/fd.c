@@ -122,6 +122,21 @@ int fdt_dup_min(struct keel_fd_table *t, int fd, int min, int fd_flags)
 	return r;
 }
 
+int fdt_install(struct keel_fd_table *t, struct keel_file *f, int min, int fd_flags)
+{
+	if (min < 0 || min >= KEEL_FD_MAX)
+		return -EINVAL;
+	keel_lock(&t->lock);
+	int r = lowest_free(t, min);
+	if (r >= 0) {
+		f->refs++;
+		t->fd[r].file = f;
+		t->fd[r].flags = fd_flags;
+	}
+	keel_unlock(&t->lock);
+	return r;
+}
+
 int fdt_dup_to(struct keel_fd_table *t, int fd, int newfd, int fd_flags)
 {
 	if (!valid_fd(fd) || !valid_fd(newfd))

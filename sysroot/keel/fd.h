@@ -98,6 +98,10 @@ int fdt_dup_min(struct keel_fd_table *t, int fd, int min, int fd_flags);
  * is -EINVAL (dup2's fd == newfd case is the caller's). */
 int fdt_dup_to(struct keel_fd_table *t, int fd, int newfd, int fd_flags);
 
+/* Puts a new reference to f, a description held elsewhere, at the lowest
+ * free descriptor >= min: the descriptor or -errno. */
+int fdt_install(struct keel_fd_table *t, struct keel_file *f, int min, int fd_flags);
+
 /* F_GETFD and F_SETFD. */
 int fdt_get_flags(struct keel_fd_table *t, int fd);
 int fdt_set_flags(struct keel_fd_table *t, int fd, int fd_flags);

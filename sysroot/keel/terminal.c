@@ -41,6 +41,7 @@ struct term_file {
  * outlives descriptors 0-2) and whether waits end with EINTR. */
 static struct term_interrupts {
 	struct term_file *console;
+	struct keel_file *console_file; /* its description, for /dev/tty */
 	volatile int catching;
 } term_ints;
 
@@ -305,9 +306,18 @@ void keel_console_attach(cap_handle_t terminal)
 	/* A reference of its own: interrupts are counted on the console even
 	 * when descriptors 0-2 are redirected or closed. */
 	struct keel_file *f = fdt_get(t, fd);
-	if (f && !term_ints.console)
+	if (f && !term_ints.console) {
 		term_ints.console = term_of(f);
-	else if (f)
+		term_ints.console_file = f;
+	} else if (f) {
 		fdt_put(t, f);
+	}
 	fdt_close(t, fd);
+}
+
+long keel_terminal_console(int fd_flags)
+{
+	if (!term_ints.console_file)
+		return -ENXIO; /* no controlling terminal, as Linux says */
+	return fdt_install(keel_fdt(), term_ints.console_file, 0, fd_flags);
 }

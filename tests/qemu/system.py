@@ -144,7 +144,7 @@ def session(s):
         check("and nothing of them shows", "HIDDEN" not in c.before, repr(c.before[-200:]))
     s.expect("the prompt comes back after /dev/null", PROMPT)
     s.run("/dev/zero reads zeros", "head -c 8 /dev/zero | tr '\\0' z; echo", r"\nzzzzzzzz\r")
-    s.run("ls lists /dev", "ls /dev", r"\nnull +zero\r")
+    s.run("ls lists /dev", "ls /dev", r"\nnull +tty +zero\r")
     s.run("command -v and type know the toolbox's commands", "command -v cat; type sed",
           r"\ncat\r+\n(?:[^\n]*\n)?sed is a toolbox command\r")
     s.run("touch sets a file's time", "touch -d '2001-02-03 04:05:06' /notes/a.txt; echo st=$?",

@@ -254,6 +254,10 @@ TEST(dev_null_and_zero_are_the_c_librarys_own)
 	CHECK(S_ISDIR(st.st_mode));
 	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/dev/zero", (long)&st, 0), 0);
 	CHECK(S_ISCHR(st.st_mode) && minor(st.st_rdev) == 5);
+	/* /dev/tty: the console terminal, which this test has none of. */
+	CHECK_EQ(sc(SYS_newfstatat, AT_FDCWD, (long)"/dev/tty", (long)&st, 0), 0);
+	CHECK(S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 0);
+	CHECK_EQ(sc(SYS_open, (long)"/dev/tty", O_RDWR, 0, 0), -ENXIO);
 	/* Times: none are kept here; what is not there is still ENOENT. */
 	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/dev/null", 0, 0), -EROFS);
 	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/dev/nope", 0, 0), -ENOENT);
@@ -261,7 +265,7 @@ TEST(dev_null_and_zero_are_the_c_librarys_own)
 	CHECK_EQ(sc(SYS_utimensat, AT_FDCWD, (long)"/", 0, 0), 0);
 }
 
-TEST(dev_lists_its_two_and_names_them_to_a_child)
+TEST(dev_lists_its_three_and_names_them_to_a_child)
 {
 	union {
 		struct dirent d;
@@ -277,7 +281,7 @@ TEST(dev_lists_its_two_and_names_them_to_a_child)
 		strcat(names, ",");
 	}
 	CHECK_EQ(n, 0);
-	CHECK_STR(names, ".,..,null,zero,");
+	CHECK_STR(names, ".,..,null,tty,zero,");
 	CHECK_EQ(sc(SYS_getdents64, dir, (long)&u, 4, 0), 0); /* at the end, nothing */
 	CHECK_EQ(sc(SYS_lseek, dir, 0, SEEK_SET, 0), 0);
 	CHECK_EQ(sc(SYS_getdents64, dir, (long)&u, 4, 0), -EINVAL); /* no record fits */
@@ -287,7 +291,7 @@ TEST(dev_lists_its_two_and_names_them_to_a_child)
 	CHECK_EQ(sc(SYS_getdents64, fd, (long)&u, sizeof u, 0), -ENOTDIR);
 	sc(SYS_close, fd, 0, 0, 0);
 	/* A child's devices string: good words open, the rest are ignored. */
-	keel_dev_adopt("7=zero 8=null 9=nope x=null 10 11=nullx  12=null");
+	keel_dev_adopt("7=zero 8=null 9=nope x=null 10 11=nullx  12=null 13=tty");
 	struct keel_file *f = fdt_get(keel_fdt(), 7);
 	CHECK(f && !strcmp(keel_dev_name(f), "zero"));
 	fdt_put(keel_fdt(), f);
@@ -295,6 +299,7 @@ TEST(dev_lists_its_two_and_names_them_to_a_child)
 	fdt_put(keel_fdt(), f);
 	CHECK(fdt_get(keel_fdt(), 9) == NULL && fdt_get(keel_fdt(), 10) == NULL &&
 	      fdt_get(keel_fdt(), 11) == NULL);
+	CHECK(fdt_get(keel_fdt(), 13) == NULL); /* a terminal travels as its capability */
 	CHECK_EQ(sc(SYS_write, 8, (long)"x", 1, 0), 1);
 	for (int i = 7; i <= 12; i++)
 		sc(SYS_close, i, 0, 0, 0);
@@ -313,6 +318,6 @@ int main(void)
 	RUN(paths_resolve_and_then_find_nothing_until_vfsd);
 	RUN(descriptors_start_on_the_console_and_answer_like_one);
 	RUN(dev_null_and_zero_are_the_c_librarys_own);
-	RUN(dev_lists_its_two_and_names_them_to_a_child);
+	RUN(dev_lists_its_three_and_names_them_to_a_child);
 	return check_summary();
 }
