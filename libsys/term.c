@@ -388,6 +388,13 @@ status_t term_set_controller(cap_handle_t control, cap_handle_t inbox_send)
 	return sys_msg_send(control, &m, inbox_send, CAP_COPY);
 }
 
+status_t term_release_reads(cap_handle_t control)
+{
+	struct keel_msg m;
+	msg_words(&m, TERM_RELEASE, 0, 0, 0);
+	return sys_msg_send(control, &m, CAP_HANDLE_NONE, 0);
+}
+
 status_t term_event_parse(const struct keel_msg *m, uint32_t *index, uint32_t *events)
 {
 	struct codec_reader r;

@@ -101,6 +101,9 @@ void *compd_alloc(size_t bytes);
 status_t terminal_init(struct compd *c, unsigned index);
 void terminal_input(struct terminal *t, const uint8_t *in, size_t n);
 void terminal_serve_reads(struct terminal *t);
+/* Answers every waiting read with TERM_READ_INTR, count 0 (Ctrl-C,
+ * TERM_RELEASE). */
+void terminal_release_reads(struct terminal *t);
 void terminal_set_mode(struct terminal *t, uint32_t mode);
 /* Writes t's status words (protocol.h, struct term_status) into the memory
  * of attachment a. */

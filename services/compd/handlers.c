@@ -255,6 +255,23 @@ static status_t on_detach(struct loop *loop, const struct keel_msg *m, struct lo
 	return STATUS_OK;
 }
 
+/* TERM_RELEASE: a send on a control capability (the controller never
+ * waits for compd). */
+static status_t on_release(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
+			   void *ctx)
+{
+	struct terminal *t = badge_term(ctx, m, TERM_BADGE_CONTROL);
+	(void)loop, (void)reply;
+	if (m->flags & MSG_FLAG_CAP)
+		sys_cap_delete(m->cap);
+	if (!t)
+		return STATUS_NO_RIGHTS;
+	if (loop_msg_is_call(m))
+		return STATUS_INVALID;
+	terminal_release_reads(t);
+	return STATUS_OK;
+}
+
 /* A key from inputd: only through the service capability, never a call. */
 static status_t on_key(struct loop *loop, const struct keel_msg *m, struct loop_reply *reply,
 		       void *ctx)
@@ -285,6 +302,7 @@ status_t compd_register(struct compd *c)
 		{ TERM_INFO, on_info },
 		{ TERM_SET_MODE, on_set_mode },
 		{ TERM_DETACH, on_detach },
+		{ TERM_RELEASE, on_release },
 		{ TERM_KEY, on_key },
 	};
 	status_t st = STATUS_OK;

@@ -24,6 +24,13 @@
  *                    inbox (copied): compd sends it TERM_EVENT from now on,
  *                    replacing (and deleting) the previous one. Without a
  *                    capability: no controller.
+ *   TERM_RELEASE     send, empty: every waiting read of the terminal is
+ *                    answered as after Ctrl-C (TERM_READ_INTR, count 0),
+ *                    and compd pushes nothing to them. The controller
+ *                    sends it once it has stopped the programs Ctrl-Z
+ *                    reached: a stopped reader's read ends, so the input
+ *                    typed next goes to whoever reads then, and the
+ *                    reader reads again once it is continued.
  * User capability:
  *   TERM_ATTACH      out: id, bytes; cap: memory (moved) of bytes, holding
  *                    two channels (keel/channel.h) of 1-byte elements: the
@@ -86,6 +93,7 @@
 #define TERM_INFO 0x7e4d0008u
 #define TERM_SET_MODE 0x7e4d0009u
 #define TERM_DETACH 0x7e4d000au
+#define TERM_RELEASE 0x7e4d000bu
 #define TERM_KEY 0x7e4d0010u
 #define TERM_OK 0x7e4d0080u /* every successful reply */
 #define TERM_EVENT 0x7e4d0081u

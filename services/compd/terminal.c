@@ -101,10 +101,10 @@ static void publish(struct terminal *t, bool changed)
 	}
 }
 
-/* Ctrl-C: every waiting read is answered with TERM_READ_INTR (count 0),
- * so that a program that handles interrupts stops waiting; the others
- * read again. */
-static void interrupt_reads(struct terminal *t)
+/* Ctrl-C (and TERM_RELEASE): every waiting read is answered with
+ * TERM_READ_INTR (count 0), so that a program that handles interrupts
+ * stops waiting; the others read again. */
+void terminal_release_reads(struct terminal *t)
 {
 	while (t->nreads) {
 		cap_handle_t reply = t->reads[0].reply;
@@ -133,7 +133,7 @@ void terminal_input(struct terminal *t, const uint8_t *in, size_t n)
 	if (sig)
 		notify(t, sig);
 	if (ev & LDISC_EV_INTR)
-		interrupt_reads(t); /* before input typed after the Ctrl-C is served */
+		terminal_release_reads(t); /* before input typed after the Ctrl-C is served */
 	if (ev & LDISC_EV_READABLE)
 		terminal_serve_reads(t);
 	publish(t, sig != 0);

@@ -776,6 +776,12 @@ static status_t on_term_event(struct loop *loop, const struct keel_msg *m, struc
 			app_stop(l, targets[i], true, LAUNCH_STOPPED_SUSP);
 		}
 	}
+	/* A stopped program's read of the terminal would take what is
+	 * typed next: its reads end now, and it reads again when continued
+	 * (stopped first, so it cannot ask again before). */
+	if ((events & TERM_EV_SUSP) && !(events & (TERM_EV_INTR | TERM_EV_QUIT)) && n &&
+	    l->consoles[k].control != CAP_HANDLE_NONE)
+		term_release_reads(l->consoles[k].control);
 	return STATUS_OK;
 }
 

@@ -182,6 +182,21 @@ def stopping(s):
     out = ps_line(s, "launch-child spin")
     check("ps shows it running again", " job " in out, repr(out))
     s.run("kill ends it", "kill %1; wait; echo ended", r"\nended\r")
+    # A program stopped in its own terminal modes (more waits for a key
+    # with echo off): the shell's next commands get the shell's modes.
+    s.run("a long file", "seq 1 200 > /long.txt; echo made", r"\nmade\r")
+    s.child.send("more /long.txt\r")
+    s.expect("more pages it", r"--More--", 30)
+    s.child.send("\x1a")
+    s.expect("Ctrl-Z stops more", r"\[1\] \+ Stopped +more /long\.txt\r", 30)
+    s.expect("the prompt comes back after more", PROMPT, 30)
+    s.child.send("head -n 1\r")
+    s.expect("head reads the terminal", entered("head -n 1"), 30)
+    s.child.send("typed-line\r")
+    s.expect("the terminal echoes again after the stop (the shell's modes)",
+             r"typed-line\r*\n\r*typed-line", 30)
+    s.expect("head ends", PROMPT, 30)
+    s.run("kill ends more", "kill %1; rm /long.txt; echo cleaned", r"\ncleaned\r")
     # A nested interactive shell is passed by: its own command stops.
     s.run("a nested shell for Ctrl-Z", "sh -i", entered("sh -i"))
     s.run("the nested shell runs a command", "echo in-''nested", r"\nin-nested\r")

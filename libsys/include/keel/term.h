@@ -119,6 +119,10 @@ status_t term_user_cap(cap_handle_t control, cap_handle_t *user);
  * CAP_HANDLE_NONE: to nobody). */
 status_t term_set_controller(cap_handle_t control, cap_handle_t inbox_send);
 
+/* Controller: ends every waiting read of the terminal as Ctrl-C does
+ * (TERM_RELEASE, a send: never waits), after stopping its readers. */
+status_t term_release_reads(cap_handle_t control);
+
 /* Controller: parses a TERM_EVENT message: the terminal index and the
  * TERM_EV_* bits. STATUS_BAD_FORMAT for anything else. */
 status_t term_event_parse(const struct keel_msg *m, uint32_t *index, uint32_t *events);

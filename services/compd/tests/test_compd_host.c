@@ -323,6 +323,51 @@ static void type_soon(const uint8_t *codes, size_t n, uint8_t mods, cap_handle_t
 
 static const struct keel_start *root;
 
+/* TERM_RELEASE from a second thread after 5 ms (before type_soon's keys),
+ * on later_release. */
+static cap_handle_t later_release;
+
+static int release_later(const struct keel_start *arg)
+{
+	uint64_t pending = 0;
+	(void)arg;
+	sys_signal_wait(1ull << 40, 5 * MS, &pending);
+	term_release_reads(later_release);
+	return 0;
+}
+
+TEST(term_release_ends_waiting_reads_as_ctrl_c_does_but_counts_nothing)
+{
+	cap_handle_t control, user, th = CAP_HANDLE_NONE;
+	struct term_client t;
+	char buf[64];
+	size_t n = 0;
+	compd_start();
+	open_term(TERM_VC_FIRST, &control, &user);
+	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	/* From the control capability: a read that handles interrupts ends. */
+	later_release = control;
+	CHECK_EQ(sys_thread_create(root->self_task, (uint64_t)(uintptr_t)release_later, 0, 0,
+				   THREAD_TIER_MATTER, 1, &th),
+		 STATUS_OK);
+	sys_cap_delete(th);
+	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, TERM_READ_INTERRUPTIBLE), STATUS_EMPTY);
+	CHECK_EQ(n, 0);
+	CHECK_EQ(term_interrupts(&t), 0); /* not an interrupt typed */
+	/* From a user capability it does nothing: the read waits on for the
+	 * line typed after. */
+	later_release = user;
+	CHECK_EQ(sys_thread_create(root->self_task, (uint64_t)(uintptr_t)release_later, 0, 0,
+				   THREAD_TIER_MATTER, 1, &th),
+		 STATUS_OK);
+	sys_cap_delete(th);
+	type_soon((const uint8_t[]){ K_I, K_ENTER }, 2, 0, root->self_task);
+	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, TERM_READ_INTERRUPTIBLE), STATUS_OK);
+	CHECK_EQ(n, 2);
+	CHECK(memcmp(buf, "i\n", 2) == 0);
+	term_detach(&t);
+}
+
 TEST(status_words_say_when_a_line_is_readable_and_wake_a_waiter)
 {
 	cap_handle_t control, user;
@@ -419,6 +464,7 @@ static int tests(const struct keel_start *start)
 	RUN(output_larger_than_the_channel_flows_through);
 	RUN(status_words_say_when_a_line_is_readable_and_wake_a_waiter);
 	RUN(ctrl_c_is_counted_in_every_attachment_and_ends_interruptible_reads);
+	RUN(term_release_ends_waiting_reads_as_ctrl_c_does_but_counts_nothing);
 	compd_stop();
 	return check_summary();
 }
