@@ -19,7 +19,6 @@
 #include <sys/sysmacros.h>
 
 #include "backend.h"
-#include "console.h"
 #include "dev.h"
 #include "fdsys.h"
 #include "vfsfile.h"
@@ -41,6 +40,8 @@ static const struct {
 
 #define DEV_FIRST DEV_NULL
 #define DEV_LAST DEV_ZERO
+
+long (*keel_dev_console)(int fd_flags);
 
 int keel_dev_owns(const struct path *p)
 {
@@ -153,7 +154,8 @@ long keel_dev_open(const struct path *p, bool dir, int flags)
 	if (which != DEV_DIR && (dir || (flags & O_DIRECTORY)))
 		return -ENOTDIR;
 	if (which == DEV_TTY)
-		return keel_terminal_console(flags & O_CLOEXEC ? FD_CLOEXEC : 0);
+		return keel_dev_console ? keel_dev_console(flags & O_CLOEXEC ? FD_CLOEXEC : 0)
+					: -ENXIO;
 	return open_which(which, 0, flags & (O_ACCMODE | O_APPEND | O_NONBLOCK),
 			  flags & O_CLOEXEC ? FD_CLOEXEC : 0);
 }

@@ -1,4 +1,4 @@
-/* dev.h - /dev/null and /dev/zero, kept by the C library (dev.c). */
+/* dev.h - /dev/null, /dev/zero and /dev/tty, kept by the C library (dev.c). */
 #ifndef KEEL_DEV_H
 #define KEEL_DEV_H
 
@@ -28,6 +28,11 @@ long keel_dev_list(struct keel_file *f, uint8_t *out, size_t room);
 
 /* The device f is on ("null", "zero"), or NULL if it is not one. */
 const char *keel_dev_name(const struct keel_file *f);
+
+/* /dev/tty's open: a new descriptor on the console terminal, set by
+ * terminal.c when the task's console attaches (keel_terminal_console);
+ * NULL without one (ENXIO), and in programs and tests without terminals. */
+extern long (*keel_dev_console)(int fd_flags);
 
 /* Opens the descriptors a launched program's argument block names
  * ("N=null N=zero ..."), replacing whatever they were. */

@@ -26,6 +26,7 @@
 
 #include "backend.h"
 #include "console.h"
+#include "dev.h"
 #include "fdsys.h"
 #include "keel/term.h"
 
@@ -309,6 +310,7 @@ void keel_console_attach(cap_handle_t terminal)
 	if (f && !term_ints.console) {
 		term_ints.console = term_of(f);
 		term_ints.console_file = f;
+		keel_dev_console = keel_terminal_console;
 	} else if (f) {
 		fdt_put(t, f);
 	}
