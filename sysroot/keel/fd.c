@@ -102,6 +102,19 @@ int fdt_close(struct keel_fd_table *t, int fd)
 	return f ? 0 : -EBADF;
 }
 
+/* Puts a new reference to f at the lowest free descriptor >= min: the
+ * descriptor or -errno; lock held. */
+static int place(struct keel_fd_table *t, struct keel_file *f, int min, int fd_flags)
+{
+	int r = lowest_free(t, min);
+	if (r >= 0) {
+		f->refs++;
+		t->fd[r].file = f;
+		t->fd[r].flags = fd_flags;
+	}
+	return r;
+}
+
 int fdt_dup_min(struct keel_fd_table *t, int fd, int min, int fd_flags)
 {
 	if (!valid_fd(fd))
@@ -112,12 +125,7 @@ int fdt_dup_min(struct keel_fd_table *t, int fd, int min, int fd_flags)
 		return -EMFILE;
 	keel_lock(&t->lock);
 	struct keel_file *f = t->fd[fd].file;
-	int r = f ? lowest_free(t, min) : -EBADF;
-	if (r >= 0) {
-		f->refs++;
-		t->fd[r].file = f;
-		t->fd[r].flags = fd_flags;
-	}
+	int r = f ? place(t, f, min, fd_flags) : -EBADF;
 	keel_unlock(&t->lock);
 	return r;
 }
@@ -127,12 +135,7 @@ int fdt_install(struct keel_fd_table *t, struct keel_file *f, int min, int fd_fl
 	if (min < 0 || min >= KEEL_FD_MAX)
 		return -EINVAL;
 	keel_lock(&t->lock);
-	int r = lowest_free(t, min);
-	if (r >= 0) {
-		f->refs++;
-		t->fd[r].file = f;
-		t->fd[r].flags = fd_flags;
-	}
+	int r = place(t, f, min, fd_flags);
 	keel_unlock(&t->lock);
 	return r;
 }

@@ -115,6 +115,16 @@ def ps_line(s, what):
     return ""
 
 
+def suspend(s, started, line, stopped, shown):
+    """Types line, lets it run 2 s, types Ctrl-Z: the Stopped line
+    (shown, a pattern) must come."""
+    s.child.send(line + "\r")
+    s.expect(started, entered(line), 30)
+    time.sleep(2)
+    s.child.send("\x1a")
+    s.expect(stopped, shown, 30)
+
+
 def stopping(s):
     """Ctrl-Z: the controller (initd) stops the foreground job."""
     s.child.send("launch-child spin; echo after-stop\r")
@@ -154,12 +164,8 @@ def stopping(s):
     check("no job is left", "[1]" not in s.child.before.split("listed")[0][-200:] or
           "Terminated" in s.child.before, repr(s.child.before[-300:]))
     # A pipeline, every stage stopped with it; fg and Ctrl-C end it.
-    s.child.send("launch-child spin | cat | wc -l\r")
-    s.expect("a pipeline starts", entered("launch-child spin | cat | wc -l"), 30)
-    time.sleep(2)
-    s.child.send("\x1a")
-    s.expect("Ctrl-Z stops the pipeline",
-             r"\[1\] \+ Stopped +launch-child spin \| cat \| wc -l\r", 30)
+    suspend(s, "a pipeline starts", "launch-child spin | cat | wc -l", "Ctrl-Z stops the pipeline",
+            r"\[1\] \+ Stopped +launch-child spin \| cat \| wc -l\r")
     s.expect("the prompt comes back", PROMPT, 30)
     out = ps_line(s, "launch-child spin")
     check("its stages are stopped", " stopped " in out, repr(out))
@@ -200,12 +206,9 @@ def stopping(s):
     # A nested interactive shell is passed by: its own command stops.
     s.run("a nested shell for Ctrl-Z", "sh -i", entered("sh -i"))
     s.run("the nested shell runs a command", "echo in-''nested", r"\nin-nested\r")
-    s.child.send("launch-child spin\r")
-    s.expect("the nested shell starts a spinner", entered("launch-child spin"), 30)
-    time.sleep(2)
-    s.child.send("\x1a")
-    s.expect("Ctrl-Z stops the nested shell's command, not the shell",
-             r"\[1\] \+ Stopped +launch-child spin\r", 30)
+    suspend(s, "the nested shell starts a spinner", "launch-child spin",
+            "Ctrl-Z stops the nested shell's command, not the shell",
+            r"\[1\] \+ Stopped +launch-child spin\r")
     s.run("the nested shell goes on", "echo nested=$?", r"\nnested=148\r")
     s.run("exit with a stopped job warns", "exit", r"You have stopped jobs\.")
     s.run("a second exit leaves the nested shell", "exit", entered("exit"))

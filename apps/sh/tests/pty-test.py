@@ -102,6 +102,11 @@ def check(name, ok, t=None):
         print("FAIL " + name + ("" if t is None else "  (screen tail: %r)" % t.buf[-200:]))
 
 
+def ask_echo(t):
+    """Has stty print the terminal's echo mode: _echo_ on, +echo_ off."""
+    t.send("stty -a | grep -o '[ -]echo ' | head -n 1 | tr ' -' '_+'\r")
+
+
 def stopped_jobs(home):
     """Ctrl-Z, jobs, bg, fg, kill and exit, checked against dash's lines."""
     t = Term(home)
@@ -152,14 +157,14 @@ def stopped_jobs(home):
     time.sleep(0.5)
     t.send("\x1a")
     t.expect("Stopped")
-    t.send("stty -a | grep -o '[ -]echo ' | head -n 1 | tr ' -' '_+'\r")
+    ask_echo(t)
     check("after a stop the shell's modes are back (echo on)", t.expect("_echo_"), t)
     t.send("fg\r")
     t.expect("sleep 30")
     time.sleep(0.3)
     t.send("\x03")
     t.expect("$ ")
-    t.send("stty -a | grep -o '[ -]echo ' | head -n 1 | tr ' -' '_+'\r")
+    ask_echo(t)
     check("fg gave the job its own modes back (echo off)", t.expect("+echo_"), t)
     t.send("stty echo\r")
     t.expect("$ ")

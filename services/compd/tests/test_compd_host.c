@@ -309,16 +309,21 @@ static int type_later(const struct keel_start *arg)
 	return 0;
 }
 
-static void type_soon(const uint8_t *codes, size_t n, uint8_t mods, cap_handle_t self)
+/* Runs fn on a second thread of the test task self. */
+static void run_soon(int (*fn)(const struct keel_start *), cap_handle_t self)
 {
 	cap_handle_t th = CAP_HANDLE_NONE;
+	CHECK_EQ(sys_thread_create(self, (uint64_t)(uintptr_t)fn, 0, 0, THREAD_TIER_MATTER, 1, &th),
+		 STATUS_OK);
+	sys_cap_delete(th);
+}
+
+static void type_soon(const uint8_t *codes, size_t n, uint8_t mods, cap_handle_t self)
+{
 	memcpy(later.codes, codes, n);
 	later.n = n;
 	later.mods = mods;
-	CHECK_EQ(sys_thread_create(self, (uint64_t)(uintptr_t)type_later, 0, 0, THREAD_TIER_MATTER,
-				   1, &th),
-		 STATUS_OK);
-	sys_cap_delete(th);
+	run_soon(type_later, self);
 }
 
 static const struct keel_start *root;
@@ -338,7 +343,7 @@ static int release_later(const struct keel_start *arg)
 
 TEST(term_release_ends_waiting_reads_as_ctrl_c_does_but_counts_nothing)
 {
-	cap_handle_t control, user, th = CAP_HANDLE_NONE;
+	cap_handle_t control, user;
 	struct term_client t;
 	char buf[64];
 	size_t n = 0;
@@ -347,20 +352,14 @@ TEST(term_release_ends_waiting_reads_as_ctrl_c_does_but_counts_nothing)
 	CHECK_EQ(term_attach(&t, user), STATUS_OK);
 	/* From the control capability: a read that handles interrupts ends. */
 	later_release = control;
-	CHECK_EQ(sys_thread_create(root->self_task, (uint64_t)(uintptr_t)release_later, 0, 0,
-				   THREAD_TIER_MATTER, 1, &th),
-		 STATUS_OK);
-	sys_cap_delete(th);
+	run_soon(release_later, root->self_task);
 	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, TERM_READ_INTERRUPTIBLE), STATUS_EMPTY);
 	CHECK_EQ(n, 0);
 	CHECK_EQ(term_interrupts(&t), 0); /* not an interrupt typed */
 	/* From a user capability it does nothing: the read waits on for the
 	 * line typed after. */
 	later_release = user;
-	CHECK_EQ(sys_thread_create(root->self_task, (uint64_t)(uintptr_t)release_later, 0, 0,
-				   THREAD_TIER_MATTER, 1, &th),
-		 STATUS_OK);
-	sys_cap_delete(th);
+	run_soon(release_later, root->self_task);
 	type_soon((const uint8_t[]){ K_I, K_ENTER }, 2, 0, root->self_task);
 	CHECK_EQ(term_read(&t, buf, sizeof buf, &n, TERM_READ_INTERRUPTIBLE), STATUS_OK);
 	CHECK_EQ(n, 2);
