@@ -9,6 +9,7 @@
 #include "core/mm/pool.h"
 #include <string.h>
 #include "core/object/task.h"
+#include "syscall_numbers.h"
 
 static struct pool inbox_pool;
 static struct list_node timers = { &timers, &timers }; /* armed, by deadline */
@@ -173,23 +174,6 @@ static inline __attribute__((always_inline)) status_t msg_in(struct task *self, 
 	return STATUS_OK;
 }
 
-status_t ipc_msg_from_regs(uint64_t head, size_t max, const uint64_t *w, struct keel_msg *m)
-{
-	uint64_t len = head >> 32;
-	if (len > max) /* also any of bits 48-63 */
-		return STATUS_INVALID;
-	m->label = (uint32_t)head;
-	m->len = (uint16_t)len;
-	m->flags = 0;
-	m->badge = 0;
-	m->cap = CAP_HANDLE_NONE;
-	m->reserved = 0;
-	memcpy(m->payload, w, max);
-	memset(m->payload + max, 0, MSG_PAYLOAD_MAX - max);
-	msg_payload_trim(m);
-	return STATUS_OK;
-}
-
 /* DEAD if the inbox behind a send capability, or its owner, is gone. */
 static status_t inbox_alive(const struct cap *c)
 {
@@ -241,7 +225,7 @@ status_t ipc_send_regs(const struct cap *target, cap_handle_t h, uint64_t head, 
 	if (st == STATUS_OK)
 		st = lock_for_send(target, CAP_HANDLE_NONE);
 	if (st == STATUS_OK)
-		st = inbox_post_words(ib, head, w, target->badge);
+		st = inbox_post_words(ib, head, w, target->badge, CAP_HANDLE_NONE);
 	if (st)
 		return st;
 	if (target->flags & CAP_FLAG_ONCE)
@@ -303,7 +287,8 @@ void ipc_thread_init(struct thread *t)
  * To the caller a receiver that cannot hold another call - its table or
  * its slot quota spent - is FULL, as a full ring is: its own quota is not
  * what ran out. */
-static status_t reply_make(struct thread *t, struct inbox *ib, cap_handle_t *h)
+static inline __attribute__((always_inline)) status_t reply_make(struct thread *t, struct inbox *ib,
+								 cap_handle_t *h)
 {
 	struct replies *r = &ib->owner->task->replies;
 	table_lock(&r->lock);
@@ -459,6 +444,37 @@ void ipc_timers_fire(uint64_t now)
 	timers_note_first();
 }
 
+/* Gives back the entry reply_make took, when its request was not posted. */
+static void reply_unmake(struct thread *t, struct inbox *ib, cap_handle_t rh)
+{
+	struct replies *r = &ib->owner->task->replies;
+	t->reply.holder = NULL;
+	table_lock(&r->lock);
+	replies_free(r, replies_find(r, rh));
+	table_unlock(&r->lock);
+}
+
+/* A call whose request is posted to rx's inbox waits for its reply, in
+ * t->ipc_msg when this returns STATUS_OK. */
+static inline __attribute__((always_inline)) status_t call_wait(struct thread *t, struct thread *rx,
+								uint64_t timeout_ns, bool ready)
+{
+	t->ipc_pending = true;
+	t->ipc_status = STATUS_TIMEOUT;
+	uint64_t timeout = timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns;
+	if (ready) /* the fast path found it so */
+		thread_block_handoff_ready(rx, timeout);
+	else if (rx->wait_mask & rx->signals)
+		thread_block_handoff(rx, timeout); /* the receiver is waiting: go to it */
+	else
+		thread_block(timeout);
+	if (t->ipc_pending) {
+		reply_abandon(t);
+		return STATUS_TIMEOUT;
+	}
+	return t->ipc_status;
+}
+
 /* ipc_call and ipc_call_regs once the request m is read: posts it and
  * waits; the reply is in t->ipc_msg when this returns STATUS_OK. */
 static inline __attribute__((always_inline)) status_t call_post_wait(struct thread *t,
@@ -484,28 +500,12 @@ static inline __attribute__((always_inline)) status_t call_post_wait(struct thre
 	/* A full ring is FULL here; the reply entry goes again. */
 	st = inbox_post_msg(ib, m, target->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
 	if (st) {
-		struct replies *r = &ib->owner->task->replies;
-		t->reply.holder = NULL;
-		table_lock(&r->lock);
-		replies_free(r, replies_find(r, rh));
-		table_unlock(&r->lock);
+		reply_unmake(t, ib, rh);
 		return st;
 	}
 	if (target->flags & CAP_FLAG_ONCE)
 		cspace_consume_once(&t->task->cs, h);
-	t->ipc_pending = true;
-	t->ipc_status = STATUS_TIMEOUT;
-	struct thread *rx = ib->owner;
-	uint64_t timeout = timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns;
-	if (rx->wait_mask & rx->signals)
-		thread_block_handoff(rx, timeout); /* the receiver is waiting: go to it */
-	else
-		thread_block(timeout);
-	if (t->ipc_pending) {
-		reply_abandon(t);
-		return STATUS_TIMEOUT;
-	}
-	return t->ipc_status;
+	return call_wait(t, ib->owner, timeout_ns, false);
 }
 
 status_t ipc_call(const struct cap *target, cap_handle_t h, uaddr_t msg, uint64_t timeout_ns)
@@ -527,6 +527,18 @@ status_t ipc_call_regs(const struct cap *target, cap_handle_t h, const struct ke
 	status_t st = call_post_wait(t, target, h, m, timeout_ns);
 	*reply = &t->ipc_msg;
 	return st;
+}
+
+/* The reply to the call held in entry e of r is in caller->ipc_msg: the
+ * call has ended, and its handle goes. Under the table's lock. */
+static inline __attribute__((always_inline)) void reply_stored(struct replies *r,
+							       struct reply_entry *e,
+							       struct thread *caller)
+{
+	caller->ipc_status = STATUS_OK;
+	caller->ipc_pending = false;
+	caller->reply.holder = NULL;
+	replies_free(r, e);
 }
 
 /* Delivers the reply m (its payload past len zero) to the caller waiting
@@ -578,10 +590,7 @@ static inline __attribute__((always_inline)) status_t reply_deliver_msg(
 	mp->cap = given;
 	mp->reserved = 0;
 	caller->ipc_msg = *mp;
-	caller->ipc_status = STATUS_OK;
-	caller->ipc_pending = false;
-	caller->reply.holder = NULL;
-	replies_free(r, e); /* the call has ended: its handle goes */
+	reply_stored(r, e, caller);
 	table_unlock(&r->lock);
 	*woken = caller;
 	return STATUS_OK;
@@ -616,12 +625,15 @@ static inline __attribute__((always_inline)) status_t reply_then_wait(struct thr
 								      struct thread *caller,
 								      uint64_t mask,
 								      uint64_t timeout_ns,
-								      uint64_t *pending)
+								      uint64_t *pending, bool ready)
 {
 	if (!(t->signals & mask) && timeout_ns != 0) {
 		t->wait_mask = mask;
 		/* Straight back to the caller, which usually last ran here. */
-		if (caller)
+		if (ready) /* the fast path found it so */
+			thread_block_handoff_ready(caller, timeout_ns == UINT64_MAX ? TIMEOUT_NEVER
+										    : timeout_ns);
+		else if (caller)
 			thread_block_handoff(caller,
 					     timeout_ns == UINT64_MAX ? TIMEOUT_NEVER : timeout_ns);
 		else
@@ -645,7 +657,7 @@ status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t reply, uaddr_t msg, 
 	status_t st = reply_deliver(t->task, e, reply, msg, cap, mode, waits, &caller);
 	if (st && st != STATUS_DEAD)
 		return st;
-	return reply_then_wait(t, caller, mask, timeout_ns, pending);
+	return reply_then_wait(t, caller, mask, timeout_ns, pending, false);
 }
 
 status_t ipc_reply_wait_regs(struct reply_entry *e, cap_handle_t reply, struct keel_msg *m,
@@ -658,5 +670,213 @@ status_t ipc_reply_wait_regs(struct reply_entry *e, cap_handle_t reply, struct k
 	status_t st = reply_deliver_msg(t->task, e, reply, m, CAP_HANDLE_NONE, 0, waits, &caller);
 	if (st && st != STATUS_DEAD)
 		return st;
-	return reply_then_wait(t, caller, mask, timeout_ns, pending);
+	return reply_then_wait(t, caller, mask, timeout_ns, pending, false);
+}
+
+/*
+ * The fast path. A server's turn on one CPU - a call to a receiver that
+ * waits here, answered by a reply with the next wait - is the common
+ * case, and it needs none of the general path's layers: the dispatcher's
+ * record of each argument, the message built on the stack and copied
+ * again, the plan of the locks, the generic hand-off's second look.
+ * Each function below makes the general path's checks and has its
+ * effects, for that case alone: a call (in registers or in memory) is
+ * checked as the dispatcher checks its capability, posted to the ring
+ * with a reply entry, and hands the CPU to the receiver; a reply (in
+ * registers, or in memory without a capability) is stored for the
+ * caller, its entry freed, and the CPU handed back; a send in registers
+ * to a receiver that need not be woken is posted. Anything else -
+ * another CPU involved, a receiver that does not wait, a grant-once
+ * capability, a full ring or table, a thread to kill or stop, and every
+ * error - returns IPC_SLOW (IPC_AWAY for another CPU) having changed
+ * nothing, and the general path runs the call (syscall_invoke), so an
+ * error is the general path's, in its order. Only the CPU's own lock is
+ * held (core/klock.h): every thread touched has this CPU as its home.
+ */
+
+/* The slot of handle h in *out, checked as the dispatcher checks a send
+ * capability to an inbox, not grant-once, whose owner is alive and at
+ * home on this CPU: STATUS_OK. IPC_AWAY when the owner's home is another
+ * CPU - tested as soon as it can be, since it sends IPC across CPUs to
+ * the general path call after call - and IPC_SLOW for anything else. */
+static inline __attribute__((always_inline)) status_t fast_inbox(struct thread *t, uint64_t h,
+								 unsigned cpu, struct cslot **out)
+{
+	if (h >> 31) /* a reply handle, or bits above 31 */
+		return IPC_SLOW;
+	struct cslot *s = cspace_slot(&t->task->cs, (cap_handle_t)h);
+	if (!s || s->type != OBJ_INBOX)
+		return IPC_SLOW;
+	struct thread *rx = ((struct inbox *)s->obj)->owner;
+	if (rx->se.last_cpu != (int)cpu)
+		return IPC_AWAY;
+	if (s->obj->dead || s->obj_gen != s->obj->gen || !(s->rights & RIGHT_SEND) ||
+	    (s->flags & CAP_FLAG_ONCE) || !rx->task || rx->task->dying)
+		return IPC_SLOW;
+	*out = s;
+	return STATUS_OK;
+}
+
+status_t ipc_send_regs_fast(struct thread *t, uint64_t h, uint64_t head, const uint64_t *w)
+{
+	struct cslot *s;
+	status_t st = fast_inbox(t, h, (unsigned)arch_cpu_id(), &s);
+	if (st)
+		return st;
+	if ((head >> 32) > MSG_PAYLOAD_MAX)
+		return IPC_SLOW;
+	struct inbox *ib = (struct inbox *)s->obj;
+	struct thread *rx = ib->owner;
+	/* A receiver that waits for the bit is woken by the general path. */
+	if (rx->blocked && (rx->wait_mask & ib->signal_bit))
+		return IPC_SLOW;
+	return inbox_post_words(ib, head, w, s->badge, CAP_HANDLE_NONE) ? IPC_SLOW : STATUS_OK;
+}
+
+/* A call through handle h to a receiver that waits at home here, to be
+ * handed this CPU (thread_block_handoff): its slot in *out. */
+static inline __attribute__((always_inline)) status_t call_fast_target(struct thread *t, uint64_t h,
+								       unsigned cpu,
+								       struct cslot **out)
+{
+	if (t->return_work)
+		return IPC_SLOW;
+	status_t st = fast_inbox(t, h, cpu, out);
+	if (st)
+		return st;
+	struct inbox *ib = (struct inbox *)(*out)->obj;
+	struct thread *rx = ib->owner;
+	if (!rx->blocked || !(rx->wait_mask & ib->signal_bit) || !thread_handoff_here(rx, cpu))
+		return IPC_SLOW;
+	return STATUS_OK;
+}
+
+/* Posts the request - the message m, or the header word head and the
+ * words w when m is NULL - with a reply entry to the inbox behind s, and
+ * waits, the CPU handed to the receiver. */
+static inline __attribute__((always_inline)) status_t call_fast_post(
+	struct thread *t, struct cslot *s, const struct keel_msg *m, uint64_t head,
+	const uint64_t *w, uint64_t timeout_ns)
+{
+	struct inbox *ib = (struct inbox *)s->obj;
+	cap_handle_t rh;
+	if (reply_make(t, ib, &rh))
+		return IPC_SLOW;
+	status_t st = m ? inbox_post_msg(ib, m, s->badge, rh, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE)
+			: inbox_post_words(ib, head, w, s->badge, rh);
+	if (st) {
+		reply_unmake(t, ib, rh); /* a full ring */
+		return IPC_SLOW;
+	}
+	return call_wait(t, ib->owner, timeout_ns, true);
+}
+
+status_t ipc_call_regs_fast(struct thread *t, uint64_t h, uint64_t head, uint64_t timeout_ns,
+			    const uint64_t *w, const struct keel_msg **reply)
+{
+	struct cslot *s;
+	/* A request of at most MSG_CALL_REGS_MAX bytes with bits 48-63 clear. */
+	if ((head >> 32) > MSG_CALL_REGS_MAX)
+		return IPC_SLOW;
+	status_t st = call_fast_target(t, h, (unsigned)arch_cpu_id(), &s);
+	if (st)
+		return st;
+	*reply = &t->ipc_msg;
+	return call_fast_post(t, s, NULL, head, w, timeout_ns);
+}
+
+status_t ipc_call_fast(struct thread *t, uint64_t h, uaddr_t msg, uint64_t timeout_ns)
+{
+	struct cslot *s;
+	struct keel_msg m;
+	status_t st = call_fast_target(t, h, (unsigned)arch_cpu_id(), &s);
+	if (st)
+		return st;
+	if (msg_in(t->task, msg, &m))
+		return IPC_SLOW;
+	st = call_fast_post(t, s, &m, 0, NULL, timeout_ns);
+	if (st == STATUS_OK && copy_to_user(&t->task->vs, msg, &t->ipc_msg, sizeof t->ipc_msg))
+		return STATUS_BAD_ADDRESS;
+	return st;
+}
+
+/* A reply through handle h, then a wait for mask: the caller at home
+ * here, waiting, to be handed this CPU. Its entry in *out_e, the caller
+ * in *out_c, as lock_for_reply reads it (checked again under the table's
+ * lock). */
+static inline __attribute__((always_inline)) status_t reply_fast_target(
+	struct thread *t, uint64_t h, uint64_t mask, uint64_t timeout_ns, unsigned cpu,
+	struct reply_entry **out_e, struct thread **out_c)
+{
+	struct reply_entry *e = replies_find(&t->task->replies, h);
+	if (!e)
+		return IPC_SLOW;
+	struct thread *c = __atomic_load_n(&e->caller, __ATOMIC_RELAXED);
+	if (!c || !c->blocked)
+		return IPC_SLOW;
+	if (c->se.last_cpu != (int)cpu)
+		return IPC_AWAY;
+	if (!(mask && timeout_ns) || (t->signals & mask) || t->return_work || c->kill_pending ||
+	    !thread_handoff_here(c, cpu))
+		return IPC_SLOW;
+	*out_e = e;
+	*out_c = c;
+	return STATUS_OK;
+}
+
+/* Stores the reply for caller c of entry e under handle h - the message
+ * m, its header fields past len as a reply without a capability has
+ * them, or built from head and w when m is NULL - ends the call, and
+ * waits, the CPU handed back to c. */
+static inline __attribute__((always_inline)) status_t reply_fast_wait(
+	struct thread *t, uint64_t h, struct reply_entry *e, struct thread *c,
+	const struct keel_msg *m, uint64_t head, const uint64_t *w, uint64_t mask,
+	uint64_t timeout_ns, uint64_t *pending)
+{
+	struct replies *r = &t->task->replies;
+	table_lock(&r->lock);
+	if (!replies_still_held(e, h) || e->caller != c) {
+		table_unlock(&r->lock);
+		return IPC_SLOW;
+	}
+	if (m) {
+		c->ipc_msg = *m;
+		c->ipc_msg.flags = 0;
+		c->ipc_msg.badge = 0;
+		c->ipc_msg.cap = CAP_HANDLE_NONE;
+		c->ipc_msg.reserved = 0;
+	} else {
+		ipc_msg_from_regs(head, MSG_REPLY_REGS_MAX, w, &c->ipc_msg);
+	}
+	reply_stored(r, e, c);
+	table_unlock(&r->lock);
+	return reply_then_wait(t, c, mask, timeout_ns, pending, true);
+}
+
+status_t ipc_reply_wait_regs_fast(struct thread *t, uint64_t h, uint64_t head, uint64_t mask,
+				  uint64_t timeout_ns, const uint64_t *w, uint64_t *pending)
+{
+	struct reply_entry *e;
+	struct thread *c;
+	status_t st = reply_fast_target(t, h, mask, timeout_ns, (unsigned)arch_cpu_id(), &e, &c);
+	if (st)
+		return st;
+	/* A reply of at most MSG_REPLY_REGS_MAX bytes with bits 48-63 clear. */
+	if ((head >> 32) > MSG_REPLY_REGS_MAX)
+		return IPC_SLOW;
+	return reply_fast_wait(t, h, e, c, NULL, head, w, mask, timeout_ns, pending);
+}
+
+status_t ipc_reply_wait_fast(struct thread *t, uint64_t h, uaddr_t msg, uint64_t mask,
+			     uint64_t timeout_ns, uint64_t *pending)
+{
+	struct reply_entry *e;
+	struct thread *c;
+	struct keel_msg m;
+	status_t st = reply_fast_target(t, h, mask, timeout_ns, (unsigned)arch_cpu_id(), &e, &c);
+	if (st)
+		return st;
+	if (msg_in(t->task, msg, &m))
+		return IPC_SLOW;
+	return reply_fast_wait(t, h, e, c, &m, 0, NULL, mask, timeout_ns, pending);
 }

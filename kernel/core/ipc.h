@@ -13,6 +13,7 @@
 #define KEEL_CORE_IPC_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "abi/message.h"
 #include "core/mm/vspace.h"
@@ -53,7 +54,24 @@ status_t ipc_call_regs(const struct cap *target, cap_handle_t h, const struct ke
  * len in 32-47), the payload from the max / 8 words at w, the bytes past
  * len cleared. A len above max, or any of bits 48-63 of head, is
  * STATUS_INVALID. */
-status_t ipc_msg_from_regs(uint64_t head, size_t max, const uint64_t *w, struct keel_msg *m);
+static inline __attribute__((always_inline)) status_t ipc_msg_from_regs(uint64_t head, size_t max,
+									const uint64_t *w,
+									struct keel_msg *m)
+{
+	uint64_t len = head >> 32;
+	if (len > max) /* also any of bits 48-63 */
+		return STATUS_INVALID;
+	m->label = (uint32_t)head;
+	m->len = (uint16_t)len;
+	m->flags = 0;
+	m->badge = 0;
+	m->cap = CAP_HANDLE_NONE;
+	m->reserved = 0;
+	memcpy(m->payload, w, max);
+	memset(m->payload + max, 0, MSG_PAYLOAD_MAX - max);
+	msg_payload_trim(m);
+	return STATUS_OK;
+}
 
 /* sys_msg_send_regs: ipc_send without a capability, of the message whose
  * header word head (checked: len at most MSG_PAYLOAD_MAX, bits 48-63
@@ -81,6 +99,29 @@ status_t ipc_reply_wait(struct reply_entry *e, cap_handle_t h, uaddr_t msg, cap_
  * reply m in kernel memory (built by ipc_msg_from_regs). */
 status_t ipc_reply_wait_regs(struct reply_entry *e, cap_handle_t h, struct keel_msg *m,
 			     uint64_t mask, uint64_t timeout_ns, uint64_t *pending);
+
+/*
+ * The fast path of sys_msg_send_regs, sys_msg_call_regs and
+ * sys_msg_reply_wait_regs (ipc.c says which cases it takes): the calling
+ * thread t, its arguments as it passed them (handle, head, timeout or
+ * mask and timeout, then the payload words at w), and the results as
+ * ipc_send_regs, ipc_call_regs and ipc_reply_wait_regs give them.
+ * IPC_SLOW, or IPC_AWAY when the other thread's home is another CPU,
+ * having changed nothing, when the general path must run the call. The
+ * CPU's own lock held.
+ */
+#define IPC_SLOW ((status_t)0x7ffffff1)
+#define IPC_AWAY ((status_t)0x7ffffff2)
+status_t ipc_send_regs_fast(struct thread *t, uint64_t h, uint64_t head, const uint64_t *w);
+status_t ipc_call_regs_fast(struct thread *t, uint64_t h, uint64_t head, uint64_t timeout_ns,
+			    const uint64_t *w, const struct keel_msg **reply);
+status_t ipc_reply_wait_regs_fast(struct thread *t, uint64_t h, uint64_t head, uint64_t mask,
+				  uint64_t timeout_ns, const uint64_t *w, uint64_t *pending);
+/* The same for sys_msg_call and sys_msg_reply_wait without a capability,
+ * the message at user address msg. */
+status_t ipc_call_fast(struct thread *t, uint64_t h, uaddr_t msg, uint64_t timeout_ns);
+status_t ipc_reply_wait_fast(struct thread *t, uint64_t h, uaddr_t msg, uint64_t mask,
+			     uint64_t timeout_ns, uint64_t *pending);
 
 /* Frees reply handle h of table r unanswered: a caller still waiting
  * fails with DEAD. Returns STATUS_BAD_CAP if h names no held entry,

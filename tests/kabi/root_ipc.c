@@ -1,7 +1,7 @@
 /*
  * root_ipc.c - message tests: pingpong (calls, replies, batched sends,
  * a server parked on another CPU and killed there, a parked thread's
- * wake giving way to a more urgent one),
+ * wake giving way to a more urgent one, the fast path's cases),
  * badge (the kernel stamps badges; they cannot be changed) and revoke
  * (revocation reaches capabilities passed on by other tasks).
  */
@@ -309,6 +309,214 @@ static void task_described(struct kabi_root *r, cap_handle_t task, cap_handle_t 
 		  STATUS_BAD_CAP);
 }
 
+/*
+ * The IPC fast path (kernel/core/ipc.c) runs a call, and a reply with a
+ * wait, between two threads at home on one CPU while the other one
+ * waits: it must give exactly what the general path gives. Two threads
+ * of the root pinned to the first CPU - a server that owns an inbox of
+ * FAST_CAPACITY and a client that calls it through a badged capability -
+ * record what they see; the checks are made here once both have ended.
+ */
+enum fast_label { FAST_REGS = 0x46410001, FAST_MEM, FAST_JUNK, FAST_HOLD, FAST_ITEM, FAST_QUIT };
+
+#define FAST_CAPACITY 4
+#define FAST_BADGE 0x77
+#define FAST_GO 2 /* the server's signal bit that ends its hold */
+#define FAST_SEEN 3
+#define FAST_STEPS 8
+
+struct fast_ctx {
+	uint64_t ring_va;
+	struct kabi_inbox ib;    /* the server's */
+	cap_handle_t client_cap; /* FAST_BADGE, send only */
+	cap_handle_t server_thread;
+	uint32_t ready;         /* the server's inbox: 1 open, 2 failed */
+	uint32_t holding;       /* the server holds a full ring */
+	uint32_t seen, drained; /* by the server: messages taken, items drained */
+	struct keel_msg got[FAST_SEEN];
+	status_t server_st;      /* why the server's loop ended */
+	status_t st[FAST_STEPS]; /* the client's calls */
+	struct keel_msg reply[FAST_STEPS];
+	uint32_t ended;
+};
+
+static _Noreturn void fast_server(void *arg)
+{
+	struct fast_ctx *f = arg;
+	uint64_t pending = 0;
+	status_t st = kabi_inbox_open(&f->ib, FAST_CAPACITY, 0, f->ring_va);
+	__atomic_store_n(&f->ready, st == STATUS_OK ? 1 : 2, __ATOMIC_RELEASE);
+	for (bool quit = st != STATUS_OK; !quit && st == STATUS_OK;) {
+		struct keel_msg m, out;
+		if (!inbox_ring_pop(f->ib.ring, &m)) {
+			st = sys_signal_wait(f->ib.mask, KABI_WAIT_NS, &pending);
+			continue;
+		}
+		if (f->seen < FAST_SEEN)
+			f->got[f->seen] = m;
+		f->seen++;
+		out = kabi_msg(m.label, kabi_word(&m, 0) + 1, 0, 0);
+		switch (m.label) {
+		case FAST_REGS:
+			st = sys_msg_reply_wait_regs(m.cap, out.label | (uint64_t)out.len << 32,
+						     f->ib.mask, KABI_WAIT_NS, kabi_word(&out, 0),
+						     0, 0, 0, &pending);
+			break;
+		case FAST_MEM:
+			st = sys_msg_reply_wait(m.cap, &out, CAP_HANDLE_NONE, 0, f->ib.mask,
+						KABI_WAIT_NS, &pending);
+			break;
+		case FAST_JUNK:
+			/* Header fields the kernel must not pass on, and bytes past len. */
+			out.len = 5;
+			memset(out.payload, 0xab, sizeof out.payload);
+			out.flags = 3;
+			out.badge = 99;
+			out.cap = 0x123;
+			out.reserved = 7;
+			st = sys_msg_reply_wait(m.cap, &out, CAP_HANDLE_NONE, 0, f->ib.mask,
+						KABI_WAIT_NS, &pending);
+			break;
+		case FAST_HOLD:
+			/* Wait for the inbox's bit again and again without draining,
+			 * until FAST_GO: the client fills the ring meanwhile. */
+			__atomic_store_n(&f->holding, 1, __ATOMIC_RELEASE);
+			do
+				st = sys_signal_wait(f->ib.mask | FAST_GO, KABI_WAIT_NS, &pending);
+			while (st == STATUS_OK && !(pending & FAST_GO));
+			for (uint32_t n = 0;; n++)
+				if (!inbox_ring_pop(f->ib.ring, &m)) {
+					__atomic_store_n(&f->drained, n, __ATOMIC_RELEASE);
+					break;
+				}
+			break;
+		default:
+			quit = true;
+		}
+	}
+	f->server_st = st;
+	kabi_thread_end(&f->ended);
+}
+
+static _Noreturn void fast_client(void *arg)
+{
+	struct fast_ctx *f = arg;
+	struct keel_msg m = kabi_msg(FAST_REGS, 10, 0, 0);
+	f->st[0] = keel_msg_call(f->client_cap, &m, KABI_WAIT_NS);
+	f->reply[0] = m;
+	/* The header a caller writes is not what the receiver gets. */
+	m = kabi_msg(FAST_MEM, 20, 0, 0);
+	m.flags = 0xffff;
+	m.badge = 1234;
+	m.cap = 5;
+	m.reserved = 9;
+	f->st[1] = sys_msg_call(f->client_cap, &m, KABI_WAIT_NS);
+	f->reply[1] = m;
+	m = kabi_msg(FAST_JUNK, 30, 0, 0);
+	f->st[2] = sys_msg_call(f->client_cap, &m, KABI_WAIT_NS);
+	f->reply[2] = m;
+	/* The server holds; fill its ring, and let it wait again. */
+	m = kabi_msg(FAST_HOLD, 0, 0, 0);
+	f->st[3] = keel_msg_send(f->client_cap, &m, CAP_HANDLE_NONE, 0);
+	for (int i = 0; i < 5000 && !__atomic_load_n(&f->holding, __ATOMIC_ACQUIRE); i++)
+		kabi_sleep(KABI_MS);
+	f->st[4] = STATUS_OK;
+	for (uint64_t i = 0; i < FAST_CAPACITY && f->st[4] == STATUS_OK; i++) {
+		m = kabi_msg(FAST_ITEM, i, 0, 0);
+		f->st[4] = keel_msg_send(f->client_cap, &m, CAP_HANDLE_NONE, 0);
+	}
+	kabi_sleep(2 * KABI_MS);
+	m = kabi_msg(FAST_REGS, 40, 0, 0);
+	f->st[5] = keel_msg_call(f->client_cap, &m, KABI_WAIT_NS);
+	m = kabi_msg(FAST_MEM, 50, 0, 0);
+	f->st[6] = sys_msg_call(f->client_cap, &m, KABI_WAIT_NS);
+	sys_signal_raise(f->server_thread, FAST_GO);
+	for (int i = 0; i < 5000 && __atomic_load_n(&f->drained, __ATOMIC_ACQUIRE) < FAST_CAPACITY;
+	     i++)
+		kabi_sleep(KABI_MS);
+	m = kabi_msg(FAST_REGS, 60, 0, 0);
+	f->st[7] = keel_msg_call(f->client_cap, &m, KABI_WAIT_NS);
+	f->reply[7] = m;
+	m = kabi_msg(FAST_QUIT, 0, 0, 0);
+	keel_msg_send(f->client_cap, &m, CAP_HANDLE_NONE, 0);
+	kabi_thread_end(&f->ended);
+}
+
+/* What the server got through the badged capability for a call. */
+static void fast_got(struct kabi_root *r, const struct fast_ctx *f, unsigned i, const char *what)
+{
+	const struct keel_msg *g = &f->got[i];
+	if (g->badge != FAST_BADGE || g->flags != (MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE) ||
+	    !(g->cap & 0x80000000u) || g->reserved != 0 || g->len != 24)
+		kr_fail(r, what, "badge %#llx flags %#x cap %#x reserved %#x len %u",
+			(unsigned long long)g->badge, g->flags, g->cap, g->reserved, g->len);
+	else
+		kr_pass(r, "%s", what);
+}
+
+static void pingpong_fast(struct kabi_root *r)
+{
+	static struct fast_ctx f;
+	struct kr_thread srv = { 0 }, cli = { 0 };
+	struct task_info before, after;
+
+	f = (struct fast_ctx){ .ring_va = kr_va(r, 1) };
+	if (!kr_ok(r, "the root's description",
+		   sys_task_info(r->start->self_task, &before, sizeof before)))
+		return;
+	if (kr_thread(r, fast_server, &f, 4, THREAD_TIER_MATTER, 1, &srv)) {
+		for (int i = 0; i < 5000 && !__atomic_load_n(&f.ready, __ATOMIC_ACQUIRE); i++)
+			kabi_sleep(KABI_MS);
+		f.server_thread = srv.thread;
+		if (kr_expect_u64(r, "the server opens its inbox", f.ready, 1) &&
+		    kr_ok(r, "derive a badged send capability",
+			  sys_cap_derive(f.ib.cap, RIGHT_SEND, FAST_BADGE, &f.client_cap)) &&
+		    kr_thread(r, fast_client, &f, 4, THREAD_TIER_MATTER, 1, &cli)) {
+			for (int i = 0;
+			     i < 10000 && __atomic_load_n(&f.ended, __ATOMIC_ACQUIRE) < 2; i++)
+				kabi_sleep(KABI_MS);
+		}
+	}
+	kr_expect_u64(r, "fast path: client and server end", f.ended, 2);
+	kr_expect(r, "fast path: the server's loop ends on quit", f.server_st, STATUS_OK);
+	kr_expect(r, "fast path: a call in registers", f.st[0], STATUS_OK);
+	kr_expect_u64(r, "fast path: its reply", kabi_word(&f.reply[0], 0), 11);
+	fast_got(r, &f, 0, "fast path: a call in registers carries the badge and a reply handle");
+	kr_expect(r, "fast path: a call in memory", f.st[1], STATUS_OK);
+	kr_expect_u64(r, "fast path: its reply in memory", kabi_word(&f.reply[1], 0), 21);
+	fast_got(r, &f, 1,
+		 "fast path: a call in memory carries the badge, not the caller's header");
+	kr_expect(r, "fast path: a reply in memory with a hostile header", f.st[2], STATUS_OK);
+	const struct keel_msg *j = &f.reply[2];
+	uint8_t want[MSG_PAYLOAD_MAX] = { 0 };
+	memset(want, 0xab, 5);
+	if (j->flags || j->badge || j->cap != CAP_HANDLE_NONE || j->reserved || j->len != 5 ||
+	    memcmp(j->payload, want, sizeof want) != 0)
+		kr_fail(r, "fast path: the caller gets only the reply's len bytes",
+			"flags %#x badge %#llx cap %#x reserved %#x len %u", j->flags,
+			(unsigned long long)j->badge, j->cap, j->reserved, j->len);
+	else
+		kr_pass(r, "fast path: the caller gets only the reply's len bytes");
+	kr_expect(r, "fast path: a send to a holding server", f.st[3], STATUS_OK);
+	kr_expect(r, "fast path: sends fill the ring", f.st[4], STATUS_OK);
+	kr_expect(r, "fast path: a call in registers to a full ring is FULL", f.st[5], STATUS_FULL);
+	kr_expect(r, "fast path: a call in memory to a full ring is FULL", f.st[6], STATUS_FULL);
+	kr_expect_u64(r, "fast path: the server drains the ring", f.drained, FAST_CAPACITY);
+	kr_expect(r, "fast path: a call once the ring is drained", f.st[7], STATUS_OK);
+	kr_expect_u64(r, "fast path: its reply", kabi_word(&f.reply[7], 0), 61);
+	kr_thread_free(&cli);
+	kr_thread_free(&srv);
+	if (f.client_cap)
+		sys_cap_delete(f.client_cap);
+	if (f.ready == 1)
+		kabi_inbox_close(&f.ib);
+	/* Every reply entry taken (one slot unit each) was given back. */
+	if (kr_ok(r, "the root's description after",
+		  sys_task_info(r->start->self_task, &after, sizeof after)))
+		kr_expect_u64(r, "fast path: the calls leave no slot charged", after.slots,
+			      before.slots);
+}
+
 void test_pingpong(struct kabi_root *r)
 {
 	struct kabi_inbox in, sup;
@@ -340,6 +548,7 @@ void test_pingpong(struct kabi_root *r)
 	kr_release(&pong);
 	parked_pongs(r, &in, &sup);
 	parked_wake_yields(r);
+	pingpong_fast(r);
 	sys_cap_delete(a.fault_inbox);
 	kabi_inbox_close(&in);
 	kabi_inbox_close(&sup);

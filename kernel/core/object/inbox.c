@@ -5,6 +5,7 @@
  * release store of tail publishes it, and the owner's head is read with an
  * acquire load, so a slot is reused only after the owner's copy out of it.
  */
+#include "core/inline.h"
 #include "core/object/inbox.h"
 #include <string.h>
 
@@ -149,17 +150,21 @@ status_t inbox_post_msg(struct inbox *ib, const struct keel_msg *m, uint64_t bad
 	return STATUS_OK;
 }
 
-status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint64_t *w, uint64_t badge)
+/* Inlined into the IPC fast path (core/inline.h). */
+LTO_INLINE status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint64_t *w,
+				     uint64_t badge, cap_handle_t reply)
 {
 	size_t len = (size_t)(head >> 32);
 	status_t st = post_check(ib, len, 0);
 	if (st)
 		return st;
 	uint8_t *slot = (uint8_t *)&ib->ring->msgs[ib->tail & (ib->capacity - 1)];
-	const uint64_t none = 0; /* cap and reserved */
-	memcpy(slot, &head, 8);  /* label, len, flags 0 */
+	const uint64_t cap = reply; /* cap, and reserved 0 */
+	if (reply != CAP_HANDLE_NONE)
+		head |= (uint64_t)(MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE) << 48;
+	memcpy(slot, &head, 8); /* label, len, flags */
 	memcpy(slot + 8, &badge, 8);
-	memcpy(slot + 16, &none, 8);
+	memcpy(slot + 16, &cap, 8);
 	memcpy(slot + MSG_HEADER_SIZE, w, MSG_PAYLOAD_MAX);
 	if (len < MSG_PAYLOAD_MAX) {
 		/* The word len ends in keeps its first bytes; the rest are 0.

@@ -126,12 +126,14 @@ static inline void msg_payload_trim(struct keel_msg *m)
 status_t inbox_post_msg(struct inbox *ib, const struct keel_msg *m, uint64_t badge,
 			cap_handle_t cap, uint16_t flags);
 
-/* inbox_post_msg without a capability for a message whose header word
- * head (label | len << 32; len at most MSG_PAYLOAD_MAX, bits 48-63 zero:
- * the caller checked) and payload words w[0..4] come from registers: the
- * slot is written word by word, the bytes past len cleared. The same
- * checks and results. */
-status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint64_t *w, uint64_t badge);
+/* inbox_post_msg for a message whose header word head (label | len <<
+ * 32; len at most MSG_PAYLOAD_MAX, bits 48-63 zero: the caller checked)
+ * and payload words w[0..4] come from registers: the slot is written word
+ * by word, the bytes past len cleared. It carries no capability, or a
+ * call's reply handle (MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE) unless reply is
+ * CAP_HANDLE_NONE. The same checks and results. */
+status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint64_t *w, uint64_t badge,
+			  cap_handle_t reply);
 
 /* Sends m through the capability h in cs: h must be an INBOX cap with
  * RIGHT_SEND. The message carries h's badge; an attached cap is

@@ -1,6 +1,7 @@
 /* replies.c - a task's table of unanswered calls (see replies.h). */
 #include <stddef.h>
 
+#include "core/inline.h"
 #include "core/object/replies.h"
 
 void replies_init(struct replies *r, struct reply_entry *e, uint32_t n, struct quota *q)
@@ -23,7 +24,8 @@ void replies_init(struct replies *r, struct reply_entry *e, uint32_t n, struct q
 	}
 }
 
-status_t replies_take(struct replies *r, struct thread *caller, cap_handle_t *out)
+/* Inlined into the IPC fast path (core/inline.h). */
+LTO_INLINE status_t replies_take(struct replies *r, struct thread *caller, cap_handle_t *out)
 {
 	uint32_t i = r->free_head;
 	status_t st;

@@ -3,6 +3,7 @@
 
 #include "abi/supervise.h"
 #include "core/futex.h"
+#include "core/inline.h"
 #include "core/list.h"
 #include "core/ipc.h"
 #include "core/klock.h"
@@ -526,9 +527,12 @@ bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 }
 
 /* Runs next (already RUNNING) instead of prev from time now; returns when
- * prev runs again. */
-static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next, unsigned cpu,
-		      uint64_t now)
+ * prev runs again. Inline into the IPC fast path's hand-off; switch_to
+ * elsewhere. */
+static inline __attribute__((always_inline)) void switch_here(struct sched_cpu *sc,
+							      struct thread *prev,
+							      struct thread *next, unsigned cpu,
+							      uint64_t now)
 {
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
@@ -546,6 +550,12 @@ static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *
 		reap(sc);
 		reclaim_run();
 	}
+}
+
+static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next, unsigned cpu,
+		      uint64_t now)
+{
+	switch_here(sc, prev, next, cpu, now);
 }
 
 static void wake_begin(struct thread *t);
@@ -737,10 +747,12 @@ static void sleeper_insert(struct thread *t)
 	struct list_node *sleepers = &sc->sleepers;
 	if (t->wake_ns < sc->sleep_hint)
 		__atomic_store_n(&sc->sleep_hint, t->wake_ns, __ATOMIC_RELAXED);
-	struct list_node *n = sleepers->next;
-	while (n != sleepers && container_of(n, struct thread, sleep_link)->wake_ns <= t->wake_ns)
-		n = n->next;
-	list_add_before(n, &t->sleep_link);
+	/* Walked from the latest deadline back: a new deadline is usually
+	 * the latest (a call's timeout), and equal ones keep their order. */
+	struct list_node *n = sleepers->prev;
+	while (n != sleepers && container_of(n, struct thread, sleep_link)->wake_ns > t->wake_ns)
+		n = n->prev;
+	list_add_before(n->next, &t->sleep_link);
 }
 
 /* Marks the calling thread blocked, with a deadline (from now) unless
@@ -800,6 +812,23 @@ bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
 	arch_sched_pass();
 	switch_to(sc, t, next, cpu, now);
 	return t->woken;
+}
+
+LTO_INLINE void thread_block_handoff_ready(struct thread *next, uint64_t timeout_ns)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = sc->current;
+	uint64_t now = arch_time_ns();
+	if (!block_begin(t, timeout_ns, now)) {
+		thread_wake(next);
+		return;
+	}
+	wake_begin(next);
+	/* Its home is this CPU already: no migration to note. */
+	if (sched_resume(&next->se))
+		panic("thread %s: direct hand-off refused", next->name);
+	arch_sched_pass();
+	switch_here(sc, t, next, sc->cpu, now);
 }
 
 bool thread_wake(struct thread *t)

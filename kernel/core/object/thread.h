@@ -97,6 +97,7 @@ struct thread {
 	bool lock_excl;              /* switched away in the every-lock mode (core/klock.h) */
 	uint8_t lock_tries;          /* runs of a restarted system call (STATUS_RELOCK) */
 	uint64_t lock_want;          /* the locks its next run starts with; 0: the usual */
+	uint8_t ipc_away;            /* IPC calls left to skip the fast path for (syscall.c) */
 	struct vspace_cache ucache;  /* its last user-copy translation */
 	struct arch_thread arch;     /* the architecture's state (arch_types.h) */
 	struct kobj *futex_mem;      /* sys_futex_wait: the key's object (a reference), */
@@ -194,6 +195,11 @@ bool thread_wake(struct thread *t);
  * trip through the run queue: the fast path of a call. Lock held. */
 bool thread_block_handoff(struct thread *next, uint64_t timeout_ns);
 
+/* thread_block_handoff where the caller has found what it tests: next
+ * blocked, at home on this CPU, and handed it (thread_handoff_here). The
+ * IPC fast path (core/ipc.c); inline there. Lock held. */
+void thread_block_handoff_ready(struct thread *next, uint64_t timeout_ns);
+
 /* The CPU locks (core/klock.h) thread_wake(t) needs - t's home's and
  * the CPU it would be queued on - and thread_block_handoff(next): this
  * CPU's alone when it would go straight to next. Read with whatever the
@@ -220,7 +226,8 @@ static inline bool thread_wakes_on_last(const struct thread *t)
 /* Whether a thread that waits may be handed CPU cpu straight away: it last
  * ran there, may run there, and nothing more urgent is queued there
  * (thread_block_handoff, and the lock plans that foresee it). */
-static inline bool thread_handoff_here(const struct thread *next, unsigned cpu)
+static inline __attribute__((always_inline)) bool thread_handoff_here(const struct thread *next,
+								      unsigned cpu)
 {
 	return next->se.last_cpu == (int)cpu && sched_cpu_allowed(&next->se, cpu) &&
 	       !sched_should_preempt(&runqs[cpu], &next->se);

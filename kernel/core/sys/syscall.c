@@ -1,5 +1,7 @@
 /* syscall.c - entering the generated dispatcher (see syscall.h), and a
  * creation's wait for memory on its way back. */
+#include <string.h>
+
 #include "core/klock.h"
 #include "core/mm/reclaim.h"
 #include "core/sys/syscall.h"
@@ -25,6 +27,67 @@ static __attribute__((noinline)) status_t dispatch(struct syscall_ctx *ctx, uint
 	return syscall_dispatch(ctx, nr, a, r);
 }
 
+/* The IPC fast path (core/ipc.h) for a send in registers, a call or a
+ * reply-and-wait in registers or in memory, its results stored as the
+ * dispatcher stores them; IPC_SLOW or IPC_AWAY when the dispatcher must
+ * run it. */
+/* After a fast path found the other thread at home on another CPU, the
+ * calling thread's next calls of these kinds go straight to the general
+ * path: a pair of threads on two CPUs tends to stay so, and the fast
+ * path's tests would be paid and lost call after call. */
+#define IPC_AWAY_SKIP 15
+
+/* The calls with a fast path (fast below). */
+#define FAST_CALLS                                                                                 \
+	(1ull << SYS_MSG_CALL | 1ull << SYS_MSG_REPLY_WAIT | 1ull << SYS_MSG_CALL_REGS |           \
+	 1ull << SYS_MSG_REPLY_WAIT_REGS | 1ull << SYS_MSG_SEND_REGS)
+
+static inline __attribute__((always_inline)) status_t fast(struct thread *t, uint64_t nr,
+							   const struct syscall_args *a,
+							   struct syscall_ret *r)
+{
+	status_t st;
+	if (nr == SYS_MSG_SEND_REGS)
+		return ipc_send_regs_fast(t, a->a[0], a->a[1], &a->a[2]);
+	if (nr == SYS_MSG_CALL)
+		return ipc_call_fast(t, a->a[0], (uaddr_t){ a->a[1] }, a->a[2]);
+	if (nr == SYS_MSG_REPLY_WAIT) {
+		/* Without a capability (its mode unread, as a u32). */
+		if (a->a[2] != CAP_HANDLE_NONE || (a->a[3] >> 32))
+			return IPC_SLOW;
+		uint64_t pending = 0;
+		st = ipc_reply_wait_fast(t, a->a[0], (uaddr_t){ a->a[1] }, a->a[4], a->a[5],
+					 &pending);
+		r->r[0] = pending;
+		return st;
+	}
+	if (nr == SYS_MSG_REPLY_WAIT_REGS) {
+		uint64_t pending = 0;
+		st = ipc_reply_wait_regs_fast(t, a->a[0], a->a[1], a->a[2], a->a[3], &a->a[4],
+					      &pending);
+		r->r[0] = pending;
+		return st;
+	}
+	const struct keel_msg *m;
+	st = ipc_call_regs_fast(t, a->a[0], a->a[1], a->a[2], &a->a[3], &m);
+	if (st == IPC_SLOW)
+		return st;
+	r->r[0] = r->r[1] = 0;
+	if (st == STATUS_OK) {
+		uint64_t w[MSG_PAYLOAD_MAX / 8], head; /* label, len and flags */
+		memcpy(&head, m, sizeof head);
+		memcpy(w, m->payload, sizeof w);
+		r->r[0] = head;
+		r->r[1] = m->cap;
+		r->more[SYSCALL_RET3_SLOT] = w[0];
+		r->more[SYSCALL_RET4_SLOT] = w[1];
+		r->more[SYSCALL_RET5_SLOT] = w[2];
+		r->more[SYSCALL_RET6_SLOT] = w[3];
+		r->more[SYSCALL_RET7_SLOT] = w[4];
+	}
+	return st;
+}
+
 status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscall_ret *r)
 {
 	/* The SYSCALL entry masks interrupts (FMASK), so only the locks are needed. */
@@ -33,10 +96,27 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 	if (__builtin_expect(t->lock_want != 0, 0)) {
 		klock_take_set(sc, t->lock_want); /* a restarted call (below) */
 		t->lock_want = 0;
-	} else if (nr < 64 && (OWN_LOCK_CALLS >> nr & 1))
+	} else if (nr < 64 && (OWN_LOCK_CALLS >> nr & 1)) {
 		klock_take_own();
-	else
+		if (FAST_CALLS >> nr & 1) {
+			if (__builtin_expect(t->ipc_away != 0, 0)) {
+				t->ipc_away--;
+			} else {
+				sc->syscalls++;
+				status_t st = fast(t, nr, a, r);
+				if (st != IPC_SLOW && st != IPC_AWAY) {
+					thread_user_return_check();
+					klock_drop();
+					return st;
+				}
+				sc->syscalls--;
+				if (st == IPC_AWAY)
+					t->ipc_away = IPC_AWAY_SKIP;
+			}
+		}
+	} else {
 		klock_take_all(sc);
+	}
 	struct syscall_ctx ctx = { .thread = t, .task = t->task };
 	sc->syscalls++;
 	status_t st = dispatch(&ctx, nr, a, r);

@@ -186,11 +186,24 @@ TEST(trimmed_message_posts_as_inbox_post_does)
 		memcpy(w, in.payload, len);
 		CHECK_EQ(inbox_post(&ib, in.label, 0xb0b, in.payload, len, CAP_HANDLE_NONE, 0),
 			 STATUS_OK);
-		CHECK_EQ(inbox_post_words(&ib, in.label | (uint64_t)len << 32, w, 0xb0b),
+		CHECK_EQ(inbox_post_words(&ib, in.label | (uint64_t)len << 32, w, 0xb0b,
+					  CAP_HANDLE_NONE),
 			 STATUS_OK);
 		CHECK(inbox_ring_pop(ring, &a));
 		CHECK(inbox_ring_pop(ring, &b));
 		CHECK(memcmp(&a, &b, sizeof a) == 0);
+		/* A call's, with its reply handle: as inbox_post_msg posts it. */
+		CHECK_EQ(inbox_post_msg(&ib, &in, 0xb0b, 0x80000345u,
+					MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE),
+			 STATUS_OK);
+		CHECK_EQ(inbox_post_words(&ib, in.label | (uint64_t)len << 32, w, 0xb0b,
+					  0x80000345u),
+			 STATUS_OK);
+		CHECK(inbox_ring_pop(ring, &a));
+		CHECK(inbox_ring_pop(ring, &b));
+		CHECK(memcmp(&a, &b, sizeof a) == 0);
+		CHECK_EQ(b.flags, MSG_FLAG_CAP | MSG_FLAG_CAP_ONCE);
+		CHECK_EQ(b.cap, 0x80000345u);
 	}
 	/* The same checks as inbox_post: length, flags, a full ring. */
 	in.len = MSG_PAYLOAD_MAX + 1;
