@@ -88,6 +88,27 @@ uint64_t quota_room(const struct quota *q, enum quota_kind kind);
  * drained hook. Caller holds the kernel lock. */
 void quota_release(struct quota *q, enum quota_kind kind, uint64_t n);
 
+/* quota_charge and quota_release of one slot unit, inline for the common
+ * case (a slot is charged to its account alone): a reply entry is taken
+ * and freed on every call. The same results; anything else - no account,
+ * a limit reached, a drained hook, an underflow - goes through them. */
+static inline status_t quota_charge_slot(struct quota *q)
+{
+	if (q && q->used[QUOTA_SLOTS] < q->limit[QUOTA_SLOTS]) {
+		q->used[QUOTA_SLOTS]++;
+		return STATUS_OK;
+	}
+	return quota_charge(q, QUOTA_SLOTS, 1);
+}
+
+static inline void quota_release_slot(struct quota *q)
+{
+	if (q && q->used[QUOTA_SLOTS] && !q->drained)
+		q->used[QUOTA_SLOTS]--;
+	else
+		quota_release(q, QUOTA_SLOTS, 1);
+}
+
 struct kobj;
 
 struct kobj_ops {

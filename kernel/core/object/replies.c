@@ -32,7 +32,7 @@ LTO_INLINE status_t replies_take(struct replies *r, struct thread *caller, cap_h
 
 	if (i >= r->n)
 		return STATUS_FULL;
-	if ((st = quota_charge(r->quota, QUOTA_SLOTS, 1)))
+	if ((st = quota_charge_slot(r->quota)))
 		return st;
 	struct reply_entry *e = &r->e[i];
 	r->free_head = e->next;

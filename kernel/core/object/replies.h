@@ -116,7 +116,7 @@ static inline __attribute__((always_inline)) void replies_free(struct replies *r
 
 	e->caller = NULL;
 	r->held--;
-	quota_release(r->quota, QUOTA_SLOTS, 1);
+	quota_release_slot(r->quota);
 	if (e->gen == REPLY_GEN_MAX) {
 		e->next = REPLY_RETIRED; /* never wrapped: an old handle stays dead */
 		return;

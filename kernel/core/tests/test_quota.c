@@ -118,6 +118,36 @@ TEST(drained_hook_after_the_last_object)
 	CHECK(leaf.drained == NULL);
 }
 
+/* The inline slot charge and release give what quota_charge and
+ * quota_release give: the limit, no account, an underflow, the hook. */
+TEST(slot_shortcuts_match_the_general_calls)
+{
+	struct quota a, b;
+	quota_init(&a, 2, 10, 10);
+	quota_init(&b, 2, 10, 10);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(quota_charge_slot(&a), quota_charge(&b, QUOTA_SLOTS, 1));
+	CHECK_EQ(a.used[QUOTA_SLOTS], 2);
+	CHECK_EQ(b.used[QUOTA_SLOTS], 2);
+	CHECK_EQ(quota_charge_slot(NULL), STATUS_OK);
+	quota_release_slot(NULL);
+	for (int i = 0; i < 3; i++) {
+		quota_release_slot(&a);
+		quota_release(&b, QUOTA_SLOTS, 1);
+	}
+	CHECK_EQ(a.used[QUOTA_SLOTS], 0);
+	CHECK_EQ(a.underflows, 1);
+	CHECK_EQ(b.underflows, 1);
+	/* An account whose owner has gone: its hook runs as before. */
+	drained_calls = 0;
+	CHECK_EQ(quota_charge_slot(&a), STATUS_OK);
+	a.drained = on_drained;
+	quota_release_slot(&a);
+	CHECK_EQ(a.used[QUOTA_SLOTS], 0);
+	CHECK_EQ(drained_calls, 1);
+	CHECK(a.drained == NULL);
+}
+
 int main(void)
 {
 	RUN(pages_reach_every_ancestor);
@@ -126,5 +156,6 @@ int main(void)
 	RUN(slots_and_objects_stay_in_one_account);
 	RUN(underflow_is_counted_at_each_level);
 	RUN(drained_hook_after_the_last_object);
+	RUN(slot_shortcuts_match_the_general_calls);
 	return check_summary();
 }
