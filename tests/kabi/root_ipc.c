@@ -323,7 +323,7 @@ enum fast_label { FAST_REGS = 0x46410001, FAST_MEM, FAST_JUNK, FAST_HOLD, FAST_I
 #define FAST_BADGE 0x77
 #define FAST_GO 2 /* the server's signal bit that ends its hold */
 #define FAST_SEEN 3
-#define FAST_STEPS 8
+#define FAST_STEPS 9
 
 struct fast_ctx {
 	uint64_t ring_va;
@@ -437,6 +437,9 @@ static _Noreturn void fast_client(void *arg)
 	m = kabi_msg(FAST_REGS, 60, 0, 0);
 	f->st[7] = keel_msg_call(f->client_cap, &m, KABI_WAIT_NS);
 	f->reply[7] = m;
+	/* A request the kernel cannot read, to a server that waits. */
+	f->st[8] = sys_msg_call(f->client_cap, (struct keel_msg *)0xffff800000000000ull,
+				KABI_WAIT_NS);
 	m = kabi_msg(FAST_QUIT, 0, 0, 0);
 	keel_msg_send(f->client_cap, &m, CAP_HANDLE_NONE, 0);
 	kabi_thread_end(&f->ended);
@@ -504,6 +507,8 @@ static void pingpong_fast(struct kabi_root *r)
 	kr_expect_u64(r, "fast path: the server drains the ring", f.drained, FAST_CAPACITY);
 	kr_expect(r, "fast path: a call once the ring is drained", f.st[7], STATUS_OK);
 	kr_expect_u64(r, "fast path: its reply", kabi_word(&f.reply[7], 0), 61);
+	kr_expect(r, "fast path: a request in the kernel's half is BAD_ADDRESS", f.st[8],
+		  STATUS_BAD_ADDRESS);
 	kr_thread_free(&cli);
 	kr_thread_free(&srv);
 	if (f.client_cap)
