@@ -169,6 +169,13 @@ static void test_stop(struct t *t)
 	      sys_msg_call(t->launch, &m, 1000000000ull) == STATUS_OK &&
 		      m.label == LOOP_REPLY_ERROR,
 	      "LAUNCH_STOP with stop 2 is refused");
+	m = (struct keel_msg){ .label = LAUNCH_STOP, .len = 4 };
+	memcpy(m.payload, &id, 4);
+	check(t,
+	      sys_msg_call(t->launch, &m, 1000000000ull) == STATUS_OK &&
+		      m.label == LOOP_REPLY_ERROR,
+	      "LAUNCH_STOP without its stop word is refused");
+	check(t, runs(t, task), "and the program runs on");
 	check(t, launch_stop(t->launch, 12345, true) == STATUS_NOT_FOUND,
 	      "LAUNCH_STOP of an unknown id is NOT_FOUND");
 	check(t, launch_stop(t->launch, id2, true) == STATUS_OK, "the other spinner stops");
