@@ -76,7 +76,8 @@
  * Events (compd -> controller, send):
  *   TERM_EVENT       index, events (TERM_EV_INTR Ctrl-C, TERM_EV_QUIT
  *                    Ctrl-\, TERM_EV_SUSP Ctrl-Z), badge of the
- *                    controller's own capability (as it gave it).
+ *                    controller's own capability (as it gave it). Sent
+ *                    once every attachment's status words count it.
  */
 #ifndef KEEL_COMPD_PROTOCOL_H
 #define KEEL_COMPD_PROTOCOL_H

@@ -130,13 +130,18 @@ void terminal_input(struct terminal *t, const uint8_t *in, size_t n)
 		sig |= TERM_EV_SUSP;
 		t->status.susp++;
 	}
-	if (sig)
-		notify(t, sig);
 	if (ev & LDISC_EV_INTR)
 		terminal_release_reads(t); /* before input typed after the Ctrl-C is served */
 	if (ev & LDISC_EV_READABLE)
 		terminal_serve_reads(t);
 	publish(t, sig != 0);
+	/* The controller hears last. What it does about the event - initd
+	 * ends the foreground job, whose launcher's wait then returns - must
+	 * find the event counted in every attachment: a shell that saw its
+	 * job end by Ctrl-C before the count moved would take the count's
+	 * move for a Ctrl-C typed at its next command, and abandon it. */
+	if (sig)
+		notify(t, sig);
 }
 
 /* Answers a read: count bytes were pushed, eof as noted. */
