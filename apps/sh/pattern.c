@@ -180,11 +180,30 @@ bool pattern_match(const char *pattern, const char *str)
 	return match_n(pattern, str, strlen(str));
 }
 
+/* Whether p ends with a '*' that is not escaped. */
+static bool ends_with_star(const char *p)
+{
+	bool star = false;
+	for (; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			star = false;
+		} else {
+			star = *p == '*';
+		}
+	}
+	return star;
+}
+
 long pattern_prefix(const char *pattern, const char *str, bool longest)
 {
 	size_t len = strlen(str);
 
 	if (longest) {
+		/* The same for a prefix and a pattern that ends with an
+		 * unescaped '*'. */
+		if (ends_with_star(pattern))
+			return match_n(pattern, str, len) ? (long)len : -1;
 		for (size_t i = len + 1; i-- > 0;)
 			if (match_n(pattern, str, i))
 				return (long)i;
@@ -202,6 +221,11 @@ long pattern_suffix(const char *pattern, const char *str, bool longest)
 	size_t len = strlen(str);
 
 	if (longest) {
+		/* A pattern that starts with '*' matches a suffix only if it
+		 * matches the whole string (every suffix of the suffix is one of
+		 * the string's): one try instead of one per position. */
+		if (*pattern == '*')
+			return match_n(pattern, str, len) ? (long)len : -1;
 		for (size_t i = 0; i <= len; i++)
 			if (match_n(pattern, str + i, len - i))
 				return (long)(len - i);

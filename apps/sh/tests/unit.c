@@ -292,6 +292,16 @@ TEST(pattern_prefix_and_suffix_lengths)
 	CHECK_EQ(pattern_suffix(".*", "a.b.c", true), 4);
 	CHECK_EQ(pattern_prefix("z", "abc", false), -1);
 	CHECK_EQ(pattern_prefix("*", "abc", false), 0);
+	/* A longest suffix for a pattern led by '*', and a longest prefix
+	 * for one that ends with '*', are the whole string or nothing. */
+	CHECK_EQ(pattern_suffix("*a", "xaya", true), 4);
+	CHECK_EQ(pattern_suffix("*y", "xaya", true), -1);
+	CHECK_EQ(pattern_suffix("*", "", true), 0);
+	CHECK_EQ(pattern_prefix("x*", "xaya", true), 4);
+	CHECK_EQ(pattern_prefix("a*", "xaya", true), -1);
+	CHECK_EQ(pattern_prefix("x\\*", "x*ya", true), 2);
+	CHECK_EQ(pattern_prefix("[*", "[*ya", true), 4);
+	CHECK_EQ(pattern_suffix("\\*a", "x*a", true), 2);
 }
 
 static char globbed[512];
