@@ -541,6 +541,16 @@ static inline __attribute__((always_inline)) void reply_stored(struct replies *r
 	replies_free(r, e);
 }
 
+/* The header of a reply as its caller gets it: the kernel's fields, not
+ * the replier's - no badge, and the capability given with it (or none). */
+static inline void reply_header(struct keel_msg *m, cap_handle_t given, uint32_t mode)
+{
+	m->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
+	m->badge = 0;
+	m->cap = given;
+	m->reserved = 0;
+}
+
 /* Delivers the reply m (its payload past len zero) to the caller waiting
  * on the reply handle (and its entry e) the dispatcher checked; *woken
  * gets the thread to wake (NULL when there was none). handoff: the
@@ -585,10 +595,7 @@ static inline __attribute__((always_inline)) status_t reply_deliver_msg(
 		return st;
 	}
 	/* Whole: msg_in or ipc_msg_from_regs cleared the payload past len. */
-	mp->flags = given ? MSG_FLAG_CAP | (mode == CAP_GRANT_ONCE ? MSG_FLAG_CAP_ONCE : 0) : 0;
-	mp->badge = 0;
-	mp->cap = given;
-	mp->reserved = 0;
+	reply_header(mp, given, mode);
 	caller->ipc_msg = *mp;
 	reply_stored(r, e, caller);
 	table_unlock(&r->lock);
@@ -841,10 +848,7 @@ static inline __attribute__((always_inline)) status_t reply_fast_wait(
 	}
 	if (m) {
 		c->ipc_msg = *m;
-		c->ipc_msg.flags = 0;
-		c->ipc_msg.badge = 0;
-		c->ipc_msg.cap = CAP_HANDLE_NONE;
-		c->ipc_msg.reserved = 0;
+		reply_header(&c->ipc_msg, CAP_HANDLE_NONE, 0);
 	} else {
 		ipc_msg_from_regs(head, MSG_REPLY_REGS_MAX, w, &c->ipc_msg);
 	}

@@ -527,12 +527,12 @@ bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 }
 
 /* Runs next (already RUNNING) instead of prev from time now; returns when
- * prev runs again. Inline into the IPC fast path's hand-off; switch_to
- * elsewhere. */
-static inline __attribute__((always_inline)) void switch_here(struct sched_cpu *sc,
-							      struct thread *prev,
-							      struct thread *next, unsigned cpu,
-							      uint64_t now)
+ * prev runs again. Inline: into schedule and into the hand-off, which the
+ * IPC fast path inlines in turn. */
+static inline __attribute__((always_inline)) void switch_to(struct sched_cpu *sc,
+							    struct thread *prev,
+							    struct thread *next, unsigned cpu,
+							    uint64_t now)
 {
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
@@ -550,12 +550,6 @@ static inline __attribute__((always_inline)) void switch_here(struct sched_cpu *
 		reap(sc);
 		reclaim_run();
 	}
-}
-
-static void switch_to(struct sched_cpu *sc, struct thread *prev, struct thread *next, unsigned cpu,
-		      uint64_t now)
-{
-	switch_here(sc, prev, next, cpu, now);
 }
 
 static void wake_begin(struct thread *t);
@@ -792,43 +786,31 @@ bool thread_block(uint64_t timeout_ns)
 
 bool thread_block_handoff(struct thread *next, uint64_t timeout_ns)
 {
-	struct sched_cpu *sc = arch_sched_cpu();
-	struct thread *t = sc->current;
-	unsigned cpu = (unsigned)arch_cpu_id();
 	/* Only a receiver that last ran here, may run here, and would not be
 	 * overtaken by something more urgent already waiting here. */
-	if (!next->blocked || !thread_handoff_here(next, cpu)) {
+	if (!next->blocked || !thread_handoff_here(next, (unsigned)arch_cpu_id())) {
 		thread_wake(next);
 		return thread_block(timeout_ns);
 	}
+	return thread_block_handoff_ready(next, timeout_ns);
+}
+
+LTO_INLINE bool thread_block_handoff_ready(struct thread *next, uint64_t timeout_ns)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	struct thread *t = sc->current;
 	uint64_t now = arch_time_ns(); /* the deadline's start and next's charge */
 	if (!block_begin(t, timeout_ns, now)) {
 		thread_wake(next);
 		return false;
 	}
 	wake_begin(next);
-	if (sched_run_direct(&runqs[cpu], &next->se))
-		panic("thread %s: direct hand-off refused", next->name);
-	arch_sched_pass();
-	switch_to(sc, t, next, cpu, now);
-	return t->woken;
-}
-
-LTO_INLINE void thread_block_handoff_ready(struct thread *next, uint64_t timeout_ns)
-{
-	struct sched_cpu *sc = arch_sched_cpu();
-	struct thread *t = sc->current;
-	uint64_t now = arch_time_ns();
-	if (!block_begin(t, timeout_ns, now)) {
-		thread_wake(next);
-		return;
-	}
-	wake_begin(next);
 	/* Its home is this CPU already: no migration to note. */
 	if (sched_resume(&next->se))
 		panic("thread %s: direct hand-off refused", next->name);
 	arch_sched_pass();
-	switch_here(sc, t, next, sc->cpu, now);
+	switch_to(sc, t, next, sc->cpu, now);
+	return t->woken;
 }
 
 bool thread_wake(struct thread *t)

@@ -195,10 +195,11 @@ bool thread_wake(struct thread *t);
  * trip through the run queue: the fast path of a call. Lock held. */
 bool thread_block_handoff(struct thread *next, uint64_t timeout_ns);
 
-/* thread_block_handoff where the caller has found what it tests: next
- * blocked, at home on this CPU, and handed it (thread_handoff_here). The
- * IPC fast path (core/ipc.c); inline there. Lock held. */
-void thread_block_handoff_ready(struct thread *next, uint64_t timeout_ns);
+/* thread_block_handoff once what it tests is found: next blocked, at
+ * home on this CPU, and to be handed it (thread_handoff_here). The IPC
+ * fast path (core/ipc.c) calls it straight, having tested that itself;
+ * inline there. Lock held. */
+bool thread_block_handoff_ready(struct thread *next, uint64_t timeout_ns);
 
 /* The CPU locks (core/klock.h) thread_wake(t) needs - t's home's and
  * the CPU it would be queued on - and thread_block_handoff(next): this

@@ -41,6 +41,8 @@ static __attribute__((noinline)) status_t dispatch(struct syscall_ctx *ctx, uint
 #define FAST_CALLS                                                                                 \
 	(1ull << SYS_MSG_CALL | 1ull << SYS_MSG_REPLY_WAIT | 1ull << SYS_MSG_CALL_REGS |           \
 	 1ull << SYS_MSG_REPLY_WAIT_REGS | 1ull << SYS_MSG_SEND_REGS)
+_Static_assert((FAST_CALLS & ~OWN_LOCK_CALLS) == 0,
+	       "a call with a fast path starts with its CPU's lock alone");
 
 static inline __attribute__((always_inline)) status_t fast(struct thread *t, uint64_t nr,
 							   const struct syscall_args *a,

@@ -92,6 +92,15 @@ static void open_term(uint32_t index, cap_handle_t *control, cap_handle_t *user)
 	CHECK_EQ(term_user_cap(*control, user), STATUS_OK);
 }
 
+/* Starts compd and attaches t to terminal index, opened fresh. */
+static void attached(uint32_t index, cap_handle_t *control, cap_handle_t *user,
+		     struct term_client *t)
+{
+	compd_start();
+	open_term(index, control, user);
+	CHECK_EQ(term_attach(t, *user), STATUS_OK);
+}
+
 /* Types keys (set 1 codes) as inputd would: press and release. */
 static void keys(const uint8_t *codes, size_t n, uint8_t mods)
 {
@@ -136,9 +145,7 @@ TEST(a_cooked_line_typed_on_the_keyboard_is_read_whole)
 	struct term_client t;
 	char buf[64];
 	size_t n = 0;
-	compd_start();
-	open_term(TERM_VC_FIRST, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST, &control, &user, &t);
 	CHECK_EQ(term_write(&t, "prompt> ", 8), STATUS_OK);
 	CHECK_EQ(term_drain(&t), STATUS_OK);
 	keys((const uint8_t[]){ K_H, K_X, K_BACKSPACE, K_I, K_ENTER }, 5, 0);
@@ -161,9 +168,7 @@ TEST(raw_mode_gives_bytes_at_once_and_ctrl_d_at_line_start_is_eof_in_cooked)
 	struct term_client t;
 	char buf[64];
 	size_t n = 0;
-	compd_start();
-	open_term(TERM_VC_FIRST + 1, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST + 1, &control, &user, &t);
 	CHECK_EQ(term_set_mode(user, 0), STATUS_OK);
 	keys((const uint8_t[]){ K_F2 }, 1, 0x04); /* Alt+F2: keys go to the second console */
 	keys((const uint8_t[]){ K_X }, 1, 0);
@@ -220,9 +225,7 @@ TEST(bad_ids_and_payloads_are_refused_and_compd_keeps_serving)
 {
 	cap_handle_t control, user, mem = CAP_HANDLE_NONE;
 	struct term_client t;
-	compd_start();
-	open_term(TERM_VC_FIRST, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST, &control, &user, &t);
 	uint32_t w[2] = { t.id ^ 0x100, 16 }; /* the right slot, a wrong generation */
 	CHECK_EQ(raw_call(user, TERM_READ, w, 2), STATUS_STALE);
 	w[0] = 200;
@@ -280,9 +283,7 @@ TEST(output_larger_than_the_channel_flows_through)
 	cap_handle_t control, user;
 	struct term_client t;
 	static char big[100000];
-	compd_start();
-	open_term(TERM_VC_FIRST, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST, &control, &user, &t);
 	for (size_t i = 0; i < sizeof big; i++)
 		big[i] = (i % 80 == 79) ? '\n' : (char)('a' + i % 26);
 	CHECK_EQ(term_write(&t, big, sizeof big), STATUS_OK);
@@ -347,9 +348,7 @@ TEST(term_release_ends_waiting_reads_as_ctrl_c_does_but_counts_nothing)
 	struct term_client t;
 	char buf[64];
 	size_t n = 0;
-	compd_start();
-	open_term(TERM_VC_FIRST, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST, &control, &user, &t);
 	/* From the control capability: a read that handles interrupts ends. */
 	later_release = control;
 	run_soon(release_later, root->self_task);
@@ -374,9 +373,7 @@ TEST(status_words_say_when_a_line_is_readable_and_wake_a_waiter)
 	char buf[64];
 	size_t n = 0;
 	uint32_t seq = 0;
-	compd_start();
-	open_term(TERM_VC_FIRST, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST, &control, &user, &t);
 	CHECK(!term_poll(&t, &seq));
 	keys((const uint8_t[]){ K_H }, 1, 0); /* half a line: not readable */
 	CHECK_EQ(term_wait(&t, seq, 10 * MS), STATUS_TIMEOUT);
@@ -404,9 +401,7 @@ TEST(ctrl_c_is_counted_in_every_attachment_and_ends_interruptible_reads)
 	char buf[64];
 	size_t n = 0;
 	uint32_t seq = 0;
-	compd_start();
-	open_term(TERM_VC_FIRST, &control, &user);
-	CHECK_EQ(term_attach(&t, user), STATUS_OK);
+	attached(TERM_VC_FIRST, &control, &user, &t);
 	CHECK_EQ(term_attach(&u, user), STATUS_OK);
 	CHECK_EQ(term_interrupts(&t), 0);
 	/* A read that handles interrupts ends; the line typed before is gone. */
