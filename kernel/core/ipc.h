@@ -67,9 +67,10 @@ static inline __attribute__((always_inline)) status_t ipc_msg_from_regs(uint64_t
 	m->badge = 0;
 	m->cap = CAP_HANDLE_NONE;
 	m->reserved = 0;
-	memcpy(m->payload, w, max);
-	memset(m->payload + max, 0, MSG_PAYLOAD_MAX - max);
-	msg_payload_trim(m);
+	for (size_t i = 0; i < MSG_PAYLOAD_MAX / 8; i++) {
+		uint64_t v = i < max / 8 ? w[i] & msg_keep_mask(len, i) : 0;
+		memcpy(m->payload + 8 * i, &v, 8);
+	}
 	return STATUS_OK;
 }
 

@@ -35,6 +35,7 @@ struct cpu {
 	uint32_t apic_id;
 	struct sched_cpu sched;   /* current, idle and zombie threads */
 	uint64_t tlb_epoch;       /* last kernel-stack unmap epoch flushed here */
+	uint64_t root;            /* the page-table root loaded last (vspace_activate) */
 	uint32_t boot_stack_slot; /* the stack an AP starts on */
 	uint64_t boot_stack_top;
 	volatile bool online;

@@ -20,6 +20,7 @@
 #include "core/object/device.h"
 #include "core/mm/kmem.h"
 #include <string.h>
+#include "core/inline.h"
 #include "core/klock.h"
 #include "core/sys/syscall.h"
 #include "core/object/task.h"
@@ -145,7 +146,8 @@ static __attribute__((noinline)) void iomap_load(struct cpu *c, struct task *t)
 	iomap_busy[c->id] = iomap_loaded[c->id] != NULL;
 }
 
-void arch_switch_prepare(struct thread *prev, struct thread *next)
+/* Inlined into the switch (core/inline.h): it runs twice a round trip. */
+LTO_INLINE void arch_switch_prepare(struct thread *prev, struct thread *next)
 {
 	struct cpu *c = this_cpu();
 	if (prev->task) {

@@ -2,6 +2,8 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/memory.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "core/inline.h"
 #include "core/mm/kmem.h"
 #include <string.h>
 #include "core/mm/vspace.h"
@@ -275,9 +277,15 @@ status_t copy_to_user_walk(struct vspace *vs, uint64_t dst, const void *src, siz
 	return copy_user(vs, dst, (void *)src, n, true);
 }
 
-void vspace_activate(struct vspace *vs)
+/* The root a CPU loaded last is kept beside it (struct cpu): comparing
+ * with it is cheaper than reading CR3 back at every switch. Zero until
+ * the first switch, which loads its root whatever CR3 held at boot. */
+LTO_INLINE void vspace_activate(struct vspace *vs)
 {
+	struct cpu *c = this_cpu();
 	uint64_t root = vs ? vs->root : memory_kernel_root();
-	if ((read_cr3() & PTE_ADDR) != root)
+	if (c->root != root) {
 		write_cr3(root);
+		c->root = root;
+	}
 }

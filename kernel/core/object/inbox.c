@@ -9,6 +9,8 @@
 #include "core/object/inbox.h"
 #include <string.h>
 
+const uint8_t msg_keep[2 * MSG_PAYLOAD_MAX] = { [0 ... MSG_PAYLOAD_MAX - 1] = 0xff };
+
 static bool is_pow2(uint32_t n)
 {
 	return n != 0 && (n & (n - 1)) == 0;
@@ -165,18 +167,9 @@ LTO_INLINE status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint
 	memcpy(slot, &head, 8); /* label, len, flags */
 	memcpy(slot + 8, &badge, 8);
 	memcpy(slot + 16, &cap, 8);
-	memcpy(slot + MSG_HEADER_SIZE, w, MSG_PAYLOAD_MAX);
-	if (len < MSG_PAYLOAD_MAX) {
-		/* The word len ends in keeps its first bytes; the rest are 0.
-		 * Read back from the slot: w itself stays in registers. */
-		size_t full = len / 8, part = len % 8;
-		uint64_t v;
-		memcpy(&v, slot + MSG_HEADER_SIZE + 8 * full, 8);
-		v = part ? v & (~0ull >> (64 - 8 * part)) : 0;
-		memcpy(slot + MSG_HEADER_SIZE + 8 * full, &v, 8);
-		v = 0;
-		for (size_t i = full + 1; i < MSG_PAYLOAD_MAX / 8; i++)
-			memcpy(slot + MSG_HEADER_SIZE + 8 * i, &v, 8);
+	for (size_t i = 0; i < MSG_PAYLOAD_MAX / 8; i++) {
+		uint64_t v = w[i] & msg_keep_mask(len, i); /* bytes past len cleared */
+		memcpy(slot + MSG_HEADER_SIZE + 8 * i, &v, 8);
 	}
 	post_done(ib);
 	return STATUS_OK;

@@ -101,6 +101,21 @@ uint32_t inbox_pending(struct inbox *ib);
 status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void *payload,
 		    size_t len, cap_handle_t cap, uint16_t flags);
 
+/* Byte masks for a payload kept to its first len bytes: the 8 bytes at
+ * msg_keep + MSG_PAYLOAD_MAX - len + 8 * i are word i's, all ones for a
+ * byte below len and zero from len on - one load and one AND a word,
+ * with no branch on len. MSG_PAYLOAD_MAX bytes of ones, then as many of
+ * zeros (inbox.c). */
+extern const uint8_t msg_keep[2 * MSG_PAYLOAD_MAX];
+
+/* Word i's mask for len (at most MSG_PAYLOAD_MAX). */
+static inline uint64_t msg_keep_mask(size_t len, size_t i)
+{
+	uint64_t m;
+	memcpy(&m, msg_keep + MSG_PAYLOAD_MAX - len + 8 * i, 8);
+	return m;
+}
+
 /* Clears the payload bytes of m past m->len (at most MSG_PAYLOAD_MAX),
  * word by word: a message read from user memory, once trimmed, can be
  * copied on whole, as a fixed-size structure. */
