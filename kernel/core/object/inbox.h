@@ -108,11 +108,21 @@ status_t inbox_post(struct inbox *ib, uint32_t label, uint64_t badge, const void
  * zeros (inbox.c). */
 extern const uint8_t msg_keep[2 * MSG_PAYLOAD_MAX];
 
-/* Word i's mask for len (at most MSG_PAYLOAD_MAX). */
-static inline uint64_t msg_keep_mask(size_t len, size_t i)
+/* The masks for len (at most MSG_PAYLOAD_MAX), for msg_keep_mask. The
+ * empty asm keeps the pointer in a register: left alone, the compiler
+ * computes it again for every word. */
+static inline const uint8_t *msg_keep_row(size_t len)
+{
+	const uint8_t *row = msg_keep + MSG_PAYLOAD_MAX - len;
+	__asm__("" : "+r"(row));
+	return row;
+}
+
+/* Word i's mask in the row for a len. */
+static inline uint64_t msg_keep_mask(const uint8_t *row, size_t i)
 {
 	uint64_t m;
-	memcpy(&m, msg_keep + MSG_PAYLOAD_MAX - len + 8 * i, 8);
+	memcpy(&m, row + 8 * i, 8);
 	return m;
 }
 
