@@ -8,8 +8,11 @@
  * only ever reads the owner's head, which it validates: an accepted head
  * lies between the last accepted one and the kernel's tail, so it never
  * moves backwards or past a message not yet posted. A head outside that
- * window is ignored (the kernel keeps the previous one) and counted.
- * Whatever the owner writes, the kernel writes only inside the ring and
+ * window is ignored (the kernel keeps the previous one) and counted. A
+ * post reads it only when the kernel's copy leaves no room (the copy is
+ * never ahead of an honest head, so room it shows is there): one read
+ * per ring's worth of messages instead of one per message. Whatever the
+ * owner writes, the kernel writes only inside the ring and
  * never overwrites a message the owner has not released; an owner that
  * scribbles loses or garbles only its own messages.
  *

@@ -244,6 +244,38 @@ TEST(full_inbox_refuses_without_overwriting)
 	teardown();
 }
 
+/* A post reads the owner's head only when the kernel's copy leaves no
+ * room: a head the owner scribbled meanwhile is not even looked at, and
+ * once the ring looks full an honest head gives the room back while a
+ * bad one is refused (counted) and the ring stays full. */
+TEST(owner_head_is_read_only_when_the_ring_looks_full)
+{
+	struct keel_msg m;
+
+	setup(4);
+	CHECK_EQ(post_label(1), STATUS_OK);
+	CHECK(inbox_ring_pop(ring, &m));
+	ring->head = 0xdead; /* not a head an honest owner can write */
+	CHECK_EQ(post_label(2), STATUS_OK);
+	CHECK_EQ(post_label(3), STATUS_OK);
+	CHECK_EQ(post_label(4), STATUS_OK);
+	CHECK_EQ(ib.bad_heads, 0);
+	CHECK_EQ(ib.head, 0);
+	/* Four posted since the kernel last read the head: it looks full. */
+	CHECK_EQ(post_label(5), STATUS_FULL);
+	CHECK_EQ(ib.bad_heads, 1);
+	CHECK_EQ(ib.tail, 4);
+	ring->head = 1; /* honest again: one message taken */
+	CHECK_EQ(post_label(5), STATUS_OK);
+	CHECK_EQ(ib.head, 1);
+	for (uint32_t i = 2; i <= 5; i++) {
+		CHECK(inbox_ring_pop(ring, &m));
+		CHECK_EQ(m.label, i);
+	}
+	check_guards(4);
+	teardown();
+}
+
 /* Runs messages through a small ring in uneven batches, starting just
  * below 2^32 so that the free-running indices wrap on the way. */
 TEST(wrap_around_over_many_cycles)
@@ -493,8 +525,14 @@ TEST(owner_scribbling_shared_indices_cannot_corrupt_kernel)
 				CHECK_EQ(ib.tail - ib.head, CAP);
 			}
 			CHECK_EQ(ring->tail, ib.tail);
-			if (honest)
-				CHECK_EQ(ib.head, oh);
+			if (honest) {
+				/* The kernel's head is the owner's or behind it
+				 * (it reads the owner's only when the ring looks
+				 * full), and FULL is full by the owner's head. */
+				CHECK(oh - ib.head <= ib.tail - ib.head);
+				if (st == STATUS_FULL)
+					CHECK_EQ(ib.head, oh);
+			}
 		} else if (op < 85 && honest) {
 			if (inbox_ring_pop(ring, &m))
 				CHECK_EQ(m.label, oh++);
@@ -540,6 +578,7 @@ int main(void)
 	RUN(post_then_pop_delivers_every_field);
 	RUN(trimmed_message_posts_as_inbox_post_does);
 	RUN(full_inbox_refuses_without_overwriting);
+	RUN(owner_head_is_read_only_when_the_ring_looks_full);
 	RUN(wrap_around_over_many_cycles);
 	RUN(send_stamps_the_badge_of_the_cap_not_the_payload);
 	RUN(send_checks_type_rights_length_and_liveness);
