@@ -317,13 +317,23 @@ static void task_described(struct kabi_root *r, cap_handle_t task, cap_handle_t 
  * FAST_CAPACITY and a client that calls it through a badged capability -
  * record what they see; the checks are made here once both have ended.
  */
-enum fast_label { FAST_REGS = 0x46410001, FAST_MEM, FAST_JUNK, FAST_HOLD, FAST_ITEM, FAST_QUIT };
+enum fast_label {
+	FAST_REGS = 0x46410001,
+	FAST_MEM,
+	FAST_JUNK,
+	FAST_HOLD,
+	FAST_ITEM,
+	FAST_QUIT,
+	FAST_MUTE /* not answered: the server waits again, with a deadline unless word 0 is 0 */
+};
 
 #define FAST_CAPACITY 4
 #define FAST_BADGE 0x77
 #define FAST_GO 2 /* the server's signal bit that ends its hold */
 #define FAST_SEEN 3
-#define FAST_STEPS 9
+#define FAST_STEPS 11
+#define FAST_MUTES 2
+#define FAST_MUTE_NS (3 * KABI_MS) /* the muted calls' timeout */
 
 struct fast_ctx {
 	uint64_t ring_va;
@@ -337,6 +347,11 @@ struct fast_ctx {
 	status_t server_st;      /* why the server's loop ended */
 	status_t st[FAST_STEPS]; /* the client's calls */
 	struct keel_msg reply[FAST_STEPS];
+	uint64_t mute_ns[FAST_MUTES];    /* how long each muted call waited */
+	cap_handle_t muted[FAST_MUTES];  /* their reply handles, held by the server */
+	status_t mute_reply[FAST_MUTES]; /* its late replies to them */
+	uint32_t mutes, forever;
+	uint32_t root_waits; /* the root is in its one wait for the end */
 	uint32_t ended;
 };
 
@@ -349,9 +364,19 @@ static _Noreturn void fast_server(void *arg)
 	for (bool quit = st != STATUS_OK; !quit && st == STATUS_OK;) {
 		struct keel_msg m, out;
 		if (!inbox_ring_pop(f->ib.ring, &m)) {
-			st = sys_signal_wait(f->ib.mask, KABI_WAIT_NS, &pending);
+			st = sys_signal_wait(f->ib.mask,
+					     f->forever ? TIMEOUT_FOREVER : KABI_WAIT_NS, &pending);
 			continue;
 		}
+		f->forever = 0;
+		/* The muted calls timed out meanwhile: answer them late. */
+		for (uint32_t i = 0; i < f->mutes && m.label != FAST_MUTE; i++)
+			if (f->muted[i]) {
+				struct keel_msg late = kabi_msg(FAST_MUTE, 0, 0, 0);
+				f->mute_reply[i] = sys_msg_reply(f->muted[i], &late,
+								 CAP_HANDLE_NONE, 0);
+				f->muted[i] = 0;
+			}
 		if (f->seen < FAST_SEEN)
 			f->got[f->seen] = m;
 		f->seen++;
@@ -376,6 +401,11 @@ static _Noreturn void fast_server(void *arg)
 			out.reserved = 7;
 			st = sys_msg_reply_wait(m.cap, &out, CAP_HANDLE_NONE, 0, f->ib.mask,
 						KABI_WAIT_NS, &pending);
+			break;
+		case FAST_MUTE:
+			if (f->mutes < FAST_MUTES)
+				f->muted[f->mutes++] = m.cap;
+			f->forever = kabi_word(&m, 0) == 0;
 			break;
 		case FAST_HOLD:
 			/* Wait for the inbox's bit again and again without draining,
@@ -415,6 +445,22 @@ static _Noreturn void fast_client(void *arg)
 	m = kabi_msg(FAST_JUNK, 30, 0, 0);
 	f->st[2] = sys_msg_call(f->client_cap, &m, KABI_WAIT_NS);
 	f->reply[2] = m;
+	/* Calls the server takes and leaves unanswered, waiting again: with
+	 * a deadline of its own (the caller's goes among the CPU's sleepers)
+	 * and without one (the caller's stays the CPU's last). Each must end
+	 * at its timeout. The root waits for the end first, so that it adds
+	 * no deadline of its own meanwhile. */
+	while (!__atomic_load_n(&f->root_waits, __ATOMIC_ACQUIRE))
+		kabi_sleep(KABI_MS);
+	kabi_sleep(KABI_MS);
+	for (unsigned i = 0; i < FAST_MUTES; i++) {
+		uint64_t t0, t1;
+		m = kabi_msg(FAST_MUTE, i == 0, 0, 0);
+		sys_clock_read(&t0);
+		f->st[9 + i] = keel_msg_call(f->client_cap, &m, FAST_MUTE_NS);
+		sys_clock_read(&t1);
+		f->mute_ns[i] = t1 - t0;
+	}
 	/* The server holds; fill its ring, and let it wait again. */
 	m = kabi_msg(FAST_HOLD, 0, 0, 0);
 	f->st[3] = keel_msg_send(f->client_cap, &m, CAP_HANDLE_NONE, 0);
@@ -475,9 +521,15 @@ static void pingpong_fast(struct kabi_root *r)
 		    kr_ok(r, "derive a badged send capability",
 			  sys_cap_derive(f.ib.cap, RIGHT_SEND, FAST_BADGE, &f.client_cap)) &&
 		    kr_thread(r, fast_client, &f, 4, THREAD_TIER_MATTER, 1, &cli)) {
-			for (int i = 0;
-			     i < 10000 && __atomic_load_n(&f.ended, __ATOMIC_ACQUIRE) < 2; i++)
-				kabi_sleep(KABI_MS);
+			/* One long wait rather than a loop of sleeps: the muted
+			 * calls' deadlines must be the only ones added on the
+			 * way (kernel/core/object/thread.c, the sleepers). */
+			uint32_t e;
+			__atomic_store_n(&f.root_waits, 1, __ATOMIC_RELEASE);
+			while ((e = __atomic_load_n(&f.ended, __ATOMIC_ACQUIRE)) < 2 &&
+			       sys_futex_wait((uint64_t)(uintptr_t)&f.ended, e, 60000 * KABI_MS) !=
+				       STATUS_TIMEOUT)
+				;
 		}
 	}
 	kr_expect_u64(r, "fast path: client and server end", f.ended, 2);
@@ -500,6 +552,19 @@ static void pingpong_fast(struct kabi_root *r)
 			(unsigned long long)j->badge, j->cap, j->reserved, j->len);
 	else
 		kr_pass(r, "fast path: the caller gets only the reply's len bytes");
+	for (unsigned i = 0; i < FAST_MUTES; i++) {
+		const char *how = i == 0 ? "the server waiting with a deadline"
+					 : "the server waiting without one";
+		kr_expect(r, "fast path: an unanswered call times out", f.st[9 + i],
+			  STATUS_TIMEOUT);
+		if (f.mute_ns[i] < FAST_MUTE_NS || f.mute_ns[i] > FAST_MUTE_NS + 50 * KABI_MS)
+			kr_fail(r, "fast path: ... at its deadline", "%s: %llu ns for %llu", how,
+				(unsigned long long)f.mute_ns[i], (unsigned long long)FAST_MUTE_NS);
+		else
+			kr_pass(r, "fast path: ... at its deadline, %s", how);
+		kr_expect(r, "fast path: its late reply is STALE, the caller gone", f.mute_reply[i],
+			  STATUS_STALE);
+	}
 	kr_expect(r, "fast path: a send to a holding server", f.st[3], STATUS_OK);
 	kr_expect(r, "fast path: sends fill the ring", f.st[4], STATUS_OK);
 	kr_expect(r, "fast path: a call in registers to a full ring is FULL", f.st[5], STATUS_FULL);

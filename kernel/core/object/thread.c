@@ -182,6 +182,7 @@ static status_t record_alloc(struct quota *q, struct thread **out)
 	}
 	t->id = next_thread_id++;
 	list_init(&t->sleep_link);
+	t->sleep_last = NULL;
 	list_init(&t->task_link);
 	list_init(&t->timer_link);
 	*out = t;
@@ -210,6 +211,7 @@ static void adopt_idle(uint32_t slot, uint64_t top)
 	/* Its lock joins the set: the caller holds every lock there was,
 	 * lock 0 among them (none for the boot CPU, alone so far). */
 	list_init(&sc->sleepers);
+	sc->sleep_last = NULL;
 	sc->sleep_hint = UINT64_MAX;
 	sc->lock = (struct spinlock){ 0, -1 };
 	sc->bit = 1ull << sc->cpu;
@@ -532,12 +534,13 @@ bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 static inline __attribute__((always_inline)) void switch_to(struct sched_cpu *sc,
 							    struct thread *prev,
 							    struct thread *next, unsigned cpu,
-							    uint64_t now)
+							    uint64_t now, bool threads)
 {
 	next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
 	if (next != prev) {
-		if (__builtin_expect(prev->idle | next->idle, 0))
+		/* threads: the caller knows neither is an idle thread. */
+		if (!threads && __builtin_expect(prev->idle | next->idle, 0))
 			idle_account(sc, next->idle);
 		/* The idle thread only ever drops the locks when it resumes. */
 		prev->lock_excl = sc->excl && !prev->idle;
@@ -672,7 +675,7 @@ static void schedule(void)
 			break;
 		}
 	}
-	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns());
+	switch_to(sc, prev, next ? next : sc->idle, cpu, arch_time_ns(), false);
 }
 
 void thread_boot(void)
@@ -734,19 +737,62 @@ status_t thread_set_tier(struct thread *t, enum sched_tier tier)
 	return st;
 }
 
-/* Inserts the running t into its CPU's sleeper list in deadline order. */
-static void sleeper_insert(struct thread *t)
+/*
+ * A CPU's sleepers: its blocked threads with a deadline. They are kept in
+ * deadline order, but for the last one to block, which waits in
+ * sc->sleep_last until another blocks with a deadline or the CPU looks
+ * for due sleepers (wake_sleepers): a call's deadline usually goes with
+ * its reply before either, and then it never enters the list. The hint
+ * counts it at once. Under the CPU's lock, as the list.
+ */
+
+/* Inserts t, blocked on sc's CPU, into sc's list in deadline order. */
+static void sleeper_insert(struct sched_cpu *sc, struct thread *t)
 {
-	struct sched_cpu *sc = arch_sched_cpu();
 	struct list_node *sleepers = &sc->sleepers;
-	if (t->wake_ns < sc->sleep_hint)
-		__atomic_store_n(&sc->sleep_hint, t->wake_ns, __ATOMIC_RELAXED);
 	/* Walked from the latest deadline back: a new deadline is usually
 	 * the latest (a call's timeout), and equal ones keep their order. */
 	struct list_node *n = sleepers->prev;
 	while (n != sleepers && container_of(n, struct thread, sleep_link)->wake_ns > t->wake_ns)
 		n = n->prev;
 	list_add_before(n->next, &t->sleep_link);
+}
+
+/* Makes the running t, with its deadline set, a sleeper of this CPU. */
+static void sleeper_add(struct thread *t)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	if (t->wake_ns < sc->sleep_hint)
+		__atomic_store_n(&sc->sleep_hint, t->wake_ns, __ATOMIC_RELAXED);
+	struct thread *before = sc->sleep_last;
+	sc->sleep_last = t;
+	t->sleep_last = sc;
+	if (before) {
+		before->sleep_last = NULL;
+		sleeper_insert(sc, before);
+	}
+}
+
+/* Puts sc's last sleeper into its list. */
+static void sleepers_settle(struct sched_cpu *sc)
+{
+	struct thread *t = sc->sleep_last;
+	if (t) {
+		sc->sleep_last = NULL;
+		t->sleep_last = NULL;
+		sleeper_insert(sc, t);
+	}
+}
+
+/* Takes t off its CPU's sleepers, if it is one. */
+static inline void sleeper_remove(struct thread *t)
+{
+	if (t->sleep_last) {
+		t->sleep_last->sleep_last = NULL;
+		t->sleep_last = NULL;
+	} else if (!list_unlinked(&t->sleep_link)) {
+		list_del(&t->sleep_link);
+	}
 }
 
 /* Marks the calling thread blocked, with a deadline (from now) unless
@@ -761,7 +807,7 @@ static bool block_begin(struct thread *t, uint64_t timeout_ns, uint64_t now)
 	sched_block(&t->se);
 	if (timeout_ns != TIMEOUT_NEVER) {
 		t->wake_ns = now + timeout_ns < now ? TIMEOUT_NEVER - 1 : now + timeout_ns;
-		sleeper_insert(t);
+		sleeper_add(t);
 	}
 	return true;
 }
@@ -771,8 +817,7 @@ static void wake_begin(struct thread *t)
 {
 	t->blocked = false;
 	t->woken = true;
-	if (!list_unlinked(&t->sleep_link))
-		list_del(&t->sleep_link);
+	sleeper_remove(t);
 }
 
 bool thread_block(uint64_t timeout_ns)
@@ -809,7 +854,8 @@ LTO_INLINE bool thread_block_handoff_ready(struct thread *next, uint64_t timeout
 	if (sched_resume(&next->se))
 		panic("thread %s: direct hand-off refused", next->name);
 	arch_sched_pass();
-	switch_to(sc, t, next, sc->cpu, now);
+	/* t blocks (an idle thread never does) and next was blocked. */
+	switch_to(sc, t, next, sc->cpu, now, true);
 	return t->woken;
 }
 
@@ -843,8 +889,7 @@ void thread_kill(struct thread *t)
 	}
 	if (t->se.state == SCHED_RUNNABLE)
 		sched_remove(&runqs[t->se.cpu], &t->se);
-	if (!list_unlinked(&t->sleep_link))
-		list_del(&t->sleep_link);
+	sleeper_remove(t);
 	t->blocked = false;
 	sched_exit(&t->se);
 	finish(t);
@@ -877,6 +922,7 @@ void thread_user_return_work(struct thread *t)
  * slept) for a pass with every lock. */
 static bool wake_sleepers(struct sched_cpu *sc, uint64_t now)
 {
+	sleepers_settle(sc);
 	while (!list_empty(&sc->sleepers)) {
 		struct thread *t = container_of(sc->sleepers.next, struct thread, sleep_link);
 		if (t->wake_ns > now)

@@ -66,10 +66,11 @@ struct thread {
 	uint64_t cpus_seen; /* bit per CPU it has run on (tests, placement) */
 
 	/* Blocking: every wait goes through thread_block(). */
-	bool blocked;                /* in thread_block, not yet woken */
-	bool woken;                  /* woken by thread_wake (not the timeout) */
-	uint64_t wake_ns;            /* deadline, or TIMEOUT_NEVER */
-	struct list_node sleep_link; /* on the sleeper list while it has a deadline */
+	bool blocked;                 /* in thread_block, not yet woken */
+	bool woken;                   /* woken by thread_wake (not the timeout) */
+	uint64_t wake_ns;             /* deadline, or TIMEOUT_NEVER */
+	struct list_node sleep_link;  /* on the sleeper list while it has a deadline */
+	struct sched_cpu *sleep_last; /* the CPU whose sleep_last it is, or NULL */
 
 	/* User threads. */
 	struct task *task;          /* NULL for kernel threads */
@@ -142,7 +143,8 @@ struct sched_cpu {
 	uint64_t lock_want;            /* the set a STATUS_RELOCK asks for */
 	struct klock_stats lock_stats; /* CPU-lock acquisitions made here */
 	struct klock_stats all_stats;  /* every-lock acquisitions made here */
-	struct list_node sleepers;     /* its blocked threads with a deadline, sorted */
+	struct list_node sleepers;     /* its blocked threads with a deadline, sorted, */
+	struct thread *sleep_last;     /* but the last to block: not in the list yet */
 	uint64_t sleep_hint;           /* at most the first deadline, for a look without the lock */
 	struct thread *parked;         /* current, blocked, while this CPU halts on its stack */
 	/* Stalls (struct kernel_cpu_stats, stalled_ns), written by this CPU

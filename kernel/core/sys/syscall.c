@@ -95,6 +95,7 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 	/* The SYSCALL entry masks interrupts (FMASK), so only the locks are needed. */
 	struct sched_cpu *sc = arch_sched_cpu();
 	struct thread *t = sc->current;
+	sc->syscalls++;
 	if (__builtin_expect(t->lock_want != 0, 0)) {
 		klock_take_set(sc, t->lock_want); /* a restarted call (below) */
 		t->lock_want = 0;
@@ -104,14 +105,14 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 			if (__builtin_expect(t->ipc_away != 0, 0)) {
 				t->ipc_away--;
 			} else {
-				sc->syscalls++;
 				status_t st = fast(t, nr, a, r);
 				if (st != IPC_SLOW && st != IPC_AWAY) {
-					thread_user_return_check();
+					/* t runs here again, if it blocked */
+					if (__builtin_expect(t->return_work != 0, 0))
+						thread_user_return_work(t);
 					klock_drop();
 					return st;
 				}
-				sc->syscalls--;
 				if (st == IPC_AWAY)
 					t->ipc_away = IPC_AWAY_SKIP;
 			}
@@ -120,7 +121,6 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 		klock_take_all(sc);
 	}
 	struct syscall_ctx ctx = { .thread = t, .task = t->task };
-	sc->syscalls++;
 	status_t st = dispatch(&ctx, nr, a, r);
 	if (__builtin_expect(st == STATUS_RELOCK, 0)) {
 		/* It needs locks it could not take in order, and changed
