@@ -587,6 +587,167 @@ static void pingpong_fast(struct kabi_root *r)
 			      before.slots);
 }
 
+/*
+ * Two threads of one task answer the same call at once: A on the caller's
+ * CPU, whose reply and wait the fast path takes, and B on another CPU,
+ * whose reply takes the general path and the caller's CPU's lock. Exactly
+ * one reply may count - the caller gets it, once - and the other is
+ * refused (BAD_CAP or STALE: the handle names nothing any more). A
+ * publishes each call's handle and B takes it; both then reply after a
+ * delay that changes from round to round, so that either may be first.
+ */
+#define RACE_ROUNDS 3000
+enum race_label { RACE_CALL = 0x52410001, RACE_A, RACE_B, RACE_QUIT };
+
+struct race_ctx {
+	uint64_t ring_va;
+	struct kabi_inbox ib; /* A's */
+	cap_handle_t send;    /* the client's capability to it */
+	uint32_t ready;       /* 1 once A's inbox is open, 2 if it failed */
+	uint64_t published;   /* round << 32 | reply handle, 0 once B took it */
+	uint32_t stop;        /* B ends */
+	uint32_t a_ok, b_ok, a_refused, b_refused, c_a, c_b, c_wrong;
+	status_t a_odd, b_odd, c_st; /* an unexpected status, the client's last */
+	uint32_t ended;
+};
+
+static void race_delay(uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		__asm__ volatile("pause");
+}
+
+static bool race_refusal(status_t st)
+{
+	return st == STATUS_BAD_CAP || st == STATUS_STALE;
+}
+
+static _Noreturn void race_a(void *arg)
+{
+	struct race_ctx *x = arg;
+	uint64_t pending;
+	status_t st = kabi_inbox_open(&x->ib, 4, 0, x->ring_va);
+	__atomic_store_n(&x->ready, st == STATUS_OK ? 1 : 2, __ATOMIC_RELEASE);
+	while (st == STATUS_OK) {
+		struct keel_msg m;
+		if (!inbox_ring_pop(x->ib.ring, &m)) {
+			st = sys_signal_wait(x->ib.mask, KABI_WAIT_NS, &pending);
+			if (st == STATUS_TIMEOUT)
+				st = STATUS_OK;
+			continue;
+		}
+		if (m.label == RACE_QUIT)
+			break;
+		uint64_t k = kabi_word(&m, 0);
+		__atomic_store_n(&x->published, k << 32 | m.cap, __ATOMIC_RELEASE);
+		race_delay((uint32_t)(k * 7 % 61));
+		status_t r = sys_msg_reply_wait_regs(m.cap, RACE_A | 8ull << 32, x->ib.mask,
+						     KABI_WAIT_NS, k, 0, 0, 0, &pending);
+		if (r == STATUS_OK || r == STATUS_TIMEOUT)
+			x->a_ok++; /* answered (and then waited) */
+		else if (race_refusal(r))
+			x->a_refused++;
+		else if (!x->a_odd)
+			x->a_odd = r;
+	}
+	kabi_thread_end(&x->ended);
+}
+
+static _Noreturn void race_b(void *arg)
+{
+	struct race_ctx *x = arg;
+	while (!__atomic_load_n(&x->stop, __ATOMIC_ACQUIRE)) {
+		uint64_t p = __atomic_exchange_n(&x->published, 0, __ATOMIC_ACQ_REL);
+		if (!p) {
+			race_delay(1);
+			continue;
+		}
+		uint64_t k = p >> 32;
+		struct keel_msg m = kabi_msg(RACE_B, k, 0, 0);
+		race_delay((uint32_t)(k * 13 % 67));
+		status_t r = sys_msg_reply((cap_handle_t)p, &m, CAP_HANDLE_NONE, 0);
+		if (r == STATUS_OK)
+			x->b_ok++;
+		else if (race_refusal(r))
+			x->b_refused++;
+		else if (!x->b_odd)
+			x->b_odd = r;
+	}
+	kabi_thread_end(&x->ended);
+}
+
+static _Noreturn void race_client(void *arg)
+{
+	struct race_ctx *x = arg;
+	for (uint64_t k = 1; k <= RACE_ROUNDS; k++) {
+		struct keel_msg m = kabi_msg(RACE_CALL, k, 0, 0);
+		x->c_st = keel_msg_call(x->send, &m, KABI_WAIT_NS);
+		if (x->c_st)
+			break;
+		if (kabi_word(&m, 0) != k || (m.label != RACE_A && m.label != RACE_B))
+			x->c_wrong++;
+		else if (m.label == RACE_A)
+			x->c_a++;
+		else
+			x->c_b++;
+	}
+	struct keel_msg quit = kabi_msg(RACE_QUIT, 0, 0, 0);
+	keel_msg_send(x->send, &quit, CAP_HANDLE_NONE, 0);
+	__atomic_store_n(&x->stop, 1, __ATOMIC_RELEASE);
+	kabi_thread_end(&x->ended);
+}
+
+static void reply_race(struct kabi_root *r)
+{
+	static struct race_ctx x;
+	struct kr_thread a = { 0 }, b = { 0 }, c = { 0 };
+	struct task_info before, after;
+	uint64_t first = r->all_cpus & -r->all_cpus, other = kr_last_cpu(r);
+
+	if (first == other)
+		return; /* one CPU: nothing runs at once */
+	x = (struct race_ctx){ .ring_va = kr_va(r, 1) };
+	if (!kr_ok(r, "the root's description",
+		   sys_task_info(r->start->self_task, &before, sizeof before)))
+		return;
+	if (kr_thread(r, race_a, &x, 4, THREAD_TIER_MATTER, first, &a)) {
+		for (int i = 0; i < 5000 && !__atomic_load_n(&x.ready, __ATOMIC_ACQUIRE); i++)
+			kabi_sleep(KABI_MS);
+		if (kr_expect_u64(r, "reply race: A opens its inbox", x.ready, 1) &&
+		    kr_ok(r, "reply race: a send capability",
+			  sys_cap_derive(x.ib.cap, RIGHT_SEND, 0, &x.send)) &&
+		    kr_thread(r, race_b, &x, 4, THREAD_TIER_MATTER, other, &b) &&
+		    kr_thread(r, race_client, &x, 4, THREAD_TIER_MATTER, first, &c)) {
+			uint32_t e;
+			while ((e = __atomic_load_n(&x.ended, __ATOMIC_ACQUIRE)) < 3 &&
+			       sys_futex_wait((uint64_t)(uintptr_t)&x.ended, e, 120000 * KABI_MS) !=
+				       STATUS_TIMEOUT)
+				;
+		}
+	}
+	kr_expect_u64(r, "reply race: A, B and the client end", x.ended, 3);
+	kr_expect(r, "reply race: every call is answered", x.c_st, STATUS_OK);
+	kr_expect_u64(r, "reply race: ... with its own round and a replier's label", x.c_wrong, 0);
+	kr_expect_u64(r, "reply race: the answers the client got", x.c_a + x.c_b, RACE_ROUNDS);
+	kr_expect_u64(r, "reply race: A's replies that counted reached the client", x.a_ok, x.c_a);
+	kr_expect_u64(r, "reply race: B's replies that counted reached the client", x.b_ok, x.c_b);
+	kr_expect(r, "reply race: A refused only as BAD_CAP or STALE", x.a_odd, STATUS_OK);
+	kr_expect(r, "reply race: B refused only as BAD_CAP or STALE", x.b_odd, STATUS_OK);
+	kr_pass(r, "reply race: A answered %u, B %u; refused A %u, B %u", x.a_ok, x.b_ok,
+		x.a_refused, x.b_refused);
+	kr_thread_free(&c);
+	kr_thread_free(&b);
+	kr_thread_free(&a);
+	if (x.send)
+		sys_cap_delete(x.send);
+	if (x.ready == 1)
+		kabi_inbox_close(&x.ib);
+	if (kr_ok(r, "the root's description after",
+		  sys_task_info(r->start->self_task, &after, sizeof after)))
+		kr_expect_u64(r, "reply race: no reply entry stays charged", after.slots,
+			      before.slots);
+}
+
 void test_pingpong(struct kabi_root *r)
 {
 	struct kabi_inbox in, sup;
@@ -619,6 +780,7 @@ void test_pingpong(struct kabi_root *r)
 	parked_pongs(r, &in, &sup);
 	parked_wake_yields(r);
 	pingpong_fast(r);
+	reply_race(r);
 	sys_cap_delete(a.fault_inbox);
 	kabi_inbox_close(&in);
 	kabi_inbox_close(&sup);

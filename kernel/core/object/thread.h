@@ -132,7 +132,7 @@ struct sched_cpu {
 	uint64_t online_ts;         /* arch_timestamp() when its idle thread began */
 	uint64_t idle_ts;           /* when the idle thread last became current */
 	uint64_t idle_ticks;        /* idle time up to idle_ts or the last switch */
-	uint64_t syscalls;          /* system calls entered on this CPU */
+	uint64_t syscalls;          /* system calls entered on this CPU (counted before the lock) */
 	uint64_t idle_seen;         /* thread_queued's count when it last found nothing */
 	/* Locking (core/klock.h). */
 	struct spinlock lock;          /* this CPU's lock */
