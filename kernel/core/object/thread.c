@@ -534,16 +534,20 @@ bool thread_cpu_load(unsigned i, uint64_t now, struct thread_cpu_load *out)
 static inline __attribute__((always_inline)) void switch_to(struct sched_cpu *sc,
 							    struct thread *prev,
 							    struct thread *next, unsigned cpu,
-							    uint64_t now, bool threads)
+							    uint64_t now, bool handoff)
 {
-	next->cpus_seen |= 1ull << cpu;
+	/* handoff: the caller knows neither is an idle thread, and next is
+	 * a blocked thread whose home is this CPU: it last ran here (a
+	 * thread's home is where it was last queued, and it ran there before
+	 * it blocked), so its bit is set. */
+	if (!handoff)
+		next->cpus_seen |= 1ull << cpu;
 	sc->charged_ns = now;
 	if (next != prev) {
-		/* threads: the caller knows neither is an idle thread. */
-		if (!threads && __builtin_expect(prev->idle | next->idle, 0))
+		if (!handoff && __builtin_expect(prev->idle | next->idle, 0))
 			idle_account(sc, next->idle);
 		/* The idle thread only ever drops the locks when it resumes. */
-		prev->lock_excl = sc->excl && !prev->idle;
+		prev->lock_excl = sc->excl && (handoff || !prev->idle);
 		sc->current = next;
 		sc->switches++;
 		arch_switch_prepare(prev, next);
@@ -854,7 +858,8 @@ LTO_INLINE bool thread_block_handoff_ready(struct thread *next, uint64_t timeout
 	if (sched_resume(&next->se))
 		panic("thread %s: direct hand-off refused", next->name);
 	arch_sched_pass();
-	/* t blocks (an idle thread never does) and next was blocked. */
+	/* t blocks (an idle thread never does), and next was blocked with
+	 * this CPU as its home (thread_handoff_here). */
 	switch_to(sc, t, next, sc->cpu, now, true);
 	return t->woken;
 }
