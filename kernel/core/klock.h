@@ -94,14 +94,17 @@ static inline void klock_take(void)
 	klock_take_all(arch_sched_cpu());
 }
 
-/* Takes this CPU's lock only. */
+/* Takes this CPU's lock only. Another CPU seldom holds it, so the first
+ * try is the exchange itself, without spin_trylock's look before it. */
 static inline void klock_take_own(void)
 {
 	struct sched_cpu *sc = arch_sched_cpu();
-	if (__builtin_expect(!spin_trylock(&sc->lock), 0))
+	if (__builtin_expect(__atomic_exchange_n(&sc->lock.locked, 1, __ATOMIC_ACQUIRE) != 0, 0)) {
 		klock_take_cpu(sc, sc->cpu);
-	else
+	} else {
+		sc->lock.owner_cpu = (int)sc->cpu;
 		sc->lock_stats.acquired++;
+	}
 	sc->held = sc->bit;
 	sc->excl = false;
 }
