@@ -67,11 +67,7 @@ static inline __attribute__((always_inline)) status_t ipc_msg_from_regs(uint64_t
 	m->badge = 0;
 	m->cap = CAP_HANDLE_NONE;
 	m->reserved = 0;
-	const uint8_t *keep = msg_keep_row(len);
-	for (size_t i = 0; i < MSG_PAYLOAD_MAX / 8; i++) {
-		uint64_t v = i < max / 8 ? w[i] & msg_keep_mask(keep, i) : 0;
-		memcpy(m->payload + 8 * i, &v, 8);
-	}
+	msg_payload_from_words(m->payload, w, max / 8, len);
 	return STATUS_OK;
 }
 

@@ -95,7 +95,10 @@ static inline void klock_take(void)
 }
 
 /* Takes this CPU's lock only. Another CPU seldom holds it, so the first
- * try is the exchange itself, without spin_trylock's look before it. */
+ * try is the exchange itself, without spin_trylock's look before it. It
+ * is written out on the lock's fields: the same steps as a spinlock.h
+ * helper cost the IPC fast path 20 instructions a round trip, from the
+ * compiler's register choices in the one function it is inlined into. */
 static inline void klock_take_own(void)
 {
 	struct sched_cpu *sc = arch_sched_cpu();

@@ -176,11 +176,7 @@ LTO_INLINE status_t inbox_post_words(struct inbox *ib, uint64_t head, const uint
 	memcpy(slot, &head, 8); /* label, len, flags */
 	memcpy(slot + 8, &badge, 8);
 	memcpy(slot + 16, &cap, 8);
-	const uint8_t *keep = msg_keep_row(len);
-	for (size_t i = 0; i < MSG_PAYLOAD_MAX / 8; i++) {
-		uint64_t v = w[i] & msg_keep_mask(keep, i); /* bytes past len cleared */
-		memcpy(slot + MSG_HEADER_SIZE + 8 * i, &v, 8);
-	}
+	msg_payload_from_words(slot + MSG_HEADER_SIZE, w, MSG_PAYLOAD_MAX / 8, len);
 	post_done(ib);
 	return STATUS_OK;
 }

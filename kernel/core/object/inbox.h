@@ -129,6 +129,20 @@ static inline uint64_t msg_keep_mask(const uint8_t *row, size_t i)
 	return m;
 }
 
+/* Writes a payload of len bytes (at most MSG_PAYLOAD_MAX) at dst from the
+ * nw words at w, every byte past len zero, word by word through the masks
+ * (dst need not be aligned). */
+static inline __attribute__((always_inline)) void msg_payload_from_words(uint8_t *dst,
+									 const uint64_t *w,
+									 size_t nw, size_t len)
+{
+	const uint8_t *keep = msg_keep_row(len);
+	for (size_t i = 0; i < MSG_PAYLOAD_MAX / 8; i++) {
+		uint64_t v = i < nw ? w[i] & msg_keep_mask(keep, i) : 0;
+		memcpy(dst + 8 * i, &v, 8);
+	}
+}
+
 /* Clears the payload bytes of m past m->len (at most MSG_PAYLOAD_MAX),
  * word by word: a message read from user memory, once trimmed, can be
  * copied on whole, as a fixed-size structure. */

@@ -762,21 +762,6 @@ static void sleeper_insert(struct sched_cpu *sc, struct thread *t)
 	list_add_before(n->next, &t->sleep_link);
 }
 
-/* Makes the running t, with its deadline set, a sleeper of this CPU. */
-static void sleeper_add(struct thread *t)
-{
-	struct sched_cpu *sc = arch_sched_cpu();
-	if (t->wake_ns < sc->sleep_hint)
-		__atomic_store_n(&sc->sleep_hint, t->wake_ns, __ATOMIC_RELAXED);
-	struct thread *before = sc->sleep_last;
-	sc->sleep_last = t;
-	t->sleep_last = sc;
-	if (before) {
-		before->sleep_last = NULL;
-		sleeper_insert(sc, before);
-	}
-}
-
 /* Puts sc's last sleeper into its list. */
 static void sleepers_settle(struct sched_cpu *sc)
 {
@@ -786,6 +771,18 @@ static void sleepers_settle(struct sched_cpu *sc)
 		t->sleep_last = NULL;
 		sleeper_insert(sc, t);
 	}
+}
+
+/* Makes the running t, with its deadline set, a sleeper of this CPU: its
+ * last, the one before it put in order. */
+static void sleeper_add(struct thread *t)
+{
+	struct sched_cpu *sc = arch_sched_cpu();
+	if (t->wake_ns < sc->sleep_hint)
+		__atomic_store_n(&sc->sleep_hint, t->wake_ns, __ATOMIC_RELAXED);
+	sleepers_settle(sc);
+	sc->sleep_last = t;
+	t->sleep_last = sc;
 }
 
 /* Takes t off its CPU's sleepers, if it is one. */

@@ -281,11 +281,15 @@ static inline struct thread *thread_current(void)
 
 /* Called on the way back to user mode: exits if the thread was killed,
  * waits while its task is stopped. Inline: every system call passes. */
-static inline void thread_user_return_check(void)
+static inline void thread_user_return_check_of(struct thread *t)
 {
-	struct thread *t = thread_current();
 	if (__builtin_expect(t->return_work != 0, 0))
 		thread_user_return_work(t);
+}
+
+static inline void thread_user_return_check(void)
+{
+	thread_user_return_check_of(thread_current());
 }
 
 /* Runs the idle loop of the calling CPU; never returns. */

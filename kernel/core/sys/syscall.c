@@ -108,8 +108,7 @@ status_t syscall_invoke(uint64_t nr, const struct syscall_args *a, struct syscal
 				status_t st = fast(t, nr, a, r);
 				if (st != IPC_SLOW && st != IPC_AWAY) {
 					/* t runs here again, if it blocked */
-					if (__builtin_expect(t->return_work != 0, 0))
-						thread_user_return_work(t);
+					thread_user_return_check_of(t);
 					klock_drop();
 					return st;
 				}
