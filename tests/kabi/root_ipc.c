@@ -617,9 +617,16 @@ static void race_delay(uint32_t n)
 		__asm__ volatile("pause");
 }
 
-static bool race_refusal(status_t st)
+/* Counts one replier's reply: answered, refused (BAD_CAP or STALE: the
+ * handle names nothing any more), or the first other status. */
+static void race_tally(bool answered, status_t st, uint32_t *ok, uint32_t *refused, status_t *odd)
 {
-	return st == STATUS_BAD_CAP || st == STATUS_STALE;
+	if (answered)
+		(*ok)++;
+	else if (st == STATUS_BAD_CAP || st == STATUS_STALE)
+		(*refused)++;
+	else if (!*odd)
+		*odd = st;
 }
 
 static _Noreturn void race_a(void *arg)
@@ -643,12 +650,9 @@ static _Noreturn void race_a(void *arg)
 		race_delay((uint32_t)(k * 7 % 61));
 		status_t r = sys_msg_reply_wait_regs(m.cap, RACE_A | 8ull << 32, x->ib.mask,
 						     KABI_WAIT_NS, k, 0, 0, 0, &pending);
-		if (r == STATUS_OK || r == STATUS_TIMEOUT)
-			x->a_ok++; /* answered (and then waited) */
-		else if (race_refusal(r))
-			x->a_refused++;
-		else if (!x->a_odd)
-			x->a_odd = r;
+		/* Answered, and then waited (OK) or waited in vain (TIMEOUT). */
+		race_tally(r == STATUS_OK || r == STATUS_TIMEOUT, r, &x->a_ok, &x->a_refused,
+			   &x->a_odd);
 	}
 	kabi_thread_end(&x->ended);
 }
@@ -666,12 +670,7 @@ static _Noreturn void race_b(void *arg)
 		struct keel_msg m = kabi_msg(RACE_B, k, 0, 0);
 		race_delay((uint32_t)(k * 13 % 67));
 		status_t r = sys_msg_reply((cap_handle_t)p, &m, CAP_HANDLE_NONE, 0);
-		if (r == STATUS_OK)
-			x->b_ok++;
-		else if (race_refusal(r))
-			x->b_refused++;
-		else if (!x->b_odd)
-			x->b_odd = r;
+		race_tally(r == STATUS_OK, r, &x->b_ok, &x->b_refused, &x->b_odd);
 	}
 	kabi_thread_end(&x->ended);
 }
